@@ -1,0 +1,43 @@
+/**
+ * Message: one normalized chat message, direct or to a room, from any network.
+ * Every message carries its origin (network and account it entered through, and that network's own id)
+ * and the hops it has crossed, so it can never be relayed back to where it came from.
+ */
+import type { Address, ProtocolId } from "./address.js";
+
+export type MessageScope = "direct" | "room";
+export type MessageKind = "text" | "action" | "notice";
+
+export const MESSAGE_KINDS: readonly MessageKind[] = ["text", "action", "notice"];
+
+export interface MessageOrigin {
+  readonly protocol: ProtocolId;
+  readonly account: string;
+  /** The origin network's own message id, when it has one (XMPP stanza id, IRCv3 msgid, native client id). */
+  readonly id?: string;
+}
+
+export interface Message {
+  /** Gateway id, assigned when the gateway accepts the message; unique and increasing. */
+  readonly id: string;
+  readonly origin: MessageOrigin;
+  /** Canonical URIs of the rooms and people this message has been delivered through, in order. */
+  readonly hops: readonly string[];
+  readonly scope: MessageScope;
+  readonly kind: MessageKind;
+  readonly from: Address;
+  /** A person for direct messages, a room for room messages. */
+  readonly to: Address;
+  /** The name to show for the sender on networks that only see text. */
+  readonly senderName: string;
+  readonly body: string;
+  /** Milliseconds since the epoch, when the gateway accepted it. */
+  readonly timestamp: number;
+  /** Gateway id of the message this one corrects (XEP-0308 and the like). */
+  readonly replaces?: string;
+}
+
+/** What a client or adapter submits; the gateway adds id, timestamp and hops. */
+export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops"> & { readonly hops?: readonly string[] };
+
+export const MAX_BODY_LENGTH = 64 * 1024;

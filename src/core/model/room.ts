@@ -1,0 +1,20 @@
+/** Room: a group conversation on any network, with its members. */
+import type { Address } from "./address.js";
+
+export type RoomRole = "owner" | "member";
+
+export interface RoomMember {
+  readonly address: Address;
+  /** The name shown in the room (a nick on IRC and MUC). */
+  readonly nick: string;
+  readonly role: RoomRole;
+}
+
+export interface Room {
+  readonly address: Address;
+  readonly name: string;
+  readonly subject: string;
+  readonly members: readonly RoomMember[];
+}
+
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

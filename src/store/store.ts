@@ -1,0 +1,109 @@
+/**
+ * The store: small interfaces per aggregate, so that another backend (PostgreSQL) can be added and pass the
+ * same contract suite (test/unit/store/store-contract.ts). All methods are async for that reason, even though
+ * the SQLite backend is synchronous underneath.
+ */
+import type { Address } from "../core/model/address.js";
+import type { Contact } from "../core/model/contact.js";
+import type { Message } from "../core/model/message.js";
+import type { RoomMember } from "../core/model/room.js";
+
+export interface AccountRecord {
+  /** Lower-case user name; the person's native address is native:<name>. */
+  readonly name: string;
+  /** scrypt hash in the format of src/adapters/native/password.ts. */
+  readonly passwordHash: string;
+  readonly displayName: string;
+  readonly createdAt: number;
+}
+
+export interface AccountStore {
+  /** False when the name is taken. */
+  create(account: AccountRecord): Promise<boolean>;
+  get(name: string): Promise<AccountRecord | undefined>;
+  count(): Promise<number>;
+}
+
+export interface ContactStore {
+  /** The owner's buddy list, ordered by address. */
+  list(owner: Address): Promise<Contact[]>;
+  get(owner: Address, address: Address): Promise<Contact | undefined>;
+  /** Inserts or replaces the entry (owner, address). */
+  put(contact: Contact): Promise<void>;
+  /** False when there was no such entry. */
+  remove(owner: Address, address: Address): Promise<boolean>;
+  /** Every entry, in any owner's list, whose address is `address`. */
+  listByAddress(address: Address): Promise<Contact[]>;
+}
+
+export interface RoomRecord {
+  readonly address: Address;
+  readonly name: string;
+  readonly subject: string;
+  readonly createdBy: Address;
+  readonly createdAt: number;
+}
+
+export interface RoomStore {
+  /** False when a room with that address exists. */
+  create(room: RoomRecord): Promise<boolean>;
+  get(address: Address): Promise<RoomRecord | undefined>;
+  /** All rooms, ordered by address. */
+  list(): Promise<RoomRecord[]>;
+  setSubject(address: Address, subject: string): Promise<void>;
+  /** False when already a member. */
+  addMember(room: Address, member: RoomMember): Promise<boolean>;
+  /** False when not a member. */
+  removeMember(room: Address, member: Address): Promise<boolean>;
+  /** Members in the order they joined. */
+  members(room: Address): Promise<RoomMember[]>;
+  /** Rooms the address is a member of, ordered by address. */
+  roomsOf(member: Address): Promise<Address[]>;
+}
+
+export interface OutboxEntry {
+  readonly message: Message;
+  readonly recipient: Address;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+export interface OutboxStore {
+  /** Entries still waiting for the recipient, oldest (lowest message id) first. */
+  pending(recipient: Address, limit: number): Promise<OutboxEntry[]>;
+  /** Every recipient with at least one waiting entry. */
+  recipients(): Promise<Address[]>;
+  /** Removes the entry once delivered or reported as failed. */
+  remove(messageId: string, recipient: Address): Promise<void>;
+  recordAttempt(messageId: string, recipient: Address, error: string): Promise<void>;
+  /** Entries whose message was accepted before `timestamp`, oldest first. */
+  acceptedBefore(timestamp: number, limit: number): Promise<OutboxEntry[]>;
+}
+
+export interface MessageLogStore {
+  get(id: string): Promise<Message | undefined>;
+  /**
+   * Messages of a conversation, oldest first: a room's messages, or the direct messages between two addresses.
+   * `before` is an exclusive gateway id bound; `limit` the most to return (the newest ones before the bound).
+   */
+  history(conversation: { readonly room: Address } | { readonly between: readonly [Address, Address] }, options: { readonly before?: string; readonly limit: number }): Promise<Message[]>;
+  /** The highest gateway id ever stored, to keep ids increasing across restarts. */
+  lastId(): Promise<string | undefined>;
+}
+
+export interface AcceptedMessage {
+  readonly message: Message;
+  /** Recipients whose delivery is queued in the outbox (empty for room messages). */
+  readonly recipients: readonly Address[];
+}
+
+export interface Store {
+  readonly accounts: AccountStore;
+  readonly contacts: ContactStore;
+  readonly rooms: RoomStore;
+  readonly outbox: OutboxStore;
+  readonly log: MessageLogStore;
+  /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
+  accept(batch: readonly AcceptedMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
