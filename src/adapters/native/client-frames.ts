@@ -1,0 +1,69 @@
+/**
+ * The frames a native client sends, as TypeScript types. Their JSON Schemas (frame-schemas.ts) are the
+ * contract; these types describe what a frame looks like once it passed validation.
+ * Field names are snake_case on the wire.
+ */
+export type ShowValue = "online" | "chat" | "away" | "xa" | "dnd";
+export type KindValue = "text" | "action" | "notice";
+
+interface Base {
+  readonly id?: string;
+}
+
+export interface HelloFrame extends Base { readonly type: "hello"; readonly version: number; readonly client?: string }
+export interface RegisterFrame extends Base { readonly type: "register"; readonly user: string; readonly password: string; readonly display_name?: string }
+export interface LoginFrame extends Base { readonly type: "login"; readonly user: string; readonly password: string }
+export interface LogoutFrame extends Base { readonly type: "logout" }
+export interface PingFrame extends Base { readonly type: "ping" }
+export interface ContactListFrame extends Base { readonly type: "contact.list" }
+export interface ContactAddFrame extends Base { readonly type: "contact.add"; readonly address: string; readonly name?: string }
+export interface ContactRemoveFrame extends Base { readonly type: "contact.remove"; readonly address: string }
+export interface PresenceSetFrame extends Base { readonly type: "presence.set"; readonly show: ShowValue; readonly status?: string; readonly priority?: number }
+export interface SubscriptionFrame extends Base {
+  readonly type: "presence.subscribe" | "presence.approve" | "presence.deny" | "presence.unsubscribe";
+  readonly address: string;
+}
+export interface MessageSendFrame extends Base {
+  readonly type: "message.send";
+  readonly to: string;
+  readonly body: string;
+  readonly kind?: KindValue;
+  readonly replaces?: string;
+  readonly client_id?: string;
+}
+export interface TypingFrame extends Base { readonly type: "typing"; readonly to: string; readonly state: "composing" | "paused" | "active" }
+export interface HistoryFrame extends Base { readonly type: "history"; readonly with?: string; readonly room?: string; readonly before?: string; readonly limit?: number }
+export interface RoomCreateFrame extends Base { readonly type: "room.create"; readonly name: string; readonly subject?: string }
+export interface RoomRefFrame extends Base { readonly type: "room.join" | "room.leave" | "room.members"; readonly room: string; readonly nick?: string }
+export interface RoomListFrame extends Base { readonly type: "room.list" }
+export interface RoomSendFrame extends Base {
+  readonly type: "room.send";
+  readonly room: string;
+  readonly body: string;
+  readonly kind?: KindValue;
+  readonly replaces?: string;
+  readonly client_id?: string;
+}
+export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
+
+export type ClientFrame =
+  | HelloFrame
+  | RegisterFrame
+  | LoginFrame
+  | LogoutFrame
+  | PingFrame
+  | ContactListFrame
+  | ContactAddFrame
+  | ContactRemoveFrame
+  | PresenceSetFrame
+  | SubscriptionFrame
+  | MessageSendFrame
+  | TypingFrame
+  | HistoryFrame
+  | RoomCreateFrame
+  | RoomRefFrame
+  | RoomListFrame
+  | RoomSendFrame
+  | RoomSubjectFrame;
+
+export type ClientFrameType = ClientFrame["type"];

@@ -1,0 +1,77 @@
+/**
+ * JSON Schemas (draft-07) of every client frame: the published contract of the native protocol.
+ * docs/protocol.schema.json is generated from this file (`npm run schema`) and a unit test keeps the two equal.
+ * Every frame is an object with `type`, an optional request `id` echoed in the answer, and no other keys than
+ * its schema lists, so a client can never slip in a `from` or an `owner` and act as someone else.
+ */
+import type { ClientFrameType } from "./client-frames.js";
+
+type Schema = Record<string, unknown>;
+
+export const PROTOCOL_VERSION = 1;
+
+const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, description: "Request id, echoed in the answer" };
+const address: Schema = { type: "string", minLength: 3, maxLength: 1100, description: "An address URI, e.g. native:bob or irc://libera/bob" };
+const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
+const userName: Schema = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
+const password: Schema = { type: "string", minLength: 8, maxLength: 1024 };
+const body: Schema = { type: "string", minLength: 1, maxLength: 65536 };
+const kind: Schema = { enum: ["text", "action", "notice"], default: "text" };
+const messageId: Schema = { type: "string", minLength: 1, maxLength: 64 };
+
+function frame(type: ClientFrameType, properties: Schema = {}, required: string[] = [], description = ""): Schema {
+  return {
+    type: "object",
+    description,
+    properties: { type: { const: type }, id: requestId, ...properties },
+    required: ["type", ...required],
+    additionalProperties: false,
+  };
+}
+
+export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
+  hello: frame("hello", { version: { type: "integer", minimum: 1 }, client: { type: "string", maxLength: 128 } }, ["version"], "Version handshake; must be the first frame"),
+  register: frame("register", { user: userName, password, display_name: { type: "string", minLength: 1, maxLength: 128 } }, ["user", "password"], "Creates an account"),
+  login: frame("login", { user: userName, password }, ["user", "password"], "Starts a session as that user"),
+  logout: frame("logout", {}, [], "Ends the session; the connection stays open"),
+  ping: frame("ping", {}, [], "Keepalive; answered by pong"),
+  "contact.list": frame("contact.list", {}, [], "The session user's buddy list with presence"),
+  "contact.add": frame("contact.add", { address, name: { type: "string", minLength: 1, maxLength: 256 } }, ["address"], "Adds or renames a contact"),
+  "contact.remove": frame("contact.remove", { address }, ["address"], "Removes a contact and every subscription with it"),
+  "presence.set": frame(
+    "presence.set",
+    { show: { enum: ["online", "chat", "away", "xa", "dnd"] }, status: { type: "string", maxLength: 1024 }, priority: { type: "integer", minimum: -128, maximum: 127 } },
+    ["show"],
+    "Sets the session's presence",
+  ),
+  "presence.subscribe": frame("presence.subscribe", { address }, ["address"], "Subscription by mutual consent"),
+  "presence.approve": frame("presence.approve", { address }, ["address"]),
+  "presence.deny": frame("presence.deny", { address }, ["address"]),
+  "presence.unsubscribe": frame("presence.unsubscribe", { address }, ["address"]),
+  "message.send": frame("message.send", { to: address, body, kind, replaces: messageId, client_id: messageId }, ["to", "body"], "A direct message"),
+  typing: frame("typing", { to: address, state: { enum: ["composing", "paused", "active"] } }, ["to", "state"], "Typing notification"),
+  history: frame(
+    "history",
+    { with: address, room, before: messageId, limit: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
+    [],
+    "Stored messages with one person (with) or in one room (room)",
+  ),
+  "room.create": frame("room.create", { name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, subject: { type: "string", maxLength: 1024 } }, ["name"]),
+  "room.join": frame("room.join", { room, nick: { type: "string", minLength: 1, maxLength: 64 } }, ["room"]),
+  "room.leave": frame("room.leave", { room }, ["room"]),
+  "room.members": frame("room.members", { room }, ["room"]),
+  "room.list": frame("room.list"),
+  "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
+  "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),
+};
+
+/** The whole protocol as one published JSON Schema document. */
+export function protocolSchemaDocument(): Schema {
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: "https://switchboard.invalid/schemas/native-protocol-v1.json",
+    title: `Switchboard native protocol, version ${PROTOCOL_VERSION}: client frames`,
+    definitions: CLIENT_FRAME_SCHEMAS,
+    oneOf: Object.keys(CLIENT_FRAME_SCHEMAS).map((type) => ({ $ref: `#/definitions/${type}` })),
+  };
+}

@@ -1,0 +1,37 @@
+/** What frame handlers work with: the adapter's configuration, the core services, and the sessions. */
+import type { AdapterContext } from "../../core/adapter.js";
+import type { Address } from "../../core/model/address.js";
+import type { Roster } from "../../core/roster.js";
+import type { RoomService } from "../../core/rooms.js";
+import type { AccountStore, MessageLogStore } from "../../store/store.js";
+import type { AttemptLimiter } from "./attempt-limiter.js";
+import type { ClientFrame } from "./client-frames.js";
+import type { NativeConfig } from "./native-config.js";
+import type { NativeSession } from "./session.js";
+import type { SessionDirectory } from "./session-directory.js";
+
+export interface NativeServices {
+  readonly accounts: AccountStore;
+  readonly roster: Roster;
+  readonly rooms: RoomService;
+  readonly history: MessageLogStore;
+}
+
+export interface HandlerEnvironment {
+  readonly config: NativeConfig;
+  readonly services: NativeServices;
+  readonly context: AdapterContext;
+  readonly sessions: SessionDirectory;
+  readonly loginLimiter: AttemptLimiter;
+  /** Records a newly registered user so that messages to them are accepted at once. */
+  rememberUser(name: string): void;
+  /** The session's presence changed (login, presence.set, logout): recompute and announce the user's. */
+  presenceChanged(user: string, address: Address): void;
+  /** The user's sessions may receive now: flush their outbox. */
+  reachable(address: Address): void;
+}
+
+/** Handles one validated frame; the returned object becomes the `ok` answer's payload. */
+export type Handler<F extends ClientFrame> = (session: NativeSession, frame: F, env: HandlerEnvironment) => Promise<Record<string, unknown> | undefined>;
+
+export type HandlerTable = { readonly [T in ClientFrame["type"]]: Handler<Extract<ClientFrame, { type: T }>> };

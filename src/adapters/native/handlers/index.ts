@@ -1,0 +1,37 @@
+/** The handler of every client frame type, and which frames need no session. */
+import type { HandlerTable } from "../handler-environment.js";
+import type { ClientFrameType } from "../client-frames.js";
+import { hello, login, logout, ping, register } from "./session-handlers.js";
+import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
+import { history, messageSend, typing } from "./message-handlers.js";
+import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomSend, roomSubject } from "./room-handlers.js";
+
+export const HANDLERS: HandlerTable = {
+  hello,
+  register,
+  login,
+  logout,
+  ping,
+  "contact.list": contactList,
+  "contact.add": contactAdd,
+  "contact.remove": contactRemove,
+  "presence.set": presenceSet,
+  "presence.subscribe": subscription,
+  "presence.approve": subscription,
+  "presence.deny": subscription,
+  "presence.unsubscribe": subscription,
+  "message.send": messageSend,
+  typing,
+  history,
+  "room.create": roomCreate,
+  "room.join": roomJoin,
+  "room.leave": roomLeave,
+  "room.members": roomMembers,
+  "room.list": roomList,
+  "room.send": roomSend,
+  "room.subject": roomSubject,
+};
+
+/** Frames allowed before login (after the hello handshake, except hello and ping themselves). */
+export const WITHOUT_SESSION: ReadonlySet<ClientFrameType> = new Set(["hello", "ping", "register", "login"]);
+

@@ -1,0 +1,48 @@
+/** Direct messages, typing notifications and history. The sender is always the session's own user. */
+import { GatewayError } from "../../../core/errors.js";
+import { sameAddress } from "../../../core/model/address.js";
+import type { Handler } from "../handler-environment.js";
+import type { HistoryFrame, MessageSendFrame, TypingFrame } from "../client-frames.js";
+import { clientAddress, roomRef } from "../native-addresses.js";
+import { messageView } from "../server-frames.js";
+import { self } from "./contact-handlers.js";
+
+export const messageSend: Handler<MessageSendFrame> = async (session, frame, env) => {
+  const from = self(session);
+  const to = clientAddress(frame.to);
+  if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot send a message to yourself");
+  const message = await env.context.submit({
+    origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
+    scope: "direct",
+    kind: frame.kind ?? "text",
+    from,
+    to,
+    senderName: session.user ?? from.id,
+    body: frame.body,
+    ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
+  });
+  return { message_id: message.id, timestamp: message.timestamp };
+};
+
+export const typing: Handler<TypingFrame> = async (session, frame, env) => {
+  const from = self(session);
+  const to = clientAddress(frame.to);
+  if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
+  env.context.dispatch({ type: "typing", typing: { from, to, state: frame.state } });
+  return {};
+};
+
+export const history: Handler<HistoryFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const options = { limit: frame.limit ?? 50, ...(frame.before === undefined ? {} : { before: frame.before }) };
+  if ((frame.with === undefined) === (frame.room === undefined)) {
+    throw new GatewayError("GW_ERR_BAD_FRAME", 'history: give exactly one of "with" or "room"');
+  }
+  if (frame.room !== undefined) {
+    const room = roomRef(frame.room);
+    if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "only members read a room's history");
+    return { messages: (await env.services.history.history({ room }, options)).map(messageView) };
+  }
+  const other = clientAddress(frame.with ?? "");
+  return { messages: (await env.services.history.history({ between: [me, other] }, options)).map(messageView) };
+};

@@ -1,0 +1,87 @@
+/** Rooms hosted on this gateway: create, join, leave, list, members, subject and room messages. */
+import { GatewayError } from "../../../core/errors.js";
+import type { Address } from "../../../core/model/address.js";
+import type { RoomMember } from "../../../core/model/room.js";
+import type { Handler, HandlerEnvironment } from "../handler-environment.js";
+import type { RoomCreateFrame, RoomListFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
+import { isNative, roomRef } from "../native-addresses.js";
+import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from "../server-frames.js";
+import type { NativeSession } from "../session.js";
+import { self } from "./contact-handlers.js";
+
+function localRoom(text: string): Address {
+  const room = roomRef(text);
+  if (!isNative(room) || !room.id.startsWith("#")) throw new GatewayError("GW_ERR_NOT_FOUND", "only rooms on this gateway can be used here");
+  return room;
+}
+
+/** Pushes a frame to every connected member of the room, except the one session given. */
+export async function pushToMembers(env: HandlerEnvironment, room: Address, frame: ServerFrame, except?: NativeSession): Promise<void> {
+  for (const member of await env.services.rooms.members(room)) {
+    if (isNative(member.address)) env.sessions.pushTo(member.address.id, frame, except);
+  }
+}
+
+export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const room = localRoom(frame.name);
+  const record = await env.services.rooms.create(room, frame.name.toLowerCase(), frame.subject ?? "", { address: me, nick: session.user ?? me.id, role: "owner" });
+  return { room: roomView(record) };
+};
+
+export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const room = localRoom(frame.room);
+  const member: RoomMember = { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" };
+  const joined = await env.services.rooms.join(room, member);
+  if (joined) await pushToMembers(env, room, frames.roomMember(room, "joined", member), session);
+  const record = await env.services.rooms.get(room);
+  const members = await env.services.rooms.members(room);
+  return { room: roomView(record), members: members.map(memberView) };
+};
+
+export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const room = localRoom(frame.room);
+  const member = (await env.services.rooms.members(room)).find((entry) => entry.address.id === me.id && isNative(entry.address));
+  await env.services.rooms.leave(room, me);
+  if (member) await pushToMembers(env, room, frames.roomMember(room, "left", member));
+  return {};
+};
+
+export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
+  self(session);
+  const room = localRoom(frame.room);
+  return { room: roomView(await env.services.rooms.get(room)), members: (await env.services.rooms.members(room)).map(memberView) };
+};
+
+export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => {
+  self(session);
+  return { rooms: (await env.services.rooms.list()).map(roomSummaryView) };
+};
+
+export const roomSend: Handler<RoomSendFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const room = localRoom(frame.room);
+  await env.services.rooms.get(room);
+  if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
+  const message = await env.context.submit({
+    origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
+    scope: "room",
+    kind: frame.kind ?? "text",
+    from: me,
+    to: room,
+    senderName: session.user ?? me.id,
+    body: frame.body,
+    ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
+  });
+  return { message_id: message.id, timestamp: message.timestamp };
+};
+
+export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const room = localRoom(frame.room);
+  await env.services.rooms.setSubject(room, frame.subject, me);
+  await pushToMembers(env, room, frames.roomSubject(room, frame.subject, me), session);
+  return {};
+};

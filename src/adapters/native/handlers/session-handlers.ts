@@ -1,0 +1,95 @@
+/** hello, register, login, logout and ping: everything a client can do before it has a session. */
+import { GatewayError } from "../../../core/errors.js";
+import { formatAddress } from "../../../core/model/address.js";
+import { PROTOCOL_VERSION } from "../frame-schemas.js";
+import type { Handler } from "../handler-environment.js";
+import type { HelloFrame, LoginFrame, LogoutFrame, PingFrame, RegisterFrame } from "../client-frames.js";
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../password.js";
+import { userAddress } from "../native-addresses.js";
+
+export const SERVER_NAME = "switchboard";
+
+export const hello: Handler<HelloFrame> = async (session, frame, env) => {
+  if (frame.version !== PROTOCOL_VERSION) {
+    throw new GatewayError("GW_ERR_VERSION", `protocol version ${frame.version} is not supported; this gateway speaks version ${PROTOCOL_VERSION}`);
+  }
+  if (session.state === "handshake") session.state = "anonymous";
+  return {
+    version: PROTOCOL_VERSION,
+    server: SERVER_NAME,
+    limits: {
+      max_frame_bytes: env.config.max_frame_bytes,
+      frames_per_second: env.config.rate_limit.frames_per_second,
+      burst: env.config.rate_limit.burst,
+    },
+    registration: env.config.registration,
+  };
+};
+
+export const register: Handler<RegisterFrame> = async (session, frame, env) => {
+  if (env.config.registration !== "open") throw new GatewayError("GW_ERR_REGISTRATION_CLOSED");
+  const key = `register:${session.remote}`;
+  throttle(env.loginLimiter.retryAfter(key));
+  const name = frame.user.toLowerCase();
+  const created = await env.services.accounts.create({
+    name,
+    passwordHash: await hashPassword(frame.password),
+    displayName: frame.display_name ?? frame.user,
+    createdAt: Date.now(),
+  });
+  if (!created) {
+    env.loginLimiter.fail(key);
+    throw new GatewayError("GW_ERR_USER_EXISTS", `the name "${name}" is taken`);
+  }
+  env.rememberUser(name);
+  return { user: name, address: formatAddress(userAddress(name)) };
+};
+
+export const login: Handler<LoginFrame> = async (session, frame, env) => {
+  if (session.state === "authenticated") throw new GatewayError("GW_ERR_ALREADY_AUTHENTICATED");
+  const name = frame.user.toLowerCase();
+  const byRemote = `login:${session.remote}`;
+  const byUser = `login-user:${name}`;
+  throttle(Math.max(env.loginLimiter.retryAfter(byRemote), env.loginLimiter.retryAfter(byUser)));
+  const account = await env.services.accounts.get(name);
+  // Verify against a dummy hash for unknown users: same time, same answer, so nothing tells whether the user exists.
+  const valid = await verifyPassword(frame.password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+  if (!account || !valid) {
+    env.loginLimiter.fail(byRemote);
+    env.loginLimiter.fail(byUser);
+    throw new GatewayError("GW_ERR_AUTH_FAILED");
+  }
+  env.loginLimiter.succeed(byUser);
+  const address = userAddress(name);
+  session.state = "authenticated";
+  session.user = name;
+  session.address = address;
+  session.presence = { from: address, show: "online", status: "", priority: 0, since: Date.now() };
+  env.sessions.attach(session, name);
+  // Announce after the answer is on its way: the client sees "ok" before its queued messages.
+  setImmediate(() => {
+    env.presenceChanged(name, address);
+    env.reachable(address);
+  });
+  return { user: name, address: formatAddress(address), display_name: account.displayName, session: session.id };
+};
+
+export const logout: Handler<LogoutFrame> = async (session, _frame, env) => {
+  if (session.user === undefined || session.address === undefined) throw new GatewayError("GW_ERR_NOT_AUTHENTICATED");
+  const { user, address } = session;
+  env.sessions.detach(session);
+  session.state = "anonymous";
+  session.user = undefined;
+  session.address = undefined;
+  session.presence = undefined;
+  env.presenceChanged(user, address);
+  return {};
+};
+
+export const ping: Handler<PingFrame> = async () => undefined;
+
+function throttle(retryAfterMs: number): void {
+  if (retryAfterMs > 0) {
+    throw new GatewayError("GW_ERR_RATE_LIMITED", `too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}

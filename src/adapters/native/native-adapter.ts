@@ -1,0 +1,270 @@
+/**
+ * The native adapter: Switchboard's own protocol, JSON text frames over WebSocket (docs/protocol.md).
+ * It serves the gateway's own users and rooms: sessions log in here, and messages, presence and
+ * subscription notices for native addresses are pushed to their sessions.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
+import type { Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
+import type { Presence } from "../../core/model/presence.js";
+import type { Room } from "../../core/model/room.js";
+import { TokenBucket } from "../../util/token-bucket.js";
+import { AttemptLimiter } from "./attempt-limiter.js";
+import { validateFrame } from "./frame-validator.js";
+import type { HandlerEnvironment, NativeServices } from "./handler-environment.js";
+import { HANDLERS, WITHOUT_SESSION } from "./handlers/index.js";
+import { pushToMembers } from "./handlers/room-handlers.js";
+import { isNative, isRoomId } from "./native-addresses.js";
+import type { NativeConfig } from "./native-config.js";
+import { frames } from "./server-frames.js";
+import { SessionDirectory } from "./session-directory.js";
+import { NativeSession } from "./session.js";
+import type { ClientFrame } from "./client-frames.js";
+
+/** Frames above this close the connection (ws code 1009); between max_frame_bytes and this they get an error frame. */
+const HARD_FRAME_LIMIT = 16 * 1024 * 1024;
+
+export class NativeAdapter implements Adapter {
+  readonly protocol = "native" as const;
+  readonly capabilities: AdapterCapabilities = {
+    directMessages: true,
+    rooms: true,
+    presence: true,
+    subscriptions: true,
+    typing: true,
+    actions: true,
+    notices: true,
+    corrections: true,
+  };
+  private readonly sessions = new SessionDirectory();
+  private readonly connections = new Set<NativeSession>();
+  private readonly knownUsers = new Set<string>();
+  private readonly env: HandlerEnvironment;
+  private http: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private pinger: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly config: NativeConfig,
+    private readonly services: NativeServices,
+    private readonly context: AdapterContext,
+  ) {
+    const windowMs = config.login_attempts.window_seconds * 1000;
+    this.env = {
+      config,
+      services,
+      context,
+      sessions: this.sessions,
+      loginLimiter: new AttemptLimiter(config.login_attempts.max, windowMs),
+      rememberUser: (name) => this.knownUsers.add(name),
+      presenceChanged: (user, address) => this.announcePresence(user, address),
+      reachable: (address) => context.dispatch({ type: "reachable", address }),
+    };
+  }
+
+  get account(): string {
+    return this.context.account;
+  }
+
+  /** The address the server listens on (useful with port 0). */
+  get listeningPort(): number | undefined {
+    const address = this.http?.address();
+    return typeof address === "object" && address !== null ? address.port : undefined;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const http = createServer((_request, response) => {
+      response.writeHead(426, { "content-type": "text/plain" }).end("Switchboard native protocol: connect with WebSocket\n");
+    });
+    const wss = new WebSocketServer({ server: http, path: this.config.path, maxPayload: HARD_FRAME_LIMIT, skipUTF8Validation: true });
+    wss.on("connection", (socket, request) => this.accept(socket, request));
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(this.config.port, this.config.host, () => {
+        http.off("error", reject);
+        resolve();
+      });
+    }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const where = `${this.config.host}:${this.config.port}`;
+      if (code === "EADDRINUSE") throw new GatewayError("GW_ERR_UNAVAILABLE", `port ${where} is already in use`, { cause: error });
+      if (code === "EACCES") throw new GatewayError("GW_ERR_UNAVAILABLE", `no permission to listen on ${where}`, { cause: error });
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `cannot listen on ${where}: ${(error as Error).message}`, { cause: error });
+    });
+    this.http = http;
+    this.wss = wss;
+    if (this.config.ping_interval_seconds > 0) {
+      this.pinger = setInterval(() => this.pingAll(), this.config.ping_interval_seconds * 1000);
+      this.pinger.unref();
+    }
+    this.context.log.info({ host: this.config.host, port: this.listeningPort, path: this.config.path }, "native protocol listening");
+  }
+
+  async stop(reason = "shutdown"): Promise<void> {
+    this.stopping = true;
+    if (this.pinger) clearInterval(this.pinger);
+    const http = this.http;
+    const wss = this.wss;
+    this.http = undefined;
+    this.wss = undefined;
+    if (!http || !wss) return;
+    // Stop accepting; let frames already received finish, then close every connection as "going away".
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    await Promise.all([...this.connections].map((session) => session.idle().catch(() => undefined)));
+    for (const session of this.connections) session.socket.close(1001, reason.slice(0, 100));
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    const forced = setTimeout(() => {
+      for (const session of this.connections) session.socket.terminate();
+    }, 1000);
+    await closed;
+    clearTimeout(forced);
+  }
+
+  async knows(address: Address): Promise<boolean> {
+    if (!isNative(address)) return false;
+    if (isRoomId(address.id)) return this.services.rooms.exists(address);
+    if (this.knownUsers.has(address.id)) return true;
+    const known = (await this.services.accounts.get(address.id)) !== undefined;
+    if (known) this.knownUsers.add(address.id);
+    return known;
+  }
+
+  async send(message: Message): Promise<{ delivered: true }> {
+    if (message.scope === "room") {
+      await pushToMembers(this.env, message.to, frames.message(message));
+      return { delivered: true };
+    }
+    const sessions = [...this.sessions.of(message.to.id)].filter((session) => session.isOpen);
+    if (sessions.length === 0) throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.to.id} is not connected`, { retryable: true });
+    const written = await Promise.allSettled(sessions.map((session) => session.send(frames.message(message))));
+    if (!written.some((result) => result.status === "fulfilled")) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.to.id} disconnected`, { retryable: true });
+    }
+    return { delivered: true };
+  }
+
+  async sendPresence(presence: Presence, to: Address): Promise<void> {
+    if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence));
+  }
+
+  async setPresence(_presence: Presence): Promise<void> {
+    // A native person's presence is what their own sessions set; nothing to do on this network.
+  }
+
+  async sendSubscription(event: SubscriptionEvent): Promise<void> {
+    if (isNative(event.to)) this.sessions.pushTo(event.to.id, frames.subscription(event));
+  }
+
+  async sendTyping(event: TypingEvent): Promise<void> {
+    if (isNative(event.to)) this.sessions.pushTo(event.to.id, frames.typing(event));
+  }
+
+  async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    if (!isNative(message.from)) return;
+    if (!this.sessions.pushTo(message.from.id, frames.messageFailed(message, recipient, error.code, error.message))) {
+      this.context.log.warn({ id: message.id, sender: message.from.id, code: error.code }, "failed delivery not reported: sender offline");
+    }
+  }
+
+  async joinRoom(room: Address, member: Address, options?: { nick?: string }): Promise<Room> {
+    const entry = { address: member, nick: options?.nick ?? member.id, role: "member" as const };
+    if (await this.services.rooms.join(room, entry)) await pushToMembers(this.env, room, frames.roomMember(room, "joined", entry));
+    const record = await this.services.rooms.get(room);
+    return { address: room, name: record.name, subject: record.subject, members: await this.services.rooms.members(room) };
+  }
+
+  async leaveRoom(room: Address, member: Address): Promise<void> {
+    await this.services.rooms.leave(room, member);
+  }
+
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    if (this.stopping || this.connections.size >= this.config.max_connections) {
+      socket.close(1013, this.stopping ? "shutting down" : "too many connections");
+      return;
+    }
+    const remote = request.socket.remoteAddress ?? "unknown";
+    const budget = new TokenBucket(this.config.rate_limit.frames_per_second, this.config.rate_limit.burst);
+    const session = new NativeSession(randomUUID(), socket, remote, budget);
+    this.connections.add(session);
+    socket.on("message", (data, isBinary) => this.receive(session, data, isBinary));
+    socket.on("pong", () => {
+      session.alive = true;
+    });
+    socket.on("error", (error) => this.context.log.debug({ err: error, session: session.id }, "connection error"));
+    socket.on("close", () => this.closed(session));
+  }
+
+  private receive(session: NativeSession, data: RawData, isBinary: boolean): void {
+    session.alive = true;
+    if (!session.budget.take()) {
+      session.push(frames.error(undefined, "GW_ERR_RATE_LIMITED", `more than ${this.config.rate_limit.frames_per_second} frames a second; frame dropped`));
+      this.context.log.warn({ session: session.id, remote: session.remote }, "frame rate limit exceeded");
+      return;
+    }
+    if (isBinary) {
+      session.push(frames.error(undefined, "GW_ERR_BAD_FRAME", "binary frames are not part of the protocol; send JSON text frames"));
+      return;
+    }
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    const result = validateFrame(buffer, this.config.max_frame_bytes);
+    if (!result.ok) {
+      this.context.log.info({ session: session.id, remote: session.remote, code: result.code, reason: result.message }, "bad frame");
+      session.push(frames.error(result.requestId, result.code, result.message));
+      return;
+    }
+    void session.enqueue(() => this.handle(session, result.frame));
+  }
+
+  private async handle(session: NativeSession, frame: ClientFrame): Promise<void> {
+    const requestId = frame.id;
+    try {
+      if (frame.type === "ping") return session.push({ type: "pong", ...(requestId === undefined ? {} : { id: requestId }) });
+      if (session.state === "handshake" && frame.type !== "hello") throw new GatewayError("GW_ERR_VERSION", 'send "hello" with the protocol version first');
+      if (session.state !== "authenticated" && !WITHOUT_SESSION.has(frame.type)) throw new GatewayError("GW_ERR_NOT_AUTHENTICATED", `"${frame.type}" needs a logged-in session`);
+      const handler = HANDLERS[frame.type] as (s: NativeSession, f: ClientFrame, e: HandlerEnvironment) => Promise<Record<string, unknown> | undefined>;
+      const payload = await handler(session, frame, this.env);
+      session.push(frames.ok(requestId, payload ?? {}));
+    } catch (thrown: unknown) {
+      const error = toGatewayError(thrown);
+      if (error.code === "GW_ERR_INTERNAL") this.context.log.error({ err: thrown, frame: frame.type, session: session.id }, "frame handler failed");
+      session.push(frames.error(requestId, error.code, error.message));
+    }
+  }
+
+  private closed(session: NativeSession): void {
+    this.connections.delete(session);
+    const { user, address } = session;
+    if (user !== undefined && address !== undefined) {
+      this.sessions.detach(session);
+      if (!this.stopping) this.announcePresence(user, address);
+    }
+  }
+
+  private announcePresence(user: string, address: Address): void {
+    const presence = this.sessions.presenceOf(user, address);
+    this.context.dispatch({ type: "presence", presence: presence.show === "offline" ? { ...presence, since: Date.now() } : presence });
+  }
+
+  private pingAll(): void {
+    for (const session of this.connections) {
+      if (!session.alive) {
+        session.socket.terminate();
+        continue;
+      }
+      session.alive = false;
+      session.socket.ping();
+    }
+  }
+}
+
+export function createNativeAdapter(config: NativeConfig, services: NativeServices, context: AdapterContext): NativeAdapter {
+  return new NativeAdapter(config, services, context);
+}
+
+

@@ -1,0 +1,30 @@
+/**
+ * Native addresses: users are native:<name>, rooms native:#<name> (URI form native:%23<name>).
+ * Names are case-insensitive and kept in lower case.
+ */
+import { DEFAULT_ACCOUNT, makeAddress, parseAddress, type Address } from "../../core/model/address.js";
+
+export function userAddress(name: string): Address {
+  return makeAddress("native", DEFAULT_ACCOUNT, name.toLowerCase());
+}
+
+export function isNative(address: Address): boolean {
+  return address.protocol === "native" && address.account === DEFAULT_ACCOUNT;
+}
+
+export function isRoomId(id: string): boolean {
+  return id.startsWith("#");
+}
+
+/** Parses an address a client wrote, folding native names to lower case. */
+export function clientAddress(text: string): Address {
+  const address = parseAddress(text);
+  return isNative(address) ? makeAddress("native", DEFAULT_ACCOUNT, address.id.toLowerCase()) : address;
+}
+
+/** A room reference: a full address, or the name of a room on this gateway ("lobby" or "#lobby"). */
+export function roomRef(text: string): Address {
+  if (text.includes(":")) return clientAddress(text);
+  const name = text.startsWith("#") ? text.slice(1) : text;
+  return makeAddress("native", DEFAULT_ACCOUNT, `#${name.toLowerCase()}`);
+}

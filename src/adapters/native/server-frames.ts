@@ -1,0 +1,85 @@
+/**
+ * Frames the gateway sends, built from the core model. Pure functions: the wire shape of every push lives
+ * here and nowhere else (docs/protocol.md shows an example of each).
+ */
+import { formatAddress, type Address } from "../../core/model/address.js";
+import type { ContactView } from "../../core/model/contact.js";
+import type { Message } from "../../core/model/message.js";
+import type { Presence } from "../../core/model/presence.js";
+import type { RoomMember } from "../../core/model/room.js";
+import type { SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { RoomSummary } from "../../core/rooms.js";
+import type { RoomRecord } from "../../store/store.js";
+import type { ErrorCode } from "../../core/errors.js";
+
+export type ServerFrame = Readonly<Record<string, unknown>> & { readonly type: string };
+
+export function messageView(message: Message): Record<string, unknown> {
+  return {
+    id: message.id,
+    scope: message.scope,
+    kind: message.kind,
+    from: formatAddress(message.from),
+    to: formatAddress(message.to),
+    sender_name: message.senderName,
+    body: message.body,
+    timestamp: message.timestamp,
+    ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+    ...(message.origin.id === undefined ? {} : { client_id: message.origin.id }),
+  };
+}
+
+export function presenceView(presence: Presence): Record<string, unknown> {
+  return { from: formatAddress(presence.from), show: presence.show, status: presence.status, priority: presence.priority, since: presence.since };
+}
+
+export function contactView(contact: ContactView): Record<string, unknown> {
+  return {
+    address: formatAddress(contact.address),
+    name: contact.name,
+    subscription: contact.subscription,
+    pending_out: contact.pendingOut,
+    pending_in: contact.pendingIn,
+    ...(contact.presence === undefined ? {} : { presence: { show: contact.presence.show, status: contact.presence.status } }),
+  };
+}
+
+export function memberView(member: RoomMember): Record<string, unknown> {
+  return { address: formatAddress(member.address), nick: member.nick, role: member.role };
+}
+
+export function roomView(room: RoomRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { address: formatAddress(room.address), name: room.name, subject: room.subject, ...extra };
+}
+
+export function roomSummaryView(room: RoomSummary): Record<string, unknown> {
+  return roomView(room, { members: room.memberCount });
+}
+
+export const frames = {
+  ok: (requestId: string | undefined, payload: Record<string, unknown> = {}): ServerFrame => ({ type: "ok", ...(requestId === undefined ? {} : { id: requestId }), ...payload }),
+  error: (requestId: string | undefined, code: ErrorCode, message: string): ServerFrame => ({
+    type: "error",
+    ...(requestId === undefined ? {} : { id: requestId }),
+    code,
+    message,
+  }),
+  message: (message: Message): ServerFrame => ({ type: "message", message: messageView(message) }),
+  messageFailed: (message: Message, recipient: Address, code: ErrorCode, reason: string): ServerFrame => ({
+    type: "message.failed",
+    message_id: message.id,
+    to: formatAddress(recipient),
+    code,
+    reason,
+  }),
+  presence: (presence: Presence): ServerFrame => ({ type: "presence", ...presenceView(presence) }),
+  subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),
+  typing: (event: TypingEvent): ServerFrame => ({ type: "typing", from: formatAddress(event.from), state: event.state }),
+  roomMember: (room: Address, event: "joined" | "left", member: RoomMember): ServerFrame => ({
+    type: "room.member",
+    room: formatAddress(room),
+    event,
+    member: memberView(member),
+  }),
+  roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),
+};

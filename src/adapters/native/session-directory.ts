@@ -1,0 +1,55 @@
+/** Logged-in sessions by user, and the presence of a user as the aggregate of their sessions' presences. */
+import { aggregatePresence } from "../../core/presence.js";
+import type { Address } from "../../core/model/address.js";
+import type { Presence } from "../../core/model/presence.js";
+import type { NativeSession } from "./session.js";
+import type { ServerFrame } from "./server-frames.js";
+
+export class SessionDirectory {
+  private readonly byUser = new Map<string, Set<NativeSession>>();
+
+  attach(session: NativeSession, user: string): void {
+    let sessions = this.byUser.get(user);
+    if (!sessions) {
+      sessions = new Set();
+      this.byUser.set(user, sessions);
+    }
+    sessions.add(session);
+  }
+
+  /** Removes the session; true when it was the user's last one. */
+  detach(session: NativeSession): boolean {
+    if (session.user === undefined) return false;
+    const sessions = this.byUser.get(session.user);
+    if (!sessions?.delete(session)) return false;
+    if (sessions.size > 0) return false;
+    this.byUser.delete(session.user);
+    return true;
+  }
+
+  of(user: string): ReadonlySet<NativeSession> {
+    return this.byUser.get(user) ?? new Set();
+  }
+
+  isOnline(user: string): boolean {
+    return (this.byUser.get(user)?.size ?? 0) > 0;
+  }
+
+  /** Pushes a frame to every open session of the user; false when none is open. */
+  pushTo(user: string, frame: ServerFrame, except?: NativeSession): boolean {
+    let any = false;
+    for (const session of this.of(user)) {
+      if (session === except || !session.isOpen) continue;
+      session.push(frame);
+      any = true;
+    }
+    return any;
+  }
+
+  /** The user's presence: the sessions' presences aggregated as RFC 6121 does for resources (priority first). */
+  presenceOf(user: string, address: Address): Presence {
+    const presences: Presence[] = [];
+    for (const session of this.of(user)) if (session.presence) presences.push(session.presence);
+    return aggregatePresence(address, presences, { by: "priority" });
+  }
+}

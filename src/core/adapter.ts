@@ -1,0 +1,109 @@
+/**
+ * The adapter contract: what every network adapter (native, XMPP, IRC) offers the core and receives from it.
+ * It lives in the core because the core drives adapters through it; src/adapters/adapter.ts re-exports it.
+ * Protocol types never cross this boundary: adapters speak the core model (src/core/model) only.
+ */
+import type { Logger } from "./logger.js";
+import type { Address, ProtocolId } from "./model/address.js";
+import type { Message, MessageDraft } from "./model/message.js";
+import type { Presence } from "./model/presence.js";
+import type { Contact } from "./model/contact.js";
+import type { Room, RoomMember } from "./model/room.js";
+import type { GatewayError } from "./errors.js";
+
+export type AdapterStatus = "offline" | "connecting" | "online" | "reconnecting" | "disconnecting" | "failed";
+
+export type SubscriptionAction = "request" | "approve" | "deny" | "remove";
+export type TypingState = "composing" | "paused" | "active";
+
+export interface SubscriptionEvent {
+  readonly from: Address;
+  readonly to: Address;
+  readonly action: SubscriptionAction;
+}
+
+export interface TypingEvent {
+  readonly from: Address;
+  readonly to: Address;
+  readonly state: TypingState;
+}
+
+/** Everything but messages, which go through AdapterContext.submit so the adapter learns the outcome. */
+export type InboundEvent =
+  | { readonly type: "presence"; readonly presence: Presence }
+  | { readonly type: "subscription"; readonly subscription: SubscriptionEvent }
+  | { readonly type: "typing"; readonly typing: TypingEvent }
+  /** The address can receive messages now (a user logged in, a network came back): its outbox is flushed. */
+  | { readonly type: "reachable"; readonly address: Address }
+  | { readonly type: "contact"; readonly contact: Contact }
+  | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
+  | { readonly type: "topic"; readonly room: Address; readonly topic: string; readonly by?: Address };
+
+export interface AdapterCapabilities {
+  readonly directMessages: boolean;
+  readonly rooms: boolean;
+  readonly presence: boolean;
+  readonly subscriptions: boolean;
+  readonly typing: boolean;
+  readonly actions: boolean;
+  readonly notices: boolean;
+  readonly corrections: boolean;
+}
+
+export interface SendResult {
+  /** True when the network took the message for the recipient (not necessarily read). */
+  readonly delivered: true;
+}
+
+export interface JoinOptions {
+  readonly nick?: string;
+}
+
+export interface AdapterContext {
+  readonly account: string;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  /**
+   * Offers a message to the gateway. Resolves with the accepted message (gateway id assigned, stored durably)
+   * or rejects with a GatewayError (unknown recipient, no route, bad input) and then nothing was accepted.
+   */
+  submit(draft: MessageDraft): Promise<Message>;
+  /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
+  knows(address: Address): Promise<boolean>;
+  /** Traffic other than messages. */
+  dispatch(event: InboundEvent): void;
+  /** Lifecycle, never mixed with traffic. */
+  setStatus(status: AdapterStatus, error?: Error): void;
+}
+
+export interface Adapter {
+  readonly protocol: ProtocolId;
+  readonly account: string;
+  /** Declared, never sniffed. */
+  readonly capabilities: AdapterCapabilities;
+  start(): Promise<void>;
+  /** Stops accepting, drains what is in flight, closes. */
+  stop(reason?: string): Promise<void>;
+  /** Whether anybody (person or room) can exist at this address; false makes submit fail with GW_ERR_UNKNOWN_RECIPIENT. */
+  knows(address: Address): Promise<boolean>;
+  /**
+   * Delivers a message to message.to. Rejects with a GatewayError: retryable (recipient or network not
+   * reachable now; the outbox keeps the message) or not (the message is reported as failed). Never drops silently.
+   */
+  send(message: Message): Promise<SendResult>;
+  /** Tells `to`, a person on this network, the presence of presence.from. */
+  sendPresence(presence: Presence, to: Address): Promise<void>;
+  /** Sets a person's own presence on this network (an IRC puppet's AWAY, an XMPP client's presence). */
+  setPresence(presence: Presence): Promise<void>;
+  sendSubscription(event: SubscriptionEvent): Promise<void>;
+  sendTyping(event: TypingEvent): Promise<void>;
+  /** Tells message.from, a person on this network, that the message could not be delivered to `recipient`. */
+  reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void>;
+  joinRoom(room: Address, member: Address, options?: JoinOptions): Promise<Room>;
+  leaveRoom(room: Address, member: Address, reason?: string): Promise<void>;
+}
+
+export interface AdapterFactory<C> {
+  readonly protocol: ProtocolId;
+  create(config: C, context: AdapterContext): Adapter;
+}

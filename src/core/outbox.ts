@@ -1,0 +1,161 @@
+/**
+ * Store-and-forward of direct messages: accepted -> queued -> delivered | failed, in order per recipient,
+ * never twice, across reconnects and restarts.
+ *
+ * A message is written to the store (log + outbox row) before it is acknowledged. Delivery then goes through
+ * the recipient's RecipientQueue. A retryable failure (recipient offline, network down) leaves it in the store
+ * until the recipient becomes reachable or the retry timer fires; a permanent failure, or waiting longer than
+ * `expireAfterMs`, removes it and reports the failure to the sender's adapter.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import { GatewayError, toGatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, type Address } from "./model/address.js";
+import type { Message } from "./model/message.js";
+import { RecipientQueue, type AttemptOutcome } from "./recipient-queue.js";
+import { WriteBatcher } from "./write-batcher.js";
+import type { AcceptedMessage, Store } from "../store/store.js";
+
+export interface OutboxOptions {
+  readonly expireAfterMs: number;
+  readonly retryIntervalMs: number;
+}
+
+const IDLE_QUEUE_MS = 10 * 60 * 1000;
+
+export class Outbox {
+  private readonly queues = new Map<string, { queue: RecipientQueue; recipient: Address }>();
+  private readonly writes: WriteBatcher<AcceptedMessage>;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: AdapterRegistry,
+    private readonly log: Logger,
+    private readonly options: OutboxOptions,
+  ) {
+    this.writes = new WriteBatcher((batch) => store.accept(batch));
+  }
+
+  /** Resumes deliveries left from before a restart and starts the retry and expiry timer. */
+  async start(): Promise<void> {
+    for (const recipient of await this.store.outbox.recipients()) this.queueFor(recipient, true);
+    this.timer = setInterval(() => void this.tick(), this.options.retryIntervalMs);
+    this.timer.unref();
+    void this.retryWaiting();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.writes.drain();
+  }
+
+  /** Durably records the message and its queued deliveries; resolves once it is safe to acknowledge. */
+  async accept(message: Message, recipients: readonly Address[]): Promise<void> {
+    await this.writes.offer({ message, recipients });
+  }
+
+  /** Starts delivery of an accepted direct message. */
+  deliver(message: Message, recipient: Address): void {
+    this.queueFor(recipient, false).offer(message);
+  }
+
+  /** The recipient can receive now: send what waits for it. */
+  reachable(recipient: Address): void {
+    const entry = this.queues.get(addressKey(recipient));
+    if (entry) void this.drain(entry.queue, recipient);
+  }
+
+  private queueFor(recipient: Address, waiting: boolean): RecipientQueue {
+    const key = addressKey(recipient);
+    let entry = this.queues.get(key);
+    if (!entry) {
+      const queue = new RecipientQueue(
+        { attempt: (message) => this.attempt(message, recipient), loadPending: (limit) => this.loadPending(recipient, limit) },
+        waiting,
+      );
+      entry = { queue, recipient };
+      this.queues.set(key, entry);
+    }
+    return entry.queue;
+  }
+
+  private async loadPending(recipient: Address, limit: number): Promise<Message[]> {
+    return (await this.store.outbox.pending(recipient, limit)).map((entry) => entry.message);
+  }
+
+  private async drain(queue: RecipientQueue, recipient: Address): Promise<void> {
+    try {
+      await queue.drain();
+    } catch (error: unknown) {
+      this.log.error({ err: error, recipient: addressKey(recipient) }, "outbox drain failed");
+    }
+  }
+
+  private async attempt(message: Message, recipient: Address): Promise<AttemptOutcome> {
+    const adapter = this.registry.for(recipient);
+    try {
+      if (!adapter) throw new GatewayError("GW_ERR_UNAVAILABLE", `no adapter serves ${addressKey(recipient)} now`, { retryable: true });
+      await adapter.send(message);
+      await this.store.outbox.remove(message.id, recipient);
+      return "done";
+    } catch (thrown: unknown) {
+      const error = toGatewayError(thrown);
+      if (error.retryable) {
+        await this.store.outbox.recordAttempt(message.id, recipient, error.code);
+        return "retry";
+      }
+      this.log.warn({ err: error, id: message.id, recipient: addressKey(recipient) }, "delivery failed");
+      await this.fail(message, recipient, error);
+      return "done";
+    }
+  }
+
+  private async fail(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    await this.store.outbox.remove(message.id, recipient);
+    const senderAdapter = this.registry.for(message.from);
+    try {
+      await senderAdapter?.reportFailure(message, recipient, error);
+    } catch (reportError: unknown) {
+      this.log.error({ err: reportError, id: message.id }, "could not report a failed delivery to its sender");
+    }
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.expire();
+      await this.retryWaiting();
+      this.forgetIdleQueues();
+    } catch (error: unknown) {
+      this.log.error({ err: error }, "outbox maintenance failed");
+    }
+  }
+
+  private async retryWaiting(): Promise<void> {
+    for (const { queue, recipient } of this.queues.values()) {
+      if (queue.isWaiting) await this.drain(queue, recipient);
+    }
+  }
+
+  private async expire(): Promise<void> {
+    const deadline = Date.now() - this.options.expireAfterMs;
+    for (;;) {
+      const entries = await this.store.outbox.acceptedBefore(deadline, 500);
+      const expirable = entries.filter((entry) => !this.queues.get(addressKey(entry.recipient))?.queue.isBusyWith(entry.message.id));
+      if (expirable.length === 0) return;
+      for (const entry of expirable) {
+        this.queues.get(addressKey(entry.recipient))?.queue.skip(entry.message.id);
+        const waited = Math.round((Date.now() - entry.message.timestamp) / 1000);
+        await this.fail(entry.message, entry.recipient, new GatewayError("GW_ERR_EXPIRED", `not delivered within ${waited} s`));
+      }
+    }
+  }
+
+  private forgetIdleQueues(): void {
+    const cutoff = Date.now() - IDLE_QUEUE_MS;
+    for (const [key, { queue }] of this.queues) {
+      if (queue.isIdle && !queue.isWaiting && queue.lastActivity < cutoff) this.queues.delete(key);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Current presence of every address the gateway has heard from, and its fan-out: a presence goes to everyone
+ * allowed to see it, by the subscription model of src/core/model/contact.ts:
+ *   - owners whose buddy list has the address with subscription to|both (they asked and were approved), and
+ *   - the contacts in the address's own list with subscription from|both (people it approved),
+ * which are the same people seen from both sides; the union covers people whose list the store does not hold.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { Logger } from "./logger.js";
+import { addressKey, type Address } from "./model/address.js";
+import { receivesPresence, sendsPresence } from "./model/contact.js";
+import { offlinePresence, type Presence } from "./model/presence.js";
+import type { ContactStore } from "../store/store.js";
+
+export class PresenceHub {
+  private readonly current = new Map<string, Presence>();
+
+  constructor(
+    private readonly contacts: ContactStore,
+    private readonly registry: AdapterRegistry,
+    private readonly log: Logger,
+  ) {}
+
+  /** The last presence heard from the address; offline when none. */
+  get(address: Address): Presence {
+    return this.current.get(addressKey(address)) ?? offlinePresence(address, 0);
+  }
+
+  /** Records a presence and sends it to everyone allowed to see it, if it changed. */
+  async update(presence: Presence): Promise<void> {
+    const key = addressKey(presence.from);
+    const previous = this.current.get(key);
+    if (presence.show === "offline") this.current.delete(key);
+    else this.current.set(key, presence);
+    const unchanged =
+      (previous === undefined && presence.show === "offline") ||
+      (previous !== undefined && previous.show === presence.show && previous.status === presence.status && previous.priority === presence.priority);
+    if (unchanged) return;
+    for (const recipient of await this.audience(presence.from)) await this.sendTo(presence, recipient);
+  }
+
+  /** Sends one presence to one recipient (after an approval, or a lost subscription). */
+  async sendTo(presence: Presence, recipient: Address): Promise<void> {
+    const adapter = this.registry.for(recipient);
+    if (!adapter) return;
+    try {
+      await adapter.sendPresence(presence, recipient);
+    } catch (error: unknown) {
+      this.log.warn({ err: error, to: addressKey(recipient) }, "presence not delivered");
+    }
+  }
+
+  /** Everyone allowed to see the address's presence. */
+  async audience(address: Address): Promise<Address[]> {
+    const recipients = new Map<string, Address>();
+    for (const entry of await this.contacts.listByAddress(address)) {
+      if (receivesPresence(entry.subscription)) recipients.set(addressKey(entry.owner), entry.owner);
+    }
+    for (const entry of await this.contacts.list(address)) {
+      if (sendsPresence(entry.subscription)) recipients.set(addressKey(entry.address), entry.address);
+    }
+    return [...recipients.values()];
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Buddy lists and presence subscriptions by mutual consent (RFC 6121 section 3, seen protocol-neutrally).
+ * The store keeps both sides of every relationship the gateway takes part in, so that either side's view can
+ * be answered and presence fan-out (presence-hub.ts) finds everyone allowed.
+ *
+ *   request  A -> B: A's entry for B is pending-out, B's entry for A pending-in; B is asked. If B already lets
+ *                    A see its presence, the request is approved at once (as RFC 6121 3.1.3 does).
+ *   approve  B -> A: answers a pending request: B's entry gains "from", A's entry gains "to"; A gets B's presence.
+ *   deny     B -> A: refuses a request or revokes an approval: B loses "from", A loses "to"; A sees B offline.
+ *   remove   A -> B: A stops receiving B's presence: A loses "to", B loses "from".
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { SubscriptionAction, SubscriptionEvent } from "./adapter.js";
+import { GatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, sameAddress, type Address } from "./model/address.js";
+import { receivesPresence, sendsPresence, withDirection, type Contact, type ContactView } from "./model/contact.js";
+import { offlinePresence } from "./model/presence.js";
+import type { PresenceHub } from "./presence-hub.js";
+import type { ContactStore } from "../store/store.js";
+
+const MAX_CONTACT_NAME = 256;
+
+export class Roster {
+  constructor(
+    private readonly contacts: ContactStore,
+    private readonly registry: AdapterRegistry,
+    private readonly presence: PresenceHub,
+    private readonly log: Logger,
+  ) {}
+
+  async list(owner: Address): Promise<ContactView[]> {
+    const entries = await this.contacts.list(owner);
+    return entries.map((entry) => (receivesPresence(entry.subscription) ? { ...entry, presence: this.presence.get(entry.address) } : entry));
+  }
+
+  /** Adds an address to the owner's list, or renames it; no subscription is asked. */
+  async add(owner: Address, address: Address, name?: string): Promise<Contact> {
+    if (sameAddress(owner, address)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot add yourself as a contact");
+    const existing = await this.contacts.get(owner, address);
+    const contact: Contact = {
+      owner,
+      address,
+      name: (name ?? existing?.name ?? address.id).slice(0, MAX_CONTACT_NAME),
+      subscription: existing?.subscription ?? "none",
+      pendingOut: existing?.pendingOut ?? false,
+      pendingIn: existing?.pendingIn ?? false,
+    };
+    await this.contacts.put(contact);
+    return contact;
+  }
+
+  /** Removes the entry and every subscription between the two, telling the other side. */
+  async remove(owner: Address, address: Address): Promise<void> {
+    const existing = await this.contacts.get(owner, address);
+    if (!existing) throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(address)} is not in your contact list`);
+    if (receivesPresence(existing.subscription) || existing.pendingOut) await this.handle({ from: owner, to: address, action: "remove" });
+    if (sendsPresence(existing.subscription) || existing.pendingIn) await this.handle({ from: owner, to: address, action: "deny" });
+    await this.contacts.remove(owner, address);
+  }
+
+  /** Applies a subscription action taken by event.from towards event.to, from any network. */
+  async handle(event: SubscriptionEvent): Promise<void> {
+    const { from, to } = event;
+    if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a subscription needs two different addresses");
+    const actor = await this.entry(from, to);
+    const other = await this.entry(to, from);
+    switch (event.action) {
+      case "request":
+        if (sendsPresence(other.subscription)) {
+          // Already approved: answer for the other side, as a server does for a known subscriber.
+          await this.save(actor, { subscription: withDirection(actor.subscription, "to", true), pendingOut: false });
+          await this.notify({ from: to, to: from, action: "approve" });
+          await this.presence.sendTo(this.presence.get(to), from);
+          return;
+        }
+        await this.save(actor, { pendingOut: true });
+        await this.save(other, { pendingIn: true });
+        break;
+      case "approve":
+        if (!actor.pendingIn && !sendsPresence(actor.subscription)) {
+          throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(to)} has not asked to see your presence`);
+        }
+        await this.save(actor, { subscription: withDirection(actor.subscription, "from", true), pendingIn: false });
+        await this.save(other, { subscription: withDirection(other.subscription, "to", true), pendingOut: false });
+        await this.notify(event);
+        await this.presence.sendTo(this.presence.get(from), to);
+        return;
+      case "deny":
+        await this.save(actor, { subscription: withDirection(actor.subscription, "from", false), pendingIn: false });
+        await this.save(other, { subscription: withDirection(other.subscription, "to", false), pendingOut: false });
+        await this.presence.sendTo(offlinePresence(from), to);
+        break;
+      case "remove":
+        await this.save(actor, { subscription: withDirection(actor.subscription, "to", false), pendingOut: false });
+        await this.save(other, { subscription: withDirection(other.subscription, "from", false), pendingIn: false });
+        break;
+      default:
+        return assertNever(event.action);
+    }
+    await this.notify(event);
+  }
+
+  private async entry(owner: Address, address: Address): Promise<Contact> {
+    return (
+      (await this.contacts.get(owner, address)) ?? { owner, address, name: address.id, subscription: "none", pendingOut: false, pendingIn: false }
+    );
+  }
+
+  /** Writes the entry with the change applied. */
+  private async save(contact: Contact, change: Partial<Pick<Contact, "subscription" | "pendingOut" | "pendingIn">>): Promise<void> {
+    await this.contacts.put({ ...contact, ...change });
+  }
+
+  private async notify(event: SubscriptionEvent): Promise<void> {
+    const adapter = this.registry.for(event.to);
+    if (!adapter) return;
+    try {
+      await adapter.sendSubscription(event);
+    } catch (error: unknown) {
+      this.log.warn({ err: error, to: addressKey(event.to), action: event.action }, "subscription notice not delivered");
+    }
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected subscription action ${String(value as SubscriptionAction)}`);
+}

@@ -1,0 +1,113 @@
+/**
+ * The router: takes normalized traffic from any adapter and delivers it to the adapters of its targets.
+ * It knows no protocol: targets are found by address (protocol and account select the adapter).
+ *
+ * Messages: submit() checks the target, assigns the gateway id, stores the message durably and only then
+ * resolves (the adapter acknowledges the sender); delivery follows. Direct messages go through the outbox
+ * (store-and-forward, in order). Room messages go to the room's adapter, which fans them out to the members
+ * connected now; the log keeps them for history.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { InboundEvent } from "./adapter.js";
+import { GatewayError, toGatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { MessageIdGenerator } from "./message-id.js";
+import { addressKey, type Address } from "./model/address.js";
+import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
+import type { Outbox } from "./outbox.js";
+import type { PresenceHub } from "./presence-hub.js";
+import type { Roster } from "./roster.js";
+
+export interface RouterDependencies {
+  readonly registry: AdapterRegistry;
+  readonly outbox: Outbox;
+  readonly presence: PresenceHub;
+  readonly roster: Roster;
+  readonly ids: MessageIdGenerator;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+export class Router {
+  private accepting = true;
+
+  constructor(private readonly deps: RouterDependencies) {}
+
+  /** Stops accepting new messages (shutdown); what was accepted is still delivered or kept. */
+  close(): void {
+    this.accepting = false;
+  }
+
+  async submit(draft: MessageDraft): Promise<Message> {
+    if (!this.accepting) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
+    if (draft.body.length > MAX_BODY_LENGTH) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
+    const target = this.deps.registry.for(draft.to);
+    if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
+    if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
+
+    const message: Message = {
+      ...draft,
+      id: this.deps.ids.next(),
+      timestamp: (this.deps.now ?? Date.now)(),
+      hops: [...(draft.hops ?? []), addressKey(draft.from)],
+    };
+    const direct = message.scope === "direct";
+    await this.deps.outbox.accept(message, direct ? [message.to] : []);
+    if (direct) this.deps.outbox.deliver(message, message.to);
+    else void this.sendToRoom(message);
+    return message;
+  }
+
+  async knows(address: Address): Promise<boolean> {
+    const adapter = this.deps.registry.for(address);
+    return adapter !== undefined && (await adapter.knows(address));
+  }
+
+  dispatch(event: InboundEvent): void {
+    void this.handle(event).catch((error: unknown) => this.deps.log.error({ err: error, event: event.type }, "event not handled"));
+  }
+
+  private async handle(event: InboundEvent): Promise<void> {
+    switch (event.type) {
+      case "presence":
+        return this.deps.presence.update(event.presence);
+      case "subscription":
+        return this.deps.roster.handle(event.subscription);
+      case "typing": {
+        const adapter = this.deps.registry.for(event.typing.to);
+        if (adapter?.capabilities.typing) await adapter.sendTyping(event.typing);
+        return;
+      }
+      case "reachable":
+        return this.deps.outbox.reachable(event.address);
+      case "contact":
+      case "member-joined":
+      case "member-left":
+      case "topic":
+        // Carried between networks by bridges (a later stage); nothing to route yet.
+        this.deps.log.debug({ event: event.type }, "event without a route");
+        return;
+      default:
+        return assertNever(event);
+    }
+  }
+
+  private async sendToRoom(message: Message): Promise<void> {
+    const adapter = this.deps.registry.for(message.to);
+    try {
+      if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(message.to)}`);
+      await adapter.send(message);
+    } catch (thrown: unknown) {
+      const error = toGatewayError(thrown);
+      this.deps.log.warn({ err: error, id: message.id, room: addressKey(message.to) }, "room message not delivered");
+      await this.deps.registry
+        .for(message.from)
+        ?.reportFailure(message, message.to, error)
+        .catch((reportError: unknown) => this.deps.log.error({ err: reportError }, "could not report a failed room message"));
+    }
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected event ${JSON.stringify(value)}`);
+}

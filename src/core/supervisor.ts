@@ -1,0 +1,87 @@
+/**
+ * Adapter lifecycle: start, status, stop, and the only reconnect loop of the gateway. An adapter that goes
+ * "failed" or "offline" on its own while the gateway runs is restarted after a backoff with jitter
+ * (src/util/backoff.ts); the attempt counter resets once it is online again. Libraries' own reconnect
+ * loops are switched off so that there is one owner.
+ */
+import type { Adapter, AdapterStatus } from "./adapter.js";
+import type { Logger } from "./logger.js";
+import { backoffDelay, type BackoffOptions } from "../util/backoff.js";
+
+interface Supervised {
+  readonly adapter: Adapter;
+  status: AdapterStatus;
+  attempts: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class Supervisor {
+  private readonly supervised = new Map<Adapter, Supervised>();
+  private stopping = false;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly backoff: BackoffOptions = { baseMs: 1000, capMs: 60_000 },
+  ) {}
+
+  add(adapter: Adapter): void {
+    this.supervised.set(adapter, { adapter, status: "offline", attempts: 0, timer: undefined });
+  }
+
+  status(adapter: Adapter): AdapterStatus {
+    return this.supervised.get(adapter)?.status ?? "offline";
+  }
+
+  /** Starts every adapter; rejects with the first failure, so the daemon can refuse to run half-configured. */
+  async startAll(): Promise<void> {
+    for (const entry of this.supervised.values()) {
+      entry.status = "connecting";
+      await entry.adapter.start();
+      entry.status = "online";
+    }
+  }
+
+  async stopAll(reason: string): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      [...this.supervised.values()].map(async (entry) => {
+        if (entry.timer) clearTimeout(entry.timer);
+        entry.status = "disconnecting";
+        try {
+          await entry.adapter.stop(reason);
+        } catch (error: unknown) {
+          this.log.error({ err: error, adapter: `${entry.adapter.protocol}/${entry.adapter.account}` }, "adapter did not stop cleanly");
+        }
+        entry.status = "offline";
+      }),
+    );
+  }
+
+  /** An adapter reports its status (through AdapterContext.setStatus). */
+  report(adapter: Adapter, status: AdapterStatus, error?: Error): void {
+    const entry = this.supervised.get(adapter);
+    if (!entry) return;
+    entry.status = status;
+    const name = `${adapter.protocol}/${adapter.account}`;
+    if (status === "online") entry.attempts = 0;
+    if ((status === "failed" || status === "offline") && !this.stopping && !entry.timer) {
+      const delay = backoffDelay(entry.attempts, this.backoff);
+      entry.attempts += 1;
+      this.log.warn({ adapter: name, err: error, delayMs: delay }, "adapter down; restarting after backoff");
+      entry.status = "reconnecting";
+      entry.timer = setTimeout(() => void this.restart(entry), delay);
+    }
+  }
+
+  private async restart(entry: Supervised): Promise<void> {
+    entry.timer = undefined;
+    if (this.stopping) return;
+    try {
+      await entry.adapter.stop("restart");
+      await entry.adapter.start();
+      this.report(entry.adapter, "online");
+    } catch (error: unknown) {
+      this.report(entry.adapter, "failed", error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}

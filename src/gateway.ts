@@ -1,0 +1,94 @@
+/**
+ * The composition root: builds the logger, store, core services and adapters from a loaded configuration,
+ * and wires them together. Everything else receives its dependencies as arguments.
+ */
+import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
+import { AdapterRegistry } from "./core/adapter-registry.js";
+import type { Logger } from "./core/logger.js";
+import { MessageIdGenerator } from "./core/message-id.js";
+import { Outbox } from "./core/outbox.js";
+import { PresenceHub } from "./core/presence-hub.js";
+import { RoomService } from "./core/rooms.js";
+import { Roster } from "./core/roster.js";
+import { Router } from "./core/router.js";
+import { Supervisor } from "./core/supervisor.js";
+import type { SwitchboardConfig } from "./config/config-types.js";
+import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
+import { openSqliteStore } from "./store/sqlite/index.js";
+import type { Store } from "./store/store.js";
+
+export interface Gateway {
+  start(): Promise<void>;
+  /** Stops accepting, drains what is in flight, closes adapters and the store. */
+  stop(reason?: string): Promise<void>;
+  /** The native adapter's port once started (useful when configured with port 0). */
+  nativePort(): number | undefined;
+}
+
+export async function createGateway(config: SwitchboardConfig, log: Logger): Promise<Gateway> {
+  const store: Store = openSqliteStore(config.store.path, { log: log.child({ component: "store" }) });
+  try {
+    return await assemble(config, log, store);
+  } catch (error: unknown) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function assemble(config: SwitchboardConfig, log: Logger, store: Store): Promise<Gateway> {
+  const registry = new AdapterRegistry();
+  const ids = new MessageIdGenerator(await store.log.lastId());
+  const presence = new PresenceHub(store.contacts, registry, log.child({ component: "presence" }));
+  const roster = new Roster(store.contacts, registry, presence, log.child({ component: "roster" }));
+  const rooms = new RoomService(store.rooms);
+  const outbox = new Outbox(store, registry, log.child({ component: "outbox" }), {
+    expireAfterMs: config.outbox.expire_after_seconds * 1000,
+    retryIntervalMs: config.outbox.retry_interval_seconds * 1000,
+  });
+  const router = new Router({ registry, outbox, presence, roster, ids, log: log.child({ component: "router" }) });
+  const supervisor = new Supervisor(log.child({ component: "supervisor" }));
+  const lifetime = new AbortController();
+
+  function contextFor(protocol: string, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
+    const adapterLog = log.child({ adapter: `${protocol}/${account}` });
+    return {
+      account,
+      log: adapterLog,
+      signal: lifetime.signal,
+      submit: (draft) => router.submit(draft),
+      knows: (address) => router.knows(address),
+      dispatch: (event) => router.dispatch(event),
+      setStatus: (status: AdapterStatus, error?: Error) => {
+        const adapter = adapterRef();
+        if (adapter) supervisor.report(adapter, status, error);
+      },
+    };
+  }
+
+  let native: NativeAdapter | undefined;
+  if (config.native.enabled) {
+    const created = createNativeAdapter(config.native, { accounts: store.accounts, roster, rooms, history: store.log }, contextFor("native", "default", () => native));
+    native = created;
+    registry.register(created);
+    supervisor.add(created);
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    async start() {
+      await outbox.start();
+      await supervisor.startAll();
+    },
+    stop(reason = "shutdown") {
+      stopped ??= (async () => {
+        router.close();
+        lifetime.abort();
+        await supervisor.stopAll(reason);
+        await outbox.stop();
+        await store.close();
+      })();
+      return stopped;
+    },
+    nativePort: () => native?.listeningPort,
+  };
+}

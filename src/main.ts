@@ -1,0 +1,124 @@
+/**
+ * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`.
+ * The only place that prints for humans and calls process.exit. Every failure an operator can cause
+ * (port in use, unreadable or invalid config, locked database) ends in one line on stderr and exit code 1.
+ */
+import { readFileSync } from "node:fs";
+import { ConfigError, loadConfigFile, loadDefaultConfig } from "./config/load-config.js";
+import { createLogger } from "./core/logger.js";
+import { GatewayError } from "./core/errors.js";
+import { createGateway, type Gateway } from "./gateway.js";
+
+const USAGE = `Usage:
+  switchboard start [--config FILE]   run the gateway (without --config: the embedded default,
+                                      native protocol on 127.0.0.1:7117, store in ./data/switchboard.db)
+  switchboard check-config FILE       validate a configuration file; exit 0 if valid, 1 with every error
+  switchboard --version | --help`;
+
+/** Stop must finish within this; signals promise an exit within 5 s. */
+const STOP_DEADLINE_MS = 4500;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`switchboard: ${message}\n`);
+  process.exit(1);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  if (error instanceof GatewayError) return error.message;
+  if (error instanceof Error) return error.message.split("\n")[0] ?? error.message;
+  return String(error);
+}
+
+async function checkConfig(file: string | undefined): Promise<void> {
+  if (!file) fail(`check-config needs a FILE\n${USAGE}`);
+  try {
+    await loadConfigFile(file);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    fail(describe(error));
+  }
+  process.stdout.write(`${file}: ok\n`);
+}
+
+async function start(args: string[]): Promise<void> {
+  const index = args.indexOf("--config");
+  const file = index >= 0 ? args[index + 1] : undefined;
+  if (index >= 0 && !file) fail("--config needs a FILE");
+  let config;
+  try {
+    config = file ? await loadConfigFile(file) : await loadDefaultConfig();
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) fail(`invalid configuration:\n${error.message}`);
+    fail(describe(error));
+  }
+  const log = createLogger(config.log.level);
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway(config, log);
+  } catch (error: unknown) {
+    fail(describe(error));
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    const deadline = setTimeout(() => {
+      log.warn("stop took too long; exiting anyway");
+      process.exit(0);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    gateway.stop(signal).then(
+      () => {
+        log.info("stopped");
+        log.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  try {
+    await gateway.start();
+  } catch (error: unknown) {
+    await gateway.stop("start failed").catch(() => undefined);
+    fail(describe(error));
+  }
+  log.info({ version: version(), port: gateway.nativePort() }, "switchboard started");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start":
+      return start(rest);
+    case "check-config":
+      return checkConfig(rest[0]);
+    case "--version":
+    case "-v":
+      process.stdout.write(`${version()}\n`);
+      return;
+    case "--help":
+    case "-h":
+    case undefined:
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      fail(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => fail(describe(error)));

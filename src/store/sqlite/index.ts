@@ -1,0 +1,2 @@
+export { openSqliteStore, type OpenSqliteStoreOptions } from "./open-sqlite-store.js";
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations.js";

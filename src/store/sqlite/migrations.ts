@@ -1,0 +1,112 @@
+/**
+ * Schema migrations, numbered from 1 and applied in order. A migration is never edited once released: a
+ * change to the schema is a new migration appended to the list. `schema_version` records every applied
+ * version, so a database written by a newer Switchboard is recognised and refused rather than misread.
+ */
+import type Database from "better-sqlite3";
+import { GatewayError } from "../../core/errors.js";
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+// Addresses are stored as their canonical URI (addressKey). Tables keyed by short text use WITHOUT ROWID;
+// messages stay a rowid table because their JSON can be large (up to a 64 KiB body).
+const INITIAL_SCHEMA = `
+CREATE TABLE accounts (
+  name          TEXT NOT NULL PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  display_name  TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE contacts (
+  owner        TEXT NOT NULL,
+  address      TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  subscription TEXT NOT NULL CHECK (subscription IN ('none', 'to', 'from', 'both')),
+  pending_out  INTEGER NOT NULL,
+  pending_in   INTEGER NOT NULL,
+  PRIMARY KEY (owner, address)
+) WITHOUT ROWID;
+CREATE INDEX contacts_by_address ON contacts (address, owner);
+
+CREATE TABLE rooms (
+  address    TEXT NOT NULL PRIMARY KEY,
+  name       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- seq is AUTOINCREMENT so that it never goes back: members() orders by it to give the join order.
+CREATE TABLE room_members (
+  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  room   TEXT NOT NULL REFERENCES rooms (address) ON DELETE CASCADE,
+  member TEXT NOT NULL,
+  nick   TEXT NOT NULL,
+  role   TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+  UNIQUE (room, member)
+);
+CREATE INDEX room_members_by_member ON room_members (member, room);
+
+-- conversation is derived from scope, from and to (see conversationKey) so that history() is one index range.
+CREATE TABLE messages (
+  id           TEXT NOT NULL PRIMARY KEY,
+  scope        TEXT NOT NULL CHECK (scope IN ('direct', 'room')),
+  from_address TEXT NOT NULL,
+  to_address   TEXT NOT NULL,
+  conversation TEXT NOT NULL,
+  timestamp    INTEGER NOT NULL,
+  json         TEXT NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation, id);
+
+CREATE TABLE outbox (
+  recipient  TEXT NOT NULL,
+  message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  PRIMARY KEY (recipient, message_id)
+) WITHOUT ROWID;
+CREATE INDEX outbox_by_message ON outbox (message_id);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial schema", sql: INITIAL_SCHEMA }];
+
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+
+export interface MigrationResult {
+  /** The schema version found at open (0 for a new database). */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Brings the schema up to date in ONE immediate transaction: either every pending migration is applied or
+ * none is. Being a write transaction, it also takes the database lock at once (see open-sqlite-store.ts).
+ */
+export function migrate(db: Database.Database, path: string, migrations: readonly Migration[] = MIGRATIONS): MigrationResult {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const run = db.transaction((): MigrationResult => {
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    const row = db.prepare<[], { version: number | null }>("SELECT max(version) AS version FROM schema_version").get();
+    const current = row?.version ?? 0;
+    if (current > latest) {
+      throw new GatewayError(
+        "GW_ERR_STORE",
+        `database ${path} has schema version ${current}, newer than the ${latest} this Switchboard knows; upgrade Switchboard`,
+      );
+    }
+    const record = db.prepare<[number, string, number]>("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)");
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    }
+    return { from: current, to: Math.max(current, latest) };
+  });
+  return run.immediate();
+}

@@ -1,0 +1,102 @@
+/**
+ * Opens the SQLite store. Durability and locking are decided here (docs/store.md explains them):
+ * - WAL with synchronous = NORMAL: a commit is in the WAL file (the OS page cache) before it returns, so a
+ *   process crash or kill -9 loses nothing committed; only a power loss or OS crash can drop the last commits.
+ * - locking_mode = EXCLUSIVE, set before anything is read: one process owns the file. Taken with the
+ *   immediate migration transaction at open and never released until close, so a second daemon on the same
+ *   file fails at once (busy_timeout 0) instead of waiting or, worse, writing beside the first. In this mode
+ *   SQLite also keeps the WAL index in memory, so no -shm file is used.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { GatewayError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import type { AcceptedMessage, Store } from "../store.js";
+import { migrate } from "./migrations.js";
+import { createSqliteAccountStore } from "./sqlite-accounts.js";
+import { createSqliteContactStore } from "./sqlite-contacts.js";
+import { guarded, openError } from "./sqlite-errors.js";
+import { createSqliteMessageLog } from "./sqlite-message-log.js";
+import { createSqliteOutbox } from "./sqlite-outbox.js";
+import { createSqliteRoomStore } from "./sqlite-rooms.js";
+
+export interface OpenSqliteStoreOptions {
+  readonly log?: Logger;
+}
+
+export const IN_MEMORY = ":memory:";
+
+function ensureParentDirectory(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error: unknown) {
+    throw new GatewayError("GW_ERR_STORE", `cannot create the directory of database ${path}`, { cause: error });
+  }
+}
+
+/** Pragmas first, in this order: locking_mode must precede the first read for the lock and the WAL index. */
+function configure(db: Database.Database, path: string, log: Logger | undefined): void {
+  db.pragma("locking_mode = EXCLUSIVE");
+  const journal = db.pragma("journal_mode = WAL", { simple: true });
+  if (journal !== "wal" && path !== IN_MEMORY) log?.warn({ path, journal }, "store could not switch to WAL; commits are slower");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+}
+
+function openDatabase(path: string, log: Logger | undefined): Database.Database {
+  let db: Database.Database;
+  try {
+    // timeout 0: a locked database is refused at once (better-sqlite3 would otherwise wait 5 s).
+    db = new Database(path, { timeout: 0 });
+  } catch (error: unknown) {
+    throw openError(path, error);
+  }
+  try {
+    configure(db, path, log);
+    const { from, to } = migrate(db, path);
+    if (from !== to) log?.info({ path, from, to }, "store schema migrated");
+    return db;
+  } catch (error: unknown) {
+    db.close();
+    throw openError(path, error);
+  }
+}
+
+/** Opens (creating if needed) the store at `path`; ":memory:" gives a private in-memory store for tests. */
+export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = {}): Store {
+  const { log } = options;
+  if (path === "") throw new GatewayError("GW_ERR_STORE", "the database path is empty");
+  if (path !== IN_MEMORY) ensureParentDirectory(path);
+  const db = openDatabase(path, log);
+
+  const messageLog = createSqliteMessageLog(db);
+  const outbox = createSqliteOutbox(db);
+  // One transaction for the whole batch: all of it lands or none of it, and one commit (one WAL append) is
+  // what makes batches of thousands fast.
+  const acceptAll = db.transaction((batch: readonly AcceptedMessage[]) => {
+    for (const { message, recipients } of batch) {
+      messageLog.append(message);
+      for (const recipient of recipients) outbox.enqueue(message.id, recipient);
+    }
+  });
+  log?.info({ path }, "store opened");
+
+  return {
+    accounts: createSqliteAccountStore(db),
+    contacts: createSqliteContactStore(db),
+    rooms: createSqliteRoomStore(db),
+    outbox,
+    log: messageLog,
+    accept: (batch) =>
+      guarded("accept messages", () => {
+        if (batch.length > 0) acceptAll(batch);
+      }),
+    close: () =>
+      guarded("close", () => {
+        if (!db.open) return;
+        db.close();
+        log?.info({ path }, "store closed");
+      }),
+  };
+}

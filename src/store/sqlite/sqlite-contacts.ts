@@ -1,0 +1,55 @@
+/** ContactStore on SQLite: one row per (owner, address), both stored as canonical URIs. */
+import type Database from "better-sqlite3";
+import { addressKey, parseAddress } from "../../core/model/address.js";
+import type { Contact, Subscription } from "../../core/model/contact.js";
+import type { ContactStore } from "../store.js";
+import { guarded } from "./sqlite-errors.js";
+
+interface ContactRow {
+  readonly owner: string;
+  readonly address: string;
+  readonly name: string;
+  readonly subscription: Subscription;
+  readonly pending_out: number;
+  readonly pending_in: number;
+}
+
+function toContact(row: ContactRow): Contact {
+  return {
+    owner: parseAddress(row.owner),
+    address: parseAddress(row.address),
+    name: row.name,
+    subscription: row.subscription,
+    pendingOut: row.pending_out === 1,
+    pendingIn: row.pending_in === 1,
+  };
+}
+
+export function createSqliteContactStore(db: Database.Database): ContactStore {
+  const list = db.prepare<[string], ContactRow>("SELECT * FROM contacts WHERE owner = ? ORDER BY address");
+  const select = db.prepare<[string, string], ContactRow>("SELECT * FROM contacts WHERE owner = ? AND address = ?");
+  const upsert = db.prepare<[string, string, string, Subscription, number, number]>(
+    `INSERT INTO contacts (owner, address, name, subscription, pending_out, pending_in) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (owner, address) DO UPDATE SET
+       name = excluded.name, subscription = excluded.subscription, pending_out = excluded.pending_out, pending_in = excluded.pending_in`,
+  );
+  const remove = db.prepare<[string, string]>("DELETE FROM contacts WHERE owner = ? AND address = ?");
+  const byAddress = db.prepare<[string], ContactRow>("SELECT * FROM contacts WHERE address = ? ORDER BY owner");
+
+  return {
+    list: (owner) => guarded("list contacts", () => list.all(addressKey(owner)).map(toContact)),
+    get: (owner, address) =>
+      guarded("read a contact", () => {
+        const row = select.get(addressKey(owner), addressKey(address));
+        return row && toContact(row);
+      }),
+    put: (contact) =>
+      guarded("store a contact", () => {
+        // SQLite has no boolean type: flags are stored as 0/1.
+        const { owner, address, name, subscription, pendingOut, pendingIn } = contact;
+        upsert.run(addressKey(owner), addressKey(address), name, subscription, pendingOut ? 1 : 0, pendingIn ? 1 : 0);
+      }),
+    remove: (owner, address) => guarded("remove a contact", () => remove.run(addressKey(owner), addressKey(address)).changes > 0),
+    listByAddress: (address) => guarded("list contacts by address", () => byAddress.all(addressKey(address)).map(toContact)),
+  };
+}

@@ -1,0 +1,227 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from "../../../src/store/sqlite/migrations.js";
+import { describeStoreContract } from "./store-contract.js";
+import { account, alice, bob, carol, lobby, message, room } from "./store-fixtures.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const CHILD = fileURLToPath(new URL("./fixtures/store-child.ts", import.meta.url));
+
+describe("SQLite store", () => {
+  let root = "";
+  let count = 0;
+  const freshPath = (): string => join(root, `db-${++count}`, "switchboard.db");
+
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), "switchboard-store-"));
+  });
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  describeStoreContract("SQLite in memory", () => openSqliteStore(":memory:"));
+  describeStoreContract("SQLite on a file", () => openSqliteStore(freshPath()));
+
+  describe("durability", () => {
+    it("keeps data across close and reopen, creating the parent directory", async () => {
+      const path = freshPath();
+      const first = openSqliteStore(path);
+      await first.accounts.create(account("alice"));
+      await first.rooms.create(room(lobby));
+      await first.rooms.addMember(lobby, { address: bob, nick: "bob", role: "member" });
+      await first.accept([{ message: message(1, alice, bob), recipients: [bob] }]);
+      await first.close();
+      await first.close();
+
+      const second = openSqliteStore(path);
+      try {
+        assert.deepEqual(await second.accounts.get("alice"), account("alice"));
+        assert.deepEqual(await second.rooms.members(lobby), [{ address: bob, nick: "bob", role: "member" }]);
+        assert.deepEqual(await second.log.get("m000001"), message(1, alice, bob));
+        assert.equal((await second.outbox.pending(bob, 10)).length, 1);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it("leaves the file in WAL mode, with no shared-memory file while open", async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      assert.equal(existsSync(`${path}-shm`), false, "exclusive locking keeps the WAL index in memory");
+      await store.close();
+      const raw = new Database(path);
+      assert.equal(raw.pragma("journal_mode", { simple: true }), "wal");
+      raw.close();
+    });
+
+    it("rejects calls after close with GW_ERR_STORE", async () => {
+      const store = openSqliteStore(":memory:");
+      await store.close();
+      await assert.rejects(store.accounts.count(), { code: "GW_ERR_STORE" });
+    });
+  });
+
+  describe("migrations", () => {
+    it("numbers its migrations 1, 2, 3... in order", () => {
+      assert.deepEqual(
+        MIGRATIONS.map((migration) => migration.version),
+        MIGRATIONS.map((_, index) => index + 1),
+      );
+    });
+
+    it("records every applied migration in schema_version, up to the latest", async () => {
+      const path = freshPath();
+      await openSqliteStore(path).close();
+      const raw = new Database(path);
+      const versions = raw.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
+      raw.close();
+      assert.deepEqual(versions, MIGRATIONS.map((migration) => migration.version));
+      assert.equal(versions.at(-1), LATEST_SCHEMA_VERSION);
+    });
+
+    it("refuses a database from a newer schema version", async () => {
+      const path = freshPath();
+      await openSqliteStore(path).close();
+      const raw = new Database(path);
+      raw.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', 0)").run(LATEST_SCHEMA_VERSION + 1);
+      raw.close();
+      assert.throws(() => openSqliteStore(path), {
+        code: "GW_ERR_STORE",
+        message: `database ${path} has schema version ${LATEST_SCHEMA_VERSION + 1}, newer than the ${LATEST_SCHEMA_VERSION} this Switchboard knows; upgrade Switchboard`,
+      });
+    });
+
+    it("applies only the migrations not yet applied, and none of a set that fails", () => {
+      const db = new Database(":memory:");
+      const one = { version: 1, name: "one", sql: "CREATE TABLE one (x)" };
+      const two = { version: 2, name: "two", sql: "CREATE TABLE two (x)" };
+      const broken = { version: 3, name: "broken", sql: "CREATE TABLE three (x); CREATE TABLE one (x)" };
+      assert.deepEqual(migrate(db, ":memory:", [one]), { from: 0, to: 1 });
+      assert.deepEqual(migrate(db, ":memory:", [one, two]), { from: 1, to: 2 });
+      assert.throws(() => migrate(db, ":memory:", [one, two, broken]), /already exists/);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+      assert.deepEqual(tables, ["one", "schema_version", "two"]);
+      db.close();
+    });
+  });
+
+  describe("opening", () => {
+    it("refuses a file that is not a database, naming the path", () => {
+      const path = join(root, "not-a-database.db");
+      writeFileSync(path, "this is plain text, not SQLite\n".repeat(200));
+      assert.throws(() => openSqliteStore(path), { code: "GW_ERR_STORE", message: `database ${path} is not a SQLite database` });
+    });
+
+    it("refuses a path it cannot open, naming the path", () => {
+      assert.throws(() => openSqliteStore(root), { code: "GW_ERR_STORE", message: `cannot open database ${root}` });
+    });
+
+    it("refuses a path under a file, naming the path", () => {
+      const file = join(root, "plain-file");
+      writeFileSync(file, "");
+      const path = join(file, "switchboard.db");
+      assert.throws(() => openSqliteStore(path), { code: "GW_ERR_STORE", message: `cannot create the directory of database ${path}` });
+    });
+  });
+
+  describe("locking", () => {
+    let child: ChildProcess | undefined;
+    afterEach(() => {
+      child?.kill("SIGKILL");
+      child = undefined;
+    });
+
+    it("refuses a database open in another process with a one-line message", async () => {
+      const path = freshPath();
+      child = runChild(path, "hold");
+      await firstLine(child);
+      assert.throws(() => openSqliteStore(path), { code: "GW_ERR_STORE", message: `database ${path} is locked by another process` });
+    });
+
+    it("is refused by another process while open here, and reopens there once closed", async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      const refused: unknown = JSON.parse(await firstLine(runChild(path, "try")));
+      assert.deepEqual(refused, { ok: false, code: "GW_ERR_STORE", message: `database ${path} is locked by another process` });
+      await store.close();
+      assert.deepEqual(JSON.parse(await firstLine(runChild(path, "try"))), { ok: true });
+    });
+
+    it("loses nothing committed when the holder is killed with SIGKILL", async () => {
+      const path = freshPath();
+      child = runChild(path, "hold");
+      await firstLine(child);
+      const exited = new Promise((resolve) => child?.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      const store = openSqliteStore(path);
+      try {
+        assert.equal((await store.log.get("m000001"))?.body, "kept");
+        assert.deepEqual(await store.outbox.recipients(), [bob]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe("accept", () => {
+    const batchOf = (size: number, first: number): { message: ReturnType<typeof message>; recipients: typeof bob[] }[] =>
+      Array.from({ length: size }, (_, n) => ({ message: message(first + n, alice, bob), recipients: [bob, carol] }));
+
+    it("accepts 1,000 messages with two recipients each in one batch, quickly", async () => {
+      const store = openSqliteStore(freshPath());
+      try {
+        const started = performance.now();
+        await store.accept(batchOf(1000, 1));
+        const elapsed = performance.now() - started;
+        assert.equal((await store.log.history({ between: [alice, bob] }, { limit: 5000 })).length, 1000);
+        assert.equal((await store.outbox.pending(carol, 5000)).length, 1000);
+        assert.ok(elapsed < 2000, `accept took ${elapsed.toFixed(0)} ms`);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("writes 1,000 messages in a single transaction: one bad row and none of them land", async () => {
+      const store = openSqliteStore(freshPath());
+      try {
+        await store.accept(batchOf(1, 500));
+        await assert.rejects(store.accept(batchOf(1000, 1)), { code: "GW_ERR_STORE" });
+        assert.equal(await store.log.lastId(), "m000500");
+        assert.equal(await store.log.get("m000001"), undefined);
+        assert.equal((await store.outbox.pending(bob, 5000)).length, 1);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
+
+function runChild(path: string, mode: "try" | "hold"): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", CHILD, path, mode], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+}
+
+/** The child's first line of output, or a rejection after 15 s or when it exits without one. */
+function firstLine(child: ChildProcess, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`no output from the child within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const newline = output.indexOf("\n");
+      if (newline < 0) return;
+      clearTimeout(timer);
+      resolve(output.slice(0, newline));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the child exited with ${String(code)} before printing a line`));
+    });
+  });
+}

@@ -1,0 +1,131 @@
+/**
+ * The store contract, second half: Store.accept() and what it feeds, the message log and the outbox.
+ * Called by describeStoreContract inside its describe block, with that block's store.
+ */
+import assert from "node:assert/strict";
+import type { Message } from "../../../src/core/model/message.js";
+import type { Store } from "../../../src/store/store.js";
+import { alice, bob, carol, lobby, message, ops } from "./store-fixtures.js";
+
+function ids(messages: readonly { readonly id: string }[]): string[] {
+  return messages.map((entry) => entry.id);
+}
+
+export function describeMessageContract(store: () => Store): void {
+  describe("accept and the message log", () => {
+    it("accepts an empty batch", async () => {
+      await store().accept([]);
+      assert.equal(await store().log.lastId(), undefined);
+    });
+
+    it("stores accepted messages whole and gets them by id", async () => {
+      const full: Message = { ...message(1, alice, bob), origin: { protocol: "xmpp", account: "example", id: "stanza-1" }, hops: ["native:alice"], replaces: "m000000", kind: "action" };
+      const plain = message(2, bob, alice);
+      await store().accept([{ message: full, recipients: [bob] }, { message: plain, recipients: [alice] }]);
+      assert.deepEqual(await store().log.get(full.id), full);
+      assert.deepEqual(await store().log.get(plain.id), plain);
+    });
+
+    it("returns undefined for an unknown id", async () => {
+      assert.equal(await store().log.get("m999999"), undefined);
+    });
+
+    it("reports no last id for an empty log, then the highest id accepted", async () => {
+      assert.equal(await store().log.lastId(), undefined);
+      await store().accept([{ message: message(3, alice, bob), recipients: [bob] }]);
+      await store().accept([{ message: message(12, alice, lobby, "room"), recipients: [] }]);
+      assert.equal(await store().log.lastId(), "m000012");
+    });
+
+    it("rejects a batch holding an id already in the log with GW_ERR_STORE, storing nothing from it", async () => {
+      await store().accept([{ message: message(1, alice, bob), recipients: [bob] }]);
+      const batch = [message(2, alice, carol), message(1, bob, carol), message(3, carol, alice)];
+      await assert.rejects(store().accept(batch.map((entry) => ({ message: entry, recipients: [entry.to] }))), { code: "GW_ERR_STORE" });
+      assert.equal(await store().log.get("m000002"), undefined);
+      assert.equal(await store().log.lastId(), "m000001");
+      assert.deepEqual(await store().outbox.recipients(), [bob]);
+    });
+
+    it("returns a room's history oldest first, leaving out other rooms and direct messages", async () => {
+      const batch = [message(1, alice, lobby, "room"), message(2, bob, ops, "room"), message(3, alice, bob), message(4, bob, lobby, "room")];
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
+      assert.deepEqual(ids(await store().log.history({ room: lobby }, { limit: 10 })), ["m000001", "m000004"]);
+      assert.deepEqual(await store().log.history({ room: lobby }, { limit: 10 }), [batch[0], batch[3]]);
+    });
+
+    it("returns the newest `limit` messages before an exclusive bound, in ascending order", async () => {
+      const batch = Array.from({ length: 10 }, (_, n) => message(n + 1, alice, lobby, "room"));
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
+      assert.deepEqual(ids(await store().log.history({ room: lobby }, { limit: 3 })), ["m000008", "m000009", "m000010"]);
+      assert.deepEqual(ids(await store().log.history({ room: lobby }, { before: "m000008", limit: 3 })), ["m000005", "m000006", "m000007"]);
+      assert.deepEqual(ids(await store().log.history({ room: lobby }, { before: "m000003", limit: 5 })), ["m000001", "m000002"]);
+      assert.deepEqual(await store().log.history({ room: lobby }, { before: "m000001", limit: 5 }), []);
+    });
+
+    it("returns the direct messages between two addresses in both directions, and no others", async () => {
+      const batch = [message(1, alice, bob), message(2, bob, alice), message(3, alice, carol), message(4, carol, bob), message(5, alice, bob, "room"), message(6, alice, bob)];
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [entry.to] })));
+      assert.deepEqual(ids(await store().log.history({ between: [alice, bob] }, { limit: 10 })), ["m000001", "m000002", "m000006"]);
+      assert.deepEqual(ids(await store().log.history({ between: [bob, alice] }, { before: "m000006", limit: 1 })), ["m000002"]);
+    });
+
+    it("returns nothing for a conversation without messages", async () => {
+      assert.deepEqual(await store().log.history({ room: ops }, { limit: 10 }), []);
+      assert.deepEqual(await store().log.history({ between: [alice, carol] }, { limit: 10 }), []);
+    });
+  });
+
+  describe("outbox", () => {
+    it("queues one entry per recipient and none for a message without recipients", async () => {
+      await store().accept([
+        { message: message(1, alice, lobby, "room"), recipients: [] },
+        { message: message(2, alice, bob), recipients: [bob, carol] },
+      ]);
+      const recipients = await store().outbox.recipients();
+      assert.deepEqual(recipients.map((address) => address.id).sort(), ["bob", "carol@example.org"]);
+      assert.deepEqual(await store().outbox.pending(bob, 10), [{ message: message(2, alice, bob), recipient: bob, attempts: 0 }]);
+    });
+
+    it("returns a recipient's pending entries oldest first, up to the limit", async () => {
+      // Accepted in two batches, the later batch holding the lower id: order is by id, not by insertion.
+      await store().accept([3, 4].map((n) => ({ message: message(n, alice, bob), recipients: [bob] })));
+      await store().accept([1, 2].map((n) => ({ message: message(n, carol, bob), recipients: [bob] })));
+      await store().accept([{ message: message(5, bob, alice), recipients: [alice] }]);
+      assert.deepEqual(ids((await store().outbox.pending(bob, 10)).map((entry) => entry.message)), ["m000001", "m000002", "m000003", "m000004"]);
+      assert.deepEqual(ids((await store().outbox.pending(bob, 2)).map((entry) => entry.message)), ["m000001", "m000002"]);
+      assert.deepEqual(await store().outbox.pending(carol, 10), []);
+    });
+
+    it("records attempts, counting them and keeping the last error", async () => {
+      await store().accept([{ message: message(1, alice, bob), recipients: [bob, carol] }]);
+      await store().outbox.recordAttempt("m000001", bob, "connection refused");
+      await store().outbox.recordAttempt("m000001", bob, "timed out");
+      const [entry] = await store().outbox.pending(bob, 10);
+      assert.equal(entry?.attempts, 2);
+      assert.equal(entry?.lastError, "timed out");
+      const [untouched] = await store().outbox.pending(carol, 10);
+      assert.equal(untouched?.attempts, 0);
+      assert.equal(untouched && "lastError" in untouched, false);
+    });
+
+    it("removes an entry for that recipient only, and forgets a recipient once nothing waits for them", async () => {
+      await store().accept([{ message: message(1, alice, bob), recipients: [bob, carol] }]);
+      await store().outbox.remove("m000001", bob);
+      await store().outbox.remove("m000001", bob);
+      assert.deepEqual(await store().outbox.pending(bob, 10), []);
+      assert.equal((await store().outbox.pending(carol, 10)).length, 1);
+      assert.deepEqual(await store().outbox.recipients(), [carol]);
+      assert.deepEqual(await store().log.get("m000001"), message(1, alice, bob), "the log keeps a delivered message");
+    });
+
+    it("lists entries accepted before a timestamp, oldest first, up to the limit", async () => {
+      await store().accept([1, 2, 3].map((n) => ({ message: message(n, alice, bob), recipients: [bob] })));
+      await store().accept([{ message: message(4, bob, carol), recipients: [carol] }]);
+      const before3 = message(3, alice, bob).timestamp;
+      assert.deepEqual(ids((await store().outbox.acceptedBefore(before3, 10)).map((entry) => entry.message)), ["m000001", "m000002"]);
+      assert.deepEqual(ids((await store().outbox.acceptedBefore(before3 + 10_000, 3)).map((entry) => entry.message)), ["m000001", "m000002", "m000003"]);
+      const [oldest] = await store().outbox.acceptedBefore(before3, 1);
+      assert.deepEqual(oldest, { message: message(1, alice, bob), recipient: bob, attempts: 0 });
+    });
+  });
+}

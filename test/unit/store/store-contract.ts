@@ -1,0 +1,176 @@
+/**
+ * The store contract: what every backend must do, tested through the Store interface only, so that a new
+ * backend (PostgreSQL) proves itself by calling describeStoreContract with its own factory.
+ * Each test gets a fresh, empty store, closed afterwards.
+ */
+import assert from "node:assert/strict";
+import { parseAddress } from "../../../src/core/model/address.js";
+import { describeMessageContract } from "./store-contract-messages.js";
+import { account, alice, bob, carol, contact, lobby, ops, room, useStore, type StoreFactory } from "./store-fixtures.js";
+
+export function describeStoreContract(name: string, makeStore: StoreFactory): void {
+  describe(`${name} (store contract)`, () => {
+    const store = useStore(makeStore);
+
+    describe("accounts", () => {
+      it("creates an account and reads it back", async () => {
+        assert.equal(await store().accounts.create(account("alice")), true);
+        assert.deepEqual(await store().accounts.get("alice"), account("alice"));
+      });
+
+      it("refuses a second account with a taken name and keeps the first", async () => {
+        await store().accounts.create(account("alice"));
+        assert.equal(await store().accounts.create({ ...account("alice"), displayName: "Impostor" }), false);
+        assert.equal((await store().accounts.get("alice"))?.displayName, "ALICE");
+      });
+
+      it("returns undefined for an unknown name", async () => {
+        assert.equal(await store().accounts.get("nobody"), undefined);
+      });
+
+      it("stores names as given, since the caller lower-cases them", async () => {
+        await store().accounts.create(account("alice"));
+        assert.equal(await store().accounts.get("Alice"), undefined);
+      });
+
+      it("counts the accounts", async () => {
+        assert.equal(await store().accounts.count(), 0);
+        await store().accounts.create(account("alice"));
+        await store().accounts.create(account("bob"));
+        await store().accounts.create(account("bob"));
+        assert.equal(await store().accounts.count(), 2);
+      });
+    });
+
+    describe("contacts", () => {
+      it("puts a contact and gets it back", async () => {
+        const entry = contact(alice, carol, { name: "Carol", subscription: "to", pendingOut: true });
+        await store().contacts.put(entry);
+        assert.deepEqual(await store().contacts.get(alice, carol), entry);
+      });
+
+      it("replaces the entry for the same owner and address", async () => {
+        await store().contacts.put(contact(alice, bob, { subscription: "none", pendingOut: true }));
+        const updated = contact(alice, bob, { name: "Bobby", subscription: "both", pendingIn: true });
+        await store().contacts.put(updated);
+        assert.deepEqual(await store().contacts.list(alice), [updated]);
+      });
+
+      it("returns undefined for an address not in the owner's list", async () => {
+        await store().contacts.put(contact(bob, carol));
+        assert.equal(await store().contacts.get(alice, carol), undefined);
+      });
+
+      it("lists an owner's contacts ordered by address, leaving other owners' out", async () => {
+        const zed = parseAddress("native:zed");
+        await store().contacts.put(contact(alice, zed));
+        await store().contacts.put(contact(alice, carol));
+        await store().contacts.put(contact(alice, bob));
+        await store().contacts.put(contact(bob, alice));
+        assert.deepEqual(await store().contacts.list(alice), [contact(alice, bob), contact(alice, zed), contact(alice, carol)]);
+        assert.deepEqual(await store().contacts.list(carol), []);
+      });
+
+      it("removes a contact and reports whether there was one", async () => {
+        await store().contacts.put(contact(alice, bob));
+        assert.equal(await store().contacts.remove(alice, bob), true);
+        assert.equal(await store().contacts.remove(alice, bob), false);
+        assert.equal(await store().contacts.get(alice, bob), undefined);
+      });
+
+      it("finds every entry for an address across owners", async () => {
+        await store().contacts.put(contact(alice, carol, { subscription: "to" }));
+        await store().contacts.put(contact(bob, carol, { subscription: "from" }));
+        await store().contacts.put(contact(alice, bob));
+        const entries = await store().contacts.listByAddress(carol);
+        const owners = entries.map((entry) => entry.owner.id).sort();
+        assert.deepEqual(owners, ["alice", "bob"]);
+        assert.deepEqual(
+          entries.find((entry) => entry.owner.id === "bob"),
+          contact(bob, carol, { subscription: "from" }),
+        );
+        assert.deepEqual(await store().contacts.listByAddress(parseAddress("native:nobody")), []);
+      });
+    });
+
+    describe("rooms", () => {
+      it("creates a room and gets it back", async () => {
+        const record = room(ops, { name: "ops", subject: "on call", createdBy: carol });
+        assert.equal(await store().rooms.create(record), true);
+        assert.deepEqual(await store().rooms.get(ops), record);
+      });
+
+      it("refuses a room whose address exists and keeps the first", async () => {
+        await store().rooms.create(room(lobby, { subject: "first" }));
+        assert.equal(await store().rooms.create(room(lobby, { subject: "second" })), false);
+        assert.equal((await store().rooms.get(lobby))?.subject, "first");
+      });
+
+      it("returns undefined for an unknown room", async () => {
+        assert.equal(await store().rooms.get(lobby), undefined);
+      });
+
+      it("lists all rooms ordered by address", async () => {
+        await store().rooms.create(room(ops));
+        await store().rooms.create(room(lobby));
+        assert.deepEqual(await store().rooms.list(), [room(ops), room(lobby)]);
+      });
+
+      it("sets the subject", async () => {
+        await store().rooms.create(room(lobby));
+        await store().rooms.setSubject(lobby, "welcome");
+        assert.equal((await store().rooms.get(lobby))?.subject, "welcome");
+      });
+
+      it("rejects setting the subject of an unknown room with GW_ERR_NOT_FOUND", async () => {
+        await assert.rejects(store().rooms.setSubject(lobby, "welcome"), { code: "GW_ERR_NOT_FOUND" });
+      });
+
+      it("adds a member once and reports a second add as false", async () => {
+        await store().rooms.create(room(lobby));
+        assert.equal(await store().rooms.addMember(lobby, { address: bob, nick: "bob", role: "member" }), true);
+        assert.equal(await store().rooms.addMember(lobby, { address: bob, nick: "bobby", role: "owner" }), false);
+        assert.deepEqual(await store().rooms.members(lobby), [{ address: bob, nick: "bob", role: "member" }]);
+      });
+
+      it("rejects adding a member to an unknown room with GW_ERR_NOT_FOUND", async () => {
+        await assert.rejects(store().rooms.addMember(lobby, { address: bob, nick: "bob", role: "member" }), { code: "GW_ERR_NOT_FOUND" });
+      });
+
+      it("lists members in the order they joined, a rejoin going last", async () => {
+        await store().rooms.create(room(lobby));
+        const members = [
+          { address: carol, nick: "carol", role: "owner" as const },
+          { address: alice, nick: "alice", role: "member" as const },
+          { address: bob, nick: "bob", role: "member" as const },
+        ];
+        for (const member of members) await store().rooms.addMember(lobby, member);
+        assert.deepEqual(await store().rooms.members(lobby), members);
+        await store().rooms.removeMember(lobby, carol);
+        await store().rooms.addMember(lobby, { address: carol, nick: "carol2", role: "member" });
+        const order = (await store().rooms.members(lobby)).map((member) => member.nick);
+        assert.deepEqual(order, ["alice", "bob", "carol2"]);
+      });
+
+      it("removes a member and reports whether they were one", async () => {
+        await store().rooms.create(room(lobby));
+        await store().rooms.addMember(lobby, { address: bob, nick: "bob", role: "member" });
+        assert.equal(await store().rooms.removeMember(lobby, bob), true);
+        assert.equal(await store().rooms.removeMember(lobby, bob), false);
+        assert.deepEqual(await store().rooms.members(lobby), []);
+      });
+
+      it("lists the rooms of a member ordered by address", async () => {
+        for (const address of [lobby, ops]) await store().rooms.create(room(address));
+        await store().rooms.addMember(lobby, { address: bob, nick: "bob", role: "member" });
+        await store().rooms.addMember(ops, { address: bob, nick: "bob", role: "member" });
+        await store().rooms.addMember(ops, { address: alice, nick: "alice", role: "owner" });
+        assert.deepEqual(await store().rooms.roomsOf(bob), [ops, lobby]);
+        assert.deepEqual(await store().rooms.roomsOf(alice), [ops]);
+        assert.deepEqual(await store().rooms.roomsOf(carol), []);
+      });
+    });
+
+    describeMessageContract(store);
+  });
+}
