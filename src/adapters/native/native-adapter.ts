@@ -84,6 +84,8 @@ export class NativeAdapter implements Adapter {
     });
     const wss = new WebSocketServer({ server: http, path: this.config.path, maxPayload: HARD_FRAME_LIMIT, skipUTF8Validation: true });
     wss.on("connection", (socket, request) => this.accept(socket, request));
+    // ws re-emits the HTTP server's errors; listen failures are handled below, later ones are logged.
+    wss.on("error", (error) => this.context.log.debug({ err: error }, "WebSocket server error"));
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
       http.listen(this.config.port, this.config.host, () => {
@@ -137,7 +139,7 @@ export class NativeAdapter implements Adapter {
 
   async send(message: Message): Promise<{ delivered: true }> {
     if (message.scope === "room") {
-      await pushToMembers(this.env, message.to, frames.message(message));
+      await pushToMembers(this.env, message.to, frames.message(message), { member: message.from });
       return { delivered: true };
     }
     const sessions = [...this.sessions.of(message.to.id)].filter((session) => session.isOpen);

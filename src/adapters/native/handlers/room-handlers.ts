@@ -1,6 +1,6 @@
 /** Rooms hosted on this gateway: create, join, leave, list, members, subject and room messages. */
 import { GatewayError } from "../../../core/errors.js";
-import type { Address } from "../../../core/model/address.js";
+import { sameAddress, type Address } from "../../../core/model/address.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { RoomCreateFrame, RoomListFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
@@ -15,10 +15,19 @@ function localRoom(text: string): Address {
   return room;
 }
 
-/** Pushes a frame to every connected member of the room, except the one session given. */
-export async function pushToMembers(env: HandlerEnvironment, room: Address, frame: ServerFrame, except?: NativeSession): Promise<void> {
+/**
+ * Pushes a frame to every connected member of the room, except one session, or except one member entirely
+ * (the sender of a room message, who has the message id from the answer to room.send).
+ */
+export async function pushToMembers(
+  env: HandlerEnvironment,
+  room: Address,
+  frame: ServerFrame,
+  skip: { readonly session?: NativeSession; readonly member?: Address } = {},
+): Promise<void> {
   for (const member of await env.services.rooms.members(room)) {
-    if (isNative(member.address)) env.sessions.pushTo(member.address.id, frame, except);
+    if (!isNative(member.address) || (skip.member && sameAddress(member.address, skip.member))) continue;
+    env.sessions.pushTo(member.address.id, frame, skip.session);
   }
 }
 
@@ -34,7 +43,7 @@ export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
   const room = localRoom(frame.room);
   const member: RoomMember = { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" };
   const joined = await env.services.rooms.join(room, member);
-  if (joined) await pushToMembers(env, room, frames.roomMember(room, "joined", member), session);
+  if (joined) await pushToMembers(env, room, frames.roomMember(room, "joined", member), { session });
   const record = await env.services.rooms.get(room);
   const members = await env.services.rooms.members(room);
   return { room: roomView(record), members: members.map(memberView) };
@@ -82,6 +91,6 @@ export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env
   const me = self(session);
   const room = localRoom(frame.room);
   await env.services.rooms.setSubject(room, frame.subject, me);
-  await pushToMembers(env, room, frames.roomSubject(room, frame.subject, me), session);
+  await pushToMembers(env, room, frames.roomSubject(room, frame.subject, me), { session });
   return {};
 };

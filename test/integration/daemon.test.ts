@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Daemon, ROOT, runCli, uniqueUser } from "../helpers/daemon.js";
+import { NativeClient } from "../helpers/native-client.js";
+
+function listen(): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === "object" && address ? address.port : 0 });
+    });
+  });
+}
+
+describe("the switchboard daemon", function () {
+  it("runs the embedded default without a config: native protocol on 127.0.0.1:7117, store in ./data", async function () {
+    const dir = mkdtempSync(join(tmpdir(), "switchboard-default-"));
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "bin", "switchboard.js"), "start"], { cwd: dir });
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not started: ${output}`)), 15000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('"msg":"switchboard started"')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
+      });
+      assert.match(output, /"host":"127\.0\.0\.1","port":7117/);
+      const client = await NativeClient.connect("ws://127.0.0.1:7117/");
+      assert.equal((await client.ok({ type: "hello", version: 1 }))["version"], 1);
+      await client.close();
+      assert.ok(existsSync(join(dir, "data", "switchboard.db")), "the store is created under ./data");
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 0 within 5 s on SIGTERM and on SIGINT, with clients connected", async function () {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const daemon = Daemon.create();
+      await daemon.start();
+      const client = await NativeClient.session(daemon.url, uniqueUser("sig"), "correct horse battery", { register: true });
+      const closed = client.closed();
+      const { code, ms } = await daemon.stop(signal);
+      assert.equal(code, 0, signal);
+      assert.ok(ms < 5000, `${signal}: stopped in ${ms} ms`);
+      assert.equal(await closed, 1001, "clients are told the server is going away");
+      await daemon.dispose();
+    }
+  });
+
+  it("refuses a port in use with one line on stderr and exit code 1", async function () {
+    const { server, port } = await listen();
+    try {
+      const daemon = Daemon.create(`native:\n  port: ${port}\n`);
+      const result = await runCli(["start", "--config", daemon.configPath]);
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, `switchboard: port 127.0.0.1:${port} is already in use\n`);
+      await daemon.dispose();
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses a missing or invalid config with the errors and exit code 1, never a stack trace", async function () {
+    const missing = await runCli(["start", "--config", "/nonexistent/switchboard.yaml"]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^switchboard: invalid configuration:\n\/nonexistent\/switchboard.yaml: cannot read the configuration file: ENOENT/);
+    assert.doesNotMatch(missing.stderr, /\n\s+at /);
+
+    const dir = mkdtempSync(join(tmpdir(), "switchboard-config-"));
+    const file = join(dir, "bad.yaml");
+    writeFileSync(file, "native:\n  port: nope\n  colour: blue\n");
+    const invalid = await runCli(["start", "--config", file]);
+    assert.equal(invalid.code, 1);
+    assert.equal(
+      invalid.stderr,
+      `switchboard: invalid configuration:\n${file}:2:9: native.port: must be an integer between 0 and 65535, got "nope"\n${file}:3:3: native.colour: unknown key "colour"; expected one of: enabled, host, port, path, max_frame_bytes, rate_limit, registration, login_attempts, ping_interval_seconds, max_connections\n`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a database locked by another running daemon with one line and exit code 1", async function () {
+    const first = Daemon.create();
+    await first.start();
+    try {
+      const second = await runCli(["start", "--config", first.configPath]);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /^switchboard: database .*switchboard\.db is locked by another process\n$/);
+    } finally {
+      await first.dispose();
+    }
+  });
+
+  it("check-config exits 0 for a valid file and 1 with every error for an invalid one", async function () {
+    const valid = await runCli(["check-config", join(ROOT, "config", "switchboard.example.yaml")], { env: { ...process.env, SWITCHBOARD_PORT: "7117" } });
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.match(valid.stdout, /switchboard\.example\.yaml: ok/);
+    const dir = mkdtempSync(join(tmpdir(), "switchboard-config-"));
+    const file = join(dir, "two-errors.yaml");
+    writeFileSync(file, "log:\n  level: loud\nstore:\n  driver: mysql\n");
+    const invalid = await runCli(["check-config", file]);
+    assert.equal(invalid.code, 1);
+    assert.equal(invalid.stderr.trim().split("\n").length, 2);
+    assert.match(invalid.stderr, /log\.level: must be one of/);
+    assert.match(invalid.stderr, /store\.driver: must be one of/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

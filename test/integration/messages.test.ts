@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+
+const PASSWORD = "correct horse battery";
+
+function bodies(frames: readonly Frame[]): string[] {
+  return frames.map((frame) => (frame["message"] as Record<string, unknown>)["body"] as string);
+}
+
+describe("direct messages between native users", function () {
+  let daemon: Daemon;
+  const clients: NativeClient[] = [];
+
+  before(async function () {
+    daemon = Daemon.create();
+    await daemon.start();
+  });
+  after(async function () {
+    await Promise.all(clients.map((client) => client.close()));
+    await daemon.dispose();
+  });
+
+  async function user(name: string, register = true): Promise<NativeClient> {
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
+    clients.push(client);
+    return client;
+  }
+
+  it("acknowledges each message with a server id and delivers messages both ways, in order, with UTF-8 intact", async function () {
+    const aName = uniqueUser("ann");
+    const bName = uniqueUser("ben");
+    const ann = await user(aName);
+    const ben = await user(bName);
+    const sent = Array.from({ length: 50 }, (_, i) => `message ${i} from ann: héllo wörld 👋 ${"ü".repeat(i)}`);
+    const acks = await Promise.all(sent.map((body) => ann.ok({ type: "message.send", to: `native:${bName}`, body })));
+    const ids = acks.map((ack) => ack["message_id"] as string);
+    assert.deepEqual([...ids].sort(), ids, "server ids increase in sending order");
+    assert.equal(new Set(ids).size, ids.length);
+
+    const received = await ben.collect("message", sent.length);
+    assert.deepEqual(bodies(received), sent);
+    const first = received[0]?.["message"] as Record<string, unknown>;
+    assert.equal(first["from"], `native:${aName}`);
+    assert.equal(first["to"], `native:${bName}`);
+    assert.equal(first["id"], ids[0]);
+    assert.equal(first["scope"], "direct");
+
+    await ben.ok({ type: "message.send", to: `native:${aName}`, body: "/me waves", kind: "action" });
+    const reply = await ann.waitForType("message");
+    assert.deepEqual([(reply["message"] as Record<string, unknown>)["body"], (reply["message"] as Record<string, unknown>)["kind"]], ["/me waves", "action"]);
+  });
+
+  it("keeps messages for an offline user and delivers them, in order, after the login answer", async function () {
+    const aName = uniqueUser("cat");
+    const bName = uniqueUser("dan");
+    const cat = await user(aName);
+    const dan = await user(bName);
+    await dan.close();
+    for (let i = 0; i < 20; i++) await cat.ok({ type: "message.send", to: `native:${bName}`, body: `while away ${i}` });
+
+    const again = await NativeClient.connect(daemon.url);
+    clients.push(again);
+    await again.ok({ type: "hello", version: 1 });
+    await again.ok({ type: "login", user: bName, password: PASSWORD });
+    const received = await again.collect("message", 20);
+    const loginAnswer = again.transcript.findIndex((frame) => frame.type === "ok" && frame["user"] === bName);
+    const firstMessage = again.transcript.findIndex((frame) => frame.type === "message");
+    assert.ok(loginAnswer >= 0 && loginAnswer < firstMessage, "the login answer comes before the stored messages");
+    assert.deepEqual(bodies(received), Array.from({ length: 20 }, (_, i) => `while away ${i}`));
+
+    // Delivered once: logging in again brings nothing more.
+    await again.close();
+    const third = await user(bName, false);
+    await third.ok({ type: "ping" });
+    await third.ok({ type: "contact.list" });
+    assert.equal(third.pending("message").length, 0);
+  });
+
+  it("delivers a message stored for an offline user after the daemon was restarted", async function () {
+    const aName = uniqueUser("eli");
+    const bName = uniqueUser("fay");
+    const eli = await user(aName);
+    const fay = await user(bName);
+    await fay.close();
+    await eli.ok({ type: "message.send", to: `native:${bName}`, body: "before the restart 1" });
+    await eli.ok({ type: "message.send", to: `native:${bName}`, body: "before the restart 2" });
+
+    const stopped = await daemon.stop("SIGTERM");
+    assert.equal(stopped.code, 0);
+    await daemon.start();
+
+    const back = await user(bName, false);
+    const received = await back.collect("message", 2);
+    assert.deepEqual(bodies(received), ["before the restart 1", "before the restart 2"]);
+
+    // The history survives too.
+    const history = await back.ok({ type: "history", with: `native:${aName}` });
+    assert.deepEqual(
+      (history["messages"] as Record<string, unknown>[]).map((message) => message["body"]),
+      ["before the restart 1", "before the restart 2"],
+    );
+  });
+
+  it("answers a message to an unknown user with GW_ERR_UNKNOWN_RECIPIENT and stores nothing", async function () {
+    const ann = await user(uniqueUser("gus"));
+    const answer = await ann.request({ type: "message.send", to: "native:nobody-here", body: "hello?" });
+    assert.equal(answer.type, "error");
+    assert.equal(answer["code"], "GW_ERR_UNKNOWN_RECIPIENT");
+    const noRoute = await ann.request({ type: "message.send", to: "irc://nowhere/bob", body: "hello?" });
+    assert.equal(noRoute["code"], "GW_ERR_NO_ROUTE");
+  });
+
+  it("relays typing notifications to the recipient", async function () {
+    const aName = uniqueUser("hal");
+    const bName = uniqueUser("ida");
+    const hal = await user(aName);
+    const ida = await user(bName);
+    await hal.ok({ type: "typing", to: `native:${bName}`, state: "composing" });
+    const typing = await ida.waitForType("typing");
+    assert.deepEqual(typing, { type: "typing", from: `native:${aName}`, state: "composing" });
+  });
+});

@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { NativeClient } from "../helpers/native-client.js";
+
+const PASSWORD = "correct horse battery";
+
+describe("presence between native users", function () {
+  let daemon: Daemon;
+  const clients: NativeClient[] = [];
+
+  before(async function () {
+    daemon = Daemon.create();
+    await daemon.start();
+  });
+  after(async function () {
+    await Promise.all(clients.map((client) => client.close()));
+    await daemon.dispose();
+  });
+
+  async function user(name: string): Promise<NativeClient> {
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    clients.push(client);
+    return client;
+  }
+
+  /** alice asks to see bob's presence and bob approves; then bob asks alice and she approves. */
+  async function befriend(a: NativeClient, aName: string, b: NativeClient, bName: string): Promise<void> {
+    await a.ok({ type: "presence.subscribe", address: `native:${bName}` });
+    await b.waitForType("subscription", (frame) => frame["from"] === `native:${aName}` && frame["action"] === "request");
+    await b.ok({ type: "presence.approve", address: `native:${aName}` });
+    await a.waitForType("subscription", (frame) => frame["from"] === `native:${bName}` && frame["action"] === "approve");
+    await a.waitForType("presence", (frame) => frame["from"] === `native:${bName}` && frame["show"] === "online");
+    await b.ok({ type: "presence.subscribe", address: `native:${aName}` });
+    await a.waitForType("subscription", (frame) => frame["action"] === "request");
+    await a.ok({ type: "presence.approve", address: `native:${bName}` });
+    await b.waitForType("presence", (frame) => frame["from"] === `native:${aName}` && frame["show"] === "online");
+  }
+
+  it("lets two users befriend each other and see every presence change, with status text", async function () {
+    const aliceName = uniqueUser("alice");
+    const bobName = uniqueUser("bob");
+    const alice = await user(aliceName);
+    const bob = await user(bobName);
+    await befriend(alice, aliceName, bob, bobName);
+
+    for (const [show, status] of [["away", "at lunch"], ["dnd", "in a meeting"], ["xa", "on holiday"], ["chat", "talk to me"], ["online", ""]] as const) {
+      await bob.ok({ type: "presence.set", show, status });
+      const seen = await alice.waitForType("presence", (frame) => frame["from"] === `native:${bobName}`);
+      assert.equal(seen["show"], show);
+      assert.equal(seen["status"], status);
+    }
+
+    const list = await alice.ok({ type: "contact.list" });
+    const contacts = list["contacts"] as Record<string, unknown>[];
+    assert.deepEqual(
+      contacts.map((contact) => [contact["address"], contact["subscription"]]),
+      [[`native:${bobName}`, "both"]],
+    );
+    assert.deepEqual(contacts[0]?.["presence"], { show: "online", status: "" });
+  });
+
+  it("shows a user as offline to their subscribers when they disconnect, and online again when they return", async function () {
+    const carolName = uniqueUser("carol");
+    const daveName = uniqueUser("dave");
+    const carol = await user(carolName);
+    const dave = await user(daveName);
+    await befriend(carol, carolName, dave, daveName);
+
+    await dave.close();
+    const offline = await carol.waitForType("presence", (frame) => frame["from"] === `native:${daveName}`);
+    assert.equal(offline["show"], "offline");
+
+    const again = await NativeClient.session(daemon.url, daveName, PASSWORD);
+    clients.push(again);
+    const online = await carol.waitForType("presence", (frame) => frame["from"] === `native:${daveName}`);
+    assert.equal(online["show"], "online");
+  });
+
+  it("sends no presence to a user whose request was denied", async function () {
+    const eveName = uniqueUser("eve");
+    const frankName = uniqueUser("frank");
+    const eve = await user(eveName);
+    const frank = await user(frankName);
+    await eve.ok({ type: "presence.subscribe", address: `native:${frankName}` });
+    await frank.waitForType("subscription", (frame) => frame["action"] === "request");
+    await frank.ok({ type: "presence.deny", address: `native:${eveName}` });
+    await eve.waitForType("subscription", (frame) => frame["from"] === `native:${frankName}` && frame["action"] === "deny");
+
+    await frank.ok({ type: "presence.set", show: "away", status: "secret" });
+    // A ping round trip after the change: had a presence been sent, it would have arrived before the pong.
+    await eve.ok({ type: "ping" });
+    await frank.ok({ type: "ping" });
+    await eve.ok({ type: "ping" });
+    assert.equal(eve.pending("presence").filter((frame) => frame["status"] === "secret").length, 0);
+    const list = await eve.ok({ type: "contact.list" });
+    assert.deepEqual(list["contacts"], [{ address: `native:${frankName}`, name: frankName, subscription: "none", pending_out: false, pending_in: false }]);
+  });
+
+  it("stops sending presence after the subscriber unsubscribes", async function () {
+    const ginaName = uniqueUser("gina");
+    const hankName = uniqueUser("hank");
+    const gina = await user(ginaName);
+    const hank = await user(hankName);
+    await befriend(gina, ginaName, hank, hankName);
+    await gina.ok({ type: "presence.unsubscribe", address: `native:${hankName}` });
+    await hank.waitForType("subscription", (frame) => frame["from"] === `native:${ginaName}` && frame["action"] === "remove");
+    await hank.ok({ type: "presence.set", show: "dnd", status: "after unsubscribe" });
+    await hank.ok({ type: "ping" });
+    await gina.ok({ type: "ping" });
+    assert.equal(gina.pending("presence").filter((frame) => frame["status"] === "after unsubscribe").length, 0);
+  });
+
+  it("refuses to approve a request nobody made", async function () {
+    const ivyName = uniqueUser("ivy");
+    const jackName = uniqueUser("jack");
+    const ivy = await user(ivyName);
+    await user(jackName);
+    const answer = await ivy.request({ type: "presence.approve", address: `native:${jackName}` });
+    assert.equal(answer.type, "error");
+    assert.equal(answer["code"], "GW_ERR_NOT_FOUND");
+  });
+});

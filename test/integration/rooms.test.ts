@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { NativeClient } from "../helpers/native-client.js";
+
+const PASSWORD = "correct horse battery";
+
+describe("rooms on the gateway", function () {
+  let daemon: Daemon;
+  const clients: NativeClient[] = [];
+
+  before(async function () {
+    daemon = Daemon.create();
+    await daemon.start();
+  });
+  after(async function () {
+    await Promise.all(clients.map((client) => client.close()));
+    await daemon.dispose();
+  });
+
+  async function user(name: string): Promise<NativeClient> {
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    clients.push(client);
+    return client;
+  }
+
+  it("carries a conversation between three members, each message to the two others, in order", async function () {
+    const names = [uniqueUser("ro"), uniqueUser("sam"), uniqueUser("tia")] as const;
+    const [ro, sam, tia] = await Promise.all(names.map((name) => user(name)));
+    if (!ro || !sam || !tia) throw new Error("three sessions expected");
+    const room = uniqueUser("lounge");
+    const created = await ro.ok({ type: "room.create", name: room, subject: "welcome" });
+    const address = (created["room"] as Record<string, unknown>)["address"];
+    assert.equal(address, `native:%23${room}`);
+
+    await sam.ok({ type: "room.join", room });
+    const joinedSeen = await ro.waitForType("room.member");
+    assert.deepEqual(joinedSeen["member"], { address: `native:${names[1]}`, nick: names[1], role: "member" });
+    const joined = await tia.ok({ type: "room.join", room: `#${room}`, nick: "Tia" });
+    assert.deepEqual(
+      (joined["members"] as Record<string, unknown>[]).map((member) => member["nick"]),
+      [names[0], names[1], "Tia"],
+    );
+
+    const listed = await sam.ok({ type: "room.list" });
+    assert.ok((listed["rooms"] as Record<string, unknown>[]).some((entry) => entry["name"] === room && entry["members"] === 3 && entry["subject"] === "welcome"));
+
+    await ro.ok({ type: "room.send", room, body: "one from ro" });
+    await sam.ok({ type: "room.send", room, body: "two from sam" });
+    await tia.ok({ type: "room.send", room, body: "three from tia", kind: "action" });
+
+    const body = (frame: Record<string, unknown>): unknown => (frame["message"] as Record<string, unknown>)["body"];
+    assert.deepEqual((await ro.collect("message", 2)).map(body), ["two from sam", "three from tia"]);
+    assert.deepEqual((await sam.collect("message", 2)).map(body), ["one from ro", "three from tia"]);
+    assert.deepEqual((await tia.collect("message", 2)).map(body), ["one from ro", "two from sam"]);
+
+    await tia.ok({ type: "room.leave", room });
+    const left = await sam.waitForType("room.member", (frame) => frame["event"] === "left");
+    assert.equal((left["member"] as Record<string, unknown>)["address"], `native:${names[2]}`);
+    await ro.ok({ type: "room.send", room, body: "after tia left" });
+    assert.equal(body(await sam.waitForType("message")), "after tia left");
+    const refused = await tia.request({ type: "room.send", room, body: "not a member" });
+    assert.equal(refused["code"], "GW_ERR_NOT_MEMBER");
+
+    const history = await sam.ok({ type: "history", room });
+    assert.deepEqual((history["messages"] as Record<string, unknown>[]).map((message) => message["body"]), [
+      "one from ro",
+      "two from sam",
+      "three from tia",
+      "after tia left",
+    ]);
+  });
+
+  it("tells members about a new subject", async function () {
+    const [uma, vic] = await Promise.all([user(uniqueUser("uma")), user(uniqueUser("vic"))]);
+    if (!uma || !vic) throw new Error("two sessions expected");
+    const room = uniqueUser("topic");
+    await uma.ok({ type: "room.create", name: room });
+    await vic.ok({ type: "room.join", room });
+    await uma.ok({ type: "room.subject", room, subject: "release on friday" });
+    const seen = await vic.waitForType("room.subject");
+    assert.equal(seen["subject"], "release on friday");
+    const members = await vic.ok({ type: "room.members", room });
+    assert.equal((members["room"] as Record<string, unknown>)["subject"], "release on friday");
+  });
+
+  it("refuses a second room with the same name and unknown rooms", async function () {
+    const wes = await user(uniqueUser("wes"));
+    const room = uniqueUser("dup");
+    await wes.ok({ type: "room.create", name: room });
+    assert.equal((await wes.request({ type: "room.create", name: room }))["code"], "GW_ERR_ROOM_EXISTS");
+    assert.equal((await wes.request({ type: "room.join", room: "no-such-room" }))["code"], "GW_ERR_NOT_FOUND");
+  });
+});
