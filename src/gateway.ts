@@ -5,6 +5,7 @@
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
+import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { Outbox } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
@@ -41,11 +42,15 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   const presence = new PresenceHub(store.contacts, registry, log.child({ component: "presence" }));
   const roster = new Roster(store.contacts, registry, presence, log.child({ component: "roster" }));
   const rooms = new RoomService(store.rooms);
-  const outbox = new Outbox(store, registry, log.child({ component: "outbox" }), {
-    expireAfterMs: config.outbox.expire_after_seconds * 1000,
-    retryIntervalMs: config.outbox.retry_interval_seconds * 1000,
-  });
-  const router = new Router({ registry, outbox, presence, roster, ids, log: log.child({ component: "router" }) });
+  const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
+  const outbox = new Outbox(
+    store,
+    registry,
+    log.child({ component: "outbox" }),
+    { expireAfterMs: config.outbox.expire_after_seconds * 1000, retryIntervalMs: config.outbox.retry_interval_seconds * 1000 },
+    failures,
+  );
+  const router = new Router({ registry, outbox, failures, presence, roster, ids, log: log.child({ component: "router" }) });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 

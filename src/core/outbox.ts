@@ -12,6 +12,7 @@ import { GatewayError, toGatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
 import type { Message } from "./model/message.js";
+import type { FailureReports } from "./failure-reports.js";
 import { RecipientQueue, type AttemptOutcome } from "./recipient-queue.js";
 import { WriteBatcher } from "./write-batcher.js";
 import type { AcceptedMessage, Store } from "../store/store.js";
@@ -33,6 +34,7 @@ export class Outbox {
     private readonly registry: AdapterRegistry,
     private readonly log: Logger,
     private readonly options: OutboxOptions,
+    private readonly failures: FailureReports,
   ) {
     this.writes = new WriteBatcher((batch) => store.accept(batch));
   }
@@ -61,10 +63,11 @@ export class Outbox {
     this.queueFor(recipient, false).offer(message);
   }
 
-  /** The recipient can receive now: send what waits for it. */
-  reachable(recipient: Address): void {
-    const entry = this.queues.get(addressKey(recipient));
-    if (entry) void this.drain(entry.queue, recipient);
+  /** The address can receive now: send what waits for it, and the failure reports of its own messages. */
+  reachable(address: Address): void {
+    const entry = this.queues.get(addressKey(address));
+    if (entry) void this.drain(entry.queue, address);
+    this.failures.flush(address).catch((error: unknown) => this.log.error({ err: error, sender: addressKey(address) }, "failure reports not flushed"));
   }
 
   private queueFor(recipient: Address, waiting: boolean): RecipientQueue {
@@ -114,12 +117,7 @@ export class Outbox {
 
   private async fail(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     await this.store.outbox.remove(message.id, recipient);
-    const senderAdapter = this.registry.for(message.from);
-    try {
-      await senderAdapter?.reportFailure(message, recipient, error);
-    } catch (reportError: unknown) {
-      this.log.error({ err: reportError, id: message.id }, "could not report a failed delivery to its sender");
-    }
+    await this.failures.report(message, recipient, error);
   }
 
   private async tick(): Promise<void> {
@@ -147,6 +145,7 @@ export class Outbox {
       for (const entry of expirable) {
         this.queues.get(addressKey(entry.recipient))?.queue.skip(entry.message.id);
         const waited = Math.round((Date.now() - entry.message.timestamp) / 1000);
+        this.log.info({ id: entry.message.id, recipient: addressKey(entry.recipient), waitedSeconds: waited }, "message expired");
         await this.fail(entry.message, entry.recipient, new GatewayError("GW_ERR_EXPIRED", `not delivered within ${waited} s`));
       }
     }

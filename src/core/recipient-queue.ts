@@ -7,9 +7,15 @@
  *              until drain() (the recipient became reachable, or the retry timer fired).
  *   draining - reading what waits from the store, oldest first, until none is left; then live.
  *
- * `lastHandledId` is a watermark: ids increase, so anything at or below it was delivered or reported
- * failed. It removes the one race of the design: a message written to the store while a drain reads the
- * store is seen by the drain and then offered again by its acceptance; the watermark drops the second copy.
+ * Races this design closes:
+ *   - A message is written to the store before it is offered. One that the drain reads from the store and
+ *     that is then offered again is dropped by the watermark `lastHandledId` (ids increase).
+ *   - One offered while a drain's read is under way may be missing from that read: the offer sets
+ *     `offeredWhileDraining`, and the drain reads again before it goes live.
+ *   - A message given up elsewhere (expired) is remembered in `skipped` so a drain that already loaded it,
+ *     or the live list, never sends it after it was reported failed.
+ *   - A store or adapter failure in the middle of a drain leaves the queue waiting, so the retry timer
+ *     tries again; it never stays stuck in "draining".
  */
 import type { Message } from "./model/message.js";
 
@@ -29,6 +35,8 @@ export class RecipientQueue {
   private items: Message[] = [];
   private running = false;
   private lastHandledId = "";
+  private offeredWhileDraining = false;
+  private readonly skipped = new Set<string>();
   lastActivity = Date.now();
 
   constructor(
@@ -46,13 +54,14 @@ export class RecipientQueue {
     return this.mode === "waiting";
   }
 
-  /** True while this message is in memory or being sent, so expiry leaves it alone. */
+  /** True while this message is in memory for live delivery. */
   isBusyWith(messageId: string): boolean {
     return this.items.some((item) => item.id === messageId);
   }
 
   offer(message: Message): void {
     this.lastActivity = Date.now();
+    if (this.mode === "draining") this.offeredWhileDraining = true;
     if (this.mode !== "live" || message.id <= this.lastHandledId) return;
     this.items.push(message);
     void this.run();
@@ -63,23 +72,36 @@ export class RecipientQueue {
     if (this.mode !== "waiting") return;
     this.mode = "draining";
     this.lastActivity = Date.now();
-    for (;;) {
-      const page = (await this.io.loadPending(DRAIN_PAGE)).filter((message) => message.id > this.lastHandledId);
-      if (page.length === 0) break;
-      for (const message of page) {
-        if ((await this.io.attempt(message)) === "retry") {
-          this.mode = "waiting";
-          return;
+    try {
+      for (;;) {
+        this.offeredWhileDraining = false;
+        const page = (await this.io.loadPending(DRAIN_PAGE)).filter((message) => message.id > this.lastHandledId);
+        if (page.length === 0) {
+          if (this.offeredWhileDraining) continue;
+          break;
         }
-        this.lastHandledId = message.id;
+        for (const message of page) {
+          if (this.skipped.delete(message.id)) continue;
+          if ((await this.io.attempt(message)) === "retry") {
+            this.mode = "waiting";
+            return;
+          }
+          this.lastHandledId = message.id;
+        }
       }
+      this.mode = "live";
+      this.skipped.clear();
+    } catch (error: unknown) {
+      this.mode = "waiting";
+      throw error;
     }
-    this.mode = "live";
   }
 
-  /** Marks a message handled elsewhere (expired), so it is never sent after being reported failed. */
+  /** Marks a message given up elsewhere (expired), so it is never sent after being reported failed. */
   skip(messageId: string): void {
-    if (messageId > this.lastHandledId && this.mode === "waiting") this.lastHandledId = messageId;
+    if (messageId <= this.lastHandledId) return;
+    this.items = this.items.filter((item) => item.id !== messageId);
+    if (this.mode !== "live" || this.running) this.skipped.add(messageId);
   }
 
   private async run(): Promise<void> {
@@ -97,6 +119,10 @@ export class RecipientQueue {
         this.lastHandledId = message.id;
         this.items.shift();
       }
+    } catch {
+      // A store failure while recording the outcome: fall back to the store, which still has the message.
+      this.mode = "waiting";
+      this.items = [];
     } finally {
       this.running = false;
     }

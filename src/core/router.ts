@@ -10,6 +10,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { InboundEvent } from "./adapter.js";
 import { GatewayError, toGatewayError } from "./errors.js";
+import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import type { MessageIdGenerator } from "./message-id.js";
 import { addressKey, type Address } from "./model/address.js";
@@ -21,6 +22,7 @@ import type { Roster } from "./roster.js";
 export interface RouterDependencies {
   readonly registry: AdapterRegistry;
   readonly outbox: Outbox;
+  readonly failures: FailureReports;
   readonly presence: PresenceHub;
   readonly roster: Roster;
   readonly ids: MessageIdGenerator;
@@ -100,10 +102,7 @@ export class Router {
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
       this.deps.log.warn({ err: error, id: message.id, room: addressKey(message.to) }, "room message not delivered");
-      await this.deps.registry
-        .for(message.from)
-        ?.reportFailure(message, message.to, error)
-        .catch((reportError: unknown) => this.deps.log.error({ err: reportError }, "could not report a failed room message"));
+      await this.deps.failures.report(message, message.to, error);
     }
   }
 }

@@ -91,6 +91,25 @@ export interface MessageLogStore {
   lastId(): Promise<string | undefined>;
 }
 
+/** A failed delivery, kept until it is reported to the message's sender. */
+export interface FailureNotice {
+  readonly sender: Address;
+  readonly messageId: string;
+  readonly recipient: Address;
+  /** A GatewayError code. */
+  readonly code: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export interface FailureNoticeStore {
+  /** Keeps a notice; adding the same (sender, message, recipient) twice keeps one. */
+  add(notice: FailureNotice): Promise<void>;
+  /** The sender's notices, oldest message first. */
+  pending(sender: Address, limit: number): Promise<FailureNotice[]>;
+  remove(sender: Address, messageId: string, recipient: Address): Promise<void>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox (empty for room messages). */
@@ -103,6 +122,7 @@ export interface Store {
   readonly rooms: RoomStore;
   readonly outbox: OutboxStore;
   readonly log: MessageLogStore;
+  readonly failures: FailureNoticeStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

@@ -79,6 +79,26 @@ export class Daemon {
     return this.output;
   }
 
+  /** Resolves when the daemon's log has a line matching the pattern. */
+  async waitForLog(pattern: RegExp, timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const child = this.child;
+    if (!child) throw new Error("the daemon is not running");
+    while (!pattern.test(this.output)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no log line matching ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-2000)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done(): void {
+          clearTimeout(timer);
+          child?.stdout?.off("data", done);
+          resolve();
+        }
+        child.stdout?.on("data", done);
+      });
+    }
+  }
+
   async start(timeoutMs = 15000): Promise<void> {
     const child = spawn(process.execPath, ["--import", TSX, MAIN, "start", "--config", this.configPath], { cwd: this.dir });
     this.child = child;

@@ -121,3 +121,33 @@ describe("direct messages between native users", function () {
     assert.deepEqual(typing, { type: "typing", from: `native:${aName}`, state: "composing" });
   });
 });
+
+describe("messages that cannot be delivered", function () {
+  it("reports an expired message to its sender, even when the sender was offline when it expired", async function () {
+    const daemon = Daemon.create("outbox:\n  expire_after_seconds: 1\n  retry_interval_seconds: 1\n");
+    await daemon.start();
+    try {
+      const senderName = uniqueUser("sender");
+      const awayName = uniqueUser("away");
+      const sender = await NativeClient.session(daemon.url, senderName, PASSWORD, { register: true });
+      const away = await NativeClient.session(daemon.url, awayName, PASSWORD, { register: true });
+      await away.close();
+      const ack = await sender.ok({ type: "message.send", to: `native:${awayName}`, body: "you will never read this" });
+      await sender.close();
+      await daemon.waitForLog(/"msg":"message expired"/);
+
+      const back = await NativeClient.session(daemon.url, senderName, PASSWORD);
+      const failed = await back.waitForType("message.failed");
+      assert.equal(failed["message_id"], ack["message_id"]);
+      assert.equal(failed["code"], "GW_ERR_EXPIRED");
+      assert.equal(failed["to"], `native:${awayName}`);
+
+      const recipient = await NativeClient.session(daemon.url, awayName, PASSWORD);
+      await recipient.ok({ type: "contact.list" });
+      assert.equal(recipient.pending("message").length, 0, "an expired message is not delivered late");
+      await Promise.all([back.close(), recipient.close()]);
+    } finally {
+      await daemon.dispose();
+    }
+  });
+});

@@ -16,7 +16,8 @@ export class AttemptLimiter {
   retryAfter(key: string): number {
     const recent = this.recent(key);
     if (recent.length < this.max) return 0;
-    return Math.max(1, (recent[0] ?? 0) + this.windowMs - this.now());
+    // Blocked until enough failures leave the window that fewer than `max` remain.
+    return Math.max(1, (recent[recent.length - this.max] ?? 0) + this.windowMs - this.now());
   }
 
   fail(key: string): void {

@@ -168,9 +168,9 @@ export class NativeAdapter implements Adapter {
   }
 
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
-    if (!isNative(message.from)) return;
+    if (!isNative(message.from)) throw new GatewayError("GW_ERR_NO_ROUTE", "the sender is not a native user");
     if (!this.sessions.pushTo(message.from.id, frames.messageFailed(message, recipient, error.code, error.message))) {
-      this.context.log.warn({ id: message.id, sender: message.from.id, code: error.code }, "failed delivery not reported: sender offline");
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.from.id} is not connected`, { retryable: true });
     }
   }
 

@@ -59,8 +59,12 @@ export function makeAddress(protocol: ProtocolId, account: string, id: string): 
     throw new GatewayError("GW_ERR_BAD_ADDRESS", `an address id must be 1-${MAX_ID_LENGTH} characters`);
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(id)) {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) {
     throw new GatewayError("GW_ERR_BAD_ADDRESS", "an address id must not contain control characters");
+  }
+  // A lone surrogate cannot be encoded as UTF-8, so it could not survive the URI form.
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id)) {
+    throw new GatewayError("GW_ERR_BAD_ADDRESS", "an address id must be well-formed Unicode");
   }
   return Object.freeze({ protocol, account, id });
 }

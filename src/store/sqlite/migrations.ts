@@ -74,7 +74,23 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_message ON outbox (message_id);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial schema", sql: INITIAL_SCHEMA }];
+// Reports of failed deliveries that could not reach their sender yet; kept until the sender's adapter takes them.
+const FAILURE_NOTICES = `
+CREATE TABLE failure_notices (
+  sender     TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  recipient  TEXT NOT NULL,
+  code       TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  PRIMARY KEY (sender, message_id, recipient)
+) WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
+  { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
+];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
 

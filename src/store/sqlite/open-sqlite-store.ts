@@ -16,6 +16,7 @@ import type { AcceptedMessage, Store } from "../store.js";
 import { migrate } from "./migrations.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
+import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { createSqliteMessageLog } from "./sqlite-message-log.js";
 import { createSqliteOutbox } from "./sqlite-outbox.js";
@@ -88,6 +89,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     rooms: createSqliteRoomStore(db),
     outbox,
     log: messageLog,
+    failures: createSqliteFailureNotices(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

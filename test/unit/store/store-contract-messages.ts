@@ -128,4 +128,32 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(oldest, { message: message(1, alice, bob), recipient: bob, attempts: 0 });
     });
   });
+
+  describe("failure notices", () => {
+    const notice = (messageId: string, sender = alice, recipient = bob) => ({ sender, messageId, recipient, code: "GW_ERR_EXPIRED", reason: "not delivered within 60 s", at: 1_700_000_000_000 });
+
+    it("keeps notices per sender, oldest message first, and each only once", async () => {
+      await store().failures.add(notice("m000002"));
+      await store().failures.add(notice("m000001"));
+      await store().failures.add(notice("m000001"));
+      await store().failures.add(notice("m000003", bob, alice));
+      assert.deepEqual(await store().failures.pending(alice, 10), [notice("m000001"), notice("m000002")]);
+      assert.deepEqual(await store().failures.pending(bob, 10), [notice("m000003", bob, alice)]);
+      assert.deepEqual(await store().failures.pending(carol, 10), []);
+    });
+
+    it("keeps one notice per recipient of the same message, and honours the limit", async () => {
+      await store().failures.add(notice("m000001", alice, bob));
+      await store().failures.add(notice("m000001", alice, carol));
+      assert.equal((await store().failures.pending(alice, 10)).length, 2);
+      assert.equal((await store().failures.pending(alice, 1)).length, 1);
+    });
+
+    it("removes a notice once reported", async () => {
+      await store().failures.add(notice("m000001"));
+      await store().failures.add(notice("m000002"));
+      await store().failures.remove(alice, "m000001", bob);
+      assert.deepEqual(await store().failures.pending(alice, 10), [notice("m000002")]);
+    });
+  });
 }

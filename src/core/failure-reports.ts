@@ -1,0 +1,57 @@
+/**
+ * Reports of failed deliveries to the message's sender. A report is stored before it is attempted and
+ * removed only once the sender's adapter took it, so a sender who is offline when their message fails
+ * (typical for an expiry) learns of it when they are reachable again: never silently dropped.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import { ERROR_CODES, GatewayError, toGatewayError, type ErrorCode } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, type Address } from "./model/address.js";
+import type { Message } from "./model/message.js";
+import type { FailureNotice, Store } from "../store/store.js";
+
+function errorOf(notice: FailureNotice): GatewayError {
+  const code: ErrorCode = notice.code in ERROR_CODES ? (notice.code as ErrorCode) : "GW_ERR_DELIVERY_FAILED";
+  return new GatewayError(code, notice.reason);
+}
+
+export class FailureReports {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: AdapterRegistry,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records the failure and tells the sender now if they are reachable. */
+  async report(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    const notice: FailureNotice = { sender: message.from, messageId: message.id, recipient, code: error.code, reason: error.message, at: Date.now() };
+    await this.store.failures.add(notice);
+    await this.deliver(notice, message);
+  }
+
+  /** The sender is reachable: tells them every failure that waits for them, oldest first. */
+  async flush(sender: Address): Promise<void> {
+    for (const notice of await this.store.failures.pending(sender, 500)) {
+      const message = await this.store.log.get(notice.messageId);
+      if (!message) {
+        await this.store.failures.remove(notice.sender, notice.messageId, notice.recipient);
+        continue;
+      }
+      if (!(await this.deliver(notice, message))) return;
+    }
+  }
+
+  private async deliver(notice: FailureNotice, message: Message): Promise<boolean> {
+    const adapter = this.registry.for(notice.sender);
+    if (!adapter) return false;
+    try {
+      await adapter.reportFailure(message, notice.recipient, errorOf(notice));
+      await this.store.failures.remove(notice.sender, notice.messageId, notice.recipient);
+      return true;
+    } catch (thrown: unknown) {
+      const error = toGatewayError(thrown);
+      if (!error.retryable) this.log.error({ err: error, id: notice.messageId, sender: addressKey(notice.sender) }, "failure report refused");
+      return false;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/** FailureNoticeStore on SQLite: failed deliveries waiting to be reported to their senders. */
+import type Database from "better-sqlite3";
+import { addressKey, parseAddress } from "../../core/model/address.js";
+import type { FailureNoticeStore } from "../store.js";
+import { guarded, rowLimit } from "./sqlite-errors.js";
+
+interface NoticeRow {
+  readonly sender: string;
+  readonly message_id: string;
+  readonly recipient: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export function createSqliteFailureNotices(db: Database.Database): FailureNoticeStore {
+  const insert = db.prepare<[string, string, string, string, string, number]>(
+    "INSERT INTO failure_notices (sender, message_id, recipient, code, reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+  );
+  const pending = db.prepare<[string, number], NoticeRow>("SELECT * FROM failure_notices WHERE sender = ? ORDER BY message_id, recipient LIMIT ?");
+  const remove = db.prepare<[string, string, string]>("DELETE FROM failure_notices WHERE sender = ? AND message_id = ? AND recipient = ?");
+  return {
+    add: (notice) =>
+      guarded("store a failure notice", () => {
+        insert.run(addressKey(notice.sender), notice.messageId, addressKey(notice.recipient), notice.code, notice.reason, notice.at);
+      }),
+    pending: (sender, limit) =>
+      guarded("read failure notices", () =>
+        pending.all(addressKey(sender), rowLimit(limit)).map((row) => ({
+          sender: parseAddress(row.sender),
+          messageId: row.message_id,
+          recipient: parseAddress(row.recipient),
+          code: row.code,
+          reason: row.reason,
+          at: row.at,
+        })),
+      ),
+    remove: (sender, messageId, recipient) =>
+      guarded("remove a failure notice", () => {
+        remove.run(addressKey(sender), messageId, addressKey(recipient));
+      }),
+  };
+}
