@@ -50,7 +50,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     { expireAfterMs: config.outbox.expire_after_seconds * 1000, retryIntervalMs: config.outbox.retry_interval_seconds * 1000 },
     failures,
   );
-  const router = new Router({ registry, outbox, failures, presence, roster, ids, log: log.child({ component: "router" }) });
+  const router = new Router({ registry, outbox, failures, presence, roster, ids, history: store.log, log: log.child({ component: "router" }) });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
@@ -72,7 +72,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
 
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
-    const created = createNativeAdapter(config.native, { accounts: store.accounts, roster, rooms, history: store.log }, contextFor("native", "default", () => native));
+    const created = createNativeAdapter(config.native, { accounts: store.accounts, roster, rooms, history: store.log }, contextFor("native", "default", () => native), {
+      drainTimeoutMs: config.shutdown.drain_timeout_ms,
+    });
     native = created;
     registry.register(created);
     supervisor.add(created);

@@ -13,11 +13,12 @@ import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import type { MessageIdGenerator } from "./message-id.js";
-import { addressKey, type Address } from "./model/address.js";
+import { addressKey, sameAddress, type Address } from "./model/address.js";
 import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Outbox } from "./outbox.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { Roster } from "./roster.js";
+import type { MessageLogStore } from "../store/store.js";
 
 export interface RouterDependencies {
   readonly registry: AdapterRegistry;
@@ -26,6 +27,7 @@ export interface RouterDependencies {
   readonly presence: PresenceHub;
   readonly roster: Roster;
   readonly ids: MessageIdGenerator;
+  readonly history: MessageLogStore;
   readonly log: Logger;
   readonly now?: () => number;
 }
@@ -46,6 +48,7 @@ export class Router {
     const target = this.deps.registry.for(draft.to);
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
+    if (draft.replaces !== undefined) await this.checkCorrection(draft);
 
     const message: Message = {
       ...draft,
@@ -58,6 +61,13 @@ export class Router {
     if (direct) this.deps.outbox.deliver(message, message.to);
     else void this.sendToRoom(message);
     return message;
+  }
+
+  /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
+  private async checkCorrection(draft: MessageDraft): Promise<void> {
+    const original = draft.replaces === undefined ? undefined : await this.deps.history.get(draft.replaces);
+    if (!original || !sameAddress(original.to, draft.to)) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${draft.replaces} in this conversation to correct`);
+    if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message can correct it");
   }
 
   async knows(address: Address): Promise<boolean> {

@@ -111,6 +111,20 @@ describe("direct messages between native users", function () {
     assert.equal(noRoute["code"], "GW_ERR_NO_ROUTE");
   });
 
+  it("carries a correction of one's own message, and refuses one that names a message of another conversation", async function () {
+    const aName = uniqueUser("jon");
+    const bName = uniqueUser("kim");
+    const jon = await user(aName);
+    const kim = await user(bName);
+    const original = await jon.ok({ type: "message.send", to: `native:${bName}`, body: "teh typo" });
+    await kim.waitForType("message");
+    await jon.ok({ type: "message.send", to: `native:${bName}`, body: "the typo", replaces: original["message_id"] as string });
+    const corrected = (await kim.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([corrected["body"], corrected["replaces"]], ["the typo", original["message_id"]]);
+    const forged = await kim.request({ type: "message.send", to: `native:${aName}`, body: "jon said something else", replaces: original["message_id"] as string });
+    assert.equal(forged["code"], "GW_ERR_NOT_FOUND", "kim's conversation with jon has no such message of kim's");
+  });
+
   it("relays typing notifications to the recipient", async function () {
     const aName = uniqueUser("hal");
     const bName = uniqueUser("ida");

@@ -83,6 +83,21 @@ describe("rooms on the gateway", function () {
     assert.equal((members["room"] as Record<string, unknown>)["subject"], "release on friday");
   });
 
+  it("lets a member correct their own room message but not another member's", async function () {
+    const [xia, yan] = await Promise.all([user(uniqueUser("xia")), user(uniqueUser("yan"))]);
+    if (!xia || !yan) throw new Error("two sessions expected");
+    const room = uniqueUser("edits");
+    await xia.ok({ type: "room.create", name: room });
+    await yan.ok({ type: "room.join", room });
+    const original = await xia.ok({ type: "room.send", room, body: "meeting at 3" });
+    await yan.waitForType("message");
+    const forged = await yan.request({ type: "room.send", room, body: "meeting cancelled", replaces: original["message_id"] as string });
+    assert.equal(forged["code"], "GW_ERR_FORBIDDEN");
+    await xia.ok({ type: "room.send", room, body: "meeting at 4", replaces: original["message_id"] as string });
+    const corrected = (await yan.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([corrected["body"], corrected["replaces"]], ["meeting at 4", original["message_id"]]);
+  });
+
   it("refuses a second room with the same name and unknown rooms", async function () {
     const wes = await user(uniqueUser("wes"));
     const room = uniqueUser("dup");

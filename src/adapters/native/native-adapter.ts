@@ -53,6 +53,7 @@ export class NativeAdapter implements Adapter {
     private readonly config: NativeConfig,
     private readonly services: NativeServices,
     private readonly context: AdapterContext,
+    private readonly options: NativeAdapterOptions = { drainTimeoutMs: 3000 },
   ) {
     const windowMs = config.login_attempts.window_seconds * 1000;
     this.env = {
@@ -118,7 +119,7 @@ export class NativeAdapter implements Adapter {
     if (!http || !wss) return;
     // Stop accepting; let frames already received finish, then close every connection as "going away".
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-    await Promise.all([...this.connections].map((session) => session.idle().catch(() => undefined)));
+    await this.drained();
     for (const session of this.connections) session.socket.close(1001, reason.slice(0, 100));
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     const forced = setTimeout(() => {
@@ -126,6 +127,15 @@ export class NativeAdapter implements Adapter {
     }, 1000);
     await closed;
     clearTimeout(forced);
+  }
+
+  /** Waits for the frames already received to be handled, at most the configured drain timeout. */
+  private async drained(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.drainTimeoutMs)));
+    const idle = Promise.all([...this.connections].map((session) => session.idle().catch(() => undefined)));
+    await Promise.race([idle, timeout]);
+    clearTimeout(timer);
   }
 
   async knows(address: Address): Promise<boolean> {
@@ -265,8 +275,13 @@ export class NativeAdapter implements Adapter {
   }
 }
 
-export function createNativeAdapter(config: NativeConfig, services: NativeServices, context: AdapterContext): NativeAdapter {
-  return new NativeAdapter(config, services, context);
+export interface NativeAdapterOptions {
+  /** How long stop() waits for frames already received (shutdown.drain_timeout_ms). */
+  readonly drainTimeoutMs: number;
+}
+
+export function createNativeAdapter(config: NativeConfig, services: NativeServices, context: AdapterContext, options?: NativeAdapterOptions): NativeAdapter {
+  return new NativeAdapter(config, services, context, options);
 }
 
 
