@@ -63,6 +63,7 @@ export class RoomService {
   }
 
   async setSubject(room: Address, subject: string, by: Address): Promise<void> {
+    await this.get(room);
     if (!(await this.isMember(room, by))) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
     await this.rooms.setSubject(room, subject.slice(0, MAX_SUBJECT_LENGTH));
   }

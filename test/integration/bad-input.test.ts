@@ -76,6 +76,28 @@ describe("bad input from a native client", function () {
     await everythingStillWorks();
   });
 
+  it("refuses a room address where a person is expected, instead of queueing a message nobody can receive", async function () {
+    const room = uniqueUser("hall");
+    await bystander.ok({ type: "room.create", name: room });
+    for (const frame of [
+      { type: "message.send", to: `native:%23${room}`, body: "to a room?" },
+      { type: "typing", to: `native:%23${room}`, state: "composing" },
+      { type: "presence.subscribe", address: `native:%23${room}` },
+    ]) {
+      assert.equal((await bad.request(frame))["code"], "GW_ERR_BAD_ADDRESS", frame.type);
+    }
+    await everythingStillWorks();
+  });
+
+  it("answers a refused frame after the answers to the frames before it", async function () {
+    const first = bad.send({ type: "contact.list" });
+    bad.sendRaw("not json at all");
+    const last = bad.send({ type: "ping" });
+    const answers = await Promise.all([bad.waitFor((frame) => frame["id"] === first), bad.waitForType("error"), bad.waitFor((frame) => frame["id"] === last)]);
+    const order = answers.map((answer) => bad.transcript.indexOf(answer));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+  });
+
   it("answers invalid UTF-8 and binary frames with GW_ERR_BAD_FRAME", async function () {
     bad.sendRaw(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
     const notUtf8 = await nextError();

@@ -22,7 +22,7 @@ const messageId: Schema = { type: "string", minLength: 1, maxLength: 64 };
 function frame(type: ClientFrameType, properties: Schema = {}, required: string[] = [], description = ""): Schema {
   return {
     type: "object",
-    description,
+    ...(description === "" ? {} : { description }),
     properties: { type: { const: type }, id: requestId, ...properties },
     required: ["type", ...required],
     additionalProperties: false,

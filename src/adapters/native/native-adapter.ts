@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
-import { GatewayError, toGatewayError } from "../../core/errors.js";
+import { ERROR_CODES, GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -20,7 +20,7 @@ import { HANDLERS, WITHOUT_SESSION } from "./handlers/index.js";
 import { pushToMembers } from "./handlers/room-handlers.js";
 import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
-import { frames } from "./server-frames.js";
+import { frames, type ServerFrame } from "./server-frames.js";
 import { SessionDirectory } from "./session-directory.js";
 import { NativeSession } from "./session.js";
 import type { ClientFrame } from "./client-frames.js";
@@ -215,22 +215,27 @@ export class NativeAdapter implements Adapter {
   private receive(session: NativeSession, data: RawData, isBinary: boolean): void {
     session.alive = true;
     if (!session.budget.take()) {
-      session.push(frames.error(undefined, "GW_ERR_RATE_LIMITED", `more than ${this.config.rate_limit.frames_per_second} frames a second; frame dropped`));
+      this.answerInOrder(session, frames.error(undefined, "GW_ERR_RATE_LIMITED", `more than ${this.config.rate_limit.frames_per_second} frames a second; frame dropped`));
       this.context.log.warn({ session: session.id, remote: session.remote }, "frame rate limit exceeded");
       return;
     }
     if (isBinary) {
-      session.push(frames.error(undefined, "GW_ERR_BAD_FRAME", "binary frames are not part of the protocol; send JSON text frames"));
+      this.answerInOrder(session, frames.error(undefined, "GW_ERR_BAD_FRAME", "binary frames are not part of the protocol; send JSON text frames"));
       return;
     }
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
     const result = validateFrame(buffer, this.config.max_frame_bytes);
     if (!result.ok) {
       this.context.log.info({ session: session.id, remote: session.remote, code: result.code, reason: result.message }, "bad frame");
-      session.push(frames.error(result.requestId, result.code, result.message));
+      this.answerInOrder(session, frames.error(result.requestId, result.code, result.message));
       return;
     }
     void session.enqueue(() => this.handle(session, result.frame));
+  }
+
+  /** Answers a refused frame after the answers to every earlier frame, so answers keep the order of requests. */
+  private answerInOrder(session: NativeSession, frame: ServerFrame): void {
+    void session.enqueue(async () => session.push(frame));
   }
 
   private async handle(session: NativeSession, frame: ClientFrame): Promise<void> {
@@ -244,8 +249,10 @@ export class NativeAdapter implements Adapter {
       session.push(frames.ok(requestId, payload ?? {}));
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
-      if (error.code === "GW_ERR_INTERNAL") this.context.log.error({ err: thrown, frame: frame.type, session: session.id }, "frame handler failed");
-      session.push(frames.error(requestId, error.code, error.message));
+      // Internal and store failures are logged in full; the client gets the code and a plain sentence.
+      const hidden = error.code === "GW_ERR_INTERNAL" || error.code === "GW_ERR_STORE";
+      if (hidden) this.context.log.error({ err: thrown, frame: frame.type, session: session.id }, "frame handler failed");
+      session.push(frames.error(requestId, error.code, hidden ? ERROR_CODES[error.code] : error.message));
     }
   }
 

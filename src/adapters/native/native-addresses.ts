@@ -2,6 +2,7 @@
  * Native addresses: users are native:<name>, rooms native:#<name> (URI form native:%23<name>).
  * Names are case-insensitive and kept in lower case.
  */
+import { GatewayError } from "../../core/errors.js";
 import { DEFAULT_ACCOUNT, makeAddress, parseAddress, type Address } from "../../core/model/address.js";
 
 export function userAddress(name: string): Address {
@@ -20,6 +21,15 @@ export function isRoomId(id: string): boolean {
 export function clientAddress(text: string): Address {
   const address = parseAddress(text);
   return isNative(address) ? makeAddress("native", DEFAULT_ACCOUNT, address.id.toLowerCase()) : address;
+}
+
+/** The address of a person (not a room of this gateway), for direct messages, typing and subscriptions. */
+export function personAddress(text: string): Address {
+  const address = clientAddress(text);
+  if (isNative(address) && isRoomId(address.id)) {
+    throw new GatewayError("GW_ERR_BAD_ADDRESS", `${text} is a room: use the room.* frames for rooms`);
+  }
+  return address;
 }
 
 /** A room reference: a full address, or the name of a room on this gateway ("lobby" or "#lobby"). */

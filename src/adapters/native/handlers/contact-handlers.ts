@@ -5,7 +5,7 @@ import type { SubscriptionAction } from "../../../core/adapter.js";
 import type { Handler } from "../handler-environment.js";
 import type { ContactAddFrame, ContactListFrame, ContactRemoveFrame, PresenceSetFrame, SubscriptionFrame } from "../client-frames.js";
 import type { NativeSession } from "../session.js";
-import { clientAddress } from "../native-addresses.js";
+import { clientAddress, personAddress } from "../native-addresses.js";
 import { contactView } from "../server-frames.js";
 
 /** The session's own address; handlers behind the authentication gate always have one. */
@@ -20,7 +20,7 @@ export const contactList: Handler<ContactListFrame> = async (session, _frame, en
 };
 
 export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) => {
-  const contact = await env.services.roster.add(self(session), clientAddress(frame.address), frame.name);
+  const contact = await env.services.roster.add(self(session), personAddress(frame.address), frame.name);
   return { contact: contactView(contact) };
 };
 
@@ -45,7 +45,7 @@ const ACTIONS: Record<SubscriptionFrame["type"], SubscriptionAction> = {
 
 export const subscription: Handler<SubscriptionFrame> = async (session, frame, env) => {
   const from = self(session);
-  const to = clientAddress(frame.address);
+  const to = personAddress(frame.address);
   const action = ACTIONS[frame.type];
   if (action === "request") {
     if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");

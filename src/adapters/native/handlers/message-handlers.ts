@@ -3,13 +3,13 @@ import { GatewayError } from "../../../core/errors.js";
 import { sameAddress } from "../../../core/model/address.js";
 import type { Handler } from "../handler-environment.js";
 import type { HistoryFrame, MessageSendFrame, TypingFrame } from "../client-frames.js";
-import { clientAddress, roomRef } from "../native-addresses.js";
+import { clientAddress, personAddress, roomRef } from "../native-addresses.js";
 import { messageView } from "../server-frames.js";
 import { self } from "./contact-handlers.js";
 
 export const messageSend: Handler<MessageSendFrame> = async (session, frame, env) => {
   const from = self(session);
-  const to = clientAddress(frame.to);
+  const to = personAddress(frame.to);
   if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot send a message to yourself");
   const message = await env.context.submit({
     origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
@@ -26,7 +26,7 @@ export const messageSend: Handler<MessageSendFrame> = async (session, frame, env
 
 export const typing: Handler<TypingFrame> = async (session, frame, env) => {
   const from = self(session);
-  const to = clientAddress(frame.to);
+  const to = personAddress(frame.to);
   if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
   env.context.dispatch({ type: "typing", typing: { from, to, state: frame.state } });
   return {};
@@ -40,6 +40,7 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
   }
   if (frame.room !== undefined) {
     const room = roomRef(frame.room);
+    await env.services.rooms.get(room);
     if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "only members read a room's history");
     return { messages: (await env.services.history.history({ room }, options)).map(messageView) };
   }
