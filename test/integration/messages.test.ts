@@ -1,31 +1,15 @@
 import assert from "node:assert/strict";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD, useGateway } from "../helpers/gateway-fixture.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
-
-const PASSWORD = "correct horse battery";
 
 function bodies(frames: readonly Frame[]): string[] {
   return frames.map((frame) => (frame["message"] as Record<string, unknown>)["body"] as string);
 }
 
 describe("direct messages between native users", function () {
-  let daemon: Daemon;
-  const clients: NativeClient[] = [];
-
-  before(async function () {
-    daemon = Daemon.create();
-    await daemon.start();
-  });
-  after(async function () {
-    await Promise.all(clients.map((client) => client.close()));
-    await daemon.dispose();
-  });
-
-  async function user(name: string, register = true): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
-    clients.push(client);
-    return client;
-  }
+  const gateway = useGateway();
+  const user = (name: string, register = true): Promise<NativeClient> => gateway.user(name, { register });
 
   it("acknowledges each message with a server id and delivers messages both ways, in order, with UTF-8 intact", async function () {
     const aName = uniqueUser("ann");
@@ -59,8 +43,7 @@ describe("direct messages between native users", function () {
     await dan.close();
     for (let i = 0; i < 20; i++) await cat.ok({ type: "message.send", to: `native:${bName}`, body: `while away ${i}` });
 
-    const again = await NativeClient.connect(daemon.url);
-    clients.push(again);
+    const again = await NativeClient.connect(gateway.daemon().url);
     await again.ok({ type: "hello", version: 1 });
     await again.ok({ type: "login", user: bName, password: PASSWORD });
     const received = await again.collect("message", 20);
@@ -86,9 +69,9 @@ describe("direct messages between native users", function () {
     await eli.ok({ type: "message.send", to: `native:${bName}`, body: "before the restart 1" });
     await eli.ok({ type: "message.send", to: `native:${bName}`, body: "before the restart 2" });
 
-    const stopped = await daemon.stop("SIGTERM");
+    const stopped = await gateway.daemon().stop("SIGTERM");
     assert.equal(stopped.code, 0);
-    await daemon.start();
+    await gateway.daemon().start();
 
     const back = await user(bName, false);
     const received = await back.collect("message", 2);

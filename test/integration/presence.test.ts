@@ -1,27 +1,11 @@
 import assert from "node:assert/strict";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { uniqueUser } from "../helpers/daemon.js";
+import { useGateway } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
 
-const PASSWORD = "correct horse battery";
-
 describe("presence between native users", function () {
-  let daemon: Daemon;
-  const clients: NativeClient[] = [];
-
-  before(async function () {
-    daemon = Daemon.create();
-    await daemon.start();
-  });
-  after(async function () {
-    await Promise.all(clients.map((client) => client.close()));
-    await daemon.dispose();
-  });
-
-  async function user(name: string): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
-    clients.push(client);
-    return client;
-  }
+  const gateway = useGateway();
+  const user = (name: string, register = true): Promise<NativeClient> => gateway.user(name, { register });
 
   /** alice asks to see bob's presence and bob approves; then bob asks alice and she approves. */
   async function befriend(a: NativeClient, aName: string, b: NativeClient, bName: string): Promise<void> {
@@ -70,8 +54,7 @@ describe("presence between native users", function () {
     const offline = await carol.waitForType("presence", (frame) => frame["from"] === `native:${daveName}`);
     assert.equal(offline["show"], "offline");
 
-    const again = await NativeClient.session(daemon.url, daveName, PASSWORD);
-    clients.push(again);
+    await user(daveName, false);
     const online = await carol.waitForType("presence", (frame) => frame["from"] === `native:${daveName}`);
     assert.equal(online["show"], "online");
   });

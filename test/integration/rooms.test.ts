@@ -1,27 +1,11 @@
 import assert from "node:assert/strict";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { uniqueUser } from "../helpers/daemon.js";
+import { useGateway } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
 
-const PASSWORD = "correct horse battery";
-
 describe("rooms on the gateway", function () {
-  let daemon: Daemon;
-  const clients: NativeClient[] = [];
-
-  before(async function () {
-    daemon = Daemon.create();
-    await daemon.start();
-  });
-  after(async function () {
-    await Promise.all(clients.map((client) => client.close()));
-    await daemon.dispose();
-  });
-
-  async function user(name: string): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
-    clients.push(client);
-    return client;
-  }
+  const gateway = useGateway();
+  const user = (name: string, register = true): Promise<NativeClient> => gateway.user(name, { register });
 
   it("carries a conversation between three members, each message to the two others, in order", async function () {
     const names = [uniqueUser("ro"), uniqueUser("sam"), uniqueUser("tia")] as const;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { within } from "../../helpers/within.js";
 import { makeAddress } from "../../../src/core/model/address.js";
 import type { Message } from "../../../src/core/model/message.js";
 import { RecipientQueue, type AttemptOutcome, type QueueIo } from "../../../src/core/recipient-queue.js";
@@ -31,17 +32,6 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-async function within<T>(promise: Promise<T>, what: string, ms = 2000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * A fake of the outbox side of a queue: `store` holds what waits (the outbox rows), an attempt that ends

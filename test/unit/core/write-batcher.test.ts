@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
+import { within } from "../../helpers/within.js";
 import { WriteBatcher } from "../../../src/core/write-batcher.js";
 
-async function within<T>(promise: Promise<T>, what: string, ms = 2000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Lets pending immediates and promise continuations run; bounded, it cannot hang. */
 async function settle(): Promise<void> {

@@ -1,19 +1,27 @@
 /** Direct messages, typing notifications and history. The sender is always the session's own user. */
 import { GatewayError } from "../../../core/errors.js";
 import { sameAddress } from "../../../core/model/address.js";
-import type { Handler } from "../handler-environment.js";
-import type { HistoryFrame, MessageSendFrame, TypingFrame } from "../client-frames.js";
+import type { Address } from "../../../core/model/address.js";
+import type { MessageScope } from "../../../core/model/message.js";
+import type { Handler, HandlerEnvironment } from "../handler-environment.js";
+import type { HistoryFrame, MessageSendFrame, RoomSendFrame, TypingFrame } from "../client-frames.js";
+import type { NativeSession } from "../session.js";
 import { clientAddress, personAddress, roomRef } from "../native-addresses.js";
 import { messageView } from "../server-frames.js";
 import { self } from "./contact-handlers.js";
 
-export const messageSend: Handler<MessageSendFrame> = async (session, frame, env) => {
+/** Submits a message of the session's user and answers with the gateway's id for it. */
+export async function submitFrom(
+  session: NativeSession,
+  env: HandlerEnvironment,
+  scope: MessageScope,
+  to: Address,
+  frame: MessageSendFrame | RoomSendFrame,
+): Promise<Record<string, unknown>> {
   const from = self(session);
-  const to = personAddress(frame.to);
-  if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot send a message to yourself");
   const message = await env.context.submit({
     origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
-    scope: "direct",
+    scope,
     kind: frame.kind ?? "text",
     from,
     to,
@@ -22,6 +30,12 @@ export const messageSend: Handler<MessageSendFrame> = async (session, frame, env
     ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
   });
   return { message_id: message.id, timestamp: message.timestamp };
+}
+
+export const messageSend: Handler<MessageSendFrame> = async (session, frame, env) => {
+  const to = personAddress(frame.to);
+  if (sameAddress(self(session), to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot send a message to yourself");
+  return submitFrom(session, env, "direct", to, frame);
 };
 
 export const typing: Handler<TypingFrame> = async (session, frame, env) => {

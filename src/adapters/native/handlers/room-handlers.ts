@@ -8,6 +8,7 @@ import { isNative, roomRef } from "../native-addresses.js";
 import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from "../server-frames.js";
 import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
+import { submitFrom } from "./message-handlers.js";
 
 function localRoom(text: string): Address {
   const room = roomRef(text);
@@ -74,17 +75,7 @@ export const roomSend: Handler<RoomSendFrame> = async (session, frame, env) => {
   const room = localRoom(frame.room);
   await env.services.rooms.get(room);
   if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
-  const message = await env.context.submit({
-    origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
-    scope: "room",
-    kind: frame.kind ?? "text",
-    from: me,
-    to: room,
-    senderName: session.user ?? me.id,
-    body: frame.body,
-    ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
-  });
-  return { message_id: message.id, timestamp: message.timestamp };
+  return submitFrom(session, env, "room", room, frame);
 };
 
 export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {
