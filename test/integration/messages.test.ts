@@ -85,6 +85,32 @@ describe("direct messages between native users", function () {
     );
   });
 
+  it("loses no acknowledged message when the daemon is killed with SIGKILL", async function () {
+    const aName = uniqueUser("kay");
+    const bName = uniqueUser("lou");
+    const kay = await user(aName);
+    const lou = await user(bName);
+    await lou.close();
+    // Send a burst without waiting in between, so some answers are in flight when the process dies.
+    const requests = Array.from({ length: 200 }, (_, i) => kay.request({ type: "message.send", to: `native:${bName}`, body: `burst ${i}` }, 2000));
+    const firstAcks = await Promise.all(requests.slice(0, 50));
+    assert.ok(firstAcks.every((ack) => ack.type === "ok"));
+    await gateway.daemon().stop("SIGKILL");
+    const answered = (await Promise.allSettled(requests)).flatMap((result) => (result.status === "fulfilled" && result.value.type === "ok" ? [result.value] : []));
+    await gateway.daemon().start();
+
+    const back = await user(bName, false);
+    const acknowledgedIds = new Set(answered.map((ack) => ack["message_id"]));
+    const received: Frame[] = [];
+    // Every acknowledged message arrives; anything else that arrives was stored but not yet answered.
+    while ([...acknowledgedIds].some((id) => !received.some((frame) => (frame["message"] as Record<string, unknown>)["id"] === id))) {
+      received.push(await back.waitForType("message"));
+    }
+    const numbers = bodies(received).map((body) => Number(body.split(" ")[1]));
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), "in order");
+    assert.equal(new Set(numbers).size, numbers.length, "no duplicates");
+  });
+
   it("answers a message to an unknown user with GW_ERR_UNKNOWN_RECIPIENT and stores nothing", async function () {
     const ann = await user(uniqueUser("gus"));
     const answer = await ann.request({ type: "message.send", to: "native:nobody-here", body: "hello?" });
