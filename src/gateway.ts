@@ -60,7 +60,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       account,
       log: adapterLog,
       signal: lifetime.signal,
-      submit: (draft) => router.submit(draft),
+      submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
       dispatch: (event) => router.dispatch(event),
       setStatus: (status: AdapterStatus, error?: Error) => {

@@ -59,6 +59,14 @@ export interface JoinOptions {
   readonly nick?: string;
 }
 
+export interface SubmitOptions {
+  /**
+   * Called once the message has its gateway id (before it is stored), or once it was refused: from then on
+   * a later submit from the same source is ordered after this one, so the adapter may start it. Called once.
+   */
+  readonly onOrdered?: () => void;
+}
+
 export interface AdapterContext {
   readonly account: string;
   readonly log: Logger;
@@ -67,7 +75,7 @@ export interface AdapterContext {
    * Offers a message to the gateway. Resolves with the accepted message (gateway id assigned, stored durably)
    * or rejects with a GatewayError (unknown recipient, no route, bad input) and then nothing was accepted.
    */
-  submit(draft: MessageDraft): Promise<Message>;
+  submit(draft: MessageDraft, options?: SubmitOptions): Promise<Message>;
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
   /** Traffic other than messages. */

@@ -8,7 +8,7 @@
  * connected now; the log keeps them for history.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
-import type { InboundEvent } from "./adapter.js";
+import type { InboundEvent, SubmitOptions } from "./adapter.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
@@ -42,7 +42,21 @@ export class Router {
     this.accepting = false;
   }
 
-  async submit(draft: MessageDraft): Promise<Message> {
+  async submit(draft: MessageDraft, options: SubmitOptions = {}): Promise<Message> {
+    let ordered = false;
+    const onOrdered = (): void => {
+      if (ordered) return;
+      ordered = true;
+      options.onOrdered?.();
+    };
+    try {
+      return await this.accept(draft, { onOrdered });
+    } finally {
+      onOrdered();
+    }
+  }
+
+  private async accept(draft: MessageDraft, options: SubmitOptions): Promise<Message> {
     if (!this.accepting) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
     if (draft.body.length > MAX_BODY_LENGTH) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
     const target = this.deps.registry.for(draft.to);
@@ -57,7 +71,9 @@ export class Router {
       hops: [...(draft.hops ?? []), addressKey(draft.from)],
     };
     const direct = message.scope === "direct";
-    await this.deps.outbox.accept(message, direct ? [message.to] : []);
+    const stored = this.deps.outbox.accept(message, direct ? [message.to] : []);
+    options.onOrdered?.();
+    await stored;
     if (direct) this.deps.outbox.deliver(message, message.to);
     else void this.sendToRoom(message);
     return message;

@@ -68,6 +68,11 @@ export interface OutboxEntry {
   readonly lastError?: string;
 }
 
+export interface OutboxKey {
+  readonly messageId: string;
+  readonly recipient: Address;
+}
+
 export interface OutboxStore {
   /** Entries still waiting for the recipient, oldest (lowest message id) first. */
   pending(recipient: Address, limit: number): Promise<OutboxEntry[]>;
@@ -75,6 +80,8 @@ export interface OutboxStore {
   recipients(): Promise<Address[]>;
   /** Removes the entry once delivered or reported as failed. */
   remove(messageId: string, recipient: Address): Promise<void>;
+  /** Removes many entries in one transaction (deliveries of one event-loop turn). */
+  removeMany(entries: readonly OutboxKey[]): Promise<void>;
   recordAttempt(messageId: string, recipient: Address, error: string): Promise<void>;
   /** Entries whose message was accepted before `timestamp`, oldest first. */
   acceptedBefore(timestamp: number, limit: number): Promise<OutboxEntry[]>;

@@ -6,6 +6,7 @@ import type { RoomService } from "../../core/rooms.js";
 import type { AccountStore, MessageLogStore } from "../../store/store.js";
 import type { AttemptLimiter } from "./attempt-limiter.js";
 import type { ClientFrame } from "./client-frames.js";
+import type { Release } from "./frame-sequencer.js";
 import type { NativeConfig } from "./native-config.js";
 import type { NativeSession } from "./session.js";
 import type { SessionDirectory } from "./session-directory.js";
@@ -31,7 +32,15 @@ export interface HandlerEnvironment {
   reachable(address: Address): void;
 }
 
-/** Handles one validated frame; the returned object becomes the `ok` answer's payload. */
-export type Handler<F extends ClientFrame> = (session: NativeSession, frame: F, env: HandlerEnvironment) => Promise<Record<string, unknown> | undefined>;
+/**
+ * Handles one validated frame; the returned object becomes the `ok` answer's payload. `release` lets the next
+ * frame of the session start before this one ends (frame-sequencer.ts); it is called at the end regardless.
+ */
+export type Handler<F extends ClientFrame> = (
+  session: NativeSession,
+  frame: F,
+  env: HandlerEnvironment,
+  release: Release,
+) => Promise<Record<string, unknown> | undefined>;
 
 export type HandlerTable = { readonly [T in ClientFrame["type"]]: Handler<Extract<ClientFrame, { type: T }>> };

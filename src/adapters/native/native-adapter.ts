@@ -15,7 +15,8 @@ import type { Room } from "../../core/model/room.js";
 import { TokenBucket } from "../../util/token-bucket.js";
 import { AttemptLimiter } from "./attempt-limiter.js";
 import { validateFrame } from "./frame-validator.js";
-import type { HandlerEnvironment, NativeServices } from "./handler-environment.js";
+import type { Handler, HandlerEnvironment, NativeServices } from "./handler-environment.js";
+import type { Release } from "./frame-sequencer.js";
 import { HANDLERS, WITHOUT_SESSION } from "./handlers/index.js";
 import { pushToMembers } from "./handlers/room-handlers.js";
 import { isNative, isRoomId } from "./native-addresses.js";
@@ -152,11 +153,8 @@ export class NativeAdapter implements Adapter {
       await pushToMembers(this.env, message.to, frames.message(message), { member: message.from });
       return { delivered: true };
     }
-    const sessions = [...this.sessions.of(message.to.id)].filter((session) => session.isOpen);
-    if (sessions.length === 0) throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.to.id} is not connected`, { retryable: true });
-    const written = await Promise.allSettled(sessions.map((session) => session.send(frames.message(message))));
-    if (!written.some((result) => result.status === "fulfilled")) {
-      throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.to.id} disconnected`, { retryable: true });
+    if (!this.sessions.pushTo(message.to.id, frames.message(message))) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.to.id} is not connected`, { retryable: true });
     }
     return { delivered: true };
   }
@@ -230,29 +228,30 @@ export class NativeAdapter implements Adapter {
       this.answerInOrder(session, frames.error(result.requestId, result.code, result.message));
       return;
     }
-    void session.enqueue(() => this.handle(session, result.frame));
+    session.handle((release) => this.handle(session, result.frame, release));
   }
 
   /** Answers a refused frame after the answers to every earlier frame, so answers keep the order of requests. */
   private answerInOrder(session: NativeSession, frame: ServerFrame): void {
-    void session.enqueue(async () => session.push(frame));
+    session.answer(frame);
   }
 
-  private async handle(session: NativeSession, frame: ClientFrame): Promise<void> {
+  /** Runs one frame's handler; resolves with its answer, never rejects. */
+  private async handle(session: NativeSession, frame: ClientFrame, release: Release): Promise<ServerFrame> {
     const requestId = frame.id;
     try {
-      if (frame.type === "ping") return session.push({ type: "pong", ...(requestId === undefined ? {} : { id: requestId }) });
+      if (frame.type === "ping") return { type: "pong", ...(requestId === undefined ? {} : { id: requestId }) };
       if (session.state === "handshake" && frame.type !== "hello") throw new GatewayError("GW_ERR_VERSION", 'send "hello" with the protocol version first');
       if (session.state !== "authenticated" && !WITHOUT_SESSION.has(frame.type)) throw new GatewayError("GW_ERR_NOT_AUTHENTICATED", `"${frame.type}" needs a logged-in session`);
-      const handler = HANDLERS[frame.type] as (s: NativeSession, f: ClientFrame, e: HandlerEnvironment) => Promise<Record<string, unknown> | undefined>;
-      const payload = await handler(session, frame, this.env);
-      session.push(frames.ok(requestId, payload ?? {}));
+      const handler = HANDLERS[frame.type] as Handler<ClientFrame>;
+      const payload = await handler(session, frame, this.env, release);
+      return frames.ok(requestId, payload ?? {});
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
       // Internal and store failures are logged in full; the client gets the code and a plain sentence.
       const hidden = error.code === "GW_ERR_INTERNAL" || error.code === "GW_ERR_STORE";
       if (hidden) this.context.log.error({ err: thrown, frame: frame.type, session: session.id }, "frame handler failed");
-      session.push(frames.error(requestId, error.code, hidden ? ERROR_CODES[error.code] : error.message));
+      return frames.error(requestId, error.code, hidden ? ERROR_CODES[error.code] : error.message);
     }
   }
 

@@ -1,11 +1,12 @@
 /**
  * One WebSocket connection: its handshake and login state, its own presence, its frame budget, and the
- * queue that handles its frames one at a time, in order (so a client's messages keep their order).
+ * sequencer that handles its frames in order and answers them in order (frame-sequencer.ts).
  */
 import type { WebSocket } from "ws";
 import type { Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import { TokenBucket } from "../../util/token-bucket.js";
+import { FrameSequencer, type Release } from "./frame-sequencer.js";
 import type { ServerFrame } from "./server-frames.js";
 
 export type SessionState = "handshake" | "anonymous" | "authenticated";
@@ -16,8 +17,7 @@ export class NativeSession {
   address: Address | undefined;
   presence: Presence | undefined;
   alive = true;
-  private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private readonly sequencer = new FrameSequencer<ServerFrame>((frame) => this.push(frame));
 
   constructor(
     readonly id: string,
@@ -31,34 +31,32 @@ export class NativeSession {
   }
 
   get inFlight(): number {
-    return this.pending;
+    return this.sequencer.inFlight;
   }
 
-  /** Sends a frame; resolves once ws has written it (rejects if the socket closed first). */
-  send(frame: ServerFrame): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (!this.isOpen) return reject(new Error("connection closed"));
-      this.socket.send(JSON.stringify(frame), (error) => (error ? reject(error) : resolve()));
-    });
+  /**
+   * Hands a frame to the connection; false when it is closed. A delivery counts as done once ws has the
+   * frame: waiting for its write callback would add a turn of the event loop per message and tell nothing
+   * more about whether the client read it.
+   */
+  push(frame: ServerFrame): boolean {
+    if (!this.isOpen) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
-  /** Sends without waiting; a closed socket just drops it (used for answers and best-effort pushes). */
-  push(frame: ServerFrame): void {
-    if (this.isOpen) this.socket.send(JSON.stringify(frame));
+  /** Handles a frame after the frames before it released the session; its answer is sent in frame order. */
+  handle(work: (release: Release) => Promise<ServerFrame | undefined>): void {
+    this.sequencer.run(work);
   }
 
-  /** Runs work after every earlier frame of this session was handled. */
-  enqueue(work: () => Promise<void>): Promise<void> {
-    this.pending += 1;
-    const next = this.chain.then(work).finally(() => {
-      this.pending -= 1;
-    });
-    this.chain = next.catch(() => undefined);
-    return next;
+  /** Answers in frame order without other work (a frame refused before handling). */
+  answer(frame: ServerFrame): void {
+    this.sequencer.run(async () => frame);
   }
 
-  /** Resolves when every frame received so far has been handled. */
+  /** Resolves when every frame received so far has been answered. */
   idle(): Promise<void> {
-    return this.chain;
+    return this.sequencer.idle();
   }
 }

@@ -4,7 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { addressKey, parseAddress, type Address } from "../../core/model/address.js";
-import type { OutboxEntry, OutboxStore } from "../store.js";
+import type { OutboxEntry, OutboxKey, OutboxStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
 import { parseMessage } from "./sqlite-message-log.js";
 
@@ -40,6 +40,10 @@ export function createSqliteOutbox(db: Database.Database): SqliteOutbox {
     `${ENTRY_COLUMNS} WHERE m.timestamp < ? ORDER BY o.message_id, o.recipient LIMIT ?`,
   );
 
+  const removeAll = db.transaction((entries: readonly OutboxKey[]) => {
+    for (const { messageId, recipient } of entries) remove.run(addressKey(recipient), messageId);
+  });
+
   return {
     enqueue(messageId, recipient) {
       insert.run(addressKey(recipient), messageId);
@@ -49,6 +53,10 @@ export function createSqliteOutbox(db: Database.Database): SqliteOutbox {
     remove: (messageId, recipient) =>
       guarded("remove an outbox entry", () => {
         remove.run(addressKey(recipient), messageId);
+      }),
+    removeMany: (entries) =>
+      guarded("remove outbox entries", () => {
+        if (entries.length > 0) removeAll(entries);
       }),
     recordAttempt: (messageId, recipient, error) =>
       guarded("record a delivery attempt", () => {

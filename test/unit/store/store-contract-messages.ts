@@ -118,6 +118,19 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(await store().log.get("m000001"), message(1, alice, bob), "the log keeps a delivered message");
     });
 
+    it("removes many entries at once, ignoring ones already gone", async () => {
+      await store().accept([1, 2, 3].map((n) => ({ message: message(n, alice, bob), recipients: [bob, carol] })));
+      await store().outbox.removeMany([]);
+      await store().outbox.removeMany([
+        { messageId: "m000001", recipient: bob },
+        { messageId: "m000002", recipient: bob },
+        { messageId: "m000002", recipient: bob },
+        { messageId: "m000003", recipient: carol },
+      ]);
+      assert.deepEqual(ids((await store().outbox.pending(bob, 10)).map((entry) => entry.message)), ["m000003"]);
+      assert.deepEqual(ids((await store().outbox.pending(carol, 10)).map((entry) => entry.message)), ["m000001", "m000002"]);
+    });
+
     it("lists entries accepted before a timestamp, oldest first, up to the limit", async () => {
       await store().accept([1, 2, 3].map((n) => ({ message: message(n, alice, bob), recipients: [bob] })));
       await store().accept([{ message: message(4, bob, carol), recipients: [carol] }]);

@@ -6,6 +6,7 @@ import type { MessageScope } from "../../../core/model/message.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { HistoryFrame, MessageSendFrame, RoomSendFrame, TypingFrame } from "../client-frames.js";
 import type { NativeSession } from "../session.js";
+import type { Release } from "../frame-sequencer.js";
 import { clientAddress, personAddress, roomRef } from "../native-addresses.js";
 import { messageView } from "../server-frames.js";
 import { self } from "./contact-handlers.js";
@@ -17,9 +18,11 @@ export async function submitFrom(
   scope: MessageScope,
   to: Address,
   frame: MessageSendFrame | RoomSendFrame,
+  release: Release,
 ): Promise<Record<string, unknown>> {
   const from = self(session);
-  const message = await env.context.submit({
+  const message = await env.context.submit(
+    {
     origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
     scope,
     kind: frame.kind ?? "text",
@@ -28,14 +31,17 @@ export async function submitFrom(
     senderName: session.user ?? from.id,
     body: frame.body,
     ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
-  });
+    },
+    // Once the message has its id, the session's next frame may start: ids keep the frames' order.
+    { onOrdered: release },
+  );
   return { message_id: message.id, timestamp: message.timestamp };
 }
 
-export const messageSend: Handler<MessageSendFrame> = async (session, frame, env) => {
+export const messageSend: Handler<MessageSendFrame> = async (session, frame, env, release) => {
   const to = personAddress(frame.to);
   if (sameAddress(self(session), to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot send a message to yourself");
-  return submitFrom(session, env, "direct", to, frame);
+  return submitFrom(session, env, "direct", to, frame, release);
 };
 
 export const typing: Handler<TypingFrame> = async (session, frame, env) => {

@@ -70,12 +70,12 @@ export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => 
   return { rooms: (await env.services.rooms.list()).map(roomSummaryView) };
 };
 
-export const roomSend: Handler<RoomSendFrame> = async (session, frame, env) => {
+export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, release) => {
   const me = self(session);
   const room = localRoom(frame.room);
   await env.services.rooms.get(room);
   if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
-  return submitFrom(session, env, "room", room, frame);
+  return submitFrom(session, env, "room", room, frame, release);
 };
 
 export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {
