@@ -200,7 +200,7 @@ export class NativeAdapter implements Adapter {
     }
     const remote = request.socket.remoteAddress ?? "unknown";
     const budget = new TokenBucket(this.config.rate_limit.frames_per_second, this.config.rate_limit.burst);
-    const session = new NativeSession(randomUUID(), socket, remote, budget);
+    const session = new NativeSession(randomUUID(), socket, remote, budget, request.socket);
     this.connections.add(session);
     socket.on("message", (data, isBinary) => this.receive(session, data, isBinary));
     socket.on("pong", () => {

@@ -2,6 +2,7 @@
  * One WebSocket connection: its handshake and login state, its own presence, its frame budget, and the
  * sequencer that handles its frames in order and answers them in order (frame-sequencer.ts).
  */
+import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import type { Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -19,11 +20,15 @@ export class NativeSession {
   alive = true;
   private readonly sequencer = new FrameSequencer<ServerFrame>((frame) => this.push(frame));
 
+  private corked = false;
+
+  /** `raw` is the TCP socket under the WebSocket (the upgrade request's socket), used to batch writes. */
   constructor(
     readonly id: string,
     readonly socket: WebSocket,
     readonly remote: string,
     readonly budget: TokenBucket,
+    private readonly raw?: Socket,
   ) {}
 
   get isOpen(): boolean {
@@ -41,8 +46,25 @@ export class NativeSession {
    */
   push(frame: ServerFrame): boolean {
     if (!this.isOpen) return false;
+    this.cork();
     this.socket.send(JSON.stringify(frame));
     return true;
+  }
+
+  /**
+   * Holds this turn's frames in the socket and writes them with one system call at the end of the turn:
+   * answers and messages of one store batch leave together instead of one write(2) per frame, which was a
+   * quarter of the daemon's CPU under load.
+   */
+  private cork(): void {
+    if (this.corked || !this.raw) return;
+    const raw = this.raw;
+    this.corked = true;
+    raw.cork();
+    setImmediate(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   /** Handles a frame after the frames before it released the session; its answer is sent in frame order. */

@@ -2,10 +2,9 @@
  * Opens the SQLite store. Durability and locking are decided here (docs/store.md explains them):
  * - WAL with synchronous = NORMAL: a commit is in the WAL file (the OS page cache) before it returns, so a
  *   process crash or kill -9 loses nothing committed; only a power loss or OS crash can drop the last commits.
- * - locking_mode = EXCLUSIVE, set before anything is read: one process owns the file. Taken with the
- *   immediate migration transaction at open and never released until close, so a second daemon on the same
- *   file fails at once (busy_timeout 0) instead of waiting or, worse, writing beside the first. In this mode
- *   SQLite also keeps the WAL index in memory, so no -shm file is used.
+ * - One process owns the file: process-lock.ts holds an OS lock on a companion file for the process's life,
+ *   so a second daemon on the same database fails at once instead of writing beside the first.
+ * - Checkpoints run in a worker thread (checkpointer.ts), not inside commits on the event loop.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -13,7 +12,9 @@ import Database from "better-sqlite3";
 import { GatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { AcceptedMessage, Store } from "../store.js";
+import { startCheckpointer } from "./checkpointer.js";
 import { migrate } from "./migrations.js";
+import { lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
@@ -27,6 +28,15 @@ export interface OpenSqliteStoreOptions {
 }
 
 export const IN_MEMORY = ":memory:";
+const CHECKPOINT_INTERVAL_MS = 100;
+
+function lockOrExplain(path: string): ProcessLock {
+  try {
+    return lockDatabase(path);
+  } catch (error: unknown) {
+    throw openError(path, error);
+  }
+}
 
 function ensureParentDirectory(path: string): void {
   try {
@@ -36,20 +46,19 @@ function ensureParentDirectory(path: string): void {
   }
 }
 
-/** Pragmas first, in this order: locking_mode must precede the first read for the lock and the WAL index. */
 function configure(db: Database.Database, path: string, log: Logger | undefined): void {
-  db.pragma("locking_mode = EXCLUSIVE");
   const journal = db.pragma("journal_mode = WAL", { simple: true });
   if (journal !== "wal" && path !== IN_MEMORY) log?.warn({ path, journal }, "store could not switch to WAL; commits are slower");
   db.pragma("synchronous = NORMAL");
+  if (path !== IN_MEMORY) db.pragma("wal_autocheckpoint = 0");
   db.pragma("foreign_keys = ON");
 }
 
 function openDatabase(path: string, log: Logger | undefined): Database.Database {
   let db: Database.Database;
   try {
-    // timeout 0: a locked database is refused at once (better-sqlite3 would otherwise wait 5 s).
-    db = new Database(path, { timeout: 0 });
+    // A short wait covers the checkpointer's brief locks; another daemon is kept out by the process lock.
+    db = new Database(path, { timeout: 1000 });
   } catch (error: unknown) {
     throw openError(path, error);
   }
@@ -69,7 +78,16 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
   const { log } = options;
   if (path === "") throw new GatewayError("GW_ERR_STORE", "the database path is empty");
   if (path !== IN_MEMORY) ensureParentDirectory(path);
-  const db = openDatabase(path, log);
+  const lock = path === IN_MEMORY ? undefined : lockOrExplain(path);
+  let db: Database.Database;
+  try {
+    db = openDatabase(path, log);
+  } catch (error: unknown) {
+    lock?.release();
+    throw error;
+  }
+  const checkpointer =
+    path === IN_MEMORY ? undefined : startCheckpointer(path, CHECKPOINT_INTERVAL_MS, (message) => log?.warn({ path, reason: message }, "store checkpoint failed"));
 
   const messageLog = createSqliteMessageLog(db);
   const outbox = createSqliteOutbox(db);
@@ -94,11 +112,15 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);
       }),
-    close: () =>
-      guarded("close", () => {
+    close: async () => {
+      if (!db.open) return;
+      await checkpointer?.stop();
+      await guarded("close", () => {
         if (!db.open) return;
         db.close();
+        lock?.release();
         log?.info({ path }, "store closed");
-      }),
+      });
+    },
   };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { statSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,14 +50,30 @@ describe("SQLite store", () => {
       }
     });
 
-    it("leaves the file in WAL mode, with no shared-memory file while open", async () => {
+    it("leaves the file in WAL mode", async () => {
       const path = freshPath();
       const store = openSqliteStore(path);
-      assert.equal(existsSync(`${path}-shm`), false, "exclusive locking keeps the WAL index in memory");
       await store.close();
       const raw = new Database(path);
       assert.equal(raw.pragma("journal_mode", { simple: true }), "wal");
       raw.close();
+    });
+
+    it("checkpoints the WAL into the database file from its worker while open", async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      try {
+        const before = statSync(path).size;
+        await store.accept(Array.from({ length: 2000 }, (_, n) => ({ message: message(n + 1, alice, bob), recipients: [bob] })));
+        const deadline = Date.now() + 5000;
+        // The commit itself never checkpoints (wal_autocheckpoint = 0): only the worker can grow the file.
+        while (statSync(path).size <= before) {
+          if (Date.now() > deadline) assert.fail("the database file did not grow: no checkpoint ran");
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        await store.close();
+      }
     });
 
     it("rejects calls after close with GW_ERR_STORE", async () => {

@@ -1,0 +1,41 @@
+/**
+ * One daemon per database: a companion file `<db>-lock`, a tiny SQLite database opened in EXCLUSIVE locking
+ * mode with a write transaction that stays open, holds an OS lock for as long as the process lives (the OS
+ * releases it when the process dies, kill -9 included). A second process that tries the same is refused at
+ * once. The database itself runs in normal locking mode so that a worker thread can checkpoint it.
+ */
+import Database from "better-sqlite3";
+import { GatewayError } from "../../core/errors.js";
+import { sqliteCode } from "./sqlite-errors.js";
+
+export interface ProcessLock {
+  release(): void;
+}
+
+export function lockDatabase(path: string): ProcessLock {
+  const lockPath = `${path}-lock`;
+  let lock: Database.Database | undefined;
+  try {
+    lock = new Database(lockPath, { timeout: 0 });
+    lock.pragma("locking_mode = EXCLUSIVE");
+    lock.exec("CREATE TABLE IF NOT EXISTS holder (pid INTEGER)");
+    lock.exec("BEGIN IMMEDIATE");
+    lock.prepare("DELETE FROM holder").run();
+    lock.prepare("INSERT INTO holder (pid) VALUES (?)").run(process.pid);
+  } catch (error: unknown) {
+    lock?.close();
+    const code = sqliteCode(error);
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+      throw new GatewayError("GW_ERR_STORE", `database ${path} is locked by another process`, { cause: error });
+    }
+    throw error;
+  }
+  const held = lock;
+  return {
+    release() {
+      if (!held.open) return;
+      held.exec("ROLLBACK");
+      held.close();
+    },
+  };
+}
