@@ -62,6 +62,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       signal: lifetime.signal,
       submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
+      probe: (subject, viewer) => router.probe(subject, viewer),
       dispatch: (event) => router.dispatch(event),
       setStatus: (status: AdapterStatus, error?: Error) => {
         const adapter = adapterRef();

@@ -60,12 +60,27 @@ export interface ShutdownConfig {
   readonly drain_timeout_ms: number;
 }
 
+export interface XmppComponentConfig {
+  readonly enabled: boolean;
+  readonly domain: string;
+  readonly host: string;
+  readonly port: number;
+  /** Required (non-empty) when enabled: checked by cross-checks.ts. */
+  readonly secret: string;
+  readonly name: string;
+}
+
+export interface XmppConfig {
+  readonly component: XmppComponentConfig;
+}
+
 export interface SwitchboardConfig {
   readonly log: LogConfig;
   readonly store: StoreConfig;
   readonly native: NativeConfig;
   readonly outbox: OutboxConfig;
   readonly shutdown: ShutdownConfig;
+  readonly xmpp: XmppConfig;
 }
 
 /** One thing wrong with a configuration, located in its YAML text when it can be. */

@@ -17,6 +17,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document } from "yaml";
 import { GatewayError } from "../core/errors.js";
 import type { ConfigProblem, SwitchboardConfig } from "./config-types.js";
+import { crossCheck } from "./cross-checks.js";
 import { hasEnvReference, substituteEnv, type Env } from "./env-substitution.js";
 import { describeAjvError, formatProblems, joinPath, sortProblems, type SchemaNode, type UnplacedProblem } from "./problems.js";
 
@@ -102,6 +103,7 @@ export function parseConfig(text: string, source: string, env: Env): Switchboard
       if (!substitution.unresolved.has(joinPath(problem.segments))) problems.push(place(problem));
     }
   }
+  if (problems.length === 0) problems.push(...crossCheck(data as SwitchboardConfig).map(place));
   if (problems.length > 0) throw new ConfigError(source, sortProblems(problems));
   return deepFreeze(data as SwitchboardConfig);
 }

@@ -35,6 +35,8 @@ export type InboundEvent =
   | { readonly type: "typing"; readonly typing: TypingEvent }
   /** The address can receive messages now (a user logged in, a network came back): its outbox is flushed. */
   | { readonly type: "reachable"; readonly address: Address }
+  /** The adapter's network is connected again: every address it serves may receive what waits for it. */
+  | { readonly type: "network-reachable"; readonly protocol: ProtocolId; readonly account: string }
   | { readonly type: "contact"; readonly contact: Contact }
   | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
   | { readonly type: "topic"; readonly room: Address; readonly topic: string; readonly by?: Address };
@@ -78,6 +80,11 @@ export interface AdapterContext {
   submit(draft: MessageDraft, options?: SubmitOptions): Promise<Message>;
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
+  /**
+   * The presence of `subject` as `viewer` may see it: undefined when the viewer is not allowed to (no
+   * subscription), else the current presence (offline when unknown). Answers XMPP presence probes.
+   */
+  probe(subject: Address, viewer: Address): Promise<Presence | undefined>;
   /** Traffic other than messages. */
   dispatch(event: InboundEvent): void;
   /** Lifecycle, never mixed with traffic. */

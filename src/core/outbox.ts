@@ -10,7 +10,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, type Address } from "./model/address.js";
+import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { FailureReports } from "./failure-reports.js";
 import { RecipientQueue, type AttemptOutcome } from "./recipient-queue.js";
@@ -72,6 +72,13 @@ export class Outbox {
     const entry = this.queues.get(addressKey(address));
     if (entry) void this.drain(entry.queue, address);
     this.failures.flush(address).catch((error: unknown) => this.log.error({ err: error, sender: addressKey(address) }, "failure reports not flushed"));
+  }
+
+  /** A network came back: every recipient it serves may receive what waits for them. */
+  networkReachable(protocol: ProtocolId, account: string): void {
+    for (const { queue, recipient } of this.queues.values()) {
+      if (recipient.protocol === protocol && recipient.account === account && queue.isWaiting) void this.drain(queue, recipient);
+    }
   }
 
   private queueFor(recipient: Address, waiting: boolean): RecipientQueue {

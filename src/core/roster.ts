@@ -34,6 +34,14 @@ export class Roster {
     return entries.map((entry) => (receivesPresence(entry.subscription) ? { ...entry, presence: this.presence.get(entry.address) } : entry));
   }
 
+  /** Whether `viewer` may see the presence of `subject`: the subject approved the viewer's subscription. */
+  async maySee(viewer: Address, subject: Address): Promise<boolean> {
+    const granted = await this.contacts.get(subject, viewer);
+    if (granted && sendsPresence(granted.subscription)) return true;
+    const asked = await this.contacts.get(viewer, subject);
+    return asked !== undefined && receivesPresence(asked.subscription);
+  }
+
   /** Adds an address to the owner's list, or renames it; no subscription is asked. */
   async add(owner: Address, address: Address, name?: string): Promise<Contact> {
     if (sameAddress(owner, address)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot add yourself as a contact");

@@ -15,6 +15,7 @@ import type { Logger } from "./logger.js";
 import type { MessageIdGenerator } from "./message-id.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
 import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
+import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { Roster } from "./roster.js";
@@ -91,6 +92,10 @@ export class Router {
     return adapter !== undefined && (await adapter.knows(address));
   }
 
+  async probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
+    return (await this.deps.roster.maySee(viewer, subject)) ? this.deps.presence.get(subject) : undefined;
+  }
+
   dispatch(event: InboundEvent): void {
     void this.handle(event).catch((error: unknown) => this.deps.log.error({ err: error, event: event.type }, "event not handled"));
   }
@@ -108,6 +113,8 @@ export class Router {
       }
       case "reachable":
         return this.deps.outbox.reachable(event.address);
+      case "network-reachable":
+        return this.deps.outbox.networkReachable(event.protocol, event.account);
       case "contact":
       case "member-joined":
       case "member-left":
