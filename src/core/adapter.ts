@@ -108,6 +108,12 @@ export interface Adapter {
   send(message: Message): Promise<SendResult>;
   /** Tells `to`, a person on this network, the presence of presence.from. */
   sendPresence(presence: Presence, to: Address): Promise<void>;
+  /**
+   * `watcher` (anywhere) wants the presence of `subject`, a person on this network: start (or restart, after a
+   * reconnect) whatever makes the network report it (an XMPP probe, an IRC MONITOR). Reports arrive as
+   * presence events.
+   */
+  watchPresence(subject: Address, watcher: Address): Promise<void>;
   /** Sets a person's own presence on this network (an IRC puppet's AWAY, an XMPP client's presence). */
   setPresence(presence: Presence): Promise<void>;
   sendSubscription(event: SubscriptionEvent): Promise<void>;

@@ -13,7 +13,7 @@ import type { AdapterRegistry } from "./adapter-registry.js";
 import type { SubscriptionAction, SubscriptionEvent } from "./adapter.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, sameAddress, type Address } from "./model/address.js";
+import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import { receivesPresence, sendsPresence, withDirection, type Contact, type ContactView } from "./model/contact.js";
 import { offlinePresence } from "./model/presence.js";
 import type { PresenceHub } from "./presence-hub.js";
@@ -93,6 +93,7 @@ export class Roster {
         await this.save(other, { subscription: withDirection(other.subscription, "to", true), pendingOut: false });
         await this.notify(event);
         await this.presence.sendTo(this.presence.get(from), to);
+        await this.watch(from, to);
         return;
       case "deny":
         await this.save(actor, { subscription: withDirection(actor.subscription, "from", false), pendingIn: false });
@@ -107,6 +108,27 @@ export class Roster {
         return assertNever(event.action);
     }
     await this.notify(event);
+  }
+
+  /**
+   * A network came back: restarts presence in both directions for every relationship with its people, since
+   * the network forgot what it was told: watches what owners may see, and tells it the owners' presence.
+   */
+  async resync(protocol: ProtocolId, account: string): Promise<void> {
+    const adapter = this.registry.all().find((candidate) => candidate.protocol === protocol && candidate.account === account);
+    if (!adapter) return;
+    for (const entry of await this.contacts.listOnNetwork(protocol, account)) {
+      if (receivesPresence(entry.subscription)) await this.watch(entry.address, entry.owner);
+      if (sendsPresence(entry.subscription)) await this.presence.sendTo(this.presence.get(entry.owner), entry.address);
+    }
+  }
+
+  private async watch(subject: Address, watcher: Address): Promise<void> {
+    try {
+      await this.registry.for(subject)?.watchPresence(subject, watcher);
+    } catch (error: unknown) {
+      this.log.warn({ err: error, subject: addressKey(subject) }, "presence watch not started");
+    }
   }
 
   private async entry(owner: Address, address: Address): Promise<Contact> {

@@ -114,7 +114,8 @@ export class Router {
       case "reachable":
         return this.deps.outbox.reachable(event.address);
       case "network-reachable":
-        return this.deps.outbox.networkReachable(event.protocol, event.account);
+        this.deps.outbox.networkReachable(event.protocol, event.account);
+        return this.deps.roster.resync(event.protocol, event.account);
       case "contact":
       case "member-joined":
       case "member-left":

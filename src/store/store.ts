@@ -3,7 +3,7 @@
  * same contract suite (test/unit/store/store-contract.ts). All methods are async for that reason, even though
  * the SQLite backend is synchronous underneath.
  */
-import type { Address } from "../core/model/address.js";
+import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
 import type { RoomMember } from "../core/model/room.js";
@@ -34,6 +34,8 @@ export interface ContactStore {
   remove(owner: Address, address: Address): Promise<boolean>;
   /** Every entry, in any owner's list, whose address is `address`. */
   listByAddress(address: Address): Promise<Contact[]>;
+  /** Every entry, in any owner's list, whose address is on one network (protocol and account). */
+  listOnNetwork(protocol: ProtocolId, account: string): Promise<Contact[]>;
 }
 
 export interface RoomRecord {

@@ -163,6 +163,10 @@ export class NativeAdapter implements Adapter {
     if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence));
   }
 
+  async watchPresence(_subject: Address, _watcher: Address): Promise<void> {
+    // Native presence is pushed by the gateway itself on every change; nothing to start.
+  }
+
   async setPresence(_presence: Presence): Promise<void> {
     // A native person's presence is what their own sessions set; nothing to do on this network.
   }

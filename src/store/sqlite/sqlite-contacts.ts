@@ -1,6 +1,6 @@
 /** ContactStore on SQLite: one row per (owner, address), both stored as canonical URIs. */
 import type Database from "better-sqlite3";
-import { addressKey, parseAddress } from "../../core/model/address.js";
+import { addressKey, DEFAULT_ACCOUNT, parseAddress } from "../../core/model/address.js";
 import type { Contact, Subscription } from "../../core/model/contact.js";
 import type { ContactStore } from "../store.js";
 import { guarded } from "./sqlite-errors.js";
@@ -35,6 +35,11 @@ export function createSqliteContactStore(db: Database.Database): ContactStore {
   );
   const remove = db.prepare<[string, string]>("DELETE FROM contacts WHERE owner = ? AND address = ?");
   const byAddress = db.prepare<[string], ContactRow>("SELECT * FROM contacts WHERE address = ? ORDER BY owner");
+  // Addresses on one network share the prefix of their URI form: `xmpp:` for the default account (but not
+  // `xmpp://`, which starts every other account), `xmpp://work/` for account work. A range keeps it indexable.
+  const onNetwork = db.prepare<[string, string, string], ContactRow>(
+    "SELECT * FROM contacts WHERE address >= ? AND address < ? AND address NOT LIKE ? ORDER BY owner, address",
+  );
 
   return {
     list: (owner) => guarded("list contacts", () => list.all(addressKey(owner)).map(toContact)),
@@ -50,6 +55,12 @@ export function createSqliteContactStore(db: Database.Database): ContactStore {
         upsert.run(addressKey(owner), addressKey(address), name, subscription, pendingOut ? 1 : 0, pendingIn ? 1 : 0);
       }),
     remove: (owner, address) => guarded("remove a contact", () => remove.run(addressKey(owner), addressKey(address)).changes > 0),
+    listOnNetwork: (protocol, account) =>
+      guarded("list contacts on a network", () => {
+        const prefix = account === DEFAULT_ACCOUNT ? `${protocol}:` : `${protocol}://${account}/`;
+        const excluded = account === DEFAULT_ACCOUNT ? `${protocol}://%` : "";
+        return onNetwork.all(prefix, `${prefix}\uffff`, excluded).map(toContact);
+      }),
     listByAddress: (address) => guarded("list contacts by address", () => byAddress.all(addressKey(address)).map(toContact)),
   };
 }

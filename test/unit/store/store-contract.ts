@@ -91,6 +91,31 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         );
         assert.deepEqual(await store().contacts.listByAddress(parseAddress("native:nobody")), []);
       });
+
+      it("lists the entries whose address is on one network, and on no other account of that protocol", async () => {
+        const defaultXmpp = parseAddress("xmpp:dora@example.org");
+        const workXmpp = parseAddress("xmpp://work/erin@example.com");
+        await store().contacts.put(contact(alice, defaultXmpp, { subscription: "to" }));
+        await store().contacts.put(contact(bob, defaultXmpp));
+        await store().contacts.put(contact(alice, workXmpp));
+        await store().contacts.put(contact(alice, carol));
+        await store().contacts.put(contact(alice, ops));
+        await store().contacts.put(contact(alice, bob));
+        const onDefault = await store().contacts.listOnNetwork("xmpp", "default");
+        assert.deepEqual(
+          onDefault.map((entry) => [entry.owner.id, entry.address.id]),
+          [["alice", "dora@example.org"], ["bob", "dora@example.org"]],
+        );
+        assert.deepEqual(
+          (await store().contacts.listOnNetwork("xmpp", "work")).map((entry) => entry.address.id),
+          ["erin@example.com"],
+        );
+        assert.deepEqual(
+          (await store().contacts.listOnNetwork("irc", "libera")).map((entry) => entry.address.id),
+          ["#ops"],
+        );
+        assert.deepEqual(await store().contacts.listOnNetwork("irc", "oftc"), []);
+      });
     });
 
     describe("rooms", () => {
