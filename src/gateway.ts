@@ -15,6 +15,7 @@ import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
+import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 
@@ -79,6 +80,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     native = created;
     registry.register(created);
     supervisor.add(created);
+  }
+
+  if (config.xmpp.component.enabled) {
+    let component: XmppComponentAdapter | undefined = undefined;
+    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component));
+    registry.register(component);
+    supervisor.add(component, { critical: false });
   }
 
   let stopped: Promise<void> | undefined;

@@ -10,6 +10,8 @@ import { backoffDelay, type BackoffOptions } from "../util/backoff.js";
 
 interface Supervised {
   readonly adapter: Adapter;
+  /** A critical adapter must start for the gateway to run (the native server); others are retried. */
+  readonly critical: boolean;
   status: AdapterStatus;
   attempts: number;
   timer: NodeJS.Timeout | undefined;
@@ -24,20 +26,30 @@ export class Supervisor {
     private readonly backoff: BackoffOptions = { baseMs: 1000, capMs: 60_000 },
   ) {}
 
-  add(adapter: Adapter): void {
-    this.supervised.set(adapter, { adapter, status: "offline", attempts: 0, timer: undefined });
+  add(adapter: Adapter, options: { readonly critical?: boolean } = {}): void {
+    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, status: "offline", attempts: 0, timer: undefined });
   }
 
   status(adapter: Adapter): AdapterStatus {
     return this.supervised.get(adapter)?.status ?? "offline";
   }
 
-  /** Starts every adapter; rejects with the first failure, so the daemon can refuse to run half-configured. */
+  /**
+   * Starts every adapter. A critical one that fails rejects, so the daemon refuses to run half-configured;
+   * a network adapter that cannot connect yet is retried with backoff while the gateway runs.
+   */
   async startAll(): Promise<void> {
     for (const entry of this.supervised.values()) {
       entry.status = "connecting";
-      await entry.adapter.start();
-      entry.status = "online";
+      if (entry.critical) {
+        await entry.adapter.start();
+        entry.status = "online";
+      } else {
+        void entry.adapter.start().then(
+          () => this.report(entry.adapter, "online"),
+          (error: unknown) => this.report(entry.adapter, "failed", error instanceof Error ? error : new Error(String(error))),
+        );
+      }
     }
   }
 

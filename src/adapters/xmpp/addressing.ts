@@ -1,0 +1,194 @@
+/**
+ * The mapping between core Addresses and JIDs on the gateway's component domain D, modelled on
+ * Biboumi's (https://doc.biboumi.louiz.org, "Addressing"):
+ *
+ *   native:alice             (native, default, "alice")   <->  alice@D
+ *   native:#lobby            (native, default, "#lobby")  <->  #lobby@D
+ *   irc://libera/bob         (irc, libera, "bob")         <->  bob%libera@D
+ *   irc://libera/#dev        (irc, libera, "#dev")        <->  #dev%libera@D
+ *
+ * The id is escaped with XEP-0106 (jid-escape.ts), so `[m]x\y|z^` on libera is `[m]x\y|z^%libera@D`
+ * and `a\20b` is `a\5c20b%libera@D`. A localpart with a "%" is an IRC address: the network is what
+ * follows the LAST "%" (network names are Address accounts, letters digits . _ -, never "%"), so an
+ * IRC channel whose name holds a "%" (`#100%`, legal in RFC 2812) still maps both ways. A native id
+ * with a "%" is refused, because its JID would read as an IRC address.
+ *
+ * Case. RFC 7622 casemaps localparts, and servers such as Prosody fold the address of a stanza before
+ * delivering it, so `Bob%libera@D` usually reaches the gateway as `bob%libera@D`:
+ *   - native ids are lower case by construction (native names are case-insensitive), so a JID's
+ *     localpart is folded to lower case for native addresses, and native ids are folded on the way out;
+ *   - IRC nicks and channels keep their case both ways; IRC compares them case-insensitively itself,
+ *     so a folded nick still reaches its person. An IRC network name (the adapter account) must be
+ *     lower case to be reachable from XMPP, since a server folds it in the JID.
+ * Only the canonical escaped form of a localpart is accepted (jid-escape.ts isCanonicalLocal), so that
+ * each address has exactly one JID and each JID on D exactly one address.
+ *
+ * XMPP people are addressed by their bare JID: xmpp://<account>/<bare JID>, folded to lower case in
+ * localpart and domain (RFC 7622 sections 3.2 and 3.3, approximated by NFC and toLowerCase), with the
+ * resource dropped.
+ *
+ * JIDs are parsed here rather than with @xmpp/jid, which accepts empty parts, whitespace and raw
+ * disallowed characters, and folds localparts to lower case whatever they address.
+ */
+import { GatewayError } from "../../core/errors.js";
+import { DEFAULT_ACCOUNT, makeAddress, type Address } from "../../core/model/address.js";
+import { escapeLocal, isCanonicalLocal, unescapeLocal, validateEscapedLocal } from "./jid-escape.js";
+
+/** A JID split into its parts as they appear on the wire (the localpart still escaped). */
+export interface Jid {
+  readonly local?: string;
+  readonly domain: string;
+  readonly resource?: string;
+}
+
+/** The maximum size of each part of a JID, in bytes of UTF-8 (RFC 7622 section 3.1). */
+export const MAX_JID_PART_BYTES = 1023;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const DOMAIN_FORBIDDEN = /[\s"&'<>@\\]/u;
+const IRC_NETWORK = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function bad(message: string): GatewayError {
+  return new GatewayError("GW_ERR_BAD_ADDRESS", message);
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+function checkDomain(domain: string, jid: string): void {
+  if (domain.length === 0) throw bad(`"${jid}" has an empty domain`);
+  if (bytes(domain) > MAX_JID_PART_BYTES) throw bad(`"${jid}" has a domain longer than ${MAX_JID_PART_BYTES} bytes`);
+  if (DOMAIN_FORBIDDEN.test(domain) || CONTROL.test(domain)) throw bad(`"${jid}" has a domain with a space, control or disallowed character`);
+  const literal = domain.startsWith("[") && domain.endsWith("]");
+  if (!literal && domain.includes(":")) throw bad(`"${jid}" has a ":" in its domain outside an IPv6 literal`);
+  if (!literal && domain.split(".").some((label) => label.length === 0)) throw bad(`"${jid}" has an empty label in its domain`);
+}
+
+/**
+ * Parses a JID (RFC 7622 section 3.1): the resource is everything after the first "/", the localpart
+ * everything before the first "@" of the rest. Throws GW_ERR_BAD_ADDRESS on an empty or over-long part,
+ * whitespace or a control character outside the resource, or a localpart that is not validly escaped.
+ * A final "." of the domain is removed (section 3.2). Nothing is case-folded.
+ */
+export function parseJid(text: string): Jid {
+  const slash = text.indexOf("/");
+  const bare = slash < 0 ? text : text.slice(0, slash);
+  const resource = slash < 0 ? undefined : text.slice(slash + 1);
+  const at = bare.indexOf("@");
+  const local = at < 0 ? undefined : bare.slice(0, at);
+  let domain = at < 0 ? bare : bare.slice(at + 1);
+  if (domain.endsWith(".")) domain = domain.slice(0, -1);
+  checkDomain(domain, text);
+  if (local !== undefined) {
+    try {
+      validateEscapedLocal(local);
+    } catch (error: unknown) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `"${text}" is not a valid JID: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (resource !== undefined) {
+    if (resource.length === 0) throw bad(`"${text}" has an empty resource after "/"`);
+    if (bytes(resource) > MAX_JID_PART_BYTES) throw bad(`"${text}" has a resource longer than ${MAX_JID_PART_BYTES} bytes`);
+    if (CONTROL.test(resource)) throw bad(`"${text}" has a control character in its resource`);
+  }
+  return {
+    ...(local === undefined ? {} : { local }),
+    domain,
+    ...(resource === undefined ? {} : { resource }),
+  };
+}
+
+export function formatJid(jid: Jid): string {
+  const bare = jid.local === undefined ? jid.domain : `${jid.local}@${jid.domain}`;
+  return jid.resource === undefined ? bare : `${bare}/${jid.resource}`;
+}
+
+/** The bare form of a JID, its parts as given (no folding); throws GW_ERR_BAD_ADDRESS. */
+export function bareJid(text: string): string {
+  const { local, domain } = parseJid(text);
+  return formatJid(local === undefined ? { domain } : { local, domain });
+}
+
+function fold(part: string): string {
+  return part.normalize("NFC").toLowerCase();
+}
+
+/** Checks and folds the gateway domain given by configuration. */
+function gatewayDomain(domain: string): string {
+  const jid = parseJid(domain);
+  if (jid.local !== undefined || jid.resource !== undefined) throw bad(`the gateway domain "${domain}" must be a bare domain`);
+  return fold(jid.domain);
+}
+
+/** The JID of an address that lives behind the gateway (native or IRC); throws GW_ERR_BAD_ADDRESS for others. */
+export function addressToJid(address: Address, domain: string): string {
+  const host = gatewayDomain(domain);
+  switch (address.protocol) {
+    case "native": {
+      if (address.account !== DEFAULT_ACCOUNT) throw bad(`native address account "${address.account}" is not "${DEFAULT_ACCOUNT}"`);
+      if (address.id.includes("%")) throw bad(`native id "${address.id}" contains "%", which would read as an IRC address`);
+      return `${escapeLocal(address.id.toLowerCase())}@${host}`;
+    }
+    case "irc": {
+      if (!IRC_NETWORK.test(address.account)) throw bad(`IRC network "${address.account}" cannot appear in a JID`);
+      const local = `${escapeLocal(address.id)}%${address.account}`;
+      if (bytes(local) > MAX_JID_PART_BYTES) throw bad(`"${address.id}" on ${address.account} makes a localpart longer than ${MAX_JID_PART_BYTES} bytes`);
+      return `${local}@${host}`;
+    }
+    case "xmpp":
+      throw bad(`an XMPP address (${address.id}) has no JID on the gateway domain; it is its own JID (addressToXmppJid)`);
+  }
+}
+
+function decodeName(escaped: string, jid: string): string {
+  if (!isCanonicalLocal(escaped)) {
+    let hint = "";
+    try {
+      hint = `; write it as ${escapeLocal(unescapeLocal(escaped))}`;
+    } catch {
+      // no canonical form to suggest
+    }
+    throw bad(`"${jid}" does not use the canonical XEP-0106 escaping in its localpart${hint}`);
+  }
+  return unescapeLocal(escaped);
+}
+
+/**
+ * The address a JID on the gateway domain stands for. The resource is ignored.
+ * Throws GW_ERR_BAD_ADDRESS for a malformed JID or localpart (including a non-canonical escaping),
+ * GW_ERR_UNKNOWN_RECIPIENT for a JID on another domain or for the bare gateway domain.
+ */
+export function jidToAddress(jid: string, domain: string): Address {
+  const host = gatewayDomain(domain);
+  const parsed = parseJid(jid);
+  if (fold(parsed.domain) !== host) {
+    throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `"${jid}" is not on the gateway domain ${host}`);
+  }
+  if (parsed.local === undefined) {
+    throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `"${jid}" is the gateway itself, not a person or a room`);
+  }
+  const percent = parsed.local.lastIndexOf("%");
+  if (percent < 0) return makeAddress("native", DEFAULT_ACCOUNT, decodeName(parsed.local, jid).toLowerCase());
+  const escapedId = parsed.local.slice(0, percent);
+  const network = parsed.local.slice(percent + 1);
+  if (escapedId.length === 0) throw bad(`"${jid}" has no nick or channel before "%${network}"`);
+  if (!IRC_NETWORK.test(network)) throw bad(`"${jid}" names IRC network "${network}", which is not 1-64 letters, digits, ".", "_" or "-"`);
+  return makeAddress("irc", network, decodeName(escapedId, jid));
+}
+
+/** The address of an XMPP person: their bare JID, folded to lower case, on XMPP adapter account `account`. */
+export function xmppUserAddress(jid: string, account: string): Address {
+  const { local, domain } = parseJid(jid);
+  const bare = local === undefined ? fold(domain) : `${fold(local)}@${fold(domain)}`;
+  return makeAddress("xmpp", account, bare);
+}
+
+/** The bare JID of an xmpp address; throws GW_ERR_BAD_ADDRESS for other protocols or an id that is not a bare JID. */
+export function addressToXmppJid(address: Address): string {
+  if (address.protocol !== "xmpp") throw bad(`a ${address.protocol} address is not an XMPP JID`);
+  const jid = parseJid(address.id);
+  if (jid.resource !== undefined) throw bad(`xmpp address id "${address.id}" must be a bare JID, without a resource`);
+  return formatJid(jid);
+}

@@ -1,0 +1,186 @@
+/**
+ * XMPP component (transport) mode, XEP-0114: Switchboard connects to an XMPP server's component port and
+ * serves a domain on it. Everyone on another network is a JID on that domain (addressing.ts, docs/xmpp.md);
+ * XMPP users add them to their rosters, chat with them and see their presence as with any other contact.
+ *
+ * The adapter owns one @xmpp/component connection. Its reconnect module is stopped: the core's supervisor is
+ * the only reconnect loop (a lost connection is reported as "offline", and the supervisor calls stop() and
+ * start() again after a backoff).
+ */
+import { component, type Component } from "@xmpp/component";
+import type { Element } from "ltx";
+import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import { GatewayError } from "../../core/errors.js";
+import type { Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
+import type { Presence } from "../../core/model/presence.js";
+import type { Room } from "../../core/model/room.js";
+import type { XmppComponentConfig } from "../../config/config-types.js";
+import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js";
+import { ComponentInbound } from "./component-inbound.js";
+import { guardedParser } from "./safe-parser.js";
+import { registerServiceDiscovery } from "./service-discovery.js";
+import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { stanzaConditionFor } from "./error-conditions.js";
+
+/** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
+export const CONTACT_RESOURCE = "switchboard";
+
+const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
+
+export class XmppComponentAdapter implements Adapter {
+  readonly protocol = "xmpp" as const;
+  readonly capabilities: AdapterCapabilities = {
+    directMessages: true,
+    rooms: false,
+    presence: true,
+    subscriptions: true,
+    typing: true,
+    actions: true,
+    notices: false,
+    corrections: true,
+  };
+  private connection: Component | undefined;
+  private online = false;
+  private stopping = false;
+  private readonly inbound: ComponentInbound;
+
+  constructor(
+    private readonly config: XmppComponentConfig,
+    private readonly context: AdapterContext,
+  ) {
+    this.inbound = new ComponentInbound(config.domain, context, (element) => this.write(element));
+  }
+
+  get account(): string {
+    return this.context.account;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const connection = component({ service: `xmpp://${this.config.host}:${this.config.port}`, domain: this.config.domain, password: this.config.secret });
+    connection.reconnect.stop();
+    connection.Parser = guardedParser(connection.Parser);
+    connection.on("stanza", (stanza: Element) => this.inbound.handle(stanza));
+    connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
+    connection.on("offline", () => this.lost());
+    connection.on("disconnect", () => this.lost());
+    registerServiceDiscovery(connection, this.config, this.context);
+    this.connection = connection;
+    try {
+      await connection.start();
+    } catch (error: unknown) {
+      this.connection = undefined;
+      connection.removeAllListeners();
+      await connection.stop().catch(() => undefined);
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `cannot connect to the XMPP server at ${this.config.host}:${this.config.port} as ${this.config.domain}: ${(error as Error).message}`, {
+        cause: error,
+        retryable: true,
+      });
+    }
+    this.online = true;
+    this.context.log.info({ domain: this.config.domain, server: `${this.config.host}:${this.config.port}` }, "XMPP component online");
+    this.context.setStatus("online");
+    this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.online = false;
+    this.inbound.reset();
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    connection.removeAllListeners();
+    // A connection that already died has nothing to close; bound the wait for one that hangs.
+    await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  }
+
+  /** Any well-formed bare JID can receive: the XMPP server routes or bounces it. */
+  async knows(address: Address): Promise<boolean> {
+    if (address.protocol !== "xmpp" || address.account !== this.account) return false;
+    try {
+      xmppUserAddress(address.id, this.account);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async send(message: Message): Promise<{ delivered: true }> {
+    if (message.scope === "room") throw new GatewayError("GW_ERR_NO_ROUTE", "rooms are not bridged to XMPP yet");
+    await this.write(
+      chatMessage({
+        from: addressToJid(message.from, this.config.domain),
+        to: addressToXmppJid(message.to),
+        id: message.id,
+        body: message.body,
+        kind: message.kind,
+        type: "chat",
+        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+      }),
+    );
+    return { delivered: true };
+  }
+
+  async sendPresence(presence: Presence, to: Address): Promise<void> {
+    const from = `${addressToJid(presence.from, this.config.domain)}/${CONTACT_RESOURCE}`;
+    await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority }));
+  }
+
+  async watchPresence(subject: Address, watcher: Address): Promise<void> {
+    await this.write(subscriptionStanza(addressToJid(watcher, this.config.domain), addressToXmppJid(subject), "probe"));
+  }
+
+  async setPresence(_presence: Presence): Promise<void> {
+    // In component mode the gateway has no presence of its own on the XMPP server.
+  }
+
+  async sendSubscription(event: SubscriptionEvent): Promise<void> {
+    await this.write(subscriptionStanza(addressToJid(event.from, this.config.domain), addressToXmppJid(event.to), SUBSCRIPTION_TYPES[event.action]));
+  }
+
+  async sendTyping(event: TypingEvent): Promise<void> {
+    await this.write(chatState(addressToJid(event.from, this.config.domain), addressToXmppJid(event.to), event.state));
+  }
+
+  /** The XMPP sender learns of the failure as an error reply to its message (RFC 6120 section 8.3). */
+  async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    const { type, condition } = stanzaConditionFor(error.code);
+    const original = chatMessage({
+      from: addressToXmppJid(message.from),
+      to: addressToJid(recipient, this.config.domain),
+      id: message.origin.id ?? message.id,
+      body: message.body,
+      kind: message.kind,
+      type: "chat",
+    });
+    await this.write(stanzaError(original, type, condition, error.message));
+  }
+
+  async joinRoom(): Promise<Room> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "rooms are not bridged to XMPP yet");
+  }
+
+  async leaveRoom(): Promise<void> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "rooms are not bridged to XMPP yet");
+  }
+
+  private async write(element: Element): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
+    try {
+      await connection.send(element);
+    } catch (error: unknown) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP server connection failed: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
+  }
+
+  private lost(): void {
+    if (!this.online || this.stopping) return;
+    this.online = false;
+    this.inbound.reset();
+    this.context.log.warn({ domain: this.config.domain }, "XMPP component connection lost");
+    this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
+  }
+}

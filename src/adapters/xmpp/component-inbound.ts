@@ -1,0 +1,151 @@
+/**
+ * Stanzas from the XMPP server to the component, translated to the core: messages are submitted (and
+ * refused with a stanza error the XMPP sender sees), presence of XMPP users is aggregated per person,
+ * subscription stanzas become the core's consent events, and probes are answered from the core's roster.
+ * A stanza that cannot be understood gets an error reply and a log line; nothing here throws.
+ */
+import type { Element } from "ltx";
+import type { AdapterContext, SubscriptionAction } from "../../core/adapter.js";
+import { toGatewayError } from "../../core/errors.js";
+import { formatAddress, type Address } from "../../core/model/address.js";
+import { jidToAddress, xmppUserAddress, addressToJid } from "./addressing.js";
+import { stanzaConditionFor } from "./error-conditions.js";
+import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
+import { ResourcePresence } from "./resource-presence.js";
+import { presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { CorrectionIds } from "./correction-ids.js";
+
+const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
+  subscribe: "request",
+  subscribed: "approve",
+  unsubscribed: "deny",
+  unsubscribe: "remove",
+};
+
+const CONTACT_RESOURCE = "switchboard";
+
+function bare(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? jid : jid.slice(0, slash);
+}
+
+function resourceOf(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? "" : jid.slice(slash + 1);
+}
+
+export class ComponentInbound {
+  private readonly resources = new ResourcePresence();
+  private readonly corrections = new CorrectionIds();
+
+  constructor(
+    private readonly domain: string,
+    private readonly context: AdapterContext,
+    private readonly write: (element: Element) => Promise<void>,
+  ) {}
+
+  reset(): void {
+    this.resources.clear();
+  }
+
+  handle(stanza: Element): void {
+    const work = stanza.name === "message" ? this.message(stanza) : stanza.name === "presence" ? this.presence(stanza) : Promise.resolve();
+    work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
+  }
+
+  private async refuse(stanza: Element, type: Parameters<typeof stanzaError>[1], condition: string, text: string): Promise<void> {
+    this.context.log.info({ from: stanza.attrs["from"], to: stanza.attrs["to"], condition, reason: text }, "XMPP stanza refused");
+    if (stanza.attrs["type"] === "error") return; // never answer an error with an error (RFC 6120 8.3.1)
+    await this.write(stanzaError(stanza, type, condition, text)).catch(() => undefined);
+  }
+
+  private async message(stanza: Element): Promise<void> {
+    const parsed = parseMessageStanza(stanza);
+    if (!parsed.ok) return this.refuse(stanza, "modify", parsed.problem.condition, parsed.problem.text);
+    const message = parsed.value;
+    if (message.type === "error") {
+      this.context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
+      return;
+    }
+    if (message.type === "groupchat") return this.refuse(stanza, "cancel", "feature-not-implemented", "group chats are not bridged yet");
+    let from: Address;
+    let to: Address;
+    try {
+      from = xmppUserAddress(bare(message.from), this.context.account);
+      to = jidToAddress(message.to, this.domain);
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      const { type, condition } = stanzaConditionFor(gatewayError.code);
+      return this.refuse(stanza, type, condition, gatewayError.message);
+    }
+    if (message.body === undefined) {
+      if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
+        if (await this.context.knows(to)) this.context.dispatch({ type: "typing", typing: { from, to, state: message.chatState } });
+      }
+      return;
+    }
+    const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
+    try {
+      const accepted = await this.context.submit({
+        origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
+        scope: "direct",
+        kind: message.messageKind,
+        from,
+        to,
+        senderName: from.id.split("@")[0] ?? from.id,
+        body: message.body,
+        ...(replaces === undefined ? {} : { replaces }),
+      });
+      if (message.id !== undefined) this.corrections.remember(from, message.id, accepted.id);
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      const { type, condition } = stanzaConditionFor(gatewayError.code);
+      await this.refuse(stanza, type, condition, gatewayError.message);
+    }
+  }
+
+  private async presence(stanza: Element): Promise<void> {
+    const parsed = parsePresenceStanza(stanza);
+    if (!parsed.ok) return this.refuse(stanza, "modify", parsed.problem.condition, parsed.problem.text);
+    const presence = parsed.value;
+    if (presence.type === "error") return;
+    let from: Address;
+    let to: Address;
+    try {
+      from = xmppUserAddress(bare(presence.from), this.context.account);
+      to = jidToAddress(presence.to, this.domain);
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      const { type, condition } = stanzaConditionFor(gatewayError.code);
+      return this.refuse(stanza, type, condition, gatewayError.message);
+    }
+    const action = SUBSCRIPTION_ACTIONS[presence.type];
+    if (action !== undefined) {
+      if (!(await this.context.knows(to))) return this.refuse(stanza, "cancel", "item-not-found", `nobody is known at ${presence.to}`);
+      this.context.dispatch({ type: "subscription", subscription: { from, to, action } });
+      return;
+    }
+    if (presence.type === "probe") return this.answerProbe(from, to, presence.from);
+    if (presence.mucJoin) return this.refuse(stanza, "cancel", "feature-not-implemented", "group chats are not bridged yet");
+    const aggregate = this.resources.update(from, resourceOf(presence.from), {
+      from,
+      show: presence.type === "unavailable" ? "offline" : presence.show,
+      status: presence.status,
+      priority: presence.priority,
+      since: Date.now(),
+    });
+    this.context.dispatch({ type: "presence", presence: aggregate });
+  }
+
+  /** RFC 6121 section 4.3.2: a probe is answered with the contact's presence, or unsubscribed when not allowed. */
+  private async answerProbe(viewer: Address, subject: Address, viewerJid: string): Promise<void> {
+    const subjectJid = addressToJid(subject, this.domain);
+    const seen = await this.context.probe(subject, viewer);
+    if (seen === undefined) {
+      this.context.log.debug({ viewer: formatAddress(viewer), subject: formatAddress(subject) }, "probe without subscription");
+      await this.write(subscriptionStanza(subjectJid, bare(viewerJid), "unsubscribed"));
+      return;
+    }
+    await this.write(presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: bare(viewerJid), show: seen.show, status: seen.status, priority: seen.priority }));
+  }
+}

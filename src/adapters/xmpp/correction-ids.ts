@@ -1,0 +1,27 @@
+/**
+ * XEP-0308 corrections name the stanza id of the message they replace, as the sender's client knows it; the
+ * core names messages by gateway id. This remembers, per sender, the gateway id of their recent stanza ids
+ * (a bounded map: corrections are of recent messages). A correction of a message it no longer knows is
+ * carried as a new message.
+ */
+import { addressKey, type Address } from "../../core/model/address.js";
+
+const CAPACITY = 10_000;
+
+export class CorrectionIds {
+  private readonly ids = new Map<string, string>();
+
+  remember(sender: Address, stanzaId: string, gatewayId: string): void {
+    const key = `${addressKey(sender)} ${stanzaId}`;
+    this.ids.delete(key);
+    this.ids.set(key, gatewayId);
+    if (this.ids.size > CAPACITY) {
+      const oldest = this.ids.keys().next().value;
+      if (oldest !== undefined) this.ids.delete(oldest);
+    }
+  }
+
+  gatewayId(sender: Address, stanzaId: string): string | undefined {
+    return this.ids.get(`${addressKey(sender)} ${stanzaId}`);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Gateway error codes as XMPP stanza errors (RFC 6120 section 8.3.3): what an XMPP sender sees when the
+ * gateway refuses its stanza. The XMPP condition is kept on the GatewayError (`condition`) when it had one.
+ */
+import type { ErrorCode } from "../../core/errors.js";
+
+export type StanzaErrorType = "cancel" | "continue" | "modify" | "auth" | "wait";
+
+export interface StanzaCondition {
+  readonly type: StanzaErrorType;
+  readonly condition: string;
+}
+
+const CONDITIONS: Partial<Record<ErrorCode, StanzaCondition>> = {
+  GW_ERR_UNKNOWN_RECIPIENT: { type: "cancel", condition: "item-not-found" },
+  GW_ERR_NO_ROUTE: { type: "cancel", condition: "item-not-found" },
+  GW_ERR_NOT_FOUND: { type: "cancel", condition: "item-not-found" },
+  GW_ERR_BAD_ADDRESS: { type: "modify", condition: "jid-malformed" },
+  GW_ERR_BAD_FRAME: { type: "modify", condition: "bad-request" },
+  GW_ERR_FRAME_TOO_LARGE: { type: "modify", condition: "policy-violation" },
+  GW_ERR_FORBIDDEN: { type: "auth", condition: "forbidden" },
+  GW_ERR_NOT_MEMBER: { type: "auth", condition: "forbidden" },
+  GW_ERR_NOT_AUTHENTICATED: { type: "auth", condition: "not-authorized" },
+  GW_ERR_RATE_LIMITED: { type: "wait", condition: "resource-constraint" },
+  GW_ERR_UNAVAILABLE: { type: "wait", condition: "recipient-unavailable" },
+  GW_ERR_SHUTTING_DOWN: { type: "wait", condition: "service-unavailable" },
+  GW_ERR_EXPIRED: { type: "wait", condition: "recipient-unavailable" },
+  GW_ERR_DELIVERY_FAILED: { type: "cancel", condition: "service-unavailable" },
+};
+
+export function stanzaConditionFor(code: ErrorCode): StanzaCondition {
+  return CONDITIONS[code] ?? { type: "cancel", condition: "internal-server-error" };
+}

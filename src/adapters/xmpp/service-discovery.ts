@@ -1,0 +1,38 @@
+/**
+ * What the component answers about itself: XEP-0030 service discovery (the gateway and its contacts),
+ * XEP-0092 software version and XEP-0199 ping. Other queries get service-unavailable from @xmpp/iq.
+ */
+import type { Component } from "@xmpp/component";
+import { readFileSync } from "node:fs";
+import type { AdapterContext } from "../../core/adapter.js";
+import type { XmppComponentConfig } from "../../config/config-types.js";
+import { jidToAddress } from "./addressing.js";
+import { discoInfo, discoItems, errorCondition, NS, version } from "./stanzas.js";
+
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS.chatStates, NS.correction];
+const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction];
+
+function softwareVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export function registerServiceDiscovery(connection: Component, config: XmppComponentConfig, context: AdapterContext): void {
+  const versionText = softwareVersion();
+  connection.iqCallee.get(NS.discoInfo, "query", async ({ to }) => {
+    if (to === config.domain) {
+      return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: GATEWAY_FEATURES });
+    }
+    const address = jidToAddress(to, config.domain);
+    if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
+    return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
+  });
+  connection.iqCallee.get(NS.discoItems, "query", ({ to }) => (to === config.domain ? discoItems([]) : undefined));
+  connection.iqCallee.get(NS.version, "query", ({ to }) => (to === config.domain ? version(config.name, versionText) : undefined));
+  // XEP-0199: a ping is answered by an empty result, which @xmpp/iq builds when the handler returns true.
+  connection.iqCallee.get(NS.ping, "ping", () => true);
+}

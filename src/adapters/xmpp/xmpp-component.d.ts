@@ -1,0 +1,35 @@
+/**
+ * The parts of @xmpp/component 0.13 (CommonJS, no published types) that the component adapter uses.
+ * Elements are ltx elements, as everywhere in @xmpp.
+ */
+declare module "@xmpp/component" {
+  import type { Element } from "ltx";
+  import type { EventEmitter } from "node:events";
+
+  export interface IqContext {
+    readonly stanza: Element;
+    readonly element: Element;
+    readonly from: string;
+    readonly to: string;
+  }
+
+  /** An element for the result, an <error/> element for an error reply, true for an empty result. */
+  export type IqReply = Element | true | undefined;
+
+  export interface Component extends EventEmitter {
+    status: string;
+    /** The stream parser class; replaceable per instance before start(). */
+    Parser: new () => { write(chunk: string): void; emit(event: string, ...args: unknown[]): boolean };
+    start(): Promise<unknown>;
+    stop(): Promise<unknown>;
+    send(element: Element): Promise<void>;
+    readonly reconnect: { stop(): void };
+    readonly iqCallee: {
+      get(ns: string, name: string, handler: (context: IqContext) => IqReply | Promise<IqReply>): void;
+      set(ns: string, name: string, handler: (context: IqContext) => IqReply | Promise<IqReply>): void;
+    };
+  }
+
+  export function component(options: { service: string; domain: string; password: string }): Component;
+  export function xml(name: string, attrs?: Record<string, string | undefined> | null, ...children: (Element | string)[]): Element;
+}
