@@ -23,7 +23,8 @@ function softwareVersion(): string {
 
 export function registerServiceDiscovery(connection: Component, config: XmppComponentConfig, context: AdapterContext): void {
   const versionText = softwareVersion();
-  connection.iqCallee.get(NS.discoInfo, "query", async ({ to }) => {
+  connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza }) => {
+    const to = String(stanza.attrs["to"]);
     if (to === config.domain) {
       return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: GATEWAY_FEATURES });
     }
@@ -31,8 +32,9 @@ export function registerServiceDiscovery(connection: Component, config: XmppComp
     if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
     return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
   });
-  connection.iqCallee.get(NS.discoItems, "query", ({ to }) => (to === config.domain ? discoItems([]) : undefined));
-  connection.iqCallee.get(NS.version, "query", ({ to }) => (to === config.domain ? version(config.name, versionText) : undefined));
+  const toGateway = (stanza: { attrs: Record<string, unknown> }): boolean => stanza.attrs["to"] === config.domain;
+  connection.iqCallee.get(NS.discoItems, "query", ({ stanza }) => (toGateway(stanza) ? discoItems([]) : undefined));
+  connection.iqCallee.get(NS.version, "query", ({ stanza }) => (toGateway(stanza) ? version(config.name, versionText) : undefined));
   // XEP-0199: a ping is answered by an empty result, which @xmpp/iq builds when the handler returns true.
   connection.iqCallee.get(NS.ping, "ping", () => true);
 }

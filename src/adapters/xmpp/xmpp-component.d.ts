@@ -9,8 +9,9 @@ declare module "@xmpp/component" {
   export interface IqContext {
     readonly stanza: Element;
     readonly element: Element;
-    readonly from: string;
-    readonly to: string;
+    /** JID objects of @xmpp/jid: compare their toString(), or read the stanza's attributes. */
+    readonly from: { toString(): string };
+    readonly to: { toString(): string };
   }
 
   /** An element for the result, an <error/> element for an error reply, true for an empty result. */

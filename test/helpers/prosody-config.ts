@@ -1,0 +1,81 @@
+/**
+ * The Prosody 0.12 configuration of a test server: one virtual host, a MUC service and one external component,
+ * all on 127.0.0.1 and under one temporary directory. Pure: paths and ports in, Lua text out.
+ *
+ * The keys that matter (facts checked against Prosody 0.12.3's source, /usr/lib/prosody):
+ * - `run_as_root`: prosody and prosodyctl refuse root (or switch to the "prosody" user) without it.
+ * - `default_iteration_count`: read by mod_auth_internal_hashed (default 10,000) and stored per account at
+ *   registration. @xmpp/client never chooses PLAIN on a plaintext stream (client/lib/createOnAuthenticate.js
+ *   takes the first mechanism that is not PLAIN unless the socket is TLS), so it always logs in with
+ *   SCRAM-SHA-1, whose pure-JS PBKDF2 costs about 0.15 ms per iteration: 10,000 iterations are 1.5 s per
+ *   login, 16 are nothing. Prosody logs one warning per registration for counts under 4096 (RFC 5802's
+ *   suggested minimum); loopback test accounts do not need that protection.
+ * - No mod_tls: with no certificates, an offered STARTTLS would fail; without it nothing is offered.
+ * - No mod_limits: it throttles each c2s session to about 10 kB/s.
+ * - `modules_disabled = { "s2s" }`: no federation, so nothing listens on 5269.
+ */
+
+export interface ProsodyConfigInput {
+  readonly dataDir: string;
+  readonly pidFile: string;
+  readonly logFile: string;
+  readonly certificatesDir: string;
+  readonly domain: string;
+  readonly c2sPort: number;
+  readonly componentPort: number;
+  readonly componentDomain: string;
+  readonly componentSecret: string;
+  readonly mucDomain: string;
+  readonly runAsRoot: boolean;
+  /** SCRAM iterations stored for each account registered after start-up. */
+  readonly iterationCount: number;
+}
+
+/** A Lua string literal: backslash, quotes and control characters escaped. */
+export function luaString(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return `"${value.replace(/[\\"\u0000-\u001f\u007f]/g, (char) => `\\${String(char.charCodeAt(0)).padStart(3, "0")}`)}"`;
+}
+
+export function prosodyConfig(input: ProsodyConfigInput): string {
+  const lines = [
+    "-- Written by test/helpers/servers.ts for one test run; deleted with its directory.",
+    `run_as_root = ${input.runAsRoot ? "true" : "false"}`,
+    `pidfile = ${luaString(input.pidFile)}`,
+    `data_path = ${luaString(input.dataDir)}`,
+    `log = { info = ${luaString(input.logFile)} }`,
+    `certificates = ${luaString(input.certificatesDir)}`,
+    "",
+    'interfaces = { "127.0.0.1" }',
+    'local_interfaces = { "127.0.0.1" }',
+    'c2s_interfaces = { "127.0.0.1" }',
+    'component_interfaces = { "127.0.0.1" }',
+    `c2s_ports = { ${input.c2sPort} }`,
+    "c2s_direct_tls_ports = { }",
+    "legacy_ssl_ports = { }",
+    `component_ports = { ${input.componentPort} }`,
+    "",
+    "c2s_require_encryption = false",
+    "allow_unencrypted_plain_auth = true",
+    'authentication = "internal_hashed"',
+    `default_iteration_count = ${input.iterationCount}`,
+    'storage = "internal"',
+    "allow_registration = true",
+    "",
+    "modules_enabled = {",
+    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register";',
+    "}",
+    'modules_disabled = { "s2s" }',
+    "",
+    `VirtualHost ${luaString(input.domain)}`,
+    "",
+    `Component ${luaString(input.mucDomain)} "muc"`,
+    "  muc_room_locking = false",
+    "  muc_room_default_history_length = 0",
+    "",
+    `Component ${luaString(input.componentDomain)}`,
+    `  component_secret = ${luaString(input.componentSecret)}`,
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,181 @@
+/**
+ * The XMPP component (XEP-0114) against a real Prosody: XMPP users and native users befriend each other,
+ * see each other's presence and chat, and nothing is lost when Prosody restarts mid-conversation.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/component";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient, type PresenceShow } from "../helpers/xmpp-client.js";
+
+const TEXT = "Grüße, 世界 👋🏽 <&> \"quotes\"";
+
+describe("the XMPP component against Prosody", function () {
+  let prosody: ProsodyServer;
+  let daemon: Daemon;
+  const natives: NativeClient[] = [];
+  const xmpps: XmppTestClient[] = [];
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody();
+    daemon = Daemon.create(
+      [
+        "xmpp:",
+        "  component:",
+        "    enabled: true",
+        `    domain: ${prosody.componentDomain}`,
+        `    port: ${prosody.componentPort}`,
+        `    secret: ${prosody.componentSecret}`,
+      ].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
+  });
+
+  after(async function () {
+    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
+    await daemon?.dispose();
+    await prosody?.dispose();
+  });
+
+  async function native(name: string): Promise<NativeClient> {
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    natives.push(client);
+    return client;
+  }
+
+  async function xmppUser(name: string): Promise<XmppTestClient> {
+    await prosody.register(name, PASSWORD);
+    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
+    xmpps.push(client);
+    await client.sendPresence();
+    return client;
+  }
+
+  function gatewayJid(nativeName: string): string {
+    return `${nativeName}@${prosody.componentDomain}`;
+  }
+
+  /** An XMPP user and a native user subscribe to each other, each approving the other. */
+  async function befriend(juliet: XmppTestClient, romeo: NativeClient, romeoName: string): Promise<void> {
+    const julietAddress = `xmpp:${juliet.bareJid}`;
+    await juliet.send(xml("presence", { to: gatewayJid(romeoName), type: "subscribe" }));
+    await romeo.waitForType("subscription", (frame) => frame["from"] === julietAddress && frame["action"] === "request");
+    await romeo.ok({ type: "presence.approve", address: julietAddress });
+    await juliet.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === undefined);
+    const roster = await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    const item = roster.getChild("query")?.getChildren("item").find((entry) => entry.attrs["jid"] === gatewayJid(romeoName));
+    assert.equal(item?.attrs["subscription"], "to", "juliet's server recorded the approval");
+
+    await romeo.ok({ type: "presence.subscribe", address: julietAddress });
+    await juliet.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === "subscribe");
+    await juliet.send(xml("presence", { to: gatewayJid(romeoName), type: "subscribed" }));
+    await romeo.waitForType("subscription", (frame) => frame["from"] === julietAddress && frame["action"] === "approve");
+    await romeo.waitForType("presence", (frame) => frame["from"] === julietAddress && frame["show"] === "online");
+  }
+
+  it("lets an XMPP user and a native user befriend each other and see every show value with status text", async function () {
+    const julietName = uniqueUser("juliet");
+    const romeoName = uniqueUser("romeo");
+    const juliet = await xmppUser(julietName);
+    const romeo = await native(romeoName);
+    await befriend(juliet, romeo, romeoName);
+
+    for (const [show, status] of [["away", "balcony"], ["xa", "exiled"], ["dnd", "busy"], ["chat", "talk"], ["online", ""]] as const) {
+      await romeo.ok({ type: "presence.set", show, status });
+      const seen = await juliet.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === undefined && stanza.getChildText("status") === (status || null));
+      assert.equal(seen.getChildText("show"), show === "online" ? null : show);
+    }
+
+    for (const [show, status] of [["away", "out"], ["xa", "far"], ["dnd", "do not"], ["chat", "free"]] as const) {
+      await juliet.sendPresence(show as PresenceShow, status);
+      const seen = await romeo.waitForType("presence", (frame) => frame["from"] === `xmpp:${juliet.bareJid}` && frame["status"] === status);
+      assert.equal(seen["show"], show);
+    }
+    await juliet.send(xml("presence", { type: "unavailable" }));
+    const offline = await romeo.waitForType("presence", (frame) => frame["from"] === `xmpp:${juliet.bareJid}` && frame["show"] === "offline");
+    assert.equal(offline["show"], "offline");
+  });
+
+  it("carries direct messages both ways with UTF-8 and emoji, and /me as an action", async function () {
+    const julietName = uniqueUser("jul");
+    const romeoName = uniqueUser("rom");
+    const juliet = await xmppUser(julietName);
+    const romeo = await native(romeoName);
+
+    await juliet.sendMessage(gatewayJid(romeoName), TEXT);
+    const received = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([received["from"], received["body"], received["kind"]], [`xmpp:${juliet.bareJid}`, TEXT, "text"]);
+
+    await romeo.ok({ type: "message.send", to: `xmpp:${juliet.bareJid}`, body: `re: ${TEXT}` });
+    const reply = await juliet.waitForMessage(gatewayJid(romeoName));
+    assert.equal(reply.getChildText("body"), `re: ${TEXT}`);
+
+    await juliet.sendMessage(gatewayJid(romeoName), "/me bows");
+    const action = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([action["body"], action["kind"]], ["bows", "action"]);
+    await romeo.ok({ type: "message.send", to: `xmpp:${juliet.bareJid}`, body: "waves back", kind: "action" });
+    assert.equal((await juliet.waitForMessage(gatewayJid(romeoName))).getChildText("body"), "/me waves back");
+  });
+
+  it("answers a message to nobody on the gateway with item-not-found", async function () {
+    const juliet = await xmppUser(uniqueUser("lost"));
+    const id = await juliet.sendMessage(gatewayJid("nobody-at-all"), "hello?");
+    const error = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === id);
+    assert.ok(error.getChild("error")?.getChild("item-not-found"), error.toString());
+  });
+
+  it("describes itself through service discovery, version and ping", async function () {
+    const juliet = await xmppUser(uniqueUser("disco"));
+    const info = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
+    const identity = info.getChild("query")?.getChild("identity");
+    assert.equal(identity?.attrs["category"], "gateway");
+    const version = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:version" })));
+    assert.equal(version.getChild("query")?.getChildText("name"), "Switchboard");
+    await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+  });
+
+  it("loses, repeats and reorders nothing when Prosody restarts mid-conversation", async function () {
+    this.timeout(60000);
+    const julietName = uniqueUser("phoenix");
+    const romeoName = uniqueUser("steady");
+    await prosody.register(julietName, PASSWORD);
+    const romeo = await native(romeoName);
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      sent.push(`before ${i}`);
+      await romeo.ok({ type: "message.send", to: `xmpp:${julietName}@${prosody.domain}`, body: `before ${i}` });
+    }
+    await prosody.stop();
+    for (let i = 0; i < 5; i++) {
+      sent.push(`during ${i}`);
+      await romeo.ok({ type: "message.send", to: `xmpp:${julietName}@${prosody.domain}`, body: `during ${i}` });
+    }
+    await prosody.start();
+    await daemon.waitForLog(/XMPP component online[\s\S]*XMPP component online/, 30000);
+    for (let i = 0; i < 5; i++) {
+      sent.push(`after ${i}`);
+      await romeo.ok({ type: "message.send", to: `xmpp:${julietName}@${prosody.domain}`, body: `after ${i}` });
+    }
+    // Prosody keeps messages for an offline user (mod_offline) and delivers them at login, in order.
+    const juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
+    xmpps.push(juliet);
+    await juliet.sendPresence();
+    const bodies: string[] = [];
+    while (bodies.length < sent.length) {
+      const message = await juliet.waitForMessage(gatewayJid(romeoName), () => true, 20000);
+      bodies.push(message.getChildText("body") ?? "");
+    }
+    assert.deepEqual(bodies, sent);
+    // A round trip through the gateway after the last message: a duplicate would have arrived before its answer.
+    await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    assert.equal(juliet.received.filter((stanza) => stanza.is("message") && stanza.getChild("body")).length, 0, "nothing arrived twice");
+  });
+});
