@@ -51,7 +51,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     { expireAfterMs: config.outbox.expire_after_seconds * 1000, retryIntervalMs: config.outbox.retry_interval_seconds * 1000 },
     failures,
   );
-  const router = new Router({ registry, outbox, failures, presence, roster, ids, history: store.log, log: log.child({ component: "router" }) });
+  const router = new Router({ registry, outbox, failures, presence, roster, ids, history: store.log, rooms, log: log.child({ component: "router" }) });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
@@ -64,6 +64,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
       probe: (subject, viewer) => router.probe(subject, viewer),
+      joinRoom: (room, member) => router.joinRoom(room, member),
+      leaveRoom: (room, member) => router.leaveRoom(room, member),
       dispatch: (event) => router.dispatch(event),
       setStatus: (status: AdapterStatus, error?: Error) => {
         const adapter = adapterRef();

@@ -78,6 +78,9 @@ export interface AdapterContext {
    * or rejects with a GatewayError (unknown recipient, no route, bad input) and then nothing was accepted.
    */
   submit(draft: MessageDraft, options?: SubmitOptions): Promise<Message>;
+  /** Joins `member` (a person of this adapter's network) to a room anywhere; rejects with GW_ERR_NICK_IN_USE etc. */
+  joinRoom(room: Address, member: RoomMember): Promise<Room>;
+  leaveRoom(room: Address, member: Address): Promise<void>;
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
   /**
@@ -120,8 +123,11 @@ export interface Adapter {
   sendTyping(event: TypingEvent): Promise<void>;
   /** Tells message.from, a person on this network, that the message could not be delivered to `recipient`. */
   reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void>;
+  /** Joins a member to a room this adapter hosts (or that it reaches); resolves with the room and its members. */
   joinRoom(room: Address, member: Address, options?: JoinOptions): Promise<Room>;
   leaveRoom(room: Address, member: Address, reason?: string): Promise<void>;
+  /** A member joined or left a room in which this adapter serves other members: tell them. */
+  sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

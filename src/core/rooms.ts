@@ -38,9 +38,12 @@ export class RoomService {
     return Promise.all(records.map(async (record) => ({ ...record, memberCount: (await this.rooms.members(record.address)).length })));
   }
 
-  /** Joins; true when the member was not in the room before. */
+  /** Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive). */
   async join(room: Address, member: RoomMember): Promise<boolean> {
     await this.get(room);
+    const nick = member.nick.toLowerCase();
+    const holder = (await this.rooms.members(room)).find((entry) => entry.nick.toLowerCase() === nick && !sameAddress(entry.address, member.address));
+    if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is taken in ${room.id}`);
     return this.rooms.addMember(room, member);
   }
 

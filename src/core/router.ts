@@ -8,7 +8,7 @@
  * connected now; the log keeps them for history.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
-import type { InboundEvent, SubmitOptions } from "./adapter.js";
+import type { Adapter, InboundEvent, SubmitOptions } from "./adapter.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
@@ -19,6 +19,8 @@ import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { Roster } from "./roster.js";
+import type { RoomService } from "./rooms.js";
+import type { Room, RoomMember } from "./model/room.js";
 import type { MessageLogStore } from "../store/store.js";
 
 export interface RouterDependencies {
@@ -29,6 +31,7 @@ export interface RouterDependencies {
   readonly roster: Roster;
   readonly ids: MessageIdGenerator;
   readonly history: MessageLogStore;
+  readonly rooms: RoomService;
   readonly log: Logger;
   readonly now?: () => number;
 }
@@ -116,9 +119,10 @@ export class Router {
       case "network-reachable":
         this.deps.outbox.networkReachable(event.protocol, event.account);
         return this.deps.roster.resync(event.protocol, event.account);
-      case "contact":
       case "member-joined":
       case "member-left":
+        return this.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left");
+      case "contact":
       case "topic":
         // Carried between networks by bridges (a later stage); nothing to route yet.
         this.deps.log.debug({ event: event.type }, "event without a route");
@@ -128,15 +132,62 @@ export class Router {
     }
   }
 
+  /**
+   * Room messages go to the room's adapter (its host) and to every other adapter that serves members of the
+   * room (XMPP occupants of a native room, say); each delivers to its own members.
+   */
   private async sendToRoom(message: Message): Promise<void> {
-    const adapter = this.deps.registry.for(message.to);
+    const host = this.deps.registry.for(message.to);
     try {
-      if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(message.to)}`);
-      await adapter.send(message);
+      if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(message.to)}`);
+      await host.send(message);
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
       this.deps.log.warn({ err: error, id: message.id, room: addressKey(message.to) }, "room message not delivered");
       await this.deps.failures.report(message, message.to, error);
+      return;
+    }
+    for (const adapter of await this.guestAdapters(message.to)) {
+      await adapter.send(message).catch((error: unknown) => this.deps.log.warn({ err: error, id: message.id, adapter: adapter.protocol }, "room message not relayed"));
+    }
+  }
+
+  /** Adapters other than the room's host that serve members of a gateway-hosted room. */
+  private async guestAdapters(room: Address): Promise<Adapter[]> {
+    const host = this.deps.registry.for(room);
+    if (!(await this.deps.rooms.exists(room))) return [];
+    const adapters = new Set<Adapter>();
+    for (const member of await this.deps.rooms.members(room)) {
+      const adapter = this.deps.registry.for(member.address);
+      if (adapter && adapter !== host) adapters.add(adapter);
+    }
+    return [...adapters];
+  }
+
+  async joinRoom(room: Address, member: RoomMember): Promise<Room> {
+    const host = this.deps.registry.for(room);
+    if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
+    const joined = await host.joinRoom(room, member.address, { nick: member.nick });
+    await this.membershipChanged(room, member, "joined");
+    return joined;
+  }
+
+  async leaveRoom(room: Address, member: Address): Promise<void> {
+    const host = this.deps.registry.for(room);
+    if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
+    const before = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
+    await host.leaveRoom(room, member);
+    const left = before.find((entry) => sameAddress(entry.address, member));
+    if (left) await this.membershipChanged(room, left, "left");
+  }
+
+  /** Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. */
+  private async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+    const adapters = new Set(await this.guestAdapters(room));
+    const own = this.deps.registry.for(member.address);
+    if (own && own !== this.deps.registry.for(room)) adapters.add(own);
+    for (const adapter of adapters) {
+      await adapter.sendMembership(room, member, event).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
     }
   }
 }

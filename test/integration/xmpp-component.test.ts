@@ -142,6 +142,50 @@ describe("the XMPP component against Prosody", function () {
     await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
   });
 
+  it("makes a native room a MUC on the gateway domain: occupants, messages both ways, nick conflicts, leaving", async function () {
+    const ownerName = uniqueUser("host");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("agora");
+    await owner.ok({ type: "room.create", name: roomName, subject: "Welcome to the agora" });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("occupant"));
+
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    const others = await juliet.waitForPresence(`${roomJid}/${ownerName}`);
+    assert.equal(others.attrs["type"], undefined);
+    const self = await juliet.waitForPresence(`${roomJid}/Juliet`);
+    assert.ok(self.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status").some((status) => status.attrs["code"] === "110"));
+    const subject = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("subject") !== undefined);
+    assert.equal(subject.getChildText("subject"), "Welcome to the agora");
+    const joined = await owner.waitForType("room.member");
+    assert.deepEqual(joined["member"], { address: `xmpp:${juliet.bareJid}`, nick: "Juliet", role: "member" });
+
+    const id = await juliet.sendMessage(roomJid, `to the room: ${TEXT}`, "groupchat");
+    const echo = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === id && stanza.attrs["type"] === "groupchat");
+    assert.equal(echo.attrs["from"], `${roomJid}/Juliet`);
+    const atOwner = (await owner.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([atOwner["scope"], atOwner["sender_name"], atOwner["body"]], ["room", "Juliet", `to the room: ${TEXT}`]);
+
+    await owner.ok({ type: "room.send", room: roomName, body: "hello from the native side" });
+    const fromNative = await juliet.waitForMessage(`${roomJid}/${ownerName}`);
+    assert.equal(fromNative.getChildText("body"), "hello from the native side");
+    assert.equal(fromNative.attrs["type"], "groupchat");
+
+    const romeo = await xmppUser(uniqueUser("rival"));
+    await romeo.send(xml("presence", { to: `${roomJid}/juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    const conflict = await romeo.waitForPresence(`${roomJid}/juliet`, (stanza) => stanza.attrs["type"] === "error");
+    assert.ok(conflict.getChild("error")?.getChild("conflict"), conflict.toString());
+
+    const stranger = await romeo.sendMessage(roomJid, "not joined", "groupchat");
+    const refused = await romeo.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === stranger && stanza.attrs["type"] === "error");
+    assert.ok(refused.getChild("error")?.getChild("not-acceptable"), refused.toString());
+
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet`, type: "unavailable" }));
+    await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable");
+    const left = await owner.waitForType("room.member", (frame) => frame["event"] === "left");
+    assert.equal((left["member"] as Record<string, unknown>)["address"], `xmpp:${juliet.bareJid}`);
+  });
+
   it("loses, repeats and reorders nothing when Prosody restarts mid-conversation", async function () {
     this.timeout(60000);
     const julietName = uniqueUser("phoenix");

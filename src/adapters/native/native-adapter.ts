@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { ERROR_CODES, GatewayError, toGatewayError } from "../../core/errors.js";
-import type { Address } from "../../core/model/address.js";
+import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room } from "../../core/model/room.js";
+import type { Room, RoomMember } from "../../core/model/room.js";
 import { TokenBucket } from "../../util/token-bucket.js";
 import { AttemptLimiter } from "./attempt-limiter.js";
 import { validateFrame } from "./frame-validator.js";
@@ -194,7 +194,13 @@ export class NativeAdapter implements Adapter {
   }
 
   async leaveRoom(room: Address, member: Address): Promise<void> {
+    const entry = (await this.services.rooms.members(room)).find((candidate) => sameAddress(candidate.address, member));
     await this.services.rooms.leave(room, member);
+    if (entry) await pushToMembers(this.env, room, frames.roomMember(room, "left", entry));
+  }
+
+  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+    await pushToMembers(this.env, room, frames.roomMember(room, event, member), { member: member.address });
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {

@@ -14,10 +14,11 @@ import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room } from "../../core/model/room.js";
+import type { Room, RoomMember } from "../../core/model/room.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
+import { GatewayRooms } from "./gateway-rooms.js";
 import { guardedParser } from "./safe-parser.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
@@ -32,7 +33,7 @@ export class XmppComponentAdapter implements Adapter {
   readonly protocol = "xmpp" as const;
   readonly capabilities: AdapterCapabilities = {
     directMessages: true,
-    rooms: false,
+    rooms: true,
     presence: true,
     subscriptions: true,
     typing: true,
@@ -44,12 +45,15 @@ export class XmppComponentAdapter implements Adapter {
   private online = false;
   private stopping = false;
   private readonly inbound: ComponentInbound;
+  private readonly rooms: GatewayRooms;
 
   constructor(
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
   ) {
-    this.inbound = new ComponentInbound(config.domain, context, (element) => this.write(element));
+    const write = (element: Element): Promise<void> => this.write(element);
+    this.rooms = new GatewayRooms(config.domain, context, write);
+    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms);
   }
 
   get account(): string {
@@ -108,7 +112,10 @@ export class XmppComponentAdapter implements Adapter {
   }
 
   async send(message: Message): Promise<{ delivered: true }> {
-    if (message.scope === "room") throw new GatewayError("GW_ERR_NO_ROUTE", "rooms are not bridged to XMPP yet");
+    if (message.scope === "room") {
+      await this.rooms.deliver(message);
+      return { delivered: true };
+    }
     await this.write(
       chatMessage({
         from: addressToJid(message.from, this.config.domain),
@@ -159,11 +166,15 @@ export class XmppComponentAdapter implements Adapter {
   }
 
   async joinRoom(): Promise<Room> {
-    throw new GatewayError("GW_ERR_NO_ROUTE", "rooms are not bridged to XMPP yet");
+    throw new GatewayError("GW_ERR_NO_ROUTE", "rooms on XMPP servers are reached in client mode, which is not available yet");
   }
 
   async leaveRoom(): Promise<void> {
-    throw new GatewayError("GW_ERR_NO_ROUTE", "rooms are not bridged to XMPP yet");
+    throw new GatewayError("GW_ERR_NO_ROUTE", "rooms on XMPP servers are reached in client mode, which is not available yet");
+  }
+
+  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+    await this.rooms.membership(room, member, event);
   }
 
   private async write(element: Element): Promise<void> {

@@ -14,6 +14,7 @@ import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds } from "./correction-ids.js";
+import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
   subscribe: "request",
@@ -42,10 +43,12 @@ export class ComponentInbound {
     private readonly domain: string,
     private readonly context: AdapterContext,
     private readonly write: (element: Element) => Promise<void>,
+    private readonly rooms: GatewayRooms,
   ) {}
 
   reset(): void {
     this.resources.clear();
+    this.rooms.reset();
   }
 
   handle(stanza: Element): void {
@@ -67,7 +70,6 @@ export class ComponentInbound {
       this.context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
       return;
     }
-    if (message.type === "groupchat") return this.refuse(stanza, "cancel", "feature-not-implemented", "group chats are not bridged yet");
     let from: Address;
     let to: Address;
     try {
@@ -78,6 +80,11 @@ export class ComponentInbound {
       const { type, condition } = stanzaConditionFor(gatewayError.code);
       return this.refuse(stanza, type, condition, gatewayError.message);
     }
+    if (isRoomAddress(to)) {
+      if (message.type !== "groupchat") return this.refuse(stanza, "modify", "bad-request", "private messages to room occupants are not supported yet");
+      return this.rooms.message(stanza, message, from, to);
+    }
+    if (message.type === "groupchat") return this.refuse(stanza, "modify", "bad-request", "groupchat is for rooms");
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         if (await this.context.knows(to)) this.context.dispatch({ type: "typing", typing: { from, to, state: message.chatState } });
@@ -126,7 +133,10 @@ export class ComponentInbound {
       return;
     }
     if (presence.type === "probe") return this.answerProbe(from, to, presence.from);
-    if (presence.mucJoin) return this.refuse(stanza, "cancel", "feature-not-implemented", "group chats are not bridged yet");
+    if (isRoomAddress(to)) {
+      if (!(await this.context.knows(to))) return this.refuse(stanza, "cancel", "item-not-found", `no room ${presence.to}`);
+      return this.rooms.presence(stanza, presence, from, to);
+    }
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
       from,
       show: presence.type === "unavailable" ? "offline" : presence.show,

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { jidToAddress } from "./addressing.js";
+import { isRoomAddress } from "./gateway-rooms.js";
 import { discoInfo, discoItems, errorCondition, NS, version } from "./stanzas.js";
 
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS.chatStates, NS.correction];
@@ -30,6 +31,9 @@ export function registerServiceDiscovery(connection: Component, config: XmppComp
     }
     const address = jidToAddress(to, config.domain);
     if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
+    if (isRoomAddress(address)) {
+      return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features: [NS.discoInfo, NS.muc] });
+    }
     return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
   });
   const toGateway = (stanza: { attrs: Record<string, unknown> }): boolean => stanza.attrs["to"] === config.domain;

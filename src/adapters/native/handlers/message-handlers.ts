@@ -19,6 +19,7 @@ export async function submitFrom(
   to: Address,
   frame: MessageSendFrame | RoomSendFrame,
   release: Release,
+  senderName?: string,
 ): Promise<Record<string, unknown>> {
   const from = self(session);
   const message = await env.context.submit(
@@ -28,7 +29,7 @@ export async function submitFrom(
     kind: frame.kind ?? "text",
     from,
     to,
-    senderName: session.user ?? from.id,
+    senderName: senderName ?? session.user ?? from.id,
     body: frame.body,
     ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
     },

@@ -44,7 +44,10 @@ export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
   const room = localRoom(frame.room);
   const member: RoomMember = { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" };
   const joined = await env.services.rooms.join(room, member);
-  if (joined) await pushToMembers(env, room, frames.roomMember(room, "joined", member), { session });
+  if (joined) {
+    await pushToMembers(env, room, frames.roomMember(room, "joined", member), { session });
+    env.context.dispatch({ type: "member-joined", room, member });
+  }
   const record = await env.services.rooms.get(room);
   const members = await env.services.rooms.members(room);
   return { room: roomView(record), members: members.map(memberView) };
@@ -55,7 +58,10 @@ export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
   const room = localRoom(frame.room);
   const member = (await env.services.rooms.members(room)).find((entry) => entry.address.id === me.id && isNative(entry.address));
   await env.services.rooms.leave(room, me);
-  if (member) await pushToMembers(env, room, frames.roomMember(room, "left", member));
+  if (member) {
+    await pushToMembers(env, room, frames.roomMember(room, "left", member));
+    env.context.dispatch({ type: "member-left", room, member });
+  }
   return {};
 };
 
@@ -74,8 +80,9 @@ export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, rele
   const me = self(session);
   const room = localRoom(frame.room);
   await env.services.rooms.get(room);
-  if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
-  return submitFrom(session, env, "room", room, frame, release);
+  const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
+  if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
+  return submitFrom(session, env, "room", room, frame, release, member.nick);
 };
 
 export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {

@@ -1,0 +1,175 @@
+/**
+ * Rooms of the gateway as XMPP multi-user chats (XEP-0045, as a client sees it): `#lobby@gateway` is the
+ * native room #lobby. An XMPP user joins with presence to `#lobby@gateway/nick`, gets the occupant list (every
+ * member, from any network, as an occupant), its own presence (status 110) and the subject; groupchat messages
+ * go both ways (an occupant's own message is reflected back, as MUC clients expect); leaving is unavailable
+ * presence. Occupancy is per XMPP session (full JID): a person stays a member while one of their sessions is in.
+ */
+import { xml } from "@xmpp/component";
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import { toGatewayError } from "../../core/errors.js";
+import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
+import type { RoomMember } from "../../core/model/room.js";
+import { addressToJid } from "./addressing.js";
+import { stanzaConditionFor } from "./error-conditions.js";
+import type { ParsedMessage, ParsedPresence } from "./parse.js";
+import { chatMessage, errorCondition, NS } from "./stanzas.js";
+
+interface Occupant {
+  readonly jid: string;
+  readonly address: Address;
+  readonly nick: string;
+}
+
+/** Native rooms and IRC channels are rooms; everything else on the gateway domain is a person. */
+export function isRoomAddress(address: Address): boolean {
+  if (address.protocol === "native") return address.id.startsWith("#");
+  if (address.protocol === "irc") return /^[#&+!]/.test(address.id);
+  return false;
+}
+
+function resourceOf(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? "" : jid.slice(slash + 1);
+}
+
+function occupantPresence(from: string, to: string, statusCodes: readonly number[] = [], type?: "unavailable"): Element {
+  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: "member", role: type === "unavailable" ? "none" : "participant" }));
+  for (const code of statusCodes) x.append(xml("status", { code: String(code) }));
+  return xml("presence", type === undefined ? { from, to } : { from, to, type }, x);
+}
+
+export class GatewayRooms {
+  private readonly occupants = new Map<string, Map<string, Occupant>>();
+  /** Each room with occupants, and the distinct people in it, for leaving them all when the connection drops. */
+  private readonly rooms = new Map<string, { readonly room: Address; readonly people: Address[] }>();
+
+  constructor(
+    private readonly domain: string,
+    private readonly context: AdapterContext,
+    private readonly write: (element: Element) => Promise<void>,
+  ) {}
+
+  private roomJid(room: Address): string {
+    return addressToJid(room, this.domain);
+  }
+
+  private occupantsOf(room: Address): Map<string, Occupant> {
+    let occupants = this.occupants.get(addressKey(room));
+    if (!occupants) {
+      occupants = new Map();
+      this.occupants.set(addressKey(room), occupants);
+    }
+    return occupants;
+  }
+
+  /** Presence to a room JID: a join (available, with a nick) or a leave (unavailable). */
+  async presence(stanza: Element, presence: ParsedPresence, person: Address, room: Address): Promise<void> {
+    const occupants = this.occupantsOf(room);
+    const current = occupants.get(presence.from);
+    if (presence.type === "unavailable") {
+      if (current) await this.leave(room, current);
+      return;
+    }
+    const nick = resourceOf(presence.to);
+    if (nick === "") return this.refuse(stanza, "modify", "jid-malformed", "join with a nick: room@domain/nick");
+    if (current) return; // a presence update of an occupant: nothing to relay in a gateway room
+    try {
+      const joined = await this.context.joinRoom(room, { address: person, nick, role: "member" });
+      const occupant: Occupant = { jid: presence.from, address: person, nick };
+      const roomJid = this.roomJid(room);
+      // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
+      for (const member of joined.members) {
+        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid));
+      }
+      occupants.set(occupant.jid, occupant);
+      const entry = this.rooms.get(addressKey(room)) ?? { room, people: [] };
+      if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
+      this.rooms.set(addressKey(room), entry);
+      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, [110]));
+      await this.write(xml("message", { from: roomJid, to: occupant.jid, type: "groupchat" }, xml("subject", {}, joined.subject)));
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      const { type, condition } = gatewayError.code === "GW_ERR_NICK_IN_USE" ? { type: "cancel" as const, condition: "conflict" } : stanzaConditionFor(gatewayError.code);
+      await this.refuse(stanza, type, condition, gatewayError.message);
+    }
+  }
+
+  /** A groupchat message from an occupant to the room. */
+  async message(stanza: Element, message: ParsedMessage, person: Address, room: Address): Promise<void> {
+    const occupant = this.occupantsOf(room).get(message.from);
+    if (!occupant) return this.refuse(stanza, "modify", "not-acceptable", "join the room before writing to it");
+    if (message.body === undefined) {
+      if (message.subject !== undefined) return this.refuse(stanza, "auth", "forbidden", "the subject is set from the room's own network");
+      return;
+    }
+    try {
+      await this.context.submit({
+        origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
+        scope: "room",
+        kind: message.messageKind,
+        from: person,
+        to: room,
+        senderName: occupant.nick,
+        body: message.body,
+      });
+    } catch (error: unknown) {
+      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      await this.refuse(stanza, type, condition, toGatewayError(error).message);
+    }
+  }
+
+  /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
+  async deliver(message: Message): Promise<void> {
+    const occupants = this.occupants.get(addressKey(message.to));
+    if (!occupants || occupants.size === 0) return;
+    const from = `${this.roomJid(message.to)}/${message.senderName}`;
+    for (const occupant of occupants.values()) {
+      const own = sameAddress(occupant.address, message.from) && message.origin.protocol === "xmpp";
+      await this.write(
+        chatMessage({ from, to: occupant.jid, id: own && message.origin.id !== undefined ? message.origin.id : message.id, body: message.body, kind: message.kind, type: "groupchat" }),
+      );
+    }
+  }
+
+  /** A member joined or left (from any network): tell the occupants, except the member's own sessions. */
+  async membership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+    const occupants = this.occupants.get(addressKey(room));
+    if (!occupants) return;
+    const from = `${this.roomJid(room)}/${member.nick}`;
+    for (const occupant of occupants.values()) {
+      if (sameAddress(occupant.address, member.address)) continue;
+      await this.write(occupantPresence(from, occupant.jid, [], event === "left" ? "unavailable" : undefined));
+    }
+  }
+
+  /** The connection is gone: every XMPP occupant has left (their clients join again once it is back). */
+  reset(): void {
+    const rooms = [...this.rooms.values()];
+    this.occupants.clear();
+    this.rooms.clear();
+    for (const { room, people } of rooms) {
+      for (const person of people) void this.context.leaveRoom(room, person).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
+    }
+  }
+
+  private async leave(room: Address, occupant: Occupant): Promise<void> {
+    const occupants = this.occupantsOf(room);
+    occupants.delete(occupant.jid);
+    await this.write(occupantPresence(`${this.roomJid(room)}/${occupant.nick}`, occupant.jid, [110], "unavailable")).catch(() => undefined);
+    const stillIn = [...occupants.values()].some((other) => sameAddress(other.address, occupant.address));
+    if (stillIn) return;
+    const entry = this.rooms.get(addressKey(room));
+    if (entry) entry.people.splice(entry.people.findIndex((known) => sameAddress(known, occupant.address)), 1);
+    await this.context.leaveRoom(room, occupant.address).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
+  }
+
+  private async refuse(stanza: Element, type: "cancel" | "modify" | "auth" | "wait" | "continue", condition: string, text: string): Promise<void> {
+    this.context.log.info({ from: stanza.attrs["from"], to: stanza.attrs["to"], condition, reason: text }, "XMPP room stanza refused");
+    if (stanza.attrs["type"] === "error") return;
+    const reply = xml(stanza.name, { from: String(stanza.attrs["to"]), to: String(stanza.attrs["from"]), type: "error", ...(stanza.attrs["id"] ? { id: String(stanza.attrs["id"]) } : {}) }, errorCondition(type, condition, text));
+    await this.write(reply).catch(() => undefined);
+  }
+}
