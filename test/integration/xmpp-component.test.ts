@@ -125,6 +125,33 @@ describe("the XMPP component against Prosody", function () {
     assert.equal((await juliet.waitForMessage(gatewayJid(romeoName))).getChildText("body"), "/me waves back");
   });
 
+  it("translates chat states to typing and back, and carries corrections as replaces", async function () {
+    const julietName = uniqueUser("typist");
+    const romeoName = uniqueUser("reader");
+    const juliet = await xmppUser(julietName);
+    const romeo = await native(romeoName);
+
+    await juliet.send(xml("message", { to: gatewayJid(romeoName), type: "chat" }, xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" })));
+    assert.deepEqual(await romeo.waitForType("typing"), { type: "typing", from: `xmpp:${juliet.bareJid}`, state: "composing" });
+    await romeo.ok({ type: "typing", to: `xmpp:${juliet.bareJid}`, state: "paused" });
+    const paused = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("paused", "http://jabber.org/protocol/chatstates") !== undefined);
+    assert.equal(paused.attrs["from"], gatewayJid(romeoName));
+
+    const originalId = await juliet.sendMessage(gatewayJid(romeoName), "teh tpyo");
+    const original = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    await juliet.send(
+      xml("message", { to: gatewayJid(romeoName), type: "chat", id: "fix-1" }, xml("body", {}, "the typo"), xml("replace", { xmlns: "urn:xmpp:message-correct:0", id: originalId })),
+    );
+    const corrected = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([corrected["body"], corrected["replaces"]], ["the typo", original["id"]]);
+
+    const sent = await romeo.ok({ type: "message.send", to: `xmpp:${juliet.bareJid}`, body: "mispelled" });
+    await juliet.waitForMessage(gatewayJid(romeoName));
+    await romeo.ok({ type: "message.send", to: `xmpp:${juliet.bareJid}`, body: "misspelled", replaces: sent["message_id"] as string });
+    const fixed = await juliet.waitForMessage(gatewayJid(romeoName));
+    assert.equal(fixed.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], sent["message_id"]);
+  });
+
   it("answers a message to nobody on the gateway with item-not-found", async function () {
     const juliet = await xmppUser(uniqueUser("lost"));
     const id = await juliet.sendMessage(gatewayJid("nobody-at-all"), "hello?");
