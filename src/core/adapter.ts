@@ -123,6 +123,8 @@ export interface Adapter {
   sendTyping(event: TypingEvent): Promise<void>;
   /** Tells message.from, a person on this network, that the message could not be delivered to `recipient`. */
   reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void>;
+  /** Tells message.from, a person on this network, that a direct message reached `recipient` (XEP-0184 receipts). */
+  reportDelivered(message: Message, recipient: Address): Promise<void>;
   /** Joins a member to a room this adapter hosts (or that it reaches); resolves with the room and its members. */
   joinRoom(room: Address, member: Address, options?: JoinOptions): Promise<Room>;
   leaveRoom(room: Address, member: Address, reason?: string): Promise<void>;

@@ -115,6 +115,10 @@ export class Outbox {
       // Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the
       // message is delivered again after the restart (at least once), never lost.
       this.removals.offer({ messageId: message.id, recipient }).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
+      this.registry
+        .for(message.from)
+        ?.reportDelivered(message, recipient)
+        .catch((error: unknown) => this.log.debug({ err: error, id: message.id }, "delivery receipt not sent"));
       return "done";
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);

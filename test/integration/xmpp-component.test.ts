@@ -152,6 +152,22 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(fixed.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], sent["message_id"]);
   });
 
+  it("sends a XEP-0184 receipt once the message reached the native user, also when they log in later", async function () {
+    const julietName = uniqueUser("receipt");
+    const romeoName = uniqueUser("later");
+    const juliet = await xmppUser(julietName);
+    const romeo = await native(romeoName);
+    await romeo.close();
+    await juliet.send(xml("message", { to: gatewayJid(romeoName), type: "chat", id: "r-1" }, xml("body", {}, "read me"), xml("request", { xmlns: "urn:xmpp:receipts" })));
+    await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    assert.equal(juliet.received.filter((stanza) => stanza.getChild("received", "urn:xmpp:receipts")).length, 0, "no receipt while romeo is offline");
+    const back = await NativeClient.session(daemon.url, romeoName, PASSWORD);
+    natives.push(back);
+    await back.waitForType("message");
+    const receipt = await juliet.waitFor((stanza) => stanza.getChild("received", "urn:xmpp:receipts")?.attrs["id"] === "r-1");
+    assert.equal(receipt.attrs["from"], gatewayJid(romeoName));
+  });
+
   it("answers a message to nobody on the gateway with item-not-found", async function () {
     const juliet = await xmppUser(uniqueUser("lost"));
     const id = await juliet.sendMessage(gatewayJid("nobody-at-all"), "hello?");

@@ -186,6 +186,10 @@ export class NativeAdapter implements Adapter {
     }
   }
 
+  async reportDelivered(_message: Message, _recipient: Address): Promise<void> {
+    // The answer to message.send already tells a native client its message is safe; there is no receipt frame.
+  }
+
   async joinRoom(room: Address, member: Address, options?: { nick?: string }): Promise<Room> {
     const entry = { address: member, nick: options?.nick ?? member.id, role: "member" as const };
     if (await this.services.rooms.join(room, entry)) await pushToMembers(this.env, room, frames.roomMember(room, "joined", entry));

@@ -21,7 +21,7 @@ import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
 import { guardedParser } from "./safe-parser.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
-import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
@@ -163,6 +163,13 @@ export class XmppComponentAdapter implements Adapter {
       type: "chat",
     });
     await this.write(stanzaError(original, type, condition, error.message));
+  }
+
+  /** XEP-0184: a message whose sender asked for a receipt is acknowledged once the gateway delivered it. */
+  async reportDelivered(message: Message, recipient: Address): Promise<void> {
+    if (message.origin.protocol !== "xmpp" || message.origin.id === undefined) return;
+    if (!this.inbound.receipts.take(message.from, message.origin.id)) return;
+    await this.write(receipt(addressToJid(recipient, this.config.domain), addressToXmppJid(message.from), message.origin.id));
   }
 
   async joinRoom(): Promise<Room> {

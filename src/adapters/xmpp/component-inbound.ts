@@ -13,7 +13,7 @@ import { stanzaConditionFor } from "./error-conditions.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
-import { CorrectionIds } from "./correction-ids.js";
+import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
@@ -38,6 +38,7 @@ function resourceOf(jid: string): string {
 export class ComponentInbound {
   private readonly resources = new ResourcePresence();
   private readonly corrections = new CorrectionIds();
+  readonly receipts = new ReceiptRequests();
 
   constructor(
     private readonly domain: string,
@@ -92,6 +93,8 @@ export class ComponentInbound {
       return;
     }
     const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
+    // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
+    if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
     try {
       const accepted = await this.context.submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },

@@ -8,10 +8,10 @@ import type { AdapterContext } from "../../core/adapter.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { jidToAddress } from "./addressing.js";
 import { isRoomAddress } from "./gateway-rooms.js";
-import { discoInfo, discoItems, errorCondition, NS, version } from "./stanzas.js";
+import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS.chatStates, NS.correction];
-const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction];
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
+const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction, NS.receipts];
 
 function softwareVersion(): string {
   try {

@@ -1,4 +1,7 @@
 /**
+ * What the XMPP adapter remembers about recent messages of XMPP senders: the gateway ids of their stanza ids
+ * (CorrectionIds) and the receipts they asked for (ReceiptRequests).
+ *
  * XEP-0308 corrections name the stanza id of the message they replace, as the sender's client knows it; the
  * core names messages by gateway id. This remembers, per sender, the gateway id of their recent stanza ids
  * (a bounded map: corrections are of recent messages). A correction of a message it no longer knows is
@@ -23,5 +26,23 @@ export class CorrectionIds {
 
   gatewayId(sender: Address, stanzaId: string): string | undefined {
     return this.ids.get(`${addressKey(sender)} ${stanzaId}`);
+  }
+}
+
+/** Messages whose XMPP sender asked for a XEP-0184 receipt, until the receipt is sent (bounded, like the ids). */
+export class ReceiptRequests {
+  private readonly pending = new Set<string>();
+
+  add(sender: Address, stanzaId: string): void {
+    this.pending.add(`${addressKey(sender)} ${stanzaId}`);
+    if (this.pending.size > CAPACITY) {
+      const oldest = this.pending.values().next().value;
+      if (oldest !== undefined) this.pending.delete(oldest);
+    }
+  }
+
+  /** True (once) when a receipt was asked for this message. */
+  take(sender: Address, stanzaId: string): boolean {
+    return this.pending.delete(`${addressKey(sender)} ${stanzaId}`);
   }
 }
