@@ -175,6 +175,30 @@ describe("the XMPP component against Prosody", function () {
     assert.ok(error.getChild("error")?.getChild("item-not-found"), error.toString());
   });
 
+  it("answers bad stanzas with the proper stanza errors and keeps serving everyone", async function () {
+    const mallory = await xmppUser(uniqueUser("mallory"));
+    const romeoName = uniqueUser("calm");
+    const romeo = await native(romeoName);
+
+    const huge = await mallory.sendMessage(gatewayJid(romeoName), "x".repeat(70 * 1024));
+    const tooBig = await mallory.waitFor((stanza) => stanza.attrs["id"] === huge && stanza.attrs["type"] === "error");
+    assert.ok(tooBig.getChild("error")?.getChild("policy-violation"), tooBig.toString());
+
+    // "a\5cyy" is not the canonical XEP-0106 form of any name: refused as malformed, not guessed at.
+    const odd = await mallory.sendMessage(`a\\5cyy@${prosody.componentDomain}`, "hello?");
+    const malformed = await mallory.waitFor((stanza) => stanza.attrs["id"] === odd && stanza.attrs["type"] === "error");
+    assert.ok(malformed.getChild("error")?.getChild("jid-malformed"), malformed.toString());
+
+    await mallory.send(xml("presence", { to: gatewayJid("nobody-here"), type: "subscribe", id: "sub-1" }));
+    const unknown = await mallory.waitFor((stanza) => stanza.is("presence") && stanza.attrs["type"] === "error");
+    assert.ok(unknown.getChild("error")?.getChild("item-not-found"), unknown.toString());
+
+    const fine = await mallory.sendMessage(gatewayJid(romeoName), "still works");
+    const received = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.equal(received["body"], "still works");
+    assert.equal(mallory.received.filter((stanza) => stanza.attrs["id"] === fine && stanza.attrs["type"] === "error").length, 0);
+  });
+
   it("describes itself through service discovery, version and ping", async function () {
     const juliet = await xmppUser(uniqueUser("disco"));
     const info = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
