@@ -16,6 +16,7 @@ import { Supervisor } from "./core/supervisor.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
 import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
+import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 
@@ -89,6 +90,19 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component));
     registry.register(component);
     supervisor.add(component, { critical: false });
+  }
+
+  for (const bot of config.xmpp.bots) {
+    for (const room of bot.rooms) {
+      const address = bridgedRoom(room);
+      if (!(await rooms.exists(address))) {
+        await rooms.create(address, room.room.toLowerCase(), "", { address: mucAddress(bot.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "owner" });
+      }
+    }
+    let adapter: XmppBotAdapter | undefined = undefined;
+    adapter = new XmppBotAdapter(bot, contextFor("xmpp", bot.account, () => adapter));
+    registry.register(adapter);
+    supervisor.add(adapter, { critical: false });
   }
 
   let stopped: Promise<void> | undefined;

@@ -70,8 +70,23 @@ export interface XmppComponentConfig {
   readonly name: string;
 }
 
+export interface XmppBotRoomConfig {
+  readonly muc: string;
+  readonly nick: string;
+  readonly room: string;
+}
+
+export interface XmppBotConfig {
+  readonly account: string;
+  readonly jid: string;
+  readonly password: string;
+  readonly service: string;
+  readonly rooms: readonly XmppBotRoomConfig[];
+}
+
 export interface XmppConfig {
   readonly component: XmppComponentConfig;
+  readonly bots: readonly XmppBotConfig[];
 }
 
 export interface SwitchboardConfig {

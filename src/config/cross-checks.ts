@@ -11,5 +11,12 @@ export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
   if (component.enabled && component.secret === "") {
     problems.push({ segments: ["xmpp", "component", "secret"], atKey: false, message: "must be set when xmpp.component.enabled is true" });
   }
+  const accounts = new Set<string>();
+  config.xmpp.bots.forEach((bot, index) => {
+    if (bot.account === "default" || accounts.has(bot.account)) {
+      problems.push({ segments: ["xmpp", "bots", String(index), "account"], atKey: false, message: `must be unique and not "default" (the component's account)` });
+    }
+    accounts.add(bot.account);
+  });
   return problems;
 }

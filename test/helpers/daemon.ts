@@ -42,6 +42,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
 export class Daemon {
   private child: ChildProcess | undefined;
   private output = "";
+  private env: NodeJS.ProcessEnv = {};
   port = 0;
 
   private constructor(
@@ -99,8 +100,10 @@ export class Daemon {
     }
   }
 
-  async start(timeoutMs = 15000): Promise<void> {
-    const child = spawn(process.execPath, ["--import", TSX, MAIN, "start", "--config", this.configPath], { cwd: this.dir });
+  /** Starts the daemon; `env` adds variables (secrets for ${VAR} in the config), kept for restarts. */
+  async start(env: NodeJS.ProcessEnv = {}, timeoutMs = 15000): Promise<void> {
+    this.env = { ...this.env, ...env };
+    const child = spawn(process.execPath, ["--import", TSX, MAIN, "start", "--config", this.configPath], { cwd: this.dir, env: { ...process.env, ...this.env } });
     this.child = child;
     this.output = "";
     await new Promise<void>((resolve, reject) => {

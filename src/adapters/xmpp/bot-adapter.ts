@@ -1,0 +1,180 @@
+/**
+ * XMPP client mode for operators (a bot account): Switchboard logs in to any XMPP server as an ordinary user,
+ * joins multi-user chats as a participant (XEP-0045) and bridges each to a native room. It can only speak as
+ * itself, so every relayed line carries its sender's name ("<alice> hello", "* alice waves"); messages from
+ * the room's occupants reach the native room under their nicks.
+ *
+ * No loops: the MUC reflects the bot's own messages (ignored by nick), history replayed at join is ignored
+ * (it carries a XEP-0203 delay), and a room message that entered through this account is never sent back.
+ * SASL is SCRAM (or PLAIN over TLS), chosen by @xmpp/client; a connection that is not encrypted is accepted
+ * only to a loopback address. @xmpp/reconnect is stopped: the supervisor reconnects.
+ */
+import { client, xml, type Client } from "@xmpp/client";
+import type { Element } from "ltx";
+import type { Adapter, AdapterCapabilities, AdapterContext } from "../../core/adapter.js";
+import { GatewayError } from "../../core/errors.js";
+import { DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
+import type { Room } from "../../core/model/room.js";
+import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
+import { parseMessageStanza } from "./parse.js";
+import { guardedParser, type StreamParserClass } from "./safe-parser.js";
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** The address of a bridged MUC, as a member of its native room. */
+export function mucAddress(account: string, muc: string): Address {
+  return makeAddress("xmpp", account, muc.toLowerCase());
+}
+
+/** The native room a MUC is bridged to. */
+export function bridgedRoom(room: XmppBotRoomConfig): Address {
+  return makeAddress("native", DEFAULT_ACCOUNT, `#${room.room.toLowerCase()}`);
+}
+
+/** The line a bot writes for a message from another network. */
+export function relayedBody(message: Message): string {
+  return message.kind === "action" ? `* ${message.senderName} ${message.body}` : `<${message.senderName}> ${message.body}`;
+}
+
+export class XmppBotAdapter implements Adapter {
+  readonly protocol = "xmpp" as const;
+  readonly capabilities: AdapterCapabilities = {
+    directMessages: false,
+    rooms: true,
+    presence: false,
+    subscriptions: false,
+    typing: false,
+    actions: true,
+    notices: true,
+    corrections: false,
+  };
+  private connection: Client | undefined;
+  private online = false;
+  private stopping = false;
+
+  constructor(
+    private readonly config: XmppBotConfig,
+    private readonly context: AdapterContext,
+  ) {}
+
+  get account(): string {
+    return this.context.account;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const [username = "", domain = ""] = this.config.jid.split("@");
+    const connection = client({ service: this.config.service, domain, username, password: this.config.password, resource: `switchboard-${this.account}` });
+    connection.reconnect.stop();
+    const withParser = connection as unknown as { Parser: StreamParserClass };
+    withParser.Parser = guardedParser(withParser.Parser);
+    connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP bot connection error"));
+    connection.on("stanza", (stanza: Element) => this.stanza(stanza));
+    connection.on("offline", () => this.lost());
+    connection.on("disconnect", () => this.lost());
+    this.connection = connection;
+    try {
+      await connection.start();
+      const host = new URL(this.config.service.replace(/^xmpps?:/, "http:")).hostname;
+      if (!connection.isSecure() && !LOOPBACK.test(host)) {
+        throw new GatewayError("GW_ERR_CONFIG", `refusing an unencrypted connection to ${host}: use xmpps:// or a server that offers STARTTLS`);
+      }
+    } catch (error: unknown) {
+      this.connection = undefined;
+      connection.removeAllListeners();
+      await connection.stop().catch(() => undefined);
+      throw error instanceof GatewayError ? error : new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} cannot log in: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
+    this.online = true;
+    await connection.send(xml("presence"));
+    for (const room of this.config.rooms) await this.joinMuc(room);
+    this.context.log.info({ jid: this.config.jid, rooms: this.config.rooms.map((room) => room.muc) }, "XMPP bot online");
+    this.context.setStatus("online");
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.online = false;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    connection.removeAllListeners();
+    await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  }
+
+  async knows(address: Address): Promise<boolean> {
+    return address.protocol === "xmpp" && address.account === this.account && this.config.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id.split("/")[0]);
+  }
+
+  /** A message of a native room goes to every MUC bridged to it, unless it came from this account. */
+  async send(message: Message): Promise<{ delivered: true }> {
+    if (message.scope !== "room") throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot carries room messages only");
+    if (message.origin.protocol === "xmpp" && message.origin.account === this.account) return { delivered: true };
+    for (const room of this.config.rooms) {
+      if (!sameAddress(bridgedRoom(room), message.to)) continue;
+      await this.write(xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message))));
+    }
+    return { delivered: true };
+  }
+
+  async sendPresence(): Promise<void> {}
+  async watchPresence(): Promise<void> {}
+  async setPresence(): Promise<void> {}
+  async sendSubscription(): Promise<void> {}
+  async sendTyping(): Promise<void> {}
+  async reportFailure(): Promise<void> {}
+  async reportDelivered(): Promise<void> {}
+  async sendMembership(): Promise<void> {}
+
+  async joinRoom(): Promise<Room> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot joins the rooms of its configuration only");
+  }
+
+  async leaveRoom(): Promise<void> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot joins the rooms of its configuration only");
+  }
+
+  private async joinMuc(room: XmppBotRoomConfig): Promise<void> {
+    // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened).
+    await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }))));
+    await this.context
+      .joinRoom(bridgedRoom(room), { address: mucAddress(this.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "member" })
+      .catch((error: unknown) => this.context.log.error({ err: error, muc: room.muc }, "bridged native room not joined"));
+  }
+
+  private stanza(stanza: Element): void {
+    if (stanza.name !== "message" || stanza.attrs["type"] !== "groupchat") return;
+    const parsed = parseMessageStanza(stanza);
+    if (!parsed.ok || parsed.value.body === undefined) return;
+    if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
+    const [muc = "", nick = ""] = parsed.value.from.split("/");
+    const room = this.config.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
+    const message = parsed.value;
+    void this.context
+      .submit({
+        origin: { protocol: "xmpp", account: this.account, ...(message.id === undefined ? {} : { id: message.id }) },
+        scope: "room",
+        kind: message.messageKind,
+        from: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`),
+        to: bridgedRoom(room),
+        senderName: nick,
+        body: message.body ?? "",
+      })
+      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"));
+  }
+
+  private async write(element: Element): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is not connected", { retryable: true });
+    await connection.send(element);
+  }
+
+  private lost(): void {
+    if (!this.online || this.stopping) return;
+    this.online = false;
+    this.context.log.warn({ jid: this.config.jid }, "XMPP bot connection lost");
+    this.context.setStatus("offline", new Error("bot connection lost"));
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * XMPP client mode for operators: a bot account on a real Prosody joins a multi-user chat and bridges it to a
+ * native room, attributing each relayed message to its sender.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+describe("the XMPP bridge bot against Prosody", function () {
+  let prosody: ProsodyServer;
+  let daemon: Daemon;
+  const botPassword = "bot secret 123";
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody();
+    await prosody.register("bridgebot", botPassword);
+    daemon = Daemon.create(
+      [
+        "xmpp:",
+        "  bots:",
+        "    - account: bridge",
+        `      jid: bridgebot@${prosody.domain}`,
+        "      password: ${BOT_PASSWORD}",
+        `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
+        "      rooms:",
+        `        - muc: dev@${prosody.mucDomain}`,
+        "          nick: switchboard",
+        "          room: dev",
+      ].join("\n"),
+    );
+    await daemon.start({ BOT_PASSWORD: botPassword });
+    await daemon.waitForLog(/XMPP bot online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
+  });
+
+  after(async function () {
+    await daemon?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("bridges a Prosody MUC and a native room both ways, each message under its sender's name, without echoes", async function () {
+    const julietName = uniqueUser("juliet");
+    await prosody.register(julietName, PASSWORD);
+    const juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
+    await juliet.sendPresence();
+    const muc = `dev@${prosody.mucDomain}`;
+    await juliet.send(xml("presence", { to: `${muc}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${muc}/Juliet`);
+
+    const romeoName = uniqueUser("romeo");
+    const romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
+    const joined = await romeo.ok({ type: "room.join", room: "dev" });
+    assert.ok((joined["members"] as Record<string, unknown>[]).some((member) => member["address"] === `xmpp://bridge/${muc}`), "the MUC is a member of the native room");
+
+    await juliet.sendMessage(muc, "hello from the MUC 👋", "groupchat");
+    const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([relayed["sender_name"], relayed["body"], relayed["scope"]], ["Juliet", "hello from the MUC 👋", "room"]);
+
+    await romeo.ok({ type: "room.send", room: "dev", body: "hello from native" });
+    const line = await juliet.waitForMessage(`${muc}/switchboard`);
+    assert.equal(line.getChildText("body"), `<${romeoName}> hello from native`);
+    await romeo.ok({ type: "room.send", room: "dev", body: "waves", kind: "action" });
+    assert.equal((await juliet.waitForMessage(`${muc}/switchboard`)).getChildText("body"), `* ${romeoName} waves`);
+
+    // The MUC reflects the bot's lines back to it; none of them may come back to the native room.
+    await juliet.sendMessage(muc, "last one", "groupchat");
+    const last = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.equal(last["body"], "last one", "no echo of the bot's own lines arrived before it");
+    await romeo.close();
+    await juliet.stop();
+  });
+});
