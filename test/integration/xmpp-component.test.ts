@@ -199,6 +199,32 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(mallory.received.filter((stanza) => stanza.attrs["id"] === fine && stanza.attrs["type"] === "error").length, 0);
   });
 
+  it("keeps running and retries with backoff when the XMPP server refuses the component's secret", async function () {
+    const wrong = Daemon.create(
+      ["xmpp:", "  component:", "    enabled: true", `    domain: ${prosody.componentDomain}`, `    port: ${prosody.componentPort}`, "    secret: not-the-secret"].join("\n"),
+    );
+    try {
+      await wrong.start();
+      await wrong.waitForLog(/adapter down; restarting after backoff/, 20000);
+      assert.match(wrong.log, /not-authorized|cannot connect/);
+      const client = await NativeClient.connect(wrong.url);
+      assert.equal((await client.ok({ type: "hello", version: 1 }))["version"], 1, "the native protocol still serves");
+      await client.close();
+    } finally {
+      await wrong.dispose();
+    }
+  });
+
+  it("folds the case of XMPP addresses written by native clients, and refuses full JIDs", async function () {
+    const julietName = uniqueUser("case");
+    const juliet = await xmppUser(julietName);
+    const romeo = await native(uniqueUser("caps"));
+    await romeo.ok({ type: "message.send", to: `xmpp:${juliet.bareJid.toUpperCase()}`, body: "shouting" });
+    assert.equal((await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "shouting")).attrs["to"], juliet.bareJid);
+    const full = await romeo.request({ type: "message.send", to: `xmpp:${juliet.bareJid}/phone`, body: "x" });
+    assert.equal(full["code"], "GW_ERR_BAD_ADDRESS");
+  });
+
   it("describes itself through service discovery, version and ping", async function () {
     const juliet = await xmppUser(uniqueUser("disco"));
     const info = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));

@@ -17,10 +17,14 @@ export function isRoomId(id: string): boolean {
   return id.startsWith("#");
 }
 
-/** Parses an address a client wrote, folding native names to lower case. */
+/**
+ * Parses an address a client wrote, folding what the network treats case-insensitively: native names, and
+ * XMPP bare JIDs (servers fold them, RFC 7622; so `xmpp:Juliet@Example.org` is `xmpp:juliet@example.org`).
+ */
 export function clientAddress(text: string): Address {
   const address = parseAddress(text);
-  return isNative(address) ? makeAddress("native", DEFAULT_ACCOUNT, address.id.toLowerCase()) : address;
+  if (isNative(address) || address.protocol === "xmpp") return makeAddress(address.protocol, address.account, address.id.toLowerCase());
+  return address;
 }
 
 /** The address of a person (not a room of this gateway), for direct messages, typing and subscriptions. */
@@ -28,6 +32,9 @@ export function personAddress(text: string): Address {
   const address = clientAddress(text);
   if (isNative(address) && isRoomId(address.id)) {
     throw new GatewayError("GW_ERR_BAD_ADDRESS", `${text} is a room: use the room.* frames for rooms`);
+  }
+  if (address.protocol === "xmpp" && address.id.includes("/")) {
+    throw new GatewayError("GW_ERR_BAD_ADDRESS", `${text} names one XMPP session: write to the bare JID (without /resource)`);
   }
   return address;
 }

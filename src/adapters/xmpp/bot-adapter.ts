@@ -17,6 +17,7 @@ import { DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "../../c
 import type { Message } from "../../core/model/message.js";
 import type { Room } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
+import { failure } from "./connection-failure.js";
 import { parseMessageStanza } from "./parse.js";
 import { guardedParser, type StreamParserClass } from "./safe-parser.js";
 
@@ -75,7 +76,7 @@ export class XmppBotAdapter implements Adapter {
     connection.on("disconnect", () => this.lost());
     this.connection = connection;
     try {
-      await connection.start();
+      await Promise.race([connection.start(), failure(connection, 15_000)]);
       const host = new URL(this.config.service.replace(/^xmpps?:/, "http:")).hostname;
       if (!connection.isSecure() && !LOOPBACK.test(host)) {
         throw new GatewayError("GW_ERR_CONFIG", `refusing an unencrypted connection to ${host}: use xmpps:// or a server that offers STARTTLS`);
@@ -83,6 +84,7 @@ export class XmppBotAdapter implements Adapter {
     } catch (error: unknown) {
       this.connection = undefined;
       connection.removeAllListeners();
+      connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
       await connection.stop().catch(() => undefined);
       throw error instanceof GatewayError ? error : new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} cannot log in: ${(error as Error).message}`, { cause: error, retryable: true });
     }
@@ -100,6 +102,7 @@ export class XmppBotAdapter implements Adapter {
     this.connection = undefined;
     if (!connection) return;
     connection.removeAllListeners();
+    connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
     await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }
 

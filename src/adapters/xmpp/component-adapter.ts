@@ -20,12 +20,15 @@ import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
 import { guardedParser } from "./safe-parser.js";
+import { failure } from "./connection-failure.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
 export const CONTACT_RESOURCE = "switchboard";
+
+const START_TIMEOUT_MS = 10_000;
 
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
 
@@ -72,10 +75,13 @@ export class XmppComponentAdapter implements Adapter {
     registerServiceDiscovery(connection, this.config, this.context);
     this.connection = connection;
     try {
-      await connection.start();
+      // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,
+      // and bound the wait, so a bad connection fails and is retried instead of hanging.
+      await Promise.race([connection.start(), failure(connection, START_TIMEOUT_MS)]);
     } catch (error: unknown) {
       this.connection = undefined;
       connection.removeAllListeners();
+      connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
       await connection.stop().catch(() => undefined);
       throw new GatewayError("GW_ERR_UNAVAILABLE", `cannot connect to the XMPP server at ${this.config.host}:${this.config.port} as ${this.config.domain}: ${(error as Error).message}`, {
         cause: error,
@@ -96,6 +102,7 @@ export class XmppComponentAdapter implements Adapter {
     this.connection = undefined;
     if (!connection) return;
     connection.removeAllListeners();
+    connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
     // A connection that already died has nothing to close; bound the wait for one that hangs.
     await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }

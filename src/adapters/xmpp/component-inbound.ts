@@ -130,6 +130,7 @@ export class ComponentInbound {
       return this.refuse(stanza, type, condition, gatewayError.message);
     }
     const action = SUBSCRIPTION_ACTIONS[presence.type];
+    if (action !== undefined && isRoomAddress(to)) return this.refuse(stanza, "cancel", "not-allowed", "a room has no presence subscription; join it instead");
     if (action !== undefined) {
       if (!(await this.context.knows(to))) return this.refuse(stanza, "cancel", "item-not-found", `nobody is known at ${presence.to}`);
       this.context.dispatch({ type: "subscription", subscription: { from, to, action } });
