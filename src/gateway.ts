@@ -3,6 +3,10 @@
  * and wires them together. Everything else receives its dependencies as arguments.
  */
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
+import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
+import { GatewayError } from "./core/errors.js";
+import { LinkedAccounts } from "./core/linked-accounts.js";
+import type { ProtocolId } from "./core/model/address.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
@@ -17,6 +21,7 @@ import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
 import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
 import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
+import { XmppUserAdapter } from "./adapters/xmpp/user-adapter.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 
@@ -56,7 +61,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
-  function contextFor(protocol: string, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
+  function contextFor(protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
     const adapterLog = log.child({ adapter: `${protocol}/${account}` });
     return {
       account,
@@ -65,6 +70,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
       probe: (subject, viewer) => router.probe(subject, viewer),
+      syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
       joinRoom: (room, member) => router.joinRoom(room, member),
       leaveRoom: (room, member) => router.leaveRoom(room, member),
       dispatch: (event) => router.dispatch(event),
@@ -75,9 +81,32 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     };
   }
 
+  // Linked accounts: each native user's own XMPP account, restored from the store (credentials decrypted with
+  // the configured key) and linked or unlinked through the native protocol.
+  const userAccounts = config.xmpp.user_accounts;
+  const key = userAccounts.enabled ? decodeCredentialKey(userAccounts.credential_key) : undefined;
+  if (userAccounts.enabled && !key) throw new GatewayError("GW_ERR_CONFIG", "xmpp.user_accounts.credential_key must be 32 bytes (64 hex digits or base64)");
+  const links = new LinkedAccounts({
+    enabled: userAccounts.enabled,
+    box: key && new CredentialBox(key),
+    store: store.linkedAccounts,
+    contacts: store.contacts,
+    registry,
+    supervisor,
+    factories: {
+      xmpp: (spec) => {
+        let adapter: XmppUserAdapter | undefined = undefined;
+        adapter = new XmppUserAdapter({ owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service }, contextFor("xmpp", spec.account, () => adapter));
+        return adapter;
+      },
+    },
+    log: log.child({ component: "linked-accounts" }),
+  });
+
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
-    const created = createNativeAdapter(config.native, { accounts: store.accounts, roster, rooms, history: store.log }, contextFor("native", "default", () => native), {
+    const services = { accounts: store.accounts, roster, rooms, history: store.log, links };
+    const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });
     native = created;
@@ -104,6 +133,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     registry.register(adapter);
     supervisor.add(adapter, { critical: false });
   }
+
+  await links.restore();
 
   let stopped: Promise<void> | undefined;
   return {

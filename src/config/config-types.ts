@@ -84,9 +84,16 @@ export interface XmppBotConfig {
   readonly rooms: readonly XmppBotRoomConfig[];
 }
 
+export interface XmppUserAccountsConfig {
+  readonly enabled: boolean;
+  /** 32 bytes as 64 hex digits or base64; required (and checked) when enabled by cross-checks.ts. */
+  readonly credential_key: string;
+}
+
 export interface XmppConfig {
   readonly component: XmppComponentConfig;
   readonly bots: readonly XmppBotConfig[];
+  readonly user_accounts: XmppUserAccountsConfig;
 }
 
 export interface SwitchboardConfig {

@@ -37,7 +37,10 @@ export type InboundEvent =
   | { readonly type: "reachable"; readonly address: Address }
   /** The adapter's network is connected again: every address it serves may receive what waits for it. */
   | { readonly type: "network-reachable"; readonly protocol: ProtocolId; readonly account: string }
+  /** An entry of a person's buddy list as their own account's network keeps it (adapters with an owner): stored as given. */
   | { readonly type: "contact"; readonly contact: Contact }
+  /** The network removed `address` from the buddy list of `owner` (adapters with an owner). */
+  | { readonly type: "contact-removed"; readonly owner: Address; readonly address: Address }
   | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
   | { readonly type: "topic"; readonly room: Address; readonly topic: string; readonly by?: Address };
 
@@ -88,6 +91,12 @@ export interface AdapterContext {
    * subscription), else the current presence (offline when unknown). Answers XMPP presence probes.
    */
   probe(subject: Address, viewer: Address): Promise<Presence | undefined>;
+  /**
+   * For an adapter that is one person's own account (Adapter.owner): the complete buddy list that the network
+   * keeps for `owner`. Replaces the owner's entries on this adapter's network (adding, updating, removing);
+   * resolves once stored.
+   */
+  syncContacts(owner: Address, contacts: readonly Contact[]): Promise<void>;
   /** Traffic other than messages. */
   dispatch(event: InboundEvent): void;
   /** Lifecycle, never mixed with traffic. */
@@ -97,6 +106,13 @@ export interface AdapterContext {
 export interface Adapter {
   readonly protocol: ProtocolId;
   readonly account: string;
+  /**
+   * Set when this adapter is one person's own account on its network (a linked XMPP account): the gateway
+   * address of that person. Such an adapter carries only that person's traffic: every address it serves is
+   * one of the owner's contacts there, the owner's presence is given to it through setPresence, and its
+   * buddy list is the network's (syncContacts and the contact events).
+   */
+  readonly owner?: Address;
   /** Declared, never sniffed. */
   readonly capabilities: AdapterCapabilities;
   start(): Promise<void>;

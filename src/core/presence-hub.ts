@@ -26,8 +26,8 @@ export class PresenceHub {
     return this.current.get(addressKey(address)) ?? offlinePresence(address, 0);
   }
 
-  /** Records a presence and sends it to everyone allowed to see it, if it changed. */
-  async update(presence: Presence): Promise<void> {
+  /** Records a presence and sends it to everyone allowed to see it, if it changed; true when it changed. */
+  async update(presence: Presence): Promise<boolean> {
     const key = addressKey(presence.from);
     const previous = this.current.get(key);
     if (presence.show === "offline") this.current.delete(key);
@@ -35,8 +35,9 @@ export class PresenceHub {
     const unchanged =
       (previous === undefined && presence.show === "offline") ||
       (previous !== undefined && previous.show === presence.show && previous.status === presence.status && previous.priority === presence.priority);
-    if (unchanged) return;
+    if (unchanged) return false;
     for (const recipient of await this.audience(presence.from)) await this.sendTo(presence, recipient);
+    return true;
   }
 
   /** Sends one presence to one recipient (after an approval, or a lost subscription). */

@@ -8,6 +8,11 @@
  *   approve  B -> A: answers a pending request: B's entry gains "from", A's entry gains "to"; A gets B's presence.
  *   deny     B -> A: refuses a request or revokes an approval: B loses "from", A loses "to"; A sees B offline.
  *   remove   A -> B: A stops receiving B's presence: A loses "to", B loses "from".
+ *
+ * A person's own account on another network (an adapter with an `owner`, a linked XMPP account) keeps its
+ * buddy list on that network: the network is the authority, the store holds a mirror (mirror, mirrorAll,
+ * forget), kept as the network reports it. Its addresses are that person's contacts only: nobody else may
+ * add them, subscribe to them or be subscribed by them (checkOwnership).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { SubscriptionAction, SubscriptionEvent } from "./adapter.js";
@@ -45,6 +50,7 @@ export class Roster {
   /** Adds an address to the owner's list, or renames it; no subscription is asked. */
   async add(owner: Address, address: Address, name?: string): Promise<Contact> {
     if (sameAddress(owner, address)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot add yourself as a contact");
+    this.checkOwnership(owner, address);
     const existing = await this.contacts.get(owner, address);
     const contact: Contact = {
       owner,
@@ -71,6 +77,7 @@ export class Roster {
   async handle(event: SubscriptionEvent): Promise<void> {
     const { from, to } = event;
     if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a subscription needs two different addresses");
+    this.checkOwnership(from, to);
     const actor = await this.entry(from, to);
     const other = await this.entry(to, from);
     switch (event.action) {
@@ -120,6 +127,41 @@ export class Roster {
     for (const entry of await this.contacts.listOnNetwork(protocol, account)) {
       if (receivesPresence(entry.subscription)) await this.watch(entry.address, entry.owner);
       if (sendsPresence(entry.subscription)) await this.presence.sendTo(this.presence.get(entry.owner), entry.address);
+    }
+  }
+
+  /**
+   * Stores an entry of a buddy list that the owner's own account keeps on its network (a roster push): the
+   * name and subscription as the network says; a request the owner has not answered yet (pendingIn, which
+   * the network does not list) is kept.
+   */
+  async mirror(contact: Contact): Promise<void> {
+    const existing = await this.contacts.get(contact.owner, contact.address);
+    await this.contacts.put({ ...contact, name: contact.name.slice(0, MAX_CONTACT_NAME), pendingIn: contact.pendingIn || (existing?.pendingIn ?? false) });
+  }
+
+  /** Makes the owner's entries on one network exactly `contacts` (the whole list the network keeps). */
+  async mirrorAll(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
+    const wanted = new Set(contacts.map((contact) => addressKey(contact.address)));
+    for (const entry of await this.contacts.list(owner)) {
+      const onNetwork = entry.address.protocol === protocol && entry.address.account === account;
+      if (onNetwork && !wanted.has(addressKey(entry.address))) await this.contacts.remove(owner, entry.address);
+    }
+    for (const contact of contacts) await this.mirror(contact);
+  }
+
+  /** The owner's own account removed the address from its list on its network. */
+  async forget(owner: Address, address: Address): Promise<void> {
+    await this.contacts.remove(owner, address);
+  }
+
+  /** An address served by someone's own account relates to that person only. */
+  private checkOwnership(a: Address, b: Address): void {
+    for (const [address, other] of [[a, b], [b, a]] as const) {
+      const owner = this.registry.ownerOf(address);
+      if (owner && !sameAddress(owner, other)) {
+        throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
+      }
     }
   }
 

@@ -13,7 +13,8 @@ import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import type { MessageIdGenerator } from "./message-id.js";
-import { addressKey, sameAddress, type Address } from "./model/address.js";
+import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import type { Contact } from "./model/contact.js";
 import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
@@ -65,6 +66,7 @@ export class Router {
     if (draft.body.length > MAX_BODY_LENGTH) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
     const target = this.deps.registry.for(draft.to);
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
+    this.checkOwnership(draft.from, draft.to);
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
     if (draft.replaces !== undefined) await this.checkCorrection(draft);
 
@@ -83,6 +85,22 @@ export class Router {
     return message;
   }
 
+  /** An address served by someone's own account (a linked account) talks with that person only. */
+  private checkOwnership(from: Address, to: Address): void {
+    for (const [address, other] of [[to, from], [from, to]] as const) {
+      const owner = this.deps.registry.ownerOf(address);
+      if (owner && !sameAddress(owner, other)) {
+        throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
+      }
+    }
+  }
+
+  /** Only someone's own account reports entries of their buddy list, and only with its own addresses. */
+  private checkOwnContact(owner: Address, address: Address): void {
+    const actual = this.deps.registry.ownerOf(address);
+    if (!actual || !sameAddress(actual, owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is not served by ${addressKey(owner)}'s own account`);
+  }
+
   /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
   private async checkCorrection(draft: MessageDraft): Promise<void> {
     const original = draft.replaces === undefined ? undefined : await this.deps.history.get(draft.replaces);
@@ -99,6 +117,15 @@ export class Router {
     return (await this.deps.roster.maySee(viewer, subject)) ? this.deps.presence.get(subject) : undefined;
   }
 
+  /** The whole buddy list that the owner's own account (protocol, account) keeps on its network. */
+  async syncContacts(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
+    const own = this.deps.registry.get(protocol, account)?.owner;
+    if (!own || !sameAddress(own, owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} is not ${addressKey(owner)}'s own account`);
+    const foreign = contacts.find((contact) => !sameAddress(contact.owner, owner) || contact.address.protocol !== protocol || contact.address.account !== account);
+    if (foreign) throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(foreign.address)} is not ${addressKey(owner)}'s contact on ${protocol}/${account}`);
+    await this.deps.roster.mirrorAll(owner, protocol, account, contacts);
+  }
+
   dispatch(event: InboundEvent): void {
     void this.handle(event).catch((error: unknown) => this.deps.log.error({ err: error, event: event.type }, "event not handled"));
   }
@@ -106,29 +133,55 @@ export class Router {
   private async handle(event: InboundEvent): Promise<void> {
     switch (event.type) {
       case "presence":
-        return this.deps.presence.update(event.presence);
+        if (await this.deps.presence.update(event.presence)) await this.setOwnPresence(event.presence);
+        return;
       case "subscription":
         return this.deps.roster.handle(event.subscription);
       case "typing": {
+        const owner = this.deps.registry.ownerOf(event.typing.to);
+        if (owner && !sameAddress(owner, event.typing.from)) return; // someone else's own account: not theirs to use
         const adapter = this.deps.registry.for(event.typing.to);
         if (adapter?.capabilities.typing) await adapter.sendTyping(event.typing);
         return;
       }
       case "reachable":
         return this.deps.outbox.reachable(event.address);
-      case "network-reachable":
+      case "network-reachable": {
         this.deps.outbox.networkReachable(event.protocol, event.account);
-        return this.deps.roster.resync(event.protocol, event.account);
+        await this.deps.roster.resync(event.protocol, event.account);
+        // Someone's own account is (back) online: it takes that person's current presence to its network.
+        const adapter = this.deps.registry.get(event.protocol, event.account);
+        if (adapter?.owner) await this.setPresenceOf(adapter, this.deps.presence.get(adapter.owner));
+        return;
+      }
       case "member-joined":
       case "member-left":
         return this.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left");
       case "contact":
+        this.checkOwnContact(event.contact.owner, event.contact.address);
+        return this.deps.roster.mirror(event.contact);
+      case "contact-removed":
+        this.checkOwnContact(event.owner, event.address);
+        return this.deps.roster.forget(event.owner, event.address);
       case "topic":
         // Carried between networks by bridges (a later stage); nothing to route yet.
         this.deps.log.debug({ event: event.type }, "event without a route");
         return;
       default:
         return assertNever(event);
+    }
+  }
+
+  /** A person's presence changed: each of their own accounts on other networks shows it there. */
+  private async setOwnPresence(presence: Presence): Promise<void> {
+    for (const adapter of this.deps.registry.ownedBy(presence.from)) await this.setPresenceOf(adapter, presence);
+  }
+
+  private async setPresenceOf(adapter: Adapter, presence: Presence): Promise<void> {
+    try {
+      await adapter.setPresence(presence);
+    } catch (error: unknown) {
+      this.deps.log.warn({ err: error, adapter: `${adapter.protocol}/${adapter.account}` }, "own presence not set");
     }
   }
 

@@ -26,8 +26,19 @@ export class Supervisor {
     private readonly backoff: BackoffOptions = { baseMs: 1000, capMs: 60_000 },
   ) {}
 
-  add(adapter: Adapter, options: { readonly critical?: boolean } = {}): void {
-    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, status: "offline", attempts: 0, timer: undefined });
+  /** Supervises an adapter; `running` for one already started (and online) by its caller, e.g. a new linked account. */
+  add(adapter: Adapter, options: { readonly critical?: boolean; readonly running?: boolean } = {}): void {
+    const status = options.running === true ? "online" : "offline";
+    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, status, attempts: 0, timer: undefined });
+  }
+
+  /** Stops supervising the adapter (a pending restart is cancelled); the caller stops it. */
+  remove(adapter: Adapter): void {
+    const entry = this.supervised.get(adapter);
+    if (!entry) return;
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    this.supervised.delete(adapter);
   }
 
   status(adapter: Adapter): AdapterStatus {
@@ -39,7 +50,7 @@ export class Supervisor {
    * a network adapter that cannot connect yet is retried with backoff while the gateway runs.
    */
   async startAll(): Promise<void> {
-    for (const entry of this.supervised.values()) {
+    for (const entry of [...this.supervised.values()]) {
       entry.status = "connecting";
       if (entry.critical) {
         await entry.adapter.start();
@@ -91,6 +102,8 @@ export class Supervisor {
     try {
       await entry.adapter.stop("restart");
       await entry.adapter.start();
+      // Removed meanwhile (an unlinked account): nobody owns it any more, so it must not stay connected.
+      if (this.supervised.get(entry.adapter) !== entry) return void (await entry.adapter.stop("removed"));
       this.report(entry.adapter, "online");
     } catch (error: unknown) {
       this.report(entry.adapter, "failed", error instanceof Error ? error : new Error(String(error)));

@@ -36,6 +36,8 @@ export interface ContactStore {
   listByAddress(address: Address): Promise<Contact[]>;
   /** Every entry, in any owner's list, whose address is on one network (protocol and account). */
   listOnNetwork(protocol: ProtocolId, account: string): Promise<Contact[]>;
+  /** Removes every entry whose owner or address is on one network (an unlinked account); returns how many. */
+  removeOnNetwork(protocol: ProtocolId, account: string): Promise<number>;
 }
 
 export interface RoomRecord {
@@ -119,6 +121,31 @@ export interface FailureNoticeStore {
   remove(sender: Address, messageId: string, recipient: Address): Promise<void>;
 }
 
+/** A person's own account on another network, linked through the gateway (docs/xmpp.md, Linked accounts). */
+export interface LinkedAccountRecord {
+  /** The person (a native user). */
+  readonly owner: Address;
+  /** The network kind, e.g. "xmpp". */
+  readonly network: string;
+  /** Who the person is there: a bare JID. */
+  readonly login: string;
+  /** Where to connect: xmpp://host:port or xmpps://host:port. */
+  readonly service: string;
+  /** The password, sealed by core/credential-box.ts: never stored in clear. */
+  readonly secret: Buffer;
+  readonly linkedAt: number;
+}
+
+export interface LinkedAccountStore {
+  /** Inserts or replaces the owner's account on that network (one per owner and network). */
+  put(record: LinkedAccountRecord): Promise<void>;
+  get(owner: Address, network: string): Promise<LinkedAccountRecord | undefined>;
+  /** False when there was none. */
+  remove(owner: Address, network: string): Promise<boolean>;
+  /** Every linked account, ordered by owner and network. */
+  list(): Promise<LinkedAccountRecord[]>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox (empty for room messages). */
@@ -132,6 +159,7 @@ export interface Store {
   readonly outbox: OutboxStore;
   readonly log: MessageLogStore;
   readonly failures: FailureNoticeStore;
+  readonly linkedAccounts: LinkedAccountStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

@@ -45,6 +45,8 @@ export interface RoomSendFrame extends Base {
   readonly client_id?: string;
 }
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
+export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
+export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
 
 export type ClientFrame =
   | HelloFrame
@@ -64,6 +66,8 @@ export type ClientFrame =
   | RoomRefFrame
   | RoomListFrame
   | RoomSendFrame
-  | RoomSubjectFrame;
+  | RoomSubjectFrame
+  | XmppLinkFrame
+  | XmppUnlinkFrame;
 
 export type ClientFrameType = ClientFrame["type"];

@@ -63,6 +63,17 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),
+  "xmpp.link": frame(
+    "xmpp.link",
+    {
+      jid: { type: "string", minLength: 3, maxLength: 2047, pattern: "^[^\\s@/]+@[^\\s@/]+$", description: "The user's own bare JID, e.g. juliet@example.org" },
+      password: { type: "string", minLength: 1, maxLength: 1024, description: "The XMPP account's password; stored encrypted" },
+      service: { type: "string", maxLength: 1100, pattern: "^xmpps?://[^\\s/]+$", description: "xmpps://host:port (direct TLS) or xmpp://host:port (STARTTLS; plaintext only to loopback)" },
+    },
+    ["jid", "password", "service"],
+    "Links the session user's own XMPP account: the gateway logs in as them and imports their roster",
+  ),
+  "xmpp.unlink": frame("xmpp.unlink", {}, [], "Unlinks the session user's XMPP account: logs out, removes its contacts, deletes the credentials"),
 };
 
 /** The whole protocol as one published JSON Schema document. */

@@ -1,5 +1,6 @@
 /** What frame handlers work with: the adapter's configuration, the core services, and the sessions. */
 import type { AdapterContext } from "../../core/adapter.js";
+import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomService } from "../../core/rooms.js";
@@ -16,6 +17,8 @@ export interface NativeServices {
   readonly roster: Roster;
   readonly rooms: RoomService;
   readonly history: MessageLogStore;
+  /** The session user's own accounts on other networks (xmpp.link, xmpp.unlink). */
+  readonly links: AccountLinks;
 }
 
 export interface HandlerEnvironment {

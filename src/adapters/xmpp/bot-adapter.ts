@@ -17,11 +17,10 @@ import { DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "../../c
 import type { Message } from "../../core/model/message.js";
 import type { Room } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
+import { checkEncrypted } from "./client-login.js";
 import { failure } from "./connection-failure.js";
 import { parseMessageStanza } from "./parse.js";
 import { guardedParser, type StreamParserClass } from "./safe-parser.js";
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /** The address of a bridged MUC, as a member of its native room. */
 export function mucAddress(account: string, muc: string): Address {
@@ -77,10 +76,7 @@ export class XmppBotAdapter implements Adapter {
     this.connection = connection;
     try {
       await Promise.race([connection.start(), failure(connection, 15_000)]);
-      const host = new URL(this.config.service.replace(/^xmpps?:/, "http:")).hostname;
-      if (!connection.isSecure() && !LOOPBACK.test(host)) {
-        throw new GatewayError("GW_ERR_CONFIG", `refusing an unencrypted connection to ${host}: use xmpps:// or a server that offers STARTTLS`);
-      }
+      checkEncrypted(connection.isSecure(), this.config.service);
     } catch (error: unknown) {
       this.connection = undefined;
       connection.removeAllListeners();

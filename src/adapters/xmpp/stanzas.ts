@@ -86,7 +86,8 @@ function attr(element: Element, name: string): string | undefined {
 }
 
 export interface ChatMessageOptions {
-  readonly from: string;
+  /** Absent in client mode: the server stamps the account's JID. */
+  readonly from?: string;
   readonly to: string;
   readonly id: string;
   readonly body: string;
@@ -113,7 +114,7 @@ export function chatMessage(options: ChatMessageOptions): Element {
 }
 
 /** A standalone chat state notification (XEP-0085 section 5.5): a message with no body. */
-export function chatState(from: string, to: string, state: ChatState, type: "chat" | "groupchat" = "chat"): Element {
+export function chatState(from: string | undefined, to: string, state: ChatState, type: "chat" | "groupchat" = "chat"): Element {
   return xml("message", attrs({ from, to, type }), xml(state, { xmlns: NS.chatStates }));
 }
 
@@ -123,7 +124,8 @@ export function receipt(from: string, to: string, id: string): Element {
 }
 
 export interface PresenceOptions {
-  readonly from: string;
+  /** Absent in client mode. */
+  readonly from?: string;
   /** Absent for a broadcast (client mode). */
   readonly to?: string;
   readonly show: Show;
@@ -148,7 +150,7 @@ export function presence(options: PresenceOptions): Element {
 }
 
 /** A subscription management presence (RFC 6121 section 3), or a probe (section 4.3). */
-export function subscription(from: string, to: string, type: SubscriptionType | "probe"): Element {
+export function subscription(from: string | undefined, to: string, type: SubscriptionType | "probe"): Element {
   return xml("presence", attrs({ from, to, type }));
 }
 

@@ -87,9 +87,24 @@ CREATE TABLE failure_notices (
 ) WITHOUT ROWID;
 `;
 
+// People's own accounts on other networks (XMPP), one per owner and network; the password only sealed
+// (core/credential-box.ts), never in clear.
+const LINKED_ACCOUNTS = `
+CREATE TABLE linked_accounts (
+  owner     TEXT NOT NULL,
+  network   TEXT NOT NULL,
+  login     TEXT NOT NULL,
+  service   TEXT NOT NULL,
+  secret    BLOB NOT NULL,
+  linked_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, network)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
+  { version: 3, name: "linked accounts", sql: LINKED_ACCOUNTS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

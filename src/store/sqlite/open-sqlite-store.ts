@@ -18,6 +18,7 @@ import { lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
+import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { createSqliteMessageLog } from "./sqlite-message-log.js";
 import { createSqliteOutbox } from "./sqlite-outbox.js";
@@ -108,6 +109,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     outbox,
     log: messageLog,
     failures: createSqliteFailureNotices(db),
+    linkedAccounts: createSqliteLinkedAccounts(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -1,6 +1,6 @@
 /** ContactStore on SQLite: one row per (owner, address), both stored as canonical URIs. */
 import type Database from "better-sqlite3";
-import { addressKey, DEFAULT_ACCOUNT, parseAddress } from "../../core/model/address.js";
+import { addressKey, DEFAULT_ACCOUNT, parseAddress, type ProtocolId } from "../../core/model/address.js";
 import type { Contact, Subscription } from "../../core/model/contact.js";
 import type { ContactStore } from "../store.js";
 import { guarded } from "./sqlite-errors.js";
@@ -25,6 +25,17 @@ function toContact(row: ContactRow): Contact {
   };
 }
 
+/**
+ * Addresses on one network share the prefix of their URI form: `xmpp:` for the default account (but not
+ * `xmpp://`, which starts every other account), `xmpp://work/` for account work. A range keeps it indexable.
+ * Gives [from, to (exclusive), LIKE pattern to leave out].
+ */
+function networkRange(protocol: ProtocolId, account: string): [string, string, string] {
+  const prefix = account === DEFAULT_ACCOUNT ? `${protocol}:` : `${protocol}://${account}/`;
+  const excluded = account === DEFAULT_ACCOUNT ? `${protocol}://%` : "";
+  return [prefix, `${prefix}\uffff`, excluded];
+}
+
 export function createSqliteContactStore(db: Database.Database): ContactStore {
   const list = db.prepare<[string], ContactRow>("SELECT * FROM contacts WHERE owner = ? ORDER BY address");
   const select = db.prepare<[string, string], ContactRow>("SELECT * FROM contacts WHERE owner = ? AND address = ?");
@@ -34,9 +45,10 @@ export function createSqliteContactStore(db: Database.Database): ContactStore {
        name = excluded.name, subscription = excluded.subscription, pending_out = excluded.pending_out, pending_in = excluded.pending_in`,
   );
   const remove = db.prepare<[string, string]>("DELETE FROM contacts WHERE owner = ? AND address = ?");
+  const removeOnNetwork = db.prepare<[string, string, string, string, string, string]>(
+    `DELETE FROM contacts WHERE (address >= ? AND address < ? AND address NOT LIKE ?) OR (owner >= ? AND owner < ? AND owner NOT LIKE ?)`,
+  );
   const byAddress = db.prepare<[string], ContactRow>("SELECT * FROM contacts WHERE address = ? ORDER BY owner");
-  // Addresses on one network share the prefix of their URI form: `xmpp:` for the default account (but not
-  // `xmpp://`, which starts every other account), `xmpp://work/` for account work. A range keeps it indexable.
   const onNetwork = db.prepare<[string, string, string], ContactRow>(
     "SELECT * FROM contacts WHERE address >= ? AND address < ? AND address NOT LIKE ? ORDER BY owner, address",
   );
@@ -57,9 +69,13 @@ export function createSqliteContactStore(db: Database.Database): ContactStore {
     remove: (owner, address) => guarded("remove a contact", () => remove.run(addressKey(owner), addressKey(address)).changes > 0),
     listOnNetwork: (protocol, account) =>
       guarded("list contacts on a network", () => {
-        const prefix = account === DEFAULT_ACCOUNT ? `${protocol}:` : `${protocol}://${account}/`;
-        const excluded = account === DEFAULT_ACCOUNT ? `${protocol}://%` : "";
-        return onNetwork.all(prefix, `${prefix}\uffff`, excluded).map(toContact);
+        const [from, to, excluded] = networkRange(protocol, account);
+        return onNetwork.all(from, to, excluded).map(toContact);
+      }),
+    removeOnNetwork: (protocol, account) =>
+      guarded("remove contacts on a network", () => {
+        const range = networkRange(protocol, account);
+        return removeOnNetwork.run(...range, ...range).changes;
       }),
     listByAddress: (address) => guarded("list contacts by address", () => byAddress.all(addressKey(address)).map(toContact)),
   };

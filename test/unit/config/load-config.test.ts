@@ -50,7 +50,11 @@ const DEFAULTS: SwitchboardConfig = {
   },
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },
-  xmpp: { component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard" }, bots: [] },
+  xmpp: {
+    component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard" },
+    bots: [],
+    user_accounts: { enabled: false, credential_key: "" },
+  },
 };
 
 // Compile-time: LOG_LEVELS lists every LogLevel of the logger.

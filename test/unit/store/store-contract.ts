@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
+import { describeLinkedAccountContract } from "./store-contract-linked.js";
 import { describeMessageContract } from "./store-contract-messages.js";
 import { account, alice, bob, carol, contact, lobby, ops, room, useStore, type StoreFactory } from "./store-fixtures.js";
 
@@ -116,6 +117,24 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         );
         assert.deepEqual(await store().contacts.listOnNetwork("irc", "oftc"), []);
       });
+
+      it("removes every entry whose owner or address is on one network, and none on another account", async () => {
+        const juliet = parseAddress("xmpp://u.alice/juliet@example.org");
+        const romeo = parseAddress("xmpp://u.alice/romeo@example.org");
+        const elsewhere = parseAddress("xmpp://u.bob/juliet@example.org");
+        const defaultXmpp = parseAddress("xmpp:dora@example.org");
+        await store().contacts.put(contact(alice, juliet, { subscription: "both" }));
+        await store().contacts.put(contact(alice, romeo));
+        await store().contacts.put(contact(romeo, alice, { pendingIn: true }));
+        await store().contacts.put(contact(bob, elsewhere));
+        await store().contacts.put(contact(alice, defaultXmpp));
+        await store().contacts.put(contact(alice, bob));
+        assert.equal(await store().contacts.removeOnNetwork("xmpp", "u.alice"), 3);
+        assert.deepEqual((await store().contacts.list(alice)).map((entry) => entry.address.id), ["bob", "dora@example.org"]);
+        assert.deepEqual(await store().contacts.list(romeo), []);
+        assert.deepEqual((await store().contacts.list(bob)).map((entry) => entry.address.id), ["juliet@example.org"]);
+        assert.equal(await store().contacts.removeOnNetwork("xmpp", "u.alice"), 0);
+      });
     });
 
     describe("rooms", () => {
@@ -197,5 +216,6 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     });
 
     describeMessageContract(store);
+    describeLinkedAccountContract(store);
   });
 }

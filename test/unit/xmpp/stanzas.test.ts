@@ -58,6 +58,12 @@ describe("building outbound XMPP stanzas", () => {
     assert.equal(chatState("a@gw", "c@d", "composing").toString(), `<message from="a@gw" to="c@d" type="chat"><composing xmlns="${NS.chatStates}"/></message>`);
   });
 
+  it("leaves out 'from' in client mode, where the server stamps the account's JID", () => {
+    assert.equal(chatState(undefined, "c@d", "paused").toString(), `<message to="c@d" type="chat"><paused xmlns="${NS.chatStates}"/></message>`);
+    assert.equal(subscription(undefined, "c@d", "subscribe").toString(), `<presence to="c@d" type="subscribe"/>`);
+    assert.equal(chatMessage({ to: "c@d", id: "m1", body: "hi", kind: "text" }).toString(), `<message to="c@d" id="m1" type="chat"><body>hi</body></message>`);
+  });
+
   it("builds a delivery receipt (XEP-0184)", () => {
     assert.equal(receipt("a@gw", "c@d", "m-1").toString(), `<message from="a@gw" to="c@d"><received xmlns="${NS.receipts}" id="m-1"/></message>`);
   });

@@ -4,6 +4,7 @@ import type { ClientFrameType } from "../client-frames.js";
 import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
+import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
@@ -30,6 +31,8 @@ export const HANDLERS: HandlerTable = {
   "room.list": roomList,
   "room.send": roomSend,
   "room.subject": roomSubject,
+  "xmpp.link": xmppLink,
+  "xmpp.unlink": xmppUnlink,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */

@@ -1,0 +1,30 @@
+/**
+ * xmpp.link and xmpp.unlink: the session user links or unlinks their own XMPP account. The owner is always the
+ * session's user; the work is done by the core's AccountLinks service, so this adapter imports no other.
+ * A failed link (a refused password above all) counts against the user like a failed login: each attempt
+ * costs the gateway a real XMPP login.
+ */
+import { GatewayError } from "../../../core/errors.js";
+import type { Handler } from "../handler-environment.js";
+import type { XmppLinkFrame, XmppUnlinkFrame } from "../client-frames.js";
+import { self } from "./contact-handlers.js";
+
+export const xmppLink: Handler<XmppLinkFrame> = async (session, frame, env) => {
+  const owner = self(session);
+  const key = `xmpp-link:${owner.id}`;
+  const retryAfter = env.loginLimiter.retryAfter(key);
+  if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `too many failed links; try again in ${Math.ceil(retryAfter / 1000)} s`);
+  try {
+    const linked = await env.services.links.link(owner, "xmpp", { login: frame.jid.normalize("NFC").toLowerCase(), password: frame.password, service: frame.service });
+    env.loginLimiter.succeed(key);
+    return { account: linked.account, jid: linked.login, address_prefix: `${linked.network}://${linked.account}/` };
+  } catch (error: unknown) {
+    if (error instanceof GatewayError && error.code === "GW_ERR_AUTH_FAILED") env.loginLimiter.fail(key);
+    throw error;
+  }
+};
+
+export const xmppUnlink: Handler<XmppUnlinkFrame> = async (session, _frame, env) => {
+  await env.services.links.unlink(self(session), "xmpp");
+  return {};
+};

@@ -1,0 +1,40 @@
+/**
+ * What the client-mode adapters (bridge bots, linked accounts) share about logging in with @xmpp/client:
+ * the rule that a connection left unencrypted is accepted only to a loopback address, and how a failed login
+ * becomes a coded error (a refused password is not a network failure).
+ */
+import { GatewayError } from "../../core/errors.js";
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** The host of an xmpp:// or xmpps:// service URI. */
+export function serviceHost(service: string): string {
+  return new URL(service.replace(/^xmpps?:/, "http:")).hostname;
+}
+
+/** Refuses (GW_ERR_FORBIDDEN) a connection that ended up unencrypted to anything but a loopback address. */
+export function checkEncrypted(secure: boolean, service: string): void {
+  const host = serviceHost(service);
+  if (!secure && !LOOPBACK.test(host)) {
+    throw new GatewayError("GW_ERR_FORBIDDEN", `refusing an unencrypted connection to ${host}: use xmpps:// or a server that offers STARTTLS`);
+  }
+}
+
+/**
+ * A failed login as a GatewayError: SASL refusing the credentials (RFC 6120 section 6.5, an @xmpp/sasl
+ * SASLError such as not-authorized) is GW_ERR_AUTH_FAILED; anything else (refused connection, timeout,
+ * stream error) is GW_ERR_UNAVAILABLE, worth retrying.
+ */
+export function loginError(error: unknown, jid: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const name = error instanceof Error ? error.name : "";
+  const condition = (error as { condition?: unknown } | undefined)?.condition;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (name === "SASLError") {
+    return new GatewayError("GW_ERR_AUTH_FAILED", `the XMPP server refused the login of ${jid} (${reason})`, {
+      cause: error,
+      ...(typeof condition === "string" ? { condition } : {}),
+    });
+  }
+  return new GatewayError("GW_ERR_UNAVAILABLE", `cannot log in to XMPP as ${jid}: ${reason}`, { cause: error, retryable: true });
+}

@@ -1,0 +1,77 @@
+/**
+ * Roster items (RFC 6121 section 2): a linked account's buddy list as its XMPP server keeps it. Pure.
+ *
+ *   <query xmlns="jabber:iq:roster" ver="..."><item jid="juliet@example.org" name="Juliet" subscription="both"
+ *     ask="subscribe"><group>Friends</group></item></query>
+ *
+ * - jid (section 2.1.2.2) is required; the bare JID is kept, folded to lower case like every XMPP address
+ *   (addressing.ts). An item without a usable JID is skipped and reported.
+ * - subscription (2.1.2.5): none, to, from, both, or remove (only in a roster push); absent or any other value
+ *   is none.
+ * - ask="subscribe" (2.1.2.1) is a request the user sent that the contact has not answered: pendingOut.
+ * - name (2.1.2.3) is the user's name for the contact; groups (2.1.2.4) are not carried.
+ * A roster push (section 2.1.6) is accepted only from the user's own account: no 'from', or the user's bare JID.
+ */
+import type { Element } from "ltx";
+import type { Subscription } from "../../core/model/contact.js";
+import { parseJid, xmppUserAddress } from "./addressing.js";
+
+export const NS_ROSTER = "jabber:iq:roster";
+
+export interface RosterItem {
+  /** Bare, folded. */
+  readonly jid: string;
+  readonly name?: string;
+  readonly subscription: Subscription | "remove";
+  readonly ask: boolean;
+}
+
+export interface ParsedRoster {
+  readonly items: readonly RosterItem[];
+  /** What was skipped, and why (for the log). */
+  readonly skipped: readonly string[];
+}
+
+const SUBSCRIPTIONS: readonly string[] = ["none", "to", "from", "both", "remove"];
+
+function attr(element: Element, name: string): string | undefined {
+  const value: unknown = element.attrs[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The items of a roster <query/> (a result or a push). */
+export function parseRosterQuery(query: Element): ParsedRoster {
+  const items: RosterItem[] = [];
+  const skipped: string[] = [];
+  for (const item of query.getChildren("item")) {
+    const jid = attr(item, "jid");
+    if (jid === undefined) {
+      skipped.push("an item without a jid");
+      continue;
+    }
+    let bare: string;
+    try {
+      const parsed = parseJid(jid);
+      if (parsed.local === undefined) throw new Error("a server, not a person");
+      bare = xmppUserAddress(jid, "roster").id;
+    } catch (error: unknown) {
+      skipped.push(`${jid}: ${(error as Error).message}`);
+      continue;
+    }
+    const raw = attr(item, "subscription") ?? "none";
+    const subscription = (SUBSCRIPTIONS.includes(raw) ? raw : "none") as RosterItem["subscription"];
+    const name = attr(item, "name")?.trim();
+    items.push({ jid: bare, ...(name === undefined || name === "" ? {} : { name }), subscription, ask: attr(item, "ask") === "subscribe" });
+  }
+  return { items, skipped };
+}
+
+/** Whether a roster push comes from the user's own account (RFC 6121 section 2.1.6): no 'from', or the bare JID. */
+export function isOwnRosterPush(from: string | undefined, ownBareJid: string): boolean {
+  if (from === undefined || from === "") return true;
+  try {
+    return xmppUserAddress(from, "roster").id === ownBareJid.toLowerCase() && !from.includes("/");
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,386 @@
+/**
+ * A linked account (the BitlBee model): a native user's own XMPP account, in client mode. Switchboard logs in
+ * as the user, mirrors their roster into their buddy list, shows them their contacts' presence, sets their
+ * XMPP presence from their native presence, and carries their chats both ways. One adapter per linked user,
+ * account `u.<user>`; the user's XMPP contacts are `xmpp://u.<user>/<bare JID>` (lower case) and relate to
+ * that user only (Adapter.owner; the core refuses anyone else).
+ *
+ * RFC 6121: the roster is fetched at every login (section 2.1.3) and kept by roster pushes (2.1.6, accepted
+ * only from the account itself); presence per resource is aggregated (resource-presence.ts); an inbound
+ * subscribe (3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the
+ * server follows each with a roster push that carries the new state. Chat states (XEP-0085) and corrections
+ * (XEP-0308) both ways, /me (XEP-0245) both ways.
+ *
+ * Presence: the owner's presence goes out as the account's broadcast presence (show, status, priority). When
+ * the owner goes offline the account sends unavailable and stays connected: the XMPP server then keeps
+ * messages sent to the bare JID for later (offline storage) and delivers them at the next available presence,
+ * and stops sending contacts' presence, which is shown as offline meanwhile.
+ *
+ * Like the bridge bot: @xmpp/reconnect stopped (the supervisor reconnects), the guarded parser, a login raced
+ * against the connection's first error, and an unencrypted connection only to a loopback address.
+ */
+import { client, xml, type Client } from "@xmpp/client";
+import type { Element } from "ltx";
+import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
+import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
+import type { Contact } from "../../core/model/contact.js";
+import type { Message } from "../../core/model/message.js";
+import { offlinePresence, type Presence } from "../../core/model/presence.js";
+import type { Room } from "../../core/model/room.js";
+import { addressToXmppJid, xmppUserAddress } from "./addressing.js";
+import { checkEncrypted, loginError } from "./client-login.js";
+import { failure } from "./connection-failure.js";
+import { stanzaConditionFor } from "./error-conditions.js";
+import { CorrectionIds } from "./message-memory.js";
+import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
+import { ResourcePresence } from "./resource-presence.js";
+import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, type RosterItem } from "./roster.js";
+import { guardedParser, type StreamParserClass } from "./safe-parser.js";
+import { chatMessage, chatState, errorCondition, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+
+/** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
+export interface XmppUserAccount {
+  readonly owner: Address;
+  /** The user's bare JID. */
+  readonly jid: string;
+  readonly password: string;
+  /** xmpp://host:port (STARTTLS when offered; plaintext only to loopback) or xmpps://host:port. */
+  readonly service: string;
+}
+
+/** The resource the gateway's session of a linked account binds. */
+export const USER_RESOURCE = "switchboard";
+const LOGIN_TIMEOUT_MS = 15_000;
+const ROSTER_TIMEOUT_MS = 10_000;
+
+const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
+
+function bare(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? jid : jid.slice(0, slash);
+}
+
+function resourceOf(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? "" : jid.slice(slash + 1);
+}
+
+export class XmppUserAdapter implements Adapter {
+  readonly protocol = "xmpp" as const;
+  readonly capabilities: AdapterCapabilities = {
+    directMessages: true,
+    rooms: false,
+    presence: true,
+    subscriptions: true,
+    typing: true,
+    actions: true,
+    notices: false,
+    corrections: true,
+  };
+  readonly owner: Address;
+  private readonly ownJid: string;
+  private connection: Client | undefined;
+  private online = false;
+  private stopping = false;
+  /** Whether the account's current XMPP presence is available (sent since the login, not withdrawn). */
+  private available = false;
+  private readonly resources = new ResourcePresence();
+  /** Contacts whose presence was reported to the core since the login (to report them offline when it ends). */
+  private readonly seen = new Map<string, Address>();
+  private readonly corrections = new CorrectionIds();
+
+  constructor(
+    private readonly config: XmppUserAccount,
+    private readonly context: AdapterContext,
+  ) {
+    this.owner = config.owner;
+    this.ownJid = xmppUserAddress(config.jid, context.account).id;
+  }
+
+  get account(): string {
+    return this.context.account;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const [username = "", domain = ""] = this.config.jid.split("@");
+    const connection = client({ service: this.config.service, domain, username, password: this.config.password, resource: USER_RESOURCE });
+    connection.reconnect.stop();
+    const withParser = connection as unknown as { Parser: StreamParserClass };
+    withParser.Parser = guardedParser(withParser.Parser);
+    // The message only: a SASL error carries the whole stanza, with circular references.
+    connection.on("error", (error: Error) => this.context.log.warn({ reason: error.message, jid: this.config.jid }, "XMPP account connection error"));
+    connection.on("stanza", (stanza: Element) => this.stanza(stanza));
+    connection.on("offline", () => this.lost());
+    connection.on("disconnect", () => this.lost());
+    connection.iqCallee.set(NS_ROSTER, "query", (context: { readonly stanza: Element }) => this.rosterPush(context.stanza));
+    this.connection = connection;
+    try {
+      await Promise.race([connection.start(), failure(connection, LOGIN_TIMEOUT_MS)]);
+      checkEncrypted(connection.isSecure(), this.config.service);
+      if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while logging in", { retryable: true });
+      this.online = true;
+      this.available = false;
+      await this.context.syncContacts(this.owner, await this.fetchRoster(connection));
+    } catch (error: unknown) {
+      this.online = false;
+      await this.close();
+      throw loginError(error, this.config.jid);
+    }
+    this.context.log.info({ jid: this.config.jid, owner: addressKey(this.owner) }, "XMPP account online");
+    this.context.setStatus("online");
+    // The core answers with the owner's current presence (setPresence) and sends what waits in the outbox.
+    this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.online = false;
+    this.forgetPresence();
+    await this.close();
+  }
+
+  /** Any well-formed bare JID other than the account's own: the XMPP server routes or bounces it. */
+  async knows(address: Address): Promise<boolean> {
+    if (address.protocol !== "xmpp" || address.account !== this.account) return false;
+    try {
+      const folded = xmppUserAddress(address.id, this.account);
+      return folded.id === address.id && !address.id.includes("/") && address.id.includes("@") && address.id !== this.ownJid;
+    } catch {
+      return false;
+    }
+  }
+
+  async send(message: Message): Promise<{ delivered: true }> {
+    if (message.scope !== "direct") throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account carries direct messages only");
+    this.checkOwner(message.from);
+    await this.write(
+      chatMessage({
+        to: addressToXmppJid(message.to),
+        id: message.id,
+        body: message.body,
+        kind: message.kind,
+        type: "chat",
+        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+      }),
+    );
+    return { delivered: true };
+  }
+
+  async sendPresence(): Promise<void> {
+    // The XMPP server sends the account's presence to its contacts itself (setPresence broadcasts it).
+  }
+
+  async watchPresence(): Promise<void> {
+    // The XMPP server sends the contacts' presence after the account's available presence (RFC 6121 4.2.2).
+  }
+
+  /** The owner's presence becomes the account's: available with show, status and priority, or unavailable. */
+  async setPresence(presence: Presence): Promise<void> {
+    if (!sameAddress(presence.from, this.owner) || !this.online) return;
+    if (presence.show === "offline") {
+      if (!this.available) return;
+      this.available = false;
+      this.forgetPresence();
+      await this.write(presenceStanza({ show: "offline" }));
+      return;
+    }
+    this.available = true;
+    await this.write(presenceStanza({ show: presence.show, status: presence.status, priority: presence.priority }));
+  }
+
+  async sendSubscription(event: SubscriptionEvent): Promise<void> {
+    this.checkOwner(event.from);
+    await this.write(subscriptionStanza(undefined, addressToXmppJid(event.to), SUBSCRIPTION_TYPES[event.action]));
+  }
+
+  async sendTyping(event: TypingEvent): Promise<void> {
+    this.checkOwner(event.from);
+    await this.write(chatState(undefined, addressToXmppJid(event.to), event.state));
+  }
+
+  /** A contact's message that never reached the owner: the contact gets an error reply to it (RFC 6120 8.3). */
+  async reportFailure(message: Message, _recipient: Address, error: GatewayError): Promise<void> {
+    const { type, condition } = stanzaConditionFor(error.code);
+    const original = chatMessage({ from: addressToXmppJid(message.from), to: this.ownJid, id: message.origin.id ?? message.id, body: message.body, kind: message.kind });
+    await this.write(stanzaError(original, type, condition, error.message));
+  }
+
+  async reportDelivered(): Promise<void> {
+    // No receipts through linked accounts.
+  }
+
+  async joinRoom(): Promise<Room> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account does not join rooms");
+  }
+
+  async leaveRoom(): Promise<void> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account does not join rooms");
+  }
+
+  async sendMembership(): Promise<void> {}
+
+  private checkOwner(from: Address): void {
+    if (!sameAddress(from, this.owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `only ${addressKey(this.owner)} speaks through ${this.config.jid}`);
+  }
+
+  /** RFC 6121 section 2.1.3: the roster at login, as contacts of the owner. */
+  private async fetchRoster(connection: Client): Promise<Contact[]> {
+    const answer = await connection.iqCaller.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS_ROSTER })), ROSTER_TIMEOUT_MS);
+    const query = answer.getChild("query", NS_ROSTER);
+    if (!query) return [];
+    const { items, skipped } = parseRosterQuery(query);
+    if (skipped.length > 0) this.context.log.warn({ jid: this.config.jid, skipped }, "roster items skipped");
+    return items.flatMap((item) => (item.subscription === "remove" || item.jid === this.ownJid ? [] : [this.contactOf(item)]));
+  }
+
+  private contactOf(item: RosterItem): Contact {
+    return {
+      owner: this.owner,
+      address: xmppUserAddress(item.jid, this.account),
+      name: item.name ?? item.jid,
+      subscription: item.subscription === "remove" ? "none" : item.subscription,
+      pendingOut: item.ask,
+      pendingIn: false,
+    };
+  }
+
+  /** RFC 6121 section 2.1.6: a push from anyone but the account itself is refused; the others update the mirror. */
+  private rosterPush(stanza: Element): Element | true {
+    const from = typeof stanza.attrs["from"] === "string" ? stanza.attrs["from"] : undefined;
+    if (!isOwnRosterPush(from, this.ownJid)) {
+      this.context.log.warn({ jid: this.config.jid, from }, "roster push from another entity refused");
+      return errorCondition("cancel", "service-unavailable");
+    }
+    const query = stanza.getChild("query", NS_ROSTER);
+    for (const item of query ? parseRosterQuery(query).items : []) {
+      if (item.jid === this.ownJid) continue;
+      if (item.subscription === "remove") {
+        this.context.dispatch({ type: "contact-removed", owner: this.owner, address: xmppUserAddress(item.jid, this.account) });
+      } else {
+        this.context.dispatch({ type: "contact", contact: this.contactOf(item) });
+      }
+    }
+    return true;
+  }
+
+  private stanza(stanza: Element): void {
+    const work = stanza.name === "message" ? this.message(stanza) : stanza.name === "presence" ? this.presence(stanza) : Promise.resolve();
+    work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
+  }
+
+  /** The contact a stanza comes from; undefined for the account itself or a JID that is no person. */
+  private contactFrom(jid: string): Address | undefined {
+    try {
+      const address = xmppUserAddress(bare(jid), this.account);
+      return address.id === this.ownJid || !address.id.includes("@") ? undefined : address;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async message(stanza: Element): Promise<void> {
+    const parsed = parseMessageStanza(stanza, { from: this.ownJid, to: this.ownJid });
+    if (!parsed.ok) return;
+    const message = parsed.value;
+    if (message.type === "error") {
+      this.context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
+      return;
+    }
+    if (message.type === "groupchat") return;
+    const from = this.contactFrom(message.from);
+    if (!from) return;
+    if (message.body === undefined) {
+      if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
+        this.context.dispatch({ type: "typing", typing: { from, to: this.owner, state: message.chatState } });
+      }
+      return;
+    }
+    const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
+    try {
+      const accepted = await this.context.submit({
+        origin: { protocol: "xmpp", account: this.account, ...(message.id === undefined ? {} : { id: message.id }) },
+        scope: "direct",
+        kind: message.messageKind,
+        from,
+        to: this.owner,
+        senderName: from.id.split("@")[0] ?? from.id,
+        body: message.body,
+        ...(replaces === undefined ? {} : { replaces }),
+      });
+      if (message.id !== undefined) this.corrections.remember(from, message.id, accepted.id);
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      const { type, condition } = stanzaConditionFor(gatewayError.code);
+      this.context.log.info({ from: message.from, condition, reason: gatewayError.message }, "XMPP message refused");
+      await this.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
+    }
+  }
+
+  private async presence(stanza: Element): Promise<void> {
+    const parsed = parsePresenceStanza(stanza, { from: this.ownJid, to: this.ownJid });
+    if (!parsed.ok) return;
+    const presence = parsed.value;
+    const from = this.contactFrom(presence.from);
+    if (!from || presence.type === "error" || presence.mucUser !== undefined) return;
+    switch (presence.type) {
+      case "subscribe":
+        this.context.dispatch({ type: "subscription", subscription: { from, to: this.owner, action: "request" } });
+        return;
+      case "subscribed":
+      case "unsubscribe":
+      case "unsubscribed":
+      case "probe":
+        // The server follows a subscription change with a roster push, and answers probes itself.
+        return;
+      case "available":
+      case "unavailable": {
+        const aggregate = this.resources.update(from, resourceOf(presence.from), {
+          from,
+          show: presence.type === "unavailable" ? "offline" : presence.show,
+          status: presence.status,
+          priority: presence.priority,
+          since: Date.now(),
+        });
+        this.seen.set(addressKey(from), from);
+        this.context.dispatch({ type: "presence", presence: aggregate });
+        return;
+      }
+    }
+  }
+
+  /** The account no longer receives its contacts' presence: they are shown offline until it does again. */
+  private forgetPresence(): void {
+    this.resources.clear();
+    for (const contact of this.seen.values()) this.context.dispatch({ type: "presence", presence: offlinePresence(contact) });
+    this.seen.clear();
+  }
+
+  private async write(element: Element): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is not connected`, { retryable: true });
+    try {
+      await connection.send(element);
+    } catch (error: unknown) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP connection of ${this.config.jid} failed: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
+  }
+
+  private async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    connection.removeAllListeners();
+    connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
+    await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  }
+
+  private lost(): void {
+    if (!this.online || this.stopping) return;
+    this.online = false;
+    this.forgetPresence();
+    this.context.log.warn({ jid: this.config.jid }, "XMPP account connection lost");
+    this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
+  }
+}

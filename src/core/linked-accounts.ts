@@ -1,0 +1,183 @@
+/**
+ * Linked accounts: a person's own account on another network (their XMPP account), run by the gateway for
+ * them, the BitlBee model. This service links (log in first, and only once that worked store the sealed
+ * password and keep the adapter), unlinks (stop, forget the contacts, delete the credentials) and, at start,
+ * brings back every stored account. It knows no protocol: adapters come from a factory per network, given by
+ * the composition root, so that the native adapter can offer link frames without importing another adapter.
+ *
+ * One account per person and network; its adapter account is `u.<native user name>` (linkedAccountName).
+ * Passwords are sealed by credential-box.ts with the owner, network and login as associated data.
+ */
+import type { Adapter } from "./adapter.js";
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { CredentialBox } from "./credential-box.js";
+import { GatewayError, toGatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, PROTOCOLS, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import type { Supervisor } from "./supervisor.js";
+import type { ContactStore, LinkedAccountRecord, LinkedAccountStore } from "../store/store.js";
+
+export interface LinkRequest {
+  /** Who the person is on that network (a bare JID). */
+  readonly login: string;
+  readonly password: string;
+  /** Where to connect (xmpp://host:port, xmpps://host:port). */
+  readonly service: string;
+}
+
+export interface LinkedAccount {
+  readonly network: ProtocolId;
+  /** The adapter account: addresses of the person's contacts there are `<network>://<account>/...`. */
+  readonly account: string;
+  readonly login: string;
+}
+
+/** What the native adapter may do with linked accounts: the session's own user only, which the handlers ensure. */
+export interface AccountLinks {
+  /** Logs in as the owner on the network; once online, keeps the account (credentials sealed in the store). */
+  link(owner: Address, network: ProtocolId, request: LinkRequest): Promise<LinkedAccount>;
+  /** Logs out, removes the owner's contacts on that network and deletes the credentials. */
+  unlink(owner: Address, network: ProtocolId): Promise<void>;
+}
+
+export interface LinkedAdapterSpec {
+  readonly owner: Address;
+  readonly account: string;
+  readonly login: string;
+  readonly password: string;
+  readonly service: string;
+}
+
+/** Builds the adapter of one linked account (not started); `register` is done by the service. */
+export type LinkedAdapterFactory = (spec: LinkedAdapterSpec) => Adapter;
+
+export interface LinkedAccountsOptions {
+  /** False: link is refused (unlink still works, so credentials can always be deleted) and nothing is restored. */
+  readonly enabled: boolean;
+  /** Required when enabled. */
+  readonly box: CredentialBox | undefined;
+  readonly store: LinkedAccountStore;
+  readonly contacts: ContactStore;
+  readonly registry: AdapterRegistry;
+  readonly supervisor: Supervisor;
+  readonly factories: Partial<Record<ProtocolId, LinkedAdapterFactory>>;
+  readonly log: Logger;
+}
+
+/** The adapter account of a person's linked account: u.<native user name> (letters, digits, ".", "_", "-"). */
+export function linkedAccountName(owner: Address): string {
+  return `u.${owner.id}`;
+}
+
+/** The associated data a sealed password is bound to: it opens only for the same owner, network and login. */
+function sealContext(owner: Address, network: string, login: string): string {
+  return `${addressKey(owner)}\n${network}\n${login}`;
+}
+
+function isProtocol(network: string): network is ProtocolId {
+  return (PROTOCOLS as readonly string[]).includes(network);
+}
+
+export class LinkedAccounts implements AccountLinks {
+  /** Owners (and networks) with a link or unlink in progress. */
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly options: LinkedAccountsOptions) {}
+
+  /** Registers (and supervises, not started) an adapter for every stored account; called before the adapters start. */
+  async restore(): Promise<void> {
+    const { log } = this.options;
+    const records = await this.options.store.list();
+    if (records.length === 0) return;
+    if (!this.options.enabled || !this.options.box) {
+      log.warn({ accounts: records.length }, "linked accounts not started: xmpp.user_accounts.enabled is false");
+      return;
+    }
+    for (const record of records) {
+      try {
+        const adapter = this.create(record, this.options.box.open(record.secret, sealContext(record.owner, record.network, record.login)));
+        this.options.registry.register(adapter);
+        this.options.supervisor.add(adapter, { critical: false });
+      } catch (error: unknown) {
+        // A key that cannot open it (changed or lost), or a network without a factory: that account only.
+        log.error({ err: toGatewayError(error), owner: addressKey(record.owner), network: record.network, login: record.login }, "linked account skipped");
+      }
+    }
+  }
+
+  async link(owner: Address, network: ProtocolId, request: LinkRequest): Promise<LinkedAccount> {
+    const { box, registry, supervisor, store, log } = this.options;
+    if (!this.options.enabled || !box) throw new GatewayError("GW_ERR_FORBIDDEN", "linking accounts is disabled on this gateway");
+    const account = linkedAccountName(owner);
+    return this.exclusive(owner, network, async () => {
+      const existing = await store.get(owner, network);
+      if (existing || registry.get(network, account)) {
+        throw new GatewayError("GW_ERR_FORBIDDEN", `a ${network} account (${existing?.login ?? account}) is already linked; unlink it first`);
+      }
+      // Two gateway sessions of one account would take each other's resource, each reconnect ending the other's.
+      if ((await store.list()).some((record) => record.network === network && record.login === request.login)) {
+        throw new GatewayError("GW_ERR_FORBIDDEN", `${request.login} is linked by another user of this gateway`);
+      }
+      const record: LinkedAccountRecord = { owner, network, login: request.login, service: request.service, secret: box.seal(request.password, sealContext(owner, network, request.login)), linkedAt: Date.now() };
+      const adapter = this.create(record, request.password);
+      // Registered before it starts, so that what it reports while logging in (its contacts, "reachable") finds it.
+      registry.register(adapter);
+      try {
+        await adapter.start();
+      } catch (error: unknown) {
+        registry.unregister(adapter);
+        await adapter.stop("link failed").catch(() => undefined);
+        log.info({ owner: addressKey(owner), network, login: request.login, err: toGatewayError(error) }, "account not linked");
+        throw toGatewayError(error);
+      }
+      supervisor.add(adapter, { critical: false, running: true });
+      try {
+        await store.put(record);
+      } catch (error: unknown) {
+        await this.dismantle(adapter);
+        throw error;
+      }
+      log.info({ owner: addressKey(owner), network, login: request.login, account }, "account linked");
+      return { network, account, login: request.login };
+    });
+  }
+
+  async unlink(owner: Address, network: ProtocolId): Promise<void> {
+    const { registry, store, contacts, log } = this.options;
+    const account = linkedAccountName(owner);
+    await this.exclusive(owner, network, async () => {
+      const adapter = registry.get(network, account);
+      const own = adapter?.owner !== undefined && sameAddress(adapter.owner, owner) ? adapter : undefined;
+      const existing = await store.get(owner, network);
+      if (!existing && !own) throw new GatewayError("GW_ERR_NOT_FOUND", `no ${network} account is linked`);
+      if (own) await this.dismantle(own);
+      await store.remove(owner, network);
+      const removed = await contacts.removeOnNetwork(network, account);
+      log.info({ owner: addressKey(owner), network, login: existing?.login, contacts: removed }, "account unlinked");
+    });
+  }
+
+  private create(record: LinkedAccountRecord, password: string): Adapter {
+    const factory = isProtocol(record.network) ? this.options.factories[record.network] : undefined;
+    if (!factory) throw new GatewayError("GW_ERR_NO_ROUTE", `accounts on ${record.network} cannot be linked`);
+    return factory({ owner: record.owner, account: linkedAccountName(record.owner), login: record.login, password, service: record.service });
+  }
+
+  /** Stops supervising, unregisters and stops an adapter. */
+  private async dismantle(adapter: Adapter): Promise<void> {
+    this.options.supervisor.remove(adapter);
+    this.options.registry.unregister(adapter);
+    await adapter.stop("unlinked").catch((error: unknown) => this.options.log.warn({ err: error }, "linked account did not stop cleanly"));
+  }
+
+  private async exclusive<T>(owner: Address, network: string, work: () => Promise<T>): Promise<T> {
+    const key = `${addressKey(owner)} ${network}`;
+    if (this.busy.has(key)) throw new GatewayError("GW_ERR_RATE_LIMITED", `a link or unlink of your ${network} account is in progress`);
+    this.busy.add(key);
+    try {
+      return await work();
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Linked accounts against a real Prosody and the real daemon: native alice links her own XMPP account
+ * alicex@localhost; her XMPP roster (juliet) becomes her buddy list with live presence, chats go both ways
+ * through her account, her native presence is her XMPP presence, and the link survives a restart with the
+ * password only ever stored encrypted. The tests of the main suite run in order and build on each other.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import { Daemon } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const ALICEX_PASSWORD = "alicex-Secret-4242";
+const JULIET = "juliet@localhost";
+const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
+
+function contactIn(answer: Frame, address: string): Record<string, unknown> | undefined {
+  return (answer["contacts"] as Record<string, unknown>[]).find((contact) => contact["address"] === address);
+}
+
+describe("linked XMPP accounts against Prosody", function () {
+  let prosody: ProsodyServer;
+  let daemon: Daemon;
+  let juliet: XmppTestClient;
+  let alice: NativeClient;
+  const clients: NativeClient[] = [];
+
+  async function native(name: string, register: boolean): Promise<NativeClient> {
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
+    clients.push(client);
+    return client;
+  }
+
+  function link(client: NativeClient, jid: string, password: string): Promise<Frame> {
+    return client.request({ type: "xmpp.link", jid, password, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
+  }
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
+    // alicex and juliet become mutual roster contacts, the usual XMPP way, before the gateway is involved.
+    const alicex = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
+    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
+    // Fetching the roster makes a session "interested" (RFC 6121 section 2.1.6): it gets roster pushes.
+    for (const client of [alicex, juliet]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    await alicex.sendPresence();
+    await juliet.sendPresence("away", "balcony");
+    for (const [asker, asked] of [[juliet, alicex], [alicex, juliet]] as const) {
+      await asker.send(xml("presence", { to: asked.bareJid, type: "subscribe" }));
+      await asked.waitFor((stanza) => stanza.is("presence") && stanza.attrs["type"] === "subscribe", 5000, "a subscription request");
+      await asked.send(xml("presence", { to: asker.bareJid, type: "subscribed" }));
+      // The asker's server records the approval with a roster push (RFC 6121 section 3.1.6).
+      const approved = (stanza: Element): boolean =>
+        stanza.is("iq") &&
+        stanza.attrs["type"] === "set" &&
+        (stanza.getChild("query", "jabber:iq:roster")?.getChildren("item") ?? []).some((item) => item.attrs["jid"] === asked.bareJid && ["to", "both"].includes(String(item.attrs["subscription"])));
+      await asker.waitFor(approved, 5000, "the roster push of the approval");
+    }
+    await alicex.stop();
+    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}"].join("\n"));
+    await daemon.start({ KEY: randomBytes(32).toString("hex") });
+    alice = await native("alice", true);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
+  });
+
+  after(async function () {
+    await Promise.all(clients.map((client) => client.close()));
+    await juliet?.stop();
+    await daemon?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("links alice's XMPP account and imports her roster with her contacts' presence", async function () {
+    const answer = await link(alice, "AliceX@localhost", ALICEX_PASSWORD);
+    assert.deepEqual(answer, { type: "ok", id: answer["id"], account: "u.alice", jid: "alicex@localhost", address_prefix: "xmpp://u.alice/" });
+    const seen = await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS);
+    assert.deepEqual([seen["show"], seen["status"]], ["away", "balcony"]);
+    const list = await alice.ok({ type: "contact.list" });
+    assert.deepEqual(contactIn(list, JULIET_ADDRESS), {
+      address: JULIET_ADDRESS,
+      name: JULIET,
+      subscription: "both",
+      pending_out: false,
+      pending_in: false,
+      presence: { show: "away", status: "balcony" },
+    });
+    // Juliet sees alicex online through the gateway's session.
+    await juliet.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === undefined);
+  });
+
+  it("shows alice juliet's presence changes", async function () {
+    await juliet.sendPresence("dnd", "in a meeting");
+    const seen = await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["show"] === "dnd");
+    assert.equal(seen["status"], "in a meeting");
+  });
+
+  it("carries chats both ways through alice's account, for alice only", async function () {
+    await juliet.sendMessage("alicex@localhost", "Wherefore art thou? 🌹");
+    const received = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([received["from"], received["to"], received["body"], received["sender_name"]], [JULIET_ADDRESS, "native:alice", "Wherefore art thou? 🌹", "juliet"]);
+
+    await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "Here, by the <orchard> & wall" });
+    const reply = await juliet.waitForMessage("alicex@localhost");
+    assert.equal(reply.getChildText("body"), "Here, by the <orchard> & wall");
+    assert.equal(reply.attrs["type"], "chat");
+
+    await alice.ok({ type: "typing", to: JULIET_ADDRESS, state: "composing" });
+    await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("composing", "http://jabber.org/protocol/chatstates") !== undefined);
+
+    const bob = await native("bob", true);
+    const refused = await bob.request({ type: "message.send", to: JULIET_ADDRESS, body: "let me use alice's account" });
+    assert.equal(refused["code"], "GW_ERR_FORBIDDEN");
+    const notAdded = await bob.request({ type: "contact.add", address: JULIET_ADDRESS });
+    assert.equal(notAdded["code"], "GW_ERR_FORBIDDEN");
+  });
+
+  it("makes alice's native presence her XMPP presence", async function () {
+    await alice.ok({ type: "presence.set", show: "away", status: "lunch" });
+    const seen = await juliet.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.getChildText("status") === "lunch");
+    assert.equal(seen.getChildText("show"), "away");
+  });
+
+  it("never stores or logs the XMPP password in clear", async function () {
+    const files = ["switchboard.db", "switchboard.db-wal"].map((name) => join(daemon.dir, name)).filter((file) => existsSync(file));
+    const bytes = Buffer.concat(files.map((file) => readFileSync(file)));
+    assert.ok(bytes.includes(Buffer.from("alicex@localhost")), "the linked account is in the database files");
+    assert.equal(bytes.includes(Buffer.from(ALICEX_PASSWORD)), false, "the database files hold the password");
+    assert.equal(daemon.log.includes(ALICEX_PASSWORD), false, "the log holds the password");
+  });
+
+  it("keeps the link across a daemon restart, with the password decrypted from the store", async function () {
+    await daemon.stop();
+    await juliet.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === "unavailable");
+    await daemon.start();
+    await daemon.waitForLog(/XMPP account online/, 15_000);
+    alice = await native("alice", false);
+    await juliet.sendMessage("alicex@localhost", "Are you still there?");
+    const received = (await alice.waitForType("message", () => true, 10_000))["message"] as Record<string, unknown>;
+    assert.deepEqual([received["from"], received["body"]], [JULIET_ADDRESS, "Are you still there?"]);
+    await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "Still here" });
+    assert.equal((await juliet.waitForMessage("alicex@localhost")).getChildText("body"), "Still here");
+  });
+
+  it("refuses a wrong password with GW_ERR_AUTH_FAILED and keeps nothing", async function () {
+    const carol = await native("carol", true);
+    await prosody.register("carolx", "the right one");
+    const refused = await link(carol, "carolx@localhost", "the wrong one");
+    assert.equal(refused["code"], "GW_ERR_AUTH_FAILED");
+    const unlinked = await carol.request({ type: "xmpp.unlink" });
+    assert.equal(unlinked["code"], "GW_ERR_NOT_FOUND", "nothing was stored");
+    assert.deepEqual((await carol.ok({ type: "contact.list" }))["contacts"], []);
+  });
+
+  it("refuses a second link and an unreachable server", async function () {
+    const again = await link(alice, "alicex@localhost", ALICEX_PASSWORD);
+    assert.equal(again["code"], "GW_ERR_FORBIDDEN");
+    const dave = await native("dave", true);
+    const unreachable = await dave.request({ type: "xmpp.link", jid: "dave@localhost", password: "whatever", service: `xmpp://127.0.0.1:1` }, 20_000);
+    assert.equal(unreachable["code"], "GW_ERR_UNAVAILABLE");
+  });
+
+  it("unlinks at once: logs out, removes the imported contacts and the credentials", async function () {
+    await alice.ok({ type: "xmpp.unlink" });
+    await juliet.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === "unavailable");
+    assert.equal(contactIn(await alice.ok({ type: "contact.list" }), JULIET_ADDRESS), undefined);
+    const noRoute = await alice.request({ type: "message.send", to: JULIET_ADDRESS, body: "anyone?" });
+    assert.equal(noRoute["code"], "GW_ERR_NO_ROUTE");
+    assert.equal((await alice.request({ type: "xmpp.unlink" }))["code"], "GW_ERR_NOT_FOUND");
+    await daemon.restart();
+    assert.doesNotMatch(daemon.log, /XMPP account online/);
+  });
+});
+
+describe("linked XMPP accounts when the gateway does not offer them", function () {
+  let daemon: Daemon;
+
+  before(async function () {
+    daemon = Daemon.create();
+    await daemon.start();
+  });
+
+  after(async function () {
+    await daemon?.dispose();
+  });
+
+  it("refuses xmpp.link with GW_ERR_FORBIDDEN", async function () {
+    const erin = await NativeClient.session(daemon.url, "erin", PASSWORD, { register: true });
+    const refused = await erin.request({ type: "xmpp.link", jid: "erin@localhost", password: "whatever", service: "xmpp://127.0.0.1:5222" });
+    assert.deepEqual([refused["code"], refused["message"]], ["GW_ERR_FORBIDDEN", "linking accounts is disabled on this gateway"]);
+    await erin.close();
+  });
+});
