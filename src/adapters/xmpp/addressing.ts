@@ -111,6 +111,18 @@ export function bareJid(text: string): string {
   return formatJid(local === undefined ? { domain } : { local, domain });
 }
 
+/** The bare part of a JID as written (no checks): everything before the first "/". */
+export function withoutResource(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? jid : jid.slice(0, slash);
+}
+
+/** The resource of a JID as written (no checks); "" when there is none. */
+export function resourceOf(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? "" : jid.slice(slash + 1);
+}
+
 function fold(part: string): string {
   return part.normalize("NFC").toLowerCase();
 }

@@ -18,7 +18,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Room } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
-import { failure } from "./connection-failure.js";
+import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
 import { guardedParser, type StreamParserClass } from "./safe-parser.js";
 
@@ -79,9 +79,7 @@ export class XmppBotAdapter implements Adapter {
       checkEncrypted(connection.isSecure(), this.config.service);
     } catch (error: unknown) {
       this.connection = undefined;
-      connection.removeAllListeners();
-      connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
-      await connection.stop().catch(() => undefined);
+      await closeQuietly(connection);
       throw error instanceof GatewayError ? error : new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} cannot log in: ${(error as Error).message}`, { cause: error, retryable: true });
     }
     this.online = true;
@@ -97,9 +95,7 @@ export class XmppBotAdapter implements Adapter {
     const connection = this.connection;
     this.connection = undefined;
     if (!connection) return;
-    connection.removeAllListeners();
-    connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
-    await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await closeQuietly(connection);
   }
 
   async knows(address: Address): Promise<boolean> {

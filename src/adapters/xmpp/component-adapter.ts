@@ -20,7 +20,7 @@ import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
 import { guardedParser } from "./safe-parser.js";
-import { failure } from "./connection-failure.js";
+import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -80,9 +80,7 @@ export class XmppComponentAdapter implements Adapter {
       await Promise.race([connection.start(), failure(connection, START_TIMEOUT_MS)]);
     } catch (error: unknown) {
       this.connection = undefined;
-      connection.removeAllListeners();
-      connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
-      await connection.stop().catch(() => undefined);
+      await closeQuietly(connection);
       throw new GatewayError("GW_ERR_UNAVAILABLE", `cannot connect to the XMPP server at ${this.config.host}:${this.config.port} as ${this.config.domain}: ${(error as Error).message}`, {
         cause: error,
         retryable: true,
@@ -101,10 +99,7 @@ export class XmppComponentAdapter implements Adapter {
     const connection = this.connection;
     this.connection = undefined;
     if (!connection) return;
-    connection.removeAllListeners();
-    connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
-    // A connection that already died has nothing to close; bound the wait for one that hangs.
-    await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await closeQuietly(connection);
   }
 
   /** Any well-formed bare JID can receive: the XMPP server routes or bounces it. */

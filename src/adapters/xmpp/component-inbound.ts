@@ -8,7 +8,7 @@ import type { Element } from "ltx";
 import type { AdapterContext, SubscriptionAction } from "../../core/adapter.js";
 import { toGatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
-import { jidToAddress, xmppUserAddress, addressToJid } from "./addressing.js";
+import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
@@ -24,16 +24,6 @@ const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
 };
 
 const CONTACT_RESOURCE = "switchboard";
-
-function bare(jid: string): string {
-  const slash = jid.indexOf("/");
-  return slash < 0 ? jid : jid.slice(0, slash);
-}
-
-function resourceOf(jid: string): string {
-  const slash = jid.indexOf("/");
-  return slash < 0 ? "" : jid.slice(slash + 1);
-}
 
 export class ComponentInbound {
   private readonly resources = new ResourcePresence();
@@ -74,7 +64,7 @@ export class ComponentInbound {
     let from: Address;
     let to: Address;
     try {
-      from = xmppUserAddress(bare(message.from), this.context.account);
+      from = xmppUserAddress(withoutResource(message.from), this.context.account);
       to = jidToAddress(message.to, this.domain);
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
@@ -122,7 +112,7 @@ export class ComponentInbound {
     let from: Address;
     let to: Address;
     try {
-      from = xmppUserAddress(bare(presence.from), this.context.account);
+      from = xmppUserAddress(withoutResource(presence.from), this.context.account);
       to = jidToAddress(presence.to, this.domain);
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
@@ -157,9 +147,9 @@ export class ComponentInbound {
     const seen = await this.context.probe(subject, viewer);
     if (seen === undefined) {
       this.context.log.debug({ viewer: formatAddress(viewer), subject: formatAddress(subject) }, "probe without subscription");
-      await this.write(subscriptionStanza(subjectJid, bare(viewerJid), "unsubscribed"));
+      await this.write(subscriptionStanza(subjectJid, withoutResource(viewerJid), "unsubscribed"));
       return;
     }
-    await this.write(presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: bare(viewerJid), show: seen.show, status: seen.status, priority: seen.priority }));
+    await this.write(presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: withoutResource(viewerJid), show: seen.show, status: seen.status, priority: seen.priority }));
   }
 }

@@ -12,7 +12,7 @@ import { toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomMember } from "../../core/model/room.js";
-import { addressToJid } from "./addressing.js";
+import { addressToJid, resourceOf } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { chatMessage, errorCondition, NS } from "./stanzas.js";
@@ -28,11 +28,6 @@ export function isRoomAddress(address: Address): boolean {
   if (address.protocol === "native") return address.id.startsWith("#");
   if (address.protocol === "irc") return /^[#&+!]/.test(address.id);
   return false;
-}
-
-function resourceOf(jid: string): string {
-  const slash = jid.indexOf("/");
-  return slash < 0 ? "" : jid.slice(slash + 1);
 }
 
 function occupantPresence(from: string, to: string, statusCodes: readonly number[] = [], type?: "unavailable"): Element {

@@ -28,9 +28,9 @@ import type { Contact } from "../../core/model/contact.js";
 import type { Message } from "../../core/model/message.js";
 import { offlinePresence, type Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
-import { addressToXmppJid, xmppUserAddress } from "./addressing.js";
+import { addressToXmppJid, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { checkEncrypted, loginError } from "./client-login.js";
-import { failure } from "./connection-failure.js";
+import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
@@ -55,16 +55,6 @@ const LOGIN_TIMEOUT_MS = 15_000;
 const ROSTER_TIMEOUT_MS = 10_000;
 
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
-
-function bare(jid: string): string {
-  const slash = jid.indexOf("/");
-  return slash < 0 ? jid : jid.slice(0, slash);
-}
-
-function resourceOf(jid: string): string {
-  const slash = jid.indexOf("/");
-  return slash < 0 ? "" : jid.slice(slash + 1);
-}
 
 export class XmppUserAdapter implements Adapter {
   readonly protocol = "xmpp" as const;
@@ -273,7 +263,7 @@ export class XmppUserAdapter implements Adapter {
   /** The contact a stanza comes from; undefined for the account itself or a JID that is no person. */
   private contactFrom(jid: string): Address | undefined {
     try {
-      const address = xmppUserAddress(bare(jid), this.account);
+      const address = xmppUserAddress(withoutResource(jid), this.account);
       return address.id === this.ownJid || !address.id.includes("@") ? undefined : address;
     } catch {
       return undefined;
@@ -371,9 +361,7 @@ export class XmppUserAdapter implements Adapter {
     const connection = this.connection;
     this.connection = undefined;
     if (!connection) return;
-    connection.removeAllListeners();
-    connection.on("error", () => undefined); // a closing socket may still fail (EPIPE): never unhandled
-    await Promise.race([connection.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await closeQuietly(connection);
   }
 
   private lost(): void {
