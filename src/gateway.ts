@@ -116,7 +116,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
 
   if (config.xmpp.component.enabled) {
     let component: XmppComponentAdapter | undefined = undefined;
-    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component));
+    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component), () => rooms.list());
     registry.register(component);
     supervisor.add(component, { critical: false });
   }

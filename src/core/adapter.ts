@@ -146,6 +146,8 @@ export interface Adapter {
   leaveRoom(room: Address, member: Address, reason?: string): Promise<void>;
   /** A member joined or left a room in which this adapter serves other members: tell them. */
   sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void>;
+  /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
+  sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

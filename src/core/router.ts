@@ -160,13 +160,11 @@ export class Router {
       case "contact":
         this.checkOwnContact(event.contact.owner, event.contact.address);
         return this.deps.roster.mirror(event.contact);
+      case "topic":
+        return this.topicChanged(event.room, event.topic, event.by);
       case "contact-removed":
         this.checkOwnContact(event.owner, event.address);
         return this.deps.roster.forget(event.owner, event.address);
-      case "topic":
-        // Carried between networks by bridges (a later stage); nothing to route yet.
-        this.deps.log.debug({ event: event.type }, "event without a route");
-        return;
       default:
         return assertNever(event);
     }
@@ -232,6 +230,15 @@ export class Router {
     await host.leaveRoom(room, member);
     const left = before.find((entry) => sameAddress(entry.address, member));
     if (left) await this.membershipChanged(room, left, "left");
+  }
+
+  /** Tells the guest adapters of a room that its subject changed (the host has already told its own members). */
+  private async topicChanged(room: Address, topic: string, by: Address | undefined): Promise<void> {
+    const members = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
+    const member = by === undefined ? undefined : members.find((entry) => sameAddress(entry.address, by));
+    for (const adapter of await this.guestAdapters(room)) {
+      await adapter.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not relayed"));
+    }
   }
 
   /** Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. */

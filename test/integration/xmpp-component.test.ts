@@ -242,6 +242,8 @@ describe("the XMPP component against Prosody", function () {
     await owner.ok({ type: "room.create", name: roomName, subject: "Welcome to the agora" });
     const roomJid = `#${roomName}@${prosody.componentDomain}`;
     const juliet = await xmppUser(uniqueUser("occupant"));
+    const items = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" })));
+    assert.ok(items.getChild("query")?.getChildren("item").some((item) => item.attrs["jid"] === roomJid && item.attrs["name"] === roomName), items.toString());
 
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     const others = await juliet.waitForPresence(`${roomJid}/${ownerName}`);
@@ -263,6 +265,10 @@ describe("the XMPP component against Prosody", function () {
     const fromNative = await juliet.waitForMessage(`${roomJid}/${ownerName}`);
     assert.equal(fromNative.getChildText("body"), "hello from the native side");
     assert.equal(fromNative.attrs["type"], "groupchat");
+
+    await owner.ok({ type: "room.subject", room: roomName, subject: "A new subject" });
+    const changed = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChildText("subject") === "A new subject");
+    assert.equal(changed.attrs["from"], `${roomJid}/${ownerName}`);
 
     const romeo = await xmppUser(uniqueUser("rival"));
     await romeo.send(xml("presence", { to: `${roomJid}/juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));

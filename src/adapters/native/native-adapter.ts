@@ -203,6 +203,10 @@ export class NativeAdapter implements Adapter {
     if (entry) await pushToMembers(this.env, room, frames.roomMember(room, "left", entry));
   }
 
+  async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
+    await pushToMembers(this.env, room, frames.roomSubject(room, topic, by?.address ?? room));
+  }
+
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
     await pushToMembers(this.env, room, frames.roomMember(room, event, member), { member: member.address });
   }

@@ -121,6 +121,7 @@ export class XmppBotAdapter implements Adapter {
   async reportFailure(): Promise<void> {}
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
+  async sendTopic(): Promise<void> {}
 
   async joinRoom(): Promise<Room> {
     throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot joins the rooms of its configuration only");

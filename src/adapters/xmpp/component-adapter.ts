@@ -50,9 +50,11 @@ export class XmppComponentAdapter implements Adapter {
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
 
+  /** `listRooms` gives the gateway's rooms for service discovery (XEP-0030 disco#items on the domain). */
   constructor(
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
+    private readonly listRooms: () => Promise<readonly { readonly address: Address; readonly name: string }[]> = async () => [],
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     this.rooms = new GatewayRooms(config.domain, context, write);
@@ -72,7 +74,7 @@ export class XmppComponentAdapter implements Adapter {
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());
     connection.on("disconnect", () => this.lost());
-    registerServiceDiscovery(connection, this.config, this.context);
+    registerServiceDiscovery(connection, this.config, this.context, this.listRooms);
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,
@@ -180,6 +182,10 @@ export class XmppComponentAdapter implements Adapter {
 
   async leaveRoom(): Promise<void> {
     throw new GatewayError("GW_ERR_NO_ROUTE", "rooms on XMPP servers are reached in client mode, which is not available yet");
+  }
+
+  async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
+    await this.rooms.subject(room, topic, by);
   }
 
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {

@@ -129,6 +129,16 @@ export class GatewayRooms {
     }
   }
 
+  /** The subject changed (XEP-0045 section 8.1): a groupchat <subject/> from the member who set it, or the room. */
+  async subject(room: Address, topic: string, by?: RoomMember): Promise<void> {
+    const occupants = this.occupants.get(addressKey(room));
+    if (!occupants) return;
+    const from = by === undefined ? this.roomJid(room) : `${this.roomJid(room)}/${by.nick}`;
+    for (const occupant of occupants.values()) {
+      await this.write(xml("message", { from, to: occupant.jid, type: "groupchat" }, xml("subject", {}, topic)));
+    }
+  }
+
   /** A member joined or left (from any network): tell the occupants, except the member's own sessions. */
   async membership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
     const occupants = this.occupants.get(addressKey(room));

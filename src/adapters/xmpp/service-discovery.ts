@@ -6,7 +6,8 @@ import type { Component } from "@xmpp/component";
 import { readFileSync } from "node:fs";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
-import { jidToAddress } from "./addressing.js";
+import { addressToJid, jidToAddress } from "./addressing.js";
+import type { Address } from "../../core/model/address.js";
 import { isRoomAddress } from "./gateway-rooms.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
@@ -22,7 +23,12 @@ function softwareVersion(): string {
   }
 }
 
-export function registerServiceDiscovery(connection: Component, config: XmppComponentConfig, context: AdapterContext): void {
+export function registerServiceDiscovery(
+  connection: Component,
+  config: XmppComponentConfig,
+  context: AdapterContext,
+  listRooms: () => Promise<readonly { readonly address: Address; readonly name: string }[]>,
+): void {
   const versionText = softwareVersion();
   connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza }) => {
     const to = String(stanza.attrs["to"]);
@@ -37,7 +43,12 @@ export function registerServiceDiscovery(connection: Component, config: XmppComp
     return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
   });
   const toGateway = (stanza: { attrs: Record<string, unknown> }): boolean => stanza.attrs["to"] === config.domain;
-  connection.iqCallee.get(NS.discoItems, "query", ({ stanza }) => (toGateway(stanza) ? discoItems([]) : undefined));
+  // The gateway's items are its rooms (as MUCs); its people are not listed (they would be every user).
+  connection.iqCallee.get(NS.discoItems, "query", async ({ stanza }) => {
+    if (!toGateway(stanza)) return undefined;
+    const rooms = await listRooms();
+    return discoItems(rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })));
+  });
   connection.iqCallee.get(NS.version, "query", ({ stanza }) => (toGateway(stanza) ? version(config.name, versionText) : undefined));
   // XEP-0199: a ping is answered by an empty result, which @xmpp/iq builds when the handler returns true.
   connection.iqCallee.get(NS.ping, "ping", () => true);

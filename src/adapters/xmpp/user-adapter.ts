@@ -210,6 +210,7 @@ export class XmppUserAdapter implements Adapter {
   }
 
   async sendMembership(): Promise<void> {}
+  async sendTopic(): Promise<void> {}
 
   private checkOwner(from: Address): void {
     if (!sameAddress(from, this.owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `only ${addressKey(this.owner)} speaks through ${this.config.jid}`);

@@ -61,6 +61,7 @@ export class FakeAccount implements Adapter {
   async reportFailure(): Promise<void> {}
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
+  async sendTopic(): Promise<void> {}
   async joinRoom(): Promise<Room> {
     throw new GatewayError("GW_ERR_NO_ROUTE");
   }

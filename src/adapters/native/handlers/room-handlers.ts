@@ -90,5 +90,6 @@ export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env
   const room = localRoom(frame.room);
   await env.services.rooms.setSubject(room, frame.subject, me);
   await pushToMembers(env, room, frames.roomSubject(room, frame.subject, me), { session });
+  env.context.dispatch({ type: "topic", room, topic: frame.subject, by: me });
   return {};
 };
