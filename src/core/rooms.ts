@@ -14,23 +14,52 @@ export interface RoomSummary extends RoomRecord {
 }
 
 export class RoomService {
+  // Write-through caches: every change of a room goes through this service (one daemon per database).
+  private readonly records = new Map<string, RoomRecord>();
+  private readonly memberLists = new Map<string, RoomMember[]>();
+
   constructor(private readonly rooms: RoomStore) {}
+
+  private async record(address: Address): Promise<RoomRecord | undefined> {
+    const key = addressKey(address);
+    const cached = this.records.get(key);
+    if (cached) return cached;
+    const record = await this.rooms.get(address);
+    if (record) this.records.set(key, record);
+    return record;
+  }
+
+  private async memberList(address: Address): Promise<RoomMember[]> {
+    const key = addressKey(address);
+    const cached = this.memberLists.get(key);
+    if (cached) return cached;
+    const members = await this.rooms.members(address);
+    if (this.records.has(key)) this.memberLists.set(key, members);
+    return members;
+  }
+
+  private forget(address: Address): void {
+    this.records.delete(addressKey(address));
+    this.memberLists.delete(addressKey(address));
+  }
 
   async create(address: Address, name: string, subject: string, creator: RoomMember): Promise<RoomRecord> {
     const record: RoomRecord = { address, name, subject: subject.slice(0, MAX_SUBJECT_LENGTH), createdBy: creator.address, createdAt: Date.now() };
+    this.forget(address);
     if (!(await this.rooms.create(record))) throw new GatewayError("GW_ERR_ROOM_EXISTS", `room ${name} already exists`);
     await this.rooms.addMember(address, { ...creator, role: "owner" });
+    this.forget(address);
     return record;
   }
 
   async get(address: Address): Promise<RoomRecord> {
-    const room = await this.rooms.get(address);
+    const room = await this.record(address);
     if (!room) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${addressKey(address)}`);
     return room;
   }
 
   async exists(address: Address): Promise<boolean> {
-    return (await this.rooms.get(address)) !== undefined;
+    return (await this.record(address)) !== undefined;
   }
 
   async list(): Promise<RoomSummary[]> {
@@ -42,23 +71,31 @@ export class RoomService {
   async join(room: Address, member: RoomMember): Promise<boolean> {
     await this.get(room);
     const nick = member.nick.toLowerCase();
-    const holder = (await this.rooms.members(room)).find((entry) => entry.nick.toLowerCase() === nick && !sameAddress(entry.address, member.address));
+    const holder = (await this.memberList(room)).find((entry) => entry.nick.toLowerCase() === nick && !sameAddress(entry.address, member.address));
     if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is taken in ${room.id}`);
-    return this.rooms.addMember(room, member);
+    this.memberLists.delete(addressKey(room));
+    try {
+      return await this.rooms.addMember(room, member);
+    } finally {
+      this.memberLists.delete(addressKey(room));
+    }
   }
 
   async leave(room: Address, member: Address): Promise<void> {
     await this.get(room);
-    if (!(await this.rooms.removeMember(room, member))) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
+    this.memberLists.delete(addressKey(room));
+    const removed = await this.rooms.removeMember(room, member);
+    this.memberLists.delete(addressKey(room));
+    if (!removed) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
   }
 
   async members(room: Address): Promise<RoomMember[]> {
     await this.get(room);
-    return this.rooms.members(room);
+    return [...(await this.memberList(room))];
   }
 
   async isMember(room: Address, member: Address): Promise<boolean> {
-    return (await this.rooms.members(room)).some((entry) => sameAddress(entry.address, member));
+    return (await this.memberList(room)).some((entry) => sameAddress(entry.address, member));
   }
 
   async roomsOf(member: Address): Promise<Address[]> {
@@ -68,6 +105,8 @@ export class RoomService {
   async setSubject(room: Address, subject: string, by: Address): Promise<void> {
     await this.get(room);
     if (!(await this.isMember(room, by))) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
+    this.records.delete(addressKey(room));
     await this.rooms.setSubject(room, subject.slice(0, MAX_SUBJECT_LENGTH));
+    this.records.delete(addressKey(room));
   }
 }

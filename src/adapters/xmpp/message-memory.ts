@@ -12,37 +12,41 @@ import { addressKey, type Address } from "../../core/model/address.js";
 const CAPACITY = 10_000;
 
 export class CorrectionIds {
-  private readonly ids = new Map<string, string>();
+  // Two generations: lookups see both, inserts go to the newer; the older is dropped when the newer is full.
+  private current = new Map<string, string>();
+  private previous = new Map<string, string>();
 
   remember(sender: Address, stanzaId: string, gatewayId: string): void {
-    const key = `${addressKey(sender)} ${stanzaId}`;
-    this.ids.delete(key);
-    this.ids.set(key, gatewayId);
-    if (this.ids.size > CAPACITY) {
-      const oldest = this.ids.keys().next().value;
-      if (oldest !== undefined) this.ids.delete(oldest);
+    this.current.set(`${addressKey(sender)} ${stanzaId}`, gatewayId);
+    if (this.current.size >= CAPACITY / 2) {
+      this.previous = this.current;
+      this.current = new Map();
     }
   }
 
   gatewayId(sender: Address, stanzaId: string): string | undefined {
-    return this.ids.get(`${addressKey(sender)} ${stanzaId}`);
+    const key = `${addressKey(sender)} ${stanzaId}`;
+    return this.current.get(key) ?? this.previous.get(key);
   }
 }
 
 /** Messages whose XMPP sender asked for a XEP-0184 receipt, until the receipt is sent (bounded, like the ids). */
 export class ReceiptRequests {
-  private readonly pending = new Set<string>();
+  // Two generations, as in CorrectionIds: evicting one entry at a time from a Set walks its deleted slots.
+  private current = new Set<string>();
+  private previous = new Set<string>();
 
   add(sender: Address, stanzaId: string): void {
-    this.pending.add(`${addressKey(sender)} ${stanzaId}`);
-    if (this.pending.size > CAPACITY) {
-      const oldest = this.pending.values().next().value;
-      if (oldest !== undefined) this.pending.delete(oldest);
+    this.current.add(`${addressKey(sender)} ${stanzaId}`);
+    if (this.current.size >= CAPACITY / 2) {
+      this.previous = this.current;
+      this.current = new Set();
     }
   }
 
   /** True (once) when a receipt was asked for this message. */
   take(sender: Address, stanzaId: string): boolean {
-    return this.pending.delete(`${addressKey(sender)} ${stanzaId}`);
+    const key = `${addressKey(sender)} ${stanzaId}`;
+    return this.current.delete(key) || this.previous.delete(key);
   }
 }

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { parseAddress } from "../../../src/core/model/address.js";
+import { RoomService } from "../../../src/core/rooms.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import type { Store } from "../../../src/store/store.js";
+
+const lobby = parseAddress("native:%23lobby");
+const alice = parseAddress("native:alice");
+const bob = parseAddress("native:bob");
+const juliet = parseAddress("xmpp:juliet@example.org");
+
+describe("RoomService", () => {
+  let store: Store;
+  let rooms: RoomService;
+
+  beforeEach(async () => {
+    store = openSqliteStore(":memory:");
+    rooms = new RoomService(store.rooms);
+    await rooms.create(lobby, "lobby", "hi", { address: alice, nick: "alice", role: "owner" });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("answers from what was last written, through joins, leaves and subject changes", async () => {
+    assert.deepEqual((await rooms.members(lobby)).map((member) => member.nick), ["alice"]);
+    await rooms.join(lobby, { address: bob, nick: "bob", role: "member" });
+    await rooms.join(lobby, { address: juliet, nick: "Juliet", role: "member" });
+    assert.deepEqual((await rooms.members(lobby)).map((member) => member.nick), ["alice", "bob", "Juliet"]);
+    assert.equal(await rooms.isMember(lobby, juliet), true);
+    await rooms.leave(lobby, bob);
+    assert.equal(await rooms.isMember(lobby, bob), false);
+    assert.deepEqual(await store.rooms.members(lobby), await rooms.members(lobby), "the cache and the store agree");
+    await rooms.setSubject(lobby, "new subject", alice);
+    assert.equal((await rooms.get(lobby)).subject, "new subject");
+  });
+
+  it("refuses a nick another member holds, whatever its case, and lets the same member rejoin", async () => {
+    await rooms.join(lobby, { address: juliet, nick: "Juliet", role: "member" });
+    await assert.rejects(rooms.join(lobby, { address: bob, nick: "JULIET", role: "member" }), { code: "GW_ERR_NICK_IN_USE" });
+    assert.equal(await rooms.join(lobby, { address: juliet, nick: "Juliet", role: "member" }), false);
+  });
+
+  it("does not let a caller change the cached member list through the array it was given", async () => {
+    const members = await rooms.members(lobby);
+    members.push({ address: bob, nick: "intruder", role: "member" });
+    assert.equal(await rooms.isMember(lobby, bob), false);
+  });
+});
