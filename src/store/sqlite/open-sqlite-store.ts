@@ -84,7 +84,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
   try {
     db = openDatabase(path, log);
   } catch (error: unknown) {
-    lock?.release();
+    lock?.abandon();
     throw error;
   }
   const checkpointer =

@@ -4,16 +4,20 @@
  * releases it when the process dies, kill -9 included). A second process that tries the same is refused at
  * once. The database itself runs in normal locking mode so that a worker thread can checkpoint it.
  */
+import { existsSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import { GatewayError } from "../../core/errors.js";
 import { sqliteCode } from "./sqlite-errors.js";
 
 export interface ProcessLock {
   release(): void;
+  /** Releases the lock and removes its file if this lock created it (the database could not be opened). */
+  abandon(): void;
 }
 
 export function lockDatabase(path: string): ProcessLock {
   const lockPath = `${path}-lock`;
+  const existed = existsSync(lockPath);
   let lock: Database.Database | undefined;
   try {
     lock = new Database(lockPath, { timeout: 0 });
@@ -31,11 +35,16 @@ export function lockDatabase(path: string): ProcessLock {
     throw error;
   }
   const held = lock;
+  const release = (): void => {
+    if (!held.open) return;
+    held.exec("ROLLBACK");
+    held.close();
+  };
   return {
-    release() {
-      if (!held.open) return;
-      held.exec("ROLLBACK");
-      held.close();
+    release,
+    abandon() {
+      release();
+      if (!existed) rmSync(lockPath, { force: true });
     },
   };
 }
