@@ -6,7 +6,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { ERROR_CODES, GatewayError, toGatewayError, type ErrorCode } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, type Address } from "./model/address.js";
+import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { FailureNotice, Store } from "../store/store.js";
 
@@ -38,6 +38,13 @@ export class FailureReports {
         continue;
       }
       if (!(await this.deliver(notice, message))) return;
+    }
+  }
+
+  /** A network is reachable again: tells its senders every failure that waits for them. */
+  async flushNetwork(protocol: ProtocolId, account: string): Promise<void> {
+    for (const sender of await this.store.failures.senders()) {
+      if (sender.protocol === protocol && sender.account === account) await this.flush(sender);
     }
   }
 

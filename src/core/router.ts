@@ -148,6 +148,7 @@ export class Router {
         return this.deps.outbox.reachable(event.address);
       case "network-reachable": {
         this.deps.outbox.networkReachable(event.protocol, event.account);
+        await this.deps.failures.flushNetwork(event.protocol, event.account);
         await this.deps.roster.resync(event.protocol, event.account);
         // Someone's own account is (back) online: it takes that person's current presence to its network.
         const adapter = this.deps.registry.get(event.protocol, event.account);

@@ -118,6 +118,8 @@ export interface FailureNoticeStore {
   add(notice: FailureNotice): Promise<void>;
   /** The sender's notices, oldest message first. */
   pending(sender: Address, limit: number): Promise<FailureNotice[]>;
+  /** Every sender with at least one notice waiting. */
+  senders(): Promise<Address[]>;
   remove(sender: Address, messageId: string, recipient: Address): Promise<void>;
 }
 

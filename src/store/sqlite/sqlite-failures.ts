@@ -18,6 +18,7 @@ export function createSqliteFailureNotices(db: Database.Database): FailureNotice
     "INSERT INTO failure_notices (sender, message_id, recipient, code, reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
   const pending = db.prepare<[string, number], NoticeRow>("SELECT * FROM failure_notices WHERE sender = ? ORDER BY message_id, recipient LIMIT ?");
+  const senders = db.prepare<[], { sender: string }>("SELECT DISTINCT sender FROM failure_notices ORDER BY sender");
   const remove = db.prepare<[string, string, string]>("DELETE FROM failure_notices WHERE sender = ? AND message_id = ? AND recipient = ?");
   return {
     add: (notice) =>
@@ -35,6 +36,7 @@ export function createSqliteFailureNotices(db: Database.Database): FailureNotice
           at: row.at,
         })),
       ),
+    senders: () => guarded("list failure notice senders", () => senders.all().map((row) => parseAddress(row.sender))),
     remove: (sender, messageId, recipient) =>
       guarded("remove a failure notice", () => {
         remove.run(addressKey(sender), messageId, addressKey(recipient));

@@ -162,6 +162,16 @@ export function describeMessageContract(store: () => Store): void {
       assert.equal((await store().failures.pending(alice, 1)).length, 1);
     });
 
+    it("lists the senders that have notices waiting", async () => {
+      assert.deepEqual(await store().failures.senders(), []);
+      await store().failures.add(notice("m000001", alice, bob));
+      await store().failures.add(notice("m000002", alice, carol));
+      await store().failures.add(notice("m000003", bob, alice));
+      assert.deepEqual((await store().failures.senders()).map((sender) => sender.id).sort(), ["alice", "bob"]);
+      await store().failures.remove(bob, "m000003", alice);
+      assert.deepEqual((await store().failures.senders()).map((sender) => sender.id), ["alice"]);
+    });
+
     it("removes a notice once reported", async () => {
       await store().failures.add(notice("m000001"));
       await store().failures.add(notice("m000002"));
