@@ -119,12 +119,17 @@ export class Roster {
 
   /**
    * A network came back: restarts presence in both directions for every relationship with its people, since
-   * the network forgot what it was told: watches what owners may see, and tells it the owners' presence.
+   * the network forgot what it was told (or never heard it): repeats pending requests and approvals, watches
+   * what owners may see, and tells it the owners' presence.
    */
   async resync(protocol: ProtocolId, account: string): Promise<void> {
     const adapter = this.registry.all().find((candidate) => candidate.protocol === protocol && candidate.account === account);
     if (!adapter) return;
     for (const entry of await this.contacts.listOnNetwork(protocol, account)) {
+      // Consent given or asked while the network was away may never have reached it: say it again (an
+      // approval or request the network already has is ignored there, RFC 6121 sections 3.1.3 and 3.1.5).
+      if (entry.pendingOut) await this.notify({ from: entry.owner, to: entry.address, action: "request" });
+      if (sendsPresence(entry.subscription)) await this.notify({ from: entry.owner, to: entry.address, action: "approve" });
       if (receivesPresence(entry.subscription)) await this.watch(entry.address, entry.owner);
       if (sendsPresence(entry.subscription)) await this.presence.sendTo(this.presence.get(entry.owner), entry.address);
     }

@@ -301,6 +301,8 @@ describe("the XMPP component against Prosody", function () {
       sent.push(`during ${i}`);
       await romeo.ok({ type: "message.send", to: `xmpp:${julietName}@${prosody.domain}`, body: `during ${i}` });
     }
+    // A subscription request made while the server is away reaches it once it is back.
+    await romeo.ok({ type: "presence.subscribe", address: `xmpp:${julietName}@${prosody.domain}` });
     await prosody.start();
     await daemon.waitForLog(/XMPP component online[\s\S]*XMPP component online/, 30000);
     for (let i = 0; i < 5; i++) {
@@ -320,5 +322,6 @@ describe("the XMPP component against Prosody", function () {
     // A round trip through the gateway after the last message: a duplicate would have arrived before its answer.
     await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
     assert.equal(juliet.received.filter((stanza) => stanza.is("message") && stanza.getChild("body")).length, 0, "nothing arrived twice");
+    await juliet.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === "subscribe");
   });
 });

@@ -3,6 +3,7 @@ import type { Adapter, AdapterCapabilities } from "../../../src/core/adapter.js"
 import { GatewayError } from "../../../src/core/errors.js";
 import type { LinkedAdapterSpec } from "../../../src/core/linked-accounts.js";
 import type { Address } from "../../../src/core/model/address.js";
+import type { Message } from "../../../src/core/model/message.js";
 import type { Room } from "../../../src/core/model/room.js";
 
 /** While set, logins wait for it: a link in progress. */
@@ -58,7 +59,7 @@ export class FakeAccount implements Adapter {
   async setPresence(): Promise<void> {}
   async sendSubscription(): Promise<void> {}
   async sendTyping(): Promise<void> {}
-  async reportFailure(): Promise<void> {}
+  async reportFailure(_message: Message, _recipient: Address, _error: GatewayError): Promise<void> {}
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
   async sendTopic(): Promise<void> {}
