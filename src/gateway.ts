@@ -72,6 +72,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       probe: (subject, viewer) => router.probe(subject, viewer),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
       joinRoom: (room, member) => router.joinRoom(room, member),
+      bounced: (messageId, recipient, error) => {
+        router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
+      },
       leaveRoom: (room, member) => router.leaveRoom(room, member),
       dispatch: (event) => router.dispatch(event),
       setStatus: (status: AdapterStatus, error?: Error) => {

@@ -97,6 +97,12 @@ export interface AdapterContext {
    * resolves once stored.
    */
   syncContacts(owner: Address, contacts: readonly Contact[]): Promise<void>;
+  /**
+   * The network bounced a message the gateway delivered to `recipient` (an XMPP error reply, an IRC
+   * ERR_NOSUCHNICK): its sender is told, as for any failed delivery. Ignored unless `recipient` is the
+   * message's own recipient, so nobody can fail someone else's message.
+   */
+  bounced(messageId: string, recipient: Address, error: GatewayError): void;
   /** Traffic other than messages. */
   dispatch(event: InboundEvent): void;
   /** Lifecycle, never mixed with traffic. */

@@ -126,6 +126,15 @@ export class Router {
     await this.deps.roster.mirrorAll(owner, protocol, account, contacts);
   }
 
+  async bounced(messageId: string, recipient: Address, error: GatewayError): Promise<void> {
+    const message = await this.deps.history.get(messageId);
+    if (!message || message.scope !== "direct" || !sameAddress(message.to, recipient)) {
+      this.deps.log.info({ id: messageId, from: addressKey(recipient) }, "bounce for an unknown message ignored");
+      return;
+    }
+    await this.deps.failures.report(message, recipient, error);
+  }
+
   dispatch(event: InboundEvent): void {
     void this.handle(event).catch((error: unknown) => this.deps.log.error({ err: error, event: event.type }, "event not handled"));
   }

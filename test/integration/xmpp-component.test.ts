@@ -168,6 +168,14 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(receipt.attrs["from"], gatewayJid(romeoName));
   });
 
+  it("tells the native sender when the XMPP server bounces a message", async function () {
+    const romeo = await native(uniqueUser("bounced"));
+    const ghost = `xmpp:nobody-${uniqueUser("ghost")}@${prosody.domain}`;
+    const sent = await romeo.ok({ type: "message.send", to: ghost, body: "anyone there?" });
+    const failed = await romeo.waitForType("message.failed");
+    assert.deepEqual([failed["message_id"], failed["to"], failed["code"]], [sent["message_id"], ghost, "GW_ERR_DELIVERY_FAILED"]);
+  });
+
   it("answers a message to nobody on the gateway with item-not-found", async function () {
     const juliet = await xmppUser(uniqueUser("lost"));
     const id = await juliet.sendMessage(gatewayJid("nobody-at-all"), "hello?");

@@ -6,7 +6,7 @@
  */
 import type { Element } from "ltx";
 import type { AdapterContext, SubscriptionAction } from "../../core/adapter.js";
-import { toGatewayError } from "../../core/errors.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -59,6 +59,17 @@ export class ComponentInbound {
     const message = parsed.value;
     if (message.type === "error") {
       this.context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
+      // Our stanza ids are gateway ids: the bounce names the message whose sender must learn of it.
+      if (message.id !== undefined) {
+        const condition = message.error?.condition ?? "undefined-condition";
+        const text = message.error?.text ?? `the XMPP server refused it: ${condition}`;
+        try {
+          const recipient = xmppUserAddress(withoutResource(message.from), this.context.account);
+          this.context.bounced(message.id, recipient, new GatewayError("GW_ERR_DELIVERY_FAILED", text, { condition }));
+        } catch {
+          // A bounce from an address that cannot be ours: nothing to report.
+        }
+      }
       return;
     }
     let from: Address;
