@@ -68,6 +68,8 @@ export interface XmppComponentConfig {
   /** Required (non-empty) when enabled: checked by cross-checks.ts. */
   readonly secret: string;
   readonly name: string;
+  /** Whose direct messages are accepted: contacts only (a subscription either way) or anyone. */
+  readonly messages_from: "contacts" | "anyone";
 }
 
 export interface XmppBotRoomConfig {

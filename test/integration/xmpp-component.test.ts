@@ -29,6 +29,7 @@ describe("the XMPP component against Prosody", function () {
         `    domain: ${prosody.componentDomain}`,
         `    port: ${prosody.componentPort}`,
         `    secret: ${prosody.componentSecret}`,
+        "    messages_from: anyone", // strangers may write here; xmpp-message-policy.test.ts covers "contacts"
       ].join("\n"),
     );
     await daemon.start();

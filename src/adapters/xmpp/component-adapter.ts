@@ -58,7 +58,7 @@ export class XmppComponentAdapter implements Adapter {
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     this.rooms = new GatewayRooms(config.domain, context, write);
-    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms);
+    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from);
   }
 
   get account(): string {

@@ -35,6 +35,7 @@ export class ComponentInbound {
     private readonly context: AdapterContext,
     private readonly write: (element: Element) => Promise<void>,
     private readonly rooms: GatewayRooms,
+    private readonly messagesFrom: "contacts" | "anyone" = "anyone",
   ) {}
 
   reset(): void {
@@ -93,6 +94,10 @@ export class ComponentInbound {
       }
       return;
     }
+    // Unknown recipients are left to submit(), which answers item-not-found.
+    if (this.messagesFrom === "contacts" && (await this.context.knows(to)) && !(await this.related(from, to))) {
+      return this.refuse(stanza, "cancel", "service-unavailable", "this user accepts messages from contacts only: subscribe to their presence first");
+    }
     const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
     // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
     if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
@@ -150,6 +155,11 @@ export class ComponentInbound {
       since: Date.now(),
     });
     this.context.dispatch({ type: "presence", presence: aggregate });
+  }
+
+  /** A presence subscription in either direction (asked and approved) relates two people. */
+  private async related(a: Address, b: Address): Promise<boolean> {
+    return (await this.context.probe(a, b)) !== undefined || (await this.context.probe(b, a)) !== undefined;
   }
 
   /** RFC 6121 section 4.3.2: a probe is answered with the contact's presence, or unsubscribed when not allowed. */

@@ -1,0 +1,56 @@
+/**
+ * The default policy of the XMPP component: direct messages from XMPP users reach a native user only when the
+ * two are related by a presence subscription; strangers get a stanza error.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/component";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+describe("the XMPP component's default message policy", function () {
+  let prosody: ProsodyServer;
+  let daemon: Daemon;
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody();
+    daemon = Daemon.create(
+      ["xmpp:", "  component:", "    enabled: true", `    domain: ${prosody.componentDomain}`, `    port: ${prosody.componentPort}`, `    secret: ${prosody.componentSecret}`].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+  });
+
+  after(async function () {
+    await daemon?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("refuses a stranger's message with service-unavailable and accepts it once the native user approved them", async function () {
+    const strangerName = uniqueUser("stranger");
+    await prosody.register(strangerName, PASSWORD);
+    const stranger = await XmppTestClient.connect(prosody, strangerName, PASSWORD);
+    await stranger.sendPresence();
+    const romeoName = uniqueUser("private");
+    const romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
+    const romeoJid = `${romeoName}@${prosody.componentDomain}`;
+
+    const id = await stranger.sendMessage(romeoJid, "buy cheap watches");
+    const refused = await stranger.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === id && stanza.attrs["type"] === "error");
+    assert.ok(refused.getChild("error")?.getChild("service-unavailable"), refused.toString());
+
+    await stranger.send(xml("presence", { to: romeoJid, type: "subscribe" }));
+    await romeo.waitForType("subscription", (frame) => frame["action"] === "request");
+    await romeo.ok({ type: "presence.approve", address: `xmpp:${stranger.bareJid}` });
+    await stranger.waitForPresence(romeoJid, (stanza) => stanza.attrs["type"] === undefined);
+    await stranger.sendMessage(romeoJid, "hello, friend");
+    const received = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.equal(received["body"], "hello, friend");
+    assert.equal(romeo.pending("message").length, 0, "the refused message never arrived");
+    await romeo.close();
+    await stranger.stop();
+  });
+});
