@@ -10,6 +10,7 @@ import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
+import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
@@ -102,16 +103,7 @@ export class ComponentInbound {
     // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
     if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
     try {
-      const accepted = await this.context.submit({
-        origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
-        scope: "direct",
-        kind: message.messageKind,
-        from,
-        to,
-        senderName: from.id.split("@")[0] ?? from.id,
-        body: message.body,
-        ...(replaces === undefined ? {} : { replaces }),
-      });
+      const accepted = await this.context.submit(directDraft(this.context.account, message, from, to, replaces));
       if (message.id !== undefined) this.corrections.remember(from, message.id, accepted.id);
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);

@@ -33,6 +33,7 @@ import { checkEncrypted, loginError } from "./client-login.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
+import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, type RosterItem } from "./roster.js";
@@ -290,16 +291,7 @@ export class XmppUserAdapter implements Adapter {
     }
     const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
     try {
-      const accepted = await this.context.submit({
-        origin: { protocol: "xmpp", account: this.account, ...(message.id === undefined ? {} : { id: message.id }) },
-        scope: "direct",
-        kind: message.messageKind,
-        from,
-        to: this.owner,
-        senderName: from.id.split("@")[0] ?? from.id,
-        body: message.body,
-        ...(replaces === undefined ? {} : { replaces }),
-      });
+      const accepted = await this.context.submit(directDraft(this.account, message, from, this.owner, replaces));
       if (message.id !== undefined) this.corrections.remember(from, message.id, accepted.id);
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
