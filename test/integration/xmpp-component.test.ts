@@ -333,4 +333,22 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(juliet.received.filter((stanza) => stanza.is("message") && stanza.getChild("body")).length, 0, "nothing arrived twice");
     await juliet.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === "subscribe");
   });
+
+  it("tells occupants of the gateway's rooms that the service is shutting down (status 332) when the daemon stops", async function () {
+    const ownerName = uniqueUser("closing");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("hall");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("guest"));
+    await juliet.send(xml("presence", { to: `${roomJid}/Guest` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${roomJid}/Guest`, (stanza) => stanza.attrs["type"] === undefined);
+
+    const stopped = await daemon.stop("SIGTERM");
+    assert.equal(stopped.code, 0);
+    const notice = await juliet.waitForPresence(`${roomJid}/Guest`, (stanza) => stanza.attrs["type"] === "unavailable");
+    const codes = notice.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status").map((status) => status.attrs["code"]);
+    assert.deepEqual(codes, ["110", "332"]);
+    await daemon.start();
+  });
 });

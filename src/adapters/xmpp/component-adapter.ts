@@ -96,6 +96,9 @@ export class XmppComponentAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // While the connection still works: occupants of the gateway's rooms are told the service is going away
+    // (XEP-0045 status 332), so their clients know to join again instead of talking into a room that forgot them.
+    if (this.online) await this.rooms.shutdown().catch((error: unknown) => this.context.log.debug({ err: error }, "room shutdown notice not sent"));
     this.online = false;
     this.inbound.reset();
     const connection = this.connection;

@@ -150,6 +150,17 @@ export class GatewayRooms {
     }
   }
 
+  /** The service is stopping: every occupant gets its own unavailable presence with status 332 (system shutdown). */
+  async shutdown(): Promise<void> {
+    for (const [key, occupants] of this.occupants) {
+      const room = this.rooms.get(key)?.room;
+      if (!room) continue;
+      for (const occupant of occupants.values()) {
+        await this.write(occupantPresence(`${this.roomJid(room)}/${occupant.nick}`, occupant.jid, [110, 332], "unavailable"));
+      }
+    }
+  }
+
   /** The connection is gone: every XMPP occupant has left (their clients join again once it is back). */
   reset(): void {
     const rooms = [...this.rooms.values()];
