@@ -119,7 +119,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
 
   if (config.xmpp.component.enabled) {
     let component: XmppComponentAdapter | undefined = undefined;
-    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component), () => rooms.list());
+    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component), async () =>
+      Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
+    );
     registry.register(component);
     supervisor.add(component, { critical: false });
   }

@@ -351,4 +351,23 @@ describe("the XMPP component against Prosody", function () {
     assert.deepEqual(codes, ["110", "332"]);
     await daemon.start();
   });
+
+  it("clears XMPP occupants left over from a daemon that was killed, once the component is back", async function () {
+    const ownerName = uniqueUser("keeper");
+    const roomName = uniqueUser("lodge");
+    const owner = await native(ownerName);
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("lingerer"));
+    await juliet.send(xml("presence", { to: `${roomJid}/Lingerer` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await owner.waitForType("room.member", (frame) => frame["event"] === "joined");
+
+    await daemon.stop("SIGKILL");
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+    const back = await NativeClient.session(daemon.url, ownerName, PASSWORD);
+    natives.push(back);
+    const members = await back.ok({ type: "room.members", room: roomName });
+    assert.deepEqual((members["members"] as Record<string, unknown>[]).map((member) => member["nick"]), [ownerName]);
+  });
 });

@@ -30,6 +30,12 @@ export const CONTACT_RESOURCE = "switchboard";
 
 const START_TIMEOUT_MS = 10_000;
 
+export interface GatewayRoomListing {
+  readonly address: Address;
+  readonly name: string;
+  readonly members: readonly RoomMember[];
+}
+
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
 
 export class XmppComponentAdapter implements Adapter {
@@ -50,11 +56,14 @@ export class XmppComponentAdapter implements Adapter {
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
 
-  /** `listRooms` gives the gateway's rooms for service discovery (XEP-0030 disco#items on the domain). */
+  /**
+   * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
+   * the domain), and to clear occupants left over from a run that ended without a clean stop.
+   */
   constructor(
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
-    private readonly listRooms: () => Promise<readonly { readonly address: Address; readonly name: string }[]> = async () => [],
+    private readonly listRooms: () => Promise<readonly GatewayRoomListing[]> = async () => [],
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     this.rooms = new GatewayRooms(config.domain, context, write);
@@ -89,6 +98,7 @@ export class XmppComponentAdapter implements Adapter {
       });
     }
     this.online = true;
+    await this.clearStaleOccupants();
     this.context.log.info({ domain: this.config.domain, server: `${this.config.host}:${this.config.port}` }, "XMPP component online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
@@ -202,6 +212,20 @@ export class XmppComponentAdapter implements Adapter {
       await connection.send(element);
     } catch (error: unknown) {
       throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP server connection failed: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
+  }
+
+  /**
+   * Occupancy is per XMPP session, and no session survives a new connection: members of the gateway's rooms
+   * that are XMPP users of this component are left over from before (a crash skips the clean leave). Their
+   * clients join again if they are still there.
+   */
+  private async clearStaleOccupants(): Promise<void> {
+    for (const room of await this.listRooms()) {
+      for (const member of room.members) {
+        if (member.address.protocol !== "xmpp" || member.address.account !== this.account) continue;
+        await this.context.leaveRoom(room.address, member.address).catch((error: unknown) => this.context.log.warn({ err: error }, "stale occupant not cleared"));
+      }
     }
   }
 
