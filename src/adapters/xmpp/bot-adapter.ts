@@ -9,7 +9,7 @@
  * SASL is SCRAM (or PLAIN over TLS), chosen by @xmpp/client; a connection that is not encrypted is accepted
  * only to a loopback address. @xmpp/reconnect is stopped: the supervisor reconnects.
  */
-import { client, xml, type Client } from "@xmpp/client";
+import { client, xml, type Client, type Options } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -17,10 +17,13 @@ import { DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "../../c
 import type { Message } from "../../core/model/message.js";
 import type { Room } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
-import { checkEncrypted } from "./client-login.js";
+import { checkEncrypted, guardedCredentials } from "./client-login.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
 import { guardedParser, type StreamParserClass } from "./safe-parser.js";
+
+/** @types/xmpp__sasl types the credentials callback with one argument; @xmpp/sasl 0.14 passes the mechanism too. */
+type CredentialsFactory = NonNullable<Options["credentials"]>;
 
 /** The address of a bridged MUC, as a member of its native room. */
 export function mucAddress(account: string, muc: string): Address {
@@ -65,7 +68,7 @@ export class XmppBotAdapter implements Adapter {
   async start(): Promise<void> {
     this.stopping = false;
     const [username = "", domain = ""] = this.config.jid.split("@");
-    const connection = client({ service: this.config.service, domain, username, password: this.config.password, resource: `switchboard-${this.account}` });
+    const connection = client({ service: this.config.service, domain, resource: `switchboard-${this.account}`, credentials: guardedCredentials(username, this.config.password, this.config.service) as unknown as CredentialsFactory });
     connection.reconnect.stop();
     const withParser = connection as unknown as { Parser: StreamParserClass };
     withParser.Parser = guardedParser(withParser.Parser);

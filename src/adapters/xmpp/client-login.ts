@@ -38,3 +38,20 @@ export function loginError(error: unknown, jid: string): GatewayError {
   }
   return new GatewayError("GW_ERR_UNAVAILABLE", `cannot log in to XMPP as ${jid}: ${reason}`, { cause: error, retryable: true });
 }
+
+type SaslDone = (credentials: { username: string; password: string }, mechanism: string) => Promise<void>;
+
+/**
+ * The credentials callback of @xmpp/sasl, which runs after the stream is negotiated and before anything about
+ * the password leaves: an unencrypted connection to anything but loopback is refused there, so credentials
+ * are never offered on it. The mechanism is chosen as @xmpp/client does (never PLAIN without encryption).
+ */
+export function guardedCredentials(username: string, password: string, service: string) {
+  return async (done: SaslDone, mechanisms: readonly string[], _fast: unknown, entity: { isSecure(): boolean }): Promise<void> => {
+    const secure = entity.isSecure();
+    checkEncrypted(secure, service);
+    const mechanism = secure ? mechanisms[0] : mechanisms.find((candidate) => candidate !== "PLAIN");
+    if (mechanism === undefined) throw new GatewayError("GW_ERR_FORBIDDEN", "the XMPP server offers no login mechanism usable without encryption");
+    await done({ username, password }, mechanism);
+  };
+}
