@@ -8,6 +8,7 @@
  * send-to-receipt latency on the same clock (sender and receiver live in this process).
  */
 import { performance } from "node:perf_hooks";
+import { pace, settle } from "./phase-timing.js";
 import { WebSocket, type RawData } from "ws";
 
 /** Makes each body about 90 bytes: a typical chat line. */
@@ -274,21 +275,7 @@ export class Traffic {
     const perSender = Math.round((rate * seconds) / this.senders.length);
     // Window 0: answers never trigger sends; only the pacer sends.
     const phase = this.begin(perSender, 0, true);
-    const total = phase.expected;
-    const interval = 1000 / rate;
-    const start = performance.now() + 5;
-    let k = 0;
-    // Drift-corrected: message k is due at start + k * interval; each tick sends everything due by now.
-    const tick = (): void => {
-      const now = performance.now();
-      while (k < total && start + k * interval <= now) {
-        phase.pacerLagMs = Math.max(phase.pacerLagMs, now - (start + k * interval));
-        (this.senders[k % this.senders.length] as SenderSlot).sendOne(phase);
-        k++;
-      }
-      if (k < total) setTimeout(tick, Math.max(0, start + k * interval - performance.now()));
-    };
-    setTimeout(tick, 5);
+    pace(phase, phase.expected, rate, (k) => (this.senders[k % this.senders.length] as SenderSlot).sendOne(phase));
     return this.settle(phase, stallMs);
   }
 
@@ -301,22 +288,7 @@ export class Traffic {
 
   /** Resolves when every message arrived, or when nothing moved (no answer, no receipt) for `stallMs`. */
   private settle(phase: Phase, stallMs: number): Promise<PhaseResult> {
-    return new Promise((resolve) => {
-      let lastProgress = -1;
-      let lastChange = performance.now();
-      const watchdog = setInterval(() => {
-        const now = performance.now();
-        if (phase.progress !== lastProgress) {
-          lastProgress = phase.progress;
-          lastChange = now;
-        } else if (now - lastChange > stallMs) phase.finish();
-      }, 100);
-      phase.finish = () => {
-        clearInterval(watchdog);
-        phase.finish = () => undefined;
-        resolve(this.result(phase));
-      };
-    });
+    return settle(phase, stallMs, () => this.result(phase));
   }
 
   private result(phase: Phase): PhaseResult {

@@ -9,6 +9,7 @@
  * pair arrived exactly once and in order, and measures send-to-receipt latency on the same clock.
  */
 import { performance } from "node:perf_hooks";
+import { pace, settle } from "./phase-timing.js";
 import type { RawData, WebSocket } from "ws";
 import { summarize, type PhaseResult } from "./load-generator.js";
 import { attribute, bodyOf, xmlEscape, type XmppWire } from "./xmpp-wire.js";
@@ -237,22 +238,7 @@ export class PathTraffic {
   paced(rate: number, seconds: number, stallMs: number): Promise<PhaseResult> {
     const perPair = Math.max(1, Math.round((rate * seconds) / this.pairs.length));
     const phase = this.begin(perPair, 0, true);
-    const total = phase.expected;
-    const interval = 1000 / rate;
-    const start = performance.now() + 5;
-    let k = 0;
-    // Drift-corrected: message k is due at start + k * interval; each tick sends everything due by now.
-    const tick = (): void => {
-      if (phase.finish === noop) return;
-      const now = performance.now();
-      while (k < total && start + k * interval <= now) {
-        phase.pacerLagMs = Math.max(phase.pacerLagMs, now - (start + k * interval));
-        (this.pairs[k % this.pairs.length] as Pair).sendOne(phase);
-        k++;
-      }
-      if (k < total) setTimeout(tick, Math.max(0, start + k * interval - performance.now()));
-    };
-    setTimeout(tick, 5);
+    pace(phase, phase.expected, rate, (k) => (this.pairs[k % this.pairs.length] as Pair).sendOne(phase));
     return this.settle(phase, stallMs);
   }
 
@@ -264,22 +250,7 @@ export class PathTraffic {
 
   /** Resolves when every message arrived, or when nothing moved (no answer, no receipt) for `stallMs`. */
   private settle(phase: Phase, stallMs: number): Promise<PhaseResult> {
-    return new Promise((resolve) => {
-      let lastProgress = -1;
-      let lastChange = performance.now();
-      const watchdog = setInterval(() => {
-        const now = performance.now();
-        if (phase.progress !== lastProgress) {
-          lastProgress = phase.progress;
-          lastChange = now;
-        } else if (now - lastChange > stallMs) phase.finish();
-      }, 100);
-      phase.finish = () => {
-        clearInterval(watchdog);
-        phase.finish = noop;
-        resolve(this.result(phase));
-      };
-    });
+    return settle(phase, stallMs, () => this.result(phase));
   }
 
   private result(phase: Phase): PhaseResult {
@@ -304,8 +275,4 @@ export class PathTraffic {
     for (const pair of this.pairs) pair.reset(undefined);
     return result;
   }
-}
-
-function noop(): void {
-  // The finish of a phase that has finished.
 }
