@@ -10,7 +10,9 @@
  *   SCRAM-SHA-1, whose pure-JS PBKDF2 costs about 0.15 ms per iteration: 10,000 iterations are 1.5 s per
  *   login, 16 are nothing. Prosody logs one warning per registration for counts under 4096 (RFC 5802's
  *   suggested minimum); loopback test accounts do not need that protection.
- * - No mod_tls: with no certificates, an offered STARTTLS would fail; without it nothing is offered.
+ * - mod_tls only with `tls`: then the virtual host has a self-signed certificate (made by servers.ts), STARTTLS
+ *   is offered on the c2s port and direct TLS (XEP-0368) served on its own port. Without certificates an
+ *   offered STARTTLS would fail, so without `tls` nothing is offered.
  * - No mod_limits: it throttles each c2s session to about 10 kB/s.
  * - `modules_disabled = { "s2s" }`: no federation, so nothing listens on 5269.
  */
@@ -29,6 +31,8 @@ export interface ProsodyConfigInput {
   readonly runAsRoot: boolean;
   /** SCRAM iterations stored for each account registered after start-up. */
   readonly iterationCount: number;
+  /** STARTTLS on the c2s port and direct TLS on this port, with this certificate and key. */
+  readonly tls?: { readonly directTlsPort: number; readonly certificateFile: string; readonly keyFile: string };
 }
 
 /** A Lua string literal: backslash, quotes and control characters escaped. */
@@ -51,7 +55,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     'c2s_interfaces = { "127.0.0.1" }',
     'component_interfaces = { "127.0.0.1" }',
     `c2s_ports = { ${input.c2sPort} }`,
-    "c2s_direct_tls_ports = { }",
+    `c2s_direct_tls_ports = { ${input.tls?.directTlsPort ?? ""} }`,
     "legacy_ssl_ports = { }",
     `component_ports = { ${input.componentPort} }`,
     "",
@@ -64,7 +68,9 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     "",
     "modules_enabled = {",
     '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register";',
+    ...(input.tls ? ['  "tls";'] : []),
     "}",
+    ...(input.tls ? [`ssl = { certificate = ${luaString(input.tls.certificateFile)}; key = ${luaString(input.tls.keyFile)} }`] : []),
     'modules_disabled = { "s2s" }',
     "",
     `VirtualHost ${luaString(input.domain)}`,

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { selfSignedCertificate, type TestCertificate } from "./certificates.js";
 import { ensureDebianPackage } from "./debian-package.js";
 import { fileSize, freePort, isRunning, readFrom, waitForPorts } from "./ports.js";
 import { prosodyConfig } from "./prosody-config.js";
@@ -21,6 +22,8 @@ export interface ProsodyOptions {
   componentSecret?: string;
   mucDomain?: string;
   users?: ReadonlyArray<{ name: string; password: string }>;
+  /** Serve TLS with a self-signed certificate for "localhost": STARTTLS on the c2s port, direct TLS on its own. */
+  tls?: boolean;
 }
 
 export interface ProsodyServer {
@@ -33,6 +36,8 @@ export interface ProsodyServer {
   readonly componentSecret: string;
   readonly mucDomain: string;
   readonly dataDir: string;
+  /** With `tls`: the direct TLS (xmpps://) port and the certificate (PEM file) a client must trust. */
+  readonly tls: { readonly directTlsPort: number; readonly certificateFile: string } | undefined;
   /** Creates an account with prosodyctl (works while the server runs: accounts are files in dataDir). */
   register(name: string, password: string): Promise<void>;
   /** SIGTERM (clients get <system-shutdown/>); SIGKILL once its log says the shutdown is complete, or after 5 s. */
@@ -101,6 +106,7 @@ class ProsodyProcess implements ProsodyServer {
     readonly componentDomain: string,
     readonly componentSecret: string,
     readonly mucDomain: string,
+    private readonly tlsFiles: (TestCertificate & { readonly directTlsPort: number }) | undefined,
   ) {
     roots.add(root);
     this.dataDir = join(root, "data");
@@ -124,8 +130,13 @@ class ProsodyProcess implements ProsodyServer {
         mucDomain,
         runAsRoot: process.getuid?.() === 0,
         iterationCount: SCRAM_ITERATIONS,
+        ...(tlsFiles ? { tls: tlsFiles } : {}),
       }),
     );
+  }
+
+  get tls(): ProsodyServer["tls"] {
+    return this.tlsFiles ? { directTlsPort: this.tlsFiles.directTlsPort, certificateFile: this.tlsFiles.certificateFile } : undefined;
   }
 
   async start(): Promise<void> {
@@ -164,7 +175,8 @@ class ProsodyProcess implements ProsodyServer {
       if (this.child === child) this.child = undefined;
     });
     try {
-      await waitForPorts(this.host, [this.c2sPort, this.componentPort], READY_TIMEOUT_MS, failed);
+      const ports = [this.c2sPort, this.componentPort, ...(this.tlsFiles ? [this.tlsFiles.directTlsPort] : [])];
+      await waitForPorts(this.host, ports, READY_TIMEOUT_MS, failed);
     } catch (error: unknown) {
       await this.stop();
       const reason = error instanceof Error ? error.message : String(error);
@@ -260,6 +272,12 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     const c2sPort = await freePort();
     let componentPort = await freePort();
     while (componentPort === c2sPort) componentPort = await freePort();
+    let tlsFiles: (TestCertificate & { directTlsPort: number }) | undefined;
+    if (options.tls === true) {
+      let directTlsPort = await freePort();
+      while (directTlsPort === c2sPort || directTlsPort === componentPort) directTlsPort = await freePort();
+      tlsFiles = { ...(await selfSignedCertificate(root, { dns: [DOMAIN], ip: ["127.0.0.1"] })), directTlsPort };
+    }
     const server = new ProsodyProcess(
       root,
       c2sPort,
@@ -267,6 +285,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       options.componentDomain ?? `switchboard.${DOMAIN}`,
       options.componentSecret ?? randomBytes(12).toString("hex"),
       options.mucDomain ?? `conference.${DOMAIN}`,
+      tlsFiles,
     );
     try {
       await server.start();

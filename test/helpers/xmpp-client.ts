@@ -3,6 +3,7 @@
  * stanzas, and awaits stanzas by predicate, every wait with a timeout. It never reconnects: a test that loses
  * its connection should fail, not retry.
  */
+import { readFileSync } from "node:fs";
 import { client, xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { ProsodyServer } from "./servers.js";
@@ -17,6 +18,16 @@ interface Waiter {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Direct TLS that trusts one certificate and checks it against the XMPP domain. */
+function trustForDirectTls(xmpp: Client, domain: string, ca: string): void {
+  const withParameters = xmpp as unknown as { socketParameters(service: string): object | undefined };
+  const original = withParameters.socketParameters.bind(xmpp);
+  withParameters.socketParameters = (service: string): object | undefined => {
+    const parameters = original(service);
+    return parameters === undefined ? undefined : { ...parameters, ca, servername: domain };
+  };
+}
 
 export class XmppTestClient {
   /** Every stanza received that no waiter took, in order. */
@@ -44,10 +55,14 @@ export class XmppTestClient {
   /**
    * Connects to the server's c2s port without TLS and logs in. The server's low SCRAM iteration count keeps
    * this fast: @xmpp/client always chooses SCRAM-SHA-1 on a plaintext stream.
+   *
+   * A server with TLS would offer STARTTLS on that port, which @xmpp/client takes with no way to trust a test
+   * certificate; such a server is reached on its direct TLS port instead, trusting its certificate.
    */
   static async connect(server: ProsodyServer, name: string, password: string, resource = "test", timeoutMs = DEFAULT_TIMEOUT_MS): Promise<XmppTestClient> {
+    const tls = server.tls;
     const xmpp = client({
-      service: `xmpp://${server.host}:${server.c2sPort}`,
+      service: tls ? `xmpps://${server.host}:${tls.directTlsPort}` : `xmpp://${server.host}:${server.c2sPort}`,
       domain: server.domain,
       username: name,
       password,
@@ -55,6 +70,7 @@ export class XmppTestClient {
       timeout: timeoutMs,
     });
     xmpp.reconnect.stop();
+    if (tls) trustForDirectTls(xmpp, server.domain, readFileSync(tls.certificateFile, "utf8"));
     const errors: Error[] = [];
     const onError = (error: Error): void => void errors.push(error);
     xmpp.on("error", onError);
@@ -80,7 +96,7 @@ export class XmppTestClient {
     } catch (error: unknown) {
       await stopQuietly(xmpp);
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`XMPP login as ${name}@${server.domain} on port ${server.c2sPort} failed: ${reason}`, { cause: error });
+      throw new Error(`XMPP login as ${name}@${server.domain} on port ${tls ? tls.directTlsPort : server.c2sPort} failed: ${reason}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }

@@ -9,7 +9,7 @@
  * SASL is SCRAM (or PLAIN over TLS), chosen by @xmpp/client; a connection that is not encrypted is accepted
  * only to a loopback address. @xmpp/reconnect is stopped: the supervisor reconnects.
  */
-import { client, xml, type Client, type Options } from "@xmpp/client";
+import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -17,13 +17,10 @@ import { DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "../../c
 import type { Message } from "../../core/model/message.js";
 import type { Room } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
-import { checkEncrypted, guardedCredentials } from "./client-login.js";
+import { checkEncrypted } from "./client-login.js";
+import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
-import { guardedParser, type StreamParserClass } from "./safe-parser.js";
-
-/** @types/xmpp__sasl types the credentials callback with one argument; @xmpp/sasl 0.14 passes the mechanism too. */
-type CredentialsFactory = NonNullable<Options["credentials"]>;
 
 /** The address of a bridged MUC, as a member of its native room. */
 export function mucAddress(account: string, muc: string): Address {
@@ -67,11 +64,7 @@ export class XmppBotAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.stopping = false;
-    const [username = "", domain = ""] = this.config.jid.split("@");
-    const connection = client({ service: this.config.service, domain, resource: `switchboard-${this.account}`, credentials: guardedCredentials(username, this.config.password, this.config.service) as unknown as CredentialsFactory });
-    connection.reconnect.stop();
-    const withParser = connection as unknown as { Parser: StreamParserClass };
-    withParser.Parser = guardedParser(withParser.Parser);
+    const connection = openClientConnection({ service: this.config.service, jid: this.config.jid, password: this.config.password, resource: `switchboard-${this.account}` });
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP bot connection error"));
     connection.on("stanza", (stanza: Element) => this.stanza(stanza));
     connection.on("offline", () => this.lost());
@@ -88,7 +81,7 @@ export class XmppBotAdapter implements Adapter {
     this.online = true;
     await connection.send(xml("presence"));
     for (const room of this.config.rooms) await this.joinMuc(room);
-    this.context.log.info({ jid: this.config.jid, rooms: this.config.rooms.map((room) => room.muc) }, "XMPP bot online");
+    this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), rooms: this.config.rooms.map((room) => room.muc) }, "XMPP bot online");
     this.context.setStatus("online");
   }
 

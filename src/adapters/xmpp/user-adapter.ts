@@ -19,7 +19,7 @@
  * Like the bridge bot: @xmpp/reconnect stopped (the supervisor reconnects), the guarded parser, a login raced
  * against the connection's first error, and an unencrypted connection only to a loopback address.
  */
-import { client, xml, type Client, type Options } from "@xmpp/client";
+import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
@@ -29,7 +29,8 @@ import type { Message } from "../../core/model/message.js";
 import { offlinePresence, type Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
 import { addressToXmppJid, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
-import { checkEncrypted, guardedCredentials, loginError } from "./client-login.js";
+import { checkEncrypted, loginError } from "./client-login.js";
+import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
@@ -37,11 +38,7 @@ import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, type RosterItem } from "./roster.js";
-import { guardedParser, type StreamParserClass } from "./safe-parser.js";
 import { chatMessage, chatState, errorCondition, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
-
-/** @types/xmpp__sasl types the credentials callback with one argument; @xmpp/sasl 0.14 passes the mechanism too. */
-type CredentialsFactory = NonNullable<Options["credentials"]>;
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
 export interface XmppUserAccount {
@@ -98,11 +95,7 @@ export class XmppUserAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.stopping = false;
-    const [username = "", domain = ""] = this.config.jid.split("@");
-    const connection = client({ service: this.config.service, domain, resource: USER_RESOURCE, credentials: guardedCredentials(username, this.config.password, this.config.service) as unknown as CredentialsFactory });
-    connection.reconnect.stop();
-    const withParser = connection as unknown as { Parser: StreamParserClass };
-    withParser.Parser = guardedParser(withParser.Parser);
+    const connection = openClientConnection({ service: this.config.service, jid: this.config.jid, password: this.config.password, resource: USER_RESOURCE });
     // The message only: a SASL error carries the whole stanza, with circular references.
     connection.on("error", (error: Error) => this.context.log.warn({ reason: error.message, jid: this.config.jid }, "XMPP account connection error"));
     connection.on("stanza", (stanza: Element) => this.stanza(stanza));
@@ -122,7 +115,7 @@ export class XmppUserAdapter implements Adapter {
       await this.close();
       throw loginError(error, this.config.jid);
     }
-    this.context.log.info({ jid: this.config.jid, owner: addressKey(this.owner) }, "XMPP account online");
+    this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), owner: addressKey(this.owner) }, "XMPP account online");
     this.context.setStatus("online");
     // The core answers with the owner's current presence (setPresence) and sends what waits in the outbox.
     this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
