@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { DEFAULT_ACCOUNT, makeAddress } from "../src/core/model/address.js";
 import { openSqliteStore } from "../src/store/sqlite/index.js";
 import type { ProsodyServer } from "../test/helpers/servers.js";
 import type { NodeChild, Resources } from "./child-processes.js";
@@ -23,6 +24,8 @@ export interface GatewayDaemon {
 
 export interface GatewayDaemonOptions {
   readonly users: readonly string[];
+  /** Mutual subscriptions (subscription "both") seeded between a native user and an XMPP JID. */
+  readonly contacts: ReadonlyArray<{ readonly user: string; readonly jid: string }>;
   readonly password: string;
   /** Frames per second per connection; the default of 100 would cap every sender at 100 msg/s. */
   readonly framesPerSecond: number;
@@ -33,13 +36,18 @@ export interface GatewayDaemonOptions {
 
 const START_TIMEOUT_MS = 20_000;
 
-async function seedUsers(path: string, users: readonly string[], password: string): Promise<void> {
+async function seedUsers(path: string, users: readonly string[], contacts: GatewayDaemonOptions["contacts"], password: string): Promise<void> {
   const store = openSqliteStore(path);
   try {
     const passwordHash = cheapPasswordHash(password);
     const createdAt = Date.now();
     for (const name of users) {
       if (!(await store.accounts.create({ name, passwordHash, displayName: name, createdAt }))) throw new Error(`seeding: user ${name} exists`);
+    }
+    for (const { user, jid } of contacts) {
+      const owner = makeAddress("native", DEFAULT_ACCOUNT, user);
+      const address = makeAddress("xmpp", DEFAULT_ACCOUNT, jid);
+      await store.contacts.put({ owner, address, name: jid, subscription: "both", pendingOut: false, pendingIn: false });
     }
   } finally {
     await store.close();
@@ -50,7 +58,7 @@ async function seedUsers(path: string, users: readonly string[], password: strin
 export async function startGatewayDaemon(resources: Resources, root: string, options: GatewayDaemonOptions): Promise<GatewayDaemon> {
   const dir = resources.tempDir("switchboard-bench-xmpp-");
   const storePath = join(dir, "switchboard.db");
-  await seedUsers(storePath, options.users, options.password);
+  await seedUsers(storePath, options.users, options.contacts, options.password);
   const configPath = join(dir, "bench.yaml");
   const { prosody } = options;
   writeFileSync(

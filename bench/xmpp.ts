@@ -322,7 +322,15 @@ async function run(resources: Resources, opts: Options, index: number): Promise<
     await releaseNow(cleanups, stopRelay);
 
     // Stage 2: the daemon as the component, its rooms joined by the XMPP receivers, and Prosody's MUCs.
-    const daemon = await startGatewayDaemon(resources, opts.daemonRoot, { users: nativeNames, password: PASSWORD, framesPerSecond: FRAMES_PER_SECOND, prosody, cpuProfileDir: profileDir });
+    const daemon = await startGatewayDaemon(resources, opts.daemonRoot, {
+      users: nativeNames,
+      // Each XMPP sender is a contact of its native receiver, as the default policy (messages_from: contacts) needs.
+      contacts: nativeNames.map((user, i) => ({ user, jid: (xa[i] as XmppEndpoint).wire.bareJid })),
+      password: PASSWORD,
+      framesPerSecond: FRAMES_PER_SECOND,
+      prosody,
+      cpuProfileDir: profileDir,
+    });
     cleanups.push(() => daemon.stop());
     const daemonNatives = await connectNatives(daemon.url);
     const world: World = { prosody, pids: { gateway: daemon.pid, prosody: prosodyProcess }, natives: daemonNatives.natives, xa, xb, rooms, mucs };

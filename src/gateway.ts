@@ -13,6 +13,7 @@ import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { Outbox } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
+import { CachedContactStore } from "./core/contact-cache.js";
 import { RoomService } from "./core/rooms.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
@@ -46,8 +47,9 @@ export async function createGateway(config: SwitchboardConfig, log: Logger): Pro
 async function assemble(config: SwitchboardConfig, log: Logger, store: Store): Promise<Gateway> {
   const registry = new AdapterRegistry();
   const ids = new MessageIdGenerator(await store.log.lastId());
-  const presence = new PresenceHub(store.contacts, registry, log.child({ component: "presence" }));
-  const roster = new Roster(store.contacts, registry, presence, log.child({ component: "roster" }));
+  const contacts = new CachedContactStore(store.contacts);
+  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }));
+  const roster = new Roster(contacts, registry, presence, log.child({ component: "roster" }));
   const rooms = new RoomService(store.rooms);
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const outbox = new Outbox(
@@ -93,7 +95,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     enabled: userAccounts.enabled,
     box: key && new CredentialBox(key),
     store: store.linkedAccounts,
-    contacts: store.contacts,
+    contacts,
     registry,
     supervisor,
     factories: {

@@ -7,7 +7,7 @@
  * the only reconnect loop (a lost connection is reported as "offline", and the supervisor calls stop() and
  * start() again after a backoff).
  */
-import { component, type Component } from "@xmpp/component";
+import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -19,7 +19,7 @@ import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
-import { guardedParser } from "./safe-parser.js";
+import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
@@ -76,9 +76,7 @@ export class XmppComponentAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.stopping = false;
-    const connection = component({ service: `xmpp://${this.config.host}:${this.config.port}`, domain: this.config.domain, password: this.config.secret });
-    connection.reconnect.stop();
-    connection.Parser = guardedParser(connection.Parser);
+    const connection = openComponentConnection(this.config);
     connection.on("stanza", (stanza: Element) => this.inbound.handle(stanza));
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());

@@ -25,6 +25,7 @@ declare module "@xmpp/component" {
     stop(): Promise<unknown>;
     send(element: Element): Promise<void>;
     readonly reconnect: { stop(): void };
+    readonly middleware: { use(handler: (context: IqContext, next: () => Promise<unknown>) => unknown): void };
     readonly iqCallee: {
       get(ns: string, name: string, handler: (context: IqContext) => IqReply | Promise<IqReply>): void;
       set(ns: string, name: string, handler: (context: IqContext) => IqReply | Promise<IqReply>): void;

@@ -1,0 +1,32 @@
+/**
+ * The one place the XEP-0114 component connection is built with @xmpp/component, with the gateway's settings:
+ * - @xmpp/reconnect is stopped: the supervisor is the only reconnect loop.
+ * - The stream parser is the guarded one (safe-parser.ts): restricted XML closes the stream, never the process.
+ * - Only iq stanzas go through @xmpp/middleware. It builds a context for every incoming element, parsing its
+ *   `from` and `to` with @xmpp/jid (XEP-0106 detection included), which costs about 8% of the daemon's CPU on
+ *   the XMPP -> native path (docs/performance.md); its only users here are the iq caller and callee (disco,
+ *   version, ping). Messages and presences reach ComponentInbound through the "stanza" event untouched.
+ */
+import { component, type Component } from "@xmpp/component";
+import { guardedParser } from "./safe-parser.js";
+
+export interface ComponentConnectionOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly domain: string;
+  readonly secret: string;
+}
+
+type ElementListener = (element: { readonly name: string }) => unknown;
+
+export function openComponentConnection(options: ComponentConnectionOptions): Component {
+  const connection = component({ service: `xmpp://${options.host}:${options.port}`, domain: options.domain, password: options.secret });
+  connection.reconnect.stop();
+  connection.Parser = guardedParser(connection.Parser);
+  // @xmpp/component registers exactly one "element" listener, the middleware's (checked by a unit test).
+  for (const listener of connection.listeners("element") as ElementListener[]) {
+    connection.off("element", listener);
+    connection.on("element", (element: { readonly name: string }) => (element.name === "iq" ? listener(element) : undefined));
+  }
+  return connection;
+}
