@@ -1,0 +1,141 @@
+/**
+ * The InspIRCd 3 configuration of a test server: one listener (two with TLS) on 127.0.0.1, every file under one
+ * temporary directory, flood and clone limits lifted, and the IRCv3 modules loaded. Pure: paths, ports and the
+ * list of installed modules in, config text out.
+ *
+ * The keys that matter (see shared SERVERS.md and docs.inspircd.org/3):
+ * - `<connect>` holds the flood control: each command adds 1000 to a client's penalty, `commandrate`
+ *   (millicommands per second) drains it once per second, and reaching `threshold` x 1000 either quits the
+ *   client ("Excess Flood") or, with `fakelag`, holds its commands. A huge threshold and rate plus
+ *   `fakelag="no"` mean no penalty a test can reach. Commands are also held while the send queue exceeds
+ *   `softsendq`, and a client is dropped past `recvq`/`hardsendq`: all large.
+ * - `localmax`/`globalmax` (clones per IP, default 3) and `<performance clonesonconnect>`: raised/off, since
+ *   every puppet of a gateway comes from 127.0.0.1. `maxchans` (default 20) raised.
+ * - `resolvehostnames="no"`, `useident="no"`: no lookups at registration. Registration is still held about
+ *   one second by the server's once-per-second background check (SERVERS.md): a fact of InspIRCd 3.15.
+ * - Relative paths in this file resolve against the compiled-in directories (/etc/inspircd ...), even with a
+ *   `<path>` tag, and a missing MOTD file is fatal: every path written here is absolute.
+ * - Values are quoted; `&`, `"`, `<` and `>` are written as the entities InspIRCd's parser knows.
+ * - ssl_gnutls (the TLS module Debian ships) crashes with SIGSEGV when the server shuts down; the start-up
+ *   code in irc-servers.ts treats that as a normal stop. It is loaded only when TLS is asked for.
+ */
+
+/** IRCv3 and related modules every test server loads when installed (cap first: the others register caps). */
+export const INSPIRCD_MODULES: readonly string[] = [
+  "cap",
+  "ircv3",
+  "ircv3_capnotify",
+  "monitor",
+  "ircv3_echomessage",
+  "ircv3_servertime",
+  "ircv3_msgid",
+  "ircv3_ctctags",
+  "ircv3_batch",
+  "ircv3_labeledresponse",
+  "namesx",
+  "uhnames",
+];
+
+export interface InspircdConfigInput {
+  readonly name: string;
+  readonly network: string;
+  readonly port: number;
+  readonly pidFile: string;
+  readonly logFile: string;
+  readonly motdFile: string;
+  readonly dataDir: string;
+  /** Module names without the m_ prefix, in load order (see inspircdModules). */
+  readonly modules: readonly string[];
+  /** MONITOR list size per client (ISUPPORT MONITOR=). */
+  readonly monitorLimit: number;
+  /** The server password (PASS): clients without it match no connect class and are refused. */
+  readonly password?: string;
+  readonly operators: ReadonlyArray<{ readonly name: string; readonly password: string }>;
+  readonly tls?: { readonly port: number; readonly certFile: string; readonly keyFile: string; readonly module: "ssl_gnutls" | "ssl_openssl" };
+}
+
+/**
+ * The modules to load: the standard list plus extras, keeping only those `installed` says exist (a module that
+ * is missing would stop the server from starting).
+ */
+export function inspircdModules(installed: (name: string) => boolean, extra: readonly string[] = []): string[] {
+  const wanted = [...INSPIRCD_MODULES, ...extra.filter((name) => !INSPIRCD_MODULES.includes(name))];
+  return wanted.filter((name) => installed(name));
+}
+
+/** A double-quoted InspIRCd config value. Control characters cannot be written and are refused. */
+export function inspircdValue(value: string, key: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`InspIRCd config ${key}: ${JSON.stringify(value)} contains a control character`);
+  const escaped = value.replace(/[&"<>]/g, (char) => ({ "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" })[char] ?? char);
+  return `"${escaped}"`;
+}
+
+function tag(name: string, attributes: Readonly<Record<string, string | number>>): string {
+  const parts = Object.entries(attributes).map(([key, value]) => `${key}=${typeof value === "number" ? `"${value}"` : inspircdValue(value, `<${name} ${key}>`)}`);
+  return `<${name} ${parts.join(" ")}>`;
+}
+
+export function inspircdConfig(input: InspircdConfigInput): string {
+  const lines = [
+    "# Written by test/helpers/irc-servers.ts for one test run; deleted with its directory.",
+    tag("server", { name: input.name, description: "Switchboard test server", network: input.network }),
+    tag("admin", { name: "Switchboard tests", nick: "admin", email: "tests@localhost" }),
+    tag("path", { datadir: input.dataDir, logdir: input.dataDir, runtimedir: input.dataDir }),
+    tag("pid", { file: input.pidFile }),
+    tag("log", { method: "file", type: "* -USERINPUT -USEROUTPUT", level: "default", target: input.logFile }),
+    tag("files", { motd: input.motdFile }),
+    tag("bind", { address: "127.0.0.1", port: input.port, type: "clients" }),
+  ];
+  if (input.tls) {
+    lines.push(
+      tag("module", { name: input.tls.module }),
+      tag("sslprofile", {
+        name: "Clients",
+        provider: input.tls.module === "ssl_gnutls" ? "gnutls" : "openssl",
+        certfile: input.tls.certFile,
+        keyfile: input.tls.keyFile,
+        dhfile: "",
+        requestclientcert: "no",
+      }),
+      tag("bind", { address: "127.0.0.1", port: input.tls.port, type: "clients", sslprofile: "Clients" }),
+    );
+  }
+  const connect: Record<string, string | number> = {
+    name: "main",
+    allow: "*",
+    timeout: 60,
+    pingfreq: 120,
+    threshold: 1_000_000,
+    commandrate: 1_000_000_000,
+    fakelag: "no",
+    recvq: "16M",
+    softsendq: "16M",
+    hardsendq: "16M",
+    localmax: 100_000,
+    globalmax: 100_000,
+    maxchans: 1000,
+    limit: 100_000,
+    resolvehostnames: "no",
+    useident: "no",
+  };
+  if (input.password !== undefined) connect["password"] = input.password;
+  lines.push(
+    tag("connect", connect),
+    tag("channels", { users: 1000, opers: 1000 }),
+    tag("performance", { clonesonconnect: "no", softlimit: 10_000, somaxconn: 1024, netbuffersize: 65_536, quietbursts: "yes" }),
+    tag("options", { syntaxhints: "no", announcets: "yes", hostintopic: "yes", pingwarning: 15, splitwhois: "no", exemptchanops: "" }),
+    tag("security", { hideserver: "", userstats: "Pu", customversion: "", flatlinks: "no", hidesplits: "no", hideulines: "no", hidebans: "no", maxtargets: 20 }),
+  );
+  if (input.operators.length > 0) {
+    lines.push(
+      tag("class", { name: "SwitchboardOper", commands: "*", privs: "*", usermodes: "*", chanmodes: "*", snomasks: "*" }),
+      tag("type", { name: "TestOper", classes: "SwitchboardOper" }),
+    );
+    for (const operator of input.operators) lines.push(tag("oper", { name: operator.name, password: operator.password, host: "*@*", type: "TestOper" }));
+  }
+  for (const name of input.modules) lines.push(tag("module", { name }));
+  if (input.modules.includes("monitor")) lines.push(tag("monitor", { maxentries: input.monitorLimit }));
+  lines.push("");
+  return lines.join("\n");
+}
