@@ -53,6 +53,12 @@ export interface AdapterCapabilities {
   readonly actions: boolean;
   readonly notices: boolean;
   readonly corrections: boolean;
+  /**
+   * This adapter's members of gateway rooms are rooms of its own network (an IRC channel, a MUC joined by a
+   * bot), not people: every message of such a room must reach them, so it is queued in the outbox for this
+   * adapter (one entry per adapter), delivered in order and kept while the network is down.
+   */
+  readonly relaysRooms: boolean;
 }
 
 export interface SendResult {

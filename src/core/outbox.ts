@@ -1,6 +1,7 @@
 /**
- * Store-and-forward of direct messages: accepted -> queued -> delivered | failed, in order per recipient,
- * never twice, across reconnects and restarts.
+ * Store-and-forward of direct messages, and of room messages to the adapters that relay a room to a room of
+ * their network (router.ts, relayRecipients): accepted -> queued -> delivered | failed, in order per
+ * recipient, never twice, across reconnects and restarts.
  *
  * A message is written to the store (log + outbox row) before it is acknowledged. Delivery then goes through
  * the recipient's RecipientQueue. A retryable failure (recipient offline, network down) leaves it in the store
@@ -115,10 +116,12 @@ export class Outbox {
       // Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the
       // message is delivered again after the restart (at least once), never lost.
       this.removals.offer({ messageId: message.id, recipient }).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
-      this.registry
-        .for(message.from)
-        ?.reportDelivered(message, recipient)
-        .catch((error: unknown) => this.log.debug({ err: error, id: message.id }, "delivery receipt not sent"));
+      if (message.scope === "direct") {
+        this.registry
+          .for(message.from)
+          ?.reportDelivered(message, recipient)
+          .catch((error: unknown) => this.log.debug({ err: error, id: message.id }, "delivery receipt not sent"));
+      }
       return "done";
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);

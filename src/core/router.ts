@@ -5,7 +5,8 @@
  * Messages: submit() checks the target, assigns the gateway id, stores the message durably and only then
  * resolves (the adapter acknowledges the sender); delivery follows. Direct messages go through the outbox
  * (store-and-forward, in order). Room messages go to the room's adapter, which fans them out to the members
- * connected now; the log keeps them for history.
+ * connected now (the log keeps them for history), and through the outbox to every adapter that relays the
+ * room to a room of its network (an IRC channel, a bot's MUC: `relaysRooms`), which must get all of them.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { Adapter, InboundEvent, SubmitOptions } from "./adapter.js";
@@ -77,11 +78,12 @@ export class Router {
       hops: [...(draft.hops ?? []), addressKey(draft.from)],
     };
     const direct = message.scope === "direct";
-    const stored = this.deps.outbox.accept(message, direct ? [message.to] : []);
+    const recipients = direct ? [message.to] : await this.relayRecipients(message.to);
+    const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
     await stored;
-    if (direct) this.deps.outbox.deliver(message, message.to);
-    else void this.sendToRoom(message);
+    for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
+    if (!direct) void this.sendToRoom(message);
     return message;
   }
 
@@ -209,8 +211,26 @@ export class Router {
       return;
     }
     for (const adapter of await this.guestAdapters(message.to)) {
+      if (adapter.capabilities.relaysRooms) continue; // through the outbox: see relayRecipients
       await adapter.send(message).catch((error: unknown) => this.deps.log.warn({ err: error, id: message.id, adapter: adapter.protocol }, "room message not relayed"));
     }
+  }
+
+  /**
+   * The outbox recipients of a room message: for each adapter that relays this room to a room of its own
+   * network, one of its member addresses (the first, in address order, so the choice is stable). The
+   * adapter's send() delivers to every room of its network bridged to this one.
+   */
+  private async relayRecipients(room: Address): Promise<Address[]> {
+    if (!(await this.deps.rooms.exists(room))) return [];
+    const host = this.deps.registry.for(room);
+    const chosen = new Map<Adapter, Address>();
+    const members = [...(await this.deps.rooms.members(room))].sort((a, b) => addressKey(a.address).localeCompare(addressKey(b.address)));
+    for (const member of members) {
+      const adapter = this.deps.registry.for(member.address);
+      if (adapter && adapter !== host && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
+    }
+    return [...chosen.values()];
   }
 
   /** Adapters other than the room's host that serve members of a gateway-hosted room. */

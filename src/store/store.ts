@@ -150,7 +150,7 @@ export interface LinkedAccountStore {
 
 export interface AcceptedMessage {
   readonly message: Message;
-  /** Recipients whose delivery is queued in the outbox (empty for room messages). */
+  /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
   readonly recipients: readonly Address[];
 }
 

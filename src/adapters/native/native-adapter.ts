@@ -40,6 +40,7 @@ export class NativeAdapter implements Adapter {
     actions: true,
     notices: true,
     corrections: true,
+    relaysRooms: false,
   };
   private readonly sessions = new SessionDirectory();
   private readonly connections = new Set<NativeSession>();

@@ -48,6 +48,7 @@ export class XmppBotAdapter implements Adapter {
     actions: true,
     notices: true,
     corrections: false,
+    relaysRooms: true,
   };
   private connection: Client | undefined;
   private online = false;
@@ -83,6 +84,8 @@ export class XmppBotAdapter implements Adapter {
     for (const room of this.config.rooms) await this.joinMuc(room);
     this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), rooms: this.config.rooms.map((room) => room.muc) }, "XMPP bot online");
     this.context.setStatus("online");
+    // Room messages accepted while the bot was away wait in the outbox (relaysRooms): send them now, in order.
+    this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
   }
 
   async stop(): Promise<void> {

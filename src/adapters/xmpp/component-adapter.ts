@@ -49,6 +49,7 @@ export class XmppComponentAdapter implements Adapter {
     actions: true,
     notices: false,
     corrections: true,
+    relaysRooms: false,
   };
   private connection: Component | undefined;
   private online = false;

@@ -68,6 +68,7 @@ export class XmppUserAdapter implements Adapter {
     actions: true,
     notices: false,
     corrections: true,
+    relaysRooms: false,
   };
   readonly owner: Address;
   private readonly ownJid: string;
