@@ -13,6 +13,8 @@ import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { Outbox } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
+import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
+import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { RoomService } from "./core/rooms.js";
 import { Roster } from "./core/roster.js";
@@ -137,6 +139,19 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     }
     let adapter: XmppBotAdapter | undefined = undefined;
     adapter = new XmppBotAdapter(bot, contextFor("xmpp", bot.account, () => adapter));
+    registry.register(adapter);
+    supervisor.add(adapter, { critical: false });
+  }
+
+  for (const network of config.irc.networks) {
+    for (const channel of network.channels) {
+      const address = nativeRoom(channel.room);
+      if (!(await rooms.exists(address))) {
+        await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });
+      }
+    }
+    let adapter: IrcNetworkAdapter | undefined = undefined;
+    adapter = new IrcNetworkAdapter(network, contextFor("irc", network.name, () => adapter));
     registry.register(adapter);
     supervisor.add(adapter, { critical: false });
   }

@@ -98,6 +98,85 @@ export interface XmppConfig {
   readonly user_accounts: XmppUserAccountsConfig;
 }
 
+export interface IrcTlsConfig {
+  /** TLS from the first byte (usually port 6697). */
+  readonly enabled: boolean;
+  /** Verify the server's certificate and name; false accepts any certificate (an explicit operator choice). */
+  readonly verify: boolean;
+  /** PEM file of the CA (or the self-signed certificate) to trust instead of the system's CAs; "" for the system's. */
+  readonly ca_file: string;
+  /** PEM client certificate and key for the gateway's own connection (SASL EXTERNAL, CertFP); "" for none. Both or neither (cross-checks.ts). */
+  readonly client_cert_file: string;
+  readonly client_key_file: string;
+}
+
+export interface IrcSaslConfig {
+  /** SASL for the gateway's own connection; "none" skips SASL. Cross-checked: PLAIN needs a password, EXTERNAL a client certificate. */
+  readonly mechanism: "none" | "PLAIN" | "EXTERNAL";
+  /** PLAIN account name; "" uses the nick. */
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface IrcChannelConfig {
+  /** The IRC channel, with its prefix ("#dev"); listed once per network, compared case-insensitively (cross-checks.ts). */
+  readonly channel: string;
+  /** The native room it is bridged to, created when missing; bridged once per network (cross-checks.ts). */
+  readonly room: string;
+  /** Channel key (+k); "" for none. */
+  readonly key: string;
+}
+
+export interface IrcPuppetConfig {
+  /** Nick of a person's puppet: "{name}" is replaced by their name (characters not allowed in nicks mapped). */
+  readonly nick_template: string;
+  /** A puppet with no traffic for this long quits; it comes back on demand. 0 keeps puppets forever. */
+  readonly idle_timeout_seconds: number;
+  /** Most puppet connections at once on this network (its per-host limit, minus the gateway's own connection). */
+  readonly max_connections: number;
+  /** Least time between two puppet connects, so that many puppets (after a restart) do not connect in a storm. */
+  readonly connect_interval_ms: number;
+}
+
+export interface IrcFloodConfig {
+  /** Lines that may be sent at once per connection. */
+  readonly burst: number;
+  /** Lines per second per connection after the burst. */
+  readonly lines_per_second: number;
+}
+
+export interface IrcNetworkConfig {
+  /** The network's name in addresses: irc://<name>/<nick or channel>. Unique, compared case-insensitively (cross-checks.ts). */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly tls: IrcTlsConfig;
+  /** Server password (PASS); "" for none. Also sent by puppets. */
+  readonly password: string;
+  readonly sasl: IrcSaslConfig;
+  /** Nick, user name and real name of the gateway's own connection (it listens, relays in relay mode, watches contacts). */
+  readonly nick: string;
+  readonly username: string;
+  readonly realname: string;
+  /** "puppets": every person who takes part gets their own IRC connection; "relay": one connection prefixes lines with <name>. */
+  readonly mode: "puppets" | "relay";
+  readonly puppets: IrcPuppetConfig;
+  readonly channels: readonly IrcChannelConfig[];
+  /** Encoding for incoming lines that are not valid UTF-8 (a WHATWG label: windows-1252, iso-8859-15, koi8-r...); checked by irc-rules.ts. */
+  readonly encoding_fallback: string;
+  readonly flood: IrcFloodConfig;
+  /** Most IRC lines one message becomes (after splitting long lines); the rest is cut, ending with a marker. */
+  readonly max_lines_per_message: number;
+  /** How often contacts' online and away status is refreshed where the server cannot push it (ISON, WHO). */
+  readonly presence_poll_seconds: number;
+  /** Give up a connection attempt (TCP, TLS, registration) after this long. */
+  readonly connect_timeout_seconds: number;
+}
+
+export interface IrcConfig {
+  readonly networks: readonly IrcNetworkConfig[];
+}
+
 export interface SwitchboardConfig {
   readonly log: LogConfig;
   readonly store: StoreConfig;
@@ -105,6 +184,7 @@ export interface SwitchboardConfig {
   readonly outbox: OutboxConfig;
   readonly shutdown: ShutdownConfig;
   readonly xmpp: XmppConfig;
+  readonly irc: IrcConfig;
 }
 
 /** One thing wrong with a configuration, located in its YAML text when it can be. */

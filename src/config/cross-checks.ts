@@ -3,7 +3,8 @@
  * authors): checked after the schema, on data that already has its defaults.
  */
 import { decodeCredentialKey } from "../core/credential-box.js";
-import type { SwitchboardConfig } from "./config-types.js";
+import type { IrcNetworkConfig, SwitchboardConfig } from "./config-types.js";
+import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-rules.js";
 import type { UnplacedProblem } from "./problems.js";
 
 export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
@@ -30,5 +31,68 @@ export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
     // Never print the value: it is a secret.
     problems.push({ segments: keyPath, atKey: false, message: "must be 32 bytes written as 64 hexadecimal digits or as base64 (openssl rand -hex 32)" });
   }
+  problems.push(...crossCheckIrc(config));
+  return problems;
+}
+
+function crossCheckIrc(config: SwitchboardConfig): UnplacedProblem[] {
+  const problems: UnplacedProblem[] = [];
+  // Network names are account names in addresses, which compare exactly; two that differ only in case
+  // are still refused, since an operator cannot tell irc://Libera/... from irc://libera/... apart.
+  const names = new Map<string, number>();
+  config.irc.networks.forEach((network, index) => {
+    const at = (...keys: string[]): string[] => ["irc", "networks", String(index), ...keys];
+    const first = names.get(network.name.toLowerCase());
+    if (first === undefined) names.set(network.name.toLowerCase(), index);
+    else problems.push({ segments: at("name"), atKey: false, message: `must be unique (compared case-insensitively): irc.networks.${first} is named "${config.irc.networks[first]?.name ?? ""}"` });
+    problems.push(...checkNetwork(network, at));
+  });
+  return problems;
+}
+
+/** The rules within one network; `at` makes the key path of one of its keys. */
+function checkNetwork(network: IrcNetworkConfig, at: (...keys: string[]) => string[]): UnplacedProblem[] {
+  const problems: UnplacedProblem[] = [];
+  const problem = (segments: string[], message: string): void => {
+    problems.push({ segments, atKey: false, message });
+  };
+  const { tls, sasl } = network;
+  const certificate = tls.client_cert_file !== "";
+  const key = tls.client_key_file !== "";
+  // Never print a password: it is a secret.
+  if (sasl.mechanism === "PLAIN" && sasl.password === "") problem(at("sasl", "password"), "must be set when sasl.mechanism is PLAIN");
+  if (sasl.mechanism === "none" && sasl.password !== "") {
+    problem(at("sasl", "mechanism"), `must be PLAIN when sasl.password is set: with "none" the password is never sent`);
+  }
+  if (sasl.mechanism === "EXTERNAL") {
+    if (!tls.enabled) problem(at("tls", "enabled"), "must be true when sasl.mechanism is EXTERNAL (the login is the TLS client certificate)");
+    if (!certificate && !key) {
+      problem(at("tls", "client_cert_file"), "must be set when sasl.mechanism is EXTERNAL (the login is this certificate)");
+      problem(at("tls", "client_key_file"), "must be set when sasl.mechanism is EXTERNAL (the key of tls.client_cert_file)");
+    }
+  }
+  if (certificate && !key) problem(at("tls", "client_key_file"), "must be set when tls.client_cert_file is set (a certificate is used with its private key)");
+  if (key && !certificate) problem(at("tls", "client_cert_file"), "must be set when tls.client_key_file is set (a private key is used with its certificate)");
+  if (!usableFallbackEncoding(network.encoding_fallback)) {
+    const message = `must be an encoding label that Node.js decodes and that keeps ASCII as ASCII (windows-1252, iso-8859-15, koi8-r, shift_jis...), got ${JSON.stringify(network.encoding_fallback)}`;
+    problem(at("encoding_fallback"), message);
+  }
+  const template = nickTemplateProblem(network.puppets.nick_template);
+  if (template !== undefined) problem(at("puppets", "nick_template"), template);
+
+  // A channel joined twice, or a room fed by two channels of one network, would double or mix messages.
+  // Channels compare by ASCII case (see foldAscii), rooms case-insensitively as native room names do.
+  const channels = new Map<string, number>();
+  const rooms = new Map<string, number>();
+  network.channels.forEach((entry, index) => {
+    const channel = foldAscii(entry.channel);
+    const room = entry.room.toLowerCase();
+    const firstChannel = channels.get(channel);
+    const firstRoom = rooms.get(room);
+    if (firstChannel === undefined) channels.set(channel, index);
+    else problem(at("channels", String(index), "channel"), `must be listed once per network: ${JSON.stringify(entry.channel)} is already channels.${firstChannel} (compared case-insensitively)`);
+    if (firstRoom === undefined) rooms.set(room, index);
+    else problem(at("channels", String(index), "room"), `must be bridged once per network: ${JSON.stringify(entry.room)} is already the room of channels.${firstRoom}`);
+  });
   return problems;
 }

@@ -199,14 +199,20 @@ function coerceScalar(value: string, schema: SchemaNode | undefined): unknown {
 
 /**
  * A section written with nothing under it (`native:` with every key commented out) is YAML null; it means
- * "all defaults", not "wrong type", so it is removed and ajv fills it in.
+ * "all defaults", not "wrong type", so it is removed and ajv fills it in. The same holds for the sections of
+ * list entries (an IRC network's `tls:`). A list written with nothing under it stays null, and is refused:
+ * an empty list is written `[]`.
  */
 function emptySectionsToDefaults(data: unknown, schema: SchemaNode): void {
   if (!isRecord(data)) return;
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
-    if (child.type !== "object") continue;
-    if (data[key] === null) delete data[key];
-    else emptySectionsToDefaults(data[key], child);
+    const value = data[key];
+    if (child.type === "object") {
+      if (value === null) delete data[key];
+      else emptySectionsToDefaults(value, child);
+    } else if (child.type === "array" && child.items !== undefined && Array.isArray(value)) {
+      for (const item of value) emptySectionsToDefaults(item, child.items);
+    }
   }
 }
 

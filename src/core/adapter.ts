@@ -59,6 +59,11 @@ export interface AdapterCapabilities {
    * adapter (one entry per adapter), delivered in order and kept while the network is down.
    */
   readonly relaysRooms: boolean;
+  /**
+   * This adapter gives people of other networks an identity of their own on its network (IRC puppets): it
+   * is told every change of anybody's presence (setPresence), so that their identity there shows it (AWAY).
+   */
+  readonly puppets: boolean;
 }
 
 export interface SendResult {

@@ -168,7 +168,7 @@ export class Router {
       }
       case "member-joined":
       case "member-left":
-        return this.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left");
+        return this.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", { relayed: true });
       case "contact":
         this.checkOwnContact(event.contact.owner, event.contact.address);
         return this.deps.roster.mirror(event.contact);
@@ -182,9 +182,16 @@ export class Router {
     }
   }
 
-  /** A person's presence changed: each of their own accounts on other networks shows it there. */
+  /**
+   * A person's presence changed: each of their own accounts on other networks shows it there, and so does
+   * every adapter that gives people an identity of their own on its network (IRC puppets: AWAY), except on
+   * the person's own network.
+   */
   private async setOwnPresence(presence: Presence): Promise<void> {
     for (const adapter of this.deps.registry.ownedBy(presence.from)) await this.setPresenceOf(adapter, presence);
+    for (const adapter of this.deps.registry.all()) {
+      if (adapter.capabilities.puppets && adapter.protocol !== presence.from.protocol) await this.setPresenceOf(adapter, presence);
+    }
   }
 
   private async setPresenceOf(adapter: Adapter, presence: Presence): Promise<void> {
@@ -262,20 +269,45 @@ export class Router {
     if (left) await this.membershipChanged(room, left, "left");
   }
 
-  /** Tells the guest adapters of a room that its subject changed (the host has already told its own members). */
+  /**
+   * A room's subject changed. Set by a member through the host (a native user), the host has stored it and
+   * told its members: the guest adapters are told. Set on a relayed room (an IRC channel's topic), by someone
+   * who is not a member: it is stored (the relay's member vouches for it), the host tells its members, and the
+   * other guest adapters are told; the relay's own network already knows.
+   */
   private async topicChanged(room: Address, topic: string, by: Address | undefined): Promise<void> {
-    const members = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
-    const member = by === undefined ? undefined : members.find((entry) => sameAddress(entry.address, by));
+    if (!(await this.deps.rooms.exists(room))) return;
+    const members = await this.deps.rooms.members(room);
+    const host = this.deps.registry.for(room);
+    const origin = by === undefined ? undefined : this.deps.registry.for(by);
+    let member = by === undefined ? undefined : members.find((entry) => sameAddress(entry.address, by));
+    if (by !== undefined && origin !== undefined && origin !== host) {
+      const relay = members.find((entry) => this.deps.registry.for(entry.address) === origin);
+      if (relay && (await this.deps.rooms.get(room)).subject === topic) return; // told again (a rejoin): no news
+      if (!relay) {
+        this.deps.log.warn({ room: addressKey(room), by: addressKey(by) }, "subject from a network with no member in the room ignored");
+        return;
+      }
+      await this.deps.rooms.setSubject(room, topic, relay.address);
+      member ??= { address: by, nick: by.id, role: "member" };
+      await host?.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not shown"));
+    }
     for (const adapter of await this.guestAdapters(room)) {
+      if (adapter === origin) continue;
       await adapter.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not relayed"));
     }
   }
 
-  /** Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. */
-  private async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+  /**
+   * Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. A join or
+   * leave that a relay reports from its network (someone joined the IRC channel) is news to the host too.
+   */
+  private async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean } = {}): Promise<void> {
     const adapters = new Set(await this.guestAdapters(room));
     const own = this.deps.registry.for(member.address);
-    if (own && own !== this.deps.registry.for(room)) adapters.add(own);
+    const host = this.deps.registry.for(room);
+    if (own && own !== host) adapters.add(own);
+    if (options.relayed === true && own !== host && host) adapters.add(host);
     for (const adapter of adapters) {
       await adapter.sendMembership(room, member, event).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
     }

@@ -41,6 +41,7 @@ export class NativeAdapter implements Adapter {
     notices: true,
     corrections: true,
     relaysRooms: false,
+    puppets: false,
   };
   private readonly sessions = new SessionDirectory();
   private readonly connections = new Set<NativeSession>();

@@ -18,12 +18,13 @@ export function isRoomId(id: string): boolean {
 }
 
 /**
- * Parses an address a client wrote, folding what the network treats case-insensitively: native names, and
- * XMPP bare JIDs (servers fold them, RFC 7622; so `xmpp:Juliet@Example.org` is `xmpp:juliet@example.org`).
+ * Parses an address a client wrote, folding what the network treats case-insensitively: native names, XMPP
+ * bare JIDs (servers fold them, RFC 7622; so `xmpp:Juliet@Example.org` is `xmpp:juliet@example.org`), and IRC
+ * nicks and channels (`irc://libera/Bob` is `irc://libera/bob`: docs/irc.md, "Addresses").
  */
 export function clientAddress(text: string): Address {
   const address = parseAddress(text);
-  if (isNative(address) || address.protocol === "xmpp") return makeAddress(address.protocol, address.account, address.id.toLowerCase());
+  if (isNative(address) || address.protocol === "xmpp" || address.protocol === "irc") return makeAddress(address.protocol, address.account, address.id.toLowerCase());
   return address;
 }
 

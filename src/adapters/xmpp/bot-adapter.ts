@@ -49,6 +49,7 @@ export class XmppBotAdapter implements Adapter {
     notices: true,
     corrections: false,
     relaysRooms: true,
+    puppets: false,
   };
   private connection: Client | undefined;
   private online = false;

@@ -50,6 +50,7 @@ export class XmppComponentAdapter implements Adapter {
     notices: false,
     corrections: true,
     relaysRooms: false,
+    puppets: false,
   };
   private connection: Component | undefined;
   private online = false;

@@ -69,6 +69,7 @@ export class XmppUserAdapter implements Adapter {
     notices: false,
     corrections: true,
     relaysRooms: false,
+    puppets: false,
   };
   readonly owner: Address;
   private readonly ownJid: string;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isMap, parseDocument } from "yaml";
+import { isMap, parseDocument, type Document } from "yaml";
 import {
   ConfigError,
   configSchema,
@@ -11,7 +11,14 @@ import {
   parseConfig,
   DEFAULT_CONFIG_URL,
 } from "../../../src/config/load-config.js";
-import { LOG_LEVELS, REGISTRATION_MODES, STORE_DRIVERS, type LogLevel, type SwitchboardConfig } from "../../../src/config/config-types.js";
+import {
+  LOG_LEVELS,
+  REGISTRATION_MODES,
+  STORE_DRIVERS,
+  type IrcNetworkConfig,
+  type LogLevel,
+  type SwitchboardConfig,
+} from "../../../src/config/config-types.js";
 import type { SchemaNode } from "../../../src/config/problems.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -26,6 +33,8 @@ const ENV = {
   SWITCHBOARD_HOST: "::1",
   SWITCHBOARD_SECRET: "hunter2",
   SWITCHBOARD_BAD_PORT: "99999",
+  SWITCHBOARD_IRC_PASSWORD: "0123",
+  SWITCHBOARD_IRC_SASL_PASSWORD: "sasl-secret",
 };
 
 /**
@@ -55,6 +64,7 @@ const DEFAULTS: SwitchboardConfig = {
     bots: [],
     user_accounts: { enabled: false, credential_key: "" },
   },
+  irc: { networks: [] },
 };
 
 // Compile-time: LOG_LEVELS lists every LogLevel of the logger.
@@ -70,19 +80,46 @@ function problemsOf(run: () => unknown): ConfigError {
   assert.fail("expected a ConfigError");
 }
 
-function schemaAt(path: readonly string[]): SchemaNode {
-  let node = configSchema();
+/** The schema of a key path; the segment "[]" stands for the entries of a list. */
+function schemaAt(path: readonly string[], from: SchemaNode = configSchema()): SchemaNode {
+  let node = from;
   for (const key of path) {
-    const child = node.properties?.[key];
+    const child = key === "[]" ? node.items : node.properties?.[key];
     assert.ok(child, `schema has no key ${path.join(".")}`);
     node = child;
   }
   return node;
 }
 
-/** Every key path of the schema, sections included, in schema order. */
-function schemaPaths(node: SchemaNode, prefix: string[] = []): string[][] {
-  return Object.entries(node.properties ?? {}).flatMap(([key, child]) => [[...prefix, key], ...schemaPaths(child, [...prefix, key])]);
+/**
+ * Every key path of the schema, sections included, in schema order. With `withItems`, also the keys of list
+ * entries, below a "[]" segment (irc.networks.[].name).
+ */
+function schemaPaths(node: SchemaNode, prefix: string[] = [], withItems = false): string[][] {
+  return Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
+    const path = [...prefix, key];
+    const below = withItems && child.items ? schemaPaths(child.items, [...path, "[]"], true) : [];
+    return [path, ...schemaPaths(child, path, withItems), ...below];
+  });
+}
+
+/** How docs/config.md writes a key path: irc.networks[].tls.enabled. */
+function docsName(path: readonly string[]): string {
+  return path.join(".").replace(/\.\[\]/g, "[]");
+}
+
+/**
+ * Asserts that the key at `path` of `doc` (parsed from `text`) has a comment on the line above it. `firstLine`
+ * is the line of the file that `text` starts at, for the message.
+ */
+function assertCommented(text: string, doc: Document, path: readonly (string | number)[], name: string, firstLine = 1): void {
+  assert.ok(doc.hasIn(path), `the example lacks ${name}`);
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  assert.ok(isMap(parent), `${name}: parent is not a mapping`);
+  const pair = parent.items.find((item) => String((item.key as { value?: unknown }).value) === String(path[path.length - 1]));
+  const offset = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0] ?? -1;
+  const lineIndex = text.slice(0, offset).split("\n").length - 1;
+  assert.match(text.split("\n")[lineIndex - 1] ?? "", /^\s*#/, `${name} (line ${lineIndex + firstLine}) has no comment above it`);
 }
 
 describe("parseConfig", () => {
@@ -113,6 +150,21 @@ describe("parseConfig", () => {
       const node = schemaAt(path) as SchemaNode & { default?: unknown };
       assert.ok(node.description, `${path.join(".")} has no description`);
       assert.notEqual(node.default, undefined, `${path.join(".")} has no default`);
+    }
+    for (const path of schemaPaths(configSchema(), [], true)) {
+      assert.ok(schemaAt(path).description, `${path.join(".")} has no description`);
+    }
+  });
+
+  it("closes every mapping of the schema and requires each of its keys (a key with a default is filled in first)", () => {
+    const mappings = [[], ...schemaPaths(configSchema(), [], true)].flatMap((path) => {
+      const node = schemaAt(path);
+      return [node, ...(node.items ? [node.items] : [])].filter((each) => each.type === "object").map((each) => ({ path, node: each }));
+    });
+    for (const { path, node } of mappings) {
+      const raw = node as SchemaNode & { additionalProperties?: unknown; required?: readonly string[] };
+      assert.equal(raw.additionalProperties, false, `${path.join(".")} accepts unknown keys`);
+      assert.deepEqual(raw.required, Object.keys(node.properties ?? {}), `${path.join(".")} does not require each of its keys`);
     }
   });
 
@@ -178,6 +230,281 @@ describe("config fixtures", () => {
   });
 });
 
+/**
+ * The example's commented-out `networks:` block under `irc:`, uncommented (the first "# " of each line
+ * removed), as a document of its own whose line 1 is `irc:`; `firstLine` is the file's line of that line.
+ */
+function exampleIrcNetworks(): { text: string; firstLine: number } {
+  const lines = readFileSync(examplePath, "utf8").split("\n");
+  const start = lines.indexOf("  # networks:");
+  assert.ok(start > 0 && lines.slice(0, start).includes("irc:"), "the example has no commented networks: block under irc:");
+  const block: string[] = [];
+  for (const line of lines.slice(start)) {
+    if (!line.startsWith("  #")) break;
+    block.push(line.replace(/^ {2}# ?/, "  "));
+  }
+  return { text: ["irc:", ...block, ""].join("\n"), firstLine: start };
+}
+
+/** A network with every default, as parseConfig returns it. */
+function minimalNetwork(name: string, host: string, nick: string, channels: IrcNetworkConfig["channels"] = []): IrcNetworkConfig {
+  return {
+    name,
+    host,
+    port: 6667,
+    tls: { enabled: false, verify: true, ca_file: "", client_cert_file: "", client_key_file: "" },
+    password: "",
+    sasl: { mechanism: "none", username: "", password: "" },
+    nick,
+    username: "switchboard",
+    realname: "Switchboard gateway",
+    mode: "puppets",
+    puppets: { nick_template: "{name}[sb]", idle_timeout_seconds: 3600, max_connections: 50, connect_interval_ms: 200 },
+    channels,
+    encoding_fallback: "windows-1252",
+    flood: { burst: 5, lines_per_second: 2 },
+    max_lines_per_message: 5,
+    presence_poll_seconds: 60,
+    connect_timeout_seconds: 20,
+  };
+}
+
+/** A configuration of IRC networks, each given as the YAML lines of its entry below `- name: <name>`. */
+function ircYaml(...networks: { readonly name: string; readonly lines: readonly string[] }[]): string {
+  const entries = networks.flatMap(({ name, lines }) => [`    - name: ${name}`, ...lines.map((line) => `      ${line}`)]);
+  return ["irc:", "  networks:", ...entries, ""].join("\n");
+}
+
+/** The problems of an IRC configuration, as [path, message] pairs. */
+function ircProblems(text: string, env: Record<string, string> = {}): [string, string][] {
+  return problemsOf(() => parseConfig(text, "irc.yaml", env)).problems.map((problem) => [problem.path, problem.message]);
+}
+
+const BASE = ["host: irc.example.org", "nick: switchboard"];
+
+describe("irc", () => {
+  it("fills every default into a network given by name, host and nick, and into its channels", () => {
+    const config = parseConfig(ircYaml({ name: "libera", lines: [...BASE, "channels:", '  - channel: "#dev"', "    room: dev"] }), "irc.yaml", {});
+    assert.deepEqual(config.irc, { networks: [minimalNetwork("libera", "irc.example.org", "switchboard", [{ channel: "#dev", room: "dev", key: "" }])] });
+    assert.ok(Object.isFrozen(config.irc.networks[0]?.channels[0]));
+  });
+
+  it("reads a full network, secrets from the environment, and empty sections of a network as all defaults", () => {
+    const text = ircYaml({
+      name: "oftc",
+      lines: [
+        "host: irc.oftc.net",
+        "port: 6697",
+        "tls:",
+        "  enabled: true",
+        "  verify: false",
+        "  ca_file: /etc/ssl/oftc.pem",
+        "  client_cert_file: /etc/switchboard/oftc.crt",
+        "  client_key_file: /etc/switchboard/oftc.key",
+        "password: ${SWITCHBOARD_IRC_PASSWORD}",
+        "sasl:",
+        "  mechanism: EXTERNAL",
+        "nick: sb",
+        "username: gw",
+        "realname: The gateway",
+        "mode: relay",
+        "puppets:",
+        "  # every key commented out",
+        "channels:",
+        '  - channel: "&Local"',
+        "    room: local",
+        "    key: ${SWITCHBOARD_IRC_PASSWORD}",
+        "encoding_fallback: iso-8859-15",
+        "flood:",
+        "  burst: 10",
+        "  lines_per_second: 0.5",
+        "max_lines_per_message: 100",
+        "presence_poll_seconds: 5",
+        "connect_timeout_seconds: 300",
+      ],
+    });
+    const config = parseConfig(text, "irc.yaml", { SWITCHBOARD_IRC_PASSWORD: "0123" });
+    assert.deepEqual(config.irc.networks, [
+      {
+        name: "oftc",
+        host: "irc.oftc.net",
+        port: 6697,
+        tls: { enabled: true, verify: false, ca_file: "/etc/ssl/oftc.pem", client_cert_file: "/etc/switchboard/oftc.crt", client_key_file: "/etc/switchboard/oftc.key" },
+        password: "0123",
+        sasl: { mechanism: "EXTERNAL", username: "", password: "" },
+        nick: "sb",
+        username: "gw",
+        realname: "The gateway",
+        mode: "relay",
+        puppets: { nick_template: "{name}[sb]", idle_timeout_seconds: 3600, max_connections: 50, connect_interval_ms: 200 },
+        channels: [{ channel: "&Local", room: "local", key: "0123" }],
+        encoding_fallback: "iso-8859-15",
+        flood: { burst: 10, lines_per_second: 0.5 },
+        max_lines_per_message: 100,
+        presence_poll_seconds: 5,
+        connect_timeout_seconds: 300,
+      },
+    ]);
+  });
+
+  it("has the same enums as the types", () => {
+    const modes: readonly IrcNetworkConfig["mode"][] = ["puppets", "relay"];
+    const mechanisms: readonly IrcNetworkConfig["sasl"]["mechanism"][] = ["none", "PLAIN", "EXTERNAL"];
+    assert.deepEqual(schemaAt(["irc", "networks", "[]", "mode"]).enum, modes);
+    assert.deepEqual(schemaAt(["irc", "networks", "[]", "sasl", "mechanism"]).enum, mechanisms);
+  });
+
+  it("has no default only for a network's name, host and nick and a channel's channel and room", () => {
+    const network = schemaAt(["irc", "networks", "[]"]);
+    const withoutDefault = schemaPaths(network, [], true).filter((path) => (schemaAt(path, network) as { default?: unknown }).default === undefined);
+    assert.deepEqual(withoutDefault.map((path) => path.join(".")), ["name", "host", "nick", "channels.[].channel", "channels.[].room"]);
+  });
+
+  it("requires name, host and nick, pointing at the network", () => {
+    const error = problemsOf(() => parseConfig("irc:\n  networks:\n    - port: 6697\n", "irc.yaml", {}));
+    assert.deepEqual(error.problems, [
+      { path: "irc.networks.0.name", line: 3, column: 7, message: 'required key "name" is missing' },
+      { path: "irc.networks.0.host", line: 3, column: 7, message: 'required key "host" is missing' },
+      { path: "irc.networks.0.nick", line: 3, column: 7, message: 'required key "nick" is missing' },
+    ]);
+  });
+
+  it("refuses an unknown key of a network, of its sections and of a channel, naming it", () => {
+    const text = ircYaml({ name: "libera", lines: [...BASE, "prot: 6697", "tls:", "  enable: true", "channels:", '  - channel: "#dev"', "    room: dev", "    password: x"] });
+    const error = problemsOf(() => parseConfig(text, "irc.yaml", {}));
+    assert.deepEqual(
+      error.problems.map((problem) => [problem.path, problem.line, problem.column]),
+      [
+        ["irc.networks.0.prot", 6, 7],
+        ["irc.networks.0.tls.enable", 8, 9],
+        ["irc.networks.0.channels.0.password", 12, 11],
+      ],
+    );
+    assert.match(error.problems[0]?.message ?? "", /^unknown key "prot"; expected one of: name, host, port, tls, password, sasl, nick, /);
+    assert.equal(error.problems[1]?.message, 'unknown key "enable"; expected one of: enabled, verify, ca_file, client_cert_file, client_key_file');
+    assert.equal(error.problems[2]?.message, 'unknown key "password"; expected one of: channel, room, key');
+  });
+
+  it("refuses bad channel names, room names, nicks and network names, naming the key", () => {
+    const text = [
+      "irc:",
+      "  networks:",
+      "    - name: -libera",
+      "      host: irc.example.org",
+      "      nick: 9lives",
+      "      channels:",
+      "        - channel: dev",
+      "          room: dev",
+      '        - channel: "#a,#b"',
+      "          room: a b",
+      '        - channel: "#"',
+      "          room: ok",
+      "",
+    ].join("\n");
+    assert.deepEqual(ircProblems(text), [
+      ["irc.networks.0.name", "must be a string matching the pattern ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, got \"-libera\""],
+      ["irc.networks.0.nick", "must be a string matching the pattern ^[A-Za-z\\[\\]\\\\`_^{|}][A-Za-z0-9\\[\\]\\\\`_^{|}-]{0,29}$, got \"9lives\""],
+      ["irc.networks.0.channels.0.channel", "must be a string matching the pattern ^[#&][^\\s,\\x00\\x07]{1,199}$, got \"dev\""],
+      ["irc.networks.0.channels.1.channel", "must be a string matching the pattern ^[#&][^\\s,\\x00\\x07]{1,199}$, got \"#a,#b\""],
+      ["irc.networks.0.channels.1.room", "must be a string matching the pattern ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, got \"a b\""],
+      ["irc.networks.0.channels.2.channel", "must be a string matching the pattern ^[#&][^\\s,\\x00\\x07]{1,199}$, got \"#\""],
+    ]);
+  });
+
+  it("accepts nicks of RFC 2812 up to 30 characters", () => {
+    for (const nick of ["a", "[sb]", "`_^{|}\\-9", "a".repeat(30)]) {
+      parseConfig(ircYaml({ name: "n", lines: ["host: h", `nick: '${nick}'`] }), "irc.yaml", {});
+    }
+    assert.deepEqual(ircProblems(ircYaml({ name: "n", lines: ["host: h", `nick: ${"a".repeat(31)}`] })).map(([path]) => path), ["irc.networks.0.nick"]);
+  });
+
+  it("refuses a server password with a line break, which would end the PASS line", () => {
+    assert.deepEqual(ircProblems(ircYaml({ name: "n", lines: [...BASE, "password: ${P}"] }), { P: "a\r\nQUIT" }), [
+      ["irc.networks.0.password", "must be a string matching the pattern ^[^\\r\\n\\x00]*$ of at most 1024 characters, got a string from ${P} (not shown: it may be a secret)"],
+    ]);
+  });
+
+  describe("cross-checks", () => {
+    it("refuses two networks of the same name, compared case-insensitively", () => {
+      const text = ircYaml({ name: "libera", lines: BASE }, { name: "oftc", lines: BASE }, { name: "Libera", lines: BASE });
+      const error = problemsOf(() => parseConfig(text, "irc.yaml", {}));
+      assert.deepEqual(error.problems, [{ path: "irc.networks.2.name", line: 9, column: 13, message: 'must be unique (compared case-insensitively): irc.networks.0 is named "libera"' }]);
+    });
+
+    it("requires a password with SASL PLAIN, and PLAIN when a SASL password is set", () => {
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "sasl:", "  mechanism: PLAIN", "  username: gw"] })), [
+        ["irc.networks.0.sasl.password", "must be set when sasl.mechanism is PLAIN"],
+      ]);
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "sasl:", "  password: ${PW}"] }), { PW: "hunter2" }), [
+        ["irc.networks.0.sasl.mechanism", 'must be PLAIN when sasl.password is set: with "none" the password is never sent'],
+      ]);
+    });
+
+    it("requires TLS and a client certificate with its key for SASL EXTERNAL", () => {
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "sasl:", "  mechanism: EXTERNAL"] })), [
+        ["irc.networks.0.tls.enabled", "must be true when sasl.mechanism is EXTERNAL (the login is the TLS client certificate)"],
+        ["irc.networks.0.tls.client_cert_file", "must be set when sasl.mechanism is EXTERNAL (the login is this certificate)"],
+        ["irc.networks.0.tls.client_key_file", "must be set when sasl.mechanism is EXTERNAL (the key of tls.client_cert_file)"],
+      ]);
+      const error = problemsOf(() =>
+        parseConfig(ircYaml({ name: "a", lines: [...BASE, "tls:", "  enabled: true", "  client_cert_file: gw.crt", "sasl:", "  mechanism: EXTERNAL"] }), "irc.yaml", {}),
+      );
+      assert.deepEqual(error.problems, [
+        { path: "irc.networks.0.tls.client_key_file", line: 6, column: 7, message: "must be set when tls.client_cert_file is set (a certificate is used with its private key)" },
+      ]);
+    });
+
+    it("requires a client certificate and its key together", () => {
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "tls:", "  client_key_file: gw.key"] })), [
+        ["irc.networks.0.tls.client_cert_file", "must be set when tls.client_key_file is set (a private key is used with its certificate)"],
+      ]);
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "tls:", "  client_cert_file: gw.crt"] })), [
+        ["irc.networks.0.tls.client_key_file", "must be set when tls.client_cert_file is set (a certificate is used with its private key)"],
+      ]);
+    });
+
+    it("accepts the fallback encodings the IRC adapter decodes and refuses the others", () => {
+      for (const label of ["windows-1252", "latin1", "ISO-8859-15", "koi8-r", "shift_jis", "gb18030", "utf-8"]) {
+        const config = parseConfig(ircYaml({ name: "a", lines: [...BASE, `encoding_fallback: ${label}`] }), "irc.yaml", {});
+        assert.equal(config.irc.networks[0]?.encoding_fallback, label);
+      }
+      for (const label of ["utf-16le", "klingon", "replacement"]) {
+        const error = problemsOf(() => parseConfig(ircYaml({ name: "a", lines: [...BASE, `encoding_fallback: ${label}`] }), "irc.yaml", {}));
+        assert.deepEqual(error.problems, [
+          {
+            path: "irc.networks.0.encoding_fallback",
+            line: 6,
+            column: 26,
+            message: `must be an encoding label that Node.js decodes and that keeps ASCII as ASCII (windows-1252, iso-8859-15, koi8-r, shift_jis...), got "${label}"`,
+          },
+        ]);
+      }
+    });
+
+    it("requires a nick template with {name} once, known placeholders and nick characters", () => {
+      const problem = (template: string): [string, string][] => ircProblems(ircYaml({ name: "a", lines: [...BASE, "puppets:", `  nick_template: '${template}'`] }));
+      assert.deepEqual(problem("sb-{nick}"), [["irc.networks.0.puppets.nick_template", 'must use only the placeholders {name} and {network}, got {nick} in "sb-{nick}"']]);
+      assert.deepEqual(problem("[sb]"), [["irc.networks.0.puppets.nick_template", 'must contain {name} exactly once, got "[sb]"']]);
+      assert.deepEqual(problem("{name}{name}"), [["irc.networks.0.puppets.nick_template", 'must contain {name} exactly once, got "{name}{name}"']]);
+      assert.deepEqual(problem("{name}@sb"), [
+        ["irc.networks.0.puppets.nick_template", 'must hold only characters a nick may hold besides its placeholders (letters, digits, [ ] \\ ` _ ^ { | } -), got "@" in "{name}@sb"'],
+      ]);
+      parseConfig(ircYaml({ name: "a", lines: [...BASE, "puppets:", "  nick_template: '{name}|{network}'"] }), "irc.yaml", {});
+    });
+
+    it("refuses a channel listed twice and a room bridged twice in one network, but not across networks", () => {
+      const channels = ["channels:", '  - channel: "#Dev"', "    room: dev", '  - channel: "#dev"', "    room: dev2", '  - channel: "#ops"', "    room: DEV"];
+      const error = problemsOf(() => parseConfig(ircYaml({ name: "a", lines: [...BASE, ...channels] }), "irc.yaml", {}));
+      assert.deepEqual(error.problems, [
+        { path: "irc.networks.0.channels.1.channel", line: 9, column: 20, message: 'must be listed once per network: "#dev" is already channels.0 (compared case-insensitively)' },
+        { path: "irc.networks.0.channels.2.room", line: 12, column: 17, message: 'must be bridged once per network: "DEV" is already the room of channels.0' },
+      ]);
+      const bridge = ["channels:", '  - channel: "#dev"', "    room: dev"];
+      parseConfig(ircYaml({ name: "a", lines: [...BASE, ...bridge] }, { name: "b", lines: [...BASE, ...bridge] }), "irc.yaml", {});
+    });
+  });
+});
+
 describe("loadConfigFile", () => {
   it("names the file by the path it was given", async () => {
     const path = join(fixtures, "invalid", "port-out-of-range.yaml");
@@ -218,17 +545,34 @@ describe("shipped configuration files", () => {
 
   it("config/switchboard.example.yaml writes out every schema key, each under a comment", () => {
     const text = readFileSync(examplePath, "utf8");
-    const lines = text.split("\n");
     const doc = parseDocument(text, { keepSourceTokens: false });
-    for (const path of schemaPaths(configSchema())) {
-      const name = path.join(".");
-      assert.ok(doc.hasIn(path), `the example lacks ${name}`);
-      const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-      assert.ok(isMap(parent), `${name}: parent is not a mapping`);
-      const pair = parent.items.find((item) => String((item.key as { value?: unknown }).value) === path[path.length - 1]);
-      const offset = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0] ?? -1;
-      const lineIndex = text.slice(0, offset).split("\n").length - 1;
-      assert.match(lines[lineIndex - 1] ?? "", /^\s*#/, `${name} (line ${lineIndex + 1}) has no comment above it`);
+    for (const path of schemaPaths(configSchema())) assertCommented(text, doc, path, path.join("."));
+  });
+
+  it("docs/config.md has a row for every key of an IRC network and of its channels", () => {
+    const docs = readFileSync(join(root, "docs/config.md"), "utf8");
+    for (const path of schemaPaths(configSchema(), [], true).filter((each) => each.slice(0, 3).join(".") === "irc.networks.[]")) {
+      if (schemaAt(path).type === "object") continue;
+      assert.ok(docs.includes("| `" + docsName(path) + "` |"), `docs/config.md lacks a row for ${docsName(path)}`);
     }
+  });
+
+  it("config/switchboard.example.yaml's commented IRC network is valid and writes out every key, each under a comment", () => {
+    const { text, firstLine } = exampleIrcNetworks();
+    const doc = parseDocument(text);
+    const network = schemaAt(["irc", "networks", "[]"]);
+    for (const path of schemaPaths(network, [], true)) {
+      const at = ["irc", "networks", 0, ...path.map((key) => (key === "[]" ? 0 : key))];
+      assertCommented(text, doc, at, docsName(["irc", "networks", "[]", ...path]), firstLine);
+    }
+    const config = parseConfig(text, "example irc", { SWITCHBOARD_IRC_SASL_PASSWORD: "secret" });
+    assert.deepEqual(config.irc.networks, [
+      {
+        ...minimalNetwork("libera", "irc.libera.chat", "switchboard", [{ channel: "#switchboard", room: "switchboard", key: "" }]),
+        port: 6697,
+        tls: { ...minimalNetwork("", "", "").tls, enabled: true },
+        sasl: { mechanism: "PLAIN", username: "switchboard", password: "secret" },
+      },
+    ]);
   });
 });

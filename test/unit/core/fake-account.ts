@@ -22,7 +22,7 @@ export function holdLogins(): () => void {
 /** An adapter that logs in (or fails to) as told, and records what happened to it. */
 export class FakeAccount implements Adapter {
   readonly protocol = "xmpp" as const;
-  readonly capabilities: AdapterCapabilities = { directMessages: true, rooms: false, presence: true, subscriptions: true, typing: true, actions: true, notices: false, corrections: true, relaysRooms: false };
+  readonly capabilities: AdapterCapabilities = { directMessages: true, rooms: false, presence: true, subscriptions: true, typing: true, actions: true, notices: false, corrections: true, relaysRooms: false, puppets: false };
   readonly owner: Address;
   readonly account: string;
   started = 0;

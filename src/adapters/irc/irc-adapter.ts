@@ -1,0 +1,281 @@
+/**
+ * One IRC network (`irc.networks[]`, account = the network's name in addresses: irc://<network>/<nick>).
+ *
+ * The gateway's own connection (the listener) joins the configured channels, relays what IRC users say in
+ * them to the bridged native rooms, watches contacts' status (contact-watch.ts) and, in relay mode, speaks for
+ * everyone with a `<name>` prefix. In puppet mode (the default) each person who takes part speaks through a
+ * puppet connection of their own (puppet-pool.ts), which also receives the queries IRC users send them.
+ *
+ * Delivery: a message counts as delivered when its lines are written to the server (after flood control);
+ * error numerics that follow (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) are tied to the last message sent to
+ * that target and reported to its sender (context.bounced for direct messages, a failed room delivery is a
+ * refused JOIN). Messages accepted while the network is down wait in the outbox: the room relay
+ * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
+ * irc-framework's own reconnection is off: the supervisor restarts this adapter.
+ */
+import { readFileSync } from "node:fs";
+import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent } from "../../core/adapter.js";
+import { GatewayError } from "../../core/errors.js";
+import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
+import type { Presence } from "../../core/model/presence.js";
+import type { Room, RoomMember } from "../../core/model/room.js";
+import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
+import { ContactWatch } from "./contact-watch.js";
+import { IrcConnection, type IrcConnectionOptions } from "./irc-connection.js";
+import { IrcInbound } from "./irc-inbound.js";
+import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
+import { isValidNick, nickFromTemplate } from "./nicks.js";
+import { sendText } from "./outgoing-text.js";
+import { PuppetPool } from "./puppet-pool.js";
+import { presenceFromIrc, type IrcUserState } from "./presence-map.js";
+
+const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify"];
+
+export class IrcNetworkAdapter implements Adapter {
+  readonly protocol = "irc" as const;
+  readonly capabilities: AdapterCapabilities = {
+    directMessages: true,
+    rooms: true,
+    presence: true,
+    subscriptions: true,
+    typing: false,
+    actions: true,
+    notices: true,
+    corrections: false,
+    relaysRooms: true,
+    puppets: true,
+  };
+  private main: IrcConnection | undefined;
+  private readonly puppets: PuppetPool;
+  private readonly watch: ContactWatch;
+  private readonly inbound: IrcInbound;
+  private stopping = false;
+  /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
+  private readonly lastSent = new Map<string, { messageId: string; recipient: Address; direct: boolean }>();
+
+  constructor(
+    private readonly config: IrcNetworkConfig,
+    private readonly context: AdapterContext,
+  ) {
+    this.watch = new ContactWatch(config.presence_poll_seconds * 1000, (nick, state) => this.reportPresence(nick, state));
+    this.inbound = new IrcInbound(config, context, {
+      isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
+      channel: (name) => this.channelConfig(name),
+      watch: this.watch,
+      failure: (target, error) => this.failed(target, error),
+      mainNick: () => this.main?.nick ?? config.nick,
+    });
+    this.puppets = new PuppetPool({
+      maxConnections: config.puppets.max_connections,
+      connectIntervalMs: config.puppets.connect_interval_ms,
+      idleTimeoutMs: config.puppets.idle_timeout_seconds * 1000,
+      connect: (person) => this.connectPuppet(person),
+      attach: (puppet) => this.inbound.attachPuppet(puppet),
+      log: context.log,
+    });
+  }
+
+  get account(): string {
+    return this.context.account;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.puppets.reopen();
+    const main = await IrcConnection.connect(this.connectionOptions(this.config.nick, this.config.username, this.config.realname, true));
+    if (this.stopping) {
+      main.destroy();
+      throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while connecting", { retryable: true });
+    }
+    this.main = main;
+    this.inbound.attachMain(main);
+    main.on("closed", (event) => this.lost(main, event.byUs));
+    for (const channel of this.config.channels) {
+      main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
+      await this.context
+        .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
+        .catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "bridged native room not joined"));
+    }
+    this.watch.attach(main);
+    this.context.log.info({ network: this.account, nick: main.nick, channels: this.config.channels.map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
+    this.context.setStatus("online");
+    this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
+  }
+
+  async stop(reason = "Switchboard is stopping"): Promise<void> {
+    this.stopping = true;
+    this.watch.detach();
+    const main = this.main;
+    this.main = undefined;
+    await this.puppets.closeAll(reason);
+    await main?.quit(reason);
+  }
+
+  async knows(address: Address): Promise<boolean> {
+    if (address.protocol !== "irc" || address.account !== this.account) return false;
+    if (isChannelId(address.id)) return this.channelConfig(address.id) !== undefined;
+    return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
+  }
+
+  async send(message: Message): Promise<{ delivered: true }> {
+    if (message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true }; // it came from here
+    const main = this.requireMain();
+    if (message.scope === "direct") {
+      if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
+      const puppet = await this.puppets.puppetFor(message.from);
+      await this.deliver(puppet.connection, message.to.id, message, true);
+      return { delivered: true };
+    }
+    for (const channel of this.config.channels) {
+      if (!sameAddress(nativeRoom(channel.room), message.to)) continue;
+      if (this.config.mode === "relay") {
+        await this.deliver(main, channel.channel, message, false, this.relayPrefix(message));
+        continue;
+      }
+      const puppet = await this.puppets.puppetFor(message.from);
+      await this.puppets.join(puppet, channel.channel, channel.key);
+      await this.deliver(puppet.connection, channel.channel, message, false);
+    }
+    return { delivered: true };
+  }
+
+  /** IRC users see no presence of their own choosing: they see puppets' AWAY (setPresence). */
+  async sendPresence(): Promise<void> {}
+
+  async watchPresence(subject: Address): Promise<void> {
+    if (subject.account === this.account && !isChannelId(subject.id)) this.watch.watch(subject.id);
+  }
+
+  /** Anybody's presence changed (capabilities.puppets): a puppet shows it as AWAY. */
+  async setPresence(presence: Presence): Promise<void> {
+    if (this.config.mode === "puppets") this.puppets.setPresence(presence);
+  }
+
+  /**
+   * IRC has no presence consent: whoever is on the network can see whether a nick is online and away. A
+   * request to see an IRC user's status is therefore approved at once, and watching starts.
+   */
+  async sendSubscription(event: SubscriptionEvent): Promise<void> {
+    if (event.action !== "request" || isChannelId(event.to.id)) return;
+    this.context.dispatch({ type: "subscription", subscription: { from: event.to, to: event.from, action: "approve" } });
+    this.watch.watch(event.to.id);
+  }
+
+  async sendTyping(): Promise<void> {}
+
+  /** An IRC user's message could not be delivered: they get a NOTICE from the person they wrote to (or the gateway). */
+  async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    const main = this.main;
+    if (!main) return;
+    const puppet = message.scope === "direct" ? this.puppets.of(recipient) : undefined;
+    const connection = puppet?.connection ?? main;
+    connection.send("NOTICE", [message.from.id, `Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`.slice(0, 400)]);
+  }
+
+  async reportDelivered(): Promise<void> {}
+
+  async joinRoom(): Promise<Room> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by configuration (irc.networks[].channels)");
+  }
+
+  async leaveRoom(): Promise<void> {
+    throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by configuration (irc.networks[].channels)");
+  }
+
+  /** A member of a bridged room left it (on another network): their puppet leaves the channel too. */
+  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+    if (event !== "left" || member.address.protocol === "irc") return;
+    for (const channel of this.config.channels) {
+      if (sameAddress(nativeRoom(channel.room), room)) this.puppets.part(member.address, channel.channel, "left the room");
+    }
+  }
+
+  /** The subject of a bridged room changed elsewhere: the channel's topic follows (needs the right to set it, +t). */
+  async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
+    const main = this.main;
+    if (!main || by?.address.protocol === "irc") return;
+    for (const channel of this.config.channels) {
+      if (!sameAddress(nativeRoom(channel.room), room)) continue;
+      const puppet = this.config.mode === "puppets" && by ? await this.puppets.puppetFor(by.address).catch(() => undefined) : undefined;
+      if (puppet) await this.puppets.join(puppet, channel.channel, channel.key).catch(() => undefined);
+      (puppet?.connection ?? main).send("TOPIC", [channel.channel, topic.replace(/[\r\n\0]+/g, " ")]);
+    }
+  }
+
+  private async deliver(connection: IrcConnection, target: string, message: Message, direct: boolean, prefix?: string): Promise<void> {
+    this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient: direct ? message.to : ircAddress(this.account, target), direct });
+    if (this.lastSent.size > 10_000) this.lastSent.clear();
+    await sendText(connection, target, message.body, message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
+  }
+
+  private relayPrefix(message: Message): string {
+    return message.kind === "action" ? `${message.senderName} ` : `<${message.senderName}> `;
+  }
+
+  /** An error numeric about a target: the last message sent there failed. */
+  private failed(target: string, error: GatewayError): void {
+    const sent = this.lastSent.get(target.toLowerCase());
+    if (!sent) return;
+    this.lastSent.delete(target.toLowerCase());
+    if (sent.direct) this.context.bounced(sent.messageId, sent.recipient, error);
+    else this.context.log.warn({ err: error, id: sent.messageId, channel: target }, "room message refused by the IRC server");
+  }
+
+  private reportPresence(nick: string, state: IrcUserState): void {
+    const { show, status } = presenceFromIrc(state);
+    this.context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), show, status, priority: 0, since: Date.now() } });
+  }
+
+  private channelConfig(name: string): IrcChannelConfig | undefined {
+    const folded = name.toLowerCase();
+    return this.config.channels.find((channel) => channel.channel.toLowerCase() === folded);
+  }
+
+  private requireMain(): IrcConnection {
+    if (!this.main || this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `IRC network ${this.account} is not connected`, { retryable: true });
+    return this.main;
+  }
+
+  private async connectPuppet(person: Address): Promise<IrcConnection> {
+    this.requireMain();
+    const nick = nickFromTemplate(this.config.puppets.nick_template, { name: personName(person), network: this.account }, { nickLen: this.main?.server.nickLen ?? 30 });
+    return IrcConnection.connect(this.connectionOptions(nick, this.config.username, `${personName(person)} via Switchboard`, false));
+  }
+
+  private connectionOptions(nick: string, username: string, realname: string, own: boolean): IrcConnectionOptions {
+    const tls = this.config.tls;
+    const read = (file: string): string | undefined => (file === "" ? undefined : readFileSync(file, "utf8"));
+    const ca = read(tls.ca_file);
+    const cert = own ? read(tls.client_cert_file) : undefined;
+    const key = own ? read(tls.client_key_file) : undefined;
+    const sasl = this.config.sasl;
+    return {
+      host: this.config.host,
+      port: this.config.port,
+      ...(tls.enabled ? { tls: { verify: tls.verify, ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) } } : {}),
+      ...(this.config.password === "" ? {} : { password: this.config.password }),
+      ...(own && sasl.mechanism === "PLAIN" ? { sasl: { mechanism: "PLAIN" as const, username: sasl.username || nick, password: sasl.password } } : {}),
+      ...(own && sasl.mechanism === "EXTERNAL" ? { sasl: { mechanism: "EXTERNAL" as const } } : {}),
+      nick,
+      username,
+      realname,
+      fallbackEncoding: this.config.encoding_fallback,
+      flood: { burst: this.config.flood.burst, linesPerSecond: this.config.flood.lines_per_second },
+      caps: CAPS,
+      connectTimeoutMs: this.config.connect_timeout_seconds * 1000,
+      log: this.context.log,
+    };
+  }
+
+  private lost(connection: IrcConnection, byUs: boolean): void {
+    if (this.main !== connection) return;
+    this.main = undefined;
+    this.watch.detach();
+    this.puppets.dropAll();
+    if (byUs || this.stopping) return;
+    this.context.log.warn({ network: this.account }, "IRC connection lost");
+    this.context.setStatus("offline", new Error("IRC connection lost"));
+  }
+
+}

@@ -1,0 +1,27 @@
+/**
+ * IRC addresses in the core model: irc://<network>/<nick> for a person, irc://<network>/<channel> for a
+ * channel (`%23dev` in the URI form). Ids are kept in ASCII lower case, so that `Bob` and `bob` are one
+ * person as the server sees them; the nick as written is the sender name. ASCII folding, not RFC 1459's,
+ * because servers differ (ngIRCd announces CASEMAPPING=ascii, InspIRCd rfc1459): `nick[a]` and `nick{a}` stay
+ * two addresses, which on an rfc1459 server are one person (docs/irc.md, "Addresses").
+ */
+import { DEFAULT_ACCOUNT, makeAddress, type Address } from "../../core/model/address.js";
+
+export function ircAddress(network: string, name: string): Address {
+  return makeAddress("irc", network, name.toLowerCase());
+}
+
+export function isChannelId(id: string, chanTypes = "#&"): boolean {
+  return id.length > 1 && chanTypes.includes(id.charAt(0));
+}
+
+/** The native room a channel is bridged to (`native:#<room>`). */
+export function nativeRoom(room: string): Address {
+  return makeAddress("native", DEFAULT_ACCOUNT, `#${room.toLowerCase()}`);
+}
+
+/** The name a person goes by on IRC, from their address: a native user name, a JID's local part, a nick. */
+export function personName(address: Address): string {
+  if (address.protocol === "xmpp") return address.id.split("@")[0] || address.id;
+  return address.id;
+}

@@ -1,0 +1,240 @@
+/**
+ * The events of one IRC connection, and their translation from received lines (pure, apart from the
+ * NAMES replies a channel's list is gathered from).
+ *
+ * Sources, per command:
+ *   PRIVMSG, NOTICE     RFC 2812 sections 3.3.1-3.3.2; CTCP per modern.ircdocs.horse/ctcp (ctcp.ts): an
+ *                       ACTION is a "message" of kind "action", another CTCP query in a PRIVMSG is a "ctcp"
+ *                       event, and a CTCP inside a NOTICE is a reply, dropped (answering one loops two bots).
+ *                       `time` is the IRCv3 server-time tag. Formatting is left in (the adapter decides).
+ *   JOIN                RFC 2812 3.2.1, with IRCv3 extended-join's account ("*" = none)
+ *   PART, QUIT, KICK, NICK, TOPIC    RFC 2812 3.2.2, 3.1.7, 3.2.8, 3.1.2, 3.2.4
+ *   331/332             RPL_NOTOPIC (topic "") and RPL_TOPIC, as "topic" without `by`
+ *   353/366             RPL_NAMREPLY gathered until RPL_ENDOFNAMES; membership prefixes (multi-prefix:
+ *                       several) and userhost-in-names' "!user@host" are stripped
+ *   AWAY                IRCv3 away-notify: with a text "away", without "back"
+ *   301                 RPL_AWAY (to a WHOIS or a PRIVMSG): "away"
+ *   352, 354            RPL_WHOREPLY and WHOX RPL_WHOSPCRPL: "who", away when the flags start with "G".
+ *                       WHOX field order is fixed by the server (t c u i h s n f ...), so only replies to a
+ *                       WHO sent with whoxParams() (token WHOX_TOKEN, fields "tuhnf") are read.
+ *   730/731             IRCv3 MONITOR RPL_MONONLINE / RPL_MONOFFLINE: "nick!user@host" or bare nicks
+ *   303                 RPL_ISON
+ *   error numerics      numerics.ts's table, as "failure" with the GatewayError to reject with
+ */
+import { GatewayError } from "../../core/errors.js";
+import { parseCtcp } from "./ctcp.js";
+import { serverTime, type IrcLine, type IrcSource } from "./irc-line.js";
+import { foldCase, type CaseMapping } from "./nicks.js";
+import { failureFromNumeric } from "./numerics.js";
+import type { EventOf } from "./typed-emitter.js";
+
+export type { IrcSource } from "./irc-line.js";
+
+export interface IrcMessageEvent {
+  readonly kind: "privmsg" | "notice" | "action";
+  readonly from: IrcSource;
+  /** As sent: our nick for a private message, a channel (maybe with a STATUSMSG prefix such as "@#dev"). */
+  readonly target: string;
+  /** CTCP ACTION unwrapped; formatting not stripped. */
+  readonly text: string;
+  /** The server-time tag in milliseconds, when there is one. */
+  readonly time?: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface IrcConnectionEvents {
+  message: IrcMessageEvent;
+  ctcp: { readonly from: IrcSource; readonly target: string; readonly command: string; readonly args: string; readonly time?: number };
+  join: { readonly nick: string; readonly user?: string; readonly host?: string; readonly channel: string; readonly account?: string };
+  part: { readonly nick: string; readonly channel: string; readonly reason: string };
+  quit: { readonly nick: string; readonly reason: string };
+  kick: { readonly channel: string; readonly nick: string; readonly by: string; readonly reason: string };
+  nick: { readonly from: string; readonly to: string };
+  topic: { readonly channel: string; readonly topic: string; readonly by?: string };
+  names: { readonly channel: string; readonly nicks: string[] };
+  away: { readonly nick: string; readonly message: string };
+  back: { readonly nick: string };
+  who: { readonly nick: string; readonly away: boolean; readonly user?: string; readonly host?: string };
+  monitor: { readonly online: string[]; readonly offline: string[] };
+  ison: { readonly online: string[] };
+  failure: {
+    readonly numeric: number;
+    readonly name: string;
+    readonly target?: string;
+    /** The reply's parameters as received, our own nick first. */
+    readonly params: string[];
+    /** The server's text, or the table's when the server gave none. */
+    readonly text: string;
+    /** The error to reject the request that caused it with (code, retryable, condition = the numeric's name). */
+    readonly error: GatewayError;
+  };
+  closed: { readonly error?: GatewayError; readonly byUs: boolean };
+}
+
+/** An event the translator produces ("closed" comes from the connection itself). */
+export type IrcLineEvent = Exclude<EventOf<IrcConnectionEvents>, { name: "closed" }>;
+
+/** The WHOX token of whoxParams(); 354 replies with another token are someone else's and ignored. */
+export const WHOX_TOKEN = "571";
+
+/** The parameters of a WHOX query whose replies become "who" events: WHO <mask> %tuhnf,<token>. */
+export function whoxParams(mask: string): string[] {
+  return [mask, `%tuhnf,${WHOX_TOKEN}`];
+}
+
+export interface TranslateContext {
+  readonly caseMapping: CaseMapping;
+  /** Membership prefix symbols (ISUPPORT PREFIX). */
+  readonly prefixes: string;
+}
+
+function last(params: readonly string[]): string {
+  return params[params.length - 1] ?? "";
+}
+
+function nickOfMask(entry: string): string {
+  const bang = entry.indexOf("!");
+  return bang < 0 ? entry : entry.slice(0, bang);
+}
+
+function list(text: string, separator: string): string[] {
+  return text
+    .split(separator)
+    .map((entry) => nickOfMask(entry.trim()))
+    .filter((nick) => nick !== "");
+}
+
+const NO_SOURCE: IrcSource = { nick: "", server: true };
+
+/** Turns received lines into connection events; one per connection (it gathers NAMES replies). */
+export class IrcEventTranslator {
+  private readonly names = new Map<string, { channel: string; nicks: string[] }>();
+
+  translate(line: IrcLine, context: TranslateContext): IrcLineEvent[] {
+    const { params } = line;
+    const from = line.source ?? NO_SOURCE;
+    switch (line.command) {
+      case "PRIVMSG":
+      case "NOTICE":
+        return params.length < 2 ? [] : this.message(line, from);
+      case "JOIN": {
+        const channel = params[0];
+        if (channel === undefined) return [];
+        const account = params.length >= 3 && params[1] !== "*" ? params[1] : undefined;
+        return [{ name: "join", payload: { ...sourceFields(from), channel, ...(account === undefined ? {} : { account }) } }];
+      }
+      case "PART":
+        return params[0] === undefined ? [] : [{ name: "part", payload: { nick: from.nick, channel: params[0], reason: params[1] ?? "" } }];
+      case "QUIT":
+        return [{ name: "quit", payload: { nick: from.nick, reason: params[0] ?? "" } }];
+      case "KICK":
+        if (params[0] === undefined || params[1] === undefined) return [];
+        return [{ name: "kick", payload: { channel: params[0], nick: params[1], by: from.nick, reason: params[2] ?? "" } }];
+      case "NICK":
+        return params[0] === undefined ? [] : [{ name: "nick", payload: { from: from.nick, to: params[0] } }];
+      case "TOPIC":
+        return params[0] === undefined ? [] : [{ name: "topic", payload: { channel: params[0], topic: params[1] ?? "", by: from.nick } }];
+      case "331":
+      case "332":
+        if (params[1] === undefined) return [];
+        return [{ name: "topic", payload: { channel: params[1], topic: line.command === "332" ? (params[2] ?? "") : "" } }];
+      case "353":
+        this.gatherNames(params, context);
+        return [];
+      case "366":
+        return params[1] === undefined ? [] : [this.endOfNames(params[1], context)];
+      case "AWAY":
+        if (params[0] === undefined || params[0] === "") return [{ name: "back", payload: { nick: from.nick } }];
+        return [{ name: "away", payload: { nick: from.nick, message: params[0] } }];
+      case "301":
+        return params[1] === undefined ? [] : [{ name: "away", payload: { nick: params[1], message: params[2] ?? "" } }];
+      case "352":
+        // <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>
+        return params.length < 7 ? [] : [whoEvent(params[5], params[2], params[3], params[6])];
+      case "354":
+        // <me> <token> <user> <host> <nick> <flags>, for whoxParams()'s "%tuhnf"
+        return params.length < 6 || params[1] !== WHOX_TOKEN ? [] : [whoEvent(params[4], params[2], params[3], params[5])];
+      case "730":
+        return [{ name: "monitor", payload: { online: list(last(params), ","), offline: [] } }];
+      case "731":
+        return [{ name: "monitor", payload: { online: [], offline: list(last(params), ",") } }];
+      case "303":
+        return [{ name: "ison", payload: { online: list(last(params), " ") } }];
+      default:
+        return /^[0-9]{3}$/.test(line.command) ? failure(line.command, params) : [];
+    }
+  }
+
+  private message(line: IrcLine, from: IrcSource): IrcLineEvent[] {
+    const target = line.params[0] ?? "";
+    const text = last(line.params);
+    const time = serverTime(line.tags);
+    const timing = time === undefined ? {} : { time };
+    const parsed = parseCtcp(text);
+    if (line.command === "NOTICE") {
+      // A CTCP in a NOTICE is a reply to a query: never relayed, never answered.
+      if (parsed.kind !== "text") return [];
+      return [{ name: "message", payload: { kind: "notice", from, target, text, ...timing, tags: line.tags } }];
+    }
+    switch (parsed.kind) {
+      case "text":
+        return [{ name: "message", payload: { kind: "privmsg", from, target, text, ...timing, tags: line.tags } }];
+      case "action":
+        return [{ name: "message", payload: { kind: "action", from, target, text: parsed.text, ...timing, tags: line.tags } }];
+      case "query":
+      case "other":
+        return [{ name: "ctcp", payload: { from, target, command: parsed.command, args: parsed.args, ...timing } }];
+    }
+  }
+
+  private gatherNames(params: readonly string[], context: TranslateContext): void {
+    // <me> [<symbol>] <channel> :<names>: RFC 1459 servers may leave the symbol out.
+    const channel = params[params.length - 2];
+    if (channel === undefined || params.length < 3) return;
+    const key = foldCase(channel, context.caseMapping);
+    const entry = this.names.get(key) ?? { channel, nicks: [] };
+    for (const name of last(params).split(" ")) {
+      let start = 0;
+      while (start < name.length && context.prefixes.includes(name.charAt(start))) start++;
+      const nick = nickOfMask(name.slice(start));
+      if (nick !== "") entry.nicks.push(nick);
+    }
+    this.names.set(key, entry);
+  }
+
+  private endOfNames(channel: string, context: TranslateContext): IrcLineEvent {
+    const key = foldCase(channel, context.caseMapping);
+    const entry = this.names.get(key);
+    this.names.delete(key);
+    return { name: "names", payload: { channel: entry?.channel ?? channel, nicks: entry?.nicks ?? [] } };
+  }
+}
+
+function sourceFields(from: IrcSource): { nick: string; user?: string; host?: string } {
+  return { nick: from.nick, ...(from.user === undefined ? {} : { user: from.user }), ...(from.host === undefined ? {} : { host: from.host }) };
+}
+
+function whoEvent(nick: string | undefined, user: string | undefined, host: string | undefined, flags: string | undefined): IrcLineEvent {
+  return {
+    name: "who",
+    payload: { nick: nick ?? "", away: (flags ?? "").startsWith("G"), ...(user === undefined ? {} : { user }), ...(host === undefined ? {} : { host }) },
+  };
+}
+
+function failure(command: string, params: readonly string[]): IrcLineEvent[] {
+  const found = failureFromNumeric(command, params);
+  if (found === undefined) return [];
+  return [
+    {
+      name: "failure",
+      payload: {
+        numeric: found.info.numeric,
+        name: found.info.name,
+        ...(found.target === undefined ? {} : { target: found.target }),
+        params: [...params],
+        text: found.serverText ?? found.info.text,
+        error: found.error,
+      },
+    },
+  ];
+}

@@ -1,0 +1,174 @@
+/**
+ * What IRC says, in the core model. From the gateway's own connection (the listener):
+ *   PRIVMSG/NOTICE/ACTION in a bridged channel -> a room message of the bridged native room, from
+ *     irc://<network>/<nick> under the nick (formatting codes stripped); lines from the gateway's own nicks
+ *     (the listener, puppets) are its own echo and ignored;
+ *   a query to the listener -> a NOTICE explaining how to reach people;
+ *   JOIN, PART, QUIT, KICK, NICK in a bridged channel -> member-joined / member-left of the native room
+ *     (a nick change is a leave under the old nick and a join under the new one);
+ *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
+ *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
+ *   error numerics -> the failure of the last message sent to that target.
+ * From a puppet: a query to it -> a direct message to its person; a KICK of it -> it rejoins on demand.
+ * CTCP VERSION, PING, TIME and CLIENTINFO queries are answered; other CTCP is ignored.
+ */
+import type { AdapterContext } from "../../core/adapter.js";
+import { GatewayError } from "../../core/errors.js";
+import type { Address } from "../../core/model/address.js";
+import type { MessageKind } from "../../core/model/message.js";
+import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
+import type { ContactWatch } from "./contact-watch.js";
+import { ctcpReply, type CtcpQueryCommand } from "./ctcp.js";
+import { stripFormatting } from "./formatting.js";
+import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
+import { ircAddress, nativeRoom } from "./irc-addresses.js";
+import { failureFromNumeric } from "./numerics.js";
+import { OrderedSubmitter } from "./ordered-submit.js";
+import type { Puppet } from "./puppet-pool.js";
+
+const VERSION = "Switchboard gateway";
+
+export interface InboundHooks {
+  isOwnNick(nick: string): boolean;
+  channel(name: string): IrcChannelConfig | undefined;
+  readonly watch: ContactWatch;
+  failure(target: string, error: GatewayError): void;
+  mainNick(): string;
+}
+
+function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
+  return kind === "privmsg" ? "text" : kind;
+}
+
+export class IrcInbound {
+  private readonly submitter: OrderedSubmitter;
+
+  constructor(
+    private readonly config: IrcNetworkConfig,
+    private readonly context: AdapterContext,
+    private readonly hooks: InboundHooks,
+  ) {
+    this.submitter = new OrderedSubmitter((draft, options) => context.submit(draft, options));
+  }
+
+  private get network(): string {
+    return this.context.account;
+  }
+
+  attachMain(main: IrcConnection): void {
+    main.on("message", (event) => this.mainMessage(main, event));
+    main.on("ctcp", (event) => this.answerCtcp(main, event.from.nick, event.command, event.args));
+    main.on("join", (event) => this.membership(event.channel, event.nick, "joined"));
+    main.on("part", (event) => this.membership(event.channel, event.nick, "left"));
+    main.on("kick", (event) => this.membership(event.channel, event.nick, "left"));
+    main.on("quit", (event) => {
+      this.hooks.watch.gone(event.nick);
+      for (const channel of this.config.channels) this.membership(channel.channel, event.nick, "left");
+    });
+    main.on("nick", (event) => {
+      this.hooks.watch.gone(event.from);
+      for (const channel of this.config.channels) {
+        this.membership(channel.channel, event.from, "left");
+        this.membership(channel.channel, event.to, "joined");
+      }
+      this.hooks.watch.online([event.to]);
+    });
+    main.on("topic", (event) => this.topic(event.channel, event.topic, event.by));
+    main.on("away", (event) => this.hooks.watch.away(event.nick, event.message));
+    main.on("back", (event) => this.hooks.watch.back(event.nick));
+    main.on("who", (event) => this.hooks.watch.whoFlag(event.nick, event.away));
+    main.on("monitor", (event) => {
+      this.hooks.watch.online(event.online);
+      this.hooks.watch.offline(event.offline);
+    });
+    main.on("ison", (event) => this.hooks.watch.isonReply(event.online));
+    main.on("failure", (event) => this.failure(event.numeric, event.params));
+  }
+
+  attachPuppet(puppet: Puppet): void {
+    const connection = puppet.connection;
+    connection.on("message", (event) => {
+      if (event.target.toLowerCase() !== connection.nick.toLowerCase() || this.hooks.isOwnNick(event.from.nick)) return;
+      if (event.kind === "notice") return; // RFC 2812 section 3.3.2: never answered automatically; often a service's chatter
+      this.submitDirect(event, puppet.person);
+    });
+    connection.on("ctcp", (event) => this.answerCtcp(connection, event.from.nick, event.command, event.args));
+    connection.on("kick", (event) => {
+      if (event.nick.toLowerCase() === connection.nick.toLowerCase()) puppet.channels.delete(event.channel.toLowerCase());
+    });
+    connection.on("failure", (event) => this.failure(event.numeric, event.params));
+  }
+
+  private mainMessage(main: IrcConnection, event: IrcMessageEvent): void {
+    if (this.hooks.isOwnNick(event.from.nick)) return;
+    const channel = this.hooks.channel(event.target);
+    if (channel) {
+      void this.submitter
+        .offer({
+          origin: { protocol: "irc", account: this.network, ...(event.tags["msgid"] === undefined ? {} : { id: event.tags["msgid"] }) },
+          scope: "room",
+          kind: coreKind(event.kind),
+          from: ircAddress(this.network, event.from.nick),
+          to: nativeRoom(channel.room),
+          senderName: event.from.nick,
+          body: stripFormatting(event.text),
+        })
+        .catch((error: unknown) => this.context.log.warn({ err: error, channel: event.target }, "IRC channel message not relayed"));
+      return;
+    }
+    if (event.target.toLowerCase() === main.nick.toLowerCase() && event.kind !== "notice") {
+      const help =
+        this.config.mode === "puppets"
+          ? `I am the Switchboard gateway's connection to this network. People of other networks are here as ${this.config.puppets.nick_template.replace("{name}", "<name>")}: write to them directly.`
+          : "I am the Switchboard gateway's relay: I carry the bridged channels, not private messages.";
+      main.send("NOTICE", [event.from.nick, help]);
+    }
+  }
+
+  private submitDirect(event: IrcMessageEvent, person: Address): void {
+    const from = ircAddress(this.network, event.from.nick);
+    void this.submitter
+      .offer({
+        origin: { protocol: "irc", account: this.network },
+        scope: "direct",
+        kind: coreKind(event.kind),
+        from,
+        to: person,
+        senderName: event.from.nick,
+        body: stripFormatting(event.text),
+      })
+      .catch((error: unknown) => {
+        const gatewayError = error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", "not delivered");
+        this.context.log.info({ err: gatewayError, from: event.from.nick }, "IRC query not accepted");
+      });
+  }
+
+  private membership(channelName: string, nick: string, event: "joined" | "left"): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel || this.hooks.isOwnNick(nick)) return;
+    this.context.dispatch({
+      type: event === "joined" ? "member-joined" : "member-left",
+      room: nativeRoom(channel.room),
+      member: { address: ircAddress(this.network, nick), nick, role: "member" },
+    });
+  }
+
+  private topic(channelName: string, topic: string, by: string | undefined): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel || (by !== undefined && this.hooks.isOwnNick(by))) return;
+    const author = by === undefined ? ircAddress(this.network, channel.channel) : ircAddress(this.network, by);
+    this.context.dispatch({ type: "topic", room: nativeRoom(channel.room), topic: stripFormatting(topic), by: author });
+  }
+
+  private failure(numeric: number, params: readonly string[]): void {
+    const failure = failureFromNumeric(numeric, params);
+    if (!failure?.target) return;
+    this.hooks.failure(failure.target, failure.error);
+  }
+
+  private answerCtcp(connection: IrcConnection, nick: string, command: string, args: string): void {
+    const known = ["VERSION", "PING", "TIME", "CLIENTINFO"];
+    if (!known.includes(command)) return;
+    connection.send("NOTICE", [nick, ctcpReply(command as CtcpQueryCommand, args, { version: VERSION, now: Date.now() })]);
+  }
+}

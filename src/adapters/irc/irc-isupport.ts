@@ -1,0 +1,96 @@
+/**
+ * RPL_ISUPPORT (005): what a server says about itself, and the few values the gateway needs from it.
+ *
+ * Format per modern.ircdocs.horse ("RPL_ISUPPORT Tokens") and draft-brocklesby-irc-isupport section 2:
+ * ":server 005 <nick> TOKEN TOKEN=value -TOKEN :are supported by this server", possibly over several lines;
+ * "-TOKEN" withdraws a token; a value escapes characters as "\xHH". Values read here, with the defaults of
+ * a server that does not send the token:
+ *   NICKLEN    most characters in a nick               RFC 2812's 9
+ *   AWAYLEN    most characters in an AWAY text         unknown (undefined)
+ *   LINELEN    most bytes in a line, CR LF included    512 (RFC 1459 section 2.3)
+ *   CASEMAPPING                                        rfc1459 (nicks.ts parseCaseMapping)
+ *   CHANTYPES  channel prefixes                        "#&" (RFC 2812 section 1.3)
+ *   MONITOR=n  IRCv3 MONITOR with a list of n nicks    undefined when absent; Infinity when "MONITOR" has no value
+ *              (https://ircv3.net/specs/extensions/monitor: no value means no limit)
+ *   HOSTLEN, USERLEN                                   unknown (undefined)
+ *   PREFIX     "(ov)@+": the membership prefixes       "~&@%+" plus "!" and "." when absent, to strip from NAMES
+ *   NETWORK    the network's name                      undefined
+ */
+import { DEFAULT_CHANTYPES, RFC2812_NICKLEN, parseCaseMapping, type CaseMapping } from "./nicks.js";
+import { IRC_MAX_LINE_BYTES } from "./line-safety.js";
+
+export interface IrcServerInfo {
+  readonly nickLen: number;
+  readonly awayLen?: number;
+  readonly lineLen: number;
+  readonly caseMapping: CaseMapping;
+  readonly chanTypes: string;
+  readonly monitor?: number;
+  readonly hostLen?: number;
+  readonly userLen?: number;
+  /** Membership prefix symbols ("@+"), highest first. */
+  readonly prefixes: string;
+  readonly network?: string;
+  /** Every token the server announced (a token without value maps to ""). */
+  readonly isupport: ReadonlyMap<string, string>;
+}
+
+/** The membership prefixes stripped from NAMES entries when the server does not announce PREFIX. */
+const DEFAULT_PREFIXES = "~&@%+!.";
+
+function unescapeValue(value: string): string {
+  return value.replace(/\\x([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * Records the tokens of one 005 line in `tokens`. `params` are the reply's parameters: our nick first,
+ * the human text last (both skipped).
+ */
+export function applyIsupport(tokens: Map<string, string>, params: readonly string[]): void {
+  for (const token of params.slice(1, -1)) {
+    if (token === "") continue;
+    if (token.startsWith("-")) {
+      tokens.delete(token.slice(1).toUpperCase());
+      continue;
+    }
+    const equals = token.indexOf("=");
+    const key = (equals < 0 ? token : token.slice(0, equals)).toUpperCase();
+    tokens.set(key, equals < 0 ? "" : unescapeValue(token.slice(equals + 1)));
+  }
+}
+
+function positiveInteger(value: string | undefined): number | undefined {
+  if (value === undefined || !/^[0-9]+$/.test(value)) return undefined;
+  const number = Number(value);
+  return number > 0 ? number : undefined;
+}
+
+function prefixSymbols(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_PREFIXES;
+  const match = /^\(([^)]*)\)(.*)$/.exec(value);
+  return match?.[2] ?? value;
+}
+
+/** The server's limits and conventions from its ISUPPORT tokens (see the header for the defaults). */
+export function serverInfoFrom(tokens: ReadonlyMap<string, string>): IrcServerInfo {
+  const awayLen = positiveInteger(tokens.get("AWAYLEN"));
+  const hostLen = positiveInteger(tokens.get("HOSTLEN"));
+  const userLen = positiveInteger(tokens.get("USERLEN"));
+  const monitorValue = tokens.get("MONITOR");
+  const monitor = monitorValue === undefined ? undefined : monitorValue === "" ? Number.POSITIVE_INFINITY : positiveInteger(monitorValue);
+  const network = tokens.get("NETWORK");
+  const chanTypes = tokens.get("CHANTYPES");
+  return {
+    nickLen: positiveInteger(tokens.get("NICKLEN")) ?? RFC2812_NICKLEN,
+    ...(awayLen === undefined ? {} : { awayLen }),
+    lineLen: positiveInteger(tokens.get("LINELEN")) ?? IRC_MAX_LINE_BYTES,
+    caseMapping: parseCaseMapping(tokens.get("CASEMAPPING")),
+    chanTypes: chanTypes === undefined || chanTypes === "" ? DEFAULT_CHANTYPES : chanTypes,
+    ...(monitor === undefined ? {} : { monitor }),
+    ...(hostLen === undefined ? {} : { hostLen }),
+    ...(userLen === undefined ? {} : { userLen }),
+    prefixes: prefixSymbols(tokens.get("PREFIX")),
+    ...(network === undefined || network === "" ? {} : { network }),
+    isupport: new Map(tokens),
+  };
+}

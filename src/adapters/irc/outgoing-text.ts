@@ -1,0 +1,52 @@
+/**
+ * A message body as IRC lines (RFC 1459 section 2.3): one PRIVMSG (or NOTICE, or CTCP ACTION) per line of the
+ * body, each long line split on UTF-8 and grapheme boundaries so that the whole line the server relays,
+ * `:nick!user@host PRIVMSG target :text` CR LF included, fits the server's line length; past
+ * `max_lines_per_message` lines the rest is cut and the last line ends with "…" (split-message.ts).
+ * NUL and the CTCP delimiter are removed from the text: neither may reach the wire as content.
+ * Resolves when every line has been written to the socket (after flood control), in order.
+ */
+import type { MessageKind } from "../../core/model/message.js";
+import type { GatewayError } from "../../core/errors.js";
+import { encodeAction } from "./ctcp.js";
+import { privmsgOverhead, splitForIrc, utf8Length, type SplitResult } from "./split-message.js";
+
+export interface TextConnection {
+  readonly nick: string;
+  readonly ownUser?: string | undefined;
+  readonly ownHost?: string | undefined;
+  readonly server: { readonly lineLen: number };
+  send(command: string, params: readonly string[], done?: (error?: GatewayError) => void): void;
+}
+
+export interface TextOptions {
+  readonly maxLines: number;
+  /** Put before every line, e.g. "<alice> " in relay mode. */
+  readonly prefix?: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const NOT_CONTENT = /[\u0000\u0001]/g;
+
+export function ircLines(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): { command: "PRIVMSG" | "NOTICE"; lines: string[]; split: SplitResult } {
+  const command = kind === "notice" ? "NOTICE" : "PRIVMSG";
+  const action = kind === "action";
+  const prefix = options.prefix ?? "";
+  const overhead = privmsgOverhead(connection.nick, connection.ownUser, connection.ownHost, target, command) + utf8Length(prefix);
+  const split = splitForIrc(body.replace(NOT_CONTENT, ""), { prefixBytes: overhead, maxLineBytes: connection.server.lineLen, maxLines: options.maxLines, action });
+  const lines = split.lines.map((line) => (action ? encodeAction(`${prefix}${line}`) : `${prefix}${line}`));
+  return { command, lines, split };
+}
+
+export async function sendText(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): Promise<SplitResult> {
+  const { command, lines, split } = ircLines(connection, target, body, kind, options);
+  await Promise.all(
+    lines.map(
+      (line) =>
+        new Promise<void>((resolve, reject) => {
+          connection.send(command, [target, line], (error) => (error ? reject(error) : resolve()));
+        }),
+    ),
+  );
+  return split;
+}

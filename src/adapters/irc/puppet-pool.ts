@@ -1,0 +1,252 @@
+/**
+ * Puppets: each person of another network who takes part in IRC through the gateway gets an IRC connection
+ * of their own, with a nick made from the network's template (`{name}[sb]`), so that IRC users see real
+ * people they can /query, /whois and see away.
+ *
+ * - On demand: a puppet connects when its person first sends something to this network, and quits after
+ *   `idle_timeout_seconds` without traffic; it comes back with the next message.
+ * - Bounded: at most `max_connections` puppets at once; at the limit the puppet idle longest makes room.
+ * - Spread: connects are serialised, at least `connect_interval_ms` apart, so that a restart with many
+ *   pending messages (or a netsplit) is no connection storm, and ngIRCd's short listen backlog is not overrun.
+ * - Presence: the person's presence is their puppet's AWAY (presence-map.ts), set at connect and on change.
+ */
+import { GatewayError, toGatewayError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import { addressKey, type Address } from "../../core/model/address.js";
+import type { Presence } from "../../core/model/presence.js";
+import type { IrcConnection } from "./irc-connection.js";
+import { presenceToIrc } from "./presence-map.js";
+
+/** The channel numerics that refuse a JOIN (RFC 2812 section 3.2.1). */
+const JOIN_REFUSALS = new Set([403, 405, 437, 471, 473, 474, 475, 477]);
+const JOIN_TIMEOUT_MS = 10_000;
+
+function awayOptions(connection: IrcConnection): { awayLen?: number } {
+  const awayLen = connection.server.awayLen;
+  return awayLen === undefined ? {} : { awayLen };
+}
+
+export interface Puppet {
+  readonly person: Address;
+  readonly connection: IrcConnection;
+  /** Channels joined, ASCII lower case. */
+  readonly channels: Set<string>;
+  lastUsed: number;
+}
+
+export interface PuppetPoolOptions {
+  readonly maxConnections: number;
+  readonly connectIntervalMs: number;
+  readonly idleTimeoutMs: number;
+  /** Opens (and registers) the connection of a person's puppet. */
+  readonly connect: (person: Address) => Promise<IrcConnection>;
+  /** Wires the connection's events; called once per puppet, before it is used. */
+  readonly attach: (puppet: Puppet) => void;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+export class PuppetPool {
+  private readonly puppets = new Map<string, Puppet>();
+  private readonly connecting = new Map<string, Promise<Puppet>>();
+  private readonly wanted = new Map<string, Presence>();
+  private connectTurn: Promise<void> = Promise.resolve();
+  private lastConnectAt = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: PuppetPoolOptions) {
+    if (options.idleTimeoutMs > 0) {
+      this.sweeper = setInterval(() => void this.sweep(), Math.min(options.idleTimeoutMs, 60_000));
+      this.sweeper.unref();
+    }
+  }
+
+  get size(): number {
+    return this.puppets.size;
+  }
+
+  /** The person's puppet, connected now if it is not. */
+  async puppetFor(person: Address): Promise<Puppet> {
+    if (this.closed) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
+    const key = addressKey(person);
+    const existing = this.puppets.get(key);
+    if (existing) {
+      existing.lastUsed = this.now();
+      return existing;
+    }
+    let pending = this.connecting.get(key);
+    if (!pending) {
+      pending = this.open(person).finally(() => this.connecting.delete(key));
+      this.connecting.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The person's puppet if it is connected. */
+  of(person: Address): Puppet | undefined {
+    return this.puppets.get(addressKey(person));
+  }
+
+  /** The puppet of the person using this nick, if any (nicks compared in ASCII lower case). */
+  byNick(nick: string): Puppet | undefined {
+    const folded = nick.toLowerCase();
+    for (const puppet of this.puppets.values()) if (puppet.connection.nick.toLowerCase() === folded) return puppet;
+    return undefined;
+  }
+
+  isPuppetNick(nick: string): boolean {
+    return this.byNick(nick) !== undefined;
+  }
+
+  /** Joins the puppet to a channel (once), resolving when the server confirms it; a refusal is a GatewayError with the numeric's name. */
+  async join(puppet: Puppet, channel: string, key: string): Promise<void> {
+    const folded = channel.toLowerCase();
+    if (puppet.channels.has(folded)) return;
+    const connection = puppet.connection;
+    await new Promise<void>((resolve, reject) => {
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        connection.off("join", onJoin);
+        connection.off("failure", onFailure);
+        connection.off("closed", onClosed);
+      };
+      const onJoin = (event: { readonly nick: string; readonly channel: string }): void => {
+        if (event.channel.toLowerCase() !== folded || event.nick.toLowerCase() !== connection.nick.toLowerCase()) return;
+        cleanup();
+        resolve();
+      };
+      const onFailure = (event: { readonly numeric: number; readonly name: string; readonly target?: string | undefined; readonly text: string }): void => {
+        if (!JOIN_REFUSALS.has(event.numeric) || event.target?.toLowerCase() !== folded) return;
+        cleanup();
+        const retryable = event.numeric === 437 || event.numeric === 471;
+        reject(new GatewayError(retryable ? "GW_ERR_UNAVAILABLE" : "GW_ERR_FORBIDDEN", `cannot join ${channel}: ${event.text}`, { retryable, condition: event.name }));
+      };
+      const onClosed = (): void => {
+        cleanup();
+        reject(new GatewayError("GW_ERR_UNAVAILABLE", `the connection closed while joining ${channel}`, { retryable: true }));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new GatewayError("GW_ERR_UNAVAILABLE", `no answer to JOIN ${channel} within ${JOIN_TIMEOUT_MS} ms`, { retryable: true }));
+      }, JOIN_TIMEOUT_MS);
+      connection.on("join", onJoin);
+      connection.on("failure", onFailure);
+      connection.on("closed", onClosed);
+      connection.send("JOIN", key === "" ? [channel] : [channel, key]);
+    });
+    puppet.channels.add(folded);
+  }
+
+  /** The person left the room: their puppet (if any) leaves the channel. */
+  part(person: Address, channel: string, reason: string): void {
+    const puppet = this.puppets.get(addressKey(person));
+    if (!puppet || !puppet.channels.delete(channel.toLowerCase())) return;
+    puppet.connection.send("PART", [channel, reason]);
+  }
+
+  /** A channel was left by force (kick): the next message joins again. */
+  forgetChannel(puppet: Puppet, channel: string): void {
+    puppet.channels.delete(channel.toLowerCase());
+  }
+
+  /** The person's presence: their puppet's AWAY now if it is connected, else when it connects. */
+  setPresence(presence: Presence): void {
+    const key = addressKey(presence.from);
+    this.wanted.set(key, presence);
+    const puppet = this.puppets.get(key);
+    if (!puppet) return;
+    const action = presenceToIrc(presence, awayOptions(puppet.connection));
+    if (action.kind === "quit") {
+      void this.retire(puppet, action.reason || "offline");
+    } else {
+      this.applyAway(puppet, action.kind === "away" ? action.message : undefined);
+    }
+  }
+
+  /** Quits every puppet (shutdown, or the network was lost). */
+  async closeAll(reason: string): Promise<void> {
+    this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all([...this.puppets.values()].map((puppet) => this.retire(puppet, reason)));
+  }
+
+  /** Forgets every puppet without a word: their connections died with the server. */
+  dropAll(): void {
+    for (const puppet of this.puppets.values()) puppet.connection.destroy();
+    this.puppets.clear();
+  }
+
+  reopen(): void {
+    this.closed = false;
+  }
+
+  private async open(person: Address): Promise<Puppet> {
+    const turn = this.connectTurn.then(() => this.spacedConnect(person));
+    this.connectTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    const connection = await turn;
+    const puppet: Puppet = { person, connection, channels: new Set(), lastUsed: this.now() };
+    const key = addressKey(person);
+    this.puppets.set(key, puppet);
+    connection.on("closed", () => {
+      if (this.puppets.get(key) === puppet) this.puppets.delete(key);
+    });
+    this.options.attach(puppet);
+    const presence = this.wanted.get(key);
+    if (presence) {
+      const action = presenceToIrc(presence, awayOptions(connection));
+      if (action.kind === "away") this.applyAway(puppet, action.message);
+    }
+    this.options.log.info({ person: key, nick: connection.nick, puppets: this.puppets.size }, "IRC puppet connected");
+    return puppet;
+  }
+
+  private async spacedConnect(person: Address): Promise<IrcConnection> {
+    const wait = this.lastConnectAt + this.options.connectIntervalMs - this.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.makeRoom();
+    this.lastConnectAt = this.now();
+    try {
+      return await this.options.connect(person);
+    } catch (error: unknown) {
+      throw toGatewayError(error);
+    }
+  }
+
+  /** At the limit, the puppet idle longest quits; when none can, the new one waits for the outbox to retry. */
+  private async makeRoom(): Promise<void> {
+    if (this.puppets.size < this.options.maxConnections) return;
+    const idlest = [...this.puppets.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0];
+    if (!idlest) throw new GatewayError("GW_ERR_UNAVAILABLE", "no IRC connection is free for another puppet", { retryable: true });
+    await this.retire(idlest, "making room for another puppet");
+  }
+
+  private applyAway(puppet: Puppet, message: string | undefined): void {
+    try {
+      puppet.connection.send("AWAY", message === undefined ? [] : [message]);
+    } catch (error: unknown) {
+      this.options.log.warn({ err: error }, "AWAY not set");
+    }
+  }
+
+  private async retire(puppet: Puppet, reason: string): Promise<void> {
+    const key = addressKey(puppet.person);
+    if (this.puppets.get(key) === puppet) this.puppets.delete(key);
+    await puppet.connection.quit(reason).catch(() => undefined);
+    this.options.log.info({ person: key, nick: puppet.connection.nick, reason }, "IRC puppet quit");
+  }
+
+  private async sweep(): Promise<void> {
+    const cutoff = this.now() - this.options.idleTimeoutMs;
+    for (const puppet of [...this.puppets.values()]) {
+      if (puppet.lastUsed <= cutoff) await this.retire(puppet, "idle");
+    }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}

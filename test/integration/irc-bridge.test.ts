@@ -1,0 +1,231 @@
+/**
+ * The IRC adapter against a real ngIRCd started by the test: a channel bridged to a native room both ways,
+ * queries both ways through puppets, /me, a long message split within the line limit, the CR LF injection
+ * attempt, away status both ways, contacts online/offline by ISON, relay mode, and the server killed and
+ * restarted mid-conversation with nothing lost, duplicated or reordered. The daemon reaches the server through
+ * a TcpGate, so that after the restart the test's IRC users are back before the daemon may reconnect.
+ * The tests of the suite run in order and build on each other.
+ */
+import assert from "node:assert/strict";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient, type IrcMessage } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+import { TcpGate } from "../helpers/tcp-gate.js";
+
+const NETWORK = "testnet";
+
+function message(frame: Frame): Record<string, unknown> {
+  return frame["message"] as Record<string, unknown>;
+}
+
+/** A PRIVMSG (or NOTICE) to `target` from a nick, with its text. */
+function said(line: IrcMessage, from: string, target: string, command = "PRIVMSG"): boolean {
+  return line.command === command && line.nick?.toLowerCase() === from.toLowerCase() && line.params[0]?.toLowerCase() === target.toLowerCase();
+}
+
+describe("the IRC adapter against ngIRCd", function () {
+  let server: IrcServer;
+  let gate: TcpGate;
+  let daemon: Daemon;
+  let bob: IrcTestClient;
+  let alice: NativeClient;
+  const aliceName = uniqueUser("al");
+  const puppet = `${aliceName}[sb]`;
+  const clients: NativeClient[] = [];
+  const ircClients: IrcTestClient[] = [];
+
+  async function ircUser(nick: string): Promise<IrcTestClient> {
+    const client = await IrcTestClient.connect(server, nick);
+    ircClients.push(client);
+    return client;
+  }
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
+    server = await startNgircd();
+    gate = await TcpGate.start(server.host, () => server.port);
+    daemon = Daemon.create(
+      [
+        "irc:",
+        "  networks:",
+        `    - name: ${NETWORK}`,
+        "      host: 127.0.0.1",
+        `      port: ${gate.port}`,
+        "      nick: sbgate",
+        "      channels:",
+        '        - channel: "#dev"',
+        "          room: dev",
+        "      max_lines_per_message: 12",
+        "      presence_poll_seconds: 5",
+        "      flood:",
+        "        burst: 40",
+        "        lines_per_second: 40",
+        "      puppets:",
+        "        connect_interval_ms: 0",
+        `    - name: relaynet`,
+        "      host: 127.0.0.1",
+        `      port: ${server.port}`,
+        "      nick: sbrelay",
+        "      mode: relay",
+        "      channels:",
+        '        - channel: "#relay"',
+        "          room: relayroom",
+      ].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/"network":"testnet".*IRC network online|IRC network online.*"network":"testnet"/);
+    await daemon.waitForLog(/"network":"relaynet".*IRC network online|IRC network online.*"network":"relaynet"/);
+    bob = await ircUser(uniqueUser("bob"));
+    await bob.join("#dev");
+    alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
+    clients.push(alice);
+    await alice.ok({ type: "room.join", room: "dev" });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), "\n--- bob ---\n", bob.recent(30));
+  });
+
+  after(async function () {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all(ircClients.map((client) => client.quit()));
+    await daemon?.dispose();
+    await gate?.dispose();
+    await server?.dispose();
+  });
+
+  it("bridges a channel and a native room both ways, each side seeing the other's name", async function () {
+    bob.privmsg("#dev", "hello from IRC 👋 \x02bold\x02");
+    const relayed = message(await alice.waitForType("message"));
+    assert.deepEqual([relayed["from"], relayed["to"], relayed["sender_name"], relayed["body"], relayed["scope"]], [`irc://${NETWORK}/${bob.nick.toLowerCase()}`, "native:%23dev", bob.nick, "hello from IRC 👋 bold", "room"]);
+
+    await alice.ok({ type: "room.send", room: "dev", body: "hello from native ✓" });
+    const line = await bob.waitFor((candidate) => said(candidate, puppet, "#dev"), 10_000, "alice's puppet speaking in #dev");
+    assert.equal(line.params[1], "hello from native ✓");
+  });
+
+  it("carries /me both ways as CTCP ACTION", async function () {
+    bob.privmsg("#dev", "\x01ACTION waves\x01");
+    const action = message(await alice.waitForType("message"));
+    assert.deepEqual([action["kind"], action["body"]], ["action", "waves"]);
+    await alice.ok({ type: "room.send", room: "dev", body: "waves back", kind: "action" });
+    const line = await bob.waitFor((candidate) => said(candidate, puppet, "#dev"));
+    assert.equal(line.params[1], "\x01ACTION waves back\x01");
+  });
+
+  it("carries a query both ways between an IRC user and a native user's puppet", async function () {
+    bob.privmsg(puppet, "psst, alice");
+    const direct = message(await alice.waitForType("message"));
+    assert.deepEqual([direct["scope"], direct["from"], direct["to"], direct["body"]], ["direct", `irc://${NETWORK}/${bob.nick.toLowerCase()}`, `native:${aliceName}`, "psst, alice"]);
+    await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: "psst yourself" });
+    const line = await bob.waitFor((candidate) => said(candidate, puppet, bob.nick));
+    assert.equal(line.params[1], "psst yourself");
+  });
+
+  it("splits a 2,000-character message into lines that fit 512 bytes and reassemble exactly", async function () {
+    const words: string[] = [];
+    for (let i = 0; words.join(" ").length < 2000; i++) words.push(i % 7 === 0 ? `naïve-${i}-🙂` : i % 5 === 0 ? `日本語${i}` : `word${i}`);
+    const body = words.join(" ").slice(0, 2000).trimEnd();
+    await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body });
+    const lines: IrcMessage[] = [];
+    let received = "";
+    while (received.replace(/ /g, "").length < body.replace(/ /g, "").length) {
+      const line = await bob.waitFor((candidate) => said(candidate, puppet, bob.nick));
+      lines.push(line);
+      received += line.params[1] ?? "";
+    }
+    assert.ok(lines.length >= 4, `only ${lines.length} lines`);
+    for (const line of lines) assert.ok(Buffer.byteLength(`${line.raw}\r\n`) <= 512, `a relayed line has ${Buffer.byteLength(line.raw) + 2} bytes`);
+    assert.equal(lines.map((line) => line.params[1]).join(" ").replace(/ +/g, " "), body.replace(/ +/g, " "));
+  });
+
+  it("never lets CR LF through as a command: 'hi\\r\\nJOIN #evil' in a body, a topic and an away text", async function () {
+    await bob.join("#evil");
+    const injection = "hi\r\nJOIN #evil";
+    await alice.ok({ type: "room.send", room: "dev", body: injection });
+    await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: injection });
+    await alice.ok({ type: "room.subject", room: "dev", subject: injection });
+    await alice.ok({ type: "presence.set", show: "away", status: injection });
+    await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: "sentinel" });
+    await bob.waitFor((candidate) => said(candidate, puppet, bob.nick) && candidate.params[1] === "sentinel");
+    const texts = bob.transcript.filter((line) => said(line, puppet, "#dev") || said(line, puppet, bob.nick)).map((line) => line.params[1]);
+    assert.ok(texts.includes("hi") && texts.includes("JOIN #evil"), "the two lines arrive as text");
+    assert.equal(bob.transcript.some((line) => line.command === "JOIN" && line.params[0] === "#evil" && line.nick !== bob.nick), false, "someone of the gateway joined #evil");
+  });
+
+  it("shows a native user's away as their puppet's AWAY, and back", async function () {
+    await alice.ok({ type: "presence.set", show: "dnd", status: "in a meeting" });
+    // ngIRCd has no away-notify: ask with WHOIS until the puppet's AWAY has reached the server (bounded).
+    let awayText: string | undefined;
+    for (let attempt = 0; attempt < 50 && awayText !== "in a meeting"; attempt++) {
+      const mark = bob.transcript.length;
+      bob.send(`WHOIS ${puppet}`);
+      await bob.waitFor((line) => line.command === "318", 5000, "end of WHOIS");
+      awayText = bob.transcript.slice(mark).find((line) => line.command === "301")?.params[2];
+    }
+    assert.equal(awayText, "in a meeting");
+    await alice.ok({ type: "presence.set", show: "online" });
+    await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: "back now" });
+    await bob.waitFor((candidate) => said(candidate, puppet, bob.nick) && candidate.params[1] === "back now");
+    const mark = bob.transcript.length;
+    bob.send(`WHOIS ${puppet}`);
+    await bob.waitFor((line) => line.command === "318", 5000, "end of WHOIS");
+    const whois = bob.transcript.slice(mark);
+    assert.ok(whois.some((line) => line.command === "311"), "WHOIS answered");
+    assert.equal(whois.some((line) => line.command === "301" && line.params[1]?.toLowerCase() === puppet.toLowerCase()), false, "the puppet is still away");
+  });
+
+  it("shows an IRC contact's status: online (ISON), away (WHO, then WHOIS for the message) and offline", async function () {
+    const carolNick = uniqueUser("carol");
+    const carolAddress = `irc://${NETWORK}/${carolNick.toLowerCase()}`;
+    await alice.ok({ type: "contact.add", address: carolAddress });
+    await alice.ok({ type: "presence.subscribe", address: carolAddress });
+    const carol = await ircUser(carolNick);
+    const online = await alice.waitForType("presence", (frame) => frame["from"] === carolAddress && frame["show"] === "online", 15_000);
+    assert.equal(online["status"], "");
+    carol.send("AWAY :making tea");
+    const away = await alice.waitForType("presence", (frame) => frame["from"] === carolAddress && frame["show"] === "away", 15_000);
+    assert.equal(away["status"], "making tea");
+    await carol.quit();
+    await alice.waitForType("presence", (frame) => frame["from"] === carolAddress && frame["show"] === "offline", 15_000);
+  });
+
+  it("in relay mode, speaks for everyone through one connection with a <name> prefix", async function () {
+    const watcher = await ircUser(uniqueUser("watch"));
+    await watcher.join("#relay");
+    await alice.ok({ type: "room.join", room: "relayroom" });
+    await alice.ok({ type: "room.send", room: "relayroom", body: "through the relay" });
+    const line = await watcher.waitFor((candidate) => said(candidate, "sbrelay", "#relay"), 10_000);
+    assert.equal(line.params[1], `<${aliceName}> through the relay`);
+  });
+
+  it("loses, duplicates and reorders nothing when the IRC server is killed and restarted mid-conversation", async function () {
+    this.timeout(60_000);
+    const before = ["before 1", "before 2"];
+    for (const body of before) await alice.ok({ type: "room.send", room: "dev", body });
+    for (const body of before) await bob.waitFor((candidate) => said(candidate, puppet, "#dev") && candidate.params[1] === body);
+
+    gate.close();
+    await server.kill();
+    await daemon.waitForLog(/IRC connection lost/);
+    const during = ["during 1", "during 2", "during 3"];
+    for (const body of during) {
+      await alice.ok({ type: "room.send", room: "dev", body });
+      await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: `${body} (query)` });
+    }
+    await server.start();
+    const bobAgain = await ircUser(bob.nick);
+    await bobAgain.join("#dev");
+    gate.reopen();
+
+    await bobAgain.waitFor((candidate) => said(candidate, puppet, bob.nick) && candidate.params[1] === "during 3 (query)", 30_000, "the last query after the restart");
+    await alice.ok({ type: "room.send", room: "dev", body: "after" });
+    await bobAgain.waitFor((candidate) => said(candidate, puppet, "#dev") && candidate.params[1] === "after", 10_000);
+    const inRoom = bobAgain.transcript.filter((line) => said(line, puppet, "#dev")).map((line) => line.params[1]);
+    const inQuery = bobAgain.transcript.filter((line) => said(line, puppet, bobAgain.nick)).map((line) => line.params[1]);
+    assert.deepEqual(inRoom, [...during, "after"]);
+    assert.deepEqual(inQuery, during.map((body) => `${body} (query)`));
+  });
+});

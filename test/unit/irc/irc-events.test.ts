@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { IrcEventTranslator, WHOX_TOKEN, whoxParams, type IrcLineEvent } from "../../../src/adapters/irc/irc-events.js";
+import { parseIrcLine } from "../../../src/adapters/irc/irc-line.js";
+
+const context = { caseMapping: "rfc1459" as const, prefixes: "~&@%+" };
+
+function translate(translator: IrcEventTranslator, ...lines: string[]): IrcLineEvent[] {
+  return lines.flatMap((text) => {
+    const line = parseIrcLine(text);
+    assert.ok(line, text);
+    return translator.translate(line, context);
+  });
+}
+
+function one(text: string): IrcLineEvent | undefined {
+  const events = translate(new IrcEventTranslator(), text);
+  assert.ok(events.length <= 1, `at most one event for ${text}`);
+  return events[0];
+}
+
+const ALICE = { nick: "alice", user: "a", host: "h", server: false };
+
+describe("IRC events from received lines", () => {
+  describe("messages and CTCP", () => {
+    it("turns a PRIVMSG into a privmsg message with its tags and server-time", () => {
+      assert.deepEqual(one("@time=2024-01-02T03:04:05.000Z;msgid=x :alice!a@h PRIVMSG #dev :\x02hi\x02 there"), {
+        name: "message",
+        payload: { kind: "privmsg", from: ALICE, target: "#dev", text: "\x02hi\x02 there", time: Date.UTC(2024, 0, 2, 3, 4, 5), tags: { time: "2024-01-02T03:04:05.000Z", msgid: "x" } },
+      });
+    });
+
+    it("unwraps an ACTION, with or without the final \\x01", () => {
+      for (const text of [":alice!a@h PRIVMSG gw :\x01ACTION waves\x01", ":alice!a@h PRIVMSG gw :\x01ACTION waves"]) {
+        assert.deepEqual(one(text), { name: "message", payload: { kind: "action", from: ALICE, target: "gw", text: "waves", tags: {} } });
+      }
+    });
+
+    it("gives other CTCP queries as ctcp events and drops CTCP replies in NOTICEs", () => {
+      assert.deepEqual(one(":alice!a@h PRIVMSG gw :\x01PING 123\x01"), { name: "ctcp", payload: { from: ALICE, target: "gw", command: "PING", args: "123" } });
+      assert.deepEqual(one(":alice!a@h PRIVMSG gw :\x01dcc SEND x\x01"), { name: "ctcp", payload: { from: ALICE, target: "gw", command: "DCC", args: "SEND x" } });
+      assert.equal(one(":alice!a@h NOTICE gw :\x01VERSION other 1.0\x01"), undefined);
+    });
+
+    it("turns a NOTICE into a notice message, a server's too", () => {
+      assert.deepEqual(one(":irc.test NOTICE * :*** Looking up your hostname"), {
+        name: "message",
+        payload: { kind: "notice", from: { nick: "irc.test", server: true }, target: "*", text: "*** Looking up your hostname", tags: {} },
+      });
+    });
+  });
+
+  describe("membership", () => {
+    it("reads JOIN, with the account of extended-join", () => {
+      assert.deepEqual(one(":alice!a@h JOIN #dev"), { name: "join", payload: { nick: "alice", user: "a", host: "h", channel: "#dev" } });
+      assert.deepEqual(one(":alice!a@h JOIN #dev acct :Alice A"), { name: "join", payload: { nick: "alice", user: "a", host: "h", channel: "#dev", account: "acct" } });
+      assert.deepEqual(one(":alice!a@h JOIN #dev * :Alice A"), { name: "join", payload: { nick: "alice", user: "a", host: "h", channel: "#dev" } });
+    });
+
+    it("reads PART, QUIT, KICK and NICK, with empty reasons when none is given", () => {
+      assert.deepEqual(one(":alice!a@h PART #dev"), { name: "part", payload: { nick: "alice", channel: "#dev", reason: "" } });
+      assert.deepEqual(one(":alice!a@h PART #dev :bye all"), { name: "part", payload: { nick: "alice", channel: "#dev", reason: "bye all" } });
+      assert.deepEqual(one(":alice!a@h QUIT :Quit: bye"), { name: "quit", payload: { nick: "alice", reason: "Quit: bye" } });
+      assert.deepEqual(one(":op!o@h KICK #dev alice :spam"), { name: "kick", payload: { channel: "#dev", nick: "alice", by: "op", reason: "spam" } });
+      assert.deepEqual(one(":alice!a@h NICK :alicia"), { name: "nick", payload: { from: "alice", to: "alicia" } });
+    });
+
+    it("reads TOPIC, RPL_TOPIC (332) and RPL_NOTOPIC (331)", () => {
+      assert.deepEqual(one(":alice!a@h TOPIC #dev :new topic"), { name: "topic", payload: { channel: "#dev", topic: "new topic", by: "alice" } });
+      assert.deepEqual(one(":irc.test 332 gw #dev :the topic"), { name: "topic", payload: { channel: "#dev", topic: "the topic" } });
+      assert.deepEqual(one(":irc.test 331 gw #dev :No topic is set"), { name: "topic", payload: { channel: "#dev", topic: "" } });
+    });
+
+    it("gathers NAMES until RPL_ENDOFNAMES, stripping multi-prefix and userhost-in-names", () => {
+      const translator = new IrcEventTranslator();
+      const events = translate(translator, ":irc.test 353 gw = #Dev :@+alice!a@h bob", ":irc.test 353 gw = #dev :~carol %dave", ":irc.test 366 gw #DEV :End of /NAMES list.");
+      assert.deepEqual(events, [{ name: "names", payload: { channel: "#Dev", nicks: ["alice", "bob", "carol", "dave"] } }]);
+      assert.deepEqual(translate(translator, ":irc.test 366 gw #empty :End"), [{ name: "names", payload: { channel: "#empty", nicks: [] } }], "nothing is left over");
+    });
+
+    it("reads an RFC 1459 NAMES reply without the channel symbol", () => {
+      assert.deepEqual(translate(new IrcEventTranslator(), ":irc.test 353 gw #dev :alice", ":irc.test 366 gw #dev :End"), [{ name: "names", payload: { channel: "#dev", nicks: ["alice"] } }]);
+    });
+  });
+
+  describe("presence", () => {
+    it("reads away-notify AWAY with and without a text, and RPL_AWAY (301)", () => {
+      assert.deepEqual(one(":alice!a@h AWAY :lunch"), { name: "away", payload: { nick: "alice", message: "lunch" } });
+      assert.deepEqual(one(":alice!a@h AWAY"), { name: "back", payload: { nick: "alice" } });
+      assert.deepEqual(one(":irc.test 301 gw alice :lunch"), { name: "away", payload: { nick: "alice", message: "lunch" } });
+    });
+
+    it("reads WHO replies (352) and WHOX replies (354) with our token only", () => {
+      assert.deepEqual(one(":irc.test 352 gw #dev ~a host.example irc.test alice G@ :0 Alice"), { name: "who", payload: { nick: "alice", away: true, user: "~a", host: "host.example" } });
+      assert.deepEqual(one(":irc.test 352 gw * ~a h irc.test alice H :0 Alice"), { name: "who", payload: { nick: "alice", away: false, user: "~a", host: "h" } });
+      assert.deepEqual(whoxParams("alice"), ["alice", `%tuhnf,${WHOX_TOKEN}`]);
+      assert.deepEqual(one(`:irc.test 354 gw ${WHOX_TOKEN} ~a h alice G`), { name: "who", payload: { nick: "alice", away: true, user: "~a", host: "h" } });
+      assert.equal(one(":irc.test 354 gw 999 ~a h alice G"), undefined);
+    });
+
+    it("reads MONITOR replies with masks or bare nicks, and ISON", () => {
+      assert.deepEqual(one(":irc.test 730 gw :alice!a@h,bob!b@h"), { name: "monitor", payload: { online: ["alice", "bob"], offline: [] } });
+      assert.deepEqual(one(":irc.test 731 gw :alice,bob"), { name: "monitor", payload: { online: [], offline: ["alice", "bob"] } });
+      assert.deepEqual(one(":irc.test 303 gw :alice bob "), { name: "ison", payload: { online: ["alice", "bob"] } });
+      assert.deepEqual(one(":irc.test 303 gw :"), { name: "ison", payload: { online: [] } });
+    });
+  });
+
+  describe("failures", () => {
+    it("turns a known error numeric into a failure with target, text and error", () => {
+      const event = one(":irc.test 404 gw #dev :Cannot send to channel (+m)");
+      assert.ok(event?.name === "failure");
+      assert.equal(event.payload.numeric, 404);
+      assert.equal(event.payload.name, "ERR_CANNOTSENDTOCHAN");
+      assert.equal(event.payload.target, "#dev");
+      assert.equal(event.payload.text, "Cannot send to channel (+m)");
+      assert.deepEqual(event.payload.params, ["gw", "#dev", "Cannot send to channel (+m)"]);
+      assert.equal(event.payload.error.code, "GW_ERR_FORBIDDEN");
+      assert.equal(event.payload.error.condition, "ERR_CANNOTSENDTOCHAN");
+    });
+
+    it("ignores numerics that are not failures, and unknown commands", () => {
+      assert.equal(one(":irc.test 372 gw :- motd"), undefined);
+      assert.equal(one(":alice!a@h CHGHOST u h"), undefined);
+    });
+  });
+});
