@@ -128,9 +128,17 @@ export class Router {
     await this.deps.roster.mirrorAll(owner, protocol, account, contacts);
   }
 
+  /**
+   * A network refused a message after taking it: a direct message's recipient, or a room relay (an IRC channel
+   * refusing a line: moderated, banned) for a room message. Anything else is ignored, so that nobody can fail
+   * someone else's message.
+   */
   async bounced(messageId: string, recipient: Address, error: GatewayError): Promise<void> {
     const message = await this.deps.history.get(messageId);
-    if (!message || message.scope !== "direct" || !sameAddress(message.to, recipient)) {
+    const concerned =
+      message !== undefined &&
+      (message.scope === "direct" ? sameAddress(message.to, recipient) : (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
+    if (!message || !concerned) {
       this.deps.log.info({ id: messageId, from: addressKey(recipient) }, "bounce for an unknown message ignored");
       return;
     }

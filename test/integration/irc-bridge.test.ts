@@ -46,6 +46,13 @@ describe("the IRC adapter against ngIRCd", function () {
     this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
     server = await startNgircd();
     gate = await TcpGate.start(server.host, () => server.port);
+    // bob opens #quiet (moderated) and #closed (bans every puppet) first, so that he is their operator.
+    bob = await ircUser(uniqueUser("bob"));
+    await bob.join("#quiet");
+    await bob.join("#closed");
+    bob.send("MODE #quiet +m");
+    bob.send("MODE #closed +b *[sb]!*@*");
+    await bob.waitFor((line) => line.command === "MODE" && line.params[0] === "#closed", 5000, "the ban set");
     daemon = Daemon.create(
       [
         "irc:",
@@ -57,6 +64,10 @@ describe("the IRC adapter against ngIRCd", function () {
         "      channels:",
         '        - channel: "#dev"',
         "          room: dev",
+        '        - channel: "#quiet"',
+        "          room: quiet",
+        '        - channel: "#closed"',
+        "          room: closed",
         "      max_lines_per_message: 12",
         "      presence_poll_seconds: 5",
         "      flood:",
@@ -77,7 +88,6 @@ describe("the IRC adapter against ngIRCd", function () {
     await daemon.start();
     await daemon.waitForLog(/"network":"testnet".*IRC network online|IRC network online.*"network":"testnet"/);
     await daemon.waitForLog(/"network":"relaynet".*IRC network online|IRC network online.*"network":"relaynet"/);
-    bob = await ircUser(uniqueUser("bob"));
     await bob.join("#dev");
     alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
     clients.push(alice);
@@ -190,6 +200,19 @@ describe("the IRC adapter against ngIRCd", function () {
     assert.equal(away["status"], "making tea");
     await carol.quit();
     await alice.waitForType("presence", (frame) => frame["from"] === carolAddress && frame["show"] === "offline", 15_000);
+  });
+
+  it("reports a room message refused by the channel (moderated, banned) to its sender as failed", async function () {
+    await alice.ok({ type: "room.join", room: "quiet" });
+    const sent = await alice.ok({ type: "room.send", room: "quiet", body: "may I speak?" });
+    const refused = await alice.waitForType("message.failed", (frame) => frame["message_id"] === sent["message_id"], 10_000);
+    assert.deepEqual([refused["to"], refused["code"]], [`irc://${NETWORK}/%23quiet`, "GW_ERR_FORBIDDEN"]);
+
+    await alice.ok({ type: "room.join", room: "closed" });
+    const banned = await alice.ok({ type: "room.send", room: "closed", body: "let me in" });
+    const failed = await alice.waitForType("message.failed", (frame) => frame["message_id"] === banned["message_id"], 10_000);
+    assert.equal(failed["code"], "GW_ERR_FORBIDDEN");
+    assert.match(String(failed["reason"]), /ban/i);
   });
 
   it("in relay mode, speaks for everyone through one connection with a <name> prefix", async function () {

@@ -8,8 +8,8 @@
  *
  * Delivery: a message counts as delivered when its lines are written to the server (after flood control);
  * error numerics that follow (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) are tied to the last message sent to
- * that target and reported to its sender (context.bounced for direct messages, a failed room delivery is a
- * refused JOIN). Messages accepted while the network is down wait in the outbox: the room relay
+ * that target and reported to its sender (context.bounced, for direct and room messages alike); a puppet whose
+ * JOIN is refused (banned, invite only) fails the room message at once. Messages accepted while the network is down wait in the outbox: the room relay
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
@@ -52,7 +52,7 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly inbound: IrcInbound;
   private stopping = false;
   /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
-  private readonly lastSent = new Map<string, { messageId: string; recipient: Address; direct: boolean }>();
+  private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -101,6 +101,10 @@ export class IrcNetworkAdapter implements Adapter {
     this.context.log.info({ network: this.account, nick: main.nick, channels: this.config.channels.map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
+    void this.puppets.restore(async (puppet, channelName) => {
+      const channel = this.channelConfig(channelName);
+      if (channel) await this.puppets.join(puppet, channel.channel, channel.key);
+    });
   }
 
   async stop(reason = "Switchboard is stopping"): Promise<void> {
@@ -204,7 +208,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   private async deliver(connection: IrcConnection, target: string, message: Message, direct: boolean, prefix?: string): Promise<void> {
-    this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient: direct ? message.to : ircAddress(this.account, target), direct });
+    this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient: direct ? message.to : ircAddress(this.account, target) });
     if (this.lastSent.size > 10_000) this.lastSent.clear();
     await sendText(connection, target, message.body, message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
   }
@@ -218,8 +222,7 @@ export class IrcNetworkAdapter implements Adapter {
     const sent = this.lastSent.get(target.toLowerCase());
     if (!sent) return;
     this.lastSent.delete(target.toLowerCase());
-    if (sent.direct) this.context.bounced(sent.messageId, sent.recipient, error);
-    else this.context.log.warn({ err: error, id: sent.messageId, channel: target }, "room message refused by the IRC server");
+    this.context.bounced(sent.messageId, sent.recipient, error);
   }
 
   private reportPresence(nick: string, state: IrcUserState): void {

@@ -50,6 +50,8 @@ export class PuppetPool {
   private readonly puppets = new Map<string, Puppet>();
   private readonly connecting = new Map<string, Promise<Puppet>>();
   private readonly wanted = new Map<string, Presence>();
+  /** Puppets connected when the network was lost: restored after the reconnect. */
+  private readonly lost = new Map<string, { person: Address; channels: string[] }>();
   private connectTurn: Promise<void> = Promise.resolve();
   private lastConnectAt = 0;
   private sweeper: NodeJS.Timeout | undefined;
@@ -171,10 +173,35 @@ export class PuppetPool {
     await Promise.all([...this.puppets.values()].map((puppet) => this.retire(puppet, reason)));
   }
 
-  /** Forgets every puppet without a word: their connections died with the server. */
+  /**
+   * Forgets every puppet without a word (their connections died with the server), remembering who was
+   * connected and in which channels, for restore().
+   */
   dropAll(): void {
-    for (const puppet of this.puppets.values()) puppet.connection.destroy();
+    for (const puppet of this.puppets.values()) {
+      this.lost.set(addressKey(puppet.person), { person: puppet.person, channels: [...puppet.channels] });
+      puppet.connection.destroy();
+    }
     this.puppets.clear();
+  }
+
+  /**
+   * After a reconnect: the puppets that were connected come back, one at a time (spaced like any connect, so
+   * many puppets are no storm), rejoin their channels and take their person's presence again. A puppet that
+   * cannot come back now is left for on demand.
+   */
+  async restore(join: (puppet: Puppet, channel: string) => Promise<void>): Promise<void> {
+    const lost = [...this.lost.values()];
+    this.lost.clear();
+    for (const { person, channels } of lost) {
+      if (this.closed) return;
+      try {
+        const puppet = await this.puppetFor(person);
+        for (const channel of channels) await join(puppet, channel);
+      } catch (error: unknown) {
+        this.options.log.info({ err: error, person: addressKey(person) }, "IRC puppet not restored; it comes back on demand");
+      }
+    }
   }
 
   reopen(): void {
