@@ -7,6 +7,7 @@
  * The tests of the suite run in order and build on each other.
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { IrcTestClient, type IrcMessage } from "../helpers/irc-client.js";
@@ -95,7 +96,8 @@ describe("the IRC adapter against ngIRCd", function () {
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), "\n--- bob ---\n", bob.recent(30));
+    if (process.env["DUMP"] && this.currentTest?.state === "failed") writeFileSync(process.env["DUMP"], daemon.log);
+    if (process.env["DUMP"]) writeFileSync(process.env["DUMP"], daemon.log);
   });
 
   after(async function () {
@@ -169,7 +171,7 @@ describe("the IRC adapter against ngIRCd", function () {
     await alice.ok({ type: "presence.set", show: "dnd", status: "in a meeting" });
     // ngIRCd has no away-notify: ask with WHOIS until the puppet's AWAY has reached the server (bounded).
     let awayText: string | undefined;
-    for (let attempt = 0; attempt < 50 && awayText !== "in a meeting"; attempt++) {
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && awayText !== "in a meeting"; ) {
       const mark = bob.transcript.length;
       bob.send(`WHOIS ${puppet}`);
       await bob.waitFor((line) => line.command === "318", 5000, "end of WHOIS");
@@ -200,6 +202,32 @@ describe("the IRC adapter against ngIRCd", function () {
     assert.equal(away["status"], "making tea");
     await carol.quit();
     await alice.waitForType("presence", (frame) => frame["from"] === carolAddress && frame["show"] === "offline", 15_000);
+  });
+
+  it("shows IRC joins, nick changes, parts and topics in the native room", async function () {
+    const daveNick = uniqueUser("dave");
+    const dave = await ircUser(daveNick);
+    await dave.join("#dev");
+    const joined = await alice.waitForType("room.member", (frame) => (frame["member"] as Record<string, unknown>)["nick"] === daveNick);
+    assert.deepEqual([joined["room"], joined["event"], (joined["member"] as Record<string, unknown>)["address"]], ["native:%23dev", "joined", `irc://${NETWORK}/${daveNick.toLowerCase()}`]);
+    const renamed = `${daveNick}z`;
+    dave.send(`NICK ${renamed}`);
+    await alice.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["nick"] === daveNick);
+    await alice.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Record<string, unknown>)["nick"] === renamed);
+    dave.send("TOPIC #dev :Release on Friday ✨");
+    const subject = await alice.waitForType("room.subject", (frame) => frame["subject"] === "Release on Friday ✨");
+    assert.equal(subject["by"], `irc://${NETWORK}/${renamed.toLowerCase()}`);
+    const rooms = (await alice.ok({ type: "room.list" }))["rooms"] as Record<string, unknown>[];
+    assert.equal(rooms.find((room) => room["address"] === "native:%23dev")?.["subject"], "Release on Friday ✨", "the subject is stored");
+    dave.send("PART #dev :bye");
+    await alice.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["nick"] === renamed);
+  });
+
+  it("reports a query to a nick nobody has (ERR_NOSUCHNICK) to its sender as failed", async function () {
+    const sent = await alice.ok({ type: "message.send", to: `irc://${NETWORK}/nobody${process.pid}`, body: "anyone there?" });
+    const failed = await alice.waitForType("message.failed", (frame) => frame["message_id"] === sent["message_id"], 10_000);
+    assert.equal(failed["to"], `irc://${NETWORK}/nobody${process.pid}`);
+    assert.match(String(failed["reason"]), /no such nick/i);
   });
 
   it("reports a room message refused by the channel (moderated, banned) to its sender as failed", async function () {

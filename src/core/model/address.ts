@@ -33,7 +33,11 @@ function isProtocol(value: string): value is ProtocolId {
   return (PROTOCOLS as readonly string[]).includes(value);
 }
 
+/** The whole id is ID_SAFE characters: by far the common case, and then the id is its own encoding. */
+const ALL_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@[\]|^{}`\\]*$/;
+
 function encodeId(id: string): string {
+  if (ALL_SAFE.test(id)) return id;
   let out = "";
   for (const char of id) {
     if (ID_SAFE.test(char)) out += char;
@@ -85,10 +89,17 @@ export function parseAddress(uri: string): Address {
   return makeAddress(protocol, DEFAULT_ACCOUNT, decodeId(rest, uri));
 }
 
+/** Formatted URIs of the (frozen, immutable) address objects seen: one message's addresses are keyed many times. */
+const formatted = new WeakMap<Address, string>();
+
 /** Formats the canonical URI form (short form for the default account). */
 export function formatAddress(address: Address): string {
+  const known = formatted.get(address);
+  if (known !== undefined) return known;
   const id = encodeId(address.id);
-  return address.account === DEFAULT_ACCOUNT ? `${address.protocol}:${id}` : `${address.protocol}://${address.account}/${id}`;
+  const uri = address.account === DEFAULT_ACCOUNT ? `${address.protocol}:${id}` : `${address.protocol}://${address.account}/${id}`;
+  if (Object.isFrozen(address)) formatted.set(address, uri);
+  return uri;
 }
 
 export function sameAddress(a: Address, b: Address): boolean {
