@@ -244,7 +244,7 @@ describe("the XMPP component against Prosody", function () {
     await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
   });
 
-  it("makes a native room a MUC on the gateway domain: occupants, messages both ways, nick conflicts, leaving", async function () {
+  it("makes a native room a MUC on the gateway domain: occupants, messages both ways, subject both ways, nick conflicts, leaving", async function () {
     const ownerName = uniqueUser("host");
     const owner = await native(ownerName);
     const roomName = uniqueUser("agora");
@@ -278,6 +278,14 @@ describe("the XMPP component against Prosody", function () {
     await owner.ok({ type: "room.subject", room: roomName, subject: "A new subject" });
     const changed = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChildText("subject") === "A new subject");
     assert.equal(changed.attrs["from"], `${roomJid}/${ownerName}`);
+    // XEP-0045 section 8.1: an occupant sets the subject; every occupant gets it, the native side too.
+    await juliet.send(xml("message", { to: roomJid, type: "groupchat" }, xml("subject", {}, "Subject from XMPP 🌍")));
+    const reflected = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChildText("subject") === "Subject from XMPP 🌍");
+    assert.equal(reflected.attrs["from"], `${roomJid}/Juliet`);
+    const atNative = await owner.waitForType("room.subject", (frame) => frame["subject"] === "Subject from XMPP 🌍");
+    assert.equal(atNative["by"], `xmpp:${juliet.bareJid}`);
+    const listed = (await owner.ok({ type: "room.list" }))["rooms"] as Record<string, unknown>[];
+    assert.equal(listed.find((room) => room["name"] === roomName)?.["subject"], "Subject from XMPP 🌍");
 
     const romeo = await xmppUser(uniqueUser("rival"));
     await romeo.send(xml("presence", { to: `${roomJid}/juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));

@@ -97,7 +97,7 @@ export class GatewayRooms {
     const occupant = this.occupantsOf(room).get(message.from);
     if (!occupant) return this.refuse(stanza, "modify", "not-acceptable", "join the room before writing to it");
     if (message.body === undefined) {
-      if (message.subject !== undefined) return this.refuse(stanza, "auth", "forbidden", "the subject is set from the room's own network");
+      if (message.subject !== undefined) await this.changeSubject(room, message.subject, { address: person, nick: occupant.nick, role: "member" });
       return;
     }
     try {
@@ -127,6 +127,16 @@ export class GatewayRooms {
         chatMessage({ from, to: occupant.jid, id: own && message.origin.id !== undefined ? message.origin.id : message.id, body: message.body, kind: message.kind, type: "groupchat" }),
       );
     }
+  }
+
+  /**
+   * An occupant changes the subject (XEP-0045 section 8.1; any occupant may, as in a room whose configuration
+   * lets participants change it): every occupant gets it, the changer included, and the core stores it and
+   * tells the room's other networks.
+   */
+  private async changeSubject(room: Address, topic: string, by: RoomMember): Promise<void> {
+    await this.subject(room, topic, by);
+    this.context.dispatch({ type: "topic", room, topic, by: by.address });
   }
 
   /** The subject changed (XEP-0045 section 8.1): a groupchat <subject/> from the member who set it, or the room. */
