@@ -13,12 +13,19 @@ import { XmppTestClient } from "../helpers/xmpp-client.js";
 describe("the XMPP bridge bot against Prosody", function () {
   let prosody: ProsodyServer;
   let daemon: Daemon;
+  let keeper: XmppTestClient;
   const botPassword = "bot secret 123";
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
     prosody = await startProsody();
     await prosody.register("bridgebot", botPassword);
+    // The keeper opens kick@ before the bot joins, so that the keeper owns it and may kick the bot.
+    await prosody.register("keeper", botPassword);
+    keeper = await XmppTestClient.connect(prosody, "keeper", botPassword);
+    await keeper.sendPresence();
+    await keeper.send(xml("presence", { to: `kick@${prosody.mucDomain}/Keeper` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await keeper.waitForPresence(`kick@${prosody.mucDomain}/Keeper`);
     daemon = Daemon.create(
       [
         "xmpp:",
@@ -31,6 +38,9 @@ describe("the XMPP bridge bot against Prosody", function () {
         `        - muc: dev@${prosody.mucDomain}`,
         "          nick: switchboard",
         "          room: dev",
+        `        - muc: kick@${prosody.mucDomain}`,
+        "          nick: switchboard",
+        "          room: kickroom",
       ].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: botPassword });
@@ -42,6 +52,7 @@ describe("the XMPP bridge bot against Prosody", function () {
   });
 
   after(async function () {
+    await keeper?.stop();
     await daemon?.dispose();
     await prosody?.dispose();
   });
@@ -76,5 +87,20 @@ describe("the XMPP bridge bot against Prosody", function () {
     assert.equal(last["body"], "last one", "no echo of the bot's own lines arrived before it");
     await romeo.close();
     await juliet.stop();
+  });
+
+  it("joins the MUC again after being kicked, and goes on bridging", async function () {
+    const muc = `kick@${prosody.mucDomain}`;
+    await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined);
+    const romeo = await NativeClient.session(daemon.url, uniqueUser("romeo"), PASSWORD, { register: true });
+    await romeo.ok({ type: "room.join", room: "kickroom" });
+    await keeper.iq(xml("iq", { type: "set", to: muc }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { nick: "switchboard", role: "none" }, xml("reason", {}, "testing")))));
+    const kicked = await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === "unavailable");
+    assert.ok(kicked.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status").some((status) => status.attrs["code"] === "307"), kicked.toString());
+    await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    await keeper.sendMessage(muc, "still bridged?", "groupchat");
+    const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([relayed["sender_name"], relayed["body"]], ["Keeper", "still bridged?"]);
+    await romeo.close();
   });
 });

@@ -22,6 +22,9 @@ import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
 
+/** How long a kicked bot waits before joining the MUC again. */
+const REJOIN_DELAY_MS = 2000;
+
 /** The address of a bridged MUC, as a member of its native room. */
 export function mucAddress(account: string, muc: string): Address {
   return makeAddress("xmpp", account, muc.toLowerCase());
@@ -140,6 +143,7 @@ export class XmppBotAdapter implements Adapter {
   }
 
   private stanza(stanza: Element): void {
+    if (stanza.name === "presence") return this.ownOccupantPresence(stanza);
     if (stanza.name !== "message" || stanza.attrs["type"] !== "groupchat") return;
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok || parsed.value.body === undefined) return;
@@ -159,6 +163,28 @@ export class XmppBotAdapter implements Adapter {
         body: message.body ?? "",
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"));
+  }
+
+  /**
+   * The bot's own occupant left a MUC without being asked to (XEP-0045 section 9.1: kicked, status 307): it joins
+   * again after REJOIN_DELAY_MS, so that one kick does not end the bridge. A ban (301) or the room's destruction
+   * is respected: logged, not rejoined (the outbox reports what cannot reach the room).
+   */
+  private ownOccupantPresence(stanza: Element): void {
+    if (stanza.attrs["type"] !== "unavailable" || this.stopping) return;
+    const [muc = "", nick = ""] = String(stanza.attrs["from"] ?? "").split("/");
+    const room = this.config.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase() && candidate.nick === nick);
+    if (!room) return;
+    const codes = (stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
+    if (codes.includes("301") || stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChild("destroy")) {
+      this.context.log.warn({ muc, codes }, "XMPP bot banned from the MUC or the MUC destroyed: not rejoining");
+      return;
+    }
+    this.context.log.warn({ muc, codes }, "XMPP bot left the MUC without asking; rejoining");
+    const timer = setTimeout(() => {
+      if (this.online && !this.stopping) void this.joinMuc(room).catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC not rejoined"));
+    }, REJOIN_DELAY_MS);
+    timer.unref();
   }
 
   private async write(element: Element): Promise<void> {
