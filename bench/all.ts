@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: both benchmarks, one after the other, each a process of its own: bench/native-direct.ts
- * (native direct messages) with every option given, then bench/xmpp.ts (the XMPP paths) with the options both
- * understand in the same sense (--runs, --daemon-root). Stops at the first that fails, with its exit code.
- * For the XMPP bench's own options, run `npm run bench:xmpp -- ...`.
+ * `npm run bench`: the three benchmarks, one after the other, each a process of its own: bench/native-direct.ts
+ * (native direct messages) with every option given, then bench/xmpp.ts (the XMPP paths) and bench/irc.ts (the IRC
+ * paths and puppet memory) with the options all understand in the same sense (--runs, --daemon-root). Stops at
+ * the first that fails, with its exit code. For the XMPP and IRC benches' own options, run
+ * `npm run bench:xmpp -- ...` or `npm run bench:irc -- ...`.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   for (const [script, scriptArgs] of [
     ["bench/native-direct.ts", args],
     ["bench/xmpp.ts", shared],
+    ["bench/irc.ts", shared],
   ] as const) {
     const code = await runScript(script, scriptArgs);
     if (code !== 0) process.exit(code);
