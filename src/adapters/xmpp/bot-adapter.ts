@@ -144,6 +144,10 @@ export class XmppBotAdapter implements Adapter {
 
   private stanza(stanza: Element): void {
     if (stanza.name === "presence") return this.ownOccupantPresence(stanza);
+    if (stanza.name === "message" && stanza.attrs["type"] === "error") {
+      this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
+      return;
+    }
     if (stanza.name !== "message" || stanza.attrs["type"] !== "groupchat") return;
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok || parsed.value.body === undefined) return;
