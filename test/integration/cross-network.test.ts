@@ -1,0 +1,143 @@
+/**
+ * Three networks at once, against a real Prosody and a real ngIRCd started by the test, and native clients:
+ * a native room that is both a MUC on the gateway domain (XMPP occupants) and bridged to an IRC channel, where
+ * each user's messages reach both others exactly once and in order; and a private chat between an XMPP user
+ * and an IRC user through the gateway (the XMPP user writes to bob%<network>@<gateway domain>, bob answers
+ * the XMPP user's puppet).
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient, type IrcMessage } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const NETWORK = "libera";
+
+describe("three networks through one gateway (native, XMPP, IRC)", function () {
+  let prosody: ProsodyServer;
+  let irc: IrcServer;
+  let daemon: Daemon;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
+    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
+    daemon = Daemon.create(
+      [
+        "xmpp:",
+        "  component:",
+        "    enabled: true",
+        `    domain: ${prosody.componentDomain}`,
+        `    port: ${prosody.componentPort}`,
+        `    secret: ${prosody.componentSecret}`,
+        "irc:",
+        "  networks:",
+        `    - name: ${NETWORK}`,
+        "      host: 127.0.0.1",
+        `      port: ${irc.port}`,
+        "      nick: sbgate",
+        "      flood:",
+        "        burst: 50",
+        "        lines_per_second: 50",
+        "      channels:",
+        '        - channel: "#tri"',
+        "          room: tri",
+      ].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+    await daemon.waitForLog(/IRC network online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
+  });
+
+  after(async function () {
+    for (const close of closers) await close().catch(() => undefined);
+    await daemon?.dispose();
+    await irc?.dispose();
+    await prosody?.dispose();
+  });
+
+  async function xmppUser(prefix: string): Promise<XmppTestClient> {
+    const name = uniqueUser(prefix);
+    await prosody.register(name, PASSWORD);
+    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
+    closers.push(() => client.stop());
+    await client.sendPresence();
+    return client;
+  }
+
+  async function ircUser(prefix: string): Promise<IrcTestClient> {
+    const client = await IrcTestClient.connect(irc, uniqueUser(prefix));
+    closers.push(() => client.quit());
+    return client;
+  }
+
+  it("carries a conversation among a native user, an XMPP occupant and an IRC user, each line once and in order", async function () {
+    const aliceName = uniqueUser("alice");
+    const alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
+    closers.push(() => alice.close());
+    await alice.ok({ type: "room.join", room: "tri" });
+    const bob = await ircUser("bob");
+    await bob.join("#tri");
+    const juliet = await xmppUser("juliet");
+    const roomJid = `#tri@${prosody.componentDomain}`;
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.getChild("x", "http://jabber.org/protocol/muc#user") !== undefined && stanza.attrs["type"] === undefined);
+
+    const fromIrc = (line: IrcMessage, nick: string): boolean => line.command === "PRIVMSG" && line.params[0] === "#tri" && line.nick?.toLowerCase() === nick.toLowerCase();
+    for (let i = 1; i <= 3; i++) {
+      await alice.ok({ type: "room.send", room: "tri", body: `native ${i}` });
+      bob.privmsg("#tri", `irc ${i}`);
+      await juliet.sendMessage(roomJid, `xmpp ${i}`, "groupchat");
+    }
+    // Each sees the other two's three lines, in order, once.
+    const atAlice = (await alice.collect("message", 6, 10_000)).map((frame) => (frame["message"] as Record<string, unknown>)["body"]);
+    assert.deepEqual(atAlice.filter((body) => String(body).startsWith("irc")), ["irc 1", "irc 2", "irc 3"]);
+    assert.deepEqual(atAlice.filter((body) => String(body).startsWith("xmpp")), ["xmpp 1", "xmpp 2", "xmpp 3"]);
+
+    const puppetOfAlice = `${aliceName}[sb]`;
+    const julietPuppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`;
+    const atBob = await bob.waitForCount((line) => fromIrc(line, puppetOfAlice) || fromIrc(line, julietPuppet), 6, 10_000);
+    assert.deepEqual(atBob.filter((line) => fromIrc(line, puppetOfAlice)).map((line) => line.params[1]), ["native 1", "native 2", "native 3"]);
+    assert.deepEqual(atBob.filter((line) => fromIrc(line, julietPuppet)).map((line) => line.params[1]), ["xmpp 1", "xmpp 2", "xmpp 3"]);
+
+    const atJuliet: string[] = [];
+    while (atJuliet.filter((body) => !body.startsWith("xmpp")).length < 6) {
+      const stanza = await juliet.waitFor((candidate) => candidate.is("message") && candidate.attrs["type"] === "groupchat" && candidate.getChildText("body") !== null, 10_000);
+      atJuliet.push(stanza.getChildText("body") ?? "");
+    }
+    assert.deepEqual(atJuliet.filter((body) => body.startsWith("native")), ["native 1", "native 2", "native 3"]);
+    assert.deepEqual(atJuliet.filter((body) => body.startsWith("irc")), ["irc 1", "irc 2", "irc 3"]);
+    // Nothing more arrives: a last line from alice is the next thing everyone sees.
+    await alice.ok({ type: "room.send", room: "tri", body: "the end" });
+    assert.equal((await bob.waitFor((line) => fromIrc(line, puppetOfAlice), 10_000)).params[1], "the end");
+    const last = await juliet.waitFor((candidate) => candidate.is("message") && candidate.getChildText("body") === "the end");
+    assert.ok(last);
+    assert.equal(alice.pending("message").length, 0, "alice got an echo or a duplicate");
+  });
+
+  it("carries a private chat between an XMPP user and an IRC user through the gateway", async function () {
+    const bob = await ircUser("bob");
+    const juliet = await xmppUser("juliet");
+    const bobJid = `${bob.nick.toLowerCase()}%${NETWORK}@${prosody.componentDomain}`;
+    // The gateway accepts messages from contacts only by default: juliet subscribes, IRC approves at once.
+    // Fetching the roster first makes her session "interested" (RFC 6121 section 2.1.6): it gets the approval.
+    await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    await juliet.send(xml("presence", { to: bobJid, type: "subscribe" }));
+    await juliet.waitForPresence(bobJid, (stanza) => stanza.attrs["type"] === "subscribed");
+    await juliet.sendMessage(bobJid, "hello IRC, from XMPP 🌉");
+    const julietPuppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`;
+    const line = await bob.waitFor((candidate) => candidate.command === "PRIVMSG" && candidate.nick?.toLowerCase() === julietPuppet.toLowerCase(), 10_000);
+    assert.equal(line.params[1], "hello IRC, from XMPP 🌉");
+    bob.privmsg(julietPuppet, "hello XMPP, from IRC");
+    const reply = await juliet.waitForMessage(bobJid);
+    assert.equal(reply.getChildText("body"), "hello XMPP, from IRC");
+  });
+});
