@@ -9,8 +9,28 @@
  */
 import type { IrcUserState } from "./presence-map.js";
 
-/** ISON takes nicks in one line; keep each well under 512 bytes. */
-const ISON_BATCH = 20;
+/** Nicks per ISON or MONITOR line are capped by bytes (well under 512 with the command) and by count. */
+const BATCH_BYTES = 400;
+const BATCH_NICKS = 20;
+
+/** Groups nicks so that each group, joined by one separator, stays within BATCH_BYTES and BATCH_NICKS. */
+export function batches(nicks: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const nick of nicks) {
+    const size = Buffer.byteLength(nick) + 1;
+    if (current.length > 0 && (bytes + size > BATCH_BYTES || current.length >= BATCH_NICKS)) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(nick);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
 
 export interface WatchConnection {
   readonly server: { readonly monitor?: number | undefined };
@@ -26,6 +46,7 @@ export class ContactWatch {
   constructor(
     private readonly pollMs: number,
     private readonly report: (nick: string, state: IrcUserState) => void,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
   /** A connection is up: watch everything again on it, and poll when it cannot push. */
@@ -33,9 +54,7 @@ export class ContactWatch {
     this.connection = connection;
     for (const entry of this.watched.values()) entry.state = undefined;
     const nicks = [...this.watched.values()].map((entry) => entry.nick);
-    if (this.usesMonitor()) {
-      for (let i = 0; i < nicks.length; i += ISON_BATCH) connection.send("MONITOR", ["+", nicks.slice(i, i + ISON_BATCH).join(",")]);
-    }
+    if (this.usesMonitor()) for (const group of batches(nicks)) this.sendSafely(["MONITOR", "+", group.join(",")]);
     this.poller = setInterval(() => this.poll(), this.pollMs);
     this.poller.unref();
     this.poll();
@@ -58,12 +77,8 @@ export class ContactWatch {
     this.watched.set(key, { nick, state: undefined });
     const connection = this.connection;
     if (!connection) return;
-    if (this.usesMonitor()) {
-      connection.send("MONITOR", ["+", nick]);
-    } else {
-      this.isonBatches.push([nick]);
-      connection.send("ISON", [nick]);
-    }
+    if (this.usesMonitor()) this.sendSafely(["MONITOR", "+", nick]);
+    else this.ison([nick]);
   }
 
   /** MONITOR 730/731 or an ISON answer for these nicks. */
@@ -73,7 +88,7 @@ export class ContactWatch {
       if (!entry || (entry.state !== undefined && entry.state.kind !== "offline")) continue;
       this.set(entry, { kind: "here" });
       // Whether they are away is not in MONITOR or ISON: ask.
-      this.connection?.send("WHO", [entry.nick]);
+      this.sendSafely(["WHO", entry.nick]);
     }
   }
 
@@ -104,7 +119,7 @@ export class ContactWatch {
     const entry = this.watched.get(nick.toLowerCase());
     if (!entry) return;
     if (!away) this.set(entry, { kind: "here" });
-    else if (entry.state?.kind !== "away") this.connection?.send("WHOIS", [entry.nick]);
+    else if (entry.state?.kind !== "away") this.sendSafely(["WHOIS", entry.nick]);
   }
 
   back(nick: string): void {
@@ -130,17 +145,26 @@ export class ContactWatch {
   }
 
   private poll(): void {
-    const connection = this.connection;
-    if (!connection) return;
+    if (!this.connection) return;
     const entries = [...this.watched.values()];
-    if (!this.usesMonitor()) {
-      for (let i = 0; i < entries.length; i += ISON_BATCH) {
-        const batch = entries.slice(i, i + ISON_BATCH).map((entry) => entry.nick);
-        this.isonBatches.push(batch);
-        connection.send("ISON", batch);
-      }
+    if (!this.usesMonitor()) for (const group of batches(entries.map((entry) => entry.nick))) this.ison(group);
+    for (const entry of entries) if (entry.state !== undefined && entry.state.kind !== "offline") this.sendSafely(["WHO", entry.nick]);
+  }
+
+  /** RFC 2812 section 4.9: ISON takes the nicks as one space-separated parameter. The batch is recorded once sent. */
+  private ison(nicks: readonly string[]): void {
+    if (this.sendSafely(["ISON", nicks.join(" ")])) this.isonBatches.push([...nicks]);
+  }
+
+  /** Sends one line; a refusal (a full queue, a closed connection) is reported, never thrown into a timer. */
+  private sendSafely([command, ...params]: readonly [string, ...string[]]): boolean {
+    try {
+      this.connection?.send(command, params);
+      return this.connection !== undefined;
+    } catch (error: unknown) {
+      this.onError(error);
+      return false;
     }
-    for (const entry of entries) if (entry.state !== undefined && entry.state.kind !== "offline") connection.send("WHO", [entry.nick]);
   }
 
   private set(entry: { nick: string; state: IrcUserState | undefined }, state: IrcUserState): void {

@@ -58,7 +58,11 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
   ) {
-    this.watch = new ContactWatch(config.presence_poll_seconds * 1000, (nick, state) => this.reportPresence(nick, state));
+    this.watch = new ContactWatch(
+      config.presence_poll_seconds * 1000,
+      (nick, state) => this.reportPresence(nick, state),
+      (error) => context.log.warn({ err: error }, "contact status request not sent"),
+    );
     this.inbound = new IrcInbound(config, context, {
       isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
       channel: (name) => this.channelConfig(name),

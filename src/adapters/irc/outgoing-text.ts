@@ -27,11 +27,14 @@ export interface TextOptions {
 
 // eslint-disable-next-line no-control-regex
 const NOT_CONTENT = /[\u0000\u0001]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 export function ircLines(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): { command: "PRIVMSG" | "NOTICE"; lines: string[]; split: SplitResult } {
   const command = kind === "notice" ? "NOTICE" : "PRIVMSG";
   const action = kind === "action";
-  const prefix = options.prefix ?? "";
+  // The prefix comes from a sender name: no line break or control character of it may reach the wire.
+  const prefix = (options.prefix ?? "").replace(CONTROL, "");
   const overhead = privmsgOverhead(connection.nick, connection.ownUser, connection.ownHost, target, command) + utf8Length(prefix);
   const split = splitForIrc(body.replace(NOT_CONTENT, ""), { prefixBytes: overhead, maxLineBytes: connection.server.lineLen, maxLines: options.maxLines, action });
   const lines = split.lines.map((line) => (action ? encodeAction(`${prefix}${line}`) : `${prefix}${line}`));

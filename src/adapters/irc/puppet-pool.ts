@@ -15,10 +15,11 @@ import type { Logger } from "../../core/logger.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
+import { FAILURE_NUMERICS, describeNumeric } from "./numerics.js";
 import { presenceToIrc } from "./presence-map.js";
 
-/** The channel numerics that refuse a JOIN (RFC 2812 section 3.2.1). */
-const JOIN_REFUSALS = new Set([403, 405, 437, 471, 473, 474, 475, 477]);
+/** The numerics that refuse a JOIN (RFC 2812 section 3.2.1 and later ones): those numerics.ts lists for "join". */
+const JOIN_REFUSALS = new Set(FAILURE_NUMERICS.filter((info) => info.operations.includes("join")).map((info) => info.numeric));
 const JOIN_TIMEOUT_MS = 10_000;
 
 function awayOptions(connection: IrcConnection): { awayLen?: number } {
@@ -58,10 +59,13 @@ export class PuppetPool {
   private closed = false;
 
   constructor(private readonly options: PuppetPoolOptions) {
-    if (options.idleTimeoutMs > 0) {
-      this.sweeper = setInterval(() => void this.sweep(), Math.min(options.idleTimeoutMs, 60_000));
-      this.sweeper.unref();
-    }
+    this.startSweeper();
+  }
+
+  private startSweeper(): void {
+    if (this.options.idleTimeoutMs <= 0 || this.sweeper) return;
+    this.sweeper = setInterval(() => void this.sweep(), Math.min(this.options.idleTimeoutMs, 60_000));
+    this.sweeper.unref();
   }
 
   get size(): number {
@@ -121,7 +125,7 @@ export class PuppetPool {
       const onFailure = (event: { readonly numeric: number; readonly name: string; readonly target?: string | undefined; readonly text: string }): void => {
         if (!JOIN_REFUSALS.has(event.numeric) || event.target?.toLowerCase() !== folded) return;
         cleanup();
-        const retryable = event.numeric === 437 || event.numeric === 471;
+        const retryable = describeNumeric(event.numeric)?.retryable ?? false;
         reject(new GatewayError(retryable ? "GW_ERR_UNAVAILABLE" : "GW_ERR_FORBIDDEN", `cannot join ${channel}: ${event.text}`, { retryable, condition: event.name }));
       };
       const onClosed = (): void => {
@@ -170,6 +174,7 @@ export class PuppetPool {
   async closeAll(reason: string): Promise<void> {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     await Promise.all([...this.puppets.values()].map((puppet) => this.retire(puppet, reason)));
   }
 
@@ -195,6 +200,7 @@ export class PuppetPool {
     this.lost.clear();
     for (const { person, channels } of lost) {
       if (this.closed) return;
+      if (this.wanted.get(addressKey(person))?.show === "offline") continue; // went offline meanwhile
       try {
         const puppet = await this.puppetFor(person);
         for (const channel of channels) await join(puppet, channel);
@@ -206,6 +212,7 @@ export class PuppetPool {
 
   reopen(): void {
     this.closed = false;
+    this.startSweeper();
   }
 
   private async open(person: Address): Promise<Puppet> {
@@ -217,6 +224,11 @@ export class PuppetPool {
     const connection = await turn;
     const puppet: Puppet = { person, connection, channels: new Set(), lastUsed: this.now() };
     const key = addressKey(person);
+    if (this.closed) {
+      // closeAll() ran while this connect was under way: it must not outlive the adapter.
+      await connection.quit("Switchboard is stopping").catch(() => undefined);
+      throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
+    }
     this.puppets.set(key, puppet);
     connection.on("closed", () => {
       if (this.puppets.get(key) === puppet) this.puppets.delete(key);
@@ -226,6 +238,7 @@ export class PuppetPool {
     if (presence) {
       const action = presenceToIrc(presence, awayOptions(connection));
       if (action.kind === "away") this.applyAway(puppet, action.message);
+      // Offline now (it changed while connecting), yet it spoke: it stays for this message and quits when idle.
     }
     this.options.log.info({ person: key, nick: connection.nick, puppets: this.puppets.size }, "IRC puppet connected");
     return puppet;
@@ -234,6 +247,7 @@ export class PuppetPool {
   private async spacedConnect(person: Address): Promise<IrcConnection> {
     const wait = this.lastConnectAt + this.options.connectIntervalMs - this.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (this.closed) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
     await this.makeRoom();
     this.lastConnectAt = this.now();
     try {

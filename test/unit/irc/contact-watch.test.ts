@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ContactWatch } from "../../../src/adapters/irc/contact-watch.js";
+import { serializeLine } from "../../../src/adapters/irc/line-safety.js";
 import type { IrcUserState } from "../../../src/adapters/irc/presence-map.js";
 import { FakeClock, FakeIrcConnection } from "./fake-irc-connection.js";
 
@@ -57,15 +58,15 @@ describe("IRC contact watch (MONITOR, ISON and WHO)", () => {
       assert.deepEqual(fake.lines, ["MONITOR + Bob,carol", "WHO Bob", "WHO Bob"], "WHO for bob (online), not for carol (unknown)");
     });
 
-    it("without MONITOR, polls with ISON in batches of 20 at once and every pollMs", async () => {
+    it("without MONITOR, polls with ISON (nicks as one parameter) in batches of 20 at once and every pollMs", async () => {
       for (const nick of nicks) watch.watch(nick);
       for (const monitor of [undefined, 0]) {
         watch.detach();
         const fake = connection(monitor);
         watch.attach(fake);
         const round = [
-          { command: "ISON", params: nicks.slice(0, 20) },
-          { command: "ISON", params: nicks.slice(20) },
+          { command: "ISON", params: [nicks.slice(0, 20).join(" ")] },
+          { command: "ISON", params: [nicks.slice(20).join(" ")] },
         ];
         assert.deepEqual(fake.sent, round);
         assert.deepEqual(watch.isonBatches, [nicks.slice(0, 20), nicks.slice(20)]);
@@ -94,6 +95,41 @@ describe("IRC contact watch (MONITOR, ISON and WHO)", () => {
       watch.attach(fake);
       await clock.advance(POLL_MS);
       assert.deepEqual(fake.sent, []);
+    });
+  });
+
+  describe("line limits and refusals", () => {
+    it("keeps every ISON and MONITOR line a valid IRC line, even with many long nicks", async () => {
+      const long = Array.from({ length: 40 }, (_, i) => `averyveryverylongnickname${String(i).padStart(4, "0")}`);
+      for (const nick of long) watch.watch(nick);
+      for (const monitor of [undefined, 100]) {
+        watch.detach();
+        const fake = connection(monitor);
+        watch.attach(fake);
+        assert.ok(fake.sent.length > 2, "the nicks are spread over several lines");
+        for (const line of fake.sent) {
+          const raw = serializeLine(line.command, line.params);
+          assert.ok(Buffer.byteLength(raw) + 2 <= 512, `${Buffer.byteLength(raw)} bytes: ${raw.slice(0, 40)}...`);
+        }
+        const carried = fake.sent.flatMap((line) => (line.params.at(-1) ?? "").split(/[ ,]/));
+        assert.deepEqual(carried, long);
+      }
+    });
+
+    it("does not count an ISON the connection refused, so later answers match the right nicks", () => {
+      const fake = connection(undefined);
+      watch.watch("ann");
+      watch.attach(fake);
+      fake.closed = true; // the next send throws
+      watch.watch("ben");
+      fake.closed = false;
+      watch.isonReply(["ann"]);
+      watch.watch("cat");
+      watch.isonReply(["cat"]);
+      assert.deepEqual(reports, [
+        ["ann", { kind: "here" }],
+        ["cat", { kind: "here" }],
+      ]);
     });
   });
 

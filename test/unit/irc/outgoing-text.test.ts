@@ -80,6 +80,11 @@ describe("IRC outgoing text", () => {
       assert.deepEqual(ircLines(connection, "#dev", "waves\nsmiles", "action", { maxLines: 5, prefix: "bob " }).lines, ["\x01ACTION bob waves\x01", "\x01ACTION bob smiles\x01"]);
     });
 
+    it("removes control characters from the relay prefix (it comes from a sender's name)", () => {
+      const connection = new TextFake("gw");
+      assert.deepEqual(ircLines(connection, "#dev", "hi", "action", { maxLines: 5, prefix: "b\x01o\r\nb " }).lines, ["\x01ACTION bob hi\x01"]);
+    });
+
     it("keeps every relayed line within 512 bytes with the prefix counted, using the budget to the byte", () => {
       const body = "x".repeat(2000);
       for (const kind of ["text", "notice", "action"] as const) {

@@ -555,6 +555,51 @@ describe("IRC puppet pool", () => {
       assert.ok(pool.of(carol));
     });
 
+    it("closeAll() while connects are under way: the one in flight quits once connected, the queued one never starts", async () => {
+      const pool = makePool();
+      connector.hold = true;
+      const first = pool.puppetFor(alice);
+      const second = pool.puppetFor(bob);
+      await flush();
+      assert.deepEqual(connector.persons, ["alice"]);
+      await pool.closeAll("Switchboard is stopping");
+      connector.release();
+      await rejectsWith(clock.settle(first), { code: "GW_ERR_UNAVAILABLE", retryable: true });
+      await rejectsWith(clock.settle(second), { code: "GW_ERR_UNAVAILABLE", retryable: true });
+      assert.deepEqual(connector.latest(alice).quits, ["Switchboard is stopping"], "the late connection is closed");
+      assert.deepEqual(connector.persons, ["alice"], "bob's connect never started");
+      assert.equal(pool.size, 0);
+    });
+
+    it("restore() leaves out a person who went offline while the network was down", async () => {
+      const pool = makePool();
+      await joinAll(pool, alice, ["#a"]);
+      await joinAll(pool, bob, ["#b"]);
+      pool.dropAll();
+      pool.setPresence(presence(alice, "offline"));
+      await clock.settle(pool.restore(async () => undefined));
+      assert.deepEqual(connector.persons.slice(2), ["bob"]);
+      assert.equal(pool.of(alice), undefined);
+    });
+
+    it("join() rejects at once, not retryable, for every JOIN refusal numerics.ts knows (489: TLS only)", async () => {
+      const pool = makePool();
+      const puppet = await clock.settle(pool.puppetFor(alice));
+      const connection = connector.latest(alice);
+      const joined = pool.join(puppet, "#secure", "");
+      connection.emit("failure", failure(489, "ERR_SECUREONLYCHAN", "#secure"));
+      await rejectsWith(joined, { code: "GW_ERR_FORBIDDEN", retryable: false, condition: "ERR_SECUREONLYCHAN" });
+    });
+
+    it("reopen() after closeAll() starts the idle sweeper again", async () => {
+      const pool = makePool({ idleTimeoutMs: 60_000 });
+      await pool.closeAll("restart");
+      pool.reopen();
+      await clock.settle(pool.puppetFor(alice));
+      await clock.advance(3 * 60_000);
+      assert.deepEqual(connector.latest(alice).quits, ["idle"]);
+    });
+
     it("closeAll() quits every puppet, and then puppetFor() rejects, retryable, until reopen()", async () => {
       const pool = makePool({ idleTimeoutMs: 60_000 });
       await clock.settle(pool.puppetFor(alice));
