@@ -53,6 +53,8 @@ export class IrcNetworkAdapter implements Adapter {
   private stopping = false;
   /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
   private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
+  /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
+  private readonly topicPending = new Set<string>();
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -67,7 +69,7 @@ export class IrcNetworkAdapter implements Adapter {
       isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
       channel: (name) => this.channelConfig(name),
       watch: this.watch,
-      failure: (target, error) => this.failed(target, error),
+      failure: (target, error, operations) => this.failed(target, error, operations),
       mainNick: () => this.main?.nick ?? config.nick,
     });
     this.puppets = new PuppetPool({
@@ -207,6 +209,7 @@ export class IrcNetworkAdapter implements Adapter {
       if (!sameAddress(nativeRoom(channel.room), room)) continue;
       const puppet = this.config.mode === "puppets" && by ? await this.puppets.puppetFor(by.address).catch(() => undefined) : undefined;
       if (puppet) await this.puppets.join(puppet, channel.channel, channel.key).catch(() => undefined);
+      this.topicPending.add(channel.channel.toLowerCase());
       (puppet?.connection ?? main).send("TOPIC", [channel.channel, topic.replace(/[\r\n\0]+/g, " ")]);
     }
   }
@@ -221,9 +224,19 @@ export class IrcNetworkAdapter implements Adapter {
     return message.kind === "action" ? `${message.senderName} ` : `<${message.senderName}> `;
   }
 
-  /** An error numeric about a target: the last message sent there failed. */
-  private failed(target: string, error: GatewayError): void {
-    const sent = this.lastSent.get(target.toLowerCase());
+  /**
+   * An error numeric about a target. A refused TOPIC (482 while a topic change is pending there) is logged; a
+   * numeric that a message can draw fails the last message sent there; others (JOIN refusals: the JOIN's own
+   * caller hears of them) are not about a message.
+   */
+  private failed(target: string, error: GatewayError, operations: readonly string[]): void {
+    const key = target.toLowerCase();
+    if (operations.includes("topic") && this.topicPending.delete(key)) {
+      this.context.log.warn({ err: error, channel: target }, "the IRC server refused the topic change");
+      return;
+    }
+    if (!operations.includes("message")) return;
+    const sent = this.lastSent.get(key);
     if (!sent) return;
     this.lastSent.delete(target.toLowerCase());
     this.context.bounced(sent.messageId, sent.recipient, error);

@@ -32,7 +32,8 @@ export interface InboundHooks {
   isOwnNick(nick: string): boolean;
   channel(name: string): IrcChannelConfig | undefined;
   readonly watch: ContactWatch;
-  failure(target: string, error: GatewayError): void;
+  /** An error numeric about `target`; `operations` says which requests can draw it (numerics.ts). */
+  failure(target: string, error: GatewayError, operations: readonly string[]): void;
   mainNick(): string;
 }
 
@@ -163,7 +164,7 @@ export class IrcInbound {
   private failure(numeric: number, params: readonly string[]): void {
     const failure = failureFromNumeric(numeric, params);
     if (!failure?.target) return;
-    this.hooks.failure(failure.target, failure.error);
+    this.hooks.failure(failure.target, failure.error, failure.info.operations);
   }
 
   private answerCtcp(connection: IrcConnection, nick: string, command: string, args: string): void {
