@@ -78,7 +78,7 @@ export class Router {
       hops: [...(draft.hops ?? []), addressKey(draft.from)],
     };
     const direct = message.scope === "direct";
-    const recipients = direct ? [message.to] : await this.relayRecipients(message.to);
+    const recipients = direct ? [message.to] : await this.relayRecipients(message);
     const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
     await stored;
@@ -234,16 +234,19 @@ export class Router {
   /**
    * The outbox recipients of a room message: for each adapter that relays this room to a room of its own
    * network, one of its member addresses (the first, in address order, so the choice is stable). The
-   * adapter's send() delivers to every room of its network bridged to this one.
+   * adapter's send() delivers to every room of its network bridged to this one. The relay the message came
+   * from is left out: nothing goes back to where it came from.
    */
-  private async relayRecipients(room: Address): Promise<Address[]> {
+  private async relayRecipients(message: Message): Promise<Address[]> {
+    const room = message.to;
     if (!(await this.deps.rooms.exists(room))) return [];
     const host = this.deps.registry.for(room);
+    const origin = this.deps.registry.get(message.origin.protocol, message.origin.account);
     const chosen = new Map<Adapter, Address>();
     const members = [...(await this.deps.rooms.members(room))].sort((a, b) => addressKey(a.address).localeCompare(addressKey(b.address)));
     for (const member of members) {
       const adapter = this.deps.registry.for(member.address);
-      if (adapter && adapter !== host && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
+      if (adapter && adapter !== host && adapter !== origin && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
     }
     return [...chosen.values()];
   }
