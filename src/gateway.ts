@@ -16,6 +16,7 @@ import { PresenceHub } from "./core/presence-hub.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
 import { CachedContactStore } from "./core/contact-cache.js";
+import { IdentityService } from "./core/identities.js";
 import { RoomService } from "./core/rooms.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
@@ -61,7 +62,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     { expireAfterMs: config.outbox.expire_after_seconds * 1000, retryIntervalMs: config.outbox.retry_interval_seconds * 1000 },
     failures,
   );
-  const router = new Router({ registry, outbox, failures, presence, roster, ids, history: store.log, rooms, log: log.child({ component: "router" }) });
+  const identities = new IdentityService({
+    store: store.identities,
+    registry,
+    log: log.child({ component: "identities" }),
+    onChange: (person, address, linked) => void router.linksChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "link change not applied")),
+  });
+  const router = new Router({ registry, outbox, failures, presence, roster, ids, history: store.log, rooms, identities, log: log.child({ component: "router" }) });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
@@ -81,6 +88,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       },
       leaveRoom: (room, member) => router.leaveRoom(room, member),
       dispatch: (event) => router.dispatch(event),
+      serviceMessage: async (from, body) => {
+        // An adapter speaks for the people of its own network only.
+        if (from.protocol !== protocol || from.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${from.protocol}/${from.account}`);
+        return identities.serviceMessage(from, body);
+      },
       setStatus: (status: AdapterStatus, error?: Error) => {
         const adapter = adapterRef();
         if (adapter) supervisor.report(adapter, status, error);
@@ -112,7 +124,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
 
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
-    const services = { accounts: store.accounts, roster, rooms, history: store.log, links };
+    const services = { accounts: store.accounts, roster, rooms, history: store.log, links, identities };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });
@@ -161,6 +173,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   let stopped: Promise<void> | undefined;
   return {
     async start() {
+      await identities.start();
       await outbox.start();
       await supervisor.startAll();
     },

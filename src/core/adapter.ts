@@ -117,6 +117,11 @@ export interface AdapterContext {
   bounced(messageId: string, recipient: Address, error: GatewayError): void;
   /** Traffic other than messages. */
   dispatch(event: InboundEvent): void;
+  /**
+   * A message to the gateway itself (the XMPP component's domain, the gateway's IRC nick), such as a link code
+   * sent back. Resolves false when the gateway had nothing waiting from `from` (the adapter may answer with help).
+   */
+  serviceMessage(from: Address, body: string): Promise<boolean>;
   /** Lifecycle, never mixed with traffic. */
   setStatus(status: AdapterStatus, error?: Error): void;
 }
@@ -166,6 +171,13 @@ export interface Adapter {
   sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void>;
   /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
+  /**
+   * The gateway itself speaks to someone on this network (a link code, its answer): from the XMPP component's
+   * domain, from the gateway's own IRC nick. Absent where the gateway has no voice of its own.
+   */
+  sendServiceMessage?(to: Address, text: string): Promise<void>;
+  /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
+  identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

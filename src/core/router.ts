@@ -19,6 +19,7 @@ import type { Contact } from "./model/contact.js";
 import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
+import { aggregatePresence } from "./presence.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { Roster } from "./roster.js";
 import type { RoomService } from "./rooms.js";
@@ -34,12 +35,24 @@ export interface RouterDependencies {
   readonly ids: MessageIdGenerator;
   readonly history: MessageLogStore;
   readonly rooms: RoomService;
+  /** Who each linked account belongs to (core/identities.ts); without it nobody is linked. */
+  readonly identities?: PersonDirectory;
   readonly log: Logger;
   readonly now?: () => number;
 }
 
+/** What the router needs to know about linked accounts. */
+export interface PersonDirectory {
+  personOf(address: Address): Address | undefined;
+  linkedTo(person: Address): Address[];
+  /** Every proven link. */
+  allLinks(): ReadonlyArray<{ readonly person: Address; readonly address: Address }>;
+}
+
 export class Router {
   private accepting = true;
+  /** For each person with linked accounts: the latest presence of each of their addresses, the person's own included. */
+  private readonly personParts = new Map<string, Map<string, Presence>>();
 
   constructor(private readonly deps: RouterDependencies) {}
 
@@ -152,8 +165,7 @@ export class Router {
   private async handle(event: InboundEvent): Promise<void> {
     switch (event.type) {
       case "presence":
-        if (await this.deps.presence.update(event.presence)) await this.setOwnPresence(event.presence);
-        return;
+        return this.presenceChanged(event.presence);
       case "subscription":
         return this.deps.roster.handle(event.subscription);
       case "typing": {
@@ -169,6 +181,14 @@ export class Router {
         this.deps.outbox.networkReachable(event.protocol, event.account);
         await this.deps.failures.flushNetwork(event.protocol, event.account);
         await this.deps.roster.resync(event.protocol, event.account);
+        // The network forgot what it watched for people's linked accounts there: watch them again.
+        for (const link of this.deps.identities?.allLinks() ?? []) {
+          if (link.address.protocol !== event.protocol || link.address.account !== event.account) continue;
+          await this.deps.registry
+            .for(link.address)
+            ?.watchPresence(link.address, link.person)
+            .catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(link.address) }, "linked account not watched"));
+        }
         // Someone's own account is (back) online: it takes that person's current presence to its network.
         const adapter = this.deps.registry.get(event.protocol, event.account);
         if (adapter?.owner) await this.setPresenceOf(adapter, this.deps.presence.get(adapter.owner));
@@ -188,6 +208,60 @@ export class Router {
       default:
         return assertNever(event);
     }
+  }
+
+  /**
+   * A presence from any network. For a person with linked accounts (docs/bridging.md, "Linking accounts") their
+   * contacts see one presence: the aggregate, by the core's precedence (core/presence.ts), of the presences of
+   * every address of theirs, published as the person's own; a linked account's own presence is also kept as
+   * itself, for those who watch that account on its network.
+   */
+  private async presenceChanged(presence: Presence): Promise<void> {
+    const person = this.personFor(presence.from);
+    if (person === undefined) {
+      if (await this.deps.presence.update(presence)) await this.setOwnPresence(presence);
+      return;
+    }
+    if (!sameAddress(person, presence.from)) await this.deps.presence.update(presence);
+    this.partsOf(person).set(addressKey(presence.from), presence);
+    await this.publishPerson(person);
+  }
+
+  /** A link was proven or removed: the person's presence is computed again from what is known now. */
+  async linksChanged(person: Address, address: Address, linked: boolean): Promise<void> {
+    const parts = this.partsOf(person);
+    if (!parts.has(addressKey(person))) parts.set(addressKey(person), this.deps.presence.get(person));
+    if (linked) {
+      parts.set(addressKey(address), this.deps.presence.get(address));
+      await this.deps.registry
+        .for(address)
+        ?.watchPresence(address, person)
+        .catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "linked account not watched"));
+    } else {
+      parts.delete(addressKey(address));
+    }
+    await this.publishPerson(person);
+    if (this.deps.identities?.linkedTo(person).length === 0) this.personParts.delete(addressKey(person));
+  }
+
+  private personFor(address: Address): Address | undefined {
+    const identities = this.deps.identities;
+    if (!identities) return undefined;
+    return identities.personOf(address) ?? (this.personParts.has(addressKey(address)) || identities.linkedTo(address).length > 0 ? address : undefined);
+  }
+
+  private partsOf(person: Address): Map<string, Presence> {
+    let parts = this.personParts.get(addressKey(person));
+    if (!parts) {
+      parts = new Map();
+      this.personParts.set(addressKey(person), parts);
+    }
+    return parts;
+  }
+
+  private async publishPerson(person: Address): Promise<void> {
+    const aggregate = aggregatePresence(person, [...this.partsOf(person).values()]);
+    if (await this.deps.presence.update(aggregate)) await this.setOwnPresence(aggregate);
   }
 
   /**

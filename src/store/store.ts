@@ -148,6 +148,52 @@ export interface LinkedAccountStore {
   list(): Promise<LinkedAccountRecord[]>;
 }
 
+/** An account on another network proven to belong to a person (docs/bridging.md, "Linking accounts"). */
+export interface IdentityLinkRecord {
+  /** The person: their Switchboard (native) address. */
+  readonly person: Address;
+  /** Their account elsewhere: an XMPP JID, an IRC nick on a network. */
+  readonly address: Address;
+  readonly linkedAt: number;
+}
+
+/** A link asked for and not yet proven: a one-time code sent to `address`, kept only as a hash. */
+export interface LinkProofRecord {
+  readonly person: Address;
+  readonly address: Address;
+  /** HMAC-SHA-256 of the code (hex), under a key that lives only in the daemon's memory. */
+  readonly codeHash: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Wrong codes tried so far. */
+  readonly attempts: number;
+}
+
+export interface IdentityStore {
+  /** Records a proven link; false when the address is already linked (to anyone). */
+  link(record: IdentityLinkRecord): Promise<boolean>;
+  /** False when there was no such link. */
+  unlink(person: Address, address: Address): Promise<boolean>;
+  /** The person's links, by address. */
+  linksOf(person: Address): Promise<IdentityLinkRecord[]>;
+  /** Who an address is linked to, if anyone. */
+  personOf(address: Address): Promise<IdentityLinkRecord | undefined>;
+  /** Every link, for start-up. */
+  allLinks(): Promise<IdentityLinkRecord[]>;
+  /** Keeps a proof, replacing any earlier one for the same (person, address). */
+  putProof(proof: LinkProofRecord): Promise<void>;
+  /** The proofs waiting for an answer from `address`. */
+  proofsFor(address: Address): Promise<LinkProofRecord[]>;
+  /** How many proofs the person asked for since `since` (rate limiting), counting used and expired ones. */
+  proofsAskedSince(person: Address, since: number): Promise<number>;
+  /** Adds one wrong attempt; returns the new count (0, changing nothing, when there is no such proof). */
+  recordAttempt(person: Address, address: Address): Promise<number>;
+  /** Removes a proof (used, expired, or too many attempts); false when there was none. */
+  removeProof(person: Address, address: Address): Promise<boolean>;
+  /** Removes the proofs expired at `now`; returns how many. */
+  removeExpiredProofs(now: number): Promise<number>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -162,6 +208,7 @@ export interface Store {
   readonly log: MessageLogStore;
   readonly failures: FailureNoticeStore;
   readonly linkedAccounts: LinkedAccountStore;
+  readonly identities: IdentityStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

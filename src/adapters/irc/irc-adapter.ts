@@ -174,6 +174,15 @@ export class IrcNetworkAdapter implements Adapter {
 
   async sendTyping(): Promise<void> {}
 
+  /** The gateway speaks as itself: a NOTICE from its own connection (a link code, its answer). */
+  async sendServiceMessage(to: Address, text: string): Promise<void> {
+    const main = this.requireMain();
+    if (isChannelId(to.id) || to.id === main.nick.toLowerCase() || this.puppets.isPuppetNick(to.id)) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${to.id} is a channel or one of the gateway's own nicks, not someone's account`);
+    }
+    await sendText(main, to.id, text, "notice", { maxLines: 3 });
+  }
+
   /** An IRC user's message could not be delivered: they get a NOTICE from the person they wrote to (or the gateway). */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     const main = this.main;

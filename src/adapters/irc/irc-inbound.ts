@@ -117,13 +117,17 @@ export class IrcInbound {
         .catch((error: unknown) => this.context.log.warn({ err: error, channel: event.target }, "IRC channel message not relayed"));
       return;
     }
-    if (event.target.toLowerCase() === main.nick.toLowerCase() && event.kind !== "notice") {
-      const help =
-        this.config.mode === "puppets"
-          ? `I am the Switchboard gateway's connection to this network. People of other networks are here as ${this.config.puppets.nick_template.replace("{name}", "<name>")}: write to them directly.`
-          : "I am the Switchboard gateway's relay: I carry the bridged channels, not private messages.";
-      main.send("NOTICE", [event.from.nick, help]);
-    }
+    if (event.target.toLowerCase() === main.nick.toLowerCase() && event.kind !== "notice") void this.toGateway(main, event);
+  }
+
+  /** A query to the gateway's own nick: a link code sent back (core/identities.ts), else help. */
+  private async toGateway(main: IrcConnection, event: IrcMessageEvent): Promise<void> {
+    if (await this.context.serviceMessage(ircAddress(this.network, event.from.nick), stripFormatting(event.text)).catch(() => false)) return;
+    const help =
+      this.config.mode === "puppets"
+        ? `I am the Switchboard gateway's connection to this network. People of other networks are here as ${this.config.puppets.nick_template.replace("{name}", "<name>")}: write to them directly.`
+        : "I am the Switchboard gateway's relay: I carry the bridged channels, not private messages.";
+    main.send("NOTICE", [event.from.nick, help]);
   }
 
   private submitDirect(event: IrcMessageEvent, person: Address): void {

@@ -47,6 +47,9 @@ export interface RoomSendFrame extends Base {
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
 export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
 export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
+export interface IdentityLinkFrame extends Base { readonly type: "identity.link"; readonly address: string }
+export interface IdentityUnlinkFrame extends Base { readonly type: "identity.unlink"; readonly address: string }
+export interface IdentityListFrame extends Base { readonly type: "identity.list" }
 
 export type ClientFrame =
   | HelloFrame
@@ -68,6 +71,9 @@ export type ClientFrame =
   | RoomSendFrame
   | RoomSubjectFrame
   | XmppLinkFrame
-  | XmppUnlinkFrame;
+  | XmppUnlinkFrame
+  | IdentityLinkFrame
+  | IdentityUnlinkFrame
+  | IdentityListFrame;
 
 export type ClientFrameType = ClientFrame["type"];

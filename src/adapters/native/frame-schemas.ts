@@ -74,6 +74,14 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Links the session user's own XMPP account: the gateway logs in as them and imports their roster",
   ),
   "xmpp.unlink": frame("xmpp.unlink", {}, [], "Unlinks the session user's XMPP account: logs out, removes its contacts, deletes the credentials"),
+  "identity.link": frame(
+    "identity.link",
+    { address: { ...address, description: "The session user's account on another network, e.g. xmpp:juliet@example.org or irc://libera/bob" } },
+    ["address"],
+    "Asks to link an account on another network to the session user: the gateway sends a one-time code there, to be sent back from that account",
+  ),
+  "identity.unlink": frame("identity.unlink", { address: { ...address, description: "A linked account, as identity.list gives it" } }, ["address"], "Unlinks one of the session user's linked accounts, at once"),
+  "identity.list": frame("identity.list", {}, [], "The session user's linked accounts"),
 };
 
 /** The whole protocol as one published JSON Schema document. */

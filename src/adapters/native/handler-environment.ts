@@ -1,6 +1,7 @@
 /** What frame handlers work with: the adapter's configuration, the core services, and the sessions. */
 import type { AdapterContext } from "../../core/adapter.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
+import type { IdentityService } from "../../core/identities.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomService } from "../../core/rooms.js";
@@ -19,6 +20,11 @@ export interface NativeServices {
   readonly history: MessageLogStore;
   /** The session user's own accounts on other networks (xmpp.link, xmpp.unlink). */
   readonly links: AccountLinks;
+  /**
+   * The session user's accounts on other networks, linked with proof (identity.link, identity.unlink,
+   * identity.list): the core sends the one-time code, checks the answer, rate-limits and keeps the links.
+   */
+  readonly identities: IdentityService;
 }
 
 export interface HandlerEnvironment {

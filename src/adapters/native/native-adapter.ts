@@ -213,6 +213,11 @@ export class NativeAdapter implements Adapter {
     await pushToMembers(this.env, room, frames.roomMember(room, event, member), { member: member.address });
   }
 
+  /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */
+  async identityChanged(person: Address, address: Address, linked: boolean): Promise<void> {
+    if (isNative(person) && !isRoomId(person.id)) this.sessions.pushTo(person.id, frames.identityLinked(address, linked));
+  }
+
   private accept(socket: WebSocket, request: IncomingMessage): void {
     if (this.stopping || this.connections.size >= this.config.max_connections) {
       socket.close(1013, this.stopping ? "shutting down" : "too many connections");

@@ -9,7 +9,7 @@ import type { Presence } from "../../core/model/presence.js";
 import type { RoomMember } from "../../core/model/room.js";
 import type { SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import type { RoomSummary } from "../../core/rooms.js";
-import type { RoomRecord } from "../../store/store.js";
+import type { IdentityLinkRecord, RoomRecord } from "../../store/store.js";
 import type { ErrorCode } from "../../core/errors.js";
 
 export type ServerFrame = Readonly<Record<string, unknown>> & { readonly type: string };
@@ -56,6 +56,11 @@ export function roomSummaryView(room: RoomSummary): Record<string, unknown> {
   return roomView(room, { members: room.memberCount });
 }
 
+/** One linked account in the answer to identity.list. */
+export function identityLinkView(link: IdentityLinkRecord): Record<string, unknown> {
+  return { address: formatAddress(link.address), linked_at: link.linkedAt };
+}
+
 export const frames = {
   ok: (requestId: string | undefined, payload: Record<string, unknown> = {}): ServerFrame => ({ type: "ok", ...(requestId === undefined ? {} : { id: requestId }), ...payload }),
   error: (requestId: string | undefined, code: ErrorCode, message: string): ServerFrame => ({
@@ -82,4 +87,6 @@ export const frames = {
     member: memberView(member),
   }),
   roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),
+  /** One of the user's accounts elsewhere was linked (its code came back from it) or unlinked. */
+  identityLinked: (address: Address, linked: boolean): ServerFrame => ({ type: "identity.linked", address: formatAddress(address), linked }),
 };

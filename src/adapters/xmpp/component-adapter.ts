@@ -164,6 +164,15 @@ export class XmppComponentAdapter implements Adapter {
     await this.write(subscriptionStanza(addressToJid(event.from, this.config.domain), addressToXmppJid(event.to), SUBSCRIPTION_TYPES[event.action]));
   }
 
+  /** The gateway speaks as itself: a chat from the component's bare domain (a link code, its answer). */
+  async sendServiceMessage(to: Address, text: string): Promise<void> {
+    const domain = this.config.domain.toLowerCase();
+    if (to.protocol !== "xmpp" || to.id.toLowerCase().endsWith(`@${domain}`) || to.id.toLowerCase() === domain) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${to.id} is served by this gateway itself, not an account of its own`);
+    }
+    await this.write(chatMessage({ from: this.config.domain, to: addressToXmppJid(to), id: `gw-${Date.now().toString(36)}`, body: text, kind: "text", type: "chat" }));
+  }
+
   async sendTyping(event: TypingEvent): Promise<void> {
     await this.write(chatState(addressToJid(event.from, this.config.domain), addressToXmppJid(event.to), event.state));
   }

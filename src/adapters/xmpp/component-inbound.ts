@@ -13,7 +13,7 @@ import { stanzaConditionFor } from "./error-conditions.js";
 import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
-import { presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 
@@ -74,6 +74,9 @@ export class ComponentInbound {
       }
       return;
     }
+    if (withoutResource(message.to).toLowerCase() === this.domain.toLowerCase() && message.body !== undefined && message.type !== "groupchat") {
+      return this.toGateway(stanza, message.from, message.body);
+    }
     let from: Address;
     let to: Address;
     try {
@@ -110,6 +113,31 @@ export class ComponentInbound {
       const { type, condition } = stanzaConditionFor(gatewayError.code);
       await this.refuse(stanza, type, condition, gatewayError.message);
     }
+  }
+
+  /**
+   * A chat to the gateway's own domain: a link code sent back (core/identities.ts), or anything else, which
+   * gets a short explanation of what the gateway is.
+   */
+  private async toGateway(stanza: Element, fromJid: string, body: string): Promise<void> {
+    let from: Address;
+    try {
+      from = xmppUserAddress(withoutResource(fromJid), this.context.account);
+    } catch (error: unknown) {
+      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      return this.refuse(stanza, type, condition, toGatewayError(error).message);
+    }
+    if (await this.context.serviceMessage(from, body)) return;
+    await this.write(
+      chatMessage({
+        from: this.domain,
+        to: withoutResource(fromJid),
+        id: `gw-${Date.now().toString(36)}`,
+        body: `This is the Switchboard gateway ${this.domain}. People of other networks are JIDs here: alice@${this.domain} (a Switchboard user), bob%libera@${this.domain} (IRC user bob on network libera), #room@${this.domain} (a room).`,
+        kind: "text",
+        type: "chat",
+      }),
+    );
   }
 
   private async presence(stanza: Element): Promise<void> {

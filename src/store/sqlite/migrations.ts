@@ -101,10 +101,42 @@ CREATE TABLE linked_accounts (
 ) WITHOUT ROWID;
 `;
 
+// Accounts on other networks proven to belong to a person (core/identities.ts): an address is linked to one
+// person only, hence its primary key. A link asked for and not yet proven keeps only the hash of its code.
+// link_requests records every proof asked for, even once replaced, used or expired, for the hourly rate
+// limit; removeExpiredProofs prunes its rows older than 24 h. It is a rowid table: one person may ask twice
+// in the same millisecond.
+const IDENTITY_LINKS = `
+CREATE TABLE identity_links (
+  person    TEXT NOT NULL,
+  address   TEXT NOT NULL PRIMARY KEY,
+  linked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX identity_links_by_person ON identity_links (person, address);
+
+CREATE TABLE link_proofs (
+  person     TEXT NOT NULL,
+  address    TEXT NOT NULL,
+  code_hash  TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (person, address)
+) WITHOUT ROWID;
+CREATE INDEX link_proofs_by_address ON link_proofs (address, person);
+
+CREATE TABLE link_requests (
+  person TEXT NOT NULL,
+  at     INTEGER NOT NULL
+);
+CREATE INDEX link_requests_by_person ON link_requests (person, at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
   { version: 3, name: "linked accounts", sql: LINKED_ACCOUNTS },
+  { version: 4, name: "identity links", sql: IDENTITY_LINKS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -18,6 +18,7 @@ import { lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
+import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { createSqliteMessageLog } from "./sqlite-message-log.js";
@@ -110,6 +111,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     log: messageLog,
     failures: createSqliteFailureNotices(db),
     linkedAccounts: createSqliteLinkedAccounts(db),
+    identities: createSqliteIdentities(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

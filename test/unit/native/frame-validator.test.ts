@@ -255,10 +255,57 @@ describe("validateFrame", () => {
   });
 });
 
+describe("validateFrame: the identity frames", () => {
+  it("accepts identity.link with an address, and returns it as given", () => {
+    const frame = accepted(validateFrame(json({ type: "identity.link", id: "i1", address: "xmpp:Juliet@example.org" }), LIMIT));
+    assert.deepEqual(frame, { type: "identity.link", id: "i1", address: "xmpp:Juliet@example.org" });
+  });
+
+  it("accepts identity.unlink with an address and identity.list without fields", () => {
+    accepted(validateFrame(json({ type: "identity.unlink", id: "i2", address: "irc://libera/bob" }), LIMIT));
+    assert.deepEqual(accepted(validateFrame(json({ type: "identity.list", id: "i3" }), LIMIT)), { type: "identity.list", id: "i3" });
+  });
+
+  it("refuses identity.link and identity.unlink without an address, naming the field and echoing the id", () => {
+    for (const type of ["identity.link", "identity.unlink"]) {
+      const result = refused(validateFrame(json({ type, id: "i4" }), LIMIT), "GW_ERR_BAD_FRAME");
+      assert.equal(result.message, `${type}: frame: missing field "address"`);
+      assert.equal(result.requestId, "i4");
+    }
+  });
+
+  it("refuses an address that is not a string, or shorter than 3 or longer than 1100 characters", () => {
+    const { message } = refused(validateFrame(json({ type: "identity.link", address: 42 }), LIMIT), "GW_ERR_BAD_FRAME");
+    assert.equal(message, "identity.link: address: must be string");
+    refused(validateFrame(json({ type: "identity.link", address: "x:" }), LIMIT), "GW_ERR_BAD_FRAME");
+    refused(validateFrame(json({ type: "identity.unlink", address: `xmpp:${"j".repeat(1100)}@example.org` }), 4096), "GW_ERR_BAD_FRAME");
+  });
+
+  it("refuses a person on identity.link: a session only ever links accounts to its own user", () => {
+    for (const field of ["person", "user", "owner", "from"]) {
+      const { message } = refused(validateFrame(json({ type: "identity.link", address: "xmpp:juliet@example.org", [field]: "native:carol" }), LIMIT), "GW_ERR_BAD_FRAME");
+      assert.equal(message, `identity.link: frame: unknown field "${field}"`);
+    }
+  });
+
+  it("refuses a person on identity.unlink and identity.list, and a code on any of them (codes come back from the other network)", () => {
+    refused(validateFrame(json({ type: "identity.unlink", address: "xmpp:juliet@example.org", person: "native:carol" }), LIMIT), "GW_ERR_BAD_FRAME");
+    const { message } = refused(validateFrame(json({ type: "identity.list", owner: "native:carol" }), LIMIT), "GW_ERR_BAD_FRAME");
+    assert.equal(message, 'identity.list: frame: unknown field "owner"');
+    refused(validateFrame(json({ type: "identity.link", address: "xmpp:juliet@example.org", code: "ABCD-EFGH" }), LIMIT), "GW_ERR_BAD_FRAME");
+  });
+
+  it("refuses the identity.linked push sent by a client as an unknown type", () => {
+    refused(validateFrame(json({ type: "identity.linked", address: "xmpp:juliet@example.org", linked: true }), LIMIT), "GW_ERR_UNKNOWN_TYPE");
+  });
+});
+
 describe("isFrameType", () => {
   it("knows the client frame types and nothing else", () => {
     assert.ok(isFrameType("message.send"));
     assert.ok(isFrameType("room.subject"));
+    assert.ok(isFrameType("identity.link") && isFrameType("identity.unlink") && isFrameType("identity.list"));
+    assert.ok(!isFrameType("identity.linked"));
     assert.ok(!isFrameType("ok"));
     assert.ok(!isFrameType("constructor"));
   });

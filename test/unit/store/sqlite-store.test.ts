@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { statSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { statSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
@@ -113,6 +113,30 @@ describe("SQLite store", () => {
       });
     });
 
+    it("upgrades a version 3 database to identity links, keeping its data", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 3)), { from: 0, to: 3 });
+      raw.prepare("INSERT INTO accounts (name, password_hash, display_name, created_at) VALUES ('alice', 'scrypt$hash-of-alice', 'ALICE', 1700000000000)").run();
+      raw.prepare("INSERT INTO linked_accounts (owner, network, login, service, secret, linked_at) VALUES ('native:alice', 'xmpp', 'alice@example.org', 'xmpps://example.org:5223', x'01ff', 1)").run();
+      raw.close();
+
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual(await store.accounts.get("alice"), account("alice"));
+        assert.deepEqual((await store.linkedAccounts.get(alice, "xmpp"))?.secret, Buffer.from([1, 255]));
+        assert.equal(await store.identities.link({ person: alice, address: carol, linkedAt: 1 }), true);
+        assert.deepEqual(await store.identities.linksOf(alice), [{ person: alice, address: carol, linkedAt: 1 }]);
+      } finally {
+        await store.close();
+      }
+      const after = new Database(path);
+      const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
+      after.close();
+      assert.deepEqual(versions, [1, 2, 3, 4]);
+    });
+
     it("applies only the migrations not yet applied, and none of a set that fails", () => {
       const db = new Database(":memory:");
       const one = { version: 1, name: "one", sql: "CREATE TABLE one (x)" };
@@ -124,6 +148,26 @@ describe("SQLite store", () => {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
       assert.deepEqual(tables, ["one", "schema_version", "two"]);
       db.close();
+    });
+  });
+
+  describe("identities", () => {
+    it("prunes the proof requests older than 24 hours when removing expired proofs", async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      const day = 24 * 60 * 60 * 1000;
+      try {
+        for (const createdAt of [0, 1, 2]) {
+          await store.identities.putProof({ person: alice, address: carol, codeHash: "00", createdAt, expiresAt: createdAt + 1000, attempts: 0 });
+        }
+        await store.identities.removeExpiredProofs(day + 1);
+      } finally {
+        await store.close();
+      }
+      const raw = new Database(path);
+      const kept = raw.prepare("SELECT at FROM link_requests ORDER BY at").pluck().all();
+      raw.close();
+      assert.deepEqual(kept, [1, 2]);
     });
   });
 

@@ -5,6 +5,7 @@ import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
+import { identityLink, identityList, identityUnlink } from "./identity-handlers.js";
 import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
@@ -33,6 +34,9 @@ export const HANDLERS: HandlerTable = {
   "room.subject": roomSubject,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
+  "identity.link": identityLink,
+  "identity.unlink": identityUnlink,
+  "identity.list": identityList,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */

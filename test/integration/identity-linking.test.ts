@@ -1,0 +1,176 @@
+/**
+ * Linking a person's accounts with proof from both sides, against a real Prosody and a real ngIRCd: alice asks
+ * from her native session, the gateway sends a one-time code to her XMPP account (from the component's domain)
+ * and to her IRC nick (a NOTICE from the gateway's nick), and each link exists only once the code comes back
+ * from that account. Wrong codes, a code sent from another account, someone else claiming a linked account,
+ * unlinking and rate limiting are covered too.
+ */
+import assert from "node:assert/strict";
+import type { Element } from "ltx";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const NETWORK = "libera";
+const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
+
+describe("linking accounts across networks with a one-time code", function () {
+  let prosody: ProsodyServer;
+  let irc: IrcServer;
+  let daemon: Daemon;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
+    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
+    daemon = Daemon.create(
+      [
+        "xmpp:",
+        "  component:",
+        "    enabled: true",
+        `    domain: ${prosody.componentDomain}`,
+        `    port: ${prosody.componentPort}`,
+        `    secret: ${prosody.componentSecret}`,
+        "irc:",
+        "  networks:",
+        `    - name: ${NETWORK}`,
+        "      host: 127.0.0.1",
+        `      port: ${irc.port}`,
+        "      nick: sbgate",
+        "      presence_poll_seconds: 5",
+      ].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+    await daemon.waitForLog(/IRC network online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
+  });
+
+  after(async function () {
+    for (const close of closers) await close().catch(() => undefined);
+    await daemon?.dispose();
+    await irc?.dispose();
+    await prosody?.dispose();
+  });
+
+  const names = new Map<NativeClient, string>();
+
+  async function native(prefix: string): Promise<NativeClient> {
+    const name = uniqueUser(prefix);
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    names.set(client, name);
+    closers.push(() => client.close());
+    return client;
+  }
+
+  async function xmppUser(prefix: string): Promise<XmppTestClient> {
+    const name = uniqueUser(prefix);
+    await prosody.register(name, PASSWORD);
+    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
+    closers.push(() => client.stop());
+    await client.sendPresence();
+    return client;
+  }
+
+  /** The next chat from the gateway's own domain. */
+  function fromGateway(client: XmppTestClient): Promise<Element> {
+    return client.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && stanza.getChildText("body") !== null, 10_000);
+  }
+
+  it("links an XMPP account once the code comes back from it, and tells the person", async function () {
+    const alice = await native("alice");
+    const juliet = await xmppUser("juliet");
+    const address = `xmpp:${juliet.bareJid}`;
+    const asked = await alice.ok({ type: "identity.link", address });
+    assert.ok(Number(asked["expires_at"]) > Date.now(), "the code expires in the future");
+
+    const invitation = await fromGateway(juliet);
+    const code = CODE.exec(invitation.getChildText("body") ?? "")?.[1];
+    assert.ok(code, `a code in: ${invitation.getChildText("body")}`);
+    await juliet.sendMessage(prosody.componentDomain, `my code is ${code.toLowerCase()}`);
+    const confirmation = await fromGateway(juliet);
+    assert.match(confirmation.getChildText("body") ?? "", /now linked/);
+    const pushed = await alice.waitForType("identity.linked", () => true, 10_000);
+    assert.deepEqual([pushed["address"], pushed["linked"]], [address, true]);
+    const listed = await alice.ok({ type: "identity.list" });
+    assert.deepEqual((listed["links"] as Record<string, unknown>[]).map((link) => link["address"]), [address]);
+
+    const mallory = await native("mallory");
+    const claimed = await mallory.request({ type: "identity.link", address });
+    assert.equal(claimed["code"], "GW_ERR_ALREADY_LINKED");
+
+    await alice.ok({ type: "identity.unlink", address });
+    assert.deepEqual((await alice.ok({ type: "identity.list" }))["links"], []);
+    const unlinked = await alice.waitForType("identity.linked", (frame) => frame["linked"] === false);
+    assert.equal(unlinked["address"], address);
+  });
+
+  it("links an IRC nick once the code comes back from it in a query to the gateway's nick", async function () {
+    const alice = await native("alice");
+    const bob = await IrcTestClient.connect(irc, uniqueUser("bob"));
+    closers.push(() => bob.quit());
+    const address = `irc://${NETWORK}/${bob.nick.toLowerCase()}`;
+    await alice.ok({ type: "identity.link", address });
+    const notice = await bob.waitFor((line) => line.command === "NOTICE" && line.nick === "sbgate" && CODE.test(line.params[1] ?? ""), 10_000);
+    const code = CODE.exec(notice.params[1] ?? "")?.[1] ?? "";
+    bob.privmsg("sbgate", code);
+    await bob.waitFor((line) => line.command === "NOTICE" && line.nick === "sbgate" && /now linked/.test(line.params[1] ?? ""), 10_000);
+    const pushed = await alice.waitForType("identity.linked", () => true, 10_000);
+    assert.equal(pushed["address"], address);
+
+    // One person, one presence: carol, who sees alice's presence, sees the aggregate of alice's accounts.
+    const carol = await native("carol");
+    const aliceAddress = `native:${names.get(alice) ?? ""}`;
+    await carol.ok({ type: "presence.subscribe", address: aliceAddress });
+    await alice.ok({ type: "presence.approve", address: `native:${names.get(carol) ?? ""}` });
+    await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 10_000);
+    // Alice's native sessions say "extended away"; her IRC nick is here, so she is online (online > xa).
+    await alice.ok({ type: "presence.set", show: "xa", status: "asleep" });
+    bob.send("AWAY :gone fishing");
+    const away = await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "away", 20_000);
+    assert.equal(away["status"], "gone fishing", "her IRC away beats her native extended away");
+    bob.send("AWAY");
+    const back = await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 20_000);
+    assert.equal(back["status"], "");
+  });
+
+  it("accepts a code only from the account it was sent to, and voids it after five wrong answers", async function () {
+    const alice = await native("alice");
+    const juliet = await xmppUser("juliet");
+    const mallory = await xmppUser("mallory");
+    await alice.ok({ type: "identity.link", address: `xmpp:${juliet.bareJid}` });
+    const code = CODE.exec((await fromGateway(juliet)).getChildText("body") ?? "")?.[1] ?? "";
+
+    // Mallory read the code over juliet's shoulder: from mallory's account it links nothing.
+    await mallory.sendMessage(prosody.componentDomain, code);
+    const answer = await fromGateway(mallory);
+    assert.doesNotMatch(answer.getChildText("body") ?? "", /linked/);
+
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await juliet.sendMessage(prosody.componentDomain, `WRONG-00${attempt}`);
+      assert.match((await fromGateway(juliet)).getChildText("body") ?? "", /not the code/);
+    }
+    // The right code now comes too late: the proof is gone.
+    await juliet.sendMessage(prosody.componentDomain, code);
+    assert.doesNotMatch((await fromGateway(juliet)).getChildText("body") ?? "", /now linked/);
+    assert.deepEqual((await alice.ok({ type: "identity.list" }))["links"], []);
+  });
+
+  it("limits how many codes one person may ask for in an hour", async function () {
+    const alice = await native("alice");
+    const juliet = await xmppUser("juliet");
+    const answers: Record<string, unknown>[] = [];
+    for (let i = 0; i < 6; i++) answers.push(await alice.request({ type: "identity.link", address: `xmpp:${juliet.bareJid}` }));
+    assert.deepEqual(
+      answers.map((answer) => answer["type"] === "ok" ? "ok" : answer["code"]),
+      ["ok", "ok", "ok", "ok", "ok", "GW_ERR_RATE_LIMITED"],
+    );
+  });
+});

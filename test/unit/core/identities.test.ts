@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
+import type { Adapter } from "../../../src/core/adapter.js";
+import { GatewayError } from "../../../src/core/errors.js";
+import { codeCandidates, IdentityService } from "../../../src/core/identities.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { addressKey, makeAddress, sameAddress, type Address } from "../../../src/core/model/address.js";
+import type { IdentityLinkRecord, IdentityStore, LinkProofRecord } from "../../../src/store/store.js";
+
+/** A map-backed IdentityStore with the contract's semantics (the SQLite one has its own contract suite). */
+class MemoryIdentities implements IdentityStore {
+  readonly links = new Map<string, IdentityLinkRecord>();
+  readonly proofs = new Map<string, LinkProofRecord>();
+  readonly requests: { person: string; at: number }[] = [];
+  private key(person: Address, address: Address): string {
+    return `${addressKey(person)} ${addressKey(address)}`;
+  }
+  async link(record: IdentityLinkRecord): Promise<boolean> {
+    if (this.links.has(addressKey(record.address))) return false;
+    this.links.set(addressKey(record.address), record);
+    return true;
+  }
+  async unlink(person: Address, address: Address): Promise<boolean> {
+    const link = this.links.get(addressKey(address));
+    if (!link || !sameAddress(link.person, person)) return false;
+    return this.links.delete(addressKey(address));
+  }
+  async linksOf(person: Address): Promise<IdentityLinkRecord[]> {
+    return [...this.links.values()].filter((link) => sameAddress(link.person, person));
+  }
+  async personOf(address: Address): Promise<IdentityLinkRecord | undefined> {
+    return this.links.get(addressKey(address));
+  }
+  async allLinks(): Promise<IdentityLinkRecord[]> {
+    return [...this.links.values()];
+  }
+  async putProof(proof: LinkProofRecord): Promise<void> {
+    this.proofs.set(this.key(proof.person, proof.address), proof);
+    this.requests.push({ person: addressKey(proof.person), at: proof.createdAt });
+  }
+  async proofsFor(address: Address): Promise<LinkProofRecord[]> {
+    return [...this.proofs.values()].filter((proof) => sameAddress(proof.address, address));
+  }
+  async proofsAskedSince(person: Address, since: number): Promise<number> {
+    return this.requests.filter((request) => request.person === addressKey(person) && request.at >= since).length;
+  }
+  async recordAttempt(person: Address, address: Address): Promise<number> {
+    const proof = this.proofs.get(this.key(person, address));
+    if (!proof) return 0;
+    this.proofs.set(this.key(person, address), { ...proof, attempts: proof.attempts + 1 });
+    return proof.attempts + 1;
+  }
+  async removeProof(person: Address, address: Address): Promise<boolean> {
+    return this.proofs.delete(this.key(person, address));
+  }
+  async removeExpiredProofs(now: number): Promise<number> {
+    let removed = 0;
+    for (const [key, proof] of this.proofs) if (proof.expiresAt <= now && this.proofs.delete(key)) removed++;
+    return removed;
+  }
+}
+
+/** An XMPP-like network adapter that records what the gateway says on it. */
+function network(said: { to: string; text: string }[]): Adapter {
+  return {
+    protocol: "xmpp",
+    account: "default",
+    capabilities: { directMessages: true, rooms: false, presence: true, subscriptions: true, typing: false, actions: true, notices: false, corrections: false, relaysRooms: false, puppets: false },
+    sendServiceMessage: async (to: Address, text: string) => void said.push({ to: addressKey(to), text }),
+  } as unknown as Adapter;
+}
+
+const alice = makeAddress("native", "default", "alice");
+const mallory = makeAddress("native", "default", "mallory");
+const juliet = makeAddress("xmpp", "default", "juliet@example.org");
+const eve = makeAddress("xmpp", "default", "eve@example.org");
+
+describe("linking accounts with a one-time code", () => {
+  let store: MemoryIdentities;
+  let said: { to: string; text: string }[];
+  let now: number;
+  let changes: string[];
+  let service: IdentityService;
+
+  beforeEach(async () => {
+    store = new MemoryIdentities();
+    said = [];
+    now = 1_000_000;
+    changes = [];
+    const registry = new AdapterRegistry();
+    registry.register(network(said));
+    service = new IdentityService({ store, registry, log: createLogger("silent"), now: () => now, onChange: (person, address, linked) => changes.push(`${person.id} ${address.id} ${linked}`) });
+    await service.start();
+  });
+
+  function sentCode(): string {
+    const text = said.at(-1)?.text ?? "";
+    const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(text)?.[1];
+    assert.ok(code, `a code in "${text}"`);
+    return code;
+  }
+
+  it("finds codes as people type them", () => {
+    assert.deepEqual(codeCandidates("my code is abcd-efgh, thanks"), ["ABCDEFGH"]);
+    assert.deepEqual(codeCandidates("ABCD EFGH"), ["ABCDEFGH"]);
+    assert.deepEqual(codeCandidates("ABCDEFGH"), ["ABCDEFGH"]);
+    assert.deepEqual(codeCandidates("ABCDEFGHI and abc"), []);
+  });
+
+  it("sends a code to the account and links it when the code comes back from there", async () => {
+    const { expiresAt } = await service.request(alice, juliet);
+    assert.equal(expiresAt, now + 10 * 60 * 1000);
+    assert.equal(said[0]?.to, "xmpp:juliet@example.org");
+    assert.match(said[0]?.text ?? "", /native:alice asks to link this account/);
+    const stored = [...store.proofs.values()][0]?.codeHash ?? "";
+    assert.match(stored, /^[0-9a-f]{64}$/, "an HMAC-SHA-256 is stored");
+    assert.equal(stored.toUpperCase().includes(sentCode().replace("-", "")), false, "not the code itself");
+
+    assert.equal(await service.serviceMessage(juliet, sentCode().toLowerCase()), true);
+    assert.ok(sameAddress(service.personOf(juliet) ?? eve, alice));
+    assert.deepEqual(service.linkedTo(alice), [juliet]);
+    assert.deepEqual(changes, ["alice juliet@example.org true"]);
+    assert.match(said.at(-1)?.text ?? "", /now linked to native:alice/);
+    assert.equal(store.proofs.size, 0, "the code is used up");
+  });
+
+  it("ignores the right code from another account, and answers false where no code waits", async () => {
+    await service.request(alice, juliet);
+    const code = sentCode();
+    assert.equal(await service.serviceMessage(eve, code), false);
+    assert.equal(service.personOf(juliet), undefined);
+  });
+
+  it("voids a code after five wrong answers", async () => {
+    await service.request(alice, juliet);
+    const code = sentCode();
+    for (let i = 0; i < 5; i++) assert.equal(await service.serviceMessage(juliet, "ZZZZ-ZZZZ"), true);
+    assert.equal(await service.serviceMessage(juliet, code), false, "no code waits any more");
+    assert.equal(service.personOf(juliet), undefined);
+  });
+
+  it("refuses an expired code", async () => {
+    await service.request(alice, juliet);
+    const code = sentCode();
+    now += 10 * 60 * 1000;
+    assert.equal(await service.serviceMessage(juliet, code), false);
+    assert.equal(service.personOf(juliet), undefined);
+  });
+
+  it("refuses native addresses, networks that cannot send, accounts linked already, and a sixth code in an hour", async () => {
+    await assert.rejects(service.request(alice, mallory), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_BAD_ADDRESS");
+    await assert.rejects(service.request(alice, makeAddress("irc", "libera", "bob")), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_NO_ROUTE");
+    await service.request(alice, juliet);
+    await service.serviceMessage(juliet, sentCode());
+    await assert.rejects(service.request(mallory, juliet), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_ALREADY_LINKED");
+    for (let i = 0; i < 4; i++) await service.request(alice, eve);
+    await assert.rejects(service.request(alice, eve), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_RATE_LIMITED");
+    now += 60 * 60 * 1000 + 1;
+    await service.request(alice, eve);
+  });
+
+  it("unlinks at once, only the person's own link", async () => {
+    await service.request(alice, juliet);
+    await service.serviceMessage(juliet, sentCode());
+    await assert.rejects(service.unlink(mallory, juliet), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_NOT_FOUND");
+    await service.unlink(alice, juliet);
+    assert.equal(service.personOf(juliet), undefined);
+    assert.deepEqual(changes, ["alice juliet@example.org true", "alice juliet@example.org false"]);
+  });
+
+  it("restores links from the store at start", async () => {
+    await store.link({ person: alice, address: juliet, linkedAt: 1 });
+    const again = new IdentityService({ store, registry: new AdapterRegistry(), log: createLogger("silent") });
+    await again.start();
+    assert.ok(sameAddress(again.personOf(juliet) ?? eve, alice));
+  });
+});
