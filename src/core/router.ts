@@ -84,11 +84,13 @@ export class Router {
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
     if (draft.replaces !== undefined) await this.checkCorrection(draft);
 
+    const person = this.deps.identities?.personOf(draft.from);
     const message: Message = {
       ...draft,
       id: this.deps.ids.next(),
       timestamp: (this.deps.now ?? Date.now)(),
       hops: [...(draft.hops ?? []), addressKey(draft.from)],
+      ...(person === undefined ? {} : { person }),
     };
     const direct = message.scope === "direct";
     const recipients = direct ? [message.to] : await this.relayRecipients(message);

@@ -35,6 +35,7 @@ describe("linking accounts across networks with a one-time code", function () {
         `    domain: ${prosody.componentDomain}`,
         `    port: ${prosody.componentPort}`,
         `    secret: ${prosody.componentSecret}`,
+        "    messages_from: anyone",
         "irc:",
         "  networks:",
         `    - name: ${NETWORK}`,
@@ -101,6 +102,12 @@ describe("linking accounts across networks with a one-time code", function () {
     assert.deepEqual([pushed["address"], pushed["linked"]], [address, true]);
     const listed = await alice.ok({ type: "identity.list" });
     assert.deepEqual((listed["links"] as Record<string, unknown>[]).map((link) => link["address"]), [address]);
+
+    // A message from the linked account names the person it belongs to.
+    const dave = await native("dave");
+    await juliet.sendMessage(`${names.get(dave) ?? ""}@${prosody.componentDomain}`, "it's me, alice, from XMPP");
+    const received = (await dave.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([received["from"], received["person"]], [address, `native:${names.get(alice) ?? ""}`]);
 
     const mallory = await native("mallory");
     const claimed = await mallory.request({ type: "identity.link", address });

@@ -32,6 +32,11 @@ import { presenceFromIrc, type IrcUserState } from "./presence-map.js";
 
 const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify"];
 
+/** Who speaks on IRC for a message: the person an account is linked to (one puppet per person), else the sender. */
+function speaker(message: Message): Address {
+  return message.person ?? message.from;
+}
+
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
   readonly capabilities: AdapterCapabilities = {
@@ -133,7 +138,7 @@ export class IrcNetworkAdapter implements Adapter {
     const main = this.requireMain();
     if (message.scope === "direct") {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
-      const puppet = await this.puppets.puppetFor(message.from);
+      const puppet = await this.puppets.puppetFor(speaker(message));
       await this.deliver(puppet.connection, message.to.id, message, true);
       return { delivered: true };
     }
@@ -143,7 +148,7 @@ export class IrcNetworkAdapter implements Adapter {
         await this.deliver(main, channel.channel, message, false, this.relayPrefix(message));
         continue;
       }
-      const puppet = await this.puppets.puppetFor(message.from);
+      const puppet = await this.puppets.puppetFor(speaker(message));
       await this.puppets.join(puppet, channel.channel, channel.key);
       await this.deliver(puppet.connection, channel.channel, message, false);
     }

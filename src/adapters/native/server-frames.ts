@@ -26,6 +26,7 @@ export function messageView(message: Message): Record<string, unknown> {
     timestamp: message.timestamp,
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     ...(message.origin.id === undefined ? {} : { client_id: message.origin.id }),
+    ...(message.person === undefined ? {} : { person: formatAddress(message.person) }),
   };
 }
 

@@ -35,9 +35,11 @@ export interface Message {
   readonly timestamp: number;
   /** Gateway id of the message this one corrects (XEP-0308 and the like). */
   readonly replaces?: string;
+  /** When `from` is an account linked to a person (core/identities.ts): that person, set by the gateway. */
+  readonly person?: Address;
 }
 
-/** What a client or adapter submits; the gateway adds id, timestamp and hops. */
-export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops"> & { readonly hops?: readonly string[] };
+/** What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person. */
+export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person"> & { readonly hops?: readonly string[] };
 
 export const MAX_BODY_LENGTH = 64 * 1024;
