@@ -18,6 +18,14 @@
  * - Values are quoted; `&`, `"`, `<` and `>` are written as the entities InspIRCd's parser knows.
  * - ssl_gnutls (the TLS module Debian ships) crashes with SIGSEGV when the server shuts down; the start-up
  *   code in irc-servers.ts treats that as a normal stop. It is loaded only when TLS is asked for.
+ * - Services (`services`, for SASL through Atheme, test/helpers/atheme.ts): a `<bind type="servers">` port on
+ *   127.0.0.1, a `<link>` block naming the services server with one password both ways, a `<uline>` for it
+ *   (services may change any mode and are hidden from splits), and the modules spanningtree (server links;
+ *   InspIRCd 3 also speaks the 2.0 protocol 1202 that Atheme 7.2 uses), services_account (accounts, RPL_WHOISACCOUNT
+ *   330; Atheme refuses to link without it) and sasl, whose `<sasl target>` is the services server. InspIRCd
+ *   offers the "sasl" cap only while that server is linked, with the mechanisms it announced (sasl=PLAIN,EXTERNAL).
+ * - `tls.requestClientCertificate` asks TLS clients for a certificate (`requestclientcert`, fingerprints in
+ *   SHA-256 hex); with the sslinfo module the fingerprint reaches services, for SASL EXTERNAL.
  */
 
 /** IRCv3 and related modules every test server loads when installed (cap first: the others register caps). */
@@ -51,8 +59,20 @@ export interface InspircdConfigInput {
   /** The server password (PASS): clients without it match no connect class and are refused. */
   readonly password?: string;
   readonly operators: ReadonlyArray<{ readonly name: string; readonly password: string }>;
-  readonly tls?: { readonly port: number; readonly certFile: string; readonly keyFile: string; readonly module: "ssl_gnutls" | "ssl_openssl" };
+  readonly tls?: {
+    readonly port: number;
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly module: "ssl_gnutls" | "ssl_openssl";
+    /** Ask clients for a certificate (their fingerprint, SHA-256, for sslinfo and SASL EXTERNAL). */
+    readonly requestClientCertificate?: boolean;
+  };
+  /** A services server (Atheme) that may link on `port` (type "servers") with `password`, and serve SASL. */
+  readonly services?: { readonly name: string; readonly password: string; readonly port: number };
 }
+
+/** The modules a services link needs, loaded whenever `services` is set (see the header). */
+export const INSPIRCD_SERVICES_MODULES: readonly string[] = ["spanningtree", "services_account", "sasl"];
 
 /**
  * The modules to load: the standard list plus extras, keeping only those `installed` says exist (a module that
@@ -96,7 +116,8 @@ export function inspircdConfig(input: InspircdConfigInput): string {
         certfile: input.tls.certFile,
         keyfile: input.tls.keyFile,
         dhfile: "",
-        requestclientcert: "no",
+        requestclientcert: input.tls.requestClientCertificate === true ? "yes" : "no",
+        ...(input.tls.requestClientCertificate === true ? { hash: "sha256" } : {}),
       }),
       tag("bind", { address: "127.0.0.1", port: input.tls.port, type: "clients", sslprofile: "Clients" }),
     );
@@ -134,8 +155,18 @@ export function inspircdConfig(input: InspircdConfigInput): string {
     );
     for (const operator of input.operators) lines.push(tag("oper", { name: operator.name, password: operator.password, host: "*@*", type: "TestOper" }));
   }
-  for (const name of input.modules) lines.push(tag("module", { name }));
+  const modules = input.services === undefined ? input.modules : [...input.modules, ...INSPIRCD_SERVICES_MODULES.filter((name) => !input.modules.includes(name))];
+  for (const name of modules) lines.push(tag("module", { name }));
   if (input.modules.includes("monitor")) lines.push(tag("monitor", { maxentries: input.monitorLimit }));
+  if (input.services !== undefined) {
+    const { name, password, port } = input.services;
+    lines.push(
+      tag("bind", { address: "127.0.0.1", port, type: "servers" }),
+      tag("link", { name, ipaddr: "127.0.0.1", port, allowmask: "127.0.0.1/32", sendpass: password, recvpass: password }),
+      tag("uline", { server: name, silent: "yes" }),
+      tag("sasl", { target: name, requiressl: "no" }),
+    );
+  }
   lines.push("");
   return lines.join("\n");
 }

@@ -4,6 +4,9 @@
  * the test process on free loopback ports, with a config, MOTD, log and data of its own under a temporary
  * directory, and is killed with the test process (child-registry.ts). Config text: ngircd-config.ts and
  * inspircd-config.ts.
+ *
+ * InspIRCd started with `services` also listens for one server link (`services.port`, type "servers") from the
+ * named services server, for SASL: test/helpers/atheme.ts starts Atheme linked to it.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { trackChild, trackDirectory, untrackDirectory } from "./child-registry.js";
 import { ensureDebianPackage } from "./debian-package.js";
-import { inspircdConfig, inspircdModules } from "./inspircd-config.js";
+import { INSPIRCD_SERVICES_MODULES, inspircdConfig, inspircdModules } from "./inspircd-config.js";
 import { ngircdConfig } from "./ngircd-config.js";
 import { fileSize, freePort, isRunning, readFrom, waitForPorts } from "./ports.js";
 
@@ -35,6 +38,24 @@ export interface InspircdOptions extends IrcServerOptions {
   extraModules?: readonly string[];
   /** MONITOR list size per client; default 1000. */
   monitorLimit?: number;
+  /**
+   * Let a services server (Atheme, test/helpers/atheme.ts) link on a port of its own (IrcServer.services.port)
+   * with this name and password, and serve SASL (modules spanningtree, services_account, sasl). Until it has
+   * linked, InspIRCd does not offer the "sasl" cap.
+   */
+  services?: { name: string; password: string };
+  /** With tls: ask TLS clients for a certificate and load sslinfo, so services see its fingerprint (SASL EXTERNAL). */
+  clientCertificates?: boolean;
+}
+
+/** Where a services server links to a test InspIRCd started with `services`. */
+export interface ServicesLink {
+  /** The services server's name, as InspIRCd's <link> and <uline> name it. */
+  readonly name: string;
+  /** The link password, the same both ways. */
+  readonly password: string;
+  /** The server-link port (<bind type="servers">) on 127.0.0.1. */
+  readonly port: number;
 }
 
 export interface IrcServer {
@@ -49,6 +70,8 @@ export interface IrcServer {
   readonly network: string;
   readonly kind: IrcServerKind;
   readonly serverPassword: string | undefined;
+  /** The server-link port and the services server allowed on it, when started with `services` (InspIRCd). */
+  readonly services: ServicesLink | undefined;
   /** The temporary directory holding config, MOTD, log, data. */
   readonly dir: string;
   readonly running: boolean;
@@ -86,6 +109,8 @@ interface Layout {
   readonly root: string;
   readonly port: number;
   readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
+  /** The server-link port, when the server takes a services link. */
+  readonly linkPort: number | undefined;
   readonly motdFile: string;
 }
 
@@ -108,6 +133,7 @@ class IrcServerProcess implements IrcServer {
     private readonly layout: Layout,
     private readonly launch: Launch,
     readonly certificatePem: string | undefined,
+    private readonly servicesLink: { readonly name: string; readonly password: string } | undefined = undefined,
   ) {}
 
   get dir(): string {
@@ -120,6 +146,11 @@ class IrcServerProcess implements IrcServer {
 
   get tlsPort(): number | undefined {
     return this.layout.tls?.port;
+  }
+
+  get services(): ServicesLink | undefined {
+    const port = this.layout.linkPort;
+    return this.servicesLink === undefined || port === undefined ? undefined : { ...this.servicesLink, port };
   }
 
   get running(): boolean {
@@ -158,7 +189,7 @@ class IrcServerProcess implements IrcServer {
       if (taken) this.portTaken = true;
       return this.exitNote ?? (taken ? `a port is taken: ${taken[0]}` : undefined);
     };
-    const ports = this.tlsPort === undefined ? [this.port] : [this.port, this.tlsPort];
+    const ports = [this.port, ...(this.tlsPort === undefined ? [] : [this.tlsPort]), ...(this.layout.linkPort === undefined ? [] : [this.layout.linkPort])];
     try {
       await waitForPorts(this.host, ports, READY_TIMEOUT_MS, failed);
     } catch (error: unknown) {
@@ -249,7 +280,7 @@ async function selfSignedCertificate(dir: string): Promise<{ certFile: string; k
 }
 
 /** Ports and files of a new server in a new temporary directory (readable by all: ngIRCd may run as nobody). */
-async function prepare(kind: IrcServerKind, tls: boolean): Promise<Layout & { certificatePem: string | undefined }> {
+async function prepare(kind: IrcServerKind, tls: boolean, link = false): Promise<Layout & { certificatePem: string | undefined }> {
   const root = mkdtempSync(join(tmpdir(), `switchboard-${kind}-`));
   trackDirectory(root);
   chmodSync(root, 0o755);
@@ -261,6 +292,11 @@ async function prepare(kind: IrcServerKind, tls: boolean): Promise<Layout & { ce
     do tlsPort = await freePort();
     while (tlsPort === port);
   }
+  let linkPort: number | undefined;
+  if (link) {
+    do linkPort = await freePort();
+    while (linkPort === port || linkPort === tlsPort);
+  }
   const motdFile = join(root, "motd.txt");
   writeFileSync(motdFile, `Switchboard test server (${kind}): every file is under ${root}\n`);
   return {
@@ -268,6 +304,7 @@ async function prepare(kind: IrcServerKind, tls: boolean): Promise<Layout & { ce
     port,
     motdFile,
     tls: certificate && tlsPort !== undefined ? { port: tlsPort, certFile: certificate.certFile, keyFile: certificate.keyFile } : undefined,
+    linkPort,
     certificatePem: certificate?.pem,
   };
 }
@@ -318,8 +355,13 @@ export async function startInspircd(options: InspircdOptions = {}): Promise<IrcS
   const installed = (module: string): boolean => !existsSync(INSPIRCD_MODULE_DIR) || existsSync(join(INSPIRCD_MODULE_DIR, `m_${module}.so`));
   const tlsModule = installed("ssl_gnutls") ? "ssl_gnutls" : "ssl_openssl";
   if (options.tls && !installed(tlsModule)) throw new Error(`InspIRCd has no TLS module in ${INSPIRCD_MODULE_DIR} (m_ssl_gnutls.so or m_ssl_openssl.so)`);
+  if (options.clientCertificates && !options.tls) throw new Error("InspIRCd: clientCertificates needs tls");
+  const required = [...(options.services ? INSPIRCD_SERVICES_MODULES : []), ...(options.clientCertificates ? ["sslinfo"] : [])];
+  const missing = required.filter((module) => !installed(module));
+  if (missing.length > 0) throw new Error(`InspIRCd lacks ${missing.map((module) => `m_${module}.so`).join(", ")} in ${INSPIRCD_MODULE_DIR}, needed for services and client certificates`);
+  const extraModules = [...(options.extraModules ?? []), ...(options.clientCertificates ? ["sslinfo"] : [])];
   return startFresh(async () => {
-    const layout = await prepare("inspircd", options.tls === true);
+    const layout = await prepare("inspircd", options.tls === true, options.services !== undefined);
     const dataDir = join(layout.root, "data");
     mkdirSync(dataDir);
     const configFile = join(layout.root, "inspircd.conf");
@@ -332,17 +374,18 @@ export async function startInspircd(options: InspircdOptions = {}): Promise<IrcS
       logFile,
       motdFile: layout.motdFile,
       dataDir,
-      modules: inspircdModules(installed, options.extraModules),
+      modules: inspircdModules(installed, extraModules),
       monitorLimit: options.monitorLimit ?? 1000,
       ...(options.serverPassword === undefined ? {} : { password: options.serverPassword }),
       operators: options.operators ?? [],
-      ...(layout.tls ? { tls: { ...layout.tls, module: tlsModule } } : {}),
+      ...(layout.tls ? { tls: { ...layout.tls, module: tlsModule, ...(options.clientCertificates ? { requestClientCertificate: true } : {}) } } : {}),
+      ...(options.services && layout.linkPort !== undefined ? { services: { ...options.services, port: layout.linkPort } } : {}),
     });
     writeFileSync(configFile, config);
     // InspIRCd raises its own core-size limit to the hard limit, and ssl_gnutls crashes on shutdown: a hard
     // limit of 0, set by the shell that then execs it (same pid), keeps core files away.
     const args = ["-c", 'ulimit -c 0 && exec "$0" "$@"', "inspircd", "--config", configFile, "--nofork", ...(isRoot() ? ["--runasroot"] : [])];
     const launch: Launch = { command: "sh", args, logFile };
-    return new IrcServerProcess("inspircd", name, network, options.serverPassword, layout, launch, layout.certificatePem);
+    return new IrcServerProcess("inspircd", name, network, options.serverPassword, layout, launch, layout.certificatePem, options.services);
   });
 }

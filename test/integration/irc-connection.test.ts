@@ -1,8 +1,9 @@
 /**
  * IrcConnection, the one-connection layer of the IRC adapter, against real ngIRCd and InspIRCd servers
  * (test/helpers/irc-servers.ts) and real IRC test clients (test/helpers/irc-client.ts). What real servers
- * cannot show (SASL exchanges: no services package; a server gone silent; lines in the same write as the end
- * of the MOTD) runs against a scripted server (test/helpers/scripted-irc-server.ts).
+ * cannot show easily (the exact bytes of SASL exchanges and their failure paths, a server gone silent, lines in
+ * the same write as the end of the MOTD) runs against a scripted server (test/helpers/scripted-irc-server.ts);
+ * SASL against real services (InspIRCd + Atheme) is in irc-sasl.test.ts.
  *
  * InspIRCd holds each registration about one second, so its connections are few: one shared connection per
  * describe, one server per describe.
