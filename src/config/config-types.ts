@@ -167,6 +167,12 @@ export interface IrcNetworkConfig {
   readonly flood: IrcFloodConfig;
   /** Most IRC lines one message becomes (after splitting long lines); the rest is cut, ending with a marker. */
   readonly max_lines_per_message: number;
+  /**
+   * Nicks whose channel lines are not relayed, as patterns with `*` and `?` (ASCII case-insensitive): other
+   * bridges' bots and puppets, so that two bridges over one channel cannot relay each other's lines in a loop.
+   * Lines from nicks that fit this network's own puppet template are never relayed either.
+   */
+  readonly ignore_nicks: readonly string[];
   /** How often contacts' online and away status is refreshed where the server cannot push it (ISON, WHO). */
   readonly presence_poll_seconds: number;
   /** Give up a connection attempt (TCP, TLS, registration) after this long. */

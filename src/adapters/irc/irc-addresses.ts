@@ -20,8 +20,13 @@ export function nativeRoom(room: string): Address {
   return makeAddress("native", DEFAULT_ACCOUNT, `#${room.toLowerCase()}`);
 }
 
-/** The name a person goes by on IRC, from their address: a native user name, a JID's local part, a nick. */
+/**
+ * The name a person goes by on IRC, from their address: a native user name, a JID's local part, a nick; for an
+ * occupant of a MUC (room@service/nick), their nick in the room.
+ */
 export function personName(address: Address): string {
-  if (address.protocol === "xmpp") return address.id.split("@")[0] || address.id;
-  return address.id;
+  if (address.protocol !== "xmpp") return address.id;
+  const slash = address.id.indexOf("/");
+  if (slash >= 0 && slash < address.id.length - 1) return address.id.slice(slash + 1);
+  return address.id.split("@")[0] || address.id;
 }

@@ -37,12 +37,29 @@ export interface InboundHooks {
   mainNick(): string;
 }
 
+/**
+ * A `*`/`?` pattern, or a nick template ("{name}[sb]"), as an anchored ASCII case-insensitive regular
+ * expression. A template's nicks may carry the suffix of a resolved collision ("alice[sb]_", "alice[sb]_2").
+ */
+export function nickPattern(pattern: string, template = false): RegExp {
+  let source = "";
+  for (const part of pattern.split(/(\{name\}|\{network\}|\*|\?)/)) {
+    if (part === "*" && !template) source += ".*";
+    else if (part === "?" && !template) source += ".";
+    else if (part === "{name}" || part === "{network}") source += template ? ".+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    else source += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(template ? `^${source}(?:_\\d*)?$` : `^${source}$`, "i");
+}
+
 function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
   return kind === "privmsg" ? "text" : kind;
 }
 
 export class IrcInbound {
   private readonly submitter: OrderedSubmitter;
+  /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
+  private readonly ignored: readonly RegExp[];
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -50,6 +67,12 @@ export class IrcInbound {
     private readonly hooks: InboundHooks,
   ) {
     this.submitter = new OrderedSubmitter((draft, options) => context.submit(draft, options));
+    this.ignored = [nickPattern(config.puppets.nick_template, true), ...config.ignore_nicks.map((pattern) => nickPattern(pattern))];
+  }
+
+  /** Our own nicks, another bridge's bots, and puppets made from our template (ours or another instance's). */
+  private isBridge(nick: string): boolean {
+    return this.hooks.isOwnNick(nick) || this.ignored.some((pattern) => pattern.test(nick));
   }
 
   private get network(): string {
@@ -101,7 +124,7 @@ export class IrcInbound {
   }
 
   private mainMessage(main: IrcConnection, event: IrcMessageEvent): void {
-    if (this.hooks.isOwnNick(event.from.nick)) return;
+    if (this.isBridge(event.from.nick)) return;
     const channel = this.hooks.channel(event.target);
     if (channel) {
       void this.submitter
@@ -150,7 +173,7 @@ export class IrcInbound {
 
   private membership(channelName: string, nick: string, event: "joined" | "left"): void {
     const channel = this.hooks.channel(channelName);
-    if (!channel || this.hooks.isOwnNick(nick)) return;
+    if (!channel || this.isBridge(nick)) return;
     this.context.dispatch({
       type: event === "joined" ? "member-joined" : "member-left",
       room: nativeRoom(channel.room),
@@ -160,7 +183,7 @@ export class IrcInbound {
 
   private topic(channelName: string, topic: string, by: string | undefined): void {
     const channel = this.hooks.channel(channelName);
-    if (!channel || (by !== undefined && this.hooks.isOwnNick(by))) return;
+    if (!channel || (by !== undefined && this.isBridge(by))) return;
     const author = by === undefined ? ircAddress(this.network, channel.channel) : ircAddress(this.network, by);
     this.context.dispatch({ type: "topic", room: nativeRoom(channel.room), topic: stripFormatting(topic), by: author });
   }

@@ -21,6 +21,7 @@ import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
+import { isRelayed, markRelayed } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
 const REJOIN_DELAY_MS = 2000;
@@ -111,7 +112,7 @@ export class XmppBotAdapter implements Adapter {
     if (message.origin.protocol === "xmpp" && message.origin.account === this.account) return { delivered: true };
     for (const room of this.config.rooms) {
       if (!sameAddress(bridgedRoom(room), message.to)) continue;
-      await this.write(xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message))));
+      await this.write(markRelayed(xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message)))));
     }
     return { delivered: true };
   }
@@ -152,6 +153,7 @@ export class XmppBotAdapter implements Adapter {
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok || parsed.value.body === undefined) return;
     if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
+    if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
     const [muc = "", nick = ""] = parsed.value.from.split("/");
     const room = this.config.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
     if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo

@@ -15,7 +15,7 @@ import type { RoomMember } from "../../core/model/room.js";
 import { addressToJid, resourceOf } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
-import { chatMessage, errorCondition, NS } from "./stanzas.js";
+import { chatMessage, errorCondition, isRelayed, markRelayed, NS } from "./stanzas.js";
 
 interface Occupant {
   readonly jid: string;
@@ -96,6 +96,7 @@ export class GatewayRooms {
   async message(stanza: Element, message: ParsedMessage, person: Address, room: Address): Promise<void> {
     const occupant = this.occupantsOf(room).get(message.from);
     if (!occupant) return this.refuse(stanza, "modify", "not-acceptable", "join the room before writing to it");
+    if (isRelayed(stanza)) return; // a bridge's relayed line (another Switchboard's bot): never relayed again
     if (message.body === undefined) {
       if (message.subject !== undefined) await this.changeSubject(room, message.subject, { address: person, nick: occupant.nick, role: "member" });
       return;
@@ -123,9 +124,9 @@ export class GatewayRooms {
     const from = `${this.roomJid(message.to)}/${message.senderName}`;
     for (const occupant of occupants.values()) {
       const own = sameAddress(occupant.address, message.from) && message.origin.protocol === "xmpp";
-      await this.write(
-        chatMessage({ from, to: occupant.jid, id: own && message.origin.id !== undefined ? message.origin.id : message.id, body: message.body, kind: message.kind, type: "groupchat" }),
-      );
+      const line = chatMessage({ from, to: occupant.jid, id: own && message.origin.id !== undefined ? message.origin.id : message.id, body: message.body, kind: message.kind, type: "groupchat" });
+      // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.
+      await this.write(message.origin.protocol === "xmpp" && message.origin.account === this.context.account ? line : markRelayed(line));
     }
   }
 

@@ -29,7 +29,23 @@ export const NS = {
   muc: "http://jabber.org/protocol/muc",
   mucUser: "http://jabber.org/protocol/muc#user",
   ping: "urn:xmpp:ping",
+  /** Switchboard's own marker on a message it relayed into a MUC: no Switchboard relays such a message again. */
+  relayed: "urn:switchboard:relayed:0",
 } as const;
+
+/**
+ * Marks a groupchat message as relayed by a bridge (docs/bridging.md, "No echo"): any Switchboard (this one or
+ * another instance bridging the same rooms) that sees the marker does not relay the message again, so two
+ * bridges over one MUC cannot pass a message back and forth.
+ */
+export function markRelayed(message: Element): Element {
+  message.append(xml("relayed", { xmlns: NS.relayed }));
+  return message;
+}
+
+export function isRelayed(stanza: Element): boolean {
+  return stanza.getChild("relayed", NS.relayed) !== undefined;
+}
 
 /** The XEP-0106 feature a gateway announces in disco#info (section 6, "jid\20escaping"). */
 export const FEATURE_JID_ESCAPING = "jid\\20escaping";

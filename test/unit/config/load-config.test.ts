@@ -264,6 +264,7 @@ function minimalNetwork(name: string, host: string, nick: string, channels: IrcN
     encoding_fallback: "windows-1252",
     flood: { burst: 5, lines_per_second: 2 },
     max_lines_per_message: 5,
+    ignore_nicks: [],
     presence_poll_seconds: 60,
     connect_timeout_seconds: 20,
   };
@@ -341,6 +342,7 @@ describe("irc", () => {
         encoding_fallback: "iso-8859-15",
         flood: { burst: 10, lines_per_second: 0.5 },
         max_lines_per_message: 100,
+        ignore_nicks: [],
         presence_poll_seconds: 5,
         connect_timeout_seconds: 300,
       },

@@ -33,10 +33,10 @@ describe("IRC addresses", () => {
     assert.equal(formatAddress(nativeRoom("dev")), "native:%23dev");
   });
 
-  it("personName is a native user name, an XMPP address's local part, or a nick", () => {
+  it("personName is a native user name, an XMPP address's local part, a MUC occupant's nick, or a nick", () => {
     assert.equal(personName(makeAddress("native", "default", "alice")), "alice");
     assert.equal(personName(makeAddress("xmpp", "component", "carol@example.org")), "carol");
-    assert.equal(personName(makeAddress("xmpp", "component", "carol@example.org/phone")), "carol");
+    assert.equal(personName(makeAddress("xmpp", "bridgebot", "dev@conference.example.org/Carol")), "Carol", "people are bare JIDs: a full JID is a MUC occupant");
     assert.equal(personName(makeAddress("xmpp", "component", "example.org")), "example.org", "a JID without a local part");
     assert.equal(personName(makeAddress("xmpp", "component", "@example.org")), "@example.org", "never an empty name");
     assert.equal(personName(ircAddress("libera", "Bob")), "bob");
