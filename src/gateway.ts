@@ -68,7 +68,19 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     log: log.child({ component: "identities" }),
     onChange: (person, address, linked) => void router.linksChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "link change not applied")),
   });
-  const router = new Router({ registry, outbox, failures, presence, roster, ids, history: store.log, rooms, identities, log: log.child({ component: "router" }) });
+  const router = new Router({
+    registry,
+    outbox,
+    failures,
+    presence,
+    roster,
+    ids,
+    history: store.log,
+    rooms,
+    identities,
+    deliverToLinked: config.identities.deliver_to,
+    log: log.child({ component: "router" }),
+  });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 

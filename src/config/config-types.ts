@@ -183,12 +183,18 @@ export interface IrcConfig {
   readonly networks: readonly IrcNetworkConfig[];
 }
 
+export interface IdentitiesConfig {
+  /** Where a direct message to a person with linked accounts goes (docs/bridging.md, "Linking accounts"). */
+  readonly deliver_to: "most_available" | "all" | "native";
+}
+
 export interface SwitchboardConfig {
   readonly log: LogConfig;
   readonly store: StoreConfig;
   readonly native: NativeConfig;
   readonly outbox: OutboxConfig;
   readonly shutdown: ShutdownConfig;
+  readonly identities: IdentitiesConfig;
   readonly xmpp: XmppConfig;
   readonly irc: IrcConfig;
 }

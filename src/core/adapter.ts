@@ -144,10 +144,12 @@ export interface Adapter {
   /** Whether anybody (person or room) can exist at this address; false makes submit fail with GW_ERR_UNKNOWN_RECIPIENT. */
   knows(address: Address): Promise<boolean>;
   /**
-   * Delivers a message to message.to. Rejects with a GatewayError: retryable (recipient or network not
-   * reachable now; the outbox keeps the message) or not (the message is reported as failed). Never drops silently.
+   * Delivers a message to message.to, or for a direct message to `recipient` when given: an account linked to
+   * the person message.to (the person's most available account, docs/bridging.md). Rejects with a
+   * GatewayError: retryable (recipient or network not reachable now; the outbox keeps the message) or not (the
+   * message is reported as failed). Never drops silently.
    */
-  send(message: Message): Promise<SendResult>;
+  send(message: Message, recipient?: Address): Promise<SendResult>;
   /** Tells `to`, a person on this network, the presence of presence.from. */
   sendPresence(presence: Presence, to: Address): Promise<void>;
   /**

@@ -112,7 +112,7 @@ export class Outbox {
     const adapter = this.registry.for(recipient);
     try {
       if (!adapter) throw new GatewayError("GW_ERR_UNAVAILABLE", `no adapter serves ${addressKey(recipient)} now`, { retryable: true });
-      await adapter.send(message);
+      await adapter.send(message, recipient);
       // Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the
       // message is delivered again after the restart (at least once), never lost.
       this.removals.offer({ messageId: message.id, recipient }).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));

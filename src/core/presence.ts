@@ -37,6 +37,16 @@ function compare(a: Presence, b: Presence, by: "availability" | "priority"): num
   return a.since - b.since;
 }
 
+/** The presence that wins, as it is (with its own `from`); undefined when there are none. */
+export function mostAvailable(presences: readonly Presence[], options: AggregateOptions = {}): Presence | undefined {
+  const by = options.by ?? "availability";
+  let best: Presence | undefined;
+  for (const presence of presences) {
+    if (best === undefined || compare(presence, best, by) > 0) best = presence;
+  }
+  return best;
+}
+
 /** The presence that wins, re-addressed as `person`. No presences at all means offline. */
 export function aggregatePresence(person: Address, presences: readonly Presence[], options: AggregateOptions = {}): Presence {
   const by = options.by ?? "availability";

@@ -19,7 +19,7 @@ import type { Contact } from "./model/contact.js";
 import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
-import { aggregatePresence } from "./presence.js";
+import { aggregatePresence, availabilityRank, mostAvailable } from "./presence.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { Roster } from "./roster.js";
 import type { RoomService } from "./rooms.js";
@@ -37,6 +37,8 @@ export interface RouterDependencies {
   readonly rooms: RoomService;
   /** Who each linked account belongs to (core/identities.ts); without it nobody is linked. */
   readonly identities?: PersonDirectory;
+  /** Where a direct message to a person with linked accounts goes (config identities.deliver_to). */
+  readonly deliverToLinked?: "most_available" | "all" | "native";
   readonly log: Logger;
   readonly now?: () => number;
 }
@@ -93,13 +95,34 @@ export class Router {
       ...(person === undefined ? {} : { person }),
     };
     const direct = message.scope === "direct";
-    const recipients = direct ? [message.to] : await this.relayRecipients(message);
+    const recipients = direct ? this.directRecipients(message) : await this.relayRecipients(message);
     const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
     await stored;
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
     if (!direct) void this.sendToRoom(message);
     return message;
+  }
+
+  /**
+   * Who gets a direct message: its recipient, or for a person with linked accounts (docs/bridging.md) the
+   * address of theirs whose presence wins (most_available: their Switchboard sessions unless another account
+   * is more available), or all of them.
+   */
+  private directRecipients(message: Message): Address[] {
+    const identities = this.deps.identities;
+    const mode = this.deps.deliverToLinked ?? "most_available";
+    if (!identities || mode === "native") return [message.to];
+    const linked = identities.linkedTo(message.to).filter((address) => !sameAddress(address, message.from));
+    if (linked.length === 0) return [message.to];
+    if (mode === "all") return [message.to, ...linked];
+    const parts = this.personParts.get(addressKey(message.to));
+    const own = parts?.get(addressKey(message.to));
+    const best = mostAvailable(linked.map((address) => parts?.get(addressKey(address))).filter((presence): presence is Presence => presence !== undefined));
+    if (best === undefined || best.show === "offline") return [message.to];
+    // A tie goes to the person's Switchboard sessions, where the message also stays in their history.
+    if (own !== undefined && own.show !== "offline" && availabilityRank(own.show) >= availabilityRank(best.show)) return [message.to];
+    return [best.from];
   }
 
   /** An address served by someone's own account (a linked account) talks with that person only. */
@@ -152,7 +175,9 @@ export class Router {
     const message = await this.deps.history.get(messageId);
     const concerned =
       message !== undefined &&
-      (message.scope === "direct" ? sameAddress(message.to, recipient) : (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
+      (message.scope === "direct"
+        ? sameAddress(message.to, recipient) || sameAddress(this.deps.identities?.personOf(recipient) ?? recipient, message.to)
+        : (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
     if (!message || !concerned) {
       this.deps.log.info({ id: messageId, from: addressKey(recipient) }, "bounce for an unknown message ignored");
       return;

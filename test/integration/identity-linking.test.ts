@@ -146,6 +146,18 @@ describe("linking accounts across networks with a one-time code", function () {
     bob.send("AWAY");
     const back = await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 20_000);
     assert.equal(back["status"], "");
+
+    // A message to alice goes to her most available account: her IRC nick (here) rather than her sessions (xa).
+    const carolName = names.get(carol) ?? "";
+    await carol.ok({ type: "message.send", to: aliceAddress, body: "are you there?" });
+    const query = await bob.waitFor((line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === `${carolName}[sb]` && line.params[0] === bob.nick, 10_000);
+    assert.equal(query.params[1], "are you there?");
+    // Once her sessions are as available as her nick, they get it (a tie goes to Switchboard).
+    await alice.ok({ type: "presence.set", show: "online" });
+    await carol.ok({ type: "message.send", to: aliceAddress, body: "now?" });
+    const direct = (await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "now?"))["message"] as Record<string, unknown>;
+    assert.equal(direct["from"], `native:${carolName}`);
+    assert.equal(alice.pending("message").length, 0, "the first message did not reach her sessions");
   });
 
   it("accepts a code only from the account it was sent to, and voids it after five wrong answers", async function () {

@@ -133,24 +133,24 @@ export class IrcNetworkAdapter implements Adapter {
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
-  async send(message: Message): Promise<{ delivered: true }> {
+  async send(message: Message, recipient: Address = message.to): Promise<{ delivered: true }> {
     if (message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true }; // it came from here
     const main = this.requireMain();
     if (message.scope === "direct") {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
       const puppet = await this.puppets.puppetFor(speaker(message));
-      await this.deliver(puppet.connection, message.to.id, message, true);
+      await this.deliver(puppet.connection, recipient.id, message, recipient);
       return { delivered: true };
     }
     for (const channel of this.config.channels) {
       if (!sameAddress(nativeRoom(channel.room), message.to)) continue;
       if (this.config.mode === "relay") {
-        await this.deliver(main, channel.channel, message, false, this.relayPrefix(message));
+        await this.deliver(main, channel.channel, message, ircAddress(this.account, channel.channel), this.relayPrefix(message));
         continue;
       }
       const puppet = await this.puppets.puppetFor(speaker(message));
       await this.puppets.join(puppet, channel.channel, channel.key);
-      await this.deliver(puppet.connection, channel.channel, message, false);
+      await this.deliver(puppet.connection, channel.channel, message, ircAddress(this.account, channel.channel));
     }
     return { delivered: true };
   }
@@ -228,8 +228,9 @@ export class IrcNetworkAdapter implements Adapter {
     }
   }
 
-  private async deliver(connection: IrcConnection, target: string, message: Message, direct: boolean, prefix?: string): Promise<void> {
-    this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient: direct ? message.to : ircAddress(this.account, target) });
+  /** Sends a message's lines to `target`; `recipient` is who a later error numeric is reported against. */
+  private async deliver(connection: IrcConnection, target: string, message: Message, recipient: Address, prefix?: string): Promise<void> {
+    this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient });
     if (this.lastSent.size > 10_000) this.lastSent.clear();
     await sendText(connection, target, message.body, message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
   }

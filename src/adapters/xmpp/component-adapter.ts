@@ -128,7 +128,7 @@ export class XmppComponentAdapter implements Adapter {
     }
   }
 
-  async send(message: Message): Promise<{ delivered: true }> {
+  async send(message: Message, recipient: Address = message.to): Promise<{ delivered: true }> {
     if (message.scope === "room") {
       await this.rooms.deliver(message);
       return { delivered: true };
@@ -136,7 +136,7 @@ export class XmppComponentAdapter implements Adapter {
     await this.write(
       chatMessage({
         from: addressToJid(message.from, this.config.domain),
-        to: addressToXmppJid(message.to),
+        to: addressToXmppJid(recipient),
         id: message.id,
         body: message.body,
         kind: message.kind,

@@ -141,12 +141,12 @@ export class XmppUserAdapter implements Adapter {
     }
   }
 
-  async send(message: Message): Promise<{ delivered: true }> {
+  async send(message: Message, recipient: Address = message.to): Promise<{ delivered: true }> {
     if (message.scope !== "direct") throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account carries direct messages only");
     this.checkOwner(message.from);
     await this.write(
       chatMessage({
-        to: addressToXmppJid(message.to),
+        to: addressToXmppJid(recipient),
         id: message.id,
         body: message.body,
         kind: message.kind,
