@@ -1,0 +1,142 @@
+/**
+ * The cross-network scenario, against a real Prosody and a real ngIRCd started by the test: one conversation
+ * bridging an IRC channel, an XMPP MUC on Prosody (through a bridge bot) and a native room, with one user on
+ * each network. Each user's messages reach both others exactly once and in order; then the IRC server is
+ * restarted and the daemon killed with SIGKILL mid-stream, and no acknowledged message is lost or duplicated.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient, type IrcMessage } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { TcpGate } from "../helpers/tcp-gate.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+describe("one conversation across IRC, an XMPP MUC and a native room", function () {
+  let prosody: ProsodyServer;
+  let irc: IrcServer;
+  let gate: TcpGate;
+  let daemon: Daemon;
+  let muc: string;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
+    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
+    gate = await TcpGate.start(irc.host, () => irc.port);
+    muc = `tri@${prosody.mucDomain}`;
+    await prosody.register("tribot", PASSWORD);
+    daemon = Daemon.create(
+      [
+        "xmpp:",
+        "  bots:",
+        "    - account: tribot",
+        "      jid: tribot@localhost",
+        "      password: ${BOT_PASSWORD}",
+        `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
+        "      rooms:",
+        `        - muc: ${muc}`,
+        "          nick: bridge",
+        "          room: tri",
+        "irc:",
+        "  networks:",
+        "    - name: net",
+        "      host: 127.0.0.1",
+        `      port: ${gate.port}`,
+        "      nick: trigate",
+        "      flood:",
+        "        burst: 100",
+        "        lines_per_second: 100",
+        "      max_lines_per_message: 1",
+        "      channels:",
+        '        - channel: "#tri"',
+        "          room: tri",
+      ].join("\n"),
+    );
+    await daemon.start({ BOT_PASSWORD: PASSWORD });
+    await daemon.waitForLog(/XMPP bot online/);
+    await daemon.waitForLog(/IRC network online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
+  });
+
+  after(async function () {
+    for (const close of closers) await close().catch(() => undefined);
+    await daemon?.dispose();
+    await gate?.dispose();
+    await irc?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("carries each user's lines to both others, once and in order, through an IRC restart and a daemon kill -9", async function () {
+    this.timeout(120_000);
+    const aliceName = uniqueUser("alice");
+    let alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
+    closers.push(() => alice.close());
+    await alice.ok({ type: "room.join", room: "tri" });
+    let ira = await IrcTestClient.connect(irc, uniqueUser("ira"));
+    closers.push(() => ira.quit());
+    await ira.join("#tri");
+    const xenaName = uniqueUser("xena");
+    await prosody.register(xenaName, PASSWORD);
+    const xena = await XmppTestClient.connect(prosody, xenaName, PASSWORD);
+    closers.push(() => xena.stop());
+    await xena.sendPresence();
+    await xena.send(xml("presence", { to: `${muc}/Xena` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await xena.waitForPresence(`${muc}/Xena`);
+
+    const alicePuppet = `${aliceName}[sb]`.toLowerCase();
+    const fromAliceOnIrc = (line: IrcMessage): boolean => line.command === "PRIVMSG" && line.params[0] === "#tri" && line.nick?.toLowerCase() === alicePuppet;
+    const mucLines = (): string[] =>
+      xena.transcript.filter((stanza) => stanza.is("message") && stanza.attrs["type"] === "groupchat" && stanza.attrs["from"] === `${muc}/bridge`).map((stanza) => stanza.getChildText("body") ?? "");
+
+    // Round 1, everyone up: three lines from each network.
+    for (let i = 1; i <= 3; i++) {
+      await alice.ok({ type: "room.send", room: "tri", body: `alice ${i}` });
+      ira.privmsg("#tri", `ira ${i}`);
+      await xena.sendMessage(muc, `xena ${i}`, "groupchat");
+    }
+    const atAlice = (await alice.collect("message", 6, 15_000)).map((frame) => String((frame["message"] as Record<string, unknown>)["body"]));
+    assert.deepEqual(atAlice.filter((body) => body.startsWith("ira")), ["ira 1", "ira 2", "ira 3"]);
+    assert.deepEqual(atAlice.filter((body) => body.startsWith("xena")), ["xena 1", "xena 2", "xena 3"]);
+    const atIra = await ira.waitForCount((line) => line.command === "PRIVMSG" && line.params[0] === "#tri" && line.nick !== ira.nick, 6, 15_000);
+    assert.deepEqual(atIra.filter(fromAliceOnIrc).map((line) => line.params[1]), ["alice 1", "alice 2", "alice 3"]);
+    assert.deepEqual(atIra.filter((line) => line.nick?.toLowerCase() === "xena[sb]").map((line) => line.params[1]), ["xena 1", "xena 2", "xena 3"]);
+    for (let i = 0; i < 6; i++) await xena.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${muc}/bridge`, 15_000);
+    assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${aliceName}>`)), ["alice 1", "alice 2", "alice 3"].map((body) => `<${aliceName}> ${body}`));
+    assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${ira.nick}>`)), ["ira 1", "ira 2", "ira 3"].map((body) => `<${ira.nick}> ${body}`));
+
+    // Round 2: the IRC server dies mid-stream; alice keeps writing (each line acknowledged), then the daemon is
+    // killed with SIGKILL; IRC and the daemon come back, ira rejoins before the daemon may reconnect.
+    gate.close();
+    await irc.kill();
+    for (let i = 4; i <= 6; i++) await alice.ok({ type: "room.send", room: "tri", body: `alice ${i}` });
+    // The MUC (still up) has them; one more round trip lets the daemon record that before it is killed.
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}> alice 6`, 15_000);
+    await alice.ok({ type: "ping" });
+    await daemon.stop("SIGKILL");
+    await irc.start();
+    ira = await IrcTestClient.connect(irc, ira.nick);
+    closers.push(() => ira.quit());
+    await ira.join("#tri");
+    gate.reopen();
+    await daemon.start();
+    alice = await NativeClient.session(daemon.url, aliceName, PASSWORD);
+    closers.push(() => alice.close());
+    await alice.ok({ type: "room.send", room: "tri", body: "alice 7" });
+
+    const after = await ira.waitForCount(fromAliceOnIrc, 4, 30_000);
+    assert.deepEqual(after.map((line) => line.params[1]), ["alice 4", "alice 5", "alice 6", "alice 7"], "every acknowledged line, once, in order");
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}> alice 7`, 30_000);
+    assert.deepEqual(
+      mucLines().filter((line) => line.startsWith(`<${aliceName}>`)),
+      ["alice 1", "alice 2", "alice 3", "alice 4", "alice 5", "alice 6", "alice 7"].map((body) => `<${aliceName}> ${body}`),
+      "the MUC got every line once and in order",
+    );
+  });
+});
