@@ -58,6 +58,8 @@ export class IrcNetworkAdapter implements Adapter {
   private stopping = false;
   /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
   private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
+  /** The configured channels of each bridged native room (by address key): room messages look them up once. */
+  private readonly channelsOf = new Map<string, IrcChannelConfig[]>();
   /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
   private readonly topicPending = new Set<string>();
 
@@ -65,6 +67,10 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
   ) {
+    for (const channel of config.channels) {
+      const key = addressKey(nativeRoom(channel.room));
+      this.channelsOf.set(key, [...(this.channelsOf.get(key) ?? []), channel]);
+    }
     this.watch = new ContactWatch(
       config.presence_poll_seconds * 1000,
       (nick, state) => this.reportPresence(nick, state),
@@ -142,8 +148,7 @@ export class IrcNetworkAdapter implements Adapter {
       await this.deliver(puppet.connection, recipient.id, message, recipient);
       return { delivered: true };
     }
-    for (const channel of this.config.channels) {
-      if (!sameAddress(nativeRoom(channel.room), message.to)) continue;
+    for (const channel of this.channelsOf.get(addressKey(message.to)) ?? []) {
       if (this.config.mode === "relay") {
         await this.deliver(main, channel.channel, message, ircAddress(this.account, channel.channel), this.relayPrefix(message));
         continue;

@@ -283,7 +283,9 @@ export function splitForIrc(body: string, options: SplitOptions): SplitResult {
   for (;;) {
     const found = breaks.exec(body);
     const lineEnd = found === null ? body.length : found.index;
-    if (lineEnd > lineStart) splitLine(segmentLine(body, lineStart, lineEnd), lineEnd, budget, spans);
+    // Most lines fit as they are: only a line over the budget is segmented into graphemes (the costly part).
+    if (lineEnd > lineStart && Buffer.byteLength(body.slice(lineStart, lineEnd)) <= budget) spans.push({ start: lineStart, end: lineEnd });
+    else if (lineEnd > lineStart) splitLine(segmentLine(body, lineStart, lineEnd), lineEnd, budget, spans);
     if (found === null) break;
     lineStart = lineEnd + found[0].length;
   }
