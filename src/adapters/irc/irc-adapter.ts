@@ -312,6 +312,7 @@ export class IrcNetworkAdapter implements Adapter {
     if (this.main !== connection) return;
     this.main = undefined;
     this.watch.detach();
+    this.inbound.reset();
     this.puppets.dropAll();
     if (byUs || this.stopping) return;
     this.context.log.warn({ network: this.account }, "IRC connection lost");

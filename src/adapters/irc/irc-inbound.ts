@@ -23,6 +23,7 @@ import { stripFormatting } from "./formatting.js";
 import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
+import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
 import type { Puppet } from "./puppet-pool.js";
 
@@ -56,8 +57,14 @@ function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
   return kind === "privmsg" ? "text" : kind;
 }
 
+/** How long a netsplit quit is held before it is shown (netsplit-damper.ts). */
+const NETSPLIT_HOLD_MS = 60_000;
+
 export class IrcInbound {
   private readonly submitter: OrderedSubmitter;
+  private readonly damper = new NetsplitDamper(NETSPLIT_HOLD_MS);
+  /** Nicks back from a held netsplit quit: their rejoins are not shown either (cleared with the next hold period). */
+  private readonly healed = new Set<string>();
   /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
   private readonly ignored: readonly RegExp[];
 
@@ -68,6 +75,13 @@ export class IrcInbound {
   ) {
     this.submitter = new OrderedSubmitter((draft, options) => context.submit(draft, options));
     this.ignored = [nickPattern(config.puppets.nick_template, true), ...config.ignore_nicks.map((pattern) => nickPattern(pattern))];
+    setInterval(() => this.healed.clear(), NETSPLIT_HOLD_MS).unref();
+  }
+
+  /** The gateway's connection was lost: held quits are moot (everything is watched again on reconnect). */
+  reset(): void {
+    this.damper.clear();
+    this.healed.clear();
   }
 
   /** Our own nicks, another bridge's bots, and puppets made from our template (ours or another instance's). */
@@ -82,12 +96,19 @@ export class IrcInbound {
   attachMain(main: IrcConnection): void {
     main.on("message", (event) => this.mainMessage(main, event));
     main.on("ctcp", (event) => this.answerCtcp(main, event.from.nick, event.command, event.args));
-    main.on("join", (event) => this.membership(event.channel, event.nick, "joined"));
+    main.on("join", (event) => {
+      // Back from a netsplit whose quit was held: the leave was never shown, so neither is this join.
+      if (this.damper.returned(event.nick)) this.healed.add(event.nick.toLowerCase());
+      if (this.healed.has(event.nick.toLowerCase())) return;
+      this.membership(event.channel, event.nick, "joined");
+    });
     main.on("part", (event) => this.membership(event.channel, event.nick, "left"));
     main.on("kick", (event) => this.membership(event.channel, event.nick, "left"));
     main.on("quit", (event) => {
-      this.hooks.watch.gone(event.nick);
-      for (const channel of this.config.channels) this.membership(channel.channel, event.nick, "left");
+      this.damper.quit(event.nick, event.reason, () => {
+        this.hooks.watch.gone(event.nick);
+        for (const channel of this.config.channels) this.membership(channel.channel, event.nick, "left");
+      });
     });
     main.on("nick", (event) => {
       this.hooks.watch.gone(event.from);
@@ -102,8 +123,10 @@ export class IrcInbound {
     main.on("back", (event) => this.hooks.watch.back(event.nick));
     main.on("who", (event) => this.hooks.watch.whoFlag(event.nick, event.away));
     main.on("monitor", (event) => {
+      for (const nick of event.online) this.damper.returned(nick);
       this.hooks.watch.online(event.online);
-      this.hooks.watch.offline(event.offline);
+      // A nick whose netsplit quit is held stays as it was until the hold ends.
+      this.hooks.watch.offline(event.offline.filter((nick) => !this.damper.isHeld(nick)));
     });
     main.on("ison", (event) => this.hooks.watch.isonReply(event.online));
     main.on("failure", (event) => this.failure(event.numeric, event.params));
