@@ -1,10 +1,11 @@
 /**
- * Child processes and temp dirs of the benchmark, and what /proc says about a process (RSS, CPU time).
+ * Child processes and temp dirs of the benchmark, and what /proc says about a process (RSS, CPU time of the
+ * process or of one thread, its command line), or about the machine.
  * Everything started or created is tracked by a Resources instance, so that any exit (normal, error, signal)
  * kills the children and removes the temp dirs.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -127,12 +128,45 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/** User + system CPU seconds from a stat file (/proc/<pid>/stat or /proc/<pid>/task/<tid>/stat fields 14 and 15). */
+function statCpuSeconds(path: string): number {
+  const stat = readFileSync(path, "utf8");
   // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+/** User + system CPU seconds a process has used so far, all threads. */
+export function cpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of one thread; the main thread's tid is the pid. */
+export function threadCpuSeconds(pid: number, tid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
+}
+
+/** The command line of a process, its arguments joined by spaces; "" when it is gone. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\u0000", " ");
+  } catch {
+    return "";
+  }
+}
+
+/** Whether process `pid` runs and its command line contains every one of `words`. */
+export function commandHas(pid: number, words: readonly string[]): boolean {
+  const command = commandLine(pid);
+  return words.every((word) => command.includes(word));
+}
+
+/** The first process in /proc whose command line contains every one of `words` (servers that keep their pid to themselves). */
+export function findProcess(words: readonly string[]): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (/^\d+$/.test(entry) && commandHas(Number(entry), words)) return Number(entry);
+  }
+  return undefined;
 }
 
 /** CPU seconds the whole machine has been busy (all cores; /proc/stat without idle and iowait). */

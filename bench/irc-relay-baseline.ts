@@ -15,16 +15,9 @@
  * Usage: irc-relay-baseline.ts <host> <port>. Prints {"msg":"relay started","port":N} once the listener is
  * registered and the WebSocket server listens; exits on SIGTERM, SIGINT or when standard input closes.
  */
-import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
 import { IrcWire } from "./irc-wire.js";
-
-interface RelayFrame {
-  readonly type?: unknown;
-  readonly id?: unknown;
-  readonly user?: unknown;
-  readonly room?: unknown;
-  readonly body?: unknown;
-}
+import { answer, exitWithBench, listenForClients, parseFrame, type RelayFrame } from "./relay-server.js";
 
 interface Session {
   name: string;
@@ -41,11 +34,6 @@ const puppetNicks = new Set<string>();
 /** Room name -> the native connections of its members. */
 const members = new Map<string, Set<WebSocket>>();
 const listenerChannels = new Map<string, Promise<void>>();
-
-function answer(socket: WebSocket, id: unknown, type: "ok" | "error", text?: string): void {
-  const reason = text === undefined ? "" : `,"message":${JSON.stringify(text)}`;
-  socket.send(typeof id === "string" ? `{"type":"${type}","id":${JSON.stringify(id)}${reason}}` : `{"type":"${type}"${reason}}`);
-}
 
 const listener = await IrcWire.open({ host, port, nick: "relaygw" });
 listener.onPrivmsg = (nick, target, text) => {
@@ -76,12 +64,8 @@ async function login(socket: WebSocket, session: Session, frame: RelayFrame): Pr
 }
 
 async function handle(socket: WebSocket, session: Session, data: RawData): Promise<void> {
-  let frame: RelayFrame;
-  try {
-    frame = JSON.parse(String(data)) as RelayFrame;
-  } catch {
-    return answer(socket, undefined, "error");
-  }
+  const frame = parseFrame(data);
+  if (!frame) return answer(socket, undefined, "error");
   if (frame.type === "room.send") {
     const puppet = session.puppet;
     if (typeof frame.room !== "string" || typeof frame.body !== "string" || !puppet) return answer(socket, frame.id, "error");
@@ -104,26 +88,14 @@ async function handle(socket: WebSocket, session: Session, data: RawData): Promi
   answer(socket, frame.id, "ok");
 }
 
-const server = new WebSocketServer({ host: "127.0.0.1", port: 0, skipUTF8Validation: true, perMessageDeflate: false });
-server.on("connection", (socket) => {
+listenForClients((socket) => {
   const session: Session = { name: "", puppet: undefined, channels: new Set() };
   socket.on("message", (data) => {
     handle(socket, session, data).catch((error: unknown) => answer(socket, undefined, "error", String(error)));
   });
-  socket.on("error", () => socket.terminate());
   socket.once("close", () => {
     for (const sockets of members.values()) sockets.delete(socket);
     void session.puppet?.close();
   });
 });
-server.on("listening", () => {
-  const address = server.address();
-  const listening = typeof address === "object" && address !== null ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ msg: "relay started", port: listening })}\n`);
-});
-
-const exit = (): void => process.exit(0);
-process.on("SIGTERM", exit);
-process.on("SIGINT", exit);
-process.stdin.on("end", exit);
-process.stdin.resume();
+exitWithBench();

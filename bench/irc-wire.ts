@@ -9,6 +9,7 @@
  * CR LF, no message tags (no CAP is requested), and a PRIVMSG is ":nick!user@host PRIVMSG <target> :<text>".
  */
 import { connect, type Socket } from "node:net";
+import { WireConnection } from "./wire-connection.js";
 
 const REGISTER_TIMEOUT_MS = 10_000;
 /** Numerics that end a registration: erroneous nick, nick in use, password, banned (RFC 2812 section 5.2). */
@@ -20,12 +21,6 @@ export interface IrcWireOptions {
   readonly host: string;
   readonly port: number;
   readonly nick: string;
-}
-
-interface Waiter {
-  readonly match: (line: string) => boolean;
-  readonly resolve: (line: string) => void;
-  readonly timer: NodeJS.Timeout;
 }
 
 /** The command (or three-digit numeric) of a line, and the index just after it; undefined for a line without one. */
@@ -54,31 +49,20 @@ function param(line: string, n: number): string | undefined {
   return undefined;
 }
 
-export class IrcWire {
+/** A registered IRC client (socket plumbing and waiters: bench/wire-connection.ts). */
+export class IrcWire extends WireConnection {
   /** Every PRIVMSG received (channel or query), with the sender's nick. */
   onPrivmsg: (nick: string, target: string, text: string) => void = () => undefined;
   /** Error numerics (4xx, 5xx) and ERROR lines received after registration. */
   onError: (code: string, line: string) => void = () => undefined;
-  /** Socket errors, ERROR lines and the close, as seen after registration. */
-  readonly problems: string[] = [];
-  private readonly waiters = new Set<Waiter>();
   private buffer = "";
-  private closed = false;
-  private readonly closedPromise: Promise<void>;
 
   private constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     readonly nick: string,
   ) {
-    socket.setNoDelay(true);
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => this.onData(chunk));
-    socket.on("error", (error) => this.problems.push(`${nick}: socket: ${error.message}`));
-    this.closedPromise = new Promise((resolve) => socket.once("close", () => resolve()));
-    void this.closedPromise.then(() => {
-      this.closed = true;
-      for (const waiter of this.waiters) clearTimeout(waiter.timer);
-    });
+    super(socket, nick, `${nick}: `, "QUIT :bench done\r\n");
+    void this.closedPromise.then(() => this.forgetWaiters());
   }
 
   /** Connects and registers; resolves at the end of the MOTD (376, or 422 without one). */
@@ -103,10 +87,6 @@ export class IrcWire {
     }
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   send(line: string): void {
     this.socket.write(`${line}\r\n`);
   }
@@ -123,31 +103,7 @@ export class IrcWire {
     if (commandOf(line)?.command !== "366") throw new Error(`${this.nick}: JOIN ${channel} refused: ${line}`);
   }
 
-  /** Resolves with the next line that matches; a line a waiter takes goes nowhere else. */
-  next(match: (line: string) => boolean, timeoutMs: number, what: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        match,
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new Error(`${this.nick}: timed out after ${timeoutMs} ms waiting for ${what}`));
-        }, timeoutMs),
-      };
-      this.waiters.add(waiter);
-    });
-  }
-
-  /** Sends QUIT and waits for the close (at most 1 s, then destroys the socket). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.socket.end("QUIT :bench done\r\n");
-    const timer = setTimeout(() => this.socket.destroy(), 1000);
-    await this.closedPromise;
-    clearTimeout(timer);
-  }
-
-  private onData(chunk: string): void {
+  protected onData(chunk: string): void {
     const text = this.buffer + chunk;
     let start = 0;
     for (let end = text.indexOf("\r\n"); end >= 0; end = text.indexOf("\r\n", start)) {
@@ -160,7 +116,7 @@ export class IrcWire {
   private onLine(line: string): void {
     // The hot path: ":nick!user@host PRIVMSG target :text".
     const space = line.indexOf(" ");
-    if (line.charCodeAt(0) === 58 && line.startsWith("PRIVMSG ", space + 1) && this.waiters.size === 0) {
+    if (line.charCodeAt(0) === 58 && line.startsWith("PRIVMSG ", space + 1) && !this.waiting) {
       const targetStart = space + 9;
       const targetEnd = line.indexOf(" ", targetStart);
       const bang = line.indexOf("!");
@@ -170,13 +126,7 @@ export class IrcWire {
       return;
     }
     if (line.startsWith("PING ")) return this.send(`PONG ${line.slice(5)}`);
-    for (const waiter of this.waiters) {
-      if (!waiter.match(line)) continue;
-      clearTimeout(waiter.timer);
-      this.waiters.delete(waiter);
-      waiter.resolve(line);
-      return;
-    }
+    if (this.deliver(line)) return;
     const command = commandOf(line)?.command ?? "";
     if (command === "ERROR") {
       this.problems.push(`${this.nick}: ${line}`);

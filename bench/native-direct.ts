@@ -15,18 +15,19 @@
  * --idle N, --senders N, --json FILE (raw results), --cpu-prof DIR (V8 CPU profile of the daemon),
  * --daemon-root DIR (run the daemon from another checkout, to compare a change against the same baseline).
  */
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WebSocket } from "ws";
-import { cpuSeconds, machineBusySeconds, openFilesLimit, Resources, rssKiB } from "./child-processes.js";
-import { IdleWatch, openSessions, Traffic, type PhaseResult } from "./load-generator.js";
+import { machineDescription } from "./bench-environment.js";
+import { benchResources, log, logHeader, repeatRuns, resultsHeading, runBench, saveResults } from "./bench-main.js";
+import { integer, loadOptions, outputAndDaemonOptions, parseOptions, RUNS_OPTION, type OptionValues } from "./bench-options.js";
+import { cpuSeconds, machineBusySeconds, openFilesLimit, rssKiB, type Resources } from "./child-processes.js";
+import { IdleWatch, Traffic } from "./load-generator.js";
+import { openSessions } from "./native-session.js";
+import { describePhase } from "./phase-summary.js";
 import { missedTargets, resultsTable, type CpuUse, type RunResult, type ScenarioResult, type Targets } from "./report.js";
 import { startBaseline, startSwitchboard, type ServerUnderTest } from "./servers.js";
+import type { PhaseResult } from "./traffic-phase.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PASSWORD = "bench-password";
@@ -37,65 +38,26 @@ const SETTLE_MS = 1000;
 /** Per-connection frame rate configured in the daemon: the default of 100/s would cap each sender at 100 msg/s. */
 const FRAMES_PER_SECOND = 100_000;
 
-interface Options {
-  readonly runs: number;
-  readonly messages: number;
-  readonly warmup: number;
-  readonly window: number;
-  readonly rate: number;
-  readonly seconds: number;
-  readonly idle: number;
-  readonly senders: number;
-  readonly json: string | undefined;
-  readonly cpuProfileDir: string | undefined;
-  readonly daemonRoot: string;
-}
+const OPTIONS = {
+  ...RUNS_OPTION,
+  ...loadOptions({ messages: 5000, warmup: 500, window: 100, rate: 1000, seconds: 10 }),
+  idle: integer(1000, 1),
+  senders: integer(10, 1),
+  ...outputAndDaemonOptions(ROOT),
+};
+
+type Options = OptionValues<typeof OPTIONS>;
 
 function options(): Options {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: "string", default: "1" },
-      messages: { type: "string", default: "5000" },
-      warmup: { type: "string", default: "500" },
-      window: { type: "string", default: "100" },
-      rate: { type: "string", default: "1000" },
-      seconds: { type: "string", default: "10" },
-      idle: { type: "string", default: "1000" },
-      senders: { type: "string", default: "10" },
-      json: { type: "string" },
-      "cpu-prof": { type: "string" },
-      "daemon-root": { type: "string" },
-    },
-  });
-  const int = (name: string, text: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}`);
-    return value;
-  };
-  const result: Options = {
-    runs: int("runs", values.runs, 1),
-    messages: int("messages", values.messages, 1),
-    warmup: int("warmup", values.warmup, 0),
-    window: int("window", values.window, 1),
-    rate: int("rate", values.rate, 1),
-    seconds: int("seconds", values.seconds, 1),
-    idle: int("idle", values.idle, 1),
-    senders: int("senders", values.senders, 1),
-    json: values.json,
-    cpuProfileDir: values["cpu-prof"],
-    daemonRoot: resolve(values["daemon-root"] ?? ROOT),
-  };
+  const result = parseOptions(OPTIONS);
   if (result.senders > result.idle) throw new Error("--senders must not exceed --idle (receivers are idle clients)");
   return result;
 }
 
+/** prefix0..prefixN-1, zero-padded to one width. */
 function names(prefix: string, count: number): string[] {
   const digits = String(count - 1).length;
   return Array.from({ length: count }, (_, index) => `${prefix}${String(index).padStart(digits, "0")}`);
-}
-
-function log(text: string): void {
-  process.stdout.write(`${text}\n`);
 }
 
 async function measured(pid: number, phase: () => Promise<PhaseResult>): Promise<{ result: PhaseResult; cpu: CpuUse }> {
@@ -109,13 +71,6 @@ async function measured(pid: number, phase: () => Promise<PhaseResult>): Promise
   const generator = (usage.user + usage.system) / 1e6;
   const other = Math.max(0, machineBusySeconds() - machine0 - server - generator);
   return { result, cpu: { server, generator, other, wallSeconds: (performance.now() - wall0) / 1000 } };
-}
-
-function describePhase(result: PhaseResult): string {
-  const latency = result.latency ? `, p50 ${result.latency.p50.toFixed(2)} p99 ${result.latency.p99.toFixed(2)} max ${result.latency.max.toFixed(2)} ms` : "";
-  const errors = result.errors > 0 ? `, errors ${JSON.stringify(result.errorCodes)}` : "";
-  const incomplete = result.complete ? "" : ` INCOMPLETE (${result.delivered}/${result.expected})`;
-  return `${result.delivered} in ${result.seconds.toFixed(2)} s = ${Math.round(result.deliveredPerSecond)} msg/s${latency}${errors}${incomplete}`;
 }
 
 async function scenario(server: ServerUnderTest, opts: Options): Promise<ScenarioResult> {
@@ -169,7 +124,6 @@ async function scenario(server: ServerUnderTest, opts: Options): Promise<Scenari
 }
 
 async function run(resources: Resources, opts: Options, index: number): Promise<RunResult> {
-  log(`run ${index + 1} of ${opts.runs}`);
   const baselineServer = await startBaseline(resources, ROOT);
   let baseline: ScenarioResult;
   try {
@@ -190,53 +144,25 @@ async function run(resources: Resources, opts: Options, index: number): Promise<
   return { switchboard, baseline };
 }
 
-/** The daemon's commit, and whether its src/ differs from it (read-only git commands). */
-function daemonSource(root: string): string {
-  try {
-    const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--", "src"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    return `${root} at ${commit}${dirty ? " with uncommitted changes in src/" : ""}`;
-  } catch {
-    return `${root} (not a git checkout)`;
-  }
-}
-
-function machine(): string {
-  const cores = cpus();
-  return [
-    `date: ${new Date().toISOString()}`,
-    `machine: ${cores[0]?.model ?? "unknown CPU"}, ${cores.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`,
-    `node: ${process.version}`,
-  ].join("\n");
-}
+const machine = (): string => machineDescription();
 
 async function main(): Promise<void> {
   const opts = options();
-  const resources = new Resources();
-  process.on("exit", () => resources.releaseAll());
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
+  // Each run takes well under a minute and a half on a 2-core machine; a hang must not outlive that by much.
+  const resources = benchResources("bench", opts.runs * 150_000 + 30_000);
   const needed = opts.idle + 2 * opts.senders + 100;
   if (openFilesLimit() < needed) throw new Error(`the open-files limit is ${openFilesLimit()}; ${needed} are needed: run \`ulimit -n 4096\` first`);
-  // Each run takes well under a minute and a half on a 2-core machine; a hang must not outlive that by much.
-  const deadline = setTimeout(() => {
-    process.stderr.write("bench: did not finish in time; stopping\n");
-    process.exit(1);
-  }, opts.runs * 150_000 + 30_000);
-  deadline.unref();
 
-  log("Switchboard native protocol, direct messages: daemon vs plain ws relay");
-  log(machine());
-  log(`daemon: ${daemonSource(opts.daemonRoot)}`);
+  logHeader("Switchboard native protocol, direct messages: daemon vs plain ws relay", machine(), opts.daemonRoot);
   log(
     `load: ${opts.senders} senders -> ${opts.senders} receivers among ${opts.idle} logged-in clients; ` +
       `burst ${opts.messages}/sender, window ${opts.window}; paced ${opts.rate} msg/s for ${opts.seconds} s; ` +
       `one generator process (senders, receivers and idle clients); daemon rate_limit ${FRAMES_PER_SECOND} frames/s`,
   );
-  const runs: RunResult[] = [];
-  for (let index = 0; index < opts.runs; index++) runs.push(await run(resources, opts, index));
+  const runs = await repeatRuns(opts.runs, (index) => run(resources, opts, index));
 
   log("");
-  log(opts.runs > 1 ? `Medians of ${opts.runs} runs:` : "Results:");
+  log(`${resultsHeading(opts.runs)}:`);
   log(resultsTable(runs, TARGETS, opts.rate));
   const missed = missedTargets(runs, TARGETS, opts.rate);
   log(missed.length === 0 ? "All targets met." : `Targets missed: ${missed.join("; ")}`);
@@ -244,14 +170,7 @@ async function main(): Promise<void> {
   const busy = runs.some((r) => [r.baseline, r.switchboard].some((s) => s.throughputCpu.other / s.throughputCpu.wallSeconds > 0.25));
   if (busy) log("Warning: other processes (or interrupts) used over 25% of a core during a burst: the machine was not quiet; figures are disturbed.");
   if (generatorBound) log("Note: the generator used over 90% of a core during the baseline burst: the baseline throughput is a floor set by the generator.");
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ machine: machine(), options: opts, runs }, null, 2)}\n`);
-  if (opts.cpuProfileDir) log(`daemon CPU profile (run 1) written to ${opts.cpuProfileDir}`);
+  saveResults(opts, machine, opts, runs);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench("bench", main);

@@ -1,6 +1,7 @@
 /**
- * The timing both benchmarks' traffic engines share: the drift-corrected pacer of a paced phase and the
- * watchdog that ends a phase once every message arrived or nothing moved for a while.
+ * The timing both traffic engines share (bench/load-generator.ts, bench/xmpp-traffic.ts): the drift-corrected
+ * pacer of a paced phase, the watchdog that ends a phase once every message arrived or nothing moved for a while,
+ * and the two kinds of phase built on them (a windowed burst, a paced rate).
  */
 import { performance } from "node:perf_hooks";
 
@@ -52,4 +53,30 @@ export function settle<R>(phase: TimedPhase, stallMs: number, result: () => R): 
       resolve(result());
     };
   });
+}
+
+/** A stream of a traffic engine, as the phases drive it. */
+export interface PhaseStream<P> {
+  /** Sends one message of `phase`. */
+  sendOne(phase: P): void;
+  /** Sends as many messages as its window allows. */
+  pump(): void;
+}
+
+/** A windowed burst: every stream starts sending as its window allows; resolves as settle() does. */
+export function runBurst<P extends TimedPhase, R>(phase: P, streams: readonly PhaseStream<P>[], stallMs: number, result: () => R): Promise<R> {
+  for (const stream of streams) stream.pump();
+  return settle(phase, stallMs, result);
+}
+
+/** A paced phase: the phase's messages at `rate` per second, round-robin over the streams; resolves as settle() does. */
+export function runPaced<P extends TimedPhase & { readonly expected: number }, R>(
+  phase: P,
+  rate: number,
+  streams: readonly PhaseStream<P>[],
+  stallMs: number,
+  result: () => R,
+): Promise<R> {
+  pace(phase, phase.expected, rate, (k) => (streams[k % streams.length] as PhaseStream<P>).sendOne(phase));
+  return settle(phase, stallMs, result);
 }

@@ -3,7 +3,10 @@
  * the same run, their ratio, and the target. With several runs every figure is the median over the runs
  * (added latency: the median of the per-run differences); correctness counts are summed over the runs.
  */
-import type { PhaseResult } from "./load-generator.js";
+import { median } from "./medians.js";
+import { correctnessText } from "./phase-summary.js";
+import { format, markdownTable } from "./table.js";
+import type { PhaseResult } from "./traffic-phase.js";
 
 export interface CpuUse {
   /** CPU seconds of the server process during the phase. */
@@ -52,13 +55,6 @@ type Row = {
   readonly ratio?: false;
   readonly target?: { readonly text: string; readonly met: (value: number) => boolean };
 } & ({ readonly paired?: false; readonly value: Metric } | { readonly paired: true; readonly value: (run: RunResult) => number });
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 const latency = (scenario: ScenarioResult, key: "p50" | "p95" | "p99" | "max"): number => scenario.paced.latency?.[key] ?? Number.NaN;
 const perClient = (s: ScenarioResult): number => (s.rssIdleKiB - s.rssBeforeKiB) / s.idleClients;
@@ -111,35 +107,10 @@ function medians(row: Row, runs: readonly RunResult[]): { switchboard: number; b
   return { switchboard: median(runs.map((run) => metric(run.switchboard))), baseline: median(runs.map((run) => metric(run.baseline))) };
 }
 
-function format(value: number, digits: number): string {
-  if (!Number.isFinite(value)) return "-";
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-function table(header: readonly string[], body: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...body.map((row) => (row[column] ?? "").length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join(" | ")} |`;
-  return [line(header), `|${widths.map((width, column) => (column === 0 ? "-".repeat(width + 2) : `${"-".repeat(width + 1)}:`)).join("|")}|`, ...body.map(line)].join("\n");
-}
-
 function correctness(runs: readonly RunResult[], side: "switchboard" | "baseline"): string {
-  let lost = 0;
-  let duplicated = 0;
-  let reordered = 0;
-  let errors = 0;
-  let stray = 0;
-  for (const run of runs) {
-    const scenario = run[side];
-    for (const phase of [scenario.throughput, scenario.paced]) {
-      lost += phase.lost;
-      duplicated += phase.duplicated;
-      reordered += phase.reordered;
-      errors += phase.errors;
-      stray += phase.stray;
-    }
-    stray += scenario.idleFrames;
-  }
-  return `${lost}/${duplicated}/${reordered}/${errors}/${stray}`;
+  const scenarios = runs.map((run) => run[side]);
+  const idleFrames = scenarios.reduce((total, scenario) => total + scenario.idleFrames, 0);
+  return correctnessText(scenarios.flatMap((scenario) => [scenario.throughput, scenario.paced]), idleFrames);
 }
 
 /** The results table, in Markdown. */
@@ -151,7 +122,7 @@ export function resultsTable(runs: readonly RunResult[], targets: Targets, rate:
     return [row.label, format(sb, row.digits), format(base, row.digits), ratio, target];
   });
   body.push(["lost/duplicated/reordered/errors/stray", correctness(runs, "switchboard"), correctness(runs, "baseline"), "", "0/0/0/0/0"]);
-  return table(["metric", "switchboard", "baseline", "ratio", "target"], body);
+  return markdownTable(["metric", "switchboard", "baseline", "ratio", "target"], body);
 }
 
 /** Which targets Switchboard missed (medians over the runs). */

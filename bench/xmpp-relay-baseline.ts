@@ -15,16 +15,9 @@
  */
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
-import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
+import { answer, exitWithBench, listenForClients, parseFrame } from "./relay-server.js";
 import { attribute, bodyOf, StanzaSplitter, xmlEscape } from "./xmpp-wire.js";
-
-interface RelayFrame {
-  readonly type?: unknown;
-  readonly id?: unknown;
-  readonly user?: unknown;
-  readonly to?: unknown;
-  readonly body?: unknown;
-}
 
 const [host = "", portText = "", domain = "", secret = ""] = process.argv.slice(2);
 if (host === "" || portText === "" || domain === "") throw new Error("usage: xmpp-relay-baseline.ts <host> <port> <domain> <secret>");
@@ -70,17 +63,9 @@ component.on("error", (error) => {
 component.on("close", () => process.exit(online ? 0 : 1));
 component.write(`<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' to='${xmlEscape(domain)}'>`);
 
-function answer(socket: WebSocket, id: unknown, type: "ok" | "error"): void {
-  socket.send(typeof id === "string" ? `{"type":"${type}","id":${JSON.stringify(id)}}` : `{"type":"${type}"}`);
-}
-
 function relay(socket: WebSocket, user: { name: string }, data: RawData): void {
-  let frame: RelayFrame;
-  try {
-    frame = JSON.parse(String(data)) as RelayFrame;
-  } catch {
-    return answer(socket, undefined, "error");
-  }
+  const frame = parseFrame(data);
+  if (!frame) return answer(socket, undefined, "error");
   if (frame.type === "message.send") {
     if (typeof frame.to !== "string" || !frame.to.startsWith("xmpp:") || typeof frame.body !== "string" || user.name === "") return answer(socket, frame.id, "error");
     const id = typeof frame.id === "string" ? ` id='${xmlEscape(frame.id)}'` : "";
@@ -99,21 +84,10 @@ function relay(socket: WebSocket, user: { name: string }, data: RawData): void {
 }
 
 function startWebSocket(): void {
-  const server = new WebSocketServer({ host: "127.0.0.1", port: 0, skipUTF8Validation: true, perMessageDeflate: false });
-  server.on("connection", (socket) => {
+  listenForClients((socket) => {
     const user = { name: "" };
     socket.on("message", (data) => relay(socket, user, data));
-    socket.on("error", () => socket.terminate());
-  });
-  server.on("listening", () => {
-    const address = server.address();
-    const port = typeof address === "object" && address !== null ? address.port : 0;
-    process.stdout.write(`${JSON.stringify({ msg: "relay started", port })}\n`);
   });
 }
 
-const exit = (): void => process.exit(0);
-process.on("SIGTERM", exit);
-process.on("SIGINT", exit);
-process.stdin.on("end", exit);
-process.stdin.resume();
+exitWithBench();

@@ -1,50 +1,20 @@
 /**
- * Traffic over any mix of native and XMPP clients for bench/xmpp.ts: a path is a list of pairs, each a sender
- * endpoint with a way of sending a body, and a receiver endpoint. Phases are a windowed burst (throughput) or a
- * paced rate (latency), as in bench/load-generator.ts, with one difference: XMPP has no per-message answer, so
- * the window is end to end on every path (a sender keeps at most `window` messages sent and not yet received),
- * which measures all paths alike.
+ * Traffic over any mix of native and XMPP clients for bench/xmpp.ts (and, with bench/irc-traffic.ts, for
+ * bench/irc.ts): a path is a list of pairs, each a sender endpoint with a way of sending a body, and a receiver
+ * endpoint. Phases are a windowed burst (throughput) or a paced rate (latency), as in bench/load-generator.ts, with
+ * one difference: XMPP has no per-message answer, so the window is end to end on every path (a sender keeps at
+ * most `window` messages sent and not yet received), which measures all paths alike.
  *
- * A body is "<phase>:<pair>:<seq>:<performance.now()>:filler"; the receiver checks that every message of its
- * pair arrived exactly once and in order, and measures send-to-receipt latency on the same clock.
+ * Bodies, the check of each receipt (exactly once, in order, latency on one clock) and the phase's result are
+ * bench/traffic-phase.ts's, as in the native bench.
  */
 import { performance } from "node:perf_hooks";
-import { pace, settle } from "./phase-timing.js";
+import { runBurst, runPaced } from "./phase-timing.js";
 import type { RawData, WebSocket } from "ws";
-import { summarize, type PhaseResult } from "./load-generator.js";
+import { phaseResult, StreamReceipts, TrafficPhase, type PhaseResult } from "./traffic-phase.js";
 import { attribute, bodyOf, xmlEscape, type XmppWire } from "./xmpp-wire.js";
 
-/** Makes each body about 90 bytes, as in the native bench. */
-const FILLER = "the quick brown fox jumps over the lazy dog";
 const OK_PREFIX = '{"type":"ok"';
-
-class Phase {
-  readonly expected: number;
-  readonly latencies: Float64Array | undefined;
-  latencyCount = 0;
-  delivered = 0;
-  progress = 0;
-  firstSendAt = 0;
-  lastReceiptAt = 0;
-  pacerLagMs = 0;
-  readonly errorCodes: Record<string, number> = {};
-  finish: () => void = () => undefined;
-
-  constructor(
-    readonly id: number,
-    readonly perPair: number,
-    readonly window: number,
-    pairs: number,
-    measureLatency: boolean,
-  ) {
-    this.expected = perPair * pairs;
-    this.latencies = measureLatency ? new Float64Array(this.expected) : undefined;
-  }
-
-  error(code: string): void {
-    this.errorCodes[code] = (this.errorCodes[code] ?? 0) + 1;
-  }
-}
 
 /** One client connection of either protocol: routes what it receives to the pair it serves in the current phase. */
 export abstract class Endpoint {
@@ -144,74 +114,46 @@ export class XmppEndpoint extends Endpoint {
   }
 }
 
-export class Pair {
-  phase: Phase | undefined;
+export class Pair extends StreamReceipts {
+  phase: TrafficPhase | undefined;
   sent = 0;
   acked = 0;
   errors = 0;
-  delivered = 0;
-  duplicated = 0;
-  reordered = 0;
-  stray = 0;
-  private seen = new Uint8Array(0);
-  private highest = -1;
 
   constructor(
     readonly index: number,
     readonly sender: Endpoint,
     readonly receiver: Endpoint,
     private readonly transmit: (body: string, seq: number) => void,
-  ) {}
+  ) {
+    super();
+  }
 
-  reset(phase: Phase | undefined): void {
+  reset(phase: TrafficPhase | undefined): void {
     this.phase = phase;
     this.sent = 0;
     this.acked = 0;
     this.errors = 0;
-    this.delivered = 0;
-    this.duplicated = 0;
-    this.reordered = 0;
-    this.stray = 0;
-    this.highest = -1;
-    this.seen = new Uint8Array(phase?.perPair ?? 0);
+    this.resetReceipts(phase?.perStream ?? 0);
     this.sender.sending = phase ? this : undefined;
     this.receiver.receiving = phase ? this : undefined;
   }
 
-  sendOne(phase: Phase): void {
+  sendOne(phase: TrafficPhase): void {
     const seq = this.sent++;
-    const now = performance.now();
-    if (phase.firstSendAt === 0) phase.firstSendAt = now;
-    this.transmit(`${phase.id}:${this.index}:${seq}:${now.toFixed(3)}:${FILLER}`, seq);
+    this.transmit(phase.body(this.index, seq), seq);
   }
 
   /** Sends while fewer than `window` messages are in flight (sent, not yet received). */
   pump(): void {
     const phase = this.phase;
     if (!phase || phase.window === 0) return;
-    while (this.sent < phase.perPair && this.sent - this.delivered < phase.window) this.sendOne(phase);
+    while (this.sent < phase.perStream && this.sent - this.delivered < phase.window) this.sendOne(phase);
   }
 
   receive(body: string, now: number): void {
     const phase = this.phase;
-    if (!phase) return;
-    const a = body.indexOf(":");
-    const b = body.indexOf(":", a + 1);
-    const c = body.indexOf(":", b + 1);
-    const d = body.indexOf(":", c + 1);
-    const phaseId = Number(body.slice(0, a));
-    const pair = Number(body.slice(a + 1, b));
-    const seq = Number(body.slice(b + 1, c));
-    if (phaseId !== phase.id || pair !== this.index || !(seq >= 0 && seq < phase.perPair)) return void this.stray++;
-    if (this.seen[seq] === 1) return void this.duplicated++;
-    this.seen[seq] = 1;
-    if (seq < this.highest) this.reordered++;
-    else this.highest = seq;
-    this.delivered++;
-    phase.delivered++;
-    phase.progress++;
-    phase.lastReceiptAt = now;
-    if (phase.latencies) phase.latencies[phase.latencyCount++] = now - Number(body.slice(c + 1, d));
+    if (!phase || !this.receipt(phase, this.index, body, now)) return;
     if (phase.delivered === phase.expected) phase.finish();
     else this.pump();
   }
@@ -230,48 +172,27 @@ export class PathTraffic {
   /** Every pair sends `perPair` messages as fast as an end-to-end window of `window` allows. */
   burst(perPair: number, window: number, stallMs: number): Promise<PhaseResult> {
     const phase = this.begin(perPair, window, false);
-    for (const pair of this.pairs) pair.pump();
-    return this.settle(phase, stallMs);
+    return runBurst(phase, this.pairs, stallMs, () => this.result(phase));
   }
 
-  /** `rate` messages a second in total, round-robin over the pairs, for `seconds`; measures latency. */
+  /**
+   * `rate` messages a second in total, round-robin over the pairs, for `seconds`; measures latency. Resolves when
+   * every message arrived, or when nothing moved (no answer, no receipt) for `stallMs`.
+   */
   paced(rate: number, seconds: number, stallMs: number): Promise<PhaseResult> {
-    const perPair = Math.max(1, Math.round((rate * seconds) / this.pairs.length));
-    const phase = this.begin(perPair, 0, true);
-    pace(phase, phase.expected, rate, (k) => (this.pairs[k % this.pairs.length] as Pair).sendOne(phase));
-    return this.settle(phase, stallMs);
+    const phase = this.begin(Math.max(1, Math.round((rate * seconds) / this.pairs.length)), 0, true);
+    return runPaced(phase, rate, this.pairs, stallMs, () => this.result(phase));
   }
 
-  private begin(perPair: number, window: number, measureLatency: boolean): Phase {
-    const phase = new Phase(PathTraffic.nextPhaseId++, perPair, window, this.pairs.length, measureLatency);
+  private begin(perPair: number, window: number, measureLatency: boolean): TrafficPhase {
+    const phase = new TrafficPhase(PathTraffic.nextPhaseId++, perPair, window, this.pairs.length, measureLatency);
     for (const pair of this.pairs) pair.reset(phase);
     return phase;
   }
 
-  /** Resolves when every message arrived, or when nothing moved (no answer, no receipt) for `stallMs`. */
-  private settle(phase: Phase, stallMs: number): Promise<PhaseResult> {
-    return settle(phase, stallMs, () => this.result(phase));
-  }
-
-  private result(phase: Phase): PhaseResult {
+  private result(phase: TrafficPhase): PhaseResult {
     const sum = (value: (pair: Pair) => number): number => this.pairs.reduce((total, pair) => total + value(pair), 0);
-    const sent = sum((p) => p.sent);
-    const result: PhaseResult = {
-      expected: phase.expected,
-      sent,
-      acked: sum((p) => p.acked),
-      errors: sum((p) => p.errors),
-      errorCodes: phase.errorCodes,
-      delivered: phase.delivered,
-      lost: sent - phase.delivered,
-      duplicated: sum((p) => p.duplicated),
-      reordered: sum((p) => p.reordered),
-      stray: sum((p) => p.stray),
-      seconds: (phase.lastReceiptAt - phase.firstSendAt) / 1000,
-      deliveredPerSecond: phase.lastReceiptAt > phase.firstSendAt ? (1000 * phase.delivered) / (phase.lastReceiptAt - phase.firstSendAt) : 0,
-      complete: phase.delivered === phase.expected,
-      ...(phase.latencies ? { latency: summarize(phase.latencies.subarray(0, phase.latencyCount)), pacerLagMs: phase.pacerLagMs } : {}),
-    };
+    const result = phaseResult(phase, { sent: sum((p) => p.sent), acked: sum((p) => p.acked), errors: sum((p) => p.errors) }, this.pairs);
     for (const pair of this.pairs) pair.reset(undefined);
     return result;
   }

@@ -9,6 +9,7 @@
  * tag and the next `>` closes it. It is not a general XML parser, and is not meant for any other server.
  */
 import { connect, type Socket } from "node:net";
+import { WireConnection } from "./wire-connection.js";
 
 const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
@@ -111,34 +112,19 @@ export class StanzaSplitter {
   }
 }
 
-interface Waiter {
-  readonly match: (stanza: string) => boolean;
-  readonly resolve: (stanza: string) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
-export class XmppWire {
+/** A logged-in XMPP client session (socket plumbing and waiters: bench/wire-connection.ts). */
+export class XmppWire extends WireConnection {
   /** The full JID the server bound. */
   jid = "";
   /** Called with every top-level stanza (message, presence, iq) as received. */
   onStanza: (stanza: string) => void = () => undefined;
-  /** Stream errors and socket errors seen after login. */
-  readonly problems: string[] = [];
-  private readonly waiters = new Set<Waiter>();
   private readonly splitter = new StanzaSplitter((stanza) => this.emit(stanza));
-  private closed = false;
-  private readonly closedPromise: Promise<void>;
 
   private constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly options: XmppWireOptions,
   ) {
-    socket.setNoDelay(true);
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => this.splitter.feed(chunk));
-    socket.on("error", (error) => this.problems.push(`socket: ${error.message}`));
-    this.closedPromise = new Promise((resolve) => socket.once("close", () => resolve()));
-    void this.closedPromise.then(() => (this.closed = true));
+    super(socket, options.user, "", "</stream:stream>");
   }
 
   /** Connects and logs in (PLAIN), binds `resource` and sends initial presence; resolves once the session is ready. */
@@ -163,10 +149,6 @@ export class XmppWire {
     }
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** The bare JID, e.g. "alice@localhost". */
   get bareJid(): string {
     return `${this.options.user}@${this.options.domain}`;
@@ -177,27 +159,12 @@ export class XmppWire {
   }
 
   /** Resolves with the next stanza that matches; a stanza a waiter takes does not go to onStanza. */
-  next(match: (stanza: string) => boolean, timeoutMs = LOGIN_TIMEOUT_MS, what = "a stanza"): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        match,
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new Error(`${this.options.user}: timed out after ${timeoutMs} ms waiting for ${what}`));
-        }, timeoutMs),
-      };
-      this.waiters.add(waiter);
-    });
+  override next(match: (stanza: string) => boolean, timeoutMs = LOGIN_TIMEOUT_MS, what = "a stanza"): Promise<string> {
+    return super.next(match, timeoutMs, what);
   }
 
-  /** Closes the stream and the socket; resolves once the socket is closed (at most 1 s). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.socket.end("</stream:stream>");
-    const timer = setTimeout(() => this.socket.destroy(), 1000);
-    await this.closedPromise;
-    clearTimeout(timer);
+  protected onData(chunk: string): void {
+    this.splitter.feed(chunk);
   }
 
   private header(): string {
@@ -231,13 +198,6 @@ export class XmppWire {
   private emit(stanza: string): void {
     if (stanza.startsWith("<stream:error")) this.problems.push(`stream error: ${stanza}`);
     if (stanza === "</stream:stream>") this.problems.push("the server closed the stream");
-    for (const waiter of this.waiters) {
-      if (!waiter.match(stanza)) continue;
-      clearTimeout(waiter.timer);
-      this.waiters.delete(waiter);
-      waiter.resolve(stanza);
-      return;
-    }
-    this.onStanza(stanza);
+    if (!this.deliver(stanza)) this.onStanza(stanza);
   }
 }
