@@ -15,6 +15,7 @@ import { Outbox } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
+import { resolveBridges } from "./config/bridges.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
 import { RoomService } from "./core/rooms.js";
@@ -154,7 +155,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     supervisor.add(component, { critical: false });
   }
 
-  for (const bot of config.xmpp.bots) {
+  // bridges: (docs/bridging.md) add channels to IRC networks and MUCs to bridge bots.
+  const bridged = resolveBridges(config);
+  for (const configured of config.xmpp.bots) {
+    const bot = { ...configured, rooms: [...configured.rooms, ...(bridged.mucs.get(configured.account) ?? [])] };
     for (const room of bot.rooms) {
       const address = bridgedRoom(room);
       if (!(await rooms.exists(address))) {
@@ -167,7 +171,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     supervisor.add(adapter, { critical: false });
   }
 
-  for (const network of config.irc.networks) {
+  for (const configured of config.irc.networks) {
+    const network = { ...configured, channels: [...configured.channels, ...(bridged.channels.get(configured.name) ?? [])] };
     for (const channel of network.channels) {
       const address = nativeRoom(channel.room);
       if (!(await rooms.exists(address))) {

@@ -183,6 +183,18 @@ export interface IrcConfig {
   readonly networks: readonly IrcNetworkConfig[];
 }
 
+export interface BridgeConfig {
+  /** The native room at the hub of the bridge (native:#<room>), also #<room>@<gateway domain> on XMPP. */
+  readonly room: string;
+  /**
+   * The rooms of other networks in the bridge, as addresses: irc://<network>/#<channel> (a channel of a
+   * configured IRC network) and xmpp://<bot account>/<MUC JID> (a MUC joined by a configured bridge bot).
+   */
+  readonly with: readonly string[];
+  /** The bridge bots' nick in the bridge's MUCs. */
+  readonly nick: string;
+}
+
 export interface IdentitiesConfig {
   /** Where a direct message to a person with linked accounts goes (docs/bridging.md, "Linking accounts"). */
   readonly deliver_to: "most_available" | "all" | "native";
@@ -195,6 +207,7 @@ export interface SwitchboardConfig {
   readonly outbox: OutboxConfig;
   readonly shutdown: ShutdownConfig;
   readonly identities: IdentitiesConfig;
+  readonly bridges: readonly BridgeConfig[];
   readonly xmpp: XmppConfig;
   readonly irc: IrcConfig;
 }

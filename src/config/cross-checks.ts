@@ -3,6 +3,7 @@
  * authors): checked after the schema, on data that already has its defaults.
  */
 import { decodeCredentialKey } from "../core/credential-box.js";
+import { resolveBridges } from "./bridges.js";
 import type { IrcNetworkConfig, SwitchboardConfig } from "./config-types.js";
 import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-rules.js";
 import type { UnplacedProblem } from "./problems.js";
@@ -32,6 +33,7 @@ export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
     problems.push({ segments: keyPath, atKey: false, message: "must be 32 bytes written as 64 hexadecimal digits or as base64 (openssl rand -hex 32)" });
   }
   problems.push(...crossCheckIrc(config));
+  problems.push(...resolveBridges(config).problems);
   return problems;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The cross-network scenario, against a real Prosody and a real ngIRCd started by the test: one conversation
- * bridging an IRC channel, an XMPP MUC on Prosody (through a bridge bot) and a native room, with one user on
- * each network. Each user's messages reach both others exactly once and in order; then the IRC server is
+ * bridging an IRC channel, an XMPP MUC on Prosody (through a bridge bot) and a native room, configured as one
+ * entry of `bridges:`, with one user on each network. Each user's messages reach both others exactly once and in order; then the IRC server is
  * restarted and the daemon killed with SIGKILL mid-stream, and no acknowledged message is lost or duplicated.
  */
 import assert from "node:assert/strict";
@@ -31,16 +31,20 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     await prosody.register("tribot", PASSWORD);
     daemon = Daemon.create(
       [
+        // One bridge names the three rooms; the bot and the network only say how to connect.
+        "bridges:",
+        "  - room: tri",
+        "    nick: bridge",
+        "    with:",
+        '      - "irc://net/#tri"',
+        `      - xmpp://tribot/${muc}`,
         "xmpp:",
         "  bots:",
         "    - account: tribot",
         "      jid: tribot@localhost",
         "      password: ${BOT_PASSWORD}",
         `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
-        "      rooms:",
-        `        - muc: ${muc}`,
-        "          nick: bridge",
-        "          room: tri",
+        "      rooms: []",
         "irc:",
         "  networks:",
         "    - name: net",
@@ -51,9 +55,6 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         "        burst: 100",
         "        lines_per_second: 100",
         "      max_lines_per_message: 1",
-        "      channels:",
-        '        - channel: "#tri"',
-        "          room: tri",
       ].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: PASSWORD });
