@@ -6,6 +6,7 @@
  * unlinking and rate limiting are covered too.
  */
 import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
@@ -138,11 +139,21 @@ describe("linking accounts across networks with a one-time code", function () {
     await carol.ok({ type: "presence.subscribe", address: aliceAddress });
     await alice.ok({ type: "presence.approve", address: `native:${names.get(carol) ?? ""}` });
     await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 10_000);
+    // ... and so does an XMPP user who has alice on their roster (alice@<gateway domain>).
+    const romeo = await xmppUser("romeo");
+    const aliceJid = `${names.get(alice) ?? ""}@${prosody.componentDomain}`;
+    await romeo.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    await romeo.send(xml("presence", { to: aliceJid, type: "subscribe" }));
+    await alice.waitForType("subscription", (frame) => frame["from"] === `xmpp:${romeo.bareJid}` && frame["action"] === "request", 10_000);
+    await alice.ok({ type: "presence.approve", address: `xmpp:${romeo.bareJid}` });
+    await romeo.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === undefined, 10_000);
     // Alice's native sessions say "extended away"; her IRC nick is here, so she is online (online > xa).
     await alice.ok({ type: "presence.set", show: "xa", status: "asleep" });
     bob.send("AWAY :gone fishing");
     const away = await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "away", 20_000);
     assert.equal(away["status"], "gone fishing", "her IRC away beats her native extended away");
+    const awayOnXmpp = await romeo.waitForPresence(aliceJid, (stanza) => stanza.getChildText("show") === "away", 20_000);
+    assert.equal(awayOnXmpp.getChildText("status"), "gone fishing", "XMPP sees the same one presence");
     bob.send("AWAY");
     const back = await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 20_000);
     assert.equal(back["status"], "");
