@@ -61,6 +61,8 @@ export class IdentityService {
   private readonly key = randomBytes(32);
   /** address key -> the link, for every proven link (loaded by start()). */
   private readonly byAddress = new Map<string, { readonly person: Address; readonly address: Address }>();
+  /** person key -> their linked accounts: asked on every direct message and presence, so kept, not searched. */
+  private readonly byPerson = new Map<string, Address[]>();
   private readonly codeTtlMs: number;
   private readonly maxAttempts: number;
   private readonly maxRequestsPerHour: number;
@@ -72,7 +74,7 @@ export class IdentityService {
   }
 
   async start(): Promise<void> {
-    for (const link of await this.options.store.allLinks()) this.byAddress.set(addressKey(link.address), { person: link.person, address: link.address });
+    for (const link of await this.options.store.allLinks()) this.remember(link.person, link.address);
     await this.options.store.removeExpiredProofs(this.now());
   }
 
@@ -88,7 +90,7 @@ export class IdentityService {
 
   /** The person's linked accounts (not the person's own address). */
   linkedTo(person: Address): Address[] {
-    return [...this.byAddress.values()].filter((link) => sameAddress(link.person, person)).map((link) => link.address);
+    return this.byPerson.get(addressKey(person)) ?? [];
   }
 
   async links(person: Address): Promise<IdentityLinkRecord[]> {
@@ -156,7 +158,7 @@ export class IdentityService {
       await adapter?.sendServiceMessage?.(from, "Switchboard: this account was linked to someone else meanwhile.").catch(() => undefined);
       return true;
     }
-    this.byAddress.set(addressKey(from), { person: match.person, address: from });
+    this.remember(match.person, from);
     this.options.log.info({ person: addressKey(match.person), address: addressKey(from) }, "accounts linked");
     await adapter?.sendServiceMessage?.(from, `Switchboard: this account is now linked to ${addressKey(match.person)}.`).catch(() => undefined);
     await this.tellPerson(match.person, from, true);
@@ -167,6 +169,9 @@ export class IdentityService {
   async unlink(person: Address, address: Address): Promise<void> {
     if (!(await this.options.store.unlink(person, address))) throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(address)} is not linked to you`);
     this.byAddress.delete(addressKey(address));
+    const rest = this.linkedTo(person).filter((linked) => !sameAddress(linked, address));
+    if (rest.length > 0) this.byPerson.set(addressKey(person), rest);
+    else this.byPerson.delete(addressKey(person));
     this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "accounts unlinked");
     await this.tellPerson(person, address, false);
     this.options.onChange?.(person, address, false);
@@ -177,6 +182,11 @@ export class IdentityService {
       .for(person)
       ?.identityChanged?.(person, address, linked)
       .catch((error: unknown) => this.options.log.warn({ err: error }, "link change not told"));
+  }
+
+  private remember(person: Address, address: Address): void {
+    this.byAddress.set(addressKey(address), { person, address });
+    this.byPerson.set(addressKey(person), [...this.linkedTo(person), address]);
   }
 
   private hash(code: string): string {

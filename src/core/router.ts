@@ -334,7 +334,7 @@ export class Router {
 
   /**
    * The outbox recipients of a room message: for each adapter that relays this room to a room of its own
-   * network, one of its member addresses (the first, in address order, so the choice is stable). The
+   * network, one of its member addresses (the first in join order, which the store keeps, so the choice is stable). The
    * adapter's send() delivers to every room of its network bridged to this one. The relay the message came
    * from is left out: nothing goes back to where it came from.
    */
@@ -344,8 +344,7 @@ export class Router {
     const host = this.deps.registry.for(room);
     const origin = this.deps.registry.get(message.origin.protocol, message.origin.account);
     const chosen = new Map<Adapter, Address>();
-    const members = [...(await this.deps.rooms.members(room))].sort((a, b) => addressKey(a.address).localeCompare(addressKey(b.address)));
-    for (const member of members) {
+    for (const member of await this.deps.rooms.members(room)) {
       const adapter = this.deps.registry.for(member.address);
       if (adapter && adapter !== host && adapter !== origin && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
     }

@@ -102,6 +102,14 @@ export class XmppTestClient {
     }
   }
 
+  /** A new account on the server, logged in and available (its initial presence sent). */
+  static async newUser(server: ProsodyServer, name: string, password: string): Promise<XmppTestClient> {
+    await server.register(name, password);
+    const client = await XmppTestClient.connect(server, name, password);
+    await client.sendPresence();
+    return client;
+  }
+
   /** A fresh stanza id, unique within this client. */
   id(prefix = "t"): string {
     return `${prefix}${this.nextId++}`;

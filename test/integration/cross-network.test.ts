@@ -65,11 +65,8 @@ describe("three networks through one gateway (native, XMPP, IRC)", function () {
   });
 
   async function xmppUser(prefix: string): Promise<XmppTestClient> {
-    const name = uniqueUser(prefix);
-    await prosody.register(name, PASSWORD);
-    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
+    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
     closers.push(() => client.stop());
-    await client.sendPresence();
     return client;
   }
 

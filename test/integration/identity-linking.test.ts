@@ -73,11 +73,8 @@ describe("linking accounts across networks with a one-time code", function () {
   }
 
   async function xmppUser(prefix: string): Promise<XmppTestClient> {
-    const name = uniqueUser(prefix);
-    await prosody.register(name, PASSWORD);
-    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
+    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
     closers.push(() => client.stop());
-    await client.sendPresence();
     return client;
   }
 

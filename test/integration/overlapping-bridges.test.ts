@@ -80,11 +80,8 @@ describe("two bridges over the same IRC channel and XMPP MUC", function () {
     const ira = await IrcTestClient.connect(irc, uniqueUser("ira"));
     closers.push(() => ira.quit());
     await ira.join("#loop");
-    const xenaName = uniqueUser("xena");
-    await prosody.register(xenaName, PASSWORD);
-    const xena = await XmppTestClient.connect(prosody, xenaName, PASSWORD);
+    const xena = await XmppTestClient.newUser(prosody, uniqueUser("xena"), PASSWORD);
     closers.push(() => xena.stop());
-    await xena.sendPresence();
     await xena.send(xml("presence", { to: `${muc}/Xena` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await xena.waitForPresence(`${muc}/Xena`);
 

@@ -83,11 +83,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     let ira = await IrcTestClient.connect(irc, uniqueUser("ira"));
     closers.push(() => ira.quit());
     await ira.join("#tri");
-    const xenaName = uniqueUser("xena");
-    await prosody.register(xenaName, PASSWORD);
-    const xena = await XmppTestClient.connect(prosody, xenaName, PASSWORD);
+    const xena = await XmppTestClient.newUser(prosody, uniqueUser("xena"), PASSWORD);
     closers.push(() => xena.stop());
-    await xena.sendPresence();
     await xena.send(xml("presence", { to: `${muc}/Xena` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await xena.waitForPresence(`${muc}/Xena`);
 
