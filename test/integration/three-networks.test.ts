@@ -113,6 +113,9 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     // killed with SIGKILL; IRC and the daemon come back, ira rejoins before the daemon may reconnect.
     gate.close();
     await irc.kill();
+    // Lines written to a connection the daemon has not yet seen die are lost with it (IRC has no acknowledgement,
+    // docs/irc.md): wait until it knows, so these are accepted while the network is down.
+    await daemon.waitForLog(/IRC connection lost/);
     for (let i = 4; i <= 6; i++) await alice.ok({ type: "room.send", room: "tri", body: `alice ${i}` });
     // The MUC (still up) has them; one more round trip lets the daemon record that before it is killed.
     await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}> alice 6`, 15_000);
