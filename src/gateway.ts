@@ -6,7 +6,8 @@ import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
-import type { ProtocolId } from "./core/model/address.js";
+import { parseAddress, type ProtocolId } from "./core/model/address.js";
+import { BridgeService, DEFAULT_BRIDGE_NICK, type Bridge } from "./core/bridges.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
@@ -82,6 +83,20 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     deliverToLinked: config.identities.deliver_to,
     log: log.child({ component: "router" }),
   });
+  // Bridges of the configuration file (bridges: and the per-network lists) are filled in below, as each
+  // network is built; runtime bridges come from the store (core/bridges.ts).
+  const configuredBridges: Bridge[] = [];
+  const bridges = new BridgeService({
+    store: store.bridges,
+    registry,
+    rooms,
+    admins: config.admins.map((admin) => parseAddress(admin)),
+    configured: configuredBridges,
+    joinRoom: (room, member) => router.joinRoom(room, member),
+    leaveRoom: (room, member) => router.leaveRoom(room, member),
+    defaultNick: DEFAULT_BRIDGE_NICK,
+    log: log.child({ component: "bridges" }),
+  });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
@@ -101,6 +116,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       },
       leaveRoom: (room, member) => router.leaveRoom(room, member),
       dispatch: (event) => router.dispatch(event),
+      bridges,
       serviceMessage: async (from, body) => {
         // An adapter speaks for the people of its own network only.
         if (from.protocol !== protocol || from.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${from.protocol}/${from.account}`);
@@ -160,6 +176,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   for (const configured of config.xmpp.bots) {
     const bot = { ...configured, rooms: [...configured.rooms, ...(bridged.mucs.get(configured.account) ?? [])] };
     for (const room of bot.rooms) {
+      configuredBridges.push({ room: room.room.toLowerCase(), remote: mucAddress(bot.account, room.muc), nick: room.nick, source: "config" });
       const address = bridgedRoom(room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, room.room.toLowerCase(), "", { address: mucAddress(bot.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "owner" });
@@ -174,6 +191,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   for (const configured of config.irc.networks) {
     const network = { ...configured, channels: [...configured.channels, ...(bridged.channels.get(configured.name) ?? [])] };
     for (const channel of network.channels) {
+      configuredBridges.push({ room: channel.room.toLowerCase(), remote: ircAddress(network.name, channel.channel.toLowerCase()), nick: "", source: "config" });
       const address = nativeRoom(channel.room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });
@@ -186,6 +204,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   }
 
   await links.restore();
+  await bridges.restore();
 
   let stopped: Promise<void> | undefined;
   return {

@@ -207,6 +207,8 @@ export interface SwitchboardConfig {
   readonly outbox: OutboxConfig;
   readonly shutdown: ShutdownConfig;
   readonly identities: IdentitiesConfig;
+  /** Who may administer bridges at runtime: native:<user> and xmpp:<bare JID> addresses. */
+  readonly admins: readonly string[];
   readonly bridges: readonly BridgeConfig[];
   readonly xmpp: XmppConfig;
   readonly irc: IrcConfig;

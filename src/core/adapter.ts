@@ -3,6 +3,7 @@
  * It lives in the core because the core drives adapters through it; src/adapters/adapter.ts re-exports it.
  * Protocol types never cross this boundary: adapters speak the core model (src/core/model) only.
  */
+import type { BridgeAdmin } from "./bridges.js";
 import type { Logger } from "./logger.js";
 import type { Address, ProtocolId } from "./model/address.js";
 import type { Message, MessageDraft } from "./model/message.js";
@@ -122,6 +123,8 @@ export interface AdapterContext {
    * sent back. Resolves false when the gateway had nothing waiting from `from` (the adapter may answer with help).
    */
   serviceMessage(from: Address, body: string): Promise<boolean>;
+  /** Bridges at runtime, for adapters through which admins speak (native bridge.* frames, XMPP ad-hoc commands). */
+  readonly bridges: BridgeAdmin;
   /** Lifecycle, never mixed with traffic. */
   setStatus(status: AdapterStatus, error?: Error): void;
 }
@@ -178,6 +181,15 @@ export interface Adapter {
    * domain, from the gateway's own IRC nick. Absent where the gateway has no voice of its own.
    */
   sendServiceMessage?(to: Address, text: string): Promise<void>;
+  /**
+   * Bridges `remote`, a room of this network (an IRC channel, a bridge bot's MUC), to the native room `hub` at
+   * runtime (core/bridges.ts): joined now when connected, else at the next connect, and at every reconnect;
+   * `nick` is the bot's nick in a MUC. Rejects with GW_ERR_BAD_ADDRESS when `remote` is not such a room.
+   * Absent where the network has no rooms to bridge this way.
+   */
+  bridgeRoom?(remote: Address, hub: Address, nick: string): Promise<void>;
+  /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
+  unbridgeRoom?(remote: Address): Promise<void>;
   /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
   identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
 }

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   GW_ERR_ROOM_EXISTS: "a room with that name already exists",
   GW_ERR_NICK_IN_USE: "another member of that room uses that nick",
   GW_ERR_ALREADY_LINKED: "that account is already linked to a person",
+  GW_ERR_ALREADY_BRIDGED: "that room is already part of a bridge",
   GW_ERR_NOT_MEMBER: "the session's user is not a member of that room",
   GW_ERR_DELIVERY_FAILED: "the message could not be delivered",
   GW_ERR_EXPIRED: "the message waited longer than allowed and was given up",

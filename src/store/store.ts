@@ -194,6 +194,28 @@ export interface IdentityStore {
   removeExpiredProofs(now: number): Promise<number>;
 }
 
+/** A room of another network bridged to a native room by an admin at runtime (docs/bridging.md, "Bridges at runtime"). */
+export interface BridgeRecord {
+  /** The room of the other network: an IRC channel (irc://<network>/#chan), a bridge bot's MUC (xmpp://<bot>/<muc>). */
+  readonly remote: Address;
+  /** The native room at the hub, by name (native:#<room>). */
+  readonly room: string;
+  /** The bridge bot's nick in a MUC ("" on IRC). */
+  readonly nick: string;
+  /** The admin who added it. */
+  readonly createdBy: Address;
+  readonly createdAt: number;
+}
+
+export interface BridgeStore {
+  /** False when the remote room is bridged already. */
+  add(record: BridgeRecord): Promise<boolean>;
+  /** False when there was no such bridge. */
+  remove(remote: Address): Promise<boolean>;
+  /** Every bridge, in the order they were added. */
+  list(): Promise<BridgeRecord[]>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -209,6 +231,7 @@ export interface Store {
   readonly failures: FailureNoticeStore;
   readonly linkedAccounts: LinkedAccountStore;
   readonly identities: IdentityStore;
+  readonly bridges: BridgeStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

@@ -58,7 +58,9 @@ export class IrcNetworkAdapter implements Adapter {
   private stopping = false;
   /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
   private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
-  /** The configured channels of each bridged native room (by address key): room messages look them up once. */
+  /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
+  private readonly channels: IrcChannelConfig[];
+  /** The bridged channels of each native room (by address key): room messages look them up once. */
   private readonly channelsOf = new Map<string, IrcChannelConfig[]>();
   /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
   private readonly topicPending = new Set<string>();
@@ -67,10 +69,8 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
   ) {
-    for (const channel of config.channels) {
-      const key = addressKey(nativeRoom(channel.room));
-      this.channelsOf.set(key, [...(this.channelsOf.get(key) ?? []), channel]);
-    }
+    this.channels = [...config.channels];
+    this.indexChannels();
     this.watch = new ContactWatch(
       config.presence_poll_seconds * 1000,
       (nick, state) => this.reportPresence(nick, state),
@@ -79,6 +79,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.inbound = new IrcInbound(config, context, {
       isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
       channel: (name) => this.channelConfig(name),
+      channels: () => this.channels,
       watch: this.watch,
       failure: (target, error, operations) => this.failed(target, error, operations),
       mainNick: () => this.main?.nick ?? config.nick,
@@ -108,14 +109,9 @@ export class IrcNetworkAdapter implements Adapter {
     this.main = main;
     this.inbound.attachMain(main);
     main.on("closed", (event) => this.lost(main, event.byUs));
-    for (const channel of this.config.channels) {
-      main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
-      await this.context
-        .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
-        .catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "bridged native room not joined"));
-    }
+    for (const channel of this.channels) await this.joinChannel(main, channel);
     this.watch.attach(main);
-    this.context.log.info({ network: this.account, nick: main.nick, channels: this.config.channels.map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
+    this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
     void this.puppets.restore(async (puppet, channelName) => {
@@ -148,7 +144,10 @@ export class IrcNetworkAdapter implements Adapter {
       await this.deliver(puppet.connection, recipient.id, message, recipient);
       return { delivered: true };
     }
-    for (const channel of this.channelsOf.get(addressKey(message.to)) ?? []) {
+    const channels = this.channelsOf.get(addressKey(message.to)) ?? [];
+    // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
+    if (channels.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged to IRC network ${this.account} any more`);
+    for (const channel of channels) {
       if (this.config.mode === "relay") {
         await this.deliver(main, channel.channel, message, ircAddress(this.account, channel.channel), this.relayPrefix(message));
         continue;
@@ -205,17 +204,39 @@ export class IrcNetworkAdapter implements Adapter {
   async reportDelivered(): Promise<void> {}
 
   async joinRoom(): Promise<Room> {
-    throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by configuration (irc.networks[].channels)");
+    throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by bridges (configuration or admin), not joined");
   }
 
   async leaveRoom(): Promise<void> {
-    throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by configuration (irc.networks[].channels)");
+    throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by bridges (configuration or admin), not left");
+  }
+
+  /** An admin bridged a channel at runtime (core/bridges.ts): joined now if connected, and at every connect. */
+  async bridgeRoom(remote: Address, hub: Address): Promise<void> {
+    if (remote.protocol !== "irc" || remote.account !== this.account || !isChannelId(remote.id) || /[\s,]/.test(remote.id) || remote.id.includes("\u0007") || remote.id.includes("\0")) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a channel of ${this.account} (irc://${this.account}/#channel)`);
+    }
+    if (this.channelConfig(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);
+    const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: "" };
+    this.channels.push(channel);
+    this.indexChannels();
+    if (this.main && !this.stopping) await this.joinChannel(this.main, channel);
+  }
+
+  /** A runtime bridge ended: the gateway and its puppets leave the channel. */
+  async unbridgeRoom(remote: Address): Promise<void> {
+    const channel = this.channelConfig(remote.id);
+    if (!channel) return;
+    this.channels.splice(this.channels.indexOf(channel), 1);
+    this.indexChannels();
+    this.puppets.partAll(channel.channel, "bridge removed");
+    this.main?.send("PART", [channel.channel, "bridge removed"]);
   }
 
   /** A member of a bridged room left it (on another network): their puppet leaves the channel too. */
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
     if (event !== "left" || member.address.protocol === "irc") return;
-    for (const channel of this.config.channels) {
+    for (const channel of this.channels) {
       if (sameAddress(nativeRoom(channel.room), room)) this.puppets.part(member.address, channel.channel, "left the room");
     }
   }
@@ -224,7 +245,7 @@ export class IrcNetworkAdapter implements Adapter {
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const main = this.main;
     if (!main || by?.address.protocol === "irc") return;
-    for (const channel of this.config.channels) {
+    for (const channel of this.channels) {
       if (!sameAddress(nativeRoom(channel.room), room)) continue;
       const puppet = this.config.mode === "puppets" && by ? await this.puppets.puppetFor(by.address).catch(() => undefined) : undefined;
       if (puppet) await this.puppets.join(puppet, channel.channel, channel.key).catch(() => undefined);
@@ -267,9 +288,25 @@ export class IrcNetworkAdapter implements Adapter {
     this.context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), show, status, priority: 0, since: Date.now() } });
   }
 
+  private indexChannels(): void {
+    this.channelsOf.clear();
+    for (const channel of this.channels) {
+      const key = addressKey(nativeRoom(channel.room));
+      this.channelsOf.set(key, [...(this.channelsOf.get(key) ?? []), channel]);
+    }
+  }
+
+  /** JOINs a bridged channel; its native room counts it as a member (a room relay) from then on. */
+  private async joinChannel(main: IrcConnection, channel: IrcChannelConfig): Promise<void> {
+    main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
+    await this.context
+      .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
+      .catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "bridged native room not joined"));
+  }
+
   private channelConfig(name: string): IrcChannelConfig | undefined {
     const folded = name.toLowerCase();
-    return this.config.channels.find((channel) => channel.channel.toLowerCase() === folded);
+    return this.channels.find((channel) => channel.channel.toLowerCase() === folded);
   }
 
   private requireMain(): IrcConnection {

@@ -32,6 +32,8 @@ const VERSION = "Switchboard gateway";
 export interface InboundHooks {
   isOwnNick(nick: string): boolean;
   channel(name: string): IrcChannelConfig | undefined;
+  /** Every bridged channel now (configured and added at runtime). */
+  channels(): readonly IrcChannelConfig[];
   readonly watch: ContactWatch;
   /** An error numeric about `target`; `operations` says which requests can draw it (numerics.ts). */
   failure(target: string, error: GatewayError, operations: readonly string[]): void;
@@ -107,12 +109,12 @@ export class IrcInbound {
     main.on("quit", (event) => {
       this.damper.quit(event.nick, event.reason, () => {
         this.hooks.watch.gone(event.nick);
-        for (const channel of this.config.channels) this.membership(channel.channel, event.nick, "left");
+        for (const channel of this.hooks.channels()) this.membership(channel.channel, event.nick, "left");
       });
     });
     main.on("nick", (event) => {
       this.hooks.watch.gone(event.from);
-      for (const channel of this.config.channels) {
+      for (const channel of this.hooks.channels()) {
         this.membership(channel.channel, event.from, "left");
         this.membership(channel.channel, event.to, "joined");
       }

@@ -151,6 +151,11 @@ export class PuppetPool {
     puppet.connection.send("PART", [channel, reason]);
   }
 
+  /** The channel is no longer bridged: every puppet in it leaves. */
+  partAll(channel: string, reason: string): void {
+    for (const puppet of this.puppets.values()) this.part(puppet.person, channel, reason);
+  }
+
   /** A channel was left by force (kick): the next message joins again. */
   forgetChannel(puppet: Puppet, channel: string): void {
     puppet.channels.delete(channel.toLowerCase());

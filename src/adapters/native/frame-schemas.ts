@@ -82,6 +82,18 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "identity.unlink": frame("identity.unlink", { address: { ...address, description: "A linked account, as identity.list gives it" } }, ["address"], "Unlinks one of the session user's linked accounts, at once"),
   "identity.list": frame("identity.list", {}, [], "The session user's linked accounts"),
+  "bridge.add": frame(
+    "bridge.add",
+    {
+      room: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description: "The native room at the hub (created when missing), by name" },
+      with: { ...address, description: "The room of another network: irc://<network>/%23channel or xmpp://<bridge bot>/<MUC JID>" },
+      nick: { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\s/]+$", description: "The bridge bot's nick in the MUC (default switchboard); ignored on IRC" },
+    },
+    ["room", "with"],
+    "Admins only: bridges a room of another network to a native room, now and after every restart",
+  ),
+  "bridge.remove": frame("bridge.remove", { with: { ...address, description: "The bridged room of the other network, as bridge.list gives it" } }, ["with"], "Admins only: removes a bridge added at runtime"),
+  "bridge.list": frame("bridge.list", {}, [], "Admins only: every bridge, from the configuration file and added at runtime"),
 };
 
 /** The whole protocol as one published JSON Schema document. */

@@ -56,13 +56,17 @@ export class XmppBotAdapter implements Adapter {
     puppets: false,
   };
   private connection: Client | undefined;
+  /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
+  private readonly rooms: XmppBotRoomConfig[];
   private online = false;
   private stopping = false;
 
   constructor(
     private readonly config: XmppBotConfig,
     private readonly context: AdapterContext,
-  ) {}
+  ) {
+    this.rooms = [...config.rooms];
+  }
 
   get account(): string {
     return this.context.account;
@@ -86,8 +90,8 @@ export class XmppBotAdapter implements Adapter {
     }
     this.online = true;
     await connection.send(xml("presence"));
-    for (const room of this.config.rooms) await this.joinMuc(room);
-    this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), rooms: this.config.rooms.map((room) => room.muc) }, "XMPP bot online");
+    for (const room of this.rooms) await this.joinMuc(room);
+    this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), rooms: this.rooms.map((room) => room.muc) }, "XMPP bot online");
     this.context.setStatus("online");
     // Room messages accepted while the bot was away wait in the outbox (relaysRooms): send them now, in order.
     this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
@@ -103,15 +107,17 @@ export class XmppBotAdapter implements Adapter {
   }
 
   async knows(address: Address): Promise<boolean> {
-    return address.protocol === "xmpp" && address.account === this.account && this.config.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id.split("/")[0]);
+    return address.protocol === "xmpp" && address.account === this.account && this.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id.split("/")[0]);
   }
 
   /** A message of a native room goes to every MUC bridged to it, unless it came from this account. */
   async send(message: Message): Promise<{ delivered: true }> {
     if (message.scope !== "room") throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot carries room messages only");
     if (message.origin.protocol === "xmpp" && message.origin.account === this.account) return { delivered: true };
-    for (const room of this.config.rooms) {
-      if (!sameAddress(bridgedRoom(room), message.to)) continue;
+    const rooms = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
+    // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
+    if (rooms.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
+    for (const room of rooms) {
       await this.write(markRelayed(xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message)))));
     }
     return { delivered: true };
@@ -135,6 +141,27 @@ export class XmppBotAdapter implements Adapter {
     throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot joins the rooms of its configuration only");
   }
 
+  /** An admin bridged a MUC at runtime (core/bridges.ts): joined now if online, and at every login. */
+  async bridgeRoom(remote: Address, hub: Address, nick: string): Promise<void> {
+    const muc = remote.id.toLowerCase();
+    if (remote.protocol !== "xmpp" || remote.account !== this.account || !/^[^\s@/]+@[^\s@/]+$/.test(muc)) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a MUC's bare JID (xmpp://${this.account}/room@conference.example.org)`);
+    }
+    if (this.rooms.some((room) => room.muc.toLowerCase() === muc)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${muc} is bridged by ${this.account} already`);
+    const room: XmppBotRoomConfig = { muc, nick, room: hub.id.replace(/^#/, "") };
+    this.rooms.push(room);
+    if (this.online) await this.joinMuc(room);
+  }
+
+  /** A runtime bridge ended: the bot leaves the MUC. */
+  async unbridgeRoom(remote: Address): Promise<void> {
+    const index = this.rooms.findIndex((room) => room.muc.toLowerCase() === remote.id.toLowerCase());
+    const room = this.rooms[index];
+    if (!room) return;
+    this.rooms.splice(index, 1);
+    if (this.online) await this.write(xml("presence", { to: `${room.muc}/${room.nick}`, type: "unavailable" })).catch(() => undefined);
+  }
+
   private async joinMuc(room: XmppBotRoomConfig): Promise<void> {
     // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened).
     await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }))));
@@ -155,7 +182,7 @@ export class XmppBotAdapter implements Adapter {
     if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
     if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
     const [muc = "", nick = ""] = parsed.value.from.split("/");
-    const room = this.config.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
     if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
     const message = parsed.value;
     void this.context
@@ -179,7 +206,7 @@ export class XmppBotAdapter implements Adapter {
   private ownOccupantPresence(stanza: Element): void {
     if (stanza.attrs["type"] !== "unavailable" || this.stopping) return;
     const [muc = "", nick = ""] = String(stanza.attrs["from"] ?? "").split("/");
-    const room = this.config.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase() && candidate.nick === nick);
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase() && candidate.nick === nick);
     if (!room) return;
     const codes = (stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
     if (codes.includes("301") || stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChild("destroy")) {

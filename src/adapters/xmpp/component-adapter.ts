@@ -21,6 +21,7 @@ import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
+import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -83,7 +84,9 @@ export class XmppComponentAdapter implements Adapter {
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());
     connection.on("disconnect", () => this.lost());
-    registerServiceDiscovery(connection, this.config, this.context, this.listRooms);
+    const commands = new AdhocCommands(this.config, this.context);
+    commands.register(connection);
+    registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands);
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,

@@ -1,6 +1,7 @@
 /**
  * What the component answers about itself: XEP-0030 service discovery (the gateway and its contacts),
- * XEP-0092 software version and XEP-0199 ping. Other queries get service-unavailable from @xmpp/iq.
+ * XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts). Other
+ * queries get service-unavailable from @xmpp/iq.
  */
 import type { Component } from "@xmpp/component";
 import { readFileSync } from "node:fs";
@@ -8,10 +9,11 @@ import type { AdapterContext } from "../../core/adapter.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, jidToAddress } from "./addressing.js";
 import type { Address } from "../../core/model/address.js";
+import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
 import { isRoomAddress } from "./gateway-rooms.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
 const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction, NS.receipts];
 
 function softwareVersion(): string {
@@ -28,6 +30,7 @@ export function registerServiceDiscovery(
   config: XmppComponentConfig,
   context: AdapterContext,
   listRooms: () => Promise<readonly { readonly address: Address; readonly name: string }[]>,
+  commands: AdhocCommands,
 ): void {
   const versionText = softwareVersion();
   connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza }) => {
@@ -44,8 +47,9 @@ export function registerServiceDiscovery(
   });
   const toGateway = (stanza: { attrs: Record<string, unknown> }): boolean => stanza.attrs["to"] === config.domain;
   // The gateway's items are its rooms (as MUCs); its people are not listed (they would be every user).
-  connection.iqCallee.get(NS.discoItems, "query", async ({ stanza }) => {
+  connection.iqCallee.get(NS.discoItems, "query", async ({ stanza, element }) => {
     if (!toGateway(stanza)) return undefined;
+    if (element.attrs["node"] === NS_COMMANDS) return commands.items(String(stanza.attrs["from"] ?? ""));
     const rooms = await listRooms();
     return discoItems(rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })));
   });

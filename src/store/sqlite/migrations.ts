@@ -132,11 +132,24 @@ CREATE TABLE link_requests (
 CREATE INDEX link_requests_by_person ON link_requests (person, at);
 `;
 
+// Bridges added by an admin at runtime (bridges: in the configuration are not stored). remote is an address key.
+const RUNTIME_BRIDGES = `
+CREATE TABLE bridges (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  remote     TEXT NOT NULL UNIQUE,
+  room       TEXT NOT NULL,
+  nick       TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
   { version: 3, name: "linked accounts", sql: LINKED_ACCOUNTS },
   { version: 4, name: "identity links", sql: IDENTITY_LINKS },
+  { version: 5, name: "runtime bridges", sql: RUNTIME_BRIDGES },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

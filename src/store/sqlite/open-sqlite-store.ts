@@ -16,6 +16,7 @@ import { startCheckpointer } from "./checkpointer.js";
 import { migrate } from "./migrations.js";
 import { lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
+import { createSqliteBridges } from "./sqlite-bridges.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
@@ -112,6 +113,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     failures: createSqliteFailureNotices(db),
     linkedAccounts: createSqliteLinkedAccounts(db),
     identities: createSqliteIdentities(db),
+    bridges: createSqliteBridges(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

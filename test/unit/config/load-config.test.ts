@@ -60,6 +60,7 @@ const DEFAULTS: SwitchboardConfig = {
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },
   identities: { deliver_to: "most_available" },
+  admins: [],
   bridges: [],
   xmpp: {
     component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard", messages_from: "contacts" },

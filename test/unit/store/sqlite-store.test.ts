@@ -113,7 +113,7 @@ describe("SQLite store", () => {
       });
     });
 
-    it("upgrades a version 3 database to identity links, keeping its data", async () => {
+    it("upgrades a version 3 database to identity links and runtime bridges, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
       const raw = new Database(path);
@@ -134,7 +134,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
+import { describeBridgeContract } from "./store-contract-bridges.js";
 import { describeIdentityContract } from "./store-contract-identities.js";
 import { describeLinkedAccountContract } from "./store-contract-linked.js";
 import { describeMessageContract } from "./store-contract-messages.js";
@@ -219,5 +220,6 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeMessageContract(store);
     describeLinkedAccountContract(store);
     describeIdentityContract(store);
+    describeBridgeContract(store);
   });
 }

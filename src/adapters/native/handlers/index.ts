@@ -5,6 +5,7 @@ import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
+import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { identityLink, identityList, identityUnlink } from "./identity-handlers.js";
 import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomSend, roomSubject } from "./room-handlers.js";
 
@@ -37,6 +38,9 @@ export const HANDLERS: HandlerTable = {
   "identity.link": identityLink,
   "identity.unlink": identityUnlink,
   "identity.list": identityList,
+  "bridge.add": bridgeAdd,
+  "bridge.remove": bridgeRemove,
+  "bridge.list": bridgeList,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */

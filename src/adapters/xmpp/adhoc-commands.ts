@@ -1,0 +1,162 @@
+/**
+ * XEP-0050 ad-hoc commands on the component's domain: admins (config `admins`, by bare JID) add, list and remove
+ * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work). Each command is one
+ * stage: `execute` answers with a XEP-0004 form, and the submitted form (`complete`, or `execute` carrying it)
+ * runs the command; the answer is the completed command with a note, and for bridge-list a result table. The
+ * forms are stateless: any session id is accepted, since every submission carries all its fields.
+ */
+import { randomUUID } from "node:crypto";
+import { xml, type Component } from "@xmpp/component";
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import type { Bridge } from "../../core/bridges.js";
+import { toGatewayError } from "../../core/errors.js";
+import { formatAddress, parseAddress, type Address } from "../../core/model/address.js";
+import type { XmppComponentConfig } from "../../config/config-types.js";
+import { withoutResource, xmppUserAddress } from "./addressing.js";
+import { discoItems, errorCondition } from "./stanzas.js";
+
+export const NS_COMMANDS = "http://jabber.org/protocol/commands";
+const NS_DATA = "jabber:x:data";
+
+interface FieldSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly required: boolean;
+}
+
+interface CommandSpec {
+  readonly node: string;
+  readonly name: string;
+  readonly instructions: string;
+  readonly fields: readonly FieldSpec[];
+  run(admin: Address, values: ReadonlyMap<string, string>, context: AdapterContext): Promise<{ note: string; result?: Element }>;
+}
+
+function bridgeLine(bridge: Bridge): string {
+  return `${bridge.room} <-> ${formatAddress(bridge.remote)} (${bridge.source})`;
+}
+
+function required(values: ReadonlyMap<string, string>, name: string): string {
+  return values.get(name)?.trim() ?? "";
+}
+
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    node: "bridge-add",
+    name: "Add a bridge",
+    instructions: "Bridge an IRC channel (irc://<network>/#channel) or a bridge bot's MUC (xmpp://<bot>/<room@server>) to a native room.",
+    fields: [
+      { name: "room", label: "Native room", required: true },
+      { name: "with", label: "Room of the other network", required: true },
+      { name: "nick", label: "Bot's nick in the MUC (optional)", required: false },
+    ],
+    async run(admin, values, context) {
+      const nick = required(values, "nick");
+      const bridge = await context.bridges.add(admin, { room: required(values, "room"), remote: parseAddress(required(values, "with")), ...(nick === "" ? {} : { nick }) });
+      return { note: `Bridged: ${bridgeLine(bridge)}` };
+    },
+  },
+  {
+    node: "bridge-remove",
+    name: "Remove a bridge",
+    instructions: "Remove a bridge added at runtime, by the room of the other network.",
+    fields: [{ name: "with", label: "Room of the other network", required: true }],
+    async run(admin, values, context) {
+      const remote = parseAddress(required(values, "with"));
+      await context.bridges.remove(admin, remote);
+      return { note: `Removed the bridge of ${formatAddress(remote)}` };
+    },
+  },
+  {
+    node: "bridge-list",
+    name: "List bridges",
+    instructions: "",
+    fields: [],
+    async run(admin, _values, context) {
+      const bridges = await context.bridges.list(admin);
+      const columns = [
+        ["room", "Native room"],
+        ["with", "Bridged with"],
+        ["source", "Source"],
+      ] as const;
+      const table = xml("x", { xmlns: NS_DATA, type: "result" }, xml("title", {}, "Bridges"), xml("reported", {}, ...columns.map(([name, label]) => xml("field", { var: name, label }))));
+      for (const bridge of bridges) {
+        const row = { room: bridge.room, with: formatAddress(bridge.remote), source: bridge.source };
+        table.append(xml("item", {}, ...columns.map(([name]) => xml("field", { var: name }, xml("value", {}, row[name])))));
+      }
+      return { note: bridges.length === 0 ? "No bridges." : bridges.map(bridgeLine).join("\n"), result: table };
+    },
+  },
+];
+
+function form(command: CommandSpec): Element {
+  return xml(
+    "x",
+    { xmlns: NS_DATA, type: "form" },
+    xml("title", {}, command.name),
+    xml("instructions", {}, command.instructions),
+    ...command.fields.map((field) => xml("field", { var: field.name, label: field.label, type: "text-single" }, ...(field.required ? [xml("required")] : []))),
+  );
+}
+
+function submittedValues(data: Element): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const field of data.getChildren("field")) {
+    const name = field.attrs["var"];
+    if (typeof name === "string") values.set(name, field.getChildText("value") ?? "");
+  }
+  return values;
+}
+
+/** The answer to a command: the same node and session, a status, and what it carries. */
+function commandReply(node: string, sessionId: string, status: "executing" | "completed" | "canceled", ...children: Element[]): Element {
+  return xml("command", { xmlns: NS_COMMANDS, node, sessionid: sessionId, status }, ...children);
+}
+
+export class AdhocCommands {
+  constructor(
+    private readonly config: XmppComponentConfig,
+    private readonly context: AdapterContext,
+  ) {}
+
+  /** Registers the command handler; disco#items for the commands node is answered through `items`. */
+  register(connection: Component): void {
+    connection.iqCallee.set(NS_COMMANDS, "command", ({ stanza, element }) => this.execute(stanza, element));
+  }
+
+  /** XEP-0050 section 3.2: the commands this requester may run (none for anyone but an admin). */
+  items(from: string): Element {
+    const admin = this.context.bridges.isAdmin(this.requester(from));
+    return discoItems(admin ? COMMANDS.map((command) => ({ jid: this.config.domain, node: command.node, name: command.name })) : [], NS_COMMANDS);
+  }
+
+  private requester(from: string): Address {
+    return xmppUserAddress(withoutResource(from), this.context.account);
+  }
+
+  private async execute(stanza: Element, element: Element): Promise<Element> {
+    if (stanza.attrs["to"] !== this.config.domain) return errorCondition("cancel", "item-not-found");
+    const admin = this.requester(String(stanza.attrs["from"] ?? ""));
+    if (!this.context.bridges.isAdmin(admin)) return errorCondition("auth", "forbidden", "only the gateway's admins may run its commands");
+    const node = String(element.attrs["node"] ?? "");
+    const command = COMMANDS.find((candidate) => candidate.node === node);
+    if (!command) return errorCondition("cancel", "item-not-found", `no command ${node}`);
+    const sessionId = typeof element.attrs["sessionid"] === "string" ? element.attrs["sessionid"] : randomUUID();
+    const action = String(element.attrs["action"] ?? "execute");
+    if (action === "cancel") return commandReply(node, sessionId, "canceled");
+    const data = element.getChild("x", NS_DATA);
+    const submitted = data?.attrs["type"] === "submit" ? data : undefined;
+    if (!submitted && command.fields.length > 0) {
+      return commandReply(node, sessionId, "executing", xml("actions", { execute: "complete" }, xml("complete")), form(command));
+    }
+    try {
+      const { note, result } = await command.run(admin, submitted ? submittedValues(submitted) : new Map(), this.context);
+      this.context.log.info({ command: node, admin: formatAddress(admin) }, "ad-hoc command run");
+      return commandReply(node, sessionId, "completed", xml("note", { type: "info" }, note), ...(result ? [result] : []));
+    } catch (thrown: unknown) {
+      const error = toGatewayError(thrown);
+      return commandReply(node, sessionId, "completed", xml("note", { type: "error" }, `${error.code}: ${error.message}`));
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Bridges at runtime (docs/bridging.md, "Bridges at runtime"): an admin adds, lists and removes bridges between
+ * a native room and rooms of other networks (an IRC channel, a MUC joined by a bridge bot) while the gateway
+ * runs, through any adapter that gives admins a voice (native bridge.* frames, XMPP ad-hoc commands). Added
+ * bridges are stored and restored at every start; those of the configuration file are listed but can only be
+ * changed there.
+ *
+ * The remote room becomes a member of the native room at once, so room messages are queued for it in the
+ * outbox (it is a room relay) even while its network is down; the adapter joins the channel or MUC now or at
+ * its next connect (Adapter.bridgeRoom). Removing a bridge parts the remote room and takes it out of the
+ * native room; messages still queued for it are reported to their senders as failed by its adapter.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import { GatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, DEFAULT_ACCOUNT, formatAddress, makeAddress, sameAddress, type Address } from "./model/address.js";
+import { ROOM_NAME_PATTERN, type RoomMember } from "./model/room.js";
+import type { RoomService } from "./rooms.js";
+import type { BridgeStore } from "../store/store.js";
+
+export interface Bridge {
+  /** The native room at the hub, by name (native:#<room>). */
+  readonly room: string;
+  /** The room of the other network. */
+  readonly remote: Address;
+  /** The bridge bot's nick in a MUC ("" on IRC). */
+  readonly nick: string;
+  /** Where it comes from: the configuration file (changed there only), or an admin at runtime. */
+  readonly source: "config" | "runtime";
+  readonly createdBy?: Address;
+  readonly createdAt?: number;
+}
+
+export interface BridgeRequest {
+  readonly room: string;
+  readonly remote: Address;
+  /** The bridge bot's nick in a MUC; ignored on IRC. */
+  readonly nick?: string;
+}
+
+/** What AdapterContext.bridges offers an adapter that lets admins speak (native frames, XMPP ad-hoc commands). */
+export interface BridgeAdmin {
+  isAdmin(address: Address): boolean;
+  list(by: Address): Promise<Bridge[]>;
+  add(by: Address, request: BridgeRequest): Promise<Bridge>;
+  remove(by: Address, remote: Address): Promise<void>;
+}
+
+export interface BridgeServiceDeps {
+  readonly store: BridgeStore;
+  readonly registry: AdapterRegistry;
+  readonly rooms: RoomService;
+  /** Admins' addresses (config `admins`). */
+  readonly admins: readonly Address[];
+  /** The bridges of the configuration file. */
+  readonly configured: readonly Bridge[];
+  /** Joins a member to a room and tells the room (Router.joinRoom); leaves likewise. */
+  readonly joinRoom: (room: Address, member: RoomMember) => Promise<unknown>;
+  readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+  readonly defaultNick: string;
+  readonly log: Logger;
+}
+
+export const DEFAULT_BRIDGE_NICK = "switchboard";
+
+/** The native room at the hub of a bridge. */
+export function hubRoom(room: string): Address {
+  return makeAddress("native", DEFAULT_ACCOUNT, `#${room.toLowerCase()}`);
+}
+
+/** An XMPP address without its resource: an admin is an account, whichever client it speaks from. */
+function bare(address: Address): string {
+  return addressKey(address.protocol === "xmpp" ? { ...address, id: address.id.split("/")[0] ?? address.id } : address);
+}
+
+/** Remote rooms compare case-insensitively (IRC channels and JIDs alike). */
+function remoteKey(remote: Address): string {
+  return addressKey({ ...remote, id: remote.id.toLowerCase() });
+}
+
+export class BridgeService implements BridgeAdmin {
+  private readonly admins: ReadonlySet<string>;
+
+  constructor(private readonly deps: BridgeServiceDeps) {
+    this.admins = new Set(deps.admins.map(bare));
+  }
+
+  isAdmin(address: Address): boolean {
+    return this.admins.has(bare(address));
+  }
+
+  async list(by: Address): Promise<Bridge[]> {
+    this.requireAdmin(by);
+    return [...this.deps.configured, ...(await this.stored())];
+  }
+
+  async add(by: Address, request: BridgeRequest): Promise<Bridge> {
+    this.requireAdmin(by);
+    if (!ROOM_NAME_PATTERN.test(request.room)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${request.room} is not a room name (letters, digits, ".", "_", "-")`);
+    const remote = { ...request.remote, id: request.remote.id.toLowerCase() };
+    const adapter = this.deps.registry.for(remote);
+    if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured IRC network or bridge bot serves ${formatAddress(remote)}`);
+    if ((await this.list(by)).some((bridge) => remoteKey(bridge.remote) === remoteKey(remote))) {
+      throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
+    }
+    const bridge: Bridge = {
+      room: request.room.toLowerCase(),
+      remote,
+      nick: remote.protocol === "irc" ? "" : (request.nick ?? this.deps.defaultNick),
+      source: "runtime",
+      createdBy: by,
+      createdAt: Date.now(),
+    };
+    // The adapter checks the address (a channel, a MUC's bare JID) before anything is stored.
+    await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge.nick);
+    if (!(await this.deps.store.add({ remote, room: bridge.room, nick: bridge.nick, createdBy: by, createdAt: bridge.createdAt ?? 0 }))) {
+      throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
+    }
+    await this.joinHub(bridge);
+    this.deps.log.info({ room: bridge.room, remote: addressKey(remote), by: addressKey(by) }, "bridge added");
+    return bridge;
+  }
+
+  async remove(by: Address, remote: Address): Promise<void> {
+    this.requireAdmin(by);
+    const configured = this.deps.configured.find((bridge) => remoteKey(bridge.remote) === remoteKey(remote));
+    if (configured) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is bridged by the configuration file: change it there`);
+    const bridge = (await this.stored()).find((candidate) => remoteKey(candidate.remote) === remoteKey(remote));
+    if (!bridge) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(remote)} is not bridged`);
+    await this.deps.store.remove(bridge.remote);
+    await this.deps.registry.for(bridge.remote)?.unbridgeRoom?.(bridge.remote);
+    const hub = hubRoom(bridge.room);
+    if (await this.deps.rooms.exists(hub)) {
+      const member = (await this.deps.rooms.members(hub)).find((candidate) => sameAddress(candidate.address, bridge.remote));
+      if (member) await this.deps.leaveRoom(hub, bridge.remote);
+    }
+    this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote), by: addressKey(by) }, "bridge removed");
+  }
+
+  /**
+   * At start, before the adapters connect: every stored bridge is handed to its adapter again (it joins at
+   * connect). A bridge whose network is no longer configured is kept and logged, so that configuring the
+   * network again brings it back.
+   */
+  async restore(): Promise<void> {
+    for (const bridge of await this.stored()) {
+      const adapter = this.deps.registry.for(bridge.remote);
+      if (!adapter?.bridgeRoom) {
+        this.deps.log.warn({ room: bridge.room, remote: addressKey(bridge.remote) }, "bridge kept, but no configured network serves it");
+        continue;
+      }
+      try {
+        await adapter.bridgeRoom(bridge.remote, hubRoom(bridge.room), bridge.nick);
+        await this.joinHub(bridge);
+      } catch (error: unknown) {
+        this.deps.log.error({ err: error, room: bridge.room, remote: addressKey(bridge.remote) }, "bridge not restored");
+      }
+    }
+  }
+
+  private async stored(): Promise<Bridge[]> {
+    return (await this.deps.store.list()).map((record) => ({ ...record, source: "runtime" as const }));
+  }
+
+  /** The remote room is a member of the hub from now on (created when missing, with the remote room as its owner). */
+  private async joinHub(bridge: Bridge): Promise<void> {
+    const hub = hubRoom(bridge.room);
+    const member: RoomMember = { address: bridge.remote, nick: bridge.remote.id.split("@")[0] ?? bridge.remote.id, role: "member" };
+    if (!(await this.deps.rooms.exists(hub))) await this.deps.rooms.create(hub, bridge.room, "", { ...member, role: "owner" });
+    else await this.deps.joinRoom(hub, member);
+  }
+
+  private requireAdmin(by: Address): void {
+    if (!this.isAdmin(by)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(by)} is not an admin of this gateway`);
+  }
+}

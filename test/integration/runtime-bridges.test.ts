@@ -1,0 +1,242 @@
+/**
+ * Bridges changed at runtime by an admin (native bridge.* frames, XEP-0050 ad-hoc commands on XMPP), against a real ngIRCd and a real Prosody
+ * started by the test: an IRC channel and a MUC (through a bridge bot) bridged to a native room while the daemon
+ * runs carry messages both ways at once, are still bridged after a restart, and removing one parts the channel
+ * and stops the traffic. Nobody but an admin may do any of it, and the configuration file's bridges stay as
+ * the file says.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+type Frame = Record<string, unknown>;
+
+describe("bridges added and removed at runtime by an admin", function () {
+  let prosody: ProsodyServer;
+  let irc: IrcServer;
+  let daemon: Daemon;
+  let muc: string;
+  const adminName = uniqueUser("admin");
+  const xmppAdminName = uniqueUser("xadmin");
+  const closers: Array<() => Promise<unknown>> = [];
+
+  async function session(name: string, register = false): Promise<NativeClient> {
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
+    closers.push(() => client.close());
+    return client;
+  }
+
+  async function ircUser(name: string, channel: string): Promise<IrcTestClient> {
+    const client = await IrcTestClient.connect(irc, uniqueUser(name));
+    closers.push(() => client.quit());
+    await client.join(channel);
+    return client;
+  }
+
+  const bodies = (frames: Frame[]): string[] => frames.map((frame) => String((frame["message"] as Frame)["body"]));
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
+    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
+    muc = `live@${prosody.mucDomain}`;
+    await prosody.register("livebot", PASSWORD);
+    daemon = Daemon.create(
+      [
+        `admins: ["native:${adminName}", "xmpp:${xmppAdminName}@localhost"]`,
+        "bridges:",
+        "  - room: fixed",
+        "    with:",
+        '      - "irc://net/#fixed"',
+        "xmpp:",
+        "  component:",
+        "    enabled: true",
+        `    domain: ${prosody.componentDomain}`,
+        `    port: ${prosody.componentPort}`,
+        `    secret: ${prosody.componentSecret}`,
+        "  bots:",
+        "    - account: livebot",
+        "      jid: livebot@localhost",
+        "      password: ${BOT_PASSWORD}",
+        `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
+        "      rooms: []",
+        "irc:",
+        "  networks:",
+        "    - name: net",
+        "      host: 127.0.0.1",
+        `      port: ${irc.port}`,
+        "      nick: livegate",
+        "      flood:",
+        "        burst: 100",
+        "        lines_per_second: 100",
+      ].join("\n"),
+    );
+    await daemon.start({ BOT_PASSWORD: PASSWORD });
+    await daemon.waitForLog(/XMPP bot online/);
+    await daemon.waitForLog(/XMPP component online/);
+    await daemon.waitForLog(/IRC network online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
+  });
+
+  after(async function () {
+    for (const close of closers) await close().catch(() => undefined);
+    await daemon?.dispose();
+    await irc?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("refuses every bridge frame from a user who is not an admin", async function () {
+    const mallory = await session(uniqueUser("mallory"), true);
+    for (const frame of [
+      { type: "bridge.add", room: "live", with: "irc://net/%23live" },
+      { type: "bridge.remove", with: "irc://net/%23fixed" },
+      { type: "bridge.list" },
+    ]) {
+      const answer = await mallory.request(frame);
+      assert.equal(answer["code"], "GW_ERR_FORBIDDEN", `${frame.type}: ${JSON.stringify(answer)}`);
+    }
+  });
+
+  it("bridges a channel and a MUC at once, keeps them across a restart, and removing one ends its traffic", async function () {
+    this.timeout(90_000);
+    let admin = await session(adminName, true);
+    const ira = await ircUser("ira", "#live");
+    const xena = await XmppTestClient.newUser(prosody, uniqueUser("xena"), PASSWORD);
+    closers.push(() => xena.stop());
+    await xena.send(xml("presence", { to: `${muc}/Xena` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await xena.waitForPresence(`${muc}/Xena`);
+
+    // The gateway joins the channel and the bot the MUC as soon as they are bridged.
+    const added = await admin.ok({ type: "bridge.add", room: "live", with: "irc://net/%23live" });
+    assert.deepEqual({ ...(added["bridge"] as Frame), created_at: 0 }, { room: "live", with: "irc://net/%23live", source: "runtime", created_by: `native:${adminName}`, created_at: 0 });
+    await ira.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ira.same(line.params[0], "#live"), 15_000, "the gateway joining #live");
+    await admin.ok({ type: "bridge.add", room: "live", with: `xmpp://livebot/${muc}`, nick: "relay" });
+    await xena.waitForPresence(`${muc}/relay`, undefined, 15_000);
+    await admin.ok({ type: "room.join", room: "live" });
+
+    await admin.ok({ type: "room.send", room: "live", body: "hello from native" });
+    const atIra = await ira.waitFor((line) => line.command === "PRIVMSG" && ira.same(line.params[0], "#live"), 15_000);
+    assert.equal(atIra.params[1], "hello from native");
+    assert.equal(atIra.nick?.toLowerCase(), `${adminName}[sb]`.toLowerCase());
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${adminName}> hello from native`, 15_000);
+    ira.privmsg("#live", "hello from irc");
+    assert.deepEqual(bodies([await admin.waitForType("message", undefined, 15_000)]), ["hello from irc"]);
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${ira.nick}> hello from irc`, 15_000);
+
+    // Listed after the file's own bridge, in the order added; the same channel cannot be bridged twice.
+    const listed = (await admin.ok({ type: "bridge.list" }))["bridges"] as Frame[];
+    assert.deepEqual(
+      listed.map((bridge) => [bridge["room"], bridge["with"], bridge["source"]]),
+      [
+        ["fixed", "irc://net/%23fixed", "config"],
+        ["live", "irc://net/%23live", "runtime"],
+        ["live", `xmpp://livebot/${muc}`, "runtime"],
+      ],
+    );
+    assert.equal((await admin.request({ type: "bridge.add", room: "other", with: "irc://net/%23LIVE" }))["code"], "GW_ERR_ALREADY_BRIDGED");
+    assert.equal((await admin.request({ type: "bridge.add", room: "other", with: "irc://elsewhere/%23live" }))["code"], "GW_ERR_NO_ROUTE");
+    assert.equal((await admin.request({ type: "bridge.add", room: "other", with: "irc://net/bob" }))["code"], "GW_ERR_BAD_ADDRESS");
+    assert.equal((await admin.request({ type: "bridge.remove", with: "irc://net/%23fixed" }))["code"], "GW_ERR_FORBIDDEN");
+
+    // A restart: the bridges come back from the store, and the channel is joined again.
+    await daemon.restart();
+    await daemon.waitForLog(/IRC network online/);
+    admin = await session(adminName);
+    await ira.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ira.same(line.params[0], "#live"), 15_000, "the gateway joining #live again");
+    assert.equal(((await admin.ok({ type: "bridge.list" }))["bridges"] as Frame[]).length, 3);
+    ira.privmsg("#live", "after the restart");
+    assert.deepEqual(bodies([await admin.waitForType("message", undefined, 15_000)]), ["after the restart"]);
+
+    // Removing the channel's bridge: the gateway leaves it, and the room's messages reach the MUC only.
+    await admin.ok({ type: "bridge.remove", with: "irc://net/%23live" });
+    await ira.waitFor((line) => line.command === "PART" && line.nick === "livegate" && ira.same(line.params[0], "#live"), 15_000, "the gateway leaving #live");
+    await admin.ok({ type: "room.send", room: "live", body: "only the MUC now" });
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${adminName}> only the MUC now`, 15_000);
+    ira.privmsg("#live", "nobody relays this");
+    await xena.sendMessage(muc, "xena still here", "groupchat");
+    assert.deepEqual(bodies([await admin.waitForType("message", undefined, 15_000)]), ["xena still here"], "the channel's line is not relayed any more");
+    const puppetLines = ira.take((line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === `${adminName}[sb]`.toLowerCase());
+    assert.deepEqual(puppetLines, [], "nothing reaches the channel after the bridge is removed");
+    assert.equal((await admin.request({ type: "bridge.remove", with: "irc://net/%23live" }))["code"], "GW_ERR_NOT_FOUND");
+    assert.deepEqual(
+      ((await admin.ok({ type: "bridge.list" }))["bridges"] as Frame[]).map((bridge) => bridge["with"]),
+      ["irc://net/%23fixed", `xmpp://livebot/${muc}`],
+    );
+  });
+
+  describe("through XEP-0050 ad-hoc commands of the gateway's domain", function () {
+    const COMMANDS = "http://jabber.org/protocol/commands";
+
+    function execute(client: XmppTestClient, node: string, fields?: Record<string, string>): Promise<Element> {
+      const command = xml("command", { xmlns: COMMANDS, node, action: fields === undefined ? "execute" : "complete", sessionid: "s1" });
+      if (fields !== undefined) {
+        command.append(xml("x", { xmlns: "jabber:x:data", type: "submit" }, ...Object.entries(fields).map(([name, value]) => xml("field", { var: name }, xml("value", {}, value)))));
+      }
+      return client.iq(xml("iq", { type: "set", to: prosody.componentDomain }, command));
+    }
+
+    const note = (answer: Element): { type: string; text: string } => {
+      const element = answer.getChild("command", COMMANDS)?.getChild("note");
+      return { type: String(element?.attrs["type"]), text: element?.getText() ?? "" };
+    };
+
+    it("lists the commands to admins only, and refuses anyone else", async function () {
+      const admin = await XmppTestClient.newUser(prosody, xmppAdminName, PASSWORD);
+      closers.push(() => admin.stop());
+      const other = await XmppTestClient.newUser(prosody, uniqueUser("xother"), PASSWORD);
+      closers.push(() => other.stop());
+      const items = async (client: XmppTestClient): Promise<string[]> =>
+        (await client.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items", node: COMMANDS }))))
+          .getChild("query")
+          ?.getChildren("item")
+          .map((item) => String(item.attrs["node"])) ?? [];
+      assert.deepEqual(await items(admin), ["bridge-add", "bridge-remove", "bridge-list"]);
+      assert.deepEqual(await items(other), []);
+      await assert.rejects(execute(other, "bridge-list"), /forbidden/);
+    });
+
+    it("adds a bridge with a form, lists it, and removes it", async function () {
+      this.timeout(60_000);
+      const admin = await XmppTestClient.connect(prosody, xmppAdminName, PASSWORD, "adhoc");
+      closers.push(() => admin.stop());
+      const ira = await ircUser("iris", "#adhoc");
+      const carol = await session(uniqueUser("carol"), true);
+
+      const formAnswer = (await execute(admin, "bridge-add")).getChild("command", COMMANDS);
+      assert.equal(formAnswer?.attrs["status"], "executing");
+      assert.deepEqual(
+        formAnswer?.getChild("x", "jabber:x:data")?.getChildren("field").map((field) => field.attrs["var"]),
+        ["room", "with", "nick"],
+      );
+      const added = await execute(admin, "bridge-add", { room: "adhoc", with: "irc://net/#adhoc", nick: "" });
+      assert.equal(added.getChild("command", COMMANDS)?.attrs["status"], "completed");
+      assert.deepEqual(note(added), { type: "info", text: "Bridged: adhoc <-> irc://net/%23adhoc (runtime)" });
+      await ira.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ira.same(line.params[0], "#adhoc"), 15_000, "the gateway joining #adhoc");
+      await carol.ok({ type: "room.join", room: "adhoc" });
+      ira.privmsg("#adhoc", "bridged by XMPP");
+      assert.deepEqual(bodies([await carol.waitForType("message", undefined, 15_000)]), ["bridged by XMPP"]);
+
+      const twice = await execute(admin, "bridge-add", { room: "adhoc", with: "irc://net/#adhoc" });
+      assert.equal(note(twice).type, "error");
+      assert.match(note(twice).text, /^GW_ERR_ALREADY_BRIDGED: /);
+
+      const table = (await execute(admin, "bridge-list")).getChild("command", COMMANDS)?.getChild("x", "jabber:x:data");
+      const rows = (table?.getChildren("item") ?? []).map((item) => item.getChildren("field").map((field) => field.getChildText("value")));
+      assert.deepEqual(rows.at(-1), ["adhoc", "irc://net/%23adhoc", "runtime"]);
+      assert.deepEqual(rows[0], ["fixed", "irc://net/%23fixed", "config"]);
+
+      const removed = await execute(admin, "bridge-remove", { with: "irc://net/#adhoc" });
+      assert.deepEqual(note(removed), { type: "info", text: "Removed the bridge of irc://net/%23adhoc" });
+      await ira.waitFor((line) => line.command === "PART" && line.nick === "livegate" && ira.same(line.params[0], "#adhoc"), 15_000, "the gateway leaving #adhoc");
+    });
+  });
+});
