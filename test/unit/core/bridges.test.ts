@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
+import type { Adapter } from "../../../src/core/adapter.js";
+import { BridgeService, hubRoom, type Bridge } from "../../../src/core/bridges.js";
+import { GatewayError } from "../../../src/core/errors.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { addressKey, makeAddress, type Address } from "../../../src/core/model/address.js";
+import type { RoomMember } from "../../../src/core/model/room.js";
+import { RoomService } from "../../../src/core/rooms.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import type { Store } from "../../../src/store/store.js";
+
+const admin = makeAddress("native", "default", "root");
+const xmppAdmin = makeAddress("xmpp", "default", "boss@example.org");
+const user = makeAddress("native", "default", "mallory");
+const channel = makeAddress("irc", "libera", "#dev");
+const configured: Bridge = { room: "fixed", remote: makeAddress("irc", "libera", "#fixed"), nick: "", source: "config" };
+
+/** An IRC-like adapter that records what it was asked to bridge, and refuses what is not a channel. */
+function ircNetwork(calls: string[]): Adapter {
+  return {
+    protocol: "irc",
+    account: "libera",
+    bridgeRoom: async (remote: Address, hub: Address) => {
+      if (!remote.id.startsWith("#")) throw new GatewayError("GW_ERR_BAD_ADDRESS", "not a channel");
+      calls.push(`bridge ${remote.id} ${hub.id}`);
+    },
+    unbridgeRoom: async (remote: Address) => void calls.push(`unbridge ${remote.id}`),
+  } as unknown as Adapter;
+}
+
+describe("BridgeService (bridges at runtime)", () => {
+  let store: Store;
+  let rooms: RoomService;
+  let calls: string[];
+  let joined: string[];
+  let service: BridgeService;
+
+  function build(): BridgeService {
+    const registry = new AdapterRegistry();
+    registry.register(ircNetwork(calls));
+    return new BridgeService({
+      store: store.bridges,
+      registry,
+      rooms,
+      admins: [admin, xmppAdmin],
+      configured: [configured],
+      joinRoom: async (room: Address, member: RoomMember) => {
+        joined.push(`${room.id} ${addressKey(member.address)}`);
+        return rooms.join(room, member);
+      },
+      leaveRoom: async (room: Address, member: Address) => {
+        joined.push(`left ${room.id} ${addressKey(member)}`);
+        await rooms.leave(room, member);
+      },
+      defaultNick: "switchboard",
+      log: createLogger("silent"),
+    });
+  }
+
+  beforeEach(() => {
+    store = openSqliteStore(":memory:");
+    rooms = new RoomService(store.rooms);
+    calls = [];
+    joined = [];
+    service = build();
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("knows admins by address, XMPP ones whichever resource they speak from", () => {
+    assert.equal(service.isAdmin(admin), true);
+    assert.equal(service.isAdmin(makeAddress("xmpp", "default", "boss@example.org/phone")), true);
+    assert.equal(service.isAdmin(user), false);
+    assert.equal(service.isAdmin(makeAddress("irc", "libera", "root")), false);
+  });
+
+  it("refuses every operation to anyone else, changing nothing", async () => {
+    for (const attempt of [() => service.list(user), () => service.add(user, { room: "dev", remote: channel }), () => service.remove(user, configured.remote)]) {
+      await assert.rejects(attempt(), (error: GatewayError) => error.code === "GW_ERR_FORBIDDEN");
+    }
+    assert.deepEqual(calls, []);
+    assert.deepEqual(await store.bridges.list(), []);
+  });
+
+  it("adds a bridge: the adapter bridges it, it is stored, and the channel owns the new hub room", async () => {
+    const bridge = await service.add(admin, { room: "Dev", remote: makeAddress("irc", "libera", "#DEV") });
+    assert.deepEqual({ ...bridge, createdAt: 0 }, { room: "dev", remote: channel, nick: "", source: "runtime", createdBy: admin, createdAt: 0 });
+    assert.deepEqual(calls, ["bridge #dev #dev"]);
+    assert.deepEqual((await rooms.members(hubRoom("dev"))).map((member) => [addressKey(member.address), member.role]), [["irc://libera/%23dev", "owner"]]);
+    assert.deepEqual((await service.list(admin)).map((entry) => [entry.room, addressKey(entry.remote), entry.source]), [
+      ["fixed", "irc://libera/%23fixed", "config"],
+      ["dev", "irc://libera/%23dev", "runtime"],
+    ]);
+  });
+
+  it("joins an existing hub room through the router, so its members are told", async () => {
+    await rooms.create(hubRoom("dev"), "dev", "", { address: admin, nick: "root", role: "owner" });
+    await service.add(admin, { room: "dev", remote: channel });
+    assert.deepEqual(joined, ["#dev irc://libera/%23dev"]);
+  });
+
+  it("refuses a room already bridged (by the file or at runtime, any case), a network nobody serves, and a bad address", async () => {
+    await service.add(admin, { room: "dev", remote: channel });
+    const refused = async (request: Parameters<BridgeService["add"]>[1], code: string): Promise<void> =>
+      assert.rejects(service.add(admin, request), (error: GatewayError) => error.code === code);
+    await refused({ room: "other", remote: makeAddress("irc", "libera", "#Dev") }, "GW_ERR_ALREADY_BRIDGED");
+    await refused({ room: "other", remote: makeAddress("irc", "libera", "#FIXED") }, "GW_ERR_ALREADY_BRIDGED");
+    await refused({ room: "other", remote: makeAddress("irc", "oftc", "#dev") }, "GW_ERR_NO_ROUTE");
+    await refused({ room: "other", remote: makeAddress("irc", "libera", "bob") }, "GW_ERR_BAD_ADDRESS");
+    await refused({ room: "no spaces", remote: makeAddress("irc", "libera", "#new") }, "GW_ERR_BAD_ADDRESS");
+    assert.equal((await store.bridges.list()).length, 1, "nothing refused was stored");
+  });
+
+  it("removes a runtime bridge: unstored, parted, out of the hub room; the file's bridges and unknown ones are refused", async () => {
+    await service.add(admin, { room: "dev", remote: channel });
+    await service.remove(xmppAdmin, makeAddress("irc", "libera", "#DEV"));
+    assert.deepEqual(calls, ["bridge #dev #dev", "unbridge #dev"]);
+    assert.deepEqual(await store.bridges.list(), []);
+    assert.deepEqual(joined, ["left #dev irc://libera/%23dev"]);
+    await assert.rejects(service.remove(admin, channel), (error: GatewayError) => error.code === "GW_ERR_NOT_FOUND");
+    await assert.rejects(service.remove(admin, configured.remote), (error: GatewayError) => error.code === "GW_ERR_FORBIDDEN");
+  });
+
+  it("restores stored bridges at start: each handed to its adapter again", async () => {
+    await service.add(admin, { room: "dev", remote: channel });
+    await store.bridges.add({ remote: makeAddress("irc", "gone", "#old"), room: "old", nick: "", createdBy: admin, createdAt: 1 });
+    calls = [];
+    await build().restore();
+    assert.deepEqual(calls, ["bridge #dev #dev"], "the bridge of a network no longer configured is kept, not handed to anyone");
+    assert.equal((await store.bridges.list()).length, 2);
+  });
+});
