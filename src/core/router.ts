@@ -16,7 +16,7 @@ import type { Logger } from "./logger.js";
 import type { MessageIdGenerator } from "./message-id.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
-import { MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
+import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
 import { aggregatePresence, availabilityRank, mostAvailable } from "./presence.js";
@@ -79,7 +79,7 @@ export class Router {
 
   private async accept(draft: MessageDraft, options: SubmitOptions): Promise<Message> {
     if (!this.accepting) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
-    if (draft.body.length > MAX_BODY_LENGTH) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
+    if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
     const target = this.deps.registry.for(draft.to);
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     this.checkOwnership(draft.from, draft.to);

@@ -35,6 +35,18 @@ describe("direct messages between native users", function () {
     assert.deepEqual([(reply["message"] as Record<string, unknown>)["body"], (reply["message"] as Record<string, unknown>)["kind"]], ["/me waves", "action"]);
   });
 
+  it("takes the longest body (65,536 characters of four UTF-8 bytes each) on a default gateway, and refuses one more", async function () {
+    const aName = uniqueUser("eve");
+    const bName = uniqueUser("fay");
+    const eve = await user(aName);
+    const fay = await user(bName);
+    const longest = "😀".repeat(65_536);
+    await eve.ok({ type: "message.send", to: `native:${bName}`, body: longest });
+    assert.equal(bodies([await fay.waitForType("message")])[0], longest);
+    const tooLong = await eve.request({ type: "message.send", to: `native:${bName}`, body: `${longest}!` });
+    assert.equal(tooLong["code"], "GW_ERR_BAD_FRAME", "one character over the body limit is a bad frame, not a frame too large");
+  });
+
   it("keeps messages for an offline user and delivers them, in order, after the login answer", async function () {
     const aName = uniqueUser("cat");
     const bName = uniqueUser("dan");

@@ -20,7 +20,7 @@
  *     condition "undefined-condition", type "cancel".
  */
 import type { Element } from "ltx";
-import { MAX_BODY_LENGTH, type MessageKind } from "../../core/model/message.js";
+import { bodyTooLong, MAX_BODY_LENGTH, type MessageKind } from "../../core/model/message.js";
 import type { Show } from "../../core/model/presence.js";
 import { parseJid } from "./addressing.js";
 import { parsePriority, pickLocalized, showFromXmpp, statusOf } from "./presence-map.js";
@@ -165,7 +165,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
   const rawType = attr(stanza, "type") ?? "normal";
   const type: MessageType = isOneOf<MessageType>(MESSAGE_TYPES, rawType) ? rawType : "normal";
   const bodyText = pickLocalized(stanza, "body")?.getText();
-  if (bodyText !== undefined && bodyText.length > MAX_BODY_LENGTH) {
+  if (bodyText !== undefined && bodyTooLong(bodyText)) {
     return problem("policy-violation", `the message body is longer than ${MAX_BODY_LENGTH} characters`);
   }
   const id = attr(stanza, "id");

@@ -43,3 +43,23 @@ export interface Message {
 export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person"> & { readonly hops?: readonly string[] };
 
 export const MAX_BODY_LENGTH = 64 * 1024;
+
+/**
+ * Whether a body is longer than MAX_BODY_LENGTH characters, counted as Unicode code points (as the native
+ * protocol's JSON Schema counts them), not UTF-16 units: an emoji is one character. Cheap for the usual body.
+ */
+export function bodyTooLong(body: string): boolean {
+  if (body.length <= MAX_BODY_LENGTH) return false;
+  if (body.length > 2 * MAX_BODY_LENGTH) return true;
+  let codePoints = 0;
+  for (let index = 0; index < body.length; index++) {
+    const unit = body.charCodeAt(index);
+    // A high surrogate followed by a low one is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < body.length) {
+      const next = body.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) index++;
+    }
+    codePoints++;
+  }
+  return codePoints > MAX_BODY_LENGTH;
+}

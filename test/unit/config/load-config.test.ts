@@ -50,7 +50,7 @@ const DEFAULTS: SwitchboardConfig = {
     host: "127.0.0.1",
     port: 7117,
     path: "/",
-    max_frame_bytes: 65536,
+    max_frame_bytes: 327680,
     rate_limit: { frames_per_second: 100, burst: 200 },
     registration: "open",
     login_attempts: { max: 5, window_seconds: 60 },
