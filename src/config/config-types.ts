@@ -49,6 +49,8 @@ export interface NativeConfig {
   /** 0 disables pings. */
   readonly ping_interval_seconds: number;
   readonly max_connections: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (native/client-remote.ts). */
+  readonly trusted_proxies: readonly string[];
 }
 
 export interface OutboxConfig {

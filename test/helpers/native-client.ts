@@ -29,8 +29,9 @@ export class NativeClient {
     this.closedPromise = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
   }
 
-  static async connect(url: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<NativeClient> {
-    const socket = new WebSocket(url);
+  static async connect(url: string, options: { readonly headers?: Record<string, string>; readonly timeoutMs?: number } = {}): Promise<NativeClient> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const socket = new WebSocket(url, options.headers === undefined ? undefined : { headers: options.headers });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no connection to ${url} within ${timeoutMs} ms`)), timeoutMs);
       socket.once("open", () => {

@@ -82,9 +82,31 @@ describe("sessions and authorization", function () {
     assert.equal(wrong["code"], "GW_ERR_AUTH_FAILED");
     assert.deepEqual({ ...wrong, id: undefined }, { ...unknown, id: undefined });
     await client.request({ type: "login", user: name, password: "wrong again" });
-    // Three failures from this address: even the right password is refused now.
+    await client.request({ type: "login", user: name, password: "and again" });
+    // Three failures for this name from this address: even the right password is refused now.
     const limited = await client.request({ type: "login", user: name, password: PASSWORD });
     assert.equal(limited["code"], "GW_ERR_RATE_LIMITED");
+  });
+
+  it("does not let a guesser at one address lock a user out, nor a client choose its address with X-Forwarded-For", async function () {
+    const name = uniqueUser("target");
+    const registrar = await connect();
+    await registrar.ok({ type: "hello", version: 1 });
+    await registrar.ok({ type: "register", user: name, password: PASSWORD });
+    // This daemon trusts no proxy: the header is the client's own claim and changes nothing.
+    const guesser = await NativeClient.connect(daemon.url, { headers: { "X-Forwarded-For": "203.0.113.9" } });
+    clients.push(guesser);
+    await guesser.ok({ type: "hello", version: 1 });
+    for (let i = 0; i < 3; i++) assert.equal((await guesser.request({ type: "login", user: name, password: `wrong guess ${i}` }))["code"], "GW_ERR_AUTH_FAILED");
+    assert.equal((await guesser.request({ type: "login", user: name, password: PASSWORD }))["code"], "GW_ERR_RATE_LIMITED");
+    const spoofed = await NativeClient.connect(daemon.url, { headers: { "X-Forwarded-For": "198.51.100.7" } });
+    clients.push(spoofed);
+    await spoofed.ok({ type: "hello", version: 1 });
+    assert.equal((await spoofed.request({ type: "login", user: name, password: PASSWORD }))["code"], "GW_ERR_RATE_LIMITED", "a new X-Forwarded-For from an untrusted peer is no new address");
+    // Other users at the same address are not blocked by one name's failures.
+    const other = uniqueUser("other");
+    await registrar.ok({ type: "register", user: other, password: PASSWORD });
+    await guesser.ok({ type: "login", user: other, password: PASSWORD });
   });
 
   it("refuses to register a name twice", async function () {
@@ -93,5 +115,39 @@ describe("sessions and authorization", function () {
     await client.ok({ type: "hello", version: 1 });
     await client.ok({ type: "register", user: name, password: PASSWORD });
     assert.equal((await client.request({ type: "register", user: name.toUpperCase(), password: PASSWORD }))["code"], "GW_ERR_USER_EXISTS");
+  });
+});
+
+describe("login limiting behind a trusted reverse proxy", function () {
+  let daemon: Daemon;
+  const clients: NativeClient[] = [];
+
+  before(async function () {
+    daemon = Daemon.create('native:\n  port: 0\n  trusted_proxies: ["127.0.0.1", "::1"]\n  login_attempts:\n    max: 2\n    window_seconds: 600\n');
+    await daemon.start();
+  });
+  after(async function () {
+    await Promise.all(clients.map((client) => client.close()));
+    await daemon.dispose();
+  });
+
+  async function through(forwardedFor: string): Promise<NativeClient> {
+    const client = await NativeClient.connect(daemon.url, { headers: { "X-Forwarded-For": forwardedFor } });
+    clients.push(client);
+    await client.ok({ type: "hello", version: 1 });
+    return client;
+  }
+
+  it("counts each client by the address the proxy gives: a guesser is blocked, the user behind the same proxy is not", async function () {
+    const name = uniqueUser("proxied");
+    await (await through("198.51.100.7")).ok({ type: "register", user: name, password: PASSWORD });
+    const guesser = await through("203.0.113.9");
+    for (let i = 0; i < 2; i++) assert.equal((await guesser.request({ type: "login", user: name, password: `wrong guess ${i}` }))["code"], "GW_ERR_AUTH_FAILED");
+    assert.equal((await guesser.request({ type: "login", user: name, password: PASSWORD }))["code"], "GW_ERR_RATE_LIMITED");
+    // A client cannot escape by prepending an address of its choice: the proxy appends the real one last.
+    const sneaky = await through("192.0.2.1, 203.0.113.9");
+    assert.equal((await sneaky.request({ type: "login", user: name, password: PASSWORD }))["code"], "GW_ERR_RATE_LIMITED");
+    const user = await through("198.51.100.7");
+    await user.ok({ type: "login", user: name, password: PASSWORD });
   });
 });

@@ -1,23 +1,23 @@
 /**
  * Limits failed attempts (logins, registrations) per key, such as a remote address or a user name: at most
- * `max` failures in a sliding window of `windowMs`. Checked before the password is verified, so a guesser
+ * `max` failures (or the limit given for that kind of key) in a sliding window of `windowMs`. Checked before the password is verified, so a guesser
  * learns nothing while blocked. The clock is injectable so tests need no sleeps.
  */
 export class AttemptLimiter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
-    private readonly max: number,
+    readonly max: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Milliseconds until the key may try again; 0 when it may try now. */
-  retryAfter(key: string): number {
+  retryAfter(key: string, max = this.max): number {
     const recent = this.recent(key);
-    if (recent.length < this.max) return 0;
+    if (recent.length < max) return 0;
     // Blocked until enough failures leave the window that fewer than `max` remain.
-    return Math.max(1, (recent[recent.length - this.max] ?? 0) + this.windowMs - this.now());
+    return Math.max(1, (recent[recent.length - max] ?? 0) + this.windowMs - this.now());
   }
 
   fail(key: string): void {

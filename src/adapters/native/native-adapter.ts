@@ -22,6 +22,7 @@ import { pushToMembers } from "./handlers/room-handlers.js";
 import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
 import { frames, type ServerFrame } from "./server-frames.js";
+import { clientRemote, normalizeIp } from "./client-remote.js";
 import { SessionDirectory } from "./session-directory.js";
 import { NativeSession } from "./session.js";
 import type { ClientFrame } from "./client-frames.js";
@@ -47,6 +48,7 @@ export class NativeAdapter implements Adapter {
   private readonly connections = new Set<NativeSession>();
   private readonly knownUsers = new Set<string>();
   private readonly env: HandlerEnvironment;
+  private readonly trustedProxies: ReadonlySet<string>;
   private http: Server | undefined;
   private wss: WebSocketServer | undefined;
   private pinger: NodeJS.Timeout | undefined;
@@ -58,6 +60,7 @@ export class NativeAdapter implements Adapter {
     private readonly context: AdapterContext,
     private readonly options: NativeAdapterOptions = { drainTimeoutMs: 3000 },
   ) {
+    this.trustedProxies = new Set(config.trusted_proxies.map(normalizeIp));
     const windowMs = config.login_attempts.window_seconds * 1000;
     this.env = {
       config,
@@ -223,7 +226,7 @@ export class NativeAdapter implements Adapter {
       socket.close(1013, this.stopping ? "shutting down" : "too many connections");
       return;
     }
-    const remote = request.socket.remoteAddress ?? "unknown";
+    const remote = clientRemote(request.socket.remoteAddress ?? "unknown", request.headers["x-forwarded-for"], this.trustedProxies);
     const budget = new TokenBucket(this.config.rate_limit.frames_per_second, this.config.rate_limit.burst);
     const session = new NativeSession(randomUUID(), socket, remote, budget, request.socket);
     this.connections.add(session);

@@ -56,6 +56,7 @@ const DEFAULTS: SwitchboardConfig = {
     login_attempts: { max: 5, window_seconds: 60 },
     ping_interval_seconds: 30,
     max_connections: 10000,
+    trusted_proxies: [],
   },
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },

@@ -9,6 +9,10 @@ import { userAddress } from "../native-addresses.js";
 
 export const SERVER_NAME = "switchboard";
 
+/** Failed logins from one address over all names, and for one name over all addresses, as multiples of max. */
+const REMOTE_FACTOR = 4;
+const USER_FACTOR = 20;
+
 export const hello: Handler<HelloFrame> = async (session, frame, env) => {
   if (frame.version !== PROTOCOL_VERSION) {
     throw new GatewayError("GW_ERR_VERSION", `protocol version ${frame.version} is not supported; this gateway speaks version ${PROTOCOL_VERSION}`);
@@ -48,18 +52,22 @@ export const register: Handler<RegisterFrame> = async (session, frame, env) => {
 export const login: Handler<LoginFrame> = async (session, frame, env) => {
   if (session.state === "authenticated") throw new GatewayError("GW_ERR_ALREADY_AUTHENTICATED");
   const name = frame.user.toLowerCase();
+  // Three limits (docs/protocol.md, Login attempts): one name from one address; one address over all names
+  // (spraying); one name over all addresses (distributed guessing). The last is loose, so that a guesser at
+  // one address cannot lock the user out: they hit the first limit long before.
+  const limiter = env.loginLimiter;
+  const byPair = `login:${session.remote}:${name}`;
   const byRemote = `login:${session.remote}`;
   const byUser = `login-user:${name}`;
-  throttle(Math.max(env.loginLimiter.retryAfter(byRemote), env.loginLimiter.retryAfter(byUser)));
+  throttle(Math.max(limiter.retryAfter(byPair), limiter.retryAfter(byRemote, limiter.max * REMOTE_FACTOR), limiter.retryAfter(byUser, limiter.max * USER_FACTOR)));
   const account = await env.services.accounts.get(name);
   // Verify against a dummy hash for unknown users: same time, same answer, so nothing tells whether the user exists.
   const valid = await verifyPassword(frame.password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
   if (!account || !valid) {
-    env.loginLimiter.fail(byRemote);
-    env.loginLimiter.fail(byUser);
+    for (const key of [byPair, byRemote, byUser]) limiter.fail(key);
     throw new GatewayError("GW_ERR_AUTH_FAILED");
   }
-  env.loginLimiter.succeed(byUser);
+  limiter.succeed(byPair);
   const address = userAddress(name);
   session.state = "authenticated";
   session.user = name;
