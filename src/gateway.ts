@@ -17,6 +17,7 @@ import { PresenceHub } from "./core/presence-hub.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
 import { resolveBridges } from "./config/bridges.js";
+import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
 import { RoomService } from "./core/rooms.js";
@@ -53,8 +54,27 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   const registry = new AdapterRegistry();
   const ids = new MessageIdGenerator(await store.log.lastId());
   const contacts = new CachedContactStore(store.contacts);
-  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }));
-  const roster = new Roster(contacts, registry, presence, log.child({ component: "roster" }));
+  const identities = new IdentityService({
+    store: store.identities,
+    registry,
+    log: log.child({ component: "identities" }),
+    onChange: (person, address, linked) => {
+      void router.linksChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "link change not applied"));
+      void buddies.linkChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "buddy list not offered"));
+    },
+  });
+  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry));
+  const roster = new Roster(contacts, registry, presence, log.child({ component: "roster" }), (contact, present) => {
+    void buddies.contactChanged(contact, present).catch((error: unknown) => log.error({ err: error }, "buddy list change not offered"));
+  });
+  const buddies = new BuddyOffers({
+    contacts,
+    registry,
+    identities,
+    presence,
+    maySee: (viewer, subject) => roster.maySee(viewer, subject),
+    log: log.child({ component: "buddies" }),
+  });
   const rooms = new RoomService(store.rooms);
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const outbox = new Outbox(
@@ -64,12 +84,6 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     { expireAfterMs: config.outbox.expire_after_seconds * 1000, retryIntervalMs: config.outbox.retry_interval_seconds * 1000 },
     failures,
   );
-  const identities = new IdentityService({
-    store: store.identities,
-    registry,
-    log: log.child({ component: "identities" }),
-    onChange: (person, address, linked) => void router.linksChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "link change not applied")),
-  });
   const router = new Router({
     registry,
     outbox,
@@ -81,6 +95,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     rooms,
     identities,
     deliverToLinked: config.identities.deliver_to,
+    buddies,
     log: log.child({ component: "router" }),
   });
   // Bridges of the configuration file (bridges: and the per-network lists) are filled in below, as each

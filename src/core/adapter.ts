@@ -17,6 +17,8 @@ export type AdapterStatus = "offline" | "connecting" | "online" | "reconnecting"
 export type SubscriptionAction = "request" | "approve" | "deny" | "remove";
 export type TypingState = "composing" | "paused" | "active";
 
+export type ContactShowChange = "offered" | "kept" | "withdrawn";
+
 export interface SubscriptionEvent {
   readonly from: Address;
   readonly to: Address;
@@ -190,6 +192,14 @@ export interface Adapter {
   bridgeRoom?(remote: Address, hub: Address, nick: string): Promise<void>;
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
+  /**
+   * `viewer`, an account of this network linked to a person, is shown `contact` of that person's buddy list
+   * (core/buddy-offers.ts): `offered` when the contact or the link is new (an XMPP subscription request from the
+   * contact's gateway JID), `kept` after a restart or reconnect (the network may have forgotten: an IRC puppet
+   * kept connected), `withdrawn` when the contact was removed or the link undone. Absent where a network cannot
+   * show a buddy list. The contact's presence then comes through sendPresence(presence, viewer).
+   */
+  showContact?(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void>;
   /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
   identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
 }

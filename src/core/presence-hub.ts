@@ -4,6 +4,8 @@
  *   - owners whose buddy list has the address with subscription to|both (they asked and were approved), and
  *   - the contacts in the address's own list with subscription from|both (people it approved),
  * which are the same people seen from both sides; the union covers people whose list the store does not hold.
+ * Each of them may have viewers (`viewers`, core/buddy-offers.ts): their linked accounts that are shown their
+ * buddy list, which see what they see.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { Logger } from "./logger.js";
@@ -19,6 +21,8 @@ export class PresenceHub {
     private readonly contacts: ContactStore,
     private readonly registry: AdapterRegistry,
     private readonly log: Logger,
+    /** Who else sees what `recipient` sees of `subject` (a person's linked accounts, core/buddy-offers.ts). */
+    private readonly viewers: (recipient: Address, subject: Address) => Address[] = () => [],
   ) {}
 
   /** The last presence heard from the address; offline when none. */
@@ -36,12 +40,21 @@ export class PresenceHub {
       (previous === undefined && presence.show === "offline") ||
       (previous !== undefined && previous.show === presence.show && previous.status === presence.status && previous.priority === presence.priority);
     if (unchanged) return false;
-    for (const recipient of await this.audience(presence.from)) await this.sendTo(presence, recipient);
+    const recipients = new Map<string, Address>();
+    for (const recipient of await this.audience(presence.from)) {
+      for (const address of [recipient, ...this.viewers(recipient, presence.from)]) recipients.set(addressKey(address), address);
+    }
+    for (const recipient of recipients.values()) await this.deliver(presence, recipient);
     return true;
   }
 
-  /** Sends one presence to one recipient (after an approval, or a lost subscription). */
+  /** Sends one presence to one recipient and its viewers (after an approval, or a lost subscription). */
   async sendTo(presence: Presence, recipient: Address): Promise<void> {
+    await this.deliver(presence, recipient);
+    for (const viewer of this.viewers(recipient, presence.from)) await this.deliver(presence, viewer);
+  }
+
+  private async deliver(presence: Presence, recipient: Address): Promise<void> {
     const adapter = this.registry.for(recipient);
     if (!adapter) return;
     try {

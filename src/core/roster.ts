@@ -32,6 +32,8 @@ export class Roster {
     private readonly registry: AdapterRegistry,
     private readonly presence: PresenceHub,
     private readonly log: Logger,
+    /** An entry was added to (present) or removed from a buddy list with add/remove (core/buddy-offers.ts). */
+    private readonly listChanged: (contact: Contact, present: boolean) => void = () => undefined,
   ) {}
 
   async list(owner: Address): Promise<ContactView[]> {
@@ -61,6 +63,7 @@ export class Roster {
       pendingIn: existing?.pendingIn ?? false,
     };
     await this.contacts.put(contact);
+    if (!existing) this.listChanged(contact, true);
     return contact;
   }
 
@@ -71,6 +74,7 @@ export class Roster {
     if (receivesPresence(existing.subscription) || existing.pendingOut) await this.handle({ from: owner, to: address, action: "remove" });
     if (sendsPresence(existing.subscription) || existing.pendingIn) await this.handle({ from: owner, to: address, action: "deny" });
     await this.contacts.remove(owner, address);
+    this.listChanged(existing, false);
   }
 
   /** Applies a subscription action taken by event.from towards event.to, from any network. */

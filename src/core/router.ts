@@ -9,7 +9,8 @@
  * room to a room of its network (an IRC channel, a bot's MUC: `relaysRooms`), which must get all of them.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
-import type { Adapter, InboundEvent, SubmitOptions } from "./adapter.js";
+import type { Adapter, InboundEvent, SubmitOptions, SubscriptionEvent } from "./adapter.js";
+import { shownTo } from "./buddy-offers.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
@@ -39,6 +40,8 @@ export interface RouterDependencies {
   readonly identities?: PersonDirectory;
   /** Where a direct message to a person with linked accounts goes (config identities.deliver_to). */
   readonly deliverToLinked?: "most_available" | "all" | "native";
+  /** A person's buddy list shown to their linked accounts (core/buddy-offers.ts). */
+  readonly buddies?: BuddyHooks;
   readonly log: Logger;
   readonly now?: () => number;
 }
@@ -49,6 +52,13 @@ export interface PersonDirectory {
   linkedTo(person: Address): Address[];
   /** Every proven link. */
   allLinks(): ReadonlyArray<{ readonly person: Address; readonly address: Address }>;
+}
+
+/** What the router asks of the buddy list shown to linked accounts (core/buddy-offers.ts). */
+export interface BuddyHooks {
+  /** True when the event came from a linked account about a contact offered to it, and was answered. */
+  subscription(event: SubscriptionEvent): Promise<boolean>;
+  networkReachable(protocol: ProtocolId, account: string): Promise<void>;
 }
 
 export class Router {
@@ -153,8 +163,15 @@ export class Router {
     return adapter !== undefined && (await adapter.knows(address));
   }
 
+  /**
+   * A person's linked account that is shown their buddy list (core/buddy-offers.ts) sees what the person sees:
+   * the person's rights answer its probes too.
+   */
   async probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
-    return (await this.deps.roster.maySee(viewer, subject)) ? this.deps.presence.get(subject) : undefined;
+    if (await this.deps.roster.maySee(viewer, subject)) return this.deps.presence.get(subject);
+    const person = this.deps.identities?.personOf(viewer);
+    const shown = person !== undefined && shownTo(viewer, subject) && this.deps.registry.for(viewer)?.showContact !== undefined;
+    return shown && (await this.deps.roster.maySee(person, subject)) ? this.deps.presence.get(subject) : undefined;
   }
 
   /** The whole buddy list that the owner's own account (protocol, account) keeps on its network. */
@@ -194,6 +211,7 @@ export class Router {
       case "presence":
         return this.presenceChanged(event.presence);
       case "subscription":
+        if (await this.deps.buddies?.subscription(event.subscription)) return;
         return this.deps.roster.handle(event.subscription);
       case "typing": {
         const owner = this.deps.registry.ownerOf(event.typing.to);
@@ -219,6 +237,7 @@ export class Router {
         // Someone's own account is (back) online: it takes that person's current presence to its network.
         const adapter = this.deps.registry.get(event.protocol, event.account);
         if (adapter?.owner) await this.setPresenceOf(adapter, this.deps.presence.get(adapter.owner));
+        await this.deps.buddies?.networkReachable(event.protocol, event.account);
         return;
       }
       case "member-joined":

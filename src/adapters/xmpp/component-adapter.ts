@@ -9,7 +9,7 @@
  */
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -25,6 +25,7 @@ import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
+import { offerStanzas } from "./offered-contacts.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
 export const CONTACT_RESOURCE = "switchboard";
@@ -165,6 +166,12 @@ export class XmppComponentAdapter implements Adapter {
 
   async sendSubscription(event: SubscriptionEvent): Promise<void> {
     await this.write(subscriptionStanza(addressToJid(event.from, this.config.domain), addressToXmppJid(event.to), SUBSCRIPTION_TYPES[event.action]));
+  }
+
+  /** A contact of a person's buddy list shown to the person's linked JID (offered-contacts.ts). */
+  async showContact(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void> {
+    const offer = { contactJid: addressToJid(contact, this.config.domain), viewerJid: addressToXmppJid(viewer), name, resource: CONTACT_RESOURCE };
+    for (const stanza of offerStanzas(offer, change)) await this.write(stanza);
   }
 
   /** The gateway speaks as itself: a chat from the component's bare domain (a link code, its answer). */

@@ -1,0 +1,106 @@
+/**
+ * One buddy list offered on every network (docs/bridging.md, "One buddy list on every network"). A person's
+ * linked account on a network that can show a buddy list (`Adapter.showContact`: the XMPP component offers each
+ * contact to the linked JID with a subscription request from the contact's gateway JID; IRC keeps the contact's
+ * puppet connected while they are online, for MONITOR) is shown every contact of the person's buddy list: when
+ * the link is proven, when a contact is added or removed, and again when the network comes back.
+ *
+ * Rights: the linked account *is* the person, so it sees a contact's presence exactly when the person may, and
+ * nothing else. The presence hub sends every presence the person receives to these *viewers* too
+ * (`buddyViewers`), and a viewer's subscription request or probe for one of the person's contacts is answered
+ * with the person's rights (`subscription`, Router.probe); the contact is never asked and never learns the
+ * viewer's address. Contacts on the viewer's own network are skipped: an XMPP user is already in her XMPP
+ * roster, an IRC user she can MONITOR herself.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { Adapter, ContactShowChange, SubscriptionEvent } from "./adapter.js";
+import type { Logger } from "./logger.js";
+import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import type { Contact } from "./model/contact.js";
+import type { PresenceHub } from "./presence-hub.js";
+import type { PersonDirectory } from "./router.js";
+import type { ContactStore } from "../store/store.js";
+
+export type ViewerLookup = (recipient: Address, subject: Address) => Address[];
+
+/** Whether a contact of a person is shown to the person's linked account `viewer` (not one of the viewer's own network). */
+export function shownTo(viewer: Address, contact: Address): boolean {
+  return viewer.protocol !== contact.protocol;
+}
+
+/**
+ * The linked accounts of `recipient` that see what `recipient` sees of `subject`: those on a network that shows
+ * a buddy list, other than the subject's own network.
+ */
+export function buddyViewers(identities: Pick<PersonDirectory, "linkedTo">, registry: AdapterRegistry): ViewerLookup {
+  return (recipient, subject) =>
+    identities.linkedTo(recipient).filter((viewer) => shownTo(viewer, subject) && !sameAddress(viewer, subject) && registry.for(viewer)?.showContact !== undefined);
+}
+
+export interface BuddyOffersOptions {
+  readonly contacts: Pick<ContactStore, "list" | "get">;
+  readonly registry: AdapterRegistry;
+  readonly identities: PersonDirectory;
+  readonly presence: PresenceHub;
+  /** Whether `viewer` may see the presence of `subject` (Roster.maySee). */
+  readonly maySee: (viewer: Address, subject: Address) => Promise<boolean>;
+  readonly log: Logger;
+}
+
+export class BuddyOffers {
+  constructor(private readonly options: BuddyOffersOptions) {}
+
+  /** A link was proven (every contact is offered to the account) or undone (every contact is withdrawn). */
+  async linkChanged(person: Address, viewer: Address, linked: boolean): Promise<void> {
+    const adapter = this.options.registry.for(viewer);
+    if (!adapter?.showContact) return;
+    for (const contact of await this.options.contacts.list(person)) await this.show(adapter, person, viewer, contact, linked ? "offered" : "withdrawn");
+  }
+
+  /** A contact was added to (present) or removed from a person's buddy list. */
+  async contactChanged(contact: Contact, present: boolean): Promise<void> {
+    for (const viewer of this.options.identities.linkedTo(contact.owner)) {
+      const adapter = this.options.registry.for(viewer);
+      if (adapter?.showContact) await this.show(adapter, contact.owner, viewer, contact, present ? "offered" : "withdrawn");
+    }
+  }
+
+  /** A network is (back) online: the linked accounts there are shown their person's contacts again. */
+  async networkReachable(protocol: ProtocolId, account: string): Promise<void> {
+    const adapter = this.options.registry.get(protocol, account);
+    if (!adapter?.showContact) return;
+    for (const link of this.options.identities.allLinks()) {
+      if (link.address.protocol !== protocol || link.address.account !== account) continue;
+      for (const contact of await this.options.contacts.list(link.person)) await this.show(adapter, link.person, link.address, contact, "kept");
+    }
+  }
+
+  /**
+   * A subscription stanza from a person's linked account to one of the person's contacts offered to it: the
+   * person's rights answer it (a request is approved when the person may see the contact); nothing is stored
+   * and the contact is not asked. False when the event is not about an offered contact (the roster handles it).
+   */
+  async subscription(event: SubscriptionEvent): Promise<boolean> {
+    const person = this.options.identities.personOf(event.from);
+    const adapter = this.options.registry.for(event.from);
+    if (!person || !adapter?.showContact || !shownTo(event.from, event.to)) return false;
+    if (!(await this.options.contacts.get(person, event.to))) return false;
+    if (event.action !== "request" && event.action !== "approve") return true;
+    if (!(await this.options.maySee(person, event.to))) return true;
+    if (event.action === "request") await adapter.sendSubscription({ from: event.to, to: event.from, action: "approve" });
+    await adapter.sendPresence(this.options.presence.get(event.to), event.from);
+    return true;
+  }
+
+  private async show(adapter: Adapter, person: Address, viewer: Address, contact: Contact, change: ContactShowChange): Promise<void> {
+    if (!shownTo(viewer, contact.address)) return;
+    try {
+      await adapter.showContact?.(viewer, contact.address, contact.name, change);
+      if (change !== "withdrawn" && (await this.options.maySee(person, contact.address))) {
+        await adapter.sendPresence(this.options.presence.get(contact.address), viewer);
+      }
+    } catch (error: unknown) {
+      this.options.log.warn({ err: error, viewer: addressKey(viewer), contact: addressKey(contact.address), change }, "contact not shown to a linked account");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * One buddy list offered on every network, against a real Prosody and a real InspIRCd: a Switchboard user's
+ * contacts are offered to her linked XMPP JID by subscription requests from their gateway JIDs and, once
+ * approved, kept current there.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import type { NativeClient } from "../helpers/native-client.js";
+import { NETWORK, useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
+const NICK_NS = "http://jabber.org/protocol/nick";
+
+describe("one buddy list offered on every network", function () {
+  const suite = useNetworks({ ircServer: "inspircd", ircYaml: ["presence_poll_seconds: 5", "puppets:", "  connect_interval_ms: 50"] });
+  const { native, nameOf, xmppUser, ircUser } = suite;
+
+  /** `owner` sees `contact`'s presence: asked and approved. */
+  async function befriend(owner: NativeClient, contact: NativeClient): Promise<void> {
+    await owner.ok({ type: "presence.subscribe", address: `native:${nameOf(contact)}` });
+    await contact.waitForType("subscription", (frame) => frame["action"] === "request", 10_000);
+    await contact.ok({ type: "presence.approve", address: `native:${nameOf(owner)}` });
+    await owner.waitForType("presence", (frame) => frame["from"] === `native:${nameOf(contact)}` && frame["show"] === "online", 10_000);
+  }
+
+  async function linkXmpp(person: NativeClient, account: XmppTestClient): Promise<void> {
+    await person.ok({ type: "identity.link", address: `xmpp:${account.bareJid}` });
+    const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === suite.prosody().componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
+    await account.sendMessage(suite.prosody().componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    await person.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
+  }
+
+  function subscriptionFrom(client: XmppTestClient, jid: string, type: string): Promise<Element> {
+    return client.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === jid && stanza.attrs["type"] === type, 10_000, `${type} from ${jid}`);
+  }
+
+  it("offers her contacts to her linked JID, which sees their presence once approved, follows her list and loses it at unlink", async function () {
+    const alice = await native("alice");
+    const bob = await native("bob");
+    await befriend(alice, bob);
+    const carol = await ircUser("carol");
+    await alice.ok({ type: "presence.subscribe", address: `irc://${NETWORK}/${carol.nick.toLowerCase()}` });
+    const juliet = await xmppUser("juliet");
+    await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+
+    await linkXmpp(alice, juliet);
+    const domain = suite.prosody().componentDomain;
+    const bobJid = `${nameOf(bob)}@${domain}`;
+    const carolJid = `${carol.nick.toLowerCase()}%${NETWORK}@${domain}`;
+    const offer = await subscriptionFrom(juliet, bobJid, "subscribe");
+    assert.equal(offer.getChild("nick", NICK_NS)?.text(), nameOf(bob), "the contact's name comes as a nick (XEP-0172)");
+    await subscriptionFrom(juliet, carolJid, "subscribe");
+
+    // She approves, and asks back as clients do: the gateway answers with alice's rights and bob's presence.
+    await juliet.send(xml("presence", { to: bobJid, type: "subscribed" }));
+    await juliet.send(xml("presence", { to: bobJid, type: "subscribe" }));
+    await subscriptionFrom(juliet, bobJid, "subscribed");
+    await juliet.waitForPresence(bobJid, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    assert.equal(bob.pending("subscription").length, 0, "bob was never asked: juliet is alice");
+
+    await bob.ok({ type: "presence.set", show: "dnd", status: "in a meeting" });
+    const busy = await juliet.waitForPresence(bobJid, (stanza) => stanza.getChildText("show") === "dnd", 10_000);
+    assert.equal(busy.getChildText("status"), "in a meeting");
+
+    // A message from her JID to a contact's gateway JID is from alice.
+    await juliet.sendMessage(bobJid, "hi bob, it's alice on XMPP");
+    const received = (await bob.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.equal(received["person"], `native:${nameOf(alice)}`);
+
+    // Contacts added later are offered too; contacts removed are withdrawn.
+    const dave = await native("dave");
+    const daveJid = `${nameOf(dave)}@${domain}`;
+    await alice.ok({ type: "contact.add", address: `native:${nameOf(dave)}`, name: "Dave" });
+    const later = await subscriptionFrom(juliet, daveJid, "subscribe");
+    assert.equal(later.getChild("nick", NICK_NS)?.text(), "Dave");
+    await alice.ok({ type: "contact.remove", address: `native:${nameOf(dave)}` });
+    await subscriptionFrom(juliet, daveJid, "unsubscribe");
+
+    // Unlinking withdraws the whole list.
+    await alice.ok({ type: "identity.unlink", address: `xmpp:${juliet.bareJid}` });
+    await juliet.waitForPresence(bobJid, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    await subscriptionFrom(juliet, bobJid, "unsubscribed");
+    await bob.ok({ type: "presence.set", show: "away", status: "gone" });
+    await alice.waitForType("presence", (frame) => frame["from"] === `native:${nameOf(bob)}` && frame["show"] === "away", 10_000);
+    assert.equal(
+      juliet.transcript.filter((stanza) => stanza.is("presence") && stanza.attrs["from"]?.startsWith(bobJid) === true && stanza.getChildText("show") === "away").length,
+      0,
+      "no presence after the unlink",
+    );
+  });
+});
