@@ -1,13 +1,15 @@
 /**
  * One buddy list offered on every network, against a real Prosody and a real InspIRCd: a Switchboard user's
  * contacts are offered to her linked XMPP JID by subscription requests from their gateway JIDs and, once
- * approved, kept current there.
+ * approved, kept current there; and a message from her linked IRC nick reaches an XMPP user from her own gateway
+ * JID.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
+import type { IrcTestClient } from "../helpers/irc-client.js";
 import type { NativeClient } from "../helpers/native-client.js";
-import { NETWORK, useNetworks } from "../helpers/network-suite.js";
+import { GATEWAY_NICK, NETWORK, useNetworks } from "../helpers/network-suite.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
@@ -29,6 +31,13 @@ describe("one buddy list offered on every network", function () {
     await person.ok({ type: "identity.link", address: `xmpp:${account.bareJid}` });
     const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === suite.prosody().componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
     await account.sendMessage(suite.prosody().componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    await person.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
+  }
+
+  async function linkIrc(person: NativeClient, account: IrcTestClient): Promise<void> {
+    await person.ok({ type: "identity.link", address: `irc://${NETWORK}/${account.nick.toLowerCase()}` });
+    const notice = await account.waitFor((line) => line.command === "NOTICE" && line.nick === GATEWAY_NICK && CODE.test(line.params[1] ?? ""), 10_000);
+    account.privmsg(GATEWAY_NICK, CODE.exec(notice.params[1] ?? "")?.[1] ?? "");
     await person.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
   }
 
@@ -89,5 +98,20 @@ describe("one buddy list offered on every network", function () {
       0,
       "no presence after the unlink",
     );
+  });
+
+  it("shows a message from her linked IRC nick to an XMPP user as from her own gateway JID", async function () {
+    const alice = await native("alice");
+    const nick = await ircUser("alicenick");
+    await linkIrc(alice, nick);
+    const romeo = await xmppUser("romeo");
+    const aliceJid = `${nameOf(alice)}@${suite.prosody().componentDomain}`;
+    // Her sessions are away, her nick is here: romeo's message reaches the nick, from romeo's puppet.
+    await alice.ok({ type: "presence.set", show: "xa", status: "asleep" });
+    await romeo.sendMessage(aliceJid, "are you there?");
+    const query = await nick.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "are you there?", 10_000);
+    nick.privmsg(query.nick ?? "", "yes, on IRC");
+    const reply = await romeo.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "yes, on IRC", 10_000);
+    assert.equal(reply.attrs["from"]?.split("/")[0], aliceJid, "from the person's JID, not the nick's");
   });
 });

@@ -139,7 +139,8 @@ export class XmppComponentAdapter implements Adapter {
     }
     await this.write(
       chatMessage({
-        from: addressToJid(message.from, this.config.domain),
+        // A linked account's message comes from its person's JID (docs/bridging.md, "One sender").
+        from: addressToJid(message.person ?? message.from, this.config.domain),
         to: addressToXmppJid(recipient),
         id: message.id,
         body: message.body,
