@@ -100,6 +100,23 @@ describe("one buddy list offered on every network", function () {
     );
   });
 
+  it("lists a linked person as one contact, with their one presence and their accounts", async function () {
+    const alice = await native("alice");
+    const bob = await native("bob");
+    const bobNick = await ircUser("bobnick");
+    await linkIrc(bob, bobNick);
+    await befriend(alice, bob);
+    const nickAddress = `irc://${NETWORK}/${bobNick.nick.toLowerCase()}`;
+    await alice.ok({ type: "presence.subscribe", address: nickAddress });
+    await alice.waitForType("presence", (frame) => frame["from"] === nickAddress && frame["show"] === "online", 10_000);
+    await bob.ok({ type: "presence.set", show: "xa", status: "asleep" }); // his nick is here: he stays online
+    const listed = (await alice.ok({ type: "contact.list" }))["contacts"] as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      listed.map((contact) => [contact["address"], contact["accounts"], (contact["presence"] as Record<string, unknown> | undefined)?.["show"]]),
+      [[`native:${nameOf(bob)}`, [nickAddress], "online"]],
+    );
+  });
+
   it("shows a message from her linked IRC nick to an XMPP user as from her own gateway JID", async function () {
     const alice = await native("alice");
     const nick = await ircUser("alicenick");

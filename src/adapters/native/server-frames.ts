@@ -3,7 +3,7 @@
  * here and nowhere else (docs/protocol.md shows an example of each).
  */
 import { formatAddress, type Address } from "../../core/model/address.js";
-import type { ContactView } from "../../core/model/contact.js";
+import type { PersonContactView } from "../../core/person-contacts.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { RoomMember } from "../../core/model/room.js";
@@ -34,7 +34,7 @@ export function presenceView(presence: Presence): Record<string, unknown> {
   return { from: formatAddress(presence.from), show: presence.show, status: presence.status, priority: presence.priority, since: presence.since };
 }
 
-export function contactView(contact: ContactView): Record<string, unknown> {
+export function contactView(contact: PersonContactView): Record<string, unknown> {
   return {
     address: formatAddress(contact.address),
     name: contact.name,
@@ -42,6 +42,7 @@ export function contactView(contact: ContactView): Record<string, unknown> {
     pending_out: contact.pendingOut,
     pending_in: contact.pendingIn,
     ...(contact.presence === undefined ? {} : { presence: { show: contact.presence.show, status: contact.presence.status } }),
+    ...(contact.accounts === undefined ? {} : { accounts: contact.accounts.map(formatAddress) }),
   };
 }
 

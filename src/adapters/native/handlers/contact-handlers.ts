@@ -1,5 +1,6 @@
 /** Buddy list and presence frames. The owner is always the session's own user: no frame names another. */
 import { GatewayError } from "../../../core/errors.js";
+import { mergePersons } from "../../../core/person-contacts.js";
 import type { Address } from "../../../core/model/address.js";
 import type { SubscriptionAction } from "../../../core/adapter.js";
 import type { Handler } from "../handler-environment.js";
@@ -15,7 +16,7 @@ export function self(session: NativeSession): Address {
 }
 
 export const contactList: Handler<ContactListFrame> = async (session, _frame, env) => {
-  const contacts = await env.services.roster.list(self(session));
+  const contacts = mergePersons(await env.services.roster.list(self(session)), (address) => env.services.identities.personOf(address));
   return { contacts: contacts.map(contactView) };
 };
 
