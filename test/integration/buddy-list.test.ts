@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { IrcTestClient } from "../helpers/irc-client.js";
+import type { IrcMessage, IrcTestClient } from "../helpers/irc-client.js";
 import type { NativeClient } from "../helpers/native-client.js";
 import { GATEWAY_NICK, NETWORK, useNetworks } from "../helpers/network-suite.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
@@ -115,6 +115,40 @@ describe("one buddy list offered on every network", function () {
       listed.map((contact) => [contact["address"], contact["accounts"], (contact["presence"] as Record<string, unknown> | undefined)?.["show"]]),
       [[`native:${nameOf(bob)}`, [nickAddress], "online"]],
     );
+  });
+
+  it("lets her linked IRC nick MONITOR her contacts' puppets, connected while they are online, and list them", async function () {
+    const alice = await native("alice");
+    const bob = await native("bob");
+    await befriend(alice, bob);
+    const nick = await ircUser("alicenick");
+    await linkIrc(alice, nick);
+    const fromGateway = (match: RegExp): Promise<IrcMessage> =>
+      nick.waitFor((line) => line.command === "NOTICE" && line.nick === GATEWAY_NICK && match.test(line.params[1] ?? ""), 10_000, `a NOTICE matching ${String(match)}`);
+
+    nick.privmsg(GATEWAY_NICK, "contacts");
+    const listed = await fromGateway(new RegExp(`native:${nameOf(bob)}\\): online`));
+    const puppet = (listed.params[1] ?? "").split(" ")[0] ?? "";
+    nick.send(`MONITOR + ${puppet}`);
+    const online = await nick.waitFor((line) => line.command === "730", 10_000, "RPL_MONONLINE");
+    assert.equal(online.params[1]?.split("!")[0]?.toLowerCase(), puppet.toLowerCase());
+
+    // Away on Switchboard, away on IRC: WHOIS shows the puppet's AWAY (RPL_AWAY) once it is set.
+    await bob.ok({ type: "presence.set", show: "dnd", status: "in a meeting" });
+    let away: IrcMessage | undefined;
+    for (let asked = 0; away === undefined && asked < 100; asked++) {
+      nick.send(`WHOIS ${puppet}`);
+      const end = await nick.waitFor((line) => line.command === "318", 10_000, "RPL_ENDOFWHOIS");
+      away = nick.take((line) => line.command === "301" && line.params[1] === end.params[1])[0];
+    }
+    assert.match(away?.params[2] ?? "", /in a meeting/);
+
+    // Offline on Switchboard: the puppet quits, and MONITOR says so.
+    await bob.close();
+    const offline = await nick.waitFor((line) => line.command === "731", 10_000, "RPL_MONOFFLINE");
+    assert.equal(offline.params[1]?.toLowerCase(), puppet.toLowerCase());
+    nick.privmsg(GATEWAY_NICK, "contacts");
+    await fromGateway(/: offline/);
   });
 
   it("shows a message from her linked IRC nick to an XMPP user as from her own gateway JID", async function () {

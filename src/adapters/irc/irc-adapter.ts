@@ -14,13 +14,14 @@
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
 import { readFileSync } from "node:fs";
-import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
+import { BuddyPuppets } from "./buddy-puppets.js";
 import { ContactWatch } from "./contact-watch.js";
 import { IrcConnection, type IrcConnectionOptions } from "./irc-connection.js";
 import { IrcInbound } from "./irc-inbound.js";
@@ -53,6 +54,7 @@ export class IrcNetworkAdapter implements Adapter {
   };
   private main: IrcConnection | undefined;
   private readonly puppets: PuppetPool;
+  private readonly buddies: BuddyPuppets;
   private readonly watch: ContactWatch;
   private readonly inbound: IrcInbound;
   private stopping = false;
@@ -83,6 +85,7 @@ export class IrcNetworkAdapter implements Adapter {
       watch: this.watch,
       failure: (target, error, operations) => this.failed(target, error, operations),
       mainNick: () => this.main?.nick ?? config.nick,
+      gatewayCommand: (nick, text) => this.gatewayCommand(nick, text),
     });
     this.puppets = new PuppetPool({
       maxConnections: config.puppets.max_connections,
@@ -92,6 +95,7 @@ export class IrcNetworkAdapter implements Adapter {
       attach: (puppet) => this.inbound.attachPuppet(puppet),
       log: context.log,
     });
+    this.buddies = new BuddyPuppets({ pool: this.puppets, nickFor: (person) => this.puppetNick(person), log: context.log });
   }
 
   get account(): string {
@@ -159,8 +163,18 @@ export class IrcNetworkAdapter implements Adapter {
     return { delivered: true };
   }
 
-  /** IRC users see no presence of their own choosing: they see puppets' AWAY (setPresence). */
-  async sendPresence(): Promise<void> {}
+  /**
+   * IRC users see no presence of their own choosing: they see puppets' AWAY (setPresence). A nick linked to a
+   * person is told their contacts' presence: those contacts' puppets follow it (buddy-puppets.ts).
+   */
+  async sendPresence(presence: Presence, to: Address): Promise<void> {
+    if (this.config.mode === "puppets") this.buddies.presence(presence, to);
+  }
+
+  /** A contact of a person shown to the person's linked nick here: a puppet it can MONITOR (buddy-puppets.ts). */
+  async showContact(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void> {
+    if (this.config.mode === "puppets" && viewer.account === this.account) this.buddies.show(viewer, contact, name, change);
+  }
 
   async watchPresence(subject: Address): Promise<void> {
     if (subject.account === this.account && !isChannelId(subject.id)) this.watch.watch(subject.id);
@@ -314,10 +328,20 @@ export class IrcNetworkAdapter implements Adapter {
     return this.main;
   }
 
+  private puppetNick(person: Address): string {
+    return nickFromTemplate(this.config.puppets.nick_template, { name: personName(person), network: this.account }, { nickLen: this.main?.server.nickLen ?? 30 });
+  }
+
   private async connectPuppet(person: Address): Promise<IrcConnection> {
     this.requireMain();
-    const nick = nickFromTemplate(this.config.puppets.nick_template, { name: personName(person), network: this.account }, { nickLen: this.main?.server.nickLen ?? 30 });
-    return IrcConnection.connect(this.connectionOptions(nick, this.config.username, `${personName(person)} via Switchboard`, false));
+    return IrcConnection.connect(this.connectionOptions(this.puppetNick(person), this.config.username, `${personName(person)} via Switchboard`, false));
+  }
+
+  /** Commands in a query to the gateway's nick: `contacts` lists the puppets of the sender's buddy list. */
+  private gatewayCommand(nick: string, text: string): string[] | undefined {
+    if (text.trim().toLowerCase() !== "contacts") return undefined;
+    if (this.config.mode !== "puppets") return ["This network is bridged in relay mode: there are no puppets to watch."];
+    return this.buddies.list(nick) ?? ["No contacts to show: link this nick to your Switchboard account (identity.link), and add contacts there."];
   }
 
   private connectionOptions(nick: string, username: string, realname: string, own: boolean): IrcConnectionOptions {

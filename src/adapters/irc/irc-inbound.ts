@@ -38,6 +38,8 @@ export interface InboundHooks {
   /** An error numeric about `target`; `operations` says which requests can draw it (numerics.ts). */
   failure(target: string, error: GatewayError, operations: readonly string[]): void;
   mainNick(): string;
+  /** The answer (NOTICE lines) to a command in a query to the gateway's nick, or undefined when it is none. */
+  gatewayCommand?(nick: string, text: string): string[] | undefined;
 }
 
 /**
@@ -170,6 +172,11 @@ export class IrcInbound {
 
   /** A query to the gateway's own nick: a link code sent back (core/identities.ts), else help. */
   private async toGateway(main: IrcConnection, event: IrcMessageEvent): Promise<void> {
+    const answer = this.hooks.gatewayCommand?.(event.from.nick, stripFormatting(event.text));
+    if (answer !== undefined) {
+      for (const line of answer) main.send("NOTICE", [event.from.nick, line]);
+      return;
+    }
     if (await this.context.serviceMessage(ircAddress(this.network, event.from.nick), stripFormatting(event.text)).catch(() => false)) return;
     const help =
       this.config.mode === "puppets"

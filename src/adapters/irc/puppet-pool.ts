@@ -9,6 +9,8 @@
  * - Spread: connects are serialised, at least `connect_interval_ms` apart, so that a restart with many
  *   pending messages (or a netsplit) is no connection storm, and ngIRCd's short listen backlog is not overrun.
  * - Presence: the person's presence is their puppet's AWAY (presence-map.ts), set at connect and on change.
+ * - Kept: a puppet kept for someone's buddy list (buddy-puppets.ts) is never quit for being idle, and at the
+ *   limit makes room only after every other puppet.
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -51,6 +53,8 @@ export class PuppetPool {
   private readonly puppets = new Map<string, Puppet>();
   private readonly connecting = new Map<string, Promise<Puppet>>();
   private readonly wanted = new Map<string, Presence>();
+  /** People whose puppet stays connected while they are online (buddy-puppets.ts). */
+  private readonly kept = new Set<string>();
   /** Puppets connected when the network was lost: restored after the reconnect. */
   private readonly lost = new Map<string, { person: Address; channels: string[] }>();
   private connectTurn: Promise<void> = Promise.resolve();
@@ -87,6 +91,12 @@ export class PuppetPool {
       this.connecting.set(key, pending);
     }
     return pending;
+  }
+
+  /** Keeps (or stops keeping) the person's puppet connected regardless of traffic. */
+  keep(person: Address, on: boolean): void {
+    if (on) this.kept.add(addressKey(person));
+    else this.kept.delete(addressKey(person));
   }
 
   /** The person's puppet if it is connected. */
@@ -265,7 +275,7 @@ export class PuppetPool {
   /** At the limit, the puppet idle longest quits; when none can, the new one waits for the outbox to retry. */
   private async makeRoom(): Promise<void> {
     if (this.puppets.size < this.options.maxConnections) return;
-    const idlest = [...this.puppets.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0];
+    const idlest = [...this.puppets.values()].sort((a, b) => this.keptRank(a) - this.keptRank(b) || a.lastUsed - b.lastUsed)[0];
     if (!idlest) throw new GatewayError("GW_ERR_UNAVAILABLE", "no IRC connection is free for another puppet", { retryable: true });
     await this.retire(idlest, "making room for another puppet");
   }
@@ -288,8 +298,12 @@ export class PuppetPool {
   private async sweep(): Promise<void> {
     const cutoff = this.now() - this.options.idleTimeoutMs;
     for (const puppet of [...this.puppets.values()]) {
-      if (puppet.lastUsed <= cutoff) await this.retire(puppet, "idle");
+      if (puppet.lastUsed <= cutoff && this.keptRank(puppet) === 0) await this.retire(puppet, "idle");
     }
+  }
+
+  private keptRank(puppet: Puppet): number {
+    return this.kept.has(addressKey(puppet.person)) ? 1 : 0;
   }
 
   private now(): number {

@@ -281,6 +281,22 @@ describe("IRC puppet pool", () => {
       assert.equal(pool.size, 0);
     });
 
+    it("keeps a kept puppet through idle sweeps, and at the limit makes room with the others first", async () => {
+      const pool = makePool({ idleTimeoutMs: 5000, connectIntervalMs: 0, maxConnections: 2 });
+      pool.keep(alice, true);
+      await clock.settle(pool.puppetFor(alice));
+      await clock.advance(1000);
+      await clock.settle(pool.puppetFor(bob));
+      await clock.settle(pool.puppetFor(carol)); // alice is the idlest, but kept: bob makes room
+      assert.deepEqual(connector.latest(bob).quits, ["making room for another puppet"]);
+      await clock.advance(10_000);
+      assert.deepEqual(connector.latest(carol).quits, ["idle"]);
+      assert.ok(pool.of(alice), "kept through the sweeps");
+      pool.keep(alice, false);
+      await clock.advance(5000);
+      assert.deepEqual(connector.latest(alice).quits, ["idle"]);
+    });
+
     it("never retires an idle puppet when idleTimeoutMs is 0", async () => {
       const pool = makePool({ idleTimeoutMs: 0 });
       await clock.settle(pool.puppetFor(alice));
