@@ -200,6 +200,11 @@ export interface Adapter {
    * show a buddy list. The contact's presence then comes through sendPresence(presence, viewer).
    */
   showContact?(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void>;
+  /**
+   * Linking started from another account (core/identities.ts): shows `person` (a user of this adapter) the code
+   * that `address` asked to be sent, on the person's own sessions only. False when the person has no session now.
+   */
+  identityCode?(person: Address, address: Address, code: string, expiresAt: number): Promise<boolean>;
   /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
   identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
 }

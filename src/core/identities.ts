@@ -10,6 +10,11 @@
  * `codeTtlMs`, at most `maxAttempts` wrong answers per code, at most `maxRequestsPerHour` codes asked by one
  * person per hour. Only an HMAC of a code is stored, under a key that lives in this process's memory: a
  * restart voids the codes in flight. Answers are compared in constant time. Unlinking is immediate.
+ *
+ * Started from the other account (`link alice` in a chat to the XMPP component's domain or a query to the
+ * gateway's IRC nick, `requestFrom`): the code goes to alice's Switchboard sessions only (`Adapter.identityCode`)
+ * and must come back from one of them (`confirm`), with the same rules. Those proofs live in memory only (the
+ * key does too), and none is made while alice has no session: the requester is told to ask again later.
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -19,6 +24,8 @@ import { addressKey, sameAddress, type Address } from "./model/address.js";
 import type { IdentityLinkRecord, IdentityStore } from "../store/store.js";
 
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/** `link alice` (or `link native:alice`): a Switchboard user name as the native protocol accepts it. */
+const LINK_COMMAND = /^\s*link\s+(?:native:)?([A-Za-z0-9][A-Za-z0-9._-]{0,31})\s*$/i;
 const CODE_LENGTH = 8;
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -57,12 +64,23 @@ function shown(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
+interface ReverseProof {
+  readonly address: Address;
+  readonly codeHash: string;
+  readonly expiresAt: number;
+  attempts: number;
+}
+
 export class IdentityService {
   private readonly key = randomBytes(32);
   /** address key -> the link, for every proven link (loaded by start()). */
   private readonly byAddress = new Map<string, { readonly person: Address; readonly address: Address }>();
   /** person key -> their linked accounts: asked on every direct message and presence, so kept, not searched. */
   private readonly byPerson = new Map<string, Address[]>();
+  /** Person key -> proofs started from another account, waiting for `confirm` from the person's session. */
+  private readonly reverse = new Map<string, ReverseProof[]>();
+  /** Person key -> when codes were sent to their sessions (the hourly limit, with the stored proofs). */
+  private readonly reverseAsked = new Map<string, number[]>();
   private readonly codeTtlMs: number;
   private readonly maxAttempts: number;
   private readonly maxRequestsPerHour: number;
@@ -108,9 +126,7 @@ export class IdentityService {
       throw new GatewayError("GW_ERR_ALREADY_LINKED", sameAddress(holder, person) ? `${addressKey(address)} is already linked to you` : `${addressKey(address)} is linked to someone else`);
     }
     const now = this.now();
-    if ((await this.options.store.proofsAskedSince(person, now - HOUR_MS)) >= this.maxRequestsPerHour) {
-      throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${this.maxRequestsPerHour} link codes an hour; try again later`, { retryable: true });
-    }
+    await this.checkRate(person, now);
     const code = newCode();
     const expiresAt = now + this.codeTtlMs;
     await this.options.store.putProof({ person, address, codeHash: this.hash(code), createdAt: now, expiresAt, attempts: 0 });
@@ -135,6 +151,12 @@ export class IdentityService {
    * (the adapter may answer with its own help text).
    */
   async serviceMessage(from: Address, body: string): Promise<boolean> {
+    const command = LINK_COMMAND.exec(body);
+    if (command) {
+      const answer = await this.requestFrom(from, (command[1] ?? "").toLowerCase());
+      await this.options.registry.for(from)?.sendServiceMessage?.(from, `Switchboard: ${answer}`).catch(() => undefined);
+      return true;
+    }
     const now = this.now();
     const proofs = (await this.options.store.proofsFor(from)).filter((proof) => proof.expiresAt > now);
     if (proofs.length === 0) return false;
@@ -154,16 +176,92 @@ export class IdentityService {
       return true;
     }
     await this.options.store.removeProof(match.person, match.address);
-    if (!(await this.options.store.link({ person: match.person, address: from, linkedAt: now }))) {
-      await adapter?.sendServiceMessage?.(from, "Switchboard: this account was linked to someone else meanwhile.").catch(() => undefined);
-      return true;
-    }
-    this.remember(match.person, from);
-    this.options.log.info({ person: addressKey(match.person), address: addressKey(from) }, "accounts linked");
-    await adapter?.sendServiceMessage?.(from, `Switchboard: this account is now linked to ${addressKey(match.person)}.`).catch(() => undefined);
-    await this.tellPerson(match.person, from, true);
-    this.options.onChange?.(match.person, from, true);
+    await this.complete(match.person, from, now);
     return true;
+  }
+
+  /**
+   * `address` asks, on its own network, to be linked to the Switchboard user `user`: a code goes to that user's
+   * sessions, to be confirmed there. Resolves with the answer for the requester; it never says whether a user
+   * exists (an unknown user and one without a session get the same answer).
+   */
+  async requestFrom(address: Address, user: string): Promise<string> {
+    const person: Address = { protocol: "native", account: "default", id: user };
+    const adapter = this.options.registry.for(address);
+    if (address.protocol === "native" || !adapter?.sendServiceMessage || adapter.owner) return "this account cannot be linked.";
+    const holder = this.personOf(address);
+    if (holder) return sameAddress(holder, person) ? `this account is already linked to ${addressKey(person)}.` : "this account is linked to someone else.";
+    const now = this.now();
+    try {
+      await this.checkRate(person, now);
+    } catch (error: unknown) {
+      return `${(error as Error).message}.`;
+    }
+    const code = newCode();
+    const expiresAt = now + this.codeTtlMs;
+    const key = addressKey(person);
+    const sent = await this.options.registry
+      .for(person)
+      ?.identityCode?.(person, address, shown(code), expiresAt)
+      .catch(() => false);
+    if (sent !== true) return `${addressKey(person)} has no Switchboard session now: log in there, then ask again.`;
+    // A new code for the same account replaces the one before.
+    const waiting = (this.reverse.get(key) ?? []).filter((proof) => proof.expiresAt > now && !sameAddress(proof.address, address));
+    this.reverse.set(key, [...waiting, { address, codeHash: this.hash(code), expiresAt, attempts: 0 }]);
+    this.reverseAsked.set(key, [...(this.reverseAsked.get(key) ?? []).filter((at) => at > now - HOUR_MS), now]);
+    this.options.log.info({ person: key, address: addressKey(address) }, "link code sent to the person's sessions");
+    return `a code went to ${addressKey(person)}'s Switchboard sessions: confirm it there within ${Math.round(this.codeTtlMs / 60_000)} minutes (identity.confirm).`;
+  }
+
+  /**
+   * The person confirms, from their own session, a code sent there by requestFrom: the account that asked is
+   * linked. Rejects with GW_ERR_NOT_FOUND when no code waits or the code is wrong (5 wrong answers void them).
+   */
+  async confirm(person: Address, text: string): Promise<Address> {
+    const now = this.now();
+    const key = addressKey(person);
+    const waiting = (this.reverse.get(key) ?? []).filter((proof) => proof.expiresAt > now);
+    const answers = codeCandidates(text).map((candidate) => Buffer.from(this.hash(candidate), "hex"));
+    const match = waiting.find((proof) => {
+      const expected = Buffer.from(proof.codeHash, "hex");
+      return answers.some((answer) => answer.length === expected.length && timingSafeEqual(expected, answer));
+    });
+    if (!match) {
+      for (const proof of waiting) proof.attempts += 1;
+      this.setReverse(key, waiting.filter((proof) => proof.attempts < this.maxAttempts));
+      throw new GatewayError("GW_ERR_NOT_FOUND", waiting.length === 0 ? "no link code waits for you: ask from the other account first (link <your user name>)" : "that is not the code sent to you");
+    }
+    this.setReverse(key, waiting.filter((proof) => proof !== match));
+    if (!(await this.complete(person, match.address, now))) throw new GatewayError("GW_ERR_ALREADY_LINKED", `${addressKey(match.address)} was linked to someone else meanwhile`);
+    return match.address;
+  }
+
+  /** A proof succeeded: the link is stored and everyone concerned is told. False when the account was taken meanwhile. */
+  private async complete(person: Address, address: Address, now: number): Promise<boolean> {
+    const adapter = this.options.registry.for(address);
+    if (!(await this.options.store.link({ person, address, linkedAt: now }))) {
+      await adapter?.sendServiceMessage?.(address, "Switchboard: this account was linked to someone else meanwhile.").catch(() => undefined);
+      return false;
+    }
+    this.remember(person, address);
+    this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "accounts linked");
+    await adapter?.sendServiceMessage?.(address, `Switchboard: this account is now linked to ${addressKey(person)}.`).catch(() => undefined);
+    await this.tellPerson(person, address, true);
+    this.options.onChange?.(person, address, true);
+    return true;
+  }
+
+  private setReverse(key: string, proofs: ReverseProof[]): void {
+    if (proofs.length > 0) this.reverse.set(key, proofs);
+    else this.reverse.delete(key);
+  }
+
+  /** At most maxRequestsPerHour codes an hour for one person, whichever side asked. */
+  private async checkRate(person: Address, now: number): Promise<void> {
+    const reverse = (this.reverseAsked.get(addressKey(person)) ?? []).filter((at) => at > now - HOUR_MS).length;
+    if ((await this.options.store.proofsAskedSince(person, now - HOUR_MS)) + reverse >= this.maxRequestsPerHour) {
+      throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${this.maxRequestsPerHour} link codes an hour; try again later`, { retryable: true });
+    }
   }
 
   async unlink(person: Address, address: Address): Promise<void> {

@@ -168,6 +168,46 @@ describe("linking accounts across networks with a one-time code", function () {
     assert.equal(alice.pending("message").length, 0, "the first message did not reach her sessions");
   });
 
+  it("links an account that asks from its own network once the person confirms the code in their own session", async function () {
+    const alice = await native("alice");
+    const mallory = await native("mallory");
+    const aliceName = names.get(alice) ?? "";
+
+    // From XMPP: a chat to the component's domain.
+    const juliet = await xmppUser("juliet");
+    await juliet.sendMessage(prosody.componentDomain, `link ${aliceName}`);
+    const asked = await alice.waitForType("identity.code", () => true, 10_000);
+    assert.equal(asked["address"], `xmpp:${juliet.bareJid}`);
+    const code = String(asked["code"]);
+    const told = (await fromGateway(juliet)).getChildText("body") ?? "";
+    assert.match(told, /a code went to/);
+    assert.equal(told.includes(code), false, "the requester never sees the code");
+    assert.equal(mallory.pending("identity.code").length, 0);
+    const stolen = await mallory.request({ type: "identity.confirm", code });
+    assert.equal(stolen["code"], "GW_ERR_NOT_FOUND", "another user's session cannot confirm it");
+    await juliet.sendMessage(prosody.componentDomain, code);
+    assert.doesNotMatch((await fromGateway(juliet)).getChildText("body") ?? "", /now linked/, "nor can the account that asked");
+    const confirmed = await alice.ok({ type: "identity.confirm", code: code.toLowerCase() });
+    assert.equal(confirmed["address"], `xmpp:${juliet.bareJid}`);
+    assert.match((await fromGateway(juliet)).getChildText("body") ?? "", /now linked/);
+    await alice.waitForType("identity.linked", (frame) => frame["address"] === `xmpp:${juliet.bareJid}`, 10_000);
+
+    // From IRC: a query to the gateway's nick.
+    const bob = await IrcTestClient.connect(irc, uniqueUser("bob"));
+    closers.push(() => bob.quit());
+    const nickAddress = `irc://${NETWORK}/${bob.nick.toLowerCase()}`;
+    bob.privmsg("sbgate", `link ${aliceName}`);
+    const fromIrc = await alice.waitForType("identity.code", (frame) => frame["address"] === nickAddress, 10_000);
+    await alice.ok({ type: "identity.confirm", code: String(fromIrc["code"]) });
+    await bob.waitFor((line) => line.command === "NOTICE" && line.nick === "sbgate" && /now linked/.test(line.params[1] ?? ""), 10_000);
+    assert.deepEqual(((await alice.ok({ type: "identity.list" }))["links"] as Record<string, unknown>[]).map((link) => link["address"]).sort(), [nickAddress, `xmpp:${juliet.bareJid}`].sort());
+
+    // Nobody logged in under that name: nothing waits, and the requester is told.
+    const romeo = await xmppUser("romeo");
+    await romeo.sendMessage(prosody.componentDomain, "link nobody-here");
+    assert.match((await fromGateway(romeo)).getChildText("body") ?? "", /has no Switchboard session now/);
+  });
+
   it("accepts a code only from the account it was sent to, and voids it after five wrong answers", async function () {
     const alice = await native("alice");
     const juliet = await xmppUser("juliet");

@@ -53,6 +53,7 @@ export interface IdentityListFrame extends Base { readonly type: "identity.list"
 export interface BridgeAddFrame extends Base { readonly type: "bridge.add"; readonly room: string; readonly with: string; readonly nick?: string }
 export interface BridgeRemoveFrame extends Base { readonly type: "bridge.remove"; readonly with: string }
 export interface BridgeListFrame extends Base { readonly type: "bridge.list" }
+export interface IdentityConfirmFrame extends Base { readonly type: "identity.confirm"; readonly code: string }
 
 export type ClientFrame =
   | HelloFrame
@@ -80,6 +81,7 @@ export type ClientFrame =
   | IdentityListFrame
   | BridgeAddFrame
   | BridgeRemoveFrame
-  | BridgeListFrame;
+  | BridgeListFrame
+  | IdentityConfirmFrame;
 
 export type ClientFrameType = ClientFrame["type"];

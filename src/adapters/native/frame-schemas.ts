@@ -94,6 +94,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "bridge.remove": frame("bridge.remove", { with: { ...address, description: "The bridged room of the other network, as bridge.list gives it" } }, ["with"], "Admins only: removes a bridge added at runtime"),
   "bridge.list": frame("bridge.list", {}, [], "Admins only: every bridge, from the configuration file and added at runtime"),
+  "identity.confirm": frame(
+    "identity.confirm",
+    { code: { type: "string", minLength: 1, maxLength: 64, description: "The code of an identity.code push, e.g. ABCD-EFGH (case and the dash do not matter)" } },
+    ["code"],
+    "Confirms a link asked for from the other account: links the account named in the identity.code push that carried this code",
+  ),
 };
 
 /** The whole protocol as one published JSON Schema document. */

@@ -217,6 +217,12 @@ export class NativeAdapter implements Adapter {
   }
 
   /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */
+  /** A code for `person` only: pushed to their own sessions (identity.code), never to anyone else's. */
+  async identityCode(person: Address, address: Address, code: string, expiresAt: number): Promise<boolean> {
+    if (!isNative(person) || isRoomId(person.id)) return false;
+    return this.sessions.pushTo(person.id, frames.identityCode(address, code, expiresAt));
+  }
+
   async identityChanged(person: Address, address: Address, linked: boolean): Promise<void> {
     if (isNative(person) && !isRoomId(person.id)) this.sessions.pushTo(person.id, frames.identityLinked(address, linked));
   }

@@ -91,4 +91,5 @@ export const frames = {
   roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),
   /** One of the user's accounts elsewhere was linked (its code came back from it) or unlinked. */
   identityLinked: (address: Address, linked: boolean): ServerFrame => ({ type: "identity.linked", address: formatAddress(address), linked }),
+  identityCode: (address: Address, code: string, expiresAt: number): ServerFrame => ({ type: "identity.code", address: formatAddress(address), code, expires_at: expiresAt }),
 };

@@ -70,6 +70,20 @@ function network(said: { to: string; text: string }[]): Adapter {
   } as unknown as Adapter;
 }
 
+/** A native-like adapter whose users in `online` have sessions: it records the codes pushed to them. */
+function sessions(pushed: { to: string; address: string; code: string }[], online: Set<string>): Adapter {
+  return {
+    protocol: "native",
+    account: "default",
+    capabilities: { directMessages: true, rooms: true, presence: true, subscriptions: true, typing: true, actions: true, notices: true, corrections: true, relaysRooms: false, puppets: false },
+    identityCode: async (person: Address, address: Address, code: string) => {
+      if (!online.has(person.id)) return false;
+      pushed.push({ to: person.id, address: addressKey(address), code });
+      return true;
+    },
+  } as unknown as Adapter;
+}
+
 const alice = makeAddress("native", "default", "alice");
 const mallory = makeAddress("native", "default", "mallory");
 const juliet = makeAddress("xmpp", "default", "juliet@example.org");
@@ -81,14 +95,19 @@ describe("linking accounts with a one-time code", () => {
   let now: number;
   let changes: string[];
   let service: IdentityService;
+  let pushed: { to: string; address: string; code: string }[];
+  let online: Set<string>;
 
   beforeEach(async () => {
+    pushed = [];
+    online = new Set(["alice"]);
     store = new MemoryIdentities();
     said = [];
     now = 1_000_000;
     changes = [];
     const registry = new AdapterRegistry();
     registry.register(network(said));
+    registry.register(sessions(pushed, online));
     service = new IdentityService({ store, registry, log: createLogger("silent"), now: () => now, onChange: (person, address, linked) => changes.push(`${person.id} ${address.id} ${linked}`) });
     await service.start();
   });
@@ -166,6 +185,53 @@ describe("linking accounts with a one-time code", () => {
     await service.unlink(alice, juliet);
     assert.equal(service.personOf(juliet), undefined);
     assert.deepEqual(changes, ["alice juliet@example.org true", "alice juliet@example.org false"]);
+  });
+
+  it("started from the other account: sends the code to the person's sessions and links once they confirm it", async () => {
+    assert.equal(await service.serviceMessage(juliet, "link Alice"), true);
+    assert.match(said.at(-1)?.text ?? "", /a code went to native:alice's Switchboard sessions/);
+    assert.equal(said.at(-1)?.text.includes(pushed[0]?.code ?? "?"), false, "the requester never sees the code");
+    assert.deepEqual(pushed.map((push) => [push.to, push.address]), [["alice", "xmpp:juliet@example.org"]]);
+    const code = pushed[0]?.code ?? "";
+    await assert.rejects(service.confirm(mallory, code), { code: "GW_ERR_NOT_FOUND" }, "only alice can confirm her code");
+    assert.equal(await service.serviceMessage(juliet, code), false, "nor can it come back from the account that asked");
+    assert.ok(sameAddress(await service.confirm(alice, code.toLowerCase()), juliet));
+    assert.ok(sameAddress(service.personOf(juliet) ?? eve, alice));
+    assert.deepEqual(changes, ["alice juliet@example.org true"]);
+    assert.match(said.at(-1)?.text ?? "", /now linked to native:alice/);
+    await assert.rejects(service.confirm(alice, code), { code: "GW_ERR_NOT_FOUND" }, "single use");
+  });
+
+  it("started from the other account: stores nothing while the person has no session, voids after five wrong codes and expires", async () => {
+    online.clear();
+    await service.serviceMessage(juliet, "link alice");
+    assert.match(said.at(-1)?.text ?? "", /has no Switchboard session now/);
+    await service.serviceMessage(juliet, "link nobody");
+    assert.match(said.at(-1)?.text ?? "", /has no Switchboard session now/, "an unknown user gets the same answer");
+    await assert.rejects(service.confirm(alice, "ABCD-EFGH"), { code: "GW_ERR_NOT_FOUND" });
+
+    online.add("alice");
+    await service.serviceMessage(juliet, "link alice");
+    const code = pushed.at(-1)?.code ?? "";
+    for (let i = 0; i < 5; i++) await assert.rejects(service.confirm(alice, "ZZZZ-ZZZZ"), { code: "GW_ERR_NOT_FOUND" });
+    await assert.rejects(service.confirm(alice, code), { code: "GW_ERR_NOT_FOUND" }, "voided");
+
+    await service.serviceMessage(eve, "link alice");
+    now += 10 * 60 * 1000;
+    await assert.rejects(service.confirm(alice, pushed.at(-1)?.code ?? ""), { code: "GW_ERR_NOT_FOUND" }, "expired");
+    assert.equal(service.personOf(eve), undefined);
+  });
+
+  it("started from the other account: counts against the person's hourly codes, and refuses linked accounts", async () => {
+    for (let i = 0; i < 5; i++) await service.serviceMessage(juliet, "link alice");
+    await service.serviceMessage(juliet, "link alice");
+    assert.match(said.at(-1)?.text ?? "", /at most 5 link codes an hour/);
+    await assert.rejects(service.request(alice, eve), { code: "GW_ERR_RATE_LIMITED" });
+    await service.confirm(alice, pushed.at(-1)?.code ?? "");
+    await service.serviceMessage(juliet, "link alice");
+    assert.match(said.at(-1)?.text ?? "", /already linked to native:alice/);
+    await service.serviceMessage(juliet, "link mallory");
+    assert.match(said.at(-1)?.text ?? "", /linked to someone else/);
   });
 
   it("restores links from the store at start", async () => {

@@ -1,5 +1,5 @@
 /**
- * identity.link, identity.unlink and identity.list: the session user links their accounts on other networks to
+ * identity.link, identity.unlink, identity.list and identity.confirm: the session user links their accounts on other networks to
  * themselves, with proof (core/identities.ts). The person is always the session's user, never a field of the
  * frame: a session can only ask for a code to be sent *for itself*, and the link exists only once that code
  * comes back from the other account. The core checks the rest (no native address, a network that can send
@@ -8,7 +8,7 @@
 import { GatewayError } from "../../../core/errors.js";
 import { formatAddress, type Address } from "../../../core/model/address.js";
 import type { Handler } from "../handler-environment.js";
-import type { IdentityLinkFrame, IdentityListFrame, IdentityUnlinkFrame } from "../client-frames.js";
+import type { IdentityConfirmFrame, IdentityLinkFrame, IdentityListFrame, IdentityUnlinkFrame } from "../client-frames.js";
 import { clientAddress, personAddress } from "../native-addresses.js";
 import { identityLinkView } from "../server-frames.js";
 import { self } from "./contact-handlers.js";
@@ -46,4 +46,10 @@ export const identityUnlink: Handler<IdentityUnlinkFrame> = async (session, fram
 export const identityList: Handler<IdentityListFrame> = async (session, _frame, env) => {
   const links = await env.services.identities.links(self(session));
   return { links: links.map(identityLinkView) };
+};
+
+/** A code that reached this user's sessions (identity.code) because an account asked to be linked to them. */
+export const identityConfirm: Handler<IdentityConfirmFrame> = async (session, frame, env) => {
+  const address = await env.services.identities.confirm(self(session), frame.code);
+  return { address: formatAddress(address) };
 };

@@ -6,7 +6,7 @@ import { contactAdd, contactList, contactRemove, presenceSet, subscription } fro
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
-import { identityLink, identityList, identityUnlink } from "./identity-handlers.js";
+import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
 import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
@@ -41,6 +41,7 @@ export const HANDLERS: HandlerTable = {
   "bridge.add": bridgeAdd,
   "bridge.remove": bridgeRemove,
   "bridge.list": bridgeList,
+  "identity.confirm": identityConfirm,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */
