@@ -78,13 +78,17 @@ export class BuddyOffers {
   /**
    * A subscription stanza from a person's linked account to one of the person's contacts offered to it: the
    * person's rights answer it (a request is approved when the person may see the contact); nothing is stored
-   * and the contact is not asked. False when the event is not about an offered contact (the roster handles it).
+   * and the contact is not asked. False when the event is not about an offered contact, or when the account
+   * and the contact have a relationship of their own (the contact asked to see the account: its approval is
+   * theirs), which the roster handles.
    */
   async subscription(event: SubscriptionEvent): Promise<boolean> {
     const person = this.options.identities.personOf(event.from);
     const adapter = this.options.registry.for(event.from);
     if (!person || !adapter?.showContact || !shownTo(event.from, event.to)) return false;
     if (!(await this.options.contacts.get(person, event.to))) return false;
+    const own = await this.options.contacts.get(event.from, event.to);
+    if (own && (own.pendingIn || own.pendingOut || own.subscription !== "none")) return false;
     if (event.action !== "request" && event.action !== "approve") return true;
     if (!(await this.options.maySee(person, event.to))) return true;
     if (event.action === "request") await adapter.sendSubscription({ from: event.to, to: event.from, action: "approve" });

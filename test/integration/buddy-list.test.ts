@@ -126,12 +126,13 @@ describe("one buddy list offered on every network", function () {
     const fromGateway = (match: RegExp): Promise<IrcMessage> =>
       nick.waitFor((line) => line.command === "NOTICE" && line.nick === GATEWAY_NICK && match.test(line.params[1] ?? ""), 10_000, `a NOTICE matching ${String(match)}`);
 
-    nick.privmsg(GATEWAY_NICK, "contacts");
-    const listed = await fromGateway(new RegExp(`native:${nameOf(bob)}\\): online`));
-    const puppet = (listed.params[1] ?? "").split(" ")[0] ?? "";
+    const puppet = `${nameOf(bob)}[sb]`; // the network's puppet template
     nick.send(`MONITOR + ${puppet}`);
     const online = await nick.waitFor((line) => line.command === "730", 10_000, "RPL_MONONLINE");
     assert.equal(online.params[1]?.split("!")[0]?.toLowerCase(), puppet.toLowerCase());
+    nick.privmsg(GATEWAY_NICK, "contacts");
+    const listed = await fromGateway(/\): online$/);
+    assert.equal(listed.params[1], `${puppet} (${nameOf(bob)}, native:${nameOf(bob)}): online`);
 
     // Away on Switchboard, away on IRC: WHOIS shows the puppet's AWAY (RPL_AWAY) once it is set.
     await bob.ok({ type: "presence.set", show: "dnd", status: "in a meeting" });
@@ -144,6 +145,7 @@ describe("one buddy list offered on every network", function () {
     assert.match(away?.params[2] ?? "", /in a meeting/);
 
     // Offline on Switchboard: the puppet quits, and MONITOR says so.
+    nick.take((line) => line.command === "731"); // the answer to MONITOR +, before the puppet came
     await bob.close();
     const offline = await nick.waitFor((line) => line.command === "731", 10_000, "RPL_MONOFFLINE");
     assert.equal(offline.params[1]?.toLowerCase(), puppet.toLowerCase());
@@ -158,6 +160,11 @@ describe("one buddy list offered on every network", function () {
     const romeo = await xmppUser("romeo");
     const aliceJid = `${nameOf(alice)}@${suite.prosody().componentDomain}`;
     // Her sessions are away, her nick is here: romeo's message reaches the nick, from romeo's puppet.
+    // (once the gateway knows the nick is here: a watcher of the nick sees it online)
+    const watcher = await native("watcher");
+    const nickAddress = `irc://${NETWORK}/${nick.nick.toLowerCase()}`;
+    await watcher.ok({ type: "presence.subscribe", address: nickAddress });
+    await watcher.waitForType("presence", (frame) => frame["from"] === nickAddress && frame["show"] === "online", 10_000);
     await alice.ok({ type: "presence.set", show: "xa", status: "asleep" });
     await romeo.sendMessage(aliceJid, "are you there?");
     const query = await nick.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "are you there?", 10_000);

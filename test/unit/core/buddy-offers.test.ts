@@ -135,4 +135,10 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     assert.equal(await offers.subscription({ from: romeo, to: bob, action: "request" }), false, "romeo is nobody's linked account");
     assert.deepEqual(await store.contacts.list(bob).then((entries) => entries.map((entry) => addressKey(entry.address))), [addressKey(alice)], "nothing stored for juliet");
   });
+
+  it("leaves to the roster what the linked account and a contact have between them (the contact asked to see it)", async () => {
+    links.push({ person: alice, address: juliet });
+    await roster.handle({ from: bob, to: juliet, action: "request" });
+    assert.equal(await offers.subscription({ from: juliet, to: bob, action: "approve" }), false);
+  });
 });
