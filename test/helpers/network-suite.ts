@@ -29,6 +29,8 @@ export interface NetworkSuiteOptions {
   readonly ircServer?: "ngircd" | "inspircd";
   /** More keys of the IRC network (YAML lines indented as its other keys). */
   readonly ircYaml?: readonly string[];
+  /** xmpp.component.messages_from (default here: anyone, so tests need no subscription before a chat). */
+  readonly messagesFrom?: "anyone" | "contacts";
 }
 
 export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
@@ -53,7 +55,7 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
         `    domain: ${prosody.componentDomain}`,
         `    port: ${prosody.componentPort}`,
         `    secret: ${prosody.componentSecret}`,
-        "    messages_from: anyone",
+        `    messages_from: ${options.messagesFrom ?? "anyone"}`,
         "irc:",
         "  networks:",
         `    - name: ${NETWORK}`,

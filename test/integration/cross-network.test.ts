@@ -7,84 +7,26 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { IrcTestClient, type IrcMessage } from "../helpers/irc-client.js";
-import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
-
-const NETWORK = "libera";
+import type { IrcMessage, IrcTestClient } from "../helpers/irc-client.js";
+import { NETWORK, useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 describe("three networks through one gateway (native, XMPP, IRC)", function () {
-  let prosody: ProsodyServer;
-  let irc: IrcServer;
-  let daemon: Daemon;
-  const closers: Array<() => Promise<unknown>> = [];
-
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
-    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
-    daemon = Daemon.create(
-      [
-        "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
-        "irc:",
-        "  networks:",
-        `    - name: ${NETWORK}`,
-        "      host: 127.0.0.1",
-        `      port: ${irc.port}`,
-        "      nick: sbgate",
-        "      flood:",
-        "        burst: 50",
-        "        lines_per_second: 50",
-        "      channels:",
-        '        - channel: "#tri"',
-        "          room: tri",
-      ].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-    await daemon.waitForLog(/IRC network online/);
+  const suite = useNetworks({
+    messagesFrom: "contacts",
+    ircYaml: ["flood:", "  burst: 50", "  lines_per_second: 50", "channels:", '  - channel: "#tri"', "    room: tri"],
   });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
-  });
-
-  after(async function () {
-    for (const close of closers) await close().catch(() => undefined);
-    await daemon?.dispose();
-    await irc?.dispose();
-    await prosody?.dispose();
-  });
-
-  async function xmppUser(prefix: string): Promise<XmppTestClient> {
-    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
-    closers.push(() => client.stop());
-    return client;
-  }
-
-  async function ircUser(prefix: string): Promise<IrcTestClient> {
-    const client = await IrcTestClient.connect(irc, uniqueUser(prefix));
-    closers.push(() => client.quit());
-    return client;
-  }
+  const xmppUser = (prefix: string): Promise<XmppTestClient> => suite.xmppUser(prefix);
+  const ircUser = (prefix: string): Promise<IrcTestClient> => suite.ircUser(prefix);
 
   it("carries a conversation among a native user, an XMPP occupant and an IRC user, each line once and in order", async function () {
-    const aliceName = uniqueUser("alice");
-    const alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
-    closers.push(() => alice.close());
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
     await alice.ok({ type: "room.join", room: "tri" });
     const bob = await ircUser("bob");
     await bob.join("#tri");
     const juliet = await xmppUser("juliet");
-    const roomJid = `#tri@${prosody.componentDomain}`;
+    const roomJid = `#tri@${suite.prosody().componentDomain}`;
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.getChild("x", "http://jabber.org/protocol/muc#user") !== undefined && stanza.attrs["type"] === undefined);
 
@@ -123,7 +65,7 @@ describe("three networks through one gateway (native, XMPP, IRC)", function () {
   it("carries a private chat between an XMPP user and an IRC user through the gateway", async function () {
     const bob = await ircUser("bob");
     const juliet = await xmppUser("juliet");
-    const bobJid = `${bob.nick.toLowerCase()}%${NETWORK}@${prosody.componentDomain}`;
+    const bobJid = `${bob.nick.toLowerCase()}%${NETWORK}@${suite.prosody().componentDomain}`;
     // The gateway accepts messages from contacts only by default: juliet subscribes, IRC approves at once.
     // Fetching the roster first makes her session "interested" (RFC 6121 section 2.1.6): it gets the approval.
     await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));

@@ -8,79 +8,20 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { IrcTestClient } from "../helpers/irc-client.js";
-import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import type { NativeClient } from "../helpers/native-client.js";
+import { NETWORK, useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const NETWORK = "libera";
 const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
 
 describe("linking accounts across networks with a one-time code", function () {
-  let prosody: ProsodyServer;
-  let irc: IrcServer;
-  let daemon: Daemon;
-  const closers: Array<() => Promise<unknown>> = [];
-
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
-    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
-    daemon = Daemon.create(
-      [
-        "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
-        "    messages_from: anyone",
-        "irc:",
-        "  networks:",
-        `    - name: ${NETWORK}`,
-        "      host: 127.0.0.1",
-        `      port: ${irc.port}`,
-        "      nick: sbgate",
-        "      presence_poll_seconds: 5",
-      ].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-    await daemon.waitForLog(/IRC network online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
-  });
-
-  after(async function () {
-    for (const close of closers) await close().catch(() => undefined);
-    await daemon?.dispose();
-    await irc?.dispose();
-    await prosody?.dispose();
-  });
-
-  const names = new Map<NativeClient, string>();
-
-  async function native(prefix: string): Promise<NativeClient> {
-    const name = uniqueUser(prefix);
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
-    names.set(client, name);
-    closers.push(() => client.close());
-    return client;
-  }
-
-  async function xmppUser(prefix: string): Promise<XmppTestClient> {
-    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
-    closers.push(() => client.stop());
-    return client;
-  }
+  const suite = useNetworks({ ircYaml: ["presence_poll_seconds: 5"] });
+  const native = (prefix: string): Promise<NativeClient> => suite.native(prefix);
+  const xmppUser = (prefix: string): Promise<XmppTestClient> => suite.xmppUser(prefix);
 
   /** The next chat from the gateway's own domain. */
   function fromGateway(client: XmppTestClient): Promise<Element> {
-    return client.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && stanza.getChildText("body") !== null, 10_000);
+    return client.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === suite.prosody().componentDomain && stanza.getChildText("body") !== null, 10_000);
   }
 
   it("links an XMPP account once the code comes back from it, and tells the person", async function () {
@@ -93,7 +34,7 @@ describe("linking accounts across networks with a one-time code", function () {
     const invitation = await fromGateway(juliet);
     const code = CODE.exec(invitation.getChildText("body") ?? "")?.[1];
     assert.ok(code, `a code in: ${invitation.getChildText("body")}`);
-    await juliet.sendMessage(prosody.componentDomain, `my code is ${code.toLowerCase()}`);
+    await juliet.sendMessage(suite.prosody().componentDomain, `my code is ${code.toLowerCase()}`);
     const confirmation = await fromGateway(juliet);
     assert.match(confirmation.getChildText("body") ?? "", /now linked/);
     const pushed = await alice.waitForType("identity.linked", () => true, 10_000);
@@ -103,9 +44,9 @@ describe("linking accounts across networks with a one-time code", function () {
 
     // A message from the linked account names the person it belongs to.
     const dave = await native("dave");
-    await juliet.sendMessage(`${names.get(dave) ?? ""}@${prosody.componentDomain}`, "it's me, alice, from XMPP");
+    await juliet.sendMessage(`${suite.nameOf(dave)}@${suite.prosody().componentDomain}`, "it's me, alice, from XMPP");
     const received = (await dave.waitForType("message"))["message"] as Record<string, unknown>;
-    assert.deepEqual([received["from"], received["person"]], [address, `native:${names.get(alice) ?? ""}`]);
+    assert.deepEqual([received["from"], received["person"]], [address, `native:${suite.nameOf(alice)}`]);
 
     const mallory = await native("mallory");
     const claimed = await mallory.request({ type: "identity.link", address });
@@ -119,8 +60,7 @@ describe("linking accounts across networks with a one-time code", function () {
 
   it("links an IRC nick once the code comes back from it in a query to the gateway's nick", async function () {
     const alice = await native("alice");
-    const bob = await IrcTestClient.connect(irc, uniqueUser("bob"));
-    closers.push(() => bob.quit());
+    const bob = await suite.ircUser("bob");
     const address = `irc://${NETWORK}/${bob.nick.toLowerCase()}`;
     await alice.ok({ type: "identity.link", address });
     const notice = await bob.waitFor((line) => line.command === "NOTICE" && line.nick === "sbgate" && CODE.test(line.params[1] ?? ""), 10_000);
@@ -132,13 +72,13 @@ describe("linking accounts across networks with a one-time code", function () {
 
     // One person, one presence: carol, who sees alice's presence, sees the aggregate of alice's accounts.
     const carol = await native("carol");
-    const aliceAddress = `native:${names.get(alice) ?? ""}`;
+    const aliceAddress = `native:${suite.nameOf(alice)}`;
     await carol.ok({ type: "presence.subscribe", address: aliceAddress });
-    await alice.ok({ type: "presence.approve", address: `native:${names.get(carol) ?? ""}` });
+    await alice.ok({ type: "presence.approve", address: `native:${suite.nameOf(carol)}` });
     await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 10_000);
     // ... and so does an XMPP user who has alice on their roster (alice@<gateway domain>).
     const romeo = await xmppUser("romeo");
-    const aliceJid = `${names.get(alice) ?? ""}@${prosody.componentDomain}`;
+    const aliceJid = `${suite.nameOf(alice)}@${suite.prosody().componentDomain}`;
     await romeo.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
     await romeo.send(xml("presence", { to: aliceJid, type: "subscribe" }));
     await alice.waitForType("subscription", (frame) => frame["from"] === `xmpp:${romeo.bareJid}` && frame["action"] === "request", 10_000);
@@ -156,7 +96,7 @@ describe("linking accounts across networks with a one-time code", function () {
     assert.equal(back["status"], "");
 
     // A message to alice goes to her most available account: her IRC nick (here) rather than her sessions (xa).
-    const carolName = names.get(carol) ?? "";
+    const carolName = suite.nameOf(carol);
     await carol.ok({ type: "message.send", to: aliceAddress, body: "are you there?" });
     const query = await bob.waitFor((line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === `${carolName}[sb]` && line.params[0] === bob.nick, 10_000);
     assert.equal(query.params[1], "are you there?");
@@ -171,11 +111,11 @@ describe("linking accounts across networks with a one-time code", function () {
   it("links an account that asks from its own network once the person confirms the code in their own session", async function () {
     const alice = await native("alice");
     const mallory = await native("mallory");
-    const aliceName = names.get(alice) ?? "";
+    const aliceName = suite.nameOf(alice);
 
     // From XMPP: a chat to the component's domain.
     const juliet = await xmppUser("juliet");
-    await juliet.sendMessage(prosody.componentDomain, `link ${aliceName}`);
+    await juliet.sendMessage(suite.prosody().componentDomain, `link ${aliceName}`);
     const asked = await alice.waitForType("identity.code", () => true, 10_000);
     assert.equal(asked["address"], `xmpp:${juliet.bareJid}`);
     const code = String(asked["code"]);
@@ -185,7 +125,7 @@ describe("linking accounts across networks with a one-time code", function () {
     assert.equal(mallory.pending("identity.code").length, 0);
     const stolen = await mallory.request({ type: "identity.confirm", code });
     assert.equal(stolen["code"], "GW_ERR_NOT_FOUND", "another user's session cannot confirm it");
-    await juliet.sendMessage(prosody.componentDomain, code);
+    await juliet.sendMessage(suite.prosody().componentDomain, code);
     assert.doesNotMatch((await fromGateway(juliet)).getChildText("body") ?? "", /now linked/, "nor can the account that asked");
     const confirmed = await alice.ok({ type: "identity.confirm", code: code.toLowerCase() });
     assert.equal(confirmed["address"], `xmpp:${juliet.bareJid}`);
@@ -193,8 +133,7 @@ describe("linking accounts across networks with a one-time code", function () {
     await alice.waitForType("identity.linked", (frame) => frame["address"] === `xmpp:${juliet.bareJid}`, 10_000);
 
     // From IRC: a query to the gateway's nick.
-    const bob = await IrcTestClient.connect(irc, uniqueUser("bob"));
-    closers.push(() => bob.quit());
+    const bob = await suite.ircUser("bob");
     const nickAddress = `irc://${NETWORK}/${bob.nick.toLowerCase()}`;
     bob.privmsg("sbgate", `link ${aliceName}`);
     const fromIrc = await alice.waitForType("identity.code", (frame) => frame["address"] === nickAddress, 10_000);
@@ -204,7 +143,7 @@ describe("linking accounts across networks with a one-time code", function () {
 
     // Nobody logged in under that name: nothing waits, and the requester is told.
     const romeo = await xmppUser("romeo");
-    await romeo.sendMessage(prosody.componentDomain, "link nobody-here");
+    await romeo.sendMessage(suite.prosody().componentDomain, "link nobody-here");
     assert.match((await fromGateway(romeo)).getChildText("body") ?? "", /has no Switchboard session now/);
   });
 
@@ -216,16 +155,16 @@ describe("linking accounts across networks with a one-time code", function () {
     const code = CODE.exec((await fromGateway(juliet)).getChildText("body") ?? "")?.[1] ?? "";
 
     // Mallory read the code over juliet's shoulder: from mallory's account it links nothing.
-    await mallory.sendMessage(prosody.componentDomain, code);
+    await mallory.sendMessage(suite.prosody().componentDomain, code);
     const answer = await fromGateway(mallory);
     assert.doesNotMatch(answer.getChildText("body") ?? "", /linked/);
 
     for (let attempt = 1; attempt <= 5; attempt++) {
-      await juliet.sendMessage(prosody.componentDomain, `WRONG-00${attempt}`);
+      await juliet.sendMessage(suite.prosody().componentDomain, `WRONG-00${attempt}`);
       assert.match((await fromGateway(juliet)).getChildText("body") ?? "", /not the code/);
     }
     // The right code now comes too late: the proof is gone.
-    await juliet.sendMessage(prosody.componentDomain, code);
+    await juliet.sendMessage(suite.prosody().componentDomain, code);
     assert.doesNotMatch((await fromGateway(juliet)).getChildText("body") ?? "", /now linked/);
     assert.deepEqual((await alice.ok({ type: "identity.list" }))["links"], []);
   });
