@@ -70,8 +70,26 @@ export interface AdapterCapabilities {
 }
 
 export interface SendResult {
-  /** True when the network took the message for the recipient (not necessarily read). */
+  /** True when the message was handed to the network for the recipient (not necessarily read). */
   readonly delivered: true;
+  /**
+   * For a network where a message handed over may still be lost (a line written to a socket whose
+   * connection is already dead): resolves once the network confirmed it has the message, and rejects with a
+   * GatewayError when it never will (retryable: the connection was lost first). The outbox keeps the
+   * message until then and, on a retryable rejection, sends it and every later message to the same recipient
+   * that is not confirmed yet again, in order, once the recipient is reachable (at least once: a message the
+   * network took whose confirmation was lost is sent twice). send() need not wait for it, so that messages are
+   * pipelined; absent, the message counts as delivered when send() resolves. Must never stay pending once
+   * the connection it depends on is gone.
+   */
+  readonly confirmed?: Promise<void>;
+}
+
+/** One confirmation for several (a room message to several channels): resolves when all do, rejects with the first failure. */
+export function allConfirmed(confirmations: readonly Promise<void>[]): Promise<void> {
+  const all = Promise.all(confirmations).then(() => undefined);
+  all.catch(() => undefined);
+  return all;
 }
 
 export interface JoinOptions {
@@ -152,7 +170,8 @@ export interface Adapter {
    * Delivers a message to message.to, or for a direct message to `recipient` when given: an account linked to
    * the person message.to (the person's most available account, docs/bridging.md). Rejects with a
    * GatewayError: retryable (recipient or network not reachable now; the outbox keeps the message) or not (the
-   * message is reported as failed). Never drops silently.
+   * message is reported as failed). Never drops silently. May resolve before the network confirmed the
+   * message, with SendResult.confirmed (see there): the outbox then sends the next message at once.
    */
   send(message: Message, recipient?: Address): Promise<SendResult>;
   /** Tells `to`, a person on this network, the presence of presence.from. */

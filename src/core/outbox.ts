@@ -7,6 +7,11 @@
  * the recipient's RecipientQueue. A retryable failure (recipient offline, network down) leaves it in the store
  * until the recipient becomes reachable or the retry timer fires; a permanent failure, or waiting longer than
  * `expireAfterMs`, removes it and reports the failure to the sender's adapter.
+ *
+ * An adapter may hand a message to its network and confirm it later (adapter.ts SendResult.confirmed): the
+ * entry is removed (and a direct message's delivery receipt sent) only once confirmed; a confirmation that
+ * fails retryably rewinds the recipient's queue (recipient-queue.ts), which sends what the store still holds
+ * again, in order, when the recipient is reachable.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError, toGatewayError } from "./errors.js";
@@ -14,7 +19,7 @@ import type { Logger } from "./logger.js";
 import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { FailureReports } from "./failure-reports.js";
-import { RecipientQueue, type AttemptOutcome } from "./recipient-queue.js";
+import { RecipientQueue, type AttemptOutcome, type FinalOutcome } from "./recipient-queue.js";
 import { WriteBatcher } from "./write-batcher.js";
 import type { AcceptedMessage, OutboxKey, Store } from "../store/store.js";
 
@@ -97,6 +102,7 @@ export class Outbox {
   }
 
   private async loadPending(recipient: Address, limit: number): Promise<Message[]> {
+    await this.removals.drain(); // confirmed deliveries are not read again as pending
     return (await this.store.outbox.pending(recipient, limit)).map((entry) => entry.message);
   }
 
@@ -112,27 +118,45 @@ export class Outbox {
     const adapter = this.registry.for(recipient);
     try {
       if (!adapter) throw new GatewayError("GW_ERR_UNAVAILABLE", `no adapter serves ${addressKey(recipient)} now`, { retryable: true });
-      await adapter.send(message, recipient);
-      // Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the
-      // message is delivered again after the restart (at least once), never lost.
-      this.removals.offer({ messageId: message.id, recipient }).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
-      if (message.scope === "direct") {
-        this.registry
-          .for(message.from)
-          ?.reportDelivered(message, recipient)
-          .catch((error: unknown) => this.log.debug({ err: error, id: message.id }, "delivery receipt not sent"));
+      const { confirmed } = await adapter.send(message, recipient);
+      if (confirmed === undefined) {
+        this.delivered(message, recipient);
+        return "done";
       }
-      return "done";
+      const confirmation = confirmed.then(
+        (): FinalOutcome => {
+          this.delivered(message, recipient);
+          return "done";
+        },
+        (thrown: unknown) => this.notDelivered(message, recipient, thrown).catch((): FinalOutcome => "retry"),
+      );
+      return { confirmation };
     } catch (thrown: unknown) {
-      const error = toGatewayError(thrown);
-      if (error.retryable) {
-        await this.store.outbox.recordAttempt(message.id, recipient, error.code);
-        return "retry";
-      }
-      this.log.warn({ err: error, id: message.id, recipient: addressKey(recipient) }, "delivery failed");
-      await this.fail(message, recipient, error);
-      return "done";
+      return this.notDelivered(message, recipient, thrown);
     }
+  }
+
+  private delivered(message: Message, recipient: Address): void {
+    // Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the
+    // message is delivered again after the restart (at least once), never lost.
+    this.removals.offer({ messageId: message.id, recipient }).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
+    if (message.scope === "direct") {
+      this.registry
+        .for(message.from)
+        ?.reportDelivered(message, recipient)
+        .catch((error: unknown) => this.log.debug({ err: error, id: message.id }, "delivery receipt not sent"));
+    }
+  }
+
+  private async notDelivered(message: Message, recipient: Address, thrown: unknown): Promise<FinalOutcome> {
+    const error = toGatewayError(thrown);
+    if (error.retryable) {
+      await this.store.outbox.recordAttempt(message.id, recipient, error.code);
+      return "retry";
+    }
+    this.log.warn({ err: error, id: message.id, recipient: addressKey(recipient) }, "delivery failed");
+    await this.fail(message, recipient, error);
+    return "done";
   }
 
   private async fail(message: Message, recipient: Address, error: GatewayError): Promise<void> {

@@ -16,13 +16,28 @@
  *     or the live list, never sends it after it was reported failed.
  *   - A store or adapter failure in the middle of a drain leaves the queue waiting, so the retry timer
  *     tries again; it never stays stuck in "draining".
+ *
+ * Confirmations (adapter.ts SendResult.confirmed): an attempt may end "sent", with the promise of its final
+ * outcome, and the queue goes on with the next message at once (pipelining). A sent message whose
+ * confirmation fails retryably rewinds the queue: it waits, and its next drain starts from the oldest message
+ * the store still holds, so that message and every later one not confirmed go out again, in order. Each
+ * rewind starts a new epoch: work of an older epoch (a run or drain under way, a late confirmation) no longer
+ * moves the watermark; a late success of an older epoch marks its message skipped, so a drain that loaded it
+ * before its removal does not send it again. A drain sends a page, then awaits the page's confirmations
+ * before it reads the next one (their rows are removed by then), so a page of unconfirmed rows is never
+ * taken for the end.
  */
 import type { Message } from "./model/message.js";
 
-export type AttemptOutcome = "done" | "retry";
+export type FinalOutcome = "done" | "retry";
+/** "sent": handed to the network; `confirmation` settles (never rejects) with the final outcome. */
+export type AttemptOutcome = FinalOutcome | { readonly confirmation: Promise<FinalOutcome> };
 
 export interface QueueIo {
-  /** Tries one delivery; "done" when delivered or reported failed, "retry" when the recipient is unreachable. */
+  /**
+   * Tries one delivery; "done" when delivered or reported failed, "retry" when the recipient is unreachable,
+   * or sent with the promise of one of those.
+   */
   attempt(message: Message): Promise<AttemptOutcome>;
   /** Messages that wait in the store for this recipient, oldest first. */
   loadPending(limit: number): Promise<Message[]>;
@@ -37,6 +52,9 @@ export class RecipientQueue {
   private lastHandledId = "";
   private offeredWhileDraining = false;
   private readonly skipped = new Set<string>();
+  /** Sent and not confirmed yet: message id -> the epoch it was sent in. */
+  private readonly unconfirmed = new Map<string, number>();
+  private epoch = 0;
   lastActivity = Date.now();
 
   constructor(
@@ -47,16 +65,16 @@ export class RecipientQueue {
   }
 
   get isIdle(): boolean {
-    return !this.running && this.items.length === 0 && this.mode !== "draining";
+    return !this.running && this.items.length === 0 && this.mode !== "draining" && this.unconfirmed.size === 0;
   }
 
   get isWaiting(): boolean {
     return this.mode === "waiting";
   }
 
-  /** True while this message is in memory for live delivery. */
+  /** True while this message is in memory for live delivery, or sent and waiting for its confirmation. */
   isBusyWith(messageId: string): boolean {
-    return this.items.some((item) => item.id === messageId);
+    return this.unconfirmed.has(messageId) || this.items.some((item) => item.id === messageId);
   }
 
   offer(message: Message): void {
@@ -71,28 +89,36 @@ export class RecipientQueue {
   async drain(): Promise<void> {
     if (this.mode !== "waiting") return;
     this.mode = "draining";
+    const epoch = this.epoch;
     this.lastActivity = Date.now();
     try {
       for (;;) {
         this.offeredWhileDraining = false;
         const page = (await this.io.loadPending(DRAIN_PAGE)).filter((message) => message.id > this.lastHandledId);
+        if (this.epoch !== epoch) return;
         if (page.length === 0) {
           if (this.offeredWhileDraining) continue;
           break;
         }
+        const confirmations: Promise<void>[] = [];
         for (const message of page) {
           if (this.skipped.delete(message.id)) continue;
-          if ((await this.io.attempt(message)) === "retry") {
+          const outcome = this.track(message, await this.io.attempt(message), epoch);
+          if (this.epoch !== epoch) return;
+          if (outcome === "retry") {
             this.mode = "waiting";
             return;
           }
+          if (outcome !== "done") confirmations.push(outcome);
           this.lastHandledId = message.id;
         }
+        await Promise.all(confirmations);
+        if (this.epoch !== epoch) return;
       }
       this.mode = "live";
       this.skipped.clear();
     } catch (error: unknown) {
-      this.mode = "waiting";
+      if (this.epoch === epoch) this.mode = "waiting";
       throw error;
     }
   }
@@ -107,10 +133,13 @@ export class RecipientQueue {
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const epoch = this.epoch;
     try {
       while (this.items.length > 0 && this.mode === "live") {
         const message = this.items[0] as Message;
-        if ((await this.io.attempt(message)) === "retry") {
+        const outcome = this.track(message, await this.io.attempt(message), epoch);
+        if (this.epoch !== epoch) break; // rewound meanwhile: the store has it
+        if (outcome === "retry") {
           // The store keeps these; a later drain sends them in order.
           this.mode = "waiting";
           this.items = [];
@@ -121,10 +150,39 @@ export class RecipientQueue {
       }
     } catch {
       // A store failure while recording the outcome: fall back to the store, which still has the message.
-      this.mode = "waiting";
-      this.items = [];
+      if (this.epoch === epoch) {
+        this.mode = "waiting";
+        this.items = [];
+      }
     } finally {
-      this.running = false;
+      // After a rewind, rewind() released the flag, and a run of the new epoch may hold it now.
+      if (this.epoch === epoch) this.running = false;
     }
+  }
+
+  /**
+   * The outcome of an attempt made in `epoch`: final, or (sent) a promise that settles when its confirmation
+   * has been handled: success forgets it, a retryable failure rewinds the queue (see the header).
+   */
+  private track(message: Message, outcome: AttemptOutcome, epoch: number): FinalOutcome | Promise<void> {
+    if (typeof outcome === "string") return outcome;
+    this.unconfirmed.set(message.id, epoch);
+    return outcome.confirmation.then((result) => {
+      if (this.unconfirmed.get(message.id) === epoch) this.unconfirmed.delete(message.id);
+      if (epoch !== this.epoch) {
+        if (result === "done") this.skipped.add(message.id);
+        return;
+      }
+      if (result === "retry") this.rewind();
+    });
+  }
+
+  /** A sent message was not confirmed: wait, and send again from the oldest message the store holds. */
+  private rewind(): void {
+    this.epoch += 1;
+    this.mode = "waiting";
+    this.items = [];
+    this.lastHandledId = "";
+    this.running = false;
   }
 }

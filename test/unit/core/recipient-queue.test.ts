@@ -294,4 +294,128 @@ describe("RecipientQueue", () => {
     await within(queue.drain(), "the drain");
     assert.deepEqual(io.attempts, [id(1)]);
   });
+
+  describe("with confirmations (SendResult.confirmed)", () => {
+    /**
+     * Every attempt is "sent": its confirmation waits in `open` until the test settles it; "done" removes the
+     * message from the store, as Outbox.attempt does once confirmed.
+     */
+    function confirmingIo(): { io: FakeIo; open: Map<string, Array<(outcome: "done" | "retry") => void>>; settleAll: (id: string, outcome: "done" | "retry") => void } {
+      const io = new FakeIo();
+      const open = new Map<string, Array<(outcome: "done" | "retry") => void>>();
+      io.outcome = (m) => ({
+        confirmation: new Promise<"done" | "retry">((resolve) => open.set(m.id, [...(open.get(m.id) ?? []), resolve])).then((outcome) => {
+          if (outcome === "done") io.remove(m.id);
+          return outcome;
+        }),
+      });
+      const settleAll = (messageId: string, outcome: "done" | "retry"): void => {
+        for (const resolve of open.get(messageId) ?? []) resolve(outcome);
+        open.delete(messageId);
+      };
+      return { io, open, settleAll };
+    }
+
+    it("sends the next message before the previous one is confirmed, and forgets each once confirmed", async () => {
+      const { io, settleAll } = confirmingIo();
+      const queue = new RecipientQueue(io, false);
+      for (let n = 1; n <= 3; n += 1) io.accept(queue, message(id(n)));
+      await settle();
+      assert.deepEqual(io.attempts, [id(1), id(2), id(3)], "pipelined: no attempt waited for a confirmation");
+      assert.ok(queue.isBusyWith(id(2)), "an unconfirmed message is busy (not expired)");
+      assert.ok(!queue.isIdle, "a queue with unconfirmed messages is not idle (not forgotten)");
+      for (let n = 1; n <= 3; n += 1) settleAll(id(n), "done");
+      await settle();
+      assert.deepEqual(io.store, []);
+      assert.ok(queue.isIdle);
+    });
+
+    it("rewinds to the oldest unconfirmed message when a confirmation fails: the next drain sends it and every later one again, in order, and no confirmed one", async () => {
+      const { io, settleAll } = confirmingIo();
+      const queue = new RecipientQueue(io, false);
+      for (let n = 1; n <= 4; n += 1) io.accept(queue, message(id(n)));
+      await settle();
+      settleAll(id(1), "done");
+      settleAll(id(2), "retry"); // the connection was lost: 2, 3 and 4 never reached the network
+      settleAll(id(3), "retry");
+      settleAll(id(4), "retry");
+      await settle();
+      assert.ok(queue.isWaiting);
+      io.accept(queue, message(id(5))); // accepted while waiting: only in the store
+      await settle();
+      assert.deepEqual(io.attempts, [id(1), id(2), id(3), id(4)]);
+
+      const drained = queue.drain();
+      await settle();
+      for (let n = 2; n <= 5; n += 1) settleAll(id(n), "done");
+      await within(drained, "the drain");
+      assert.deepEqual(io.attempts.slice(4), [id(2), id(3), id(4), id(5)]);
+      assert.deepEqual(io.store, []);
+      assert.ok(!queue.isWaiting);
+    });
+
+    it("does not send again a message whose success arrives after the rewind but before the drain reaches it", async () => {
+      const { io, settleAll } = confirmingIo();
+      const queue = new RecipientQueue(io, false);
+      for (let n = 1; n <= 2; n += 1) io.accept(queue, message(id(n)));
+      await settle();
+      settleAll(id(1), "retry");
+      await settle();
+      let release = (): void => undefined;
+      const load = io.loadPending.bind(io);
+      io.loadPending = async (limit) => {
+        const page = await load(limit);
+        await new Promise<void>((resolve) => (release = resolve));
+        return page;
+      };
+      const drained = queue.drain();
+      await settle();
+      settleAll(id(2), "done"); // confirmed late, after the drain read the store
+      await settle();
+      io.loadPending = load;
+      release();
+      await settle();
+      settleAll(id(1), "done");
+      await within(drained, "the drain");
+      assert.deepEqual(io.attempts, [id(1), id(2), id(1)], "id(2) was sent again after its confirmation");
+    });
+
+    it("ignores the failure of a confirmation from before a rewind, and keeps what the drain sent since", async () => {
+      const { io, open, settleAll } = confirmingIo();
+      const queue = new RecipientQueue(io, false);
+      for (let n = 1; n <= 2; n += 1) io.accept(queue, message(id(n)));
+      await settle();
+      settleAll(id(1), "retry");
+      await settle();
+      const drained = queue.drain();
+      await settle();
+      assert.deepEqual(io.attempts, [id(1), id(2), id(1), id(2)]);
+      const [stale] = open.get(id(2)) ?? [];
+      stale?.("retry"); // the first send of id(2), from before the rewind, fails late
+      await settle();
+      assert.ok(!queue.isWaiting, "a stale failure rewound the queue again");
+      settleAll(id(1), "done");
+      settleAll(id(2), "done");
+      await within(drained, "the drain");
+      assert.ok(!queue.isWaiting);
+      assert.deepEqual(io.attempts, [id(1), id(2), id(1), id(2)]);
+      assert.deepEqual(io.store, []);
+    });
+
+    it("drains more unconfirmed messages than a page holds: each page is confirmed before the next is read", async () => {
+      const io = new FakeIo();
+      io.outcome = (m) => ({
+        confirmation: new Promise<"done">((resolve) => setImmediate(() => resolve("done"))).then((outcome) => {
+          io.remove(m.id);
+          return outcome;
+        }),
+      });
+      const queue = new RecipientQueue(io, true);
+      for (let n = 1; n <= 450; n += 1) io.store.push(message(id(n)));
+      await within(queue.drain(), "the drain");
+      assert.equal(io.attempts.length, 450);
+      assert.deepEqual(io.attempts, [...io.attempts].sort());
+      assert.deepEqual(io.store, []);
+    });
+  });
 });

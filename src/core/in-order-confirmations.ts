@@ -1,0 +1,75 @@
+/**
+ * Items written, in order, to a peer that confirms them later: the confirmation of one item proves every item
+ * written before it (a server reads one connection's input in order). The adapter contract's
+ * SendResult.confirmed (adapter.ts) is built on it: an adapter tracks what it wrote and settles each item's
+ * waiter when the peer confirms it, or fails every open item when the connection is lost before that.
+ *
+ * Pure bookkeeping (no timers, no I/O): the policy that produces confirmations (an echo, a PONG after a PING
+ * barrier, an acknowledgement) is the adapter's.
+ */
+import type { GatewayError } from "./errors.js";
+
+/** Told once: undefined when the peer confirmed the item, else why it never will. */
+export type ConfirmationWaiter = (error?: GatewayError) => void;
+
+interface OpenItem<T> {
+  readonly seq: number;
+  readonly item: T;
+  readonly waiter: ConfirmationWaiter | undefined;
+  written: boolean;
+}
+
+export class InOrderConfirmations<T> {
+  private next = 1;
+  private open: OpenItem<T>[] = [];
+  private writtenThroughSeq = 0;
+
+  /** Items expected and neither confirmed nor failed. */
+  get size(): number {
+    return this.open.length;
+  }
+
+  /** The highest sequence number written so far (0 before any). */
+  get writtenThrough(): number {
+    return this.writtenThroughSeq;
+  }
+
+  /** An item is about to be written (in this order): its sequence number. */
+  expect(item: T, waiter?: ConfirmationWaiter): number {
+    const seq = this.next++;
+    this.open.push({ seq, item, waiter, written: false });
+    return seq;
+  }
+
+  /** The item reached the transport (written in order): a confirmation may now prove it. */
+  written(seq: number): void {
+    const entry = this.open.find((candidate) => candidate.seq === seq);
+    if (entry) entry.written = true;
+    if (seq > this.writtenThroughSeq) this.writtenThroughSeq = seq;
+  }
+
+  /** The item was never written (refused, dropped): its waiter hears why; later items are not affected. */
+  notWritten(seq: number, error: GatewayError): void {
+    const index = this.open.findIndex((candidate) => candidate.seq === seq);
+    if (index < 0) return;
+    const [entry] = this.open.splice(index, 1);
+    entry?.waiter?.(error);
+  }
+
+  /** The oldest open written item that matches, if any. */
+  find(predicate: (item: T) => boolean): number | undefined {
+    return this.open.find((candidate) => candidate.written && predicate(candidate.item))?.seq;
+  }
+
+  /** The peer has every item up to `seq`: each waiter hears success, oldest first. */
+  confirmThrough(seq: number): void {
+    let count = 0;
+    while (count < this.open.length && (this.open[count] as OpenItem<T>).seq <= seq) count += 1;
+    for (const entry of this.open.splice(0, count)) entry.waiter?.();
+  }
+
+  /** The connection is gone: every open item fails with `error`, oldest first. */
+  failAll(error: GatewayError): void {
+    for (const entry of this.open.splice(0)) entry.waiter?.(error);
+  }
+}
