@@ -2,13 +2,21 @@
  * A TCP forwarder between the daemon and a real server, which a test can close like a network partition:
  * while closed, connections through it are cut and new ones are refused at once. Not a fake server: bytes pass
  * unchanged. Used to decide *when* the daemon may reconnect (after a server restart, once the test's own
- * clients are back), so that a test awaits events instead of racing the daemon's backoff.
+ * clients are back), so that a test awaits events instead of racing the daemon's backoff. swallow() makes it a
+ * black hole first, as a link that died without a word: what the daemon writes is read and thrown away, so its
+ * writes succeed while the server never sees them.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 
 export class TcpGate {
   private open = true;
   private readonly pairs = new Set<Socket>();
+  private swallowing = false;
+  /** What the clients wrote while swallowing (for a test to await the lines that vanished). */
+  swallowed = "";
+  /** What the clients wrote that was forwarded, since the last reopen(). */
+  forwarded = "";
+  private readonly swallowWaiters: Array<() => void> = [];
   private readonly server: Server;
   port = 0;
 
@@ -37,6 +45,30 @@ export class TcpGate {
 
   reopen(): void {
     this.open = true;
+    this.swallowing = false;
+    this.swallowed = "";
+    this.forwarded = "";
+  }
+
+  /** From now on bytes from the clients go nowhere (the connections stay up) until close(). */
+  swallow(): void {
+    this.swallowing = true;
+  }
+
+  /** Resolves once the bytes swallowed (or forwarded) match `pattern`. */
+  async clientWrote(pattern: RegExp, which: "swallowed" | "forwarded", timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this[which])) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`nothing matching ${pattern} was ${which} within ${timeoutMs} ms; got: ${this[which].slice(-500)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.swallowWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   async dispose(): Promise<void> {
@@ -54,7 +86,14 @@ export class TcpGate {
     upstream.on("error", () => client.destroy());
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
-    client.pipe(upstream);
+    client.on("data", (chunk: Buffer) => {
+      if (this.swallowing) this.swallowed += chunk.toString("utf8");
+      else {
+        this.forwarded += chunk.toString("utf8");
+        upstream.write(chunk);
+      }
+      for (const wake of this.swallowWaiters.splice(0)) wake();
+    });
     upstream.pipe(client);
     this.pairs.add(client);
     client.on("close", () => this.pairs.delete(client));

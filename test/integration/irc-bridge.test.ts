@@ -257,6 +257,11 @@ describe("the IRC adapter against ngIRCd", function () {
     const before = ["before 1", "before 2"];
     for (const body of before) await alice.ok({ type: "room.send", room: "dev", body });
     for (const body of before) await bob.waitFor((candidate) => said(candidate, puppet, "#dev") && candidate.params[1] === body);
+    // bob answers the puppet: his line reaches the daemon on the puppet's connection after the server's PONG to
+    // the PING barrier behind "before 2", so the daemon knows the server has it (else it would send it again
+    // after the restart: docs/irc.md, delivery guarantees).
+    bob.privmsg(puppet, "got them");
+    await alice.waitForType("message", (frame) => message(frame)["body"] === "got them", 10_000);
 
     gate.close();
     await server.kill();

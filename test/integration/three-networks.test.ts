@@ -113,8 +113,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     // killed with SIGKILL; IRC and the daemon come back, ira rejoins before the daemon may reconnect.
     gate.close();
     await irc.kill();
-    // Lines written to a connection the daemon has not yet seen die are lost with it (IRC has no acknowledgement,
-    // docs/irc.md): wait until it knows, so these are accepted while the network is down.
+    // Wait until the daemon knows, so these are accepted while the network is down (lines written into the dying
+    // connection would be sent again after the reconnect: test/integration/irc-confirmation.test.ts).
     await daemon.waitForLog(/IRC connection lost/);
     for (let i = 4; i <= 6; i++) await alice.ok({ type: "room.send", room: "tri", body: `alice ${i}` });
     // The MUC (still up) has them; one more round trip lets the daemon record that before it is killed.

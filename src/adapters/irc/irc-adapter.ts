@@ -6,15 +6,17 @@
  * everyone with a `<name>` prefix. In puppet mode (the default) each person who takes part speaks through a
  * puppet connection of their own (puppet-pool.ts), which also receives the queries IRC users send them.
  *
- * Delivery: a message counts as delivered when its lines are written to the server (after flood control);
- * error numerics that follow (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) are tied to the last message sent to
+ * Delivery: send() resolves when a message's lines are written to the socket (after flood control), and its
+ * `confirmed` once the server proved it read them (irc-confirmer.ts: echo-message, or a PING barrier); the
+ * outbox removes the message only then, and sends it again after a reconnect when the connection was lost
+ * first. Error numerics that follow (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) are tied to the last message sent to
  * that target and reported to its sender (context.bounced, for direct and room messages alike); a puppet whose
  * JOIN is refused (banned, invite only) fails the room message at once. Messages accepted while the network is down wait in the outbox: the room relay
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
 import { readFileSync } from "node:fs";
-import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SubscriptionEvent } from "../../core/adapter.js";
+import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -27,11 +29,11 @@ import { IrcConnection, type IrcConnectionOptions } from "./irc-connection.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
-import { sendText } from "./outgoing-text.js";
+import { sendText, writeText } from "./outgoing-text.js";
 import { PuppetPool } from "./puppet-pool.js";
 import { presenceFromIrc, type IrcUserState } from "./presence-map.js";
 
-const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify"];
+const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message"];
 
 /** Who speaks on IRC for a message: the person an account is linked to (one puppet per person), else the sender. */
 function speaker(message: Message): Address {
@@ -139,28 +141,28 @@ export class IrcNetworkAdapter implements Adapter {
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
-  async send(message: Message, recipient: Address = message.to): Promise<{ delivered: true }> {
+  async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     if (message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true }; // it came from here
     const main = this.requireMain();
     if (message.scope === "direct") {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
       const puppet = await this.puppets.puppetFor(speaker(message));
-      await this.deliver(puppet.connection, recipient.id, message, recipient);
-      return { delivered: true };
+      return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message, recipient)) };
     }
     const channels = this.channelsOf.get(addressKey(message.to)) ?? [];
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (channels.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged to IRC network ${this.account} any more`);
+    const confirmations: Promise<void>[] = [];
     for (const channel of channels) {
       if (this.config.mode === "relay") {
-        await this.deliver(main, channel.channel, message, ircAddress(this.account, channel.channel), this.relayPrefix(message));
+        confirmations.push((await this.deliver(main, channel.channel, message, ircAddress(this.account, channel.channel), this.relayPrefix(message))).confirmed);
         continue;
       }
       const puppet = await this.puppets.puppetFor(speaker(message));
       await this.puppets.join(puppet, channel.channel, channel.key);
-      await this.deliver(puppet.connection, channel.channel, message, ircAddress(this.account, channel.channel));
+      confirmations.push((await this.deliver(puppet.connection, channel.channel, message, ircAddress(this.account, channel.channel))).confirmed);
     }
-    return { delivered: true };
+    return { delivered: true, confirmed: allConfirmed(confirmations) };
   }
 
   /**
@@ -268,11 +270,16 @@ export class IrcNetworkAdapter implements Adapter {
     }
   }
 
-  /** Sends a message's lines to `target`; `recipient` is who a later error numeric is reported against. */
-  private async deliver(connection: IrcConnection, target: string, message: Message, recipient: Address, prefix?: string): Promise<void> {
+  /**
+   * Sends a message's lines to `target`; `recipient` is who a later error numeric is reported against. Resolves
+   * once written, with the promise that the server confirmed them (SendResult.confirmed).
+   */
+  private async deliver(connection: IrcConnection, target: string, message: Message, recipient: Address, prefix?: string): Promise<{ confirmed: Promise<void> }> {
     this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient });
     if (this.lastSent.size > 10_000) this.lastSent.clear();
-    await sendText(connection, target, message.body, message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
+    const { written, confirmed } = writeText(connection, target, message.body, message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
+    await written;
+    return { confirmed }; // in an object: an async function would otherwise wait for it
   }
 
   private relayPrefix(message: Message): string {

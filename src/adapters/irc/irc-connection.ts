@@ -22,11 +22,13 @@ import { Client } from "irc-framework";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { DEFAULT_MAX_PENDING_LINES, DEFAULT_PING_TIMEOUT_SECONDS, frameworkOptions, optionsProblem, wantedCaps, type IrcConnectionOptions } from "./irc-connection-options.js";
+import { IrcConfirmer } from "./irc-confirmer.js";
 import { IrcEventTranslator, type IrcConnectionEvents } from "./irc-events.js";
 import type { IrcServerInfo } from "./irc-isupport.js";
 import { parseIrcLine, type IrcLine } from "./irc-line.js";
 import { IrcLineWriter, type SendDone } from "./irc-line-writer.js";
 import { IrcOwnState } from "./irc-own-state.js";
+import { failureFromNumeric } from "./numerics.js";
 import { IrcRegistration } from "./irc-registration.js";
 import { ircTransportClass } from "./irc-transport.js";
 import { serializeLine, stripLineBreaks } from "./line-safety.js";
@@ -50,6 +52,7 @@ export class IrcConnection {
   private readonly registration: IrcRegistration;
   private readonly writer: IrcLineWriter;
   private readonly own: IrcOwnState;
+  private readonly confirmer: IrcConfirmer;
   private readonly wantedCaps: ReadonlySet<string>;
   private phase: "connecting" | "open" | "closed" = "connecting";
   private byUs = false;
@@ -83,6 +86,7 @@ export class IrcConnection {
       call: (what, action) => this.guard(what, action),
       unheard: (error) => this.log.debug({ err: error }, "an IRC line was not sent"),
     });
+    this.confirmer = new IrcConfirmer((token) => this.writer.writeNow(serializeLine("PING", [token])));
     this.closedPromise = new Promise((resolve) => (this.markClosed = resolve));
   }
 
@@ -149,8 +153,11 @@ export class IrcConnection {
    * "line-too-long") for a line longer than the server's LINELEN, GW_ERR_UNAVAILABLE (retryable) once the
    * connection is closing or closed, GW_ERR_RATE_LIMITED when maxPendingLines wait. `done` hears undefined
    * once the line is written to the socket, or GW_ERR_UNAVAILABLE (retryable) when the connection closed first.
+   * `confirmed` hears undefined once the server proved it read the line (irc-confirmer.ts: its echo, a refusal
+   * numeric naming its target, or the PONG of a later PING barrier; only PRIVMSG and NOTICE are tracked, other
+   * lines hear it when written), or GW_ERR_UNAVAILABLE (retryable) when the connection closed before that.
    */
-  send(command: string, params: readonly string[], done?: SendDone): void {
+  send(command: string, params: readonly string[], done?: SendDone, confirmed?: SendDone): void {
     const line = serializeLine(command, params);
     const bytes = Buffer.byteLength(line, "utf8") + 2;
     if (bytes > this.server.lineLen) {
@@ -158,8 +165,33 @@ export class IrcConnection {
     }
     if (!this.isOpen) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection is closed", { retryable: true });
     const upper = command.toUpperCase();
-    if (upper === "PONG" || upper === "QUIT") this.writer.writeNow(line, done);
-    else this.writer.enqueue(line, done);
+    if (upper === "PONG" || upper === "QUIT") this.writer.writeNow(line, this.bothDone(done, confirmed));
+    else if (upper === "PRIVMSG" || upper === "NOTICE") this.enqueueTracked(line, params[0] ?? "", done, confirmed);
+    else this.writer.enqueue(line, this.bothDone(done, confirmed));
+  }
+
+  /** PRIVMSG and NOTICE: queued, and tracked until the server confirms them (irc-confirmer.ts). */
+  private enqueueTracked(line: string, target: string, done: SendDone | undefined, confirmed: SendDone | undefined): void {
+    const waiter = confirmed === undefined ? undefined : (error?: GatewayError): void => this.guard("a confirmation callback", () => confirmed(error));
+    const seq = this.confirmer.expect(target, waiter);
+    try {
+      this.writer.enqueue(line, (error) => {
+        if (error === undefined) this.confirmer.written(seq);
+        else this.confirmer.notWritten(seq, error);
+        done?.(error);
+      });
+    } catch (error: unknown) {
+      this.confirmer.notWritten(seq, toGatewayError(error));
+      throw error;
+    }
+  }
+
+  private bothDone(done: SendDone | undefined, confirmed: SendDone | undefined): SendDone | undefined {
+    if (confirmed === undefined) return done;
+    return (error) => {
+      done?.(error);
+      confirmed(error);
+    };
   }
 
   /** Sends QUIT (past flood control, dropping what waits) and resolves once closed; destroys after 2 s. */
@@ -257,10 +289,23 @@ export class IrcConnection {
       this.closeError ??= new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server closed the connection: ${line.params[0] ?? ""}`, { retryable: true, condition: "ERROR" });
     }
     this.own.apply(line);
+    this.confirm(line);
     const context = { caseMapping: this.server.caseMapping, prefixes: this.server.prefixes };
     for (const event of this.translator.translate(line, context)) this.events.emitEvent(event);
     if (ready) this.ready();
     return true;
+  }
+
+  /** A line that proves the server read ours: an echo of our PRIVMSG/NOTICE, a refusal numeric naming a target, our barrier's PONG. */
+  private confirm(line: IrcLine): void {
+    if (line.command === "PONG") {
+      this.confirmer.pong(line.params[line.params.length - 1] ?? "");
+    } else if ((line.command === "PRIVMSG" || line.command === "NOTICE") && line.source?.nick.toLowerCase() === this.own.nick.toLowerCase()) {
+      if (this.confirmer.echoMode) this.confirmer.answered(line.params[0] ?? "");
+    } else if (/^\d{3}$/.test(line.command)) {
+      const failure = failureFromNumeric(line.command, line.params);
+      if (failure?.target !== undefined && failure.info.operations.includes("message")) this.confirmer.answered(failure.target);
+    }
   }
 
   /**
@@ -282,6 +327,7 @@ export class IrcConnection {
     this.pending = undefined;
     clearTimeout(this.connectTimer);
     this.phase = "open";
+    this.confirmer.echoMode = this.caps.has("echo-message");
     this.log.debug({ nick: this.nick, caps: [...this.caps], server: { ...this.server, isupport: undefined } }, "IRC connection registered");
     this.held = [];
     setImmediate(() => this.releaseHeld());
@@ -335,6 +381,7 @@ export class IrcConnection {
     clearTimeout(this.connectTimer);
     clearTimeout(this.quitTimer);
     this.writer.dropAll("the IRC connection closed before the line was sent");
+    this.confirmer.failAll(new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection closed before the server confirmed the line", { retryable: true }));
     const error = this.byUs ? undefined : (this.closeError ?? socketError ?? new GatewayError("GW_ERR_UNAVAILABLE", "the IRC server closed the connection", { retryable: true }));
     if (wasOpen) this.log.info({ byUs: this.byUs, err: error }, "IRC connection closed");
     this.events.emit("closed", { ...(error === undefined ? {} : { error }), byUs: this.byUs });

@@ -4,10 +4,11 @@
  * `:nick!user@host PRIVMSG target :text` CR LF included, fits the server's line length; past
  * `max_lines_per_message` lines the rest is cut and the last line ends with "…" (split-message.ts).
  * NUL and the CTCP delimiter are removed from the text: neither may reach the wire as content.
- * Resolves when every line has been written to the socket (after flood control), in order.
+ * sendText resolves when every line has been written to the socket (after flood control), in order;
+ * writeText also gives the promise that the server confirmed every line (irc-confirmer.ts).
  */
 import type { MessageKind } from "../../core/model/message.js";
-import type { GatewayError } from "../../core/errors.js";
+import { toGatewayError, type GatewayError } from "../../core/errors.js";
 import { encodeAction } from "./ctcp.js";
 import { privmsgOverhead, splitForIrc, utf8Length, type SplitResult } from "./split-message.js";
 
@@ -16,7 +17,7 @@ export interface TextConnection {
   readonly ownUser?: string | undefined;
   readonly ownHost?: string | undefined;
   readonly server: { readonly lineLen: number };
-  send(command: string, params: readonly string[], done?: (error?: GatewayError) => void): void;
+  send(command: string, params: readonly string[], done?: (error?: GatewayError) => void, confirmed?: (error?: GatewayError) => void): void;
 }
 
 export interface TextOptions {
@@ -42,14 +43,37 @@ export function ircLines(connection: TextConnection, target: string, body: strin
 }
 
 export async function sendText(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): Promise<SplitResult> {
+  const { written, confirmed } = writeText(connection, target, body, kind, options);
+  confirmed.catch(() => undefined);
+  return written;
+}
+
+/**
+ * The lines of a message, queued at once (a refusal to queue throws): `written` resolves as sendText does,
+ * `confirmed` once the server confirmed the last line (so every line: it handles them in order), or rejects
+ * with the first line's failure. `confirmed` is never left unhandled.
+ */
+export function writeText(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): { written: Promise<SplitResult>; confirmed: Promise<void> } {
   const { command, lines, split } = ircLines(connection, target, body, kind, options);
-  await Promise.all(
-    lines.map(
-      (line) =>
-        new Promise<void>((resolve, reject) => {
-          connection.send(command, [target, line], (error) => (error ? reject(error) : resolve()));
-        }),
-    ),
-  );
-  return split;
+  const writes: Promise<void>[] = [];
+  const confirmations: Promise<void>[] = [];
+  for (const line of lines) {
+    let writtenDone: (error?: GatewayError) => void = () => undefined;
+    let confirmedDone: (error?: GatewayError) => void = () => undefined;
+    writes.push(new Promise<void>((resolve, reject) => (writtenDone = (error) => (error ? reject(error) : resolve()))));
+    confirmations.push(new Promise<void>((resolve, reject) => (confirmedDone = (error) => (error ? reject(error) : resolve()))));
+    try {
+      connection.send(command, [target, line], writtenDone, confirmedDone);
+    } catch (error: unknown) {
+      const refusal = toGatewayError(error);
+      writtenDone(refusal);
+      confirmedDone(refusal);
+      break;
+    }
+  }
+  const confirmed = Promise.all(confirmations).then(() => undefined);
+  confirmed.catch(() => undefined);
+  const written = Promise.all(writes).then(() => split);
+  written.catch(() => undefined);
+  return { written, confirmed };
 }

@@ -1,0 +1,129 @@
+/**
+ * When the IRC server has a message: a line written to a socket is not a line the server read (the connection
+ * may already be dead, and the kernel accepts the bytes anyway). Each PRIVMSG and NOTICE a connection writes is
+ * tracked (core/in-order-confirmations.ts) until the server proves it read it:
+ *
+ * - echo mode (IRCv3 echo-message enabled, https://ircv3.net/specs/extensions/echo-message): the server
+ *   echoes each PRIVMSG/NOTICE back to its sender, and handles one connection's lines in order, so the echo
+ *   of a line to a target confirms the oldest open line to that target and every line before it. A line the
+ *   server refuses draws an error numeric naming the target instead (numerics.ts), which confirms it the same
+ *   way (the refusal itself is reported to the sender as before). Every PRIVMSG/NOTICE is tracked, also the
+ *   gateway's own notices, so that the echoes stay aligned. A server that stays silent about a line (a NOTICE
+ *   to nobody) is asked with a PING barrier after ECHO_GRACE_MS.
+ * - barrier mode (no echo-message, e.g. ngIRCd): after lines are written the connection sends
+ *   `PING :sb<n>`; the PONG proves the server read everything before the PING (RFC 2812 section 3.7.2 and
+ *   in-order processing). One barrier is in flight at a time: lines written meanwhile wait for the next one,
+ *   so messages are pipelined and the barriers cost at most one line per round trip, past flood control.
+ *
+ * IRCv3 labeled-response is not used: the in-order match above needs no tags, and labels would need the batch
+ * cap, which changes how irc-framework delivers other lines.
+ */
+import type { GatewayError } from "../../core/errors.js";
+import { InOrderConfirmations, type ConfirmationWaiter } from "../../core/in-order-confirmations.js";
+
+/** How long echo mode waits for an echo before it asks with a PING barrier. */
+export const ECHO_GRACE_MS = 5000;
+const TOKEN_PREFIX = "sb";
+
+export interface ConfirmerTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemTimers: ConfirmerTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export class IrcConfirmer {
+  private readonly lines = new InOrderConfirmations<string>();
+  private echo = false;
+  private barrier: { readonly token: string; readonly through: number } | undefined;
+  private barriers = 0;
+  private graceTimer: unknown;
+
+  constructor(
+    /** Writes `PING :token` now (past flood control, after every line written so far). */
+    private readonly ping: (token: string) => void,
+    private readonly timers: ConfirmerTimers = systemTimers,
+  ) {}
+
+  /** True when the server echoes our messages (echo-message enabled); else PING barriers confirm them. */
+  set echoMode(enabled: boolean) {
+    this.echo = enabled;
+  }
+
+  get echoMode(): boolean {
+    return this.echo;
+  }
+
+  /** Lines written or about to be, not yet confirmed. */
+  get open(): number {
+    return this.lines.size;
+  }
+
+  /** A PRIVMSG/NOTICE to `target` is about to be queued: its sequence number. */
+  expect(target: string, waiter?: ConfirmationWaiter): number {
+    return this.lines.expect(target.toLowerCase(), waiter);
+  }
+
+  /** The line reached the socket. */
+  written(seq: number): void {
+    this.lines.written(seq);
+    this.scheduleBarrier();
+  }
+
+  notWritten(seq: number, error: GatewayError): void {
+    this.lines.notWritten(seq, error);
+  }
+
+  /** The server echoed a PRIVMSG/NOTICE of ours to `target` (echo-message), or refused one with a numeric naming it. */
+  answered(target: string): void {
+    const folded = target.toLowerCase();
+    const seq = this.lines.find((item) => item === folded);
+    if (seq !== undefined) this.lines.confirmThrough(seq);
+  }
+
+  /** A PONG with this text: when it answers our barrier, everything written before the barrier is confirmed. */
+  pong(text: string): void {
+    const barrier = this.barrier;
+    if (barrier === undefined || text !== barrier.token) return;
+    this.barrier = undefined;
+    this.lines.confirmThrough(barrier.through);
+    this.scheduleBarrier();
+  }
+
+  /** The connection closed: nothing open will be confirmed. */
+  failAll(error: GatewayError): void {
+    this.stopGrace();
+    this.barrier = undefined;
+    this.lines.failAll(error);
+  }
+
+  private scheduleBarrier(): void {
+    if (this.barrier !== undefined || this.lines.find(() => true) === undefined) return; // nothing written is open
+    if (!this.echo) {
+      this.sendBarrier();
+      return;
+    }
+    if (this.graceTimer !== undefined) return;
+    this.graceTimer = this.timers.setTimeout(() => {
+      this.graceTimer = undefined;
+      if (this.barrier === undefined && this.lines.find(() => true) !== undefined) this.sendBarrier();
+    }, ECHO_GRACE_MS);
+  }
+
+  private sendBarrier(): void {
+    this.stopGrace();
+    this.barriers += 1;
+    const barrier = { token: `${TOKEN_PREFIX}${this.barriers}`, through: this.lines.writtenThrough };
+    this.barrier = barrier;
+    this.ping(barrier.token);
+  }
+
+  private stopGrace(): void {
+    if (this.graceTimer === undefined) return;
+    this.timers.clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+  }
+}

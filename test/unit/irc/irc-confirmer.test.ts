@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { GatewayError } from "../../../src/core/errors.js";
+import { InOrderConfirmations } from "../../../src/core/in-order-confirmations.js";
+import { ECHO_GRACE_MS, IrcConfirmer, type ConfirmerTimers } from "../../../src/adapters/irc/irc-confirmer.js";
+
+/** Timers the test fires by hand. */
+class ManualTimers implements ConfirmerTimers {
+  readonly pending = new Map<number, { callback: () => void; ms: number }>();
+  private next = 0;
+  setTimeout(callback: () => void, ms: number): unknown {
+    this.next += 1;
+    this.pending.set(this.next, { callback, ms });
+    return this.next;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  fireAll(): void {
+    const due = [...this.pending.values()];
+    this.pending.clear();
+    for (const timer of due) timer.callback();
+  }
+}
+
+const lost = new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection closed", { retryable: true });
+
+/** A confirmer with its PINGs and each line's outcome recorded. */
+function setup(echo: boolean): { confirmer: IrcConfirmer; pings: string[]; outcomes: Map<number, string>; timers: ManualTimers; line: (target: string) => number } {
+  const pings: string[] = [];
+  const outcomes = new Map<number, string>();
+  const timers = new ManualTimers();
+  const confirmer = new IrcConfirmer((token) => pings.push(token), timers);
+  confirmer.echoMode = echo;
+  let n = 0;
+  const line = (target: string): number => {
+    n += 1;
+    const mine = n;
+    return confirmer.expect(target, (error) => outcomes.set(mine, error === undefined ? "confirmed" : error.code));
+  };
+  return { confirmer, pings, outcomes, timers, line };
+}
+
+describe("IRC delivery confirmation (irc-confirmer.ts)", () => {
+  describe("InOrderConfirmations", () => {
+    it("confirms every item up to the one confirmed, oldest first, and fails the rest when the connection is lost", () => {
+      const heard: string[] = [];
+      const items = new InOrderConfirmations<string>();
+      const seqs = ["a", "b", "c"].map((item) => items.expect(item, (error) => heard.push(`${item}:${error?.code ?? "ok"}`)));
+      for (const seq of seqs) items.written(seq);
+      items.confirmThrough(seqs[1] as number);
+      assert.deepEqual(heard, ["a:ok", "b:ok"]);
+      items.failAll(lost);
+      assert.deepEqual(heard, ["a:ok", "b:ok", "c:GW_ERR_UNAVAILABLE"]);
+      assert.equal(items.size, 0);
+    });
+
+    it("finds only written items, and drops an item never written without touching the others", () => {
+      const items = new InOrderConfirmations<string>();
+      const first = items.expect("a");
+      const second = items.expect("b");
+      assert.equal(items.find(() => true), undefined, "nothing is written yet");
+      items.written(first);
+      assert.equal(items.find(() => true), first);
+      let heard: string | undefined;
+      const third = items.expect("c", (error) => (heard = error?.code));
+      items.notWritten(third, lost);
+      assert.equal(heard, "GW_ERR_UNAVAILABLE");
+      assert.equal(items.size, 2);
+      items.written(second);
+      assert.equal(items.writtenThrough, second);
+    });
+  });
+
+  describe("barrier mode (no echo-message)", () => {
+    it("sends one PING after written lines, and its PONG confirms every line written before it", () => {
+      const { confirmer, pings, outcomes, line } = setup(false);
+      const a = line("#dev");
+      const b = line("bob");
+      confirmer.written(a);
+      confirmer.written(b);
+      assert.deepEqual(pings, ["sb1"], "one barrier in flight at a time");
+      confirmer.pong("sb1");
+      // The barrier was sent after `a` only: `b` waits for the next one, sent at once.
+      assert.deepEqual([...outcomes], [[1, "confirmed"]]);
+      assert.deepEqual(pings, ["sb1", "sb2"]);
+      confirmer.pong("sb2");
+      assert.deepEqual([...outcomes], [[1, "confirmed"], [2, "confirmed"]]);
+      assert.equal(confirmer.open, 0);
+    });
+
+    it("ignores a PONG that answers someone else's PING, and sends no barrier while nothing written is open", () => {
+      const { confirmer, pings, outcomes, line } = setup(false);
+      const a = line("#dev");
+      assert.deepEqual(pings, [], "no barrier before the line is written");
+      confirmer.written(a);
+      confirmer.pong("1699999999999"); // irc-framework's keep-alive
+      assert.equal(outcomes.size, 0);
+      confirmer.pong("sb1");
+      assert.equal(outcomes.get(1), "confirmed");
+      line("#dev"); // queued behind flood control, not written
+      assert.deepEqual(pings, ["sb1"]);
+    });
+
+    it("fails every open line, confirmed by nothing, when the connection closes", () => {
+      const { confirmer, outcomes, line } = setup(false);
+      confirmer.written(line("#dev"));
+      line("#dev");
+      confirmer.failAll(lost);
+      assert.deepEqual([...outcomes.values()], ["GW_ERR_UNAVAILABLE", "GW_ERR_UNAVAILABLE"]);
+      confirmer.pong("sb1");
+      assert.equal(confirmer.open, 0);
+    });
+  });
+
+  describe("echo mode (echo-message)", () => {
+    it("confirms by the echo of the oldest open line to the target, and every line before it", () => {
+      const { confirmer, pings, outcomes, line } = setup(true);
+      const seqs = [line("#dev"), line("bob"), line("#dev")];
+      for (const seq of seqs) confirmer.written(seq);
+      confirmer.answered("#DEV");
+      assert.deepEqual([...outcomes.keys()], [1]);
+      confirmer.answered("#dev"); // the second line to #dev: proves the query to bob before it too
+      assert.deepEqual([...outcomes.keys()], [1, 2, 3]);
+      assert.deepEqual(pings, [], "echoes need no PING");
+    });
+
+    it("asks with a PING barrier when a line draws no echo within the grace period", () => {
+      const { confirmer, pings, outcomes, timers, line } = setup(true);
+      confirmer.written(line("nobody"));
+      assert.deepEqual([...timers.pending.values()].map((timer) => timer.ms), [ECHO_GRACE_MS]);
+      timers.fireAll();
+      assert.deepEqual(pings, ["sb1"]);
+      confirmer.pong("sb1");
+      assert.equal(outcomes.get(1), "confirmed");
+    });
+
+    it("sends no grace PING when the echoes came in time", () => {
+      const { confirmer, pings, timers, line } = setup(true);
+      confirmer.written(line("#dev"));
+      confirmer.answered("#dev");
+      timers.fireAll();
+      assert.deepEqual(pings, []);
+    });
+  });
+});
