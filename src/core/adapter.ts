@@ -87,6 +87,7 @@ export interface SendResult {
 
 /** One confirmation for several (a room message to several channels): resolves when all do, rejects with the first failure. */
 export function allConfirmed(confirmations: readonly Promise<void>[]): Promise<void> {
+  if (confirmations.length === 1) return confirmations[0] as Promise<void>;
   const all = Promise.all(confirmations).then(() => undefined);
   all.catch(() => undefined);
   return all;

@@ -16,7 +16,6 @@ interface OpenItem<T> {
   readonly seq: number;
   readonly item: T;
   readonly waiter: ConfirmationWaiter | undefined;
-  written: boolean;
 }
 
 export class InOrderConfirmations<T> {
@@ -34,17 +33,15 @@ export class InOrderConfirmations<T> {
     return this.writtenThroughSeq;
   }
 
-  /** An item is about to be written (in this order): its sequence number. */
+  /** An item is about to be written: its sequence number. Items are written in the order they are expected. */
   expect(item: T, waiter?: ConfirmationWaiter): number {
     const seq = this.next++;
-    this.open.push({ seq, item, waiter, written: false });
+    this.open.push({ seq, item, waiter });
     return seq;
   }
 
-  /** The item reached the transport (written in order): a confirmation may now prove it. */
+  /** The item reached the transport (so did every item expected before it): a confirmation may now prove it. */
   written(seq: number): void {
-    const entry = this.open.find((candidate) => candidate.seq === seq);
-    if (entry) entry.written = true;
     if (seq > this.writtenThroughSeq) this.writtenThroughSeq = seq;
   }
 
@@ -58,7 +55,11 @@ export class InOrderConfirmations<T> {
 
   /** The oldest open written item that matches, if any. */
   find(predicate: (item: T) => boolean): number | undefined {
-    return this.open.find((candidate) => candidate.written && predicate(candidate.item))?.seq;
+    for (const candidate of this.open) {
+      if (candidate.seq > this.writtenThroughSeq) return undefined;
+      if (predicate(candidate.item)) return candidate.seq;
+    }
+    return undefined;
   }
 
   /** The peer has every item up to `seq`: each waiter hears success, oldest first. */

@@ -393,3 +393,12 @@ export class IrcTestClient {
     this.unclaimed.push(line);
   }
 }
+
+/**
+ * What the daemon writes on a server without echo-message after a line whose text ends with `text`: the PING
+ * barrier whose PONG confirms it (src/adapters/irc/irc-confirmer.ts). For TcpGate.clientWrote.
+ */
+export function pingBarrierAfter(text: string): RegExp {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(` :?${escaped}\\r\\n(.*\\r\\n)*PING :?sb`);
+}

@@ -10,10 +10,12 @@
  *   way (the refusal itself is reported to the sender as before). Every PRIVMSG/NOTICE is tracked, also the
  *   gateway's own notices, so that the echoes stay aligned. A server that stays silent about a line (a NOTICE
  *   to nobody) is asked with a PING barrier after ECHO_GRACE_MS.
- * - barrier mode (no echo-message, e.g. ngIRCd): after lines are written the connection sends
- *   `PING :sb<n>`; the PONG proves the server read everything before the PING (RFC 2812 section 3.7.2 and
- *   in-order processing). One barrier is in flight at a time: lines written meanwhile wait for the next one,
- *   so messages are pipelined and the barriers cost at most one line per round trip, past flood control.
+ * - barrier mode (no echo-message, e.g. ngIRCd): BARRIER_DELAY_MS after a line is written the connection
+ *   sends `PING :sb<n>`; the PONG proves the server read everything before the PING (RFC 2812 section 3.7.2
+ *   and in-order processing). One barrier is in flight at a time: lines written meanwhile wait for the next
+ *   one, so messages are pipelined, and the delay lets one barrier cover the lines of a burst (or the few
+ *   lines flood control lets through in that time) instead of one PING and PONG per line; barriers go past
+ *   flood control.
  *
  * IRCv3 labeled-response is not used: the in-order match above needs no tags, and labels would need the batch
  * cap, which changes how irc-framework delivers other lines.
@@ -23,6 +25,8 @@ import { InOrderConfirmations, type ConfirmationWaiter } from "../../core/in-ord
 
 /** How long echo mode waits for an echo before it asks with a PING barrier. */
 export const ECHO_GRACE_MS = 5000;
+/** How long barrier mode waits after a write before its PING, gathering the lines written meanwhile. */
+export const BARRIER_DELAY_MS = 100;
 const TOKEN_PREFIX = "sb";
 
 export interface ConfirmerTimers {
@@ -40,7 +44,7 @@ export class IrcConfirmer {
   private echo = false;
   private barrier: { readonly token: string; readonly through: number } | undefined;
   private barriers = 0;
-  private graceTimer: unknown;
+  private timer: unknown;
 
   constructor(
     /** Writes `PING :token` now (past flood control, after every line written so far). */
@@ -93,37 +97,37 @@ export class IrcConfirmer {
     this.scheduleBarrier();
   }
 
+  /**
+   * The connection is about to QUIT: a barrier now (even with one in flight) covers every line written, so that
+   * lines the server reads before the QUIT are confirmed by its PONG instead of being sent again after a restart.
+   */
+  finalBarrier(): void {
+    if (this.lines.find(() => true) !== undefined) this.sendBarrier();
+  }
+
   /** The connection closed: nothing open will be confirmed. */
   failAll(error: GatewayError): void {
-    this.stopGrace();
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
     this.barrier = undefined;
     this.lines.failAll(error);
   }
 
   private scheduleBarrier(): void {
-    if (this.barrier !== undefined || this.lines.find(() => true) === undefined) return; // nothing written is open
-    if (!this.echo) {
-      this.sendBarrier();
-      return;
-    }
-    if (this.graceTimer !== undefined) return;
-    this.graceTimer = this.timers.setTimeout(() => {
-      this.graceTimer = undefined;
-      if (this.barrier === undefined && this.lines.find(() => true) !== undefined) this.sendBarrier();
-    }, ECHO_GRACE_MS);
+    if (this.barrier !== undefined || this.timer !== undefined || this.lines.find(() => true) === undefined) return; // nothing written is open
+    this.timer = this.timers.setTimeout(
+      () => {
+        this.timer = undefined;
+        if (this.barrier === undefined && this.lines.find(() => true) !== undefined) this.sendBarrier();
+      },
+      this.echo ? ECHO_GRACE_MS : BARRIER_DELAY_MS,
+    );
   }
 
   private sendBarrier(): void {
-    this.stopGrace();
     this.barriers += 1;
     const barrier = { token: `${TOKEN_PREFIX}${this.barriers}`, through: this.lines.writtenThrough };
     this.barrier = barrier;
     this.ping(barrier.token);
-  }
-
-  private stopGrace(): void {
-    if (this.graceTimer === undefined) return;
-    this.timers.clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
   }
 }

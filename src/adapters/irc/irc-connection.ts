@@ -200,6 +200,7 @@ export class IrcConnection {
     if (!this.byUs) {
       this.byUs = true;
       this.writer.dropAll("the IRC connection is quitting");
+      this.confirmer.finalBarrier();
       this.client.connection.write(serializeLine("QUIT", [stripLineBreaks(reason)]));
       this.quitTimer = setTimeout(() => this.closeSocket(), QUIT_TIMEOUT_MS);
     }

@@ -43,37 +43,44 @@ export function ircLines(connection: TextConnection, target: string, body: strin
 }
 
 export async function sendText(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): Promise<SplitResult> {
-  const { written, confirmed } = writeText(connection, target, body, kind, options);
-  confirmed.catch(() => undefined);
-  return written;
+  return writeText(connection, target, body, kind, options).written;
 }
 
 /**
  * The lines of a message, queued at once (a refusal to queue throws): `written` resolves as sendText does,
- * `confirmed` once the server confirmed the last line (so every line: it handles them in order), or rejects
- * with the first line's failure. `confirmed` is never left unhandled.
+ * `confirmed` once the server confirmed every line, or rejects with the first failure. Each counts the lines
+ * down instead of holding a promise per line (two promises per message, whatever its length). `confirmed` is
+ * never left unhandled; the caller must await `written` at once.
  */
 export function writeText(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): { written: Promise<SplitResult>; confirmed: Promise<void> } {
   const { command, lines, split } = ircLines(connection, target, body, kind, options);
-  const writes: Promise<void>[] = [];
-  const confirmations: Promise<void>[] = [];
+  let settleWritten: (error?: GatewayError) => void = () => undefined;
+  let settleConfirmed: (error?: GatewayError) => void = () => undefined;
+  const written = new Promise<SplitResult>((resolve, reject) => (settleWritten = countdown(lines.length, () => resolve(split), reject)));
+  const confirmed = new Promise<void>((resolve, reject) => (settleConfirmed = countdown(lines.length, resolve, reject)));
+  confirmed.catch(() => undefined); // awaited later, maybe after it failed; `written` is awaited at once
   for (const line of lines) {
-    let writtenDone: (error?: GatewayError) => void = () => undefined;
-    let confirmedDone: (error?: GatewayError) => void = () => undefined;
-    writes.push(new Promise<void>((resolve, reject) => (writtenDone = (error) => (error ? reject(error) : resolve()))));
-    confirmations.push(new Promise<void>((resolve, reject) => (confirmedDone = (error) => (error ? reject(error) : resolve()))));
     try {
-      connection.send(command, [target, line], writtenDone, confirmedDone);
+      connection.send(command, [target, line], settleWritten, settleConfirmed);
     } catch (error: unknown) {
       const refusal = toGatewayError(error);
-      writtenDone(refusal);
-      confirmedDone(refusal);
+      settleWritten(refusal);
+      settleConfirmed(refusal);
       break;
     }
   }
-  const confirmed = Promise.all(confirmations).then(() => undefined);
-  confirmed.catch(() => undefined);
-  const written = Promise.all(writes).then(() => split);
-  written.catch(() => undefined);
   return { written, confirmed };
+}
+
+/** A callback for `count` lines: `done` once each succeeded (at once for none), `failed` with the first error. */
+function countdown(count: number, done: () => void, failed: (error: GatewayError) => void): (error?: GatewayError) => void {
+  let left = count;
+  if (left === 0) done();
+  return (error) => {
+    if (left <= 0) return;
+    if (error !== undefined) {
+      left = 0;
+      failed(error);
+    } else if (--left === 0) done();
+  };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "../../../src/core/errors.js";
 import { InOrderConfirmations } from "../../../src/core/in-order-confirmations.js";
-import { ECHO_GRACE_MS, IrcConfirmer, type ConfirmerTimers } from "../../../src/adapters/irc/irc-confirmer.js";
+import { BARRIER_DELAY_MS, ECHO_GRACE_MS, IrcConfirmer, type ConfirmerTimers } from "../../../src/adapters/irc/irc-confirmer.js";
 
 /** Timers the test fires by hand. */
 class ManualTimers implements ConfirmerTimers {
@@ -61,6 +61,7 @@ describe("IRC delivery confirmation (irc-confirmer.ts)", () => {
       assert.equal(items.find(() => true), undefined, "nothing is written yet");
       items.written(first);
       assert.equal(items.find(() => true), first);
+      assert.equal(items.find((item) => item === "b"), undefined, "b is not written yet");
       let heard: string | undefined;
       const third = items.expect("c", (error) => (heard = error?.code));
       items.notWritten(third, lost);
@@ -72,41 +73,72 @@ describe("IRC delivery confirmation (irc-confirmer.ts)", () => {
   });
 
   describe("barrier mode (no echo-message)", () => {
-    it("sends one PING after written lines, and its PONG confirms every line written before it", () => {
-      const { confirmer, pings, outcomes, line } = setup(false);
+    it("sends one PING a moment after lines are written, and its PONG confirms every line written before it", () => {
+      const { confirmer, pings, outcomes, timers, line } = setup(false);
       const a = line("#dev");
       const b = line("bob");
       confirmer.written(a);
+      assert.deepEqual([...timers.pending.values()].map((timer) => timer.ms), [BARRIER_DELAY_MS]);
+      timers.fireAll();
+      assert.deepEqual(pings, ["sb1"]);
       confirmer.written(b);
-      assert.deepEqual(pings, ["sb1"], "one barrier in flight at a time");
+      assert.equal(timers.pending.size, 0, "one barrier in flight at a time");
       confirmer.pong("sb1");
-      // The barrier was sent after `a` only: `b` waits for the next one, sent at once.
+      // The barrier was sent after `a` only: `b` waits for the next one.
       assert.deepEqual([...outcomes], [[1, "confirmed"]]);
+      timers.fireAll();
       assert.deepEqual(pings, ["sb1", "sb2"]);
       confirmer.pong("sb2");
       assert.deepEqual([...outcomes], [[1, "confirmed"], [2, "confirmed"]]);
       assert.equal(confirmer.open, 0);
     });
 
+    it("covers the lines of a burst with one barrier", () => {
+      const { confirmer, pings, outcomes, timers, line } = setup(false);
+      for (let i = 0; i < 50; i += 1) confirmer.written(line(i % 2 === 0 ? "#dev" : "bob"));
+      timers.fireAll();
+      confirmer.pong("sb1");
+      assert.deepEqual(pings, ["sb1"]);
+      assert.equal(outcomes.size, 50);
+      assert.ok([...outcomes.values()].every((outcome) => outcome === "confirmed"));
+    });
+
     it("ignores a PONG that answers someone else's PING, and sends no barrier while nothing written is open", () => {
-      const { confirmer, pings, outcomes, line } = setup(false);
+      const { confirmer, pings, outcomes, timers, line } = setup(false);
       const a = line("#dev");
+      timers.fireAll();
       assert.deepEqual(pings, [], "no barrier before the line is written");
       confirmer.written(a);
+      timers.fireAll();
       confirmer.pong("1699999999999"); // irc-framework's keep-alive
       assert.equal(outcomes.size, 0);
       confirmer.pong("sb1");
       assert.equal(outcomes.get(1), "confirmed");
       line("#dev"); // queued behind flood control, not written
+      timers.fireAll();
       assert.deepEqual(pings, ["sb1"]);
     });
 
+    it("before a QUIT, sends a barrier covering every line written, even with one in flight", () => {
+      const { confirmer, pings, outcomes, timers, line } = setup(false);
+      confirmer.written(line("#dev"));
+      timers.fireAll();
+      confirmer.written(line("#dev"));
+      confirmer.finalBarrier();
+      assert.deepEqual(pings, ["sb1", "sb2"]);
+      confirmer.pong("sb1"); // superseded: its answer no longer counts, the final one covers both lines
+      assert.equal(outcomes.size, 0);
+      confirmer.pong("sb2");
+      assert.deepEqual([...outcomes.values()], ["confirmed", "confirmed"]);
+    });
+
     it("fails every open line, confirmed by nothing, when the connection closes", () => {
-      const { confirmer, outcomes, line } = setup(false);
+      const { confirmer, outcomes, timers, line } = setup(false);
       confirmer.written(line("#dev"));
       line("#dev");
       confirmer.failAll(lost);
       assert.deepEqual([...outcomes.values()], ["GW_ERR_UNAVAILABLE", "GW_ERR_UNAVAILABLE"]);
+      assert.equal(timers.pending.size, 0, "no barrier after the close");
       confirmer.pong("sb1");
       assert.equal(confirmer.open, 0);
     });
