@@ -140,6 +140,17 @@ export interface IrcPuppetConfig {
   readonly connect_interval_ms: number;
 }
 
+/** Joins and leaves in the bridged channels (flap-damper.ts). */
+export interface IrcMembershipConfig {
+  /** Relay them to the bridged native rooms at all. */
+  readonly relay: boolean;
+  /** A leave is relayed after this long unless the nick rejoins; a flapping nick's changes wait until it was stable this long. */
+  readonly leave_hold_seconds: number;
+  /** More than this many joins and leaves of a nick in a channel within flap_window_seconds make it flapping. */
+  readonly flap_changes: number;
+  readonly flap_window_seconds: number;
+}
+
 export interface IrcFloodConfig {
   /** Lines that may be sent at once per connection. */
   readonly burst: number;
@@ -177,6 +188,9 @@ export interface IrcNetworkConfig {
   readonly ignore_nicks: readonly string[];
   /** How often contacts' online and away status is refreshed where the server cannot push it (ISON, WHO). */
   readonly presence_poll_seconds: number;
+  /** An IRC contact seen offline is shown offline only after this long, unless seen online again meanwhile (flap-damper.ts). */
+  readonly presence_hold_seconds: number;
+  readonly membership: IrcMembershipConfig;
   /** Give up a connection attempt (TCP, TLS, registration) after this long. */
   readonly connect_timeout_seconds: number;
 }

@@ -71,6 +71,9 @@ describe("the IRC adapter against ngIRCd", function () {
         "          room: closed",
         "      max_lines_per_message: 12",
         "      presence_poll_seconds: 5",
+        "      presence_hold_seconds: 1", // offline is held (flap damping), briefly here
+        "      membership:",
+        "        leave_hold_seconds: 1",
         "      flood:",
         "        burst: 40",
         "        lines_per_second: 40",

@@ -32,6 +32,7 @@ describe("the IRC adapter against InspIRCd (MONITOR, away-notify)", function () 
         `      port: ${server.port}`,
         "      nick: sbgate",
         "      presence_poll_seconds: 3600", // MONITOR and away-notify push: no polling needed
+        "      presence_hold_seconds: 1", // offline is held (flap damping), briefly here
         "      channels:",
         '        - channel: "#dev"',
         "          room: dev",

@@ -5,9 +5,10 @@
  * - away: `away-notify` (IRCv3; with `extended-monitor` also for monitored users outside shared channels),
  *   and a WHO refresh (RFC 2812 section 3.6.1, the H/G flag) of the online contacts at each poll, for servers
  *   that push nothing (ngIRCd).
- * The result is reported as presence (presence-map.ts presenceFromIrc) only when it changes.
+ * The result is reported as presence (presence-map.ts presenceFromIrc) only when it changes; the adapter holds
+ * an offline report for `presence_hold_seconds` (flap-damper.ts), so a contact back meanwhile never flips offline.
  */
-import type { IrcUserState } from "./presence-map.js";
+import { sameUserState, type IrcUserState } from "./presence-map.js";
 
 /** Nicks per ISON or MONITOR line are capped by bytes (well under 512 with the command) and by count. */
 const BATCH_BYTES = 400;
@@ -170,7 +171,7 @@ export class ContactWatch {
   private set(entry: { nick: string; state: IrcUserState | undefined }, state: IrcUserState): void {
     const before = entry.state;
     entry.state = state;
-    if (before !== undefined && before.kind === state.kind && (before.kind !== "away" || (state.kind === "away" && before.message === state.message))) return;
+    if (before !== undefined && sameUserState(before, state)) return;
     this.report(entry.nick, state);
   }
 }

@@ -30,8 +30,9 @@ import { IrcInbound } from "./irc-inbound.js";
 import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
 import { sendText, writeText } from "./outgoing-text.js";
+import { HoldBack } from "./flap-damper.js";
 import { PuppetPool } from "./puppet-pool.js";
-import { presenceFromIrc, type IrcUserState } from "./presence-map.js";
+import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message"];
 
@@ -75,9 +76,11 @@ export class IrcNetworkAdapter implements Adapter {
   ) {
     this.channels = [...config.channels];
     this.indexChannels();
+    // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (flap-damper.ts).
+    const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(
       config.presence_poll_seconds * 1000,
-      (nick, state) => this.reportPresence(nick, state),
+      (nick, state) => presenceHold.offer(nick.toLowerCase(), state, state.kind === "offline" ? config.presence_hold_seconds * 1000 : 0),
       (error) => context.log.warn({ err: error }, "contact status request not sent"),
     );
     this.inbound = new IrcInbound(config, context, {

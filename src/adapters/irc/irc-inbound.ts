@@ -5,7 +5,8 @@
  *     (the listener, puppets) are its own echo and ignored;
  *   a query to the listener -> a NOTICE explaining how to reach people;
  *   JOIN, PART, QUIT, KICK, NICK in a bridged channel -> member-joined / member-left of the native room
- *     (a nick change is a leave under the old nick and a join under the new one);
+ *     (a nick change is a leave under the old nick and a join under the new one), unless `membership.relay`
+ *     is off; leaves held and flapping nicks damped by flap-damper.ts, netsplit quits by netsplit-damper.ts;
  *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
  *   error numerics -> the failure of the last message sent to that target.
@@ -23,6 +24,7 @@ import { stripFormatting } from "./formatting.js";
 import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
+import { MembershipDamper, type Membership } from "./flap-damper.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
 import type { Puppet } from "./puppet-pool.js";
@@ -67,6 +69,7 @@ const NETSPLIT_HOLD_MS = 60_000;
 export class IrcInbound {
   private readonly submitter: OrderedSubmitter;
   private readonly damper = new NetsplitDamper(NETSPLIT_HOLD_MS);
+  private readonly flaps: MembershipDamper;
   /** Nicks back from a held netsplit quit: their rejoins are not shown either (cleared with the next hold period). */
   private readonly healed = new Set<string>();
   /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
@@ -78,6 +81,8 @@ export class IrcInbound {
     private readonly hooks: InboundHooks,
   ) {
     this.submitter = new OrderedSubmitter((draft, options) => context.submit(draft, options));
+    const { leave_hold_seconds: hold, flap_changes: flapChanges, flap_window_seconds: window } = config.membership;
+    this.flaps = new MembershipDamper({ leaveHoldMs: hold * 1000, flapChanges, flapWindowMs: window * 1000 }, (channel, nick, event) => this.relayMembership(channel, nick, event));
     this.ignored = [nickPattern(config.puppets.nick_template, true), ...config.ignore_nicks.map((pattern) => nickPattern(pattern))];
     setInterval(() => this.healed.clear(), NETSPLIT_HOLD_MS).unref();
   }
@@ -86,6 +91,7 @@ export class IrcInbound {
   reset(): void {
     this.damper.clear();
     this.healed.clear();
+    this.flaps.clear();
   }
 
   /** Our own nicks, another bridge's bots, and puppets made from our template (ours or another instance's). */
@@ -116,9 +122,10 @@ export class IrcInbound {
     });
     main.on("nick", (event) => {
       this.hooks.watch.gone(event.from);
+      // A nick change is no flap: both sides are shown at once.
       for (const channel of this.hooks.channels()) {
-        this.membership(channel.channel, event.from, "left");
-        this.membership(channel.channel, event.to, "joined");
+        this.membership(channel.channel, event.from, "left", true);
+        this.membership(channel.channel, event.to, "joined", true);
       }
       this.hooks.watch.online([event.to]);
     });
@@ -203,9 +210,16 @@ export class IrcInbound {
       });
   }
 
-  private membership(channelName: string, nick: string, event: "joined" | "left"): void {
+  /** A membership change in a channel: relayed (when configured) through the flap damper; at once when `immediate`. */
+  private membership(channelName: string, nick: string, event: Membership, immediate = false): void {
     const channel = this.hooks.channel(channelName);
-    if (!channel || this.isBridge(nick)) return;
+    if (!channel || !this.config.membership.relay || this.isBridge(nick)) return;
+    this.flaps.change(channel.channel, nick, event, immediate);
+  }
+
+  private relayMembership(channelName: string, nick: string, event: Membership): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel) return;
     this.context.dispatch({
       type: event === "joined" ? "member-joined" : "member-left",
       room: nativeRoom(channel.room),

@@ -40,6 +40,11 @@ export type IrcUserState =
   | { readonly kind: "here" }
   | { readonly kind: "offline" };
 
+/** The same state: the same kind, and for away the same message. */
+export function sameUserState(a: IrcUserState, b: IrcUserState): boolean {
+  return a.kind === b.kind && (a.kind !== "away" || (b.kind === "away" && a.message === b.message));
+}
+
 export interface AwayOptions {
   /** The server's AWAYLEN in bytes; unlimited when absent. */
   readonly awayLen?: number;

@@ -270,6 +270,8 @@ function minimalNetwork(name: string, host: string, nick: string, channels: IrcN
     max_lines_per_message: 5,
     ignore_nicks: [],
     presence_poll_seconds: 60,
+    presence_hold_seconds: 30,
+    membership: { relay: true, leave_hold_seconds: 15, flap_changes: 4, flap_window_seconds: 600 },
     connect_timeout_seconds: 20,
   };
 }
@@ -348,6 +350,8 @@ describe("irc", () => {
         max_lines_per_message: 100,
         ignore_nicks: [],
         presence_poll_seconds: 5,
+        presence_hold_seconds: 30,
+        membership: { relay: true, leave_hold_seconds: 15, flap_changes: 4, flap_window_seconds: 600 },
         connect_timeout_seconds: 300,
       },
     ]);

@@ -1,0 +1,105 @@
+/**
+ * Membership flap damping against a real ngIRCd (docs/irc.md "Flap damping"): an IRC user bouncing in and out of
+ * a bridged channel does not spam the native room's members, who see one join and, once the user is gone for
+ * good, one leave; and a network with `membership.relay: false` shows the room no joins or leaves at all. The
+ * holds are short here (2 s) so that the test awaits the final leave instead of sleeping.
+ */
+import assert from "node:assert/strict";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+
+function memberNick(frame: Frame): unknown {
+  return (frame["member"] as Record<string, unknown> | undefined)?.["nick"];
+}
+
+describe("membership flap damping against ngIRCd", function () {
+  let server: IrcServer;
+  let daemon: Daemon;
+  let alice: NativeClient;
+  const ircClients: IrcTestClient[] = [];
+
+  async function ircUser(prefix: string): Promise<IrcTestClient> {
+    const client = await IrcTestClient.connect(server, uniqueUser(prefix));
+    ircClients.push(client);
+    return client;
+  }
+
+  async function part(client: IrcTestClient, channel: string): Promise<void> {
+    client.send(`PART ${channel}`);
+    await client.waitFor((line) => line.command === "PART" && client.same(line.nick, client.nick) && line.params[0] === channel);
+  }
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
+    server = await startNgircd();
+    const network = (name: string, nick: string, channel: string, room: string, membership: string[]): string[] => [
+      `    - name: ${name}`,
+      "      host: 127.0.0.1",
+      `      port: ${server.port}`,
+      `      nick: ${nick}`,
+      "      channels:",
+      `        - channel: "${channel}"`,
+      `          room: ${room}`,
+      "      membership:",
+      ...membership.map((line) => `        ${line}`),
+    ];
+    daemon = Daemon.create(
+      [
+        "irc:",
+        "  networks:",
+        ...network("flapnet", "sbflap", "#flap", "flap", ["leave_hold_seconds: 2", "flap_changes: 2"]),
+        ...network("quietnet", "sbquiet", "#silent", "silent", ["relay: false"]),
+      ].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/"network":"flapnet".*IRC network online|IRC network online.*"network":"flapnet"/, 15_000);
+    await daemon.waitForLog(/"network":"quietnet".*IRC network online|IRC network online.*"network":"quietnet"/, 15_000);
+    alice = await NativeClient.session(daemon.url, uniqueUser("fa"), PASSWORD, { register: true });
+    await alice.ok({ type: "room.join", room: "flap" });
+    await alice.ok({ type: "room.join", room: "silent" });
+  });
+
+  after(async function () {
+    await alice?.close();
+    await Promise.all(ircClients.map((client) => client.quit()));
+    await daemon?.dispose();
+    await server?.dispose();
+  });
+
+  it("shows a native member one join and one leave of an IRC user who joins and leaves the channel over and over", async function () {
+    this.timeout(30_000);
+    const bouncer = await ircUser("bnc");
+    await bouncer.join("#flap");
+    await alice.waitForType("room.member", (frame) => memberNick(frame) === bouncer.nick && frame["event"] === "joined", 10_000);
+    for (let i = 0; i < 4; i += 1) {
+      await part(bouncer, "#flap");
+      await bouncer.join("#flap");
+    }
+    await part(bouncer, "#flap"); // gone for good
+    await alice.waitForType("room.member", (frame) => memberNick(frame) === bouncer.nick && frame["event"] === "left", 10_000);
+
+    const seen = alice.transcript.filter((frame) => frame.type === "room.member" && memberNick(frame) === bouncer.nick).map((frame) => frame["event"]);
+    assert.deepEqual(seen, ["joined", "left"], "the native member saw the bouncing");
+  });
+
+  it("relays no joins or leaves on a network whose membership.relay is off, and still relays what is said", async function () {
+    const visitor = await ircUser("vis");
+    await visitor.join("#silent");
+    visitor.privmsg("#silent", "just passing through");
+    await part(visitor, "#silent");
+    const speaker = await ircUser("spk");
+    await speaker.join("#silent");
+    speaker.privmsg("#silent", "after the visitor left");
+    await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "after the visitor left", 10_000);
+
+    assert.equal(alice.transcript.filter((frame) => frame.type === "message" && (frame["message"] as Record<string, unknown>)["body"] === "just passing through").length, 1);
+    assert.deepEqual(
+      alice.transcript.filter((frame) => frame.type === "room.member" && frame["room"] === "native:%23silent"),
+      [],
+      "a join or leave was relayed",
+    );
+  });
+});
