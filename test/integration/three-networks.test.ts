@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { IrcTestClient, type IrcMessage } from "../helpers/irc-client.js";
+import { IrcTestClient, pingBarrierAfter, type IrcMessage } from "../helpers/irc-client.js";
 import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
 import { NativeClient } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
@@ -108,6 +108,13 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     for (let i = 0; i < 6; i++) await xena.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${muc}/bridge`, 15_000);
     assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${aliceName}>`)), ["alice 1", "alice 2", "alice 3"].map((body) => `<${aliceName}> ${body}`));
     assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${ira.nick}>`)), ["ira 1", "ira 2", "ira 3"].map((body) => `<${ira.nick}> ${body}`));
+
+    // A line counts as delivered once the server confirmed it (docs/irc.md): let the PING barrier after "alice 3"
+    // reach the server, and ira's answer come back on the puppet's connection after its PONG, before the server
+    // dies (else "alice 3" is sent again after the restart, the documented duplicate).
+    await gate.clientWrote(pingBarrierAfter("alice 3"), "forwarded");
+    ira.privmsg(`${aliceName}[sb]`, "noted");
+    await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "noted", 15_000);
 
     // Round 2: the IRC server dies mid-stream; alice keeps writing (each line acknowledged), then the daemon is
     // killed with SIGKILL; IRC and the daemon come back, ira rejoins before the daemon may reconnect.
