@@ -5,7 +5,7 @@
  */
 import { Daemon, uniqueUser } from "./daemon.js";
 import { PASSWORD } from "./gateway-fixture.js";
-import { IrcTestClient, type IrcMessage } from "./irc-client.js";
+import { IrcTestClient, pingBarrierAfter, type IrcMessage } from "./irc-client.js";
 import type { IrcServer } from "./irc-servers.js";
 import { NativeClient } from "./native-client.js";
 import { TcpGate } from "./tcp-gate.js";
@@ -21,6 +21,8 @@ export interface GatedIrcBridgeOptions {
 }
 
 export class GatedIrcBridge {
+  private syncs = 0;
+
   private constructor(
     readonly server: IrcServer,
     readonly gate: TcpGate,
@@ -63,6 +65,21 @@ export class GatedIrcBridge {
   /** A PRIVMSG from alice's puppet to `target` (a channel, or the reader's nick for a query). */
   fromPuppet(target: string): (line: IrcMessage) => boolean {
     return (line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === this.puppet && line.params[0]?.toLowerCase() === target.toLowerCase();
+  }
+
+  /**
+   * Resolves once the daemon has the server's confirmation of the lines of alice's puppet ending in `texts`
+   * (which the reader has seen), so that cutting the link now loses no confirmation (which would send those
+   * lines again: the documented duplicate). `barrier`: the server has no echo-message, and a PING barrier after
+   * a line confirms it. Then the reader writes to the puppet: that line reaches the daemon on the puppet's
+   * connection after the echoes or the PONG, and alice receives it.
+   */
+  async confirmed(texts: readonly string[], barrier: boolean): Promise<void> {
+    if (barrier) for (const text of texts) await this.gate.clientWrote(pingBarrierAfter(text), "forwarded");
+    this.syncs += 1;
+    const token = `sync ${this.syncs}`;
+    this.reader.privmsg(this.puppet, token);
+    await this.alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === token, 15_000);
   }
 
   /** Cuts the link once what the daemon wrote into the black hole matches `swallowed`, and awaits the daemon noticing. */

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { GatedIrcBridge } from "../helpers/gated-irc-bridge.js";
-import { pingBarrierAfter } from "../helpers/irc-client.js";
 import { startNgircd } from "../helpers/irc-servers.js";
 import type { Frame } from "../helpers/native-client.js";
 
@@ -33,7 +32,7 @@ describe("room relays to an IRC channel that cannot be reached", function () {
     const inChannel = bridge.fromPuppet("#exp");
     await alice.ok({ type: "room.send", room: "exp", body: "first" });
     await reader.waitFor((line) => inChannel(line) && line.params[1] === "first", 15_000);
-    await gate.clientWrote(pingBarrierAfter("first"), "forwarded"); // its confirmation is on its way back
+    await bridge.confirmed(["first"], true);
 
     gate.swallow();
     const intoTheVoid = await alice.ok({ type: "room.send", room: "exp", body: "stale 1" });
