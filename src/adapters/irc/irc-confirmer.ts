@@ -17,8 +17,8 @@
  *   lines flood control lets through in that time) instead of one PING and PONG per line; barriers go past
  *   flood control.
  *
- * IRCv3 labeled-response is not used: the in-order match above needs no tags, and labels would need the batch
- * cap, which changes how irc-framework delivers other lines.
+ * IRCv3 labeled-response is not used: the in-order match above needs no tags, and InspIRCd 3 returns labels
+ * only to clients that also enable message-tags and batch, which would change every line irc-framework reads.
  */
 import type { GatewayError } from "../../core/errors.js";
 import { InOrderConfirmations, type ConfirmationWaiter } from "../../core/in-order-confirmations.js";
