@@ -62,6 +62,20 @@ describe("three networks through one gateway (native, XMPP, IRC)", function () {
     assert.equal(alice.pending("message").length, 0, "alice got an echo or a duplicate");
   });
 
+  it("shows a native user's correction in the gateway MUC as a XEP-0308 correction of the line occupants saw", async function () {
+    const dora = await suite.native("dora");
+    await dora.ok({ type: "room.join", room: "tri" });
+    const kim = await xmppUser("kim");
+    const roomJid = `#tri@${suite.prosody().componentDomain}`;
+    await kim.send(xml("presence", { to: `${roomJid}/Kim` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await kim.waitForPresence(`${roomJid}/Kim`, (stanza) => stanza.attrs["type"] === undefined);
+    const original = await dora.ok({ type: "room.send", room: "tri", body: "recieve" });
+    await dora.ok({ type: "room.send", room: "tri", body: "receive", replaces: original["message_id"] });
+    const first = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "recieve");
+    const fix = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "receive");
+    assert.equal(fix.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], first.attrs["id"]);
+  });
+
   it("carries a private chat between an XMPP user and an IRC user through the gateway", async function () {
     const bob = await ircUser("bob");
     const juliet = await xmppUser("juliet");

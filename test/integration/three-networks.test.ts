@@ -147,4 +147,27 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
       "the MUC got every line once and in order",
     );
   });
+
+  it("carries a correction as each network can show it: XEP-0308 in the MUC, a line marked '* ' on IRC", async function () {
+    this.timeout(60_000);
+    const carolName = uniqueUser("carol");
+    const carol = await NativeClient.session(daemon.url, carolName, PASSWORD, { register: true });
+    closers.push(() => carol.close());
+    await carol.ok({ type: "room.join", room: "tri" });
+    const ivy = await IrcTestClient.connect(irc, uniqueUser("ivy"));
+    closers.push(() => ivy.quit());
+    await ivy.join("#tri");
+    const yara = await XmppTestClient.newUser(prosody, uniqueUser("yara"), PASSWORD);
+    closers.push(() => yara.stop());
+    await yara.send(xml("presence", { to: `${muc}/Yara` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await yara.waitForPresence(`${muc}/Yara`);
+
+    const original = await carol.ok({ type: "room.send", room: "tri", body: "teh typo" });
+    await carol.ok({ type: "room.send", room: "tri", body: "the typo", replaces: original["message_id"] });
+    const fromCarol = (line: IrcMessage): boolean => line.command === "PRIVMSG" && line.nick?.toLowerCase() === `${carolName}[sb]`.toLowerCase();
+    assert.deepEqual((await ivy.waitForCount(fromCarol, 2, 15_000)).map((line) => line.params[1]), ["teh typo", "* the typo"]);
+    const first = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}> teh typo`, 15_000);
+    const fix = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}> the typo`, 15_000);
+    assert.equal(fix.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], first.attrs["id"], "the correction names the line the MUC showed");
+  });
 });

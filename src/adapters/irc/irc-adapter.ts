@@ -36,6 +36,14 @@ import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-ma
 
 const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message"];
 
+/**
+ * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
+ * correct themselves by hand (and as other bridges show edits). An action is sent as it is.
+ */
+export function correctionBody(message: Message): string {
+  return message.replaces === undefined || message.kind === "action" ? message.body : `* ${message.body}`;
+}
+
 /** Who speaks on IRC for a message: the person an account is linked to (one puppet per person), else the sender. */
 function speaker(message: Message): Address {
   return message.person ?? message.from;
@@ -280,7 +288,7 @@ export class IrcNetworkAdapter implements Adapter {
   private async deliver(connection: IrcConnection, target: string, message: Message, recipient: Address, prefix?: string): Promise<{ confirmed: Promise<void> }> {
     this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient });
     if (this.lastSent.size > 10_000) this.lastSent.clear();
-    const { written, confirmed } = writeText(connection, target, message.body, message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
+    const { written, confirmed } = writeText(connection, target, correctionBody(message), message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
     await written;
     return { confirmed }; // in an object: an async function would otherwise wait for it
   }

@@ -21,7 +21,7 @@ import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
-import { isRelayed, markRelayed } from "./stanzas.js";
+import { isRelayed, markRelayed, NS } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
 const REJOIN_DELAY_MS = 2000;
@@ -118,7 +118,10 @@ export class XmppBotAdapter implements Adapter {
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (rooms.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
     for (const room of rooms) {
-      await this.write(markRelayed(xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message)))));
+      const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message)));
+      // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
+      if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
+      await this.write(markRelayed(line));
     }
     return { delivered: true };
   }

@@ -124,7 +124,17 @@ export class GatewayRooms {
     const from = `${this.roomJid(message.to)}/${message.senderName}`;
     for (const occupant of occupants.values()) {
       const own = sameAddress(occupant.address, message.from) && message.origin.protocol === "xmpp";
-      const line = chatMessage({ from, to: occupant.jid, id: own && message.origin.id !== undefined ? message.origin.id : message.id, body: message.body, kind: message.kind, type: "groupchat" });
+      const line = chatMessage({
+        from,
+        to: occupant.jid,
+        id: own && message.origin.id !== undefined ? message.origin.id : message.id,
+        body: message.body,
+        kind: message.kind,
+        type: "groupchat",
+        // Occupants saw the corrected message under its gateway id (a native sender's; XMPP occupants' own
+        // corrections in rooms are not taken, docs/xmpp.md), so that id names it (XEP-0308).
+        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+      });
       // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.
       await this.write(message.origin.protocol === "xmpp" && message.origin.account === this.context.account ? line : markRelayed(line));
     }
