@@ -86,6 +86,7 @@ export interface XmppBotConfig {
   readonly password: string;
   readonly service: string;
   readonly rooms: readonly XmppBotRoomConfig[];
+  readonly membership: MembershipRelayConfig;
 }
 
 export interface XmppUserAccountsConfig {
@@ -140,8 +141,8 @@ export interface IrcPuppetConfig {
   readonly connect_interval_ms: number;
 }
 
-/** Joins and leaves in the bridged channels (flap-damper.ts). */
-export interface IrcMembershipConfig {
+/** Joins and leaves in the bridged channels or MUCs (util/flap-damper.ts). */
+export interface MembershipRelayConfig {
   /** Relay them to the bridged native rooms at all. */
   readonly relay: boolean;
   /** A leave is relayed after this long unless the nick rejoins; a flapping nick's changes wait until it was stable this long. */
@@ -188,9 +189,9 @@ export interface IrcNetworkConfig {
   readonly ignore_nicks: readonly string[];
   /** How often contacts' online and away status is refreshed where the server cannot push it (ISON, WHO). */
   readonly presence_poll_seconds: number;
-  /** An IRC contact seen offline is shown offline only after this long, unless seen online again meanwhile (flap-damper.ts). */
+  /** An IRC contact seen offline is shown offline only after this long, unless seen online again meanwhile (util/flap-damper.ts). */
   readonly presence_hold_seconds: number;
-  readonly membership: IrcMembershipConfig;
+  readonly membership: MembershipRelayConfig;
   /** Give up a connection attempt (TCP, TLS, registration) after this long. */
   readonly connect_timeout_seconds: number;
 }

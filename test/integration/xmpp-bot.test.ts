@@ -41,6 +41,8 @@ describe("the XMPP bridge bot against Prosody", function () {
         `        - muc: kick@${prosody.mucDomain}`,
         "          nick: switchboard",
         "          room: kickroom",
+        "      membership:",
+        "        leave_hold_seconds: 1",
       ].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: botPassword });
@@ -102,5 +104,38 @@ describe("the XMPP bridge bot against Prosody", function () {
     const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([relayed["sender_name"], relayed["body"]], ["Keeper", "still bridged?"]);
     await romeo.close();
+  });
+
+  it("shows occupants joining and leaving the MUC as room members, a quick leave and rejoin not at all", async function () {
+    this.timeout(30_000);
+    const nora = await NativeClient.session(daemon.url, uniqueUser("nora"), PASSWORD, { register: true });
+    await nora.ok({ type: "room.join", room: "dev" });
+    const zoe = await XmppTestClient.newUser(prosody, uniqueUser("zoe"), PASSWORD);
+    const muc = `dev@${prosody.mucDomain}`;
+    const enter = async (): Promise<void> => {
+      await zoe.send(xml("presence", { to: `${muc}/Zoe` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await zoe.waitForPresence(`${muc}/Zoe`, (stanza) => stanza.attrs["type"] === undefined);
+    };
+    const leave = async (): Promise<void> => {
+      await zoe.send(xml("presence", { to: `${muc}/Zoe`, type: "unavailable" }));
+      await zoe.waitForPresence(`${muc}/Zoe`, (stanza) => stanza.attrs["type"] === "unavailable");
+    };
+    const memberEvent = (frame: Record<string, unknown>): string => `${String(frame["event"])} ${String((frame["member"] as Record<string, unknown>)["nick"])}`;
+    try {
+      await enter();
+      const joined = await nora.waitForType("room.member", (frame) => (frame["member"] as Record<string, unknown>)["nick"] === "Zoe", 10_000);
+      assert.equal(memberEvent(joined), "joined Zoe");
+      assert.equal((joined["member"] as Record<string, unknown>)["address"], `xmpp://bridge/${muc}%2FZoe`);
+      // Out and back within the hold (1 s here): nothing to show.
+      await leave();
+      await enter();
+      await leave();
+      const left = await nora.waitForType("room.member", (frame) => (frame["member"] as Record<string, unknown>)["nick"] === "Zoe", 10_000);
+      assert.equal(memberEvent(left), "left Zoe", "the quick leave and rejoin showed nothing; the last leave shows once held");
+      assert.deepEqual(nora.pending("room.member").map(memberEvent), []);
+    } finally {
+      await zoe.stop();
+      await nora.close();
+    }
   });
 });

@@ -30,7 +30,7 @@ import { IrcInbound } from "./irc-inbound.js";
 import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
 import { sendText, writeText } from "./outgoing-text.js";
-import { HoldBack } from "./flap-damper.js";
+import { HoldBack } from "../../util/flap-damper.js";
 import { PuppetPool } from "./puppet-pool.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
@@ -84,7 +84,7 @@ export class IrcNetworkAdapter implements Adapter {
   ) {
     this.channels = [...config.channels];
     this.indexChannels();
-    // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (flap-damper.ts).
+    // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
     const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(
       config.presence_poll_seconds * 1000,

@@ -6,7 +6,7 @@
  *   a query to the listener -> a NOTICE explaining how to reach people;
  *   JOIN, PART, QUIT, KICK, NICK in a bridged channel -> member-joined / member-left of the native room
  *     (a nick change is a leave under the old nick and a join under the new one), unless `membership.relay`
- *     is off; leaves held and flapping nicks damped by flap-damper.ts, netsplit quits by netsplit-damper.ts;
+ *     is off; leaves held and flapping nicks damped by util/flap-damper.ts, netsplit quits by netsplit-damper.ts;
  *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
  *   error numerics -> the failure of the last message sent to that target.
@@ -24,7 +24,7 @@ import { stripFormatting } from "./formatting.js";
 import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
-import { MembershipDamper, type Membership } from "./flap-damper.js";
+import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
 import type { Puppet } from "./puppet-pool.js";

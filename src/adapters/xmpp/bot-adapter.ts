@@ -21,6 +21,8 @@ import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
+import { MembershipDamper } from "../../util/flap-damper.js";
+import { MucOccupants } from "./muc-occupants.js";
 import { isRelayed, markRelayed, NS } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
@@ -56,6 +58,8 @@ export class XmppBotAdapter implements Adapter {
     puppets: false,
   };
   private connection: Client | undefined;
+  private readonly occupants = new MucOccupants();
+  private readonly membership: MembershipDamper;
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
@@ -66,6 +70,10 @@ export class XmppBotAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     this.rooms = [...config.rooms];
+    const { leave_hold_seconds: hold, flap_changes: flapChanges, flap_window_seconds: window } = config.membership;
+    this.membership = new MembershipDamper({ leaveHoldMs: hold * 1000, flapChanges, flapWindowMs: window * 1000 }, (muc, nick, event) =>
+      this.relayMembership(muc, nick, event),
+    );
   }
 
   get account(): string {
@@ -100,6 +108,7 @@ export class XmppBotAdapter implements Adapter {
   async stop(): Promise<void> {
     this.stopping = true;
     this.online = false;
+    this.forgetOccupants();
     const connection = this.connection;
     this.connection = undefined;
     if (!connection) return;
@@ -167,6 +176,7 @@ export class XmppBotAdapter implements Adapter {
 
   private async joinMuc(room: XmppBotRoomConfig): Promise<void> {
     // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened).
+    this.occupants.joining(room.muc);
     await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }))));
     await this.context
       .joinRoom(bridgedRoom(room), { address: mucAddress(this.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "member" })
@@ -174,7 +184,7 @@ export class XmppBotAdapter implements Adapter {
   }
 
   private stanza(stanza: Element): void {
-    if (stanza.name === "presence") return this.ownOccupantPresence(stanza);
+    if (stanza.name === "presence") return this.occupantPresence(stanza);
     if (stanza.name === "message" && stanza.attrs["type"] === "error") {
       this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
       return;
@@ -206,6 +216,45 @@ export class XmppBotAdapter implements Adapter {
    * again after REJOIN_DELAY_MS, so that one kick does not end the bridge. A ban (301) or the room's destruction
    * is respected: logged, not rejoined (the outbox reports what cannot reach the room).
    */
+  /**
+   * An occupant's presence in a bridged MUC: the bot's own (kicked?), or someone joining or leaving, relayed to
+   * the native room as a member joining or leaving (membership.relay), through the flap damper.
+   */
+  private occupantPresence(stanza: Element): void {
+    const from = String(stanza.attrs["from"] ?? "");
+    const slash = from.indexOf("/");
+    const type = stanza.attrs["type"];
+    if (slash < 0 || (type !== undefined && type !== "unavailable")) return;
+    const muc = from.slice(0, slash);
+    const nick = from.slice(slash + 1);
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    if (!room || nick === "") return;
+    const x = stanza.getChild("x", NS.mucUser);
+    const codes = (x?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
+    const own = nick === room.nick || codes.includes("110");
+    if (own) this.ownOccupantPresence(stanza);
+    const newNick = x?.getChild("item")?.attrs["nick"];
+    const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
+    if (!this.config.membership.relay) return;
+    for (const change of changes) this.membership.change(room.muc, change.nick, change.event, change.immediate);
+  }
+
+  /** A join or leave the damper lets through: the native room's members hear of it. */
+  private relayMembership(muc: string, nick: string, event: "joined" | "left"): void {
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    if (!room || !this.online) return;
+    this.context.dispatch({
+      type: event === "joined" ? "member-joined" : "member-left",
+      room: bridgedRoom(room),
+      member: { address: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`), nick, role: "member" },
+    });
+  }
+
+  private forgetOccupants(): void {
+    this.occupants.forget();
+    this.membership.clear();
+  }
+
   private ownOccupantPresence(stanza: Element): void {
     if (stanza.attrs["type"] !== "unavailable" || this.stopping) return;
     const [muc = "", nick = ""] = String(stanza.attrs["from"] ?? "").split("/");
@@ -232,6 +281,7 @@ export class XmppBotAdapter implements Adapter {
   private lost(): void {
     if (!this.online || this.stopping) return;
     this.online = false;
+    this.forgetOccupants();
     this.context.log.warn({ jid: this.config.jid }, "XMPP bot connection lost");
     this.context.setStatus("offline", new Error("bot connection lost"));
   }

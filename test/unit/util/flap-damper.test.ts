@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HoldBack, MembershipDamper, type DampingClock } from "../../../src/adapters/irc/flap-damper.js";
+import { HoldBack, MembershipDamper, type DampingClock } from "../../../src/util/flap-damper.js";
 import { sameUserState, type IrcUserState } from "../../../src/adapters/irc/presence-map.js";
 
 /** A clock whose time moves only when the test advances it; timers fire as it passes them. */

@@ -1,17 +1,18 @@
 /**
- * Flap damping: what other networks are shown of IRC state that bounces (a client on a bad link joining and
- * leaving over and over, a contact seen offline during their own reconnect). Each key (a nick in a channel, a
- * watched nick) has a value last shown; a new value is either shown at once or held for a while, and a value
- * that returns to the one shown before its hold ends is never shown at all. The netsplit damper
- * (netsplit-damper.ts) handles the other cause of mass quits, with its own longer hold.
+ * Flap damping: what other networks are shown of state that bounces (an IRC client or a MUC occupant on a bad
+ * link joining and leaving over and over, a contact seen offline during their own reconnect). Each key (a nick
+ * in a channel, a watched nick) has a value last shown; a new value is either shown at once or held for a while,
+ * and a value that returns to the one shown before its hold ends is never shown at all. IRC's netsplit damper
+ * (adapters/irc/netsplit-damper.ts) handles the other cause of mass quits, with its own longer hold.
  *
  * - HoldBack: the mechanism. offer(key, value, holdMs): 0 shows the value now (unless it is the one shown);
  *   more holds it, and a later offer replaces what is held (the newest value wins when the hold ends).
- * - MembershipDamper: joins and leaves of a nick in a channel. A leave is held `leaveHoldMs` (a leave followed
- *   by a rejoin within it relays nothing); a join is shown at once, unless the nick is flapping: more than
- *   `flapChanges` joins and leaves within `flapWindowMs`. A flapping nick's changes, joins too, are all held
- *   until it has been stable for `leaveHoldMs`, and then only its final state is shown, if it differs.
- * - Presence (ContactWatch's reports): offline is held `presenceHoldMs`, anything else passes at once.
+ * - MembershipDamper: joins and leaves of a nick in a channel (or of an occupant in a MUC). A leave is held
+ *   `leaveHoldMs` (a leave followed by a rejoin within it relays nothing); a join is shown at once, unless the
+ *   nick is flapping: more than `flapChanges` joins and leaves within `flapWindowMs`. A flapping nick's changes,
+ *   joins too, are all held until it has been stable for `leaveHoldMs`, and then only its final state is shown,
+ *   if it differs.
+ * - Presence (the IRC contact watch's reports): offline is held `presenceHoldMs`, anything else passes at once.
  */
 
 export interface DampingClock {

@@ -1,0 +1,70 @@
+/**
+ * Who is in the MUCs a bridge bot has joined, as its presence stanzas tell (XEP-0045 sections 7.2.2-7.2.3, 7.6,
+ * 9.7), and which of their changes are joins and leaves worth relaying. The occupants a MUC lists when the bot
+ * joins (before the bot's own self-presence, status 110) are the room as it was: they are recorded, not relayed.
+ * After that a presence from a new nick is a join, an unavailable one a leave; a presence from a known occupant
+ * only changes their status. A nick change (unavailable with status 303 and the new nick) is a leave and a join
+ * that are no flap: both marked `immediate`.
+ */
+
+export interface OccupantChange {
+  readonly event: "joined" | "left";
+  readonly nick: string;
+  /** Part of a nick change: shown at once, never counted as a flap. */
+  readonly immediate: boolean;
+}
+
+export interface OccupantPresence {
+  readonly nick: string;
+  readonly available: boolean;
+  /** The MUC status codes of the presence (110 self, 303 nick change...). */
+  readonly codes: readonly string[];
+  /** With status 303: the occupant's new nick. */
+  readonly newNick?: string;
+}
+
+interface RoomState {
+  /** True once the bot's own self-presence arrived: the initial list is complete. */
+  listed: boolean;
+  readonly nicks: Set<string>;
+  /** New nicks announced by a 303, whose available presence is the second half of the change. */
+  readonly renamed: Set<string>;
+}
+
+export class MucOccupants {
+  private readonly rooms = new Map<string, RoomState>();
+
+  /** The bot joins (again): the MUC's list is rebuilt from the presences that follow. */
+  joining(muc: string): void {
+    this.rooms.set(muc.toLowerCase(), { listed: false, nicks: new Set(), renamed: new Set() });
+  }
+
+  /** The bot left, or its connection is gone. */
+  forget(muc?: string): void {
+    if (muc === undefined) this.rooms.clear();
+    else this.rooms.delete(muc.toLowerCase());
+  }
+
+  /** A presence from `muc/nick`; `own` when it is the bot's own occupant. */
+  presence(muc: string, presence: OccupantPresence, own: boolean): OccupantChange[] {
+    const room = this.rooms.get(muc.toLowerCase());
+    if (!room) return [];
+    if (own) {
+      if (presence.available && presence.codes.includes("110")) room.listed = true;
+      return [];
+    }
+    const { nick } = presence;
+    if (!presence.available) {
+      const known = room.nicks.delete(nick);
+      if (!room.listed || !known) return [];
+      const renamed = presence.codes.includes("303") && presence.newNick !== undefined && presence.newNick !== "";
+      if (renamed) room.renamed.add(presence.newNick as string);
+      return [{ event: "left", nick, immediate: renamed }];
+    }
+    if (room.nicks.has(nick)) return [];
+    room.nicks.add(nick);
+    if (!room.listed) return [];
+    const immediate = room.renamed.delete(nick);
+    return [{ event: "joined", nick, immediate }];
+  }
+}
