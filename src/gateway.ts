@@ -29,6 +29,7 @@ import { createNativeAdapter, type NativeAdapter } from "./adapters/native/nativ
 import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
 import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
 import { XmppUserAdapter } from "./adapters/xmpp/user-adapter.js";
+import { RecentMessages } from "./core/recent-messages.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 
@@ -41,7 +42,7 @@ export interface Gateway {
 }
 
 export async function createGateway(config: SwitchboardConfig, log: Logger): Promise<Gateway> {
-  const store: Store = openSqliteStore(config.store.path, { log: log.child({ component: "store" }) });
+  const store: Store = openSqliteStore(config.store.path, { log: log.child({ component: "store" }), messageLog: config.store.message_log });
   try {
     return await assemble(config, log, store);
   } catch (error: unknown) {
@@ -92,6 +93,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     roster,
     ids,
     history: store.log,
+    ...(config.store.message_log ? {} : { recent: new RecentMessages() }),
     rooms,
     identities,
     deliverToLinked: config.identities.deliver_to,

@@ -25,6 +25,8 @@ export interface StoreConfig {
   readonly driver: StoreDriver;
   /** Relative to the working directory of the process. */
   readonly path: string;
+  /** false: messages are stored only while deliveries wait in the outbox; history is empty (docs/store.md). */
+  readonly message_log: boolean;
 }
 
 export interface RateLimitConfig {

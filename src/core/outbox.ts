@@ -159,9 +159,14 @@ export class Outbox {
     return "done";
   }
 
+  /**
+   * The notice is recorded before the entry goes: should the process die in between, the delivery is tried
+   * again (and fails again, one notice kept), and with the message log off the stored message stays as long
+   * as a notice still needs it.
+   */
   private async fail(message: Message, recipient: Address, error: GatewayError): Promise<void> {
-    await this.store.outbox.remove(message.id, recipient);
     await this.failures.report(message, recipient, error);
+    await this.store.outbox.remove(message.id, recipient);
   }
 
   private async tick(): Promise<void> {

@@ -22,6 +22,7 @@ import type { Presence } from "./model/presence.js";
 import type { Outbox } from "./outbox.js";
 import { aggregatePresence, availabilityRank, mostAvailable } from "./presence.js";
 import type { PresenceHub } from "./presence-hub.js";
+import type { RecentMessages } from "./recent-messages.js";
 import type { Roster } from "./roster.js";
 import type { RoomService } from "./rooms.js";
 import type { Room, RoomMember } from "./model/room.js";
@@ -35,6 +36,8 @@ export interface RouterDependencies {
   readonly roster: Roster;
   readonly ids: MessageIdGenerator;
   readonly history: MessageLogStore;
+  /** With the message log off: the senders of recent messages, for corrections (core/recent-messages.ts). */
+  readonly recent?: RecentMessages;
   readonly rooms: RoomService;
   /** Who each linked account belongs to (core/identities.ts); without it nobody is linked. */
   readonly identities?: PersonDirectory;
@@ -109,6 +112,7 @@ export class Router {
     const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
     await stored;
+    this.deps.recent?.remember(message);
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
     if (!direct) void this.sendToRoom(message);
     return message;
@@ -153,8 +157,9 @@ export class Router {
 
   /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
   private async checkCorrection(draft: MessageDraft): Promise<void> {
-    const original = draft.replaces === undefined ? undefined : await this.deps.history.get(draft.replaces);
-    if (!original || !sameAddress(original.to, draft.to)) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${draft.replaces} in this conversation to correct`);
+    const id = draft.replaces;
+    const original = id === undefined ? undefined : (this.deps.recent?.get(id) ?? (await this.deps.history.get(id)));
+    if (!original || !sameAddress(original.to, draft.to)) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to correct`);
     if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message can correct it");
   }
 

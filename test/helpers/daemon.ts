@@ -50,8 +50,11 @@ export class Daemon {
     readonly configPath: string,
   ) {}
 
-  /** A daemon with a fresh temporary data directory; `yaml` is appended to the generated config. */
-  static create(extraYaml = ""): Daemon {
+  /**
+   * A daemon with a fresh temporary data directory; `yaml` is appended to the generated config, `storeYaml`
+   * (lines indented by two spaces) to its `store:` section, which names the data directory's database.
+   */
+  static create(extraYaml = "", storeYaml = ""): Daemon {
     const dir = mkdtempSync(join(tmpdir(), "switchboard-test-"));
     const configPath = join(dir, "switchboard.yaml");
     writeFileSync(
@@ -61,6 +64,7 @@ export class Daemon {
         "  level: info",
         "store:",
         `  path: ${JSON.stringify(join(dir, "switchboard.db"))}`,
+        storeYaml,
         extraYaml.includes("native:") ? "" : "native:\n  port: 0",
         extraYaml,
       ].join("\n"),

@@ -28,6 +28,8 @@ import { createSqliteRoomStore } from "./sqlite-rooms.js";
 
 export interface OpenSqliteStoreOptions {
   readonly log?: Logger;
+  /** Config store.message_log (default true); false keeps messages only while deliveries of them wait. */
+  readonly messageLog?: boolean;
 }
 
 export const IN_MEMORY = ":memory:";
@@ -92,12 +94,14 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
   const checkpointer =
     path === IN_MEMORY ? undefined : startCheckpointer(path, CHECKPOINT_INTERVAL_MS, (message) => log?.warn({ path, reason: message }, "store checkpoint failed"));
 
-  const messageLog = createSqliteMessageLog(db);
-  const outbox = createSqliteOutbox(db);
+  const messageLog = createSqliteMessageLog(db, options.messageLog ?? true);
+  const release = (messageId: string): void => messageLog.release(messageId);
+  const outbox = createSqliteOutbox(db, release);
   // One transaction for the whole batch: all of it lands or none of it, and one commit (one WAL append) is
   // what makes batches of thousands fast.
   const acceptAll = db.transaction((batch: readonly AcceptedMessage[]) => {
     for (const { message, recipients } of batch) {
+      if (!messageLog.keepsAll && recipients.length === 0) continue;
       messageLog.append(message);
       for (const recipient of recipients) outbox.enqueue(message.id, recipient);
     }
@@ -110,7 +114,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     rooms: createSqliteRoomStore(db),
     outbox,
     log: messageLog,
-    failures: createSqliteFailureNotices(db),
+    failures: createSqliteFailureNotices(db, release),
     linkedAccounts: createSqliteLinkedAccounts(db),
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),

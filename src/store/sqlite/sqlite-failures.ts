@@ -13,13 +13,18 @@ interface NoticeRow {
   readonly at: number;
 }
 
-export function createSqliteFailureNotices(db: Database.Database): FailureNoticeStore {
+/** `release` is called, inside the removing transaction, for the message of each notice removed. */
+export function createSqliteFailureNotices(db: Database.Database, release: (messageId: string) => void): FailureNoticeStore {
   const insert = db.prepare<[string, string, string, string, string, number]>(
     "INSERT INTO failure_notices (sender, message_id, recipient, code, reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
   const pending = db.prepare<[string, number], NoticeRow>("SELECT * FROM failure_notices WHERE sender = ? ORDER BY message_id, recipient LIMIT ?");
   const senders = db.prepare<[], { sender: string }>("SELECT DISTINCT sender FROM failure_notices ORDER BY sender");
   const remove = db.prepare<[string, string, string]>("DELETE FROM failure_notices WHERE sender = ? AND message_id = ? AND recipient = ?");
+  const removeAndRelease = db.transaction((sender: string, messageId: string, recipient: string) => {
+    remove.run(sender, messageId, recipient);
+    release(messageId);
+  });
   return {
     add: (notice) =>
       guarded("store a failure notice", () => {
@@ -39,7 +44,7 @@ export function createSqliteFailureNotices(db: Database.Database): FailureNotice
     senders: () => guarded("list failure notice senders", () => senders.all().map((row) => parseAddress(row.sender))),
     remove: (sender, messageId, recipient) =>
       guarded("remove a failure notice", () => {
-        remove.run(addressKey(sender), messageId, addressKey(recipient));
+        removeAndRelease(addressKey(sender), messageId, addressKey(recipient));
       }),
   };
 }

@@ -27,7 +27,8 @@ function toEntry(row: EntryRow): OutboxEntry {
 
 const ENTRY_COLUMNS = "SELECT m.json, o.recipient, o.attempts, o.last_error FROM outbox o JOIN messages m ON m.id = o.message_id";
 
-export function createSqliteOutbox(db: Database.Database): SqliteOutbox {
+/** `release` is called, inside the removing transaction, for each message whose entry was removed. */
+export function createSqliteOutbox(db: Database.Database, release: (messageId: string) => void): SqliteOutbox {
   // A recipient listed twice for one message is one delivery, not an error that would fail the whole batch.
   const insert = db.prepare<[string, string]>("INSERT INTO outbox (recipient, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
   const pending = db.prepare<[string, number], EntryRow>(`${ENTRY_COLUMNS} WHERE o.recipient = ? ORDER BY o.message_id LIMIT ?`);
@@ -42,6 +43,7 @@ export function createSqliteOutbox(db: Database.Database): SqliteOutbox {
 
   const removeAll = db.transaction((entries: readonly OutboxKey[]) => {
     for (const { messageId, recipient } of entries) remove.run(addressKey(recipient), messageId);
+    for (const { messageId } of entries) release(messageId);
   });
 
   return {
@@ -52,7 +54,7 @@ export function createSqliteOutbox(db: Database.Database): SqliteOutbox {
     recipients: () => guarded("list outbox recipients", () => recipients.all().map((row) => parseAddress(row.recipient))),
     remove: (messageId, recipient) =>
       guarded("remove an outbox entry", () => {
-        remove.run(addressKey(recipient), messageId);
+        removeAll([{ messageId, recipient }]);
       }),
     removeMany: (entries) =>
       guarded("remove outbox entries", () => {

@@ -44,7 +44,7 @@ const ENV = {
  */
 const DEFAULTS: SwitchboardConfig = {
   log: { level: "info" },
-  store: { driver: "sqlite", path: "./data/switchboard.db" },
+  store: { driver: "sqlite", path: "./data/switchboard.db", message_log: true },
   native: {
     enabled: true,
     host: "127.0.0.1",

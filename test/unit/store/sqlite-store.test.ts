@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from "../../../src/store/sqlite/migrations.js";
+import { describeLogOffContract } from "./store-contract-log-off.js";
 import { describeStoreContract } from "./store-contract.js";
 import { account, alice, bob, carol, lobby, message, room } from "./store-fixtures.js";
 
@@ -27,6 +28,8 @@ describe("SQLite store", () => {
 
   describeStoreContract("SQLite in memory", () => openSqliteStore(":memory:"));
   describeStoreContract("SQLite on a file", () => openSqliteStore(freshPath()));
+  describeLogOffContract("SQLite in memory", () => openSqliteStore(":memory:", { messageLog: false }));
+  describeLogOffContract("SQLite on a file", () => openSqliteStore(freshPath(), { messageLog: false }));
 
   describe("durability", () => {
     it("keeps data across close and reopen, creating the parent directory", async () => {
