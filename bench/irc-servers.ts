@@ -21,7 +21,7 @@ export interface BridgedChannel {
 export interface IrcGatewayOptions extends DaemonBasics {
   readonly ircd: IrcServer;
   readonly channels: readonly BridgedChannel[];
-  /** irc.networks[].flood: the schema allows at most 100 and 100. */
+  /** irc.networks[].flood (the schema allows up to 10,000 lines at once and a second). */
   readonly flood: { readonly burst: number; readonly linesPerSecond: number };
   /** puppets.max_connections. */
   readonly maxPuppets: number;

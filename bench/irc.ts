@@ -18,7 +18,7 @@
  * (per pair), --rate R msg/s, --seconds S, --puppets N (0: no memory stage), --json FILE, --cpu-prof DIR (V8 CPU
  * profile of the daemon of the message paths, run 1), --daemon-root DIR (the daemon from another checkout).
  *
- * 100 pairs by default: the daemon's flood control allows each puppet at most 100 lines/s (the schema's maximum),
+ * 100 pairs by default: the daemon's flood control allows each puppet at most 100 lines/s (what a public server tolerates),
  * so with P pairs native -> IRC cannot exceed about P x 100 msg/s; with 100 the burst measures the daemon, not
  * the configured limit (the table says "flood control" when a burst came within 10% of it).
  */
@@ -45,7 +45,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PASSWORD = "bench-password";
 const TARGETS: IrcTargets = { addedP50Fraction: 0.1, rssPerPuppetKiB: 100 };
 const FRAMES_PER_SECOND = 100_000;
-/** The most irc.networks[].flood allows (config/switchboard.schema.json): 100 lines at once, then 100 a second. */
+/** Flood control as for a public server: 100 lines at once, then 100 a second. */
 const FLOOD = { burst: 100, linesPerSecond: 100 };
 const MEMORY_ROOM = "benchrss";
 
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
   log(
     `load: ${opts.pairs} pairs per path (each its own sender and receiver connection, a channel each); burst ${opts.messages} messages per path, ` +
       `end-to-end window ${opts.window} per pair; paced ${opts.rate} msg/s for ${opts.seconds} s; one generator process; ` +
-      `lean raw IRC clients and raw ws native clients; daemon flood control ${FLOOD.burst} lines, ${FLOOD.linesPerSecond}/s per connection (the schema's maximum)` +
+      `lean raw IRC clients and raw ws native clients; daemon flood control ${FLOOD.burst} lines, ${FLOOD.linesPerSecond}/s per connection (what a public server tolerates)` +
       (opts.puppets > 0 ? `; memory: ${opts.puppets} puppets in one bridged room` : ""),
   );
   const began = performance.now();
