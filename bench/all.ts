@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: the three benchmarks, one after the other, each a process of its own: bench/native-direct.ts
- * (native direct messages) with every option given, then bench/xmpp.ts (the XMPP paths) and bench/irc.ts (the IRC
- * paths and puppet memory) with the options all understand in the same sense (--runs, --daemon-root). Stops at
- * the first that fails, with its exit code. For the XMPP and IRC benches' own options, run
- * `npm run bench:xmpp -- ...` or `npm run bench:irc -- ...`.
+ * `npm run bench`: the four benchmarks, one after the other, each a process of its own: bench/native-direct.ts
+ * (native direct messages) with every option given, then bench/xmpp.ts (the XMPP paths), bench/irc.ts (the IRC
+ * paths and puppet memory) and bench/bridge.ts (an IRC channel bridged to an XMPP MUC, against Biboumi) with the
+ * options all understand in the same sense (--runs, --daemon-root). Stops at the first that fails, with its exit
+ * code. For the other benches' own options, run `npm run bench:xmpp -- ...`, `bench:irc` or `bench:bridge`.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     ["bench/native-direct.ts", args],
     ["bench/xmpp.ts", shared],
     ["bench/irc.ts", shared],
+    ["bench/bridge.ts", shared],
   ] as const) {
     const code = await runScript(script, scriptArgs);
     if (code !== 0) process.exit(code);

@@ -99,6 +99,15 @@ export class Resources {
     };
   }
 
+  /** Starts a program that is not Node (a server under comparison), output ignored; killed on any exit as the others are. */
+  spawnProgram(command: string, args: readonly string[], cwd: string): ChildProcess {
+    const child = spawn(command, args, { cwd, stdio: "ignore" });
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    this.children.add(child);
+    child.once("exit", () => this.children.delete(child));
+    return child;
+  }
+
   /** Synchronous last resort, safe in an "exit" handler: kills every child still running, removes every temp dir. */
   releaseAll(): void {
     for (const child of this.children) child.kill("SIGKILL");

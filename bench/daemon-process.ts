@@ -29,6 +29,8 @@ export interface DaemonOptions extends DaemonBasics {
   /** The bench that wrote the config, named in its first line. */
   readonly writtenBy: string;
   readonly contacts?: readonly SeededContact[];
+  /** Config lines added to the store section (indented by two spaces), e.g. "  message_log: false". */
+  readonly storeConfig?: readonly string[];
   /** Config lines after the native section: the network the daemon bridges to. */
   readonly networkConfig?: readonly string[];
   /** Log messages besides "switchboard started" that must be seen before the daemon counts as ready. */
@@ -74,6 +76,7 @@ export async function startDaemon(resources: Resources, root: string, options: D
       "  level: info",
       "store:",
       `  path: ${JSON.stringify(storePath)}`,
+      ...(options.storeConfig ?? []),
       "native:",
       "  host: 127.0.0.1",
       "  port: 0",

@@ -39,8 +39,8 @@ export type GatewayCpuSample<S extends string> = {
 export interface GatewayPids {
   /** The daemon or the relay floor. */
   readonly gateway: number;
-  /** Prosody or ngIRCd. */
-  readonly server: number;
+  /** Prosody or ngIRCd, or both (their CPU is summed). */
+  readonly server: number | readonly number[];
 }
 
 export interface GatewayPathResult<Id extends string, S extends string> {
@@ -61,11 +61,15 @@ export function otherSeconds<S extends string>(cpu: GatewayCpuSample<S>, server:
   return cpu.machine - cpu.gateway - cpu[server] - cpu.generator;
 }
 
+function serverSeconds(server: number | readonly number[]): number {
+  return (typeof server === "number" ? [server] : server).reduce((total, pid) => total + cpuSeconds(pid), 0);
+}
+
 /** Runs `phase`, and samples the CPU time of every process around it. */
 async function measured<S extends string>(pids: GatewayPids, server: S, phase: () => Promise<PhaseResult>): Promise<{ result: PhaseResult; cpu: GatewayCpuSample<S> }> {
   const gateway0 = cpuSeconds(pids.gateway);
   const main0 = threadCpuSeconds(pids.gateway, pids.gateway);
-  const server0 = cpuSeconds(pids.server);
+  const server0 = serverSeconds(pids.server);
   const generator0 = process.cpuUsage();
   const machine0 = machineBusySeconds();
   const wall0 = performance.now();
@@ -75,7 +79,7 @@ async function measured<S extends string>(pids: GatewayPids, server: S, phase: (
   const cpu = {
     gateway: cpuSeconds(pids.gateway) - gateway0,
     gatewayMain: threadCpuSeconds(pids.gateway, pids.gateway) - main0,
-    [server]: cpuSeconds(pids.server) - server0,
+    [server]: serverSeconds(pids.server) - server0,
     generator: (usage.user + usage.system) / 1e6,
     machine: machineBusySeconds() - machine0,
     wallSeconds,

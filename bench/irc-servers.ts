@@ -29,6 +29,28 @@ export interface IrcGatewayOptions extends DaemonBasics {
   readonly inspect?: boolean;
 }
 
+/** The daemon's config lines of one IRC network in puppet mode on `ircd`, its channels bridged (bench/bridge.ts uses them too). */
+export function ircNetworkConfig(ircd: IrcServer, channels: readonly BridgedChannel[], flood: IrcGatewayOptions["flood"], maxPuppets: number): string[] {
+  return [
+    "irc:",
+    "  networks:",
+    `    - name: ${IRC_NETWORK}`,
+    `      host: ${ircd.host}`,
+    `      port: ${ircd.port}`,
+    "      nick: sbgate",
+    "      mode: puppets",
+    "      flood:",
+    `        burst: ${flood.burst}`,
+    `        lines_per_second: ${flood.linesPerSecond}`,
+    "      puppets:",
+    `        max_connections: ${maxPuppets}`,
+    "        connect_interval_ms: 0",
+    "        idle_timeout_seconds: 0",
+    "      channels:",
+    ...channels.flatMap(({ channel, room }) => [`        - channel: ${JSON.stringify(channel)}`, `          room: ${room}`]),
+  ];
+}
+
 /** Starts the daemon with native on a free port and the IRC network on ngIRCd; resolves once both are up. */
 export function startIrcGatewayDaemon(resources: Resources, root: string, options: IrcGatewayOptions): Promise<DaemonProcess> {
   const { ircd, channels, flood, maxPuppets, ...daemon } = options;
@@ -36,24 +58,7 @@ export function startIrcGatewayDaemon(resources: Resources, root: string, option
     ...daemon,
     tempPrefix: "switchboard-bench-irc-",
     writtenBy: "bench/irc.ts",
-    networkConfig: [
-      "irc:",
-      "  networks:",
-      `    - name: ${IRC_NETWORK}`,
-      `      host: ${ircd.host}`,
-      `      port: ${ircd.port}`,
-      "      nick: sbgate",
-      "      mode: puppets",
-      "      flood:",
-      `        burst: ${flood.burst}`,
-      `        lines_per_second: ${flood.linesPerSecond}`,
-      "      puppets:",
-      `        max_connections: ${maxPuppets}`,
-      "        connect_interval_ms: 0",
-      "        idle_timeout_seconds: 0",
-      "      channels:",
-      ...channels.flatMap(({ channel, room }) => [`        - channel: ${JSON.stringify(channel)}`, `          room: ${room}`]),
-    ],
+    networkConfig: ircNetworkConfig(ircd, channels, flood, maxPuppets),
     readyMessages: ["IRC network online"],
   });
 }

@@ -18,6 +18,19 @@ export interface GatewayDaemonOptions extends DaemonBasics {
   readonly prosody: ProsodyServer;
 }
 
+/** The daemon's config lines of its XMPP component on `prosody` (bench/bridge.ts uses them too). */
+export function componentConfig(prosody: ProsodyServer): string[] {
+  return [
+    "xmpp:",
+    "  component:",
+    "    enabled: true",
+    `    domain: ${JSON.stringify(prosody.componentDomain)}`,
+    `    host: ${prosody.host}`,
+    `    port: ${prosody.componentPort}`,
+    `    secret: ${JSON.stringify(prosody.componentSecret)}`,
+  ];
+}
+
 /** Starts the daemon with native on a free port and the XMPP component on Prosody; resolves once both are up. */
 export function startGatewayDaemon(resources: Resources, root: string, options: GatewayDaemonOptions): Promise<DaemonProcess> {
   const { prosody, ...daemon } = options;
@@ -25,15 +38,7 @@ export function startGatewayDaemon(resources: Resources, root: string, options: 
     ...daemon,
     tempPrefix: "switchboard-bench-xmpp-",
     writtenBy: "bench/xmpp.ts",
-    networkConfig: [
-      "xmpp:",
-      "  component:",
-      "    enabled: true",
-      `    domain: ${JSON.stringify(prosody.componentDomain)}`,
-      `    host: ${prosody.host}`,
-      `    port: ${prosody.componentPort}`,
-      `    secret: ${JSON.stringify(prosody.componentSecret)}`,
-    ],
+    networkConfig: componentConfig(prosody),
     readyMessages: ["XMPP component online"],
   });
 }

@@ -13,6 +13,7 @@ import { WireConnection } from "./wire-connection.js";
 
 const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
+const NS_MUC = "http://jabber.org/protocol/muc";
 const LOGIN_TIMEOUT_MS = 10_000;
 
 export interface XmppWireOptions {
@@ -161,6 +162,22 @@ export class XmppWire extends WireConnection {
   /** Resolves with the next stanza that matches; a stanza a waiter takes does not go to onStanza. */
   override next(match: (stanza: string) => boolean, timeoutMs = LOGIN_TIMEOUT_MS, what = "a stanza"): Promise<string> {
     return super.next(match, timeoutMs, what);
+  }
+
+  /** Joins a MUC (Prosody's or a gateway's) and resolves once the occupant's own presence (status 110) arrived. */
+  async joinMuc(occupantJid: string, timeoutMs = LOGIN_TIMEOUT_MS): Promise<void> {
+    const room = occupantJid.split("/")[0] as string;
+    const answer = this.next(
+      (stanza) =>
+        stanza.startsWith("<presence") &&
+        (attribute(stanza, "from") ?? "").startsWith(room) &&
+        ((attribute(stanza, "from") === occupantJid && /<status code=['"]110['"]/.test(stanza)) || attribute(stanza, "type") === "error"),
+      timeoutMs,
+      `the self-presence of ${occupantJid}`,
+    );
+    this.send(`<presence to='${xmlEscape(occupantJid)}'><x xmlns='${NS_MUC}'/></presence>`);
+    const stanza = await answer;
+    if (attribute(stanza, "type") === "error") throw new Error(`joining ${occupantJid} refused: ${stanza}`);
   }
 
   protected onData(chunk: string): void {

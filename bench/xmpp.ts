@@ -36,13 +36,12 @@ import { nativeRequest } from "./native-session.js";
 import { PATHS, PROSODY, setCpuCount, targetChecks, xmppResultsTable, type PathId, type PathResult, type XmppRunResult, type XmppTargets } from "./xmpp-report.js";
 import { prosodyPid, startGatewayDaemon, startRelayBaseline } from "./xmpp-servers.js";
 import { NativeEndpoint, Pair, PathTraffic, XmppEndpoint } from "./xmpp-traffic.js";
-import { attribute, XmppWire } from "./xmpp-wire.js";
+import { XmppWire } from "./xmpp-wire.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PASSWORD = "bench-password";
 const TARGETS: XmppTargets = { addedP50Fraction: 0.1, throughput: 5000 };
 const FRAMES_PER_SECOND = 100_000;
-const NS_MUC = "http://jabber.org/protocol/muc";
 
 /** --only a,b: the paths chosen, with the floor of each and the direct baseline; every path when absent. */
 function onlyPaths(text: string | undefined): ReadonlySet<PathId> {
@@ -63,22 +62,6 @@ const OPTIONS = {
 };
 
 type Options = OptionValues<typeof OPTIONS>;
-
-/** Joins a MUC (Prosody's or the gateway's) and resolves once the occupant's own presence (status 110) arrived. */
-async function joinMuc(wire: XmppWire, occupantJid: string): Promise<void> {
-  const room = occupantJid.split("/")[0] as string;
-  const answer = wire.next(
-    (stanza) =>
-      stanza.startsWith("<presence") &&
-      (attribute(stanza, "from") ?? "").startsWith(room) &&
-      ((attribute(stanza, "from") === occupantJid && /<status code=['"]110['"]/.test(stanza)) || attribute(stanza, "type") === "error"),
-    10_000,
-    `the self-presence of ${occupantJid}`,
-  );
-  wire.send(`<presence to='${occupantJid}'><x xmlns='${NS_MUC}'/></presence>`);
-  const stanza = await answer;
-  if (attribute(stanza, "type") === "error") throw new Error(`joining ${occupantJid} refused: ${stanza}`);
-}
 
 /** The clients and processes of one stage: the relay baseline's, then the daemon's. */
 interface World {
@@ -184,9 +167,9 @@ async function run(resources: Resources, opts: Options, index: number): Promise<
     await inParallel(pairs, pairs, async (i) => {
       await nativeRequest(daemonNatives.natives[i]?.socket as WebSocket, { type: "room.create", name: rooms[i] }, 5000);
       const b = (xb[i] as XmppEndpoint).wire;
-      await joinMuc(b, `#${rooms[i]}@${prosody.componentDomain}/${b.bareJid.split("@")[0]}`);
-      await joinMuc((xa[i] as XmppEndpoint).wire, `${mucs[i]}/a`);
-      await joinMuc(b, `${mucs[i]}/b`);
+      await b.joinMuc(`#${rooms[i]}@${prosody.componentDomain}/${b.bareJid.split("@")[0]}`);
+      await (xa[i] as XmppEndpoint).wire.joinMuc(`${mucs[i]}/a`);
+      await b.joinMuc(`${mucs[i]}/b`);
     });
     log(`  daemon pid ${daemon.pid}; ${pairs} gateway rooms and ${pairs} Prosody MUCs joined`);
     for (const id of stage2) paths.push(await measurePath(id, world, opts));
