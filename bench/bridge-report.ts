@@ -4,9 +4,10 @@
  * configuration with the Biboumi configuration it matches (ratios, and the targets met or MISSED), and the memory
  * per bridged user. With several runs every figure is the median over the runs; lost and reordered are summed.
  */
+import { cpus } from "node:os";
 import type { GatewayCpuSample, GatewayPathResult, GatewayServer } from "./gateway-phases.js";
 import { median } from "./medians.js";
-import { medianFigures, pathResultsTable, type GatewayPathInfo } from "./path-figures.js";
+import { cpuLimit, medianFigures, pathResultsTable, type GatewayPathInfo } from "./path-figures.js";
 import { format, markdownTable } from "./table.js";
 
 /** Prosody and ngIRCd: a bridged message crosses both, so their CPU is counted together. */
@@ -66,7 +67,7 @@ export function bridgeResultsTable(runs: readonly BridgeRunResult[], rate: numbe
     direct: "irc-direct",
     floorHeading: "p50 vs MUC leg",
     pacedOther: true,
-    limit: () => "",
+    limit: (f) => cpuLimit(f, cpus().length, [["GW", f.gatewayShare], [SERVERS.label, f.serverShare], ["generator", f.generatorShare]]),
   });
 }
 
