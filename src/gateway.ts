@@ -82,7 +82,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     store,
     registry,
     log.child({ component: "outbox" }),
-    { expireAfterMs: config.outbox.expire_after_seconds * 1000, retryIntervalMs: config.outbox.retry_interval_seconds * 1000 },
+    {
+      expireAfterMs: config.outbox.expire_after_seconds * 1000,
+      retryIntervalMs: config.outbox.retry_interval_seconds * 1000,
+      messageLog: config.store.message_log,
+    },
     failures,
   );
   const router = new Router({

@@ -26,6 +26,8 @@ import type { AcceptedMessage, OutboxKey, Store } from "../store/store.js";
 export interface OutboxOptions {
   readonly expireAfterMs: number;
   readonly retryIntervalMs: number;
+  /** Config store.message_log (default true): false, the store writes nothing for a message without recipients. */
+  readonly messageLog?: boolean;
 }
 
 const IDLE_QUEUE_MS = 10 * 60 * 1000;
@@ -65,6 +67,9 @@ export class Outbox {
 
   /** Durably records the message and its queued deliveries; resolves once it is safe to acknowledge. */
   async accept(message: Message, recipients: readonly Address[]): Promise<void> {
+    // With the log off such a message is not written: it need not wait for a commit, unless messages before it
+    // still do (the caller delivers it once this resolves, and must not deliver it before them).
+    if (recipients.length === 0 && this.options.messageLog === false && this.writes.idle) return;
     await this.writes.offer({ message, recipients });
   }
 
