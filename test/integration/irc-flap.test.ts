@@ -35,14 +35,13 @@ describe("membership flap damping against ngIRCd", function () {
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
     server = await startNgircd();
-    const network = (name: string, nick: string, channel: string, room: string, membership: string[]): string[] => [
+    const network = (name: string, nick: string, channels: Record<string, string>, membership: string[]): string[] => [
       `    - name: ${name}`,
       "      host: 127.0.0.1",
       `      port: ${server.port}`,
       `      nick: ${nick}`,
       "      channels:",
-      `        - channel: "${channel}"`,
-      `          room: ${room}`,
+      ...Object.entries(channels).flatMap(([channel, room]) => [`        - channel: "${channel}"`, `          room: ${room}`]),
       "      membership:",
       ...membership.map((line) => `        ${line}`),
     ];
@@ -50,8 +49,8 @@ describe("membership flap damping against ngIRCd", function () {
       [
         "irc:",
         "  networks:",
-        ...network("flapnet", "sbflap", "#flap", "flap", ["leave_hold_seconds: 2", "flap_changes: 2"]),
-        ...network("quietnet", "sbquiet", "#silent", "silent", ["relay: false"]),
+        ...network("flapnet", "sbflap", { "#flap": "flap", "#other": "other" }, ["leave_hold_seconds: 2", "flap_changes: 2"]),
+        ...network("quietnet", "sbquiet", { "#silent": "silent" }, ["relay: false"]),
       ].join("\n"),
     );
     await daemon.start();
@@ -60,6 +59,7 @@ describe("membership flap damping against ngIRCd", function () {
     alice = await NativeClient.session(daemon.url, uniqueUser("fa"), PASSWORD, { register: true });
     await alice.ok({ type: "room.join", room: "flap" });
     await alice.ok({ type: "room.join", room: "silent" });
+    await alice.ok({ type: "room.join", room: "other" });
   });
 
   after(async function () {
@@ -100,6 +100,25 @@ describe("membership flap damping against ngIRCd", function () {
       alice.transcript.filter((frame) => frame.type === "room.member" && frame["room"] === "native:%23silent"),
       [],
       "a join or leave was relayed",
+    );
+  });
+
+  it("shows an IRC user's quit as a leave in the rooms of the channels they were in, and nowhere else", async function () {
+    this.timeout(30_000);
+    const quitter = await ircUser("qt");
+    await quitter.join("#flap");
+    await alice.waitForType("room.member", (frame) => memberNick(frame) === quitter.nick && frame["event"] === "joined", 10_000);
+    await quitter.quit("off to bed");
+    const left = await alice.waitForType("room.member", (frame) => memberNick(frame) === quitter.nick && frame["event"] === "left", 10_000);
+    assert.equal(left["room"], "native:%23flap");
+    // Someone joining #other afterwards: any leave the quit caused there would have come before.
+    const later = await ircUser("lt");
+    await later.join("#other");
+    await alice.waitForType("room.member", (frame) => memberNick(frame) === later.nick && frame["room"] === "native:%23other", 10_000);
+    assert.deepEqual(
+      alice.transcript.filter((frame) => frame.type === "room.member" && memberNick(frame) === quitter.nick).map((frame) => `${String(frame["event"])} ${String(frame["room"])}`),
+      ["joined native:%23flap", "left native:%23flap"],
+      "the quit showed in a room whose channel the user was never in",
     );
   });
 });

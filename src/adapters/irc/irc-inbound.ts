@@ -24,6 +24,7 @@ import { stripFormatting } from "./formatting.js";
 import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
+import { ChannelRoster } from "./channel-roster.js";
 import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
@@ -70,6 +71,8 @@ export class IrcInbound {
   private readonly submitter: OrderedSubmitter;
   private readonly damper = new NetsplitDamper(NETSPLIT_HOLD_MS);
   private readonly flaps: MembershipDamper;
+  /** Who is in each bridged channel, so that a QUIT or NICK reaches only the rooms of the channels it concerns. */
+  private readonly roster = new ChannelRoster();
   /** Nicks back from a held netsplit quit: their rejoins are not shown either (cleared with the next hold period). */
   private readonly healed = new Set<string>();
   /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
@@ -89,6 +92,7 @@ export class IrcInbound {
 
   /** The gateway's connection was lost: held quits are moot (everything is watched again on reconnect). */
   reset(): void {
+    this.roster.clear();
     this.damper.clear();
     this.healed.clear();
     this.flaps.clear();
@@ -106,26 +110,36 @@ export class IrcInbound {
   attachMain(main: IrcConnection): void {
     main.on("message", (event) => this.mainMessage(main, event));
     main.on("ctcp", (event) => this.answerCtcp(main, event.from.nick, event.command, event.args));
+    main.on("names", (event) => this.roster.names(event.channel, event.nicks));
     main.on("join", (event) => {
+      this.roster.joined(event.channel, event.nick);
       // Back from a netsplit whose quit was held: the leave was never shown, so neither is this join.
       if (this.damper.returned(event.nick)) this.healed.add(event.nick.toLowerCase());
       if (this.healed.has(event.nick.toLowerCase())) return;
       this.membership(event.channel, event.nick, "joined");
     });
-    main.on("part", (event) => this.membership(event.channel, event.nick, "left"));
-    main.on("kick", (event) => this.membership(event.channel, event.nick, "left"));
+    main.on("part", (event) => {
+      this.roster.left(event.channel, event.nick, event.nick.toLowerCase() === main.nick.toLowerCase());
+      this.membership(event.channel, event.nick, "left");
+    });
+    main.on("kick", (event) => {
+      this.roster.left(event.channel, event.nick, event.nick.toLowerCase() === main.nick.toLowerCase());
+      this.membership(event.channel, event.nick, "left");
+    });
     main.on("quit", (event) => {
+      // Only the channels the nick was in (channel-roster.ts): a QUIT names none.
+      const channels = this.roster.quit(event.nick);
       this.damper.quit(event.nick, event.reason, () => {
         this.hooks.watch.gone(event.nick);
-        for (const channel of this.hooks.channels()) this.membership(channel.channel, event.nick, "left");
+        for (const channel of channels) this.membership(channel, event.nick, "left");
       });
     });
     main.on("nick", (event) => {
       this.hooks.watch.gone(event.from);
-      // A nick change is no flap: both sides are shown at once.
-      for (const channel of this.hooks.channels()) {
-        this.membership(channel.channel, event.from, "left", true);
-        this.membership(channel.channel, event.to, "joined", true);
+      // A nick change is no flap: both sides are shown at once, in the channels the nick is in.
+      for (const channel of this.roster.renamed(event.from, event.to)) {
+        this.membership(channel, event.from, "left", true);
+        this.membership(channel, event.to, "joined", true);
       }
       this.hooks.watch.online([event.to]);
     });

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { ChannelRoster } from "../../../src/adapters/irc/channel-roster.js";
+
+describe("ChannelRoster (who is in which bridged channel)", () => {
+  it("sends a QUIT only to the channels the nick was in, whatever the case", () => {
+    const roster = new ChannelRoster();
+    roster.names("#Dev", ["Ann", "bob"]);
+    roster.names("#ops", ["bob"]);
+    roster.joined("#ops", "Carol");
+    assert.deepEqual(roster.quit("ANN"), ["#dev"]);
+    assert.deepEqual(roster.quit("BOB"), ["#dev", "#ops"]);
+    assert.deepEqual(roster.quit("bob"), [], "gone already");
+    assert.deepEqual(roster.quit("carol"), ["#ops"]);
+  });
+
+  it("renames a nick only where it is, and forgets a channel the gateway left", () => {
+    const roster = new ChannelRoster();
+    roster.names("#dev", ["ann"]);
+    roster.names("#ops", ["zed"]);
+    assert.deepEqual(roster.renamed("ann", "anna"), ["#dev"]);
+    assert.deepEqual(roster.quit("anna"), ["#dev"]);
+    roster.left("#ops", "sbgate", true);
+    assert.deepEqual(roster.quit("zed"), []);
+  });
+
+  it("takes a PART or KICK out of that channel only, and starts empty after clear", () => {
+    const roster = new ChannelRoster();
+    roster.names("#dev", ["ann"]);
+    roster.joined("#ops", "ann");
+    roster.left("#dev", "ANN");
+    assert.deepEqual(roster.quit("ann"), ["#ops"]);
+    roster.names("#dev", ["bob"]);
+    roster.clear();
+    assert.deepEqual(roster.quit("bob"), []);
+  });
+});
