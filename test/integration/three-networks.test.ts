@@ -3,6 +3,10 @@
  * bridging an IRC channel, an XMPP MUC on Prosody (through a bridge bot) and a native room, configured as one
  * entry of `bridges:`, with one user on each network. Each user's messages reach both others exactly once and in order; then the IRC server is
  * restarted and the daemon killed with SIGKILL mid-stream, and no acknowledged message is lost or duplicated.
+ * On the same gateway (its XMPP component on the same Prosody): corrections as each network shows them, an XMPP
+ * user and an IRC user chatting privately, and one person's XMPP account and IRC nick linked with codes, whose
+ * IRC away is then her one presence on XMPP and on the native protocol. (Overlapping bridges and two instances:
+ * overlapping-bridges.test.ts.)
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -39,6 +43,11 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         '      - "irc://net/#tri"',
         `      - xmpp://tribot/${muc}`,
         "xmpp:",
+        "  component:",
+        "    enabled: true",
+        `    domain: ${prosody.componentDomain}`,
+        `    port: ${prosody.componentPort}`,
+        `    secret: ${prosody.componentSecret}`,
         "  bots:",
         "    - account: tribot",
         "      jid: tribot@localhost",
@@ -55,10 +64,13 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         "        burst: 100",
         "        lines_per_second: 100",
         "      max_lines_per_message: 1",
+        // ngIRCd has no away-notify: an away is seen at the next WHO, every 5 s here.
+        "      presence_poll_seconds: 5",
       ].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: PASSWORD });
     await daemon.waitForLog(/XMPP bot online/);
+    await daemon.waitForLog(/XMPP component online/);
     await daemon.waitForLog(/IRC network online/);
   });
 
@@ -169,5 +181,65 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     const first = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}> teh typo`, 15_000);
     const fix = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}> the typo`, 15_000);
     assert.equal(fix.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], first.attrs["id"], "the correction names the line the MUC showed");
+  });
+
+  it("carries a private chat between XMPP and IRC, and links one person's XMPP account and IRC nick whose away is then her presence everywhere", async function () {
+    this.timeout(90_000);
+    const domain = prosody.componentDomain;
+    const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
+    const ivan = await IrcTestClient.connect(irc, uniqueUser("ivan"));
+    closers.push(() => ivan.quit());
+    const jane = await XmppTestClient.newUser(prosody, uniqueUser("jane"), PASSWORD);
+    closers.push(() => jane.stop());
+    await jane.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+
+    // Private: jane writes to ivan%net@<domain> (a contact first: the component's default policy), ivan answers her puppet.
+    const ivanJid = `${ivan.nick.toLowerCase()}%net@${domain}`;
+    await jane.send(xml("presence", { to: ivanJid, type: "subscribe" }));
+    await jane.waitForPresence(ivanJid, (stanza) => stanza.attrs["type"] === "subscribed");
+    await jane.sendMessage(ivanJid, "hi ivan, from XMPP");
+    const janePuppet = `${jane.bareJid.split("@")[0] ?? ""}[sb]`.toLowerCase();
+    const query = await ivan.waitFor((line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === janePuppet, 15_000);
+    assert.equal(query.params[1], "hi ivan, from XMPP");
+    ivan.privmsg(query.nick ?? janePuppet, "hi jane, from IRC");
+    assert.equal((await jane.waitForMessage(ivanJid)).getChildText("body"), "hi jane, from IRC");
+
+    // Linking: lena (native) proves that jane's XMPP account and ivan's IRC nick are hers, each with a code.
+    const lenaName = uniqueUser("lena");
+    const lena = await NativeClient.session(daemon.url, lenaName, PASSWORD, { register: true });
+    closers.push(() => lena.close());
+    await lena.ok({ type: "identity.link", address: `xmpp:${jane.bareJid}` });
+    const invitation = await jane.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === domain && CODE.test(stanza.getChildText("body") ?? ""), 15_000);
+    await jane.sendMessage(domain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    await lena.waitForType("identity.linked", (frame) => frame["address"] === `xmpp:${jane.bareJid}`, 15_000);
+    await lena.ok({ type: "identity.link", address: `irc://net/${ivan.nick.toLowerCase()}` });
+    const notice = await ivan.waitFor((line) => line.command === "NOTICE" && line.nick === "trigate" && CODE.test(line.params[1] ?? ""), 15_000);
+    ivan.privmsg("trigate", CODE.exec(notice.params[1] ?? "")?.[1] ?? "");
+    await lena.waitForType("identity.linked", (frame) => frame["address"] === `irc://net/${ivan.nick.toLowerCase()}`, 15_000);
+
+    // Her contacts: mona on the native protocol, and rosa on XMPP (lena@<domain> on her roster).
+    const monaName = uniqueUser("mona");
+    const mona = await NativeClient.session(daemon.url, monaName, PASSWORD, { register: true });
+    closers.push(() => mona.close());
+    const lenaAddress = `native:${lenaName}`;
+    await mona.ok({ type: "presence.subscribe", address: lenaAddress });
+    await lena.waitForType("subscription", (frame) => frame["action"] === "request", 15_000);
+    await lena.ok({ type: "presence.approve", address: `native:${monaName}` });
+    const rosa = await XmppTestClient.newUser(prosody, uniqueUser("rosa"), PASSWORD);
+    closers.push(() => rosa.stop());
+    await rosa.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    const lenaJid = `${lenaName}@${domain}`;
+    await rosa.send(xml("presence", { to: lenaJid, type: "subscribe" }));
+    await lena.waitForType("subscription", (frame) => frame["from"] === `xmpp:${rosa.bareJid}`, 15_000);
+    await lena.ok({ type: "presence.approve", address: `xmpp:${rosa.bareJid}` });
+    await rosa.waitForPresence(lenaJid, (stanza) => stanza.attrs["type"] === undefined, 15_000);
+
+    // Lena's session says extended away; her IRC nick goes away with a message: that is her one presence.
+    await lena.ok({ type: "presence.set", show: "xa", status: "asleep" });
+    ivan.send("AWAY :gone fishing");
+    const atMona = await mona.waitForType("presence", (frame) => frame["from"] === lenaAddress && frame["show"] === "away", 20_000);
+    assert.equal(atMona["status"], "gone fishing");
+    const atRosa = await rosa.waitForPresence(lenaJid, (stanza) => stanza.getChildText("show") === "away", 20_000);
+    assert.equal(atRosa.getChildText("status"), "gone fishing");
   });
 });
