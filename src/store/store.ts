@@ -155,6 +155,11 @@ export interface IdentityLinkRecord {
   /** Their account elsewhere: an XMPP JID, an IRC nick on a network. */
   readonly address: Address;
   readonly linkedAt: number;
+  /**
+   * The network's own account the address was logged in to when the link was proven (an IRC services
+   * account): the link counts only while the address is logged in to it. Absent: the link is to the address alone.
+   */
+  readonly account?: string;
 }
 
 /** A link asked for and not yet proven: a one-time code sent to `address`, kept only as a hash. */

@@ -144,12 +144,19 @@ CREATE TABLE bridges (
 );
 `;
 
+// An IRC link bound to the services account the nick was logged in to when it was proven (docs/bridging.md,
+// "Linking accounts"); NULL for a link to the address alone (networks without accounts, link_accounts: off).
+const LINK_ACCOUNTS = `
+ALTER TABLE identity_links ADD COLUMN account TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
   { version: 3, name: "linked accounts", sql: LINKED_ACCOUNTS },
   { version: 4, name: "identity links", sql: IDENTITY_LINKS },
   { version: 5, name: "runtime bridges", sql: RUNTIME_BRIDGES },
+  { version: 6, name: "link accounts", sql: LINK_ACCOUNTS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

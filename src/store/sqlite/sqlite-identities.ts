@@ -14,6 +14,7 @@ interface LinkRow {
   readonly person: string;
   readonly address: string;
   readonly linked_at: number;
+  readonly account: string | null;
 }
 
 interface ProofRow {
@@ -26,7 +27,7 @@ interface ProofRow {
 }
 
 function toLink(row: LinkRow): IdentityLinkRecord {
-  return { person: parseAddress(row.person), address: parseAddress(row.address), linkedAt: row.linked_at };
+  return { person: parseAddress(row.person), address: parseAddress(row.address), linkedAt: row.linked_at, ...(row.account === null ? {} : { account: row.account }) };
 }
 
 function toProof(row: ProofRow): LinkProofRecord {
@@ -41,7 +42,7 @@ function toProof(row: ProofRow): LinkProofRecord {
 }
 
 export function createSqliteIdentities(db: Database.Database): IdentityStore {
-  const insertLink = db.prepare<[string, string, number]>("INSERT INTO identity_links (person, address, linked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  const insertLink = db.prepare<[string, string, number, string | null]>("INSERT INTO identity_links (person, address, linked_at, account) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
   const deleteLink = db.prepare<[string, string]>("DELETE FROM identity_links WHERE person = ? AND address = ?");
   const linksOf = db.prepare<[string], LinkRow>("SELECT * FROM identity_links WHERE person = ? ORDER BY address");
   const personOf = db.prepare<[string], LinkRow>("SELECT * FROM identity_links WHERE address = ?");
@@ -74,7 +75,7 @@ export function createSqliteIdentities(db: Database.Database): IdentityStore {
   });
 
   return {
-    link: (record) => guarded("store an identity link", () => insertLink.run(addressKey(record.person), addressKey(record.address), record.linkedAt).changes > 0),
+    link: (record) => guarded("store an identity link", () => insertLink.run(addressKey(record.person), addressKey(record.address), record.linkedAt, record.account ?? null).changes > 0),
     unlink: (person, address) => guarded("remove an identity link", () => deleteLink.run(addressKey(person), addressKey(address)).changes > 0),
     linksOf: (person) => guarded("read identity links", () => linksOf.all(addressKey(person)).map(toLink)),
     personOf: (address) =>

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { parseAddress } from "../../../src/core/model/address.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from "../../../src/store/sqlite/migrations.js";
 import { describeLogOffContract } from "./store-contract-log-off.js";
@@ -116,7 +117,25 @@ describe("SQLite store", () => {
       });
     });
 
-    it("upgrades a version 3 database to identity links and runtime bridges, keeping its data", async () => {
+    it("upgrades a version 5 database to link accounts: its links stay, bound to no account", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 5)), { from: 0, to: 5 });
+      raw.prepare("INSERT INTO identity_links (person, address, linked_at) VALUES ('native:alice', 'irc://libera/alice', 7)").run();
+      raw.close();
+
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual(await store.identities.allLinks(), [{ person: alice, address: parseAddress("irc://libera/alice"), linkedAt: 7 }]);
+        assert.equal(await store.identities.link({ person: alice, address: carol, linkedAt: 8, account: "carolacct" }), true);
+        assert.deepEqual(await store.identities.personOf(carol), { person: alice, address: carol, linkedAt: 8, account: "carolacct" });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("upgrades a version 3 database to identity links, runtime bridges and link accounts, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
       const raw = new Database(path);
@@ -137,7 +156,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4, 5]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

@@ -40,6 +40,16 @@ export function describeIdentityContract(store: () => Store): void {
         assert.deepEqual(await store().identities.allLinks(), [link(alice, aliceJid)]);
       });
 
+      it("keeps the account a link is bound to, and none for a link to the address alone", async () => {
+        const bound: IdentityLinkRecord = { ...link(alice, aliceNick), account: "AliceAcct" };
+        assert.equal(await store().identities.link(bound), true);
+        assert.equal(await store().identities.link(link(alice, aliceJid, T0 + 1)), true);
+        assert.deepEqual(await store().identities.personOf(aliceNick), bound);
+        assert.deepEqual(await store().identities.linksOf(alice), [bound, link(alice, aliceJid, T0 + 1)]);
+        assert.deepEqual(byKeys(await store().identities.allLinks()), byKeys([bound, link(alice, aliceJid, T0 + 1)]));
+        assert.equal("account" in ((await store().identities.personOf(aliceJid)) ?? {}), false, "no account key on an unbound link");
+      });
+
       it("links an address to one person only: a second link, to anyone, is false and changes nothing", async () => {
         assert.equal(await store().identities.link(link(alice, aliceJid)), true);
         assert.equal(await store().identities.link(link(bob, aliceJid, T0 + 1)), false);
