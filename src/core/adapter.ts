@@ -44,6 +44,14 @@ export type InboundEvent =
   | { readonly type: "contact"; readonly contact: Contact }
   /** The network removed `address` from the buddy list of `owner` (adapters with an owner). */
   | { readonly type: "contact-removed"; readonly owner: Address; readonly address: Address }
+  /**
+   * The network's own account (an IRC services account) that `address` is logged in to now, as far as the
+   * network says: `account` absent means not logged in, or not on the network. Reported for the addresses the
+   * core asked about (Adapter.watchAccount), when first learnt and at every change. The adapter only reports;
+   * the core decides what it means (core/identities.ts: a link bound to an account counts only while its
+   * address is logged in to that account).
+   */
+  | { readonly type: "account"; readonly address: Address; readonly account?: string }
   | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
   | { readonly type: "topic"; readonly room: Address; readonly topic: string; readonly by?: Address };
 
@@ -225,6 +233,21 @@ export interface Adapter {
    * that `address` asked to be sent, on the person's own sessions only. False when the person has no session now.
    */
   identityCode?(person: Address, address: Address, code: string, expiresAt: number): Promise<boolean>;
+  /**
+   * The code for linking `address` came back from it (core/identities.ts): resolves with the network's own
+   * account (an IRC services account) the link is to be bound to, the one `address` is logged in to now, or
+   * undefined to link the address alone (the network has no accounts, its policy is off, or the address is
+   * not logged in and the policy allows that). Rejects with a GatewayError when the policy needs an account
+   * and the address has none (GW_ERR_FORBIDDEN, condition "not-logged-in"), or when the network cannot say
+   * now (GW_ERR_UNAVAILABLE): then nothing is linked. Absent: links are to addresses alone.
+   */
+  linkAccount?(address: Address): Promise<string | undefined>;
+  /**
+   * The core needs to know which account `address` is logged in to, now and at every change (a link bound to
+   * an account): the adapter reports it with `account` events, the first one as soon as it knows. Called again
+   * after each reconnect (network-reachable), since the adapter forgets then.
+   */
+  watchAccount?(address: Address): Promise<void>;
   /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
   identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
 }

@@ -15,6 +15,14 @@
  * gateway's IRC nick, `requestFrom`): the code goes to alice's Switchboard sessions only (`Adapter.identityCode`)
  * and must come back from one of them (`confirm`), with the same rules. Those proofs live in memory only (the
  * key does too), and none is made while alice has no session: the requester is told to ask again later.
+ *
+ * Accounts (docs/bridging.md): where the other network has accounts of its own (IRC services), the link is
+ * bound to the account the address is logged in to when the code comes back (`Adapter.linkAccount`, which
+ * may also refuse an address that is not logged in). A bound link counts only while the adapter reports the
+ * address logged in to that account (`account` events, asked for with `Adapter.watchAccount`): otherwise the
+ * address is a stranger who uses the same name, so personOf and linkedTo leave it out (its messages carry no
+ * person, its presence is not the person's, messages to the person never go there). A bound link starts
+ * uncounted after a restart until the adapter has seen the account again.
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -37,7 +45,10 @@ export interface IdentityOptions {
   readonly maxAttempts?: number;
   readonly maxRequestsPerHour?: number;
   readonly now?: () => number;
-  /** Links proven or removed: the router's presence and routing follow them. */
+  /**
+   * Links that start or stop counting: proven or removed, or a bound link whose address logged in to its
+   * account or out of it. The router's presence and routing follow them.
+   */
   readonly onChange?: (person: Address, address: Address, linked: boolean) => void;
 }
 
@@ -64,6 +75,18 @@ function shown(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
+/** A proven link as kept in memory; `account`: the network account it is bound to, if any. */
+export interface KnownLink {
+  readonly person: Address;
+  readonly address: Address;
+  readonly account?: string;
+}
+
+/** Services account names compare as IRC services compare them: case-insensitively. */
+export function sameAccount(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 interface ReverseProof {
   readonly address: Address;
   readonly codeHash: string;
@@ -74,9 +97,11 @@ interface ReverseProof {
 export class IdentityService {
   private readonly key = randomBytes(32);
   /** address key -> the link, for every proven link (loaded by start()). */
-  private readonly byAddress = new Map<string, { readonly person: Address; readonly address: Address }>();
+  private readonly byAddress = new Map<string, KnownLink>();
   /** person key -> their linked accounts: asked on every direct message and presence, so kept, not searched. */
   private readonly byPerson = new Map<string, Address[]>();
+  /** Address keys of bound links whose address is logged in to the link's account now (accountSeen). */
+  private readonly verified = new Set<string>();
   /** Person key -> proofs started from another account, waiting for `confirm` from the person's session. */
   private readonly reverse = new Map<string, ReverseProof[]>();
   /** Person key -> when codes were sent to their sessions (the hourly limit, with the stored proofs). */
@@ -92,23 +117,54 @@ export class IdentityService {
   }
 
   async start(): Promise<void> {
-    for (const link of await this.options.store.allLinks()) this.remember(link.person, link.address);
+    for (const link of await this.options.store.allLinks()) this.remember(link);
     await this.options.store.removeExpiredProofs(this.now());
   }
 
-  /** The person an account is linked to, if any (synchronous: used on every presence and message). */
+  /**
+   * The person an account is linked to, if the link counts now (synchronous: used on every presence and
+   * message). A bound link whose address is not logged in to its account does not.
+   */
   personOf(address: Address): Address | undefined {
-    return this.byAddress.get(addressKey(address))?.person;
+    const link = this.byAddress.get(addressKey(address));
+    return link && this.counts(link) ? link.person : undefined;
   }
 
-  /** Every proven link. */
-  allLinks(): Array<{ readonly person: Address; readonly address: Address }> {
+  /** Every proven link that counts now. */
+  allLinks(): KnownLink[] {
+    return [...this.byAddress.values()].filter((link) => this.counts(link));
+  }
+
+  /** Every proven link, counting or not: the addresses to watch (presence, accounts). */
+  storedLinks(): KnownLink[] {
     return [...this.byAddress.values()];
   }
 
-  /** The person's linked accounts (not the person's own address). */
+  /** The person's linked accounts that count now (not the person's own address). */
   linkedTo(person: Address): Address[] {
-    return this.byPerson.get(addressKey(person)) ?? [];
+    return (this.byPerson.get(addressKey(person)) ?? []).filter((address) => this.personOf(address) !== undefined);
+  }
+
+  /**
+   * The adapter's report that `address` is logged in to `account` now (undefined: not logged in, or gone). A
+   * bound link starts or stops counting when that changes; other addresses are not concerned.
+   */
+  accountSeen(address: Address, account: string | undefined): void {
+    const key = addressKey(address);
+    const link = this.byAddress.get(key);
+    if (link?.account === undefined) return;
+    const now = account !== undefined && sameAccount(account, link.account);
+    if (now === this.verified.has(key)) return;
+    if (now) this.verified.add(key);
+    else this.verified.delete(key);
+    const fields = { person: addressKey(link.person), address: key, account: link.account, seen: account ?? null };
+    if (now) this.options.log.info(fields, "linked account logged in to its account: it counts as its person");
+    else this.options.log.warn(fields, "linked account not logged in to its account: it does not count as its person");
+    this.options.onChange?.(link.person, link.address, now);
+  }
+
+  private counts(link: KnownLink): boolean {
+    return link.account === undefined || this.verified.has(addressKey(link.address));
   }
 
   async links(person: Address): Promise<IdentityLinkRecord[]> {
@@ -121,7 +177,7 @@ export class IdentityService {
     const adapter = this.options.registry.for(address);
     if (!adapter?.sendServiceMessage) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network can send a code to ${addressKey(address)}`);
     if (adapter.owner) throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through someone's own account: it is theirs, not an account to link`);
-    const holder = this.personOf(address);
+    const holder = this.byAddress.get(addressKey(address))?.person; // counting or not: the address is taken
     if (holder) {
       throw new GatewayError("GW_ERR_ALREADY_LINKED", sameAddress(holder, person) ? `${addressKey(address)} is already linked to you` : `${addressKey(address)} is linked to someone else`);
     }
@@ -175,8 +231,17 @@ export class IdentityService {
       await adapter?.sendServiceMessage?.(from, "Switchboard: that is not the code I sent. Ask for a new one if it expired.").catch(() => undefined);
       return true;
     }
+    let account: string | undefined;
+    try {
+      account = await this.accountFor(from);
+    } catch (error: unknown) {
+      // Not linked now; the proof stays, so the same code may come back once the account is logged in.
+      this.options.log.info({ err: error, from: addressKey(from) }, "link refused: no account to bind it to");
+      await adapter?.sendServiceMessage?.(from, `Switchboard: not linked: ${(error as Error).message}.`).catch(() => undefined);
+      return true;
+    }
     await this.options.store.removeProof(match.person, match.address);
-    await this.complete(match.person, from, now);
+    await this.complete(match.person, from, now, account);
     return true;
   }
 
@@ -189,7 +254,7 @@ export class IdentityService {
     const person: Address = { protocol: "native", account: "default", id: user };
     const adapter = this.options.registry.for(address);
     if (address.protocol === "native" || !adapter?.sendServiceMessage || adapter.owner) return "this account cannot be linked.";
-    const holder = this.personOf(address);
+    const holder = this.byAddress.get(addressKey(address))?.person; // counting or not: the address is taken
     if (holder) return sameAddress(holder, person) ? `this account is already linked to ${addressKey(person)}.` : "this account is linked to someone else.";
     const now = this.now();
     try {
@@ -231,21 +296,34 @@ export class IdentityService {
       this.setReverse(key, waiting.filter((proof) => proof.attempts < this.maxAttempts));
       throw new GatewayError("GW_ERR_NOT_FOUND", waiting.length === 0 ? "no link code waits for you: ask from the other account first (link <your user name>)" : "that is not the code sent to you");
     }
+    // Refused for want of an account (GW_ERR_FORBIDDEN): the code stays, to confirm again once it is logged in.
+    const account = await this.accountFor(match.address);
     this.setReverse(key, waiting.filter((proof) => proof !== match));
-    if (!(await this.complete(person, match.address, now))) throw new GatewayError("GW_ERR_ALREADY_LINKED", `${addressKey(match.address)} was linked to someone else meanwhile`);
+    if (!(await this.complete(person, match.address, now, account))) throw new GatewayError("GW_ERR_ALREADY_LINKED", `${addressKey(match.address)} was linked to someone else meanwhile`);
     return match.address;
   }
 
+  /** The network account a link of `address` is to be bound to (Adapter.linkAccount); rejects when it may not be linked now. */
+  private async accountFor(address: Address): Promise<string | undefined> {
+    return this.options.registry.for(address)?.linkAccount?.(address);
+  }
+
   /** A proof succeeded: the link is stored and everyone concerned is told. False when the account was taken meanwhile. */
-  private async complete(person: Address, address: Address, now: number): Promise<boolean> {
+  private async complete(person: Address, address: Address, now: number, account: string | undefined): Promise<boolean> {
     const adapter = this.options.registry.for(address);
-    if (!(await this.options.store.link({ person, address, linkedAt: now }))) {
+    if (!(await this.options.store.link({ person, address, linkedAt: now, ...(account === undefined ? {} : { account }) }))) {
       await adapter?.sendServiceMessage?.(address, "Switchboard: this account was linked to someone else meanwhile.").catch(() => undefined);
       return false;
     }
-    this.remember(person, address);
-    this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "accounts linked");
-    await adapter?.sendServiceMessage?.(address, `Switchboard: this account is now linked to ${addressKey(person)}.`).catch(() => undefined);
+    this.remember({ person, address, ...(account === undefined ? {} : { account }) });
+    // The adapter has just seen the account; it reports every change from now on.
+    if (account !== undefined) this.verified.add(addressKey(address));
+    this.options.log.info({ person: addressKey(person), address: addressKey(address), account: account ?? null }, "accounts linked");
+    const bound = account === undefined ? "" : ` It counts as ${addressKey(person)} only while you are logged in to the account ${account}.`;
+    await adapter?.sendServiceMessage?.(address, `Switchboard: this account is now linked to ${addressKey(person)}.${bound}`).catch(() => undefined);
+    if (account !== undefined) {
+      await adapter?.watchAccount?.(address).catch((error: unknown) => this.options.log.warn({ err: error, address: addressKey(address) }, "account of a linked address not watched"));
+    }
     await this.tellPerson(person, address, true);
     this.options.onChange?.(person, address, true);
     return true;
@@ -267,7 +345,8 @@ export class IdentityService {
   async unlink(person: Address, address: Address): Promise<void> {
     if (!(await this.options.store.unlink(person, address))) throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(address)} is not linked to you`);
     this.byAddress.delete(addressKey(address));
-    const rest = this.linkedTo(person).filter((linked) => !sameAddress(linked, address));
+    this.verified.delete(addressKey(address));
+    const rest = (this.byPerson.get(addressKey(person)) ?? []).filter((linked) => !sameAddress(linked, address));
     if (rest.length > 0) this.byPerson.set(addressKey(person), rest);
     else this.byPerson.delete(addressKey(person));
     this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "accounts unlinked");
@@ -282,9 +361,9 @@ export class IdentityService {
       .catch((error: unknown) => this.options.log.warn({ err: error }, "link change not told"));
   }
 
-  private remember(person: Address, address: Address): void {
-    this.byAddress.set(addressKey(address), { person, address });
-    this.byPerson.set(addressKey(person), [...this.linkedTo(person), address]);
+  private remember(link: KnownLink): void {
+    this.byAddress.set(addressKey(link.address), link);
+    this.byPerson.set(addressKey(link.person), [...(this.byPerson.get(addressKey(link.person)) ?? []), link.address]);
   }
 
   private hash(code: string): string {

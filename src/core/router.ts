@@ -49,12 +49,19 @@ export interface RouterDependencies {
   readonly now?: () => number;
 }
 
-/** What the router needs to know about linked accounts. */
+/**
+ * What the router needs to know about linked accounts. personOf, linkedTo and allLinks give the links that
+ * count now (a link bound to a network account counts only while its address is logged in to it).
+ */
 export interface PersonDirectory {
   personOf(address: Address): Address | undefined;
   linkedTo(person: Address): Address[];
-  /** Every proven link. */
+  /** Every proven link that counts now. */
   allLinks(): ReadonlyArray<{ readonly person: Address; readonly address: Address }>;
+  /** Every proven link, counting or not, with the account it is bound to: what to watch after a reconnect. */
+  storedLinks?(): ReadonlyArray<{ readonly person: Address; readonly address: Address; readonly account?: string }>;
+  /** An adapter's `account` event: a bound link may start or stop counting (then linksChanged follows). */
+  accountSeen?(address: Address, account: string | undefined): void;
 }
 
 /** What the router asks of the buddy list shown to linked accounts (core/buddy-offers.ts). */
@@ -227,17 +234,21 @@ export class Router {
       }
       case "reachable":
         return this.deps.outbox.reachable(event.address);
+      case "account":
+        return this.deps.identities?.accountSeen?.(event.address, event.account);
       case "network-reachable": {
         this.deps.outbox.networkReachable(event.protocol, event.account);
         await this.deps.failures.flushNetwork(event.protocol, event.account);
         await this.deps.roster.resync(event.protocol, event.account);
-        // The network forgot what it watched for people's linked accounts there: watch them again.
-        for (const link of this.deps.identities?.allLinks() ?? []) {
+        // The network forgot what it watched for people's linked accounts there: watch them again, and the
+        // accounts of bound links (counting or not: they count again once their account is seen).
+        const identities = this.deps.identities;
+        for (const link of identities?.storedLinks?.() ?? identities?.allLinks() ?? []) {
           if (link.address.protocol !== event.protocol || link.address.account !== event.account) continue;
-          await this.deps.registry
-            .for(link.address)
-            ?.watchPresence(link.address, link.person)
-            .catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(link.address) }, "linked account not watched"));
+          const adapter = this.deps.registry.for(link.address);
+          const warn = (error: unknown): void => this.deps.log.warn({ err: error, address: addressKey(link.address) }, "linked account not watched");
+          await adapter?.watchPresence(link.address, link.person).catch(warn);
+          if ("account" in link && link.account !== undefined) await adapter?.watchAccount?.(link.address).catch(warn);
         }
         // Someone's own account is (back) online: it takes that person's current presence to its network.
         const adapter = this.deps.registry.get(event.protocol, event.account);

@@ -60,7 +60,7 @@ export function roomSummaryView(room: RoomSummary): Record<string, unknown> {
 
 /** One linked account in the answer to identity.list. */
 export function identityLinkView(link: IdentityLinkRecord): Record<string, unknown> {
-  return { address: formatAddress(link.address), linked_at: link.linkedAt };
+  return { address: formatAddress(link.address), linked_at: link.linkedAt, ...(link.account === undefined ? {} : { account: link.account }) };
 }
 
 export const frames = {

@@ -241,3 +241,108 @@ describe("linking accounts with a one-time code", () => {
     assert.ok(sameAddress(again.personOf(juliet) ?? eve, alice));
   });
 });
+
+describe("links bound to the network's own account", () => {
+  const nick = makeAddress("irc", "libera", "alice");
+  let store: MemoryIdentities;
+  let said: { to: string; text: string }[];
+  let changes: string[];
+  let watched: string[];
+  /** What linkAccount answers: the account the nick is logged in to, or the error the network's policy gives. */
+  let answer: string | undefined | GatewayError;
+  let service: IdentityService;
+
+  function ircNetwork(): Adapter {
+    return {
+      protocol: "irc",
+      account: "libera",
+      capabilities: { directMessages: true, rooms: true, presence: true, subscriptions: true, typing: false, actions: true, notices: true, corrections: false, relaysRooms: true, puppets: true },
+      sendServiceMessage: async (to: Address, text: string) => void said.push({ to: addressKey(to), text }),
+      linkAccount: async () => {
+        if (answer instanceof GatewayError) throw answer;
+        return answer;
+      },
+      watchAccount: async (address: Address) => void watched.push(addressKey(address)),
+    } as unknown as Adapter;
+  }
+
+  beforeEach(async () => {
+    store = new MemoryIdentities();
+    said = [];
+    changes = [];
+    watched = [];
+    answer = "AliceAcct";
+    const registry = new AdapterRegistry();
+    registry.register(ircNetwork());
+    service = new IdentityService({ store, registry, log: createLogger("silent"), onChange: (person, address, linked) => changes.push(`${person.id} ${address.id} ${linked}`) });
+    await service.start();
+  });
+
+  async function link(): Promise<void> {
+    await service.request(alice, nick);
+    const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(said.at(-1)?.text ?? "")?.[1] ?? "";
+    assert.equal(await service.serviceMessage(nick, code), true);
+  }
+
+  it("binds the link to the account the nick is logged in to, and watches that account", async () => {
+    await link();
+    assert.equal(store.links.get(addressKey(nick))?.account, "AliceAcct");
+    assert.ok(sameAddress(service.personOf(nick) ?? eve, alice));
+    assert.deepEqual(changes, ["alice alice true"]);
+    assert.deepEqual(watched, [addressKey(nick)]);
+    assert.match(said.at(-1)?.text ?? "", /only while you are logged in to the account AliceAcct/);
+  });
+
+  it("counts a bound link only while its nick is logged in to that account, and says each change once", async () => {
+    await link();
+    service.accountSeen(nick, undefined);
+    assert.equal(service.personOf(nick), undefined, "logged out: a stranger");
+    assert.deepEqual(service.linkedTo(alice), []);
+    assert.deepEqual(service.allLinks(), []);
+    assert.equal(service.storedLinks().length, 1, "still linked, still watched");
+    service.accountSeen(nick, "MalloryAcct");
+    assert.equal(service.personOf(nick), undefined, "another account: a stranger");
+    service.accountSeen(nick, "aliceacct");
+    assert.ok(sameAddress(service.personOf(nick) ?? eve, alice), "account names compare case-insensitively");
+    assert.deepEqual(service.linkedTo(alice).map(addressKey), [addressKey(nick)]);
+    service.accountSeen(nick, "AliceAcct");
+    assert.deepEqual(changes, ["alice alice true", "alice alice false", "alice alice true"]);
+  });
+
+  it("counts a bound link restored at start only once the account is seen", async () => {
+    await link();
+    const again = new IdentityService({ store, registry: new AdapterRegistry(), log: createLogger("silent") });
+    await again.start();
+    assert.equal(again.personOf(nick), undefined);
+    assert.equal(again.storedLinks()[0]?.account, "AliceAcct");
+    again.accountSeen(nick, "AliceAcct");
+    assert.ok(sameAddress(again.personOf(nick) ?? eve, alice));
+  });
+
+  it("links the nick alone when the network binds nothing, and ignores account reports for it", async () => {
+    answer = undefined;
+    await link();
+    assert.equal("account" in (store.links.get(addressKey(nick)) ?? {}), false);
+    service.accountSeen(nick, undefined);
+    assert.ok(sameAddress(service.personOf(nick) ?? eve, alice));
+    assert.deepEqual(watched, []);
+  });
+
+  it("links nothing when the network refuses a nick that is not logged in, tells the nick why, and keeps the code", async () => {
+    answer = new GatewayError("GW_ERR_FORBIDDEN", "alice is not logged in to a services account", { condition: "not-logged-in" });
+    await service.request(alice, nick);
+    const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(said.at(-1)?.text ?? "")?.[1] ?? "";
+    assert.equal(await service.serviceMessage(nick, code), true);
+    assert.equal(store.links.size, 0);
+    assert.match(said.at(-1)?.text ?? "", /not linked: alice is not logged in/);
+    answer = "AliceAcct";
+    assert.equal(await service.serviceMessage(nick, code), true, "the same code works once logged in");
+    assert.equal(store.links.get(addressKey(nick))?.account, "AliceAcct");
+  });
+
+  it("refuses another person's claim on a bound nick that is not logged in now", async () => {
+    await link();
+    service.accountSeen(nick, undefined);
+    await assert.rejects(service.request(mallory, nick), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_ALREADY_LINKED");
+  });
+});
