@@ -193,6 +193,11 @@ export interface IrcNetworkConfig {
   readonly presence_poll_seconds: number;
   /** An IRC contact seen offline is shown offline only after this long, unless seen online again meanwhile (util/flap-damper.ts). */
   readonly presence_hold_seconds: number;
+  /**
+   * Links of nicks bound to their services account (docs/bridging.md): when_logged_in binds when the nick is
+   * logged in at link time, required refuses a nick that is not, off links nicks alone.
+   */
+  readonly link_accounts: "when_logged_in" | "required" | "off";
   readonly membership: MembershipRelayConfig;
   /** Give up a connection attempt (TCP, TLS, registration) after this long. */
   readonly connect_timeout_seconds: number;

@@ -7,7 +7,7 @@
  *   links with; `modules/backend/opensex` keeps the accounts in `services.db` under the data dir (`-D`).
  * - No crypto module: passwords are kept as written (fine for throw-away test accounts, and it is what lets
  *   athemeDatabase write accounts directly).
- * - NickServ (`nickserv/main`, `register`, `identify`, `cert`) and SaslServ (`saslserv/main`, `plain`,
+ * - NickServ (`nickserv/main`, `register`, `identify`, `logout`, `cert`) and SaslServ (`saslserv/main`, `plain`,
  *   `external`); the mechanisms go to InspIRCd as `METADATA * saslmechlist`, which it announces as
  *   `sasl=PLAIN,EXTERNAL`.
  * - `serverinfo auth = none`: REGISTER needs no e-mail verification (and no `mta` is set, so none is sent).
@@ -68,6 +68,7 @@ export function athemeConfig(input: AthemeConfigInput): string {
     "nickserv/main",
     "nickserv/register",
     "nickserv/identify",
+    "nickserv/logout",
     "nickserv/cert",
     "saslserv/main",
     ...ATHEME_SASL_MECHANISMS.map((mechanism) => `saslserv/${mechanism.toLowerCase()}`),

@@ -23,6 +23,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
+import { AccountWatch } from "./account-watch.js";
 import { BuddyPuppets } from "./buddy-puppets.js";
 import { ContactWatch } from "./contact-watch.js";
 import { IrcConnection, type IrcConnectionOptions } from "./irc-connection.js";
@@ -34,7 +35,8 @@ import { HoldBack } from "../../util/flap-damper.js";
 import { PuppetPool } from "./puppet-pool.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
-const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message"];
+/** account-notify and extended-join tell the services accounts of linked nicks (account-watch.ts). */
+const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message", "account-notify", "extended-join"];
 
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
@@ -67,6 +69,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly puppets: PuppetPool;
   private readonly buddies: BuddyPuppets;
   private readonly watch: ContactWatch;
+  private readonly accounts: AccountWatch;
+  private accountPoller: NodeJS.Timeout | undefined;
   private readonly inbound: IrcInbound;
   private stopping = false;
   /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
@@ -91,11 +95,16 @@ export class IrcNetworkAdapter implements Adapter {
       (nick, state) => presenceHold.offer(nick.toLowerCase(), state, state.kind === "offline" ? config.presence_hold_seconds * 1000 : 0),
       (error) => context.log.warn({ err: error }, "contact status request not sent"),
     );
+    this.accounts = new AccountWatch(
+      (nick, account) => context.dispatch({ type: "account", address: ircAddress(this.account, nick), ...(account === undefined ? {} : { account }) }),
+      (error) => context.log.warn({ err: error }, "WHOIS for a services account not sent"),
+    );
     this.inbound = new IrcInbound(config, context, {
       isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
       channel: (name) => this.channelConfig(name),
       channels: () => this.channels,
       watch: this.watch,
+      accounts: this.accounts,
       failure: (target, error, operations) => this.failed(target, error, operations),
       mainNick: () => this.main?.nick ?? config.nick,
       gatewayCommand: (nick, text) => this.gatewayCommand(nick, text),
@@ -128,6 +137,9 @@ export class IrcNetworkAdapter implements Adapter {
     main.on("closed", (event) => this.lost(main, event.byUs));
     for (const channel of this.channels) await this.joinChannel(main, channel);
     this.watch.attach(main);
+    this.accounts.attach(main);
+    this.accountPoller = setInterval(() => this.accounts.poll(), this.config.presence_poll_seconds * 1000);
+    this.accountPoller.unref();
     this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
@@ -140,6 +152,7 @@ export class IrcNetworkAdapter implements Adapter {
   async stop(reason = "Switchboard is stopping"): Promise<void> {
     this.stopping = true;
     this.watch.detach();
+    this.detachAccounts(true);
     const main = this.main;
     this.main = undefined;
     await this.puppets.closeAll(reason);
@@ -187,6 +200,27 @@ export class IrcNetworkAdapter implements Adapter {
   /** A contact of a person shown to the person's linked nick here: a puppet it can MONITOR (buddy-puppets.ts). */
   async showContact(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void> {
     if (this.config.mode === "puppets" && viewer.account === this.account) this.buddies.show(viewer, contact, name, change);
+  }
+
+  /**
+   * The account a link of `address` is bound to (Adapter.linkAccount), by `link_accounts`: off links the nick
+   * alone; otherwise WHOIS says the account it is logged in to now, and a nick logged in to none is linked
+   * alone (when_logged_in) or refused (required).
+   */
+  async linkAccount(address: Address): Promise<string | undefined> {
+    const policy = this.config.link_accounts;
+    if (policy === "off" || address.account !== this.account || isChannelId(address.id)) return undefined;
+    this.requireMain();
+    const account = await this.accounts.lookup(address.id);
+    if (account !== undefined || policy === "when_logged_in") return account;
+    throw new GatewayError("GW_ERR_FORBIDDEN", `${address.id} is not logged in to a services account, which ${this.account} requires for links: identify to services (NickServ), then send the code again`, {
+      condition: "not-logged-in",
+    });
+  }
+
+  /** The core follows the services account of a linked nick: reported as `account` events (account-watch.ts). */
+  async watchAccount(address: Address): Promise<void> {
+    if (address.account === this.account && !isChannelId(address.id)) this.accounts.watch(address.id);
   }
 
   async watchPresence(subject: Address): Promise<void> {
@@ -387,10 +421,17 @@ export class IrcNetworkAdapter implements Adapter {
     };
   }
 
+  private detachAccounts(stopping = false): void {
+    if (this.accountPoller) clearInterval(this.accountPoller);
+    this.accountPoller = undefined;
+    this.accounts.detach(stopping);
+  }
+
   private lost(connection: IrcConnection, byUs: boolean): void {
     if (this.main !== connection) return;
     this.main = undefined;
     this.watch.detach();
+    this.detachAccounts();
     this.inbound.reset();
     this.puppets.dropAll();
     if (byUs || this.stopping) return;

@@ -19,6 +19,8 @@
  *                       WHO sent with whoxParams() (token WHOX_TOKEN, fields "tuhnf") are read.
  *   730/731             IRCv3 MONITOR RPL_MONONLINE / RPL_MONOFFLINE: "nick!user@host" or bare nicks
  *   303                 RPL_ISON
+ *   ACCOUNT             IRCv3 account-notify: the source's services account now ("*" = logged out)
+ *   330, 318            RPL_WHOISACCOUNT ("<nick> <account> :is logged in as") and RPL_ENDOFWHOIS
  *   error numerics      numerics.ts's table, as "failure" with the GatewayError to reject with
  */
 import { GatewayError } from "../../core/errors.js";
@@ -57,6 +59,10 @@ export interface IrcConnectionEvents {
   who: { readonly nick: string; readonly away: boolean; readonly user?: string; readonly host?: string };
   monitor: { readonly online: string[]; readonly offline: string[] };
   ison: { readonly online: string[] };
+  /** The nick's services account now (account-notify); absent: logged out. */
+  account: { readonly nick: string; readonly account?: string };
+  "whois-account": { readonly nick: string; readonly account: string };
+  "whois-end": { readonly nick: string };
   failure: {
     readonly numeric: number;
     readonly name: string;
@@ -160,6 +166,13 @@ export class IrcEventTranslator {
         return [{ name: "monitor", payload: { online: [], offline: list(last(params), ",") } }];
       case "303":
         return [{ name: "ison", payload: { online: list(last(params), " ") } }];
+      case "ACCOUNT":
+        if (params[0] === undefined || from.nick === "") return [];
+        return [{ name: "account", payload: { nick: from.nick, ...(params[0] === "*" ? {} : { account: params[0] }) } }];
+      case "330":
+        return params[1] === undefined || params[2] === undefined ? [] : [{ name: "whois-account", payload: { nick: params[1], account: params[2] } }];
+      case "318":
+        return params[1] === undefined ? [] : [{ name: "whois-end", payload: { nick: params[1] } }];
       default:
         return /^[0-9]{3}$/.test(line.command) ? failure(line.command, params) : [];
     }

@@ -9,6 +9,8 @@
  *     is off; leaves held and flapping nicks damped by util/flap-damper.ts, netsplit quits by netsplit-damper.ts;
  *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
+ *   account-notify, extended-join, WHOIS 330/318, and MONITOR, ISON, QUIT, NICK -> the services accounts of
+ *     watched nicks (account-watch.ts);
  *   error numerics -> the failure of the last message sent to that target.
  * From a puppet: a query to it -> a direct message to its person; a KICK of it -> it rejoins on demand.
  * CTCP VERSION, PING, TIME and CLIENTINFO queries are answered; other CTCP is ignored.
@@ -18,6 +20,7 @@ import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { MessageKind } from "../../core/model/message.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
+import type { AccountWatch } from "./account-watch.js";
 import type { ContactWatch } from "./contact-watch.js";
 import { ctcpReply, type CtcpQueryCommand } from "./ctcp.js";
 import { stripFormatting } from "./formatting.js";
@@ -38,6 +41,7 @@ export interface InboundHooks {
   /** Every bridged channel now (configured and added at runtime). */
   channels(): readonly IrcChannelConfig[];
   readonly watch: ContactWatch;
+  readonly accounts: AccountWatch;
   /** An error numeric about `target`; `operations` says which requests can draw it (numerics.ts). */
   failure(target: string, error: GatewayError, operations: readonly string[]): void;
   mainNick(): string;
@@ -110,9 +114,15 @@ export class IrcInbound {
   attachMain(main: IrcConnection): void {
     main.on("message", (event) => this.mainMessage(main, event));
     main.on("ctcp", (event) => this.answerCtcp(main, event.from.nick, event.command, event.args));
+    const accounts = this.hooks.accounts;
+    main.on("account", (event) => accounts.loggedIn(event.nick, event.account));
+    main.on("whois-account", (event) => accounts.whoisAccount(event.nick, event.account));
+    main.on("whois-end", (event) => accounts.whoisEnd(event.nick));
     main.on("names", (event) => this.roster.names(event.channel, event.nicks));
     main.on("join", (event) => {
       this.roster.joined(event.channel, event.nick);
+      // With extended-join every JOIN says the account ("*", no account, is none); without it a JOIN says nothing.
+      if (main.caps.has("extended-join")) accounts.loggedIn(event.nick, event.account);
       // Back from a netsplit whose quit was held: the leave was never shown, so neither is this join.
       if (this.damper.returned(event.nick)) this.healed.add(event.nick.toLowerCase());
       if (this.healed.has(event.nick.toLowerCase())) return;
@@ -127,6 +137,7 @@ export class IrcInbound {
       this.membership(event.channel, event.nick, "left");
     });
     main.on("quit", (event) => {
+      accounts.gone(event.nick); // at once, netsplit or not: whoever has the nick next is someone to ask about
       // Only the channels the nick was in (channel-roster.ts): a QUIT names none.
       const channels = this.roster.quit(event.nick);
       this.damper.quit(event.nick, event.reason, () => {
@@ -135,6 +146,7 @@ export class IrcInbound {
       });
     });
     main.on("nick", (event) => {
+      accounts.renamed(event.from, event.to);
       this.hooks.watch.gone(event.from);
       // A nick change is no flap: both sides are shown at once, in the channels the nick is in.
       for (const channel of this.roster.renamed(event.from, event.to)) {
@@ -149,11 +161,16 @@ export class IrcInbound {
     main.on("who", (event) => this.hooks.watch.whoFlag(event.nick, event.away));
     main.on("monitor", (event) => {
       for (const nick of event.online) this.damper.returned(nick);
+      accounts.online(event.online);
+      for (const nick of event.offline) accounts.gone(nick);
       this.hooks.watch.online(event.online);
       // A nick whose netsplit quit is held stays as it was until the hold ends.
       this.hooks.watch.offline(event.offline.filter((nick) => !this.damper.isHeld(nick)));
     });
-    main.on("ison", (event) => this.hooks.watch.isonReply(event.online));
+    main.on("ison", (event) => {
+      accounts.online(event.online);
+      this.hooks.watch.isonReply(event.online);
+    });
     main.on("failure", (event) => this.failure(event.numeric, event.params));
   }
 

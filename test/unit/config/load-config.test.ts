@@ -271,6 +271,7 @@ function minimalNetwork(name: string, host: string, nick: string, channels: IrcN
     ignore_nicks: [],
     presence_poll_seconds: 60,
     presence_hold_seconds: 30,
+    link_accounts: "when_logged_in",
     membership: { relay: true, leave_hold_seconds: 15, flap_changes: 4, flap_window_seconds: 600 },
     connect_timeout_seconds: 20,
   };
@@ -351,6 +352,7 @@ describe("irc", () => {
         ignore_nicks: [],
         presence_poll_seconds: 5,
         presence_hold_seconds: 30,
+        link_accounts: "when_logged_in",
         membership: { relay: true, leave_hold_seconds: 15, flap_changes: 4, flap_window_seconds: 600 },
         connect_timeout_seconds: 300,
       },

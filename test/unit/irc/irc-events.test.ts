@@ -50,6 +50,15 @@ describe("IRC events from received lines", () => {
   });
 
   describe("membership", () => {
+    it("reads services accounts: ACCOUNT (account-notify) and WHOIS's RPL_WHOISACCOUNT and RPL_ENDOFWHOIS", () => {
+      assert.deepEqual(one(":alice!a@h ACCOUNT AliceAcct"), { name: "account", payload: { nick: "alice", account: "AliceAcct" } });
+      assert.deepEqual(one(":alice!a@h ACCOUNT *"), { name: "account", payload: { nick: "alice" } });
+      assert.equal(one(":alice!a@h ACCOUNT"), undefined);
+      assert.deepEqual(one(":irc.test 330 gw alice AliceAcct :is logged in as"), { name: "whois-account", payload: { nick: "alice", account: "AliceAcct" } });
+      assert.equal(one(":irc.test 330 gw alice"), undefined);
+      assert.deepEqual(one(":irc.test 318 gw alice :End of /WHOIS list."), { name: "whois-end", payload: { nick: "alice" } });
+    });
+
     it("reads JOIN, with the account of extended-join", () => {
       assert.deepEqual(one(":alice!a@h JOIN #dev"), { name: "join", payload: { nick: "alice", user: "a", host: "h", channel: "#dev" } });
       assert.deepEqual(one(":alice!a@h JOIN #dev acct :Alice A"), { name: "join", payload: { nick: "alice", user: "a", host: "h", channel: "#dev", account: "acct" } });
