@@ -17,6 +17,22 @@ import { GatewayError } from "../../core/errors.js";
 /** How long a lookup waits for the end of its WHOIS. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 
+export type LinkAccountPolicy = "when_logged_in" | "required" | "off";
+
+/**
+ * The account a link of `nick` is bound to, by the network's `link_accounts` policy: off binds none without
+ * asking; otherwise `lookup` (WHOIS) says the account the nick is logged in to now, and a nick logged in to none
+ * is linked alone (when_logged_in) or refused with GW_ERR_FORBIDDEN, condition "not-logged-in" (required).
+ */
+export async function accountToBind(policy: LinkAccountPolicy, nick: string, network: string, lookup: (nick: string) => Promise<string | undefined>): Promise<string | undefined> {
+  if (policy === "off") return undefined;
+  const account = await lookup(nick);
+  if (account !== undefined || policy === "when_logged_in") return account;
+  throw new GatewayError("GW_ERR_FORBIDDEN", `${nick} is not logged in to a services account, which ${network} requires for links: identify to services (NickServ), then send the code again`, {
+    condition: "not-logged-in",
+  });
+}
+
 export interface AccountWatchConnection {
   send(command: string, params: readonly string[]): void;
 }
@@ -26,6 +42,8 @@ interface Entry {
   /** False until a report was made for this nick on this connection. */
   known: boolean;
   account: string | undefined;
+  /** Seen online (MONITOR, ISON) since it was last seen gone: an ISON poll saying so again asks nothing. */
+  present: boolean;
 }
 
 interface Lookup {
@@ -61,6 +79,7 @@ export class AccountWatch {
       const was = entry.known ? entry.account : undefined;
       entry.known = false;
       entry.account = undefined;
+      entry.present = false;
       if (was !== undefined && !quiet) this.report(entry.nick, undefined);
     }
     const error = new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection was lost before the services account was known", { retryable: true });
@@ -71,7 +90,7 @@ export class AccountWatch {
   watch(nick: string): void {
     const key = nick.toLowerCase();
     if (this.watched.has(key)) return;
-    this.watched.set(key, { nick, known: false, account: undefined });
+    this.watched.set(key, { nick, known: false, account: undefined, present: false });
     this.whois(nick);
   }
 
@@ -126,15 +145,22 @@ export class AccountWatch {
     for (const lookup of waiting) lookup.resolve(account);
   }
 
-  /** Watched nicks seen online (MONITOR, ISON): who holds each now is asked. */
+  /** Watched nicks seen online (MONITOR, ISON): who holds each now is asked, once per time it comes online. */
   online(nicks: readonly string[]): void {
-    for (const nick of nicks) if (this.watched.has(nick.toLowerCase())) this.whois(nick);
+    for (const nick of nicks) {
+      const entry = this.watched.get(nick.toLowerCase());
+      if (!entry || entry.present) continue;
+      entry.present = true;
+      this.whois(nick);
+    }
   }
 
   /** A nick quit or went offline: whoever takes it next is asked about anew. */
   gone(nick: string): void {
     const entry = this.watched.get(nick.toLowerCase());
-    if (entry) this.set(entry, undefined);
+    if (!entry) return;
+    entry.present = false;
+    this.set(entry, undefined);
   }
 
   /** A NICK change: the account goes with the user; a watched new nick is asked about unless its account is known. */
@@ -144,6 +170,7 @@ export class AccountWatch {
     this.gone(from);
     const entry = this.watched.get(to.toLowerCase());
     if (!entry) return;
+    entry.present = true;
     if (before?.known === true) this.set(entry, known);
     else this.whois(to);
   }

@@ -23,7 +23,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
-import { AccountWatch } from "./account-watch.js";
+import { AccountWatch, accountToBind } from "./account-watch.js";
 import { BuddyPuppets } from "./buddy-puppets.js";
 import { ContactWatch } from "./contact-watch.js";
 import { IrcConnection, type IrcConnectionOptions } from "./irc-connection.js";
@@ -202,20 +202,11 @@ export class IrcNetworkAdapter implements Adapter {
     if (this.config.mode === "puppets" && viewer.account === this.account) this.buddies.show(viewer, contact, name, change);
   }
 
-  /**
-   * The account a link of `address` is bound to (Adapter.linkAccount), by `link_accounts`: off links the nick
-   * alone; otherwise WHOIS says the account it is logged in to now, and a nick logged in to none is linked
-   * alone (when_logged_in) or refused (required).
-   */
+  /** The account a link of `address` is bound to (Adapter.linkAccount), by `link_accounts` (account-watch.ts accountToBind). */
   async linkAccount(address: Address): Promise<string | undefined> {
-    const policy = this.config.link_accounts;
-    if (policy === "off" || address.account !== this.account || isChannelId(address.id)) return undefined;
-    this.requireMain();
-    const account = await this.accounts.lookup(address.id);
-    if (account !== undefined || policy === "when_logged_in") return account;
-    throw new GatewayError("GW_ERR_FORBIDDEN", `${address.id} is not logged in to a services account, which ${this.account} requires for links: identify to services (NickServ), then send the code again`, {
-      condition: "not-logged-in",
-    });
+    if (address.account !== this.account || isChannelId(address.id)) return undefined;
+    if (this.config.link_accounts !== "off") this.requireMain();
+    return accountToBind(this.config.link_accounts, address.id, this.account, (nick) => this.accounts.lookup(nick));
   }
 
   /** The core follows the services account of a linked nick: reported as `account` events (account-watch.ts). */

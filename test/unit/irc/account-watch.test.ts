@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AccountWatch } from "../../../src/adapters/irc/account-watch.js";
+import { AccountWatch, accountToBind } from "../../../src/adapters/irc/account-watch.js";
 import { GatewayError } from "../../../src/core/errors.js";
 
 describe("the services accounts of watched IRC nicks", () => {
@@ -46,7 +46,8 @@ describe("the services accounts of watched IRC nicks", () => {
     watch.gone("alice");
     sent.length = 0;
     watch.online(["alice", "nobody"]);
-    assert.deepEqual(sent, ["WHOIS alice"]);
+    watch.online(["alice"]);
+    assert.deepEqual(sent, ["WHOIS alice"], "asked once while it stays online (an ISON poll says it again)");
     watch.whoisAccount("alice", "AliceAcct");
     watch.whoisEnd("alice");
     watch.renamed("alice", "alice_away");
@@ -92,5 +93,25 @@ describe("the services accounts of watched IRC nicks", () => {
     watch.detach();
     await assert.rejects(lost, (error: unknown) => error instanceof GatewayError && error.retryable);
     assert.deepEqual(reports, [], "nicks that are not watched are not reported");
+  });
+});
+
+describe("the account a link of an IRC nick is bound to, by link_accounts", () => {
+  const lookup = (answer: string | undefined) => async (): Promise<string | undefined> => answer;
+
+  it("binds the account the nick is logged in to, unless off", async () => {
+    assert.equal(await accountToBind("when_logged_in", "alice", "libera", lookup("AliceAcct")), "AliceAcct");
+    assert.equal(await accountToBind("required", "alice", "libera", lookup("AliceAcct")), "AliceAcct");
+    assert.equal(await accountToBind("off", "alice", "libera", () => assert.fail("off asks nothing")), undefined);
+  });
+
+  it("links a nick logged in to nothing alone when_logged_in, and refuses it when required", async () => {
+    assert.equal(await accountToBind("when_logged_in", "alice", "libera", lookup(undefined)), undefined);
+    await assert.rejects(accountToBind("required", "alice", "libera", lookup(undefined)), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.deepEqual([error.code, error.condition], ["GW_ERR_FORBIDDEN", "not-logged-in"]);
+      assert.match(error.message, /alice is not logged in to a services account, which libera requires/);
+      return true;
+    });
   });
 });
