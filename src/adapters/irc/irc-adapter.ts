@@ -2,7 +2,8 @@
  * One IRC network (`irc.networks[]`, account = the network's name in addresses: irc://<network>/<nick>).
  *
  * The gateway's own connection (the listener) joins the configured channels, relays what IRC users say in
- * them to the bridged native rooms, watches contacts' status (contact-watch.ts) and, in relay mode, speaks for
+ * them to the bridged native rooms, watches contacts' status (contact-watch.ts) and the services accounts of
+ * linked nicks (account-watch.ts: the core decides whether a link counts) and, in relay mode, speaks for
  * everyone with a `<name>` prefix. In puppet mode (the default) each person who takes part speaks through a
  * puppet connection of their own (puppet-pool.ts), which also receives the queries IRC users send them.
  *
