@@ -16,7 +16,6 @@
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
-import { readFileSync } from "node:fs";
 import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
@@ -27,7 +26,9 @@ import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-typ
 import { AccountWatch, accountToBind } from "./account-watch.js";
 import { BuddyPuppets } from "./buddy-puppets.js";
 import { ContactWatch } from "./contact-watch.js";
-import { IrcConnection, type IrcConnectionOptions } from "./irc-connection.js";
+import { BridgedChannels } from "./bridged-channels.js";
+import { IrcConnection } from "./irc-connection.js";
+import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
@@ -37,7 +38,6 @@ import { PuppetPool } from "./puppet-pool.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 /** account-notify and extended-join tell the services accounts of linked nicks (account-watch.ts). */
-const CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message", "account-notify", "extended-join"];
 
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
@@ -77,9 +77,7 @@ export class IrcNetworkAdapter implements Adapter {
   /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
   private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
   /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
-  private readonly channels: IrcChannelConfig[];
-  /** The bridged channels of each native room (by address key): room messages look them up once. */
-  private readonly channelsOf = new Map<string, IrcChannelConfig[]>();
+  private readonly channels: BridgedChannels;
   /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
   private readonly topicPending = new Set<string>();
 
@@ -87,8 +85,7 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
   ) {
-    this.channels = [...config.channels];
-    this.indexChannels();
+    this.channels = new BridgedChannels(config.channels);
     // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
     const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(
@@ -103,7 +100,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.inbound = new IrcInbound(config, context, {
       isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
       channel: (name) => this.channelConfig(name),
-      channels: () => this.channels,
+      channels: () => this.channels.all(),
       watch: this.watch,
       accounts: this.accounts,
       failure: (target, error, operations) => this.failed(target, error, operations),
@@ -128,7 +125,7 @@ export class IrcNetworkAdapter implements Adapter {
   async start(): Promise<void> {
     this.stopping = false;
     this.puppets.reopen();
-    const main = await IrcConnection.connect(this.connectionOptions(this.config.nick, this.config.username, this.config.realname, true));
+    const main = await IrcConnection.connect(networkConnectionOptions(this.config, { nick: this.config.nick, username: this.config.username, realname: this.config.realname, own: true }, this.context.log));
     if (this.stopping) {
       main.destroy();
       throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while connecting", { retryable: true });
@@ -136,12 +133,12 @@ export class IrcNetworkAdapter implements Adapter {
     this.main = main;
     this.inbound.attachMain(main);
     main.on("closed", (event) => this.lost(main, event.byUs));
-    for (const channel of this.channels) await this.joinChannel(main, channel);
+    for (const channel of this.channels.all()) await this.joinChannel(main, channel);
     this.watch.attach(main);
     this.accounts.attach(main);
     this.accountPoller = setInterval(() => this.accounts.poll(), this.config.presence_poll_seconds * 1000);
     this.accountPoller.unref();
-    this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
+    this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.all().map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
     void this.puppets.restore(async (puppet, channelName) => {
@@ -174,7 +171,7 @@ export class IrcNetworkAdapter implements Adapter {
       const puppet = await this.puppets.puppetFor(speaker(message));
       return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message, recipient)) };
     }
-    const channels = this.channelsOf.get(addressKey(message.to)) ?? [];
+    const channels = this.channels.ofRoom(message.to);
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (channels.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged to IRC network ${this.account} any more`);
     const confirmations: Promise<void>[] = [];
@@ -271,17 +268,14 @@ export class IrcNetworkAdapter implements Adapter {
     }
     if (this.channelConfig(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);
     const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: "" };
-    this.channels.push(channel);
-    this.indexChannels();
+    this.channels.add(channel);
     if (this.main && !this.stopping) await this.joinChannel(this.main, channel);
   }
 
   /** A runtime bridge ended: the gateway and its puppets leave the channel. */
   async unbridgeRoom(remote: Address): Promise<void> {
-    const channel = this.channelConfig(remote.id);
+    const channel = this.channels.remove(remote.id);
     if (!channel) return;
-    this.channels.splice(this.channels.indexOf(channel), 1);
-    this.indexChannels();
     this.puppets.partAll(channel.channel, "bridge removed");
     this.main?.send("PART", [channel.channel, "bridge removed"]);
   }
@@ -289,7 +283,7 @@ export class IrcNetworkAdapter implements Adapter {
   /** A member of a bridged room left it (on another network): their puppet leaves the channel too. */
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
     if (event !== "left" || member.address.protocol === "irc") return;
-    for (const channel of this.channels) {
+    for (const channel of this.channels.all()) {
       if (sameAddress(nativeRoom(channel.room), room)) this.puppets.part(member.address, channel.channel, "left the room");
     }
   }
@@ -298,7 +292,7 @@ export class IrcNetworkAdapter implements Adapter {
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const main = this.main;
     if (!main || by?.address.protocol === "irc") return;
-    for (const channel of this.channels) {
+    for (const channel of this.channels.all()) {
       if (!sameAddress(nativeRoom(channel.room), room)) continue;
       const puppet = this.config.mode === "puppets" && by ? await this.puppets.puppetFor(by.address).catch(() => undefined) : undefined;
       if (puppet) await this.puppets.join(puppet, channel.channel, channel.key).catch(() => undefined);
@@ -346,14 +340,6 @@ export class IrcNetworkAdapter implements Adapter {
     this.context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), show, status, priority: 0, since: Date.now() } });
   }
 
-  private indexChannels(): void {
-    this.channelsOf.clear();
-    for (const channel of this.channels) {
-      const key = addressKey(nativeRoom(channel.room));
-      this.channelsOf.set(key, [...(this.channelsOf.get(key) ?? []), channel]);
-    }
-  }
-
   /** JOINs a bridged channel; its native room counts it as a member (a room relay) from then on. */
   private async joinChannel(main: IrcConnection, channel: IrcChannelConfig): Promise<void> {
     main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
@@ -363,8 +349,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   private channelConfig(name: string): IrcChannelConfig | undefined {
-    const folded = name.toLowerCase();
-    return this.channels.find((channel) => channel.channel.toLowerCase() === folded);
+    return this.channels.find(name);
   }
 
   private requireMain(): IrcConnection {
@@ -378,7 +363,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   private async connectPuppet(person: Address): Promise<IrcConnection> {
     this.requireMain();
-    return IrcConnection.connect(this.connectionOptions(this.puppetNick(person), this.config.username, `${personName(person)} via Switchboard`, false));
+    return IrcConnection.connect(networkConnectionOptions(this.config, { nick: this.puppetNick(person), username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log));
   }
 
   /** Commands in a query to the gateway's nick: `contacts` lists the puppets of the sender's buddy list. */
@@ -386,31 +371,6 @@ export class IrcNetworkAdapter implements Adapter {
     if (text.trim().toLowerCase() !== "contacts") return undefined;
     if (this.config.mode !== "puppets") return ["This network is bridged in relay mode: there are no puppets to watch."];
     return this.buddies.list(nick) ?? ["No contacts to show: link this nick to your Switchboard account (identity.link), and add contacts there."];
-  }
-
-  private connectionOptions(nick: string, username: string, realname: string, own: boolean): IrcConnectionOptions {
-    const tls = this.config.tls;
-    const read = (file: string): string | undefined => (file === "" ? undefined : readFileSync(file, "utf8"));
-    const ca = read(tls.ca_file);
-    const cert = own ? read(tls.client_cert_file) : undefined;
-    const key = own ? read(tls.client_key_file) : undefined;
-    const sasl = this.config.sasl;
-    return {
-      host: this.config.host,
-      port: this.config.port,
-      ...(tls.enabled ? { tls: { verify: tls.verify, ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) } } : {}),
-      ...(this.config.password === "" ? {} : { password: this.config.password }),
-      ...(own && sasl.mechanism === "PLAIN" ? { sasl: { mechanism: "PLAIN" as const, username: sasl.username || nick, password: sasl.password } } : {}),
-      ...(own && sasl.mechanism === "EXTERNAL" ? { sasl: { mechanism: "EXTERNAL" as const } } : {}),
-      nick,
-      username,
-      realname,
-      fallbackEncoding: this.config.encoding_fallback,
-      flood: { burst: this.config.flood.burst, linesPerSecond: this.config.flood.lines_per_second },
-      caps: CAPS,
-      connectTimeoutMs: this.config.connect_timeout_seconds * 1000,
-      log: this.context.log,
-    };
   }
 
   private detachAccounts(stopping = false): void {
