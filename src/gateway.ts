@@ -12,7 +12,7 @@ import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
-import { Outbox } from "./core/outbox.js";
+import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
@@ -86,6 +86,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       expireAfterMs: config.outbox.expire_after_seconds * 1000,
       retryIntervalMs: config.outbox.retry_interval_seconds * 1000,
       messageLog: config.store.message_log,
+      // The router is built below; the outbox asks it only once deliveries run.
+      linkedRecipientNow: (message, recipient): LinkedRecipientVerdict => router.linkedRecipientNow(message, recipient),
     },
     failures,
   );

@@ -16,7 +16,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { FailureReports } from "./failure-reports.js";
 import { RecipientQueue, type AttemptOutcome, type FinalOutcome } from "./recipient-queue.js";
@@ -28,7 +28,16 @@ export interface OutboxOptions {
   readonly retryIntervalMs: number;
   /** Config store.message_log (default true): false, the store writes nothing for a message without recipients. */
   readonly messageLog?: boolean;
+  /**
+   * For a direct message queued for another address than its recipient (a linked account of the person it is
+   * to, docs/bridging.md): whether that address still is the person, asked before each attempt (Router). A link
+   * undone, or an IRC nick no longer logged in to its account, must not get the person's messages.
+   */
+  readonly linkedRecipientNow?: (message: Message, recipient: Address) => LinkedRecipientVerdict;
 }
+
+/** send: the address still is the person; redirect: give the message to `to` instead; drop: the person has it already. */
+export type LinkedRecipientVerdict = { readonly action: "send" } | { readonly action: "redirect"; readonly to: Address } | { readonly action: "drop" };
 
 const IDLE_QUEUE_MS = 10 * 60 * 1000;
 
@@ -120,6 +129,7 @@ export class Outbox {
   }
 
   private async attempt(message: Message, recipient: Address): Promise<AttemptOutcome> {
+    if (message.scope === "direct" && !sameAddress(recipient, message.to) && (await this.rerouted(message, recipient))) return "done";
     const adapter = this.registry.for(recipient);
     try {
       if (!adapter) throw new GatewayError("GW_ERR_UNAVAILABLE", `no adapter serves ${addressKey(recipient)} now`, { retryable: true });
@@ -139,6 +149,22 @@ export class Outbox {
     } catch (thrown: unknown) {
       return this.notDelivered(message, recipient, thrown);
     }
+  }
+
+  /** A message for a linked account that is no longer its person: moved to the person, or dropped. True when so. */
+  private async rerouted(message: Message, recipient: Address): Promise<boolean> {
+    const verdict = this.options.linkedRecipientNow?.(message, recipient) ?? { action: "send" };
+    if (verdict.action === "send") return false;
+    const fields = { id: message.id, recipient: addressKey(recipient), to: addressKey(message.to) };
+    if (verdict.action === "drop") {
+      this.log.info(fields, "linked account no longer its person's: the person has the message already");
+      await this.store.outbox.remove(message.id, recipient);
+      return true;
+    }
+    this.log.info({ ...fields, redirectedTo: addressKey(verdict.to) }, "linked account no longer its person's: the message goes to the person");
+    await this.store.outbox.move(message.id, recipient, verdict.to);
+    this.deliver(message, verdict.to);
+    return true;
   }
 
   private delivered(message: Message, recipient: Address): void {

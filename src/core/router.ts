@@ -19,7 +19,7 @@ import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
-import type { Outbox } from "./outbox.js";
+import type { LinkedRecipientVerdict, Outbox } from "./outbox.js";
 import { aggregatePresence, availabilityRank, mostAvailable } from "./presence.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { RecentMessages } from "./recent-messages.js";
@@ -144,6 +144,17 @@ export class Router {
     // A tie goes to the person's Switchboard sessions, where the message also stays in their history.
     if (own !== undefined && own.show !== "offline" && availabilityRank(own.show) >= availabilityRank(best.show)) return [message.to];
     return [best.from];
+  }
+
+  /**
+   * Before each attempt at a direct message queued for one of its recipient's linked accounts (Outbox): that
+   * account still counts as the recipient, or the message goes to the person instead (with deliver_to: all,
+   * the person has it already).
+   */
+  linkedRecipientNow(message: Message, recipient: Address): LinkedRecipientVerdict {
+    const person = this.deps.identities?.personOf(recipient);
+    if (person !== undefined && sameAddress(person, message.to)) return { action: "send" };
+    return (this.deps.deliverToLinked ?? "most_available") === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
   }
 
   /** An address served by someone's own account (a linked account) talks with that person only. */

@@ -87,6 +87,11 @@ export interface OutboxStore {
   /** Removes many entries in one transaction (deliveries of one event-loop turn). */
   removeMany(entries: readonly OutboxKey[]): Promise<void>;
   recordAttempt(messageId: string, recipient: Address, error: string): Promise<void>;
+  /**
+   * Hands an entry to another recipient in one transaction (a linked account that no longer counts as its
+   * person: the person gets the message instead). When `to` has the message already, the entry just goes.
+   */
+  move(messageId: string, from: Address, to: Address): Promise<void>;
   /** Entries whose message was accepted before `timestamp`, oldest first. */
   acceptedBefore(timestamp: number, limit: number): Promise<OutboxEntry[]>;
 }

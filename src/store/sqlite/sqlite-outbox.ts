@@ -41,6 +41,11 @@ export function createSqliteOutbox(db: Database.Database, release: (messageId: s
     `${ENTRY_COLUMNS} WHERE m.timestamp < ? ORDER BY o.message_id, o.recipient LIMIT ?`,
   );
 
+  const moveEntry = db.transaction((messageId: string, from: string, to: string) => {
+    insert.run(to, messageId);
+    remove.run(from, messageId);
+  });
+
   const removeAll = db.transaction((entries: readonly OutboxKey[]) => {
     for (const { messageId, recipient } of entries) remove.run(addressKey(recipient), messageId);
     for (const { messageId } of entries) release(messageId);
@@ -63,6 +68,10 @@ export function createSqliteOutbox(db: Database.Database, release: (messageId: s
     recordAttempt: (messageId, recipient, error) =>
       guarded("record a delivery attempt", () => {
         attempt.run(error, addressKey(recipient), messageId);
+      }),
+    move: (messageId, from, to) =>
+      guarded("move an outbox entry", () => {
+        moveEntry(messageId, addressKey(from), addressKey(to));
       }),
     acceptedBefore: (timestamp, limit) =>
       guarded("read expired outbox entries", () => acceptedBefore.all(timestamp, rowLimit(limit)).map(toEntry)),

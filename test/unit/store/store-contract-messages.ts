@@ -96,6 +96,15 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(await store().outbox.pending(carol, 10), []);
     });
 
+    it("moves an entry to another recipient, and only drops it where that recipient has the message already", async () => {
+      await store().accept([{ message: message(1, alice, bob), recipients: [carol] }]);
+      await store().accept([{ message: message(2, alice, bob), recipients: [bob, carol] }]);
+      await store().outbox.move("m000001", carol, bob);
+      await store().outbox.move("m000002", carol, bob);
+      assert.deepEqual(ids((await store().outbox.pending(bob, 10)).map((entry) => entry.message)), ["m000001", "m000002"]);
+      assert.deepEqual(await store().outbox.pending(carol, 10), []);
+    });
+
     it("records attempts, counting them and keeping the last error", async () => {
       await store().accept([{ message: message(1, alice, bob), recipients: [bob, carol] }]);
       await store().outbox.recordAttempt("m000001", bob, "connection refused");
