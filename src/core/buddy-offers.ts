@@ -18,7 +18,7 @@ import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import type { PresenceHub } from "./presence-hub.js";
-import type { PersonDirectory } from "./router.js";
+import type { PersonDirectory } from "./linked-persons.js";
 import type { ContactStore } from "../store/store.js";
 
 export type ViewerLookup = (recipient: Address, subject: Address) => Address[];

@@ -19,8 +19,8 @@ import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
+import { LinkedPersons, type DeliverToLinked, type PersonDirectory } from "./linked-persons.js";
 import type { LinkedRecipientVerdict, Outbox } from "./outbox.js";
-import { aggregatePresence, availabilityRank, mostAvailable } from "./presence.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { RecentMessages } from "./recent-messages.js";
 import type { Roster } from "./roster.js";
@@ -42,27 +42,14 @@ export interface RouterDependencies {
   /** Who each linked account belongs to (core/identities.ts); without it nobody is linked. */
   readonly identities?: PersonDirectory;
   /** Where a direct message to a person with linked accounts goes (config identities.deliver_to). */
-  readonly deliverToLinked?: "most_available" | "all" | "native";
+  readonly deliverToLinked?: DeliverToLinked;
   /** A person's buddy list shown to their linked accounts (core/buddy-offers.ts). */
   readonly buddies?: BuddyHooks;
   readonly log: Logger;
   readonly now?: () => number;
 }
 
-/**
- * What the router needs to know about linked accounts. personOf, linkedTo and allLinks give the links that
- * count now (a link bound to a network account counts only while its address is logged in to it).
- */
-export interface PersonDirectory {
-  personOf(address: Address): Address | undefined;
-  linkedTo(person: Address): Address[];
-  /** Every proven link that counts now. */
-  allLinks(): ReadonlyArray<{ readonly person: Address; readonly address: Address }>;
-  /** Every proven link, counting or not, with the account it is bound to: what to watch after a reconnect. */
-  storedLinks?(): ReadonlyArray<{ readonly person: Address; readonly address: Address; readonly account?: string }>;
-  /** An adapter's `account` event: a bound link may start or stop counting (then linksChanged follows). */
-  accountSeen?(address: Address, account: string | undefined): void;
-}
+export type { PersonDirectory } from "./linked-persons.js";
 
 /** What the router asks of the buddy list shown to linked accounts (core/buddy-offers.ts). */
 export interface BuddyHooks {
@@ -73,10 +60,11 @@ export interface BuddyHooks {
 
 export class Router {
   private accepting = true;
-  /** For each person with linked accounts: the latest presence of each of their addresses, the person's own included. */
-  private readonly personParts = new Map<string, Map<string, Presence>>();
+  private readonly persons: LinkedPersons;
 
-  constructor(private readonly deps: RouterDependencies) {}
+  constructor(private readonly deps: RouterDependencies) {
+    this.persons = new LinkedPersons(deps.identities, deps.deliverToLinked ?? "most_available");
+  }
 
   /** Stops accepting new messages (shutdown); what was accepted is still delivered or kept. */
   close(): void {
@@ -115,7 +103,7 @@ export class Router {
       ...(person === undefined ? {} : { person }),
     };
     const direct = message.scope === "direct";
-    const recipients = direct ? this.directRecipients(message) : await this.relayRecipients(message);
+    const recipients = direct ? this.persons.directRecipients(message) : await this.relayRecipients(message);
     const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
     await stored;
@@ -125,36 +113,9 @@ export class Router {
     return message;
   }
 
-  /**
-   * Who gets a direct message: its recipient, or for a person with linked accounts (docs/bridging.md) the
-   * address of theirs whose presence wins (most_available: their Switchboard sessions unless another account
-   * is more available), or all of them.
-   */
-  private directRecipients(message: Message): Address[] {
-    const identities = this.deps.identities;
-    const mode = this.deps.deliverToLinked ?? "most_available";
-    if (!identities || mode === "native") return [message.to];
-    const linked = identities.linkedTo(message.to).filter((address) => !sameAddress(address, message.from));
-    if (linked.length === 0) return [message.to];
-    if (mode === "all") return [message.to, ...linked];
-    const parts = this.personParts.get(addressKey(message.to));
-    const own = parts?.get(addressKey(message.to));
-    const best = mostAvailable(linked.map((address) => parts?.get(addressKey(address))).filter((presence): presence is Presence => presence !== undefined));
-    if (best === undefined || best.show === "offline") return [message.to];
-    // A tie goes to the person's Switchboard sessions, where the message also stays in their history.
-    if (own !== undefined && own.show !== "offline" && availabilityRank(own.show) >= availabilityRank(best.show)) return [message.to];
-    return [best.from];
-  }
-
-  /**
-   * Before each attempt at a direct message queued for one of its recipient's linked accounts (Outbox): that
-   * account still counts as the recipient, or the message goes to the person instead (with deliver_to: all,
-   * the person has it already).
-   */
+  /** Before each attempt at a direct message queued for a linked account (Outbox): see LinkedPersons. */
   linkedRecipientNow(message: Message, recipient: Address): LinkedRecipientVerdict {
-    const person = this.deps.identities?.personOf(recipient);
-    if (person !== undefined && sameAddress(person, message.to)) return { action: "send" };
-    return (this.deps.deliverToLinked ?? "most_available") === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
+    return this.persons.linkedRecipientNow(message, recipient);
   }
 
   /** An address served by someone's own account (a linked account) talks with that person only. */
@@ -290,50 +251,31 @@ export class Router {
    * itself, for those who watch that account on its network.
    */
   private async presenceChanged(presence: Presence): Promise<void> {
-    const person = this.personFor(presence.from);
+    const person = this.persons.personFor(presence.from);
     if (person === undefined) {
       if (await this.deps.presence.update(presence)) await this.setOwnPresence(presence);
       return;
     }
     if (!sameAddress(person, presence.from)) await this.deps.presence.update(presence);
-    this.partsOf(person).set(addressKey(presence.from), presence);
+    this.persons.record(person, presence);
     await this.publishPerson(person);
   }
 
   /** A link was proven or removed: the person's presence is computed again from what is known now. */
   async linksChanged(person: Address, address: Address, linked: boolean): Promise<void> {
-    const parts = this.partsOf(person);
-    if (!parts.has(addressKey(person))) parts.set(addressKey(person), this.deps.presence.get(person));
+    this.persons.linkChanged(person, this.deps.presence.get(person), address, linked ? this.deps.presence.get(address) : undefined);
     if (linked) {
-      parts.set(addressKey(address), this.deps.presence.get(address));
       await this.deps.registry
         .for(address)
         ?.watchPresence(address, person)
         .catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "linked account not watched"));
-    } else {
-      parts.delete(addressKey(address));
     }
     await this.publishPerson(person);
-    if (this.deps.identities?.linkedTo(person).length === 0) this.personParts.delete(addressKey(person));
-  }
-
-  private personFor(address: Address): Address | undefined {
-    const identities = this.deps.identities;
-    if (!identities) return undefined;
-    return identities.personOf(address) ?? (this.personParts.has(addressKey(address)) || identities.linkedTo(address).length > 0 ? address : undefined);
-  }
-
-  private partsOf(person: Address): Map<string, Presence> {
-    let parts = this.personParts.get(addressKey(person));
-    if (!parts) {
-      parts = new Map();
-      this.personParts.set(addressKey(person), parts);
-    }
-    return parts;
+    this.persons.forgetIfUnlinked(person);
   }
 
   private async publishPerson(person: Address): Promise<void> {
-    const aggregate = aggregatePresence(person, [...this.partsOf(person).values()]);
+    const aggregate = this.persons.aggregate(person);
     if (await this.deps.presence.update(aggregate)) await this.setOwnPresence(aggregate);
   }
 

@@ -1,0 +1,107 @@
+/**
+ * A person with linked accounts (docs/bridging.md, "Linking accounts") as the router sees them: the latest
+ * presence of each of their addresses (the person's own included), from which the router publishes their one
+ * presence, and who gets a direct message to them (identities.deliver_to).
+ */
+import { addressKey, sameAddress, type Address } from "./model/address.js";
+import type { Message } from "./model/message.js";
+import type { Presence } from "./model/presence.js";
+import type { LinkedRecipientVerdict } from "./outbox.js";
+import { aggregatePresence, availabilityRank, mostAvailable } from "./presence.js";
+
+/**
+ * What is needed to know about links. personOf, linkedTo and allLinks give the links that count now (a link
+ * bound to a network account counts only while its address is logged in to it).
+ */
+export interface PersonDirectory {
+  personOf(address: Address): Address | undefined;
+  linkedTo(person: Address): Address[];
+  /** Every proven link that counts now. */
+  allLinks(): ReadonlyArray<{ readonly person: Address; readonly address: Address }>;
+  /** Every proven link, counting or not, with the account it is bound to: what to watch after a reconnect. */
+  storedLinks?(): ReadonlyArray<{ readonly person: Address; readonly address: Address; readonly account?: string }>;
+  /** An adapter's `account` event: a bound link may start or stop counting (then linksChanged follows). */
+  accountSeen?(address: Address, account: string | undefined): void;
+}
+
+export type DeliverToLinked = "most_available" | "all" | "native";
+
+export class LinkedPersons {
+  /** For each person with linked accounts: the latest presence of each of their addresses, the person's own included. */
+  private readonly parts = new Map<string, Map<string, Presence>>();
+
+  constructor(
+    private readonly identities: PersonDirectory | undefined,
+    private readonly deliverTo: DeliverToLinked,
+  ) {}
+
+  /** The person whose presence `address`'s presence is part of: its linked person, or itself when it has links. */
+  personFor(address: Address): Address | undefined {
+    const identities = this.identities;
+    if (!identities) return undefined;
+    return identities.personOf(address) ?? (this.parts.has(addressKey(address)) || identities.linkedTo(address).length > 0 ? address : undefined);
+  }
+
+  /** Records the latest presence of one of the person's addresses. */
+  record(person: Address, presence: Presence): void {
+    this.partsOf(person).set(addressKey(presence.from), presence);
+  }
+
+  /** A link was proven (with what is known of the address now) or removed. */
+  linkChanged(person: Address, ownNow: Presence, address: Address, addressNow: Presence | undefined): void {
+    const parts = this.partsOf(person);
+    if (!parts.has(addressKey(person))) parts.set(addressKey(person), ownNow);
+    if (addressNow !== undefined) parts.set(addressKey(address), addressNow);
+    else parts.delete(addressKey(address));
+  }
+
+  /** The person's one presence: the aggregate of their addresses' (core/presence.ts). */
+  aggregate(person: Address): Presence {
+    return aggregatePresence(person, [...this.partsOf(person).values()]);
+  }
+
+  /** Forgets a person who has no links left. */
+  forgetIfUnlinked(person: Address): void {
+    if (this.identities?.linkedTo(person).length === 0) this.parts.delete(addressKey(person));
+  }
+
+  /**
+   * Who gets a direct message: its recipient, or for a person with linked accounts the address of theirs whose
+   * presence wins (most_available: their Switchboard sessions unless another account is more available), or
+   * all of them.
+   */
+  directRecipients(message: Message): Address[] {
+    const identities = this.identities;
+    if (!identities || this.deliverTo === "native") return [message.to];
+    const linked = identities.linkedTo(message.to).filter((address) => !sameAddress(address, message.from));
+    if (linked.length === 0) return [message.to];
+    if (this.deliverTo === "all") return [message.to, ...linked];
+    const parts = this.parts.get(addressKey(message.to));
+    const own = parts?.get(addressKey(message.to));
+    const best = mostAvailable(linked.map((address) => parts?.get(addressKey(address))).filter((presence): presence is Presence => presence !== undefined));
+    if (best === undefined || best.show === "offline") return [message.to];
+    // A tie goes to the person's Switchboard sessions, where the message also stays in their history.
+    if (own !== undefined && own.show !== "offline" && availabilityRank(own.show) >= availabilityRank(best.show)) return [message.to];
+    return [best.from];
+  }
+
+  /**
+   * Before each attempt at a direct message queued for one of its recipient's linked accounts (Outbox): that
+   * account still counts as the recipient, or the message goes to the person instead (with deliver_to: all,
+   * the person has it already).
+   */
+  linkedRecipientNow(message: Message, recipient: Address): LinkedRecipientVerdict {
+    const person = this.identities?.personOf(recipient);
+    if (person !== undefined && sameAddress(person, message.to)) return { action: "send" };
+    return this.deliverTo === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
+  }
+
+  private partsOf(person: Address): Map<string, Presence> {
+    let parts = this.parts.get(addressKey(person));
+    if (!parts) {
+      parts = new Map();
+      this.parts.set(addressKey(person), parts);
+    }
+    return parts;
+  }
+}
