@@ -5,7 +5,7 @@
  */
 import { Daemon, uniqueUser } from "./daemon.js";
 import { PASSWORD } from "./gateway-fixture.js";
-import { IrcTestClient, pingBarrierAfter, type IrcMessage } from "./irc-client.js";
+import { IrcTestClient, pingBarrierAfter, pongTo, type IrcMessage } from "./irc-client.js";
 import type { IrcServer } from "./irc-servers.js";
 import { NativeClient } from "./native-client.js";
 import { TcpGate } from "./tcp-gate.js";
@@ -75,7 +75,12 @@ export class GatedIrcBridge {
    * connection after the echoes or the PONG, and alice receives it.
    */
   async confirmed(texts: readonly string[], barrier: boolean): Promise<void> {
-    if (barrier) for (const text of texts) await this.gate.clientWrote(pingBarrierAfter(text), "forwarded");
+    // The PONG must have come back through the gate (else cutting the link could lose it even though the reader's
+    // line, sent by another connection, arrived first).
+    for (const text of barrier ? texts : []) {
+      const ping = await this.gate.clientWrote(pingBarrierAfter(text), "forwarded");
+      await this.gate.serverWrote(pongTo(ping[1] ?? ""));
+    }
     this.syncs += 1;
     const token = `sync ${this.syncs}`;
     this.reader.privmsg(this.puppet, token);

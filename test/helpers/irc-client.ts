@@ -400,5 +400,10 @@ export class IrcTestClient {
  */
 export function pingBarrierAfter(text: string): RegExp {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(` :?${escaped}\\r\\n(.*\\r\\n)*PING :?sb`);
+  return new RegExp(` :?${escaped}\\r\\n(?:.*\\r\\n)*?PING :?(sb\\d+)\\r\\n`);
+}
+
+/** The server's PONG to the barrier whose token is `token` (see pingBarrierAfter), for TcpGate.serverWrote. */
+export function pongTo(token: string): RegExp {
+  return new RegExp(` PONG [^\\r\\n]*${token}\\r\\n`);
 }

@@ -16,6 +16,8 @@ export class TcpGate {
   swallowed = "";
   /** What the clients wrote that was forwarded, since the last reopen(). */
   forwarded = "";
+  /** What the server wrote back to the clients, since the last reopen(). */
+  returned = "";
   private readonly swallowWaiters: Array<() => void> = [];
   private readonly server: Server;
   port = 0;
@@ -48,6 +50,7 @@ export class TcpGate {
     this.swallowing = false;
     this.swallowed = "";
     this.forwarded = "";
+    this.returned = "";
   }
 
   /** From now on bytes from the clients go nowhere (the connections stay up) until close(). */
@@ -55,10 +58,21 @@ export class TcpGate {
     this.swallowing = true;
   }
 
-  /** Resolves once the bytes swallowed (or forwarded) match `pattern`. */
-  async clientWrote(pattern: RegExp, which: "swallowed" | "forwarded", timeoutMs = 10_000): Promise<void> {
+  /** Resolves, with the match, once the bytes swallowed (or forwarded) match `pattern`. */
+  async clientWrote(pattern: RegExp, which: "swallowed" | "forwarded", timeoutMs = 10_000): Promise<RegExpExecArray> {
+    return this.awaitMatch(pattern, which, timeoutMs);
+  }
+
+  /** Resolves, with the match, once what the server sent back through the gate matches `pattern`. */
+  async serverWrote(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
+    return this.awaitMatch(pattern, "returned", timeoutMs);
+  }
+
+  private async awaitMatch(pattern: RegExp, which: "swallowed" | "forwarded" | "returned", timeoutMs: number): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this[which])) {
+    for (;;) {
+      const match = pattern.exec(this[which]);
+      if (match) return match;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`nothing matching ${pattern} was ${which} within ${timeoutMs} ms; got: ${this[which].slice(-500)}`);
       await new Promise<void>((resolve) => {
@@ -94,7 +108,11 @@ export class TcpGate {
       }
       for (const wake of this.swallowWaiters.splice(0)) wake();
     });
-    upstream.pipe(client);
+    upstream.on("data", (chunk: Buffer) => {
+      this.returned += chunk.toString("utf8");
+      client.write(chunk);
+      for (const wake of this.swallowWaiters.splice(0)) wake();
+    });
     this.pairs.add(client);
     client.on("close", () => this.pairs.delete(client));
   }

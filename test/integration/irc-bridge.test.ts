@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { IrcTestClient, pingBarrierAfter, type IrcMessage } from "../helpers/irc-client.js";
+import { IrcTestClient, pingBarrierAfter, pongTo, type IrcMessage } from "../helpers/irc-client.js";
 import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
 import { TcpGate } from "../helpers/tcp-gate.js";
@@ -260,10 +260,11 @@ describe("the IRC adapter against ngIRCd", function () {
     const before = ["before 1", "before 2"];
     for (const body of before) await alice.ok({ type: "room.send", room: "dev", body });
     for (const body of before) await bob.waitFor((candidate) => said(candidate, puppet, "#dev") && candidate.params[1] === body);
-    // Once the PING barrier behind "before 2" reached the server, bob answers the puppet: his line reaches the
-    // daemon on the puppet's connection after the server's PONG, so the daemon knows the server has "before 2"
-    // (else it would send it again after the restart: docs/irc.md, delivery guarantees).
-    await gate.clientWrote(pingBarrierAfter("before 2"), "forwarded");
+    // Once the PING barrier behind "before 2" reached the server and its PONG came back through the gate, bob
+    // answers the puppet: his line reaches the daemon on the puppet's connection after the PONG, so the daemon
+    // knows the server has "before 2" (else it would send it again after the restart: docs/irc.md).
+    const ping = await gate.clientWrote(pingBarrierAfter("before 2"), "forwarded");
+    await gate.serverWrote(pongTo(ping[1] ?? ""));
     bob.privmsg(puppet, "got them");
     await alice.waitForType("message", (frame) => message(frame)["body"] === "got them", 10_000);
 

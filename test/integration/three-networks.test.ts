@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { IrcTestClient, pingBarrierAfter, type IrcMessage } from "../helpers/irc-client.js";
+import { IrcTestClient, pingBarrierAfter, pongTo, type IrcMessage } from "../helpers/irc-client.js";
 import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
 import { NativeClient } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
@@ -122,9 +122,11 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${ira.nick}>`)), ["ira 1", "ira 2", "ira 3"].map((body) => `<${ira.nick}> ${body}`));
 
     // A line counts as delivered once the server confirmed it (docs/irc.md): let the PING barrier after "alice 3"
-    // reach the server, and ira's answer come back on the puppet's connection after its PONG, before the server
-    // dies (else "alice 3" is sent again after the restart, the documented duplicate).
-    await gate.clientWrote(pingBarrierAfter("alice 3"), "forwarded");
+    // reach the server and its PONG come back through the gate, and ira's answer come after it on the puppet's
+    // connection (so the daemon has read the PONG), before the server dies (else "alice 3" is sent again after
+    // the restart, the documented duplicate).
+    const barrier = await gate.clientWrote(pingBarrierAfter("alice 3"), "forwarded");
+    await gate.serverWrote(pongTo(barrier[1] ?? ""));
     ira.privmsg(`${aliceName}[sb]`, "noted");
     await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "noted", 15_000);
 

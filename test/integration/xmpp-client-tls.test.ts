@@ -92,6 +92,8 @@ describe("XMPP client mode over TLS against Prosody", function () {
 
     const linked = await romeo.request({ type: "xmpp.link", jid: "tlsuser@localhost", password: ACCOUNT_PASSWORD, service: `xmpps://127.0.0.1:${tls.directTlsPort}` }, 15_000);
     assert.equal(linked["type"], "ok", JSON.stringify(linked));
+    // The log line may reach us a moment after the answer: both come from the daemon, on different pipes.
+    await daemon.waitForLog(/XMPP account online/);
     assert.equal(logLine(daemon.log, "XMPP account online")["encrypted"], true, "the linked account's stream is encrypted");
     await juliet.stop();
   });

@@ -28,6 +28,12 @@ export const ECHO_GRACE_MS = 5000;
 /** How long barrier mode waits after a write before its PING, gathering the lines written meanwhile. */
 export const BARRIER_DELAY_MS = 100;
 const TOKEN_PREFIX = "sb";
+/** Barrier tokens are numbered across the process, so that no two connections' PINGs (and PONGs) look alike in a log or a capture. */
+let barriersSent = 0;
+function nextProcessToken(): string {
+  barriersSent += 1;
+  return `${TOKEN_PREFIX}${barriersSent}`;
+}
 
 export interface ConfirmerTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -43,13 +49,13 @@ export class IrcConfirmer {
   private readonly lines = new InOrderConfirmations<string>();
   private echo = false;
   private barrier: { readonly token: string; readonly through: number } | undefined;
-  private barriers = 0;
   private timer: unknown;
 
   constructor(
     /** Writes `PING :token` now (past flood control, after every line written so far). */
     private readonly ping: (token: string) => void,
     private readonly timers: ConfirmerTimers = systemTimers,
+    private readonly nextToken: () => string = nextProcessToken,
   ) {}
 
   /** True when the server echoes our messages (echo-message enabled); else PING barriers confirm them. */
@@ -125,8 +131,7 @@ export class IrcConfirmer {
   }
 
   private sendBarrier(): void {
-    this.barriers += 1;
-    const barrier = { token: `${TOKEN_PREFIX}${this.barriers}`, through: this.lines.writtenThrough };
+    const barrier = { token: this.nextToken(), through: this.lines.writtenThrough };
     this.barrier = barrier;
     this.ping(barrier.token);
   }

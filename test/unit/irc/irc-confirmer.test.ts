@@ -29,7 +29,8 @@ function setup(echo: boolean): { confirmer: IrcConfirmer; pings: string[]; outco
   const pings: string[] = [];
   const outcomes = new Map<number, string>();
   const timers = new ManualTimers();
-  const confirmer = new IrcConfirmer((token) => pings.push(token), timers);
+  let barriers = 0;
+  const confirmer = new IrcConfirmer((token) => pings.push(token), timers, () => `sb${(barriers += 1)}`);
   confirmer.echoMode = echo;
   let n = 0;
   const line = (target: string): number => {
