@@ -131,6 +131,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       signal: lifetime.signal,
       submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
+      roomHistory: (room, limit) => store.log.history({ room }, { limit }),
       probe: (subject, viewer) => router.probe(subject, viewer),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
       joinRoom: (room, member) => router.joinRoom(room, member),

@@ -74,6 +74,8 @@ export interface XmppComponentConfig {
   readonly name: string;
   /** Whose direct messages are accepted: contacts only (a subscription either way) or anyone. */
   readonly messages_from: "contacts" | "anyone";
+  /** The last room messages a joining XMPP user gets (XEP-0045 section 7.2.15); 0 none. */
+  readonly room_history: number;
 }
 
 export interface XmppBotRoomConfig {

@@ -127,6 +127,8 @@ export interface AdapterContext {
   leaveRoom(room: Address, member: Address): Promise<void>;
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
+  /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */
+  roomHistory(room: Address, limit: number): Promise<Message[]>;
   /**
    * The presence of `subject` as `viewer` may see it: undefined when the viewer is not allowed to (no
    * subscription), else the current presence (offline when unknown). Answers XMPP presence probes.

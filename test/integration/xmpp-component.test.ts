@@ -302,6 +302,30 @@ describe("the XMPP component against Prosody", function () {
     assert.equal((left["member"] as Record<string, unknown>)["address"], `xmpp:${juliet.bareJid}`);
   });
 
+  it("gives an XMPP user joining a room its last messages as delayed history, as much as the join asks for, before the subject", async function () {
+    const hostName = uniqueUser("histhost");
+    const host = await native(hostName);
+    const roomName = uniqueUser("archive");
+    await host.ok({ type: "room.create", name: roomName, subject: "Old news" });
+    for (const body of ["first", "second", "third"]) await host.ok({ type: "room.send", room: roomName, body });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const join = async (nick: string, history?: Record<string, string>): Promise<string[]> => {
+      const reader = await xmppUser(uniqueUser("reader"));
+      const x = xml("x", { xmlns: "http://jabber.org/protocol/muc" }, ...(history === undefined ? [] : [xml("history", history)]));
+      await reader.send(xml("presence", { to: `${roomJid}/${nick}` }, x));
+      await reader.waitFor((stanza) => stanza.is("message") && stanza.getChild("subject") !== undefined);
+      // In arrival order, up to the subject: the history must come before it.
+      const untilSubject = reader.transcript.slice(0, reader.transcript.findIndex((stanza) => stanza.is("message") && stanza.getChild("subject") !== undefined));
+      const delayed = untilSubject.filter((stanza) => stanza.is("message") && stanza.getChild("delay", "urn:xmpp:delay") !== undefined);
+      for (const line of delayed) assert.equal(line.attrs["from"], `${roomJid}/${hostName}`);
+      return delayed.map((line) => line.getChildText("body") ?? "");
+    };
+    assert.deepEqual(await join("All"), ["first", "second", "third"]);
+    assert.deepEqual(await join("Last", { maxstanzas: "1" }), ["third"]);
+    assert.deepEqual(await join("None", { maxchars: "0" }), []);
+    assert.deepEqual(await join("Future", { since: "2999-01-01T00:00:00Z" }), []);
+  });
+
   it("loses, repeats and reorders nothing when Prosody restarts mid-conversation", async function () {
     this.timeout(60000);
     const julietName = uniqueUser("phoenix");

@@ -70,7 +70,7 @@ export class XmppComponentAdapter implements Adapter {
     private readonly listRooms: () => Promise<readonly GatewayRoomListing[]> = async () => [],
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
-    this.rooms = new GatewayRooms(config.domain, context, write);
+    this.rooms = new GatewayRooms(config.domain, context, write, config.room_history);
     this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from);
   }
 

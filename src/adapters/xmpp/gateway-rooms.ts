@@ -15,6 +15,7 @@ import type { RoomMember } from "../../core/model/room.js";
 import { addressToJid, resourceOf } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
+import { historyMessage, historyRequest } from "./room-history.js";
 import { chatMessage, errorCondition, isRelayed, markRelayed, NS } from "./stanzas.js";
 
 interface Occupant {
@@ -45,6 +46,8 @@ export class GatewayRooms {
     private readonly domain: string,
     private readonly context: AdapterContext,
     private readonly write: (element: Element) => Promise<void>,
+    /** xmpp.component.room_history: the most messages of history a joining user gets. */
+    private readonly historyLimit = 0,
   ) {}
 
   private roomJid(room: Address): string {
@@ -84,11 +87,23 @@ export class GatewayRooms {
       if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
       this.rooms.set(addressKey(room), entry);
       await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, [110]));
+      // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
+      await this.sendHistory(room, stanza, occupant.jid);
       await this.write(xml("message", { from: roomJid, to: occupant.jid, type: "groupchat" }, xml("subject", {}, joined.subject)));
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
       const { type, condition } = gatewayError.code === "GW_ERR_NICK_IN_USE" ? { type: "cancel" as const, condition: "conflict" } : stanzaConditionFor(gatewayError.code);
       await this.refuse(stanza, type, condition, gatewayError.message);
+    }
+  }
+
+  private async sendHistory(room: Address, join: Element, to: string): Promise<void> {
+    const wanted = historyRequest(join, this.historyLimit);
+    if (wanted.maxStanzas === 0) return;
+    const roomJid = this.roomJid(room);
+    const messages = await this.context.roomHistory(room, wanted.maxStanzas);
+    for (const message of messages) {
+      if (wanted.since === undefined || message.timestamp >= wanted.since) await this.write(historyMessage(message, roomJid, to));
     }
   }
 

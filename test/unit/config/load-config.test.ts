@@ -64,7 +64,7 @@ const DEFAULTS: SwitchboardConfig = {
   admins: [],
   bridges: [],
   xmpp: {
-    component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard", messages_from: "contacts" },
+    component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard", messages_from: "contacts", room_history: 20 },
     bots: [],
     user_accounts: { enabled: false, credential_key: "" },
   },

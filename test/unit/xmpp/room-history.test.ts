@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/component";
+import { historyMessage, historyRequest } from "../../../src/adapters/xmpp/room-history.js";
+import { parseAddress } from "../../../src/core/model/address.js";
+import type { Message } from "../../../src/core/model/message.js";
+
+const MUC = "http://jabber.org/protocol/muc";
+const NOW = Date.parse("2026-11-22T12:00:00Z");
+const join = (history?: Record<string, string>): ReturnType<typeof xml> => xml("presence", {}, xml("x", { xmlns: MUC }, ...(history ? [xml("history", history)] : [])));
+
+describe("room history for a joining XMPP user (XEP-0045 section 7.2.15)", () => {
+  it("gives the configured amount when the join asks for nothing in particular", () => {
+    assert.deepEqual(historyRequest(join(), 20, NOW), { maxStanzas: 20 });
+    assert.deepEqual(historyRequest(xml("presence"), 20, NOW), { maxStanzas: 20 });
+  });
+
+  it("takes fewer when asked, never more than configured, and none for maxchars 0", () => {
+    assert.deepEqual(historyRequest(join({ maxstanzas: "5" }), 20, NOW), { maxStanzas: 5 });
+    assert.deepEqual(historyRequest(join({ maxstanzas: "500" }), 20, NOW), { maxStanzas: 20 });
+    assert.deepEqual(historyRequest(join({ maxchars: "0" }), 20, NOW), { maxStanzas: 0 });
+    assert.deepEqual(historyRequest(join({ maxstanzas: "-3" }), 20, NOW), { maxStanzas: 20 }, "a malformed value is ignored");
+  });
+
+  it("turns seconds and since into a time bound, the later of the two", () => {
+    assert.deepEqual(historyRequest(join({ seconds: "60" }), 20, NOW), { maxStanzas: 20, since: NOW - 60_000 });
+    assert.deepEqual(historyRequest(join({ since: "2026-11-22T11:59:30Z", seconds: "3600" }), 20, NOW), { maxStanzas: 20, since: NOW - 30_000 });
+  });
+
+  it("sends each message from its sender's occupant JID, delayed to when it was accepted", () => {
+    const message: Message = { id: "m1", origin: { protocol: "native", account: "default" }, hops: [], scope: "room", kind: "action", from: parseAddress("native:alice"), to: parseAddress("native:%23dev"), senderName: "alice", body: "waves", timestamp: NOW };
+    const line = historyMessage(message, "#dev@gw.example", "juliet@example.org/phone");
+    assert.equal(line.attrs["from"], "#dev@gw.example/alice");
+    assert.equal(line.attrs["type"], "groupchat");
+    assert.equal(line.getChildText("body"), "/me waves");
+    assert.deepEqual(line.getChild("delay", "urn:xmpp:delay")?.attrs, { xmlns: "urn:xmpp:delay", from: "#dev@gw.example", stamp: "2026-11-22T12:00:00.000Z" });
+  });
+});
