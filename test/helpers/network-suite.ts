@@ -3,6 +3,7 @@
  * server (ngIRCd, or InspIRCd for MONITOR) configured as network `NETWORK`, one daemon for the suite, and
  * users on every network that are closed with it. Call inside a `describe`.
  */
+import { componentYaml } from "./config-yaml.js";
 import { Daemon, uniqueUser } from "./daemon.js";
 import { PASSWORD } from "./gateway-fixture.js";
 import { IrcTestClient } from "./irc-client.js";
@@ -50,12 +51,7 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
     daemon = Daemon.create(
       [
         "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
-        `    messages_from: ${options.messagesFrom ?? "anyone"}`,
+        ...componentYaml(prosody, [`messages_from: ${options.messagesFrom ?? "anyone"}`]),
         "irc:",
         "  networks:",
         `    - name: ${NETWORK}`,

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
+import { botYaml, componentYaml, ircNetworkYaml } from "../helpers/config-yaml.js";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { IrcTestClient } from "../helpers/irc-client.js";
@@ -55,26 +56,12 @@ describe("bridges added and removed at runtime by an admin", function () {
         "    with:",
         '      - "irc://net/#fixed"',
         "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
+        ...componentYaml(prosody),
         "  bots:",
-        "    - account: livebot",
-        "      jid: livebot@localhost",
-        "      password: ${BOT_PASSWORD}",
-        `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
-        "      rooms: []",
+        ...botYaml(prosody, "livebot"),
         "irc:",
         "  networks:",
-        "    - name: net",
-        "      host: 127.0.0.1",
-        `      port: ${irc.port}`,
-        "      nick: livegate",
-        "      flood:",
-        "        burst: 100",
-        "        lines_per_second: 100",
+        ...ircNetworkYaml("net", irc.port, "livegate"),
       ].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: PASSWORD });

@@ -10,6 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
+import { botYaml, componentYaml, ircNetworkYaml } from "../helpers/config-yaml.js";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { IrcTestClient, pingBarrierAfter, pongTo, type IrcMessage } from "../helpers/irc-client.js";
@@ -43,29 +44,13 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         '      - "irc://net/#tri"',
         `      - xmpp://tribot/${muc}`,
         "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
+        ...componentYaml(prosody),
         "  bots:",
-        "    - account: tribot",
-        "      jid: tribot@localhost",
-        "      password: ${BOT_PASSWORD}",
-        `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
-        "      rooms: []",
+        ...botYaml(prosody, "tribot"),
         "irc:",
         "  networks:",
-        "    - name: net",
-        "      host: 127.0.0.1",
-        `      port: ${gate.port}`,
-        "      nick: trigate",
-        "      flood:",
-        "        burst: 100",
-        "        lines_per_second: 100",
-        "      max_lines_per_message: 1",
         // ngIRCd has no away-notify: an away is seen at the next WHO, every 5 s here.
-        "      presence_poll_seconds: 5",
+        ...ircNetworkYaml("net", gate.port, "trigate", ["max_lines_per_message: 1", "presence_poll_seconds: 5"]),
       ].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: PASSWORD });
