@@ -122,6 +122,8 @@ class IrcServerProcess implements IrcServer {
   private exitNote: string | undefined;
   /** The signal stop() or kill() sent, so that the exit note tells an asked-for exit from a crash. */
   private sentSignal: NodeJS.Signals | undefined;
+  /** Which start() the latest child belongs to (a late exit event of an older one is not this one's). */
+  private generation = 0;
   /** Set when the last start failed because another process had bound one of the ports. */
   portTaken = false;
 
@@ -166,17 +168,21 @@ class IrcServerProcess implements IrcServer {
     this.portTaken = false;
     const child = spawn(this.launch.command, this.launch.args, { cwd: this.layout.root, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
+    // A stopped process may report its exit only after the next one started (stop() also takes /proc's word
+    // that it is gone): such a late note belongs to the old process and must not fail the new start.
+    this.generation += 1;
+    const generation = this.generation;
     trackChild(child);
     child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise<void>((resolve) => {
       child.once("error", (error) => {
-        this.exitNote = `could not run ${this.launch.command}: ${error.message}`;
+        if (generation === this.generation) this.exitNote = `could not run ${this.launch.command}: ${error.message}`;
         resolve();
       });
       child.once("exit", (code, signal) => {
         const asked = this.sentSignal === undefined ? "" : ` after the test sent ${this.sentSignal}`;
-        this.exitNote = `${this.kind} exited with ${signal ?? `code ${String(code)}`}${asked}`;
+        if (generation === this.generation) this.exitNote = `${this.kind} exited with ${signal ?? `code ${String(code)}`}${asked}`;
         resolve();
       });
     }).finally(() => {
