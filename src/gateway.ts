@@ -7,7 +7,7 @@ import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { parseAddress, type ProtocolId } from "./core/model/address.js";
-import { BridgeService, DEFAULT_BRIDGE_NICK, type Bridge } from "./core/bridges.js";
+import { BridgeService, type Bridge } from "./core/bridges.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
@@ -117,7 +117,6 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     configured: configuredBridges,
     joinRoom: (room, member) => router.joinRoom(room, member),
     leaveRoom: (room, member) => router.leaveRoom(room, member),
-    defaultNick: DEFAULT_BRIDGE_NICK,
     log: log.child({ component: "bridges" }),
   });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));

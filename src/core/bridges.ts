@@ -13,8 +13,8 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, DEFAULT_ACCOUNT, formatAddress, makeAddress, sameAddress, type Address } from "./model/address.js";
-import { ROOM_NAME_PATTERN, type RoomMember } from "./model/room.js";
+import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
+import { nativeRoomAddress, ROOM_NAME_PATTERN, type RoomMember } from "./model/room.js";
 import type { RoomService } from "./rooms.js";
 import type { BridgeStore } from "../store/store.js";
 
@@ -57,16 +57,13 @@ export interface BridgeServiceDeps {
   /** Joins a member to a room and tells the room (Router.joinRoom); leaves likewise. */
   readonly joinRoom: (room: Address, member: RoomMember) => Promise<unknown>;
   readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
-  readonly defaultNick: string;
   readonly log: Logger;
 }
 
-export const DEFAULT_BRIDGE_NICK = "switchboard";
+const DEFAULT_BRIDGE_NICK = "switchboard";
 
 /** The native room at the hub of a bridge. */
-export function hubRoom(room: string): Address {
-  return makeAddress("native", DEFAULT_ACCOUNT, `#${room.toLowerCase()}`);
-}
+export const hubRoom = nativeRoomAddress;
 
 /** An XMPP address without its resource: an admin is an account, whichever client it speaks from. */
 function bare(address: Address): string {
@@ -106,7 +103,7 @@ export class BridgeService implements BridgeAdmin {
     const bridge: Bridge = {
       room: request.room.toLowerCase(),
       remote,
-      nick: remote.protocol === "irc" ? "" : (request.nick ?? this.deps.defaultNick),
+      nick: remote.protocol === "irc" ? "" : (request.nick ?? DEFAULT_BRIDGE_NICK),
       source: "runtime",
       createdBy: by,
       createdAt: Date.now(),

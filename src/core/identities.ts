@@ -28,7 +28,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, sameAddress, type Address } from "./model/address.js";
+import { addressKey, DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "./model/address.js";
 import type { IdentityLinkRecord, IdentityStore } from "../store/store.js";
 
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -216,11 +216,7 @@ export class IdentityService {
     const now = this.now();
     const proofs = (await this.options.store.proofsFor(from)).filter((proof) => proof.expiresAt > now);
     if (proofs.length === 0) return false;
-    const answers = codeCandidates(body).map((candidate) => Buffer.from(this.hash(candidate), "hex"));
-    const match = proofs.find((proof) => {
-      const expected = Buffer.from(proof.codeHash, "hex");
-      return answers.some((answer) => answer.length === expected.length && timingSafeEqual(expected, answer));
-    });
+    const match = this.matching(proofs, body);
     const adapter = this.options.registry.for(from);
     if (!match) {
       for (const proof of proofs) {
@@ -251,7 +247,7 @@ export class IdentityService {
    * exists (an unknown user and one without a session get the same answer).
    */
   async requestFrom(address: Address, user: string): Promise<string> {
-    const person: Address = { protocol: "native", account: "default", id: user };
+    const person = makeAddress("native", DEFAULT_ACCOUNT, user);
     const adapter = this.options.registry.for(address);
     if (address.protocol === "native" || !adapter?.sendServiceMessage || adapter.owner) return "this account cannot be linked.";
     const holder = this.byAddress.get(addressKey(address))?.person; // counting or not: the address is taken
@@ -286,11 +282,7 @@ export class IdentityService {
     const now = this.now();
     const key = addressKey(person);
     const waiting = (this.reverse.get(key) ?? []).filter((proof) => proof.expiresAt > now);
-    const answers = codeCandidates(text).map((candidate) => Buffer.from(this.hash(candidate), "hex"));
-    const match = waiting.find((proof) => {
-      const expected = Buffer.from(proof.codeHash, "hex");
-      return answers.some((answer) => answer.length === expected.length && timingSafeEqual(expected, answer));
-    });
+    const match = this.matching(waiting, text);
     if (!match) {
       for (const proof of waiting) proof.attempts += 1;
       this.setReverse(key, waiting.filter((proof) => proof.attempts < this.maxAttempts));
@@ -364,6 +356,15 @@ export class IdentityService {
   private remember(link: KnownLink): void {
     this.byAddress.set(addressKey(link.address), link);
     this.byPerson.set(addressKey(link.person), [...(this.byPerson.get(addressKey(link.person)) ?? []), link.address]);
+  }
+
+  /** The proof whose code the text holds, compared in constant time (each hash against every candidate). */
+  private matching<P extends { readonly codeHash: string }>(proofs: readonly P[], text: string): P | undefined {
+    const answers = codeCandidates(text).map((candidate) => Buffer.from(this.hash(candidate), "hex"));
+    return proofs.find((proof) => {
+      const expected = Buffer.from(proof.codeHash, "hex");
+      return answers.some((answer) => answer.length === expected.length && timingSafeEqual(expected, answer));
+    });
   }
 
   private hash(code: string): string {

@@ -18,7 +18,7 @@
  */
 import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
-import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
+import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
@@ -99,7 +99,7 @@ export class IrcNetworkAdapter implements Adapter {
     );
     this.inbound = new IrcInbound(config, context, {
       isOwnNick: (nick) => nick.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(nick),
-      channel: (name) => this.channelConfig(name),
+      channel: (name) => this.channels.find(name),
       channels: () => this.channels.all(),
       watch: this.watch,
       accounts: this.accounts,
@@ -142,7 +142,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
     void this.puppets.restore(async (puppet, channelName) => {
-      const channel = this.channelConfig(channelName);
+      const channel = this.channels.find(channelName);
       if (channel) await this.puppets.join(puppet, channel.channel, channel.key);
     });
   }
@@ -159,7 +159,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   async knows(address: Address): Promise<boolean> {
     if (address.protocol !== "irc" || address.account !== this.account) return false;
-    if (isChannelId(address.id)) return this.channelConfig(address.id) !== undefined;
+    if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined;
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
@@ -266,7 +266,7 @@ export class IrcNetworkAdapter implements Adapter {
     if (remote.protocol !== "irc" || remote.account !== this.account || !isChannelId(remote.id) || /[\s,]/.test(remote.id) || remote.id.includes("\u0007") || remote.id.includes("\0")) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a channel of ${this.account} (irc://${this.account}/#channel)`);
     }
-    if (this.channelConfig(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);
+    if (this.channels.find(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);
     const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: "" };
     this.channels.add(channel);
     if (this.main && !this.stopping) await this.joinChannel(this.main, channel);
@@ -283,17 +283,14 @@ export class IrcNetworkAdapter implements Adapter {
   /** A member of a bridged room left it (on another network): their puppet leaves the channel too. */
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
     if (event !== "left" || member.address.protocol === "irc") return;
-    for (const channel of this.channels.all()) {
-      if (sameAddress(nativeRoom(channel.room), room)) this.puppets.part(member.address, channel.channel, "left the room");
-    }
+    for (const channel of this.channels.ofRoom(room)) this.puppets.part(member.address, channel.channel, "left the room");
   }
 
   /** The subject of a bridged room changed elsewhere: the channel's topic follows (needs the right to set it, +t). */
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const main = this.main;
     if (!main || by?.address.protocol === "irc") return;
-    for (const channel of this.channels.all()) {
-      if (!sameAddress(nativeRoom(channel.room), room)) continue;
+    for (const channel of this.channels.ofRoom(room)) {
       const puppet = this.config.mode === "puppets" && by ? await this.puppets.puppetFor(by.address).catch(() => undefined) : undefined;
       if (puppet) await this.puppets.join(puppet, channel.channel, channel.key).catch(() => undefined);
       this.topicPending.add(channel.channel.toLowerCase());
@@ -346,10 +343,6 @@ export class IrcNetworkAdapter implements Adapter {
     await this.context
       .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
       .catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "bridged native room not joined"));
-  }
-
-  private channelConfig(name: string): IrcChannelConfig | undefined {
-    return this.channels.find(name);
   }
 
   private requireMain(): IrcConnection {

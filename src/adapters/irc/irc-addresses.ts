@@ -5,7 +5,8 @@
  * because servers differ (ngIRCd announces CASEMAPPING=ascii, InspIRCd rfc1459): `nick[a]` and `nick{a}` stay
  * two addresses, which on an rfc1459 server are one person (docs/irc.md, "Addresses").
  */
-import { DEFAULT_ACCOUNT, makeAddress, type Address } from "../../core/model/address.js";
+import { makeAddress, type Address } from "../../core/model/address.js";
+import { nativeRoomAddress } from "../../core/model/room.js";
 
 export function ircAddress(network: string, name: string): Address {
   return makeAddress("irc", network, name.toLowerCase());
@@ -17,7 +18,7 @@ export function isChannelId(id: string, chanTypes = "#&"): boolean {
 
 /** The native room a channel is bridged to (`native:#<room>`). */
 export function nativeRoom(room: string): Address {
-  return makeAddress("native", DEFAULT_ACCOUNT, `#${room.toLowerCase()}`);
+  return nativeRoomAddress(room);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { GatewayError } from "../../core/errors.js";
 import { DEFAULT_ACCOUNT, makeAddress, parseAddress, type Address } from "../../core/model/address.js";
+import { nativeRoomAddress } from "../../core/model/room.js";
 
 export function userAddress(name: string): Address {
   return makeAddress("native", DEFAULT_ACCOUNT, name.toLowerCase());
@@ -43,6 +44,5 @@ export function personAddress(text: string): Address {
 /** A room reference: a full address, or the name of a room on this gateway ("lobby" or "#lobby"). */
 export function roomRef(text: string): Address {
   if (text.includes(":")) return clientAddress(text);
-  const name = text.startsWith("#") ? text.slice(1) : text;
-  return makeAddress("native", DEFAULT_ACCOUNT, `#${name.toLowerCase()}`);
+  return nativeRoomAddress(text.startsWith("#") ? text.slice(1) : text);
 }

@@ -13,9 +13,9 @@ import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
-import { DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import type { Room } from "../../core/model/room.js";
+import { nativeRoomAddress, type Room } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
@@ -35,7 +35,7 @@ export function mucAddress(account: string, muc: string): Address {
 
 /** The native room a MUC is bridged to. */
 export function bridgedRoom(room: XmppBotRoomConfig): Address {
-  return makeAddress("native", DEFAULT_ACCOUNT, `#${room.room.toLowerCase()}`);
+  return nativeRoomAddress(room.room);
 }
 
 /** The line a bot writes for a message from another network. */
@@ -212,11 +212,6 @@ export class XmppBotAdapter implements Adapter {
   }
 
   /**
-   * The bot's own occupant left a MUC without being asked to (XEP-0045 section 9.1: kicked, status 307): it joins
-   * again after REJOIN_DELAY_MS, so that one kick does not end the bridge. A ban (301) or the room's destruction
-   * is respected: logged, not rejoined (the outbox reports what cannot reach the room).
-   */
-  /**
    * An occupant's presence in a bridged MUC: the bot's own (kicked?), or someone joining or leaving, relayed to
    * the native room as a member joining or leaving (membership.relay), through the flap damper.
    */
@@ -232,7 +227,7 @@ export class XmppBotAdapter implements Adapter {
     const x = stanza.getChild("x", NS.mucUser);
     const codes = (x?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
     const own = nick === room.nick || codes.includes("110");
-    if (own) this.ownOccupantPresence(stanza);
+    if (nick === room.nick && type === "unavailable") this.ownOccupantLeft(room, codes, x);
     const newNick = x?.getChild("item")?.attrs["nick"];
     const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
     if (!this.config.membership.relay) return;
@@ -255,13 +250,15 @@ export class XmppBotAdapter implements Adapter {
     this.membership.clear();
   }
 
-  private ownOccupantPresence(stanza: Element): void {
-    if (stanza.attrs["type"] !== "unavailable" || this.stopping) return;
-    const [muc = "", nick = ""] = String(stanza.attrs["from"] ?? "").split("/");
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase() && candidate.nick === nick);
-    if (!room) return;
-    const codes = (stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
-    if (codes.includes("301") || stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChild("destroy")) {
+  /**
+   * The bot's own occupant left a MUC without being asked to (XEP-0045 section 9.1: kicked, status 307): it joins
+   * again after REJOIN_DELAY_MS, so that one kick does not end the bridge. A ban (301) or the room's destruction
+   * is respected: logged, not rejoined (the outbox reports what cannot reach the room).
+   */
+  private ownOccupantLeft(room: XmppBotRoomConfig, codes: readonly string[], x: Element | undefined): void {
+    if (this.stopping) return;
+    const muc = room.muc;
+    if (codes.includes("301") || x?.getChild("destroy")) {
       this.context.log.warn({ muc, codes }, "XMPP bot banned from the MUC or the MUC destroyed: not rejoining");
       return;
     }

@@ -1,5 +1,5 @@
 /** Room: a group conversation on any network, with its members. */
-import type { Address } from "./address.js";
+import { DEFAULT_ACCOUNT, makeAddress, type Address } from "./address.js";
 
 export type RoomRole = "owner" | "member";
 
@@ -18,3 +18,8 @@ export interface Room {
 }
 
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The address of the gateway's own (native) room of that name: `native:#<name>`, the name in lower case. */
+export function nativeRoomAddress(name: string): Address {
+  return makeAddress("native", DEFAULT_ACCOUNT, `#${name.toLowerCase()}`);
+}

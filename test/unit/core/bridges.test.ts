@@ -53,7 +53,6 @@ describe("BridgeService (bridges at runtime)", () => {
         joined.push(`left ${room.id} ${addressKey(member)}`);
         await rooms.leave(room, member);
       },
-      defaultNick: "switchboard",
       log: createLogger("silent"),
     });
   }
