@@ -14,6 +14,14 @@ import { delimiter, join } from "node:path";
 
 const APT_TIMEOUT_MS = 10 * 60 * 1000;
 
+/**
+ * apt-get takes dpkg's lock: two installs at once (a suite starting Prosody and ngIRCd together) would fail with
+ * "Could not get lock". Installs of this process run one after the other; against another process holding the
+ * lock (another test run, unattended upgrades) apt-get waits for it up to LOCK_WAIT_S.
+ */
+let installs: Promise<unknown> = Promise.resolve();
+const LOCK_WAIT_S = 300;
+
 let aptUpdated: Promise<void> | undefined;
 
 /** The absolute path of an executable on PATH, or undefined. */
@@ -36,19 +44,29 @@ export async function ensureDebianPackage(binary: string, pkg: string): Promise<
   if (process.getuid?.() !== 0) {
     throw new Error(`${binary} is not installed: run "sudo apt-get install ${pkg}" (Debian/Ubuntu), then npm test again`);
   }
+  const install = installs.then(async () => {
+    if (!(await findOnPath(binary))) await aptInstall(binary, pkg);
+  });
+  installs = install.catch(() => undefined);
+  await install;
+}
+
+async function aptInstall(binary: string, pkg: string): Promise<void> {
   const log = join(tmpdir(), `switchboard-apt-${pkg}.log`);
-  aptUpdated ??= runLogged("apt-get", ["update"], log);
+  aptUpdated ??= runLogged("apt-get", [...lockWait(), "update"], log);
   try {
     await aptUpdated;
   } catch (error: unknown) {
     aptUpdated = undefined;
     throw error;
   }
-  await runLogged("apt-get", ["install", "-y", pkg], log);
+  await runLogged("apt-get", [...lockWait(), "install", "-y", pkg], log);
   if (!(await findOnPath(binary))) {
     throw new Error(`apt-get installed ${pkg} but ${binary} is still not on PATH (${process.env["PATH"] ?? ""}); see ${log}`);
   }
 }
+
+const lockWait = (): string[] => ["-o", `DPkg::Lock::Timeout=${LOCK_WAIT_S}`];
 
 /** Runs a command with its output appended to a log file; rejects with the log's tail on failure or timeout. */
 async function runLogged(command: string, args: readonly string[], logPath: string): Promise<void> {
