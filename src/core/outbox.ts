@@ -3,8 +3,9 @@
  * their network (router.ts, relayRecipients): accepted -> queued -> delivered | failed, in order per
  * recipient, never twice, across reconnects and restarts.
  *
- * A message is written to the store (log + outbox row) before it is acknowledged. Delivery then goes through
- * the recipient's RecipientQueue. A retryable failure (recipient offline, network down) leaves it in the store
+ * A message is written to the store (log + outbox row) before it is acknowledged. Delivery goes through the
+ * recipient's RecipientQueue and starts before that write (accepted-writes.ts): a recipient served before the
+ * batch is written costs no outbox row, and every other outcome waits for the row. A retryable failure (recipient offline, network down) leaves it in the store
  * until the recipient becomes reachable or the retry timer fires; a permanent failure, or waiting longer than
  * `expireAfterMs`, removes it and reports the failure to the sender's adapter.
  *
@@ -20,8 +21,9 @@ import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/
 import type { Message } from "./model/message.js";
 import type { FailureReports } from "./failure-reports.js";
 import { RecipientQueue, type AttemptOutcome, type FinalOutcome } from "./recipient-queue.js";
+import { AcceptedWrites } from "./accepted-writes.js";
 import { WriteBatcher } from "./write-batcher.js";
-import type { AcceptedMessage, OutboxKey, Store } from "../store/store.js";
+import type { OutboxKey, Store } from "../store/store.js";
 
 export interface OutboxOptions {
   readonly expireAfterMs: number;
@@ -43,7 +45,7 @@ const IDLE_QUEUE_MS = 10 * 60 * 1000;
 
 export class Outbox {
   private readonly queues = new Map<string, { queue: RecipientQueue; recipient: Address }>();
-  private readonly writes: WriteBatcher<AcceptedMessage>;
+  private readonly writes: AcceptedWrites;
   /** Delivered entries, removed in one transaction per turn: one commit per message cost a quarter of the CPU. */
   private readonly removals: WriteBatcher<OutboxKey>;
   private timer: NodeJS.Timeout | undefined;
@@ -55,7 +57,7 @@ export class Outbox {
     private readonly options: OutboxOptions,
     private readonly failures: FailureReports,
   ) {
-    this.writes = new WriteBatcher((batch) => store.accept(batch));
+    this.writes = new AcceptedWrites(store);
     this.removals = new WriteBatcher((batch) => store.outbox.removeMany(batch));
   }
 
@@ -74,17 +76,22 @@ export class Outbox {
     await this.removals.drain();
   }
 
-  /** Durably records the message and its queued deliveries; resolves once it is safe to acknowledge. */
+  /**
+   * Durably records the message and its queued deliveries; resolves once it is safe to acknowledge. Its
+   * deliveries may start before (deliver()).
+   */
   async accept(message: Message, recipients: readonly Address[]): Promise<void> {
-    // With the log off such a message is not written: it need not wait for a commit, unless messages before it
-    // still do (the caller delivers it once this resolves, and must not deliver it before them).
-    if (recipients.length === 0 && this.options.messageLog === false && this.writes.idle) return;
-    await this.writes.offer({ message, recipients });
+    if (recipients.length === 0 && this.options.messageLog === false) return; // nothing to write
+    await this.writes.offer(message, recipients);
   }
 
-  /** Starts delivery of an accepted direct message. */
+  /** Starts delivery of a message accepted for `recipient`, whether or not its rows are written yet. */
   deliver(message: Message, recipient: Address): void {
-    this.queueFor(recipient, false).offer(message);
+    const queue = this.queueFor(recipient, false);
+    const written = queue.isLive ? undefined : this.writes.written(message.id);
+    // A queue reading the store must find the message there: it is offered once its row is written.
+    if (written) void written.then(() => queue.offer(message));
+    else queue.offer(message);
   }
 
   /** The address can receive now: send what waits for it, and the failure reports of its own messages. */
@@ -116,6 +123,7 @@ export class Outbox {
   }
 
   private async loadPending(recipient: Address, limit: number): Promise<Message[]> {
+    await this.writes.drain(); // what was accepted is read
     await this.removals.drain(); // confirmed deliveries are not read again as pending
     return (await this.store.outbox.pending(recipient, limit)).map((entry) => entry.message);
   }
@@ -155,6 +163,7 @@ export class Outbox {
   private async rerouted(message: Message, recipient: Address): Promise<boolean> {
     const verdict = this.options.linkedRecipientNow?.(message, recipient) ?? { action: "send" };
     if (verdict.action === "send") return false;
+    await this.writes.written(message.id);
     const fields = { id: message.id, recipient: addressKey(recipient), to: addressKey(message.to) };
     if (verdict.action === "drop") {
       this.log.info(fields, "linked account no longer its person's: the person has the message already");
@@ -168,9 +177,7 @@ export class Outbox {
   }
 
   private delivered(message: Message, recipient: Address): void {
-    // Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the
-    // message is delivered again after the restart (at least once), never lost.
-    this.removals.offer({ messageId: message.id, recipient }).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
+    if (!this.writes.forget(message.id, recipient)) this.removeEntry(message, recipient);
     if (message.scope === "direct") {
       this.registry
         .for(message.from)
@@ -179,7 +186,18 @@ export class Outbox {
     }
   }
 
+  /**
+   * Not awaited: the next message need not wait for this commit. Should it be lost in a crash, the message is
+   * delivered again after the restart (at least once), never lost. A row still being written is removed after.
+   */
+  private removeEntry(message: Message, recipient: Address): void {
+    const remove = (): Promise<void> => this.removals.offer({ messageId: message.id, recipient });
+    const written = this.writes.written(message.id);
+    (written ? written.then(remove) : remove()).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
+  }
+
   private async notDelivered(message: Message, recipient: Address, thrown: unknown): Promise<FinalOutcome> {
+    await this.writes.written(message.id); // the outcome is recorded on the message's row
     const error = toGatewayError(thrown);
     if (error.retryable) {
       await this.store.outbox.recordAttempt(message.id, recipient, error.code);

@@ -68,6 +68,11 @@ export class RecipientQueue {
     return !this.running && this.items.length === 0 && this.mode !== "draining" && this.unconfirmed.size === 0;
   }
 
+  /** Sends what it is offered at once (neither waiting for the recipient nor reading the store). */
+  get isLive(): boolean {
+    return this.mode === "live";
+  }
+
   get isWaiting(): boolean {
     return this.mode === "waiting";
   }

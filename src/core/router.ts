@@ -106,10 +106,12 @@ export class Router {
     const recipients = direct ? this.persons.directRecipients(message) : await this.relayRecipients(message);
     const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
-    await stored;
+    // Delivered now, written meanwhile: a connected recipient need not wait for the commit (outbox.ts); the
+    // sender's answer waits for it.
     this.deps.recent?.remember(message);
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
     if (!direct) void this.sendToRoom(message);
+    await stored;
     return message;
   }
 
@@ -120,11 +122,14 @@ export class Router {
 
   /** An address served by someone's own account (a linked account) talks with that person only. */
   private checkOwnership(from: Address, to: Address): void {
-    for (const [address, other] of [[to, from], [from, to]] as const) {
-      const owner = this.deps.registry.ownerOf(address);
-      if (owner && !sameAddress(owner, other)) {
-        throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
-      }
+    this.checkOwnedBy(to, from);
+    this.checkOwnedBy(from, to);
+  }
+
+  private checkOwnedBy(address: Address, other: Address): void {
+    const owner = this.deps.registry.ownerOf(address);
+    if (owner && !sameAddress(owner, other)) {
+      throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
     }
   }
 
