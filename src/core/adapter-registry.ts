@@ -3,23 +3,24 @@ import type { Adapter } from "./adapter.js";
 import { sameAddress, type Address, type ProtocolId } from "./model/address.js";
 
 export class AdapterRegistry {
-  private readonly adapters = new Map<string, Adapter>();
-
-  private static key(protocol: ProtocolId, account: string): string {
-    return `${protocol}/${account}`;
-  }
+  /** By protocol, then account: looked up several times per message, so without building a key string. */
+  private readonly adapters = new Map<ProtocolId, Map<string, Adapter>>();
 
   register(adapter: Adapter): void {
-    const key = AdapterRegistry.key(adapter.protocol, adapter.account);
-    if (this.adapters.has(key)) throw new Error(`an adapter for ${key} is already registered`);
-    this.adapters.set(key, adapter);
+    let accounts = this.adapters.get(adapter.protocol);
+    if (!accounts) {
+      accounts = new Map();
+      this.adapters.set(adapter.protocol, accounts);
+    }
+    if (accounts.has(adapter.account)) throw new Error(`an adapter for ${adapter.protocol}/${adapter.account} is already registered`);
+    accounts.set(adapter.account, adapter);
   }
 
   /** Removes the adapter (a linked account that was unlinked); false when it was not registered. */
   unregister(adapter: Adapter): boolean {
-    const key = AdapterRegistry.key(adapter.protocol, adapter.account);
-    if (this.adapters.get(key) !== adapter) return false;
-    return this.adapters.delete(key);
+    const accounts = this.adapters.get(adapter.protocol);
+    if (accounts?.get(adapter.account) !== adapter) return false;
+    return accounts.delete(adapter.account);
   }
 
   /** The adapter that serves this address, if any network is configured for it. */
@@ -28,7 +29,7 @@ export class AdapterRegistry {
   }
 
   get(protocol: ProtocolId, account: string): Adapter | undefined {
-    return this.adapters.get(AdapterRegistry.key(protocol, account));
+    return this.adapters.get(protocol)?.get(account);
   }
 
   /** The person whose own account serves this address (Adapter.owner), if it is one. */
@@ -42,6 +43,6 @@ export class AdapterRegistry {
   }
 
   all(): Adapter[] {
-    return [...this.adapters.values()];
+    return [...this.adapters.values()].flatMap((accounts) => [...accounts.values()]);
   }
 }

@@ -32,6 +32,7 @@
  */
 import { GatewayError } from "../../core/errors.js";
 import { DEFAULT_ACCOUNT, makeAddress, type Address } from "../../core/model/address.js";
+import { memoizeStrings } from "../../util/string-memo.js";
 import { escapeLocal, isCanonicalLocal, unescapeLocal, validateEscapedLocal } from "./jid-escape.js";
 
 /** A JID split into its parts as they appear on the wire (the localpart still escaped). */
@@ -100,6 +101,9 @@ export function parseJid(text: string): Jid {
   };
 }
 
+/** parseJid, remembered: the JIDs of every stanza are checked, and they are the same few again and again. */
+export const checkedJid = memoizeStrings((text: string): Jid => parseJid(text));
+
 export function formatJid(jid: Jid): string {
   const bare = jid.local === undefined ? jid.domain : `${jid.local}@${jid.domain}`;
   return jid.resource === undefined ? bare : `${bare}/${jid.resource}`;
@@ -128,11 +132,11 @@ function fold(part: string): string {
 }
 
 /** Checks and folds the gateway domain given by configuration. */
-function gatewayDomain(domain: string): string {
+const gatewayDomain = memoizeStrings((domain: string): string => {
   const jid = parseJid(domain);
   if (jid.local !== undefined || jid.resource !== undefined) throw bad(`the gateway domain "${domain}" must be a bare domain`);
   return fold(jid.domain);
-}
+});
 
 /** The JID of an address that lives behind the gateway (native or IRC); throws GW_ERR_BAD_ADDRESS for others. */
 export function addressToJid(address: Address, domain: string): string {
@@ -173,6 +177,11 @@ function decodeName(escaped: string, jid: string): string {
  * GW_ERR_UNKNOWN_RECIPIENT for a JID on another domain or for the bare gateway domain.
  */
 export function jidToAddress(jid: string, domain: string): Address {
+  return gatewayAddresses(jid, domain);
+}
+
+// Pure functions of their text, asked for every stanza: remembered (util/string-memo.ts).
+const gatewayAddresses = memoizeStrings((jid: string, domain: string): Address => {
   const host = gatewayDomain(domain);
   const parsed = parseJid(jid);
   if (fold(parsed.domain) !== host) {
@@ -188,14 +197,18 @@ export function jidToAddress(jid: string, domain: string): Address {
   if (escapedId.length === 0) throw bad(`"${jid}" has no nick or channel before "%${network}"`);
   if (!IRC_NETWORK.test(network)) throw bad(`"${jid}" names IRC network "${network}", which is not 1-64 letters, digits, ".", "_" or "-"`);
   return makeAddress("irc", network, decodeName(escapedId, jid));
-}
+});
 
 /** The address of an XMPP person: their bare JID, folded to lower case, on XMPP adapter account `account`. */
 export function xmppUserAddress(jid: string, account: string): Address {
+  return xmppUserAddresses(jid, account);
+}
+
+const xmppUserAddresses = memoizeStrings((jid: string, account: string): Address => {
   const { local, domain } = parseJid(jid);
   const bare = local === undefined ? fold(domain) : `${fold(local)}@${fold(domain)}`;
   return makeAddress("xmpp", account, bare);
-}
+});
 
 /** The bare JID of an xmpp address; throws GW_ERR_BAD_ADDRESS for other protocols or an id that is not a bare JID. */
 export function addressToXmppJid(address: Address): string {

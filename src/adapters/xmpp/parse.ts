@@ -22,7 +22,7 @@
 import type { Element } from "ltx";
 import { bodyTooLong, MAX_BODY_LENGTH, type MessageKind } from "../../core/model/message.js";
 import type { Show } from "../../core/model/presence.js";
-import { parseJid } from "./addressing.js";
+import { checkedJid } from "./addressing.js";
 import { parsePriority, pickLocalized, showFromXmpp, statusOf } from "./presence-map.js";
 import { NS, type ChatState } from "./stanzas.js";
 
@@ -125,7 +125,7 @@ function addresses(stanza: Element, defaults: AddressDefaults): Addresses {
   if (from === undefined || to === undefined) return problem("bad-request", `the ${stanza.name} has no '${from === undefined ? "from" : "to"}' address`);
   for (const jid of [from, to]) {
     try {
-      parseJid(jid);
+      checkedJid(jid);
     } catch (error: unknown) {
       return problem("jid-malformed", (error as Error).message);
     }
