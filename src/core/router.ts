@@ -2,16 +2,17 @@
  * The router: takes normalized traffic from any adapter and delivers it to the adapters of its targets.
  * It knows no protocol: targets are found by address (protocol and account select the adapter).
  *
- * Messages: submit() checks the target, assigns the gateway id, stores the message durably and only then
- * resolves (the adapter acknowledges the sender); delivery follows. Direct messages go through the outbox
+ * Messages: submit() checks the target, assigns the gateway id, starts delivery and resolves once the message
+ * is stored durably (the adapter acknowledges the sender). Direct messages go through the outbox
  * (store-and-forward, in order). Room messages go to the room's adapter, which fans them out to the members
  * connected now (the log keeps them for history), and through the outbox to every adapter that relays the
- * room to a room of its network (an IRC channel, a bot's MUC: `relaysRooms`), which must get all of them.
+ * room to a room of its network (an IRC channel, a bot's MUC: `relaysRooms`), which must get all of them
+ * (core/room-routing.ts).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { Adapter, InboundEvent, SubmitOptions, SubscriptionEvent } from "./adapter.js";
 import { shownTo } from "./buddy-offers.js";
-import { GatewayError, toGatewayError } from "./errors.js";
+import { GatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import type { MessageIdGenerator } from "./message-id.js";
@@ -24,6 +25,7 @@ import type { LinkedRecipientVerdict, Outbox } from "./outbox.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { RecentMessages } from "./recent-messages.js";
 import type { Roster } from "./roster.js";
+import { RoomRouting } from "./room-routing.js";
 import type { RoomService } from "./rooms.js";
 import type { Room, RoomMember } from "./model/room.js";
 import type { MessageLogStore } from "../store/store.js";
@@ -61,9 +63,11 @@ export interface BuddyHooks {
 export class Router {
   private accepting = true;
   private readonly persons: LinkedPersons;
+  private readonly rooms: RoomRouting;
 
   constructor(private readonly deps: RouterDependencies) {
     this.persons = new LinkedPersons(deps.identities, deps.deliverToLinked ?? "most_available");
+    this.rooms = new RoomRouting(deps);
   }
 
   /** Stops accepting new messages (shutdown); what was accepted is still delivered or kept. */
@@ -103,14 +107,14 @@ export class Router {
       ...(person === undefined ? {} : { person }),
     };
     const direct = message.scope === "direct";
-    const recipients = direct ? this.persons.directRecipients(message) : await this.relayRecipients(message);
+    const recipients = direct ? this.persons.directRecipients(message) : await this.rooms.relayRecipients(message);
     const stored = this.deps.outbox.accept(message, recipients);
     options.onOrdered?.();
     // Delivered now, written meanwhile: a connected recipient need not wait for the commit (outbox.ts); the
     // sender's answer waits for it.
     this.deps.recent?.remember(message);
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
-    if (!direct) void this.sendToRoom(message);
+    if (!direct) void this.rooms.sendToRoom(message);
     await stored;
     return message;
   }
@@ -235,12 +239,12 @@ export class Router {
       }
       case "member-joined":
       case "member-left":
-        return this.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", { relayed: true });
+        return this.rooms.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", { relayed: true });
       case "contact":
         this.checkOwnContact(event.contact.owner, event.contact.address);
         return this.deps.roster.mirror(event.contact);
       case "topic":
-        return this.topicChanged(event.room, event.topic, event.by);
+        return this.rooms.topicChanged(event.room, event.topic, event.by);
       case "contact-removed":
         this.checkOwnContact(event.owner, event.address);
         return this.deps.roster.forget(event.owner, event.address);
@@ -304,117 +308,13 @@ export class Router {
     }
   }
 
-  /**
-   * Room messages go to the room's adapter (its host) and to every other adapter that serves members of the
-   * room (XMPP occupants of a native room, say); each delivers to its own members.
-   */
-  private async sendToRoom(message: Message): Promise<void> {
-    const host = this.deps.registry.for(message.to);
-    try {
-      if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(message.to)}`);
-      await host.send(message);
-    } catch (thrown: unknown) {
-      const error = toGatewayError(thrown);
-      this.deps.log.warn({ err: error, id: message.id, room: addressKey(message.to) }, "room message not delivered");
-      await this.deps.failures.report(message, message.to, error);
-      return;
-    }
-    for (const adapter of await this.guestAdapters(message.to)) {
-      if (adapter.capabilities.relaysRooms) continue; // through the outbox: see relayRecipients
-      await adapter.send(message).catch((error: unknown) => this.deps.log.warn({ err: error, id: message.id, adapter: adapter.protocol }, "room message not relayed"));
-    }
+  /** Room traffic: see core/room-routing.ts. */
+  joinRoom(room: Address, member: RoomMember): Promise<Room> {
+    return this.rooms.joinRoom(room, member);
   }
 
-  /**
-   * The outbox recipients of a room message: for each adapter that relays this room to a room of its own
-   * network, one of its member addresses (the first in join order, which the store keeps, so the choice is stable). The
-   * adapter's send() delivers to every room of its network bridged to this one. The relay the message came
-   * from is left out: nothing goes back to where it came from.
-   */
-  private async relayRecipients(message: Message): Promise<Address[]> {
-    const room = message.to;
-    if (!(await this.deps.rooms.exists(room))) return [];
-    const host = this.deps.registry.for(room);
-    const origin = this.deps.registry.get(message.origin.protocol, message.origin.account);
-    const chosen = new Map<Adapter, Address>();
-    for (const member of await this.deps.rooms.members(room)) {
-      const adapter = this.deps.registry.for(member.address);
-      if (adapter && adapter !== host && adapter !== origin && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
-    }
-    return [...chosen.values()];
-  }
-
-  /** Adapters other than the room's host that serve members of a gateway-hosted room. */
-  private async guestAdapters(room: Address): Promise<Adapter[]> {
-    const host = this.deps.registry.for(room);
-    if (!(await this.deps.rooms.exists(room))) return [];
-    const adapters = new Set<Adapter>();
-    for (const member of await this.deps.rooms.members(room)) {
-      const adapter = this.deps.registry.for(member.address);
-      if (adapter && adapter !== host) adapters.add(adapter);
-    }
-    return [...adapters];
-  }
-
-  async joinRoom(room: Address, member: RoomMember): Promise<Room> {
-    const host = this.deps.registry.for(room);
-    if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
-    const joined = await host.joinRoom(room, member.address, { nick: member.nick });
-    await this.membershipChanged(room, member, "joined");
-    return joined;
-  }
-
-  async leaveRoom(room: Address, member: Address): Promise<void> {
-    const host = this.deps.registry.for(room);
-    if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
-    const before = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
-    await host.leaveRoom(room, member);
-    const left = before.find((entry) => sameAddress(entry.address, member));
-    if (left) await this.membershipChanged(room, left, "left");
-  }
-
-  /**
-   * A room's subject changed. Set by a member through the host (a native user), the host has stored it and
-   * told its members: the guest adapters are told. Set on a relayed room (an IRC channel's topic), by someone
-   * who is not a member: it is stored (the relay's member vouches for it), the host tells its members, and the
-   * other guest adapters are told; the relay's own network already knows.
-   */
-  private async topicChanged(room: Address, topic: string, by: Address | undefined): Promise<void> {
-    if (!(await this.deps.rooms.exists(room))) return;
-    const members = await this.deps.rooms.members(room);
-    const host = this.deps.registry.for(room);
-    const origin = by === undefined ? undefined : this.deps.registry.for(by);
-    let member = by === undefined ? undefined : members.find((entry) => sameAddress(entry.address, by));
-    if (by !== undefined && origin !== undefined && origin !== host) {
-      const relay = members.find((entry) => this.deps.registry.for(entry.address) === origin);
-      if (relay && (await this.deps.rooms.get(room)).subject === topic) return; // told again (a rejoin): no news
-      if (!relay) {
-        this.deps.log.warn({ room: addressKey(room), by: addressKey(by) }, "subject from a network with no member in the room ignored");
-        return;
-      }
-      await this.deps.rooms.setSubject(room, topic, relay.address);
-      member ??= { address: by, nick: by.id, role: "member" };
-      await host?.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not shown"));
-    }
-    for (const adapter of await this.guestAdapters(room)) {
-      if (adapter === origin) continue;
-      await adapter.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not relayed"));
-    }
-  }
-
-  /**
-   * Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. A join or
-   * leave that a relay reports from its network (someone joined the IRC channel) is news to the host too.
-   */
-  private async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean } = {}): Promise<void> {
-    const adapters = new Set(await this.guestAdapters(room));
-    const own = this.deps.registry.for(member.address);
-    const host = this.deps.registry.for(room);
-    if (own && own !== host) adapters.add(own);
-    if (options.relayed === true && own !== host && host) adapters.add(host);
-    for (const adapter of adapters) {
-      await adapter.sendMembership(room, member, event).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
-    }
+  leaveRoom(room: Address, member: Address): Promise<void> {
+    return this.rooms.leaveRoom(room, member);
   }
 }
 
