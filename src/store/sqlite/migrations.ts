@@ -150,6 +150,12 @@ const LINK_ACCOUNTS = `
 ALTER TABLE identity_links ADD COLUMN account TEXT;
 `;
 
+// With the message log off, a message is deleted once no outbox entry and no failure notice refers to it: the
+// notices are looked up by message, which their primary key (sender first) cannot answer without a scan.
+const NOTICES_BY_MESSAGE = `
+CREATE INDEX failure_notices_by_message ON failure_notices (message_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -157,6 +163,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "identity links", sql: IDENTITY_LINKS },
   { version: 5, name: "runtime bridges", sql: RUNTIME_BRIDGES },
   { version: 6, name: "link accounts", sql: LINK_ACCOUNTS },
+  { version: 7, name: "failure notices by message", sql: NOTICES_BY_MESSAGE },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
