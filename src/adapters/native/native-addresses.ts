@@ -5,6 +5,7 @@
 import { GatewayError } from "../../core/errors.js";
 import { DEFAULT_ACCOUNT, makeAddress, parseAddress, type Address } from "../../core/model/address.js";
 import { nativeRoomAddress } from "../../core/model/room.js";
+import { memoizeStrings } from "../../util/string-memo.js";
 
 export function userAddress(name: string): Address {
   return makeAddress("native", DEFAULT_ACCOUNT, name.toLowerCase());
@@ -24,10 +25,16 @@ export function isRoomId(id: string): boolean {
  * nicks and channels (`irc://libera/Bob` is `irc://libera/bob`: docs/irc.md, "Addresses").
  */
 export function clientAddress(text: string): Address {
+  return clientAddresses(text);
+}
+
+// Parsed once per text (util/string-memo.ts): a client names the same few addresses frame after frame, and the
+// same frozen Address each time lets everything downstream (addressKey, JIDs) find its work already done.
+const clientAddresses = memoizeStrings((text: string): Address => {
   const address = parseAddress(text);
   if (isNative(address) || address.protocol === "xmpp" || address.protocol === "irc") return makeAddress(address.protocol, address.account, address.id.toLowerCase());
   return address;
-}
+});
 
 /** The address of a person (not a room of this gateway), for direct messages, typing and subscriptions. */
 export function personAddress(text: string): Address {

@@ -140,6 +140,17 @@ const gatewayDomain = memoizeStrings((domain: string): string => {
 
 /** The JID of an address that lives behind the gateway (native or IRC); throws GW_ERR_BAD_ADDRESS for others. */
 export function addressToJid(address: Address, domain: string): string {
+  // Addresses are frozen values, the same objects message after message (a session's user, a puppet's person).
+  const known = gatewayJids.get(address);
+  if (known?.domain === domain) return known.jid;
+  const jid = computeGatewayJid(address, domain);
+  if (Object.isFrozen(address)) gatewayJids.set(address, { domain, jid });
+  return jid;
+}
+
+const gatewayJids = new WeakMap<Address, { readonly domain: string; readonly jid: string }>();
+
+function computeGatewayJid(address: Address, domain: string): string {
   const host = gatewayDomain(domain);
   switch (address.protocol) {
     case "native": {
@@ -213,7 +224,11 @@ const xmppUserAddresses = memoizeStrings((jid: string, account: string): Address
 /** The bare JID of an xmpp address; throws GW_ERR_BAD_ADDRESS for other protocols or an id that is not a bare JID. */
 export function addressToXmppJid(address: Address): string {
   if (address.protocol !== "xmpp") throw bad(`a ${address.protocol} address is not an XMPP JID`);
-  const jid = parseJid(address.id);
-  if (jid.resource !== undefined) throw bad(`xmpp address id "${address.id}" must be a bare JID, without a resource`);
-  return formatJid(jid);
+  return bareXmppJids(address.id);
 }
+
+const bareXmppJids = memoizeStrings((id: string): string => {
+  const jid = parseJid(id);
+  if (jid.resource !== undefined) throw bad(`xmpp address id "${id}" must be a bare JID, without a resource`);
+  return formatJid(jid);
+});
