@@ -8,7 +8,6 @@
  * start() again after a backoff).
  */
 import type { Component } from "@xmpp/component";
-import type { Socket } from "node:net";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -57,8 +56,6 @@ export class XmppComponentAdapter implements Adapter {
   };
   private connection: Component | undefined;
   private online = false;
-  /** The socket whose writes are held until the end of this turn (corkTurn). */
-  private corked: Socket | undefined;
   private stopping = false;
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
@@ -231,27 +228,15 @@ export class XmppComponentAdapter implements Adapter {
   /**
    * Hands a stanza to the server's connection. Done once the socket has it, as a native delivery is: its write
    * callback would only say that the kernel has the bytes, no more than a writable socket does, and waiting for
-   * it costs a turn per stanza. The turn's stanzas leave with one system call (`corkTurn`): one write(2) per
-   * stanza was the largest single cost of the native -> XMPP path.
+   * it costs a callback and a promise per stanza. The stanzas are not corked per turn: that saved system calls
+   * but made relayed bursts burstier, which cut the IRC -> gateway MUC burst through ngIRCd by a third or more
+   * (docs/performance.md).
    */
   private async write(element: Element): Promise<void> {
     const connection = this.connection;
     const socket = connection?.socket;
     if (!connection || !this.online || !socket?.writable) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
-    this.corkTurn(socket);
     connection.send(element).catch((error: unknown) => this.context.log.warn({ err: error }, "XMPP stanza not written"));
-  }
-
-  private corkTurn(socket: Socket): void {
-    if (this.corked === socket) return;
-    this.corked = socket;
-    socket.cork();
-    // After this turn's promise jobs, before the next I/O callback and before the store's batch (setImmediate):
-    // a stanza delivered before its message is written does not wait for the commit.
-    process.nextTick(() => {
-      this.corked = undefined;
-      socket.uncork();
-    });
   }
 
   /**
