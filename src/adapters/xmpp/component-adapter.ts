@@ -225,18 +225,14 @@ export class XmppComponentAdapter implements Adapter {
     await this.rooms.membership(room, member, event);
   }
 
-  /**
-   * Hands a stanza to the server's connection. Done once the socket has it, as a native delivery is: its write
-   * callback would only say that the kernel has the bytes, no more than a writable socket does, and waiting for
-   * it costs a callback and a promise per stanza. The stanzas are not corked per turn: that saved system calls
-   * but made relayed bursts burstier, which cut the IRC -> gateway MUC burst through ngIRCd by a third or more
-   * (docs/performance.md).
-   */
   private async write(element: Element): Promise<void> {
     const connection = this.connection;
-    const socket = connection?.socket;
-    if (!connection || !this.online || !socket?.writable) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
-    connection.send(element).catch((error: unknown) => this.context.log.warn({ err: error }, "XMPP stanza not written"));
+    if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
+    try {
+      await connection.send(element);
+    } catch (error: unknown) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP server connection failed: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
   }
 
   /**

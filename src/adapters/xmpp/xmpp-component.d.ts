@@ -19,8 +19,6 @@ declare module "@xmpp/component" {
 
   export interface Component extends EventEmitter {
     status: string;
-    /** The TCP socket of the current connection (@xmpp/connection-tcp), null between connections. */
-    readonly socket: import("node:net").Socket | null | undefined;
     /** The stream parser class; replaceable per instance before start(). */
     Parser: new () => { write(chunk: string): void; emit(event: string, ...args: unknown[]): boolean };
     start(): Promise<unknown>;
