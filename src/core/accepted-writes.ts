@@ -43,12 +43,8 @@ export class AcceptedWrites {
     if (recipients.length > 0) {
       const id = message.id;
       this.open.set(id, entry);
-      const settled = written.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.writing.set(id, settled);
-      void settled.then(() => this.writing.delete(id));
+      const forget = (): void => void this.writing.delete(id);
+      this.writing.set(id, written.then(forget, forget));
     }
     return written;
   }

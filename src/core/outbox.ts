@@ -5,9 +5,10 @@
  *
  * A message is written to the store (log + outbox row) before it is acknowledged. Delivery goes through the
  * recipient's RecipientQueue and starts before that write (accepted-writes.ts): a recipient served before the
- * batch is written costs no outbox row, and every other outcome waits for the row. A retryable failure (recipient offline, network down) leaves it in the store
- * until the recipient becomes reachable or the retry timer fires; a permanent failure, or waiting longer than
- * `expireAfterMs`, removes it and reports the failure to the sender's adapter.
+ * batch is written costs no outbox row, and every other outcome waits for the row. A retryable failure
+ * (recipient offline, network down) leaves it in the store until the recipient becomes reachable or the retry
+ * timer fires; a permanent failure, or waiting longer than `expireAfterMs`, removes it and reports the failure
+ * to the sender's adapter.
  *
  * An adapter may hand a message to its network and confirm it later (adapter.ts SendResult.confirmed): the
  * entry is removed (and a direct message's delivery receipt sent) only once confirmed; a confirmation that
