@@ -8,7 +8,6 @@ export class WriteBatcher<T> {
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
   private inFlight: Promise<void> = Promise.resolve();
-  private writing = 0;
 
   constructor(
     private readonly write: (batch: readonly T[]) => Promise<void>,
@@ -27,11 +26,6 @@ export class WriteBatcher<T> {
     });
   }
 
-  /** True when nothing is waiting to be written and no write is under way. */
-  get idle(): boolean {
-    return this.batch.length === 0 && this.writing === 0;
-  }
-
   /** Resolves when everything offered so far is written (or failed). */
   async drain(): Promise<void> {
     if (this.batch.length > 0) this.flush();
@@ -45,15 +39,12 @@ export class WriteBatcher<T> {
     const waiters = this.waiters;
     this.batch = [];
     this.waiters = [];
-    this.writing++;
     this.inFlight = this.inFlight.then(async () => {
       try {
         await this.write(batch);
         for (const waiter of waiters) waiter.resolve();
       } catch (error: unknown) {
         for (const waiter of waiters) waiter.reject(error);
-      } finally {
-        this.writing--;
       }
     });
   }

@@ -154,19 +154,4 @@ describe("WriteBatcher", () => {
     await within(batcher.drain(), "the drain");
     assert.deepEqual(writer.batches, []);
   });
-
-  it("is idle only while nothing waits to be written and no write is under way", async () => {
-    const writer = new FakeWriter();
-    writer.holding = true;
-    const batcher = new WriteBatcher<number>(writer.write);
-    assert.equal(batcher.idle, true);
-    const offered = batcher.offer(1);
-    assert.equal(batcher.idle, false, "an offer waits for its batch");
-    await settle();
-    assert.deepEqual(writer.batches, [[1]]);
-    assert.equal(batcher.idle, false, "its write is under way");
-    writer.release();
-    await within(offered, "the offer");
-    assert.equal(batcher.idle, true);
-  });
 });
