@@ -342,6 +342,10 @@ export class IdentityService {
     if (rest.length > 0) this.byPerson.set(addressKey(person), rest);
     else this.byPerson.delete(addressKey(person));
     this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "accounts unlinked");
+    await this.options.registry
+      .for(address)
+      ?.unwatchAccount?.(address)
+      .catch((error: unknown) => this.options.log.warn({ err: error, address: addressKey(address) }, "account of an unlinked address still watched"));
     await this.tellPerson(person, address, false);
     this.options.onChange?.(person, address, false);
   }

@@ -94,6 +94,11 @@ export class AccountWatch {
     this.whois(nick);
   }
 
+  /** The nick's link is gone: nothing more is asked or reported about it (a lookup under way still gets its answer). */
+  unwatch(nick: string): void {
+    this.watched.delete(nick.toLowerCase());
+  }
+
   isWatched(nick: string): boolean {
     return this.watched.has(nick.toLowerCase());
   }

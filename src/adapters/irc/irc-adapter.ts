@@ -212,6 +212,11 @@ export class IrcNetworkAdapter implements Adapter {
     if (address.account === this.account && !isChannelId(address.id)) this.accounts.watch(address.id);
   }
 
+  /** The link of a nick is gone: its account is no longer asked about (no WHOIS at each poll or return). */
+  async unwatchAccount(address: Address): Promise<void> {
+    if (address.account === this.account && !isChannelId(address.id)) this.accounts.unwatch(address.id);
+  }
+
   async watchPresence(subject: Address): Promise<void> {
     if (subject.account === this.account && !isChannelId(subject.id)) this.watch.watch(subject.id);
   }

@@ -263,6 +263,7 @@ describe("links bound to the network's own account", () => {
         return answer;
       },
       watchAccount: async (address: Address) => void watched.push(addressKey(address)),
+      unwatchAccount: async (address: Address) => void watched.splice(watched.indexOf(addressKey(address)), 1),
     } as unknown as Adapter;
   }
 
@@ -291,6 +292,14 @@ describe("links bound to the network's own account", () => {
     assert.deepEqual(changes, ["alice alice true"]);
     assert.deepEqual(watched, [addressKey(nick)]);
     assert.match(said.at(-1)?.text ?? "", /only while you are logged in to the account AliceAcct/);
+  });
+
+  it("stops watching the account of a nick once it is unlinked", async () => {
+    await link();
+    await service.unlink(alice, nick);
+    assert.deepEqual(watched, []);
+    service.accountSeen(nick, "AliceAcct");
+    assert.equal(service.personOf(nick), undefined, "an account report for it links nothing again");
   });
 
   it("counts a bound link only while its nick is logged in to that account, and says each change once", async () => {

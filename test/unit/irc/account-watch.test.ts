@@ -27,6 +27,24 @@ describe("the services accounts of watched IRC nicks", () => {
     assert.deepEqual(reports, ["Alice=AliceAcct", "bob=-"], "a WHOIS without 330 is: not logged in, and said once known");
   });
 
+  it("asks and reports nothing more about a nick once it is unwatched", () => {
+    watch.attach(connection);
+    watch.watch("Alice");
+    watch.whoisAccount("alice", "AliceAcct");
+    watch.whoisEnd("alice");
+    watch.unwatch("ALICE");
+    sent.length = 0;
+    watch.poll();
+    watch.gone("alice");
+    watch.online(["alice"]);
+    watch.loggedIn("alice", undefined);
+    watch.detach();
+    watch.attach(connection);
+    assert.deepEqual(sent, [], "no WHOIS at a poll, a return or a reconnect");
+    assert.deepEqual(reports, ["Alice=AliceAcct"]);
+    assert.equal(watch.isWatched("alice"), false);
+  });
+
   it("follows ACCOUNT and extended joins, reporting changes only", () => {
     watch.attach(connection);
     watch.watch("alice");
