@@ -11,6 +11,7 @@
 import type { ClientOptions, IrcFrameworkTransportConstructor } from "irc-framework";
 import type { Logger } from "../../core/logger.js";
 import { isSupportedEncoding } from "./encoding.js";
+import type { IrcLine } from "./irc-line.js";
 import type { IrcTlsOptions } from "./irc-transport.js";
 import { findUnsafeChar } from "./line-safety.js";
 import type { Clock, Schedule } from "./token-bucket.js";
@@ -74,6 +75,19 @@ export function optionsProblem(options: IrcConnectionOptions): string | undefine
 /** The caps to request (see IrcConnectionOptions.caps). */
 export function wantedCaps(options: IrcConnectionOptions): ReadonlySet<string> {
   return new Set([...(options.caps ?? []).filter((cap) => cap !== "sasl"), ...(options.sasl ? ["sasl"] : [])]);
+}
+
+/**
+ * CAP LS / NEW as irc-framework's handler reads them: only the caps we want, so that it requests no others
+ * (`frameworkParams` is changed in place). False for a CAP NEW with nothing we want, which irc-framework would
+ * answer with an empty CAP REQ: that line is not passed on.
+ */
+export function narrowOfferedCaps(wanted: ReadonlySet<string>, line: IrcLine, frameworkParams: string[]): boolean {
+  const sub = line.params[1];
+  if ((sub !== "LS" && sub !== "NEW") || frameworkParams.length === 0) return true;
+  const offered = (frameworkParams[frameworkParams.length - 1] ?? "").split(" ");
+  frameworkParams[frameworkParams.length - 1] = offered.filter((token) => wanted.has(token.split("=")[0] ?? "")).join(" ");
+  return sub === "LS" || frameworkParams[frameworkParams.length - 1] !== "";
 }
 
 /** The irc-framework Client options (see the header for the defaults overridden). */

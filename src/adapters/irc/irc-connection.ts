@@ -21,7 +21,7 @@
 import { Client } from "irc-framework";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import { DEFAULT_MAX_PENDING_LINES, DEFAULT_PING_TIMEOUT_SECONDS, frameworkOptions, optionsProblem, wantedCaps, type IrcConnectionOptions } from "./irc-connection-options.js";
+import { DEFAULT_MAX_PENDING_LINES, DEFAULT_PING_TIMEOUT_SECONDS, frameworkOptions, narrowOfferedCaps, optionsProblem, wantedCaps, type IrcConnectionOptions } from "./irc-connection-options.js";
 import { IrcConfirmer } from "./irc-confirmer.js";
 import { IrcEventTranslator, type IrcConnectionEvents } from "./irc-events.js";
 import type { IrcServerInfo } from "./irc-isupport.js";
@@ -285,7 +285,7 @@ export class IrcConnection {
           break;
       }
     }
-    if (line.command === "CAP" && !this.narrowCaps(line, frameworkParams)) return false;
+    if (line.command === "CAP" && !narrowOfferedCaps(this.wantedCaps, line, frameworkParams)) return false;
     if (line.command === "ERROR") {
       this.closeError ??= new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server closed the connection: ${line.params[0] ?? ""}`, { retryable: true, condition: "ERROR" });
     }
@@ -307,19 +307,6 @@ export class IrcConnection {
       const failure = failureFromNumeric(line.command, line.params);
       if (failure?.target !== undefined && failure.info.operations.includes("message")) this.confirmer.answered(failure.target);
     }
-  }
-
-  /**
-   * CAP LS / NEW as irc-framework's handler reads them: only the caps we want, so that it requests no
-   * others. False for a CAP NEW with nothing we want, which irc-framework would answer with an empty CAP REQ.
-   */
-  private narrowCaps(line: IrcLine, frameworkParams: string[]): boolean {
-    const sub = line.params[1];
-    if ((sub !== "LS" && sub !== "NEW") || frameworkParams.length === 0) return true;
-    const offered = (frameworkParams[frameworkParams.length - 1] ?? "").split(" ");
-    const wanted = offered.filter((token) => this.wantedCaps.has(token.split("=")[0] ?? ""));
-    frameworkParams[frameworkParams.length - 1] = wanted.join(" ");
-    return sub === "LS" || wanted.length > 0;
   }
 
   private ready(): void {
