@@ -195,6 +195,8 @@ export interface IrcNetworkConfig {
   readonly presence_poll_seconds: number;
   /** An IRC contact seen offline is shown offline only after this long, unless seen online again meanwhile (util/flap-damper.ts). */
   readonly presence_hold_seconds: number;
+  /** A quit with a netsplit reason is held this long, and dropped if the nick is back meanwhile (netsplit-damper.ts); 0: not held. */
+  readonly netsplit_hold_seconds: number;
   /**
    * Links of nicks bound to their services account (docs/bridging.md): when_logged_in binds when the nick is
    * logged in at link time, required refuses a nick that is not, off links nicks alone.

@@ -68,12 +68,9 @@ function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
   return kind === "privmsg" ? "text" : kind;
 }
 
-/** How long a netsplit quit is held before it is shown (netsplit-damper.ts). */
-const NETSPLIT_HOLD_MS = 60_000;
-
 export class IrcInbound {
   private readonly submitter: OrderedSubmitter;
-  private readonly damper = new NetsplitDamper(NETSPLIT_HOLD_MS);
+  private readonly damper: NetsplitDamper;
   private readonly flaps: MembershipDamper;
   /** Who is in each bridged channel, so that a QUIT or NICK reaches only the rooms of the channels it concerns. */
   private readonly roster = new ChannelRoster();
@@ -91,7 +88,9 @@ export class IrcInbound {
     const { leave_hold_seconds: hold, flap_changes: flapChanges, flap_window_seconds: window } = config.membership;
     this.flaps = new MembershipDamper({ leaveHoldMs: hold * 1000, flapChanges, flapWindowMs: window * 1000 }, (channel, nick, event) => this.relayMembership(channel, nick, event));
     this.ignored = [nickPattern(config.puppets.nick_template, true), ...config.ignore_nicks.map((pattern) => nickPattern(pattern))];
-    setInterval(() => this.healed.clear(), NETSPLIT_HOLD_MS).unref();
+    const netsplitHoldMs = config.netsplit_hold_seconds * 1000;
+    this.damper = new NetsplitDamper(netsplitHoldMs);
+    if (netsplitHoldMs > 0) setInterval(() => this.healed.clear(), netsplitHoldMs).unref();
   }
 
   /** The gateway's connection was lost: held quits are moot (everything is watched again on reconnect). */
