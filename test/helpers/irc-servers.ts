@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { trackChild, trackDirectory, untrackDirectory } from "./child-registry.js";
 import { ensureDebianPackage } from "./debian-package.js";
 import { INSPIRCD_SERVICES_MODULES, inspircdConfig, inspircdModules } from "./inspircd-config.js";
-import { ngircdConfig } from "./ngircd-config.js";
+import { ngircdConfig, type NgircdPeer } from "./ngircd-config.js";
 import { fileSize, freePort, isRunning, readFrom, waitForPorts } from "./ports.js";
 
 export type IrcServerKind = "ngircd" | "inspircd";
@@ -31,6 +31,8 @@ export interface IrcServerOptions {
   name?: string;
   /** Network name announced in ISUPPORT NETWORK=; defaults to SwitchboardTest. */
   network?: string;
+  /** ngIRCd only: servers linked to this one (ngircd-config.ts NgircdPeer). */
+  peers?: readonly NgircdPeer[];
 }
 
 export interface InspircdOptions extends IrcServerOptions {
@@ -346,6 +348,7 @@ export async function startNgircd(options: IrcServerOptions = {}): Promise<IrcSe
       ...(options.serverPassword === undefined ? {} : { password: options.serverPassword }),
       operators: options.operators ?? [],
       ...(layout.tls ? { tls: layout.tls } : {}),
+      ...(options.peers ? { peers: options.peers } : {}),
     });
     writeFileSync(configFile, config, { mode: 0o644 });
     const launch: Launch = { command: "ngircd", args: ["--nodaemon", "--config", configFile], logFile: undefined };

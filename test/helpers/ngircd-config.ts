@@ -30,6 +30,16 @@ export interface NgircdConfigInput {
   readonly password?: string;
   readonly operators: ReadonlyArray<{ readonly name: string; readonly password: string }>;
   readonly tls?: { readonly port: number; readonly certFile: string; readonly keyFile: string };
+  /** Servers linked to this one (a network of two, for netsplits): with a port, this server connects to it. */
+  readonly peers?: readonly NgircdPeer[];
+}
+
+/** Another ngIRCd of the same network on 127.0.0.1: the link password is the same both ways. */
+export interface NgircdPeer {
+  readonly name: string;
+  readonly password: string;
+  /** Where to connect; without it this server only accepts the peer's connection. */
+  readonly port?: number;
 }
 
 /**
@@ -91,6 +101,11 @@ export function ngircdConfig(input: NgircdConfigInput): string {
   }
   for (const operator of input.operators) {
     lines.push("", "[Operator]", `\tName = ${ngircdValue(operator.name, "Operator.Name")}`, `\tPassword = ${ngircdValue(operator.password, "Operator.Password")}`);
+  }
+  for (const peer of input.peers ?? []) {
+    const password = ngircdValue(peer.password, "Server.Password");
+    lines.push("", "[Server]", `\tName = ${ngircdValue(peer.name, "Server.Name")}`, "\tHost = 127.0.0.1", `\tMyPassword = ${password}`, `\tPeerPassword = ${password}`);
+    if (peer.port !== undefined) lines.push(`\tPort = ${peer.port}`);
   }
   lines.push("");
   return lines.join("\n");

@@ -1,0 +1,95 @@
+/**
+ * Netsplit damping against two linked ngIRCd servers (docs/irc.md "Flap damping"): the gateway is on server A,
+ * an IRC user on server B is in two bridged channels. An operator on A splits B off (SQUIT) and links it again
+ * (CONNECT): the user's quit ("irc.a.test irc.b.test") and rejoin show nothing in the room of a network with the
+ * default `netsplit_hold_seconds`, and show as a leave at once on a network with `netsplit_hold_seconds: 0`.
+ * Leaves are not otherwise held here (`leave_hold_seconds: 0`), so only the netsplit hold can hide the quit.
+ */
+import assert from "node:assert/strict";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { IrcTestClient } from "../helpers/irc-client.js";
+import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+
+const LINK_PASSWORD = "link-secret";
+const OPERATOR = { name: "splitter", password: "oper-secret" };
+
+function memberEvents(transcript: readonly Frame[], nick: string, room: string): unknown[] {
+  return transcript
+    .filter((frame) => frame.type === "room.member" && frame["room"] === room && (frame["member"] as Record<string, unknown> | undefined)?.["nick"] === nick)
+    .map((frame) => frame["event"]);
+}
+
+describe("netsplit damping against two linked ngIRCd servers", function () {
+  let serverA: IrcServer;
+  let serverB: IrcServer;
+  let daemon: Daemon;
+  let alice: NativeClient;
+  let operator: IrcTestClient;
+  let traveller: IrcTestClient;
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
+    serverB = await startNgircd({ name: "irc.b.test", peers: [{ name: "irc.a.test", password: LINK_PASSWORD }] });
+    serverA = await startNgircd({ name: "irc.a.test", operators: [OPERATOR], peers: [{ name: "irc.b.test", password: LINK_PASSWORD, port: serverB.port }] });
+    const network = (name: string, nick: string, channel: string, room: string, extra: string[]): string[] => [
+      `    - name: ${name}`,
+      "      host: 127.0.0.1",
+      `      port: ${serverA.port}`,
+      `      nick: ${nick}`,
+      ...extra.map((line) => `      ${line}`),
+      "      channels:",
+      `        - channel: "${channel}"`,
+      `          room: ${room}`,
+      "      membership:",
+      "        leave_hold_seconds: 0",
+    ];
+    daemon = Daemon.create(
+      ["irc:", "  networks:", ...network("heldnet", "sbheld", "#held", "held", []), ...network("shownnet", "sbshown", "#shown", "shown", ["netsplit_hold_seconds: 0"])].join("\n"),
+    );
+    await daemon.start();
+    await daemon.waitForLog(/"network":"heldnet".*IRC network online|IRC network online.*"network":"heldnet"/, 15_000);
+    await daemon.waitForLog(/"network":"shownnet".*IRC network online|IRC network online.*"network":"shownnet"/, 15_000);
+    alice = await NativeClient.session(daemon.url, uniqueUser("ns"), PASSWORD, { register: true });
+    await alice.ok({ type: "room.join", room: "held" });
+    await alice.ok({ type: "room.join", room: "shown" });
+
+    operator = await IrcTestClient.connect(serverA, uniqueUser("op"));
+    operator.send(`OPER ${OPERATOR.name} ${OPERATOR.password}`);
+    await operator.waitFor((line) => line.command === "381", 10_000, "RPL_YOUREOPER (381)");
+    await operator.join("#held");
+    traveller = await IrcTestClient.connect(serverB, uniqueUser("tr"));
+    await traveller.join("#held");
+    await traveller.join("#shown");
+    // Seen on A: the servers are linked (A connects to B at start-up; the JOINs come with the link's burst if later).
+    await operator.waitFor((line) => line.command === "JOIN" && operator.same(line.nick, traveller.nick), 30_000, "the traveller's JOIN through the link");
+    await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23held" && frame["event"] === "joined", 30_000);
+    await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23shown" && frame["event"] === "joined", 30_000);
+  });
+
+  after(async function () {
+    await alice?.close();
+    await Promise.all([operator?.quit(), traveller?.quit()]);
+    await daemon?.dispose();
+    await Promise.all([serverA?.dispose(), serverB?.dispose()]);
+  });
+
+  it("shows a split and its heal as nothing with the hold, and as a leave at once without it", async function () {
+    this.timeout(60_000);
+    operator.send("SQUIT irc.b.test :netsplit test");
+    const quit = await operator.waitFor((line) => line.command === "QUIT" && operator.same(line.nick, traveller.nick), 15_000, "the traveller's netsplit QUIT");
+    assert.equal(quit.params[0], "irc.a.test irc.b.test", "ngIRCd's netsplit quit reason");
+    await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23shown" && frame["event"] === "left", 15_000);
+
+    operator.send("CONNECT irc.b.test");
+    await operator.waitFor((line) => line.command === "JOIN" && operator.same(line.nick, traveller.nick), 30_000, "the traveller back with the link");
+    await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23shown" && frame["event"] === "joined", 15_000);
+    traveller.privmsg("#held", "back from the split");
+    await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "back from the split", 15_000);
+
+    // The quit and the rejoin reached the gateway before the message: any leave or join shown would be above it.
+    assert.deepEqual(memberEvents(alice.transcript, traveller.nick, "native:%23held"), ["joined"], "the split showed with the hold");
+    assert.deepEqual(memberEvents(alice.transcript, traveller.nick, "native:%23shown"), ["joined", "left", "joined"], "the split without the hold");
+  });
+});
