@@ -6,6 +6,7 @@
  * Leaves are not otherwise held here (`leave_hold_seconds: 0`), so only the netsplit hold can hide the quit.
  */
 import assert from "node:assert/strict";
+import { ircNetworkYaml } from "../helpers/config-yaml.js";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { IrcTestClient } from "../helpers/irc-client.js";
@@ -33,18 +34,8 @@ describe("netsplit damping against two linked ngIRCd servers", function () {
     this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
     serverB = await startNgircd({ name: "irc.b.test", peers: [{ name: "irc.a.test", password: LINK_PASSWORD }] });
     serverA = await startNgircd({ name: "irc.a.test", operators: [OPERATOR], peers: [{ name: "irc.b.test", password: LINK_PASSWORD, port: serverB.port }] });
-    const network = (name: string, nick: string, channel: string, room: string, extra: string[]): string[] => [
-      `    - name: ${name}`,
-      "      host: 127.0.0.1",
-      `      port: ${serverA.port}`,
-      `      nick: ${nick}`,
-      ...extra.map((line) => `      ${line}`),
-      "      channels:",
-      `        - channel: "${channel}"`,
-      `          room: ${room}`,
-      "      membership:",
-      "        leave_hold_seconds: 0",
-    ];
+    const network = (name: string, nick: string, channel: string, room: string, extra: string[]): string[] =>
+      ircNetworkYaml(name, serverA.port, nick, [...extra, "channels:", `  - channel: "${channel}"`, `    room: ${room}`, "membership:", "  leave_hold_seconds: 0"]);
     daemon = Daemon.create(
       ["irc:", "  networks:", ...network("heldnet", "sbheld", "#held", "held", []), ...network("shownnet", "sbshown", "#shown", "shown", ["netsplit_hold_seconds: 0"])].join("\n"),
     );

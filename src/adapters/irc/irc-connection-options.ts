@@ -85,9 +85,10 @@ export function wantedCaps(options: IrcConnectionOptions): ReadonlySet<string> {
 export function narrowOfferedCaps(wanted: ReadonlySet<string>, line: IrcLine, frameworkParams: string[]): boolean {
   const sub = line.params[1];
   if ((sub !== "LS" && sub !== "NEW") || frameworkParams.length === 0) return true;
-  const offered = (frameworkParams[frameworkParams.length - 1] ?? "").split(" ");
-  frameworkParams[frameworkParams.length - 1] = offered.filter((token) => wanted.has(token.split("=")[0] ?? "")).join(" ");
-  return sub === "LS" || frameworkParams[frameworkParams.length - 1] !== "";
+  const last = frameworkParams.length - 1;
+  const kept = (frameworkParams[last] ?? "").split(" ").filter((token) => wanted.has(token.split("=")[0] ?? ""));
+  frameworkParams[last] = kept.join(" ");
+  return sub === "LS" || kept.length > 0;
 }
 
 /** The irc-framework Client options (see the header for the defaults overridden). */
