@@ -199,7 +199,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   for (const configured of config.xmpp.bots) {
     const bot = { ...configured, rooms: [...configured.rooms, ...(bridged.mucs.get(configured.account) ?? [])] };
     for (const room of bot.rooms) {
-      configuredBridges.push({ room: room.room.toLowerCase(), remote: mucAddress(bot.account, room.muc), nick: room.nick, source: "config" });
+      configuredBridges.push({ room: room.room.toLowerCase(), remote: mucAddress(bot.account, room.muc), nick: room.nick, key: "", membership: room.membership, source: "config" });
       const address = bridgedRoom(room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, room.room.toLowerCase(), "", { address: mucAddress(bot.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "owner" });
@@ -214,7 +214,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   for (const configured of config.irc.networks) {
     const network = { ...configured, channels: [...configured.channels, ...(bridged.channels.get(configured.name) ?? [])] };
     for (const channel of network.channels) {
-      configuredBridges.push({ room: channel.room.toLowerCase(), remote: ircAddress(network.name, channel.channel.toLowerCase()), nick: "", source: "config" });
+      const remote = ircAddress(network.name, channel.channel.toLowerCase());
+      configuredBridges.push({ room: channel.room.toLowerCase(), remote, nick: "", key: channel.key, membership: channel.membership, source: "config" });
       const address = nativeRoom(channel.room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });

@@ -46,7 +46,7 @@ export function resolveBridges(config: SwitchboardConfig): BridgedRooms {
         ) {
           problems.push({ segments, atKey: false, message: `${address.id} on ${address.account} is bridged already` });
         } else {
-          add(channels, address.account, { channel: address.id, room: bridge.room, key: "" });
+          add(channels, address.account, { channel: address.id, room: bridge.room, key: "", membership: bridge.membership });
         }
       } else if (address.protocol === "xmpp") {
         if (!config.xmpp.bots.some((bot) => bot.account === address.account)) {
@@ -54,7 +54,7 @@ export function resolveBridges(config: SwitchboardConfig): BridgedRooms {
         } else if (!address.id.includes("@") || address.id.includes("/")) {
           problems.push({ segments, atKey: false, message: "must name a MUC by its bare JID (xmpp://<bot>/room@conference.example.org)" });
         } else {
-          add(mucs, address.account, { muc: address.id.toLowerCase(), nick: bridge.nick, room: bridge.room });
+          add(mucs, address.account, { muc: address.id.toLowerCase(), nick: bridge.nick, room: bridge.room, membership: bridge.membership });
         }
       } else {
         problems.push({ segments, atKey: false, message: "must be an irc:// channel or an xmpp:// MUC of a bridge bot" });

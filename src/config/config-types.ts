@@ -82,6 +82,8 @@ export interface XmppBotRoomConfig {
   readonly muc: string;
   readonly nick: string;
   readonly room: string;
+  /** Relay this MUC's joins and leaves (and the bot's membership.relay must be on too). */
+  readonly membership: boolean;
 }
 
 export interface XmppBotConfig {
@@ -132,6 +134,8 @@ export interface IrcChannelConfig {
   readonly room: string;
   /** Channel key (+k); "" for none. */
   readonly key: string;
+  /** Relay this channel's joins and leaves (and the network's membership.relay must be on too). */
+  readonly membership: boolean;
 }
 
 export interface IrcPuppetConfig {
@@ -221,6 +225,8 @@ export interface BridgeConfig {
   readonly with: readonly string[];
   /** The bridge bots' nick in the bridge's MUCs. */
   readonly nick: string;
+  /** Relay joins and leaves in the bridge's channels and MUCs (where their network or bot relays them at all). */
+  readonly membership: boolean;
 }
 
 export interface IdentitiesConfig {

@@ -160,6 +160,16 @@ export interface AdapterContext {
   setStatus(status: AdapterStatus, error?: Error): void;
 }
 
+/** How a room of another network is bridged at runtime (Adapter.bridgeRoom). */
+export interface RemoteRoomOptions {
+  /** The bridge bot's nick in a MUC ("" on IRC). */
+  readonly nick: string;
+  /** The channel key (+k) of an IRC channel; "" for none. */
+  readonly key: string;
+  /** Relay the joins and leaves of the remote room (where its network relays them at all). */
+  readonly membership: boolean;
+}
+
 export interface Adapter {
   readonly protocol: ProtocolId;
   readonly account: string;
@@ -215,11 +225,11 @@ export interface Adapter {
   sendServiceMessage?(to: Address, text: string): Promise<void>;
   /**
    * Bridges `remote`, a room of this network (an IRC channel, a bridge bot's MUC), to the native room `hub` at
-   * runtime (core/bridges.ts): joined now when connected, else at the next connect, and at every reconnect;
-   * `nick` is the bot's nick in a MUC. Rejects with GW_ERR_BAD_ADDRESS when `remote` is not such a room.
+   * runtime (core/bridges.ts): joined now when connected, else at the next connect, and at every reconnect.
+   * Rejects with GW_ERR_BAD_ADDRESS when `remote` is not such a room (or a key is given where there are none).
    * Absent where the network has no rooms to bridge this way.
    */
-  bridgeRoom?(remote: Address, hub: Address, nick: string): Promise<void>;
+  bridgeRoom?(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void>;
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
   /**

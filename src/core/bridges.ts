@@ -25,6 +25,10 @@ export interface Bridge {
   readonly remote: Address;
   /** The bridge bot's nick in a MUC ("" on IRC). */
   readonly nick: string;
+  /** The channel key (+k) of an IRC channel, "" for none: used to join, never shown (bridge listings say `keyed`). */
+  readonly key: string;
+  /** Joins and leaves in the remote room are relayed (where its network relays them at all). */
+  readonly membership: boolean;
   /** Where it comes from: the configuration file (changed there only), or an admin at runtime. */
   readonly source: "config" | "runtime";
   readonly createdBy?: Address;
@@ -36,6 +40,10 @@ export interface BridgeRequest {
   readonly remote: Address;
   /** The bridge bot's nick in a MUC; ignored on IRC. */
   readonly nick?: string;
+  /** The channel key (+k) of an IRC channel; refused for a MUC. */
+  readonly key?: string;
+  /** Relay joins and leaves in the remote room (default true). */
+  readonly membership?: boolean;
 }
 
 /** What AdapterContext.bridges offers an adapter that lets admins speak (native frames, XMPP ad-hoc commands). */
@@ -104,13 +112,16 @@ export class BridgeService implements BridgeAdmin {
       room: request.room.toLowerCase(),
       remote,
       nick: remote.protocol === "irc" ? "" : (request.nick ?? DEFAULT_BRIDGE_NICK),
+      key: request.key ?? "",
+      membership: request.membership ?? true,
       source: "runtime",
       createdBy: by,
       createdAt: Date.now(),
     };
     // The adapter checks the address (a channel, a MUC's bare JID) before anything is stored.
-    await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge.nick);
-    if (!(await this.deps.store.add({ remote, room: bridge.room, nick: bridge.nick, createdBy: by, createdAt: bridge.createdAt ?? 0 }))) {
+    await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
+    const record = { remote, room: bridge.room, nick: bridge.nick, key: bridge.key, membership: bridge.membership, createdBy: by, createdAt: bridge.createdAt ?? 0 };
+    if (!(await this.deps.store.add(record))) {
       throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
     }
     await this.joinHub(bridge);
@@ -147,7 +158,7 @@ export class BridgeService implements BridgeAdmin {
         continue;
       }
       try {
-        await adapter.bridgeRoom(bridge.remote, hubRoom(bridge.room), bridge.nick);
+        await adapter.bridgeRoom(bridge.remote, hubRoom(bridge.room), bridge);
         await this.joinHub(bridge);
       } catch (error: unknown) {
         this.deps.log.error({ err: error, room: bridge.room, remote: addressKey(bridge.remote) }, "bridge not restored");

@@ -212,6 +212,10 @@ export interface BridgeRecord {
   readonly room: string;
   /** The bridge bot's nick in a MUC ("" on IRC). */
   readonly nick: string;
+  /** The channel key (+k) of an IRC channel; "" for none. */
+  readonly key: string;
+  /** Joins and leaves in the remote room are relayed. */
+  readonly membership: boolean;
   /** The admin who added it. */
   readonly createdBy: Address;
   readonly createdAt: number;

@@ -237,11 +237,11 @@ export class IrcTestClient {
   }
 
   /**
-   * Joins a channel: resolves with its members from RPL_NAMREPLY (353) once the server has echoed the JOIN and
+   * Joins a channel (with its key, when it has one): resolves with its members from RPL_NAMREPLY (353) once the server has echoed the JOIN and
    * sent RPL_ENDOFNAMES (366); rejects on a numeric refusing the join.
    */
-  async join(channel: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string[]> {
-    this.send(`JOIN ${channel}`);
+  async join(channel: string, timeoutMs = DEFAULT_TIMEOUT_MS, key = ""): Promise<string[]> {
+    this.send(key === "" ? `JOIN ${channel}` : `JOIN ${channel} ${key}`);
     const failOn = (line: IrcMessage): boolean => JOIN_ERRORS.has(line.command) && this.same(line.params[1], channel);
     await this.wait((line) => line.command === "JOIN" && this.same(line.nick, this.nick) && this.same(line.params[0], channel), { timeoutMs, what: `the JOIN echo for ${channel}`, failOn });
     await this.wait((line) => line.command === "366" && this.same(line.params[1], channel), { timeoutMs, what: `the end of NAMES (366) for ${channel}`, failOn });

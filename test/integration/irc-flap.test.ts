@@ -35,13 +35,18 @@ describe("membership flap damping against ngIRCd", function () {
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing ngIRCd on a fresh machine may take minutes
     server = await startNgircd();
-    const network = (name: string, nick: string, channels: Record<string, string>, membership: string[]): string[] => [
+    // `quiet` channels are listed with membership: false (their joins and leaves are not relayed).
+    const network = (name: string, nick: string, channels: Record<string, string>, membership: string[], quiet: string[] = []): string[] => [
       `    - name: ${name}`,
       "      host: 127.0.0.1",
       `      port: ${server.port}`,
       `      nick: ${nick}`,
       "      channels:",
-      ...Object.entries(channels).flatMap(([channel, room]) => [`        - channel: "${channel}"`, `          room: ${room}`]),
+      ...Object.entries(channels).flatMap(([channel, room]) => [
+        `        - channel: "${channel}"`,
+        `          room: ${room}`,
+        ...(quiet.includes(channel) ? ["          membership: false"] : []),
+      ]),
       "      membership:",
       ...membership.map((line) => `        ${line}`),
     ];
@@ -49,7 +54,7 @@ describe("membership flap damping against ngIRCd", function () {
       [
         "irc:",
         "  networks:",
-        ...network("flapnet", "sbflap", { "#flap": "flap", "#other": "other" }, ["leave_hold_seconds: 2", "flap_changes: 2"]),
+        ...network("flapnet", "sbflap", { "#flap": "flap", "#other": "other", "#hush": "hush" }, ["leave_hold_seconds: 2", "flap_changes: 2"], ["#hush"]),
         ...network("quietnet", "sbquiet", { "#silent": "silent" }, ["relay: false"]),
       ].join("\n"),
     );
@@ -60,6 +65,7 @@ describe("membership flap damping against ngIRCd", function () {
     await alice.ok({ type: "room.join", room: "flap" });
     await alice.ok({ type: "room.join", room: "silent" });
     await alice.ok({ type: "room.join", room: "other" });
+    await alice.ok({ type: "room.join", room: "hush" });
   });
 
   after(async function () {
@@ -100,6 +106,19 @@ describe("membership flap damping against ngIRCd", function () {
       alice.transcript.filter((frame) => frame.type === "room.member" && frame["room"] === "native:%23silent"),
       [],
       "a join or leave was relayed",
+    );
+  });
+
+  it("relays no joins or leaves in a channel listed with membership: false, while the network's other channels show them", async function () {
+    const visitor = await ircUser("hvis");
+    await visitor.join("#hush");
+    await visitor.join("#other");
+    visitor.privmsg("#hush", "quietly here");
+    await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "quietly here", 10_000);
+    assert.deepEqual(
+      alice.transcript.filter((frame) => frame.type === "room.member" && memberNick(frame) === visitor.nick).map((frame) => frame["room"]),
+      ["native:%23other"],
+      "the join of #other is relayed (before the line said after it) and the join of #hush is not",
     );
   });
 

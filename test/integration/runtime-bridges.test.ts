@@ -104,7 +104,10 @@ describe("bridges added and removed at runtime by an admin", function () {
 
     // The gateway joins the channel and the bot the MUC as soon as they are bridged.
     const added = await admin.ok({ type: "bridge.add", room: "live", with: "irc://net/%23live" });
-    assert.deepEqual({ ...(added["bridge"] as Frame), created_at: 0 }, { room: "live", with: "irc://net/%23live", source: "runtime", created_by: `native:${adminName}`, created_at: 0 });
+    assert.deepEqual(
+      { ...(added["bridge"] as Frame), created_at: 0 },
+      { room: "live", with: "irc://net/%23live", membership: true, source: "runtime", created_by: `native:${adminName}`, created_at: 0 },
+    );
     await ira.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ira.same(line.params[0], "#live"), 15_000, "the gateway joining #live");
     await admin.ok({ type: "bridge.add", room: "live", with: `xmpp://livebot/${muc}`, nick: "relay" });
     await xena.waitForPresence(`${muc}/relay`, undefined, 15_000);
@@ -160,6 +163,69 @@ describe("bridges added and removed at runtime by an admin", function () {
     );
   });
 
+  it("bridges a channel with a key (+k), joins it with the key again after a restart, and relays its joins and leaves only when asked", async function () {
+    this.timeout(90_000);
+    let admin = await session(adminName, true);
+    const ops = await IrcTestClient.connect(irc, uniqueUser("ops"));
+    closers.push(() => ops.quit());
+    await ops.join("#keyed");
+    ops.send("MODE #keyed +k hunter2");
+    await ops.waitFor((line) => line.command === "MODE" && ops.same(line.params[0], "#keyed") && line.params[1] === "+k", 10_000, "the channel key set");
+    const gatewayJoin = (what: string) => ops.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ops.same(line.params[0], "#keyed"), 15_000, what);
+
+    // Bridged with the channel's key (never shown back) and joins and leaves off: the gateway joins with the key.
+    const added = await admin.ok({ type: "bridge.add", room: "keyed", with: "irc://net/%23keyed", key: "hunter2", membership: false });
+    assert.deepEqual({ ...(added["bridge"] as Frame), created_at: 0 }, {
+      room: "keyed",
+      with: "irc://net/%23keyed",
+      keyed: true,
+      membership: false,
+      source: "runtime",
+      created_by: `native:${adminName}`,
+      created_at: 0,
+    });
+    await gatewayJoin("the gateway joining #keyed with its key");
+    const listed = ((await admin.ok({ type: "bridge.list" }))["bridges"] as Frame[]).find((bridge) => bridge["with"] === "irc://net/%23keyed");
+    assert.equal(JSON.stringify(listed).includes("hunter2"), false, "the key is never shown");
+
+    // The key is stored: after a restart the gateway joins the keyed channel again.
+    await daemon.restart();
+    await daemon.waitForLog(/IRC network online/);
+    await gatewayJoin("the gateway joining #keyed again after the restart");
+    admin = await session(adminName);
+    await admin.ok({ type: "room.join", room: "keyed" });
+
+    // membership: false: someone joining the channel is not shown in the room. The line said after the join
+    // comes through the same connection, and with the switch on (below) the join is shown before it.
+    const joe = await IrcTestClient.connect(irc, uniqueUser("joe"));
+    closers.push(() => joe.quit());
+    await joe.join("#keyed", undefined, "hunter2");
+    ops.privmsg("#keyed", "joe is here");
+    assert.deepEqual(bodies([await admin.waitForType("message", undefined, 15_000)]), ["joe is here"]);
+    assert.deepEqual(
+      admin.pending("room.member").filter((frame) => (frame["member"] as Frame)["nick"] === joe.nick),
+      [],
+      "a join in a channel bridged with membership: false is not relayed",
+    );
+
+    // The same bridge with the switch on relays the next join, ahead of the line that follows it.
+    await admin.ok({ type: "bridge.remove", with: "irc://net/%23keyed" });
+    await ops.waitFor((line) => line.command === "PART" && line.nick === "livegate" && ops.same(line.params[0], "#keyed"), 15_000, "the gateway leaving #keyed");
+    await admin.ok({ type: "bridge.add", room: "keyed", with: "irc://net/%23keyed", key: "hunter2" });
+    await gatewayJoin("the gateway joining #keyed once more");
+    const kim = await IrcTestClient.connect(irc, uniqueUser("kim"));
+    closers.push(() => kim.quit());
+    await kim.join("#keyed", undefined, "hunter2");
+    ops.privmsg("#keyed", "kim is here");
+    assert.deepEqual(bodies([await admin.waitForType("message", (frame) => (frame["message"] as Frame)["body"] === "kim is here", 15_000)]), ["kim is here"]);
+    assert.deepEqual(
+      admin.pending("room.member").filter((frame) => (frame["member"] as Frame)["nick"] === kim.nick).map((frame) => frame["event"]),
+      ["joined"],
+      "with membership on, the join is relayed before the line that follows it",
+    );
+    await admin.ok({ type: "bridge.remove", with: "irc://net/%23keyed" });
+  });
+
   describe("through XEP-0050 ad-hoc commands of the gateway's domain", function () {
     const COMMANDS = "http://jabber.org/protocol/commands";
 
@@ -202,7 +268,7 @@ describe("bridges added and removed at runtime by an admin", function () {
       assert.equal(formAnswer?.attrs["status"], "executing");
       assert.deepEqual(
         formAnswer?.getChild("x", "jabber:x:data")?.getChildren("field").map((field) => field.attrs["var"]),
-        ["room", "with", "nick"],
+        ["room", "with", "nick", "key", "membership"],
       );
       const added = await execute(admin, "bridge-add", { room: "adhoc", with: "irc://net/#adhoc", nick: "" });
       assert.equal(added.getChild("command", COMMANDS)?.attrs["status"], "completed");
@@ -218,8 +284,8 @@ describe("bridges added and removed at runtime by an admin", function () {
 
       const table = (await execute(admin, "bridge-list")).getChild("command", COMMANDS)?.getChild("x", "jabber:x:data");
       const rows = (table?.getChildren("item") ?? []).map((item) => item.getChildren("field").map((field) => field.getChildText("value")));
-      assert.deepEqual(rows.at(-1), ["adhoc", "irc://net/%23adhoc", "runtime"]);
-      assert.deepEqual(rows[0], ["fixed", "irc://net/%23fixed", "config"]);
+      assert.deepEqual(rows.at(-1), ["adhoc", "irc://net/%23adhoc", "runtime", "relayed"]);
+      assert.deepEqual(rows[0], ["fixed", "irc://net/%23fixed", "config", "relayed"]);
 
       const removed = await execute(admin, "bridge-remove", { with: "irc://net/#adhoc" });
       assert.deepEqual(note(removed), { type: "info", text: "Removed the bridge of irc://net/%23adhoc" });

@@ -41,6 +41,10 @@ describe("the XMPP bridge bot against Prosody", function () {
         `        - muc: kick@${prosody.mucDomain}`,
         "          nick: switchboard",
         "          room: kickroom",
+        `        - muc: quiet@${prosody.mucDomain}`,
+        "          nick: switchboard",
+        "          room: quiet",
+        "          membership: false",
         "      membership:",
         "        leave_hold_seconds: 1",
       ].join("\n"),
@@ -104,6 +108,25 @@ describe("the XMPP bridge bot against Prosody", function () {
     const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([relayed["sender_name"], relayed["body"]], ["Keeper", "still bridged?"]);
     await romeo.close();
+  });
+
+  it("shows no occupant joining a MUC listed with membership: false, and still relays what they say", async function () {
+    this.timeout(30_000);
+    const nina = await NativeClient.session(daemon.url, uniqueUser("nina"), PASSWORD, { register: true });
+    await nina.ok({ type: "room.join", room: "quiet" });
+    const yves = await XmppTestClient.newUser(prosody, uniqueUser("yves"), PASSWORD);
+    const muc = `quiet@${prosody.mucDomain}`;
+    try {
+      await yves.send(xml("presence", { to: `${muc}/Yves` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await yves.waitForPresence(`${muc}/Yves`, (stanza) => stanza.attrs["type"] === undefined);
+      await yves.sendMessage(muc, "said quietly", "groupchat");
+      // The bot reads the join and then the message from one stream: had the join been relayed, it would be here first.
+      await nina.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "said quietly", 10_000);
+      assert.deepEqual(nina.pending("room.member"), [], "the occupant's join was relayed");
+    } finally {
+      await yves.stop();
+      await nina.close();
+    }
   });
 
   it("shows occupants joining and leaving the MUC as room members, a quick leave and rejoin not at all", async function () {

@@ -16,7 +16,7 @@
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
-import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
+import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -267,12 +267,13 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   /** An admin bridged a channel at runtime (core/bridges.ts): joined now if connected, and at every connect. */
-  async bridgeRoom(remote: Address, hub: Address): Promise<void> {
+  async bridgeRoom(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void> {
     if (remote.protocol !== "irc" || remote.account !== this.account || !isChannelId(remote.id) || /[\s,]/.test(remote.id) || remote.id.includes("\u0007") || remote.id.includes("\0")) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a channel of ${this.account} (irc://${this.account}/#channel)`);
     }
     if (this.channels.find(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);
-    const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: "" };
+    if (/[\s,\0]/.test(options.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a channel key cannot hold spaces, commas or NUL");
+    const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: options.key, membership: options.membership };
     this.channels.add(channel);
     if (this.main && !this.stopping) await this.joinChannel(this.main, channel);
   }

@@ -240,10 +240,13 @@ export class IrcInbound {
       });
   }
 
-  /** A membership change in a channel: relayed (when configured) through the flap damper; at once when `immediate`. */
+  /**
+   * A membership change in a channel: relayed (when the network's membership.relay and the channel's membership
+   * say so) through the flap damper; at once when `immediate`.
+   */
   private membership(channelName: string, nick: string, event: Membership, immediate = false): void {
     const channel = this.hooks.channel(channelName);
-    if (!channel || !this.config.membership.relay || this.isBridge(nick)) return;
+    if (!channel || !this.config.membership.relay || !channel.membership || this.isBridge(nick)) return;
     this.flaps.change(channel.channel, nick, event, immediate);
   }
 

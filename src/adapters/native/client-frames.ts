@@ -50,7 +50,14 @@ export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
 export interface IdentityLinkFrame extends Base { readonly type: "identity.link"; readonly address: string }
 export interface IdentityUnlinkFrame extends Base { readonly type: "identity.unlink"; readonly address: string }
 export interface IdentityListFrame extends Base { readonly type: "identity.list" }
-export interface BridgeAddFrame extends Base { readonly type: "bridge.add"; readonly room: string; readonly with: string; readonly nick?: string }
+export interface BridgeAddFrame extends Base {
+  readonly type: "bridge.add";
+  readonly room: string;
+  readonly with: string;
+  readonly nick?: string;
+  readonly key?: string;
+  readonly membership?: boolean;
+}
 export interface BridgeRemoveFrame extends Base { readonly type: "bridge.remove"; readonly with: string }
 export interface BridgeListFrame extends Base { readonly type: "bridge.list" }
 export interface IdentityConfirmFrame extends Base { readonly type: "identity.confirm"; readonly code: string }

@@ -10,7 +10,7 @@ import { xml, type Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { Bridge } from "../../core/bridges.js";
-import { toGatewayError } from "../../core/errors.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, parseAddress, type Address } from "../../core/model/address.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { withoutResource, xmppUserAddress } from "./addressing.js";
@@ -23,6 +23,10 @@ interface FieldSpec {
   readonly name: string;
   readonly label: string;
   readonly required: boolean;
+  /** XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed. */
+  readonly type?: "text-single" | "text-private" | "boolean";
+  /** The value the form starts with. */
+  readonly value?: string;
 }
 
 interface CommandSpec {
@@ -34,11 +38,19 @@ interface CommandSpec {
 }
 
 function bridgeLine(bridge: Bridge): string {
-  return `${bridge.room} <-> ${formatAddress(bridge.remote)} (${bridge.source})`;
+  return `${bridge.room} <-> ${formatAddress(bridge.remote)} (${bridge.source}${bridge.membership ? "" : ", no joins/leaves"}${bridge.key === "" ? "" : ", keyed"})`;
 }
 
 function required(values: ReadonlyMap<string, string>, name: string): string {
   return values.get(name)?.trim() ?? "";
+}
+
+/** A XEP-0004 boolean ("1"/"true", "0"/"false"); `fallback` when the field was left out. */
+function formBoolean(value: string, fallback: boolean): boolean {
+  if (value === "") return fallback;
+  if (value === "1" || value === "true") return true;
+  if (value === "0" || value === "false") return false;
+  throw new GatewayError("GW_ERR_BAD_FRAME", `"${value}" is not a boolean (1, true, 0 or false)`);
 }
 
 const COMMANDS: readonly CommandSpec[] = [
@@ -50,10 +62,19 @@ const COMMANDS: readonly CommandSpec[] = [
       { name: "room", label: "Native room", required: true },
       { name: "with", label: "Room of the other network", required: true },
       { name: "nick", label: "Bot's nick in the MUC (optional)", required: false },
+      { name: "key", label: "IRC channel key (optional)", required: false, type: "text-private" },
+      { name: "membership", label: "Relay joins and leaves", required: false, type: "boolean", value: "1" },
     ],
     async run(admin, values, context) {
       const nick = required(values, "nick");
-      const bridge = await context.bridges.add(admin, { room: required(values, "room"), remote: parseAddress(required(values, "with")), ...(nick === "" ? {} : { nick }) });
+      const key = required(values, "key");
+      const bridge = await context.bridges.add(admin, {
+        room: required(values, "room"),
+        remote: parseAddress(required(values, "with")),
+        ...(nick === "" ? {} : { nick }),
+        ...(key === "" ? {} : { key }),
+        membership: formBoolean(required(values, "membership"), true),
+      });
       return { note: `Bridged: ${bridgeLine(bridge)}` };
     },
   },
@@ -79,10 +100,11 @@ const COMMANDS: readonly CommandSpec[] = [
         ["room", "Native room"],
         ["with", "Bridged with"],
         ["source", "Source"],
+        ["membership", "Joins and leaves"],
       ] as const;
       const table = xml("x", { xmlns: NS_DATA, type: "result" }, xml("title", {}, "Bridges"), xml("reported", {}, ...columns.map(([name, label]) => xml("field", { var: name, label }))));
       for (const bridge of bridges) {
-        const row = { room: bridge.room, with: formatAddress(bridge.remote), source: bridge.source };
+        const row = { room: bridge.room, with: formatAddress(bridge.remote), source: bridge.source, membership: bridge.membership ? "relayed" : "not relayed" };
         table.append(xml("item", {}, ...columns.map(([name]) => xml("field", { var: name }, xml("value", {}, row[name])))));
       }
       return { note: bridges.length === 0 ? "No bridges." : bridges.map(bridgeLine).join("\n"), result: table };
@@ -96,7 +118,14 @@ function form(command: CommandSpec): Element {
     { xmlns: NS_DATA, type: "form" },
     xml("title", {}, command.name),
     xml("instructions", {}, command.instructions),
-    ...command.fields.map((field) => xml("field", { var: field.name, label: field.label, type: "text-single" }, ...(field.required ? [xml("required")] : []))),
+    ...command.fields.map((field) =>
+      xml(
+        "field",
+        { var: field.name, label: field.label, type: field.type ?? "text-single" },
+        ...(field.required ? [xml("required")] : []),
+        ...(field.value === undefined ? [] : [xml("value", {}, field.value)]),
+      ),
+    ),
   );
 }
 

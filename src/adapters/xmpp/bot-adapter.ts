@@ -11,7 +11,7 @@
  */
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -154,13 +154,14 @@ export class XmppBotAdapter implements Adapter {
   }
 
   /** An admin bridged a MUC at runtime (core/bridges.ts): joined now if online, and at every login. */
-  async bridgeRoom(remote: Address, hub: Address, nick: string): Promise<void> {
+  async bridgeRoom(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void> {
     const muc = remote.id.toLowerCase();
     if (remote.protocol !== "xmpp" || remote.account !== this.account || !/^[^\s@/]+@[^\s@/]+$/.test(muc)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a MUC's bare JID (xmpp://${this.account}/room@conference.example.org)`);
     }
     if (this.rooms.some((room) => room.muc.toLowerCase() === muc)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${muc} is bridged by ${this.account} already`);
-    const room: XmppBotRoomConfig = { muc, nick, room: hub.id.replace(/^#/, "") };
+    if (options.key !== "") throw new GatewayError("GW_ERR_BAD_ADDRESS", "a key is for an IRC channel; a bridge bot joins MUCs without a password");
+    const room: XmppBotRoomConfig = { muc, nick: options.nick, room: hub.id.replace(/^#/, ""), membership: options.membership };
     this.rooms.push(room);
     if (this.online) await this.joinMuc(room);
   }
@@ -213,7 +214,8 @@ export class XmppBotAdapter implements Adapter {
 
   /**
    * An occupant's presence in a bridged MUC: the bot's own (kicked?), or someone joining or leaving, relayed to
-   * the native room as a member joining or leaving (membership.relay), through the flap damper.
+   * the native room as a member joining or leaving (the bot's membership.relay and the room's membership),
+   * through the flap damper.
    */
   private occupantPresence(stanza: Element): void {
     const from = String(stanza.attrs["from"] ?? "");
@@ -230,7 +232,7 @@ export class XmppBotAdapter implements Adapter {
     if (nick === room.nick && type === "unavailable") this.ownOccupantLeft(room, codes, x);
     const newNick = x?.getChild("item")?.attrs["nick"];
     const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
-    if (!this.config.membership.relay) return;
+    if (!this.config.membership.relay || !room.membership) return;
     for (const change of changes) this.membership.change(room.muc, change.nick, change.event, change.immediate);
   }
 

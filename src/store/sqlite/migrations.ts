@@ -156,6 +156,13 @@ const NOTICES_BY_MESSAGE = `
 CREATE INDEX failure_notices_by_message ON failure_notices (message_id);
 `;
 
+// Runtime bridges gain their options (docs/bridging.md, "Bridges at runtime"): an IRC channel's key (+k), ""
+// for none, and whether the remote room's joins and leaves are relayed (1) or not (0).
+const BRIDGE_OPTIONS = `
+ALTER TABLE bridges ADD COLUMN channel_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE bridges ADD COLUMN membership INTEGER NOT NULL DEFAULT 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -164,6 +171,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "runtime bridges", sql: RUNTIME_BRIDGES },
   { version: 6, name: "link accounts", sql: LINK_ACCOUNTS },
   { version: 7, name: "failure notices by message", sql: NOTICES_BY_MESSAGE },
+  { version: 8, name: "bridge options", sql: BRIDGE_OPTIONS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -27,11 +27,18 @@ function withBridges(...lines: string[]): string {
 describe("bridges in the configuration", () => {
   it("adds each bridged channel to its IRC network and each MUC to its bridge bot", () => {
     const config = parseConfig(withBridges("  - room: dev", "    with:", "      - irc://libera/#dev", "      - xmpp://bridgebot/Dev@conference.example.org"), "b.yaml", {});
-    assert.deepEqual(config.bridges, [{ room: "dev", with: ["irc://libera/#dev", "xmpp://bridgebot/Dev@conference.example.org"], nick: "switchboard" }]);
+    assert.deepEqual(config.bridges, [{ room: "dev", with: ["irc://libera/#dev", "xmpp://bridgebot/Dev@conference.example.org"], nick: "switchboard", membership: true }]);
     const resolved = resolveBridges(config);
     assert.deepEqual(resolved.problems, []);
-    assert.deepEqual(resolved.channels.get("libera"), [{ channel: "#dev", room: "dev", key: "" }]);
-    assert.deepEqual(resolved.mucs.get("bridgebot"), [{ muc: "dev@conference.example.org", nick: "switchboard", room: "dev" }]);
+    assert.deepEqual(resolved.channels.get("libera"), [{ channel: "#dev", room: "dev", key: "", membership: true }]);
+    assert.deepEqual(resolved.mucs.get("bridgebot"), [{ muc: "dev@conference.example.org", nick: "switchboard", room: "dev", membership: true }]);
+  });
+
+  it("hands a bridge's membership switch to each of its channels and MUCs", () => {
+    const config = parseConfig(withBridges("  - room: dev", "    membership: false", "    with:", "      - irc://libera/#dev", "      - xmpp://bridgebot/dev@conference.example.org"), "b.yaml", {});
+    const resolved = resolveBridges(config);
+    assert.deepEqual(resolved.channels.get("libera")?.map((channel) => channel.membership), [false]);
+    assert.deepEqual(resolved.mucs.get("bridgebot")?.map((muc) => muc.membership), [false]);
   });
 
   it("names the entry that points at an unconfigured network or bot, a non-channel, or a channel bridged twice", () => {

@@ -294,7 +294,7 @@ const BASE = ["host: irc.example.org", "nick: switchboard"];
 describe("irc", () => {
   it("fills every default into a network given by name, host and nick, and into its channels", () => {
     const config = parseConfig(ircYaml({ name: "libera", lines: [...BASE, "channels:", '  - channel: "#dev"', "    room: dev"] }), "irc.yaml", {});
-    assert.deepEqual(config.irc, { networks: [minimalNetwork("libera", "irc.example.org", "switchboard", [{ channel: "#dev", room: "dev", key: "" }])] });
+    assert.deepEqual(config.irc, { networks: [minimalNetwork("libera", "irc.example.org", "switchboard", [{ channel: "#dev", room: "dev", key: "", membership: true }])] });
     assert.ok(Object.isFrozen(config.irc.networks[0]?.channels[0]));
   });
 
@@ -346,7 +346,7 @@ describe("irc", () => {
         realname: "The gateway",
         mode: "relay",
         puppets: { nick_template: "{name}[sb]", idle_timeout_seconds: 3600, max_connections: 50, connect_interval_ms: 200 },
-        channels: [{ channel: "&Local", room: "local", key: "0123" }],
+        channels: [{ channel: "&Local", room: "local", key: "0123", membership: true }],
         encoding_fallback: "iso-8859-15",
         flood: { burst: 10, lines_per_second: 0.5 },
         max_lines_per_message: 100,
@@ -396,7 +396,7 @@ describe("irc", () => {
     );
     assert.match(error.problems[0]?.message ?? "", /^unknown key "prot"; expected one of: name, host, port, tls, password, sasl, nick, /);
     assert.equal(error.problems[1]?.message, 'unknown key "enable"; expected one of: enabled, verify, ca_file, client_cert_file, client_key_file');
-    assert.equal(error.problems[2]?.message, 'unknown key "password"; expected one of: channel, room, key');
+    assert.equal(error.problems[2]?.message, 'unknown key "password"; expected one of: channel, room, key, membership');
   });
 
   it("refuses bad channel names, room names, nicks and network names, naming the key", () => {
@@ -582,7 +582,7 @@ describe("shipped configuration files", () => {
     const config = parseConfig(text, "example irc", { SWITCHBOARD_IRC_SASL_PASSWORD: "secret" });
     assert.deepEqual(config.irc.networks, [
       {
-        ...minimalNetwork("libera", "irc.libera.chat", "switchboard", [{ channel: "#switchboard", room: "switchboard", key: "" }]),
+        ...minimalNetwork("libera", "irc.libera.chat", "switchboard", [{ channel: "#switchboard", room: "switchboard", key: "", membership: true }]),
         port: 6697,
         tls: { ...minimalNetwork("", "", "").tls, enabled: true },
         sasl: { mechanism: "PLAIN", username: "switchboard", password: "secret" },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
-import type { Adapter } from "../../../src/core/adapter.js";
+import type { Adapter, RemoteRoomOptions } from "../../../src/core/adapter.js";
 import { BridgeService, hubRoom, type Bridge } from "../../../src/core/bridges.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { createLogger } from "../../../src/core/logger.js";
@@ -14,16 +14,17 @@ const admin = makeAddress("native", "default", "root");
 const xmppAdmin = makeAddress("xmpp", "default", "boss@example.org");
 const user = makeAddress("native", "default", "mallory");
 const channel = makeAddress("irc", "libera", "#dev");
-const configured: Bridge = { room: "fixed", remote: makeAddress("irc", "libera", "#fixed"), nick: "", source: "config" };
+const configured: Bridge = { room: "fixed", remote: makeAddress("irc", "libera", "#fixed"), nick: "", key: "", membership: true, source: "config" };
 
 /** An IRC-like adapter that records what it was asked to bridge, and refuses what is not a channel. */
 function ircNetwork(calls: string[]): Adapter {
   return {
     protocol: "irc",
     account: "libera",
-    bridgeRoom: async (remote: Address, hub: Address) => {
+    bridgeRoom: async (remote: Address, hub: Address, options: RemoteRoomOptions) => {
       if (!remote.id.startsWith("#")) throw new GatewayError("GW_ERR_BAD_ADDRESS", "not a channel");
-      calls.push(`bridge ${remote.id} ${hub.id}`);
+      const extras = [...(options.key === "" ? [] : [`key=${options.key}`]), ...(options.membership ? [] : ["no joins/leaves"])];
+      calls.push([`bridge ${remote.id} ${hub.id}`, ...extras].join(" "));
     },
     unbridgeRoom: async (remote: Address) => void calls.push(`unbridge ${remote.id}`),
   } as unknown as Adapter;
@@ -86,7 +87,7 @@ describe("BridgeService (bridges at runtime)", () => {
 
   it("adds a bridge: the adapter bridges it, it is stored, and the channel owns the new hub room", async () => {
     const bridge = await service.add(admin, { room: "Dev", remote: makeAddress("irc", "libera", "#DEV") });
-    assert.deepEqual({ ...bridge, createdAt: 0 }, { room: "dev", remote: channel, nick: "", source: "runtime", createdBy: admin, createdAt: 0 });
+    assert.deepEqual({ ...bridge, createdAt: 0 }, { room: "dev", remote: channel, nick: "", key: "", membership: true, source: "runtime", createdBy: admin, createdAt: 0 });
     assert.deepEqual(calls, ["bridge #dev #dev"]);
     assert.deepEqual((await rooms.members(hubRoom("dev"))).map((member) => [addressKey(member.address), member.role]), [["irc://libera/%23dev", "owner"]]);
     assert.deepEqual((await service.list(admin)).map((entry) => [entry.room, addressKey(entry.remote), entry.source]), [
@@ -123,9 +124,23 @@ describe("BridgeService (bridges at runtime)", () => {
     await assert.rejects(service.remove(admin, configured.remote), (error: GatewayError) => error.code === "GW_ERR_FORBIDDEN");
   });
 
+  it("hands a channel key and the membership switch to the adapter, stores them, and hands them again at restore", async () => {
+    const bridge = await service.add(admin, { room: "dev", remote: channel, key: "s3cret", membership: false });
+    assert.equal(bridge.key, "s3cret");
+    assert.equal(bridge.membership, false);
+    assert.deepEqual(calls, ["bridge #dev #dev key=s3cret no joins/leaves"]);
+    assert.deepEqual(
+      (await store.bridges.list()).map((record) => [record.key, record.membership]),
+      [["s3cret", false]],
+    );
+    calls = [];
+    await build().restore();
+    assert.deepEqual(calls, ["bridge #dev #dev key=s3cret no joins/leaves"]);
+  });
+
   it("restores stored bridges at start: each handed to its adapter again", async () => {
     await service.add(admin, { room: "dev", remote: channel });
-    await store.bridges.add({ remote: makeAddress("irc", "gone", "#old"), room: "old", nick: "", createdBy: admin, createdAt: 1 });
+    await store.bridges.add({ remote: makeAddress("irc", "gone", "#old"), room: "old", nick: "", key: "", membership: true, createdBy: admin, createdAt: 1 });
     calls = [];
     await build().restore();
     assert.deepEqual(calls, ["bridge #dev #dev"], "the bridge of a network no longer configured is kept, not handed to anyone");

@@ -135,6 +135,24 @@ describe("SQLite store", () => {
       }
     });
 
+    it("upgrades a version 7 database to bridge options: its runtime bridges stay, with no key and joins and leaves relayed", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 7)), { from: 0, to: 7 });
+      raw.prepare("INSERT INTO bridges (remote, room, nick, created_by, created_at) VALUES ('irc://libera/%23dev', 'dev', '', 'native:alice', 9)").run();
+      raw.close();
+
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual(await store.bridges.list(), [
+          { remote: parseAddress("irc://libera/%23dev"), room: "dev", nick: "", key: "", membership: true, createdBy: alice, createdAt: 9 },
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("upgrades a version 3 database to identity links, runtime bridges and link accounts, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
@@ -156,7 +174,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

@@ -11,7 +11,7 @@ const channel = parseAddress("irc://libera/%23dev");
 const muc = parseAddress("xmpp://bridgebot/dev@conference.example.org");
 
 function bridge(overrides: Partial<BridgeRecord> = {}): BridgeRecord {
-  return { remote: channel, room: "dev", nick: "", createdBy: alice, createdAt: 1_700_000_000_000, ...overrides };
+  return { remote: channel, room: "dev", nick: "", key: "", membership: true, createdBy: alice, createdAt: 1_700_000_000_000, ...overrides };
 }
 
 export function describeBridgeContract(store: () => Store): void {
@@ -20,6 +20,12 @@ export function describeBridgeContract(store: () => Store): void {
       assert.equal(await store().bridges.add(bridge({ remote: muc, nick: "switchboard", createdBy: bob })), true);
       assert.equal(await store().bridges.add(bridge()), true);
       assert.deepEqual(await store().bridges.list(), [bridge({ remote: muc, nick: "switchboard", createdBy: bob }), bridge()]);
+    });
+
+    it("keeps a bridge's channel key and its membership switch", async () => {
+      await store().bridges.add(bridge({ key: "s3cret", membership: false }));
+      await store().bridges.add(bridge({ remote: muc, nick: "sb" }));
+      assert.deepEqual(await store().bridges.list(), [bridge({ key: "s3cret", membership: false }), bridge({ remote: muc, nick: "sb" })]);
     });
 
     it("bridges a remote room once: a second add, to any room, is false and changes nothing", async () => {

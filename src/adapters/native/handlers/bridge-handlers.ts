@@ -14,6 +14,9 @@ export function bridgeView(bridge: Bridge): Record<string, unknown> {
     room: bridge.room,
     with: formatAddress(bridge.remote),
     ...(bridge.nick === "" ? {} : { nick: bridge.nick }),
+    // The key itself is never shown: it would reach every admin's client and their logs.
+    ...(bridge.key === "" ? {} : { keyed: true }),
+    membership: bridge.membership,
     source: bridge.source,
     ...(bridge.createdBy === undefined ? {} : { created_by: formatAddress(bridge.createdBy) }),
     ...(bridge.createdAt === undefined ? {} : { created_at: bridge.createdAt }),
@@ -25,6 +28,8 @@ export const bridgeAdd: Handler<BridgeAddFrame> = async (session, frame, env) =>
     room: frame.room,
     remote: clientAddress(frame.with),
     ...(frame.nick === undefined ? {} : { nick: frame.nick }),
+    ...(frame.key === undefined ? {} : { key: frame.key }),
+    ...(frame.membership === undefined ? {} : { membership: frame.membership }),
   });
   return { bridge: bridgeView(bridge) };
 };
