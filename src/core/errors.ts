@@ -70,3 +70,8 @@ export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   return new GatewayError("GW_ERR_INTERNAL", ERROR_CODES.GW_ERR_INTERNAL, { cause: error });
 }
+
+/** Whether a thrown value is a GatewayError with this code. */
+export function hasErrorCode(error: unknown, code: ErrorCode): boolean {
+  return error instanceof GatewayError && error.code === code;
+}

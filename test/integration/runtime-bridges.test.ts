@@ -185,6 +185,10 @@ describe("bridges added and removed at runtime by an admin", function () {
       created_at: 0,
     });
     await gatewayJoin("the gateway joining #keyed with its key");
+    // The room was new: the bridge created it, and nothing on the way was logged as an error. The daemon logs
+    // "bridge added" after the joins it made, on the same stream.
+    await daemon.waitForLog(/"room":"keyed".*"bridge added"/);
+    assert.doesNotMatch(daemon.log, /bridged native room not joined/);
     const listed = ((await admin.ok({ type: "bridge.list" }))["bridges"] as Frame[]).find((bridge) => bridge["with"] === "irc://net/%23keyed");
     assert.equal(JSON.stringify(listed).includes("hunter2"), false, "the key is never shown");
 

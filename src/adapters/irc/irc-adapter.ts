@@ -17,7 +17,7 @@
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
 import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
-import { GatewayError } from "../../core/errors.js";
+import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -348,7 +348,9 @@ export class IrcNetworkAdapter implements Adapter {
     main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
     await this.context
       .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
-      .catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "bridged native room not joined"));
+      // A room that does not exist yet is a bridge being added at runtime: the core creates it next, with this
+      // channel as its owner (core/bridges.ts).
+      .catch((error: unknown) => hasErrorCode(error, "GW_ERR_NOT_FOUND") || this.context.log.error({ err: error, channel: channel.channel }, "bridged native room not joined"));
   }
 
   private requireMain(): IrcConnection {

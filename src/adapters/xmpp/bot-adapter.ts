@@ -12,7 +12,7 @@
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } from "../../core/adapter.js";
-import { GatewayError } from "../../core/errors.js";
+import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { nativeRoomAddress, type Room } from "../../core/model/room.js";
@@ -181,7 +181,9 @@ export class XmppBotAdapter implements Adapter {
     await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }))));
     await this.context
       .joinRoom(bridgedRoom(room), { address: mucAddress(this.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "member" })
-      .catch((error: unknown) => this.context.log.error({ err: error, muc: room.muc }, "bridged native room not joined"));
+      // A room that does not exist yet is a bridge being added at runtime: the core creates it next, with this
+      // MUC as its owner (core/bridges.ts).
+      .catch((error: unknown) => hasErrorCode(error, "GW_ERR_NOT_FOUND") || this.context.log.error({ err: error, muc: room.muc }, "bridged native room not joined"));
   }
 
   private stanza(stanza: Element): void {
