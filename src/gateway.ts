@@ -199,7 +199,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   for (const configured of config.xmpp.bots) {
     const bot = { ...configured, rooms: [...configured.rooms, ...(bridged.mucs.get(configured.account) ?? [])] };
     for (const room of bot.rooms) {
-      configuredBridges.push({ room: room.room.toLowerCase(), remote: mucAddress(bot.account, room.muc), nick: room.nick, key: "", membership: room.membership, source: "config" });
+      configuredBridges.push({ room: room.room.toLowerCase(), remote: mucAddress(bot.account, room.muc), nick: room.nick, key: room.password, membership: room.membership, source: "config" });
       const address = bridgedRoom(room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, room.room.toLowerCase(), "", { address: mucAddress(bot.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "owner" });

@@ -54,7 +54,7 @@ export function resolveBridges(config: SwitchboardConfig): BridgedRooms {
         } else if (!address.id.includes("@") || address.id.includes("/")) {
           problems.push({ segments, atKey: false, message: "must name a MUC by its bare JID (xmpp://<bot>/room@conference.example.org)" });
         } else {
-          add(mucs, address.account, { muc: address.id.toLowerCase(), nick: bridge.nick, room: bridge.room, membership: bridge.membership });
+          add(mucs, address.account, { muc: address.id.toLowerCase(), nick: bridge.nick, room: bridge.room, membership: bridge.membership, password: "" });
         }
       } else {
         problems.push({ segments, atKey: false, message: "must be an irc:// channel or an xmpp:// MUC of a bridge bot" });

@@ -84,6 +84,8 @@ export interface XmppBotRoomConfig {
   readonly room: string;
   /** Relay this MUC's joins and leaves (and the bot's membership.relay must be on too). */
   readonly membership: boolean;
+  /** The MUC's password (XEP-0045 7.2.6), "" for none. */
+  readonly password: string;
 }
 
 export interface XmppBotConfig {

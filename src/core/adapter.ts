@@ -164,7 +164,7 @@ export interface AdapterContext {
 export interface RemoteRoomOptions {
   /** The bridge bot's nick in a MUC ("" on IRC). */
   readonly nick: string;
-  /** The channel key (+k) of an IRC channel; "" for none. */
+  /** The key (+k) of an IRC channel, the password of a MUC; "" for none. */
   readonly key: string;
   /** Relay the joins and leaves of the remote room (where its network relays them at all). */
   readonly membership: boolean;

@@ -25,7 +25,7 @@ export interface Bridge {
   readonly remote: Address;
   /** The bridge bot's nick in a MUC ("" on IRC). */
   readonly nick: string;
-  /** The channel key (+k) of an IRC channel, "" for none: used to join, never shown (bridge listings say `keyed`). */
+  /** An IRC channel's key (+k) or a MUC's password, "" for none: used to join, never shown (listings say `keyed`). */
   readonly key: string;
   /** Joins and leaves in the remote room are relayed (where its network relays them at all). */
   readonly membership: boolean;
@@ -40,7 +40,7 @@ export interface BridgeRequest {
   readonly remote: Address;
   /** The bridge bot's nick in a MUC; ignored on IRC. */
   readonly nick?: string;
-  /** The channel key (+k) of an IRC channel; refused for a MUC. */
+  /** The key (+k) of an IRC channel, the password of a MUC. */
   readonly key?: string;
   /** Relay joins and leaves in the remote room (default true). */
   readonly membership?: boolean;

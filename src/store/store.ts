@@ -212,7 +212,7 @@ export interface BridgeRecord {
   readonly room: string;
   /** The bridge bot's nick in a MUC ("" on IRC). */
   readonly nick: string;
-  /** The channel key (+k) of an IRC channel; "" for none. */
+  /** The key (+k) of an IRC channel, the password of a MUC; "" for none. */
   readonly key: string;
   /** Joins and leaves in the remote room are relayed. */
   readonly membership: boolean;

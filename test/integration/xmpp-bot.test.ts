@@ -1,9 +1,11 @@
 /**
  * XMPP client mode for operators: a bot account on a real Prosody joins a multi-user chat and bridges it to a
- * native room, attributing each relayed message to its sender.
+ * native room, attributing each relayed message to its sender; a password-protected MUC is joined with its
+ * password, and a MUC listed with membership: false shows no occupants coming and going.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
@@ -15,6 +17,7 @@ describe("the XMPP bridge bot against Prosody", function () {
   let daemon: Daemon;
   let keeper: XmppTestClient;
   const botPassword = "bot secret 123";
+  const MUC_PASSWORD = "open sesame";
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
@@ -26,6 +29,22 @@ describe("the XMPP bridge bot against Prosody", function () {
     await keeper.sendPresence();
     await keeper.send(xml("presence", { to: `kick@${prosody.mucDomain}/Keeper` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await keeper.waitForPresence(`kick@${prosody.mucDomain}/Keeper`);
+    // locked@ and wrongpw@ are password-protected (XEP-0045 10.2, the owner's configuration form) before the bot
+    // joins them; the bot is given the password of the first and a wrong one for the second.
+    const field = (name: string, value: string): Element => xml("field", { var: name }, xml("value", {}, value));
+    for (const name of ["locked", "wrongpw"]) {
+      const muc = `${name}@${prosody.mucDomain}`;
+      await keeper.send(xml("presence", { to: `${muc}/Keeper` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await keeper.waitForPresence(`${muc}/Keeper`);
+      const form = xml(
+        "x",
+        { xmlns: "jabber:x:data", type: "submit" },
+        field("FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig"),
+        field("muc#roomconfig_passwordprotectedroom", "1"),
+        field("muc#roomconfig_roomsecret", MUC_PASSWORD),
+      );
+      await keeper.iq(xml("iq", { type: "set", to: muc }, xml("query", { xmlns: "http://jabber.org/protocol/muc#owner" }, form)));
+    }
     daemon = Daemon.create(
       [
         "xmpp:",
@@ -45,11 +64,19 @@ describe("the XMPP bridge bot against Prosody", function () {
         "          nick: switchboard",
         "          room: quiet",
         "          membership: false",
+        `        - muc: locked@${prosody.mucDomain}`,
+        "          nick: switchboard",
+        "          room: locked",
+        "          password: ${MUC_PASSWORD}",
+        `        - muc: wrongpw@${prosody.mucDomain}`,
+        "          nick: switchboard",
+        "          room: wrongpw",
+        '          password: "not it"',
         "      membership:",
         "        leave_hold_seconds: 1",
       ].join("\n"),
     );
-    await daemon.start({ BOT_PASSWORD: botPassword });
+    await daemon.start({ BOT_PASSWORD: botPassword, MUC_PASSWORD });
     await daemon.waitForLog(/XMPP bot online/);
   });
 
@@ -108,6 +135,26 @@ describe("the XMPP bridge bot against Prosody", function () {
     const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([relayed["sender_name"], relayed["body"]], ["Keeper", "still bridged?"]);
     await romeo.close();
+  });
+
+  it("joins a password-protected MUC with its password and bridges it", async function () {
+    this.timeout(30_000);
+    const muc = `locked@${prosody.mucDomain}`;
+    // Without the password Prosody refuses a join (not-authorized): the bot's occupant shows it got in.
+    await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined, 15_000);
+    const lena = await NativeClient.session(daemon.url, uniqueUser("lena"), PASSWORD, { register: true });
+    try {
+      await lena.ok({ type: "room.join", room: "locked" });
+      await keeper.sendMessage(muc, "behind the password", "groupchat");
+      const relayed = await lena.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "behind the password", 10_000);
+      assert.equal((relayed["message"] as Record<string, unknown>)["sender_name"], "Keeper");
+    } finally {
+      await lena.close();
+    }
+  });
+
+  it("logs a MUC's refusal of its join with the reason (a wrong password: not-authorized)", async function () {
+    await daemon.waitForLog(/"from":"wrongpw@[^"]*\/switchboard".*not-authorized.*"the MUC refused the bot's join"/, 15_000);
   });
 
   it("shows no occupant joining a MUC listed with membership: false, and still relays what they say", async function () {

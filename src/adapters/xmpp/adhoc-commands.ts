@@ -62,7 +62,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { name: "room", label: "Native room", required: true },
       { name: "with", label: "Room of the other network", required: true },
       { name: "nick", label: "Bot's nick in the MUC (optional)", required: false },
-      { name: "key", label: "IRC channel key (optional)", required: false, type: "text-private" },
+      { name: "key", label: "Channel key or MUC password (optional)", required: false, type: "text-private" },
       { name: "membership", label: "Relay joins and leaves", required: false, type: "boolean", value: "1" },
     ],
     async run(admin, values, context) {

@@ -160,8 +160,7 @@ export class XmppBotAdapter implements Adapter {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a MUC's bare JID (xmpp://${this.account}/room@conference.example.org)`);
     }
     if (this.rooms.some((room) => room.muc.toLowerCase() === muc)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${muc} is bridged by ${this.account} already`);
-    if (options.key !== "") throw new GatewayError("GW_ERR_BAD_ADDRESS", "a key is for an IRC channel; a bridge bot joins MUCs without a password");
-    const room: XmppBotRoomConfig = { muc, nick: options.nick, room: hub.id.replace(/^#/, ""), membership: options.membership };
+    const room: XmppBotRoomConfig = { muc, nick: options.nick, room: hub.id.replace(/^#/, ""), membership: options.membership, password: options.key };
     this.rooms.push(room);
     if (this.online) await this.joinMuc(room);
   }
@@ -176,9 +175,11 @@ export class XmppBotAdapter implements Adapter {
   }
 
   private async joinMuc(room: XmppBotRoomConfig): Promise<void> {
-    // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened).
+    // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened), with the
+    // room's password when it has one (7.2.6).
     this.occupants.joining(room.muc);
-    await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }))));
+    const password = room.password === "" ? [] : [xml("password", {}, room.password)];
+    await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }), ...password)));
     await this.context
       .joinRoom(bridgedRoom(room), { address: mucAddress(this.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "member" })
       // A room that does not exist yet is a bridge being added at runtime: the core creates it next, with this
@@ -187,6 +188,12 @@ export class XmppBotAdapter implements Adapter {
   }
 
   private stanza(stanza: Element): void {
+    if (stanza.name === "presence" && stanza.attrs["type"] === "error") {
+      // A join refused (XEP-0045 7.2.6-7.2.9: not-authorized for a wrong or missing password, forbidden when
+      // banned, registration-required in a members-only room, conflict for a nick in use): the operator must see why.
+      this.context.log.error({ from: stanza.attrs["from"], error: stanza.getChild("error")?.toString() }, "the MUC refused the bot's join");
+      return;
+    }
     if (stanza.name === "presence") return this.occupantPresence(stanza);
     if (stanza.name === "message" && stanza.attrs["type"] === "error") {
       this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");

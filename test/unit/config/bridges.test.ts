@@ -31,7 +31,7 @@ describe("bridges in the configuration", () => {
     const resolved = resolveBridges(config);
     assert.deepEqual(resolved.problems, []);
     assert.deepEqual(resolved.channels.get("libera"), [{ channel: "#dev", room: "dev", key: "", membership: true }]);
-    assert.deepEqual(resolved.mucs.get("bridgebot"), [{ muc: "dev@conference.example.org", nick: "switchboard", room: "dev", membership: true }]);
+    assert.deepEqual(resolved.mucs.get("bridgebot"), [{ muc: "dev@conference.example.org", nick: "switchboard", room: "dev", membership: true, password: "" }]);
   });
 
   it("hands a bridge's membership switch to each of its channels and MUCs", () => {
