@@ -255,6 +255,11 @@ export interface Adapter {
    */
   linkAccount?(address: Address): Promise<string | undefined>;
   /**
+   * A link of this network's addresses counts only when bound to a network account (IRC `link_accounts:
+   * required`): one bound to none (made before links were bound, or under another policy) does not count.
+   */
+  readonly boundLinksOnly?: boolean;
+  /**
    * The core needs to know which account `address` is logged in to, now and at every change (a link bound to
    * an account): the adapter reports it with `account` events, the first one as soon as it knows. Called again
    * after each reconnect (network-reachable), since the adapter forgets then.

@@ -117,7 +117,12 @@ export class IdentityService {
   }
 
   async start(): Promise<void> {
-    for (const link of await this.options.store.allLinks()) this.remember(link);
+    for (const link of await this.options.store.allLinks()) {
+      this.remember(link);
+      if (link.account !== undefined || this.counts(link)) continue;
+      const fields = { person: addressKey(link.person), address: addressKey(link.address) };
+      this.options.log.warn(fields, "linked account bound to no network account, which its network requires: it does not count as its person until unlinked and linked again");
+    }
     await this.options.store.removeExpiredProofs(this.now());
   }
 
@@ -164,7 +169,8 @@ export class IdentityService {
   }
 
   private counts(link: KnownLink): boolean {
-    return link.account === undefined || this.verified.has(addressKey(link.address));
+    if (link.account === undefined) return this.options.registry.for(link.address)?.boundLinksOnly !== true;
+    return this.verified.has(addressKey(link.address));
   }
 
   async links(person: Address): Promise<IdentityLinkRecord[]> {

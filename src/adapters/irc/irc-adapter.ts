@@ -66,6 +66,7 @@ export class IrcNetworkAdapter implements Adapter {
     relaysRooms: true,
     puppets: true,
   };
+  readonly boundLinksOnly: boolean;
   private main: IrcConnection | undefined;
   private readonly puppets: PuppetPool;
   private readonly buddies: BuddyPuppets;
@@ -86,6 +87,7 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     this.channels = new BridgedChannels(config.channels);
+    this.boundLinksOnly = config.link_accounts === "required";
     // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
     const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(

@@ -337,6 +337,28 @@ describe("links bound to the network's own account", () => {
     assert.deepEqual(watched, []);
   });
 
+  it("does not count a link bound to no account on a network that requires one (link_accounts: required), and says so at start", async () => {
+    // A link made before links were bound (store migration 6), or while the network bound none.
+    await store.link({ person: alice, address: nick, linkedAt: 1 });
+    const lines: string[] = [];
+    const log = createLogger("warn", { write: (line: string) => void lines.push(String((JSON.parse(line) as { msg: unknown }).msg)) });
+    const registryOf = (adapter: Adapter): AdapterRegistry => {
+      const registry = new AdapterRegistry();
+      registry.register(adapter);
+      return registry;
+    };
+    const strict = new IdentityService({ store, registry: registryOf({ ...ircNetwork(), boundLinksOnly: true } as Adapter), log });
+    await strict.start();
+    assert.equal(strict.personOf(nick), undefined, "an unbound link on a network that requires bound ones is a stranger");
+    assert.deepEqual(strict.linkedTo(alice), []);
+    assert.equal(strict.storedLinks().length, 1, "still linked: unlinking and linking again binds it");
+    assert.deepEqual(lines, ["linked account bound to no network account, which its network requires: it does not count as its person until unlinked and linked again"]);
+
+    const lenient = new IdentityService({ store, registry: registryOf(ircNetwork()), log: createLogger("silent") });
+    await lenient.start();
+    assert.ok(sameAddress(lenient.personOf(nick) ?? eve, alice), "where bound links are not required, the same link counts");
+  });
+
   it("links nothing when the network refuses a nick that is not logged in, tells the nick why, and keeps the code", async () => {
     answer = new GatewayError("GW_ERR_FORBIDDEN", "alice is not logged in to a services account", { condition: "not-logged-in" });
     await service.request(alice, nick);
