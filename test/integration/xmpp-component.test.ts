@@ -292,6 +292,11 @@ describe("the XMPP component against Prosody", function () {
     const conflict = await romeo.waitForPresence(`${roomJid}/juliet`, (stanza) => stanza.attrs["type"] === "error");
     assert.ok(conflict.getChild("error")?.getChild("conflict"), conflict.toString());
 
+    // A nick change (XEP-0045 section 7.6) is refused, and Juliet keeps her nick.
+    await juliet.send(xml("presence", { to: `${roomJid}/Jules` }));
+    const renamed = await juliet.waitForPresence(`${roomJid}/Jules`, (stanza) => stanza.attrs["type"] === "error");
+    assert.ok(renamed.getChild("error")?.getChild("not-acceptable"), renamed.toString());
+
     const stranger = await romeo.sendMessage(roomJid, "not joined", "groupchat");
     const refused = await romeo.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === stranger && stanza.attrs["type"] === "error");
     assert.ok(refused.getChild("error")?.getChild("not-acceptable"), refused.toString());

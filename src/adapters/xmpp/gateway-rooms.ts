@@ -73,6 +73,11 @@ export class GatewayRooms {
     }
     const nick = resourceOf(presence.to);
     if (nick === "") return this.refuse(stanza, "modify", "jid-malformed", "join with a nick: room@domain/nick");
+    if (current && current.nick !== nick) {
+      // XEP-0045 section 7.6 lets a service refuse a nick change (not-acceptable): better than a silence after
+      // which the client believes it has the new nick.
+      return this.refuse(stanza, "cancel", "not-acceptable", "nick changes are not supported in this room: leave it and join again with the new nick");
+    }
     if (current) return; // a presence update of an occupant: nothing to relay in a gateway room
     try {
       const joined = await this.context.joinRoom(room, { address: person, nick, role: "member" });
