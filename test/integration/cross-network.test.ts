@@ -76,6 +76,47 @@ describe("three networks through one gateway (native, XMPP, IRC)", function () {
     assert.equal(fix.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], first.attrs["id"]);
   });
 
+  it("carries an occupant's private messages (XEP-0045 7.5) to an IRC user and a native member of the bridged room", async function () {
+    const ada = await suite.native("ada");
+    const adaName = suite.nameOf(ada);
+    await ada.ok({ type: "room.join", room: "tri" });
+    const roomJid = `#tri@${suite.prosody().componentDomain}`;
+    const romy = await xmppUser("romy");
+    await romy.send(xml("presence", { to: `${roomJid}/Romy` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await romy.waitForPresence(`${roomJid}/Romy`, (stanza) => stanza.attrs["type"] === undefined);
+    const carl = await ircUser("carl");
+    await carl.join("#tri");
+    await romy.waitForPresence(`${roomJid}/${carl.nick}`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+
+    // To the IRC user: a query from romy's puppet, and carl's answer comes from his own JID on the gateway.
+    await romy.sendMessage(`${roomJid}/${carl.nick}`, "psst, carl", "chat");
+    const romyPuppet = `${romy.bareJid.split("@")[0] ?? ""}[sb]`;
+    const query = await carl.waitFor((line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === romyPuppet.toLowerCase(), 10_000);
+    assert.deepEqual([query.params[0]?.toLowerCase(), query.params[1]], [carl.nick.toLowerCase(), "psst, carl"], "a private line, not one in #tri");
+    carl.privmsg(romyPuppet, "hi romy");
+    const answer = await romy.waitForMessage(`${carl.nick.toLowerCase()}%${NETWORK}@${suite.prosody().componentDomain}`);
+    assert.equal(answer.getChildText("body"), "hi romy");
+
+    // To the native member, under the nick romy has in the room.
+    await romy.sendMessage(`${roomJid}/${adaName}`, "psst, ada", "chat");
+    const atAda = (await ada.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "psst, ada", 10_000))["message"] as Record<string, unknown>;
+    assert.deepEqual([atAda["scope"], atAda["from"], atAda["sender_name"]], ["direct", `xmpp:${romy.bareJid}`, "Romy"]);
+
+    // To another XMPP occupant: passed on from romy's occupant JID, as a MUC does.
+    const sami = await xmppUser("sami");
+    await sami.send(xml("presence", { to: `${roomJid}/Sami` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await sami.waitForPresence(`${roomJid}/Sami`, (stanza) => stanza.attrs["type"] === undefined);
+    await romy.sendMessage(`${roomJid}/sami`, "psst, sami", "chat");
+    const atSami = await sami.waitForMessage(`${roomJid}/Romy`);
+    assert.deepEqual([atSami.attrs["type"], atSami.getChildText("body")], ["chat", "psst, sami"]);
+
+    // Nobody by that nick: item-not-found; and nothing is said in the room.
+    const id = await romy.sendMessage(`${roomJid}/Nobody`, "anyone?", "chat");
+    const refused = await romy.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === id && stanza.attrs["type"] === "error");
+    assert.ok(refused.getChild("error")?.getChild("item-not-found"), refused.toString());
+    assert.equal(ada.pending("message").length, 0, "a private message showed in the room");
+  });
+
   it("carries a private chat between an XMPP user and an IRC user through the gateway", async function () {
     const bob = await ircUser("bob");
     const juliet = await xmppUser("juliet");

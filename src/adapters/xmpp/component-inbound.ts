@@ -88,7 +88,10 @@ export class ComponentInbound {
       return this.refuse(stanza, type, condition, gatewayError.message);
     }
     if (isRoomAddress(to)) {
-      if (message.type !== "groupchat") return this.refuse(stanza, "modify", "bad-request", "private messages to room occupants are not supported yet");
+      if (message.type !== "groupchat") {
+        if (resourceOf(message.to) === "") return this.refuse(stanza, "modify", "bad-request", "a chat message to a room goes to one of its occupants: room/nick");
+        return this.rooms.privateMessage(stanza, message, from, to);
+      }
       return this.rooms.message(stanza, message, from, to);
     }
     if (message.type === "groupchat") return this.refuse(stanza, "modify", "bad-request", "groupchat is for rooms");

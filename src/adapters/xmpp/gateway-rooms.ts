@@ -4,6 +4,7 @@
  * member, from any network, as an occupant), its own presence (status 110) and the subject; groupchat messages
  * go both ways (an occupant's own message is reflected back, as MUC clients expect); leaving is unavailable
  * presence. Occupancy is per XMPP session (full JID): a person stays a member while one of their sessions is in.
+ * A chat message to `#lobby@gateway/nick` is a private message to the person behind that nick (section 7.5).
  */
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -15,7 +16,9 @@ import type { RoomMember } from "../../core/model/room.js";
 import { addressToJid, resourceOf } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
+import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
+import { RoomNicks } from "./room-nicks.js";
 import { chatMessage, errorCondition, isRelayed, markRelayed, NS } from "./stanzas.js";
 
 interface Occupant {
@@ -41,6 +44,8 @@ export class GatewayRooms {
   private readonly occupants = new Map<string, Map<string, Occupant>>();
   /** Each room with occupants, and the distinct people in it, for leaving them all when the connection drops. */
   private readonly rooms = new Map<string, { readonly room: Address; readonly people: Address[] }>();
+  /** Who is behind each nick, for private messages. */
+  private readonly nicks = new RoomNicks();
 
   constructor(
     private readonly domain: string,
@@ -85,8 +90,10 @@ export class GatewayRooms {
       const roomJid = this.roomJid(room);
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
+        this.nicks.seen(room, member.nick, member.address);
         if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid));
       }
+      this.nicks.seen(room, nick, person);
       occupants.set(occupant.jid, occupant);
       const entry = this.rooms.get(addressKey(room)) ?? { room, people: [] };
       if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
@@ -137,8 +144,38 @@ export class GatewayRooms {
     }
   }
 
+  /**
+   * A chat message from an occupant to another occupant's nick (XEP-0045 section 7.5): to an XMPP occupant it
+   * is passed on from the room, as a MUC does; to anyone else it is sent as a direct message to the person
+   * behind the nick, whose answers then come from that person's own JID on the gateway (bob%libera@gateway).
+   * Room members may write to each other so whatever `messages_from` says about strangers.
+   */
+  async privateMessage(stanza: Element, message: ParsedMessage, person: Address, room: Address): Promise<void> {
+    const sender = this.occupantsOf(room).get(message.from);
+    if (!sender) return this.refuse(stanza, "modify", "not-acceptable", "join the room before writing to its occupants");
+    const nick = resourceOf(message.to);
+    const target = this.nicks.find(room, nick);
+    if (!target) return this.refuse(stanza, "cancel", "item-not-found", `nobody is known as ${nick} in this room`);
+    if (message.body === undefined) return; // chat states to an occupant: not carried
+    if (target.protocol === "xmpp" && target.account === this.context.account) {
+      const from = `${this.roomJid(room)}/${sender.nick}`;
+      for (const occupant of this.occupantsOf(room).values()) {
+        if (!sameAddress(occupant.address, target)) continue;
+        await this.write(chatMessage({ from, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, kind: message.messageKind, type: "chat" }));
+      }
+      return;
+    }
+    try {
+      await this.context.submit({ ...directDraft(this.context.account, message, person, target), senderName: sender.nick });
+    } catch (error: unknown) {
+      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      await this.refuse(stanza, type, condition, toGatewayError(error).message);
+    }
+  }
+
   /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
   async deliver(message: Message): Promise<void> {
+    this.nicks.seen(message.to, message.senderName, message.from);
     const occupants = this.occupants.get(addressKey(message.to));
     if (!occupants || occupants.size === 0) return;
     const from = `${this.roomJid(message.to)}/${message.senderName}`;
@@ -182,6 +219,8 @@ export class GatewayRooms {
 
   /** A member joined or left (from any network): tell the occupants, except the member's own sessions. */
   async membership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+    if (event === "joined") this.nicks.seen(room, member.nick, member.address);
+    else this.nicks.left(room, member.nick);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     const from = `${this.roomJid(room)}/${member.nick}`;
@@ -218,6 +257,7 @@ export class GatewayRooms {
     await this.write(occupantPresence(`${this.roomJid(room)}/${occupant.nick}`, occupant.jid, [110], "unavailable")).catch(() => undefined);
     const stillIn = [...occupants.values()].some((other) => sameAddress(other.address, occupant.address));
     if (stillIn) return;
+    this.nicks.left(room, occupant.nick);
     const entry = this.rooms.get(addressKey(room));
     if (entry) entry.people.splice(entry.people.findIndex((known) => sameAddress(known, occupant.address)), 1);
     await this.context.leaveRoom(room, occupant.address).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
