@@ -29,6 +29,8 @@ export interface IrcConnectionOptions {
   /** For incoming lines that are not valid UTF-8 (encoding.ts decodeIrcBytes). */
   readonly fallbackEncoding: string;
   readonly flood: { readonly burst: number; readonly linesPerSecond: number };
+  /** False for a puppet: other people's channel PRIVMSGs and NOTICEs are dropped unread (channel-chatter.ts). */
+  readonly channelChatter?: boolean;
   /** Caps requested when offered: only these, plus "sasl" when SASL is configured. */
   readonly caps?: readonly string[];
   /** Bound on TCP connect, TLS handshake and registration together. */

@@ -20,6 +20,7 @@
  */
 import { Client } from "irc-framework";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
+import { isOthersChannelChatter } from "./channel-chatter.js";
 import type { Logger } from "../../core/logger.js";
 import { DEFAULT_MAX_PENDING_LINES, DEFAULT_PING_TIMEOUT_SECONDS, frameworkOptions, narrowOfferedCaps, optionsProblem, wantedCaps, type IrcConnectionOptions } from "./irc-connection-options.js";
 import { IrcConfirmer } from "./irc-confirmer.js";
@@ -238,6 +239,7 @@ export class IrcConnection {
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         fallbackEncoding: options.fallbackEncoding,
         onStage: (stage) => (this.stage = stage === "tcp-connected" && options.tls !== undefined ? "TLS handshake" : "registration"),
+        ...(options.channelChatter === false ? { dropLine: (line: string) => isOthersChannelChatter(line, this.own.nick) } : {}),
       });
       try {
         this.client.connect(frameworkOptions(options, transport));

@@ -44,6 +44,8 @@ export interface IrcTransportSettings {
   readonly fallbackEncoding: string;
   /** Told when the TCP connection is up and when the TLS handshake is done, for error messages. */
   readonly onStage?: (stage: TransportStage) => void;
+  /** Lines for which this says true are dropped unread (a puppet's channel chatter, channel-chatter.ts). */
+  readonly dropLine?: (line: string) => boolean;
 }
 
 /** Splits received bytes into lines and decodes each one (see the header). */
@@ -135,7 +137,7 @@ class IrcTransport extends EventEmitter implements IrcFrameworkTransport {
       for (const line of lines) {
         // A listener may have closed the connection (a failed registration): the rest is not read.
         if (this.socket !== socket || socket.destroyed) return;
-        this.emit("line", line);
+        if (this.settings.dropLine?.(line) !== true) this.emit("line", line);
       }
     });
     this.bind(socket, "error", (error: Error) => {

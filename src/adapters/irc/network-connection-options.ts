@@ -40,6 +40,8 @@ export function networkConnectionOptions(config: IrcNetworkConfig, identity: Con
     fallbackEncoding: config.encoding_fallback,
     flood: { burst: config.flood.burst, linesPerSecond: config.flood.lines_per_second },
     caps: NETWORK_CAPS,
+    // A puppet only speaks in the channels; the gateway's own connection reads them.
+    ...(own ? {} : { channelChatter: false }),
     connectTimeoutMs: config.connect_timeout_seconds * 1000,
     log,
   };
