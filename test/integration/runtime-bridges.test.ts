@@ -261,7 +261,7 @@ describe("bridges added and removed at runtime by an admin", function () {
       await assert.rejects(execute(other, "bridge-list"), /forbidden/);
     });
 
-    it("adds a bridge with a form, lists it, and removes it", async function () {
+    it("adds a bridge with a form, lists it, and removes it; with a channel key and joins and leaves off", async function () {
       this.timeout(60_000);
       const admin = await XmppTestClient.connect(prosody, xmppAdminName, PASSWORD, "adhoc");
       closers.push(() => admin.stop());
@@ -294,6 +294,20 @@ describe("bridges added and removed at runtime by an admin", function () {
       const removed = await execute(admin, "bridge-remove", { with: "irc://net/#adhoc" });
       assert.deepEqual(note(removed), { type: "info", text: "Removed the bridge of irc://net/%23adhoc" });
       await ira.waitFor((line) => line.command === "PART" && line.nick === "livegate" && ira.same(line.params[0], "#adhoc"), 15_000, "the gateway leaving #adhoc");
+
+      // The form's key and joins-and-leaves switch: the key is used to join and never shown; "0" turns joins and leaves off.
+      ira.send("MODE #adhoc +k s3same");
+      await ira.waitFor((line) => line.command === "MODE" && ira.same(line.params[0], "#adhoc") && line.params[1] === "+k", 10_000, "the channel key set");
+      const keyed = await execute(admin, "bridge-add", { room: "adhoc", with: "irc://net/#adhoc", key: "s3same", membership: "0" });
+      assert.deepEqual(note(keyed), { type: "info", text: "Bridged: adhoc <-> irc://net/%23adhoc (runtime, no joins/leaves, keyed)" });
+      await ira.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ira.same(line.params[0], "#adhoc"), 15_000, "the gateway joining #adhoc with its key");
+      const listedAgain = (await execute(admin, "bridge-list")).getChild("command", COMMANDS);
+      assert.equal(listedAgain?.toString().includes("s3same"), false, "the key is never shown");
+      const last = (listedAgain?.getChild("x", "jabber:x:data")?.getChildren("item") ?? []).at(-1);
+      assert.deepEqual(last?.getChildren("field").map((field) => field.getChildText("value")), ["adhoc", "irc://net/%23adhoc", "runtime", "not relayed"]);
+      const wrong = await execute(admin, "bridge-add", { room: "other", with: "irc://net/#other", membership: "maybe" });
+      assert.match(note(wrong).text, /^GW_ERR_BAD_FRAME: "maybe" is not a boolean/);
+      await execute(admin, "bridge-remove", { with: "irc://net/#adhoc" });
     });
   });
 });
