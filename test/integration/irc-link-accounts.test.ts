@@ -118,9 +118,9 @@ describe("IRC links bound to services accounts (InspIRCd with Atheme)", function
     await alice.waitForType("identity.linked", (frame) => frame["address"] === address, 10_000);
     const links = (await alice.ok({ type: "identity.list" }))["links"] as Record<string, unknown>[];
     assert.deepEqual(
-      links.map((link) => [link["address"], String(link["account"]).toLowerCase()]),
-      [[address, nick.toLowerCase()]],
-      "the account is recorded",
+      links.map((link) => [link["address"], String(link["account"]).toLowerCase(), link["counts"]]),
+      [[address, nick.toLowerCase(), true]],
+      "the account is recorded, and the logged-in nick counts as alice",
     );
     // Logged in: the nick is alice. Her presence is its presence (online beats her native xa) ...
     await carol.waitForType("presence", (frame) => frame["from"] === aliceAddress && frame["show"] === "online", 10_000);
@@ -138,6 +138,8 @@ describe("IRC links bound to services accounts (InspIRCd with Atheme)", function
     const stranger = messageOf(await carol.waitForType("message", (frame) => messageOf(frame)["body"] === "still alice?", 10_000));
     assert.equal(stranger["from"], address);
     assert.equal(stranger["person"], undefined, "no person on a message from a nick logged out of its account");
+    const listedOut = (await alice.ok({ type: "identity.list" }))["links"] as Record<string, unknown>[];
+    assert.deepEqual(listedOut.map((link) => link["counts"]), [false], "identity.list says the logged-out link does not count now");
     await carol.ok({ type: "message.send", to: aliceAddress, body: "for alice only (1)" });
     const kept = messageOf(await alice.waitForType("message", (frame) => messageOf(frame)["body"] === "for alice only (1)", 10_000));
     assert.equal(kept["from"], `native:${carolName}`, "her sessions got it: most_available picks one address, and the nick is none of hers now");

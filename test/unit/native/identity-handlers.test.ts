@@ -44,6 +44,14 @@ class FakeIdentities {
     this.calls.push({ method: "links", person });
     return this.records;
   }
+
+  /** Address keys of links that do not count now (a bound nick logged out of its account). */
+  notCounting = new Set<string>();
+
+  personOf(address: Address): Address | undefined {
+    if (this.notCounting.has(formatAddress(address))) return undefined;
+    return this.records.find((record) => formatAddress(record.address) === formatAddress(address))?.person;
+  }
 }
 
 /** A socket that keeps what is sent to it. */
@@ -144,17 +152,18 @@ describe("identity handlers", () => {
   });
 
   describe("identity.list", () => {
-    it("lists the session user's links as address and linked_at", async () => {
+    it("lists the session user's links as address, linked_at and whether each counts as them now", async () => {
       const person = userAddress("alice");
       identities.records = [
         { person, address: parseAddress("irc://libera/bob"), linkedAt: 1767225900000 },
         { person, address: makeAddress("xmpp", "default", "juliet@example.org"), linkedAt: 1767225800000 },
       ];
+      identities.notCounting.add("irc://libera/bob");
       const answer = await identityList(loggedIn("alice"), { type: "identity.list" }, env, noRelease);
       assert.deepEqual(answer, {
         links: [
-          { address: "irc://libera/bob", linked_at: 1767225900000 },
-          { address: "xmpp:juliet@example.org", linked_at: 1767225800000 },
+          { address: "irc://libera/bob", linked_at: 1767225900000, counts: false },
+          { address: "xmpp:juliet@example.org", linked_at: 1767225800000, counts: true },
         ],
       });
       assert.equal(identities.calls[0] && formatAddress(identities.calls[0].person), "native:alice");

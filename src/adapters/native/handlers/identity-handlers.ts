@@ -44,8 +44,10 @@ export const identityUnlink: Handler<IdentityUnlinkFrame> = async (session, fram
 };
 
 export const identityList: Handler<IdentityListFrame> = async (session, _frame, env) => {
-  const links = await env.services.identities.links(self(session));
-  return { links: links.map(identityLinkView) };
+  const identities = env.services.identities;
+  const links = await identities.links(self(session));
+  // counts: whether the account is the user now (a bound link counts only while logged in to its account).
+  return { links: links.map((link) => ({ ...identityLinkView(link), counts: identities.personOf(link.address) !== undefined })) };
 };
 
 /** A code that reached this user's sessions (identity.code) because an account asked to be linked to them. */
