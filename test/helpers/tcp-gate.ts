@@ -14,8 +14,10 @@ export class TcpGate {
   private swallowing = false;
   /** What the clients wrote while swallowing (for a test to await the lines that vanished). */
   swallowed = "";
-  /** What the clients wrote that was forwarded, since the last reopen(). */
+  /** What the clients wrote that was forwarded, since the last reopen(): all connections, chunks interleaved. */
   forwarded = "";
+  /** The same, one entry per client connection, so that a match never spans two connections' lines. */
+  private forwardedByClient: string[] = [];
   /** What the server wrote back to the clients, since the last reopen(). */
   returned = "";
   private readonly swallowWaiters: Array<() => void> = [];
@@ -50,6 +52,7 @@ export class TcpGate {
     this.swallowing = false;
     this.swallowed = "";
     this.forwarded = "";
+    this.forwardedByClient = [];
     this.returned = "";
   }
 
@@ -63,16 +66,31 @@ export class TcpGate {
     return this.awaitMatch(pattern, which, timeoutMs);
   }
 
+  /**
+   * Resolves, with the match, once what one client connection wrote (and was forwarded) matches `pattern`: a
+   * PING barrier "after a line" is then that connection's own, never another's that happened to come next.
+   */
+  async oneClientWrote(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
+    return this.awaitMatch(pattern, "forwarded", timeoutMs, () => this.forwardedByClient);
+  }
+
   /** Resolves, with the match, once what the server sent back through the gate matches `pattern`. */
   async serverWrote(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
     return this.awaitMatch(pattern, "returned", timeoutMs);
   }
 
-  private async awaitMatch(pattern: RegExp, which: "swallowed" | "forwarded" | "returned", timeoutMs: number): Promise<RegExpExecArray> {
+  private async awaitMatch(
+    pattern: RegExp,
+    which: "swallowed" | "forwarded" | "returned",
+    timeoutMs: number,
+    texts: () => readonly string[] = () => [this[which]],
+  ): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const match = pattern.exec(this[which]);
-      if (match) return match;
+      for (const text of texts()) {
+        const match = pattern.exec(text);
+        if (match) return match;
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`nothing matching ${pattern} was ${which} within ${timeoutMs} ms; got: ${this[which].slice(-500)}`);
       await new Promise<void>((resolve) => {
@@ -100,10 +118,13 @@ export class TcpGate {
     upstream.on("error", () => client.destroy());
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
+    const record = this.forwardedByClient; // replaced (not cleared) by reopen(): a closed connection's late bytes land in the old one
+    const index = record.push("") - 1;
     client.on("data", (chunk: Buffer) => {
       if (this.swallowing) this.swallowed += chunk.toString("utf8");
       else {
         this.forwarded += chunk.toString("utf8");
+        record[index] += chunk.toString("utf8");
         upstream.write(chunk);
       }
       for (const wake of this.swallowWaiters.splice(0)) wake();
