@@ -6,7 +6,9 @@
  * IRC work). Its own lines (echo-message confirmations) and everything else still reach it.
  */
 
-/** The channel prefixes of RFC 2812 (CHANTYPES defaults): a target starting with one of them is a channel. */
+import { isChannelId } from "./irc-addresses.js";
+
+/** The channel prefixes of RFC 2812 (its CHANTYPES): a target starting with one of them is a channel. */
 const CHANNEL_PREFIXES = "#&+!";
 
 /**
@@ -35,6 +37,7 @@ export function isOthersChannelChatter(raw: string, ownNick: string): boolean {
   if (command !== "PRIVMSG" && command !== "NOTICE") return false;
   let targetStart = commandEnd + 1;
   while (raw.charCodeAt(targetStart) === 32) targetStart++;
-  if (!CHANNEL_PREFIXES.includes(raw.charAt(targetStart)) || raw.charAt(targetStart) === "") return false;
+  const targetEnd = raw.indexOf(" ", targetStart);
+  if (!isChannelId(raw.slice(targetStart, targetEnd < 0 ? undefined : targetEnd), CHANNEL_PREFIXES)) return false;
   return nick.toLowerCase() !== ownNick.toLowerCase();
 }

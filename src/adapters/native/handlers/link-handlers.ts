@@ -4,7 +4,7 @@
  * A failed link (a refused password above all) counts against the user like a failed login: each attempt
  * costs the gateway a real XMPP login.
  */
-import { GatewayError } from "../../../core/errors.js";
+import { GatewayError, hasErrorCode } from "../../../core/errors.js";
 import type { Handler } from "../handler-environment.js";
 import type { XmppLinkFrame, XmppUnlinkFrame } from "../client-frames.js";
 import { self } from "./contact-handlers.js";
@@ -19,7 +19,7 @@ export const xmppLink: Handler<XmppLinkFrame> = async (session, frame, env) => {
     env.loginLimiter.succeed(key);
     return { account: linked.account, jid: linked.login, address_prefix: `${linked.network}://${linked.account}/` };
   } catch (error: unknown) {
-    if (error instanceof GatewayError && error.code === "GW_ERR_AUTH_FAILED") env.loginLimiter.fail(key);
+    if (hasErrorCode(error, "GW_ERR_AUTH_FAILED")) env.loginLimiter.fail(key);
     throw error;
   }
 };
