@@ -78,7 +78,7 @@ export class GatedIrcBridge {
     // The PONG must have come back through the gate (else cutting the link could lose it even though the reader's
     // line, sent by another connection, arrived first).
     for (const text of barrier ? texts : []) {
-      const ping = await this.gate.clientWrote(pingBarrierAfter(text), "forwarded");
+      const ping = await this.gate.oneClientWrote(pingBarrierAfter(text));
       await this.gate.serverWrote(pongTo(ping[1] ?? ""));
     }
     this.syncs += 1;

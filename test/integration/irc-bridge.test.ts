@@ -263,7 +263,7 @@ describe("the IRC adapter against ngIRCd", function () {
     // Once the PING barrier behind "before 2" reached the server and its PONG came back through the gate, bob
     // answers the puppet: his line reaches the daemon on the puppet's connection after the PONG, so the daemon
     // knows the server has "before 2" (else it would send it again after the restart: docs/irc.md).
-    const ping = await gate.clientWrote(pingBarrierAfter("before 2"), "forwarded");
+    const ping = await gate.oneClientWrote(pingBarrierAfter("before 2"));
     await gate.serverWrote(pongTo(ping[1] ?? ""));
     bob.privmsg(puppet, "got them");
     await alice.waitForType("message", (frame) => message(frame)["body"] === "got them", 10_000);
