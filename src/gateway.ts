@@ -7,6 +7,7 @@ import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { parseAddress, type ProtocolId } from "./core/model/address.js";
+import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
@@ -119,6 +120,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     leaveRoom: (room, member) => router.leaveRoom(room, member),
     log: log.child({ component: "bridges" }),
   });
+  // Adapters join rooms by their own address: a bridged room of another network (an IRC channel) at its hub.
+  const roomJoins = new RoomJoins({ registry, bridges, joinRoom: (room, member) => router.joinRoom(room, member), leaveRoom: (room, member) => router.leaveRoom(room, member) });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
@@ -133,11 +136,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       roomHistory: (room, limit) => store.log.history({ room }, { limit }),
       probe: (subject, viewer) => router.probe(subject, viewer),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
-      joinRoom: (room, member) => router.joinRoom(room, member),
+      joinRoom: (room, member) => roomJoins.join(room, member),
       bounced: (messageId, recipient, error) => {
         router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
       },
-      leaveRoom: (room, member) => router.leaveRoom(room, member),
+      leaveRoom: (room, member) => roomJoins.leave(room, member),
       dispatch: (event) => router.dispatch(event),
       bridges,
       serviceMessage: async (from, body) => {

@@ -203,6 +203,8 @@ export interface IrcNetworkConfig {
   readonly presence_hold_seconds: number;
   /** A quit with a netsplit reason is held this long, and dropped if the nick is back meanwhile (netsplit-damper.ts); 0: not held. */
   readonly netsplit_hold_seconds: number;
+  /** XMPP users may join any channel as a MUC on the gateway domain, bridged while one of them is in it (core/bridges.ts). */
+  readonly open_channels: boolean;
   /**
    * Links of nicks bound to their services account (docs/bridging.md): when_logged_in binds when the nick is
    * logged in at link time, required refuses a nick that is not, off links nicks alone.

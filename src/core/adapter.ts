@@ -230,6 +230,12 @@ export interface Adapter {
    * Absent where the network has no rooms to bridge this way.
    */
   bridgeRoom?(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void>;
+  /**
+   * Anyone may join this network's rooms through the gateway by their own address (an XMPP user joins
+   * #chan%libera@gateway): such a room is bridged on demand (bridgeRoom) while someone is in it (core/bridges.ts).
+   * Absent or false: only rooms bridged by the configuration or an admin can be joined that way.
+   */
+  readonly roomsOnDemand?: boolean;
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
   /**

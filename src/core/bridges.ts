@@ -9,6 +9,12 @@
  * outbox (it is a room relay) even while its network is down; the adapter joins the channel or MUC now or at
  * its next connect (Adapter.bridgeRoom). Removing a bridge parts the remote room and takes it out of the
  * native room; messages still queued for it are reported to their senders as failed by its adapter.
+ *
+ * Rooms on demand: a network that lets anyone join its rooms through the gateway (Adapter.roomsOnDemand: an IRC
+ * network with open_channels) has a room bridged when someone joins it by its own address (an XMPP user joins
+ * #chan%libera@gateway) and unbridged when the last person left (hubFor, closeIfIdle). Such bridges are kept in
+ * memory only (people join them again after a restart), listed with source "open", and their hub is a native room
+ * named after the remote room (`#chan%libera`), which no client can create (ROOM_NAME_PATTERN).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
@@ -30,7 +36,7 @@ export interface Bridge {
   /** Joins and leaves in the remote room are relayed (where its network relays them at all). */
   readonly membership: boolean;
   /** Where it comes from: the configuration file (changed there only), or an admin at runtime. */
-  readonly source: "config" | "runtime";
+  readonly source: "config" | "runtime" | "open";
   readonly createdBy?: Address;
   readonly createdAt?: number;
 }
@@ -83,8 +89,17 @@ function remoteKey(remote: Address): string {
   return addressKey({ ...remote, id: remote.id.toLowerCase() });
 }
 
+/** The hub of a room bridged on demand: `#chan%libera` for #chan on libera (never a name a client can create). */
+export function onDemandHubName(remote: Address): string {
+  return `${remote.id}%${remote.account}`.toLowerCase();
+}
+
 export class BridgeService implements BridgeAdmin {
   private readonly admins: ReadonlySet<string>;
+  /** Rooms bridged on demand, by remoteKey, while someone is in them. */
+  private readonly open = new Map<string, Bridge>();
+  /** Bridges on demand being made, by remoteKey: two people joining at once make one. */
+  private readonly opening = new Map<string, Promise<Bridge>>();
 
   constructor(private readonly deps: BridgeServiceDeps) {
     this.admins = new Set(deps.admins.map(bare));
@@ -96,7 +111,64 @@ export class BridgeService implements BridgeAdmin {
 
   async list(by: Address): Promise<Bridge[]> {
     this.requireAdmin(by);
-    return [...this.deps.configured, ...(await this.stored())];
+    return [...this.deps.configured, ...(await this.stored()), ...this.open.values()];
+  }
+
+  /** The hub of the bridge of `remote` (configured, added at runtime or on demand), or undefined when not bridged. */
+  async hubOf(remote: Address): Promise<Address | undefined> {
+    const key = remoteKey(remote);
+    const bridge = [...this.deps.configured, ...this.open.values(), ...(await this.stored())].find((candidate) => remoteKey(candidate.remote) === key);
+    return bridge && hubRoom(bridge.room);
+  }
+
+  /**
+   * `by` joins `remote` by its own address: the hub of its bridge, bridged now when its network lets anyone join
+   * its rooms (Adapter.roomsOnDemand). GW_ERR_FORBIDDEN when it does not.
+   */
+  async hubFor(remote: Address, by: Address): Promise<Address> {
+    const hub = await this.hubOf(remote);
+    if (hub) return hub;
+    const key = remoteKey(remote);
+    let opening = this.opening.get(key);
+    if (!opening) {
+      opening = this.openBridge(remote, by).finally(() => this.opening.delete(key));
+      this.opening.set(key, opening);
+    }
+    return hubRoom((await opening).room);
+  }
+
+  private async openBridge(asked: Address, by: Address): Promise<Bridge> {
+    const remote = { ...asked, id: asked.id.toLowerCase() };
+    const adapter = this.deps.registry.for(remote);
+    if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${formatAddress(remote)}`);
+    if (adapter.roomsOnDemand !== true) {
+      throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${remote.protocol}/${remote.account} lets only bridged rooms be joined`);
+    }
+    const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: "", membership: true, source: "open", createdBy: by, createdAt: Date.now() };
+    await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
+    this.open.set(remoteKey(remote), bridge);
+    try {
+      await this.joinHub(bridge);
+    } catch (error: unknown) {
+      this.open.delete(remoteKey(remote));
+      await adapter.unbridgeRoom?.(remote);
+      throw error;
+    }
+    this.deps.log.info({ room: bridge.room, remote: addressKey(remote), by: addressKey(by) }, "room bridged on demand");
+    return bridge;
+  }
+
+  /**
+   * Someone left `hub`: a bridge made on demand to it ends once nobody but bridged rooms is left there (the gateway
+   * leaves the remote room, which leaves the hub). Any other room: nothing to do.
+   */
+  async closeIfIdle(hub: Address): Promise<void> {
+    const bridge = [...this.open.values()].find((candidate) => sameAddress(hubRoom(candidate.room), hub));
+    if (!bridge || !(await this.deps.rooms.exists(hub))) return;
+    const people = (await this.deps.rooms.members(hub)).filter((member) => !this.deps.registry.for(member.address)?.capabilities.relaysRooms);
+    if (people.length > 0) return;
+    await this.end(bridge);
+    this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote) }, "room bridged on demand closed: nobody left in it");
   }
 
   async add(by: Address, request: BridgeRequest): Promise<Bridge> {
@@ -133,16 +205,22 @@ export class BridgeService implements BridgeAdmin {
     this.requireAdmin(by);
     const configured = this.deps.configured.find((bridge) => remoteKey(bridge.remote) === remoteKey(remote));
     if (configured) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is bridged by the configuration file: change it there`);
-    const bridge = (await this.stored()).find((candidate) => remoteKey(candidate.remote) === remoteKey(remote));
+    const bridge = this.open.get(remoteKey(remote)) ?? (await this.stored()).find((candidate) => remoteKey(candidate.remote) === remoteKey(remote));
     if (!bridge) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(remote)} is not bridged`);
-    await this.deps.store.remove(bridge.remote);
+    if (bridge.source === "runtime") await this.deps.store.remove(bridge.remote);
+    await this.end(bridge);
+    this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote), by: addressKey(by) }, "bridge removed");
+  }
+
+  /** The remote room is parted and leaves the hub. */
+  private async end(bridge: Bridge): Promise<void> {
+    this.open.delete(remoteKey(bridge.remote));
     await this.deps.registry.for(bridge.remote)?.unbridgeRoom?.(bridge.remote);
     const hub = hubRoom(bridge.room);
     if (await this.deps.rooms.exists(hub)) {
       const member = (await this.deps.rooms.members(hub)).find((candidate) => sameAddress(candidate.address, bridge.remote));
       if (member) await this.deps.leaveRoom(hub, bridge.remote);
     }
-    this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote), by: addressKey(by) }, "bridge removed");
   }
 
   /**

@@ -67,6 +67,8 @@ export class IrcNetworkAdapter implements Adapter {
     puppets: true,
   };
   readonly boundLinksOnly: boolean;
+  /** open_channels: XMPP users may join any channel (#chan%network@gateway), bridged while one of them is in it. */
+  readonly roomsOnDemand: boolean;
   private main: IrcConnection | undefined;
   private readonly puppets: PuppetPool;
   private readonly buddies: BuddyPuppets;
@@ -88,6 +90,7 @@ export class IrcNetworkAdapter implements Adapter {
   ) {
     this.channels = new BridgedChannels(config.channels);
     this.boundLinksOnly = config.link_accounts === "required";
+    this.roomsOnDemand = config.open_channels;
     // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
     const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(

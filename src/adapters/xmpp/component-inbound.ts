@@ -166,10 +166,9 @@ export class ComponentInbound {
       return;
     }
     if (presence.type === "probe") return this.answerProbe(from, to, presence.from);
-    if (isRoomAddress(to)) {
-      if (!(await this.context.knows(to))) return this.refuse(stanza, "cancel", "item-not-found", `no room ${presence.to}`);
-      return this.rooms.presence(stanza, presence, from, to);
-    }
+    // Whether the room exists (or may be bridged now: an IRC channel on a network with open_channels) is the
+    // join's to answer (item-not-found, forbidden).
+    if (isRoomAddress(to)) return this.rooms.presence(stanza, presence, from, to);
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
       from,
       show: presence.type === "unavailable" ? "offline" : presence.show,

@@ -5,6 +5,10 @@
  * go both ways (an occupant's own message is reflected back, as MUC clients expect); leaving is unavailable
  * presence. Occupancy is per XMPP session (full JID): a person stays a member while one of their sessions is in.
  * A chat message to `#lobby@gateway/nick` is a private message to the person behind that nick (section 7.5).
+ *
+ * A bridged room of another network is joined by its own JID too (`#dev%libera@gateway` for an IRC channel): the
+ * core answers the join with the bridge's hub (core/room-joins.ts), whose traffic then reaches the occupant
+ * from the JID they joined. Occupants are kept per hub, each with the room JID they joined by.
  */
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -25,6 +29,13 @@ interface Occupant {
   readonly jid: string;
   readonly address: Address;
   readonly nick: string;
+  /** The room's bare JID as this occupant joined it: the hub's own, or a bridged room's (#dev%libera@gateway). */
+  readonly roomJid: string;
+}
+
+/** Occupants of one hub are keyed by session and the room JID they joined by (a session may be in both). */
+function occupantKey(jid: string, roomJid: string): string {
+  return `${jid}\n${roomJid}`;
 }
 
 /** Native rooms and IRC channels are rooms; everything else on the gateway domain is a person. */
@@ -46,6 +57,8 @@ export class GatewayRooms {
   private readonly rooms = new Map<string, { readonly room: Address; readonly people: Address[] }>();
   /** Who is behind each nick, for private messages. */
   private readonly nicks = new RoomNicks();
+  /** The hub each bridged room joined by its own JID stands for (that room's bare JID -> hub). */
+  private readonly hubs = new Map<string, Address>();
 
   constructor(
     private readonly domain: string,
@@ -59,6 +72,15 @@ export class GatewayRooms {
     return addressToJid(room, this.domain);
   }
 
+  /** The room whose occupants a stanza to `room` concerns: the hub of a bridged room joined by its own JID. */
+  private hubOf(room: Address): Address {
+    return this.hubs.get(this.roomJid(room)) ?? room;
+  }
+
+  private occupant(room: Address, jid: string): Occupant | undefined {
+    return this.occupantsOf(this.hubOf(room)).get(occupantKey(jid, this.roomJid(room)));
+  }
+
   private occupantsOf(room: Address): Map<string, Occupant> {
     let occupants = this.occupants.get(addressKey(room));
     if (!occupants) {
@@ -70,10 +92,9 @@ export class GatewayRooms {
 
   /** Presence to a room JID: a join (available, with a nick) or a leave (unavailable). */
   async presence(stanza: Element, presence: ParsedPresence, person: Address, room: Address): Promise<void> {
-    const occupants = this.occupantsOf(room);
-    const current = occupants.get(presence.from);
+    const current = this.occupant(room, presence.from);
     if (presence.type === "unavailable") {
-      if (current) await this.leave(room, current);
+      if (current) await this.leave(this.hubOf(room), current);
       return;
     }
     const nick = resourceOf(presence.to);
@@ -86,21 +107,23 @@ export class GatewayRooms {
     if (current) return; // a presence update of an occupant: nothing to relay in a gateway room
     try {
       const joined = await this.context.joinRoom(room, { address: person, nick, role: "member" });
-      const occupant: Occupant = { jid: presence.from, address: person, nick };
+      const hub = joined.address;
+      if (!sameAddress(hub, room)) this.hubs.set(this.roomJid(room), hub);
       const roomJid = this.roomJid(room);
+      const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid };
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
-        this.nicks.seen(room, member.nick, member.address);
+        this.nicks.seen(hub, member.nick, member.address);
         if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid));
       }
-      this.nicks.seen(room, nick, person);
-      occupants.set(occupant.jid, occupant);
-      const entry = this.rooms.get(addressKey(room)) ?? { room, people: [] };
+      this.nicks.seen(hub, nick, person);
+      this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
+      const entry = this.rooms.get(addressKey(hub)) ?? { room: hub, people: [] };
       if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
-      this.rooms.set(addressKey(room), entry);
+      this.rooms.set(addressKey(hub), entry);
       await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, [110]));
       // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
-      await this.sendHistory(room, stanza, occupant.jid);
+      await this.sendHistory(hub, stanza, occupant);
       await this.write(xml("message", { from: roomJid, to: occupant.jid, type: "groupchat" }, xml("subject", {}, joined.subject)));
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
@@ -109,23 +132,23 @@ export class GatewayRooms {
     }
   }
 
-  private async sendHistory(room: Address, join: Element, to: string): Promise<void> {
+  private async sendHistory(hub: Address, join: Element, to: Occupant): Promise<void> {
     const wanted = historyRequest(join, this.historyLimit);
     if (wanted.maxStanzas === 0) return;
-    const roomJid = this.roomJid(room);
-    const messages = await this.context.roomHistory(room, wanted.maxStanzas);
+    const messages = await this.context.roomHistory(hub, wanted.maxStanzas);
     for (const message of messages) {
-      if (wanted.since === undefined || message.timestamp >= wanted.since) await this.write(historyMessage(message, roomJid, to));
+      if (wanted.since === undefined || message.timestamp >= wanted.since) await this.write(historyMessage(message, to.roomJid, to.jid));
     }
   }
 
   /** A groupchat message from an occupant to the room. */
   async message(stanza: Element, message: ParsedMessage, person: Address, room: Address): Promise<void> {
-    const occupant = this.occupantsOf(room).get(message.from);
+    const occupant = this.occupant(room, message.from);
     if (!occupant) return this.refuse(stanza, "modify", "not-acceptable", "join the room before writing to it");
     if (isRelayed(stanza)) return; // a bridge's relayed line (another Switchboard's bot): never relayed again
+    const hub = this.hubOf(room);
     if (message.body === undefined) {
-      if (message.subject !== undefined) await this.changeSubject(room, message.subject, { address: person, nick: occupant.nick, role: "member" });
+      if (message.subject !== undefined) await this.changeSubject(hub, message.subject, { address: person, nick: occupant.nick, role: "member" });
       return;
     }
     try {
@@ -134,7 +157,7 @@ export class GatewayRooms {
         scope: "room",
         kind: message.messageKind,
         from: person,
-        to: room,
+        to: hub,
         senderName: occupant.nick,
         body: message.body,
       });
@@ -151,17 +174,17 @@ export class GatewayRooms {
    * Room members may write to each other so whatever `messages_from` says about strangers.
    */
   async privateMessage(stanza: Element, message: ParsedMessage, person: Address, room: Address): Promise<void> {
-    const sender = this.occupantsOf(room).get(message.from);
+    const sender = this.occupant(room, message.from);
     if (!sender) return this.refuse(stanza, "modify", "not-acceptable", "join the room before writing to its occupants");
+    const hub = this.hubOf(room);
     const nick = resourceOf(message.to);
-    const target = this.nicks.find(room, nick);
+    const target = this.nicks.find(hub, nick);
     if (!target) return this.refuse(stanza, "cancel", "item-not-found", `nobody is known as ${nick} in this room`);
     if (message.body === undefined) return; // chat states to an occupant: not carried
     if (target.protocol === "xmpp" && target.account === this.context.account) {
-      const from = `${this.roomJid(room)}/${sender.nick}`;
-      for (const occupant of this.occupantsOf(room).values()) {
+      for (const occupant of this.occupantsOf(hub).values()) {
         if (!sameAddress(occupant.address, target)) continue;
-        await this.write(chatMessage({ from, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, kind: message.messageKind, type: "chat" }));
+        await this.write(chatMessage({ from: `${occupant.roomJid}/${sender.nick}`, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, kind: message.messageKind, type: "chat" }));
       }
       return;
     }
@@ -178,8 +201,8 @@ export class GatewayRooms {
     this.nicks.seen(message.to, message.senderName, message.from);
     const occupants = this.occupants.get(addressKey(message.to));
     if (!occupants || occupants.size === 0) return;
-    const from = `${this.roomJid(message.to)}/${message.senderName}`;
     for (const occupant of occupants.values()) {
+      const from = `${occupant.roomJid}/${message.senderName}`;
       const own = sameAddress(occupant.address, message.from) && message.origin.protocol === "xmpp";
       const line = chatMessage({
         from,
@@ -211,8 +234,8 @@ export class GatewayRooms {
   async subject(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
-    const from = by === undefined ? this.roomJid(room) : `${this.roomJid(room)}/${by.nick}`;
     for (const occupant of occupants.values()) {
+      const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`;
       await this.write(xml("message", { from, to: occupant.jid, type: "groupchat" }, xml("subject", {}, topic)));
     }
   }
@@ -223,20 +246,17 @@ export class GatewayRooms {
     else this.nicks.left(room, member.nick);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
-    const from = `${this.roomJid(room)}/${member.nick}`;
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      await this.write(occupantPresence(from, occupant.jid, [], event === "left" ? "unavailable" : undefined));
+      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, [], event === "left" ? "unavailable" : undefined));
     }
   }
 
   /** The service is stopping: every occupant gets its own unavailable presence with status 332 (system shutdown). */
   async shutdown(): Promise<void> {
-    for (const [key, occupants] of this.occupants) {
-      const room = this.rooms.get(key)?.room;
-      if (!room) continue;
+    for (const occupants of this.occupants.values()) {
       for (const occupant of occupants.values()) {
-        await this.write(occupantPresence(`${this.roomJid(room)}/${occupant.nick}`, occupant.jid, [110, 332], "unavailable"));
+        await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, [110, 332], "unavailable"));
       }
     }
   }
@@ -246,6 +266,7 @@ export class GatewayRooms {
     const rooms = [...this.rooms.values()];
     this.occupants.clear();
     this.rooms.clear();
+    this.hubs.clear();
     for (const { room, people } of rooms) {
       for (const person of people) void this.context.leaveRoom(room, person).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
     }
@@ -253,8 +274,10 @@ export class GatewayRooms {
 
   private async leave(room: Address, occupant: Occupant): Promise<void> {
     const occupants = this.occupantsOf(room);
-    occupants.delete(occupant.jid);
-    await this.write(occupantPresence(`${this.roomJid(room)}/${occupant.nick}`, occupant.jid, [110], "unavailable")).catch(() => undefined);
+    occupants.delete(occupantKey(occupant.jid, occupant.roomJid));
+    await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, [110], "unavailable")).catch(() => undefined);
+    // Nobody left in by that JID: its hub is asked again at the next join (the room's bridge may have changed).
+    if (![...occupants.values()].some((other) => other.roomJid === occupant.roomJid)) this.hubs.delete(occupant.roomJid);
     const stillIn = [...occupants.values()].some((other) => sameAddress(other.address, occupant.address));
     if (stillIn) return;
     this.nicks.left(room, occupant.nick);

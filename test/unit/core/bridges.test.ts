@@ -17,10 +17,12 @@ const channel = makeAddress("irc", "libera", "#dev");
 const configured: Bridge = { room: "fixed", remote: makeAddress("irc", "libera", "#fixed"), nick: "", key: "", membership: true, source: "config" };
 
 /** An IRC-like adapter that records what it was asked to bridge, and refuses what is not a channel. */
-function ircNetwork(calls: string[]): Adapter {
+function ircNetwork(calls: string[], roomsOnDemand = false): Adapter {
   return {
     protocol: "irc",
     account: "libera",
+    roomsOnDemand,
+    capabilities: { relaysRooms: true },
     bridgeRoom: async (remote: Address, hub: Address, options: RemoteRoomOptions) => {
       if (!remote.id.startsWith("#")) throw new GatewayError("GW_ERR_BAD_ADDRESS", "not a channel");
       const extras = [...(options.key === "" ? [] : [`key=${options.key}`]), ...(options.membership ? [] : ["no joins/leaves"])];
@@ -37,9 +39,9 @@ describe("BridgeService (bridges at runtime)", () => {
   let joined: string[];
   let service: BridgeService;
 
-  function build(): BridgeService {
+  function build(roomsOnDemand = false): BridgeService {
     const registry = new AdapterRegistry();
-    registry.register(ircNetwork(calls));
+    registry.register(ircNetwork(calls, roomsOnDemand));
     return new BridgeService({
       store: store.bridges,
       registry,
@@ -145,5 +147,46 @@ describe("BridgeService (bridges at runtime)", () => {
     await build().restore();
     assert.deepEqual(calls, ["bridge #dev #dev"], "the bridge of a network no longer configured is kept, not handed to anyone");
     assert.equal((await store.bridges.list()).length, 2);
+  });
+
+  describe("rooms on demand (an IRC network with open_channels)", () => {
+    const juliet = makeAddress("xmpp", "default", "juliet@example.org");
+    const kim = makeAddress("xmpp", "default", "kim@example.org");
+    const open = makeAddress("irc", "libera", "#Open");
+    const openHub = makeAddress("native", "default", "##open%libera");
+
+    it("answers the hub of a bridge of the file, of an admin, or made on demand; a network without it refuses", async () => {
+      await service.add(admin, { room: "dev", remote: channel });
+      assert.equal(addressKey(await service.hubFor(makeAddress("irc", "libera", "#FIXED"), juliet)), "native:%23fixed");
+      assert.equal(addressKey(await service.hubFor(channel, juliet)), "native:%23dev");
+      await assert.rejects(service.hubFor(open, juliet), (error: GatewayError) => error.code === "GW_ERR_FORBIDDEN");
+      assert.deepEqual(calls, ["bridge #dev #dev"], "nothing bridged for the refused join");
+    });
+
+    it("bridges the channel once for two people joining at once, to a hub named after it that the channel owns", async () => {
+      service = build(true);
+      const hubs = await Promise.all([service.hubFor(open, juliet), service.hubFor(open, kim)]);
+      assert.deepEqual(hubs.map(addressKey), [addressKey(openHub), addressKey(openHub)]);
+      assert.deepEqual(calls, ["bridge #open ##open%libera"]);
+      assert.deepEqual((await rooms.members(openHub)).map((member) => [addressKey(member.address), member.role]), [["irc://libera/%23open", "owner"]]);
+      const listed = (await service.list(admin)).find((bridge) => bridge.source === "open");
+      assert.deepEqual([listed?.room, listed?.remote.id, listed?.createdBy && addressKey(listed.createdBy)], ["#open%libera", "#open", addressKey(juliet)]);
+    });
+
+    it("ends a bridge made on demand once only bridged rooms are left in its hub, and no other bridge", async () => {
+      service = build(true);
+      await service.add(admin, { room: "dev", remote: channel });
+      const hub = await service.hubFor(open, juliet);
+      await rooms.join(hub, { address: juliet, nick: "Juliet", role: "member" });
+      await service.closeIfIdle(hub);
+      assert.equal(calls.includes("unbridge #open"), false, "ended while juliet was in");
+      await rooms.leave(hub, juliet);
+      await service.closeIfIdle(hub);
+      await service.closeIfIdle(hubRoom("dev"));
+      assert.deepEqual(calls.filter((call) => call.startsWith("unbridge")), ["unbridge #open"]);
+      assert.deepEqual(await rooms.members(hub), [], "the channel left the hub");
+      assert.equal((await service.list(admin)).some((bridge) => bridge.source === "open"), false);
+      assert.deepEqual((await service.list(admin)).map((bridge) => bridge.room), ["fixed", "dev"]);
+    });
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * Joining and leaving a room by its address, whoever hosts it. A room of another network that is reached through
+ * a bridge (an IRC channel an XMPP user joins as #chan%libera@gateway) is joined at its bridge's hub, bridged on
+ * demand where its network allows that (core/bridges.ts); any other room is joined where it is (Router.joinRoom).
+ * The Room answered is the hub, so the adapter knows which room the traffic that follows belongs to.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { BridgeService } from "./bridges.js";
+import { GatewayError } from "./errors.js";
+import { formatAddress, type Address } from "./model/address.js";
+import type { Room, RoomMember } from "./model/room.js";
+
+export interface RoomJoinsDeps {
+  readonly registry: AdapterRegistry;
+  readonly bridges: BridgeService;
+  readonly joinRoom: (room: Address, member: RoomMember) => Promise<Room>;
+  readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+}
+
+export class RoomJoins {
+  constructor(private readonly deps: RoomJoinsDeps) {}
+
+  async join(room: Address, member: RoomMember): Promise<Room> {
+    if (!this.isBridgedRoom(room)) return this.deps.joinRoom(room, member);
+    const hub = await this.deps.bridges.hubFor(room, member.address);
+    try {
+      return await this.deps.joinRoom(hub, member);
+    } catch (error: unknown) {
+      // The first joiner refused (a nick taken): a room bridged for them alone is not kept.
+      await this.deps.bridges.closeIfIdle(hub);
+      throw error;
+    }
+  }
+
+  async leave(room: Address, member: Address): Promise<void> {
+    let hub = room;
+    if (this.isBridgedRoom(room)) {
+      const bridged = await this.deps.bridges.hubOf(room);
+      if (!bridged) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
+      hub = bridged;
+    }
+    await this.deps.leaveRoom(hub, member);
+    await this.deps.bridges.closeIfIdle(hub);
+  }
+
+  /** A room of a network whose rooms are bridged to the gateway's (an IRC channel), not one the gateway hosts. */
+  private isBridgedRoom(room: Address): boolean {
+    return this.deps.registry.for(room)?.bridgeRoom !== undefined;
+  }
+}

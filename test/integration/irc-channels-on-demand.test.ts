@@ -1,0 +1,127 @@
+/**
+ * IRC channels joined by XMPP users at will (irc.networks[].open_channels), as with Biboumi, against a real
+ * Prosody and a real ngIRCd started by the test: an XMPP user joins #chan%libera@<gateway domain>, the gateway
+ * joins the channel for them, lines go both ways, and the gateway leaves once the last occupant left. A channel
+ * bridged by the configuration is joined by its own JID too, and shares its room with the hub's MUC. A network
+ * without open_channels refuses a channel nobody bridged.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import type { IrcMessage } from "../helpers/irc-client.js";
+import { GATEWAY_NICK, NETWORK, useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const MUC = "http://jabber.org/protocol/muc";
+const MUC_USER = "http://jabber.org/protocol/muc#user";
+
+function selfPresence(stanza: Element): boolean {
+  return stanza.attrs["type"] === undefined && (stanza.getChild("x", MUC_USER)?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "110");
+}
+
+async function joinMuc(user: XmppTestClient, occupantJid: string): Promise<void> {
+  await user.send(xml("presence", { to: occupantJid }, xml("x", { xmlns: MUC })));
+  await user.waitForPresence(occupantJid, selfPresence, 10_000);
+}
+
+async function leaveMuc(user: XmppTestClient, occupantJid: string): Promise<void> {
+  await user.send(xml("presence", { to: occupantJid, type: "unavailable" }));
+  await user.waitForPresence(occupantJid, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+}
+
+const isLine = (command: string, nick: string, channel: string) => (line: IrcMessage): boolean =>
+  line.command === command && line.nick?.toLowerCase() === nick.toLowerCase() && line.params[0]?.toLowerCase() === channel.toLowerCase();
+
+describe("IRC channels on demand (open_channels)", function () {
+  const suite = useNetworks({ ircYaml: ["open_channels: true", "channels:", '  - channel: "#conf"', "    room: conf"] });
+  const domain = (): string => suite.prosody().componentDomain;
+
+  it("joins any channel for an XMPP user at #chan%network@gateway, carries lines both ways and leaves after the last occupant", async function () {
+    this.timeout(60_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#open${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining the channel");
+
+    bob.privmsg(channel, "hello from irc ✓");
+    const fromBob = await juliet.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.attrs["type"] === "groupchat" && stanza.getChildText("body") !== null, 10_000);
+    assert.equal(fromBob.getChildText("body"), "hello from irc ✓");
+
+    await juliet.sendMessage(roomJid, "hello from xmpp", "groupchat");
+    const puppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`;
+    const said = await bob.waitFor(isLine("PRIVMSG", puppet, channel), 10_000, "juliet's puppet speaking in the channel");
+    assert.equal(said.params[1], "hello from xmpp");
+    const reflected = await juliet.waitForMessage(`${roomJid}/Juliet`, (stanza) => stanza.getChildText("body") === "hello from xmpp");
+    assert.equal(reflected.attrs["type"], "groupchat");
+
+    // A second occupant keeps the channel joined when the first leaves; the last one leaving parts it.
+    const kim = await suite.xmppUser("kim");
+    await joinMuc(kim, `${roomJid}/Kim`);
+    await leaveMuc(juliet, `${roomJid}/Juliet`);
+    await bob.waitFor(isLine("PART", puppet, channel), 10_000, "juliet's puppet leaving with her");
+    bob.privmsg(channel, "still there, kim?");
+    const atKim = await kim.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "still there, kim?", 10_000);
+    assert.ok(atKim);
+    assert.equal(bob.take(isLine("PART", GATEWAY_NICK, channel)).length, 0, "the gateway left while kim was in");
+    await leaveMuc(kim, `${roomJid}/Kim`);
+    await bob.waitFor(isLine("PART", GATEWAY_NICK, channel), 10_000, "the gateway leaving after the last occupant");
+
+    // Joining again brings the gateway back.
+    await joinMuc(kim, `${roomJid}/Kim`);
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining again");
+    bob.privmsg(channel, "welcome back");
+    assert.ok(await kim.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "welcome back", 10_000));
+  });
+
+  it("lets an XMPP user join a configured bridge by the channel's JID, in one room with the hub's MUC and its native members", async function () {
+    this.timeout(30_000);
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
+    await alice.ok({ type: "room.join", room: "conf" });
+    const viaChannel = `#conf%${NETWORK}@${domain()}`;
+    const viaHub = `#conf@${domain()}`;
+    const romy = await suite.xmppUser("romy");
+    await joinMuc(romy, `${viaChannel}/Romy`);
+    const sami = await suite.xmppUser("sami");
+    await joinMuc(sami, `${viaHub}/Sami`);
+    await romy.waitForPresence(`${viaChannel}/Sami`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+
+    await alice.ok({ type: "room.send", room: "conf", body: "hi both" });
+    assert.ok(await romy.waitForMessage(`${viaChannel}/${aliceName}`, (stanza) => stanza.getChildText("body") === "hi both", 10_000));
+    assert.ok(await sami.waitForMessage(`${viaHub}/${aliceName}`, (stanza) => stanza.getChildText("body") === "hi both", 10_000));
+
+    await romy.sendMessage(viaChannel, "hi from the channel's JID", "groupchat");
+    const atAlice = await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "hi from the channel's JID", 10_000);
+    assert.deepEqual([(atAlice["message"] as Record<string, unknown>)["to"], (atAlice["message"] as Record<string, unknown>)["sender_name"]], ["native:%23conf", "Romy"]);
+    assert.ok(await sami.waitForMessage(`${viaHub}/Romy`, (stanza) => stanza.getChildText("body") === "hi from the channel's JID", 10_000));
+
+    // Leaving by the channel's JID leaves the configured bridge as it was.
+    await leaveMuc(romy, `${viaChannel}/Romy`);
+    const bob = await suite.ircUser("bob");
+    await bob.join("#conf");
+    bob.privmsg("#conf", "the bridge is still there");
+    assert.ok(await sami.waitForMessage(`${viaHub}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "the bridge is still there", 10_000));
+  });
+});
+
+describe("IRC channels on demand, off (the default)", function () {
+  const suite = useNetworks();
+
+  it("refuses to join a channel nobody bridged with forbidden, and joins nothing", async function () {
+    const bob = await suite.ircUser("bob");
+    const channel = `#closed${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const juliet = await suite.xmppUser("juliet");
+    const occupantJid = `${channel}%${NETWORK}@${suite.prosody().componentDomain}/Juliet`;
+    await juliet.send(xml("presence", { to: occupantJid }, xml("x", { xmlns: MUC })));
+    const refused = await juliet.waitForPresence(occupantJid, (stanza) => stanza.attrs["type"] === "error", 10_000);
+    assert.ok(refused.getChild("error")?.getChild("forbidden"), refused.toString());
+    // The gateway's connection is not in the channel (it would have joined before the answer was sent).
+    bob.send(`NAMES ${channel}`);
+    const names = await bob.waitFor((line) => line.command === "353" && line.params[2]?.toLowerCase() === channel.toLowerCase(), 10_000, "NAMES");
+    assert.deepEqual((names.params[3] ?? "").split(" ").map((nick) => nick.replace(/^[@+]/, "")), [bob.nick]);
+  });
+});
