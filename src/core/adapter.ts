@@ -231,6 +231,12 @@ export interface Adapter {
    */
   bridgeRoom?(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void>;
   /**
+   * The people in `remote`, a room of this network bridged to a gateway room, as far as the adapter knows now (an
+   * IRC channel's names and what followed), the gateway's own identities left out: shown to whoever joins the
+   * room (a MUC's occupants, core/room-joins.ts). Empty where not known or not kept current.
+   */
+  roomPeople?(remote: Address): readonly RoomMember[];
+  /**
    * Anyone may join this network's rooms through the gateway by their own address (an XMPP user joins
    * #chan%libera@gateway): such a room is bridged on demand (bridgeRoom) while someone is in it (core/bridges.ts).
    * Absent or false: only rooms bridged by the configuration or an admin can be joined that way.

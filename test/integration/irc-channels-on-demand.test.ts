@@ -45,6 +45,9 @@ describe("IRC channels on demand (open_channels)", function () {
     const juliet = await suite.xmppUser("juliet");
     await joinMuc(juliet, `${roomJid}/Juliet`);
     await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining the channel");
+    // The occupants she was shown: the people in the channel (bob, as the server spells him), not the gateway.
+    const occupants = juliet.transcript.filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).startsWith(`${roomJid}/`) && stanza.attrs["type"] === undefined);
+    assert.deepEqual(occupants.map((stanza) => String(stanza.attrs["from"]).slice(roomJid.length + 1)), [bob.nick, "Juliet"], "bob first, then her own presence");
 
     bob.privmsg(channel, "hello from irc ✓");
     const fromBob = await juliet.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.attrs["type"] === "groupchat" && stanza.getChildText("body") !== null, 10_000);
@@ -76,6 +79,27 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.ok(await kim.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "welcome back", 10_000));
   });
 
+  it("answers a join the IRC server refuses (invite-only) with its reason, bridging nothing, and joins once it is allowed", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#locked${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    bob.send(`MODE ${channel} +i`);
+    await bob.waitFor((line) => line.command === "MODE" && line.params[1] === "+i", 10_000, "the +i");
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const dana = await suite.xmppUser("dana");
+    await dana.send(xml("presence", { to: `${roomJid}/Dana` }, xml("x", { xmlns: MUC })));
+    const refused = await dana.waitForPresence(`${roomJid}/Dana`, (stanza) => stanza.attrs["type"] === "error", 15_000);
+    assert.ok(refused.getChild("error")?.getChild("forbidden"), refused.toString());
+    assert.match(refused.getChild("error")?.getChildText("text") ?? "", /ERR_INVITEONLYCHAN/);
+
+    bob.send(`MODE ${channel} -i`);
+    await bob.waitFor((line) => line.command === "MODE" && line.params[1] === "-i", 10_000, "the -i");
+    await joinMuc(dana, `${roomJid}/Dana`);
+    bob.privmsg(channel, "come in");
+    assert.ok(await dana.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "come in", 10_000));
+  });
+
   it("lets an XMPP user join a configured bridge by the channel's JID, in one room with the hub's MUC and its native members", async function () {
     this.timeout(30_000);
     const alice = await suite.native("alice");
@@ -83,8 +107,13 @@ describe("IRC channels on demand (open_channels)", function () {
     await alice.ok({ type: "room.join", room: "conf" });
     const viaChannel = `#conf%${NETWORK}@${domain()}`;
     const viaHub = `#conf@${domain()}`;
+    const carl = await suite.ircUser("carl");
+    await carl.join("#conf");
     const romy = await suite.xmppUser("romy");
     await joinMuc(romy, `${viaChannel}/Romy`);
+    // Her occupants: alice and the people in the channel (the channel itself is no occupant).
+    const occupants = romy.transcript.filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).startsWith(`${viaChannel}/`) && stanza.attrs["type"] === undefined);
+    assert.deepEqual(occupants.map((stanza) => String(stanza.attrs["from"]).slice(viaChannel.length + 1)).sort(), [aliceName, carl.nick, "Romy"].sort());
     const sami = await suite.xmppUser("sami");
     await joinMuc(sami, `${viaHub}/Sami`);
     await romy.waitForPresence(`${viaChannel}/Sami`, (stanza) => stanza.attrs["type"] === undefined, 10_000);

@@ -30,6 +30,7 @@ import { BridgedChannels } from "./bridged-channels.js";
 import { IrcConnection } from "./irc-connection.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
+import { ChannelJoins } from "./channel-joins.js";
 import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
 import { sendText, writeText } from "./outgoing-text.js";
@@ -37,7 +38,8 @@ import { HoldBack } from "../../util/flap-damper.js";
 import { PuppetPool } from "./puppet-pool.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
-/** account-notify and extended-join tell the services accounts of linked nicks (account-watch.ts). */
+/** How long a channel bridged while connected may take to be joined (its names sent) before it counts as failed. */
+const JOIN_TIMEOUT_MS = 10_000;
 
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
@@ -81,6 +83,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
   /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly channels: BridgedChannels;
+  /** JOINs of channels bridged while connected, awaited until the server took or refused them. */
+  private readonly joins = new ChannelJoins(JOIN_TIMEOUT_MS);
   /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
   private readonly topicPending = new Set<string>();
 
@@ -137,6 +141,7 @@ export class IrcNetworkAdapter implements Adapter {
     }
     this.main = main;
     this.inbound.attachMain(main);
+    main.on("names", (event) => this.joins.joined(event.channel));
     main.on("closed", (event) => this.lost(main, event.byUs));
     for (const channel of this.channels.all()) await this.joinChannel(main, channel);
     this.watch.attach(main);
@@ -280,7 +285,24 @@ export class IrcNetworkAdapter implements Adapter {
     if (/[\s,\0]/.test(options.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a channel key cannot hold spaces, commas or NUL");
     const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: options.key, membership: options.membership };
     this.channels.add(channel);
-    if (this.main && !this.stopping) await this.joinChannel(this.main, channel);
+    if (!this.main || this.stopping) return; // joined at the next connect
+    // Connected: bridged once the server took the JOIN, so that a refusal (a ban, a wrong key) reaches whoever
+    // asked and nothing is bridged, and the channel's names are known to whoever joins the room next.
+    const joined = this.joins.expect(channel.channel);
+    await this.joinChannel(this.main, channel);
+    try {
+      await joined;
+    } catch (error: unknown) {
+      this.channels.remove(channel.channel);
+      this.main?.send("PART", [channel.channel]);
+      throw error;
+    }
+  }
+
+  /** The people in a bridged channel now, as the gateway's connection knows them (core/room-joins.ts). */
+  roomPeople(remote: Address): readonly RoomMember[] {
+    if (remote.protocol !== "irc" || remote.account !== this.account || !isChannelId(remote.id)) return [];
+    return this.inbound.peopleIn(remote.id);
   }
 
   /** A runtime bridge ended: the gateway and its puppets leave the channel. */
@@ -332,6 +354,7 @@ export class IrcNetworkAdapter implements Adapter {
    */
   private failed(target: string, error: GatewayError, operations: readonly string[]): void {
     const key = target.toLowerCase();
+    if (operations.includes("join")) this.joins.refused(target, error);
     if (operations.includes("topic") && this.topicPending.delete(key)) {
       this.context.log.warn({ err: error, channel: target }, "the IRC server refused the topic change");
       return;
@@ -391,6 +414,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.watch.detach();
     this.detachAccounts();
     this.inbound.reset();
+    this.joins.lost();
     this.puppets.dropAll();
     if (byUs || this.stopping) return;
     this.context.log.warn({ network: this.account }, "IRC connection lost");

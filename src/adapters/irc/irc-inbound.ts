@@ -19,6 +19,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { MessageKind } from "../../core/model/message.js";
+import type { RoomMember } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
 import type { AccountWatch } from "./account-watch.js";
 import type { ContactWatch } from "./contact-watch.js";
@@ -99,6 +100,19 @@ export class IrcInbound {
     this.damper.clear();
     this.healed.clear();
     this.flaps.clear();
+  }
+
+  /**
+   * The people in a bridged channel now (not the gateway's own nicks nor ignored ones): none where its joins and
+   * leaves are not relayed, since the list would not be kept current.
+   */
+  peopleIn(channelName: string): RoomMember[] {
+    const channel = this.hooks.channel(channelName);
+    if (!channel || !this.config.membership.relay || !channel.membership) return [];
+    return this.roster
+      .nicksIn(channel.channel)
+      .filter((nick) => !this.isBridge(nick))
+      .map((nick) => ({ address: ircAddress(this.network, nick), nick, role: "member" }));
   }
 
   /** Our own nicks, another bridge's bots, and puppets made from our template (ours or another instance's). */

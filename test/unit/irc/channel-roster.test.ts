@@ -33,4 +33,14 @@ describe("ChannelRoster (who is in which bridged channel)", () => {
     roster.clear();
     assert.deepEqual(roster.quit("bob"), []);
   });
+
+  it("lists a channel's nicks as the server spells them, following joins, leaves and nick changes", () => {
+    const roster = new ChannelRoster();
+    roster.names("#Dev", ["Ann", "bob"]);
+    roster.joined("#dev", "Carol");
+    roster.left("#DEV", "BOB");
+    roster.renamed("ann", "Anna");
+    assert.deepEqual(roster.nicksIn("#dev").sort(), ["Anna", "Carol"]);
+    assert.deepEqual(roster.nicksIn("#elsewhere"), []);
+  });
 });
