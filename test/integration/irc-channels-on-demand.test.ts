@@ -43,6 +43,9 @@ describe("IRC channels on demand (open_channels)", function () {
     await bob.join(channel);
     const roomJid = `${channel}%${NETWORK}@${domain()}`;
     const juliet = await suite.xmppUser("juliet");
+    // Clients ask what the JID is before joining (service discovery): a MUC, though nobody bridged it yet.
+    const info = await juliet.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
+    assert.equal(info.getChild("query")?.getChild("identity")?.attrs["category"], "conference");
     await joinMuc(juliet, `${roomJid}/Juliet`);
     await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining the channel");
     // The occupants she was shown: the people in the channel (bob, as the server spells him), not the gateway.
@@ -63,7 +66,11 @@ describe("IRC channels on demand (open_channels)", function () {
     // A second occupant keeps the channel joined when the first leaves; the last one leaving parts it.
     const kim = await suite.xmppUser("kim");
     await joinMuc(kim, `${roomJid}/Kim`);
+    // XEP-0410 self-ping: in the room, the ping to her own occupant JID is answered; once she left, not-acceptable.
+    const selfPing = (): Promise<Element> => juliet.iq(xml("iq", { type: "get", to: `${roomJid}/Juliet` }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    assert.equal((await selfPing()).attrs["type"], "result");
     await leaveMuc(juliet, `${roomJid}/Juliet`);
+    await assert.rejects(selfPing(), /not-acceptable/);
     await bob.waitFor(isLine("PART", puppet, channel), 10_000, "juliet's puppet leaving with her");
     bob.privmsg(channel, "still there, kim?");
     const atKim = await kim.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "still there, kim?", 10_000);

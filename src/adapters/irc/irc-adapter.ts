@@ -31,7 +31,7 @@ import { IrcConnection } from "./irc-connection.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ChannelJoins } from "./channel-joins.js";
-import { ircAddress, isChannelId, nativeRoom, personName } from "./irc-addresses.js";
+import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
 import { sendText, writeText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
@@ -169,12 +169,16 @@ export class IrcNetworkAdapter implements Adapter {
 
   async knows(address: Address): Promise<boolean> {
     if (address.protocol !== "irc" || address.account !== this.account) return false;
-    if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined;
+    // A channel is somewhere to talk once bridged; on a network with open_channels any channel can be (joined on demand).
+    if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined || (this.roomsOnDemand && isJoinableChannel(address.id));
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     if (message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true }; // it came from here
+    if (message.scope === "direct" && isChannelId(recipient.id)) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${recipient.id} is a channel: talk there in the room it is bridged to`);
+    }
     const main = this.requireMain();
     if (message.scope === "direct") {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
@@ -278,7 +282,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   /** An admin bridged a channel at runtime (core/bridges.ts): joined now if connected, and at every connect. */
   async bridgeRoom(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void> {
-    if (remote.protocol !== "irc" || remote.account !== this.account || !isChannelId(remote.id) || /[\s,]/.test(remote.id) || remote.id.includes("\u0007") || remote.id.includes("\0")) {
+    if (remote.protocol !== "irc" || remote.account !== this.account || !isJoinableChannel(remote.id)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a channel of ${this.account} (irc://${this.account}/#channel)`);
     }
     if (this.channels.find(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);

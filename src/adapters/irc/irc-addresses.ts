@@ -16,6 +16,11 @@ export function isChannelId(id: string, chanTypes = "#&"): boolean {
   return id.length > 1 && chanTypes.includes(id.charAt(0));
 }
 
+/** A channel name the gateway can JOIN: a channel prefix, then no space, comma, BEL or NUL (RFC 2812 1.3). */
+export function isJoinableChannel(id: string): boolean {
+  return isChannelId(id) && !/[\s,\u0007\0]/.test(id);
+}
+
 /** The native room a channel is bridged to (`native:#<room>`). */
 export function nativeRoom(room: string): Address {
   return nativeRoomAddress(room);

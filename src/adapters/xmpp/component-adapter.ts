@@ -87,7 +87,7 @@ export class XmppComponentAdapter implements Adapter {
     connection.on("disconnect", () => this.lost());
     const commands = new AdhocCommands(this.config, this.context);
     commands.register(connection);
-    registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands);
+    registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms);
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,

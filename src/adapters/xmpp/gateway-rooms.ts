@@ -196,6 +196,18 @@ export class GatewayRooms {
     }
   }
 
+  /**
+   * XEP-0410 (MUC self-ping): a client pings its own occupant JID to learn whether it is still in the room (a
+   * restart of the gateway forgets every occupant). Joined: the ping is answered; not joined: `not-acceptable`,
+   * after which the client joins again; joined, but the nick pinged is nobody's: `item-not-found`.
+   */
+  pingAnswer(from: string, room: Address, nick: string): "joined" | "not-joined" | "no-such-nick" {
+    const occupant = this.occupant(room, from);
+    if (!occupant) return "not-joined";
+    if (occupant.nick.toLowerCase() === nick.toLowerCase() || this.nicks.find(this.hubOf(room), nick)) return "joined";
+    return "no-such-nick";
+  }
+
   /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
   async deliver(message: Message): Promise<void> {
     this.nicks.seen(message.to, message.senderName, message.from);

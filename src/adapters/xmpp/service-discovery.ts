@@ -7,10 +7,10 @@ import type { Component } from "@xmpp/component";
 import { readFileSync } from "node:fs";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
-import { addressToJid, jidToAddress } from "./addressing.js";
+import { addressToJid, jidToAddress, resourceOf } from "./addressing.js";
 import type { Address } from "../../core/model/address.js";
 import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
-import { isRoomAddress } from "./gateway-rooms.js";
+import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
@@ -31,6 +31,7 @@ export function registerServiceDiscovery(
   context: AdapterContext,
   listRooms: () => Promise<readonly { readonly address: Address; readonly name: string }[]>,
   commands: AdhocCommands,
+  rooms: GatewayRooms,
 ): void {
   const versionText = softwareVersion();
   connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza }) => {
@@ -54,6 +55,24 @@ export function registerServiceDiscovery(
     return discoItems(rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })));
   });
   connection.iqCallee.get(NS.version, "query", ({ stanza }) => (toGateway(stanza) ? version(config.name, versionText) : undefined));
-  // XEP-0199: a ping is answered by an empty result, which @xmpp/iq builds when the handler returns true.
-  connection.iqCallee.get(NS.ping, "ping", () => true);
+  // XEP-0199: a ping is answered by an empty result, which @xmpp/iq builds when the handler returns true; one to
+  // an occupant JID is a MUC self-ping (XEP-0410), answered by whether the sender is still in the room.
+  connection.iqCallee.get(NS.ping, "ping", ({ stanza }) => {
+    const to = String(stanza.attrs["to"]);
+    const nick = resourceOf(to);
+    const room = nick === "" || to === config.domain ? undefined : roomOf(to);
+    if (room === undefined) return true;
+    const answer = rooms.pingAnswer(String(stanza.attrs["from"]), room, nick);
+    if (answer === "joined") return true;
+    return answer === "not-joined" ? errorCondition("cancel", "not-acceptable") : errorCondition("cancel", "item-not-found");
+  });
+
+  function roomOf(jid: string): Address | undefined {
+    try {
+      const address = jidToAddress(jid, config.domain);
+      return isRoomAddress(address) ? address : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }
