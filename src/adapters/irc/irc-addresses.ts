@@ -18,7 +18,7 @@ export function isChannelId(id: string, chanTypes = "#&"): boolean {
 
 /** A channel name the gateway can JOIN: a channel prefix, then no space, comma, BEL or NUL (RFC 2812 1.3). */
 export function isJoinableChannel(id: string): boolean {
-  return isChannelId(id) && !/[\s,\u0007\0]/.test(id);
+  return isChannelId(id) && !/[\s,]/.test(id) && !id.includes("\u0007") && !id.includes("\0");
 }
 
 /** The native room a channel is bridged to (`native:#<room>`). */
