@@ -136,7 +136,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       roomHistory: (room, limit) => store.log.history({ room }, { limit }),
       probe: (subject, viewer) => router.probe(subject, viewer),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
-      joinRoom: (room, member) => roomJoins.join(room, member),
+      joinRoom: (room, member, options) => roomJoins.join(room, member, options),
       bounced: (messageId, recipient, error) => {
         router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
       },

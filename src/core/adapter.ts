@@ -122,8 +122,12 @@ export interface AdapterContext {
    * or rejects with a GatewayError (unknown recipient, no route, bad input) and then nothing was accepted.
    */
   submit(draft: MessageDraft, options?: SubmitOptions): Promise<Message>;
-  /** Joins `member` (a person of this adapter's network) to a room anywhere; rejects with GW_ERR_NICK_IN_USE etc. */
-  joinRoom(room: Address, member: RoomMember): Promise<Room>;
+  /**
+   * Joins `member` (a person of this adapter's network) to a room anywhere; rejects with GW_ERR_NICK_IN_USE etc.
+   * `key`: the room's key or password the joiner gave (a MUC join's password), used when the room is bridged on
+   * demand for them (an IRC channel's key).
+   */
+  joinRoom(room: Address, member: RoomMember, options?: { readonly key?: string }): Promise<Room>;
   leaveRoom(room: Address, member: Address): Promise<void>;
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;

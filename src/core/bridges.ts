@@ -123,28 +123,28 @@ export class BridgeService implements BridgeAdmin {
 
   /**
    * `by` joins `remote` by its own address: the hub of its bridge, bridged now when its network lets anyone join
-   * its rooms (Adapter.roomsOnDemand). GW_ERR_FORBIDDEN when it does not.
+   * its rooms (Adapter.roomsOnDemand), with the key they gave (`channelKey`). GW_ERR_FORBIDDEN when it does not.
    */
-  async hubFor(remote: Address, by: Address): Promise<Address> {
+  async hubFor(remote: Address, by: Address, channelKey = ""): Promise<Address> {
     const hub = await this.hubOf(remote);
     if (hub) return hub;
     const key = remoteKey(remote);
     let opening = this.opening.get(key);
     if (!opening) {
-      opening = this.openBridge(remote, by).finally(() => this.opening.delete(key));
+      opening = this.openBridge(remote, by, channelKey).finally(() => this.opening.delete(key));
       this.opening.set(key, opening);
     }
     return hubRoom((await opening).room);
   }
 
-  private async openBridge(asked: Address, by: Address): Promise<Bridge> {
+  private async openBridge(asked: Address, by: Address, channelKey: string): Promise<Bridge> {
     const remote = { ...asked, id: asked.id.toLowerCase() };
     const adapter = this.deps.registry.for(remote);
     if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${formatAddress(remote)}`);
     if (adapter.roomsOnDemand !== true) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${remote.protocol}/${remote.account} lets only bridged rooms be joined`);
     }
-    const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: "", membership: true, source: "open", createdBy: by, createdAt: Date.now() };
+    const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
     await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
     this.open.set(remoteKey(remote), bridge);
     try {

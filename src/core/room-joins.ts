@@ -22,9 +22,10 @@ export interface RoomJoinsDeps {
 export class RoomJoins {
   constructor(private readonly deps: RoomJoinsDeps) {}
 
-  async join(room: Address, member: RoomMember): Promise<Room> {
+  /** `key`: the key the joiner gave, for a room bridged on demand (an IRC channel's +k). */
+  async join(room: Address, member: RoomMember, options: { readonly key?: string } = {}): Promise<Room> {
     if (!this.isBridgedRoom(room)) return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(room, member));
-    const hub = await this.deps.bridges.hubFor(room, member.address);
+    const hub = await this.deps.bridges.hubFor(room, member.address, options.key);
     try {
       return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(hub, member));
     } catch (error: unknown) {

@@ -107,6 +107,33 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.ok(await dana.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "come in", 10_000));
   });
 
+  it("takes the MUC join's password as the channel's key (+k), as Biboumi does", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#keyed${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    bob.send(`MODE ${channel} +k s3cret`);
+    await bob.waitFor((line) => line.command === "MODE" && line.params[1] === "+k", 10_000, "the +k");
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const lena = await suite.xmppUser("lena");
+    const join = (password: string): Promise<void> => lena.send(xml("presence", { to: `${roomJid}/Lena` }, xml("x", { xmlns: MUC }, xml("password", {}, password))));
+    await join("wrong");
+    const refused = await lena.waitForPresence(`${roomJid}/Lena`, (stanza) => stanza.attrs["type"] === "error", 15_000);
+    assert.match(refused.getChild("error")?.getChildText("text") ?? "", /ERR_BADCHANNELKEY/);
+    await join("s3cret");
+    await lena.waitForPresence(`${roomJid}/Lena`, selfPresence, 10_000);
+    bob.privmsg(channel, "the key was right");
+    assert.ok(await lena.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "the key was right", 10_000));
+  });
+
+  it("refuses a native user's direct message to a channel's address: people talk there in its room", async function () {
+    const alice = await suite.native("alice");
+    // Any channel is somewhere on a network with open_channels, so the message is taken, then reported failed.
+    const accepted = await alice.ok({ type: "message.send", to: `irc://${NETWORK}/%23anywhere`, body: "hello channel" });
+    const failed = await alice.waitForType("message.failed", (frame) => frame["message_id"] === accepted["message_id"], 10_000);
+    assert.equal(failed["code"], "GW_ERR_BAD_ADDRESS", JSON.stringify(failed));
+  });
+
   it("lets an XMPP user join a configured bridge by the channel's JID, in one room with the hub's MUC and its native members", async function () {
     this.timeout(30_000);
     const alice = await suite.native("alice");

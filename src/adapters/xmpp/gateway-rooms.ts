@@ -106,7 +106,9 @@ export class GatewayRooms {
     }
     if (current) return; // a presence update of an occupant: nothing to relay in a gateway room
     try {
-      const joined = await this.context.joinRoom(room, { address: person, nick, role: "member" });
+      // A password in the join (XEP-0045 7.2.6) is the key of an IRC channel joined on demand, as with Biboumi.
+      const password = stanza.getChild("x", NS.muc)?.getChildText("password") ?? "";
+      const joined = await this.context.joinRoom(room, { address: person, nick, role: "member" }, password === "" ? {} : { key: password });
       const hub = joined.address;
       if (!sameAddress(hub, room)) this.hubs.set(this.roomJid(room), hub);
       const roomJid = this.roomJid(room);
