@@ -121,7 +121,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     log: log.child({ component: "bridges" }),
   });
   // Adapters join rooms by their own address: a bridged room of another network (an IRC channel) at its hub.
-  const roomJoins = new RoomJoins({ registry, bridges, joinRoom: (room, member) => router.joinRoom(room, member), leaveRoom: (room, member) => router.leaveRoom(room, member) });
+  const roomJoins = new RoomJoins({
+    registry,
+    bridges,
+    joinRoom: (room, member) => router.joinRoom(room, member),
+    leaveRoom: (room, member) => router.leaveRoom(room, member),
+    members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
+  });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 

@@ -9,7 +9,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { BridgeService } from "./bridges.js";
 import { GatewayError } from "./errors.js";
-import { formatAddress, type Address } from "./model/address.js";
+import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember } from "./model/room.js";
 
 export interface RoomJoinsDeps {
@@ -17,6 +17,8 @@ export interface RoomJoinsDeps {
   readonly bridges: BridgeService;
   readonly joinRoom: (room: Address, member: RoomMember) => Promise<Room>;
   readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+  /** The members of a room the gateway hosts (none when there is no such room: the join says so). */
+  readonly members: (room: Address) => Promise<readonly RoomMember[]>;
 }
 
 export class RoomJoins {
@@ -24,13 +26,14 @@ export class RoomJoins {
 
   /** `key`: the key the joiner gave, for a room bridged on demand (an IRC channel's +k). */
   async join(room: Address, member: RoomMember, options: { readonly key?: string } = {}): Promise<Room> {
-    if (!this.isBridgedRoom(room)) return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(room, member));
-    const hub = await this.deps.bridges.hubFor(room, member.address, options.key);
+    const bridged = this.isBridgedRoom(room);
+    const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {
-      return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(hub, member));
+      await this.refuseNickOfBridgedPeople(target, member);
+      return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member));
     } catch (error: unknown) {
       // The first joiner refused (a nick taken): a room bridged for them alone is not kept.
-      await this.deps.bridges.closeIfIdle(hub);
+      if (bridged) await this.deps.bridges.closeIfIdle(target);
       throw error;
     }
   }
@@ -46,6 +49,16 @@ export class RoomJoins {
     await this.deps.bridges.closeIfIdle(hub);
   }
 
+  /**
+   * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel):
+   * else an XMPP occupant would take that person's lines for their own.
+   */
+  private async refuseNickOfBridgedPeople(room: Address, member: RoomMember): Promise<void> {
+    const nick = member.nick.toLowerCase();
+    const holder = this.peopleOfBridgedRooms(await this.deps.members(room)).find((person) => person.nick.toLowerCase() === nick && !sameAddress(person.address, member.address));
+    if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
+  }
+
   private withPeopleOfBridgedRooms(room: Room): Room {
     const people: RoomMember[] = [];
     const nicks = new Set<string>();
@@ -54,13 +67,19 @@ export class RoomJoins {
       nicks.add(member.nick.toLowerCase());
       people.push(member);
     };
-    const bridged: RoomMember[] = [];
-    for (const member of room.members) {
-      if (this.deps.registry.for(member.address)?.capabilities.relaysRooms === true) bridged.push(member);
-      else add(member);
-    }
-    for (const remote of bridged) for (const person of this.deps.registry.for(remote.address)?.roomPeople?.(remote.address) ?? []) add(person);
+    for (const member of room.members) if (!this.isRelay(member)) add(member);
+    for (const person of this.peopleOfBridgedRooms(room.members)) add(person);
     return { ...room, members: people };
+  }
+
+  /** The people each bridged room among `members` stands for, as its adapter sees them now. */
+  private peopleOfBridgedRooms(members: readonly RoomMember[]): RoomMember[] {
+    return members.filter((member) => this.isRelay(member)).flatMap((relay) => [...(this.deps.registry.for(relay.address)?.roomPeople?.(relay.address) ?? [])]);
+  }
+
+  /** A member that is a room of another network (an IRC channel, a bot's MUC), not a person. */
+  private isRelay(member: RoomMember): boolean {
+    return this.deps.registry.for(member.address)?.capabilities.relaysRooms === true;
   }
 
   /** A room of a network whose rooms are bridged to the gateway's (an IRC channel), not one the gateway hosts. */

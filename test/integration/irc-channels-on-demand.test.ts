@@ -149,6 +149,10 @@ describe("IRC channels on demand (open_channels)", function () {
     const occupants = romy.transcript.filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).startsWith(`${viaChannel}/`) && stanza.attrs["type"] === undefined);
     assert.deepEqual(occupants.map((stanza) => String(stanza.attrs["from"]).slice(viaChannel.length + 1)).sort(), [aliceName, carl.nick, "Romy"].sort());
     const sami = await suite.xmppUser("sami");
+    // carl's nick is his in this room: taking it would make his lines look like the occupant's own (conflict).
+    await sami.send(xml("presence", { to: `${viaHub}/${carl.nick.toUpperCase()}` }, xml("x", { xmlns: MUC })));
+    const conflict = await sami.waitForPresence(`${viaHub}/${carl.nick.toUpperCase()}`, (stanza) => stanza.attrs["type"] === "error", 10_000);
+    assert.ok(conflict.getChild("error")?.getChild("conflict"), conflict.toString());
     await joinMuc(sami, `${viaHub}/Sami`);
     await romy.waitForPresence(`${viaChannel}/Sami`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
 
