@@ -148,6 +148,36 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     );
   });
 
+  it("shows an XMPP user joining the room's MUC on the gateway domain the people in the IRC channel and in the Prosody MUC", async function () {
+    this.timeout(30_000);
+    // A native member sees both join: then the gateway knows them.
+    const watcher = await NativeClient.session(daemon.url, uniqueUser("watcher"), PASSWORD, { register: true });
+    closers.push(() => watcher.close());
+    await watcher.ok({ type: "room.join", room: "tri" });
+    const joinOf = (nick: string) => (frame: Record<string, unknown>): boolean => frame["event"] === "joined" && (frame["member"] as Record<string, unknown>)["nick"] === nick;
+    const otto = await IrcTestClient.connect(irc, uniqueUser("otto"));
+    closers.push(() => otto.quit());
+    await otto.join("#tri");
+    await watcher.waitForType("room.member", joinOf(otto.nick), 10_000);
+    const pia = await XmppTestClient.newUser(prosody, uniqueUser("pia"), PASSWORD);
+    closers.push(() => pia.stop());
+    await pia.send(xml("presence", { to: `${muc}/Pia` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await pia.waitForPresence(`${muc}/Pia`);
+    await watcher.waitForType("room.member", joinOf("Pia"), 10_000);
+
+    const roomJid = `#tri@${prosody.componentDomain}`;
+    const quinn = await XmppTestClient.newUser(prosody, uniqueUser("quinn"), PASSWORD);
+    closers.push(() => quinn.stop());
+    await quinn.send(xml("presence", { to: `${roomJid}/Quinn` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await quinn.waitForPresence(`${roomJid}/Quinn`, (stanza) => (stanza.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "110"));
+    const shown = quinn.transcript
+      .filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).startsWith(`${roomJid}/`) && stanza.attrs["type"] === undefined)
+      .map((stanza) => String(stanza.attrs["from"]).slice(roomJid.length + 1));
+    assert.ok(shown.includes(otto.nick), `the IRC user is an occupant: ${shown.join(", ")}`);
+    assert.ok(shown.includes("Pia"), `the Prosody MUC's occupant is an occupant: ${shown.join(", ")}`);
+    assert.ok(!shown.includes("#tri") && !shown.includes("tri") && !shown.includes("bridge"), `no bridged room nor the bot is an occupant: ${shown.join(", ")}`);
+  });
+
   it("carries a correction as each network can show it: XEP-0308 in the MUC, a line marked '* ' on IRC", async function () {
     this.timeout(60_000);
     const carolName = uniqueUser("carol");

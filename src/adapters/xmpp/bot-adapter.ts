@@ -15,7 +15,7 @@ import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } 
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import { nativeRoomAddress, type Room } from "../../core/model/room.js";
+import { nativeRoomAddress, type Room, type RoomMember } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
@@ -163,6 +163,19 @@ export class XmppBotAdapter implements Adapter {
     const room: XmppBotRoomConfig = { muc, nick: options.nick, room: hub.id.replace(/^#/, ""), membership: options.membership, password: options.key };
     this.rooms.push(room);
     if (this.online) await this.joinMuc(room);
+  }
+
+  /**
+   * The occupants of a bridged MUC now, but the bot (core/room-joins.ts: shown to whoever joins the room): none
+   * where the MUC's joins and leaves are not relayed, since the list would not be kept current.
+   */
+  roomPeople(remote: Address): readonly RoomMember[] {
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === remote.id.toLowerCase());
+    if (remote.account !== this.account || !room || !this.config.membership.relay || !room.membership) return [];
+    return this.occupants
+      .nicksIn(room.muc)
+      .filter((nick) => nick !== room.nick)
+      .map((nick) => ({ address: makeAddress("xmpp", this.account, `${room.muc.toLowerCase()}/${nick}`), nick, role: "member" }));
   }
 
   /** A runtime bridge ended: the bot leaves the MUC. */

@@ -45,6 +45,11 @@ export class MucOccupants {
     else this.rooms.delete(muc.toLowerCase());
   }
 
+  /** The nicks in a MUC now (the bot's own presence is not recorded; none for a MUC the bot is not in). */
+  nicksIn(muc: string): string[] {
+    return [...(this.rooms.get(muc.toLowerCase())?.nicks ?? [])];
+  }
+
   /** A presence from `muc/nick`; `own` when it is the bot's own occupant. */
   presence(muc: string, presence: OccupantPresence, own: boolean): OccupantChange[] {
     const room = this.rooms.get(muc.toLowerCase());

@@ -17,6 +17,8 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     assert.deepEqual(occupants.presence(MUC, here("bot", ["110"]), true), []);
     assert.deepEqual(occupants.presence(MUC, here("new"), false), [{ event: "joined", nick: "new", immediate: false }]);
     assert.deepEqual(occupants.presence(MUC, gone("old"), false), [{ event: "left", nick: "old", immediate: false }]);
+    assert.deepEqual(occupants.nicksIn(MUC.toUpperCase()), ["new"], "who is in now, the bot's own occupant not counted");
+    assert.deepEqual(occupants.nicksIn("other@conference.example.org"), []);
   });
 
   it("takes a known occupant's new status for no join, and an unknown one's leave for nothing", () => {
