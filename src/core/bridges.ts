@@ -145,15 +145,16 @@ export class BridgeService implements BridgeAdmin {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${remote.protocol}/${remote.account} lets only bridged rooms be joined`);
     }
     const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
-    await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
-    this.open.set(remoteKey(remote), bridge);
+    // The hub first, with the remote room in it: what the room says as it is joined (an IRC channel's topic) is
+    // then kept, and the first joiner sees it.
+    await this.joinHub(bridge);
     try {
-      await this.joinHub(bridge);
+      await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
     } catch (error: unknown) {
-      this.open.delete(remoteKey(remote));
-      await adapter.unbridgeRoom?.(remote);
+      await this.deps.leaveRoom(hubRoom(bridge.room), remote).catch((failure: unknown) => this.deps.log.warn({ err: failure, room: bridge.room }, "refused room not taken out of its hub"));
       throw error;
     }
+    this.open.set(remoteKey(remote), bridge);
     this.deps.log.info({ room: bridge.room, remote: addressKey(remote), by: addressKey(by) }, "room bridged on demand");
     return bridge;
   }

@@ -41,6 +41,8 @@ describe("IRC channels on demand (open_channels)", function () {
     const bob = await suite.ircUser("bob");
     const channel = `#open${bob.nick.slice(-6)}`;
     await bob.join(channel);
+    bob.send(`TOPIC ${channel} :open to all`);
+    await bob.waitFor((line) => line.command === "TOPIC", 10_000, "the topic set");
     const roomJid = `${channel}%${NETWORK}@${domain()}`;
     const juliet = await suite.xmppUser("juliet");
     // Clients ask what the JID is before joining (service discovery): a MUC, though nobody bridged it yet.
@@ -51,6 +53,9 @@ describe("IRC channels on demand (open_channels)", function () {
     // The occupants she was shown: the people in the channel (bob, as the server spells him), not the gateway.
     const occupants = juliet.transcript.filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).startsWith(`${roomJid}/`) && stanza.attrs["type"] === undefined);
     assert.deepEqual(occupants.map((stanza) => String(stanza.attrs["from"]).slice(roomJid.length + 1)), [bob.nick, "Juliet"], "bob first, then her own presence");
+    // Then the channel's topic as the room's subject.
+    const subject = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === roomJid && stanza.getChild("subject") !== undefined);
+    assert.equal(subject.getChildText("subject"), "open to all");
 
     bob.privmsg(channel, "hello from irc ✓");
     const fromBob = await juliet.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.attrs["type"] === "groupchat" && stanza.getChildText("body") !== null, 10_000);

@@ -293,6 +293,7 @@ export class IrcNetworkAdapter implements Adapter {
     // Connected: bridged once the server took the JOIN, so that a refusal (a ban, a wrong key) reaches whoever
     // asked and nothing is bridged, and the channel's names are known to whoever joins the room next.
     const joined = this.joins.expect(channel.channel);
+    joined.catch(() => undefined); // a refusal arriving while joinChannel awaits is handled below, not unhandled
     await this.joinChannel(this.main, channel);
     try {
       await joined;
