@@ -52,12 +52,19 @@ export interface BridgeRequest {
   readonly membership?: boolean;
 }
 
-/** What AdapterContext.bridges offers an adapter that lets admins speak (native frames, XMPP ad-hoc commands). */
+/**
+ * What AdapterContext.bridges offers adapters: to admins (native frames, XMPP ad-hoc commands) listing, adding and
+ * removing bridges; to anyone, a bridged room of another network by its own address (its hub), bridged on demand
+ * where its network allows, and the end of such a bridge once its hub is left empty.
+ */
 export interface BridgeAdmin {
   isAdmin(address: Address): boolean;
   list(by: Address): Promise<Bridge[]>;
   add(by: Address, request: BridgeRequest): Promise<Bridge>;
   remove(by: Address, remote: Address): Promise<void>;
+  hubOf(remote: Address): Promise<Address | undefined>;
+  hubFor(remote: Address, by: Address, channelKey?: string): Promise<Address>;
+  closeIfIdle(hub: Address): Promise<void>;
 }
 
 export interface BridgeServiceDeps {

@@ -131,6 +131,31 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.ok(await lena.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "the key was right", 10_000));
   });
 
+  it("lets a native user join any channel by its address, talk there by that address, and leave it", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#native${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
+    const address = `irc://${NETWORK}/${encodeURIComponent(channel)}`;
+    const joined = await alice.ok({ type: "room.join", room: address });
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining for alice");
+    const hub = (joined["room"] as Record<string, unknown>)["address"];
+    assert.equal(hub, `native:${encodeURIComponent(`#${channel}%${NETWORK}`)}`, "the room the channel is bridged to");
+
+    await alice.ok({ type: "room.send", room: address, body: "hi from native" });
+    assert.equal((await bob.waitFor(isLine("PRIVMSG", `${aliceName}[sb]`, channel), 10_000)).params[1], "hi from native");
+    bob.privmsg(channel, "hi alice");
+    const fromBob = await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "hi alice", 10_000);
+    assert.equal((fromBob["message"] as Record<string, unknown>)["to"], hub);
+
+    await alice.ok({ type: "room.leave", room: address });
+    await bob.waitFor(isLine("PART", GATEWAY_NICK, channel), 10_000, "the gateway leaving with the last member");
+    const notBridged = await alice.request({ type: "room.send", room: address, body: "still there?" });
+    assert.equal(notBridged["code"], "GW_ERR_NOT_FOUND", JSON.stringify(notBridged));
+  });
+
   it("refuses a native user's direct message to a channel's address: people talk there in its room", async function () {
     const alice = await suite.native("alice");
     // Any channel is somewhere on a network with open_channels, so the message is taken, then reported failed.

@@ -34,7 +34,13 @@ export interface MessageSendFrame extends Base {
 export interface TypingFrame extends Base { readonly type: "typing"; readonly to: string; readonly state: "composing" | "paused" | "active" }
 export interface HistoryFrame extends Base { readonly type: "history"; readonly with?: string; readonly room?: string; readonly before?: string; readonly limit?: number }
 export interface RoomCreateFrame extends Base { readonly type: "room.create"; readonly name: string; readonly subject?: string }
-export interface RoomRefFrame extends Base { readonly type: "room.join" | "room.leave" | "room.members"; readonly room: string; readonly nick?: string }
+export interface RoomRefFrame extends Base {
+  readonly type: "room.join" | "room.leave" | "room.members";
+  readonly room: string;
+  readonly nick?: string;
+  /** room.join of an IRC channel bridged on demand: its key (+k). */
+  readonly key?: string;
+}
 export interface RoomListFrame extends Base { readonly type: "room.list" }
 export interface RoomSendFrame extends Base {
   readonly type: "room.send";

@@ -57,7 +57,15 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Stored messages with one person (with) or in one room (room)",
   ),
   "room.create": frame("room.create", { name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, subject: { type: "string", maxLength: 1024 } }, ["name"]),
-  "room.join": frame("room.join", { room, nick: { type: "string", minLength: 1, maxLength: 64 } }, ["room"]),
+  "room.join": frame(
+    "room.join",
+    {
+      room,
+      nick: { type: "string", minLength: 1, maxLength: 64 },
+      key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\s,]+$", description: "The key (+k) of an IRC channel joined on demand" },
+    },
+    ["room"],
+  ),
   "room.leave": frame("room.leave", { room }, ["room"]),
   "room.members": frame("room.members", { room }, ["room"]),
   "room.list": frame("room.list"),

@@ -7,9 +7,10 @@ import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { HistoryFrame, MessageSendFrame, RoomSendFrame, TypingFrame } from "../client-frames.js";
 import type { NativeSession } from "../session.js";
 import type { Release } from "../frame-sequencer.js";
-import { clientAddress, personAddress, roomRef } from "../native-addresses.js";
+import { clientAddress, personAddress } from "../native-addresses.js";
 import { messageView } from "../server-frames.js";
 import { self } from "./contact-handlers.js";
+import { roomByRef } from "./room-refs.js";
 
 /** Submits a message of the session's user and answers with the gateway's id for it. */
 export async function submitFrom(
@@ -60,7 +61,7 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
     throw new GatewayError("GW_ERR_BAD_FRAME", 'history: give exactly one of "with" or "room"');
   }
   if (frame.room !== undefined) {
-    const room = roomRef(frame.room);
+    const room = await roomByRef(env, frame.room);
     await env.services.rooms.get(room);
     if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "only members read a room's history");
     return { messages: (await env.services.history.history({ room }, options)).map(messageView) };

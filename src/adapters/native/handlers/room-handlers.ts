@@ -9,12 +9,7 @@ import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from 
 import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
 import { submitFrom } from "./message-handlers.js";
-
-function localRoom(text: string): Address {
-  const room = roomRef(text);
-  if (!isNative(room) || !room.id.startsWith("#")) throw new GatewayError("GW_ERR_NOT_FOUND", "only rooms on this gateway can be used here");
-  return room;
-}
+import { localRoom, roomByRef } from "./room-refs.js";
 
 /**
  * Pushes a frame to every connected member of the room, except one session, or except one member entirely
@@ -41,9 +36,14 @@ export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) 
 
 export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
   const me = self(session);
-  const room = localRoom(frame.room);
+  // A channel of an IRC network is joined at its bridge's hub, bridged now on a network with open_channels.
+  const ref = roomRef(frame.room);
+  const room = isNative(ref) ? localRoom(frame.room) : await env.context.bridges.hubFor(ref, me, frame.key);
   const member: RoomMember = { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" };
-  const joined = await env.services.rooms.join(room, member);
+  const joined = await env.services.rooms.join(room, member).catch(async (error: unknown) => {
+    await env.context.bridges.closeIfIdle(room); // a room bridged for this join alone is not kept
+    throw error;
+  });
   if (joined) {
     await pushToMembers(env, room, frames.roomMember(room, "joined", member), { session });
     env.context.dispatch({ type: "member-joined", room, member });
@@ -55,19 +55,20 @@ export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
 
 export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
   const me = self(session);
-  const room = localRoom(frame.room);
+  const room = await roomByRef(env, frame.room);
   const member = (await env.services.rooms.members(room)).find((entry) => entry.address.id === me.id && isNative(entry.address));
   await env.services.rooms.leave(room, me);
   if (member) {
     await pushToMembers(env, room, frames.roomMember(room, "left", member));
     env.context.dispatch({ type: "member-left", room, member });
   }
+  await env.context.bridges.closeIfIdle(room);
   return {};
 };
 
 export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
   self(session);
-  const room = localRoom(frame.room);
+  const room = await roomByRef(env, frame.room);
   return { room: roomView(await env.services.rooms.get(room)), members: (await env.services.rooms.members(room)).map(memberView) };
 };
 
@@ -78,7 +79,7 @@ export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => 
 
 export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, release) => {
   const me = self(session);
-  const room = localRoom(frame.room);
+  const room = await roomByRef(env, frame.room);
   await env.services.rooms.get(room);
   const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
   if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
@@ -87,7 +88,7 @@ export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, rele
 
 export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {
   const me = self(session);
-  const room = localRoom(frame.room);
+  const room = await roomByRef(env, frame.room);
   await env.services.rooms.setSubject(room, frame.subject, me);
   await pushToMembers(env, room, frames.roomSubject(room, frame.subject, me), { session });
   env.context.dispatch({ type: "topic", room, topic: frame.subject, by: me });
