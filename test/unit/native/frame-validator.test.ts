@@ -39,6 +39,12 @@ describe("validateFrame", () => {
       accepted(validateFrame(json({ type: "ping" }), LIMIT));
     });
 
+    it("a bridge's key with spaces (a MUC password), but none with a control character", () => {
+      const frame = accepted(validateFrame(json({ type: "bridge.add", room: "dev", with: "xmpp://bot/dev@conference.example.org", key: "open sesame" }), LIMIT));
+      assert.equal(frame["key"], "open sesame");
+      refused(validateFrame(json({ type: "bridge.add", room: "dev", with: "irc://libera/%23dev", key: "a\r\nQUIT" }), LIMIT), "GW_ERR_BAD_FRAME");
+    });
+
     it("a frame of exactly the size limit", () => {
       const base = json({ type: "message.send", to: "native:bob", body: "" });
       const text = json({ type: "message.send", to: "native:bob", body: "x".repeat(LIMIT - base.length) });
