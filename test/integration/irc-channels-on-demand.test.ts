@@ -204,6 +204,36 @@ describe("IRC channels on demand (open_channels)", function () {
   });
 });
 
+describe("IRC channels on demand across a crash of the daemon", function () {
+  const suite = useNetworks({ ircYaml: ["open_channels: true"] });
+
+  it("tells a client still believing it is in (XEP-0410) that it is not, joins the channel again for it, and leaves it after", async function () {
+    this.timeout(60_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#again${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const roomJid = `${channel}%${NETWORK}@${suite.prosody().componentDomain}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining");
+
+    const daemon = suite.daemon();
+    await daemon.stop("SIGKILL");
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+    await daemon.waitForLog(/IRC network online/);
+    await assert.rejects(juliet.iq(xml("iq", { type: "get", to: `${roomJid}/Juliet` }, xml("ping", { xmlns: "urn:xmpp:ping" }))), /not-acceptable/);
+
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 15_000, "the gateway joining again");
+    bob.privmsg(channel, "welcome back");
+    assert.ok(await juliet.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "welcome back", 10_000));
+    // Her membership from before the crash was cleared: her leave now leaves nobody, and the gateway parts.
+    await leaveMuc(juliet, `${roomJid}/Juliet`);
+    await bob.waitFor(isLine("PART", GATEWAY_NICK, channel), 10_000, "the gateway leaving after the last occupant");
+  });
+});
+
 describe("IRC channels on demand, off (the default)", function () {
   const suite = useNetworks();
 
