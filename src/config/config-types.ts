@@ -205,6 +205,8 @@ export interface IrcNetworkConfig {
   readonly netsplit_hold_seconds: number;
   /** XMPP users may join any channel as a MUC on the gateway domain, bridged while one of them is in it (core/bridges.ts). */
   readonly open_channels: boolean;
+  /** Who may have a channel joined on demand: address patterns with `*` and `?` (`native:*`, `xmpp:*@example.org`). */
+  readonly open_channels_for: readonly string[];
   /**
    * Links of nicks bound to their services account (docs/bridging.md): when_logged_in binds when the nick is
    * logged in at link time, required refuses a nick that is not, off links nicks alone.

@@ -246,6 +246,8 @@ export interface Adapter {
    * Absent or false: only rooms bridged by the configuration or an admin can be joined that way.
    */
   readonly roomsOnDemand?: boolean;
+  /** With roomsOnDemand: whether `by` may have a room bridged for them (absent: anyone may). */
+  mayOpenRoom?(by: Address): boolean;
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
   /**

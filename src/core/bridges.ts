@@ -151,6 +151,9 @@ export class BridgeService implements BridgeAdmin {
     if (adapter.roomsOnDemand !== true) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${remote.protocol}/${remote.account} lets only bridged rooms be joined`);
     }
+    if (adapter.mayOpenRoom?.(by) === false) {
+      throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${formatAddress(by)} may not have rooms of ${remote.protocol}/${remote.account} joined`);
+    }
     const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
     // The hub first, with the remote room in it: what the room says as it is joined (an IRC channel's topic) is
     // then kept, and the first joiner sees it.

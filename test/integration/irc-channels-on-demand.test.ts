@@ -234,6 +234,29 @@ describe("IRC channels on demand across a crash of the daemon", function () {
   });
 });
 
+describe("IRC channels on demand for some people only (open_channels_for)", function () {
+  const suite = useNetworks({ ircYaml: ["open_channels: true", 'open_channels_for: ["native:*"]'] });
+
+  it("refuses an XMPP user who fits no pattern, and joins a channel for a native user, which the XMPP user may then join", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#some${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const roomJid = `${channel}%${NETWORK}@${suite.prosody().componentDomain}`;
+    const juliet = await suite.xmppUser("juliet");
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: MUC })));
+    const refused = await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "error", 10_000);
+    assert.ok(refused.getChild("error")?.getChild("forbidden"), refused.toString());
+
+    const alice = await suite.native("alice");
+    await alice.ok({ type: "room.join", room: `irc://${NETWORK}/${encodeURIComponent(channel)}` });
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining for alice");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    bob.privmsg(channel, "both of you");
+    assert.ok(await juliet.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "both of you", 10_000));
+  });
+});
+
 describe("IRC channels on demand, off (the default)", function () {
   const suite = useNetworks();
 

@@ -18,7 +18,7 @@
  */
 import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
-import { addressKey, type Address } from "../../core/model/address.js";
+import { addressKey, formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
@@ -35,6 +35,7 @@ import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } fr
 import { isValidNick, nickFromTemplate } from "./nicks.js";
 import { sendText, writeText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
+import { wildcardPattern } from "../../util/wildcard.js";
 import { PuppetPool } from "./puppet-pool.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
@@ -71,6 +72,8 @@ export class IrcNetworkAdapter implements Adapter {
   readonly boundLinksOnly: boolean;
   /** open_channels: XMPP users may join any channel (#chan%network@gateway), bridged while one of them is in it. */
   readonly roomsOnDemand: boolean;
+  /** open_channels_for: who may have a channel joined for them. */
+  private readonly openers: readonly RegExp[];
   private main: IrcConnection | undefined;
   private readonly puppets: PuppetPool;
   private readonly buddies: BuddyPuppets;
@@ -95,6 +98,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.channels = new BridgedChannels(config.channels);
     this.boundLinksOnly = config.link_accounts === "required";
     this.roomsOnDemand = config.open_channels;
+    this.openers = config.open_channels_for.map(wildcardPattern);
     // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
     const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(
@@ -302,6 +306,11 @@ export class IrcNetworkAdapter implements Adapter {
       this.main?.send("PART", [channel.channel]);
       throw error;
     }
+  }
+
+  mayOpenRoom(by: Address): boolean {
+    const address = formatAddress(by);
+    return this.openers.some((pattern) => pattern.test(address));
   }
 
   /** The people in a bridged channel now, as the gateway's connection knows them (core/room-joins.ts). */

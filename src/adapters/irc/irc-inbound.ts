@@ -30,6 +30,7 @@ import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
 import { ChannelRoster } from "./channel-roster.js";
 import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
+import { wildcardPattern } from "../../util/wildcard.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
 import type { Puppet } from "./puppet-pool.js";
@@ -55,14 +56,13 @@ export interface InboundHooks {
  * expression. A template's nicks may carry the suffix of a resolved collision ("alice[sb]_", "alice[sb]_2").
  */
 export function nickPattern(pattern: string, template = false): RegExp {
+  if (!template) return wildcardPattern(pattern);
   let source = "";
-  for (const part of pattern.split(/(\{name\}|\{network\}|\*|\?)/)) {
-    if (part === "*" && !template) source += ".*";
-    else if (part === "?" && !template) source += ".";
-    else if (part === "{name}" || part === "{network}") source += template ? ".+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const part of pattern.split(/(\{name\}|\{network\})/)) {
+    if (part === "{name}" || part === "{network}") source += ".+";
     else source += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
-  return new RegExp(template ? `^${source}(?:_\\d*)?$` : `^${source}$`, "i");
+  return new RegExp(`^${source}(?:_\\d*)?$`, "i");
 }
 
 function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
