@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
+import type { Adapter } from "../../../src/core/adapter.js";
+import type { BridgeService } from "../../../src/core/bridges.js";
+import { GatewayError } from "../../../src/core/errors.js";
+import { addressKey, makeAddress, type Address } from "../../../src/core/model/address.js";
+import type { Room, RoomMember } from "../../../src/core/model/room.js";
+import { RoomJoins } from "../../../src/core/room-joins.js";
+
+const hub = makeAddress("native", "default", "#dev");
+const channel = makeAddress("irc", "libera", "#dev");
+const juliet = makeAddress("xmpp", "default", "juliet@example.org");
+const alice = makeAddress("native", "default", "alice");
+const ircPeople: RoomMember[] = [
+  { address: makeAddress("irc", "libera", "Bob"), nick: "Bob", role: "member" },
+  { address: makeAddress("irc", "libera", "alice"), nick: "alice", role: "member" },
+];
+
+/** An IRC network whose channel #dev is bridged to native:#dev, with Bob and an IRC "alice" in it. */
+function setUp(): { joins: RoomJoins; calls: string[] } {
+  const calls: string[] = [];
+  const registry = new AdapterRegistry();
+  registry.register({
+    protocol: "irc",
+    account: "libera",
+    capabilities: { relaysRooms: true },
+    bridgeRoom: async () => undefined,
+    roomPeople: (remote: Address) => (addressKey(remote) === addressKey(channel) ? ircPeople : []),
+  } as unknown as Adapter);
+  const members: RoomMember[] = [
+    { address: channel, nick: "#dev", role: "owner" },
+    { address: alice, nick: "alice", role: "member" },
+  ];
+  const bridges = {
+    hubFor: async (remote: Address) => (addressKey(remote) === addressKey(channel) ? hub : Promise.reject(new GatewayError("GW_ERR_FORBIDDEN", "not bridged"))),
+    hubOf: async () => hub,
+    closeIfIdle: async (room: Address) => void calls.push(`close ${room.id}`),
+  } as unknown as BridgeService;
+  const joins = new RoomJoins({
+    registry,
+    bridges,
+    joinRoom: async (room: Address, member: RoomMember): Promise<Room> => {
+      calls.push(`join ${room.id} ${member.nick}`);
+      return { address: room, name: "dev", subject: "", members: [...members, member] };
+    },
+    leaveRoom: async (room: Address) => void calls.push(`leave ${room.id}`),
+    members: async () => members,
+  });
+  return { joins, calls };
+}
+
+describe("RoomJoins (joining a room by its own address)", () => {
+  it("joins a bridged channel at its hub, and answers the people: the channel stands for those in it, a nick shown once", async () => {
+    const { joins, calls } = setUp();
+    const room = await joins.join(channel, { address: juliet, nick: "Juliet", role: "member" });
+    assert.equal(addressKey(room.address), addressKey(hub));
+    assert.deepEqual(room.members.map((member) => member.nick), ["alice", "Juliet", "Bob"], "no #dev occupant; the IRC alice hidden behind the native one");
+    assert.deepEqual(calls, ["join #dev Juliet"]);
+  });
+
+  it("refuses a nick a person in a bridged channel has (any case), and lets go of a room bridged for that join", async () => {
+    const { joins, calls } = setUp();
+    await assert.rejects(joins.join(channel, { address: juliet, nick: "BOB", role: "member" }), (error: GatewayError) => error.code === "GW_ERR_NICK_IN_USE");
+    assert.deepEqual(calls, ["close #dev"], "nothing joined");
+  });
+
+  it("leaves a bridged channel at its hub, and asks whether a bridge made on demand is idle now", async () => {
+    const { joins, calls } = setUp();
+    await joins.leave(channel, juliet);
+    assert.deepEqual(calls, ["leave #dev", "close #dev"]);
+  });
+});
