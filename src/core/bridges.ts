@@ -101,6 +101,11 @@ export function onDemandHubName(remote: Address): string {
   return `${remote.id}%${remote.account}`.toLowerCase();
 }
 
+/** Whether a native room is the hub of a room bridged on demand (its name holds a `%`, which no client's can). */
+export function isOnDemandHub(room: Address): boolean {
+  return room.protocol === "native" && room.id.includes("%");
+}
+
 export class BridgeService implements BridgeAdmin {
   private readonly admins: ReadonlySet<string>;
   /** Rooms bridged on demand, by remoteKey, while someone is in them. */

@@ -53,6 +53,10 @@ describe("IRC channels on demand (open_channels)", function () {
     // The occupants she was shown: the people in the channel (bob, as the server spells him), not the gateway.
     const occupants = juliet.transcript.filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).startsWith(`${roomJid}/`) && stanza.attrs["type"] === undefined);
     assert.deepEqual(occupants.map((stanza) => String(stanza.attrs["from"]).slice(roomJid.length + 1)), [bob.nick, "Juliet"], "bob first, then her own presence");
+    // The gateway's room list leaves the channel's hub out (its native JID would read as another channel's).
+    const items = await juliet.iq(xml("iq", { type: "get", to: domain() }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" })));
+    const listed = (items.getChild("query")?.getChildren("item") ?? []).map((item) => String(item.attrs["jid"]));
+    assert.ok(listed.includes(`#conf@${domain()}`) && !listed.some((jid) => jid.includes(channel.slice(1))), listed.join(", "));
     // Then the channel's topic as the room's subject.
     const subject = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === roomJid && stanza.getChild("subject") !== undefined);
     assert.equal(subject.getChildText("subject"), "open to all");

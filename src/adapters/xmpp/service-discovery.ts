@@ -11,6 +11,7 @@ import { addressToJid, jidToAddress, resourceOf } from "./addressing.js";
 import type { Address } from "../../core/model/address.js";
 import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
+import { isOnDemandHub } from "../../core/bridges.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
@@ -51,7 +52,9 @@ export function registerServiceDiscovery(
   connection.iqCallee.get(NS.discoItems, "query", async ({ stanza, element }) => {
     if (!toGateway(stanza)) return undefined;
     if (element.attrs["node"] === NS_COMMANDS) return commands.items(String(stanza.attrs["from"] ?? ""));
-    const rooms = await listRooms();
+    // The hubs of channels joined on demand are not the gateway's rooms (their native JID would even read as another
+    // channel's: ##dev%libera is channel ##dev); people reach those channels by their own JIDs.
+    const rooms = (await listRooms()).filter((room) => !isOnDemandHub(room.address));
     return discoItems(rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })));
   });
   connection.iqCallee.get(NS.version, "query", ({ stanza }) => (toGateway(stanza) ? version(config.name, versionText) : undefined));
