@@ -77,8 +77,9 @@ export class GatewayRooms {
     return this.hubs.get(this.roomJid(room)) ?? room;
   }
 
+  /** Looks only: a stanza to a room nobody joined keeps nothing. */
   private occupant(room: Address, jid: string): Occupant | undefined {
-    return this.occupantsOf(this.hubOf(room)).get(occupantKey(jid, this.roomJid(room)));
+    return this.occupants.get(addressKey(this.hubOf(room)))?.get(occupantKey(jid, this.roomJid(room)));
   }
 
   private occupantsOf(room: Address): Map<string, Occupant> {
@@ -292,11 +293,14 @@ export class GatewayRooms {
     await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, [110], "unavailable")).catch(() => undefined);
     // Nobody left in by that JID: its hub is asked again at the next join (the room's bridge may have changed).
     if (![...occupants.values()].some((other) => other.roomJid === occupant.roomJid)) this.hubs.delete(occupant.roomJid);
+    if (occupants.size === 0) this.occupants.delete(addressKey(room));
     const stillIn = [...occupants.values()].some((other) => sameAddress(other.address, occupant.address));
     if (stillIn) return;
     this.nicks.left(room, occupant.nick);
     const entry = this.rooms.get(addressKey(room));
-    if (entry) entry.people.splice(entry.people.findIndex((known) => sameAddress(known, occupant.address)), 1);
+    const index = entry?.people.findIndex((known) => sameAddress(known, occupant.address)) ?? -1;
+    if (entry && index >= 0) entry.people.splice(index, 1);
+    if (entry?.people.length === 0) this.rooms.delete(addressKey(room));
     await this.context.leaveRoom(room, occupant.address).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
   }
 
