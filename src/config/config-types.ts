@@ -207,6 +207,8 @@ export interface IrcNetworkConfig {
   readonly open_channels: boolean;
   /** Who may have a channel joined on demand: address patterns with `*` and `?` (`native:*`, `xmpp:*@example.org`). */
   readonly open_channels_for: readonly string[];
+  /** The most channels joined on demand at once. */
+  readonly open_channels_max: number;
   /**
    * Links of nicks bound to their services account (docs/bridging.md): when_logged_in binds when the nick is
    * logged in at link time, required refuses a nick that is not, off links nicks alone.

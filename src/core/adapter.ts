@@ -248,6 +248,8 @@ export interface Adapter {
   readonly roomsOnDemand?: boolean;
   /** With roomsOnDemand: whether `by` may have a room bridged for them (absent: anyone may). */
   mayOpenRoom?(by: Address): boolean;
+  /** With roomsOnDemand: the most rooms bridged on demand at once (absent: no limit). */
+  readonly maxRoomsOnDemand?: number;
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
   /**

@@ -159,6 +159,11 @@ export class BridgeService implements BridgeAdmin {
     if (adapter.mayOpenRoom?.(by) === false) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${formatAddress(by)} may not have rooms of ${remote.protocol}/${remote.account} joined`);
     }
+    const openHere = [...this.open.values()].filter((bridge) => bridge.remote.protocol === remote.protocol && bridge.remote.account === remote.account).length;
+    // Those being opened at this moment are not counted: a few joins at once may pass the limit by as many.
+    if (adapter.maxRoomsOnDemand !== undefined && openHere >= adapter.maxRoomsOnDemand) {
+      throw new GatewayError("GW_ERR_RATE_LIMITED", `${remote.protocol}/${remote.account} has ${adapter.maxRoomsOnDemand} rooms joined on demand already: try again once one is left`);
+    }
     const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
     // The hub first, with the remote room in it: what the room says as it is joined (an IRC channel's topic) is
     // then kept, and the first joiner sees it.

@@ -239,9 +239,9 @@ describe("IRC channels on demand across a crash of the daemon", function () {
 });
 
 describe("IRC channels on demand for some people only (open_channels_for)", function () {
-  const suite = useNetworks({ ircYaml: ["open_channels: true", 'open_channels_for: ["native:*"]'] });
+  const suite = useNetworks({ ircYaml: ["open_channels: true", 'open_channels_for: ["native:*"]', "open_channels_max: 1"] });
 
-  it("refuses an XMPP user who fits no pattern, and joins a channel for a native user, which the XMPP user may then join", async function () {
+  it("refuses an XMPP user who fits no pattern, joins a channel for a native user (which the XMPP user may then join), and no more channels than open_channels_max", async function () {
     this.timeout(30_000);
     const bob = await suite.ircUser("bob");
     const channel = `#some${bob.nick.slice(-6)}`;
@@ -258,6 +258,16 @@ describe("IRC channels on demand for some people only (open_channels_for)", func
     await joinMuc(juliet, `${roomJid}/Juliet`);
     bob.privmsg(channel, "both of you");
     assert.ok(await juliet.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "both of you", 10_000));
+
+    // open_channels_max: 1: a second channel waits until the first is left.
+    const carol = await suite.native("carol");
+    const second = `irc://${NETWORK}/${encodeURIComponent(`${channel}-2`)}`;
+    const refused2 = await carol.request({ type: "room.join", room: second });
+    assert.equal(refused2["code"], "GW_ERR_RATE_LIMITED", JSON.stringify(refused2));
+    await leaveMuc(juliet, `${roomJid}/Juliet`);
+    await alice.ok({ type: "room.leave", room: `irc://${NETWORK}/${encodeURIComponent(channel)}` });
+    await bob.waitFor(isLine("PART", GATEWAY_NICK, channel), 10_000, "the gateway leaving the first channel");
+    await carol.ok({ type: "room.join", room: second });
   });
 });
 

@@ -72,6 +72,8 @@ export class IrcNetworkAdapter implements Adapter {
   readonly boundLinksOnly: boolean;
   /** open_channels: XMPP users may join any channel (#chan%network@gateway), bridged while one of them is in it. */
   readonly roomsOnDemand: boolean;
+  /** open_channels_max. */
+  readonly maxRoomsOnDemand: number;
   /** open_channels_for: who may have a channel joined for them. */
   private readonly openers: readonly RegExp[];
   private main: IrcConnection | undefined;
@@ -99,6 +101,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.boundLinksOnly = config.link_accounts === "required";
     this.roomsOnDemand = config.open_channels;
     this.openers = config.open_channels_for.map(wildcardPattern);
+    this.maxRoomsOnDemand = config.open_channels_max;
     // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
     const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
     this.watch = new ContactWatch(
