@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   GW_ERR_ALREADY_LINKED: "that account is already linked to a person",
   GW_ERR_ALREADY_BRIDGED: "that room is already part of a bridge",
   GW_ERR_NOT_MEMBER: "the session's user is not a member of that room",
+  GW_ERR_KEY_NEEDED: "the room needs a key or password, and none or a wrong one was given",
   GW_ERR_DELIVERY_FAILED: "the message could not be delivered",
   GW_ERR_EXPIRED: "the message waited longer than allowed and was given up",
   GW_ERR_UNAVAILABLE: "the network or recipient is not reachable now",

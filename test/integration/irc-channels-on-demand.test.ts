@@ -48,6 +48,8 @@ describe("IRC channels on demand (open_channels)", function () {
     // Clients ask what the JID is before joining (service discovery): a MUC, though nobody bridged it yet.
     const info = await juliet.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
     assert.equal(info.getChild("query")?.getChild("identity")?.attrs["category"], "conference");
+    const features = (info.getChild("query")?.getChildren("feature") ?? []).map((feature) => String(feature.attrs["var"]));
+    assert.ok(features.includes("http://jabber.org/protocol/muc") && features.includes("muc_semianonymous"), features.join(", "));
     await joinMuc(juliet, `${roomJid}/Juliet`);
     await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining the channel");
     // The occupants she was shown: the people in the channel (bob, as the server spells him), not the gateway.
@@ -128,6 +130,8 @@ describe("IRC channels on demand (open_channels)", function () {
     const join = (password: string): Promise<void> => lena.send(xml("presence", { to: `${roomJid}/Lena` }, xml("x", { xmlns: MUC }, xml("password", {}, password))));
     await join("wrong");
     const refused = await lena.waitForPresence(`${roomJid}/Lena`, (stanza) => stanza.attrs["type"] === "error", 15_000);
+    // not-authorized, as a MUC asks for its password (XEP-0045 7.2.6): clients then prompt for it.
+    assert.ok(refused.getChild("error")?.getChild("not-authorized"), refused.toString());
     assert.match(refused.getChild("error")?.getChildText("text") ?? "", /ERR_BADCHANNELKEY/);
     await join("s3cret");
     await lena.waitForPresence(`${roomJid}/Lena`, selfPresence, 10_000);

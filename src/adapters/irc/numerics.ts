@@ -69,7 +69,7 @@ const ROWS: readonly NumericInfo[] = [
   { numeric: 471, name: "ERR_CHANNELISFULL", text: "The channel is full", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: JOIN },
   { numeric: 473, name: "ERR_INVITEONLYCHAN", text: "The channel is invite-only", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
   { numeric: 474, name: "ERR_BANNEDFROMCHAN", text: "Banned from the channel", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
-  { numeric: 475, name: "ERR_BADCHANNELKEY", text: "Wrong or missing channel key", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
+  { numeric: 475, name: "ERR_BADCHANNELKEY", text: "Wrong or missing channel key", retryable: false, code: "GW_ERR_KEY_NEEDED", targetParam: TARGET, operations: JOIN },
   { numeric: 476, name: "ERR_BADCHANMASK", text: "Bad channel name", retryable: false, code: "GW_ERR_BAD_ADDRESS", targetParam: TARGET, operations: JOIN },
   { numeric: 477, name: "ERR_NEEDREGGEDNICK", text: "A registered (identified) nick is needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["join", "message"] },
   { numeric: 482, name: "ERR_CHANOPRIVSNEEDED", text: "Channel operator privileges are needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["topic", "message"] },

@@ -20,6 +20,8 @@ const CONDITIONS: Partial<Record<ErrorCode, StanzaCondition>> = {
   GW_ERR_FRAME_TOO_LARGE: { type: "modify", condition: "policy-violation" },
   GW_ERR_FORBIDDEN: { type: "auth", condition: "forbidden" },
   GW_ERR_NOT_MEMBER: { type: "auth", condition: "forbidden" },
+  // XEP-0045 7.2.6: a room's password missing or wrong is not-authorized, which clients answer by asking for it.
+  GW_ERR_KEY_NEEDED: { type: "auth", condition: "not-authorized" },
   GW_ERR_NOT_AUTHENTICATED: { type: "auth", condition: "not-authorized" },
   GW_ERR_RATE_LIMITED: { type: "wait", condition: "resource-constraint" },
   GW_ERR_UNAVAILABLE: { type: "wait", condition: "recipient-unavailable" },

@@ -16,6 +16,13 @@ import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, versio
 
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
 const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction, NS.receipts];
+/**
+ * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
+ * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).
+ * Left unsaid: a password (an IRC channel may have a key, which a join is refused without: not-authorized) and
+ * persistence (native rooms are kept, channels joined on demand are not).
+ */
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated"];
 
 function softwareVersion(): string {
   try {
@@ -43,7 +50,7 @@ export function registerServiceDiscovery(
     const address = jidToAddress(to, config.domain);
     if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
     if (isRoomAddress(address)) {
-      return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features: [NS.discoInfo, NS.muc] });
+      return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features: ROOM_FEATURES });
     }
     return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
   });

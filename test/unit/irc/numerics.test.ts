@@ -66,7 +66,7 @@ describe("IRC failure numerics (RFC 1459 section 6.1, RFC 2812 section 5.2)", ()
       assert.deepEqual(outcome(442), ["GW_ERR_NOT_MEMBER", false]);
       assert.deepEqual(outcome(471), ["GW_ERR_UNAVAILABLE", true]);
       assert.deepEqual(outcome(474), ["GW_ERR_FORBIDDEN", false]);
-      assert.deepEqual(outcome(475), ["GW_ERR_FORBIDDEN", false]);
+      assert.deepEqual(outcome(475), ["GW_ERR_KEY_NEEDED", false]);
       assert.deepEqual(outcome(707), ["GW_ERR_RATE_LIMITED", true]);
     });
 
