@@ -140,6 +140,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
       roomHistory: (room, limit) => store.log.history({ room }, { limit }),
+      bridgedPeople: (room) => roomJoins.bridgedPeople(room),
       probe: (subject, viewer) => router.probe(subject, viewer),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
       joinRoom: (room, member, options) => roomJoins.join(room, member, options),

@@ -133,6 +133,8 @@ export interface AdapterContext {
   knows(address: Address): Promise<boolean>;
   /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */
   roomHistory(room: Address, limit: number): Promise<Message[]>;
+  /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
+  bridgedPeople(room: Address): Promise<readonly RoomMember[]>;
   /**
    * The presence of `subject` as `viewer` may see it: undefined when the viewer is not allowed to (no
    * subscription), else the current presence (offline when unknown). Answers XMPP presence probes.

@@ -49,13 +49,18 @@ export class RoomJoins {
     await this.deps.bridges.closeIfIdle(hub);
   }
 
+  /** The people in the rooms bridged to `room` (an IRC channel's, a bot's MUC's), as their adapters see them now. */
+  async bridgedPeople(room: Address): Promise<RoomMember[]> {
+    return this.peopleOfBridgedRooms(await this.deps.members(room));
+  }
+
   /**
    * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel):
    * else an XMPP occupant would take that person's lines for their own.
    */
   private async refuseNickOfBridgedPeople(room: Address, member: RoomMember): Promise<void> {
     const nick = member.nick.toLowerCase();
-    const holder = this.peopleOfBridgedRooms(await this.deps.members(room)).find((person) => person.nick.toLowerCase() === nick && !sameAddress(person.address, member.address));
+    const holder = (await this.bridgedPeople(room)).find((person) => person.nick.toLowerCase() === nick && !sameAddress(person.address, member.address));
     if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
   }
 

@@ -152,6 +152,11 @@ describe("IRC channels on demand (open_channels)", function () {
     const hub = (joined["room"] as Record<string, unknown>)["address"];
     assert.equal(hub, `native:${encodeURIComponent(`#${channel}%${NETWORK}`)}`, "the room the channel is bridged to");
 
+    // bob's nick is his in this room, for native members too.
+    const carol = await suite.native("carol");
+    const taken = await carol.request({ type: "room.join", room: address, nick: bob.nick.toUpperCase() });
+    assert.equal(taken["code"], "GW_ERR_NICK_IN_USE", JSON.stringify(taken));
+
     await alice.ok({ type: "room.send", room: address, body: "hi from native" });
     assert.equal((await bob.waitFor(isLine("PRIVMSG", `${aliceName}[sb]`, channel), 10_000)).params[1], "hi from native");
     bob.privmsg(channel, "hi alice");

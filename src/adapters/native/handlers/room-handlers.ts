@@ -1,6 +1,6 @@
 /** Rooms hosted on this gateway: create, join, leave, list, members, subject and room messages. */
 import { GatewayError } from "../../../core/errors.js";
-import { sameAddress, type Address } from "../../../core/model/address.js";
+import { formatAddress, sameAddress, type Address } from "../../../core/model/address.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { RoomCreateFrame, RoomListFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
@@ -34,13 +34,21 @@ export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) 
   return { room: roomView(record) };
 };
 
+/** Joins, unless someone in a room bridged to this one (an IRC user in the channel) has the nick: GW_ERR_NICK_IN_USE. */
+async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, member: RoomMember): Promise<boolean> {
+  const nick = member.nick.toLowerCase();
+  const holder = (await env.context.bridgedPeople(room)).find((person) => person.nick.toLowerCase() === nick);
+  if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
+  return env.services.rooms.join(room, member);
+}
+
 export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
   const me = self(session);
   // A channel of an IRC network is joined at its bridge's hub, bridged now on a network with open_channels.
   const ref = roomRef(frame.room);
   const room = isNative(ref) ? localRoom(frame.room) : await env.context.bridges.hubFor(ref, me, frame.key);
   const member: RoomMember = { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" };
-  const joined = await env.services.rooms.join(room, member).catch(async (error: unknown) => {
+  const joined = await joinUnlessNickBridged(env, room, member).catch(async (error: unknown) => {
     await env.context.bridges.closeIfIdle(room); // a room bridged for this join alone is not kept
     throw error;
   });
