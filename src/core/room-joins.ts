@@ -12,6 +12,16 @@ import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember } from "./model/room.js";
 
+/**
+ * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel):
+ * else an XMPP occupant would take that person's lines for their own. GW_ERR_NICK_IN_USE when one of `people` has it.
+ */
+export function refuseNickHeld(people: readonly RoomMember[], room: Address, member: RoomMember): void {
+  const nick = member.nick.toLowerCase();
+  const holder = people.find((person) => person.nick.toLowerCase() === nick && !sameAddress(person.address, member.address));
+  if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
+}
+
 export interface RoomJoinsDeps {
   readonly registry: AdapterRegistry;
   readonly bridges: BridgeService;
@@ -29,7 +39,7 @@ export class RoomJoins {
     const bridged = this.isBridgedRoom(room);
     const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {
-      await this.refuseNickOfBridgedPeople(target, member);
+      refuseNickHeld(await this.bridgedPeople(target), target, member);
       return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member));
     } catch (error: unknown) {
       // The first joiner refused (a nick taken): a room bridged for them alone is not kept.
@@ -52,16 +62,6 @@ export class RoomJoins {
   /** The people in the rooms bridged to `room` (an IRC channel's, a bot's MUC's), as their adapters see them now. */
   async bridgedPeople(room: Address): Promise<RoomMember[]> {
     return this.peopleOfBridgedRooms(await this.deps.members(room));
-  }
-
-  /**
-   * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel):
-   * else an XMPP occupant would take that person's lines for their own.
-   */
-  private async refuseNickOfBridgedPeople(room: Address, member: RoomMember): Promise<void> {
-    const nick = member.nick.toLowerCase();
-    const holder = (await this.bridgedPeople(room)).find((person) => person.nick.toLowerCase() === nick && !sameAddress(person.address, member.address));
-    if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
   }
 
   private withPeopleOfBridgedRooms(room: Room): Room {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import type { IrcMessage } from "../helpers/irc-client.js";
+import type { IrcMessage, IrcTestClient } from "../helpers/irc-client.js";
 import { GATEWAY_NICK, NETWORK, useNetworks } from "../helpers/network-suite.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
@@ -19,14 +19,32 @@ function selfPresence(stanza: Element): boolean {
   return stanza.attrs["type"] === undefined && (stanza.getChild("x", MUC_USER)?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "110");
 }
 
-async function joinMuc(user: XmppTestClient, occupantJid: string): Promise<void> {
-  await user.send(xml("presence", { to: occupantJid }, xml("x", { xmlns: MUC })));
+function joinPresence(occupantJid: string, password?: string): Element {
+  return xml("presence", { to: occupantJid }, xml("x", { xmlns: MUC }, ...(password === undefined ? [] : [xml("password", {}, password)])));
+}
+
+/** Joins (with a password when given) and resolves once the room confirmed it (self-presence, status 110). */
+async function joinMuc(user: XmppTestClient, occupantJid: string, password?: string): Promise<void> {
+  await user.send(joinPresence(occupantJid, password));
   await user.waitForPresence(occupantJid, selfPresence, 10_000);
 }
 
 async function leaveMuc(user: XmppTestClient, occupantJid: string): Promise<void> {
   await user.send(xml("presence", { to: occupantJid, type: "unavailable" }));
   await user.waitForPresence(occupantJid, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+}
+
+/** Sends a join (with a password when given) and resolves with the room's refusal of it. */
+async function refusedJoin(user: XmppTestClient, occupantJid: string, password?: string, timeoutMs = 10_000): Promise<Element> {
+  await user.send(joinPresence(occupantJid, password));
+  return user.waitForPresence(occupantJid, (stanza) => stanza.attrs["type"] === "error", timeoutMs);
+}
+
+/** A channel operator sets a mode (+i, +k key...) and sees the server apply it. */
+async function setMode(op: IrcTestClient, channel: string, mode: string): Promise<void> {
+  op.send(`MODE ${channel} ${mode}`);
+  const flag = mode.split(" ")[0] ?? mode;
+  await op.waitFor((line) => line.command === "MODE" && line.params[1] === flag, 10_000, `the ${flag}`);
 }
 
 const isLine = (command: string, nick: string, channel: string) => (line: IrcMessage): boolean =>
@@ -102,17 +120,14 @@ describe("IRC channels on demand (open_channels)", function () {
     const bob = await suite.ircUser("bob");
     const channel = `#locked${bob.nick.slice(-6)}`;
     await bob.join(channel);
-    bob.send(`MODE ${channel} +i`);
-    await bob.waitFor((line) => line.command === "MODE" && line.params[1] === "+i", 10_000, "the +i");
+    await setMode(bob, channel, "+i");
     const roomJid = `${channel}%${NETWORK}@${domain()}`;
     const dana = await suite.xmppUser("dana");
-    await dana.send(xml("presence", { to: `${roomJid}/Dana` }, xml("x", { xmlns: MUC })));
-    const refused = await dana.waitForPresence(`${roomJid}/Dana`, (stanza) => stanza.attrs["type"] === "error", 15_000);
+    const refused = await refusedJoin(dana, `${roomJid}/Dana`, undefined, 15_000);
     assert.ok(refused.getChild("error")?.getChild("forbidden"), refused.toString());
     assert.match(refused.getChild("error")?.getChildText("text") ?? "", /ERR_INVITEONLYCHAN/);
 
-    bob.send(`MODE ${channel} -i`);
-    await bob.waitFor((line) => line.command === "MODE" && line.params[1] === "-i", 10_000, "the -i");
+    await setMode(bob, channel, "-i");
     await joinMuc(dana, `${roomJid}/Dana`);
     bob.privmsg(channel, "come in");
     assert.ok(await dana.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "come in", 10_000));
@@ -123,18 +138,14 @@ describe("IRC channels on demand (open_channels)", function () {
     const bob = await suite.ircUser("bob");
     const channel = `#keyed${bob.nick.slice(-6)}`;
     await bob.join(channel);
-    bob.send(`MODE ${channel} +k s3cret`);
-    await bob.waitFor((line) => line.command === "MODE" && line.params[1] === "+k", 10_000, "the +k");
+    await setMode(bob, channel, "+k s3cret");
     const roomJid = `${channel}%${NETWORK}@${domain()}`;
     const lena = await suite.xmppUser("lena");
-    const join = (password: string): Promise<void> => lena.send(xml("presence", { to: `${roomJid}/Lena` }, xml("x", { xmlns: MUC }, xml("password", {}, password))));
-    await join("wrong");
-    const refused = await lena.waitForPresence(`${roomJid}/Lena`, (stanza) => stanza.attrs["type"] === "error", 15_000);
+    const refused = await refusedJoin(lena, `${roomJid}/Lena`, "wrong", 15_000);
     // not-authorized, as a MUC asks for its password (XEP-0045 7.2.6): clients then prompt for it.
     assert.ok(refused.getChild("error")?.getChild("not-authorized"), refused.toString());
     assert.match(refused.getChild("error")?.getChildText("text") ?? "", /ERR_BADCHANNELKEY/);
-    await join("s3cret");
-    await lena.waitForPresence(`${roomJid}/Lena`, selfPresence, 10_000);
+    await joinMuc(lena, `${roomJid}/Lena`, "s3cret");
     bob.privmsg(channel, "the key was right");
     assert.ok(await lena.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "the key was right", 10_000));
   });
@@ -193,8 +204,7 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.deepEqual(occupants.map((stanza) => String(stanza.attrs["from"]).slice(viaChannel.length + 1)).sort(), [aliceName, carl.nick, "Romy"].sort());
     const sami = await suite.xmppUser("sami");
     // carl's nick is his in this room: taking it would make his lines look like the occupant's own (conflict).
-    await sami.send(xml("presence", { to: `${viaHub}/${carl.nick.toUpperCase()}` }, xml("x", { xmlns: MUC })));
-    const conflict = await sami.waitForPresence(`${viaHub}/${carl.nick.toUpperCase()}`, (stanza) => stanza.attrs["type"] === "error", 10_000);
+    const conflict = await refusedJoin(sami, `${viaHub}/${carl.nick.toUpperCase()}`);
     assert.ok(conflict.getChild("error")?.getChild("conflict"), conflict.toString());
     await joinMuc(sami, `${viaHub}/Sami`);
     await romy.waitForPresence(`${viaChannel}/Sami`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
@@ -257,8 +267,7 @@ describe("IRC channels on demand for some people only (open_channels_for)", func
     await bob.join(channel);
     const roomJid = `${channel}%${NETWORK}@${suite.prosody().componentDomain}`;
     const juliet = await suite.xmppUser("juliet");
-    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: MUC })));
-    const refused = await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "error", 10_000);
+    const refused = await refusedJoin(juliet, `${roomJid}/Juliet`);
     assert.ok(refused.getChild("error")?.getChild("forbidden"), refused.toString());
 
     const alice = await suite.native("alice");
@@ -289,8 +298,7 @@ describe("IRC channels on demand, off (the default)", function () {
     await bob.join(channel);
     const juliet = await suite.xmppUser("juliet");
     const occupantJid = `${channel}%${NETWORK}@${suite.prosody().componentDomain}/Juliet`;
-    await juliet.send(xml("presence", { to: occupantJid }, xml("x", { xmlns: MUC })));
-    const refused = await juliet.waitForPresence(occupantJid, (stanza) => stanza.attrs["type"] === "error", 10_000);
+    const refused = await refusedJoin(juliet, occupantJid);
     assert.ok(refused.getChild("error")?.getChild("forbidden"), refused.toString());
     // The gateway's connection is not in the channel (it would have joined before the answer was sent).
     bob.send(`NAMES ${channel}`);

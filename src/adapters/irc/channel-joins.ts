@@ -10,6 +10,7 @@ interface PendingJoin {
   readonly done: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: GatewayError) => void;
+  readonly timer: NodeJS.Timeout;
 }
 
 export class ChannelJoins {
@@ -23,17 +24,14 @@ export class ChannelJoins {
     const key = channel.toLowerCase();
     const known = this.pending.get(key);
     if (known) return known.done;
-    let resolve: () => void = () => undefined;
-    let reject: (error: GatewayError) => void = () => undefined;
-    const done = new Promise<void>((resolveJoin, rejectJoin) => {
-      resolve = resolveJoin;
-      reject = rejectJoin;
-    });
     const timer = setTimeout(() => {
       this.settle(key, new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server did not answer the JOIN of ${channel} within ${this.timeoutMs / 1000} s`, { retryable: true }));
     }, this.timeoutMs);
-    const clear = (): void => clearTimeout(timer);
-    this.pending.set(key, { done, resolve: () => (clear(), resolve()), reject: (error) => (clear(), reject(error)) });
+    let outcome: Pick<PendingJoin, "resolve" | "reject"> = { resolve: () => undefined, reject: () => undefined };
+    const done = new Promise<void>((resolve, reject) => {
+      outcome = { resolve, reject };
+    });
+    this.pending.set(key, { done, ...outcome, timer });
     return done;
   }
 
@@ -56,6 +54,7 @@ export class ChannelJoins {
     const join = this.pending.get(key);
     if (!join) return;
     this.pending.delete(key);
+    clearTimeout(join.timer);
     if (error) join.reject(error);
     else join.resolve();
   }

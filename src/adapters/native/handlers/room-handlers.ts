@@ -1,6 +1,7 @@
 /** Rooms hosted on this gateway: create, join, leave, list, members, subject and room messages. */
 import { GatewayError } from "../../../core/errors.js";
-import { formatAddress, sameAddress, type Address } from "../../../core/model/address.js";
+import { sameAddress, type Address } from "../../../core/model/address.js";
+import { refuseNickHeld } from "../../../core/room-joins.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { RoomCreateFrame, RoomListFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
@@ -36,9 +37,7 @@ export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) 
 
 /** Joins, unless someone in a room bridged to this one (an IRC user in the channel) has the nick: GW_ERR_NICK_IN_USE. */
 async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, member: RoomMember): Promise<boolean> {
-  const nick = member.nick.toLowerCase();
-  const holder = (await env.context.bridgedPeople(room)).find((person) => person.nick.toLowerCase() === nick);
-  if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
+  refuseNickHeld(await env.context.bridgedPeople(room), room, member);
   return env.services.rooms.join(room, member);
 }
 
