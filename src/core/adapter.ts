@@ -53,6 +53,11 @@ export type InboundEvent =
    */
   | { readonly type: "account"; readonly address: Address; readonly account?: string }
   | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
+  /**
+   * A member of a bridged room took another nick (an IRC NICK, a MUC occupant's status 303): `renamed` is the
+   * member now; where a nick is the address (IRC, a bot's MUC) its address changed too.
+   */
+  | { readonly type: "member-renamed"; readonly room: Address; readonly member: RoomMember; readonly renamed: RoomMember }
   | { readonly type: "topic"; readonly room: Address; readonly topic: string; readonly by?: Address };
 
 export interface AdapterCapabilities {
@@ -222,6 +227,11 @@ export interface Adapter {
   leaveRoom(room: Address, member: Address, reason?: string): Promise<void>;
   /** A member joined or left a room in which this adapter serves other members: tell them. */
   sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void>;
+  /**
+   * A member of a room took another nick: tell this adapter's members of the room (the renamed member's own
+   * sessions too, as their nick changed). Adapters whose network shows no such change do nothing.
+   */
+  sendRename(room: Address, member: RoomMember, renamed: RoomMember): Promise<void>;
   /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
   /**

@@ -128,13 +128,32 @@ export class RoomRouting {
    * leave that a relay reports from its network (someone joined the IRC channel) is news to the host too.
    */
   async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean } = {}): Promise<void> {
-    const adapters = new Set(await this.guestAdapters(room));
-    const own = this.deps.registry.for(member.address);
-    const host = this.deps.registry.for(room);
-    if (own && own !== host) adapters.add(own);
-    if (options.relayed === true && own !== host && host) adapters.add(host);
-    for (const adapter of adapters) {
+    for (const adapter of await this.membershipAdapters(room, member.address, options.relayed === true)) {
       await adapter.sendMembership(room, member, event).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
     }
+  }
+
+  /**
+   * A member took another nick (`renamed`, with a new address where the nick is the address): the adapters a
+   * join or leave reaches are told, the host always (a relay reports an IRC NICK; a guest's occupant renamed
+   * themself in the stored room, core/room-joins.ts), each showing it as its network does.
+   */
+  async memberRenamed(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
+    const adapters = await this.membershipAdapters(room, member.address, true);
+    const host = this.deps.registry.for(room);
+    if (host) adapters.add(host);
+    for (const adapter of adapters) {
+      await adapter.sendRename(room, member, renamed).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "nick change not relayed"));
+    }
+  }
+
+  /** The guests of a room, the member's own adapter, and (for news from a relay) the room's host. */
+  private async membershipAdapters(room: Address, member: Address, relayed: boolean): Promise<Set<Adapter>> {
+    const adapters = new Set(await this.guestAdapters(room));
+    const own = this.deps.registry.for(member);
+    const host = this.deps.registry.for(room);
+    if (own && own !== host) adapters.add(own);
+    if (relayed && own !== host && host) adapters.add(host);
+    return adapters;
   }
 }

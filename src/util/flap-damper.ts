@@ -140,6 +140,24 @@ export class MembershipDamper {
     this.hold.offer(key, event, held ? this.options.leaveHoldMs : 0);
   }
 
+  /**
+   * `from` took the nick `to` in `channel` (no flap, not counted). True when it may be shown as one change, a
+   * rename: `from` is shown in the channel (or was there before any change) and nothing is held for either
+   * nick; the damper then counts `from` as gone and `to` as in. False: nothing was recorded, and the caller
+   * shows it as a leave and a join (`immediate`), which the damper's rules then take.
+   */
+  renamed(channel: string, from: string, to: string): boolean {
+    const fromKey = membershipKey(channel, from);
+    const toKey = membershipKey(channel, to);
+    if (this.hold.isHeld(fromKey) || this.hold.shownValue(fromKey) === "left") return false;
+    if (fromKey !== toKey && (this.hold.isHeld(toKey) || this.hold.shownValue(toKey) === "joined")) return false;
+    this.hold.forget(fromKey);
+    this.hold.forget(toKey);
+    this.hold.assume(toKey, "joined");
+    this.names.set(toKey, { channel, nick: to });
+    return true;
+  }
+
   /** True while the nick is flapping (its changes are held until it is stable). */
   isFlapping(channel: string, nick: string): boolean {
     return (this.changes.get(membershipKey(channel, nick))?.filter((at) => at > this.clock.now() - this.options.flapWindowMs).length ?? 0) > this.options.flapChanges;

@@ -215,8 +215,12 @@ describe("the IRC adapter against ngIRCd", function () {
     assert.deepEqual([joined["room"], joined["event"], (joined["member"] as Record<string, unknown>)["address"]], ["native:%23dev", "joined", `irc://${NETWORK}/${daveNick.toLowerCase()}`]);
     const renamed = `${daveNick}z`;
     dave.send(`NICK ${renamed}`);
-    await alice.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["nick"] === daveNick);
-    await alice.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Record<string, unknown>)["nick"] === renamed);
+    // One change, not a leave and a join: the member now, and who they were.
+    const nickOf = (frame: Record<string, unknown>, field: string): unknown => (frame[field] as Record<string, unknown> | undefined)?.["nick"];
+    const change = await alice.waitForType("room.member", (frame) => nickOf(frame, "member") === renamed || (frame["event"] === "left" && nickOf(frame, "member") === daveNick));
+    assert.equal(change["event"], "renamed", JSON.stringify(change));
+    assert.deepEqual(change["member"], { address: `irc://${NETWORK}/${renamed.toLowerCase()}`, nick: renamed, role: "member" });
+    assert.deepEqual(change["previous"], { address: `irc://${NETWORK}/${daveNick.toLowerCase()}`, nick: daveNick, role: "member" });
     dave.send("TOPIC #dev :Release on Friday ✨");
     const subject = await alice.waitForType("room.subject", (frame) => frame["subject"] === "Release on Friday ✨");
     assert.equal(subject["by"], `irc://${NETWORK}/${renamed.toLowerCase()}`);

@@ -115,6 +115,34 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.ok(await kim.waitForMessage(`${roomJid}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "welcome back", 10_000));
   });
 
+  it("shows an IRC user's nick change to the occupants as a MUC nick change (XEP-0045 7.6), after which the new nick is the one written to", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const before = bob.nick;
+    const channel = `#nick${before.slice(-6)}`;
+    await bob.join(channel);
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining the channel");
+
+    const after = `${before}z`;
+    bob.send(`NICK ${after}`);
+    const gone = await juliet.waitForPresence(`${roomJid}/${before}`, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    const x = gone.getChild("x", MUC_USER);
+    assert.deepEqual((x?.getChildren("status") ?? []).map((status) => status.attrs["code"]), ["303"], gone.toString());
+    assert.equal(x?.getChild("item")?.attrs["nick"], after, "the unavailable presence names the new nick");
+    const back = await juliet.waitForPresence(`${roomJid}/${after}`, () => true, 10_000);
+    assert.equal(back.attrs["type"], undefined, "then the new nick is in the room");
+
+    bob.privmsg(channel, "same person, new nick");
+    assert.ok(await juliet.waitForMessage(`${roomJid}/${after}`, (stanza) => stanza.getChildText("body") === "same person, new nick", 10_000));
+    // A private message to the new nick (XEP-0045 7.5) reaches him: the room knows who is behind it now.
+    await juliet.sendMessage(`${roomJid}/${after}`, "psst");
+    const query = await bob.waitFor((line) => line.command === "PRIVMSG" && line.params[0]?.toLowerCase() === after.toLowerCase(), 10_000, "the private message");
+    assert.equal(query.params[1], "psst");
+  });
+
   it("answers a join the IRC server refuses (invite-only) with its reason, bridging nothing, and joins once it is allowed", async function () {
     this.timeout(30_000);
     const bob = await suite.ircUser("bob");

@@ -336,6 +336,13 @@ export class IrcNetworkAdapter implements Adapter {
     for (const channel of this.channels.ofRoom(room)) this.puppets.part(member.address, channel.channel, "left the room");
   }
 
+  /**
+   * A member of a bridged room took another nick elsewhere: nothing to do on IRC. A puppet's nick comes from the
+   * person's address, not from their nick in a room. (Someone of another IRC network who changed nick has a new
+   * address: their next line comes from a new puppet, and the old one quits when idle.)
+   */
+  async sendRename(): Promise<void> {}
+
   /** The subject of a bridged room changed elsewhere: the channel's topic follows (needs the right to set it, +t). */
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const main = this.main;

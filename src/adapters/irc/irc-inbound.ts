@@ -4,8 +4,8 @@
  *     irc://<network>/<nick> under the nick (formatting codes stripped); lines from the gateway's own nicks
  *     (the listener, puppets) are its own echo and ignored;
  *   a query to the listener -> a NOTICE explaining how to reach people;
- *   JOIN, PART, QUIT, KICK, NICK in a bridged channel -> member-joined / member-left of the native room
- *     (a nick change is a leave under the old nick and a join under the new one), unless `membership.relay`
+ *   JOIN, PART, QUIT, KICK in a bridged channel -> member-joined / member-left of the native room, NICK ->
+ *     member-renamed (a leave and a join where the damper cannot show it as one), unless `membership.relay`
  *     is off; leaves held and flapping nicks damped by util/flap-damper.ts, netsplit quits by netsplit-damper.ts;
  *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
@@ -161,11 +161,8 @@ export class IrcInbound {
     main.on("nick", (event) => {
       accounts.renamed(event.from, event.to);
       this.hooks.watch.gone(event.from);
-      // A nick change is no flap: both sides are shown at once, in the channels the nick is in.
-      for (const channel of this.roster.renamed(event.from, event.to)) {
-        this.membership(channel, event.from, "left", true);
-        this.membership(channel, event.to, "joined", true);
-      }
+      // In the channels the nick is in (channel-roster.ts): a NICK names none.
+      for (const channel of this.roster.renamed(event.from, event.to)) this.renamed(channel, event.from, event.to);
       this.hooks.watch.online([event.to]);
     });
     main.on("topic", (event) => this.topic(event.channel, event.topic, event.by));
@@ -262,6 +259,27 @@ export class IrcInbound {
     const channel = this.hooks.channel(channelName);
     if (!channel || !this.config.membership.relay || !channel.membership || this.isBridge(nick)) return;
     this.flaps.change(channel.channel, nick, event, immediate);
+  }
+
+  /**
+   * A nick change in a channel (when its joins and leaves are relayed): one rename, which gateway MUCs show as
+   * a nick change (status 303). A leave and a join, at once (a nick change is no flap), where one of the nicks is
+   * the gateway's own or ignored, or the damper holds or hid the old nick's last change.
+   */
+  private renamed(channelName: string, from: string, to: string): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel || !this.config.membership.relay || !channel.membership) return;
+    if (this.isBridge(from) || this.isBridge(to) || !this.flaps.renamed(channel.channel, from, to)) {
+      this.membership(channelName, from, "left", true);
+      this.membership(channelName, to, "joined", true);
+      return;
+    }
+    this.context.dispatch({
+      type: "member-renamed",
+      room: nativeRoom(channel.room),
+      member: { address: ircAddress(this.network, from), nick: from, role: "member" },
+      renamed: { address: ircAddress(this.network, to), nick: to, role: "member" },
+    });
   }
 
   private relayMembership(channelName: string, nick: string, event: Membership): void {

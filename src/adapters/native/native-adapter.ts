@@ -216,6 +216,10 @@ export class NativeAdapter implements Adapter {
     await pushToMembers(this.env, room, frames.roomMember(room, event, member), { member: member.address });
   }
 
+  async sendRename(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
+    await pushToMembers(this.env, room, frames.roomRename(room, member, renamed));
+  }
+
   /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */
   /** A code for `person` only: pushed to their own sessions (identity.code), never to anyone else's. */
   async identityCode(person: Address, address: Address, code: string, expiresAt: number): Promise<boolean> {

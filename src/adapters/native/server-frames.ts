@@ -88,6 +88,14 @@ export const frames = {
     event,
     member: memberView(member),
   }),
+  /** A member took another nick (and, for an IRC user, another address): `member` now, `previous` before. */
+  roomRename: (room: Address, member: RoomMember, renamed: RoomMember): ServerFrame => ({
+    type: "room.member",
+    room: formatAddress(room),
+    event: "renamed",
+    member: memberView(renamed),
+    previous: memberView(member),
+  }),
   roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),
   /** One of the user's accounts elsewhere was linked (its code came back from it) or unlinked. */
   identityLinked: (address: Address, linked: boolean): ServerFrame => ({ type: "identity.linked", address: formatAddress(address), linked }),

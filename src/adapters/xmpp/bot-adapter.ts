@@ -143,6 +143,8 @@ export class XmppBotAdapter implements Adapter {
   async reportFailure(): Promise<void> {}
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
+  /** Not shown in the bot's MUCs, as joins and leaves are not: the bot is one occupant, not one per person. */
+  async sendRename(): Promise<void> {}
   async sendTopic(): Promise<void> {}
 
   async joinRoom(): Promise<Room> {

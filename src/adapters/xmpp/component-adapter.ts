@@ -225,6 +225,10 @@ export class XmppComponentAdapter implements Adapter {
     await this.rooms.membership(room, member, event);
   }
 
+  async sendRename(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
+    await this.rooms.renamed(room, member, renamed);
+  }
+
   private async write(element: Element): Promise<void> {
     const connection = this.connection;
     if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });

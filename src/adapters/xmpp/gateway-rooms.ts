@@ -45,8 +45,13 @@ export function isRoomAddress(address: Address): boolean {
   return false;
 }
 
-function occupantPresence(from: string, to: string, statusCodes: readonly number[] = [], type?: "unavailable"): Element {
-  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: "member", role: type === "unavailable" ? "none" : "participant" }));
+/**
+ * An occupant's presence in a gateway room. `newNick`: the unavailable half of a nick change (XEP-0045 section
+ * 7.6, status 303), in which the occupant keeps their role and the item names the nick they take.
+ */
+function occupantPresence(from: string, to: string, statusCodes: readonly number[] = [], type?: "unavailable", newNick?: string): Element {
+  const role = type === "unavailable" && newNick === undefined ? "none" : "participant";
+  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: "member", role, ...(newNick === undefined ? {} : { nick: newNick }) }));
   for (const code of statusCodes) x.append(xml("status", { code: String(code) }));
   return xml("presence", type === undefined ? { from, to } : { from, to, type }, x);
 }
@@ -264,6 +269,25 @@ export class GatewayRooms {
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
       await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, [], event === "left" ? "unavailable" : undefined));
+    }
+  }
+
+  /**
+   * A member took another nick (XEP-0045 section 7.6): every occupant gets the old nick's unavailable presence
+   * with status 303 and the new nick, then the new nick's presence; the member's own sessions get both with
+   * status 110 too, and are in the room under the new nick from now on.
+   */
+  async renamed(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
+    this.nicks.left(room, member.nick);
+    this.nicks.seen(room, renamed.nick, renamed.address);
+    const occupants = this.occupants.get(addressKey(room));
+    if (!occupants) return;
+    for (const [key, occupant] of occupants) {
+      const own = sameAddress(occupant.address, member.address);
+      if (own) occupants.set(key, { ...occupant, address: renamed.address, nick: renamed.nick });
+      const self = own ? [110] : [];
+      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, [303, ...self], "unavailable", renamed.nick));
+      await this.write(occupantPresence(`${occupant.roomJid}/${renamed.nick}`, occupant.jid, self));
     }
   }
 

@@ -108,6 +108,37 @@ describe("flap damping (flap-damper.ts)", () => {
       assert.deepEqual(shown.slice(3), ["#dev dave joined"]);
     });
 
+    it("lets a nick change of someone shown in the channel be one rename, after which both nicks count as they are now", () => {
+      const clock = new FakeClock();
+      const { damper, shown } = membership(clock);
+      assert.ok(damper.renamed("#dev", "dave", "davez"), "dave was on the NAMES list");
+      assert.deepEqual(shown, [], "a rename is shown by the caller, not as a join or leave");
+      damper.change("#dev", "davez", "left");
+      clock.advance(HOLD);
+      assert.deepEqual(shown, ["#dev davez left"], "the new nick counts as in the channel");
+      damper.change("#dev", "dave", "joined");
+      assert.deepEqual(shown.slice(1), ["#dev dave joined"], "the old nick counts as gone");
+      assert.ok(damper.renamed("#dev", "dave", "Dave"), "a change of case is a rename too");
+    });
+
+    it("refuses a rename whose old nick's last change is held or hidden, so that it is shown as a leave and a join", () => {
+      const clock = new FakeClock();
+      const { damper, shown } = membership(clock, 2);
+      damper.change("#dev", "eve", "left");
+      assert.equal(damper.renamed("#dev", "eve", "eve2"), false, "eve's leave is held: she may not be shown as in");
+      clock.advance(HOLD);
+      damper.change("#dev", "eve", "joined");
+      damper.change("#dev", "eve", "left");
+      clock.advance(HOLD);
+      damper.change("#dev", "eve", "joined"); // flapping now: held
+      assert.deepEqual(shown, ["#dev eve left", "#dev eve joined", "#dev eve left"]);
+      assert.equal(damper.renamed("#dev", "eve", "eve3"), false, "eve's join is held: others never saw her come in");
+      damper.change("#dev", "frank", "joined");
+      damper.change("#dev", "gina", "joined");
+      assert.equal(damper.renamed("#dev", "frank", "gina"), false, "gina is shown in the channel already");
+      assert.deepEqual(shown.slice(3), ["#dev frank joined", "#dev gina joined"]);
+    });
+
     it("keeps channels apart, and forgets everything held when cleared", () => {
       const clock = new FakeClock();
       const { damper, shown } = membership(clock);
