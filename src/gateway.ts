@@ -126,6 +126,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     bridges,
     joinRoom: (room, member) => router.joinRoom(room, member),
     leaveRoom: (room, member) => router.leaveRoom(room, member),
+    renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
   });
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
@@ -148,6 +149,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
         router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
       },
       leaveRoom: (room, member) => roomJoins.leave(room, member),
+      renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
       dispatch: (event) => router.dispatch(event),
       bridges,
       serviceMessage: async (from, body) => {

@@ -134,6 +134,12 @@ export interface AdapterContext {
    */
   joinRoom(room: Address, member: RoomMember, options?: { readonly key?: string }): Promise<Room>;
   leaveRoom(room: Address, member: Address): Promise<void>;
+  /**
+   * `member` (of this adapter's network) takes another nick in a room they joined (by the same address): stored,
+   * and everyone in the room is told (Adapter.sendRename, to this adapter too). Rejects with GW_ERR_NICK_IN_USE
+   * (someone in the room or in a room bridged to it has the nick) or GW_ERR_NOT_MEMBER.
+   */
+  renameInRoom(room: Address, member: Address, nick: string): Promise<RoomMember>;
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
   /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */

@@ -27,6 +27,7 @@ export interface RoomJoinsDeps {
   readonly bridges: BridgeService;
   readonly joinRoom: (room: Address, member: RoomMember) => Promise<Room>;
   readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+  readonly renameMember: (room: Address, member: Address, nick: string) => Promise<RoomMember>;
   /** The members of a room the gateway hosts (none when there is no such room: the join says so). */
   readonly members: (room: Address) => Promise<readonly RoomMember[]>;
 }
@@ -49,14 +50,27 @@ export class RoomJoins {
   }
 
   async leave(room: Address, member: Address): Promise<void> {
-    let hub = room;
-    if (this.isBridgedRoom(room)) {
-      const bridged = await this.deps.bridges.hubOf(room);
-      if (!bridged) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
-      hub = bridged;
-    }
+    const hub = await this.joinedHub(room);
     await this.deps.leaveRoom(hub, member);
     await this.deps.bridges.closeIfIdle(hub);
+  }
+
+  /**
+   * A member takes another nick in a room they joined by its address (at its hub), unless someone else in the room
+   * or in a room bridged to it has it (GW_ERR_NICK_IN_USE).
+   */
+  async rename(room: Address, member: Address, nick: string): Promise<RoomMember> {
+    const hub = await this.joinedHub(room);
+    refuseNickHeld(await this.bridgedPeople(hub), hub, { address: member, nick, role: "member" });
+    return this.deps.renameMember(hub, member, nick);
+  }
+
+  /** The room someone in `room` is in: its bridge's hub for a bridged room of another network (an IRC channel). */
+  private async joinedHub(room: Address): Promise<Address> {
+    if (!this.isBridgedRoom(room)) return room;
+    const hub = await this.deps.bridges.hubOf(room);
+    if (!hub) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
+    return hub;
   }
 
   /** The people in the rooms bridged to `room` (an IRC channel's, a bot's MUC's), as their adapters see them now. */

@@ -147,6 +147,13 @@ export class RoomRouting {
     }
   }
 
+  /** A member of a room the gateway hosts takes another nick there (stored), and everyone in the room is told. */
+  async renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {
+    const { before, after } = await this.deps.rooms.rename(room, member, nick);
+    if (before.nick !== after.nick) await this.memberRenamed(room, before, after);
+    return after;
+  }
+
   /** The guests of a room, the member's own adapter, and (for news from a relay) the room's host. */
   private async membershipAdapters(room: Address, member: Address, relayed: boolean): Promise<Set<Adapter>> {
     const adapters = new Set(await this.guestAdapters(room));

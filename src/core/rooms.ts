@@ -89,6 +89,28 @@ export class RoomService {
     if (!removed) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
   }
 
+  /**
+   * A member takes another nick, unique in the room as at a join: resolves with the member before and after.
+   * GW_ERR_NOT_MEMBER when not in the room, GW_ERR_NICK_IN_USE when someone else has the nick.
+   */
+  async rename(room: Address, member: Address, nick: string): Promise<{ readonly before: RoomMember; readonly after: RoomMember }> {
+    await this.get(room);
+    const members = await this.memberList(room);
+    const before = members.find((entry) => sameAddress(entry.address, member));
+    if (!before) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
+    const folded = nick.toLowerCase();
+    if (members.some((entry) => entry.nick.toLowerCase() === folded && !sameAddress(entry.address, member))) {
+      throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${nick} is taken in ${room.id}`);
+    }
+    this.memberLists.delete(addressKey(room));
+    try {
+      if (!(await this.rooms.renameMember(room, member, nick))) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
+    } finally {
+      this.memberLists.delete(addressKey(room));
+    }
+    return { before, after: { ...before, nick } };
+  }
+
   async members(room: Address): Promise<RoomMember[]> {
     await this.get(room);
     return [...(await this.memberList(room))];

@@ -318,6 +318,10 @@ export class Router {
   leaveRoom(room: Address, member: Address): Promise<void> {
     return this.rooms.leaveRoom(room, member);
   }
+
+  renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {
+    return this.rooms.renameMember(room, member, nick);
+  }
 }
 
 function assertNever(value: never): never {

@@ -59,6 +59,8 @@ export interface RoomStore {
   addMember(room: Address, member: RoomMember): Promise<boolean>;
   /** False when not a member. */
   removeMember(room: Address, member: Address): Promise<boolean>;
+  /** A member's nick in the room; false when not a member. */
+  renameMember(room: Address, member: Address, nick: string): Promise<boolean>;
   /** Members in the order they joined. */
   members(room: Address): Promise<RoomMember[]>;
   /** Rooms the address is a member of, ordered by address. */

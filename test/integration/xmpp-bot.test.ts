@@ -208,4 +208,30 @@ describe("the XMPP bridge bot against Prosody", function () {
       await nora.close();
     }
   });
+
+  it("shows an occupant's nick change in the MUC (status 303) as one rename of the room member", async function () {
+    this.timeout(30_000);
+    const nora = await NativeClient.session(daemon.url, uniqueUser("nora"), PASSWORD, { register: true });
+    await nora.ok({ type: "room.join", room: "dev" });
+    const yann = await XmppTestClient.newUser(prosody, uniqueUser("yann"), PASSWORD);
+    const muc = `dev@${prosody.mucDomain}`;
+    try {
+      await yann.send(xml("presence", { to: `${muc}/Yann` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await nora.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Record<string, unknown>)["nick"] === "Yann", 10_000);
+      await yann.send(xml("presence", { to: `${muc}/Yannick` }));
+      const change = await nora.waitForType("room.member", (frame) => frame["event"] !== "joined" || (frame["member"] as Record<string, unknown>)["nick"] === "Yannick", 10_000);
+      assert.equal(change["event"], "renamed", JSON.stringify(change));
+      assert.deepEqual([change["previous"], change["member"]], [
+        { address: `xmpp://bridge/${muc}%2FYann`, nick: "Yann", role: "member" },
+        { address: `xmpp://bridge/${muc}%2FYannick`, nick: "Yannick", role: "member" },
+      ]);
+      await yann.send(xml("message", { to: muc, type: "groupchat" }, xml("body", {}, "renamed and still here")));
+      const said = (await nora.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "renamed and still here", 10_000))["message"] as Record<string, unknown>;
+      assert.equal(said["sender_name"], "Yannick");
+      assert.deepEqual(nora.pending("room.member").filter((frame) => String(JSON.stringify(frame)).includes("Yann")), [], "no leave or join besides");
+    } finally {
+      await yann.stop();
+      await nora.close();
+    }
+  });
 });

@@ -9,7 +9,9 @@ import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
 import { XmppTestClient, type PresenceShow } from "../helpers/xmpp-client.js";
+import type { Element } from "@xmpp/xml";
 
+const MUC_USER = "http://jabber.org/protocol/muc#user";
 const TEXT = "Grüße, 世界 👋🏽 <&> \"quotes\"";
 
 describe("the XMPP component against Prosody", function () {
@@ -292,11 +294,6 @@ describe("the XMPP component against Prosody", function () {
     const conflict = await romeo.waitForPresence(`${roomJid}/juliet`, (stanza) => stanza.attrs["type"] === "error");
     assert.ok(conflict.getChild("error")?.getChild("conflict"), conflict.toString());
 
-    // A nick change (XEP-0045 section 7.6) is refused, and Juliet keeps her nick.
-    await juliet.send(xml("presence", { to: `${roomJid}/Jules` }));
-    const renamed = await juliet.waitForPresence(`${roomJid}/Jules`, (stanza) => stanza.attrs["type"] === "error");
-    assert.ok(renamed.getChild("error")?.getChild("not-acceptable"), renamed.toString());
-
     const stranger = await romeo.sendMessage(roomJid, "not joined", "groupchat");
     const refused = await romeo.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === stranger && stanza.attrs["type"] === "error");
     assert.ok(refused.getChild("error")?.getChild("not-acceptable"), refused.toString());
@@ -305,6 +302,64 @@ describe("the XMPP component against Prosody", function () {
     await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable");
     const left = await owner.waitForType("room.member", (frame) => frame["event"] === "left");
     assert.equal((left["member"] as Record<string, unknown>)["address"], `xmpp:${juliet.bareJid}`);
+  });
+
+  it("lets an occupant or a native member change nick (XEP-0045 7.6, room.nick): everyone in the room sees it, and a nick someone has is refused", async function () {
+    const ownerName = uniqueUser("host");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("nicks");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("occupant"));
+    const romeo = await xmppUser(uniqueUser("occupant"));
+    for (const [user, nick] of [[juliet, "Juliet"], [romeo, "Romeo"]] as const) {
+      await user.send(xml("presence", { to: `${roomJid}/${nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await user.waitForPresence(`${roomJid}/${nick}`);
+    }
+    await romeo.waitForPresence(`${roomJid}/Juliet`);
+    const statusOf = (stanza: Element): unknown[] => (stanza.getChild("x", MUC_USER)?.getChildren("status") ?? []).map((status) => status.attrs["code"]);
+
+    await juliet.send(xml("presence", { to: `${roomJid}/Jules` }));
+    // Her own sessions: the old nick gone with 303 and 110, naming the new one; then the new nick, 110.
+    const ownGone = await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable");
+    assert.deepEqual([statusOf(ownGone), ownGone.getChild("x", MUC_USER)?.getChild("item")?.attrs["nick"]], [["303", "110"], "Jules"], ownGone.toString());
+    const ownBack = await juliet.waitForPresence(`${roomJid}/Jules`);
+    assert.deepEqual([ownBack.attrs["type"], statusOf(ownBack)], [undefined, ["110"]]);
+    // Another occupant: the same, without 110.
+    const gone = await romeo.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable");
+    assert.deepEqual([statusOf(gone), gone.getChild("x", MUC_USER)?.getChild("item")?.attrs["nick"]], [["303"], "Jules"], gone.toString());
+    assert.equal((await romeo.waitForPresence(`${roomJid}/Jules`)).attrs["type"], undefined);
+    // The native members: one change, the same person before and after.
+    const change = await owner.waitForType("room.member", (frame) => frame["event"] === "renamed");
+    assert.deepEqual([change["previous"], change["member"]], [
+      { address: `xmpp:${juliet.bareJid}`, nick: "Juliet", role: "member" },
+      { address: `xmpp:${juliet.bareJid}`, nick: "Jules", role: "member" },
+    ]);
+    const listed = (await owner.ok({ type: "room.members", room: roomName }))["members"] as Record<string, unknown>[];
+    assert.ok(listed.some((member) => member["nick"] === "Jules") && !listed.some((member) => member["nick"] === "Juliet"), JSON.stringify(listed));
+
+    // Taken (any case): conflict, and she keeps her nick.
+    await juliet.send(xml("presence", { to: `${roomJid}/ROMEO` }));
+    const conflict = await juliet.waitForPresence(`${roomJid}/ROMEO`, (stanza) => stanza.attrs["type"] === "error");
+    assert.ok(conflict.getChild("error")?.getChild("conflict"), conflict.toString());
+    await juliet.sendMessage(roomJid, "still Jules", "groupchat");
+    const line = await romeo.waitForMessage(`${roomJid}/Jules`, (stanza) => stanza.getChildText("body") === "still Jules");
+    assert.equal(line.attrs["type"], "groupchat");
+    const atOwner = (await owner.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "still Jules"))["message"] as Record<string, unknown>;
+    assert.equal(atOwner["sender_name"], "Jules");
+
+    // A native member changes nick (room.nick): the occupants see a MUC nick change, the member's own sessions
+    // the push, and a nick an occupant has is refused.
+    const refused = await owner.request({ type: "room.nick", room: roomName, nick: "jules" });
+    assert.deepEqual([refused["type"], refused["code"]], ["error", "GW_ERR_NICK_IN_USE"]);
+    const answer = await owner.ok({ type: "room.nick", room: roomName, nick: "Host" });
+    assert.deepEqual(answer["member"], { address: `native:${ownerName}`, nick: "Host", role: "owner" });
+    const ownPush = await owner.waitForType("room.member", (frame) => frame["event"] === "renamed");
+    assert.equal((ownPush["previous"] as Record<string, unknown>)["nick"], ownerName);
+    const hostGone = await juliet.waitForPresence(`${roomJid}/${ownerName}`, (stanza) => stanza.attrs["type"] === "unavailable");
+    assert.deepEqual([statusOf(hostGone), hostGone.getChild("x", MUC_USER)?.getChild("item")?.attrs["nick"]], [["303"], "Host"], hostGone.toString());
+    await owner.ok({ type: "room.send", room: roomName, body: "as Host" });
+    assert.ok(await romeo.waitForMessage(`${roomJid}/Host`, (stanza) => stanza.getChildText("body") === "as Host"));
   });
 
   it("gives an XMPP user joining a room its last messages as delayed history, as much as the join asks for, before the subject", async function () {

@@ -50,6 +50,7 @@ export interface RoomSendFrame extends Base {
   readonly replaces?: string;
   readonly client_id?: string;
 }
+export interface RoomNickFrame extends Base { readonly type: "room.nick"; readonly room: string; readonly nick: string }
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
 export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
 export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
@@ -87,6 +88,7 @@ export type ClientFrame =
   | RoomListFrame
   | RoomSendFrame
   | RoomSubjectFrame
+  | RoomNickFrame
   | XmppLinkFrame
   | XmppUnlinkFrame
   | IdentityLinkFrame

@@ -68,6 +68,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "room.leave": frame("room.leave", { room }, ["room"]),
   "room.members": frame("room.members", { room }, ["room"]),
+  "room.nick": frame("room.nick", { room, nick: { type: "string", minLength: 1, maxLength: 64 } }, ["room", "nick"], "Another nick in a room the user is in"),
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),

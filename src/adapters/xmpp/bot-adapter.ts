@@ -257,7 +257,24 @@ export class XmppBotAdapter implements Adapter {
     const newNick = x?.getChild("item")?.attrs["nick"];
     const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
     if (!this.config.membership.relay || !room.membership) return;
-    for (const change of changes) this.membership.change(room.muc, change.nick, change.event, change.immediate);
+    for (const change of changes) {
+      if (change.event !== "renamed") this.membership.change(room.muc, change.nick, change.event);
+      else this.renamed(room, change.nick, change.newNick);
+    }
+  }
+
+  /**
+   * An occupant's nick change (status 303): one rename of the native room's member, unless the damper holds or
+   * hid the old nick's last change; then a leave and a join, at once (a nick change is no flap).
+   */
+  private renamed(room: XmppBotRoomConfig, nick: string, newNick: string): void {
+    if (!this.membership.renamed(room.muc, nick, newNick)) {
+      this.membership.change(room.muc, nick, "left", true);
+      this.membership.change(room.muc, newNick, "joined", true);
+      return;
+    }
+    if (!this.online) return;
+    this.context.dispatch({ type: "member-renamed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick), renamed: this.occupantMember(room.muc, newNick) });
   }
 
   /** A join or leave the damper lets through: the native room's members hear of it. */
@@ -267,8 +284,13 @@ export class XmppBotAdapter implements Adapter {
     this.context.dispatch({
       type: event === "joined" ? "member-joined" : "member-left",
       room: bridgedRoom(room),
-      member: { address: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`), nick, role: "member" },
+      member: this.occupantMember(muc, nick),
     });
+  }
+
+  /** An occupant of a bridged MUC as a member of the native room: its address is the MUC's occupant JID. */
+  private occupantMember(muc: string, nick: string): RoomMember {
+    return { address: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`), nick, role: "member" };
   }
 
   private forgetOccupants(): void {

@@ -105,11 +105,7 @@ export class GatewayRooms {
     }
     const nick = resourceOf(presence.to);
     if (nick === "") return this.refuse(stanza, "modify", "jid-malformed", "join with a nick: room@domain/nick");
-    if (current && current.nick !== nick) {
-      // XEP-0045 section 7.6 lets a service refuse a nick change (not-acceptable): better than a silence after
-      // which the client believes it has the new nick.
-      return this.refuse(stanza, "cancel", "not-acceptable", "nick changes are not supported in this room: leave it and join again with the new nick");
-    }
+    if (current && current.nick !== nick) return this.changeNick(stanza, room, person, nick);
     if (current) return; // a presence update of an occupant: nothing to relay in a gateway room
     try {
       // A password in the join (XEP-0045 7.2.6) is the key of an IRC channel joined on demand, as with Biboumi.
@@ -134,10 +130,28 @@ export class GatewayRooms {
       await this.sendHistory(hub, stanza, occupant);
       await this.write(xml("message", { from: roomJid, to: occupant.jid, type: "groupchat" }, xml("subject", {}, joined.subject)));
     } catch (error: unknown) {
-      const gatewayError = toGatewayError(error);
-      const { type, condition } = gatewayError.code === "GW_ERR_NICK_IN_USE" ? { type: "cancel" as const, condition: "conflict" } : stanzaConditionFor(gatewayError.code);
-      await this.refuse(stanza, type, condition, gatewayError.message);
+      await this.refuseFor(stanza, error);
     }
+  }
+
+  /**
+   * An occupant asks for another nick (XEP-0045 section 7.6): the core takes it (stored; unique in the room and
+   * in the rooms bridged to it) and tells everyone, this adapter's occupants through renamed(); a nick someone
+   * has is `conflict`, and the occupant keeps theirs.
+   */
+  private async changeNick(stanza: Element, room: Address, person: Address, nick: string): Promise<void> {
+    try {
+      await this.context.renameInRoom(room, person, nick);
+    } catch (error: unknown) {
+      await this.refuseFor(stanza, error);
+    }
+  }
+
+  /** A join or nick change refused: a nick someone has is `conflict` (XEP-0045 sections 7.2.9 and 7.6). */
+  private async refuseFor(stanza: Element, error: unknown): Promise<void> {
+    const gatewayError = toGatewayError(error);
+    const { type, condition } = gatewayError.code === "GW_ERR_NICK_IN_USE" ? { type: "cancel" as const, condition: "conflict" } : stanzaConditionFor(gatewayError.code);
+    await this.refuse(stanza, type, condition, gatewayError.message);
   }
 
   private async sendHistory(hub: Address, join: Element, to: Occupant): Promise<void> {

@@ -3,16 +3,13 @@
  * 9.7), and which of their changes are joins and leaves worth relaying. The occupants a MUC lists when the bot
  * joins (before the bot's own self-presence, status 110) are the room as it was: they are recorded, not relayed.
  * After that a presence from a new nick is a join, an unavailable one a leave; a presence from a known occupant
- * only changes their status. A nick change (unavailable with status 303 and the new nick) is a leave and a join
- * that are no flap: both marked `immediate`.
+ * only changes their status. A nick change (unavailable with status 303 and the new nick) is one change, a
+ * rename, announced by that presence; the new nick's presence that follows is its second half, not a join.
  */
 
-export interface OccupantChange {
-  readonly event: "joined" | "left";
-  readonly nick: string;
-  /** Part of a nick change: shown at once, never counted as a flap. */
-  readonly immediate: boolean;
-}
+export type OccupantChange =
+  | { readonly event: "joined" | "left"; readonly nick: string }
+  | { readonly event: "renamed"; readonly nick: string; readonly newNick: string };
 
 export interface OccupantPresence {
   readonly nick: string;
@@ -62,14 +59,14 @@ export class MucOccupants {
     if (!presence.available) {
       const known = room.nicks.delete(nick);
       if (!room.listed || !known) return [];
-      const renamed = presence.codes.includes("303") && presence.newNick !== undefined && presence.newNick !== "";
-      if (renamed) room.renamed.add(presence.newNick as string);
-      return [{ event: "left", nick, immediate: renamed }];
+      const newNick = presence.codes.includes("303") ? presence.newNick : undefined;
+      if (newNick === undefined || newNick === "") return [{ event: "left", nick }];
+      room.renamed.add(newNick);
+      return [{ event: "renamed", nick, newNick }];
     }
     if (room.nicks.has(nick)) return [];
     room.nicks.add(nick);
-    if (!room.listed) return [];
-    const immediate = room.renamed.delete(nick);
-    return [{ event: "joined", nick, immediate }];
+    if (!room.listed || room.renamed.delete(nick)) return [];
+    return [{ event: "joined", nick }];
   }
 }

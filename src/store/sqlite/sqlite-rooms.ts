@@ -50,6 +50,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
     "INSERT INTO room_members (room, member, nick, role) VALUES (?, ?, ?, ?) ON CONFLICT (room, member) DO NOTHING",
   );
   const removeMember = db.prepare<[string, string]>("DELETE FROM room_members WHERE room = ? AND member = ?");
+  const renameMember = db.prepare<[string, string, string]>("UPDATE room_members SET nick = ? WHERE room = ? AND member = ?");
   const members = db.prepare<[string], MemberRow>("SELECT member, nick, role FROM room_members WHERE room = ? ORDER BY seq");
   const roomsOf = db.prepare<[string], { room: string }>("SELECT room FROM room_members WHERE member = ? ORDER BY room");
 
@@ -79,6 +80,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
         }
       }),
     removeMember: (room, member) => guarded("remove a room member", () => removeMember.run(addressKey(room), addressKey(member)).changes > 0),
+    renameMember: (room, member, nick) => guarded("rename a room member", () => renameMember.run(nick, addressKey(room), addressKey(member)).changes > 0),
     members: (room) => guarded("list room members", () => members.all(addressKey(room)).map(toMember)),
     roomsOf: (member) => guarded("list rooms of a member", () => roomsOf.all(addressKey(member)).map((row) => parseAddress(row.room))),
   };

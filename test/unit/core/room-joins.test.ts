@@ -44,6 +44,10 @@ function setUp(): { joins: RoomJoins; calls: string[] } {
       return { address: room, name: "dev", subject: "", members: [...members, member] };
     },
     leaveRoom: async (room: Address) => void calls.push(`leave ${room.id}`),
+    renameMember: async (room: Address, member: Address, nick: string): Promise<RoomMember> => {
+      calls.push(`rename ${room.id} ${nick}`);
+      return { address: member, nick, role: "member" };
+    },
     members: async () => members,
   });
   return { joins, calls };
@@ -62,6 +66,14 @@ describe("RoomJoins (joining a room by its own address)", () => {
     const { joins, calls } = setUp();
     await assert.rejects(joins.join(channel, { address: juliet, nick: "BOB", role: "member" }), (error: GatewayError) => error.code === "GW_ERR_NICK_IN_USE");
     assert.deepEqual(calls, ["close #dev"], "nothing joined");
+  });
+
+  it("renames a member of a bridged channel at its hub, unless a person in the channel has the nick", async () => {
+    const { joins, calls } = setUp();
+    const renamed = await joins.rename(channel, juliet, "Jules");
+    assert.equal(renamed.nick, "Jules");
+    await assert.rejects(joins.rename(channel, juliet, "bob"), (error: GatewayError) => error.code === "GW_ERR_NICK_IN_USE");
+    assert.deepEqual(calls, ["rename #dev Jules"], "the taken nick was not asked for");
   });
 
   it("leaves a bridged channel at its hub, and asks whether a bridge made on demand is idle now", async () => {

@@ -41,6 +41,17 @@ describe("RoomService", () => {
     assert.equal(await rooms.join(lobby, { address: juliet, nick: "Juliet", role: "member" }), false);
   });
 
+  it("renames a member (stored, role kept), unless another member has the nick in any case or they are not in", async () => {
+    await rooms.join(lobby, { address: juliet, nick: "Juliet", role: "member" });
+    const { before, after } = await rooms.rename(lobby, juliet, "Jules");
+    assert.deepEqual([before.nick, after.nick, after.role], ["Juliet", "Jules", "member"]);
+    assert.deepEqual((await store.rooms.members(lobby)).map((member) => member.nick), ["alice", "Jules"], "stored");
+    assert.deepEqual((await rooms.rename(lobby, alice, "Alice")).after, { address: alice, nick: "Alice", role: "owner" }, "a change of case, role kept");
+    await assert.rejects(rooms.rename(lobby, juliet, "ALICE"), { code: "GW_ERR_NICK_IN_USE" });
+    await assert.rejects(rooms.rename(lobby, bob, "bobby"), { code: "GW_ERR_NOT_MEMBER" });
+    assert.deepEqual((await rooms.members(lobby)).map((member) => member.nick), ["Alice", "Jules"]);
+  });
+
   it("does not let a caller change the cached member list through the array it was given", async () => {
     const members = await rooms.members(lobby);
     members.push({ address: bob, nick: "intruder", role: "member" });

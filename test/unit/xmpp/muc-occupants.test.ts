@@ -15,8 +15,8 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
   it("records the list the MUC gives at join without relaying it, then relays newcomers and leavers", () => {
     assert.deepEqual(occupants.presence(MUC, here("old"), false), []);
     assert.deepEqual(occupants.presence(MUC, here("bot", ["110"]), true), []);
-    assert.deepEqual(occupants.presence(MUC, here("new"), false), [{ event: "joined", nick: "new", immediate: false }]);
-    assert.deepEqual(occupants.presence(MUC, gone("old"), false), [{ event: "left", nick: "old", immediate: false }]);
+    assert.deepEqual(occupants.presence(MUC, here("new"), false), [{ event: "joined", nick: "new" }]);
+    assert.deepEqual(occupants.presence(MUC, gone("old"), false), [{ event: "left", nick: "old" }]);
     assert.deepEqual(occupants.nicksIn(MUC.toUpperCase()), ["new"], "who is in now, the bot's own occupant not counted");
     assert.deepEqual(occupants.nicksIn("other@conference.example.org"), []);
   });
@@ -28,11 +28,13 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     assert.deepEqual(occupants.presence(MUC, gone("stranger"), false), []);
   });
 
-  it("relays a nick change (303) as a leave and a join, both immediate", () => {
+  it("relays a nick change (303) as one rename, the new nick's presence being its second half", () => {
     occupants.presence(MUC, here("bot", ["110"]), true);
     occupants.presence(MUC, here("ann"), false);
-    assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anna"), false), [{ event: "left", nick: "ann", immediate: true }]);
-    assert.deepEqual(occupants.presence(MUC, here("anna"), false), [{ event: "joined", nick: "anna", immediate: true }]);
+    assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anna"), false), [{ event: "renamed", nick: "ann", newNick: "anna" }]);
+    assert.deepEqual(occupants.presence(MUC, here("anna"), false), [], "not a join");
+    assert.deepEqual(occupants.nicksIn(MUC), ["anna"]);
+    assert.deepEqual(occupants.presence(MUC, gone("anna", ["303"]), false), [{ event: "left", nick: "anna" }], "a 303 naming no nick is a leave");
   });
 
   it("ignores MUCs it is not joining, and starts over at a rejoin", () => {

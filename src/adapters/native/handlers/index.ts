@@ -7,7 +7,7 @@ import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
-import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomSend, roomSubject } from "./room-handlers.js";
+import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
   hello,
@@ -33,6 +33,7 @@ export const HANDLERS: HandlerTable = {
   "room.list": roomList,
   "room.send": roomSend,
   "room.subject": roomSubject,
+  "room.nick": roomNick,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
   "identity.link": identityLink,

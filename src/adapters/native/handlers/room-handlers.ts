@@ -4,7 +4,7 @@ import { sameAddress, type Address } from "../../../core/model/address.js";
 import { refuseNickHeld } from "../../../core/room-joins.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
-import type { RoomCreateFrame, RoomListFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
+import type { RoomCreateFrame, RoomListFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
 import { isNative, roomRef } from "../native-addresses.js";
 import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from "../server-frames.js";
 import type { NativeSession } from "../session.js";
@@ -71,6 +71,16 @@ export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
   }
   await env.context.bridges.closeIfIdle(room);
   return {};
+};
+
+/**
+ * Another nick in a room: unique in the room and in the rooms bridged to it (GW_ERR_NICK_IN_USE). Every member
+ * is told, this user's sessions too (`room.member` `renamed`), and XMPP occupants see a MUC nick change.
+ */
+export const roomNick: Handler<RoomNickFrame> = async (session, frame, env) => {
+  const me = self(session);
+  const room = await roomByRef(env, frame.room);
+  return { member: memberView(await env.context.renameInRoom(room, me, frame.nick)) };
 };
 
 export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
