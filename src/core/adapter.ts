@@ -54,10 +54,11 @@ export type InboundEvent =
   | { readonly type: "account"; readonly address: Address; readonly account?: string }
   | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
   /**
-   * A member of a bridged room took another nick (an IRC NICK, a MUC occupant's status 303): `renamed` is the
-   * member now; where a nick is the address (IRC, a bot's MUC) its address changed too.
+   * A member of a bridged room changed: another nick (an IRC NICK, a MUC occupant's status 303; where a nick is
+   * the address, on IRC and in a bot's MUC, the address changes too) or another role (an IRC op). `changed` is
+   * the member now.
    */
-  | { readonly type: "member-renamed"; readonly room: Address; readonly member: RoomMember; readonly renamed: RoomMember }
+  | { readonly type: "member-changed"; readonly room: Address; readonly member: RoomMember; readonly changed: RoomMember }
   | { readonly type: "topic"; readonly room: Address; readonly topic: string; readonly by?: Address };
 
 export interface AdapterCapabilities {
@@ -136,7 +137,7 @@ export interface AdapterContext {
   leaveRoom(room: Address, member: Address): Promise<void>;
   /**
    * `member` (of this adapter's network) takes another nick in a room they joined (by the same address): stored,
-   * and everyone in the room is told (Adapter.sendRename, to this adapter too). Rejects with GW_ERR_NICK_IN_USE
+   * and everyone in the room is told (Adapter.sendMemberChange, to this adapter too). Rejects with GW_ERR_NICK_IN_USE
    * (someone in the room or in a room bridged to it has the nick) or GW_ERR_NOT_MEMBER.
    */
   renameInRoom(room: Address, member: Address, nick: string): Promise<RoomMember>;
@@ -234,10 +235,10 @@ export interface Adapter {
   /** A member joined or left a room in which this adapter serves other members: tell them. */
   sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void>;
   /**
-   * A member of a room took another nick: tell this adapter's members of the room (the renamed member's own
-   * sessions too, as their nick changed). Adapters whose network shows no such change do nothing.
+   * A member of a room took another nick or role (`changed` is the member now): tell this adapter's members of the
+   * room, the member's own sessions too. Adapters whose network shows no such change do nothing.
    */
-  sendRename(room: Address, member: RoomMember, renamed: RoomMember): Promise<void>;
+  sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void>;
   /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
   /**

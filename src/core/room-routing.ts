@@ -134,23 +134,23 @@ export class RoomRouting {
   }
 
   /**
-   * A member took another nick (`renamed`, with a new address where the nick is the address): the adapters a
-   * join or leave reaches are told, the host always (a relay reports an IRC NICK; a guest's occupant renamed
+   * A member took another nick (with a new address where the nick is the address) or role: the adapters a join or
+   * leave reaches are told, the host always (a relay reports an IRC NICK or MODE; a guest's occupant renamed
    * themself in the stored room, core/room-joins.ts), each showing it as its network does.
    */
-  async memberRenamed(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
+  async memberChanged(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
     const adapters = await this.membershipAdapters(room, member.address, true);
     const host = this.deps.registry.for(room);
     if (host) adapters.add(host);
     for (const adapter of adapters) {
-      await adapter.sendRename(room, member, renamed).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "nick change not relayed"));
+      await adapter.sendMemberChange(room, member, changed).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "member change not relayed"));
     }
   }
 
   /** A member of a room the gateway hosts takes another nick there (stored), and everyone in the room is told. */
   async renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {
     const { before, after } = await this.deps.rooms.rename(room, member, nick);
-    if (before.nick !== after.nick) await this.memberRenamed(room, before, after);
+    if (before.nick !== after.nick) await this.memberChanged(room, before, after);
     return after;
   }
 

@@ -240,8 +240,8 @@ export class Router {
       case "member-joined":
       case "member-left":
         return this.rooms.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", { relayed: true });
-      case "member-renamed":
-        return this.rooms.memberRenamed(event.room, event.member, event.renamed);
+      case "member-changed":
+        return this.rooms.memberChanged(event.room, event.member, event.changed);
       case "contact":
         this.checkOwnContact(event.contact.owner, event.contact.address);
         return this.deps.roster.mirror(event.contact);

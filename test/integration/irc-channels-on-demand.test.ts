@@ -143,6 +143,44 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.equal(query.params[1], "psst");
   });
 
+  it("shows IRC channel operators as MUC moderators (admins), following the MODEs that make and unmake them, natively too", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#ops${bob.nick.slice(-6)}`;
+    await bob.join(channel); // the first in a channel is its operator
+    const carol = await suite.ircUser("carol");
+    await carol.join(channel);
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    const itemOf = (stanza: Element): [unknown, unknown] => {
+      const item = stanza.getChild("x", MUC_USER)?.getChild("item");
+      return [item?.attrs["affiliation"], item?.attrs["role"]];
+    };
+    const listed = (nick: string): Element | undefined => juliet.transcript.find((stanza) => stanza.is("presence") && stanza.attrs["from"] === `${roomJid}/${nick}`);
+    assert.deepEqual(itemOf(listed(bob.nick) as Element), ["admin", "moderator"], "the channel's operator");
+    assert.deepEqual(itemOf(listed(carol.nick) as Element), ["member", "participant"]);
+    const alice = await suite.native("alice");
+    await alice.ok({ type: "room.join", room: `irc://${NETWORK}/${encodeURIComponent(channel)}` });
+
+    await setMode(bob, channel, `+o ${carol.nick}`);
+    const promoted = await juliet.waitForPresence(`${roomJid}/${carol.nick}`, (stanza) => itemOf(stanza)[1] === "moderator", 10_000);
+    assert.deepEqual([promoted.attrs["type"], itemOf(promoted)], [undefined, ["admin", "moderator"]]);
+    const native = await alice.waitForType("room.member", (frame) => frame["event"] === "role", 10_000);
+    assert.deepEqual([(native["previous"] as Record<string, unknown>)["role"], native["member"]], ["member", { address: `irc://${NETWORK}/${carol.nick.toLowerCase()}`, nick: carol.nick, role: "admin" }]);
+
+    await setMode(bob, channel, `-o ${carol.nick}`);
+    const demoted = await juliet.waitForPresence(`${roomJid}/${carol.nick}`, (stanza) => itemOf(stanza)[1] === "participant", 10_000);
+    assert.deepEqual(itemOf(demoted), ["member", "participant"]);
+    await alice.waitForType("room.member", (frame) => frame["event"] === "role" && (frame["member"] as Record<string, unknown>)["role"] === "member", 10_000);
+    // A mode that changes nobody's role (voice) shows nothing.
+    await setMode(bob, channel, `+v ${carol.nick}`);
+    await setMode(bob, channel, `+o ${carol.nick}`);
+    const again = await alice.waitForType("room.member", (frame) => frame["event"] === "role" && (frame["member"] as Record<string, unknown>)["role"] === "admin", 10_000);
+    assert.equal((again["previous"] as Record<string, unknown>)["role"], "member");
+    assert.deepEqual(alice.pending("room.member").filter((frame) => frame["event"] === "role"), [], "the +v showed nothing");
+  });
+
   it("answers a join the IRC server refuses (invite-only) with its reason, bridging nothing, and joins once it is allowed", async function () {
     this.timeout(30_000);
     const bob = await suite.ircUser("bob");

@@ -341,7 +341,7 @@ export class IrcNetworkAdapter implements Adapter {
    * person's address, not from their nick in a room. (Someone of another IRC network who changed nick has a new
    * address: their next line comes from a new puppet, and the old one quits when idle.)
    */
-  async sendRename(): Promise<void> {}
+  async sendMemberChange(): Promise<void> {}
 
   /** The subject of a bridged room changed elsewhere: the channel's topic follows (needs the right to set it, +t). */
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {

@@ -293,7 +293,7 @@ export class IrcConnection {
     }
     this.own.apply(line);
     this.confirm(line);
-    const context = { caseMapping: this.server.caseMapping, prefixes: this.server.prefixes };
+    const context = { caseMapping: this.server.caseMapping, prefixes: this.server.prefixes, prefixModes: this.server.prefixModes, paramModes: this.server.paramModes };
     for (const event of this.translator.translate(line, context)) this.events.emitEvent(event);
     if (ready) this.ready();
     return true;

@@ -11,7 +11,9 @@
  *   PART, QUIT, KICK, NICK, TOPIC    RFC 2812 3.2.2, 3.1.7, 3.2.8, 3.1.2, 3.2.4
  *   331/332             RPL_NOTOPIC (topic "") and RPL_TOPIC, as "topic" without `by`
  *   353/366             RPL_NAMREPLY gathered until RPL_ENDOFNAMES; membership prefixes (multi-prefix:
- *                       several) and userhost-in-names' "!user@host" are stripped
+ *                       several) given apart from the nicks, and userhost-in-names' "!user@host" stripped
+ *   MODE                RFC 2812 3.2.3 on a channel: the membership prefixes given and taken ("member-mode"),
+ *                       the other modes' parameters skipped as ISUPPORT CHANMODES says
  *   AWAY                IRCv3 away-notify: with a text "away", without "back"
  *   301                 RPL_AWAY (to a WHOIS or a PRIVMSG): "away"
  *   352, 354            RPL_WHOREPLY and WHOX RPL_WHOSPCRPL: "who", away when the flags start with "G".
@@ -53,7 +55,10 @@ export interface IrcConnectionEvents {
   kick: { readonly channel: string; readonly nick: string; readonly by: string; readonly reason: string };
   nick: { readonly from: string; readonly to: string };
   topic: { readonly channel: string; readonly topic: string; readonly by?: string };
-  names: { readonly channel: string; readonly nicks: string[] };
+  /** `prefixes[i]`: the membership prefix symbols of `nicks[i]` ("@", "@+" with multi-prefix, "" for none). */
+  names: { readonly channel: string; readonly nicks: string[]; readonly prefixes: string[] };
+  /** Membership prefixes given (`adding`) or taken in a channel, each as its symbol ("@"). */
+  "member-mode": { readonly channel: string; readonly changes: readonly { readonly nick: string; readonly prefix: string; readonly adding: boolean }[] };
   away: { readonly nick: string; readonly message: string };
   back: { readonly nick: string };
   who: { readonly nick: string; readonly away: boolean; readonly user?: string; readonly host?: string };
@@ -92,6 +97,10 @@ export interface TranslateContext {
   readonly caseMapping: CaseMapping;
   /** Membership prefix symbols (ISUPPORT PREFIX). */
   readonly prefixes: string;
+  /** The modes that give them, in the same order (ISUPPORT PREFIX). */
+  readonly prefixModes: string;
+  /** Other channel modes with a parameter when set, and with one when unset too (ISUPPORT CHANMODES). */
+  readonly paramModes: { readonly whenSet: string; readonly always: string };
 }
 
 function last(params: readonly string[]): string {
@@ -114,7 +123,7 @@ const NO_SOURCE: IrcSource = { nick: "", server: true };
 
 /** Turns received lines into connection events; one per connection (it gathers NAMES replies). */
 export class IrcEventTranslator {
-  private readonly names = new Map<string, { channel: string; nicks: string[] }>();
+  private readonly names = new Map<string, { channel: string; nicks: string[]; prefixes: string[] }>();
 
   translate(line: IrcLine, context: TranslateContext): IrcLineEvent[] {
     const { params } = line;
@@ -144,6 +153,8 @@ export class IrcEventTranslator {
       case "332":
         if (params[1] === undefined) return [];
         return [{ name: "topic", payload: { channel: params[1], topic: line.command === "332" ? (params[2] ?? "") : "" } }];
+      case "MODE":
+        return memberModes(params, context);
       case "353":
         this.gatherNames(params, context);
         return [];
@@ -205,12 +216,14 @@ export class IrcEventTranslator {
     const channel = params[params.length - 2];
     if (channel === undefined || params.length < 3) return;
     const key = foldCase(channel, context.caseMapping);
-    const entry = this.names.get(key) ?? { channel, nicks: [] };
+    const entry = this.names.get(key) ?? { channel, nicks: [], prefixes: [] };
     for (const name of last(params).split(" ")) {
       let start = 0;
       while (start < name.length && context.prefixes.includes(name.charAt(start))) start++;
       const nick = nickOfMask(name.slice(start));
-      if (nick !== "") entry.nicks.push(nick);
+      if (nick === "") continue;
+      entry.nicks.push(nick);
+      entry.prefixes.push(name.slice(0, start));
     }
     this.names.set(key, entry);
   }
@@ -219,8 +232,35 @@ export class IrcEventTranslator {
     const key = foldCase(channel, context.caseMapping);
     const entry = this.names.get(key);
     this.names.delete(key);
-    return { name: "names", payload: { channel: entry?.channel ?? channel, nicks: entry?.nicks ?? [] } };
+    return { name: "names", payload: { channel: entry?.channel ?? channel, nicks: entry?.nicks ?? [], prefixes: entry?.prefixes ?? [] } };
   }
+}
+
+/**
+ * A channel MODE's membership prefix changes: `MODE #dev +o-v+k alice bob key` gives alice "@" and takes bob's "+";
+ * the parameters of other modes (a key, a ban mask) are skipped as CHANMODES says. None for a user's own modes.
+ */
+function memberModes(params: readonly string[], context: TranslateContext): IrcLineEvent[] {
+  const [channel, modes] = params;
+  if (channel === undefined || modes === undefined || !/^[#&+!]/.test(channel)) return [];
+  const changes: { nick: string; prefix: string; adding: boolean }[] = [];
+  let next = 2;
+  let adding = true;
+  for (const mode of modes) {
+    if (mode === "+" || mode === "-") {
+      adding = mode === "+";
+      continue;
+    }
+    const index = context.prefixModes.indexOf(mode);
+    if (index >= 0) {
+      const nick = params[next++];
+      const prefix = context.prefixes.charAt(index);
+      if (nick !== undefined && prefix !== "") changes.push({ nick, prefix, adding });
+    } else if (context.paramModes.always.includes(mode) || (adding && context.paramModes.whenSet.includes(mode))) {
+      next++;
+    }
+  }
+  return changes.length === 0 ? [] : [{ name: "member-mode", payload: { channel, changes } }];
 }
 
 function sourceFields(from: IrcSource): { nick: string; user?: string; host?: string } {

@@ -5,7 +5,7 @@
  *     (the listener, puppets) are its own echo and ignored;
  *   a query to the listener -> a NOTICE explaining how to reach people;
  *   JOIN, PART, QUIT, KICK in a bridged channel -> member-joined / member-left of the native room, NICK ->
- *     member-renamed (a leave and a join where the damper cannot show it as one), unless `membership.relay`
+ *     member-changed (a leave and a join where the damper cannot show it as one), unless `membership.relay`
  *     is off; leaves held and flapping nicks damped by util/flap-damper.ts, netsplit quits by netsplit-damper.ts;
  *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
@@ -28,7 +28,8 @@ import { stripFormatting } from "./formatting.js";
 import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
-import { ChannelRoster } from "./channel-roster.js";
+import { ChannelRoster, type ChannelMember } from "./channel-roster.js";
+import { roleOfPrefixes } from "./member-roles.js";
 import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
@@ -79,6 +80,8 @@ export class IrcInbound {
   private readonly healed = new Set<string>();
   /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
   private readonly ignored: readonly RegExp[];
+  /** The server's membership prefixes, highest first (ISUPPORT PREFIX), read from the gateway's connection. */
+  private prefixOrder: () => string = () => "~&@%+";
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -110,9 +113,9 @@ export class IrcInbound {
     const channel = this.hooks.channel(channelName);
     if (!channel || !this.config.membership.relay || !channel.membership) return [];
     return this.roster
-      .nicksIn(channel.channel)
-      .filter((nick) => !this.isBridge(nick))
-      .map((nick) => ({ address: ircAddress(this.network, nick), nick, role: "member" }));
+      .membersIn(channel.channel)
+      .filter((member) => !this.isBridge(member.nick))
+      .map((member) => ({ address: ircAddress(this.network, member.nick), nick: member.nick, role: roleOfPrefixes(member.prefixes, this.prefixOrder()) }));
   }
 
   /** Our own nicks, another bridge's bots, and puppets made from our template (ours or another instance's). */
@@ -125,13 +128,20 @@ export class IrcInbound {
   }
 
   attachMain(main: IrcConnection): void {
+    this.prefixOrder = () => main.server.prefixes;
     main.on("message", (event) => this.mainMessage(main, event));
     main.on("ctcp", (event) => this.answerCtcp(main, event.from.nick, event.command, event.args));
     const accounts = this.hooks.accounts;
     main.on("account", (event) => accounts.loggedIn(event.nick, event.account));
     main.on("whois-account", (event) => accounts.whoisAccount(event.nick, event.account));
     main.on("whois-end", (event) => accounts.whoisEnd(event.nick));
-    main.on("names", (event) => this.roster.names(event.channel, event.nicks));
+    main.on("names", (event) => this.roster.names(event.channel, event.nicks, event.prefixes));
+    main.on("member-mode", (event) => {
+      for (const change of event.changes) {
+        const member = this.roster.prefixChanged(event.channel, change.nick, change.prefix, change.adding, main.server.prefixes);
+        if (member) this.roleChanged(event.channel, member.before, member.after);
+      }
+    });
     main.on("join", (event) => {
       this.roster.joined(event.channel, event.nick);
       // With extended-join every JOIN says the account ("*", no account, is none); without it a JOIN says nothing.
@@ -274,12 +284,28 @@ export class IrcInbound {
       this.membership(channelName, to, "joined", true);
       return;
     }
+    // The roster renamed the nick already: its prefixes, kept, are the role under both nicks.
+    const role = roleOfPrefixes(this.roster.member(channel.channel, to)?.prefixes ?? "", this.prefixOrder());
     this.context.dispatch({
-      type: "member-renamed",
+      type: "member-changed",
       room: nativeRoom(channel.room),
-      member: { address: ircAddress(this.network, from), nick: from, role: "member" },
-      renamed: { address: ircAddress(this.network, to), nick: to, role: "member" },
+      member: { address: ircAddress(this.network, from), nick: from, role },
+      changed: { address: ircAddress(this.network, to), nick: to, role },
     });
+  }
+
+  /**
+   * A MODE gave or took someone's prefix in a channel (when its joins and leaves are relayed): when that changes
+   * their role (member-roles.ts: an operator is an admin), the room is told (a MUC shows the new role).
+   */
+  private roleChanged(channelName: string, before: ChannelMember, after: ChannelMember): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel || !this.config.membership.relay || !channel.membership || this.isBridge(after.nick)) return;
+    const was = roleOfPrefixes(before.prefixes, this.prefixOrder());
+    const now = roleOfPrefixes(after.prefixes, this.prefixOrder());
+    if (was === now) return;
+    const address = ircAddress(this.network, after.nick);
+    this.context.dispatch({ type: "member-changed", room: nativeRoom(channel.room), member: { address, nick: after.nick, role: was }, changed: { address, nick: after.nick, role: now } });
   }
 
   private relayMembership(channelName: string, nick: string, event: Membership): void {

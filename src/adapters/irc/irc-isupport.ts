@@ -13,7 +13,10 @@
  *   MONITOR=n  IRCv3 MONITOR with a list of n nicks    undefined when absent; Infinity when "MONITOR" has no value
  *              (https://ircv3.net/specs/extensions/monitor: no value means no limit)
  *   HOSTLEN, USERLEN                                   unknown (undefined)
- *   PREFIX     "(ov)@+": the membership prefixes       "~&@%+" plus "!" and "." when absent, to strip from NAMES
+ *   PREFIX     "(ov)@+": the membership prefixes       "~&@%+" plus "!" and "." when absent, to strip from NAMES;
+ *              and the channel modes that set them       "qaohv" when absent (those of "~&@%+")
+ *   CHANMODES  "A,B,C,D": which channel modes take     "b,k,l,imnpst" (RFC 2812's modes)
+ *              a parameter (A, B always; C when set)
  *   NETWORK    the network's name                      undefined
  */
 import { DEFAULT_CHANTYPES, RFC2812_NICKLEN, parseCaseMapping, type CaseMapping } from "./nicks.js";
@@ -30,6 +33,10 @@ export interface IrcServerInfo {
   readonly userLen?: number;
   /** Membership prefix symbols ("@+"), highest first. */
   readonly prefixes: string;
+  /** The channel modes that give the membership prefixes ("ov"), in the same order. */
+  readonly prefixModes: string;
+  /** Channel modes (not prefixes) that take a parameter when set, and those that take one when unset too. */
+  readonly paramModes: { readonly whenSet: string; readonly always: string };
   readonly network?: string;
   /** Every token the server announced (a token without value maps to ""). */
   readonly isupport: ReadonlyMap<string, string>;
@@ -37,6 +44,8 @@ export interface IrcServerInfo {
 
 /** The membership prefixes stripped from NAMES entries when the server does not announce PREFIX. */
 const DEFAULT_PREFIXES = "~&@%+!.";
+const DEFAULT_PREFIX_MODES = "qaohv";
+const DEFAULT_CHANMODES = "b,k,l,imnpst";
 
 function unescapeValue(value: string): string {
   return value.replace(/\\x([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
@@ -71,6 +80,17 @@ function prefixSymbols(value: string | undefined): string {
   return match?.[2] ?? value;
 }
 
+function prefixModeLetters(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_PREFIX_MODES;
+  return /^\(([^)]*)\)/.exec(value)?.[1] ?? "";
+}
+
+/** CHANMODES=A,B,C,D: A (lists) and B take a parameter both ways, C only when set, D never. */
+function paramModesFrom(value: string | undefined): { whenSet: string; always: string } {
+  const [lists = "", always = "", whenSet = ""] = (value ?? DEFAULT_CHANMODES).split(",");
+  return { always: lists + always, whenSet: lists + always + whenSet };
+}
+
 /** The server's limits and conventions from its ISUPPORT tokens (see the header for the defaults). */
 export function serverInfoFrom(tokens: ReadonlyMap<string, string>): IrcServerInfo {
   const awayLen = positiveInteger(tokens.get("AWAYLEN"));
@@ -90,6 +110,8 @@ export function serverInfoFrom(tokens: ReadonlyMap<string, string>): IrcServerIn
     ...(hostLen === undefined ? {} : { hostLen }),
     ...(userLen === undefined ? {} : { userLen }),
     prefixes: prefixSymbols(tokens.get("PREFIX")),
+    prefixModes: prefixModeLetters(tokens.get("PREFIX")),
+    paramModes: paramModesFrom(tokens.get("CHANMODES")),
     ...(network === undefined || network === "" ? {} : { network }),
     isupport: new Map(tokens),
   };

@@ -216,8 +216,8 @@ export class NativeAdapter implements Adapter {
     await pushToMembers(this.env, room, frames.roomMember(room, event, member), { member: member.address });
   }
 
-  async sendRename(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
-    await pushToMembers(this.env, room, frames.roomRename(room, member, renamed));
+  async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
+    await pushToMembers(this.env, room, frames.roomMemberChange(room, member, changed));
   }
 
   /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */

@@ -88,12 +88,15 @@ export const frames = {
     event,
     member: memberView(member),
   }),
-  /** A member took another nick (and, for an IRC user, another address): `member` now, `previous` before. */
-  roomRename: (room: Address, member: RoomMember, renamed: RoomMember): ServerFrame => ({
+  /**
+   * A member took another nick (and, for an IRC user, another address): `renamed`; else another role: `role`.
+   * `member` now, `previous` before.
+   */
+  roomMemberChange: (room: Address, member: RoomMember, changed: RoomMember): ServerFrame => ({
     type: "room.member",
     room: formatAddress(room),
-    event: "renamed",
-    member: memberView(renamed),
+    event: member.nick === changed.nick ? "role" : "renamed",
+    member: memberView(changed),
     previous: memberView(member),
   }),
   roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),

@@ -144,7 +144,7 @@ export class XmppBotAdapter implements Adapter {
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
   /** Not shown in the bot's MUCs, as joins and leaves are not: the bot is one occupant, not one per person. */
-  async sendRename(): Promise<void> {}
+  async sendMemberChange(): Promise<void> {}
   async sendTopic(): Promise<void> {}
 
   async joinRoom(): Promise<Room> {
@@ -274,7 +274,7 @@ export class XmppBotAdapter implements Adapter {
       return;
     }
     if (!this.online) return;
-    this.context.dispatch({ type: "member-renamed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick), renamed: this.occupantMember(room.muc, newNick) });
+    this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick), changed: this.occupantMember(room.muc, newNick) });
   }
 
   /** A join or leave the damper lets through: the native room's members hear of it. */

@@ -225,8 +225,8 @@ export class XmppComponentAdapter implements Adapter {
     await this.rooms.membership(room, member, event);
   }
 
-  async sendRename(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
-    await this.rooms.renamed(room, member, renamed);
+  async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
+    await this.rooms.memberChanged(room, member, changed);
   }
 
   private async write(element: Element): Promise<void> {

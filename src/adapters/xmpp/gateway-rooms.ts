@@ -16,7 +16,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import type { RoomMember } from "../../core/model/room.js";
+import type { RoomMember, RoomRole } from "../../core/model/room.js";
 import { addressToJid, resourceOf } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
@@ -46,14 +46,38 @@ export function isRoomAddress(address: Address): boolean {
 }
 
 /**
- * An occupant's presence in a gateway room. `newNick`: the unavailable half of a nick change (XEP-0045 section
- * 7.6, status 303), in which the occupant keeps their role and the item names the nick they take.
+ * A member's role as a MUC affiliation and role (XEP-0045 section 5), as Biboumi shows IRC channel modes: the
+ * room's owner is its owner, an admin (an IRC operator) an admin, both moderators; a moderator (an IRC
+ * half-operator) a member and moderator; everyone else a member (the room is open) and participant.
  */
-function occupantPresence(from: string, to: string, statusCodes: readonly number[] = [], type?: "unavailable", newNick?: string): Element {
-  const role = type === "unavailable" && newNick === undefined ? "none" : "participant";
-  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: "member", role, ...(newNick === undefined ? {} : { nick: newNick }) }));
-  for (const code of statusCodes) x.append(xml("status", { code: String(code) }));
-  return xml("presence", type === undefined ? { from, to } : { from, to, type }, x);
+function mucItem(role: RoomRole): { readonly affiliation: string; readonly role: string } {
+  switch (role) {
+    case "owner":
+      return { affiliation: "owner", role: "moderator" };
+    case "admin":
+      return { affiliation: "admin", role: "moderator" };
+    case "moderator":
+      return { affiliation: "member", role: "moderator" };
+    case "member":
+      return { affiliation: "member", role: "participant" };
+  }
+}
+
+interface OccupantPresenceOptions {
+  readonly role?: RoomRole;
+  readonly codes?: readonly number[];
+  readonly unavailable?: boolean;
+  /** The unavailable half of a nick change (XEP-0045 section 7.6, status 303): the occupant keeps their role, and the item names the nick they take. */
+  readonly newNick?: string;
+}
+
+/** An occupant's presence in a gateway room. */
+function occupantPresence(from: string, to: string, options: OccupantPresenceOptions = {}): Element {
+  const item = mucItem(options.role ?? "member");
+  const gone = options.unavailable === true && options.newNick === undefined;
+  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: options.newNick }) }));
+  for (const code of options.codes ?? []) x.append(xml("status", { code: String(code) }));
+  return xml("presence", options.unavailable === true ? { from, to, type: "unavailable" } : { from, to }, x);
 }
 
 export class GatewayRooms {
@@ -118,14 +142,15 @@ export class GatewayRooms {
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
         this.nicks.seen(hub, member.nick, member.address);
-        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid));
+        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: member.role }));
       }
       this.nicks.seen(hub, nick, person);
       this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
       const entry = this.rooms.get(addressKey(hub)) ?? { room: hub, people: [] };
       if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
       this.rooms.set(addressKey(hub), entry);
-      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, [110]));
+      const own = joined.members.find((member) => sameAddress(member.address, person));
+      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: own?.role ?? "member", codes: [110] }));
       // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
       await this.sendHistory(hub, stanza, occupant);
       await this.write(xml("message", { from: roomJid, to: occupant.jid, type: "groupchat" }, xml("subject", {}, joined.subject)));
@@ -136,7 +161,7 @@ export class GatewayRooms {
 
   /**
    * An occupant asks for another nick (XEP-0045 section 7.6): the core takes it (stored; unique in the room and
-   * in the rooms bridged to it) and tells everyone, this adapter's occupants through renamed(); a nick someone
+   * in the rooms bridged to it) and tells everyone, this adapter's occupants through memberChanged(); a nick someone
    * has is `conflict`, and the occupant keeps theirs.
    */
   private async changeNick(stanza: Element, room: Address, person: Address, nick: string): Promise<void> {
@@ -282,26 +307,28 @@ export class GatewayRooms {
     if (!occupants) return;
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, [], event === "left" ? "unavailable" : undefined));
+      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, unavailable: event === "left" }));
     }
   }
 
   /**
    * A member took another nick (XEP-0045 section 7.6): every occupant gets the old nick's unavailable presence
    * with status 303 and the new nick, then the new nick's presence; the member's own sessions get both with
-   * status 110 too, and are in the room under the new nick from now on.
+   * status 110 too, and are in the room under the new nick from now on. Another role only (an IRC operator
+   * made or unmade, section 9.6): the presence with the new role.
    */
-  async renamed(room: Address, member: RoomMember, renamed: RoomMember): Promise<void> {
-    this.nicks.left(room, member.nick);
-    this.nicks.seen(room, renamed.nick, renamed.address);
+  async memberChanged(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
+    const renamed = member.nick !== changed.nick;
+    if (renamed) this.nicks.left(room, member.nick);
+    this.nicks.seen(room, changed.nick, changed.address);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     for (const [key, occupant] of occupants) {
       const own = sameAddress(occupant.address, member.address);
-      if (own) occupants.set(key, { ...occupant, address: renamed.address, nick: renamed.nick });
+      if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick });
       const self = own ? [110] : [];
-      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, [303, ...self], "unavailable", renamed.nick));
-      await this.write(occupantPresence(`${occupant.roomJid}/${renamed.nick}`, occupant.jid, self));
+      if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, codes: [303, ...self], unavailable: true, newNick: changed.nick }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${changed.nick}`, occupant.jid, { role: changed.role, codes: self }));
     }
   }
 
@@ -309,7 +336,7 @@ export class GatewayRooms {
   async shutdown(): Promise<void> {
     for (const occupants of this.occupants.values()) {
       for (const occupant of occupants.values()) {
-        await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, [110, 332], "unavailable"));
+        await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, 332], unavailable: true }));
       }
     }
   }
@@ -328,7 +355,7 @@ export class GatewayRooms {
   private async leave(room: Address, occupant: Occupant): Promise<void> {
     const occupants = this.occupantsOf(room);
     occupants.delete(occupantKey(occupant.jid, occupant.roomJid));
-    await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, [110], "unavailable")).catch(() => undefined);
+    await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110], unavailable: true })).catch(() => undefined);
     // Nobody left in by that JID: its hub is asked again at the next join (the room's bridge may have changed).
     if (![...occupants.values()].some((other) => other.roomJid === occupant.roomJid)) this.hubs.delete(occupant.roomJid);
     if (occupants.size === 0) this.occupants.delete(addressKey(room));

@@ -209,7 +209,7 @@ export class XmppUserAdapter implements Adapter {
   }
 
   async sendMembership(): Promise<void> {}
-  async sendRename(): Promise<void> {}
+  async sendMemberChange(): Promise<void> {}
   async sendTopic(): Promise<void> {}
 
   private checkOwner(from: Address): void {

@@ -1,7 +1,8 @@
 /** Room: a group conversation on any network, with its members. */
 import { DEFAULT_ACCOUNT, makeAddress, type Address } from "./address.js";
 
-export type RoomRole = "owner" | "member";
+/** A member's standing in a room: "admin" and "moderator" come from other networks (an IRC operator). */
+export type RoomRole = "owner" | "admin" | "moderator" | "member";
 
 export interface RoomMember {
   readonly address: Address;

@@ -51,7 +51,7 @@ class RecordingNetwork implements Adapter {
   async reportFailure(): Promise<void> {}
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
-  async sendRename(): Promise<void> {}
+  async sendMemberChange(): Promise<void> {}
   async sendTopic(): Promise<void> {}
   async joinRoom(): Promise<Room> {
     throw new GatewayError("GW_ERR_NO_ROUTE");

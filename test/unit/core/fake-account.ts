@@ -62,7 +62,7 @@ export class FakeAccount implements Adapter {
   async reportFailure(_message: Message, _recipient: Address, _error: GatewayError): Promise<void> {}
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
-  async sendRename(): Promise<void> {}
+  async sendMemberChange(): Promise<void> {}
   async sendTopic(): Promise<void> {}
   async joinRoom(): Promise<Room> {
     throw new GatewayError("GW_ERR_NO_ROUTE");

@@ -43,4 +43,20 @@ describe("ChannelRoster (who is in which bridged channel)", () => {
     assert.deepEqual(roster.nicksIn("#dev").sort(), ["Anna", "Carol"]);
     assert.deepEqual(roster.nicksIn("#elsewhere"), []);
   });
+
+  it("keeps each member's prefixes from NAMES and follows the MODEs that give and take them, through a nick change", () => {
+    const roster = new ChannelRoster();
+    roster.names("#dev", ["ann", "bob"], ["@+", ""]);
+    roster.joined("#dev", "carol");
+    assert.deepEqual(roster.prefixChanged("#dev", "BOB", "+", true, "~&@%+"), { before: { nick: "bob", prefixes: "" }, after: { nick: "bob", prefixes: "+" } });
+    assert.deepEqual(roster.prefixChanged("#dev", "bob", "@", true, "~&@%+")?.after, { nick: "bob", prefixes: "@+" }, "highest first");
+    assert.deepEqual(roster.prefixChanged("#dev", "ann", "@", false, "~&@%+")?.after, { nick: "ann", prefixes: "+" });
+    assert.equal(roster.prefixChanged("#dev", "nobody", "@", true, "~&@%+"), undefined);
+    roster.renamed("bob", "Bobby");
+    assert.deepEqual(roster.membersIn("#DEV"), [
+      { nick: "ann", prefixes: "+" },
+      { nick: "carol", prefixes: "" },
+      { nick: "Bobby", prefixes: "@+" },
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { IrcEventTranslator, WHOX_TOKEN, whoxParams, type IrcLineEvent } from "../../../src/adapters/irc/irc-events.js";
 import { parseIrcLine } from "../../../src/adapters/irc/irc-line.js";
 
-const context = { caseMapping: "rfc1459" as const, prefixes: "~&@%+" };
+const context = { caseMapping: "rfc1459" as const, prefixes: "~&@%+", prefixModes: "qaohv", paramModes: { always: "beIk", whenSet: "beIkl" } };
 
 function translate(translator: IrcEventTranslator, ...lines: string[]): IrcLineEvent[] {
   return lines.flatMap((text) => {
@@ -79,15 +79,26 @@ describe("IRC events from received lines", () => {
       assert.deepEqual(one(":irc.test 331 gw #dev :No topic is set"), { name: "topic", payload: { channel: "#dev", topic: "" } });
     });
 
-    it("gathers NAMES until RPL_ENDOFNAMES, stripping multi-prefix and userhost-in-names", () => {
+    it("gathers NAMES until RPL_ENDOFNAMES, with multi-prefix apart and userhost-in-names stripped", () => {
       const translator = new IrcEventTranslator();
       const events = translate(translator, ":irc.test 353 gw = #Dev :@+alice!a@h bob", ":irc.test 353 gw = #dev :~carol %dave", ":irc.test 366 gw #DEV :End of /NAMES list.");
-      assert.deepEqual(events, [{ name: "names", payload: { channel: "#Dev", nicks: ["alice", "bob", "carol", "dave"] } }]);
-      assert.deepEqual(translate(translator, ":irc.test 366 gw #empty :End"), [{ name: "names", payload: { channel: "#empty", nicks: [] } }], "nothing is left over");
+      assert.deepEqual(events, [{ name: "names", payload: { channel: "#Dev", nicks: ["alice", "bob", "carol", "dave"], prefixes: ["@+", "", "~", "%"] } }]);
+      assert.deepEqual(translate(translator, ":irc.test 366 gw #empty :End"), [{ name: "names", payload: { channel: "#empty", nicks: [], prefixes: [] } }], "nothing is left over");
+    });
+
+    it("reads the membership prefixes a channel MODE gives and takes, skipping other modes' parameters", () => {
+      assert.deepEqual(one(":op!o@h MODE #dev +o-v+k alice bob sekrit"), {
+        name: "member-mode",
+        payload: { channel: "#dev", changes: [{ nick: "alice", prefix: "@", adding: true }, { nick: "bob", prefix: "+", adding: false }] },
+      });
+      assert.deepEqual(one(":op!o@h MODE #dev +lb-k+h 10 *!*@spam * carol"), { name: "member-mode", payload: { channel: "#dev", changes: [{ nick: "carol", prefix: "%", adding: true }] } }, "a limit, a ban mask and a key taken off");
+      assert.deepEqual(one(":op!o@h MODE #dev -l+q dave"), { name: "member-mode", payload: { channel: "#dev", changes: [{ nick: "dave", prefix: "~", adding: true }] } }, "no parameter to unset a limit");
+      assert.equal(one(":op!o@h MODE #dev +mnt"), undefined, "no member's prefix");
+      assert.equal(one(":gw MODE gw +i"), undefined, "a user's own modes");
     });
 
     it("reads an RFC 1459 NAMES reply without the channel symbol", () => {
-      assert.deepEqual(translate(new IrcEventTranslator(), ":irc.test 353 gw #dev :alice", ":irc.test 366 gw #dev :End"), [{ name: "names", payload: { channel: "#dev", nicks: ["alice"] } }]);
+      assert.deepEqual(translate(new IrcEventTranslator(), ":irc.test 353 gw #dev :alice", ":irc.test 366 gw #dev :End"), [{ name: "names", payload: { channel: "#dev", nicks: ["alice"], prefixes: [""] } }]);
     });
   });
 

@@ -9,7 +9,7 @@ function info(...lines: string[][]): ReturnType<typeof serverInfoFrom> {
 
 describe("RPL_ISUPPORT (005) server information", () => {
   it("reads InspIRCd-like tokens over several lines", () => {
-    const server = info(["AWAYLEN=200", "CASEMAPPING=rfc1459", "CHANTYPES=#", "HOSTLEN=64", "MONITOR=1000"], ["NICKLEN=30", "PREFIX=(qaohv)~&@%+", "USERLEN=10", "NETWORK=Test\\x20Net"]);
+    const server = info(["AWAYLEN=200", "CASEMAPPING=rfc1459", "CHANTYPES=#", "HOSTLEN=64", "MONITOR=1000"], ["NICKLEN=30", "PREFIX=(qaohv)~&@%+", "USERLEN=10", "NETWORK=Test\\x20Net", "CHANMODES=IXbegw,k,FHJLfjl,ABCDKMNOPQRSTcimnprstuz"]);
     assert.deepEqual({ ...server, isupport: undefined }, {
       nickLen: 30,
       awayLen: 200,
@@ -20,6 +20,8 @@ describe("RPL_ISUPPORT (005) server information", () => {
       hostLen: 64,
       userLen: 10,
       prefixes: "~&@%+",
+      prefixModes: "qaohv",
+      paramModes: { always: "IXbegwk", whenSet: "IXbegwkFHJLfjl" },
       network: "Test Net",
       isupport: undefined,
     });
@@ -33,6 +35,7 @@ describe("RPL_ISUPPORT (005) server information", () => {
     assert.equal(server.chanTypes, "#&");
     assert.equal(server.monitor, undefined);
     assert.equal(server.awayLen, undefined);
+    assert.deepEqual([server.prefixModes, server.paramModes], ["qaohv", { always: "bk", whenSet: "bkl" }], "RFC 2812's channel modes");
   });
 
   it("reads LINELEN, a MONITOR without a limit, an unknown CASEMAPPING and withdrawn tokens", () => {
