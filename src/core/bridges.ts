@@ -167,11 +167,12 @@ export class BridgeService implements BridgeAdmin {
     const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
     // The hub first, with the remote room in it: what the room says as it is joined (an IRC channel's topic) is
     // then kept, and the first joiner sees it.
+    const hubMade = !(await this.deps.rooms.exists(hubRoom(bridge.room)));
     await this.joinHub(bridge);
     try {
       await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
     } catch (error: unknown) {
-      await this.deps.leaveRoom(hubRoom(bridge.room), remote).catch((failure: unknown) => this.deps.log.warn({ err: failure, room: bridge.room }, "refused room not taken out of its hub"));
+      await this.undoHub(bridge, hubMade);
       throw error;
     }
     this.open.set(remoteKey(remote), bridge);
@@ -211,13 +212,21 @@ export class BridgeService implements BridgeAdmin {
       createdBy: by,
       createdAt: Date.now(),
     };
-    // The adapter checks the address (a channel, a MUC's bare JID) before anything is stored.
-    await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
+    // The hub first, with the remote room in it, so that what the room says as it is joined (an IRC channel's
+    // topic) is kept; undone, the hub too when it was made here, if the adapter refuses the address or the join.
+    const hub = hubRoom(bridge.room);
+    const hubMade = !(await this.deps.rooms.exists(hub));
+    await this.joinHub(bridge);
+    try {
+      await adapter.bridgeRoom(remote, hub, bridge);
+    } catch (error: unknown) {
+      await this.undoHub(bridge, hubMade);
+      throw error;
+    }
     const record = { remote, room: bridge.room, nick: bridge.nick, key: bridge.key, membership: bridge.membership, createdBy: by, createdAt: bridge.createdAt ?? 0 };
     if (!(await this.deps.store.add(record))) {
       throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
     }
-    await this.joinHub(bridge);
     this.deps.log.info({ room: bridge.room, remote: addressKey(remote), by: addressKey(by) }, "bridge added");
     return bridge;
   }
@@ -275,6 +284,17 @@ export class BridgeService implements BridgeAdmin {
     const member: RoomMember = { address: bridge.remote, nick: bridge.remote.id.split("@")[0] ?? bridge.remote.id, role: "member" };
     if (!(await this.deps.rooms.exists(hub))) await this.deps.rooms.create(hub, bridge.room, "", { ...member, role: "owner" });
     else await this.deps.joinRoom(hub, member);
+  }
+
+  /** A bridge refused as it was added: the remote room leaves its hub, and a hub made for it alone goes. */
+  private async undoHub(bridge: Bridge, hubMade: boolean): Promise<void> {
+    const hub = hubRoom(bridge.room);
+    try {
+      if (hubMade) await this.deps.rooms.remove(hub);
+      else await this.deps.leaveRoom(hub, bridge.remote);
+    } catch (failure: unknown) {
+      this.deps.log.warn({ err: failure, room: bridge.room }, "refused room not taken out of its hub");
+    }
   }
 
   private requireAdmin(by: Address): void {

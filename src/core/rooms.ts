@@ -52,6 +52,13 @@ export class RoomService {
     return record;
   }
 
+  /** Deletes a room with its members (a bridge's hub made for a bridge that then failed). */
+  async remove(address: Address): Promise<void> {
+    this.forget(address);
+    await this.rooms.remove(address);
+    this.forget(address);
+  }
+
   async get(address: Address): Promise<RoomRecord> {
     const room = await this.record(address);
     if (!room) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${addressKey(address)}`);

@@ -51,6 +51,8 @@ export interface RoomRecord {
 export interface RoomStore {
   /** False when a room with that address exists. */
   create(room: RoomRecord): Promise<boolean>;
+  /** Deletes a room and its members; false when there was none. */
+  remove(address: Address): Promise<boolean>;
   get(address: Address): Promise<RoomRecord | undefined>;
   /** All rooms, ordered by address. */
   list(): Promise<RoomRecord[]>;

@@ -97,6 +97,8 @@ describe("bridges added and removed at runtime by an admin", function () {
     this.timeout(90_000);
     let admin = await session(adminName, true);
     const ira = await ircUser("ira", "#live");
+    ira.send("TOPIC #live :live and bridged");
+    await ira.waitFor((line) => line.command === "TOPIC", 10_000, "the topic set");
     const xena = await XmppTestClient.newUser(prosody, uniqueUser("xena"), PASSWORD);
     closers.push(() => xena.stop());
     await xena.send(xml("presence", { to: `${muc}/Xena` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
@@ -111,7 +113,9 @@ describe("bridges added and removed at runtime by an admin", function () {
     await ira.waitFor((line) => line.command === "JOIN" && line.nick === "livegate" && ira.same(line.params[0], "#live"), 15_000, "the gateway joining #live");
     await admin.ok({ type: "bridge.add", room: "live", with: `xmpp://livebot/${muc}`, nick: "relay" });
     await xena.waitForPresence(`${muc}/relay`, undefined, 15_000);
-    await admin.ok({ type: "room.join", room: "live" });
+    const joinedLive = await admin.ok({ type: "room.join", room: "live" });
+    // The room was made for the bridge: the channel's topic at the gateway's join is its subject.
+    assert.equal((joinedLive["room"] as Frame)["subject"], "live and bridged");
 
     await admin.ok({ type: "room.send", room: "live", body: "hello from native" });
     const atIra = await ira.waitFor((line) => line.command === "PRIVMSG" && ira.same(line.params[0], "#live"), 15_000);
@@ -135,6 +139,8 @@ describe("bridges added and removed at runtime by an admin", function () {
     assert.equal((await admin.request({ type: "bridge.add", room: "other", with: "irc://net/%23LIVE" }))["code"], "GW_ERR_ALREADY_BRIDGED");
     assert.equal((await admin.request({ type: "bridge.add", room: "other", with: "irc://elsewhere/%23live" }))["code"], "GW_ERR_NO_ROUTE");
     assert.equal((await admin.request({ type: "bridge.add", room: "other", with: "irc://net/bob" }))["code"], "GW_ERR_BAD_ADDRESS");
+    const rooms = ((await admin.ok({ type: "room.list" }))["rooms"] as Frame[]).map((room) => room["name"]);
+    assert.ok(rooms.includes("live") && !rooms.includes("other"), `a refused bridge leaves no room behind: ${rooms.join(", ")}`);
     assert.equal((await admin.request({ type: "bridge.remove", with: "irc://net/%23fixed" }))["code"], "GW_ERR_FORBIDDEN");
 
     // A restart: the bridges come back from the store, and the channel is joined again.

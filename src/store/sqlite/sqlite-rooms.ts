@@ -43,6 +43,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
     "INSERT INTO rooms (address, name, subject, created_by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (address) DO NOTHING",
   );
   const select = db.prepare<[string], RoomRow>("SELECT * FROM rooms WHERE address = ?");
+  const remove = db.prepare<[string]>("DELETE FROM rooms WHERE address = ?"); // its members cascade
   const list = db.prepare<[], RoomRow>("SELECT * FROM rooms ORDER BY address");
   const setSubject = db.prepare<[string, string]>("UPDATE rooms SET subject = ? WHERE address = ?");
   // ON CONFLICT covers only the (room, member) uniqueness: an unknown room still fails its foreign key.
@@ -60,6 +61,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
         "create a room",
         () => insert.run(addressKey(room.address), room.name, room.subject, addressKey(room.createdBy), room.createdAt).changes === 1,
       ),
+    remove: (address) => guarded("remove a room", () => remove.run(addressKey(address)).changes > 0),
     get: (address) =>
       guarded("read a room", () => {
         const row = select.get(addressKey(address));

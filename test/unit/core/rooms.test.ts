@@ -52,6 +52,15 @@ describe("RoomService", () => {
     assert.deepEqual((await rooms.members(lobby)).map((member) => member.nick), ["Alice", "Jules"]);
   });
 
+  it("deletes a room with its members", async () => {
+    await rooms.join(lobby, { address: bob, nick: "bob", role: "member" });
+    await rooms.members(lobby); // cached
+    await rooms.remove(lobby);
+    assert.equal(await rooms.exists(lobby), false);
+    assert.deepEqual(await store.rooms.members(lobby), []);
+    assert.deepEqual(await rooms.roomsOf(bob), []);
+  });
+
   it("does not let a caller change the cached member list through the array it was given", async () => {
     const members = await rooms.members(lobby);
     members.push({ address: bob, nick: "intruder", role: "member" });
