@@ -234,4 +234,24 @@ describe("the XMPP bridge bot against Prosody", function () {
       await nora.close();
     }
   });
+
+  it("shows an occupant made a moderator of the MUC (XEP-0045 9.6) as a role change of the room member", async function () {
+    this.timeout(30_000);
+    const nora = await NativeClient.session(daemon.url, uniqueUser("nora"), PASSWORD, { register: true });
+    await nora.ok({ type: "room.join", room: "kickroom" });
+    const vera = await XmppTestClient.newUser(prosody, uniqueUser("vera"), PASSWORD);
+    const muc = `kick@${prosody.mucDomain}`;
+    try {
+      await vera.send(xml("presence", { to: `${muc}/Vera` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      const joined = await nora.waitForType("room.member", (frame) => (frame["member"] as Record<string, unknown>)["nick"] === "Vera", 10_000);
+      assert.deepEqual([joined["event"], (joined["member"] as Record<string, unknown>)["role"]], ["joined", "member"]);
+      // The keeper owns kick@ and makes her a moderator.
+      await keeper.iq(xml("iq", { type: "set", to: muc }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { nick: "Vera", role: "moderator" }))));
+      const promoted = await nora.waitForType("room.member", (frame) => frame["event"] === "role", 10_000);
+      assert.deepEqual([(promoted["previous"] as Record<string, unknown>)["role"], promoted["member"]], ["member", { address: `xmpp://bridge/${muc}%2FVera`, nick: "Vera", role: "moderator" }]);
+    } finally {
+      await vera.stop();
+      await nora.close();
+    }
+  });
 });

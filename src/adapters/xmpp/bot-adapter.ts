@@ -15,14 +15,14 @@ import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } 
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import { nativeRoomAddress, type Room, type RoomMember } from "../../core/model/room.js";
+import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
 import { MembershipDamper } from "../../util/flap-damper.js";
-import { MucOccupants } from "./muc-occupants.js";
+import { MucOccupants, roleOfItem } from "./muc-occupants.js";
 import { isRelayed, markRelayed, NS } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
@@ -175,9 +175,9 @@ export class XmppBotAdapter implements Adapter {
     const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === remote.id.toLowerCase());
     if (remote.account !== this.account || !room || !this.config.membership.relay || !room.membership) return [];
     return this.occupants
-      .nicksIn(room.muc)
-      .filter((nick) => nick !== room.nick)
-      .map((nick) => ({ address: makeAddress("xmpp", this.account, `${room.muc.toLowerCase()}/${nick}`), nick, role: "member" }));
+      .occupantsOf(room.muc)
+      .filter((occupant) => occupant.nick !== room.nick)
+      .map((occupant) => this.occupantMember(room.muc, occupant.nick, occupant.role));
   }
 
   /** A runtime bridge ended: the bot leaves the MUC. */
@@ -254,27 +254,36 @@ export class XmppBotAdapter implements Adapter {
     const codes = (x?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
     const own = nick === room.nick || codes.includes("110");
     if (nick === room.nick && type === "unavailable") this.ownOccupantLeft(room, codes, x);
-    const newNick = x?.getChild("item")?.attrs["nick"];
-    const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
+    const item = x?.getChild("item");
+    const newNick = item?.attrs["nick"];
+    const role = roleOfItem(item?.attrs["affiliation"] as string | undefined, item?.attrs["role"] as string | undefined);
+    const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
     if (!this.config.membership.relay || !room.membership) return;
     for (const change of changes) {
-      if (change.event !== "renamed") this.membership.change(room.muc, change.nick, change.event);
-      else this.renamed(room, change.nick, change.newNick);
+      if (change.event === "renamed") this.renamed(room, change.nick, change.newNick, change.role);
+      else if (change.event === "role") this.roleChanged(room, change.nick, change.previous, change.role);
+      else this.membership.change(room.muc, change.nick, change.event);
     }
+  }
+
+  /** An occupant made or unmade a moderator, admin or owner of the MUC (XEP-0045 section 9): the room is told. */
+  private roleChanged(room: XmppBotRoomConfig, nick: string, previous: RoomRole, role: RoomRole): void {
+    if (!this.online) return;
+    this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, previous), changed: this.occupantMember(room.muc, nick, role) });
   }
 
   /**
    * An occupant's nick change (status 303): one rename of the native room's member, unless the damper holds or
    * hid the old nick's last change; then a leave and a join, at once (a nick change is no flap).
    */
-  private renamed(room: XmppBotRoomConfig, nick: string, newNick: string): void {
+  private renamed(room: XmppBotRoomConfig, nick: string, newNick: string, role: RoomRole): void {
     if (!this.membership.renamed(room.muc, nick, newNick)) {
       this.membership.change(room.muc, nick, "left", true);
       this.membership.change(room.muc, newNick, "joined", true);
       return;
     }
     if (!this.online) return;
-    this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick), changed: this.occupantMember(room.muc, newNick) });
+    this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, role), changed: this.occupantMember(room.muc, newNick, role) });
   }
 
   /** A join or leave the damper lets through: the native room's members hear of it. */
@@ -289,8 +298,8 @@ export class XmppBotAdapter implements Adapter {
   }
 
   /** An occupant of a bridged MUC as a member of the native room: its address is the MUC's occupant JID. */
-  private occupantMember(muc: string, nick: string): RoomMember {
-    return { address: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`), nick, role: "member" };
+  private occupantMember(muc: string, nick: string, role: RoomRole = "member"): RoomMember {
+    return { address: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`), nick, role };
   }
 
   private forgetOccupants(): void {

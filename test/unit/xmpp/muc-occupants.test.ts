@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MucOccupants, type OccupantPresence } from "../../../src/adapters/xmpp/muc-occupants.js";
+import { MucOccupants, roleOfItem, type OccupantPresence } from "../../../src/adapters/xmpp/muc-occupants.js";
 
 const MUC = "dev@conference.example.org";
 const here = (nick: string, codes: string[] = []): OccupantPresence => ({ nick, available: true, codes });
@@ -31,7 +31,7 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
   it("relays a nick change (303) as one rename, the new nick's presence being its second half", () => {
     occupants.presence(MUC, here("bot", ["110"]), true);
     occupants.presence(MUC, here("ann"), false);
-    assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anna"), false), [{ event: "renamed", nick: "ann", newNick: "anna" }]);
+    assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anna"), false), [{ event: "renamed", nick: "ann", newNick: "anna", role: "member" }]);
     assert.deepEqual(occupants.presence(MUC, here("anna"), false), [], "not a join");
     assert.deepEqual(occupants.nicksIn(MUC), ["anna"]);
     assert.deepEqual(occupants.presence(MUC, gone("anna", ["303"]), false), [{ event: "left", nick: "anna" }], "a 303 naming no nick is a leave");
@@ -42,5 +42,19 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     occupants.presence(MUC, here("bot", ["110"]), true);
     occupants.joining(MUC);
     assert.deepEqual(occupants.presence(MUC, here("ann"), false), [], "part of the list again, not a join");
+  });
+
+  it("reads an occupant's affiliation and role as a room role, and relays a change of it once listed", () => {
+    assert.deepEqual(
+      [roleOfItem("owner", "moderator"), roleOfItem("admin", "moderator"), roleOfItem("member", "moderator"), roleOfItem("none", "moderator"), roleOfItem("member", "participant"), roleOfItem(undefined, undefined)],
+      ["owner", "admin", "moderator", "moderator", "member", "member"],
+    );
+    assert.deepEqual(occupants.presence(MUC, { ...here("chief"), role: "owner" }, false), [], "listed at join");
+    occupants.presence(MUC, here("bot", ["110"]), true);
+    assert.deepEqual(occupants.presence(MUC, { ...here("ann"), role: "member" }, false), [{ event: "joined", nick: "ann" }]);
+    assert.deepEqual(occupants.presence(MUC, { ...here("ann"), role: "moderator" }, false), [{ event: "role", nick: "ann", previous: "member", role: "moderator" }]);
+    assert.deepEqual(occupants.presence(MUC, { ...here("ann"), role: "moderator" }, false), [], "a status update only");
+    assert.deepEqual(occupants.occupantsOf(MUC), [{ nick: "chief", role: "owner" }, { nick: "ann", role: "moderator" }]);
+    assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anne"), false), [{ event: "renamed", nick: "ann", newNick: "anne", role: "moderator" }], "a rename keeps the role");
   });
 });
