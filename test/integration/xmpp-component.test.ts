@@ -362,6 +362,28 @@ describe("the XMPP component against Prosody", function () {
     assert.ok(await romeo.waitForMessage(`${roomJid}/Host`, (stanza) => stanza.getChildText("body") === "as Host"));
   });
 
+  it("shows an occupant's show and status to the other occupants, at their join and when it changes (XEP-0045 7.7)", async function () {
+    const owner = await native(uniqueUser("host"));
+    const roomName = uniqueUser("moods");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("occupant"));
+    const romeo = await xmppUser(uniqueUser("occupant"));
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("show", {}, "away"), xml("status", {}, "brb"), xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${roomJid}/Juliet`);
+    await romeo.send(xml("presence", { to: `${roomJid}/Romeo` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    const listed = await romeo.waitForPresence(`${roomJid}/Juliet`);
+    assert.deepEqual([listed.getChildText("show"), listed.getChildText("status")], ["away", "brb"], listed.toString());
+    await juliet.waitForPresence(`${roomJid}/Romeo`);
+
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("show", {}, "dnd"), xml("status", {}, "in a meeting")));
+    const changed = await romeo.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.getChildText("show") === "dnd");
+    assert.deepEqual([changed.attrs["type"], changed.getChildText("status")], [undefined, "in a meeting"]);
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }));
+    const back = await romeo.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.getChildText("show") === null);
+    assert.equal(back.getChildText("status"), null, "available again, without a status");
+  });
+
   it("gives an XMPP user joining a room its last messages as delayed history, as much as the join asks for, before the subject", async function () {
     const hostName = uniqueUser("histhost");
     const host = await native(hostName);

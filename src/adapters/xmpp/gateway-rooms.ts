@@ -17,7 +17,9 @@ import { toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomMember, RoomRole } from "../../core/model/room.js";
+import type { Show } from "../../core/model/presence.js";
 import { addressToJid, resourceOf } from "./addressing.js";
+import { showToXmpp } from "./presence-map.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { directDraft } from "./drafts.js";
@@ -31,6 +33,9 @@ interface Occupant {
   readonly nick: string;
   /** The room's bare JID as this occupant joined it: the hub's own, or a bridged room's (#dev%libera@gateway). */
   readonly roomJid: string;
+  /** The show and status of the session's last presence to the room, shown to the other occupants. */
+  readonly show: Show;
+  readonly status: string;
 }
 
 /** Occupants of one hub are keyed by session and the room JID they joined by (a session may be in both). */
@@ -69,6 +74,9 @@ interface OccupantPresenceOptions {
   readonly unavailable?: boolean;
   /** The unavailable half of a nick change (XEP-0045 section 7.6, status 303): the occupant keeps their role, and the item names the nick they take. */
   readonly newNick?: string;
+  /** An XMPP occupant's own show and status text. */
+  readonly show?: Show;
+  readonly status?: string;
 }
 
 /** An occupant's presence in a gateway room. */
@@ -77,7 +85,9 @@ function occupantPresence(from: string, to: string, options: OccupantPresenceOpt
   const gone = options.unavailable === true && options.newNick === undefined;
   const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: options.newNick }) }));
   for (const code of options.codes ?? []) x.append(xml("status", { code: String(code) }));
-  return xml("presence", options.unavailable === true ? { from, to, type: "unavailable" } : { from, to }, x);
+  const show = options.show === undefined ? undefined : showToXmpp(options.show).show;
+  const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, options.status)] : []), x];
+  return xml("presence", options.unavailable === true ? { from, to, type: "unavailable" } : { from, to }, ...children);
 }
 
 export class GatewayRooms {
@@ -130,7 +140,7 @@ export class GatewayRooms {
     const nick = resourceOf(presence.to);
     if (nick === "") return this.refuse(stanza, "modify", "jid-malformed", "join with a nick: room@domain/nick");
     if (current && current.nick !== nick) return this.changeNick(stanza, room, person, nick);
-    if (current) return; // a presence update of an occupant: nothing to relay in a gateway room
+    if (current) return this.presenceUpdate(this.hubOf(room), current, presence);
     try {
       // A password in the join (XEP-0045 7.2.6) is the key of an IRC channel joined on demand, as with Biboumi.
       const password = stanza.getChild("x", NS.muc)?.getChildText("password") ?? "";
@@ -138,11 +148,11 @@ export class GatewayRooms {
       const hub = joined.address;
       if (!sameAddress(hub, room)) this.hubs.set(this.roomJid(room), hub);
       const roomJid = this.roomJid(room);
-      const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid };
+      const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid, show: presence.show, status: presence.status };
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
         this.nicks.seen(hub, member.nick, member.address);
-        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: member.role }));
+        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: member.role, ...this.showOf(hub, member.address) }));
       }
       this.nicks.seen(hub, nick, person);
       this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
@@ -305,10 +315,35 @@ export class GatewayRooms {
     else this.nicks.left(room, member.nick);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
+    const shown = event === "joined" ? this.showOf(room, member.address) : {};
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, unavailable: event === "left" }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, unavailable: event === "left", ...shown }));
     }
+  }
+
+  /**
+   * An occupant's presence to the room changed (away, a new status text): the other occupants see it (XEP-0045
+   * section 7.7), the person's other sessions with status 110. Only among XMPP occupants: other networks' members
+   * see a person's presence as their contact, not in rooms.
+   */
+  private async presenceUpdate(hub: Address, current: Occupant, presence: ParsedPresence): Promise<void> {
+    if (current.show === presence.show && current.status === presence.status) return;
+    const occupants = this.occupantsOf(hub);
+    occupants.set(occupantKey(current.jid, current.roomJid), { ...current, show: presence.show, status: presence.status });
+    for (const occupant of occupants.values()) {
+      if (occupant.jid === current.jid) continue;
+      const own = sameAddress(occupant.address, current.address);
+      await this.write(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { codes: own ? [110] : [], show: presence.show, status: presence.status }));
+    }
+  }
+
+  /** The show and status an XMPP occupant last gave the room (one of their sessions'), for others to see. */
+  private showOf(hub: Address, member: Address): { show?: Show; status?: string } {
+    for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) {
+      if (sameAddress(occupant.address, member)) return { show: occupant.show, status: occupant.status };
+    }
+    return {};
   }
 
   /**
@@ -323,12 +358,13 @@ export class GatewayRooms {
     this.nicks.seen(room, changed.nick, changed.address);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
+    const shown = this.showOf(room, member.address);
     for (const [key, occupant] of occupants) {
       const own = sameAddress(occupant.address, member.address);
       if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick });
       const self = own ? [110] : [];
       if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, codes: [303, ...self], unavailable: true, newNick: changed.nick }));
-      await this.write(occupantPresence(`${occupant.roomJid}/${changed.nick}`, occupant.jid, { role: changed.role, codes: self }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${changed.nick}`, occupant.jid, { role: changed.role, codes: self, ...shown }));
     }
   }
 
