@@ -384,6 +384,27 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(back.getChildText("status"), null, "available again, without a status");
   });
 
+  it("keeps serving a MUC whose native members send what XML cannot carry: a nick is refused, a subject is cleaned", async function () {
+    const ownerName = uniqueUser("host");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("ctrl");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("occupant"));
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${roomJid}/Juliet`);
+    const guest = await native(uniqueUser("guest"));
+    const refused = await guest.request({ type: "room.join", room: roomName, nick: "bell\u0007" });
+    assert.equal(refused["code"], "GW_ERR_BAD_FRAME", JSON.stringify(refused));
+    await guest.ok({ type: "room.join", room: roomName, nick: "guest" });
+    assert.equal((await guest.request({ type: "room.nick", room: roomName, nick: "nul\u0000" }))["code"], "GW_ERR_BAD_FRAME");
+    await owner.ok({ type: "room.subject", room: roomName, subject: "line one\u0001\nline two" });
+    const subject = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("subject") !== undefined && stanza.getChildText("subject") !== "");
+    assert.equal(subject.getChildText("subject"), "line one\nline two");
+    await owner.ok({ type: "room.send", room: roomName, body: "still connected" });
+    assert.ok(await juliet.waitForMessage(`${roomJid}/${ownerName}`, (stanza) => stanza.getChildText("body") === "still connected"));
+  });
+
   it("gives an XMPP user joining a room its last messages as delayed history, as much as the join asks for, before the subject", async function () {
     const hostName = uniqueUser("histhost");
     const host = await native(hostName);

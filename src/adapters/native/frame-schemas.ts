@@ -12,6 +12,8 @@ export const PROTOCOL_VERSION = 1;
 
 const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, description: "Request id, echoed in the answer" };
 const address: Schema = { type: "string", minLength: 3, maxLength: 1100, description: "An address URI, e.g. native:bob or irc://libera/bob" };
+/** A nick in a room: shown as a MUC occupant's JID resource and in stanzas, so no control characters. */
+const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\u0000-\\u001f\\u007f]+$", description: "The name shown in the room, without control characters" };
 const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
 const userName: Schema = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
 const password: Schema = { type: "string", minLength: 8, maxLength: 1024 };
@@ -61,14 +63,14 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "room.join",
     {
       room,
-      nick: { type: "string", minLength: 1, maxLength: 64 },
+      nick: roomNick,
       key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\s,]+$", description: "The key (+k) of an IRC channel joined on demand" },
     },
     ["room"],
   ),
   "room.leave": frame("room.leave", { room }, ["room"]),
   "room.members": frame("room.members", { room }, ["room"]),
-  "room.nick": frame("room.nick", { room, nick: { type: "string", minLength: 1, maxLength: 64 } }, ["room", "nick"], "Another nick in a room the user is in"),
+  "room.nick": frame("room.nick", { room, nick: roomNick }, ["room", "nick"], "Another nick in a room the user is in"),
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),

@@ -23,6 +23,7 @@ import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
 import { MembershipDamper } from "../../util/flap-damper.js";
 import { MucOccupants, roleOfItem } from "./muc-occupants.js";
+import { stripInvalidXmlChars } from "./xml-safety.js";
 import { isRelayed, markRelayed, NS } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
@@ -127,7 +128,9 @@ export class XmppBotAdapter implements Adapter {
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (rooms.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
     for (const room of rooms) {
-      const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, relayedBody(message)));
+      // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
+      // the bot's stream, and the message, retried after the reconnect, would end it again.
+      const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(message))));
       // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
       await this.write(markRelayed(line));

@@ -20,6 +20,7 @@ import type { RoomMember, RoomRole } from "../../core/model/room.js";
 import type { Show } from "../../core/model/presence.js";
 import { addressToJid, resourceOf } from "./addressing.js";
 import { showToXmpp } from "./presence-map.js";
+import { stripInvalidXmlChars as safe } from "./xml-safety.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { directDraft } from "./drafts.js";
@@ -83,11 +84,16 @@ interface OccupantPresenceOptions {
 function occupantPresence(from: string, to: string, options: OccupantPresenceOptions = {}): Element {
   const item = mucItem(options.role ?? "member");
   const gone = options.unavailable === true && options.newNick === undefined;
-  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: options.newNick }) }));
+  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: safe(options.newNick) }) }));
   for (const code of options.codes ?? []) x.append(xml("status", { code: String(code) }));
   const show = options.show === undefined ? undefined : showToXmpp(options.show).show;
-  const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, options.status)] : []), x];
-  return xml("presence", options.unavailable === true ? { from, to, type: "unavailable" } : { from, to }, ...children);
+  const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, safe(options.status))] : []), x];
+  return xml("presence", options.unavailable === true ? { from: safe(from), to, type: "unavailable" } : { from: safe(from), to }, ...children);
+}
+
+/** A room's subject (XEP-0045 section 8.1), from the room or the member who set it. */
+function subjectMessage(from: string, to: string, subject: string): Element {
+  return xml("message", { from: safe(from), to, type: "groupchat" }, xml("subject", {}, safe(subject)));
 }
 
 export class GatewayRooms {
@@ -163,7 +169,7 @@ export class GatewayRooms {
       await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: own?.role ?? "member", codes: [110] }));
       // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
       await this.sendHistory(hub, stanza, occupant);
-      await this.write(xml("message", { from: roomJid, to: occupant.jid, type: "groupchat" }, xml("subject", {}, joined.subject)));
+      await this.write(subjectMessage(roomJid, occupant.jid, joined.subject));
     } catch (error: unknown) {
       await this.refuseFor(stanza, error);
     }
@@ -305,7 +311,7 @@ export class GatewayRooms {
     if (!occupants) return;
     for (const occupant of occupants.values()) {
       const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`;
-      await this.write(xml("message", { from, to: occupant.jid, type: "groupchat" }, xml("subject", {}, topic)));
+      await this.write(subjectMessage(from, occupant.jid, topic));
     }
   }
 
