@@ -82,6 +82,10 @@ export interface BridgeServiceDeps {
 }
 
 const DEFAULT_BRIDGE_NICK = "switchboard";
+// eslint-disable-next-line no-control-regex
+const BOT_NICK_PATTERN = /^[^\s/\u0000-\u001f\u007f]{1,64}$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** The native room at the hub of a bridge. */
 export const hubRoom = nativeRoomAddress;
@@ -196,6 +200,9 @@ export class BridgeService implements BridgeAdmin {
   async add(by: Address, request: BridgeRequest): Promise<Bridge> {
     this.requireAdmin(by);
     if (!ROOM_NAME_PATTERN.test(request.room)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${request.room} is not a room name (letters, digits, ".", "_", "-")`);
+    // Whatever the admin's client checked: a control character in the bot's nick or the key would end its stream.
+    if (request.nick !== undefined && !BOT_NICK_PATTERN.test(request.nick)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "the bot's nick must be 1 to 64 characters, without spaces, slashes or control characters");
+    if (request.key !== undefined && CONTROL_CHARACTER.test(request.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a key or password cannot hold control characters");
     const remote = { ...request.remote, id: request.remote.id.toLowerCase() };
     const adapter = this.deps.registry.for(remote);
     if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured IRC network or bridge bot serves ${formatAddress(remote)}`);

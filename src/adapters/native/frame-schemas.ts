@@ -98,7 +98,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     {
       room: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description: "The native room at the hub (created when missing), by name" },
       with: { ...address, description: "The room of another network: irc://<network>/%23channel or xmpp://<bridge bot>/<MUC JID>" },
-      nick: { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\s/]+$", description: "The bridge bot's nick in the MUC (default switchboard); ignored on IRC" },
+      nick: { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\s/\\u0000-\\u001f\\u007f]+$", description: "The bridge bot's nick in the MUC (default switchboard); ignored on IRC" },
       // A MUC password may hold spaces; an IRC network refuses a key with a space or a comma itself.
       key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\u0000-\\u001f]+$", description: "The IRC channel's key (mode +k), or the MUC's password" },
       membership: { type: "boolean", description: "Relay joins and leaves in the remote room (default true, where its network relays them at all)" },

@@ -113,7 +113,11 @@ describe("BridgeService (bridges at runtime)", () => {
     await refused({ room: "other", remote: makeAddress("irc", "oftc", "#dev") }, "GW_ERR_NO_ROUTE");
     await refused({ room: "other", remote: makeAddress("irc", "libera", "bob") }, "GW_ERR_BAD_ADDRESS");
     await refused({ room: "no spaces", remote: makeAddress("irc", "libera", "#new") }, "GW_ERR_BAD_ADDRESS");
+    await refused({ room: "other", remote: makeAddress("irc", "libera", "#new"), nick: "bell\u0007" }, "GW_ERR_BAD_ADDRESS");
+    await refused({ room: "other", remote: makeAddress("irc", "libera", "#new"), nick: "two words" }, "GW_ERR_BAD_ADDRESS");
+    await refused({ room: "other", remote: makeAddress("irc", "libera", "#new"), key: "line\nbreak" }, "GW_ERR_BAD_ADDRESS");
     assert.equal((await store.bridges.list()).length, 1, "nothing refused was stored");
+    assert.equal(await rooms.exists(hubRoom("other")), false, "no room was made for a refused bridge");
   });
 
   it("removes a runtime bridge: unstored, parted, out of the hub room; the file's bridges and unknown ones are refused", async () => {
