@@ -181,6 +181,34 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.deepEqual(alice.pending("room.member").filter((frame) => frame["event"] === "role"), [], "the +v showed nothing");
   });
 
+  it("never lets an IRC user speak under an occupant's nick: someone of the channel with a nick a member has is shown as nick%network", async function () {
+    this.timeout(30_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#same${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const mallory = await suite.ircUser("mallory"); // not in the channel yet: her nick is free in the room
+    const juliet = await suite.xmppUser("juliet");
+    const kim = await suite.xmppUser("kim");
+    await joinMuc(juliet, `${roomJid}/${mallory.nick}`);
+    await joinMuc(kim, `${roomJid}/Kim`);
+    await kim.waitForPresence(`${roomJid}/${mallory.nick}`);
+
+    await mallory.join(channel);
+    const shown = `${mallory.nick}%${NETWORK}`;
+    const joined = await kim.waitForPresence(`${roomJid}/${shown}`, () => true, 10_000);
+    assert.equal(joined.attrs["type"], undefined);
+    mallory.privmsg(channel, "it is me, juliet");
+    const line = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "it is me, juliet", 10_000);
+    assert.equal(line.attrs["from"], `${roomJid}/${shown}`, "not from juliet's occupant JID");
+    // Juliet's own nick stays hers: a private message to it reaches her, one to the shown nick the IRC user.
+    await kim.sendMessage(`${roomJid}/${mallory.nick}`, "is that you?");
+    assert.ok(await juliet.waitForMessage(`${roomJid}/Kim`, (stanza) => stanza.getChildText("body") === "is that you?", 10_000));
+    await kim.sendMessage(`${roomJid}/${shown}`, "who are you?");
+    const query = await mallory.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "who are you?", 10_000, "the private message");
+    assert.equal(query.params[0]?.toLowerCase(), mallory.nick.toLowerCase());
+  });
+
   it("answers a join the IRC server refuses (invite-only) with its reason, bridging nothing, and joins once it is allowed", async function () {
     this.timeout(30_000);
     const bob = await suite.ircUser("bob");

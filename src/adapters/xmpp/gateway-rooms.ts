@@ -157,8 +157,9 @@ export class GatewayRooms {
       const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid, show: presence.show, status: presence.status };
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
-        this.nicks.seen(hub, member.nick, member.address);
-        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: member.role, ...this.showOf(hub, member.address) }));
+        const shown = this.shownNick(hub, member.nick, member.address);
+        this.nicks.seen(hub, shown, member.address);
+        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${shown}`, occupant.jid, { role: member.role, ...this.showOf(hub, member.address) }));
       }
       this.nicks.seen(hub, nick, person);
       this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
@@ -200,7 +201,8 @@ export class GatewayRooms {
     if (wanted.maxStanzas === 0) return;
     const messages = await this.context.roomHistory(hub, wanted.maxStanzas);
     for (const message of messages) {
-      if (wanted.since === undefined || message.timestamp >= wanted.since) await this.write(historyMessage(message, to.roomJid, to.jid));
+      if (wanted.since !== undefined && message.timestamp < wanted.since) continue;
+      await this.write(historyMessage({ ...message, senderName: this.shownNick(hub, message.senderName, message.from) }, to.roomJid, to.jid));
     }
   }
 
@@ -273,11 +275,12 @@ export class GatewayRooms {
 
   /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
   async deliver(message: Message): Promise<void> {
-    this.nicks.seen(message.to, message.senderName, message.from);
+    const sender = this.shownNick(message.to, message.senderName, message.from);
+    this.nicks.seen(message.to, sender, message.from);
     const occupants = this.occupants.get(addressKey(message.to));
     if (!occupants || occupants.size === 0) return;
     for (const occupant of occupants.values()) {
-      const from = `${occupant.roomJid}/${message.senderName}`;
+      const from = `${occupant.roomJid}/${sender}`;
       const own = sameAddress(occupant.address, message.from) && message.origin.protocol === "xmpp";
       const line = chatMessage({
         from,
@@ -310,21 +313,22 @@ export class GatewayRooms {
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     for (const occupant of occupants.values()) {
-      const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`;
+      const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${this.shownNick(room, by.nick, by.address)}`;
       await this.write(subjectMessage(from, occupant.jid, topic));
     }
   }
 
   /** A member joined or left (from any network): tell the occupants, except the member's own sessions. */
   async membership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
-    if (event === "joined") this.nicks.seen(room, member.nick, member.address);
-    else this.nicks.left(room, member.nick);
+    const nick = this.shownNick(room, member.nick, member.address);
+    if (event === "joined") this.nicks.seen(room, nick, member.address);
+    else this.nicks.left(room, nick);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     const shown = event === "joined" ? this.showOf(room, member.address) : {};
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, unavailable: event === "left", ...shown }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: member.role, unavailable: event === "left", ...shown }));
     }
   }
 
@@ -344,6 +348,19 @@ export class GatewayRooms {
     }
   }
 
+  /**
+   * The nick occupants see for `address` as `nick` in `hub`: the nick itself, unless someone else holds it there
+   * and `address` is someone of a bridged room (an IRC user, a bot MUC's occupant), who is then `nick%network`
+   * (as an IRC user's JID on the gateway reads): a member's nick is never another's occupant JID, so nobody in a
+   * channel can speak under an XMPP occupant's or a native member's name.
+   */
+  private shownNick(hub: Address, nick: string, address: Address): string {
+    const relayed = address.protocol === "irc" || (address.protocol === "xmpp" && address.account !== this.context.account);
+    if (!relayed) return nick;
+    const holder = this.nicks.find(hub, nick);
+    return holder === undefined || sameAddress(holder, address) ? nick : `${nick}%${address.account}`;
+  }
+
   /** The show and status an XMPP occupant last gave the room (one of their sessions'), for others to see. */
   private showOf(hub: Address, member: Address): { show?: Show; status?: string } {
     for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) {
@@ -359,9 +376,11 @@ export class GatewayRooms {
    * made or unmade, section 9.6): the presence with the new role.
    */
   async memberChanged(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
+    const before = this.shownNick(room, member.nick, member.address);
     const renamed = member.nick !== changed.nick;
-    if (renamed) this.nicks.left(room, member.nick);
-    this.nicks.seen(room, changed.nick, changed.address);
+    if (renamed) this.nicks.left(room, before);
+    const after = this.shownNick(room, changed.nick, changed.address);
+    this.nicks.seen(room, after, changed.address);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     const shown = this.showOf(room, member.address);
@@ -369,8 +388,8 @@ export class GatewayRooms {
       const own = sameAddress(occupant.address, member.address);
       if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick });
       const self = own ? [110] : [];
-      if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${member.nick}`, occupant.jid, { role: member.role, codes: [303, ...self], unavailable: true, newNick: changed.nick }));
-      await this.write(occupantPresence(`${occupant.roomJid}/${changed.nick}`, occupant.jid, { role: changed.role, codes: self, ...shown }));
+      if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: member.role, codes: [303, ...self], unavailable: true, newNick: after }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: changed.role, codes: self, ...shown }));
     }
   }
 
