@@ -61,6 +61,9 @@ async function start(args: string[]): Promise<void> {
     fail(describe(error));
   }
   const log = createLogger(config.log.level);
+  // A rejection nobody handles is a bug, logged as one; it must not end the gateway for everyone, as Node's
+  // default would (one IRC user's odd query, one stanza).
+  process.on("unhandledRejection", (reason: unknown) => log.error({ err: reason }, "unhandled rejection (a bug); the gateway goes on"));
   let gateway: Gateway;
   try {
     gateway = await createGateway(config, log);

@@ -21,6 +21,7 @@ import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
 import { nativeRoomAddress, ROOM_NAME_PATTERN, type RoomMember } from "./model/room.js";
+import { hasUnsafeCharacters } from "./model/text.js";
 import type { RoomService } from "./rooms.js";
 import type { BridgeStore } from "../store/store.js";
 
@@ -82,10 +83,10 @@ export interface BridgeServiceDeps {
 }
 
 const DEFAULT_BRIDGE_NICK = "switchboard";
-// eslint-disable-next-line no-control-regex
-const BOT_NICK_PATTERN = /^[^\s/\u0000-\u001f\u007f]{1,64}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** A bridge bot's nick in a MUC: its occupant JID's resource, 1 to 64 characters without spaces or slashes. */
+function isBotNick(nick: string): boolean {
+  return /^[^\s/]{1,64}$/u.test(nick) && !hasUnsafeCharacters(nick);
+}
 
 /** The native room at the hub of a bridge. */
 export const hubRoom = nativeRoomAddress;
@@ -201,8 +202,8 @@ export class BridgeService implements BridgeAdmin {
     this.requireAdmin(by);
     if (!ROOM_NAME_PATTERN.test(request.room)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${request.room} is not a room name (letters, digits, ".", "_", "-")`);
     // Whatever the admin's client checked: a control character in the bot's nick or the key would end its stream.
-    if (request.nick !== undefined && !BOT_NICK_PATTERN.test(request.nick)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "the bot's nick must be 1 to 64 characters, without spaces, slashes or control characters");
-    if (request.key !== undefined && CONTROL_CHARACTER.test(request.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a key or password cannot hold control characters");
+    if (request.nick !== undefined && !isBotNick(request.nick)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "the bot's nick must be 1 to 64 characters, without spaces, slashes or control characters");
+    if (request.key !== undefined && hasUnsafeCharacters(request.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a key or password cannot hold control characters");
     const remote = { ...request.remote, id: request.remote.id.toLowerCase() };
     const adapter = this.deps.registry.for(remote);
     if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured IRC network or bridge bot serves ${formatAddress(remote)}`);

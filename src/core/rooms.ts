@@ -5,9 +5,21 @@
 import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
 import type { RoomMember } from "./model/room.js";
+import { hasUnsafeCharacters } from "./model/text.js";
 import type { RoomRecord, RoomStore } from "../store/store.js";
 
 export const MAX_SUBJECT_LENGTH = 1024;
+export const MAX_NICK_LENGTH = 64;
+
+/**
+ * A member's nick is shown to every network (an XMPP occupant's JID resource): 1 to MAX_NICK_LENGTH characters,
+ * not only spaces, nothing a network cannot carry (GW_ERR_BAD_ADDRESS, jid-malformed on XMPP).
+ */
+function checkNick(nick: string): void {
+  if (nick.trim() === "" || [...nick].length > MAX_NICK_LENGTH || hasUnsafeCharacters(nick)) {
+    throw new GatewayError("GW_ERR_BAD_ADDRESS", `a nick is 1 to ${MAX_NICK_LENGTH} characters, not only spaces, without control characters`);
+  }
+}
 
 export interface RoomSummary extends RoomRecord {
   readonly memberCount: number;
@@ -76,6 +88,7 @@ export class RoomService {
 
   /** Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive). */
   async join(room: Address, member: RoomMember): Promise<boolean> {
+    checkNick(member.nick);
     await this.get(room);
     const nick = member.nick.toLowerCase();
     const holder = (await this.memberList(room)).find((entry) => entry.nick.toLowerCase() === nick && !sameAddress(entry.address, member.address));
@@ -101,6 +114,7 @@ export class RoomService {
    * GW_ERR_NOT_MEMBER when not in the room, GW_ERR_NICK_IN_USE when someone else has the nick.
    */
   async rename(room: Address, member: Address, nick: string): Promise<{ readonly before: RoomMember; readonly after: RoomMember }> {
+    checkNick(nick);
     await this.get(room);
     const members = await this.memberList(room);
     const before = members.find((entry) => sameAddress(entry.address, member));

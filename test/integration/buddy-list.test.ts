@@ -153,6 +153,23 @@ describe("one buddy list offered on every network", function () {
     await fromGateway(/: offline/);
   });
 
+  it("answers `contacts` with a contact's multi-line, long status as one IRC line, and goes on serving", async function () {
+    const alice = await native("alice");
+    const bob = await native("bob");
+    await befriend(alice, bob);
+    const nick = await ircUser("alicenick");
+    await linkIrc(alice, nick);
+    // Two lines, then more bytes than an IRC line holds: it once ended the whole gateway (a line it could not send).
+    await bob.ok({ type: "presence.set", show: "away", status: `first line\nsecond line ${"界".repeat(300)}` });
+    await alice.waitForType("presence", (frame) => frame["from"] === `native:${nameOf(bob)}` && frame["show"] === "away", 10_000);
+    nick.privmsg(GATEWAY_NICK, "contacts");
+    const listed = await nick.waitFor((line) => line.command === "NOTICE" && line.nick === GATEWAY_NICK && /away: first line second line/.test(line.params[1] ?? ""), 10_000, "the contact listed");
+    assert.ok(Buffer.byteLength(listed.raw, "utf8") <= 512, `${Buffer.byteLength(listed.raw, "utf8")} bytes`);
+    assert.ok((listed.params[1] ?? "").endsWith("界"), "cut between characters");
+    await alice.ok({ type: "ping" });
+    assert.doesNotMatch(suite.daemon().log, /unhandled rejection/);
+  });
+
   it("shows a message from her linked IRC nick to an XMPP user as from her own gateway JID", async function () {
     const alice = await native("alice");
     const nick = await ircUser("alicenick");

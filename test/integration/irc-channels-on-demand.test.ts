@@ -209,6 +209,25 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.equal(query.params[0]?.toLowerCase(), mallory.nick.toLowerCase());
   });
 
+  it("refuses a channel name too long for a JOIN line, and cuts a subject to fit the channel's topic", async function () {
+    this.timeout(30_000);
+    const alice = await suite.native("alice");
+    const tooLong = await alice.request({ type: "room.join", room: `irc://${NETWORK}/%23${"x".repeat(600)}` }); // a JOIN line of 600 bytes: more than IRC takes
+    assert.equal(tooLong["code"], "GW_ERR_BAD_ADDRESS", JSON.stringify(tooLong));
+
+    const bob = await suite.ircUser("bob");
+    const channel = `#topic${bob.nick.slice(-6)}`;
+    await bob.join(channel); // ngIRCd makes no channel +t: anyone in it may set the topic
+    const address = `irc://${NETWORK}/${encodeURIComponent(channel)}`;
+    await alice.ok({ type: "room.join", room: address });
+    await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining for alice");
+    const subject = "é".repeat(600); // 1,200 bytes: more than a line holds
+    await alice.ok({ type: "room.subject", room: address, subject });
+    const topic = await bob.waitFor((line) => line.command === "TOPIC" && line.params[0]?.toLowerCase() === channel.toLowerCase(), 10_000, "the topic");
+    const text = topic.params[1] ?? "";
+    assert.ok(text.length > 0 && subject.startsWith(text) && Buffer.byteLength(text, "utf8") <= 300, `${Buffer.byteLength(text, "utf8")} bytes`);
+  });
+
   it("answers a join the IRC server refuses (invite-only) with its reason, bridging nothing, and joins once it is allowed", async function () {
     this.timeout(30_000);
     const bob = await suite.ircUser("bob");

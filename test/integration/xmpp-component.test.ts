@@ -398,6 +398,8 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(refused["code"], "GW_ERR_BAD_FRAME", JSON.stringify(refused));
     await guest.ok({ type: "room.join", room: roomName, nick: "guest" });
     assert.equal((await guest.request({ type: "room.nick", room: roomName, nick: "nul\u0000" }))["code"], "GW_ERR_BAD_FRAME");
+    // U+FFFF alone: left out of the occupant JID it would leave no nick at all, and the server would close the stream.
+    assert.equal((await guest.request({ type: "room.nick", room: roomName, nick: "\uffff" }))["code"], "GW_ERR_BAD_FRAME");
     await owner.ok({ type: "room.subject", room: roomName, subject: "line one\u0001\nline two" });
     const subject = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("subject") !== undefined && stanza.getChildText("subject") !== "");
     assert.equal(subject.getChildText("subject"), "line one\nline two");

@@ -33,7 +33,7 @@ import { IrcInbound } from "./irc-inbound.js";
 import { ChannelJoins } from "./channel-joins.js";
 import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, nickFromTemplate } from "./nicks.js";
-import { sendText, writeText } from "./outgoing-text.js";
+import { oneLineText, ONE_LINE_BYTES, sendText, writeText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
 import { PuppetPool } from "./puppet-pool.js";
@@ -41,6 +41,14 @@ import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-ma
 
 /** How long a channel bridged while connected may take to be joined (its names sent) before it counts as failed. */
 const JOIN_TIMEOUT_MS = 10_000;
+/** The longest channel key taken: servers keep far less (KEYLEN, often 23-32), and a JOIN line must fit 512 bytes. */
+const MAX_KEY_BYTES = 100;
+
+/** What a TOPIC may hold on this server: its TOPICLEN when it says, within one line. */
+function topicBytes(connection: IrcConnection): number {
+  const announced = Number(connection.server.isupport.get("TOPICLEN"));
+  return Number.isInteger(announced) && announced > 0 ? Math.min(announced, ONE_LINE_BYTES) : ONE_LINE_BYTES;
+}
 
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
@@ -150,7 +158,10 @@ export class IrcNetworkAdapter implements Adapter {
     this.inbound.attachMain(main);
     main.on("names", (event) => this.joins.joined(event.channel));
     main.on("closed", (event) => this.lost(main, event.byUs));
-    for (const channel of this.channels.all()) await this.joinChannel(main, channel);
+    for (const channel of this.channels.all()) {
+      // One channel the server cannot be asked to join (its line refused) must not keep the network down.
+      await this.joinChannel(main, channel).catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "IRC channel not joined"));
+    }
     this.watch.attach(main);
     this.accounts.attach(main);
     this.accountPoller = setInterval(() => this.accounts.poll(), this.config.presence_poll_seconds * 1000);
@@ -274,7 +285,8 @@ export class IrcNetworkAdapter implements Adapter {
     if (!main) return;
     const puppet = message.scope === "direct" ? this.puppets.of(recipient) : undefined;
     const connection = puppet?.connection ?? main;
-    connection.send("NOTICE", [message.from.id, `Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`.slice(0, 400)]);
+    // The error's text may be another network's (an XMPP server's <text/>): one line, whatever it holds.
+    connection.send("NOTICE", [message.from.id, oneLineText(`Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`)]);
   }
 
   async reportDelivered(): Promise<void> {}
@@ -294,6 +306,7 @@ export class IrcNetworkAdapter implements Adapter {
     }
     if (this.channels.find(remote.id)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${remote.id} on ${this.account} is bridged already`);
     if (/[\s,\0]/.test(options.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a channel key cannot hold spaces, commas or NUL");
+    if (Buffer.byteLength(options.key, "utf8") > MAX_KEY_BYTES) throw new GatewayError("GW_ERR_BAD_ADDRESS", `a channel key is at most ${MAX_KEY_BYTES} bytes`);
     const channel: IrcChannelConfig = { channel: remote.id, room: hub.id.replace(/^#/, ""), key: options.key, membership: options.membership };
     this.channels.add(channel);
     if (!this.main || this.stopping) return; // joined at the next connect
@@ -301,12 +314,16 @@ export class IrcNetworkAdapter implements Adapter {
     // asked and nothing is bridged, and the channel's names are known to whoever joins the room next.
     const joined = this.joins.expect(channel.channel);
     joined.catch(() => undefined); // a refusal arriving while joinChannel awaits is handled below, not unhandled
-    await this.joinChannel(this.main, channel);
     try {
+      await this.joinChannel(this.main, channel);
       await joined;
     } catch (error: unknown) {
       this.channels.remove(channel.channel);
-      this.main?.send("PART", [channel.channel]);
+      try {
+        this.main?.send("PART", [channel.channel]);
+      } catch {
+        // not joined either, then
+      }
       throw error;
     }
   }
@@ -351,7 +368,13 @@ export class IrcNetworkAdapter implements Adapter {
       const puppet = this.config.mode === "puppets" && by ? await this.puppets.puppetFor(by.address).catch(() => undefined) : undefined;
       if (puppet) await this.puppets.join(puppet, channel.channel, channel.key).catch(() => undefined);
       this.topicPending.add(channel.channel.toLowerCase());
-      (puppet?.connection ?? main).send("TOPIC", [channel.channel, topic.replace(/[\r\n\0]+/g, " ")]);
+      const connection = puppet?.connection ?? main;
+      try {
+        connection.send("TOPIC", [channel.channel, oneLineText(topic, topicBytes(connection))]);
+      } catch (error: unknown) {
+        this.topicPending.delete(channel.channel.toLowerCase());
+        this.context.log.warn({ err: error, channel: channel.channel }, "topic not set on IRC");
+      }
     }
   }
 

@@ -16,9 +16,15 @@ export function isChannelId(id: string, chanTypes = "#&"): boolean {
   return id.length > 1 && chanTypes.includes(id.charAt(0));
 }
 
-/** A channel name the gateway can JOIN: a channel prefix, then no space, comma, BEL or NUL (RFC 2812 1.3). */
+/**
+ * The longest channel name taken, in UTF-8 bytes: RFC 2812 says 50, servers announce up to 64 or so (CHANNELLEN),
+ * and a JOIN line with its key must fit 512 bytes whatever a joiner asked for.
+ */
+export const MAX_CHANNEL_BYTES = 200;
+
+/** A channel name the gateway can JOIN: a channel prefix, then no space, comma, BEL or NUL (RFC 2812 1.3), not too long. */
 export function isJoinableChannel(id: string): boolean {
-  return isChannelId(id) && !/[\s,]/.test(id) && !id.includes("\u0007") && !id.includes("\0");
+  return isChannelId(id) && !/[\s,]/.test(id) && !id.includes("\u0007") && !id.includes("\0") && Buffer.byteLength(id, "utf8") <= MAX_CHANNEL_BYTES;
 }
 
 /** The native room a channel is bridged to (`native:#<room>`). */

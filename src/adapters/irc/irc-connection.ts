@@ -32,7 +32,8 @@ import { IrcOwnState } from "./irc-own-state.js";
 import { failureFromNumeric } from "./numerics.js";
 import { IrcRegistration } from "./irc-registration.js";
 import { ircTransportClass } from "./irc-transport.js";
-import { serializeLine, stripLineBreaks } from "./line-safety.js";
+import { serializeLine } from "./line-safety.js";
+import { oneLineText } from "./outgoing-text.js";
 import { TypedEmitter, type Listener } from "./typed-emitter.js";
 
 export type { IrcConnectionOptions } from "./irc-connection-options.js";
@@ -202,7 +203,7 @@ export class IrcConnection {
       this.byUs = true;
       this.writer.dropAll("the IRC connection is quitting");
       this.confirmer.finalBarrier();
-      this.client.connection.write(serializeLine("QUIT", [stripLineBreaks(reason)]));
+      this.client.connection.write(serializeLine("QUIT", [oneLineText(reason)]));
       this.quitTimer = setTimeout(() => this.closeSocket(), QUIT_TIMEOUT_MS);
     }
     await this.closedPromise;

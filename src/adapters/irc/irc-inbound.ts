@@ -30,6 +30,7 @@ import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
 import { ChannelRoster, type ChannelMember } from "./channel-roster.js";
 import { roleOfPrefixes } from "./member-roles.js";
+import { oneLineText } from "./outgoing-text.js";
 import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
@@ -230,9 +231,18 @@ export class IrcInbound {
 
   /** A query to the gateway's own nick: a link code sent back (core/identities.ts), else help. */
   private async toGateway(main: IrcConnection, event: IrcMessageEvent): Promise<void> {
+    try {
+      await this.answerGatewayQuery(main, event);
+    } catch (error: unknown) {
+      this.context.log.warn({ err: error, from: event.from.nick }, "query to the gateway's nick not answered");
+    }
+  }
+
+  private async answerGatewayQuery(main: IrcConnection, event: IrcMessageEvent): Promise<void> {
     const answer = this.hooks.gatewayCommand?.(event.from.nick, stripFormatting(event.text));
     if (answer !== undefined) {
-      for (const line of answer) main.send("NOTICE", [event.from.nick, line]);
+      // A line of the answer holds what others wrote (a contact's name, their multi-line status): one line each.
+      for (const line of answer) main.send("NOTICE", [event.from.nick, oneLineText(line)]);
       return;
     }
     if (await this.context.serviceMessage(ircAddress(this.network, event.from.nick), stripFormatting(event.text)).catch(() => false)) return;

@@ -10,7 +10,8 @@
 import type { MessageKind } from "../../core/model/message.js";
 import { toGatewayError, type GatewayError } from "../../core/errors.js";
 import { encodeAction } from "./ctcp.js";
-import { privmsgOverhead, splitForIrc, utf8Length, type SplitResult } from "./split-message.js";
+import { stripLineBreaks } from "./line-safety.js";
+import { privmsgOverhead, splitForIrc, truncateUtf8, utf8Length, type SplitResult } from "./split-message.js";
 
 export interface TextConnection {
   readonly nick: string;
@@ -25,6 +26,18 @@ export interface TextOptions {
   /** Put before every line, e.g. "<alice> " in relay mode. */
   readonly prefix?: string;
 }
+
+/**
+ * A text that must fit one line of its own (a NOTICE from the gateway, a TOPIC, a QUIT reason): line breaks made
+ * spaces, NUL removed, and cut to `maxBytes` of UTF-8 (at a character boundary), so that the line is never refused
+ * for its length, whatever a person or another network put in it (a multi-line status, an error text).
+ */
+export function oneLineText(text: string, maxBytes = ONE_LINE_BYTES): string {
+  return truncateUtf8(stripLineBreaks(text), maxBytes);
+}
+
+/** What a one-line text may take: 512 bytes less the command, target and the prefix the server adds when relaying. */
+export const ONE_LINE_BYTES = 300;
 
 // eslint-disable-next-line no-control-regex
 const NOT_CONTENT = /[\u0000\u0001]/g;

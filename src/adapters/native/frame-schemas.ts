@@ -12,8 +12,10 @@ export const PROTOCOL_VERSION = 1;
 
 const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, description: "Request id, echoed in the answer" };
 const address: Schema = { type: "string", minLength: 3, maxLength: 1100, description: "An address URI, e.g. native:bob or irc://libera/bob" };
+/** Characters no network carries as text (core/model/text.ts): C0 and C1 controls, DEL, U+FFFE, U+FFFF, lone surrogates. */
+const UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
 /** A nick in a room: shown as a MUC occupant's JID resource and in stanzas, so no control characters. */
-const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\u0000-\\u001f\\u007f]+$", description: "The name shown in the room, without control characters" };
+const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: `^[^${UNSAFE}]+$`, description: "The name shown in the room, without control characters" };
 const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
 const userName: Schema = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
 const password: Schema = { type: "string", minLength: 8, maxLength: 1024 };
@@ -98,9 +100,9 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     {
       room: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description: "The native room at the hub (created when missing), by name" },
       with: { ...address, description: "The room of another network: irc://<network>/%23channel or xmpp://<bridge bot>/<MUC JID>" },
-      nick: { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\s/\\u0000-\\u001f\\u007f]+$", description: "The bridge bot's nick in the MUC (default switchboard); ignored on IRC" },
+      nick: { type: "string", minLength: 1, maxLength: 64, pattern: `^[^\\s/${UNSAFE}]+$`, description: "The bridge bot's nick in the MUC (default switchboard); ignored on IRC" },
       // A MUC password may hold spaces; an IRC network refuses a key with a space or a comma itself.
-      key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\u0000-\\u001f]+$", description: "The IRC channel's key (mode +k), or the MUC's password" },
+      key: { type: "string", minLength: 1, maxLength: 256, pattern: `^[^${UNSAFE}]+$`, description: "The IRC channel's key (mode +k), or the MUC's password" },
       membership: { type: "boolean", description: "Relay joins and leaves in the remote room (default true, where its network relays them at all)" },
     },
     ["room", "with"],

@@ -15,6 +15,7 @@ import { formatAddress, parseAddress, type Address } from "../../core/model/addr
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { withoutResource, xmppUserAddress } from "./addressing.js";
 import { discoItems, errorCondition } from "./stanzas.js";
+import { stripInvalidXmlChars } from "./xml-safety.js";
 
 export const NS_COMMANDS = "http://jabber.org/protocol/commands";
 const NS_DATA = "jabber:x:data";
@@ -182,10 +183,11 @@ export class AdhocCommands {
     try {
       const { note, result } = await command.run(admin, submitted ? submittedValues(submitted) : new Map(), this.context);
       this.context.log.info({ command: node, admin: formatAddress(admin) }, "ad-hoc command run");
-      return commandReply(node, sessionId, "completed", xml("note", { type: "info" }, note), ...(result ? [result] : []));
+      return commandReply(node, sessionId, "completed", xml("note", { type: "info" }, stripInvalidXmlChars(note)), ...(result ? [result] : []));
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
-      return commandReply(node, sessionId, "completed", xml("note", { type: "error" }, `${error.code}: ${error.message}`));
+      // The message may repeat what the admin typed (an address): what XML cannot carry is left out.
+      return commandReply(node, sessionId, "completed", xml("note", { type: "error" }, stripInvalidXmlChars(`${error.code}: ${error.message}`)));
     }
   }
 }

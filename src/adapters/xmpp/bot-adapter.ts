@@ -24,6 +24,7 @@ import { parseMessageStanza } from "./parse.js";
 import { MembershipDamper } from "../../util/flap-damper.js";
 import { MucOccupants, roleOfItem } from "./muc-occupants.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { hasUnsafeCharacters } from "../../core/model/text.js";
 import { isRelayed, markRelayed, NS } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
@@ -161,7 +162,7 @@ export class XmppBotAdapter implements Adapter {
   /** An admin bridged a MUC at runtime (core/bridges.ts): joined now if online, and at every login. */
   async bridgeRoom(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void> {
     const muc = remote.id.toLowerCase();
-    if (remote.protocol !== "xmpp" || remote.account !== this.account || !/^[^\s@/]+@[^\s@/]+$/.test(muc)) {
+    if (remote.protocol !== "xmpp" || remote.account !== this.account || !/^[^\s@/]+@[^\s@/]+$/.test(muc) || hasUnsafeCharacters(muc)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${remote.id} is not a MUC's bare JID (xmpp://${this.account}/room@conference.example.org)`);
     }
     if (this.rooms.some((room) => room.muc.toLowerCase() === muc)) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${muc} is bridged by ${this.account} already`);

@@ -52,6 +52,14 @@ describe("RoomService", () => {
     assert.deepEqual((await rooms.members(lobby)).map((member) => member.nick), ["Alice", "Jules"]);
   });
 
+  it("refuses a nick no network can show (control characters, U+FFFF, only spaces, too long), at a join and a rename", async () => {
+    for (const nick of ["bell\u0007", "x\uffff", "   ", "n".repeat(65)]) {
+      await assert.rejects(rooms.join(lobby, { address: bob, nick, role: "member" }), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
+      await assert.rejects(rooms.rename(lobby, alice, nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
+    }
+    assert.equal(await rooms.join(lobby, { address: bob, nick: "🦊".repeat(64), role: "member" }), true, "64 characters, an emoji counted once");
+  });
+
   it("deletes a room with its members", async () => {
     await rooms.join(lobby, { address: bob, nick: "bob", role: "member" });
     await rooms.members(lobby); // cached

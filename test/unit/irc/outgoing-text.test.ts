@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "../../../src/core/errors.js";
-import { ircLines, sendText, type TextConnection } from "../../../src/adapters/irc/outgoing-text.js";
+import { ircLines, oneLineText, sendText, type TextConnection } from "../../../src/adapters/irc/outgoing-text.js";
 import { ASSUMED_HOST_BYTES, ASSUMED_USER_BYTES } from "../../../src/adapters/irc/split-message.js";
 import { flush } from "./fake-irc-connection.js";
 
@@ -49,6 +49,15 @@ async function isSettled(promise: Promise<unknown>): Promise<boolean> {
 }
 
 describe("IRC outgoing text", () => {
+  describe("oneLineText", () => {
+    it("makes line breaks spaces, drops NUL, and cuts to the byte budget between characters", () => {
+      assert.equal(oneLineText("line one\r\nline two\nthree\0"), "line one line two three");
+      const cut = oneLineText("界".repeat(300)); // 900 bytes
+      assert.equal(cut, "界".repeat(100), "300 bytes: whole characters only");
+      assert.equal(oneLineText("héllo", 2), "h", "never half a character");
+    });
+  });
+
   describe("ircLines", () => {
     it("sends text as PRIVMSG and notices as NOTICE, one line per line of the body", () => {
       const connection = new TextFake();
