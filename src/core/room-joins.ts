@@ -4,7 +4,7 @@
  * demand where its network allows that (core/bridges.ts); any other room is joined where it is (Router.joinRoom).
  * The Room answered is the hub, so the adapter knows which room the traffic that follows belongs to, and its
  * members are people: each bridged room among them (a member whose adapter relays rooms) stands for the people its
- * adapter sees in it (Adapter.roomPeople: who is in the IRC channel), a nick already shown keeping its holder.
+ * adapter sees in it (Adapter.roomPeople: who is in the IRC channel), after the room's own members.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { BridgeService } from "./bridges.js";
@@ -78,17 +78,13 @@ export class RoomJoins {
     return this.peopleOfBridgedRooms(await this.deps.members(room));
   }
 
+  /**
+   * The room's own members first, then the people of its bridged rooms; a nick two of them share is left for the
+   * adapter to tell apart (the XMPP component shows the second as nick%network: gateway-rooms.ts shownNick).
+   */
   private withPeopleOfBridgedRooms(room: Room): Room {
-    const people: RoomMember[] = [];
-    const nicks = new Set<string>();
-    const add = (member: RoomMember): void => {
-      if (nicks.has(member.nick.toLowerCase())) return;
-      nicks.add(member.nick.toLowerCase());
-      people.push(member);
-    };
-    for (const member of room.members) if (!this.isRelay(member)) add(member);
-    for (const person of this.peopleOfBridgedRooms(room.members)) add(person);
-    return { ...room, members: people };
+    const own = room.members.filter((member) => !this.isRelay(member));
+    return { ...room, members: [...own, ...this.peopleOfBridgedRooms(room.members)] };
   }
 
   /** The people each bridged room among `members` stands for, as its adapter sees them now. */

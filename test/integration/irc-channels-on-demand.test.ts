@@ -207,6 +207,11 @@ describe("IRC channels on demand (open_channels)", function () {
     await kim.sendMessage(`${roomJid}/${shown}`, "who are you?");
     const query = await mallory.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "who are you?", 10_000, "the private message");
     assert.equal(query.params[0]?.toLowerCase(), mallory.nick.toLowerCase());
+    // Someone joining now is shown both: Juliet under her nick, the IRC user as nick%network.
+    const late = await suite.xmppUser("late");
+    await joinMuc(late, `${roomJid}/Late`);
+    const listed = late.transcript.filter((stanza) => stanza.is("presence") && stanza.attrs["type"] === undefined).map((stanza) => String(stanza.attrs["from"]).slice(roomJid.length + 1));
+    assert.ok(listed.includes(mallory.nick) && listed.includes(shown), listed.join(", "));
   });
 
   it("refuses a channel name too long for a JOIN line, and cuts a subject to fit the channel's topic", async function () {

@@ -54,11 +54,15 @@ function setUp(): { joins: RoomJoins; calls: string[] } {
 }
 
 describe("RoomJoins (joining a room by its own address)", () => {
-  it("joins a bridged channel at its hub, and answers the people: the channel stands for those in it, a nick shown once", async () => {
+  it("joins a bridged channel at its hub, and answers the people: the room's own members first, then those the channel stands for", async () => {
     const { joins, calls } = setUp();
     const room = await joins.join(channel, { address: juliet, nick: "Juliet", role: "member" });
     assert.equal(addressKey(room.address), addressKey(hub));
-    assert.deepEqual(room.members.map((member) => member.nick), ["alice", "Juliet", "Bob"], "no #dev occupant; the IRC alice hidden behind the native one");
+    assert.deepEqual(
+      room.members.map((member) => `${member.nick} ${addressKey(member.address)}`),
+      ["alice native:alice", "Juliet xmpp:juliet@example.org", "Bob irc://libera/Bob", "alice irc://libera/alice"],
+      "no #dev occupant; the IRC alice listed after the native one, for the adapter to tell apart",
+    );
     assert.deepEqual(calls, ["join #dev Juliet"]);
   });
 
