@@ -11,7 +11,7 @@ import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
-import type { Message } from "./model/message.js";
+import type { Message, MessageDraft } from "./model/message.js";
 import type { Room, RoomMember } from "./model/room.js";
 import type { RoomService } from "./rooms.js";
 
@@ -63,6 +63,21 @@ export class RoomRouting {
       if (adapter && adapter !== host && adapter !== origin && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
     }
     return [...chosen.values()];
+  }
+
+  /**
+   * The name a room message goes under: the sender's, unless they are someone of a bridged room (an IRC user, a bot
+   * MUC's occupant) whose nick a member of the room has (a native user, an XMPP occupant): then nick%network, so
+   * that nobody in a channel speaks under a member's name anywhere (native sender_name, a bot's "<nick>" lines,
+   * an IRC relay's prefix, the history).
+   */
+  async senderNameIn(draft: MessageDraft): Promise<string> {
+    const origin = this.deps.registry.get(draft.origin.protocol, draft.origin.account);
+    if (origin?.capabilities.relaysRooms !== true || !(await this.deps.rooms.exists(draft.to))) return draft.senderName;
+    const name = draft.senderName.toLowerCase();
+    const members = await this.deps.rooms.members(draft.to);
+    const taken = members.some((member) => member.nick.toLowerCase() === name && !sameAddress(member.address, draft.from) && this.deps.registry.for(member.address)?.capabilities.relaysRooms !== true);
+    return taken ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
   }
 
   /** Adapters other than the room's host that serve members of a gateway-hosted room. */

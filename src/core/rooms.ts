@@ -13,11 +13,12 @@ export const MAX_NICK_LENGTH = 64;
 
 /**
  * A member's nick is shown to every network (an XMPP occupant's JID resource): 1 to MAX_NICK_LENGTH characters,
- * not only spaces, nothing a network cannot carry (GW_ERR_BAD_ADDRESS, jid-malformed on XMPP).
+ * not only spaces, nothing a network cannot carry, and no "%", which marks someone of a bridged room whose nick a
+ * member has (nick%network: RoomRouting.senderNameIn), so that no member can take that name (GW_ERR_BAD_ADDRESS).
  */
 function checkNick(nick: string): void {
-  if (nick.trim() === "" || [...nick].length > MAX_NICK_LENGTH || hasUnsafeCharacters(nick)) {
-    throw new GatewayError("GW_ERR_BAD_ADDRESS", `a nick is 1 to ${MAX_NICK_LENGTH} characters, not only spaces, without control characters`);
+  if (nick.trim() === "" || [...nick].length > MAX_NICK_LENGTH || hasUnsafeCharacters(nick) || nick.includes("%")) {
+    throw new GatewayError("GW_ERR_BAD_ADDRESS", `a nick is 1 to ${MAX_NICK_LENGTH} characters, not only spaces, without control characters or "%"`);
   }
 }
 

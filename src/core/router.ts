@@ -99,8 +99,10 @@ export class Router {
     if (draft.replaces !== undefined) await this.checkCorrection(draft);
 
     const person = this.deps.identities?.personOf(draft.from);
+    const senderName = draft.scope === "room" ? await this.rooms.senderNameIn(draft) : draft.senderName;
     const message: Message = {
       ...draft,
+      senderName,
       id: this.deps.ids.next(),
       timestamp: (this.deps.now ?? Date.now)(),
       hops: [...(draft.hops ?? []), addressKey(draft.from)],

@@ -193,6 +193,8 @@ describe("IRC channels on demand (open_channels)", function () {
     await joinMuc(juliet, `${roomJid}/${mallory.nick}`);
     await joinMuc(kim, `${roomJid}/Kim`);
     await kim.waitForPresence(`${roomJid}/${mallory.nick}`);
+    const alice = await suite.native("alice");
+    await alice.ok({ type: "room.join", room: `irc://${NETWORK}/${encodeURIComponent(channel)}` });
 
     await mallory.join(channel);
     const shown = `${mallory.nick}%${NETWORK}`;
@@ -201,6 +203,9 @@ describe("IRC channels on demand (open_channels)", function () {
     mallory.privmsg(channel, "it is me, juliet");
     const line = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "it is me, juliet", 10_000);
     assert.equal(line.attrs["from"], `${roomJid}/${shown}`, "not from juliet's occupant JID");
+    // Everywhere: native members read the same name, and it is what the history keeps.
+    const atAlice = (await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "it is me, juliet", 10_000))["message"] as Record<string, unknown>;
+    assert.equal(atAlice["sender_name"], shown);
     // Juliet's own nick stays hers: a private message to it reaches her, one to the shown nick the IRC user.
     await kim.sendMessage(`${roomJid}/${mallory.nick}`, "is that you?");
     assert.ok(await juliet.waitForMessage(`${roomJid}/Kim`, (stanza) => stanza.getChildText("body") === "is that you?", 10_000));

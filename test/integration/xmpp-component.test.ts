@@ -360,6 +360,15 @@ describe("the XMPP component against Prosody", function () {
     assert.deepEqual([statusOf(hostGone), hostGone.getChild("x", MUC_USER)?.getChild("item")?.attrs["nick"]], [["303"], "Host"], hostGone.toString());
     await owner.ok({ type: "room.send", room: roomName, body: "as Host" });
     assert.ok(await romeo.waitForMessage(`${roomJid}/Host`, (stanza) => stanza.getChildText("body") === "as Host"));
+
+    // Another session of Juliet's joining under another nick is given hers (status 210): one person, one nick.
+    const phone = await XmppTestClient.connect(prosody, juliet.bareJid.split("@")[0] ?? "", PASSWORD, "phone");
+    xmpps.push(phone);
+    await phone.sendPresence();
+    await phone.send(xml("presence", { to: `${roomJid}/Mallory` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    const assigned = await phone.waitForPresence(`${roomJid}/Jules`, (stanza) => statusOf(stanza).includes("110"));
+    assert.deepEqual(statusOf(assigned), ["110", "210"], assigned.toString());
+    assert.equal(phone.transcript.filter((stanza) => stanza.attrs["from"] === `${roomJid}/Mallory`).length, 0, "no occupant Mallory");
   });
 
   it("shows an occupant's show and status to the other occupants, at their join and when it changes (XEP-0045 7.7)", async function () {

@@ -143,17 +143,22 @@ export class GatewayRooms {
       if (current) await this.leave(this.hubOf(room), current);
       return;
     }
-    const nick = resourceOf(presence.to);
-    if (nick === "") return this.refuse(stanza, "modify", "jid-malformed", "join with a nick: room@domain/nick");
-    if (current && current.nick !== nick) return this.changeNick(stanza, room, person, nick);
+    const asked = resourceOf(presence.to);
+    if (asked === "") return this.refuse(stanza, "modify", "jid-malformed", "join with a nick: room@domain/nick");
+    if (current && current.nick !== asked) return this.changeNick(stanza, room, person, asked);
     if (current) return this.presenceUpdate(this.hubOf(room), current, presence);
     try {
       // A password in the join (XEP-0045 7.2.6) is the key of an IRC channel joined on demand, as with Biboumi.
       const password = stanza.getChild("x", NS.muc)?.getChildText("password") ?? "";
-      const joined = await this.context.joinRoom(room, { address: person, nick, role: "member" }, password === "" ? {} : { key: password });
+      const joined = await this.context.joinRoom(room, { address: person, nick: asked, role: "member" }, password === "" ? {} : { key: password });
       const hub = joined.address;
       if (!sameAddress(hub, room)) this.hubs.set(this.roomJid(room), hub);
       const roomJid = this.roomJid(room);
+      // A person is in a room under one nick: another session of theirs (or the same one by the room's other JID)
+      // joining with another nick is given theirs (XEP-0045 status 210: the service chose the nick), else one person would hold two
+      // nicks, one of them unknown to the room and free for anyone else to take.
+      const own = joined.members.find((member) => sameAddress(member.address, person));
+      const nick = own?.nick ?? asked;
       const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid, show: presence.show, status: presence.status };
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
@@ -166,8 +171,7 @@ export class GatewayRooms {
       const entry = this.rooms.get(addressKey(hub)) ?? { room: hub, people: [] };
       if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
       this.rooms.set(addressKey(hub), entry);
-      const own = joined.members.find((member) => sameAddress(member.address, person));
-      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: own?.role ?? "member", codes: [110] }));
+      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: own?.role ?? "member", codes: nick === asked ? [110] : [110, 210] }));
       // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
       await this.sendHistory(hub, stanza, occupant);
       await this.write(subjectMessage(roomJid, occupant.jid, joined.subject));

@@ -52,8 +52,8 @@ describe("RoomService", () => {
     assert.deepEqual((await rooms.members(lobby)).map((member) => member.nick), ["Alice", "Jules"]);
   });
 
-  it("refuses a nick no network can show (control characters, U+FFFF, only spaces, too long), at a join and a rename", async () => {
-    for (const nick of ["bell\u0007", "x\uffff", "   ", "n".repeat(65)]) {
+  it("refuses a nick no network can show (control characters, U+FFFF, only spaces, too long) or marked as a bridged person's (%), at a join and a rename", async () => {
+    for (const nick of ["bell\u0007", "x\uffff", "   ", "n".repeat(65), "alice%libera"]) {
       await assert.rejects(rooms.join(lobby, { address: bob, nick, role: "member" }), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
       await assert.rejects(rooms.rename(lobby, alice, nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
     }
