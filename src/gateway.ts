@@ -9,6 +9,7 @@ import { LinkedAccounts } from "./core/linked-accounts.js";
 import { parseAddress, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
+import { NameClaims } from "./core/name-claims.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
 import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
@@ -110,6 +111,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   // Bridges of the configuration file (bridges: and the per-network lists) are filled in below, as each
   // network is built; runtime bridges come from the store (core/bridges.ts).
   const configuredBridges: Bridge[] = [];
+  // Puppets' nicks and other names people go by on a network: loaded before any adapter makes one.
+  const names = new NameClaims(store.names);
+  await names.load();
   const bridges = new BridgeService({
     store: store.bridges,
     registry,
@@ -142,6 +146,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       knows: (address) => router.knows(address),
       roomHistory: (room, limit) => store.log.history({ room }, { limit }),
       bridgedPeople: (room) => roomJoins.bridgedPeople(room),
+      names: {
+        claim: (person, candidates) => names.claim(protocol, account, person, candidates),
+        peek: (person, candidates) => names.peek(protocol, account, person, candidates),
+      },
       probe: (subject, viewer) => router.probe(subject, viewer),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
       joinRoom: (room, member, options) => roomJoins.join(room, member, options),

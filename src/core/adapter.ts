@@ -141,6 +141,15 @@ export interface AdapterContext {
    * (someone in the room or in a room bridged to it has the nick) or GW_ERR_NOT_MEMBER.
    */
   renameInRoom(room: Address, member: Address, nick: string): Promise<RoomMember>;
+  /**
+   * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
+   * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`
+   * tells what `claim` would give, claiming nothing.
+   */
+  readonly names: {
+    claim(person: Address, candidates: Iterable<string>): Promise<string>;
+    peek(person: Address, candidates: Iterable<string>): string | undefined;
+  };
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
   /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */

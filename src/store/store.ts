@@ -234,6 +234,22 @@ export interface BridgeStore {
   list(): Promise<BridgeRecord[]>;
 }
 
+/** A name a person goes by on a network (an IRC puppet's nick): one person per name there, kept for good. */
+export interface NameClaimRecord {
+  readonly protocol: string;
+  readonly account: string;
+  readonly name: string;
+  readonly person: Address;
+  readonly claimedAt: number;
+}
+
+export interface NameClaimStore {
+  /** False when the person has a name there already, or the name (compared in lower case) is someone else's. */
+  claim(record: NameClaimRecord): Promise<boolean>;
+  /** Every claim, oldest first. */
+  list(): Promise<NameClaimRecord[]>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -250,6 +266,7 @@ export interface Store {
   readonly linkedAccounts: LinkedAccountStore;
   readonly identities: IdentityStore;
   readonly bridges: BridgeStore;
+  readonly names: NameClaimStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

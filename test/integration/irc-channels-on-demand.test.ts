@@ -10,7 +10,8 @@ import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import type { IrcMessage, IrcTestClient } from "../helpers/irc-client.js";
 import { GATEWAY_NICK, NETWORK, useNetworks } from "../helpers/network-suite.js";
-import type { XmppTestClient } from "../helpers/xmpp-client.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const MUC = "http://jabber.org/protocol/muc";
 const MUC_USER = "http://jabber.org/protocol/muc#user";
@@ -347,6 +348,33 @@ describe("IRC channels on demand (open_channels)", function () {
     await bob.join("#conf");
     bob.privmsg("#conf", "the bridge is still there");
     assert.ok(await sami.waitForMessage(`${viaHub}/${bob.nick}`, (stanza) => stanza.getChildText("body") === "the bridge is still there", 10_000));
+  });
+
+  it("keeps a puppet's nick its person's for good: someone else with the same name gets another, even once the first is gone", async function () {
+    this.timeout(60_000);
+    const bob = await suite.ircUser("bob");
+    const channel = `#claims${bob.nick.slice(-6)}`;
+    await bob.join(channel);
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
+    const address = `irc://${NETWORK}/${encodeURIComponent(channel)}`;
+    await alice.ok({ type: "room.join", room: address });
+    await alice.ok({ type: "room.send", room: address, body: "the real alice" });
+    assert.ok(await bob.waitFor(isLine("PRIVMSG", `${aliceName}[sb]`, channel), 10_000, "alice's puppet"));
+    await alice.close();
+
+    // A restart: no puppet is connected any more. An XMPP user whose name is alice's speaks in the channel.
+    await suite.daemon().restart();
+    await suite.daemon().waitForLog(/IRC network online/);
+    await suite.prosody().register(aliceName, PASSWORD);
+    const namesake = await XmppTestClient.connect(suite.prosody(), aliceName, PASSWORD);
+    await namesake.sendPresence();
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    await joinMuc(namesake, `${roomJid}/Namesake`);
+    await namesake.sendMessage(roomJid, "not alice", "groupchat");
+    const said = await bob.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "not alice", 15_000, "the namesake's line");
+    assert.equal(said.nick?.toLowerCase(), `${aliceName}2[sb]`.toLowerCase(), "never alice's nick");
+    await namesake.stop();
   });
 });
 

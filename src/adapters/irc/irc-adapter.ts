@@ -32,7 +32,7 @@ import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ChannelJoins } from "./channel-joins.js";
 import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } from "./irc-addresses.js";
-import { isValidNick, nickFromTemplate } from "./nicks.js";
+import { isValidNick, puppetNickCandidates } from "./nicks.js";
 import { oneLineText, ONE_LINE_BYTES, sendText, writeText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
@@ -433,13 +433,24 @@ export class IrcNetworkAdapter implements Adapter {
     return this.main;
   }
 
+  /**
+   * The nicks a person's puppet may be given, best first. The first nobody else has is theirs for good
+   * (core/name-claims.ts): native bob and xmpp:bob@elsewhere.org both make bob[sb], and IRC users must never see
+   * one of them speak, or get the other's private messages, under the nick they know.
+   */
+  private puppetNickCandidates(person: Address): Iterable<string> {
+    return puppetNickCandidates(this.config.puppets.nick_template, { name: personName(person), network: this.account }, { nickLen: this.main?.server.nickLen ?? 30 });
+  }
+
+  /** The nick the person's puppet has, or would be given now (for listings; claims nothing). */
   private puppetNick(person: Address): string {
-    return nickFromTemplate(this.config.puppets.nick_template, { name: personName(person), network: this.account }, { nickLen: this.main?.server.nickLen ?? 30 });
+    return this.context.names.peek(person, this.puppetNickCandidates(person)) ?? personName(person);
   }
 
   private async connectPuppet(person: Address): Promise<IrcConnection> {
     this.requireMain();
-    return IrcConnection.connect(networkConnectionOptions(this.config, { nick: this.puppetNick(person), username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log));
+    const nick = await this.context.names.claim(person, this.puppetNickCandidates(person));
+    return IrcConnection.connect(networkConnectionOptions(this.config, { nick, username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log));
   }
 
   /** Commands in a query to the gateway's nick: `contacts` lists the puppets of the sender's buddy list. */

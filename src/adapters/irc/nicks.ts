@@ -154,6 +154,26 @@ export function nickFromTemplate(template: string, values: NickTemplateValues, o
 }
 
 /**
+ * The nicks a person's puppet may be given, best first (core/name-claims.ts gives the first nobody else has): the
+ * template's, then the template's with 2, 3, ... after the name (bob2[sb]), the name shortened so that the number
+ * stays whole within NICKLEN. Each keeps the template's shape, so that puppets are still known by it.
+ */
+export function* puppetNickCandidates(template: string, values: NickTemplateValues, options: NickOptions = {}, most = 999): Generator<string> {
+  yield nickFromTemplate(template, values, options);
+  for (let number = 2; number <= most; number++) {
+    const suffix = String(number);
+    for (let kept = values.name.length; kept >= 1; kept--) {
+      const name = values.name.slice(0, kept) + suffix;
+      const nick = nickFromTemplate(template, { ...values, name }, options);
+      if (nick === nickFromTemplate(template, { ...values, name }, { nickLen: 1024 })) {
+        yield nick;
+        break;
+      }
+    }
+  }
+}
+
+/**
  * The nick to try at `attempt` (0, 1, 2, ...) after collisions: base, then base + "_", base + "_2",
  * base + "_3", ..., the base shortened so that each fits `nickLen`. The same inputs always give the
  * same candidate, and candidates of different attempts differ. Throws GW_ERR_NICK_IN_USE when the

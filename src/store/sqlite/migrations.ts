@@ -163,6 +163,21 @@ ALTER TABLE bridges ADD COLUMN channel_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE bridges ADD COLUMN membership INTEGER NOT NULL DEFAULT 1;
 `;
 
+// Names people go by on a network (core/name-claims.ts: IRC puppets' nicks), one person per name, for good: a
+// name is compared in ASCII lower case, as IRC servers compare nicks.
+const NAME_CLAIMS = `
+CREATE TABLE name_claims (
+  protocol    TEXT NOT NULL,
+  account     TEXT NOT NULL,
+  person      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  name_folded TEXT NOT NULL,
+  claimed_at  INTEGER NOT NULL,
+  PRIMARY KEY (protocol, account, person),
+  UNIQUE (protocol, account, name_folded)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -172,6 +187,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "link accounts", sql: LINK_ACCOUNTS },
   { version: 7, name: "failure notices by message", sql: NOTICES_BY_MESSAGE },
   { version: 8, name: "bridge options", sql: BRIDGE_OPTIONS },
+  { version: 9, name: "name claims", sql: NAME_CLAIMS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

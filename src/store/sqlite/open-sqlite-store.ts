@@ -17,6 +17,7 @@ import { migrate } from "./migrations.js";
 import { lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteBridges } from "./sqlite-bridges.js";
+import { createSqliteNameClaims } from "./sqlite-name-claims.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
@@ -118,6 +119,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     linkedAccounts: createSqliteLinkedAccounts(db),
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),
+    names: createSqliteNameClaims(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -10,6 +10,7 @@ import {
   nickFromTemplate,
   nickTemplateProblem,
   parseCaseMapping,
+  puppetNickCandidates,
   sameName,
 } from "../../../src/adapters/irc/nicks.js";
 
@@ -203,6 +204,22 @@ describe("IRC nicks and channel names", () => {
       assert.equal(isChannelName("#abcd", "#", 5), true);
       assert.equal(isChannelName("#abcde", "#", 5), false);
       assert.equal(isChannelName("#café", "#", 5), false);
+    });
+  });
+
+  describe("puppetNickCandidates", () => {
+    it("offers the template's nick, then a number after the name, kept whole within NICKLEN", () => {
+      const first = (count: number, name: string, nickLen: number): string[] => {
+        const out: string[] = [];
+        for (const nick of puppetNickCandidates("{name}[sb]", { name }, { nickLen })) {
+          out.push(nick);
+          if (out.length === count) break;
+        }
+        return out;
+      };
+      assert.deepEqual(first(3, "bob", 30), ["bob[sb]", "bob2[sb]", "bob3[sb]"]);
+      assert.deepEqual(first(2, "roberta", 9), ["rober[sb]", "robe2[sb]"], "the name shortened, the number whole");
+      assert.equal(first(11, "bob", 30).at(-1), "bob11[sb]");
     });
   });
 });

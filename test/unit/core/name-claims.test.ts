@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { makeAddress } from "../../../src/core/model/address.js";
+import { NameClaims } from "../../../src/core/name-claims.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import type { Store } from "../../../src/store/store.js";
+
+const nativeBob = makeAddress("native", "default", "bob");
+const xmppBob = makeAddress("xmpp", "default", "bob@elsewhere.org");
+const candidates = ["bob[sb]", "bob2[sb]", "bob3[sb]"];
+
+describe("NameClaims (names people go by on a network, one person each)", () => {
+  let store: Store;
+  beforeEach(() => {
+    store = openSqliteStore(":memory:");
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("gives the first person the first name and the next the first nobody has, whatever the case", async () => {
+    const names = new NameClaims(store.names);
+    assert.equal(await names.claim("irc", "libera", nativeBob, candidates), "bob[sb]");
+    assert.equal(await names.claim("irc", "libera", xmppBob, ["BOB[sb]", ...candidates.slice(1)]), "bob2[sb]");
+    assert.equal(await names.claim("irc", "libera", nativeBob, ["other"]), "bob[sb]", "a person keeps their name");
+    assert.equal(await names.claim("irc", "oftc", xmppBob, candidates), "bob[sb]", "each network apart");
+  });
+
+  it("keeps the claims across a restart, and tells what a person would get without claiming it", async () => {
+    await new NameClaims(store.names).claim("irc", "libera", nativeBob, candidates);
+    const names = new NameClaims(store.names);
+    await names.load();
+    assert.equal(names.peek("irc", "libera", xmppBob, candidates), "bob2[sb]");
+    assert.equal(names.peek("irc", "libera", nativeBob, candidates), "bob[sb]");
+    assert.equal(names.claimed("irc", "libera", xmppBob), undefined, "peek claims nothing");
+    await assert.rejects(names.claim("irc", "libera", xmppBob, ["bob[sb]"]), { code: "GW_ERR_NICK_IN_USE" });
+  });
+
+  it("loses a race to a claim it did not know of, and takes the next name", async () => {
+    const stale = new NameClaims(store.names);
+    await new NameClaims(store.names).claim("irc", "libera", nativeBob, candidates); // another instance's view
+    assert.equal(await stale.claim("irc", "libera", xmppBob, candidates), "bob2[sb]");
+  });
+});
