@@ -185,13 +185,16 @@ export class Router {
    */
   async bounced(messageId: string, recipient: Address, error: GatewayError): Promise<void> {
     const message = await this.deps.history.get(messageId);
+    // A room message's failure is news to its sender when a bridged room did not take it (an IRC channel refused
+    // the line), not when one person's copy bounced: as in a MUC, that tells nobody, and any occupant could
+    // otherwise make others' messages read as failed, with a reason of their own.
     const concerned =
       message !== undefined &&
       (message.scope === "direct"
         ? sameAddress(message.to, recipient) || sameAddress(this.deps.identities?.personOf(recipient) ?? recipient, message.to)
-        : (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
+        : this.deps.registry.for(recipient)?.capabilities.relaysRooms === true && (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
     if (!message || !concerned) {
-      this.deps.log.info({ id: messageId, from: addressKey(recipient) }, "bounce for an unknown message ignored");
+      this.deps.log.info({ id: messageId, from: addressKey(recipient) }, "bounce ignored: no such message, or not one it may report");
       return;
     }
     await this.deps.failures.report(message, recipient, error);

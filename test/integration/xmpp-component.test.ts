@@ -179,6 +179,25 @@ describe("the XMPP component against Prosody", function () {
     assert.deepEqual([failed["message_id"], failed["to"], failed["code"]], [sent["message_id"], ghost, "GW_ERR_DELIVERY_FAILED"]);
   });
 
+  it("does not let a room occupant make another member's room message read as failed with a bounce of its own", async function () {
+    const ownerName = uniqueUser("host");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("bounce");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const mallory = await xmppUser(uniqueUser("occupant"));
+    await mallory.send(xml("presence", { to: `${roomJid}/Mallory` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await mallory.waitForPresence(`${roomJid}/Mallory`);
+    const sent = await owner.ok({ type: "room.send", room: roomName, body: "hello room" });
+    const line = await mallory.waitForMessage(`${roomJid}/${ownerName}`);
+    assert.equal(line.attrs["id"], sent["message_id"]);
+    const error = xml("error", { type: "cancel" }, xml("recipient-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" }), xml("text", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" }, "your account is closed"));
+    await mallory.send(xml("message", { to: `${roomJid}/${ownerName}`, type: "error", id: String(sent["message_id"]) }, error));
+    await daemon.waitForLog(new RegExp(`"id":"${String(sent["message_id"])}"[^\n]*bounce ignored`));
+    await owner.ok({ type: "ping" });
+    assert.deepEqual(owner.pending("message.failed"), []);
+  });
+
   it("answers a message to nobody on the gateway with item-not-found", async function () {
     const juliet = await xmppUser(uniqueUser("lost"));
     const id = await juliet.sendMessage(gatewayJid("nobody-at-all"), "hello?");
