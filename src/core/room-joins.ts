@@ -11,6 +11,7 @@ import type { BridgeService } from "./bridges.js";
 import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember } from "./model/room.js";
+import { checkNick } from "./rooms.js";
 
 /**
  * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel):
@@ -37,6 +38,7 @@ export class RoomJoins {
 
   /** `key`: the key the joiner gave, for a room bridged on demand (an IRC channel's +k). */
   async join(room: Address, member: RoomMember, options: { readonly key?: string } = {}): Promise<Room> {
+    checkNick(member.nick);
     const bridged = this.isBridgedRoom(room);
     const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {
@@ -60,6 +62,7 @@ export class RoomJoins {
    * or in a room bridged to it has it (GW_ERR_NICK_IN_USE).
    */
   async rename(room: Address, member: Address, nick: string): Promise<RoomMember> {
+    checkNick(nick);
     const hub = await this.joinedHub(room);
     refuseNickHeld(await this.bridgedPeople(hub), hub, { address: member, nick, role: "member" });
     return this.deps.renameMember(hub, member, nick);

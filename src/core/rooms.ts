@@ -12,11 +12,13 @@ export const MAX_SUBJECT_LENGTH = 1024;
 export const MAX_NICK_LENGTH = 64;
 
 /**
- * A member's nick is shown to every network (an XMPP occupant's JID resource): 1 to MAX_NICK_LENGTH characters,
- * not only spaces, nothing a network cannot carry, and no "%", which marks someone of a bridged room whose nick a
- * member has (nick%network: RoomRouting.senderNameIn), so that no member can take that name (GW_ERR_BAD_ADDRESS).
+ * A person's nick in a room is shown to every network (an XMPP occupant's JID resource): 1 to MAX_NICK_LENGTH
+ * characters, not only spaces, nothing a network cannot carry, and no "%", which marks someone of a bridged room
+ * whose nick a member has (nick%network: RoomRouting.senderNameIn), so that no member can take that name
+ * (GW_ERR_BAD_ADDRESS). Checked where people join and rename (core/room-joins.ts, the native handlers), not for
+ * a bridged room made a member (an IRC channel's name may be longer, or hold a "%").
  */
-function checkNick(nick: string): void {
+export function checkNick(nick: string): void {
   if (nick.trim() === "" || [...nick].length > MAX_NICK_LENGTH || hasUnsafeCharacters(nick) || nick.includes("%")) {
     throw new GatewayError("GW_ERR_BAD_ADDRESS", `a nick is 1 to ${MAX_NICK_LENGTH} characters, not only spaces, without control characters or "%"`);
   }
@@ -89,7 +91,6 @@ export class RoomService {
 
   /** Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive). */
   async join(room: Address, member: RoomMember): Promise<boolean> {
-    checkNick(member.nick);
     await this.get(room);
     const nick = member.nick.toLowerCase();
     const holder = (await this.memberList(room)).find((entry) => entry.nick.toLowerCase() === nick && !sameAddress(entry.address, member.address));

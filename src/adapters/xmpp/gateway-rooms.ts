@@ -155,8 +155,8 @@ export class GatewayRooms {
       if (!sameAddress(hub, room)) this.hubs.set(this.roomJid(room), hub);
       const roomJid = this.roomJid(room);
       // A person is in a room under one nick: another session of theirs (or the same one by the room's other JID)
-      // joining with another nick is given theirs (XEP-0045 status 210: the service chose the nick), else one person would hold two
-      // nicks, one of them unknown to the room and free for anyone else to take.
+      // joining with another nick is given theirs (XEP-0045 status 210: the service chose the nick), else one
+      // person would hold two nicks, one of them unknown to the room and free for anyone else to take.
       const own = joined.members.find((member) => sameAddress(member.address, person));
       const nick = own?.nick ?? asked;
       const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid, show: presence.show, status: presence.status };

@@ -80,6 +80,14 @@ describe("RoomJoins (joining a room by its own address)", () => {
     assert.deepEqual(calls, ["rename #dev Jules"], "the taken nick was not asked for");
   });
 
+  it("refuses a person's nick no network can show, or marked as a bridged person's (%), before joining anything", async () => {
+    const { joins, calls } = setUp();
+    for (const nick of ["bell\u0007", "x\uffff", "   ", "n".repeat(65), "bob%libera"]) {
+      await assert.rejects(joins.join(channel, { address: juliet, nick, role: "member" }), (error: GatewayError) => error.code === "GW_ERR_BAD_ADDRESS", JSON.stringify(nick));
+    }
+    assert.deepEqual(calls, []);
+  });
+
   it("leaves a bridged channel at its hub, and asks whether a bridge made on demand is idle now", async () => {
     const { joins, calls } = setUp();
     await joins.leave(channel, juliet);

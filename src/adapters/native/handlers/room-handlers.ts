@@ -2,6 +2,7 @@
 import { GatewayError } from "../../../core/errors.js";
 import { sameAddress, type Address } from "../../../core/model/address.js";
 import { refuseNickHeld } from "../../../core/room-joins.js";
+import { checkNick } from "../../../core/rooms.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { RoomCreateFrame, RoomListFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
@@ -37,6 +38,7 @@ export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) 
 
 /** Joins, unless someone in a room bridged to this one (an IRC user in the channel) has the nick: GW_ERR_NICK_IN_USE. */
 async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, member: RoomMember): Promise<boolean> {
+  checkNick(member.nick);
   refuseNickHeld(await env.context.bridgedPeople(room), room, member);
   return env.services.rooms.join(room, member);
 }
