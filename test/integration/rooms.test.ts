@@ -65,6 +65,9 @@ describe("rooms on the gateway", function () {
     assert.equal(seen["subject"], "release on friday");
     const members = await vic.ok({ type: "room.members", room });
     assert.equal((members["room"] as Record<string, unknown>)["subject"], "release on friday");
+    // Members' addresses are for members: someone outside the room is refused the list.
+    const outsider = await user(uniqueUser("wes"));
+    assert.equal((await outsider.request({ type: "room.members", room }))["code"], "GW_ERR_NOT_MEMBER");
   });
 
   it("lets a member correct their own room message but not another member's", async function () {

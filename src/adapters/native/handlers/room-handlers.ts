@@ -85,9 +85,14 @@ export const roomNick: Handler<RoomNickFrame> = async (session, frame, env) => {
   return { member: memberView(await env.context.renameInRoom(room, me, frame.nick)) };
 };
 
+/**
+ * The room and its members, to its members only: the list holds every member's address (an XMPP occupant's real
+ * JID), which the room's MUC keeps from its occupants (semi-anonymous) and nobody outside should read.
+ */
 export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
-  self(session);
+  const me = self(session);
   const room = await roomByRef(env, frame.room);
+  if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", `join ${frame.room} to see its members`);
   return { room: roomView(await env.services.rooms.get(room)), members: (await env.services.rooms.members(room)).map(memberView) };
 };
 
