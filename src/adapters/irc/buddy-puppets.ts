@@ -19,7 +19,6 @@ import type { PuppetPool } from "./puppet-pool.js";
 /** At most this many contacts are listed in answer to `contacts` (one NOTICE line each). */
 const MAX_LISTED = 50;
 /** Characters per listed contact: well within an IRC line with its prefix. */
-const MAX_LINE = 400;
 
 export interface BuddyPuppetsOptions {
   readonly pool: Pick<PuppetPool, "keep" | "setPresence" | "puppetFor" | "of">;
@@ -80,7 +79,7 @@ export class BuddyPuppets {
       const puppet = this.options.pool.of(entry.contact)?.connection.nick ?? this.options.nickFor(entry.contact);
       const presence = this.seen.get(key);
       const status = presence === undefined ? "not shared" : presence.status === "" ? presence.show : `${presence.show}: ${presence.status}`;
-      lines.push(`${puppet} (${name}, ${formatAddress(entry.contact)}): ${status}`.slice(0, MAX_LINE));
+      lines.push(`${puppet} (${name}, ${formatAddress(entry.contact)}): ${status}`); // made one line where it is sent
     }
     if (lines.length === 0) return undefined;
     const more = lines.length - MAX_LISTED;

@@ -46,8 +46,7 @@ const MAX_KEY_BYTES = 100;
 
 /** What a TOPIC may hold on this server: its TOPICLEN when it says, within one line. */
 function topicBytes(connection: IrcConnection): number {
-  const announced = Number(connection.server.isupport.get("TOPICLEN"));
-  return Number.isInteger(announced) && announced > 0 ? Math.min(announced, ONE_LINE_BYTES) : ONE_LINE_BYTES;
+  return Math.min(connection.server.topicLen ?? ONE_LINE_BYTES, ONE_LINE_BYTES);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { makeAddress, type Address } from "../../core/model/address.js";
 import { nativeRoomAddress } from "../../core/model/room.js";
+import { DEFAULT_CHANTYPES, isChannelName } from "./nicks.js";
 
 export function ircAddress(network: string, name: string): Address {
   return makeAddress("irc", network, name.toLowerCase());
@@ -22,9 +23,9 @@ export function isChannelId(id: string, chanTypes = "#&"): boolean {
  */
 export const MAX_CHANNEL_BYTES = 200;
 
-/** A channel name the gateway can JOIN: a channel prefix, then no space, comma, BEL or NUL (RFC 2812 1.3), not too long. */
+/** A channel name the gateway can JOIN: a channel (RFC 2812 1.3, nicks.ts isChannelName) without any white space, not too long. */
 export function isJoinableChannel(id: string): boolean {
-  return isChannelId(id) && !/[\s,]/.test(id) && !id.includes("\u0007") && !id.includes("\0") && Buffer.byteLength(id, "utf8") <= MAX_CHANNEL_BYTES;
+  return isChannelName(id, DEFAULT_CHANTYPES, MAX_CHANNEL_BYTES) && !/\s/.test(id);
 }
 
 /** The native room a channel is bridged to (`native:#<room>`). */

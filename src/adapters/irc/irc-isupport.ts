@@ -7,6 +7,7 @@
  * a server that does not send the token:
  *   NICKLEN    most characters in a nick               RFC 2812's 9
  *   AWAYLEN    most characters in an AWAY text         unknown (undefined)
+ *   TOPICLEN   most characters in a TOPIC              unknown (undefined)
  *   LINELEN    most bytes in a line, CR LF included    512 (RFC 1459 section 2.3)
  *   CASEMAPPING                                        rfc1459 (nicks.ts parseCaseMapping)
  *   CHANTYPES  channel prefixes                        "#&" (RFC 2812 section 1.3)
@@ -25,6 +26,7 @@ import { IRC_MAX_LINE_BYTES } from "./line-safety.js";
 export interface IrcServerInfo {
   readonly nickLen: number;
   readonly awayLen?: number;
+  readonly topicLen?: number;
   readonly lineLen: number;
   readonly caseMapping: CaseMapping;
   readonly chanTypes: string;
@@ -94,6 +96,7 @@ function paramModesFrom(value: string | undefined): { whenSet: string; always: s
 /** The server's limits and conventions from its ISUPPORT tokens (see the header for the defaults). */
 export function serverInfoFrom(tokens: ReadonlyMap<string, string>): IrcServerInfo {
   const awayLen = positiveInteger(tokens.get("AWAYLEN"));
+  const topicLen = positiveInteger(tokens.get("TOPICLEN"));
   const hostLen = positiveInteger(tokens.get("HOSTLEN"));
   const userLen = positiveInteger(tokens.get("USERLEN"));
   const monitorValue = tokens.get("MONITOR");
@@ -103,6 +106,7 @@ export function serverInfoFrom(tokens: ReadonlyMap<string, string>): IrcServerIn
   return {
     nickLen: positiveInteger(tokens.get("NICKLEN")) ?? RFC2812_NICKLEN,
     ...(awayLen === undefined ? {} : { awayLen }),
+    ...(topicLen === undefined ? {} : { topicLen }),
     lineLen: positiveInteger(tokens.get("LINELEN")) ?? IRC_MAX_LINE_BYTES,
     caseMapping: parseCaseMapping(tokens.get("CASEMAPPING")),
     chanTypes: chanTypes === undefined || chanTypes === "" ? DEFAULT_CHANTYPES : chanTypes,
