@@ -2,6 +2,7 @@
  * The composition root: builds the logger, store, core services and adapters from a loaded configuration,
  * and wires them together. Everything else receives its dependencies as arguments.
  */
+import { roomArchiveOf } from "./core/room-archive.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
@@ -133,6 +134,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
     renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
   });
+  const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const lifetime = new AbortController();
 
@@ -145,6 +147,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       submit: (draft, options) => router.submit(draft, options),
       knows: (address) => router.knows(address),
       roomHistory: (room, limit) => store.log.history({ room }, { limit }),
+      roomArchive: config.store.message_log ? roomArchive : undefined,
       bridgedPeople: (room) => roomJoins.bridgedPeople(room),
       names: {
         claim: (person, candidates) => names.claim(protocol, account, person, candidates),

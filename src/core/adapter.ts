@@ -3,6 +3,7 @@
  * It lives in the core because the core drives adapters through it; src/adapters/adapter.ts re-exports it.
  * Protocol types never cross this boundary: adapters speak the core model (src/core/model) only.
  */
+import type { RoomArchive } from "./room-archive.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { Logger } from "./logger.js";
 import type { Address, ProtocolId } from "./model/address.js";
@@ -154,6 +155,8 @@ export interface AdapterContext {
   knows(address: Address): Promise<boolean>;
   /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */
   roomHistory(room: Address, limit: number): Promise<Message[]>;
+  /** Rooms' archives (the message log), to page through by query; undefined when the log is off (store.message_log). */
+  readonly roomArchive: RoomArchive | undefined;
   /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
   bridgedPeople(room: Address): Promise<readonly RoomMember[]>;
   /**

@@ -100,6 +100,21 @@ export interface OutboxStore {
   acceptedBefore(timestamp: number, limit: number): Promise<OutboxEntry[]>;
 }
 
+/**
+ * Which of a room's logged messages a query of its archive wants (XEP-0313 through the XMPP component). Every
+ * bound is optional; ids are gateway ids, bounds exclusive; times in ms since the epoch, inclusive.
+ */
+export interface ArchiveQuery {
+  readonly afterId?: string;
+  readonly beforeId?: string;
+  readonly start?: number;
+  readonly end?: number;
+  /** Only messages stored under this sender name (their `senderName`). */
+  readonly senderName?: string;
+  /** Only messages with one of these ids. */
+  readonly ids?: readonly string[];
+}
+
 export interface MessageLogStore {
   get(id: string): Promise<Message | undefined>;
   /**
@@ -107,6 +122,13 @@ export interface MessageLogStore {
    * `before` is an exclusive gateway id bound; `limit` the most to return (the newest ones before the bound).
    */
   history(conversation: { readonly room: Address } | { readonly between: readonly [Address, Address] }, options: { readonly before?: string; readonly limit: number }): Promise<Message[]>;
+  /**
+   * A page of a room's messages that `query` matches, oldest first: the `limit` oldest (`from: "oldest"`) or the
+   * `limit` newest (`from: "newest"`) of them. None when the log is off.
+   */
+  archive(room: Address, query: ArchiveQuery, page: { readonly limit: number; readonly from: "oldest" | "newest" }): Promise<Message[]>;
+  /** How many of a room's messages `query` matches (0 when the log is off). */
+  archiveCount(room: Address, query: ArchiveQuery): Promise<number>;
   /** The highest gateway id ever stored, to keep ids increasing across restarts. */
   lastId(): Promise<string | undefined>;
 }

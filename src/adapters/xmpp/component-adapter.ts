@@ -23,6 +23,7 @@ import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
+import { MucArchive } from "./muc-archive.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { offerStanzas } from "./offered-contacts.js";
@@ -88,6 +89,7 @@ export class XmppComponentAdapter implements Adapter {
     const commands = new AdhocCommands(this.config, this.context);
     commands.register(connection);
     registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms);
+    new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms).register(connection);
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,

@@ -18,7 +18,7 @@ import { addressKey, sameAddress, type Address } from "../../core/model/address.
 import type { Message } from "../../core/model/message.js";
 import type { RoomMember, RoomRole } from "../../core/model/room.js";
 import type { Show } from "../../core/model/presence.js";
-import { addressToJid, resourceOf } from "./addressing.js";
+import { addressToJid, resourceOf, withoutResource } from "./addressing.js";
 import { showToXmpp } from "./presence-map.js";
 import { stripInvalidXmlChars as safe } from "./xml-safety.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -26,7 +26,7 @@ import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
 import { RoomNicks } from "./room-nicks.js";
-import { chatMessage, errorCondition, isRelayed, markRelayed, NS } from "./stanzas.js";
+import { chatMessage, errorCondition, isRelayed, markRelayed, NS, stanzaId } from "./stanzas.js";
 
 interface Occupant {
   readonly jid: string;
@@ -277,6 +277,26 @@ export class GatewayRooms {
     return "no-such-nick";
   }
 
+  /**
+   * The hub whose archive `from` may read by querying `room` (XEP-0313): only while one of their sessions is in the
+   * room by that JID. A MUC archive is for those who may enter (XEP-0313 5.1.2); the gateway asks, as native history
+   * does, that they be in, which is also what clients do before they query.
+   */
+  archiveReader(from: string, room: Address): Address | undefined {
+    const hub = this.hubOf(room);
+    const roomJid = this.roomJid(room);
+    const bare = withoutResource(from).toLowerCase();
+    for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) {
+      if (occupant.roomJid === roomJid && withoutResource(occupant.jid).toLowerCase() === bare) return hub;
+    }
+    return undefined;
+  }
+
+  /** The nick a message of `hub` is shown under there (in its history and archive, as it was live). */
+  senderNick(hub: Address, message: Message): string {
+    return this.shownNick(hub, message.senderName, message.from);
+  }
+
   /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
   async deliver(message: Message): Promise<void> {
     const sender = this.shownNick(message.to, message.senderName, message.from);
@@ -297,6 +317,8 @@ export class GatewayRooms {
         // corrections in rooms are not taken, docs/xmpp.md), so that id names it (XEP-0308).
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
       });
+      // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
+      line.append(stanzaId(message.id, occupant.roomJid));
       // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.
       await this.write(message.origin.protocol === "xmpp" && message.origin.account === this.context.account ? line : markRelayed(line));
     }

@@ -7,9 +7,7 @@
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Message } from "../../core/model/message.js";
-import { chatMessage, NS } from "./stanzas.js";
-
-export const NS_DELAY = "urn:xmpp:delay";
+import { chatMessage, NS, stanzaId } from "./stanzas.js";
 
 export interface HistoryRequest {
   /** How many of the last messages, at most. */
@@ -40,6 +38,7 @@ export function historyRequest(join: Element, configured: number, now = Date.now
 /** One message of the history, to `to`, from the room JID of its sender's nick, delayed to when it was said. */
 export function historyMessage(message: Message, roomJid: string, to: string): Element {
   const line = chatMessage({ from: `${roomJid}/${message.senderName}`, to, id: message.id, body: message.body, kind: message.kind, type: "groupchat" });
-  line.append(xml("delay", { xmlns: NS_DELAY, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
+  line.append(xml("delay", { xmlns: NS.delay, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
+  line.append(stanzaId(message.id, roomJid));
   return line;
 }

@@ -12,6 +12,7 @@ import type { Address } from "../../core/model/address.js";
 import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { isOnDemandHub } from "../../core/bridges.js";
+import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
@@ -22,7 +23,9 @@ const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction, NS.receipt
  * Left unsaid: a password (an IRC channel may have a key, which a join is refused without: not-authorized) and
  * persistence (native rooms are kept, channels joined on demand are not).
  */
-const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated"];
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId];
+/** With the message log kept, each room is an archive too (XEP-0313, muc-archive.ts). */
+const ARCHIVE_FEATURES = [NS_MAM, NS_MAM_EXTENDED];
 
 function softwareVersion(): string {
   try {
@@ -50,7 +53,8 @@ export function registerServiceDiscovery(
     const address = jidToAddress(to, config.domain);
     if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
     if (isRoomAddress(address)) {
-      return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features: ROOM_FEATURES });
+      const features = context.roomArchive === undefined ? ROOM_FEATURES : [...ROOM_FEATURES, ...ARCHIVE_FEATURES];
+      return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features });
     }
     return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
   });

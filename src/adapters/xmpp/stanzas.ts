@@ -29,6 +29,10 @@ export const NS = {
   muc: "http://jabber.org/protocol/muc",
   mucUser: "http://jabber.org/protocol/muc#user",
   ping: "urn:xmpp:ping",
+  /** XEP-0359: the id a room gives each message it passes on, the same as its archive's (XEP-0313). */
+  stanzaId: "urn:xmpp:sid:0",
+  forward: "urn:xmpp:forward:0",
+  delay: "urn:xmpp:delay",
   /** Switchboard's own marker on a message it relayed into a MUC: no Switchboard relays such a message again. */
   relayed: "urn:switchboard:relayed:0",
 } as const;
@@ -104,7 +108,8 @@ function attr(element: Element, name: string): string | undefined {
 export interface ChatMessageOptions {
   /** Absent in client mode: the server stamps the account's JID. */
   readonly from?: string;
-  readonly to: string;
+  /** Absent in a copy forwarded from an archive (XEP-0313). */
+  readonly to?: string;
   readonly id: string;
   readonly body: string;
   readonly kind: MessageKind;
@@ -127,6 +132,11 @@ export function chatMessage(options: ChatMessageOptions): Element {
   if (options.replaces !== undefined) message.append(xml("replace", attrs({ xmlns: NS.correction, id: options.replaces })));
   if (options.requestReceipt === true) message.append(xml("request", { xmlns: NS.receipts }));
   return message;
+}
+
+/** A room's id of a message it passed on (XEP-0359), `by` the room's bare JID. */
+export function stanzaId(id: string, by: string): Element {
+  return xml("stanza-id", { xmlns: NS.stanzaId, id, by: safe(by) });
 }
 
 /** A standalone chat state notification (XEP-0085 section 5.5): a message with no body. */

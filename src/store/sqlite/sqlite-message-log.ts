@@ -6,7 +6,7 @@
 import type Database from "better-sqlite3";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import type { MessageLogStore } from "../store.js";
+import type { ArchiveQuery, MessageLogStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
 
 /** The log, plus the synchronous calls used inside the store's transactions. */
@@ -35,6 +35,38 @@ export function conversationKey(message: Pick<Message, "scope" | "from" | "to">)
   return message.scope === "room" ? roomKey(message.to) : directKey(message.from, message.to);
 }
 
+/**
+ * Bounds that let every archive query be one statement of each shape: ids are base-36 digits and lower-case
+ * letters (core/message-id.ts), so "" is below and "~" above every id, and the times cover every timestamp.
+ */
+const NO_ID_BELOW = "";
+const NO_ID_ABOVE = "~";
+
+/** The parameters of an archive statement: the conversation, both id bounds, both times, and what the shape adds. */
+function archiveParameters(room: Address, query: ArchiveQuery): Record<string, string | number> {
+  return {
+    conversation: roomKey(room),
+    after: query.afterId ?? NO_ID_BELOW,
+    before: query.beforeId ?? NO_ID_ABOVE,
+    start: query.start ?? 0,
+    end: query.end ?? Number.MAX_SAFE_INTEGER,
+    ...(query.senderName === undefined ? {} : { sender: query.senderName }),
+    ...(query.ids === undefined ? {} : { ids: JSON.stringify(query.ids) }),
+  };
+}
+
+/**
+ * The WHERE clause of an archive query of this shape. The id bounds are always there, so SQLite reads one range of
+ * messages_by_conversation; the times, the sender name (inside the stored JSON) and the ids filter that range.
+ */
+function archiveWhere(query: ArchiveQuery): string {
+  return [
+    "conversation = @conversation AND id > @after AND id < @before AND timestamp >= @start AND timestamp <= @end",
+    ...(query.senderName === undefined ? [] : ["json_extract(json, '$.senderName') = @sender"]),
+    ...(query.ids === undefined ? [] : ["id IN (SELECT value FROM json_each(@ids))"]),
+  ].join(" AND ");
+}
+
 /** Rows are written only by append(), from a Message, so the JSON is trusted to be one. */
 export function parseMessage(json: string): Message {
   return JSON.parse(json) as Message;
@@ -55,6 +87,21 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     "SELECT json FROM messages WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?",
   );
   const lastId = db.prepare<[], { id: string | null }>("SELECT max(id) AS id FROM messages");
+  // One prepared statement per shape of archive query (which filters, which end, or a count): a handful in all.
+  const archiveStatements = new Map<string, Database.Statement>();
+  const archiveStatement = (query: ArchiveQuery, select: "page-oldest" | "page-newest" | "count"): Database.Statement => {
+    const key = `${select} ${query.senderName === undefined ? "" : "sender"} ${query.ids === undefined ? "" : "ids"}`;
+    let statement = archiveStatements.get(key);
+    if (!statement) {
+      const where = archiveWhere(query);
+      statement =
+        select === "count"
+          ? db.prepare(`SELECT count(*) AS count FROM messages WHERE ${where}`)
+          : db.prepare(`SELECT json FROM messages WHERE ${where} ORDER BY id ${select === "page-oldest" ? "ASC" : "DESC"} LIMIT @limit`);
+      archiveStatements.set(key, statement);
+    }
+    return statement;
+  };
   // failure_notices has no index by message; it holds only failures not yet reported, a handful of rows.
   const unreferenced = db.prepare<{ id: string }>(
     "DELETE FROM messages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = @id) AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = @id)",
@@ -81,6 +128,18 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
         const limit = rowLimit(options.limit);
         const rows = options.before === undefined ? latest.all(key, limit) : latestBefore.all(key, options.before, limit);
         return rows.reverse().map((row) => parseMessage(row.json));
+      }),
+    archive: (room, query, page) =>
+      guarded("read a room's archive", () => {
+        if (!keepAll) return [];
+        const rows = archiveStatement(query, page.from === "oldest" ? "page-oldest" : "page-newest").all({ ...archiveParameters(room, query), limit: rowLimit(page.limit) }) as { json: string }[];
+        if (page.from === "newest") rows.reverse();
+        return rows.map((row) => parseMessage(row.json));
+      }),
+    archiveCount: (room, query) =>
+      guarded("count a room's archive", () => {
+        if (!keepAll) return 0;
+        return (archiveStatement(query, "count").get(archiveParameters(room, query)) as { count: number }).count;
       }),
     lastId: () => guarded("read the last message id", () => lastId.get()?.id ?? undefined),
   };

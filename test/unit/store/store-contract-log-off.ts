@@ -17,6 +17,8 @@ export function describeLogOffContract(name: string, makeStore: StoreFactory): v
       assert.equal(await store().log.get("m000001"), undefined);
       assert.deepEqual(await store().log.get("m000002"), message(2, alice, lobby, "room"));
       assert.deepEqual(await store().log.history({ room: lobby }, { limit: 10 }), []);
+      assert.deepEqual(await store().log.archive(lobby, {}, { limit: 10, from: "oldest" }), []);
+      assert.equal(await store().log.archiveCount(lobby, {}), 0);
       assert.deepEqual(await store().outbox.pending(carol, 10), [{ message: message(2, alice, lobby, "room"), recipient: carol, attempts: 0 }]);
     });
 

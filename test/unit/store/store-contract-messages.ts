@@ -69,6 +69,27 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(ids(await store().log.history({ between: [bob, alice] }, { before: "m000006", limit: 1 })), ["m000002"]);
     });
 
+    it("pages through a room's archive from either end, within id bounds, times, a sender name or a list of ids", async () => {
+      const batch = Array.from({ length: 10 }, (_, n) => message(n + 1, n % 3 === 0 ? bob : alice, n === 4 ? ops : lobby, "room"));
+      await store().accept([...batch, message(11, alice, bob)].map((entry) => ({ message: entry, recipients: [] })));
+      const archive = (query: Parameters<Store["log"]["archive"]>[1], limit: number, from: "oldest" | "newest" = "oldest") => store().log.archive(lobby, query, { limit, from });
+      // Room lobby holds 1-4 and 6-10 (5 is in ops, 11 a direct message); bob said 1, 4, 7 and 10.
+      assert.deepEqual(ids(await archive({}, 3)), ["m000001", "m000002", "m000003"]);
+      assert.deepEqual(ids(await archive({}, 3, "newest")), ["m000008", "m000009", "m000010"], "the newest page, still oldest first");
+      assert.deepEqual(ids(await archive({ afterId: "m000003" }, 2)), ["m000004", "m000006"]);
+      assert.deepEqual(ids(await archive({ beforeId: "m000004" }, 2, "newest")), ["m000002", "m000003"]);
+      assert.deepEqual(ids(await archive({ afterId: "m000002", beforeId: "m000007" }, 10)), ["m000003", "m000004", "m000006"]);
+      assert.deepEqual(ids(await archive({ start: 1_700_000_008_000 }, 10)), ["m000008", "m000009", "m000010"], "start is inclusive");
+      assert.deepEqual(ids(await archive({ end: 1_700_000_002_000 }, 10)), ["m000001", "m000002"], "end is inclusive");
+      assert.deepEqual(ids(await archive({ senderName: "bob" }, 10)), ["m000001", "m000004", "m000007", "m000010"]);
+      assert.deepEqual(ids(await archive({ ids: ["m000009", "m000002", "m000005", "m000011"] }, 10)), ["m000002", "m000009"], "only the room's own");
+      assert.deepEqual(await archive({ afterId: "m000010" }, 10), []);
+      assert.deepEqual(await archive({}, 3), batch.slice(0, 3), "whole messages");
+      assert.equal(await store().log.archiveCount(lobby, {}), 9);
+      assert.equal(await store().log.archiveCount(lobby, { senderName: "bob", afterId: "m000001" }), 3);
+      assert.equal(await store().log.archiveCount(carol, {}), 0);
+    });
+
     it("returns nothing for a conversation without messages", async () => {
       assert.deepEqual(await store().log.history({ room: ops }, { limit: 10 }), []);
       assert.deepEqual(await store().log.history({ between: [alice, carol] }, { limit: 10 }), []);

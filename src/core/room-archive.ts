@@ -1,0 +1,27 @@
+/**
+ * The message log read as rooms' archives, for adapters that serve them (the XMPP component's XEP-0313): pages
+ * of a room's messages, counts, and one message by id only when it is that room's, so that a query of one room
+ * can never name, or learn the existence of, another room's or a direct conversation's message.
+ */
+import { sameAddress, type Address } from "./model/address.js";
+import type { Message } from "./model/message.js";
+import type { ArchiveQuery, MessageLogStore } from "../store/store.js";
+
+export interface RoomArchive {
+  /** A page of the room's messages `query` matches, oldest first: the `limit` oldest or newest of them. */
+  page(room: Address, query: ArchiveQuery, page: { readonly limit: number; readonly from: "oldest" | "newest" }): Promise<Message[]>;
+  count(room: Address, query: ArchiveQuery): Promise<number>;
+  /** The room's message with this gateway id, or undefined (no such message, or not one of this room). */
+  message(room: Address, id: string): Promise<Message | undefined>;
+}
+
+export function roomArchiveOf(log: MessageLogStore): RoomArchive {
+  return {
+    page: (room, query, page) => log.archive(room, query, page),
+    count: (room, query) => log.archiveCount(room, query),
+    message: async (room, id) => {
+      const message = await log.get(id);
+      return message?.scope === "room" && sameAddress(message.to, room) ? message : undefined;
+    },
+  };
+}
