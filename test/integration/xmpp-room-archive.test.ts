@@ -51,6 +51,8 @@ interface ArchiveQuery {
 
 interface ArchivedLine {
   readonly id: string;
+  /** The archived message's own id attribute. */
+  readonly messageId: string;
   readonly from: string;
   readonly body: string;
   readonly stamp: string;
@@ -91,7 +93,7 @@ async function queryArchive(user: XmppTestClient, roomJid: string, query: Archiv
     const message = forwarded?.getChild("message");
     assert.equal(message?.attrs["to"], undefined, "an archived message has no to (XEP-0313 5.1.2)");
     assert.equal(message?.attrs["type"], "groupchat");
-    return [{ id: String(result.attrs["id"]), from: String(message?.attrs["from"]), body: message?.getChildText("body") ?? "", stamp: String(forwarded?.getChild("delay", "urn:xmpp:delay")?.attrs["stamp"]) }];
+    return [{ id: String(result.attrs["id"]), messageId: String(message?.attrs["id"]), from: String(message?.attrs["from"]), body: message?.getChildText("body") ?? "", stamp: String(forwarded?.getChild("delay", "urn:xmpp:delay")?.attrs["stamp"]) }];
   });
   return { lines, fin: fin.getChild("fin", MAM) as Element };
 }
@@ -128,7 +130,7 @@ describe("gateway rooms as message archives (XEP-0313)", function () {
     const one = await liveLine(juliet, roomJid, "one, from native");
     bob.privmsg("#archive", "two, from irc ✓");
     const two = await liveLine(juliet, roomJid, "two, from irc ✓");
-    await juliet.sendMessage(roomJid, "three, from xmpp", "groupchat");
+    const julietsId = await juliet.sendMessage(roomJid, "three, from xmpp", "groupchat");
     const three = await liveLine(juliet, roomJid, "three, from xmpp");
     await alice.ok({ type: "room.send", room: "archive", body: "four, from native" });
     const four = await liveLine(juliet, roomJid, "four, from native");
@@ -139,6 +141,7 @@ describe("gateway rooms as message archives (XEP-0313)", function () {
     assert.deepEqual(all.lines.map((line) => line.from), [one.from, two.from, three.from, four.from]);
     assert.deepEqual(all.lines.map((line) => line.id), [one.stanzaId, two.stanzaId, three.stanzaId, four.stanzaId]);
     assert.ok(all.lines.every((line) => !Number.isNaN(Date.parse(line.stamp))), "each is stamped with when it was said");
+    assert.equal(all.lines[2]?.messageId, julietsId, "her own message under the id her client gave it, as reflected live");
     assert.ok(complete(all));
     assert.equal(all.fin.getChild("set", RSM)?.getChildText("first"), one.stanzaId);
     assert.equal(all.fin.getChild("set", RSM)?.getChildText("last"), four.stanzaId);
@@ -181,7 +184,9 @@ describe("gateway rooms as message archives (XEP-0313)", function () {
     const kim = await suite.xmppUser("kim");
     await assert.rejects(queryArchive(kim, roomJid), /forbidden/);
     await joinMuc(kim, `${roomJid}/Kim`);
-    assert.deepEqual(bodies(await queryArchive(kim, roomJid, { max: 2, before: "" })), ["three, from xmpp", "four, from native"]);
+    const atKim = await queryArchive(kim, roomJid, { max: 2, before: "" });
+    assert.deepEqual(bodies(atKim), ["three, from xmpp", "four, from native"]);
+    assert.equal(atKim.lines[0]?.messageId, three.stanzaId, "juliet's message under the gateway id for anyone else, as live");
     // A room's ids are not another's: a message of this room is unknown to the archive of another.
     await joinMuc(kim, `#away@${domain()}/Kim`);
     await assert.rejects(queryArchive(kim, `#away@${domain()}`, { after: one.stanzaId }), /item-not-found/);

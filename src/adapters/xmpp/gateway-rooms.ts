@@ -26,6 +26,7 @@ import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
 import { RoomNicks } from "./room-nicks.js";
+import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { chatMessage, errorCondition, isRelayed, markRelayed, NS, stanzaId } from "./stanzas.js";
 
 interface Occupant {
@@ -104,6 +105,10 @@ export class GatewayRooms {
   private readonly nicks = new RoomNicks();
   /** The hub each bridged room joined by its own JID stands for (that room's bare JID -> hub). */
   private readonly hubs = new Map<string, Address>();
+  /** The gateway ids of occupants' recent room messages, by their stanza ids, for their corrections (XEP-0308). */
+  private readonly corrections = new CorrectionIds();
+  /** The other way: the stanza id an occupant's client gave each of their recent room messages, by gateway id. */
+  private readonly ownStanzaIds = new RecentMap<string>();
 
   constructor(
     private readonly domain: string,
@@ -220,8 +225,11 @@ export class GatewayRooms {
       if (message.subject !== undefined) await this.changeSubject(hub, message.subject, { address: person, nick: occupant.nick, role: "member" });
       return;
     }
+    // XEP-0308: a correction names the stanza id the occupant's client gave the message; the core names it by gateway id.
+    const conversation = addressKey(hub);
+    const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(person, message.replaces, conversation);
     try {
-      await this.context.submit({
+      const accepted = await this.context.submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
         scope: "room",
         kind: message.messageKind,
@@ -229,7 +237,12 @@ export class GatewayRooms {
         to: hub,
         senderName: occupant.nick,
         body: message.body,
+        ...(replaces === undefined ? {} : { replaces }),
       });
+      if (message.id !== undefined) {
+        this.corrections.remember(person, message.id, accepted.id, conversation);
+        this.ownStanzaIds.set(accepted.id, message.id);
+      }
     } catch (error: unknown) {
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
@@ -297,6 +310,17 @@ export class GatewayRooms {
     return this.shownNick(hub, message.senderName, message.from);
   }
 
+  /**
+   * The ids under which `viewer` knows a room message and the message it corrects (XEP-0308): an XMPP occupant's own
+   * messages under the stanza ids their client gave them (the reflection keeps its id, as MUC clients expect),
+   * everyone else's under gateway ids.
+   */
+  idsSeenBy(message: Message, viewer: Address): { readonly id: string; readonly replaces?: string } {
+    const own = sameAddress(viewer, message.from) && message.origin.protocol === "xmpp" && message.origin.id !== undefined;
+    const replaces = message.replaces === undefined ? undefined : own ? (this.ownStanzaIds.get(message.replaces) ?? message.replaces) : message.replaces;
+    return { id: own ? (message.origin.id ?? message.id) : message.id, ...(replaces === undefined ? {} : { replaces }) };
+  }
+
   /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
   async deliver(message: Message): Promise<void> {
     const sender = this.shownNick(message.to, message.senderName, message.from);
@@ -305,18 +329,7 @@ export class GatewayRooms {
     if (!occupants || occupants.size === 0) return;
     for (const occupant of occupants.values()) {
       const from = `${occupant.roomJid}/${sender}`;
-      const own = sameAddress(occupant.address, message.from) && message.origin.protocol === "xmpp";
-      const line = chatMessage({
-        from,
-        to: occupant.jid,
-        id: own && message.origin.id !== undefined ? message.origin.id : message.id,
-        body: message.body,
-        kind: message.kind,
-        type: "groupchat",
-        // Occupants saw the corrected message under its gateway id (a native sender's; XMPP occupants' own
-        // corrections in rooms are not taken, docs/xmpp.md), so that id names it (XEP-0308).
-        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
-      });
+      const line = chatMessage({ from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...this.idsSeenBy(message, occupant.address) });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
       // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.

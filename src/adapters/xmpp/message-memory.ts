@@ -11,22 +11,37 @@ import { addressKey, type Address } from "../../core/model/address.js";
 
 const CAPACITY = 10_000;
 
-export class CorrectionIds {
-  // Two generations: lookups see both, inserts go to the newer; the older is dropped when the newer is full.
-  private current = new Map<string, string>();
-  private previous = new Map<string, string>();
+/**
+ * A map of the last few thousand entries. Two generations: lookups see both, inserts go to the newer; the older is
+ * dropped when the newer is full (evicting one entry at a time from a Map walks its deleted slots).
+ */
+export class RecentMap<V> {
+  private current = new Map<string, V>();
+  private previous = new Map<string, V>();
 
-  remember(sender: Address, stanzaId: string, gatewayId: string): void {
-    this.current.set(`${addressKey(sender)} ${stanzaId}`, gatewayId);
+  set(key: string, value: V): void {
+    this.current.set(key, value);
     if (this.current.size >= CAPACITY / 2) {
       this.previous = this.current;
       this.current = new Map();
     }
   }
 
-  gatewayId(sender: Address, stanzaId: string): string | undefined {
-    const key = `${addressKey(sender)} ${stanzaId}`;
+  get(key: string): V | undefined {
     return this.current.get(key) ?? this.previous.get(key);
+  }
+}
+
+export class CorrectionIds {
+  private readonly ids = new RecentMap<string>();
+
+  /** `conversation` tells apart the same stanza id in two conversations (a room's key); "" for direct messages. */
+  remember(sender: Address, stanzaId: string, gatewayId: string, conversation = ""): void {
+    this.ids.set(`${addressKey(sender)} ${conversation} ${stanzaId}`, gatewayId);
+  }
+
+  gatewayId(sender: Address, stanzaId: string, conversation = ""): string | undefined {
+    return this.ids.get(`${addressKey(sender)} ${conversation} ${stanzaId}`);
   }
 }
 

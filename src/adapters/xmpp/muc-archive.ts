@@ -14,7 +14,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomArchive } from "../../core/room-archive.js";
-import { jidToAddress, resourceOf } from "./addressing.js";
+import { jidToAddress, resourceOf, xmppUserAddress } from "./addressing.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamRequest } from "./mam-query.js";
 import { chatMessage, errorCondition, NS } from "./stanzas.js";
@@ -22,6 +22,7 @@ import { chatMessage, errorCondition, NS } from "./stanzas.js";
 /** Who asks, and the room and archive they ask of. */
 interface Reader {
   readonly from: string;
+  readonly person: Address;
   readonly roomJid: string;
   readonly hub: Address;
   readonly archive: RoomArchive;
@@ -56,7 +57,7 @@ export class MucArchive {
     const from = String(iq.stanza.attrs["from"] ?? "");
     const hub = this.rooms.archiveReader(from, room);
     if (hub === undefined) return errorCondition("auth", "forbidden", "join the room to read its archive");
-    return handle({ from, roomJid: to, hub, archive });
+    return handle({ from, person: xmppUserAddress(from, this.context.account), roomJid: to, hub, archive });
   }
 
   private roomAt(jid: string): Address | undefined {
@@ -91,8 +92,7 @@ export class MucArchive {
   /** One archived message (XEP-0313 5.1.2): forwarded from the sender's occupant JID, with no `to`, delayed to when it was said. */
   private result(reader: Reader, request: MamRequest, message: Message): Element {
     const nick = this.rooms.senderNick(reader.hub, message);
-    const ownId = message.origin.protocol === "xmpp" && message.origin.account === this.context.account ? message.origin.id : undefined;
-    const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, id: ownId ?? message.id, body: message.body, kind: message.kind, type: "groupchat", ...(message.replaces === undefined ? {} : { replaces: message.replaces }) });
+    const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...this.rooms.idsSeenBy(message, reader.person) });
     copy.attrs["xmlns"] = NS.client;
     const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), copy);
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));

@@ -1,0 +1,74 @@
+/**
+ * XEP-0308 corrections by XMPP occupants of a gateway room, against a real Prosody and a real ngIRCd started by the
+ * test: the correction reaches the other occupants, native members and the bridged IRC channel as a correction of
+ * the line they saw, each under the id they know it by; one of a message the gateway does not know is a new message.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "@xmpp/xml";
+import type { Frame } from "../helpers/native-client.js";
+import { useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const CORRECTION = "urn:xmpp:message-correct:0";
+const MUC = "http://jabber.org/protocol/muc";
+const MUC_USER = "http://jabber.org/protocol/muc#user";
+
+async function joinMuc(user: XmppTestClient, occupantJid: string): Promise<void> {
+  await user.send(xml("presence", { to: occupantJid }, xml("x", { xmlns: MUC }, xml("history", { maxstanzas: "0" }))));
+  await user.waitForPresence(occupantJid, (stanza) => stanza.attrs["type"] === undefined && (stanza.getChild("x", MUC_USER)?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "110"), 10_000);
+}
+
+async function groupchat(user: XmppTestClient, roomJid: string, body: string, replaces?: string): Promise<string> {
+  const id = user.id("g");
+  await user.send(xml("message", { to: roomJid, type: "groupchat", id }, xml("body", {}, body), ...(replaces === undefined ? [] : [xml("replace", { xmlns: CORRECTION, id: replaces })])));
+  return id;
+}
+
+function line(user: XmppTestClient, from: string, body: string): Promise<Element> {
+  return user.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === from && stanza.getChildText("body") === body, 10_000, `"${body}" from ${from}`);
+}
+
+const replaceId = (stanza: Element): string | undefined => stanza.getChild("replace", CORRECTION)?.attrs["id"] as string | undefined;
+const nativeMessage = (frame: Frame): Record<string, unknown> => frame["message"] as Record<string, unknown>;
+
+describe("corrections by XMPP occupants of gateway rooms (XEP-0308)", function () {
+  const suite = useNetworks({ ircYaml: ["channels:", '  - channel: "#fix"', "    room: fix"] });
+
+  it("reach the other occupants, native members and the bridged IRC channel as corrections of the line each saw", async function () {
+    this.timeout(60_000);
+    const roomJid = `#fix@${suite.prosody().componentDomain}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    const kim = await suite.xmppUser("kim");
+    await joinMuc(kim, `${roomJid}/Kim`);
+    const alice = await suite.native("alice");
+    await alice.ok({ type: "room.join", room: "fix" });
+    const bob = await suite.ircUser("bob");
+    await bob.join("#fix");
+    const puppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`.toLowerCase();
+    const fromJuliet = (text: string) => bob.waitFor((message) => message.command === "PRIVMSG" && message.nick?.toLowerCase() === puppet && message.params[1] === text, 10_000, `"${text}" from juliet's puppet`);
+
+    const originalId = await groupchat(juliet, roomJid, "helo everyone");
+    const reflected = await line(juliet, `${roomJid}/Juliet`, "helo everyone");
+    assert.equal(reflected.attrs["id"], originalId);
+    const atKim = await line(kim, `${roomJid}/Juliet`, "helo everyone");
+    const atAlice = nativeMessage(await alice.waitForType("message", (frame) => nativeMessage(frame)["body"] === "helo everyone", 10_000));
+    await fromJuliet("helo everyone");
+
+    await groupchat(juliet, roomJid, "hello everyone", originalId);
+    // Her own sessions: a correction of the stanza id her client gave the original.
+    assert.equal(replaceId(await line(juliet, `${roomJid}/Juliet`, "hello everyone")), originalId);
+    // Other occupants and native members: of the id they got it under (the gateway id); IRC: a line marked "* ".
+    assert.equal(replaceId(await line(kim, `${roomJid}/Juliet`, "hello everyone")), atKim.attrs["id"]);
+    const corrected = nativeMessage(await alice.waitForType("message", (frame) => nativeMessage(frame)["body"] === "hello everyone", 10_000));
+    assert.equal(corrected["replaces"], atAlice["id"]);
+    assert.equal(corrected["replaces"], atKim.attrs["id"], "one gateway id for both");
+    await fromJuliet("* hello everyone");
+
+    // A correction of a message the gateway does not know (another client's, one from before a restart) is a new line.
+    await groupchat(juliet, roomJid, "a line of its own", "unknown-id");
+    assert.equal(replaceId(await line(kim, `${roomJid}/Juliet`, "a line of its own")), undefined);
+    await fromJuliet("a line of its own");
+  });
+});
