@@ -119,9 +119,10 @@ export interface MessageLogStore {
   get(id: string): Promise<Message | undefined>;
   /**
    * Messages of a conversation, oldest first: a room's messages, or the direct messages between two addresses.
-   * `before` is an exclusive gateway id bound; `limit` the most to return (the newest ones before the bound).
+   * `before` and `after` are exclusive gateway id bounds; `limit` the most to return: the newest ones before the
+   * bound, or with `after` the oldest ones after it (to catch up from the last message seen).
    */
-  history(conversation: { readonly room: Address } | { readonly between: readonly [Address, Address] }, options: { readonly before?: string; readonly limit: number }): Promise<Message[]>;
+  history(conversation: { readonly room: Address } | { readonly between: readonly [Address, Address] }, options: { readonly before?: string; readonly after?: string; readonly limit: number }): Promise<Message[]>;
   /**
    * A page of a room's messages that `query` matches, oldest first: the `limit` oldest (`from: "oldest"`) or the
    * `limit` newest (`from: "newest"`) of them. None when the log is off.

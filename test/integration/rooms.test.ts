@@ -52,6 +52,16 @@ describe("rooms on the gateway", function () {
       "three from tia",
       "after tia left",
     ]);
+    // Catching up: the earliest messages after the last one seen, page by page.
+    const ids = (history["messages"] as Record<string, unknown>[]).map((message) => String(message["id"]));
+    const after = async (id: string | undefined): Promise<unknown[]> =>
+      ((await tia.ok({ type: "history", room, after: id, limit: 2 }))["messages"] as Record<string, unknown>[]).map((message) => message["body"]);
+    await tia.ok({ type: "room.join", room });
+    assert.deepEqual(await after(ids[0]), ["two from sam", "three from tia"]);
+    assert.deepEqual(await after(ids[2]), ["after tia left"]);
+    assert.deepEqual(await after(ids[3]), []);
+    const between = await tia.ok({ type: "history", room, after: ids[0], before: ids[3] });
+    assert.deepEqual((between["messages"] as Record<string, unknown>[]).map((message) => message["body"]), ["two from sam", "three from tia"]);
   });
 
   it("tells members about a new subject", async function () {

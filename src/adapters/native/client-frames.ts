@@ -32,7 +32,7 @@ export interface MessageSendFrame extends Base {
   readonly client_id?: string;
 }
 export interface TypingFrame extends Base { readonly type: "typing"; readonly to: string; readonly state: "composing" | "paused" | "active" }
-export interface HistoryFrame extends Base { readonly type: "history"; readonly with?: string; readonly room?: string; readonly before?: string; readonly limit?: number }
+export interface HistoryFrame extends Base { readonly type: "history"; readonly with?: string; readonly room?: string; readonly before?: string; readonly after?: string; readonly limit?: number }
 export interface RoomCreateFrame extends Base { readonly type: "room.create"; readonly name: string; readonly subject?: string }
 export interface RoomRefFrame extends Base {
   readonly type: "room.join" | "room.leave" | "room.members";

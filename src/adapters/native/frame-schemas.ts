@@ -56,7 +56,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   typing: frame("typing", { to: address, state: { enum: ["composing", "paused", "active"] } }, ["to", "state"], "Typing notification"),
   history: frame(
     "history",
-    { with: address, room, before: messageId, limit: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
+    { with: address, room, before: messageId, after: messageId, limit: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
     [],
     "Stored messages with one person (with) or in one room (room)",
   ),

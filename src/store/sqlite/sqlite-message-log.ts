@@ -86,6 +86,9 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   const latestBefore = db.prepare<[string, string, number], { json: string }>(
     "SELECT json FROM messages WHERE conversation = ? AND id < ? ORDER BY id DESC LIMIT ?",
   );
+  const earliestAfter = db.prepare<[string, string, string, number], { json: string }>(
+    "SELECT json FROM messages WHERE conversation = ? AND id > ? AND id < ? ORDER BY id ASC LIMIT ?",
+  );
   const lastId = db.prepare<[], { id: string | null }>("SELECT max(id) AS id FROM messages");
   // One prepared statement per shape of archive query (which filters, which end, or a count): a handful in all.
   const archiveStatements = new Map<string, Database.Statement>();
@@ -126,6 +129,7 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
         if (!keepAll) return [];
         const key = "room" in conversation ? roomKey(conversation.room) : directKey(...conversation.between);
         const limit = rowLimit(options.limit);
+        if (options.after !== undefined) return earliestAfter.all(key, options.after, options.before ?? NO_ID_ABOVE, limit).map((row) => parseMessage(row.json));
         const rows = options.before === undefined ? latest.all(key, limit) : latestBefore.all(key, options.before, limit);
         return rows.reverse().map((row) => parseMessage(row.json));
       }),

@@ -60,6 +60,9 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(ids(await store().log.history({ room: lobby }, { before: "m000008", limit: 3 })), ["m000005", "m000006", "m000007"]);
       assert.deepEqual(ids(await store().log.history({ room: lobby }, { before: "m000003", limit: 5 })), ["m000001", "m000002"]);
       assert.deepEqual(await store().log.history({ room: lobby }, { before: "m000001", limit: 5 }), []);
+      assert.deepEqual(ids(await store().log.history({ room: lobby }, { after: "m000003", limit: 3 })), ["m000004", "m000005", "m000006"], "the earliest after the bound");
+      assert.deepEqual(ids(await store().log.history({ room: lobby }, { after: "m000003", before: "m000006", limit: 5 })), ["m000004", "m000005"]);
+      assert.deepEqual(await store().log.history({ room: lobby }, { after: "m000010", limit: 5 }), []);
     });
 
     it("returns the direct messages between two addresses in both directions, and no others", async () => {

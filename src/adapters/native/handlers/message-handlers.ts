@@ -56,7 +56,7 @@ export const typing: Handler<TypingFrame> = async (session, frame, env) => {
 
 export const history: Handler<HistoryFrame> = async (session, frame, env) => {
   const me = self(session);
-  const options = { limit: frame.limit ?? 50, ...(frame.before === undefined ? {} : { before: frame.before }) };
+  const options = { limit: frame.limit ?? 50, ...(frame.before === undefined ? {} : { before: frame.before }), ...(frame.after === undefined ? {} : { after: frame.after }) };
   if ((frame.with === undefined) === (frame.room === undefined)) {
     throw new GatewayError("GW_ERR_BAD_FRAME", 'history: give exactly one of "with" or "room"');
   }
