@@ -3,6 +3,7 @@
  * and wires them together. Everything else receives its dependencies as arguments.
  */
 import { roomArchiveOf } from "./core/room-archive.js";
+import { GatewayStatus } from "./core/gateway-status.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
@@ -44,17 +45,22 @@ export interface Gateway {
   nativePort(): number | undefined;
 }
 
-export async function createGateway(config: SwitchboardConfig, log: Logger): Promise<Gateway> {
+/** What the gateway says of itself: its package version (the gateway's status, for admins). */
+export interface GatewayOptions {
+  readonly version?: string;
+}
+
+export async function createGateway(config: SwitchboardConfig, log: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const store: Store = openSqliteStore(config.store.path, { log: log.child({ component: "store" }), messageLog: config.store.message_log });
   try {
-    return await assemble(config, log, store);
+    return await assemble(config, log, store, options);
   } catch (error: unknown) {
     await store.close();
     throw error;
   }
 }
 
-async function assemble(config: SwitchboardConfig, log: Logger, store: Store): Promise<Gateway> {
+async function assemble(config: SwitchboardConfig, log: Logger, store: Store, options: GatewayOptions): Promise<Gateway> {
   const registry = new AdapterRegistry();
   const ids = new MessageIdGenerator(await store.log.lastId());
   const contacts = new CachedContactStore(store.contacts);
@@ -136,6 +142,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
   });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
+  const status = new GatewayStatus({
+    version: options.version ?? "unknown",
+    startedAt: Date.now(),
+    isAdmin: (address) => bridges.isAdmin(address),
+    adapters: () => supervisor.states(),
+    outbox: () => store.outbox.size(),
+  });
   const lifetime = new AbortController();
 
   function contextFor(protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
@@ -163,6 +176,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store): P
       renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
       dispatch: (event) => router.dispatch(event),
       bridges,
+      gatewayStatus: (by) => status.report(by),
       serviceMessage: async (from, body) => {
         // An adapter speaks for the people of its own network only.
         if (from.protocol !== protocol || from.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${from.protocol}/${from.account}`);

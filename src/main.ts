@@ -66,7 +66,7 @@ async function start(args: string[]): Promise<void> {
   process.on("unhandledRejection", (reason: unknown) => log.error({ err: reason }, "unhandled rejection (a bug); the gateway goes on"));
   let gateway: Gateway;
   try {
-    gateway = await createGateway(config, log);
+    gateway = await createGateway(config, log, { version: version() });
   } catch (error: unknown) {
     fail(describe(error));
   }

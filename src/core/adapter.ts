@@ -4,6 +4,7 @@
  * Protocol types never cross this boundary: adapters speak the core model (src/core/model) only.
  */
 import type { RoomArchive } from "./room-archive.js";
+import type { GatewayStatusReport } from "./gateway-status.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { Logger } from "./logger.js";
 import type { Address, ProtocolId } from "./model/address.js";
@@ -186,6 +187,8 @@ export interface AdapterContext {
   serviceMessage(from: Address, body: string): Promise<boolean>;
   /** Bridges at runtime, for adapters through which admins speak (native bridge.* frames, XMPP ad-hoc commands). */
   readonly bridges: BridgeAdmin;
+  /** The gateway's status, for admins only (GW_ERR_FORBIDDEN for anyone else): core/gateway-status.ts. */
+  gatewayStatus(by: Address): Promise<GatewayStatusReport>;
   /** Lifecycle, never mixed with traffic. */
   setStatus(status: AdapterStatus, error?: Error): void;
 }
@@ -212,6 +215,8 @@ export interface Adapter {
   readonly owner?: Address;
   /** Declared, never sniffed. */
   readonly capabilities: AdapterCapabilities;
+  /** Counts an operator reads in the gateway's status (sessions, occupants, puppets...), by snake_case name. */
+  stats?(): Readonly<Record<string, number>>;
   start(): Promise<void>;
   /** Stops accepting, drains what is in flight, closes. */
   stop(reason?: string): Promise<void>;

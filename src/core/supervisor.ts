@@ -13,8 +13,22 @@ interface Supervised {
   /** A critical adapter must start for the gateway to run (the native server); others are retried. */
   readonly critical: boolean;
   status: AdapterStatus;
+  /** When the status last changed (ms since the epoch). */
+  since: number;
+  /** Why it last failed or went offline, until it is online again. */
+  lastError: string | undefined;
   attempts: number;
   timer: NodeJS.Timeout | undefined;
+}
+
+/** A supervised adapter's state, for the gateway's status report (core/gateway-status.ts). */
+export interface AdapterState {
+  readonly adapter: Adapter;
+  readonly status: AdapterStatus;
+  readonly since: number;
+  /** Restarts tried since it was last online. */
+  readonly attempts: number;
+  readonly lastError?: string;
 }
 
 export class Supervisor {
@@ -24,12 +38,29 @@ export class Supervisor {
   constructor(
     private readonly log: Logger,
     private readonly backoff: BackoffOptions = { baseMs: 1000, capMs: 60_000 },
+    private readonly now: () => number = Date.now,
   ) {}
+
+  private setStatus(entry: Supervised, status: AdapterStatus): void {
+    if (entry.status !== status) entry.since = this.now();
+    entry.status = status;
+  }
+
+  /** Every supervised adapter's state. */
+  states(): AdapterState[] {
+    return [...this.supervised.values()].map((entry) => ({
+      adapter: entry.adapter,
+      status: entry.status,
+      since: entry.since,
+      attempts: entry.attempts,
+      ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
+    }));
+  }
 
   /** Supervises an adapter; `running` for one already started (and online) by its caller, e.g. a new linked account. */
   add(adapter: Adapter, options: { readonly critical?: boolean; readonly running?: boolean } = {}): void {
     const status = options.running === true ? "online" : "offline";
-    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, status, attempts: 0, timer: undefined });
+    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, status, since: this.now(), lastError: undefined, attempts: 0, timer: undefined });
   }
 
   /** Stops supervising the adapter (a pending restart is cancelled); the caller stops it. */
@@ -51,10 +82,10 @@ export class Supervisor {
    */
   async startAll(): Promise<void> {
     for (const entry of [...this.supervised.values()]) {
-      entry.status = "connecting";
+      this.setStatus(entry, "connecting");
       if (entry.critical) {
         await entry.adapter.start();
-        entry.status = "online";
+        this.setStatus(entry, "online");
       } else {
         void entry.adapter.start().then(
           () => this.report(entry.adapter, "online"),
@@ -69,13 +100,13 @@ export class Supervisor {
     await Promise.all(
       [...this.supervised.values()].map(async (entry) => {
         if (entry.timer) clearTimeout(entry.timer);
-        entry.status = "disconnecting";
+        this.setStatus(entry, "disconnecting");
         try {
           await entry.adapter.stop(reason);
         } catch (error: unknown) {
           this.log.error({ err: error, adapter: `${entry.adapter.protocol}/${entry.adapter.account}` }, "adapter did not stop cleanly");
         }
-        entry.status = "offline";
+        this.setStatus(entry, "offline");
       }),
     );
   }
@@ -84,14 +115,18 @@ export class Supervisor {
   report(adapter: Adapter, status: AdapterStatus, error?: Error): void {
     const entry = this.supervised.get(adapter);
     if (!entry) return;
-    entry.status = status;
+    this.setStatus(entry, status);
     const name = `${adapter.protocol}/${adapter.account}`;
-    if (status === "online") entry.attempts = 0;
+    if (status === "online") {
+      entry.attempts = 0;
+      entry.lastError = undefined;
+    }
+    if (error !== undefined) entry.lastError = error.message;
     if ((status === "failed" || status === "offline") && !this.stopping && !entry.timer) {
       const delay = backoffDelay(entry.attempts, this.backoff);
       entry.attempts += 1;
       this.log.warn({ adapter: name, err: error, delayMs: delay }, "adapter down; restarting after backoff");
-      entry.status = "reconnecting";
+      this.setStatus(entry, "reconnecting");
       entry.timer = setTimeout(() => void this.restart(entry), delay);
     }
   }

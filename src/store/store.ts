@@ -86,6 +86,8 @@ export interface OutboxStore {
   pending(recipient: Address, limit: number): Promise<OutboxEntry[]>;
   /** Every recipient with at least one waiting entry. */
   recipients(): Promise<Address[]>;
+  /** How many entries wait, for how many recipients (the gateway's status). */
+  size(): Promise<{ readonly entries: number; readonly recipients: number }>;
   /** Removes the entry once delivered or reported as failed. */
   remove(messageId: string, recipient: Address): Promise<void>;
   /** Removes many entries in one transaction (deliveries of one event-loop turn). */

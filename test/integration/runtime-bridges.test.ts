@@ -262,7 +262,7 @@ describe("bridges added and removed at runtime by an admin", function () {
           .getChild("query")
           ?.getChildren("item")
           .map((item) => String(item.attrs["node"])) ?? [];
-      assert.deepEqual(await items(admin), ["bridge-add", "bridge-remove", "bridge-list"]);
+      assert.deepEqual(await items(admin), ["bridge-add", "bridge-remove", "bridge-list", "status"]);
       assert.deepEqual(await items(other), []);
       await assert.rejects(execute(other, "bridge-list"), /forbidden/);
     });
@@ -314,6 +314,50 @@ describe("bridges added and removed at runtime by an admin", function () {
       const wrong = await execute(admin, "bridge-add", { room: "other", with: "irc://net/#other", membership: "maybe" });
       assert.match(note(wrong).text, /^GW_ERR_BAD_FRAME: "maybe" is not a boolean/);
       await execute(admin, "bridge-remove", { with: "irc://net/#adhoc" });
+    });
+
+    it("gives admins the gateway's status: each network's state and counts, an IRC server down as reconnecting with why, and what waits", async function () {
+      this.timeout(90_000);
+      const admin = await session(adminName);
+      const status = async (): Promise<Frame> => (await admin.ok({ type: "gateway.status" }))["status"] as Frame;
+      const adapter = (report: Frame, name: string): Frame | undefined => (report["adapters"] as Frame[]).find((entry) => `${String(entry["protocol"])}/${String(entry["account"])}` === name);
+      const before = await status();
+      assert.match(String(before["version"]), /^\d+\.\d+\.\d+/);
+      for (const name of ["native/default", "xmpp/default", "xmpp/livebot", "irc/net"]) assert.equal(adapter(before, name)?.["status"], "online", `${name} in ${JSON.stringify(before)}`);
+      assert.ok(Number((adapter(before, "native/default")?.["stats"] as Frame)["sessions"]) >= 1, "the admin's own session is counted");
+      assert.equal((adapter(before, "xmpp/livebot")?.["stats"] as Frame)["bridged_mucs"], 1);
+      assert.deepEqual(before["linked_accounts"], { total: 0, online: 0 });
+      const outsider = await session(uniqueUser("nosy"), true);
+      assert.equal((await outsider.request({ type: "gateway.status" }))["code"], "GW_ERR_FORBIDDEN");
+
+      // The IRC server goes away: the network is reconnecting, with the reason, and what is sent there waits.
+      const downs = (daemon.log.match(/adapter down; restarting after backoff/g) ?? []).length;
+      const onlines = (daemon.log.match(/IRC network online/g) ?? []).length;
+      await irc.stop();
+      await daemon.waitForLog(new RegExp(`(adapter down; restarting after backoff[\\s\\S]*){${downs + 1}}`), 15_000);
+      await admin.ok({ type: "message.send", to: "irc://net/somebody", body: "waits for the network" });
+      const down = await status();
+      const net = adapter(down, "irc/net");
+      assert.ok(net?.["status"] === "reconnecting" || net?.["status"] === "connecting", JSON.stringify(net));
+      assert.ok(typeof net?.["last_error"] === "string" && net["last_error"] !== "", JSON.stringify(net));
+      assert.ok(Number(net?.["attempts"]) >= 1);
+      assert.ok(Number(net?.["since"]) >= Number(adapter(before, "irc/net")?.["since"]));
+      assert.ok(Number((down["outbox"] as Frame)["entries"]) >= 1 && Number((down["outbox"] as Frame)["recipients"]) >= 1, JSON.stringify(down["outbox"]));
+      // The same from XMPP, as one note.
+      const xmppAdmin = await XmppTestClient.connect(prosody, xmppAdminName, PASSWORD, "status");
+      closers.push(() => xmppAdmin.stop());
+      const text = note(await execute(xmppAdmin, "status")).text;
+      assert.match(text, /^Switchboard \d+\.\d+\.\d+, up since /);
+      assert.match(text, /\nirc\/net: (reconnecting|connecting) since [^\n]* \(attempt \d+: [^\n]+\)/);
+      assert.match(text, /\nxmpp\/default: online since [^\n]*; occupants \d+, rooms with occupants \d+/);
+      assert.match(text, /\nOutbox: [1-9]\d* messages waiting for [1-9]\d* recipients/);
+
+      await irc.start();
+      await daemon.waitForLog(new RegExp(`(IRC network online[\\s\\S]*){${onlines + 1}}`), 30_000);
+      const back = adapter(await status(), "irc/net");
+      assert.equal(back?.["status"], "online");
+      assert.equal(back?.["last_error"], undefined);
+      assert.equal(back?.["attempts"], 0);
     });
   });
 });

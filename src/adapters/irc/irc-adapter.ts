@@ -141,6 +141,10 @@ export class IrcNetworkAdapter implements Adapter {
     this.buddies = new BuddyPuppets({ pool: this.puppets, nickFor: (person) => this.puppetNick(person), log: context.log });
   }
 
+  stats(): Readonly<Record<string, number>> {
+    return { puppets: this.puppets.size, bridged_channels: this.channels.all().length };
+  }
+
   get account(): string {
     return this.context.account;
   }

@@ -67,6 +67,7 @@ export interface BridgeAddFrame extends Base {
 }
 export interface BridgeRemoveFrame extends Base { readonly type: "bridge.remove"; readonly with: string }
 export interface BridgeListFrame extends Base { readonly type: "bridge.list" }
+export interface GatewayStatusFrame extends Base { readonly type: "gateway.status" }
 export interface IdentityConfirmFrame extends Base { readonly type: "identity.confirm"; readonly code: string }
 
 export type ClientFrame =
@@ -97,6 +98,7 @@ export type ClientFrame =
   | BridgeAddFrame
   | BridgeRemoveFrame
   | BridgeListFrame
+  | GatewayStatusFrame
   | IdentityConfirmFrame;
 
 export type ClientFrameType = ClientFrame["type"];

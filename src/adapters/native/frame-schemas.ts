@@ -110,6 +110,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "bridge.remove": frame("bridge.remove", { with: { ...address, description: "The bridged room of the other network, as bridge.list gives it" } }, ["with"], "Admins only: removes a bridge added at runtime"),
   "bridge.list": frame("bridge.list", {}, [], "Admins only: every bridge, from the configuration file and added at runtime"),
+  "gateway.status": frame("gateway.status", {}, [], "Admins only: each network's state, counts, and what waits in the outbox"),
   "identity.confirm": frame(
     "identity.confirm",
     { code: { type: "string", minLength: 1, maxLength: 64, description: "The code of an identity.code push, e.g. ABCD-EFGH (case and the dash do not matter)" } },

@@ -74,6 +74,10 @@ export class NativeAdapter implements Adapter {
     };
   }
 
+  stats(): Readonly<Record<string, number>> {
+    return this.sessions.counts();
+  }
+
   get account(): string {
     return this.context.account;
   }

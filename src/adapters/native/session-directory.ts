@@ -31,6 +31,13 @@ export class SessionDirectory {
     return this.byUser.get(user) ?? new Set();
   }
 
+  /** How many sessions are logged in, and of how many users. */
+  counts(): { readonly sessions: number; readonly users: number } {
+    let sessions = 0;
+    for (const ofUser of this.byUser.values()) sessions += ofUser.size;
+    return { sessions, users: this.byUser.size };
+  }
+
   isOnline(user: string): boolean {
     return (this.byUser.get(user)?.size ?? 0) > 0;
   }

@@ -1,6 +1,7 @@
 /**
  * XEP-0050 ad-hoc commands on the component's domain: admins (config `admins`, by bare JID) add, list and remove
- * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work). Each command is one
+ * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work), and read the gateway's
+ * status (core/gateway-status.ts). Each command is one
  * stage: `execute` answers with a XEP-0004 form, and the submitted form (`complete`, or `execute` carrying it)
  * runs the command; the answer is the completed command with a note, and for bridge-list a result table. The
  * forms are stateless: any session id is accepted, since every submission carries all its fields.
@@ -10,6 +11,7 @@ import { xml, type Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { Bridge } from "../../core/bridges.js";
+import type { AdapterStatusView } from "../../core/gateway-status.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, parseAddress, type Address } from "../../core/model/address.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
@@ -40,6 +42,14 @@ interface CommandSpec {
 
 function bridgeLine(bridge: Bridge): string {
   return `${bridge.room} <-> ${formatAddress(bridge.remote)} (${bridge.source}${bridge.membership ? "" : ", no joins/leaves"}${bridge.key === "" ? "" : ", keyed"})`;
+}
+
+/** One network's line of the status note: "irc/libera: reconnecting since ... (attempt 2: why), puppets 3". */
+function adapterLine(adapter: AdapterStatusView): string {
+  const since = new Date(adapter.since).toISOString();
+  const trouble = adapter.lastError === undefined ? "" : ` (attempt ${adapter.attempts}: ${adapter.lastError})`;
+  const counts = Object.entries(adapter.stats).map(([name, count]) => `${name.replaceAll("_", " ")} ${count}`);
+  return `${adapter.protocol}/${adapter.account}: ${adapter.status} since ${since}${trouble}${counts.length === 0 ? "" : `; ${counts.join(", ")}`}`;
 }
 
 function required(values: ReadonlyMap<string, string>, name: string): string {
@@ -109,6 +119,22 @@ const COMMANDS: readonly CommandSpec[] = [
         table.append(xml("item", {}, ...columns.map(([name]) => xml("field", { var: name }, xml("value", {}, row[name])))));
       }
       return { note: bridges.length === 0 ? "No bridges." : bridges.map(bridgeLine).join("\n"), result: table };
+    },
+  },
+  {
+    node: "status",
+    name: "Gateway status",
+    instructions: "",
+    fields: [],
+    async run(admin, _values, context) {
+      const report = await context.gatewayStatus(admin);
+      const lines = [
+        `Switchboard ${report.version}, up since ${new Date(report.startedAt).toISOString()}`,
+        ...report.adapters.map(adapterLine),
+        `Linked accounts: ${report.linkedAccounts.online} of ${report.linkedAccounts.total} online`,
+        `Outbox: ${report.outbox.entries} messages waiting for ${report.outbox.recipients} recipients`,
+      ];
+      return { note: lines.join("\n") };
     },
   },
 ];

@@ -78,6 +78,10 @@ export class XmppBotAdapter implements Adapter {
     );
   }
 
+  stats(): Readonly<Record<string, number>> {
+    return { bridged_mucs: this.rooms.length };
+  }
+
   get account(): string {
     return this.context.account;
   }

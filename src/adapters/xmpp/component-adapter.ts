@@ -75,6 +75,10 @@ export class XmppComponentAdapter implements Adapter {
     this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from);
   }
 
+  stats(): Readonly<Record<string, number>> {
+    return this.rooms.counts();
+  }
+
   get account(): string {
     return this.context.account;
   }

@@ -127,6 +127,13 @@ export class GatewayRooms {
     return this.hubs.get(this.roomJid(room)) ?? room;
   }
 
+  /** How many XMPP sessions are in the gateway's rooms, and in how many rooms. */
+  counts(): { readonly occupants: number; readonly rooms_with_occupants: number } {
+    let occupants = 0;
+    for (const ofRoom of this.occupants.values()) occupants += ofRoom.size;
+    return { occupants, rooms_with_occupants: this.occupants.size };
+  }
+
   /** Looks only: a stanza to a room nobody joined keeps nothing. */
   private occupant(room: Address, jid: string): Occupant | undefined {
     return this.occupants.get(addressKey(this.hubOf(room)))?.get(occupantKey(jid, this.roomJid(room)));

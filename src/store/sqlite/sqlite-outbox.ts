@@ -33,6 +33,7 @@ export function createSqliteOutbox(db: Database.Database, release: (messageId: s
   const insert = db.prepare<[string, string]>("INSERT INTO outbox (recipient, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
   const pending = db.prepare<[string, number], EntryRow>(`${ENTRY_COLUMNS} WHERE o.recipient = ? ORDER BY o.message_id LIMIT ?`);
   const recipients = db.prepare<[], { recipient: string }>("SELECT DISTINCT recipient FROM outbox ORDER BY recipient");
+  const size = db.prepare<[], { entries: number; recipients: number }>("SELECT count(*) AS entries, count(DISTINCT recipient) AS recipients FROM outbox");
   const remove = db.prepare<[string, string]>("DELETE FROM outbox WHERE recipient = ? AND message_id = ?");
   const attempt = db.prepare<[string, string, string]>(
     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE recipient = ? AND message_id = ?",
@@ -57,6 +58,7 @@ export function createSqliteOutbox(db: Database.Database, release: (messageId: s
     },
     pending: (recipient, limit) => guarded("read the outbox", () => pending.all(addressKey(recipient), rowLimit(limit)).map(toEntry)),
     recipients: () => guarded("list outbox recipients", () => recipients.all().map((row) => parseAddress(row.recipient))),
+    size: () => guarded("count the outbox", () => size.get() ?? { entries: 0, recipients: 0 }),
     remove: (messageId, recipient) =>
       guarded("remove an outbox entry", () => {
         removeAll([{ messageId, recipient }]);

@@ -6,6 +6,7 @@ import { contactAdd, contactList, contactRemove, presenceSet, subscription } fro
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
+import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
 import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
 
@@ -42,6 +43,7 @@ export const HANDLERS: HandlerTable = {
   "bridge.add": bridgeAdd,
   "bridge.remove": bridgeRemove,
   "bridge.list": bridgeList,
+  "gateway.status": gatewayStatus,
   "identity.confirm": identityConfirm,
 };
 
