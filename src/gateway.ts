@@ -136,7 +136,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     registry,
     bridges,
     joinRoom: (room, member) => router.joinRoom(room, member),
-    leaveRoom: (room, member) => router.leaveRoom(room, member),
+    leaveRoom: (room, member, removal) => router.leaveRoom(room, member, removal),
     renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
   });
@@ -172,7 +172,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       bounced: (messageId, recipient, error) => {
         router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
       },
-      leaveRoom: (room, member) => roomJoins.leave(room, member),
+      leaveRoom: (room, member, removal) => roomJoins.leave(room, member, removal),
       renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
       dispatch: (event) => router.dispatch(event),
       bridges,

@@ -11,7 +11,7 @@ import type { Address, ProtocolId } from "./model/address.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Contact } from "./model/contact.js";
-import type { Room, RoomMember } from "./model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 
 export type AdapterStatus = "offline" | "connecting" | "online" | "reconnecting" | "disconnecting" | "failed";
@@ -136,7 +136,11 @@ export interface AdapterContext {
    * demand for them (an IRC channel's key).
    */
   joinRoom(room: Address, member: RoomMember, options?: { readonly key?: string }): Promise<Room>;
-  leaveRoom(room: Address, member: Address): Promise<void>;
+  /**
+   * `member` leaves a room; with `removal`, they were put out of it from this adapter's network (their IRC puppet
+   * kicked from a bridged channel): everyone is told who did it and why, the member too.
+   */
+  leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void>;
   /**
    * `member` (of this adapter's network) takes another nick in a room they joined (by the same address): stored,
    * and everyone in the room is told (Adapter.sendMemberChange, to this adapter too). Rejects with GW_ERR_NICK_IN_USE
@@ -248,9 +252,13 @@ export interface Adapter {
   reportDelivered(message: Message, recipient: Address): Promise<void>;
   /** Joins a member to a room this adapter hosts (or that it reaches); resolves with the room and its members. */
   joinRoom(room: Address, member: Address, options?: JoinOptions): Promise<Room>;
-  leaveRoom(room: Address, member: Address, reason?: string): Promise<void>;
-  /** A member joined or left a room in which this adapter serves other members: tell them. */
-  sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void>;
+  /** `removal`: the member was put out (kicked), not leaving of their own accord: they are told too. */
+  leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void>;
+  /**
+   * A member joined or left a room in which this adapter serves other members: tell them. With `removal` the
+   * member was put out (kicked): tell them too, if they are this adapter's.
+   */
+  sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void>;
   /**
    * A member of a room took another nick or role (`changed` is the member now): tell this adapter's members of the
    * room, the member's own sessions too. Adapters whose network shows no such change do nothing.

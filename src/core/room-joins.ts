@@ -10,7 +10,7 @@ import type { AdapterRegistry } from "./adapter-registry.js";
 import type { BridgeService } from "./bridges.js";
 import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
-import type { Room, RoomMember } from "./model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import { checkNick } from "./rooms.js";
 
 /**
@@ -27,7 +27,7 @@ export interface RoomJoinsDeps {
   readonly registry: AdapterRegistry;
   readonly bridges: BridgeService;
   readonly joinRoom: (room: Address, member: RoomMember) => Promise<Room>;
-  readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+  readonly leaveRoom: (room: Address, member: Address, removal?: RoomRemoval) => Promise<void>;
   readonly renameMember: (room: Address, member: Address, nick: string) => Promise<RoomMember>;
   /** The members of a room the gateway hosts (none when there is no such room: the join says so). */
   readonly members: (room: Address) => Promise<readonly RoomMember[]>;
@@ -51,9 +51,9 @@ export class RoomJoins {
     }
   }
 
-  async leave(room: Address, member: Address): Promise<void> {
+  async leave(room: Address, member: Address, removal?: RoomRemoval): Promise<void> {
     const hub = await this.joinedHub(room);
-    await this.deps.leaveRoom(hub, member);
+    await this.deps.leaveRoom(hub, member, removal);
     await this.deps.bridges.closeIfIdle(hub);
   }
 

@@ -12,7 +12,7 @@ import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
 import type { Message, MessageDraft } from "./model/message.js";
-import type { Room, RoomMember } from "./model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { RoomService } from "./rooms.js";
 
 export interface RoomRoutingDependencies {
@@ -100,13 +100,14 @@ export class RoomRouting {
     return joined;
   }
 
-  async leaveRoom(room: Address, member: Address): Promise<void> {
+  /** `removal`: put out by someone else (a kick), which the member's own network shows them too. */
+  async leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void> {
     const host = this.deps.registry.for(room);
     if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
     const before = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
-    await host.leaveRoom(room, member);
+    await host.leaveRoom(room, member, removal);
     const left = before.find((entry) => sameAddress(entry.address, member));
-    if (left) await this.membershipChanged(room, left, "left");
+    if (left) await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
   }
 
   /**
@@ -142,9 +143,9 @@ export class RoomRouting {
    * Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. A join or
    * leave that a relay reports from its network (someone joined the IRC channel) is news to the host too.
    */
-  async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean } = {}): Promise<void> {
+  async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean; removal?: RoomRemoval } = {}): Promise<void> {
     for (const adapter of await this.membershipAdapters(room, member.address, options.relayed === true)) {
-      await adapter.sendMembership(room, member, event).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
+      await adapter.sendMembership(room, member, event, options.removal).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
     }
   }
 

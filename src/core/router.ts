@@ -27,7 +27,7 @@ import type { RecentMessages } from "./recent-messages.js";
 import type { Roster } from "./roster.js";
 import { RoomRouting } from "./room-routing.js";
 import type { RoomService } from "./rooms.js";
-import type { Room, RoomMember } from "./model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { MessageLogStore } from "../store/store.js";
 
 export interface RouterDependencies {
@@ -320,8 +320,8 @@ export class Router {
     return this.rooms.joinRoom(room, member);
   }
 
-  leaveRoom(room: Address, member: Address): Promise<void> {
-    return this.rooms.leaveRoom(room, member);
+  leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void> {
+    return this.rooms.leaveRoom(room, member, removal);
   }
 
   renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {

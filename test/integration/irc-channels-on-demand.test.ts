@@ -182,6 +182,63 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.deepEqual(alice.pending("room.member").filter((frame) => frame["event"] === "role"), [], "the +v showed nothing");
   });
 
+  it("puts a person whose puppet an operator kicked out of the room, as Biboumi does: told who and why on every network, no rejoin until they join again", async function () {
+    this.timeout(60_000);
+    const op = await suite.ircUser("op");
+    const channel = `#kick${op.nick.slice(-6)}`;
+    await op.join(channel); // first in: the channel's operator
+    const roomJid = `${channel}%${NETWORK}@${domain()}`;
+    const roomRef = `irc://${NETWORK}/${encodeURIComponent(channel)}`;
+    const juliet = await suite.xmppUser("juliet");
+    const kim = await suite.xmppUser("kim");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    await joinMuc(kim, `${roomJid}/Kim`);
+    const alice = await suite.native("alice");
+    await alice.ok({ type: "room.join", room: roomRef });
+    const julietPuppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`;
+    const alicePuppet = `${suite.nameOf(alice)}[sb]`;
+    await juliet.sendMessage(roomJid, "hello, channel", "groupchat");
+    await op.waitFor(isLine("PRIVMSG", julietPuppet, channel), 10_000, "juliet's puppet speaking");
+    assert.equal(op.take(isLine("JOIN", julietPuppet, channel)).length, 1, "her puppet joined to speak");
+
+    op.send(`KICK ${channel} ${julietPuppet} :mind your manners`);
+    // Juliet's client: her own unavailable presence, kicked (110, 307), with the operator and the reason.
+    const kicked = await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    const x = kicked.getChild("x", MUC_USER);
+    assert.deepEqual((x?.getChildren("status") ?? []).map((status) => status.attrs["code"]).sort(), ["110", "307"]);
+    assert.equal(x?.getChild("item")?.getChild("actor")?.attrs["nick"], op.nick);
+    assert.equal(x?.getChild("item")?.getChildText("reason"), "mind your manners");
+    // The other occupant and the native member see her kicked, not just leaving.
+    const atKim = await kim.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    assert.deepEqual((atKim.getChild("x", MUC_USER)?.getChildren("status") ?? []).map((status) => status.attrs["code"]), ["307"]);
+    const atAlice = await alice.waitForType("room.member", (frame) => frame["event"] === "left", 10_000);
+    assert.deepEqual(atAlice["kicked"], { by: op.nick, reason: "mind your manners" });
+    // She is out: her next line is refused, and her puppet does not join the channel again for it.
+    await juliet.sendMessage(roomJid, "still here?", "groupchat");
+    const refused = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error", 10_000, "the refusal of her line");
+    assert.ok(refused.getChild("error")?.getChild("not-acceptable", "urn:ietf:params:xml:ns:xmpp-stanzas"), refused.toString());
+    await alice.ok({ type: "room.send", room: roomRef, body: "she is gone" });
+    await op.waitFor(isLine("PRIVMSG", alicePuppet, channel), 10_000, "alice's line");
+    assert.equal(op.take(isLine("JOIN", julietPuppet, channel)).length, 0, "no rejoin of juliet's puppet");
+
+    // A native member kicked is told in her own session and is out of the room too.
+    op.send(`KICK ${channel} ${alicePuppet} :you too`);
+    const own = await alice.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["address"] === `native:${suite.nameOf(alice)}`, 10_000);
+    assert.deepEqual(own["kicked"], { by: op.nick, reason: "you too" });
+    assert.equal((await alice.request({ type: "room.send", room: roomRef, body: "let me in" }))["code"], "GW_ERR_NOT_MEMBER");
+
+    // Joining again is allowed (no ban): her puppet joins the channel with her next line.
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    await juliet.sendMessage(roomJid, "sorry", "groupchat");
+    await op.waitFor(isLine("JOIN", julietPuppet, channel), 10_000, "juliet's puppet joining again");
+    const sorry = await op.waitFor(isLine("PRIVMSG", julietPuppet, channel), 10_000, "her line after rejoining");
+    assert.equal(sorry.params[1], "sorry");
+    // The last occupant kicked: the gateway leaves the channel it joined for them.
+    await leaveMuc(kim, `${roomJid}/Kim`);
+    op.send(`KICK ${channel} ${julietPuppet} :enough`);
+    await op.waitFor(isLine("PART", GATEWAY_NICK, channel), 10_000, "the gateway leaving after the last occupant was kicked");
+  });
+
   it("never lets an IRC user speak under an occupant's nick: someone of the channel with a nick a member has is shown as nick%network", async function () {
     this.timeout(30_000);
     const bob = await suite.ircUser("bob");

@@ -204,9 +204,24 @@ export class IrcInbound {
     });
     connection.on("ctcp", (event) => this.answerCtcp(connection, event.from.nick, event.command, event.args));
     connection.on("kick", (event) => {
-      if (event.nick.toLowerCase() === connection.nick.toLowerCase()) puppet.channels.delete(event.channel.toLowerCase());
+      if (event.nick.toLowerCase() !== connection.nick.toLowerCase()) return;
+      puppet.channels.delete(event.channel.toLowerCase());
+      this.puppetKicked(puppet, event.channel, event.by, event.reason);
     });
     connection.on("failure", (event) => this.failure(event.numeric, event.params));
+  }
+
+  /**
+   * A person's puppet was kicked from a bridged channel: the person is put out of the channel's room, as a kicked
+   * IRC user is out of the channel (told on their own network who did it and why), instead of their puppet joining
+   * again at their next line. They may join the room again; a ban then keeps their lines out of the channel.
+   */
+  private puppetKicked(puppet: Puppet, channelName: string, by: string, reason: string): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel) return;
+    this.context
+      .leaveRoom(nativeRoom(channel.room), puppet.person, { by, reason })
+      .catch((error: unknown) => this.context.log.info({ err: error, channel: channelName }, "kicked puppet's person not put out of the room"));
   }
 
   private mainMessage(main: IrcConnection, event: IrcMessageEvent): void {

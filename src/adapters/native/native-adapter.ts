@@ -11,7 +11,7 @@ import { ERROR_CODES, GatewayError, toGatewayError } from "../../core/errors.js"
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room, RoomMember } from "../../core/model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { TokenBucket } from "../../util/token-bucket.js";
 import { AttemptLimiter } from "./attempt-limiter.js";
 import { validateFrame } from "./frame-validator.js";
@@ -206,18 +206,24 @@ export class NativeAdapter implements Adapter {
     return { address: room, name: record.name, subject: record.subject, members: await this.services.rooms.members(room) };
   }
 
-  async leaveRoom(room: Address, member: Address): Promise<void> {
+  async leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void> {
     const entry = (await this.services.rooms.members(room)).find((candidate) => sameAddress(candidate.address, member));
     await this.services.rooms.leave(room, member);
-    if (entry) await pushToMembers(this.env, room, frames.roomMember(room, "left", entry));
+    if (!entry) return;
+    const frame = frames.roomMember(room, "left", entry, removal);
+    await pushToMembers(this.env, room, frame);
+    // Put out by someone else: the member's own sessions learn it too (no longer a member, so not reached above).
+    if (removal !== undefined && isNative(member)) this.sessions.pushTo(member.id, frame);
   }
 
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
     await pushToMembers(this.env, room, frames.roomSubject(room, topic, by?.address ?? room));
   }
 
-  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
-    await pushToMembers(this.env, room, frames.roomMember(room, event, member), { member: member.address });
+  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
+    const frame = frames.roomMember(room, event, member, removal);
+    await pushToMembers(this.env, room, frame, { member: member.address });
+    if (removal !== undefined && isNative(member.address)) this.sessions.pushTo(member.address.id, frame);
   }
 
   async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {

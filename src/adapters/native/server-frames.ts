@@ -6,7 +6,7 @@ import { formatAddress, type Address } from "../../core/model/address.js";
 import type { PersonContactView } from "../../core/person-contacts.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { RoomMember } from "../../core/model/room.js";
+import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import type { RoomSummary } from "../../core/rooms.js";
 import type { IdentityLinkRecord, RoomRecord } from "../../store/store.js";
@@ -82,11 +82,13 @@ export const frames = {
   presence: (presence: Presence): ServerFrame => ({ type: "presence", ...presenceView(presence) }),
   subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),
   typing: (event: TypingEvent): ServerFrame => ({ type: "typing", from: formatAddress(event.from), state: event.state }),
-  roomMember: (room: Address, event: "joined" | "left", member: RoomMember): ServerFrame => ({
+  /** With `removal`, the member was put out (kicked): by whom and why. */
+  roomMember: (room: Address, event: "joined" | "left", member: RoomMember, removal?: RoomRemoval): ServerFrame => ({
     type: "room.member",
     room: formatAddress(room),
     event,
     member: memberView(member),
+    ...(removal === undefined ? {} : { kicked: { by: removal.by, reason: removal.reason } }),
   }),
   /**
    * A member took another nick (and, for an IRC user, another address): `renamed`; else another role: `role`.

@@ -14,7 +14,7 @@ import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room, RoomMember } from "../../core/model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
@@ -227,8 +227,8 @@ export class XmppComponentAdapter implements Adapter {
     await this.rooms.subject(room, topic, by);
   }
 
-  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
-    await this.rooms.membership(room, member, event);
+  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
+    await this.rooms.membership(room, member, event, removal);
   }
 
   async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {

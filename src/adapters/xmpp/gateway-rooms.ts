@@ -16,7 +16,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import type { RoomMember, RoomRole } from "../../core/model/room.js";
+import type { RoomMember, RoomRemoval, RoomRole } from "../../core/model/room.js";
 import type { Show } from "../../core/model/presence.js";
 import { addressToJid, resourceOf, withoutResource } from "./addressing.js";
 import { showToXmpp } from "./presence-map.js";
@@ -79,13 +79,16 @@ interface OccupantPresenceOptions {
   /** An XMPP occupant's own show and status text. */
   readonly show?: Show;
   readonly status?: string;
+  /** Put out of the room (XEP-0045 section 8.2, a kick: status 307): who did it and why, in the item. */
+  readonly removal?: RoomRemoval;
 }
 
 /** An occupant's presence in a gateway room. */
 function occupantPresence(from: string, to: string, options: OccupantPresenceOptions = {}): Element {
   const item = mucItem(options.role ?? "member");
   const gone = options.unavailable === true && options.newNick === undefined;
-  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: safe(options.newNick) }) }));
+  const removal = options.removal === undefined ? [] : [xml("actor", { nick: safe(options.removal.by) }), ...(options.removal.reason === "" ? [] : [xml("reason", {}, safe(options.removal.reason))])];
+  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: safe(options.newNick) }) }, ...removal));
   for (const code of options.codes ?? []) x.append(xml("status", { code: String(code) }));
   const show = options.show === undefined ? undefined : showToXmpp(options.show).show;
   const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, safe(options.status))] : []), x];
@@ -365,16 +368,28 @@ export class GatewayRooms {
   }
 
   /** A member joined or left (from any network): tell the occupants, except the member's own sessions. */
-  async membership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+  async membership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     const nick = this.shownNick(room, member.nick, member.address);
     if (event === "joined") this.nicks.seen(room, nick, member.address);
     else this.nicks.left(room, nick);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
+    // Put out (XEP-0045 section 8.2): the member's own sessions are told, with status 110 and 307, and are out.
+    if (removal !== undefined) await this.removeSessions(room, member.address, removal);
     const shown = event === "joined" ? this.showOf(room, member.address) : {};
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      await this.write(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: member.role, unavailable: event === "left", ...shown }));
+      const kicked = removal === undefined ? {} : { codes: [307], removal };
+      await this.write(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: member.role, unavailable: event === "left", ...shown, ...kicked }));
+    }
+  }
+
+  /** Every session of `person` in the room was put out: each gets its own unavailable presence (110, 307) and is forgotten. */
+  private async removeSessions(room: Address, person: Address, removal: RoomRemoval): Promise<void> {
+    for (const occupant of [...(this.occupants.get(addressKey(room))?.values() ?? [])]) {
+      if (!sameAddress(occupant.address, person)) continue;
+      this.forget(room, occupant);
+      await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, 307], unavailable: true, removal })).catch(() => undefined);
     }
   }
 
@@ -460,20 +475,27 @@ export class GatewayRooms {
   }
 
   private async leave(room: Address, occupant: Occupant): Promise<void> {
+    const stillIn = this.forget(room, occupant);
+    await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110], unavailable: true })).catch(() => undefined);
+    if (stillIn) return;
+    await this.context.leaveRoom(room, occupant.address).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
+  }
+
+  /** The session is out of the room; true while another session of the same person is still in. */
+  private forget(room: Address, occupant: Occupant): boolean {
     const occupants = this.occupantsOf(room);
     occupants.delete(occupantKey(occupant.jid, occupant.roomJid));
-    await this.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110], unavailable: true })).catch(() => undefined);
     // Nobody left in by that JID: its hub is asked again at the next join (the room's bridge may have changed).
     if (![...occupants.values()].some((other) => other.roomJid === occupant.roomJid)) this.hubs.delete(occupant.roomJid);
     if (occupants.size === 0) this.occupants.delete(addressKey(room));
     const stillIn = [...occupants.values()].some((other) => sameAddress(other.address, occupant.address));
-    if (stillIn) return;
+    if (stillIn) return true;
     this.nicks.left(room, occupant.nick);
     const entry = this.rooms.get(addressKey(room));
     const index = entry?.people.findIndex((known) => sameAddress(known, occupant.address)) ?? -1;
     if (entry && index >= 0) entry.people.splice(index, 1);
     if (entry?.people.length === 0) this.rooms.delete(addressKey(room));
-    await this.context.leaveRoom(room, occupant.address).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
+    return false;
   }
 
   private async refuse(stanza: Element, type: "cancel" | "modify" | "auth" | "wait" | "continue", condition: string, text: string): Promise<void> {

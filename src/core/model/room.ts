@@ -11,6 +11,13 @@ export interface RoomMember {
   readonly role: RoomRole;
 }
 
+/** A member put out of a room by someone else (an IRC KICK of their puppet): who did it, and why. */
+export interface RoomRemoval {
+  /** The nick of whoever removed them, as their network shows it. */
+  readonly by: string;
+  readonly reason: string;
+}
+
 export interface Room {
   readonly address: Address;
   readonly name: string;
