@@ -54,7 +54,9 @@ export type InboundEvent =
    * address is logged in to that account).
    */
   | { readonly type: "account"; readonly address: Address; readonly account?: string }
-  | { readonly type: "member-joined" | "member-left"; readonly room: Address; readonly member: RoomMember }
+  | { readonly type: "member-joined"; readonly room: Address; readonly member: RoomMember }
+  /** `removal`: put out by someone (an IRC KICK), shown as a kick where the network can (XEP-0045 status 307). */
+  | { readonly type: "member-left"; readonly room: Address; readonly member: RoomMember; readonly removal?: RoomRemoval }
   /**
    * A member of a bridged room changed: another nick (an IRC NICK, a MUC occupant's status 303; where a nick is
    * the address, on IRC and in a bot's MUC, the address changes too) or another role (an IRC op). `changed` is

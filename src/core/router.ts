@@ -244,7 +244,10 @@ export class Router {
       }
       case "member-joined":
       case "member-left":
-        return this.rooms.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", { relayed: true });
+        return this.rooms.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", {
+          relayed: true,
+          ...(event.type === "member-left" && event.removal !== undefined ? { removal: event.removal } : {}),
+        });
       case "member-changed":
         return this.rooms.memberChanged(event.room, event.member, event.changed);
       case "contact":

@@ -197,6 +197,17 @@ describe("IRC channels on demand (open_channels)", function () {
     await alice.ok({ type: "room.join", room: roomRef });
     const julietPuppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`;
     const alicePuppet = `${suite.nameOf(alice)}[sb]`;
+    // An IRC user kicked is shown kicked too (at once, not held as a leave is), with who and why.
+    const carol = await suite.ircUser("carol");
+    await carol.join(channel);
+    await juliet.waitForPresence(`${roomJid}/${carol.nick}`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    op.send(`KICK ${channel} ${carol.nick} :off topic`);
+    const carolOut = await juliet.waitForPresence(`${roomJid}/${carol.nick}`, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    const carolItem = carolOut.getChild("x", MUC_USER);
+    assert.deepEqual((carolItem?.getChildren("status") ?? []).map((status) => status.attrs["code"]), ["307"]);
+    assert.deepEqual([carolItem?.getChild("item")?.getChild("actor")?.attrs["nick"], carolItem?.getChild("item")?.getChildText("reason")], [op.nick, "off topic"]);
+    const carolAtAlice = await alice.waitForType("room.member", (frame) => frame["event"] === "left", 10_000);
+    assert.deepEqual([(carolAtAlice["member"] as Record<string, unknown>)["nick"], carolAtAlice["kicked"]], [carol.nick, { by: op.nick, reason: "off topic" }]);
     await juliet.sendMessage(roomJid, "hello, channel", "groupchat");
     await op.waitFor(isLine("PRIVMSG", julietPuppet, channel), 10_000, "juliet's puppet speaking");
     assert.equal(op.take(isLine("JOIN", julietPuppet, channel)).length, 1, "her puppet joined to speak");

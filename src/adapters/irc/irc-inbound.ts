@@ -19,7 +19,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { MessageKind } from "../../core/model/message.js";
-import type { RoomMember } from "../../core/model/room.js";
+import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
 import type { AccountWatch } from "./account-watch.js";
 import type { ContactWatch } from "./contact-watch.js";
@@ -67,6 +67,10 @@ export function nickPattern(pattern: string, template = false): RegExp {
   return new RegExp(`^${source}(?:_\\d*)?$`, "i");
 }
 
+function flapKey(channel: string, nick: string): string {
+  return `${channel.toLowerCase()} ${nick.toLowerCase()}`;
+}
+
 function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
   return kind === "privmsg" ? "text" : kind;
 }
@@ -75,6 +79,8 @@ export class IrcInbound {
   private readonly submitter: OrderedSubmitter;
   private readonly damper: NetsplitDamper;
   private readonly flaps: MembershipDamper;
+  /** The KICK being relayed (by channel and nick), for the leave it makes to say who and why. */
+  private readonly kicks = new Map<string, RoomRemoval>();
   /** Who is in each bridged channel, so that a QUIT or NICK reaches only the rooms of the channels it concerns. */
   private readonly roster = new ChannelRoster();
   /** Nicks back from a held netsplit quit: their rejoins are not shown either (cleared with the next hold period). */
@@ -158,7 +164,10 @@ export class IrcInbound {
     });
     main.on("kick", (event) => {
       this.roster.left(event.channel, event.nick, event.nick.toLowerCase() === main.nick.toLowerCase());
-      this.membership(event.channel, event.nick, "left");
+      // A kick is no flap: shown at once, as a kick (who and why), where the damper lets it through.
+      this.kicks.set(flapKey(event.channel, event.nick), { by: event.by, reason: event.reason });
+      this.membership(event.channel, event.nick, "left", true);
+      this.kicks.delete(flapKey(event.channel, event.nick));
     });
     main.on("quit", (event) => {
       accounts.gone(event.nick); // at once, netsplit or not: whoever has the nick next is someone to ask about
@@ -336,11 +345,11 @@ export class IrcInbound {
   private relayMembership(channelName: string, nick: string, event: Membership): void {
     const channel = this.hooks.channel(channelName);
     if (!channel) return;
-    this.context.dispatch({
-      type: event === "joined" ? "member-joined" : "member-left",
-      room: nativeRoom(channel.room),
-      member: { address: ircAddress(this.network, nick), nick, role: "member" },
-    });
+    const room = nativeRoom(channel.room);
+    const member = { address: ircAddress(this.network, nick), nick, role: "member" } as const;
+    if (event === "joined") return this.context.dispatch({ type: "member-joined", room, member });
+    const removal = this.kicks.get(flapKey(channelName, nick));
+    this.context.dispatch({ type: "member-left", room, member, ...(removal === undefined ? {} : { removal }) });
   }
 
   private topic(channelName: string, topic: string, by: string | undefined): void {
