@@ -27,7 +27,7 @@ import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
 import { RoomNicks } from "./room-nicks.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
-import { chatMessage, errorCondition, isRelayed, markRelayed, NS, stanzaId } from "./stanzas.js";
+import { chatMessage, chatState, errorCondition, isRelayed, markRelayed, NS, stanzaId, type ChatState } from "./stanzas.js";
 
 interface Occupant {
   readonly jid: string;
@@ -233,6 +233,7 @@ export class GatewayRooms {
     const hub = this.hubOf(room);
     if (message.body === undefined) {
       if (message.subject !== undefined) await this.changeSubject(hub, message.subject, { address: person, nick: occupant.nick, role: "member" });
+      else if (message.chatState !== undefined) await this.passChatState(hub, occupant, message.chatState);
       return;
     }
     // XEP-0308: a correction names the stanza id the occupant's client gave the message; the core names it by gateway id.
@@ -256,6 +257,17 @@ export class GatewayRooms {
     } catch (error: unknown) {
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
+    }
+  }
+
+  /**
+   * An occupant's chat state in the room (XEP-0085; MUC clients show "composing" as typing): passed to
+   * the other XMPP occupants, as a MUC does. Other networks have no typing in rooms (IRC, native rooms): not carried.
+   */
+  private async passChatState(hub: Address, from: Occupant, state: ChatState): Promise<void> {
+    for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) {
+      if (sameAddress(occupant.address, from.address)) continue;
+      await this.write(chatState(`${occupant.roomJid}/${from.nick}`, occupant.jid, state, "groupchat"));
     }
   }
 

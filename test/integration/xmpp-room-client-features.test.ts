@@ -1,7 +1,8 @@
 /**
- * XEP-0308 corrections by XMPP occupants of a gateway room, against a real Prosody and a real ngIRCd started by the
- * test: the correction reaches the other occupants, native members and the bridged IRC channel as a correction of
- * the line they saw, each under the id they know it by; one of a message the gateway does not know is a new message.
+ * What XMPP clients do in a gateway room beyond talking, against a real Prosody and a real ngIRCd started by the
+ * test: XEP-0308 corrections by occupants reach the other occupants, native members and the bridged IRC channel as
+ * a correction of the line they saw, each under the id they know it by (one of a message the gateway does not know
+ * is a new message); XEP-0085 chat states pass between occupants.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -11,6 +12,7 @@ import { useNetworks } from "../helpers/network-suite.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const CORRECTION = "urn:xmpp:message-correct:0";
+const CHAT_STATES = "http://jabber.org/protocol/chatstates";
 const MUC = "http://jabber.org/protocol/muc";
 const MUC_USER = "http://jabber.org/protocol/muc#user";
 
@@ -32,7 +34,7 @@ function line(user: XmppTestClient, from: string, body: string): Promise<Element
 const replaceId = (stanza: Element): string | undefined => stanza.getChild("replace", CORRECTION)?.attrs["id"] as string | undefined;
 const nativeMessage = (frame: Frame): Record<string, unknown> => frame["message"] as Record<string, unknown>;
 
-describe("corrections by XMPP occupants of gateway rooms (XEP-0308)", function () {
+describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states (XEP-0085)", function () {
   const suite = useNetworks({ ircYaml: ["channels:", '  - channel: "#fix"', "    room: fix"] });
 
   it("reach the other occupants, native members and the bridged IRC channel as corrections of the line each saw", async function () {
@@ -70,5 +72,20 @@ describe("corrections by XMPP occupants of gateway rooms (XEP-0308)", function (
     await groupchat(juliet, roomJid, "a line of its own", "unknown-id");
     assert.equal(replaceId(await line(kim, `${roomJid}/Juliet`, "a line of its own")), undefined);
     await fromJuliet("a line of its own");
+  });
+
+  it("passes an occupant's chat states to the other occupants, as a MUC does", async function () {
+    this.timeout(30_000);
+    const roomJid = `#fix@${suite.prosody().componentDomain}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Romy`);
+    const kim = await suite.xmppUser("kim");
+    await joinMuc(kim, `${roomJid}/Kit`);
+    await juliet.send(xml("message", { to: roomJid, type: "groupchat" }, xml("composing", { xmlns: CHAT_STATES })));
+    const typing = await kim.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${roomJid}/Romy` && stanza.getChild("composing", CHAT_STATES) !== undefined, 10_000, "romy typing");
+    assert.equal(typing.attrs["type"], "groupchat");
+    await juliet.send(xml("message", { to: roomJid, type: "groupchat" }, xml("paused", { xmlns: CHAT_STATES })));
+    await kim.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${roomJid}/Romy` && stanza.getChild("paused", CHAT_STATES) !== undefined, 10_000, "romy paused");
+    assert.ok(!juliet.transcript.some((stanza) => stanza.is("message") && stanza.attrs["type"] === "error"), "no error for a chat state");
   });
 });
