@@ -379,7 +379,10 @@ export class GatewayRooms {
     }
   }
 
-  /** A member joined or left (from any network): tell the occupants, except the member's own sessions. */
+  /**
+   * A member joined or left (from any network): tell the occupants, except the member's own sessions, which are told
+   * only when the member was put out (`removal`, a kick), and are then out of the room.
+   */
   async membership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     const nick = this.shownNick(room, member.nick, member.address);
     if (event === "joined") this.nicks.seen(room, nick, member.address);
