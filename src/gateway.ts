@@ -174,6 +174,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       },
       leaveRoom: (room, member, removal) => roomJoins.leave(room, member, removal),
       renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
+      kickFromRoom: async (room, by, target, reason) => {
+        // An adapter speaks for the people of its own network only.
+        if (by.protocol !== protocol || by.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${by.protocol}/${by.account}`);
+        await roomJoins.kick(room, by, target, reason);
+      },
       dispatch: (event) => router.dispatch(event),
       bridges,
       gatewayStatus: (by) => status.report(by),

@@ -150,6 +150,11 @@ export interface AdapterContext {
    */
   renameInRoom(room: Address, member: Address, nick: string): Promise<RoomMember>;
   /**
+   * `by` (a person of this adapter's network) puts `target` out of a room (core/room-joins.ts kick): the room's owner
+   * or an admin of the gateway only. GW_ERR_FORBIDDEN, GW_ERR_NOT_MEMBER, GW_ERR_NOT_FOUND otherwise.
+   */
+  kickFromRoom(room: Address, by: Address, target: Address, reason: string): Promise<void>;
+  /**
    * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
    * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`
    * tells what `claim` would give, claiming nothing.

@@ -58,6 +58,27 @@ export class RoomJoins {
   }
 
   /**
+   * `by` puts `target` out of a room (a kick): only the room's owner or an admin of the gateway may, and only a person
+   * (a bridged room, an IRC channel, is removed with bridge.remove; the people of a bridged room are not members).
+   * Everyone is told who did it and why, the target too, on their own network; they may join again.
+   */
+  async kick(room: Address, by: Address, target: Address, reason: string): Promise<void> {
+    const hub = await this.joinedHub(room);
+    const members = await this.deps.members(hub);
+    const kicker = members.find((member) => sameAddress(member.address, by));
+    const admin = this.deps.bridges.isAdmin(by);
+    if (!kicker && !admin) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
+    if (kicker?.role !== "owner" && !admin) throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's owner or an admin of the gateway puts people out of it");
+    if (sameAddress(by, target)) throw new GatewayError("GW_ERR_BAD_FRAME", "leave the room instead of kicking yourself");
+    const member = members.find((entry) => sameAddress(entry.address, target));
+    if (!member) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(target)} is not a member of ${formatAddress(room)}`);
+    if (this.deps.registry.for(target)?.capabilities.relaysRooms === true) {
+      throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(target)} is a bridged room: remove its bridge instead`);
+    }
+    await this.leave(hub, target, { by: kicker?.nick ?? by.id, reason });
+  }
+
+  /**
    * A member takes another nick in a room they joined by its address (at its hub), unless someone else in the room
    * or in a room bridged to it has it (GW_ERR_NICK_IN_USE).
    */

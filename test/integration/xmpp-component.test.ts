@@ -265,6 +265,50 @@ describe("the XMPP component against Prosody", function () {
     await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
   });
 
+  it("lets a room's owner put a member out (room.kick): an XMPP occupant sees itself kicked (307, actor, reason), everyone is told, and they may join again", async function () {
+    const ownerName = uniqueUser("boss");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("club");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const juliet = await xmppUser(uniqueUser("guest"));
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${roomJid}/Juliet`);
+    const bobName = uniqueUser("bob");
+    const bob = await native(bobName);
+    await bob.ok({ type: "room.join", room: roomName });
+    const julietAddress = `xmpp:${juliet.bareJid}`;
+
+    // Only the owner: a member is refused, and nobody kicks themself, a stranger or someone not in the room.
+    assert.equal((await bob.request({ type: "room.kick", room: roomName, member: julietAddress }))["code"], "GW_ERR_FORBIDDEN");
+    assert.equal((await owner.request({ type: "room.kick", room: roomName, member: `native:${ownerName}` }))["code"], "GW_ERR_BAD_FRAME");
+    assert.equal((await owner.request({ type: "room.kick", room: roomName, member: "native:nobodyhere" }))["code"], "GW_ERR_NOT_FOUND");
+    assert.equal((await owner.request({ type: "room.kick", room: roomName, member: julietAddress, reason: "bad\u0007" }))["code"], "GW_ERR_BAD_FRAME");
+
+    await owner.ok({ type: "room.kick", room: roomName, member: julietAddress, reason: "spam" });
+    const out = await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable");
+    const x = out.getChild("x", "http://jabber.org/protocol/muc#user");
+    assert.deepEqual((x?.getChildren("status") ?? []).map((status) => status.attrs["code"]).sort(), ["110", "307"]);
+    assert.deepEqual([x?.getChild("item")?.getChild("actor")?.attrs["nick"], x?.getChild("item")?.getChildText("reason")], [ownerName, "spam"]);
+    const atBob = await bob.waitForType("room.member", (frame) => frame["event"] === "left");
+    assert.deepEqual([(atBob["member"] as Record<string, unknown>)["address"], atBob["kicked"]], [julietAddress, { by: ownerName, reason: "spam" }]);
+    const members = await owner.ok({ type: "room.members", room: roomName });
+    assert.ok(!(members["members"] as Record<string, unknown>[]).some((member) => member["address"] === julietAddress), "out of the room");
+    await juliet.sendMessage(roomJid, "still here?", "groupchat");
+    await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error", 5000, "her line refused");
+
+    // A native member kicked is told in their own session.
+    await owner.ok({ type: "room.kick", room: roomName, member: `native:${bobName}` });
+    const own = await bob.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["address"] === `native:${bobName}`);
+    assert.deepEqual(own["kicked"], { by: ownerName, reason: "" });
+    assert.equal((await bob.request({ type: "room.send", room: roomName, body: "hello?" }))["code"], "GW_ERR_NOT_MEMBER");
+
+    // Joining again is allowed.
+    await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === undefined);
+    await bob.ok({ type: "room.join", room: roomName });
+  });
+
   it("makes a native room a MUC on the gateway domain: occupants, messages both ways, subject both ways, nick conflicts, leaving", async function () {
     const ownerName = uniqueUser("host");
     const owner = await native(ownerName);

@@ -21,7 +21,7 @@ import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { addressKey, formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room, RoomMember } from "../../core/model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
 import { AccountWatch, accountToBind } from "./account-watch.js";
 import { BuddyPuppets } from "./buddy-puppets.js";
@@ -351,9 +351,11 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   /** A member of a bridged room left it (on another network): their puppet leaves the channel too. */
-  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left"): Promise<void> {
+  /** A person left the room, or was put out of it (`removal`, said in the PART): their puppet leaves its channels. */
+  async sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     if (event !== "left" || member.address.protocol === "irc") return;
-    for (const channel of this.channels.ofRoom(room)) this.puppets.part(member.address, channel.channel, "left the room");
+    const reason = removal === undefined ? "left the room" : oneLineText(`kicked by ${removal.by}${removal.reason === "" ? "" : `: ${removal.reason}`}`);
+    for (const channel of this.channels.ofRoom(room)) this.puppets.part(member.address, channel.channel, reason);
   }
 
   /**

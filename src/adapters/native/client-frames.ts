@@ -51,6 +51,7 @@ export interface RoomSendFrame extends Base {
   readonly client_id?: string;
 }
 export interface RoomNickFrame extends Base { readonly type: "room.nick"; readonly room: string; readonly nick: string }
+export interface RoomKickFrame extends Base { readonly type: "room.kick"; readonly room: string; readonly member: string; readonly reason?: string }
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
 export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
 export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
@@ -86,6 +87,7 @@ export type ClientFrame =
   | HistoryFrame
   | RoomCreateFrame
   | RoomRefFrame
+  | RoomKickFrame
   | RoomListFrame
   | RoomSendFrame
   | RoomSubjectFrame

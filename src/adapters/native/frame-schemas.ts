@@ -73,6 +73,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "room.leave": frame("room.leave", { room }, ["room"]),
   "room.members": frame("room.members", { room }, ["room"]),
   "room.nick": frame("room.nick", { room, nick: roomNick }, ["room", "nick"], "Another nick in a room the user is in"),
+  "room.kick": frame(
+    "room.kick",
+    { room, member: address, reason: { type: "string", maxLength: 300, pattern: `^[^${UNSAFE}]*$`, description: "Why, shown to everyone in the room" } },
+    ["room", "member"],
+    "The room's owner (or an admin) puts a member out of the room",
+  ),
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),

@@ -4,20 +4,22 @@ import type { Adapter } from "../../../src/core/adapter.js";
 import type { BridgeService } from "../../../src/core/bridges.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { addressKey, makeAddress, type Address } from "../../../src/core/model/address.js";
-import type { Room, RoomMember } from "../../../src/core/model/room.js";
+import type { Room, RoomMember, RoomRemoval } from "../../../src/core/model/room.js";
 import { RoomJoins } from "../../../src/core/room-joins.js";
 
 const hub = makeAddress("native", "default", "#dev");
 const channel = makeAddress("irc", "libera", "#dev");
 const juliet = makeAddress("xmpp", "default", "juliet@example.org");
 const alice = makeAddress("native", "default", "alice");
+const boss = makeAddress("native", "default", "boss");
+const root = makeAddress("native", "default", "root");
 const ircPeople: RoomMember[] = [
   { address: makeAddress("irc", "libera", "Bob"), nick: "Bob", role: "member" },
   { address: makeAddress("irc", "libera", "alice"), nick: "alice", role: "member" },
 ];
 
 /** An IRC network whose channel #dev is bridged to native:#dev, with Bob and an IRC "alice" in it. */
-function setUp(): { joins: RoomJoins; calls: string[] } {
+function setUp(extraMembers: readonly RoomMember[] = []): { joins: RoomJoins; calls: string[] } {
   const calls: string[] = [];
   const registry = new AdapterRegistry();
   registry.register({
@@ -30,11 +32,13 @@ function setUp(): { joins: RoomJoins; calls: string[] } {
   const members: RoomMember[] = [
     { address: channel, nick: "#dev", role: "owner" },
     { address: alice, nick: "alice", role: "member" },
+    ...extraMembers,
   ];
   const bridges = {
     hubFor: async (remote: Address) => (addressKey(remote) === addressKey(channel) ? hub : Promise.reject(new GatewayError("GW_ERR_FORBIDDEN", "not bridged"))),
     hubOf: async () => hub,
     closeIfIdle: async (room: Address) => void calls.push(`close ${room.id}`),
+    isAdmin: (address: Address) => address.id === "root",
   } as unknown as BridgeService;
   const joins = new RoomJoins({
     registry,
@@ -43,7 +47,8 @@ function setUp(): { joins: RoomJoins; calls: string[] } {
       calls.push(`join ${room.id} ${member.nick}`);
       return { address: room, name: "dev", subject: "", members: [...members, member] };
     },
-    leaveRoom: async (room: Address) => void calls.push(`leave ${room.id}`),
+    leaveRoom: async (room: Address, member: Address, removal?: RoomRemoval) =>
+      void calls.push(`leave ${room.id}${removal === undefined ? "" : ` ${member.id} kicked by ${removal.by}: ${removal.reason}`}`),
     renameMember: async (room: Address, member: Address, nick: string): Promise<RoomMember> => {
       calls.push(`rename ${room.id} ${nick}`);
       return { address: member, nick, role: "member" };
@@ -92,5 +97,19 @@ describe("RoomJoins (joining a room by its own address)", () => {
     const { joins, calls } = setUp();
     await joins.leave(channel, juliet);
     assert.deepEqual(calls, ["leave #dev", "close #dev"]);
+  });
+  it("lets the room's owner or a gateway admin put a person out, saying who, and nobody else; never a bridged room", async () => {
+    const { joins, calls } = setUp([{ address: boss, nick: "Boss", role: "owner" }]);
+    await joins.kick(hub, boss, alice, "spam");
+    await joins.kick(hub, root, alice, "");
+    assert.deepEqual(calls, ["leave #dev alice kicked by Boss: spam", "close #dev", "leave #dev alice kicked by root: ", "close #dev"]);
+    const refused = async (by: Address, target: Address, code: string): Promise<void> =>
+      assert.rejects(joins.kick(hub, by, target, ""), (error: GatewayError) => error.code === code);
+    await refused(alice, boss, "GW_ERR_FORBIDDEN");
+    await refused(juliet, alice, "GW_ERR_NOT_MEMBER");
+    await refused(boss, boss, "GW_ERR_BAD_FRAME");
+    await refused(boss, juliet, "GW_ERR_NOT_FOUND");
+    await refused(boss, channel, "GW_ERR_FORBIDDEN");
+    assert.equal(calls.length, 4, "nothing more left");
   });
 });

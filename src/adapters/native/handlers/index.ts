@@ -8,7 +8,7 @@ import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
-import { roomCreate, roomJoin, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
+import { roomCreate, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
   hello,
@@ -35,6 +35,7 @@ export const HANDLERS: HandlerTable = {
   "room.send": roomSend,
   "room.subject": roomSubject,
   "room.nick": roomNick,
+  "room.kick": roomKick,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
   "identity.link": identityLink,

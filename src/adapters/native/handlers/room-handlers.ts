@@ -5,8 +5,8 @@ import { refuseNickHeld } from "../../../core/room-joins.js";
 import { checkNick } from "../../../core/rooms.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
-import type { RoomCreateFrame, RoomListFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
-import { isNative, roomRef } from "../native-addresses.js";
+import type { RoomCreateFrame, RoomKickFrame, RoomListFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
+import { clientAddress, isNative, roomRef } from "../native-addresses.js";
 import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from "../server-frames.js";
 import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
@@ -89,6 +89,13 @@ export const roomNick: Handler<RoomNickFrame> = async (session, frame, env) => {
  * The room and its members, to its members only: the list holds every member's address (an XMPP occupant's real
  * JID), which the room's MUC keeps from its occupants (semi-anonymous) and nobody outside should read.
  */
+/** The owner (or an admin) puts a member out (core/room-joins.ts kick): everyone is told, the member too, and the host says so. */
+export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
+  const room = await roomByRef(env, frame.room);
+  await env.context.kickFromRoom(room, self(session), clientAddress(frame.member), frame.reason ?? "");
+  return {};
+};
+
 export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
   const me = self(session);
   const room = await roomByRef(env, frame.room);
