@@ -94,6 +94,8 @@ async function start(args: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // A closed terminal (or a reload some service managers send): a clean stop, never Node's default abrupt exit.
+  process.on("SIGHUP", () => stop("SIGHUP"));
   try {
     await gateway.start();
   } catch (error: unknown) {

@@ -46,8 +46,8 @@ describe("the switchboard daemon", function () {
     }
   });
 
-  it("exits 0 within 5 s on SIGTERM and on SIGINT, with clients connected", async function () {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  it("exits 0 within 5 s on SIGTERM, SIGINT and SIGHUP (a closed terminal), with clients connected", async function () {
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
       const daemon = Daemon.create();
       await daemon.start();
       const client = await NativeClient.session(daemon.url, uniqueUser("sig"), "correct horse battery", { register: true });
