@@ -111,6 +111,8 @@ function readForm(form: Element | undefined, roomJid: string): FormFilters | Mam
         named.push(value);
         break;
       case "ids":
+        // Each id is looked up (item-not-found for one not in the archive): no more than a page's worth.
+        if (values.length > MAX_PAGE_SIZE) return bad(`at most ${MAX_PAGE_SIZE} ids at once`);
         query = { ...query, ids: values };
         named.push(...values);
         break;

@@ -66,5 +66,8 @@ describe("reading a XEP-0313 query of a gateway room's archive", () => {
     assert.equal(refusal(query(xml("x", { xmlns: "jabber:x:data", type: "submit" }, field("FORM_TYPE", "urn:xmpp:mam:1")))), "bad-request");
     assert.equal(refusal(query(set(xml("max", {}, "-1")))), "bad-request");
     assert.equal(refusal(query(set(xml("index", {}, "10")))), "feature-not-implemented");
+    const ids = Array.from({ length: MAX_PAGE_SIZE + 1 }, (_, n) => `id${n}`);
+    assert.equal(refusal(query(form(field("ids", ...ids)))), "bad-request", "more ids than a page holds");
+    assert.equal(request(query(form(field("ids", ...ids.slice(1))))).query.ids?.length, MAX_PAGE_SIZE);
   });
 });
