@@ -88,4 +88,23 @@ describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states 
     await kim.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${roomJid}/Romy` && stanza.getChild("paused", CHAT_STATES) !== undefined, 10_000, "romy paused");
     assert.ok(!juliet.transcript.some((stanza) => stanza.is("message") && stanza.attrs["type"] === "error"), "no error for a chat state");
   });
+  it("takes a correction of a message sent before the gateway restarted as a correction, from the log", async function () {
+    this.timeout(60_000);
+    const roomJid = `#fix@${suite.prosody().componentDomain}`;
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Jules`);
+    const kim = await suite.xmppUser("kim");
+    await joinMuc(kim, `${roomJid}/Kimberly`);
+    const originalId = await groupchat(juliet, roomJid, "see you tomorow");
+    const atKim = await line(kim, `${roomJid}/Jules`, "see you tomorow");
+    await suite.daemon().restart();
+    await suite.daemon().waitForLog(/XMPP component online/);
+    await suite.daemon().waitForLog(/IRC network online/);
+    // Their clients join again (the gateway forgot its occupants), and she corrects the line she sent before.
+    await joinMuc(juliet, `${roomJid}/Jules`);
+    await joinMuc(kim, `${roomJid}/Kimberly`);
+    await groupchat(juliet, roomJid, "see you tomorrow", originalId);
+    assert.equal(replaceId(await line(kim, `${roomJid}/Jules`, "see you tomorrow")), atKim.attrs["id"]);
+    assert.equal(replaceId(await line(juliet, `${roomJid}/Jules`, "see you tomorrow")), originalId);
+  });
 });

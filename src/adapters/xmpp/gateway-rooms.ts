@@ -29,6 +29,9 @@ import { RoomNicks } from "./room-nicks.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { chatMessage, chatState, errorCondition, isRelayed, markRelayed, NS, stanzaId, type ChatState } from "./stanzas.js";
 
+/** How far back in a room's log an occupant's correction looks for its original when the ids' memory lacks it. */
+const CORRECTABLE_AFTER_RESTART = 200;
+
 interface Occupant {
   readonly jid: string;
   readonly address: Address;
@@ -238,7 +241,7 @@ export class GatewayRooms {
     }
     // XEP-0308: a correction names the stanza id the occupant's client gave the message; the core names it by gateway id.
     const conversation = addressKey(hub);
-    const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(person, message.replaces, conversation);
+    const replaces = message.replaces === undefined ? undefined : (this.corrections.gatewayId(person, message.replaces, conversation) ?? (await this.loggedOriginal(hub, person, message.replaces)));
     try {
       const accepted = await this.context.submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
@@ -258,6 +261,19 @@ export class GatewayRooms {
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
     }
+  }
+
+  /**
+   * The gateway id of the occupant's message with this stanza id among the room's last logged messages: one sent before
+   * the gateway restarted (the memory of ids is gone, the log keeps each message's own id), whose correction is then
+   * still a correction. Undefined with the log off, or when it is older.
+   */
+  private async loggedOriginal(hub: Address, person: Address, stanzaId: string): Promise<string | undefined> {
+    const recent = (await this.context.roomArchive?.page(hub, {}, { limit: CORRECTABLE_AFTER_RESTART, from: "newest" })) ?? [];
+    const original = recent.find((logged) => logged.origin.protocol === "xmpp" && logged.origin.account === this.context.account && logged.origin.id === stanzaId && sameAddress(logged.from, person));
+    // Its sender's own sessions then see the correction name the id their client gave it.
+    if (original) this.ownStanzaIds.set(original.id, stanzaId);
+    return original?.id;
   }
 
   /**
