@@ -97,6 +97,11 @@ describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states 
     await joinMuc(kim, `${roomJid}/Kimberly`);
     const originalId = await groupchat(juliet, roomJid, "see you tomorow");
     const atKim = await line(kim, `${roomJid}/Jules`, "see you tomorow");
+    // A line corrected before the restart, read back from the archive after it.
+    const lunchId = await groupchat(juliet, roomJid, "lunch at noon?");
+    const lunchAtKim = await line(kim, `${roomJid}/Jules`, "lunch at noon?");
+    await groupchat(juliet, roomJid, "lunch at one?", lunchId);
+    await line(kim, `${roomJid}/Jules`, "lunch at one?");
     await suite.daemon().restart();
     await suite.daemon().waitForLog(/XMPP component online/);
     await suite.daemon().waitForLog(/IRC network online/);
@@ -106,5 +111,17 @@ describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states 
     await groupchat(juliet, roomJid, "see you tomorrow", originalId);
     assert.equal(replaceId(await line(kim, `${roomJid}/Jules`, "see you tomorrow")), atKim.attrs["id"]);
     assert.equal(replaceId(await line(juliet, `${roomJid}/Jules`, "see you tomorrow")), originalId);
+    // In the archive each reads the earlier correction as naming the line as they know it.
+    const archivedCorrection = async (user: XmppTestClient): Promise<string | undefined> => {
+      const before = user.transcript.length;
+      await user.iq(xml("iq", { type: "set", to: roomJid }, xml("query", { xmlns: "urn:xmpp:mam:2" }, xml("set", { xmlns: "http://jabber.org/protocol/rsm" }, xml("max", {}, "10"), xml("before")))));
+      const copy = user.transcript
+        .slice(before)
+        .map((stanza) => stanza.getChild("result", "urn:xmpp:mam:2")?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message"))
+        .find((message) => message?.getChildText("body") === "lunch at one?");
+      return copy === undefined ? undefined : replaceId(copy);
+    };
+    assert.equal(await archivedCorrection(juliet), lunchId, "her client's id of the original");
+    assert.equal(await archivedCorrection(kim), lunchAtKim.attrs["id"], "the gateway id kim saw it under");
   });
 });

@@ -11,7 +11,7 @@
 import { xml, type Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
-import type { Address } from "../../core/model/address.js";
+import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomArchive } from "../../core/room-archive.js";
 import { jidToAddress, resourceOf, xmppUserAddress } from "./addressing.js";
@@ -85,14 +85,25 @@ export class MucArchive {
     const complete = found.length <= request.limit;
     const page = complete ? found : request.from === "oldest" ? found.slice(0, request.limit) : found.slice(found.length - request.limit);
     const sent = request.flip ? [...page].reverse() : page;
-    for (const message of sent) await this.write(this.result(reader, request, message));
+    for (const message of sent) await this.write(this.result(reader, request, message, await this.ownOriginalId(reader, message)));
     return fin(page, complete, page.length === 0 ? 0 : undefined);
   }
 
+  /**
+   * For the reader's own correction: the id their client gave the message it corrects, from the log when the memory
+   * of ids no longer has it (after a restart), so that their client finds the original. Undefined otherwise.
+   */
+  private async ownOriginalId(reader: Reader, message: Message): Promise<string | undefined> {
+    if (message.replaces === undefined || !sameAddress(message.from, reader.person) || message.origin.protocol !== "xmpp") return undefined;
+    const original = await reader.archive.message(reader.hub, message.replaces);
+    return original?.origin.id;
+  }
+
   /** One archived message (XEP-0313 5.1.2): forwarded from the sender's occupant JID, with no `to`, delayed to when it was said. */
-  private result(reader: Reader, request: MamRequest, message: Message): Element {
+  private result(reader: Reader, request: MamRequest, message: Message, ownOriginalId?: string): Element {
     const nick = this.rooms.senderNick(reader.hub, message);
-    const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...this.rooms.idsSeenBy(message, reader.person) });
+    const ids = this.rooms.idsSeenBy(message, reader.person);
+    const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) });
     copy.attrs["xmlns"] = NS.client;
     const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), copy);
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));
