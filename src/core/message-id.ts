@@ -36,3 +36,12 @@ export class MessageIdGenerator {
     return this.lastTime.toString(36).padStart(TIME_DIGITS, "0") + this.sequence.toString(36).padStart(SEQUENCE_DIGITS, "0");
   }
 }
+
+/**
+ * The id bound of a time (ms since the epoch): every id made at or after it sorts above, every id made before it
+ * below, so a range of times is a range of ids (one index range of the log). Clamped to what ids can hold.
+ */
+export function idBoundAt(time: number): string {
+  const clamped = Math.min(Math.max(Math.floor(time), 0), 36 ** TIME_DIGITS - 1);
+  return clamped.toString(36).padStart(TIME_DIGITS, "0");
+}

@@ -13,12 +13,15 @@ export interface RoomArchive {
   count(room: Address, query: ArchiveQuery): Promise<number>;
   /** The room's message with this gateway id, or undefined (no such message, or not one of this room). */
   message(room: Address, id: string): Promise<Message | undefined>;
+  /** The message `from` sent to the room with this origin id, among its newest `within` messages. */
+  sentWithOriginId(room: Address, from: Address, originId: string, within: number): Promise<Message | undefined>;
 }
 
 export function roomArchiveOf(log: MessageLogStore): RoomArchive {
   return {
     page: (room, query, page) => log.archive(room, query, page),
     count: (room, query) => log.archiveCount(room, query),
+    sentWithOriginId: (room, from, originId, within) => log.sentWithOriginId(room, from, originId, within),
     message: async (room, id) => {
       const message = await log.get(id);
       return message?.scope === "room" && sameAddress(message.to, room) ? message : undefined;

@@ -111,10 +111,17 @@ export interface ArchiveQuery {
   readonly beforeId?: string;
   readonly start?: number;
   readonly end?: number;
-  /** Only messages stored under this sender name (their `senderName`). */
-  readonly senderName?: string;
-  /** Only messages with one of these ids. */
+  /** Only messages of one of these senders (each looked up by its own index range, so a sender filter costs what it returns). */
+  readonly senders?: readonly ArchiveSender[];
+  /** Only messages with one of these ids (each looked up by id: a few hundred at most). */
   readonly ids?: readonly string[];
+}
+
+/** A sender of a room's messages as stored: the name they were logged under (`senderName`), and the network they wrote from. */
+export interface ArchiveSender {
+  readonly name: string;
+  /** Only messages from an address of this network (the address's account); any when absent. */
+  readonly network?: string;
 }
 
 export interface MessageLogStore {
@@ -132,6 +139,11 @@ export interface MessageLogStore {
   archive(room: Address, query: ArchiveQuery, page: { readonly limit: number; readonly from: "oldest" | "newest" }): Promise<Message[]>;
   /** How many of a room's messages `query` matches (0 when the log is off). */
   archiveCount(room: Address, query: ArchiveQuery): Promise<number>;
+  /**
+   * The message `from` sent to a room with this origin id (the id its own network gave it), among the room's newest
+   * `within` messages; undefined when there is none there, or the log is off.
+   */
+  sentWithOriginId(room: Address, from: Address, originId: string, within: number): Promise<Message | undefined>;
   /** The highest gateway id ever stored, to keep ids increasing across restarts. */
   lastId(): Promise<string | undefined>;
 }

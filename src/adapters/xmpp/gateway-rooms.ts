@@ -269,8 +269,8 @@ export class GatewayRooms {
    * still a correction. Undefined with the log off, or when it is older.
    */
   private async loggedOriginal(hub: Address, person: Address, stanzaId: string): Promise<string | undefined> {
-    const recent = (await this.context.roomArchive?.page(hub, {}, { limit: CORRECTABLE_AFTER_RESTART, from: "newest" })) ?? [];
-    const original = recent.find((logged) => logged.origin.protocol === "xmpp" && logged.origin.account === this.context.account && logged.origin.id === stanzaId && sameAddress(logged.from, person));
+    const logged = await this.context.roomArchive?.sentWithOriginId(hub, person, stanzaId, CORRECTABLE_AFTER_RESTART);
+    const original = logged?.origin.protocol === "xmpp" && logged.origin.account === this.context.account ? logged : undefined;
     // Its sender's own sessions then see the correction name the id their client gave it.
     if (original) this.ownStanzaIds.set(original.id, stanzaId);
     return original?.id;

@@ -5,7 +5,7 @@
  * Pure: the caller checks that the ids named exist (item-not-found) and runs the query.
  */
 import type { Element } from "ltx";
-import type { ArchiveQuery } from "../../store/store.js";
+import type { ArchiveQuery, ArchiveSender } from "../../store/store.js";
 import { resourceOf, withoutResource } from "./addressing.js";
 import type { StanzaErrorType } from "./stanzas.js";
 
@@ -73,6 +73,15 @@ interface FormFilters {
   named: string[];
 }
 
+/**
+ * Whose messages a `with` of `nick` asks for: those logged under that nick, and where the gateway showed someone of a
+ * network as `nick%network` (their nick was another's in the room), those logged under the nick from that network.
+ */
+function sendersShownAs(nick: string): ArchiveSender[] {
+  const shown = /^(.+)%([^%]+)$/.exec(nick);
+  return shown?.[1] !== undefined && shown[2] !== undefined ? [{ name: nick }, { name: shown[1], network: shown[2] }] : [{ name: nick }];
+}
+
 /** The data form's fields (XEP-0313 4.1): `roomJid` is the room's bare JID as queried, whose occupant JIDs `with` may name. */
 function readForm(form: Element | undefined, roomJid: string): FormFilters | MamRefusal {
   let query: ArchiveQuery = {};
@@ -94,28 +103,33 @@ function readForm(form: Element | undefined, roomJid: string): FormFilters | Mam
         break;
       }
       case "with":
-        // A MUC archive filters by publisher: an occupant JID of this room, whose nick is the sender's name. The room
-        // is semi-anonymous, so a real JID matches nobody's messages (they are not given out).
-        if (value === "") break;
-        if (withoutResource(value).toLowerCase() === roomJid.toLowerCase() && resourceOf(value) !== "") query = { ...query, senderName: resourceOf(value) };
-        else matchesNothing = true;
+        // A MUC archive filters by publisher: an occupant JID of this room, whose nick is the sender's name; the room's
+        // own JID is every publisher. The room is semi-anonymous, so a real JID matches nobody's messages (they are not
+        // given out).
+        if (value.trim() === "") break;
+        if (withoutResource(value.trim()).toLowerCase() !== roomJid.toLowerCase()) matchesNothing = true;
+        else if (resourceOf(value.trim()) !== "") query = { ...query, senders: sendersShownAs(resourceOf(value.trim())) };
         break;
       case "after-id":
-        if (value === "") break;
-        query = { ...query, afterId: higher(query.afterId, value) };
-        named.push(value);
+        if (value.trim() === "") break;
+        query = { ...query, afterId: higher(query.afterId, value.trim()) };
+        named.push(value.trim());
         break;
       case "before-id":
-        if (value === "") break;
-        query = { ...query, beforeId: lower(query.beforeId, value) };
-        named.push(value);
+        if (value.trim() === "") break;
+        query = { ...query, beforeId: lower(query.beforeId, value.trim()) };
+        named.push(value.trim());
         break;
-      case "ids":
-        // Each id is looked up (item-not-found for one not in the archive): no more than a page's worth.
-        if (values.length > MAX_PAGE_SIZE) return bad(`at most ${MAX_PAGE_SIZE} ids at once`);
-        query = { ...query, ids: values };
-        named.push(...values);
+      case "ids": {
+        // Each id is looked up (item-not-found for one not in the archive): no more than a page's worth. A field
+        // without values asks for nothing, as one left out.
+        const ids = values.map((id) => id.trim()).filter((id) => id !== "");
+        if (ids.length > MAX_PAGE_SIZE) return bad(`at most ${MAX_PAGE_SIZE} ids at once`);
+        if (ids.length === 0) break;
+        query = { ...query, ids };
+        named.push(...ids);
         break;
+      }
       default:
         // XEP-0313 4.1.5: a field the server does not recognise is feature-not-implemented.
         return { type: "cancel", condition: "feature-not-implemented", text: `the archive has no field ${name}` };
@@ -141,8 +155,8 @@ export function readMamQuery(element: Element, roomJid: string): MamRequest | Ma
       limit = Math.min(Number(max.trim()), MAX_PAGE_SIZE);
     }
     if (set.getChild("index")) return { type: "cancel", condition: "feature-not-implemented", text: "pages are asked for by id (after, before), not by index" };
-    const after = set.getChildText("after");
-    if (after !== null && after !== "") {
+    const after = set.getChildText("after")?.trim();
+    if (after !== undefined && after !== "") {
       query = { ...query, afterId: higher(query.afterId, after) };
       named.push(after);
     }
@@ -150,7 +164,7 @@ export function readMamQuery(element: Element, roomJid: string): MamRequest | Ma
     if (before) {
       // XEP-0059 2.5: <before/> pages backwards, from the end when empty.
       from = "newest";
-      const id = before.getText();
+      const id = before.getText().trim();
       if (id !== "") {
         query = { ...query, beforeId: lower(query.beforeId, id) };
         named.push(id);

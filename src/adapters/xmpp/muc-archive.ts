@@ -79,7 +79,11 @@ export class MucArchive {
       if ((await reader.archive.message(reader.hub, id)) === undefined) return errorCondition("cancel", "item-not-found", `no message ${id} in this room's archive`);
     }
     if (request.matchesNothing) return fin([], true, 0);
-    if (request.limit === 0) return fin([], false, await reader.archive.count(reader.hub, request.query));
+    if (request.limit === 0) {
+      // XEP-0059 2.6: the count alone; nothing is left to page through only when nothing matches.
+      const count = await reader.archive.count(reader.hub, request.query);
+      return fin([], count === 0, count);
+    }
     // One more than the page, to know whether the page holds everything that matched (complete).
     const found = await reader.archive.page(reader.hub, request.query, { limit: request.limit + 1, from: request.from });
     const complete = found.length <= request.limit;

@@ -178,6 +178,14 @@ CREATE TABLE name_claims (
 );
 `;
 
+// Rooms' archives queried by sender (XEP-0313 "with"): the name a room message was logged under, as a column with an
+// index of its own, so such a query reads that sender's messages only. Direct messages have none (NULL: not indexed).
+const ARCHIVE_BY_SENDER = `
+ALTER TABLE messages ADD COLUMN sender_name TEXT;
+UPDATE messages SET sender_name = json_extract(json, '$.senderName') WHERE scope = 'room';
+CREATE INDEX messages_by_sender ON messages (conversation, sender_name, id) WHERE sender_name IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -188,6 +196,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: "failure notices by message", sql: NOTICES_BY_MESSAGE },
   { version: 8, name: "bridge options", sql: BRIDGE_OPTIONS },
   { version: 9, name: "name claims", sql: NAME_CLAIMS },
+  { version: 10, name: "archive by sender", sql: ARCHIVE_BY_SENDER },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

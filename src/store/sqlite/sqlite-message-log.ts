@@ -6,7 +6,8 @@
 import type Database from "better-sqlite3";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import type { ArchiveQuery, MessageLogStore } from "../store.js";
+import { idBoundAt } from "../../core/message-id.js";
+import type { ArchiveQuery, ArchiveSender, MessageLogStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
 
 /** The log, plus the synchronous calls used inside the store's transactions. */
@@ -42,29 +43,62 @@ export function conversationKey(message: Pick<Message, "scope" | "from" | "to">)
 const NO_ID_BELOW = "";
 const NO_ID_ABOVE = "~";
 
-/** The parameters of an archive statement: the conversation, both id bounds, both times, and what the shape adds. */
-function archiveParameters(room: Address, query: ArchiveQuery): Record<string, string | number> {
+/**
+ * How far a message's id time may be from its timestamp: the id is made just before the timestamp is read, and
+ * ahead of it after the clock went back (ids never go back). Times in a query bound the ids read by this much more,
+ * so that a query by time reads one index range of the room's messages, not all of them; the times are then checked
+ * exactly. A message accepted after the clock went back by more than this is found by its id, not by `end`.
+ */
+const CLOCK_SLACK_MS = 60_000;
+
+function higherId(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+function lowerId(a: string, b: string): string {
+  return a < b ? a : b;
+}
+
+/** The parameters of an archive statement: the conversation, both id bounds (narrowed by the times), both times, and the sender. */
+function archiveParameters(room: Address, query: ArchiveQuery, sender: ArchiveSender | undefined): Record<string, string | number> {
+  let after = query.afterId ?? NO_ID_BELOW;
+  let before = query.beforeId ?? NO_ID_ABOVE;
+  if (query.start !== undefined) after = higherId(after, idBoundAt(query.start - CLOCK_SLACK_MS));
+  if (query.end !== undefined) before = lowerId(before, idBoundAt(query.end + CLOCK_SLACK_MS + 1));
   return {
     conversation: roomKey(room),
-    after: query.afterId ?? NO_ID_BELOW,
-    before: query.beforeId ?? NO_ID_ABOVE,
+    after,
+    before,
     start: query.start ?? 0,
     end: query.end ?? Number.MAX_SAFE_INTEGER,
-    ...(query.senderName === undefined ? {} : { sender: query.senderName }),
+    ...(sender === undefined ? {} : { sender: sender.name }),
+    ...(sender?.network === undefined ? {} : { network: `${sender.network}/` }),
     ...(query.ids === undefined ? {} : { ids: JSON.stringify(query.ids) }),
   };
 }
 
+/** Which statement an archive query needs: what it selects, and which filters it has. */
+function archiveShape(query: ArchiveQuery, sender: ArchiveSender | undefined, select: "page-oldest" | "page-newest" | "count"): string {
+  return [select, sender === undefined ? "" : "sender", sender?.network === undefined ? "" : "network", query.ids === undefined ? "" : "ids"].join(" ");
+}
+
 /**
- * The WHERE clause of an archive query of this shape. The id bounds are always there, so SQLite reads one range of
- * messages_by_conversation; the times, the sender name (inside the stored JSON) and the ids filter that range.
+ * The statement of an archive query of this shape. The id bounds are always there, so SQLite reads one range of an
+ * index: messages_by_conversation, messages_by_sender for a sender, or the ids one by one (the primary key) when
+ * they are named. The times and the sender's network filter that range.
  */
-function archiveWhere(query: ArchiveQuery): string {
-  return [
+function archiveSql(shape: string): string {
+  const [select, sender, network, ids] = shape.split(" ");
+  const where = [
     "conversation = @conversation AND id > @after AND id < @before AND timestamp >= @start AND timestamp <= @end",
-    ...(query.senderName === undefined ? [] : ["json_extract(json, '$.senderName') = @sender"]),
-    ...(query.ids === undefined ? [] : ["id IN (SELECT value FROM json_each(@ids))"]),
+    ...(sender ? ["sender_name = @sender"] : []),
+    // An address's URI is protocol://account/id (core/model/address.ts): the account is what follows "://".
+    ...(network ? ["substr(from_address, instr(from_address, '://') + 3, length(@network)) = @network"] : []),
+    ...(ids ? ["id IN (SELECT value FROM json_each(@ids))"] : []),
   ].join(" AND ");
+  const from = ids ? "messages INDEXED BY sqlite_autoindex_messages_1" : "messages";
+  if (select === "count") return `SELECT count(*) AS count FROM ${from} WHERE ${where}`;
+  return `SELECT id, json FROM ${from} WHERE ${where} ORDER BY id ${select === "page-oldest" ? "ASC" : "DESC"} LIMIT @limit`;
 }
 
 /** Rows are written only by append(), from a Message, so the JSON is trusted to be one. */
@@ -77,8 +111,8 @@ export function parseMessage(json: string): Message {
  * lives only as long as the outbox entries and failure notices that refer to it.
  */
 export function createSqliteMessageLog(db: Database.Database, keepAll = true): SqliteMessageLog {
-  const insert = db.prepare<[string, string, string, string, string, number, string]>(
-    "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  const insert = db.prepare<[string, string, string, string, string, number, string, string | null]>(
+    "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json, sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const select = db.prepare<[string], { json: string }>("SELECT json FROM messages WHERE id = ?");
   // Two statements rather than "? IS NULL OR id < ?", which would keep SQLite from using the bound as a range.
@@ -92,19 +126,34 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   const lastId = db.prepare<[], { id: string | null }>("SELECT max(id) AS id FROM messages");
   // One prepared statement per shape of archive query (which filters, which end, or a count): a handful in all.
   const archiveStatements = new Map<string, Database.Statement>();
-  const archiveStatement = (query: ArchiveQuery, select: "page-oldest" | "page-newest" | "count"): Database.Statement => {
-    const key = `${select} ${query.senderName === undefined ? "" : "sender"} ${query.ids === undefined ? "" : "ids"}`;
-    let statement = archiveStatements.get(key);
+  const archiveStatement = (shape: string): Database.Statement => {
+    let statement = archiveStatements.get(shape);
     if (!statement) {
-      const where = archiveWhere(query);
-      statement =
-        select === "count"
-          ? db.prepare(`SELECT count(*) AS count FROM messages WHERE ${where}`)
-          : db.prepare(`SELECT json FROM messages WHERE ${where} ORDER BY id ${select === "page-oldest" ? "ASC" : "DESC"} LIMIT @limit`);
-      archiveStatements.set(key, statement);
+      statement = db.prepare(archiveSql(shape));
+      archiveStatements.set(shape, statement);
     }
     return statement;
   };
+  // A page for each sender asked for (one index range each), merged: the page's worth of the oldest or newest of all.
+  const archivePage = (room: Address, query: ArchiveQuery, page: { readonly limit: number; readonly from: "oldest" | "newest" }): Message[] => {
+    const select = page.from === "oldest" ? "page-oldest" : "page-newest";
+    const limit = rowLimit(page.limit);
+    const rows = (query.senders ?? [undefined]).flatMap(
+      (sender) => archiveStatement(archiveShape(query, sender, select)).all({ ...archiveParameters(room, query, sender), limit }) as { id: string; json: string }[],
+    );
+    rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const kept = page.from === "oldest" ? rows.slice(0, limit) : rows.slice(Math.max(0, rows.length - limit));
+    return kept.map((row) => parseMessage(row.json));
+  };
+  const archiveCount = (room: Address, query: ArchiveQuery): number =>
+    (query.senders ?? [undefined]).reduce(
+      (total, sender) => total + (archiveStatement(archiveShape(query, sender, "count")).get(archiveParameters(room, query, sender)) as { count: number }).count,
+      0,
+    );
+  // The newest messages of the room read by one index range; only the sender's have their JSON looked into.
+  const sentWithOriginId = db.prepare<[string, number, string, string], { json: string }>(
+    "SELECT json FROM (SELECT from_address, json FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?) WHERE from_address = ? AND json_extract(json, '$.origin.id') = ? LIMIT 1",
+  );
   // failure_notices has no index by message; it holds only failures not yet reported, a handful of rows.
   const unreferenced = db.prepare<{ id: string }>(
     "DELETE FROM messages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = @id) AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = @id)",
@@ -114,7 +163,8 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     keepsAll: keepAll,
     append(message) {
       const { id, scope, from, to, timestamp } = message;
-      insert.run(id, scope, addressKey(from), addressKey(to), conversationKey(message), timestamp, JSON.stringify(message));
+      // The sender name is a column for rooms' archives only (queried by sender): direct messages stay out of its index.
+      insert.run(id, scope, addressKey(from), addressKey(to), conversationKey(message), timestamp, JSON.stringify(message), scope === "room" ? message.senderName : null);
     },
     release(messageId) {
       if (!keepAll) unreferenced.run({ id: messageId });
@@ -136,14 +186,18 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     archive: (room, query, page) =>
       guarded("read a room's archive", () => {
         if (!keepAll) return [];
-        const rows = archiveStatement(query, page.from === "oldest" ? "page-oldest" : "page-newest").all({ ...archiveParameters(room, query), limit: rowLimit(page.limit) }) as { json: string }[];
-        if (page.from === "newest") rows.reverse();
-        return rows.map((row) => parseMessage(row.json));
+        return archivePage(room, query, page);
       }),
     archiveCount: (room, query) =>
       guarded("count a room's archive", () => {
         if (!keepAll) return 0;
-        return (archiveStatement(query, "count").get(archiveParameters(room, query)) as { count: number }).count;
+        return archiveCount(room, query);
+      }),
+    sentWithOriginId: (room, from, originId, within) =>
+      guarded("find a room message by its origin id", () => {
+        if (!keepAll) return undefined;
+        const row = sentWithOriginId.get(roomKey(room), rowLimit(within), addressKey(from), originId);
+        return row && parseMessage(row.json);
       }),
     lastId: () => guarded("read the last message id", () => lastId.get()?.id ?? undefined),
   };

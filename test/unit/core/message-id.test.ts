@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MessageIdGenerator } from "../../../src/core/message-id.js";
+import { idBoundAt, MessageIdGenerator } from "../../../src/core/message-id.js";
 
 const ID_LENGTH = 15;
 const ID_PATTERN = /^[0-9a-z]{15}$/;
@@ -101,5 +101,15 @@ describe("MessageIdGenerator", () => {
     const id = new MessageIdGenerator(undefined, () => 1_700_000_000_123).next();
     assert.equal(parseInt(id.slice(0, 10), 36), 1_700_000_000_123);
     assert.equal(id.slice(10), "00000");
+  });
+
+  it("bounds ids by time: every id of a time at or after the bound's sorts above it, every earlier one below", () => {
+    const at = (time: number): string => new MessageIdGenerator(undefined, () => time).next();
+    const bound = idBoundAt(1_700_000_000_123);
+    assert.ok(at(1_700_000_000_123) > bound);
+    assert.ok(at(1_700_000_000_124) > bound);
+    assert.ok(at(1_700_000_000_122) < bound);
+    assert.equal(idBoundAt(-5), "0000000000", "times before the epoch bound nothing out");
+    assert.ok(at(36 ** 10 - 1) > idBoundAt(9e15), "times beyond what ids hold are clamped");
   });
 });

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { parseAddress } from "../../../src/core/model/address.js";
+import { formatAddress, parseAddress } from "../../../src/core/model/address.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import { conversationKey } from "../../../src/store/sqlite/sqlite-message-log.js";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from "../../../src/store/sqlite/migrations.js";
 import { describeLogOffContract } from "./store-contract-log-off.js";
 import { describeStoreContract } from "./store-contract.js";
@@ -153,6 +154,26 @@ describe("SQLite store", () => {
       }
     });
 
+    it("upgrades a version 9 database to archives by sender: its room messages are found by their sender's name", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 9)), { from: 0, to: 9 });
+      const insert = raw.prepare("INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      for (const logged of [message(1, alice, lobby, "room"), message(2, bob, lobby, "room"), message(3, alice, bob)]) {
+        insert.run(logged.id, logged.scope, formatAddress(logged.from), formatAddress(logged.to), conversationKey(logged), logged.timestamp, JSON.stringify(logged));
+      }
+      raw.close();
+
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual((await store.log.archive(lobby, { senders: [{ name: "alice" }] }, { limit: 10, from: "oldest" })).map((found) => found.id), ["m000001"]);
+        assert.equal(await store.log.archiveCount(lobby, { senders: [{ name: "bob" }] }), 1);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("upgrades a version 3 database to identity links, runtime bridges and link accounts, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
@@ -174,7 +195,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

@@ -22,6 +22,13 @@ export function describeLogOffContract(name: string, makeStore: StoreFactory): v
       assert.deepEqual(await store().outbox.pending(carol, 10), [{ message: message(2, alice, lobby, "room"), recipient: carol, attempts: 0 }]);
     });
 
+    it("finds no room message by its origin id, also one still queued", async () => {
+      const queued = { ...message(1, alice, lobby, "room"), origin: { protocol: "native" as const, account: "default", id: "client-1" } };
+      await store().accept([{ message: queued, recipients: [carol] }]);
+      assert.deepEqual(await store().log.get("m000001"), queued);
+      assert.equal(await store().log.sentWithOriginId(lobby, alice, "client-1", 10), undefined);
+    });
+
     it("keeps a message until its last outbox entry is removed", async () => {
       await store().accept([{ message: message(1, alice, bob), recipients: [bob, carol] }]);
       await store().outbox.remove("m000001", bob);

@@ -3,6 +3,8 @@
  * Called by describeStoreContract inside its describe block, with that block's store.
  */
 import assert from "node:assert/strict";
+import { MessageIdGenerator } from "../../../src/core/message-id.js";
+import { parseAddress } from "../../../src/core/model/address.js";
 import type { Message } from "../../../src/core/model/message.js";
 import type { Store } from "../../../src/store/store.js";
 import { alice, bob, carol, lobby, message, ops } from "./store-fixtures.js";
@@ -82,15 +84,62 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(ids(await archive({ afterId: "m000003" }, 2)), ["m000004", "m000006"]);
       assert.deepEqual(ids(await archive({ beforeId: "m000004" }, 2, "newest")), ["m000002", "m000003"]);
       assert.deepEqual(ids(await archive({ afterId: "m000002", beforeId: "m000007" }, 10)), ["m000003", "m000004", "m000006"]);
-      assert.deepEqual(ids(await archive({ start: 1_700_000_008_000 }, 10)), ["m000008", "m000009", "m000010"], "start is inclusive");
-      assert.deepEqual(ids(await archive({ end: 1_700_000_002_000 }, 10)), ["m000001", "m000002"], "end is inclusive");
-      assert.deepEqual(ids(await archive({ senderName: "bob" }, 10)), ["m000001", "m000004", "m000007", "m000010"]);
-      assert.deepEqual(ids(await archive({ ids: ["m000009", "m000002", "m000005", "m000011"] }, 10)), ["m000002", "m000009"], "only the room's own");
+      assert.deepEqual(ids(await archive({ senders: [{ name: "bob" }] }, 10)), ["m000001", "m000004", "m000007", "m000010"]);
+      assert.deepEqual(ids(await archive({ senders: [{ name: "bob" }] }, 2, "newest")), ["m000007", "m000010"]);
+      assert.deepEqual(ids(await archive({ ids: ["m000009", "m000002", "m000005", "m000011", "m999999"] }, 10)), ["m000002", "m000009"], "only the room's own");
+      assert.deepEqual(ids(await archive({ ids: ["m000009", "m000002", "m000004"], senders: [{ name: "bob" }] }, 10)), ["m000004"]);
+      assert.deepEqual(ids(await archive({ ids: ["m000009", "m000002", "m000004"], afterId: "m000002" }, 1)), ["m000004"]);
       assert.deepEqual(await archive({ afterId: "m000010" }, 10), []);
       assert.deepEqual(await archive({}, 3), batch.slice(0, 3), "whole messages");
       assert.equal(await store().log.archiveCount(lobby, {}), 9);
-      assert.equal(await store().log.archiveCount(lobby, { senderName: "bob", afterId: "m000001" }), 3);
+      assert.equal(await store().log.archiveCount(lobby, { senders: [{ name: "bob" }], afterId: "m000001" }), 3);
+      assert.equal(await store().log.archiveCount(lobby, { ids: ["m000009", "m000002", "m000005"] }), 2);
       assert.equal(await store().log.archiveCount(carol, {}), 0);
+    });
+
+    it("reads a room's archive within times, inclusive, by messages' timestamps", async () => {
+      // Real gateway ids: a query by time reads the range of ids of those times (core/message-id.ts idBoundAt).
+      const generator = new MessageIdGenerator(undefined, () => clock);
+      let clock = 0;
+      const batch = Array.from({ length: 10 }, (_, n) => {
+        clock = 1_700_000_000_000 + (n + 1) * 1000;
+        return { ...message(n + 1, alice, lobby, "room"), id: generator.next(), timestamp: clock };
+      });
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
+      const archive = (query: Parameters<Store["log"]["archive"]>[1], from: "oldest" | "newest" = "oldest") => store().log.archive(lobby, query, { limit: 10, from });
+      assert.deepEqual(await archive({ start: 1_700_000_008_000 }), batch.slice(7), "start is inclusive");
+      assert.deepEqual(await archive({ end: 1_700_000_002_000 }), batch.slice(0, 2), "end is inclusive");
+      assert.deepEqual(await archive({ start: 1_700_000_003_500, end: 1_700_000_005_000 }, "newest"), batch.slice(3, 5));
+      assert.deepEqual(await archive({ start: 1_700_000_000_000, end: 1_700_000_000_999 }), []);
+      assert.deepEqual(await archive({ start: -1, end: 8.64e15 }), batch, "times beyond what ids hold");
+      assert.equal(await store().log.archiveCount(lobby, { start: 1_700_000_009_000 }), 2);
+    });
+
+    it("finds a sender of a room's archive by name, and by network too when asked", async () => {
+      const libera = parseAddress("irc://libera/bob");
+      const oftc = parseAddress("irc://oftc/bob");
+      const batch = [message(1, bob, lobby, "room"), message(2, libera, lobby, "room"), message(3, oftc, lobby, "room"), { ...message(4, oftc, lobby, "room"), senderName: "bob%oftc" }, message(5, alice, lobby, "room")];
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
+      const archive = (query: Parameters<Store["log"]["archive"]>[1], limit = 10, from: "oldest" | "newest" = "oldest") => store().log.archive(lobby, query, { limit, from });
+      assert.deepEqual(ids(await archive({ senders: [{ name: "bob" }] })), ["m000001", "m000002", "m000003"]);
+      assert.deepEqual(ids(await archive({ senders: [{ name: "bob", network: "oftc" }] })), ["m000003"]);
+      const shownAsBobOfOftc = [{ name: "bob%oftc" }, { name: "bob", network: "oftc" }];
+      assert.deepEqual(ids(await archive({ senders: shownAsBobOfOftc })), ["m000003", "m000004"], "two senders, one page in id order");
+      assert.deepEqual(ids(await archive({ senders: shownAsBobOfOftc }, 1)), ["m000003"]);
+      assert.deepEqual(ids(await archive({ senders: shownAsBobOfOftc }, 1, "newest")), ["m000004"]);
+      assert.equal(await store().log.archiveCount(lobby, { senders: shownAsBobOfOftc }), 2);
+      assert.deepEqual(await archive({ senders: [{ name: "bob", network: "lib" }] }), [], "a network is matched whole");
+    });
+
+    it("finds a sender's room message by its origin id among the room's newest messages only", async () => {
+      const sent = (n: number, from: typeof alice, originId: string, to = lobby): Message => ({ ...message(n, from, to, "room"), origin: { protocol: from.protocol, account: from.account, id: originId } });
+      const batch = [sent(1, alice, "s1"), sent(2, bob, "s2"), sent(3, alice, "s2"), sent(4, alice, "s4", ops), sent(5, bob, "s5")];
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
+      assert.deepEqual(await store().log.sentWithOriginId(lobby, alice, "s2", 10), batch[2], "alice's, not bob's of the same origin id");
+      assert.equal((await store().log.sentWithOriginId(lobby, alice, "s1", 10))?.id, "m000001");
+      assert.equal(await store().log.sentWithOriginId(lobby, alice, "s1", 3), undefined, "older than the newest 3 of the room");
+      assert.equal(await store().log.sentWithOriginId(lobby, alice, "s4", 10), undefined, "another room's");
+      assert.equal(await store().log.sentWithOriginId(lobby, alice, "s5", 10), undefined, "another sender's");
     });
 
     it("returns nothing for a conversation without messages", async () => {

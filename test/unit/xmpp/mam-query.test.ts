@@ -31,15 +31,29 @@ describe("reading a XEP-0313 query of a gateway room's archive", () => {
 
   it("reads the form's times, ids and sender, and names every id that must exist", () => {
     const read = request(query(form(field("start", "2026-12-04T10:00:00Z"), field("end", "2026-12-04T11:00:00.500+01:00"), field("after-id", "a1"), field("before-id", "b9"), field("with", `${ROOM}/Bob`), field("ids", "c1", "c2"))));
-    assert.deepEqual(read.query, { start: Date.parse("2026-12-04T10:00:00Z"), end: Date.parse("2026-12-04T10:00:00.500Z"), afterId: "a1", beforeId: "b9", senderName: "Bob", ids: ["c1", "c2"] });
+    assert.deepEqual(read.query, { start: Date.parse("2026-12-04T10:00:00Z"), end: Date.parse("2026-12-04T10:00:00.500Z"), afterId: "a1", beforeId: "b9", senders: [{ name: "Bob" }], ids: ["c1", "c2"] });
     assert.deepEqual(read.namedIds, ["a1", "b9", "c1", "c2"]);
   });
 
   it("matches nothing for a `with` that is not an occupant JID of the room (real JIDs are not given out)", () => {
     assert.equal(request(query(form(field("with", "bob@example.org")))).matchesNothing, true);
-    assert.equal(request(query(form(field("with", ROOM)))).matchesNothing, true);
     assert.equal(request(query(form(field("with", "#other@gw.example.org/Bob")))).matchesNothing, true);
-    assert.equal(request(query(form(field("with", "#LOBBY@gw.example.org/Bob")))).query.senderName, "Bob");
+    assert.deepEqual(request(query(form(field("with", "#LOBBY@gw.example.org/Bob")))).query.senders, [{ name: "Bob" }]);
+  });
+
+  it("takes the room's own JID as `with` for everyone's messages", () => {
+    const read = request(query(form(field("with", ROOM))));
+    assert.deepEqual([read.matchesNothing, read.query], [false, {}]);
+  });
+
+  it("reads a `with` of nick%network as that nick's messages from that network, and as logged under it whole", () => {
+    assert.deepEqual(request(query(form(field("with", `${ROOM}/bob%oftc`)))).query.senders, [{ name: "bob%oftc" }, { name: "bob", network: "oftc" }]);
+    assert.deepEqual(request(query(form(field("with", `${ROOM}/%bob%`)))).query.senders, [{ name: "%bob%" }]);
+  });
+
+  it("reads ids without the white space around them, and an ids field without values as none", () => {
+    const read = request(query(form(field("ids"), field("after-id", " a1\n")), set(xml("after", {}, " k5 "), xml("before", {}, "\tk9 "))));
+    assert.deepEqual([read.query.ids, read.query.afterId, read.query.beforeId, read.namedIds], [undefined, "k5", "k9", ["a1", "k5", "k9"]]);
   });
 
   it("pages by the result set: max (capped), after, an empty <before/> for the last page, <before>id</before> backwards", () => {
