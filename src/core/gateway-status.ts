@@ -13,7 +13,7 @@ export interface AdapterStatusView {
   readonly protocol: ProtocolId;
   readonly account: string;
   readonly status: AdapterStatus;
-  /** When it entered that status (ms since the epoch). */
+  /** Since when it is online, or not online (ms since the epoch): failed attempts while down do not move it. */
   readonly since: number;
   /** Restarts tried since it was last online. */
   readonly attempts: number;

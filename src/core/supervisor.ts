@@ -13,7 +13,7 @@ interface Supervised {
   /** A critical adapter must start for the gateway to run (the native server); others are retried. */
   readonly critical: boolean;
   status: AdapterStatus;
-  /** When the status last changed (ms since the epoch). */
+  /** When it last came online or went down (ms since the epoch); not moved by each attempt while down. */
   since: number;
   /** Why it last failed or went offline, until it is online again. */
   lastError: string | undefined;
@@ -25,6 +25,7 @@ interface Supervised {
 export interface AdapterState {
   readonly adapter: Adapter;
   readonly status: AdapterStatus;
+  /** Since when it is online, or not: failed attempts while down do not move it. */
   readonly since: number;
   /** Restarts tried since it was last online. */
   readonly attempts: number;
@@ -42,7 +43,8 @@ export class Supervisor {
   ) {}
 
   private setStatus(entry: Supervised, status: AdapterStatus): void {
-    if (entry.status !== status) entry.since = this.now();
+    // An operator wants to know how long a network has been down, not when its last attempt began.
+    if ((entry.status === "online") !== (status === "online")) entry.since = this.now();
     entry.status = status;
   }
 

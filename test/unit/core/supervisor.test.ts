@@ -1,0 +1,74 @@
+/** The supervisor's view of an adapter's state, as the gateway's status report gives it to operators. */
+import assert from "node:assert/strict";
+import { GatewayError } from "../../../src/core/errors.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { parseAddress } from "../../../src/core/model/address.js";
+import { Supervisor } from "../../../src/core/supervisor.js";
+import { FakeAccount } from "./fake-account.js";
+
+/** A linked account each of whose logins waits for the test to say how it ends. */
+class ControlledAccount extends FakeAccount {
+  private waiting: ((login: (succeeds: boolean) => void) => void) | undefined;
+  private queued: ((succeeds: boolean) => void) | undefined;
+
+  override async start(): Promise<void> {
+    this.started += 1;
+    const succeeds = await new Promise<boolean>((resolve) => {
+      if (this.waiting) this.waiting(resolve);
+      else this.queued = resolve;
+      this.waiting = undefined;
+    });
+    if (!succeeds) throw new GatewayError("GW_ERR_UNAVAILABLE", `connection refused (login ${this.started})`, { retryable: true });
+  }
+
+  /** The next login, once the supervisor tries it: call the function to end it. */
+  nextLogin(): Promise<(succeeds: boolean) => void> {
+    const queued = this.queued;
+    this.queued = undefined;
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+}
+
+describe("Supervisor states", () => {
+  let clock = 1_000;
+  let supervisor: Supervisor;
+
+  beforeEach(() => {
+    clock = 1_000;
+    supervisor = new Supervisor(createLogger("silent"), { baseMs: 1, capMs: 1 }, () => clock);
+  });
+  afterEach(() => supervisor.stopAll("test over"));
+
+  /** Lets the outcome of a login reach the supervisor. */
+  const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it("keeps the time an adapter went down across failed logins, and counts them, until it is online again", async () => {
+    const account = new ControlledAccount({ owner: parseAddress("native:alice"), account: "alice", login: "alice@example.org", password: "secret", service: "xmpp://example.org" });
+    supervisor.add(account, { critical: false, running: true });
+    assert.deepEqual(stateOf(supervisor), { status: "online", since: 1_000, attempts: 0, lastError: undefined });
+
+    clock = 5_000;
+    supervisor.report(account, "failed", new Error("connection reset"));
+    assert.deepEqual(stateOf(supervisor), { status: "reconnecting", since: 5_000, attempts: 1, lastError: "connection reset" });
+    for (const [at, attempts] of [[6_000, 2], [7_000, 3]] as const) {
+      const login = await account.nextLogin();
+      clock = at;
+      login(false);
+      await settled();
+      assert.deepEqual(stateOf(supervisor), { status: "reconnecting", since: 5_000, attempts, lastError: `connection refused (login ${attempts - 1})` }, `at ${at}: down since it went down`);
+    }
+
+    const login = await account.nextLogin();
+    clock = 9_000;
+    login(true);
+    await settled();
+    assert.deepEqual(stateOf(supervisor), { status: "online", since: 9_000, attempts: 0, lastError: undefined });
+  });
+});
+
+function stateOf(supervisor: Supervisor): { status: string; since: number; attempts: number; lastError: string | undefined } {
+  const [state] = supervisor.states();
+  assert.ok(state);
+  return { status: state.status, since: state.since, attempts: state.attempts, lastError: state.lastError };
+}
