@@ -105,9 +105,15 @@ describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states 
     await suite.daemon().restart();
     await suite.daemon().waitForLog(/XMPP component online/);
     await suite.daemon().waitForLog(/IRC network online/);
-    // Their clients join again (the gateway forgot its occupants), and she corrects the line she sent before.
-    await joinMuc(juliet, `${roomJid}/Jules`);
-    await joinMuc(kim, `${roomJid}/Kimberly`);
+    // Their clients join again (the gateway forgot its occupants), asking for the room's history: the correction in it
+    // names the line as each knows it, as live. Then she corrects the line she sent before.
+    const historyLine = (user: XmppTestClient) => user.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "lunch at one?" && stanza.getChild("delay", "urn:xmpp:delay") !== undefined, 10_000, "the correction in the history");
+    const julietsHistory = historyLine(juliet);
+    await juliet.send(xml("presence", { to: `${roomJid}/Jules` }, xml("x", { xmlns: MUC }, xml("history", { maxstanzas: "10" }))));
+    assert.equal(replaceId(await julietsHistory), lunchId, "her client's id of the original, after the restart too");
+    const kimsHistory = historyLine(kim);
+    await kim.send(xml("presence", { to: `${roomJid}/Kimberly` }, xml("x", { xmlns: MUC }, xml("history", { maxstanzas: "10" }))));
+    assert.equal(replaceId(await kimsHistory), lunchAtKim.attrs["id"], "the gateway id kim saw it under");
     await groupchat(juliet, roomJid, "see you tomorrow", originalId);
     assert.equal(replaceId(await line(kim, `${roomJid}/Jules`, "see you tomorrow")), atKim.attrs["id"]);
     assert.equal(replaceId(await line(juliet, `${roomJid}/Jules`, "see you tomorrow")), originalId);

@@ -222,9 +222,12 @@ export class GatewayRooms {
     const wanted = historyRequest(join, this.historyLimit);
     if (wanted.maxStanzas === 0) return;
     const messages = await this.context.roomHistory(hub, wanted.maxStanzas);
+    // An own correction's original is mostly in the same history: its client's id is there after a restart too.
+    const sent = new Map(messages.map((message) => [message.id, message]));
     for (const message of messages) {
       if (wanted.since !== undefined && message.timestamp < wanted.since) continue;
-      await this.write(historyMessage({ ...message, senderName: this.shownNick(hub, message.senderName, message.from) }, to.roomJid, to.jid));
+      const ids = this.idsSeenBy(message, to.address, (id) => sent.get(id)?.origin.id);
+      await this.write(historyMessage({ ...message, senderName: this.shownNick(hub, message.senderName, message.from) }, to.roomJid, to.jid, ids));
     }
   }
 
@@ -351,11 +354,12 @@ export class GatewayRooms {
   /**
    * The ids under which `viewer` knows a room message and the message it corrects (XEP-0308): an XMPP occupant's own
    * messages under the stanza ids their client gave them (the reflection keeps its id, as MUC clients expect),
-   * everyone else's under gateway ids.
+   * everyone else's under gateway ids. `loggedOriginId` gives the original's own id where the memory of ids lacks it
+   * (after a restart), from the log.
    */
-  idsSeenBy(message: Message, viewer: Address): { readonly id: string; readonly replaces?: string } {
+  idsSeenBy(message: Message, viewer: Address, loggedOriginId?: (gatewayId: string) => string | undefined): { readonly id: string; readonly replaces?: string } {
     const own = sameAddress(viewer, message.from) && message.origin.protocol === "xmpp" && message.origin.id !== undefined;
-    const replaces = message.replaces === undefined ? undefined : own ? (this.ownStanzaIds.get(message.replaces) ?? message.replaces) : message.replaces;
+    const replaces = message.replaces === undefined ? undefined : own ? (this.ownStanzaIds.get(message.replaces) ?? loggedOriginId?.(message.replaces) ?? message.replaces) : message.replaces;
     return { id: own ? (message.origin.id ?? message.id) : message.id, ...(replaces === undefined ? {} : { replaces }) };
   }
 

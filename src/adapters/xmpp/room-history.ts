@@ -35,9 +35,12 @@ export function historyRequest(join: Element, configured: number, now = Date.now
   return bounds.length === 0 ? { maxStanzas } : { maxStanzas, since: Math.max(...bounds) };
 }
 
-/** One message of the history, to `to`, from the room JID of its sender's nick, delayed to when it was said. */
-export function historyMessage(message: Message, roomJid: string, to: string): Element {
-  const line = chatMessage({ from: `${roomJid}/${message.senderName}`, to, id: message.id, body: message.body, kind: message.kind, type: "groupchat" });
+/**
+ * One message of the history, to `to`, from the room JID of its sender's nick, delayed to when it was said, under the
+ * ids `to` knows it and the message it corrects by (GatewayRooms.idsSeenBy), as live.
+ */
+export function historyMessage(message: Message, roomJid: string, to: string, ids: { readonly id: string; readonly replaces?: string }): Element {
+  const line = chatMessage({ from: `${roomJid}/${message.senderName}`, to, body: message.body, kind: message.kind, type: "groupchat", ...ids });
   line.append(xml("delay", { xmlns: NS.delay, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
   line.append(stanzaId(message.id, roomJid));
   return line;
