@@ -147,6 +147,12 @@ describe("the XMPP component against Prosody", function () {
     );
     const corrected = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([corrected["body"], corrected["replaces"]], ["the typo", original["id"]]);
+    // A correction sent right after its line, before the gateway is done accepting the line, is a correction too.
+    const quickId = await juliet.sendMessage(gatewayJid(romeoName), "brb, cofee");
+    await juliet.send(xml("message", { to: gatewayJid(romeoName), type: "chat", id: "fix-2" }, xml("body", {}, "brb, coffee"), xml("replace", { xmlns: "urn:xmpp:message-correct:0", id: quickId })));
+    const quick = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    const quickFix = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([quick["body"], quickFix["body"], quickFix["replaces"]], ["brb, cofee", "brb, coffee", quick["id"]]);
 
     const sent = await romeo.ok({ type: "message.send", to: `xmpp:${juliet.bareJid}`, body: "mispelled" });
     await juliet.waitForMessage(gatewayJid(romeoName));

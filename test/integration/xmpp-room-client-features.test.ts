@@ -68,6 +68,14 @@ describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states 
     assert.equal(corrected["replaces"], atKim.attrs["id"], "one gateway id for both");
     await fromJuliet("* hello everyone");
 
+    // A correction sent right after its line, before the gateway is done accepting the line, is a correction too.
+    const typoId = await groupchat(juliet, roomJid, "brb, cofee");
+    await groupchat(juliet, roomJid, "brb, coffee", typoId);
+    const typoAtKim = await line(kim, `${roomJid}/Juliet`, "brb, cofee");
+    assert.equal(replaceId(await line(kim, `${roomJid}/Juliet`, "brb, coffee")), typoAtKim.attrs["id"]);
+    await fromJuliet("brb, cofee");
+    await fromJuliet("* brb, coffee");
+
     // A correction of a message the gateway does not know (another client's, one from before a restart) is a new line.
     await groupchat(juliet, roomJid, "a line of its own", "unknown-id");
     assert.equal(replaceId(await line(kim, `${roomJid}/Juliet`, "a line of its own")), undefined);

@@ -101,20 +101,25 @@ export class ComponentInbound {
       }
       return;
     }
-    // Unknown recipients are left to submit(), which answers item-not-found.
-    if (this.messagesFrom === "contacts" && (await this.context.knows(to)) && !(await this.related(from, to))) {
-      return this.refuse(stanza, "cancel", "service-unavailable", "this user accepts messages from contacts only: subscribe to their presence first");
-    }
-    const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
-    // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
-    if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
+    // XEP-0308: begun before anything is awaited, so that a correction sent right after this line finds it.
+    const acceptance = this.corrections.begin(from, message);
+    let acceptedId: string | undefined;
     try {
+      // Unknown recipients are left to submit(), which answers item-not-found.
+      if (this.messagesFrom === "contacts" && (await this.context.knows(to)) && !(await this.related(from, to))) {
+        return await this.refuse(stanza, "cancel", "service-unavailable", "this user accepts messages from contacts only: subscribe to their presence first");
+      }
+      const replaces = await acceptance.original;
+      // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
+      if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
       const accepted = await this.context.submit(directDraft(this.context.account, message, from, to, replaces));
-      if (message.id !== undefined) this.corrections.remember(from, message.id, accepted.id);
+      acceptedId = accepted.id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
       const { type, condition } = stanzaConditionFor(gatewayError.code);
       await this.refuse(stanza, type, condition, gatewayError.message);
+    } finally {
+      acceptance.done(acceptedId);
     }
   }
 

@@ -243,9 +243,10 @@ export class GatewayRooms {
       return;
     }
     // XEP-0308: a correction names the stanza id the occupant's client gave the message; the core names it by gateway id.
-    const conversation = addressKey(hub);
-    const replaces = message.replaces === undefined ? undefined : (this.corrections.gatewayId(person, message.replaces, conversation) ?? (await this.loggedOriginal(hub, person, message.replaces)));
+    const acceptance = this.corrections.begin(person, message, addressKey(hub));
+    let acceptedId: string | undefined;
     try {
+      const replaces = message.replaces === undefined ? undefined : ((await acceptance.original) ?? (await this.loggedOriginal(hub, person, message.replaces)));
       const accepted = await this.context.submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
         scope: "room",
@@ -256,13 +257,13 @@ export class GatewayRooms {
         body: message.body,
         ...(replaces === undefined ? {} : { replaces }),
       });
-      if (message.id !== undefined) {
-        this.corrections.remember(person, message.id, accepted.id, conversation);
-        this.ownStanzaIds.set(accepted.id, message.id);
-      }
+      acceptedId = accepted.id;
+      if (message.id !== undefined) this.ownStanzaIds.set(accepted.id, message.id);
     } catch (error: unknown) {
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
+    } finally {
+      acceptance.done(acceptedId);
     }
   }
 

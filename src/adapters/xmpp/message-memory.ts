@@ -32,16 +32,46 @@ export class RecentMap<V> {
   }
 }
 
+/** A message of an XMPP sender being accepted (CorrectionIds.begin). */
+export interface Acceptance {
+  /** The gateway id of the message it corrects: one accepted before, or being accepted now (then once it is). */
+  readonly original: Promise<string | undefined>;
+  /** Always called, once: with the message's gateway id, or undefined when it was not accepted. */
+  done(gatewayId: string | undefined): void;
+}
+
 export class CorrectionIds {
   private readonly ids = new RecentMap<string>();
+  /** Messages being accepted, by key: a correction arriving meanwhile waits for their gateway id. */
+  private readonly pending = new Map<string, Promise<string | undefined>>();
 
-  /** `conversation` tells apart the same stanza id in two conversations (a room's key); "" for direct messages. */
-  remember(sender: Address, stanzaId: string, gatewayId: string, conversation = ""): void {
-    this.ids.set(`${addressKey(sender)} ${conversation} ${stanzaId}`, gatewayId);
+  /**
+   * A message of `sender` arrives: call before anything is awaited for it. Stanzas are handled concurrently, and a
+   * client may send a correction right after the line (before the line's acceptance is done): the correction then
+   * waits for the line's gateway id instead of becoming a new message. The original is looked up before this message
+   * counts as being accepted, so a message naming its own id never waits for itself. `conversation` tells apart the
+   * same stanza id in two conversations (a room's key); "" for direct messages.
+   */
+  begin(sender: Address, stanza: { readonly id?: string | undefined; readonly replaces?: string | undefined }, conversation = ""): Acceptance {
+    const original = stanza.replaces === undefined ? Promise.resolve(undefined) : this.lookUp(`${addressKey(sender)} ${conversation} ${stanza.replaces}`);
+    if (stanza.id === undefined) return { original, done: () => undefined };
+    const key = `${addressKey(sender)} ${conversation} ${stanza.id}`;
+    let settle: (gatewayId: string | undefined) => void = () => undefined;
+    const accepted = new Promise<string | undefined>((resolve) => (settle = resolve));
+    this.pending.set(key, accepted);
+    return {
+      original,
+      done: (gatewayId) => {
+        if (this.pending.get(key) === accepted) this.pending.delete(key);
+        if (gatewayId !== undefined) this.ids.set(key, gatewayId);
+        settle(gatewayId);
+      },
+    };
   }
 
-  gatewayId(sender: Address, stanzaId: string, conversation = ""): string | undefined {
-    return this.ids.get(`${addressKey(sender)} ${conversation} ${stanzaId}`);
+  private lookUp(key: string): Promise<string | undefined> {
+    const known = this.ids.get(key);
+    return known !== undefined ? Promise.resolve(known) : (this.pending.get(key) ?? Promise.resolve(undefined));
   }
 }
 

@@ -288,15 +288,18 @@ export class XmppUserAdapter implements Adapter {
       }
       return;
     }
-    const replaces = message.replaces === undefined ? undefined : this.corrections.gatewayId(from, message.replaces);
+    const acceptance = this.corrections.begin(from, message);
+    let acceptedId: string | undefined;
     try {
-      const accepted = await this.context.submit(directDraft(this.account, message, from, this.owner, replaces));
-      if (message.id !== undefined) this.corrections.remember(from, message.id, accepted.id);
+      const accepted = await this.context.submit(directDraft(this.account, message, from, this.owner, await acceptance.original));
+      acceptedId = accepted.id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
       const { type, condition } = stanzaConditionFor(gatewayError.code);
       this.context.log.info({ from: message.from, condition, reason: gatewayError.message }, "XMPP message refused");
       await this.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
+    } finally {
+      acceptance.done(acceptedId);
     }
   }
 
