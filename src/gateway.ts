@@ -8,7 +8,7 @@ import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
-import { parseAddress, type ProtocolId } from "./core/model/address.js";
+import { parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -153,6 +153,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
 
   function contextFor(protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
     const adapterLog = log.child({ adapter: `${protocol}/${account}` });
+    // An adapter speaks for the people of its own network only: where it acts in someone's name, that is checked.
+    const speaksFor = (person: Address): void => {
+      if (person.protocol !== protocol || person.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${person.protocol}/${person.account}`);
+    };
     return {
       account,
       log: adapterLog,
@@ -175,16 +179,17 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       leaveRoom: (room, member, removal) => roomJoins.leave(room, member, removal),
       renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
       kickFromRoom: async (room, by, target, reason) => {
-        // An adapter speaks for the people of its own network only.
-        if (by.protocol !== protocol || by.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${by.protocol}/${by.account}`);
+        speaksFor(by);
         await roomJoins.kick(room, by, target, reason);
       },
       dispatch: (event) => router.dispatch(event),
       bridges,
-      gatewayStatus: (by) => status.report(by),
+      gatewayStatus: async (by) => {
+        speaksFor(by);
+        return status.report(by);
+      },
       serviceMessage: async (from, body) => {
-        // An adapter speaks for the people of its own network only.
-        if (from.protocol !== protocol || from.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${from.protocol}/${from.account}`);
+        speaksFor(from);
         return identities.serviceMessage(from, body);
       },
       setStatus: (status: AdapterStatus, error?: Error) => {

@@ -85,10 +85,6 @@ export const roomNick: Handler<RoomNickFrame> = async (session, frame, env) => {
   return { member: memberView(await env.context.renameInRoom(room, me, frame.nick)) };
 };
 
-/**
- * The room and its members, to its members only: the list holds every member's address (an XMPP occupant's real
- * JID), which the room's MUC keeps from its occupants (semi-anonymous) and nobody outside should read.
- */
 /** The owner (or an admin) puts a member out (core/room-joins.ts kick): everyone is told, the member too, and the host says so. */
 export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
   const room = await roomByRef(env, frame.room);
@@ -96,6 +92,10 @@ export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
   return {};
 };
 
+/**
+ * The room and its members, to its members only: the list holds every member's address (an XMPP occupant's real
+ * JID), which the room's MUC keeps from its occupants (semi-anonymous) and nobody outside should read.
+ */
 export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
   const me = self(session);
   const room = await roomByRef(env, frame.room);
