@@ -19,12 +19,15 @@ describe("the XMPP component against Prosody", function () {
   let daemon: Daemon;
   const natives: NativeClient[] = [];
   const xmpps: XmppTestClient[] = [];
+  // An admin of the gateway on XMPP: may kick from any room (XEP-0045 8.2, through muc#admin).
+  const adminName = uniqueUser("chanop");
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
     prosody = await startProsody();
     daemon = Daemon.create(
       [
+        `admins: ["xmpp:${adminName}@localhost"]`,
         "xmpp:",
         "  component:",
         "    enabled: true",
@@ -313,6 +316,48 @@ describe("the XMPP component against Prosody", function () {
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === undefined);
     await bob.ok({ type: "room.join", room: roomName });
+  });
+
+  it("lets an admin kick from a MUC client (muc#admin, role none): the occupant sees itself kicked, native members are told, and anyone else is refused", async function () {
+    const ownerName = uniqueUser("host");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("hall");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const join = async (client: XmppTestClient, nick: string): Promise<void> => {
+      await client.send(xml("presence", { to: `${roomJid}/${nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await client.waitForPresence(`${roomJid}/${nick}`, (stanza) => stanza.attrs["type"] === undefined);
+    };
+    const admin = await xmppUser(adminName);
+    await join(admin, "Mod");
+    const juliet = await xmppUser(uniqueUser("guest"));
+    await join(juliet, "Juliet");
+    const bobName = uniqueUser("bob");
+    const bob = await native(bobName);
+    await bob.ok({ type: "room.join", room: roomName });
+    const kick = (client: XmppTestClient, nick: string, reason?: string, role = "none") =>
+      client.iq(xml("iq", { type: "set", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { nick, role }, ...(reason === undefined ? [] : [xml("reason", {}, reason)])))));
+
+    // Only the room's owner or an admin; nobody kicks themself or a nick nobody has; other changes are not taken.
+    await assert.rejects(kick(juliet, bobName), /forbidden/);
+    await assert.rejects(kick(admin, "Mod"), /conflict/);
+    await assert.rejects(kick(admin, "nobody-here"), /item-not-found/);
+    await assert.rejects(kick(admin, "Juliet", undefined, "visitor"), /feature-not-implemented/);
+    await assert.rejects(admin.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { affiliation: "member" })))), /feature-not-implemented/);
+
+    await kick(admin, "Juliet", "flooding");
+    const out = await juliet.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable");
+    const x = out.getChild("x", MUC_USER);
+    assert.deepEqual((x?.getChildren("status") ?? []).map((status) => status.attrs["code"]).sort(), ["110", "307"]);
+    assert.deepEqual([x?.getChild("item")?.getChild("actor")?.attrs["nick"], x?.getChild("item")?.getChildText("reason")], ["Mod", "flooding"]);
+    await admin.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable" && (stanza.getChild("x", MUC_USER)?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "307"));
+    const atBob = await bob.waitForType("room.member", (frame) => frame["event"] === "left");
+    assert.deepEqual([(atBob["member"] as Record<string, unknown>)["address"], atBob["kicked"]], [`xmpp:${juliet.bareJid}`, { by: "Mod", reason: "flooding" }]);
+
+    await kick(admin, bobName);
+    const own = await bob.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["address"] === `native:${bobName}`);
+    assert.deepEqual(own["kicked"], { by: "Mod", reason: "" });
+    assert.equal((await bob.request({ type: "room.send", room: roomName, body: "hello?" }))["code"], "GW_ERR_NOT_MEMBER");
   });
 
   it("makes a native room a MUC on the gateway domain: occupants, messages both ways, subject both ways, nick conflicts, leaving", async function () {

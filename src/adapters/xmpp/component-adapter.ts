@@ -24,6 +24,7 @@ import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { MucArchive } from "./muc-archive.js";
+import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { offerStanzas } from "./offered-contacts.js";
@@ -94,6 +95,7 @@ export class XmppComponentAdapter implements Adapter {
     commands.register(connection);
     registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms);
     new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms).register(connection);
+    registerMucAdmin(connection, this.config.domain, this.rooms);
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,

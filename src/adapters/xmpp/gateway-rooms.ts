@@ -18,10 +18,10 @@ import { addressKey, sameAddress, type Address } from "../../core/model/address.
 import type { Message } from "../../core/model/message.js";
 import type { RoomMember, RoomRemoval, RoomRole } from "../../core/model/room.js";
 import type { Show } from "../../core/model/presence.js";
-import { addressToJid, resourceOf, withoutResource } from "./addressing.js";
+import { addressToJid, jidToAddress, resourceOf, withoutResource } from "./addressing.js";
 import { showToXmpp } from "./presence-map.js";
 import { stripInvalidXmlChars as safe } from "./xml-safety.js";
-import { stanzaConditionFor } from "./error-conditions.js";
+import { stanzaConditionFor, type StanzaErrorType } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
@@ -53,6 +53,17 @@ export function isRoomAddress(address: Address): boolean {
   if (address.protocol === "native") return address.id.startsWith("#");
   if (address.protocol === "irc") return /^[#&+!]/.test(address.id);
   return false;
+}
+
+/** The room a bare JID of the gateway's domain names (an iq to the room itself), or undefined. */
+export function roomAtJid(jid: string, domain: string): Address | undefined {
+  if (resourceOf(jid) !== "" || jid === domain) return undefined;
+  try {
+    const address = jidToAddress(jid, domain);
+    return isRoomAddress(address) ? address : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -317,6 +328,31 @@ export class GatewayRooms {
     } catch (error: unknown) {
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
+    }
+  }
+
+  /**
+   * A moderator's kick (XEP-0045 section 8.2: a muc#admin item with role "none") from one of `from`'s sessions in the
+   * room: the core's kick (the room's owner or an admin of the gateway may; core/room-joins.ts), after which every
+   * occupant sees the kicked one go with status 307, as after a native room.kick. The people of a bridged channel
+   * are not the room's members: their kick is not-allowed here (the channel's operators kick them on IRC).
+   * Undefined when done, else the error to answer with.
+   */
+  async kick(from: string, room: Address, nick: string, reason: string): Promise<{ readonly type: StanzaErrorType; readonly condition: string; readonly text: string } | undefined> {
+    const kicker = this.occupant(room, from);
+    if (!kicker) return { type: "auth", condition: "forbidden", text: "join the room before kicking anyone from it" };
+    const target = this.nicks.find(this.hubOf(room), nick);
+    if (!target) return { type: "cancel", condition: "item-not-found", text: `nobody is known as ${nick} in this room` };
+    // XEP-0045 8.2: a moderator kicking themself is a conflict.
+    if (sameAddress(target, kicker.address)) return { type: "cancel", condition: "conflict", text: "leave the room instead of kicking yourself" };
+    try {
+      await this.context.kickFromRoom(room, kicker.address, target, reason);
+      return undefined;
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      // Someone the room shows who is not its member: in a bridged room of another network.
+      if (gatewayError.code === "GW_ERR_NOT_FOUND") return { type: "cancel", condition: "not-allowed", text: `${nick} is in a bridged room of another network: its operators kick them there` };
+      return { ...stanzaConditionFor(gatewayError.code), text: gatewayError.message };
     }
   }
 

@@ -14,8 +14,8 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomArchive } from "../../core/room-archive.js";
-import { jidToAddress, resourceOf, xmppUserAddress } from "./addressing.js";
-import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
+import { xmppUserAddress } from "./addressing.js";
+import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
 import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamRequest } from "./mam-query.js";
 import { chatMessage, errorCondition, NS } from "./stanzas.js";
 
@@ -50,7 +50,7 @@ export class MucArchive {
    */
   private async answer(iq: IqContext, handle: (reader: Reader) => Promise<Element>): Promise<Element | undefined> {
     const to = String(iq.stanza.attrs["to"] ?? "");
-    const room = this.roomAt(to);
+    const room = roomAtJid(to, this.domain);
     if (room === undefined) return undefined;
     const archive = this.context.roomArchive;
     if (archive === undefined) return errorCondition("cancel", "feature-not-implemented", "this gateway keeps no message log, so its rooms have no archive");
@@ -58,16 +58,6 @@ export class MucArchive {
     const hub = this.rooms.archiveReader(from, room);
     if (hub === undefined) return errorCondition("auth", "forbidden", "join the room to read its archive");
     return handle({ from, person: xmppUserAddress(from, this.context.account), roomJid: to, hub, archive });
-  }
-
-  private roomAt(jid: string): Address | undefined {
-    if (resourceOf(jid) !== "" || jid === this.domain) return undefined;
-    try {
-      const address = jidToAddress(jid, this.domain);
-      return isRoomAddress(address) ? address : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /** XEP-0313 4.2: the matching messages, each in a <result/>, then the iq result with <fin/>. */
