@@ -30,6 +30,8 @@ export interface NetworkSuiteOptions {
   readonly ircServer?: "ngircd" | "inspircd";
   /** More keys of the IRC network (YAML lines indented as its other keys). */
   readonly ircYaml?: readonly string[];
+  /** The gateway's admins (config `admins`), addresses such as `xmpp:op@localhost`. */
+  readonly admins?: readonly string[];
   /** xmpp.component.messages_from (default here: anyone, so tests need no subscription before a chat). */
   readonly messagesFrom?: "anyone" | "contacts";
 }
@@ -50,6 +52,7 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
     [prosody, irc] = await Promise.all([startProsody(), options.ircServer === "inspircd" ? startInspircd() : startNgircd()]);
     daemon = Daemon.create(
       [
+        ...(options.admins === undefined ? [] : [`admins: ${JSON.stringify(options.admins)}`]),
         "xmpp:",
         ...componentYaml(prosody, [`messages_from: ${options.messagesFrom ?? "anyone"}`]),
         "irc:",

@@ -2,14 +2,17 @@
  * What XMPP clients do in a gateway room beyond talking, against a real Prosody and a real ngIRCd started by the
  * test: XEP-0308 corrections by occupants reach the other occupants, native members and the bridged IRC channel as
  * a correction of the line they saw, each under the id they know it by (one of a message the gateway does not know
- * is a new message); XEP-0085 chat states pass between occupants.
+ * is a new message); XEP-0085 chat states pass between occupants; a kick from a MUC client of someone in the bridged
+ * IRC channel is refused (they are not the room's members).
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import type { Frame } from "../helpers/native-client.js";
 import { useNetworks } from "../helpers/network-suite.js";
-import type { XmppTestClient } from "../helpers/xmpp-client.js";
+import { uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const CORRECTION = "urn:xmpp:message-correct:0";
 const CHAT_STATES = "http://jabber.org/protocol/chatstates";
@@ -35,7 +38,8 @@ const replaceId = (stanza: Element): string | undefined => stanza.getChild("repl
 const nativeMessage = (frame: Frame): Record<string, unknown> => frame["message"] as Record<string, unknown>;
 
 describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states (XEP-0085)", function () {
-  const suite = useNetworks({ ircYaml: ["channels:", '  - channel: "#fix"', "    room: fix"] });
+  const adminName = uniqueUser("op");
+  const suite = useNetworks({ ircYaml: ["channels:", '  - channel: "#fix"', "    room: fix"], admins: [`xmpp:${adminName}@localhost`] });
 
   it("reach the other occupants, native members and the bridged IRC channel as corrections of the line each saw", async function () {
     this.timeout(60_000);
@@ -137,5 +141,24 @@ describe("XMPP clients in gateway rooms: corrections (XEP-0308) and chat states 
     };
     assert.equal(await archivedCorrection(juliet), lunchId, "her client's id of the original");
     assert.equal(await archivedCorrection(kim), lunchAtKim.attrs["id"], "the gateway id kim saw it under");
+  });
+
+  it("refuses a kick from a MUC client of someone in the bridged IRC channel as not-allowed: the channel's operators kick there", async function () {
+    this.timeout(30_000);
+    const roomJid = `#fix@${suite.prosody().componentDomain}`;
+    const admin = await XmppTestClient.newUser(suite.prosody(), adminName, PASSWORD);
+    try {
+      await joinMuc(admin, `${roomJid}/Op`);
+      const bob = await suite.ircUser("bob");
+      await bob.join("#fix");
+      bob.privmsg("#fix", "you cannot kick me from there");
+      await line(admin, `${roomJid}/${bob.nick}`, "you cannot kick me from there");
+      const kick = admin.iq(xml("iq", { type: "set", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { nick: bob.nick, role: "none" }))));
+      await assert.rejects(kick, /not-allowed/);
+      bob.privmsg("#fix", "still here");
+      await line(admin, `${roomJid}/${bob.nick}`, "still here");
+    } finally {
+      await admin.stop();
+    }
   });
 });
