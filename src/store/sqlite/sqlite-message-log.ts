@@ -78,8 +78,15 @@ function archiveParameters(room: Address, query: ArchiveQuery, sender: ArchiveSe
 }
 
 /** Which statement an archive query needs: what it selects, and which filters it has. */
-function archiveShape(query: ArchiveQuery, sender: ArchiveSender | undefined, select: "page-oldest" | "page-newest" | "count"): string {
-  return [select, sender === undefined ? "" : "sender", sender?.network === undefined ? "" : "network", query.ids === undefined ? "" : "ids"].join(" ");
+interface ArchiveShape {
+  readonly select: "page-oldest" | "page-newest" | "count";
+  readonly sender: boolean;
+  readonly network: boolean;
+  readonly ids: boolean;
+}
+
+function archiveShape(query: ArchiveQuery, sender: ArchiveSender | undefined, select: ArchiveShape["select"]): ArchiveShape {
+  return { select, sender: sender !== undefined, network: sender?.network !== undefined, ids: query.ids !== undefined };
 }
 
 /**
@@ -87,18 +94,17 @@ function archiveShape(query: ArchiveQuery, sender: ArchiveSender | undefined, se
  * index: messages_by_conversation, messages_by_sender for a sender, or the ids one by one (the primary key) when
  * they are named. The times and the sender's network filter that range.
  */
-function archiveSql(shape: string): string {
-  const [select, sender, network, ids] = shape.split(" ");
+function archiveSql(shape: ArchiveShape): string {
   const where = [
     "conversation = @conversation AND id > @after AND id < @before AND timestamp >= @start AND timestamp <= @end",
-    ...(sender ? ["sender_name = @sender"] : []),
+    ...(shape.sender ? ["sender_name = @sender"] : []),
     // An address's URI is protocol://account/id (core/model/address.ts): the account is what follows "://".
-    ...(network ? ["substr(from_address, instr(from_address, '://') + 3, length(@network)) = @network"] : []),
-    ...(ids ? ["id IN (SELECT value FROM json_each(@ids))"] : []),
+    ...(shape.network ? ["substr(from_address, instr(from_address, '://') + 3, length(@network)) = @network"] : []),
+    ...(shape.ids ? ["id IN (SELECT value FROM json_each(@ids))"] : []),
   ].join(" AND ");
-  const from = ids ? "messages INDEXED BY sqlite_autoindex_messages_1" : "messages";
-  if (select === "count") return `SELECT count(*) AS count FROM ${from} WHERE ${where}`;
-  return `SELECT id, json FROM ${from} WHERE ${where} ORDER BY id ${select === "page-oldest" ? "ASC" : "DESC"} LIMIT @limit`;
+  const from = shape.ids ? "messages INDEXED BY sqlite_autoindex_messages_1" : "messages";
+  if (shape.select === "count") return `SELECT count(*) AS count FROM ${from} WHERE ${where}`;
+  return `SELECT id, json FROM ${from} WHERE ${where} ORDER BY id ${shape.select === "page-oldest" ? "ASC" : "DESC"} LIMIT @limit`;
 }
 
 /** Rows are written only by append(), from a Message, so the JSON is trusted to be one. */
@@ -126,11 +132,12 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   const lastId = db.prepare<[], { id: string | null }>("SELECT max(id) AS id FROM messages");
   // One prepared statement per shape of archive query (which filters, which end, or a count): a handful in all.
   const archiveStatements = new Map<string, Database.Statement>();
-  const archiveStatement = (shape: string): Database.Statement => {
-    let statement = archiveStatements.get(shape);
+  const archiveStatement = (shape: ArchiveShape): Database.Statement => {
+    const key = `${shape.select} ${shape.sender} ${shape.network} ${shape.ids}`;
+    let statement = archiveStatements.get(key);
     if (!statement) {
       statement = db.prepare(archiveSql(shape));
-      archiveStatements.set(shape, statement);
+      archiveStatements.set(key, statement);
     }
     return statement;
   };
@@ -154,7 +161,7 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   const sentWithOriginId = db.prepare<[string, number, string, string], { json: string }>(
     "SELECT json FROM (SELECT from_address, json FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?) WHERE from_address = ? AND json_extract(json, '$.origin.id') = ? LIMIT 1",
   );
-  // failure_notices has no index by message; it holds only failures not yet reported, a handful of rows.
+  // failure_notices is read by its index by message (migration 7).
   const unreferenced = db.prepare<{ id: string }>(
     "DELETE FROM messages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = @id) AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = @id)",
   );
