@@ -324,14 +324,25 @@ describe("the XMPP component against Prosody", function () {
     const roomName = uniqueUser("hall");
     await owner.ok({ type: "room.create", name: roomName });
     const roomJid = `#${roomName}@${prosody.componentDomain}`;
-    const join = async (client: XmppTestClient, nick: string): Promise<void> => {
+    const itemOf = (presence: Element): [unknown, unknown] => {
+      const item = presence.getChild("x", MUC_USER)?.getChild("item");
+      return [item?.attrs["affiliation"], item?.attrs["role"]];
+    };
+    const join = async (client: XmppTestClient, nick: string): Promise<Element> => {
       await client.send(xml("presence", { to: `${roomJid}/${nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
-      await client.waitForPresence(`${roomJid}/${nick}`, (stanza) => stanza.attrs["type"] === undefined);
+      return client.waitForPresence(`${roomJid}/${nick}`, (stanza) => stanza.attrs["type"] === undefined);
     };
     const admin = await xmppUser(adminName);
-    await join(admin, "Mod");
+    // The admin is shown as an admin and moderator of the room, so that MUC clients offer the kick; others as members.
+    assert.deepEqual(itemOf(await join(admin, "Mod")), ["admin", "moderator"]);
     const juliet = await xmppUser(uniqueUser("guest"));
-    await join(juliet, "Juliet");
+    const seenMod = juliet.waitForPresence(`${roomJid}/Mod`, (stanza) => stanza.attrs["type"] === undefined);
+    assert.deepEqual(itemOf(await join(juliet, "Juliet")), ["member", "participant"]);
+    assert.deepEqual(itemOf(await seenMod), ["admin", "moderator"]);
+    // Still so when their show changes (XEP-0045 7.7).
+    const away = juliet.waitForPresence(`${roomJid}/Mod`, (stanza) => stanza.getChildText("show") === "away");
+    await admin.send(xml("presence", { to: `${roomJid}/Mod` }, xml("show", {}, "away")));
+    assert.deepEqual(itemOf(await away), ["admin", "moderator"]);
     const bobName = uniqueUser("bob");
     const bob = await native(bobName);
     await bob.ok({ type: "room.join", room: roomName });

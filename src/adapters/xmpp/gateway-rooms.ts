@@ -36,6 +36,8 @@ interface Occupant {
   readonly jid: string;
   readonly address: Address;
   readonly nick: string;
+  /** The person's role in the room, as the core has it (shown through GatewayRooms.shownRole). */
+  readonly role: RoomRole;
   /** The room's bare JID as this occupant joined it: the hub's own, or a bridged room's (#dev%libera@gateway). */
   readonly roomJid: string;
   /** The show and status of the session's last presence to the room, shown to the other occupants. */
@@ -135,6 +137,15 @@ export class GatewayRooms {
     private readonly historyLimit = 0,
   ) {}
 
+  /**
+   * How a member is shown in the MUC: an admin of the gateway may kick anyone from any room (muc-admin.ts), so is shown
+   * as an admin of every room (as Prosody shows its server's admins as every room's owners), for clients to offer
+   * them the kick; everyone else as their role in the room.
+   */
+  private shownRole(member: { readonly address: Address; readonly role: RoomRole }): RoomRole {
+    return (member.role === "member" || member.role === "moderator") && this.context.bridges.isAdmin(member.address) ? "admin" : member.role;
+  }
+
   private roomJid(room: Address): string {
     return addressToJid(room, this.domain);
   }
@@ -188,19 +199,19 @@ export class GatewayRooms {
       // person would hold two nicks, one of them unknown to the room and free for anyone else to take.
       const own = joined.members.find((member) => sameAddress(member.address, person));
       const nick = own?.nick ?? asked;
-      const occupant: Occupant = { jid: presence.from, address: person, nick, roomJid, show: presence.show, status: presence.status };
+      const occupant: Occupant = { jid: presence.from, address: person, nick, role: own?.role ?? "member", roomJid, show: presence.show, status: presence.status };
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       for (const member of joined.members) {
         const shown = this.shownNick(hub, member.nick, member.address);
         this.nicks.seen(hub, shown, member.address);
-        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${shown}`, occupant.jid, { role: member.role, ...this.showOf(hub, member.address) }));
+        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${shown}`, occupant.jid, { role: this.shownRole(member), ...this.showOf(hub, member.address) }));
       }
       this.nicks.seen(hub, nick, person);
       this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
       const entry = this.rooms.get(addressKey(hub)) ?? { room: hub, people: [] };
       if (!entry.people.some((known) => sameAddress(known, person))) entry.people.push(person);
       this.rooms.set(addressKey(hub), entry);
-      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: own?.role ?? "member", codes: nick === asked ? [110] : [110, 210] }));
+      await this.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: this.shownRole(occupant), codes: nick === asked ? [110] : [110, 210] }));
       // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
       await this.sendHistory(hub, stanza, occupant);
       await this.write(subjectMessage(roomJid, occupant.jid, joined.subject));
@@ -452,7 +463,7 @@ export class GatewayRooms {
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
       const kicked = removal === undefined ? {} : { codes: [307], removal };
-      await this.write(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: member.role, unavailable: event === "left", ...shown, ...kicked }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: this.shownRole(member), unavailable: event === "left", ...shown, ...kicked }));
     }
   }
 
@@ -477,7 +488,7 @@ export class GatewayRooms {
     for (const occupant of occupants.values()) {
       if (occupant.jid === current.jid) continue;
       const own = sameAddress(occupant.address, current.address);
-      await this.write(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { codes: own ? [110] : [], show: presence.show, status: presence.status }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { role: this.shownRole(current), codes: own ? [110] : [], show: presence.show, status: presence.status }));
     }
   }
 
@@ -519,10 +530,10 @@ export class GatewayRooms {
     const shown = this.showOf(room, member.address);
     for (const [key, occupant] of occupants) {
       const own = sameAddress(occupant.address, member.address);
-      if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick });
+      if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick, role: changed.role });
       const self = own ? [110] : [];
-      if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: member.role, codes: [303, ...self], unavailable: true, newNick: after }));
-      await this.write(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: changed.role, codes: self, ...shown }));
+      if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: this.shownRole(member), codes: [303, ...self], unavailable: true, newNick: after }));
+      await this.write(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: this.shownRole(changed), codes: self, ...shown }));
     }
   }
 
