@@ -14,7 +14,7 @@ import type { Logger } from "../../core/logger.js";
 import type { AcceptedMessage, Store } from "../store.js";
 import { startCheckpointer } from "./checkpointer.js";
 import { migrate } from "./migrations.js";
-import { lockDatabase, type ProcessLock } from "./process-lock.js";
+import { createPrivately, lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteBridges } from "./sqlite-bridges.js";
 import { createSqliteNameClaims } from "./sqlite-name-claims.js";
@@ -44,9 +44,14 @@ function lockOrExplain(path: string): ProcessLock {
   }
 }
 
+/**
+ * The database holds password hashes, linked accounts' credentials (encrypted), bridges' keys and everyone's messages:
+ * a directory made for it is the daemon user's alone (0700), as are the files made in it (createPrivately). Existing
+ * directories and files keep the modes an operator gave them.
+ */
 function ensureParentDirectory(path: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch (error: unknown) {
     throw new GatewayError("GW_ERR_STORE", `cannot create the directory of database ${path}`, { cause: error });
   }
@@ -63,6 +68,8 @@ function configure(db: Database.Database, path: string, log: Logger | undefined)
 function openDatabase(path: string, log: Logger | undefined): Database.Database {
   let db: Database.Database;
   try {
+    // SQLite gives the WAL and shared-memory files the database file's mode.
+    if (path !== IN_MEMORY) createPrivately(path);
     // A short wait covers the checkpointer's brief locks; another daemon is kept out by the process lock.
     db = new Database(path, { timeout: 1000 });
   } catch (error: unknown) {

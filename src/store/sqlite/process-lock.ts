@@ -4,7 +4,7 @@
  * releases it when the process dies, kill -9 included). A second process that tries the same is refused at
  * once. The database itself runs in normal locking mode so that a worker thread can checkpoint it.
  */
-import { existsSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import { GatewayError } from "../../core/errors.js";
 import { sqliteCode } from "./sqlite-errors.js";
@@ -15,11 +15,24 @@ export interface ProcessLock {
   abandon(): void;
 }
 
+/**
+ * Makes an empty file readable and writable by the daemon's user only (0600), unless something is at that path
+ * already (left to SQLite, which says what is wrong with it); SQLite takes an empty file as a new database.
+ */
+export function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+}
+
 export function lockDatabase(path: string): ProcessLock {
   const lockPath = `${path}-lock`;
   const existed = existsSync(lockPath);
   let lock: Database.Database | undefined;
   try {
+    createPrivately(lockPath);
     lock = new Database(lockPath, { timeout: 0 });
     lock.pragma("locking_mode = EXCLUSIVE");
     lock.exec("CREATE TABLE IF NOT EXISTS holder (pid INTEGER)");

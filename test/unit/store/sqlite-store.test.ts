@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { statSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, statSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +53,22 @@ describe("SQLite store", () => {
       } finally {
         await second.close();
       }
+    });
+
+    it("makes its directory and files for the daemon's user alone (0700, 0600), and leaves existing modes alone", async () => {
+      const path = freshPath();
+      const store = openSqliteStore(path);
+      try {
+        await store.accept([{ message: message(1, alice, bob), recipients: [bob] }]);
+        const mode = (file: string): string => (statSync(file).mode & 0o777).toString(8);
+        assert.equal(mode(dirname(path)), "700");
+        for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-lock`]) assert.equal(mode(file), "600", file);
+      } finally {
+        await store.close();
+      }
+      chmodSync(path, 0o640);
+      await openSqliteStore(path).close();
+      assert.equal((statSync(path).mode & 0o777).toString(8), "640");
     });
 
     it("leaves the file in WAL mode", async () => {
