@@ -7,6 +7,7 @@
  * an empty document equal a value of this type key for key, and that the enums below equal the schema's.
  */
 import type { LogLevel } from "../core/logger.js";
+import type { RelayFormat } from "../core/relay-format.js";
 
 export type { LogLevel } from "../core/logger.js";
 
@@ -93,6 +94,8 @@ export interface XmppBotConfig {
   readonly jid: string;
   readonly password: string;
   readonly service: string;
+  /** How others' messages are written in the bot's MUCs (core/relay-format.ts); {name} checked by cross-checks.ts. */
+  readonly relay_format: RelayFormat;
   readonly rooms: readonly XmppBotRoomConfig[];
   readonly membership: MembershipRelayConfig;
 }
@@ -191,6 +194,8 @@ export interface IrcNetworkConfig {
   readonly flood: IrcFloodConfig;
   /** Most IRC lines one message becomes (after splitting long lines); the rest is cut, ending with a marker. */
   readonly max_lines_per_message: number;
+  /** How others' messages are written by the gateway's connection in relay mode (core/relay-format.ts). */
+  readonly relay_format: RelayFormat;
   /**
    * Nicks whose channel lines are not relayed, as patterns with `*` and `?` (ASCII case-insensitive): other
    * bridges' bots and puppets, so that two bridges over one channel cannot relay each other's lines in a loop.

@@ -4,6 +4,7 @@
  */
 import { decodeCredentialKey } from "../core/credential-box.js";
 import { resolveBridges } from "./bridges.js";
+import type { RelayFormat } from "../core/relay-format.js";
 import type { IrcNetworkConfig, SwitchboardConfig } from "./config-types.js";
 import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-rules.js";
 import type { UnplacedProblem } from "./problems.js";
@@ -23,6 +24,7 @@ export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
       problems.push({ segments: ["xmpp", "bots", String(index), "account"], atKey: false, message: `must not start with "u." while xmpp.user_accounts.enabled is true: u.<user> names linked accounts` });
     }
     accounts.add(bot.account);
+    problems.push(...relayFormatProblems(bot.relay_format, ["xmpp", "bots", String(index), "relay_format"]));
   });
   const key = config.xmpp.user_accounts.credential_key;
   const keyPath = ["xmpp", "user_accounts", "credential_key"];
@@ -81,6 +83,7 @@ function checkNetwork(network: IrcNetworkConfig, at: (...keys: string[]) => stri
   }
   const template = nickTemplateProblem(network.puppets.nick_template);
   if (template !== undefined) problem(at("puppets", "nick_template"), template);
+  problems.push(...relayFormatProblems(network.relay_format, at("relay_format")));
 
   // A channel joined twice, or a room fed by two channels of one network, would double or mix messages.
   // Channels compare by ASCII case (see foldAscii), rooms case-insensitively as native room names do.
@@ -96,5 +99,22 @@ function checkNetwork(network: IrcNetworkConfig, at: (...keys: string[]) => stri
     if (firstRoom === undefined) rooms.set(room, index);
     else problem(at("channels", String(index), "room"), `must be bridged once per network: ${JSON.stringify(entry.room)} is already the room of channels.${firstRoom}`);
   });
+  return problems;
+}
+
+/** A relay format must name the sender (else nobody knows who spoke), and a placeholder misspelt would be written as it is. */
+function relayFormatProblems(format: RelayFormat, segments: readonly string[]): UnplacedProblem[] {
+  const problems: UnplacedProblem[] = [];
+  for (const kind of ["text", "action"] as const) {
+    const template = format[kind];
+    const unknown = [...template.matchAll(/\{[^{}]*\}/g)].map(([placeholder]) => placeholder).find((placeholder) => placeholder !== "{name}" && placeholder !== "{network}");
+    const message =
+      unknown !== undefined
+        ? `must use only the placeholders {name} and {network}, got ${unknown} in ${JSON.stringify(template)}`
+        : template.includes("{name}")
+          ? undefined
+          : `must contain {name} (the sender's name), got ${JSON.stringify(template)}`;
+    if (message !== undefined) problems.push({ segments: [...segments, kind], atKey: false, message });
+  }
   return problems;
 }

@@ -84,6 +84,9 @@ describe("the IRC adapter against ngIRCd", function () {
         `      port: ${server.port}`,
         "      nick: sbrelay",
         "      mode: relay",
+        "      relay_format:",
+        '        text: "[{network}] {name}: "',
+        '        action: "{name} ({network}) "',
         "      channels:",
         '        - channel: "#relay"',
         "          room: relayroom",
@@ -250,13 +253,16 @@ describe("the IRC adapter against ngIRCd", function () {
     assert.match(String(failed["reason"]), /ban/i);
   });
 
-  it("in relay mode, speaks for everyone through one connection with a <name> prefix", async function () {
+  it("in relay mode, speaks for everyone through one connection, each line and action prefixed as relay_format says", async function () {
     const watcher = await ircUser(uniqueUser("watch"));
     await watcher.join("#relay");
     await alice.ok({ type: "room.join", room: "relayroom" });
     await alice.ok({ type: "room.send", room: "relayroom", body: "through the relay" });
     const line = await watcher.waitFor((candidate) => said(candidate, "sbrelay", "#relay"), 10_000);
-    assert.equal(line.params[1], `<${aliceName}> through the relay`);
+    assert.equal(line.params[1], `[native] ${aliceName}: through the relay`);
+    await alice.ok({ type: "room.send", room: "relayroom", body: "waves", kind: "action" });
+    const action = await watcher.waitFor((candidate) => said(candidate, "sbrelay", "#relay") && candidate.params[1] !== line.params[1], 10_000);
+    assert.equal(action.params[1], `\x01ACTION ${aliceName} (native) waves\x01`);
   });
 
   it("loses, duplicates and reorders nothing when the IRC server is killed and restarted mid-conversation", async function () {

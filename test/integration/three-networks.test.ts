@@ -46,7 +46,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         "xmpp:",
         ...componentYaml(prosody),
         "  bots:",
-        ...botYaml(prosody, "tribot"),
+        // The bot names where each line comes from (relay_format, as Matterbridge's RemoteNickFormat).
+        ...botYaml(prosody, "tribot", ["rooms: []", "relay_format:", '  text: "<{name}@{network}> "']),
         "irc:",
         "  networks:",
         // ngIRCd has no away-notify: an away is seen at the next WHO, every 5 s here.
@@ -103,8 +104,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     assert.deepEqual(atIra.filter(fromAliceOnIrc).map((line) => line.params[1]), ["alice 1", "alice 2", "alice 3"]);
     assert.deepEqual(atIra.filter((line) => line.nick?.toLowerCase() === "xena[sb]").map((line) => line.params[1]), ["xena 1", "xena 2", "xena 3"]);
     for (let i = 0; i < 6; i++) await xena.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${muc}/bridge`, 15_000);
-    assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${aliceName}>`)), ["alice 1", "alice 2", "alice 3"].map((body) => `<${aliceName}> ${body}`));
-    assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${ira.nick}>`)), ["ira 1", "ira 2", "ira 3"].map((body) => `<${ira.nick}> ${body}`));
+    assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${aliceName}@native>`)), ["alice 1", "alice 2", "alice 3"].map((body) => `<${aliceName}@native> ${body}`));
+    assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${ira.nick}@net>`)), ["ira 1", "ira 2", "ira 3"].map((body) => `<${ira.nick}@net> ${body}`));
 
     // A line counts as delivered once the server confirmed it (docs/irc.md): let the PING barrier after "alice 3"
     // reach the server and its PONG come back through the gate, and ira's answer come after it on the puppet's
@@ -125,7 +126,7 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     await daemon.waitForLog(/IRC connection lost/);
     for (let i = 4; i <= 6; i++) await alice.ok({ type: "room.send", room: "tri", body: `alice ${i}` });
     // The MUC (still up) has them; one more round trip lets the daemon record that before it is killed.
-    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}> alice 6`, 15_000);
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}@native> alice 6`, 15_000);
     await alice.ok({ type: "ping" });
     await daemon.stop("SIGKILL");
     await irc.start();
@@ -140,10 +141,10 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
 
     const after = await ira.waitForCount(fromAliceOnIrc, 4, 30_000);
     assert.deepEqual(after.map((line) => line.params[1]), ["alice 4", "alice 5", "alice 6", "alice 7"], "every acknowledged line, once, in order");
-    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}> alice 7`, 30_000);
+    await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}@native> alice 7`, 30_000);
     assert.deepEqual(
-      mucLines().filter((line) => line.startsWith(`<${aliceName}>`)),
-      ["alice 1", "alice 2", "alice 3", "alice 4", "alice 5", "alice 6", "alice 7"].map((body) => `<${aliceName}> ${body}`),
+      mucLines().filter((line) => line.startsWith(`<${aliceName}@native>`)),
+      ["alice 1", "alice 2", "alice 3", "alice 4", "alice 5", "alice 6", "alice 7"].map((body) => `<${aliceName}@native> ${body}`),
       "the MUC got every line once and in order",
     );
   });
@@ -196,8 +197,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     await carol.ok({ type: "room.send", room: "tri", body: "the typo", replaces: original["message_id"] });
     const fromCarol = (line: IrcMessage): boolean => line.command === "PRIVMSG" && line.nick?.toLowerCase() === `${carolName}[sb]`.toLowerCase();
     assert.deepEqual((await ivy.waitForCount(fromCarol, 2, 15_000)).map((line) => line.params[1]), ["teh typo", "* the typo"]);
-    const first = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}> teh typo`, 15_000);
-    const fix = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}> the typo`, 15_000);
+    const first = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}@native> teh typo`, 15_000);
+    const fix = await yara.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${carolName}@native> the typo`, 15_000);
     assert.equal(fix.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], first.attrs["id"], "the correction names the line the MUC showed");
   });
 

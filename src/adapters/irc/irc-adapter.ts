@@ -20,6 +20,7 @@ import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterConte
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { addressKey, formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
+import { relayPrefix } from "../../core/relay-format.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
@@ -396,7 +397,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   private relayPrefix(message: Message): string {
-    return message.kind === "action" ? `${message.senderName} ` : `<${message.senderName}> `;
+    return relayPrefix(this.config.relay_format, message);
   }
 
   /**

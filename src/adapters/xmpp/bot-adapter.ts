@@ -15,6 +15,7 @@ import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } 
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
+import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
 import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
@@ -40,9 +41,9 @@ export function bridgedRoom(room: XmppBotRoomConfig): Address {
   return nativeRoomAddress(room.room);
 }
 
-/** The line a bot writes for a message from another network. */
-export function relayedBody(message: Message): string {
-  return message.kind === "action" ? `* ${message.senderName} ${message.body}` : `<${message.senderName}> ${message.body}`;
+/** The line a bot writes for a message from another network: its sender's name as the bot's relay_format puts it, then the text. */
+export function relayedBody(format: RelayFormat, message: Message): string {
+  return `${relayPrefix(format, message)}${message.body}`;
 }
 
 export class XmppBotAdapter implements Adapter {
@@ -135,7 +136,7 @@ export class XmppBotAdapter implements Adapter {
     for (const room of rooms) {
       // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
       // the bot's stream, and the message, retried after the reconnect, would end it again.
-      const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(message))));
+      const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))));
       // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
       await this.write(markRelayed(line));

@@ -268,6 +268,7 @@ function minimalNetwork(name: string, host: string, nick: string, channels: IrcN
     encoding_fallback: "windows-1252",
     flood: { burst: 5, lines_per_second: 2 },
     max_lines_per_message: 5,
+    relay_format: { text: "<{name}> ", action: "{name} " },
     ignore_nicks: [],
     presence_poll_seconds: 60,
     presence_hold_seconds: 30,
@@ -331,6 +332,8 @@ describe("irc", () => {
         "  burst: 10",
         "  lines_per_second: 0.5",
         "max_lines_per_message: 100",
+        "relay_format:",
+        '  text: "[{network}] {name}: "',
         "presence_poll_seconds: 5",
         "connect_timeout_seconds: 300",
       ],
@@ -353,6 +356,7 @@ describe("irc", () => {
         encoding_fallback: "iso-8859-15",
         flood: { burst: 10, lines_per_second: 0.5 },
         max_lines_per_message: 100,
+        relay_format: { text: "[{network}] {name}: ", action: "{name} " },
         ignore_nicks: [],
         presence_poll_seconds: 5,
         presence_hold_seconds: 30,
@@ -510,6 +514,17 @@ describe("irc", () => {
         ["irc.networks.0.puppets.nick_template", 'must hold only characters a nick may hold besides its placeholders (letters, digits, [ ] \\ ` _ ^ { | } -), got "@" in "{name}@sb"'],
       ]);
       parseConfig(ircYaml({ name: "a", lines: [...BASE, "puppets:", "  nick_template: '{name}|{network}'"] }), "irc.yaml", {});
+    });
+
+    it("requires relay formats that name the sender, with known placeholders only, and no control characters", () => {
+      const problem = (line: string): [string, string][] => ircProblems(ircYaml({ name: "a", lines: [...BASE, "relay_format:", line] }));
+      assert.deepEqual(problem("  text: '<someone> '"), [["irc.networks.0.relay_format.text", 'must contain {name} (the sender\'s name), got "<someone> "']]);
+      assert.deepEqual(problem("  action: '{nick} does '"), [["irc.networks.0.relay_format.action", 'must use only the placeholders {name} and {network}, got {nick} in "{nick} does "']]);
+      assert.equal(problem('  text: "<{name}>\\r\\nQUIT "')[0]?.[0], "irc.networks.0.relay_format.text");
+      const bot = (line: string): [string, string][] =>
+        problemsOf(() => parseConfig(["xmpp:", "  bots:", "    - account: bot", "      jid: bot@example.org", "      password: x", "      service: xmpps://example.org", "      relay_format:", line, "      rooms: []"].join("\n"), "bot.yaml", {})).problems.map((entry) => [entry.path, entry.message]);
+      assert.deepEqual(bot("        text: '[{network}]'"), [["xmpp.bots.0.relay_format.text", 'must contain {name} (the sender\'s name), got "[{network}]"']]);
+      parseConfig(ircYaml({ name: "a", lines: [...BASE, "relay_format:", "  text: '[{network}] <{name}> '", "  action: '* {name} ({network}) '"] }), "irc.yaml", {});
     });
 
     it("refuses a channel listed twice and a room bridged twice in one network, but not across networks", () => {
