@@ -124,6 +124,24 @@ describe("the IRC adapter against ngIRCd", function () {
     assert.equal(line.params[1], "hello from native ✓");
   });
 
+  it("tells a native member who is in the bridged channel (bridged_people of room.join and room.members)", async function () {
+    const carolName = uniqueUser("carol");
+    const carol = await NativeClient.session(daemon.url, carolName, PASSWORD, { register: true });
+    clients.push(carol);
+    type Person = [unknown, unknown, unknown];
+    const people = (answer: Frame): Person[] => (answer["bridged_people"] as Frame[]).map((person) => [person["address"], person["nick"], person["role"]]);
+    const joined = people(await carol.ok({ type: "room.join", room: "dev" }));
+    assert.deepEqual(joined.find(([address]) => address === `irc://${NETWORK}/${bob.nick.toLowerCase()}`), [`irc://${NETWORK}/${bob.nick.toLowerCase()}`, bob.nick, "member"]);
+    assert.ok(!joined.some(([, nick]) => String(nick).toLowerCase() === puppet.toLowerCase() || nick === "sbgate"), `the gateway's own connections are not people of the channel: ${JSON.stringify(joined)}`);
+
+    const dave = await ircUser(uniqueUser("dave"));
+    await dave.join("#dev");
+    await carol.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Frame)["nick"] === dave.nick);
+    const listed = people(await carol.ok({ type: "room.members", room: "dev" }));
+    assert.deepEqual(listed.find(([, nick]) => nick === dave.nick), [`irc://${NETWORK}/${dave.nick.toLowerCase()}`, dave.nick, "member"]);
+    await carol.ok({ type: "room.leave", room: "dev" });
+  });
+
   it("carries /me both ways as CTCP ACTION", async function () {
     bob.privmsg("#dev", "\x01ACTION waves\x01");
     const action = message(await alice.waitForType("message"));

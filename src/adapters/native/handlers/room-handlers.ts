@@ -57,10 +57,20 @@ export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
     await pushToMembers(env, room, frames.roomMember(room, "joined", member), { session });
     env.context.dispatch({ type: "member-joined", room, member });
   }
+  return roomWithPeople(env, room);
+};
+
+/**
+ * A room's record, its members (a bridged channel or MUC among them, as the member that relays it) and the people
+ * in its bridged channels and MUCs as their networks show them now: not members (their channel's operators, not the
+ * room's owner, put them out), but in the conversation, and announced by `room.member` as they come and go.
+ */
+async function roomWithPeople(env: HandlerEnvironment, room: Address): Promise<Record<string, unknown>> {
   const record = await env.services.rooms.get(room);
   const members = await env.services.rooms.members(room);
-  return { room: roomView(record), members: members.map(memberView) };
-};
+  const people = await env.context.bridgedPeople(room);
+  return { room: roomView(record), members: members.map(memberView), bridged_people: people.map(memberView) };
+}
 
 export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
   const me = self(session);
@@ -100,7 +110,7 @@ export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) =>
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", `join ${frame.room} to see its members`);
-  return { room: roomView(await env.services.rooms.get(room)), members: (await env.services.rooms.members(room)).map(memberView) };
+  return roomWithPeople(env, room);
 };
 
 export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => {
