@@ -71,11 +71,11 @@ export function parseConfig(text: string, source: string, env: Env): Switchboard
   const { schema, validate } = getValidator();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const place = (problem: UnplacedProblem): ConfigProblem => ({
-    path: joinPath(problem.segments),
-    ...locate(doc, lineCounter, problem.segments, problem.atKey),
-    message: problem.message,
-  });
+  const lines = text.split("\n");
+  const place = (problem: UnplacedProblem): ConfigProblem => {
+    const position = locate(doc, lineCounter, problem.segments, problem.atKey);
+    return { path: joinPath(problem.segments), ...position, message: withCommentHint(problem.message, lines[(position.line ?? 0) - 1]) };
+  };
 
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((error) => syntaxProblem(error.code, error.message, lineCounter.linePos(error.pos[0])));
@@ -106,6 +106,15 @@ export function parseConfig(text: string, source: string, env: Env): Switchboard
   if (problems.length === 0) problems.push(...crossCheck(data as SwitchboardConfig).map(place));
   if (problems.length > 0) throw new ConfigError(source, sortProblems(problems));
   return deepFreeze(data as SwitchboardConfig);
+}
+
+/**
+ * `channel: #dev` is a key with no value and a comment: say so where a value is missing and the line has a comment
+ * right after its key, the usual way an IRC channel is lost.
+ */
+function withCommentHint(message: string, line: string | undefined): string {
+  if (line === undefined || !message.includes("got an empty value") || !/:\s+#/.test(line)) return message;
+  return `${message} (in YAML an unquoted # starts a comment: quote the value, as in "#dev")`;
 }
 
 /** Reads and parses a configuration file; problems name the file by `path` as given. */

@@ -516,6 +516,15 @@ describe("irc", () => {
       parseConfig(ircYaml({ name: "a", lines: [...BASE, "puppets:", "  nick_template: '{name}|{network}'"] }), "irc.yaml", {});
     });
 
+    it("says that an unquoted # started a comment where a channel came out empty", () => {
+      const [problem] = ircProblems(ircYaml({ name: "a", lines: [...BASE, "channels:", "  - channel: #dev", "    room: dev"] }));
+      assert.equal(problem?.[0], "irc.networks.0.channels.0.channel");
+      assert.match(problem?.[1] ?? "", /got an empty value \(in YAML an unquoted # starts a comment: quote the value, as in "#dev"\)$/);
+      // A value missing without a comment gets no such hint.
+      const [plain] = ircProblems(ircYaml({ name: "a", lines: [...BASE, "channels:", "  - channel:", "    room: dev"] }));
+      assert.match(plain?.[1] ?? "", /got an empty value$/);
+    });
+
     it("requires relay formats that name the sender, with known placeholders only, and no control characters", () => {
       const problem = (line: string): [string, string][] => ircProblems(ircYaml({ name: "a", lines: [...BASE, "relay_format:", line] }));
       assert.deepEqual(problem("  text: '<someone> '"), [["irc.networks.0.relay_format.text", 'must contain {name} (the sender\'s name), got "<someone> "']]);
