@@ -117,11 +117,23 @@ describe("three networks through one gateway (native, XMPP, IRC)", function () {
     assert.equal(ada.pending("message").length, 0, "a private message showed in the room");
   });
 
+  it("lets an XMPP user write to an IRC nick without subscribing first, as IRC and Biboumi do", async function () {
+    const dora = await ircUser("dora");
+    const kai = await xmppUser("kai");
+    const doraJid = `${dora.nick.toLowerCase()}%${NETWORK}@${suite.prosody().componentDomain}`;
+    await kai.sendMessage(doraJid, "hi dora, no roster needed");
+    const kaiPuppet = `${kai.bareJid.split("@")[0] ?? ""}[sb]`;
+    const line = await dora.waitFor((candidate) => candidate.command === "PRIVMSG" && candidate.nick?.toLowerCase() === kaiPuppet.toLowerCase(), 10_000);
+    assert.equal(line.params[1], "hi dora, no roster needed");
+    dora.privmsg(kaiPuppet, "hi kai");
+    assert.equal((await kai.waitForMessage(doraJid)).getChildText("body"), "hi kai");
+  });
+
   it("carries a private chat between an XMPP user and an IRC user through the gateway", async function () {
     const bob = await ircUser("bob");
     const juliet = await xmppUser("juliet");
     const bobJid = `${bob.nick.toLowerCase()}%${NETWORK}@${suite.prosody().componentDomain}`;
-    // The gateway accepts messages from contacts only by default: juliet subscribes, IRC approves at once.
+    // juliet subscribes to see bob's presence (not needed to write to him): IRC approves at once.
     // Fetching the roster first makes her session "interested" (RFC 6121 section 2.1.6): it gets the approval.
     await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
     await juliet.send(xml("presence", { to: bobJid, type: "subscribe" }));

@@ -105,8 +105,10 @@ export class ComponentInbound {
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {
-      // Unknown recipients are left to submit(), which answers item-not-found.
-      if (this.messagesFrom === "contacts" && (await this.context.knows(to)) && !(await this.related(from, to))) {
+      // Unknown recipients are left to submit(), which answers item-not-found. The rule protects the gateway's own
+      // users; an IRC user has no presence consent to ask for (a subscription is approved at once), and anyone on
+      // IRC may write to them, so with Biboumi as with IRC itself an XMPP user writes to an IRC nick straight away.
+      if (this.messagesFrom === "contacts" && to.protocol !== "irc" && (await this.context.knows(to)) && !(await this.related(from, to))) {
         return await this.refuse(stanza, "cancel", "service-unavailable", "this user accepts messages from contacts only: subscribe to their presence first");
       }
       const replaces = await acceptance.original;
