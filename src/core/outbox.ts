@@ -178,6 +178,7 @@ export class Outbox {
   }
 
   private delivered(message: Message, recipient: Address): void {
+    if (this.log.isLevelEnabled("debug")) this.log.debug({ id: message.id, recipient: addressKey(recipient) }, "message delivered");
     if (!this.writes.forget(message.id, recipient)) this.removeEntry(message, recipient);
     if (message.scope === "direct") {
       this.registry
@@ -201,6 +202,7 @@ export class Outbox {
     await this.writes.written(message.id); // the outcome is recorded on the message's row
     const error = toGatewayError(thrown);
     if (error.retryable) {
+      if (this.log.isLevelEnabled("debug")) this.log.debug({ id: message.id, recipient: addressKey(recipient), code: error.code, reason: error.message }, "delivery deferred: the message waits in the outbox");
       await this.store.outbox.recordAttempt(message.id, recipient, error.code);
       return "retry";
     }

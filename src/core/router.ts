@@ -111,6 +111,10 @@ export class Router {
     const direct = message.scope === "direct";
     const recipients = direct ? this.persons.directRecipients(message) : await this.rooms.relayRecipients(message);
     const stored = this.deps.outbox.accept(message, recipients);
+    // For an operator following a message (log.level: debug): who and where, never what was said.
+    if (this.deps.log.isLevelEnabled("debug")) {
+      this.deps.log.debug({ id: message.id, from: addressKey(message.from), to: addressKey(message.to), scope: message.scope, kind: message.kind, recipients: recipients.map(addressKey) }, "message accepted");
+    }
     options.onOrdered?.();
     // Delivered now, written meanwhile: a connected recipient need not wait for the commit (outbox.ts); the
     // sender's answer waits for it.

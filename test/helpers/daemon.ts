@@ -60,8 +60,7 @@ export class Daemon {
     writeFileSync(
       configPath,
       [
-        "log:",
-        "  level: info",
+        /^log:/m.test(extraYaml) ? "" : "log:\n  level: info",
         "store:",
         `  path: ${JSON.stringify(join(dir, "switchboard.db"))}`,
         storeYaml,

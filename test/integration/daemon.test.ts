@@ -60,6 +60,36 @@ describe("the switchboard daemon", function () {
     }
   });
 
+  it("logs each message's way at log level debug (accepted for whom, delivered to whom), never what it says", async function () {
+    const daemon = Daemon.create("log:\n  level: debug\n");
+    await daemon.start();
+    try {
+      const [annName, benName, cyName] = [uniqueUser("ann"), uniqueUser("ben"), uniqueUser("cy")];
+      const ann = await NativeClient.session(daemon.url, annName, "correct horse battery", { register: true });
+      const ben = await NativeClient.session(daemon.url, benName, "correct horse battery", { register: true });
+      await (await NativeClient.session(daemon.url, cyName, "correct horse battery", { register: true })).close();
+      const toBen = String((await ann.ok({ type: "message.send", to: `native:${benName}`, body: "secret plans for ben" }))["message_id"]);
+      const toCy = String((await ann.ok({ type: "message.send", to: `native:${cyName}`, body: "secret plans for cy" }))["message_id"]);
+      await ben.waitForType("message");
+      await daemon.waitForLog(new RegExp(`"id":"${toBen}","recipient":"native:${benName}","msg":"message delivered"`));
+      const lines = daemon.log.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const accepted = lines.filter((line) => line["msg"] === "message accepted");
+      assert.deepEqual(
+        accepted.map((line) => [line["id"], line["from"], line["to"], line["scope"], line["recipients"]]),
+        [
+          [toBen, `native:${annName}`, `native:${benName}`, "direct", [`native:${benName}`]],
+          [toCy, `native:${annName}`, `native:${cyName}`, "direct", [`native:${cyName}`]],
+        ],
+      );
+      // cy is offline: the message waits, and is not said to be delivered.
+      assert.ok(!lines.some((line) => line["msg"] === "message delivered" && line["id"] === toCy));
+      assert.ok(!daemon.log.includes("secret plans"), "a message's text never reaches the log");
+      await Promise.all([ann.close(), ben.close()]);
+    } finally {
+      await daemon.dispose();
+    }
+  });
+
   it("refuses a port in use with one line on stderr and exit code 1", async function () {
     const { server, port } = await listen();
     try {
