@@ -274,6 +274,27 @@ describe("the XMPP component against Prosody", function () {
     await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
   });
 
+  it("tells an XMPP client how to write a contact of another network (XEP-0100 jabber:iq:gateway), escaped as JIDs need", async function () {
+    const juliet = await xmppUser(uniqueUser("adder"));
+    const features = (await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }))))
+      .getChild("query")
+      ?.getChildren("feature")
+      .map((feature) => feature.attrs["var"]);
+    assert.ok(features?.includes("jabber:iq:gateway"), JSON.stringify(features));
+    const asked = (await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:gateway" })))).getChild("query");
+    assert.equal(asked?.getChildText("prompt"), "Contact");
+    assert.match(asked?.getChildText("desc") ?? "", /nick%network/);
+    const jidFor = async (typed: string): Promise<string | null | undefined> =>
+      (await juliet.iq(xml("iq", { type: "set", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:gateway" }, xml("prompt", {}, typed))))).getChild("query")?.getChildText("jid");
+    // XEP-0106: a backslash before what reads as an escape is escaped itself; one that does not, is not.
+    assert.equal(await jidFor("x\\20y%libera"), `x\\5c20y%libera@${prosody.componentDomain}`);
+    assert.equal(await jidFor("Bob\\away%libera"), `Bob\\away%libera@${prosody.componentDomain}`);
+    assert.equal(await jidFor(" Alice "), `alice@${prosody.componentDomain}`);
+    assert.equal(await jidFor("irc://libera/o'neil"), `o\\27neil%libera@${prosody.componentDomain}`);
+    await assert.rejects(jidFor("   "), /jid-malformed/);
+    await assert.rejects(jidFor("irc://libera/%23dev"), /jid-malformed/);
+  });
+
   it("lets a room's owner put a member out (room.kick): an XMPP occupant sees itself kicked (307, actor, reason), everyone is told, and they may join again", async function () {
     const ownerName = uniqueUser("boss");
     const owner = await native(ownerName);

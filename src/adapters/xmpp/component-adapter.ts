@@ -23,6 +23,7 @@ import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
+import { registerContactPrompt } from "./contact-prompt.js";
 import { MucArchive } from "./muc-archive.js";
 import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
@@ -94,6 +95,7 @@ export class XmppComponentAdapter implements Adapter {
     const commands = new AdhocCommands(this.config, this.context);
     commands.register(connection);
     registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms);
+    registerContactPrompt(connection, this.config.domain);
     new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms).register(connection);
     registerMucAdmin(connection, this.config.domain, this.rooms);
     this.connection = connection;

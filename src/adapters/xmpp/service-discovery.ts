@@ -1,6 +1,7 @@
 /**
  * What the component answers about itself: XEP-0030 service discovery (the gateway and its contacts),
- * XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts). Other
+ * XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
+ * jabber:iq:gateway is contact-prompt.ts. Other
  * queries get service-unavailable from @xmpp/iq.
  */
 import type { Component } from "@xmpp/component";
@@ -10,12 +11,13 @@ import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, jidToAddress, resourceOf } from "./addressing.js";
 import type { Address } from "../../core/model/address.js";
 import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
+import { NS_GATEWAY } from "./contact-prompt.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { isOnDemandHub } from "../../core/bridges.js";
 import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
 const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction, NS.receipts];
 /**
  * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
