@@ -71,7 +71,9 @@ describe("the switchboard daemon", function () {
       const toBen = String((await ann.ok({ type: "message.send", to: `native:${benName}`, body: "secret plans for ben" }))["message_id"]);
       const toCy = String((await ann.ok({ type: "message.send", to: `native:${cyName}`, body: "secret plans for cy" }))["message_id"]);
       await ben.waitForType("message");
+      // The log reaches the test through a pipe, the answers through a socket: waited for, not assumed.
       await daemon.waitForLog(new RegExp(`"id":"${toBen}","recipient":"native:${benName}","msg":"message delivered"`));
+      await daemon.waitForLog(new RegExp(`"id":"${toCy}",[^\n]*"msg":"message accepted"`));
       const lines = daemon.log.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
       const accepted = lines.filter((line) => line["msg"] === "message accepted");
       assert.deepEqual(
