@@ -207,9 +207,12 @@ export class BridgeService implements BridgeAdmin {
     const remote = { ...request.remote, id: request.remote.id.toLowerCase() };
     const adapter = this.deps.registry.for(remote);
     if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured IRC network or bridge bot serves ${formatAddress(remote)}`);
-    if ((await this.list(by)).some((bridge) => remoteKey(bridge.remote) === remoteKey(remote))) {
-      throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
+    const existing = (await this.list(by)).find((bridge) => remoteKey(bridge.remote) === remoteKey(remote));
+    if (existing?.source === "open") {
+      // Its people are in the room made for it on demand; a bridge to another room would take the channel from them.
+      throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is joined on demand (room ${existing.room}) while someone is in it: add its bridge once they have left`);
     }
+    if (existing) throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
     const bridge: Bridge = {
       room: request.room.toLowerCase(),
       remote,

@@ -175,6 +175,11 @@ describe("BridgeService (bridges at runtime)", () => {
       assert.deepEqual((await rooms.members(openHub)).map((member) => [addressKey(member.address), member.role]), [["irc://libera/%23open", "owner"]]);
       const listed = (await service.list(admin)).find((bridge) => bridge.source === "open");
       assert.deepEqual([listed?.room, listed?.remote.id, listed?.createdBy && addressKey(listed.createdBy)], ["#open%libera", "#open", addressKey(juliet)]);
+      // An admin's bridge of it while people are in its room on demand: refused, saying why and until when.
+      await assert.rejects(
+        service.add(admin, { room: "kept", remote: open }),
+        (error: GatewayError) => error.code === "GW_ERR_ALREADY_BRIDGED" && error.message === "irc://libera/%23open is joined on demand (room #open%libera) while someone is in it: add its bridge once they have left",
+      );
     });
 
     it("ends a bridge made on demand once only bridged rooms are left in its hub, and no other bridge", async () => {
