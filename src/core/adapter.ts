@@ -183,8 +183,9 @@ export interface AdapterContext {
    */
   syncContacts(owner: Address, contacts: readonly Contact[]): Promise<void>;
   /**
-   * The network bounced a message the gateway delivered to `recipient` (an XMPP error reply, an IRC
-   * ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN): its sender is told, as for any failed delivery. Ignored unless
+   * The network bounced a message the gateway delivered to `recipient` (an XMPP error reply; an adapter that
+   * learns of a refusal before confirming a delivery rejects SendResult.confirmed instead, as IRC does): its
+   * sender is told, as for any failed delivery. Ignored unless
    * `recipient` is the message's own recipient, or for a room message a member of the room (a room relay such
    * as an IRC channel), so nobody can fail someone else's message.
    */

@@ -62,6 +62,15 @@ export class InOrderConfirmations<T> {
     return undefined;
   }
 
+  /**
+   * The peer refused the item `seq` (an IRC error numeric about its target): it read every item before it, which
+   * hear success, oldest first; this one hears `error`.
+   */
+  refused(seq: number, error: GatewayError): void {
+    this.confirmThrough(seq - 1);
+    this.notWritten(seq, error);
+  }
+
   /** The peer has every item up to `seq`: each waiter hears success, oldest first. */
   confirmThrough(seq: number): void {
     let count = 0;

@@ -24,6 +24,16 @@ export interface PersonDirectory {
   accountSeen?(address: Address, account: string | undefined): void;
 }
 
+/**
+ * Whether the gateway can bring `message` to a linked account: not to one on the very network (protocol and
+ * account) the sender wrote from, unless the sender is a person too. The gateway has nobody to speak for an
+ * IRC user on their own IRC network, or for an XMPP user to another JID (a puppet of bob next to bob, a JID on
+ * the gateway domain for a JID), and the sender can reach that account there themselves.
+ */
+function speakableOn(address: Address, message: Message): boolean {
+  return message.person !== undefined || address.protocol !== message.from.protocol || address.account !== message.from.account;
+}
+
 export type DeliverToLinked = "most_available" | "all" | "native";
 
 export class LinkedPersons {
@@ -73,7 +83,7 @@ export class LinkedPersons {
   directRecipients(message: Message): Address[] {
     const identities = this.identities;
     if (!identities || this.deliverTo === "native") return [message.to];
-    const linked = identities.linkedTo(message.to).filter((address) => !sameAddress(address, message.from));
+    const linked = identities.linkedTo(message.to).filter((address) => !sameAddress(address, message.from) && speakableOn(address, message));
     if (linked.length === 0) return [message.to];
     if (this.deliverTo === "all") return [message.to, ...linked];
     const parts = this.parts.get(addressKey(message.to));

@@ -100,6 +100,14 @@ describe("linking accounts across networks with a one-time code", function () {
     await carol.ok({ type: "message.send", to: aliceAddress, body: "are you there?" });
     const query = await bob.waitFor((line) => line.command === "PRIVMSG" && line.nick?.toLowerCase() === `${carolName}[sb]` && line.params[0] === bob.nick, 10_000);
     assert.equal(query.params[1], "are you there?");
+    // dan, on the nick's own network, answers alice's puppet: the gateway has nobody to speak for dan to her nick
+    // (dan can write to it himself), so her sessions get it although the nick is more available.
+    const dan = await suite.ircUser("dan");
+    await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${dan.nick.toLowerCase()}`, body: "hi dan" });
+    const fromAlice = await dan.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "hi dan", 10_000);
+    dan.privmsg(fromAlice.nick ?? "", "hi alice");
+    const answer = (await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "hi alice", 10_000))["message"] as Record<string, unknown>;
+    assert.equal(answer["from"], `irc://${NETWORK}/${dan.nick.toLowerCase()}`);
     // Once her sessions are as available as her nick, they get it (a tie goes to Switchboard).
     await alice.ok({ type: "presence.set", show: "online" });
     await carol.ok({ type: "message.send", to: aliceAddress, body: "now?" });

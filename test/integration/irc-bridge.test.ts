@@ -258,6 +258,20 @@ describe("the IRC adapter against ngIRCd", function () {
     assert.match(String(failed["reason"]), /no such nick/i);
   });
 
+  it("reports each of two queries sent at once to an absent nick as failed, not one of them twice and the other not at all", async function () {
+    const to = `irc://${NETWORK}/gone${process.pid}`;
+    const [first, second] = await Promise.all([alice.ok({ type: "message.send", to, body: "one" }), alice.ok({ type: "message.send", to, body: "two" })]);
+    const ids = [first["message_id"], second["message_id"]];
+    const failed = await Promise.all(ids.map((id) => alice.waitForType("message.failed", (frame) => frame["message_id"] === id, 10_000)));
+    assert.deepEqual(
+      failed.map((frame) => [frame["to"], frame["code"]]),
+      [
+        [to, "GW_ERR_UNAVAILABLE"],
+        [to, "GW_ERR_UNAVAILABLE"],
+      ],
+    );
+  });
+
   it("reports a room message refused by the channel (moderated, banned) to its sender as failed", async function () {
     await alice.ok({ type: "room.join", room: "quiet" });
     const sent = await alice.ok({ type: "room.send", room: "quiet", body: "may I speak?" });

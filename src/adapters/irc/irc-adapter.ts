@@ -10,8 +10,9 @@
  * Delivery: send() resolves when a message's lines are written to the socket (after flood control), and its
  * `confirmed` once the server proved it read them (irc-confirmer.ts: echo-message, or a PING barrier); the
  * outbox removes the message only then, and sends it again after a reconnect when the connection was lost
- * first. Error numerics that follow (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) are tied to the last message sent to
- * that target and reported to its sender (context.bounced, for direct and room messages alike); a puppet whose
+ * first. An error numeric that refuses a line (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) fails the oldest open line
+ * to that target on the connection it came on, so its message is reported to its sender as not delivered by the
+ * outbox (direct and room messages alike; irc-confirmer.ts); a puppet whose
  * JOIN is refused (banned, invite only) fails the room message at once. Messages accepted while the network is down wait in the outbox: the room relay
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
@@ -63,6 +64,18 @@ function speaker(message: Message): Address {
   return message.person ?? message.from;
 }
 
+/**
+ * A line's refusal as its message's outcome. ERR_NOSUCHNICK may pass (the nick may come back), but the gateway
+ * keeps no query for a nick that is not on the network: its sender hears at once, as they would on IRC. Other
+ * retryable refusals (a target changing too fast) wait in the outbox; a lost connection sends it again.
+ */
+function finalRefusal(error: unknown): never {
+  if (error instanceof GatewayError && error.condition === "ERR_NOSUCHNICK") {
+    throw new GatewayError(error.code, error.message, { condition: error.condition, retryable: false });
+  }
+  throw error;
+}
+
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
   readonly capabilities: AdapterCapabilities = {
@@ -92,8 +105,6 @@ export class IrcNetworkAdapter implements Adapter {
   private accountPoller: NodeJS.Timeout | undefined;
   private readonly inbound: IrcInbound;
   private stopping = false;
-  /** The last message sent to each target (ASCII lower case), to tie a later error numeric to it. */
-  private readonly lastSent = new Map<string, { messageId: string; recipient: Address }>();
   /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly channels: BridgedChannels;
   /** JOINs of channels bridged while connected, awaited until the server took or refused them. */
@@ -197,15 +208,21 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
-    if (message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true }; // it came from here
+    // A room message from one of this network's channels is there already (the router leaves its relay out too).
+    if (message.scope === "room" && message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true };
     if (message.scope === "direct" && isChannelId(recipient.id)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${recipient.id} is a channel: talk there in the room it is bridged to`);
+    }
+    const voice = speaker(message);
+    if (message.scope === "direct" && voice.protocol === "irc" && voice.account === this.account) {
+      // Nobody to speak for an IRC user of this network here (a puppet of bob beside bob): they write to the nick themselves.
+      throw new GatewayError("GW_ERR_NO_ROUTE", `${voice.id} and ${recipient.id} are both on IRC network ${this.account}: write there directly`);
     }
     const main = this.requireMain();
     if (message.scope === "direct") {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
-      const puppet = await this.puppets.puppetFor(speaker(message));
-      return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message, recipient)) };
+      const puppet = await this.puppets.puppetFor(voice);
+      return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message)) };
     }
     const channels = this.channels.ofRoom(message.to);
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
@@ -213,12 +230,12 @@ export class IrcNetworkAdapter implements Adapter {
     const confirmations: Promise<void>[] = [];
     for (const channel of channels) {
       if (this.config.mode === "relay") {
-        confirmations.push((await this.deliver(main, channel.channel, message, ircAddress(this.account, channel.channel), this.relayPrefix(message))).confirmed);
+        confirmations.push((await this.deliver(main, channel.channel, message, this.relayPrefix(message))).confirmed);
         continue;
       }
       const puppet = await this.puppets.puppetFor(speaker(message));
       await this.puppets.join(puppet, channel.channel, channel.key);
-      confirmations.push((await this.deliver(puppet.connection, channel.channel, message, ircAddress(this.account, channel.channel))).confirmed);
+      confirmations.push((await this.deliver(puppet.connection, channel.channel, message)).confirmed);
     }
     return { delivered: true, confirmed: allConfirmed(confirmations) };
   }
@@ -385,15 +402,14 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   /**
-   * Sends a message's lines to `target`; `recipient` is who a later error numeric is reported against. Resolves
-   * once written, with the promise that the server confirmed them (SendResult.confirmed).
+   * Sends a message's lines to `target`. Resolves once written, with the promise that the server confirmed them
+   * (SendResult.confirmed), which rejects with the server's refusal of one of them (irc-confirmer.ts: the
+   * outbox reports it to the sender).
    */
-  private async deliver(connection: IrcConnection, target: string, message: Message, recipient: Address, prefix?: string): Promise<{ confirmed: Promise<void> }> {
-    this.lastSent.set(target.toLowerCase(), { messageId: message.id, recipient });
-    if (this.lastSent.size > 10_000) this.lastSent.clear();
+  private async deliver(connection: IrcConnection, target: string, message: Message, prefix?: string): Promise<{ confirmed: Promise<void> }> {
     const { written, confirmed } = writeText(connection, target, correctionBody(message), message.kind, { maxLines: this.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
     await written;
-    return { confirmed }; // in an object: an async function would otherwise wait for it
+    return { confirmed: confirmed.catch(finalRefusal) }; // in an object: an async function would otherwise wait for it
   }
 
   private relayPrefix(message: Message): string {
@@ -402,21 +418,14 @@ export class IrcNetworkAdapter implements Adapter {
 
   /**
    * An error numeric about a target. A refused TOPIC (482 while a topic change is pending there) is logged; a
-   * numeric that a message can draw fails the last message sent there; others (JOIN refusals: the JOIN's own
-   * caller hears of them) are not about a message.
+   * refused JOIN goes to the JOIN's caller. A refused message line fails the line itself, on the connection
+   * that sent it (IrcConnection: its `confirmed`).
    */
   private failed(target: string, error: GatewayError, operations: readonly string[]): void {
-    const key = target.toLowerCase();
     if (operations.includes("join")) this.joins.refused(target, error);
-    if (operations.includes("topic") && this.topicPending.delete(key)) {
+    if (operations.includes("topic") && this.topicPending.delete(target.toLowerCase())) {
       this.context.log.warn({ err: error, channel: target }, "the IRC server refused the topic change");
-      return;
     }
-    if (!operations.includes("message")) return;
-    const sent = this.lastSent.get(key);
-    if (!sent) return;
-    this.lastSent.delete(target.toLowerCase());
-    this.context.bounced(sent.messageId, sent.recipient, error);
   }
 
   private reportPresence(nick: string, state: IrcUserState): void {

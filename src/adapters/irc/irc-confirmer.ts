@@ -6,8 +6,9 @@
  * - echo mode (IRCv3 echo-message enabled, https://ircv3.net/specs/extensions/echo-message): the server
  *   echoes each PRIVMSG/NOTICE back to its sender, and handles one connection's lines in order, so the echo
  *   of a line to a target confirms the oldest open line to that target and every line before it. A line the
- *   server refuses draws an error numeric naming the target instead (numerics.ts), which confirms it the same
- *   way (the refusal itself is reported to the sender as before). Every PRIVMSG/NOTICE is tracked, also the
+ *   server refuses draws an error numeric naming the target instead (numerics.ts), which fails the oldest
+ *   open line to that target on this connection with the refusal (its message is reported to its sender as
+ *   not delivered) and confirms the lines before it; the same holds in barrier mode. Every PRIVMSG/NOTICE is tracked, also the
  *   gateway's own notices, so that the echoes stay aligned. A server that stays silent about a line (a NOTICE
  *   to nobody) is asked with a PING barrier after ECHO_GRACE_MS.
  * - barrier mode (no echo-message, e.g. ngIRCd): BARRIER_DELAY_MS after a line is written the connection
@@ -87,11 +88,25 @@ export class IrcConfirmer {
     this.lines.notWritten(seq, error);
   }
 
-  /** The server echoed a PRIVMSG/NOTICE of ours to `target` (echo-message), or refused one with a numeric naming it. */
+  /** The server echoed a PRIVMSG/NOTICE of ours to `target` (echo-message). */
   answered(target: string): void {
-    const folded = target.toLowerCase();
-    const seq = this.lines.find((item) => item === folded);
+    const seq = this.oldestTo(target);
     if (seq !== undefined) this.lines.confirmThrough(seq);
+  }
+
+  /**
+   * The server refused a PRIVMSG/NOTICE of ours with a numeric naming `target`: the oldest open line to it on
+   * this connection (the server answers one connection's lines in order, and the refusal comes before a later
+   * echo or PONG), whose waiter hears `error`; the lines before it were read.
+   */
+  refused(target: string, error: GatewayError): void {
+    const seq = this.oldestTo(target);
+    if (seq !== undefined) this.lines.refused(seq, error);
+  }
+
+  private oldestTo(target: string): number | undefined {
+    const folded = target.toLowerCase();
+    return this.lines.find((item) => item === folded);
   }
 
   /** A PONG with this text: when it answers our barrier, everything written before the barrier is confirmed. */

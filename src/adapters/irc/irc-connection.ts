@@ -155,9 +155,10 @@ export class IrcConnection {
    * "line-too-long") for a line longer than the server's LINELEN, GW_ERR_UNAVAILABLE (retryable) once the
    * connection is closing or closed, GW_ERR_RATE_LIMITED when maxPendingLines wait. `done` hears undefined
    * once the line is written to the socket, or GW_ERR_UNAVAILABLE (retryable) when the connection closed first.
-   * `confirmed` hears undefined once the server proved it read the line (irc-confirmer.ts: its echo, a refusal
-   * numeric naming its target, or the PONG of a later PING barrier; only PRIVMSG and NOTICE are tracked, other
-   * lines hear it when written), or GW_ERR_UNAVAILABLE (retryable) when the connection closed before that.
+   * `confirmed` hears undefined once the server proved it read the line (irc-confirmer.ts: its echo, or the
+   * PONG of a later PING barrier; only PRIVMSG and NOTICE are tracked, other lines hear it when written), the
+   * server's refusal (an error numeric naming its target: numerics.ts), or GW_ERR_UNAVAILABLE (retryable) when
+   * the connection closed before that.
    */
   send(command: string, params: readonly string[], done?: SendDone, confirmed?: SendDone): void {
     const line = serializeLine(command, params);
@@ -308,7 +309,7 @@ export class IrcConnection {
       if (this.confirmer.echoMode) this.confirmer.answered(line.params[0] ?? "");
     } else if (/^\d{3}$/.test(line.command)) {
       const failure = failureFromNumeric(line.command, line.params);
-      if (failure?.target !== undefined && failure.info.operations.includes("message")) this.confirmer.answered(failure.target);
+      if (failure?.target !== undefined && failure.info.operations.includes("message")) this.confirmer.refused(failure.target, failure.error);
     }
   }
 

@@ -167,6 +167,20 @@ describe("IRC delivery confirmation (irc-confirmer.ts)", () => {
       assert.equal(outcomes.get(1), "confirmed");
     });
 
+    it("fails the oldest open line to a target the server refused, not a later one, and confirms the lines before it", () => {
+      const { confirmer, outcomes, line } = setup(true);
+      const seqs = [line("bob"), line("nobody"), line("nobody")];
+      for (const seq of seqs) confirmer.written(seq);
+      confirmer.refused("NOBODY", new GatewayError("GW_ERR_FORBIDDEN", "Cannot send to that user"));
+      assert.deepEqual([...outcomes.entries()], [
+        [1, "confirmed"],
+        [2, "GW_ERR_FORBIDDEN"],
+      ]);
+      confirmer.answered("nobody");
+      assert.equal(outcomes.get(3), "confirmed", "the next line to the same target is its own");
+      assert.equal(confirmer.open, 0);
+    });
+
     it("sends no grace PING when the echoes came in time", () => {
       const { confirmer, pings, timers, line } = setup(true);
       confirmer.written(line("#dev"));
