@@ -173,7 +173,8 @@ export class Outbox {
     }
     this.log.info({ ...fields, redirectedTo: addressKey(verdict.to) }, "linked account no longer its person's: the message goes to the person");
     await this.store.outbox.move(message.id, recipient, verdict.to);
-    this.deliver(message, verdict.to);
+    // Older, maybe, than what the person's queue has sent since: readmitted, not offered (which would skip it).
+    this.queueFor(verdict.to, false).readmit(message);
     return true;
   }
 

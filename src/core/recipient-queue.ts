@@ -14,6 +14,8 @@
  *     `offeredWhileDraining`, and the drain reads again before it goes live.
  *   - A message given up elsewhere (expired) is remembered in `skipped` so a drain that already loaded it,
  *     or the live list, never sends it after it was reported failed.
+ *   - A message moved here from another recipient (outbox.ts: a linked account that no longer is its
+ *     person) may be older than the watermark: `readmitted` lets it through once.
  *   - A store or adapter failure in the middle of a drain leaves the queue waiting, so the retry timer
  *     tries again; it never stays stuck in "draining".
  *
@@ -52,6 +54,8 @@ export class RecipientQueue {
   private lastHandledId = "";
   private offeredWhileDraining = false;
   private readonly skipped = new Set<string>();
+  /** Older than the watermark and still to be sent: moved here from another recipient's queue (readmit). */
+  private readonly readmitted = new Set<string>();
   /** Sent and not confirmed yet: message id -> the epoch it was sent in. */
   private readonly unconfirmed = new Map<string, number>();
   private epoch = 0;
@@ -85,9 +89,18 @@ export class RecipientQueue {
   offer(message: Message): void {
     this.lastActivity = Date.now();
     if (this.mode === "draining") this.offeredWhileDraining = true;
-    if (this.mode !== "live" || message.id <= this.lastHandledId) return;
+    if (this.mode !== "live" || (message.id <= this.lastHandledId && !this.readmitted.has(message.id))) return;
     this.items.push(message);
     void this.run();
+  }
+
+  /**
+   * A message moved to this recipient from another's queue (its row is moved in the store already): it may be
+   * older than what this queue has handled, and goes out all the same, after what is in hand.
+   */
+  readmit(message: Message): void {
+    if (message.id <= this.lastHandledId) this.readmitted.add(message.id);
+    this.offer(message);
   }
 
   /** Called when the recipient may be reachable again: delivers what waits in the store. */
@@ -99,7 +112,7 @@ export class RecipientQueue {
     try {
       for (;;) {
         this.offeredWhileDraining = false;
-        const page = (await this.io.loadPending(DRAIN_PAGE)).filter((message) => message.id > this.lastHandledId);
+        const page = (await this.io.loadPending(DRAIN_PAGE)).filter((message) => message.id > this.lastHandledId || this.readmitted.has(message.id));
         if (this.epoch !== epoch) return;
         if (page.length === 0) {
           if (this.offeredWhileDraining) continue;
@@ -115,7 +128,7 @@ export class RecipientQueue {
             return;
           }
           if (outcome !== "done") confirmations.push(outcome);
-          this.lastHandledId = message.id;
+          this.handled(message);
         }
         await Promise.all(confirmations);
         if (this.epoch !== epoch) return;
@@ -130,6 +143,7 @@ export class RecipientQueue {
 
   /** Marks a message given up elsewhere (expired), so it is never sent after being reported failed. */
   skip(messageId: string): void {
+    this.readmitted.delete(messageId);
     if (messageId <= this.lastHandledId) return;
     this.items = this.items.filter((item) => item.id !== messageId);
     if (this.mode !== "live" || this.running) this.skipped.add(messageId);
@@ -150,7 +164,7 @@ export class RecipientQueue {
           this.items = [];
           break;
         }
-        this.lastHandledId = message.id;
+        this.handled(message);
         this.items.shift();
       }
     } catch {
@@ -180,6 +194,12 @@ export class RecipientQueue {
       }
       if (result === "retry") this.rewind();
     });
+  }
+
+  /** The watermark never goes back for a readmitted message older than it. */
+  private handled(message: Message): void {
+    this.readmitted.delete(message.id);
+    if (message.id > this.lastHandledId) this.lastHandledId = message.id;
   }
 
   /** A sent message was not confirmed: wait, and send again from the oldest message the store holds. */

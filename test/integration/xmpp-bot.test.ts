@@ -160,6 +160,20 @@ describe("the XMPP bridge bot against Prosody", function () {
     await daemon.waitForLog(/"from":"wrongpw@[^"]*\/switchboard".*not-authorized.*"the MUC refused the bot's join"/, 15_000);
   });
 
+  it("reports a line the MUC refused (the bot is no occupant: its join was refused) to its sender as not delivered", async function () {
+    await daemon.waitForLog(/"from":"wrongpw@[^"]*\/switchboard".*"the MUC refused the bot's join"/, 15_000);
+    const olga = await NativeClient.session(daemon.url, uniqueUser("olga"), PASSWORD, { register: true });
+    try {
+      await olga.ok({ type: "room.join", room: "wrongpw" });
+      const sent = await olga.ok({ type: "room.send", room: "wrongpw", body: "anyone?" });
+      const failed = await olga.waitForType("message.failed", (frame) => frame["message_id"] === sent["message_id"], 10_000);
+      assert.deepEqual([failed["to"], failed["code"]], [`xmpp://bridge/wrongpw@${prosody.mucDomain}`, "GW_ERR_DELIVERY_FAILED"]);
+      assert.match(String(failed["reason"]), /wrongpw@/);
+    } finally {
+      await olga.close();
+    }
+  });
+
   it("shows no occupant joining a MUC listed with membership: false, and still relays what they say", async function () {
     this.timeout(30_000);
     const nina = await NativeClient.session(daemon.url, uniqueUser("nina"), PASSWORD, { register: true });

@@ -211,6 +211,22 @@ export class XmppBotAdapter implements Adapter {
       .catch((error: unknown) => hasErrorCode(error, "GW_ERR_NOT_FOUND") || this.context.log.error({ err: error, muc: room.muc }, "bridged native room not joined"));
   }
 
+  /**
+   * A MUC refused a line the bot relayed (not an occupant after a refused join, a visitor in a moderated room,
+   * too long): its stanza id is the gateway id, so the message's sender hears that the MUC did not take it.
+   */
+  private refusedLine(stanza: Element): void {
+    this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
+    const parsed = parseMessageStanza(stanza);
+    const muc = (stanza.attrs["from"] ?? "").split("/")[0]?.toLowerCase() ?? "";
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc);
+    const id = stanza.attrs["id"];
+    if (!parsed.ok || !room || id === undefined) return;
+    const condition = parsed.value.error?.condition ?? "undefined-condition";
+    const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
+    this.context.bounced(id, mucAddress(this.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
+  }
+
   private stanza(stanza: Element): void {
     if (stanza.name === "presence" && stanza.attrs["type"] === "error") {
       // A join refused (XEP-0045 7.2.6-7.2.9: not-authorized for a wrong or missing password, forbidden when
@@ -219,10 +235,7 @@ export class XmppBotAdapter implements Adapter {
       return;
     }
     if (stanza.name === "presence") return this.occupantPresence(stanza);
-    if (stanza.name === "message" && stanza.attrs["type"] === "error") {
-      this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
-      return;
-    }
+    if (stanza.name === "message" && stanza.attrs["type"] === "error") return this.refusedLine(stanza);
     if (stanza.name !== "message" || stanza.attrs["type"] !== "groupchat") return;
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok || parsed.value.body === undefined) return;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
 import type { Adapter } from "../../../src/core/adapter.js";
 import { FailureReports } from "../../../src/core/failure-reports.js";
+import { GatewayError } from "../../../src/core/errors.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { addressKey, parseAddress, type Address } from "../../../src/core/model/address.js";
 import type { Message } from "../../../src/core/model/message.js";
@@ -13,12 +14,13 @@ const alice = parseAddress("native:alice");
 const aliceNick = parseAddress("irc://libera/alice");
 const carol = parseAddress("native:carol");
 
-/** A network that records what it was given, as "<recipient> <message id>". */
-function network(protocol: "native" | "irc", account: string, sent: string[]): Adapter {
+/** A network that records what it was given, as "<recipient> <message id>"; while `down()`, it is unreachable. */
+function network(protocol: "native" | "irc", account: string, sent: string[], down: () => boolean = () => false): Adapter {
   return {
     protocol,
     account,
     send: async (message: Message, recipient: Address = message.to) => {
+      if (down()) throw new GatewayError("GW_ERR_UNAVAILABLE", `${account} is down`, { retryable: true });
       sent.push(`${addressKey(recipient)} ${message.id}`);
       return { delivered: true };
     },
@@ -36,14 +38,16 @@ describe("Outbox: a message queued for a linked account that no longer is its pe
   let outbox: Outbox;
   let verdict: LinkedRecipientVerdict;
   let asked: string[];
+  let ircDown: boolean;
 
   beforeEach(() => {
+    ircDown = false;
     store = openSqliteStore(":memory:");
     sent = [];
     asked = [];
     const registry = new AdapterRegistry();
     registry.register(network("native", "default", sent));
-    registry.register(network("irc", "libera", sent));
+    registry.register(network("irc", "libera", sent, () => ircDown));
     const log = createLogger("silent");
     outbox = new Outbox(store, registry, log, {
       expireAfterMs: 60_000,
@@ -81,6 +85,24 @@ describe("Outbox: a message queued for a linked account that no longer is its pe
     assert.deepEqual(asked, ["m2 irc://libera/alice"]);
     await outbox.stop();
     assert.deepEqual(await store.outbox.pending(aliceNick, 10), []);
+  });
+
+  it("gives the person a message that waited for the account while the person's newer ones went out", async () => {
+    verdict = { action: "send" };
+    ircDown = true;
+    await outbox.accept(message("m4"), [aliceNick]);
+    outbox.deliver(message("m4"), aliceNick);
+    await outbox.accept(message("m5"), [alice]);
+    outbox.deliver(message("m5"), alice);
+    await deliveredTo(1);
+    assert.deepEqual(sent, ["native:alice m5"], "m4 waits for IRC");
+    verdict = { action: "redirect", to: alice };
+    ircDown = false;
+    outbox.networkReachable("irc", "libera");
+    await deliveredTo(2);
+    assert.deepEqual(sent, ["native:alice m5", "native:alice m4"], "older than m5, and delivered all the same");
+    await outbox.stop();
+    assert.deepEqual(await store.outbox.recipients(), []);
   });
 
   it("drops it when the person has it already (deliver_to: all), and never asks about the person's own address", async () => {

@@ -117,6 +117,32 @@ describe("RecipientQueue", () => {
     );
   });
 
+  it("delivers a readmitted message older than what it sent, live and from the store, once, without moving the watermark back", async () => {
+    const io = new FakeIo();
+    const queue = new RecipientQueue(io, false);
+    io.accept(queue, message(id(5)));
+    await settle();
+    io.store.push(message(id(2)));
+    queue.readmit(message(id(2)));
+    await settle();
+    assert.deepEqual(io.attempts, [id(5), id(2)], "live: sent although older than m0005");
+    queue.offer(message(id(5)));
+    queue.offer(message(id(2)));
+    await settle();
+    assert.deepEqual(io.attempts, [id(5), id(2)], "neither is sent twice");
+
+    io.outcome = () => "retry";
+    io.accept(queue, message(id(6)));
+    await settle();
+    assert.ok(queue.isWaiting);
+    io.outcome = () => "done";
+    io.store.push(message(id(3)));
+    queue.readmit(message(id(3)));
+    await queue.drain();
+    assert.deepEqual(io.attempts, [id(5), id(2), id(6), id(6), id(3)], "waiting: the drain takes the readmitted one too");
+    assert.deepEqual(io.store, []);
+  });
+
   it("drains what waits in the store in order, then delivers new offers live", async () => {
     const io = new FakeIo();
     io.outcome = () => "retry";
