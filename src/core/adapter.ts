@@ -177,6 +177,11 @@ export interface AdapterContext {
    */
   probe(subject: Address, viewer: Address): Promise<Presence | undefined>;
   /**
+   * Whether two people know each other: a presence subscription either way, a linked account counting as its
+   * person (a message policy of contacts only: juliet, alice's linked JID, may answer carol, who watches alice).
+   */
+  related(a: Address, b: Address): Promise<boolean>;
+  /**
    * For an adapter that is one person's own account (Adapter.owner): the complete buddy list that the network
    * keeps for `owner`. Replaces the owner's entries on this adapter's network (adding, updating, removing);
    * resolves once stored.

@@ -173,6 +173,20 @@ export class Router {
     return shown && (await this.deps.roster.maySee(person, subject)) ? this.deps.presence.get(subject) : undefined;
   }
 
+  /** AdapterContext.related: a subscription either way between the two, or between the persons of linked accounts. */
+  async related(a: Address, b: Address): Promise<boolean> {
+    const sides = (address: Address): Address[] => {
+      const person = this.deps.identities?.personOf(address);
+      return person === undefined ? [address] : [address, person];
+    };
+    for (const one of sides(a)) {
+      for (const other of sides(b)) {
+        if ((await this.deps.roster.maySee(one, other)) || (await this.deps.roster.maySee(other, one))) return true;
+      }
+    }
+    return false;
+  }
+
   /** The whole buddy list that the owner's own account (protocol, account) keeps on its network. */
   async syncContacts(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
     const own = this.deps.registry.get(protocol, account)?.owner;

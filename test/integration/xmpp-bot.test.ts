@@ -117,6 +117,13 @@ describe("the XMPP bridge bot against Prosody", function () {
     await romeo.ok({ type: "room.send", room: "dev", body: "bell\u0007 rings" });
     assert.equal((await juliet.waitForMessage(`${muc}/switchboard`)).getChildText("body"), `<${romeoName}> bell rings`);
 
+    // An occupant's correction (XEP-0308) is a correction in the native room, of the line it corrects.
+    const typo = await juliet.sendMessage(muc, "teh plan", "groupchat");
+    const typoLine = (await romeo.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "teh plan"))["message"] as Record<string, unknown>;
+    await juliet.send(xml("message", { to: muc, type: "groupchat", id: "fix-1" }, xml("body", {}, "the plan"), xml("replace", { xmlns: "urn:xmpp:message-correct:0", id: typo })));
+    const fixed = (await romeo.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "the plan"))["message"] as Record<string, unknown>;
+    assert.equal(fixed["replaces"], typoLine["id"]);
+
     // The MUC reflects the bot's lines back to it; none of them may come back to the native room.
     await juliet.sendMessage(muc, "last one", "groupchat");
     const last = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * The default policy of the XMPP component: direct messages from XMPP users reach a native user only when the
- * two are related by a presence subscription; strangers get a stanza error.
+ * two are related by a presence subscription (a linked account counting as its person); strangers get a stanza error.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
@@ -52,5 +52,37 @@ describe("the XMPP component's default message policy", function () {
     assert.equal(romeo.pending("message").length, 0, "the refused message never arrived");
     await romeo.close();
     await stranger.stop();
+  });
+
+  it("takes a message from a person's linked JID to someone who knows the person, as from the person", async function () {
+    const aliceName = uniqueUser("alice");
+    const alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
+    const carolName = uniqueUser("carol");
+    const carol = await NativeClient.session(daemon.url, carolName, PASSWORD, { register: true });
+    const julietName = uniqueUser("juliet");
+    await prosody.register(julietName, PASSWORD);
+    const juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
+    try {
+      await juliet.sendPresence();
+      // carol watches alice; alice's own contacts do not include carol.
+      await carol.ok({ type: "presence.subscribe", address: `native:${aliceName}` });
+      await alice.waitForType("subscription", (frame) => frame["action"] === "request");
+      await alice.ok({ type: "presence.approve", address: `native:${carolName}` });
+      await carol.waitForType("presence", (frame) => frame["from"] === `native:${aliceName}`);
+
+      await alice.ok({ type: "identity.link", address: `xmpp:${juliet.bareJid}` });
+      const invitation = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && /[A-Z2-9]{4}-[A-Z2-9]{4}/.test(stanza.getChildText("body") ?? ""));
+      const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(invitation.getChildText("body") ?? "")?.[1] ?? assert.fail("no code");
+      await juliet.sendMessage(prosody.componentDomain, code);
+      await alice.waitForType("identity.linked", () => true, 10_000);
+
+      await juliet.sendMessage(`${carolName}@${prosody.componentDomain}`, "it's alice, from my phone");
+      const received = (await carol.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "it's alice, from my phone", 10_000))["message"] as Record<string, unknown>;
+      assert.equal(received["person"], `native:${aliceName}`);
+    } finally {
+      await alice.close();
+      await carol.close();
+      await juliet.stop();
+    }
   });
 });

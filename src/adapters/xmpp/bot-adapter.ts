@@ -22,6 +22,7 @@ import { checkEncrypted } from "./client-login.js";
 import { openClientConnection } from "./client-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
+import { CorrectionIds } from "./message-memory.js";
 import { MembershipDamper } from "../../util/flap-damper.js";
 import { MucOccupants, roleOfItem } from "./muc-occupants.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
@@ -62,6 +63,8 @@ export class XmppBotAdapter implements Adapter {
   };
   private connection: Client | undefined;
   private readonly occupants = new MucOccupants();
+  /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
+  private readonly corrections = new CorrectionIds();
   private readonly membership: MembershipDamper;
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
@@ -245,17 +248,27 @@ export class XmppBotAdapter implements Adapter {
     const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
     if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
     const message = parsed.value;
-    void this.context
-      .submit({
-        origin: { protocol: "xmpp", account: this.account, ...(message.id === undefined ? {} : { id: message.id }) },
-        scope: "room",
-        kind: message.messageKind,
-        from: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`),
-        to: bridgedRoom(room),
-        senderName: nick,
-        body: message.body ?? "",
-      })
-      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"));
+    const from = makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`);
+    // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
+    const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
+    let acceptedId: string | undefined;
+    void acceptance.original
+      .then((replaces) =>
+        this.context.submit({
+          origin: { protocol: "xmpp", account: this.account, ...(message.id === undefined ? {} : { id: message.id }) },
+          scope: "room",
+          kind: message.messageKind,
+          from,
+          to: bridgedRoom(room),
+          senderName: nick,
+          body: message.body ?? "",
+          // A correction of a line the bot has not seen (before a restart) goes on as a new line.
+          ...(replaces === undefined ? {} : { replaces }),
+        }),
+      )
+      .then((accepted) => (acceptedId = accepted.id))
+      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
+      .finally(() => acceptance.done(acceptedId));
   }
 
   /**

@@ -108,7 +108,7 @@ export class ComponentInbound {
       // Unknown recipients are left to submit(), which answers item-not-found. The rule protects the gateway's own
       // users; an IRC user has no presence consent to ask for (a subscription is approved at once), and anyone on
       // IRC may write to them, so with Biboumi as with IRC itself an XMPP user writes to an IRC nick straight away.
-      if (this.messagesFrom === "contacts" && to.protocol !== "irc" && (await this.context.knows(to)) && !(await this.related(from, to))) {
+      if (this.messagesFrom === "contacts" && to.protocol !== "irc" && (await this.context.knows(to)) && !(await this.context.related(from, to))) {
         return await this.refuse(stanza, "cancel", "service-unavailable", "this user accepts messages from contacts only: subscribe to their presence first");
       }
       const replaces = await acceptance.original;
@@ -184,11 +184,6 @@ export class ComponentInbound {
       since: Date.now(),
     });
     this.context.dispatch({ type: "presence", presence: aggregate });
-  }
-
-  /** A presence subscription in either direction (asked and approved) relates two people. */
-  private async related(a: Address, b: Address): Promise<boolean> {
-    return (await this.context.probe(a, b)) !== undefined || (await this.context.probe(b, a)) !== undefined;
   }
 
   /** RFC 6121 section 4.3.2: a probe is answered with the contact's presence, or unsubscribed when not allowed. */
