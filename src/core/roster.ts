@@ -49,6 +49,12 @@ export class Roster {
     return asked !== undefined && receivesPresence(asked.subscription);
   }
 
+  /** Whether `owner` asked for the presence of `address` (pending or approved). */
+  async asked(owner: Address, address: Address): Promise<boolean> {
+    const entry = await this.contacts.get(owner, address);
+    return entry !== undefined && (entry.pendingOut || receivesPresence(entry.subscription));
+  }
+
   /** Adds an address to the owner's list, or renames it; no subscription is asked. */
   async add(owner: Address, address: Address, name?: string): Promise<Contact> {
     if (sameAddress(owner, address)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot add yourself as a contact");

@@ -173,6 +173,19 @@ export class Router {
     return shown && (await this.deps.roster.maySee(person, subject)) ? this.deps.presence.get(subject) : undefined;
   }
 
+  /**
+   * A linked account answering the gateway's request to share its presence with its person (XMPP: the component's
+   * watchPresence): nothing for the roster, as the link is no contact; its presence counts for the person as it
+   * comes. Unless the person asked for it as a contact: then the roster takes the answer.
+   */
+  private async linkedAccountAnswered(subscription: SubscriptionEvent): Promise<boolean> {
+    if (subscription.action !== "approve" && subscription.action !== "deny") return false;
+    const person = this.deps.identities?.personOf(subscription.from);
+    if (person === undefined || !sameAddress(person, subscription.to) || (await this.deps.roster.asked(person, subscription.from))) return false;
+    this.deps.log.info({ address: addressKey(subscription.from), person: addressKey(person), action: subscription.action }, "linked account answered the request to share its presence");
+    return true;
+  }
+
   /** AdapterContext.related: a subscription either way between the two, or between the persons of linked accounts. */
   async related(a: Address, b: Address): Promise<boolean> {
     const sides = (address: Address): Address[] => {
@@ -228,6 +241,7 @@ export class Router {
         return this.presenceChanged(event.presence);
       case "subscription":
         if (await this.deps.buddies?.subscription(event.subscription)) return;
+        if (await this.linkedAccountAnswered(event.subscription)) return;
         return this.deps.roster.handle(event.subscription);
       case "typing": {
         const owner = this.deps.registry.ownerOf(event.typing.to);

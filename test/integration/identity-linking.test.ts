@@ -42,6 +42,24 @@ describe("linking accounts across networks with a one-time code", function () {
     const listed = await alice.ok({ type: "identity.list" });
     assert.deepEqual((listed["links"] as Record<string, unknown>[]).map((link) => link["address"]), [address]);
 
+    // The JID is asked to share its presence with alice's JID; once it approves, its presence is part of hers.
+    const aliceJid = `${suite.nameOf(alice)}@${suite.prosody().componentDomain}`;
+    await juliet.waitFor((stanza) => stanza.is("presence") && stanza.attrs["type"] === "subscribe" && stanza.attrs["from"] === aliceJid, 10_000);
+    const carol = await native("carol");
+    await carol.ok({ type: "presence.subscribe", address: `native:${suite.nameOf(alice)}` });
+    await alice.ok({ type: "presence.approve", address: `native:${suite.nameOf(carol)}` });
+    await alice.ok({ type: "presence.set", show: "xa", status: "asleep" });
+    await carol.waitForType("presence", (frame) => frame["show"] === "xa", 10_000);
+    await juliet.send(xml("presence", { to: aliceJid, type: "subscribed" }));
+    await juliet.sendPresence("chat", "free to talk");
+    const shared = await carol.waitForType("presence", (frame) => frame["show"] === "chat", 10_000);
+    assert.deepEqual([shared["from"], shared["status"]], [`native:${suite.nameOf(alice)}`, "free to talk"], "her JID's chat beats her sessions' xa");
+    // Its approval is the link's business, not a contact's: taken as such, not refused as an approval nobody asked for.
+    await suite.daemon().waitForLog(/linked account answered the request to share its presence/, 10_000);
+    assert.doesNotMatch(suite.daemon().log, /has not asked to see your presence/);
+    const contacts = (await alice.ok({ type: "contact.list" }))["contacts"] as Record<string, unknown>[];
+    assert.deepEqual(contacts.map((contact) => contact["address"]), [`native:${suite.nameOf(carol)}`], "her own account is no contact of hers");
+
     // A message from the linked account names the person it belongs to.
     const dave = await native("dave");
     await juliet.sendMessage(`${suite.nameOf(dave)}@${suite.prosody().componentDomain}`, "it's me, alice, from XMPP");

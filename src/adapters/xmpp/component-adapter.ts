@@ -7,7 +7,7 @@
  * the only reconnect loop (a lost connection is reported as "offline", and the supervisor calls stop() and
  * start() again after a backoff).
  */
-import type { Component } from "@xmpp/component";
+import { xml, type Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -167,8 +167,22 @@ export class XmppComponentAdapter implements Adapter {
     await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority }));
   }
 
+  /**
+   * A probe from the watcher's JID; but a person's own linked JID, which the person has no subscription to (a
+   * link is not a contact), is asked to share its presence with the person's JID instead (RFC 6121 3.1.1): its
+   * user approves once, and from then on its server answers each such request at once, with the presence
+   * (3.1.3), as it answers a probe.
+   */
   async watchPresence(subject: Address, watcher: Address): Promise<void> {
-    await this.write(subscriptionStanza(addressToJid(watcher, this.config.domain), addressToXmppJid(subject), "probe"));
+    const from = addressToJid(watcher, this.config.domain);
+    const to = addressToXmppJid(subject);
+    if ((await this.context.probe(subject, watcher)) !== undefined) {
+      await this.write(subscriptionStanza(from, to, "probe"));
+      return;
+    }
+    const request = subscriptionStanza(from, to, "subscribe");
+    request.append(xml("status", {}, `Switchboard: approve, and this account's presence counts as ${watcher.id}'s, whose account you linked it to`));
+    await this.write(request);
   }
 
   async setPresence(_presence: Presence): Promise<void> {
