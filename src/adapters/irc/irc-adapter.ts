@@ -302,8 +302,8 @@ export class IrcNetworkAdapter implements Adapter {
 
   /** An IRC user's message could not be delivered: they get a NOTICE from the person they wrote to (or the gateway). */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
-    const main = this.main;
-    if (!main) return;
+    // Disconnected: the report waits in the store for the network to come back (core/failure-reports.ts).
+    const main = this.requireMain();
     const puppet = message.scope === "direct" ? this.puppets.of(recipient) : undefined;
     const connection = puppet?.connection ?? main;
     // The error's text may be another network's (an XMPP server's <text/>): one line, whatever it holds.
