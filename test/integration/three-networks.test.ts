@@ -20,6 +20,8 @@ import { startProsody, type ProsodyServer } from "../helpers/servers.js";
 import { TcpGate } from "../helpers/tcp-gate.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
 
+const OPERATOR = { name: "triop", password: "oper-secret-1" };
+
 describe("one conversation across IRC, an XMPP MUC and a native room", function () {
   let prosody: ProsodyServer;
   let irc: IrcServer;
@@ -30,7 +32,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
-    [prosody, irc] = await Promise.all([startProsody(), startNgircd()]);
+    // An IRC operator may set channel modes where it is no channel operator (ngIRCd OperCanUseMode): #trimod's +m.
+    [prosody, irc] = await Promise.all([startProsody(), startNgircd({ operators: [OPERATOR] })]);
     gate = await TcpGate.start(irc.host, () => irc.port);
     muc = `tri@${prosody.mucDomain}`;
     await prosody.register("tribot", PASSWORD);
@@ -43,6 +46,11 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         "    with:",
         '      - "irc://net/#tri"',
         `      - xmpp://tribot/${muc}`,
+        "  - room: trimod",
+        "    nick: bridge",
+        "    with:",
+        '      - "irc://net/#trimod"',
+        `      - xmpp://tribot/trimod@${prosody.mucDomain}`,
         "xmpp:",
         ...componentYaml(prosody),
         "  bots:",
@@ -177,6 +185,26 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     assert.ok(shown.includes(otto.nick), `the IRC user is an occupant: ${shown.join(", ")}`);
     assert.ok(shown.includes("Pia"), `the Prosody MUC's occupant is an occupant: ${shown.join(", ")}`);
     assert.ok(!shown.includes("#tri") && !shown.includes("tri") && !shown.includes("bridge"), `no bridged room nor the bot is an occupant: ${shown.join(", ")}`);
+  });
+
+  it("tells a bot MUC's occupant in private that their line did not reach the bridged IRC channel (moderated)", async function () {
+    this.timeout(30_000);
+    const mod = `trimod@${prosody.mucDomain}`;
+    const olaf = await IrcTestClient.connect(irc, uniqueUser("olaf"));
+    closers.push(() => olaf.quit());
+    olaf.send(`OPER ${OPERATOR.name} ${OPERATOR.password}`);
+    await olaf.waitFor((line) => line.command === "381", 10_000, "RPL_YOUREOPER");
+    await olaf.join("#trimod");
+    olaf.send("MODE #trimod +m");
+    await olaf.waitFor((line) => line.command === "MODE" && line.params[0]?.toLowerCase() === "#trimod" && line.params[1] === "+m", 10_000);
+    const zack = await XmppTestClient.newUser(prosody, uniqueUser("zack"), PASSWORD);
+    closers.push(() => zack.stop());
+    await zack.send(xml("presence", { to: `${mod}/Zack` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await zack.waitForPresence(`${mod}/Zack`);
+    await zack.sendMessage(mod, "can IRC hear me?", "groupchat");
+    const told = await zack.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "chat" && String(stanza.attrs["from"]).startsWith(`${mod}/`), 15_000);
+    assert.equal(told.attrs["from"], `${mod}/bridge`, "from the bot, privately in the MUC");
+    assert.match(told.getChildText("body") ?? "", /not delivered to irc:\/\/net\/%23trimod: .*GW_ERR_FORBIDDEN/);
   });
 
   it("carries a correction as each network can show it: XEP-0308 in the MUC, a line marked '* ' on IRC", async function () {

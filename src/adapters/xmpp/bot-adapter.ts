@@ -13,7 +13,7 @@ import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
-import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import { addressKey, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
 import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
@@ -152,7 +152,18 @@ export class XmppBotAdapter implements Adapter {
   async setPresence(): Promise<void> {}
   async sendSubscription(): Promise<void> {}
   async sendTyping(): Promise<void> {}
-  async reportFailure(): Promise<void> {}
+  /**
+   * An occupant's line did not reach another room of the bridge (an IRC channel refused it, it expired): the bot
+   * tells them in a private message in the MUC (XEP-0045 7.5), the only way it can reach them.
+   */
+  async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    const slash = message.from.id.indexOf("/");
+    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === message.from.id.slice(0, Math.max(slash, 0)));
+    if (message.from.account !== this.account || slash < 0 || !room) return; // not an occupant of one of its MUCs now
+    if (!this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} is not connected`, { retryable: true });
+    const text = `Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`;
+    await this.write(xml("message", { to: `${room.muc}/${message.from.id.slice(slash + 1)}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(text))));
+  }
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
   /** Not shown in the bot's MUCs, as joins and leaves are not: the bot is one occupant, not one per person. */
