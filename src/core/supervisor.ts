@@ -5,6 +5,7 @@
  * loops are switched off so that there is one owner.
  */
 import type { Adapter, AdapterStatus } from "./adapter.js";
+import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { backoffDelay, type BackoffOptions } from "../util/backoff.js";
 
@@ -127,7 +128,9 @@ export class Supervisor {
     if ((status === "failed" || status === "offline") && !this.stopping && !entry.timer) {
       const delay = backoffDelay(entry.attempts, this.backoff);
       entry.attempts += 1;
-      this.log.warn({ adapter: name, err: error, delayMs: delay }, "adapter down; restarting after backoff");
+      // One line per retry, which an operator reads many of while a network is down: the reason, not a stack.
+      this.log.warn({ adapter: name, reason: error?.message, ...(error instanceof GatewayError ? { code: error.code } : {}), attempt: entry.attempts, delayMs: delay }, "adapter down; restarting after backoff");
+      if (error !== undefined) this.log.debug({ adapter: name, err: error }, "adapter down: the error");
       this.setStatus(entry, "reconnecting");
       entry.timer = setTimeout(() => void this.restart(entry), delay);
     }

@@ -67,6 +67,26 @@ describe("Supervisor states", () => {
   });
 });
 
+describe("Supervisor retry log", () => {
+  it("says in one short line why an adapter is down and when it is tried again, with no stack", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = { write: (line: string): void => void lines.push(JSON.parse(line) as Record<string, unknown>) };
+    const supervisor = new Supervisor(createLogger("info", destination), { baseMs: 60_000, capMs: 60_000 });
+    const account = new ControlledAccount({ owner: parseAddress("native:alice"), account: "alice", login: "alice@example.org", password: "secret", service: "xmpp://example.org" });
+    supervisor.add(account, { critical: false, running: true });
+    const cause = new Error("connect ECONNREFUSED 127.0.0.1:5347");
+    supervisor.report(account, "failed", new GatewayError("GW_ERR_UNAVAILABLE", `cannot connect: ${cause.message}`, { cause, retryable: true }));
+    await supervisor.stopAll("test over");
+    const warning = lines.find((line) => line["msg"] === "adapter down; restarting after backoff");
+    assert.ok(warning, JSON.stringify(lines));
+    assert.deepEqual(
+      { reason: warning["reason"], code: warning["code"], attempt: warning["attempt"] },
+      { reason: "cannot connect: connect ECONNREFUSED 127.0.0.1:5347", code: "GW_ERR_UNAVAILABLE", attempt: 1 },
+    );
+    assert.ok(!JSON.stringify(warning).includes("    at "), "no stack in the retry warning");
+  });
+});
+
 function stateOf(supervisor: Supervisor): { status: string; since: number; attempts: number; lastError: string | undefined } {
   const [state] = supervisor.states();
   assert.ok(state);
