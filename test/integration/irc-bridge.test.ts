@@ -158,6 +158,10 @@ describe("the IRC adapter against ngIRCd", function () {
     await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: "psst yourself" });
     const line = await bob.waitFor((candidate) => said(candidate, puppet, bob.nick));
     assert.equal(line.params[1], "psst yourself");
+    // Her own puppet is nobody to write to: refused at once, not sent into the gateway's own connection and lost.
+    const toSelf = await alice.request({ type: "message.send", to: `irc://${NETWORK}/${puppet}`, body: "hello me" });
+    assert.equal(toSelf["code"], "GW_ERR_UNKNOWN_RECIPIENT");
+    assert.equal((await alice.request({ type: "message.send", to: `irc://${NETWORK}/sbgate`, body: "hello gateway" }))["code"], "GW_ERR_UNKNOWN_RECIPIENT");
   });
 
   it("splits a 2,000-character message into lines that fit 512 bytes and reassemble exactly", async function () {

@@ -204,6 +204,9 @@ export class IrcNetworkAdapter implements Adapter {
     if (address.protocol !== "irc" || address.account !== this.account) return false;
     // A channel is somewhere to talk once bridged; on a network with open_channels any channel can be (joined on demand).
     if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined || (this.roomsOnDemand && isJoinableChannel(address.id));
+    // The gateway's own nicks (its connection, people's puppets) are nobody to write to: a line to a puppet
+    // from the gateway would come back to the gateway, and be lost.
+    if (address.id.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(address.id)) return false;
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
