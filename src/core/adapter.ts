@@ -252,9 +252,10 @@ export interface Adapter {
   /**
    * `watcher` (anywhere) wants the presence of `subject`, a person on this network: start (or restart, after a
    * reconnect) whatever makes the network report it (an XMPP probe, an IRC MONITOR). Reports arrive as
-   * presence events.
+   * presence events. `link`: `subject` is the watcher's own linked account, which the watcher may have no
+   * subscription to (the XMPP component asks it to share its presence).
    */
-  watchPresence(subject: Address, watcher: Address): Promise<void>;
+  watchPresence(subject: Address, watcher: Address, options?: { readonly link?: boolean }): Promise<void>;
   /** Sets a person's own presence on this network (an IRC puppet's AWAY, an XMPP client's presence). */
   setPresence(presence: Presence): Promise<void>;
   sendSubscription(event: SubscriptionEvent): Promise<void>;

@@ -99,7 +99,8 @@ export class RecipientQueue {
    * older than what this queue has handled, and goes out all the same, after what is in hand.
    */
   readmit(message: Message): void {
-    if (message.id <= this.lastHandledId) this.readmitted.add(message.id);
+    // Kept until handled, whatever the watermark now: a drain under way may move it past this id before reading.
+    this.readmitted.add(message.id);
     this.offer(message);
   }
 
@@ -143,8 +144,8 @@ export class RecipientQueue {
 
   /** Marks a message given up elsewhere (expired), so it is never sent after being reported failed. */
   skip(messageId: string): void {
-    this.readmitted.delete(messageId);
-    if (messageId <= this.lastHandledId) return;
+    const readmitted = this.readmitted.delete(messageId);
+    if (messageId <= this.lastHandledId && !readmitted) return;
     this.items = this.items.filter((item) => item.id !== messageId);
     if (this.mode !== "live" || this.running) this.skipped.add(messageId);
   }

@@ -265,7 +265,7 @@ export class Router {
           if (link.address.protocol !== event.protocol || link.address.account !== event.account) continue;
           const adapter = this.deps.registry.for(link.address);
           const warn = (error: unknown): void => this.deps.log.warn({ err: error, address: addressKey(link.address) }, "linked account not watched");
-          await adapter?.watchPresence(link.address, link.person).catch(warn);
+          await adapter?.watchPresence(link.address, link.person, { link: true }).catch(warn);
           if ("account" in link && link.account !== undefined) await adapter?.watchAccount?.(link.address).catch(warn);
         }
         // Someone's own account is (back) online: it takes that person's current presence to its network.
@@ -318,7 +318,7 @@ export class Router {
     if (linked) {
       await this.deps.registry
         .for(address)
-        ?.watchPresence(address, person)
+        ?.watchPresence(address, person, { link: true })
         .catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "linked account not watched"));
     }
     await this.publishPerson(person);

@@ -250,6 +250,28 @@ describe("IrcConnection on ngIRCd", function () {
     assert.equal(event.error.condition, "ERR_NOSUCHNICK");
   });
 
+  it("fails a refused PRIVMSG's confirmation with the refusal, not a NOTICE before it nor a line before a refused TOPIC", async () => {
+    const connection = await opened.connect(optionsFor(server, "sbRefuse"));
+    const outcome = (send: (confirmed: (error?: GatewayError) => void) => void): Promise<string> =>
+      new Promise((resolve) => send((error) => resolve(error === undefined ? "confirmed" : (error.condition ?? error.code))));
+    // No server answers a NOTICE with an error: the 401 is the PRIVMSG's, sent after it.
+    const notice = outcome((confirmed) => connection.send("NOTICE", ["goneNick", "a notice"], undefined, confirmed));
+    const query = outcome((confirmed) => connection.send("PRIVMSG", ["goneNick", "a query"], undefined, confirmed));
+    assert.deepEqual(await Promise.all([notice, query]), ["confirmed", "ERR_NOSUCHNICK"]);
+
+    // A TOPIC refused for want of channel operator rights (482) is not a refusal of the line before it.
+    const op = await opened.client(server, "topicOp");
+    await op.join("#topiclock");
+    op.send("MODE #topiclock +t");
+    await op.waitFor((candidate) => candidate.command === "MODE" && candidate.params[1] === "+t");
+    const joined = nextEvent(connection, "join");
+    connection.send("JOIN", ["#topiclock"]);
+    await joined;
+    const line = outcome((confirmed) => connection.send("PRIVMSG", ["#topiclock", "a line"], undefined, confirmed));
+    connection.send("TOPIC", ["#topiclock", "not mine to set"]);
+    assert.equal(await line, "confirmed");
+  });
+
   it("reports ISON replies, names, topics, joins, parts and away replies", async () => {
     const connection = await opened.connect(optionsFor(server, "sbIson"));
     const erin = await opened.client(server, "erin");

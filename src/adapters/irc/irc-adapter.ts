@@ -65,12 +65,13 @@ function speaker(message: Message): Address {
 }
 
 /**
- * A line's refusal as its message's outcome. ERR_NOSUCHNICK may pass (the nick may come back), but the gateway
- * keeps no query for a nick that is not on the network: its sender hears at once, as they would on IRC. Other
- * retryable refusals (a target changing too fast) wait in the outbox; a lost connection sends it again.
+ * A line's refusal (an error numeric, condition ERR_...) as its message's outcome: final. Some may pass (a nick that
+ * comes back, targets changing too fast), but sending the message again would repeat it in every channel of the
+ * room and every line before the refused one; its sender hears at once, as they would on IRC. A lost connection
+ * (no numeric) stays retryable: the outbox sends the message again after the reconnect.
  */
 function finalRefusal(error: unknown): never {
-  if (error instanceof GatewayError && error.condition === "ERR_NOSUCHNICK") {
+  if (error instanceof GatewayError && error.retryable && error.condition?.startsWith("ERR_") === true) {
     throw new GatewayError(error.code, error.message, { condition: error.condition, retryable: false });
   }
   throw error;

@@ -47,7 +47,8 @@ const systemTimers: ConfirmerTimers = {
 };
 
 export class IrcConfirmer {
-  private readonly lines = new InOrderConfirmations<string>();
+  /** Each open line's target (ASCII lower case) and whether it is a NOTICE. */
+  private readonly lines = new InOrderConfirmations<{ readonly target: string; readonly notice: boolean }>();
   private echo = false;
   private barrier: { readonly token: string; readonly through: number } | undefined;
   private timer: unknown;
@@ -73,9 +74,9 @@ export class IrcConfirmer {
     return this.lines.size;
   }
 
-  /** A PRIVMSG/NOTICE to `target` is about to be queued: its sequence number. */
-  expect(target: string, waiter?: ConfirmationWaiter): number {
-    return this.lines.expect(target.toLowerCase(), waiter);
+  /** A PRIVMSG (or NOTICE: `notice`) to `target` is about to be queued: its sequence number. */
+  expect(target: string, waiter?: ConfirmationWaiter, notice = false): number {
+    return this.lines.expect({ target: target.toLowerCase(), notice }, waiter);
   }
 
   /** The line reached the socket. */
@@ -90,23 +91,21 @@ export class IrcConfirmer {
 
   /** The server echoed a PRIVMSG/NOTICE of ours to `target` (echo-message). */
   answered(target: string): void {
-    const seq = this.oldestTo(target);
+    const folded = target.toLowerCase();
+    const seq = this.lines.find((line) => line.target === folded);
     if (seq !== undefined) this.lines.confirmThrough(seq);
   }
 
   /**
-   * The server refused a PRIVMSG/NOTICE of ours with a numeric naming `target`: the oldest open line to it on
+   * The server refused a PRIVMSG of ours with a numeric naming `target`: the oldest open PRIVMSG to it on
    * this connection (the server answers one connection's lines in order, and the refusal comes before a later
    * echo or PONG), whose waiter hears `error`; the lines before it were read.
    */
   refused(target: string, error: GatewayError): void {
-    const seq = this.oldestTo(target);
-    if (seq !== undefined) this.lines.refused(seq, error);
-  }
-
-  private oldestTo(target: string): number | undefined {
     const folded = target.toLowerCase();
-    return this.lines.find((item) => item === folded);
+    // A server never answers a NOTICE with an error (RFC 2812 section 3.3.2): the refusal is a PRIVMSG's.
+    const seq = this.lines.find((line) => line.target === folded && !line.notice);
+    if (seq !== undefined) this.lines.refused(seq, error);
   }
 
   /** A PONG with this text: when it answers our barrier, everything written before the barrier is confirmed. */

@@ -55,6 +55,8 @@ export class IrcConnection {
   private readonly writer: IrcLineWriter;
   private readonly own: IrcOwnState;
   private readonly confirmer: IrcConfirmer;
+  /** TOPICs sent and not yet answered (by their echo, or a refusal), counted per channel (ASCII lower case). */
+  private readonly topicsSent = new Map<string, number>();
   private readonly wantedCaps: ReadonlySet<string>;
   private phase: "connecting" | "open" | "closed" = "connecting";
   private byUs = false;
@@ -168,15 +170,16 @@ export class IrcConnection {
     }
     if (!this.isOpen) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection is closed", { retryable: true });
     const upper = command.toUpperCase();
+    if (upper === "TOPIC" && params.length > 1) this.countTopic(params[0] ?? "", 1);
     if (upper === "PONG" || upper === "QUIT") this.writer.writeNow(line, this.bothDone(done, confirmed));
-    else if (upper === "PRIVMSG" || upper === "NOTICE") this.enqueueTracked(line, params[0] ?? "", done, confirmed);
+    else if (upper === "PRIVMSG" || upper === "NOTICE") this.enqueueTracked(line, params[0] ?? "", upper === "NOTICE", done, confirmed);
     else this.writer.enqueue(line, this.bothDone(done, confirmed));
   }
 
   /** PRIVMSG and NOTICE: queued, and tracked until the server confirms them (irc-confirmer.ts). */
-  private enqueueTracked(line: string, target: string, done: SendDone | undefined, confirmed: SendDone | undefined): void {
+  private enqueueTracked(line: string, target: string, notice: boolean, done: SendDone | undefined, confirmed: SendDone | undefined): void {
     const waiter = confirmed === undefined ? undefined : (error?: GatewayError): void => this.guard("a confirmation callback", () => confirmed(error));
-    const seq = this.confirmer.expect(target, waiter);
+    const seq = this.confirmer.expect(target, waiter, notice);
     try {
       this.writer.enqueue(line, (error) => {
         if (error === undefined) this.confirmer.written(seq);
@@ -307,10 +310,25 @@ export class IrcConnection {
       this.confirmer.pong(line.params[line.params.length - 1] ?? "");
     } else if ((line.command === "PRIVMSG" || line.command === "NOTICE") && line.source?.nick.toLowerCase() === this.own.nick.toLowerCase()) {
       if (this.confirmer.echoMode) this.confirmer.answered(line.params[0] ?? "");
+    } else if (line.command === "TOPIC" && line.source?.nick.toLowerCase() === this.own.nick.toLowerCase()) {
+      this.countTopic(line.params[0] ?? "", -1);
     } else if (/^\d{3}$/.test(line.command)) {
       const failure = failureFromNumeric(line.command, line.params);
-      if (failure?.target !== undefined && failure.info.operations.includes("message")) this.confirmer.refused(failure.target, failure.error);
+      if (failure?.target === undefined || !failure.info.operations.includes("message")) return;
+      // A numeric that may refuse a TOPIC too (482) answers the TOPIC sent there, not a message line.
+      if (failure.info.operations.includes("topic") && this.countTopic(failure.target, -1)) return;
+      this.confirmer.refused(failure.target, failure.error);
     }
+  }
+
+  /** Adds `change` (1 or -1) to the TOPICs open for `channel`; false when there was none to take away. */
+  private countTopic(channel: string, change: 1 | -1): boolean {
+    const key = channel.toLowerCase();
+    const open = this.topicsSent.get(key) ?? 0;
+    if (change < 0 && open === 0) return false;
+    if (open + change === 0) this.topicsSent.delete(key);
+    else this.topicsSent.set(key, open + change);
+    return true;
   }
 
   private ready(): void {

@@ -11,7 +11,7 @@
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
  *   account-notify, extended-join, WHOIS 330/318, and MONITOR, ISON, QUIT, NICK -> the services accounts of
  *     watched nicks (account-watch.ts);
- *   error numerics -> the failure of the last message sent to that target.
+ *   error numerics -> the adapter (JOIN and TOPIC refusals; a refused message line fails on its own connection: irc-confirmer.ts).
  * From a puppet: a query to it -> a direct message to its person; a KICK of it -> it rejoins on demand.
  * CTCP VERSION, PING, TIME and CLIENTINFO queries are answered; other CTCP is ignored.
  */

@@ -232,7 +232,8 @@ export class XmppBotAdapter implements Adapter {
   private refusedLine(stanza: Element): void {
     this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
     const parsed = parseMessageStanza(stanza);
-    const muc = (stanza.attrs["from"] ?? "").split("/")[0]?.toLowerCase() ?? "";
+    // Only the MUC itself (its bare JID) answers for a line sent to it; an occupant cannot fail someone's line.
+    const muc = String(stanza.attrs["from"] ?? "").toLowerCase();
     const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc);
     const id = stanza.attrs["id"];
     if (!parsed.ok || !room || id === undefined) return;

@@ -168,15 +168,15 @@ export class XmppComponentAdapter implements Adapter {
   }
 
   /**
-   * A probe from the watcher's JID; but a person's own linked JID, which the person has no subscription to (a
-   * link is not a contact), is asked to share its presence with the person's JID instead (RFC 6121 3.1.1): its
-   * user approves once, and from then on its server answers each such request at once, with the presence
+   * A probe from the watcher's JID; but a person's own linked JID (`link`), which the person has no subscription
+   * to (a link is not a contact), is asked to share its presence with the person's JID instead (RFC 6121 3.1.1):
+   * its user approves once, and from then on its server answers each such request at once, with the presence
    * (3.1.3), as it answers a probe.
    */
-  async watchPresence(subject: Address, watcher: Address): Promise<void> {
+  async watchPresence(subject: Address, watcher: Address, options: { readonly link?: boolean } = {}): Promise<void> {
     const from = addressToJid(watcher, this.config.domain);
     const to = addressToXmppJid(subject);
-    if ((await this.context.probe(subject, watcher)) !== undefined) {
+    if (options.link !== true || (await this.context.probe(subject, watcher)) !== undefined) {
       await this.write(subscriptionStanza(from, to, "probe"));
       return;
     }

@@ -143,6 +143,55 @@ describe("RecipientQueue", () => {
     assert.deepEqual(io.store, []);
   });
 
+  it("sends a message readmitted while a drain is under way, though the drain then moves past its id", async () => {
+    const io = new FakeIo();
+    const queue = new RecipientQueue(io, true);
+    io.store.push(message(id(5)), message(id(6)));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    io.outcome = async (): Promise<AttemptOutcome> => {
+      await gate;
+      return "done";
+    };
+    const drained = queue.drain();
+    await settle(); // the drain has read m0005 and m0006 and is attempting m0005
+    io.store.push(message(id(3)));
+    queue.readmit(message(id(3)));
+    release();
+    await drained;
+    await settle();
+    assert.deepEqual(io.attempts, [id(5), id(6), id(3)]);
+    assert.deepEqual(io.store, []);
+  });
+
+  it("never sends a readmitted message skipped as expired while a drain holds it", async () => {
+    const io = new FakeIo();
+    const queue = new RecipientQueue(io, false);
+    io.accept(queue, message(id(5)));
+    await settle();
+    io.outcome = () => "retry";
+    io.accept(queue, message(id(6)));
+    await settle();
+    assert.ok(queue.isWaiting);
+    for (const n of [1, 3]) {
+      io.store.push(message(id(n)));
+      queue.readmit(message(id(n)));
+    }
+    io.store.sort((x, y) => x.id.localeCompare(y.id));
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    io.outcome = async (): Promise<AttemptOutcome> => {
+      await gate;
+      return "done";
+    };
+    const drained = queue.drain();
+    await settle(); // attempting m0001; the page holds m0003 and m0006
+    queue.skip(id(3));
+    release();
+    await drained;
+    assert.deepEqual(io.attempts, [id(5), id(6), id(1), id(6)], "m0003 was reported expired: never sent");
+  });
+
   it("drains what waits in the store in order, then delivers new offers live", async () => {
     const io = new FakeIo();
     io.outcome = () => "retry";
