@@ -343,8 +343,11 @@ export interface Adapter {
    * after each reconnect (network-reachable), since the adapter forgets then.
    */
   watchAccount?(address: Address): Promise<void>;
-  /** The link of `address` is gone: the core no longer needs its account (the adapter may stop asking). */
-  unwatchAccount?(address: Address): Promise<void>;
+  /**
+   * The link of `address` to `person` is gone: the core no longer needs its account (the adapter may stop
+   * asking), nor its presence for the person (the XMPP component cancels the person's subscription to it).
+   */
+  unwatchAccount?(address: Address, person: Address): Promise<void>;
   /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
   identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
 }

@@ -350,7 +350,7 @@ export class IdentityService {
     this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "accounts unlinked");
     await this.options.registry
       .for(address)
-      ?.unwatchAccount?.(address)
+      ?.unwatchAccount?.(address, person)
       .catch((error: unknown) => this.options.log.warn({ err: error, address: addressKey(address) }, "account of an unlinked address still watched"));
     await this.tellPerson(person, address, false);
     this.options.onChange?.(person, address, false);

@@ -70,10 +70,13 @@ describe("linking accounts across networks with a one-time code", function () {
     const claimed = await mallory.request({ type: "identity.link", address });
     assert.equal(claimed["code"], "GW_ERR_ALREADY_LINKED");
 
+    await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" }))); // her server tells roster-reading clients
     await alice.ok({ type: "identity.unlink", address });
     assert.deepEqual((await alice.ok({ type: "identity.list" }))["links"], []);
     const unlinked = await alice.waitForType("identity.linked", (frame) => frame["linked"] === false);
     assert.equal(unlinked["address"], address);
+    // Her JID is no longer asked for its presence: the gateway cancels the subscription the link made.
+    await juliet.waitFor((stanza) => stanza.is("presence") && stanza.attrs["type"] === "unsubscribe" && stanza.attrs["from"] === aliceJid, 10_000);
   });
 
   it("links an IRC nick once the code comes back from it in a query to the gateway's nick", async function () {

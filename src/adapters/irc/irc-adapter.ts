@@ -207,7 +207,8 @@ export class IrcNetworkAdapter implements Adapter {
     if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined || (this.roomsOnDemand && isJoinableChannel(address.id));
     // The gateway's own nicks (its connection, people's puppets) are nobody to write to: a line to a puppet
     // from the gateway would come back to the gateway, and be lost.
-    if (address.id.toLowerCase() === this.main?.nick.toLowerCase() || this.puppets.isPuppetNick(address.id)) return false;
+    const nick = address.id.toLowerCase();
+    if (nick === this.main?.nick.toLowerCase() || nick === this.config.nick.toLowerCase() || this.puppets.isPuppetNick(address.id)) return false;
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 

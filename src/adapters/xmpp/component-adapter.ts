@@ -185,6 +185,12 @@ export class XmppComponentAdapter implements Adapter {
     await this.write(request);
   }
 
+  /** A JID unlinked from its person: the person's JID no longer asks for its presence, unless it is their contact too. */
+  async unwatchAccount(address: Address, person: Address): Promise<void> {
+    if (address.protocol !== "xmpp" || address.account !== this.account || (await this.context.probe(address, person)) !== undefined) return;
+    await this.write(subscriptionStanza(addressToJid(person, this.config.domain), addressToXmppJid(address), "unsubscribe"));
+  }
+
   async setPresence(_presence: Presence): Promise<void> {
     // In component mode the gateway has no presence of its own on the XMPP server.
   }
