@@ -1,32 +1,49 @@
 /**
- * Who sent the most recent messages, and to which conversation: what a correction (`replaces`) is checked
- * against when the message log is off (config store.message_log: false) and the original is no longer stored.
- * Bounded: the oldest entry goes when a new one would exceed the limit (a Map keeps insertion order), so it
- * costs about 200 bytes per message kept, 2 MB at the default 10,000. It lives in memory only: after a
- * restart, only messages still waiting in the outbox can be corrected.
+ * The most recent messages, kept in memory when the message log is off (config store.message_log: false) and a
+ * message is no longer stored once delivered: what a correction (`replaces`) is checked against, and what a
+ * network's late bounce (an XMPP error reply after the delivery) reports to the sender. Bounded by count and by
+ * text: the oldest go when either limit would be exceeded (a Map keeps insertion order), about 300 bytes per
+ * message plus its text, at most 10,000 messages and 8 MB of text. It lives in memory only: after a restart,
+ * only messages still waiting in the outbox can be corrected or bounced.
  */
-import type { Address } from "./model/address.js";
 import type { Message } from "./model/message.js";
 
 export const RECENT_MESSAGES_KEPT = 10_000;
-
-export type MessageHeader = Pick<Message, "id" | "from" | "to">;
+export const RECENT_TEXT_BYTES = 8 * 1024 * 1024;
 
 export class RecentMessages {
-  private readonly headers = new Map<string, { readonly from: Address; readonly to: Address }>();
+  private readonly messages = new Map<string, Message>();
+  private textBytes = 0;
 
-  constructor(private readonly limit = RECENT_MESSAGES_KEPT) {}
+  constructor(
+    private readonly limit = RECENT_MESSAGES_KEPT,
+    private readonly textLimit = RECENT_TEXT_BYTES,
+  ) {}
 
-  remember(message: MessageHeader): void {
-    this.headers.set(message.id, { from: message.from, to: message.to });
-    if (this.headers.size > this.limit) {
-      const oldest = this.headers.keys().next();
-      if (!oldest.done) this.headers.delete(oldest.value);
+  remember(message: Message): void {
+    this.forget(message.id);
+    this.messages.set(message.id, message);
+    this.textBytes += textBytes(message);
+    while (this.messages.size > this.limit || this.textBytes > this.textLimit) {
+      const oldest = this.messages.keys().next();
+      if (oldest.done) break;
+      this.forget(oldest.value);
     }
   }
 
-  get(id: string): MessageHeader | undefined {
-    const header = this.headers.get(id);
-    return header && { id, ...header };
+  get(id: string): Message | undefined {
+    return this.messages.get(id);
   }
+
+  private forget(id: string): void {
+    const message = this.messages.get(id);
+    if (!message) return;
+    this.messages.delete(id);
+    this.textBytes -= textBytes(message);
+  }
+}
+
+/** UTF-16 code units, twice as many bytes: what the text costs in memory, near enough. */
+function textBytes(message: Message): number {
+  return message.body.length * 2;
 }

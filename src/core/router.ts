@@ -38,7 +38,7 @@ export interface RouterDependencies {
   readonly roster: Roster;
   readonly ids: MessageIdGenerator;
   readonly history: MessageLogStore;
-  /** With the message log off: the senders of recent messages, for corrections (core/recent-messages.ts). */
+  /** With the message log off: the recent messages, for corrections and late bounces (core/recent-messages.ts). */
   readonly recent?: RecentMessages;
   readonly rooms: RoomService;
   /** Who each linked account belongs to (core/identities.ts); without it nobody is linked. */
@@ -215,7 +215,7 @@ export class Router {
    * someone else's message.
    */
   async bounced(messageId: string, recipient: Address, error: GatewayError): Promise<void> {
-    const message = await this.deps.history.get(messageId);
+    const message = this.deps.recent?.get(messageId) ?? (await this.deps.history.get(messageId));
     // A room message's failure is news to its sender when a bridged room did not take it (an IRC channel refused
     // the line), not when one person's copy bounced: as in a MUC, that tells nobody, and any occupant could
     // otherwise make others' messages read as failed, with a reason of their own.

@@ -229,7 +229,7 @@ describe("gateway rooms as message archives (XEP-0313)", function () {
   });
 });
 
-describe("gateway rooms with the message log off", function () {
+describe("the XMPP component with the message log off", function () {
   let prosody: ProsodyServer;
   let daemon: Daemon;
   const users: XmppTestClient[] = [];
@@ -261,5 +261,17 @@ describe("gateway rooms with the message log off", function () {
     const features = (info.getChild("query")?.getChildren("feature") ?? []).map((feature) => String(feature.attrs["var"]));
     assert.ok(features.includes(MUC) && !features.includes(MAM), features.join(", "));
     await assert.rejects(queryArchive(juliet, roomJid), /feature-not-implemented/);
+  });
+
+  it("still tells the native sender when the XMPP server bounces a message after its delivery", async function () {
+    const romeo = await NativeClient.session(daemon.url, uniqueUser("bounced"), PASSWORD, { register: true });
+    try {
+      const ghost = `xmpp:nobody-${uniqueUser("ghost")}@${prosody.domain}`;
+      const sent = await romeo.ok({ type: "message.send", to: ghost, body: "anyone there?" });
+      const failed = await romeo.waitForType("message.failed", () => true, 10_000);
+      assert.deepEqual([failed["message_id"], failed["to"], failed["code"]], [sent["message_id"], ghost, "GW_ERR_DELIVERY_FAILED"]);
+    } finally {
+      await romeo.close();
+    }
   });
 });

@@ -1,22 +1,37 @@
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
+import type { Message } from "../../../src/core/model/message.js";
 import { RecentMessages } from "../../../src/core/recent-messages.js";
 
 const alice = parseAddress("native:alice");
 const bob = parseAddress("native:bob");
 
+function message(id: string, body = "hello"): Message {
+  return { id, origin: { protocol: "native", account: "default" }, hops: [], scope: "direct", kind: "text", from: alice, to: bob, senderName: "alice", body, timestamp: 1 };
+}
+
 describe("RecentMessages", () => {
-  it("tells the sender and conversation of a remembered message", () => {
+  it("gives back a remembered message whole: its sender and conversation for a correction, all of it for a bounce", () => {
     const recent = new RecentMessages(10);
-    recent.remember({ id: "m1", from: alice, to: bob });
-    assert.deepEqual(recent.get("m1"), { id: "m1", from: alice, to: bob });
+    recent.remember(message("m1"));
+    assert.deepEqual(recent.get("m1"), message("m1"));
     assert.equal(recent.get("m2"), undefined);
   });
 
   it("forgets the oldest message once more than its limit are remembered", () => {
     const recent = new RecentMessages(2);
-    for (const id of ["m1", "m2", "m3"]) recent.remember({ id, from: alice, to: bob });
+    for (const id of ["m1", "m2", "m3"]) recent.remember(message(id));
     assert.equal(recent.get("m1"), undefined);
     assert.deepEqual([recent.get("m2")?.id, recent.get("m3")?.id], ["m2", "m3"]);
+  });
+
+  it("forgets the oldest messages once their text exceeds its budget, however few they are", () => {
+    const recent = new RecentMessages(10, 100); // 50 characters of text
+    recent.remember(message("m1", "a".repeat(20)));
+    recent.remember(message("m2", "b".repeat(20)));
+    recent.remember(message("m3", "c".repeat(20)));
+    assert.deepEqual(["m1", "m2", "m3"].map((id) => recent.get(id) !== undefined), [false, true, true]);
+    recent.remember(message("m2", "b".repeat(20))); // remembered again: counted once
+    assert.deepEqual(["m2", "m3"].map((id) => recent.get(id) !== undefined), [true, true]);
   });
 });
