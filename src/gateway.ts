@@ -97,6 +97,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       messageLog: config.store.message_log,
       // The router is built below; the outbox asks it only once deliveries run.
       linkedRecipientNow: (message, recipient): LinkedRecipientVerdict => router.linkedRecipientNow(message, recipient),
+      linkedRecipientFailed: (message): LinkedRecipientVerdict => router.linkedRecipientFailed(message),
     },
     failures,
   );

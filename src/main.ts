@@ -49,10 +49,26 @@ async function checkConfig(file: string | undefined): Promise<void> {
   process.stdout.write(`${file}: ok\n`);
 }
 
+/**
+ * The FILE of `start [--config FILE | --config=FILE]`. Anything else is refused: a mistyped option (`--confg`)
+ * must not start the embedded default in place of the operator's configuration.
+ */
+function configFileOf(args: readonly string[]): string | undefined {
+  let file: string | undefined;
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? "";
+    if (arg === "--config" || arg.startsWith("--config=")) {
+      file = arg === "--config" ? args[(index += 1)] : arg.slice("--config=".length);
+      if (!file || file.startsWith("-")) fail("--config needs a FILE");
+    } else {
+      fail(`unknown option "${arg}" for start\n${USAGE}`);
+    }
+  }
+  return file;
+}
+
 async function start(args: string[]): Promise<void> {
-  const index = args.indexOf("--config");
-  const file = index >= 0 ? args[index + 1] : undefined;
-  if (index >= 0 && !file) fail("--config needs a FILE");
+  const file = configFileOf(args);
   let config;
   try {
     config = file ? await loadConfigFile(file) : await loadDefaultConfig();

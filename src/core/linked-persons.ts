@@ -106,6 +106,15 @@ export class LinkedPersons {
     return this.deliverTo === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
   }
 
+  /**
+   * A direct message to a person that one of their linked accounts refused for good (an IRC nick gone from the
+   * network, an XMPP server's refusal): the person's sessions get it instead, where it waits for them, unless they
+   * have it already (deliver_to: all).
+   */
+  linkedRecipientFailed(message: Message): LinkedRecipientVerdict {
+    return this.deliverTo === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
+  }
+
   private partsOf(person: Address): Map<string, Presence> {
     let parts = this.parts.get(addressKey(person));
     if (!parts) {

@@ -37,6 +37,11 @@ export interface OutboxOptions {
    * undone, or an IRC nick no longer logged in to its account, must not get the person's messages.
    */
   readonly linkedRecipientNow?: (message: Message, recipient: Address) => LinkedRecipientVerdict;
+  /**
+   * A direct message queued for one of its recipient's linked accounts failed there for good: what becomes of it
+   * (redirect: the person's sessions get it; drop: they have it already). Without it, the failure is reported.
+   */
+  readonly linkedRecipientFailed?: (message: Message) => LinkedRecipientVerdict;
 }
 
 /** send: the address still is the person; redirect: give the message to `to` instead; drop: the person has it already. */
@@ -165,17 +170,20 @@ export class Outbox {
     const verdict = this.options.linkedRecipientNow?.(message, recipient) ?? { action: "send" };
     if (verdict.action === "send") return false;
     await this.writes.written(message.id);
-    const fields = { id: message.id, recipient: addressKey(recipient), to: addressKey(message.to) };
+    this.log.info({ id: message.id, recipient: addressKey(recipient), to: addressKey(message.to), action: verdict.action }, "linked account no longer its person's: the message goes to the person unless they have it");
+    await this.handOver(message, recipient, verdict);
+    return true;
+  }
+
+  /** Takes a direct message from a linked account's queue: dropped (the person has it), or moved to the person. */
+  private async handOver(message: Message, recipient: Address, verdict: Exclude<LinkedRecipientVerdict, { readonly action: "send" }>): Promise<void> {
     if (verdict.action === "drop") {
-      this.log.info(fields, "linked account no longer its person's: the person has the message already");
       await this.store.outbox.remove(message.id, recipient);
-      return true;
+      return;
     }
-    this.log.info({ ...fields, redirectedTo: addressKey(verdict.to) }, "linked account no longer its person's: the message goes to the person");
     await this.store.outbox.move(message.id, recipient, verdict.to);
     // Older, maybe, than what the person's queue has sent since: readmitted, not offered (which would skip it).
     this.queueFor(verdict.to, false).readmit(message);
-    return true;
   }
 
   private delivered(message: Message, recipient: Address): void {
@@ -206,6 +214,14 @@ export class Outbox {
       if (this.log.isLevelEnabled("debug")) this.log.debug({ id: message.id, recipient: addressKey(recipient), code: error.code, reason: error.message }, "delivery deferred: the message waits in the outbox");
       await this.store.outbox.recordAttempt(message.id, recipient, error.code);
       return "retry";
+    }
+    if (message.scope === "direct" && !sameAddress(recipient, message.to)) {
+      const verdict = this.options.linkedRecipientFailed?.(message);
+      if (verdict !== undefined && verdict.action !== "send") {
+        this.log.info({ err: error, id: message.id, recipient: addressKey(recipient) }, "linked account refused the message: it goes to the person");
+        await this.handOver(message, recipient, verdict);
+        return "done";
+      }
     }
     this.log.warn({ err: error, id: message.id, recipient: addressKey(recipient) }, "delivery failed");
     await this.fail(message, recipient, error);

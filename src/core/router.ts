@@ -130,6 +130,11 @@ export class Router {
     return this.persons.linkedRecipientNow(message, recipient);
   }
 
+  /** OutboxOptions.linkedRecipientFailed (core/linked-persons.ts). */
+  linkedRecipientFailed(message: Message): LinkedRecipientVerdict {
+    return this.persons.linkedRecipientFailed(message);
+  }
+
   /** An address served by someone's own account (a linked account) talks with that person only. */
   private checkOwnership(from: Address, to: Address): void {
     this.checkOwnedBy(to, from);

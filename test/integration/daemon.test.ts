@@ -121,6 +121,14 @@ describe("the switchboard daemon", function () {
       `switchboard: invalid configuration:\n${file}:2:9: native.port: must be an integer between 0 and 65535, got "nope"\n${file}:3:3: native.colour: unknown key "colour"; expected one of: enabled, host, port, path, max_frame_bytes, rate_limit, registration, login_attempts, ping_interval_seconds, max_connections, trusted_proxies\n`,
     );
     rmSync(dir, { recursive: true, force: true });
+
+    // A mistyped option is no reason to run the embedded default instead of the operator's file.
+    for (const args of [["start", "--confg", "x.yaml"], ["start", "x.yaml"], ["start", "--config"]]) {
+      const refused = await runCli(args);
+      assert.equal(refused.code, 1, args.join(" "));
+      assert.match(refused.stderr, args[1] === "--config" ? /--config needs a FILE/ : new RegExp(`unknown option "${args[1] ?? ""}" for start`), args.join(" "));
+      assert.doesNotMatch(refused.stdout + refused.stderr, /switchboard started/);
+    }
   });
 
   it("refuses a database locked by another running daemon with one line and exit code 1", async function () {

@@ -65,6 +65,11 @@ describe("LinkedPersons: who gets a direct message to a person with linked accou
     assert.deepEqual(keys(all.directRecipients(to(alice, dan))), ["native:alice", addressKey(aliceJid)]);
   });
 
+  it("hands a message a linked account refused for good to the person's sessions, unless they have it already", () => {
+    assert.deepEqual(persons("most_available", {}).linkedRecipientFailed(to(alice, carol)), { action: "redirect", to: alice });
+    assert.deepEqual(persons("all", {}).linkedRecipientFailed(to(alice, carol)), { action: "drop" });
+  });
+
   it("keeps an account on the sender's network when the sender is a person: their puppet or JID speaks for them", () => {
     const linked = persons("most_available", { "native:alice": "xa", [addressKey(aliceNick)]: "online" });
     assert.deepEqual(keys(linked.directRecipients(to(alice, bobNick, bobPerson))), [addressKey(aliceNick)]);

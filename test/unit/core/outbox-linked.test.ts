@@ -15,12 +15,13 @@ const aliceNick = parseAddress("irc://libera/alice");
 const carol = parseAddress("native:carol");
 
 /** A network that records what it was given, as "<recipient> <message id>"; while `down()`, it is unreachable. */
-function network(protocol: "native" | "irc", account: string, sent: string[], down: () => boolean = () => false): Adapter {
+function network(protocol: "native" | "irc", account: string, sent: string[], down: () => boolean = () => false, refuses: () => boolean = () => false): Adapter {
   return {
     protocol,
     account,
     send: async (message: Message, recipient: Address = message.to) => {
       if (down()) throw new GatewayError("GW_ERR_UNAVAILABLE", `${account} is down`, { retryable: true });
+      if (refuses()) throw new GatewayError("GW_ERR_UNAVAILABLE", "No such nick", { condition: "ERR_NOSUCHNICK" });
       sent.push(`${addressKey(recipient)} ${message.id}`);
       return { delivered: true };
     },
@@ -37,17 +38,24 @@ describe("Outbox: a message queued for a linked account that no longer is its pe
   let sent: string[];
   let outbox: Outbox;
   let verdict: LinkedRecipientVerdict;
+  let failedVerdict: LinkedRecipientVerdict;
   let asked: string[];
   let ircDown: boolean;
+  let ircRefuses: boolean;
+  let reported: string[];
 
   beforeEach(() => {
     ircDown = false;
+    ircRefuses = false;
+    reported = [];
     store = openSqliteStore(":memory:");
     sent = [];
     asked = [];
     const registry = new AdapterRegistry();
-    registry.register(network("native", "default", sent));
-    registry.register(network("irc", "libera", sent, () => ircDown));
+    const native = network("native", "default", sent);
+    (native as { reportFailure: Adapter["reportFailure"] }).reportFailure = async (failed, recipient) => void reported.push(`${failed.id} ${addressKey(recipient)}`);
+    registry.register(native);
+    registry.register(network("irc", "libera", sent, () => ircDown, () => ircRefuses));
     const log = createLogger("silent");
     outbox = new Outbox(store, registry, log, {
       expireAfterMs: 60_000,
@@ -56,6 +64,7 @@ describe("Outbox: a message queued for a linked account that no longer is its pe
         asked.push(`${queued.id} ${addressKey(recipient)}`);
         return verdict;
       },
+      linkedRecipientFailed: () => failedVerdict,
     }, new FailureReports(store, registry, log));
   });
 
@@ -101,6 +110,19 @@ describe("Outbox: a message queued for a linked account that no longer is its pe
     outbox.networkReachable("irc", "libera");
     await deliveredTo(2);
     assert.deepEqual(sent, ["native:alice m5", "native:alice m4"], "older than m5, and delivered all the same");
+    await outbox.stop();
+    assert.deepEqual(await store.outbox.recipients(), []);
+  });
+
+  it("gives the person a message their linked account refused for good, instead of reporting it failed", async () => {
+    verdict = { action: "send" };
+    failedVerdict = { action: "redirect", to: alice };
+    ircRefuses = true;
+    await outbox.accept(message("m6"), [aliceNick]);
+    outbox.deliver(message("m6"), aliceNick);
+    await deliveredTo(1);
+    assert.deepEqual(sent, ["native:alice m6"]);
+    assert.deepEqual(reported, [], "carol is not told of a failure");
     await outbox.stop();
     assert.deepEqual(await store.outbox.recipients(), []);
   });
