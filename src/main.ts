@@ -35,8 +35,10 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-async function checkConfig(file: string | undefined): Promise<void> {
-  if (!file) fail(`check-config needs a FILE\n${USAGE}`);
+async function checkConfig(args: readonly string[]): Promise<void> {
+  const [file, ...extra] = args;
+  if (!file || file.startsWith("-")) fail(`check-config needs a FILE\n${USAGE}`);
+  if (extra.length > 0) fail(`check-config takes one FILE; unexpected "${extra.join(" ")}"\n${USAGE}`);
   try {
     await loadConfigFile(file);
   } catch (error: unknown) {
@@ -127,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
     case "start":
       return start(rest);
     case "check-config":
-      return checkConfig(rest[0]);
+      return checkConfig(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${version()}\n`);

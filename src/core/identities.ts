@@ -58,7 +58,8 @@ export interface IdentityOptions {
  */
 export function codeCandidates(text: string): string[] {
   const candidates = new Set<string>();
-  for (const match of text.matchAll(/(?<![A-Za-z0-9])([A-Za-z0-9]{4})[\s-]?([A-Za-z0-9]{4})(?![A-Za-z0-9])/g)) {
+  // A lookahead at each word's start: candidates may overlap ("code 5SAU BNRX" is CODE5SAU, and 5SAUBNRX).
+  for (const match of text.matchAll(/(?<![A-Za-z0-9])(?=([A-Za-z0-9]{4})[\s-]?([A-Za-z0-9]{4})(?![A-Za-z0-9]))/g)) {
     candidates.add(`${match[1] ?? ""}${match[2] ?? ""}`.toUpperCase());
   }
   return [...candidates].slice(0, 10);

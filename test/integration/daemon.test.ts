@@ -123,6 +123,8 @@ describe("the switchboard daemon", function () {
     rmSync(dir, { recursive: true, force: true });
 
     // A mistyped option is no reason to run the embedded default instead of the operator's file.
+    const extra = await runCli(["check-config", join(ROOT, "config", "switchboard.example.yaml"), "--extra"]);
+    assert.deepEqual([extra.code, /unexpected "--extra"/.test(extra.stderr)], [1, true], extra.stderr);
     for (const args of [["start", "--confg", "x.yaml"], ["start", "x.yaml"], ["start", "--config"]]) {
       const refused = await runCli(args);
       assert.equal(refused.code, 1, args.join(" "));

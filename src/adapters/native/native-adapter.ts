@@ -262,7 +262,8 @@ export class NativeAdapter implements Adapter {
     session.alive = true;
     if (!session.budget.take()) {
       this.answerInOrder(session, frames.error(undefined, "GW_ERR_RATE_LIMITED", `more than ${this.config.rate_limit.frames_per_second} frames a second; frame dropped`));
-      this.context.log.warn({ session: session.id, remote: session.remote }, "frame rate limit exceeded");
+      const heldBack = session.droppedLog.occurred();
+      if (heldBack !== undefined) this.context.log.warn({ session: session.id, remote: session.remote, droppedBefore: heldBack }, "frame rate limit exceeded");
       return;
     }
     if (isBinary) {
@@ -272,7 +273,8 @@ export class NativeAdapter implements Adapter {
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
     const result = validateFrame(buffer, this.config.max_frame_bytes);
     if (!result.ok) {
-      this.context.log.info({ session: session.id, remote: session.remote, code: result.code, reason: result.message }, "bad frame");
+      const heldBack = session.badFrameLog.occurred();
+      if (heldBack !== undefined) this.context.log.info({ session: session.id, remote: session.remote, code: result.code, reason: result.message, badBefore: heldBack }, "bad frame");
       this.answerInOrder(session, frames.error(result.requestId, result.code, result.message));
       return;
     }
@@ -305,6 +307,9 @@ export class NativeAdapter implements Adapter {
 
   private closed(session: NativeSession): void {
     this.connections.delete(session);
+    const dropped = session.droppedLog.takeHeld();
+    const bad = session.badFrameLog.takeHeld();
+    if (dropped > 0 || bad > 0) this.context.log.warn({ session: session.id, remote: session.remote, dropped, bad }, "frames dropped or refused since the last line about them");
     const { user, address } = session;
     if (user !== undefined && address !== undefined) {
       this.sessions.detach(session);

@@ -9,6 +9,10 @@ import type { Presence } from "../../core/model/presence.js";
 import { TokenBucket } from "../../util/token-bucket.js";
 import { FrameSequencer, type Release } from "./frame-sequencer.js";
 import type { ServerFrame } from "./server-frames.js";
+import { LogThrottle } from "../../util/log-throttle.js";
+
+/** At most one log line a minute about one connection's dropped frames, and one about its bad frames. */
+const LOG_INTERVAL_MS = 60_000;
 
 export type SessionState = "handshake" | "anonymous" | "authenticated";
 
@@ -18,6 +22,9 @@ export class NativeSession {
   address: Address | undefined;
   presence: Presence | undefined;
   alive = true;
+  /** Lines about frames dropped by the rate limit, and about bad frames: one a minute each (util/log-throttle.ts). */
+  readonly droppedLog = new LogThrottle(LOG_INTERVAL_MS);
+  readonly badFrameLog = new LogThrottle(LOG_INTERVAL_MS);
   private readonly sequencer = new FrameSequencer<ServerFrame>((frame) => this.push(frame));
 
   private corked = false;

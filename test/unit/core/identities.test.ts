@@ -124,6 +124,9 @@ describe("linking accounts with a one-time code", () => {
     assert.deepEqual(codeCandidates("ABCD EFGH"), ["ABCDEFGH"]);
     assert.deepEqual(codeCandidates("ABCDEFGH"), ["ABCDEFGH"]);
     assert.deepEqual(codeCandidates("ABCDEFGHI and abc"), []);
+    // A four-letter word before the code must not take its first half.
+    assert.ok(codeCandidates("here is my code 5sau bnrx").includes("5SAUBNRX"));
+    assert.ok(codeCandidates("ok this 5SAU-BNRX thanks").includes("5SAUBNRX"));
   });
 
   it("sends a code to the account and links it when the code comes back from there", async () => {
