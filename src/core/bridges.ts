@@ -79,6 +79,8 @@ export interface BridgeServiceDeps {
   /** Joins a member to a room and tells the room (Router.joinRoom); leaves likewise. */
   readonly joinRoom: (room: Address, member: RoomMember) => Promise<unknown>;
   readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+  /** People of a bridged room (an IRC channel's) leave the hub with its bridge: every network is told (Router.relayedPeopleLeft). */
+  readonly peopleLeft?: (room: Address, people: readonly RoomMember[]) => Promise<void>;
   readonly log: Logger;
 }
 
@@ -256,11 +258,15 @@ export class BridgeService implements BridgeAdmin {
   /** The remote room is parted and leaves the hub. */
   private async end(bridge: Bridge): Promise<void> {
     this.open.delete(remoteKey(bridge.remote));
-    await this.deps.registry.for(bridge.remote)?.unbridgeRoom?.(bridge.remote);
+    const adapter = this.deps.registry.for(bridge.remote);
+    // Who was there, asked before the adapter parts and forgets them: shown in the hub (XMPP occupants), they go too.
+    const people = adapter?.roomPeople?.(bridge.remote) ?? [];
+    await adapter?.unbridgeRoom?.(bridge.remote);
     const hub = hubRoom(bridge.room);
     if (await this.deps.rooms.exists(hub)) {
       const member = (await this.deps.rooms.members(hub)).find((candidate) => sameAddress(candidate.address, bridge.remote));
       if (member) await this.deps.leaveRoom(hub, bridge.remote);
+      if (people.length > 0) await this.deps.peopleLeft?.(hub, people);
     }
   }
 

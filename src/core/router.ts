@@ -130,6 +130,11 @@ export class Router {
     return this.persons.linkedRecipientNow(message, recipient);
   }
 
+  /** People of a bridged room left the hub with its bridge: told as each one's leave from that room would be. */
+  async relayedPeopleLeft(room: Address, people: readonly RoomMember[]): Promise<void> {
+    for (const member of people) await this.rooms.membershipChanged(room, member, "left", { relayed: true });
+  }
+
   /** OutboxOptions.linkedRecipientFailed (core/linked-persons.ts). */
   linkedRecipientFailed(message: Message): LinkedRecipientVerdict {
     return this.persons.linkedRecipientFailed(message);

@@ -154,8 +154,17 @@ describe("bridges added and removed at runtime by an admin", function () {
     ira.privmsg("#live", "after the restart");
     assert.deepEqual(bodies([await admin.waitForType("message", undefined, 15_000)]), ["after the restart"]);
 
+    // An XMPP user in the room's MUC on the gateway domain sees the people of the channel as occupants ...
+    const roomJid = `#live@${prosody.componentDomain}`;
+    const quin = await XmppTestClient.newUser(prosody, uniqueUser("quin"), PASSWORD);
+    closers.push(() => quin.stop());
+    await quin.send(xml("presence", { to: `${roomJid}/Quin` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await quin.waitForPresence(`${roomJid}/${ira.nick}`, (stanza) => stanza.attrs["type"] === undefined, 15_000);
+
     // Removing the channel's bridge: the gateway leaves it, and the room's messages reach the MUC only.
     await admin.ok({ type: "bridge.remove", with: "irc://net/%23live" });
+    // ... and sees them leave with the channel's bridge, not linger until it joins again.
+    await quin.waitForPresence(`${roomJid}/${ira.nick}`, (stanza) => stanza.attrs["type"] === "unavailable", 15_000);
     await ira.waitFor((line) => line.command === "PART" && line.nick === "livegate" && ira.same(line.params[0], "#live"), 15_000, "the gateway leaving #live");
     await admin.ok({ type: "room.send", room: "live", body: "only the MUC now" });
     await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${adminName}> only the MUC now`, 15_000);
