@@ -258,7 +258,13 @@ export class IdentityService {
     const adapter = this.options.registry.for(address);
     if (address.protocol === "native" || !adapter?.sendServiceMessage || adapter.owner) return "this account cannot be linked.";
     const holder = this.byAddress.get(addressKey(address))?.person; // counting or not: the address is taken
-    if (holder) return sameAddress(holder, person) ? `this account is already linked to ${addressKey(person)}.` : "this account is linked to someone else.";
+    // The requester speaks from the account itself: while the link counts (an IRC nick logged in to its services
+    // account), it may know whom it is linked to and how to change that; a stranger with the nick may not.
+    if (holder) {
+      if (sameAddress(holder, person)) return `this account is already linked to ${addressKey(person)}.`;
+      if (this.personOf(address) === undefined) return "this account is linked to someone else.";
+      return `this account is linked to ${addressKey(holder)}; to link it to ${addressKey(person)} instead, ${addressKey(holder)} unlinks it first (identity.unlink).`;
+    }
     const now = this.now();
     try {
       await this.checkRate(person, now);

@@ -234,7 +234,7 @@ describe("linking accounts with a one-time code", () => {
     await service.serviceMessage(juliet, "link alice");
     assert.match(said.at(-1)?.text ?? "", /already linked to native:alice/);
     await service.serviceMessage(juliet, "link mallory");
-    assert.match(said.at(-1)?.text ?? "", /linked to someone else/);
+    assert.match(said.at(-1)?.text ?? "", /this account is linked to native:alice; to link it to native:mallory instead, native:alice unlinks it first/);
   });
 
   it("restores links from the store at start", async () => {
