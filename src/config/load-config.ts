@@ -78,7 +78,10 @@ export function parseConfig(text: string, source: string, env: Env): Switchboard
   };
 
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error) => syntaxProblem(error.code, error.message, lineCounter.linePos(error.pos[0])));
+    // The parser may describe one mistake twice at one place ("Nested mappings are not allowed..." and "Implicit
+    // keys need to be on a single line"): the first says it.
+    const first = doc.errors.filter((error, index) => doc.errors.findIndex((other) => other.pos[0] === error.pos[0]) === index);
+    const problems = first.map((error) => syntaxProblem(error.code, error.message, lineCounter.linePos(error.pos[0])));
     throw new ConfigError(source, sortProblems(problems));
   }
 
