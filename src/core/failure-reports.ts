@@ -15,6 +15,11 @@ function errorOf(notice: FailureNotice): GatewayError {
   return new GatewayError(code, notice.reason);
 }
 
+/** What a sender on a network without a failure frame of its own is told (an IRC NOTICE, a bot's private MUC message). */
+export function failureNotice(recipient: Address, error: GatewayError): string {
+  return `Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`;
+}
+
 export class FailureReports {
   constructor(
     private readonly store: Store,

@@ -19,7 +19,8 @@
  */
 import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
-import { addressKey, formatAddress, type Address } from "../../core/model/address.js";
+import { failureNotice } from "../../core/failure-reports.js";
+import { formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -312,7 +313,7 @@ export class IrcNetworkAdapter implements Adapter {
     const puppet = message.scope === "direct" ? this.puppets.of(recipient) : undefined;
     const connection = puppet?.connection ?? main;
     // The error's text may be another network's (an XMPP server's <text/>): one line, whatever it holds.
-    connection.send("NOTICE", [message.from.id, oneLineText(`Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`)]);
+    connection.send("NOTICE", [message.from.id, oneLineText(failureNotice(recipient, error))]);
   }
 
   async reportDelivered(): Promise<void> {}

@@ -7,8 +7,9 @@
  *   echoes each PRIVMSG/NOTICE back to its sender, and handles one connection's lines in order, so the echo
  *   of a line to a target confirms the oldest open line to that target and every line before it. A line the
  *   server refuses draws an error numeric naming the target instead (numerics.ts), which fails the oldest
- *   open line to that target on this connection with the refusal (its message is reported to its sender as
- *   not delivered) and confirms the lines before it; the same holds in barrier mode. Every PRIVMSG/NOTICE is tracked, also the
+ *   open PRIVMSG to that target on this connection with the refusal (no server answers a NOTICE with an
+ *   error; its message is reported to its sender as not delivered) and confirms the lines before it; the same
+ *   holds in barrier mode. Every PRIVMSG/NOTICE is tracked, also the
  *   gateway's own notices, so that the echoes stay aligned. A server that stays silent about a line (a NOTICE
  *   to nobody) is asked with a PING barrier after ECHO_GRACE_MS.
  * - barrier mode (no echo-message, e.g. ngIRCd): BARRIER_DELAY_MS after a line is written the connection

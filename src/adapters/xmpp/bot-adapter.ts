@@ -13,7 +13,8 @@ import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
-import { addressKey, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import { failureNotice } from "../../core/failure-reports.js";
+import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
 import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
@@ -158,11 +159,10 @@ export class XmppBotAdapter implements Adapter {
    */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     const slash = message.from.id.indexOf("/");
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === message.from.id.slice(0, Math.max(slash, 0)));
+    const room = this.roomOf(message.from.id.slice(0, Math.max(slash, 0)));
     if (message.from.account !== this.account || slash < 0 || !room) return; // not an occupant of one of its MUCs now
     if (!this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} is not connected`, { retryable: true });
-    const text = `Your message was not delivered to ${addressKey(recipient)}: ${error.message} (${error.code})`;
-    await this.write(xml("message", { to: `${room.muc}/${message.from.id.slice(slash + 1)}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(text))));
+    await this.write(xml("message", { to: `${room.muc}/${message.from.id.slice(slash + 1)}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(failureNotice(recipient, error)))));
   }
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
@@ -195,7 +195,7 @@ export class XmppBotAdapter implements Adapter {
    * where the MUC's joins and leaves are not relayed, since the list would not be kept current.
    */
   roomPeople(remote: Address): readonly RoomMember[] {
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === remote.id.toLowerCase());
+    const room = this.roomOf(remote.id);
     if (remote.account !== this.account || !room || !this.config.membership.relay || !room.membership) return [];
     return this.occupants
       .occupantsOf(room.muc)
@@ -233,13 +233,18 @@ export class XmppBotAdapter implements Adapter {
     this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
     const parsed = parseMessageStanza(stanza);
     // Only the MUC itself (its bare JID) answers for a line sent to it; an occupant cannot fail someone's line.
-    const muc = String(stanza.attrs["from"] ?? "").toLowerCase();
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc);
+    const room = this.roomOf(String(stanza.attrs["from"] ?? ""));
     const id = stanza.attrs["id"];
     if (!parsed.ok || !room || id === undefined) return;
     const condition = parsed.value.error?.condition ?? "undefined-condition";
     const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
     this.context.bounced(id, mucAddress(this.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
+  }
+
+  /** The bridged MUC of a bare JID, in any case. */
+  private roomOf(muc: string): XmppBotRoomConfig | undefined {
+    const folded = muc.toLowerCase();
+    return this.rooms.find((candidate) => candidate.muc.toLowerCase() === folded);
   }
 
   private stanza(stanza: Element): void {
@@ -257,7 +262,7 @@ export class XmppBotAdapter implements Adapter {
     if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
     if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
     const [muc = "", nick = ""] = parsed.value.from.split("/");
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    const room = this.roomOf(muc);
     if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
     const message = parsed.value;
     const from = makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`);
@@ -295,7 +300,7 @@ export class XmppBotAdapter implements Adapter {
     if (slash < 0 || (type !== undefined && type !== "unavailable")) return;
     const muc = from.slice(0, slash);
     const nick = from.slice(slash + 1);
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    const room = this.roomOf(muc);
     if (!room || nick === "") return;
     const x = stanza.getChild("x", NS.mucUser);
     const codes = (x?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
@@ -335,7 +340,7 @@ export class XmppBotAdapter implements Adapter {
 
   /** A join or leave the damper lets through: the native room's members hear of it. */
   private relayMembership(muc: string, nick: string, event: "joined" | "left"): void {
-    const room = this.rooms.find((candidate) => candidate.muc.toLowerCase() === muc.toLowerCase());
+    const room = this.roomOf(muc);
     if (!room || !this.online) return;
     this.context.dispatch({
       type: event === "joined" ? "member-joined" : "member-left",

@@ -67,6 +67,17 @@ class FakeIo implements QueueIo {
   }
 }
 
+/** Every attempt from now on waits until the returned function is called, then ends "done". */
+function holdAttempts(io: FakeIo): () => void {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  io.outcome = async (): Promise<AttemptOutcome> => {
+    await gate;
+    return "done";
+  };
+  return () => release();
+}
+
 describe("RecipientQueue", () => {
   it("delivers offered messages at once, in order", async () => {
     const io = new FakeIo();
@@ -147,12 +158,7 @@ describe("RecipientQueue", () => {
     const io = new FakeIo();
     const queue = new RecipientQueue(io, true);
     io.store.push(message(id(5)), message(id(6)));
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    io.outcome = async (): Promise<AttemptOutcome> => {
-      await gate;
-      return "done";
-    };
+    const release = holdAttempts(io);
     const drained = queue.drain();
     await settle(); // the drain has read m0005 and m0006 and is attempting m0005
     io.store.push(message(id(3)));
@@ -178,12 +184,7 @@ describe("RecipientQueue", () => {
       queue.readmit(message(id(n)));
     }
     io.store.sort((x, y) => x.id.localeCompare(y.id));
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    io.outcome = async (): Promise<AttemptOutcome> => {
-      await gate;
-      return "done";
-    };
+    const release = holdAttempts(io);
     const drained = queue.drain();
     await settle(); // attempting m0001; the page holds m0003 and m0006
     queue.skip(id(3));
