@@ -17,12 +17,12 @@ export function componentYaml(prosody: ProsodyServer, extra: readonly string[] =
 }
 
 /** One `xmpp.bots` entry (its password from ${BOT_PASSWORD}), indented under `bots:`. */
-export function botYaml(prosody: ProsodyServer, account: string, extra: readonly string[] = ["rooms: []"]): string[] {
+export function botYaml(prosody: ProsodyServer, account: string, extra: readonly string[] = ["rooms: []"], port = prosody.c2sPort): string[] {
   return [
     `    - account: ${account}`,
     `      jid: ${account}@${prosody.domain}`,
     "      password: ${BOT_PASSWORD}",
-    `      service: xmpp://127.0.0.1:${prosody.c2sPort}`,
+    `      service: xmpp://127.0.0.1:${port}`,
     ...extra.map((line) => `      ${line}`),
   ];
 }

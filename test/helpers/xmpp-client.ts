@@ -230,3 +230,17 @@ async function stopQuietly(xmpp: Client): Promise<void> {
     // The stream may already be gone (server stopped); the socket is closed either way.
   }
 }
+
+/**
+ * The daemon's delivery barrier (stanza-confirmer.ts) written after a stanza containing `text`, for
+ * TcpGate.oneClientWrote: the barrier's id is the first group.
+ */
+export function xmppBarrierAfter(text: string): RegExp {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`${escaped}[\\s\\S]*?<iq [^>]*id=["'](sb-barrier-\\d+)["']`);
+}
+
+/** The server's answer to (or, in component mode, its return of) the barrier with this id, for TcpGate.serverWrote. */
+export function xmppBarrierAnswer(id: string): RegExp {
+  return new RegExp(`<iq [^>]*id=["']${id}["']`);
+}

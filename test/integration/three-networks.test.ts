@@ -18,7 +18,7 @@ import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
 import { NativeClient } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
 import { TcpGate } from "../helpers/tcp-gate.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { XmppTestClient, xmppBarrierAfter, xmppBarrierAnswer } from "../helpers/xmpp-client.js";
 
 const OPERATOR = { name: "triop", password: "oper-secret-1" };
 
@@ -26,6 +26,8 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
   let prosody: ProsodyServer;
   let irc: IrcServer;
   let gate: TcpGate;
+  /** Between the bot and Prosody: the test sees the bot's delivery barriers come back. */
+  let botGate: TcpGate;
   let daemon: Daemon;
   let muc: string;
   const closers: Array<() => Promise<unknown>> = [];
@@ -35,6 +37,7 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     // An IRC operator may set channel modes where it is no channel operator (ngIRCd OperCanUseMode): #trimod's +m.
     [prosody, irc] = await Promise.all([startProsody(), startNgircd({ operators: [OPERATOR] })]);
     gate = await TcpGate.start(irc.host, () => irc.port);
+    botGate = await TcpGate.start("127.0.0.1", () => prosody.c2sPort);
     muc = `tri@${prosody.mucDomain}`;
     await prosody.register("tribot", PASSWORD);
     daemon = Daemon.create(
@@ -55,7 +58,7 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
         ...componentYaml(prosody),
         "  bots:",
         // The bot names where each line comes from (relay_format, as Matterbridge's RemoteNickFormat).
-        ...botYaml(prosody, "tribot", ["rooms: []", "relay_format:", '  text: "<{name}@{network}> "']),
+        ...botYaml(prosody, "tribot", ["rooms: []", "relay_format:", '  text: "<{name}@{network}> "'], botGate.port),
         "irc:",
         "  networks:",
         // ngIRCd has no away-notify: an away is seen at the next WHO, every 5 s here.
@@ -76,6 +79,7 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     for (const close of closers) await close().catch(() => undefined);
     await daemon?.dispose();
     await gate?.dispose();
+    await botGate?.dispose();
     await irc?.dispose();
     await prosody?.dispose();
   });
@@ -133,8 +137,15 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     // connection would be sent again after the reconnect: test/integration/irc-confirmation.test.ts).
     await daemon.waitForLog(/IRC connection lost/);
     for (let i = 4; i <= 6; i++) await alice.ok({ type: "room.send", room: "tri", body: `alice ${i}` });
-    // The MUC (still up) has them; one more round trip lets the daemon record that before it is killed.
+    // The MUC (still up) has them. The bot's lines count as relayed once Prosody answered the barrier written
+    // after "alice 6" (stanza-confirmer.ts; killed before that, they would be sent again: at least once); xena's
+    // line after the answer, relayed to alice, shows that the daemon read it, and one more round trip lets the
+    // daemon record that before it is killed.
     await xena.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === `<${aliceName}@native> alice 6`, 15_000);
+    const botBarrier = await botGate.oneClientWrote(xmppBarrierAfter("alice 6"));
+    await botGate.serverWrote(xmppBarrierAnswer(botBarrier[1] ?? ""));
+    await xena.sendMessage(muc, "xena noted", "groupchat");
+    await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "xena noted", 15_000);
     await alice.ok({ type: "ping" });
     await daemon.stop("SIGKILL");
     await irc.start();

@@ -22,8 +22,9 @@
  * IRCv3 labeled-response is not used: the in-order match above needs no tags, and InspIRCd 3 returns labels
  * only to clients that also enable message-tags and batch, which would change every line irc-framework reads.
  */
+import { BarrierConfirmations, systemTimers, type BarrierTimers } from "../../core/barrier-confirmations.js";
 import type { GatewayError } from "../../core/errors.js";
-import { InOrderConfirmations, type ConfirmationWaiter } from "../../core/in-order-confirmations.js";
+import type { ConfirmationWaiter } from "../../core/in-order-confirmations.js";
 
 /** How long echo mode waits for an echo before it asks with a PING barrier. */
 export const ECHO_GRACE_MS = 5000;
@@ -37,29 +38,21 @@ function nextProcessToken(): string {
   return `${TOKEN_PREFIX}${barriersSent}`;
 }
 
-export interface ConfirmerTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemTimers: ConfirmerTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export type ConfirmerTimers = BarrierTimers;
 
 export class IrcConfirmer {
   /** Each open line's target (ASCII lower case) and whether it is a NOTICE. */
-  private readonly lines = new InOrderConfirmations<{ readonly target: string; readonly notice: boolean }>();
+  private readonly barriers: BarrierConfirmations<{ readonly target: string; readonly notice: boolean }>;
   private echo = false;
-  private barrier: { readonly token: string; readonly through: number } | undefined;
-  private timer: unknown;
 
   constructor(
     /** Writes `PING :token` now (past flood control, after every line written so far). */
-    private readonly ping: (token: string) => void,
-    private readonly timers: ConfirmerTimers = systemTimers,
-    private readonly nextToken: () => string = nextProcessToken,
-  ) {}
+    ping: (token: string) => void,
+    timers: ConfirmerTimers = systemTimers,
+    nextToken: () => string = nextProcessToken,
+  ) {
+    this.barriers = new BarrierConfirmations({ send: ping, delayMs: () => (this.echo ? ECHO_GRACE_MS : BARRIER_DELAY_MS), nextToken, timers });
+  }
 
   /** True when the server echoes our messages (echo-message enabled); else PING barriers confirm them. */
   set echoMode(enabled: boolean) {
@@ -72,29 +65,28 @@ export class IrcConfirmer {
 
   /** Lines written or about to be, not yet confirmed. */
   get open(): number {
-    return this.lines.size;
+    return this.barriers.open;
   }
 
   /** A PRIVMSG (or NOTICE: `notice`) to `target` is about to be queued: its sequence number. */
   expect(target: string, waiter?: ConfirmationWaiter, notice = false): number {
-    return this.lines.expect({ target: target.toLowerCase(), notice }, waiter);
+    return this.barriers.expect({ target: target.toLowerCase(), notice }, waiter);
   }
 
   /** The line reached the socket. */
   written(seq: number): void {
-    this.lines.written(seq);
-    this.scheduleBarrier();
+    this.barriers.written(seq);
   }
 
   notWritten(seq: number, error: GatewayError): void {
-    this.lines.notWritten(seq, error);
+    this.barriers.notWritten(seq, error);
   }
 
   /** The server echoed a PRIVMSG/NOTICE of ours to `target` (echo-message). */
   answered(target: string): void {
     const folded = target.toLowerCase();
-    const seq = this.lines.find((line) => line.target === folded);
-    if (seq !== undefined) this.lines.confirmThrough(seq);
+    const seq = this.barriers.items.find((line) => line.target === folded);
+    if (seq !== undefined) this.barriers.items.confirmThrough(seq);
   }
 
   /**
@@ -105,17 +97,13 @@ export class IrcConfirmer {
   refused(target: string, error: GatewayError): void {
     const folded = target.toLowerCase();
     // A server never answers a NOTICE with an error (RFC 2812 section 3.3.2): the refusal is a PRIVMSG's.
-    const seq = this.lines.find((line) => line.target === folded && !line.notice);
-    if (seq !== undefined) this.lines.refused(seq, error);
+    const seq = this.barriers.items.find((line) => line.target === folded && !line.notice);
+    if (seq !== undefined) this.barriers.items.refused(seq, error);
   }
 
   /** A PONG with this text: when it answers our barrier, everything written before the barrier is confirmed. */
   pong(text: string): void {
-    const barrier = this.barrier;
-    if (barrier === undefined || text !== barrier.token) return;
-    this.barrier = undefined;
-    this.lines.confirmThrough(barrier.through);
-    this.scheduleBarrier();
+    this.barriers.answered(text);
   }
 
   /**
@@ -123,31 +111,11 @@ export class IrcConfirmer {
    * lines the server reads before the QUIT are confirmed by its PONG instead of being sent again after a restart.
    */
   finalBarrier(): void {
-    if (this.lines.find(() => true) !== undefined) this.sendBarrier();
+    void this.barriers.finalBarrier();
   }
 
   /** The connection closed: nothing open will be confirmed. */
   failAll(error: GatewayError): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.barrier = undefined;
-    this.lines.failAll(error);
-  }
-
-  private scheduleBarrier(): void {
-    if (this.barrier !== undefined || this.timer !== undefined || this.lines.find(() => true) === undefined) return; // nothing written is open
-    this.timer = this.timers.setTimeout(
-      () => {
-        this.timer = undefined;
-        if (this.barrier === undefined && this.lines.find(() => true) !== undefined) this.sendBarrier();
-      },
-      this.echo ? ECHO_GRACE_MS : BARRIER_DELAY_MS,
-    );
-  }
-
-  private sendBarrier(): void {
-    const barrier = { token: this.nextToken(), through: this.lines.writtenThrough };
-    this.barrier = barrier;
-    this.ping(barrier.token);
+    this.barriers.failAll(error);
   }
 }

@@ -11,7 +11,7 @@
  */
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions, SendResult } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
@@ -20,7 +20,8 @@ import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
 import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
-import { openClientConnection } from "./client-connection.js";
+import { jidParts, openClientConnection } from "./client-connection.js";
+import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
 import { CorrectionIds } from "./message-memory.js";
@@ -71,12 +72,15 @@ export class XmppBotAdapter implements Adapter {
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
   private stopping = false;
+  /** A line counts as relayed once the bot's server proved it read it (stanza-confirmer.ts). */
+  private readonly confirmer: ServerPingConfirmer;
 
   constructor(
     private readonly config: XmppBotConfig,
     private readonly context: AdapterContext,
   ) {
     this.rooms = [...config.rooms];
+    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element));
     const { leave_hold_seconds: hold, flap_changes: flapChanges, flap_window_seconds: window } = config.membership;
     this.membership = new MembershipDamper({ leaveHoldMs: hold * 1000, flapChanges, flapWindowMs: window * 1000 }, (muc, nick, event) =>
       this.relayMembership(muc, nick, event),
@@ -118,7 +122,10 @@ export class XmppBotAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // What the server reads before the close is confirmed, not sent again after a restart.
+    if (this.online) await this.confirmer.finalBarrier();
     this.online = false;
+    this.confirmer.failAll();
     this.forgetOccupants();
     const connection = this.connection;
     this.connection = undefined;
@@ -130,8 +137,11 @@ export class XmppBotAdapter implements Adapter {
     return address.protocol === "xmpp" && address.account === this.account && this.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id.split("/")[0]);
   }
 
-  /** A message of a native room goes to every MUC bridged to it, unless it came from this account. */
-  async send(message: Message): Promise<{ delivered: true }> {
+  /**
+   * A message of a native room goes to every MUC bridged to it, unless it came from this account. Resolves once
+   * written; `confirmed` once the bot's server proved it read the lines.
+   */
+  async send(message: Message): Promise<SendResult> {
     if (message.scope !== "room") throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot carries room messages only");
     if (message.origin.protocol === "xmpp" && message.origin.account === this.account) return { delivered: true };
     const rooms = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
@@ -145,7 +155,7 @@ export class XmppBotAdapter implements Adapter {
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
       await this.write(markRelayed(line));
     }
-    return { delivered: true };
+    return { delivered: true, confirmed: this.confirmer.written() };
   }
 
   async sendPresence(): Promise<void> {}
@@ -248,6 +258,7 @@ export class XmppBotAdapter implements Adapter {
   }
 
   private stanza(stanza: Element): void {
+    if (this.confirmer.consumed(stanza)) return;
     if (stanza.name === "presence" && stanza.attrs["type"] === "error") {
       // A join refused (XEP-0045 7.2.6-7.2.9: not-authorized for a wrong or missing password, forbidden when
       // banned, registration-required in a members-only room, conflict for a nick in use): the operator must see why.
@@ -387,6 +398,7 @@ export class XmppBotAdapter implements Adapter {
   private lost(): void {
     if (!this.online || this.stopping) return;
     this.online = false;
+    this.confirmer.failAll();
     this.forgetOccupants();
     this.context.log.warn({ jid: this.config.jid }, "XMPP bot connection lost");
     this.context.setStatus("offline", new Error("bot connection lost"));

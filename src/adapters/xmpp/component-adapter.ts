@@ -6,10 +6,14 @@
  * The adapter owns one @xmpp/component connection. Its reconnect module is stopped: the core's supervisor is
  * the only reconnect loop (a lost connection is reported as "offline", and the supervisor calls stop() and
  * start() again after a backoff).
+ *
+ * A direct message counts as delivered once the server proved it read it (stanza-confirmer.ts: a ping the
+ * server routes back to the component after it); until then it stays in the outbox, and a connection lost
+ * first sends it again after the reconnect.
  */
 import { xml, type Component } from "@xmpp/component";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -29,6 +33,7 @@ import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { offerStanzas } from "./offered-contacts.js";
+import { StanzaConfirmer } from "./stanza-confirmer.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
 export const CONTACT_RESOURCE = "switchboard";
@@ -62,6 +67,7 @@ export class XmppComponentAdapter implements Adapter {
   private stopping = false;
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
+  private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id));
 
   /**
    * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
@@ -87,7 +93,7 @@ export class XmppComponentAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.stopping = false;
-    const connection = openComponentConnection(this.config);
+    const connection = openComponentConnection(this.config, (iq) => this.barrierCameBack(iq));
     connection.on("stanza", (stanza: Element) => this.inbound.handle(stanza));
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());
@@ -123,7 +129,10 @@ export class XmppComponentAdapter implements Adapter {
     // While the connection still works: occupants of the gateway's rooms are told the service is going away
     // (XEP-0045 status 332), so their clients know to join again instead of talking into a room that forgot them.
     if (this.online) await this.rooms.shutdown().catch((error: unknown) => this.context.log.debug({ err: error }, "room shutdown notice not sent"));
+    // What the server reads before the close is confirmed, not sent again after a restart.
+    if (this.online) await this.confirmer.finalBarrier();
     this.online = false;
+    this.confirmer.failAll();
     this.inbound.reset();
     const connection = this.connection;
     this.connection = undefined;
@@ -142,7 +151,11 @@ export class XmppComponentAdapter implements Adapter {
     }
   }
 
-  async send(message: Message, recipient: Address = message.to): Promise<{ delivered: true }> {
+  /**
+   * A direct message resolves once written, with `confirmed` once the server proved it read it. A room message
+   * goes to the occupants there are now (they are not queued for: core/room-routing.ts), once written.
+   */
+  async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     if (message.scope === "room") {
       await this.rooms.deliver(message);
       return { delivered: true };
@@ -159,7 +172,7 @@ export class XmppComponentAdapter implements Adapter {
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
       }),
     );
-    return { delivered: true };
+    return { delivered: true, confirmed: this.confirmer.written() };
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {
@@ -269,6 +282,20 @@ export class XmppComponentAdapter implements Adapter {
     }
   }
 
+  /** A delivery barrier (stanza-confirmer.ts): a ping from the component's domain to itself, routed back by the server. */
+  private sendBarrier(id: string): void {
+    const domain = this.config.domain;
+    this.write(xml("iq", { type: "get", id, from: domain, to: domain }, xml("ping", { xmlns: "urn:xmpp:ping" }))).catch((error: unknown) =>
+      this.context.log.debug({ err: error }, "delivery barrier not written: the connection's loss fails what it would have confirmed"),
+    );
+  }
+
+  /** Only the component itself can send from its domain: such a ping with a barrier's id is one of ours back. */
+  private barrierCameBack(iq: Element): boolean {
+    const { id, from, type } = iq.attrs as Record<string, string | undefined>;
+    return type === "get" && id !== undefined && from?.toLowerCase() === this.config.domain.toLowerCase() && this.confirmer.answered(id);
+  }
+
   /**
    * Occupancy is per XMPP session, and no session survives a new connection: members of the gateway's rooms
    * that are XMPP users of this component are left over from before (a crash skips the clean leave). Their
@@ -287,6 +314,7 @@ export class XmppComponentAdapter implements Adapter {
     if (!this.online || this.stopping) return;
     this.online = false;
     this.inbound.reset();
+    this.confirmer.failAll();
     this.context.log.warn({ domain: this.config.domain }, "XMPP component connection lost");
     this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
   }

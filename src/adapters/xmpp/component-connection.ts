@@ -6,8 +6,11 @@
  *   `from` and `to` with @xmpp/jid (XEP-0106 detection included), which costs about 8% of the daemon's CPU on
  *   the XMPP -> native path (docs/performance.md); its only users here are the iq caller and callee (disco,
  *   version, ping). Messages and presences reach ComponentInbound through the "stanza" event untouched.
+ * - An iq that `consumed` claims (the adapter's own delivery barriers coming back, stanza-confirmer.ts) goes
+ *   no further: the middleware would answer it as a ping from someone.
  */
 import { component, type Component } from "@xmpp/component";
+import type { Element } from "ltx";
 import { guardedParser } from "./safe-parser.js";
 
 export interface ComponentConnectionOptions {
@@ -17,16 +20,16 @@ export interface ComponentConnectionOptions {
   readonly secret: string;
 }
 
-type ElementListener = (element: { readonly name: string }) => unknown;
+type ElementListener = (element: Element) => unknown;
 
-export function openComponentConnection(options: ComponentConnectionOptions): Component {
+export function openComponentConnection(options: ComponentConnectionOptions, consumed: (iq: Element) => boolean = () => false): Component {
   const connection = component({ service: `xmpp://${options.host}:${options.port}`, domain: options.domain, password: options.secret });
   connection.reconnect.stop();
   connection.Parser = guardedParser(connection.Parser);
   // @xmpp/component registers exactly one "element" listener, the middleware's (checked by a unit test).
   for (const listener of connection.listeners("element") as ElementListener[]) {
     connection.off("element", listener);
-    connection.on("element", (element: { readonly name: string }) => (element.name === "iq" ? listener(element) : undefined));
+    connection.on("element", (element: Element) => (element.name === "iq" && !consumed(element) ? listener(element) : undefined));
   }
   return connection;
 }

@@ -21,7 +21,7 @@
  */
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Contact } from "../../core/model/contact.js";
@@ -30,7 +30,8 @@ import { offlinePresence, type Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
 import { addressToXmppJid, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { checkEncrypted, loginError } from "./client-login.js";
-import { openClientConnection } from "./client-connection.js";
+import { jidParts, openClientConnection } from "./client-connection.js";
+import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
@@ -82,12 +83,15 @@ export class XmppUserAdapter implements Adapter {
   /** Contacts whose presence was reported to the core since the login (to report them offline when it ends). */
   private readonly seen = new Map<string, Address>();
   private readonly corrections = new CorrectionIds();
+  /** A chat counts as delivered once the account's server proved it read it (stanza-confirmer.ts). */
+  private readonly confirmer: ServerPingConfirmer;
 
   constructor(
     private readonly config: XmppUserAccount,
     private readonly context: AdapterContext,
   ) {
     this.owner = config.owner;
+    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element));
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
   }
 
@@ -125,7 +129,10 @@ export class XmppUserAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // What the server reads before the close is confirmed, not sent again after a restart.
+    if (this.online) await this.confirmer.finalBarrier();
     this.online = false;
+    this.confirmer.failAll();
     this.forgetPresence();
     await this.close();
   }
@@ -141,7 +148,8 @@ export class XmppUserAdapter implements Adapter {
     }
   }
 
-  async send(message: Message, recipient: Address = message.to): Promise<{ delivered: true }> {
+  /** Resolves once written; `confirmed` once the account's server proved it read the chat. */
+  async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     if (message.scope !== "direct") throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account carries direct messages only");
     this.checkOwner(message.from);
     await this.write(
@@ -154,7 +162,7 @@ export class XmppUserAdapter implements Adapter {
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
       }),
     );
-    return { delivered: true };
+    return { delivered: true, confirmed: this.confirmer.written() };
   }
 
   async sendPresence(): Promise<void> {
@@ -257,6 +265,7 @@ export class XmppUserAdapter implements Adapter {
   }
 
   private stanza(stanza: Element): void {
+    if (this.confirmer.consumed(stanza)) return;
     const work = stanza.name === "message" ? this.message(stanza) : stanza.name === "presence" ? this.presence(stanza) : Promise.resolve();
     work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
   }
@@ -362,6 +371,7 @@ export class XmppUserAdapter implements Adapter {
   private lost(): void {
     if (!this.online || this.stopping) return;
     this.online = false;
+    this.confirmer.failAll();
     this.forgetPresence();
     this.context.log.warn({ jid: this.config.jid }, "XMPP account connection lost");
     this.context.setStatus("offline", new Error("connection to the XMPP server lost"));

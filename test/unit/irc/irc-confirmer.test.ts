@@ -1,26 +1,8 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "../../../src/core/errors.js";
 import { InOrderConfirmations } from "../../../src/core/in-order-confirmations.js";
-import { BARRIER_DELAY_MS, ECHO_GRACE_MS, IrcConfirmer, type ConfirmerTimers } from "../../../src/adapters/irc/irc-confirmer.js";
-
-/** Timers the test fires by hand. */
-class ManualTimers implements ConfirmerTimers {
-  readonly pending = new Map<number, { callback: () => void; ms: number }>();
-  private next = 0;
-  setTimeout(callback: () => void, ms: number): unknown {
-    this.next += 1;
-    this.pending.set(this.next, { callback, ms });
-    return this.next;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  fireAll(): void {
-    const due = [...this.pending.values()];
-    this.pending.clear();
-    for (const timer of due) timer.callback();
-  }
-}
+import { BARRIER_DELAY_MS, ECHO_GRACE_MS, IrcConfirmer } from "../../../src/adapters/irc/irc-confirmer.js";
+import { ManualTimers } from "../../helpers/manual-timers.js";
 
 const lost = new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection closed", { retryable: true });
 
