@@ -5,6 +5,7 @@
  * - The stream parser is the guarded one (safe-parser.ts). @xmpp/client-core's connect() assigns the chosen
  *   transport's Parser to the instance, which would silently replace a guard set beforehand; the instance's
  *   `Parser` is therefore an accessor that wraps whatever is assigned to it.
+ * - TCP_NODELAY (connection-lifecycle.ts writeWithoutDelay).
  * - Credentials are offered only on an encrypted stream, or to loopback (client-login.ts).
  * - Direct TLS (`xmpps://`, XEP-0368) checks the server's certificate against the XMPP domain, as STARTTLS
  *   does (RFC 6120 section 13.7.2.1; @xmpp/tls would check the service's host name instead, which for
@@ -13,6 +14,7 @@
  */
 import { client, type Client, type Options } from "@xmpp/client";
 import { guardedCredentials } from "./client-login.js";
+import { writeWithoutDelay } from "./connection-lifecycle.js";
 import { guardedParser, type StreamParserClass } from "./safe-parser.js";
 
 /** @types/xmpp__sasl types the credentials callback with one argument; @xmpp/sasl 0.14 passes the mechanism too. */
@@ -53,6 +55,7 @@ export function openClientConnection(options: ClientConnectionOptions): Client {
     credentials: guardedCredentials(local, options.password, options.service) as unknown as CredentialsFactory,
   });
   connection.reconnect.stop();
+  writeWithoutDelay(connection);
   const internals = connection as unknown as TransportInternals;
 
   const guard = (base: StreamParserClass | null): StreamParserClass | null => (base === null ? null : guardedParser(base));

@@ -6,11 +6,13 @@
  *   `from` and `to` with @xmpp/jid (XEP-0106 detection included), which costs about 8% of the daemon's CPU on
  *   the XMPP -> native path (docs/performance.md); its only users here are the iq caller and callee (disco,
  *   version, ping). Messages and presences reach ComponentInbound through the "stanza" event untouched.
+ * - TCP_NODELAY (connection-lifecycle.ts writeWithoutDelay).
  * - An iq that `consumed` claims (the adapter's own delivery barriers coming back, stanza-confirmer.ts) goes
  *   no further: the middleware would answer it as a ping from someone.
  */
 import { component, type Component } from "@xmpp/component";
 import type { Element } from "ltx";
+import { writeWithoutDelay } from "./connection-lifecycle.js";
 import { guardedParser } from "./safe-parser.js";
 
 export interface ComponentConnectionOptions {
@@ -25,6 +27,7 @@ type ElementListener = (element: Element) => unknown;
 export function openComponentConnection(options: ComponentConnectionOptions, consumed: (iq: Element) => boolean = () => false): Component {
   const connection = component({ service: `xmpp://${options.host}:${options.port}`, domain: options.domain, password: options.secret });
   connection.reconnect.stop();
+  writeWithoutDelay(connection);
   connection.Parser = guardedParser(connection.Parser);
   // @xmpp/component registers exactly one "element" listener, the middleware's (checked by a unit test).
   for (const listener of connection.listeners("element") as ElementListener[]) {
