@@ -30,7 +30,7 @@ export class FailureReports {
   /** Records the failure and tells the sender now if they are reachable. */
   async report(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     const notice: FailureNotice = { sender: message.from, messageId: message.id, recipient, code: error.code, reason: error.message, at: Date.now() };
-    await this.store.failures.add(notice);
+    await this.store.failures.add(notice, message);
     await this.deliver(notice, message);
   }
 

@@ -160,8 +160,12 @@ export interface FailureNotice {
 }
 
 export interface FailureNoticeStore {
-  /** Keeps a notice; adding the same (sender, message, recipient) twice keeps one. */
-  add(notice: FailureNotice): Promise<void>;
+  /**
+   * Keeps a notice, and the message it is about for as long as it waits (with the log off, a message delivered
+   * and then bounced may be gone from the store: it is written back, so that a sender who is away hears of it
+   * with the message when they are back). Adding the same (sender, message, recipient) twice keeps one.
+   */
+  add(notice: FailureNotice, message: Message): Promise<void>;
   /** The sender's notices, oldest message first. */
   pending(sender: Address, limit: number): Promise<FailureNotice[]>;
   /** Every sender with at least one notice waiting. */

@@ -122,7 +122,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     rooms: createSqliteRoomStore(db),
     outbox,
     log: messageLog,
-    failures: createSqliteFailureNotices(db, release),
+    failures: createSqliteFailureNotices(db, { keep: (message) => messageLog.keep(message), release }),
     linkedAccounts: createSqliteLinkedAccounts(db),
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),

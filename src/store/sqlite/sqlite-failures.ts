@@ -1,7 +1,8 @@
 /** FailureNoticeStore on SQLite: failed deliveries waiting to be reported to their senders. */
 import type Database from "better-sqlite3";
 import { addressKey, parseAddress } from "../../core/model/address.js";
-import type { FailureNoticeStore } from "../store.js";
+import type { Message } from "../../core/model/message.js";
+import type { FailureNotice, FailureNoticeStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
 
 interface NoticeRow {
@@ -13,8 +14,14 @@ interface NoticeRow {
   readonly at: number;
 }
 
-/** `release` is called, inside the removing transaction, for the message of each notice removed. */
-export function createSqliteFailureNotices(db: Database.Database, release: (messageId: string) => void): FailureNoticeStore {
+/**
+ * `keep` writes a notice's message back if the store let it go (inside the adding transaction); `release` is
+ * called, inside the removing transaction, for the message of each notice removed.
+ */
+export function createSqliteFailureNotices(
+  db: Database.Database,
+  messages: { readonly keep: (message: Message) => void; readonly release: (messageId: string) => void },
+): FailureNoticeStore {
   const insert = db.prepare<[string, string, string, string, string, number]>(
     "INSERT INTO failure_notices (sender, message_id, recipient, code, reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
@@ -23,12 +30,16 @@ export function createSqliteFailureNotices(db: Database.Database, release: (mess
   const remove = db.prepare<[string, string, string]>("DELETE FROM failure_notices WHERE sender = ? AND message_id = ? AND recipient = ?");
   const removeAndRelease = db.transaction((sender: string, messageId: string, recipient: string) => {
     remove.run(sender, messageId, recipient);
-    release(messageId);
+    messages.release(messageId);
+  });
+  const keepAndInsert = db.transaction((notice: FailureNotice, message: Message) => {
+    messages.keep(message);
+    insert.run(addressKey(notice.sender), notice.messageId, addressKey(notice.recipient), notice.code, notice.reason, notice.at);
   });
   return {
-    add: (notice) =>
+    add: (notice, message) =>
       guarded("store a failure notice", () => {
-        insert.run(addressKey(notice.sender), notice.messageId, addressKey(notice.recipient), notice.code, notice.reason, notice.at);
+        keepAndInsert(notice, message);
       }),
     pending: (sender, limit) =>
       guarded("read failure notices", () =>

@@ -15,6 +15,8 @@ export interface SqliteMessageLog extends MessageLogStore {
   /** False when the log is off: then a message is written only if deliveries of it are queued. */
   readonly keepsAll: boolean;
   append(message: Message): void;
+  /** Writes the message unless the store has it (one let go with the log off, which something refers to again). */
+  keep(message: Message): void;
   /**
    * A delivery or failure notice of the message is gone: with the log off, the message is deleted once no
    * outbox entry and no failure notice refers to it (called inside the transaction that removed the last).
@@ -120,6 +122,14 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   const insert = db.prepare<[string, string, string, string, string, number, string, string | null]>(
     "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json, sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
+  const insertMissing = db.prepare<[string, string, string, string, string, number, string, string | null]>(
+    "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json, sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+  );
+  const row = (message: Message): [string, string, string, string, string, number, string, string | null] => {
+    const { id, scope, from, to, timestamp } = message;
+    // The sender name is a column for rooms' archives only (queried by sender): direct messages stay out of its index.
+    return [id, scope, addressKey(from), addressKey(to), conversationKey(message), timestamp, JSON.stringify(message), scope === "room" ? message.senderName : null];
+  };
   const select = db.prepare<[string], { json: string }>("SELECT json FROM messages WHERE id = ?");
   // Two statements rather than "? IS NULL OR id < ?", which would keep SQLite from using the bound as a range.
   const latest = db.prepare<[string, number], { json: string }>("SELECT json FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?");
@@ -169,9 +179,10 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   return {
     keepsAll: keepAll,
     append(message) {
-      const { id, scope, from, to, timestamp } = message;
-      // The sender name is a column for rooms' archives only (queried by sender): direct messages stay out of its index.
-      insert.run(id, scope, addressKey(from), addressKey(to), conversationKey(message), timestamp, JSON.stringify(message), scope === "room" ? message.senderName : null);
+      insert.run(...row(message));
+    },
+    keep(message) {
+      insertMissing.run(...row(message));
     },
     release(messageId) {
       if (!keepAll) unreferenced.run({ id: messageId });

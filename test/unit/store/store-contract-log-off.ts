@@ -51,9 +51,20 @@ export function describeLogOffContract(name: string, makeStore: StoreFactory): v
 
     it("keeps a failed message while its failure notice waits for the sender", async () => {
       await store().accept([{ message: message(1, alice, bob), recipients: [bob] }]);
-      await store().failures.add(notice("m000001"));
+      await store().failures.add(notice("m000001"), message(1, alice, bob));
       await store().outbox.remove("m000001", bob);
       assert.deepEqual(await store().log.get("m000001"), message(1, alice, bob));
+      await store().failures.remove(alice, "m000001", bob);
+      assert.equal(await store().log.get("m000001"), undefined);
+    });
+
+    it("writes a message back while a failure notice waits for it, when it failed after it was let go (a bounce after delivery)", async () => {
+      await store().accept([{ message: message(1, alice, bob), recipients: [bob] }]);
+      await store().outbox.remove("m000001", bob);
+      assert.equal(await store().log.get("m000001"), undefined, "delivered: let go");
+      await store().failures.add(notice("m000001"), message(1, alice, bob));
+      assert.deepEqual(await store().failures.pending(alice, 10), [notice("m000001")]);
+      assert.deepEqual(await store().log.get("m000001"), message(1, alice, bob), "there for the sender's report when they are back");
       await store().failures.remove(alice, "m000001", bob);
       assert.equal(await store().log.get("m000001"), undefined);
     });

@@ -226,37 +226,47 @@ export function describeMessageContract(store: () => Store): void {
 
   describe("failure notices", () => {
     const notice = (messageId: string, sender = alice, recipient = bob) => ({ sender, messageId, recipient, code: "GW_ERR_EXPIRED", reason: "not delivered within 60 s", at: 1_700_000_000_000 });
+    /** Adds the notice with its message (m00000n from sender to recipient). */
+    const add = (messageId: string, sender = alice, recipient = bob): Promise<void> => store().failures.add(notice(messageId, sender, recipient), message(Number(messageId.slice(1)), sender, recipient));
 
     it("keeps notices per sender, oldest message first, and each only once", async () => {
-      await store().failures.add(notice("m000002"));
-      await store().failures.add(notice("m000001"));
-      await store().failures.add(notice("m000001"));
-      await store().failures.add(notice("m000003", bob, alice));
+      await add("m000002");
+      await add("m000001");
+      await add("m000001");
+      await add("m000003", bob, alice);
       assert.deepEqual(await store().failures.pending(alice, 10), [notice("m000001"), notice("m000002")]);
       assert.deepEqual(await store().failures.pending(bob, 10), [notice("m000003", bob, alice)]);
       assert.deepEqual(await store().failures.pending(carol, 10), []);
     });
 
     it("keeps one notice per recipient of the same message, and honours the limit", async () => {
-      await store().failures.add(notice("m000001", alice, bob));
-      await store().failures.add(notice("m000001", alice, carol));
+      await add("m000001", alice, bob);
+      await add("m000001", alice, carol);
       assert.equal((await store().failures.pending(alice, 10)).length, 2);
       assert.equal((await store().failures.pending(alice, 1)).length, 1);
     });
 
     it("lists the senders that have notices waiting", async () => {
       assert.deepEqual(await store().failures.senders(), []);
-      await store().failures.add(notice("m000001", alice, bob));
-      await store().failures.add(notice("m000002", alice, carol));
-      await store().failures.add(notice("m000003", bob, alice));
+      await add("m000001", alice, bob);
+      await add("m000002", alice, carol);
+      await add("m000003", bob, alice);
       assert.deepEqual((await store().failures.senders()).map((sender) => sender.id).sort(), ["alice", "bob"]);
       await store().failures.remove(bob, "m000003", alice);
       assert.deepEqual((await store().failures.senders()).map((sender) => sender.id), ["alice"]);
     });
 
+    it("keeps the message a notice is about, written back if the store no longer had it", async () => {
+      await add("m000007");
+      assert.deepEqual(await store().log.get("m000007"), message(7, alice, bob));
+      await store().accept([{ message: message(8, alice, bob), recipients: [] }]);
+      await store().failures.add(notice("m000008"), { ...message(8, alice, bob), body: "not this copy" });
+      assert.deepEqual(await store().log.get("m000008"), message(8, alice, bob), "a message the store has is left as it is");
+    });
+
     it("removes a notice once reported", async () => {
-      await store().failures.add(notice("m000001"));
-      await store().failures.add(notice("m000002"));
+      await add("m000001");
+      await add("m000002");
       await store().failures.remove(alice, "m000001", bob);
       assert.deepEqual(await store().failures.pending(alice, 10), [notice("m000002")]);
     });
