@@ -31,12 +31,19 @@ export interface BarrierOptions {
   /** A token no other barrier in flight has. */
   readonly nextToken: () => string;
   readonly timers?: BarrierTimers;
+  /**
+   * A barrier unanswered this long means the connection is dead though its socket is not closed yet (a link
+   * that died without a word): `unanswered` is told, to close it (which fails what is open). Absent: no limit.
+   */
+  readonly answerTimeoutMs?: number;
+  readonly unanswered?: () => void;
 }
 
 export class BarrierConfirmations<T> {
   readonly items = new InOrderConfirmations<T>();
   private barrier: { readonly token: string; readonly through: number } | undefined;
   private timer: unknown;
+  private answerTimer: unknown;
   private readonly timers: BarrierTimers;
   /** Told the outcome of the final barrier (finalBarrier()). */
   private finalWaiters: Array<(confirmed: boolean) => void> = [];
@@ -69,6 +76,7 @@ export class BarrierConfirmations<T> {
     const barrier = this.barrier;
     if (barrier === undefined || token !== barrier.token) return false;
     this.barrier = undefined;
+    this.clearAnswerTimer();
     this.items.confirmThrough(barrier.through);
     this.settleFinal(true);
     this.schedule();
@@ -91,6 +99,7 @@ export class BarrierConfirmations<T> {
   failAll(error: GatewayError): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    this.clearAnswerTimer();
     this.barrier = undefined;
     this.items.failAll(error);
     this.settleFinal(false);
@@ -115,6 +124,18 @@ export class BarrierConfirmations<T> {
   private sendBarrier(): void {
     const barrier = { token: this.options.nextToken(), through: this.items.writtenThrough };
     this.barrier = barrier;
+    const { answerTimeoutMs, unanswered } = this.options;
+    if (answerTimeoutMs !== undefined && unanswered !== undefined && this.answerTimer === undefined) {
+      this.answerTimer = this.timers.setTimeout(() => {
+        this.answerTimer = undefined;
+        if (this.barrier !== undefined) unanswered();
+      }, answerTimeoutMs);
+    }
     this.options.send(barrier.token);
+  }
+
+  private clearAnswerTimer(): void {
+    if (this.answerTimer !== undefined) this.timers.clearTimeout(this.answerTimer);
+    this.answerTimer = undefined;
   }
 }

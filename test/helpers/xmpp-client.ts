@@ -237,7 +237,7 @@ async function stopQuietly(xmpp: Client): Promise<void> {
  */
 export function xmppBarrierAfter(text: string): RegExp {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`${escaped}[\\s\\S]*?<iq [^>]*id=["'](sb-barrier-\\d+)["']`);
+  return new RegExp(`${escaped}[\\s\\S]*?<iq [^>]*id=["'](sb-barrier-[0-9a-z-]+)["']`);
 }
 
 /** The server's answer to (or, in component mode, its return of) the barrier with this id, for TcpGate.serverWrote. */

@@ -80,7 +80,7 @@ export class XmppBotAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     this.rooms = [...config.rooms];
-    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element));
+    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
     const { leave_hold_seconds: hold, flap_changes: flapChanges, flap_window_seconds: window } = config.membership;
     this.membership = new MembershipDamper({ leaveHoldMs: hold * 1000, flapChanges, flapWindowMs: window * 1000 }, (muc, nick, event) =>
       this.relayMembership(muc, nick, event),
@@ -144,6 +144,8 @@ export class XmppBotAdapter implements Adapter {
   async send(message: Message): Promise<SendResult> {
     if (message.scope !== "room") throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot carries room messages only");
     if (message.origin.protocol === "xmpp" && message.origin.account === this.account) return { delivered: true };
+    // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
+    if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is stopping", { retryable: true });
     const rooms = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (rooms.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
@@ -395,10 +397,16 @@ export class XmppBotAdapter implements Adapter {
     await connection.send(element);
   }
 
+  /** A barrier went unanswered (stanza-confirmer.ts): the link is dead though its socket is not closed yet. */
+  private deadLink(): void {
+    this.context.log.warn({ jid: this.config.jid }, "the XMPP server did not answer a delivery barrier: reconnecting");
+    this.lost();
+  }
+
   private lost(): void {
+    this.confirmer.failAll(); // also while stopping: a stop waiting for its last barrier on a dead connection goes on
     if (!this.online || this.stopping) return;
     this.online = false;
-    this.confirmer.failAll();
     this.forgetOccupants();
     this.context.log.warn({ jid: this.config.jid }, "XMPP bot connection lost");
     this.context.setStatus("offline", new Error("bot connection lost"));

@@ -67,7 +67,7 @@ export class XmppComponentAdapter implements Adapter {
   private stopping = false;
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
-  private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id));
+  private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id), { unanswered: () => this.deadLink() });
 
   /**
    * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
@@ -160,6 +160,8 @@ export class XmppComponentAdapter implements Adapter {
       await this.rooms.deliver(message);
       return { delivered: true };
     }
+    // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
+    if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP component is stopping", { retryable: true });
     await this.write(
       chatMessage({
         // A linked account's message comes from its person's JID (docs/bridging.md, "One sender").
@@ -290,10 +292,19 @@ export class XmppComponentAdapter implements Adapter {
     );
   }
 
-  /** Only the component itself can send from its domain: such a ping with a barrier's id is one of ours back. */
+  /**
+   * Only the component itself can send from its domain: an iq from there with a barrier's id is one of ours back
+   * (the ping itself, as Prosody routes it; or an answer, from a server that answers it for the domain instead).
+   */
   private barrierCameBack(iq: Element): boolean {
-    const { id, from, type } = iq.attrs as Record<string, string | undefined>;
-    return type === "get" && id !== undefined && from?.toLowerCase() === this.config.domain.toLowerCase() && this.confirmer.answered(id);
+    const { id, from } = iq.attrs as Record<string, string | undefined>;
+    return id !== undefined && from?.toLowerCase() === this.config.domain.toLowerCase() && this.confirmer.answered(id);
+  }
+
+  /** A barrier went unanswered (stanza-confirmer.ts): the link is dead though its socket is not closed yet. */
+  private deadLink(): void {
+    this.context.log.warn({ domain: this.config.domain }, "the XMPP server did not answer a delivery barrier: reconnecting");
+    this.lost();
   }
 
   /**
@@ -311,10 +322,10 @@ export class XmppComponentAdapter implements Adapter {
   }
 
   private lost(): void {
+    this.confirmer.failAll(); // also while stopping: a stop waiting for its last barrier on a dead connection goes on
     if (!this.online || this.stopping) return;
     this.online = false;
     this.inbound.reset();
-    this.confirmer.failAll();
     this.context.log.warn({ domain: this.config.domain }, "XMPP component connection lost");
     this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
   }

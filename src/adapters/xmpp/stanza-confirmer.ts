@@ -12,7 +12,8 @@
  *
  * BARRIER_DELAY_MS after a write the barrier is sent; one is in flight at a time (core/barrier-confirmations.ts),
  * so a burst's messages are pipelined under few barriers. A message whose barrier never came back (the
- * connection closed first) is sent again after the reconnect: at least once, never lost.
+ * connection closed first) is sent again after the reconnect: at least once, never lost. A barrier unanswered
+ * for BARRIER_ANSWER_TIMEOUT_MS has the adapter close the connection as dead.
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
@@ -23,20 +24,29 @@ import { GatewayError } from "../../core/errors.js";
 export const BARRIER_DELAY_MS = 10;
 /** How long a clean stop waits for the last barrier's answer before it closes the stream anyway. */
 export const FINAL_BARRIER_TIMEOUT_MS = 2000;
+/**
+ * A barrier unanswered this long: the connection is taken for dead and closed (XMPP has no keepalive of its own
+ * here, and a link that died without a word would otherwise hold messages until the kernel gives up on it).
+ */
+export const BARRIER_ANSWER_TIMEOUT_MS = 30_000;
 export const BARRIER_ID_PREFIX = "sb-barrier-";
+/** Differs from run to run, so that no answer to a barrier of an earlier run of the daemon matches one of this run. */
+const RUN = Math.floor(Math.random() * 36 ** 6).toString(36);
 const NS_PING = "urn:xmpp:ping";
 
 export interface StanzaConfirmerOptions {
   readonly timers?: BarrierTimers;
   readonly delayMs?: number;
   readonly nextId?: () => string;
+  /** Told when a barrier went unanswered for BARRIER_ANSWER_TIMEOUT_MS: the adapter closes the connection. */
+  readonly unanswered?: () => void;
 }
 
 /** Barrier ids are numbered across the process, so that no two connections' barriers look alike in a log. */
 let barriersSent = 0;
 function nextBarrierId(): string {
   barriersSent += 1;
-  return `${BARRIER_ID_PREFIX}${barriersSent}`;
+  return `${BARRIER_ID_PREFIX}${RUN}-${barriersSent}`;
 }
 
 export class StanzaConfirmer {
@@ -53,6 +63,7 @@ export class StanzaConfirmer {
       delayMs: () => delayMs,
       nextToken: options.nextId ?? nextBarrierId,
       ...(options.timers === undefined ? {} : { timers: options.timers }),
+      ...(options.unanswered === undefined ? {} : { answerTimeoutMs: BARRIER_ANSWER_TIMEOUT_MS, unanswered: options.unanswered }),
     });
   }
 
@@ -119,7 +130,7 @@ export class ServerPingConfirmer extends StanzaConfirmer {
   constructor(
     private readonly serverDomain: string,
     write: (element: Element) => Promise<void>,
-    options: StanzaConfirmerOptions = {},
+    options: StanzaConfirmerOptions,
   ) {
     // A barrier that cannot be written is no loss: the connection's loss fails what it would have confirmed.
     super((id) => write(barrierPing(id, serverDomain)).catch(() => undefined), options);

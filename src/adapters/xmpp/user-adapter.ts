@@ -91,7 +91,7 @@ export class XmppUserAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     this.owner = config.owner;
-    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element));
+    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
   }
 
@@ -118,6 +118,7 @@ export class XmppUserAdapter implements Adapter {
       await this.context.syncContacts(this.owner, await this.fetchRoster(connection));
     } catch (error: unknown) {
       this.online = false;
+      this.confirmer.failAll();
       await this.close();
       throw loginError(error, this.config.jid);
     }
@@ -152,6 +153,8 @@ export class XmppUserAdapter implements Adapter {
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     if (message.scope !== "direct") throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account carries direct messages only");
     this.checkOwner(message.from);
+    // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
+    if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
     await this.write(
       chatMessage({
         to: addressToXmppJid(recipient),
@@ -368,10 +371,16 @@ export class XmppUserAdapter implements Adapter {
     await closeQuietly(connection);
   }
 
+  /** A barrier went unanswered (stanza-confirmer.ts): the link is dead though its socket is not closed yet. */
+  private deadLink(): void {
+    this.context.log.warn({ jid: this.config.jid }, "the XMPP server did not answer a delivery barrier: reconnecting");
+    this.lost();
+  }
+
   private lost(): void {
+    this.confirmer.failAll(); // also while stopping: a stop waiting for its last barrier on a dead connection goes on
     if (!this.online || this.stopping) return;
     this.online = false;
-    this.confirmer.failAll();
     this.forgetPresence();
     this.context.log.warn({ jid: this.config.jid }, "XMPP account connection lost");
     this.context.setStatus("offline", new Error("connection to the XMPP server lost"));

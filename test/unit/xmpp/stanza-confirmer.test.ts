@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import xml from "@xmpp/xml";
-import { BARRIER_DELAY_MS, ServerPingConfirmer, StanzaConfirmer } from "../../../src/adapters/xmpp/stanza-confirmer.js";
+import { BARRIER_ANSWER_TIMEOUT_MS, BARRIER_DELAY_MS, ServerPingConfirmer, StanzaConfirmer } from "../../../src/adapters/xmpp/stanza-confirmer.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { ManualTimers } from "../../helpers/manual-timers.js";
 
@@ -130,5 +130,31 @@ describe("client-mode barriers (stanza-confirmer.ts ServerPingConfirmer)", () =>
     assert.equal(confirmer.consumed(xml("iq", { type: "result", id: "sb-barrier-c2" })), true);
     await settle();
     assert.equal(confirmed, true);
+  });
+});
+
+describe("a barrier that is never answered (stanza-confirmer.ts)", () => {
+  it("has the adapter close the connection as dead after BARRIER_ANSWER_TIMEOUT_MS, and not when the answer came", () => {
+    const timers = new ManualTimers();
+    let dead = 0;
+    const confirmer = new StanzaConfirmer(() => undefined, { timers, nextId: () => "sb-barrier-d1", unanswered: () => (dead += 1) });
+    void confirmer.written();
+    timers.fireAll(); // the barrier is sent
+    assert.deepEqual([...timers.pending.values()].map((timer) => timer.ms), [BARRIER_ANSWER_TIMEOUT_MS]);
+    confirmer.answered("sb-barrier-d1");
+    assert.equal(timers.pending.size, 0, "answered: no alarm left");
+    void confirmer.written();
+    timers.fireAll(); // the next barrier
+    timers.fireAll(); // its answer never came
+    assert.equal(dead, 1);
+  });
+
+  it("numbers barriers with a part of their own for each run of the daemon", () => {
+    const ids: string[] = [];
+    const timers = new ManualTimers();
+    const confirmer = new StanzaConfirmer((id) => ids.push(id), { timers });
+    void confirmer.written();
+    timers.fireAll();
+    assert.match(ids[0] ?? "", /^sb-barrier-[0-9a-z]+-\d+$/);
   });
 });
