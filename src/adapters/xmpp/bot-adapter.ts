@@ -149,15 +149,20 @@ export class XmppBotAdapter implements Adapter {
     const rooms = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (rooms.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
+    const writes: Promise<void>[] = [];
     for (const room of rooms) {
       // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
       // the bot's stream, and the message, retried after the reconnect, would end it again.
       const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))));
       // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
-      await this.write(markRelayed(line));
+      writes.push(this.write(markRelayed(line))); // handed to the socket now, in order
     }
-    return { delivered: true, confirmed: this.confirmer.written() };
+    // Tracked as soon as the socket has them: a barrier sent before their write callbacks would not cover them.
+    const written = Promise.all(writes);
+    const confirmed = this.confirmer.track(written);
+    await written;
+    return { delivered: true, confirmed };
   }
 
   async sendPresence(): Promise<void> {}
@@ -394,7 +399,11 @@ export class XmppBotAdapter implements Adapter {
   private async write(element: Element): Promise<void> {
     const connection = this.connection;
     if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is not connected", { retryable: true });
-    await connection.send(element);
+    try {
+      await connection.send(element);
+    } catch (error: unknown) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `the bot's XMPP connection failed: ${(error as Error).message}`, { cause: error, retryable: true });
+    }
   }
 
   /** A barrier went unanswered (stanza-confirmer.ts): the link is dead though its socket is not closed yet. */

@@ -162,7 +162,7 @@ export class XmppComponentAdapter implements Adapter {
     }
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP component is stopping", { retryable: true });
-    await this.write(
+    const writing = this.write(
       chatMessage({
         // A linked account's message comes from its person's JID (docs/bridging.md, "One sender").
         from: addressToJid(message.person ?? message.from, this.config.domain),
@@ -174,7 +174,10 @@ export class XmppComponentAdapter implements Adapter {
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
       }),
     );
-    return { delivered: true, confirmed: this.confirmer.written() };
+    // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
+    const confirmed = this.confirmer.track(writing);
+    await writing;
+    return { delivered: true, confirmed };
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {

@@ -73,15 +73,20 @@ export class StanzaConfirmer {
   }
 
   /**
-   * A message's stanzas have just been written (to the socket, in order, after every stanza written before):
-   * resolves once the server proved it read them, rejects with a retryable GatewayError when the connection
-   * closed first.
+   * A message's stanzas have just been handed to the socket (in order, after every stanza handed over before;
+   * call it in the same turn, before anything else is written, so that no barrier goes out between them
+   * unaware of them), and `writing` settles with their writes: resolves once the server proved it read them,
+   * rejects with a retryable GatewayError when the connection closed first or the writes failed.
    */
-  written(): Promise<void> {
+  track(writing: Promise<unknown>): Promise<void> {
+    let seq = 0;
     const confirmed = new Promise<void>((resolve, reject) => {
-      const seq = this.barriers.expect(undefined, (error) => (error === undefined ? resolve() : reject(error)));
+      seq = this.barriers.expect(undefined, (error) => (error === undefined ? resolve() : reject(error)));
       this.barriers.written(seq);
     });
+    writing.catch((error: unknown) =>
+      this.barriers.notWritten(seq, new GatewayError("GW_ERR_UNAVAILABLE", `the message was not written to the XMPP server: ${(error as Error).message}`, { cause: error, retryable: true })),
+    );
     confirmed.catch(() => undefined); // the caller's handler is attached later: never an unhandled rejection
     return confirmed;
   }

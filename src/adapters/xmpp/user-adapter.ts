@@ -155,7 +155,7 @@ export class XmppUserAdapter implements Adapter {
     this.checkOwner(message.from);
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
-    await this.write(
+    const writing = this.write(
       chatMessage({
         to: addressToXmppJid(recipient),
         id: message.id,
@@ -165,7 +165,10 @@ export class XmppUserAdapter implements Adapter {
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
       }),
     );
-    return { delivered: true, confirmed: this.confirmer.written() };
+    // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
+    const confirmed = this.confirmer.track(writing);
+    await writing;
+    return { delivered: true, confirmed };
   }
 
   async sendPresence(): Promise<void> {

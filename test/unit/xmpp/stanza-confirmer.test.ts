@@ -12,7 +12,7 @@ function setup(): { confirmer: StanzaConfirmer; barriers: string[]; outcomes: st
   let count = 0;
   const confirmer = new StanzaConfirmer((id) => barriers.push(id), { timers, nextId: () => `sb-barrier-t${(count += 1)}` });
   const message = (name: string): void => {
-    confirmer.written().then(
+    confirmer.track(Promise.resolve()).then(
       () => outcomes.push(`${name}:confirmed`),
       (error: unknown) => outcomes.push(`${name}:${(error as GatewayError).code}${(error as GatewayError).retryable ? ":retry" : ""}`),
     );
@@ -70,6 +70,21 @@ describe("XMPP delivery confirmation (stanza-confirmer.ts)", () => {
     assert.equal(outcomes.length, 2, "a late answer changes nothing");
   });
 
+  it("fails a message whose write failed, with a retryable error, and never takes a barrier for its confirmation", async () => {
+    const { confirmer, barriers, outcomes, timers } = setup();
+    const failedWrite = Promise.reject(new Error("write EPIPE"));
+    confirmer.track(failedWrite).then(
+      () => outcomes.push("lost:confirmed"),
+      (error: unknown) => outcomes.push(`lost:${(error as GatewayError).code}${(error as GatewayError).retryable ? ":retry" : ""}`),
+    );
+    await settle();
+    timers.fireAll();
+    if (barriers[0] !== undefined) confirmer.answered(barriers[0]);
+    await settle();
+    assert.deepEqual(outcomes, ["lost:GW_ERR_UNAVAILABLE:retry"]);
+    assert.equal(confirmer.open, 0);
+  });
+
   it("at a clean stop sends a barrier at once, even with one in flight, and waits for its answer", async () => {
     const { confirmer, barriers, outcomes, timers, message } = setup();
     message("a");
@@ -104,7 +119,7 @@ describe("client-mode barriers (stanza-confirmer.ts ServerPingConfirmer)", () =>
     const timers = new ManualTimers();
     const confirmer = new ServerPingConfirmer("Example.org", async (element) => void written.push(element.toString()), { timers, nextId: () => "sb-barrier-c1" });
     let confirmed = false;
-    void confirmer.written().then(() => (confirmed = true));
+    void confirmer.track(Promise.resolve()).then(() => (confirmed = true));
     timers.fireAll();
     assert.equal(written.length, 1);
     assert.match(written[0] ?? "", /^<iq type="get" id="sb-barrier-c1" to="Example.org"><ping xmlns="urn:xmpp:ping"\/><\/iq>$/);
@@ -125,7 +140,7 @@ describe("client-mode barriers (stanza-confirmer.ts ServerPingConfirmer)", () =>
     const timers = new ManualTimers();
     const confirmer = new ServerPingConfirmer("example.org", async () => undefined, { timers, nextId: () => "sb-barrier-c2" });
     let confirmed = false;
-    void confirmer.written().then(() => (confirmed = true));
+    void confirmer.track(Promise.resolve()).then(() => (confirmed = true));
     timers.fireAll();
     assert.equal(confirmer.consumed(xml("iq", { type: "result", id: "sb-barrier-c2" })), true);
     await settle();
@@ -138,12 +153,12 @@ describe("a barrier that is never answered (stanza-confirmer.ts)", () => {
     const timers = new ManualTimers();
     let dead = 0;
     const confirmer = new StanzaConfirmer(() => undefined, { timers, nextId: () => "sb-barrier-d1", unanswered: () => (dead += 1) });
-    void confirmer.written();
+    void confirmer.track(Promise.resolve());
     timers.fireAll(); // the barrier is sent
     assert.deepEqual([...timers.pending.values()].map((timer) => timer.ms), [BARRIER_ANSWER_TIMEOUT_MS]);
     confirmer.answered("sb-barrier-d1");
     assert.equal(timers.pending.size, 0, "answered: no alarm left");
-    void confirmer.written();
+    void confirmer.track(Promise.resolve());
     timers.fireAll(); // the next barrier
     timers.fireAll(); // its answer never came
     assert.equal(dead, 1);
@@ -153,7 +168,7 @@ describe("a barrier that is never answered (stanza-confirmer.ts)", () => {
     const ids: string[] = [];
     const timers = new ManualTimers();
     const confirmer = new StanzaConfirmer((id) => ids.push(id), { timers });
-    void confirmer.written();
+    void confirmer.track(Promise.resolve());
     timers.fireAll();
     assert.match(ids[0] ?? "", /^sb-barrier-[0-9a-z]+-\d+$/);
   });
