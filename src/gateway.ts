@@ -171,6 +171,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       names: {
         claim: (person, candidates) => names.claim(protocol, account, person, candidates),
         peek: (person, candidates) => names.peek(protocol, account, person, candidates),
+        isClaimed: (name) => names.isClaimed(protocol, account, name),
       },
       probe: (subject, viewer) => router.probe(subject, viewer),
       related: (a, b) => router.related(a, b),

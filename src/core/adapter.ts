@@ -157,11 +157,12 @@ export interface AdapterContext {
   /**
    * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
    * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`
-   * tells what `claim` would give, claiming nothing.
+   * tells what `claim` would give, claiming nothing; `isClaimed` whether anybody has the name.
    */
   readonly names: {
     claim(person: Address, candidates: Iterable<string>): Promise<string>;
     peek(person: Address, candidates: Iterable<string>): string | undefined;
+    isClaimed(name: string): boolean;
   };
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;

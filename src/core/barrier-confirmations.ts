@@ -11,17 +11,10 @@
  */
 import type { GatewayError } from "./errors.js";
 import { InOrderConfirmations, type ConfirmationWaiter } from "./in-order-confirmations.js";
+import { systemTimers, type Timers } from "../util/timers.js";
 
-export interface BarrierTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** Node's timers, unref'd: a pending barrier never keeps the process alive. */
-export const systemTimers: BarrierTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export type BarrierTimers = Timers;
+export { systemTimers };
 
 export interface BarrierOptions {
   /** Writes the barrier request carrying `token` now, after every item written so far. */

@@ -27,6 +27,11 @@ export class NameClaims {
     return this.byPerson.get(networkKey(protocol, account))?.get(addressKey(person));
   }
 
+  /** Whether anybody claimed `name` on the network (compared in lower case). */
+  isClaimed(protocol: string, account: string, name: string): boolean {
+    return this.byName.get(networkKey(protocol, account))?.has(name.toLowerCase()) === true;
+  }
+
   /** The name `person` has, or would get now (the first candidate nobody claimed), claiming nothing. */
   peek(protocol: string, account: string, person: Address, candidates: Iterable<string>): string | undefined {
     return this.claimed(protocol, account, person) ?? this.firstFree(protocol, account, person, candidates);

@@ -96,6 +96,10 @@ export class Router {
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     this.checkOwnership(draft.from, draft.to);
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
+    // Refused now rather than reported failed after the sender's ok (an IRC network in relay mode, a bridge bot).
+    if (draft.scope === "direct" && !target.capabilities.directMessages) {
+      throw new GatewayError("GW_ERR_NO_ROUTE", `${draft.to.protocol}/${draft.to.account} carries room messages only, no direct messages`);
+    }
     if (draft.replaces !== undefined) await this.checkCorrection(draft);
 
     const person = this.deps.identities?.personOf(draft.from);

@@ -1,7 +1,7 @@
-import type { BarrierTimers } from "../../src/core/barrier-confirmations.js";
+import type { Timers } from "../../src/util/timers.js";
 
 /** Timers a unit test fires by hand. */
-export class ManualTimers implements BarrierTimers {
+export class ManualTimers implements Timers {
   readonly pending = new Map<number, { callback: () => void; ms: number }>();
   private next = 0;
   setTimeout(callback: () => void, ms: number): unknown {

@@ -115,6 +115,7 @@ describe("the IRC adapter against ngIRCd", function () {
   });
 
   it("bridges a channel and a native room both ways, each side seeing the other's name", async function () {
+    bob.privmsg("#dev", "\x02\x03\x0f"); // formatting codes alone: nothing to show, not passed on
     bob.privmsg("#dev", "hello from IRC 👋 \x02bold\x02");
     const relayed = message(await alice.waitForType("message"));
     assert.deepEqual([relayed["from"], relayed["to"], relayed["sender_name"], relayed["body"], relayed["scope"]], [`irc://${NETWORK}/${bob.nick.toLowerCase()}`, "native:%23dev", bob.nick, "hello from IRC 👋 bold", "room"]);
@@ -162,6 +163,20 @@ describe("the IRC adapter against ngIRCd", function () {
     const toSelf = await alice.request({ type: "message.send", to: `irc://${NETWORK}/${puppet}`, body: "hello me" });
     assert.equal(toSelf["code"], "GW_ERR_UNKNOWN_RECIPIENT");
     assert.equal((await alice.request({ type: "message.send", to: `irc://${NETWORK}/sbgate`, body: "hello gateway" }))["code"], "GW_ERR_UNKNOWN_RECIPIENT");
+  });
+
+  it("reports a query to the sender's own puppet nick as failed, also when the puppet was not connected yet", async function () {
+    const carlName = uniqueUser("carl");
+    const carl = await NativeClient.session(daemon.url, carlName, PASSWORD, { register: true });
+    try {
+      const sent = await carl.ok({ type: "message.send", to: `irc://${NETWORK}/${carlName}[sb]`, body: "hello me" });
+      const failed = await carl.waitForType("message.failed", (frame) => frame["message_id"] === sent["message_id"]);
+      assert.equal(failed["code"], "GW_ERR_UNKNOWN_RECIPIENT");
+      // The nick is his puppet's now: refused at once.
+      assert.equal((await carl.request({ type: "message.send", to: `irc://${NETWORK}/${carlName}[sb]`, body: "hello again" }))["code"], "GW_ERR_UNKNOWN_RECIPIENT");
+    } finally {
+      await carl.close();
+    }
   });
 
   it("splits a 2,000-character message into lines that fit 512 bytes and reassemble exactly", async function () {
@@ -299,6 +314,9 @@ describe("the IRC adapter against ngIRCd", function () {
     await alice.ok({ type: "room.send", room: "relayroom", body: "waves", kind: "action" });
     const action = await watcher.waitFor((candidate) => said(candidate, "sbrelay", "#relay") && candidate.params[1] !== line.params[1], 10_000);
     assert.equal(action.params[1], `\x01ACTION ${aliceName} (native) waves\x01`);
+    // Nobody has a nick of their own there to write from: a query is refused at once, not reported failed after its ok.
+    const query = await alice.request({ type: "message.send", to: `irc://relaynet/${watcher.nick}`, body: "psst" });
+    assert.deepEqual([query["type"], query["code"]], ["error", "GW_ERR_NO_ROUTE"]);
   });
 
   it("loses, duplicates and reorders nothing when the IRC server is killed and restarted mid-conversation", async function () {

@@ -40,9 +40,11 @@ export class ChannelJoins {
     this.settle(channel.toLowerCase());
   }
 
-  /** A JOIN error numeric named the channel. */
-  refused(channel: string, error: GatewayError): void {
+  /** A JOIN error numeric named the channel: true when a JOIN was awaited there (its caller hears the refusal). */
+  refused(channel: string, error: GatewayError): boolean {
+    const awaited = this.pending.has(channel.toLowerCase());
     this.settle(channel.toLowerCase(), error);
+    return awaited;
   }
 
   /** The connection is gone: no JOIN waiting will be answered. */

@@ -34,6 +34,7 @@ import { IrcConnection } from "./irc-connection.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ChannelJoins } from "./channel-joins.js";
+import { ChannelRejoins, REJOIN_AFTER_KICK_MS, RETRY_MS } from "./channel-rejoins.js";
 import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, puppetNickCandidates } from "./nicks.js";
 import { oneLineText, ONE_LINE_BYTES, sendText, writeText } from "./outgoing-text.js";
@@ -80,8 +81,8 @@ function finalRefusal(error: unknown): never {
 
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
-  readonly capabilities: AdapterCapabilities = {
-    directMessages: true,
+  readonly capabilities: AdapterCapabilities;
+  private static readonly CAPABILITIES = {
     rooms: true,
     presence: true,
     subscriptions: true,
@@ -91,7 +92,7 @@ export class IrcNetworkAdapter implements Adapter {
     corrections: false,
     relaysRooms: true,
     puppets: true,
-  };
+  } as const;
   readonly boundLinksOnly: boolean;
   /** open_channels: XMPP users may join any channel (#chan%network@gateway), bridged while one of them is in it. */
   readonly roomsOnDemand: boolean;
@@ -111,6 +112,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly channels: BridgedChannels;
   /** JOINs of channels bridged while connected, awaited until the server took or refused them. */
   private readonly joins = new ChannelJoins(JOIN_TIMEOUT_MS);
+  /** Bridged channels the gateway's connection is out of (kicked, JOIN refused), joined again (channel-rejoins.ts). */
+  private readonly rejoins = new ChannelRejoins((name) => this.rejoin(name));
   /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
   private readonly topicPending = new Set<string>();
 
@@ -118,6 +121,8 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
   ) {
+    // In relay mode one connection speaks for everyone in channels: nobody of another network has a nick to query from.
+    this.capabilities = { ...IrcNetworkAdapter.CAPABILITIES, directMessages: config.mode !== "relay" };
     this.channels = new BridgedChannels(config.channels);
     this.boundLinksOnly = config.link_accounts === "required";
     this.roomsOnDemand = config.open_channels;
@@ -156,7 +161,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   stats(): Readonly<Record<string, number>> {
-    return { puppets: this.puppets.size, bridged_channels: this.channels.all().length };
+    return { puppets: this.puppets.size, bridged_channels: this.channels.all().length, channels_not_joined: this.rejoins.channels.length };
   }
 
   get account(): string {
@@ -173,7 +178,22 @@ export class IrcNetworkAdapter implements Adapter {
     }
     this.main = main;
     this.inbound.attachMain(main);
-    main.on("names", (event) => this.joins.joined(event.channel));
+    main.on("names", (event) => {
+      this.joins.joined(event.channel);
+      if (this.rejoins.isOut(event.channel)) this.context.log.info({ channel: event.channel }, "the gateway's IRC connection is in the bridged channel again");
+      this.rejoins.joined(event.channel);
+    });
+    main.on("kick", (event) => {
+      if (event.nick.toLowerCase() !== main.nick.toLowerCase() || !this.channels.find(event.channel)) return;
+      this.context.log.warn(
+        { channel: event.channel, by: event.by, reason: event.reason, retryInMs: REJOIN_AFTER_KICK_MS },
+        "the gateway's IRC connection was kicked from a bridged channel: nothing said there is relayed until it is back; joining again",
+      );
+      this.rejoins.left(event.channel, REJOIN_AFTER_KICK_MS);
+    });
+    main.on("invite", (event) => {
+      if (this.rejoins.invited(event.channel)) this.context.log.info({ channel: event.channel, by: event.by }, "invited back to a bridged channel: joining it");
+    });
     main.on("closed", (event) => this.lost(main, event.byUs));
     for (const channel of this.channels.all()) {
       // One channel the server cannot be asked to join (its line refused) must not keep the network down.
@@ -194,6 +214,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   async stop(reason = "Switchboard is stopping"): Promise<void> {
     this.stopping = true;
+    this.rejoins.forget();
     this.watch.detach();
     this.detachAccounts(true);
     const main = this.main;
@@ -206,10 +227,10 @@ export class IrcNetworkAdapter implements Adapter {
     if (address.protocol !== "irc" || address.account !== this.account) return false;
     // A channel is somewhere to talk once bridged; on a network with open_channels any channel can be (joined on demand).
     if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined || (this.roomsOnDemand && isJoinableChannel(address.id));
-    // The gateway's own nicks (its connection, people's puppets) are nobody to write to: a line to a puppet
-    // from the gateway would come back to the gateway, and be lost.
+    // The gateway's own nicks (its connection, people's puppets, connected or not: a nick claimed for a puppet is
+    // nobody else's) are nobody to write to: a line to a puppet from the gateway would come back to it, and be lost.
     const nick = address.id.toLowerCase();
-    if (nick === this.main?.nick.toLowerCase() || nick === this.config.nick.toLowerCase() || this.puppets.isPuppetNick(address.id)) return false;
+    if (nick === this.main?.nick.toLowerCase() || nick === this.config.nick.toLowerCase() || this.puppets.isPuppetNick(address.id) || this.context.names.isClaimed(address.id)) return false;
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
@@ -228,6 +249,10 @@ export class IrcNetworkAdapter implements Adapter {
     if (message.scope === "direct") {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
       const puppet = await this.puppets.puppetFor(voice);
+      // Its own puppet's nick (claimed when it first connected, maybe only now): the line would come back to the gateway.
+      if (recipient.id.toLowerCase() === puppet.connection.nick.toLowerCase()) {
+        throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `${recipient.id} is the sender's own nick on IRC network ${this.account}, made by this gateway`);
+      }
       return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message)) };
     }
     const channels = this.channels.ofRoom(message.to);
@@ -370,11 +395,11 @@ export class IrcNetworkAdapter implements Adapter {
   async unbridgeRoom(remote: Address): Promise<void> {
     const channel = this.channels.remove(remote.id);
     if (!channel) return;
+    this.rejoins.forget(channel.channel);
     this.puppets.partAll(channel.channel, "bridge removed");
     this.main?.send("PART", [channel.channel, "bridge removed"]);
   }
 
-  /** A member of a bridged room left it (on another network): their puppet leaves the channel too. */
   /** A person left the room, or was put out of it (`removal`, said in the PART): their puppet leaves its channels. */
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     if (event !== "left" || member.address.protocol === "irc") return;
@@ -428,7 +453,14 @@ export class IrcNetworkAdapter implements Adapter {
    * that sent it (IrcConnection: its `confirmed`).
    */
   private failed(target: string, error: GatewayError, operations: readonly string[]): void {
-    if (operations.includes("join")) this.joins.refused(target, error);
+    // A JOIN nobody awaits is one made at connect or a rejoin: the channel's side of the bridge is lost until it works.
+    if (operations.includes("join") && !this.joins.refused(target, error) && this.channels.find(target) && this.main && !this.stopping) {
+      this.context.log.warn(
+        { err: error, channel: target, retryInMs: RETRY_MS },
+        "the IRC server refused the gateway's JOIN of a bridged channel: nothing said there is relayed until it is joined; trying again (an INVITE lets it in at once)",
+      );
+      this.rejoins.left(target, RETRY_MS);
+    }
     if (operations.includes("topic") && this.topicPending.delete(target.toLowerCase())) {
       this.context.log.warn({ err: error, channel: target }, "the IRC server refused the topic change");
     }
@@ -437,6 +469,20 @@ export class IrcNetworkAdapter implements Adapter {
   private reportPresence(nick: string, state: IrcUserState): void {
     const { show, status } = presenceFromIrc(state);
     this.context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), show, status, priority: 0, since: Date.now() } });
+  }
+
+  /** Another JOIN of a bridged channel the connection is out of (channel-rejoins.ts). */
+  private rejoin(name: string): void {
+    const channel = this.channels.find(name);
+    if (!channel || !this.main || this.stopping) {
+      this.rejoins.forget(name);
+      return;
+    }
+    try {
+      this.main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
+    } catch (error: unknown) {
+      this.context.log.error({ err: error, channel: channel.channel }, "IRC channel not joined");
+    }
   }
 
   /** JOINs a bridged channel; its native room counts it as a member (a room relay) from then on. */
@@ -494,6 +540,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.detachAccounts();
     this.inbound.reset();
     this.joins.lost();
+    this.rejoins.forget();
     this.puppets.dropAll();
     if (byUs || this.stopping) return;
     this.context.log.warn({ network: this.account }, "IRC connection lost");

@@ -31,7 +31,7 @@ import { IrcLineWriter, type SendDone } from "./irc-line-writer.js";
 import { IrcOwnState } from "./irc-own-state.js";
 import { failureFromNumeric } from "./numerics.js";
 import { IrcRegistration } from "./irc-registration.js";
-import { ircTransportClass } from "./irc-transport.js";
+import { ircTransportClass, MAX_LINE_BYTES } from "./irc-transport.js";
 import { serializeLine } from "./line-safety.js";
 import { oneLineText } from "./outgoing-text.js";
 import { TypedEmitter, type Listener } from "./typed-emitter.js";
@@ -245,6 +245,7 @@ export class IrcConnection {
         fallbackEncoding: options.fallbackEncoding,
         onStage: (stage) => (this.stage = stage === "tcp-connected" && options.tls !== undefined ? "TLS handshake" : "registration"),
         ...(options.channelChatter === false ? { dropLine: (line: string) => isOthersChannelChatter(line, this.own.nick) } : {}),
+        lineTooLong: (bytes) => this.log.warn({ bytes, max: MAX_LINE_BYTES }, "the IRC server sent a line longer than the gateway reads: dropped"),
       });
       try {
         this.client.connect(frameworkOptions(options, transport));
@@ -338,7 +339,7 @@ export class IrcConnection {
     clearTimeout(this.connectTimer);
     this.phase = "open";
     this.confirmer.echoMode = this.caps.has("echo-message");
-    this.log.debug({ nick: this.nick, caps: [...this.caps], server: { ...this.server, isupport: undefined } }, "IRC connection registered");
+    this.log.debug({ registeredAs: this.nick, caps: [...this.caps], server: { ...this.server, isupport: undefined } }, "IRC connection registered");
     this.held = [];
     setImmediate(() => this.releaseHeld());
     pending.resolve();
@@ -393,7 +394,7 @@ export class IrcConnection {
     this.writer.dropAll("the IRC connection closed before the line was sent");
     this.confirmer.failAll(new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection closed before the server confirmed the line", { retryable: true }));
     const error = this.byUs ? undefined : (this.closeError ?? socketError ?? new GatewayError("GW_ERR_UNAVAILABLE", "the IRC server closed the connection", { retryable: true }));
-    if (wasOpen) this.log.info({ byUs: this.byUs, err: error }, "IRC connection closed");
+    if (wasOpen) this.log.info({ byUs: this.byUs, err: error, lastNick: this.nick }, "IRC connection closed");
     this.events.emit("closed", { ...(error === undefined ? {} : { error }), byUs: this.byUs });
     this.events.removeAll();
     this.markClosed();

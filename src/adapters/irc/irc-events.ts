@@ -8,7 +8,7 @@
  *                       event, and a CTCP inside a NOTICE is a reply, dropped (answering one loops two bots).
  *                       `time` is the IRCv3 server-time tag. Formatting is left in (the adapter decides).
  *   JOIN                RFC 2812 3.2.1, with IRCv3 extended-join's account ("*" = none)
- *   PART, QUIT, KICK, NICK, TOPIC    RFC 2812 3.2.2, 3.1.7, 3.2.8, 3.1.2, 3.2.4
+ *   PART, QUIT, KICK, NICK, TOPIC, INVITE    RFC 2812 3.2.2, 3.1.7, 3.2.8, 3.1.2, 3.2.4, 3.2.7
  *   331/332             RPL_NOTOPIC (topic "") and RPL_TOPIC, as "topic" without `by`
  *   353/366             RPL_NAMREPLY gathered until RPL_ENDOFNAMES; membership prefixes (multi-prefix:
  *                       several) given apart from the nicks, and userhost-in-names' "!user@host" stripped
@@ -53,6 +53,8 @@ export interface IrcConnectionEvents {
   part: { readonly nick: string; readonly channel: string; readonly reason: string };
   quit: { readonly nick: string; readonly reason: string };
   kick: { readonly channel: string; readonly nick: string; readonly by: string; readonly reason: string };
+  /** Someone invited `nick` (ours) to `channel`. */
+  invite: { readonly nick: string; readonly channel: string; readonly by: string };
   nick: { readonly from: string; readonly to: string };
   topic: { readonly channel: string; readonly topic: string; readonly by?: string };
   /** `prefixes[i]`: the membership prefix symbols of `nicks[i]` ("@", "@+" with multi-prefix, "" for none). */
@@ -145,6 +147,9 @@ export class IrcEventTranslator {
       case "KICK":
         if (params[0] === undefined || params[1] === undefined) return [];
         return [{ name: "kick", payload: { channel: params[0], nick: params[1], by: from.nick, reason: params[2] ?? "" } }];
+      case "INVITE":
+        if (params[0] === undefined || params[1] === undefined) return [];
+        return [{ name: "invite", payload: { nick: params[0], channel: params[1], by: from.nick } }];
       case "NICK":
         return params[0] === undefined ? [] : [{ name: "nick", payload: { from: from.nick, to: params[0] } }];
       case "TOPIC":

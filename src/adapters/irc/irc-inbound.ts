@@ -237,6 +237,8 @@ export class IrcInbound {
     if (this.isBridge(event.from.nick)) return;
     const channel = this.hooks.channel(event.target);
     if (channel) {
+      // A line of formatting codes alone shows nothing on IRC either: not passed on as an empty message.
+      if (stripFormatting(event.text) === "") return;
       void this.submitter
         .offer({
           origin: { protocol: "irc", account: this.network, ...(event.tags["msgid"] === undefined ? {} : { id: event.tags["msgid"] }) },
@@ -278,6 +280,7 @@ export class IrcInbound {
   }
 
   private submitDirect(event: IrcMessageEvent, person: Address): void {
+    if (stripFormatting(event.text) === "") return; // nothing to show, as in a channel
     const from = ircAddress(this.network, event.from.nick);
     void this.submitter
       .offer({

@@ -10,8 +10,9 @@
  *   is never part of a multi-byte character in UTF-8 or in any fallback encoding.ts accepts), the CR
  *   before it is removed, and the line is read as UTF-8 when valid, else with the network's fallback
  *   (modern.ircdocs.horse "Character encodings"). Outgoing lines are always UTF-8.
- * - A bound on an unfinished line (MAX_LINE_BYTES): a server that never sends LF cannot grow the buffer
- *   forever. 8,191 bytes of tags plus a 512-byte line (IRCv3 message-tags "Size limit") fit easily.
+ * - A bound on a line (MAX_LINE_BYTES): a server that never sends LF cannot grow the buffer forever. A longer
+ *   line, complete or not, is dropped (to its LF) and reported, and the lines around it are read as usual.
+ *   8,191 bytes of tags plus a 512-byte line (IRCv3 message-tags "Size limit") fit easily.
  * - TLS by node:tls: `rejectUnauthorized` is the operator's `verify`, `ca` (PEM text) replaces the system
  *   CAs, `cert`/`key` are the client certificate (CertFP, SASL EXTERNAL), and SNI names the host unless
  *   it is an IP address (RFC 6066 section 3 forbids IP literals in SNI). The socket's error (for
@@ -21,7 +22,6 @@ import { EventEmitter } from "node:events";
 import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions } from "node:tls";
 import type { IrcFrameworkTransport, IrcFrameworkTransportConstructor } from "irc-framework";
-import { GatewayError } from "../../core/errors.js";
 import { decodeIrcBytes } from "./encoding.js";
 
 /** The longest unfinished line kept while waiting for its LF. */
@@ -46,18 +46,24 @@ export interface IrcTransportSettings {
   readonly onStage?: (stage: TransportStage) => void;
   /** Lines for which this says true are dropped unread (a puppet's channel chatter, channel-chatter.ts). */
   readonly dropLine?: (line: string) => boolean;
+  /** Told of each line dropped for being longer than MAX_LINE_BYTES (its length, or what came of it before it was cut). */
+  readonly lineTooLong?: (bytes: number) => void;
 }
 
 /** Splits received bytes into lines and decodes each one (see the header). */
 export class IrcLineDecoder {
   private buffer: Buffer = Buffer.alloc(0);
+  /** The rest of a line cut for its length is thrown away up to its LF. */
+  private skipping = false;
 
   constructor(
     private readonly fallbackEncoding: string,
     private readonly maxLineBytes = MAX_LINE_BYTES,
+    /** Told of each line dropped for its length (its bytes, or those received before it was cut). */
+    private readonly tooLong: (bytes: number) => void = () => undefined,
   ) {}
 
-  /** The complete lines in `chunk` (with what came before it), without CR LF. Throws GW_ERR_UNAVAILABLE on an over-long line. */
+  /** The complete lines in `chunk` (with what came before it), without CR LF; lines over the bound are left out. */
   push(chunk: Uint8Array): string[] {
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
     const lines: string[] = [];
@@ -66,17 +72,16 @@ export class IrcLineDecoder {
       const end = this.buffer.indexOf(0x0a, start);
       if (end < 0) break;
       const stop = end > start && this.buffer[end - 1] === 0x0d ? end - 1 : end;
-      if (stop > start) lines.push(decodeIrcBytes(this.buffer.subarray(start, stop), this.fallbackEncoding));
+      if (this.skipping) this.skipping = false;
+      else if (stop - start > this.maxLineBytes) this.tooLong(stop - start);
+      else if (stop > start) lines.push(decodeIrcBytes(this.buffer.subarray(start, stop), this.fallbackEncoding));
       start = end + 1;
     }
     this.buffer = start === 0 ? this.buffer : Buffer.from(this.buffer.subarray(start));
     if (this.buffer.length > this.maxLineBytes) {
-      const length = this.buffer.length;
+      if (!this.skipping) this.tooLong(this.buffer.length);
+      this.skipping = true;
       this.buffer = Buffer.alloc(0);
-      throw new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server sent ${length} bytes without a line end (at most ${this.maxLineBytes} are accepted)`, {
-        retryable: true,
-        condition: "line-too-long",
-      });
     }
     return lines;
   }
@@ -96,7 +101,7 @@ class IrcTransport extends EventEmitter implements IrcFrameworkTransport {
     this.disposeSocket();
     this.lastError = undefined;
     const { host, port, tls } = this.settings;
-    const decoder = new IrcLineDecoder(this.settings.fallbackEncoding);
+    const decoder = new IrcLineDecoder(this.settings.fallbackEncoding, MAX_LINE_BYTES, (bytes) => this.settings.lineTooLong?.(bytes));
     let socket: Socket;
     if (tls === undefined) {
       socket = connectTcp({ host, port });
@@ -126,15 +131,7 @@ class IrcTransport extends EventEmitter implements IrcFrameworkTransport {
       });
     }
     this.bind(socket, "data", (chunk: Buffer) => {
-      let lines: string[];
-      try {
-        lines = decoder.push(chunk);
-      } catch (error: unknown) {
-        this.lastError = error instanceof Error ? error : new Error(String(error));
-        socket.destroy();
-        return;
-      }
-      for (const line of lines) {
+      for (const line of decoder.push(chunk)) {
         // A listener may have closed the connection (a failed registration): the rest is not read.
         if (this.socket !== socket || socket.destroyed) return;
         if (this.settings.dropLine?.(line) !== true) this.emit("line", line);

@@ -17,7 +17,7 @@ import type { Logger } from "../../core/logger.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
-import { FAILURE_NUMERICS, describeNumeric } from "./numerics.js";
+import { FAILURE_NUMERICS } from "./numerics.js";
 import { presenceToIrc } from "./presence-map.js";
 
 /** The numerics that refuse a JOIN (RFC 2812 section 3.2.1 and later ones): those numerics.ts lists for "join". */
@@ -132,11 +132,11 @@ export class PuppetPool {
         cleanup();
         resolve();
       };
-      const onFailure = (event: { readonly numeric: number; readonly name: string; readonly target?: string | undefined; readonly text: string }): void => {
+      const onFailure = (event: { readonly numeric: number; readonly name: string; readonly target?: string | undefined; readonly error: GatewayError }): void => {
         if (!JOIN_REFUSALS.has(event.numeric) || event.target?.toLowerCase() !== folded) return;
         cleanup();
-        const retryable = describeNumeric(event.numeric)?.retryable ?? false;
-        reject(new GatewayError(retryable ? "GW_ERR_UNAVAILABLE" : "GW_ERR_FORBIDDEN", `cannot join ${channel}: ${event.text}`, { retryable, condition: event.name }));
+        // The numeric's own code (numerics.ts): GW_ERR_KEY_NEEDED for a bad key, GW_ERR_UNAVAILABLE for a full channel.
+        reject(new GatewayError(event.error.code, `cannot join ${channel}: ${event.error.message}`, { retryable: event.error.retryable, condition: event.name }));
       };
       const onClosed = (): void => {
         cleanup();

@@ -32,6 +32,9 @@ describe("NameClaims (names people go by on a network, one person each)", () => 
     assert.equal(names.peek("irc", "libera", xmppBob, candidates), "bob2[sb]");
     assert.equal(names.peek("irc", "libera", nativeBob, candidates), "bob[sb]");
     assert.equal(names.claimed("irc", "libera", xmppBob), undefined, "peek claims nothing");
+    assert.equal(names.isClaimed("irc", "libera", "BOB[sb]"), true, "a claimed name is nobody else's, connected or not");
+    assert.equal(names.isClaimed("irc", "libera", "bob2[sb]"), false);
+    assert.equal(names.isClaimed("irc", "oftc", "bob[sb]"), false);
     await assert.rejects(names.claim("irc", "libera", xmppBob, ["bob[sb]"]), { code: "GW_ERR_NICK_IN_USE" });
   });
 

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { GatewayError } from "../../../src/core/errors.js";
 import { IrcLineDecoder } from "../../../src/adapters/irc/irc-transport.js";
 
 function bytes(...parts: (string | number[])[]): Buffer {
@@ -26,9 +25,17 @@ describe("IrcLineDecoder", () => {
     assert.deepEqual(decoder.push(line.subarray(14)), ["PRIVMSG #c :👋"]);
   });
 
-  it("refuses an unfinished line longer than the bound", () => {
-    const decoder = new IrcLineDecoder("utf-8", 64);
-    assert.deepEqual(decoder.push(Buffer.alloc(60, 0x61)), []);
-    assert.throws(() => decoder.push(Buffer.alloc(10, 0x61)), (error: unknown) => error instanceof GatewayError && error.condition === "line-too-long");
+  it("drops a line longer than the bound, complete or unfinished, to its LF, and reads the lines around it", () => {
+    const dropped: number[] = [];
+    const decoder = new IrcLineDecoder("utf-8", 64, (bytes) => dropped.push(bytes));
+    const long = "x".repeat(70);
+    assert.deepEqual(decoder.push(bytes(`line 1\r\n${long}\r\nline 2\r\n`)), ["line 1", "line 2"], "a complete long line between two others");
+    assert.deepEqual(dropped, [70]);
+    assert.deepEqual(decoder.push(bytes("line 3\r\n", "y".repeat(60))), ["line 3"]);
+    assert.deepEqual(decoder.push(bytes("y".repeat(10))), [], "cut once it is over the bound");
+    assert.deepEqual(dropped, [70, 70]);
+    assert.deepEqual(decoder.push(bytes("y".repeat(100))), [], "the rest of it, thrown away");
+    assert.deepEqual(decoder.push(bytes("yyy\r\nline 4\r\n")), ["line 4"], "read again after its LF");
+    assert.deepEqual(dropped, [70, 70], "one report per line");
   });
 });

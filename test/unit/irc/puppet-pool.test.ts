@@ -4,6 +4,7 @@ import { createLogger } from "../../../src/core/logger.js";
 import { DEFAULT_ACCOUNT, makeAddress, type Address } from "../../../src/core/model/address.js";
 import type { Presence, Show } from "../../../src/core/model/presence.js";
 import type { IrcConnection } from "../../../src/adapters/irc/irc-connection.js";
+import { failureFromNumeric } from "../../../src/adapters/irc/numerics.js";
 import { PuppetPool, type Puppet, type PuppetPoolOptions } from "../../../src/adapters/irc/puppet-pool.js";
 import { FakeClock, FakeIrcConnection, flush } from "./fake-irc-connection.js";
 
@@ -83,8 +84,10 @@ async function isSettled(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
+/** A failure event as the connection makes it: the error is the numeric's (numerics.ts). */
 function failure(numeric: number, name: string, target: string, text = "refused"): { numeric: number; name: string; target: string; params: string[]; text: string; error: GatewayError } {
-  return { numeric, name, target, params: ["alice[sb]", target, text], text, error: new GatewayError("GW_ERR_FORBIDDEN", text, { condition: name }) };
+  const params = ["alice[sb]", target, text];
+  return { numeric, name, target, params, text, error: failureFromNumeric(numeric, params)?.error ?? new GatewayError("GW_ERR_FORBIDDEN", text, { condition: name }) };
 }
 
 describe("IRC puppet pool", () => {
