@@ -35,6 +35,7 @@ import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ChannelJoins } from "./channel-joins.js";
 import { ChannelRejoins, REJOIN_AFTER_KICK_MS, RETRY_MS } from "./channel-rejoins.js";
+import { OwnNickKeeper } from "./own-nick.js";
 import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } from "./irc-addresses.js";
 import { isValidNick, puppetNickCandidates } from "./nicks.js";
 import { oneLineText, ONE_LINE_BYTES, sendText, writeText } from "./outgoing-text.js";
@@ -106,6 +107,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly watch: ContactWatch;
   private readonly accounts: AccountWatch;
   private accountPoller: NodeJS.Timeout | undefined;
+  /** Asks for the configured nick again when it was taken at connect (own-nick.ts). */
+  private readonly ownNick: OwnNickKeeper;
   private readonly inbound: IrcInbound;
   private stopping = false;
   /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
@@ -123,6 +126,7 @@ export class IrcNetworkAdapter implements Adapter {
   ) {
     // In relay mode one connection speaks for everyone in channels: nobody of another network has a nick to query from.
     this.capabilities = { ...IrcNetworkAdapter.CAPABILITIES, directMessages: config.mode !== "relay" };
+    this.ownNick = new OwnNickKeeper(config.nick, context.log);
     this.channels = new BridgedChannels(config.channels);
     this.boundLinksOnly = config.link_accounts === "required";
     this.roomsOnDemand = config.open_channels;
@@ -203,6 +207,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.accounts.attach(main);
     this.accountPoller = setInterval(() => this.accounts.poll(), this.config.presence_poll_seconds * 1000);
     this.accountPoller.unref();
+    this.ownNick.attach(main);
     this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.all().map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
@@ -530,6 +535,7 @@ export class IrcNetworkAdapter implements Adapter {
   private detachAccounts(stopping = false): void {
     if (this.accountPoller) clearInterval(this.accountPoller);
     this.accountPoller = undefined;
+    this.ownNick.detach();
     this.accounts.detach(stopping);
   }
 

@@ -316,6 +316,8 @@ export class IrcInbound {
   private renamed(channelName: string, from: string, to: string): void {
     const channel = this.hooks.channel(channelName);
     if (!channel || !this.config.membership.relay || !channel.membership) return;
+    // The gateway's own connection taking its nick back (own-nick.ts; its nick is the new one by now): nobody's.
+    if (this.hooks.isOwnNick(to) || this.hooks.isOwnNick(from)) return;
     if (this.isBridge(from) || this.isBridge(to) || !this.flaps.renamed(channel.channel, from, to)) {
       this.membership(channelName, from, "left", true);
       this.membership(channelName, to, "joined", true);
