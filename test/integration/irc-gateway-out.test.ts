@@ -101,4 +101,16 @@ describe("the gateway's IRC connection kicked from a bridged channel, against ng
     assert.equal(failed["code"], "GW_ERR_KEY_NEEDED");
     assert.match(String(failed["reason"]), /ERR_BADCHANNELKEY/);
   });
+
+  it("takes a puppet's refused JOIN for the puppet's alone, not the gateway's connection's", async function () {
+    // #door is invite-only since the first test, and the gateway is in it: alice's puppet is refused.
+    const before = (daemon.log.match(/"channel":"#door"[^\n]*refused the gateway's JOIN/g) ?? []).length;
+    const sent = await alice.ok({ type: "room.send", room: "door", body: "let me in" });
+    const failed = await alice.waitForType("message.failed", (frame) => frame["message_id"] === sent["message_id"]);
+    assert.match(String(failed["reason"]), /ERR_INVITEONLYCHAN/);
+    op.privmsg("#door", "the gateway is still here");
+    await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "the gateway is still here");
+    assert.equal((daemon.log.match(/"channel":"#door"[^\n]*refused the gateway's JOIN/g) ?? []).length, before);
+    assert.equal(await notJoined(), 1, "#locked only");
+  });
 });

@@ -118,6 +118,10 @@ describe("one conversation across IRC, an XMPP MUC and a native room", function 
     for (let i = 0; i < 6; i++) await xena.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${muc}/bridge`, 15_000);
     assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${aliceName}@native>`)), ["alice 1", "alice 2", "alice 3"].map((body) => `<${aliceName}@native> ${body}`));
     assert.deepEqual(mucLines().filter((line) => line.startsWith(`<${ira.nick}@net>`)), ["ira 1", "ira 2", "ira 3"].map((body) => `<${ira.nick}@net> ${body}`));
+    // A bot's MUC occupant cannot be written to privately (the bot carries room messages only): ira is told so.
+    ira.privmsg("xena[sb]", "psst, xena");
+    const refusal = await ira.waitFor((line) => line.command === "NOTICE" && line.nick?.toLowerCase() === "xena[sb]" && line.params[0] === ira.nick);
+    assert.match(refusal.params[1] ?? "", /not delivered.*GW_ERR_NO_ROUTE/);
 
     // A line counts as delivered once the server confirmed it (docs/irc.md): let the PING barrier after "alice 3"
     // reach the server and its PONG come back through the gate, and ira's answer come after it on the puppet's

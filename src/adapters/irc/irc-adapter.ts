@@ -37,7 +37,7 @@ import { ChannelJoins } from "./channel-joins.js";
 import { ChannelRejoins, REJOIN_AFTER_KICK_MS, RETRY_MS } from "./channel-rejoins.js";
 import { OwnNickKeeper } from "./own-nick.js";
 import { ircAddress, isChannelId, isJoinableChannel, nativeRoom, personName } from "./irc-addresses.js";
-import { isValidNick, puppetNickCandidates } from "./nicks.js";
+import { isValidNick, puppetNickCandidates, sameName } from "./nicks.js";
 import { oneLineText, ONE_LINE_BYTES, sendText, writeText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
@@ -80,6 +80,9 @@ function finalRefusal(error: unknown): never {
   throw error;
 }
 
+/** rfc1459 case mapping: these are the lower case of "[]\\~" (RFC 1459 section 2.2). */
+const RFC1459_UPPER: Readonly<Record<string, string>> = { "{": "[", "}": "]", "|": "\\", "^": "~" };
+
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
   readonly capabilities: AdapterCapabilities;
@@ -117,6 +120,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly joins = new ChannelJoins(JOIN_TIMEOUT_MS);
   /** Bridged channels the gateway's connection is out of (kicked, JOIN refused), joined again (channel-rejoins.ts). */
   private readonly rejoins = new ChannelRejoins((name) => this.rejoin(name));
+  /** Channels (lower case) the gateway's connection sent a JOIN for and has no answer to yet: a refusal is about one. */
+  private readonly joinsUnanswered = new Set<string>();
   /** Channels (ASCII lower case) with a TOPIC sent and not yet answered by an echo or a refusal. */
   private readonly topicPending = new Set<string>();
 
@@ -149,7 +154,7 @@ export class IrcNetworkAdapter implements Adapter {
       channels: () => this.channels.all(),
       watch: this.watch,
       accounts: this.accounts,
-      failure: (target, error, operations) => this.failed(target, error, operations),
+      failure: (target, error, operations, own) => this.failed(target, error, operations, own),
       mainNick: () => this.main?.nick ?? config.nick,
       gatewayCommand: (nick, text) => this.gatewayCommand(nick, text),
     });
@@ -183,6 +188,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.main = main;
     this.inbound.attachMain(main);
     main.on("names", (event) => {
+      this.joinsUnanswered.delete(event.channel.toLowerCase());
       this.joins.joined(event.channel);
       if (this.rejoins.isOut(event.channel)) this.context.log.info({ channel: event.channel }, "the gateway's IRC connection is in the bridged channel again");
       this.rejoins.joined(event.channel);
@@ -232,11 +238,20 @@ export class IrcNetworkAdapter implements Adapter {
     if (address.protocol !== "irc" || address.account !== this.account) return false;
     // A channel is somewhere to talk once bridged; on a network with open_channels any channel can be (joined on demand).
     if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined || (this.roomsOnDemand && isJoinableChannel(address.id));
-    // The gateway's own nicks (its connection, people's puppets, connected or not: a nick claimed for a puppet is
-    // nobody else's) are nobody to write to: a line to a puppet from the gateway would come back to it, and be lost.
-    const nick = address.id.toLowerCase();
-    if (nick === this.main?.nick.toLowerCase() || nick === this.config.nick.toLowerCase() || this.puppets.isPuppetNick(address.id) || this.context.names.isClaimed(address.id)) return false;
+    // The gateway's own nicks are nobody to write to: a line to a puppet from the gateway would come back to it, and be lost.
+    if (this.isGatewayNick(address.id)) return false;
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
+  }
+
+  /**
+   * One of the gateway's own nicks: its connection's (now, or as configured) or a puppet's (connected or not: a
+   * nick claimed for a puppet is nobody else's), compared as the server does (rfc1459: "bob{sb}" is "bob[sb]").
+   */
+  private isGatewayNick(nick: string): boolean {
+    const mapping = this.main?.server.caseMapping;
+    if ((this.main !== undefined && sameName(nick, this.main.nick, mapping)) || sameName(nick, this.config.nick, mapping) || this.puppets.isPuppetNick(nick)) return true;
+    // Claims are kept in ASCII lower case, as the candidates were made (with brackets): the rfc1459 forms too.
+    return this.context.names.isClaimed(nick) || (mapping !== "ascii" && this.context.names.isClaimed(nick.replace(/[{}|^]/g, (c) => RFC1459_UPPER[c] ?? c)));
   }
 
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
@@ -255,7 +270,7 @@ export class IrcNetworkAdapter implements Adapter {
       if (this.config.mode === "relay") throw new GatewayError("GW_ERR_NO_ROUTE", `IRC network ${this.account} is in relay mode: it carries rooms only`);
       const puppet = await this.puppets.puppetFor(voice);
       // Its own puppet's nick (claimed when it first connected, maybe only now): the line would come back to the gateway.
-      if (recipient.id.toLowerCase() === puppet.connection.nick.toLowerCase()) {
+      if (sameName(recipient.id, puppet.connection.nick, puppet.connection.server.caseMapping)) {
         throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `${recipient.id} is the sender's own nick on IRC network ${this.account}, made by this gateway`);
       }
       return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message)) };
@@ -330,7 +345,7 @@ export class IrcNetworkAdapter implements Adapter {
   /** The gateway speaks as itself: a NOTICE from its own connection (a link code, its answer). */
   async sendServiceMessage(to: Address, text: string): Promise<void> {
     const main = this.requireMain();
-    if (isChannelId(to.id) || to.id === main.nick.toLowerCase() || this.puppets.isPuppetNick(to.id)) {
+    if (isChannelId(to.id) || this.isGatewayNick(to.id)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${to.id} is a channel or one of the gateway's own nicks, not someone's account`);
     }
     await sendText(main, to.id, text, "notice", { maxLines: 3 });
@@ -457,9 +472,11 @@ export class IrcNetworkAdapter implements Adapter {
    * refused JOIN goes to the JOIN's caller. A refused message line fails the line itself, on the connection
    * that sent it (IrcConnection: its `confirmed`).
    */
-  private failed(target: string, error: GatewayError, operations: readonly string[]): void {
+  private failed(target: string, error: GatewayError, operations: readonly string[], own: boolean): void {
+    // The gateway's own JOIN refused (a puppet's refusals are its JOIN's caller's; 477 may refuse a PRIVMSG too).
+    const ownJoin = own && operations.includes("join") && this.joinsUnanswered.delete(target.toLowerCase());
     // A JOIN nobody awaits is one made at connect or a rejoin: the channel's side of the bridge is lost until it works.
-    if (operations.includes("join") && !this.joins.refused(target, error) && this.channels.find(target) && this.main && !this.stopping) {
+    if (ownJoin && !this.joins.refused(target, error) && this.channels.find(target) && this.main && !this.stopping) {
       this.context.log.warn(
         { err: error, channel: target, retryInMs: RETRY_MS },
         "the IRC server refused the gateway's JOIN of a bridged channel: nothing said there is relayed until it is joined; trying again (an INVITE lets it in at once)",
@@ -485,6 +502,7 @@ export class IrcNetworkAdapter implements Adapter {
     }
     try {
       this.main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
+      this.joinsUnanswered.add(channel.channel.toLowerCase());
     } catch (error: unknown) {
       this.context.log.error({ err: error, channel: channel.channel }, "IRC channel not joined");
     }
@@ -493,6 +511,7 @@ export class IrcNetworkAdapter implements Adapter {
   /** JOINs a bridged channel; its native room counts it as a member (a room relay) from then on. */
   private async joinChannel(main: IrcConnection, channel: IrcChannelConfig): Promise<void> {
     main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
+    this.joinsUnanswered.add(channel.channel.toLowerCase());
     await this.context
       .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
       // A room that does not exist yet is a bridge being added at runtime: the core creates it next, with this
@@ -546,6 +565,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.detachAccounts();
     this.inbound.reset();
     this.joins.lost();
+    this.joinsUnanswered.clear();
     this.rejoins.forget();
     this.puppets.dropAll();
     if (byUs || this.stopping) return;

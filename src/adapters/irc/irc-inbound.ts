@@ -17,6 +17,7 @@
  */
 import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
+import { failureNotice } from "../../core/failure-reports.js";
 import type { Address } from "../../core/model/address.js";
 import type { MessageKind } from "../../core/model/message.js";
 import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
@@ -47,7 +48,8 @@ export interface InboundHooks {
   readonly watch: ContactWatch;
   readonly accounts: AccountWatch;
   /** An error numeric about `target`; `operations` says which requests can draw it (numerics.ts). */
-  failure(target: string, error: GatewayError, operations: readonly string[]): void;
+  /** An error numeric naming a target; `own` when it came on the gateway's own connection (not a puppet's). */
+  failure(target: string, error: GatewayError, operations: readonly string[], own: boolean): void;
   mainNick(): string;
   /** The answer (NOTICE lines) to a command in a query to the gateway's nick, or undefined when it is none. */
   gatewayCommand?(nick: string, text: string): string[] | undefined;
@@ -201,7 +203,7 @@ export class IrcInbound {
       accounts.online(event.online);
       this.hooks.watch.isonReply(event.online);
     });
-    main.on("failure", (event) => this.failure(event.numeric, event.params));
+    main.on("failure", (event) => this.failure(event.numeric, event.params, true));
   }
 
   attachPuppet(puppet: Puppet): void {
@@ -209,7 +211,7 @@ export class IrcInbound {
     connection.on("message", (event) => {
       if (event.target.toLowerCase() !== connection.nick.toLowerCase() || this.hooks.isOwnNick(event.from.nick)) return;
       if (event.kind === "notice") return; // RFC 2812 section 3.3.2: never answered automatically; often a service's chatter
-      this.submitDirect(event, puppet.person);
+      this.submitDirect(event, puppet.person, (text) => connection.send("NOTICE", [event.from.nick, oneLineText(text)]));
     });
     connection.on("ctcp", (event) => this.answerCtcp(connection, event.from.nick, event.command, event.args));
     connection.on("kick", (event) => {
@@ -217,7 +219,7 @@ export class IrcInbound {
       puppet.channels.delete(event.channel.toLowerCase());
       this.puppetKicked(puppet, event.channel, event.by, event.reason);
     });
-    connection.on("failure", (event) => this.failure(event.numeric, event.params));
+    connection.on("failure", (event) => this.failure(event.numeric, event.params, false));
   }
 
   /**
@@ -279,7 +281,8 @@ export class IrcInbound {
     main.send("NOTICE", [event.from.nick, help]);
   }
 
-  private submitDirect(event: IrcMessageEvent, person: Address): void {
+  /** A query to a puppet: a direct message to its person; refused, the IRC user is told why (`tell`, a NOTICE). */
+  private submitDirect(event: IrcMessageEvent, person: Address, tell: (text: string) => void): void {
     if (stripFormatting(event.text) === "") return; // nothing to show, as in a channel
     const from = ircAddress(this.network, event.from.nick);
     void this.submitter
@@ -295,6 +298,11 @@ export class IrcInbound {
       .catch((error: unknown) => {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", "not delivered");
         this.context.log.info({ err: gatewayError, from: event.from.nick }, "IRC query not accepted");
+        try {
+          tell(failureNotice(person, gatewayError));
+        } catch (sendError: unknown) {
+          this.context.log.debug({ err: sendError }, "refusal NOTICE not sent");
+        }
       });
   }
 
@@ -364,10 +372,10 @@ export class IrcInbound {
     this.context.dispatch({ type: "topic", room: nativeRoom(channel.room), topic: stripFormatting(topic), by: author });
   }
 
-  private failure(numeric: number, params: readonly string[]): void {
+  private failure(numeric: number, params: readonly string[], own: boolean): void {
     const failure = failureFromNumeric(numeric, params);
     if (!failure?.target) return;
-    this.hooks.failure(failure.target, failure.error, failure.info.operations);
+    this.hooks.failure(failure.target, failure.error, failure.info.operations, own);
   }
 
   private answerCtcp(connection: IrcConnection, nick: string, command: string, args: string): void {

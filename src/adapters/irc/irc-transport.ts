@@ -78,7 +78,9 @@ export class IrcLineDecoder {
       start = end + 1;
     }
     this.buffer = start === 0 ? this.buffer : Buffer.from(this.buffer.subarray(start));
-    if (this.buffer.length > this.maxLineBytes) {
+    // A CR at the end may be the line's own, its LF in the next read: not counted.
+    const unfinished = this.buffer.length - (this.buffer[this.buffer.length - 1] === 0x0d ? 1 : 0);
+    if (unfinished > this.maxLineBytes) {
       if (!this.skipping) this.tooLong(this.buffer.length);
       this.skipping = true;
       this.buffer = Buffer.alloc(0);

@@ -4,6 +4,9 @@
  * holder quits or changes nick where the connection sees it (a channel they share), and every RETRY_MS in case it
  * does not, as ZNC's keepnick does: IRC users find the gateway where the operator said it would be, and queries
  * to the configured nick reach it. A refusal (433, the nick still taken) needs no answer: the next try comes.
+ * Renamed away from it by the server or services (nick enforcement, a collision), it waits for the next try
+ * instead of asking at once, which would fight the enforcement in a loop. A configured nick longer than the
+ * server's NICKLEN is compared as the server cut it.
  */
 import type { Logger } from "../../core/logger.js";
 import type { IrcConnection } from "./irc-connection.js";
@@ -24,13 +27,15 @@ export class OwnNickKeeper {
   attach(connection: IrcConnection): void {
     this.detach();
     this.connection = connection;
-    const configured = (nick: string): boolean => sameName(nick, this.configured, connection.server.caseMapping);
+    const configured = (nick: string): boolean => this.isConfigured(connection, nick);
     connection.on("quit", (event) => {
       if (this.connection === connection && configured(event.nick)) this.reclaim();
     });
     connection.on("nick", (event) => {
       if (this.connection !== connection) return;
-      if (configured(event.from)) this.reclaim(); // the holder moved away from it
+      const ours = sameName(event.to, connection.nick, connection.server.caseMapping);
+      if (configured(event.from) && !ours) this.reclaim(); // its holder moved away from it
+      else if (configured(event.from)) this.log.warn({ nick: event.to }, "the gateway's IRC connection was renamed away from its configured nick: asking for it again in a minute");
       else if (configured(event.to) && connection.nick === event.to) this.log.info({ nick: event.to }, "the gateway's IRC connection has its configured nick again");
     });
     if (this.missing()) {
@@ -46,15 +51,22 @@ export class OwnNickKeeper {
     this.connection = undefined;
   }
 
+  /** The configured nick, as given or as the server cut it to its NICKLEN (9 when it announces none). */
+  private isConfigured(connection: IrcConnection, nick: string): boolean {
+    const mapping = connection.server.caseMapping;
+    return sameName(nick, this.configured, mapping) || sameName(nick, this.configured.slice(0, connection.server.nickLen), mapping);
+  }
+
   private missing(): boolean {
     const connection = this.connection;
-    return connection !== undefined && !sameName(connection.nick, this.configured, connection.server.caseMapping);
+    return connection !== undefined && !this.isConfigured(connection, connection.nick);
   }
 
   private reclaim(): void {
-    if (!this.missing()) return;
+    const connection = this.connection;
+    if (!connection || !this.missing()) return;
     try {
-      this.connection?.send("NICK", [this.configured]);
+      connection.send("NICK", [this.configured]);
     } catch (error: unknown) {
       this.log.debug({ err: error }, "NICK not sent");
     }

@@ -18,6 +18,7 @@ import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { FAILURE_NUMERICS } from "./numerics.js";
+import { sameName } from "./nicks.js";
 import { presenceToIrc } from "./presence-map.js";
 
 /** The numerics that refuse a JOIN (RFC 2812 section 3.2.1 and later ones): those numerics.ts lists for "join". */
@@ -106,8 +107,7 @@ export class PuppetPool {
 
   /** The puppet of the person using this nick, if any (nicks compared in ASCII lower case). */
   byNick(nick: string): Puppet | undefined {
-    const folded = nick.toLowerCase();
-    for (const puppet of this.puppets.values()) if (puppet.connection.nick.toLowerCase() === folded) return puppet;
+    for (const puppet of this.puppets.values()) if (sameName(puppet.connection.nick, nick, puppet.connection.server.caseMapping)) return puppet;
     return undefined;
   }
 

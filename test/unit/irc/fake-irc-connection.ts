@@ -19,6 +19,7 @@ export interface FakeServer {
   awayLen?: number;
   monitor?: number;
   lineLen: number;
+  nickLen?: number;
 }
 
 export class FakeIrcConnection {

@@ -38,4 +38,12 @@ describe("IrcLineDecoder", () => {
     assert.deepEqual(decoder.push(bytes("yyy\r\nline 4\r\n")), ["line 4"], "read again after its LF");
     assert.deepEqual(dropped, [70, 70], "one report per line");
   });
+
+  it("takes a line of exactly the bound whose CR and LF come in two reads", () => {
+    const dropped: number[] = [];
+    const decoder = new IrcLineDecoder("utf-8", 64, (bytes) => dropped.push(bytes));
+    assert.deepEqual(decoder.push(bytes("z".repeat(64), "\r")), []);
+    assert.deepEqual(decoder.push(bytes("\n")), ["z".repeat(64)]);
+    assert.deepEqual(dropped, []);
+  });
 });
