@@ -43,6 +43,8 @@ export class LinkedPersons {
   constructor(
     private readonly identities: PersonDirectory | undefined,
     private readonly deliverTo: DeliverToLinked,
+    /** Whether the network of an address takes direct messages (not an IRC network in relay mode). */
+    private readonly takesDirect: (address: Address) => boolean = () => true,
   ) {}
 
   /** The person whose presence `address`'s presence is part of: its linked person, or itself when it has links. */
@@ -83,7 +85,9 @@ export class LinkedPersons {
   directRecipients(message: Message): Address[] {
     const identities = this.identities;
     if (!identities || this.deliverTo === "native") return [message.to];
-    const linked = identities.linkedTo(message.to).filter((address) => !sameAddress(address, message.from) && speakableOn(address, message));
+    const linked = identities
+      .linkedTo(message.to)
+      .filter((address) => !sameAddress(address, message.from) && speakableOn(address, message) && this.takesDirect(address));
     if (linked.length === 0) return [message.to];
     if (this.deliverTo === "all") return [message.to, ...linked];
     const parts = this.parts.get(addressKey(message.to));

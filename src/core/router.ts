@@ -66,7 +66,7 @@ export class Router {
   private readonly rooms: RoomRouting;
 
   constructor(private readonly deps: RouterDependencies) {
-    this.persons = new LinkedPersons(deps.identities, deps.deliverToLinked ?? "most_available");
+    this.persons = new LinkedPersons(deps.identities, deps.deliverToLinked ?? "most_available", (address) => deps.registry.for(address)?.capabilities.directMessages !== false);
     this.rooms = new RoomRouting(deps);
   }
 

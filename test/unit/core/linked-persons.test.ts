@@ -35,8 +35,8 @@ function to(person: Address, from: Address, senderPerson?: Address): Message {
   };
 }
 
-function persons(deliverTo: "most_available" | "all", shows: Record<string, Show>): LinkedPersons {
-  const linked = new LinkedPersons(directory, deliverTo);
+function persons(deliverTo: "most_available" | "all", shows: Record<string, Show>, takesDirect?: (address: Address) => boolean): LinkedPersons {
+  const linked = new LinkedPersons(directory, deliverTo, takesDirect);
   for (const [address, show] of Object.entries(shows)) {
     const from = parseAddress(address);
     linked.record(alice, { from, show, status: "", priority: 0, since: 1 });
@@ -63,6 +63,13 @@ describe("LinkedPersons: who gets a direct message to a person with linked accou
     assert.deepEqual(keys(onlyNick.directRecipients(to(alice, dan))), ["native:alice"], "her sessions keep it for her");
     const all = persons("all", {});
     assert.deepEqual(keys(all.directRecipients(to(alice, dan))), ["native:alice", addressKey(aliceJid)]);
+  });
+
+  it("never chooses an account on a network that takes no direct messages (IRC in relay mode), however available", () => {
+    const relayOnly = (address: Address): boolean => address.protocol !== "irc";
+    const linked = persons("most_available", { "native:alice": "xa", [addressKey(aliceNick)]: "chat", [addressKey(aliceJid)]: "away" }, relayOnly);
+    assert.deepEqual(keys(linked.directRecipients(to(alice, carol))), [addressKey(aliceJid)]);
+    assert.deepEqual(keys(persons("all", {}, relayOnly).directRecipients(to(alice, carol))), ["native:alice", addressKey(aliceJid)]);
   });
 
   it("hands a message a linked account refused for good to the person's sessions, unless they have it already", () => {
