@@ -83,7 +83,10 @@ export function describeAjvError(error: ErrorObject, tainted: ReadonlyMap<string
   }
   if (VALUE_KEYWORDS.has(error.keyword)) {
     const got = describeValue(error.data, tainted.get(joinPath(segments)));
-    return { segments, atKey: false, message: `must be ${expectation(schema)}, got ${got}` };
+    // A hex secret such as 123e4567 is a number to YAML (a huge one: Infinity), true a boolean: quoted, it stays text.
+    const unquoted = schema.type === "string" && (typeof error.data === "number" || typeof error.data === "boolean") && !tainted.has(joinPath(segments));
+    const hint = unquoted ? ` (YAML reads an unquoted value that looks like a ${typeof error.data} as one: put it in quotes)` : "";
+    return { segments, atKey: false, message: `must be ${expectation(schema)}, got ${got}${hint}` };
   }
   return { segments, atKey: false, message: error.message ?? `fails the schema keyword "${error.keyword}"` };
 }

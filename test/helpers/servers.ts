@@ -283,7 +283,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       c2sPort,
       componentPort,
       options.componentDomain ?? `switchboard.${DOMAIN}`,
-      options.componentSecret ?? randomBytes(12).toString("hex"),
+      // Not all hex: "123e4567..." would be a number to YAML.
+      options.componentSecret ?? `sb${randomBytes(12).toString("hex")}`,
       options.mucDomain ?? `conference.${DOMAIN}`,
       tlsFiles,
     );

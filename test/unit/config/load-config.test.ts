@@ -189,6 +189,13 @@ describe("parseConfig", () => {
     assert.match(error.message, /\$\{TOKEN\}/);
   });
 
+  it("tells to quote a string value that YAML read as a number (a hex secret) or a boolean", () => {
+    const error = problemsOf(() => parseConfig("xmpp:\n  component:\n    domain: gw.example.org\n    secret: 123e4567\n", "switchboard.yaml", {}));
+    assert.equal(error.problems.length, 1);
+    assert.equal(error.problems[0]?.path, "xmpp.component.secret");
+    assert.match(error.problems[0]?.message ?? "", /got Infinity \(YAML reads an unquoted value that looks like a number as one: put it in quotes\)$/);
+  });
+
   it("throws a ConfigError with code GW_ERR_CONFIG and structured problems", () => {
     const error = problemsOf(() => parseConfig("native:\n  port: abc\n", "switchboard.yaml", {}));
     assert.equal(error.code, "GW_ERR_CONFIG");

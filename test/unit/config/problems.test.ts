@@ -22,7 +22,7 @@ describe("describeAjvError", () => {
       new Map(),
     );
     assert.deepEqual(problem.segments, ["a/b", "c~d"]);
-    assert.equal(problem.message, "must be a string, got 1");
+    assert.equal(problem.message, "must be a string, got 1 (YAML reads an unquoted value that looks like a number as one: put it in quotes)");
   });
 });
 
