@@ -13,9 +13,6 @@ import type { GatewayError } from "./errors.js";
 import { InOrderConfirmations, type ConfirmationWaiter } from "./in-order-confirmations.js";
 import { systemTimers, type Timers } from "../util/timers.js";
 
-export type BarrierTimers = Timers;
-export { systemTimers };
-
 export interface BarrierOptions {
   /** Writes the barrier request carrying `token` now, after every item written so far. */
   readonly send: (token: string) => void;
@@ -23,7 +20,7 @@ export interface BarrierOptions {
   readonly delayMs: () => number;
   /** A token no other barrier in flight has. */
   readonly nextToken: () => string;
-  readonly timers?: BarrierTimers;
+  readonly timers?: Timers;
   /**
    * A barrier unanswered this long means the connection is dead though its socket is not closed yet (a link
    * that died without a word): `unanswered` is told, to close it (which fails what is open). Absent: no limit.
@@ -37,7 +34,7 @@ export class BarrierConfirmations<T> {
   private barrier: { readonly token: string; readonly through: number } | undefined;
   private timer: unknown;
   private answerTimer: unknown;
-  private readonly timers: BarrierTimers;
+  private readonly timers: Timers;
   /** Told the outcome of the final barrier (finalBarrier()). */
   private finalWaiters: Array<(confirmed: boolean) => void> = [];
 
@@ -82,7 +79,7 @@ export class BarrierConfirmations<T> {
    * nothing written is open; else true once those items are confirmed, false if they fail first.
    */
   finalBarrier(): Promise<boolean> {
-    if (this.lastWrittenOpen() === undefined) return Promise.resolve(true);
+    if (!this.hasWrittenOpen()) return Promise.resolve(true);
     const settled = new Promise<boolean>((resolve) => this.finalWaiters.push(resolve));
     this.sendBarrier();
     return settled;
@@ -102,15 +99,16 @@ export class BarrierConfirmations<T> {
     for (const resolve of this.finalWaiters.splice(0)) resolve(confirmed);
   }
 
-  private lastWrittenOpen(): number | undefined {
-    return this.items.find(() => true) === undefined ? undefined : this.items.writtenThrough;
+  /** Whether any item written is still open (one a barrier could confirm). */
+  private hasWrittenOpen(): boolean {
+    return this.items.find(() => true) !== undefined;
   }
 
   private schedule(): void {
-    if (this.barrier !== undefined || this.timer !== undefined || this.lastWrittenOpen() === undefined) return;
+    if (this.barrier !== undefined || this.timer !== undefined || !this.hasWrittenOpen()) return;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
-      if (this.barrier === undefined && this.lastWrittenOpen() !== undefined) this.sendBarrier();
+      if (this.barrier === undefined && this.hasWrittenOpen()) this.sendBarrier();
     }, this.options.delayMs());
   }
 

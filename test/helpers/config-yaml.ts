@@ -4,13 +4,13 @@
  */
 import type { ProsodyServer } from "./servers.js";
 
-/** `xmpp.component` for the test Prosody's component, indented under `xmpp:`. */
-export function componentYaml(prosody: ProsodyServer, extra: readonly string[] = []): string[] {
+/** `xmpp.component` for the test Prosody's component (on `port`, a gate's, when given), indented under `xmpp:`. */
+export function componentYaml(prosody: ProsodyServer, extra: readonly string[] = [], port = prosody.componentPort): string[] {
   return [
     "  component:",
     "    enabled: true",
     `    domain: ${prosody.componentDomain}`,
-    `    port: ${prosody.componentPort}`,
+    `    port: ${port}`,
     `    secret: ${prosody.componentSecret}`,
     ...extra.map((line) => `    ${line}`),
   ];

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
-import { botYaml } from "../helpers/config-yaml.js";
+import { botYaml, componentYaml } from "../helpers/config-yaml.js";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
@@ -36,12 +36,7 @@ describe("XMPP deliveries confirmed by the server", function () {
         "    with:",
         `      - xmpp://gatebot/porch@${prosody.mucDomain}`,
         "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${gate.port}`,
-        `    secret: ${prosody.componentSecret}`,
-        "    messages_from: anyone",
+        ...componentYaml(prosody, ["messages_from: anyone"], gate.port),
         "  bots:",
         ...botYaml(prosody, "gatebot", ["rooms: []"], botGate.port),
       ].join("\n"),

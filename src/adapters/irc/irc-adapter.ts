@@ -493,6 +493,12 @@ export class IrcNetworkAdapter implements Adapter {
     this.context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), show, status, priority: 0, since: Date.now() } });
   }
 
+  /** The gateway's connection asks to join a bridged channel (with its key); the answer is awaited (joinsUnanswered). */
+  private sendJoin(main: IrcConnection, channel: IrcChannelConfig): void {
+    main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
+    this.joinsUnanswered.add(channel.channel.toLowerCase());
+  }
+
   /** Another JOIN of a bridged channel the connection is out of (channel-rejoins.ts). */
   private rejoin(name: string): void {
     const channel = this.channels.find(name);
@@ -501,8 +507,7 @@ export class IrcNetworkAdapter implements Adapter {
       return;
     }
     try {
-      this.main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
-      this.joinsUnanswered.add(channel.channel.toLowerCase());
+      this.sendJoin(this.main, channel);
     } catch (error: unknown) {
       this.context.log.error({ err: error, channel: channel.channel }, "IRC channel not joined");
     }
@@ -510,8 +515,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   /** JOINs a bridged channel; its native room counts it as a member (a room relay) from then on. */
   private async joinChannel(main: IrcConnection, channel: IrcChannelConfig): Promise<void> {
-    main.send("JOIN", channel.key === "" ? [channel.channel] : [channel.channel, channel.key]);
-    this.joinsUnanswered.add(channel.channel.toLowerCase());
+    this.sendJoin(main, channel);
     await this.context
       .joinRoom(nativeRoom(channel.room), { address: ircAddress(this.account, channel.channel), nick: channel.channel, role: "member" })
       // A room that does not exist yet is a bridge being added at runtime: the core creates it next, with this

@@ -22,9 +22,10 @@
  * IRCv3 labeled-response is not used: the in-order match above needs no tags, and InspIRCd 3 returns labels
  * only to clients that also enable message-tags and batch, which would change every line irc-framework reads.
  */
-import { BarrierConfirmations, systemTimers, type BarrierTimers } from "../../core/barrier-confirmations.js";
+import { BarrierConfirmations } from "../../core/barrier-confirmations.js";
 import type { GatewayError } from "../../core/errors.js";
 import type { ConfirmationWaiter } from "../../core/in-order-confirmations.js";
+import { systemTimers, type Timers } from "../../util/timers.js";
 
 /** How long echo mode waits for an echo before it asks with a PING barrier. */
 export const ECHO_GRACE_MS = 5000;
@@ -38,8 +39,6 @@ function nextProcessToken(): string {
   return `${TOKEN_PREFIX}${barriersSent}`;
 }
 
-export type ConfirmerTimers = BarrierTimers;
-
 export class IrcConfirmer {
   /** Each open line's target (ASCII lower case) and whether it is a NOTICE. */
   private readonly barriers: BarrierConfirmations<{ readonly target: string; readonly notice: boolean }>;
@@ -48,7 +47,7 @@ export class IrcConfirmer {
   constructor(
     /** Writes `PING :token` now (past flood control, after every line written so far). */
     ping: (token: string) => void,
-    timers: ConfirmerTimers = systemTimers,
+    timers: Timers = systemTimers,
     nextToken: () => string = nextProcessToken,
   ) {
     this.barriers = new BarrierConfirmations({ send: ping, delayMs: () => (this.echo ? ECHO_GRACE_MS : BARRIER_DELAY_MS), nextToken, timers });

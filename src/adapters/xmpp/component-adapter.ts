@@ -33,7 +33,7 @@ import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { offerStanzas } from "./offered-contacts.js";
-import { StanzaConfirmer } from "./stanza-confirmer.js";
+import { barrierPing, StanzaConfirmer } from "./stanza-confirmer.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
 export const CONTACT_RESOURCE = "switchboard";
@@ -290,7 +290,7 @@ export class XmppComponentAdapter implements Adapter {
   /** A delivery barrier (stanza-confirmer.ts): a ping from the component's domain to itself, routed back by the server. */
   private sendBarrier(id: string): void {
     const domain = this.config.domain;
-    this.write(xml("iq", { type: "get", id, from: domain, to: domain }, xml("ping", { xmlns: "urn:xmpp:ping" }))).catch((error: unknown) =>
+    this.write(barrierPing(id, domain, domain)).catch((error: unknown) =>
       this.context.log.debug({ err: error }, "delivery barrier not written: the connection's loss fails what it would have confirmed"),
     );
   }

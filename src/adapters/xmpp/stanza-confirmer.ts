@@ -17,8 +17,9 @@
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { BarrierConfirmations, type BarrierTimers } from "../../core/barrier-confirmations.js";
+import { BarrierConfirmations } from "../../core/barrier-confirmations.js";
 import { GatewayError } from "../../core/errors.js";
+import type { Timers } from "../../util/timers.js";
 
 /** How long after a write the barrier waits, gathering the stanzas written meanwhile. */
 export const BARRIER_DELAY_MS = 10;
@@ -35,8 +36,7 @@ const RUN = Math.floor(Math.random() * 36 ** 6).toString(36);
 const NS_PING = "urn:xmpp:ping";
 
 export interface StanzaConfirmerOptions {
-  readonly timers?: BarrierTimers;
-  readonly delayMs?: number;
+  readonly timers?: Timers;
   readonly nextId?: () => string;
   /** Told when a barrier went unanswered for BARRIER_ANSWER_TIMEOUT_MS: the adapter closes the connection. */
   readonly unanswered?: () => void;
@@ -57,10 +57,9 @@ export class StanzaConfirmer {
     sendBarrier: (id: string) => void,
     options: StanzaConfirmerOptions = {},
   ) {
-    const delayMs = options.delayMs ?? BARRIER_DELAY_MS;
     this.barriers = new BarrierConfirmations({
       send: sendBarrier,
-      delayMs: () => delayMs,
+      delayMs: () => BARRIER_DELAY_MS,
       nextToken: options.nextId ?? nextBarrierId,
       ...(options.timers === undefined ? {} : { timers: options.timers }),
       ...(options.unanswered === undefined ? {} : { answerTimeoutMs: BARRIER_ANSWER_TIMEOUT_MS, unanswered: options.unanswered }),

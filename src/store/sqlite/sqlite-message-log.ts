@@ -119,13 +119,11 @@ export function parseMessage(json: string): Message {
  * lives only as long as the outbox entries and failure notices that refer to it.
  */
 export function createSqliteMessageLog(db: Database.Database, keepAll = true): SqliteMessageLog {
-  const insert = db.prepare<[string, string, string, string, string, number, string, string | null]>(
-    "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json, sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  );
-  const insertMissing = db.prepare<[string, string, string, string, string, number, string, string | null]>(
-    "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json, sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-  );
-  const row = (message: Message): [string, string, string, string, string, number, string, string | null] => {
+  type Row = [string, string, string, string, string, number, string, string | null];
+  const insertSql = "INSERT INTO messages (id, scope, from_address, to_address, conversation, timestamp, json, sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  const insert = db.prepare<Row>(insertSql);
+  const insertMissing = db.prepare<Row>(`${insertSql} ON CONFLICT DO NOTHING`);
+  const row = (message: Message): Row => {
     const { id, scope, from, to, timestamp } = message;
     // The sender name is a column for rooms' archives only (queried by sender): direct messages stay out of its index.
     return [id, scope, addressKey(from), addressKey(to), conversationKey(message), timestamp, JSON.stringify(message), scope === "room" ? message.senderName : null];
