@@ -113,4 +113,45 @@ describe("the gateway's IRC connection kicked from a bridged channel, against ng
     assert.equal((daemon.log.match(/"channel":"#door"[^\n]*refused the gateway's JOIN/g) ?? []).length, before);
     assert.equal(await notJoined(), 1, "#locked only");
   });
+
+  it("shows the joins, leaves and role changes that happened while it was out of the channel once it is back in", async function () {
+    this.timeout(30_000);
+    type Frame = Record<string, unknown>;
+    const nickOf = (frame: Frame): unknown => (frame["member"] as Frame)["nick"];
+    const member = (nick: string, event: string) => (frame: Frame) => frame["room"] === "native:%23door" && nickOf(frame) === nick && frame["event"] === event;
+    // #door is invite-only since the first test.
+    op.send("MODE #door -i");
+    await op.waitFor((line) => line.command === "MODE" && line.params[1] === "-i");
+    const leaver = await IrcTestClient.connect(server, uniqueUser("leaver"));
+    const stayer = await IrcTestClient.connect(server, uniqueUser("stayer"));
+    const comer = await IrcTestClient.connect(server, uniqueUser("comer"));
+    try {
+      await leaver.join("#door");
+      await stayer.join("#door");
+      await alice.waitForType("room.member", member(leaver.nick, "joined"));
+      await alice.waitForType("room.member", member(stayer.nick, "joined"));
+
+      op.send("KICK #door sbdoor :again");
+      await daemon.waitForLog(/"channel":"#door"[^\n]*"reason":"again"[^\n]*kicked from a bridged channel/);
+      // Out of the channel, the gateway sees none of this; it joins again 5 s after the kick.
+      leaver.send("PART #door :gone while the gateway was out");
+      await op.waitFor((line) => line.command === "PART" && line.nick === leaver.nick);
+      await comer.join("#door");
+      op.send(`MODE #door +o ${stayer.nick}`);
+      await op.waitFor((line) => line.command === "MODE" && line.params[2] === stayer.nick);
+      await op.waitFor((line) => line.command === "JOIN" && line.nick === "sbdoor" && line.params[0] === "#door", 15_000);
+
+      const left = await alice.waitForType("room.member", member(leaver.nick, "left"));
+      assert.equal(left["kicked"], undefined, "a leave, not a kick");
+      await alice.waitForType("room.member", member(comer.nick, "joined"));
+      const promoted = await alice.waitForType("room.member", member(stayer.nick, "role"));
+      assert.deepEqual([(promoted["previous"] as Frame)["role"], (promoted["member"] as Frame)["role"]], ["member", "admin"]);
+      const listed = ((await alice.ok({ type: "room.members", room: "door" }))["bridged_people"] as Frame[]).map((person) => person["nick"]);
+      assert.ok(listed.includes(comer.nick) && listed.includes(stayer.nick) && !listed.includes(leaver.nick), `the room's list is the channel's: ${JSON.stringify(listed)}`);
+      // Each shown once: the people who stayed are not shown joining again.
+      assert.equal(alice.transcript.filter((frame) => frame.type === "room.member" && member(stayer.nick, "joined")(frame)).length, 1);
+    } finally {
+      await Promise.all([leaver.quit(), stayer.quit(), comer.quit()]);
+    }
+  });
 });

@@ -278,4 +278,38 @@ describe("the XMPP bridge bot against Prosody", function () {
       await nora.close();
     }
   });
+  it("shows the occupants who came and left while it was kicked out of the MUC once it is back in", async function () {
+    this.timeout(30_000);
+    const muc = `kick@${prosody.mucDomain}`;
+    const nora = await NativeClient.session(daemon.url, uniqueUser("nora"), PASSWORD, { register: true });
+    await nora.ok({ type: "room.join", room: "kickroom" });
+    const quill = await XmppTestClient.newUser(prosody, uniqueUser("quill"), PASSWORD);
+    const wren = await XmppTestClient.newUser(prosody, uniqueUser("wren"), PASSWORD);
+    const memberIs = (nick: string, event: string) => (frame: Record<string, unknown>) => frame["event"] === event && (frame["member"] as Record<string, unknown>)["nick"] === nick;
+    try {
+      await quill.send(xml("presence", { to: `${muc}/Quill` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await nora.waitForType("room.member", memberIs("Quill", "joined"), 10_000);
+      await keeper.iq(xml("iq", { type: "set", to: muc }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { nick: "switchboard", role: "none" }))));
+      await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === "unavailable");
+      // The bot joins again 2 s after a kick: meanwhile Quill leaves and Wren comes, unseen by it.
+      await quill.send(xml("presence", { to: `${muc}/Quill`, type: "unavailable" }));
+      await quill.waitForPresence(`${muc}/Quill`, (stanza) => stanza.attrs["type"] === "unavailable");
+      await wren.send(xml("presence", { to: `${muc}/Wren` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await wren.waitForPresence(`${muc}/Wren`, (stanza) => stanza.attrs["type"] === undefined);
+      await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+      await nora.waitForType("room.member", memberIs("Quill", "left"), 10_000);
+      await nora.waitForType("room.member", memberIs("Wren", "joined"), 10_000);
+      const listed = ((await nora.ok({ type: "room.members", room: "kickroom" }))["bridged_people"] as Record<string, unknown>[]).map((person) => person["nick"]);
+      assert.ok(listed.includes("Wren") && listed.includes("Keeper") && !listed.includes("Quill"), `the room's list is the MUC's: ${JSON.stringify(listed)}`);
+      assert.deepEqual(
+        nora.pending("room.member").filter((frame) => frame["event"] === "joined"),
+        [],
+        "nobody who stayed (the keeper) shown joining again",
+      );
+    } finally {
+      await quill.stop();
+      await wren.stop();
+      await nora.close();
+    }
+  });
 });

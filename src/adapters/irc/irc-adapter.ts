@@ -416,6 +416,7 @@ export class IrcNetworkAdapter implements Adapter {
     const channel = this.channels.remove(remote.id);
     if (!channel) return;
     this.rejoins.forget(channel.channel);
+    this.inbound.forgetChannel(channel.channel);
     this.puppets.partAll(channel.channel, "bridge removed");
     this.main?.send("PART", [channel.channel, "bridge removed"]);
   }

@@ -7,6 +7,8 @@
  *   JOIN, PART, QUIT, KICK in a bridged channel -> member-joined / member-left of the native room, NICK ->
  *     member-changed (a leave and a join where the damper cannot show it as one), unless `membership.relay`
  *     is off; leaves held and flapping nicks damped by util/flap-damper.ts, netsplit quits by netsplit-damper.ts;
+ *     NAMES (at every join of the gateway's connection: at connect, after a reconnect or a kick) -> the joins,
+ *     leaves and role changes since the room was last told (util/shown-members.ts);
  *   TOPIC (and RPL_TOPIC at join) -> the room's subject;
  *   away-notify, MONITOR, ISON, WHO -> contacts' presence (contact-watch.ts);
  *   account-notify, extended-join, WHOIS 330/318, and MONITOR, ISON, QUIT, NICK -> the services accounts of
@@ -33,6 +35,7 @@ import { ChannelRoster, type ChannelMember } from "./channel-roster.js";
 import { roleOfPrefixes } from "./member-roles.js";
 import { oneLineText } from "./outgoing-text.js";
 import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
+import { ShownMembers } from "../../util/shown-members.js";
 import { wildcardPattern } from "../../util/wildcard.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
@@ -85,6 +88,14 @@ export class IrcInbound {
   private readonly kicks = new Map<string, RoomRemoval>();
   /** Who is in each bridged channel, so that a QUIT or NICK reaches only the rooms of the channels it concerns. */
   private readonly roster = new ChannelRoster();
+  /**
+   * Whom each channel's room was told is in the channel (by channel, lower case): kept when the connection is
+   * lost or kicked, so that the NAMES of the next join show what changed meanwhile.
+   */
+  private readonly shown = new ShownMembers<RoomMember>(
+    (nick) => nick.toLowerCase(),
+    (a, b) => a.role === b.role,
+  );
   /** Nicks back from a held netsplit quit: their rejoins are not shown either (cleared with the next hold period). */
   private readonly healed = new Set<string>();
   /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
@@ -106,7 +117,10 @@ export class IrcInbound {
     if (netsplitHoldMs > 0) setInterval(() => this.healed.clear(), netsplitHoldMs).unref();
   }
 
-  /** The gateway's connection was lost: held quits are moot (everything is watched again on reconnect). */
+  /**
+   * The gateway's connection was lost: held quits are moot (everything is watched again on reconnect). What the
+   * rooms were shown stays, to be compared with the NAMES of the next joins.
+   */
   reset(): void {
     this.roster.clear();
     this.damper.clear();
@@ -115,16 +129,19 @@ export class IrcInbound {
   }
 
   /**
-   * The people in a bridged channel now (not the gateway's own nicks nor ignored ones): none where its joins and
-   * leaves are not relayed, since the list would not be kept current.
+   * The people in a bridged channel as its room was told (not the gateway's own nicks nor ignored ones; while the
+   * gateway is out of the channel, as last known): none where its joins and leaves are not relayed, since the
+   * list would not be kept current.
    */
   peopleIn(channelName: string): RoomMember[] {
     const channel = this.hooks.channel(channelName);
     if (!channel || !this.config.membership.relay || !channel.membership) return [];
-    return this.roster
-      .membersIn(channel.channel)
-      .filter((member) => !this.isBridge(member.nick))
-      .map((member) => ({ address: ircAddress(this.network, member.nick), nick: member.nick, role: roleOfPrefixes(member.prefixes, this.prefixOrder()) }));
+    return this.shown.list(channel.channel.toLowerCase());
+  }
+
+  /** A bridge of the channel ended (its room was told everyone left): nothing of it is shown any more. */
+  forgetChannel(channelName: string): void {
+    this.shown.forget(channelName.toLowerCase());
   }
 
   /** Our own nicks, another bridge's bots, and puppets made from our template (ours or another instance's). */
@@ -144,7 +161,10 @@ export class IrcInbound {
     main.on("account", (event) => accounts.loggedIn(event.nick, event.account));
     main.on("whois-account", (event) => accounts.whoisAccount(event.nick, event.account));
     main.on("whois-end", (event) => accounts.whoisEnd(event.nick));
-    main.on("names", (event) => this.roster.names(event.channel, event.nicks, event.prefixes));
+    main.on("names", (event) => {
+      this.roster.names(event.channel, event.nicks, event.prefixes);
+      this.resync(event.channel);
+    });
     main.on("member-mode", (event) => {
       for (const change of event.changes) {
         const member = this.roster.prefixChanged(event.channel, change.nick, change.prefix, change.adding, main.server.prefixes);
@@ -157,7 +177,8 @@ export class IrcInbound {
       if (main.caps.has("extended-join")) accounts.loggedIn(event.nick, event.account);
       // Back from a netsplit whose quit was held: the leave was never shown, so neither is this join.
       if (this.damper.returned(event.nick)) this.healed.add(event.nick.toLowerCase());
-      if (this.healed.has(event.nick.toLowerCase())) return;
+      // (Unless the room was told they left meanwhile: a NAMES after the gateway's own rejoin showed them gone.)
+      if (this.healed.has(event.nick.toLowerCase())) return this.relayMembership(event.channel, event.nick, "joined");
       this.membership(event.channel, event.nick, "joined");
     });
     main.on("part", (event) => {
@@ -333,6 +354,10 @@ export class IrcInbound {
     }
     // The roster renamed the nick already: its prefixes, kept, are the role under both nicks.
     const role = roleOfPrefixes(this.roster.member(channel.channel, to)?.prefixes ?? "", this.prefixOrder());
+    // Never shown under the old nick (a NAMES after a rejoin already showed them gone): shown as a join.
+    if (!this.shown.changed(channel.channel.toLowerCase(), from, { address: ircAddress(this.network, to), nick: to, role })) {
+      return this.relayMembership(channelName, to, "joined");
+    }
     this.context.dispatch({
       type: "member-changed",
       room: nativeRoom(channel.room),
@@ -352,17 +377,52 @@ export class IrcInbound {
     const now = roleOfPrefixes(after.prefixes, this.prefixOrder());
     if (was === now) return;
     const address = ircAddress(this.network, after.nick);
+    if (!this.shown.changed(channel.channel.toLowerCase(), after.nick, { address, nick: after.nick, role: now })) return; // shown with their role when their join is
     this.context.dispatch({ type: "member-changed", room: nativeRoom(channel.room), member: { address, nick: after.nick, role: was }, changed: { address, nick: after.nick, role: now } });
   }
 
+  /** A join or leave the dampers let through: shown in the room, unless it is what the room was told already. */
   private relayMembership(channelName: string, nick: string, event: Membership): void {
     const channel = this.hooks.channel(channelName);
     if (!channel) return;
     const room = nativeRoom(channel.room);
-    const member = { address: ircAddress(this.network, nick), nick, role: "member" } as const;
-    if (event === "joined") return this.context.dispatch({ type: "member-joined", room, member });
+    const key = channel.channel.toLowerCase();
+    if (event === "joined") {
+      const member = this.roomMember(channel.channel, nick);
+      if (this.shown.joined(key, member)) this.context.dispatch({ type: "member-joined", room, member });
+      return;
+    }
+    const shown = this.shown.left(key, nick);
+    if (!shown) return;
     const removal = this.kicks.get(flapKey(channelName, nick));
-    this.context.dispatch({ type: "member-left", room, member, ...(removal === undefined ? {} : { removal }) });
+    this.context.dispatch({ type: "member-left", room, member: { ...shown, nick, address: ircAddress(this.network, nick) }, ...(removal === undefined ? {} : { removal }) });
+  }
+
+  /** Someone in a channel as a member of its room, with the role their prefixes give (member when not known). */
+  private roomMember(channelName: string, nick: string): RoomMember {
+    return { address: ircAddress(this.network, nick), nick, role: roleOfPrefixes(this.roster.member(channelName, nick)?.prefixes ?? "", this.prefixOrder()) };
+  }
+
+  /**
+   * The channel's NAMES came (the gateway's connection joined it: at connect, after a reconnect, after a kick): the
+   * room is told who came, who left and whose role changed since it was last told; the first time, everyone is
+   * a join. Where joins and leaves are not relayed, nothing.
+   */
+  private resync(channelName: string): void {
+    const channel = this.hooks.channel(channelName);
+    if (!channel || !this.config.membership.relay || !channel.membership) return;
+    const people = this.roster
+      .membersIn(channel.channel)
+      .filter((member) => !this.isBridge(member.nick))
+      .map((member) => this.roomMember(channel.channel, member.nick));
+    const { joined, left, changed } = this.shown.resync(channel.channel.toLowerCase(), people);
+    const room = nativeRoom(channel.room);
+    for (const member of left) this.context.dispatch({ type: "member-left", room, member });
+    for (const member of joined) this.context.dispatch({ type: "member-joined", room, member });
+    for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
+    if (left.length + joined.length + changed.length > 0) {
+      this.context.log.debug({ channel: channel.channel, joined: joined.length, left: left.length, changed: changed.length }, "bridged channel's members as NAMES listed them");
+    }
   }
 
   private topic(channelName: string, topic: string, by: string | undefined): void {

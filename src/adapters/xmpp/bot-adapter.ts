@@ -21,6 +21,7 @@ import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "..
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
+import { ShownMembers } from "../../util/shown-members.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
@@ -72,6 +73,14 @@ export class XmppBotAdapter implements Adapter {
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
   private stopping = false;
+  /**
+   * Whom each bridged MUC's room was told is in the MUC (by MUC, lower case): kept when the bot loses the MUC,
+   * so that the occupant list of its next join shows what changed meanwhile.
+   */
+  private readonly shown = new ShownMembers<RoomMember>(
+    (nick) => nick,
+    (a, b) => a.role === b.role,
+  );
   /** A line counts as relayed once the bot's server proved it read it (stanza-confirmer.ts). */
   private readonly confirmer: ServerPingConfirmer;
 
@@ -208,16 +217,14 @@ export class XmppBotAdapter implements Adapter {
   }
 
   /**
-   * The occupants of a bridged MUC now, but the bot (core/room-joins.ts: shown to whoever joins the room): none
+   * The occupants of a bridged MUC as the room was told (core/room-joins.ts: shown to whoever joins the room;
+   * while the bot is out of the MUC, as last known), but the bot: none
    * where the MUC's joins and leaves are not relayed, since the list would not be kept current.
    */
   roomPeople(remote: Address): readonly RoomMember[] {
     const room = this.roomOf(remote.id);
     if (remote.account !== this.account || !room || !this.config.membership.relay || !room.membership) return [];
-    return this.occupants
-      .occupantsOf(room.muc)
-      .filter((occupant) => occupant.nick !== room.nick)
-      .map((occupant) => this.occupantMember(room.muc, occupant.nick, occupant.role));
+    return this.shown.list(room.muc.toLowerCase());
   }
 
   /** A runtime bridge ended: the bot leaves the MUC. */
@@ -226,6 +233,7 @@ export class XmppBotAdapter implements Adapter {
     const room = this.rooms[index];
     if (!room) return;
     this.rooms.splice(index, 1);
+    this.shown.forget(room.muc.toLowerCase());
     if (this.online) await this.write(xml("presence", { to: `${room.muc}/${room.nick}`, type: "unavailable" })).catch(() => undefined);
   }
 
@@ -330,7 +338,8 @@ export class XmppBotAdapter implements Adapter {
     const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
     if (!this.config.membership.relay || !room.membership) return;
     for (const change of changes) {
-      if (change.event === "renamed") this.renamed(room, change.nick, change.newNick, change.role);
+      if (change.event === "listed") this.resync(room);
+      else if (change.event === "renamed") this.renamed(room, change.nick, change.newNick, change.role);
       else if (change.event === "role") this.roleChanged(room, change.nick, change.previous, change.role);
       else this.membership.change(room.muc, change.nick, change.event);
     }
@@ -339,6 +348,8 @@ export class XmppBotAdapter implements Adapter {
   /** An occupant made or unmade a moderator, admin or owner of the MUC (XEP-0045 section 9): the room is told. */
   private roleChanged(room: XmppBotRoomConfig, nick: string, previous: RoomRole, role: RoomRole): void {
     if (!this.online) return;
+    // Not shown yet (a flapping occupant's join held): shown with their role when their join is.
+    if (!this.shown.changed(room.muc.toLowerCase(), nick, this.occupantMember(room.muc, nick, role))) return;
     this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, previous), changed: this.occupantMember(room.muc, nick, role) });
   }
 
@@ -353,18 +364,41 @@ export class XmppBotAdapter implements Adapter {
       return;
     }
     if (!this.online) return;
+    // Never shown under the old nick (the list of a rejoin already showed them gone): shown as a join.
+    if (!this.shown.changed(room.muc.toLowerCase(), nick, this.occupantMember(room.muc, newNick, role))) return this.relayMembership(room.muc, newNick, "joined");
     this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, role), changed: this.occupantMember(room.muc, newNick, role) });
   }
 
-  /** A join or leave the damper lets through: the native room's members hear of it. */
+  /** A join or leave the damper lets through: the native room's members hear of it, unless they were told already. */
   private relayMembership(muc: string, nick: string, event: "joined" | "left"): void {
     const room = this.roomOf(muc);
     if (!room || !this.online) return;
-    this.context.dispatch({
-      type: event === "joined" ? "member-joined" : "member-left",
-      room: bridgedRoom(room),
-      member: this.occupantMember(muc, nick),
-    });
+    const key = muc.toLowerCase();
+    if (event === "joined") {
+      const role = this.occupants.occupantsOf(muc).find((occupant) => occupant.nick === nick)?.role;
+      const member = this.occupantMember(muc, nick, role);
+      if (this.shown.joined(key, member)) this.context.dispatch({ type: "member-joined", room: bridgedRoom(room), member });
+      return;
+    }
+    const shown = this.shown.left(key, nick);
+    if (shown) this.context.dispatch({ type: "member-left", room: bridgedRoom(room), member: shown });
+  }
+
+  /**
+   * The bot's join of a MUC is complete (its self-presence, after the occupant list): the room is told who came,
+   * who left and whose role changed since it was last told; the first time, everyone is a join.
+   */
+  private resync(room: XmppBotRoomConfig): void {
+    if (!this.online) return;
+    const people = this.occupants
+      .occupantsOf(room.muc)
+      .filter((occupant) => occupant.nick !== room.nick)
+      .map((occupant) => this.occupantMember(room.muc, occupant.nick, occupant.role));
+    const { joined, left, changed } = this.shown.resync(room.muc.toLowerCase(), people);
+    const hub = bridgedRoom(room);
+    for (const member of left) this.context.dispatch({ type: "member-left", room: hub, member });
+    for (const member of joined) this.context.dispatch({ type: "member-joined", room: hub, member });
+    for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room: hub, member: before, changed: after });
   }
 
   /** An occupant of a bridged MUC as a member of the native room: its address is the MUC's occupant JID. */

@@ -10,6 +10,8 @@
 import type { RoomRole } from "../../core/model/room.js";
 
 export type OccupantChange =
+  /** The bot's own self-presence ended its join's list: the occupants are the MUC's now. */
+  | { readonly event: "listed" }
   | { readonly event: "joined" | "left"; readonly nick: string }
   | { readonly event: "renamed"; readonly nick: string; readonly newNick: string; readonly role: RoomRole }
   | { readonly event: "role"; readonly nick: string; readonly previous: RoomRole; readonly role: RoomRole };
@@ -73,8 +75,9 @@ export class MucOccupants {
     const room = this.rooms.get(muc.toLowerCase());
     if (!room) return [];
     if (own) {
-      if (presence.available && presence.codes.includes("110")) room.listed = true;
-      return [];
+      if (room.listed || !presence.available || !presence.codes.includes("110")) return [];
+      room.listed = true;
+      return [{ event: "listed" }];
     }
     const { nick } = presence;
     if (!presence.available) {

@@ -12,9 +12,10 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     occupants.joining(MUC);
   });
 
-  it("records the list the MUC gives at join without relaying it, then relays newcomers and leavers", () => {
+  it("records the list the MUC gives at join without relaying it, says when it is complete, then relays newcomers and leavers", () => {
     assert.deepEqual(occupants.presence(MUC, here("old"), false), []);
-    assert.deepEqual(occupants.presence(MUC, here("bot", ["110"]), true), []);
+    assert.deepEqual(occupants.presence(MUC, here("bot", ["110"]), true), [{ event: "listed" }]);
+    assert.deepEqual(occupants.presence(MUC, here("bot", ["110"]), true), [], "the bot's later self-presences end no list");
     assert.deepEqual(occupants.presence(MUC, here("new"), false), [{ event: "joined", nick: "new" }]);
     assert.deepEqual(occupants.presence(MUC, gone("old"), false), [{ event: "left", nick: "old" }]);
     assert.deepEqual(occupants.nicksIn(MUC.toUpperCase()), ["new"], "who is in now, the bot's own occupant not counted");
@@ -42,6 +43,7 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     occupants.presence(MUC, here("bot", ["110"]), true);
     occupants.joining(MUC);
     assert.deepEqual(occupants.presence(MUC, here("ann"), false), [], "part of the list again, not a join");
+    assert.deepEqual(occupants.presence(MUC, here("bot", ["110"]), true), [{ event: "listed" }], "the rejoin's list is complete");
   });
 
   it("reads an occupant's affiliation and role as a room role, and relays a change of it once listed", () => {
