@@ -8,19 +8,20 @@ import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
-import { parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import { formatAddress, parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
-import type { Logger } from "./core/logger.js";
+import { setLogLevel, type Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
-import { resolveBridges } from "./config/bridges.js";
+import { configuredNetworks } from "./configured-networks.js";
+import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
@@ -43,6 +44,11 @@ export interface Gateway {
   stop(reason?: string): Promise<void>;
   /** The native adapter's port once started (useful when configured with port 0). */
   nativePort(): number | undefined;
+  /**
+   * The configuration file again (SIGHUP, config/reloadable.ts): its log level, admins and bridges are applied now;
+   * what else differs from the configuration the gateway started with is logged as waiting for a restart.
+   */
+  reload(config: SwitchboardConfig): Promise<void>;
 }
 
 /** What the gateway says of itself: its package version (the gateway's status, for admins). */
@@ -246,11 +252,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   }
 
   // bridges: (docs/bridging.md) add channels to IRC networks and MUCs to bridge bots.
-  const bridged = resolveBridges(config);
-  for (const configured of config.xmpp.bots) {
-    const bot = { ...configured, rooms: [...configured.rooms, ...(bridged.mucs.get(configured.account) ?? [])] };
+  const configured = configuredNetworks(config);
+  configuredBridges.push(...configured.bridges);
+  for (const bot of configured.bots) {
     for (const room of bot.rooms) {
-      configuredBridges.push({ room: room.room.toLowerCase(), remote: mucAddress(bot.account, room.muc), nick: room.nick, key: room.password, membership: room.membership, source: "config" });
       const address = bridgedRoom(room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, room.room.toLowerCase(), "", { address: mucAddress(bot.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "owner" });
@@ -262,11 +267,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     supervisor.add(adapter, { critical: false });
   }
 
-  for (const configured of config.irc.networks) {
-    const network = { ...configured, channels: [...configured.channels, ...(bridged.channels.get(configured.name) ?? [])] };
+  for (const network of configured.networks) {
     for (const channel of network.channels) {
-      const remote = ircAddress(network.name, channel.channel.toLowerCase());
-      configuredBridges.push({ room: channel.room.toLowerCase(), remote, nick: "", key: channel.key, membership: channel.membership, source: "config" });
       const address = nativeRoom(channel.room);
       if (!(await rooms.exists(address))) {
         await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });
@@ -299,5 +301,17 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       return stopped;
     },
     nativePort: () => native?.listeningPort,
+    async reload(file) {
+      setLogLevel(log, file.log.level);
+      const { added, removed, refused } = await bridges.reconfigure(
+        file.admins.map((admin) => parseAddress(admin)),
+        configuredNetworks(file).bridges,
+      );
+      const named = (list: readonly Bridge[]): string[] => list.map((bridge) => `${formatAddress(bridge.remote)} -> ${bridge.room}`);
+      for (const { bridge, error } of refused) log.error({ err: error, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
+      log.info({ logLevel: file.log.level, admins: file.admins.length, added: named(added), removed: named(removed), refused: refused.length }, "configuration reloaded");
+      const waiting = restartOnlyChanges(config, file);
+      if (waiting.length > 0) log.warn({ keys: waiting }, "changed in the configuration file, and applied at the next restart only");
+    },
   };
 }

@@ -110,10 +110,24 @@ async function start(args: string[]): Promise<void> {
       },
     );
   };
+  // Reloads one at a time, in the order asked: the last SIGHUP's file is what runs.
+  let reloading = Promise.resolve();
+  const reload = (path: string): void => {
+    reloading = reloading.then(async () => {
+      if (stopping) return;
+      log.info({ file: path }, "reloading the configuration file (SIGHUP)");
+      try {
+        await gateway.reload(await loadConfigFile(path));
+      } catch (error: unknown) {
+        log.error({ file: path, problems: describe(error) }, "configuration not reloaded: the gateway goes on as it was");
+      }
+    });
+  };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  // A closed terminal (or a reload some service managers send): a clean stop, never Node's default abrupt exit.
-  process.on("SIGHUP", () => stop("SIGHUP"));
+  // With a configuration file, SIGHUP reloads it (as servers do: systemctl reload). Without one there is nothing to
+  // reload, and SIGHUP (a closed terminal) is a clean stop, never Node's default abrupt exit.
+  process.on("SIGHUP", () => (file === undefined ? stop("SIGHUP") : reload(file)));
   try {
     await gateway.start();
   } catch (error: unknown) {

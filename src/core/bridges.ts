@@ -16,6 +16,7 @@
  * memory only (people join them again after a restart), listed with source "open", and their hub is a native room
  * named after the remote room (`#chan%libera`), which no client can create (ROOM_NAME_PATTERN).
  */
+import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -113,8 +114,22 @@ export function isOnDemandHub(room: Address): boolean {
   return room.protocol === "native" && room.id.includes("%");
 }
 
+/** What a reload of the configuration file did to its bridges (BridgeService.reconfigure). */
+export interface BridgesReconfigured {
+  readonly added: readonly Bridge[];
+  readonly removed: readonly Bridge[];
+  /** Bridges of the file not added, each with why (its network not running, its channel refusing the join...). */
+  readonly refused: readonly { readonly bridge: Bridge; readonly error: GatewayError }[];
+}
+
+function sameSettings(a: Bridge, b: Bridge): boolean {
+  return a.room === b.room && a.nick === b.nick && a.key === b.key && a.membership === b.membership;
+}
+
 export class BridgeService implements BridgeAdmin {
-  private readonly admins: ReadonlySet<string>;
+  private admins: ReadonlySet<string>;
+  /** The bridges of the configuration file: those it had at start, then as each reload left them. */
+  private configured: readonly Bridge[];
   /** Rooms bridged on demand, by remoteKey, while someone is in them. */
   private readonly open = new Map<string, Bridge>();
   /** Bridges on demand being made, by remoteKey: two people joining at once make one. */
@@ -122,6 +137,74 @@ export class BridgeService implements BridgeAdmin {
 
   constructor(private readonly deps: BridgeServiceDeps) {
     this.admins = new Set(deps.admins.map(bare));
+    // The composition root fills this list as it builds each network, after this service exists.
+    this.configured = deps.configured;
+  }
+
+  /**
+   * The configuration file was reloaded (SIGHUP): its admins replace the old at once, and its bridges are compared
+   * with those it had. A bridge no longer in it ends (the gateway leaves the channel or MUC, as when an admin
+   * removes one); a new one is made (as when an admin adds one, its network's adapter joining now); one whose room,
+   * key, nick or membership changed is ended and made again. A bridge of the file whose network does not run (a
+   * network added to the file: that takes a restart), or whose remote room is bridged at runtime or on demand
+   * already, or whose join is refused, is not added, and said so.
+   */
+  async reconfigure(admins: readonly Address[], bridges: readonly Bridge[]): Promise<BridgesReconfigured> {
+    this.admins = new Set(admins.map(bare));
+    const before = new Map(this.configured.map((bridge) => [remoteKey(bridge.remote), bridge]));
+    const after = new Map(bridges.map((bridge) => [remoteKey(bridge.remote), bridge]));
+    const changed = (bridge: Bridge, other: Map<string, Bridge>): boolean => {
+      const counterpart = other.get(remoteKey(bridge.remote));
+      return counterpart === undefined || !sameSettings(bridge, counterpart);
+    };
+    const removed = this.configured.filter((bridge) => changed(bridge, after));
+    const kept = this.configured.filter((bridge) => !changed(bridge, after));
+    this.configured = kept;
+    for (const bridge of removed) {
+      await this.end(bridge).catch((error: unknown) => this.deps.log.error({ err: error, room: bridge.room, remote: addressKey(bridge.remote) }, "bridge removed from the configuration not ended cleanly"));
+    }
+    const added: Bridge[] = [];
+    const refused: { bridge: Bridge; error: GatewayError }[] = [];
+    for (const bridge of bridges.filter((candidate) => changed(candidate, before))) {
+      try {
+        await this.addConfigured(bridge);
+        added.push(bridge);
+        this.configured = [...this.configured, bridge];
+      } catch (error: unknown) {
+        refused.push({ bridge, error: error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", (error as Error).message) });
+      }
+    }
+    return { added, removed, refused };
+  }
+
+  private async addConfigured(bridge: Bridge): Promise<void> {
+    const adapter = this.deps.registry.for(bridge.remote);
+    if (!adapter?.bridgeRoom) {
+      throw new GatewayError("GW_ERR_NO_ROUTE", `no running IRC network or bridge bot serves ${formatAddress(bridge.remote)}: a network added to the file starts at the next restart`);
+    }
+    const key = remoteKey(bridge.remote);
+    const other = [...this.open.values(), ...(await this.stored())].find((candidate) => remoteKey(candidate.remote) === key);
+    if (other) {
+      throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(bridge.remote)} is bridged ${other.source === "open" ? "on demand" : "at runtime"} to room ${other.room} already: remove that bridge first`);
+    }
+    await this.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
+  }
+
+  /**
+   * The hub first, with the remote room in it, so that what the room says as it is joined (an IRC channel's topic)
+   * is kept, and the first joiner sees it; then the adapter joins the remote room. Undone, the hub too when it was
+   * made here, if the adapter refuses the address or the join.
+   */
+  private async bridgeAt(bridgeRoom: NonNullable<Adapter["bridgeRoom"]>, bridge: Bridge): Promise<void> {
+    const hub = hubRoom(bridge.room);
+    const hubMade = !(await this.deps.rooms.exists(hub));
+    await this.joinHub(bridge);
+    try {
+      await bridgeRoom(bridge.remote, hub, bridge);
+    } catch (error: unknown) {
+      await this.undoHub(bridge, hubMade);
+      throw error;
+    }
   }
 
   isAdmin(address: Address): boolean {
@@ -130,13 +213,13 @@ export class BridgeService implements BridgeAdmin {
 
   async list(by: Address): Promise<Bridge[]> {
     this.requireAdmin(by);
-    return [...this.deps.configured, ...(await this.stored()), ...this.open.values()];
+    return [...this.configured, ...(await this.stored()), ...this.open.values()];
   }
 
   /** The hub of the bridge of `remote` (configured, added at runtime or on demand), or undefined when not bridged. */
   async hubOf(remote: Address): Promise<Address | undefined> {
     const key = remoteKey(remote);
-    const bridge = [...this.deps.configured, ...this.open.values(), ...(await this.stored())].find((candidate) => remoteKey(candidate.remote) === key);
+    const bridge = [...this.configured, ...this.open.values(), ...(await this.stored())].find((candidate) => remoteKey(candidate.remote) === key);
     return bridge && hubRoom(bridge.room);
   }
 
@@ -172,16 +255,7 @@ export class BridgeService implements BridgeAdmin {
       throw new GatewayError("GW_ERR_RATE_LIMITED", `${remote.protocol}/${remote.account} has ${adapter.maxRoomsOnDemand} rooms joined on demand already: try again once one is left`);
     }
     const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
-    // The hub first, with the remote room in it: what the room says as it is joined (an IRC channel's topic) is
-    // then kept, and the first joiner sees it.
-    const hubMade = !(await this.deps.rooms.exists(hubRoom(bridge.room)));
-    await this.joinHub(bridge);
-    try {
-      await adapter.bridgeRoom(remote, hubRoom(bridge.room), bridge);
-    } catch (error: unknown) {
-      await this.undoHub(bridge, hubMade);
-      throw error;
-    }
+    await this.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
     this.open.set(remoteKey(remote), bridge);
     this.deps.log.info({ room: bridge.room, remote: addressKey(remote), by: addressKey(by) }, "room bridged on demand");
     return bridge;
@@ -225,17 +299,7 @@ export class BridgeService implements BridgeAdmin {
       createdBy: by,
       createdAt: Date.now(),
     };
-    // The hub first, with the remote room in it, so that what the room says as it is joined (an IRC channel's
-    // topic) is kept; undone, the hub too when it was made here, if the adapter refuses the address or the join.
-    const hub = hubRoom(bridge.room);
-    const hubMade = !(await this.deps.rooms.exists(hub));
-    await this.joinHub(bridge);
-    try {
-      await adapter.bridgeRoom(remote, hub, bridge);
-    } catch (error: unknown) {
-      await this.undoHub(bridge, hubMade);
-      throw error;
-    }
+    await this.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
     const record = { remote, room: bridge.room, nick: bridge.nick, key: bridge.key, membership: bridge.membership, createdBy: by, createdAt: bridge.createdAt ?? 0 };
     if (!(await this.deps.store.add(record))) {
       throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
@@ -246,7 +310,7 @@ export class BridgeService implements BridgeAdmin {
 
   async remove(by: Address, remote: Address): Promise<void> {
     this.requireAdmin(by);
-    const configured = this.deps.configured.find((bridge) => remoteKey(bridge.remote) === remoteKey(remote));
+    const configured = this.configured.find((bridge) => remoteKey(bridge.remote) === remoteKey(remote));
     if (configured) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is bridged by the configuration file: change it there`);
     const bridge = this.open.get(remoteKey(remote)) ?? (await this.stored()).find((candidate) => remoteKey(candidate.remote) === remoteKey(remote));
     if (!bridge) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(remote)} is not bridged`);

@@ -18,7 +18,31 @@ export const REDACTED_PATHS = [
   "frame.password",
 ];
 
+/** Each root logger's children, alive or collected: a child keeps the level it had when it was made (pino). */
+const childrenOf = new WeakMap<Logger, Set<WeakRef<Logger>>>();
+
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const options: LoggerOptions = { level, base: { name: "switchboard" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } };
-  return destination ? pino(options, destination) : pino(options);
+  const children = new Set<WeakRef<Logger>>();
+  const options: LoggerOptions = {
+    level,
+    base: { name: "switchboard" },
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    // Inherited by every child, so grandchildren are noted too.
+    onChild: (child) => {
+      children.add(new WeakRef(child));
+      if (children.size % 1024 === 0) for (const ref of children) if (ref.deref() === undefined) children.delete(ref);
+    },
+  };
+  const root = destination ? pino(options, destination) : pino(options);
+  childrenOf.set(root, children);
+  return root;
+}
+
+/** A new level for a root logger and every child of it (the configuration reloaded: log.level). */
+export function setLogLevel(root: Logger, level: LogLevel): void {
+  root.level = level;
+  for (const ref of childrenOf.get(root) ?? []) {
+    const child = ref.deref();
+    if (child) child.level = level;
+  }
 }

@@ -56,20 +56,31 @@ export class Daemon {
    */
   static create(extraYaml = "", storeYaml = ""): Daemon {
     const dir = mkdtempSync(join(tmpdir(), "switchboard-test-"));
-    const configPath = join(dir, "switchboard.yaml");
+    const daemon = new Daemon(dir, join(dir, "switchboard.yaml"));
+    daemon.writeConfig(extraYaml, storeYaml);
+    return daemon;
+  }
+
+  /** Writes the configuration file as create() does (a reload reads it again: SIGHUP). */
+  writeConfig(extraYaml = "", storeYaml = ""): void {
     writeFileSync(
-      configPath,
+      this.configPath,
       [
         /^log:/m.test(extraYaml) ? "" : "log:\n  level: info",
         "store:",
-        `  path: ${JSON.stringify(join(dir, "switchboard.db"))}`,
+        `  path: ${JSON.stringify(join(this.dir, "switchboard.db"))}`,
         storeYaml,
         // A native: section of the test's own sets its port; "native:alice" in a value is no such section.
         /^native:/m.test(extraYaml) ? "" : "native:\n  port: 0",
         extraYaml,
       ].join("\n"),
     );
-    return new Daemon(dir, configPath);
+  }
+
+  /** Sends a signal that does not stop the daemon (SIGHUP: reload the configuration file). */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child) throw new Error("the daemon is not running");
+    this.child.kill(signal);
   }
 
   get url(): string {

@@ -39,15 +39,22 @@ describe("the switchboard daemon", function () {
       assert.equal((await client.ok({ type: "hello", version: 1 }))["version"], 1);
       await client.close();
       assert.ok(existsSync(join(dir, "data", "switchboard.db")), "the store is created under ./data");
+      // Without a configuration file there is nothing to reload: SIGHUP (a closed terminal) stops it cleanly.
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGHUP");
+      assert.equal(await exited, 0);
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await gone;
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("exits 0 within 5 s on SIGTERM, SIGINT and SIGHUP (a closed terminal), with clients connected", async function () {
-    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+  it("exits 0 within 5 s on SIGTERM and SIGINT, with clients connected", async function () {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
       const daemon = Daemon.create();
       await daemon.start();
       const client = await NativeClient.session(daemon.url, uniqueUser("sig"), "correct horse battery", { register: true });

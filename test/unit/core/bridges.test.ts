@@ -198,4 +198,43 @@ describe("BridgeService (bridges at runtime)", () => {
       assert.deepEqual((await service.list(admin)).map((bridge) => bridge.room), ["fixed", "dev"]);
     });
   });
+  describe("reconfigure (the configuration file reloaded)", () => {
+    const moved: Bridge = { ...configured, room: "elsewhere" };
+    const added: Bridge = { room: "ops", remote: makeAddress("irc", "libera", "#ops"), nick: "", key: "k", membership: true, source: "config" };
+
+    it("ends the bridges the file no longer has, makes its new ones, and makes again those whose settings changed", async () => {
+      const report = await service.reconfigure([admin], [moved, added]);
+      assert.deepEqual(calls, ["unbridge #fixed", "bridge #fixed #elsewhere", "bridge #ops #ops key=k"]);
+      assert.deepEqual([report.removed.map((bridge) => bridge.room), report.added.map((bridge) => bridge.room), report.refused], [["fixed"], ["elsewhere", "ops"], []]);
+      assert.deepEqual((await service.list(admin)).map((bridge) => `${bridge.remote.id} ${bridge.room} ${bridge.source}`), ["#fixed elsewhere config", "#ops ops config"]);
+      calls.length = 0;
+      assert.deepEqual(await service.reconfigure([admin], [moved, added]), { added: [], removed: [], refused: [] }, "the same file again changes nothing");
+      assert.deepEqual(calls, []);
+    });
+
+    it("takes the file's admins at once", async () => {
+      await service.reconfigure([user], [configured]);
+      assert.equal(service.isAdmin(user), true);
+      assert.equal(service.isAdmin(admin), false);
+      assert.deepEqual(calls, [], "the bridges are as they were");
+    });
+
+    it("refuses, and says why, a bridge on a network that does not run or of a room bridged at runtime already", async () => {
+      await service.add(admin, { room: "dev", remote: channel });
+      calls.length = 0;
+      const elsewhere: Bridge = { ...added, remote: makeAddress("irc", "oftc", "#ops") };
+      const twice: Bridge = { ...added, room: "dev2", remote: channel };
+      const report = await service.reconfigure([admin], [configured, elsewhere, twice]);
+      assert.deepEqual(
+        report.refused.map(({ bridge, error }) => [bridge.remote.account, error.code]),
+        [
+          ["oftc", "GW_ERR_NO_ROUTE"],
+          ["libera", "GW_ERR_ALREADY_BRIDGED"],
+        ],
+      );
+      assert.match(report.refused[0]?.error.message ?? "", /next restart/);
+      assert.deepEqual(calls, []);
+      assert.deepEqual((await service.list(admin)).map((bridge) => `${bridge.remote.id} ${bridge.source}`), ["#fixed config", "#dev runtime"]);
+    });
+  });
 });

@@ -1,0 +1,37 @@
+/**
+ * What a reload of the configuration file (SIGHUP) changes in the running gateway, and what waits for a restart.
+ * Applied at once: `log.level`, `admins`, and the bridges (`bridges:`, `irc.networks[].channels`,
+ * `xmpp.bots[].rooms`). Anything else (a network's server, a new network, the native listener, the store) is
+ * named by its key path, so that the operator knows to restart; never with its value, which may be a secret.
+ */
+import type { SwitchboardConfig } from "./config-types.js";
+
+const RELOADABLE: readonly RegExp[] = [/^log\.level$/, /^admins(\[|$)/, /^bridges(\[|$)/, /^irc\.networks\[\d+\]\.channels(\[|$)/, /^xmpp\.bots\[\d+\]\.rooms(\[|$)/];
+
+/** The key paths whose values differ between two configurations, as deep as they differ (`irc.networks[0].port`). */
+export function changedPaths(before: unknown, after: unknown, path = ""): string[] {
+  if (Object.is(before, after)) return [];
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const paths: string[] = [];
+    for (let index = 0; index < Math.max(before.length, after.length); index += 1) {
+      const at = `${path}[${index}]`;
+      if (index >= before.length || index >= after.length) paths.push(at);
+      else paths.push(...changedPaths(before[index], after[index], at));
+    }
+    return paths;
+  }
+  if (isRecord(before) && isRecord(after)) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].flatMap((key) => changedPaths(before[key], after[key], path === "" ? key : `${path}.${key}`));
+  }
+  return [path];
+}
+
+/** The changes between the running configuration and the file's that take effect at the next restart only. */
+export function restartOnlyChanges(running: SwitchboardConfig, file: SwitchboardConfig): string[] {
+  return changedPaths(running, file).filter((path) => !RELOADABLE.some((pattern) => pattern.test(path)));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { changedPaths, restartOnlyChanges } from "../../../src/config/reloadable.js";
+import { parseConfig } from "../../../src/config/load-config.js";
+
+describe("what a reload of the configuration file applies, and what waits for a restart", () => {
+  it("names each changed key path as deep as it changed, and an element added or taken out as a whole", () => {
+    assert.deepEqual(changedPaths({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3, 4] }, d: "x" }), ["b.c[1]", "b.c[2]", "d"]);
+    assert.deepEqual(changedPaths({ a: [{ x: 1 }] }, { a: [] }), ["a[0]"]);
+    assert.deepEqual(changedPaths({ a: 1 }, { a: 1 }), []);
+  });
+
+  it("leaves out the log level, admins and bridges, which a reload applies; a network's server or a new network waits", () => {
+    const base = [
+      "admins: [native:root]",
+      "irc:",
+      "  networks:",
+      "    - name: libera",
+      "      host: irc.example.org",
+      "      nick: gw",
+      "      channels:",
+      '        - { channel: "#dev", room: dev }',
+    ];
+    const running = parseConfig(base.join("\n"), "test.yaml", {});
+    const reloadable = parseConfig(
+      ["log:\n  level: debug", "admins: [native:boss]", ...base.slice(1, 7), '        - { channel: "#ops", room: ops }', "bridges:", '  - { room: all, with: ["irc://libera/#all"] }'].join("\n"),
+      "test.yaml",
+      {},
+    );
+    assert.deepEqual(restartOnlyChanges(running, reloadable), []);
+    const restart = parseConfig([...base.slice(0, 4), "      host: irc.other.org", ...base.slice(5), "    - name: oftc", "      host: irc.oftc.net", "      nick: gw"].join("\n"), "test.yaml", {});
+    assert.deepEqual(restartOnlyChanges(running, restart), ["irc.networks[0].host", "irc.networks[1]"]);
+  });
+});
