@@ -49,18 +49,25 @@ export class RoomRouting {
   /**
    * The outbox recipients of a room message: for each adapter that relays this room to a room of its own
    * network, one of its member addresses (the first in join order, which the store keeps, so the choice is stable). The
-   * adapter's send() delivers to every room of its network bridged to this one. The relay the message came
-   * from is left out: nothing goes back to where it came from.
+   * adapter's send() delivers to every room of its network bridged to this one. The room the message came from
+   * (in its hops) is left out, and so is its relay unless it has another room in this one: nothing goes back to
+   * where it came from.
    */
   async relayRecipients(message: Message): Promise<Address[]> {
     const room = message.to;
     if (!(await this.deps.rooms.exists(room))) return [];
     const host = this.deps.registry.for(room);
     const origin = this.deps.registry.get(message.origin.protocol, message.origin.account);
+    const members = await this.deps.rooms.members(room);
+    // The relay a message came from takes it only for its other rooms here (a second channel of the same IRC
+    // network, a second MUC of the same bot), and only when the message names the room it came from in its hops.
+    const cameFrom = members.some((member) => this.deps.registry.for(member.address) === origin && message.hops.includes(addressKey(member.address)));
     const chosen = new Map<Adapter, Address>();
-    for (const member of await this.deps.rooms.members(room)) {
+    for (const member of members) {
       const adapter = this.deps.registry.for(member.address);
-      if (adapter && adapter !== host && adapter !== origin && adapter.capabilities.relaysRooms && !chosen.has(adapter)) chosen.set(adapter, member.address);
+      if (!adapter || adapter === host || !adapter.capabilities.relaysRooms || chosen.has(adapter)) continue;
+      if (adapter === origin && (!cameFrom || message.hops.includes(addressKey(member.address)))) continue;
+      chosen.set(adapter, member.address);
     }
     return [...chosen.values()];
   }

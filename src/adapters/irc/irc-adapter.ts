@@ -20,7 +20,7 @@
 import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
-import { formatAddress, type Address } from "../../core/model/address.js";
+import { addressKey, formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -255,8 +255,6 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
-    // A room message from one of this network's channels is there already (the router leaves its relay out too).
-    if (message.scope === "room" && message.origin.protocol === "irc" && message.origin.account === this.account) return { delivered: true };
     if (message.scope === "direct" && isChannelId(recipient.id)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${recipient.id} is a channel: talk there in the room it is bridged to`);
     }
@@ -275,12 +273,17 @@ export class IrcNetworkAdapter implements Adapter {
       }
       return { delivered: true, ...(await this.deliver(puppet.connection, recipient.id, message)) };
     }
-    const channels = this.channels.ofRoom(message.to);
+    const bridged = this.channels.ofRoom(message.to);
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
-    if (channels.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged to IRC network ${this.account} any more`);
+    if (bridged.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged to IRC network ${this.account} any more`);
+    // Said in one of this network's channels: never sent back there, and to the room's others only when it names
+    // the channel it came from (its hops); its IRC sender has no puppet here, so the gateway relays it, prefixed.
+    const fromHere = message.origin.protocol === "irc" && message.origin.account === this.account;
+    const cameFrom = (channel: IrcChannelConfig): boolean => message.hops.includes(addressKey(ircAddress(this.account, channel.channel)));
+    const channels = fromHere && !bridged.some(cameFrom) ? [] : bridged.filter((channel) => !cameFrom(channel));
     const confirmations: Promise<void>[] = [];
     for (const channel of channels) {
-      if (this.config.mode === "relay") {
+      if (this.config.mode === "relay" || fromHere) {
         confirmations.push((await this.deliver(main, channel.channel, message, this.relayPrefix(message))).confirmed);
         continue;
       }

@@ -20,7 +20,7 @@
 import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
-import type { Address } from "../../core/model/address.js";
+import { addressKey, type Address } from "../../core/model/address.js";
 import type { MessageKind } from "../../core/model/message.js";
 import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
@@ -269,6 +269,8 @@ export class IrcInbound {
           kind: coreKind(event.kind),
           from: ircAddress(this.network, event.from.nick),
           to: nativeRoom(channel.room),
+          // The channel it was said in: never sent back there, and relayed to the room's other channels of this network.
+          hops: [addressKey(ircAddress(this.network, channel.channel))],
           senderName: event.from.nick,
           body: stripFormatting(event.text),
         })

@@ -14,7 +14,7 @@ import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions, SendResult } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
-import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import { addressKey, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
 import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
@@ -152,12 +152,17 @@ export class XmppBotAdapter implements Adapter {
    */
   async send(message: Message): Promise<SendResult> {
     if (message.scope !== "room") throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot carries room messages only");
-    if (message.origin.protocol === "xmpp" && message.origin.account === this.account) return { delivered: true };
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is stopping", { retryable: true });
-    const rooms = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
+    const bridged = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
-    if (rooms.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
+    if (bridged.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
+    // Said in one of this bot's MUCs: never sent back there, and to the room's others only when it names the MUC it
+    // came from (its hops).
+    const fromHere = message.origin.protocol === "xmpp" && message.origin.account === this.account;
+    const cameFrom = (room: XmppBotRoomConfig): boolean => message.hops.includes(addressKey(mucAddress(this.account, room.muc)));
+    const rooms = fromHere && !bridged.some(cameFrom) ? [] : bridged.filter((room) => !cameFrom(room));
+    if (rooms.length === 0) return { delivered: true };
     const writes: Promise<void>[] = [];
     for (const room of rooms) {
       // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
@@ -303,6 +308,8 @@ export class XmppBotAdapter implements Adapter {
           kind: message.messageKind,
           from,
           to: bridgedRoom(room),
+          // The MUC it was said in: never sent back there, and relayed to the room's other MUCs of this bot.
+          hops: [addressKey(mucAddress(this.account, room.muc))],
           senderName: nick,
           body: message.body ?? "",
           // A correction of a line the bot has not seen (before a restart) goes on as a new line.
