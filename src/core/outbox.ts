@@ -55,6 +55,8 @@ export class Outbox {
   /** Delivered entries, removed in one transaction per turn: one commit per message cost a quarter of the CPU. */
   private readonly removals: WriteBatcher<OutboxKey>;
   private timer: NodeJS.Timeout | undefined;
+  /** "<message id> <recipient key>" of deliveries bounced while unconfirmed (bounced()). */
+  private readonly bouncedUnconfirmed = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -98,6 +100,19 @@ export class Outbox {
     // A queue reading the store must find the message there: it is offered once its row is written.
     if (written) void written.then(() => queue.offer(message));
     else queue.offer(message);
+  }
+
+  /**
+   * The recipient's network returned a message as not delivered (an XMPP error reply, a MUC's refusal), which
+   * Router.bounced reported to its sender. When that delivery still waits for its confirmation (the server's
+   * answer to the barrier after it), the bounce is its outcome: a confirmation that comes next counts it neither
+   * delivered (no receipt to the sender) nor lost (it is not sent again, to bounce and be reported twice, when the
+   * connection drops before the answer).
+   */
+  bounced(messageId: string, recipient: Address): void {
+    if (!this.queues.get(addressKey(recipient))?.queue.isBusyWith(messageId)) return;
+    if (this.bouncedUnconfirmed.size >= 10_000) this.bouncedUnconfirmed.clear(); // only ever a few in flight
+    this.bouncedUnconfirmed.add(`${messageId} ${addressKey(recipient)}`);
   }
 
   /** The address can receive now: send what waits for it, and the failure reports of its own messages. */
@@ -152,12 +167,18 @@ export class Outbox {
         this.delivered(message, recipient);
         return "done";
       }
+      const bounce = `${message.id} ${addressKey(recipient)}`;
       const confirmation = confirmed.then(
         (): FinalOutcome => {
-          this.delivered(message, recipient);
+          if (this.bouncedUnconfirmed.delete(bounce)) this.settleBounced(message, recipient);
+          else this.delivered(message, recipient);
           return "done";
         },
-        (thrown: unknown) => this.notDelivered(message, recipient, thrown).catch((): FinalOutcome => "retry"),
+        (thrown: unknown) => {
+          if (!this.bouncedUnconfirmed.delete(bounce)) return this.notDelivered(message, recipient, thrown).catch((): FinalOutcome => "retry");
+          this.settleBounced(message, recipient);
+          return "done";
+        },
       );
       return { confirmation };
     } catch (thrown: unknown) {
@@ -184,6 +205,12 @@ export class Outbox {
     await this.store.outbox.move(message.id, recipient, verdict.to);
     // Older, maybe, than what the person's queue has sent since: readmitted, not offered (which would skip it).
     this.queueFor(verdict.to, false).readmit(message);
+  }
+
+  /** A delivery whose outcome was its bounce, reported already: its entry goes, and nothing more is said. */
+  private settleBounced(message: Message, recipient: Address): void {
+    this.log.debug({ id: message.id, recipient: addressKey(recipient) }, "delivery bounced before its confirmation: not sent again");
+    if (!this.writes.forget(message.id, recipient)) this.removeEntry(message, recipient);
   }
 
   private delivered(message: Message, recipient: Address): void {

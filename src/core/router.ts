@@ -229,6 +229,9 @@ export class Router {
    * someone else's message.
    */
   async bounced(messageId: string, recipient: Address, error: GatewayError): Promise<void> {
+    // At once, before the barrier's answer that may follow the bounce confirms the delivery: only a delivery to
+    // that recipient under way counts (outbox.ts), so a bounce nobody could send for it changes nothing.
+    this.deps.outbox.bounced(messageId, recipient);
     const message = this.deps.recent?.get(messageId) ?? (await this.deps.history.get(messageId));
     // A room message's failure is news to its sender when a bridged room did not take it (an IRC channel refused
     // the line), not when one person's copy bounced: as in a MUC, that tells nobody, and any occupant could
