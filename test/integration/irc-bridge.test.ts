@@ -179,6 +179,22 @@ describe("the IRC adapter against ngIRCd", function () {
     }
   });
 
+  it("tells a person whose nick fits the puppet template, once, that their lines are not relayed", async function () {
+    const mimic = await IrcTestClient.connect(server, `${uniqueUser("mimic")}[sb]`, { username: "mimic" });
+    ircClients.push(mimic);
+    await mimic.join("#dev");
+    mimic.privmsg("#dev", "can anyone hear me?");
+    const notice = await mimic.waitFor((line) => said(line, "sbgate", mimic.nick, "NOTICE"), 10_000, "the gateway's NOTICE");
+    assert.match(String(notice.params[1]), /not relayed.*<name>\[sb\].*Change your nick/);
+    mimic.privmsg("#dev", "hello?");
+    // bob's next line reaches the native room, and it is the first: neither of the mimic's did.
+    bob.privmsg("#dev", "bob after the mimic");
+    assert.equal(message(await alice.waitForType("message"))["body"], "bob after the mimic");
+    mimic.send(`PING :after`);
+    await mimic.waitFor((line) => line.command === "PONG" && line.params.includes("after"));
+    assert.equal(mimic.transcript.filter((line) => said(line, "sbgate", mimic.nick, "NOTICE")).length, 1, "told once");
+  });
+
   it("splits a 2,000-character message into lines that fit 512 bytes and reassemble exactly", async function () {
     const words: string[] = [];
     for (let i = 0; words.join(" ").length < 2000; i++) words.push(i % 7 === 0 ? `naïve-${i}-🙂` : i % 5 === 0 ? `日本語${i}` : `word${i}`);

@@ -100,6 +100,8 @@ export class IrcInbound {
   private readonly healed = new Set<string>();
   /** Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops). */
   private readonly ignored: readonly RegExp[];
+  /** Nicks told once that their lines are not relayed because they look like puppets (ASCII lower case). */
+  private readonly toldLookalikes = new Set<string>();
   /** The server's membership prefixes, highest first (ISUPPORT PREFIX), read from the gateway's connection. */
   private prefixOrder: () => string = () => "~&@%+";
 
@@ -257,8 +259,11 @@ export class IrcInbound {
   }
 
   private mainMessage(main: IrcConnection, event: IrcMessageEvent): void {
-    if (this.isBridge(event.from.nick)) return;
     const channel = this.hooks.channel(event.target);
+    if (this.isBridge(event.from.nick)) {
+      if (channel && event.kind !== "notice") this.tellLookalike(main, event.from.nick, channel.channel);
+      return;
+    }
     if (channel) {
       // A line of formatting codes alone shows nothing on IRC either: not passed on as an empty message.
       if (stripFormatting(event.text) === "") return;
@@ -280,6 +285,30 @@ export class IrcInbound {
     if (event.target.toLowerCase() === main.nick.toLowerCase() && event.kind !== "notice") void this.toGateway(main, event);
   }
 
+  /**
+   * Someone not of this gateway whose nick fits the puppet template said something in a bridged channel: not
+   * relayed (it may be another instance's puppet: no loops), and, in case it is a person, told once why (a NOTICE:
+   * never answered, so another instance's puppet lets it be) and logged. Another bridge's nick (ignore_nicks) is
+   * expected to be silent here, and told nothing.
+   */
+  private tellLookalike(main: IrcConnection, nick: string, channel: string): void {
+    const key = nick.toLowerCase();
+    if (this.hooks.isOwnNick(nick) || this.toldLookalikes.has(key) || !this.ignored[0]?.test(nick) || this.ignored.slice(1).some((pattern) => pattern.test(nick))) return;
+    if (this.toldLookalikes.size >= 1000) this.toldLookalikes.clear();
+    this.toldLookalikes.add(key);
+    this.context.log.info({ nick, channel, template: this.config.puppets.nick_template }, "lines from a nick that fits the puppet template are not relayed: told once");
+    try {
+      main.send("NOTICE", [nick, `Your lines in ${channel} are not relayed to the other side of the bridge: nicks like ${this.puppetNicks()} are this gateway's puppets. Change your nick to be heard there.`]);
+    } catch (error: unknown) {
+      this.context.log.debug({ err: error }, "lookalike NOTICE not sent");
+    }
+  }
+
+  /** What puppets' nicks look like, for people: `<name>[sb]`. */
+  private puppetNicks(): string {
+    return this.config.puppets.nick_template.replace("{name}", "<name>").replace("{network}", this.network);
+  }
+
   /** A query to the gateway's own nick: a link code sent back (core/identities.ts), else help. */
   private async toGateway(main: IrcConnection, event: IrcMessageEvent): Promise<void> {
     try {
@@ -299,7 +328,7 @@ export class IrcInbound {
     if (await this.context.serviceMessage(ircAddress(this.network, event.from.nick), stripFormatting(event.text)).catch(() => false)) return;
     const help =
       this.config.mode === "puppets"
-        ? `I am the Switchboard gateway's connection to this network. People of other networks are here as ${this.config.puppets.nick_template.replace("{name}", "<name>")}: write to them directly.`
+        ? `I am the Switchboard gateway's connection to this network. People of other networks are here as ${this.puppetNicks()}: write to them directly.`
         : "I am the Switchboard gateway's relay: I carry the bridged channels, not private messages.";
     main.send("NOTICE", [event.from.nick, help]);
   }
