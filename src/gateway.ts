@@ -303,13 +303,19 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     nativePort: () => native?.listeningPort,
     async reload(file) {
       setLogLevel(log, file.log.level);
+      const inFile = configuredNetworks(file);
+      // A network or bot taken out of the file runs until the restart (config/reloadable.ts), and so do its bridges.
+      const named = new Set([...inFile.networks.map((network) => `irc/${network.name}`), ...inFile.bots.map((bot) => `xmpp/${bot.account}`)]);
+      const running = new Set([...configured.networks.map((network) => `irc/${network.name}`), ...configured.bots.map((bot) => `xmpp/${bot.account}`)]);
+      const networkOf = (bridge: Bridge): string => `${bridge.remote.protocol}/${bridge.remote.account}`;
+      const kept = bridges.configuredBridges().filter((bridge) => running.has(networkOf(bridge)) && !named.has(networkOf(bridge)));
       const { added, removed, refused } = await bridges.reconfigure(
         file.admins.map((admin) => parseAddress(admin)),
-        configuredNetworks(file).bridges,
+        [...inFile.bridges, ...kept],
       );
-      const named = (list: readonly Bridge[]): string[] => list.map((bridge) => `${formatAddress(bridge.remote)} -> ${bridge.room}`);
+      const listed = (list: readonly Bridge[]): string[] => list.map((bridge) => `${formatAddress(bridge.remote)} -> ${bridge.room}`);
       for (const { bridge, error } of refused) log.error({ err: error, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
-      log.info({ logLevel: file.log.level, admins: file.admins.length, added: named(added), removed: named(removed), refused: refused.length }, "configuration reloaded");
+      log.info({ logLevel: file.log.level, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
       const waiting = restartOnlyChanges(config, file);
       if (waiting.length > 0) log.warn({ keys: waiting }, "changed in the configuration file, and applied at the next restart only");
     },

@@ -71,6 +71,11 @@ function configFileOf(args: readonly string[]): string | undefined {
 
 async function start(args: string[]): Promise<void> {
   const file = configFileOf(args);
+  // From the first moment: a SIGHUP while the gateway starts (systemctl reload right after start) is taken once it
+  // runs, never Node's default, which would end the process.
+  let hangupWaiting = false;
+  let hangup: () => void = () => (hangupWaiting = true);
+  process.on("SIGHUP", () => hangup());
   let config;
   try {
     config = file ? await loadConfigFile(file) : await loadDefaultConfig();
@@ -125,9 +130,6 @@ async function start(args: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  // With a configuration file, SIGHUP reloads it (as servers do: systemctl reload). Without one there is nothing to
-  // reload, and SIGHUP (a closed terminal) is a clean stop, never Node's default abrupt exit.
-  process.on("SIGHUP", () => (file === undefined ? stop("SIGHUP") : reload(file)));
   try {
     await gateway.start();
   } catch (error: unknown) {
@@ -135,6 +137,10 @@ async function start(args: string[]): Promise<void> {
     fail(describe(error));
   }
   log.info({ version: version(), port: gateway.nativePort() }, "switchboard started");
+  // With a configuration file, SIGHUP reloads it (as servers do: systemctl reload). Without one there is nothing to
+  // reload, and SIGHUP (a closed terminal) is a clean stop, never Node's default abrupt exit.
+  hangup = () => (file === undefined ? stop("SIGHUP") : reload(file));
+  if (hangupWaiting) hangup();
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -177,6 +177,11 @@ export class BridgeService implements BridgeAdmin {
     return { added, removed, refused };
   }
 
+  /** The bridges of the configuration file now. */
+  configuredBridges(): readonly Bridge[] {
+    return this.configured;
+  }
+
   private async addConfigured(bridge: Bridge): Promise<void> {
     const adapter = this.deps.registry.for(bridge.remote);
     if (!adapter?.bridgeRoom) {

@@ -163,6 +163,20 @@ export class MembershipDamper {
     return (this.changes.get(membershipKey(channel, nick))?.filter((at) => at > this.clock.now() - this.options.flapWindowMs).length ?? 0) > this.options.flapChanges;
   }
 
+  /**
+   * What the channel shows was set anew from its whole list (util/shown-members.ts, after the gateway's rejoin):
+   * nothing held for it is shown, and each of its nicks starts afresh, its next change taken against that list.
+   */
+  forgetChannel(channel: string): void {
+    const prefix = `${channel.toLowerCase()} `;
+    for (const key of [...this.names.keys(), ...this.changes.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      this.hold.forget(key);
+      this.changes.delete(key);
+      this.names.delete(key);
+    }
+  }
+
   /** The gateway's connection was lost: nothing held is shown, and every nick starts afresh. */
   clear(): void {
     this.hold.clear();

@@ -93,14 +93,31 @@ describe("reloading the configuration file (SIGHUP), against ngIRCd", function (
 
   it("changes nothing when the file has errors, and says where", async function () {
     this.timeout(30_000);
-    daemon.writeConfig(config({ admin: secondAdmin, channels: ["two"], level: "debug", extra: "outbox:\n  retry_interval_seconds: soon" }));
+    // Everything the last reload changed is set back in this file, next to one error: none of it may take effect.
+    const before = watcher.transcript.length;
+    daemon.writeConfig(config({ admin: firstAdmin, channels: ["one"], level: "info", extra: "outbox:\n  retry_interval_seconds: soon" }));
     daemon.signal("SIGHUP");
     await daemon.waitForLog(/"problems":"[^"]*outbox\.retry_interval_seconds[^\n]*"msg":"configuration not reloaded: the gateway goes on as it was"/);
-    const second = await session(secondAdmin);
+    const [first, second] = [await session(firstAdmin), await session(secondAdmin)];
     assert.equal((await second.request({ type: "gateway.status" })).type, "ok", "the admins are those of the last good file");
+    assert.equal((await first.request({ type: "gateway.status" }))["code"], "GW_ERR_FORBIDDEN");
     await second.ok({ type: "room.join", room: "two" });
     watcher.privmsg("#two", "still bridged");
     const relayed = (await second.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "still bridged"))["message"] as Record<string, unknown>;
     assert.equal(relayed["to"], "native:%23two");
+    await daemon.waitForLog(new RegExp(`"id":"${String(relayed["id"])}"[^\\n]*"msg":"message accepted"`)); // still at debug level
+    assert.ok(!watcher.transcript.slice(before).some((line) => line.command === "JOIN" && line.nick === "sbreload"), "#one not joined again");
+  });
+
+  it("keeps a network taken out of the file, and its bridges, until the restart, and says so", async function () {
+    this.timeout(30_000);
+    daemon.writeConfig([`log:\n  level: debug`, `admins: ["native:${secondAdmin}"]`].join("\n"));
+    daemon.signal("SIGHUP");
+    await daemon.waitForLog(/"keys":\[[^\]]*"irc\.networks\[0\]"[^\n]*"msg":"changed in the configuration file, and applied at the next restart only"/);
+    await daemon.waitForLog(/"added":\[\],"removed":\[\][^\n]*"msg":"configuration reloaded"/);
+    const second = await session(secondAdmin);
+    await second.ok({ type: "room.join", room: "two" });
+    watcher.privmsg("#two", "bridged until the restart");
+    await second.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "bridged until the restart");
   });
 });

@@ -150,6 +150,9 @@ describe("the gateway's IRC connection kicked from a bridged channel, against ng
       assert.ok(listed.includes(comer.nick) && listed.includes(stayer.nick) && !listed.includes(leaver.nick), `the room's list is the channel's: ${JSON.stringify(listed)}`);
       // Each shown once: the people who stayed are not shown joining again.
       assert.equal(alice.transcript.filter((frame) => frame.type === "room.member" && member(stayer.nick, "joined")(frame)).length, 1);
+      // Shown gone, the leaver comes back: a join, as for anyone (the damping starts afresh from the channel's list).
+      await leaver.join("#door");
+      await alice.waitForType("room.member", member(leaver.nick, "joined"));
     } finally {
       await Promise.all([leaver.quit(), stayer.quit(), comer.quit()]);
     }

@@ -306,6 +306,9 @@ describe("the XMPP bridge bot against Prosody", function () {
         [],
         "nobody who stayed (the keeper) shown joining again",
       );
+      // Shown gone, Quill comes back: a join, as for anyone (the damping starts afresh from the MUC's list).
+      await quill.send(xml("presence", { to: `${muc}/Quill` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await nora.waitForType("room.member", memberIs("Quill", "joined"), 10_000);
     } finally {
       await quill.stop();
       await wren.stop();

@@ -205,7 +205,9 @@ export class IrcNetworkAdapter implements Adapter {
       if (this.rejoins.invited(event.channel)) this.context.log.info({ channel: event.channel, by: event.by }, "invited back to a bridged channel: joining it");
     });
     main.on("closed", (event) => this.lost(main, event.byUs));
-    for (const channel of this.channels.all()) {
+    // A copy: a reload may add or end bridges meanwhile (bridgeRoom joins a new one itself).
+    for (const channel of [...this.channels.all()]) {
+      if (this.channels.find(channel.channel) !== channel) continue; // ended while the others were joined
       // One channel the server cannot be asked to join (its line refused) must not keep the network down.
       await this.joinChannel(main, channel).catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "IRC channel not joined"));
     }

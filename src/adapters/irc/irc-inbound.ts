@@ -180,8 +180,8 @@ export class IrcInbound {
       // Back from a netsplit whose quit was held: the leave was never shown, so neither is this join.
       if (this.damper.returned(event.nick)) this.healed.add(event.nick.toLowerCase());
       // (Unless the room was told they left meanwhile: a NAMES after the gateway's own rejoin showed them gone.)
-      if (this.healed.has(event.nick.toLowerCase())) return this.relayMembership(event.channel, event.nick, "joined");
-      this.membership(event.channel, event.nick, "joined");
+      if (!this.healed.has(event.nick.toLowerCase())) this.membership(event.channel, event.nick, "joined");
+      else if (this.relaysMembership(event.channel, event.nick)) this.relayMembership(event.channel, event.nick, "joined");
     });
     main.on("part", (event) => {
       this.roster.left(event.channel, event.nick, event.nick.toLowerCase() === main.nick.toLowerCase());
@@ -363,9 +363,14 @@ export class IrcInbound {
    * say so) through the flap damper; at once when `immediate`.
    */
   private membership(channelName: string, nick: string, event: Membership, immediate = false): void {
+    const channel = this.relaysMembership(channelName, nick);
+    if (channel) this.flaps.change(channel.channel, nick, event, immediate);
+  }
+
+  /** The bridged channel, when its joins and leaves are relayed and the nick is someone's (not a bridge's). */
+  private relaysMembership(channelName: string, nick: string): IrcChannelConfig | undefined {
     const channel = this.hooks.channel(channelName);
-    if (!channel || !this.config.membership.relay || !channel.membership || this.isBridge(nick)) return;
-    this.flaps.change(channel.channel, nick, event, immediate);
+    return channel && this.config.membership.relay && channel.membership && !this.isBridge(nick) ? channel : undefined;
   }
 
   /**
@@ -447,6 +452,8 @@ export class IrcInbound {
       .filter((member) => !this.isBridge(member.nick))
       .map((member) => this.roomMember(channel.channel, member.nick));
     const { joined, left, changed } = this.shown.resync(channel.channel.toLowerCase(), people);
+    // The list is what the room shows now: changes held from before are moot, and the next ones are taken against it.
+    this.flaps.forgetChannel(channel.channel);
     const room = nativeRoom(channel.room);
     for (const member of left) this.context.dispatch({ type: "member-left", room, member });
     for (const member of joined) this.context.dispatch({ type: "member-joined", room, member });

@@ -122,7 +122,8 @@ export class XmppBotAdapter implements Adapter {
     }
     this.online = true;
     await connection.send(xml("presence"));
-    for (const room of this.rooms) await this.joinMuc(room);
+    // A copy: a reload may add or end bridges meanwhile (bridgeRoom joins a new one itself).
+    for (const room of [...this.rooms]) if (this.rooms.includes(room)) await this.joinMuc(room);
     this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), rooms: this.rooms.map((room) => room.muc) }, "XMPP bot online");
     this.context.setStatus("online");
     // Room messages accepted while the bot was away wait in the outbox (relaysRooms): send them now, in order.
@@ -402,6 +403,8 @@ export class XmppBotAdapter implements Adapter {
       .filter((occupant) => occupant.nick !== room.nick)
       .map((occupant) => this.occupantMember(room.muc, occupant.nick, occupant.role));
     const { joined, left, changed } = this.shown.resync(room.muc.toLowerCase(), people);
+    // The list is what the room shows now: changes held from before are moot, and the next ones are taken against it.
+    this.membership.forgetChannel(room.muc);
     const hub = bridgedRoom(room);
     for (const member of left) this.context.dispatch({ type: "member-left", room: hub, member });
     for (const member of joined) this.context.dispatch({ type: "member-joined", room: hub, member });

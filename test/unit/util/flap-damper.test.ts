@@ -139,6 +139,21 @@ describe("flap damping (flap-damper.ts)", () => {
       assert.deepEqual(shown.slice(3), ["#dev frank joined", "#dev gina joined"]);
     });
 
+    it("forgets one channel when its members were set anew from its list: nothing held shown, the next changes shown", () => {
+      const clock = new FakeClock();
+      const { damper, shown } = membership(clock);
+      damper.change("#dev", "bob", "joined");
+      damper.change("#dev", "carol", "left"); // held
+      damper.change("#ops", "carol", "left"); // held, in another channel
+      damper.forgetChannel("#DEV"); // the gateway rejoined #dev: its NAMES showed bob gone and carol there
+      clock.advance(HOLD);
+      assert.deepEqual(shown, ["#dev bob joined", "#ops carol left"], "carol's held leave in #dev is moot");
+      damper.change("#dev", "bob", "joined"); // bob comes back: shown, though a join was the last shown before
+      damper.change("#dev", "carol", "left"); // carol goes: shown, though a leave was held before
+      clock.advance(HOLD);
+      assert.deepEqual(shown.slice(2), ["#dev bob joined", "#dev carol left"]);
+    });
+
     it("keeps channels apart, and forgets everything held when cleared", () => {
       const clock = new FakeClock();
       const { damper, shown } = membership(clock);
