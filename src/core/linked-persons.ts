@@ -39,6 +39,11 @@ export type DeliverToLinked = "most_available" | "all" | "native";
 export class LinkedPersons {
   /** For each person with linked accounts: the latest presence of each of their addresses, the person's own included. */
   private readonly parts = new Map<string, Map<string, Presence>>();
+  /**
+   * When this process began: a message accepted since was routed under the `deliverTo` of now; an older one maybe
+   * under another (the file changed between restarts), so whether the person has it too is not known.
+   */
+  private readonly since = Date.now();
 
   constructor(
     private readonly identities: PersonDirectory | undefined,
@@ -107,7 +112,7 @@ export class LinkedPersons {
   linkedRecipientNow(message: Message, recipient: Address): LinkedRecipientVerdict {
     const person = this.identities?.personOf(recipient);
     if (person !== undefined && sameAddress(person, message.to)) return { action: "send" };
-    return this.deliverTo === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
+    return this.handedToPerson(message);
   }
 
   /**
@@ -116,7 +121,16 @@ export class LinkedPersons {
    * have it already (deliver_to: all).
    */
   linkedRecipientFailed(message: Message): LinkedRecipientVerdict {
-    return this.deliverTo === "all" ? { action: "drop" } : { action: "redirect", to: message.to };
+    return this.handedToPerson(message);
+  }
+
+  /**
+   * A message for one of the person's accounts that will not take it goes to the person's sessions, unless they
+   * surely have it already (deliver_to: all, when it was accepted under that setting): the outbox moves it to
+   * them, and a copy they may have had before a restart is a duplicate at worst, never a loss.
+   */
+  private handedToPerson(message: Message): LinkedRecipientVerdict {
+    return this.deliverTo === "all" && message.timestamp >= this.since ? { action: "drop" } : { action: "redirect", to: message.to };
   }
 
   private partsOf(person: Address): Map<string, Presence> {

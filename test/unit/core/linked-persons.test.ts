@@ -31,7 +31,7 @@ function to(person: Address, from: Address, senderPerson?: Address): Message {
     ...(senderPerson === undefined ? {} : { person: senderPerson }),
     senderName: from.id,
     body: "hi",
-    timestamp: 1,
+    timestamp: Date.now(),
   };
 }
 
@@ -75,6 +75,15 @@ describe("LinkedPersons: who gets a direct message to a person with linked accou
   it("hands a message a linked account refused for good to the person's sessions, unless they have it already", () => {
     assert.deepEqual(persons("most_available", {}).linkedRecipientFailed(to(alice, carol)), { action: "redirect", to: alice });
     assert.deepEqual(persons("all", {}).linkedRecipientFailed(to(alice, carol)), { action: "drop" });
+  });
+
+  it("hands the person a message accepted before this process began, even with deliver_to all: it may have been routed under most_available then", () => {
+    const older = { ...to(alice, carol), timestamp: Date.now() - 60_000 };
+    const linked = persons("all", {});
+    assert.deepEqual(linked.linkedRecipientFailed(older), { action: "redirect", to: alice });
+    const unlinked = parseAddress("irc://libera/alice_old"); // her nick once, linked no more
+    assert.deepEqual(linked.linkedRecipientNow(older, unlinked), { action: "redirect", to: alice });
+    assert.deepEqual(linked.linkedRecipientNow(to(alice, carol), unlinked), { action: "drop" }, "accepted under deliver_to all: she has it");
   });
 
   it("keeps an account on the sender's network when the sender is a person: their puppet or JID speaks for them", () => {
