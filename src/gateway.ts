@@ -35,6 +35,8 @@ import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
 import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
 import { XmppUserAdapter } from "./adapters/xmpp/user-adapter.js";
 import { RecentMessages } from "./core/recent-messages.js";
+import { MessageCounters } from "./core/message-counters.js";
+import { MetricsServer } from "./metrics/metrics-server.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 
@@ -93,6 +95,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   });
   const rooms = new RoomService(store.rooms);
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
+  const counters = new MessageCounters();
   const outbox = new Outbox(
     store,
     registry,
@@ -101,6 +104,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       expireAfterMs: config.outbox.expire_after_seconds * 1000,
       retryIntervalMs: config.outbox.retry_interval_seconds * 1000,
       messageLog: config.store.message_log,
+      counters,
       // The router is built below; the outbox asks it only once deliveries run.
       linkedRecipientNow: (message, recipient): LinkedRecipientVerdict => router.linkedRecipientNow(message, recipient),
       linkedRecipientFailed: (message): LinkedRecipientVerdict => router.linkedRecipientFailed(message),
@@ -120,6 +124,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     identities,
     deliverToLinked: config.identities.deliver_to,
     buddies,
+    counters,
     log: log.child({ component: "router" }),
   });
   // Bridges of the configuration file (bridges: and the per-network lists) are filled in below, as each
@@ -158,6 +163,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     outbox: () => store.outbox.size(),
   });
   const lifetime = new AbortController();
+  const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
   function contextFor(protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
     const adapterLog = log.child({ adapter: `${protocol}/${account}` });
@@ -289,11 +295,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       await identities.start();
       await outbox.start();
       await supervisor.startAll();
+      await metrics?.start();
     },
     stop(reason = "shutdown") {
       stopped ??= (async () => {
         router.close();
         lifetime.abort();
+        await metrics?.stop();
         await supervisor.stopAll(reason);
         await outbox.stop();
         await store.close();

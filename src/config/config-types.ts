@@ -65,6 +65,13 @@ export interface ShutdownConfig {
   readonly drain_timeout_ms: number;
 }
 
+/** The Prometheus text endpoint (GET /metrics), off by default. */
+export interface MetricsConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+}
+
 export interface XmppComponentConfig {
   readonly enabled: boolean;
   readonly domain: string;
@@ -253,6 +260,7 @@ export interface SwitchboardConfig {
   readonly native: NativeConfig;
   readonly outbox: OutboxConfig;
   readonly shutdown: ShutdownConfig;
+  readonly metrics: MetricsConfig;
   readonly identities: IdentitiesConfig;
   /** Who may administer bridges at runtime: native:<user> and xmpp:<bare JID> addresses. */
   readonly admins: readonly string[];

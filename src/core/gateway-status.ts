@@ -45,6 +45,11 @@ export class GatewayStatus {
 
   async report(by: Address): Promise<GatewayStatusReport> {
     if (!this.deps.isAdmin(by)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(by)} is not an admin of this gateway`);
+    return this.snapshot();
+  }
+
+  /** The report, for the operator's own monitoring (the metrics endpoint), which asks no address. */
+  async snapshot(): Promise<GatewayStatusReport> {
     const states = this.deps.adapters();
     const linked = states.filter((state) => state.adapter.owner !== undefined);
     const networks = states.filter((state) => state.adapter.owner === undefined);

@@ -15,6 +15,7 @@
  * fails retryably rewinds the recipient's queue (recipient-queue.ts), which sends what the store still holds
  * again, in order, when the recipient is reachable.
  */
+import type { MessageCounters } from "./message-counters.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -31,6 +32,8 @@ export interface OutboxOptions {
   readonly retryIntervalMs: number;
   /** Config store.message_log (default true): false, the store writes nothing for a message without recipients. */
   readonly messageLog?: boolean;
+  /** Counts for the metrics endpoint (core/message-counters.ts). */
+  readonly counters?: MessageCounters;
   /**
    * For a direct message queued for another address than its recipient (a linked account of the person it is
    * to, docs/bridging.md): whether that address still is the person, asked before each attempt (Router). A link
@@ -214,6 +217,7 @@ export class Outbox {
   }
 
   private delivered(message: Message, recipient: Address): void {
+    if (this.options.counters) this.options.counters.delivered += 1;
     if (this.log.isLevelEnabled("debug")) this.log.debug({ id: message.id, recipient: addressKey(recipient) }, "message delivered");
     if (!this.writes.forget(message.id, recipient)) this.removeEntry(message, recipient);
     if (message.scope === "direct") {
@@ -261,6 +265,7 @@ export class Outbox {
    * as a notice still needs it.
    */
   private async fail(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    if (this.options.counters) this.options.counters.failed += 1;
     await this.failures.report(message, recipient, error);
     await this.store.outbox.remove(message.id, recipient);
   }

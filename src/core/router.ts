@@ -29,6 +29,7 @@ import { RoomRouting } from "./room-routing.js";
 import type { RoomService } from "./rooms.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { MessageLogStore } from "../store/store.js";
+import type { MessageCounters } from "./message-counters.js";
 
 export interface RouterDependencies {
   readonly registry: AdapterRegistry;
@@ -49,6 +50,8 @@ export interface RouterDependencies {
   readonly buddies?: BuddyHooks;
   readonly log: Logger;
   readonly now?: () => number;
+  /** Counts for the metrics endpoint (core/message-counters.ts). */
+  readonly counters?: MessageCounters;
 }
 
 export type { PersonDirectory } from "./linked-persons.js";
@@ -126,6 +129,7 @@ export class Router {
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
     if (!direct) void this.rooms.sendToRoom(message);
     await stored;
+    if (this.deps.counters) this.deps.counters.accepted[message.scope] += 1;
     return message;
   }
 

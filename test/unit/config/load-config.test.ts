@@ -60,6 +60,7 @@ const DEFAULTS: SwitchboardConfig = {
   },
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },
+  metrics: { enabled: false, host: "127.0.0.1", port: 9117 },
   identities: { deliver_to: "most_available" },
   admins: [],
   bridges: [],
