@@ -322,7 +322,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         [...inFile.bridges, ...kept],
       );
       const listed = (list: readonly Bridge[]): string[] => list.map((bridge) => `${formatAddress(bridge.remote)} -> ${bridge.room}`);
-      for (const { bridge, error } of refused) log.error({ err: error, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
+      for (const { bridge, error } of refused) {
+        log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
+      }
       log.info({ logLevel: file.log.level, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
       const waiting = restartOnlyChanges(config, file);
       if (waiting.length > 0) log.warn({ keys: waiting }, "changed in the configuration file, and applied at the next restart only");

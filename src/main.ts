@@ -72,10 +72,13 @@ function configFileOf(args: readonly string[]): string | undefined {
 async function start(args: string[]): Promise<void> {
   const file = configFileOf(args);
   // From the first moment: a SIGHUP while the gateway starts (systemctl reload right after start) is taken once it
-  // runs, never Node's default, which would end the process.
-  let hangupWaiting = false;
+  // runs, never Node's default, which would end the process; bin/switchboard.js keeps one that came even earlier.
+  const global = globalThis as Record<symbol, unknown>;
+  let hangupWaiting = global[Symbol.for("switchboard.hangupBeforeStart")] === true;
   let hangup: () => void = () => (hangupWaiting = true);
   process.on("SIGHUP", () => hangup());
+  const early = global[Symbol.for("switchboard.hangupListener")];
+  if (typeof early === "function") process.off("SIGHUP", early as () => void);
   let config;
   try {
     config = file ? await loadConfigFile(file) : await loadDefaultConfig();

@@ -6,7 +6,7 @@
  */
 import type { SwitchboardConfig } from "./config-types.js";
 
-const RELOADABLE: readonly RegExp[] = [/^log\.level$/, /^admins(\[|$)/, /^bridges(\[|$)/, /^irc\.networks\[\d+\]\.channels(\[|$)/, /^xmpp\.bots\[\d+\]\.rooms(\[|$)/];
+const RELOADABLE: readonly RegExp[] = [/^log\.level$/, /^admins(\[|$)/, /^bridges(\[|$)/, /^irc\.networks\.[^.]+\.channels(\[|$)/, /^xmpp\.bots\.[^.]+\.rooms(\[|$)/];
 
 /** The key paths whose values differ between two configurations, as deep as they differ (`irc.networks[0].port`). */
 export function changedPaths(before: unknown, after: unknown, path = ""): string[] {
@@ -27,9 +27,21 @@ export function changedPaths(before: unknown, after: unknown, path = ""): string
   return [path];
 }
 
-/** The changes between the running configuration and the file's that take effect at the next restart only. */
+/**
+ * The changes between the running configuration and the file's that take effect at the next restart only. IRC
+ * networks and bridge bots are compared by name, not by position: `irc.networks.libera.host`, and a network taken
+ * out or added is `irc.networks.oftc` as a whole.
+ */
 export function restartOnlyChanges(running: SwitchboardConfig, file: SwitchboardConfig): string[] {
-  return changedPaths(running, file).filter((path) => !RELOADABLE.some((pattern) => pattern.test(path)));
+  return changedPaths(byName(running), byName(file)).filter((path) => !RELOADABLE.some((pattern) => pattern.test(path)));
+}
+
+function byName(config: SwitchboardConfig): unknown {
+  return {
+    ...config,
+    irc: { ...config.irc, networks: Object.fromEntries(config.irc.networks.map((network) => [network.name, network])) },
+    xmpp: { ...config.xmpp, bots: Object.fromEntries(config.xmpp.bots.map((bot) => [bot.account, bot])) },
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -335,7 +335,13 @@ export class BridgeService implements BridgeAdmin {
     if (await this.deps.rooms.exists(hub)) {
       const member = (await this.deps.rooms.members(hub)).find((candidate) => sameAddress(candidate.address, bridge.remote));
       if (member) await this.deps.leaveRoom(hub, bridge.remote);
-      if (people.length > 0) await this.deps.peopleLeft?.(hub, people);
+      // Someone also in another room of the bridge (a second channel of the same network) stays in the hub.
+      const stillThere = new Set<string>();
+      for (const other of await this.deps.rooms.members(hub)) {
+        for (const person of this.deps.registry.for(other.address)?.roomPeople?.(other.address) ?? []) stillThere.add(addressKey(person.address));
+      }
+      const gone = people.filter((person) => !stillThere.has(addressKey(person.address)));
+      if (gone.length > 0) await this.deps.peopleLeft?.(hub, gone);
     }
   }
 

@@ -9,7 +9,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { BridgeService } from "./bridges.js";
 import { GatewayError } from "./errors.js";
-import { formatAddress, sameAddress, type Address } from "./model/address.js";
+import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import { checkNick } from "./rooms.js";
 
@@ -111,9 +111,18 @@ export class RoomJoins {
     return { ...room, members: [...own, ...this.peopleOfBridgedRooms(room.members)] };
   }
 
-  /** The people each bridged room among `members` stands for, as its adapter sees them now. */
+  /**
+   * The people each bridged room among `members` stands for, as its adapter sees them now; someone in two of them
+   * (two channels of one IRC network) once.
+   */
   private peopleOfBridgedRooms(members: readonly RoomMember[]): RoomMember[] {
-    return members.filter((member) => this.isRelay(member)).flatMap((relay) => [...(this.deps.registry.for(relay.address)?.roomPeople?.(relay.address) ?? [])]);
+    const people = new Map<string, RoomMember>();
+    for (const relay of members.filter((member) => this.isRelay(member))) {
+      for (const person of this.deps.registry.for(relay.address)?.roomPeople?.(relay.address) ?? []) {
+        if (!people.has(addressKey(person.address))) people.set(addressKey(person.address), person);
+      }
+    }
+    return [...people.values()];
   }
 
   /** A member that is a room of another network (an IRC channel, a bot's MUC), not a person. */

@@ -87,6 +87,11 @@ export class RoomRouting {
     return taken ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
   }
 
+  /** A member that is a room of another network (its adapter relays rooms), not a person. */
+  private isRelay(address: Address): boolean {
+    return this.deps.registry.for(address)?.capabilities.relaysRooms === true;
+  }
+
   /** Adapters other than the room's host that serve members of a gateway-hosted room. */
   private async guestAdapters(room: Address): Promise<Adapter[]> {
     const host = this.deps.registry.for(room);
@@ -103,7 +108,9 @@ export class RoomRouting {
     const host = this.deps.registry.for(room);
     if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
     const joined = await host.joinRoom(room, member.address, { nick: member.nick });
-    await this.membershipChanged(room, member, "joined");
+    // A bridged room (an IRC channel, a bot's MUC) joining its hub is no person: other networks show its people,
+    // never it (an XMPP occupant named "#dev"); the host's own members see it in the room's member list.
+    if (!this.isRelay(member.address)) await this.membershipChanged(room, member, "joined");
     return joined;
   }
 
@@ -114,7 +121,7 @@ export class RoomRouting {
     const before = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
     await host.leaveRoom(room, member, removal);
     const left = before.find((entry) => sameAddress(entry.address, member));
-    if (left) await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
+    if (left && !this.isRelay(member)) await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
   }
 
   /**

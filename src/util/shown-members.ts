@@ -54,6 +54,11 @@ export class ShownMembers<T extends { readonly nick: string }> {
     return true;
   }
 
+  /** Whether the room was told they are there. */
+  has(room: string, nick: string): boolean {
+    return this.rooms.get(room)?.has(this.nickKey(nick)) ?? false;
+  }
+
   /** Whom the room was told is there. */
   list(room: string): T[] {
     return [...(this.rooms.get(room)?.values() ?? [])];

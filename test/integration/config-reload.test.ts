@@ -113,7 +113,7 @@ describe("reloading the configuration file (SIGHUP), against ngIRCd", function (
     this.timeout(30_000);
     daemon.writeConfig([`log:\n  level: debug`, `admins: ["native:${secondAdmin}"]`].join("\n"));
     daemon.signal("SIGHUP");
-    await daemon.waitForLog(/"keys":\[[^\]]*"irc\.networks\[0\]"[^\n]*"msg":"changed in the configuration file, and applied at the next restart only"/);
+    await daemon.waitForLog(/"keys":\[[^\]]*"irc\.networks\.reloadnet"[^\n]*"msg":"changed in the configuration file, and applied at the next restart only"/);
     await daemon.waitForLog(/"added":\[\],"removed":\[\][^\n]*"msg":"configuration reloaded"/);
     const second = await session(secondAdmin);
     await second.ok({ type: "room.join", room: "two" });

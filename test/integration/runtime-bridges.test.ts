@@ -178,6 +178,12 @@ describe("bridges added and removed at runtime by an admin", function () {
       ((await admin.ok({ type: "bridge.list" }))["bridges"] as Frame[]).map((bridge) => bridge["with"]),
       ["irc://net/%23fixed", `xmpp://livebot/${muc}`],
     );
+
+    // Bridged again: the channel's people are occupants again; the channel itself never is one.
+    await admin.ok({ type: "bridge.add", room: "live", with: "irc://net/%23live" });
+    await quin.waitForPresence(`${roomJid}/${ira.nick}`, (stanza) => stanza.attrs["type"] === undefined, 15_000);
+    const roomsAsOccupants = quin.transcript.filter((stanza) => stanza.is("presence") && String(stanza.attrs["from"]).split("/").slice(1).join("/").includes("#live"));
+    assert.deepEqual(roomsAsOccupants.map(String), [], "no occupant named after a bridged channel or MUC");
   });
 
   it("bridges a channel with a key (+k), joins it with the key again after a restart, and relays its joins and leaves only when asked", async function () {

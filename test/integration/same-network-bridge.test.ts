@@ -34,6 +34,8 @@ describe("one bridge with two rooms on the same network", function () {
         "      host: 127.0.0.1",
         `      port: ${ircd.port}`,
         "      nick: sbsame",
+        "      membership:",
+        "        leave_hold_seconds: 0",
         "xmpp:",
         "  bots:",
         "    - account: pairbot",
@@ -92,6 +94,29 @@ describe("one bridge with two rooms on the same network", function () {
       assert.deepEqual(native.pending("message").map(body), [], "the native member had each line once");
     } finally {
       await Promise.all([carol.quit(), dave.quit(), native.close()]);
+    }
+  });
+
+  it("shows someone in both channels as one member of the room, who leaves it with the last channel", async function () {
+    this.timeout(30_000);
+    const native = await NativeClient.session(daemon.url, uniqueUser("nat"), PASSWORD, { register: true });
+    const carl = await IrcTestClient.connect(ircd, uniqueUser("carl"));
+    try {
+      await native.ok({ type: "room.join", room: "channels" });
+      const about = (event: string) => (frame: Frame) => frame["event"] === event && (frame["member"] as Frame)["nick"] === carl.nick;
+      await carl.join("#left");
+      await native.waitForType("room.member", about("joined"));
+      await carl.join("#right");
+      const listed = ((await native.ok({ type: "room.members", room: "channels" }))["bridged_people"] as Frame[]).filter((person) => person["nick"] === carl.nick);
+      assert.equal(listed.length, 1, "listed once");
+      carl.send("PART #left");
+      await carl.waitFor((line) => line.command === "PART" && line.params[0] === "#left");
+      carl.send("PART #right");
+      await native.waitForType("room.member", about("left"));
+      const seen = native.transcript.filter((frame) => frame.type === "room.member" && (frame["member"] as Frame)["nick"] === carl.nick).map((frame) => frame["event"]);
+      assert.deepEqual(seen, ["joined", "left"], "one join with the first channel, one leave with the last");
+    } finally {
+      await Promise.all([carl.quit(), native.close()]);
     }
   });
 

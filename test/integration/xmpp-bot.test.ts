@@ -27,8 +27,10 @@ describe("the XMPP bridge bot against Prosody", function () {
     await prosody.register("keeper", botPassword);
     keeper = await XmppTestClient.connect(prosody, "keeper", botPassword);
     await keeper.sendPresence();
-    await keeper.send(xml("presence", { to: `kick@${prosody.mucDomain}/Keeper` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
-    await keeper.waitForPresence(`kick@${prosody.mucDomain}/Keeper`);
+    for (const name of ["kick", "banme"]) {
+      await keeper.send(xml("presence", { to: `${name}@${prosody.mucDomain}/Keeper` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await keeper.waitForPresence(`${name}@${prosody.mucDomain}/Keeper`);
+    }
     // locked@ and wrongpw@ are password-protected (XEP-0045 10.2, the owner's configuration form) before the bot
     // joins them; the bot is given the password of the first and a wrong one for the second.
     const field = (name: string, value: string): Element => xml("field", { var: name }, xml("value", {}, value));
@@ -60,6 +62,9 @@ describe("the XMPP bridge bot against Prosody", function () {
         `        - muc: kick@${prosody.mucDomain}`,
         "          nick: switchboard",
         "          room: kickroom",
+        `        - muc: banme@${prosody.mucDomain}`,
+        "          nick: switchboard",
+        "          room: banroom",
         `        - muc: quiet@${prosody.mucDomain}`,
         "          nick: switchboard",
         "          room: quiet",
@@ -141,6 +146,7 @@ describe("the XMPP bridge bot against Prosody", function () {
     const kicked = await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === "unavailable");
     assert.ok(kicked.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status").some((status) => status.attrs["code"] === "307"), kicked.toString());
     await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    await daemon.waitForLog(/"reason":"testing"[^\n]*"msg":"XMPP bot kicked from the MUC; joining again"/);
     await keeper.sendMessage(muc, "still bridged?", "groupchat");
     const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([relayed["sender_name"], relayed["body"]], ["Keeper", "still bridged?"]);
@@ -312,6 +318,28 @@ describe("the XMPP bridge bot against Prosody", function () {
     } finally {
       await quill.stop();
       await wren.stop();
+      await nora.close();
+    }
+  });
+  it("respects a ban: the MUC's people leave the room, and it is not joined again", async function () {
+    this.timeout(30_000);
+    const muc = `banme@${prosody.mucDomain}`;
+    const admin = uniqueUser("nora");
+    const nora = await NativeClient.session(daemon.url, admin, PASSWORD, { register: true });
+    try {
+      await nora.ok({ type: "room.join", room: "banroom" });
+      await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined);
+      const listed = (answer: Record<string, unknown>): unknown[] => (answer["bridged_people"] as Record<string, unknown>[]).map((person) => person["nick"]);
+      assert.deepEqual(listed(await nora.ok({ type: "room.members", room: "banroom" })), ["Keeper"]);
+      await keeper.iq(
+        xml("iq", { type: "set", to: muc }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { jid: `bridgebot@${prosody.domain}`, affiliation: "outcast" }, xml("reason", {}, "no bots")))),
+      );
+      await daemon.waitForLog(/"reason":"no bots"[^\n]*"msg":"XMPP bot banned from the MUC, or the MUC destroyed/);
+      const left = await nora.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Record<string, unknown>)["nick"] === "Keeper");
+      assert.equal(left["room"], "native:%23banroom");
+      assert.deepEqual(listed(await nora.ok({ type: "room.members", room: "banroom" })), [], "nobody of the MUC shown any more");
+      assert.doesNotMatch(daemon.log, /"muc":"banme@[^"]*"[^\n]*joining again/, "not joined again");
+    } finally {
       await nora.close();
     }
   });

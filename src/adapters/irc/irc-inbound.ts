@@ -394,6 +394,8 @@ export class IrcInbound {
     if (!this.shown.changed(channel.channel.toLowerCase(), from, { address: ircAddress(this.network, to), nick: to, role })) {
       return this.relayMembership(channelName, to, "joined");
     }
+    // In two channels of the room: one rename, told for the first channel the NICK is applied to.
+    if (this.shownElsewhere(channel, to)) return;
     this.context.dispatch({
       type: "member-changed",
       room: nativeRoom(channel.room),
@@ -425,13 +427,24 @@ export class IrcInbound {
     const key = channel.channel.toLowerCase();
     if (event === "joined") {
       const member = this.roomMember(channel.channel, nick);
-      if (this.shown.joined(key, member)) this.context.dispatch({ type: "member-joined", room, member });
+      if (this.shown.joined(key, member) && !this.shownElsewhere(channel, nick)) this.context.dispatch({ type: "member-joined", room, member });
       return;
     }
     const shown = this.shown.left(key, nick);
-    if (!shown) return;
+    // Still in another channel of the room: still a member of it.
+    if (!shown || this.shownElsewhere(channel, nick)) return;
     const removal = this.kicks.get(flapKey(channelName, nick));
     this.context.dispatch({ type: "member-left", room, member: { ...shown, nick, address: ircAddress(this.network, nick) }, ...(removal === undefined ? {} : { removal }) });
+  }
+
+  /**
+   * Whether another channel bridged to the same room shows the nick: someone in two channels of one bridge is one
+   * member of its room, who joins it with the first channel and leaves it with the last.
+   */
+  private shownElsewhere(channel: IrcChannelConfig, nick: string): boolean {
+    const room = channel.room.toLowerCase();
+    const name = channel.channel.toLowerCase();
+    return this.hooks.channels().some((other) => other.room.toLowerCase() === room && other.channel.toLowerCase() !== name && this.shown.has(other.channel.toLowerCase(), nick));
   }
 
   /** Someone in a channel as a member of its room, with the role their prefixes give (member when not known). */
@@ -455,8 +468,8 @@ export class IrcInbound {
     // The list is what the room shows now: changes held from before are moot, and the next ones are taken against it.
     this.flaps.forgetChannel(channel.channel);
     const room = nativeRoom(channel.room);
-    for (const member of left) this.context.dispatch({ type: "member-left", room, member });
-    for (const member of joined) this.context.dispatch({ type: "member-joined", room, member });
+    for (const member of left) if (!this.shownElsewhere(channel, member.nick)) this.context.dispatch({ type: "member-left", room, member });
+    for (const member of joined) if (!this.shownElsewhere(channel, member.nick)) this.context.dispatch({ type: "member-joined", room, member });
     for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
     if (left.length + joined.length + changed.length > 0) {
       this.context.log.debug({ channel: channel.channel, joined: joined.length, left: left.length, changed: changed.length }, "bridged channel's members as NAMES listed them");

@@ -81,6 +81,10 @@ export class XmppBotAdapter implements Adapter {
     (nick) => nick,
     (a, b) => a.role === b.role,
   );
+  /** MUCs (lower case) the bot left itself (a bridge ended or remade): their goodbye is no kick. */
+  private readonly leaving = new Set<string>();
+  /** MUCs (lower case) the bot is banned from, or that were destroyed: not joined again until restart or re-bridged. */
+  private readonly outOf = new Set<string>();
   /** A line counts as relayed once the bot's server proved it read it (stanza-confirmer.ts). */
   private readonly confirmer: ServerPingConfirmer;
 
@@ -97,7 +101,7 @@ export class XmppBotAdapter implements Adapter {
   }
 
   stats(): Readonly<Record<string, number>> {
-    return { bridged_mucs: this.rooms.length };
+    return { bridged_mucs: this.rooms.length, mucs_not_joined: this.outOf.size };
   }
 
   get account(): string {
@@ -240,13 +244,17 @@ export class XmppBotAdapter implements Adapter {
     if (!room) return;
     this.rooms.splice(index, 1);
     this.shown.forget(room.muc.toLowerCase());
-    if (this.online) await this.write(xml("presence", { to: `${room.muc}/${room.nick}`, type: "unavailable" })).catch(() => undefined);
+    this.outOf.delete(room.muc.toLowerCase());
+    if (!this.online) return;
+    this.leaving.add(room.muc.toLowerCase());
+    await this.write(xml("presence", { to: `${room.muc}/${room.nick}`, type: "unavailable" })).catch(() => undefined);
   }
 
   private async joinMuc(room: XmppBotRoomConfig): Promise<void> {
     // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened), with the
     // room's password when it has one (7.2.6).
     this.occupants.joining(room.muc);
+    this.outOf.delete(room.muc.toLowerCase());
     const password = room.password === "" ? [] : [xml("password", {}, room.password)];
     await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }), ...password)));
     await this.context
@@ -429,15 +437,35 @@ export class XmppBotAdapter implements Adapter {
   private ownOccupantLeft(room: XmppBotRoomConfig, codes: readonly string[], x: Element | undefined): void {
     if (this.stopping) return;
     const muc = room.muc;
+    // The bot's own leave (the bridge ended or was remade by a reload): its echo, no kick.
+    if (this.leaving.delete(muc.toLowerCase())) return;
+    const item = x?.getChild("item");
+    const by = item?.getChild("actor")?.attrs["nick"] as string | undefined;
+    const reason = item?.getChildText("reason") ?? undefined;
+    const who = { muc, codes, ...(by === undefined ? {} : { by }), ...(reason === undefined || reason === null ? {} : { reason }) };
     if (codes.includes("301") || x?.getChild("destroy")) {
-      this.context.log.warn({ muc, codes }, "XMPP bot banned from the MUC or the MUC destroyed: not rejoining");
+      this.context.log.warn(who, "XMPP bot banned from the MUC, or the MUC destroyed: not joined again (the MUC's people leave the room; re-bridge it or restart once it may be joined)");
+      this.lostMuc(room);
       return;
     }
-    this.context.log.warn({ muc, codes }, "XMPP bot left the MUC without asking; rejoining");
+    const kicked = codes.includes("307");
+    this.context.log.warn(who, kicked ? "XMPP bot kicked from the MUC; joining again" : "XMPP bot left the MUC without asking; joining again");
     const timer = setTimeout(() => {
-      if (this.online && !this.stopping) void this.joinMuc(room).catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC not rejoined"));
+      const current = this.roomOf(muc); // still bridged (a reload may have ended or remade it meanwhile)
+      if (current && this.online && !this.stopping) void this.joinMuc(current).catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC not rejoined"));
     }, REJOIN_DELAY_MS);
     timer.unref();
+  }
+
+  /** Banned from a MUC, or it was destroyed: the room no longer shows its people, and the status counts it. */
+  private lostMuc(room: XmppBotRoomConfig): void {
+    const key = room.muc.toLowerCase();
+    this.outOf.add(key);
+    const hub = bridgedRoom(room);
+    for (const member of this.shown.list(key)) this.context.dispatch({ type: "member-left", room: hub, member });
+    this.shown.forget(key);
+    this.membership.forgetChannel(room.muc);
+    this.occupants.forget(room.muc);
   }
 
   private async write(element: Element): Promise<void> {

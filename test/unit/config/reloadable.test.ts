@@ -28,6 +28,6 @@ describe("what a reload of the configuration file applies, and what waits for a 
     );
     assert.deepEqual(restartOnlyChanges(running, reloadable), []);
     const restart = parseConfig([...base.slice(0, 4), "      host: irc.other.org", ...base.slice(5), "    - name: oftc", "      host: irc.oftc.net", "      nick: gw"].join("\n"), "test.yaml", {});
-    assert.deepEqual(restartOnlyChanges(running, restart), ["irc.networks[0].host", "irc.networks[1]"]);
+    assert.deepEqual(restartOnlyChanges(running, restart), ["irc.networks.libera.host", "irc.networks.oftc"], "by name, not by position");
   });
 });
