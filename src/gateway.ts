@@ -142,6 +142,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     joinRoom: (room, member) => router.joinRoom(room, member),
     leaveRoom: (room, member) => router.leaveRoom(room, member),
     peopleLeft: (room, people) => router.relayedPeopleLeft(room, people),
+    failQueued: (remote, error) => outbox.failQueued(remote, error),
     log: log.child({ component: "bridges" }),
   });
   // Adapters join rooms by their own address: a bridged room of another network (an IRC channel) at its hub.

@@ -80,6 +80,8 @@ export interface BridgeServiceDeps {
   /** Joins a member to a room and tells the room (Router.joinRoom); leaves likewise. */
   readonly joinRoom: (room: Address, member: RoomMember) => Promise<unknown>;
   readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
+  /** Deliveries still queued for a remote room whose bridge ended fail now (Outbox.failQueued). */
+  readonly failQueued?: (remote: Address, error: GatewayError) => Promise<void>;
   /** People of a bridged room (an IRC channel's) leave the hub with its bridge: every network is told (Router.relayedPeopleLeft). */
   readonly peopleLeft?: (room: Address, people: readonly RoomMember[]) => Promise<void>;
   readonly log: Logger;
@@ -342,6 +344,9 @@ export class BridgeService implements BridgeAdmin {
       }
       const gone = people.filter((person) => !stillThere.has(addressKey(person.address)));
       if (gone.length > 0) await this.deps.peopleLeft?.(hub, gone);
+      // What waits for it fails now, unless its network still relays the hub (a second channel of it takes them).
+      const relaysStill = (await this.deps.rooms.members(hub)).some((other) => this.deps.registry.for(other.address) === adapter);
+      if (!relaysStill) await this.deps.failQueued?.(bridge.remote, new GatewayError("GW_ERR_NO_ROUTE", `${formatAddress(bridge.remote)} is not bridged to ${bridge.room} any more`));
     }
   }
 

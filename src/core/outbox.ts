@@ -270,6 +270,26 @@ export class Outbox {
     await this.store.outbox.remove(message.id, recipient);
   }
 
+  /**
+   * Every delivery queued for `recipient` (a bridged room whose bridge ended, on a network that may be down) fails
+   * now, reported to its sender, instead of when the network is back or the message expires; one under way ends as
+   * it will.
+   */
+  async failQueued(recipient: Address, error: GatewayError): Promise<void> {
+    await this.writes.drain();
+    await this.removals.drain();
+    const queue = this.queues.get(addressKey(recipient))?.queue;
+    for (;;) {
+      const entries = (await this.store.outbox.pending(recipient, 500)).filter((entry) => !queue?.isBusyWith(entry.message.id));
+      if (entries.length === 0) return;
+      for (const entry of entries) {
+        queue?.skip(entry.message.id);
+        this.log.info({ id: entry.message.id, recipient: addressKey(recipient), code: error.code }, "queued delivery failed: its bridge ended");
+        await this.fail(entry.message, recipient, error);
+      }
+    }
+  }
+
   private async tick(): Promise<void> {
     try {
       await this.expire();

@@ -56,6 +56,7 @@ describe("BridgeService (bridges at runtime)", () => {
         joined.push(`left ${room.id} ${addressKey(member)}`);
         await rooms.leave(room, member);
       },
+      failQueued: async (remote: Address, error: GatewayError) => void calls.push(`fail queued for ${remote.id}: ${error.code}`),
       log: createLogger("silent"),
     });
   }
@@ -123,11 +124,18 @@ describe("BridgeService (bridges at runtime)", () => {
   it("removes a runtime bridge: unstored, parted, out of the hub room; the file's bridges and unknown ones are refused", async () => {
     await service.add(admin, { room: "dev", remote: channel });
     await service.remove(xmppAdmin, makeAddress("irc", "libera", "#DEV"));
-    assert.deepEqual(calls, ["bridge #dev #dev", "unbridge #dev"]);
+    assert.deepEqual(calls, ["bridge #dev #dev", "unbridge #dev", "fail queued for #dev: GW_ERR_NO_ROUTE"], "what waits for it fails now");
     assert.deepEqual(await store.bridges.list(), []);
     assert.deepEqual(joined, ["left #dev irc://libera/%23dev"]);
     await assert.rejects(service.remove(admin, channel), (error: GatewayError) => error.code === "GW_ERR_NOT_FOUND");
     await assert.rejects(service.remove(admin, configured.remote), (error: GatewayError) => error.code === "GW_ERR_FORBIDDEN");
+  });
+
+  it("fails nothing queued when another channel of the same network still relays the room: it takes them", async () => {
+    await service.add(admin, { room: "dev", remote: channel });
+    await service.add(admin, { room: "dev", remote: makeAddress("irc", "libera", "#dev2") });
+    await service.remove(admin, channel);
+    assert.deepEqual(calls, ["bridge #dev #dev", "bridge #dev2 #dev", "unbridge #dev"]);
   });
 
   it("hands a channel key and the membership switch to the adapter, stores them, and hands them again at restore", async () => {

@@ -110,3 +110,59 @@ describe("Outbox: a delivery bounced before its confirmation", () => {
     assert.deepEqual(server.receipts, ["m1"]);
   });
 });
+
+describe("Outbox: deliveries queued for a bridge that ended", () => {
+  const channel = parseAddress("irc://libera/%23dev");
+  let store: Store;
+  let outbox: Outbox;
+  const sent: string[] = [];
+  const failed: string[] = [];
+  let up = false;
+
+  beforeEach(() => {
+    sent.length = 0;
+    failed.length = 0;
+    up = false;
+    store = openSqliteStore(":memory:");
+    const registry = new AdapterRegistry();
+    registry.register({
+      protocol: "irc",
+      account: "libera",
+      send: async (message: Message): Promise<SendResult> => {
+        if (!up) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC server is down", { retryable: true });
+        sent.push(message.id);
+        return { delivered: true };
+      },
+    } as unknown as Adapter);
+    registry.register({
+      protocol: "native",
+      account: "default",
+      reportFailure: async (message: Message, _recipient: Address, error: GatewayError) => void failed.push(`${message.id} ${error.code}`),
+    } as unknown as Adapter);
+    const log = createLogger("silent");
+    outbox = new Outbox(store, registry, log, { expireAfterMs: 60_000, retryIntervalMs: 60_000, messageLog: true }, new FailureReports(store, registry, log));
+  });
+
+  afterEach(async () => {
+    await outbox.stop();
+    await store.close();
+  });
+
+  it("fails them at once, reported to their senders, and sends none when the network is back", async () => {
+    for (const id of ["m1", "m2"]) {
+      const roomLine: Message = { ...message(id), from: parseAddress("native:romeo"), to: parseAddress("native:%23dev"), scope: "room" };
+      const written = outbox.accept(roomLine, [channel]);
+      outbox.deliver(roomLine, channel);
+      await written;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await store.outbox.pending(channel, 10)).length, 2, "waiting for the network");
+    await outbox.failQueued(channel, new GatewayError("GW_ERR_NO_ROUTE", "not bridged any more"));
+    assert.deepEqual(failed, ["m1 GW_ERR_NO_ROUTE", "m2 GW_ERR_NO_ROUTE"]);
+    assert.deepEqual(await store.outbox.pending(channel, 10), []);
+    up = true;
+    outbox.networkReachable("irc", "libera");
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sent, []);
+  });
+});
