@@ -327,6 +327,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
       }
       log.info({ logLevel: file.log.level, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
+      // Rooms given up on (a bot banned from a MUC, a channel that refused the gateway) are tried again at once.
+      for (const state of supervisor.states()) state.adapter.retryRooms?.();
       const waiting = restartOnlyChanges(config, file);
       if (waiting.length > 0) log.warn({ keys: waiting }, "changed in the configuration file, and applied at the next restart only");
     },

@@ -312,6 +312,11 @@ export interface Adapter {
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
   /**
+   * The operator reloaded the configuration (SIGHUP): bridged rooms the adapter is out of (an IRC channel it was
+   * kicked from or refused, a MUC it was banned from) are tried again now, not at the next timer or restart.
+   */
+  retryRooms?(): void;
+  /**
    * `viewer`, an account of this network linked to a person, is shown `contact` of that person's buddy list
    * (core/buddy-offers.ts): `offered` when the contact or the link is new (an XMPP subscription request from the
    * contact's gateway JID), `kept` after a restart or reconnect (the network may have forgotten: an IRC puppet

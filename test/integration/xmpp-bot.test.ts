@@ -321,7 +321,7 @@ describe("the XMPP bridge bot against Prosody", function () {
       await nora.close();
     }
   });
-  it("respects a ban: the MUC's people leave the room, and it is not joined again", async function () {
+  it("respects a ban: the MUC's people leave the room, and it is joined again only when the operator reloads", async function () {
     this.timeout(30_000);
     const muc = `banme@${prosody.mucDomain}`;
     const admin = uniqueUser("nora");
@@ -339,6 +339,11 @@ describe("the XMPP bridge bot against Prosody", function () {
       assert.equal(left["room"], "native:%23banroom");
       assert.deepEqual(listed(await nora.ok({ type: "room.members", room: "banroom" })), [], "nobody of the MUC shown any more");
       assert.doesNotMatch(daemon.log, /"muc":"banme@[^"]*"[^\n]*joining again/, "not joined again");
+      // The ban lifted, the operator reloads the configuration: the bot tries the MUC again, and its people are back.
+      await keeper.iq(xml("iq", { type: "set", to: muc }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, xml("item", { jid: `bridgebot@${prosody.domain}`, affiliation: "none" }))));
+      daemon.signal("SIGHUP");
+      await keeper.waitForPresence(`${muc}/switchboard`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+      await nora.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Record<string, unknown>)["nick"] === "Keeper");
     } finally {
       await nora.close();
     }

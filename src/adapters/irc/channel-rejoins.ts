@@ -50,6 +50,11 @@ export class ChannelRejoins {
     this.out.delete(key);
   }
 
+  /** Every channel the connection is out of is tried now (the operator reloaded the configuration). */
+  retryAll(): void {
+    for (const key of [...this.out.keys()]) this.retry(key);
+  }
+
   /** Someone invited the gateway to `channel`: when it is out of it, it JOINs now. */
   invited(channel: string): boolean {
     const key = channel.toLowerCase();

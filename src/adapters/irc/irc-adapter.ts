@@ -416,6 +416,11 @@ export class IrcNetworkAdapter implements Adapter {
     return this.inbound.peopleIn(remote.id);
   }
 
+  /** The configuration was reloaded: channels the gateway's connection is out of (kicked, refused) are tried now. */
+  retryRooms(): void {
+    if (this.main) this.rejoins.retryAll();
+  }
+
   /** A runtime bridge ended: the gateway and its puppets leave the channel. */
   async unbridgeRoom(remote: Address): Promise<void> {
     const channel = this.channels.remove(remote.id);

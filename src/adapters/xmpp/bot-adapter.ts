@@ -83,7 +83,7 @@ export class XmppBotAdapter implements Adapter {
   );
   /** MUCs (lower case) the bot left itself (a bridge ended or remade): their goodbye is no kick. */
   private readonly leaving = new Set<string>();
-  /** MUCs (lower case) the bot is banned from, or that were destroyed: not joined again until restart or re-bridged. */
+  /** MUCs (lower case) the bot is out of for good (banned, destroyed, its join refused): tried again at a reload. */
   private readonly outOf = new Set<string>();
   /** A line counts as relayed once the bot's server proved it read it (stanza-confirmer.ts). */
   private readonly confirmer: ServerPingConfirmer;
@@ -292,6 +292,8 @@ export class XmppBotAdapter implements Adapter {
       // A join refused (XEP-0045 7.2.6-7.2.9: not-authorized for a wrong or missing password, forbidden when
       // banned, registration-required in a members-only room, conflict for a nick in use): the operator must see why.
       this.context.log.error({ from: stanza.attrs["from"], error: stanza.getChild("error")?.toString() }, "the MUC refused the bot's join");
+      const refusing = this.roomOf(String(stanza.attrs["from"] ?? "").split("/")[0] ?? "");
+      if (refusing) this.outOf.add(refusing.muc.toLowerCase()); // counted, and tried again at a reload
       return;
     }
     if (stanza.name === "presence") return this.occupantPresence(stanza);
@@ -455,6 +457,15 @@ export class XmppBotAdapter implements Adapter {
       if (current && this.online && !this.stopping) void this.joinMuc(current).catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC not rejoined"));
     }, REJOIN_DELAY_MS);
     timer.unref();
+  }
+
+  /** The configuration was reloaded: MUCs the bot was banned from (or that were destroyed) are tried again now. */
+  retryRooms(): void {
+    if (!this.online || this.stopping) return;
+    for (const room of this.rooms.filter((candidate) => this.outOf.has(candidate.muc.toLowerCase()))) {
+      this.context.log.info({ muc: room.muc }, "joining a MUC the bot was banned from again (configuration reloaded)");
+      void this.joinMuc(room).catch((error: unknown) => this.context.log.warn({ err: error, muc: room.muc }, "MUC not rejoined"));
+    }
   }
 
   /** Banned from a MUC, or it was destroyed: the room no longer shows its people, and the status counts it. */
