@@ -459,11 +459,11 @@ export class XmppBotAdapter implements Adapter {
     timer.unref();
   }
 
-  /** The configuration was reloaded: MUCs the bot was banned from (or that were destroyed) are tried again now. */
+  /** The configuration was reloaded: MUCs the bot is out of (banned, destroyed, its join refused) are tried again now. */
   retryRooms(): void {
     if (!this.online || this.stopping) return;
     for (const room of this.rooms.filter((candidate) => this.outOf.has(candidate.muc.toLowerCase()))) {
-      this.context.log.info({ muc: room.muc }, "joining a MUC the bot was banned from again (configuration reloaded)");
+      this.context.log.info({ muc: room.muc }, "joining again a MUC the bot is out of (configuration reloaded)");
       void this.joinMuc(room).catch((error: unknown) => this.context.log.warn({ err: error, muc: room.muc }, "MUC not rejoined"));
     }
   }
