@@ -127,9 +127,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     counters,
     log: log.child({ component: "router" }),
   });
-  // Bridges of the configuration file (bridges: and the per-network lists) are filled in below, as each
-  // network is built; runtime bridges come from the store (core/bridges.ts).
-  const configuredBridges: Bridge[] = [];
+  // The networks of the configuration file, with the channels and MUCs `bridges:` adds to them, and all of those
+  // as the file's bridges; runtime bridges come from the store (core/bridges.ts).
+  const configured = configuredNetworks(config);
   // Puppets' nicks and other names people go by on a network: loaded before any adapter makes one.
   const names = new NameClaims(store.names);
   await names.load();
@@ -138,7 +138,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     registry,
     rooms,
     admins: config.admins.map((admin) => parseAddress(admin)),
-    configured: configuredBridges,
+    configured: configured.bridges,
     joinRoom: (room, member) => router.joinRoom(room, member),
     leaveRoom: (room, member) => router.leaveRoom(room, member),
     peopleLeft: (room, people) => router.relayedPeopleLeft(room, people),
@@ -259,8 +259,6 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   }
 
   // bridges: (docs/bridging.md) add channels to IRC networks and MUCs to bridge bots.
-  const configured = configuredNetworks(config);
-  configuredBridges.push(...configured.bridges);
   for (const bot of configured.bots) {
     for (const room of bot.rooms) {
       const address = bridgedRoom(room);

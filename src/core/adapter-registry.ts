@@ -1,6 +1,7 @@
 /** The running adapters, found by the network part of an address (protocol and account). */
 import type { Adapter } from "./adapter.js";
-import { sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import type { RoomMember } from "./model/room.js";
 
 export class AdapterRegistry {
   /** By protocol, then account: looked up several times per message, so without building a key string. */
@@ -30,6 +31,28 @@ export class AdapterRegistry {
 
   get(protocol: ProtocolId, account: string): Adapter | undefined {
     return this.adapters.get(protocol)?.get(account);
+  }
+
+  /**
+   * Whether a network that relays rooms serves the address: as a member of a gateway room, a bridged room of that
+   * network (an IRC channel, a bot's MUC), not a person.
+   */
+  relaysRooms(address: Address): boolean {
+    return this.for(address)?.capabilities.relaysRooms === true;
+  }
+
+  /**
+   * The people the bridged rooms among a room's `members` stand for (Adapter.roomPeople), as their adapters see
+   * them now; someone in two of them (two channels of one IRC network) once.
+   */
+  peopleOfBridgedRooms(members: readonly RoomMember[]): RoomMember[] {
+    const people = new Map<string, RoomMember>();
+    for (const relay of members.filter((member) => this.relaysRooms(member.address))) {
+      for (const person of this.for(relay.address)?.roomPeople?.(relay.address) ?? []) {
+        if (!people.has(addressKey(person.address))) people.set(addressKey(person.address), person);
+      }
+    }
+    return [...people.values()];
   }
 
   /** The person whose own account serves this address (Adapter.owner), if it is one. */

@@ -7,7 +7,7 @@ import type { RoomArchive } from "./room-archive.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { Logger } from "./logger.js";
-import type { Address, ProtocolId } from "./model/address.js";
+import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Contact } from "./model/contact.js";
@@ -101,6 +101,18 @@ export interface SendResult {
    * the connection it depends on is gone.
    */
   readonly confirmed?: Promise<void>;
+}
+
+/**
+ * The rooms of its own network a relay (an IRC network, a bridge bot: `account` of `protocol`) sends a room message
+ * to, given those bridged to the message's room (`rooms`, each at `addressOf(room)`): every one but the room the
+ * message was said in, which it names in its hops; none when it comes from the relay's own network without naming
+ * one of them (it could only go back where it came from).
+ */
+export function roomsToRelayTo<T>(message: Message, protocol: ProtocolId, account: string, rooms: readonly T[], addressOf: (room: T) => Address): T[] {
+  const cameFrom = (room: T): boolean => message.hops.includes(addressKey(addressOf(room)));
+  const fromHere = message.origin.protocol === protocol && message.origin.account === account;
+  return fromHere && !rooms.some(cameFrom) ? [] : rooms.filter((room) => !cameFrom(room));
 }
 
 /** One confirmation for several (a room message to several channels): resolves when all do, rejects with the first failure. */

@@ -139,7 +139,6 @@ export class BridgeService implements BridgeAdmin {
 
   constructor(private readonly deps: BridgeServiceDeps) {
     this.admins = new Set(deps.admins.map(bare));
-    // The composition root fills this list as it builds each network, after this service exists.
     this.configured = deps.configured;
   }
 
@@ -275,7 +274,7 @@ export class BridgeService implements BridgeAdmin {
   async closeIfIdle(hub: Address): Promise<void> {
     const bridge = [...this.open.values()].find((candidate) => sameAddress(hubRoom(candidate.room), hub));
     if (!bridge || !(await this.deps.rooms.exists(hub))) return;
-    const people = (await this.deps.rooms.members(hub)).filter((member) => !this.deps.registry.for(member.address)?.capabilities.relaysRooms);
+    const people = (await this.deps.rooms.members(hub)).filter((member) => !this.deps.registry.relaysRooms(member.address));
     if (people.length > 0) return;
     await this.end(bridge);
     this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote) }, "room bridged on demand closed: nobody left in it");
@@ -338,10 +337,7 @@ export class BridgeService implements BridgeAdmin {
       const member = (await this.deps.rooms.members(hub)).find((candidate) => sameAddress(candidate.address, bridge.remote));
       if (member) await this.deps.leaveRoom(hub, bridge.remote);
       // Someone also in another room of the bridge (a second channel of the same network) stays in the hub.
-      const stillThere = new Set<string>();
-      for (const other of await this.deps.rooms.members(hub)) {
-        for (const person of this.deps.registry.for(other.address)?.roomPeople?.(other.address) ?? []) stillThere.add(addressKey(person.address));
-      }
+      const stillThere = new Set(this.deps.registry.peopleOfBridgedRooms(await this.deps.rooms.members(hub)).map((person) => addressKey(person.address)));
       const gone = people.filter((person) => !stillThere.has(addressKey(person.address)));
       if (gone.length > 0) await this.deps.peopleLeft?.(hub, gone);
       // What waits for it fails now, unless its network still relays the hub (a second channel of it takes them).

@@ -9,7 +9,7 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { BridgeService } from "./bridges.js";
 import { GatewayError } from "./errors.js";
-import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
+import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import { checkNick } from "./rooms.js";
 
@@ -72,7 +72,7 @@ export class RoomJoins {
     if (sameAddress(by, target)) throw new GatewayError("GW_ERR_BAD_FRAME", "leave the room instead of kicking yourself");
     const member = members.find((entry) => sameAddress(entry.address, target));
     if (!member) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(target)} is not a member of ${formatAddress(room)}`);
-    if (this.deps.registry.for(target)?.capabilities.relaysRooms === true) {
+    if (this.deps.registry.relaysRooms(target)) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(target)} is a bridged room: remove its bridge instead`);
     }
     await this.leave(hub, target, { by: kicker?.nick ?? by.id, reason });
@@ -99,7 +99,7 @@ export class RoomJoins {
 
   /** The people in the rooms bridged to `room` (an IRC channel's, a bot's MUC's), as their adapters see them now. */
   async bridgedPeople(room: Address): Promise<RoomMember[]> {
-    return this.peopleOfBridgedRooms(await this.deps.members(room));
+    return this.deps.registry.peopleOfBridgedRooms(await this.deps.members(room));
   }
 
   /**
@@ -107,27 +107,8 @@ export class RoomJoins {
    * adapter to tell apart (the XMPP component shows the second as nick%network: gateway-rooms.ts shownNick).
    */
   private withPeopleOfBridgedRooms(room: Room): Room {
-    const own = room.members.filter((member) => !this.isRelay(member));
-    return { ...room, members: [...own, ...this.peopleOfBridgedRooms(room.members)] };
-  }
-
-  /**
-   * The people each bridged room among `members` stands for, as its adapter sees them now; someone in two of them
-   * (two channels of one IRC network) once.
-   */
-  private peopleOfBridgedRooms(members: readonly RoomMember[]): RoomMember[] {
-    const people = new Map<string, RoomMember>();
-    for (const relay of members.filter((member) => this.isRelay(member))) {
-      for (const person of this.deps.registry.for(relay.address)?.roomPeople?.(relay.address) ?? []) {
-        if (!people.has(addressKey(person.address))) people.set(addressKey(person.address), person);
-      }
-    }
-    return [...people.values()];
-  }
-
-  /** A member that is a room of another network (an IRC channel, a bot's MUC), not a person. */
-  private isRelay(member: RoomMember): boolean {
-    return this.deps.registry.for(member.address)?.capabilities.relaysRooms === true;
+    const own = room.members.filter((member) => !this.deps.registry.relaysRooms(member.address));
+    return { ...room, members: [...own, ...this.deps.registry.peopleOfBridgedRooms(room.members)] };
   }
 
   /** A room of a network whose rooms are bridged to the gateway's (an IRC channel), not one the gateway hosts. */

@@ -83,13 +83,8 @@ export class RoomRouting {
     if (origin?.capabilities.relaysRooms !== true || !(await this.deps.rooms.exists(draft.to))) return draft.senderName;
     const name = draft.senderName.toLowerCase();
     const members = await this.deps.rooms.members(draft.to);
-    const taken = members.some((member) => member.nick.toLowerCase() === name && !sameAddress(member.address, draft.from) && this.deps.registry.for(member.address)?.capabilities.relaysRooms !== true);
+    const taken = members.some((member) => member.nick.toLowerCase() === name && !sameAddress(member.address, draft.from) && !this.deps.registry.relaysRooms(member.address));
     return taken ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
-  }
-
-  /** A member that is a room of another network (its adapter relays rooms), not a person. */
-  private isRelay(address: Address): boolean {
-    return this.deps.registry.for(address)?.capabilities.relaysRooms === true;
   }
 
   /** Adapters other than the room's host that serve members of a gateway-hosted room. */
@@ -110,7 +105,7 @@ export class RoomRouting {
     const joined = await host.joinRoom(room, member.address, { nick: member.nick });
     // A bridged room (an IRC channel, a bot's MUC) joining its hub is no person: other networks show its people,
     // never it (an XMPP occupant named "#dev"); the host's own members see it in the room's member list.
-    if (!this.isRelay(member.address)) await this.membershipChanged(room, member, "joined");
+    if (!this.deps.registry.relaysRooms(member.address)) await this.membershipChanged(room, member, "joined");
     return joined;
   }
 
@@ -121,7 +116,7 @@ export class RoomRouting {
     const before = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
     await host.leaveRoom(room, member, removal);
     const left = before.find((entry) => sameAddress(entry.address, member));
-    if (left && !this.isRelay(member)) await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
+    if (left && !this.deps.registry.relaysRooms(member)) await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
   }
 
   /**

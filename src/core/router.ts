@@ -244,7 +244,7 @@ export class Router {
       message !== undefined &&
       (message.scope === "direct"
         ? sameAddress(message.to, recipient) || sameAddress(this.deps.identities?.personOf(recipient) ?? recipient, message.to)
-        : this.deps.registry.for(recipient)?.capabilities.relaysRooms === true && (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
+        : this.deps.registry.relaysRooms(recipient) && (await this.deps.rooms.exists(message.to)) && (await this.deps.rooms.isMember(message.to, recipient)));
     if (!message || !concerned) {
       this.deps.log.info({ id: messageId, from: addressKey(recipient) }, "bounce ignored: no such message, or not one it may report");
       return;

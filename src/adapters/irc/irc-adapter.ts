@@ -17,10 +17,10 @@
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
-import { allConfirmed, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
+import { allConfirmed, roomsToRelayTo, type Adapter, type AdapterCapabilities, type AdapterContext, type ContactShowChange, type RemoteRoomOptions, type SendResult, type SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
-import { addressKey, formatAddress, type Address } from "../../core/model/address.js";
+import { formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -278,11 +278,10 @@ export class IrcNetworkAdapter implements Adapter {
     const bridged = this.channels.ofRoom(message.to);
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (bridged.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged to IRC network ${this.account} any more`);
-    // Said in one of this network's channels: never sent back there, and to the room's others only when it names
-    // the channel it came from (its hops); its IRC sender has no puppet here, so the gateway relays it, prefixed.
+    // Said in one of this network's channels: never sent back there; to the room's others, said by the gateway with
+    // a prefix (its IRC sender has no puppet here).
+    const channels = roomsToRelayTo(message, "irc", this.account, bridged, (channel) => ircAddress(this.account, channel.channel));
     const fromHere = message.origin.protocol === "irc" && message.origin.account === this.account;
-    const cameFrom = (channel: IrcChannelConfig): boolean => message.hops.includes(addressKey(ircAddress(this.account, channel.channel)));
-    const channels = fromHere && !bridged.some(cameFrom) ? [] : bridged.filter((channel) => !cameFrom(channel));
     const confirmations: Promise<void>[] = [];
     for (const channel of channels) {
       if (this.config.mode === "relay" || fromHere) {

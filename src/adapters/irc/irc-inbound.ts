@@ -136,8 +136,8 @@ export class IrcInbound {
    * list would not be kept current.
    */
   peopleIn(channelName: string): RoomMember[] {
-    const channel = this.hooks.channel(channelName);
-    if (!channel || !this.config.membership.relay || !channel.membership) return [];
+    const channel = this.relayedChannel(channelName);
+    if (!channel) return [];
     return this.shown.list(channel.channel.toLowerCase());
   }
 
@@ -369,8 +369,13 @@ export class IrcInbound {
 
   /** The bridged channel, when its joins and leaves are relayed and the nick is someone's (not a bridge's). */
   private relaysMembership(channelName: string, nick: string): IrcChannelConfig | undefined {
+    return this.isBridge(nick) ? undefined : this.relayedChannel(channelName);
+  }
+
+  /** The bridged channel, when its joins and leaves are relayed (the network's membership.relay and its own). */
+  private relayedChannel(channelName: string): IrcChannelConfig | undefined {
     const channel = this.hooks.channel(channelName);
-    return channel && this.config.membership.relay && channel.membership && !this.isBridge(nick) ? channel : undefined;
+    return channel && this.config.membership.relay && channel.membership ? channel : undefined;
   }
 
   /**
@@ -379,8 +384,8 @@ export class IrcInbound {
    * the gateway's own or ignored, or the damper holds or hid the old nick's last change.
    */
   private renamed(channelName: string, from: string, to: string): void {
-    const channel = this.hooks.channel(channelName);
-    if (!channel || !this.config.membership.relay || !channel.membership) return;
+    const channel = this.relayedChannel(channelName);
+    if (!channel) return;
     // The gateway's own connection taking its nick back (own-nick.ts; its nick is the new one by now): nobody's.
     if (this.hooks.isOwnNick(to) || this.hooks.isOwnNick(from)) return;
     if (this.isBridge(from) || this.isBridge(to) || !this.flaps.renamed(channel.channel, from, to)) {
@@ -409,8 +414,8 @@ export class IrcInbound {
    * their role (member-roles.ts: an operator is an admin), the room is told (a MUC shows the new role).
    */
   private roleChanged(channelName: string, before: ChannelMember, after: ChannelMember): void {
-    const channel = this.hooks.channel(channelName);
-    if (!channel || !this.config.membership.relay || !channel.membership || this.isBridge(after.nick)) return;
+    const channel = this.relaysMembership(channelName, after.nick);
+    if (!channel) return;
     const was = roleOfPrefixes(before.prefixes, this.prefixOrder());
     const now = roleOfPrefixes(after.prefixes, this.prefixOrder());
     if (was === now) return;
@@ -449,7 +454,11 @@ export class IrcInbound {
 
   /** Someone in a channel as a member of its room, with the role their prefixes give (member when not known). */
   private roomMember(channelName: string, nick: string): RoomMember {
-    return { address: ircAddress(this.network, nick), nick, role: roleOfPrefixes(this.roster.member(channelName, nick)?.prefixes ?? "", this.prefixOrder()) };
+    return this.asRoomMember(this.roster.member(channelName, nick) ?? { nick, prefixes: "" });
+  }
+
+  private asRoomMember(member: ChannelMember): RoomMember {
+    return { address: ircAddress(this.network, member.nick), nick: member.nick, role: roleOfPrefixes(member.prefixes, this.prefixOrder()) };
   }
 
   /**
@@ -458,12 +467,12 @@ export class IrcInbound {
    * a join. Where joins and leaves are not relayed, nothing.
    */
   private resync(channelName: string): void {
-    const channel = this.hooks.channel(channelName);
-    if (!channel || !this.config.membership.relay || !channel.membership) return;
+    const channel = this.relayedChannel(channelName);
+    if (!channel) return;
     const people = this.roster
       .membersIn(channel.channel)
       .filter((member) => !this.isBridge(member.nick))
-      .map((member) => this.roomMember(channel.channel, member.nick));
+      .map((member) => this.asRoomMember(member));
     const { joined, left, changed } = this.shown.resync(channel.channel.toLowerCase(), people);
     // The list is what the room shows now: changes held from before are moot, and the next ones are taken against it.
     this.flaps.forgetChannel(channel.channel);

@@ -11,7 +11,7 @@
  */
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, RemoteRoomOptions, SendResult } from "../../core/adapter.js";
+import { roomsToRelayTo, type Adapter, type AdapterCapabilities, AdapterContext, RemoteRoomOptions, SendResult } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import { addressKey, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
@@ -162,11 +162,8 @@ export class XmppBotAdapter implements Adapter {
     const bridged = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (bridged.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);
-    // Said in one of this bot's MUCs: never sent back there, and to the room's others only when it names the MUC it
-    // came from (its hops).
-    const fromHere = message.origin.protocol === "xmpp" && message.origin.account === this.account;
-    const cameFrom = (room: XmppBotRoomConfig): boolean => message.hops.includes(addressKey(mucAddress(this.account, room.muc)));
-    const rooms = fromHere && !bridged.some(cameFrom) ? [] : bridged.filter((room) => !cameFrom(room));
+    // Said in one of this bot's MUCs: never sent back there, only to the room's other MUCs.
+    const rooms = roomsToRelayTo(message, "xmpp", this.account, bridged, (room) => mucAddress(this.account, room.muc));
     if (rooms.length === 0) return { delivered: true };
     const writes: Promise<void>[] = [];
     for (const room of rooms) {
