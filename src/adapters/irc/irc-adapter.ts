@@ -204,7 +204,7 @@ export class IrcNetworkAdapter implements Adapter {
     main.on("invite", (event) => {
       if (this.rejoins.invited(event.channel)) this.context.log.info({ channel: event.channel, by: event.by }, "invited back to a bridged channel: joining it");
     });
-    main.on("closed", (event) => this.lost(main, event.byUs));
+    main.on("closed", (event) => this.lost(main, event.byUs, event.error));
     // A copy: a reload may add or end bridges meanwhile (bridgeRoom joins a new one itself).
     for (const channel of [...this.channels.all()]) {
       if (this.channels.find(channel.channel) !== channel) continue; // ended while the others were joined
@@ -572,7 +572,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.accounts.detach(stopping);
   }
 
-  private lost(connection: IrcConnection, byUs: boolean): void {
+  private lost(connection: IrcConnection, byUs: boolean, error: GatewayError | undefined): void {
     if (this.main !== connection) return;
     this.main = undefined;
     this.watch.detach();
@@ -583,8 +583,9 @@ export class IrcNetworkAdapter implements Adapter {
     this.rejoins.forget();
     this.puppets.dropAll();
     if (byUs || this.stopping) return;
-    this.context.log.warn({ network: this.account }, "IRC connection lost");
-    this.context.setStatus("offline", new Error("IRC connection lost"));
+    // One warn line for the loss: the supervisor's, which names this reason and when it tries again.
+    const reason = error === undefined ? "IRC connection lost" : `IRC connection lost: ${error.message}`;
+    this.context.setStatus("offline", new GatewayError("GW_ERR_UNAVAILABLE", reason, { retryable: true }));
   }
 
 }

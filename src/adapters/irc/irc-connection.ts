@@ -394,7 +394,8 @@ export class IrcConnection {
     this.writer.dropAll("the IRC connection closed before the line was sent");
     this.confirmer.failAll(new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection closed before the server confirmed the line", { retryable: true }));
     const error = this.byUs ? undefined : (this.closeError ?? socketError ?? new GatewayError("GW_ERR_UNAVAILABLE", "the IRC server closed the connection", { retryable: true }));
-    if (wasOpen) this.log.info({ byUs: this.byUs, err: error, lastNick: this.nick }, "IRC connection closed");
+    // A closed connection is expected news, not a fault of the gateway's: the reason, not a stack.
+    if (wasOpen) this.log.info({ byUs: this.byUs, reason: error?.message, code: error?.code, lastNick: this.nick }, "IRC connection closed");
     this.events.emit("closed", { ...(error === undefined ? {} : { error }), byUs: this.byUs });
     this.events.removeAll();
     this.markClosed();
