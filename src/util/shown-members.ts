@@ -54,9 +54,9 @@ export class ShownMembers<T extends { readonly nick: string }> {
     return true;
   }
 
-  /** Whether the room was told they are there. */
-  has(room: string, nick: string): boolean {
-    return this.rooms.get(room)?.has(this.nickKey(nick)) ?? false;
+  /** The member as the room was told they are, undefined when it was not told they are there. */
+  get(room: string, nick: string): T | undefined {
+    return this.rooms.get(room)?.get(this.nickKey(nick));
   }
 
   /** Whom the room was told is there. */

@@ -15,6 +15,7 @@ import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 type Frame = Record<string, unknown>;
 const body = (frame: Frame): unknown => (frame["message"] as Frame)["body"];
+const OPERATOR = { name: "root", password: "oper-secret" };
 
 describe("one bridge with two rooms on the same network", function () {
   let ircd: IrcServer;
@@ -24,7 +25,7 @@ describe("one bridge with two rooms on the same network", function () {
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
-    [ircd, prosody] = await Promise.all([startNgircd(), startProsody()]);
+    [ircd, prosody] = await Promise.all([startNgircd({ operators: [OPERATOR] }), startProsody()]);
     await prosody.register("pairbot", botPassword);
     daemon = Daemon.create(
       [
@@ -117,6 +118,46 @@ describe("one bridge with two rooms on the same network", function () {
       assert.deepEqual(seen, ["joined", "left"], "one join with the first channel, one leave with the last");
     } finally {
       await Promise.all([carl.quit(), native.close()]);
+    }
+  });
+
+  it("gives someone in both channels the higher of their two roles in the room, whichever channel changed last", async function () {
+    this.timeout(30_000);
+    const native = await NativeClient.session(daemon.url, uniqueUser("nat"), PASSWORD, { register: true });
+    const cora = await IrcTestClient.connect(ircd, uniqueUser("cora"));
+    const oper = await IrcTestClient.connect(ircd, uniqueUser("oper"));
+    try {
+      oper.send(`OPER ${OPERATOR.name} ${OPERATOR.password}`);
+      await oper.waitFor((line) => line.command === "381", 5000, "RPL_YOUREOPER (381)");
+      await native.ok({ type: "room.join", room: "channels" });
+      const about = (event: string) => (frame: Frame) => frame["type"] === "room.member" && frame["event"] === event && (frame["member"] as Frame)["nick"] === cora.nick;
+      const roleListed = async (): Promise<unknown> =>
+        ((await native.ok({ type: "room.members", room: "channels" }))["bridged_people"] as Frame[]).find((person) => person["nick"] === cora.nick)?.["role"];
+      const opped = (channel: string, sign: string) => (line: IrcMessage) => line.command === "MODE" && line.params[0] === channel && line.params[1] === `${sign}o`;
+      await cora.join("#left");
+      await native.waitForType("room.member", about("joined"));
+      await cora.join("#right");
+
+      // An operator in #left: an admin of the room.
+      oper.send(`MODE #left +o ${cora.nick}`);
+      await cora.waitFor(opped("#left", "+"));
+      const promoted = await native.waitForType("room.member", about("role"));
+      assert.deepEqual([(promoted["previous"] as Frame)["role"], (promoted["member"] as Frame)["role"]], ["member", "admin"]);
+      // Operator in #right too, then no longer in #left: still an operator in one channel, still an admin.
+      oper.send(`MODE #right +o ${cora.nick}`);
+      await cora.waitFor(opped("#right", "+"));
+      oper.send(`MODE #left -o ${cora.nick}`);
+      await cora.waitFor(opped("#left", "-"));
+      // Leaving #right, where they are an operator, leaves them a member of the room through #left.
+      cora.send("PART #right");
+      const demoted = await native.waitForType("room.member", about("role"));
+      assert.deepEqual([(demoted["previous"] as Frame)["role"], (demoted["member"] as Frame)["role"]], ["admin", "member"]);
+      assert.equal(await roleListed(), "member");
+      const seen = native.transcript.filter(about("role")).length;
+      assert.equal(seen, 2, "no role flip for a change in one channel that the other outranks");
+      assert.equal(native.transcript.filter(about("left")).length, 0, "still in the room through #left");
+    } finally {
+      await Promise.all([cora.quit(), oper.quit(), native.close()]);
     }
   });
 

@@ -100,11 +100,13 @@ export class ContactWatch {
     }
   }
 
-  /** An ISON answer: the watched nicks it asked about and did not list are offline. */
-  private isonAnswer(asked: readonly string[], online: readonly string[]): void {
+  /** An ISON answer: the watched nicks it asked about and did not list are offline (answered). */
+  private isonAnswer(asked: readonly string[], online: readonly string[]): string[] {
     const present = new Set(online.map((nick) => nick.toLowerCase()));
+    const offline = asked.filter((nick) => !present.has(nick.toLowerCase()));
     this.online(online);
-    this.offline(asked.filter((nick) => !present.has(nick.toLowerCase())));
+    this.offline(offline);
+    return offline;
   }
 
   away(nick: string, message: string): void {
@@ -137,8 +139,8 @@ export class ContactWatch {
   readonly isonBatches: string[][] = [];
 
   /** The answer (RPL_ISON) to the oldest ISON still open. */
-  isonReply(online: readonly string[]): void {
-    this.isonAnswer(this.isonBatches.shift() ?? [], online);
+  isonReply(online: readonly string[]): string[] {
+    return this.isonAnswer(this.isonBatches.shift() ?? [], online);
   }
 
   private usesMonitor(): boolean {

@@ -22,7 +22,7 @@ import { GatewayError } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { MessageKind } from "../../core/model/message.js";
-import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
+import type { RoomMember, RoomRemoval, RoomRole } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
 import type { AccountWatch } from "./account-watch.js";
 import type { ContactWatch } from "./contact-watch.js";
@@ -32,7 +32,7 @@ import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
 import { ChannelRoster, type ChannelMember } from "./channel-roster.js";
-import { roleOfPrefixes } from "./member-roles.js";
+import { roleOfPrefixes, withHigherRole } from "./member-roles.js";
 import { oneLineText } from "./outgoing-text.js";
 import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
 import { ShownMembers } from "../../util/shown-members.js";
@@ -224,7 +224,8 @@ export class IrcInbound {
     });
     main.on("ison", (event) => {
       accounts.online(event.online);
-      this.hooks.watch.isonReply(event.online);
+      // Seen gone: whoever holds the nick next is asked about (WHOIS) before it counts as its person again.
+      for (const nick of this.hooks.watch.isonReply(event.online)) accounts.gone(nick);
     });
     main.on("failure", (event) => this.failure(event.numeric, event.params, true));
   }
@@ -395,17 +396,21 @@ export class IrcInbound {
     }
     // The roster renamed the nick already: its prefixes, kept, are the role under both nicks.
     const role = roleOfPrefixes(this.roster.member(channel.channel, to)?.prefixes ?? "", this.prefixOrder());
+    // In two channels of the room: one rename, told for the first channel the NICK is applied to.
+    const before = this.inRoom(channel, from);
+    const renamedElsewhere = this.inOtherChannels(channel, to) !== undefined;
     // Never shown under the old nick (a NAMES after a rejoin already showed them gone): shown as a join.
     if (!this.shown.changed(channel.channel.toLowerCase(), from, { address: ircAddress(this.network, to), nick: to, role })) {
       return this.relayMembership(channelName, to, "joined");
     }
-    // In two channels of the room: one rename, told for the first channel the NICK is applied to.
-    if (this.shownElsewhere(channel, to)) return;
+    if (renamedElsewhere || !before) return;
+    // Their role in the room is the higher of this channel's and that of the others, not renamed yet.
+    const shownRole = withHigherRole<{ readonly role: RoomRole }>(before, { role })?.role ?? role;
     this.context.dispatch({
       type: "member-changed",
       room: nativeRoom(channel.room),
-      member: { address: ircAddress(this.network, from), nick: from, role },
-      changed: { address: ircAddress(this.network, to), nick: to, role },
+      member: { address: ircAddress(this.network, from), nick: from, role: before.role },
+      changed: { address: ircAddress(this.network, to), nick: to, role: shownRole },
     });
   }
 
@@ -420,36 +425,50 @@ export class IrcInbound {
     const now = roleOfPrefixes(after.prefixes, this.prefixOrder());
     if (was === now) return;
     const address = ircAddress(this.network, after.nick);
+    const shownBefore = this.inRoom(channel, after.nick);
     if (!this.shown.changed(channel.channel.toLowerCase(), after.nick, { address, nick: after.nick, role: now })) return; // shown with their role when their join is
-    this.context.dispatch({ type: "member-changed", room: nativeRoom(channel.room), member: { address, nick: after.nick, role: was }, changed: { address, nick: after.nick, role: now } });
+    this.showChange(nativeRoom(channel.room), shownBefore, this.inRoom(channel, after.nick));
   }
 
   /** A join or leave the dampers let through: shown in the room, unless it is what the room was told already. */
   private relayMembership(channelName: string, nick: string, event: Membership): void {
     const channel = this.hooks.channel(channelName);
     if (!channel) return;
-    const room = nativeRoom(channel.room);
     const key = channel.channel.toLowerCase();
-    if (event === "joined") {
-      const member = this.roomMember(channel.channel, nick);
-      if (this.shown.joined(key, member) && !this.shownElsewhere(channel, nick)) this.context.dispatch({ type: "member-joined", room, member });
-      return;
-    }
-    const shown = this.shown.left(key, nick);
-    // Still in another channel of the room: still a member of it.
-    if (!shown || this.shownElsewhere(channel, nick)) return;
-    const removal = this.kicks.get(flapKey(channelName, nick));
-    this.context.dispatch({ type: "member-left", room, member: { ...shown, nick, address: ircAddress(this.network, nick) }, ...(removal === undefined ? {} : { removal }) });
+    const before = this.inRoom(channel, nick);
+    const changed = event === "joined" ? this.shown.joined(key, this.roomMember(channel.channel, nick)) : this.shown.left(key, nick) !== undefined;
+    if (changed) this.showChange(nativeRoom(channel.room), before, this.inRoom(channel, nick), this.kicks.get(flapKey(channelName, nick)));
   }
 
   /**
-   * Whether another channel bridged to the same room shows the nick: someone in two channels of one bridge is one
-   * member of its room, who joins it with the first channel and leaves it with the last.
+   * What the room shows of someone changed from `before` to `after` (each undefined where it shows them not at all):
+   * a join, a leave (`removal`: a kick's who and why) or a new role. Someone in two channels of one bridge is one
+   * member of its room, who joins it with the first channel, leaves it with the last, and has the higher of their
+   * roles there (inRoom).
    */
-  private shownElsewhere(channel: IrcChannelConfig, nick: string): boolean {
+  private showChange(room: Address, before: RoomMember | undefined, after: RoomMember | undefined, removal?: RoomRemoval): void {
+    if (before === undefined && after !== undefined) this.context.dispatch({ type: "member-joined", room, member: after });
+    else if (before !== undefined && after === undefined) this.context.dispatch({ type: "member-left", room, member: before, ...(removal === undefined ? {} : { removal }) });
+    else if (before !== undefined && after !== undefined && (before.role !== after.role || before.nick !== after.nick)) {
+      this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
+    }
+  }
+
+  /** Someone of the channel as its room shows them: with the higher role where another channel of the room shows them too. */
+  private inRoom(channel: IrcChannelConfig, nick: string): RoomMember | undefined {
+    return withHigherRole(this.shown.get(channel.channel.toLowerCase(), nick), this.inOtherChannels(channel, nick));
+  }
+
+  /** Someone as the room's other channels (of this network, bridged to the same room) show them, the highest role first. */
+  private inOtherChannels(channel: IrcChannelConfig, nick: string): RoomMember | undefined {
     const room = channel.room.toLowerCase();
     const name = channel.channel.toLowerCase();
-    return this.hooks.channels().some((other) => other.room.toLowerCase() === room && other.channel.toLowerCase() !== name && this.shown.has(other.channel.toLowerCase(), nick));
+    let shown: RoomMember | undefined;
+    for (const other of this.hooks.channels()) {
+      if (other.room.toLowerCase() !== room || other.channel.toLowerCase() === name) continue;
+      shown = withHigherRole(shown, this.shown.get(other.channel.toLowerCase(), nick));
+    }
+    return shown;
   }
 
   /** Someone in a channel as a member of its room, with the role their prefixes give (member when not known). */
@@ -477,9 +496,10 @@ export class IrcInbound {
     // The list is what the room shows now: changes held from before are moot, and the next ones are taken against it.
     this.flaps.forgetChannel(channel.channel);
     const room = nativeRoom(channel.room);
-    for (const member of left) if (!this.shownElsewhere(channel, member.nick)) this.context.dispatch({ type: "member-left", room, member });
-    for (const member of joined) if (!this.shownElsewhere(channel, member.nick)) this.context.dispatch({ type: "member-joined", room, member });
-    for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
+    const elsewhere = (nick: string): RoomMember | undefined => this.inOtherChannels(channel, nick);
+    for (const member of left) this.showChange(room, withHigherRole(member, elsewhere(member.nick)), elsewhere(member.nick));
+    for (const member of joined) this.showChange(room, elsewhere(member.nick), withHigherRole(member, elsewhere(member.nick)));
+    for (const { before, after } of changed) this.showChange(room, withHigherRole(before, elsewhere(before.nick)), withHigherRole(after, elsewhere(after.nick)));
     if (left.length + joined.length + changed.length > 0) {
       this.context.log.debug({ channel: channel.channel, joined: joined.length, left: left.length, changed: changed.length }, "bridged channel's members as NAMES listed them");
     }

@@ -16,3 +16,11 @@ export function roleOfPrefixes(prefixes: string, order: string): RoomRole {
   }
   return (highest === undefined ? undefined : ROLES[highest]) ?? "member";
 }
+
+const RANKS: Readonly<Record<RoomRole, number>> = { owner: 3, admin: 2, moderator: 1, member: 0 };
+
+/** Of two views of one person, the one with the higher role (the first when equal); either may be missing. */
+export function withHigherRole<T extends { readonly role: RoomRole }>(a: T | undefined, b: T | undefined): T | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return RANKS[b.role] > RANKS[a.role] ? b : a;
+}

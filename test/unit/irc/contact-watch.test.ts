@@ -90,6 +90,12 @@ describe("IRC contact watch (MONITOR, ISON and WHO)", () => {
       assert.deepEqual(fake.lines, ["ISON ann ben cat", "WHO ann", "WHO ben"]);
     });
 
+    it("answers which asked nicks an ISON reply left out, so that their services account is asked about anew", () => {
+      for (const nick of ["ann", "Ben", "cat"]) watch.watch(nick);
+      watch.attach(connection(undefined));
+      assert.deepEqual(watch.isonReply(["ANN"]), ["Ben", "cat"]);
+    });
+
     it("sends nothing for a server without watched nicks", async () => {
       const fake = connection(undefined);
       watch.attach(fake);
