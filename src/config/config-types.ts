@@ -54,6 +54,8 @@ export interface NativeConfig {
   readonly max_connections: number;
   /** Reverse proxies whose X-Forwarded-For is believed (native/client-remote.ts). */
   readonly trusted_proxies: readonly string[];
+  /** Browser origins (scheme://host[:port]) whose pages may connect; a connection with any other Origin is refused. */
+  readonly allowed_origins: readonly string[];
 }
 
 export interface OutboxConfig {

@@ -9,6 +9,9 @@ import type { IrcNetworkConfig, SwitchboardConfig } from "./config-types.js";
 import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-rules.js";
 import type { UnplacedProblem } from "./problems.js";
 
+/** Hosts whose traffic never leaves the machine. */
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
+
 export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
   const problems: UnplacedProblem[] = [];
   const component = config.xmpp.component;
@@ -74,6 +77,14 @@ function checkNetwork(network: IrcNetworkConfig, at: (...keys: string[]) => stri
       problem(at("tls", "client_cert_file"), "must be set when sasl.mechanism is EXTERNAL (the login is this certificate)");
       problem(at("tls", "client_key_file"), "must be set when sasl.mechanism is EXTERNAL (the key of tls.client_cert_file)");
     }
+  }
+  // As XMPP client mode does (client-login.ts): a password crosses the network only encrypted.
+  const sendsPassword = sasl.mechanism === "PLAIN" || network.password !== "";
+  if (sendsPassword && !tls.enabled && !LOOPBACK_HOST.test(network.host)) {
+    problem(
+      at("tls", "enabled"),
+      `must be true when a password is sent (sasl.mechanism PLAIN or password) to ${network.host}: in clear anyone on the way reads it. Only a loopback host (a local TLS tunnel such as stunnel) is exempt`,
+    );
   }
   if (certificate && !key) problem(at("tls", "client_key_file"), "must be set when tls.client_cert_file is set (a certificate is used with its private key)");
   if (key && !certificate) problem(at("tls", "client_cert_file"), "must be set when tls.client_key_file is set (a private key is used with its certificate)");

@@ -23,6 +23,8 @@ import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
 import { frames, type ServerFrame } from "./server-frames.js";
 import { clientRemote, normalizeIp } from "./client-remote.js";
+import { LogThrottle } from "../../util/log-throttle.js";
+import { AllowedOrigins } from "./allowed-origins.js";
 import { SessionDirectory } from "./session-directory.js";
 import { NativeSession } from "./session.js";
 import type { ClientFrame } from "./client-frames.js";
@@ -49,6 +51,9 @@ export class NativeAdapter implements Adapter {
   private readonly knownUsers = new Set<string>();
   private readonly env: HandlerEnvironment;
   private readonly trustedProxies: ReadonlySet<string>;
+  private readonly allowedOrigins: AllowedOrigins;
+  /** Refused origins are logged once a minute at most: a page can retry in a loop. */
+  private readonly refusedOriginLog = new LogThrottle(60_000);
   private http: Server | undefined;
   private wss: WebSocketServer | undefined;
   private pinger: NodeJS.Timeout | undefined;
@@ -61,6 +66,7 @@ export class NativeAdapter implements Adapter {
     private readonly options: NativeAdapterOptions = { drainTimeoutMs: 3000 },
   ) {
     this.trustedProxies = new Set(config.trusted_proxies.map(normalizeIp));
+    this.allowedOrigins = new AllowedOrigins(config.allowed_origins);
     const windowMs = config.login_attempts.window_seconds * 1000;
     this.env = {
       config,
@@ -93,7 +99,16 @@ export class NativeAdapter implements Adapter {
     const http = createServer((_request, response) => {
       response.writeHead(426, { "content-type": "text/plain" }).end("Switchboard native protocol: connect with WebSocket\n");
     });
-    const wss = new WebSocketServer({ server: http, path: this.config.path, maxPayload: HARD_FRAME_LIMIT, skipUTF8Validation: true });
+    const wss = new WebSocketServer({
+      server: http,
+      path: this.config.path,
+      maxPayload: HARD_FRAME_LIMIT,
+      skipUTF8Validation: true,
+      verifyClient: (info, answer) => {
+        if (this.originAllowed(info.origin, info.req)) answer(true);
+        else answer(false, 403, "origin not allowed");
+      },
+    });
     wss.on("connection", (socket, request) => this.accept(socket, request));
     // ws re-emits the HTTP server's errors; listen failures are handled below, later ones are logged.
     wss.on("error", (error) => this.context.log.debug({ err: error }, "WebSocket server error"));
@@ -239,6 +254,16 @@ export class NativeAdapter implements Adapter {
 
   async identityChanged(person: Address, address: Address, linked: boolean): Promise<void> {
     if (isNative(person) && !isRoomId(person.id)) this.sessions.pushTo(person.id, frames.identityLinked(address, linked));
+  }
+
+  /** An upgrade from a web page not in native.allowed_origins is refused with 403 (allowed-origins.ts). */
+  private originAllowed(origin: string | undefined, request: IncomingMessage): boolean {
+    if (this.allowedOrigins.allows(origin)) return true;
+    const heldBack = this.refusedOriginLog.occurred();
+    if (heldBack !== undefined) {
+      this.context.log.warn({ origin, remote: request.socket.remoteAddress, refusedBefore: heldBack }, "WebSocket upgrade from a web page whose origin is not in native.allowed_origins: refused");
+    }
+    return false;
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {

@@ -57,6 +57,7 @@ const DEFAULTS: SwitchboardConfig = {
     ping_interval_seconds: 30,
     max_connections: 10000,
     trusted_proxies: [],
+    allowed_origins: [],
   },
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },
@@ -464,12 +465,23 @@ describe("irc", () => {
     });
 
     it("requires a password with SASL PLAIN, and PLAIN when a SASL password is set", () => {
-      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "sasl:", "  mechanism: PLAIN", "  username: gw"] })), [
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "tls:", "  enabled: true", "sasl:", "  mechanism: PLAIN", "  username: gw"] })), [
         ["irc.networks.0.sasl.password", "must be set when sasl.mechanism is PLAIN"],
       ]);
       assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "sasl:", "  password: ${PW}"] }), { PW: "hunter2" }), [
         ["irc.networks.0.sasl.mechanism", 'must be PLAIN when sasl.password is set: with "none" the password is never sent'],
       ]);
+    });
+
+    it("refuses a password sent in clear to anything but loopback: SASL PLAIN or the server password without TLS", () => {
+      const must = "must be true when a password is sent (sasl.mechanism PLAIN or password) to irc.example.org: in clear anyone on the way reads it. Only a loopback host (a local TLS tunnel such as stunnel) is exempt";
+      const plain = ["sasl:", "  mechanism: PLAIN", "  password: ${PW}"];
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, ...plain] }), { PW: "hunter2" }), [["irc.networks.0.tls.enabled", must]]);
+      assert.deepEqual(ircProblems(ircYaml({ name: "a", lines: [...BASE, "password: ${PW}"] }), { PW: "hunter2" }), [["irc.networks.0.tls.enabled", must]]);
+      parseConfig(ircYaml({ name: "a", lines: [...BASE, "tls:", "  enabled: true", ...plain] }), "irc.yaml", { PW: "hunter2" });
+      for (const host of ["127.0.0.1", "localhost", "::1"]) {
+        assert.equal(parseConfig(ircYaml({ name: "a", lines: [`host: '${host}'`, "nick: gw", "password: ${PW}", ...plain] }), "irc.yaml", { PW: "hunter2" }).irc.networks[0]?.host, host);
+      }
     });
 
     it("requires TLS and a client certificate with its key for SASL EXTERNAL", () => {
