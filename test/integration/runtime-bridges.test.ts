@@ -89,6 +89,9 @@ describe("bridges added and removed at runtime by an admin", function () {
       { type: "bridge.add", room: "live", with: "irc://net/%23live" },
       { type: "bridge.remove", with: "irc://net/%23fixed" },
       { type: "bridge.list" },
+      // Refused as not an admin's before anything in the frame is looked at.
+      { type: "bridge.add", room: "live", with: "garbage" },
+      { type: "bridge.remove", with: "garbage" },
     ]) {
       const answer = await mallory.request(frame);
       assert.equal(answer["code"], "GW_ERR_FORBIDDEN", `${frame.type}: ${JSON.stringify(answer)}`);

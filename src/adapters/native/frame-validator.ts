@@ -58,7 +58,21 @@ export function validateFrame(data: Buffer | string, maxBytes: number): FrameRes
   const validate = validators.get(type);
   if (!validate) return { ok: false, code: "GW_ERR_UNKNOWN_TYPE", message: `unknown frame type "${type.slice(0, 64)}"`, ...requestId };
   if (!validate(record)) return { ok: false, code: "GW_ERR_BAD_FRAME", message: `${type}: ${describe(validate.errors)}`, ...requestId };
+  // Only a JSON escape can make a lone surrogate (the bytes are checked UTF-8): no XMPP or IRC peer could take it.
+  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(record)) {
+    return { ok: false, code: "GW_ERR_BAD_FRAME", message: `${type}: a string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape), which is no Unicode text`, ...requestId };
+  }
   return { ok: true, frame: record as unknown as ClientFrame };
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
+  if (typeof value === "object" && value !== null) return Object.entries(value).some(([key, entry]) => LONE_SURROGATE.test(key) || holdsLoneSurrogate(entry));
+  return false;
 }
 
 export function isFrameType(type: string): type is ClientFrameType {

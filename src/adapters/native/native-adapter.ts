@@ -26,11 +26,15 @@ import { clientRemote, normalizeIp } from "./client-remote.js";
 import { LogThrottle } from "../../util/log-throttle.js";
 import { AllowedOrigins } from "./allowed-origins.js";
 import { SessionDirectory } from "./session-directory.js";
-import { NativeSession } from "./session.js";
+import { MAX_UNREAD_BYTES, NativeSession } from "./session.js";
 import type { ClientFrame } from "./client-frames.js";
 
 /** Frames above this close the connection (ws code 1009); between max_frame_bytes and this they get an error frame. */
 const HARD_FRAME_LIMIT = 16 * 1024 * 1024;
+
+/** Frames of one connection received and not answered yet, at most, by count and by size (docs/protocol.md, Limits). */
+export const MAX_FRAMES_IN_FLIGHT = 1000;
+export const MAX_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 
 export class NativeAdapter implements Adapter {
   readonly protocol = "native" as const;
@@ -303,7 +307,21 @@ export class NativeAdapter implements Adapter {
       this.answerInOrder(session, frames.error(result.requestId, result.code, result.message));
       return;
     }
-    session.handle((release) => this.handle(session, result.frame, release));
+    if (session.inFlight >= MAX_FRAMES_IN_FLIGHT || session.bytesInFlight + buffer.length > MAX_BYTES_IN_FLIGHT) {
+      // Frames pile up behind a slow one (a login's password check) faster than they are answered: the rate
+      // limit bounds their pace, this their number and size.
+      this.context.log.warn({ session: session.id, remote: session.remote, inFlight: session.inFlight, bytesInFlight: session.bytesInFlight }, "too many frames waiting for their answers: connection closed");
+      session.socket.close(1008, "too many frames waiting for their answers");
+      return;
+    }
+    session.bytesInFlight += buffer.length;
+    session.handle(async (release) => {
+      try {
+        return await this.handle(session, result.frame, release);
+      } finally {
+        session.bytesInFlight -= buffer.length;
+      }
+    });
   }
 
   /** Answers a refused frame after the answers to every earlier frame, so answers keep the order of requests. */
@@ -314,6 +332,8 @@ export class NativeAdapter implements Adapter {
   /** Runs one frame's handler; resolves with its answer, never rejects. */
   private async handle(session: NativeSession, frame: ClientFrame, release: Release): Promise<ServerFrame> {
     const requestId = frame.id;
+    // The client is gone: what it sent and was not handled yet is not done for nobody (nothing was accepted).
+    if (!session.isOpen) return frames.error(requestId, "GW_ERR_UNAVAILABLE", "the connection closed");
     try {
       if (frame.type === "ping") return { type: "pong", ...(requestId === undefined ? {} : { id: requestId }) };
       if (session.state === "handshake" && frame.type !== "hello") throw new GatewayError("GW_ERR_VERSION", 'send "hello" with the protocol version first');
@@ -332,6 +352,7 @@ export class NativeAdapter implements Adapter {
 
   private closed(session: NativeSession): void {
     this.connections.delete(session);
+    if (session.notReading) this.context.log.warn({ session: session.id, remote: session.remote, maxUnreadBytes: MAX_UNREAD_BYTES }, "client left too much unread: connection closed");
     const dropped = session.droppedLog.takeHeld();
     const bad = session.badFrameLog.takeHeld();
     if (dropped > 0 || bad > 0) this.context.log.warn({ session: session.id, remote: session.remote, dropped, bad }, "frames dropped or refused since the last line about them");

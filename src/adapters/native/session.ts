@@ -14,6 +14,12 @@ import { LogThrottle } from "../../util/log-throttle.js";
 /** At most one log line a minute about one connection's dropped frames, and one about its bad frames. */
 const LOG_INTERVAL_MS = 60_000;
 
+/**
+ * What the gateway holds for a client that does not read: past this, the next frame for it closes its connection
+ * instead of piling up (one answer may be larger: a long history).
+ */
+export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+
 export type SessionState = "handshake" | "anonymous" | "authenticated";
 
 export class NativeSession {
@@ -22,6 +28,10 @@ export class NativeSession {
   address: Address | undefined;
   presence: Presence | undefined;
   alive = true;
+  /** Closed by the gateway because the client left more than MAX_UNREAD_BYTES unread. */
+  notReading = false;
+  /** The size of the frames received and not answered yet (native-adapter.ts MAX_BYTES_IN_FLIGHT). */
+  bytesInFlight = 0;
   /** Lines about frames dropped by the rate limit, and about bad frames: one a minute each (util/log-throttle.ts). */
   readonly droppedLog = new LogThrottle(LOG_INTERVAL_MS);
   readonly badFrameLog = new LogThrottle(LOG_INTERVAL_MS);
@@ -53,6 +63,11 @@ export class NativeSession {
    */
   push(frame: ServerFrame): boolean {
     if (!this.isOpen) return false;
+    if (this.socket.bufferedAmount > MAX_UNREAD_BYTES) {
+      this.notReading = true;
+      this.socket.terminate();
+      return false;
+    }
     this.cork();
     this.socket.send(JSON.stringify(frame));
     return true;

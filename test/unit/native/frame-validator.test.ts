@@ -45,6 +45,17 @@ describe("validateFrame", () => {
       refused(validateFrame(json({ type: "bridge.add", room: "dev", with: "irc://libera/%23dev", key: "a\r\nQUIT" }), LIMIT), "GW_ERR_BAD_FRAME");
     });
 
+    it("text with escaped surrogate pairs (an emoji as \\ud83d\\udc4b), but none with a lone surrogate", () => {
+      const frame = accepted(validateFrame('{"type":"message.send","to":"native:bob","body":"hi \\ud83d\\udc4b"}', LIMIT));
+      assert.equal(frame["body"], "hi 👋");
+      for (const body of ["a\\udc00b", "a\\ud800", "\\uDBFF"]) {
+        const result = refused(validateFrame(`{"type":"message.send","id":"m1","to":"native:bob","body":"${body}"}`, LIMIT), "GW_ERR_BAD_FRAME");
+        assert.match(result.message, /lone UTF-16 surrogate/);
+        assert.equal(result.requestId, "m1");
+      }
+      refused(validateFrame('{"type":"register","user":"ann","password":"12345678","display_name":"x\\udfff"}', LIMIT), "GW_ERR_BAD_FRAME");
+    });
+
     it("a frame of exactly the size limit", () => {
       const base = json({ type: "message.send", to: "native:bob", body: "" });
       const text = json({ type: "message.send", to: "native:bob", body: "x".repeat(LIMIT - base.length) });

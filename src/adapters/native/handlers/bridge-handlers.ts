@@ -3,7 +3,8 @@
  * (core/bridges.ts). The admin is always the session's user; the core checks the right and the rest.
  */
 import type { Bridge } from "../../../core/bridges.js";
-import { formatAddress } from "../../../core/model/address.js";
+import { GatewayError } from "../../../core/errors.js";
+import { formatAddress, type Address } from "../../../core/model/address.js";
 import type { BridgeAddFrame, BridgeListFrame, BridgeRemoveFrame } from "../client-frames.js";
 import type { Handler } from "../handler-environment.js";
 import { clientAddress } from "../native-addresses.js";
@@ -23,8 +24,15 @@ export function bridgeView(bridge: Bridge): Record<string, unknown> {
   };
 }
 
+/** The session's user, when an admin: anyone else is refused before anything of the frame is read (docs/protocol.md). */
+function admin(session: Parameters<Handler<BridgeListFrame>>[0], env: Parameters<Handler<BridgeListFrame>>[2]): Address {
+  const me = self(session);
+  if (!env.context.bridges.isAdmin(me)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(me)} is not an admin of this gateway`);
+  return me;
+}
+
 export const bridgeAdd: Handler<BridgeAddFrame> = async (session, frame, env) => {
-  const bridge = await env.context.bridges.add(self(session), {
+  const bridge = await env.context.bridges.add(admin(session, env), {
     room: frame.room,
     remote: clientAddress(frame.with),
     ...(frame.nick === undefined ? {} : { nick: frame.nick }),
@@ -35,7 +43,7 @@ export const bridgeAdd: Handler<BridgeAddFrame> = async (session, frame, env) =>
 };
 
 export const bridgeRemove: Handler<BridgeRemoveFrame> = async (session, frame, env) => {
-  await env.context.bridges.remove(self(session), clientAddress(frame.with));
+  await env.context.bridges.remove(admin(session, env), clientAddress(frame.with));
   return {};
 };
 

@@ -49,6 +49,7 @@ export const messageSend: Handler<MessageSendFrame> = async (session, frame, env
 export const typing: Handler<TypingFrame> = async (session, frame, env) => {
   const from = self(session);
   const to = personAddress(frame.to);
+  if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot type to yourself");
   if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
   env.context.dispatch({ type: "typing", typing: { from, to, state: frame.state } });
   return {};

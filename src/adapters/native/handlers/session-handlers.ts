@@ -68,6 +68,8 @@ export const login: Handler<LoginFrame> = async (session, frame, env) => {
     throw new GatewayError("GW_ERR_AUTH_FAILED");
   }
   limiter.succeed(byPair);
+  // Closed while the password was checked: a session attached now would never be detached (online for good).
+  if (!session.isOpen) throw new GatewayError("GW_ERR_UNAVAILABLE", "the connection closed during the login");
   const address = userAddress(name);
   session.state = "authenticated";
   session.user = name;
