@@ -6,6 +6,7 @@ import { roomArchiveOf } from "./core/room-archive.js";
 import { GatewayStatus } from "./core/gateway-status.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
+import { sealedBridgeStore } from "./core/sealed-bridges.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { formatAddress, parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
@@ -25,6 +26,7 @@ import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
+import { nativeNameReservations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
@@ -93,7 +95,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
     log: log.child({ component: "buddies" }),
   });
-  const rooms = new RoomService(store.rooms);
+  const rooms = new RoomService(store.rooms, nativeNameReservations(store.accounts, identities));
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();
   const outbox = new Outbox(
@@ -133,8 +135,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // Puppets' nicks and other names people go by on a network: loaded before any adapter makes one.
   const names = new NameClaims(store.names);
   await names.load();
+  // Set, the credential key also seals runtime bridges' keys (core/sealed-bridges.ts); a malformed one never passes the config check.
+  const credentialKey = decodeCredentialKey(config.xmpp.user_accounts.credential_key);
+  const credentialBox = credentialKey && new CredentialBox(credentialKey);
   const bridges = new BridgeService({
-    store: store.bridges,
+    store: sealedBridgeStore(store.bridges, credentialBox, log.child({ component: "bridges" })),
     registry,
     rooms,
     admins: config.admins.map((admin) => parseAddress(admin)),
@@ -231,7 +236,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     factories: {
       xmpp: (spec) => {
         let adapter: XmppUserAdapter | undefined = undefined;
-        adapter = new XmppUserAdapter({ owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service }, contextFor("xmpp", spec.account, () => adapter));
+        adapter = new XmppUserAdapter({ owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service, internalHosts: userAccounts.internal_hosts }, contextFor("xmpp", spec.account, () => adapter));
         return adapter;
       },
     },

@@ -113,6 +113,8 @@ export interface XmppUserAccountsConfig {
   readonly enabled: boolean;
   /** 32 bytes as 64 hex digits or base64; required (and checked) when enabled by cross-checks.ts. */
   readonly credential_key: string;
+  /** Hosts on loopback or private networks that linked accounts may connect to (adapters/xmpp/service-host.ts). */
+  readonly internal_hosts: readonly string[];
 }
 
 export interface XmppConfig {

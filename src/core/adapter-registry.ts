@@ -1,5 +1,6 @@
 /** The running adapters, found by the network part of an address (protocol and account). */
 import type { Adapter } from "./adapter.js";
+import { linkedAccountOwner } from "./linked-accounts.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { RoomMember } from "./model/room.js";
 
@@ -57,7 +58,9 @@ export class AdapterRegistry {
 
   /** The person whose own account serves this address (Adapter.owner), if it is one. */
   ownerOf(address: Address): Address | undefined {
-    return this.for(address)?.owner;
+    const adapter = this.for(address);
+    // A linked account's address is its owner's even while they have none linked (nothing may be kept for it meanwhile).
+    return adapter ? adapter.owner : linkedAccountOwner(address);
   }
 
   /** The adapters that are this person's own accounts. */

@@ -36,6 +36,8 @@ const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const LINK_COMMAND = /^\s*link\s+(?:native:)?([A-Za-z0-9][A-Za-z0-9._-]{0,31})\s*$/i;
 const CODE_LENGTH = 8;
 const HOUR_MS = 60 * 60 * 1000;
+/** Link codes one account may ask to be sent to someone's sessions in an hour ("link alice" from IRC or XMPP). */
+const REVERSE_PER_ASKER = 3;
 
 export interface IdentityOptions {
   readonly store: IdentityStore;
@@ -105,8 +107,10 @@ export class IdentityService {
   private readonly verified = new Set<string>();
   /** Person key -> proofs started from another account, waiting for `confirm` from the person's session. */
   private readonly reverse = new Map<string, ReverseProof[]>();
-  /** Person key -> when codes were sent to their sessions (the hourly limit, with the stored proofs). */
+  /** Person key -> when codes asked from another account were sent to their sessions (their own hourly limit). */
   private readonly reverseAsked = new Map<string, number[]>();
+  /** Address key of an account that asked -> when it asked (REVERSE_PER_ASKER an hour). */
+  private readonly reverseAskedBy = new Map<string, number[]>();
   private readonly codeTtlMs: number;
   private readonly maxAttempts: number;
   private readonly maxRequestsPerHour: number;
@@ -266,11 +270,8 @@ export class IdentityService {
       return `this account is linked to ${addressKey(holder)}; to link it to ${addressKey(person)} instead, ${addressKey(holder)} unlinks it first (identity.unlink).`;
     }
     const now = this.now();
-    try {
-      await this.checkRate(person, now);
-    } catch (error: unknown) {
-      return `${(error as Error).message}.`;
-    }
+    const refusal = this.reverseRateRefusal(person, address, now);
+    if (refusal !== undefined) return refusal;
     const code = newCode();
     const expiresAt = now + this.codeTtlMs;
     const key = addressKey(person);
@@ -283,6 +284,9 @@ export class IdentityService {
     const waiting = (this.reverse.get(key) ?? []).filter((proof) => proof.expiresAt > now && !sameAddress(proof.address, address));
     this.reverse.set(key, [...waiting, { address, codeHash: this.hash(code), expiresAt, attempts: 0 }]);
     this.reverseAsked.set(key, [...(this.reverseAsked.get(key) ?? []).filter((at) => at > now - HOUR_MS), now]);
+    const asker = addressKey(address);
+    if (this.reverseAskedBy.size >= 10_000 && !this.reverseAskedBy.has(asker)) this.reverseAskedBy.clear(); // bounded: many askers, forgotten early
+    this.reverseAskedBy.set(asker, [...(this.reverseAskedBy.get(asker) ?? []).filter((at) => at > now - HOUR_MS), now]);
     this.options.log.info({ person: key, address: addressKey(address) }, "link code sent to the person's sessions");
     return `a code went to ${addressKey(person)}'s Switchboard sessions: confirm it there within ${Math.round(this.codeTtlMs / 60_000)} minutes (identity.confirm).`;
   }
@@ -339,12 +343,30 @@ export class IdentityService {
     else this.reverse.delete(key);
   }
 
-  /** At most maxRequestsPerHour codes an hour for one person, whichever side asked. */
+  /**
+   * At most maxRequestsPerHour codes an hour that the person asked for. Codes asked from other accounts count
+   * apart (reverseRateRefusal): anyone can write "link alice", and that must not use up alice's own.
+   */
   private async checkRate(person: Address, now: number): Promise<void> {
-    const reverse = (this.reverseAsked.get(addressKey(person)) ?? []).filter((at) => at > now - HOUR_MS).length;
-    if ((await this.options.store.proofsAskedSince(person, now - HOUR_MS)) + reverse >= this.maxRequestsPerHour) {
+    if ((await this.options.store.proofsAskedSince(person, now - HOUR_MS)) >= this.maxRequestsPerHour) {
       throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${this.maxRequestsPerHour} link codes an hour; try again later`, { retryable: true });
     }
+  }
+
+  /**
+   * Codes asked from another account: at most maxRequestsPerHour an hour pushed to one person's sessions, and at
+   * most REVERSE_PER_ASKER an hour asked by one account, so that a stranger cannot flood them with prompts.
+   * The answer for the asker when refused, else undefined.
+   */
+  private reverseRateRefusal(person: Address, address: Address, now: number): string | undefined {
+    const since = now - HOUR_MS;
+    if ((this.reverseAsked.get(addressKey(person)) ?? []).filter((at) => at > since).length >= this.maxRequestsPerHour) {
+      return `${addressKey(person)} was sent ${this.maxRequestsPerHour} link codes from other accounts this hour; try again later.`;
+    }
+    if ((this.reverseAskedBy.get(addressKey(address)) ?? []).filter((at) => at > since).length >= REVERSE_PER_ASKER) {
+      return `this account asked for ${REVERSE_PER_ASKER} link codes this hour; try again later.`;
+    }
+    return undefined;
   }
 
   async unlink(person: Address, address: Address): Promise<void> {

@@ -13,7 +13,7 @@ import type { AdapterRegistry } from "./adapter-registry.js";
 import type { CredentialBox } from "./credential-box.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, PROTOCOLS, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, DEFAULT_ACCOUNT, makeAddress, PROTOCOLS, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Supervisor } from "./supervisor.js";
 import type { ContactStore, LinkedAccountRecord, LinkedAccountStore } from "../store/store.js";
 
@@ -67,6 +67,16 @@ export interface LinkedAccountsOptions {
 /** The adapter account of a person's linked account: u.<native user name> (letters, digits, ".", "_", "-"). */
 export function linkedAccountName(owner: Address): string {
   return `u.${owner.id}`;
+}
+
+/**
+ * Whose linked account an address is reached through, by its account name alone (u.<user>), whether that user
+ * has linked one now or not: xmpp://u.bob/juliet@example.org is bob's, for bob only (the configuration keeps
+ * bridge bots' names from starting with "u." while linked accounts are offered).
+ */
+export function linkedAccountOwner(address: Address): Address | undefined {
+  if (address.protocol === "native" || !address.account.startsWith("u.") || address.account.length <= 2) return undefined;
+  return makeAddress("native", DEFAULT_ACCOUNT, address.account.slice(2));
 }
 
 /** The associated data a sealed password is bound to: it opens only for the same owner, network and login. */

@@ -11,6 +11,7 @@ import type { BridgeService } from "./bridges.js";
 import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
+import { nickKey } from "./model/nick.js";
 import { checkNick } from "./rooms.js";
 
 /**
@@ -18,8 +19,8 @@ import { checkNick } from "./rooms.js";
  * else an XMPP occupant would take that person's lines for their own. GW_ERR_NICK_IN_USE when one of `people` has it.
  */
 export function refuseNickHeld(people: readonly RoomMember[], room: Address, member: RoomMember): void {
-  const nick = member.nick.toLowerCase();
-  const holder = people.find((person) => person.nick.toLowerCase() === nick && !sameAddress(person.address, member.address));
+  const nick = nickKey(member.nick);
+  const holder = people.find((person) => nickKey(person.nick) === nick && !sameAddress(person.address, member.address));
   if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
 }
 
@@ -65,6 +66,7 @@ export class RoomJoins {
   async kick(room: Address, by: Address, target: Address, reason: string): Promise<void> {
     const hub = await this.joinedHub(room);
     const members = await this.deps.members(hub);
+    if (members.length === 0) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${formatAddress(room)}, or nobody in it`);
     const kicker = members.find((member) => sameAddress(member.address, by));
     const admin = this.deps.bridges.isAdmin(by);
     if (!kicker && !admin) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);

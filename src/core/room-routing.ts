@@ -12,6 +12,7 @@ import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
 import type { Message, MessageDraft } from "./model/message.js";
+import { nickKey } from "./model/nick.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { RoomService } from "./rooms.js";
 
@@ -81,9 +82,9 @@ export class RoomRouting {
   async senderNameIn(draft: MessageDraft): Promise<string> {
     const origin = this.deps.registry.get(draft.origin.protocol, draft.origin.account);
     if (origin?.capabilities.relaysRooms !== true || !(await this.deps.rooms.exists(draft.to))) return draft.senderName;
-    const name = draft.senderName.toLowerCase();
+    const name = nickKey(draft.senderName);
     const members = await this.deps.rooms.members(draft.to);
-    const taken = members.some((member) => member.nick.toLowerCase() === name && !sameAddress(member.address, draft.from) && !this.deps.registry.relaysRooms(member.address));
+    const taken = members.some((member) => nickKey(member.nick) === name && !sameAddress(member.address, draft.from) && !this.deps.registry.relaysRooms(member.address));
     return taken ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
   }
 

@@ -5,6 +5,7 @@
 import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
 import type { RoomMember } from "./model/room.js";
+import { nickKey, nickLookProblem } from "./model/nick.js";
 import { hasUnsafeCharacters } from "./model/text.js";
 import type { RoomRecord, RoomStore } from "../store/store.js";
 
@@ -22,10 +23,23 @@ export function checkNick(nick: string): void {
   if (nick.trim() === "" || [...nick].length > MAX_NICK_LENGTH || hasUnsafeCharacters(nick) || nick.includes("%")) {
     throw new GatewayError("GW_ERR_BAD_ADDRESS", `a nick is 1 to ${MAX_NICK_LENGTH} characters, not only spaces, without control characters or "%"`);
   }
+  const deceiving = nickLookProblem(nick);
+  if (deceiving !== undefined) throw new GatewayError("GW_ERR_BAD_ADDRESS", `the nick ${deceiving}: it could pass for someone else's`);
 }
 
 export interface RoomSummary extends RoomRecord {
   readonly memberCount: number;
+}
+
+/**
+ * Nicks kept for one person in every room: a Switchboard user's name is theirs (src/native-name-reservations.ts),
+ * so that nobody else speaks under it, even in a room its owner is not in.
+ */
+export interface NickReservations {
+  /** Whose the nick is (compared as nickKey), if anyone's. */
+  holderOf(nick: string): Promise<Address | undefined>;
+  /** Whether `member` is that holder, or one of their linked accounts. */
+  isHolder(member: Address, holder: Address): boolean;
 }
 
 export class RoomService {
@@ -33,7 +47,18 @@ export class RoomService {
   private readonly records = new Map<string, RoomRecord>();
   private readonly memberLists = new Map<string, RoomMember[]>();
 
-  constructor(private readonly rooms: RoomStore) {}
+  constructor(
+    private readonly rooms: RoomStore,
+    private readonly reservations?: NickReservations,
+  ) {}
+
+  /** GW_ERR_NICK_IN_USE when the nick is someone else's name (NickReservations). */
+  private async refuseReserved(nick: string, member: Address): Promise<void> {
+    const holder = await this.reservations?.holderOf(nick);
+    if (holder !== undefined && !this.reservations?.isHolder(member, holder)) {
+      throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${nick} is the name of ${addressKey(holder)} on this gateway: choose another`);
+    }
+  }
 
   private async record(address: Address): Promise<RoomRecord | undefined> {
     const key = addressKey(address);
@@ -91,9 +116,12 @@ export class RoomService {
 
   /** Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive). */
   async join(room: Address, member: RoomMember): Promise<boolean> {
-    await this.get(room);
-    const nick = member.nick.toLowerCase();
-    const holder = (await this.memberList(room)).find((entry) => entry.nick.toLowerCase() === nick && !sameAddress(entry.address, member.address));
+    const record = await this.get(room);
+    // The owner is the room's creator (docs/protocol.md): back after leaving or a kick, still its owner.
+    if (sameAddress(record.createdBy, member.address)) member = { ...member, role: "owner" };
+    await this.refuseReserved(member.nick, member.address);
+    const nick = nickKey(member.nick);
+    const holder = (await this.memberList(room)).find((entry) => nickKey(entry.nick) === nick && !sameAddress(entry.address, member.address));
     if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is taken in ${room.id}`);
     this.memberLists.delete(addressKey(room));
     try {
@@ -121,8 +149,9 @@ export class RoomService {
     const members = await this.memberList(room);
     const before = members.find((entry) => sameAddress(entry.address, member));
     if (!before) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
-    const folded = nick.toLowerCase();
-    if (members.some((entry) => entry.nick.toLowerCase() === folded && !sameAddress(entry.address, member))) {
+    await this.refuseReserved(nick, member);
+    const folded = nickKey(nick);
+    if (members.some((entry) => nickKey(entry.nick) === folded && !sameAddress(entry.address, member))) {
       throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${nick} is taken in ${room.id}`);
     }
     this.memberLists.delete(addressKey(room));

@@ -113,11 +113,15 @@ export class Roster {
         await this.watch(from, to);
         return;
       case "deny":
+        // Nothing to refuse or revoke: nothing is written and nobody told (else anyone could put themselves in
+        // anyone's list, and push them notices, by denying them).
+        if (!actor.pendingIn && !sendsPresence(actor.subscription) && !other.pendingOut && !receivesPresence(other.subscription)) return;
         await this.save(actor, { subscription: withDirection(actor.subscription, "from", false), pendingIn: false });
         await this.save(other, { subscription: withDirection(other.subscription, "to", false), pendingOut: false });
         await this.presence.sendTo(offlinePresence(from), to);
         break;
       case "remove":
+        if (!actor.pendingOut && !receivesPresence(actor.subscription) && !other.pendingIn && !sendsPresence(other.subscription)) return; // nothing to withdraw, as for deny
         await this.save(actor, { subscription: withDirection(actor.subscription, "to", false), pendingOut: false });
         await this.save(other, { subscription: withDirection(other.subscription, "from", false), pendingIn: false });
         break;

@@ -171,7 +171,13 @@ export class Router {
   private async checkCorrection(draft: MessageDraft): Promise<void> {
     const id = draft.replaces;
     const original = id === undefined ? undefined : (this.deps.recent?.get(id) ?? (await this.deps.history.get(id)));
-    if (!original || !sameAddress(original.to, draft.to)) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to correct`);
+    // A message of another conversation is not found, whoever sent it: the answer must not tell that it exists.
+    const seen =
+      original !== undefined &&
+      (draft.scope === "room"
+        ? sameAddress(original.to, draft.to)
+        : (sameAddress(original.from, draft.from) && sameAddress(original.to, draft.to)) || (sameAddress(original.from, draft.to) && sameAddress(original.to, draft.from)));
+    if (!seen) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to correct`);
     if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message can correct it");
   }
 
@@ -210,6 +216,8 @@ export class Router {
       const person = this.deps.identities?.personOf(address);
       return person === undefined ? [address] : [address, person];
     };
+    // One person's own accounts (a linked JID and the person's gateway JID) know each other.
+    if (sides(a).some((one) => sides(b).some((other) => sameAddress(one, other)))) return true;
     for (const one of sides(a)) {
       for (const other of sides(b)) {
         if ((await this.deps.roster.maySee(one, other)) || (await this.deps.roster.maySee(other, one))) return true;
@@ -268,7 +276,10 @@ export class Router {
         const owner = this.deps.registry.ownerOf(event.typing.to);
         if (owner && !sameAddress(owner, event.typing.from)) return; // someone else's own account: not theirs to use
         const adapter = this.deps.registry.for(event.typing.to);
-        if (adapter?.capabilities.typing) await adapter.sendTyping(event.typing);
+        // Best effort, as chat states are: a network that is down loses it (a debug line, not an error a client can repeat at will).
+        if (adapter?.capabilities.typing) {
+          await adapter.sendTyping(event.typing).catch((error: unknown) => this.deps.log.debug({ err: error, to: addressKey(event.typing.to) }, "typing notification not sent"));
+        }
         return;
       }
       case "reachable":

@@ -63,7 +63,7 @@ describe("the daemon with the message log off (store.message_log: false)", funct
     const corrected = (await sol.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([corrected["body"], corrected["replaces"]], ["the typo", original["message_id"]]);
     const forged = await sol.request({ type: "message.send", to: `native:${aName}`, body: "rei said otherwise", replaces: original["message_id"] as string });
-    assert.equal(forged["code"], "GW_ERR_NOT_FOUND");
+    assert.equal(forged["code"], "GW_ERR_FORBIDDEN", "sol sees rei's message, and may not correct it");
   });
 
   it("reports an expired message to its sender who was offline when it expired", async function () {

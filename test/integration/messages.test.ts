@@ -132,7 +132,7 @@ describe("direct messages between native users", function () {
     assert.equal(noRoute["code"], "GW_ERR_NO_ROUTE");
   });
 
-  it("carries a correction of one's own message, and refuses one that names a message of another conversation", async function () {
+  it("carries a correction of one's own message, refuses one of the other side's, and tells nobody else the message exists", async function () {
     const aName = uniqueUser("jon");
     const bName = uniqueUser("kim");
     const jon = await user(aName);
@@ -143,7 +143,13 @@ describe("direct messages between native users", function () {
     const corrected = (await kim.waitForType("message"))["message"] as Record<string, unknown>;
     assert.deepEqual([corrected["body"], corrected["replaces"]], ["the typo", original["message_id"]]);
     const forged = await kim.request({ type: "message.send", to: `native:${aName}`, body: "jon said something else", replaces: original["message_id"] as string });
-    assert.equal(forged["code"], "GW_ERR_NOT_FOUND", "kim's conversation with jon has no such message of kim's");
+    assert.equal(forged["code"], "GW_ERR_FORBIDDEN", "kim sees jon's message, and may not correct it");
+    // Someone outside the conversation is not told that the message exists, whoever they write to.
+    const lee = await user(uniqueUser("lee"));
+    for (const to of [`native:${bName}`, `native:${aName}`]) {
+      const probe = await lee.request({ type: "message.send", to, body: "what did jon say?", replaces: original["message_id"] as string });
+      assert.equal(probe["code"], "GW_ERR_NOT_FOUND", to);
+    }
   });
 
   it("relays typing notifications to the recipient", async function () {
@@ -154,6 +160,7 @@ describe("direct messages between native users", function () {
     await hal.ok({ type: "typing", to: `native:${bName}`, state: "composing" });
     const typing = await ida.waitForType("typing");
     assert.deepEqual(typing, { type: "typing", from: `native:${aName}`, state: "composing" });
+    assert.equal((await hal.request({ type: "typing", to: `native:${aName}`, state: "composing" }))["code"], "GW_ERR_BAD_ADDRESS", "not to oneself");
   });
 });
 

@@ -102,4 +102,25 @@ describe("presence between native users", function () {
     assert.equal(answer.type, "error");
     assert.equal(answer["code"], "GW_ERR_NOT_FOUND");
   });
+
+  it("lets nobody put themselves in a stranger's buddy list, or push them notices, by denying or unsubscribing them", async function () {
+    const [erinName, fredName] = [uniqueUser("erin"), uniqueUser("fred")];
+    const erin = await user(erinName);
+    const fred = await user(fredName);
+    await erin.ok({ type: "presence.deny", address: `native:${fredName}` });
+    await erin.ok({ type: "presence.unsubscribe", address: `native:${fredName}` });
+    // Then something fred is told: anything before it from erin would have come first.
+    await erin.ok({ type: "presence.subscribe", address: `native:${fredName}` });
+    await fred.waitForType("subscription", (frame) => frame["from"] === `native:${erinName}` && frame["action"] === "request");
+    const fromErin = fred.transcript.filter((frame) => frame["from"] === `native:${erinName}`).map((frame) => `${String(frame.type)} ${String(frame["action"] ?? frame["show"])}`);
+    assert.deepEqual(fromErin, ["subscription request"], "no presence, deny or remove pushed before her request");
+    await erin.ok({ type: "presence.unsubscribe", address: `native:${fredName}` });
+    await fred.waitForType("subscription", (frame) => frame["from"] === `native:${erinName}` && frame["action"] === "remove");
+    const fredsList = (await fred.ok({ type: "contact.list" }))["contacts"] as Record<string, unknown>[];
+    assert.deepEqual(
+      fredsList.map((contact) => [contact["address"], contact["subscription"]]),
+      [[`native:${erinName}`, "none"]],
+      "her request put her in his list as one asking, and its withdrawal left a plain entry",
+    );
+  });
 });

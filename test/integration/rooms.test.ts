@@ -64,6 +64,22 @@ describe("rooms on the gateway", function () {
     assert.deepEqual((between["messages"] as Record<string, unknown>[]).map((message) => message["body"]), ["two from sam", "three from tia"]);
   });
 
+  it("keeps each user's name theirs: nobody joins or renames as them, nor as a lookalike of it", async function () {
+    const [owner, alice, bob] = [uniqueUser("own"), uniqueUser("alice"), uniqueUser("bob")];
+    const [ownerClient, , bobClient] = await Promise.all([owner, alice, bob].map((name) => user(name)));
+    if (!ownerClient || !bobClient) throw new Error("sessions expected");
+    const room = uniqueUser("team");
+    await ownerClient.ok({ type: "room.create", name: room });
+    // alice is not in the room: her name is still hers.
+    for (const nick of [alice, alice.toUpperCase(), `${alice}\u200b`, `${alice} `]) {
+      const refused = await bobClient.request({ type: "room.join", room, nick });
+      assert.equal(refused.type, "error", JSON.stringify(nick));
+      assert.ok(["GW_ERR_NICK_IN_USE", "GW_ERR_BAD_ADDRESS"].includes(String(refused["code"])), `${JSON.stringify(nick)}: ${String(refused["code"])}`);
+    }
+    await bobClient.ok({ type: "room.join", room });
+    assert.equal((await bobClient.request({ type: "room.nick", room, nick: alice }))["code"], "GW_ERR_NICK_IN_USE");
+  });
+
   it("tells members about a new subject", async function () {
     const [uma, vic] = await Promise.all([user(uniqueUser("uma")), user(uniqueUser("vic"))]);
     if (!uma || !vic) throw new Error("two sessions expected");

@@ -31,6 +31,7 @@ function botConfig(service: string): string {
     "  user_accounts:",
     "    enabled: true",
     "    credential_key: ${KEY}",
+    "    internal_hosts: [127.0.0.1]",
   ].join("\n");
 }
 

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon } from "../helpers/daemon.js";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
@@ -63,7 +63,7 @@ describe("linked XMPP accounts against Prosody", function () {
       await asker.waitFor(approved, 5000, "the roster push of the approval");
     }
     await alicex.stop();
-    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}"].join("\n"));
+    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"].join("\n"));
     await daemon.start({ KEY: randomBytes(32).toString("hex") });
     alice = await native("alice", true);
   });
@@ -168,6 +168,22 @@ describe("linked XMPP accounts against Prosody", function () {
     assert.equal(unreachable["code"], "GW_ERR_UNAVAILABLE");
   });
 
+  it("connects to no server on an internal network that the operator did not list, and refuses what is no service", async function () {
+    const fay = await native("fay", true);
+    // Only 127.0.0.1 is listed: localhost is the same machine under another name, 10.0.0.1 a machine of the LAN.
+    for (const service of [`xmpp://localhost:${prosody.c2sPort}`, "xmpp://10.0.0.1:5222", "xmpps://[::1]:5223"]) {
+      const refused = await fay.request({ type: "xmpp.link", jid: "fay@localhost", password: "whatever", service }, 20_000);
+      assert.deepEqual([refused["code"], /internal network/.test(String(refused["message"]))], ["GW_ERR_FORBIDDEN", true], service);
+    }
+    const gus = await native("gus", true);
+    const noPort = await gus.request({ type: "xmpp.link", jid: "gus@localhost", password: "whatever", service: "xmpp://127.0.0.1:99999" });
+    assert.equal(noPort["code"], "GW_ERR_BAD_ADDRESS");
+    // Every failed attempt counts against the user, not only refused passwords: five, then the next is refused.
+    for (let i = 0; i < 4; i++) await gus.request({ type: "xmpp.link", jid: "gus@localhost", password: "whatever", service: "xmpp://10.0.0.1:5222" });
+    assert.equal((await gus.request({ type: "xmpp.link", jid: "gus@localhost", password: "whatever", service: "xmpp://10.0.0.1:5222" }))["code"], "GW_ERR_RATE_LIMITED");
+    assert.doesNotMatch(daemon.log, /10\.0\.0\.1[^\n]*XMPP account connection error/);
+  });
+
   it("unlinks at once: logs out, removes the imported contacts and the credentials", async function () {
     await alice.ok({ type: "xmpp.unlink" });
     await juliet.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === "unavailable");
@@ -196,6 +212,16 @@ describe("linked XMPP accounts when the gateway does not offer them", function (
     const erin = await NativeClient.session(daemon.url, "erin", PASSWORD, { register: true });
     const refused = await erin.request({ type: "xmpp.link", jid: "erin@localhost", password: "whatever", service: "xmpp://127.0.0.1:5222" });
     assert.deepEqual([refused["code"], refused["message"]], ["GW_ERR_FORBIDDEN", "linking accounts is disabled on this gateway"]);
+    await erin.close();
+  });
+
+  it("keeps contacts of someone else's linked account out of every list, linked now or not", async function () {
+    const erin = await NativeClient.session(daemon.url, uniqueUser("erin"), PASSWORD, { register: true });
+    const theirs = "xmpp://u.frank/juliet@example.org";
+    for (const frame of [{ type: "contact.add", address: theirs }, { type: "presence.deny", address: theirs }, { type: "presence.unsubscribe", address: theirs }]) {
+      assert.equal((await erin.request(frame))["code"], "GW_ERR_FORBIDDEN", frame.type);
+    }
+    assert.deepEqual((await erin.ok({ type: "contact.list" }))["contacts"], []);
     await erin.close();
   });
 });

@@ -174,8 +174,11 @@ export class PuppetPool {
   /** The person's presence: their puppet's AWAY now if it is connected, else when it connects. */
   setPresence(presence: Presence): void {
     const key = addressKey(presence.from);
-    this.wanted.set(key, presence);
     const puppet = this.puppets.get(key);
+    // Offline is kept only where it decides something (a puppet to quit, one not to restore): everyone's presence
+    // passes here, and the gateway must not keep an entry for each address it ever heard of.
+    if (presence.show === "offline" && !puppet && !this.lost.has(key)) this.wanted.delete(key);
+    else this.wanted.set(key, presence);
     if (!puppet) return;
     const action = presenceToIrc(presence, awayOptions(puppet.connection));
     if (action.kind === "quit") {

@@ -36,7 +36,8 @@ export function loginError(error: unknown, jid: string): GatewayError {
       ...(typeof condition === "string" ? { condition } : {}),
     });
   }
-  return new GatewayError("GW_ERR_UNAVAILABLE", `cannot log in to XMPP as ${jid}: ${reason}`, { cause: error, retryable: true });
+  const why = reason.trim() === "" ? "the server ended the connection before the login" : reason;
+  return new GatewayError("GW_ERR_UNAVAILABLE", `cannot log in to XMPP as ${jid}: ${why}`, { cause: error, retryable: true });
 }
 
 type SaslDone = (credentials: { username: string; password: string }, mechanism: string) => Promise<void>;

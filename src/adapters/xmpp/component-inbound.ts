@@ -176,6 +176,12 @@ export class ComponentInbound {
     // Whether the room exists (or may be bridged now: an IRC channel on a network with open_channels) is the
     // join's to answer (item-not-found, forbidden).
     if (isRoomAddress(to)) return this.rooms.presence(stanza, presence, from, to);
+    // Presence counts between people who know each other (a subscription either way, a linked account): from
+    // anyone else it would show nobody anything, and a server minting JIDs without end could fill the memory.
+    if (presence.type !== "unavailable" && !(await this.context.related(from, to))) {
+      this.context.log.debug({ from: presence.from, to: presence.to }, "presence from someone unrelated to its recipient: ignored");
+      return;
+    }
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
       from,
       show: presence.type === "unavailable" ? "offline" : presence.show,

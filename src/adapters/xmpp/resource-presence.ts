@@ -7,10 +7,13 @@ import type { Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import { aggregatePresence } from "../../core/presence.js";
 
+/** The most resources kept per person: real people have a handful; a hostile server could mint any number. */
+export const MAX_RESOURCES = 32;
+
 export class ResourcePresence {
   private readonly byPerson = new Map<string, Map<string, Presence>>();
 
-  /** Records one resource's presence; returns the person's aggregate. */
+  /** Records one resource's presence; returns the person's aggregate. A resource beyond MAX_RESOURCES is ignored. */
   update(person: Address, resource: string, presence: Presence): Presence {
     let resources = this.byPerson.get(person.id);
     if (!resources) {
@@ -18,7 +21,7 @@ export class ResourcePresence {
       this.byPerson.set(person.id, resources);
     }
     if (presence.show === "offline") resources.delete(resource);
-    else resources.set(resource, presence);
+    else if (resources.size < MAX_RESOURCES || resources.has(resource)) resources.set(resource, presence);
     if (resources.size === 0) this.byPerson.delete(person.id);
     const aggregate = aggregatePresence(person, [...resources.values()], { by: "priority" });
     return aggregate.show === "offline" ? { ...aggregate, since: presence.since } : aggregate;

@@ -38,6 +38,7 @@ import { CorrectionIds } from "./message-memory.js";
 import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
+import { checkServiceHost } from "./service-host.js";
 import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, type RosterItem } from "./roster.js";
 import { chatMessage, chatState, errorCondition, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
@@ -49,6 +50,8 @@ export interface XmppUserAccount {
   readonly password: string;
   /** xmpp://host:port (STARTTLS when offered; plaintext only to loopback) or xmpps://host:port. */
   readonly service: string;
+  /** Hosts on internal networks the operator lets linked accounts reach (service-host.ts); others there are refused. */
+  readonly internalHosts: readonly string[];
 }
 
 /** The resource the gateway's session of a linked account binds. */
@@ -101,6 +104,8 @@ export class XmppUserAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.stopping = false;
+    // The user chose the server: the gateway's own and its network's machines are not theirs to reach.
+    await checkServiceHost(this.config.service, this.config.internalHosts);
     const connection = openClientConnection({ service: this.config.service, jid: this.config.jid, password: this.config.password, resource: USER_RESOURCE });
     // The message only: a SASL error carries the whole stanza, with circular references.
     connection.on("error", (error: Error) => this.context.log.warn({ reason: error.message, jid: this.config.jid }, "XMPP account connection error"));

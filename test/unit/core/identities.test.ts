@@ -225,11 +225,24 @@ describe("linking accounts with a one-time code", () => {
     assert.equal(service.personOf(eve), undefined);
   });
 
-  it("started from the other account: counts against the person's hourly codes, and refuses linked accounts", async () => {
-    for (let i = 0; i < 5; i++) await service.serviceMessage(juliet, "link alice");
+  it("started from other accounts: three codes an hour from one, five to one person, none of them the person's own", async () => {
+    for (let i = 0; i < 3; i++) await service.serviceMessage(juliet, "link alice");
+    const prompts = pushed.length;
     await service.serviceMessage(juliet, "link alice");
-    assert.match(said.at(-1)?.text ?? "", /at most 5 link codes an hour/);
-    await assert.rejects(service.request(alice, eve), { code: "GW_ERR_RATE_LIMITED" });
+    assert.match(said.at(-1)?.text ?? "", /this account asked for 3 link codes this hour/);
+    for (let i = 0; i < 2; i++) await service.serviceMessage(eve, "link alice");
+    await service.serviceMessage(makeAddress("xmpp", "default", "trudy@example.org"), "link alice");
+    assert.match(said.at(-1)?.text ?? "", /native:alice was sent 5 link codes from other accounts this hour/);
+    assert.equal(pushed.length, prompts + 2, "her sessions got five prompts in all, no more");
+    // A stranger's requests do not use up her own: she still links an account herself.
+    await service.request(alice, makeAddress("xmpp", "default", "alice2@example.org"));
+    now += 61 * 60 * 1000;
+    await service.serviceMessage(juliet, "link alice");
+    assert.match(said.at(-1)?.text ?? "", /a code went to native:alice's Switchboard sessions/, "an hour later");
+  });
+
+  it("started from the other account: refuses accounts linked already", async () => {
+    await service.serviceMessage(juliet, "link alice");
     await service.confirm(alice, pushed.at(-1)?.code ?? "");
     await service.serviceMessage(juliet, "link alice");
     assert.match(said.at(-1)?.text ?? "", /already linked to native:alice/);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
-import { RoomService } from "../../../src/core/rooms.js";
+import { checkNick, RoomService } from "../../../src/core/rooms.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
 
@@ -35,6 +35,16 @@ describe("RoomService", () => {
     assert.equal((await rooms.get(lobby)).subject, "new subject");
   });
 
+  it("keeps the creator the room's owner when they come back after leaving (or being put out)", async () => {
+    await rooms.join(lobby, { address: bob, nick: "bob", role: "member" });
+    await rooms.leave(lobby, alice);
+    await rooms.join(lobby, { address: alice, nick: "alice", role: "member" });
+    assert.deepEqual(
+      (await rooms.members(lobby)).map((member) => [member.nick, member.role]),
+      [["bob", "member"], ["alice", "owner"]],
+    );
+  });
+
   it("refuses a nick another member holds, whatever its case, and lets the same member rejoin", async () => {
     await rooms.join(lobby, { address: juliet, nick: "Juliet", role: "member" });
     await assert.rejects(rooms.join(lobby, { address: bob, nick: "JULIET", role: "member" }), { code: "GW_ERR_NICK_IN_USE" });
@@ -57,6 +67,34 @@ describe("RoomService", () => {
       await assert.rejects(rooms.rename(lobby, alice, nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
     }
     assert.equal((await rooms.rename(lobby, alice, "🦊".repeat(64))).after.nick.length, 128, "64 characters, an emoji counted once");
+  });
+
+  it("refuses a nick made to pass for another: invisible or bidi characters, spaces at an end, Latin mixed with Cyrillic", async () => {
+    for (const nick of ["bob\u200b", "\u202eboj", "bob ", " bob", "bо\u0062" /* a Cyrillic о */, "b\u2066ob"]) {
+      assert.throws(() => checkNick(nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick)); // at every join (room-joins.ts, the native handlers)
+      await assert.rejects(rooms.rename(lobby, alice, nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
+    }
+    // Emoji built with joiners and variation selectors, and names in one script, are nicks like any other.
+    for (const nick of ["👩‍💻", "❤️ fan", "Дмитрий", "Ἀλέξανδρος", "Zoë"]) assert.equal((await rooms.rename(lobby, alice, nick)).after.nick, nick);
+  });
+
+  it("takes nicks that look the same for the same nick: case, full-width letters, invisible characters", async () => {
+    await rooms.rename(lobby, alice, "alice");
+    for (const nick of ["ALICE", "ａｌｉｃｅ", "al\u00adice"]) {
+      await assert.rejects(rooms.join(lobby, { address: bob, nick, role: "member" }), { code: "GW_ERR_NICK_IN_USE" }, nick);
+    }
+  });
+
+  it("keeps a user's name theirs in every room: nobody else joins or renames as them, their linked accounts may", async () => {
+    const reserved = new RoomService(store.rooms, {
+      holderOf: async (nick) => (nick.toLowerCase() === "carol" ? parseAddress("native:carol") : undefined),
+      isHolder: (member, holder) => member.id === holder.id || member.id === "carol@example.org",
+    });
+    await assert.rejects(reserved.join(lobby, { address: bob, nick: "Carol", role: "member" }), { code: "GW_ERR_NICK_IN_USE" });
+    await reserved.join(lobby, { address: bob, nick: "bob", role: "member" });
+    await assert.rejects(reserved.rename(lobby, bob, "carol"), { code: "GW_ERR_NICK_IN_USE" });
+    await reserved.join(lobby, { address: parseAddress("xmpp:carol@example.org"), nick: "carol", role: "member" });
+    assert.deepEqual((await reserved.members(lobby)).map((member) => member.nick), ["alice", "bob", "carol"]);
   });
 
   it("deletes a room with its members", async () => {

@@ -1,8 +1,8 @@
 /**
  * xmpp.link and xmpp.unlink: the session user links or unlinks their own XMPP account. The owner is always the
  * session's user; the work is done by the core's AccountLinks service, so this adapter imports no other.
- * A failed link (a refused password above all) counts against the user like a failed login: each attempt
- * costs the gateway a real XMPP login.
+ * A failed link (a refused password, an unreachable or refused server) counts against the user like a failed
+ * login: each attempt costs the gateway a real XMPP connection, to a server the user chose.
  */
 import { GatewayError, hasErrorCode } from "../../../core/errors.js";
 import type { Handler } from "../handler-environment.js";
@@ -19,7 +19,8 @@ export const xmppLink: Handler<XmppLinkFrame> = async (session, frame, env) => {
     env.loginLimiter.succeed(key);
     return { account: linked.account, jid: linked.login, address_prefix: `${linked.network}://${linked.account}/` };
   } catch (error: unknown) {
-    if (hasErrorCode(error, "GW_ERR_AUTH_FAILED")) env.loginLimiter.fail(key);
+    // Every failed attempt counts, not only refused passwords: each makes the gateway connect where the user says.
+    if (!hasErrorCode(error, "GW_ERR_RATE_LIMITED")) env.loginLimiter.fail(key);
     throw error;
   }
 };

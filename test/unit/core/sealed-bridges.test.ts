@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { CredentialBox } from "../../../src/core/credential-box.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { parseAddress } from "../../../src/core/model/address.js";
+import { sealedBridgeStore } from "../../../src/core/sealed-bridges.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import type { BridgeRecord, Store } from "../../../src/store/store.js";
+
+const admin = parseAddress("native:root");
+const bridge = (remote: string, key: string): BridgeRecord => ({ remote: parseAddress(remote), room: "dev", nick: "", key, membership: true, createdBy: admin, createdAt: 1 });
+
+describe("runtime bridges' keys at rest", () => {
+  let store: Store;
+  const box = new CredentialBox(randomBytes(32));
+  beforeEach(() => {
+    store = openSqliteStore(":memory:");
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("seals a channel's key or a MUC's password with the credential key, and opens it when the bridges are read", async () => {
+    const sealed = sealedBridgeStore(store.bridges, box, createLogger("silent"));
+    await sealed.add(bridge("irc://libera/%23secret", "hunter2"));
+    await sealed.add(bridge("irc://libera/%23open", ""));
+    const raw = await store.bridges.list();
+    assert.ok(raw.every((record) => !record.key.includes("hunter2")), "not in clear in the database");
+    assert.match(raw[0]?.key ?? "", /^sealed:/);
+    assert.deepEqual((await sealed.list()).map((record) => record.key), ["hunter2", ""]);
+  });
+
+  it("reads a key written in clear as it is, and a key that does not open (another credential key) as none", async () => {
+    await store.bridges.add(bridge("irc://libera/%23old", "clear"));
+    await sealedBridgeStore(store.bridges, box, createLogger("silent")).add(bridge("irc://libera/%23new", "hunter2"));
+    const other = sealedBridgeStore(store.bridges, new CredentialBox(randomBytes(32)), createLogger("silent"));
+    assert.deepEqual((await other.list()).map((record) => record.key), ["clear", ""]);
+    const none = sealedBridgeStore(store.bridges, undefined, createLogger("silent"));
+    assert.deepEqual((await none.list()).map((record) => record.key), ["clear", ""]);
+  });
+
+  it("keeps keys in clear when no credential key is set", async () => {
+    await sealedBridgeStore(store.bridges, undefined, createLogger("silent")).add(bridge("irc://libera/%23k", "plain"));
+    assert.equal((await store.bridges.list())[0]?.key, "plain");
+  });
+});
