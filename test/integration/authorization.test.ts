@@ -9,7 +9,7 @@ describe("sessions and authorization", function () {
   const clients: NativeClient[] = [];
 
   before(async function () {
-    daemon = Daemon.create("native:\n  port: 0\n  login_attempts:\n    max: 3\n    window_seconds: 600\n  allowed_origins: [https://chat.example.org]\n");
+    daemon = Daemon.create("native:\n  port: 0\n  login_attempts:\n    max: 3\n    window_seconds: 600\n  allowed_origins: [https://chat.example.org, chrome-extension://abcdef]\n");
     await daemon.start();
   });
   after(async function () {
@@ -28,7 +28,7 @@ describe("sessions and authorization", function () {
     await assert.rejects(NativeClient.connect(daemon.url, { headers: { Origin: "null" } }), /Unexpected server response: 403/);
     await daemon.waitForLog(/"origin":"https:\/\/evil.example"[^\n]*not in native.allowed_origins: refused/);
     // The listed page (its default port written out, as some browsers do not), and clients that send no Origin.
-    for (const headers of [{ Origin: "https://chat.example.org" }, { Origin: "https://CHAT.example.org:443" }, undefined]) {
+    for (const headers of [{ Origin: "https://chat.example.org" }, { Origin: "https://CHAT.example.org:443" }, { Origin: "chrome-extension://abcdef" }, undefined]) {
       const client = await NativeClient.connect(daemon.url, headers === undefined ? {} : { headers });
       clients.push(client);
       assert.equal((await client.ok({ type: "hello", version: 1 }))["version"], 1, JSON.stringify(headers));

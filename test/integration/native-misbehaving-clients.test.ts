@@ -78,6 +78,20 @@ describe("misbehaving native clients", function () {
     await alice.waitForType("presence", (frame) => frame["from"] === bobAddress && frame["show"] === "offline");
   });
 
+  it("handles what a client sent before it closed the connection itself", async function () {
+    const [senderName, readerName] = [uniqueUser("quick"), uniqueUser("patient")];
+    await session(senderName).then((client) => client.close());
+    const reader = await session(readerName);
+    const quick = await rawSocket(daemon.url);
+    const closed = new Promise<void>((resolve) => quick.once("close", () => resolve()));
+    quick.send(JSON.stringify({ type: "hello", version: 1 }));
+    quick.send(JSON.stringify({ type: "login", user: senderName, password: PASSWORD }));
+    quick.send(JSON.stringify({ type: "message.send", to: `native:${readerName}`, body: "sent, then gone" }));
+    quick.close(1000);
+    await closed;
+    assert.equal(((await reader.waitForType("message"))["message"] as Frame)["body"], "sent, then gone");
+  });
+
   it("closes a connection whose frames wait unanswered beyond the limit, and serves everyone else", async function () {
     const flooder = await rawSocket(daemon.url);
     const closed = new Promise<number>((resolve) => flooder.once("close", resolve));
@@ -110,15 +124,69 @@ describe("misbehaving native clients", function () {
     reader.send(JSON.stringify({ type: "hello", version: 1 }));
     reader.send(JSON.stringify({ type: "login", user: readerName, password: PASSWORD, id: "l" }));
     assert.equal((await loggedIn)["type"], "ok");
-    // About 2.4 MB per answer, 48 MB asked for, none of it read.
+    // About 2.4 MB per answer, 144 MB asked for, none of it read.
     reader.pause();
-    for (let i = 0; i < 20; i++) reader.send(JSON.stringify({ type: "history", room, limit: 40 }));
-    await daemon.waitForLog(/"maxUnreadBytes":16777216[^\n]*client left too much unread: connection closed/, 20_000);
+    for (let i = 0; i < 60; i++) reader.send(JSON.stringify({ type: "history", room, limit: 40 }));
+    await daemon.waitForLog(/"maxUnreadBytes":67108864[^\n]*client left too much unread: connection closed/, 20_000);
     reader.resume();
     await closed;
 
     await writer.ok({ type: "room.send", room, body: "the room goes on" });
     const history = (await writer.ok({ type: "history", room, limit: 1 }))["messages"] as Frame[];
     assert.equal(history[0]?.["body"], "the room goes on");
+  });
+
+  it("answers a history of more than 16 MiB in parts, each saying that more is left", async function () {
+    const writer = await session(uniqueUser("novelist"));
+    const room = uniqueUser("long");
+    await writer.ok({ type: "room.create", name: room });
+    const chapter = "y".repeat(65_000);
+    for (let i = 0; i < 300; i++) await writer.ok({ type: "room.send", room, body: `${String(i).padStart(3, "0")} ${chapter}` });
+    const latest = await writer.ok({ type: "history", room, limit: 300 });
+    const part = latest["messages"] as Frame[];
+    assert.equal(latest["more"], true);
+    assert.ok(part.length > 200 && part.length < 300, `${part.length} messages`);
+    assert.match(String(part.at(-1)?.["body"]), /^299 /, "the latest ones, oldest first");
+    const earlier = await writer.ok({ type: "history", room, limit: 300, before: part[0]?.["id"] as string });
+    assert.equal(earlier["more"], undefined);
+    assert.equal((earlier["messages"] as Frame[]).length + part.length, 300, "paging back gives the rest");
+  });
+});
+
+describe("a native client flooding a gateway with the default rate limit", function () {
+  this.timeout(30_000);
+  let daemon: Daemon;
+
+  before(async function () {
+    daemon = Daemon.create();
+    await daemon.start();
+  });
+  after(async function () {
+    await daemon.dispose();
+  });
+
+  it("answers the frames beyond the rate limit with GW_ERR_RATE_LIMITED, behind a slow login, and keeps the connection", async function () {
+    const name = uniqueUser("eager");
+    await NativeClient.session(daemon.url, name, PASSWORD, { register: true }).then((client) => client.close());
+    const eager = await rawSocket(daemon.url);
+    const answers: Frame[] = [];
+    eager.on("message", (data: Buffer) => answers.push(JSON.parse(data.toString()) as Frame));
+    const last = answer(eager, "last");
+    eager.send(JSON.stringify({ type: "hello", version: 1 }));
+    eager.send(JSON.stringify({ type: "login", user: name, password: PASSWORD }));
+    for (let i = 0; i < 1300; i++) eager.send(JSON.stringify({ type: "ping", id: `p${i}` }));
+    // Once the bucket has refilled (the default: 100 frames a second), a frame goes through again.
+    await new Promise<void>((resolve) => {
+      const again = setInterval(() => {
+        if (answers.length < 1302) return;
+        clearInterval(again);
+        resolve();
+      }, 50);
+    });
+    eager.send(JSON.stringify({ type: "ping", id: "last" }));
+    assert.equal((await last)["type"], "pong");
+    assert.ok(answers.filter((frame) => frame["code"] === "GW_ERR_RATE_LIMITED").length > 1000, "refused, not closed");
+    assert.equal(eager.readyState, WebSocket.OPEN);
+    eager.close();
   });
 });

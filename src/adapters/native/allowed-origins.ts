@@ -19,12 +19,19 @@ export class AllowedOrigins {
   }
 }
 
-/** scheme://host[:port] as browsers compare it: lower case, no default port ("null" and the unparseable: none). */
+/**
+ * An http(s) origin as browsers compare it (lower case, no default port); any other (an app's `file://`,
+ * `null`, `chrome-extension://<id>`, `tauri://localhost`) as written, in lower case: such an origin is listed only
+ * by an operator who means it ("null" is also what a sandboxed page or a local file sends).
+ */
 function normalized(origin: string): string | undefined {
+  const trimmed = origin.trim().toLowerCase();
+  if (trimmed === "") return undefined;
   try {
-    const url = new URL(origin);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.origin : undefined;
+    const url = new URL(trimmed);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.origin;
   } catch {
-    return undefined;
+    // not a URL ("null"): compared as written
   }
+  return trimmed;
 }

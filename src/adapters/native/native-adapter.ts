@@ -35,6 +35,8 @@ const HARD_FRAME_LIMIT = 16 * 1024 * 1024;
 /** Frames of one connection received and not answered yet, at most, by count and by size (docs/protocol.md, Limits). */
 export const MAX_FRAMES_IN_FLIGHT = 1000;
 export const MAX_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+/** Answers waiting to be sent, refusals (rate limit, bad frames) included. */
+export const MAX_ANSWERS_WAITING = 5000;
 
 export class NativeAdapter implements Adapter {
   readonly protocol = "native" as const;
@@ -288,7 +290,12 @@ export class NativeAdapter implements Adapter {
   }
 
   private receive(session: NativeSession, data: RawData, isBinary: boolean): void {
+    // Closed by the gateway for a limit below: what the client still sends is not read (ws goes on emitting).
+    if (session.closedByGateway) return;
     session.alive = true;
+    // Every frame takes a place among the answers waiting, refused ones too: refusals of a flooding client pile
+    // up behind a slow frame (a login's password check, a link's connection) as surely as frames do.
+    if (session.inFlight >= MAX_ANSWERS_WAITING) return this.closeForLimit(session, "too many frames waiting for their answers");
     if (!session.budget.take()) {
       this.answerInOrder(session, frames.error(undefined, "GW_ERR_RATE_LIMITED", `more than ${this.config.rate_limit.frames_per_second} frames a second; frame dropped`));
       const heldBack = session.droppedLog.occurred();
@@ -307,21 +314,28 @@ export class NativeAdapter implements Adapter {
       this.answerInOrder(session, frames.error(result.requestId, result.code, result.message));
       return;
     }
-    if (session.inFlight >= MAX_FRAMES_IN_FLIGHT || session.bytesInFlight + buffer.length > MAX_BYTES_IN_FLIGHT) {
-      // Frames pile up behind a slow one (a login's password check) faster than they are answered: the rate
-      // limit bounds their pace, this their number and size.
-      this.context.log.warn({ session: session.id, remote: session.remote, inFlight: session.inFlight, bytesInFlight: session.bytesInFlight }, "too many frames waiting for their answers: connection closed");
-      session.socket.close(1008, "too many frames waiting for their answers");
-      return;
+    // Frames pile up behind a slow one faster than they are answered: the rate limit bounds their pace, this
+    // their number and size.
+    if (session.framesInFlight >= MAX_FRAMES_IN_FLIGHT || session.bytesInFlight + buffer.length > MAX_BYTES_IN_FLIGHT) {
+      return this.closeForLimit(session, "too many frames waiting for their answers");
     }
+    session.framesInFlight += 1;
     session.bytesInFlight += buffer.length;
     session.handle(async (release) => {
       try {
         return await this.handle(session, result.frame, release);
       } finally {
+        session.framesInFlight -= 1;
         session.bytesInFlight -= buffer.length;
       }
     });
+  }
+
+  /** Closes a connection past a limit of this file's (1008), with one log line. */
+  private closeForLimit(session: NativeSession, reason: string): void {
+    session.closedByGateway = true;
+    this.context.log.warn({ session: session.id, remote: session.remote, framesInFlight: session.framesInFlight, bytesInFlight: session.bytesInFlight, answersWaiting: session.inFlight }, `${reason}: connection closed`);
+    session.socket.close(1008, reason);
   }
 
   /** Answers a refused frame after the answers to every earlier frame, so answers keep the order of requests. */
@@ -332,8 +346,9 @@ export class NativeAdapter implements Adapter {
   /** Runs one frame's handler; resolves with its answer, never rejects. */
   private async handle(session: NativeSession, frame: ClientFrame, release: Release): Promise<ServerFrame> {
     const requestId = frame.id;
-    // The client is gone: what it sent and was not handled yet is not done for nobody (nothing was accepted).
-    if (!session.isOpen) return frames.error(requestId, "GW_ERR_UNAVAILABLE", "the connection closed");
+    // The gateway closed the connection for a limit: what the client sent and was not handled yet is dropped
+    // (nothing of it was accepted). Frames of a client that closed on its own are handled, as sent before it went.
+    if (session.closedByGateway) return frames.error(requestId, "GW_ERR_UNAVAILABLE", "the connection was closed");
     try {
       if (frame.type === "ping") return { type: "pong", ...(requestId === undefined ? {} : { id: requestId }) };
       if (session.state === "handshake" && frame.type !== "hello") throw new GatewayError("GW_ERR_VERSION", 'send "hello" with the protocol version first');

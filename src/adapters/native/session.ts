@@ -16,9 +16,10 @@ const LOG_INTERVAL_MS = 60_000;
 
 /**
  * What the gateway holds for a client that does not read: past this, the next frame for it closes its connection
- * instead of piling up (one answer may be larger: a long history).
+ * instead of piling up. Four times the largest answer (a history: handlers/message-handlers.ts
+ * MAX_HISTORY_ANSWER_BYTES), so that a client reading at its link's pace is never taken for one that does not.
  */
-export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 export type SessionState = "handshake" | "anonymous" | "authenticated";
 
@@ -30,7 +31,10 @@ export class NativeSession {
   alive = true;
   /** Closed by the gateway because the client left more than MAX_UNREAD_BYTES unread. */
   notReading = false;
-  /** The size of the frames received and not answered yet (native-adapter.ts MAX_BYTES_IN_FLIGHT). */
+  /** Closed by the gateway for one of its limits: nothing more the client sent is read or handled. */
+  closedByGateway = false;
+  /** The frames received, accepted and not answered yet, and their size (native-adapter.ts MAX_FRAMES_IN_FLIGHT). */
+  framesInFlight = 0;
   bytesInFlight = 0;
   /** Lines about frames dropped by the rate limit, and about bad frames: one a minute each (util/log-throttle.ts). */
   readonly droppedLog = new LogThrottle(LOG_INTERVAL_MS);
@@ -52,6 +56,11 @@ export class NativeSession {
     return this.socket.readyState === this.socket.OPEN;
   }
 
+  /** Closed for good: its "close" has been handled (while closing, it is still to come). */
+  get isClosed(): boolean {
+    return this.socket.readyState === this.socket.CLOSED;
+  }
+
   get inFlight(): number {
     return this.sequencer.inFlight;
   }
@@ -65,6 +74,7 @@ export class NativeSession {
     if (!this.isOpen) return false;
     if (this.socket.bufferedAmount > MAX_UNREAD_BYTES) {
       this.notReading = true;
+      this.closedByGateway = true;
       this.socket.terminate();
       return false;
     }

@@ -2,7 +2,7 @@
 import { GatewayError } from "../../../core/errors.js";
 import { sameAddress } from "../../../core/model/address.js";
 import type { Address } from "../../../core/model/address.js";
-import type { MessageScope } from "../../../core/model/message.js";
+import type { Message, MessageScope } from "../../../core/model/message.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { HistoryFrame, MessageSendFrame, RoomSendFrame, TypingFrame } from "../client-frames.js";
 import type { NativeSession } from "../session.js";
@@ -65,8 +65,28 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
     const room = await roomByRef(env, frame.room);
     await env.services.rooms.get(room);
     if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "only members read a room's history");
-    return { messages: (await env.services.history.history({ room }, options)).map(messageView) };
+    return withinAnswerSize(await env.services.history.history({ room }, options), options.after !== undefined);
   }
   const other = clientAddress(frame.with ?? "");
-  return { messages: (await env.services.history.history({ between: [me, other] }, options)).map(messageView) };
+  return withinAnswerSize(await env.services.history.history({ between: [me, other] }, options), options.after !== undefined);
 };
+
+/** The most bytes of bodies one history answer carries (500 messages of 65,536 characters would be 128 MiB). */
+export const MAX_HISTORY_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The messages of a history answer, as many as fit MAX_HISTORY_ANSWER_BYTES (one at least), with `more: true`
+ * when some were left out: the earliest ones (paging forward with `after`) or else the latest ones are kept.
+ */
+function withinAnswerSize(messages: readonly Message[], forward: boolean): Record<string, unknown> {
+  const ordered = forward ? messages : [...messages].reverse();
+  const kept: Message[] = [];
+  let bytes = 0;
+  for (const message of ordered) {
+    bytes += Buffer.byteLength(message.body);
+    if (kept.length > 0 && bytes > MAX_HISTORY_ANSWER_BYTES) break;
+    kept.push(message);
+  }
+  if (!forward) kept.reverse();
+  return { messages: kept.map(messageView), ...(kept.length < messages.length ? { more: true } : {}) };
+}

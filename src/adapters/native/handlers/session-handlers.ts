@@ -68,12 +68,14 @@ export const login: Handler<LoginFrame> = async (session, frame, env) => {
     throw new GatewayError("GW_ERR_AUTH_FAILED");
   }
   limiter.succeed(byPair);
-  // Closed while the password was checked: a session attached now would never be detached (online for good).
-  if (!session.isOpen) throw new GatewayError("GW_ERR_UNAVAILABLE", "the connection closed during the login");
   const address = userAddress(name);
   session.state = "authenticated";
   session.user = name;
   session.address = address;
+  // Closed while the password was checked: the frames it sent after the login are still the user's, but a
+  // session attached now would never be detached (online for good, its user's messages pushed nowhere).
+  // (Still closing, it is attached: the connection's "close" detaches it.)
+  if (session.isClosed) return { user: name, address: formatAddress(address), display_name: account.displayName, session: session.id };
   session.presence = { from: address, show: "online", status: "", priority: 0, since: Date.now() };
   env.sessions.attach(session, name);
   // Announce after the answer is on its way: the client sees "ok" before its queued messages.
