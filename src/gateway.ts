@@ -95,7 +95,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
     log: log.child({ component: "buddies" }),
   });
-  const rooms = new RoomService(store.rooms, nativeNameReservations(store.accounts, identities));
+  const rooms = new RoomService(store.rooms, nativeNameReservations(store.accounts, identities, registry));
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();
   const outbox = new Outbox(

@@ -1,9 +1,11 @@
 /**
  * A Switchboard user's name is theirs as a nick in every room (core/rooms.ts NickReservations): nobody else, on any
  * network, joins a room or renames themselves as "alice" (or "ALICE", "ａｌｉｃｅ": core/model/nick.ts) while a
- * user alice exists, and alice's linked accounts may use it as she does.
+ * user alice exists, alice's linked accounts may use it as she does, and nobody of a bridged channel or MUC speaks
+ * under it (core/room-routing.ts senderNameIn shows them as alice%network).
  */
 import { userAddress } from "./adapters/native/native-addresses.js";
+import type { AdapterRegistry } from "./core/adapter-registry.js";
 import type { IdentityService } from "./core/identities.js";
 import { sameAddress, type Address } from "./core/model/address.js";
 import { nickKey } from "./core/model/nick.js";
@@ -13,16 +15,28 @@ import type { AccountStore } from "./store/store.js";
 /** What a user name may be (docs/protocol.md, register). */
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
-export function nativeNameReservations(accounts: AccountStore, identities: IdentityService): NickReservations {
+/** How long an answer is taken again for a line relayed from a bridged room (a name registered since waits as long). */
+const RECENT_MS = 30_000;
+
+export function nativeNameReservations(accounts: AccountStore, identities: IdentityService, registry: AdapterRegistry, now: () => number = Date.now): NickReservations {
+  // name -> whose it was, and when asked: every relayed room line asks about its sender's nick.
+  const recent = new Map<string, { readonly holder: Address | undefined; readonly at: number }>();
   return {
-    async holderOf(nick) {
+    async holderOf(nick, options = {}) {
       const name = nickKey(nick);
       if (!USER_NAME.test(name)) return undefined;
-      return (await accounts.get(name)) === undefined ? undefined : userAddress(name);
+      const known = recent.get(name);
+      if (options.recent === true && known !== undefined && now() - known.at < RECENT_MS) return known.holder;
+      const holder = (await accounts.get(name)) === undefined ? undefined : userAddress(name);
+      if (recent.size >= 10_000) recent.clear();
+      recent.set(name, { holder, at: now() });
+      return holder;
     },
-    isHolder(member: Address, holder: Address) {
-      const person = identities.personOf(member);
-      return sameAddress(member, holder) || (person !== undefined && sameAddress(person, holder));
+    mayUse(someone: Address, holder: Address) {
+      const person = identities.personOf(someone);
+      return sameAddress(someone, holder) || (person !== undefined && sameAddress(person, holder));
     },
+    // The people of a network that relays rooms (IRC users, a bot's MUC occupants) are never a room's members.
+    isBridgedRoom: (member: Address) => registry.relaysRooms(member),
   };
 }

@@ -70,12 +70,12 @@ export function linkedAccountName(owner: Address): string {
 }
 
 /**
- * Whose linked account an address is reached through, by its account name alone (u.<user>), whether that user
+ * Whose linked XMPP account an address is reached through, by its account name alone (u.<user>), whether that user
  * has linked one now or not: xmpp://u.bob/juliet@example.org is bob's, for bob only (the configuration keeps
  * bridge bots' names from starting with "u." while linked accounts are offered).
  */
 export function linkedAccountOwner(address: Address): Address | undefined {
-  if (address.protocol === "native" || !address.account.startsWith("u.") || address.account.length <= 2) return undefined;
+  if (address.protocol !== "xmpp" || !address.account.startsWith("u.") || address.account.length <= 2) return undefined;
   return makeAddress("native", DEFAULT_ACCOUNT, address.account.slice(2));
 }
 

@@ -85,7 +85,9 @@ export class RoomRouting {
     const name = nickKey(draft.senderName);
     const members = await this.deps.rooms.members(draft.to);
     const taken = members.some((member) => nickKey(member.nick) === name && !sameAddress(member.address, draft.from) && !this.deps.registry.relaysRooms(member.address));
-    return taken ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
+    // A Switchboard user's name is theirs even where they are not in the room (core/rooms.ts NickReservations).
+    const reserved = !taken && (await this.deps.rooms.reservedAgainst(draft.senderName, draft.from, { recent: true })) !== undefined;
+    return taken || reserved ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
   }
 
   /** Adapters other than the room's host that serve members of a gateway-hosted room. */

@@ -36,10 +36,15 @@ export interface RoomSummary extends RoomRecord {
  * so that nobody else speaks under it, even in a room its owner is not in.
  */
 export interface NickReservations {
-  /** Whose the nick is (compared as nickKey), if anyone's. */
-  holderOf(nick: string): Promise<Address | undefined>;
-  /** Whether `member` is that holder, or one of their linked accounts. */
-  isHolder(member: Address, holder: Address): boolean;
+  /**
+   * Whose the nick is (compared as nickKey), if anyone's. `recent`: an answer of the last half minute will do (a
+   * line relayed from a bridged room, asked about every line), else the store is asked (a join, a rename).
+   */
+  holderOf(nick: string, options?: { readonly recent?: boolean }): Promise<Address | undefined>;
+  /** Whether `someone` may use the holder's name: the holder, or one of their linked accounts. */
+  mayUse(someone: Address, holder: Address): boolean;
+  /** Whether a member is a bridged room, which is a member of its hub by its own name. */
+  isBridgedRoom(member: Address): boolean;
 }
 
 export class RoomService {
@@ -54,10 +59,16 @@ export class RoomService {
 
   /** GW_ERR_NICK_IN_USE when the nick is someone else's name (NickReservations). */
   private async refuseReserved(nick: string, member: Address): Promise<void> {
-    const holder = await this.reservations?.holderOf(nick);
-    if (holder !== undefined && !this.reservations?.isHolder(member, holder)) {
-      throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${nick} is the name of ${addressKey(holder)} on this gateway: choose another`);
-    }
+    // A bridged room (an IRC channel, a bot's MUC) is a member by its own name: "#dev", "dev".
+    if (this.reservations?.isBridgedRoom(member)) return;
+    const holder = await this.reservedAgainst(nick, member);
+    if (holder !== undefined) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${nick} is the name of ${addressKey(holder)} on this gateway: choose another`);
+  }
+
+  /** Whose name the nick is when it is someone's other than the member's (NickReservations), else undefined. */
+  async reservedAgainst(nick: string, member: Address, options: { readonly recent?: boolean } = {}): Promise<Address | undefined> {
+    const holder = await this.reservations?.holderOf(nick, options);
+    return holder !== undefined && !this.reservations?.mayUse(member, holder) ? holder : undefined;
   }
 
   private async record(address: Address): Promise<RoomRecord | undefined> {
@@ -119,9 +130,11 @@ export class RoomService {
     const record = await this.get(room);
     // The owner is the room's creator (docs/protocol.md): back after leaving or a kick, still its owner.
     if (sameAddress(record.createdBy, member.address)) member = { ...member, role: "owner" };
-    await this.refuseReserved(member.nick, member.address);
     const nick = nickKey(member.nick);
-    const holder = (await this.memberList(room)).find((entry) => nickKey(entry.nick) === nick && !sameAddress(entry.address, member.address));
+    const members = await this.memberList(room);
+    // A member keeps the nick they are in the room with (joining again), even if someone took it as a name since.
+    if (!members.some((entry) => sameAddress(entry.address, member.address) && nickKey(entry.nick) === nick)) await this.refuseReserved(member.nick, member.address);
+    const holder = members.find((entry) => nickKey(entry.nick) === nick && !sameAddress(entry.address, member.address));
     if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is taken in ${room.id}`);
     this.memberLists.delete(addressKey(room));
     try {
@@ -149,8 +162,8 @@ export class RoomService {
     const members = await this.memberList(room);
     const before = members.find((entry) => sameAddress(entry.address, member));
     if (!before) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${addressKey(room)}`);
-    await this.refuseReserved(nick, member);
     const folded = nickKey(nick);
+    if (nickKey(before.nick) !== folded) await this.refuseReserved(nick, member); // a change of case is no new nick
     if (members.some((entry) => nickKey(entry.nick) === folded && !sameAddress(entry.address, member))) {
       throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${nick} is taken in ${room.id}`);
     }

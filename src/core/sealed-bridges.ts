@@ -10,7 +10,8 @@ import type { CredentialBox } from "./credential-box.js";
 import type { Logger } from "./logger.js";
 import { addressKey } from "./model/address.js";
 
-const SEALED = "sealed:";
+/** Begins a sealed key: a control character, which no key given by an admin can hold (core/bridges.ts). */
+const SEALED = "\u0001sealed:";
 
 function context(record: BridgeRecord): string {
   return `bridge:${addressKey(record.remote)}`;

@@ -189,6 +189,27 @@ describe("bridges added and removed at runtime by an admin", function () {
     assert.deepEqual(roomsAsOccupants.map(String), [], "no occupant named after a bridged channel or MUC");
   });
 
+  it("bridges a MUC named like a user, and shows an IRC user who speaks under a user's name as name%network", async function () {
+    this.timeout(60_000);
+    const admin = await session(adminName, true);
+    // Users whose names are a MUC's and an IRC user's nick: a MUC joins its room by its own name, freely.
+    const [mucName, ircName] = [uniqueUser("agora"), uniqueUser("tom")];
+    await session(mucName, true);
+    await session(ircName, true);
+    const namesake = `${mucName}@${prosody.mucDomain}`;
+    await admin.ok({ type: "room.create", name: mucName });
+    await admin.ok({ type: "bridge.add", room: mucName, with: `xmpp://livebot/${namesake}` });
+    await admin.ok({ type: "bridge.add", room: mucName, with: `irc://net/%23${mucName}` });
+    const members = ((await admin.ok({ type: "room.members", room: mucName }))["members"] as Frame[]).map((member) => member["nick"]);
+    assert.ok(members.includes(mucName), `the MUC is a member under its own name: ${JSON.stringify(members)}`);
+    const tom = await IrcTestClient.connect(irc, ircName);
+    closers.push(() => tom.quit());
+    await tom.join(`#${mucName}`);
+    tom.privmsg(`#${mucName}`, "it is me, honest");
+    const relayed = (await admin.waitForType("message", (frame) => (frame["message"] as Frame)["body"] === "it is me, honest", 15_000))["message"] as Frame;
+    assert.equal(relayed["sender_name"], `${ircName}%net`, "the user's name is theirs: the IRC namesake is told apart");
+  });
+
   it("bridges a channel with a key (+k), joins it with the key again after a restart, and relays its joins and leaves only when asked", async function () {
     this.timeout(90_000);
     let admin = await session(adminName, true);

@@ -27,9 +27,12 @@ for (const [network, prefix] of [
   INTERNAL.addSubnet(network, prefix, "ipv4");
 }
 for (const [network, prefix] of [
-  ["::", 127],
+  ["::", 96], // unspecified, loopback and IPv4-compatible (::7f00:1)
+  ["64:ff9b::", 96], // NAT64: an IPv4 address behind it
+  ["2002::", 16], // 6to4: likewise
   ["fc00::", 7],
   ["fe80::", 10],
+  ["fec0::", 10],
   ["ff00::", 8],
 ] as const) {
   INTERNAL.addSubnet(network, prefix, "ipv6");
@@ -62,7 +65,7 @@ export function serviceHost(service: string): { readonly host: string; readonly 
 /** Refuses (GW_ERR_FORBIDDEN) a service on an internal network that the operator did not list (see the header). */
 export async function checkServiceHost(service: string, internalHosts: readonly string[]): Promise<void> {
   const { host } = serviceHost(service);
-  if (internalHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase())) return;
+  if (internalHosts.some((allowed) => allowed.replace(/^\[(.*)\]$/, "$1").toLowerCase() === host.toLowerCase())) return;
   let addresses: readonly string[];
   try {
     addresses = isIP(host) !== 0 ? [host] : (await lookup(host, { all: true })).map((entry) => entry.address);

@@ -10,7 +10,7 @@
 import { memoizeStrings } from "../../util/string-memo.js";
 
 /** Invisible or reordering characters; the emoji joiner (U+200D) and variation selectors stay (they build emoji). */
-const DECEIVING = /\p{Bidi_Control}|[\u00AD\u115F\u1160\u200B\u200C\u2060-\u2064\u206A-\u206F\u3164\uFEFF\uFFA0]|\u034F|\u17B4|\u17B5|\u180B|\u180C|\u180D|\u180E|\u180F/u;
+const DECEIVING = /\p{Bidi_Control}|[\u00AD\u115F\u1160\u200B\u200C\u2060-\u2064\u206A-\u206F\u2800\u3164\uFEFF\uFFA0]|\u034F|\u17B4|\u17B5|\u180B|\u180C|\u180D|\u180E|\u180F/u;
 
 const LOOKALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u];
 
@@ -23,6 +23,7 @@ export const nickKey: (nick: string) => string = memoizeStrings((nick) => nick.n
 /** Why a nick would deceive its readers, or undefined when it would not. */
 export function nickLookProblem(nick: string): string | undefined {
   if (DECEIVING.test(nick)) return "has an invisible or bidirectional control character";
+  if (nickKey(nick) === "") return "shows nothing (only joiners or variation selectors)";
   if (nick !== nick.trim()) return "starts or ends with a space";
   if (LOOKALIKE_SCRIPTS.filter((script) => script.test(nick)).length > 1) return "mixes Latin, Greek or Cyrillic letters, which look alike";
   return undefined;

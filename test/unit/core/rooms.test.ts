@@ -70,7 +70,7 @@ describe("RoomService", () => {
   });
 
   it("refuses a nick made to pass for another: invisible or bidi characters, spaces at an end, Latin mixed with Cyrillic", async () => {
-    for (const nick of ["bob\u200b", "\u202eboj", "bob ", " bob", "bо\u0062" /* a Cyrillic о */, "b\u2066ob"]) {
+    for (const nick of ["bob\u200b", "\u202eboj", "bob ", " bob", "bо\u0062" /* a Cyrillic о */, "b\u2066ob", "\u200d", "\ufe0f\u200d", "bob\u2800"]) {
       assert.throws(() => checkNick(nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick)); // at every join (room-joins.ts, the native handlers)
       await assert.rejects(rooms.rename(lobby, alice, nick), { code: "GW_ERR_BAD_ADDRESS" }, JSON.stringify(nick));
     }
@@ -88,13 +88,31 @@ describe("RoomService", () => {
   it("keeps a user's name theirs in every room: nobody else joins or renames as them, their linked accounts may", async () => {
     const reserved = new RoomService(store.rooms, {
       holderOf: async (nick) => (nick.toLowerCase() === "carol" ? parseAddress("native:carol") : undefined),
-      isHolder: (member, holder) => member.id === holder.id || member.id === "carol@example.org",
+      mayUse: (member, holder) => member.id === holder.id || member.id === "carol@example.org",
+      isBridgedRoom: (member) => member.protocol === "irc",
     });
     await assert.rejects(reserved.join(lobby, { address: bob, nick: "Carol", role: "member" }), { code: "GW_ERR_NICK_IN_USE" });
     await reserved.join(lobby, { address: bob, nick: "bob", role: "member" });
     await assert.rejects(reserved.rename(lobby, bob, "carol"), { code: "GW_ERR_NICK_IN_USE" });
     await reserved.join(lobby, { address: parseAddress("xmpp:carol@example.org"), nick: "carol", role: "member" });
     assert.deepEqual((await reserved.members(lobby)).map((member) => member.nick), ["alice", "bob", "carol"]);
+    await reserved.join(lobby, { address: parseAddress("irc://libera/%23carol"), nick: "#carol", role: "member" });
+    await reserved.rename(lobby, parseAddress("xmpp:carol@example.org"), "carol-x");
+    await reserved.join(lobby, { address: parseAddress("irc://libera/%23carol2"), nick: "CAROL", role: "member" });
+    assert.equal((await reserved.members(lobby)).length, 5, "a bridged room joins by its own name, reserved or not");
+  });
+
+  it("lets a member who had a nick before it became someone's name keep it: joining again, changing its case", async () => {
+    await rooms.join(lobby, { address: juliet, nick: "dave", role: "member" });
+    const reserved = new RoomService(store.rooms, {
+      holderOf: async (nick) => (nick.toLowerCase() === "dave" ? parseAddress("native:dave") : undefined),
+      mayUse: (member, holder) => member.id === holder.id,
+      isBridgedRoom: () => false,
+    });
+    assert.equal(await reserved.join(lobby, { address: juliet, nick: "dave", role: "member" }), false, "already in, as dave");
+    assert.equal((await reserved.rename(lobby, juliet, "Dave")).after.nick, "Dave");
+    await reserved.rename(lobby, juliet, "jules");
+    await assert.rejects(reserved.rename(lobby, juliet, "dave"), { code: "GW_ERR_NICK_IN_USE" }, "given up, it is dave's");
   });
 
   it("deletes a room with its members", async () => {

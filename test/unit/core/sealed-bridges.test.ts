@@ -26,7 +26,7 @@ describe("runtime bridges' keys at rest", () => {
     await sealed.add(bridge("irc://libera/%23open", ""));
     const raw = await store.bridges.list();
     assert.ok(raw.every((record) => !record.key.includes("hunter2")), "not in clear in the database");
-    assert.match(raw[0]?.key ?? "", /^sealed:/);
+    assert.ok((raw[0]?.key ?? "").startsWith("\u0001sealed:"), "marked sealed with a character no key holds");
     assert.deepEqual((await sealed.list()).map((record) => record.key), ["hunter2", ""]);
   });
 
@@ -37,6 +37,11 @@ describe("runtime bridges' keys at rest", () => {
     assert.deepEqual((await other.list()).map((record) => record.key), ["clear", ""]);
     const none = sealedBridgeStore(store.bridges, undefined, createLogger("silent"));
     assert.deepEqual((await none.list()).map((record) => record.key), ["clear", ""]);
+  });
+
+  it("reads a key in clear that happens to begin like a sealed one as it is", async () => {
+    await store.bridges.add(bridge("irc://libera/%23odd", "sealed:hunter2"));
+    assert.equal((await sealedBridgeStore(store.bridges, box, createLogger("silent")).list())[0]?.key, "sealed:hunter2");
   });
 
   it("keeps keys in clear when no credential key is set", async () => {
