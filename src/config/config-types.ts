@@ -56,6 +56,8 @@ export interface NativeConfig {
   readonly trusted_proxies: readonly string[];
   /** Browser origins (scheme://host[:port]) whose pages may connect; a connection with any other Origin is refused. */
   readonly allowed_origins: readonly string[];
+  /** Accounts one (non-loopback) address may register in an hour; 0 for no limit. */
+  readonly registrations_per_hour: number;
 }
 
 export interface OutboxConfig {

@@ -135,7 +135,7 @@ describe("login limiting behind a trusted reverse proxy", function () {
   const clients: NativeClient[] = [];
 
   before(async function () {
-    daemon = Daemon.create('native:\n  port: 0\n  trusted_proxies: ["127.0.0.1", "::1"]\n  login_attempts:\n    max: 2\n    window_seconds: 600\n');
+    daemon = Daemon.create('native:\n  port: 0\n  trusted_proxies: ["127.0.0.1", "::1"]\n  registrations_per_hour: 2\n  login_attempts:\n    max: 2\n    window_seconds: 600\n');
     await daemon.start();
   });
   after(async function () {
@@ -149,6 +149,19 @@ describe("login limiting behind a trusted reverse proxy", function () {
     await client.ok({ type: "hello", version: 1 });
     return client;
   }
+
+  it("lets one address register a few accounts an hour, and any other address its own", async function () {
+    const farmer = await through("198.51.100.50");
+    for (let i = 0; i < 2; i++) await farmer.ok({ type: "register", user: uniqueUser("farm"), password: PASSWORD });
+    const refused = await farmer.request({ type: "register", user: uniqueUser("farm"), password: PASSWORD });
+    assert.deepEqual([refused["code"], /registered 2 accounts within the hour/.test(String(refused["message"]))], ["GW_ERR_RATE_LIMITED", true]);
+    await (await through("198.51.100.51")).ok({ type: "register", user: uniqueUser("neighbour"), password: PASSWORD });
+    // The machine itself (no proxy in between) is not limited: the default gateway's own clients, the tests.
+    const local = await NativeClient.connect(daemon.url);
+    clients.push(local);
+    await local.ok({ type: "hello", version: 1 });
+    for (let i = 0; i < 3; i++) await local.ok({ type: "register", user: uniqueUser("local"), password: PASSWORD });
+  });
 
   it("counts each client by the address the proxy gives: a guesser is blocked, the user behind the same proxy is not", async function () {
     const name = uniqueUser("proxied");

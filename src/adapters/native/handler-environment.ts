@@ -33,6 +33,8 @@ export interface HandlerEnvironment {
   readonly context: AdapterContext;
   readonly sessions: SessionDirectory;
   readonly loginLimiter: AttemptLimiter;
+  /** Accounts registered per address within an hour (native.registrations_per_hour). */
+  readonly registrationLimiter: AttemptLimiter;
   /** Records a newly registered user so that messages to them are accepted at once. */
   rememberUser(name: string): void;
   /** The session's presence changed (login, presence.set, logout): recompute and announce the user's. */

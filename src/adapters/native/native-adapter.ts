@@ -80,6 +80,7 @@ export class NativeAdapter implements Adapter {
       context,
       sessions: this.sessions,
       loginLimiter: new AttemptLimiter(config.login_attempts.max, windowMs),
+      registrationLimiter: new AttemptLimiter(Math.max(1, config.registrations_per_hour), 60 * 60 * 1000),
       rememberUser: (name) => this.knownUsers.add(name),
       presenceChanged: (user, address) => this.announcePresence(user, address),
       reachable: (address) => context.dispatch({ type: "reachable", address }),

@@ -58,6 +58,7 @@ const DEFAULTS: SwitchboardConfig = {
     max_connections: 10000,
     trusted_proxies: [],
     allowed_origins: [],
+    registrations_per_hour: 20,
   },
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },

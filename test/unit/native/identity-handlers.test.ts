@@ -177,7 +177,7 @@ describe("identity handlers", () => {
 
 describe("NativeAdapter.identityChanged", () => {
   function adapter(): { adapter: NativeAdapter; sessions: SessionDirectory } {
-    const config = { login_attempts: { max: 5, window_seconds: 60 }, trusted_proxies: [], allowed_origins: [] } as unknown as NativeConfig;
+    const config = { login_attempts: { max: 5, window_seconds: 60 }, trusted_proxies: [], allowed_origins: [], registrations_per_hour: 20 } as unknown as NativeConfig;
     const native = new NativeAdapter(config, {} as NativeServices, { account: "default" } as AdapterContext);
     // The directory is private: the sessions a login would attach.
     return { adapter: native, sessions: (native as unknown as { sessions: SessionDirectory }).sessions };

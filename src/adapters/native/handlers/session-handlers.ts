@@ -9,6 +9,11 @@ import { userAddress } from "../native-addresses.js";
 
 export const SERVER_NAME = "switchboard";
 
+/** Addresses of the gateway's own machine, as client-remote.ts gives them. */
+function isLoopback(remote: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/i.test(remote);
+}
+
 /** Failed logins from one address over all names, and for one name over all addresses, as multiples of max. */
 const REMOTE_FACTOR = 4;
 const USER_FACTOR = 20;
@@ -34,6 +39,10 @@ export const register: Handler<RegisterFrame> = async (session, frame, env) => {
   if (env.config.registration !== "open") throw new GatewayError("GW_ERR_REGISTRATION_CLOSED");
   const key = `register:${session.remote}`;
   throttle(env.loginLimiter.retryAfter(key));
+  // Accounts made, per address and hour: each costs a slow hash and a row for good. A client on the gateway's
+  // own machine is trusted (behind a local reverse proxy, trusted_proxies makes the clients' addresses count).
+  const counted = env.config.registrations_per_hour > 0 && !isLoopback(session.remote);
+  if (counted) throttle(env.registrationLimiter.retryAfter(key), `this address registered ${env.config.registrations_per_hour} accounts within the hour`);
   const name = frame.user.toLowerCase();
   const created = await env.services.accounts.create({
     name,
@@ -45,6 +54,7 @@ export const register: Handler<RegisterFrame> = async (session, frame, env) => {
     env.loginLimiter.fail(key);
     throw new GatewayError("GW_ERR_USER_EXISTS", `the name "${name}" is taken`);
   }
+  if (counted) env.registrationLimiter.fail(key); // counted as made, not failed: the limiter counts in its window
   env.rememberUser(name);
   return { user: name, address: formatAddress(userAddress(name)) };
 };
@@ -100,8 +110,8 @@ export const logout: Handler<LogoutFrame> = async (session, _frame, env) => {
 
 export const ping: Handler<PingFrame> = async () => undefined;
 
-function throttle(retryAfterMs: number): void {
+function throttle(retryAfterMs: number, what = "too many failed attempts"): void {
   if (retryAfterMs > 0) {
-    throw new GatewayError("GW_ERR_RATE_LIMITED", `too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+    throw new GatewayError("GW_ERR_RATE_LIMITED", `${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
   }
 }
