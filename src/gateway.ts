@@ -224,11 +224,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // Linked accounts: each native user's own XMPP account, restored from the store (credentials decrypted with
   // the configured key) and linked or unlinked through the native protocol.
   const userAccounts = config.xmpp.user_accounts;
-  const key = userAccounts.enabled ? decodeCredentialKey(userAccounts.credential_key) : undefined;
-  if (userAccounts.enabled && !key) throw new GatewayError("GW_ERR_CONFIG", "xmpp.user_accounts.credential_key must be 32 bytes (64 hex digits or base64)");
+  if (userAccounts.enabled && !credentialBox) throw new GatewayError("GW_ERR_CONFIG", "xmpp.user_accounts.credential_key must be 32 bytes (64 hex digits or base64)");
   const links = new LinkedAccounts({
     enabled: userAccounts.enabled,
-    box: key && new CredentialBox(key),
+    box: userAccounts.enabled ? credentialBox : undefined,
     store: store.linkedAccounts,
     contacts,
     registry,

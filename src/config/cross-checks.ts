@@ -8,9 +8,7 @@ import type { RelayFormat } from "../core/relay-format.js";
 import type { IrcNetworkConfig, SwitchboardConfig } from "./config-types.js";
 import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-rules.js";
 import type { UnplacedProblem } from "./problems.js";
-
-/** Hosts whose traffic never leaves the machine. */
-const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
+import { isLoopbackHost } from "../util/loopback.js";
 
 export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
   const problems: UnplacedProblem[] = [];
@@ -80,7 +78,7 @@ function checkNetwork(network: IrcNetworkConfig, at: (...keys: string[]) => stri
   }
   // As XMPP client mode does (client-login.ts): a password crosses the network only encrypted.
   const sendsPassword = sasl.mechanism === "PLAIN" || network.password !== "";
-  if (sendsPassword && !tls.enabled && !LOOPBACK_HOST.test(network.host)) {
+  if (sendsPassword && !tls.enabled && !isLoopbackHost(network.host)) {
     problem(
       at("tls", "enabled"),
       `must be true when a password is sent (sasl.mechanism PLAIN or password) to ${network.host}: in clear anyone on the way reads it. Only a loopback host (a local TLS tunnel such as stunnel) is exempt`,

@@ -4,18 +4,13 @@
  * becomes a coded error (a refused password is not a network failure).
  */
 import { GatewayError } from "../../core/errors.js";
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
-
-/** The host of an xmpp:// or xmpps:// service URI. */
-export function serviceHost(service: string): string {
-  return new URL(service.replace(/^xmpps?:/, "http:")).hostname;
-}
+import { isLoopbackHost } from "../../util/loopback.js";
+import { serviceHost } from "./service-host.js";
 
 /** Refuses (GW_ERR_FORBIDDEN) a connection that ended up unencrypted to anything but a loopback address. */
 export function checkEncrypted(secure: boolean, service: string): void {
-  const host = serviceHost(service);
-  if (!secure && !LOOPBACK.test(host)) {
+  const { host } = serviceHost(service);
+  if (!secure && !isLoopbackHost(host)) {
     throw new GatewayError("GW_ERR_FORBIDDEN", `refusing an unencrypted connection to ${host}: use xmpps:// or a server that offers STARTTLS`);
   }
 }

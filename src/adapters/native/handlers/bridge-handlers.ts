@@ -6,7 +6,8 @@ import type { Bridge } from "../../../core/bridges.js";
 import { GatewayError } from "../../../core/errors.js";
 import { formatAddress, type Address } from "../../../core/model/address.js";
 import type { BridgeAddFrame, BridgeListFrame, BridgeRemoveFrame } from "../client-frames.js";
-import type { Handler } from "../handler-environment.js";
+import type { Handler, HandlerEnvironment } from "../handler-environment.js";
+import type { NativeSession } from "../session.js";
 import { clientAddress } from "../native-addresses.js";
 import { self } from "./contact-handlers.js";
 
@@ -25,7 +26,7 @@ export function bridgeView(bridge: Bridge): Record<string, unknown> {
 }
 
 /** The session's user, when an admin: anyone else is refused before anything of the frame is read (docs/protocol.md). */
-function admin(session: Parameters<Handler<BridgeListFrame>>[0], env: Parameters<Handler<BridgeListFrame>>[2]): Address {
+function admin(session: NativeSession, env: HandlerEnvironment): Address {
   const me = self(session);
   if (!env.context.bridges.isAdmin(me)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(me)} is not an admin of this gateway`);
   return me;

@@ -6,13 +6,9 @@ import type { Handler } from "../handler-environment.js";
 import type { HelloFrame, LoginFrame, LogoutFrame, PingFrame, RegisterFrame } from "../client-frames.js";
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../password.js";
 import { userAddress } from "../native-addresses.js";
+import { isLoopbackHost } from "../../../util/loopback.js";
 
 export const SERVER_NAME = "switchboard";
-
-/** Addresses of the gateway's own machine, as client-remote.ts gives them. */
-function isLoopback(remote: string): boolean {
-  return /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/i.test(remote);
-}
 
 /** Failed logins from one address over all names, and for one name over all addresses, as multiples of max. */
 const REMOTE_FACTOR = 4;
@@ -41,7 +37,7 @@ export const register: Handler<RegisterFrame> = async (session, frame, env) => {
   throttle(env.loginLimiter.retryAfter(key));
   // Accounts made, per address and hour: each costs a slow hash and a row for good. A client on the gateway's
   // own machine is trusted (behind a local reverse proxy, trusted_proxies makes the clients' addresses count).
-  const counted = env.config.registrations_per_hour > 0 && !isLoopback(session.remote);
+  const counted = env.config.registrations_per_hour > 0 && !isLoopbackHost(session.remote);
   if (counted) throttle(env.registrationLimiter.retryAfter(key), `this address registered ${env.config.registrations_per_hour} accounts within the hour`);
   const name = frame.user.toLowerCase();
   const created = await env.services.accounts.create({
