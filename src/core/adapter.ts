@@ -195,6 +195,12 @@ export interface AdapterContext {
    */
   related(a: Address, b: Address): Promise<boolean>;
   /**
+   * Throws GW_ERR_FORBIDDEN when one of the two is reached through someone else's own account (a contact of another
+   * person's linked account, xmpp://u.<other>/...): such an address converses with its owner only, so nobody else
+   * may read a conversation with it either.
+   */
+  checkOwnership(a: Address, b: Address): void;
+  /**
    * For an adapter that is one person's own account (Adapter.owner): the complete buddy list that the network
    * keeps for `owner`. Replaces the owner's entries on this adapter's network (adding, updating, removing);
    * resolves once stored.

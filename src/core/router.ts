@@ -148,8 +148,11 @@ export class Router {
     return this.persons.linkedRecipientFailed(message);
   }
 
-  /** An address served by someone's own account (a linked account) talks with that person only. */
-  private checkOwnership(from: Address, to: Address): void {
+  /**
+   * An address served by someone's own account (a linked account) talks with that person only: GW_ERR_FORBIDDEN
+   * otherwise. Checked for every message, and for reading a conversation's history (AdapterContext.checkOwnership).
+   */
+  checkOwnership(from: Address, to: Address): void {
     this.checkOwnedBy(to, from);
     this.checkOwnedBy(from, to);
   }

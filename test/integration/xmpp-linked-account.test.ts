@@ -123,6 +123,15 @@ describe("linked XMPP accounts against Prosody", function () {
     assert.equal(notAdded["code"], "GW_ERR_FORBIDDEN");
   });
 
+  it("lets alice read her conversation with juliet, and refuses it to anyone else", async function () {
+    const history = await alice.ok({ type: "history", with: JULIET_ADDRESS });
+    const bodies = (history["messages"] as Record<string, unknown>[]).map((message) => message["body"]);
+    assert.deepEqual(bodies, ["Wherefore art thou? 🌹", "Here, by the <orchard> & wall"]);
+    const eve = await native(uniqueUser("eve"), true);
+    const refused = await eve.request({ type: "history", with: JULIET_ADDRESS });
+    assert.deepEqual([refused["code"], refused["message"]], ["GW_ERR_FORBIDDEN", `${JULIET_ADDRESS} is reached through native:alice's own account, for native:alice only`]);
+  });
+
   it("makes alice's native presence her XMPP presence", async function () {
     await alice.ok({ type: "presence.set", show: "away", status: "lunch" });
     const seen = await juliet.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.getChildText("status") === "lunch");
@@ -222,6 +231,13 @@ describe("linked XMPP accounts when the gateway does not offer them", function (
       assert.equal((await erin.request(frame))["code"], "GW_ERR_FORBIDDEN", frame.type);
     }
     assert.deepEqual((await erin.ok({ type: "contact.list" }))["contacts"], []);
+    await erin.close();
+  });
+
+  it("refuses the history with a contact of someone else's linked account instead of answering an empty one", async function () {
+    const erin = await NativeClient.session(daemon.url, uniqueUser("erin"), PASSWORD, { register: true });
+    const refused = await erin.request({ type: "history", with: "xmpp://u.frank/juliet@example.org", limit: 10 });
+    assert.equal(refused["code"], "GW_ERR_FORBIDDEN");
     await erin.close();
   });
 });

@@ -68,6 +68,8 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
     return withinAnswerSize(await env.services.history.history({ room }, options), options.after !== undefined);
   }
   const other = clientAddress(frame.with ?? "");
+  // Another user's linked account's contact is refused as message.send refuses it, not answered with an empty list.
+  env.context.checkOwnership(me, other);
   return withinAnswerSize(await env.services.history.history({ between: [me, other] }, options), options.after !== undefined);
 };
 
