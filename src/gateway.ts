@@ -6,7 +6,7 @@ import { roomArchiveOf } from "./core/room-archive.js";
 import { GatewayStatus } from "./core/gateway-status.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
-import { sealedBridgeStore } from "./core/sealed-bridges.js";
+import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { formatAddress, parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
@@ -291,6 +291,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   }
 
   await links.restore();
+  // Keys stored in clear before the operator set a credential key are sealed now, before the bridges are read.
+  if (credentialBox) await sealClearBridgeKeys(store.bridges, credentialBox, log.child({ component: "bridges" }));
   await bridges.restore();
 
   let stopped: Promise<void> | undefined;

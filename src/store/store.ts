@@ -271,6 +271,8 @@ export interface BridgeStore {
   add(record: BridgeRecord): Promise<boolean>;
   /** False when there was no such bridge. */
   remove(remote: Address): Promise<boolean>;
+  /** Replaces a bridge's key (sealing one kept in clear), keeping its place in the order; false when there is no such bridge. */
+  setKey(remote: Address, key: string): Promise<boolean>;
   /** Every bridge, in the order they were added. */
   list(): Promise<BridgeRecord[]>;
 }

@@ -31,6 +31,7 @@ export function createSqliteBridges(db: Database.Database): BridgeStore {
     "INSERT INTO bridges (remote, room, nick, channel_key, membership, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (remote) DO NOTHING",
   );
   const remove = db.prepare<[string]>("DELETE FROM bridges WHERE remote = ?");
+  const setKey = db.prepare<[string, string]>("UPDATE bridges SET channel_key = ? WHERE remote = ?");
   const list = db.prepare<[], BridgeRow>("SELECT remote, room, nick, channel_key, membership, created_by, created_at FROM bridges ORDER BY seq");
   return {
     add: (record) =>
@@ -38,6 +39,7 @@ export function createSqliteBridges(db: Database.Database): BridgeStore {
         insert.run(addressKey(record.remote), record.room, record.nick, record.key, record.membership ? 1 : 0, addressKey(record.createdBy), record.createdAt).changes === 1,
       ),
     remove: (remote) => guarded("remove bridge", () => remove.run(addressKey(remote)).changes === 1),
+    setKey: (remote, key) => guarded("set bridge key", () => setKey.run(key, addressKey(remote)).changes === 1),
     list: () => guarded("list bridges", () => list.all().map(toRecord)),
   };
 }

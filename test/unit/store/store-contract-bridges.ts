@@ -34,6 +34,14 @@ export function describeBridgeContract(store: () => Store): void {
       assert.deepEqual(await store().bridges.list(), [bridge()]);
     });
 
+    it("replaces a bridge's key in its place, and says false for a bridge it does not have", async () => {
+      await store().bridges.add(bridge({ key: "clear" }));
+      await store().bridges.add(bridge({ remote: muc, nick: "sb" }));
+      assert.equal(await store().bridges.setKey(channel, "sealed"), true);
+      assert.equal(await store().bridges.setKey(parseAddress("irc://libera/%23none"), "x"), false);
+      assert.deepEqual(await store().bridges.list(), [bridge({ key: "sealed" }), bridge({ remote: muc, nick: "sb" })]);
+    });
+
     it("removes a bridge, and says false for one it does not have", async () => {
       await store().bridges.add(bridge());
       await store().bridges.add(bridge({ remote: muc, nick: "sb" }));
