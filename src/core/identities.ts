@@ -30,6 +30,7 @@ import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "./model/address.js";
 import type { IdentityLinkRecord, IdentityStore } from "../store/store.js";
+import { AttemptLimiter } from "../util/attempt-limiter.js";
 
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /** `link alice` (or `link native:alice`): a Switchboard user name as the native protocol accepts it. */
@@ -38,6 +39,8 @@ const CODE_LENGTH = 8;
 const HOUR_MS = 60 * 60 * 1000;
 /** Link codes one account may ask to be sent to someone's sessions in an hour ("link alice" from IRC or XMPP). */
 const REVERSE_PER_ASKER = 3;
+/** Accounts asking for codes remembered at most (anyone can write "link alice"): more, and all are forgotten early. */
+const REVERSE_ASKERS_KEPT = 10_000;
 
 export interface IdentityOptions {
   readonly store: IdentityStore;
@@ -107,10 +110,10 @@ export class IdentityService {
   private readonly verified = new Set<string>();
   /** Person key -> proofs started from another account, waiting for `confirm` from the person's session. */
   private readonly reverse = new Map<string, ReverseProof[]>();
-  /** Person key -> when codes asked from another account were sent to their sessions (their own hourly limit). */
-  private readonly reverseAsked = new Map<string, number[]>();
-  /** Address key of an account that asked -> when it asked (REVERSE_PER_ASKER an hour). */
-  private readonly reverseAskedBy = new Map<string, number[]>();
+  /** Person key -> codes asked from another account and sent to their sessions (maxRequestsPerHour an hour). */
+  private readonly reverseAsked: AttemptLimiter;
+  /** Address key of an account that asked -> its asks (REVERSE_PER_ASKER an hour). */
+  private readonly reverseAskedBy: AttemptLimiter;
   private readonly codeTtlMs: number;
   private readonly maxAttempts: number;
   private readonly maxRequestsPerHour: number;
@@ -119,6 +122,9 @@ export class IdentityService {
     this.codeTtlMs = options.codeTtlMs ?? 10 * 60 * 1000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxRequestsPerHour = options.maxRequestsPerHour ?? 5;
+    const now = (): number => this.now();
+    this.reverseAsked = new AttemptLimiter(this.maxRequestsPerHour, HOUR_MS, now);
+    this.reverseAskedBy = new AttemptLimiter(REVERSE_PER_ASKER, HOUR_MS, now, REVERSE_ASKERS_KEPT);
   }
 
   async start(): Promise<void> {
@@ -270,7 +276,7 @@ export class IdentityService {
       return `this account is linked to ${addressKey(holder)}; to link it to ${addressKey(person)} instead, ${addressKey(holder)} unlinks it first (identity.unlink).`;
     }
     const now = this.now();
-    const refusal = this.reverseRateRefusal(person, address, now);
+    const refusal = this.reverseRateRefusal(person, address);
     if (refusal !== undefined) return refusal;
     const code = newCode();
     const expiresAt = now + this.codeTtlMs;
@@ -283,10 +289,8 @@ export class IdentityService {
     // A new code for the same account replaces the one before.
     const waiting = (this.reverse.get(key) ?? []).filter((proof) => proof.expiresAt > now && !sameAddress(proof.address, address));
     this.reverse.set(key, [...waiting, { address, codeHash: this.hash(code), expiresAt, attempts: 0 }]);
-    this.reverseAsked.set(key, [...(this.reverseAsked.get(key) ?? []).filter((at) => at > now - HOUR_MS), now]);
-    const asker = addressKey(address);
-    if (this.reverseAskedBy.size >= 10_000 && !this.reverseAskedBy.has(asker)) this.reverseAskedBy.clear(); // bounded: many askers, forgotten early
-    this.reverseAskedBy.set(asker, [...(this.reverseAskedBy.get(asker) ?? []).filter((at) => at > now - HOUR_MS), now]);
+    this.reverseAsked.fail(key);
+    this.reverseAskedBy.fail(addressKey(address));
     this.options.log.info({ person: key, address: addressKey(address) }, "link code sent to the person's sessions");
     return `a code went to ${addressKey(person)}'s Switchboard sessions: confirm it there within ${Math.round(this.codeTtlMs / 60_000)} minutes (identity.confirm).`;
   }
@@ -358,12 +362,11 @@ export class IdentityService {
    * most REVERSE_PER_ASKER an hour asked by one account, so that a stranger cannot flood them with prompts.
    * The answer for the asker when refused, else undefined.
    */
-  private reverseRateRefusal(person: Address, address: Address, now: number): string | undefined {
-    const since = now - HOUR_MS;
-    if ((this.reverseAsked.get(addressKey(person)) ?? []).filter((at) => at > since).length >= this.maxRequestsPerHour) {
+  private reverseRateRefusal(person: Address, address: Address): string | undefined {
+    if (this.reverseAsked.retryAfter(addressKey(person)) > 0) {
       return `${addressKey(person)} was sent ${this.maxRequestsPerHour} link codes from other accounts this hour; try again later.`;
     }
-    if ((this.reverseAskedBy.get(addressKey(address)) ?? []).filter((at) => at > since).length >= REVERSE_PER_ASKER) {
+    if (this.reverseAskedBy.retryAfter(addressKey(address)) > 0) {
       return `this account asked for ${REVERSE_PER_ASKER} link codes this hour; try again later.`;
     }
     return undefined;

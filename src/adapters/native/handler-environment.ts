@@ -6,7 +6,7 @@ import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomService } from "../../core/rooms.js";
 import type { AccountStore, MessageLogStore } from "../../store/store.js";
-import type { AttemptLimiter } from "./attempt-limiter.js";
+import type { AttemptLimiter } from "../../util/attempt-limiter.js";
 import type { ClientFrame } from "./client-frames.js";
 import type { Release } from "./frame-sequencer.js";
 import type { NativeConfig } from "./native-config.js";

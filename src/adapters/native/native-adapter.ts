@@ -13,7 +13,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { TokenBucket } from "../../util/token-bucket.js";
-import { AttemptLimiter } from "./attempt-limiter.js";
+import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { validateFrame } from "./frame-validator.js";
 import type { Handler, HandlerEnvironment, NativeServices } from "./handler-environment.js";
 import type { Release } from "./frame-sequencer.js";

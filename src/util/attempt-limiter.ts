@@ -1,7 +1,10 @@
 /**
- * Limits failed attempts (logins, registrations) per key, such as a remote address or a user name: at most
- * `max` failures (or the limit given for that kind of key) in a sliding window of `windowMs`. Checked before the password is verified, so a guesser
- * learns nothing while blocked. The clock is injectable so tests need no sleeps.
+ * Limits attempts per key, such as a remote address or a user name: at most `max` counted attempts (or the limit
+ * given for that kind of key) in a sliding window of `windowMs`. Native logins count failures, checked before the
+ * password is verified so that a guesser learns nothing while blocked; registrations and link codes asked from
+ * other networks (core/identities.ts) count every attempt made. The clock is injectable so tests need no sleeps.
+ * `maxKeys` bounds the memory where anyone can make keys (any account of another network): a new key beyond it
+ * forgets every key first, so many keys are forgotten early rather than kept without end.
  */
 export class AttemptLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -10,6 +13,7 @@ export class AttemptLimiter {
     readonly max: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxKeys = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Milliseconds until the key may try again; 0 when it may try now. */
@@ -20,9 +24,11 @@ export class AttemptLimiter {
     return Math.max(1, (recent[recent.length - max] ?? 0) + this.windowMs - this.now());
   }
 
+  /** Counts an attempt of the key (a failed login; a registration or a link code, made). */
   fail(key: string): void {
     const recent = this.recent(key);
     recent.push(this.now());
+    if (!this.failures.has(key) && this.failures.size >= this.maxKeys) this.failures.clear();
     this.failures.set(key, recent);
   }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AttemptLimiter } from "../../../src/adapters/native/attempt-limiter.js";
+import { AttemptLimiter } from "../../../src/util/attempt-limiter.js";
 
 /** A clock the test moves by hand, in milliseconds. */
 function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
@@ -65,6 +65,17 @@ describe("AttemptLimiter", () => {
     assert.equal(limiter.retryAfter("login:5.6.7.8"), 0);
     limiter.succeed("login:5.6.7.8");
     assert.ok(limiter.retryAfter("login:1.2.3.4") > 0);
+  });
+
+  it("forgets every key when a new one would pass maxKeys, so that keys anyone can make cannot fill the memory", () => {
+    const clock = manualClock();
+    const limiter = new AttemptLimiter(1, 60_000, clock.now, 2);
+    limiter.fail("a");
+    limiter.fail("b");
+    limiter.fail("b"); // a key it has does not count as new
+    assert.ok(limiter.retryAfter("a") > 0 && limiter.retryAfter("b") > 0);
+    limiter.fail("c");
+    assert.deepEqual(["a", "b", "c"].map((key) => limiter.retryAfter(key) > 0), [false, false, true]);
   });
 
   it("never answers a wait of 0 while blocked, even at the last millisecond", () => {
