@@ -26,7 +26,7 @@ import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
-import { nativeNameReservations } from "./native-name-reservations.js";
+import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
@@ -95,7 +95,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
     log: log.child({ component: "buddies" }),
   });
-  const rooms = new RoomService(store.rooms, nativeNameReservations(store.accounts, identities, registry));
+  const reservations = nativeNameReservations(store.accounts, identities, registry);
+  const rooms = new RoomService(store.rooms, reservations);
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();
   const outbox = new Outbox(
@@ -158,6 +159,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     leaveRoom: (room, member, removal) => router.leaveRoom(room, member, removal),
     renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
+    peopleShown: (room, people) => router.peopleShown(room, people),
   });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
@@ -245,7 +247,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
 
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
-    const services = { accounts: store.accounts, roster, rooms, history: store.log, links, identities };
+    // A name registered is the user's in every room from now on: whoever of a bridged room goes by it is shown as name%network.
+    const accounts = tellingRegistrations(store.accounts, (name) => {
+      reservations.registered(name);
+      void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
+    });
+    const services = { accounts, roster, rooms, history: store.log, links, identities };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

@@ -15,8 +15,9 @@ import { nickKey } from "./model/nick.js";
 import { checkNick } from "./rooms.js";
 
 /**
- * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel):
- * else an XMPP occupant would take that person's lines for their own. GW_ERR_NICK_IN_USE when one of `people` has it.
+ * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel, as
+ * the room shows it: RoomJoins.bridgedPeople): else an XMPP occupant would take that person's lines for their own.
+ * GW_ERR_NICK_IN_USE when one of `people` has it.
  */
 export function refuseNickHeld(people: readonly RoomMember[], room: Address, member: RoomMember): void {
   const nick = nickKey(member.nick);
@@ -32,6 +33,8 @@ export interface RoomJoinsDeps {
   readonly renameMember: (room: Address, member: Address, nick: string) => Promise<RoomMember>;
   /** The members of a room the gateway hosts (none when there is no such room: the join says so). */
   readonly members: (room: Address) => Promise<readonly RoomMember[]>;
+  /** The people of the room's bridged rooms as the room shows them: under the names their lines go under (RoomRouting.peopleShown). */
+  readonly peopleShown: (room: Address, people: readonly RoomMember[]) => Promise<RoomMember[]>;
 }
 
 export class RoomJoins {
@@ -45,7 +48,7 @@ export class RoomJoins {
     const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {
       refuseNickHeld(await this.bridgedPeople(target), target, member);
-      return this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member));
+      return await this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member));
     } catch (error: unknown) {
       // The first joiner refused (a nick taken): a room bridged for them alone is not kept.
       if (bridged) await this.deps.bridges.closeIfIdle(target);
@@ -100,18 +103,19 @@ export class RoomJoins {
     return hub;
   }
 
-  /** The people in the rooms bridged to `room` (an IRC channel's, a bot's MUC's), as their adapters see them now. */
+  /**
+   * The people in the rooms bridged to `room` (an IRC channel's, a bot's MUC's), as their adapters see them now, each
+   * under the name their lines go under there (nick%network where their nick would pass for someone else's).
+   */
   async bridgedPeople(room: Address): Promise<RoomMember[]> {
-    return this.deps.registry.peopleOfBridgedRooms(await this.deps.members(room));
+    return this.deps.peopleShown(room, this.deps.registry.peopleOfBridgedRooms(await this.deps.members(room)));
   }
 
-  /**
-   * The room's own members first, then the people of its bridged rooms; a nick two of them share is left for the
-   * adapter to tell apart (the XMPP component shows the second as nick%network: gateway-rooms.ts shownNick).
-   */
-  private withPeopleOfBridgedRooms(room: Room): Room {
+  /** The room's own members first, then the people of its bridged rooms as the room shows them (bridgedPeople). */
+  private async withPeopleOfBridgedRooms(room: Room): Promise<Room> {
     const own = room.members.filter((member) => !this.deps.registry.relaysRooms(member.address));
-    return { ...room, members: [...own, ...this.deps.registry.peopleOfBridgedRooms(room.members)] };
+    const people = await this.deps.peopleShown(room.address, this.deps.registry.peopleOfBridgedRooms(room.members));
+    return { ...room, members: [...own, ...people] };
   }
 
   /** A room of a network whose rooms are bridged to the gateway's (an IRC channel), not one the gateway hosts. */

@@ -15,6 +15,7 @@ import type { Message, MessageDraft } from "./model/message.js";
 import { nickKey } from "./model/nick.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { RoomService } from "./rooms.js";
+import { ShownNames } from "./shown-names.js";
 
 export interface RoomRoutingDependencies {
   readonly registry: AdapterRegistry;
@@ -24,7 +25,12 @@ export interface RoomRoutingDependencies {
 }
 
 export class RoomRouting {
-  constructor(private readonly deps: RoomRoutingDependencies) {}
+  /** The names the people of bridged rooms go under in each room. */
+  private readonly names: ShownNames;
+
+  constructor(private readonly deps: RoomRoutingDependencies) {
+    this.names = new ShownNames({ registry: deps.registry, rooms: deps.rooms });
+  }
 
   /**
    * Room messages go to the room's adapter (its host) and to every other adapter that serves members of the
@@ -75,19 +81,36 @@ export class RoomRouting {
 
   /**
    * The name a room message goes under: the sender's, unless they are someone of a bridged room (an IRC user, a bot
-   * MUC's occupant) whose nick a member of the room has (a native user, an XMPP occupant): then nick%network, so
-   * that nobody in a channel speaks under a member's name anywhere (native sender_name, a bot's "<nick>" lines,
-   * an IRC relay's prefix, the history).
+   * MUC's occupant) whose nick would pass for someone else's there (core/shown-names.ts): then nick%network, so that
+   * nobody in a channel speaks under a member's or a user's name anywhere (native sender_name, a bot's "<nick>" lines,
+   * an IRC relay's prefix, the history). The room lists them under the same name: when it listed them otherwise (the
+   * name was registered since), it is told the nick change first.
    */
   async senderNameIn(draft: MessageDraft): Promise<string> {
     const origin = this.deps.registry.get(draft.origin.protocol, draft.origin.account);
     if (origin?.capabilities.relaysRooms !== true || !(await this.deps.rooms.exists(draft.to))) return draft.senderName;
-    const name = nickKey(draft.senderName);
-    const members = await this.deps.rooms.members(draft.to);
-    const taken = members.some((member) => nickKey(member.nick) === name && !sameAddress(member.address, draft.from) && !this.deps.registry.relaysRooms(member.address));
-    // A Switchboard user's name is theirs even where they are not in the room (core/rooms.ts NickReservations).
-    const reserved = !taken && (await this.deps.rooms.reservedAgainst(draft.senderName, draft.from, { recent: true })) !== undefined;
-    return taken || reserved ? `${draft.senderName}%${draft.from.account}` : draft.senderName;
+    const { name, change } = await this.names.heard(draft.to, draft.from, draft.senderName);
+    if (change) await this.tellChange(draft.to, change.before, change.after);
+    return name;
+  }
+
+  /**
+   * The people of a room's bridged rooms (as their adapters have them) as the room shows them: each under the name
+   * their lines go under. A change of that since the room last showed them is told first.
+   */
+  async peopleShown(room: Address, people: readonly RoomMember[]): Promise<RoomMember[]> {
+    const { shown, changes } = await this.names.list(room, people);
+    for (const change of changes) await this.tellChange(room, change.before, change.after);
+    return shown;
+  }
+
+  /**
+   * Decides again the name shown for those of bridged rooms who go by `nick` (a name registered, a member's nick freed)
+   * or are `address` (their link to a user made or ended), in `room` or in every room: a room showing one of them
+   * otherwise now is told the nick change.
+   */
+  async reconsiderShownNames(which: { readonly nick?: string; readonly address?: Address; readonly room?: Address }): Promise<void> {
+    for (const { room, change } of await this.names.reconsider(which)) await this.tellChange(room, change.before, change.after);
   }
 
   /** Adapters other than the room's host that serve members of a gateway-hosted room. */
@@ -119,7 +142,16 @@ export class RoomRouting {
     const before = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
     await host.leaveRoom(room, member, removal);
     const left = before.find((entry) => sameAddress(entry.address, member));
-    if (left && !this.deps.registry.relaysRooms(member)) await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
+    if (!left) return;
+    if (this.deps.registry.relaysRooms(member)) {
+      // Its last bridged room gone (a bridge ended), nobody of one speaks in the room any more.
+      const after = (await this.deps.rooms.exists(room)) ? await this.deps.rooms.members(room) : [];
+      if (!after.some((entry) => this.deps.registry.relaysRooms(entry.address))) this.names.forgetHeard(room);
+      return;
+    }
+    await this.membershipChanged(room, left, "left", removal === undefined ? {} : { removal });
+    // Their nick is free: someone of a bridged room shown as nick%network for it goes under their own nick again.
+    await this.reconsiderShownNames({ nick: left.nick, room });
   }
 
   /**
@@ -142,7 +174,8 @@ export class RoomRouting {
         return;
       }
       await this.deps.rooms.setSubject(room, topic, relay.address);
-      member ??= { address: by, nick: by.id, role: "member" };
+      // Someone of the bridged room (an IRC user): under the name their lines go under.
+      member ??= { address: by, nick: (await this.names.heard(room, by, by.id)).name, role: "member" };
       await host?.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not shown"));
     }
     for (const adapter of await this.guestAdapters(room)) {
@@ -153,20 +186,50 @@ export class RoomRouting {
 
   /**
    * Tells the guest adapters of a room (and the member's own adapter) that a member joined or left. A join or
-   * leave that a relay reports from its network (someone joined the IRC channel) is news to the host too.
+   * leave that a relay reports from its network (someone joined the IRC channel) is news to the host too; that
+   * someone comes and goes under the name their lines go under (core/shown-names.ts).
    */
   async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean; removal?: RoomRemoval } = {}): Promise<void> {
+    const person = options.relayed === true && this.names.isBridgedPerson(member.address);
+    const shown = person ? await this.shownAsTheyCome(room, member, event) : member;
     for (const adapter of await this.membershipAdapters(room, member.address, options.relayed === true)) {
-      await adapter.sendMembership(room, member, event, options.removal).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
+      await adapter.sendMembership(room, shown, event, options.removal).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
     }
+    // Gone, their nick is free to another of a bridged room shown as nick%network for it.
+    if (person && event === "left" && shown.nick === member.nick) await this.reconsiderShownNames({ nick: member.nick, room });
+  }
+
+  /** Someone of a bridged room joining (listed from now on; a change of their name since a list showed them told first) or leaving (forgotten). */
+  private async shownAsTheyCome(room: Address, person: RoomMember, event: "joined" | "left"): Promise<RoomMember> {
+    if (event === "joined") {
+      const { shown, change } = await this.names.show(room, person);
+      if (change) await this.tellChange(room, change.before, change.after);
+      return shown;
+    }
+    const listed = this.names.forget(room, person.address);
+    if (listed) return listed;
+    const { name } = await this.names.heard(room, person.address, person.nick);
+    this.names.forget(room, person.address);
+    return { ...person, nick: name };
   }
 
   /**
    * A member took another nick (with a new address where the nick is the address) or role: the adapters a join or
    * leave reaches are told, the host always (a relay reports an IRC NICK or MODE; a guest's occupant renamed
-   * themself in the stored room, core/room-joins.ts), each showing it as its network does.
+   * themself in the stored room, core/room-joins.ts), each showing it as its network does. Someone of a bridged room
+   * is shown under the names their lines go under, before and after; the nick they leave is free to another.
    */
   async memberChanged(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
+    if (!this.names.isBridgedPerson(member.address)) return this.tellChange(room, member, changed);
+    const before = this.names.forget(room, member.address) ?? { ...member, nick: (await this.names.heard(room, member.address, member.nick)).name };
+    this.names.forget(room, member.address);
+    const { shown: after } = await this.names.show(room, changed);
+    if (before.nick !== after.nick || before.role !== after.role) await this.tellChange(room, before, after);
+    if (before.nick === member.nick && nickKey(member.nick) !== nickKey(changed.nick)) await this.reconsiderShownNames({ nick: member.nick, room });
+  }
+
+  /** What the room shows of a member changed (a nick, a role): every adapter a join or leave reaches is told, the host always. */
+  private async tellChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
     const adapters = await this.membershipAdapters(room, member.address, true);
     const host = this.deps.registry.for(room);
     if (host) adapters.add(host);
@@ -178,7 +241,10 @@ export class RoomRouting {
   /** A member of a room the gateway hosts takes another nick there (stored), and everyone in the room is told. */
   async renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {
     const { before, after } = await this.deps.rooms.rename(room, member, nick);
-    if (before.nick !== after.nick) await this.memberChanged(room, before, after);
+    if (before.nick === after.nick) return after;
+    await this.tellChange(room, before, after);
+    // Their old nick is free to someone of a bridged room shown as nick%network for it.
+    if (nickKey(before.nick) !== nickKey(after.nick)) await this.reconsiderShownNames({ nick: before.nick, room });
     return after;
   }
 

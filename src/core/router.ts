@@ -358,6 +358,8 @@ export class Router {
     }
     await this.publishPerson(person);
     this.persons.forgetIfUnlinked(person);
+    // Linked, an account may go by its person's name in rooms (NickReservations.mayUse); unlinked, no longer.
+    await this.rooms.reconsiderShownNames({ address });
   }
 
   private async publishPerson(person: Address): Promise<void> {
@@ -396,6 +398,15 @@ export class Router {
 
   renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {
     return this.rooms.renameMember(room, member, nick);
+  }
+
+  peopleShown(room: Address, people: readonly RoomMember[]): Promise<RoomMember[]> {
+    return this.rooms.peopleShown(room, people);
+  }
+
+  /** A user registered `name`: someone of a bridged room who goes by it is shown as name%network from now on. */
+  nameRegistered(name: string): Promise<void> {
+    return this.rooms.reconsiderShownNames({ nick: name });
   }
 }
 

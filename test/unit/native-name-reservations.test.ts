@@ -45,4 +45,12 @@ describe("Switchboard users' names reserved as nicks", () => {
     now += 31_000;
     assert.equal((await reservations.holderOf("dave", { recent: true }))?.id, "dave", "half a minute later");
   });
+
+  it("answers for a name registered at once, whatever it answered of it before", async () => {
+    names.delete("erin");
+    await reservations.holderOf("erin", { recent: true });
+    names.add("erin");
+    reservations.registered("erin");
+    assert.equal((await reservations.holderOf("erin", { recent: true }))?.id, "erin");
+  });
 });

@@ -201,10 +201,11 @@ export class GatewayRooms {
       const nick = own?.nick ?? asked;
       const occupant: Occupant = { jid: presence.from, address: person, nick, role: own?.role ?? "member", roomJid, show: presence.show, status: presence.status };
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
+      // Each under the name the core shows them by (someone of a bridged IRC channel as nick%network where their nick
+      // would pass for someone else's: core/shown-names.ts), the one their lines come from.
       for (const member of joined.members) {
-        const shown = this.shownNick(hub, member.nick, member.address);
-        this.nicks.seen(hub, shown, member.address);
-        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${shown}`, occupant.jid, { role: this.shownRole(member), ...this.showOf(hub, member.address) }));
+        this.nicks.seen(hub, member.nick, member.address);
+        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: this.shownRole(member), ...this.showOf(hub, member.address) }));
       }
       this.nicks.seen(hub, nick, person);
       this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
@@ -249,7 +250,7 @@ export class GatewayRooms {
     for (const message of messages) {
       if (wanted.since !== undefined && message.timestamp < wanted.since) continue;
       const ids = this.idsSeenBy(message, to.address, (id) => sent.get(id)?.origin.id);
-      await this.write(historyMessage({ ...message, senderName: this.shownNick(hub, message.senderName, message.from) }, to.roomJid, to.jid, ids));
+      await this.write(historyMessage(message, to.roomJid, to.jid, ids));
     }
   }
 
@@ -394,11 +395,6 @@ export class GatewayRooms {
     return undefined;
   }
 
-  /** The nick a message of `hub` is shown under there (in its history and archive, as it was live). */
-  senderNick(hub: Address, message: Message): string {
-    return this.shownNick(hub, message.senderName, message.from);
-  }
-
   /**
    * The ids under which `viewer` knows a room message and the message it corrects (XEP-0308): an XMPP occupant's own
    * messages under the stanza ids their client gave them (the reflection keeps its id, as MUC clients expect),
@@ -413,7 +409,7 @@ export class GatewayRooms {
 
   /** A room message from the core: to every occupant, the sender's own sessions included (MUC reflection). */
   async deliver(message: Message): Promise<void> {
-    const sender = this.shownNick(message.to, message.senderName, message.from);
+    const sender = message.senderName;
     this.nicks.seen(message.to, sender, message.from);
     const occupants = this.occupants.get(addressKey(message.to));
     if (!occupants || occupants.size === 0) return;
@@ -442,7 +438,7 @@ export class GatewayRooms {
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     for (const occupant of occupants.values()) {
-      const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${this.shownNick(room, by.nick, by.address)}`;
+      const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`;
       await this.write(subjectMessage(from, occupant.jid, topic));
     }
   }
@@ -452,7 +448,7 @@ export class GatewayRooms {
    * only when the member was put out (`removal`, a kick), and are then out of the room.
    */
   async membership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
-    const nick = this.shownNick(room, member.nick, member.address);
+    const nick = member.nick;
     if (event === "joined") this.nicks.seen(room, nick, member.address);
     else this.nicks.left(room, nick);
     const occupants = this.occupants.get(addressKey(room));
@@ -492,19 +488,6 @@ export class GatewayRooms {
     }
   }
 
-  /**
-   * The nick occupants see for `address` as `nick` in `hub`: the nick itself, unless someone else holds it there
-   * and `address` is someone of a bridged room (an IRC user, a bot MUC's occupant), who is then `nick%network`
-   * (as an IRC user's JID on the gateway reads): a member's nick is never another's occupant JID, so nobody in a
-   * channel can speak under an XMPP occupant's or a native member's name.
-   */
-  private shownNick(hub: Address, nick: string, address: Address): string {
-    const relayed = address.protocol === "irc" || (address.protocol === "xmpp" && address.account !== this.context.account);
-    if (!relayed) return nick;
-    const holder = this.nicks.find(hub, nick);
-    return holder === undefined || sameAddress(holder, address) ? nick : `${nick}%${address.account}`;
-  }
-
   /** The show and status an XMPP occupant last gave the room (one of their sessions'), for others to see. */
   private showOf(hub: Address, member: Address): { show?: Show; status?: string } {
     for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) {
@@ -520,10 +503,9 @@ export class GatewayRooms {
    * made or unmade, section 9.6): the presence with the new role.
    */
   async memberChanged(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
-    const before = this.shownNick(room, member.nick, member.address);
-    const renamed = member.nick !== changed.nick;
+    const [before, after] = [member.nick, changed.nick];
+    const renamed = before !== after;
     if (renamed) this.nicks.left(room, before);
-    const after = this.shownNick(room, changed.nick, changed.address);
     this.nicks.seen(room, after, changed.address);
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;

@@ -95,7 +95,7 @@ export class MucArchive {
 
   /** One archived message (XEP-0313 5.1.2): forwarded from the sender's occupant JID, with no `to`, delayed to when it was said. */
   private result(reader: Reader, request: MamRequest, message: Message, ownOriginalId?: string): Element {
-    const nick = this.rooms.senderNick(reader.hub, message);
+    const nick = message.senderName; // as it was shown live: the core names a room message at acceptance
     const ids = this.rooms.idsSeenBy(message, reader.person);
     const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) });
     copy.attrs["xmlns"] = NS.client;

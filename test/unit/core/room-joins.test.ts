@@ -54,6 +54,8 @@ function setUp(extraMembers: readonly RoomMember[] = []): { joins: RoomJoins; ca
       return { address: member, nick, role: "member" };
     },
     members: async () => members,
+    // As the room shows them (core/shown-names.ts): the IRC "alice" under the name her lines go under.
+    peopleShown: async (_room: Address, people: readonly RoomMember[]) => people.map((person) => (person.nick === "alice" ? { ...person, nick: "alice%libera" } : person)),
   });
   return { joins, calls };
 }
@@ -65,8 +67,8 @@ describe("RoomJoins (joining a room by its own address)", () => {
     assert.equal(addressKey(room.address), addressKey(hub));
     assert.deepEqual(
       room.members.map((member) => `${member.nick} ${addressKey(member.address)}`),
-      ["alice native:alice", "Juliet xmpp:juliet@example.org", "Bob irc://libera/Bob", "alice irc://libera/alice"],
-      "no #dev occupant; the IRC alice listed after the native one, for the adapter to tell apart",
+      ["alice native:alice", "Juliet xmpp:juliet@example.org", "Bob irc://libera/Bob", "alice%libera irc://libera/alice"],
+      "no #dev occupant; the IRC alice after the native one, as the room shows her",
     );
     assert.deepEqual(calls, ["join #dev Juliet"]);
   });
