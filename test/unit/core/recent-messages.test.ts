@@ -34,4 +34,18 @@ describe("RecentMessages", () => {
     recent.remember(message("m2", "b".repeat(20))); // remembered again: counted once
     assert.deepEqual(["m2", "m3"].map((id) => recent.get(id) !== undefined), [true, true]);
   });
+
+  it("counts a message remembered again as its newest: the limit forgets the others first", () => {
+    const recent = new RecentMessages(2);
+    for (const id of ["m1", "m2", "m1", "m3"]) recent.remember(message(id));
+    assert.deepEqual(["m1", "m2", "m3"].map((id) => recent.get(id) !== undefined), [true, false, true]);
+  });
+
+  it("keeps forgetting the oldest, one for one, long after its limit was first reached", () => {
+    const recent = new RecentMessages(100);
+    for (let i = 0; i < 5000; i += 1) recent.remember(message(`m${i}`));
+    const kept = Array.from({ length: 5000 }, (_, i) => recent.get(`m${i}`) !== undefined);
+    assert.equal(kept.indexOf(true), 4900);
+    assert.equal(kept.filter(Boolean).length, 100);
+  });
 });
