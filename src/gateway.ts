@@ -89,6 +89,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   });
   const buddies = new BuddyOffers({
     contacts,
+    offers: store.buddyOffers,
     registry,
     identities,
     presence,

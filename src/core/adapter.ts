@@ -336,9 +336,10 @@ export interface Adapter {
   retryRooms?(): void;
   /**
    * `viewer`, an account of this network linked to a person, is shown `contact` of that person's buddy list
-   * (core/buddy-offers.ts): `offered` when the contact or the link is new (an XMPP subscription request from the
-   * contact's gateway JID), `kept` after a restart or reconnect (the network may have forgotten: an IRC puppet
-   * kept connected), `withdrawn` when the contact was removed or the link undone. Absent where a network cannot
+   * (core/buddy-offers.ts): `offered` when the contact or the link is new, or the offer never reached the network
+   * (an XMPP subscription request from the contact's gateway JID; made once per viewer and contact), `kept` after
+   * a restart or reconnect for an offer made before (the network may have forgotten what it did not keep: an IRC
+   * puppet kept connected), `withdrawn` when the contact was removed or the link undone. Absent where a network cannot
    * show a buddy list. The contact's presence then comes through sendPresence(presence, viewer).
    */
   showContact?(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void>;

@@ -5,6 +5,14 @@
  * puppet connected while they are online, for MONITOR) is shown every contact of the person's buddy list: when
  * the link is proven, when a contact is added or removed, and again when the network comes back.
  *
+ * Once per (viewer, contact): an offer asks the viewer something (an XMPP subscription request is a prompt), and
+ * the viewer's server keeps a request it has not answered (RFC 6121 section 3.1.3), so asking again at every
+ * reconnect or restart only prompts again, and a refused offer would come back. What became of each offer is
+ * stored (BuddyOfferStore: offered, approved, refused): when the network comes back, a recorded offer is only
+ * `kept` (its presence sent again), and one with no record (never written: the network was down when the contact
+ * was added, or the daemon stopped halfway) is made now. A record goes when the contact is removed or the link
+ * undone, so a contact added again, or a link made again, is offered again, refused or not.
+ *
  * Rights: the linked account *is* the person, so it sees a contact's presence exactly when the person may, and
  * nothing else. The presence hub sends every presence the person receives to these *viewers* too
  * (`buddyViewers`), and a viewer's subscription request or probe for one of the person's contacts is answered
@@ -15,11 +23,14 @@
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { Adapter, ContactShowChange, SubscriptionEvent } from "./adapter.js";
 import type { Logger } from "./logger.js";
-import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, parseAddress, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { PersonDirectory } from "./linked-persons.js";
-import type { ContactStore } from "../store/store.js";
+import type { BuddyOfferState, BuddyOfferStore, ContactStore } from "../store/store.js";
+
+/** What a viewer's answer to an offered contact makes of the offer. */
+const ANSWERS: Readonly<Record<SubscriptionEvent["action"], BuddyOfferState>> = { request: "approved", approve: "approved", deny: "refused", remove: "refused" };
 
 export type ViewerLookup = (recipient: Address, subject: Address) => Address[];
 
@@ -39,6 +50,8 @@ export function buddyViewers(identities: Pick<PersonDirectory, "linkedTo">, regi
 
 export interface BuddyOffersOptions {
   readonly contacts: Pick<ContactStore, "list" | "get">;
+  /** What became of each offer, so that none is made twice (see the header). */
+  readonly offers: BuddyOfferStore;
   readonly registry: AdapterRegistry;
   readonly identities: PersonDirectory;
   readonly presence: PresenceHub;
@@ -50,14 +63,18 @@ export interface BuddyOffersOptions {
 export class BuddyOffers {
   constructor(private readonly options: BuddyOffersOptions) {}
 
-  /** A link was proven (every contact is offered to the account) or undone (every contact is withdrawn). */
+  /**
+   * A link was proven (every contact is offered to the account, whatever an earlier link of it was offered or
+   * refused) or undone (every contact is withdrawn, and the offers forgotten).
+   */
   async linkChanged(person: Address, viewer: Address, linked: boolean): Promise<void> {
     const adapter = this.options.registry.for(viewer);
+    if (!linked || adapter?.showContact) await this.options.offers.removeAll(viewer);
     if (!adapter?.showContact) return;
     for (const contact of await this.options.contacts.list(person)) await this.show(adapter, person, viewer, contact, linked ? "offered" : "withdrawn");
   }
 
-  /** A contact was added to (present) or removed from a person's buddy list. */
+  /** A contact was added to (present: offered, even if refused before its removal) or removed from a person's buddy list. */
   async contactChanged(contact: Contact, present: boolean): Promise<void> {
     for (const viewer of this.options.identities.linkedTo(contact.owner)) {
       const adapter = this.options.registry.for(viewer);
@@ -65,13 +82,24 @@ export class BuddyOffers {
     }
   }
 
-  /** A network is (back) online: the linked accounts there are shown their person's contacts again. */
+  /**
+   * A network is (back) online: the linked accounts there are shown their person's contacts again, `kept` where
+   * the offer is recorded (its server has it: no new prompt), `offered` where it is not (it never got there).
+   * Records of contacts no longer on the list (removed without a word to the buddy list, as the contacts of an
+   * unlinked own account are, or while the daemon stopped) are forgotten.
+   */
   async networkReachable(protocol: ProtocolId, account: string): Promise<void> {
     const adapter = this.options.registry.get(protocol, account);
     if (!adapter?.showContact) return;
     for (const link of this.options.identities.allLinks()) {
       if (link.address.protocol !== protocol || link.address.account !== account) continue;
-      for (const contact of await this.options.contacts.list(link.person)) await this.show(adapter, link.person, link.address, contact, "kept");
+      const recorded = new Set((await this.options.offers.listFor(link.address)).map((offer) => addressKey(offer.contact)));
+      for (const contact of await this.options.contacts.list(link.person)) {
+        const key = addressKey(contact.address);
+        await this.show(adapter, link.person, link.address, contact, recorded.has(key) ? "kept" : "offered");
+        recorded.delete(key);
+      }
+      for (const stale of recorded) await this.options.offers.remove(link.address, parseAddress(stale));
     }
   }
 
@@ -89,6 +117,7 @@ export class BuddyOffers {
     if (!(await this.options.contacts.get(person, event.to))) return false;
     const own = await this.options.contacts.get(event.from, event.to);
     if (own && (own.pendingIn || own.pendingOut || own.subscription !== "none")) return false;
+    await this.options.offers.put({ viewer: event.from, contact: event.to, state: ANSWERS[event.action] });
     if (event.action !== "request" && event.action !== "approve") return true;
     if (!(await this.options.maySee(person, event.to))) return true;
     if (event.action === "request") await adapter.sendSubscription({ from: event.to, to: event.from, action: "approve" });
@@ -99,7 +128,11 @@ export class BuddyOffers {
   private async show(adapter: Adapter, person: Address, viewer: Address, contact: Contact, change: ContactShowChange): Promise<void> {
     if (!shownTo(viewer, contact.address)) return;
     try {
+      // Forgotten before the withdrawal is tried: the contact is off the list whether or not the network hears of it.
+      if (change === "withdrawn") await this.options.offers.remove(viewer, contact.address);
       await adapter.showContact?.(viewer, contact.address, contact.name, change);
+      // Recorded once written: an offer the network never got has no record, and is made when it comes back.
+      if (change === "offered") await this.options.offers.put({ viewer, contact: contact.address, state: "offered" });
       if (change !== "withdrawn" && (await this.options.maySee(person, contact.address))) {
         await adapter.sendPresence(this.options.presence.get(contact.address), viewer);
       }

@@ -293,6 +293,33 @@ export interface NameClaimStore {
   list(): Promise<NameClaimRecord[]>;
 }
 
+/**
+ * What became of a contact of a person's buddy list offered to one of the person's linked accounts
+ * (core/buddy-offers.ts): `offered` (sent; no answer seen yet), `approved` (the account accepted it or asked to
+ * see the contact), `refused` (the account declined it or removed it). No record: never offered, or the offer
+ * may not have reached the network.
+ */
+export type BuddyOfferState = "offered" | "approved" | "refused";
+
+export interface BuddyOfferRecord {
+  /** The linked account shown the contact. */
+  readonly viewer: Address;
+  /** The contact, from the buddy list of the person `viewer` is linked to. */
+  readonly contact: Address;
+  readonly state: BuddyOfferState;
+}
+
+export interface BuddyOfferStore {
+  /** Every offer recorded for `viewer`, by contact. */
+  listFor(viewer: Address): Promise<BuddyOfferRecord[]>;
+  /** Inserts or replaces the record of (viewer, contact). */
+  put(record: BuddyOfferRecord): Promise<void>;
+  /** False when there was no such record. */
+  remove(viewer: Address, contact: Address): Promise<boolean>;
+  /** Forgets every offer made to `viewer` (its link was undone); returns how many. */
+  removeAll(viewer: Address): Promise<number>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -310,6 +337,7 @@ export interface Store {
   readonly identities: IdentityStore;
   readonly bridges: BridgeStore;
   readonly names: NameClaimStore;
+  readonly buddyOffers: BuddyOfferStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

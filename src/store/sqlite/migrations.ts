@@ -186,6 +186,24 @@ UPDATE messages SET sender_name = json_extract(json, '$.senderName') WHERE scope
 CREATE INDEX messages_by_sender ON messages (conversation, sender_name, id) WHERE sender_name IS NOT NULL;
 `;
 
+// What became of each contact offered to a person's linked account (core/buddy-offers.ts), so that an offer (an XMPP
+// subscription request) is made once and not again at every reconnect or restart. Offers made before this
+// migration were sent at the link or when the contact was added: every (linked account, contact of its person on
+// another network) is recorded as offered, so that the upgrade asks nobody again. A protocol is an address key's
+// text up to its first colon.
+const BUDDY_OFFERS = `
+CREATE TABLE buddy_offers (
+  viewer  TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  state   TEXT NOT NULL CHECK (state IN ('offered', 'approved', 'refused')),
+  PRIMARY KEY (viewer, contact)
+) WITHOUT ROWID;
+INSERT INTO buddy_offers (viewer, contact, state)
+  SELECT link.address, entry.address, 'offered'
+  FROM identity_links AS link JOIN contacts AS entry ON entry.owner = link.person
+  WHERE substr(link.address, 1, instr(link.address, ':')) <> substr(entry.address, 1, instr(entry.address, ':'));
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -197,6 +215,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: "bridge options", sql: BRIDGE_OPTIONS },
   { version: 9, name: "name claims", sql: NAME_CLAIMS },
   { version: 10, name: "archive by sender", sql: ARCHIVE_BY_SENDER },
+  { version: 11, name: "buddy offers", sql: BUDDY_OFFERS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -17,6 +17,7 @@ import { migrate } from "./migrations.js";
 import { createPrivately, lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteBridges } from "./sqlite-bridges.js";
+import { createSqliteBuddyOffers } from "./sqlite-buddy-offers.js";
 import { createSqliteNameClaims } from "./sqlite-name-claims.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
@@ -127,6 +128,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),
     names: createSqliteNameClaims(db),
+    buddyOffers: createSqliteBuddyOffers(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

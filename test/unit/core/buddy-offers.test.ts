@@ -60,7 +60,11 @@ class RecordingNetwork implements Adapter {
 }
 
 class ShowingNetwork extends RecordingNetwork {
+  /** The network's connection is down: nothing can be written to it. */
+  down = false;
+
   async showContact(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void> {
+    if (this.down) throw new GatewayError("GW_ERR_UNAVAILABLE", "not connected", { retryable: true });
     this.shown.push(`${change} ${formatAddress(contact)} (${name}) -> ${formatAddress(viewer)}`);
   }
 }
@@ -72,17 +76,19 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
   let hub: PresenceHub;
   let roster: Roster;
   let offers: BuddyOffers;
+  let identities: { personOf: (address: Address) => Address | undefined; linkedTo: (person: Address) => Address[]; allLinks: () => typeof links };
+  let registry: AdapterRegistry;
   const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
   beforeEach(async () => {
     store = openSqliteStore(":memory:");
-    const registry = new AdapterRegistry();
+    registry = new AdapterRegistry();
     xmpp = new ShowingNetwork("xmpp", "default");
     registry.register(new RecordingNetwork("native", "default"));
     registry.register(new RecordingNetwork("irc", "libera"));
     registry.register(xmpp);
     links = [];
-    const identities = {
+    identities = {
       personOf: (address: Address) => links.find((link) => sameAddress(link.address, address))?.person,
       linkedTo: (person: Address) => links.filter((link) => sameAddress(link.person, person)).map((link) => link.address),
       allLinks: () => links,
@@ -90,7 +96,7 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     const log = createLogger("silent");
     hub = new PresenceHub(store.contacts, registry, log, buddyViewers(identities, registry));
     roster = new Roster(store.contacts, registry, hub, log, (contact, present) => void offers.contactChanged(contact, present));
-    offers = new BuddyOffers({ contacts: store.contacts, registry, identities, presence: hub, maySee: (viewer, subject) => roster.maySee(viewer, subject), log });
+    offers = new BuddyOffers({ contacts: store.contacts, offers: store.buddyOffers, registry, identities, presence: hub, maySee: (viewer, subject) => roster.maySee(viewer, subject), log });
     // alice sees bob (asked and approved), has carol (IRC) and romeo (XMPP) without seeing them.
     await roster.add(alice, bob, "Bob");
     await roster.handle({ from: alice, to: bob, action: "request" });
@@ -141,5 +147,81 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     links.push({ person: alice, address: juliet });
     await roster.handle({ from: bob, to: juliet, action: "request" });
     assert.equal(await offers.subscription({ from: juliet, to: bob, action: "approve" }), false);
+  });
+
+  /** The daemon started again on the same store: nothing kept in memory. */
+  function restarted(): BuddyOffers {
+    const log = createLogger("silent");
+    return new BuddyOffers({ contacts: store.contacts, offers: store.buddyOffers, registry, identities, presence: hub, maySee: (viewer, subject) => roster.maySee(viewer, subject), log });
+  }
+
+  it("offers each contact once: when the network comes back, or after a restart, recorded offers are only kept", async () => {
+    links.push({ person: alice, address: juliet });
+    await offers.linkChanged(alice, juliet, true);
+    await offers.networkReachable("xmpp", "default");
+    await restarted().networkReachable("xmpp", "default");
+    assert.deepEqual(xmpp.shown.slice(2), [
+      "kept irc://libera/carol (carol) -> xmpp:juliet@example.org",
+      "kept native:bob (Bob) -> xmpp:juliet@example.org",
+      "kept irc://libera/carol (carol) -> xmpp:juliet@example.org",
+      "kept native:bob (Bob) -> xmpp:juliet@example.org",
+    ]);
+    assert.deepEqual(xmpp.presences, ["native:bob away -> xmpp:juliet@example.org", "native:bob away -> xmpp:juliet@example.org", "native:bob away -> xmpp:juliet@example.org"], "bob's presence again each time");
+  });
+
+  it("makes an offer the network never got once it comes back, and only that one", async () => {
+    links.push({ person: alice, address: juliet });
+    await offers.linkChanged(alice, juliet, true);
+    xmpp.down = true;
+    await roster.add(alice, dave, "Dave");
+    await flush();
+    xmpp.down = false;
+    await restarted().networkReachable("xmpp", "default");
+    assert.deepEqual(xmpp.shown.slice(2), [
+      "kept irc://libera/carol (carol) -> xmpp:juliet@example.org",
+      "kept native:bob (Bob) -> xmpp:juliet@example.org",
+      "offered native:dave (Dave) -> xmpp:juliet@example.org",
+    ]);
+    await offers.networkReachable("xmpp", "default");
+    assert.equal(xmpp.shown.at(-1), "kept native:dave (Dave) -> xmpp:juliet@example.org", "made once");
+  });
+
+  it("keeps a refused offer refused until the contact is added again or the link made again", async () => {
+    links.push({ person: alice, address: juliet });
+    await offers.linkChanged(alice, juliet, true);
+    assert.equal(await offers.subscription({ from: juliet, to: bob, action: "deny" }), true);
+    assert.equal(await offers.subscription({ from: juliet, to: carol, action: "approve" }), true);
+    assert.deepEqual(
+      (await store.buddyOffers.listFor(juliet)).map((offer) => `${formatAddress(offer.contact)} ${offer.state}`),
+      ["irc://libera/carol approved", "native:bob refused"],
+    );
+    xmpp.shown.length = 0;
+    await restarted().networkReachable("xmpp", "default");
+    assert.deepEqual(xmpp.shown, ["kept irc://libera/carol (carol) -> xmpp:juliet@example.org", "kept native:bob (Bob) -> xmpp:juliet@example.org"]);
+
+    xmpp.shown.length = 0;
+    await roster.remove(alice, bob);
+    await roster.add(alice, bob, "Bob");
+    await flush();
+    assert.deepEqual(xmpp.shown, ["withdrawn native:bob (Bob) -> xmpp:juliet@example.org", "offered native:bob (Bob) -> xmpp:juliet@example.org"]);
+    await offers.subscription({ from: juliet, to: bob, action: "deny" });
+
+    xmpp.shown.length = 0;
+    links.length = 0;
+    await offers.linkChanged(alice, juliet, false);
+    links.push({ person: alice, address: juliet });
+    await offers.linkChanged(alice, juliet, true);
+    assert.deepEqual(xmpp.shown.filter((shown) => shown.startsWith("offered")).sort(), [
+      "offered irc://libera/carol (carol) -> xmpp:juliet@example.org",
+      "offered native:bob (Bob) -> xmpp:juliet@example.org",
+    ]);
+  });
+
+  it("forgets the offers of contacts no longer on the list", async () => {
+    links.push({ person: alice, address: juliet });
+    await offers.linkChanged(alice, juliet, true);
+    await store.contacts.remove(alice, carol); // removed without a word to the buddy list (an unlinked account's contacts)
+    await offers.networkReachable("xmpp", "default");
+    assert.deepEqual((await store.buddyOffers.listFor(juliet)).map((offer) => formatAddress(offer.contact)), ["native:bob"]);
   });
 });

@@ -190,6 +190,28 @@ describe("SQLite store", () => {
       }
     });
 
+    it("upgrades a version 10 database to buddy offers: each contact of a linked person on another network counts as offered to the link", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 10)), { from: 0, to: 10 });
+      raw.prepare("INSERT INTO identity_links (person, address, linked_at) VALUES ('native:alice', 'xmpp:juliet@example.org', 7), ('native:alice', 'irc://libera/alicenick', 8)").run();
+      const contact = raw.prepare("INSERT INTO contacts (owner, address, name, subscription, pending_out, pending_in) VALUES (?, ?, ?, 'both', 0, 0)");
+      for (const [owner, address] of [["native:alice", "native:bob"], ["native:alice", "xmpp:romeo@example.org"], ["native:alice", "irc://libera/carol"], ["native:bob", "native:dave"]]) {
+        contact.run(owner, address, address);
+      }
+      raw.close();
+
+      const store = openSqliteStore(path);
+      const offered = async (viewer: string): Promise<string[]> => (await store.buddyOffers.listFor(parseAddress(viewer))).map((offer) => `${formatAddress(offer.contact)} ${offer.state}`);
+      try {
+        assert.deepEqual(await offered("xmpp:juliet@example.org"), ["irc://libera/carol offered", "native:bob offered"]);
+        assert.deepEqual(await offered("irc://libera/alicenick"), ["native:bob offered", "xmpp:romeo@example.org offered"]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("upgrades a version 3 database to identity links, runtime bridges and link accounts, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
@@ -211,7 +233,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

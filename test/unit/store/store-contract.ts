@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
 import { describeBridgeContract } from "./store-contract-bridges.js";
+import { describeBuddyOfferContract } from "./store-contract-buddy-offers.js";
 import { describeIdentityContract } from "./store-contract-identities.js";
 import { describeLinkedAccountContract } from "./store-contract-linked.js";
 import { describeMessageContract } from "./store-contract-messages.js";
@@ -221,5 +222,6 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeLinkedAccountContract(store);
     describeIdentityContract(store);
     describeBridgeContract(store);
+    describeBuddyOfferContract(store);
   });
 }

@@ -1,0 +1,125 @@
+/**
+ * A person's buddy list is offered to her linked XMPP JID once per contact (core/buddy-offers.ts), against a real
+ * Prosody: not again when the gateway's component reconnects or the daemon restarts, whether she left the
+ * request pending or refused it; and a contact added while the XMPP server was out of reach is offered once it
+ * is back. The daemon reaches Prosody's component port through a TCP gate, so that the test cuts the component's
+ * connection while her client stays connected.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import { componentYaml } from "../helpers/config-yaml.js";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { TcpGate } from "../helpers/tcp-gate.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
+
+describe("a buddy list offered once to a linked XMPP JID", function () {
+  let prosody: ProsodyServer;
+  let gate: TcpGate;
+  let daemon: Daemon;
+  const natives: NativeClient[] = [];
+  const xmpps: XmppTestClient[] = [];
+  const names = new Map<NativeClient, string>();
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody();
+    gate = await TcpGate.start("127.0.0.1", () => prosody.componentPort);
+    daemon = Daemon.create(["xmpp:", ...componentYaml(prosody, ["messages_from: anyone"], gate.port)].join("\n"));
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
+  });
+
+  after(async function () {
+    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
+    await daemon?.dispose();
+    await gate?.dispose();
+    await prosody?.dispose();
+  });
+
+  async function native(prefix: string): Promise<NativeClient> {
+    const name = uniqueUser(prefix);
+    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    natives.push(client);
+    names.set(client, name);
+    return client;
+  }
+
+  const nameOf = (client: NativeClient): string => names.get(client) ?? "";
+  const jidOf = (client: NativeClient): string => `${nameOf(client)}@${prosody.componentDomain}`;
+
+  async function xmppUser(prefix: string): Promise<XmppTestClient> {
+    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
+    xmpps.push(client);
+    return client;
+  }
+
+  /** `owner` sees `contact`'s presence: asked and approved (which puts the contact on the owner's list). */
+  async function befriend(owner: NativeClient, contact: NativeClient): Promise<void> {
+    await owner.ok({ type: "presence.subscribe", address: `native:${nameOf(contact)}` });
+    await contact.waitForType("subscription", (frame) => frame["action"] === "request", 10_000);
+    await contact.ok({ type: "presence.approve", address: `native:${nameOf(owner)}` });
+    await owner.waitForType("presence", (frame) => frame["from"] === `native:${nameOf(contact)}` && frame["show"] === "online", 10_000);
+  }
+
+  async function linkXmpp(person: NativeClient, account: XmppTestClient): Promise<void> {
+    await person.ok({ type: "identity.link", address: `xmpp:${account.bareJid}` });
+    const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
+    await account.sendMessage(prosody.componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    await person.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
+  }
+
+  function offerFrom(client: XmppTestClient, jid: string, timeoutMs = 10_000): Promise<Element> {
+    return client.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === jid && stanza.attrs["type"] === "subscribe", timeoutMs, `an offer from ${jid}`);
+  }
+
+  /** How many offers (subscription requests) from each JID the client got, in all. */
+  function offersCounted(client: XmppTestClient, jids: readonly string[]): number[] {
+    return jids.map((jid) => client.transcript.filter((stanza) => stanza.is("presence") && stanza.attrs["from"] === jid && stanza.attrs["type"] === "subscribe").length);
+  }
+
+  it("asks once per contact: not again after a reconnect or a restart, pending or refused; a contact added while away is offered once back", async function () {
+    this.timeout(120_000);
+    const alice = await native("alice");
+    const bob = await native("bob");
+    const carol = await native("carol");
+    const dave = await native("dave");
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    const juliet = await xmppUser("juliet");
+    await linkXmpp(alice, juliet);
+    await offerFrom(juliet, jidOf(bob));
+    await offerFrom(juliet, jidOf(carol));
+    // She leaves bob's request pending and refuses carol's.
+    await juliet.send(xml("presence", { to: jidOf(carol), type: "unsubscribed" }));
+
+    // The component's connection is cut; alice adds dave meanwhile: the offer cannot be written then.
+    gate.close();
+    await daemon.waitForLog(/adapter down; restarting after backoff/, 20_000);
+    await befriend(alice, dave);
+    await daemon.waitForLog(/contact not shown to a linked account/);
+    gate.reopen();
+    await daemon.waitForLog(/XMPP component online[\s\S]*XMPP component online/, 30_000);
+    // Contacts are shown in address order (bob, carol, dave): anything sent again for bob or carol came first.
+    await offerFrom(juliet, jidOf(dave), 20_000);
+    assert.deepEqual(offersCounted(juliet, [jidOf(bob), jidOf(carol), jidOf(dave)]), [1, 1, 1], "offers after the reconnect");
+
+    // The daemon restarts: the offers made are in the store, and are not made again. The contacts' presence is
+    // sent again as before (dave's, offline, comes last).
+    await dave.close();
+    await juliet.waitForPresence(jidOf(dave), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    await daemon.restart();
+    await daemon.waitForLog(/XMPP component online/, 20_000);
+    await juliet.waitForPresence(jidOf(dave), (stanza) => stanza.attrs["type"] === "unavailable", 20_000);
+    assert.deepEqual(offersCounted(juliet, [jidOf(bob), jidOf(carol), jidOf(dave)]), [1, 1, 1], "offers after the restart");
+  });
+});
