@@ -34,6 +34,7 @@ import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaErro
 import { stanzaConditionFor } from "./error-conditions.js";
 import { offerStanzas } from "./offered-contacts.js";
 import { barrierPing, StanzaConfirmer } from "./stanza-confirmer.js";
+import { writeCorked, type StanzaWriter } from "./stanza-writer.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
 export const CONTACT_RESOURCE = "switchboard";
@@ -79,7 +80,8 @@ export class XmppComponentAdapter implements Adapter {
     private readonly listRooms: () => Promise<readonly GatewayRoomListing[]> = async () => [],
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
-    this.rooms = new GatewayRooms(config.domain, context, write, config.room_history);
+    const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
+    this.rooms = new GatewayRooms(config.domain, context, writer, config.room_history);
     this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from);
   }
 

@@ -26,6 +26,7 @@ import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
 import { RoomNicks } from "./room-nicks.js";
+import type { StanzaWriter } from "./stanza-writer.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { chatMessage, chatState, errorCondition, isRelayed, markRelayed, NS, stanzaId, type ChatState } from "./stanzas.js";
 
@@ -132,10 +133,19 @@ export class GatewayRooms {
   constructor(
     private readonly domain: string,
     private readonly context: AdapterContext,
-    private readonly write: (element: Element) => Promise<void>,
+    private readonly writer: StanzaWriter,
     /** xmpp.component.room_history: the most messages of history a joining user gets. */
     private readonly historyLimit = 0,
   ) {}
+
+  private write(element: Element): Promise<void> {
+    return this.writer.one(element);
+  }
+
+  /** Stanzas made together (one event to every occupant): written in order, with one system call. */
+  private writeAll(elements: readonly Element[]): Promise<void> {
+    return elements.length === 0 ? Promise.resolve() : this.writer.all(elements);
+  }
 
   /**
    * How a member is shown in the MUC: an admin of the gateway may kick anyone from any room (muc-admin.ts), so is shown
@@ -203,10 +213,12 @@ export class GatewayRooms {
       // XEP-0045 section 7.2.3: the other occupants first, then the joiner's own presence (110), then the subject.
       // Each under the name the core shows them by (someone of a bridged IRC channel as nick%network where their nick
       // would pass for someone else's: core/shown-names.ts), the one their lines come from.
+      const others: Element[] = [];
       for (const member of joined.members) {
         this.nicks.seen(hub, member.nick, member.address);
-        if (!sameAddress(member.address, person)) await this.write(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: this.shownRole(member), ...this.showOf(hub, member.address) }));
+        if (!sameAddress(member.address, person)) others.push(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: this.shownRole(member), ...this.showOf(hub, member.address) }));
       }
+      await this.writeAll(others);
       this.nicks.seen(hub, nick, person);
       this.occupantsOf(hub).set(occupantKey(occupant.jid, roomJid), occupant);
       const entry = this.rooms.get(addressKey(hub)) ?? { room: hub, people: [] };
@@ -247,11 +259,13 @@ export class GatewayRooms {
     const messages = await this.context.roomHistory(hub, wanted.maxStanzas);
     // An own correction's original is mostly in the same history: its client's id is there after a restart too.
     const sent = new Map(messages.map((message) => [message.id, message]));
+    const lines: Element[] = [];
     for (const message of messages) {
       if (wanted.since !== undefined && message.timestamp < wanted.since) continue;
       const ids = this.idsSeenBy(message, to.address, (id) => sent.get(id)?.origin.id);
-      await this.write(historyMessage(message, to.roomJid, to.jid, ids));
+      lines.push(historyMessage(message, to.roomJid, to.jid, ids));
     }
+    await this.writeAll(lines);
   }
 
   /** A groupchat message from an occupant to the room. */
@@ -308,10 +322,12 @@ export class GatewayRooms {
    * the other XMPP occupants, as a MUC does. Other networks have no typing in rooms (IRC, native rooms): not carried.
    */
   private async passChatState(hub: Address, from: Occupant, state: ChatState): Promise<void> {
+    const states: Element[] = [];
     for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) {
       if (sameAddress(occupant.address, from.address)) continue;
-      await this.write(chatState(`${occupant.roomJid}/${from.nick}`, occupant.jid, state, "groupchat"));
+      states.push(chatState(`${occupant.roomJid}/${from.nick}`, occupant.jid, state, "groupchat"));
     }
+    await this.writeAll(states);
   }
 
   /**
@@ -413,14 +429,17 @@ export class GatewayRooms {
     this.nicks.seen(message.to, sender, message.from);
     const occupants = this.occupants.get(addressKey(message.to));
     if (!occupants || occupants.size === 0) return;
+    const fromHere = message.origin.protocol === "xmpp" && message.origin.account === this.context.account;
+    const lines: Element[] = [];
     for (const occupant of occupants.values()) {
       const from = `${occupant.roomJid}/${sender}`;
       const line = chatMessage({ from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...this.idsSeenBy(message, occupant.address) });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
       // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.
-      await this.write(message.origin.protocol === "xmpp" && message.origin.account === this.context.account ? line : markRelayed(line));
+      lines.push(fromHere ? line : markRelayed(line));
     }
+    await this.writeAll(lines);
   }
 
   /**
@@ -437,10 +456,7 @@ export class GatewayRooms {
   async subject(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
-    for (const occupant of occupants.values()) {
-      const from = by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`;
-      await this.write(subjectMessage(from, occupant.jid, topic));
-    }
+    await this.writeAll([...occupants.values()].map((occupant) => subjectMessage(by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`, occupant.jid, topic)));
   }
 
   /**
@@ -456,11 +472,13 @@ export class GatewayRooms {
     // Put out (XEP-0045 section 8.2): the member's own sessions are told, with status 110 and 307, and are out.
     if (removal !== undefined) await this.removeSessions(room, member.address, removal);
     const shown = event === "joined" ? this.showOf(room, member.address) : {};
+    const kicked = removal === undefined ? {} : { codes: [307], removal };
+    const told: Element[] = [];
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      const kicked = removal === undefined ? {} : { codes: [307], removal };
-      await this.write(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: this.shownRole(member), unavailable: event === "left", ...shown, ...kicked }));
+      told.push(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: this.shownRole(member), unavailable: event === "left", ...shown, ...kicked }));
     }
+    await this.writeAll(told);
   }
 
   /** Every session of `person` in the room was put out: each gets its own unavailable presence (110, 307) and is forgotten. */
@@ -481,11 +499,13 @@ export class GatewayRooms {
     if (current.show === presence.show && current.status === presence.status) return;
     const occupants = this.occupantsOf(hub);
     occupants.set(occupantKey(current.jid, current.roomJid), { ...current, show: presence.show, status: presence.status });
+    const told: Element[] = [];
     for (const occupant of occupants.values()) {
       if (occupant.jid === current.jid) continue;
       const own = sameAddress(occupant.address, current.address);
-      await this.write(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { role: this.shownRole(current), codes: own ? [110] : [], show: presence.show, status: presence.status }));
+      told.push(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { role: this.shownRole(current), codes: own ? [110] : [], show: presence.show, status: presence.status }));
     }
+    await this.writeAll(told);
   }
 
   /** The show and status an XMPP occupant last gave the room (one of their sessions'), for others to see. */
@@ -510,13 +530,15 @@ export class GatewayRooms {
     const occupants = this.occupants.get(addressKey(room));
     if (!occupants) return;
     const shown = this.showOf(room, member.address);
+    const told: Element[] = [];
     for (const [key, occupant] of occupants) {
       const own = sameAddress(occupant.address, member.address);
       if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick, role: changed.role });
       const self = own ? [110] : [];
-      if (renamed) await this.write(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: this.shownRole(member), codes: [303, ...self], unavailable: true, newNick: after }));
-      await this.write(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: this.shownRole(changed), codes: self, ...shown }));
+      if (renamed) told.push(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: this.shownRole(member), codes: [303, ...self], unavailable: true, newNick: after }));
+      told.push(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: this.shownRole(changed), codes: self, ...shown }));
     }
+    await this.writeAll(told);
   }
 
   /** The service is stopping: every occupant gets its own unavailable presence with status 332 (system shutdown). */

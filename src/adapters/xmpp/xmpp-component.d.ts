@@ -24,6 +24,8 @@ declare module "@xmpp/component" {
     start(): Promise<unknown>;
     stop(): Promise<unknown>;
     send(element: Element): Promise<void>;
+    /** The stream's TCP socket while connected (net.Socket), else null. */
+    readonly socket: { cork(): void; uncork(): void; setNoDelay?(noDelay: boolean): unknown } | null;
     readonly reconnect: { stop(): void };
     readonly middleware: { use(handler: (context: IqContext, next: () => Promise<unknown>) => unknown): void };
     readonly iqCallee: {
