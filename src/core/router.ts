@@ -215,14 +215,15 @@ export class Router {
 
   /** AdapterContext.related: a subscription either way between the two, or between the persons of linked accounts. */
   async related(a: Address, b: Address): Promise<boolean> {
-    const sides = (address: Address): Address[] => {
-      const person = this.deps.identities?.personOf(address);
-      return person === undefined ? [address] : [address, person];
-    };
+    // Asked for every stanza from XMPP: each side (the address, and its person when it is linked) is read once.
+    const personA = this.deps.identities?.personOf(a);
+    const personB = this.deps.identities?.personOf(b);
+    const sidesA = personA === undefined ? [a] : [a, personA];
+    const sidesB = personB === undefined ? [b] : [b, personB];
     // One person's own accounts (a linked JID and the person's gateway JID) know each other.
-    if (sides(a).some((one) => sides(b).some((other) => sameAddress(one, other)))) return true;
-    for (const one of sides(a)) {
-      for (const other of sides(b)) {
+    if (sidesA.some((one) => sidesB.some((other) => sameAddress(one, other)))) return true;
+    for (const one of sidesA) {
+      for (const other of sidesB) {
         if ((await this.deps.roster.maySee(one, other)) || (await this.deps.roster.maySee(other, one))) return true;
       }
     }

@@ -79,12 +79,17 @@ export function clampStatus(text: string): string {
  * xml:lang or with the stanza's own xml:lang, else the first one (RFC 6120 section 8.1.5, RFC 6121 5.2.3, 4.7.2.2).
  */
 export function pickLocalized(stanza: Element, name: string): Element | undefined {
-  const candidates = stanza.getChildren(name).filter((child) => child.getNS() === stanza.getNS());
+  // One pass over the children, without the arrays of getChildren and filter: this runs for every message body.
+  const ns = stanza.getNS();
   const stanzaLang: unknown = stanza.attrs["xml:lang"];
-  return candidates.find((child) => {
+  let first: Element | undefined;
+  for (const child of stanza.children) {
+    if (typeof child === "string" || child.getName() !== name || child.getNS() !== ns) continue;
     const lang: unknown = child.attrs["xml:lang"];
-    return lang === undefined || lang === stanzaLang;
-  }) ?? candidates[0];
+    if (lang === undefined || lang === stanzaLang) return child;
+    first ??= child;
+  }
+  return first;
 }
 
 /** The status text of a presence stanza, "" when it has none. */

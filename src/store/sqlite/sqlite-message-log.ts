@@ -26,8 +26,8 @@ export interface SqliteMessageLog extends MessageLogStore {
 
 /** A room's key, or the two parties of a direct conversation in a fixed order (URIs contain no space). */
 function directKey(a: Address, b: Address): string {
-  const [first, second] = [addressKey(a), addressKey(b)].sort();
-  return `direct ${first ?? ""} ${second ?? ""}`;
+  const [keyA, keyB] = [addressKey(a), addressKey(b)];
+  return keyA <= keyB ? `direct ${keyA} ${keyB}` : `direct ${keyB} ${keyA}`;
 }
 
 function roomKey(room: Address): string {
