@@ -50,7 +50,7 @@ export interface NickReservations {
 export class RoomService {
   // Write-through caches: every change of a room goes through this service (one daemon per database).
   private readonly records = new Map<string, RoomRecord>();
-  private readonly memberLists = new Map<string, RoomMember[]>();
+  private readonly memberLists = new Map<string, readonly RoomMember[]>();
 
   constructor(
     private readonly rooms: RoomStore,
@@ -80,11 +80,12 @@ export class RoomService {
     return record;
   }
 
-  private async memberList(address: Address): Promise<RoomMember[]> {
+  private async memberList(address: Address): Promise<readonly RoomMember[]> {
     const key = addressKey(address);
     const cached = this.memberLists.get(key);
     if (cached) return cached;
-    const members = await this.rooms.members(address);
+    // Frozen: handed out as it is, so no caller can change what the next one reads.
+    const members = Object.freeze(await this.rooms.members(address));
     if (this.records.has(key)) this.memberLists.set(key, members);
     return members;
   }
@@ -176,9 +177,13 @@ export class RoomService {
     return { before, after: { ...before, nick } };
   }
 
-  async members(room: Address): Promise<RoomMember[]> {
+  /**
+   * The room's members, as cached: read-only, never copied (this runs several times for every room message). The
+   * cache is replaced on every change, never changed in place, so a list once read stays as it was read.
+   */
+  async members(room: Address): Promise<readonly RoomMember[]> {
     await this.get(room);
-    return [...(await this.memberList(room))];
+    return this.memberList(room);
   }
 
   async isMember(room: Address, member: Address): Promise<boolean> {

@@ -266,7 +266,7 @@ export class IrcConnection {
     if (pass && this.phase !== "closed") next();
   }
 
-  /** Handles one received line; false when irc-framework must not see it (the connection failed on it). */
+  /** Handles one received line; false when irc-framework must not see it (the connection failed on it, or it is ours alone). */
   private receive(rawLine: string, frameworkParams: string[]): boolean {
     const line = parseIrcLine(rawLine);
     if (line === undefined) return true;
@@ -302,7 +302,10 @@ export class IrcConnection {
     const context = { caseMapping: this.server.caseMapping, prefixes: this.server.prefixes, prefixModes: this.server.prefixModes, paramModes: this.server.paramModes };
     for (const event of this.translator.translate(line, context)) this.events.emitEvent(event);
     if (ready) this.ready();
-    return true;
+    // PRIVMSG and NOTICE are the gateway's alone: the translator makes their events, CTCP included (irc-framework's
+    // own CTCP VERSION answer is off: irc-connection-options.ts), and irc-framework's handlers would only build
+    // events that nobody listens to, for every line said in every channel.
+    return line.command !== "PRIVMSG" && line.command !== "NOTICE";
   }
 
   /** A line that proves the server read ours: an echo of our PRIVMSG/NOTICE, a refusal numeric naming a target, our barrier's PONG. */

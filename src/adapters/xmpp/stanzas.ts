@@ -96,7 +96,11 @@ const safe = stripInvalidXmlChars;
 
 function attrs(entries: Record<string, string | undefined>): Attrs {
   const out: Attrs = {};
-  for (const [key, value] of Object.entries(entries)) if (value !== undefined) out[key] = safe(value);
+  // for...in rather than Object.entries: no array of pairs for every stanza written (the objects are plain literals).
+  for (const key in entries) {
+    const value = entries[key];
+    if (value !== undefined) out[key] = safe(value);
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
+import type { RoomMember } from "../../../src/core/model/room.js";
 import { checkNick, RoomService } from "../../../src/core/rooms.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
@@ -125,8 +126,9 @@ describe("RoomService", () => {
   });
 
   it("does not let a caller change the cached member list through the array it was given", async () => {
-    const members = await rooms.members(lobby);
-    members.push({ address: bob, nick: "intruder", role: "member" });
+    const members = (await rooms.members(lobby)) as RoomMember[];
+    assert.throws(() => members.push({ address: bob, nick: "intruder", role: "member" }), TypeError);
     assert.equal(await rooms.isMember(lobby, bob), false);
+    assert.equal(await rooms.members(lobby), await rooms.members(lobby), "one list, read as it is, not a copy per read");
   });
 });
