@@ -4,7 +4,8 @@
  * unchanged. Used to decide *when* the daemon may reconnect (after a server restart, once the test's own
  * clients are back), so that a test awaits events instead of racing the daemon's backoff. swallow() makes it a
  * black hole first, as a link that died without a word: what the daemon writes is read and thrown away, so its
- * writes succeed while the server never sees them.
+ * writes succeed while the server never sees them. holdReplies() keeps what the server answers from the daemon
+ * until releaseReplies(), so that a test decides when the daemon hears of it (an IRC refusal of a line, say).
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 
@@ -12,6 +13,9 @@ export class TcpGate {
   private open = true;
   private readonly pairs = new Set<Socket>();
   private swallowing = false;
+  /** While true, what the server writes waits in `held` (in order) instead of reaching the clients. */
+  private holding = false;
+  private readonly held: Array<() => void> = [];
   /** What the clients wrote while swallowing (for a test to await the lines that vanished). */
   swallowed = "";
   /** What the clients wrote that was forwarded, since the last reopen(): all connections, chunks interleaved. */
@@ -43,6 +47,8 @@ export class TcpGate {
   /** Cuts every connection through the gate and refuses new ones. */
   close(): void {
     this.open = false;
+    this.holding = false;
+    this.held.length = 0;
     for (const socket of this.pairs) socket.destroy();
     this.pairs.clear();
   }
@@ -59,6 +65,17 @@ export class TcpGate {
   /** From now on bytes from the clients go nowhere (the connections stay up) until close(). */
   swallow(): void {
     this.swallowing = true;
+  }
+
+  /** From now on what the server writes is recorded (returned) but kept from the clients until releaseReplies(). */
+  holdReplies(): void {
+    this.holding = true;
+  }
+
+  /** Passes on, in order, what the server wrote while held, and everything after it at once. */
+  releaseReplies(): void {
+    this.holding = false;
+    for (const write of this.held.splice(0)) write();
   }
 
   /** Resolves, with the match, once the bytes swallowed (or forwarded) match `pattern`. */
@@ -131,7 +148,8 @@ export class TcpGate {
     });
     upstream.on("data", (chunk: Buffer) => {
       this.returned += chunk.toString("utf8");
-      client.write(chunk);
+      if (this.holding) this.held.push(() => client.write(chunk));
+      else client.write(chunk);
       for (const wake of this.swallowWaiters.splice(0)) wake();
     });
     this.pairs.add(client);

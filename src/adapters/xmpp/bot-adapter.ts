@@ -25,9 +25,9 @@ import { ShownMembers } from "../../util/shown-members.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { parseMessageStanza } from "./parse.js";
-import { CorrectionIds } from "./message-memory.js";
+import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { MembershipDamper } from "../../util/flap-damper.js";
-import { MucOccupants, roleOfItem } from "./muc-occupants.js";
+import { MucOccupants, roleOfItem, type OccupantIdentity } from "./muc-occupants.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { hasUnsafeCharacters } from "../../core/model/text.js";
 import { isRelayed, markRelayed, NS } from "./stanzas.js";
@@ -68,6 +68,10 @@ export class XmppBotAdapter implements Adapter {
   private readonly occupants = new MucOccupants();
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
   private readonly corrections = new CorrectionIds();
+  /** Who said each recent line the bot relayed (by gateway id): its failure report is for them, not for their nick's next holder. */
+  private readonly senders = new RecentMap<OccupantIdentity>();
+  /** Senders whose failure report waits for the bot's join of their MUC to list its occupants (by MUC, lower case; by address key). */
+  private readonly reportsWaiting = new Map<string, Map<string, Address>>();
   private readonly membership: MembershipDamper;
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
@@ -188,14 +192,31 @@ export class XmppBotAdapter implements Adapter {
   async sendTyping(): Promise<void> {}
   /**
    * An occupant's line did not reach another room of the bridge (an IRC channel refused it, it expired): the bot
-   * tells them in a private message in the MUC (XEP-0045 7.5), the only way it can reach them.
+   * tells them in a private message in the MUC (XEP-0045 7.5), the only way it can reach them. To them only: the
+   * occupant who said it, under the nick they have now (muc-occupants.ts nickOf), never whoever took their nick
+   * since. When the bot cannot tell (they left, it no longer knows the line: a restart), the report is dropped.
    */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     const slash = message.from.id.indexOf("/");
     const room = this.roomOf(message.from.id.slice(0, Math.max(slash, 0)));
     if (message.from.account !== this.account || slash < 0 || !room) return; // not an occupant of one of its MUCs now
     if (!this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} is not connected`, { retryable: true });
-    await this.write(xml("message", { to: `${room.muc}/${message.from.id.slice(slash + 1)}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(failureNotice(recipient, error)))));
+    const key = room.muc.toLowerCase();
+    // A MUC that refused the bot's join stays "joining" until it is tried again: the bot is not in it.
+    if (!this.outOf.has(key) && this.occupants.state(key) === "joining") {
+      // Told again once the MUC listed its occupants (occupantPresence): only then can the bot find the sender.
+      const waiting = this.reportsWaiting.get(key) ?? new Map<string, Address>();
+      this.reportsWaiting.set(key, waiting.set(addressKey(message.from), message.from));
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} is joining ${room.muc}`, { retryable: true });
+    }
+    const sender = this.senders.get(message.id);
+    const nick = sender === undefined ? undefined : this.occupants.nickOf(key, sender);
+    if (nick === undefined) {
+      // The text is theirs alone: not logged.
+      this.context.log.info({ muc: room.muc, id: message.id, code: error.code }, "failure report dropped: its sender is not in the MUC now (or the bot cannot tell them from whoever holds their nick)");
+      return;
+    }
+    await this.write(xml("message", { to: `${room.muc}/${nick}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(failureNotice(recipient, error)))));
   }
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
@@ -305,6 +326,8 @@ export class XmppBotAdapter implements Adapter {
     if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
     const message = parsed.value;
     const from = makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`);
+    // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
+    const sender = this.occupants.identify(muc, nick);
     // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
     const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
     let acceptedId: string | undefined;
@@ -324,7 +347,10 @@ export class XmppBotAdapter implements Adapter {
           ...(replaces === undefined ? {} : { replaces }),
         }),
       )
-      .then((accepted) => (acceptedId = accepted.id))
+      .then((accepted) => {
+        acceptedId = accepted.id;
+        if (sender !== undefined) this.senders.set(accepted.id, sender);
+      })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
       .finally(() => acceptance.done(acceptedId));
   }
@@ -349,8 +375,14 @@ export class XmppBotAdapter implements Adapter {
     if (nick === room.nick && type === "unavailable") this.ownOccupantLeft(room, codes, x);
     const item = x?.getChild("item");
     const newNick = item?.attrs["nick"];
+    const realJid = item?.attrs["jid"];
     const role = roleOfItem(item?.attrs["affiliation"] as string | undefined, item?.attrs["role"] as string | undefined);
-    const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
+    const changes = this.occupants.presence(
+      muc,
+      { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}), ...(typeof realJid === "string" ? { realJid } : {}) },
+      own,
+    );
+    if (changes.some((change) => change.event === "listed")) this.reportsMayGo(muc);
     if (!this.config.membership.relay || !room.membership) return;
     for (const change of changes) {
       if (change.event === "listed") this.resync(room);
@@ -358,6 +390,13 @@ export class XmppBotAdapter implements Adapter {
       else if (change.event === "role") this.roleChanged(room, change.nick, change.previous, change.role);
       else this.membership.change(room.muc, change.nick, change.event);
     }
+  }
+
+  /** The MUC listed its occupants: failure reports that waited for the list may find their senders now. */
+  private reportsMayGo(muc: string): void {
+    const waiting = this.reportsWaiting.get(muc.toLowerCase());
+    this.reportsWaiting.delete(muc.toLowerCase());
+    for (const address of waiting?.values() ?? []) this.context.dispatch({ type: "reachable", address });
   }
 
   /** An occupant made or unmade a moderator, admin or owner of the MUC (XEP-0045 section 9): the room is told. */
@@ -425,6 +464,7 @@ export class XmppBotAdapter implements Adapter {
 
   private forgetOccupants(): void {
     this.occupants.forget();
+    this.reportsWaiting.clear(); // those reports wait for the reconnect (network-reachable) instead
     this.membership.clear();
   }
 
@@ -474,6 +514,7 @@ export class XmppBotAdapter implements Adapter {
     this.shown.forget(key);
     this.membership.forgetChannel(room.muc);
     this.occupants.forget(room.muc);
+    this.reportsWaiting.delete(key);
   }
 
   private async write(element: Element): Promise<void> {

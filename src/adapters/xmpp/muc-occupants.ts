@@ -6,6 +6,11 @@
  * only changes their status, or their role (an affiliation or role the MUC gave or took, section 9). A nick change
  * (unavailable with status 303 and the new nick) is one change, a rename, announced by that presence; the new
  * nick's presence that follows is its second half, not a join.
+ *
+ * It also tells occupants apart, for the failure reports a bot sends one of them privately (bot-adapter.ts): a nick
+ * names whoever holds it now, and after a leave someone else may take it. Each occupant gets a serial when they
+ * come (kept through a nick change, new at each of the bot's joins) and, where the MUC reveals it (a non-anonymous
+ * room, or the bot a moderator: XEP-0045 section 7.2.3, the item's jid), their real bare JID.
  */
 import type { RoomRole } from "../../core/model/room.js";
 
@@ -35,23 +40,77 @@ export interface OccupantPresence {
   readonly newNick?: string;
   /** Their role in the room, from the presence's item (roleOfItem); member when not given. */
   readonly role?: RoomRole;
+  /** Their real JID, when the MUC reveals it (the item's jid). */
+  readonly realJid?: string;
+}
+
+/** One occupant as the bot can tell them apart from whoever holds their nick later. */
+export interface OccupantIdentity {
+  readonly nick: string;
+  /** Given when they came into the MUC's list, kept through their nick changes; never given twice. */
+  readonly serial: number;
+  /** Their real bare JID, lower case, when the MUC revealed it. */
+  readonly realJid?: string;
+}
+
+interface OccupantState {
+  role: RoomRole;
+  readonly serial: number;
+  realJid?: string;
 }
 
 interface RoomState {
   /** True once the bot's own self-presence arrived: the initial list is complete. */
   listed: boolean;
-  /** Nick -> role. */
-  readonly nicks: Map<string, RoomRole>;
-  /** New nicks announced by a 303, whose available presence is the second half of the change. */
-  readonly renamed: Set<string>;
+  /** Nick -> who holds it. */
+  readonly nicks: Map<string, OccupantState>;
+  /** New nicks announced by a 303, whose available presence is the second half of the change: the occupant who takes them. */
+  readonly renamed: Map<string, OccupantState>;
+}
+
+/** A real JID as the bot compares them: bare, lower case (a person's resources are one person). */
+function bareJid(jid: string): string {
+  return (jid.split("/")[0] ?? jid).toLowerCase();
 }
 
 export class MucOccupants {
   private readonly rooms = new Map<string, RoomState>();
+  private serials = 0;
 
   /** The bot joins (again): the MUC's list is rebuilt from the presences that follow. */
   joining(muc: string): void {
-    this.rooms.set(muc.toLowerCase(), { listed: false, nicks: new Map(), renamed: new Set() });
+    this.rooms.set(muc.toLowerCase(), { listed: false, nicks: new Map(), renamed: new Map() });
+  }
+
+  /** Whether the bot is in the MUC and has its list: "joining" while the list comes, undefined when it is not in it. */
+  state(muc: string): "listed" | "joining" | undefined {
+    const room = this.rooms.get(muc.toLowerCase());
+    if (!room) return undefined;
+    return room.listed ? "listed" : "joining";
+  }
+
+  /** Who holds `nick` in the MUC now; undefined when nobody does (as far as the bot knows). */
+  identify(muc: string, nick: string): OccupantIdentity | undefined {
+    const state = this.rooms.get(muc.toLowerCase())?.nicks.get(nick);
+    if (!state) return undefined;
+    return { nick, serial: state.serial, ...(state.realJid === undefined ? {} : { realJid: state.realJid }) };
+  }
+
+  /**
+   * The nick under which `occupant` (identified earlier) is in the MUC now: the same occupant (their serial, under
+   * any nick they changed to), else someone with the same real JID (they left and came back, or the bot rejoined
+   * meanwhile), their old nick first; undefined when they are not in it, or the bot cannot tell. Never whoever
+   * merely took their nick.
+   */
+  nickOf(muc: string, occupant: OccupantIdentity): string | undefined {
+    const room = this.rooms.get(muc.toLowerCase());
+    if (!room) return undefined;
+    for (const [nick, state] of room.nicks) if (state.serial === occupant.serial) return nick;
+    const realJid = occupant.realJid;
+    if (realJid === undefined) return undefined;
+    if (room.nicks.get(occupant.nick)?.realJid === realJid) return occupant.nick;
+    for (const [nick, state] of room.nicks) if (state.realJid === realJid) return nick;
+    return undefined;
   }
 
   /** The bot left, or its connection is gone. */
@@ -62,7 +121,7 @@ export class MucOccupants {
 
   /** The occupants of a MUC now, with their roles (the bot's own presence is not recorded; none for a MUC the bot is not in). */
   occupantsOf(muc: string): { readonly nick: string; readonly role: RoomRole }[] {
-    return [...(this.rooms.get(muc.toLowerCase())?.nicks ?? [])].map(([nick, role]) => ({ nick, role }));
+    return [...(this.rooms.get(muc.toLowerCase())?.nicks ?? [])].map(([nick, state]) => ({ nick, role: state.role }));
   }
 
   /** The nicks in a MUC now. */
@@ -81,19 +140,30 @@ export class MucOccupants {
     }
     const { nick } = presence;
     if (!presence.available) {
-      const role = room.nicks.get(nick);
+      const state = room.nicks.get(nick);
       room.nicks.delete(nick);
-      if (!room.listed || role === undefined) return [];
+      if (!room.listed || state === undefined) return [];
       const newNick = presence.codes.includes("303") ? presence.newNick : undefined;
       if (newNick === undefined || newNick === "") return [{ event: "left", nick }];
-      room.renamed.add(newNick);
-      return [{ event: "renamed", nick, newNick, role }];
+      room.renamed.set(newNick, state);
+      return [{ event: "renamed", nick, newNick, role: state.role }];
     }
     const role = presence.role ?? "member";
-    const previous = room.nicks.get(nick);
-    room.nicks.set(nick, role);
-    if (previous !== undefined) return room.listed && previous !== role ? [{ event: "role", nick, previous, role }] : [];
-    if (!room.listed || room.renamed.delete(nick)) return [];
+    const realJid = presence.realJid === undefined || presence.realJid === "" ? undefined : bareJid(presence.realJid);
+    const known = room.nicks.get(nick);
+    if (known !== undefined) {
+      const previous = known.role;
+      known.role = role;
+      if (realJid !== undefined) known.realJid = realJid;
+      return room.listed && previous !== role ? [{ event: "role", nick, previous, role }] : [];
+    }
+    // The second half of a nick change is the same occupant; anyone else taking a nick is someone new.
+    const renamedFrom = room.renamed.get(nick);
+    room.renamed.delete(nick);
+    const serial = renamedFrom?.serial ?? ++this.serials;
+    const knownJid = realJid ?? renamedFrom?.realJid;
+    room.nicks.set(nick, { role, serial, ...(knownJid === undefined ? {} : { realJid: knownJid }) });
+    if (!room.listed || renamedFrom !== undefined) return [];
     return [{ event: "joined", nick }];
   }
 }

@@ -59,4 +59,41 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     assert.deepEqual(occupants.occupantsOf(MUC), [{ nick: "chief", role: "owner" }, { nick: "ann", role: "moderator" }]);
     assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anne"), false), [{ event: "renamed", nick: "ann", newNick: "anne", role: "moderator" }], "a rename keeps the role");
   });
+
+  it("tells an occupant apart from whoever takes their nick after them, and follows them through a nick change", () => {
+    occupants.presence(MUC, here("bot", ["110"]), true);
+    occupants.presence(MUC, here("ann"), false);
+    const ann = occupants.identify(MUC, "ann");
+    assert.ok(ann);
+    assert.equal(occupants.nickOf(MUC, ann), "ann", "still here");
+    occupants.presence(MUC, gone("ann", ["303"], "anna"), false);
+    occupants.presence(MUC, here("anna"), false);
+    assert.equal(occupants.nickOf(MUC, ann), "anna", "the same occupant under her new nick");
+    occupants.presence(MUC, gone("anna"), false);
+    occupants.presence(MUC, here("ann"), false);
+    assert.equal(occupants.nickOf(MUC, ann), undefined, "someone new under her old nick (or she came back: the bot cannot tell)");
+    assert.equal(occupants.identify(MUC, "nobody"), undefined);
+  });
+
+  it("finds an occupant whose real JID the MUC revealed under any nick they have now, and starts over at a rejoin", () => {
+    occupants.presence(MUC, here("bot", ["110"]), true);
+    occupants.presence(MUC, { ...here("ann"), realJid: "Ann@Example.org/phone" }, false);
+    const ann = occupants.identify(MUC, "ann");
+    assert.equal(ann?.realJid, "ann@example.org", "bare, lower case");
+    occupants.presence(MUC, gone("ann"), false);
+    occupants.presence(MUC, { ...here("ann"), realJid: "bea@example.org/pc" }, false);
+    occupants.presence(MUC, { ...here("ann2"), realJid: "ann@example.org/laptop" }, false);
+    assert.ok(ann);
+    assert.equal(occupants.nickOf(MUC, ann), "ann2", "her, not whoever holds her old nick");
+    occupants.joining(MUC);
+    assert.equal(occupants.state(MUC), "joining");
+    assert.equal(occupants.nickOf(MUC, ann), undefined, "nobody listed yet");
+    occupants.presence(MUC, here("ann2"), false);
+    occupants.presence(MUC, here("bot", ["110"]), true);
+    assert.equal(occupants.state(MUC), "listed");
+    assert.equal(occupants.nickOf(MUC, ann), undefined, "listed again without her real JID: the bot cannot tell her from someone new");
+    occupants.presence(MUC, { ...here("ann2"), realJid: "ann@example.org/laptop" }, false);
+    assert.equal(occupants.nickOf(MUC, ann), "ann2", "with it, it can");
+    assert.equal(occupants.state("other@conference.example.org"), undefined);
+  });
 });
