@@ -161,6 +161,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
     peopleShown: (room, people) => router.peopleShown(room, people),
+    personOf: (address) => identities.personOf(address),
   });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));

@@ -14,14 +14,21 @@ import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import { nickKey } from "./model/nick.js";
 import { checkNick } from "./rooms.js";
 
+/** The person an account is linked to, when the link counts now (IdentityService.personOf). */
+export type PersonOf = (address: Address) => Address | undefined;
+
 /**
  * A nick is one person's in a room, the people of its bridged rooms included (an IRC user's nick in the channel, as
  * the room shows it: RoomJoins.bridgedPeople): else an XMPP occupant would take that person's lines for their own.
- * GW_ERR_NICK_IN_USE when one of `people` has it.
+ * GW_ERR_NICK_IN_USE when one of `people` has it, unless that one is the member themself: their own linked account
+ * (an IRC nick linked to a user, shown under the user's name), or linked to the same person as the member. As with
+ * names (NickReservations.mayUse), one's own accounts never hold one's nick against one; the room then shows the
+ * linked account as nick%network (core/shown-names.ts: a member of the room has the nick).
  */
-export function refuseNickHeld(people: readonly RoomMember[], room: Address, member: RoomMember): void {
+export function refuseNickHeld(people: readonly RoomMember[], room: Address, member: RoomMember, personOf: PersonOf = () => undefined): void {
   const nick = nickKey(member.nick);
-  const holder = people.find((person) => nickKey(person.nick) === nick && !sameAddress(person.address, member.address));
+  const joiner = personOf(member.address) ?? member.address;
+  const holder = people.find((person) => nickKey(person.nick) === nick && !sameAddress(person.address, member.address) && !sameAddress(personOf(person.address) ?? person.address, joiner));
   if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
 }
 
@@ -35,6 +42,8 @@ export interface RoomJoinsDeps {
   readonly members: (room: Address) => Promise<readonly RoomMember[]>;
   /** The people of the room's bridged rooms as the room shows them: under the names their lines go under (RoomRouting.peopleShown). */
   readonly peopleShown: (room: Address, people: readonly RoomMember[]) => Promise<RoomMember[]>;
+  /** Whose linked account an address is: one's own accounts hold no nick against one (refuseNickHeld). */
+  readonly personOf?: PersonOf;
 }
 
 export class RoomJoins {
@@ -47,7 +56,7 @@ export class RoomJoins {
     const bridged = this.isBridgedRoom(room);
     const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {
-      refuseNickHeld(await this.bridgedPeople(target), target, member);
+      refuseNickHeld(await this.bridgedPeople(target), target, member, this.deps.personOf);
       return await this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member));
     } catch (error: unknown) {
       // The first joiner refused (a nick taken): a room bridged for them alone is not kept.
@@ -91,7 +100,7 @@ export class RoomJoins {
   async rename(room: Address, member: Address, nick: string): Promise<RoomMember> {
     checkNick(nick);
     const hub = await this.joinedHub(room);
-    refuseNickHeld(await this.bridgedPeople(hub), hub, { address: member, nick, role: "member" });
+    refuseNickHeld(await this.bridgedPeople(hub), hub, { address: member, nick, role: "member" }, this.deps.personOf);
     return this.deps.renameMember(hub, member, nick);
   }
 

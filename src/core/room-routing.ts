@@ -191,6 +191,9 @@ export class RoomRouting {
    */
   async membershipChanged(room: Address, member: RoomMember, event: "joined" | "left", options: { relayed?: boolean; removal?: RoomRemoval } = {}): Promise<void> {
     const person = options.relayed === true && this.names.isBridgedPerson(member.address);
+    // A member took a nick someone of a bridged room was shown under (their own linked account: core/room-joins.ts
+    // refuseNickHeld): that one is nick%network from now on, told before the join.
+    if (!person && event === "joined") await this.reconsiderShownNames({ nick: member.nick, room });
     const shown = person ? await this.shownAsTheyCome(room, member, event) : member;
     for (const adapter of await this.membershipAdapters(room, member.address, options.relayed === true)) {
       await adapter.sendMembership(room, shown, event, options.removal).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "membership not relayed"));
@@ -242,6 +245,8 @@ export class RoomRouting {
   async renameMember(room: Address, member: Address, nick: string): Promise<RoomMember> {
     const { before, after } = await this.deps.rooms.rename(room, member, nick);
     if (before.nick === after.nick) return after;
+    // Someone of a bridged room shown under the new nick (the member's own linked account) is nick%network first.
+    if (nickKey(before.nick) !== nickKey(after.nick)) await this.reconsiderShownNames({ nick: after.nick, room });
     await this.tellChange(room, before, after);
     // Their old nick is free to someone of a bridged room shown as nick%network for it.
     if (nickKey(before.nick) !== nickKey(after.nick)) await this.reconsiderShownNames({ nick: before.nick, room });

@@ -147,6 +147,45 @@ describe("names shown for the people of a bridged channel", function () {
     assert.deepEqual(await lineSeenFrom(sam, channel, "it is my name", juliet, roomJid, alice), { jid: name, senderName: name });
   });
 
+  it("lets a user join and take their own name in a room where their linked IRC nick is, which the room then shows as name%network", async function () {
+    this.timeout(60_000);
+    const name = uniqueUser("ivy");
+    const shown = `${name}%${NETWORK}`;
+    const { channel, roomJid, address } = await openChannel("mine");
+    const ivy = await ircAs(name);
+    await ivy.join(channel);
+    const owner = await NativeClient.session(suite.daemon().url, name, PASSWORD, { register: true });
+    closers.push(() => owner.close());
+    await owner.ok({ type: "identity.link", address: `irc://${NETWORK}/${name}` });
+    const notice = await ivy.waitFor((line) => line.command === "NOTICE" && line.nick === GATEWAY_NICK && CODE.test(line.params[1] ?? ""), 10_000, "the link code");
+    ivy.privmsg(GATEWAY_NICK, CODE.exec(notice.params[1] ?? "")?.[1] ?? "");
+    await owner.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
+    const juliet = await suite.xmppUser("juliet");
+    await joinMuc(juliet, `${roomJid}/Juliet`);
+    assert.ok(occupantsShown(juliet, roomJid).includes(name), "her linked nick goes by her name");
+    await juliet.waitForPresence(`${roomJid}/${name}`, (stanza) => stanza.attrs["type"] === undefined, 10_000); // taken: the next is someone else's
+    const alice = await suite.native("alice");
+    assert.ok(bridgedNicks(await alice.ok({ type: "room.join", room: address })).includes(name));
+
+    // Her own linked nick holds the name in the channel: it is hers, and blocks her no more than it does her lines.
+    const joined = await owner.ok({ type: "room.join", room: address });
+    assert.ok(bridgedNicks(joined).includes(shown) && !bridgedNicks(joined).includes(name), JSON.stringify(joined["bridged_people"]));
+    // One name for one member of the room: her IRC nick is shown as name%network, told before her join.
+    await nickChangeSeen(juliet, roomJid, name, shown);
+    await renamedSeen(alice, name, shown);
+    const memberJoined = await alice.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Frame)["address"] === `native:${name}`, 10_000);
+    assert.equal((memberJoined["member"] as Frame)["nick"], name);
+    const herJoin = await juliet.waitForPresence(`${roomJid}/${name}`, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    const change = juliet.transcript.findIndex((stanza) => stanza.attrs["from"] === `${roomJid}/${name}` && statusCodes(stanza).includes("303"));
+    assert.ok(change >= 0 && change < juliet.transcript.indexOf(herJoin), "the IRC nick's change before her join");
+
+    // Another nick frees the name for her IRC nick; taking it back is as free as joining with it.
+    await owner.ok({ type: "room.nick", room: address, nick: `${name}-away` });
+    await renamedSeen(alice, shown, name);
+    await owner.ok({ type: "room.nick", room: address, nick: name });
+    await renamedSeen(alice, name, shown);
+  });
+
   it("gives an IRC user shown as nick%network for an occupant's nick their own nick once that occupant left", async function () {
     this.timeout(60_000);
     const { channel, roomJid, address } = await openChannel("freed");

@@ -5,7 +5,7 @@ import type { BridgeService } from "../../../src/core/bridges.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { addressKey, makeAddress, type Address } from "../../../src/core/model/address.js";
 import type { Room, RoomMember, RoomRemoval } from "../../../src/core/model/room.js";
-import { RoomJoins } from "../../../src/core/room-joins.js";
+import { RoomJoins, type PersonOf } from "../../../src/core/room-joins.js";
 
 const hub = makeAddress("native", "default", "#dev");
 const channel = makeAddress("irc", "libera", "#dev");
@@ -19,7 +19,7 @@ const ircPeople: RoomMember[] = [
 ];
 
 /** An IRC network whose channel #dev is bridged to native:#dev, with Bob and an IRC "alice" in it. */
-function setUp(extraMembers: readonly RoomMember[] = []): { joins: RoomJoins; calls: string[] } {
+function setUp(extraMembers: readonly RoomMember[] = [], personOf?: PersonOf): { joins: RoomJoins; calls: string[] } {
   const calls: string[] = [];
   const registry = new AdapterRegistry();
   registry.register({
@@ -56,6 +56,7 @@ function setUp(extraMembers: readonly RoomMember[] = []): { joins: RoomJoins; ca
     members: async () => members,
     // As the room shows them (core/shown-names.ts): the IRC "alice" under the name her lines go under.
     peopleShown: async (_room: Address, people: readonly RoomMember[]) => people.map((person) => (person.nick === "alice" ? { ...person, nick: "alice%libera" } : person)),
+    ...(personOf === undefined ? {} : { personOf }),
   });
   return { joins, calls };
 }
@@ -71,6 +72,19 @@ describe("RoomJoins (joining a room by its own address)", () => {
       "no #dev occupant; the IRC alice after the native one, as the room shows her",
     );
     assert.deepEqual(calls, ["join #dev Juliet"]);
+  });
+
+  it("lets someone take a nick their own linked account has in a bridged channel, or an account linked to the same person, and no one else", async () => {
+    const bob = makeAddress("native", "default", "bob");
+    const bobsJid = makeAddress("xmpp", "default", "bob@example.org");
+    // The IRC Bob is native bob's linked nick, and so is bob@example.org.
+    const personOf: PersonOf = (address) => (address.id === "Bob" || address.id === "bob@example.org" ? bob : undefined);
+    const { joins, calls } = setUp([], personOf);
+    await joins.join(channel, { address: bob, nick: "Bob", role: "member" });
+    await joins.join(channel, { address: bobsJid, nick: "bob", role: "member" });
+    await joins.rename(channel, bob, "BOB");
+    await assert.rejects(joins.join(channel, { address: juliet, nick: "Bob", role: "member" }), (error: GatewayError) => error.code === "GW_ERR_NICK_IN_USE");
+    assert.deepEqual(calls, ["join #dev Bob", "join #dev bob", "rename #dev BOB", "close #dev"]);
   });
 
   it("refuses a nick a person in a bridged channel has (any case), and lets go of a room bridged for that join", async () => {

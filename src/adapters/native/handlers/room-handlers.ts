@@ -36,10 +36,13 @@ export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) 
   return { room: roomView(record) };
 };
 
-/** Joins, unless someone in a room bridged to this one (an IRC user in the channel) has the nick: GW_ERR_NICK_IN_USE. */
+/**
+ * Joins, unless someone else in a room bridged to this one (an IRC user in the channel, not the member's own linked
+ * nick) has the nick: GW_ERR_NICK_IN_USE.
+ */
 async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, member: RoomMember): Promise<boolean> {
   checkNick(member.nick);
-  refuseNickHeld(await env.context.bridgedPeople(room), room, member);
+  refuseNickHeld(await env.context.bridgedPeople(room), room, member, (address) => env.services.identities.personOf(address));
   return env.services.rooms.join(room, member);
 }
 
@@ -53,11 +56,14 @@ export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
     await env.context.bridges.closeIfIdle(room); // a room bridged for this join alone is not kept
     throw error;
   });
+  // Read before the join is told: a linked account of the joiner shown under the nick they took is shown as
+  // nick%network from now on, and everyone is told that first (core/shown-names.ts).
+  const answer = await roomWithPeople(env, room);
   if (joined) {
     await pushToMembers(env, room, frames.roomMember(room, "joined", member), { session });
     env.context.dispatch({ type: "member-joined", room, member });
   }
-  return roomWithPeople(env, room);
+  return answer;
 };
 
 /**
