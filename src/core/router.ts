@@ -278,7 +278,9 @@ export class Router {
         return this.deps.roster.handle(event.subscription);
       case "typing": {
         const owner = this.deps.registry.ownerOf(event.typing.to);
-        if (owner && !sameAddress(owner, event.typing.from)) return; // someone else's own account: not theirs to use
+        // Someone else's own account: not theirs to use. Native frames are refused before this (checkOwnership);
+        // other networks' chat states have nobody to answer, so they are dropped here.
+        if (owner && !sameAddress(owner, event.typing.from)) return;
         const adapter = this.deps.registry.for(event.typing.to);
         // Best effort, as chat states are: a network that is down loses it (a debug line, not an error a client can repeat at will).
         if (adapter?.capabilities.typing) {

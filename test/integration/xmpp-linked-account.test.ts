@@ -121,6 +121,9 @@ describe("linked XMPP accounts against Prosody", function () {
     assert.equal(refused["code"], "GW_ERR_FORBIDDEN");
     const notAdded = await bob.request({ type: "contact.add", address: JULIET_ADDRESS });
     assert.equal(notAdded["code"], "GW_ERR_FORBIDDEN");
+    // Nor does he type to juliet through alice's account: refused as his message is, not answered ok and dropped.
+    const notTyped = await bob.request({ type: "typing", to: JULIET_ADDRESS, state: "composing" });
+    assert.deepEqual([notTyped["code"], notTyped["message"]], ["GW_ERR_FORBIDDEN", `${JULIET_ADDRESS} is reached through native:alice's own account, for native:alice only`]);
   });
 
   it("lets alice read her conversation with juliet, and refuses it to anyone else", async function () {

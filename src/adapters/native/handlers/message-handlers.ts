@@ -50,6 +50,8 @@ export const typing: Handler<TypingFrame> = async (session, frame, env) => {
   const from = self(session);
   const to = personAddress(frame.to);
   if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot type to yourself");
+  // Another user's linked account's contact is refused as message.send refuses it: the router would drop it unheard.
+  env.context.checkOwnership(from, to);
   if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
   env.context.dispatch({ type: "typing", typing: { from, to, state: frame.state } });
   return {};
