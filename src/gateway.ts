@@ -24,6 +24,7 @@ import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
 import { configuredNetworks } from "./configured-networks.js";
 import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
+import { LinkRequests } from "./core/link-requests.js";
 import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
@@ -96,6 +97,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
     log: log.child({ component: "buddies" }),
   });
+  const linkRequests = new LinkRequests({ registry, records: store.buddyOffers, maySee: (viewer, subject) => roster.maySee(viewer, subject), log: log.child({ component: "links" }) });
   const reservations = nativeNameReservations(store.accounts, identities, registry);
   const rooms = new RoomService(store.rooms, reservations);
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
@@ -128,6 +130,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     identities,
     deliverToLinked: config.identities.deliver_to,
     buddies,
+    linkRequests,
     counters,
     log: log.child({ component: "router" }),
   });

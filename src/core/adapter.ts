@@ -271,10 +271,16 @@ export interface Adapter {
   /**
    * `watcher` (anywhere) wants the presence of `subject`, a person on this network: start (or restart, after a
    * reconnect) whatever makes the network report it (an XMPP probe, an IRC MONITOR). Reports arrive as
-   * presence events. `link`: `subject` is the watcher's own linked account, which the watcher may have no
-   * subscription to (the XMPP component asks it to share its presence).
+   * presence events.
    */
-  watchPresence(subject: Address, watcher: Address, options?: { readonly link?: boolean }): Promise<void>;
+  watchPresence(subject: Address, watcher: Address): Promise<void>;
+  /**
+   * `subject`, an account of this network linked to the person `watcher`, is asked to share its presence with the
+   * person, where the network needs its user's consent (the XMPP component: a subscription request from the
+   * person's gateway JID, a prompt in her client). Asked once per link (core/link-requests.ts); once approved, it
+   * is watched (watchPresence). Absent where a network needs no consent (IRC: watchPresence alone).
+   */
+  askToShare?(subject: Address, watcher: Address): Promise<void>;
   /** Sets a person's own presence on this network (an IRC puppet's AWAY, an XMPP client's presence). */
   setPresence(presence: Presence): Promise<void>;
   sendSubscription(event: SubscriptionEvent): Promise<void>;

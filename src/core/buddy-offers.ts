@@ -11,7 +11,8 @@
  * stored (BuddyOfferStore: offered, approved, refused): when the network comes back, a recorded offer is only
  * `kept` (its presence sent again), and one with no record (never written: the network was down when the contact
  * was added, or the daemon stopped halfway) is made now. A record goes when the contact is removed or the link
- * undone, so a contact added again, or a link made again, is offered again, refused or not.
+ * undone, so a contact added again, or a link made again, is offered again, refused or not. The same store keeps
+ * the link's own request, with the person as the contact (core/link-requests.ts): that record is left to it here.
  *
  * Rights: the linked account *is* the person, so it sees a contact's presence exactly when the person may, and
  * nothing else. The presence hub sends every presence the person receives to these *viewers* too
@@ -65,11 +66,12 @@ export class BuddyOffers {
 
   /**
    * A link was proven (every contact is offered to the account, whatever an earlier link of it was offered or
-   * refused) or undone (every contact is withdrawn, and the offers forgotten).
+   * refused) or undone (every contact is withdrawn, and the offers forgotten, the link's own request with them).
    */
   async linkChanged(person: Address, viewer: Address, linked: boolean): Promise<void> {
     const adapter = this.options.registry.for(viewer);
-    if (!linked || adapter?.showContact) await this.options.offers.removeAll(viewer);
+    if (!linked) await this.options.offers.removeAll(viewer);
+    else if (adapter?.showContact) await this.forgetOffers(person, viewer);
     if (!adapter?.showContact) return;
     for (const contact of await this.options.contacts.list(person)) await this.show(adapter, person, viewer, contact, linked ? "offered" : "withdrawn");
   }
@@ -93,7 +95,8 @@ export class BuddyOffers {
     if (!adapter?.showContact) return;
     for (const link of this.options.identities.allLinks()) {
       if (link.address.protocol !== protocol || link.address.account !== account) continue;
-      const recorded = new Set((await this.options.offers.listFor(link.address)).map((offer) => addressKey(offer.contact)));
+      const offers = (await this.options.offers.listFor(link.address)).filter((offer) => !sameAddress(offer.contact, link.person));
+      const recorded = new Set(offers.map((offer) => addressKey(offer.contact)));
       for (const contact of await this.options.contacts.list(link.person)) {
         const key = addressKey(contact.address);
         await this.show(adapter, link.person, link.address, contact, recorded.has(key) ? "kept" : "offered");
@@ -123,6 +126,13 @@ export class BuddyOffers {
     if (event.action === "request") await adapter.sendSubscription({ from: event.to, to: event.from, action: "approve" });
     await adapter.sendPresence(this.options.presence.get(event.to), event.from);
     return true;
+  }
+
+  /** Every contact's offer to `viewer` is forgotten; not the link's own request (core/link-requests.ts), made meanwhile. */
+  private async forgetOffers(person: Address, viewer: Address): Promise<void> {
+    for (const offer of await this.options.offers.listFor(viewer)) {
+      if (!sameAddress(offer.contact, person)) await this.options.offers.remove(viewer, offer.contact);
+    }
   }
 
   private async show(adapter: Adapter, person: Address, viewer: Address, contact: Contact, change: ContactShowChange): Promise<void> {

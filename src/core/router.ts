@@ -21,6 +21,7 @@ import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons, type DeliverToLinked, type PersonDirectory } from "./linked-persons.js";
+import type { LinkRequests } from "./link-requests.js";
 import type { LinkedRecipientVerdict, Outbox } from "./outbox.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { RecentMessages } from "./recent-messages.js";
@@ -48,6 +49,8 @@ export interface RouterDependencies {
   readonly deliverToLinked?: DeliverToLinked;
   /** A person's buddy list shown to their linked accounts (core/buddy-offers.ts). */
   readonly buddies?: BuddyHooks;
+  /** Each linked account asked once to share its presence with its person (core/link-requests.ts). */
+  readonly linkRequests: LinkRequests;
   readonly log: Logger;
   readonly now?: () => number;
   /** Counts for the metrics endpoint (core/message-counters.ts). */
@@ -202,13 +205,16 @@ export class Router {
 
   /**
    * A linked account answering the gateway's request to share its presence with its person (XMPP: the component's
-   * watchPresence): nothing for the roster, as the link is no contact; its presence counts for the person as it
-   * comes. Unless the person asked for it as a contact: then the roster takes the answer.
+   * askToShare): kept (core/link-requests.ts), and nothing for the roster, as the link is no contact; its presence
+   * counts for the person as it comes. Unless the person asked for it as a contact: then the roster takes the
+   * answer too.
    */
   private async linkedAccountAnswered(subscription: SubscriptionEvent): Promise<boolean> {
     if (subscription.action !== "approve" && subscription.action !== "deny") return false;
     const person = this.deps.identities?.personOf(subscription.from);
-    if (person === undefined || !sameAddress(person, subscription.to) || (await this.deps.roster.asked(person, subscription.from))) return false;
+    if (person === undefined || !sameAddress(person, subscription.to)) return false;
+    await this.deps.linkRequests.answered(person, subscription.from, subscription.action === "approve");
+    if (await this.deps.roster.asked(person, subscription.from)) return false;
     this.deps.log.info({ address: addressKey(subscription.from), person: addressKey(person), action: subscription.action }, "linked account answered the request to share its presence");
     return true;
   }
@@ -296,14 +302,15 @@ export class Router {
         this.deps.outbox.networkReachable(event.protocol, event.account);
         await this.deps.failures.flushNetwork(event.protocol, event.account);
         await this.deps.roster.resync(event.protocol, event.account);
-        // The network forgot what it watched for people's linked accounts there: watch them again, and the
-        // accounts of bound links (counting or not: they count again once their account is seen).
+        // The network forgot what it watched for people's linked accounts there: watch them again (asking only
+        // those never asked, core/link-requests.ts), and the accounts of bound links (counting or not: they count
+        // again once their account is seen).
         const identities = this.deps.identities;
         for (const link of identities?.storedLinks?.() ?? identities?.allLinks() ?? []) {
           if (link.address.protocol !== event.protocol || link.address.account !== event.account) continue;
           const adapter = this.deps.registry.for(link.address);
           const warn = (error: unknown): void => this.deps.log.warn({ err: error, address: addressKey(link.address) }, "linked account not watched");
-          await adapter?.watchPresence(link.address, link.person, { link: true }).catch(warn);
+          await this.deps.linkRequests.watch(link.person, link.address).catch(warn);
           if ("account" in link && link.account !== undefined) await adapter?.watchAccount?.(link.address).catch(warn);
         }
         // Someone's own account is (back) online: it takes that person's current presence to its network.
@@ -354,10 +361,9 @@ export class Router {
   async linksChanged(person: Address, address: Address, linked: boolean): Promise<void> {
     this.persons.linkChanged(person, this.deps.presence.get(person), address, linked ? this.deps.presence.get(address) : undefined);
     if (linked) {
-      await this.deps.registry
-        .for(address)
-        ?.watchPresence(address, person, { link: true })
-        .catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "linked account not watched"));
+      await this.deps.linkRequests.linked(person, address).catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "linked account not watched"));
+    } else {
+      await this.deps.linkRequests.unlinked(person, address).catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "request of an unlinked account not forgotten"));
     }
     await this.publishPerson(person);
     this.persons.forgetIfUnlinked(person);

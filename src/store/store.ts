@@ -297,14 +297,15 @@ export interface NameClaimStore {
  * What became of a contact of a person's buddy list offered to one of the person's linked accounts
  * (core/buddy-offers.ts): `offered` (sent; no answer seen yet), `approved` (the account accepted it or asked to
  * see the contact), `refused` (the account declined it or removed it). No record: never offered, or the offer
- * may not have reached the network.
+ * may not have reached the network. The person themself is recorded the same way, as the contact: the link's own
+ * request that the account share its presence with the person (core/link-requests.ts).
  */
 export type BuddyOfferState = "offered" | "approved" | "refused";
 
 export interface BuddyOfferRecord {
   /** The linked account shown the contact. */
   readonly viewer: Address;
-  /** The contact, from the buddy list of the person `viewer` is linked to. */
+  /** The contact, from the buddy list of the person `viewer` is linked to; or that person (the link's own request). */
   readonly contact: Address;
   readonly state: BuddyOfferState;
 }
@@ -312,6 +313,8 @@ export interface BuddyOfferRecord {
 export interface BuddyOfferStore {
   /** Every offer recorded for `viewer`, by contact. */
   listFor(viewer: Address): Promise<BuddyOfferRecord[]>;
+  /** The record of (viewer, contact), if any. */
+  get(viewer: Address, contact: Address): Promise<BuddyOfferRecord | undefined>;
   /** Inserts or replaces the record of (viewer, contact). */
   put(record: BuddyOfferRecord): Promise<void>;
   /** False when there was no such record. */

@@ -187,20 +187,18 @@ export class XmppComponentAdapter implements Adapter {
     await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority }));
   }
 
+  /** A probe from the watcher's JID (RFC 6121 4.3): answered with the subject's presence where the watcher is subscribed. */
+  async watchPresence(subject: Address, watcher: Address): Promise<void> {
+    await this.write(subscriptionStanza(addressToJid(watcher, this.config.domain), addressToXmppJid(subject), "probe"));
+  }
+
   /**
-   * A probe from the watcher's JID; but a person's own linked JID (`link`), which the person has no subscription
-   * to (a link is not a contact), is asked to share its presence with the person's JID instead (RFC 6121 3.1.1):
-   * its user approves once, and from then on its server answers each such request at once, with the presence
-   * (3.1.3), as it answers a probe.
+   * A person's own linked JID, which the person has no subscription to (a link is not a contact), is asked to share
+   * its presence with the person's JID (RFC 6121 3.1.1). Its user approves once; from then on a probe is answered.
+   * Asked once per link (core/link-requests.ts): her server keeps a request she has not answered (3.1.3).
    */
-  async watchPresence(subject: Address, watcher: Address, options: { readonly link?: boolean } = {}): Promise<void> {
-    const from = addressToJid(watcher, this.config.domain);
-    const to = addressToXmppJid(subject);
-    if (options.link !== true || (await this.context.probe(subject, watcher)) !== undefined) {
-      await this.write(subscriptionStanza(from, to, "probe"));
-      return;
-    }
-    const request = subscriptionStanza(from, to, "subscribe");
+  async askToShare(subject: Address, watcher: Address): Promise<void> {
+    const request = subscriptionStanza(addressToJid(watcher, this.config.domain), addressToXmppJid(subject), "subscribe");
     request.append(xml("status", {}, `Switchboard: approve, and this account's presence counts as ${watcher.id}'s, whose account you linked it to`));
     await this.write(request);
   }

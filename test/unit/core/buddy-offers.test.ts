@@ -217,6 +217,21 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     ]);
   });
 
+  it("leaves the link's own request (the person as the contact, core/link-requests.ts) to its owner until the link is undone", async () => {
+    links.push({ person: alice, address: juliet });
+    await store.buddyOffers.put({ viewer: juliet, contact: alice, state: "refused" });
+    await offers.linkChanged(alice, juliet, true);
+    await offers.networkReachable("xmpp", "default");
+    assert.deepEqual((await store.buddyOffers.listFor(juliet)).map((offer) => `${formatAddress(offer.contact)} ${offer.state}`), [
+      "irc://libera/carol offered",
+      "native:alice refused",
+      "native:bob offered",
+    ]);
+    links.length = 0;
+    await offers.linkChanged(alice, juliet, false);
+    assert.deepEqual(await store.buddyOffers.listFor(juliet), []);
+  });
+
   it("forgets the offers of contacts no longer on the list", async () => {
     links.push({ person: alice, address: juliet });
     await offers.linkChanged(alice, juliet, true);

@@ -23,6 +23,9 @@ export function describeBuddyOfferContract(store: () => Store): void {
         { viewer: juliet, contact: bob, state: "refused" },
       ]);
       assert.deepEqual(await store().buddyOffers.listFor(carol), []);
+      assert.deepEqual(await store().buddyOffers.get(juliet, bob), { viewer: juliet, contact: bob, state: "refused" });
+      assert.equal(await store().buddyOffers.get(juliet, carol), undefined);
+      assert.equal(await store().buddyOffers.get(carol, bob), undefined);
     });
 
     it("removes one offer, or all of a viewer's, and says what it removed", async () => {
