@@ -84,7 +84,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       void buddies.linkChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "buddy list not offered"));
     },
   });
-  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry));
+  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry, store.buddyOffers));
   const roster = new Roster(contacts, registry, presence, log.child({ component: "roster" }), (contact, present) => {
     void buddies.contactChanged(contact, present).catch((error: unknown) => log.error({ err: error }, "buddy list change not offered"));
   });

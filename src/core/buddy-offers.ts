@@ -18,7 +18,9 @@
  * nothing else. The presence hub sends every presence the person receives to these *viewers* too
  * (`buddyViewers`), and a viewer's subscription request or probe for one of the person's contacts is answered
  * with the person's rights (`subscription`, Router.probe); the contact is never asked and never learns the
- * viewer's address. Contacts on the viewer's own network are skipped: an XMPP user is already in her XMPP
+ * viewer's address. A contact the viewer refused is shown nothing at all, live, after a reconnect or to a probe,
+ * until the viewer asks to see it (approved then) or it is offered again; a pending offer's contact is shown its
+ * presence as an approved one's (the viewer may have approved while the network was away, unheard). Contacts on the viewer's own network are skipped: an XMPP user is already in her XMPP
  * roster, an IRC user she can MONITOR herself.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -33,7 +35,7 @@ import type { BuddyOfferState, BuddyOfferStore, ContactStore } from "../store/st
 /** What a viewer's answer to an offered contact makes of the offer. */
 const ANSWERS: Readonly<Record<SubscriptionEvent["action"], BuddyOfferState>> = { request: "approved", approve: "approved", deny: "refused", remove: "refused" };
 
-export type ViewerLookup = (recipient: Address, subject: Address) => Address[];
+export type ViewerLookup = (recipient: Address, subject: Address) => Promise<Address[]>;
 
 /** Whether a contact of a person is shown to the person's linked account `viewer` (not one of the viewer's own network). */
 export function shownTo(viewer: Address, contact: Address): boolean {
@@ -42,11 +44,22 @@ export function shownTo(viewer: Address, contact: Address): boolean {
 
 /**
  * The linked accounts of `recipient` that see what `recipient` sees of `subject`: those on a network that shows
- * a buddy list, other than the subject's own network.
+ * a buddy list, other than the subject's own network, that did not refuse the subject.
  */
-export function buddyViewers(identities: Pick<PersonDirectory, "linkedTo">, registry: AdapterRegistry): ViewerLookup {
-  return (recipient, subject) =>
-    identities.linkedTo(recipient).filter((viewer) => shownTo(viewer, subject) && !sameAddress(viewer, subject) && registry.for(viewer)?.showContact !== undefined);
+export function buddyViewers(identities: Pick<PersonDirectory, "linkedTo">, registry: AdapterRegistry, offers: Pick<BuddyOfferStore, "get">): ViewerLookup {
+  return async (recipient, subject) => {
+    const viewers: Address[] = [];
+    for (const viewer of identities.linkedTo(recipient)) {
+      if (!shownTo(viewer, subject) || sameAddress(viewer, subject) || registry.for(viewer)?.showContact === undefined) continue;
+      if (!(await isRefused(offers, viewer, subject))) viewers.push(viewer);
+    }
+    return viewers;
+  };
+}
+
+/** Whether `viewer` refused the offer of `contact` (declined it, or removed it from its roster). */
+async function isRefused(offers: Pick<BuddyOfferStore, "get">, viewer: Address, contact: Address): Promise<boolean> {
+  return (await offers.get(viewer, contact))?.state === "refused";
 }
 
 export interface BuddyOffersOptions {
@@ -96,13 +109,14 @@ export class BuddyOffers {
     for (const link of this.options.identities.allLinks()) {
       if (link.address.protocol !== protocol || link.address.account !== account) continue;
       const offers = (await this.options.offers.listFor(link.address)).filter((offer) => !sameAddress(offer.contact, link.person));
-      const recorded = new Set(offers.map((offer) => addressKey(offer.contact)));
+      const recorded = new Map(offers.map((offer) => [addressKey(offer.contact), offer.state]));
       for (const contact of await this.options.contacts.list(link.person)) {
         const key = addressKey(contact.address);
-        await this.show(adapter, link.person, link.address, contact, recorded.has(key) ? "kept" : "offered");
+        const state = recorded.get(key);
+        await this.show(adapter, link.person, link.address, contact, state === undefined ? "offered" : "kept", state === "refused");
         recorded.delete(key);
       }
-      for (const stale of recorded) await this.options.offers.remove(link.address, parseAddress(stale));
+      for (const stale of recorded.keys()) await this.options.offers.remove(link.address, parseAddress(stale));
     }
   }
 
@@ -121,6 +135,7 @@ export class BuddyOffers {
     const own = await this.options.contacts.get(event.from, event.to);
     if (own && (own.pendingIn || own.pendingOut || own.subscription !== "none")) return false;
     await this.options.offers.put({ viewer: event.from, contact: event.to, state: ANSWERS[event.action] });
+    this.options.log.info({ viewer: addressKey(event.from), contact: addressKey(event.to), state: ANSWERS[event.action] }, "linked account answered an offered contact");
     if (event.action !== "request" && event.action !== "approve") return true;
     if (!(await this.options.maySee(person, event.to))) return true;
     if (event.action === "request") await adapter.sendSubscription({ from: event.to, to: event.from, action: "approve" });
@@ -135,7 +150,13 @@ export class BuddyOffers {
     }
   }
 
-  private async show(adapter: Adapter, person: Address, viewer: Address, contact: Contact, change: ContactShowChange): Promise<void> {
+  /** Whether `viewer` refused the offer of `contact`: it is shown nothing of it (Router.probe asks too). */
+  refused(viewer: Address, contact: Address): Promise<boolean> {
+    return isRefused(this.options.offers, viewer, contact);
+  }
+
+  /** `declined`: the viewer refused the offer, so the contact's presence is not sent. */
+  private async show(adapter: Adapter, person: Address, viewer: Address, contact: Contact, change: ContactShowChange, declined = false): Promise<void> {
     if (!shownTo(viewer, contact.address)) return;
     try {
       // Forgotten before the withdrawal is tried: the contact is off the list whether or not the network hears of it.
@@ -143,7 +164,7 @@ export class BuddyOffers {
       await adapter.showContact?.(viewer, contact.address, contact.name, change);
       // Recorded once written: an offer the network never got has no record, and is made when it comes back.
       if (change === "offered") await this.options.offers.put({ viewer, contact: contact.address, state: "offered" });
-      if (change !== "withdrawn" && (await this.options.maySee(person, contact.address))) {
+      if (change !== "withdrawn" && !declined && (await this.options.maySee(person, contact.address))) {
         await adapter.sendPresence(this.options.presence.get(contact.address), viewer);
       }
     } catch (error: unknown) {

@@ -22,7 +22,7 @@ export class PresenceHub {
     private readonly registry: AdapterRegistry,
     private readonly log: Logger,
     /** Who else sees what `recipient` sees of `subject` (a person's linked accounts, core/buddy-offers.ts). */
-    private readonly viewers: (recipient: Address, subject: Address) => Address[] = () => [],
+    private readonly viewers: (recipient: Address, subject: Address) => Promise<Address[]> = async () => [],
   ) {}
 
   /** The last presence heard from the address; offline when none. */
@@ -42,7 +42,7 @@ export class PresenceHub {
     if (unchanged) return false;
     const recipients = new Map<string, Address>();
     for (const recipient of await this.audience(presence.from)) {
-      for (const address of [recipient, ...this.viewers(recipient, presence.from)]) recipients.set(addressKey(address), address);
+      for (const address of [recipient, ...(await this.viewers(recipient, presence.from))]) recipients.set(addressKey(address), address);
     }
     for (const recipient of recipients.values()) await this.deliver(presence, recipient);
     return true;
@@ -51,7 +51,7 @@ export class PresenceHub {
   /** Sends one presence to one recipient and its viewers (after an approval, or a lost subscription). */
   async sendTo(presence: Presence, recipient: Address): Promise<void> {
     await this.deliver(presence, recipient);
-    for (const viewer of this.viewers(recipient, presence.from)) await this.deliver(presence, viewer);
+    for (const viewer of await this.viewers(recipient, presence.from)) await this.deliver(presence, viewer);
   }
 
   private async deliver(presence: Presence, recipient: Address): Promise<void> {

@@ -64,6 +64,8 @@ export interface BuddyHooks {
   /** True when the event came from a linked account about a contact offered to it, and was answered. */
   subscription(event: SubscriptionEvent): Promise<boolean>;
   networkReachable(protocol: ProtocolId, account: string): Promise<void>;
+  /** Whether the linked account `viewer` refused the offer of `contact`: it is shown nothing of it. */
+  refused(viewer: Address, contact: Address): Promise<boolean>;
 }
 
 export class Router {
@@ -194,13 +196,14 @@ export class Router {
 
   /**
    * A person's linked account that is shown their buddy list (core/buddy-offers.ts) sees what the person sees:
-   * the person's rights answer its probes too.
+   * the person's rights answer its probes too, unless it refused that contact.
    */
   async probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
     if (await this.deps.roster.maySee(viewer, subject)) return this.deps.presence.get(subject);
     const person = this.deps.identities?.personOf(viewer);
     const shown = person !== undefined && shownTo(viewer, subject) && this.deps.registry.for(viewer)?.showContact !== undefined;
-    return shown && (await this.deps.roster.maySee(person, subject)) ? this.deps.presence.get(subject) : undefined;
+    const sees = shown && (await this.deps.roster.maySee(person, subject)) && !(await this.deps.buddies?.refused(viewer, subject));
+    return sees ? this.deps.presence.get(subject) : undefined;
   }
 
   /**

@@ -122,4 +122,66 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     await juliet.waitForPresence(jidOf(dave), (stanza) => stanza.attrs["type"] === "unavailable", 20_000);
     assert.deepEqual(offersCounted(juliet, [jidOf(bob), jidOf(carol), jidOf(dave)]), [1, 1, 1], "offers after the restart");
   });
+
+  /** Presence stanzas (not subscriptions) from `jid` among the client's stanzas from index `since` on. */
+  function presencesFrom(client: XmppTestClient, jid: string, since: number): string[] {
+    return client.transcript
+      .slice(since)
+      .filter((stanza) => stanza.is("presence") && stanza.attrs["from"]?.split("/")[0] === jid && [undefined, "unavailable"].includes(stanza.attrs["type"]))
+      .map((stanza) => String(stanza.attrs["type"] ?? stanza.getChildText("show") ?? "online"));
+  }
+
+  it("sends a refused contact's presence nowhere: not live, not after a reconnect or a restart, not to a probe; until she asks to see it", async function () {
+    this.timeout(120_000);
+    const alice = await native("alice");
+    const bob = await native("bob");
+    const carol = await native("carol");
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    const juliet = await xmppUser("juliet");
+    await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" }))); // her server tells roster-reading clients
+    await linkXmpp(alice, juliet);
+    await offerFrom(juliet, jidOf(bob));
+    await offerFrom(juliet, jidOf(carol));
+    await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    // She refuses bob and leaves carol pending: carol, whose presence she still gets, shows when bob's would have come.
+    await juliet.send(xml("presence", { to: jidOf(bob), type: "unsubscribed" }));
+    await daemon.waitForLog(new RegExp(`"contact":"native:${nameOf(bob)}","state":"refused","msg":"linked account answered an offered contact"`), 10_000);
+    const refusedAt = juliet.transcript.length;
+
+    await bob.ok({ type: "presence.set", show: "away", status: "out" });
+    await alice.waitForType("presence", (frame) => frame["from"] === `native:${nameOf(bob)}` && frame["show"] === "away", 10_000);
+    await carol.ok({ type: "presence.set", show: "away", status: "out" });
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.getChildText("show") === "away", 10_000);
+    assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "live");
+
+    // Her client may probe him all the same: not answered with his presence (carol's probe is, and comes after).
+    await juliet.send(xml("presence", { to: jidOf(bob), type: "probe" }));
+    await juliet.send(xml("presence", { to: jidOf(carol), type: "probe" }));
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.getChildText("show") === "away", 10_000);
+    assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "to a probe");
+
+    // Contacts are shown in address order (bob before carol) after a reconnect and a restart.
+    gate.close();
+    await daemon.waitForLog(/adapter down; restarting after backoff/, 20_000);
+    juliet.received.splice(0);
+    gate.reopen();
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.getChildText("show") === "away", 30_000);
+    assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "after a reconnect");
+    await bob.close();
+    await carol.close();
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    await daemon.restart();
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.attrs["type"] === "unavailable", 20_000);
+    assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "after a restart");
+
+    // She asks to see him after all: approved with alice's rights, and his presence comes again.
+    await juliet.send(xml("presence", { to: jidOf(bob), type: "subscribe" }));
+    await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === "subscribed", 10_000);
+    await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    const bobAgain = await NativeClient.session(daemon.url, nameOf(bob), PASSWORD, { register: false });
+    natives.push(bobAgain);
+    await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === undefined, 10_000);
+  });
 });

@@ -94,7 +94,7 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
       allLinks: () => links,
     };
     const log = createLogger("silent");
-    hub = new PresenceHub(store.contacts, registry, log, buddyViewers(identities, registry));
+    hub = new PresenceHub(store.contacts, registry, log, buddyViewers(identities, registry, store.buddyOffers));
     roster = new Roster(store.contacts, registry, hub, log, (contact, present) => void offers.contactChanged(contact, present));
     offers = new BuddyOffers({ contacts: store.contacts, offers: store.buddyOffers, registry, identities, presence: hub, maySee: (viewer, subject) => roster.maySee(viewer, subject), log });
     // alice sees bob (asked and approved), has carol (IRC) and romeo (XMPP) without seeing them.
@@ -230,6 +230,26 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     links.length = 0;
     await offers.linkChanged(alice, juliet, false);
     assert.deepEqual(await store.buddyOffers.listFor(juliet), []);
+  });
+
+  it("sends a refused contact's presence nowhere, live or when the network comes back, until the account asks to see it; a pending one's as ever", async () => {
+    links.push({ person: alice, address: juliet });
+    await offers.linkChanged(alice, juliet, true);
+    await offers.subscription({ from: juliet, to: bob, action: "deny" });
+    xmpp.presences.length = 0;
+    await hub.update({ from: bob, show: "dnd", status: "", priority: 0, since: 2 });
+    await restarted().networkReachable("xmpp", "default");
+    assert.deepEqual(xmpp.presences, [], "refused");
+    assert.equal(await offers.refused(juliet, bob), true);
+    assert.equal(await offers.refused(juliet, carol), false);
+
+    await roster.handle({ from: alice, to: carol, action: "request" });
+    await roster.handle({ from: carol, to: alice, action: "approve" });
+    assert.deepEqual(xmpp.presences, ["irc://libera/carol offline -> xmpp:juliet@example.org"], "carol's offer is pending: her presence goes");
+    xmpp.presences.length = 0;
+    await offers.subscription({ from: juliet, to: bob, action: "request" });
+    await hub.update({ from: bob, show: "away", status: "", priority: 0, since: 3 });
+    assert.deepEqual(xmpp.presences, ["native:bob dnd -> xmpp:juliet@example.org", "native:bob away -> xmpp:juliet@example.org"], "asked to see him: approved");
   });
 
   it("forgets the offers of contacts no longer on the list", async () => {
