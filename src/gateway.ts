@@ -85,7 +85,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     },
   });
   const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry, store.buddyOffers));
-  const roster = new Roster(contacts, registry, presence, log.child({ component: "roster" }), (contact, present) => {
+  const roster = new Roster(contacts, store.sentRequests, registry, presence, log.child({ component: "roster" }), (contact, present) => {
     void buddies.contactChanged(contact, present).catch((error: unknown) => log.error({ err: error }, "buddy list change not offered"));
   });
   const buddies = new BuddyOffers({

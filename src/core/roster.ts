@@ -9,6 +9,12 @@
  *   deny     B -> A: refuses a request or revokes an approval: B loses "from", A loses "to"; A sees B offline.
  *   remove   A -> B: A stops receiving B's presence: A loses "to", B loses "from".
  *
+ * A request is made once: the contact's server keeps one its user has not answered and shows it again at their
+ * next login (RFC 6121 section 3.1.3), so asking again at every reconnect or restart would only prompt them again,
+ * and bring back a request they refused while the gateway could not hear it. A request written to the network is
+ * recorded (SentRequestStore) until it is answered or withdrawn; `resync` makes only the pending requests with no
+ * record (made while the network was down), and the owner asking again (`request`) always asks.
+ *
  * A person's own account on another network (an adapter with an `owner`, a linked XMPP account) keeps its
  * buddy list on that network: the network is the authority, the store holds a mirror (mirror, mirrorAll,
  * forget), kept as the network reports it. Its addresses are that person's contacts only: nobody else may
@@ -22,13 +28,15 @@ import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/
 import { receivesPresence, sendsPresence, withDirection, type Contact, type ContactView } from "./model/contact.js";
 import { offlinePresence } from "./model/presence.js";
 import type { PresenceHub } from "./presence-hub.js";
-import type { ContactStore } from "../store/store.js";
+import type { ContactStore, SentRequestStore } from "../store/store.js";
 
 const MAX_CONTACT_NAME = 256;
 
 export class Roster {
   constructor(
     private readonly contacts: ContactStore,
+    /** The pending requests that reached the contact's network, so that none is made twice (see the header). */
+    private readonly sentRequests: SentRequestStore,
     private readonly registry: AdapterRegistry,
     private readonly presence: PresenceHub,
     private readonly log: Logger,
@@ -95,19 +103,22 @@ export class Roster {
         if (sendsPresence(other.subscription)) {
           // Already approved: answer for the other side, as a server does for a known subscriber.
           await this.save(actor, { subscription: withDirection(actor.subscription, "to", true), pendingOut: false });
+          await this.sentRequests.remove(from, to);
           await this.notify({ from: to, to: from, action: "approve" });
           await this.presence.sendTo(this.presence.get(to), from);
           return;
         }
         await this.save(actor, { pendingOut: true });
         await this.save(other, { pendingIn: true });
-        break;
+        await this.ask(from, to);
+        return;
       case "approve":
         if (!actor.pendingIn && !sendsPresence(actor.subscription)) {
           throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(to)} has not asked to see your presence`);
         }
         await this.save(actor, { subscription: withDirection(actor.subscription, "from", true), pendingIn: false });
         await this.save(other, { subscription: withDirection(other.subscription, "to", true), pendingOut: false });
+        await this.sentRequests.remove(to, from);
         await this.notify(event);
         await this.presence.sendTo(this.presence.get(from), to);
         await this.watch(from, to);
@@ -118,12 +129,14 @@ export class Roster {
         if (!actor.pendingIn && !sendsPresence(actor.subscription) && !other.pendingOut && !receivesPresence(other.subscription)) return;
         await this.save(actor, { subscription: withDirection(actor.subscription, "from", false), pendingIn: false });
         await this.save(other, { subscription: withDirection(other.subscription, "to", false), pendingOut: false });
+        await this.sentRequests.remove(to, from);
         await this.presence.sendTo(offlinePresence(from), to);
         break;
       case "remove":
         if (!actor.pendingOut && !receivesPresence(actor.subscription) && !other.pendingIn && !sendsPresence(other.subscription)) return; // nothing to withdraw, as for deny
         await this.save(actor, { subscription: withDirection(actor.subscription, "to", false), pendingOut: false });
         await this.save(other, { subscription: withDirection(other.subscription, "from", false), pendingIn: false });
+        await this.sentRequests.remove(from, to);
         break;
       default:
         return assertNever(event.action);
@@ -133,16 +146,16 @@ export class Roster {
 
   /**
    * A network came back: restarts presence in both directions for every relationship with its people, since
-   * the network forgot what it was told (or never heard it): repeats pending requests and approvals, watches
-   * what owners may see, and tells it the owners' presence.
+   * the network forgot what it was told (or never heard it): makes the pending requests it never got (not those
+   * it has, see the header), repeats approvals, watches what owners may see, and tells it the owners' presence.
    */
   async resync(protocol: ProtocolId, account: string): Promise<void> {
     const adapter = this.registry.all().find((candidate) => candidate.protocol === protocol && candidate.account === account);
     if (!adapter) return;
     for (const entry of await this.contacts.listOnNetwork(protocol, account)) {
-      // Consent given or asked while the network was away may never have reached it: say it again (an
-      // approval or request the network already has is ignored there, RFC 6121 sections 3.1.3 and 3.1.5).
-      if (entry.pendingOut) await this.notify({ from: entry.owner, to: entry.address, action: "request" });
+      // A request made while the network was away never reached it: made now. Consent given meanwhile may not
+      // have either: said again (an approval the network already has is ignored there, RFC 6121 section 3.1.5).
+      if (entry.pendingOut && !(await this.sentRequests.has(entry.owner, entry.address))) await this.ask(entry.owner, entry.address);
       if (sendsPresence(entry.subscription)) await this.notify({ from: entry.owner, to: entry.address, action: "approve" });
       if (receivesPresence(entry.subscription)) await this.watch(entry.address, entry.owner);
       if (sendsPresence(entry.subscription)) await this.presence.sendTo(this.presence.get(entry.owner), entry.address);
@@ -203,13 +216,22 @@ export class Roster {
     await this.contacts.put({ ...contact, ...change });
   }
 
-  private async notify(event: SubscriptionEvent): Promise<void> {
+  /** Sends `from`'s request to `to`, recorded once written: one the network never got is made when it comes back. */
+  private async ask(from: Address, to: Address): Promise<void> {
+    if (await this.notify({ from, to, action: "request" })) await this.sentRequests.put(from, to);
+    else await this.sentRequests.remove(from, to);
+  }
+
+  /** Whether the notice was written to the recipient's network. */
+  private async notify(event: SubscriptionEvent): Promise<boolean> {
     const adapter = this.registry.for(event.to);
-    if (!adapter) return;
+    if (!adapter) return false;
     try {
       await adapter.sendSubscription(event);
+      return true;
     } catch (error: unknown) {
       this.log.warn({ err: error, to: addressKey(event.to), action: event.action }, "subscription notice not delivered");
+      return false;
     }
   }
 }

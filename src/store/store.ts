@@ -323,6 +323,18 @@ export interface BuddyOfferStore {
   removeAll(viewer: Address): Promise<number>;
 }
 
+/**
+ * The subscription requests that reached the contact's network and are not answered yet (core/roster.ts): one
+ * record per (owner, address) of a buddy list entry with a pending request. A pending request with no record never
+ * got there, and is made when the network comes back.
+ */
+export interface SentRequestStore {
+  has(owner: Address, address: Address): Promise<boolean>;
+  put(owner: Address, address: Address): Promise<void>;
+  /** False when there was no such record. */
+  remove(owner: Address, address: Address): Promise<boolean>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -341,6 +353,7 @@ export interface Store {
   readonly bridges: BridgeStore;
   readonly names: NameClaimStore;
   readonly buddyOffers: BuddyOfferStore;
+  readonly sentRequests: SentRequestStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

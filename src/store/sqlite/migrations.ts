@@ -204,6 +204,18 @@ INSERT INTO buddy_offers (viewer, contact, state)
   WHERE substr(link.address, 1, instr(link.address, ':')) <> substr(entry.address, 1, instr(entry.address, ':'));
 `;
 
+// Subscription requests written to the contact's network (core/roster.ts, resync): a request is made once, and
+// made again at a reconnect only when it never got there. The requests pending when the upgrade runs were made
+// (every earlier version repeated them at each reconnect), so they count as sent and nobody is asked again.
+const SENT_REQUESTS = `
+CREATE TABLE sent_requests (
+  owner   TEXT NOT NULL,
+  address TEXT NOT NULL,
+  PRIMARY KEY (owner, address)
+) WITHOUT ROWID;
+INSERT INTO sent_requests (owner, address) SELECT owner, address FROM contacts WHERE pending_out = 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -216,6 +228,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: "name claims", sql: NAME_CLAIMS },
   { version: 10, name: "archive by sender", sql: ARCHIVE_BY_SENDER },
   { version: 11, name: "buddy offers", sql: BUDDY_OFFERS },
+  { version: 12, name: "sent requests", sql: SENT_REQUESTS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -18,6 +18,7 @@ import { createPrivately, lockDatabase, type ProcessLock } from "./process-lock.
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
 import { createSqliteBridges } from "./sqlite-bridges.js";
 import { createSqliteBuddyOffers } from "./sqlite-buddy-offers.js";
+import { createSqliteSentRequests } from "./sqlite-sent-requests.js";
 import { createSqliteNameClaims } from "./sqlite-name-claims.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
@@ -129,6 +130,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     bridges: createSqliteBridges(db),
     names: createSqliteNameClaims(db),
     buddyOffers: createSqliteBuddyOffers(db),
+    sentRequests: createSqliteSentRequests(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

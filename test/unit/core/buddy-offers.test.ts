@@ -95,7 +95,7 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     };
     const log = createLogger("silent");
     hub = new PresenceHub(store.contacts, registry, log, buddyViewers(identities, registry, store.buddyOffers));
-    roster = new Roster(store.contacts, registry, hub, log, (contact, present) => void offers.contactChanged(contact, present));
+    roster = new Roster(store.contacts, store.sentRequests, registry, hub, log, (contact, present) => void offers.contactChanged(contact, present));
     offers = new BuddyOffers({ contacts: store.contacts, offers: store.buddyOffers, registry, identities, presence: hub, maySee: (viewer, subject) => roster.maySee(viewer, subject), log });
     // alice sees bob (asked and approved), has carol (IRC) and romeo (XMPP) without seeing them.
     await roster.add(alice, bob, "Bob");

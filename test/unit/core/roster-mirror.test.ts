@@ -29,7 +29,7 @@ describe("Roster with a person's own account (linked accounts)", () => {
     const registry = new AdapterRegistry();
     registry.register(new FakeAccount({ owner: alice, account: "u.alice", login: "alice@example.org", password: "x", service: "xmpps://example.org" }));
     const log = createLogger("silent");
-    roster = new Roster(store.contacts, registry, new PresenceHub(store.contacts, registry, log), log);
+    roster = new Roster(store.contacts, store.sentRequests, registry, new PresenceHub(store.contacts, registry, log), log);
   });
 
   afterEach(async () => {

@@ -212,6 +212,25 @@ describe("SQLite store", () => {
       }
     });
 
+    it("upgrades a version 11 database to sent requests: every pending request counts as sent, so nobody is asked again", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 11)), { from: 0, to: 11 });
+      const contact = raw.prepare("INSERT INTO contacts (owner, address, name, subscription, pending_out, pending_in) VALUES (?, ?, ?, 'none', ?, ?)");
+      contact.run("native:alice", "xmpp:juliet@example.org", "juliet", 1, 0);
+      contact.run("native:alice", "native:bob", "bob", 0, 1);
+      raw.close();
+
+      const store = openSqliteStore(path);
+      try {
+        assert.equal(await store.sentRequests.has(alice, parseAddress("xmpp:juliet@example.org")), true);
+        assert.equal(await store.sentRequests.has(alice, bob), false);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("upgrades a version 3 database to identity links, runtime bridges and link accounts, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
@@ -233,7 +252,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

@@ -223,5 +223,17 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeIdentityContract(store);
     describeBridgeContract(store);
     describeBuddyOfferContract(store);
+
+    describe("sent requests", () => {
+      it("records a request per owner and address, once however often put, until removed", async () => {
+        await store().sentRequests.put(alice, bob);
+        await store().sentRequests.put(alice, bob);
+        assert.equal(await store().sentRequests.has(alice, bob), true);
+        assert.equal(await store().sentRequests.has(bob, alice), false);
+        assert.equal(await store().sentRequests.remove(alice, bob), true);
+        assert.equal(await store().sentRequests.remove(alice, bob), false);
+        assert.equal(await store().sentRequests.has(alice, bob), false);
+      });
+    });
   });
 }

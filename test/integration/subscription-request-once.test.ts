@@ -1,0 +1,98 @@
+/**
+ * A native user's subscription request to an XMPP JID is made once (core/roster.ts), against a real Prosody: a
+ * request the XMPP user refused while the gateway could not hear it (the component's connection was cut, so her
+ * server cleared the request and the gateway still holds it pending) is not made again when the component
+ * reconnects, nor after a restart. Her server keeps a pending request itself (RFC 6121 section 3.1.3), so one is
+ * enough. The daemon reaches Prosody's component port through a TCP gate, so that the test cuts the component's
+ * connection while the XMPP client stays connected.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import { componentYaml } from "../helpers/config-yaml.js";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { TcpGate } from "../helpers/tcp-gate.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+describe("a native user's subscription request to an XMPP JID", function () {
+  let prosody: ProsodyServer;
+  let gate: TcpGate;
+  let daemon: Daemon;
+  const natives: NativeClient[] = [];
+  const xmpps: XmppTestClient[] = [];
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody();
+    gate = await TcpGate.start("127.0.0.1", () => prosody.componentPort);
+    daemon = Daemon.create(["xmpp:", ...componentYaml(prosody, ["messages_from: anyone"], gate.port)].join("\n"));
+    await daemon.start();
+    await daemon.waitForLog(/XMPP component online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
+  });
+
+  after(async function () {
+    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
+    await daemon?.dispose();
+    await gate?.dispose();
+    await prosody?.dispose();
+  });
+
+  const count = (pattern: RegExp): number => (daemon.log.match(new RegExp(pattern.source, "g")) ?? []).length;
+  const nth = (pattern: RegExp, n: number): RegExp => new RegExp(`(${pattern.source}[\\s\\S]*){${n}}`);
+
+  /** How many subscription requests the client got from `jid`, in all. */
+  function requestsFrom(client: XmppTestClient, jid: string): number {
+    return client.transcript.filter((stanza) => stanza.is("presence") && stanza.attrs["from"] === jid && stanza.attrs["type"] === "subscribe").length;
+  }
+
+  /**
+   * The next presence of `jid` that is not a subscription notice: the gateway has resynced its relationship with
+   * `client` (for one relationship it writes a request it would repeat before the owner's presence).
+   */
+  function presenceSentAgain(client: XmppTestClient, jid: string, timeoutMs = 30_000): Promise<unknown> {
+    client.received.splice(0);
+    return client.waitForPresence(jid, (stanza) => stanza.attrs["type"] === undefined || stanza.attrs["type"] === "unavailable", timeoutMs);
+  }
+
+  it("is not made again after a reconnect or a restart once refused, even unheard", async function () {
+    this.timeout(150_000);
+    const name = uniqueUser("alice");
+    const alice = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    natives.push(alice);
+    const aliceJid = `${name}@${prosody.componentDomain}`;
+    const juliet = await XmppTestClient.newUser(prosody, uniqueUser("juliet"), PASSWORD);
+    xmpps.push(juliet);
+
+    // juliet sees alice's presence (so the gateway sends it to her again after a reconnect), and alice asks for hers.
+    await juliet.send(xml("presence", { to: aliceJid, type: "subscribe" }));
+    await alice.waitForType("subscription", (frame) => frame["from"] === `xmpp:${juliet.bareJid}` && frame["action"] === "request", 10_000);
+    await alice.ok({ type: "presence.approve", address: `xmpp:${juliet.bareJid}` });
+    await juliet.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    await alice.ok({ type: "presence.subscribe", address: `xmpp:${juliet.bareJid}` });
+    await juliet.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === aliceJid && stanza.attrs["type"] === "subscribe", 10_000);
+
+    // She refuses while the component is cut off: her server clears the request, the gateway never hears of it.
+    const down = count(/adapter down; restarting after backoff/);
+    gate.close();
+    await daemon.waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
+    await juliet.send(xml("presence", { to: aliceJid, type: "unsubscribed" }));
+    await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" }))); // her server has handled it
+    const shown = presenceSentAgain(juliet, aliceJid);
+    gate.reopen();
+    await shown;
+    assert.equal(requestsFrom(juliet, aliceJid), 1, "requests after the reconnect");
+
+    await alice.close();
+    await juliet.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    const shownAfterRestart = presenceSentAgain(juliet, aliceJid);
+    await daemon.restart();
+    await shownAfterRestart;
+    assert.equal(requestsFrom(juliet, aliceJid), 1, "requests after the restart");
+  });
+});
