@@ -33,6 +33,8 @@ import { BridgedChannels } from "./bridged-channels.js";
 import { IrcConnection } from "./irc-connection.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
 import { IrcInbound } from "./irc-inbound.js";
+import { samePerson } from "./line-senders.js";
+import { UserhostLookup } from "./userhost-lookup.js";
 import { ChannelJoins } from "./channel-joins.js";
 import { ChannelRejoins, REJOIN_AFTER_KICK_MS, RETRY_MS } from "./channel-rejoins.js";
 import { OwnNickKeeper } from "./own-nick.js";
@@ -113,6 +115,8 @@ export class IrcNetworkAdapter implements Adapter {
   /** Asks for the configured nick again when it was taken at connect (own-nick.ts). */
   private readonly ownNick: OwnNickKeeper;
   private readonly inbound: IrcInbound;
+  /** Who holds a nick now, asked of the server for a failure report (userhost-lookup.ts). */
+  private readonly userhosts = new UserhostLookup();
   private stopping = false;
   /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly channels: BridgedChannels;
@@ -213,6 +217,7 @@ export class IrcNetworkAdapter implements Adapter {
     }
     this.watch.attach(main);
     this.accounts.attach(main);
+    this.userhosts.attach(main);
     this.accountPoller = setInterval(() => this.accounts.poll(), this.config.presence_poll_seconds * 1000);
     this.accountPoller.unref();
     this.ownNick.attach(main);
@@ -230,6 +235,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.rejoins.forget();
     this.watch.detach();
     this.detachAccounts(true);
+    this.userhosts.detach();
     const main = this.main;
     this.main = undefined;
     await this.puppets.closeAll(reason);
@@ -358,11 +364,34 @@ export class IrcNetworkAdapter implements Adapter {
   /** An IRC user's message could not be delivered: they get a NOTICE from the person they wrote to (or the gateway). */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     // Disconnected: the report waits in the store for the network to come back (core/failure-reports.ts).
+    this.requireMain();
+    const nick = await this.senderNickNow(message);
+    if (nick === undefined) {
+      // The text is theirs alone: not logged.
+      this.context.log.info({ network: this.account, id: message.id, code: error.code }, "failure report dropped: its sender is not on the network now (or the gateway cannot tell them from whoever holds their nick)");
+      return;
+    }
     const main = this.requireMain();
     const puppet = message.scope === "direct" ? this.puppets.of(recipient) : undefined;
     const connection = puppet?.connection ?? main;
     // The error's text may be another network's (an XMPP server's <text/>): one line, whatever it holds.
-    connection.send("NOTICE", [message.from.id, oneLineText(failureNotice(recipient, error))]);
+    connection.send("NOTICE", [nick, oneLineText(failureNotice(recipient, error))]);
+  }
+
+  /**
+   * The nick under which the person who said `message` is on the network now, or undefined: the nick they had, as
+   * followed through the NICK changes the gateway's connection saw (line-senders.ts), held now (USERHOST) by the
+   * same user@host, or by the same services account where the line was tagged with one (WHOIS). Never whoever
+   * merely took their nick; undefined too for a line the gateway no longer knows (a restart, 10,000 lines ago).
+   */
+  private async senderNickNow(message: Message): Promise<string | undefined> {
+    const sender = this.inbound.senders.senderOf(message.id);
+    if (!sender) return undefined;
+    const holder = await this.userhosts.lookup(sender.nick);
+    if (!holder) return undefined;
+    if (samePerson(sender, holder)) return holder.nick;
+    if (sender.account === undefined) return undefined;
+    return (await this.accounts.lookup(holder.nick)) === sender.account ? holder.nick : undefined;
   }
 
   async reportDelivered(): Promise<void> {}
@@ -577,6 +606,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.main = undefined;
     this.watch.detach();
     this.detachAccounts();
+    this.userhosts.detach();
     this.inbound.reset();
     this.joins.lost();
     this.joinsUnanswered.clear();

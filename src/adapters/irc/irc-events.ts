@@ -21,6 +21,7 @@
  *                       WHO sent with whoxParams() (token WHOX_TOKEN, fields "tuhnf") are read.
  *   730/731             IRCv3 MONITOR RPL_MONONLINE / RPL_MONOFFLINE: "nick!user@host" or bare nicks
  *   303                 RPL_ISON
+ *   302                 RPL_USERHOST: "nick[*]=[+-]user@host" entries (line-senders.ts parseUserhostReply)
  *   ACCOUNT             IRCv3 account-notify: the source's services account now ("*" = logged out)
  *   330, 318            RPL_WHOISACCOUNT ("<nick> <account> :is logged in as") and RPL_ENDOFWHOIS
  *   error numerics      numerics.ts's table, as "failure" with the GatewayError to reject with
@@ -30,6 +31,7 @@ import { parseCtcp } from "./ctcp.js";
 import { serverTime, type IrcLine, type IrcSource } from "./irc-line.js";
 import { foldCase, type CaseMapping } from "./nicks.js";
 import { failureFromNumeric } from "./numerics.js";
+import { parseUserhostReply, type UserhostEntry } from "./line-senders.js";
 import type { EventOf } from "./typed-emitter.js";
 
 export type { IrcSource } from "./irc-line.js";
@@ -66,6 +68,8 @@ export interface IrcConnectionEvents {
   who: { readonly nick: string; readonly away: boolean; readonly user?: string; readonly host?: string };
   monitor: { readonly online: string[]; readonly offline: string[] };
   ison: { readonly online: string[] };
+  /** A USERHOST reply: those of the nicks asked about that are online. */
+  userhost: { readonly entries: readonly UserhostEntry[] };
   /** The nick's services account now (account-notify); absent: logged out. */
   account: { readonly nick: string; readonly account?: string };
   "whois-account": { readonly nick: string; readonly account: string };
@@ -182,6 +186,8 @@ export class IrcEventTranslator {
         return [{ name: "monitor", payload: { online: [], offline: list(last(params), ",") } }];
       case "303":
         return [{ name: "ison", payload: { online: list(last(params), " ") } }];
+      case "302":
+        return [{ name: "userhost", payload: { entries: parseUserhostReply(params.length > 1 ? last(params) : "") } }];
       case "ACCOUNT":
         if (params[0] === undefined || from.nick === "") return [];
         return [{ name: "account", payload: { nick: from.nick, ...(params[0] === "*" ? {} : { account: params[0] }) } }];

@@ -40,6 +40,7 @@ import { wildcardPattern } from "../../util/wildcard.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
 import type { Puppet } from "./puppet-pool.js";
+import { LineSenders } from "./line-senders.js";
 
 const VERSION = "Switchboard gateway";
 
@@ -104,6 +105,8 @@ export class IrcInbound {
   private readonly toldLookalikes = new Set<string>();
   /** The server's membership prefixes, highest first (ISUPPORT PREFIX), read from the gateway's connection. */
   private prefixOrder: () => string = () => "~&@%+";
+  /** Who said each recent line taken from IRC: its failure report is for them, not for their nick's next holder. */
+  readonly senders = new LineSenders();
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -205,6 +208,7 @@ export class IrcInbound {
     });
     main.on("nick", (event) => {
       accounts.renamed(event.from, event.to);
+      this.senders.renamed(event.from, event.to);
       this.hooks.watch.gone(event.from);
       // In the channels the nick is in (channel-roster.ts): a NICK names none.
       for (const channel of this.roster.renamed(event.from, event.to)) this.renamed(channel, event.from, event.to);
@@ -268,6 +272,8 @@ export class IrcInbound {
     if (channel) {
       // A line of formatting codes alone shows nothing on IRC either: not passed on as an empty message.
       if (stripFormatting(event.text) === "") return;
+      // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
+      const sender = this.senders.said(event.from, event.tags["account"]);
       void this.submitter
         .offer({
           origin: { protocol: "irc", account: this.network, ...(event.tags["msgid"] === undefined ? {} : { id: event.tags["msgid"] }) },
@@ -280,6 +286,7 @@ export class IrcInbound {
           senderName: event.from.nick,
           body: stripFormatting(event.text),
         })
+        .then((accepted) => sender && this.senders.accepted(accepted.id, sender))
         .catch((error: unknown) => this.context.log.warn({ err: error, channel: event.target }, "IRC channel message not relayed"));
       return;
     }
@@ -338,6 +345,7 @@ export class IrcInbound {
   private submitDirect(event: IrcMessageEvent, person: Address, tell: (text: string) => void): void {
     if (stripFormatting(event.text) === "") return; // nothing to show, as in a channel
     const from = ircAddress(this.network, event.from.nick);
+    const sender = this.senders.said(event.from, event.tags["account"]);
     void this.submitter
       .offer({
         origin: { protocol: "irc", account: this.network },
@@ -348,6 +356,7 @@ export class IrcInbound {
         senderName: event.from.nick,
         body: stripFormatting(event.text),
       })
+      .then((accepted) => sender && this.senders.accepted(accepted.id, sender))
       .catch((error: unknown) => {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", "not delivered");
         this.context.log.info({ err: gatewayError, from: event.from.nick }, "IRC query not accepted");
