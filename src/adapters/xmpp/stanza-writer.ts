@@ -3,7 +3,7 @@
  * list and history, a presence or nick change told to every occupant). Those are made in one go, so they are handed
  * to the socket corked and leave in one write(2) instead of one each: a join to a room of 500 was 500 system calls,
  * each awaited before the next. Nothing waits for the cork: it is released as soon as the last stanza is handed over.
- * Room messages are not written this way (gateway-rooms.ts deliver): measured, it cost the IRC -> XMPP burst of the
+ * Room messages are not written this way (room-messages.ts deliver): measured, it cost the IRC -> XMPP burst of the
  * bridge benchmark about 40% (docs/performance.md).
  */
 import type { Element } from "ltx";
