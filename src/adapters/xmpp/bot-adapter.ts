@@ -13,37 +13,29 @@ import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import { roomsToRelayTo, type Adapter, type AdapterCapabilities, AdapterContext, RemoteRoomOptions, SendResult } from "../../core/adapter.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
-import { failureNotice } from "../../core/failure-reports.js";
-import { addressKey, makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
-import { nativeRoomAddress, type Room, type RoomMember, type RoomRole } from "../../core/model/room.js";
+import type { Room, RoomMember } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
-import { ShownMembers } from "../../util/shown-members.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
-import { parseMessageStanza } from "./parse.js";
-import { CorrectionIds, RecentMap } from "./message-memory.js";
-import { MembershipDamper } from "../../util/flap-damper.js";
-import { MucOccupants, roleOfItem, type OccupantIdentity } from "./muc-occupants.js";
+import { MucOccupants } from "./muc-occupants.js";
+import { BotFailureReports } from "./bot-failure-reports.js";
+import { BotMucMembers } from "./bot-muc-members.js";
+import { BotMucLines } from "./bot-muc-lines.js";
+import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { hasUnsafeCharacters } from "../../core/model/text.js";
-import { isRelayed, markRelayed, NS } from "./stanzas.js";
+import { markRelayed, NS } from "./stanzas.js";
 
 /** How long a kicked bot waits before joining the MUC again. */
 const REJOIN_DELAY_MS = 2000;
 
-/** The address of a bridged MUC, as a member of its native room. */
-export function mucAddress(account: string, muc: string): Address {
-  return makeAddress("xmpp", account, muc.toLowerCase());
-}
-
-/** The native room a MUC is bridged to. */
-export function bridgedRoom(room: XmppBotRoomConfig): Address {
-  return nativeRoomAddress(room.room);
-}
+// Where the gateway has always taken them from (gateway.ts, configured-networks.ts).
+export { bridgedRoom, mucAddress };
 
 /** The line a bot writes for a message from another network: its sender's name as the bot's relay_format puts it, then the text. */
 export function relayedBody(format: RelayFormat, message: Message): string {
@@ -66,25 +58,16 @@ export class XmppBotAdapter implements Adapter {
   };
   private connection: Client | undefined;
   private readonly occupants = new MucOccupants();
-  /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
-  private readonly corrections = new CorrectionIds();
-  /** Who said each recent line the bot relayed (by gateway id): its failure report is for them, not for their nick's next holder. */
-  private readonly senders = new RecentMap<OccupantIdentity>();
-  /** Senders whose failure report waits for the bot's join of their MUC to list its occupants (by MUC, lower case; by address key). */
-  private readonly reportsWaiting = new Map<string, Map<string, Address>>();
-  private readonly membership: MembershipDamper;
+  /** Occupants whose line failed elsewhere are told, privately (bot-failure-reports.ts). */
+  private readonly reports: BotFailureReports;
+  /** The MUCs' occupants as members of the native rooms (bot-muc-members.ts). */
+  private readonly members: BotMucMembers;
+  /** The MUCs' lines to the native rooms, and their refusals of relayed ones (bot-muc-lines.ts). */
+  private readonly lines: BotMucLines;
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
   private stopping = false;
-  /**
-   * Whom each bridged MUC's room was told is in the MUC (by MUC, lower case): kept when the bot loses the MUC,
-   * so that the occupant list of its next join shows what changed meanwhile.
-   */
-  private readonly shown = new ShownMembers<RoomMember>(
-    (nick) => nick,
-    (a, b) => a.role === b.role,
-  );
   /** MUCs (lower case) the bot left itself (a bridge ended or remade): their goodbye is no kick. */
   private readonly leaving = new Set<string>();
   /** MUCs (lower case) the bot is out of for good (banned, destroyed, its join refused): tried again at a reload. */
@@ -98,10 +81,14 @@ export class XmppBotAdapter implements Adapter {
   ) {
     this.rooms = [...config.rooms];
     this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
-    const { leave_hold_seconds: hold, flap_changes: flapChanges, flap_window_seconds: window } = config.membership;
-    this.membership = new MembershipDamper({ leaveHoldMs: hold * 1000, flapChanges, flapWindowMs: window * 1000 }, (muc, nick, event) =>
-      this.relayMembership(muc, nick, event),
-    );
+    const bot = { jid: config.jid, online: (): boolean => this.online, roomOf: (muc: string) => this.roomOf(muc) };
+    this.reports = new BotFailureReports(context, this.occupants, { ...bot, outOf: (muc) => this.outOf.has(muc), write: (element) => this.write(element) });
+    this.members = new BotMucMembers(config, context, this.occupants, {
+      ...bot,
+      ownOccupantLeft: (room, codes, x) => this.ownOccupantLeft(room, codes, x),
+      listed: (muc) => this.reports.listed(muc),
+    });
+    this.lines = new BotMucLines(context, this.occupants, this.reports, (muc) => this.roomOf(muc));
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -192,31 +179,10 @@ export class XmppBotAdapter implements Adapter {
   async sendTyping(): Promise<void> {}
   /**
    * An occupant's line did not reach another room of the bridge (an IRC channel refused it, it expired): the bot
-   * tells them in a private message in the MUC (XEP-0045 7.5), the only way it can reach them. To them only: the
-   * occupant who said it, under the nick they have now (muc-occupants.ts nickOf), never whoever took their nick
-   * since. When the bot cannot tell (they left, it no longer knows the line: a restart), the report is dropped.
+   * tells them in a private message in the MUC, to them only (bot-failure-reports.ts).
    */
-  async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
-    const slash = message.from.id.indexOf("/");
-    const room = this.roomOf(message.from.id.slice(0, Math.max(slash, 0)));
-    if (message.from.account !== this.account || slash < 0 || !room) return; // not an occupant of one of its MUCs now
-    if (!this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} is not connected`, { retryable: true });
-    const key = room.muc.toLowerCase();
-    // A MUC that refused the bot's join stays "joining" until it is tried again: the bot is not in it.
-    if (!this.outOf.has(key) && this.occupants.state(key) === "joining") {
-      // Told again once the MUC listed its occupants (occupantPresence): only then can the bot find the sender.
-      const waiting = this.reportsWaiting.get(key) ?? new Map<string, Address>();
-      this.reportsWaiting.set(key, waiting.set(addressKey(message.from), message.from));
-      throw new GatewayError("GW_ERR_UNAVAILABLE", `XMPP bot ${this.config.jid} is joining ${room.muc}`, { retryable: true });
-    }
-    const sender = this.senders.get(message.id);
-    const nick = sender === undefined ? undefined : this.occupants.nickOf(key, sender);
-    if (nick === undefined) {
-      // The text is theirs alone: not logged.
-      this.context.log.info({ muc: room.muc, id: message.id, code: error.code }, "failure report dropped: its sender is not in the MUC now (or the bot cannot tell them from whoever holds their nick)");
-      return;
-    }
-    await this.write(xml("message", { to: `${room.muc}/${nick}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(failureNotice(recipient, error)))));
+  reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    return this.reports.report(message, recipient, error);
   }
   async reportDelivered(): Promise<void> {}
   async sendMembership(): Promise<void> {}
@@ -252,7 +218,7 @@ export class XmppBotAdapter implements Adapter {
   roomPeople(remote: Address): readonly RoomMember[] {
     const room = this.roomOf(remote.id);
     if (remote.account !== this.account || !room || !this.config.membership.relay || !room.membership) return [];
-    return this.shown.list(room.muc.toLowerCase());
+    return this.members.shownIn(room.muc.toLowerCase());
   }
 
   /** A runtime bridge ended: the bot leaves the MUC. */
@@ -261,7 +227,7 @@ export class XmppBotAdapter implements Adapter {
     const room = this.rooms[index];
     if (!room) return;
     this.rooms.splice(index, 1);
-    this.shown.forget(room.muc.toLowerCase());
+    this.members.unbridged(room.muc.toLowerCase());
     this.outOf.delete(room.muc.toLowerCase());
     if (!this.online) return;
     this.leaving.add(room.muc.toLowerCase());
@@ -282,22 +248,6 @@ export class XmppBotAdapter implements Adapter {
       .catch((error: unknown) => hasErrorCode(error, "GW_ERR_NOT_FOUND") || this.context.log.error({ err: error, muc: room.muc }, "bridged native room not joined"));
   }
 
-  /**
-   * A MUC refused a line the bot relayed (not an occupant after a refused join, a visitor in a moderated room,
-   * too long): its stanza id is the gateway id, so the message's sender hears that the MUC did not take it.
-   */
-  private refusedLine(stanza: Element): void {
-    this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
-    const parsed = parseMessageStanza(stanza);
-    // Only the MUC itself (its bare JID) answers for a line sent to it; an occupant cannot fail someone's line.
-    const room = this.roomOf(String(stanza.attrs["from"] ?? ""));
-    const id = stanza.attrs["id"];
-    if (!parsed.ok || !room || id === undefined) return;
-    const condition = parsed.value.error?.condition ?? "undefined-condition";
-    const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
-    this.context.bounced(id, mucAddress(this.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
-  }
-
   /** The bridged MUC of a bare JID, in any case. */
   private roomOf(muc: string): XmppBotRoomConfig | undefined {
     const folded = muc.toLowerCase();
@@ -314,158 +264,16 @@ export class XmppBotAdapter implements Adapter {
       if (refusing) this.outOf.add(refusing.muc.toLowerCase()); // counted, and tried again at a reload
       return;
     }
-    if (stanza.name === "presence") return this.occupantPresence(stanza);
-    if (stanza.name === "message" && stanza.attrs["type"] === "error") return this.refusedLine(stanza);
+    if (stanza.name === "presence") return this.members.presence(stanza);
+    if (stanza.name === "message" && stanza.attrs["type"] === "error") return this.lines.refused(stanza);
     if (stanza.name !== "message" || stanza.attrs["type"] !== "groupchat") return;
-    const parsed = parseMessageStanza(stanza);
-    if (!parsed.ok || parsed.value.body === undefined) return;
-    if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
-    if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
-    const [muc = "", nick = ""] = parsed.value.from.split("/");
-    const room = this.roomOf(muc);
-    if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
-    const message = parsed.value;
-    const from = makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`);
-    // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
-    const sender = this.occupants.identify(muc, nick);
-    // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
-    const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
-    let acceptedId: string | undefined;
-    void acceptance.original
-      .then((replaces) =>
-        this.context.submit({
-          origin: { protocol: "xmpp", account: this.account, ...(message.id === undefined ? {} : { id: message.id }) },
-          scope: "room",
-          kind: message.messageKind,
-          from,
-          to: bridgedRoom(room),
-          // The MUC it was said in: never sent back there, and relayed to the room's other MUCs of this bot.
-          hops: [addressKey(mucAddress(this.account, room.muc))],
-          senderName: nick,
-          body: message.body ?? "",
-          // A correction of a line the bot has not seen (before a restart) goes on as a new line.
-          ...(replaces === undefined ? {} : { replaces }),
-        }),
-      )
-      .then((accepted) => {
-        acceptedId = accepted.id;
-        if (sender !== undefined) this.senders.set(accepted.id, sender);
-      })
-      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
-      .finally(() => acceptance.done(acceptedId));
-  }
-
-  /**
-   * An occupant's presence in a bridged MUC: the bot's own (kicked?), or someone joining or leaving, relayed to
-   * the native room as a member joining or leaving (the bot's membership.relay and the room's membership),
-   * through the flap damper.
-   */
-  private occupantPresence(stanza: Element): void {
-    const from = String(stanza.attrs["from"] ?? "");
-    const slash = from.indexOf("/");
-    const type = stanza.attrs["type"];
-    if (slash < 0 || (type !== undefined && type !== "unavailable")) return;
-    const muc = from.slice(0, slash);
-    const nick = from.slice(slash + 1);
-    const room = this.roomOf(muc);
-    if (!room || nick === "") return;
-    const x = stanza.getChild("x", NS.mucUser);
-    const codes = (x?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
-    const own = nick === room.nick || codes.includes("110");
-    if (nick === room.nick && type === "unavailable") this.ownOccupantLeft(room, codes, x);
-    const item = x?.getChild("item");
-    const newNick = item?.attrs["nick"];
-    const realJid = item?.attrs["jid"];
-    const role = roleOfItem(item?.attrs["affiliation"] as string | undefined, item?.attrs["role"] as string | undefined);
-    const changes = this.occupants.presence(
-      muc,
-      { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}), ...(typeof realJid === "string" ? { realJid } : {}) },
-      own,
-    );
-    if (changes.some((change) => change.event === "listed")) this.reportsMayGo(muc);
-    if (!this.config.membership.relay || !room.membership) return;
-    for (const change of changes) {
-      if (change.event === "listed") this.resync(room);
-      else if (change.event === "renamed") this.renamed(room, change.nick, change.newNick, change.role);
-      else if (change.event === "role") this.roleChanged(room, change.nick, change.previous, change.role);
-      else this.membership.change(room.muc, change.nick, change.event);
-    }
-  }
-
-  /** The MUC listed its occupants: failure reports that waited for the list may find their senders now. */
-  private reportsMayGo(muc: string): void {
-    const waiting = this.reportsWaiting.get(muc.toLowerCase());
-    this.reportsWaiting.delete(muc.toLowerCase());
-    for (const address of waiting?.values() ?? []) this.context.dispatch({ type: "reachable", address });
-  }
-
-  /** An occupant made or unmade a moderator, admin or owner of the MUC (XEP-0045 section 9): the room is told. */
-  private roleChanged(room: XmppBotRoomConfig, nick: string, previous: RoomRole, role: RoomRole): void {
-    if (!this.online) return;
-    // Not shown yet (a flapping occupant's join held): shown with their role when their join is.
-    if (!this.shown.changed(room.muc.toLowerCase(), nick, this.occupantMember(room.muc, nick, role))) return;
-    this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, previous), changed: this.occupantMember(room.muc, nick, role) });
-  }
-
-  /**
-   * An occupant's nick change (status 303): one rename of the native room's member, unless the damper holds or
-   * hid the old nick's last change; then a leave and a join, at once (a nick change is no flap).
-   */
-  private renamed(room: XmppBotRoomConfig, nick: string, newNick: string, role: RoomRole): void {
-    if (!this.membership.renamed(room.muc, nick, newNick)) {
-      this.membership.change(room.muc, nick, "left", true);
-      this.membership.change(room.muc, newNick, "joined", true);
-      return;
-    }
-    if (!this.online) return;
-    // Never shown under the old nick (the list of a rejoin already showed them gone): shown as a join.
-    if (!this.shown.changed(room.muc.toLowerCase(), nick, this.occupantMember(room.muc, newNick, role))) return this.relayMembership(room.muc, newNick, "joined");
-    this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, role), changed: this.occupantMember(room.muc, newNick, role) });
-  }
-
-  /** A join or leave the damper lets through: the native room's members hear of it, unless they were told already. */
-  private relayMembership(muc: string, nick: string, event: "joined" | "left"): void {
-    const room = this.roomOf(muc);
-    if (!room || !this.online) return;
-    const key = muc.toLowerCase();
-    if (event === "joined") {
-      const role = this.occupants.occupantsOf(muc).find((occupant) => occupant.nick === nick)?.role;
-      const member = this.occupantMember(muc, nick, role);
-      if (this.shown.joined(key, member)) this.context.dispatch({ type: "member-joined", room: bridgedRoom(room), member });
-      return;
-    }
-    const shown = this.shown.left(key, nick);
-    if (shown) this.context.dispatch({ type: "member-left", room: bridgedRoom(room), member: shown });
-  }
-
-  /**
-   * The bot's join of a MUC is complete (its self-presence, after the occupant list): the room is told who came,
-   * who left and whose role changed since it was last told; the first time, everyone is a join.
-   */
-  private resync(room: XmppBotRoomConfig): void {
-    if (!this.online) return;
-    const people = this.occupants
-      .occupantsOf(room.muc)
-      .filter((occupant) => occupant.nick !== room.nick)
-      .map((occupant) => this.occupantMember(room.muc, occupant.nick, occupant.role));
-    const { joined, left, changed } = this.shown.resync(room.muc.toLowerCase(), people);
-    // The list is what the room shows now: changes held from before are moot, and the next ones are taken against it.
-    this.membership.forgetChannel(room.muc);
-    const hub = bridgedRoom(room);
-    for (const member of left) this.context.dispatch({ type: "member-left", room: hub, member });
-    for (const member of joined) this.context.dispatch({ type: "member-joined", room: hub, member });
-    for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room: hub, member: before, changed: after });
-  }
-
-  /** An occupant of a bridged MUC as a member of the native room: its address is the MUC's occupant JID. */
-  private occupantMember(muc: string, nick: string, role: RoomRole = "member"): RoomMember {
-    return { address: makeAddress("xmpp", this.account, `${muc.toLowerCase()}/${nick}`), nick, role };
+    this.lines.groupchat(stanza);
   }
 
   private forgetOccupants(): void {
     this.occupants.forget();
-    this.reportsWaiting.clear(); // those reports wait for the reconnect (network-reachable) instead
-    this.membership.clear();
+    this.reports.clear(); // those reports wait for the reconnect (network-reachable) instead
+    this.members.clear();
   }
 
   /**
@@ -509,12 +317,9 @@ export class XmppBotAdapter implements Adapter {
   private lostMuc(room: XmppBotRoomConfig): void {
     const key = room.muc.toLowerCase();
     this.outOf.add(key);
-    const hub = bridgedRoom(room);
-    for (const member of this.shown.list(key)) this.context.dispatch({ type: "member-left", room: hub, member });
-    this.shown.forget(key);
-    this.membership.forgetChannel(room.muc);
+    this.members.lost(room);
     this.occupants.forget(room.muc);
-    this.reportsWaiting.delete(key);
+    this.reports.forget(key);
   }
 
   private async write(element: Element): Promise<void> {

@@ -7,7 +7,7 @@
  * (unavailable with status 303 and the new nick) is one change, a rename, announced by that presence; the new
  * nick's presence that follows is its second half, not a join.
  *
- * It also tells occupants apart, for the failure reports a bot sends one of them privately (bot-adapter.ts): a nick
+ * It also tells occupants apart, for the failure reports a bot sends one of them privately (bot-failure-reports.ts): a nick
  * names whoever holds it now, and after a leave someone else may take it. Each occupant gets a serial when they
  * come (kept through a nick change, new at each of the bot's joins) and, where the MUC reveals it (a non-anonymous
  * room, or the bot a moderator: XEP-0045 section 7.2.3, the item's jid), their real bare JID.

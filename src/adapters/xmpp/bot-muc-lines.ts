@@ -1,0 +1,86 @@
+/**
+ * The lines a bridge bot's MUCs send it (bot-adapter.ts): an occupant's groupchat line goes to the bridged native
+ * room under their nick, with its XEP-0308 correction named by gateway id; history replayed at join (XEP-0203 delay),
+ * the bot's own echo and lines relayed by a bridge are not relayed. A MUC's error for a line the bot relayed is a
+ * bounce of that message.
+ */
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import { GatewayError } from "../../core/errors.js";
+import { addressKey, makeAddress } from "../../core/model/address.js";
+import type { XmppBotRoomConfig } from "../../config/config-types.js";
+import { parseMessageStanza } from "./parse.js";
+import { CorrectionIds } from "./message-memory.js";
+import type { MucOccupants } from "./muc-occupants.js";
+import type { BotFailureReports } from "./bot-failure-reports.js";
+import { bridgedRoom, mucAddress } from "./bot-addresses.js";
+import { isRelayed } from "./stanzas.js";
+
+export class BotMucLines {
+  /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
+  private readonly corrections = new CorrectionIds();
+
+  constructor(
+    private readonly context: AdapterContext,
+    private readonly occupants: MucOccupants,
+    private readonly reports: BotFailureReports,
+    /** The bridged MUC of a bare JID, in any case. */
+    private readonly roomOf: (muc: string) => XmppBotRoomConfig | undefined,
+  ) {}
+
+  /** A groupchat message from a MUC: an occupant's live line is relayed to the native room. */
+  groupchat(stanza: Element): void {
+    const parsed = parseMessageStanza(stanza);
+    if (!parsed.ok || parsed.value.body === undefined) return;
+    if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
+    if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
+    const [muc = "", nick = ""] = parsed.value.from.split("/");
+    const room = this.roomOf(muc);
+    if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
+    const message = parsed.value;
+    const from = makeAddress("xmpp", this.context.account, `${muc.toLowerCase()}/${nick}`);
+    // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
+    const sender = this.occupants.identify(muc, nick);
+    // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
+    const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
+    let acceptedId: string | undefined;
+    void acceptance.original
+      .then((replaces) =>
+        this.context.submit({
+          origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
+          scope: "room",
+          kind: message.messageKind,
+          from,
+          to: bridgedRoom(room),
+          // The MUC it was said in: never sent back there, and relayed to the room's other MUCs of this bot.
+          hops: [addressKey(mucAddress(this.context.account, room.muc))],
+          senderName: nick,
+          body: message.body ?? "",
+          // A correction of a line the bot has not seen (before a restart) goes on as a new line.
+          ...(replaces === undefined ? {} : { replaces }),
+        }),
+      )
+      .then((accepted) => {
+        acceptedId = accepted.id;
+        if (sender !== undefined) this.reports.said(accepted.id, sender);
+      })
+      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
+      .finally(() => acceptance.done(acceptedId));
+  }
+
+  /**
+   * A MUC refused a line the bot relayed (not an occupant after a refused join, a visitor in a moderated room,
+   * too long): its stanza id is the gateway id, so the message's sender hears that the MUC did not take it.
+   */
+  refused(stanza: Element): void {
+    this.context.log.warn({ from: stanza.attrs["from"], id: stanza.attrs["id"], error: stanza.getChild("error")?.toString() }, "the MUC refused a relayed line");
+    const parsed = parseMessageStanza(stanza);
+    // Only the MUC itself (its bare JID) answers for a line sent to it; an occupant cannot fail someone's line.
+    const room = this.roomOf(String(stanza.attrs["from"] ?? ""));
+    const id = stanza.attrs["id"];
+    if (!parsed.ok || !room || id === undefined) return;
+    const condition = parsed.value.error?.condition ?? "undefined-condition";
+    const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
+    this.context.bounced(id, mucAddress(this.context.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
+  }
+}
