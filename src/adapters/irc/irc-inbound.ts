@@ -14,7 +14,7 @@
  *   account-notify, extended-join, WHOIS 330/318, and MONITOR, ISON, QUIT, NICK -> the services accounts of
  *     watched nicks (account-watch.ts);
  *   error numerics -> the adapter (JOIN and TOPIC refusals; a refused message line fails on its own connection: irc-confirmer.ts).
- * From a puppet: a query to it -> a direct message to its person; a KICK of it -> it rejoins on demand.
+ * From a puppet: a query to it -> a direct message to its person; a KICK of it -> its person is put out of the room.
  * CTCP VERSION, PING, TIME and CLIENTINFO queries are answered; other CTCP is ignored.
  *
  * This file wires the connections' events to the parts that handle them: inbound-messages.ts (what is said),
@@ -44,8 +44,10 @@ export interface InboundHooks {
   channels(): readonly IrcChannelConfig[];
   readonly watch: ContactWatch;
   readonly accounts: AccountWatch;
-  /** An error numeric about `target`; `operations` says which requests can draw it (numerics.ts). */
-  /** An error numeric naming a target; `own` when it came on the gateway's own connection (not a puppet's). */
+  /**
+   * An error numeric naming `target`; `operations` says which requests can draw it (numerics.ts); `own` when it came
+   * on the gateway's own connection (not a puppet's).
+   */
   failure(target: string, error: GatewayError, operations: readonly string[], own: boolean): void;
   mainNick(): string;
   /** The answer (NOTICE lines) to a command in a query to the gateway's nick, or undefined when it is none. */
