@@ -8,57 +8,32 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { componentYaml } from "../helpers/config-yaml.js";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { TcpGate } from "../helpers/tcp-gate.js";
+import { useGatedComponent } from "../helpers/gated-component-suite.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
 
 describe("a buddy list offered once to a linked XMPP JID", function () {
-  let prosody: ProsodyServer;
-  let gate: TcpGate;
-  let daemon: Daemon;
-  const natives: NativeClient[] = [];
-  const xmpps: XmppTestClient[] = [];
+  const suite = useGatedComponent();
+  const { natives, xmpps } = suite;
   const names = new Map<NativeClient, string>();
-
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    gate = await TcpGate.start("127.0.0.1", () => prosody.componentPort);
-    daemon = Daemon.create(["xmpp:", ...componentYaml(prosody, ["messages_from: anyone"], gate.port)].join("\n"));
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
-  });
-
-  after(async function () {
-    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
-    await daemon?.dispose();
-    await gate?.dispose();
-    await prosody?.dispose();
-  });
 
   async function native(prefix: string): Promise<NativeClient> {
     const name = uniqueUser(prefix);
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    const client = await NativeClient.session(suite.daemon.url, name, PASSWORD, { register: true });
     natives.push(client);
     names.set(client, name);
     return client;
   }
 
   const nameOf = (client: NativeClient): string => names.get(client) ?? "";
-  const jidOf = (client: NativeClient): string => `${nameOf(client)}@${prosody.componentDomain}`;
+  const jidOf = (client: NativeClient): string => `${nameOf(client)}@${suite.prosody.componentDomain}`;
 
   async function xmppUser(prefix: string): Promise<XmppTestClient> {
-    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
+    const client = await XmppTestClient.newUser(suite.prosody, uniqueUser(prefix), PASSWORD);
     xmpps.push(client);
     return client;
   }
@@ -73,8 +48,8 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
 
   async function linkXmpp(person: NativeClient, account: XmppTestClient): Promise<void> {
     await person.ok({ type: "identity.link", address: `xmpp:${account.bareJid}` });
-    const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
-    await account.sendMessage(prosody.componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === suite.prosody.componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
+    await account.sendMessage(suite.prosody.componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
     await person.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
   }
 
@@ -103,12 +78,12 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     await juliet.send(xml("presence", { to: jidOf(carol), type: "unsubscribed" }));
 
     // The component's connection is cut; alice adds dave meanwhile: the offer cannot be written then.
-    gate.close();
-    await daemon.waitForLog(/adapter down; restarting after backoff/, 20_000);
+    suite.gate.close();
+    await suite.daemon.waitForLog(/adapter down; restarting after backoff/, 20_000);
     await befriend(alice, dave);
-    await daemon.waitForLog(/contact not shown to a linked account/);
-    gate.reopen();
-    await daemon.waitForLog(/XMPP component online[\s\S]*XMPP component online/, 30_000);
+    await suite.daemon.waitForLog(/contact not shown to a linked account/);
+    suite.gate.reopen();
+    await suite.daemon.waitForLog(/XMPP component online[\s\S]*XMPP component online/, 30_000);
     // Contacts are shown in address order (bob, carol, dave): anything sent again for bob or carol came first.
     await offerFrom(juliet, jidOf(dave), 20_000);
     assert.deepEqual(offersCounted(juliet, [jidOf(bob), jidOf(carol), jidOf(dave)]), [1, 1, 1], "offers after the reconnect");
@@ -117,8 +92,8 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     // sent again as before (dave's, offline, comes last).
     await dave.close();
     await juliet.waitForPresence(jidOf(dave), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
-    await daemon.restart();
-    await daemon.waitForLog(/XMPP component online/, 20_000);
+    await suite.daemon.restart();
+    await suite.daemon.waitForLog(/XMPP component online/, 20_000);
     await juliet.waitForPresence(jidOf(dave), (stanza) => stanza.attrs["type"] === "unavailable", 20_000);
     assert.deepEqual(offersCounted(juliet, [jidOf(bob), jidOf(carol), jidOf(dave)]), [1, 1, 1], "offers after the restart");
   });
@@ -147,7 +122,7 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.attrs["type"] === undefined, 10_000);
     // She refuses bob and leaves carol pending: carol, whose presence she still gets, shows when bob's would have come.
     await juliet.send(xml("presence", { to: jidOf(bob), type: "unsubscribed" }));
-    await daemon.waitForLog(new RegExp(`"contact":"native:${nameOf(bob)}","state":"refused","msg":"linked account answered an offered contact"`), 10_000);
+    await suite.daemon.waitForLog(new RegExp(`"contact":"native:${nameOf(bob)}","state":"refused","msg":"linked account answered an offered contact"`), 10_000);
     const refusedAt = juliet.transcript.length;
 
     await bob.ok({ type: "presence.set", show: "away", status: "out" });
@@ -163,16 +138,16 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "to a probe");
 
     // Contacts are shown in address order (bob before carol) after a reconnect and a restart.
-    gate.close();
-    await daemon.waitForLog(/adapter down; restarting after backoff/, 20_000);
+    suite.gate.close();
+    await suite.daemon.waitForLog(/adapter down; restarting after backoff/, 20_000);
     juliet.received.splice(0);
-    gate.reopen();
+    suite.gate.reopen();
     await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.getChildText("show") === "away", 30_000);
     assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "after a reconnect");
     await bob.close();
     await carol.close();
     await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
-    await daemon.restart();
+    await suite.daemon.restart();
     await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.attrs["type"] === "unavailable", 20_000);
     assert.deepEqual(presencesFrom(juliet, jidOf(bob), refusedAt), [], "after a restart");
 
@@ -180,7 +155,7 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     await juliet.send(xml("presence", { to: jidOf(bob), type: "subscribe" }));
     await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === "subscribed", 10_000);
     await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
-    const bobAgain = await NativeClient.session(daemon.url, nameOf(bob), PASSWORD, { register: false });
+    const bobAgain = await NativeClient.session(suite.daemon.url, nameOf(bob), PASSWORD, { register: false });
     natives.push(bobAgain);
     await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === undefined, 10_000);
   });

@@ -8,46 +8,21 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
-import { componentYaml } from "../helpers/config-yaml.js";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { TcpGate } from "../helpers/tcp-gate.js";
+import { useGatedComponent } from "../helpers/gated-component-suite.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
 
 describe("the request a linked XMPP JID is sent to share its presence", function () {
-  let prosody: ProsodyServer;
-  let gate: TcpGate;
-  let daemon: Daemon;
-  const natives: NativeClient[] = [];
-  const xmpps: XmppTestClient[] = [];
+  const suite = useGatedComponent();
+  const { natives, xmpps } = suite;
   const names = new Map<NativeClient, string>();
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    gate = await TcpGate.start("127.0.0.1", () => prosody.componentPort);
-    daemon = Daemon.create(["xmpp:", ...componentYaml(prosody, ["messages_from: anyone"], gate.port)].join("\n"));
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
-  });
-
-  after(async function () {
-    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
-    await daemon?.dispose();
-    await gate?.dispose();
-    await prosody?.dispose();
-  });
-
   async function session(name: string, register: boolean): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
+    const client = await NativeClient.session(suite.daemon.url, name, PASSWORD, { register });
     natives.push(client);
     names.set(client, name);
     return client;
@@ -55,10 +30,10 @@ describe("the request a linked XMPP JID is sent to share its presence", function
 
   const native = (prefix: string): Promise<NativeClient> => session(uniqueUser(prefix), true);
   const nameOf = (client: NativeClient): string => names.get(client) ?? "";
-  const jidOf = (client: NativeClient): string => `${nameOf(client)}@${prosody.componentDomain}`;
+  const jidOf = (client: NativeClient): string => `${nameOf(client)}@${suite.prosody.componentDomain}`;
 
   async function xmppUser(prefix: string): Promise<XmppTestClient> {
-    const client = await XmppTestClient.newUser(prosody, uniqueUser(prefix), PASSWORD);
+    const client = await XmppTestClient.newUser(suite.prosody, uniqueUser(prefix), PASSWORD);
     xmpps.push(client);
     return client;
   }
@@ -73,8 +48,8 @@ describe("the request a linked XMPP JID is sent to share its presence", function
 
   async function linkXmpp(person: NativeClient, account: XmppTestClient): Promise<void> {
     await person.ok({ type: "identity.link", address: `xmpp:${account.bareJid}` });
-    const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
-    await account.sendMessage(prosody.componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    const invitation = await account.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === suite.prosody.componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
+    await account.sendMessage(suite.prosody.componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
     await person.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
   }
 
@@ -89,21 +64,21 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     return client.waitForPresence(jidOf(contact), (stanza) => stanza.attrs["type"] !== "subscribe", timeoutMs);
   }
 
-  const count = (pattern: RegExp): number => (daemon.log.match(new RegExp(pattern.source, "g")) ?? []).length;
+  const count = (pattern: RegExp): number => (suite.daemon.log.match(new RegExp(pattern.source, "g")) ?? []).length;
   const nth = (pattern: RegExp, n: number): RegExp => new RegExp(`(${pattern.source}[\\s\\S]*){${n}}`);
 
   /** The component's connection is cut (the XMPP clients stay connected); resolves once the daemon noticed. */
   async function cut(): Promise<void> {
     const down = count(/adapter down; restarting after backoff/);
-    gate.close();
-    await daemon.waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
+    suite.gate.close();
+    await suite.daemon.waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
   }
 
   /** The component's connection may come back; resolves once it is online again. */
   async function reopen(): Promise<void> {
     const online = count(/XMPP component online/);
-    gate.reopen();
-    await daemon.waitForLog(nth(/XMPP component online/, online + 1), 30_000);
+    suite.gate.reopen();
+    await suite.daemon.waitForLog(nth(/XMPP component online/, online + 1), 30_000);
   }
 
   it("asks once: not again after a reconnect or a restart once refused, nor after the link is made again and approved; the approval keeps counting", async function () {
@@ -116,7 +91,7 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     await juliet.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === jidOf(alice) && stanza.attrs["type"] === "subscribe", 10_000);
     await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === undefined, 10_000);
     await juliet.send(xml("presence", { to: jidOf(alice), type: "unsubscribed" }));
-    await daemon.waitForLog(/linked account answered the request to share its presence/, 10_000);
+    await suite.daemon.waitForLog(/linked account answered the request to share its presence/, 10_000);
 
     // The link's request would come before the buddy list: bob's presence, shown again, says it would have come.
     const shown = buddyShownAgain(juliet, bob);
@@ -127,7 +102,7 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     await bob.close();
     await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
     const shownAfterRestart = buddyShownAgain(juliet, bob);
-    await daemon.restart();
+    await suite.daemon.restart();
     await shownAfterRestart;
     assert.equal(requestsFrom(juliet, jidOf(alice)), 1, "requests after the restart");
 
@@ -148,9 +123,9 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     // After a restart her JID is only probed: her server answers with her presence, which is alice's again.
     await aliceAgain.close();
     const shownOnceMore = buddyShownAgain(juliet, bob);
-    await daemon.stop();
+    await suite.daemon.stop();
     romeo.received.splice(0);
-    await daemon.start();
+    await suite.daemon.start();
     await shownOnceMore;
     const counted = await romeo.waitForPresence(jidOf(alice), (stanza) => stanza.getChildText("show") === "chat", 20_000);
     assert.equal(counted.getChildText("status"), "free to talk");
@@ -164,11 +139,11 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     await befriend(carol, dave);
     const jane = await xmppUser("jane");
     // Asked from her JID, confirmed in carol's session while the component is cut off.
-    await jane.sendMessage(prosody.componentDomain, `link ${nameOf(carol)}`);
+    await jane.sendMessage(suite.prosody.componentDomain, `link ${nameOf(carol)}`);
     const code = await carol.waitForType("identity.code", () => true, 10_000);
     await cut();
     await carol.ok({ type: "identity.confirm", code: String(code["code"]) });
-    await daemon.waitForLog(/linked account not watched/, 10_000);
+    await suite.daemon.waitForLog(/linked account not watched/, 10_000);
     const shown = buddyShownAgain(jane, dave);
     await reopen();
     await jane.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === jidOf(carol) && stanza.attrs["type"] === "subscribe", 30_000);

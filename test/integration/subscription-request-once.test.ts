@@ -8,42 +8,17 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
-import { componentYaml } from "../helpers/config-yaml.js";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { TcpGate } from "../helpers/tcp-gate.js";
+import { useGatedComponent } from "../helpers/gated-component-suite.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 describe("a native user's subscription request to an XMPP JID", function () {
-  let prosody: ProsodyServer;
-  let gate: TcpGate;
-  let daemon: Daemon;
-  const natives: NativeClient[] = [];
-  const xmpps: XmppTestClient[] = [];
+  const suite = useGatedComponent();
+  const { natives, xmpps } = suite;
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    gate = await TcpGate.start("127.0.0.1", () => prosody.componentPort);
-    daemon = Daemon.create(["xmpp:", ...componentYaml(prosody, ["messages_from: anyone"], gate.port)].join("\n"));
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000));
-  });
-
-  after(async function () {
-    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
-    await daemon?.dispose();
-    await gate?.dispose();
-    await prosody?.dispose();
-  });
-
-  const count = (pattern: RegExp): number => (daemon.log.match(new RegExp(pattern.source, "g")) ?? []).length;
+  const count = (pattern: RegExp): number => (suite.daemon.log.match(new RegExp(pattern.source, "g")) ?? []).length;
   const nth = (pattern: RegExp, n: number): RegExp => new RegExp(`(${pattern.source}[\\s\\S]*){${n}}`);
 
   /** How many subscription requests the client got from `jid`, in all. */
@@ -63,10 +38,10 @@ describe("a native user's subscription request to an XMPP JID", function () {
   it("is not made again after a reconnect or a restart once refused, even unheard", async function () {
     this.timeout(150_000);
     const name = uniqueUser("alice");
-    const alice = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
+    const alice = await NativeClient.session(suite.daemon.url, name, PASSWORD, { register: true });
     natives.push(alice);
-    const aliceJid = `${name}@${prosody.componentDomain}`;
-    const juliet = await XmppTestClient.newUser(prosody, uniqueUser("juliet"), PASSWORD);
+    const aliceJid = `${name}@${suite.prosody.componentDomain}`;
+    const juliet = await XmppTestClient.newUser(suite.prosody, uniqueUser("juliet"), PASSWORD);
     xmpps.push(juliet);
 
     // juliet sees alice's presence (so the gateway sends it to her again after a reconnect), and alice asks for hers.
@@ -79,19 +54,19 @@ describe("a native user's subscription request to an XMPP JID", function () {
 
     // She refuses while the component is cut off: her server clears the request, the gateway never hears of it.
     const down = count(/adapter down; restarting after backoff/);
-    gate.close();
-    await daemon.waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
+    suite.gate.close();
+    await suite.daemon.waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
     await juliet.send(xml("presence", { to: aliceJid, type: "unsubscribed" }));
     await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" }))); // her server has handled it
     const shown = presenceSentAgain(juliet, aliceJid);
-    gate.reopen();
+    suite.gate.reopen();
     await shown;
     assert.equal(requestsFrom(juliet, aliceJid), 1, "requests after the reconnect");
 
     await alice.close();
     await juliet.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
     const shownAfterRestart = presenceSentAgain(juliet, aliceJid);
-    await daemon.restart();
+    await suite.daemon.restart();
     await shownAfterRestart;
     assert.equal(requestsFrom(juliet, aliceJid), 1, "requests after the restart");
   });
