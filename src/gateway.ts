@@ -9,6 +9,7 @@ import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js";
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
+import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { formatAddress, parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
@@ -143,6 +144,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // Set, the credential key also seals runtime bridges' keys (core/sealed-bridges.ts); a malformed one never passes the config check.
   const credentialKey = decodeCredentialKey(config.xmpp.user_accounts.credential_key);
   const credentialBox = credentialKey && new CredentialBox(credentialKey);
+  // People's own IRC services accounts for their puppets (core/puppet-accounts.ts), sealed with the same key.
+  const puppetAccounts = new PuppetAccounts({ box: credentialBox, store: store.puppetAccounts, registry, log: log.child({ component: "puppet-accounts" }) });
   const bridges = new BridgeService({
     store: sealedBridgeStore(store.bridges, credentialBox, log.child({ component: "bridges" })),
     registry,
@@ -222,6 +225,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         speaksFor(from);
         return identities.serviceMessage(from, body);
       },
+      // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
+      puppetAccount: async (person) => (protocol === "irc" ? puppetAccounts.credentials(person, account) : undefined),
       setStatus: (status: AdapterStatus, error?: Error) => {
         const adapter = adapterRef();
         if (adapter) supervisor.report(adapter, status, error);
@@ -257,7 +262,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       reservations.registered(name);
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

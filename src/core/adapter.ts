@@ -225,8 +225,19 @@ export interface AdapterContext {
   readonly bridges: BridgeAdmin;
   /** The gateway's status, for admins only (GW_ERR_FORBIDDEN for anyone else): core/gateway-status.ts. */
   gatewayStatus(by: Address): Promise<GatewayStatusReport>;
+  /**
+   * The services account `person` set for their puppet on this adapter's network (core/puppet-accounts.ts),
+   * opened; undefined when they set none (or it cannot be opened: then logged, and the puppet goes without).
+   */
+  puppetAccount(person: Address): Promise<PuppetCredentials | undefined>;
   /** Lifecycle, never mixed with traffic. */
   setStatus(status: AdapterStatus, error?: Error): void;
+}
+
+/** A person's services account on a network, opened (core/puppet-accounts.ts): their puppet logs in with it. */
+export interface PuppetCredentials {
+  readonly account: string;
+  readonly password: string;
 }
 
 /** How a room of another network is bridged at runtime (Adapter.bridgeRoom). */
@@ -317,6 +328,15 @@ export interface Adapter {
    * Absent where the network has no rooms to bridge this way.
    */
   bridgeRoom?(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void>;
+  /**
+   * Whether `person`'s own services account on this network takes these credentials (an IRC network's SASL
+   * PLAIN, tried on a connection of its own): resolves when it does, rejects with GW_ERR_AUTH_FAILED when refused,
+   * GW_ERR_UNSUPPORTED where puppets cannot log in (relay mode), GW_ERR_FORBIDDEN where the password would cross
+   * the network in clear. Absent where people have no such accounts (core/puppet-accounts.ts).
+   */
+  verifyPuppetAccount?(person: Address, credentials: PuppetCredentials): Promise<void>;
+  /** `person`'s account on this network was set or removed: a connected puppet logs in again with what is stored now. */
+  puppetAccountChanged?(person: Address): Promise<void>;
   /**
    * The people in `remote`, a room of this network bridged to a gateway room, as far as the adapter knows now (an
    * IRC channel's names and what followed), the gateway's own identities left out: shown to whoever joins the

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   GW_ERR_DELIVERY_FAILED: "the message could not be delivered",
   GW_ERR_EXPIRED: "the message waited longer than allowed and was given up",
   GW_ERR_UNAVAILABLE: "the network or recipient is not reachable now",
+  GW_ERR_UNSUPPORTED: "the network does not offer that",
   GW_ERR_SHUTTING_DOWN: "the gateway is shutting down",
   GW_ERR_CONFIG: "the configuration is invalid",
   GW_ERR_STORE: "the store failed",

@@ -198,6 +198,32 @@ export interface LinkedAccountStore {
   list(): Promise<LinkedAccountRecord[]>;
 }
 
+/**
+ * A person's own services account on an IRC network (docs/irc.md, "Your own IRC account"): their puppet logs in
+ * to it with SASL PLAIN. One per person and network.
+ */
+export interface PuppetAccountRecord {
+  /** The person (a native user). */
+  readonly owner: Address;
+  /** The configured IRC network's name. */
+  readonly network: string;
+  /** The services account (SASL authentication identity). */
+  readonly account: string;
+  /** The password, sealed by core/credential-box.ts: never stored in clear. */
+  readonly secret: Buffer;
+  readonly setAt: number;
+}
+
+export interface PuppetAccountStore {
+  /** Inserts or replaces the owner's account on that network. */
+  put(record: PuppetAccountRecord): Promise<void>;
+  get(owner: Address, network: string): Promise<PuppetAccountRecord | undefined>;
+  /** False when there was none. */
+  remove(owner: Address, network: string): Promise<boolean>;
+  /** The owner's accounts, ordered by network. */
+  listOf(owner: Address): Promise<PuppetAccountRecord[]>;
+}
+
 /** An account on another network proven to belong to a person (docs/bridging.md, "Linking accounts"). */
 export interface IdentityLinkRecord {
   /** The person: their Switchboard (native) address. */
@@ -349,6 +375,7 @@ export interface Store {
   readonly log: MessageLogStore;
   readonly failures: FailureNoticeStore;
   readonly linkedAccounts: LinkedAccountStore;
+  readonly puppetAccounts: PuppetAccountStore;
   readonly identities: IdentityStore;
   readonly bridges: BridgeStore;
   readonly names: NameClaimStore;

@@ -70,6 +70,9 @@ export function athemeConfig(input: AthemeConfigInput): string {
     "nickserv/identify",
     "nickserv/logout",
     "nickserv/cert",
+    // SET PASSWORD: a test changes an account's password behind the gateway's back.
+    "nickserv/set_core",
+    "nickserv/set_password",
     "saslserv/main",
     ...ATHEME_SASL_MECHANISMS.map((mechanism) => `saslserv/${mechanism.toLowerCase()}`),
   ];

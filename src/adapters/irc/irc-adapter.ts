@@ -17,7 +17,7 @@
  * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
-import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, RemoteRoomOptions, SendResult, SubscriptionEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, PuppetCredentials, RemoteRoomOptions, SendResult, SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -41,7 +41,8 @@ import { GatewayNicks } from "./gateway-nicks.js";
 import { oneLineText, sendText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
-import { PuppetPool } from "./puppet-pool.js";
+import { PuppetPool, type Puppet } from "./puppet-pool.js";
+import { checkPuppetAccountsAllowed, puppetSasl, refusedAccount, verifyPuppetAccount } from "./puppet-logins.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 export class IrcNetworkAdapter implements Adapter {
@@ -172,10 +173,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.all().map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
-    void this.puppets.restore(async (puppet, channelName) => {
-      const channel = this.channels.find(channelName);
-      if (channel) await this.puppets.join(puppet, channel.channel, channel.key);
-    });
+    void this.puppets.restore((puppet, channelName) => this.rejoin(puppet, channelName));
   }
 
   async stop(reason = "Switchboard is stopping"): Promise<void> {
@@ -336,7 +334,28 @@ export class IrcNetworkAdapter implements Adapter {
   private async connectPuppet(person: Address): Promise<IrcConnection> {
     this.requireMain();
     const nick = await this.context.names.claim(person, this.nicks.puppetNickCandidates(person));
-    return IrcConnection.connect(networkConnectionOptions(this.config, { nick, username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log));
+    // The person's own services account, when they keep one here (puppet-logins.ts): read at each connect.
+    const account = this.config.mode === "puppets" ? await this.context.puppetAccount(person) : undefined;
+    const options = networkConnectionOptions(this.config, { nick, username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log);
+    return IrcConnection.connect({ ...options, ...puppetSasl(account) }).catch((error: unknown) => {
+      throw account === undefined ? error : refusedAccount(error, this.account, account.account);
+    });
+  }
+
+  async verifyPuppetAccount(person: Address, credentials: PuppetCredentials): Promise<void> {
+    checkPuppetAccountsAllowed(this.config);
+    this.requireMain();
+    await verifyPuppetAccount(this.config, this.nicks.puppetNick(person), credentials, this.context.log);
+  }
+
+  /** A connected puppet quits and comes back at once, logged in to what its person keeps now, in the same channels. */
+  async puppetAccountChanged(person: Address): Promise<void> {
+    await this.puppets.reconnect(person, "logging in again", (puppet, channelName) => this.rejoin(puppet, channelName));
+  }
+
+  private async rejoin(puppet: Puppet, channelName: string): Promise<void> {
+    const channel = this.channels.find(channelName);
+    if (channel) await this.puppets.join(puppet, channel.channel, channel.key);
   }
 
   /** Commands in a query to the gateway's nick: `contacts` lists the puppets of the sender's buddy list. */

@@ -228,6 +228,21 @@ export class PuppetPool {
     }
   }
 
+  /**
+   * The person's puppet, if connected, quits and connects again at once (its login changed), rejoining its
+   * channels; nothing happens when it is not connected (the next connect uses the new login anyway).
+   */
+  async reconnect(person: Address, reason: string, join: (puppet: Puppet, channel: string) => Promise<void>): Promise<void> {
+    const key = addressKey(person);
+    await this.connecting.get(key)?.catch(() => undefined);
+    const puppet = this.puppets.get(key);
+    if (!puppet || this.closed) return;
+    const channels = [...puppet.channels];
+    await this.retire(puppet, reason);
+    const again = await this.puppetFor(person);
+    for (const channel of channels) await join(again, channel);
+  }
+
   reopen(): void {
     this.closed = false;
     this.startSweeper();

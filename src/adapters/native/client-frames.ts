@@ -55,6 +55,9 @@ export interface RoomKickFrame extends Base { readonly type: "room.kick"; readon
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
 export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
 export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
+export interface IrcAccountSetFrame extends Base { readonly type: "irc.account.set"; readonly network: string; readonly account: string; readonly password: string }
+export interface IrcAccountRemoveFrame extends Base { readonly type: "irc.account.remove"; readonly network: string }
+export interface IrcAccountListFrame extends Base { readonly type: "irc.account.list" }
 export interface IdentityLinkFrame extends Base { readonly type: "identity.link"; readonly address: string }
 export interface IdentityUnlinkFrame extends Base { readonly type: "identity.unlink"; readonly address: string }
 export interface IdentityListFrame extends Base { readonly type: "identity.list" }
@@ -94,6 +97,9 @@ export type ClientFrame =
   | RoomNickFrame
   | XmppLinkFrame
   | XmppUnlinkFrame
+  | IrcAccountSetFrame
+  | IrcAccountRemoveFrame
+  | IrcAccountListFrame
   | IdentityLinkFrame
   | IdentityUnlinkFrame
   | IdentityListFrame

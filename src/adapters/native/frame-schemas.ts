@@ -93,6 +93,23 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Links the session user's own XMPP account: the gateway logs in as them and imports their roster",
   ),
   "xmpp.unlink": frame("xmpp.unlink", {}, [], "Unlinks the session user's XMPP account: logs out, removes its contacts, deletes the credentials"),
+  "irc.account.set": frame(
+    "irc.account.set",
+    {
+      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network, by name (irc://<network>/...)" },
+      account: { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\s\\u0000]+$", description: "The session user's services account there (the SASL authentication identity)" },
+      password: { type: "string", minLength: 1, maxLength: 300, description: "The account's password; tried with the network's services first, then stored encrypted" },
+    },
+    ["network", "account", "password"],
+    "The session user's own services account on an IRC network: their puppet there logs in to it (SASL PLAIN)",
+  ),
+  "irc.account.remove": frame(
+    "irc.account.remove",
+    { network: { type: "string", minLength: 1, maxLength: 64, description: "A network whose account irc.account.list shows" } },
+    ["network"],
+    "Forgets the session user's services account on an IRC network: their puppet there logs in to none",
+  ),
+  "irc.account.list": frame("irc.account.list", {}, [], "The session user's services accounts on IRC networks, without passwords"),
   "identity.link": frame(
     "identity.link",
     { address: { ...address, description: "The session user's account on another network, e.g. xmpp:juliet@example.org or irc://libera/bob" } },

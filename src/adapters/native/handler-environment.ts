@@ -2,6 +2,7 @@
 import type { AdapterContext } from "../../core/adapter.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
+import type { PuppetAccounts } from "../../core/puppet-accounts.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomService } from "../../core/rooms.js";
@@ -25,6 +26,8 @@ export interface NativeServices {
    * identity.list): the core sends the one-time code, checks the answer, rate-limits and keeps the links.
    */
   readonly identities: IdentityService;
+  /** The session user's own services accounts on IRC networks, for their puppets (irc.account.*). */
+  readonly puppetAccounts: PuppetAccounts;
 }
 
 export interface HandlerEnvironment {

@@ -216,6 +216,19 @@ CREATE TABLE sent_requests (
 INSERT INTO sent_requests (owner, address) SELECT owner, address FROM contacts WHERE pending_out = 1;
 `;
 
+// People's own services accounts on IRC networks, which their puppets log in to (core/puppet-accounts.ts); the
+// password only sealed, as in linked_accounts.
+const PUPPET_ACCOUNTS = `
+CREATE TABLE puppet_accounts (
+  owner   TEXT NOT NULL,
+  network TEXT NOT NULL,
+  account TEXT NOT NULL,
+  secret  BLOB NOT NULL,
+  set_at  INTEGER NOT NULL,
+  PRIMARY KEY (owner, network)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -229,6 +242,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "archive by sender", sql: ARCHIVE_BY_SENDER },
   { version: 11, name: "buddy offers", sql: BUDDY_OFFERS },
   { version: 12, name: "sent requests", sql: SENT_REQUESTS },
+  { version: 13, name: "puppet accounts", sql: PUPPET_ACCOUNTS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -24,6 +24,7 @@ import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
+import { createSqlitePuppetAccounts } from "./sqlite-puppet-accounts.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { createSqliteMessageLog } from "./sqlite-message-log.js";
 import { createSqliteOutbox } from "./sqlite-outbox.js";
@@ -126,6 +127,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     log: messageLog,
     failures: createSqliteFailureNotices(db, { keep: (message) => messageLog.keep(message), release }),
     linkedAccounts: createSqliteLinkedAccounts(db),
+    puppetAccounts: createSqlitePuppetAccounts(db),
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),
     names: createSqliteNameClaims(db),

@@ -3,7 +3,7 @@
  * Called by describeStoreContract inside its describe block, with that block's store.
  */
 import assert from "node:assert/strict";
-import type { LinkedAccountRecord, Store } from "../../../src/store/store.js";
+import type { LinkedAccountRecord, PuppetAccountRecord, Store } from "../../../src/store/store.js";
 import { alice, bob } from "./store-fixtures.js";
 
 function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountRecord {
@@ -16,6 +16,10 @@ function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountReco
     linkedAt: 1_700_000_000_000,
     ...overrides,
   };
+}
+
+function puppetAccount(overrides: Partial<PuppetAccountRecord> = {}): PuppetAccountRecord {
+  return { owner: alice, network: "libera", account: "alice", secret: Buffer.from([1, 2, 0, 255]), setAt: 1_700_000_000_000, ...overrides };
 }
 
 export function describeLinkedAccountContract(store: () => Store): void {
@@ -53,6 +57,29 @@ export function describeLinkedAccountContract(store: () => Store): void {
       assert.equal(await store().linkedAccounts.remove(alice, "xmpp"), true);
       assert.equal(await store().linkedAccounts.remove(alice, "xmpp"), false);
       assert.deepEqual(await store().linkedAccounts.list(), [linked({ owner: bob })]);
+    });
+  });
+
+  describe("puppet accounts", () => {
+    it("keeps one account per owner and network, its secret byte for byte, a second put replacing the first", async () => {
+      await store().puppetAccounts.put(puppetAccount());
+      assert.deepEqual(await store().puppetAccounts.get(alice, "libera"), puppetAccount());
+      const again = puppetAccount({ account: "alice2", secret: Buffer.from([9]), setAt: 1_800_000_000_000 });
+      await store().puppetAccounts.put(again);
+      assert.deepEqual(await store().puppetAccounts.listOf(alice), [again]);
+    });
+
+    it("lists an owner's accounts only, ordered by network, and removes one, telling whether there was one", async () => {
+      const oftc = puppetAccount({ network: "oftc" });
+      await store().puppetAccounts.put(oftc);
+      await store().puppetAccounts.put(puppetAccount());
+      await store().puppetAccounts.put(puppetAccount({ owner: bob, account: "bob" }));
+      assert.deepEqual(await store().puppetAccounts.listOf(alice), [puppetAccount(), oftc]);
+      assert.equal(await store().puppetAccounts.remove(alice, "libera"), true);
+      assert.equal(await store().puppetAccounts.remove(alice, "libera"), false);
+      assert.equal(await store().puppetAccounts.get(alice, "libera"), undefined);
+      assert.deepEqual(await store().puppetAccounts.listOf(alice), [oftc]);
+      assert.equal((await store().puppetAccounts.get(bob, "libera"))?.account, "bob");
     });
   });
 }

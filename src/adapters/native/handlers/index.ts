@@ -5,6 +5,7 @@ import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
+import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
@@ -38,6 +39,9 @@ export const HANDLERS: HandlerTable = {
   "room.kick": roomKick,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
+  "irc.account.set": ircAccountSet,
+  "irc.account.remove": ircAccountRemove,
+  "irc.account.list": ircAccountList,
   "identity.link": identityLink,
   "identity.unlink": identityUnlink,
   "identity.list": identityList,

@@ -1,0 +1,115 @@
+/**
+ * People's own services accounts on IRC networks: a native user gives the account and password their puppet
+ * (adapters/irc/puppet-pool.ts) is to log in to with SASL, so that on a network whose channels let only
+ * registered users speak, or that shows who is who by account, their puppet is them. Biboumi and BitlBee let
+ * their users do the same.
+ *
+ * - Set: the network's adapter tries the credentials first on a connection of its own; only once the services
+ *   took them is the password sealed (credential-box.ts, with owner, network and account as associated data) and
+ *   stored, and a connected puppet logs in again with it. A refused password stores nothing.
+ * - Remove: the row is deleted and a connected puppet comes back without an account.
+ * - The adapter reads the credentials at each puppet connect (AdapterContext.puppetAccount), so a restart
+ *   changes nothing for the person.
+ * It knows no protocol: the adapter of the network is found in the registry by its name.
+ */
+import type { Adapter, PuppetCredentials } from "./adapter.js";
+import type { AdapterRegistry } from "./adapter-registry.js";
+import type { CredentialBox } from "./credential-box.js";
+import { GatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, type Address } from "./model/address.js";
+import type { PuppetAccountStore } from "../store/store.js";
+
+/** What the network of the account is: IRC networks, by their configured name. */
+const PROTOCOL = "irc";
+
+export interface PuppetAccount {
+  readonly network: string;
+  readonly account: string;
+  readonly setAt: number;
+}
+
+export interface PuppetAccountsOptions {
+  /** Undefined: no credential key is configured, and accounts can be removed and listed but not set. */
+  readonly box: CredentialBox | undefined;
+  readonly store: PuppetAccountStore;
+  readonly registry: AdapterRegistry;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+function sealingContext(owner: Address, network: string, account: string): string {
+  return `puppet-account ${addressKey(owner)} ${network} ${account}`;
+}
+
+export class PuppetAccounts {
+  constructor(private readonly options: PuppetAccountsOptions) {}
+
+  /** Checks the credentials against the network's services, then keeps them for the owner's puppet there. */
+  async set(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
+    const { box, store, log } = this.options;
+    if (!box) throw new GatewayError("GW_ERR_UNSUPPORTED", "this gateway keeps no passwords: its operator set no credential key (xmpp.user_accounts.credential_key)");
+    const adapter = this.adapterOf(network);
+    if (!adapter.verifyPuppetAccount) throw new GatewayError("GW_ERR_UNSUPPORTED", `people have no accounts of their own on ${adapter.account}`);
+    await adapter.verifyPuppetAccount(owner, credentials);
+    const record = { owner, network: adapter.account, account: credentials.account, secret: box.seal(credentials.password, sealingContext(owner, adapter.account, credentials.account)), setAt: this.now() };
+    await store.put(record);
+    log.info({ owner: addressKey(owner), network: adapter.account, account: credentials.account }, "puppet account set");
+    await this.tellAdapter(adapter.account, owner);
+    return { network: record.network, account: record.account, setAt: record.setAt };
+  }
+
+  /** Forgets the owner's account on the network; GW_ERR_NOT_FOUND when there was none. */
+  async remove(owner: Address, network: string): Promise<void> {
+    const name = this.find(network)?.account ?? network;
+    if (!(await this.options.store.remove(owner, name))) throw new GatewayError("GW_ERR_NOT_FOUND", `no account of yours is kept for ${network}`);
+    this.options.log.info({ owner: addressKey(owner), network: name }, "puppet account removed");
+    await this.tellAdapter(name, owner);
+  }
+
+  /** The owner's accounts, passwords left out. */
+  async list(owner: Address): Promise<PuppetAccount[]> {
+    return (await this.options.store.listOf(owner)).map(({ network, account, setAt }) => ({ network, account, setAt }));
+  }
+
+  /** The owner's credentials on the network, opened; undefined when none are kept or they cannot be opened. */
+  async credentials(owner: Address, network: string): Promise<PuppetCredentials | undefined> {
+    const record = await this.options.store.get(owner, network);
+    if (!record) return undefined;
+    if (!this.options.box) {
+      this.options.log.warn({ owner: addressKey(owner), network }, "puppet account kept but no credential key is configured: the puppet logs in to no account");
+      return undefined;
+    }
+    try {
+      return { account: record.account, password: this.options.box.open(record.secret, sealingContext(owner, network, record.account)) };
+    } catch (error: unknown) {
+      this.options.log.warn({ err: error, owner: addressKey(owner), network }, "puppet account does not open with the credential key: the puppet logs in to no account");
+      return undefined;
+    }
+  }
+
+  /** The network's adapter; names are compared case-insensitively, as the configuration does (config/cross-checks.ts). */
+  private find(network: string): Adapter | undefined {
+    const folded = network.toLowerCase();
+    return this.options.registry.all().find((adapter) => adapter.protocol === PROTOCOL && adapter.owner === undefined && adapter.account.toLowerCase() === folded);
+  }
+
+  private adapterOf(network: string): Adapter {
+    const adapter = this.find(network);
+    if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no IRC network is called ${network}`);
+    return adapter;
+  }
+
+  private async tellAdapter(network: string, owner: Address): Promise<void> {
+    try {
+      await this.find(network)?.puppetAccountChanged?.(owner);
+    } catch (error: unknown) {
+      // Stored is stored: the puppet takes the change at its next connect.
+      this.options.log.warn({ err: error, owner: addressKey(owner), network }, "puppet not logged in again after its account changed");
+    }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
