@@ -12,25 +12,23 @@
  *   and CAP NEW lines are narrowed, before its handlers see them, to the caps we want;
  * - each outgoing line: serializeLine (line-safety.ts) refuses CR, LF and NUL before anything is queued,
  *   then flood control (irc-line-writer.ts) and the connection's raw write. PONG and QUIT skip the bucket,
- *   as do irc-framework's own registration lines and keep-alive PINGs;
- * - the events (irc-events.ts), from lines we parse ourselves (irc-line.ts).
- *
- * Lines read in the same chunk as the end of the MOTD are held until the next macrotask, so that a caller
- * who attaches listeners right after `await IrcConnection.connect(...)` misses none of them.
+ *   as do irc-framework's own registration lines and keep-alive PINGs (irc-sent-lines.ts);
+ * - the events (irc-events.ts), from lines we parse ourselves (irc-line.ts), and everything else done with a
+ *   line read (irc-received-lines.ts).
  */
 import { Client } from "irc-framework";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { isOthersChannelChatter } from "./channel-chatter.js";
 import type { Logger } from "../../core/logger.js";
-import { DEFAULT_MAX_PENDING_LINES, DEFAULT_PING_TIMEOUT_SECONDS, frameworkOptions, narrowOfferedCaps, optionsProblem, wantedCaps, type IrcConnectionOptions } from "./irc-connection-options.js";
+import { DEFAULT_MAX_PENDING_LINES, DEFAULT_PING_TIMEOUT_SECONDS, frameworkOptions, optionsProblem, wantedCaps, type IrcConnectionOptions } from "./irc-connection-options.js";
 import { IrcConfirmer } from "./irc-confirmer.js";
-import { IrcEventTranslator, type IrcConnectionEvents } from "./irc-events.js";
+import type { IrcConnectionEvents } from "./irc-events.js";
 import type { IrcServerInfo } from "./irc-isupport.js";
-import { parseIrcLine, type IrcLine } from "./irc-line.js";
 import { IrcLineWriter, type SendDone } from "./irc-line-writer.js";
 import { IrcOwnState } from "./irc-own-state.js";
-import { failureFromNumeric } from "./numerics.js";
+import { IrcReceivedLines } from "./irc-received-lines.js";
 import { IrcRegistration } from "./irc-registration.js";
+import { IrcSentLines } from "./irc-sent-lines.js";
 import { ircTransportClass, MAX_LINE_BYTES } from "./irc-transport.js";
 import { serializeLine } from "./line-safety.js";
 import { oneLineText } from "./outgoing-text.js";
@@ -50,19 +48,17 @@ export class IrcConnection {
   private readonly log: Logger;
   private readonly client = new Client();
   private readonly events: TypedEmitter<IrcConnectionEvents>;
-  private readonly translator = new IrcEventTranslator();
   private readonly registration: IrcRegistration;
   private readonly writer: IrcLineWriter;
   private readonly own: IrcOwnState;
   private readonly confirmer: IrcConfirmer;
-  /** TOPICs sent and not yet answered (by their echo, or a refusal), counted per channel (ASCII lower case). */
-  private readonly topicsSent = new Map<string, number>();
+  private readonly sent: IrcSentLines;
+  private readonly received: IrcReceivedLines;
   private readonly wantedCaps: ReadonlySet<string>;
   private phase: "connecting" | "open" | "closed" = "connecting";
   private byUs = false;
   private closeError: GatewayError | undefined;
   private stage = "TCP connect";
-  private held: Array<() => void> | undefined;
   private pending: { resolve: () => void; reject: (error: GatewayError) => void } | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private quitTimer: NodeJS.Timeout | undefined;
@@ -91,6 +87,23 @@ export class IrcConnection {
       unheard: (error) => this.log.debug({ err: error }, "an IRC line was not sent"),
     });
     this.confirmer = new IrcConfirmer((token) => this.writer.writeNow(serializeLine("PING", [token])));
+    this.sent = new IrcSentLines({ writer: this.writer, confirmer: this.confirmer, own: this.own, isOpen: () => this.isOpen, guard: (what, action) => this.guard(what, action) });
+    this.received = new IrcReceivedLines({
+      client: this.client,
+      log: this.log,
+      events: this.events,
+      registration: this.registration,
+      own: this.own,
+      sent: this.sent,
+      wantedCaps: this.wantedCaps,
+      registering: () => this.pending !== undefined,
+      closed: () => this.phase === "closed",
+      setStage: (stage) => (this.stage = stage),
+      closing: (error) => (this.closeError ??= error),
+      failConnect: (error) => this.failConnect(error),
+      ready: () => this.ready(),
+      guard: (what, action) => this.guard(what, action),
+    });
     this.closedPromise = new Promise((resolve) => (this.markClosed = resolve));
   }
 
@@ -163,41 +176,7 @@ export class IrcConnection {
    * the connection closed before that.
    */
   send(command: string, params: readonly string[], done?: SendDone, confirmed?: SendDone): void {
-    const line = serializeLine(command, params);
-    const bytes = Buffer.byteLength(line, "utf8") + 2;
-    if (bytes > this.server.lineLen) {
-      throw new GatewayError("GW_ERR_DELIVERY_FAILED", `the IRC line is ${bytes} bytes; the server takes at most ${this.server.lineLen}`, { condition: "line-too-long" });
-    }
-    if (!this.isOpen) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection is closed", { retryable: true });
-    const upper = command.toUpperCase();
-    if (upper === "TOPIC" && params.length > 1) this.countTopic(params[0] ?? "", 1);
-    if (upper === "PONG" || upper === "QUIT") this.writer.writeNow(line, this.bothDone(done, confirmed));
-    else if (upper === "PRIVMSG" || upper === "NOTICE") this.enqueueTracked(line, params[0] ?? "", upper === "NOTICE", done, confirmed);
-    else this.writer.enqueue(line, this.bothDone(done, confirmed));
-  }
-
-  /** PRIVMSG and NOTICE: queued, and tracked until the server confirms them (irc-confirmer.ts). */
-  private enqueueTracked(line: string, target: string, notice: boolean, done: SendDone | undefined, confirmed: SendDone | undefined): void {
-    const waiter = confirmed === undefined ? undefined : (error?: GatewayError): void => this.guard("a confirmation callback", () => confirmed(error));
-    const seq = this.confirmer.expect(target, waiter, notice);
-    try {
-      this.writer.enqueue(line, (error) => {
-        if (error === undefined) this.confirmer.written(seq);
-        else this.confirmer.notWritten(seq, error);
-        done?.(error);
-      });
-    } catch (error: unknown) {
-      this.confirmer.notWritten(seq, toGatewayError(error));
-      throw error;
-    }
-  }
-
-  private bothDone(done: SendDone | undefined, confirmed: SendDone | undefined): SendDone | undefined {
-    if (confirmed === undefined) return done;
-    return (error) => {
-      done?.(error);
-      confirmed(error);
-    };
+    this.sent.send(command, params, done, confirmed);
   }
 
   /** Sends QUIT (past flood control, dropping what waits) and resolves once closed; destroys after 2 s. */
@@ -230,7 +209,7 @@ export class IrcConnection {
         this.failConnect(new GatewayError("GW_ERR_UNAVAILABLE", message, { retryable: true, condition: "timeout" }));
       }, options.connectTimeoutMs);
       // Exactly five parameters: middleware-handler passes an error first to a middleware that declares more.
-      this.client.use((_client, raw) => raw.use((_command, message, rawLine, _self, next) => this.middleware(message.params, rawLine, next)));
+      this.client.use((_client, raw) => raw.use((_command, message, rawLine, _self, next) => this.received.middleware(message.params, rawLine, next)));
       this.client.on("socket close", (error) => this.guard("socket close", () => this.socketClosed(error === false ? undefined : error)));
       this.client.on("ping timeout", () => {
         const seconds = options.pingTimeoutSeconds ?? DEFAULT_PING_TIMEOUT_SECONDS;
@@ -255,86 +234,6 @@ export class IrcConnection {
     });
   }
 
-  /** irc-framework's raw middleware: our handling first, then its handlers (next) unless the line ended the connection. */
-  private middleware(params: string[], rawLine: string, next: () => void): void {
-    if (this.held !== undefined) {
-      this.held.push(() => this.middleware(params, rawLine, next));
-      return;
-    }
-    let pass = false;
-    this.guard("a received line", () => (pass = this.receive(rawLine, params)));
-    if (pass && this.phase !== "closed") next();
-  }
-
-  /** Handles one received line; false when irc-framework must not see it (the connection failed on it, or it is ours alone). */
-  private receive(rawLine: string, frameworkParams: string[]): boolean {
-    const line = parseIrcLine(rawLine);
-    if (line === undefined) return true;
-    let ready = false;
-    if (this.pending !== undefined) {
-      const step = this.registration.onLine(line);
-      switch (step.kind) {
-        case "fail":
-          this.failConnect(step.error);
-          return false;
-        case "retry-nick":
-          this.log.info({ taken: line.params[1], next: step.nick, attempt: step.attempt }, "IRC nick taken at registration; trying the next one");
-          this.own.nick = step.nick;
-          this.client.user.nick = step.nick;
-          this.client.connection.write(serializeLine("NICK", [step.nick]));
-          break;
-        case "registered":
-          this.stage = "the end of the MOTD (376/422)";
-          break;
-        case "ready":
-          ready = true;
-          break;
-        case "continue":
-          break;
-      }
-    }
-    if (line.command === "CAP" && !narrowOfferedCaps(this.wantedCaps, line, frameworkParams)) return false;
-    if (line.command === "ERROR") {
-      this.closeError ??= new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server closed the connection: ${line.params[0] ?? ""}`, { retryable: true, condition: "ERROR" });
-    }
-    this.own.apply(line);
-    this.confirm(line);
-    const context = { caseMapping: this.server.caseMapping, prefixes: this.server.prefixes, prefixModes: this.server.prefixModes, paramModes: this.server.paramModes };
-    for (const event of this.translator.translate(line, context)) this.events.emitEvent(event);
-    if (ready) this.ready();
-    // PRIVMSG and NOTICE are the gateway's alone: the translator makes their events, CTCP included (irc-framework's
-    // own CTCP VERSION answer is off: irc-connection-options.ts), and irc-framework's handlers would only build
-    // events that nobody listens to, for every line said in every channel.
-    return line.command !== "PRIVMSG" && line.command !== "NOTICE";
-  }
-
-  /** A line that proves the server read ours: an echo of our PRIVMSG/NOTICE, a refusal numeric naming a target, our barrier's PONG. */
-  private confirm(line: IrcLine): void {
-    if (line.command === "PONG") {
-      this.confirmer.pong(line.params[line.params.length - 1] ?? "");
-    } else if ((line.command === "PRIVMSG" || line.command === "NOTICE") && line.source?.nick.toLowerCase() === this.own.nick.toLowerCase()) {
-      if (this.confirmer.echoMode) this.confirmer.answered(line.params[0] ?? "");
-    } else if (line.command === "TOPIC" && line.source?.nick.toLowerCase() === this.own.nick.toLowerCase()) {
-      this.countTopic(line.params[0] ?? "", -1);
-    } else if (/^\d{3}$/.test(line.command)) {
-      const failure = failureFromNumeric(line.command, line.params);
-      if (failure?.target === undefined || !failure.info.operations.includes("message")) return;
-      // A numeric that may refuse a TOPIC too (482) answers the TOPIC sent there, not a message line.
-      if (failure.info.operations.includes("topic") && this.countTopic(failure.target, -1)) return;
-      this.confirmer.refused(failure.target, failure.error);
-    }
-  }
-
-  /** Adds `change` (1 or -1) to the TOPICs open for `channel`; false when there was none to take away. */
-  private countTopic(channel: string, change: 1 | -1): boolean {
-    const key = channel.toLowerCase();
-    const open = this.topicsSent.get(key) ?? 0;
-    if (change < 0 && open === 0) return false;
-    if (open + change === 0) this.topicsSent.delete(key);
-    else this.topicsSent.set(key, open + change);
-    return true;
-  }
-
   private ready(): void {
     const pending = this.pending;
     if (pending === undefined) return;
@@ -343,15 +242,8 @@ export class IrcConnection {
     this.phase = "open";
     this.confirmer.echoMode = this.caps.has("echo-message");
     this.log.debug({ registeredAs: this.nick, caps: [...this.caps], server: { ...this.server, isupport: undefined } }, "IRC connection registered");
-    this.held = [];
-    setImmediate(() => this.releaseHeld());
+    this.received.holdUntilNextTask();
     pending.resolve();
-  }
-
-  private releaseHeld(): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const resume of held) resume();
   }
 
   private failConnect(error: GatewayError): void {
@@ -389,7 +281,7 @@ export class IrcConnection {
   /** Once, whatever closed the connection: lines still held first, then what waits is dropped and "closed" emitted. */
   private finish(socketError: GatewayError | undefined): void {
     if (this.phase === "closed") return;
-    this.releaseHeld();
+    this.received.releaseHeld();
     const wasOpen = this.phase === "open";
     this.phase = "closed";
     clearTimeout(this.connectTimer);
