@@ -225,6 +225,21 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         speaksFor(from);
         return identities.serviceMessage(from, body);
       },
+      puppetAccounts: {
+        available: () => puppetAccounts.available(),
+        set: async (person, network, credentials) => {
+          speaksFor(person);
+          return puppetAccounts.set(identities.personOf(person) ?? person, network, credentials);
+        },
+        remove: async (person, network) => {
+          speaksFor(person);
+          return puppetAccounts.remove(identities.personOf(person) ?? person, network);
+        },
+        list: async (person) => {
+          speaksFor(person);
+          return puppetAccounts.list(identities.personOf(person) ?? person);
+        },
+      },
       // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
       puppetAccount: async (person) => (protocol === "irc" ? puppetAccounts.credentials(person, account) : undefined),
       setStatus: (status: AdapterStatus, error?: Error) => {

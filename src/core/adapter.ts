@@ -6,6 +6,7 @@
 import type { RoomArchive } from "./room-archive.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
 import type { BridgeAdmin } from "./bridges.js";
+import type { PuppetAccount } from "./puppet-accounts.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message, MessageDraft } from "./model/message.js";
@@ -225,6 +226,17 @@ export interface AdapterContext {
   readonly bridges: BridgeAdmin;
   /** The gateway's status, for admins only (GW_ERR_FORBIDDEN for anyone else): core/gateway-status.ts. */
   gatewayStatus(by: Address): Promise<GatewayStatusReport>;
+  /**
+   * People of this adapter's network keep their own services accounts on IRC networks through it (XMPP ad-hoc
+   * commands; core/puppet-accounts.ts): `person` is the one asking, and the account is kept for the person they
+   * are (a linked JID's native user), since that person's puppet is the one that logs in.
+   */
+  readonly puppetAccounts: {
+    available(): boolean;
+    set(person: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount>;
+    remove(person: Address, network: string): Promise<void>;
+    list(person: Address): Promise<PuppetAccount[]>;
+  };
   /**
    * The services account `person` set for their puppet on this adapter's network (core/puppet-accounts.ts),
    * opened; undefined when they set none (or it cannot be opened: then logged, and the puppet goes without).

@@ -45,6 +45,11 @@ function sealingContext(owner: Address, network: string, account: string): strin
 export class PuppetAccounts {
   constructor(private readonly options: PuppetAccountsOptions) {}
 
+  /** Whether accounts can be set at all: a credential key is configured and some network has puppets that log in. */
+  available(): boolean {
+    return this.options.box !== undefined && this.options.registry.all().some((adapter) => adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
+  }
+
   /** Checks the credentials against the network's services, then keeps them for the owner's puppet there. */
   async set(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
     const { box, store, log } = this.options;

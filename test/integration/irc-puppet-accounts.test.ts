@@ -2,19 +2,24 @@
  * A person's own services account for their puppet (irc.account.set / remove / list), against a real InspIRCd 3
  * linked to Atheme 7.2: a refused password is GW_ERR_AUTH_FAILED and keeps nothing; a taken one logs the
  * connected puppet in at once (it comes back in its channel), and again after a restart of the daemon, with the
- * password nowhere in clear in the database; removed, the puppet comes back logged in to nothing. Whether the
- * puppet is logged in is checked as IRC users see it: WHOIS shows RPL_WHOISACCOUNT (330).
+ * password nowhere in clear in the database; removed, the puppet comes back logged in to nothing. An XMPP user
+ * (a real Prosody, the gateway its component) does the same with ad-hoc commands. Whether the puppet is logged
+ * in is checked as IRC users see it: WHOIS shows RPL_WHOISACCOUNT (330).
  */
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { registerWithNickServ, startAtheme, type Atheme } from "../helpers/atheme.js";
-import { ircNetworkYaml } from "../helpers/config-yaml.js";
+import { componentYaml, ircNetworkYaml } from "../helpers/config-yaml.js";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { IrcTestClient } from "../helpers/irc-client.js";
 import { startInspircd, type IrcServer } from "../helpers/irc-servers.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 /** Installing InspIRCd and atheme-services on a fresh machine may take minutes; start-up itself is bounded. */
 const INSTALL_TIMEOUT_MS = 11 * 60 * 1000;
@@ -25,6 +30,7 @@ const ACCOUNT_PASSWORD = "Pupp3t-Secret-Ünïcode";
 describe("IRC puppets logged in to their person's own services account (InspIRCd with Atheme)", function () {
   this.timeout(60_000);
   let server: IrcServer;
+  let prosody: ProsodyServer;
   let atheme: Atheme;
   let daemon: Daemon;
   let watcher: IrcTestClient;
@@ -33,12 +39,13 @@ describe("IRC puppets logged in to their person's own services account (InspIRCd
 
   before(async function () {
     this.timeout(INSTALL_TIMEOUT_MS);
-    server = await startInspircd({ services: SERVICES });
+    [server, prosody] = await Promise.all([startInspircd({ services: SERVICES }), startProsody()]);
     atheme = await startAtheme(server);
     const network = (name: string, nick: string, extra: readonly string[]): string[] => ircNetworkYaml(name, server.port, nick, ["presence_poll_seconds: 3600", ...extra]);
     daemon = Daemon.create(
       [
         "xmpp:",
+        ...componentYaml(prosody, ["messages_from: anyone"]),
         "  user_accounts:",
         "    credential_key: ${KEY}",
         "irc:",
@@ -50,6 +57,7 @@ describe("IRC puppets logged in to their person's own services account (InspIRCd
     await daemon.start({ KEY });
     await daemon.waitForLog(/"network":"acctnet"[^\n]*IRC network online/, 15_000);
     await daemon.waitForLog(/"network":"relaynet"[^\n]*IRC network online/, 15_000);
+    await daemon.waitForLog(/XMPP component online/, 15_000);
     // The account the person keeps: registered the way a user does, from a connection of its own.
     account = uniqueUser("pacct");
     const owner = await IrcTestClient.connect(server, account, { timeoutMs: 10_000 });
@@ -71,6 +79,7 @@ describe("IRC puppets logged in to their person's own services account (InspIRCd
     await daemon?.dispose();
     await atheme?.dispose();
     await server?.dispose();
+    await prosody?.dispose();
   });
 
   async function native(name: string): Promise<NativeClient> {
@@ -153,6 +162,44 @@ describe("IRC puppets logged in to their person's own services account (InspIRCd
     assert.equal(failed["code"], "GW_ERR_AUTH_FAILED");
     assert.match(String(failed["reason"]), new RegExp(`refused your account ${changed}.*irc\\.account\\.set`, "i"));
     assert.equal(watcher.take((line) => line.command === "PRIVMSG" && line.params[1] === "with a stale password").length, 0, "nothing said without the account");
+  });
+
+  it("lets an XMPP user keep their account with ad-hoc commands, and their puppet logs in to it", async () => {
+    const COMMANDS = "http://jabber.org/protocol/commands";
+    const xaccount = uniqueUser("xacct");
+    const owner = await IrcTestClient.connect(server, xaccount, { timeoutMs: 10_000 });
+    closers.push(() => owner.quit());
+    await registerWithNickServ(owner, ACCOUNT_PASSWORD, `${xaccount}@switchboard.test`);
+    const romeo = await XmppTestClient.newUser(prosody, uniqueUser("romeo"), PASSWORD);
+    closers.push(() => romeo.stop());
+    const execute = (node: string, fields: Record<string, string>): Promise<Element> =>
+      romeo.iq(
+        xml("iq", { type: "set", to: prosody.componentDomain },
+          xml("command", { xmlns: COMMANDS, node, action: "complete", sessionid: "s1" },
+            xml("x", { xmlns: "jabber:x:data", type: "submit" }, ...Object.entries(fields).map(([name, value]) => xml("field", { var: name }, xml("value", {}, value)))))),
+        20_000,
+      );
+    const note = (answer: Element): { type: string; text: string } => {
+      const element = answer.getChild("command", COMMANDS)?.getChild("note");
+      return { type: String(element?.attrs["type"]), text: element?.getText() ?? "" };
+    };
+    const items = await romeo.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items", node: COMMANDS })));
+    assert.deepEqual(items.getChild("query")?.getChildren("item").map((item) => item.attrs["node"]), ["irc-account", "irc-account-remove", "irc-accounts"], "everyone sees the account commands, no admin's");
+
+    const refused = note(await execute("irc-account", { network: "acctnet", account: xaccount, password: "wrong" }));
+    assert.equal(refused.type, "error");
+    assert.match(refused.text, /^GW_ERR_AUTH_FAILED/);
+    assert.deepEqual(note(await execute("irc-account", { network: "acctnet", account: xaccount, password: ACCOUNT_PASSWORD })), { type: "info", text: `Your puppet on acctnet logs in to ${xaccount} now.` });
+    assert.equal(note(await execute("irc-accounts", {})).text, `acctnet: ${xaccount}`);
+
+    const room = `#pa%acctnet@${prosody.componentDomain}`;
+    await romeo.send(xml("presence", { to: `${room}/Romeo` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await romeo.waitForPresence(`${room}/Romeo`, (stanza) => stanza.attrs["type"] === undefined, 15_000);
+    await romeo.send(xml("message", { to: room, type: "groupchat" }, xml("body", {}, "romeo, logged in")));
+    const line = await watcher.waitFor((candidate) => candidate.command === "PRIVMSG" && candidate.params[1] === "romeo, logged in", 15_000, "romeo's line in #pa");
+    assert.equal((await accountOf(line.nick ?? ""))?.toLowerCase(), xaccount.toLowerCase(), "the XMPP user's puppet is logged in to their account");
+    assert.equal(note(await execute("irc-account-remove", { network: "acctnet" })).type, "info");
+    assert.equal(note(await execute("irc-accounts", {})).text, "No IRC accounts kept for you.");
   });
 
   it("refuses a network in relay mode and one that is not configured", async () => {

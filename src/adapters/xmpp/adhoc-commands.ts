@@ -1,7 +1,8 @@
 /**
  * XEP-0050 ad-hoc commands on the component's domain: admins (config `admins`, by bare JID) add, list and remove
  * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work), and read the gateway's
- * status (core/gateway-status.ts). Each command is one
+ * status (core/gateway-status.ts); everyone keeps their own IRC services account for their puppets
+ * (irc-account-commands.ts, core/puppet-accounts.ts), where the gateway offers that. Each command is one
  * stage: `execute` answers with a XEP-0004 form, and the submitted form (`complete`, or `execute` carrying it)
  * runs the command; the answer is the completed command with a note, and for bridge-list a result table. The
  * forms are stateless: any session id is accepted, since every submission carries all its fields.
@@ -16,29 +17,13 @@ import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, parseAddress, type Address } from "../../core/model/address.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { withoutResource, xmppUserAddress } from "./addressing.js";
+import { required, type CommandSpec } from "./adhoc-command-spec.js";
+import { IRC_ACCOUNT_COMMANDS } from "./irc-account-commands.js";
 import { discoItems, errorCondition } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 
 export const NS_COMMANDS = "http://jabber.org/protocol/commands";
 const NS_DATA = "jabber:x:data";
-
-interface FieldSpec {
-  readonly name: string;
-  readonly label: string;
-  readonly required: boolean;
-  /** XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed. */
-  readonly type?: "text-single" | "text-private" | "boolean";
-  /** The value the form starts with. */
-  readonly value?: string;
-}
-
-interface CommandSpec {
-  readonly node: string;
-  readonly name: string;
-  readonly instructions: string;
-  readonly fields: readonly FieldSpec[];
-  run(admin: Address, values: ReadonlyMap<string, string>, context: AdapterContext): Promise<{ note: string; result?: Element }>;
-}
 
 function bridgeLine(bridge: Bridge): string {
   return `${bridge.room} <-> ${formatAddress(bridge.remote)} (${bridge.source}${bridge.membership ? "" : ", no joins/leaves"}${bridge.key === "" ? "" : ", keyed"})`;
@@ -52,9 +37,6 @@ function adapterLine(adapter: AdapterStatusView): string {
   return `${adapter.protocol}/${adapter.account}: ${adapter.status} since ${since}${trouble}${counts.length === 0 ? "" : `; ${counts.join(", ")}`}`;
 }
 
-function required(values: ReadonlyMap<string, string>, name: string): string {
-  return values.get(name)?.trim() ?? "";
-}
 
 /** A XEP-0004 boolean ("1"/"true", "0"/"false"); `fallback` when the field was left out. */
 function formBoolean(value: string, fallback: boolean): boolean {
@@ -64,9 +46,10 @@ function formBoolean(value: string, fallback: boolean): boolean {
   throw new GatewayError("GW_ERR_BAD_FRAME", `"${value}" is not a boolean (1, true, 0 or false)`);
 }
 
-const COMMANDS: readonly CommandSpec[] = [
+const ADMIN_COMMANDS: readonly CommandSpec[] = [
   {
     node: "bridge-add",
+    who: "admins",
     name: "Add a bridge",
     instructions: "Bridge an IRC channel (irc://<network>/#channel) or a bridge bot's MUC (xmpp://<bot>/<room@server>) to a native room.",
     fields: [
@@ -91,6 +74,7 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     node: "bridge-remove",
+    who: "admins",
     name: "Remove a bridge",
     instructions: "Remove a bridge added at runtime, by the room of the other network.",
     fields: [{ name: "with", label: "Room of the other network", required: true }],
@@ -102,6 +86,7 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     node: "bridge-list",
+    who: "admins",
     name: "List bridges",
     instructions: "",
     fields: [],
@@ -123,6 +108,7 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     node: "status",
+    who: "admins",
     name: "Gateway status",
     instructions: "",
     fields: [],
@@ -181,10 +167,20 @@ export class AdhocCommands {
     connection.iqCallee.set(NS_COMMANDS, "command", ({ stanza, element }) => this.execute(stanza, element));
   }
 
-  /** XEP-0050 section 3.2: the commands this requester may run (none for anyone but an admin). */
+  /** XEP-0050 section 3.2: the commands this requester may run (the admins' to admins only). */
   items(from: string): Element {
-    const admin = this.context.bridges.isAdmin(this.requester(from));
-    return discoItems(admin ? COMMANDS.map((command) => ({ jid: this.config.domain, node: command.node, name: command.name })) : [], NS_COMMANDS);
+    const commands = this.commandsFor(this.requester(from));
+    return discoItems(commands.map((command) => ({ jid: this.config.domain, node: command.node, name: command.name })), NS_COMMANDS);
+  }
+
+  private commandsFor(requester: Address): CommandSpec[] {
+    const admin = this.context.bridges.isAdmin(requester);
+    return this.offered().filter((command) => command.who === "everyone" || admin);
+  }
+
+  /** Every command this gateway offers: its accounts' only when it keeps accounts at all. */
+  private offered(): readonly CommandSpec[] {
+    return this.context.puppetAccounts.available() ? [...ADMIN_COMMANDS, ...IRC_ACCOUNT_COMMANDS] : ADMIN_COMMANDS;
   }
 
   private requester(from: string): Address {
@@ -193,11 +189,11 @@ export class AdhocCommands {
 
   private async execute(stanza: Element, element: Element): Promise<Element> {
     if (stanza.attrs["to"] !== this.config.domain) return errorCondition("cancel", "item-not-found");
-    const admin = this.requester(String(stanza.attrs["from"] ?? ""));
-    if (!this.context.bridges.isAdmin(admin)) return errorCondition("auth", "forbidden", "only the gateway's admins may run its commands");
+    const requester = this.requester(String(stanza.attrs["from"] ?? ""));
     const node = String(element.attrs["node"] ?? "");
-    const command = COMMANDS.find((candidate) => candidate.node === node);
+    const command = this.offered().find((candidate) => candidate.node === node);
     if (!command) return errorCondition("cancel", "item-not-found", `no command ${node}`);
+    if (command.who === "admins" && !this.context.bridges.isAdmin(requester)) return errorCondition("auth", "forbidden", "only the gateway's admins may run this command");
     const sessionId = typeof element.attrs["sessionid"] === "string" ? element.attrs["sessionid"] : randomUUID();
     const action = String(element.attrs["action"] ?? "execute");
     if (action === "cancel") return commandReply(node, sessionId, "canceled");
@@ -207,8 +203,8 @@ export class AdhocCommands {
       return commandReply(node, sessionId, "executing", xml("actions", { execute: "complete" }, xml("complete")), form(command));
     }
     try {
-      const { note, result } = await command.run(admin, submitted ? submittedValues(submitted) : new Map(), this.context);
-      this.context.log.info({ command: node, admin: formatAddress(admin) }, "ad-hoc command run");
+      const { note, result } = await command.run(requester, submitted ? submittedValues(submitted) : new Map(), this.context);
+      this.context.log.info({ command: node, by: formatAddress(requester) }, "ad-hoc command run");
       return commandReply(node, sessionId, "completed", xml("note", { type: "info" }, stripInvalidXmlChars(note)), ...(result ? [result] : []));
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);

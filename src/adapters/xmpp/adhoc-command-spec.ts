@@ -1,0 +1,29 @@
+/** What an ad-hoc command of the component's domain is (adhoc-commands.ts runs them): its form, who may run it, what it does. */
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import type { Address } from "../../core/model/address.js";
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly required: boolean;
+  /** XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed. */
+  readonly type?: "text-single" | "text-private" | "boolean";
+  /** The value the form starts with. */
+  readonly value?: string;
+}
+
+export interface CommandSpec {
+  readonly node: string;
+  /** Who may list and run it: the gateway's admins, or anyone who reaches the domain. */
+  readonly who: "admins" | "everyone";
+  readonly name: string;
+  readonly instructions: string;
+  readonly fields: readonly FieldSpec[];
+  run(requester: Address, values: ReadonlyMap<string, string>, context: AdapterContext): Promise<{ note: string; result?: Element }>;
+}
+
+/** A submitted field's value, trimmed; "" when left out. */
+export function required(values: ReadonlyMap<string, string>, name: string): string {
+  return values.get(name)?.trim() ?? "";
+}
