@@ -30,6 +30,7 @@ import { CachedContactStore } from "./core/contact-cache.js";
 import { IdentityService } from "./core/identities.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
+import { RoomCapacity } from "./core/room-capacity.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
@@ -100,7 +101,19 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   });
   const linkRequests = new LinkRequests({ registry, records: store.buddyOffers, maySee: (viewer, subject) => roster.maySee(viewer, subject), log: log.child({ component: "links" }) });
   const reservations = nativeNameReservations(store.accounts, identities, registry);
-  const rooms = new RoomService(store.rooms, reservations);
+  // A place in a room is a person's (their linked accounts with them); a bridged room (an IRC channel, a bot's MUC)
+  // takes none. Admins get in past the limit: `bridges`, which knows them (after a reload too), is built below and
+  // asked only at joins.
+  const capacity = new RoomCapacity(
+    {
+      maxMembers: config.rooms.max_members,
+      takesPlace: (member): boolean => !registry.relaysRooms(member),
+      mayJoinFull: (member): boolean => bridges.isAdmin(member),
+      personOf: (address) => identities.personOf(address),
+    },
+    log.child({ component: "rooms" }),
+  );
+  const rooms = new RoomService(store.rooms, reservations, capacity);
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();
   const outbox = new Outbox(

@@ -260,6 +260,12 @@ export interface IdentitiesConfig {
   readonly deliver_to: "most_available" | "all" | "native";
 }
 
+/** The rooms hosted by the gateway (core/room-capacity.ts). */
+export interface RoomsConfig {
+  /** The most members a room takes, bridged rooms (and the people they stand for) not counted. */
+  readonly max_members: number;
+}
+
 export interface SwitchboardConfig {
   readonly log: LogConfig;
   readonly store: StoreConfig;
@@ -268,6 +274,7 @@ export interface SwitchboardConfig {
   readonly shutdown: ShutdownConfig;
   readonly metrics: MetricsConfig;
   readonly identities: IdentitiesConfig;
+  readonly rooms: RoomsConfig;
   /** Who may administer bridges at runtime: native:<user> and xmpp:<bare JID> addresses. */
   readonly admins: readonly string[];
   readonly bridges: readonly BridgeConfig[];

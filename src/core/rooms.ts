@@ -8,6 +8,8 @@ import type { RoomMember } from "./model/room.js";
 import { nickKey, nickLookProblem } from "./model/nick.js";
 import { hasUnsafeCharacters } from "./model/text.js";
 import type { RoomRecord, RoomStore } from "../store/store.js";
+import { SerialByKey } from "../util/serial-by-key.js";
+import type { RoomCapacity } from "./room-capacity.js";
 
 export const MAX_SUBJECT_LENGTH = 1024;
 export const MAX_NICK_LENGTH = 64;
@@ -51,10 +53,14 @@ export class RoomService {
   // Write-through caches: every change of a room goes through this service (one daemon per database).
   private readonly records = new Map<string, RoomRecord>();
   private readonly memberLists = new Map<string, readonly RoomMember[]>();
+  /** Joins of one room, one at a time: each counts the places the joins before it took (RoomCapacity). */
+  private readonly joins = new SerialByKey();
 
   constructor(
     private readonly rooms: RoomStore,
     private readonly reservations?: NickReservations,
+    /** rooms.max_members; none: no limit. */
+    private readonly capacity?: RoomCapacity,
   ) {}
 
   /** GW_ERR_NICK_IN_USE when the nick is someone else's name (NickReservations). */
@@ -126,8 +132,16 @@ export class RoomService {
     return Promise.all(records.map(async (record) => ({ ...record, memberCount: (await this.rooms.members(record.address)).length })));
   }
 
-  /** Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive). */
-  async join(room: Address, member: RoomMember): Promise<boolean> {
+  /**
+   * Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive).
+   * GW_ERR_ROOM_FULL when the room has no place left for a newcomer (RoomCapacity). Joins of a room run one at a
+   * time, or a burst of them would each find the same last place free.
+   */
+  join(room: Address, member: RoomMember): Promise<boolean> {
+    return this.joins.run(addressKey(room), () => this.joinNow(room, member));
+  }
+
+  private async joinNow(room: Address, member: RoomMember): Promise<boolean> {
     const record = await this.get(room);
     // The owner is the room's creator (docs/protocol.md): back after leaving or a kick, still its owner.
     if (sameAddress(record.createdBy, member.address)) member = { ...member, role: "owner" };
@@ -137,6 +151,7 @@ export class RoomService {
     if (!members.some((entry) => sameAddress(entry.address, member.address) && nickKey(entry.nick) === nick)) await this.refuseReserved(member.nick, member.address);
     const holder = members.find((entry) => nickKey(entry.nick) === nick && !sameAddress(entry.address, member.address));
     if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is taken in ${room.id}`);
+    this.capacity?.check(room, members, member);
     this.memberLists.delete(addressKey(room));
     try {
       return await this.rooms.addMember(room, member);

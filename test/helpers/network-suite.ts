@@ -34,6 +34,8 @@ export interface NetworkSuiteOptions {
   readonly admins?: readonly string[];
   /** xmpp.component.messages_from (default here: anyone, so tests need no subscription before a chat). */
   readonly messagesFrom?: "anyone" | "contacts";
+  /** More top-level sections of the configuration (YAML lines, `rooms:` and its keys indented below it). */
+  readonly yaml?: readonly string[];
 }
 
 export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
@@ -53,6 +55,7 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
     daemon = Daemon.create(
       [
         ...(options.admins === undefined ? [] : [`admins: ${JSON.stringify(options.admins)}`]),
+        ...(options.yaml ?? []),
         "xmpp:",
         ...componentYaml(prosody, [`messages_from: ${options.messagesFrom ?? "anyone"}`]),
         "irc:",

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
 import type { RoomMember } from "../../../src/core/model/room.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { RoomCapacity } from "../../../src/core/room-capacity.js";
 import { checkNick, RoomService } from "../../../src/core/rooms.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
@@ -130,5 +132,21 @@ describe("RoomService", () => {
     assert.throws(() => members.push({ address: bob, nick: "intruder", role: "member" }), TypeError);
     assert.equal(await rooms.isMember(lobby, bob), false);
     assert.equal(await rooms.members(lobby), await rooms.members(lobby), "one list, read as it is, not a copy per read");
+  });
+
+  it("takes members up to rooms.max_members, also from a burst of joins at once, and a leave frees a place", async () => {
+    const capacity = new RoomCapacity({ maxMembers: 3, takesPlace: () => true, mayJoinFull: () => false, personOf: () => undefined }, createLogger("silent"));
+    const capped = new RoomService(store.rooms, undefined, capacity);
+    const joiners = ["b", "c", "d", "e", "f"].map((name) => parseAddress(`xmpp:${name}@example.org`));
+    const results = await Promise.allSettled(joiners.map((address) => capped.join(lobby, { address, nick: address.id, role: "member" })));
+    assert.deepEqual(
+      results.map((result) => (result.status === "fulfilled" ? "in" : (result.reason as { code?: string }).code)),
+      ["in", "in", "GW_ERR_ROOM_FULL", "GW_ERR_ROOM_FULL", "GW_ERR_ROOM_FULL"],
+      "alice and the first two joiners take the three places",
+    );
+    assert.equal((await store.rooms.members(lobby)).length, 3);
+    assert.equal(await capped.join(lobby, { address: juliet, nick: "Juliet", role: "member" }).catch((error: { code?: string }) => error.code), "GW_ERR_ROOM_FULL");
+    await capped.leave(lobby, joiners[0] ?? alice);
+    assert.equal(await capped.join(lobby, { address: juliet, nick: "Juliet", role: "member" }), true, "the place left is taken");
   });
 });
