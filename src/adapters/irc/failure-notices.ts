@@ -4,7 +4,7 @@
  * userhost-lookup.ts): never to whoever merely took their nick.
  */
 import type { AdapterContext } from "../../core/adapter.js";
-import type { GatewayError } from "../../core/errors.js";
+import { hasErrorCode, type GatewayError } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -27,9 +27,14 @@ export interface FailureNoticesParts {
 
 export class FailureNotices {
   /** Who holds a nick now, asked of the server for a failure report (userhost-lookup.ts). */
-  private readonly userhosts = new UserhostLookup();
+  private readonly userhosts: UserhostLookup;
 
-  constructor(private readonly parts: FailureNoticesParts) {}
+  constructor(
+    private readonly parts: FailureNoticesParts,
+    userhosts = new UserhostLookup(),
+  ) {
+    this.userhosts = userhosts;
+  }
 
   attach(main: IrcConnection): void {
     this.userhosts.attach(main);
@@ -43,7 +48,18 @@ export class FailureNotices {
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     // Disconnected: the report waits in the store for the network to come back (core/failure-reports.ts).
     this.parts.requireMain();
-    const nick = await this.senderNickNow(message);
+    let nick: string | undefined;
+    try {
+      nick = await this.senderNickNow(message);
+    } catch (lookupError: unknown) {
+      if (!hasErrorCode(lookupError, "GW_ERR_RATE_LIMITED")) throw lookupError;
+      // The server leaves too many USERHOSTs unanswered: no more are queued behind them (userhost-lookup.ts).
+      this.parts.context.log.warn(
+        { network: this.parts.context.account, id: message.id, code: error.code, pending: this.userhosts.pending },
+        "failure report dropped: too many USERHOST lookups wait for the IRC server's answer",
+      );
+      return;
+    }
     if (nick === undefined) {
       // The text is theirs alone: not logged.
       this.parts.context.log.info({ network: this.parts.context.account, id: message.id, code: error.code }, "failure report dropped: its sender is not on the network now (or the gateway cannot tell them from whoever holds their nick)");
