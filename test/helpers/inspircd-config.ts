@@ -40,6 +40,7 @@ export const INSPIRCD_MODULES: readonly string[] = [
   "ircv3_ctctags",
   "ircv3_batch",
   "ircv3_labeledresponse",
+  "ircv3_accounttag",
   "namesx",
   "uhnames",
 ];

@@ -8,8 +8,12 @@ import type { Logger } from "../../core/logger.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import type { IrcConnectionOptions } from "./irc-connection.js";
 
-/** The IRCv3 capabilities asked for when the server offers them. */
-export const NETWORK_CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message", "account-notify", "extended-join"];
+/**
+ * The IRCv3 capabilities asked for when the server offers them. account-tag puts the sender's services account on
+ * each line (https://ircv3.net/specs/extensions/account-tag), which tells a line's sender apart from whoever holds
+ * their nick later (line-senders.ts, failure-notices.ts).
+ */
+export const NETWORK_CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message", "account-notify", "extended-join", "account-tag"];
 
 export interface ConnectionIdentity {
   readonly nick: string;
