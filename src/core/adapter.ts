@@ -134,6 +134,13 @@ export interface SubmitOptions {
    * a later submit from the same source is ordered after this one, so the adapter may start it. Called once.
    */
   readonly onOrdered?: () => void;
+  /**
+   * Called with the message once it has its gateway id, before it is stored or delivered anywhere: its failure
+   * can be reported (Adapter.reportFailure) before submit resolves, when a network refuses it at once, so an
+   * adapter that must know its messages by id then (who said an IRC line) learns the id here. Not called for a
+   * message refused; a throw refuses the message.
+   */
+  readonly onAccepted?: (message: Message) => void;
 }
 
 export interface AdapterContext {

@@ -91,7 +91,7 @@ export class Router {
       options.onOrdered?.();
     };
     try {
-      return await this.accept(draft, { onOrdered });
+      return await this.accept(draft, { onOrdered, ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }) });
     } finally {
       onOrdered();
     }
@@ -122,6 +122,8 @@ export class Router {
     };
     const direct = message.scope === "direct";
     const recipients = direct ? this.persons.directRecipients(message) : await this.rooms.relayRecipients(message);
+    // Before any delivery: a refusal at once is reported (to the sender's adapter) before this submit resolves.
+    options.onAccepted?.(message);
     const stored = this.deps.outbox.accept(message, recipients);
     // For an operator following a message (log.level: debug): who and where, never what was said.
     if (this.deps.log.isLevelEnabled("debug")) {

@@ -9,12 +9,13 @@
 import { GatewayError } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import { addressKey, type Address } from "../../core/model/address.js";
-import type { MessageKind } from "../../core/model/message.js";
+import type { Message, MessageKind } from "../../core/model/message.js";
 import { puppetNickShape } from "./bridge-nicks.js";
 import { stripFormatting } from "./formatting.js";
 import type { GatewayQueries } from "./gateway-queries.js";
 import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import type { InboundParts } from "./irc-inbound.js";
+import type { IrcPerson } from "./line-senders.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { oneLineText } from "./outgoing-text.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
@@ -63,8 +64,7 @@ export class InboundMessages {
           hops: [addressKey(ircAddress(this.network, channel.channel))],
           senderName: event.from.nick,
           body: stripFormatting(event.text),
-        })
-        .then((accepted) => sender && this.parts.senders.accepted(accepted.id, sender))
+        }, this.remember(sender))
         .catch((error: unknown) => this.parts.context.log.warn({ err: error, channel: event.target }, "IRC channel message not relayed"));
       return;
     }
@@ -112,8 +112,7 @@ export class InboundMessages {
         to: person,
         senderName: event.from.nick,
         body: stripFormatting(event.text),
-      })
-      .then((accepted) => sender && this.parts.senders.accepted(accepted.id, sender))
+      }, this.remember(sender))
       .catch((error: unknown) => {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", "not delivered");
         this.parts.context.log.info({ err: gatewayError, from: event.from.nick }, "IRC query not accepted");
@@ -123,6 +122,14 @@ export class InboundMessages {
           this.parts.context.log.debug({ err: sendError }, "refusal NOTICE not sent");
         }
       });
+  }
+
+  /**
+   * Records who said a line under its gateway id as soon as it has one: a network that refuses it at once has its
+   * failure reported before the submit resolves (SubmitOptions.onAccepted), and the report needs the sender.
+   */
+  private remember(sender: IrcPerson | undefined): ((message: Message) => void) | undefined {
+    return sender && ((message) => this.parts.senders.accepted(message.id, sender));
   }
 
   /** TOPIC (and RPL_TOPIC at join) in a bridged channel: its room's subject. */

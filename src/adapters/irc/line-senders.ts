@@ -84,7 +84,7 @@ export class LineSenders {
     return person;
   }
 
-  /** The gateway accepted the line as message `id`. */
+  /** The line has gateway id `id`: told before it is delivered anywhere (SubmitOptions.onAccepted), so before any report of it. */
   accepted(id: string, person: IrcPerson): void {
     this.lines.set(id, person);
   }

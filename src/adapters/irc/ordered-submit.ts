@@ -13,11 +13,14 @@ export class OrderedSubmitter {
 
   constructor(private readonly submit: Submit) {}
 
-  /** Resolves with the accepted message, or rejects with the gateway's refusal. */
-  offer(draft: MessageDraft): Promise<Message> {
+  /**
+   * Resolves with the accepted message, or rejects with the gateway's refusal. `onAccepted` hears the message as
+   * soon as it has its id, before any of its deliveries (and their failures) starts (SubmitOptions.onAccepted).
+   */
+  offer(draft: MessageDraft, onAccepted?: (message: Message) => void): Promise<Message> {
     const previous = this.turn;
     let ordered: () => void = () => undefined;
     this.turn = new Promise<void>((resolve) => (ordered = resolve));
-    return previous.then(() => this.submit(draft, { onOrdered: ordered })).finally(ordered);
+    return previous.then(() => this.submit(draft, { onOrdered: ordered, ...(onAccepted === undefined ? {} : { onAccepted }) })).finally(ordered);
   }
 }
