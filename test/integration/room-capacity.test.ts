@@ -60,7 +60,7 @@ describe("rooms.max_members: a room full of people who joined through the gatewa
     const refused = await join(kim, `${roomJid}/Kim`);
     assert.equal(refused.attrs["type"], "error");
     const error = refused.getChild("error");
-    assert.equal(error?.attrs["type"], "cancel");
+    assert.equal(error?.attrs["type"], "wait");
     assert.ok(error?.getChild("service-unavailable", STANZAS), refused.toString());
     const carol = await suite.native("carol");
     const answer = await carol.request({ type: "room.join", room: "cap" });

@@ -28,8 +28,8 @@ const CONDITIONS: Partial<Record<ErrorCode, StanzaCondition>> = {
   GW_ERR_SHUTTING_DOWN: { type: "wait", condition: "service-unavailable" },
   GW_ERR_EXPIRED: { type: "wait", condition: "recipient-unavailable" },
   GW_ERR_DELIVERY_FAILED: { type: "cancel", condition: "service-unavailable" },
-  // XEP-0045 7.2.10: a join of a room at its maximum number of occupants is service-unavailable.
-  GW_ERR_ROOM_FULL: { type: "cancel", condition: "service-unavailable" },
+  // XEP-0045 7.2.10 (its example, and ejabberd): a join of a room at its maximum of occupants is service-unavailable, wait: a place may free up.
+  GW_ERR_ROOM_FULL: { type: "wait", condition: "service-unavailable" },
 };
 
 export function stanzaConditionFor(code: ErrorCode): StanzaCondition {
