@@ -19,6 +19,7 @@ import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
 import type { PuppetAccountStore } from "../store/store.js";
+import { AttemptLimiter } from "../util/attempt-limiter.js";
 
 /** What the network of the account is: IRC networks, by their configured name. */
 const PROTOCOL = "irc";
@@ -42,8 +43,18 @@ function sealingContext(owner: Address, network: string, account: string): strin
   return `puppet-account ${addressKey(owner)} ${network} ${account}`;
 }
 
+/** Attempts to set an account, per person and hour, refused or taken. */
+export const SETS_PER_HOUR = 10;
+const HOUR_MS = 60 * 60 * 1000;
+/** Anyone reaching the XMPP component can be an owner: the memory their counts take is bounded. */
+const MAX_COUNTED_OWNERS = 10_000;
+
 export class PuppetAccounts {
-  constructor(private readonly options: PuppetAccountsOptions) {}
+  private readonly attempts: AttemptLimiter;
+
+  constructor(private readonly options: PuppetAccountsOptions) {
+    this.attempts = new AttemptLimiter(SETS_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_OWNERS);
+  }
 
   /** Whether accounts can be set at all: a credential key is configured and some network has puppets that log in. */
   available(): boolean {
@@ -56,6 +67,12 @@ export class PuppetAccounts {
     if (!box) throw new GatewayError("GW_ERR_UNSUPPORTED", "this gateway keeps no passwords: its operator set no credential key (xmpp.user_accounts.credential_key)");
     const adapter = this.adapterOf(network);
     if (!adapter.verifyPuppetAccount) throw new GatewayError("GW_ERR_UNSUPPORTED", `people have no accounts of their own on ${adapter.account}`);
+    // Every attempt is a connection to the network from the gateway's address (and a taken one a reconnect of the
+    // puppet): counted, taken or not, so that nobody can make the gateway look like a connection flood to a network.
+    const key = addressKey(owner);
+    const retryAfter = this.attempts.retryAfter(key);
+    if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `${SETS_PER_HOUR} account changes an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`);
+    this.attempts.fail(key);
     await adapter.verifyPuppetAccount(owner, credentials);
     const record = { owner, network: adapter.account, account: credentials.account, secret: box.seal(credentials.password, sealingContext(owner, adapter.account, credentials.account)), setAt: this.now() };
     await store.put(record);

@@ -62,6 +62,7 @@ describe("rooms.max_members: a room full of people who joined through the gatewa
     const error = refused.getChild("error");
     assert.equal(error?.attrs["type"], "wait");
     assert.ok(error?.getChild("service-unavailable", STANZAS), refused.toString());
+    assert.ok(refused.getChild("x", "http://jabber.org/protocol/muc"), "a refused join echoes its <x/>, as XEP-0045's join errors do");
     const carol = await suite.native("carol");
     const answer = await carol.request({ type: "room.join", room: "cap" });
     assert.deepEqual([answer["type"], answer["code"]], ["error", "GW_ERR_ROOM_FULL"]);

@@ -58,11 +58,15 @@ export class BotMucLines {
           body: message.body ?? "",
           // A correction of a line the bot has not seen (before a restart) goes on as a new line.
           ...(replaces === undefined ? {} : { replaces }),
+        }, {
+          // Known by its id before any delivery starts: a failure reported at once still finds who said it.
+          onAccepted: (accepted) => {
+            if (sender !== undefined) this.reports.said(accepted.id, sender);
+          },
         }),
       )
       .then((accepted) => {
         acceptedId = accepted.id;
-        if (sender !== undefined) this.reports.said(accepted.id, sender);
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
       .finally(() => acceptance.done(acceptedId));

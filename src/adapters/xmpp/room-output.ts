@@ -6,7 +6,7 @@ import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { StanzaWriter } from "./stanza-writer.js";
-import { errorCondition } from "./stanzas.js";
+import { NS, errorCondition } from "./stanzas.js";
 
 export class RoomOutput {
   constructor(
@@ -26,7 +26,14 @@ export class RoomOutput {
   async refuse(stanza: Element, type: "cancel" | "modify" | "auth" | "wait" | "continue", condition: string, text: string): Promise<void> {
     this.context.log.info({ from: stanza.attrs["from"], to: stanza.attrs["to"], condition, reason: text }, "XMPP room stanza refused");
     if (stanza.attrs["type"] === "error") return;
-    const reply = xml(stanza.name, { from: String(stanza.attrs["to"]), to: String(stanza.attrs["from"]), type: "error", ...(stanza.attrs["id"] ? { id: String(stanza.attrs["id"]) } : {}) }, errorCondition(type, condition, text));
+    // A refused join echoes its <x xmlns='http://jabber.org/protocol/muc'/>, as XEP-0045's examples of join errors do.
+    const join = stanza.name === "presence" && stanza.getChild("x", NS.muc) !== undefined;
+    const reply = xml(
+      stanza.name,
+      { from: String(stanza.attrs["to"]), to: String(stanza.attrs["from"]), type: "error", ...(stanza.attrs["id"] ? { id: String(stanza.attrs["id"]) } : {}) },
+      ...(join ? [xml("x", { xmlns: NS.muc })] : []),
+      errorCondition(type, condition, text),
+    );
     await this.write(reply).catch(() => undefined);
   }
 }

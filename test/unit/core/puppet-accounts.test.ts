@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import type { Adapter, PuppetCredentials } from "../../../src/core/adapter.js";
+import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
+import { CredentialBox } from "../../../src/core/credential-box.js";
+import { GatewayError } from "../../../src/core/errors.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { addressKey, makeAddress, type Address } from "../../../src/core/model/address.js";
+import { PuppetAccounts, SETS_PER_HOUR } from "../../../src/core/puppet-accounts.js";
+import type { PuppetAccountRecord, PuppetAccountStore } from "../../../src/store/store.js";
+
+const alice = makeAddress("native", "default", "alice");
+const bob = makeAddress("native", "default", "bob");
+
+function memoryStore(): PuppetAccountStore & { rows: Map<string, PuppetAccountRecord> } {
+  const rows = new Map<string, PuppetAccountRecord>();
+  const key = (owner: Address, network: string): string => `${addressKey(owner)} ${network}`;
+  return {
+    rows,
+    put: async (record) => void rows.set(key(record.owner, record.network), record),
+    get: async (owner, network) => rows.get(key(owner, network)),
+    remove: async (owner, network) => rows.delete(key(owner, network)),
+    listOf: async (owner) => [...rows.values()].filter((record) => addressKey(record.owner) === addressKey(owner)),
+  };
+}
+
+/** An IRC network's adapter as the service sees it: it verifies (taking `good` only) and is told of changes. */
+function ircNetwork(name: string, good: PuppetCredentials) {
+  const verified: PuppetCredentials[] = [];
+  const changed: Address[] = [];
+  const adapter = {
+    protocol: "irc",
+    account: name,
+    async verifyPuppetAccount(_person: Address, credentials: PuppetCredentials) {
+      verified.push(credentials);
+      if (credentials.password !== good.password || credentials.account !== good.account) throw new GatewayError("GW_ERR_AUTH_FAILED", "904");
+    },
+    async puppetAccountChanged(person: Address) {
+      changed.push(person);
+    },
+  } as unknown as Adapter;
+  return { adapter, verified, changed };
+}
+
+describe("PuppetAccounts (people's own IRC services accounts)", () => {
+  const good = { account: "alice", password: "s3cret" };
+  let now = 1_700_000_000_000;
+
+  function service(withKey = true) {
+    const box = withKey ? new CredentialBox(Buffer.alloc(32, 7)) : undefined;
+    const registry = new AdapterRegistry();
+    const network = ircNetwork("Libera", good);
+    registry.register(network.adapter);
+    const store = memoryStore();
+    const accounts = new PuppetAccounts({ box, store, registry, log: createLogger("silent"), now: () => now });
+    return { accounts, network, store };
+  }
+
+  it("keeps only what the services took, sealed, under the network's own name, and tells the network", async () => {
+    const { accounts, network, store } = service();
+    await assert.rejects(accounts.set(alice, "libera", { account: "alice", password: "wrong" }), { code: "GW_ERR_AUTH_FAILED" });
+    assert.equal(store.rows.size, 0);
+    assert.deepEqual(network.changed, []);
+    assert.deepEqual(await accounts.set(alice, "LIBERA", good), { network: "Libera", account: "alice", setAt: now });
+    const row = [...store.rows.values()][0];
+    assert.ok(row && !row.secret.includes(Buffer.from("s3cret")), "the password is sealed");
+    assert.deepEqual(await accounts.credentials(alice, "Libera"), good);
+    assert.equal(await accounts.credentials(bob, "Libera"), undefined, "nobody else's");
+    assert.deepEqual(network.changed, [alice]);
+  });
+
+  it("opens nothing that was sealed for someone else", async () => {
+    const { accounts, store } = service();
+    await accounts.set(alice, "libera", good);
+    const row = [...store.rows.values()][0] as PuppetAccountRecord;
+    await store.put({ ...row, owner: bob });
+    assert.equal(await accounts.credentials(bob, "Libera"), undefined);
+  });
+
+  it(`tries at most ${SETS_PER_HOUR} accounts an hour for a person, taken or refused, each a connection to the network`, async () => {
+    const { accounts, network } = service();
+    for (let attempt = 0; attempt < SETS_PER_HOUR; attempt++) {
+      await accounts.set(alice, "libera", attempt % 2 === 0 ? good : { account: "alice", password: "wrong" }).catch(() => undefined);
+    }
+    await assert.rejects(accounts.set(alice, "libera", good), { code: "GW_ERR_RATE_LIMITED" });
+    assert.equal(network.verified.length, SETS_PER_HOUR, "the refused attempt made no connection");
+    await accounts.set(bob, "libera", good);
+    now += 60 * 60 * 1000 + 1;
+    await accounts.set(alice, "libera", good);
+  });
+
+  it("refuses without a credential key, or for a network that is not configured, and removes only what is kept", async () => {
+    await assert.rejects(service(false).accounts.set(alice, "libera", good), { code: "GW_ERR_UNSUPPORTED" });
+    assert.equal(service(false).accounts.available(), false);
+    const { accounts, network } = service();
+    assert.equal(accounts.available(), true);
+    await assert.rejects(accounts.set(alice, "oftc", good), { code: "GW_ERR_NO_ROUTE" });
+    await assert.rejects(accounts.remove(alice, "libera"), { code: "GW_ERR_NOT_FOUND" });
+    await accounts.set(alice, "libera", good);
+    await accounts.remove(alice, "libera");
+    assert.deepEqual(await accounts.list(alice), []);
+    assert.deepEqual(network.changed, [alice, alice]);
+  });
+});
