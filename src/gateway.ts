@@ -216,6 +216,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       },
       probe: (subject, viewer) => router.probe(subject, viewer),
       related: (a, b) => router.related(a, b),
+      awaitsAnswer: (subject, requester) => router.awaitsAnswer(subject, requester),
       checkOwnership: (a, b) => router.checkOwnership(a, b),
       syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
       joinRoom: (room, member, options) => roomJoins.join(room, member, options),

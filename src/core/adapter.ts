@@ -203,6 +203,13 @@ export interface AdapterContext {
    */
   related(a: Address, b: Address): Promise<boolean>;
   /**
+   * Whether `requester` asked `subject` (a person of this adapter's network) to share her presence and no answer
+   * was heard: a subscription request still pending, a linked account's request to share (core/link-requests.ts) or
+   * a buddy offer (core/buddy-offers.ts) still `offered`. An XMPP adapter that gets her presence at the requester's
+   * JID learns from it that she approved while it could not hear her (adapters/xmpp/unheard-approvals.ts).
+   */
+  awaitsAnswer(subject: Address, requester: Address): Promise<boolean>;
+  /**
    * Throws GW_ERR_FORBIDDEN when one of the two is reached through someone else's own account (a contact of another
    * person's linked account, xmpp://u.<other>/...): such an address converses with its owner only, so nobody else
    * may read a conversation with it either.

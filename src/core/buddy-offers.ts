@@ -20,7 +20,8 @@
  * with the person's rights (`subscription`, Router.probe); the contact is never asked and never learns the
  * viewer's address. A contact the viewer refused is shown nothing at all, live, after a reconnect or to a probe,
  * until the viewer asks to see it (approved then) or it is offered again; a pending offer's contact is shown its
- * presence as an approved one's (the viewer may have approved while the network was away, unheard). Contacts on the viewer's own network are skipped: an XMPP user is already in her XMPP
+ * presence as an approved one's (the viewer may have approved while the network was away, unheard: her next
+ * presence to the contact's address tells, `awaitsAnswer`). Contacts on the viewer's own network are skipped: an XMPP user is already in her XMPP
  * roster, an IRC user she can MONITOR herself.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -148,6 +149,11 @@ export class BuddyOffers {
     for (const offer of await this.options.offers.listFor(viewer)) {
       if (!sameAddress(offer.contact, person)) await this.options.offers.remove(viewer, offer.contact);
     }
+  }
+
+  /** Whether the offer of `contact` reached `viewer`'s network and no answer was heard (`offered`). */
+  async awaitsAnswer(viewer: Address, contact: Address): Promise<boolean> {
+    return (await this.options.offers.get(viewer, contact))?.state === "offered";
   }
 
   /** Whether `viewer` refused the offer of `contact`: it is shown nothing of it (Router.probe asks too). */

@@ -8,7 +8,9 @@
  * the contact offered to the account): `offered` once written to the network, `approved` or `refused` by her
  * answer (`answered`). When the network comes back or the daemon restarts (`watch`):
  *   - no record: the request never reached the network (made while it was down): it is made now;
- *   - `offered`: nothing; her server has it, and she answers when she will;
+ *   - `offered`: nothing; her server has it, and she answers when she will (an answer given while the gateway
+ *     could not hear it is learnt from her next presence, `awaitsAnswer`; a probe would cancel a pending request,
+ *     adapters/xmpp/unheard-approvals.ts);
  *   - `approved`: watched (an XMPP probe, which her server answers with her presence);
  *   - `refused`: nothing, until the link is undone and made again (unlinking forgets the record).
  * An account the person may see as a contact of theirs is watched as contacts are, whatever the record; one on a
@@ -70,6 +72,11 @@ export class LinkRequests {
       default:
         return assertNever(state);
     }
+  }
+
+  /** Whether the request to `address` reached its network and no answer was heard (`offered`). */
+  async awaitsAnswer(person: Address, address: Address): Promise<boolean> {
+    return (await this.options.records.get(address, person))?.state === "offered";
   }
 
   /**

@@ -13,7 +13,9 @@
  * next login (RFC 6121 section 3.1.3), so asking again at every reconnect or restart would only prompt them again,
  * and bring back a request they refused while the gateway could not hear it. A request written to the network is
  * recorded (SentRequestStore) until it is answered or withdrawn; `resync` makes only the pending requests with no
- * record (made while the network was down), and the owner asking again (`request`) always asks.
+ * record (made while the network was down), and the owner asking again (`request`) always asks. An approval the
+ * gateway could not hear (given while the network was away) is learnt from the contact's next presence to the
+ * owner (`awaitsAnswer`, adapters/xmpp/unheard-approvals.ts).
  *
  * A person's own account on another network (an adapter with an `owner`, a linked XMPP account) keeps its
  * buddy list on that network: the network is the authority, the store holds a mirror (mirror, mirrorAll,
@@ -61,6 +63,11 @@ export class Roster {
   async asked(owner: Address, address: Address): Promise<boolean> {
     const entry = await this.contacts.get(owner, address);
     return entry !== undefined && (entry.pendingOut || receivesPresence(entry.subscription));
+  }
+
+  /** Whether `owner` asked for the presence of `address` and has no answer yet (pending). */
+  async awaitsAnswer(owner: Address, address: Address): Promise<boolean> {
+    return (await this.contacts.get(owner, address))?.pendingOut === true;
   }
 
   /** Adds an address to the owner's list, or renames it; no subscription is asked. */

@@ -66,6 +66,8 @@ export interface BuddyHooks {
   networkReachable(protocol: ProtocolId, account: string): Promise<void>;
   /** Whether the linked account `viewer` refused the offer of `contact`: it is shown nothing of it. */
   refused(viewer: Address, contact: Address): Promise<boolean>;
+  /** Whether the offer of `contact` to the linked account `viewer` reached its network unanswered. */
+  awaitsAnswer(viewer: Address, contact: Address): Promise<boolean>;
 }
 
 export class Router {
@@ -239,6 +241,17 @@ export class Router {
       }
     }
     return false;
+  }
+
+  /**
+   * AdapterContext.awaitsAnswer: `requester` asked `subject` for her presence and heard no answer, as a contact
+   * (Roster), as the person of her linked account (LinkRequests) or by offering her a contact (BuddyOffers).
+   */
+  async awaitsAnswer(subject: Address, requester: Address): Promise<boolean> {
+    if (await this.deps.roster.awaitsAnswer(requester, subject)) return true;
+    const person = this.deps.identities?.personOf(subject);
+    if (person !== undefined && sameAddress(person, requester)) return this.deps.linkRequests.awaitsAnswer(person, subject);
+    return (await this.deps.buddies?.awaitsAnswer(subject, requester)) ?? false;
   }
 
   /** The whole buddy list that the owner's own account (protocol, account) keeps on its network. */

@@ -1,8 +1,8 @@
 /**
  * The set-up of a suite about what the gateway does across a loss of its XMPP component link: a real Prosody, a
  * TcpGate in front of its component port (so a test can cut and restore the link), and one daemon whose component
- * connects through the gate. Clients the tests push to `natives` and `xmpps` are closed with the suite. Call
- * inside a `describe`.
+ * connects through the gate. Clients the tests push to `natives` and `xmpps` are closed with the suite; `cut` and
+ * `reopen` take the component's link down and up while the clients stay connected. Call inside a `describe`.
  */
 import { componentYaml } from "./config-yaml.js";
 import { Daemon } from "./daemon.js";
@@ -17,6 +17,10 @@ export interface GatedComponentSuite {
   readonly daemon: Daemon;
   readonly natives: NativeClient[];
   readonly xmpps: XmppTestClient[];
+  /** The component's connection is cut (the XMPP clients stay connected); resolves once the daemon noticed. */
+  cut(): Promise<void>;
+  /** The component's connection may come back; resolves once it is online again. */
+  reopen(): Promise<void>;
 }
 
 export function useGatedComponent(): GatedComponentSuite {
@@ -51,7 +55,20 @@ export function useGatedComponent(): GatedComponentSuite {
     await prosody?.dispose();
   });
 
+  const count = (pattern: RegExp): number => (need(daemon, "the daemon").log.match(new RegExp(pattern.source, "g")) ?? []).length;
+  const nth = (pattern: RegExp, n: number): RegExp => new RegExp(`(${pattern.source}[\\s\\S]*){${n}}`);
+
   return {
+    async cut() {
+      const down = count(/adapter down; restarting after backoff/);
+      need(gate, "the gate").close();
+      await need(daemon, "the daemon").waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
+    },
+    async reopen() {
+      const online = count(/XMPP component online/);
+      need(gate, "the gate").reopen();
+      await need(daemon, "the daemon").waitForLog(nth(/XMPP component online/, online + 1), 30_000);
+    },
     get prosody() {
       return need(prosody, "Prosody");
     },

@@ -1,8 +1,8 @@
 /**
  * A person's buddy list is offered to her linked XMPP JID once per contact (core/buddy-offers.ts), against a real
  * Prosody: not again when the gateway's component reconnects or the daemon restarts, whether she left the
- * request pending or refused it; and a contact added while the XMPP server was out of reach is offered once it
- * is back. The daemon reaches Prosody's component port through a TCP gate, so that the test cuts the component's
+ * request pending or refused it; a contact added while the XMPP server was out of reach is offered once it is
+ * back; and an offer she approved while the component was cut off is known approved from her next presence. The daemon reaches Prosody's component port through a TCP gate, so that the test cuts the component's
  * connection while her client stays connected.
  */
 import assert from "node:assert/strict";
@@ -158,5 +158,31 @@ describe("a buddy list offered once to a linked XMPP JID", function () {
     const bobAgain = await NativeClient.session(suite.daemon.url, nameOf(bob), PASSWORD, { register: false });
     natives.push(bobAgain);
     await juliet.waitForPresence(jidOf(bob), (stanza) => stanza.attrs["type"] === undefined, 10_000);
+  });
+
+  it("knows an offer approved while the component was cut off approved from her next presence, and one left pending still pending; offered once each", async function () {
+    this.timeout(120_000);
+    const alice = await native("alice");
+    const bob = await native("bob");
+    const carol = await native("carol");
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    const juliet = await xmppUser("juliet");
+    await linkXmpp(alice, juliet);
+    await offerFrom(juliet, jidOf(bob));
+    await offerFrom(juliet, jidOf(carol));
+
+    // She approves bob while the gateway cannot hear it (her server bounces it), and leaves carol pending.
+    await suite.cut();
+    await juliet.send(xml("presence", { to: jidOf(bob), type: "subscribed" }));
+    await juliet.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" }))); // her server has handled it
+    await suite.reopen();
+    // Her server sends her next presence to bob's JID (approved), not to carol's (pending).
+    await juliet.sendPresence("away", "back soon");
+    await suite.daemon.waitForLog(new RegExp(`"contact":"native:${nameOf(bob)}","state":"approved","msg":"linked account answered an offered contact"`), 10_000);
+    await carol.ok({ type: "presence.set", show: "dnd", status: "busy" }); // a pending offer's contact still shows
+    await juliet.waitForPresence(jidOf(carol), (stanza) => stanza.getChildText("show") === "dnd", 10_000);
+    assert.doesNotMatch(suite.daemon.log, new RegExp(`"contact":"native:${nameOf(carol)}","state":`), "carol's offer was not answered");
+    assert.deepEqual(offersCounted(juliet, [jidOf(bob), jidOf(carol)]), [1, 1], "offers after the reconnect");
   });
 });

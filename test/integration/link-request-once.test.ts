@@ -3,7 +3,7 @@
  * real Prosody: the subscription request from the person's gateway JID is not made again when the component
  * reconnects or the daemon restarts, and a refusal is respected until the link is undone and made again; a link
  * made while the XMPP server was out of reach is asked once it is back; an approval keeps counting after a
- * restart (the gateway probes). The daemon reaches Prosody's component port through a TCP gate, so that the test
+ * restart (the gateway probes), also one given while the component was cut off, which her next presence reveals. The daemon reaches Prosody's component port through a TCP gate, so that the test
  * cuts the component's connection while the XMPP clients stay connected.
  */
 import assert from "node:assert/strict";
@@ -64,22 +64,8 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     return client.waitForPresence(jidOf(contact), (stanza) => stanza.attrs["type"] !== "subscribe", timeoutMs);
   }
 
-  const count = (pattern: RegExp): number => (suite.daemon.log.match(new RegExp(pattern.source, "g")) ?? []).length;
-  const nth = (pattern: RegExp, n: number): RegExp => new RegExp(`(${pattern.source}[\\s\\S]*){${n}}`);
-
-  /** The component's connection is cut (the XMPP clients stay connected); resolves once the daemon noticed. */
-  async function cut(): Promise<void> {
-    const down = count(/adapter down; restarting after backoff/);
-    suite.gate.close();
-    await suite.daemon.waitForLog(nth(/adapter down; restarting after backoff/, down + 1), 20_000);
-  }
-
-  /** The component's connection may come back; resolves once it is online again. */
-  async function reopen(): Promise<void> {
-    const online = count(/XMPP component online/);
-    suite.gate.reopen();
-    await suite.daemon.waitForLog(nth(/XMPP component online/, online + 1), 30_000);
-  }
+  const cut = (): Promise<void> => suite.cut();
+  const reopen = (): Promise<void> => suite.reopen();
 
   it("asks once: not again after a reconnect or a restart once refused, nor after the link is made again and approved; the approval keeps counting", async function () {
     this.timeout(150_000);
@@ -149,5 +135,37 @@ describe("the request a linked XMPP JID is sent to share its presence", function
     await jane.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === jidOf(carol) && stanza.attrs["type"] === "subscribe", 30_000);
     await shown;
     assert.equal(requestsFrom(jane, jidOf(carol)), 1);
+  });
+
+  it("takes her presence after an approval given while the component was cut off as the approval, which keeps counting after a restart; asked once", async function () {
+    this.timeout(120_000);
+    const erin = await native("erin");
+    const romeo = await xmppUser("romeo"); // sees erin's presence on XMPP, through the restart
+    await romeo.send(xml("presence", { to: jidOf(erin), type: "subscribe" }));
+    await erin.waitForType("subscription", (frame) => frame["from"] === `xmpp:${romeo.bareJid}` && frame["action"] === "request", 10_000);
+    await erin.ok({ type: "presence.approve", address: `xmpp:${romeo.bareJid}` });
+    await romeo.waitForPresence(jidOf(erin), (stanza) => stanza.attrs["type"] === undefined, 10_000);
+    const jill = await xmppUser("jill");
+    await linkXmpp(erin, jill);
+    await jill.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === jidOf(erin) && stanza.attrs["type"] === "subscribe", 10_000);
+
+    // She approves while the gateway cannot hear it: her server applies it to her roster, and bounces it.
+    await cut();
+    await jill.send(xml("presence", { to: jidOf(erin), type: "subscribed" }));
+    await jill.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" }))); // her server has handled it
+    await reopen();
+    // Her server now sends her presence to erin's JID, as to every subscriber: the approval is learnt from it.
+    await jill.sendPresence("chat", "free to talk");
+    await suite.daemon.waitForLog(new RegExp(`"person":"native:${nameOf(erin)}","action":"approve","msg":"linked account answered the request to share its presence"`), 10_000);
+    await romeo.waitForPresence(jidOf(erin), (stanza) => stanza.getChildText("show") === "chat", 10_000);
+
+    // Kept as approved: after a restart (which ends erin's own session) her JID is probed, and her presence is
+    // erin's again without a change of hers.
+    await suite.daemon.stop();
+    romeo.received.splice(0);
+    await suite.daemon.start();
+    const counted = await romeo.waitForPresence(jidOf(erin), (stanza) => stanza.getChildText("show") === "chat", 20_000);
+    assert.equal(counted.getChildText("status"), "free to talk");
+    assert.equal(requestsFrom(jill, jidOf(erin)), 1, "requests after the reconnect and the restart");
   });
 });

@@ -16,6 +16,7 @@ import { ResourcePresence } from "./resource-presence.js";
 import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
+import { UnheardApprovals } from "./unheard-approvals.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
   subscribe: "request",
@@ -29,6 +30,7 @@ const CONTACT_RESOURCE = "switchboard";
 export class ComponentInbound {
   private readonly resources = new ResourcePresence();
   private readonly corrections = new CorrectionIds();
+  private readonly unheard = new UnheardApprovals();
   readonly receipts = new ReceiptRequests();
 
   constructor(
@@ -41,6 +43,7 @@ export class ComponentInbound {
 
   reset(): void {
     this.resources.clear();
+    this.unheard.clear();
     this.rooms.reset();
   }
 
@@ -168,6 +171,7 @@ export class ComponentInbound {
     const action = SUBSCRIPTION_ACTIONS[presence.type];
     if (action !== undefined && isRoomAddress(to)) return this.refuse(stanza, "cancel", "not-allowed", "a room has no presence subscription; join it instead");
     if (action !== undefined) {
+      this.unheard.heard(from, to);
       if (!(await this.context.knows(to))) return this.refuse(stanza, "cancel", "item-not-found", `nobody is known at ${presence.to}`);
       this.context.dispatch({ type: "subscription", subscription: { from, to, action } });
       return;
@@ -176,6 +180,12 @@ export class ComponentInbound {
     // Whether the room exists (or may be bridged now: an IRC channel on a network with open_channels) is the
     // join's to answer (item-not-found, forbidden).
     if (isRoomAddress(to)) return this.rooms.presence(stanza, presence, from, to);
+    if (presence.type === "available" && this.unheard.firstPresence(from, to) && (await this.context.awaitsAnswer(from, to))) {
+      // Her server shows her presence to subscribers only: she approved while the gateway could not hear it
+      // (unheard-approvals.ts). Taken as her `subscribed`, and the presence counts as the one sent after it.
+      this.context.log.info({ from: formatAddress(from), to: formatAddress(to) }, "presence from someone asked to share it: taken as the approval the gateway did not hear");
+      this.context.dispatch({ type: "subscription", subscription: { from, to, action: "approve" } });
+    }
     // Presence counts between people who know each other (a subscription either way, a linked account): from
     // anyone else it would show nobody anything, and a server minting JIDs without end could fill the memory.
     if (presence.type !== "unavailable" && !(await this.context.related(from, to))) {

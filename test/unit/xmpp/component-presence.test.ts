@@ -14,12 +14,17 @@ describe("XMPP presence into the component", () => {
   const events: InboundEvent[] = [];
   /** Pairs of address keys that know each other (AdapterContext.related). */
   const related = new Set<string>();
+  /** Pairs "subject requester" of requests not answered yet (AdapterContext.awaitsAnswer), and the questions asked. */
+  const unanswered = new Set<string>();
+  const awaitsAsked: string[] = [];
   let asked = 0;
   let inbound: ComponentInbound;
 
   beforeEach(() => {
     events.length = 0;
     related.clear();
+    unanswered.clear();
+    awaitsAsked.length = 0;
     asked = 0;
     const context = {
       account: "default",
@@ -29,17 +34,32 @@ describe("XMPP presence into the component", () => {
         asked += 1;
         return related.has(`${addressKey(a)} ${addressKey(b)}`);
       },
+      awaitsAnswer: async (subject: Address, requester: Address) => {
+        const pair = `${addressKey(subject)} ${addressKey(requester)}`;
+        awaitsAsked.push(pair);
+        return unanswered.has(pair);
+      },
+      knows: async () => true,
     } as unknown as AdapterContext;
-    inbound = new ComponentInbound(DOMAIN, context, async () => undefined, {} as GatewayRooms);
+    inbound = new ComponentInbound(DOMAIN, context, async () => undefined, { reset: () => undefined } as unknown as GatewayRooms);
   });
 
   /** Hands a presence stanza to the component and lets its handling run to the end. */
-  async function receive(from: string, to: string, show?: string): Promise<void> {
-    inbound.handle(xml("presence", { from, to }, ...(show === undefined ? [] : [xml("show", {}, show)])));
+  async function receive(from: string, to: string, show?: string, type?: string): Promise<void> {
+    inbound.handle(xml("presence", { from, to, ...(type === undefined ? {} : { type }) }, ...(show === undefined ? [] : [xml("show", {}, show)])));
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
   }
 
   const presences = (): Presence[] => events.flatMap((event) => (event.type === "presence" ? [event.presence] : []));
+  /** The events the core got, in order, in short. */
+  const told = (): string[] =>
+    events.map((event) =>
+      event.type === "subscription"
+        ? `${event.subscription.action} ${addressKey(event.subscription.from)} -> ${addressKey(event.subscription.to)}`
+        : event.type === "presence"
+          ? `presence ${addressKey(event.presence.from)} ${event.presence.show}`
+          : event.type,
+    );
 
   it("ignores the presence of someone unrelated to its recipient, which XMPP lets anyone send from any number of JIDs", async () => {
     for (let i = 0; i < 20; i++) await receive(`u${i}@evil.example/r`, `alice@${DOMAIN}`, "away");
@@ -54,6 +74,44 @@ describe("XMPP presence into the component", () => {
       presences().map((presence) => [addressKey(presence.from), presence.show]),
       [["xmpp:juliet@example.org", "dnd"]],
     );
+  });
+
+  describe("from someone asked to share her presence, whose answer the gateway did not hear", () => {
+    const pair = "xmpp:juliet@example.org native:alice";
+
+    it("takes her first presence to the requester as her approval, then passes the presence on", async () => {
+      unanswered.add(pair);
+      related.add(pair);
+      await receive("juliet@example.org/phone", `alice@${DOMAIN}`, "away");
+      assert.deepEqual(told(), ["approve xmpp:juliet@example.org -> native:alice", "presence xmpp:juliet@example.org away"]);
+    });
+
+    it("asks the core once per connection, and again after a reconnect", async () => {
+      await receive("juliet@example.org/phone", `alice@${DOMAIN}`, "away");
+      await receive("juliet@example.org/laptop", `alice@${DOMAIN}`, "dnd");
+      assert.deepEqual(awaitsAsked, [pair]);
+      assert.deepEqual(told(), [], "not approved, not related: nothing");
+      inbound.reset();
+      unanswered.add(pair);
+      await receive("juliet@example.org/phone", `alice@${DOMAIN}`, "chat");
+      assert.deepEqual(awaitsAsked, [pair, pair]);
+      assert.deepEqual(told(), ["approve xmpp:juliet@example.org -> native:alice"]);
+    });
+
+    it("takes no unavailable presence for an approval (a server acknowledges a request it holds with one)", async () => {
+      unanswered.add(pair);
+      await receive(`juliet@example.org`, `alice@${DOMAIN}`, undefined, "unavailable");
+      assert.deepEqual(awaitsAsked, []);
+      assert.equal(told().filter((line) => line.startsWith("approve")).length, 0);
+    });
+
+    it("takes no presence after a subscription stanza of the pair heard on the connection for a second approval", async () => {
+      unanswered.add(pair); // the core has not stored the approval yet
+      await receive(`juliet@example.org`, `alice@${DOMAIN}`, undefined, "subscribed");
+      await receive("juliet@example.org/phone", `alice@${DOMAIN}`, "away");
+      assert.deepEqual(awaitsAsked, []);
+      assert.deepEqual(told(), ["approve xmpp:juliet@example.org -> native:alice"]);
+    });
   });
 });
 
