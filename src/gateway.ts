@@ -7,10 +7,10 @@ import { GatewayStatus } from "./core/gateway-status.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js";
-import { GatewayError } from "./core/errors.js";
+import { GatewayError, hasErrorCode } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { PuppetAccounts } from "./core/puppet-accounts.js";
-import { formatAddress, parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import { formatAddress, parseAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -240,18 +240,25 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         return identities.serviceMessage(from, body);
       },
       puppetAccounts: {
-        available: () => puppetAccounts.available(),
+        offered: () => puppetAccounts.offered(),
+        settable: () => puppetAccounts.settable(),
         set: async (person, network, credentials) => {
           speaksFor(person);
           return puppetAccounts.set(identities.personOf(person) ?? person, network, credentials);
         },
+        // What the asker kept before their JID was linked stays theirs to list and remove.
         remove: async (person, network) => {
           speaksFor(person);
-          return puppetAccounts.remove(identities.personOf(person) ?? person, network);
+          const owner = identities.personOf(person) ?? person;
+          await puppetAccounts.remove(owner, network).catch(async (error: unknown) => {
+            if (sameAddress(owner, person) || !hasErrorCode(error, "GW_ERR_NOT_FOUND")) throw error;
+            await puppetAccounts.remove(person, network);
+          });
         },
         list: async (person) => {
           speaksFor(person);
-          return puppetAccounts.list(identities.personOf(person) ?? person);
+          const owner = identities.personOf(person) ?? person;
+          return sameAddress(owner, person) ? puppetAccounts.list(owner) : [...(await puppetAccounts.list(owner)), ...(await puppetAccounts.list(person))];
         },
       },
       // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.

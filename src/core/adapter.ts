@@ -246,14 +246,18 @@ export interface AdapterContext {
    * are (a linked JID's native user), since that person's puppet is the one that logs in.
    */
   readonly puppetAccounts: {
-    available(): boolean;
+    /** Some network's puppets log in to accounts: there are accounts to list and remove. */
+    offered(): boolean;
+    /** Accounts can be set: offered, and the gateway has a key to seal passwords with. */
+    settable(): boolean;
     set(person: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount>;
     remove(person: Address, network: string): Promise<void>;
     list(person: Address): Promise<PuppetAccount[]>;
   };
   /**
    * The services account `person` set for their puppet on this adapter's network (core/puppet-accounts.ts),
-   * opened; undefined when they set none (or it cannot be opened: then logged, and the puppet goes without).
+   * opened; undefined when they set none. Rejects with GW_ERR_AUTH_FAILED when one is kept that the gateway can no
+   * longer open (its key changed): the puppet then does not connect.
    */
   puppetAccount(person: Address): Promise<PuppetCredentials | undefined>;
   /** Lifecycle, never mixed with traffic. */

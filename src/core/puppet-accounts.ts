@@ -56,9 +56,14 @@ export class PuppetAccounts {
     this.attempts = new AttemptLimiter(SETS_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_OWNERS);
   }
 
-  /** Whether accounts can be set at all: a credential key is configured and some network has puppets that log in. */
-  available(): boolean {
-    return this.options.box !== undefined && this.options.registry.all().some((adapter) => adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
+  /** Whether some network's puppets can log in to accounts: there are accounts to list and remove. */
+  offered(): boolean {
+    return this.options.registry.all().some((adapter) => adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
+  }
+
+  /** Whether accounts can be set: offered, and a credential key is configured to seal passwords with. */
+  settable(): boolean {
+    return this.options.box !== undefined && this.offered();
   }
 
   /** Checks the credentials against the network's services, then keeps them for the owner's puppet there. */
@@ -94,19 +99,23 @@ export class PuppetAccounts {
     return (await this.options.store.listOf(owner)).map(({ network, account, setAt }) => ({ network, account, setAt }));
   }
 
-  /** The owner's credentials on the network, opened; undefined when none are kept or they cannot be opened. */
+  /**
+   * The owner's credentials on the network, opened; undefined when none are kept. One that is kept and no longer
+   * opens (the credential key was changed or removed) rejects with GW_ERR_AUTH_FAILED: the puppet must not speak
+   * without the account its person asked for, and the person is told what to do.
+   */
   async credentials(owner: Address, network: string): Promise<PuppetCredentials | undefined> {
     const record = await this.options.store.get(owner, network);
     if (!record) return undefined;
-    if (!this.options.box) {
-      this.options.log.warn({ owner: addressKey(owner), network }, "puppet account kept but no credential key is configured: the puppet logs in to no account");
-      return undefined;
-    }
+    const unreadable = (cause?: unknown): GatewayError => {
+      this.options.log.warn({ err: cause, owner: addressKey(owner), network }, "puppet account kept but the credential key does not open it: the puppet does not connect");
+      return new GatewayError("GW_ERR_AUTH_FAILED", `the gateway can no longer read your IRC account on ${network} (its key changed): set it again with irc.account.set, or remove it`, { cause });
+    };
+    if (!this.options.box) throw unreadable();
     try {
       return { account: record.account, password: this.options.box.open(record.secret, sealingContext(owner, network, record.account)) };
     } catch (error: unknown) {
-      this.options.log.warn({ err: error, owner: addressKey(owner), network }, "puppet account does not open with the credential key: the puppet logs in to no account");
-      return undefined;
+      throw unreadable(error);
     }
   }
 

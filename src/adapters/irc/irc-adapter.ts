@@ -18,7 +18,7 @@
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, PuppetCredentials, RemoteRoomOptions, SendResult, SubscriptionEvent } from "../../core/adapter.js";
-import { GatewayError } from "../../core/errors.js";
+import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -42,7 +42,7 @@ import { oneLineText, sendText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
 import { PuppetPool, type Puppet } from "./puppet-pool.js";
-import { checkPuppetAccountsAllowed, puppetSasl, refusedAccount, verifyPuppetAccount } from "./puppet-logins.js";
+import { checkPuppetAccountsAllowed, PuppetLogins, puppetSasl, refusedAccount } from "./puppet-logins.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 export class IrcNetworkAdapter implements Adapter {
@@ -68,6 +68,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly openers: readonly RegExp[];
   private main: IrcConnection | undefined;
   private readonly puppets: PuppetPool;
+  /** People's own accounts: checks of new ones, and kept ones the services refused (puppet-logins.ts). */
+  private readonly logins: PuppetLogins;
   private readonly buddies: BuddyPuppets;
   private readonly watch: ContactWatch;
   private readonly accounts: AccountWatch;
@@ -121,6 +123,7 @@ export class IrcNetworkAdapter implements Adapter {
       mainNick: () => this.main?.nick ?? config.nick,
       gatewayCommand: (nick, text) => this.gatewayCommand(nick, text),
     });
+    this.logins = new PuppetLogins(config, context.log);
     this.puppets = new PuppetPool({
       maxConnections: config.puppets.max_connections,
       connectIntervalMs: config.puppets.connect_interval_ms,
@@ -336,20 +339,24 @@ export class IrcNetworkAdapter implements Adapter {
     const nick = await this.context.names.claim(person, this.nicks.puppetNickCandidates(person));
     // The person's own services account, when they keep one here (puppet-logins.ts): read at each connect.
     const account = this.config.mode === "puppets" ? await this.context.puppetAccount(person) : undefined;
+    if (account !== undefined) this.logins.checkNotRefused(person, account);
     const options = networkConnectionOptions(this.config, { nick, username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log);
     return IrcConnection.connect({ ...options, ...puppetSasl(account) }).catch((error: unknown) => {
-      throw account === undefined ? error : refusedAccount(error, this.account, account.account);
+      if (account === undefined) throw error;
+      if (hasErrorCode(error, "GW_ERR_AUTH_FAILED")) this.logins.markRefused(person, account);
+      throw refusedAccount(error, this.account, account.account);
     });
   }
 
   async verifyPuppetAccount(person: Address, credentials: PuppetCredentials): Promise<void> {
     checkPuppetAccountsAllowed(this.config);
     this.requireMain();
-    await verifyPuppetAccount(this.config, this.nicks.puppetNick(person), credentials, this.context.log);
+    await this.logins.verify(this.nicks.puppetNick(person), credentials, (run) => this.puppets.inTurn(run));
   }
 
   /** A connected puppet quits and comes back at once, logged in to what its person keeps now, in the same channels. */
   async puppetAccountChanged(person: Address): Promise<void> {
+    this.logins.forget(person);
     await this.puppets.reconnect(person, "logging in again", (puppet, channelName) => this.rejoin(puppet, channelName));
   }
 

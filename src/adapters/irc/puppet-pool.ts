@@ -248,6 +248,22 @@ export class PuppetPool {
     this.startSweeper();
   }
 
+  /**
+   * Runs `run` (a connection of its own that is no puppet: an account check) in the puppets' connect turn, spaced
+   * like their connects, so that the network never sees connects closer together. Not kept, not counted at the limit.
+   */
+  async inTurn(run: () => Promise<void>): Promise<void> {
+    const turn = this.connectTurn.then(async () => {
+      await this.spaced();
+      return run();
+    });
+    this.connectTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
   private async open(person: Address): Promise<Puppet> {
     const turn = this.connectTurn.then(() => this.spacedConnect(person));
     this.connectTurn = turn.then(
@@ -277,12 +293,17 @@ export class PuppetPool {
     return puppet;
   }
 
-  private async spacedConnect(person: Address): Promise<IrcConnection> {
+  /** Waits until `connect_interval_ms` after the last connect, then counts this one as the last. */
+  private async spaced(): Promise<void> {
     const wait = this.lastConnectAt + this.options.connectIntervalMs - this.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     if (this.closed) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
-    await this.makeRoom();
     this.lastConnectAt = this.now();
+  }
+
+  private async spacedConnect(person: Address): Promise<IrcConnection> {
+    await this.spaced();
+    await this.makeRoom();
     try {
       return await this.options.connect(person);
     } catch (error: unknown) {

@@ -18,9 +18,10 @@ import { formatAddress, parseAddress, type Address } from "../../core/model/addr
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { withoutResource, xmppUserAddress } from "./addressing.js";
 import { required, type CommandSpec } from "./adhoc-command-spec.js";
-import { IRC_ACCOUNT_COMMANDS } from "./irc-account-commands.js";
+import { IRC_ACCOUNT_COMMANDS, SET_ACCOUNT_NODE } from "./irc-account-commands.js";
 import { discoItems, errorCondition } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { isLoopbackHost } from "../../util/loopback.js";
 
 export const NS_COMMANDS = "http://jabber.org/protocol/commands";
 const NS_DATA = "jabber:x:data";
@@ -178,9 +179,16 @@ export class AdhocCommands {
     return this.offered().filter((command) => command.who === "everyone" || admin);
   }
 
-  /** Every command this gateway offers: its accounts' only when it keeps accounts at all. */
+  /**
+   * Every command this gateway offers. Setting an IRC account only where the gateway can seal it and the component
+   * link to the XMPP server is loopback (XEP-0114 has no TLS: the password crosses that link in clear); listing and
+   * removing wherever accounts exist, so that one kept earlier can always be removed.
+   */
   private offered(): readonly CommandSpec[] {
-    return this.context.puppetAccounts.available() ? [...ADMIN_COMMANDS, ...IRC_ACCOUNT_COMMANDS] : ADMIN_COMMANDS;
+    const accounts = this.context.puppetAccounts;
+    if (!accounts.offered()) return ADMIN_COMMANDS;
+    const settable = accounts.settable() && isLoopbackHost(this.config.host);
+    return [...ADMIN_COMMANDS, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE)];
   }
 
   private requester(from: string): Address {

@@ -68,12 +68,12 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
     assert.deepEqual(network.changed, [alice]);
   });
 
-  it("opens nothing that was sealed for someone else", async () => {
+  it("opens nothing that was sealed for someone else, and says so rather than let a puppet go without its account", async () => {
     const { accounts, store } = service();
     await accounts.set(alice, "libera", good);
     const row = [...store.rows.values()][0] as PuppetAccountRecord;
     await store.put({ ...row, owner: bob });
-    assert.equal(await accounts.credentials(bob, "Libera"), undefined);
+    await assert.rejects(accounts.credentials(bob, "Libera"), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_AUTH_FAILED" && /set it again with irc\.account\.set/.test(error.message));
   });
 
   it(`tries at most ${SETS_PER_HOUR} accounts an hour for a person, taken or refused, each a connection to the network`, async () => {
@@ -90,9 +90,9 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
 
   it("refuses without a credential key, or for a network that is not configured, and removes only what is kept", async () => {
     await assert.rejects(service(false).accounts.set(alice, "libera", good), { code: "GW_ERR_UNSUPPORTED" });
-    assert.equal(service(false).accounts.available(), false);
+    assert.deepEqual([service(false).accounts.offered(), service(false).accounts.settable()], [true, false], "kept accounts can still be removed without a key");
     const { accounts, network } = service();
-    assert.equal(accounts.available(), true);
+    assert.equal(accounts.settable(), true);
     await assert.rejects(accounts.set(alice, "oftc", good), { code: "GW_ERR_NO_ROUTE" });
     await assert.rejects(accounts.remove(alice, "libera"), { code: "GW_ERR_NOT_FOUND" });
     await accounts.set(alice, "libera", good);
