@@ -8,76 +8,38 @@
  * connected now (the log keeps them for history), and through the outbox to every adapter that relays the
  * room to a room of its network (an IRC channel, a bot's MUC: `relaysRooms`), which must get all of them
  * (core/room-routing.ts).
+ *
+ * Presence from any network goes through core/presence-routing.ts, subscriptions, probes and own accounts' buddy
+ * lists through core/contact-routing.ts; what the router is given is core/router-dependencies.ts.
  */
-import type { AdapterRegistry } from "./adapter-registry.js";
-import type { Adapter, InboundEvent, SubmitOptions, SubscriptionEvent } from "./adapter.js";
-import { shownTo } from "./buddy-offers.js";
+import type { InboundEvent, SubmitOptions } from "./adapter.js";
+import { ContactRouting } from "./contact-routing.js";
 import { GatewayError } from "./errors.js";
-import type { FailureReports } from "./failure-reports.js";
-import type { Logger } from "./logger.js";
-import type { MessageIdGenerator } from "./message-id.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
-import { LinkedPersons, type DeliverToLinked, type PersonDirectory } from "./linked-persons.js";
-import type { LinkRequests } from "./link-requests.js";
-import type { LinkedRecipientVerdict, Outbox } from "./outbox.js";
-import type { PresenceHub } from "./presence-hub.js";
-import type { RecentMessages } from "./recent-messages.js";
-import type { Roster } from "./roster.js";
+import { LinkedPersons } from "./linked-persons.js";
+import type { LinkedRecipientVerdict } from "./outbox.js";
+import { PresenceRouting } from "./presence-routing.js";
 import { RoomRouting } from "./room-routing.js";
-import type { RoomService } from "./rooms.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
-import type { MessageLogStore } from "../store/store.js";
-import type { MessageCounters } from "./message-counters.js";
-
-export interface RouterDependencies {
-  readonly registry: AdapterRegistry;
-  readonly outbox: Outbox;
-  readonly failures: FailureReports;
-  readonly presence: PresenceHub;
-  readonly roster: Roster;
-  readonly ids: MessageIdGenerator;
-  readonly history: MessageLogStore;
-  /** With the message log off: the recent messages, for corrections and late bounces (core/recent-messages.ts). */
-  readonly recent?: RecentMessages;
-  readonly rooms: RoomService;
-  /** Who each linked account belongs to (core/identities.ts); without it nobody is linked. */
-  readonly identities?: PersonDirectory;
-  /** Where a direct message to a person with linked accounts goes (config identities.deliver_to). */
-  readonly deliverToLinked?: DeliverToLinked;
-  /** A person's buddy list shown to their linked accounts (core/buddy-offers.ts). */
-  readonly buddies?: BuddyHooks;
-  /** Each linked account asked once to share its presence with its person (core/link-requests.ts). */
-  readonly linkRequests: LinkRequests;
-  readonly log: Logger;
-  readonly now?: () => number;
-  /** Counts for the metrics endpoint (core/message-counters.ts). */
-  readonly counters?: MessageCounters;
-}
+import type { RouterDependencies } from "./router-dependencies.js";
 
 export type { PersonDirectory } from "./linked-persons.js";
-
-/** What the router asks of the buddy list shown to linked accounts (core/buddy-offers.ts). */
-export interface BuddyHooks {
-  /** True when the event came from a linked account about a contact offered to it, and was answered. */
-  subscription(event: SubscriptionEvent): Promise<boolean>;
-  networkReachable(protocol: ProtocolId, account: string): Promise<void>;
-  /** Whether the linked account `viewer` refused the offer of `contact`: it is shown nothing of it. */
-  refused(viewer: Address, contact: Address): Promise<boolean>;
-  /** Whether the offer of `contact` to the linked account `viewer` reached its network unanswered. */
-  awaitsAnswer(viewer: Address, contact: Address): Promise<boolean>;
-}
 
 export class Router {
   private accepting = true;
   private readonly persons: LinkedPersons;
   private readonly rooms: RoomRouting;
+  private readonly presenceRouting: PresenceRouting;
+  private readonly contactRouting: ContactRouting;
 
   constructor(private readonly deps: RouterDependencies) {
     this.persons = new LinkedPersons(deps.identities, deps.deliverToLinked ?? "most_available", (address) => deps.registry.for(address)?.capabilities.directMessages !== false);
     this.rooms = new RoomRouting(deps);
+    this.presenceRouting = new PresenceRouting(deps, this.persons);
+    this.contactRouting = new ContactRouting(deps);
   }
 
   /** Stops accepting new messages (shutdown); what was accepted is still delivered or kept. */
@@ -173,12 +135,6 @@ export class Router {
     }
   }
 
-  /** Only someone's own account reports entries of their buddy list, and only with its own addresses. */
-  private checkOwnContact(owner: Address, address: Address): void {
-    const actual = this.deps.registry.ownerOf(address);
-    if (!actual || !sameAddress(actual, owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is not served by ${addressKey(owner)}'s own account`);
-  }
-
   /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
   private async checkCorrection(draft: MessageDraft): Promise<void> {
     const id = draft.replaces;
@@ -198,69 +154,21 @@ export class Router {
     return adapter !== undefined && (await adapter.knows(address));
   }
 
-  /**
-   * A person's linked account that is shown their buddy list (core/buddy-offers.ts) sees what the person sees:
-   * the person's rights answer its probes too, unless it refused that contact.
-   */
-  async probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
-    if (await this.deps.roster.maySee(viewer, subject)) return this.deps.presence.get(subject);
-    const person = this.deps.identities?.personOf(viewer);
-    const shown = person !== undefined && shownTo(viewer, subject) && this.deps.registry.for(viewer)?.showContact !== undefined;
-    const sees = shown && (await this.deps.roster.maySee(person, subject)) && !(await this.deps.buddies?.refused(viewer, subject));
-    return sees ? this.deps.presence.get(subject) : undefined;
+  /** Who may see whom, and the buddy lists of own accounts: see core/contact-routing.ts. */
+  probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
+    return this.contactRouting.probe(subject, viewer);
   }
 
-  /**
-   * A linked account answering the gateway's request to share its presence with its person (XMPP: the component's
-   * askToShare): kept (core/link-requests.ts), and nothing for the roster, as the link is no contact; its presence
-   * counts for the person as it comes. Unless the person asked for it as a contact: then the roster takes the
-   * answer too.
-   */
-  private async linkedAccountAnswered(subscription: SubscriptionEvent): Promise<boolean> {
-    if (subscription.action !== "approve" && subscription.action !== "deny") return false;
-    const person = this.deps.identities?.personOf(subscription.from);
-    if (person === undefined || !sameAddress(person, subscription.to)) return false;
-    await this.deps.linkRequests.answered(person, subscription.from, subscription.action === "approve");
-    if (await this.deps.roster.asked(person, subscription.from)) return false;
-    this.deps.log.info({ address: addressKey(subscription.from), person: addressKey(person), action: subscription.action }, "linked account answered the request to share its presence");
-    return true;
+  related(a: Address, b: Address): Promise<boolean> {
+    return this.contactRouting.related(a, b);
   }
 
-  /** AdapterContext.related: a subscription either way between the two, or between the persons of linked accounts. */
-  async related(a: Address, b: Address): Promise<boolean> {
-    // Asked for every stanza from XMPP: each side (the address, and its person when it is linked) is read once.
-    const personA = this.deps.identities?.personOf(a);
-    const personB = this.deps.identities?.personOf(b);
-    const sidesA = personA === undefined ? [a] : [a, personA];
-    const sidesB = personB === undefined ? [b] : [b, personB];
-    // One person's own accounts (a linked JID and the person's gateway JID) know each other.
-    if (sidesA.some((one) => sidesB.some((other) => sameAddress(one, other)))) return true;
-    for (const one of sidesA) {
-      for (const other of sidesB) {
-        if ((await this.deps.roster.maySee(one, other)) || (await this.deps.roster.maySee(other, one))) return true;
-      }
-    }
-    return false;
+  awaitsAnswer(subject: Address, requester: Address): Promise<boolean> {
+    return this.contactRouting.awaitsAnswer(subject, requester);
   }
 
-  /**
-   * AdapterContext.awaitsAnswer: `requester` asked `subject` for her presence and heard no answer, as a contact
-   * (Roster), as the person of her linked account (LinkRequests) or by offering her a contact (BuddyOffers).
-   */
-  async awaitsAnswer(subject: Address, requester: Address): Promise<boolean> {
-    if (await this.deps.roster.awaitsAnswer(requester, subject)) return true;
-    const person = this.deps.identities?.personOf(subject);
-    if (person !== undefined && sameAddress(person, requester)) return this.deps.linkRequests.awaitsAnswer(person, subject);
-    return (await this.deps.buddies?.awaitsAnswer(subject, requester)) ?? false;
-  }
-
-  /** The whole buddy list that the owner's own account (protocol, account) keeps on its network. */
-  async syncContacts(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
-    const own = this.deps.registry.get(protocol, account)?.owner;
-    if (!own || !sameAddress(own, owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} is not ${addressKey(owner)}'s own account`);
-    const foreign = contacts.find((contact) => !sameAddress(contact.owner, owner) || contact.address.protocol !== protocol || contact.address.account !== account);
-    if (foreign) throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(foreign.address)} is not ${addressKey(owner)}'s contact on ${protocol}/${account}`);
-    await this.deps.roster.mirrorAll(owner, protocol, account, contacts);
+  syncContacts(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
+    return this.contactRouting.syncContacts(owner, protocol, account, contacts);
   }
 
   /**
@@ -295,10 +203,10 @@ export class Router {
   private async handle(event: InboundEvent): Promise<void> {
     switch (event.type) {
       case "presence":
-        return this.presenceChanged(event.presence);
+        return this.presenceRouting.presenceChanged(event.presence);
       case "subscription":
         if (await this.deps.buddies?.subscription(event.subscription)) return;
-        if (await this.linkedAccountAnswered(event.subscription)) return;
+        if (await this.contactRouting.linkedAccountAnswered(event.subscription)) return;
         return this.deps.roster.handle(event.subscription);
       case "typing": {
         const owner = this.deps.registry.ownerOf(event.typing.to);
@@ -333,7 +241,7 @@ export class Router {
         }
         // Someone's own account is (back) online: it takes that person's current presence to its network.
         const adapter = this.deps.registry.get(event.protocol, event.account);
-        if (adapter?.owner) await this.setPresenceOf(adapter, this.deps.presence.get(adapter.owner));
+        if (adapter?.owner) await this.presenceRouting.setPresenceOf(adapter, this.deps.presence.get(adapter.owner));
         await this.deps.buddies?.networkReachable(event.protocol, event.account);
         return;
       }
@@ -346,33 +254,16 @@ export class Router {
       case "member-changed":
         return this.rooms.memberChanged(event.room, event.member, event.changed);
       case "contact":
-        this.checkOwnContact(event.contact.owner, event.contact.address);
+        this.contactRouting.checkOwnContact(event.contact.owner, event.contact.address);
         return this.deps.roster.mirror(event.contact);
       case "topic":
         return this.rooms.topicChanged(event.room, event.topic, event.by);
       case "contact-removed":
-        this.checkOwnContact(event.owner, event.address);
+        this.contactRouting.checkOwnContact(event.owner, event.address);
         return this.deps.roster.forget(event.owner, event.address);
       default:
         return assertNever(event);
     }
-  }
-
-  /**
-   * A presence from any network. For a person with linked accounts (docs/bridging.md, "Linking accounts") their
-   * contacts see one presence: the aggregate, by the core's precedence (core/presence.ts), of the presences of
-   * every address of theirs, published as the person's own; a linked account's own presence is also kept as
-   * itself, for those who watch that account on its network.
-   */
-  private async presenceChanged(presence: Presence): Promise<void> {
-    const person = this.persons.personFor(presence.from);
-    if (person === undefined) {
-      if (await this.deps.presence.update(presence)) await this.setOwnPresence(presence);
-      return;
-    }
-    if (!sameAddress(person, presence.from)) await this.deps.presence.update(presence);
-    this.persons.record(person, presence);
-    await this.publishPerson(person);
   }
 
   /** A link was proven or removed: the person's presence is computed again from what is known now. */
@@ -383,35 +274,10 @@ export class Router {
     } else {
       await this.deps.linkRequests.unlinked(person, address).catch((error: unknown) => this.deps.log.warn({ err: error, address: addressKey(address) }, "request of an unlinked account not forgotten"));
     }
-    await this.publishPerson(person);
+    await this.presenceRouting.publishPerson(person);
     this.persons.forgetIfUnlinked(person);
     // Linked, an account may go by its person's name in rooms (NickReservations.mayUse); unlinked, no longer.
     await this.rooms.reconsiderShownNames({ address });
-  }
-
-  private async publishPerson(person: Address): Promise<void> {
-    const aggregate = this.persons.aggregate(person);
-    if (await this.deps.presence.update(aggregate)) await this.setOwnPresence(aggregate);
-  }
-
-  /**
-   * A person's presence changed: each of their own accounts on other networks shows it there, and so does
-   * every adapter that gives people an identity of their own on its network (IRC puppets: AWAY), except on
-   * the person's own network.
-   */
-  private async setOwnPresence(presence: Presence): Promise<void> {
-    for (const adapter of this.deps.registry.ownedBy(presence.from)) await this.setPresenceOf(adapter, presence);
-    for (const adapter of this.deps.registry.all()) {
-      if (adapter.capabilities.puppets && adapter.protocol !== presence.from.protocol) await this.setPresenceOf(adapter, presence);
-    }
-  }
-
-  private async setPresenceOf(adapter: Adapter, presence: Presence): Promise<void> {
-    try {
-      await adapter.setPresence(presence);
-    } catch (error: unknown) {
-      this.deps.log.warn({ err: error, adapter: `${adapter.protocol}/${adapter.account}` }, "own presence not set");
-    }
   }
 
   /** Room traffic: see core/room-routing.ts. */

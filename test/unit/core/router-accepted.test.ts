@@ -8,7 +8,8 @@ import { MessageIdGenerator } from "../../../src/core/message-id.js";
 import { parseAddress, type Address } from "../../../src/core/model/address.js";
 import type { Message } from "../../../src/core/model/message.js";
 import { Outbox } from "../../../src/core/outbox.js";
-import { Router, type RouterDependencies } from "../../../src/core/router.js";
+import { Router } from "../../../src/core/router.js";
+import type { RouterDependencies } from "../../../src/core/router-dependencies.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
 
