@@ -33,7 +33,7 @@ export class NativeSession {
   notReading = false;
   /** Closed by the gateway for one of its limits: nothing more the client sent is read or handled. */
   closedByGateway = false;
-  /** The frames received, accepted and not answered yet, and their size (native-adapter.ts MAX_FRAMES_IN_FLIGHT). */
+  /** The frames received, accepted and not answered yet, and their size (frame-intake.ts MAX_FRAMES_IN_FLIGHT). */
   framesInFlight = 0;
   bytesInFlight = 0;
   /** Lines about frames dropped by the rate limit, and about bad frames: one a minute each (util/log-throttle.ts). */

@@ -23,7 +23,7 @@ const doc = readFileSync(docPath, "utf8");
 /** The default native.max_frame_bytes: every example must fit a frame of a default gateway. */
 const DEFAULT_MAX_FRAME_BYTES = 327680;
 
-/** Every frame type the server sends (src/adapters/native/server-frames.ts and the pong of native-adapter.ts). */
+/** Every frame type the server sends (src/adapters/native/server-frames.ts and the pong of frame-intake.ts). */
 const SERVER_FRAME_TYPES = ["ok", "error", "pong", "message", "message.failed", "presence", "subscription", "typing", "room.member", "room.subject", "identity.linked", "identity.code"];
 
 interface Example {
