@@ -3,17 +3,16 @@
  * It lives in the core because the core drives adapters through it; src/adapters/adapter.ts re-exports it.
  * Protocol types never cross this boundary: adapters speak the core model (src/core/model) only.
  */
-import type { RoomArchive } from "./room-archive.js";
-import type { GatewayStatusReport } from "./gateway-status.js";
-import type { BridgeAdmin } from "./bridges.js";
-import type { PuppetAccount } from "./puppet-accounts.js";
-import type { Logger } from "./logger.js";
 import { addressKey, type Address, type ProtocolId } from "./model/address.js";
-import type { Message, MessageDraft } from "./model/message.js";
+import type { Message } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Contact } from "./model/contact.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
+import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
+
+// What the core gives each adapter (adapter-context.ts), re-exported: adapters import the contract from here.
+export type { AdapterContext, PuppetCredentials, SubmitOptions } from "./adapter-context.js";
 
 export type AdapterStatus = "offline" | "connecting" | "online" | "reconnecting" | "disconnecting" | "failed";
 
@@ -128,147 +127,7 @@ export interface JoinOptions {
   readonly nick?: string;
 }
 
-export interface SubmitOptions {
-  /**
-   * Called once the message has its gateway id (before it is stored), or once it was refused: from then on
-   * a later submit from the same source is ordered after this one, so the adapter may start it. Called once.
-   */
-  readonly onOrdered?: () => void;
-  /**
-   * Called with the message once it has its gateway id, before it is stored or delivered anywhere: its failure
-   * can be reported (Adapter.reportFailure) before submit resolves, when a network refuses it at once, so an
-   * adapter that must know its messages by id then (who said an IRC line) learns the id here. Not called for a
-   * message refused; a throw refuses the message.
-   */
-  readonly onAccepted?: (message: Message) => void;
-}
 
-export interface AdapterContext {
-  readonly account: string;
-  readonly log: Logger;
-  readonly signal: AbortSignal;
-  /**
-   * Offers a message to the gateway. Resolves with the accepted message (gateway id assigned, stored durably)
-   * or rejects with a GatewayError (unknown recipient, no route, bad input) and then nothing was accepted.
-   */
-  submit(draft: MessageDraft, options?: SubmitOptions): Promise<Message>;
-  /**
-   * Joins `member` (a person of this adapter's network) to a room anywhere; rejects with GW_ERR_NICK_IN_USE etc.
-   * `key`: the room's key or password the joiner gave (a MUC join's password), used when the room is bridged on
-   * demand for them (an IRC channel's key).
-   */
-  joinRoom(room: Address, member: RoomMember, options?: { readonly key?: string }): Promise<Room>;
-  /**
-   * `member` leaves a room; with `removal`, they were put out of it from this adapter's network (their IRC puppet
-   * kicked from a bridged channel): everyone is told who did it and why, the member too.
-   */
-  leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void>;
-  /**
-   * `member` (of this adapter's network) takes another nick in a room they joined (by the same address): stored,
-   * and everyone in the room is told (Adapter.sendMemberChange, to this adapter too). Rejects with GW_ERR_NICK_IN_USE
-   * (someone in the room or in a room bridged to it has the nick) or GW_ERR_NOT_MEMBER.
-   */
-  renameInRoom(room: Address, member: Address, nick: string): Promise<RoomMember>;
-  /**
-   * `by` (a person of this adapter's network) puts `target` out of a room (core/room-joins.ts kick): the room's owner
-   * or an admin of the gateway only. GW_ERR_FORBIDDEN, GW_ERR_NOT_MEMBER, GW_ERR_NOT_FOUND otherwise.
-   */
-  kickFromRoom(room: Address, by: Address, target: Address, reason: string): Promise<void>;
-  /**
-   * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
-   * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`
-   * tells what `claim` would give, claiming nothing; `isClaimed` whether anybody has the name.
-   */
-  readonly names: {
-    claim(person: Address, candidates: Iterable<string>): Promise<string>;
-    peek(person: Address, candidates: Iterable<string>): string | undefined;
-    isClaimed(name: string): boolean;
-  };
-  /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
-  knows(address: Address): Promise<boolean>;
-  /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */
-  roomHistory(room: Address, limit: number): Promise<Message[]>;
-  /** Rooms' archives (the message log), to page through by query; undefined when the log is off (store.message_log). */
-  readonly roomArchive: RoomArchive | undefined;
-  /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
-  bridgedPeople(room: Address): Promise<readonly RoomMember[]>;
-  /**
-   * The presence of `subject` as `viewer` may see it: undefined when the viewer is not allowed to (no
-   * subscription), else the current presence (offline when unknown). Answers XMPP presence probes.
-   */
-  probe(subject: Address, viewer: Address): Promise<Presence | undefined>;
-  /**
-   * Whether two people know each other: a presence subscription either way, a linked account counting as its
-   * person (a message policy of contacts only: juliet, alice's linked JID, may answer carol, who watches alice).
-   */
-  related(a: Address, b: Address): Promise<boolean>;
-  /**
-   * Whether `requester` asked `subject` (a person of this adapter's network) to share her presence and no answer
-   * was heard: a subscription request still pending, a linked account's request to share (core/link-requests.ts) or
-   * a buddy offer (core/buddy-offers.ts) still `offered`. An XMPP adapter that gets her presence at the requester's
-   * JID learns from it that she approved while it could not hear her (adapters/xmpp/unheard-approvals.ts).
-   */
-  awaitsAnswer(subject: Address, requester: Address): Promise<boolean>;
-  /**
-   * Throws GW_ERR_FORBIDDEN when one of the two is reached through someone else's own account (a contact of another
-   * person's linked account, xmpp://u.<other>/...): such an address converses with its owner only, so nobody else
-   * may read a conversation with it either.
-   */
-  checkOwnership(a: Address, b: Address): void;
-  /**
-   * For an adapter that is one person's own account (Adapter.owner): the complete buddy list that the network
-   * keeps for `owner`. Replaces the owner's entries on this adapter's network (adding, updating, removing);
-   * resolves once stored.
-   */
-  syncContacts(owner: Address, contacts: readonly Contact[]): Promise<void>;
-  /**
-   * The network bounced a message the gateway delivered to `recipient` (an XMPP error reply; an adapter that
-   * learns of a refusal before confirming a delivery rejects SendResult.confirmed instead, as IRC does): its
-   * sender is told, as for any failed delivery. Ignored unless
-   * `recipient` is the message's own recipient, or for a room message a member of the room (a room relay such
-   * as an IRC channel), so nobody can fail someone else's message.
-   */
-  bounced(messageId: string, recipient: Address, error: GatewayError): void;
-  /** Traffic other than messages. */
-  dispatch(event: InboundEvent): void;
-  /**
-   * A message to the gateway itself (the XMPP component's domain, the gateway's IRC nick), such as a link code
-   * sent back. Resolves false when the gateway had nothing waiting from `from` (the adapter may answer with help).
-   */
-  serviceMessage(from: Address, body: string): Promise<boolean>;
-  /** Bridges at runtime, for adapters through which admins speak (native bridge.* frames, XMPP ad-hoc commands). */
-  readonly bridges: BridgeAdmin;
-  /** The gateway's status, for admins only (GW_ERR_FORBIDDEN for anyone else): core/gateway-status.ts. */
-  gatewayStatus(by: Address): Promise<GatewayStatusReport>;
-  /**
-   * People of this adapter's network keep their own services accounts on IRC networks through it (XMPP ad-hoc
-   * commands; core/puppet-accounts.ts): `person` is the one asking, and the account is kept for the person they
-   * are (a linked JID's native user), since that person's puppet is the one that logs in.
-   */
-  readonly puppetAccounts: {
-    /** Some network's puppets log in to accounts: there are accounts to list and remove. */
-    offered(): boolean;
-    /** Accounts can be set: offered, and the gateway has a key to seal passwords with. */
-    settable(): boolean;
-    set(person: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount>;
-    remove(person: Address, network: string): Promise<void>;
-    list(person: Address): Promise<PuppetAccount[]>;
-  };
-  /**
-   * The services account `person` set for their puppet on this adapter's network (core/puppet-accounts.ts),
-   * opened; undefined when they set none. Rejects with GW_ERR_AUTH_FAILED when one is kept that the gateway can no
-   * longer open (its key changed): the puppet then does not connect.
-   */
-  puppetAccount(person: Address): Promise<PuppetCredentials | undefined>;
-  /** Lifecycle, never mixed with traffic. */
-  setStatus(status: AdapterStatus, error?: Error): void;
-}
-
-/** A person's services account on a network, opened (core/puppet-accounts.ts): their puppet logs in with it. */
-export interface PuppetCredentials {
-  readonly account: string;
-  readonly password: string;
-}
 
 /** How a room of another network is bridged at runtime (Adapter.bridgeRoom). */
 export interface RemoteRoomOptions {
