@@ -20,6 +20,7 @@ import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
 import type { PuppetAccountStore } from "../store/store.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
+import { SerialByKey } from "../util/serial-by-key.js";
 
 /** What the network of the account is: IRC networks, by their configured name. */
 const PROTOCOL = "irc";
@@ -51,6 +52,8 @@ const MAX_COUNTED_OWNERS = 10_000;
 
 export class PuppetAccounts {
   private readonly attempts: AttemptLimiter;
+  /** A person's sets and removes, one at a time, in the order asked. */
+  private readonly changes = new SerialByKey();
 
   constructor(private readonly options: PuppetAccountsOptions) {
     this.attempts = new AttemptLimiter(SETS_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_OWNERS);
@@ -66,8 +69,20 @@ export class PuppetAccounts {
     return this.options.box !== undefined && this.offered();
   }
 
-  /** Checks the credentials against the network's services, then keeps them for the owner's puppet there. */
-  async set(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
+  /**
+   * Checks the credentials against the network's services, then keeps them for the owner's puppet there. A
+   * person's changes run one at a time: of two sets at once, the one asked last is the one kept.
+   */
+  set(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
+    return this.changes.run(addressKey(owner), () => this.setNow(owner, network, credentials));
+  }
+
+  /** Forgets the owner's account on the network; GW_ERR_NOT_FOUND when there was none. */
+  remove(owner: Address, network: string): Promise<void> {
+    return this.changes.run(addressKey(owner), () => this.removeNow(owner, network));
+  }
+
+  private async setNow(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
     const { box, store, log } = this.options;
     if (!box) throw new GatewayError("GW_ERR_UNSUPPORTED", "this gateway keeps no passwords: its operator set no credential key (xmpp.user_accounts.credential_key)");
     const adapter = this.adapterOf(network);
@@ -86,8 +101,7 @@ export class PuppetAccounts {
     return { network: record.network, account: record.account, setAt: record.setAt };
   }
 
-  /** Forgets the owner's account on the network; GW_ERR_NOT_FOUND when there was none. */
-  async remove(owner: Address, network: string): Promise<void> {
+  private async removeNow(owner: Address, network: string): Promise<void> {
     const name = this.find(network)?.account ?? network;
     if (!(await this.options.store.remove(owner, name))) throw new GatewayError("GW_ERR_NOT_FOUND", `no account of yours is kept for ${network}`);
     this.options.log.info({ owner: addressKey(owner), network: name }, "puppet account removed");

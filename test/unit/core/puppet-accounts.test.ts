@@ -88,6 +88,29 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
     await accounts.set(alice, "libera", good);
   });
 
+  it("runs a person's changes one at a time: of two sets at once, the one asked last is kept", async () => {
+    const registry = new AdapterRegistry();
+    const releases: Array<() => void> = [];
+    // The first check is slow (its services answer late), the second quick: without order, the first would win.
+    const slowFirst = {
+      protocol: "irc",
+      account: "libera",
+      async verifyPuppetAccount(_person: Address, credentials: PuppetCredentials) {
+        if (credentials.password === "first") await new Promise<void>((resolve) => releases.push(resolve));
+      },
+      async puppetAccountChanged() {},
+    } as unknown as Adapter;
+    registry.register(slowFirst);
+    const store = memoryStore();
+    const accounts = new PuppetAccounts({ box: new CredentialBox(Buffer.alloc(32, 7)), store, registry, log: createLogger("silent"), now: () => now });
+    const first = accounts.set(alice, "libera", { account: "alice", password: "first" });
+    const second = accounts.set(alice, "libera", { account: "alice", password: "second" });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const release of releases) release();
+    await Promise.all([first, second]);
+    assert.equal((await accounts.credentials(alice, "libera"))?.password, "second");
+  });
+
   it("refuses without a credential key, or for a network that is not configured, and removes only what is kept", async () => {
     await assert.rejects(service(false).accounts.set(alice, "libera", good), { code: "GW_ERR_UNSUPPORTED" });
     assert.deepEqual([service(false).accounts.offered(), service(false).accounts.settable()], [true, false], "kept accounts can still be removed without a key");
