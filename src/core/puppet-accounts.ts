@@ -59,9 +59,9 @@ export class PuppetAccounts {
     this.attempts = new AttemptLimiter(SETS_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_OWNERS);
   }
 
-  /** Whether some network's puppets can log in to accounts: there are accounts to list and remove. */
+  /** Whether some network has puppets that can log in to accounts: there are accounts to list and remove. */
   offered(): boolean {
-    return this.options.registry.all().some((adapter) => adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
+    return this.options.registry.all().some((adapter) => adapter.capabilities.puppets && adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
   }
 
   /** Whether accounts can be set: offered, and a credential key is configured to seal passwords with. */

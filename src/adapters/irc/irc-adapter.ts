@@ -94,7 +94,8 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     // In relay mode one connection speaks for everyone in channels: nobody of another network has a nick to query from.
-    this.capabilities = { ...IrcNetworkAdapter.CAPABILITIES, directMessages: config.mode !== "relay" };
+    // Relay mode has no puppets: nobody's presence is shown there, and nobody's own account can log one in.
+    this.capabilities = { ...IrcNetworkAdapter.CAPABILITIES, directMessages: config.mode !== "relay", puppets: config.mode === "puppets" };
     this.ownNick = new OwnNickKeeper(config.nick, context.log);
     this.channels = new BridgedChannels(config.channels);
     this.boundLinksOnly = config.link_accounts === "required";

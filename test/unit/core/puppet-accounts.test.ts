@@ -30,6 +30,7 @@ function ircNetwork(name: string, good: PuppetCredentials) {
   const adapter = {
     protocol: "irc",
     account: name,
+    capabilities: { puppets: true },
     async verifyPuppetAccount(_person: Address, credentials: PuppetCredentials) {
       verified.push(credentials);
       if (credentials.password !== good.password || credentials.account !== good.account) throw new GatewayError("GW_ERR_AUTH_FAILED", "904");
@@ -88,6 +89,13 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
     await accounts.set(alice, "libera", good);
   });
 
+  it("offers nothing where every IRC network is bridged in relay mode (no puppets)", () => {
+    const registry = new AdapterRegistry();
+    registry.register({ protocol: "irc", account: "relaynet", capabilities: { puppets: false }, verifyPuppetAccount: async () => undefined } as unknown as Adapter);
+    const accounts = new PuppetAccounts({ box: new CredentialBox(Buffer.alloc(32, 7)), store: memoryStore(), registry, log: createLogger("silent") });
+    assert.deepEqual([accounts.offered(), accounts.settable()], [false, false]);
+  });
+
   it("runs a person's changes one at a time: of two sets at once, the one asked last is kept", async () => {
     const registry = new AdapterRegistry();
     const releases: Array<() => void> = [];
@@ -95,6 +103,7 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
     const slowFirst = {
       protocol: "irc",
       account: "libera",
+      capabilities: { puppets: true },
       async verifyPuppetAccount(_person: Address, credentials: PuppetCredentials) {
         if (credentials.password === "first") await new Promise<void>((resolve) => releases.push(resolve));
       },
