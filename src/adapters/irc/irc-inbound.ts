@@ -26,7 +26,7 @@ import type { GatewayError } from "../../core/errors.js";
 import type { RoomMember } from "../../core/model/room.js";
 import type { IrcChannelConfig, IrcNetworkConfig } from "../../config/config-types.js";
 import type { AccountWatch } from "./account-watch.js";
-import { BridgeNicks } from "./bridge-nicks.js";
+import { BridgeNicks, templateHasFixedText } from "./bridge-nicks.js";
 import { ChannelMembership } from "./channel-membership.js";
 import type { ContactWatch } from "./contact-watch.js";
 import { GatewayQueries } from "./gateway-queries.js";
@@ -79,6 +79,12 @@ export class IrcInbound {
   ) {
     // Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops).
     const bridges = new BridgeNicks(config.puppets.nick_template, config.ignore_nicks, (nick) => hooks.isOwnNick(nick));
+    if (config.mode === "puppets" && !templateHasFixedText(config.puppets.nick_template)) {
+      context.log.warn(
+        { template: config.puppets.nick_template },
+        "puppets.nick_template has no text besides its placeholders: another gateway's puppets cannot be told from people by their nicks here (list them in ignore_nicks)",
+      );
+    }
     const parts: InboundParts = { config, context, hooks, bridges, senders: this.senders };
     this.members = new ChannelMembership(parts);
     this.queries = new GatewayQueries(parts);
