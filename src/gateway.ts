@@ -52,7 +52,8 @@ export interface Gateway {
   /** The native adapter's port once started (useful when configured with port 0). */
   nativePort(): number | undefined;
   /**
-   * The configuration file again (SIGHUP, config/reloadable.ts): its log level, admins and bridges are applied now;
+   * The configuration file again (SIGHUP, config/reloadable.ts): its log level, admins, room member cap and bridges
+   * are applied now;
    * what else differs from the configuration the gateway started with is logged as waiting for a restart.
    */
   reload(config: SwitchboardConfig): Promise<void>;
@@ -104,9 +105,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // A place in a room is a person's (their linked accounts with them); a bridged room (an IRC channel, a bot's MUC)
   // takes none. Admins get in past the limit: `bridges`, which knows them (after a reload too), is built below and
   // asked only at joins.
+  // rooms.max_members is read at each join: a reload (SIGHUP) changes it for the next.
+  let maxRoomMembers = config.rooms.max_members;
   const capacity = new RoomCapacity(
     {
-      maxMembers: config.rooms.max_members,
+      get maxMembers(): number {
+        return maxRoomMembers;
+      },
       takesPlace: (member): boolean => !registry.relaysRooms(member),
       mayJoinFull: (member): boolean => bridges.isAdmin(member),
       personOf: (address) => identities.personOf(address),
@@ -370,6 +375,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     nativePort: () => native?.listeningPort,
     async reload(file) {
       setLogLevel(log, file.log.level);
+      maxRoomMembers = file.rooms.max_members;
       const inFile = configuredNetworks(file);
       // A network or bot taken out of the file runs until the restart (config/reloadable.ts), and so do its bridges.
       const named = new Set([...inFile.networks.map((network) => `irc/${network.name}`), ...inFile.bots.map((bot) => `xmpp/${bot.account}`)]);
@@ -384,7 +390,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const { bridge, error } of refused) {
         log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
       }
-      log.info({ logLevel: file.log.level, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
+      log.info({ logLevel: file.log.level, maxRoomMembers, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
       // Rooms given up on (a bot banned from a MUC, a channel that refused the gateway) are tried again at once.
       for (const state of supervisor.states()) state.adapter.retryRooms?.();
       const waiting = restartOnlyChanges(config, file);

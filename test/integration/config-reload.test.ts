@@ -1,7 +1,8 @@
 /**
  * Reloading the configuration file (SIGHUP), against a real ngIRCd: the bridges of the file are compared with those
- * running (a channel taken out is left, one put in is joined and bridged), the admins and the log level change at
- * once, what only a restart applies is named in the log, and a file with errors changes nothing.
+ * running (a channel taken out is left, one put in is joined and bridged), the admins, the log level and the
+ * room member cap change at once, what only a restart applies is named in the log, and a file with errors
+ * changes nothing.
  */
 import assert from "node:assert/strict";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
@@ -119,5 +120,21 @@ describe("reloading the configuration file (SIGHUP), against ngIRCd", function (
     await second.ok({ type: "room.join", room: "two" });
     watcher.privmsg("#two", "bridged until the restart");
     await second.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "bridged until the restart");
+  });
+
+  it("applies a new rooms.max_members to the next joins: a full room takes people in once it is raised", async function () {
+    this.timeout(30_000);
+    const reloadWith = async (maxMembers: number): Promise<void> => {
+      daemon.writeConfig([`log:\n  level: info`, `admins: ["native:${secondAdmin}"]`, `rooms:\n  max_members: ${maxMembers}`].join("\n"));
+      daemon.signal("SIGHUP");
+      await daemon.waitForLog(new RegExp(`"maxRoomMembers":${maxMembers}[^\\n]*"msg":"configuration reloaded"`));
+    };
+    await reloadWith(1);
+    const [first, third] = [await session(uniqueUser("cap")), await session(uniqueUser("cap"))];
+    await first.ok({ type: "room.create", name: "capped" }); // its owner, who takes the one place
+    assert.equal((await third.request({ type: "room.join", room: "capped" }))["code"], "GW_ERR_ROOM_FULL");
+    await reloadWith(2);
+    await third.ok({ type: "room.join", room: "capped" });
+    assert.doesNotMatch(daemon.log, /"keys":\[[^\]]*rooms\.max_members/, "not named as waiting for a restart");
   });
 });
