@@ -10,12 +10,18 @@
  *   - any other outcome (sent and waiting for a confirmation, retry, failure, a move to another address) touches
  *     the message's rows, so it waits for them to be written first (`written`).
  * The sender's acknowledgement still waits for the write (`offer` resolves only then): what the gateway
- * acknowledged is on disk, whether or not it was delivered already.
+ * acknowledged is on disk, whether or not it was delivered already. When the write fails (a full disk, the
+ * database locked), a message that every recipient had already is acknowledged all the same, since it was
+ * delivered (only its log row is missing: "delivered-unwritten"), rather than reported failed to a sender who
+ * would send it again; any other is refused, and what waited for its rows is dropped (`written` is false).
  */
 import { sameAddress, type Address } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import { WriteBatcher } from "./write-batcher.js";
 import type { Store } from "../store/store.js";
+
+/** What became of a message's rows: written, or not written although every recipient had the message already. */
+export type WriteOutcome = "written" | "delivered-unwritten";
 
 interface OpenEntry {
   readonly message: Message;
@@ -26,8 +32,8 @@ export class AcceptedWrites {
   private readonly batcher: WriteBatcher<OpenEntry>;
   /** Offered and not handed to the store yet: their recipients can still be taken off. */
   private readonly open = new Map<string, OpenEntry>();
-  /** Offered with recipients and not written yet (or failed): settles (never rejects) once it is. */
-  private readonly writing = new Map<string, Promise<void>>();
+  /** Offered with recipients and not written yet: settles (never rejects) once it is (true) or failed (false). */
+  private readonly writing = new Map<string, Promise<boolean>>();
 
   constructor(store: Store) {
     this.batcher = new WriteBatcher((batch) => {
@@ -36,17 +42,35 @@ export class AcceptedWrites {
     });
   }
 
-  /** Queues the message's rows for the next batch; resolves once they are written. */
-  offer(message: Message, recipients: readonly Address[]): Promise<void> {
+  /**
+   * Queues the message's rows for the next batch; resolves once they are written, or once their write failed
+   * after every recipient had the message ("delivered-unwritten"); rejects when it failed before that.
+   */
+  offer(message: Message, recipients: readonly Address[]): Promise<WriteOutcome> {
     const entry: OpenEntry = { message, recipients: [...recipients] };
     const written = this.batcher.offer(entry);
     if (recipients.length > 0) {
       const id = message.id;
       this.open.set(id, entry);
-      const forget = (): void => void this.writing.delete(id);
-      this.writing.set(id, written.then(forget, forget));
+      const settled = (ok: boolean): boolean => {
+        this.writing.delete(id);
+        return ok;
+      };
+      this.writing.set(
+        id,
+        written.then(
+          () => settled(true),
+          () => settled(false),
+        ),
+      );
     }
-    return written;
+    return written.then(
+      (): WriteOutcome => "written",
+      (error: unknown): WriteOutcome => {
+        if (entry.recipients.length === 0) return "delivered-unwritten";
+        throw error;
+      },
+    );
   }
 
   /**
@@ -61,8 +85,11 @@ export class AcceptedWrites {
     return true;
   }
 
-  /** Resolves once the message's rows are written or their write failed; at once when that is done already. */
-  written(messageId: string): Promise<void> | undefined {
+  /**
+   * Resolves once the message's rows are written (true) or their write failed (false: they are not in the store);
+   * undefined when that is settled already, or the message had no rows to write.
+   */
+  written(messageId: string): Promise<boolean> | undefined {
     return this.writing.get(messageId);
   }
 

@@ -25,6 +25,7 @@ import type { FailureReports } from "./failure-reports.js";
 import { RecipientQueue, type AttemptOutcome, type FinalOutcome } from "./recipient-queue.js";
 import { AcceptedWrites } from "./accepted-writes.js";
 import { WriteBatcher } from "./write-batcher.js";
+import { LogThrottle } from "../util/log-throttle.js";
 import type { OutboxKey, Store } from "../store/store.js";
 
 export interface OutboxOptions {
@@ -58,6 +59,8 @@ export class Outbox {
   /** Delivered entries, removed in one transaction per turn: one commit per message cost a quarter of the CPU. */
   private readonly removals: WriteBatcher<OutboxKey>;
   private timer: NodeJS.Timeout | undefined;
+  /** Messages acknowledged although their write failed (every recipient had them): logged once a while. */
+  private readonly unwrittenLog = new LogThrottle(10_000);
   /** "<message id> <recipient key>" of deliveries bounced while unconfirmed (bounced()). */
   private readonly bouncedUnconfirmed = new Set<string>();
 
@@ -93,15 +96,18 @@ export class Outbox {
    */
   async accept(message: Message, recipients: readonly Address[]): Promise<void> {
     if (recipients.length === 0 && this.options.messageLog === false) return; // nothing to write
-    await this.writes.offer(message, recipients);
+    if ((await this.writes.offer(message, recipients)) === "written") return;
+    const heldBack = this.unwrittenLog.occurred();
+    if (heldBack !== undefined) this.log.error({ id: message.id, ...(heldBack > 0 ? { unwrittenBefore: heldBack } : {}) }, "the store failed after every recipient had the message: acknowledged, not in the message log");
   }
 
   /** Starts delivery of a message accepted for `recipient`, whether or not its rows are written yet. */
   deliver(message: Message, recipient: Address): void {
     const queue = this.queueFor(recipient, false);
     const written = queue.isLive ? undefined : this.writes.written(message.id);
-    // A queue reading the store must find the message there: it is offered once its row is written.
-    if (written) void written.then(() => queue.offer(message));
+    // A queue reading the store must find the message there: it is offered once its row is written (not at all
+    // when the write failed: the sender was refused it).
+    if (written) void written.then((ok) => ok && queue.offer(message));
     else queue.offer(message);
   }
 
@@ -193,7 +199,7 @@ export class Outbox {
   private async rerouted(message: Message, recipient: Address): Promise<boolean> {
     const verdict = this.options.linkedRecipientNow?.(message, recipient) ?? { action: "send" };
     if (verdict.action === "send") return false;
-    await this.writes.written(message.id);
+    if ((await this.writes.written(message.id)) === false) return true; // not kept: the sender was refused it
     this.log.info({ id: message.id, recipient: addressKey(recipient), to: addressKey(message.to), action: verdict.action }, "linked account no longer its person's: the message goes to the person unless they have it");
     await this.handOver(message, recipient, verdict);
     return true;
@@ -235,11 +241,12 @@ export class Outbox {
   private removeEntry(message: Message, recipient: Address): void {
     const remove = (): Promise<void> => this.removals.offer({ messageId: message.id, recipient });
     const written = this.writes.written(message.id);
-    (written ? written.then(remove) : remove()).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
+    (written ? written.then((ok) => (ok ? remove() : undefined)) : remove()).catch((error: unknown) => this.log.error({ err: error, id: message.id }, "outbox entry not removed"));
   }
 
   private async notDelivered(message: Message, recipient: Address, thrown: unknown): Promise<FinalOutcome> {
-    await this.writes.written(message.id); // the outcome is recorded on the message's row
+    // The outcome is recorded on the message's row; without a row (its write failed) the sender was refused it.
+    if ((await this.writes.written(message.id)) === false) return "done";
     const error = toGatewayError(thrown);
     if (error.retryable) {
       if (this.log.isLevelEnabled("debug")) this.log.debug({ id: message.id, recipient: addressKey(recipient), code: error.code, reason: error.message }, "delivery deferred: the message waits in the outbox");

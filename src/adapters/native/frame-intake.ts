@@ -11,6 +11,7 @@ import { validateFrame } from "./frame-validator.js";
 import type { Handler, HandlerEnvironment } from "./handler-environment.js";
 import type { Release } from "./frame-sequencer.js";
 import { HANDLERS, WITHOUT_SESSION } from "./handlers/index.js";
+import { LogThrottle } from "../../util/log-throttle.js";
 import type { NativeConfig } from "./native-config.js";
 import { frames, type ServerFrame } from "./server-frames.js";
 import type { NativeSession } from "./session.js";
@@ -22,7 +23,12 @@ export const MAX_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 /** Answers waiting to be sent, refusals (rate limit, bad frames) included. */
 export const MAX_ANSWERS_WAITING = 5000;
 
+/** Store failures (a full disk) happen to every frame that writes, at the rate clients send: one line a while. */
+const STORE_FAILURE_LOG_INTERVAL_MS = 10_000;
+
 export class FrameIntake {
+  private readonly storeFailureLog = new LogThrottle(STORE_FAILURE_LOG_INTERVAL_MS);
+
   constructor(
     private readonly config: NativeConfig,
     private readonly context: AdapterContext,
@@ -98,9 +104,11 @@ export class FrameIntake {
       return frames.ok(requestId, payload ?? {});
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
-      // Internal and store failures are logged in full; the client gets the code and a plain sentence.
+      // Internal and store failures are logged in full; the client gets the code and a plain sentence. A store
+      // failure is the same for every frame until an operator frees the disk: once a while, with the count.
       const hidden = error.code === "GW_ERR_INTERNAL" || error.code === "GW_ERR_STORE";
-      if (hidden) this.context.log.error({ err: thrown, frame: frame.type, session: session.id }, "frame handler failed");
+      const heldBack = error.code === "GW_ERR_STORE" ? this.storeFailureLog.occurred() : 0;
+      if (hidden && heldBack !== undefined) this.context.log.error({ err: thrown, frame: frame.type, session: session.id, ...(heldBack > 0 ? { failedBefore: heldBack } : {}) }, "frame handler failed");
       return frames.error(requestId, error.code, hidden ? ERROR_CODES[error.code] : error.message);
     }
   }

@@ -55,12 +55,16 @@ describe("Outbox: delivery starts before the message is written", () => {
   let outbox: Outbox;
   /** Outbox rows handed to the store, per message id. */
   let rowsWritten: Map<string, number>;
+  /** When set, the store fails every write of accepted messages (a full disk). */
+  let storeFails: boolean;
 
   function open(messageLog: boolean): void {
     store = openSqliteStore(":memory:", { messageLog });
     rowsWritten = new Map();
+    storeFails = false;
     const accept = store.accept.bind(store);
     store.accept = (batch) => {
+      if (storeFails) return Promise.reject(new GatewayError("GW_ERR_STORE", "store failed to accept messages: database or disk is full"));
       for (const { message: written, recipients } of batch) rowsWritten.set(written.id, recipients.length);
       return accept(batch);
     };
@@ -137,6 +141,42 @@ describe("Outbox: delivery starts before the message is written", () => {
     assert.deepEqual(await queuedFor(alice), ["m1"], "sent, not confirmed: still queued");
     network.confirm();
     await outbox.stop();
+    assert.deepEqual(await queuedFor(alice), []);
+  });
+
+  it("acknowledges a message its recipient had before the store failed to write it, rather than refuse it to be sent again", async () => {
+    open(true);
+    storeFails = true;
+    await submit("m1");
+    assert.deepEqual(network.sent, ["native:alice m1"]);
+    assert.equal(await store.log.get("m1"), undefined, "the message log misses it");
+  });
+
+  it("refuses a message the store failed to write before its recipient had it, and never sends it", async () => {
+    open(false);
+    network.connected = false;
+    storeFails = true;
+    await assert.rejects(submit("m1"), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_STORE");
+    storeFails = false;
+    network.connected = true;
+    outbox.reachable(alice);
+    await submit("m2");
+    await turns(() => network.sent.length >= 1);
+    await outbox.stop();
+    assert.deepEqual(network.sent, ["native:alice m2"], "the refused message is not sent");
+  });
+
+  it("refuses a message sent but not confirmed when the store failed, and does not send it again", async () => {
+    open(true);
+    network.confirming = true;
+    storeFails = true;
+    await assert.rejects(submit("m1"), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_STORE");
+    network.confirm();
+    storeFails = false;
+    await submit("m2");
+    network.confirm();
+    await outbox.stop();
+    assert.deepEqual(network.sent, ["native:alice m1", "native:alice m2"]);
     assert.deepEqual(await queuedFor(alice), []);
   });
 
