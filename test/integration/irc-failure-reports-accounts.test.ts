@@ -2,8 +2,8 @@
  * Failure reports to IRC senders logged in to a services account, against a real InspIRCd 3 (with its
  * ircv3_accounttag module) linked to Atheme 7.2: the gateway asks for IRCv3 account-tag, so each line it takes
  * carries its sender's account, and a report reaches whoever holds the sender's nick when it is made only when
- * that is someone logged in to the same account: the sender back from another client (another user name), not
- * someone else who took the nick.
+ * that is someone logged in to the same account: the sender back from another client (another user name), or
+ * under the nick she changed to; not someone else who took the nick, even from the sender's user@host.
  *
  * The setup, as in irc-failure-reports.test.ts: helpers/failure-report-bridge.ts (#src bridged with a moderated
  * #dst; the test holds what the server answers on dst while the sender quits and someone takes her nick, and lets
@@ -47,12 +47,17 @@ describe("failure reports to IRC senders logged in to services accounts (InspIRC
     await irc?.dispose();
   });
 
-  /** A connection under `nick` with its own user name, logged in to `account` (NickServ IDENTIFY). */
-  async function loggedIn(nick: string, username: string, account: { name: string; password: string }): Promise<IrcTestClient> {
-    const client = await bridge.connect(nick, { username });
+  /** `client` logs in to `account` (NickServ IDENTIFY). */
+  async function identify(client: IrcTestClient, account: { name: string; password: string }): Promise<void> {
     client.privmsg("NickServ", `IDENTIFY ${account.name} ${account.password}`);
     // Atheme sets the account on InspIRCd (METADATA) before it sends this NOTICE, on the same link.
     await client.waitFor((line) => line.command === "NOTICE" && client.same(line.nick, "NickServ") && /identified/i.test(line.params[1] ?? ""), 10_000, "NickServ's answer to IDENTIFY");
+  }
+
+  /** A connection under `nick` with its own user name, logged in to `account`. */
+  async function loggedIn(nick: string, username: string, account: { name: string; password: string }): Promise<IrcTestClient> {
+    const client = await bridge.connect(nick, { username });
+    await identify(client, account);
     return client;
   }
 
@@ -84,5 +89,40 @@ describe("failure reports to IRC senders logged in to services accounts (InspIRC
     const nick = await annSaysAndQuits();
     const bea = await loggedIn(nick, "bea", BEA);
     assert.equal(await bridge.droppedOrTold(bea), "dropped", "Bea, logged in to her own account under Ann's nick, is not told of Ann's line");
+  });
+
+  it("drops the report when whoever holds the sender's nick now has her user@host but is logged in to another account", async function () {
+    this.timeout(60_000);
+    const nick = await annSaysAndQuits();
+    // The same user name from the same host (two clients of one shell, say): the account tells them apart.
+    const bea = await loggedIn(nick, "ann", BEA);
+    assert.equal(await bridge.droppedOrTold(bea), "dropped", "Bea, with Ann's user@host under Ann's nick, is not told of Ann's line");
+  });
+
+  it("tells the sender under the nick she changed to, though she logged out and in and said a line in between", async function () {
+    this.timeout(60_000);
+    const nick = uniqueUser("ann");
+    const ann = await loggedIn(nick, "ann", ANN);
+    await bridge.joinSrc(ann, nick);
+    await bridge.saysRefusedLineHeld(ann);
+    // Logged out, she says a line (without her account), logs in again and changes nick.
+    ann.privmsg("NickServ", "LOGOUT");
+    await ann.waitFor((line) => line.command === "NOTICE" && ann.same(line.nick, "NickServ") && /logged out/i.test(line.params[1] ?? ""), 10_000, "NickServ's answer to LOGOUT");
+    ann.privmsg("#src", "third");
+    await bridge.gate.oneClientWrote(/PRIVMSG #dst :?third\r?\n/, 15_000);
+    await identify(ann, ANN);
+    const newNick = uniqueUser("ann2");
+    ann.send(`NICK ${newNick}`);
+    await ann.waitFor((line) => line.command === "NICK" && line.params[0] === newNick, 10_000, "her nick change");
+    // Bea, with Ann's user@host, takes Ann's old nick.
+    const bea = await loggedIn(nick, "ann", BEA);
+    await bridge.joinSrc(bea, nick);
+    bridge.gate.releaseReplies();
+    // Both her lines' reports: the one tagged with her account, and the one said without it (same user@host).
+    for (const which of ["second", "third"]) {
+      const told = await ann.waitFor(isReport, 15_000, `the report of her ${which} line`);
+      assert.equal(told.params[0], newNick);
+    }
+    assert.deepEqual(bea.transcript.filter(isReport), [], "Bea, who took Ann's old nick, is told nothing");
   });
 });

@@ -61,6 +61,21 @@ describe("failure reports to IRC senders", function () {
     assert.deepEqual(bea.transcript.filter(isReport), [], "Bea, who took Ann's nick, is told nothing");
   });
 
+  it("tells the sender back under her nick from her user@host, though whoever held it meanwhile changed nick", async function () {
+    this.timeout(60_000);
+    const { bea, nick } = await annGoesBeaTakesHerNick((ann) => ann.quit());
+    const beaNick = uniqueUser("bea");
+    bea.send(`NICK ${beaNick}`);
+    await bea.waitFor((line) => line.command === "NICK" && line.params[0] === beaNick, 10_000, "Bea's nick change");
+    // Ann back from the same user@host; the room told of her join, the gateway has seen Bea's NICK before it.
+    const annAgain = await bridge.connect(nick, { username: "ann" });
+    await bridge.joinSrc(annAgain, nick);
+    bridge.gate.releaseReplies();
+    const told = await annAgain.waitFor(isReport, 15_000, "the report of her second line");
+    assert.equal(told.params[0]?.toLowerCase(), nick.toLowerCase());
+    assert.deepEqual(bea.transcript.filter(isReport), [], "Bea, whose NICK did not carry Ann's line away, is told nothing");
+  });
+
   it("drops the report of a line whose sender quit, rather than tell whoever took her nick", async function () {
     this.timeout(60_000);
     const { bea } = await annGoesBeaTakesHerNick((ann) => ann.quit());

@@ -121,6 +121,7 @@ export class ChannelMembership {
     });
     main.on("quit", (event) => {
       accounts.gone(event.nick); // at once, netsplit or not: whoever has the nick next is someone to ask about
+      this.parts.senders.quit(event.nick);
       // Only the channels the nick was in (channel-roster.ts): a QUIT names none.
       const channels = this.roster.quit(event.nick);
       this.netsplits.quit(event.nick, event.reason, () => {
