@@ -10,6 +10,7 @@ import { NativeClient } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
 import { XmppTestClient, type PresenceShow } from "../helpers/xmpp-client.js";
 import type { Element } from "@xmpp/xml";
+import { capsOfPresence, verifyCaps } from "../helpers/entity-caps.js";
 
 const MUC_USER = "http://jabber.org/protocol/muc#user";
 const TEXT = "Grüße, 世界 👋🏽 <&> \"quotes\"";
@@ -275,6 +276,29 @@ describe("the XMPP component against Prosody", function () {
     const version = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:version" })));
     assert.equal(version.getChild("query")?.getChildText("name"), "Switchboard");
     await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+  });
+
+  it("announces a native contact's capabilities (XEP-0115) in its presence, pushed and probed, as its disco#info answers them", async function () {
+    const julietName = uniqueUser("capsj");
+    const romeoName = uniqueUser("capsr");
+    const juliet = await xmppUser(julietName);
+    const romeo = await native(romeoName);
+    await befriend(juliet, romeo, romeoName);
+
+    await romeo.ok({ type: "presence.set", show: "away", status: "with caps" });
+    const pushed = await juliet.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.getChildText("status") === "with caps");
+    assert.equal(pushed.getChildText("show"), "away", "the rest of the presence is as before");
+    const features = await verifyCaps(juliet, pushed);
+    for (const feature of ["http://jabber.org/protocol/chatstates", "urn:xmpp:receipts", "urn:xmpp:message-correct:0", "urn:xmpp:ping", "http://jabber.org/protocol/caps"]) {
+      assert.ok(features.includes(feature), `${feature} missing from ${JSON.stringify(features)}`);
+    }
+
+    // Her second client's initial presence makes her server probe romeo: the answer carries the same caps.
+    const phone = await XmppTestClient.connect(prosody, julietName, PASSWORD, "phone");
+    xmpps.push(phone);
+    await phone.sendPresence();
+    const probed = await phone.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === undefined);
+    assert.deepEqual(capsOfPresence(probed), capsOfPresence(pushed));
   });
 
   it("tells an XMPP client how to write a contact of another network (XEP-0100 jabber:iq:gateway), escaped as JIDs need", async function () {

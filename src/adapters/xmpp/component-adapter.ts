@@ -27,6 +27,7 @@ import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
+import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerContactPrompt } from "./contact-prompt.js";
 import { MucArchive } from "./muc-archive.js";
 import { registerMucAdmin } from "./muc-admin.js";
@@ -68,6 +69,8 @@ export class XmppComponentAdapter implements Adapter {
   private stopping = false;
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
+  /** Each kind of contact's disco#info and caps (XEP-0115), worked out once. */
+  private readonly contacts: ContactCapabilities;
   private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id), { unanswered: () => this.deadLink() });
 
   /**
@@ -82,7 +85,8 @@ export class XmppComponentAdapter implements Adapter {
     const write = (element: Element): Promise<void> => this.write(element);
     const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
     this.rooms = new GatewayRooms(config.domain, context, writer, config.room_history);
-    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from);
+    this.contacts = new ContactCapabilities(config.name);
+    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -102,7 +106,7 @@ export class XmppComponentAdapter implements Adapter {
     connection.on("disconnect", () => this.lost());
     const commands = new AdhocCommands(this.config, this.context);
     commands.register(connection);
-    registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms);
+    registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms, this.contacts);
     registerContactPrompt(connection, this.config.domain);
     new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms).register(connection);
     registerMucAdmin(connection, this.config.domain, this.rooms);
@@ -184,7 +188,8 @@ export class XmppComponentAdapter implements Adapter {
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {
     const from = `${addressToJid(presence.from, this.config.domain)}/${CONTACT_RESOURCE}`;
-    await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority }));
+    const caps = this.contacts.capsOf(presence.from);
+    await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority, ...(caps === undefined ? {} : { caps }) }));
   }
 
   /** A probe from the watcher's JID (RFC 6121 4.3): answered with the subject's presence where the watcher is subscribed. */

@@ -17,6 +17,7 @@ import { chatMessage, presence as presenceStanza, stanzaError, subscription as s
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { UnheardApprovals } from "./unheard-approvals.js";
+import type { ContactCapabilities } from "./contact-capabilities.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
   subscribe: "request",
@@ -39,6 +40,8 @@ export class ComponentInbound {
     private readonly write: (element: Element) => Promise<void>,
     private readonly rooms: GatewayRooms,
     private readonly messagesFrom: "contacts" | "anyone" = "anyone",
+    /** The caps that contacts' presence carries (XEP-0115); none without. */
+    private readonly contacts?: ContactCapabilities,
   ) {}
 
   reset(): void {
@@ -211,6 +214,9 @@ export class ComponentInbound {
       await this.write(subscriptionStanza(subjectJid, withoutResource(viewerJid), "unsubscribed"));
       return;
     }
-    await this.write(presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: withoutResource(viewerJid), show: seen.show, status: seen.status, priority: seen.priority }));
+    const caps = this.contacts?.capsOf(subject);
+    await this.write(
+      presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: withoutResource(viewerJid), show: seen.show, status: seen.status, priority: seen.priority, ...(caps === undefined ? {} : { caps }) }),
+    );
   }
 }

@@ -1,5 +1,6 @@
 /**
- * What the component answers about itself: XEP-0030 service discovery (the gateway and its contacts),
+ * What the component answers about itself: XEP-0030 service discovery (the gateway, its contacts as
+ * contact-capabilities.ts describes them, with the caps node of XEP-0115 section 6.2, and its rooms),
  * XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
  * jabber:iq:gateway is contact-prompt.ts. Other
  * queries get service-unavailable from @xmpp/iq.
@@ -14,11 +15,11 @@ import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
 import { NS_GATEWAY } from "./contact-prompt.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { isOnDemandHub } from "../../core/bridges.js";
+import type { ContactCapabilities } from "./contact-capabilities.js";
 import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
-const CONTACT_FEATURES = [NS.discoInfo, NS.chatStates, NS.correction, NS.receipts];
 /**
  * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
  * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).
@@ -45,9 +46,10 @@ export function registerServiceDiscovery(
   listRooms: () => Promise<readonly { readonly address: Address; readonly name: string }[]>,
   commands: AdhocCommands,
   rooms: GatewayRooms,
+  contacts: ContactCapabilities,
 ): void {
   const versionText = softwareVersion();
-  connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza }) => {
+  connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza, element }) => {
     const to = String(stanza.attrs["to"]);
     if (to === config.domain) {
       return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: GATEWAY_FEATURES });
@@ -58,7 +60,14 @@ export function registerServiceDiscovery(
       const features = context.roomArchive === undefined ? ROOM_FEATURES : [...ROOM_FEATURES, ...ARCHIVE_FEATURES];
       return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features });
     }
-    return discoInfo({ identities: [{ category: "client", type: "pc", name: address.id }], features: CONTACT_FEATURES });
+    const contact = contacts.of(address);
+    if (contact === undefined) return errorCondition("cancel", "item-not-found");
+    // No node: the contact itself. The node of its caps (node#ver): the same answer, the node echoed (XEP-0115
+    // section 6.2). Any other node is none of this JID's (XEP-0030 section 3.1).
+    const node: unknown = element.attrs["node"];
+    if (node === undefined) return discoInfo(contact);
+    if (node !== contact.capsNode) return errorCondition("cancel", "item-not-found");
+    return discoInfo({ identities: contact.identities, features: contact.features, node: contact.capsNode });
   });
   const toGateway = (stanza: { attrs: Record<string, unknown> }): boolean => stanza.attrs["to"] === config.domain;
   // The gateway's items are its rooms (as MUCs); its people are not listed (they would be every user).

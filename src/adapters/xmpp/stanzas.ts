@@ -163,9 +163,17 @@ export interface PresenceOptions {
   readonly priority?: number;
   /** Overrides the type that `show` implies: "unavailable" to leave (a room), "probe" to ask. */
   readonly type?: "unavailable" | "probe";
+  /**
+   * The attributes of a XEP-0115 <c/>, added to an available presence only (the sender's capabilities): written as
+   * given, so they are computed once (contact-capabilities.ts), not checked per stanza.
+   */
+  readonly caps?: Readonly<Record<string, string>>;
 }
 
-/** A presence stanza (RFC 6121 section 4.7), show mapped by presence-map; priority 0 and an empty status are left out. */
+/**
+ * A presence stanza (RFC 6121 section 4.7), show mapped by presence-map; priority 0 and an empty status are left out.
+ * An available one carries the sender's caps when given (XEP-0115 section 4).
+ */
 export function presence(options: PresenceOptions): Element {
   const mapped = showToXmpp(options.show);
   const type = options.type ?? mapped.type;
@@ -176,6 +184,8 @@ export function presence(options: PresenceOptions): Element {
   if (status.length > 0) stanza.append(xml("status", {}, status));
   const priority = clampPriority(options.priority ?? 0);
   if (type === undefined && priority !== 0) stanza.append(xml("priority", {}, String(priority)));
+  // A copy: xml() rewrites the attribute object it is given in place, and the caps' is shared (and frozen).
+  if (type === undefined && options.caps !== undefined) stanza.append(xml("c", { ...options.caps }));
   return stanza;
 }
 

@@ -90,6 +90,17 @@ describe("building outbound XMPP stanzas", () => {
       assert.equal(presence({ from: "a@gw", to: "c@d", show: "away", status: "x", type: "probe" }).toString(), '<presence from="a@gw" to="c@d" type="probe"/>');
     });
 
+    it("adds the given caps as a <c/> after the rest to an available presence only (XEP-0115 section 4)", () => {
+      const caps = { xmlns: "http://jabber.org/protocol/caps", hash: "sha-1", node: "https://switchboard.invalid", ver: "abc=" };
+      assert.equal(
+        presence({ from: "a@gw/s", to: "c@d", show: "away", status: "x", caps }).toString(),
+        '<presence from="a@gw/s" to="c@d"><show>away</show><status>x</status><c xmlns="http://jabber.org/protocol/caps" hash="sha-1" node="https://switchboard.invalid" ver="abc="/></presence>',
+      );
+      assert.equal(presence({ from: "a@gw/s", to: "c@d", show: "offline", caps }).toString(), '<presence from="a@gw/s" to="c@d" type="unavailable"/>');
+      assert.equal(presence({ from: "a@gw/s", to: "r@m/n", show: "chat", type: "unavailable", caps }).toString(), '<presence from="a@gw/s" to="r@m/n" type="unavailable"/>');
+      assert.equal(presence({ from: "a@gw", to: "c@d", show: "online", caps: Object.freeze(caps) }).getChild("c")?.attrs["ver"], "abc=", "frozen precomputed attributes do");
+    });
+
     it("broadcasts without to, and clamps priority and status", () => {
       const el = presence({ from: "me@home/r", show: "chat", status: `  ${"s".repeat(1100)}`, priority: 1000 });
       assert.equal(el.attrs["to"], undefined);
