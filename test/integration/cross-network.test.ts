@@ -10,6 +10,7 @@ import { xml } from "@xmpp/client";
 import type { IrcMessage, IrcTestClient } from "../helpers/irc-client.js";
 import { NETWORK, useNetworks } from "../helpers/network-suite.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
+import { verifyCaps } from "../helpers/entity-caps.js";
 
 describe("three networks through one gateway (native, XMPP, IRC)", function () {
   const suite = useNetworks({
@@ -145,5 +146,17 @@ describe("three networks through one gateway (native, XMPP, IRC)", function () {
     bob.privmsg(julietPuppet, "hello XMPP, from IRC");
     const reply = await juliet.waitForMessage(bobJid);
     assert.equal(reply.getChildText("body"), "hello XMPP, from IRC");
+  });
+
+  it("announces an IRC contact's capabilities (XEP-0115) in its presence: receipts and corrections, no chat states", async function () {
+    const ivy = await ircUser("ivy");
+    const jo = await xmppUser("jo");
+    const ivyJid = `${ivy.nick.toLowerCase()}%${NETWORK}@${suite.prosody().componentDomain}`;
+    await jo.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    await jo.send(xml("presence", { to: ivyJid, type: "subscribe" }));
+    const online = await jo.waitForPresence(ivyJid, (stanza) => stanza.attrs["type"] === undefined, 15_000);
+    const features = await verifyCaps(jo, online);
+    assert.ok(features.includes("urn:xmpp:receipts") && features.includes("urn:xmpp:message-correct:0"), JSON.stringify(features));
+    assert.ok(!features.includes("http://jabber.org/protocol/chatstates"), "IRC takes no typing notifications: chat states are not announced");
   });
 });
