@@ -218,6 +218,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         claim: (person, candidates) => names.claim(protocol, account, person, candidates),
         peek: (person, candidates) => names.peek(protocol, account, person, candidates),
         isClaimed: (name) => names.isClaimed(protocol, account, name),
+        choose: (person, candidates) => names.choose(protocol, account, person, candidates),
+        undo: (person, choice) => names.undo(protocol, account, person, choice),
       },
       probe: (subject, viewer) => router.probe(subject, viewer),
       related: (a, b) => router.related(a, b),

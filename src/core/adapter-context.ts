@@ -13,6 +13,7 @@ import type { Contact } from "./model/contact.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
+import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
 import type { RoomArchive } from "./room-archive.js";
 
@@ -65,12 +66,16 @@ export interface AdapterContext {
   /**
    * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
    * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`
-   * tells what `claim` would give, claiming nothing; `isClaimed` whether anybody has the name.
+   * tells what `claim` would give, claiming nothing; `isClaimed` whether anybody has the name (any a person ever
+   * went by: they stay theirs); `choose` makes the first candidate nobody else holds the person's name now
+   * (GW_ERR_NICK_IN_USE when none is), and `undo` takes that back when the network refused it.
    */
   readonly names: {
     claim(person: Address, candidates: Iterable<string>): Promise<string>;
     peek(person: Address, candidates: Iterable<string>): string | undefined;
     isClaimed(name: string): boolean;
+    choose(person: Address, candidates: Iterable<string>): Promise<NameChoice>;
+    undo(person: Address, choice: NameChoice): Promise<void>;
   };
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;

@@ -303,7 +303,10 @@ export interface BridgeStore {
   list(): Promise<BridgeRecord[]>;
 }
 
-/** A name a person goes by on a network (an IRC puppet's nick): one person per name there, kept for good. */
+/**
+ * A name a person goes by on a network (an IRC puppet's nick): one person per name there, kept for good. A person
+ * may hold several (the nicks they chose over time, core/name-claims.ts), one of them current: the one they go by.
+ */
 export interface NameClaimRecord {
   readonly protocol: string;
   readonly account: string;
@@ -312,11 +315,27 @@ export interface NameClaimRecord {
   readonly claimedAt: number;
 }
 
+/** A claim as listed: whether it is the name its person goes by now. */
+export interface HeldName extends NameClaimRecord {
+  readonly current: boolean;
+}
+
 export interface NameClaimStore {
-  /** False when the person has a name there already, or the name (compared in lower case) is someone else's. */
+  /**
+   * The person's first name on the network, made current. False when the person holds a name there already, or
+   * the name (compared in lower case) is someone else's.
+   */
   claim(record: NameClaimRecord): Promise<boolean>;
+  /**
+   * Makes the name the person's current one on the network, claiming it for them when it is new (their earlier
+   * names stay theirs; one they held keeps its first claim time and takes the spelling given). False when the name
+   * (compared in lower case) is someone else's: nothing changes.
+   */
+  choose(record: NameClaimRecord): Promise<boolean>;
+  /** Forgets one name of the person's (a choice the network refused); false when they held no such name there. */
+  release(protocol: string, account: string, person: Address, name: string): Promise<boolean>;
   /** Every claim, oldest first. */
-  list(): Promise<NameClaimRecord[]>;
+  list(): Promise<HeldName[]>;
 }
 
 /**

@@ -229,6 +229,28 @@ CREATE TABLE puppet_accounts (
 ) WITHOUT ROWID;
 `;
 
+// A person may hold several names on a network (the IRC nicks they chose, docs/irc.md "Your puppet's nick"), one of
+// them current: a name once someone's stays theirs. The key becomes the name (one person per name, as before), and a
+// partial unique index keeps one current name per person. Every existing claim is its person's current name.
+const HELD_NAMES = `
+CREATE TABLE held_names (
+  protocol    TEXT NOT NULL,
+  account     TEXT NOT NULL,
+  person      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  name_folded TEXT NOT NULL,
+  claimed_at  INTEGER NOT NULL,
+  current     INTEGER NOT NULL CHECK (current IN (0, 1)),
+  PRIMARY KEY (protocol, account, name_folded)
+);
+INSERT INTO held_names (protocol, account, person, name, name_folded, claimed_at, current)
+  SELECT protocol, account, person, name, name_folded, claimed_at, 1 FROM name_claims ORDER BY claimed_at, rowid;
+DROP TABLE name_claims;
+ALTER TABLE held_names RENAME TO name_claims;
+CREATE INDEX name_claims_by_person ON name_claims (protocol, account, person);
+CREATE UNIQUE INDEX name_claims_current ON name_claims (protocol, account, person) WHERE current = 1;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -243,6 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: "buddy offers", sql: BUDDY_OFFERS },
   { version: 12, name: "sent requests", sql: SENT_REQUESTS },
   { version: 13, name: "puppet accounts", sql: PUPPET_ACCOUNTS },
+  { version: 14, name: "held names", sql: HELD_NAMES },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

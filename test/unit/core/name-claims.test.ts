@@ -43,4 +43,45 @@ describe("NameClaims (names people go by on a network, one person each)", () => 
     await new NameClaims(store.names).claim("irc", "libera", nativeBob, candidates); // another instance's view
     assert.equal(await stale.claim("irc", "libera", xmppBob, candidates), "bob2[sb]");
   });
+
+  it("lets a person choose another name, keeps the earlier one theirs, and lets them go back to it", async () => {
+    const names = new NameClaims(store.names);
+    assert.equal(await names.claim("irc", "libera", nativeBob, candidates), "bob[sb]");
+    assert.deepEqual(await names.choose("irc", "libera", nativeBob, ["bobby[sb]"]), { name: "bobby[sb]", previous: "bob[sb]", added: true });
+    assert.equal(names.claimed("irc", "libera", nativeBob), "bobby[sb]");
+    assert.equal(await names.claim("irc", "libera", nativeBob, candidates), "bobby[sb]", "the next connect uses the chosen name");
+    assert.equal(names.isClaimed("irc", "libera", "BOB[sb]"), true, "the old name is still someone's");
+    await assert.rejects(names.choose("irc", "libera", xmppBob, ["bob[sb]"]), { code: "GW_ERR_NICK_IN_USE" });
+    await assert.rejects(names.choose("irc", "libera", xmppBob, ["Bobby[sb]"]), { code: "GW_ERR_NICK_IN_USE" });
+    assert.equal(await names.claim("irc", "libera", xmppBob, candidates), "bob2[sb]", "a namesake still gets the next free name");
+    assert.deepEqual(await names.choose("irc", "libera", nativeBob, candidates), { name: "bob[sb]", previous: "bobby[sb]", added: false }, "back to the default");
+
+    const restarted = new NameClaims(store.names);
+    await restarted.load();
+    assert.equal(restarted.claimed("irc", "libera", nativeBob), "bob[sb]");
+    assert.equal(restarted.isClaimed("irc", "libera", "bobby[sb]"), true, "every name held is kept across a restart");
+  });
+
+  it("undoes a refused choice: the earlier name is current again and a new one is nobody's", async () => {
+    const names = new NameClaims(store.names);
+    await names.claim("irc", "libera", nativeBob, candidates);
+    await names.undo("irc", "libera", nativeBob, await names.choose("irc", "libera", nativeBob, ["bobby[sb]"]));
+    assert.equal(names.claimed("irc", "libera", nativeBob), "bob[sb]");
+    assert.equal(names.isClaimed("irc", "libera", "bobby[sb]"), false);
+    await names.choose("irc", "libera", nativeBob, ["bobby[sb]"]);
+    await names.undo("irc", "libera", nativeBob, await names.choose("irc", "libera", nativeBob, ["bob[sb]"]));
+    assert.equal(names.claimed("irc", "libera", nativeBob), "bobby[sb]", "going back refused: still the chosen name");
+    assert.equal(names.isClaimed("irc", "libera", "bob[sb]"), true, "an earlier name is not forgotten by an undo");
+    await names.undo("irc", "libera", xmppBob, await names.choose("irc", "libera", xmppBob, ["juliet[sb]"]));
+    assert.equal(names.claimed("irc", "libera", xmppBob), undefined, "no name before, none after");
+  });
+
+  it("reads a generator of candidates again after losing a race", async () => {
+    const stale = new NameClaims(store.names);
+    await new NameClaims(store.names).claim("irc", "libera", nativeBob, candidates);
+    function* generated(): Generator<string> {
+      yield* candidates;
+    }
+    assert.equal(await stale.claim("irc", "libera", xmppBob, generated()), "bob2[sb]");
+  });
 });

@@ -231,6 +231,32 @@ describe("SQLite store", () => {
       }
     });
 
+    it("upgrades a version 13 database to held names: each claim stays its person's current name, and theirs for good", async () => {
+      const path = freshPath();
+      mkdirSync(dirname(path), { recursive: true });
+      const raw = new Database(path);
+      assert.deepEqual(migrate(raw, path, MIGRATIONS.slice(0, 13)), { from: 0, to: 13 });
+      const insert = raw.prepare("INSERT INTO name_claims (protocol, account, person, name, name_folded, claimed_at) VALUES ('irc', 'libera', ?, ?, ?, ?)");
+      insert.run("native:alice", "Alice[sb]", "alice[sb]", 1);
+      insert.run("native:bob", "bob[sb]", "bob[sb]", 2);
+      raw.close();
+
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual(
+          (await store.names.list()).map((entry) => [formatAddress(entry.person), entry.name, entry.current]),
+          [
+            ["native:alice", "Alice[sb]", true],
+            ["native:bob", "bob[sb]", true],
+          ],
+        );
+        assert.equal(await store.names.choose({ protocol: "irc", account: "libera", name: "ali[sb]", person: alice, claimedAt: 3 }), true);
+        assert.equal(await store.names.choose({ protocol: "irc", account: "libera", name: "alice[sb]", person: bob, claimedAt: 4 }), false);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("upgrades a version 3 database to identity links, runtime bridges and link accounts, keeping its data", async () => {
       const path = freshPath();
       mkdirSync(dirname(path), { recursive: true });
@@ -252,7 +278,7 @@ describe("SQLite store", () => {
       const after = new Database(path);
       const versions = after.prepare("SELECT version FROM schema_version ORDER BY version").pluck().all();
       after.close();
-      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+      assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     });
 
     it("applies only the migrations not yet applied, and none of a set that fails", () => {

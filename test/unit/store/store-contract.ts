@@ -10,6 +10,7 @@ import { describeBuddyOfferContract } from "./store-contract-buddy-offers.js";
 import { describeIdentityContract } from "./store-contract-identities.js";
 import { describeLinkedAccountContract } from "./store-contract-linked.js";
 import { describeMessageContract } from "./store-contract-messages.js";
+import { describeNameClaimContract } from "./store-contract-names.js";
 import { account, alice, bob, carol, contact, lobby, ops, room, useStore, type StoreFactory } from "./store-fixtures.js";
 
 export function describeStoreContract(name: string, makeStore: StoreFactory): void {
@@ -223,6 +224,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeIdentityContract(store);
     describeBridgeContract(store);
     describeBuddyOfferContract(store);
+    describeNameClaimContract(store);
 
     describe("sent requests", () => {
       it("records a request per owner and address, once however often put, until removed", async () => {
