@@ -10,6 +10,7 @@ import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js
 import { GatewayError, hasErrorCode } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { PuppetAccounts } from "./core/puppet-accounts.js";
+import { PuppetNicks } from "./core/puppet-nicks.js";
 import { formatAddress, parseAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
@@ -164,6 +165,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const credentialBox = credentialKey && new CredentialBox(credentialKey);
   // People's own IRC services accounts for their puppets (core/puppet-accounts.ts), sealed with the same key.
   const puppetAccounts = new PuppetAccounts({ box: credentialBox, store: store.puppetAccounts, registry, log: log.child({ component: "puppet-accounts" }) });
+  // People's own choice of nick for their puppets (core/puppet-nicks.ts).
+  const puppetNicks = new PuppetNicks({ registry, log: log.child({ component: "puppet-nicks" }) });
   const bridges = new BridgeService({
     store: sealedBridgeStore(store.bridges, credentialBox, log.child({ component: "bridges" })),
     registry,
@@ -268,6 +271,17 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
           return sameAddress(owner, person) ? puppetAccounts.list(owner) : [...(await puppetAccounts.list(owner)), ...(await puppetAccounts.list(person))];
         },
       },
+      puppetNicks: {
+        offered: () => puppetNicks.offered(),
+        set: async (person, network, name) => {
+          speaksFor(person);
+          return puppetNicks.set(identities.personOf(person) ?? person, network, name);
+        },
+        list: (person) => {
+          speaksFor(person);
+          return puppetNicks.list(identities.personOf(person) ?? person);
+        },
+      },
       // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
       puppetAccount: async (person) => (protocol === "irc" ? puppetAccounts.credentials(person, account) : undefined),
       setStatus: (status: AdapterStatus, error?: Error) => {
@@ -305,7 +319,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       reservations.registered(name);
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

@@ -15,6 +15,7 @@ import type { Presence } from "./model/presence.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
+import type { PuppetNick } from "./puppet-nicks.js";
 import type { RoomArchive } from "./room-archive.js";
 
 export interface SubmitOptions {
@@ -146,6 +147,17 @@ export interface AdapterContext {
     set(person: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount>;
     remove(person: Address, network: string): Promise<void>;
     list(person: Address): Promise<PuppetAccount[]>;
+  };
+  /**
+   * People of this adapter's network choose their puppets' nicks on IRC networks through it (XMPP ad-hoc commands;
+   * core/puppet-nicks.ts): `person` is the one asking, and the nick is chosen for the person they are (a linked
+   * JID's native user), whose puppet it names.
+   */
+  readonly puppetNicks: {
+    /** Some network has puppets whose nicks people may choose. */
+    offered(): boolean;
+    set(person: Address, network: string, name: string): Promise<PuppetNick>;
+    list(person: Address): PuppetNick[];
   };
   /**
    * The services account `person` set for their puppet on this adapter's network (core/puppet-accounts.ts),

@@ -227,6 +227,15 @@ export interface Adapter {
   /** `person`'s account on this network was set or removed: a connected puppet logs in again with what is stored now. */
   puppetAccountChanged?(person: Address): Promise<void>;
   /**
+   * `person`'s puppet here goes by the nick the network makes of `name` from now on ("" for the default nick;
+   * core/puppet-nicks.ts): resolves with that nick, once a connected puppet has it on the network. Rejects with
+   * GW_ERR_BAD_ADDRESS (not a nick, or too long), GW_ERR_NICK_IN_USE (someone else's), GW_ERR_FORBIDDEN, the
+   * network's refusal, GW_ERR_UNAVAILABLE while the network is down. Absent where people have no puppets to name.
+   */
+  setPuppetNick?(person: Address, name: string): Promise<string>;
+  /** The nick `person`'s puppet has here, or would be given now (claiming nothing). */
+  puppetNick?(person: Address): string;
+  /**
    * The people in `remote`, a room of this network bridged to a gateway room, as far as the adapter knows now (an
    * IRC channel's names and what followed), the gateway's own identities left out: shown to whoever joins the
    * room (a MUC's occupants, core/room-joins.ts). Empty where not known or not kept current.

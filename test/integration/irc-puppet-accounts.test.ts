@@ -184,7 +184,7 @@ describe("IRC puppets logged in to their person's own services account (InspIRCd
       return { type: String(element?.attrs["type"]), text: element?.getText() ?? "" };
     };
     const items = await romeo.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items", node: COMMANDS })));
-    assert.deepEqual(items.getChild("query")?.getChildren("item").map((item) => item.attrs["node"]), ["irc-account", "irc-account-remove", "irc-accounts"], "everyone sees the account commands, no admin's");
+    assert.deepEqual(items.getChild("query")?.getChildren("item").map((item) => item.attrs["node"]), ["irc-account", "irc-account-remove", "irc-accounts", "irc-nick"], "everyone sees the account and nick commands, no admin's");
 
     const refused = note(await execute("irc-account", { network: "acctnet", account: xaccount, password: "wrong" }));
     assert.equal(refused.type, "error");

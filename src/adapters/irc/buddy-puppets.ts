@@ -69,6 +69,13 @@ export class BuddyPuppets {
     this.options.pool.puppetFor(presence.from).catch((error: unknown) => this.options.log.info({ err: error, person: key }, "kept IRC puppet not connected"));
   }
 
+  /** Commands in a query to the gateway's nick: `contacts` lists the puppets of the sender's buddy list. */
+  command(nick: string, text: string, mode: "puppets" | "relay"): string[] | undefined {
+    if (text.trim().toLowerCase() !== "contacts") return undefined;
+    if (mode !== "puppets") return ["This network is bridged in relay mode: there are no puppets to watch."];
+    return this.list(nick) ?? ["No contacts to show: link this nick to your Switchboard account (identity.link), and add contacts there."];
+  }
+
   /** The answer to `contacts` from `nick`: one line per contact shown to it, undefined when none is. */
   list(nick: string): string[] | undefined {
     const folded = nick.toLowerCase();

@@ -18,7 +18,7 @@
  * irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, PuppetCredentials, RemoteRoomOptions, SendResult, SubscriptionEvent } from "../../core/adapter.js";
-import { GatewayError, hasErrorCode } from "../../core/errors.js";
+import { GatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -35,14 +35,16 @@ import { ChannelBridging } from "./channel-bridging.js";
 import { FailureNotices } from "./failure-notices.js";
 import { OutgoingMessages } from "./outgoing-messages.js";
 import { OwnNickKeeper } from "./own-nick.js";
-import { ircAddress, isChannelId, isJoinableChannel, personName } from "./irc-addresses.js";
+import { ircAddress, isChannelId, isJoinableChannel } from "./irc-addresses.js";
 import { isValidNick } from "./nicks.js";
 import { GatewayNicks } from "./gateway-nicks.js";
 import { oneLineText, sendText } from "./outgoing-text.js";
 import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
+import { PuppetNickChoice } from "./puppet-nick-choice.js";
 import { PuppetPool, type Puppet } from "./puppet-pool.js";
-import { checkPuppetAccountsAllowed, PuppetLogins, puppetSasl, refusedAccount } from "./puppet-logins.js";
+import { checkPuppetAccountsAllowed, PuppetLogins } from "./puppet-logins.js";
+import { connectPuppet } from "./puppet-connect.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 export class IrcNetworkAdapter implements Adapter {
@@ -71,6 +73,8 @@ export class IrcNetworkAdapter implements Adapter {
   /** People's own accounts: checks of new ones, and kept ones the services refused (puppet-logins.ts). */
   private readonly logins: PuppetLogins;
   private readonly buddies: BuddyPuppets;
+  /** Nicks people choose for their puppets. */
+  private readonly nickChoice: PuppetNickChoice;
   private readonly watch: ContactWatch;
   private readonly accounts: AccountWatch;
   private accountPoller: NodeJS.Timeout | undefined;
@@ -122,7 +126,7 @@ export class IrcNetworkAdapter implements Adapter {
       accounts: this.accounts,
       failure: (target, error, operations, own) => this.bridging.failed(target, error, operations, own),
       mainNick: () => this.main?.nick ?? config.nick,
-      gatewayCommand: (nick, text) => this.gatewayCommand(nick, text),
+      gatewayCommand: (nick, text) => this.buddies.command(nick, text, config.mode),
     });
     this.logins = new PuppetLogins(config, context.log);
     this.puppets = new PuppetPool({
@@ -137,6 +141,7 @@ export class IrcNetworkAdapter implements Adapter {
     const { channels, puppets, inbound, accounts } = this;
     const main = (): IrcConnection | undefined => this.main;
     const requireMain = (): IrcConnection => this.requireMain();
+    this.nickChoice = new PuppetNickChoice({ config, context, nicks: this.nicks, puppets, requireMain });
     this.bridging = new ChannelBridging({ config, context, channels, puppets, inbound, main, stopping: () => this.stopping });
     this.outgoing = new OutgoingMessages({ config, context, channels, puppets, requireMain });
     this.failureNotices = new FailureNotices({ context, inbound, accounts, puppets, requireMain });
@@ -337,16 +342,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   private async connectPuppet(person: Address): Promise<IrcConnection> {
     this.requireMain();
-    const nick = await this.context.names.claim(person, this.nicks.puppetNickCandidates(person));
-    // The person's own services account, when they keep one here (puppet-logins.ts): read at each connect.
-    const account = this.config.mode === "puppets" ? await this.context.puppetAccount(person) : undefined;
-    if (account !== undefined) this.logins.checkNotRefused(person, account);
-    const options = networkConnectionOptions(this.config, { nick, username: this.config.username, realname: `${personName(person)} via Switchboard`, own: false }, this.context.log);
-    return IrcConnection.connect({ ...options, ...puppetSasl(account) }).catch((error: unknown) => {
-      if (account === undefined) throw error;
-      if (hasErrorCode(error, "GW_ERR_AUTH_FAILED")) this.logins.markRefused(person, account);
-      throw refusedAccount(error, this.account, account.account);
-    });
+    return connectPuppet({ config: this.config, context: this.context, nicks: this.nicks, logins: this.logins }, person);
   }
 
   async verifyPuppetAccount(person: Address, credentials: PuppetCredentials): Promise<void> {
@@ -361,16 +357,18 @@ export class IrcNetworkAdapter implements Adapter {
     await this.puppets.reconnect(person, "logging in again", (puppet, channelName) => this.rejoin(puppet, channelName));
   }
 
+  /** The person's puppet goes by the nick they chose (puppet-nick-choice.ts), at once when it is connected. */
+  setPuppetNick(person: Address, name: string): Promise<string> {
+    return this.nickChoice.set(person, name);
+  }
+
+  puppetNick(person: Address): string {
+    return this.nicks.puppetNick(person);
+  }
+
   private async rejoin(puppet: Puppet, channelName: string): Promise<void> {
     const channel = this.channels.find(channelName);
     if (channel) await this.puppets.join(puppet, channel.channel, channel.key);
-  }
-
-  /** Commands in a query to the gateway's nick: `contacts` lists the puppets of the sender's buddy list. */
-  private gatewayCommand(nick: string, text: string): string[] | undefined {
-    if (text.trim().toLowerCase() !== "contacts") return undefined;
-    if (this.config.mode !== "puppets") return ["This network is bridged in relay mode: there are no puppets to watch."];
-    return this.buddies.list(nick) ?? ["No contacts to show: link this nick to your Switchboard account (identity.link), and add contacts there."];
   }
 
   private detachAccounts(stopping = false): void {
@@ -394,5 +392,4 @@ export class IrcNetworkAdapter implements Adapter {
     const reason = error === undefined ? "IRC connection lost" : `IRC connection lost: ${error.message}`;
     this.context.setStatus("offline", new GatewayError("GW_ERR_UNAVAILABLE", reason, { retryable: true }));
   }
-
 }

@@ -8,7 +8,10 @@
  * ERR_NOCHANMODES), 486 ERR_NONONREG (Hybrid, Bahamut, Unreal), 489 ERR_SECUREONLYCHAN (Unreal,
  * InspIRCd), 492 ERR_NOCTCP (Hybrid, Unreal; InspIRCd's ERR_NOCTCPALLOWED), 531 ERR_CANNOTSENDTOUSER
  * (InspIRCd, and UnrealIRCd 6 for every kind of refused private message), 707 ERR_TARGCHANGE (Solanum),
- * 716 ERR_TARGUMODEG (Solanum callerid). A numeric's NAME is kept as the GatewayError's `condition`.
+ * 716 ERR_TARGUMODEG (Solanum callerid); refusals of a nick change: 435 ERR_BANNICKCHANGE (ircu, Hybrid, Unreal),
+ * 438 ERR_NICKTOOFAST (ircu, Hybrid), 447 ERR_NONICKCHANGE (ngIRCd, InspIRCd, Unreal: a +N channel), 484
+ * ERR_RESTRICTED (RFC 2812), which name no target the gateway can rely on (435 and 447 a channel, if anything).
+ * A numeric's NAME is kept as the GatewayError's `condition`.
  *
  * Every numeric reply starts with our own nick (params[0], "*" before registration); `targetParam`
  * is the index of the nick or channel it is about, so the adapter can find the message or JOIN that
@@ -61,10 +64,13 @@ const ROWS: readonly NumericInfo[] = [
   { numeric: 431, name: "ERR_NONICKNAMEGIVEN", text: "No nickname given", retryable: false, code: "GW_ERR_BAD_ADDRESS", operations: NICK },
   { numeric: 432, name: "ERR_ERRONEUSNICKNAME", text: "Erroneous nickname: the server does not accept it", retryable: false, code: "GW_ERR_BAD_ADDRESS", targetParam: TARGET, operations: NICK },
   { numeric: 433, name: "ERR_NICKNAMEINUSE", text: "Nickname is already in use", retryable: true, code: "GW_ERR_NICK_IN_USE", targetParam: TARGET, operations: NICK },
+  { numeric: 435, name: "ERR_BANNICKCHANGE", text: "Cannot change nickname while banned (or moderated) on a channel", retryable: false, code: "GW_ERR_FORBIDDEN", operations: NICK },
   { numeric: 436, name: "ERR_NICKCOLLISION", text: "Nickname collision with another server", retryable: true, code: "GW_ERR_NICK_IN_USE", targetParam: TARGET, operations: NICK },
   { numeric: 437, name: "ERR_UNAVAILRESOURCE", text: "Nick or channel is temporarily unavailable", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: ["nick", "join"] },
+  { numeric: 438, name: "ERR_NICKTOOFAST", text: "Nick changes are too fast; wait before changing again", retryable: true, code: "GW_ERR_RATE_LIMITED", targetParam: TARGET, operations: NICK },
   { numeric: 439, name: "ERR_TARGETTOOFAST", text: "Messages to new targets are being sent too fast", retryable: true, code: "GW_ERR_RATE_LIMITED", targetParam: TARGET, operations: MESSAGE },
   { numeric: 442, name: "ERR_NOTONCHANNEL", text: "Not on that channel", retryable: false, code: "GW_ERR_NOT_MEMBER", targetParam: TARGET, operations: ["part", "topic"] },
+  { numeric: 447, name: "ERR_NONICKCHANGE", text: "Cannot change nickname while on a channel that forbids it (+N)", retryable: false, code: "GW_ERR_FORBIDDEN", operations: NICK },
   { numeric: 470, name: "ERR_LINKCHANNEL", text: "The channel forwards to another channel", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
   { numeric: 471, name: "ERR_CHANNELISFULL", text: "The channel is full", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: JOIN },
   { numeric: 473, name: "ERR_INVITEONLYCHAN", text: "The channel is invite-only", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
@@ -73,6 +79,7 @@ const ROWS: readonly NumericInfo[] = [
   { numeric: 476, name: "ERR_BADCHANMASK", text: "Bad channel name", retryable: false, code: "GW_ERR_BAD_ADDRESS", targetParam: TARGET, operations: JOIN },
   { numeric: 477, name: "ERR_NEEDREGGEDNICK", text: "A registered (identified) nick is needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["join", "message"] },
   { numeric: 482, name: "ERR_CHANOPRIVSNEEDED", text: "Channel operator privileges are needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["topic", "message"] },
+  { numeric: 484, name: "ERR_RESTRICTED", text: "The connection is restricted: it may not change its nick", retryable: false, code: "GW_ERR_FORBIDDEN", operations: NICK },
   { numeric: 486, name: "ERR_NONONREG", text: "The user accepts private messages from registered nicks only", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: MESSAGE },
   { numeric: 489, name: "ERR_SECUREONLYCHAN", text: "The channel needs a TLS connection", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
   { numeric: 492, name: "ERR_NOCTCP", text: "CTCP is not allowed there", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: MESSAGE },

@@ -17,6 +17,7 @@ import type { Logger } from "../../core/logger.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
+import { changeNick } from "./nick-change.js";
 import { FAILURE_NUMERICS } from "./numerics.js";
 import { sameName } from "./nicks.js";
 import { presenceToIrc } from "./presence-map.js";
@@ -241,6 +242,25 @@ export class PuppetPool {
     await this.retire(puppet, reason);
     const again = await this.puppetFor(person);
     for (const channel of channels) await join(again, channel);
+  }
+
+  /**
+   * The person's puppet, if connected (or connecting), takes `nick` now: resolved once the server took it
+   * (nick-change.ts), rejected with its refusal. A puppet the server never answered quits, so that its nick cannot
+   * turn out other than its person was told; its next connect uses what the claims say. Not connected: nothing to do.
+   */
+  async rename(person: Address, nick: string): Promise<void> {
+    const key = addressKey(person);
+    await this.connecting.get(key)?.catch(() => undefined);
+    const puppet = this.puppets.get(key);
+    if (!puppet || puppet.connection.nick === nick) return;
+    try {
+      await changeNick(puppet.connection, nick);
+      this.options.log.info({ person: key, nick }, "IRC puppet changed nick");
+    } catch (error: unknown) {
+      if (error instanceof GatewayError && error.condition === "timeout") await this.retire(puppet, "nick change unanswered");
+      throw error;
+    }
   }
 
   reopen(): void {

@@ -58,6 +58,8 @@ export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
 export interface IrcAccountSetFrame extends Base { readonly type: "irc.account.set"; readonly network: string; readonly account: string; readonly password: string }
 export interface IrcAccountRemoveFrame extends Base { readonly type: "irc.account.remove"; readonly network: string }
 export interface IrcAccountListFrame extends Base { readonly type: "irc.account.list" }
+export interface IrcNickSetFrame extends Base { readonly type: "irc.nick.set"; readonly network: string; readonly name: string }
+export interface IrcNickListFrame extends Base { readonly type: "irc.nick.list" }
 export interface IdentityLinkFrame extends Base { readonly type: "identity.link"; readonly address: string }
 export interface IdentityUnlinkFrame extends Base { readonly type: "identity.unlink"; readonly address: string }
 export interface IdentityListFrame extends Base { readonly type: "identity.list" }
@@ -100,6 +102,8 @@ export type ClientFrame =
   | IrcAccountSetFrame
   | IrcAccountRemoveFrame
   | IrcAccountListFrame
+  | IrcNickSetFrame
+  | IrcNickListFrame
   | IdentityLinkFrame
   | IdentityUnlinkFrame
   | IdentityListFrame

@@ -110,6 +110,20 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Forgets the session user's services account on an IRC network: their puppet there logs in to none",
   ),
   "irc.account.list": frame("irc.account.list", {}, [], "The session user's services accounts on IRC networks, without passwords"),
+  "irc.nick.set": frame(
+    "irc.nick.set",
+    {
+      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network with puppets, by name (irc://<network>/...)" },
+      name: {
+        type: "string",
+        maxLength: 64,
+        description: "The {name} part of the session user's puppet nick there (the network's nick template makes the nick of it); \"\" returns to the default nick",
+      },
+    },
+    ["network", "name"],
+    "The nick of the session user's puppet on an IRC network, of their choosing: answered once a connected puppet has it on the network",
+  ),
+  "irc.nick.list": frame("irc.nick.list", {}, [], "The nick the session user's puppet has, or would be given, on each IRC network with puppets"),
   "identity.link": frame(
     "identity.link",
     { address: { ...address, description: "The session user's account on another network, e.g. xmpp:juliet@example.org or irc://libera/bob" } },

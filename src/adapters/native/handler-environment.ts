@@ -3,6 +3,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
 import type { PuppetAccounts } from "../../core/puppet-accounts.js";
+import type { PuppetNicks } from "../../core/puppet-nicks.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomService } from "../../core/rooms.js";
@@ -28,6 +29,8 @@ export interface NativeServices {
   readonly identities: IdentityService;
   /** The session user's own services accounts on IRC networks, for their puppets (irc.account.*). */
   readonly puppetAccounts: PuppetAccounts;
+  /** The session user's own nicks for their puppets on IRC networks (irc.nick.*). */
+  readonly puppetNicks: PuppetNicks;
 }
 
 export interface HandlerEnvironment {

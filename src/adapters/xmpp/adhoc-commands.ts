@@ -2,7 +2,8 @@
  * XEP-0050 ad-hoc commands on the component's domain: admins (config `admins`, by bare JID) add, list and remove
  * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work), and read the gateway's
  * status (core/gateway-status.ts); everyone keeps their own IRC services account for their puppets
- * (irc-account-commands.ts, core/puppet-accounts.ts), where the gateway offers that. Each command is one
+ * (irc-account-commands.ts, core/puppet-accounts.ts) and choose their puppets' nicks (irc-nick-commands.ts,
+ * core/puppet-nicks.ts), where the gateway offers that. Each command is one
  * stage: `execute` answers with a XEP-0004 form, and the submitted form (`complete`, or `execute` carrying it)
  * runs the command; the answer is the completed command with a note, and for bridge-list a result table. The
  * forms are stateless: any session id is accepted, since every submission carries all its fields.
@@ -19,6 +20,7 @@ import type { XmppComponentConfig } from "../../config/config-types.js";
 import { withoutResource, xmppUserAddress } from "./addressing.js";
 import { required, type CommandSpec } from "./adhoc-command-spec.js";
 import { IRC_ACCOUNT_COMMANDS, SET_ACCOUNT_NODE } from "./irc-account-commands.js";
+import { IRC_NICK_COMMANDS } from "./irc-nick-commands.js";
 import { discoItems, errorCondition } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { isLoopbackHost } from "../../util/loopback.js";
@@ -186,9 +188,10 @@ export class AdhocCommands {
    */
   private offered(): readonly CommandSpec[] {
     const accounts = this.context.puppetAccounts;
-    if (!accounts.offered()) return ADMIN_COMMANDS;
+    const nicks = this.context.puppetNicks.offered() ? IRC_NICK_COMMANDS : [];
+    if (!accounts.offered()) return [...ADMIN_COMMANDS, ...nicks];
     const settable = accounts.settable() && isLoopbackHost(this.config.host);
-    return [...ADMIN_COMMANDS, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE)];
+    return [...ADMIN_COMMANDS, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE), ...nicks];
   }
 
   private requester(from: string): Address {

@@ -17,10 +17,13 @@ describe("IRC failure numerics (RFC 1459 section 6.1, RFC 2812 section 5.2)", ()
         [431, "ERR_NONICKNAMEGIVEN"],
         [432, "ERR_ERRONEUSNICKNAME"],
         [433, "ERR_NICKNAMEINUSE"],
+        [435, "ERR_BANNICKCHANGE"],
         [436, "ERR_NICKCOLLISION"],
         [437, "ERR_UNAVAILRESOURCE"],
+        [438, "ERR_NICKTOOFAST"],
         [439, "ERR_TARGETTOOFAST"],
         [442, "ERR_NOTONCHANNEL"],
+        [447, "ERR_NONICKCHANGE"],
         [470, "ERR_LINKCHANNEL"],
         [471, "ERR_CHANNELISFULL"],
         [473, "ERR_INVITEONLYCHAN"],
@@ -29,6 +32,7 @@ describe("IRC failure numerics (RFC 1459 section 6.1, RFC 2812 section 5.2)", ()
         [476, "ERR_BADCHANMASK"],
         [477, "ERR_NEEDREGGEDNICK"],
         [482, "ERR_CHANOPRIVSNEEDED"],
+        [484, "ERR_RESTRICTED"],
         [486, "ERR_NONONREG"],
         [489, "ERR_SECUREONLYCHAN"],
         [492, "ERR_NOCTCP"],
@@ -70,9 +74,9 @@ describe("IRC failure numerics (RFC 1459 section 6.1, RFC 2812 section 5.2)", ()
       assert.deepEqual(outcome(707), ["GW_ERR_RATE_LIMITED", true]);
     });
 
-    it("names the target parameter where the reply has one, and none for 411, 412 and 431", () => {
+    it("names the target parameter where the reply has one, and none for 411, 412, 431 and the nick refusals 435, 447 and 484", () => {
       for (const info of FAILURE_NUMERICS) {
-        if ([411, 412, 431].includes(info.numeric)) assert.equal(info.targetParam, undefined, info.name);
+        if ([411, 412, 431, 435, 447, 484].includes(info.numeric)) assert.equal(info.targetParam, undefined, info.name);
         else assert.equal(info.targetParam, 1, info.name);
       }
     });

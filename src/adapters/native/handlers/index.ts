@@ -6,6 +6,7 @@ import { contactAdd, contactList, contactRemove, presenceSet, subscription } fro
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
+import { ircNickList, ircNickSet } from "./puppet-nick-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
@@ -42,6 +43,8 @@ export const HANDLERS: HandlerTable = {
   "irc.account.set": ircAccountSet,
   "irc.account.remove": ircAccountRemove,
   "irc.account.list": ircAccountList,
+  "irc.nick.set": ircNickSet,
+  "irc.nick.list": ircNickList,
   "identity.link": identityLink,
   "identity.unlink": identityUnlink,
   "identity.list": identityList,

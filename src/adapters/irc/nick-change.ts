@@ -1,0 +1,57 @@
+/**
+ * A connection changes its nick and learns whether the server took it (RFC 2812 section 3.1.2): the server's NICK
+ * echo of the connection itself means taken; a numeric that refuses a nick change (numerics.ts, operation "nick":
+ * 432 erroneous, 433 in use, 435 banned on a channel, 437 held, 438 too fast, 447 a +N channel, 484 restricted...)
+ * means refused, with that numeric's code and name. A refusal naming a nick other than the one asked for (a 437 of
+ * a channel JOIN) is someone else's answer. A connection sends one nick change at a time (the caller sees to it).
+ */
+import { GatewayError } from "../../core/errors.js";
+import type { IrcConnection } from "./irc-connection.js";
+import { sameName } from "./nicks.js";
+import { describeNumeric } from "./numerics.js";
+
+export const NICK_CHANGE_TIMEOUT_MS = 10_000;
+
+/** Resolves once the server took `nick` for the connection; rejects with its refusal, a close or a timeout (condition "timeout"). */
+export function changeNick(connection: IrcConnection, nick: string, timeoutMs = NICK_CHANGE_TIMEOUT_MS): Promise<void> {
+  const before = connection.nick;
+  const mapping = connection.server.caseMapping;
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      connection.off("nick", onNick);
+      connection.off("failure", onFailure);
+      connection.off("closed", onClosed);
+    };
+    const onNick = (event: { readonly from: string; readonly to: string }): void => {
+      if (!sameName(event.from, before, mapping)) return;
+      cleanup();
+      if (sameName(event.to, nick, mapping)) resolve();
+      else reject(new GatewayError("GW_ERR_NICK_IN_USE", `the server gave the connection ${event.to} instead of ${nick}`));
+    };
+    const onFailure = (event: { readonly numeric: number; readonly target?: string | undefined; readonly error: GatewayError }): void => {
+      const info = describeNumeric(event.numeric);
+      if (!info?.operations.includes("nick")) return;
+      if (info.targetParam !== undefined && event.target !== undefined && !sameName(event.target, nick, mapping)) return;
+      cleanup();
+      reject(event.error);
+    };
+    const onClosed = (): void => {
+      cleanup();
+      reject(new GatewayError("GW_ERR_UNAVAILABLE", `the connection closed while changing its nick to ${nick}`, { retryable: true }));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new GatewayError("GW_ERR_UNAVAILABLE", `no answer to NICK ${nick} within ${timeoutMs} ms`, { retryable: true, condition: "timeout" }));
+    }, timeoutMs);
+    connection.on("nick", onNick);
+    connection.on("failure", onFailure);
+    connection.on("closed", onClosed);
+    try {
+      connection.send("NICK", [nick]);
+    } catch (error: unknown) {
+      cleanup();
+      reject(error);
+    }
+  });
+}

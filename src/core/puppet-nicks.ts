@@ -1,0 +1,92 @@
+/**
+ * People's puppet nicks of their own choosing (docs/irc.md "Your puppet's nick"): a person names the `{name}` part of
+ * their puppet's nick on a network, as BitlBee's and Biboumi's users choose their nicks; the network's adapter makes
+ * the nick, checks and claims it (core/name-claims.ts: every nick a person went by stays theirs) and, when the
+ * puppet is connected, changes it on the network before answering (adapters/irc/puppet-nick-choice.ts).
+ *
+ * Changes are limited per person and network (CHANGES_PER_HOUR), so that nobody makes their puppet flood a network
+ * with NICK: counted are the changes made and those the network refused or left unanswered; a name the gateway
+ * refused by itself (too long, someone else's) sent nothing and is not counted. A person's changes run one at a time.
+ * It knows no protocol: the adapter of the network is found in the registry by its name.
+ */
+import type { Adapter } from "./adapter.js";
+import type { AdapterRegistry } from "./adapter-registry.js";
+import { GatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, type Address } from "./model/address.js";
+import { AttemptLimiter } from "../util/attempt-limiter.js";
+import { SerialByKey } from "../util/serial-by-key.js";
+
+export interface PuppetNick {
+  readonly network: string;
+  readonly nick: string;
+}
+
+export interface PuppetNicksOptions {
+  readonly registry: AdapterRegistry;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+/** Nick changes per person, network and hour. */
+export const CHANGES_PER_HOUR = 10;
+const HOUR_MS = 60 * 60 * 1000;
+/** Anyone reaching the XMPP component can be a person: the memory their counts take is bounded. */
+const MAX_COUNTED = 10_000;
+
+type NickAdapter = Adapter & Required<Pick<Adapter, "setPuppetNick" | "puppetNick">>;
+
+function namesPuppets(adapter: Adapter): adapter is NickAdapter {
+  return adapter.capabilities.puppets === true && adapter.owner === undefined && adapter.setPuppetNick !== undefined && adapter.puppetNick !== undefined;
+}
+
+export class PuppetNicks {
+  private readonly changes: AttemptLimiter;
+  private readonly turns = new SerialByKey();
+
+  constructor(private readonly options: PuppetNicksOptions) {
+    this.changes = new AttemptLimiter(CHANGES_PER_HOUR, HOUR_MS, options.now ?? Date.now, MAX_COUNTED);
+  }
+
+  /** Whether some network gives people puppets whose nicks they may choose. */
+  offered(): boolean {
+    return this.networks().length > 0;
+  }
+
+  /** Makes `name` ("" for the default) the person's puppet nick on the network; resolves with the nick. */
+  set(person: Address, network: string, name: string): Promise<PuppetNick> {
+    return this.turns.run(addressKey(person), async () => {
+      const adapter = this.adapterOf(network);
+      const key = `${addressKey(person)} ${adapter.account}`;
+      const retryAfter = this.changes.retryAfter(key);
+      if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `${CHANGES_PER_HOUR} nick changes an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`);
+      try {
+        const nick = await adapter.setPuppetNick(person, name);
+        this.changes.fail(key);
+        this.options.log.info({ person: addressKey(person), network: adapter.account, nick }, "puppet nick set");
+        return { network: adapter.account, nick };
+      } catch (error: unknown) {
+        // The network's answer (a numeric's name) or its silence: a NICK went out.
+        if (error instanceof GatewayError && error.condition !== undefined) this.changes.fail(key);
+        throw error;
+      }
+    });
+  }
+
+  /** The nick the person's puppet has, or would be given, on each network with puppets. */
+  list(person: Address): PuppetNick[] {
+    return this.networks().map((adapter) => ({ network: adapter.account, nick: adapter.puppetNick(person) }));
+  }
+
+  private networks(): NickAdapter[] {
+    return this.options.registry.all().filter(namesPuppets);
+  }
+
+  /** The network's adapter; names are compared case-insensitively, as the configuration does. */
+  private adapterOf(network: string): NickAdapter {
+    const folded = network.toLowerCase();
+    const adapter = this.networks().find((candidate) => candidate.account.toLowerCase() === folded);
+    if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no IRC network with puppets is called ${network}`);
+    return adapter;
+  }
+}
