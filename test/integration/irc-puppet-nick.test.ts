@@ -4,7 +4,8 @@
  * IRC users see the NICK and the person's next line and their queries follow the new nick; the gateway's own
  * connection shows the room nobody's rename; nobody else may take the nick, nor the one the person had before; a
  * nick the server refuses (a stranger has it) changes nothing; a name that would be cut, has nothing a nick can
- * hold, or matches ignore_nicks is refused; after a restart the puppet connects under the chosen nick.
+ * hold, or matches ignore_nicks is refused; a puppet not connected takes the nick at its next connect, and after a
+ * restart the puppet connects under the chosen nick.
  */
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
@@ -138,7 +139,7 @@ describe("IRC puppet nicks of the person's choosing (ngIRCd)", function () {
     assert.equal((await eve.ok({ type: "irc.nick.set", network: "nicknet", name: "squat" }))["nick"], "squat[sb]", "a refused choice claimed nothing");
   });
 
-  it("lets an XMPP user choose their nick with the ad-hoc command irc-nick", async () => {
+  it("lets an XMPP user choose their nick with the ad-hoc command irc-nick, which their puppet takes at its first connect", async () => {
     const romeo = await XmppTestClient.newUser(prosody, uniqueUser("romeo"), PASSWORD);
     closers.push(() => romeo.stop());
     const chosen = uniqueUser("montague");
@@ -160,8 +161,9 @@ describe("IRC puppet nicks of the person's choosing (ngIRCd)", function () {
   it("connects the puppet under the chosen nick after a restart of the daemon", async () => {
     const name = uniqueUser("fay");
     const fay = await native(name);
+    assert.equal(await say(fay, "fay, by default"), `${name}[sb]`);
     const chosen = uniqueUser("fern");
-    assert.equal((await fay.ok({ type: "irc.nick.set", network: "nicknet", name: chosen }))["nick"], `${chosen}[sb]`, "set while no puppet is connected");
+    assert.equal((await fay.ok({ type: "irc.nick.set", network: "nicknet", name: chosen }))["nick"], `${chosen}[sb]`);
     await fay.close();
     await daemon.restart();
     await daemon.waitForLog(/IRC network online/, 15_000);
