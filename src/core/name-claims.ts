@@ -28,20 +28,22 @@ const ATTEMPTS = 5;
 
 export class NameClaims {
   /** "protocol/account" -> person key -> current name, and -> folded name -> person key (every name held). */
-  private readonly current = new Map<string, Map<string, string>>();
-  private readonly holders = new Map<string, Map<string, string>>();
+  private current = new Map<string, Map<string, string>>();
+  private holders = new Map<string, Map<string, string>>();
 
   constructor(private readonly store: NameClaimStore) {}
 
-  /** Loads every claim; before the adapters start. */
+  /** Loads every claim (before the adapters start; again after a lost race), replacing what was known at once. */
   async load(): Promise<void> {
-    this.current.clear();
-    this.holders.clear();
+    const current = new Map<string, Map<string, string>>();
+    const holders = new Map<string, Map<string, string>>();
     for (const claim of await this.store.list()) {
       const network = networkKey(claim.protocol, claim.account);
-      mapOf(this.holders, network).set(claim.name.toLowerCase(), addressKey(claim.person));
-      if (claim.current) mapOf(this.current, network).set(addressKey(claim.person), claim.name);
+      mapOf(holders, network).set(claim.name.toLowerCase(), addressKey(claim.person));
+      if (claim.current) mapOf(current, network).set(addressKey(claim.person), claim.name);
     }
+    this.current = current;
+    this.holders = holders;
   }
 
   /** The name `person` goes by on the network now, if any. */
