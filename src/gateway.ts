@@ -233,6 +233,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       bounced: (messageId, recipient, error) => {
         router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
       },
+      wantsReceipts: (sender) => router.wantsReceipts(sender),
+      received: (receipt) => router.received(receipt),
       leaveRoom: (room, member, removal) => roomJoins.leave(room, member, removal),
       renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
       kickFromRoom: async (room, by, target, reason) => {

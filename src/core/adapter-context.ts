@@ -3,7 +3,7 @@
  * names it may use, probes, bridges, people's own accounts...) and the options of a submit. The other half of the
  * adapter contract (adapter.ts, which re-exports these).
  */
-import type { AdapterStatus, InboundEvent } from "./adapter.js";
+import type { AdapterStatus, DeliveryReceipt, InboundEvent } from "./adapter.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { GatewayError } from "./errors.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
@@ -123,6 +123,17 @@ export interface AdapterContext {
    * as an IRC channel), so nobody can fail someone else's message.
    */
   bounced(messageId: string, recipient: Address, error: GatewayError): void;
+  /**
+   * Whether the sender of a direct message wants to hear that its recipient's client has it (Adapter.wantsReceipts
+   * of the sender's adapter): an adapter asks the recipient's client for a receipt (XEP-0184), and remembers the
+   * request, only then. Cheap, asked per message.
+   */
+  wantsReceipts(sender: Address): boolean;
+  /**
+   * The recipient's own client said it has a direct message the adapter asked a receipt for: its sender is told
+   * (Adapter.reportReceived). The adapter vouches that the receipt came from the address the message went to.
+   */
+  received(receipt: DeliveryReceipt): void;
   /** Traffic other than messages. */
   dispatch(event: InboundEvent): void;
   /**

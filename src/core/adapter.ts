@@ -33,6 +33,15 @@ export interface TypingEvent {
   readonly state: TypingState;
 }
 
+/** A direct message's recipient has it, as their own client said (an XMPP XEP-0184 receipt). */
+export interface DeliveryReceipt {
+  readonly messageId: string;
+  /** The message's sender, who is told. */
+  readonly sender: Address;
+  /** The recipient as the message named them (message.to). */
+  readonly to: Address;
+}
+
 /** Everything but messages, which go through AdapterContext.submit so the adapter learns the outcome. */
 export type InboundEvent =
   | { readonly type: "presence"; readonly presence: Presence }
@@ -187,8 +196,21 @@ export interface Adapter {
   sendTyping(event: TypingEvent): Promise<void>;
   /** Tells message.from, a person on this network, that the message could not be delivered to `recipient`. */
   reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void>;
-  /** Tells message.from, a person on this network, that a direct message reached `recipient` (XEP-0184 receipts). */
+  /**
+   * Tells message.from, a person on this network, that the gateway delivered a direct message to `recipient`: to
+   * one of its sessions where `recipient` is this gateway's own user, else handed to `recipient`'s network, whose
+   * client may still say it has it (reportReceived). XEP-0184 receipts to XMPP senders; native receipts.
+   */
   reportDelivered(message: Message, recipient: Address): Promise<void>;
+  /**
+   * Whether `sender`, a person of this adapter's network, wants to hear that their direct messages reached their
+   * recipients now (a native session that asked for receipts): an adapter that can ask a recipient's client for a
+   * receipt (XEP-0184) asks only then, through AdapterContext.wantsReceipts. Asked for each message: cheap, no I/O.
+   * Absent: never.
+   */
+  wantsReceipts?(sender: Address): boolean;
+  /** The recipient's own client said it has a direct message of `receipt.sender`, a person on this network: tell them. */
+  reportReceived?(receipt: DeliveryReceipt): Promise<void>;
   /** Joins a member to a room this adapter hosts (or that it reaches); resolves with the room and its members. */
   joinRoom(room: Address, member: Address, options?: JoinOptions): Promise<Room>;
   /** `removal`: the member was put out (kicked), not leaving of their own accord: they are told too. */

@@ -12,7 +12,7 @@
  * Presence from any network goes through core/presence-routing.ts, subscriptions, probes and own accounts' buddy
  * lists through core/contact-routing.ts; what the router is given is core/router-dependencies.ts.
  */
-import type { InboundEvent, SubmitOptions } from "./adapter.js";
+import type { DeliveryReceipt, InboundEvent, SubmitOptions } from "./adapter.js";
 import { ContactRouting } from "./contact-routing.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
@@ -194,6 +194,19 @@ export class Router {
       return;
     }
     await this.deps.failures.report(message, recipient, error);
+  }
+
+  /** Whether the sender's adapter wants receipts from recipients' clients for them now (Adapter.wantsReceipts). */
+  wantsReceipts(sender: Address): boolean {
+    return this.deps.registry.for(sender)?.wantsReceipts?.(sender) ?? false;
+  }
+
+  /** A recipient's client has a direct message (AdapterContext.received): its sender's adapter tells them. */
+  received(receipt: DeliveryReceipt): void {
+    this.deps.registry
+      .for(receipt.sender)
+      ?.reportReceived?.(receipt)
+      .catch((error: unknown) => this.deps.log.debug({ err: error, id: receipt.messageId }, "delivery receipt not passed on"));
   }
 
   dispatch(event: InboundEvent): void {

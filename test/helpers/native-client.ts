@@ -46,10 +46,10 @@ export class NativeClient {
     return new NativeClient(socket);
   }
 
-  /** Connects, says hello and logs in (registering first when asked to). */
-  static async session(url: string, user: string, password: string, options: { register?: boolean } = {}): Promise<NativeClient> {
+  /** Connects, says hello (asking for `features` when given) and logs in (registering first when asked to). */
+  static async session(url: string, user: string, password: string, options: { register?: boolean; features?: string[] } = {}): Promise<NativeClient> {
     const client = await NativeClient.connect(url);
-    await client.request({ type: "hello", version: 1 });
+    await client.request({ type: "hello", version: 1, ...(options.features === undefined ? {} : { features: options.features }) });
     if (options.register) await client.request({ type: "register", user, password });
     await client.request({ type: "login", user, password });
     return client;

@@ -10,7 +10,7 @@ interface Base {
   readonly id?: string;
 }
 
-export interface HelloFrame extends Base { readonly type: "hello"; readonly version: number; readonly client?: string }
+export interface HelloFrame extends Base { readonly type: "hello"; readonly version: number; readonly client?: string; readonly features?: readonly string[] }
 export interface RegisterFrame extends Base { readonly type: "register"; readonly user: string; readonly password: string; readonly display_name?: string }
 export interface LoginFrame extends Base { readonly type: "login"; readonly user: string; readonly password: string }
 export interface LogoutFrame extends Base { readonly type: "logout" }

@@ -34,7 +34,21 @@ function frame(type: ClientFrameType, properties: Schema = {}, required: string[
 }
 
 export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
-  hello: frame("hello", { version: { type: "integer", minimum: 1 }, client: { type: "string", maxLength: 128 } }, ["version"], "Version handshake; must be the first frame"),
+  hello: frame(
+    "hello",
+    {
+      version: { type: "integer", minimum: 1 },
+      client: { type: "string", maxLength: 128 },
+      features: {
+        type: "array",
+        maxItems: 16,
+        items: { type: "string", minLength: 1, maxLength: 64 },
+        description: "Optional features the client asks for (receipts); the answer lists those granted, unknown names are left out",
+      },
+    },
+    ["version"],
+    "Version handshake; must be the first frame",
+  ),
   register: frame("register", { user: userName, password, display_name: { type: "string", minLength: 1, maxLength: 128 } }, ["user", "password"], "Creates an account"),
   login: frame("login", { user: userName, password }, ["user", "password"], "Starts a session as that user"),
   logout: frame("logout", {}, [], "Ends the session; the connection stays open"),

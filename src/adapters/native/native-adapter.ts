@@ -3,7 +3,7 @@
  * It serves the gateway's own users and rooms: sessions log in here, and messages, presence and
  * subscription notices for native addresses are pushed to their sessions.
  */
-import type { Adapter, AdapterCapabilities, AdapterContext, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, DeliveryReceipt, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -130,8 +130,24 @@ export class NativeAdapter implements Adapter {
     }
   }
 
-  async reportDelivered(_message: Message, _recipient: Address): Promise<void> {
-    // The answer to message.send already tells a native client its message is safe; there is no receipt frame.
+  /**
+   * A receipt (message.delivered) to the sender's sessions that asked for one, when one of the recipient's own
+   * sessions took the message. Handed to another network, it is that network's server that has it, not the
+   * recipient: a receipt comes from the recipient's client, if ever (reportReceived).
+   */
+  async reportDelivered(message: Message, recipient: Address): Promise<void> {
+    if (!isNative(recipient) || !isNative(message.from) || !this.sessions.wantsReceipts(message.from.id)) return;
+    this.sessions.pushReceipt(message.from.id, frames.messageDelivered(message.id, message.to, Date.now()));
+  }
+
+  /** Whether a session of the native user asked for receipts (the hello feature `receipts`). */
+  wantsReceipts(sender: Address): boolean {
+    return isNative(sender) && this.sessions.wantsReceipts(sender.id);
+  }
+
+  /** The recipient's client on another network has the message (an XMPP receipt): the sender's sessions that asked are told. */
+  async reportReceived(receipt: DeliveryReceipt): Promise<void> {
+    if (isNative(receipt.sender)) this.sessions.pushReceipt(receipt.sender.id, frames.messageDelivered(receipt.messageId, receipt.to, Date.now()));
   }
 
   async joinRoom(room: Address, member: Address, options?: { nick?: string }): Promise<Room> {

@@ -79,6 +79,8 @@ export const frames = {
     code,
     reason,
   }),
+  /** A direct message the user sent reached its recipient (`to`, as the message named them) at `timestamp`. */
+  messageDelivered: (messageId: string, to: Address, timestamp: number): ServerFrame => ({ type: "message.delivered", message_id: messageId, to: formatAddress(to), timestamp }),
   presence: (presence: Presence): ServerFrame => ({ type: "presence", ...presenceView(presence) }),
   subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),
   typing: (event: TypingEvent): ServerFrame => ({ type: "typing", from: formatAddress(event.from), state: event.state }),

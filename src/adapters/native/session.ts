@@ -28,6 +28,8 @@ export class NativeSession {
   user: string | undefined;
   address: Address | undefined;
   presence: Presence | undefined;
+  /** Asked for delivery receipts (the `receipts` feature of its last hello): gets message.delivered pushes. */
+  receipts = false;
   alive = true;
   /** Closed by the gateway because the client left more than MAX_UNREAD_BYTES unread. */
   notReading = false;

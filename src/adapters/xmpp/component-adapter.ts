@@ -178,6 +178,7 @@ export class XmppComponentAdapter implements Adapter {
         kind: message.kind,
         type: "chat",
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+        requestReceipt: this.inbound.awaited.request(message, recipient),
       }),
     );
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.

@@ -18,6 +18,7 @@ import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { UnheardApprovals } from "./unheard-approvals.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
+import { AwaitedReceipts } from "./awaited-receipts.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
   subscribe: "request",
@@ -33,6 +34,8 @@ export class ComponentInbound {
   private readonly corrections = new CorrectionIds();
   private readonly unheard = new UnheardApprovals();
   readonly receipts = new ReceiptRequests();
+  /** Receipts asked of XMPP users for the gateway's senders (awaited-receipts.ts). */
+  readonly awaited: AwaitedReceipts;
 
   constructor(
     private readonly domain: string,
@@ -42,7 +45,9 @@ export class ComponentInbound {
     private readonly messagesFrom: "contacts" | "anyone" = "anyone",
     /** The caps that contacts' presence carries (XEP-0115); none without. */
     private readonly contacts?: ContactCapabilities,
-  ) {}
+  ) {
+    this.awaited = new AwaitedReceipts(context);
+  }
 
   reset(): void {
     this.resources.clear();
@@ -101,6 +106,7 @@ export class ComponentInbound {
       return this.rooms.message(stanza, message, from, to);
     }
     if (message.type === "groupchat") return this.refuse(stanza, "modify", "bad-request", "groupchat is for rooms");
+    if (message.receivedId !== undefined) this.awaited.received(from, to, message.receivedId);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         if (await this.context.knows(to)) this.context.dispatch({ type: "typing", typing: { from, to, state: message.chatState } });

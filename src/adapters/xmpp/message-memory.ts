@@ -30,6 +30,10 @@ export class RecentMap<V> {
   get(key: string): V | undefined {
     return this.current.get(key) ?? this.previous.get(key);
   }
+
+  delete(key: string): void {
+    if (!this.current.delete(key)) this.previous.delete(key);
+  }
 }
 
 /** A message of an XMPP sender being accepted (CorrectionIds.begin). */

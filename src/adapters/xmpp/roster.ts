@@ -13,7 +13,8 @@
  * A roster push (section 2.1.6) is accepted only from the user's own account: no 'from', or the user's bare JID.
  */
 import type { Element } from "ltx";
-import type { Subscription } from "../../core/model/contact.js";
+import type { Address } from "../../core/model/address.js";
+import type { Contact, Subscription } from "../../core/model/contact.js";
 import { parseJid, xmppUserAddress } from "./addressing.js";
 
 export const NS_ROSTER = "jabber:iq:roster";
@@ -74,4 +75,16 @@ export function isOwnRosterPush(from: string | undefined, ownBareJid: string): b
   } catch {
     return false;
   }
+}
+
+/** A roster item as a contact of `owner`, whose account on this network is `account`. */
+export function rosterContact(item: RosterItem, owner: Address, account: string): Contact {
+  return {
+    owner,
+    address: xmppUserAddress(item.jid, account),
+    name: item.name ?? item.jid,
+    subscription: item.subscription === "remove" ? "none" : item.subscription,
+    pendingOut: item.ask,
+    pendingIn: false,
+  };
 }

@@ -35,11 +35,12 @@ import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
+import { AwaitedReceipts } from "./awaited-receipts.js";
 import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { checkServiceHost } from "./service-host.js";
-import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, type RosterItem } from "./roster.js";
+import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, rosterContact } from "./roster.js";
 import { chatMessage, chatState, errorCondition, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
@@ -86,6 +87,8 @@ export class XmppUserAdapter implements Adapter {
   /** Contacts whose presence was reported to the core since the login (to report them offline when it ends). */
   private readonly seen = new Map<string, Address>();
   private readonly corrections = new CorrectionIds();
+  /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
+  private readonly awaited: AwaitedReceipts;
   /** A chat counts as delivered once the account's server proved it read it (stanza-confirmer.ts). */
   private readonly confirmer: ServerPingConfirmer;
 
@@ -94,6 +97,7 @@ export class XmppUserAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     this.owner = config.owner;
+    this.awaited = new AwaitedReceipts(context);
     this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
   }
@@ -168,6 +172,7 @@ export class XmppUserAdapter implements Adapter {
         kind: message.kind,
         type: "chat",
         ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+        requestReceipt: this.awaited.request(message, recipient),
       }),
     );
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
@@ -216,7 +221,7 @@ export class XmppUserAdapter implements Adapter {
   }
 
   async reportDelivered(): Promise<void> {
-    // No receipts through linked accounts.
+    // Contacts' requests for receipts are not answered through linked accounts (the owner's own client is not here).
   }
 
   async joinRoom(): Promise<Room> {
@@ -242,18 +247,7 @@ export class XmppUserAdapter implements Adapter {
     if (!query) return [];
     const { items, skipped } = parseRosterQuery(query);
     if (skipped.length > 0) this.context.log.warn({ jid: this.config.jid, skipped }, "roster items skipped");
-    return items.flatMap((item) => (item.subscription === "remove" || item.jid === this.ownJid ? [] : [this.contactOf(item)]));
-  }
-
-  private contactOf(item: RosterItem): Contact {
-    return {
-      owner: this.owner,
-      address: xmppUserAddress(item.jid, this.account),
-      name: item.name ?? item.jid,
-      subscription: item.subscription === "remove" ? "none" : item.subscription,
-      pendingOut: item.ask,
-      pendingIn: false,
-    };
+    return items.flatMap((item) => (item.subscription === "remove" || item.jid === this.ownJid ? [] : [rosterContact(item, this.owner, this.account)]));
   }
 
   /** RFC 6121 section 2.1.6: a push from anyone but the account itself is refused; the others update the mirror. */
@@ -269,7 +263,7 @@ export class XmppUserAdapter implements Adapter {
       if (item.subscription === "remove") {
         this.context.dispatch({ type: "contact-removed", owner: this.owner, address: xmppUserAddress(item.jid, this.account) });
       } else {
-        this.context.dispatch({ type: "contact", contact: this.contactOf(item) });
+        this.context.dispatch({ type: "contact", contact: rosterContact(item, this.owner, this.account) });
       }
     }
     return true;
@@ -302,6 +296,7 @@ export class XmppUserAdapter implements Adapter {
     if (message.type === "groupchat") return;
     const from = this.contactFrom(message.from);
     if (!from) return;
+    if (message.receivedId !== undefined) this.awaited.received(from, this.owner, message.receivedId);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         this.context.dispatch({ type: "typing", typing: { from, to: this.owner, state: message.chatState } });

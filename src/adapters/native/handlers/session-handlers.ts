@@ -10,6 +10,9 @@ import { isLoopbackHost } from "../../../util/loopback.js";
 
 export const SERVER_NAME = "switchboard";
 
+/** The optional features a hello may ask for (docs/protocol.md): `receipts`, message.delivered pushes. */
+const FEATURES: ReadonlySet<string> = new Set(["receipts"]);
+
 /** Failed logins from one address over all names, and for one name over all addresses, as multiples of max. */
 const REMOTE_FACTOR = 4;
 const USER_FACTOR = 20;
@@ -19,6 +22,9 @@ export const hello: Handler<HelloFrame> = async (session, frame, env) => {
     throw new GatewayError("GW_ERR_VERSION", `protocol version ${frame.version} is not supported; this gateway speaks version ${PROTOCOL_VERSION}`);
   }
   if (session.state === "handshake") session.state = "anonymous";
+  // Each hello says what the connection wants from now on; a client that names no features gets none.
+  const granted = (frame.features ?? []).filter((feature, index, all) => FEATURES.has(feature) && all.indexOf(feature) === index);
+  session.receipts = granted.includes("receipts");
   return {
     version: PROTOCOL_VERSION,
     server: SERVER_NAME,
@@ -28,6 +34,7 @@ export const hello: Handler<HelloFrame> = async (session, frame, env) => {
       burst: env.config.rate_limit.burst,
     },
     registration: env.config.registration,
+    ...(frame.features === undefined ? {} : { features: granted }),
   };
 };
 
