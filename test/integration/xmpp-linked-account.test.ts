@@ -138,13 +138,16 @@ describe("linked XMPP accounts against Prosody", function () {
   it("asks juliet's client for a receipt when a session of alice asked for receipts, and tells alice when it answers", async function () {
     const withReceipts = await NativeClient.session(daemon.url, "alice", PASSWORD, { features: ["receipts"] });
     clients.push(withReceipts);
-    const sent = await withReceipts.ok({ type: "message.send", to: JULIET_ADDRESS, body: "did it reach you?" });
-    const stanza = await juliet.waitForMessage("alicex@localhost", (message) => message.getChildText("body") === "did it reach you?");
-    assert.ok(stanza.getChild("request", "urn:xmpp:receipts"), stanza.toString());
-    await juliet.send(xml("message", { to: String(stanza.attrs["from"]), id: juliet.id("ack") }, xml("received", { xmlns: "urn:xmpp:receipts", id: String(stanza.attrs["id"]) })));
-    const delivered = await withReceipts.waitForType("message.delivered");
-    assert.deepEqual([delivered["message_id"], delivered["to"]], [sent["message_id"], JULIET_ADDRESS]);
-    await withReceipts.close();
+    try {
+      const sent = await withReceipts.ok({ type: "message.send", to: JULIET_ADDRESS, body: "did it reach you?" });
+      const stanza = await juliet.waitForMessage("alicex@localhost", (message) => message.getChildText("body") === "did it reach you?");
+      assert.ok(stanza.getChild("request", "urn:xmpp:receipts"), stanza.toString());
+      await juliet.send(xml("message", { to: String(stanza.attrs["from"]), id: juliet.id("ack") }, xml("received", { xmlns: "urn:xmpp:receipts", id: String(stanza.attrs["id"]) })));
+      const delivered = await withReceipts.waitForType("message.delivered");
+      assert.deepEqual([delivered["message_id"], delivered["to"]], [sent["message_id"], JULIET_ADDRESS]);
+    } finally {
+      await withReceipts.close(); // the presence test after this one counts alice's sessions
+    }
   });
 
   it("makes alice's native presence her XMPP presence", async function () {

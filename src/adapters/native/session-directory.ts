@@ -55,13 +55,13 @@ export class SessionDirectory {
 
   /** Whether an open session of the user asked for delivery receipts (a few sessions at most: no index needed). */
   wantsReceipts(user: string): boolean {
-    for (const session of this.of(user)) if (session.receipts && session.isOpen) return true;
+    for (const session of this.byUser.get(user) ?? []) if (session.receipts && session.isOpen) return true;
     return false;
   }
 
   /** Pushes a delivery receipt to the user's open sessions that asked for receipts. */
   pushReceipt(user: string, frame: ServerFrame): void {
-    for (const session of this.of(user)) if (session.receipts) session.push(frame);
+    for (const session of this.byUser.get(user) ?? []) if (session.receipts) session.push(frame);
   }
 
   /** The user's presence: the sessions' presences aggregated as RFC 6121 does for resources (priority first). */
