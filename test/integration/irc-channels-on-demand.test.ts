@@ -69,6 +69,13 @@ describe("IRC channels on demand (open_channels)", function () {
     assert.equal(info.getChild("query")?.getChild("identity")?.attrs["category"], "conference");
     const features = (info.getChild("query")?.getChildren("feature") ?? []).map((feature) => String(feature.attrs["var"]));
     assert.ok(features.includes("http://jabber.org/protocol/muc") && features.includes("muc_semianonymous"), features.join(", "));
+    // Gajim asks for the nick reserved for her (XEP-0045 7.12): none, an empty answer, not the room's own identity
+    // (which it would take for her nick); a node the room does not have is item-not-found.
+    const reserved = await juliet.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info", node: "x-roomuser-item" })));
+    assert.equal(reserved.attrs["type"], "result");
+    assert.equal(reserved.getChild("query")?.attrs["node"], "x-roomuser-item");
+    assert.deepEqual(reserved.getChild("query")?.children, []);
+    await assert.rejects(juliet.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info", node: "no-such-node" }))), /item-not-found/);
     await joinMuc(juliet, `${roomJid}/Juliet`);
     await bob.waitFor(isLine("JOIN", GATEWAY_NICK, channel), 10_000, "the gateway joining the channel");
     // The occupants she was shown: the people in the channel (bob, as the server spells him), not the gateway.

@@ -19,6 +19,8 @@ import type { ContactCapabilities } from "./contact-capabilities.js";
 import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
+/** The disco#info node of a user's reserved nick in a room (XEP-0045 section 7.12). */
+const ROOM_USER_ITEM = "x-roomuser-item";
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING];
 /**
  * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
@@ -56,7 +58,13 @@ export function registerServiceDiscovery(
     }
     const address = jidToAddress(to, config.domain);
     if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
+    const node: unknown = element.attrs["node"];
     if (isRoomAddress(address)) {
+      // A client asking for the nick reserved for it in the room (XEP-0045 7.12; Gajim does before a join) gets
+      // the empty answer of "none": the gateway reserves no nicks per room. Answered with the room's identity, the
+      // room's name would be taken for the user's nick. Any other node is none of the room's (XEP-0030 3.1).
+      if (node === ROOM_USER_ITEM) return discoInfo({ identities: [], features: [], node: ROOM_USER_ITEM });
+      if (node !== undefined) return errorCondition("cancel", "item-not-found");
       const features = context.roomArchive === undefined ? ROOM_FEATURES : [...ROOM_FEATURES, ...ARCHIVE_FEATURES];
       return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features });
     }
@@ -64,7 +72,6 @@ export function registerServiceDiscovery(
     if (contact === undefined) return errorCondition("cancel", "item-not-found");
     // No node: the contact itself. The node of its caps (node#ver): the same answer, the node echoed (XEP-0115
     // section 6.2). Any other node is none of this JID's (XEP-0030 section 3.1).
-    const node: unknown = element.attrs["node"];
     if (node === undefined) return discoInfo(contact);
     if (node !== contact.capsNode) return errorCondition("cancel", "item-not-found");
     return discoInfo({ identities: contact.identities, features: contact.features, node: contact.capsNode });
