@@ -6,6 +6,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import type { Address } from "../../core/model/address.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import type { IrcConnection } from "./irc-connection.js";
+import { templateHasFixedText } from "./bridge-nicks.js";
 import { personName } from "./irc-addresses.js";
 import { puppetNickCandidates, sameName } from "./nicks.js";
 import type { PuppetPool } from "./puppet-pool.js";
@@ -23,7 +24,12 @@ export interface GatewayNicksParts {
 }
 
 export class GatewayNicks {
-  constructor(private readonly parts: GatewayNicksParts) {}
+  /** Whether the puppet template has text besides its placeholders (bridge-nicks.ts templateHasFixedText). */
+  private readonly templateHasText: boolean;
+
+  constructor(private readonly parts: GatewayNicksParts) {
+    this.templateHasText = templateHasFixedText(parts.config.puppets.nick_template);
+  }
 
   /** The gateway's connection's nick now, or a connected puppet's (ASCII case-insensitive): their lines are its own echo. */
   isOwnNick(nick: string): boolean {
@@ -39,6 +45,9 @@ export class GatewayNicks {
     const names = this.parts.context.names;
     const mapping = main?.server.caseMapping;
     if ((main !== undefined && sameName(nick, main.nick, mapping)) || sameName(nick, this.parts.config.nick, mapping) || this.parts.puppets().isPuppetNick(nick)) return true;
+    // A template without text of its own makes puppets' nicks people's names ("bob"): a name claimed once must not
+    // make the IRC user who has that nick unreachable for good. Only connected puppets are the gateway's then.
+    if (!this.templateHasText) return false;
     // Claims are kept in ASCII lower case, as the candidates were made (with brackets): the rfc1459 forms too.
     return names.isClaimed(nick) || (mapping !== "ascii" && names.isClaimed(nick.replace(/[{}|^]/g, (c) => RFC1459_UPPER[c] ?? c)));
   }
