@@ -3,7 +3,7 @@
  * from a name anyone may also have (native user bob, xmpp:bob@elsewhere.org, a MUC occupant called bob all make
  * bob[sb]); were it given to whoever connects first, one of them would speak under the nick IRC users know as
  * another's, and get that person's private messages. So each person claims a name once, the first of the
- * candidates their adapter offers that nobody else has (compared in lower case), and keeps it across puppets'
+ * candidates their adapter offers that nobody else has (compared folded: core/model/name-fold.ts), and keeps it across puppets'
  * reconnects and the gateway's restarts; nobody else ever gets it.
  *
  * A person may choose another name (`choose`: an IRC nick of their choice). IRC users know the old one as theirs,
@@ -12,6 +12,7 @@
  * (`undo`): the earlier name is current again, and a name that was new is forgotten, never having been theirs.
  */
 import { GatewayError } from "./errors.js";
+import { foldName } from "./model/name-fold.js";
 import { addressKey, type Address } from "./model/address.js";
 import type { NameClaimStore } from "../store/store.js";
 
@@ -39,7 +40,7 @@ export class NameClaims {
     const holders = new Map<string, Map<string, string>>();
     for (const claim of await this.store.list()) {
       const network = networkKey(claim.protocol, claim.account);
-      mapOf(holders, network).set(claim.name.toLowerCase(), addressKey(claim.person));
+      mapOf(holders, network).set(foldName(claim.name), addressKey(claim.person));
       if (claim.current) mapOf(current, network).set(addressKey(claim.person), claim.name);
     }
     this.current = current;
@@ -51,9 +52,9 @@ export class NameClaims {
     return this.current.get(networkKey(protocol, account))?.get(addressKey(person));
   }
 
-  /** Whether anybody holds `name` on the network, current or not (compared in lower case). */
+  /** Whether anybody holds `name` on the network, current or not (compared folded: core/model/name-fold.ts). */
   isClaimed(protocol: string, account: string, name: string): boolean {
-    return this.holders.get(networkKey(protocol, account))?.has(name.toLowerCase()) === true;
+    return this.holders.get(networkKey(protocol, account))?.has(foldName(name)) === true;
   }
 
   /** The name `person` has, or would get now (the first candidate nobody else holds), claiming nothing. */
@@ -102,7 +103,7 @@ export class NameClaims {
 
   /** Undoes `choice` (the network refused the name): the previous name is current again, and a new one is forgotten. */
   async undo(protocol: string, account: string, person: Address, choice: NameChoice): Promise<void> {
-    if (choice.previous !== undefined && choice.previous.toLowerCase() !== choice.name.toLowerCase()) {
+    if (choice.previous !== undefined && foldName(choice.previous) !== foldName(choice.name)) {
       await this.store.choose({ protocol, account, name: choice.previous, person, claimedAt: Date.now() });
     }
     if (choice.added) await this.store.release(protocol, account, person, choice.name);
@@ -113,7 +114,7 @@ export class NameClaims {
     const names = this.holders.get(networkKey(protocol, account));
     const key = addressKey(person);
     for (const candidate of candidates) {
-      const holder = names?.get(candidate.toLowerCase());
+      const holder = names?.get(foldName(candidate));
       if (holder === undefined || holder === key) return candidate;
     }
     return undefined;
@@ -122,7 +123,7 @@ export class NameClaims {
   private remember(protocol: string, account: string, person: Address, name: string): void {
     const network = networkKey(protocol, account);
     mapOf(this.current, network).set(addressKey(person), name);
-    mapOf(this.holders, network).set(name.toLowerCase(), addressKey(person));
+    mapOf(this.holders, network).set(foldName(name), addressKey(person));
   }
 }
 

@@ -11,9 +11,6 @@ import { personName } from "./irc-addresses.js";
 import { puppetNickCandidates, sameName } from "./nicks.js";
 import type { PuppetPool } from "./puppet-pool.js";
 
-/** rfc1459 case mapping: these are the lower case of "[]\\~" (RFC 1459 section 2.2). */
-const RFC1459_UPPER: Readonly<Record<string, string>> = { "{": "[", "}": "]", "|": "\\", "^": "~" };
-
 export interface GatewayNicksParts {
   readonly config: IrcNetworkConfig;
   readonly context: AdapterContext;
@@ -48,8 +45,8 @@ export class GatewayNicks {
     // A template without text of its own makes puppets' nicks people's names ("bob"): a name claimed once must not
     // make the IRC user who has that nick unreachable for good. Only connected puppets are the gateway's then.
     if (!this.templateHasText) return false;
-    // Claims are kept in ASCII lower case, as the candidates were made (with brackets): the rfc1459 forms too.
-    return names.isClaimed(nick) || (mapping !== "ascii" && names.isClaimed(nick.replace(/[{}|^]/g, (c) => RFC1459_UPPER[c] ?? c)));
+    // Claims are compared folded as rfc1459 folds nicks (core/model/name-fold.ts): "bob{sb}" is "bob[sb]".
+    return names.isClaimed(nick);
   }
 
   /**

@@ -231,7 +231,9 @@ CREATE TABLE puppet_accounts (
 
 // A person may hold several names on a network (the IRC nicks they chose, docs/irc.md "Your puppet's nick"), one of
 // them current: a name once someone's stays theirs. The key becomes the name (one person per name, as before), and a
-// partial unique index keeps one current name per person. Every existing claim is its person's current name.
+// partial unique index keeps one current name per person. Every existing claim is its person's current name, folded
+// now as IRC's rfc1459 case mapping folds nicks (core/model/name-fold.ts: "al|ce" and "AL\ce" are one name); of two
+// older claims that fold alike, the first made is kept, and the other person is given a name anew at their next connect.
 const HELD_NAMES = `
 CREATE TABLE held_names (
   protocol    TEXT NOT NULL,
@@ -243,8 +245,11 @@ CREATE TABLE held_names (
   current     INTEGER NOT NULL CHECK (current IN (0, 1)),
   PRIMARY KEY (protocol, account, name_folded)
 );
-INSERT INTO held_names (protocol, account, person, name, name_folded, claimed_at, current)
-  SELECT protocol, account, person, name, name_folded, claimed_at, 1 FROM name_claims ORDER BY claimed_at, rowid;
+INSERT OR IGNORE INTO held_names (protocol, account, person, name, name_folded, claimed_at, current)
+  SELECT protocol, account, person, name,
+         replace(replace(replace(replace(name_folded, '[', '{'), ']', '}'), '\\', '|'), '~', '^'),
+         claimed_at, 1
+  FROM name_claims ORDER BY claimed_at, rowid;
 DROP TABLE name_claims;
 ALTER TABLE held_names RENAME TO name_claims;
 CREATE INDEX name_claims_by_person ON name_claims (protocol, account, person);

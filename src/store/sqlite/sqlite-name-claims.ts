@@ -4,6 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { addressKey, parseAddress } from "../../core/model/address.js";
+import { foldName } from "../../core/model/name-fold.js";
 import type { NameClaimRecord, NameClaimStore } from "../store.js";
 import { guarded } from "./sqlite-errors.js";
 
@@ -34,11 +35,11 @@ export function createSqliteNameClaims(db: Database.Database): NameClaimStore {
   const claim = db.transaction((record: NameClaimRecord): boolean => {
     const person = addressKey(record.person);
     if (holds.get(record.protocol, record.account, person) !== undefined) return false;
-    return insert.run(record.protocol, record.account, person, record.name, record.name.toLowerCase(), record.claimedAt).changes === 1;
+    return insert.run(record.protocol, record.account, person, record.name, foldName(record.name), record.claimedAt).changes === 1;
   });
   const choose = db.transaction((record: NameClaimRecord): boolean => {
     const person = addressKey(record.person);
-    const folded = record.name.toLowerCase();
+    const folded = foldName(record.name);
     const held = holder.get(record.protocol, record.account, folded);
     if (held !== undefined && held.person !== person) return false;
     retire.run(record.protocol, record.account, person);
@@ -49,7 +50,7 @@ export function createSqliteNameClaims(db: Database.Database): NameClaimStore {
   return {
     claim: (record) => guarded("claim a name", () => claim.immediate(record)),
     choose: (record) => guarded("choose a name", () => choose.immediate(record)),
-    release: (protocol, account, person, name) => guarded("release a name", () => remove.run(protocol, account, addressKey(person), name.toLowerCase()).changes === 1),
+    release: (protocol, account, person, name) => guarded("release a name", () => remove.run(protocol, account, addressKey(person), foldName(name)).changes === 1),
     list: () =>
       guarded("list name claims", () =>
         list.all().map((row) => ({ protocol: row.protocol, account: row.account, person: parseAddress(row.person), name: row.name, claimedAt: row.claimed_at, current: row.current === 1 })),

@@ -25,6 +25,17 @@ describe("NameClaims (names people go by on a network, one person each)", () => 
     assert.equal(await names.claim("irc", "oftc", xmppBob, candidates), "bob[sb]", "each network apart");
   });
 
+  it("takes names an rfc1459 server holds for one nick for one name: al|ce[sb] is AL\\CE{SB}", async () => {
+    const names = new NameClaims(store.names);
+    assert.equal(await names.claim("irc", "libera", nativeBob, ["al|ce[sb]"]), "al|ce[sb]");
+    assert.equal(await names.claim("irc", "libera", xmppBob, ["AL\\CE{SB}", "al^ce~sb"]), "al^ce~sb");
+    assert.equal(names.isClaimed("irc", "libera", "al\\ce{sb}"), true);
+    assert.equal(names.isClaimed("irc", "libera", "AL^CE^SB"), true);
+    const reloaded = new NameClaims(store.names);
+    await reloaded.load();
+    assert.equal(reloaded.isClaimed("irc", "libera", "Al|Ce{Sb}"), true, "as the store keeps them");
+  });
+
   it("keeps the claims across a restart, and tells what a person would get without claiming it", async () => {
     await new NameClaims(store.names).claim("irc", "libera", nativeBob, candidates);
     const names = new NameClaims(store.names);

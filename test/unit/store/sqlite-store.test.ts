@@ -239,6 +239,9 @@ describe("SQLite store", () => {
       const insert = raw.prepare("INSERT INTO name_claims (protocol, account, person, name, name_folded, claimed_at) VALUES ('irc', 'libera', ?, ?, ?, ?)");
       insert.run("native:alice", "Alice[sb]", "alice[sb]", 1);
       insert.run("native:bob", "bob[sb]", "bob[sb]", 2);
+      // Two names alike on an rfc1459 server, claimed before names were folded so: the first one made is kept.
+      insert.run("native:carol", "c|x[sb]", "c|x[sb]", 3);
+      insert.run("native:dave", "c\\x{sb}", "c\\x{sb}", 4);
       raw.close();
 
       const store = openSqliteStore(path);
@@ -248,10 +251,12 @@ describe("SQLite store", () => {
           [
             ["native:alice", "Alice[sb]", true],
             ["native:bob", "bob[sb]", true],
+            ["native:carol", "c|x[sb]", true],
           ],
         );
         assert.equal(await store.names.choose({ protocol: "irc", account: "libera", name: "ali[sb]", person: alice, claimedAt: 3 }), true);
         assert.equal(await store.names.choose({ protocol: "irc", account: "libera", name: "alice[sb]", person: bob, claimedAt: 4 }), false);
+        assert.equal(await store.names.choose({ protocol: "irc", account: "libera", name: "BOB{SB}", person: alice, claimedAt: 5 }), false, "bob's, as the server sees it");
       } finally {
         await store.close();
       }
