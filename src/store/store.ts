@@ -69,6 +69,27 @@ export interface RoomStore {
   roomsOf(member: Address): Promise<Address[]>;
 }
 
+/**
+ * A person kept out of a room (core/room-bans.ts): `person` is whom the ban is of (a native user, or an account
+ * linked to none), their linked accounts with them; `by` who banned them, `reason` why (may be empty), `at` when.
+ */
+export interface RoomBanRecord {
+  readonly room: Address;
+  readonly person: Address;
+  readonly by: Address;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export interface RoomBanStore {
+  /** Inserts the ban, or replaces the room's ban of that person (another reason, by someone else). */
+  put(ban: RoomBanRecord): Promise<void>;
+  /** False when that person was not banned from the room. */
+  remove(room: Address, person: Address): Promise<boolean>;
+  /** The room's bans, oldest first. */
+  list(room: Address): Promise<RoomBanRecord[]>;
+}
+
 export interface OutboxEntry {
   readonly message: Message;
   readonly recipient: Address;
@@ -390,6 +411,7 @@ export interface Store {
   readonly accounts: AccountStore;
   readonly contacts: ContactStore;
   readonly rooms: RoomStore;
+  readonly roomBans: RoomBanStore;
   readonly outbox: OutboxStore;
   readonly log: MessageLogStore;
   readonly failures: FailureNoticeStore;

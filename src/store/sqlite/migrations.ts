@@ -256,6 +256,18 @@ CREATE INDEX name_claims_by_person ON name_claims (protocol, account, person);
 CREATE UNIQUE INDEX name_claims_current ON name_claims (protocol, account, person) WHERE current = 1;
 `;
 
+// People kept out of a gateway room (core/room-bans.ts), one row per room and person; they go with their room.
+const ROOM_BANS = `
+CREATE TABLE room_bans (
+  room      TEXT NOT NULL REFERENCES rooms (address) ON DELETE CASCADE,
+  person    TEXT NOT NULL,
+  banned_by TEXT NOT NULL,
+  reason    TEXT NOT NULL,
+  banned_at INTEGER NOT NULL,
+  PRIMARY KEY (room, person)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -271,6 +283,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: "sent requests", sql: SENT_REQUESTS },
   { version: 13, name: "puppet accounts", sql: PUPPET_ACCOUNTS },
   { version: 14, name: "held names", sql: HELD_NAMES },
+  { version: 15, name: "room bans", sql: ROOM_BANS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -25,6 +25,7 @@ import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { createSqlitePuppetAccounts } from "./sqlite-puppet-accounts.js";
+import { createSqliteRoomBans } from "./sqlite-room-bans.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { createSqliteMessageLog } from "./sqlite-message-log.js";
 import { createSqliteOutbox } from "./sqlite-outbox.js";
@@ -123,6 +124,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     accounts: createSqliteAccountStore(db),
     contacts: createSqliteContactStore(db),
     rooms: createSqliteRoomStore(db),
+    roomBans: createSqliteRoomBans(db),
     outbox,
     log: messageLog,
     failures: createSqliteFailureNotices(db, { keep: (message) => messageLog.keep(message), release }),

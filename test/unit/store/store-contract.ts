@@ -11,6 +11,7 @@ import { describeIdentityContract } from "./store-contract-identities.js";
 import { describeLinkedAccountContract } from "./store-contract-linked.js";
 import { describeMessageContract } from "./store-contract-messages.js";
 import { describeNameClaimContract } from "./store-contract-names.js";
+import { describeRoomBanContract } from "./store-contract-room-bans.js";
 import { account, alice, bob, carol, contact, lobby, ops, room, useStore, type StoreFactory } from "./store-fixtures.js";
 
 export function describeStoreContract(name: string, makeStore: StoreFactory): void {
@@ -225,6 +226,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeBridgeContract(store);
     describeBuddyOfferContract(store);
     describeNameClaimContract(store);
+    describeRoomBanContract(store);
 
     describe("sent requests", () => {
       it("records a request per owner and address, once however often put, until removed", async () => {
