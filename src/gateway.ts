@@ -13,6 +13,7 @@ import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { formatAddress, parseAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
+import { bansSpokenFor, RoomBans } from "./core/room-bans.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
@@ -119,7 +120,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     },
     log.child({ component: "rooms" }),
   );
-  const rooms = new RoomService(store.rooms, reservations, capacity);
+  // Bans are asked at every join: `roomBans`, built below with the rights check of kicks, is asked only then.
+  const rooms = new RoomService(store.rooms, reservations, capacity, { refuse: (room, member): Promise<void> => roomBans.refuse(room, member) });
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();
   const outbox = new Outbox(
@@ -190,6 +192,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     peopleShown: (room, people) => router.peopleShown(room, people),
     personOf: (address) => identities.personOf(address),
   });
+  const roomBans = new RoomBans({ store: store.roomBans, rooms, joins: roomJoins, bridges, registry, identities });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const status = new GatewayStatus({
@@ -241,6 +244,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         speaksFor(by);
         await roomJoins.kick(room, by, target, reason);
       },
+      roomBans: bansSpokenFor(roomBans, speaksFor),
       dispatch: (event) => router.dispatch(event),
       bridges,
       gatewayStatus: async (by) => {

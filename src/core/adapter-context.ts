@@ -17,6 +17,7 @@ import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
 import type { PuppetNick } from "./puppet-nicks.js";
 import type { RoomArchive } from "./room-archive.js";
+import type { RoomBanRecord } from "../store/store.js";
 
 export interface SubmitOptions {
   /**
@@ -31,6 +32,13 @@ export interface SubmitOptions {
    * message refused; a throw refuses the message.
    */
   readonly onAccepted?: (message: Message) => void;
+}
+
+/** A room's bans as an adapter reaches them (AdapterContext.roomBans): `by` is always a person of its network. */
+export interface AdapterRoomBans {
+  ban(room: Address, by: Address, target: Address, reason: string): Promise<void>;
+  unban(room: Address, by: Address, target: Address): Promise<void>;
+  list(room: Address, by: Address): Promise<readonly RoomBanRecord[]>;
 }
 
 export interface AdapterContext {
@@ -64,6 +72,13 @@ export interface AdapterContext {
    * or an admin of the gateway only. GW_ERR_FORBIDDEN, GW_ERR_NOT_MEMBER, GW_ERR_NOT_FOUND otherwise.
    */
   kickFromRoom(room: Address, by: Address, target: Address, reason: string): Promise<void>;
+  /**
+   * Bans in the gateway's rooms (core/room-bans.ts), by a person of this adapter's network with the rights of a kick
+   * (the room's owner or an admin of the gateway): `ban` keeps `target`'s person (their linked accounts with them)
+   * out and puts them out if they are in; `unban` lifts it (GW_ERR_NOT_FOUND when there was none); `list` gives the
+   * room's bans. GW_ERR_FORBIDDEN for the owner, an admin or someone of a bridged room as the target.
+   */
+  readonly roomBans: AdapterRoomBans;
   /**
    * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
    * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`

@@ -32,6 +32,15 @@ export function refuseNickHeld(people: readonly RoomMember[], room: Address, mem
   if (holder) throw new GatewayError("GW_ERR_NICK_IN_USE", `the nick ${member.nick} is ${formatAddress(holder.address)}'s in a room bridged to ${room.id}`);
 }
 
+/** Who moderates a room, and where (RoomJoins.moderation). */
+export interface Moderation {
+  /** The room the gateway hosts: the bridge's hub of a bridged room named by its own address. */
+  readonly hub: Address;
+  readonly members: readonly RoomMember[];
+  /** The moderator as the room shows them: their nick, or their id for an admin who is not in the room. */
+  readonly shownAs: string;
+}
+
 export interface RoomJoinsDeps {
   readonly registry: AdapterRegistry;
   readonly bridges: BridgeService;
@@ -72,25 +81,36 @@ export class RoomJoins {
   }
 
   /**
+   * The rights check of kicks and bans (core/room-bans.ts): only the room's owner or an admin of the gateway may put
+   * people out of a room or keep them out, an admin without being in it. Resolves with the room they act in (its
+   * bridge's hub for a bridged room), its members and the name the moderator is shown by (their nick, else their id).
+   */
+  async moderation(room: Address, by: Address): Promise<Moderation> {
+    const hub = await this.joinedHub(room);
+    const members = await this.deps.members(hub);
+    const admin = this.deps.bridges.isAdmin(by);
+    // An admin may still lift a ban of a room everyone left; the room must exist (RoomBans asks for its record).
+    if (members.length === 0 && !admin) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${formatAddress(room)}, or nobody in it`);
+    const moderator = members.find((member) => sameAddress(member.address, by));
+    if (!moderator && !admin) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
+    if (moderator?.role !== "owner" && !admin) throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's owner or an admin of the gateway puts people out of it or keeps them out");
+    return { hub, members, shownAs: moderator?.nick ?? by.id };
+  }
+
+  /**
    * `by` puts `target` out of a room (a kick): only the room's owner or an admin of the gateway may, and only a person
    * (a bridged room, an IRC channel, is removed with bridge.remove; the people of a bridged room are not members).
    * Everyone is told who did it and why, the target too, on their own network; they may join again.
    */
   async kick(room: Address, by: Address, target: Address, reason: string): Promise<void> {
-    const hub = await this.joinedHub(room);
-    const members = await this.deps.members(hub);
-    if (members.length === 0) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${formatAddress(room)}, or nobody in it`);
-    const kicker = members.find((member) => sameAddress(member.address, by));
-    const admin = this.deps.bridges.isAdmin(by);
-    if (!kicker && !admin) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
-    if (kicker?.role !== "owner" && !admin) throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's owner or an admin of the gateway puts people out of it");
+    const { hub, members, shownAs } = await this.moderation(room, by);
     if (sameAddress(by, target)) throw new GatewayError("GW_ERR_BAD_FRAME", "leave the room instead of kicking yourself");
     const member = members.find((entry) => sameAddress(entry.address, target));
     if (!member) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(target)} is not a member of ${formatAddress(room)}`);
     if (this.deps.registry.relaysRooms(target)) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(target)} is a bridged room: remove its bridge instead`);
     }
-    await this.leave(hub, target, { by: kicker?.nick ?? by.id, reason });
+    await this.leave(hub, target, { by: shownAs, reason });
   }
 
   /**

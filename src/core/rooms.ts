@@ -49,6 +49,11 @@ export interface NickReservations {
   isBridgedRoom(member: Address): boolean;
 }
 
+/** Who may not come into a room (core/room-bans.ts): rejects with GW_ERR_FORBIDDEN someone banned from it. */
+export interface RoomAdmission {
+  refuse(room: RoomRecord, member: Address): Promise<void>;
+}
+
 export class RoomService {
   // Write-through caches: every change of a room goes through this service (one daemon per database).
   private readonly records = new Map<string, RoomRecord>();
@@ -61,6 +66,7 @@ export class RoomService {
     private readonly reservations?: NickReservations,
     /** rooms.max_members; none: no limit. */
     private readonly capacity?: RoomCapacity,
+    private readonly admission?: RoomAdmission,
   ) {}
 
   /** GW_ERR_NICK_IN_USE when the nick is someone else's name (NickReservations). */
@@ -134,7 +140,8 @@ export class RoomService {
 
   /**
    * Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive).
-   * GW_ERR_ROOM_FULL when the room has no place left for a newcomer (RoomCapacity). Joins of a room run one at a
+   * GW_ERR_ROOM_FULL when the room has no place left for a newcomer (RoomCapacity), GW_ERR_FORBIDDEN for someone
+   * banned from it (RoomAdmission). Joins of a room run one at a
    * time, or a burst of them would each find the same last place free.
    */
   join(room: Address, member: RoomMember): Promise<boolean> {
@@ -143,6 +150,7 @@ export class RoomService {
 
   private async joinNow(room: Address, member: RoomMember): Promise<boolean> {
     const record = await this.get(room);
+    await this.admission?.refuse(record, member.address);
     // The owner is the room's creator (docs/protocol.md): back after leaving or a kick, still its owner.
     if (sameAddress(record.createdBy, member.address)) member = { ...member, role: "owner" };
     const nick = nickKey(member.nick);

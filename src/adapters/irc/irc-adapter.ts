@@ -314,7 +314,7 @@ export class IrcNetworkAdapter implements Adapter {
   /** A person left the room, or was put out of it (`removal`, said in the PART): their puppet leaves its channels. */
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     if (event !== "left" || member.address.protocol === "irc") return;
-    const reason = removal === undefined ? "left the room" : oneLineText(`kicked by ${removal.by}${removal.reason === "" ? "" : `: ${removal.reason}`}`);
+    const reason = removal === undefined ? "left the room" : oneLineText(`${removal.ban === true ? "banned" : "kicked"} by ${removal.by}${removal.reason === "" ? "" : `: ${removal.reason}`}`);
     for (const channel of this.channels.ofRoom(room)) this.puppets.part(member.address, channel.channel, reason);
   }
 

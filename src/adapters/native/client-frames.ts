@@ -52,6 +52,9 @@ export interface RoomSendFrame extends Base {
 }
 export interface RoomNickFrame extends Base { readonly type: "room.nick"; readonly room: string; readonly nick: string }
 export interface RoomKickFrame extends Base { readonly type: "room.kick"; readonly room: string; readonly member: string; readonly reason?: string }
+export interface RoomBanFrame extends Base { readonly type: "room.ban"; readonly room: string; readonly member: string; readonly reason?: string }
+export interface RoomUnbanFrame extends Base { readonly type: "room.unban"; readonly room: string; readonly member: string }
+export interface RoomBansFrame extends Base { readonly type: "room.bans"; readonly room: string }
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
 export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
 export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
@@ -93,6 +96,9 @@ export type ClientFrame =
   | RoomCreateFrame
   | RoomRefFrame
   | RoomKickFrame
+  | RoomBanFrame
+  | RoomUnbanFrame
+  | RoomBansFrame
   | RoomListFrame
   | RoomSendFrame
   | RoomSubjectFrame

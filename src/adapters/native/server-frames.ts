@@ -9,7 +9,7 @@ import type { Presence } from "../../core/model/presence.js";
 import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import type { RoomSummary } from "../../core/rooms.js";
-import type { IdentityLinkRecord, RoomRecord } from "../../store/store.js";
+import type { IdentityLinkRecord, RoomBanRecord, RoomRecord } from "../../store/store.js";
 import type { ErrorCode } from "../../core/errors.js";
 
 export type ServerFrame = Readonly<Record<string, unknown>> & { readonly type: string };
@@ -58,6 +58,11 @@ export function roomSummaryView(room: RoomSummary): Record<string, unknown> {
   return roomView(room, { members: room.memberCount });
 }
 
+/** One ban in the answer to room.bans: whom it keeps out (a person, their linked accounts with them), who banned them, why and when. */
+export function roomBanView(ban: RoomBanRecord): Record<string, unknown> {
+  return { address: formatAddress(ban.person), by: formatAddress(ban.by), reason: ban.reason, banned_at: ban.at };
+}
+
 /** One linked account in the answer to identity.list. */
 export function identityLinkView(link: IdentityLinkRecord): Record<string, unknown> {
   return { address: formatAddress(link.address), linked_at: link.linkedAt, ...(link.account === undefined ? {} : { account: link.account }) };
@@ -84,13 +89,13 @@ export const frames = {
   presence: (presence: Presence): ServerFrame => ({ type: "presence", ...presenceView(presence) }),
   subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),
   typing: (event: TypingEvent): ServerFrame => ({ type: "typing", from: formatAddress(event.from), state: event.state }),
-  /** With `removal`, the member was put out (kicked): by whom and why. */
+  /** With `removal`, the member was put out (kicked, or banned: `banned`): by whom and why. */
   roomMember: (room: Address, event: "joined" | "left", member: RoomMember, removal?: RoomRemoval): ServerFrame => ({
     type: "room.member",
     room: formatAddress(room),
     event,
     member: memberView(member),
-    ...(removal === undefined ? {} : { kicked: { by: removal.by, reason: removal.reason } }),
+    ...(removal === undefined ? {} : { kicked: { by: removal.by, reason: removal.reason, ...(removal.ban === true ? { banned: true } : {}) } }),
   }),
   /**
    * A member took another nick (and, for an IRC user, another address): `renamed`; else another role: `role`.

@@ -109,7 +109,7 @@ export class XmppComponentAdapter implements Adapter {
     registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms, this.contacts);
     registerContactPrompt(connection, this.config.domain);
     new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms).register(connection);
-    registerMucAdmin(connection, this.config.domain, this.rooms);
+    registerMucAdmin(connection, this.config.domain, this.rooms, this.context);
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,

@@ -23,7 +23,7 @@ import type { StanzaWriter } from "./stanza-writer.js";
 import { occupantKey, RoomOccupancy, type Occupant } from "./room-occupancy.js";
 import { RoomOutput } from "./room-output.js";
 import { RoomMessages } from "./room-messages.js";
-import { occupantPresence, subjectMessage } from "./room-stanzas.js";
+import { occupantPresence, removalCode, subjectMessage } from "./room-stanzas.js";
 import { NS } from "./stanzas.js";
 
 /** Native rooms and IRC channels are rooms; everything else on the gateway domain is a person. */
@@ -193,6 +193,19 @@ export class GatewayRooms {
     }
   }
 
+  /** Whoever has `nick` in the room (an occupant, or a member of any network), as the room knows them now. */
+  personByNick(room: Address, nick: string): Address | undefined {
+    return this.occupancy.nicks.find(this.occupancy.hubOf(room), nick);
+  }
+
+  /**
+   * Whether `person` may moderate the room as far as its MUC shows (an owner's session in it, or an admin of the
+   * gateway): a refusal of theirs is then about whom they act on (not-allowed), not about them (forbidden).
+   */
+  moderates(room: Address, from: string, person: Address): boolean {
+    return this.context.bridges.isAdmin(person) || this.occupancy.occupant(room, from)?.role === "owner";
+  }
+
   /**
    * XEP-0410 (MUC self-ping): a client pings its own occupant JID to learn whether it is still in the room (a
    * restart of the gateway forgets every occupant). Joined: the ping is answered; not joined: `not-acceptable`,
@@ -222,7 +235,7 @@ export class GatewayRooms {
 
   /**
    * A member joined or left (from any network): tell the occupants, except the member's own sessions, which are told
-   * only when the member was put out (`removal`, a kick), and are then out of the room.
+   * only when the member was put out (`removal`, a kick or a ban), and are then out of the room.
    */
   async membership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     const nick = member.nick;
@@ -230,10 +243,11 @@ export class GatewayRooms {
     else this.occupancy.nicks.left(room, nick);
     const occupants = this.occupancy.occupantsIn(room);
     if (!occupants) return;
-    // Put out (XEP-0045 section 8.2): the member's own sessions are told, with status 110 and 307, and are out.
+    // Put out (XEP-0045 sections 8.2 and 9.1): the member's own sessions are told, with status 110 and 307 (301 for a
+    // ban), and are out.
     if (removal !== undefined) await this.removeSessions(room, member.address, removal);
     const shown = event === "joined" ? this.occupancy.showOf(room, member.address) : {};
-    const kicked = removal === undefined ? {} : { codes: [307], removal };
+    const kicked = removal === undefined ? {} : { codes: [removalCode(removal)], removal };
     const told: Element[] = [];
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
@@ -242,12 +256,12 @@ export class GatewayRooms {
     await this.output.writeAll(told);
   }
 
-  /** Every session of `person` in the room was put out: each gets its own unavailable presence (110, 307) and is forgotten. */
+  /** Every session of `person` in the room was put out: each gets its own unavailable presence (110, 307 or 301) and is forgotten. */
   private async removeSessions(room: Address, person: Address, removal: RoomRemoval): Promise<void> {
     for (const occupant of [...(this.occupancy.occupantsIn(room)?.values() ?? [])]) {
       if (!sameAddress(occupant.address, person)) continue;
       this.occupancy.forget(room, occupant);
-      await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, 307], unavailable: true, removal })).catch(() => undefined);
+      await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, removalCode(removal)], unavailable: true, removal })).catch(() => undefined);
     }
   }
 

@@ -37,13 +37,16 @@ export interface OccupantPresenceOptions {
   /** An XMPP occupant's own show and status text. */
   readonly show?: Show;
   readonly status?: string;
-  /** Put out of the room (XEP-0045 section 8.2, a kick: status 307): who did it and why, in the item. */
+  /**
+   * Put out of the room (XEP-0045 section 8.2, a kick: status 307; section 9.1, a ban: 301, affiliation outcast): who
+   * did it and why, in the item.
+   */
   readonly removal?: RoomRemoval;
 }
 
 /** An occupant's presence in a gateway room. */
 export function occupantPresence(from: string, to: string, options: OccupantPresenceOptions = {}): Element {
-  const item = mucItem(options.role ?? "member");
+  const item = options.removal?.ban === true ? { affiliation: "outcast", role: "none" } : mucItem(options.role ?? "member");
   const gone = options.unavailable === true && options.newNick === undefined;
   const removal = options.removal === undefined ? [] : [xml("actor", { nick: safe(options.removal.by) }), ...(options.removal.reason === "" ? [] : [xml("reason", {}, safe(options.removal.reason))])];
   const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: safe(options.newNick) }) }, ...removal));
@@ -51,6 +54,11 @@ export function occupantPresence(from: string, to: string, options: OccupantPres
   const show = options.show === undefined ? undefined : showToXmpp(options.show).show;
   const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, safe(options.status))] : []), x];
   return xml("presence", options.unavailable === true ? { from: safe(from), to, type: "unavailable" } : { from: safe(from), to }, ...children);
+}
+
+/** The status code of someone put out of a room (XEP-0045): 301 banned (section 9.1), 307 kicked (section 8.2). */
+export function removalCode(removal: RoomRemoval): number {
+  return removal.ban === true ? 301 : 307;
 }
 
 /** A room's subject (XEP-0045 section 8.1), from the room or the member who set it. */

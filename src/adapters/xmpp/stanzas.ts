@@ -28,6 +28,8 @@ export const NS = {
   version: "jabber:iq:version",
   muc: "http://jabber.org/protocol/muc",
   mucUser: "http://jabber.org/protocol/muc#user",
+  /** XEP-0045 admin requests: kicks, bans and the ban list (muc-admin.ts, muc-outcasts.ts). */
+  mucAdmin: "http://jabber.org/protocol/muc#admin",
   ping: "urn:xmpp:ping",
   /** XEP-0359: the id a room gives each message it passes on, the same as its archive's (XEP-0313). */
   stanzaId: "urn:xmpp:sid:0",

@@ -16,6 +16,8 @@ export interface RoomRemoval {
   /** The nick of whoever removed them, as their network shows it. */
   readonly by: string;
   readonly reason: string;
+  /** Kept out too (core/room-bans.ts): a ban, not a kick; networks show it as one (XEP-0045 status 301). */
+  readonly ban?: boolean;
 }
 
 export interface Room {

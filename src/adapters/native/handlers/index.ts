@@ -10,6 +10,7 @@ import { ircNickList, ircNickSet } from "./puppet-nick-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
+import { roomBan, roomBans, roomUnban } from "./room-ban-handlers.js";
 import { roomCreate, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
@@ -38,6 +39,9 @@ export const HANDLERS: HandlerTable = {
   "room.subject": roomSubject,
   "room.nick": roomNick,
   "room.kick": roomKick,
+  "room.ban": roomBan,
+  "room.unban": roomUnban,
+  "room.bans": roomBans,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
   "irc.account.set": ircAccountSet,
