@@ -14,6 +14,7 @@ const alice = makeAddress("native", "default", "alice");
 const bob = makeAddress("native", "default", "bob");
 const aliceJid = makeAddress("xmpp", "default", "alice@example.org");
 const bobJid = makeAddress("xmpp", "default", "bob@example.org");
+/** An account linked to the admin root, not listed as an admin itself. */
 const rootJid = makeAddress("xmpp", "default", "root@example.org");
 const ircDave = makeAddress("irc", "libera", "dave");
 const record: RoomRecord = { address: lobby, name: "lobby", subject: "", createdBy: boss, createdAt: 1 };
@@ -47,7 +48,7 @@ describe("room bans (core/room-bans.ts)", () => {
         },
         leave: async (_hub: Address, gone: Address, removal: RoomRemoval) => void putOut.push(`${addressKey(gone)} by ${removal.by}: ${removal.reason}${removal.ban === true ? " (ban)" : ""}`),
       },
-      bridges: { isAdmin: (address: Address) => sameAddress(address, root) || sameAddress(address, rootJid) },
+      bridges: { isAdmin: (address: Address) => sameAddress(address, root) },
       registry: { relaysRooms: (address: Address) => address.protocol === "irc" },
       identities: {
         personOf: (address: Address) => links.get(addressKey(address))?.[1],
