@@ -169,6 +169,13 @@ describe("bans in the gateway's rooms", function () {
     await adminIq(admin, roomJid, "set", { affiliation: "none", jid: juliet.bareJid });
     await assert.rejects(adminIq(admin, roomJid, "set", { affiliation: "none", jid: juliet.bareJid }), /item-not-found/);
     assert.deepEqual(codesOf(await joinMuc(juliet, roomJid, "Juliet")).includes("110"), true);
+
+    // By the nick of someone in the room, as some clients name an occupant; a nick nobody has is item-not-found.
+    await assert.rejects(adminIq(admin, roomJid, "set", { affiliation: "outcast", nick: "nobody-here" }), /item-not-found/);
+    await adminIq(admin, roomJid, "set", { affiliation: "outcast", nick: "Romeo" });
+    assert.deepEqual(codesOf(await romeo.waitForPresence(`${roomJid}/Romeo`, (stanza) => stanza.attrs["type"] === "unavailable")), ["110", "301"]);
+    const banned = (await adminIq(admin, roomJid, "get", { affiliation: "outcast" })).getChild("query", MUC_ADMIN)?.getChildren("item") ?? [];
+    assert.deepEqual(banned.map((entry) => [entry.attrs["jid"], entry.getChild("reason")]), [[romeo.bareJid, undefined]]);
   });
 
   it("keeps a banned native user's linked JID out of the room's MUC, and lets it in again after the unban", async function () {
