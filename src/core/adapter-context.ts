@@ -84,7 +84,8 @@ export interface AdapterContext {
    * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`
    * tells what `claim` would give, claiming nothing; `isClaimed` whether anybody has the name (any a person ever
    * went by: they stay theirs); `choose` makes the first candidate nobody else holds the person's name now
-   * (GW_ERR_NICK_IN_USE when none is), and `undo` takes that back when the network refused it.
+   * (GW_ERR_NICK_IN_USE when none is; GW_ERR_FORBIDDEN for a new one when they hold MAX_NAMES_HELD already), and
+   * `undo` takes that back when the network refused it.
    */
   readonly names: {
     claim(person: Address, candidates: Iterable<string>): Promise<string>;

@@ -10,6 +10,9 @@
  * so it stays theirs too: a person holds every name they went by, one of them current (the one `claim` and `peek`
  * give), and may go back to any of them; nobody else gets any. A choice the network then refused is undone
  * (`undo`): the earlier name is current again, and a name that was new is forgotten, never having been theirs.
+ * Since none is ever given up, a person holds MAX_NAMES_HELD names on a network at most: anyone reaching the XMPP
+ * component is a person, and without a bound one could take a new name every few minutes for good, each kept in
+ * the store and in memory, and each kept from everyone else.
  */
 import { GatewayError } from "./errors.js";
 import { foldName } from "./model/name-fold.js";
@@ -26,6 +29,8 @@ export interface NameChoice {
 }
 
 const ATTEMPTS = 5;
+/** The names one person may hold on a network (chosen over time, the first included); past it, only theirs again. */
+export const MAX_NAMES_HELD = 20;
 
 export class NameClaims {
   /** "protocol/account" -> person key -> current name, and -> folded name -> person key (every name held). */
@@ -92,6 +97,9 @@ export class NameClaims {
       if (name === undefined) throw new GatewayError("GW_ERR_NICK_IN_USE", `no name of those asked for is free on ${protocol}/${account}`);
       const previous = this.claimed(protocol, account, person);
       const added = !this.isClaimed(protocol, account, name);
+      if (added && this.heldBy(protocol, account, person) >= MAX_NAMES_HELD) {
+        throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(person)} holds ${MAX_NAMES_HELD} names on ${protocol}/${account}, the most a person may: choose one of them again`);
+      }
       if (await this.store.choose({ protocol, account, name, person, claimedAt: Date.now() })) {
         this.remember(protocol, account, person, name);
         return { name, previous, added };
@@ -108,6 +116,14 @@ export class NameClaims {
     }
     if (choice.added) await this.store.release(protocol, account, person, choice.name);
     await this.load();
+  }
+
+  /** How many names `person` holds on the network, current or not: a walk over the network's names, at choices only (rate-limited). */
+  private heldBy(protocol: string, account: string, person: Address): number {
+    const key = addressKey(person);
+    let held = 0;
+    for (const holder of this.holders.get(networkKey(protocol, account))?.values() ?? []) if (holder === key) held++;
+    return held;
   }
 
   private firstFree(protocol: string, account: string, person: Address, candidates: Iterable<string>): string | undefined {

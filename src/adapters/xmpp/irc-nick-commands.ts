@@ -16,7 +16,7 @@ export const IRC_NICK_COMMANDS: readonly CommandSpec[] = [
     node: "irc-nick",
     who: "everyone",
     name: "Choose your IRC puppet's nick",
-    instructions: "The name your puppet goes by on an IRC network: the network's nick template is applied to it (alice makes alice[sb]). Leave the name empty to go back to the default. Every nick you had stays yours.",
+    instructions: "The name your puppet goes by on an IRC network: the network's nick template is applied to it (alice makes alice[sb]). Leave the name empty to go back to the default. Every nick you had stays yours (20 at most).",
     fields: [
       { name: "network", label: "IRC network", required: true },
       { name: "name", label: "Name (empty: the default)", required: false },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeAddress } from "../../../src/core/model/address.js";
-import { NameClaims } from "../../../src/core/name-claims.js";
+import { MAX_NAMES_HELD, NameClaims } from "../../../src/core/name-claims.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
 
@@ -85,6 +85,17 @@ describe("NameClaims (names people go by on a network, one person each)", () => 
     assert.equal(names.isClaimed("irc", "libera", "bob[sb]"), true, "an earlier name is not forgotten by an undo");
     await names.undo("irc", "libera", xmppBob, await names.choose("irc", "libera", xmppBob, ["juliet[sb]"]));
     assert.equal(names.claimed("irc", "libera", xmppBob), undefined, "no name before, none after");
+  });
+
+  it("holds at most MAX_NAMES_HELD names for one person on a network: past it, only one of theirs again", async () => {
+    const names = new NameClaims(store.names);
+    await names.claim("irc", "libera", xmppBob, candidates);
+    for (let n = 1; n < MAX_NAMES_HELD; n++) await names.choose("irc", "libera", xmppBob, [`squat${n}[sb]`]);
+    await assert.rejects(names.choose("irc", "libera", xmppBob, ["squat99[sb]"]), { code: "GW_ERR_FORBIDDEN" });
+    assert.equal(names.isClaimed("irc", "libera", "squat99[sb]"), false, "nothing claimed");
+    assert.equal(names.claimed("irc", "libera", xmppBob), `squat${MAX_NAMES_HELD - 1}[sb]`, "the current name unchanged");
+    assert.deepEqual(await names.choose("irc", "libera", xmppBob, ["bob[sb]"]), { name: "bob[sb]", previous: `squat${MAX_NAMES_HELD - 1}[sb]`, added: false }, "one they hold");
+    assert.equal(await names.claim("irc", "libera", nativeBob, ["squat99[sb]"]), "squat99[sb]", "someone else is not held back");
   });
 
   it("reads a generator of candidates again after losing a race", async () => {
