@@ -71,12 +71,8 @@ export class PuppetNickChoice {
       if (chosen === undefined || !hasErrorCode(error, "GW_ERR_NICK_IN_USE")) throw error;
       throw new GatewayError("GW_ERR_NICK_IN_USE", `${chosen} is another person's nick on ${context.account}: a nick once someone's stays theirs`);
     });
-    try {
-      await puppets.rename(person, choice.name);
-    } catch (error: unknown) {
-      await context.names.undo(person, choice);
-      throw error;
-    }
+    // Undone before an unanswered puppet quits (puppet-pool.ts): a connect right after reads the earlier nick.
+    await puppets.rename(person, choice.name, () => context.names.undo(person, choice));
     context.log.info({ person: person.id, nick: choice.name, previous: choice.previous }, "puppet nick chosen");
     return choice.name;
   }

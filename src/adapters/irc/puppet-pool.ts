@@ -246,10 +246,12 @@ export class PuppetPool {
 
   /**
    * The person's puppet, if connected (or connecting), takes `nick` now: resolved once the server took it
-   * (nick-change.ts), rejected with its refusal. A puppet the server never answered quits, so that its nick cannot
-   * turn out other than its person was told; its next connect uses what the claims say. Not connected: nothing to do.
+   * (nick-change.ts), rejected with its refusal once `refused` ran (the caller's claim undone). A puppet the server
+   * never answered then quits, so that its nick cannot turn out other than its person was told; its next connect,
+   * which a message may start as soon as it is gone, reads the claims as `refused` left them. Not connected: nothing
+   * to do.
    */
-  async rename(person: Address, nick: string): Promise<void> {
+  async rename(person: Address, nick: string, refused: () => Promise<void>): Promise<void> {
     const key = addressKey(person);
     await this.connecting.get(key)?.catch(() => undefined);
     const puppet = this.puppets.get(key);
@@ -258,7 +260,11 @@ export class PuppetPool {
       await changeNick(puppet.connection, nick);
       this.options.log.info({ person: key, nick }, "IRC puppet changed nick");
     } catch (error: unknown) {
-      if (error instanceof GatewayError && error.condition === "timeout") await this.retire(puppet, "nick change unanswered");
+      try {
+        await refused();
+      } finally {
+        if (error instanceof GatewayError && error.condition === "timeout") await this.retire(puppet, "nick change unanswered");
+      }
       throw error;
     }
   }

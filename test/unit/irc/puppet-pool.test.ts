@@ -6,6 +6,7 @@ import type { Presence, Show } from "../../../src/core/model/presence.js";
 import type { IrcConnection } from "../../../src/adapters/irc/irc-connection.js";
 import { failureFromNumeric } from "../../../src/adapters/irc/numerics.js";
 import { PuppetPool, type Puppet, type PuppetPoolOptions } from "../../../src/adapters/irc/puppet-pool.js";
+import { NICK_CHANGE_TIMEOUT_MS } from "../../../src/adapters/irc/nick-change.js";
 import { FakeClock, FakeIrcConnection, flush } from "./fake-irc-connection.js";
 
 const alice = makeAddress("native", DEFAULT_ACCOUNT, "alice");
@@ -636,6 +637,29 @@ describe("IRC puppet pool", () => {
       pool.reopen();
       const puppet = await clock.settle(pool.puppetFor(carol));
       assert.equal(pool.of(carol), puppet);
+    });
+  });
+
+  describe("nick changes", () => {
+    it("undoes an unanswered nick change before the puppet quits, so that a connect right after reads the earlier nick", async () => {
+      const pool = makePool();
+      await clock.settle(pool.puppetFor(alice));
+      const connection = connector.latest(alice);
+      const seenAtUndo: { connected: boolean; quits: number }[] = [];
+      const renaming = pool.rename(alice, "ali[sb]", async () => {
+        seenAtUndo.push({ connected: pool.of(alice) !== undefined, quits: connection.quits.length });
+      });
+      const outcome = renaming.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await clock.advance(NICK_CHANGE_TIMEOUT_MS);
+      const error = await outcome;
+      assert.ok(error instanceof GatewayError && error.condition === "timeout", `a timeout, not ${String(error)}`);
+      assert.deepEqual(connection.lines, ["NICK ali[sb]"]);
+      assert.deepEqual(seenAtUndo, [{ connected: true, quits: 0 }], "undone while the puppet was still there: nothing could connect meanwhile");
+      assert.deepEqual(connection.quits, ["nick change unanswered"]);
+      assert.equal(pool.of(alice), undefined);
     });
   });
 });
