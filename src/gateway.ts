@@ -33,6 +33,7 @@ import { IdentityService } from "./core/identities.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
 import { RoomCapacity } from "./core/room-capacity.js";
+import { UserLimits, type UserLimitValues } from "./core/user-limits.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
@@ -54,8 +55,8 @@ export interface Gateway {
   /** The native adapter's port once started (useful when configured with port 0). */
   nativePort(): number | undefined;
   /**
-   * The configuration file again (SIGHUP, config/reloadable.ts): its log level, admins, room member cap and bridges
-   * are applied now;
+   * The configuration file again (SIGHUP, config/reloadable.ts): its log level, admins, room member cap, users'
+   * limits and bridges are applied now;
    * what else differs from the configuration the gateway started with is logged as waiting for a restart.
    */
   reload(config: SwitchboardConfig): Promise<void>;
@@ -318,6 +319,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     log: log.child({ component: "linked-accounts" }),
   });
 
+  // native.limits (core/user-limits.ts), changed by a reload. IRC has no consent: a request there only watches the nick.
+  const limits = new UserLimits(userLimitValues(config), {
+    unlimitedRooms: (user) => bridges.isAdmin(user),
+    asksPerson: (address) => address.protocol !== "irc",
+    maySee: (viewer, subject) => roster.maySee(viewer, subject),
+  });
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
     // A name registered is the user's in every room from now on: whoever of a bridged room goes by it is shown as name%network.
@@ -325,7 +332,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       reservations.registered(name);
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });
@@ -398,6 +405,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     async reload(file) {
       setLogLevel(log, file.log.level);
       maxRoomMembers = file.rooms.max_members;
+      limits.set(userLimitValues(file));
       const inFile = configuredNetworks(file);
       // A network or bot taken out of the file runs until the restart (config/reloadable.ts), and so do its bridges.
       const named = new Set([...inFile.networks.map((network) => `irc/${network.name}`), ...inFile.bots.map((bot) => `xmpp/${bot.account}`)]);
@@ -412,11 +420,16 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const { bridge, error } of refused) {
         log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
       }
-      log.info({ logLevel: file.log.level, maxRoomMembers, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
+      log.info({ logLevel: file.log.level, maxRoomMembers, userLimits: file.native.limits, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
       // Rooms given up on (a bot banned from a MUC, a channel that refused the gateway) are tried again at once.
       for (const state of supervisor.states()) state.adapter.retryRooms?.();
       const waiting = restartOnlyChanges(config, file);
       if (waiting.length > 0) log.warn({ keys: waiting }, "changed in the configuration file, and applied at the next restart only");
     },
   };
+}
+
+function userLimitValues(config: SwitchboardConfig): UserLimitValues {
+  const { contacts, rooms_created: roomsCreated, contact_requests_per_hour: contactRequestsPerHour } = config.native.limits;
+  return { contacts, roomsCreated, contactRequestsPerHour };
 }

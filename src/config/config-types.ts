@@ -58,6 +58,17 @@ export interface NativeConfig {
   readonly allowed_origins: readonly string[];
   /** Accounts one (non-loopback) address may register in an hour; 0 for no limit. */
   readonly registrations_per_hour: number;
+  readonly limits: UserLimitsConfig;
+}
+
+/** What one native user may keep and ask for (core/user-limits.ts). */
+export interface UserLimitsConfig {
+  /** Entries of the user's buddy list. */
+  readonly contacts: number;
+  /** Rooms the user created that still exist; admins are not limited. */
+  readonly rooms_created: number;
+  /** Subscription requests that ask someone, within an hour. */
+  readonly contact_requests_per_hour: number;
 }
 
 export interface OutboxConfig {

@@ -58,6 +58,10 @@ export class CachedContactStore implements ContactStore {
     return this.store.listByAddress(address);
   }
 
+  countKept(owner: Address): Promise<number> {
+    return this.store.countKept(owner);
+  }
+
   listOnNetwork(protocol: ProtocolId, account: string): Promise<Contact[]> {
     return this.store.listOnNetwork(protocol, account);
   }

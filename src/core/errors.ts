@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   GW_ERR_NOT_FOUND: "no such item",
   GW_ERR_ROOM_EXISTS: "a room with that name already exists",
   GW_ERR_ROOM_FULL: "the room has as many members as the gateway allows (rooms.max_members)",
+  GW_ERR_LIMIT_REACHED: "the user has as many of these as the gateway allows",
   GW_ERR_NICK_IN_USE: "another member of that room uses that nick",
   GW_ERR_ALREADY_LINKED: "that account is already linked to a person",
   GW_ERR_ALREADY_BRIDGED: "that room is already part of a bridge",

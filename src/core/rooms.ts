@@ -10,6 +10,7 @@ import { hasUnsafeCharacters } from "./model/text.js";
 import type { RoomRecord, RoomStore } from "../store/store.js";
 import { SerialByKey } from "../util/serial-by-key.js";
 import type { RoomCapacity } from "./room-capacity.js";
+import { checkLimit } from "./user-limits.js";
 
 export const MAX_SUBJECT_LENGTH = 1024;
 export const MAX_NICK_LENGTH = 64;
@@ -60,6 +61,8 @@ export class RoomService {
   private readonly memberLists = new Map<string, readonly RoomMember[]>();
   /** Joins of one room, one at a time: each counts the places the joins before it took (RoomCapacity). */
   private readonly joins = new SerialByKey();
+  /** Rooms created by one creator, one at a time: each counts the rooms the ones before it made (create). */
+  private readonly creations = new SerialByKey();
 
   constructor(
     private readonly rooms: RoomStore,
@@ -107,7 +110,19 @@ export class RoomService {
     this.memberLists.delete(addressKey(address));
   }
 
-  async create(address: Address, name: string, subject: string, creator: RoomMember): Promise<RoomRecord> {
+  /**
+   * Creates a room with its creator as owner. With `maxCreated` (native.limits.rooms_created), refused with
+   * GW_ERR_LIMIT_REACHED when the creator has that many rooms already; one creator's rooms are created one at a time,
+   * so that several sessions cannot each find the last one free.
+   */
+  create(address: Address, name: string, subject: string, creator: RoomMember, maxCreated?: number): Promise<RoomRecord> {
+    return this.creations.run(addressKey(creator.address), async () => {
+      if (maxCreated !== undefined) checkLimit(await this.rooms.countCreatedBy(creator.address), maxCreated, "rooms created", "native.limits.rooms_created");
+      return this.createNow(address, name, subject, creator);
+    });
+  }
+
+  private async createNow(address: Address, name: string, subject: string, creator: RoomMember): Promise<RoomRecord> {
     const record: RoomRecord = { address, name, subject: subject.slice(0, MAX_SUBJECT_LENGTH), createdBy: creator.address, createdAt: Date.now() };
     this.forget(address);
     if (!(await this.rooms.create(record))) throw new GatewayError("GW_ERR_ROOM_EXISTS", `room ${name} already exists`);

@@ -31,10 +31,15 @@ import { receivesPresence, sendsPresence, withDirection, type Contact, type Cont
 import { offlinePresence } from "./model/presence.js";
 import type { PresenceHub } from "./presence-hub.js";
 import type { ContactStore, SentRequestStore } from "../store/store.js";
+import { SerialByKey } from "../util/serial-by-key.js";
+import { checkLimit } from "./user-limits.js";
 
 const MAX_CONTACT_NAME = 256;
 
 export class Roster {
+  /** Additions to one owner's list, one at a time (add). */
+  private readonly additions = new SerialByKey();
+
   constructor(
     private readonly contacts: ContactStore,
     /** The pending requests that reached the contact's network, so that none is made twice (see the header). */
@@ -70,11 +75,21 @@ export class Roster {
     return (await this.contacts.get(owner, address))?.pendingOut === true;
   }
 
-  /** Adds an address to the owner's list, or renames it; no subscription is asked. */
-  async add(owner: Address, address: Address, name?: string): Promise<Contact> {
+  /**
+   * Adds an address to the owner's list, or renames it; no subscription is asked. With `maxContacts`
+   * (native.limits.contacts), a new entry for an owner who keeps that many already is refused with
+   * GW_ERR_LIMIT_REACHED; an entry there is renamed all the same. One owner's additions run one at a time, so that
+   * several sessions cannot each find the last place free.
+   */
+  async add(owner: Address, address: Address, name?: string, maxContacts?: number): Promise<Contact> {
     if (sameAddress(owner, address)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot add yourself as a contact");
     this.checkOwnership(owner, address);
+    return this.additions.run(addressKey(owner), () => this.addNow(owner, address, name, maxContacts));
+  }
+
+  private async addNow(owner: Address, address: Address, name: string | undefined, maxContacts: number | undefined): Promise<Contact> {
     const existing = await this.contacts.get(owner, address);
+    if (!existing && maxContacts !== undefined) checkLimit(await this.contacts.countKept(owner), maxContacts, "contacts", "native.limits.contacts");
     const contact: Contact = {
       owner,
       address,

@@ -38,6 +38,11 @@ export interface ContactStore {
   listOnNetwork(protocol: ProtocolId, account: string): Promise<Contact[]>;
   /** Removes every entry whose owner or address is on one network (an unlinked account); returns how many. */
   removeOnNetwork(protocol: ProtocolId, account: string): Promise<number>;
+  /**
+   * How many entries the owner keeps in their list (native.limits.contacts): every entry but a request awaiting the
+   * owner's answer and nothing else (pending in, no subscription, nothing asked), which someone else's request made.
+   */
+  countKept(owner: Address): Promise<number>;
 }
 
 export interface RoomRecord {
@@ -65,6 +70,8 @@ export interface RoomStore {
   renameMember(room: Address, member: Address, nick: string): Promise<boolean>;
   /** Members in the order they joined. */
   members(room: Address): Promise<RoomMember[]>;
+  /** How many rooms that exist were created by `creator` (native.limits.rooms_created). */
+  countCreatedBy(creator: Address): Promise<number>;
   /** Rooms the address is a member of, ordered by address. */
   roomsOf(member: Address): Promise<Address[]>;
 }

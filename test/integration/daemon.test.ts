@@ -125,7 +125,7 @@ describe("the switchboard daemon", function () {
     assert.equal(invalid.code, 1);
     assert.equal(
       invalid.stderr,
-      `switchboard: invalid configuration:\n${file}:2:9: native.port: must be an integer between 0 and 65535, got "nope"\n${file}:3:3: native.colour: unknown key "colour"; expected one of: enabled, host, port, path, max_frame_bytes, rate_limit, registration, login_attempts, ping_interval_seconds, max_connections, trusted_proxies, allowed_origins, registrations_per_hour\n`,
+      `switchboard: invalid configuration:\n${file}:2:9: native.port: must be an integer between 0 and 65535, got "nope"\n${file}:3:3: native.colour: unknown key "colour"; expected one of: enabled, host, port, path, max_frame_bytes, rate_limit, registration, login_attempts, ping_interval_seconds, max_connections, trusted_proxies, allowed_origins, registrations_per_hour, limits\n`,
     );
     rmSync(dir, { recursive: true, force: true });
 

@@ -7,6 +7,7 @@ import type { PuppetNicks } from "../../core/puppet-nicks.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomService } from "../../core/rooms.js";
+import type { UserLimits } from "../../core/user-limits.js";
 import type { AccountStore, MessageLogStore } from "../../store/store.js";
 import type { AttemptLimiter } from "../../util/attempt-limiter.js";
 import type { ClientFrame } from "./client-frames.js";
@@ -31,6 +32,8 @@ export interface NativeServices {
   readonly puppetAccounts: PuppetAccounts;
   /** The session user's own nicks for their puppets on IRC networks (irc.nick.*). */
   readonly puppetNicks: PuppetNicks;
+  /** What one user may keep and ask for (native.limits): contacts, rooms created, subscription requests an hour. */
+  readonly limits: UserLimits;
 }
 
 export interface HandlerEnvironment {

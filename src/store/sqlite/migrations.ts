@@ -268,6 +268,11 @@ CREATE TABLE room_bans (
 ) WITHOUT ROWID;
 `;
 
+// Rooms are counted by creator at each room.create (native.limits.rooms_created): an index, not a scan of every room.
+const ROOMS_BY_CREATOR = `
+CREATE INDEX rooms_by_creator ON rooms (created_by);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -284,6 +289,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: "puppet accounts", sql: PUPPET_ACCOUNTS },
   { version: 14, name: "held names", sql: HELD_NAMES },
   { version: 15, name: "room bans", sql: ROOM_BANS },
+  { version: 16, name: "rooms by creator", sql: ROOMS_BY_CREATOR },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

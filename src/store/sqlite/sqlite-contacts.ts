@@ -48,6 +48,10 @@ export function createSqliteContactStore(db: Database.Database): ContactStore {
   const removeOnNetwork = db.prepare<[string, string, string, string, string, string]>(
     `DELETE FROM contacts WHERE (address >= ? AND address < ? AND address NOT LIKE ?) OR (owner >= ? AND owner < ? AND owner NOT LIKE ?)`,
   );
+  // The primary key's owner range: no other table or index is read.
+  const countKept = db.prepare<[string], { count: number }>(
+    "SELECT count(*) AS count FROM contacts WHERE owner = ? AND NOT (pending_in = 1 AND pending_out = 0 AND subscription = 'none')",
+  );
   const byAddress = db.prepare<[string], ContactRow>("SELECT * FROM contacts WHERE address = ? ORDER BY owner");
   const onNetwork = db.prepare<[string, string, string], ContactRow>(
     "SELECT * FROM contacts WHERE address >= ? AND address < ? AND address NOT LIKE ? ORDER BY owner, address",
@@ -77,6 +81,7 @@ export function createSqliteContactStore(db: Database.Database): ContactStore {
         const range = networkRange(protocol, account);
         return removeOnNetwork.run(...range, ...range).changes;
       }),
+    countKept: (owner) => guarded("count contacts", () => countKept.get(addressKey(owner))?.count ?? 0),
     listByAddress: (address) => guarded("list contacts by address", () => byAddress.all(addressKey(address)).map(toContact)),
   };
 }

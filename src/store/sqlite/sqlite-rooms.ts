@@ -53,6 +53,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
   const removeMember = db.prepare<[string, string]>("DELETE FROM room_members WHERE room = ? AND member = ?");
   const renameMember = db.prepare<[string, string, string]>("UPDATE room_members SET nick = ? WHERE room = ? AND member = ?");
   const members = db.prepare<[string], MemberRow>("SELECT member, nick, role FROM room_members WHERE room = ? ORDER BY seq");
+  const countCreatedBy = db.prepare<[string], { count: number }>("SELECT count(*) AS count FROM rooms WHERE created_by = ?");
   const roomsOf = db.prepare<[string], { room: string }>("SELECT room FROM room_members WHERE member = ? ORDER BY room");
 
   return {
@@ -85,5 +86,6 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
     renameMember: (room, member, nick) => guarded("rename a room member", () => renameMember.run(nick, addressKey(room), addressKey(member)).changes > 0),
     members: (room) => guarded("list room members", () => members.all(addressKey(room)).map(toMember)),
     roomsOf: (member) => guarded("list rooms of a member", () => roomsOf.all(addressKey(member)).map((row) => parseAddress(row.room))),
+    countCreatedBy: (creator) => guarded("count rooms of a creator", () => countCreatedBy.get(addressKey(creator))?.count ?? 0),
   };
 }

@@ -59,6 +59,7 @@ const DEFAULTS: SwitchboardConfig = {
     trusted_proxies: [],
     allowed_origins: [],
     registrations_per_hour: 20,
+    limits: { contacts: 1000, rooms_created: 50, contact_requests_per_hour: 100 },
   },
   outbox: { expire_after_seconds: 604800, retry_interval_seconds: 30 },
   shutdown: { drain_timeout_ms: 3000 },

@@ -30,4 +30,12 @@ describe("what a reload of the configuration file applies, and what waits for a 
     const restart = parseConfig([...base.slice(0, 4), "      host: irc.other.org", ...base.slice(5), "    - name: oftc", "      host: irc.oftc.net", "      nick: gw"].join("\n"), "test.yaml", {});
     assert.deepEqual(restartOnlyChanges(running, restart), ["irc.networks.libera.host", "irc.networks.oftc"], "by name, not by position");
   });
+
+  it("applies the users' limits (native.limits) at once, while the rest of native waits", () => {
+    const running = parseConfig("native:\n  port: 7200\n", "test.yaml", {});
+    const limits = parseConfig("native:\n  port: 7200\n  limits:\n    contacts: 5\n    rooms_created: 2\n    contact_requests_per_hour: 3\n", "test.yaml", {});
+    assert.deepEqual(restartOnlyChanges(running, limits), []);
+    const port = parseConfig("native:\n  port: 7201\n  limits:\n    contacts: 5\n", "test.yaml", {});
+    assert.deepEqual(restartOnlyChanges(running, port), ["native.port"]);
+  });
 });

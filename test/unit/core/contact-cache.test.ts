@@ -23,6 +23,9 @@ class CountingStore implements ContactStore {
     if (this.hold) await new Promise<void>((resolve) => (this.held = resolve));
     return row;
   }
+  async countKept(owner: Address): Promise<number> {
+    return (await this.list(owner)).length;
+  }
   async put(contact: Contact): Promise<void> {
     this.rows.set(this.key(contact.owner, contact.address), contact);
   }

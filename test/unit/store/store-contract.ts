@@ -140,6 +140,19 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.deepEqual((await store().contacts.list(bob)).map((entry) => entry.address.id), ["juliet@example.org"]);
         assert.equal(await store().contacts.removeOnNetwork("xmpp", "u.alice"), 0);
       });
+
+      it("counts the entries an owner keeps, leaving out requests from others that await an answer", async () => {
+        const zed = parseAddress("native:zed");
+        const dave = parseAddress("native:dave");
+        await store().contacts.put(contact(alice, bob));
+        await store().contacts.put(contact(alice, carol, { subscription: "to", pendingIn: true }));
+        await store().contacts.put(contact(alice, dave, { pendingOut: true, pendingIn: true }));
+        await store().contacts.put(contact(alice, zed, { subscription: "none", pendingIn: true })); // zed asked; alice has not answered
+        await store().contacts.put(contact(bob, alice));
+        assert.equal(await store().contacts.countKept(alice), 3);
+        assert.equal(await store().contacts.countKept(bob), 1);
+        assert.equal(await store().contacts.countKept(carol), 0);
+      });
     });
 
     describe("rooms", () => {
@@ -217,6 +230,16 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.deepEqual(await store().rooms.roomsOf(bob), [ops, lobby]);
         assert.deepEqual(await store().rooms.roomsOf(alice), [ops]);
         assert.deepEqual(await store().rooms.roomsOf(carol), []);
+      });
+
+      it("counts the rooms that exist by their creator", async () => {
+        await store().rooms.create(room(lobby, { createdBy: alice }));
+        await store().rooms.create(room(ops, { createdBy: alice }));
+        await store().rooms.create(room(parseAddress("native:%23dev"), { createdBy: bob }));
+        assert.equal(await store().rooms.countCreatedBy(alice), 2);
+        assert.equal(await store().rooms.countCreatedBy(carol), 0);
+        await store().rooms.remove(ops);
+        assert.equal(await store().rooms.countCreatedBy(alice), 1);
       });
     });
 

@@ -21,7 +21,7 @@ export const contactList: Handler<ContactListFrame> = async (session, _frame, en
 };
 
 export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) => {
-  const contact = await env.services.roster.add(self(session), personAddress(frame.address), frame.name);
+  const contact = await env.services.roster.add(self(session), personAddress(frame.address), frame.name, env.services.limits.contacts);
   return { contact: contactView(contact) };
 };
 
@@ -50,7 +50,12 @@ export const subscription: Handler<SubscriptionFrame> = async (session, frame, e
   const action = ACTIONS[frame.type];
   if (action === "request") {
     if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
-    await env.services.roster.add(from, to);
+    // Within the user's hourly budget of requests (native.limits), and the entry within their contacts.
+    await env.services.limits.request(from, to, async () => {
+      await env.services.roster.add(from, to, undefined, env.services.limits.contacts);
+      await env.services.roster.handle({ from, to, action });
+    });
+    return {};
   }
   await env.services.roster.handle({ from, to, action });
   return {};

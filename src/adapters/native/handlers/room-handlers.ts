@@ -32,7 +32,8 @@ export async function pushToMembers(
 export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) => {
   const me = self(session);
   const room = localRoom(frame.name);
-  const record = await env.services.rooms.create(room, frame.name.toLowerCase(), frame.subject ?? "", { address: me, nick: session.user ?? me.id, role: "owner" });
+  const creator: RoomMember = { address: me, nick: session.user ?? me.id, role: "owner" };
+  const record = await env.services.rooms.create(room, frame.name.toLowerCase(), frame.subject ?? "", creator, env.services.limits.roomsCreatedBy(me));
   return { room: roomView(record) };
 };
 
