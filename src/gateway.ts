@@ -4,16 +4,17 @@
  */
 import { roomArchiveOf } from "./core/room-archive.js";
 import { GatewayStatus } from "./core/gateway-status.js";
-import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
+import type { Adapter, AdapterContext } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js";
-import { GatewayError, hasErrorCode } from "./core/errors.js";
+import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
-import { formatAddress, parseAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import { formatAddress, parseAddress, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
-import { bansSpokenFor, RoomBans } from "./core/room-bans.js";
+import { RoomBans } from "./core/room-bans.js";
+import { adapterContext } from "./adapter-contexts.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
@@ -206,97 +207,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const lifetime = new AbortController();
   const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
-  function contextFor(protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
-    const adapterLog = log.child({ adapter: `${protocol}/${account}` });
-    // An adapter speaks for the people of its own network only: where it acts in someone's name, that is checked.
-    const speaksFor = (person: Address): void => {
-      if (person.protocol !== protocol || person.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${person.protocol}/${person.account}`);
-    };
-    return {
+  const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
+    adapterContext(
+      { config, log, signal: lifetime.signal, store, router, roomJoins, roomBans, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor },
+      protocol,
       account,
-      log: adapterLog,
-      signal: lifetime.signal,
-      submit: (draft, options) => router.submit(draft, options),
-      knows: (address) => router.knows(address),
-      roomHistory: (room, limit) => store.log.history({ room }, { limit }),
-      roomArchive: config.store.message_log ? roomArchive : undefined,
-      bridgedPeople: (room) => roomJoins.bridgedPeople(room),
-      names: {
-        claim: (person, candidates) => names.claim(protocol, account, person, candidates),
-        peek: (person, candidates) => names.peek(protocol, account, person, candidates),
-        isClaimed: (name) => names.isClaimed(protocol, account, name),
-        choose: (person, candidates) => names.choose(protocol, account, person, candidates),
-        undo: (person, choice) => names.undo(protocol, account, person, choice),
-      },
-      probe: (subject, viewer) => router.probe(subject, viewer),
-      related: (a, b) => router.related(a, b),
-      awaitsAnswer: (subject, requester) => router.awaitsAnswer(subject, requester),
-      checkOwnership: (a, b) => router.checkOwnership(a, b),
-      syncContacts: (owner, contacts) => router.syncContacts(owner, protocol, account, contacts),
-      joinRoom: (room, member, options) => roomJoins.join(room, member, options),
-      bounced: (messageId, recipient, error) => {
-        router.bounced(messageId, recipient, error).catch((failure: unknown) => log.error({ err: failure }, "bounce not handled"));
-      },
-      wantsReceipts: (sender) => router.wantsReceipts(sender),
-      received: (receipt) => router.received(receipt),
-      leaveRoom: (room, member, removal) => roomJoins.leave(room, member, removal),
-      renameInRoom: (room, member, nick) => roomJoins.rename(room, member, nick),
-      kickFromRoom: async (room, by, target, reason) => {
-        speaksFor(by);
-        await roomJoins.kick(room, by, target, reason);
-      },
-      roomBans: bansSpokenFor(roomBans, speaksFor),
-      dispatch: (event) => router.dispatch(event),
-      bridges,
-      gatewayStatus: async (by) => {
-        speaksFor(by);
-        return status.report(by);
-      },
-      serviceMessage: async (from, body) => {
-        speaksFor(from);
-        return identities.serviceMessage(from, body);
-      },
-      puppetAccounts: {
-        offered: () => puppetAccounts.offered(),
-        settable: () => puppetAccounts.settable(),
-        set: async (person, network, credentials) => {
-          speaksFor(person);
-          return puppetAccounts.set(identities.personOf(person) ?? person, network, credentials);
-        },
-        // What the asker kept before their JID was linked stays theirs to list and remove.
-        remove: async (person, network) => {
-          speaksFor(person);
-          const owner = identities.personOf(person) ?? person;
-          await puppetAccounts.remove(owner, network).catch(async (error: unknown) => {
-            if (sameAddress(owner, person) || !hasErrorCode(error, "GW_ERR_NOT_FOUND")) throw error;
-            await puppetAccounts.remove(person, network);
-          });
-        },
-        list: async (person) => {
-          speaksFor(person);
-          const owner = identities.personOf(person) ?? person;
-          return sameAddress(owner, person) ? puppetAccounts.list(owner) : [...(await puppetAccounts.list(owner)), ...(await puppetAccounts.list(person))];
-        },
-      },
-      puppetNicks: {
-        offered: () => puppetNicks.offered(),
-        set: async (person, network, name) => {
-          speaksFor(person);
-          return puppetNicks.set(identities.personOf(person) ?? person, network, name);
-        },
-        list: (person) => {
-          speaksFor(person);
-          return puppetNicks.list(identities.personOf(person) ?? person);
-        },
-      },
-      // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
-      puppetAccount: async (person) => (protocol === "irc" ? puppetAccounts.credentials(person, account) : undefined),
-      setStatus: (status: AdapterStatus, error?: Error) => {
-        const adapter = adapterRef();
-        if (adapter) supervisor.report(adapter, status, error);
-      },
-    };
-  }
+      adapterRef,
+    );
 
   // Linked accounts: each native user's own XMPP account, restored from the store (credentials decrypted with
   // the configured key) and linked or unlinked through the native protocol.

@@ -1,0 +1,135 @@
+/**
+ * The AdapterContext each adapter is given (core/adapter-context.ts): the core's services as one network sees them,
+ * with the checks that keep an adapter to its own network's people (`speaksFor`: an adapter acts in the name of
+ * its own network's people only). gateway.ts builds one for every adapter it makes, from the services it wired.
+ */
+import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
+import type { BridgeService } from "./core/bridges.js";
+import { GatewayError, hasErrorCode } from "./core/errors.js";
+import type { GatewayStatus } from "./core/gateway-status.js";
+import type { IdentityService } from "./core/identities.js";
+import type { Logger } from "./core/logger.js";
+import { sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import type { NameClaims } from "./core/name-claims.js";
+import type { PuppetAccounts } from "./core/puppet-accounts.js";
+import type { PuppetNicks } from "./core/puppet-nicks.js";
+import type { roomArchiveOf } from "./core/room-archive.js";
+import { bansSpokenFor, type RoomBans } from "./core/room-bans.js";
+import type { RoomJoins } from "./core/room-joins.js";
+import type { Router } from "./core/router.js";
+import type { Supervisor } from "./core/supervisor.js";
+import type { SwitchboardConfig } from "./config/config-types.js";
+import type { Store } from "./store/store.js";
+
+/** What the adapters' contexts are made of: the gateway's services, wired by gateway.ts. */
+export interface ContextServices {
+  readonly config: SwitchboardConfig;
+  readonly log: Logger;
+  /** Aborted when the gateway stops. */
+  readonly signal: AbortSignal;
+  readonly store: Store;
+  readonly router: Router;
+  readonly roomJoins: RoomJoins;
+  readonly roomBans: RoomBans;
+  readonly roomArchive: ReturnType<typeof roomArchiveOf>;
+  readonly names: NameClaims;
+  readonly bridges: BridgeService;
+  readonly status: GatewayStatus;
+  readonly identities: IdentityService;
+  readonly puppetAccounts: PuppetAccounts;
+  readonly puppetNicks: PuppetNicks;
+  readonly supervisor: Supervisor;
+}
+
+/** The context of the adapter of `protocol`/`account`; `adapterRef` is the adapter once made (for its status). */
+export function adapterContext(services: ContextServices, protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext {
+  const adapterLog = services.log.child({ adapter: `${protocol}/${account}` });
+  // An adapter speaks for the people of its own network only: where it acts in someone's name, that is checked.
+  const speaksFor = (person: Address): void => {
+    if (person.protocol !== protocol || person.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${person.protocol}/${person.account}`);
+  };
+  return {
+    account,
+    log: adapterLog,
+    signal: services.signal,
+    submit: (draft, options) => services.router.submit(draft, options),
+    knows: (address) => services.router.knows(address),
+    roomHistory: (room, limit) => services.store.log.history({ room }, { limit }),
+    roomArchive: services.config.store.message_log ? services.roomArchive : undefined,
+    bridgedPeople: (room) => services.roomJoins.bridgedPeople(room),
+    names: {
+      claim: (person, candidates) => services.names.claim(protocol, account, person, candidates),
+      peek: (person, candidates) => services.names.peek(protocol, account, person, candidates),
+      isClaimed: (name) => services.names.isClaimed(protocol, account, name),
+      choose: (person, candidates) => services.names.choose(protocol, account, person, candidates),
+      undo: (person, choice) => services.names.undo(protocol, account, person, choice),
+    },
+    probe: (subject, viewer) => services.router.probe(subject, viewer),
+    related: (a, b) => services.router.related(a, b),
+    awaitsAnswer: (subject, requester) => services.router.awaitsAnswer(subject, requester),
+    checkOwnership: (a, b) => services.router.checkOwnership(a, b),
+    syncContacts: (owner, contacts) => services.router.syncContacts(owner, protocol, account, contacts),
+    joinRoom: (room, member, options) => services.roomJoins.join(room, member, options),
+    bounced: (messageId, recipient, error) => {
+      services.router.bounced(messageId, recipient, error).catch((failure: unknown) => services.log.error({ err: failure }, "bounce not handled"));
+    },
+    wantsReceipts: (sender) => services.router.wantsReceipts(sender),
+    received: (receipt) => services.router.received(receipt),
+    leaveRoom: (room, member, removal) => services.roomJoins.leave(room, member, removal),
+    renameInRoom: (room, member, nick) => services.roomJoins.rename(room, member, nick),
+    kickFromRoom: async (room, by, target, reason) => {
+      speaksFor(by);
+      await services.roomJoins.kick(room, by, target, reason);
+    },
+    roomBans: bansSpokenFor(services.roomBans, speaksFor),
+    dispatch: (event) => services.router.dispatch(event),
+    bridges: services.bridges,
+    gatewayStatus: async (by) => {
+      speaksFor(by);
+      return services.status.report(by);
+    },
+    serviceMessage: async (from, body) => {
+      speaksFor(from);
+      return services.identities.serviceMessage(from, body);
+    },
+    puppetAccounts: {
+      offered: () => services.puppetAccounts.offered(),
+      settable: () => services.puppetAccounts.settable(),
+      set: async (person, network, credentials) => {
+        speaksFor(person);
+        return services.puppetAccounts.set(services.identities.personOf(person) ?? person, network, credentials);
+      },
+      // What the asker kept before their JID was linked stays theirs to list and remove.
+      remove: async (person, network) => {
+        speaksFor(person);
+        const owner = services.identities.personOf(person) ?? person;
+        await services.puppetAccounts.remove(owner, network).catch(async (error: unknown) => {
+          if (sameAddress(owner, person) || !hasErrorCode(error, "GW_ERR_NOT_FOUND")) throw error;
+          await services.puppetAccounts.remove(person, network);
+        });
+      },
+      list: async (person) => {
+        speaksFor(person);
+        const owner = services.identities.personOf(person) ?? person;
+        return sameAddress(owner, person) ? services.puppetAccounts.list(owner) : [...(await services.puppetAccounts.list(owner)), ...(await services.puppetAccounts.list(person))];
+      },
+    },
+    puppetNicks: {
+      offered: () => services.puppetNicks.offered(),
+      set: async (person, network, name) => {
+        speaksFor(person);
+        return services.puppetNicks.set(services.identities.personOf(person) ?? person, network, name);
+      },
+      list: (person) => {
+        speaksFor(person);
+        return services.puppetNicks.list(services.identities.personOf(person) ?? person);
+      },
+    },
+    // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
+    puppetAccount: async (person) => (protocol === "irc" ? services.puppetAccounts.credentials(person, account) : undefined),
+    setStatus: (status: AdapterStatus, error?: Error) => {
+      const adapter = adapterRef();
+      if (adapter) services.supervisor.report(adapter, status, error);
+    },
+  };
+}
