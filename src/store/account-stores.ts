@@ -1,0 +1,171 @@
+/**
+ * The store's interfaces for people's accounts and names on other networks: linked accounts (a person's own XMPP
+ * account), puppets' IRC accounts, identity links and their proofs, bridges and the names people go by on a network.
+ * Part of store.ts, which re-exports them (split to keep each file short).
+ */
+import type { Address } from "../core/model/address.js";
+
+/** A person's own account on another network, linked through the gateway (docs/xmpp.md, Linked accounts). */
+export interface LinkedAccountRecord {
+  /** The person (a native user). */
+  readonly owner: Address;
+  /** The network kind, e.g. "xmpp". */
+  readonly network: string;
+  /** Who the person is there: a bare JID. */
+  readonly login: string;
+  /** Where to connect: xmpp://host:port or xmpps://host:port. */
+  readonly service: string;
+  /** The password, sealed by core/credential-box.ts: never stored in clear. */
+  readonly secret: Buffer;
+  readonly linkedAt: number;
+}
+
+export interface LinkedAccountStore {
+  /** Inserts or replaces the owner's account on that network (one per owner and network). */
+  put(record: LinkedAccountRecord): Promise<void>;
+  get(owner: Address, network: string): Promise<LinkedAccountRecord | undefined>;
+  /** False when there was none. */
+  remove(owner: Address, network: string): Promise<boolean>;
+  /** Every linked account, ordered by owner and network. */
+  list(): Promise<LinkedAccountRecord[]>;
+}
+
+/**
+ * A person's own services account on an IRC network (docs/irc.md, "Your own IRC account"): their puppet logs in
+ * to it with SASL PLAIN. One per person and network.
+ */
+export interface PuppetAccountRecord {
+  /** The person (a native user). */
+  readonly owner: Address;
+  /** The configured IRC network's name. */
+  readonly network: string;
+  /** The services account (SASL authentication identity). */
+  readonly account: string;
+  /** The password, sealed by core/credential-box.ts: never stored in clear. */
+  readonly secret: Buffer;
+  readonly setAt: number;
+}
+
+export interface PuppetAccountStore {
+  /** Inserts or replaces the owner's account on that network. */
+  put(record: PuppetAccountRecord): Promise<void>;
+  get(owner: Address, network: string): Promise<PuppetAccountRecord | undefined>;
+  /** False when there was none. */
+  remove(owner: Address, network: string): Promise<boolean>;
+  /** The owner's accounts, ordered by network. */
+  listOf(owner: Address): Promise<PuppetAccountRecord[]>;
+}
+
+/** An account on another network proven to belong to a person (docs/bridging.md, "Linking accounts"). */
+export interface IdentityLinkRecord {
+  /** The person: their Switchboard (native) address. */
+  readonly person: Address;
+  /** Their account elsewhere: an XMPP JID, an IRC nick on a network. */
+  readonly address: Address;
+  readonly linkedAt: number;
+  /**
+   * The network's own account the address was logged in to when the link was proven (an IRC services
+   * account): the link counts only while the address is logged in to it. Absent: the link is to the address alone.
+   */
+  readonly account?: string;
+}
+
+/** A link asked for and not yet proven: a one-time code sent to `address`, kept only as a hash. */
+export interface LinkProofRecord {
+  readonly person: Address;
+  readonly address: Address;
+  /** HMAC-SHA-256 of the code (hex), under a key that lives only in the daemon's memory. */
+  readonly codeHash: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Wrong codes tried so far. */
+  readonly attempts: number;
+}
+
+export interface IdentityStore {
+  /** Records a proven link; false when the address is already linked (to anyone). */
+  link(record: IdentityLinkRecord): Promise<boolean>;
+  /** False when there was no such link. */
+  unlink(person: Address, address: Address): Promise<boolean>;
+  /** The person's links, by address. */
+  linksOf(person: Address): Promise<IdentityLinkRecord[]>;
+  /** Who an address is linked to, if anyone. */
+  personOf(address: Address): Promise<IdentityLinkRecord | undefined>;
+  /** Every link, for start-up. */
+  allLinks(): Promise<IdentityLinkRecord[]>;
+  /** Keeps a proof, replacing any earlier one for the same (person, address). */
+  putProof(proof: LinkProofRecord): Promise<void>;
+  /** The proofs waiting for an answer from `address`. */
+  proofsFor(address: Address): Promise<LinkProofRecord[]>;
+  /** How many proofs the person asked for since `since` (rate limiting), counting used and expired ones. */
+  proofsAskedSince(person: Address, since: number): Promise<number>;
+  /** Adds one wrong attempt; returns the new count (0, changing nothing, when there is no such proof). */
+  recordAttempt(person: Address, address: Address): Promise<number>;
+  /** Removes a proof (used, expired, or too many attempts); false when there was none. */
+  removeProof(person: Address, address: Address): Promise<boolean>;
+  /** Removes the proofs expired at `now`; returns how many. */
+  removeExpiredProofs(now: number): Promise<number>;
+}
+
+/** A room of another network bridged to a native room by an admin at runtime (docs/bridging.md, "Bridges at runtime"). */
+export interface BridgeRecord {
+  /** The room of the other network: an IRC channel (irc://<network>/#chan), a bridge bot's MUC (xmpp://<bot>/<muc>). */
+  readonly remote: Address;
+  /** The native room at the hub, by name (native:#<room>). */
+  readonly room: string;
+  /** The bridge bot's nick in a MUC ("" on IRC). */
+  readonly nick: string;
+  /** The key (+k) of an IRC channel, the password of a MUC; "" for none. */
+  readonly key: string;
+  /** Joins and leaves in the remote room are relayed. */
+  readonly membership: boolean;
+  /** The admin who added it. */
+  readonly createdBy: Address;
+  readonly createdAt: number;
+}
+
+export interface BridgeStore {
+  /** False when the remote room is bridged already. */
+  add(record: BridgeRecord): Promise<boolean>;
+  /** False when there was no such bridge. */
+  remove(remote: Address): Promise<boolean>;
+  /** Replaces a bridge's key (sealing one kept in clear), keeping its place in the order; false when there is no such bridge. */
+  setKey(remote: Address, key: string): Promise<boolean>;
+  /** Every bridge, in the order they were added. */
+  list(): Promise<BridgeRecord[]>;
+}
+
+/**
+ * A name a person goes by on a network (an IRC puppet's nick): one person per name there, kept for good. A person
+ * may hold several (the nicks they chose over time, core/name-claims.ts), one of them current: the one they go by.
+ */
+export interface NameClaimRecord {
+  readonly protocol: string;
+  readonly account: string;
+  readonly name: string;
+  readonly person: Address;
+  readonly claimedAt: number;
+}
+
+/** A claim as listed: whether it is the name its person goes by now. */
+export interface HeldName extends NameClaimRecord {
+  readonly current: boolean;
+}
+
+export interface NameClaimStore {
+  /**
+   * The person's first name on the network, made current. False when the person holds a name there already, or
+   * the name (compared in lower case) is someone else's.
+   */
+  claim(record: NameClaimRecord): Promise<boolean>;
+  /**
+   * Makes the name the person's current one on the network, claiming it for them when it is new (their earlier
+   * names stay theirs; one they held keeps its first claim time and takes the spelling given). False when the name
+   * (compared in lower case) is someone else's: nothing changes.
+   */
+  choose(record: NameClaimRecord): Promise<boolean>;
+  /** Forgets one name of the person's (a choice the network refused); false when they held no such name there. */
+  release(protocol: string, account: string, person: Address, name: string): Promise<boolean>;
+  /** Every claim, oldest first. */
+  list(): Promise<HeldName[]>;
+}
