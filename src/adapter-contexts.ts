@@ -15,6 +15,7 @@ import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { PuppetNicks } from "./core/puppet-nicks.js";
 import type { roomArchiveOf } from "./core/room-archive.js";
 import { bansSpokenFor, type RoomBans } from "./core/room-bans.js";
+import type { RoomInvitations } from "./core/room-invitations.js";
 import type { RoomJoins } from "./core/room-joins.js";
 import type { Router } from "./core/router.js";
 import type { Supervisor } from "./core/supervisor.js";
@@ -31,6 +32,7 @@ export interface ContextServices {
   readonly router: Router;
   readonly roomJoins: RoomJoins;
   readonly roomBans: RoomBans;
+  readonly invitations: RoomInvitations;
   readonly roomArchive: ReturnType<typeof roomArchiveOf>;
   readonly names: NameClaims;
   readonly bridges: BridgeService;
@@ -82,6 +84,14 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       await services.roomJoins.kick(room, by, target, reason);
     },
     roomBans: bansSpokenFor(services.roomBans, speaksFor),
+    inviteToRoom: async (invitation) => {
+      speaksFor(invitation.from);
+      await services.invitations.invite(invitation);
+    },
+    declineInvitation: async (decline) => {
+      speaksFor(decline.from);
+      return services.invitations.decline(decline);
+    },
     dispatch: (event) => services.router.dispatch(event),
     bridges: services.bridges,
     gatewayStatus: async (by) => {

@@ -15,6 +15,7 @@ import { formatAddress, parseAddress, type ProtocolId } from "./core/model/addre
 import { RoomJoins } from "./core/room-joins.js";
 import { RoomBans } from "./core/room-bans.js";
 import { adapterContext } from "./adapter-contexts.js";
+import { RoomInvitations } from "./core/room-invitations.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
@@ -195,6 +196,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     personOf: (address) => identities.personOf(address),
   });
   const roomBans = new RoomBans({ store: store.roomBans, rooms, joins: roomJoins, bridges, registry, identities });
+  const invitations = new RoomInvitations({ rooms, registry, hubOf: (remote) => bridges.hubOf(remote), log: log.child({ component: "invitations" }) });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const status = new GatewayStatus({
@@ -209,7 +211,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
 
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
-      { config, log, signal: lifetime.signal, store, router, roomJoins, roomBans, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor },
       protocol,
       account,
       adapterRef,

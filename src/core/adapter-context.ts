@@ -12,7 +12,7 @@ import type { Address } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
-import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
+import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
 import type { PuppetNick } from "./puppet-nicks.js";
@@ -79,6 +79,20 @@ export interface AdapterContext {
    * room's bans. GW_ERR_FORBIDDEN for the owner, an admin or someone of a bridged room as the target.
    */
   readonly roomBans: AdapterRoomBans;
+  /**
+   * `invitation.from` (a person of this adapter's network, a member of the room) invites `invitation.to` (anyone, on
+   * any network) into a gateway room, or a bridged room's hub given by the bridged room's own address
+   * (core/room-invitations.ts): resolves once the invitation went out. Rejects with GW_ERR_NOT_FOUND (no such room),
+   * GW_ERR_NOT_MEMBER, GW_ERR_RATE_LIMITED (too many invitations this hour), GW_ERR_BAD_ADDRESS, GW_ERR_NO_ROUTE,
+   * GW_ERR_UNKNOWN_RECIPIENT, GW_ERR_UNSUPPORTED (the invitee's network cannot bring them into the room).
+   */
+  inviteToRoom(invitation: RoomInvitation): Promise<void>;
+  /**
+   * `decline.from` (a person of this adapter's network) declines the invitation of `decline.to` into `decline.room`:
+   * the inviter is told (Adapter.sendDecline) when such an invitation was made in the last hour, once; resolves false
+   * when there was none (nothing is told).
+   */
+  declineInvitation(decline: RoomInvitation): Promise<boolean>;
   /**
    * Names people go by on this adapter's network, one person per name for good (core/name-claims.ts: an IRC
    * puppet's nick): `claim` gives the person's name, else claims the first of `candidates` nobody has; `peek`

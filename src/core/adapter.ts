@@ -7,7 +7,7 @@ import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { Contact } from "./model/contact.js";
-import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
+import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
 
@@ -225,6 +225,20 @@ export interface Adapter {
    * room, the member's own sessions too. Adapters whose network shows no such change do nothing.
    */
   sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void>;
+  /**
+   * Tells `invitation.to`, a person on this network, that `invitation.from` invites them into the gateway room
+   * `invitation.room` (core/room-invitations.ts): a native push, a XEP-0045 mediated invitation from the room's JID,
+   * an IRC INVITE into the channel bridged to the room. Resolves once it went out; rejects with a GatewayError:
+   * GW_ERR_UNSUPPORTED where the person could not join the room from this network (no channel of theirs is bridged to
+   * it), GW_ERR_BAD_ADDRESS for an address that is no person, GW_ERR_UNAVAILABLE when nobody can be told now.
+   * Absent: nobody of this network can be invited (GW_ERR_UNSUPPORTED).
+   */
+  sendInvitation?(invitation: RoomInvitation): Promise<void>;
+  /**
+   * `decline.from` declined the invitation that `decline.to`, a person on this network, sent them: tell them. Only
+   * for an invitation the core remembers making (core/room-invitations.ts). Absent: the decline is dropped.
+   */
+  sendDecline?(decline: RoomInvitation): Promise<void>;
   /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
   /**

@@ -22,7 +22,7 @@ import { GatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
+import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import { AccountWatch, accountToBind } from "./account-watch.js";
 import { BuddyPuppets } from "./buddy-puppets.js";
@@ -90,15 +90,14 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly channels: BridgedChannels;
   /** The gateway's connection in the bridged channels: joins, rejoins, leaves, topics (channel-bridging.ts). */
   private readonly bridging: ChannelBridging;
-  /** What other networks say, said on IRC (outgoing-messages.ts). */
+  /** What other networks say, said on IRC, and their invitations into rooms (outgoing-messages.ts). */
   private readonly outgoing: OutgoingMessages;
 
   constructor(
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
   ) {
-    // In relay mode one connection speaks for everyone in channels: nobody of another network has a nick to query from.
-    // Relay mode has no puppets: nobody's presence is shown there, and nobody's own account can log one in.
+    // Relay mode: one connection speaks for everyone in channels; no puppet to query, show a presence or log in to an account.
     this.capabilities = { ...IrcNetworkAdapter.CAPABILITIES, directMessages: config.mode !== "relay", puppets: config.mode === "puppets" };
     this.ownNick = new OwnNickKeeper(config.nick, context.log);
     this.channels = new BridgedChannels(config.channels);
@@ -288,6 +287,11 @@ export class IrcNetworkAdapter implements Adapter {
   /** An admin bridged a channel at runtime (core/bridges.ts): joined now if connected, and at every connect. */
   bridgeRoom(remote: Address, hub: Address, options: RemoteRoomOptions): Promise<void> {
     return this.bridging.bridgeRoom(remote, hub, options);
+  }
+
+  /** An INVITE into the channel bridged to the room (channel-invites.ts). */
+  sendInvitation(invitation: RoomInvitation): Promise<void> {
+    return this.outgoing.invite(invitation);
   }
 
   mayOpenRoom(by: Address): boolean {

@@ -1,5 +1,5 @@
 /**
- * Messages of other networks said on IRC: a direct message through its speaker's puppet, a room message in each
+ * Messages of other networks said on IRC (and invitations into rooms, channel-invites.ts): a direct message through its speaker's puppet, a room message in each
  * bridged channel of the room, through the speaker's puppet (puppet mode) or by the gateway's connection with a
  * `<name>` prefix (relay mode, and lines said in one of this network's channels).
  */
@@ -7,9 +7,11 @@ import { allConfirmed, roomsToRelayTo, type AdapterContext, type SendResult } fr
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
+import type { RoomInvitation } from "../../core/model/room.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import type { BridgedChannels } from "./bridged-channels.js";
+import { ChannelInvites } from "./channel-invites.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { ircAddress, isChannelId } from "./irc-addresses.js";
 import { sameName } from "./nicks.js";
@@ -52,7 +54,16 @@ export interface OutgoingMessagesParts {
 }
 
 export class OutgoingMessages {
-  constructor(private readonly parts: OutgoingMessagesParts) {}
+  private readonly invites: ChannelInvites;
+
+  constructor(private readonly parts: OutgoingMessagesParts) {
+    this.invites = new ChannelInvites(parts);
+  }
+
+  /** An invitation into a gateway room: an INVITE into its channel here (channel-invites.ts). */
+  invite(invitation: RoomInvitation): Promise<void> {
+    return this.invites.invite(invitation);
+  }
 
   private get account(): string {
     return this.parts.context.account;

@@ -101,6 +101,16 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "room.unban": frame("room.unban", { room, member: address }, ["room", "member"], "The room's owner (or an admin) lets a banned person join again"),
   "room.bans": frame("room.bans", { room }, ["room"], "The people banned from a room, for its owner and the admins"),
+  "room.invite": frame(
+    "room.invite",
+    {
+      room,
+      to: { ...address, description: "Whom to invite: native:bob, xmpp:juliet@example.org, irc://libera/bob" },
+      reason: { type: "string", maxLength: 300, pattern: `^[^${UNSAFE}]*$`, description: "Why, shown to the one invited" },
+    },
+    ["room", "to"],
+    "Invites someone of any network into a room the user is in (at most 30 invitations an hour)",
+  ),
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),

@@ -8,7 +8,7 @@ import { GatewayError } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
+import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
 import type { HandlerEnvironment, NativeServices } from "./handler-environment.js";
@@ -181,13 +181,29 @@ export class NativeAdapter implements Adapter {
     await pushToMembers(this.env, room, frames.roomMemberChange(room, member, changed));
   }
 
-  /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */
+  /**
+   * An invitation into a room, pushed to the invitee's sessions (room.invitation). Not stored: with no session open
+   * it reaches nobody, and the inviter hears GW_ERR_UNAVAILABLE rather than an `ok` for an invitation dropped.
+   */
+  async sendInvitation(invitation: RoomInvitation): Promise<void> {
+    if (!isNative(invitation.to) || isRoomId(invitation.to.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${invitation.to.id} is a room, not someone to invite`);
+    if (!this.sessions.pushTo(invitation.to.id, frames.roomInvitation(invitation))) {
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `${invitation.to.id} is not connected: invitations are not kept`);
+    }
+  }
+
+  /** Someone the user invited declined: their sessions are told now (room.invitation.declined), if any is open. */
+  async sendDecline(decline: RoomInvitation): Promise<void> {
+    if (isNative(decline.to) && !isRoomId(decline.to.id)) this.sessions.pushTo(decline.to.id, frames.roomInvitationDeclined(decline));
+  }
+
   /** A code for `person` only: pushed to their own sessions (identity.code), never to anyone else's. */
   async identityCode(person: Address, address: Address, code: string, expiresAt: number): Promise<boolean> {
     if (!isNative(person) || isRoomId(person.id)) return false;
     return this.sessions.pushTo(person.id, frames.identityCode(address, code, expiresAt));
   }
 
+  /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */
   async identityChanged(person: Address, address: Address, linked: boolean): Promise<void> {
     if (isNative(person) && !isRoomId(person.id)) this.sessions.pushTo(person.id, frames.identityLinked(address, linked));
   }

@@ -6,7 +6,7 @@ import { formatAddress, type Address } from "../../core/model/address.js";
 import type { PersonContactView } from "../../core/person-contacts.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { RoomMember, RoomRemoval } from "../../core/model/room.js";
+import type { RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import type { RoomSummary } from "../../core/rooms.js";
 import type { IdentityLinkRecord, RoomBanRecord, RoomRecord } from "../../store/store.js";
@@ -68,6 +68,10 @@ export function identityLinkView(link: IdentityLinkRecord): Record<string, unkno
   return { address: formatAddress(link.address), linked_at: link.linkedAt, ...(link.account === undefined ? {} : { account: link.account }) };
 }
 
+function invitationView(invitation: RoomInvitation): Record<string, unknown> {
+  return { room: formatAddress(invitation.room), from: formatAddress(invitation.from), ...(invitation.reason === "" ? {} : { reason: invitation.reason }) };
+}
+
 export const frames = {
   ok: (requestId: string | undefined, payload: Record<string, unknown> = {}): ServerFrame => ({ type: "ok", ...(requestId === undefined ? {} : { id: requestId }), ...payload }),
   error: (requestId: string | undefined, code: ErrorCode, message: string): ServerFrame => ({
@@ -109,6 +113,10 @@ export const frames = {
     previous: memberView(member),
   }),
   roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),
+  /** Someone invites the user into a room (`from` invites, `reason` only when given). */
+  roomInvitation: (invitation: RoomInvitation): ServerFrame => ({ type: "room.invitation", ...invitationView(invitation) }),
+  /** Someone the user invited declined (`from` is the one invited). */
+  roomInvitationDeclined: (decline: RoomInvitation): ServerFrame => ({ type: "room.invitation.declined", ...invitationView(decline) }),
   /** One of the user's accounts elsewhere was linked (its code came back from it) or unlinked. */
   identityLinked: (address: Address, linked: boolean): ServerFrame => ({ type: "identity.linked", address: formatAddress(address), linked }),
   identityCode: (address: Address, code: string, expiresAt: number): ServerFrame => ({ type: "identity.code", address: formatAddress(address), code, expires_at: expiresAt }),

@@ -18,9 +18,9 @@ import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room, RoomMember, RoomRemoval } from "../../core/model/room.js";
+import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
-import { addressToJid, addressToXmppJid, xmppUserAddress } from "./addressing.js";
+import { addressToJid, addressToXmppJid, parseJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
@@ -269,6 +269,20 @@ export class XmppComponentAdapter implements Adapter {
 
   async leaveRoom(): Promise<void> {
     throw new GatewayError("GW_ERR_NO_ROUTE", "rooms on XMPP servers are reached in client mode, which is not available yet");
+  }
+
+  /** XEP-0045 7.8.2: the room invites an XMPP user (room-invitations.ts); a JID of the gateway's own domain is nobody's. */
+  async sendInvitation(invitation: RoomInvitation): Promise<void> {
+    const to = invitation.to;
+    if (to.protocol !== "xmpp" || to.account !== this.account || parseJid(addressToXmppJid(to)).domain.toLowerCase() === this.config.domain.toLowerCase()) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${to.id} is served by this gateway itself: invite the person by their own address`);
+    }
+    await this.write(this.rooms.invitations.invitationStanza(invitation));
+  }
+
+  /** XEP-0045 7.8.2: the decline of someone an XMPP user invited, forwarded from the room. */
+  async sendDecline(decline: RoomInvitation): Promise<void> {
+    await this.write(this.rooms.invitations.declineStanza(decline));
   }
 
   async sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {

@@ -16,6 +16,7 @@ import { ResourcePresence } from "./resource-presence.js";
 import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
+import { invitationPayload } from "./room-invitations.js";
 import { UnheardApprovals } from "./unheard-approvals.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
@@ -99,6 +100,9 @@ export class ComponentInbound {
       return this.refuse(stanza, type, condition, gatewayError.message);
     }
     if (isRoomAddress(to)) {
+      // XEP-0045 7.8.2: invites and declines are sent to the room's bare JID (a normal message, no body needed).
+      const invitations = message.type !== "groupchat" && resourceOf(message.to) === "" ? invitationPayload(stanza) : undefined;
+      if (invitations) return this.rooms.invitation(stanza, invitations, message.from, from, to);
       if (message.type !== "groupchat") {
         if (resourceOf(message.to) === "") return this.refuse(stanza, "modify", "bad-request", "a chat message to a room goes to one of its occupants: room/nick");
         return this.rooms.privateMessage(stanza, message, from, to);

@@ -30,6 +30,7 @@ const CONDITIONS: Partial<Record<ErrorCode, StanzaCondition>> = {
   GW_ERR_DELIVERY_FAILED: { type: "cancel", condition: "service-unavailable" },
   // XEP-0045 7.2.10 (its example, and ejabberd): a join of a room at its maximum of occupants is service-unavailable, wait: a place may free up.
   GW_ERR_ROOM_FULL: { type: "wait", condition: "service-unavailable" },
+  GW_ERR_UNSUPPORTED: { type: "cancel", condition: "feature-not-implemented" },
 };
 
 export function stanzaConditionFor(code: ErrorCode): StanzaCondition {

@@ -23,6 +23,7 @@ import type { StanzaWriter } from "./stanza-writer.js";
 import { occupantKey, RoomOccupancy, type Occupant } from "./room-occupancy.js";
 import { RoomOutput } from "./room-output.js";
 import { RoomMessages } from "./room-messages.js";
+import { RoomInvitationStanzas, type InvitationPayload } from "./room-invitations.js";
 import { occupantPresence, removalCode, subjectMessage } from "./room-stanzas.js";
 import { NS } from "./stanzas.js";
 
@@ -52,6 +53,8 @@ export class GatewayRooms {
   private readonly occupancy: RoomOccupancy;
   private readonly output: RoomOutput;
   private readonly messages: RoomMessages;
+  /** Invitations into the rooms, both ways (room-invitations.ts). */
+  readonly invitations: RoomInvitationStanzas;
 
   constructor(
     domain: string,
@@ -63,6 +66,7 @@ export class GatewayRooms {
     this.occupancy = new RoomOccupancy(domain);
     this.output = new RoomOutput(writer, context);
     this.messages = new RoomMessages(context, this.occupancy, this.output, historyLimit);
+    this.invitations = new RoomInvitationStanzas(domain, context, this.occupancy, this.output);
   }
 
   /**
@@ -146,6 +150,11 @@ export class GatewayRooms {
   /** A groupchat message from an occupant to the room (room-messages.ts). */
   message(stanza: Element, message: ParsedMessage, person: Address, room: Address): Promise<void> {
     return this.messages.message(stanza, message, person, room);
+  }
+
+  /** A message to the room's bare JID with XEP-0045 invites or declines (room-invitations.ts). */
+  invitation(stanza: Element, payload: InvitationPayload, fromJid: string, person: Address, room: Address): Promise<void> {
+    return this.invitations.handle(stanza, payload, fromJid, person, room);
   }
 
   /** A chat message from an occupant to another occupant's nick (room-messages.ts). */

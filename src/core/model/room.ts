@@ -20,6 +20,18 @@ export interface RoomRemoval {
   readonly ban?: boolean;
 }
 
+/**
+ * An invitation into a gateway room from one person to another (`from` invites `to`), or its answer back when
+ * declined (`from` is then the one invited, `to` the one who invited them). `room` is the gateway room (the hub of
+ * its bridges); `reason` is "" for none.
+ */
+export interface RoomInvitation {
+  readonly room: Address;
+  readonly from: Address;
+  readonly to: Address;
+  readonly reason: string;
+}
+
 export interface Room {
   readonly address: Address;
   readonly name: string;

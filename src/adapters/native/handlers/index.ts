@@ -11,7 +11,7 @@ import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
 import { roomBan, roomBans, roomUnban } from "./room-ban-handlers.js";
-import { roomCreate, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
+import { roomCreate, roomInvite, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
 
 export const HANDLERS: HandlerTable = {
   hello,
@@ -42,6 +42,7 @@ export const HANDLERS: HandlerTable = {
   "room.ban": roomBan,
   "room.unban": roomUnban,
   "room.bans": roomBans,
+  "room.invite": roomInvite,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
   "irc.account.set": ircAccountSet,
