@@ -7,21 +7,28 @@
  * guess, and anyone else could otherwise make someone's message read as received. A receipt for an id not awaited
  * (never asked, answered already, forgotten, or from someone else) is ignored without a word.
  *
+ * Keyed by recipient and id: with identities.deliver_to: all one message goes to each linked JID of its recipient, under
+ * the same id, and each of them may acknowledge it (the sender hears of each receipt; the core keeps what it needs).
+ *
  * Bounded as message-memory.ts's maps are: the last 10,000 requests at most. A receipt may come days later (the
  * recipient's server kept the message offline) or never (a client without receipts): the oldest requests go.
  * A correction (XEP-0308) asks for none: what its sender learns is that the conversation reached the recipient, which
  * the original's receipt tells; chat states carry no body and are never messages here.
  */
 import type { AdapterContext } from "../../core/adapter.js";
-import { sameAddress, type Address } from "../../core/model/address.js";
+import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { RecentMap } from "./message-memory.js";
 
 interface Awaited {
   readonly sender: Address;
   readonly to: Address;
-  /** The address the stanza went to (message.to, or a linked account of that person): the only one that may answer. */
-  readonly recipient: Address;
+}
+
+/** The key of a request: the address the stanza went to (the only one that may answer) and the stanza's id. */
+function keyOf(recipient: Address, id: string): string {
+  // An address key is a URI with its id percent-encoded: it holds no space.
+  return `${addressKey(recipient)} ${id}`;
 }
 
 export class AwaitedReceipts {
@@ -31,11 +38,11 @@ export class AwaitedReceipts {
 
   /**
    * Whether the stanza carrying `message` to `recipient` asks for a receipt: a direct message, not a correction,
-   * whose sender wants receipts now. Remembered then, by the message's gateway id (the stanza's id).
+   * whose sender wants receipts now. Remembered then, by recipient and the message's gateway id (the stanza's id).
    */
   request(message: Message, recipient: Address): boolean {
     if (message.scope !== "direct" || message.replaces !== undefined || !this.context.wantsReceipts(message.from)) return false;
-    this.awaited.set(message.id, { sender: message.from, to: message.to, recipient });
+    this.awaited.set(keyOf(recipient, message.id), { sender: message.from, to: message.to });
     return true;
   }
 
@@ -44,12 +51,13 @@ export class AwaitedReceipts {
    * to the core when it is the one awaited from that address for that sender, once; anything else is ignored.
    */
   received(from: Address, to: Address, id: string): void {
-    const awaited = this.awaited.get(id);
-    if (!awaited || !sameAddress(awaited.recipient, from) || !sameAddress(awaited.sender, to)) {
+    const key = keyOf(from, id);
+    const awaited = this.awaited.get(key);
+    if (!awaited || !sameAddress(awaited.sender, to)) {
       this.context.log.debug({ id }, "XMPP receipt for no request of this JID: ignored");
       return;
     }
-    this.awaited.delete(id);
+    this.awaited.delete(key);
     this.context.received({ messageId: id, sender: awaited.sender, to: awaited.to });
   }
 }

@@ -73,6 +73,22 @@ describe("AwaitedReceipts", () => {
     assert.deepEqual(heard, [{ messageId: "g1", sender: alice, to: carol }]);
   });
 
+  it("takes one receipt from each JID a message went to (identities.deliver_to: all)", () => {
+    const { awaited, heard } = receiptsFor([alice]);
+    const romeo = parseAddress("xmpp:romeo@example.net");
+    awaited.request(message("g1", { to: carol }), juliet);
+    awaited.request(message("g1", { to: carol }), romeo);
+    awaited.received(juliet, alice, "g1");
+    awaited.received(mallory, alice, "g1");
+    awaited.received(romeo, alice, "g1");
+    awaited.received(juliet, alice, "g1");
+    awaited.received(romeo, alice, "g1");
+    assert.deepEqual(heard, [
+      { messageId: "g1", sender: alice, to: carol },
+      { messageId: "g1", sender: alice, to: carol },
+    ]);
+  });
+
   it("forgets the oldest requests past 10,000", () => {
     const { awaited, heard } = receiptsFor([alice]);
     for (let i = 0; i < 10_001; i++) awaited.request(message(`g${i}`), juliet);
