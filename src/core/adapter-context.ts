@@ -110,6 +110,11 @@ export interface AdapterContext {
   };
   /** Whether the gateway can reach anybody at this address (a network serves it and knows it). */
   knows(address: Address): Promise<boolean>;
+  /**
+   * Whether the network serving `address` takes direct messages (its adapter's capabilities.directMessages): an IRC
+   * network in relay mode does not, and the router refuses them. False when no network serves it. Cheap, no I/O.
+   */
+  takesDirectMessages(address: Address): boolean;
   /** A room's last `limit` messages from the message log, oldest first (none when the log is off). */
   roomHistory(room: Address, limit: number): Promise<Message[]>;
   /** Rooms' archives (the message log), to page through by query; undefined when the log is off (store.message_log). */

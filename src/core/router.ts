@@ -196,6 +196,11 @@ export class Router {
     await this.deps.failures.report(message, recipient, error);
   }
 
+  /** Whether the network serving `address` takes direct messages (AdapterContext.takesDirectMessages); accept() refuses them otherwise. */
+  takesDirectMessages(address: Address): boolean {
+    return this.deps.registry.for(address)?.capabilities.directMessages === true;
+  }
+
   /** Whether the sender's adapter wants receipts from recipients' clients for them now (Adapter.wantsReceipts). */
   wantsReceipts(sender: Address): boolean {
     return this.deps.registry.for(sender)?.wantsReceipts?.(sender) ?? false;

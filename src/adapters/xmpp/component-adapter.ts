@@ -85,7 +85,7 @@ export class XmppComponentAdapter implements Adapter {
     const write = (element: Element): Promise<void> => this.write(element);
     const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
     this.rooms = new GatewayRooms(config.domain, context, writer, config.room_history);
-    this.contacts = new ContactCapabilities(config.name);
+    this.contacts = new ContactCapabilities(config.name, (address) => context.takesDirectMessages(address));
     this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts);
   }
 

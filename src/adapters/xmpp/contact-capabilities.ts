@@ -12,7 +12,11 @@
  * | XEP-0308 corrections | passed on as corrections | sent as a new line marked "* " (IRC has none: irc/outgoing-messages.ts) |
  * | XEP-0085 chat states | passed both ways | not announced: IRC takes no typing notifications (its adapter's capabilities.typing), so the router drops them |
  *
- * Not announced for either: jabber:iq:version and disco#items, answered for the domain only. /me (XEP-0245) is no
+ * An IRC person of a network in relay mode (`bob%oftc@D`, kind "irc-relay") announces neither receipts nor corrections:
+ * direct messages to such a network are refused (its adapter's capabilities.directMessages, which the router checks),
+ * so no message reaches them to be acknowledged or corrected. It keeps disco#info, caps and ping, and its own `ver`.
+ *
+ * Not announced for any: jabber:iq:version and disco#items, answered for the domain only. /me (XEP-0245) is no
  * feature: it is a body convention. The identity is the same for every contact of a kind (client/pc named as the
  * gateway), not the person's name: the `ver` hashes the whole answer, and one `ver` per kind lets clients cache it
  * once (a name per person would make every contact a new `ver` to ask about).
@@ -30,12 +34,16 @@ import { stripInvalidXmlChars } from "./xml-safety.js";
 
 export const CAPS_NODE = "https://switchboard.invalid";
 
-export type ContactKind = "native" | "irc";
+export type ContactKind = "native" | "irc" | "irc-relay";
 
 const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
   native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS.receipts],
   irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS.receipts],
+  "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping],
 };
+
+/** Whether the network serving an address takes direct messages (AdapterContext.takesDirectMessages). */
+export type TakesDirectMessages = (address: Address) => boolean;
 
 /** The attributes of a <c/> (XEP-0115 section 4), computed once: presence is frequent. */
 export type CapsAttributes = Readonly<{ xmlns: string; hash: "sha-1"; node: string; ver: string }>;
@@ -50,15 +58,23 @@ export interface ContactInfo {
 }
 
 /** The kind of contact an address on the gateway's domain is; undefined for an XMPP person (not on the domain). */
-export function contactKind(address: Address): ContactKind | undefined {
-  return address.protocol === "native" || address.protocol === "irc" ? address.protocol : undefined;
+export function contactKind(address: Address, takesDirectMessages: TakesDirectMessages): ContactKind | undefined {
+  if (address.protocol === "native") return "native";
+  if (address.protocol === "irc") return takesDirectMessages(address) ? "irc" : "irc-relay";
+  return undefined;
 }
 
 export class ContactCapabilities {
   private readonly kinds: Readonly<Record<ContactKind, ContactInfo>>;
 
-  /** `gatewayName` is the configured xmpp.component.name, the identity's name. */
-  constructor(gatewayName: string) {
+  /**
+   * `gatewayName` is the configured xmpp.component.name, the identity's name; `takesDirectMessages` tells an IRC
+   * network in relay mode (asked per presence: the registry answers from its adapters' declared capabilities).
+   */
+  constructor(
+    gatewayName: string,
+    private readonly takesDirectMessages: TakesDirectMessages,
+  ) {
     // As the receiving parser will read the attribute back: characters XML cannot carry are dropped (stanzas.ts does
     // so when writing) and a tab or line break becomes a space (XML attribute-value normalization), or the hash the
     // client computes from the answer would differ from the advertised one.
@@ -69,12 +85,12 @@ export class ContactCapabilities {
       const ver = capsVer({ identities, features });
       return { identities, features, ver, capsNode: `${CAPS_NODE}#${ver}`, caps: Object.freeze({ xmlns: NS_CAPS, hash: "sha-1", node: CAPS_NODE, ver }) };
     };
-    this.kinds = { native: info("native"), irc: info("irc") };
+    this.kinds = { native: info("native"), irc: info("irc"), "irc-relay": info("irc-relay") };
   }
 
   /** What a contact of this address's kind answers and advertises; undefined for an address that is no contact JID. */
   of(address: Address): ContactInfo | undefined {
-    const kind = contactKind(address);
+    const kind = contactKind(address, this.takesDirectMessages);
     return kind === undefined ? undefined : this.kinds[kind];
   }
 

@@ -87,9 +87,11 @@ describe("XEP-0115 verification strings", () => {
 });
 
 describe("the caps of the gateway's contacts", () => {
-  const contacts = new ContactCapabilities("Switchboard");
+  // libera takes direct messages; oftc is in relay mode (its adapter's capabilities.directMessages is false).
+  const contacts = new ContactCapabilities("Switchboard", (address) => address.account === "libera");
   const native = contacts.of(makeAddress("native", "default", "alice"));
   const irc = contacts.of(makeAddress("irc", "libera", "bob"));
+  const relayed = contacts.of(makeAddress("irc", "oftc", "carol"));
 
   it("hashes exactly what a native user's disco#info lists: chat states, corrections, receipts, ping", () => {
     const s =
@@ -110,12 +112,20 @@ describe("the caps of the gateway's contacts", () => {
     assert.ok(!irc.features.includes("http://jabber.org/protocol/chatstates"));
   });
 
+  it("gives an IRC person of a network in relay mode a ver of its own, without receipts or corrections (no direct messages reach them)", () => {
+    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:ping<";
+    assert.ok(relayed);
+    assert.equal(relayed.ver, sha1(s));
+    assert.notEqual(relayed.ver, irc?.ver);
+    assert.equal(contacts.capsOf(makeAddress("irc", "oftc", "dave"))?.ver, relayed.ver);
+  });
+
   it("has no caps for an XMPP person, who is not on the gateway's domain", () => {
     assert.equal(contacts.capsOf(makeAddress("xmpp", "default", "juliet@example.org")), undefined);
   });
 
   it("hashes the name as a client will read it back: a line break in the configured name is a space", () => {
-    const odd = new ContactCapabilities("Switch\nboard\u0001");
+    const odd = new ContactCapabilities("Switch\nboard\u0001", () => true);
     assert.deepEqual(odd.of(makeAddress("native", "default", "a"))?.identities, [{ category: "client", type: "pc", name: "Switch board" }]);
   });
 });
