@@ -3,7 +3,9 @@
  * echo of the connection itself means taken; a numeric that refuses a nick change (numerics.ts, operation "nick":
  * 432 erroneous, 433 in use, 435 banned on a channel, 437 held, 438 too fast, 447 a +N channel, 484 restricted...)
  * means refused, with that numeric's code and name. A refusal naming a nick other than the one asked for (a 437 of
- * a channel JOIN) is someone else's answer. A connection sends one nick change at a time (the caller sees to it).
+ * a channel JOIN) is someone else's answer. The server's NICK echo naming another nick than the one asked for (a
+ * forced rename, a collision) is refused too, with condition "renamed": the connection now has that other nick. A
+ * connection sends one nick change at a time (the caller sees to it).
  */
 import { GatewayError } from "../../core/errors.js";
 import type { IrcConnection } from "./irc-connection.js";
@@ -12,7 +14,10 @@ import { describeNumeric } from "./numerics.js";
 
 export const NICK_CHANGE_TIMEOUT_MS = 10_000;
 
-/** Resolves once the server took `nick` for the connection; rejects with its refusal, a close or a timeout (condition "timeout"). */
+/**
+ * Resolves once the server took `nick` for the connection; rejects with its refusal, a close, a timeout (condition
+ * "timeout") or another nick given (condition "renamed").
+ */
 export function changeNick(connection: IrcConnection, nick: string, timeoutMs = NICK_CHANGE_TIMEOUT_MS): Promise<void> {
   const before = connection.nick;
   const mapping = connection.server.caseMapping;
@@ -27,7 +32,7 @@ export function changeNick(connection: IrcConnection, nick: string, timeoutMs = 
       if (!sameName(event.from, before, mapping)) return;
       cleanup();
       if (sameName(event.to, nick, mapping)) resolve();
-      else reject(new GatewayError("GW_ERR_NICK_IN_USE", `the server gave the connection ${event.to} instead of ${nick}`));
+      else reject(new GatewayError("GW_ERR_NICK_IN_USE", `the server gave the connection ${event.to} instead of ${nick}`, { condition: "renamed" }));
     };
     const onFailure = (event: { readonly numeric: number; readonly target?: string | undefined; readonly error: GatewayError }): void => {
       const info = describeNumeric(event.numeric);

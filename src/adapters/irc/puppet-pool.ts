@@ -247,9 +247,10 @@ export class PuppetPool {
   /**
    * The person's puppet, if connected (or connecting), takes `nick` now: resolved once the server took it
    * (nick-change.ts), rejected with its refusal once `refused` ran (the caller's claim undone). A puppet the server
-   * never answered then quits, so that its nick cannot turn out other than its person was told; its next connect,
-   * which a message may start as soon as it is gone, reads the claims as `refused` left them. Not connected: nothing
-   * to do.
+   * never answered then quits, so that its nick cannot turn out other than its person was told; so does one the
+   * server gave another nick than the one asked (a forced rename meanwhile), which no person holds: asking again
+   * could meet the same rename, while a quit is sure. Its next connect, which a message may start as soon as it is
+   * gone, reads the claims as `refused` left them: its person's nick. Not connected: nothing to do.
    */
   async rename(person: Address, nick: string, refused: () => Promise<void>): Promise<void> {
     const key = addressKey(person);
@@ -263,7 +264,12 @@ export class PuppetPool {
       try {
         await refused();
       } finally {
-        if (error instanceof GatewayError && error.condition === "timeout") await this.retire(puppet, "nick change unanswered");
+        const condition = error instanceof GatewayError ? error.condition : undefined;
+        if (condition === "timeout") await this.retire(puppet, "nick change unanswered");
+        if (condition === "renamed") {
+          this.options.log.warn({ person: key, asked: nick, given: puppet.connection.nick }, "IRC puppet given another nick than it asked for: quitting, its next connect takes its person's nick");
+          await this.retire(puppet, "renamed by the server");
+        }
       }
       throw error;
     }

@@ -661,5 +661,39 @@ describe("IRC puppet pool", () => {
       assert.deepEqual(connection.quits, ["nick change unanswered"]);
       assert.equal(pool.of(alice), undefined);
     });
+
+    it("quits a puppet the server gave another nick than it asked for, after undoing the choice, so that no person's puppet keeps a nick nobody holds", async () => {
+      const pool = makePool();
+      await clock.settle(pool.puppetFor(alice));
+      const connection = connector.latest(alice);
+      const seenAtUndo: { connected: boolean; quits: number }[] = [];
+      const renaming = pool.rename(alice, "ali[sb]", async () => {
+        seenAtUndo.push({ connected: pool.of(alice) !== undefined, quits: connection.quits.length });
+      });
+      await flush();
+      // A forced rename (a collision, services) answers the NICK: the connection now has a nick nobody chose.
+      connection.nick = "Guest4711";
+      connection.emit("nick", { from: "alice[sb]", to: "Guest4711" });
+      await rejectsWith(renaming, { code: "GW_ERR_NICK_IN_USE", retryable: false, condition: "renamed" });
+      assert.deepEqual(connection.lines, ["NICK ali[sb]"]);
+      assert.deepEqual(seenAtUndo, [{ connected: true, quits: 0 }], "undone before the quit: a connect right after reads the person's nick");
+      assert.deepEqual(connection.quits, ["renamed by the server"]);
+      assert.equal(pool.of(alice), undefined);
+      assert.equal(pool.byNick("Guest4711"), undefined);
+    });
+
+    it("keeps a puppet whose nick change the server refused: it still has its person's nick", async () => {
+      const pool = makePool();
+      await clock.settle(pool.puppetFor(alice));
+      const connection = connector.latest(alice);
+      let undone = 0;
+      const renaming = pool.rename(alice, "ali[sb]", async () => void undone++);
+      await flush();
+      connection.emit("failure", failure(433, "ERR_NICKNAMEINUSE", "ali[sb]"));
+      await rejectsWith(renaming, { code: "GW_ERR_NICK_IN_USE", retryable: true, condition: "ERR_NICKNAMEINUSE" });
+      assert.equal(undone, 1);
+      assert.deepEqual(connection.quits, []);
+      assert.ok(pool.of(alice));
+    });
   });
 });
