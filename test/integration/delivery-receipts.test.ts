@@ -8,62 +8,22 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { uniqueUser } from "../helpers/daemon.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const NS_RECEIPTS = "urn:xmpp:receipts";
 
 describe("delivery receipts for native senders", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
-  const natives: NativeClient[] = [];
-  const xmpps: XmppTestClient[] = [];
+  const { prosody, daemon, nativeAs, xmppUserAs: xmppUser, closing } = useNetworks({ ircServer: "none" });
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    daemon = Daemon.create(
-      [
-        "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
-        "    messages_from: anyone",
-      ].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
-    await daemon?.dispose();
-    await prosody?.dispose();
-  });
-
-  async function native(name: string, options: { register?: boolean; receipts?: boolean } = {}): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: options.register ?? true, ...(options.receipts === true ? { features: ["receipts"] } : {}) });
-    natives.push(client);
-    return client;
-  }
-
-  async function xmppUser(name: string): Promise<XmppTestClient> {
-    const client = await XmppTestClient.newUser(prosody, name, PASSWORD);
-    xmpps.push(client);
-    return client;
+  function native(name: string, options: { register?: boolean; receipts?: boolean } = {}): Promise<NativeClient> {
+    return nativeAs(name, { register: options.register ?? true, ...(options.receipts === true ? { features: ["receipts"] } : {}) });
   }
 
   function gatewayJid(nativeName: string): string {
-    return `${nativeName}@${prosody.componentDomain}`;
+    return `${nativeName}@${prosody().componentDomain}`;
   }
 
   /** What a receipt-aware XMPP client answers to a message that asks for one (XEP-0184 section 5.2). */
@@ -82,8 +42,7 @@ describe("delivery receipts for native senders", function () {
   }
 
   it("answers the features it grants in hello's ok, leaving out unknown ones, and nothing new to a hello without them", async function () {
-    const client = await NativeClient.connect(daemon.url);
-    natives.push(client);
+    const client = closing(await NativeClient.connect(daemon().url));
     const granted = await client.ok({ type: "hello", version: 1, features: ["receipts", "telepathy", "receipts"] });
     assert.deepEqual(granted["features"], ["receipts"]);
     const plain = await client.ok({ type: "hello", version: 1 });
