@@ -7,7 +7,7 @@ import { xml } from "@xmpp/component";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { useNetworks } from "../helpers/network-suite.js";
 import { XmppTestClient, type PresenceShow } from "../helpers/xmpp-client.js";
 import type { Element } from "@xmpp/xml";
 import { capsOfPresence, verifyCaps } from "../helpers/entity-caps.js";
@@ -16,58 +16,17 @@ const MUC_USER = "http://jabber.org/protocol/muc#user";
 const TEXT = "Grüße, 世界 👋🏽 <&> \"quotes\"";
 
 describe("the XMPP component against Prosody", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
-  const natives: NativeClient[] = [];
-  const xmpps: XmppTestClient[] = [];
   // An admin of the gateway on XMPP: may kick from any room (XEP-0045 8.2, through muc#admin).
   const adminName = uniqueUser("chanop");
+  // Strangers may write here (messages_from: anyone); xmpp-message-policy.test.ts covers "contacts".
+  const { prosody, daemon, nativeAs, xmppUserAs: xmppUser, closing } = useNetworks({ ircServer: "none", admins: [`xmpp:${adminName}@localhost`] });
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    daemon = Daemon.create(
-      [
-        `admins: ["xmpp:${adminName}@localhost"]`,
-        "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
-        "    messages_from: anyone", // strangers may write here; xmpp-message-policy.test.ts covers "contacts"
-      ].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
-    await daemon?.dispose();
-    await prosody?.dispose();
-  });
-
-  async function native(name: string): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
-    natives.push(client);
-    return client;
-  }
-
-  async function xmppUser(name: string): Promise<XmppTestClient> {
-    await prosody.register(name, PASSWORD);
-    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
-    xmpps.push(client);
-    await client.sendPresence();
-    return client;
+  function native(name: string): Promise<NativeClient> {
+    return nativeAs(name, { register: true });
   }
 
   function gatewayJid(nativeName: string): string {
-    return `${nativeName}@${prosody.componentDomain}`;
+    return `${nativeName}@${prosody().componentDomain}`;
   }
 
   /** An XMPP user and a native user subscribe to each other, each approving the other. */
@@ -172,10 +131,9 @@ describe("the XMPP component against Prosody", function () {
     const romeo = await native(romeoName);
     await romeo.close();
     await juliet.send(xml("message", { to: gatewayJid(romeoName), type: "chat", id: "r-1" }, xml("body", {}, "read me"), xml("request", { xmlns: "urn:xmpp:receipts" })));
-    await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
     assert.equal(juliet.received.filter((stanza) => stanza.getChild("received", "urn:xmpp:receipts")).length, 0, "no receipt while romeo is offline");
-    const back = await NativeClient.session(daemon.url, romeoName, PASSWORD);
-    natives.push(back);
+    const back = await nativeAs(romeoName);
     await back.waitForType("message");
     const receipt = await juliet.waitFor((stanza) => stanza.getChild("received", "urn:xmpp:receipts")?.attrs["id"] === "r-1");
     assert.equal(receipt.attrs["from"], gatewayJid(romeoName));
@@ -183,7 +141,7 @@ describe("the XMPP component against Prosody", function () {
 
   it("tells the native sender when the XMPP server bounces a message", async function () {
     const romeo = await native(uniqueUser("bounced"));
-    const ghost = `xmpp:nobody-${uniqueUser("ghost")}@${prosody.domain}`;
+    const ghost = `xmpp:nobody-${uniqueUser("ghost")}@${prosody().domain}`;
     const sent = await romeo.ok({ type: "message.send", to: ghost, body: "anyone there?" });
     const failed = await romeo.waitForType("message.failed");
     assert.deepEqual([failed["message_id"], failed["to"], failed["code"]], [sent["message_id"], ghost, "GW_ERR_DELIVERY_FAILED"]);
@@ -194,7 +152,7 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("bounce");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const mallory = await xmppUser(uniqueUser("occupant"));
     await mallory.send(xml("presence", { to: `${roomJid}/Mallory` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await mallory.waitForPresence(`${roomJid}/Mallory`);
@@ -203,7 +161,7 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(line.attrs["id"], sent["message_id"]);
     const error = xml("error", { type: "cancel" }, xml("recipient-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" }), xml("text", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" }, "your account is closed"));
     await mallory.send(xml("message", { to: `${roomJid}/${ownerName}`, type: "error", id: String(sent["message_id"]) }, error));
-    await daemon.waitForLog(new RegExp(`"id":"${String(sent["message_id"])}"[^\n]*bounce ignored`));
+    await daemon().waitForLog(new RegExp(`"id":"${String(sent["message_id"])}"[^\n]*bounce ignored`));
     await owner.ok({ type: "ping" });
     assert.deepEqual(owner.pending("message.failed"), []);
   });
@@ -225,7 +183,7 @@ describe("the XMPP component against Prosody", function () {
     assert.ok(tooBig.getChild("error")?.getChild("policy-violation"), tooBig.toString());
 
     // "a\5cyy" is not the canonical XEP-0106 form of any name: refused as malformed, not guessed at.
-    const odd = await mallory.sendMessage(`a\\5cyy@${prosody.componentDomain}`, "hello?");
+    const odd = await mallory.sendMessage(`a\\5cyy@${prosody().componentDomain}`, "hello?");
     const malformed = await mallory.waitFor((stanza) => stanza.attrs["id"] === odd && stanza.attrs["type"] === "error");
     assert.ok(malformed.getChild("error")?.getChild("jid-malformed"), malformed.toString());
 
@@ -241,7 +199,7 @@ describe("the XMPP component against Prosody", function () {
 
   it("keeps running and retries with backoff when the XMPP server refuses the component's secret", async function () {
     const wrong = Daemon.create(
-      ["log:", "  level: debug", "xmpp:", "  component:", "    enabled: true", `    domain: ${prosody.componentDomain}`, `    port: ${prosody.componentPort}`, "    secret: not-the-secret"].join("\n"),
+      ["log:", "  level: debug", "xmpp:", "  component:", "    enabled: true", `    domain: ${prosody().componentDomain}`, `    port: ${prosody().componentPort}`, "    secret: not-the-secret"].join("\n"),
     );
     try {
       await wrong.start();
@@ -270,12 +228,12 @@ describe("the XMPP component against Prosody", function () {
 
   it("describes itself through service discovery, version and ping", async function () {
     const juliet = await xmppUser(uniqueUser("disco"));
-    const info = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
+    const info = await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
     const identity = info.getChild("query")?.getChild("identity");
     assert.equal(identity?.attrs["category"], "gateway");
-    const version = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:version" })));
+    const version = await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("query", { xmlns: "jabber:iq:version" })));
     assert.equal(version.getChild("query")?.getChildText("name"), "Switchboard");
-    await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+    await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
   });
 
   it("announces a native contact's capabilities (XEP-0115) in its presence, pushed and probed, as its disco#info answers them", async function () {
@@ -294,8 +252,7 @@ describe("the XMPP component against Prosody", function () {
     }
 
     // Her second client's initial presence makes her server probe romeo: the answer carries the same caps.
-    const phone = await XmppTestClient.connect(prosody, julietName, PASSWORD, "phone");
-    xmpps.push(phone);
+    const phone = closing(await XmppTestClient.connect(prosody(), julietName, PASSWORD, "phone"));
     await phone.sendPresence();
     const probed = await phone.waitForPresence(gatewayJid(romeoName), (stanza) => stanza.attrs["type"] === undefined);
     assert.deepEqual(capsOfPresence(probed), capsOfPresence(pushed));
@@ -303,21 +260,21 @@ describe("the XMPP component against Prosody", function () {
 
   it("tells an XMPP client how to write a contact of another network (XEP-0100 jabber:iq:gateway), escaped as JIDs need", async function () {
     const juliet = await xmppUser(uniqueUser("adder"));
-    const features = (await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }))))
+    const features = (await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }))))
       .getChild("query")
       ?.getChildren("feature")
       .map((feature) => feature.attrs["var"]);
     assert.ok(features?.includes("jabber:iq:gateway"), JSON.stringify(features));
-    const asked = (await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:gateway" })))).getChild("query");
+    const asked = (await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("query", { xmlns: "jabber:iq:gateway" })))).getChild("query");
     assert.equal(asked?.getChildText("prompt"), "Contact");
     assert.match(asked?.getChildText("desc") ?? "", /nick%network/);
     const jidFor = async (typed: string): Promise<string | null | undefined> =>
-      (await juliet.iq(xml("iq", { type: "set", to: prosody.componentDomain }, xml("query", { xmlns: "jabber:iq:gateway" }, xml("prompt", {}, typed))))).getChild("query")?.getChildText("jid");
+      (await juliet.iq(xml("iq", { type: "set", to: prosody().componentDomain }, xml("query", { xmlns: "jabber:iq:gateway" }, xml("prompt", {}, typed))))).getChild("query")?.getChildText("jid");
     // XEP-0106: a backslash before what reads as an escape is escaped itself; one that does not, is not.
-    assert.equal(await jidFor("x\\20y%libera"), `x\\5c20y%libera@${prosody.componentDomain}`);
-    assert.equal(await jidFor("Bob\\away%libera"), `Bob\\away%libera@${prosody.componentDomain}`);
-    assert.equal(await jidFor(" Alice "), `alice@${prosody.componentDomain}`);
-    assert.equal(await jidFor("irc://libera/o'neil"), `o\\27neil%libera@${prosody.componentDomain}`);
+    assert.equal(await jidFor("x\\20y%libera"), `x\\5c20y%libera@${prosody().componentDomain}`);
+    assert.equal(await jidFor("Bob\\away%libera"), `Bob\\away%libera@${prosody().componentDomain}`);
+    assert.equal(await jidFor(" Alice "), `alice@${prosody().componentDomain}`);
+    assert.equal(await jidFor("irc://libera/o'neil"), `o\\27neil%libera@${prosody().componentDomain}`);
     await assert.rejects(jidFor("   "), /jid-malformed/);
     await assert.rejects(jidFor("irc://libera/%23dev"), /jid-malformed/);
   });
@@ -327,7 +284,7 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("club");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("guest"));
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await juliet.waitForPresence(`${roomJid}/Juliet`);
@@ -371,7 +328,7 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("hall");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const itemOf = (presence: Element): [unknown, unknown] => {
       const item = presence.getChild("x", MUC_USER)?.getChild("item");
       return [item?.attrs["affiliation"], item?.attrs["role"]];
@@ -424,9 +381,9 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("agora");
     await owner.ok({ type: "room.create", name: roomName, subject: "Welcome to the agora" });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("occupant"));
-    const items = await juliet.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" })));
+    const items = await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" })));
     assert.ok(items.getChild("query")?.getChildren("item").some((item) => item.attrs["jid"] === roomJid && item.attrs["name"] === roomName), items.toString());
 
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
@@ -482,7 +439,7 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("nicks");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("occupant"));
     const romeo = await xmppUser(uniqueUser("occupant"));
     for (const [user, nick] of [[juliet, "Juliet"], [romeo, "Romeo"]] as const) {
@@ -535,8 +492,7 @@ describe("the XMPP component against Prosody", function () {
     assert.ok(await romeo.waitForMessage(`${roomJid}/Host`, (stanza) => stanza.getChildText("body") === "as Host"));
 
     // Another session of Juliet's joining under another nick is given hers (status 210): one person, one nick.
-    const phone = await XmppTestClient.connect(prosody, juliet.bareJid.split("@")[0] ?? "", PASSWORD, "phone");
-    xmpps.push(phone);
+    const phone = closing(await XmppTestClient.connect(prosody(), juliet.bareJid.split("@")[0] ?? "", PASSWORD, "phone"));
     await phone.sendPresence();
     await phone.send(xml("presence", { to: `${roomJid}/Mallory` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     const assigned = await phone.waitForPresence(`${roomJid}/Jules`, (stanza) => statusOf(stanza).includes("110"));
@@ -548,7 +504,7 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(uniqueUser("host"));
     const roomName = uniqueUser("moods");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("occupant"));
     const romeo = await xmppUser(uniqueUser("occupant"));
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("show", {}, "away"), xml("status", {}, "brb"), xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
@@ -571,7 +527,7 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("ctrl");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("occupant"));
     await juliet.send(xml("presence", { to: `${roomJid}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await juliet.waitForPresence(`${roomJid}/Juliet`);
@@ -595,7 +551,7 @@ describe("the XMPP component against Prosody", function () {
     const roomName = uniqueUser("archive");
     await host.ok({ type: "room.create", name: roomName, subject: "Old news" });
     for (const body of ["first", "second", "third"]) await host.ok({ type: "room.send", room: roomName, body });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const join = async (nick: string, history?: Record<string, string>): Promise<string[]> => {
       const reader = await xmppUser(uniqueUser("reader"));
       const x = xml("x", { xmlns: "http://jabber.org/protocol/muc" }, ...(history === undefined ? [] : [xml("history", history)]));
@@ -618,17 +574,17 @@ describe("the XMPP component against Prosody", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("hall");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("guest"));
     await juliet.send(xml("presence", { to: `${roomJid}/Guest` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await juliet.waitForPresence(`${roomJid}/Guest`, (stanza) => stanza.attrs["type"] === undefined);
 
-    const stopped = await daemon.stop("SIGTERM");
+    const stopped = await daemon().stop("SIGTERM");
     assert.equal(stopped.code, 0);
     const notice = await juliet.waitForPresence(`${roomJid}/Guest`, (stanza) => stanza.attrs["type"] === "unavailable");
     const codes = notice.getChild("x", "http://jabber.org/protocol/muc#user")?.getChildren("status").map((status) => status.attrs["code"]);
     assert.deepEqual(codes, ["110", "332"]);
-    await daemon.start();
+    await daemon().start();
   });
 
   it("clears XMPP occupants left over from a daemon that was killed, once the component is back", async function () {
@@ -636,16 +592,15 @@ describe("the XMPP component against Prosody", function () {
     const roomName = uniqueUser("lodge");
     const owner = await native(ownerName);
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const juliet = await xmppUser(uniqueUser("lingerer"));
     await juliet.send(xml("presence", { to: `${roomJid}/Lingerer` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
     await owner.waitForType("room.member", (frame) => frame["event"] === "joined");
 
-    await daemon.stop("SIGKILL");
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-    const back = await NativeClient.session(daemon.url, ownerName, PASSWORD);
-    natives.push(back);
+    await daemon().stop("SIGKILL");
+    await daemon().start();
+    await daemon().waitForLog(/XMPP component online/);
+    const back = await nativeAs(ownerName);
     const members = await back.ok({ type: "room.members", room: roomName });
     assert.deepEqual((members["members"] as Record<string, unknown>[]).map((member) => member["nick"]), [ownerName]);
   });
