@@ -7,11 +7,10 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
 import type { Element } from "@xmpp/xml";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { uniqueUser } from "../helpers/daemon.js";
+import type { NativeClient } from "../helpers/native-client.js";
+import { useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const MUC = "http://jabber.org/protocol/muc";
 const MUC_USER = "http://jabber.org/protocol/muc#user";
@@ -21,53 +20,12 @@ const CODE = /([A-Z2-9]{4}-[A-Z2-9]{4})/;
 type Frame = Record<string, unknown>;
 
 describe("bans in the gateway's rooms", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
-  const natives: NativeClient[] = [];
-  const xmpps: XmppTestClient[] = [];
   // An admin of the gateway on XMPP: may ban from any room, and cannot be banned.
   const adminName = uniqueUser("warden");
+  const { prosody, daemon, nativeAs, xmppUserAs: xmppUser } = useNetworks({ ircServer: "none", admins: [`xmpp:${adminName}@localhost`], messagesFrom: "contacts" });
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    daemon = Daemon.create(
-      [
-        `admins: ["xmpp:${adminName}@localhost"]`,
-        "xmpp:",
-        "  component:",
-        "    enabled: true",
-        `    domain: ${prosody.componentDomain}`,
-        `    port: ${prosody.componentPort}`,
-        `    secret: ${prosody.componentSecret}`,
-      ].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await Promise.all([...natives.map((client) => client.close()), ...xmpps.map((client) => client.stop())]);
-    await daemon?.dispose();
-    await prosody?.dispose();
-  });
-
-  async function native(name: string, register = true): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
-    natives.push(client);
-    return client;
-  }
-
-  async function xmppUser(name: string): Promise<XmppTestClient> {
-    await prosody.register(name, PASSWORD);
-    const client = await XmppTestClient.connect(prosody, name, PASSWORD);
-    xmpps.push(client);
-    await client.sendPresence();
-    return client;
+  function native(name: string, register = true): Promise<NativeClient> {
+    return nativeAs(name, { register });
   }
 
   /** Sends a MUC join and resolves with the room's answer: the joiner's own presence, or an error presence. */
@@ -133,7 +91,7 @@ describe("bans in the gateway's rooms", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("hall");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const admin = await xmppUser(adminName);
     await joinMuc(admin, roomJid, "Mod");
     const juliet = await xmppUser(uniqueUser("guest"));
@@ -144,7 +102,7 @@ describe("bans in the gateway's rooms", function () {
     // Only the room's owner or an admin; nobody bans the owner (XEP-0045 9.1: not-allowed) or themself.
     await assert.rejects(adminIq(romeo, roomJid, "set", { affiliation: "outcast", jid: juliet.bareJid }), /forbidden/);
     await assert.rejects(adminIq(romeo, roomJid, "get", { affiliation: "outcast" }), /forbidden/);
-    await assert.rejects(adminIq(admin, roomJid, "set", { affiliation: "outcast", jid: `${ownerName}@${prosody.componentDomain}` }), /not-allowed/);
+    await assert.rejects(adminIq(admin, roomJid, "set", { affiliation: "outcast", jid: `${ownerName}@${prosody().componentDomain}` }), /not-allowed/);
     await assert.rejects(adminIq(admin, roomJid, "set", { affiliation: "outcast", jid: `${adminName}@localhost` }), /conflict/);
 
     await adminIq(admin, roomJid, "set", { affiliation: "outcast", jid: juliet.bareJid }, "flooding");
@@ -183,15 +141,15 @@ describe("bans in the gateway's rooms", function () {
     const owner = await native(ownerName);
     const roomName = uniqueUser("yard");
     await owner.ok({ type: "room.create", name: roomName });
-    const roomJid = `#${roomName}@${prosody.componentDomain}`;
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
     const malloryName = uniqueUser("mallory");
     const mallory = await native(malloryName);
     const phone = await xmppUser(uniqueUser("malphone"));
 
     // Mallory links her XMPP account: the code comes to it from the gateway and goes back from it.
     await mallory.ok({ type: "identity.link", address: `xmpp:${phone.bareJid}` });
-    const invitation = await phone.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
-    await phone.sendMessage(prosody.componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    const invitation = await phone.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody().componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
+    await phone.sendMessage(prosody().componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
     await mallory.waitForType("identity.linked", (frame) => frame["linked"] === true, 10_000);
 
     await owner.ok({ type: "room.ban", room: roomName, member: `native:${malloryName}`, reason: "sock puppets" });
@@ -212,7 +170,7 @@ describe("bans in the gateway's rooms", function () {
     await eve.ok({ type: "room.join", room: roomName });
     await owner.ok({ type: "room.ban", room: roomName, member: `native:${eveName}`, reason: "eavesdropping" });
 
-    await daemon.restart();
+    await daemon().restart();
     const eveAgain = await native(eveName, false);
     const refused = await eveAgain.request({ type: "room.join", room: roomName });
     assert.deepEqual([refused["code"], refused["message"]], ["GW_ERR_FORBIDDEN", `you are banned from native:%23${roomName}: eavesdropping`]);
