@@ -4,39 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { uniqueUser } from "../helpers/daemon.js";
+import { useNetworks } from "../helpers/network-suite.js";
 
 describe("the XMPP component's default message policy", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
-
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody();
-    daemon = Daemon.create(
-      ["xmpp:", "  component:", "    enabled: true", `    domain: ${prosody.componentDomain}`, `    port: ${prosody.componentPort}`, `    secret: ${prosody.componentSecret}`].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/);
-  });
-
-  after(async function () {
-    await daemon?.dispose();
-    await prosody?.dispose();
-  });
+  // messages_from: contacts is the daemon's default, the policy this suite is about.
+  const { prosody, nativeAs, xmppUserAs } = useNetworks({ ircServer: "none", messagesFrom: "contacts" });
 
   it("refuses a stranger's message with service-unavailable and accepts it once the native user approved them", async function () {
     const strangerName = uniqueUser("stranger");
-    await prosody.register(strangerName, PASSWORD);
-    const stranger = await XmppTestClient.connect(prosody, strangerName, PASSWORD);
-    await stranger.sendPresence();
+    const stranger = await xmppUserAs(strangerName);
     const romeoName = uniqueUser("private");
-    const romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
-    const romeoJid = `${romeoName}@${prosody.componentDomain}`;
+    const romeo = await nativeAs(romeoName, { register: true });
+    const romeoJid = `${romeoName}@${prosody().componentDomain}`;
 
     const id = await stranger.sendMessage(romeoJid, "buy cheap watches");
     const refused = await stranger.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === id && stanza.attrs["type"] === "error");
@@ -50,39 +30,29 @@ describe("the XMPP component's default message policy", function () {
     const received = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
     assert.equal(received["body"], "hello, friend");
     assert.equal(romeo.pending("message").length, 0, "the refused message never arrived");
-    await romeo.close();
-    await stranger.stop();
   });
 
   it("takes a message from a person's linked JID to someone who knows the person, as from the person", async function () {
     const aliceName = uniqueUser("alice");
-    const alice = await NativeClient.session(daemon.url, aliceName, PASSWORD, { register: true });
+    const alice = await nativeAs(aliceName, { register: true });
     const carolName = uniqueUser("carol");
-    const carol = await NativeClient.session(daemon.url, carolName, PASSWORD, { register: true });
+    const carol = await nativeAs(carolName, { register: true });
     const julietName = uniqueUser("juliet");
-    await prosody.register(julietName, PASSWORD);
-    const juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
-    try {
-      await juliet.sendPresence();
-      // carol watches alice; alice's own contacts do not include carol.
-      await carol.ok({ type: "presence.subscribe", address: `native:${aliceName}` });
-      await alice.waitForType("subscription", (frame) => frame["action"] === "request");
-      await alice.ok({ type: "presence.approve", address: `native:${carolName}` });
-      await carol.waitForType("presence", (frame) => frame["from"] === `native:${aliceName}`);
+    const juliet = await xmppUserAs(julietName);
+    // carol watches alice; alice's own contacts do not include carol.
+    await carol.ok({ type: "presence.subscribe", address: `native:${aliceName}` });
+    await alice.waitForType("subscription", (frame) => frame["action"] === "request");
+    await alice.ok({ type: "presence.approve", address: `native:${carolName}` });
+    await carol.waitForType("presence", (frame) => frame["from"] === `native:${aliceName}`);
 
-      await alice.ok({ type: "identity.link", address: `xmpp:${juliet.bareJid}` });
-      const invitation = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody.componentDomain && /[A-Z2-9]{4}-[A-Z2-9]{4}/.test(stanza.getChildText("body") ?? ""));
-      const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(invitation.getChildText("body") ?? "")?.[1] ?? assert.fail("no code");
-      await juliet.sendMessage(prosody.componentDomain, code);
-      await alice.waitForType("identity.linked", () => true, 10_000);
+    await alice.ok({ type: "identity.link", address: `xmpp:${juliet.bareJid}` });
+    const invitation = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody().componentDomain && /[A-Z2-9]{4}-[A-Z2-9]{4}/.test(stanza.getChildText("body") ?? ""));
+    const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(invitation.getChildText("body") ?? "")?.[1] ?? assert.fail("no code");
+    await juliet.sendMessage(prosody().componentDomain, code);
+    await alice.waitForType("identity.linked", () => true, 10_000);
 
-      await juliet.sendMessage(`${carolName}@${prosody.componentDomain}`, "it's alice, from my phone");
-      const received = (await carol.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "it's alice, from my phone", 10_000))["message"] as Record<string, unknown>;
-      assert.equal(received["person"], `native:${aliceName}`);
-    } finally {
-      await alice.close();
-      await carol.close();
-      await juliet.stop();
-    }
+    await juliet.sendMessage(`${carolName}@${prosody().componentDomain}`, "it's alice, from my phone");
+    const received = (await carol.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "it's alice, from my phone", 10_000))["message"] as Record<string, unknown>;
+    assert.equal(received["person"], `native:${aliceName}`);
   });
 });
