@@ -11,6 +11,7 @@ import { GatewayError } from "../../core/errors.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { sameName } from "./nicks.js";
 import { describeNumeric } from "./numerics.js";
+import { awaitReply } from "./awaited-reply.js";
 
 export const NICK_CHANGE_TIMEOUT_MS = 10_000;
 
@@ -21,42 +22,21 @@ export const NICK_CHANGE_TIMEOUT_MS = 10_000;
 export function changeNick(connection: IrcConnection, nick: string, timeoutMs = NICK_CHANGE_TIMEOUT_MS): Promise<void> {
   const before = connection.nick;
   const mapping = connection.server.caseMapping;
-  return new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      connection.off("nick", onNick);
-      connection.off("failure", onFailure);
-      connection.off("closed", onClosed);
-    };
-    const onNick = (event: { readonly from: string; readonly to: string }): void => {
-      if (!sameName(event.from, before, mapping)) return;
-      cleanup();
-      if (sameName(event.to, nick, mapping)) resolve();
-      else reject(new GatewayError("GW_ERR_NICK_IN_USE", `the server gave the connection ${event.to} instead of ${nick}`, { condition: "renamed" }));
-    };
-    const onFailure = (event: { readonly numeric: number; readonly target?: string | undefined; readonly error: GatewayError }): void => {
+  return awaitReply(connection, {
+    event: "nick",
+    answers: (event) => {
+      if (!sameName(event.from, before, mapping)) return undefined;
+      return sameName(event.to, nick, mapping) || new GatewayError("GW_ERR_NICK_IN_USE", `the server gave the connection ${event.to} instead of ${nick}`, { condition: "renamed" });
+    },
+    refuses: (event) => {
       const info = describeNumeric(event.numeric);
-      if (!info?.operations.includes("nick")) return;
-      if (info.targetParam !== undefined && event.target !== undefined && !sameName(event.target, nick, mapping)) return;
-      cleanup();
-      reject(event.error);
-    };
-    const onClosed = (): void => {
-      cleanup();
-      reject(new GatewayError("GW_ERR_UNAVAILABLE", `the connection closed while changing its nick to ${nick}`, { retryable: true }));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new GatewayError("GW_ERR_UNAVAILABLE", `no answer to NICK ${nick} within ${timeoutMs} ms`, { retryable: true, condition: "timeout" }));
-    }, timeoutMs);
-    connection.on("nick", onNick);
-    connection.on("failure", onFailure);
-    connection.on("closed", onClosed);
-    try {
-      connection.send("NICK", [nick]);
-    } catch (error: unknown) {
-      cleanup();
-      reject(error);
-    }
+      if (!info?.operations.includes("nick")) return undefined;
+      if (info.targetParam !== undefined && event.target !== undefined && !sameName(event.target, nick, mapping)) return undefined;
+      return event.error;
+    },
+    doing: `changing its nick to ${nick}`,
+    timeoutMs,
+    timedOut: () => new GatewayError("GW_ERR_UNAVAILABLE", `no answer to NICK ${nick} within ${timeoutMs} ms`, { retryable: true, condition: "timeout" }),
+    send: () => connection.send("NICK", [nick]),
   });
 }

@@ -17,6 +17,7 @@ import type { Logger } from "../../core/logger.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
+import { awaitReply } from "./awaited-reply.js";
 import { changeNick } from "./nick-change.js";
 import { FAILURE_NUMERICS } from "./numerics.js";
 import { sameName } from "./nicks.js";
@@ -121,36 +122,18 @@ export class PuppetPool {
     const folded = channel.toLowerCase();
     if (puppet.channels.has(folded)) return;
     const connection = puppet.connection;
-    await new Promise<void>((resolve, reject) => {
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        connection.off("join", onJoin);
-        connection.off("failure", onFailure);
-        connection.off("closed", onClosed);
-      };
-      const onJoin = (event: { readonly nick: string; readonly channel: string }): void => {
-        if (event.channel.toLowerCase() !== folded || event.nick.toLowerCase() !== connection.nick.toLowerCase()) return;
-        cleanup();
-        resolve();
-      };
-      const onFailure = (event: { readonly numeric: number; readonly name: string; readonly target?: string | undefined; readonly error: GatewayError }): void => {
-        if (!JOIN_REFUSALS.has(event.numeric) || event.target?.toLowerCase() !== folded) return;
-        cleanup();
-        // The numeric's own code (numerics.ts): GW_ERR_KEY_NEEDED for a bad key, GW_ERR_UNAVAILABLE for a full channel.
-        reject(new GatewayError(event.error.code, `cannot join ${channel}: ${event.error.message}`, { retryable: event.error.retryable, condition: event.name }));
-      };
-      const onClosed = (): void => {
-        cleanup();
-        reject(new GatewayError("GW_ERR_UNAVAILABLE", `the connection closed while joining ${channel}`, { retryable: true }));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new GatewayError("GW_ERR_UNAVAILABLE", `no answer to JOIN ${channel} within ${JOIN_TIMEOUT_MS} ms`, { retryable: true }));
-      }, JOIN_TIMEOUT_MS);
-      connection.on("join", onJoin);
-      connection.on("failure", onFailure);
-      connection.on("closed", onClosed);
-      connection.send("JOIN", key === "" ? [channel] : [channel, key]);
+    await awaitReply(connection, {
+      event: "join",
+      answers: (event) => event.channel.toLowerCase() === folded && event.nick.toLowerCase() === connection.nick.toLowerCase() ? true : undefined,
+      // The numeric's own code (numerics.ts): GW_ERR_KEY_NEEDED for a bad key, GW_ERR_UNAVAILABLE for a full channel.
+      refuses: (event) =>
+        JOIN_REFUSALS.has(event.numeric) && event.target?.toLowerCase() === folded
+          ? new GatewayError(event.error.code, `cannot join ${channel}: ${event.error.message}`, { retryable: event.error.retryable, condition: event.name })
+          : undefined,
+      doing: `joining ${channel}`,
+      timeoutMs: JOIN_TIMEOUT_MS,
+      timedOut: () => new GatewayError("GW_ERR_UNAVAILABLE", `no answer to JOIN ${channel} within ${JOIN_TIMEOUT_MS} ms`, { retryable: true }),
+      send: () => connection.send("JOIN", key === "" ? [channel] : [channel, key]),
     });
     puppet.channels.add(folded);
   }
