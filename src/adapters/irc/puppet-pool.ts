@@ -6,8 +6,7 @@
  * - On demand: a puppet connects when its person first sends something to this network, and quits after
  *   `idle_timeout_seconds` without traffic; it comes back with the next message.
  * - Bounded: at most `max_connections` puppets at once; at the limit the puppet idle longest makes room.
- * - Spread: connects are serialised, at least `connect_interval_ms` apart, so that a restart with many
- *   pending messages (or a netsplit) is no connection storm, and ngIRCd's short listen backlog is not overrun.
+ * - Spread: connects are serialised, at least `connect_interval_ms` apart (connect-turns.ts).
  * - Presence: the person's presence is their puppet's AWAY (presence-map.ts), set at connect and on change.
  * - Kept: a puppet kept for someone's buddy list (buddy-puppets.ts) is never quit for being idle, and at the
  *   limit makes room only after every other puppet.
@@ -18,6 +17,7 @@ import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { awaitReply } from "./awaited-reply.js";
+import { ConnectTurns } from "./connect-turns.js";
 import { changeNick } from "./nick-change.js";
 import { FAILURE_NUMERICS } from "./numerics.js";
 import { sameName } from "./nicks.js";
@@ -60,12 +60,12 @@ export class PuppetPool {
   private readonly kept = new Set<string>();
   /** Puppets connected when the network was lost: restored after the reconnect. */
   private readonly lost = new Map<string, { person: Address; channels: string[] }>();
-  private connectTurn: Promise<void> = Promise.resolve();
-  private lastConnectAt = 0;
+  private readonly turns: ConnectTurns;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: PuppetPoolOptions) {
+    this.turns = new ConnectTurns({ intervalMs: options.connectIntervalMs, now: () => this.now(), closed: () => this.closed });
     this.startSweeper();
   }
 
@@ -267,25 +267,12 @@ export class PuppetPool {
    * Runs `run` (a connection of its own that is no puppet: an account check) in the puppets' connect turn, spaced
    * like their connects, so that the network never sees connects closer together. Not kept, not counted at the limit.
    */
-  async inTurn(run: () => Promise<void>): Promise<void> {
-    const turn = this.connectTurn.then(async () => {
-      await this.spaced();
-      return run();
-    });
-    this.connectTurn = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return turn;
+  inTurn(run: () => Promise<void>): Promise<void> {
+    return this.turns.take(run);
   }
 
   private async open(person: Address): Promise<Puppet> {
-    const turn = this.connectTurn.then(() => this.spacedConnect(person));
-    this.connectTurn = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    const connection = await turn;
+    const connection = await this.turns.take(() => this.connectMakingRoom(person));
     const puppet: Puppet = { person, connection, channels: new Set(), lastUsed: this.now() };
     const key = addressKey(person);
     if (this.closed) {
@@ -308,16 +295,7 @@ export class PuppetPool {
     return puppet;
   }
 
-  /** Waits until `connect_interval_ms` after the last connect, then counts this one as the last. */
-  private async spaced(): Promise<void> {
-    const wait = this.lastConnectAt + this.options.connectIntervalMs - this.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (this.closed) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
-    this.lastConnectAt = this.now();
-  }
-
-  private async spacedConnect(person: Address): Promise<IrcConnection> {
-    await this.spaced();
+  private async connectMakingRoom(person: Address): Promise<IrcConnection> {
     await this.makeRoom();
     try {
       return await this.options.connect(person);
