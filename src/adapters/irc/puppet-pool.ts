@@ -10,6 +10,12 @@
  * - Presence: the person's presence is their puppet's AWAY (presence-map.ts), set at connect and on change.
  * - Kept: a puppet kept for someone's buddy list (buddy-puppets.ts) is never quit for being idle, and at the
  *   limit makes room only after every other puppet.
+ * - Its person's nick, or none: a puppet the server renames without being asked (services enforcing a registered
+ *   nick with a Guest nick, an oper's SANICK, a collision) quits, as one given another nick than it asked for does
+ *   (rename): under a nick nobody holds it would speak for its person unrecognised, and the claims and template that
+ *   tell the gateway's puppets from people would not know it. Taking the nick back with NICK would work only where
+ *   it is free, that is after an oper's SANICK, whose will it would undo; a quit is sure, and the next connect,
+ *   which the person's next message starts, takes their nick (a message cut off by the quit is sent again then).
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -61,6 +67,10 @@ export class PuppetPool {
   /** Puppets connected when the network was lost: restored after the reconnect. */
   private readonly lost = new Map<string, { person: Address; channels: string[] }>();
   private readonly turns: ConnectTurns;
+  /** Puppets whose chosen nick change is under way: that NICK of theirs is asked for (rename). */
+  private readonly changing = new Set<Puppet>();
+  /** Connections of puppets quitting: still the gateway's under their nick until closed (isPuppetNick). */
+  private readonly leaving = new Set<IrcConnection>();
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -113,8 +123,11 @@ export class PuppetPool {
     return undefined;
   }
 
+  /** A puppet's nick, also of one quitting: its lines and its QUIT are still the gateway's own. */
   isPuppetNick(nick: string): boolean {
-    return this.byNick(nick) !== undefined;
+    if (this.byNick(nick) !== undefined) return true;
+    for (const connection of this.leaving) if (sameName(connection.nick, nick, connection.server.caseMapping)) return true;
+    return false;
   }
 
   /** Joins the puppet to a channel (once), resolving when the server confirms it; a refusal is a GatewayError with the numeric's name. */
@@ -240,6 +253,7 @@ export class PuppetPool {
     await this.connecting.get(key)?.catch(() => undefined);
     const puppet = this.puppets.get(key);
     if (!puppet || puppet.connection.nick === nick) return;
+    this.changing.add(puppet);
     try {
       await changeNick(puppet.connection, nick);
       this.options.log.info({ person: key, nick }, "IRC puppet changed nick");
@@ -255,7 +269,19 @@ export class PuppetPool {
         }
       }
       throw error;
+    } finally {
+      this.changing.delete(puppet);
     }
+  }
+
+  /** A NICK the puppet's connection saw (its own nick already followed it): the server's rename of the puppet, unasked, makes it quit (header). */
+  private nickSeen(puppet: Puppet, from: string, to: string): void {
+    const connection = puppet.connection;
+    const mapping = connection.server.caseMapping;
+    if (!sameName(to, connection.nick, mapping) || sameName(from, to, mapping)) return; // someone else's, or only its case
+    if (this.changing.has(puppet) || this.puppets.get(addressKey(puppet.person)) !== puppet) return; // asked for (rename), or quitting
+    this.options.log.warn({ person: addressKey(puppet.person), nick: from, given: to }, "IRC puppet renamed by the server: quitting, its next connect takes its person's nick");
+    void this.retire(puppet, "renamed by the server");
   }
 
   reopen(): void {
@@ -284,6 +310,7 @@ export class PuppetPool {
     connection.on("closed", () => {
       if (this.puppets.get(key) === puppet) this.puppets.delete(key);
     });
+    connection.on("nick", (event) => this.nickSeen(puppet, event.from, event.to));
     this.options.attach(puppet);
     const presence = this.wanted.get(key);
     if (presence) {
@@ -323,7 +350,9 @@ export class PuppetPool {
   private async retire(puppet: Puppet, reason: string): Promise<void> {
     const key = addressKey(puppet.person);
     if (this.puppets.get(key) === puppet) this.puppets.delete(key);
+    this.leaving.add(puppet.connection);
     await puppet.connection.quit(reason).catch(() => undefined);
+    this.leaving.delete(puppet.connection);
     this.options.log.info({ person: key, nick: puppet.connection.nick, reason }, "IRC puppet quit");
   }
 
