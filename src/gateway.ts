@@ -90,6 +90,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     onChange: (person, address, linked) => {
       void router.linksChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "link change not applied"));
       void buddies.linkChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "buddy list not offered"));
+      // One of a banned person's accounts now: out of the rooms they are banned from, as the ban would have put it.
+      if (linked) void roomBans.linked(person).catch((error: unknown) => log.error({ err: error }, "newly linked account of a banned person not put out"));
     },
   });
   const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry, store.buddyOffers));

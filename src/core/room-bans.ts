@@ -6,6 +6,8 @@
  * troll cannot come back by their XMPP account after a ban of their native user, nor the other way round. The owner and
  * the admins cannot be banned; nor can the people of a bridged IRC channel or bot's MUC (an address of an adapter that
  * relays rooms), whom their channel's operators ban there, as they kick them there. Bans are kept in the store.
+ * An account that becomes one of a banned person's (linked after the ban) while it is in the room is put out at once
+ * (`linked`), as the ban put out the accounts it knew of: else it would stay until it left on its own.
  */
 import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
@@ -28,8 +30,12 @@ export function banAmong(bans: readonly RoomBanRecord[], accounts: readonly Addr
 
 export interface RoomBansDeps {
   readonly store: RoomBanStore;
-  /** The gateway's rooms: a room's record (its owner is its creator), GW_ERR_NOT_FOUND when there is none. */
-  readonly rooms: { get(hub: Address): Promise<RoomRecord> };
+  /** The gateway's rooms: a room's record (its owner is its creator), GW_ERR_NOT_FOUND when there is none; who is in which. */
+  readonly rooms: {
+    get(hub: Address): Promise<RoomRecord>;
+    roomsOf(member: Address): Promise<Address[]>;
+    members(hub: Address): Promise<readonly RoomMember[]>;
+  };
   /** The rights check of kicks (RoomJoins.moderation), and the leave that tells everyone who was put out and why. */
   readonly joins: {
     moderation(room: Address, by: Address): Promise<Moderation>;
@@ -79,6 +85,29 @@ export class RoomBans {
     const present = members.filter((member) => accounts.some((account) => sameAddress(account, member.address)));
     for (const member of present) await this.deps.joins.leave(hub, member.address, { by: shownAs, reason, ban: true });
     return present;
+  }
+
+  /**
+   * An account started counting as `person`'s (a link proven, or a bound link's account logged in again): in each room
+   * one of the person's accounts is banned from, each of their accounts still in it is put out now, told it is a ban
+   * by whoever made it (their nick there, else their id), as `ban` puts out those it knows of. Those `refuse` lets in
+   * (the owner, an admin, someone of a bridged room) stay. Resolves with how many were put out.
+   */
+  async linked(person: Address): Promise<number> {
+    const accounts = this.accounts(person);
+    let putOut = 0;
+    for (const account of accounts) {
+      if (this.deps.registry.relaysRooms(account) || this.deps.bridges.isAdmin(account)) continue;
+      for (const hub of await this.deps.rooms.roomsOf(account)) {
+        if (sameAddress((await this.deps.rooms.get(hub)).createdBy, account)) continue;
+        const ban = banAmong(await this.deps.store.list(hub), accounts);
+        if (ban === undefined) continue;
+        const by = (await this.deps.rooms.members(hub)).find((member) => sameAddress(member.address, ban.by))?.nick ?? ban.by.id;
+        await this.deps.joins.leave(hub, account, { by, reason: ban.reason, ban: true });
+        putOut++;
+      }
+    }
+    return putOut;
   }
 
   /** `by` lifts the ban of `target`'s person (and of any of their accounts banned apart); GW_ERR_NOT_FOUND when none was. */

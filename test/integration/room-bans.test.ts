@@ -2,7 +2,7 @@
  * Bans in the gateway's rooms against a real Prosody: a native owner bans with room.ban, an XMPP admin with muc#admin
  * (XEP-0045 9.1, 9.2); the banned are told (room.member with kicked.banned, presence 301), refused at their next join
  * (GW_ERR_FORBIDDEN, an XMPP join's auth/forbidden) by any of their linked accounts, let back by an unban, and still
- * kept out after a restart of the daemon.
+ * kept out after a restart of the daemon; an occupant linked to a banned person afterwards is put out at the link.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
@@ -158,6 +158,31 @@ describe("bans in the gateway's rooms", function () {
     // Lifted by any of her addresses.
     await owner.ok({ type: "room.unban", room: roomName, member: `xmpp:${phone.bareJid}` });
     assert.ok(codesOf(await joinMuc(phone, roomJid, "mal")).includes("110"));
+  });
+
+  it("puts out an XMPP occupant at once when it is linked to a person banned before, told it is that ban", async function () {
+    const ownerName = uniqueUser("chief");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("court");
+    await owner.ok({ type: "room.create", name: roomName });
+    const roomJid = `#${roomName}@${prosody().componentDomain}`;
+    const trentName = uniqueUser("trent");
+    const trent = await native(trentName);
+    await owner.ok({ type: "room.ban", room: roomName, member: `native:${trentName}`, reason: "ban evasion" });
+    // His XMPP account, not linked yet, is nobody banned: it joins.
+    const laptop = await xmppUser(uniqueUser("trentlap"));
+    assert.ok(codesOf(await joinMuc(laptop, roomJid, "lap")).includes("110"));
+    await owner.waitForType("room.member", (frame) => frame["event"] === "joined" && (frame["member"] as Frame)["address"] === `xmpp:${laptop.bareJid}`);
+
+    await trent.ok({ type: "identity.link", address: `xmpp:${laptop.bareJid}` });
+    const invitation = await laptop.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === prosody().componentDomain && CODE.test(stanza.getChildText("body") ?? ""), 10_000);
+    await laptop.sendMessage(prosody().componentDomain, CODE.exec(invitation.getChildText("body") ?? "")?.[1] ?? "");
+    const out = await laptop.waitForPresence(`${roomJid}/lap`, (stanza) => stanza.attrs["type"] === "unavailable", 10_000);
+    assert.deepEqual(codesOf(out), ["110", "301"]);
+    assert.equal(out.getChild("x", MUC_USER)?.getChild("item")?.getChildText("reason"), "ban evasion");
+    const atOwner = await owner.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Frame)["address"] === `xmpp:${laptop.bareJid}`);
+    assert.deepEqual(atOwner["kicked"], { by: ownerName, reason: "ban evasion", banned: true });
+    assert.deepEqual(errorOf(await joinMuc(laptop, roomJid, "lap")), ["auth", "forbidden"]);
   });
 
   it("keeps a ban across a restart of the daemon", async function () {

@@ -39,7 +39,11 @@ describe("room bans (core/room-bans.ts)", () => {
     putOut = [];
     bans = new RoomBans({
       store: store.roomBans,
-      rooms: { get: async () => record },
+      rooms: {
+        get: async () => record,
+        roomsOf: async (address: Address) => (members.some((entry) => sameAddress(entry.address, address)) ? [lobby] : []),
+        members: async () => members,
+      },
       joins: {
         // The rights of a kick, as RoomJoins.moderation checks them: the owner or an admin.
         moderation: async (room: Address, by: Address): Promise<Moderation> => {
@@ -94,6 +98,24 @@ describe("room bans (core/room-bans.ts)", () => {
     await bans.refuse(record, bob);
     await bans.refuse(record, bobJid);
     await assert.rejects(bans.unban(lobby, boss, bob), { code: "GW_ERR_NOT_FOUND" });
+  });
+
+  it("puts out an account in the room once it is linked to a banned person, told it is that ban, and nobody else", async () => {
+    await bans.ban(lobby, boss, bob, "spam");
+    assert.deepEqual(putOut, [], "bob himself was not in the room");
+    assert.equal(await bans.linked(alice), 0, "alice is banned nowhere");
+    link(bobJid, bob);
+    assert.equal(await bans.linked(bob), 1);
+    assert.deepEqual(putOut, ["xmpp:bob@example.org by boss: spam (ban)"]);
+  });
+
+  it("leaves in the room whom a ban never refuses (an admin), putting out only their other accounts, as refuse() would", async () => {
+    await store.roomBans.put({ room: lobby, person: root, by: boss, reason: "", at: 1 });
+    members.push(member(root, "root"));
+    link(rootJid, root);
+    members.push(member(rootJid, "root-phone"));
+    assert.equal(await bans.linked(root), 1, "the admin stays; the JID, no admin itself, is put out as refuse() would refuse it");
+    assert.deepEqual(putOut, ["xmpp:root@example.org by boss:  (ban)"]);
   });
 
   it("bans someone not in the room, who is then refused at the join", async () => {
