@@ -194,6 +194,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     leaveRoom: (room, member, removal) => router.leaveRoom(room, member, removal),
     renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
+    ownerOf: async (room) => ((await rooms.exists(room)) ? (await rooms.get(room)).createdBy : undefined),
     peopleShown: (room, people) => router.peopleShown(room, people),
     personOf: (address) => identities.personOf(address),
   });

@@ -49,6 +49,8 @@ export interface RoomJoinsDeps {
   readonly renameMember: (room: Address, member: Address, nick: string) => Promise<RoomMember>;
   /** The members of a room the gateway hosts (none when there is no such room: the join says so). */
   readonly members: (room: Address) => Promise<readonly RoomMember[]>;
+  /** The owner of a room the gateway hosts (its creator), undefined when there is no such room. */
+  readonly ownerOf: (room: Address) => Promise<Address | undefined>;
   /** The people of the room's bridged rooms as the room shows them: under the names their lines go under (RoomRouting.peopleShown). */
   readonly peopleShown: (room: Address, people: readonly RoomMember[]) => Promise<RoomMember[]>;
   /** Whose linked account an address is: one's own accounts hold no nick against one (refuseNickHeld). */
@@ -81,19 +83,22 @@ export class RoomJoins {
   }
 
   /**
-   * The rights check of kicks and bans (core/room-bans.ts): only the room's owner or an admin of the gateway may put
-   * people out of a room or keep them out, an admin without being in it. Resolves with the room they act in (its
-   * bridge's hub for a bridged room), its members and the name the moderator is shown by (their nick, else their id).
+   * The rights check of kicks and bans (core/room-bans.ts): only the room's owner (its creator) or an admin of the
+   * gateway may put people out of a room or keep them out, or list and lift its bans, whether in the room or not (an
+   * owner who left still owns it, and a room everyone left still has its bans). Resolves with the room they act in
+   * (its bridge's hub for a bridged room), its members and the name the moderator is shown by (their nick, else
+   * their id). GW_ERR_NOT_FOUND without such a room; anyone else is GW_ERR_NOT_MEMBER out of it, else GW_ERR_FORBIDDEN.
    */
   async moderation(room: Address, by: Address): Promise<Moderation> {
     const hub = await this.joinedHub(room);
+    const owner = await this.deps.ownerOf(hub);
+    if (owner === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${formatAddress(room)}`);
     const members = await this.deps.members(hub);
-    const admin = this.deps.bridges.isAdmin(by);
-    // An admin may still lift a ban of a room everyone left; the room must exist (RoomBans asks for its record).
-    if (members.length === 0 && !admin) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${formatAddress(room)}, or nobody in it`);
     const moderator = members.find((member) => sameAddress(member.address, by));
-    if (!moderator && !admin) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
-    if (moderator?.role !== "owner" && !admin) throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's owner or an admin of the gateway puts people out of it or keeps them out");
+    if (!sameAddress(owner, by) && !this.deps.bridges.isAdmin(by)) {
+      if (!moderator) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
+      throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's owner or an admin of the gateway puts people out of it or keeps them out");
+    }
     return { hub, members, shownAs: moderator?.nick ?? by.id };
   }
 

@@ -2,7 +2,8 @@
  * Bans in the gateway's rooms against a real Prosody: a native owner bans with room.ban, an XMPP admin with muc#admin
  * (XEP-0045 9.1, 9.2); the banned are told (room.member with kicked.banned, presence 301), refused at their next join
  * (GW_ERR_FORBIDDEN, an XMPP join's auth/forbidden) by any of their linked accounts, let back by an unban, and still
- * kept out after a restart of the daemon; an occupant linked to a banned person afterwards is put out at the link.
+ * kept out after a restart of the daemon; an occupant linked to a banned person afterwards is put out at the link; the
+ * owner and an admin ban, list and lift bans without being in the room.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/component";
@@ -22,7 +23,9 @@ type Frame = Record<string, unknown>;
 describe("bans in the gateway's rooms", function () {
   // An admin of the gateway on XMPP: may ban from any room, and cannot be banned.
   const adminName = uniqueUser("warden");
-  const { prosody, daemon, nativeAs, xmppUserAs: xmppUser } = useNetworks({ ircServer: "none", admins: [`xmpp:${adminName}@localhost`], messagesFrom: "contacts" });
+  // And one on the native protocol.
+  const nativeAdminName = uniqueUser("marshal");
+  const { prosody, daemon, nativeAs, xmppUserAs: xmppUser } = useNetworks({ ircServer: "none", admins: [`xmpp:${adminName}@localhost`, `native:${nativeAdminName}`], messagesFrom: "contacts" });
 
   function native(name: string, register = true): Promise<NativeClient> {
     return nativeAs(name, { register });
@@ -84,6 +87,38 @@ describe("bans in the gateway's rooms", function () {
     assert.equal((await owner.request({ type: "room.unban", room: roomName, member: bobAddress }))["code"], "GW_ERR_NOT_FOUND");
     assert.deepEqual((await owner.ok({ type: "room.bans", room: roomName }))["bans"], []);
     await bob.ok({ type: "room.join", room: roomName });
+  });
+
+  it("lets the owner and an admin ban, list and lift bans from outside the room, also once everyone left it; others out of it are no members", async function () {
+    const ownerName = uniqueUser("absent");
+    const owner = await native(ownerName);
+    const roomName = uniqueUser("annex");
+    await owner.ok({ type: "room.create", name: roomName });
+    const daveName = uniqueUser("dave");
+    const dave = await native(daveName);
+    await dave.ok({ type: "room.join", room: roomName });
+    const daveAddress = `native:${daveName}`;
+    await owner.ok({ type: "room.leave", room: roomName });
+
+    // The owner, out of the room, is shown by their user name.
+    await owner.ok({ type: "room.ban", room: roomName, member: daveAddress, reason: "from afar" });
+    const out = await dave.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Frame)["address"] === daveAddress);
+    assert.deepEqual(out["kicked"], { by: ownerName, reason: "from afar", banned: true });
+    // Nobody is in the room now.
+    assert.deepEqual(((await owner.ok({ type: "room.bans", room: roomName }))["bans"] as Frame[]).map((ban) => ban["address"]), [daveAddress]);
+    const stranger = await native(uniqueUser("stranger"));
+    assert.equal((await stranger.request({ type: "room.bans", room: roomName }))["code"], "GW_ERR_NOT_MEMBER");
+    assert.equal((await stranger.request({ type: "room.unban", room: roomName, member: daveAddress }))["code"], "GW_ERR_NOT_MEMBER");
+    assert.equal((await stranger.request({ type: "room.bans", room: uniqueUser("nowhere") }))["code"], "GW_ERR_NOT_FOUND");
+
+    const admin = await native(nativeAdminName);
+    assert.equal((((await admin.ok({ type: "room.bans", room: roomName }))["bans"] as Frame[])[0] ?? {})["reason"], "from afar");
+    await admin.ok({ type: "room.unban", room: roomName, member: daveAddress });
+    assert.equal((await owner.request({ type: "room.unban", room: roomName, member: daveAddress }))["code"], "GW_ERR_NOT_FOUND", "lifted already");
+    await dave.ok({ type: "room.join", room: roomName });
+    await admin.ok({ type: "room.ban", room: roomName, member: daveAddress });
+    const again = await dave.waitForType("room.member", (frame) => frame["event"] === "left" && (frame["member"] as Frame)["address"] === daveAddress);
+    assert.deepEqual(again["kicked"], { by: nativeAdminName, reason: "", banned: true });
   });
 
   it("lets an admin ban an XMPP occupant from a MUC client (muc#admin outcast): 301, the join forbidden, the outcast list, and the unban", async function () {

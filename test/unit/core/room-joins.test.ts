@@ -54,6 +54,7 @@ function setUp(extraMembers: readonly RoomMember[] = [], personOf?: PersonOf): {
       return { address: member, nick, role: "member" };
     },
     members: async () => members,
+    ownerOf: async () => boss,
     // As the room shows them (core/shown-names.ts): the IRC "alice" under the name her lines go under.
     peopleShown: async (_room: Address, people: readonly RoomMember[]) => people.map((person) => (person.nick === "alice" ? { ...person, nick: "alice%libera" } : person)),
     ...(personOf === undefined ? {} : { personOf }),
@@ -114,6 +115,13 @@ describe("RoomJoins (joining a room by its own address)", () => {
     await joins.leave(channel, juliet);
     assert.deepEqual(calls, ["leave #dev", "close #dev"]);
   });
+  it("lets the room's owner or a gateway admin moderate it from outside, shown by their id, and anyone else out of it is no member", async () => {
+    const { joins } = setUp();
+    assert.deepEqual([(await joins.moderation(hub, boss)).shownAs, (await joins.moderation(hub, root)).shownAs], ["boss", "root"]);
+    await assert.rejects(joins.moderation(hub, juliet), { code: "GW_ERR_NOT_MEMBER" });
+    await assert.rejects(joins.moderation(hub, alice), { code: "GW_ERR_FORBIDDEN" }, "in the room, and neither owner nor admin");
+  });
+
   it("lets the room's owner or a gateway admin put a person out, saying who, and nobody else; never a bridged room", async () => {
     const { joins, calls } = setUp([{ address: boss, nick: "Boss", role: "owner" }]);
     await joins.kick(hub, boss, alice, "spam");
