@@ -69,6 +69,11 @@ export class RoomCapacity {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The most members a room takes now (rooms.max_members, after the last reload). */
+  get maxMembers(): number {
+    return this.policy.maxMembers;
+  }
+
   /**
    * GW_ERR_ROOM_FULL when `room`, with these members, has no place for `joiner`; logged with the room and the
    * joiner's address (a person's, never an XMPP session's resource), once a minute per room at most.

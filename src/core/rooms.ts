@@ -228,6 +228,11 @@ export class RoomService {
     return (await this.memberList(room)).some((entry) => sameAddress(entry.address, member));
   }
 
+  /** The most members a room takes (rooms.max_members, reloadable); undefined when rooms are not capped. */
+  get maxMembers(): number | undefined {
+    return this.capacity?.maxMembers;
+  }
+
   async roomsOf(member: Address): Promise<Address[]> {
     return this.rooms.roomsOf(member);
   }

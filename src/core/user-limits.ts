@@ -61,6 +61,11 @@ export class UserLimits {
     this.values = values;
   }
 
+  /** The limits now (after the last reload), as configured: what a client is told (native hello). */
+  get current(): UserLimitValues {
+    return this.values;
+  }
+
   /** The most contacts a user may keep. */
   get contacts(): number {
     return this.values.contacts;

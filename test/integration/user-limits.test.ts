@@ -3,7 +3,8 @@
  * created past native.limits.rooms_created are refused with GW_ERR_LIMIT_REACHED (what is there stays, an admin
  * creates rooms without limit), subscription requests that ask someone past native.limits.contact_requests_per_hour
  * with GW_ERR_RATE_LIMITED (a request approved at once is not counted), and a reload of the file (SIGHUP) changes the
- * limits at once, a lowered one taking nothing away.
+ * limits at once, a lowered one taking nothing away; the hello answer tells them, with rooms.max_members, as they are
+ * at that hello.
  */
 import assert from "node:assert/strict";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
@@ -15,9 +16,10 @@ describe("native.limits: what one user may keep and ask for", function () {
   const clients: NativeClient[] = [];
   const admin = uniqueUser("admin");
 
-  const config = (limits: { contacts: number; rooms: number; requests: number }): string =>
+  const config = (limits: { contacts: number; rooms: number; requests: number; members?: number }): string =>
     [
       `admins: ["native:${admin}"]`,
+      ...(limits.members === undefined ? [] : ["rooms:", `  max_members: ${limits.members}`]),
       "native:",
       "  port: 0",
       "  limits:",
@@ -135,5 +137,26 @@ describe("native.limits: what one user may keep and ask for", function () {
     assert.deepEqual(await contactsOf(gina), ["native:a", "native:b", "native:c"]);
     assertRefused(await gina.request({ type: "contact.add", address: "native:d" }), "GW_ERR_LIMIT_REACHED", /you have 3 contacts: this gateway allows 1/);
     assert.doesNotMatch(daemon.log, /"keys":\[[^\]]*native\.limits/, "native.limits is not named as waiting for a restart");
+  });
+
+  it("tells the per-user limits and the room member cap in the hello answer, as a reload (SIGHUP) left them", async function () {
+    this.timeout(20_000);
+    const limitsAtHello = async (client: NativeClient): Promise<unknown> => (await client.ok({ type: "hello", version: 1 }))["limits"];
+    const reloadWith = async (limits: { contacts: number; rooms: number; requests: number; members: number }): Promise<void> => {
+      daemon.writeConfig(config(limits));
+      daemon.signal("SIGHUP");
+      await daemon.waitForLog(new RegExp(`"maxRoomMembers":${limits.members},"userLimits":\\{"contacts":${limits.contacts},[^\\n]*"msg":"configuration reloaded"`));
+    };
+    const fixed = { max_frame_bytes: 327680, frames_per_second: 100, burst: 200 };
+    await reloadWith({ contacts: 11, rooms: 12, requests: 13, members: 14 });
+    const client = await NativeClient.connect(daemon.url);
+    clients.push(client);
+    assert.deepEqual(await limitsAtHello(client), { ...fixed, contacts: 11, rooms_created: 12, contact_requests_per_hour: 13, max_room_members: 14 });
+    await reloadWith({ contacts: 21, rooms: 22, requests: 23, members: 24 });
+    const changed = { ...fixed, contacts: 21, rooms_created: 22, contact_requests_per_hour: 23, max_room_members: 24 };
+    assert.deepEqual(await limitsAtHello(client), changed, "a hello again on the same connection");
+    const another = await NativeClient.connect(daemon.url);
+    clients.push(another);
+    assert.deepEqual(await limitsAtHello(another), changed);
   });
 });

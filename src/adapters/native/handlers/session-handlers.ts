@@ -25,6 +25,9 @@ export const hello: Handler<HelloFrame> = async (session, frame, env) => {
   // Each hello says what the connection wants from now on; a client that names no features gets none.
   const granted = (frame.features ?? []).filter((feature, index, all) => FEATURES.has(feature) && all.indexOf(feature) === index);
   session.receipts = granted.includes("receipts");
+  // Read at each hello: the per-user limits and the room member cap change with a reload (SIGHUP).
+  const user = env.services.limits.current;
+  const maxRoomMembers = env.services.rooms.maxMembers;
   return {
     version: PROTOCOL_VERSION,
     server: SERVER_NAME,
@@ -32,6 +35,10 @@ export const hello: Handler<HelloFrame> = async (session, frame, env) => {
       max_frame_bytes: env.config.max_frame_bytes,
       frames_per_second: env.config.rate_limit.frames_per_second,
       burst: env.config.rate_limit.burst,
+      contacts: user.contacts,
+      rooms_created: user.roomsCreated,
+      contact_requests_per_hour: user.contactRequestsPerHour,
+      ...(maxRoomMembers === undefined ? {} : { max_room_members: maxRoomMembers }),
     },
     registration: env.config.registration,
     ...(frame.features === undefined ? {} : { features: granted }),
