@@ -4,16 +4,20 @@
  * which the sender must be in. In puppet mode the inviter's puppet joins the channel (as for a line it says there)
  * and invites, so the IRC user sees who invites them; in relay mode the gateway's own connection, which is in every
  * bridged channel, invites, and a NOTICE names the inviter. INVITE carries no reason: a reason follows as a NOTICE.
- * A room bridged to no channel of this network is GW_ERR_UNSUPPORTED. The invitation counts as sent once its line is
- * written: an error numeric the server answers (ERR_CHANOPRIVSNEEDED on a +i channel, ERR_NOSUCHNICK) is not waited for.
+ * A room bridged to no channel of this network is GW_ERR_UNSUPPORTED. The invitation counts as sent once the server
+ * answers RPL_INVITING; its refusal (ERR_CHANOPRIVSNEEDED on a +i channel, ERR_NOSUCHNICK, ERR_USERONCHANNEL) is the
+ * inviter's error, with the numeric's name.
  */
 import type { AdapterContext } from "../../core/adapter.js";
+import { awaitReply } from "./awaited-reply.js";
 import { GatewayError } from "../../core/errors.js";
 import type { RoomInvitation } from "../../core/model/room.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import type { BridgedChannels } from "./bridged-channels.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { isChannelId } from "./irc-addresses.js";
+import { sameName } from "./nicks.js";
+import { describeNumeric } from "./numerics.js";
 import { oneLineText } from "./outgoing-text.js";
 import type { PuppetPool } from "./puppet-pool.js";
 
@@ -24,6 +28,27 @@ export interface ChannelInvitesParts {
   readonly puppets: PuppetPool;
   /** The gateway's connection, or GW_ERR_UNAVAILABLE (retryable) while it is not connected. */
   requireMain(): IrcConnection;
+}
+
+/** How long the server has to answer an INVITE; beyond it the invitation fails (retryable: it may have gone out). */
+const INVITE_TIMEOUT_MS = 10_000;
+
+/**
+ * Sends INVITE and waits for the server's answer: RPL_INVITING, or a refusing numeric about the nick or the channel
+ * (numerics.ts, operation "invite"), the connection's close or the timeout.
+ */
+function invited(connection: IrcConnection, nick: string, channel: string): Promise<void> {
+  const mapping = connection.server.caseMapping;
+  const about = (name: string | undefined): boolean => name !== undefined && (sameName(name, nick, mapping) || sameName(name, channel, mapping));
+  return awaitReply(connection, {
+    event: "inviting",
+    answers: (event) => (sameName(event.nick, nick, mapping) && sameName(event.channel, channel, mapping) ? true : undefined),
+    refuses: (failure) => (describeNumeric(failure.numeric)?.operations.includes("invite") === true && about(failure.target) ? failure.error : undefined),
+    doing: `inviting ${nick} to ${channel}`,
+    timeoutMs: INVITE_TIMEOUT_MS,
+    timedOut: () => new GatewayError("GW_ERR_UNAVAILABLE", `no answer to INVITE ${nick} ${channel} within ${INVITE_TIMEOUT_MS} ms`, { retryable: true }),
+    send: () => connection.send("INVITE", [nick, channel]),
+  });
 }
 
 /** Sends one line; resolves once it is written to the socket, rejects with the writer's GatewayError. */
@@ -49,7 +74,7 @@ export class ChannelInvites {
       await puppets.join(puppet, channel.channel, channel.key);
       connection = puppet.connection;
     }
-    await written(connection, "INVITE", [to.id, channel.channel]);
+    await invited(connection, to.id, channel.channel);
     const named = connection === main ? `${from.id} invites you to ${channel.channel}` : "";
     const note = [named, reason].filter((part) => part !== "").join(": ");
     if (note !== "") await written(connection, "NOTICE", [to.id, oneLineText(note)]);

@@ -9,6 +9,7 @@
  *                       `time` is the IRCv3 server-time tag. Formatting is left in (the adapter decides).
  *   JOIN                RFC 2812 3.2.1, with IRCv3 extended-join's account ("*" = none)
  *   PART, QUIT, KICK, NICK, TOPIC, INVITE    RFC 2812 3.2.2, 3.1.7, 3.2.8, 3.1.2, 3.2.4, 3.2.7
+ *   341                 RPL_INVITING: "inviting", our INVITE sent on (either order of nick and channel)
  *   331/332             RPL_NOTOPIC (topic "") and RPL_TOPIC, as "topic" without `by`
  *   353/366             RPL_NAMREPLY gathered until RPL_ENDOFNAMES; membership prefixes (multi-prefix:
  *                       several) given apart from the nicks, and userhost-in-names' "!user@host" stripped
@@ -57,6 +58,8 @@ export interface IrcConnectionEvents {
   kick: { readonly channel: string; readonly nick: string; readonly by: string; readonly reason: string };
   /** Someone invited `nick` (ours) to `channel`. */
   invite: { readonly nick: string; readonly channel: string; readonly by: string };
+  /** RPL_INVITING: the server sent our INVITE of `nick` to `channel` on. */
+  inviting: { readonly nick: string; readonly channel: string };
   nick: { readonly from: string; readonly to: string };
   topic: { readonly channel: string; readonly topic: string; readonly by?: string };
   /** `prefixes[i]`: the membership prefix symbols of `nicks[i]` ("@", "@+" with multi-prefix, "" for none). */
@@ -154,6 +157,10 @@ export class IrcEventTranslator {
       case "INVITE":
         if (params[0] === undefined || params[1] === undefined) return [];
         return [{ name: "invite", payload: { nick: params[0], channel: params[1], by: from.nick } }];
+      case "341":
+        // <me> <nick> <channel> (RFC 2812 and today's servers); RFC 1459 had <channel> <nick>.
+        if (params[1] === undefined || params[2] === undefined) return [];
+        return [{ name: "inviting", payload: /^[#&+!]/.test(params[1]) ? { nick: params[2], channel: params[1] } : { nick: params[1], channel: params[2] } }];
       case "NICK":
         return params[0] === undefined ? [] : [{ name: "nick", payload: { from: from.nick, to: params[0] } }];
       case "TOPIC":

@@ -22,7 +22,7 @@
 import { GatewayError, type ErrorCode } from "../../core/errors.js";
 import { stripFormatting } from "./formatting.js";
 
-export type IrcOperation = "message" | "join" | "part" | "topic" | "nick";
+export type IrcOperation = "message" | "join" | "part" | "topic" | "nick" | "invite";
 
 export interface NumericInfo {
   readonly numeric: number;
@@ -53,9 +53,9 @@ const JOIN: readonly IrcOperation[] = ["join"];
 const NICK: readonly IrcOperation[] = ["nick"];
 
 const ROWS: readonly NumericInfo[] = [
-  { numeric: 401, name: "ERR_NOSUCHNICK", text: "No such nick or channel: the user is not on the network now", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: MESSAGE },
+  { numeric: 401, name: "ERR_NOSUCHNICK", text: "No such nick or channel: the user is not on the network now", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: ["message", "invite"] },
   { numeric: 402, name: "ERR_NOSUCHSERVER", text: "No such server", retryable: false, code: "GW_ERR_UNKNOWN_RECIPIENT", targetParam: TARGET, operations: MESSAGE },
-  { numeric: 403, name: "ERR_NOSUCHCHANNEL", text: "No such channel", retryable: false, code: "GW_ERR_NOT_FOUND", targetParam: TARGET, operations: ["message", "join", "part", "topic"] },
+  { numeric: 403, name: "ERR_NOSUCHCHANNEL", text: "No such channel", retryable: false, code: "GW_ERR_NOT_FOUND", targetParam: TARGET, operations: ["message", "join", "part", "topic", "invite"] },
   { numeric: 404, name: "ERR_CANNOTSENDTOCHAN", text: "Cannot send to channel (moderated, banned, or outside messages refused)", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: MESSAGE },
   { numeric: 405, name: "ERR_TOOMANYCHANNELS", text: "Joined too many channels already", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
   { numeric: 407, name: "ERR_TOOMANYTARGETS", text: "Too many targets, or duplicate recipients", retryable: false, code: "GW_ERR_DELIVERY_FAILED", targetParam: TARGET, operations: ["message", "join"] },
@@ -69,7 +69,8 @@ const ROWS: readonly NumericInfo[] = [
   { numeric: 437, name: "ERR_UNAVAILRESOURCE", text: "Nick or channel is temporarily unavailable", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: ["nick", "join"] },
   { numeric: 438, name: "ERR_NICKTOOFAST", text: "Nick changes are too fast; wait before changing again", retryable: true, code: "GW_ERR_RATE_LIMITED", targetParam: TARGET, operations: NICK },
   { numeric: 439, name: "ERR_TARGETTOOFAST", text: "Messages to new targets are being sent too fast", retryable: true, code: "GW_ERR_RATE_LIMITED", targetParam: TARGET, operations: MESSAGE },
-  { numeric: 442, name: "ERR_NOTONCHANNEL", text: "Not on that channel", retryable: false, code: "GW_ERR_NOT_MEMBER", targetParam: TARGET, operations: ["part", "topic"] },
+  { numeric: 442, name: "ERR_NOTONCHANNEL", text: "Not on that channel", retryable: false, code: "GW_ERR_NOT_MEMBER", targetParam: TARGET, operations: ["part", "topic", "invite"] },
+  { numeric: 443, name: "ERR_USERONCHANNEL", text: "The user is on that channel already", retryable: false, code: "GW_ERR_BAD_ADDRESS", targetParam: TARGET, operations: ["invite"] },
   { numeric: 447, name: "ERR_NONICKCHANGE", text: "Cannot change nickname while on a channel that forbids it (+N)", retryable: false, code: "GW_ERR_FORBIDDEN", operations: NICK },
   { numeric: 470, name: "ERR_LINKCHANNEL", text: "The channel forwards to another channel", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },
   { numeric: 471, name: "ERR_CHANNELISFULL", text: "The channel is full", retryable: true, code: "GW_ERR_UNAVAILABLE", targetParam: TARGET, operations: JOIN },
@@ -78,7 +79,7 @@ const ROWS: readonly NumericInfo[] = [
   { numeric: 475, name: "ERR_BADCHANNELKEY", text: "Wrong or missing channel key", retryable: false, code: "GW_ERR_KEY_NEEDED", targetParam: TARGET, operations: JOIN },
   { numeric: 476, name: "ERR_BADCHANMASK", text: "Bad channel name", retryable: false, code: "GW_ERR_BAD_ADDRESS", targetParam: TARGET, operations: JOIN },
   { numeric: 477, name: "ERR_NEEDREGGEDNICK", text: "A registered (identified) nick is needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["join", "message"] },
-  { numeric: 482, name: "ERR_CHANOPRIVSNEEDED", text: "Channel operator privileges are needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["topic", "message"] },
+  { numeric: 482, name: "ERR_CHANOPRIVSNEEDED", text: "Channel operator privileges are needed", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: ["topic", "message", "invite"] },
   { numeric: 484, name: "ERR_RESTRICTED", text: "The connection is restricted: it may not change its nick", retryable: false, code: "GW_ERR_FORBIDDEN", operations: NICK },
   { numeric: 486, name: "ERR_NONONREG", text: "The user accepts private messages from registered nicks only", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: MESSAGE },
   { numeric: 489, name: "ERR_SECUREONLYCHAN", text: "The channel needs a TLS connection", retryable: false, code: "GW_ERR_FORBIDDEN", targetParam: TARGET, operations: JOIN },

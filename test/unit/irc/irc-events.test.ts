@@ -73,6 +73,12 @@ describe("IRC events from received lines", () => {
       assert.deepEqual(one(":alice!a@h NICK :alicia"), { name: "nick", payload: { from: "alice", to: "alicia" } });
     });
 
+    it("reads RPL_INVITING (341) in RFC 2812's order and RFC 1459's", () => {
+      assert.deepEqual(one(":irc.example.org 341 me bob #dev"), { name: "inviting", payload: { nick: "bob", channel: "#dev" } });
+      assert.deepEqual(one(":irc.example.org 341 me #dev bob"), { name: "inviting", payload: { nick: "bob", channel: "#dev" } });
+      assert.equal(one(":irc.example.org 341 me bob"), undefined);
+    });
+
     it("reads TOPIC, RPL_TOPIC (332) and RPL_NOTOPIC (331)", () => {
       assert.deepEqual(one(":alice!a@h TOPIC #dev :new topic"), { name: "topic", payload: { channel: "#dev", topic: "new topic", by: "alice" } });
       assert.deepEqual(one(":irc.test 332 gw #dev :the topic"), { name: "topic", payload: { channel: "#dev", topic: "the topic" } });

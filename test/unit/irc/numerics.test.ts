@@ -23,6 +23,7 @@ describe("IRC failure numerics (RFC 1459 section 6.1, RFC 2812 section 5.2)", ()
         [438, "ERR_NICKTOOFAST"],
         [439, "ERR_TARGETTOOFAST"],
         [442, "ERR_NOTONCHANNEL"],
+        [443, "ERR_USERONCHANNEL"],
         [447, "ERR_NONICKCHANGE"],
         [470, "ERR_LINKCHANNEL"],
         [471, "ERR_CHANNELISFULL"],
