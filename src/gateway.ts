@@ -199,7 +199,15 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     personOf: (address) => identities.personOf(address),
   });
   const roomBans = new RoomBans({ store: store.roomBans, rooms, joins: roomJoins, bridges, registry, identities });
-  const invitations = new RoomInvitations({ rooms, registry, hubOf: (remote) => bridges.hubOf(remote), log: log.child({ component: "invitations" }) });
+  // rooms.invitations_per_hour is read at each invitation: a reload (SIGHUP) changes it for the next.
+  let invitationsPerHour = config.rooms.invitations_per_hour;
+  const invitations = new RoomInvitations({
+    rooms,
+    registry,
+    hubOf: (remote) => bridges.hubOf(remote),
+    perHour: () => invitationsPerHour,
+    log: log.child({ component: "invitations" }),
+  });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   const status = new GatewayStatus({
@@ -327,6 +335,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     async reload(file) {
       setLogLevel(log, file.log.level);
       maxRoomMembers = file.rooms.max_members;
+      invitationsPerHour = file.rooms.invitations_per_hour;
       limits.set(userLimitValues(file));
       const inFile = configuredNetworks(file);
       // A network or bot taken out of the file runs until the restart (config/reloadable.ts), and so do its bridges.

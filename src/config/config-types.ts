@@ -275,6 +275,8 @@ export interface IdentitiesConfig {
 export interface RoomsConfig {
   /** The most members a room takes, bridged rooms (and the people they stand for) not counted. */
   readonly max_members: number;
+  /** Invitations into rooms one person may make in an hour (core/room-invitations.ts). */
+  readonly invitations_per_hour: number;
 }
 
 export interface SwitchboardConfig {

@@ -1,8 +1,8 @@
 /**
  * Invitations into the gateway's rooms, across networks (XEP-0045 7.8.2 mediated invitations, an IRC INVITE, a
  * native push): a member of a room invites anyone, and the invitee's network tells them in its own way
- * (Adapter.sendInvitation). Invitations are a spam vector, so an inviter may make at most INVITATIONS_PER_HOUR of
- * them (every one that passed the membership check counts, delivered or not), and the invitee's network must know the
+ * (Adapter.sendInvitation). Invitations are a spam vector, so an inviter may make at most `rooms.invitations_per_hour`
+ * of them (every one that passed the membership check counts, delivered or not), and the invitee's network must know the
  * address. A decline (XEP-0045 7.8.2) goes back to the inviter (Adapter.sendDecline) only for an invitation made here
  * in the last hour, once: nobody can send "declines" to people who invited nobody.
  * It knows no protocol: the invitee's adapter is found in the registry by the address's network.
@@ -16,7 +16,7 @@ import { hasUnsafeCharacters } from "./model/text.js";
 import type { RoomService } from "./rooms.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
 
-/** Invitations one inviter may make in an hour. */
+/** Invitations one inviter may make in an hour when the configuration does not say (`rooms.invitations_per_hour`). */
 export const INVITATIONS_PER_HOUR = 30;
 /** The longest reason kept; a longer one is cut (as a kick's reason is limited on the native protocol). */
 export const MAX_INVITATION_REASON = 300;
@@ -32,6 +32,8 @@ export interface RoomInvitationsOptions {
   /** The gateway room a bridged room of another network (an IRC channel) is bridged to, if any (BridgeAdmin.hubOf). */
   readonly hubOf: (remote: Address) => Promise<Address | undefined>;
   readonly log: Logger;
+  /** `rooms.invitations_per_hour`, read at each invitation (a reload changes it for the next); INVITATIONS_PER_HOUR without it. */
+  readonly perHour?: () => number;
   readonly now?: () => number;
 }
 
@@ -78,8 +80,9 @@ export class RoomInvitations {
     const room = await this.hub(invitation.room);
     if (!(await this.options.rooms.isMember(room, from))) throw new GatewayError("GW_ERR_NOT_MEMBER", `join ${room.id} before inviting anyone into it`);
     const inviter = addressKey(from);
-    const retryAfter = this.attempts.retryAfter(inviter);
-    if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${INVITATIONS_PER_HOUR} invitations an hour; try again in ${Math.ceil(retryAfter / 1000)} s`);
+    const perHour = this.options.perHour?.() ?? INVITATIONS_PER_HOUR;
+    const retryAfter = this.attempts.retryAfter(inviter, perHour);
+    if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${perHour} invitations an hour; try again in ${Math.ceil(retryAfter / 1000)} s`);
     this.attempts.fail(inviter);
     const reason = cleanReason(invitation.reason);
     const adapter = this.options.registry.for(to);

@@ -113,6 +113,41 @@ describe("invitations into the gateway's rooms", function () {
     assert.deepEqual(alice.client.pending("room.invitation.declined"), []);
   });
 
+  it("declines from a native session: an XMPP inviter gets the decline from the room, once; a native inviter a push", async function () {
+    this.timeout(30_000);
+    const alice = await nativeWithRoom("alice");
+    const bob = await suite.native("bob");
+    const romeo = await suite.xmppUser("romeo");
+    await joinAsOccupant(romeo, alice.room, "romeo");
+    const bobJid = `${suite.nameOf(bob).toLowerCase()}@${domain()}`;
+    await romeo.send(inviteStanza(alice.room, bobJid, "come in"));
+    const invitation = await bob.waitForType("room.invitation", () => true, 10_000);
+    await bob.ok({ type: "room.decline", room: invitation["room"], inviter: invitation["from"], reason: "not now" });
+    const declined = await romeo.waitFor((candidate) => mucChild(candidate, "decline") !== undefined, 10_000, "the decline");
+    assert.equal(declined.attrs["from"], `#${alice.room}@${domain()}`);
+    assert.equal(mucChild(declined, "decline")?.attrs["from"], bobJid);
+    assert.equal(mucChild(declined, "decline")?.getChildText("reason"), "not now");
+    const again = await bob.request({ type: "room.decline", room: invitation["room"], inviter: invitation["from"] });
+    assert.equal(again["code"], "GW_ERR_NOT_FOUND", JSON.stringify(again));
+
+    const never = await bob.request({ type: "room.decline", room: alice.room, inviter: `native:${alice.name}` });
+    assert.equal(never["code"], "GW_ERR_NOT_FOUND", "alice invited bob to nothing: " + JSON.stringify(never));
+    await alice.client.ok({ type: "room.invite", room: alice.room, to: `native:${suite.nameOf(bob)}` });
+    await bob.waitForType("room.invitation", (frame) => frame["from"] === `native:${alice.name}`, 10_000);
+    await bob.ok({ type: "room.decline", room: alice.room, inviter: `native:${alice.name}` });
+    const push = await alice.client.waitForType("room.invitation.declined", () => true, 10_000);
+    assert.deepEqual({ room: push["room"], from: push["from"], reason: push["reason"] }, { room: `native:%23${alice.room}`, from: `native:${suite.nameOf(bob)}`, reason: undefined });
+  });
+
+  it("answers an IRC invitation once the server took it, and with the server's refusal when it did not", async function () {
+    this.timeout(30_000);
+    const alice = await suite.native("alice");
+    await alice.ok({ type: "room.join", room: BRIDGED });
+    const answer = await alice.request({ type: "room.invite", room: BRIDGED, to: `irc://${NETWORK}/nobodyhere${suite.nameOf(alice).slice(-4)}` }, 20_000);
+    assert.equal(answer["code"], "GW_ERR_UNAVAILABLE", JSON.stringify(answer));
+    assert.match(String(answer["message"]), /ERR_NOSUCHNICK/);
+  });
+
   it("invites an IRC user into the channel bridged to the room, from the inviter's puppet", async function () {
     this.timeout(30_000);
     const alice = await suite.native("alice");

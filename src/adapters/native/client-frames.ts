@@ -56,6 +56,7 @@ export interface RoomBanFrame extends Base { readonly type: "room.ban"; readonly
 export interface RoomUnbanFrame extends Base { readonly type: "room.unban"; readonly room: string; readonly member: string }
 export interface RoomBansFrame extends Base { readonly type: "room.bans"; readonly room: string }
 export interface RoomInviteFrame extends Base { readonly type: "room.invite"; readonly room: string; readonly to: string; readonly reason?: string }
+export interface RoomDeclineFrame extends Base { readonly type: "room.decline"; readonly room: string; readonly inviter: string; readonly reason?: string }
 export interface RoomSubjectFrame extends Base { readonly type: "room.subject"; readonly room: string; readonly subject: string }
 export interface XmppLinkFrame extends Base { readonly type: "xmpp.link"; readonly jid: string; readonly password: string; readonly service: string }
 export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
@@ -101,6 +102,7 @@ export type ClientFrame =
   | RoomUnbanFrame
   | RoomBansFrame
   | RoomInviteFrame
+  | RoomDeclineFrame
   | RoomListFrame
   | RoomSendFrame
   | RoomSubjectFrame

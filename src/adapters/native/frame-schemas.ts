@@ -109,7 +109,17 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
       reason: { type: "string", maxLength: 300, pattern: `^[^${UNSAFE}]*$`, description: "Why, shown to the one invited" },
     },
     ["room", "to"],
-    "Invites someone of any network into a room the user is in (at most 30 invitations an hour)",
+    "Invites someone of any network into a room the user is in (at most rooms.invitations_per_hour, 30 by default, an hour)",
+  ),
+  "room.decline": frame(
+    "room.decline",
+    {
+      room,
+      inviter: { ...address, description: "Who invited the user (the room.invitation's from)" },
+      reason: { type: "string", maxLength: 300, pattern: `^[^${UNSAFE}]*$`, description: "Why, shown to the inviter" },
+    },
+    ["room", "inviter"],
+    "Declines an invitation into a room of the last hour: the inviter is told, once",
   ),
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),

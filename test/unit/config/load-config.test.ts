@@ -65,7 +65,7 @@ const DEFAULTS: SwitchboardConfig = {
   shutdown: { drain_timeout_ms: 3000 },
   metrics: { enabled: false, host: "127.0.0.1", port: 9117 },
   identities: { deliver_to: "most_available" },
-  rooms: { max_members: 1000 },
+  rooms: { max_members: 1000, invitations_per_hour: 30 },
   admins: [],
   bridges: [],
   xmpp: {

@@ -33,7 +33,7 @@ function network(protocol: "native" | "xmpp" | "irc", account: string, invites =
 describe("RoomInvitations", () => {
   let now = 1_700_000_000_000;
 
-  function service(members: readonly Address[] = [alice]) {
+  function service(members: readonly Address[] = [alice], perHour?: () => number) {
     const registry = new AdapterRegistry();
     const native = network("native", "default");
     const xmpp = network("xmpp", "default");
@@ -45,7 +45,7 @@ describe("RoomInvitations", () => {
       isMember: async (_room: Address, member: Address) => members.some((entry) => addressKey(entry) === addressKey(member)),
     } as unknown as RoomService;
     const hubOf = async (remote: Address): Promise<Address | undefined> => (addressKey(remote) === addressKey(channel) ? lobby : undefined);
-    const invitations = new RoomInvitations({ rooms, registry, hubOf, log: createLogger("silent"), now: () => now });
+    const invitations = new RoomInvitations({ rooms, registry, hubOf, log: createLogger("silent"), now: () => now, ...(perHour ? { perHour } : {}) });
     return { invitations, native, xmpp };
   }
 
@@ -75,6 +75,19 @@ describe("RoomInvitations", () => {
     now += HOUR + 1;
     await invitations.invite({ room: lobby, from: alice, to: juliet, reason: "" });
     assert.equal(xmpp.invited.length, INVITATIONS_PER_HOUR);
+  });
+
+  it("takes rooms.invitations_per_hour as it is at each invitation: a reload raising or lowering it counts for the next", async () => {
+    let perHour = 2;
+    const { invitations, xmpp } = service([alice], () => perHour);
+    await invitations.invite({ room: lobby, from: alice, to: juliet, reason: "" });
+    await invitations.invite({ room: lobby, from: alice, to: juliet, reason: "" });
+    await assert.rejects(invitations.invite({ room: lobby, from: alice, to: juliet, reason: "" }), (error: unknown) => hasErrorCode(error, "GW_ERR_RATE_LIMITED") && /at most 2 invitations/.test(String(error)));
+    perHour = 3;
+    await invitations.invite({ room: lobby, from: alice, to: juliet, reason: "" });
+    perHour = 1;
+    await assert.rejects(invitations.invite({ room: lobby, from: alice, to: juliet, reason: "" }), refusedWith("GW_ERR_RATE_LIMITED"));
+    assert.equal(xmpp.invited.length, 3);
   });
 
   it("forwards a decline to its inviter once, and none of an invitation an hour old", async () => {

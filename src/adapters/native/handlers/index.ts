@@ -11,7 +11,8 @@ import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
 import { roomBan, roomBans, roomUnban } from "./room-ban-handlers.js";
-import { roomCreate, roomInvite, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
+import { roomCreate, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
+import { roomDecline, roomInvite } from "./room-invitation-handlers.js";
 
 export const HANDLERS: HandlerTable = {
   hello,
@@ -43,6 +44,7 @@ export const HANDLERS: HandlerTable = {
   "room.unban": roomUnban,
   "room.bans": roomBans,
   "room.invite": roomInvite,
+  "room.decline": roomDecline,
   "xmpp.link": xmppLink,
   "xmpp.unlink": xmppUnlink,
   "irc.account.set": ircAccountSet,

@@ -5,8 +5,8 @@ import { refuseNickHeld } from "../../../core/room-joins.js";
 import { checkNick } from "../../../core/rooms.js";
 import type { RoomMember } from "../../../core/model/room.js";
 import type { Handler, HandlerEnvironment } from "../handler-environment.js";
-import type { RoomCreateFrame, RoomInviteFrame, RoomKickFrame, RoomListFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
-import { clientAddress, isNative, personAddress, roomRef } from "../native-addresses.js";
+import type { RoomCreateFrame, RoomKickFrame, RoomListFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomSubjectFrame } from "../client-frames.js";
+import { clientAddress, isNative, roomRef } from "../native-addresses.js";
 import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from "../server-frames.js";
 import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
@@ -109,15 +109,7 @@ export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
   return {};
 };
 
-/**
- * A member invites someone of any network into the room (core/room-invitations.ts): `ok` once the invitation went out
- * (a native user's sessions pushed `room.invitation`, an XMPP user's mediated invitation written, an IRC INVITE sent).
- */
-export const roomInvite: Handler<RoomInviteFrame> = async (session, frame, env) => {
-  const room = await roomByRef(env, frame.room);
-  await env.context.inviteToRoom({ room, from: self(session), to: personAddress(frame.to), reason: frame.reason ?? "" });
-  return {};
-};
+;
 
 /**
  * The room and its members, to its members only: the list holds every member's address (an XMPP occupant's real
