@@ -1,18 +1,23 @@
 /**
- * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`.
+ * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`,
+ * `switchboard backup DEST [--config FILE]`.
  * The only place that prints for humans and calls process.exit. Every failure an operator can cause
  * (port in use, unreadable or invalid config, locked database) ends in one line on stderr and exit code 1.
  */
 import { readFileSync } from "node:fs";
 import { ConfigError, loadConfigFile, loadDefaultConfig } from "./config/load-config.js";
+import type { SwitchboardConfig } from "./config/config-types.js";
 import { createLogger } from "./core/logger.js";
 import { GatewayError } from "./core/errors.js";
 import { createGateway, type Gateway } from "./gateway.js";
+import { backupStore } from "./cli/backup.js";
 
 const USAGE = `Usage:
   switchboard start [--config FILE]   run the gateway (without --config: the embedded default,
                                       native protocol on 127.0.0.1:7117, store in ./data/switchboard.db)
   switchboard check-config FILE       validate a configuration file; exit 0 if valid, 1 with every error
+  switchboard backup DEST [--config FILE]
+                                      copy the store to the new file DEST, also while the gateway runs
   switchboard --version | --help`;
 
 /** Stop must finish within this; signals promise an exit within 5 s. */
@@ -52,25 +57,47 @@ async function checkConfig(args: readonly string[]): Promise<void> {
 }
 
 /**
- * The FILE of `start [--config FILE | --config=FILE]`. Anything else is refused: a mistyped option (`--confg`)
- * must not start the embedded default in place of the operator's configuration.
+ * The FILE of `--config FILE | --config=FILE` and the other arguments of `command` (as many as it `takes`). Anything
+ * else is refused: a mistyped option (`--confg`) must not start the embedded default in place of the operator's
+ * configuration.
  */
-function configFileOf(args: readonly string[]): string | undefined {
+function argumentsOf(command: string, args: readonly string[], takes = 0): { file: string | undefined; positional: string[] } {
   let file: string | undefined;
+  const positional: string[] = [];
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? "";
     if (arg === "--config" || arg.startsWith("--config=")) {
       file = arg === "--config" ? args[(index += 1)] : arg.slice("--config=".length);
       if (!file || file.startsWith("-")) fail("--config needs a FILE");
+    } else if (arg.startsWith("-") || positional.length >= takes) {
+      fail(`unknown option "${arg}" for ${command}\n${USAGE}`);
     } else {
-      fail(`unknown option "${arg}" for start\n${USAGE}`);
+      positional.push(arg);
     }
   }
-  return file;
+  return { file, positional };
+}
+
+/** The configuration `start` would run: the file's, or the embedded default. One line and exit 1 when it is invalid. */
+async function configOf(file: string | undefined): Promise<SwitchboardConfig> {
+  try {
+    return file ? await loadConfigFile(file) : await loadDefaultConfig();
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) fail(`invalid configuration:\n${error.message}`);
+    fail(describe(error));
+  }
+}
+
+async function backup(args: readonly string[]): Promise<void> {
+  const { file, positional } = argumentsOf("backup", args, 1);
+  const [destination] = positional;
+  if (destination === undefined) fail(`backup needs a DEST file\n${USAGE}`);
+  const result = await backupStore(await configOf(file), destination);
+  process.stdout.write(`${result.source} backed up to ${destination} (${result.pages} pages)\n`);
 }
 
 async function start(args: string[]): Promise<void> {
-  const file = configFileOf(args);
+  const { file } = argumentsOf("start", args);
   // From the first moment: a SIGHUP while the gateway starts (systemctl reload right after start) is taken once it
   // runs, never Node's default, which would end the process; bin/switchboard.js keeps one that came even earlier.
   const global = globalThis as Record<symbol, unknown>;
@@ -79,13 +106,7 @@ async function start(args: string[]): Promise<void> {
   process.on("SIGHUP", () => hangup());
   const early = global[Symbol.for("switchboard.hangupListener")];
   if (typeof early === "function") process.off("SIGHUP", early as () => void);
-  let config;
-  try {
-    config = file ? await loadConfigFile(file) : await loadDefaultConfig();
-  } catch (error: unknown) {
-    if (error instanceof ConfigError) fail(`invalid configuration:\n${error.message}`);
-    fail(describe(error));
-  }
+  const config = await configOf(file);
   const log = createLogger(config.log.level);
   // A rejection nobody handles is a bug, logged as one; it must not end the gateway for everyone, as Node's
   // default would (one IRC user's odd query, one stanza).
@@ -153,6 +174,8 @@ async function main(argv: string[]): Promise<void> {
       return start(rest);
     case "check-config":
       return checkConfig(rest);
+    case "backup":
+      return backup(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${version()}\n`);
