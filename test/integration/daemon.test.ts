@@ -113,17 +113,20 @@ describe("the switchboard daemon", function () {
   });
 
   it("refuses a missing or invalid config with the errors and exit code 1, never a stack trace", async function () {
+    this.timeout(90_000);
     const dir = mkdtempSync(join(tmpdir(), "switchboard-config-"));
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "native:\n  port: nope\n  colour: blue\n");
     const mistyped = [["start", "--confg", "x.yaml"], ["start", "x.yaml"], ["start", "--config"]];
     // Each run is a process of its own: started together, they take the time of one (a loaded machine took 20 s for six in turn).
+    // Seven Node processes on a machine busy with other tests may take long to load: each is given a minute.
+    const run = (args: readonly string[]) => runCli(args, { timeoutMs: 60_000 });
     const [missing, invalid, extra, ...refusals] = await Promise.all([
-      runCli(["start", "--config", "/nonexistent/switchboard.yaml"]),
-      runCli(["start", "--config", file]),
+      run(["start", "--config", "/nonexistent/switchboard.yaml"]),
+      run(["start", "--config", file]),
       // A mistyped option is no reason to run the embedded default instead of the operator's file.
-      runCli(["check-config", join(ROOT, "config", "switchboard.example.yaml"), "--extra"]),
-      ...mistyped.map((args) => runCli(args)),
+      run(["check-config", join(ROOT, "config", "switchboard.example.yaml"), "--extra"]),
+      ...mistyped.map((args) => run(args)),
     ]);
     rmSync(dir, { recursive: true, force: true });
 
