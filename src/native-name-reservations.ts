@@ -7,13 +7,11 @@
 import { userAddress } from "./adapters/native/native-addresses.js";
 import type { AdapterRegistry } from "./core/adapter-registry.js";
 import type { IdentityService } from "./core/identities.js";
+import { isUserName } from "./core/model/account-rules.js";
 import { sameAddress, type Address } from "./core/model/address.js";
 import { nickKey } from "./core/model/nick.js";
 import type { NickReservations } from "./core/rooms.js";
 import type { AccountRecord, AccountStore } from "./store/store.js";
-
-/** What a user name may be (docs/protocol.md, register). */
-const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 
 /** How long an answer is taken again for a line relayed from a bridged room (a name registered since waits as long). */
 const RECENT_MS = 30_000;
@@ -29,7 +27,7 @@ export function nativeNameReservations(accounts: AccountStore, identities: Ident
   return {
     async holderOf(nick, options = {}) {
       const name = nickKey(nick);
-      if (!USER_NAME.test(name)) return undefined;
+      if (!isUserName(name)) return undefined; // nickKey folds to lower case, as user names are stored
       const known = recent.get(name);
       if (options.recent === true && known !== undefined && now() - known.at < RECENT_MS) return known.holder;
       const holder = (await accounts.get(name)) === undefined ? undefined : userAddress(name);
@@ -59,5 +57,7 @@ export function tellingRegistrations(accounts: AccountStore, registered: (name: 
     },
     get: (name) => accounts.get(name),
     count: () => accounts.count(),
+    setPasswordHash: (name, passwordHash) => accounts.setPasswordHash(name, passwordHash),
+    list: () => accounts.list(),
   };
 }

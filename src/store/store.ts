@@ -15,7 +15,7 @@ export type { LinkedAccountRecord, LinkedAccountStore, PuppetAccountRecord, Pupp
 export interface AccountRecord {
   /** Lower-case user name; the person's native address is native:<name>. */
   readonly name: string;
-  /** scrypt hash in the format of src/adapters/native/password.ts. */
+  /** scrypt hash in the format of src/core/passwords.ts. */
   readonly passwordHash: string;
   readonly displayName: string;
   readonly createdAt: number;
@@ -26,6 +26,10 @@ export interface AccountStore {
   create(account: AccountRecord): Promise<boolean>;
   get(name: string): Promise<AccountRecord | undefined>;
   count(): Promise<number>;
+  /** Replaces the account's password hash; false when there is no such account. */
+  setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
+  /** Every account, ordered by name. */
+  list(): Promise<AccountRecord[]>;
 }
 
 export interface ContactStore {

@@ -4,6 +4,7 @@
  * Every frame is an object with `type`, an optional request `id` echoed in the answer, and no other keys than
  * its schema lists, so a client can never slip in a `from` or an `owner` and act as someone else.
  */
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
 import type { ClientFrameType } from "./client-frames.js";
 
 type Schema = Record<string, unknown>;
@@ -17,8 +18,9 @@ const UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
 /** A nick in a room: shown as a MUC occupant's JID resource and in stanzas, so no control characters. */
 const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: `^[^${UNSAFE}]+$`, description: "The name shown in the room, without control characters" };
 const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
-const userName: Schema = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
-const password: Schema = { type: "string", minLength: 8, maxLength: 1024 };
+/** The rules of core/model/account-rules.ts, which the operator's `switchboard user` commands apply too. */
+const userName: Schema = { type: "string", pattern: USER_NAME_PATTERN, description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
+const password: Schema = { type: "string", minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH };
 const body: Schema = { type: "string", minLength: 1, maxLength: 65536 };
 const kind: Schema = { enum: ["text", "action", "notice"], default: "text" };
 const messageId: Schema = { type: "string", minLength: 1, maxLength: 64 };

@@ -20,6 +20,8 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   );
   const select = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
   const count = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts");
+  const updateHash = db.prepare<[string, string]>("UPDATE accounts SET password_hash = ? WHERE name = ?");
+  const all = db.prepare<[], AccountRow>("SELECT * FROM accounts ORDER BY name");
 
   return {
     create: (account) =>
@@ -30,5 +32,7 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
         return row && toAccount(row);
       }),
     count: () => guarded("count accounts", () => count.get()?.n ?? 0),
+    setPasswordHash: (name, passwordHash) => guarded("change a password", () => updateHash.run(passwordHash, name).changes === 1),
+    list: () => guarded("list accounts", () => all.all().map(toAccount)),
   };
 }

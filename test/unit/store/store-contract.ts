@@ -46,6 +46,22 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         await store().accounts.create(account("bob"));
         assert.equal(await store().accounts.count(), 2);
       });
+
+      it("replaces one account's password hash and keeps everything else, and says when there is no such account", async () => {
+        await store().accounts.create(account("alice"));
+        await store().accounts.create(account("bob"));
+        assert.equal(await store().accounts.setPasswordHash("alice", "scrypt$new"), true);
+        assert.deepEqual(await store().accounts.get("alice"), { ...account("alice"), passwordHash: "scrypt$new" });
+        assert.deepEqual(await store().accounts.get("bob"), account("bob"));
+        assert.equal(await store().accounts.setPasswordHash("nobody", "scrypt$new"), false);
+        assert.equal(await store().accounts.get("nobody"), undefined);
+      });
+
+      it("lists every account ordered by name", async () => {
+        assert.deepEqual(await store().accounts.list(), []);
+        for (const name of ["carol", "alice", "bob"]) await store().accounts.create(account(name));
+        assert.deepEqual(await store().accounts.list(), [account("alice"), account("bob"), account("carol")]);
+      });
     });
 
     describe("contacts", () => {

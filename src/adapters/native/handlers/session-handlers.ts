@@ -1,21 +1,23 @@
 /** hello, register, login, logout and ping: everything a client can do before it has a session. */
-import { GatewayError } from "../../../core/errors.js";
+import { checkPassword, createAccount } from "../../../core/accounts.js";
+import { GatewayError, hasErrorCode } from "../../../core/errors.js";
+import { canonicalUserName } from "../../../core/model/account-rules.js";
 import { formatAddress } from "../../../core/model/address.js";
+import { dummyHash } from "../../../core/passwords.js";
 import { PROTOCOL_VERSION } from "../frame-schemas.js";
 import type { Handler } from "../handler-environment.js";
 import type { HelloFrame, LoginFrame, LogoutFrame, PingFrame, RegisterFrame } from "../client-frames.js";
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../password.js";
 import { userAddress } from "../native-addresses.js";
 import { isLoopbackHost } from "../../../util/loopback.js";
+import { passwordAttempt, throttle } from "./login-limits.js";
 
 export const SERVER_NAME = "switchboard";
 
 /** The optional features a hello may ask for (docs/protocol.md): `receipts`, message.delivered pushes. */
 const FEATURES: ReadonlySet<string> = new Set(["receipts"]);
 
-/** Failed logins from one address over all names, and for one name over all addresses, as multiples of max. */
-const REMOTE_FACTOR = 4;
-const USER_FACTOR = 20;
+// The hash an unknown user's login is checked against, made now: the first such login takes no longer than the others.
+void dummyHash();
 
 export const hello: Handler<HelloFrame> = async (session, frame, env) => {
   if (frame.version !== PROTOCOL_VERSION) {
@@ -53,17 +55,14 @@ export const register: Handler<RegisterFrame> = async (session, frame, env) => {
   // own machine is trusted (behind a local reverse proxy, trusted_proxies makes the clients' addresses count).
   const counted = env.config.registrations_per_hour > 0 && !isLoopbackHost(session.remote);
   if (counted) throttle(env.registrationLimiter.retryAfter(key), `this address registered ${env.config.registrations_per_hour} accounts within the hour`);
-  const name = frame.user.toLowerCase();
-  const created = await env.services.accounts.create({
-    name,
-    passwordHash: await hashPassword(frame.password),
-    displayName: frame.display_name ?? frame.user,
-    createdAt: Date.now(),
-  });
-  if (!created) {
-    env.loginLimiter.fail(key);
-    throw new GatewayError("GW_ERR_USER_EXISTS", `the name "${name}" is taken`);
+  let account;
+  try {
+    account = await createAccount(env.services.accounts, { name: frame.user, password: frame.password, displayName: frame.display_name ?? frame.user });
+  } catch (error: unknown) {
+    if (hasErrorCode(error, "GW_ERR_USER_EXISTS")) env.loginLimiter.fail(key);
+    throw error;
   }
+  const name = account.name;
   if (counted) env.registrationLimiter.fail(key); // counted as made, not failed: the limiter counts in its window
   env.rememberUser(name);
   return { user: name, address: formatAddress(userAddress(name)) };
@@ -71,23 +70,15 @@ export const register: Handler<RegisterFrame> = async (session, frame, env) => {
 
 export const login: Handler<LoginFrame> = async (session, frame, env) => {
   if (session.state === "authenticated") throw new GatewayError("GW_ERR_ALREADY_AUTHENTICATED");
-  const name = frame.user.toLowerCase();
-  // Three limits (docs/protocol.md, Login attempts): one name from one address; one address over all names
-  // (spraying); one name over all addresses (distributed guessing). The last is loose, so that a guesser at
-  // one address cannot lock the user out: they hit the first limit long before.
-  const limiter = env.loginLimiter;
-  const byPair = `login:${session.remote}:${name}`;
-  const byRemote = `login:${session.remote}`;
-  const byUser = `login-user:${name}`;
-  throttle(Math.max(limiter.retryAfter(byPair), limiter.retryAfter(byRemote, limiter.max * REMOTE_FACTOR), limiter.retryAfter(byUser, limiter.max * USER_FACTOR)));
-  const account = await env.services.accounts.get(name);
-  // Verify against a dummy hash for unknown users: same time, same answer, so nothing tells whether the user exists.
-  const valid = await verifyPassword(frame.password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-  if (!account || !valid) {
-    for (const key of [byPair, byRemote, byUser]) limiter.fail(key);
+  const name = canonicalUserName(frame.user);
+  const attempt = passwordAttempt(env.loginLimiter, session.remote, name);
+  attempt.check();
+  const account = await checkPassword(env.services.accounts, name, frame.password);
+  if (!account) {
+    attempt.failed();
     throw new GatewayError("GW_ERR_AUTH_FAILED");
   }
-  limiter.succeed(byPair);
+  attempt.succeeded();
   const address = userAddress(name);
   session.state = "authenticated";
   session.user = name;
@@ -119,9 +110,3 @@ export const logout: Handler<LogoutFrame> = async (session, _frame, env) => {
 };
 
 export const ping: Handler<PingFrame> = async () => undefined;
-
-function throttle(retryAfterMs: number, what = "too many failed attempts"): void {
-  if (retryAfterMs > 0) {
-    throw new GatewayError("GW_ERR_RATE_LIMITED", `${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
-  }
-}

@@ -1,7 +1,8 @@
 /**
  * Password hashing with scrypt (RFC 7914), a memory-hard slow KDF from Node's crypto.
  * Stored form: scrypt$N$r$p$<salt base64>$<hash base64>, so parameters can be raised later without
- * invalidating existing hashes. Verification compares in constant time.
+ * invalidating existing hashes. Verification compares in constant time. Shared by the native protocol (register,
+ * login, account.password) and the operator's `switchboard user` commands, so both hash alike (core/accounts.ts).
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
@@ -32,5 +33,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash of nothing anybody knows: verified against when a user does not exist, so both cases take as long. */
-export const DUMMY_HASH_PROMISE: Promise<string> = hashPassword(randomBytes(24).toString("base64"));
+let dummy: Promise<string> | undefined;
+
+/**
+ * A hash of nothing anybody knows: verified against when a user does not exist, so both cases take as long. Made at
+ * the first call (a command that never verifies, `switchboard user add`, does not pay for it).
+ */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(24).toString("base64"));
+  return dummy;
+}
