@@ -15,6 +15,7 @@ export interface RegisterFrame extends Base { readonly type: "register"; readonl
 export interface LoginFrame extends Base { readonly type: "login"; readonly user: string; readonly password: string }
 export interface LogoutFrame extends Base { readonly type: "logout" }
 export interface PingFrame extends Base { readonly type: "ping" }
+export interface AccountPasswordFrame extends Base { readonly type: "account.password"; readonly old_password: string; readonly new_password: string }
 export interface ContactListFrame extends Base { readonly type: "contact.list" }
 export interface ContactAddFrame extends Base { readonly type: "contact.add"; readonly address: string; readonly name?: string }
 export interface ContactRemoveFrame extends Base { readonly type: "contact.remove"; readonly address: string }
@@ -87,6 +88,7 @@ export type ClientFrame =
   | LoginFrame
   | LogoutFrame
   | PingFrame
+  | AccountPasswordFrame
   | ContactListFrame
   | ContactAddFrame
   | ContactRemoveFrame

@@ -55,6 +55,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   login: frame("login", { user: userName, password }, ["user", "password"], "Starts a session as that user"),
   logout: frame("logout", {}, [], "Ends the session; the connection stays open"),
   ping: frame("ping", {}, [], "Keepalive; answered by pong"),
+  "account.password": frame(
+    "account.password",
+    { old_password: { ...password, description: "The password the session user has now" }, new_password: { ...password, description: "The password from now on" } },
+    ["old_password", "new_password"],
+    "Changes the session user's password; their other sessions are closed (4001)",
+  ),
   "contact.list": frame("contact.list", {}, [], "The session user's buddy list with presence"),
   "contact.add": frame("contact.add", { address, name: { type: "string", minLength: 1, maxLength: 256 } }, ["address"], "Adds or renames a contact"),
   "contact.remove": frame("contact.remove", { address }, ["address"], "Removes a contact and every subscription with it"),

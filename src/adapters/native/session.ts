@@ -33,7 +33,7 @@ export class NativeSession {
   alive = true;
   /** Closed by the gateway because the client left more than MAX_UNREAD_BYTES unread. */
   notReading = false;
-  /** Closed by the gateway for one of its limits: nothing more the client sent is read or handled. */
+  /** Closed by the gateway (one of its limits, its user's password changed elsewhere): nothing more the client sent is read or handled. */
   closedByGateway = false;
   /** The frames received, accepted and not answered yet, and their size (frame-intake.ts MAX_FRAMES_IN_FLIGHT). */
   framesInFlight = 0;

@@ -2,6 +2,7 @@
 import type { HandlerTable } from "../handler-environment.js";
 import type { ClientFrameType } from "../client-frames.js";
 import { hello, login, logout, ping, register } from "./session-handlers.js";
+import { accountPassword } from "./account-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
@@ -20,6 +21,7 @@ export const HANDLERS: HandlerTable = {
   login,
   logout,
   ping,
+  "account.password": accountPassword,
   "contact.list": contactList,
   "contact.add": contactAdd,
   "contact.remove": contactRemove,
