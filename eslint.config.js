@@ -17,9 +17,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/core/**/*.ts", "src/store/**/*.ts", "src/config/**/*.ts", "src/util/**/*.ts"],
+    files: ["src/core/**/*.ts", "src/store/**/*.ts", "src/config/**/*.ts", "src/util/**/*.ts", "src/cli/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/adapters/**"], message: "The core, store, config and util never import an adapter." }] }],
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/adapters/**"], message: "The core, store, config, util and the CLI's commands never import an adapter." }] }],
     },
   },
   ...adapters.map((name) => ({

@@ -1,24 +1,28 @@
 /**
- * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`,
- * `switchboard backup DEST [--config FILE]`.
- * The only place that prints for humans and calls process.exit. Every failure an operator can cause
- * (port in use, unreadable or invalid config, locked database) ends in one line on stderr and exit code 1.
+ * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`, `switchboard user ...`
+ * (cli/user-commands.ts), `switchboard backup DEST [--config FILE]` (cli/backup.ts). The only place that calls process.exit. Every failure an operator can cause (port in use,
+ * unreadable or invalid config, locked database, a taken name) ends in one line on stderr and exit code 1.
  */
 import { readFileSync } from "node:fs";
 import { ConfigError, loadConfigFile, loadDefaultConfig } from "./config/load-config.js";
-import type { SwitchboardConfig } from "./config/config-types.js";
 import { createLogger } from "./core/logger.js";
 import { GatewayError } from "./core/errors.js";
 import { createGateway, type Gateway } from "./gateway.js";
+import { commandArguments, UsageError } from "./cli/command-line.js";
+import { PASSWORD_VARIABLE } from "./cli/read-password.js";
+import { userCommand, USER_USAGE } from "./cli/user-commands.js";
 import { backupStore } from "./cli/backup.js";
 
 const USAGE = `Usage:
   switchboard start [--config FILE]   run the gateway (without --config: the embedded default,
                                       native protocol on 127.0.0.1:7117, store in ./data/switchboard.db)
   switchboard check-config FILE       validate a configuration file; exit 0 if valid, 1 with every error
-  switchboard backup DEST [--config FILE]
-                                      copy the store to the new file DEST, also while the gateway runs
-  switchboard --version | --help`;
+${USER_USAGE}
+  switchboard backup DEST [--config FILE]         copy the store to the new file DEST, also while the gateway runs
+  switchboard --version | --help
+
+The password of user add and user passwd comes from the environment variable ${PASSWORD_VARIABLE} when set,
+else from the terminal (asked twice, not shown), else from the first line of standard input.`;
 
 /** Stop must finish within this; signals promise an exit within 5 s. */
 const STOP_DEADLINE_MS = 4500;
@@ -56,48 +60,20 @@ async function checkConfig(args: readonly string[]): Promise<void> {
   process.stdout.write(`${file}: ok\n`);
 }
 
-/**
- * The FILE of `--config FILE | --config=FILE` and the other arguments of `command` (as many as it `takes`). Anything
- * else is refused: a mistyped option (`--confg`) must not start the embedded default in place of the operator's
- * configuration.
- */
-function argumentsOf(command: string, args: readonly string[], takes = 0): { file: string | undefined; positional: string[] } {
-  let file: string | undefined;
-  const positional: string[] = [];
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? "";
-    if (arg === "--config" || arg.startsWith("--config=")) {
-      file = arg === "--config" ? args[(index += 1)] : arg.slice("--config=".length);
-      if (!file || file.startsWith("-")) fail("--config needs a FILE");
-    } else if (arg.startsWith("-") || positional.length >= takes) {
-      fail(`unknown option "${arg}" for ${command}\n${USAGE}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { file, positional };
-}
-
-/** The configuration `start` would run: the file's, or the embedded default. One line and exit 1 when it is invalid. */
-async function configOf(file: string | undefined): Promise<SwitchboardConfig> {
-  try {
-    return file ? await loadConfigFile(file) : await loadDefaultConfig();
-  } catch (error: unknown) {
-    if (error instanceof ConfigError) fail(`invalid configuration:\n${error.message}`);
-    fail(describe(error));
-  }
-}
-
 async function backup(args: readonly string[]): Promise<void> {
-  const { file, positional } = argumentsOf("backup", args, 1);
-  const [destination] = positional;
-  if (destination === undefined) fail(`backup needs a DEST file\n${USAGE}`);
-  const result = await backupStore(await configOf(file), destination);
+  const { config: file, operands } = commandArguments(args, "backup");
+  const [destination, ...extra] = operands;
+  if (destination === undefined) throw new UsageError("backup needs a DEST file");
+  if (extra.length > 0) throw new UsageError(`backup takes one DEST; unexpected "${extra.join(" ")}"`);
+  const config = file === undefined ? await loadDefaultConfig() : await loadConfigFile(file);
+  const result = await backupStore(config, destination);
   process.stdout.write(`${result.source} backed up to ${destination} (${result.pages} pages)\n`);
 }
 
 async function start(args: string[]): Promise<void> {
-  const { file } = argumentsOf("start", args);
+  const { config: file, operands } = commandArguments(args, "start");
+  // "start FILE" is a mistake for "start --config FILE": never the embedded default in place of the operator's file.
+  if (operands.length > 0) throw new UsageError(`unknown option "${operands[0]}" for start`);
   // From the first moment: a SIGHUP while the gateway starts (systemctl reload right after start) is taken once it
   // runs, never Node's default, which would end the process; bin/switchboard.js keeps one that came even earlier.
   const global = globalThis as Record<symbol, unknown>;
@@ -106,7 +82,13 @@ async function start(args: string[]): Promise<void> {
   process.on("SIGHUP", () => hangup());
   const early = global[Symbol.for("switchboard.hangupListener")];
   if (typeof early === "function") process.off("SIGHUP", early as () => void);
-  const config = await configOf(file);
+  let config;
+  try {
+    config = file ? await loadConfigFile(file) : await loadDefaultConfig();
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) fail(`invalid configuration:\n${error.message}`);
+    fail(describe(error));
+  }
   const log = createLogger(config.log.level);
   // A rejection nobody handles is a bug, logged as one; it must not end the gateway for everyone, as Node's
   // default would (one IRC user's odd query, one stanza).
@@ -176,6 +158,8 @@ async function main(argv: string[]): Promise<void> {
       return checkConfig(rest);
     case "backup":
       return backup(rest);
+    case "user":
+      return userCommand(rest, { env: process.env, input: process.stdin, prompts: process.stderr, stdout: process.stdout });
     case "--version":
     case "-v":
       process.stdout.write(`${version()}\n`);
@@ -190,4 +174,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => fail(describe(error)));
+main(process.argv.slice(2)).catch((error: unknown) => fail(error instanceof UsageError ? `${error.message}\n${USAGE}` : describe(error)));

@@ -20,10 +20,12 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs the CLI to completion with the given arguments. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CommandResult> {
+/** Runs the CLI to completion with the given arguments; its standard input is `input` (by default nothing: it ends at once). */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+    child.stdin.on("error", () => undefined); // a command that exits without reading it
+    child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

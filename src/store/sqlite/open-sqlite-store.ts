@@ -53,7 +53,7 @@ function lockOrExplain(path: string): ProcessLock {
  * a directory made for it is the daemon user's alone (0700), as are the files made in it (createPrivately). Existing
  * directories and files keep the modes an operator gave them.
  */
-function ensureParentDirectory(path: string): void {
+export function ensureParentDirectory(path: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch (error: unknown) {
@@ -69,7 +69,7 @@ function configure(db: Database.Database, path: string, log: Logger | undefined)
   db.pragma("foreign_keys = ON");
 }
 
-function openDatabase(path: string, log: Logger | undefined): Database.Database {
+export function openDatabase(path: string, log: Logger | undefined): Database.Database {
   let db: Database.Database;
   try {
     // SQLite gives the WAL and shared-memory files the database file's mode.

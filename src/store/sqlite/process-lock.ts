@@ -28,6 +28,13 @@ export function createPrivately(path: string): void {
 }
 
 export function lockDatabase(path: string): ProcessLock {
+  const lock = tryLockDatabase(path);
+  if (lock === undefined) throw new GatewayError("GW_ERR_STORE", `database ${path} is locked by another process`);
+  return lock;
+}
+
+/** The lock, or undefined when another process holds it (a running daemon). */
+export function tryLockDatabase(path: string): ProcessLock | undefined {
   const lockPath = `${path}-lock`;
   const existed = existsSync(lockPath);
   let lock: Database.Database | undefined;
@@ -42,9 +49,7 @@ export function lockDatabase(path: string): ProcessLock {
   } catch (error: unknown) {
     lock?.close();
     const code = sqliteCode(error);
-    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-      throw new GatewayError("GW_ERR_STORE", `database ${path} is locked by another process`, { cause: error });
-    }
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return undefined;
     throw error;
   }
   const held = lock;
