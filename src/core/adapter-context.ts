@@ -151,6 +151,14 @@ export interface AdapterContext {
    */
   syncContacts(owner: Address, contacts: readonly Contact[]): Promise<void>;
   /**
+   * For an adapter that is one person's own account (Adapter.owner): the owner sent `draft` (from the owner, to one
+   * of this account's contacts) from another client of that account, and the network delivered it already (an
+   * XMPP sent carbon, XEP-0280). Resolves with the message as kept in the conversation's log (sentElsewhere) and
+   * shown to the owner's sessions; delivered to nobody. Rejects with GW_ERR_FORBIDDEN for any other sender or
+   * recipient, and as submit does for a body too long or a correction of no message of the owner's.
+   */
+  recordSentElsewhere(draft: MessageDraft): Promise<Message>;
+  /**
    * The network bounced a message the gateway delivered to `recipient` (an XMPP error reply; an adapter that
    * learns of a refusal before confirming a delivery rejects SendResult.confirmed instead, as IRC does): its
    * sender is told, as for any failed delivery. Ignored unless

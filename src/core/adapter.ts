@@ -335,6 +335,12 @@ export interface Adapter {
   unwatchAccount?(address: Address, person: Address): Promise<void>;
   /** `person` (a user of this adapter) gained or lost a linked account (identity.linked on the native protocol). */
   identityChanged?(person: Address, address: Address, linked: boolean): Promise<void>;
+  /**
+   * `message.from` (a user of this adapter) sent `message` from another client of their own account elsewhere
+   * (Message.sentElsewhere, Router.sentElsewhere): shown to their sessions connected now as their own message. Not
+   * kept for later: the conversation's history has it. Absent: such copies are only logged.
+   */
+  showSentElsewhere?(message: Message): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

@@ -104,6 +104,29 @@ export class Router {
     return message;
   }
 
+  /**
+   * AdapterContext.recordSentElsewhere of the adapter `protocol`/`account`, someone's own account: the owner's message
+   * to one of its contacts, sent from another client of theirs, which that network delivered. Kept in the log (not
+   * queued: nobody is to deliver it) and shown to the owner's sessions connected now.
+   */
+  async sentElsewhere(protocol: ProtocolId, account: string, draft: MessageDraft): Promise<Message> {
+    if (!this.accepting) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
+    const owner = this.deps.registry.get(protocol, account)?.owner;
+    const toContact = draft.scope === "direct" && draft.to.protocol === protocol && draft.to.account === account;
+    if (owner === undefined || !sameAddress(draft.from, owner) || !toContact) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} records only its owner's direct messages to its contacts`);
+    if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
+    if (draft.replaces !== undefined) await this.checkCorrection(draft);
+    const timestamp = (this.deps.now ?? Date.now)();
+    const message: Message = { ...draft, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
+    await this.deps.outbox.accept(message, []);
+    this.deps.recent?.remember(message);
+    await this.deps.registry
+      .for(owner)
+      ?.showSentElsewhere?.(message)
+      .catch((error: unknown) => this.deps.log.debug({ err: error, id: message.id }, "message sent elsewhere not shown"));
+    return message;
+  }
+
   /** Before each attempt at a direct message queued for a linked account (Outbox): see LinkedPersons. */
   linkedRecipientNow(message: Message, recipient: Address): LinkedRecipientVerdict {
     return this.persons.linkedRecipientNow(message, recipient);

@@ -15,6 +15,8 @@
  *   offered STARTTLS would fail, so without `tls` nothing is offered.
  * - No mod_limits: it throttles each c2s session to about 10 kB/s.
  * - `modules_disabled = { "s2s" }`: no federation, so nothing listens on 5269.
+ * - mod_carbons (XEP-0280), which Prosody's own default configuration enables: linked accounts use it. It copies
+ *   messages only to sessions that enable carbons, so other tests see no difference.
  */
 
 export interface ProsodyConfigInput {
@@ -67,7 +69,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     "allow_registration = true",
     "",
     "modules_enabled = {",
-    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register";',
+    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register"; "carbons";',
     ...(input.tls ? ['  "tls";'] : []),
     "}",
     ...(input.tls ? [`ssl = { certificate = ${luaString(input.tls.certificateFile)}; key = ${luaString(input.tls.keyFile)} }`] : []),

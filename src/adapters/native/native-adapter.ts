@@ -103,6 +103,11 @@ export class NativeAdapter implements Adapter {
     return { delivered: true };
   }
 
+  /** The user's own message, sent from their linked account's other client: to their sessions connected now (`carbon: "sent"`). */
+  async showSentElsewhere(message: Message): Promise<void> {
+    if (isNative(message.from) && !isRoomId(message.from.id)) this.sessions.pushTo(message.from.id, frames.message(message));
+  }
+
   async sendPresence(presence: Presence, to: Address): Promise<void> {
     if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence));
   }

@@ -27,6 +27,7 @@ export function messageView(message: Message): Record<string, unknown> {
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     ...(message.origin.id === undefined ? {} : { client_id: message.origin.id }),
     ...(message.person === undefined ? {} : { person: formatAddress(message.person) }),
+    ...(message.sentElsewhere === true ? { carbon: "sent" } : {}),
   };
 }
 

@@ -232,3 +232,18 @@ const bareXmppJids = memoizeStrings((id: string): string => {
   if (jid.resource !== undefined) throw bad(`xmpp address id "${id}" must be a bare JID, without a resource`);
   return formatJid(jid);
 });
+
+/**
+ * Who a JID is to a linked account whose bare JID is `ownBareJid` (folded): `own` for the account itself (any of
+ * its resources), a `contact` (the bare JID's address on adapter account `account`), or `none` for a JID that is no
+ * person (a server) or is malformed.
+ */
+export function accountPeer(jid: string, account: string, ownBareJid: string): { readonly kind: "own" } | { readonly kind: "contact"; readonly address: Address } | { readonly kind: "none" } {
+  try {
+    const address = xmppUserAddress(withoutResource(jid), account);
+    if (address.id === ownBareJid) return { kind: "own" };
+    return address.id.includes("@") ? { kind: "contact", address } : { kind: "none" };
+  } catch {
+    return { kind: "none" };
+  }
+}

@@ -9,7 +9,8 @@
  * only from the account itself); presence per resource is aggregated (resource-presence.ts); an inbound
  * subscribe (3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the
  * server follows each with a roster push that carries the new state. Chat states (XEP-0085) and corrections
- * (XEP-0308) both ways, /me (XEP-0245) both ways.
+ * (XEP-0308) both ways, /me (XEP-0245) both ways. Message carbons (XEP-0280) where the server offers them
+ * (carbons.ts): the user's chats from her other clients reach her sessions too, both sides.
  *
  * Presence: the owner's presence goes out as the account's broadcast presence (show, status, priority). When
  * the owner goes offline the account sends unavailable and stays connected: the XMPP server then keeps
@@ -19,16 +20,16 @@
  * Like the bridge bot: @xmpp/reconnect stopped (the supervisor reconnects), the guarded parser, a login raced
  * against the connection's first error, and an unencrypted connection only to a loopback address.
  */
-import { xml, type Client } from "@xmpp/client";
+import type { Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
-import type { Contact } from "../../core/model/contact.js";
 import type { Message } from "../../core/model/message.js";
 import { offlinePresence, type Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
-import { addressToXmppJid, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
+import { accountPeer, addressToXmppJid, resourceOf, xmppUserAddress } from "./addressing.js";
+import { Carbons } from "./carbons.js";
 import { checkEncrypted, loginError } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
@@ -40,8 +41,8 @@ import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { checkServiceHost } from "./service-host.js";
-import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, rosterContact } from "./roster.js";
-import { chatMessage, chatState, errorCondition, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { AccountRoster } from "./account-roster.js";
+import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
 export interface XmppUserAccount {
@@ -58,7 +59,6 @@ export interface XmppUserAccount {
 /** The resource the gateway's session of a linked account binds. */
 export const USER_RESOURCE = "switchboard";
 const LOGIN_TIMEOUT_MS = 15_000;
-const ROSTER_TIMEOUT_MS = 10_000;
 
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
 
@@ -91,6 +91,8 @@ export class XmppUserAdapter implements Adapter {
   private readonly awaited: AwaitedReceipts;
   /** A chat counts as delivered once the account's server proved it read it (stanza-confirmer.ts). */
   private readonly confirmer: ServerPingConfirmer;
+  private readonly carbons: Carbons;
+  private readonly roster: AccountRoster;
 
   constructor(
     private readonly config: XmppUserAccount,
@@ -100,6 +102,8 @@ export class XmppUserAdapter implements Adapter {
     this.awaited = new AwaitedReceipts(context);
     this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
+    this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE);
+    this.roster = new AccountRoster(context, this.owner, this.ownJid);
   }
 
   get account(): string {
@@ -116,7 +120,7 @@ export class XmppUserAdapter implements Adapter {
     connection.on("stanza", (stanza: Element) => this.stanza(stanza));
     connection.on("offline", () => this.lost());
     connection.on("disconnect", () => this.lost());
-    connection.iqCallee.set(NS_ROSTER, "query", (context: { readonly stanza: Element }) => this.rosterPush(context.stanza));
+    this.roster.listen(connection);
     this.connection = connection;
     try {
       await Promise.race([connection.start(), failure(connection, LOGIN_TIMEOUT_MS)]);
@@ -124,7 +128,8 @@ export class XmppUserAdapter implements Adapter {
       if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while logging in", { retryable: true });
       this.online = true;
       this.available = false;
-      await this.context.syncContacts(this.owner, await this.fetchRoster(connection));
+      await this.context.syncContacts(this.owner, await this.roster.fetch(connection));
+      await this.carbons.enable(connection, jidParts(this.config.jid).domain);
     } catch (error: unknown) {
       this.online = false;
       this.confirmer.failAll();
@@ -240,35 +245,6 @@ export class XmppUserAdapter implements Adapter {
     if (!sameAddress(from, this.owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `only ${addressKey(this.owner)} speaks through ${this.config.jid}`);
   }
 
-  /** RFC 6121 section 2.1.3: the roster at login, as contacts of the owner. */
-  private async fetchRoster(connection: Client): Promise<Contact[]> {
-    const answer = await connection.iqCaller.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS_ROSTER })), ROSTER_TIMEOUT_MS);
-    const query = answer.getChild("query", NS_ROSTER);
-    if (!query) return [];
-    const { items, skipped } = parseRosterQuery(query);
-    if (skipped.length > 0) this.context.log.warn({ jid: this.config.jid, skipped }, "roster items skipped");
-    return items.flatMap((item) => (item.subscription === "remove" || item.jid === this.ownJid ? [] : [rosterContact(item, this.owner, this.account)]));
-  }
-
-  /** RFC 6121 section 2.1.6: a push from anyone but the account itself is refused; the others update the mirror. */
-  private rosterPush(stanza: Element): Element | true {
-    const from = typeof stanza.attrs["from"] === "string" ? stanza.attrs["from"] : undefined;
-    if (!isOwnRosterPush(from, this.ownJid)) {
-      this.context.log.warn({ jid: this.config.jid, from }, "roster push from another entity refused");
-      return errorCondition("cancel", "service-unavailable");
-    }
-    const query = stanza.getChild("query", NS_ROSTER);
-    for (const item of query ? parseRosterQuery(query).items : []) {
-      if (item.jid === this.ownJid) continue;
-      if (item.subscription === "remove") {
-        this.context.dispatch({ type: "contact-removed", owner: this.owner, address: xmppUserAddress(item.jid, this.account) });
-      } else {
-        this.context.dispatch({ type: "contact", contact: rosterContact(item, this.owner, this.account) });
-      }
-    }
-    return true;
-  }
-
   private stanza(stanza: Element): void {
     if (this.confirmer.consumed(stanza)) return;
     const work = stanza.name === "message" ? this.message(stanza) : stanza.name === "presence" ? this.presence(stanza) : Promise.resolve();
@@ -277,15 +253,15 @@ export class XmppUserAdapter implements Adapter {
 
   /** The contact a stanza comes from; undefined for the account itself or a JID that is no person. */
   private contactFrom(jid: string): Address | undefined {
-    try {
-      const address = xmppUserAddress(withoutResource(jid), this.account);
-      return address.id === this.ownJid || !address.id.includes("@") ? undefined : address;
-    } catch {
-      return undefined;
-    }
+    const peer = accountPeer(jid, this.account, this.ownJid);
+    return peer.kind === "contact" ? peer.address : undefined;
   }
 
-  private async message(stanza: Element): Promise<void> {
+  private async message(received: Element): Promise<void> {
+    const copy = this.carbons.copyIn(received);
+    if (copy.kind === "sent") return this.carbons.sent(copy.message);
+    const copied = copy.kind === "received";
+    const stanza = copied ? copy.message : received;
     const parsed = parseMessageStanza(stanza, { from: this.ownJid, to: this.ownJid });
     if (!parsed.ok) return;
     const message = parsed.value;
@@ -303,6 +279,7 @@ export class XmppUserAdapter implements Adapter {
       }
       return;
     }
+    if (!this.carbons.seen.first(from, message.id, message.body)) return; // a second copy of it (carbons.ts)
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {
@@ -312,7 +289,8 @@ export class XmppUserAdapter implements Adapter {
       const gatewayError = toGatewayError(error);
       const { type, condition } = stanzaConditionFor(gatewayError.code);
       this.context.log.info({ from: message.from, condition, reason: gatewayError.message }, "XMPP message refused");
-      await this.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
+      // A copy (carbons.ts) reached another client of the user: its sender is told nothing of the gateway's refusal.
+      if (!copied) await this.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
     } finally {
       acceptance.done(acceptedId);
     }

@@ -37,10 +37,16 @@ export interface Message {
   readonly replaces?: string;
   /** When `from` is an account linked to a person (core/identities.ts): that person, set by the gateway. */
   readonly person?: Address;
+  /**
+   * The sender's own copy of a direct message they sent from another client of their own account on another
+   * network (an XMPP sent carbon, XEP-0280): that network delivered it already, so the gateway only keeps it in the
+   * conversation's log and shows it to the sender's sessions (Router.sentElsewhere). Set by the gateway.
+   */
+  readonly sentElsewhere?: true;
 }
 
 /** What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person. */
-export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person"> & { readonly hops?: readonly string[] };
+export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere"> & { readonly hops?: readonly string[] };
 
 export const MAX_BODY_LENGTH = 64 * 1024;
 
