@@ -341,6 +341,13 @@ export interface Adapter {
    * kept for later: the conversation's history has it. Absent: such copies are only logged.
    */
   showSentElsewhere?(message: Message): Promise<void>;
+  /**
+   * For someone's own account (owner set), not started: whether its credentials log in now, on a connection of its
+   * own that changes nothing on the network and is closed at once (XMPP: another resource, no presence), so that a
+   * running session of the same account is left alone. Rejects as start() would (GW_ERR_AUTH_FAILED for refused
+   * credentials). Absent: the account can only be linked once, and unlinked (core/linked-accounts.ts).
+   */
+  checkCredentials?(): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

@@ -1,8 +1,9 @@
 /**
  * Linked accounts: a person's own account on another network (their XMPP account), run by the gateway for
  * them, the BitlBee model. This service links (log in first, and only once that worked store the sealed
- * password and keep the adapter), unlinks (stop, forget the contacts, delete the credentials) and, at start,
- * brings back every stored account. It knows no protocol: adapters come from a factory per network, given by
+ * password and keep the adapter), links the same account again with new credentials (tried beside the running
+ * session first, so that a wrong password changes nothing), unlinks (stop, forget the contacts, delete the
+ * credentials) and, at start, brings back every stored account. It knows no protocol: adapters come from a factory per network, given by
  * the composition root, so that the native adapter can offer link frames without importing another adapter.
  *
  * One account per person and network; its adapter account is `u.<native user name>` (linkedAccountName).
@@ -121,6 +122,7 @@ export class LinkedAccounts implements AccountLinks {
     const account = linkedAccountName(owner);
     return this.exclusive(owner, network, async () => {
       const existing = await store.get(owner, network);
+      if (existing?.login === request.login) return this.relink(existing, network, request, box);
       if (existing || registry.get(network, account)) {
         throw new GatewayError("GW_ERR_FORBIDDEN", `a ${network} account (${existing?.login ?? account}) is already linked; unlink it first`);
       }
@@ -150,6 +152,40 @@ export class LinkedAccounts implements AccountLinks {
       log.info({ owner: addressKey(owner), network, login: request.login, account }, "account linked");
       return { network, account, login: request.login };
     });
+  }
+
+  /**
+   * The same account linked again (a changed password, another service): the new credentials are tried beside the
+   * running session (Adapter.checkCredentials), which a refusal leaves alone. Once they log in they replace the
+   * stored ones, and a new adapter with them replaces the running one; the contacts stay (they are the account's
+   * roster either way), so nobody on the network sees anything but the session reconnect.
+   */
+  private async relink(existing: LinkedAccountRecord, network: ProtocolId, request: LinkRequest, box: CredentialBox): Promise<LinkedAccount> {
+    const { registry, supervisor, store, log } = this.options;
+    const { owner, login } = existing;
+    const record: LinkedAccountRecord = { ...existing, service: request.service, secret: box.seal(request.password, sealContext(owner, network, login)), linkedAt: Date.now() };
+    const replacement = this.create(record, request.password);
+    if (!replacement.checkCredentials) throw new GatewayError("GW_ERR_FORBIDDEN", `a ${network} account (${login}) is already linked; unlink it first`);
+    try {
+      await replacement.checkCredentials();
+    } catch (error: unknown) {
+      log.info({ owner: addressKey(owner), network, login, err: toGatewayError(error) }, "account not linked again");
+      throw toGatewayError(error);
+    }
+    await store.put(record);
+    const running = registry.get(network, replacement.account);
+    if (running) await this.dismantle(running);
+    registry.register(replacement);
+    try {
+      await replacement.start();
+      supervisor.add(replacement, { critical: false, running: true });
+    } catch (error: unknown) {
+      // The credentials logged in a moment ago: the supervisor keeps trying, as after a restart.
+      supervisor.add(replacement, { critical: false });
+      supervisor.report(replacement, "failed", toGatewayError(error));
+    }
+    log.info({ owner: addressKey(owner), network, login, account: replacement.account }, "account linked again");
+    return { network, account: replacement.account, login };
   }
 
   async unlink(owner: Address, network: ProtocolId): Promise<void> {

@@ -216,6 +216,25 @@ export class XmppTestClient {
   }
 }
 
+/**
+ * Makes two users mutual roster contacts the usual XMPP way (RFC 6121 section 3), each asking and the other
+ * approving, and waits until each asker's server recorded the approval. Both must have fetched their roster
+ * (a session that did is "interested", section 2.1.6, and gets roster pushes).
+ */
+export async function befriend(a: XmppTestClient, b: XmppTestClient): Promise<void> {
+  for (const [asker, asked] of [[b, a], [a, b]] as const) {
+    await asker.send(xml("presence", { to: asked.bareJid, type: "subscribe" }));
+    await asked.waitFor((stanza) => stanza.is("presence") && stanza.attrs["type"] === "subscribe", 5000, "a subscription request");
+    await asked.send(xml("presence", { to: asker.bareJid, type: "subscribed" }));
+    // The asker's server records the approval with a roster push (RFC 6121 section 3.1.6).
+    const approved = (stanza: Element): boolean =>
+      stanza.is("iq") &&
+      stanza.attrs["type"] === "set" &&
+      (stanza.getChild("query", "jabber:iq:roster")?.getChildren("item") ?? []).some((item) => item.attrs["jid"] === asked.bareJid && ["to", "both"].includes(String(item.attrs["subscription"])));
+    await asker.waitFor(approved, 5000, "the roster push of the approval");
+  }
+}
+
 /** A full JID matches itself; a bare JID matches any of its resources. */
 function sameEntity(jid: string, wanted: string): boolean {
   return wanted.includes("/") ? jid === wanted : jid === wanted || jid.startsWith(`${wanted}/`);

@@ -9,12 +9,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { xml } from "@xmpp/client";
-import type { Element } from "ltx";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
 import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { befriend, XmppTestClient } from "../helpers/xmpp-client.js";
 
 const ALICEX_PASSWORD = "alicex-Secret-4242";
 const JULIET = "juliet@localhost";
@@ -51,17 +50,7 @@ describe("linked XMPP accounts against Prosody", function () {
     for (const client of [alicex, juliet]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
     await alicex.sendPresence();
     await juliet.sendPresence("away", "balcony");
-    for (const [asker, asked] of [[juliet, alicex], [alicex, juliet]] as const) {
-      await asker.send(xml("presence", { to: asked.bareJid, type: "subscribe" }));
-      await asked.waitFor((stanza) => stanza.is("presence") && stanza.attrs["type"] === "subscribe", 5000, "a subscription request");
-      await asked.send(xml("presence", { to: asker.bareJid, type: "subscribed" }));
-      // The asker's server records the approval with a roster push (RFC 6121 section 3.1.6).
-      const approved = (stanza: Element): boolean =>
-        stanza.is("iq") &&
-        stanza.attrs["type"] === "set" &&
-        (stanza.getChild("query", "jabber:iq:roster")?.getChildren("item") ?? []).some((item) => item.attrs["jid"] === asked.bareJid && ["to", "both"].includes(String(item.attrs["subscription"])));
-      await asker.waitFor(approved, 5000, "the roster push of the approval");
-    }
+    await befriend(alicex, juliet);
     await alicex.stop();
     daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"].join("\n"));
     await daemon.start({ KEY: randomBytes(32).toString("hex") });
@@ -187,9 +176,10 @@ describe("linked XMPP accounts against Prosody", function () {
     assert.deepEqual((await carol.ok({ type: "contact.list" }))["contacts"], []);
   });
 
-  it("refuses a second link and an unreachable server", async function () {
-    const again = await link(alice, "alicex@localhost", ALICEX_PASSWORD);
-    assert.equal(again["code"], "GW_ERR_FORBIDDEN");
+  it("refuses a second account while one is linked, and an unreachable server", async function () {
+    await prosody.register("alicey", ALICEX_PASSWORD);
+    const another = await link(alice, "alicey@localhost", ALICEX_PASSWORD);
+    assert.deepEqual([another["code"], another["message"]], ["GW_ERR_FORBIDDEN", "a xmpp account (alicex@localhost) is already linked; unlink it first"]);
     const dave = await native("dave", true);
     const unreachable = await dave.request({ type: "xmpp.link", jid: "dave@localhost", password: "whatever", service: `xmpp://127.0.0.1:1` }, 20_000);
     assert.equal(unreachable["code"], "GW_ERR_UNAVAILABLE");

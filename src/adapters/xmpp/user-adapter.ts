@@ -30,6 +30,7 @@ import { offlinePresence, type Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
 import { accountPeer, addressToXmppJid, resourceOf, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
+import { checkCredentials } from "./credential-check.js";
 import { checkEncrypted, loginError } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
@@ -140,6 +141,11 @@ export class XmppUserAdapter implements Adapter {
     this.context.setStatus("online");
     // The core answers with the owner's current presence (setPresence) and sends what waits in the outbox.
     this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
+  }
+
+  /** Whether the password logs in now, beside a running session of the account (credential-check.ts). */
+  checkCredentials(): Promise<void> {
+    return checkCredentials(this.config, USER_RESOURCE, LOGIN_TIMEOUT_MS);
   }
 
   async stop(): Promise<void> {

@@ -27,6 +27,8 @@ export class FakeAccount implements Adapter {
   readonly account: string;
   started = 0;
   stopped = 0;
+  /** checkCredentials calls: a login beside the running session, which fails as start() would. */
+  checked = 0;
 
   constructor(
     readonly spec: LinkedAdapterSpec,
@@ -39,6 +41,11 @@ export class FakeAccount implements Adapter {
   async start(): Promise<void> {
     this.started += 1;
     await hold;
+    if (this.failure) throw this.failure;
+  }
+
+  async checkCredentials(): Promise<void> {
+    this.checked += 1;
     if (this.failure) throw this.failure;
   }
 

@@ -94,6 +94,51 @@ describe("LinkedAccounts", () => {
     assert.equal(created.length, 1);
   });
 
+  it("links the same account again with a new password: tried first, then stored and the session replaced, the contacts kept", async () => {
+    const links = service();
+    await links.link(alice, "xmpp", REQUEST);
+    const juliet = { owner: alice, address: parseAddress("xmpp://u.alice/juliet@example.org"), name: "Juliet", subscription: "both" as const, pendingOut: false, pendingIn: false };
+    await store.contacts.put(juliet);
+    const again = await links.link(alice, "xmpp", { ...REQUEST, password: "n3w-secret" });
+    assert.deepEqual(again, { network: "xmpp", account: "u.alice", login: "alice@example.org" });
+    const [first, second] = created;
+    assert.ok(first && second);
+    assert.deepEqual([second.checked, second.started, second.spec.password], [1, 1, "n3w-secret"]);
+    assert.equal(first.stopped, 1);
+    assert.equal(registry.get("xmpp", "u.alice"), second);
+    assert.equal(supervisor.status(second), "online");
+    assert.equal(supervisor.status(first), "offline", "the old session is no longer supervised");
+    const record = await store.linkedAccounts.get(alice, "xmpp");
+    assert.equal(record && box.open(record.secret, "native:alice\nxmpp\nalice@example.org"), "n3w-secret");
+    assert.deepEqual(await store.contacts.list(alice), [juliet]);
+  });
+
+  it("leaves the link untouched when the new password is refused", async () => {
+    const links = service();
+    await links.link(alice, "xmpp", REQUEST);
+    const before = await store.linkedAccounts.get(alice, "xmpp");
+    failure = new GatewayError("GW_ERR_AUTH_FAILED", "the XMPP server refused the login");
+    await assert.rejects(links.link(alice, "xmpp", { ...REQUEST, password: "wrong" }), { code: "GW_ERR_AUTH_FAILED" });
+    const [first, second] = created;
+    assert.ok(first && second);
+    assert.deepEqual([second.checked, second.started, first.stopped], [1, 0, 0]);
+    assert.equal(registry.get("xmpp", "u.alice"), first);
+    assert.equal(supervisor.status(first), "online");
+    assert.deepEqual(await store.linkedAccounts.get(alice, "xmpp"), before);
+  });
+
+  it("links again an account that was kept but not started (its key could not open it)", async () => {
+    const otherKey = new CredentialBox(randomBytes(32));
+    await store.linkedAccounts.put({ owner: alice, network: "xmpp", login: REQUEST.login, service: REQUEST.service, secret: otherKey.seal("old", "native:alice\nxmpp\nalice@example.org"), linkedAt: 1 });
+    const links = service();
+    await links.restore();
+    assert.deepEqual(created, []);
+    await links.link(alice, "xmpp", REQUEST);
+    assert.equal(registry.get("xmpp", "u.alice"), created[0]);
+    const record = await store.linkedAccounts.get(alice, "xmpp");
+    assert.equal(record && box.open(record.secret, "native:alice\nxmpp\nalice@example.org"), REQUEST.password);
+  });
+
   it("refuses a second link or unlink of the same account while one is in progress", async () => {
     const links = service();
     const release = holdLogins();
