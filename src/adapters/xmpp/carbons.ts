@@ -98,7 +98,9 @@ export class SeenChats {
 /** The carbons of one linked account's session: enabling them, and the user's messages sent from her other clients. */
 export class Carbons {
   private readonly corrections = new CorrectionIds();
-  readonly seen = new SeenChats();
+  private readonly seen = new SeenChats();
+  /** Enabled for the current session: only then can a message arrive twice, and only then is it looked for. */
+  private enabled = false;
 
   constructor(
     private readonly context: AdapterContext,
@@ -111,16 +113,23 @@ export class Carbons {
 
   /** Sections 2 and 3: enabled when the account's server offers them; never fails the login (logged, then without). */
   async enable(connection: Client, domain: string): Promise<boolean> {
+    this.enabled = false;
     try {
       const info = await connection.iqCaller.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoInfo })), CARBONS_TIMEOUT_MS);
       if (!offersCarbons(info)) return false;
       await connection.iqCaller.request(xml("iq", { type: "set" }, xml("enable", { xmlns: NS_CARBONS })), CARBONS_TIMEOUT_MS);
       this.context.log.info({ jid: this.ownJid }, "message carbons enabled");
+      this.enabled = true;
       return true;
     } catch (error: unknown) {
       this.context.log.warn({ jid: this.ownJid, reason: (error as Error).message }, "message carbons not enabled");
       return false;
     }
+  }
+
+  /** Whether a contact's chat is to be taken: false for a second copy of one taken lately, with carbons on (SeenChats). */
+  once(from: Address, id: string | undefined, body: string): boolean {
+    return !this.enabled || this.seen.first(from, id, body);
   }
 
   /**

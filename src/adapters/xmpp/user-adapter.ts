@@ -285,7 +285,7 @@ export class XmppUserAdapter implements Adapter {
       }
       return;
     }
-    if (!this.carbons.seen.first(from, message.id, message.body)) return; // a second copy of it (carbons.ts)
+    if (!this.carbons.once(from, message.id, message.body)) return; // a second copy of it (carbons.ts)
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {

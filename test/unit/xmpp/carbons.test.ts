@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parse } from "ltx";
+import type { Client } from "@xmpp/client";
+import { parse, type Element } from "ltx";
 import type { AdapterContext } from "../../../src/core/adapter.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { parseAddress } from "../../../src/core/model/address.js";
@@ -129,6 +130,26 @@ describe("message carbons (XEP-0280)", () => {
       await take(state);
       await take(copy("sent", OWN, { from: `${OWN}/phone`, to: "example.net" }));
       assert.deepEqual(recorded, []);
+    });
+
+    /** A connection whose server answers disco#info with `features`, and every other iq with a result (or fails all). */
+    function server(features: string[] | "unreachable"): Client {
+      const request = async (iq: Element): Promise<Element> => {
+        if (features === "unreachable") throw new Error("timeout");
+        if (iq.getChild("query", "http://jabber.org/protocol/disco#info") === undefined) return parse('<iq type="result"/>');
+        return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info">${features.map((name) => `<feature var="${name}"/>`).join("")}</query></iq>`);
+      };
+      return { iqCaller: { request } } as unknown as Client;
+    }
+
+    it("enables carbons only where offered, and only then takes a contact's chat once (without them nothing changes)", async () => {
+      const juliet = parseAddress("xmpp://u.alice/juliet@example.net");
+      assert.deepEqual([carbons.once(juliet, "m1", "hi"), carbons.once(juliet, "m1", "hi")], [true, true], "not enabled yet");
+      assert.equal(await carbons.enable(server(["urn:xmpp:carbons:2"]), "example.org"), true);
+      assert.deepEqual([carbons.once(juliet, "m2", "hi"), carbons.once(juliet, "m2", "hi")], [true, false]);
+      assert.equal(await carbons.enable(server(["urn:xmpp:ping"]), "example.org"), false, "a server without them, at the next login");
+      assert.deepEqual([carbons.once(juliet, "m3", "hi"), carbons.once(juliet, "m3", "hi")], [true, true]);
+      assert.equal(await carbons.enable(server("unreachable"), "example.org"), false, "a server that does not answer: the login goes on without");
     });
 
     it("gives the message of a received copy, and none for a refused one (the stanza is handled as it is)", async () => {
