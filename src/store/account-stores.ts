@@ -1,9 +1,9 @@
 /**
  * The store's interfaces for people's accounts and names on other networks: linked accounts (a person's own XMPP
  * account), puppets' IRC accounts, identity links and their proofs, bridges and the names people go by on a network.
- * Part of store.ts, which re-exports them (split to keep each file short).
+ * and the removal of a deleted account. Part of store.ts, which re-exports them (split to keep each file short).
  */
-import type { Address } from "../core/model/address.js";
+import type { Address, ProtocolId } from "../core/model/address.js";
 
 /** A person's own account on another network, linked through the gateway (docs/xmpp.md, Linked accounts). */
 export interface LinkedAccountRecord {
@@ -168,4 +168,39 @@ export interface NameClaimStore {
   release(protocol: string, account: string, person: Address, name: string): Promise<boolean>;
   /** Every claim, oldest first. */
   list(): Promise<HeldName[]>;
+}
+
+/**
+ * What becomes of a deleted account's traces (core/account-deletion.ts decides; docs/store.md, "Deleted accounts",
+ * lists what goes and what stays).
+ */
+export interface AccountRemoval {
+  /** The account's address, native:<name>. */
+  readonly person: Address;
+  /**
+   * Its own accounts' adapters on other networks (a linked XMPP account, xmpp://u.<name>/...): their contacts, who reach
+   * nobody but the person, are told nothing of the person's messages that wait, and their own failure reports go.
+   */
+  readonly ownNetworks: readonly { readonly protocol: ProtocolId; readonly account: string }[];
+  /** Who holds the names the person went by on other networks from now on (an IRC puppet's nicks): an address nobody has. */
+  readonly namesHeldBy: Address;
+  /** What the sender of each message still waiting for the person is told: a failure notice with this code and reason. */
+  readonly failure: { readonly code: string; readonly reason: string };
+  readonly at: number;
+}
+
+export interface AccountRemovalStore {
+  /**
+   * Starts deleting an account, in one statement: its password is wiped and it is found no more (AccountStore.get),
+   * while its name stays taken. False when there is no such account, or its deletion began already.
+   */
+  begin(name: string, at: number): Promise<boolean>;
+  /** The accounts whose deletion began and did not finish (a crash), oldest first: finished at the next start. */
+  unfinished(): Promise<string[]>;
+  /**
+   * Removes everything of the account but what `removal` keeps, and the account itself last, in one transaction:
+   * the senders of messages still waiting for the person get failure notices, what the person sent that still waits
+   * is withdrawn. False, changing nothing, when no deletion of that account began.
+   */
+  finish(name: string, removal: AccountRemoval): Promise<boolean>;
 }

@@ -7,10 +7,10 @@ import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
 import type { RoomMember } from "../core/model/room.js";
-import type { LinkedAccountStore, PuppetAccountStore, IdentityStore, BridgeStore, NameClaimStore } from "./account-stores.js";
+import type { LinkedAccountStore, PuppetAccountStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
 
 // The stores of people's accounts and names elsewhere live in account-stores.ts; re-exported here.
-export type { LinkedAccountRecord, LinkedAccountStore, PuppetAccountRecord, PuppetAccountStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore } from "./account-stores.js";
+export type { LinkedAccountRecord, LinkedAccountStore, PuppetAccountRecord, PuppetAccountStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore } from "./account-stores.js";
 
 export interface AccountRecord {
   /** Lower-case user name; the person's native address is native:<name>. */
@@ -22,8 +22,9 @@ export interface AccountRecord {
 }
 
 export interface AccountStore {
-  /** False when the name is taken. */
+  /** False when the name is taken (by an account being deleted too, until its removal ends). */
   create(account: AccountRecord): Promise<boolean>;
+  /** Undefined for an unknown name, and for an account being deleted (AccountRemovalStore.begin). */
   get(name: string): Promise<AccountRecord | undefined>;
   count(): Promise<number>;
   /** Replaces the account's password hash; false when there is no such account. */
@@ -273,6 +274,8 @@ export interface Store {
   readonly names: NameClaimStore;
   readonly buddyOffers: BuddyOfferStore;
   readonly sentRequests: SentRequestStore;
+  /** Deleting accounts (core/account-deletion.ts). */
+  readonly accountRemovals: AccountRemovalStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

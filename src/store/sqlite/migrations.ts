@@ -273,6 +273,14 @@ const ROOMS_BY_CREATOR = `
 CREATE INDEX rooms_by_creator ON rooms (created_by);
 `;
 
+// Accounts being deleted (core/account-deletion.ts): deleting one wipes its password and sets deleted_at in one statement,
+// so that it can no longer log in and is found no more, while its name stays taken until everything else of it is removed,
+// in one transaction that deletes the row last (sqlite-account-removals.ts). A deletion a crash cut short is finished at
+// the next start.
+const ACCOUNT_DELETIONS = `
+ALTER TABLE accounts ADD COLUMN deleted_at INTEGER;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -290,6 +298,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: "held names", sql: HELD_NAMES },
   { version: 15, name: "room bans", sql: ROOM_BANS },
   { version: 16, name: "rooms by creator", sql: ROOMS_BY_CREATOR },
+  { version: 17, name: "account deletions", sql: ACCOUNT_DELETIONS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

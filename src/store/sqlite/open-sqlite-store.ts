@@ -16,6 +16,7 @@ import { startCheckpointer } from "./checkpointer.js";
 import { migrate } from "./migrations.js";
 import { createPrivately, lockDatabase, type ProcessLock } from "./process-lock.js";
 import { createSqliteAccountStore } from "./sqlite-accounts.js";
+import { createSqliteAccountRemovals } from "./sqlite-account-removals.js";
 import { createSqliteBridges } from "./sqlite-bridges.js";
 import { createSqliteBuddyOffers } from "./sqlite-buddy-offers.js";
 import { createSqliteSentRequests } from "./sqlite-sent-requests.js";
@@ -135,6 +136,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     names: createSqliteNameClaims(db),
     buddyOffers: createSqliteBuddyOffers(db),
     sentRequests: createSqliteSentRequests(db),
+    accountRemovals: createSqliteAccountRemovals(db, release),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -1,4 +1,7 @@
-/** AccountStore on SQLite. Names are stored as given: the caller lower-cases them. */
+/**
+ * AccountStore on SQLite. Names are stored as given: the caller lower-cases them. An account being deleted
+ * (deleted_at set, sqlite-account-removals.ts) is found no more and not counted, but its name stays taken until its row goes.
+ */
 import type Database from "better-sqlite3";
 import type { AccountRecord, AccountStore } from "../store.js";
 import { guarded } from "./sqlite-errors.js";
@@ -18,10 +21,11 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const insert = db.prepare<[string, string, string, number]>(
     "INSERT INTO accounts (name, password_hash, display_name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
   );
-  const select = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
-  const count = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts");
-  const updateHash = db.prepare<[string, string]>("UPDATE accounts SET password_hash = ? WHERE name = ?");
-  const all = db.prepare<[], AccountRow>("SELECT * FROM accounts ORDER BY name");
+  const select = db.prepare<[string], AccountRow>("SELECT name, password_hash, display_name, created_at FROM accounts WHERE name = ? AND deleted_at IS NULL");
+  const count = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE deleted_at IS NULL");
+  // An account being deleted keeps its wiped password: nobody sets one for it.
+  const updateHash = db.prepare<[string, string]>("UPDATE accounts SET password_hash = ? WHERE name = ? AND deleted_at IS NULL");
+  const all = db.prepare<[], AccountRow>("SELECT name, password_hash, display_name, created_at FROM accounts WHERE deleted_at IS NULL ORDER BY name");
 
   return {
     create: (account) =>

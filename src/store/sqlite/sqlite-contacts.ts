@@ -30,7 +30,7 @@ function toContact(row: ContactRow): Contact {
  * `xmpp://`, which starts every other account), `xmpp://work/` for account work. A range keeps it indexable.
  * Gives [from, to (exclusive), LIKE pattern to leave out].
  */
-function networkRange(protocol: ProtocolId, account: string): [string, string, string] {
+export function networkRange(protocol: ProtocolId, account: string): [string, string, string] {
   const prefix = account === DEFAULT_ACCOUNT ? `${protocol}:` : `${protocol}://${account}/`;
   const excluded = account === DEFAULT_ACCOUNT ? `${protocol}://%` : "";
   return [prefix, `${prefix}\uffff`, excluded];

@@ -4,7 +4,8 @@
  * of stores opened that way.
  */
 import assert from "node:assert/strict";
-import { alice, bob, carol, lobby, message, useStore, type StoreFactory } from "./store-fixtures.js";
+import { parseAddress } from "../../../src/core/model/address.js";
+import { account, alice, bob, carol, lobby, message, useStore, type StoreFactory } from "./store-fixtures.js";
 
 export function describeLogOffContract(name: string, makeStore: StoreFactory): void {
   describe(`${name} with the message log off`, () => {
@@ -27,6 +28,24 @@ export function describeLogOffContract(name: string, makeStore: StoreFactory): v
       await store().accept([{ message: queued, recipients: [carol] }]);
       assert.deepEqual(await store().log.get("m000001"), queued);
       assert.equal(await store().log.sentWithOriginId(lobby, alice, "client-1", 10), undefined);
+    });
+
+    it("lets a deleted account's messages go with its entries and notices, and keeps those a sender's report needs", async () => {
+      await store().accounts.create(account("alice"));
+      await store().accept([
+        { message: message(1, alice, lobby, "room"), recipients: [carol] },
+        { message: message(2, bob, alice), recipients: [alice] },
+        { message: message(3, carol, bob), recipients: [bob] },
+      ]);
+      await store().failures.add(notice(message(3, carol, bob).id), message(3, carol, bob));
+      await store().accountRemovals.begin("alice", 1);
+      const removal = { person: alice, ownNetworks: [], namesHeldBy: parseAddress("native:~deleted~alice"), failure: { code: "GW_ERR_UNKNOWN_RECIPIENT", reason: "deleted" }, at: 1 };
+      await store().accountRemovals.finish("alice", removal);
+      assert.equal(await store().log.get("m000001"), undefined, "withdrawn from the relay, and not logged");
+      assert.deepEqual(await store().log.get("m000002"), message(2, bob, alice), "bob's report reads it");
+      assert.deepEqual(await store().log.get("m000003"), message(3, carol, bob), "still waiting for bob");
+      await store().failures.remove(bob, "m000002", alice);
+      assert.equal(await store().log.get("m000002"), undefined);
     });
 
     it("keeps a message until its last outbox entry is removed", async () => {

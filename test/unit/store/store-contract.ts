@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
+import { describeAccountRemovalContract } from "./store-contract-account-removals.js";
 import { describeBridgeContract } from "./store-contract-bridges.js";
 import { describeBuddyOfferContract } from "./store-contract-buddy-offers.js";
 import { describeIdentityContract } from "./store-contract-identities.js";
@@ -266,6 +267,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeBuddyOfferContract(store);
     describeNameClaimContract(store);
     describeRoomBanContract(store);
+    describeAccountRemovalContract(store);
 
     describe("sent requests", () => {
       it("records a request per owner and address, once however often put, until removed", async () => {
