@@ -15,6 +15,7 @@ import { formatAddress, parseAddress, type ProtocolId } from "./core/model/addre
 import { RoomJoins } from "./core/room-joins.js";
 import { RoomBans } from "./core/room-bans.js";
 import { adapterContext } from "./adapter-contexts.js";
+import { accountDeletion } from "./account-deletions.js";
 import { RoomInvitations } from "./core/room-invitations.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -255,6 +256,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     asksPerson: (address) => address.protocol !== "irc",
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
   });
+  // Accounts deleted by their users or by admins; a deletion a crash cut short is finished before the adapters start.
+  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts, roster, names, reservations, log });
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
     // A name registered is the user's in every room from now on: whoever of a bridged room goes by it is shown as name%network.
@@ -262,7 +265,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       reservations.registered(name);
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, deletion };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });
@@ -307,6 +310,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     supervisor.add(adapter, { critical: false });
   }
 
+  // Before the linked accounts log in: a deleted account's own XMPP account must not come back even for a moment.
+  await deletion.resume();
   await links.restore();
   // Keys stored in clear before the operator set a credential key are sealed now, before the bridges are read.
   if (credentialBox) await sealClearBridgeKeys(store.bridges, credentialBox, log.child({ component: "bridges" }));

@@ -19,6 +19,8 @@ const RECENT_MS = 30_000;
 export interface NativeNameReservations extends NickReservations {
   /** A user registered `name`: it is theirs from now on, also for the questions a recent answer would do for. */
   registered(name: string): void;
+  /** The account `name` was deleted: the name is nobody's from now on (until someone registers it). */
+  deleted(name: string): void;
 }
 
 export function nativeNameReservations(accounts: AccountStore, identities: IdentityService, registry: AdapterRegistry, now: () => number = Date.now): NativeNameReservations {
@@ -43,6 +45,9 @@ export function nativeNameReservations(accounts: AccountStore, identities: Ident
     isBridgedRoom: (member: Address) => registry.relaysRooms(member),
     registered(name) {
       recent.set(nickKey(name), { holder: userAddress(name), at: now() });
+    },
+    deleted(name) {
+      recent.set(nickKey(name), { holder: undefined, at: now() });
     },
   };
 }

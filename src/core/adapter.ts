@@ -348,6 +348,12 @@ export interface Adapter {
    * credentials). Absent: the account can only be linked once, and unlinked (core/linked-accounts.ts).
    */
   checkCredentials?(): Promise<void>;
+  /**
+   * `person`'s account was deleted (core/account-deletion.ts): the adapter lets go of them, and nothing of theirs comes
+   * back: their sessions are closed (native), their puppet quits with `reason` and does not connect for them again
+   * (IRC). Absent: the adapter keeps nothing that is theirs.
+   */
+  personDeleted?(person: Address, reason: string): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

@@ -3,7 +3,7 @@
  * B's list, with which subscription?" for every presence fan-out, probe and (with the XMPP component's default
  * policy) every message from XMPP; each answer was a SQLite query. Every change of a buddy list goes through
  * this object (one daemon per database, enforced by the store's lock), so the cache cannot go stale: puts and
- * removes update it, and a bulk removal empties it. Absent entries are cached too; past MAX_ENTRIES the cache is
+ * removes update it, and a bulk removal empties it, as does the removal of a deleted account (invalidate). Absent entries are cached too; past MAX_ENTRIES the cache is
  * emptied and fills again from the store. A read that was overtaken by a write is not cached (`writes`).
  */
 import { addressKey, type Address, type ProtocolId } from "./model/address.js";
@@ -72,6 +72,12 @@ export class CachedContactStore implements ContactStore {
     const removed = await this.store.removeOnNetwork(protocol, account);
     this.entries.clear();
     return removed;
+  }
+
+  /** The store changed underneath (a deleted account's entries removed with the rest of it): everything is read again. */
+  invalidate(): void {
+    this.writes++;
+    this.entries.clear();
   }
 
   private remember(key: string, contact: Contact | null): void {

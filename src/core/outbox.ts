@@ -278,20 +278,25 @@ export class Outbox {
   }
 
   /**
-   * Every delivery queued for `recipient` (a bridged room whose bridge ended, on a network that may be down) fails
-   * now, reported to its sender, instead of when the network is back or the message expires; one under way ends as
-   * it will.
+   * Every delivery queued for `recipient` (a bridged room whose bridge ended, on a network that may be down; a deleted
+   * account), or those of its messages `which` picks, fails now, reported to its sender, instead of when the network is
+   * back or the message expires; one under way ends as it will.
    */
-  async failQueued(recipient: Address, error: GatewayError): Promise<void> {
+  async failQueued(recipient: Address, error: GatewayError, which?: (message: Message) => boolean): Promise<void> {
     await this.writes.drain();
     await this.removals.drain();
     const queue = this.queues.get(addressKey(recipient))?.queue;
+    const handled = new Set<string>();
+    // Failed entries leave the store, so each read starts over; with a filter, what it leaves stays: read at once.
+    const limit = which === undefined ? 500 : Number.MAX_SAFE_INTEGER;
     for (;;) {
-      const entries = (await this.store.outbox.pending(recipient, 500)).filter((entry) => !queue?.isBusyWith(entry.message.id));
+      const page = await this.store.outbox.pending(recipient, limit);
+      const entries = page.filter((entry) => !handled.has(entry.message.id) && !queue?.isBusyWith(entry.message.id) && (which?.(entry.message) ?? true));
       if (entries.length === 0) return;
       for (const entry of entries) {
+        handled.add(entry.message.id);
         queue?.skip(entry.message.id);
-        this.log.info({ id: entry.message.id, recipient: addressKey(recipient), code: error.code }, "queued delivery failed: its bridge ended");
+        this.log.info({ id: entry.message.id, recipient: addressKey(recipient), code: error.code, reason: error.message }, "queued delivery failed");
         await this.fail(entry.message, recipient, error);
       }
     }

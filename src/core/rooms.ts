@@ -56,7 +56,8 @@ export interface RoomAdmission {
 }
 
 export class RoomService {
-  // Write-through caches: every change of a room goes through this service (one daemon per database).
+  // Write-through caches: every change of a room goes through this service (one daemon per database), but a deleted
+  // account's removal (forgetCached).
   private readonly records = new Map<string, RoomRecord>();
   private readonly memberLists = new Map<string, readonly RoomMember[]>();
   /** Joins of one room, one at a time: each counts the places the joins before it took (RoomCapacity). */
@@ -129,6 +130,12 @@ export class RoomService {
     await this.rooms.addMember(address, { ...creator, role: "owner" });
     this.forget(address);
     return record;
+  }
+
+  /** The store changed underneath (a deleted account's memberships and rooms' owner removed with the rest of it): read again. */
+  forgetCached(): void {
+    this.records.clear();
+    this.memberLists.clear();
   }
 
   /** Deletes a room with its members (a bridge's hub made for a bridge that then failed). */

@@ -342,6 +342,11 @@ export class Router {
   nameRegistered(name: string): Promise<void> {
     return this.rooms.reconsiderShownNames({ nick: name });
   }
+
+  /** The account `name` was deleted: someone of a bridged room shown as name%network for it goes by their own nick again. */
+  nameFreed(name: string): Promise<void> {
+    return this.rooms.reconsiderShownNames({ nick: name });
+  }
 }
 
 function assertNever(value: never): never {

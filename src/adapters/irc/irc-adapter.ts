@@ -7,15 +7,14 @@
  * everyone with a `<name>` prefix. In puppet mode (the default) each person who takes part speaks through a
  * puppet connection of their own (puppet-pool.ts), which also receives the queries IRC users send them.
  *
- * Delivery: send() resolves when a message's lines are written to the socket (after flood control), and its
- * `confirmed` once the server proved it read them (irc-confirmer.ts: echo-message, or a PING barrier); the
- * outbox removes the message only then, and sends it again after a reconnect when the connection was lost
- * first. An error numeric that refuses a line (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) fails the oldest open line
- * to that target on the connection it came on, so its message is reported to its sender as not delivered by the
- * outbox (direct and room messages alike; irc-confirmer.ts); a puppet whose
- * JOIN is refused (banned, invite only) fails the room message at once. Messages accepted while the network is down wait in the outbox: the room relay
- * (relaysRooms) and direct messages alike, and go out in order after the reconnect (network-reachable).
- * irc-framework's own reconnection is off: the supervisor restarts this adapter.
+ * Delivery: send() resolves when a message's lines are written to the socket (after flood control), and its `confirmed`
+ * once the server proved it read them (irc-confirmer.ts: echo-message, or a PING barrier); the outbox removes the message
+ * only then, and sends it again after a reconnect when the connection was lost first. An error numeric that refuses a
+ * line (ERR_NOSUCHNICK, ERR_CANNOTSENDTOCHAN...) fails the oldest open line to that target on the connection it came on,
+ * so the outbox reports its message to its sender as not delivered (direct and room messages alike; irc-confirmer.ts); a
+ * puppet whose JOIN is refused (banned, invite only) fails the room message at once. Messages accepted while the network
+ * is down wait in the outbox, the room relay (relaysRooms) and direct messages alike, and go out in order after the
+ * reconnect (network-reachable). irc-framework's own reconnection is off: the supervisor restarts this adapter.
  */
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, PuppetCredentials, RemoteRoomOptions, SendResult, SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -107,7 +106,9 @@ export class IrcNetworkAdapter implements Adapter {
     this.maxRoomsOnDemand = config.open_channels_max;
     this.nicks = new GatewayNicks({ config, context, puppets: () => this.puppets, main: () => this.main });
     // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
-    const presenceHold = new HoldBack<IrcUserState>((nick, state) => this.reportPresence(nick, state), sameUserState);
+    const reportPresence = (nick: string, state: IrcUserState): void =>
+      context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), ...presenceFromIrc(state), priority: 0, since: Date.now() } });
+    const presenceHold = new HoldBack<IrcUserState>(reportPresence, sameUserState);
     this.watch = new ContactWatch(
       config.presence_poll_seconds * 1000,
       (nick, state) => presenceHold.offer(nick.toLowerCase(), state, state.kind === "offline" ? config.presence_hold_seconds * 1000 : 0),
@@ -259,6 +260,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   async sendTyping(): Promise<void> {}
+  async reportDelivered(): Promise<void> {}
 
   /** The gateway speaks as itself: a NOTICE from its own connection (a link code, its answer). */
   async sendServiceMessage(to: Address, text: string): Promise<void> {
@@ -273,8 +275,6 @@ export class IrcNetworkAdapter implements Adapter {
   reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     return this.failureNotices.reportFailure(message, recipient, error);
   }
-
-  async reportDelivered(): Promise<void> {}
 
   async joinRoom(): Promise<Room> {
     throw new GatewayError("GW_ERR_NO_ROUTE", "IRC channels are bridged by bridges (configuration or admin), not joined");
@@ -323,20 +323,14 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   /**
-   * A member of a bridged room took another nick elsewhere: nothing to do on IRC. A puppet's nick comes from the
-   * person's address, not from their nick in a room. (Someone of another IRC network who changed nick has a new
-   * address: their next line comes from a new puppet, and the old one quits when idle.)
+   * A member of a bridged room took another nick elsewhere: nothing to do on IRC, where a puppet's nick comes from its
+   * person's address (someone of another IRC network renamed has a new address: a new puppet; the old one quits when idle).
    */
   async sendMemberChange(): Promise<void> {}
 
   /** The subject of a bridged room changed elsewhere: the channel's topic follows (needs the right to set it, +t). */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void> {
     return this.bridging.sendTopic(room, topic, by);
-  }
-
-  private reportPresence(nick: string, state: IrcUserState): void {
-    const { show, status } = presenceFromIrc(state);
-    this.context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), show, status, priority: 0, since: Date.now() } });
   }
 
   private requireMain(): IrcConnection {
@@ -359,6 +353,12 @@ export class IrcNetworkAdapter implements Adapter {
   async puppetAccountChanged(person: Address): Promise<void> {
     this.logins.forget(person);
     await this.puppets.reconnect(person, "logging in again", (puppet, channelName) => this.rejoin(puppet, channelName));
+  }
+
+  /** A person's account was deleted: their puppet quits with `reason`, and connects for them no more (PuppetPool.forget). */
+  personDeleted(person: Address, reason: string): Promise<void> {
+    this.logins.forget(person);
+    return this.puppets.forget(person, reason);
   }
 
   /** The person's puppet goes by the nick they chose (puppet-nick-choice.ts), at once when it is connected. */

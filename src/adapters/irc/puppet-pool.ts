@@ -16,6 +16,8 @@
  *   tell the gateway's puppets from people would not know it. Taking the nick back with NICK would work only where
  *   it is free, that is after an oper's SANICK, whose will it would undo; a quit is sure, and the next connect,
  *   which the person's next message starts, takes their nick (a message cut off by the quit is sent again then).
+ * - Forgotten: the puppet of a person whose account was deleted quits, and none connects for that address again (a
+ *   message of theirs still under way is refused) until someone of that address is online: a new account of the name.
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -71,6 +73,8 @@ export class PuppetPool {
   private readonly changing = new Set<Puppet>();
   /** Connections of puppets quitting: still the gateway's under their nick until closed (isPuppetNick). */
   private readonly leaving = new Set<IrcConnection>();
+  /** People whose account was deleted (forget): no puppet connects for them until that address is online again. */
+  private readonly forgotten = new Set<string>();
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -93,6 +97,7 @@ export class PuppetPool {
   async puppetFor(person: Address): Promise<Puppet> {
     if (this.closed) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
     const key = addressKey(person);
+    if (this.forgotten.has(key)) throw new GatewayError("GW_ERR_FORBIDDEN", `${key} was deleted: no puppet speaks for them`);
     const existing = this.puppets.get(key);
     if (existing) {
       existing.lastUsed = this.now();
@@ -168,9 +173,26 @@ export class PuppetPool {
     puppet.channels.delete(channel.toLowerCase());
   }
 
+  /**
+   * The person's account was deleted: their puppet (connected, or connecting) quits with `reason`, is neither kept nor
+   * restored, and none connects for them again until that address is online again (setPresence).
+   */
+  async forget(person: Address, reason: string): Promise<void> {
+    const key = addressKey(person);
+    this.forgotten.add(key);
+    this.kept.delete(key);
+    this.wanted.delete(key);
+    this.lost.delete(key);
+    await this.connecting.get(key)?.catch(() => undefined);
+    const puppet = this.puppets.get(key);
+    if (puppet) await this.retire(puppet, reason);
+  }
+
   /** The person's presence: their puppet's AWAY now if it is connected, else when it connects. */
   setPresence(presence: Presence): void {
     const key = addressKey(presence.from);
+    // Online again after a deletion: someone registered the name anew, whose puppet may connect.
+    if (presence.show !== "offline") this.forgotten.delete(key);
     const puppet = this.puppets.get(key);
     // Offline is kept only where it decides something (a puppet to quit, one not to restore): everyone's presence
     // passes here, and the gateway must not keep an entry for each address it ever heard of.

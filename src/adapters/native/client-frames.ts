@@ -81,6 +81,8 @@ export interface BridgeRemoveFrame extends Base { readonly type: "bridge.remove"
 export interface BridgeListFrame extends Base { readonly type: "bridge.list" }
 export interface GatewayStatusFrame extends Base { readonly type: "gateway.status" }
 export interface IdentityConfirmFrame extends Base { readonly type: "identity.confirm"; readonly code: string }
+export interface AccountDeleteFrame extends Base { readonly type: "account.delete"; readonly password: string }
+export interface AdminUserDeleteFrame extends Base { readonly type: "admin.user.delete"; readonly name: string }
 
 export type ClientFrame =
   | HelloFrame
@@ -123,6 +125,8 @@ export type ClientFrame =
   | BridgeRemoveFrame
   | BridgeListFrame
   | GatewayStatusFrame
-  | IdentityConfirmFrame;
+  | IdentityConfirmFrame
+  | AccountDeleteFrame
+  | AdminUserDeleteFrame;
 
 export type ClientFrameType = ClientFrame["type"];

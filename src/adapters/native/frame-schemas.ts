@@ -204,6 +204,18 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     ["code"],
     "Confirms a link asked for from the other account: links the account named in the identity.code push that carried this code",
   ),
+  "account.delete": frame(
+    "account.delete",
+    { password: { ...password, description: "The account's password, asked again" } },
+    ["password"],
+    "Deletes the session user's account for good: every session of theirs is closed, contacts and rooms see them go, the name is free again",
+  ),
+  "admin.user.delete": frame(
+    "admin.user.delete",
+    { name: { ...userName, description: "The user whose account is deleted (not the admin's own, not another admin's)" } },
+    ["name"],
+    "Admins only: deletes another user's account, as account.delete does",
+  ),
 };
 
 /** The whole protocol as one published JSON Schema document. */

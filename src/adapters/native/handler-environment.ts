@@ -1,4 +1,5 @@
 /** What frame handlers work with: the adapter's configuration, the core services, and the sessions. */
+import type { AccountDeletion } from "../../core/account-deletion.js";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
@@ -34,6 +35,8 @@ export interface NativeServices {
   readonly puppetNicks: PuppetNicks;
   /** What one user may keep and ask for (native.limits): contacts, rooms created, subscription requests an hour. */
   readonly limits: UserLimits;
+  /** Deletes an account (account.delete, admin.user.delete): the name in lower case, and who asked. */
+  readonly deletion: Pick<AccountDeletion, "delete">;
 }
 
 export interface HandlerEnvironment {

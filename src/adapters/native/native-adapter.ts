@@ -12,12 +12,14 @@ import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/m
 import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
 import type { HandlerEnvironment, NativeServices } from "./handler-environment.js";
+import { predates } from "./account-epoch.js";
 import { pushToMembers } from "./handlers/room-handlers.js";
 import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
 import { NativeServer, type NativeAdapterOptions } from "./native-server.js";
 import { frames } from "./server-frames.js";
 import { SessionDirectory } from "./session-directory.js";
+import { ACCOUNT_DELETED_CLOSE_CODE, type NativeSession } from "./session.js";
 
 export type { NativeAdapterOptions } from "./native-server.js";
 
@@ -97,8 +99,14 @@ export class NativeAdapter implements Adapter {
       await pushToMembers(this.env, message.to, frames.message(message), { member: message.from });
       return { delivered: true };
     }
-    if (!this.sessions.pushTo(message.to.id, frames.message(message))) {
-      throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.to.id} is not connected`, { retryable: true });
+    const user = message.to.id;
+    const since = this.sessions.accountCreatedAt(user);
+    if (since !== undefined && predates(message.id, since)) throw notTheirs(message.to);
+    if (!this.sessions.pushTo(user, frames.message(message))) {
+      // Nobody to wait for: a deleted account's, or one of the name before this account (account-epoch.ts).
+      const account = await this.services.accounts.get(user);
+      if (account === undefined || predates(message.id, account.createdAt)) throw notTheirs(message.to);
+      throw new GatewayError("GW_ERR_UNAVAILABLE", `${user} is not connected`, { retryable: true });
     }
     return { delivered: true };
   }
@@ -130,6 +138,9 @@ export class NativeAdapter implements Adapter {
 
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     if (!isNative(message.from)) throw new GatewayError("GW_ERR_NO_ROUTE", "the sender is not a native user");
+    // Sent by an account deleted since (and maybe a new one of the name): nobody is told, and the report is done with.
+    const account = await this.services.accounts.get(message.from.id);
+    if (account === undefined || predates(message.id, account.createdAt)) return;
     if (!this.sessions.pushTo(message.from.id, frames.messageFailed(message, recipient, error.code, error.message))) {
       throw new GatewayError("GW_ERR_UNAVAILABLE", `${message.from.id} is not connected`, { retryable: true });
     }
@@ -141,7 +152,7 @@ export class NativeAdapter implements Adapter {
    * recipient: a receipt comes from the recipient's client, if ever (reportReceived).
    */
   async reportDelivered(message: Message, recipient: Address): Promise<void> {
-    if (!isNative(recipient) || !isNative(message.from) || !this.sessions.wantsReceipts(message.from.id)) return;
+    if (!isNative(recipient) || !isNative(message.from) || !this.wantsReceiptOf(message.from.id, message.id)) return;
     this.sessions.pushReceipt(message.from.id, frames.messageDelivered(message.id, message.to, Date.now()));
   }
 
@@ -152,7 +163,15 @@ export class NativeAdapter implements Adapter {
 
   /** The recipient's client on another network has the message (an XMPP receipt): the sender's sessions that asked are told. */
   async reportReceived(receipt: DeliveryReceipt): Promise<void> {
-    if (isNative(receipt.sender)) this.sessions.pushReceipt(receipt.sender.id, frames.messageDelivered(receipt.messageId, receipt.to, Date.now()));
+    if (isNative(receipt.sender) && this.wantsReceiptOf(receipt.sender.id, receipt.messageId)) {
+      this.sessions.pushReceipt(receipt.sender.id, frames.messageDelivered(receipt.messageId, receipt.to, Date.now()));
+    }
+  }
+
+  /** Whether a session of `user` asked for receipts, and the message is their account's, not a deleted namesake's. */
+  private wantsReceiptOf(user: string, messageId: string): boolean {
+    const since = this.sessions.accountCreatedAt(user);
+    return this.sessions.wantsReceipts(user) && (since === undefined || !predates(messageId, since));
   }
 
   async joinRoom(room: Address, member: Address, options?: { nick?: string }): Promise<Room> {
@@ -213,10 +232,38 @@ export class NativeAdapter implements Adapter {
     if (isNative(person) && !isRoomId(person.id)) this.sessions.pushTo(person.id, frames.identityLinked(address, linked));
   }
 
+  /**
+   * The user's account was deleted (core/account-deletion.ts): every session of theirs is logged out at once (frames
+   * it sent that wait are refused) and closed with ACCOUNT_DELETED_CLOSE_CODE once its answers are out (the answer to
+   * the deletion among them); their presence is offline, and messages to them are no longer accepted.
+   */
+  async personDeleted(person: Address, reason: string): Promise<void> {
+    if (!isNative(person) || isRoomId(person.id)) return;
+    this.knownUsers.delete(person.id);
+    const sessions = [...this.sessions.of(person.id)];
+    for (const session of sessions) this.endSession(session, reason);
+    if (sessions.length > 0) this.announcePresence(person.id, person);
+  }
+
+  private endSession(session: NativeSession, reason: string): void {
+    this.sessions.detach(session);
+    session.state = "anonymous";
+    session.user = undefined;
+    session.address = undefined;
+    session.presence = undefined;
+    session.accountCreatedAt = undefined;
+    session.closedByGateway = true;
+    void session.idle().then(() => session.socket.close(ACCOUNT_DELETED_CLOSE_CODE, reason));
+  }
+
   private announcePresence(user: string, address: Address): void {
     const presence = this.sessions.presenceOf(user, address);
     this.context.dispatch({ type: "presence", presence: presence.show === "offline" ? { ...presence, since: Date.now() } : presence });
   }
+}
+
+function notTheirs(to: Address): GatewayError {
+  return new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `${to.id} was deleted`);
 }
 
 export function createNativeAdapter(config: NativeConfig, services: NativeServices, context: AdapterContext, options?: NativeAdapterOptions): NativeAdapter {

@@ -38,6 +38,12 @@ export class SessionDirectory {
     return { sessions, users: this.byUser.size };
   }
 
+  /** When the account of the user's sessions was created, if any session is logged in (all are of the one account). */
+  accountCreatedAt(user: string): number | undefined {
+    for (const session of this.of(user)) if (session.accountCreatedAt !== undefined) return session.accountCreatedAt;
+    return undefined;
+  }
+
   isOnline(user: string): boolean {
     return (this.byUser.get(user)?.size ?? 0) > 0;
   }

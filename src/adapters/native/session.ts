@@ -23,17 +23,22 @@ export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 export type SessionState = "handshake" | "anonymous" | "authenticated";
 
+/** The close code of a connection whose account was deleted (docs/protocol.md, "Connection close codes"). */
+export const ACCOUNT_DELETED_CLOSE_CODE = 4001;
+
 export class NativeSession {
   state: SessionState = "handshake";
   user: string | undefined;
   address: Address | undefined;
   presence: Presence | undefined;
+  /** When the session's account was created (set at login): what predates it was another account's (account-epoch.ts). */
+  accountCreatedAt: number | undefined;
   /** Asked for delivery receipts (the `receipts` feature of its last hello): gets message.delivered pushes. */
   receipts = false;
   alive = true;
   /** Closed by the gateway because the client left more than MAX_UNREAD_BYTES unread. */
   notReading = false;
-  /** Closed by the gateway (one of its limits, its user's password changed elsewhere): nothing more the client sent is read or handled. */
+  /** Closed by the gateway (one of its limits, its user's password changed elsewhere, its account deleted): nothing more the client sent is read or handled. */
   closedByGateway = false;
   /** The frames received, accepted and not answered yet, and their size (frame-intake.ts MAX_FRAMES_IN_FLIGHT). */
   framesInFlight = 0;

@@ -29,7 +29,7 @@ const ID_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@[\]|^{}`\\]/;
 const ACCOUNT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_ID_LENGTH = 1024;
 
-function isProtocol(value: string): value is ProtocolId {
+export function isProtocol(value: string): value is ProtocolId {
   return (PROTOCOLS as readonly string[]).includes(value);
 }
 

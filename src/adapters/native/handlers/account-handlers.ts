@@ -1,14 +1,19 @@
 /**
- * account.password: the session user changes their own password. The old password is checked as a login checks it,
+ * account.password, account.delete and admin.user.delete. account.password: the session user changes their own password. The old password is checked as a login checks it,
  * and a wrong one counts as a failed login of that user (handlers/login-limits.ts), so that a session left open on
  * someone else's machine cannot be used to guess it. Once changed, the user's other sessions are closed (4001,
  * docs/protocol.md "Connection close codes"): whoever else held one, a stolen one included, must log in again with
- * the new password. The session that changed it stays.
+ * the new password. The session that changed it stays. account.delete: an account deleted by its own user, who proves it
+ * with the password (checked and counted the same way), or by an admin (config `admins`) of the gateway
+ * (core/account-deletion.ts does the deleting; docs/protocol.md, "Deleting an account", says what everyone sees).
  */
 import { changePassword, checkPassword } from "../../../core/accounts.js";
 import { GatewayError } from "../../../core/errors.js";
-import type { AccountPasswordFrame } from "../client-frames.js";
-import type { Handler } from "../handler-environment.js";
+import { formatAddress, sameAddress } from "../../../core/model/address.js";
+import type { AccountDeleteFrame, AccountPasswordFrame, AdminUserDeleteFrame } from "../client-frames.js";
+import type { Handler, HandlerEnvironment } from "../handler-environment.js";
+import { userAddress } from "../native-addresses.js";
+import { self } from "./contact-handlers.js";
 import type { NativeSession } from "../session.js";
 import type { SessionDirectory } from "../session-directory.js";
 import { passwordAttempt } from "./login-limits.js";
@@ -16,16 +21,22 @@ import { passwordAttempt } from "./login-limits.js";
 /** How a session is closed when its user's password was changed in another one. */
 export const PASSWORD_CHANGED = { code: 4001, reason: "password changed" } as const;
 
-export const accountPassword: Handler<AccountPasswordFrame> = async (session, frame, env) => {
+/** The session user's own password, checked as a login checks it: GW_ERR_AUTH_FAILED (counted) or GW_ERR_RATE_LIMITED. */
+async function provePassword(env: HandlerEnvironment, session: NativeSession, password: string): Promise<string> {
   const user = session.user;
   if (user === undefined) throw new GatewayError("GW_ERR_NOT_AUTHENTICATED");
   const attempt = passwordAttempt(env.loginLimiter, session.remote, user);
   attempt.check();
-  if (!(await checkPassword(env.services.accounts, user, frame.old_password))) {
+  if (!(await checkPassword(env.services.accounts, user, password))) {
     attempt.failed();
     throw new GatewayError("GW_ERR_AUTH_FAILED", "wrong password");
   }
   attempt.succeeded();
+  return user;
+}
+
+export const accountPassword: Handler<AccountPasswordFrame> = async (session, frame, env) => {
+  const user = await provePassword(env, session, frame.old_password);
   await changePassword(env.services.accounts, user, frame.new_password);
   const closed = closeOtherSessions(env.sessions, user, session);
   env.context.log.info({ user, session: session.id, closedSessions: closed }, "password changed");
@@ -47,3 +58,21 @@ function closeOtherSessions(sessions: SessionDirectory, user: string, keep: Nati
   }
   return closed;
 }
+
+/** The session's user deletes their own account: the answer comes once it is gone, then every session of theirs closes (4001). */
+export const accountDelete: Handler<AccountDeleteFrame> = async (session, frame, env) => {
+  // Asked again, as a server asks before anything irreversible: an open session alone (a borrowed device) is not enough.
+  const user = await provePassword(env, session, frame.password);
+  await env.services.deletion.delete(user, self(session));
+  return {};
+};
+
+/** An admin deletes another user's account; anyone else is refused before anything of the frame is read. */
+export const adminUserDelete: Handler<AdminUserDeleteFrame> = async (session, frame, env) => {
+  const me = self(session);
+  if (!env.context.bridges.isAdmin(me)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(me)} is not an admin of this gateway`);
+  const target = userAddress(frame.name);
+  if (sameAddress(target, me)) throw new GatewayError("GW_ERR_BAD_FRAME", "admin.user.delete is for other users' accounts; an admin's own is deleted with account.delete, once out of admins");
+  await env.services.deletion.delete(target.id, me);
+  return {};
+};

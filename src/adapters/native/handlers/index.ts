@@ -2,7 +2,7 @@
 import type { HandlerTable } from "../handler-environment.js";
 import type { ClientFrameType } from "../client-frames.js";
 import { hello, login, logout, ping, register } from "./session-handlers.js";
-import { accountPassword } from "./account-handlers.js";
+import { accountDelete, accountPassword, adminUserDelete } from "./account-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
@@ -62,6 +62,8 @@ export const HANDLERS: HandlerTable = {
   "bridge.list": bridgeList,
   "gateway.status": gatewayStatus,
   "identity.confirm": identityConfirm,
+  "account.delete": accountDelete,
+  "admin.user.delete": adminUserDelete,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */

@@ -9,6 +9,8 @@ import type { NativeSession } from "../session.js";
 import type { Release } from "../frame-sequencer.js";
 import { clientAddress, personAddress } from "../native-addresses.js";
 import { messageView } from "../server-frames.js";
+import { predates } from "../account-epoch.js";
+import { idBoundAt } from "../../../core/message-id.js";
 import { self } from "./contact-handlers.js";
 import { roomByRef } from "./room-refs.js";
 
@@ -23,6 +25,10 @@ export async function submitFrom(
   senderName?: string,
 ): Promise<Record<string, unknown>> {
   const from = self(session);
+  // A message of the name's deleted account is not this account's to correct (account-epoch.ts): not found, as another's.
+  if (frame.replaces !== undefined && session.accountCreatedAt !== undefined && predates(frame.replaces, session.accountCreatedAt)) {
+    throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${frame.replaces} in this conversation to correct`);
+  }
   const message = await env.context.submit(
     {
     origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
@@ -72,7 +78,13 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
   const other = clientAddress(frame.with ?? "");
   // Another user's linked account's contact is refused as message.send refuses it, not answered with an empty list.
   env.context.checkOwnership(me, other);
-  return withinAnswerSize(await env.services.history.history({ between: [me, other] }, options), options.after !== undefined);
+  // Nothing from before the account: a deleted account of the name had those conversations (account-epoch.ts). Paging
+  // forward starts at the account at the earliest; paging back ends there.
+  const since = session.accountCreatedAt;
+  const bound = since === undefined ? undefined : idBoundAt(since);
+  const query = bound !== undefined && options.after !== undefined && options.after < bound ? { ...options, after: bound } : options;
+  const messages = await env.services.history.history({ between: [me, other] }, query);
+  return withinAnswerSize(since === undefined ? messages : messages.filter((message) => !predates(message.id, since)), options.after !== undefined);
 };
 
 /** The most bytes of bodies one history answer carries (500 messages of 65,536 characters would be 128 MiB). */

@@ -83,6 +83,7 @@ export const login: Handler<LoginFrame> = async (session, frame, env) => {
   session.state = "authenticated";
   session.user = name;
   session.address = address;
+  session.accountCreatedAt = account.createdAt;
   // Closed while the password was checked: the frames it sent after the login are still the user's, but a
   // session attached now would never be detached (online for good, its user's messages pushed nowhere).
   // (Still closing, it is attached: the connection's "close" detaches it.)
@@ -105,6 +106,7 @@ export const logout: Handler<LogoutFrame> = async (session, _frame, env) => {
   session.user = undefined;
   session.address = undefined;
   session.presence = undefined;
+  session.accountCreatedAt = undefined;
   env.presenceChanged(user, address);
   return {};
 };
