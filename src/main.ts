@@ -1,6 +1,7 @@
 /**
  * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`, `switchboard user ...`
- * (cli/user-commands.ts), `switchboard backup DEST [--config FILE]` (cli/backup.ts). The only place that calls process.exit. Every failure an operator can cause (port in use,
+ * (cli/user-commands.ts), `switchboard backup DEST [--config FILE]` (cli/backup.ts),
+ * `switchboard user delete NAME [--config FILE]` (cli/user-delete.ts). The only place that calls process.exit. Every failure an operator can cause (port in use,
  * unreadable or invalid config, locked database, a taken name) ends in one line on stderr and exit code 1.
  */
 import { readFileSync } from "node:fs";
@@ -12,12 +13,14 @@ import { commandArguments, UsageError } from "./cli/command-line.js";
 import { PASSWORD_VARIABLE } from "./cli/read-password.js";
 import { userCommand, USER_USAGE } from "./cli/user-commands.js";
 import { backupStore } from "./cli/backup.js";
+import { deleteUser } from "./cli/user-delete.js";
 
 const USAGE = `Usage:
   switchboard start [--config FILE]   run the gateway (without --config: the embedded default,
                                       native protocol on 127.0.0.1:7117, store in ./data/switchboard.db)
   switchboard check-config FILE       validate a configuration file; exit 0 if valid, 1 with every error
 ${USER_USAGE}
+  switchboard user delete NAME [--config FILE]    delete an account while the gateway is stopped
   switchboard backup DEST [--config FILE]         copy the store to the new file DEST, also while the gateway runs
   switchboard --version | --help
 
@@ -68,6 +71,16 @@ async function backup(args: readonly string[]): Promise<void> {
   const config = file === undefined ? await loadDefaultConfig() : await loadConfigFile(file);
   const result = await backupStore(config, destination);
   process.stdout.write(`${result.source} backed up to ${destination} (${result.pages} pages)\n`);
+}
+
+/** `user delete NAME [--config FILE]`: an account deleted while the gateway is stopped (cli/user-delete.ts). */
+async function userDelete(args: readonly string[]): Promise<void> {
+  const { config: file, operands } = commandArguments(args, "user delete");
+  const [name, ...extra] = operands;
+  if (name === undefined) throw new UsageError("user delete needs a NAME");
+  if (extra.length > 0) throw new UsageError(`user delete takes one NAME; unexpected "${extra.join(" ")}"`);
+  const config = file === undefined ? await loadDefaultConfig() : await loadConfigFile(file);
+  process.stdout.write(`${await deleteUser(config, name)}\n`);
 }
 
 async function start(args: string[]): Promise<void> {
@@ -159,6 +172,8 @@ async function main(argv: string[]): Promise<void> {
     case "backup":
       return backup(rest);
     case "user":
+      // delete needs the whole store, with the gateway stopped (cli/user-delete.ts); the others its accounts only.
+      if (rest[0] === "delete") return userDelete(rest.slice(1));
       return userCommand(rest, { env: process.env, input: process.stdin, prompts: process.stderr, stdout: process.stdout });
     case "--version":
     case "-v":

@@ -29,7 +29,8 @@ export function createPrivately(path: string): void {
 
 export function lockDatabase(path: string): ProcessLock {
   const lock = tryLockDatabase(path);
-  if (lock === undefined) throw new GatewayError("GW_ERR_STORE", `database ${path} is locked by another process`);
+  // condition "locked": another process (a running daemon) has the database; the CLI tells it apart (cli/user-delete.ts).
+  if (lock === undefined) throw new GatewayError("GW_ERR_STORE", `database ${path} is locked by another process`, { condition: "locked" });
   return lock;
 }
 
