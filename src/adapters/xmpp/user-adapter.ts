@@ -6,7 +6,7 @@
  * that user only (Adapter.owner; the core refuses anyone else).
  *
  * RFC 6121: the roster is fetched at every login (section 2.1.3) and kept by roster pushes (2.1.6, accepted
- * only from the account itself); presence per resource is aggregated (resource-presence.ts); an inbound
+ * only from the account itself); presence per resource is aggregated (account-contact-presence.ts); an inbound
  * subscribe (3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the
  * server follows each with a roster push that carries the new state. Chat states (XEP-0085) and corrections
  * (XEP-0308) both ways, /me (XEP-0245) both ways. Message carbons (XEP-0280) where the server offers them
@@ -26,7 +26,7 @@ import type { Adapter, AdapterCapabilities, AdapterContext, SendResult, Subscrip
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import { offlinePresence, type Presence } from "../../core/model/presence.js";
+import type { Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
 import { accountPeer, addressToXmppJid, resourceOf, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
@@ -40,9 +40,9 @@ import { CorrectionIds } from "./message-memory.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
 import { directDraft } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
-import { ResourcePresence } from "./resource-presence.js";
 import { checkServiceHost } from "./service-host.js";
 import { AccountRoster } from "./account-roster.js";
+import { AccountContactPresence } from "./account-contact-presence.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
@@ -84,9 +84,8 @@ export class XmppUserAdapter implements Adapter {
   private stopping = false;
   /** Whether the account's current XMPP presence is available (sent since the login, not withdrawn). */
   private available = false;
-  private readonly resources = new ResourcePresence();
-  /** Contacts whose presence was reported to the core since the login (to report them offline when it ends). */
-  private readonly seen = new Map<string, Address>();
+  /** The contacts' presence, reported to the core; all offline while the account does not hear it. */
+  private readonly contactPresence: AccountContactPresence;
   private readonly corrections = new CorrectionIds();
   /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
   private readonly awaited: AwaitedReceipts;
@@ -105,6 +104,7 @@ export class XmppUserAdapter implements Adapter {
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
     this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE);
     this.roster = new AccountRoster(context, this.owner, this.ownJid);
+    this.contactPresence = new AccountContactPresence((presence) => context.dispatch({ type: "presence", presence }));
   }
 
   get account(): string {
@@ -154,7 +154,7 @@ export class XmppUserAdapter implements Adapter {
     if (this.online) await this.confirmer.finalBarrier();
     this.online = false;
     this.confirmer.failAll();
-    this.forgetPresence();
+    this.contactPresence.forget();
     await this.close();
   }
 
@@ -206,7 +206,7 @@ export class XmppUserAdapter implements Adapter {
     if (presence.show === "offline") {
       if (!this.available) return;
       this.available = false;
-      this.forgetPresence();
+      this.contactPresence.forget();
       await this.write(presenceStanza({ show: "offline" }));
       return;
     }
@@ -320,25 +320,11 @@ export class XmppUserAdapter implements Adapter {
         return;
       case "available":
       case "unavailable": {
-        const aggregate = this.resources.update(from, resourceOf(presence.from), {
-          from,
-          show: presence.type === "unavailable" ? "offline" : presence.show,
-          status: presence.status,
-          priority: presence.priority,
-          since: Date.now(),
-        });
-        this.seen.set(addressKey(from), from);
-        this.context.dispatch({ type: "presence", presence: aggregate });
+        const show = presence.type === "unavailable" ? "offline" : presence.show;
+        this.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
         return;
       }
     }
-  }
-
-  /** The account no longer receives its contacts' presence: they are shown offline until it does again. */
-  private forgetPresence(): void {
-    this.resources.clear();
-    for (const contact of this.seen.values()) this.context.dispatch({ type: "presence", presence: offlinePresence(contact) });
-    this.seen.clear();
   }
 
   private async write(element: Element): Promise<void> {
@@ -368,7 +354,7 @@ export class XmppUserAdapter implements Adapter {
     this.confirmer.failAll(); // also while stopping: a stop waiting for its last barrier on a dead connection goes on
     if (!this.online || this.stopping) return;
     this.online = false;
-    this.forgetPresence();
+    this.contactPresence.forget();
     this.context.log.warn({ jid: this.config.jid }, "XMPP account connection lost");
     this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
   }
