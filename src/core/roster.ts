@@ -192,6 +192,12 @@ export class Roster {
   async mirror(contact: Contact): Promise<void> {
     const existing = await this.contacts.get(contact.owner, contact.address);
     await this.contacts.put({ ...contact, name: contact.name.slice(0, MAX_CONTACT_NAME), pendingIn: contact.pendingIn || (existing?.pendingIn ?? false) });
+    // An approval: the contact's presence may have come before this report of it was stored (an XMPP server sends
+    // the roster push and the presence at once, RFC 6121 3.1.6), when the owner could not see it yet: told it now.
+    const current = this.presence.get(contact.address);
+    if (receivesPresence(contact.subscription) && !receivesPresence(existing?.subscription ?? "none") && current.show !== "offline") {
+      await this.presence.sendTo(current, contact.owner);
+    }
   }
 
   /** Makes the owner's entries on one network exactly `contacts` (the whole list the network keeps). */
