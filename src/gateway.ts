@@ -243,7 +243,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     factories: {
       xmpp: (spec) => {
         let adapter: XmppUserAdapter | undefined = undefined;
-        adapter = new XmppUserAdapter({ owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service, internalHosts: userAccounts.internal_hosts }, contextFor("xmpp", spec.account, () => adapter));
+        const account = { owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service, internalHosts: userAccounts.internal_hosts };
+        const gatewayDomain = config.xmpp.component.enabled ? { gatewayDomain: config.xmpp.component.domain } : {};
+        adapter = new XmppUserAdapter({ ...account, ...gatewayDomain }, contextFor("xmpp", spec.account, () => adapter));
         return adapter;
       },
     },

@@ -354,6 +354,26 @@ export interface Adapter {
    * (IRC). Absent: the adapter keeps nothing that is theirs.
    */
   personDeleted?(person: Address, reason: string): Promise<void>;
+  /**
+   * For an adapter with an owner: the address through this account of the person that `address` names on the
+   * network as a whole (the XMPP component's `xmpp:juliet@example.org` is `xmpp://u.alice/juliet@example.org` through
+   * alice's account), when the account reaches them; undefined when it does not (another network, the gateway's own
+   * domain, the account itself). Pure: no I/O.
+   */
+  routeOf?(address: Address): Address | undefined;
+  /**
+   * For an adapter with an owner whose network keeps its buddy list (a linked XMPP account's roster): `address`, one
+   * of the addresses it serves, joins that list (or is renamed there) as `name`, or keeps the name it has there when
+   * `name` is undefined. Resolves once the network took it; the network then reports the entry as a `contact` event.
+   * Rejects with GW_ERR_UNAVAILABLE (retryable) while the account is not connected, or with the network's refusal.
+   * Asks for no presence: the core does that (sendSubscription). Absent: the buddy list is the gateway's alone.
+   */
+  addContact?(owner: Address, address: Address, name: string | undefined): Promise<void>;
+  /**
+   * The same, removing `address` from the network's list, which also ends every subscription with it both ways (RFC
+   * 6121 section 2.5.2 for XMPP). An address the network's list does not have is no error.
+   */
+  removeContact?(owner: Address, address: Address): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

@@ -20,10 +20,14 @@
  * A person's own account on another network (an adapter with an `owner`, a linked XMPP account) keeps its
  * buddy list on that network: the network is the authority, the store holds a mirror (mirror, mirrorAll,
  * forget), kept as the network reports it. Its addresses are that person's contacts only: nobody else may
- * add them, subscribe to them or be subscribed by them (checkOwnership).
+ * add them, subscribe to them or be subscribed by them (checkOwnership). Where the adapter edits that list
+ * (Adapter.addContact, removeContact), add and remove change it on the network first, and the store only once the
+ * network took the change: an account that is not connected refuses it (GW_ERR_UNAVAILABLE) rather than keeping it
+ * for later, since the list fetched at the next login replaces the mirror anyway. An address written for the
+ * network as a whole means the owner's own account there when they have one (routeFor: their own identity).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
-import type { SubscriptionAction, SubscriptionEvent } from "./adapter.js";
+import type { Adapter, SubscriptionAction, SubscriptionEvent } from "./adapter.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
@@ -87,16 +91,42 @@ export class Roster {
     return this.additions.run(addressKey(owner), () => this.addNow(owner, address, name, maxContacts));
   }
 
+  /**
+   * The address `owner` means by `address` when adding it: through their own account on its network when they have
+   * one that reaches it (Adapter.routeOf: a linked XMPP account, for `xmpp:juliet@example.org`), else as written.
+   */
+  routeFor(owner: Address, address: Address): Address {
+    for (const own of this.registry.ownedBy(owner)) {
+      const routed = own.protocol === address.protocol ? own.routeOf?.(address) : undefined;
+      if (routed) return routed;
+    }
+    return address;
+  }
+
+  /** Whether the owner's own account keeps this entry on its network (Adapter.addContact): the network is the authority. */
+  keptOnNetwork(owner: Address, address: Address): boolean {
+    return this.networkList(owner, address) !== undefined;
+  }
+
+  /** The entry of `owner`'s list for `address`, if there is one. */
+  entryOf(owner: Address, address: Address): Promise<Contact | undefined> {
+    return this.contacts.get(owner, address);
+  }
+
   private async addNow(owner: Address, address: Address, name: string | undefined, maxContacts: number | undefined): Promise<Contact> {
     const existing = await this.contacts.get(owner, address);
     if (!existing && maxContacts !== undefined) checkLimit(await this.contacts.countKept(owner), maxContacts, "contacts", "native.limits.contacts");
+    // The network first: refused or unreachable, nothing changes here either (its list would take it back at the next login).
+    await this.networkList(owner, address)?.addContact?.(owner, address, name);
+    // Read again: the network's report of the entry (a roster push) may have been stored meanwhile.
+    const current = (await this.contacts.get(owner, address)) ?? existing;
     const contact: Contact = {
       owner,
       address,
-      name: (name ?? existing?.name ?? address.id).slice(0, MAX_CONTACT_NAME),
-      subscription: existing?.subscription ?? "none",
-      pendingOut: existing?.pendingOut ?? false,
-      pendingIn: existing?.pendingIn ?? false,
+      name: (name ?? current?.name ?? address.id).slice(0, MAX_CONTACT_NAME),
+      subscription: current?.subscription ?? "none",
+      pendingOut: current?.pendingOut ?? false,
+      pendingIn: current?.pendingIn ?? false,
     };
     await this.contacts.put(contact);
     if (!existing) this.listChanged(contact, true);
@@ -107,6 +137,16 @@ export class Roster {
   async remove(owner: Address, address: Address): Promise<void> {
     const existing = await this.contacts.get(owner, address);
     if (!existing) throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(address)} is not in your contact list`);
+    const network = this.networkList(owner, address);
+    if (network?.removeContact) {
+      // The network ends both subscriptions itself (RFC 6121 2.5.2); a request the owner never answered is no item of
+      // its list (3.1.3 keeps it apart), so it is refused as such.
+      await network.removeContact(owner, address);
+      if (existing.pendingIn) await this.handle({ from: owner, to: address, action: "deny" });
+      await this.forget(owner, address);
+      this.listChanged(existing, false);
+      return;
+    }
     if (receivesPresence(existing.subscription) || existing.pendingOut) await this.handle({ from: owner, to: address, action: "remove" });
     if (sendsPresence(existing.subscription) || existing.pendingIn) await this.handle({ from: owner, to: address, action: "deny" });
     await this.contacts.remove(owner, address);
@@ -210,9 +250,20 @@ export class Roster {
     for (const contact of contacts) await this.mirror(contact);
   }
 
-  /** The owner's own account removed the address from its list on its network. */
+  /**
+   * The owner's own account removed the address from its list on its network, which ended every subscription
+   * between the two: the contact's side, as handle() kept it for requests made here, goes too.
+   */
   async forget(owner: Address, address: Address): Promise<void> {
     await this.contacts.remove(owner, address);
+    await this.contacts.remove(address, owner);
+    await this.sentRequests.remove(owner, address);
+  }
+
+  /** The owner's own account serving `address` when it keeps its buddy list on its network (Adapter.addContact). */
+  private networkList(owner: Address, address: Address): Adapter | undefined {
+    const adapter = this.registry.for(address);
+    return adapter?.owner !== undefined && sameAddress(adapter.owner, owner) && adapter.addContact !== undefined ? adapter : undefined;
   }
 
   /** An address served by someone's own account relates to that person only. */

@@ -247,3 +247,17 @@ export function accountPeer(jid: string, account: string, ownBareJid: string): {
     return { kind: "none" };
   }
 }
+
+/**
+ * The address through a linked account (adapter account `account`, bare JID `ownBareJid`, folded) of the person that
+ * an address of the component names (`xmpp:juliet@example.org`: adapter account "default"), the owner's own identity
+ * on XMPP; undefined for any other address, a JID of the gateway's own domain (`gatewayDomain`: its people are the
+ * gateway's, reached without the account), the account itself, or what is no person.
+ */
+export function accountRoute(address: Address, account: string, ownBareJid: string, gatewayDomainName: string | undefined): Address | undefined {
+  if (address.protocol !== "xmpp" || address.account !== DEFAULT_ACCOUNT || address.id.includes("/")) return undefined;
+  const peer = accountPeer(address.id, account, ownBareJid);
+  if (peer.kind !== "contact") return undefined;
+  const domain = peer.address.id.slice(peer.address.id.indexOf("@") + 1);
+  return gatewayDomainName !== undefined && domain === gatewayDomain(gatewayDomainName) ? undefined : peer.address;
+}

@@ -9,13 +9,16 @@
  * - subscription (2.1.2.5): none, to, from, both, or remove (only in a roster push); absent or any other value
  *   is none.
  * - ask="subscribe" (2.1.2.1) is a request the user sent that the contact has not answered: pendingOut.
- * - name (2.1.2.3) is the user's name for the contact; groups (2.1.2.4) are not carried.
+ * - name (2.1.2.3) is the user's name for the contact; groups (2.1.2.4) are read only to be written back unchanged
+ *   when the gateway edits the item (a roster set replaces the whole item, 2.3.2): the buddy list has no groups.
  * A roster push (section 2.1.6) is accepted only from the user's own account: no 'from', or the user's bare JID.
  */
+import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { Address } from "../../core/model/address.js";
 import type { Contact, Subscription } from "../../core/model/contact.js";
 import { parseJid, xmppUserAddress } from "./addressing.js";
+import { stripInvalidXmlChars } from "./xml-safety.js";
 
 export const NS_ROSTER = "jabber:iq:roster";
 
@@ -25,6 +28,7 @@ export interface RosterItem {
   readonly name?: string;
   readonly subscription: Subscription | "remove";
   readonly ask: boolean;
+  readonly groups: readonly string[];
 }
 
 export interface ParsedRoster {
@@ -62,7 +66,8 @@ export function parseRosterQuery(query: Element): ParsedRoster {
     const raw = attr(item, "subscription") ?? "none";
     const subscription = (SUBSCRIPTIONS.includes(raw) ? raw : "none") as RosterItem["subscription"];
     const name = attr(item, "name")?.trim();
-    items.push({ jid: bare, ...(name === undefined || name === "" ? {} : { name }), subscription, ask: attr(item, "ask") === "subscribe" });
+    const groups = item.getChildren("group").map((group) => group.getText());
+    items.push({ jid: bare, ...(name === undefined || name === "" ? {} : { name }), subscription, ask: attr(item, "ask") === "subscribe", groups });
   }
   return { items, skipped };
 }
@@ -75,6 +80,18 @@ export function isOwnRosterPush(from: string | undefined, ownBareJid: string): b
   } catch {
     return false;
   }
+}
+
+/**
+ * A roster set (section 2.3) that adds or updates the item of `jid`, named `name` (none: the server keeps no name), in
+ * `groups`; or, with `remove`, removes it (section 2.5), which also cancels the subscriptions both ways (2.5.2).
+ */
+export function rosterSet(jid: string, change: { readonly name?: string | undefined; readonly groups: readonly string[] } | "remove"): Element {
+  const item =
+    change === "remove"
+      ? xml("item", { jid, subscription: "remove" })
+      : xml("item", change.name === undefined ? { jid } : { jid, name: stripInvalidXmlChars(change.name) }, ...change.groups.map((group) => xml("group", {}, group)));
+  return xml("iq", { type: "set" }, xml("query", { xmlns: NS_ROSTER }, item));
 }
 
 /** A roster item as a contact of `owner`, whose account on this network is `account`. */

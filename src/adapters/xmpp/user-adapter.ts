@@ -6,11 +6,13 @@
  * that user only (Adapter.owner; the core refuses anyone else).
  *
  * RFC 6121: the roster is fetched at every login (section 2.1.3) and kept by roster pushes (2.1.6, accepted
- * only from the account itself); presence per resource is aggregated (account-contact-presence.ts); an inbound
- * subscribe (3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the
- * server follows each with a roster push that carries the new state. Chat states (XEP-0085) and corrections
- * (XEP-0308) both ways, /me (XEP-0245) both ways. Message carbons (XEP-0280) where the server offers them
- * (carbons.ts): the user's chats from her other clients reach her sessions too, both sides.
+ * only from the account itself), and the owner's contact.add and contact.remove edit it (2.3, 2.5; the
+ * component's `xmpp:` addresses are added through the account, routeOf: her own JID asks, not the gateway's);
+ * presence per resource is aggregated (account-contact-presence.ts); an inbound subscribe (3.1) asks the owner;
+ * subscribed, unsubscribe and unsubscribed need no answer here, since the server follows each with a roster push
+ * that carries the new state. Chat states (XEP-0085) and corrections (XEP-0308) both ways, /me (XEP-0245) both
+ * ways. Message carbons (XEP-0280) where the server offers them (carbons.ts): the user's chats from her other
+ * clients reach her sessions too, both sides.
  *
  * Presence: the owner's presence goes out as the account's broadcast presence (show, status, priority). When
  * the owner goes offline the account sends unavailable and stays connected: the XMPP server then keeps
@@ -28,7 +30,7 @@ import { addressKey, sameAddress, type Address } from "../../core/model/address.
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
-import { accountPeer, addressToXmppJid, resourceOf, xmppUserAddress } from "./addressing.js";
+import { accountPeer, accountRoute, addressToXmppJid, resourceOf, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
 import { checkCredentials } from "./credential-check.js";
 import { checkEncrypted, loginError } from "./client-login.js";
@@ -55,6 +57,8 @@ export interface XmppUserAccount {
   readonly service: string;
   /** Hosts on internal networks the operator lets linked accounts reach (service-host.ts); others there are refused. */
   readonly internalHosts: readonly string[];
+  /** The component's domain, when it runs: its JIDs are the gateway's people, never added through the account. */
+  readonly gatewayDomain?: string;
 }
 
 /** The resource the gateway's session of a linked account binds. */
@@ -219,6 +223,24 @@ export class XmppUserAdapter implements Adapter {
     await this.write(subscriptionStanza(undefined, addressToXmppJid(event.to), SUBSCRIPTION_TYPES[event.action]));
   }
 
+  /** `xmpp:juliet@example.org` is `xmpp://u.alice/juliet@example.org` for the owner: her own JID is her identity on XMPP. */
+  routeOf(address: Address): Address | undefined {
+    return accountRoute(address, this.account, this.ownJid, this.config.gatewayDomain);
+  }
+
+  /** contact.add: a roster set (RFC 6121 2.3); the server's push then updates the buddy list (account-roster.ts). */
+  async addContact(owner: Address, address: Address, name: string | undefined): Promise<void> {
+    this.checkOwner(owner);
+    if (!(await this.knows(address))) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${address.id} is not a contact this account can have`);
+    await this.roster.add(this.connected(), addressToXmppJid(address), name);
+  }
+
+  /** contact.remove: a roster set with subscription="remove" (2.5), which cancels the subscriptions both ways. */
+  async removeContact(owner: Address, address: Address): Promise<void> {
+    this.checkOwner(owner);
+    await this.roster.remove(this.connected(), addressToXmppJid(address));
+  }
+
   async sendTyping(event: TypingEvent): Promise<void> {
     this.checkOwner(event.from);
     await this.write(chatState(undefined, addressToXmppJid(event.to), event.state));
@@ -327,9 +349,13 @@ export class XmppUserAdapter implements Adapter {
     }
   }
 
+  private connected(): Client {
+    if (!this.connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is not connected`, { retryable: true });
+    return this.connection;
+  }
+
   private async write(element: Element): Promise<void> {
-    const connection = this.connection;
-    if (!connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is not connected`, { retryable: true });
+    const connection = this.connected();
     try {
       await connection.send(element);
     } catch (error: unknown) {

@@ -1,5 +1,5 @@
 /** A fake linked account for core unit tests: an adapter with an owner that logs in (or fails to) as told. */
-import type { Adapter, AdapterCapabilities } from "../../../src/core/adapter.js";
+import type { Adapter, AdapterCapabilities, SubscriptionEvent } from "../../../src/core/adapter.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import type { LinkedAdapterSpec } from "../../../src/core/linked-accounts.js";
 import type { Address } from "../../../src/core/model/address.js";
@@ -64,7 +64,7 @@ export class FakeAccount implements Adapter {
   async sendPresence(): Promise<void> {}
   async watchPresence(): Promise<void> {}
   async setPresence(): Promise<void> {}
-  async sendSubscription(): Promise<void> {}
+  async sendSubscription(_event: SubscriptionEvent): Promise<void> {}
   async sendTyping(): Promise<void> {}
   async reportFailure(_message: Message, _recipient: Address, _error: GatewayError): Promise<void> {}
   async reportDelivered(): Promise<void> {}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { GatewayError, type ErrorCode } from "../../../src/core/errors.js";
 import { formatAddress, makeAddress, parseAddress } from "../../../src/core/model/address.js";
 import {
+  accountRoute,
   addressToJid,
   addressToXmppJid,
   bareJid,
@@ -205,6 +206,24 @@ describe("XMPP addressing", () => {
       assertCode(() => addressToXmppJid(parseAddress("native:alice")), "GW_ERR_BAD_ADDRESS", "a native address");
       assertCode(() => addressToXmppJid(makeAddress("xmpp", "home", "juliet@capulet.example/balcony")), "GW_ERR_BAD_ADDRESS", "a full JID");
       assertCode(() => addressToXmppJid(makeAddress("xmpp", "home", "ju liet@capulet.example")), "GW_ERR_BAD_ADDRESS", "a malformed JID");
+    });
+  });
+
+  describe("accountRoute (the component's address through a linked account)", () => {
+    const route = (text: string, gatewayDomain: string | undefined): string | undefined => {
+      const routed = accountRoute(parseAddress(text), "u.alice", "alicex@localhost", gatewayDomain);
+      return routed === undefined ? undefined : formatAddress(routed);
+    };
+
+    it("takes a person the component names through the account", () => {
+      assert.equal(route("xmpp:juliet@capulet.example", D), "xmpp://u.alice/juliet@capulet.example");
+      assert.equal(route("xmpp:bob@switchboard.localhost", undefined), "xmpp://u.alice/bob@switchboard.localhost", "no component: no domain of its own");
+    });
+
+    it("leaves the gateway's own domain, the account itself, servers, full JIDs and other networks as written", () => {
+      for (const text of ["xmpp:bob@Switchboard.Localhost", "xmpp:alicex@localhost", "xmpp:capulet.example", "xmpp:juliet@capulet.example/balcony", "xmpp://bot/juliet@capulet.example", "xmpp://u.alice/juliet@capulet.example", "native:bob", "irc://libera/juliet"]) {
+        assert.equal(route(text, D), undefined, text);
+      }
     });
   });
 });

@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import { parse } from "ltx";
-import { isOwnRosterPush, NS_ROSTER, parseRosterQuery } from "../../../src/adapters/xmpp/roster.js";
+import { isOwnRosterPush, NS_ROSTER, parseRosterQuery, rosterSet } from "../../../src/adapters/xmpp/roster.js";
 import { stanzaFixture } from "./stanza-fixtures.js";
 
 describe("roster items (RFC 6121 section 2)", () => {
   describe("parseRosterQuery", () => {
-    it("reads each item's bare JID folded to lower case, name, subscription and pending request", () => {
+    it("reads each item's bare JID folded to lower case, name, subscription, pending request and groups", () => {
       const query = stanzaFixture("iq-roster-result").getChild("query", NS_ROSTER);
       assert.ok(query);
       const { items } = parseRosterQuery(query);
       assert.deepEqual(items, [
-        { jid: "juliet@capulet.example", name: "Juliet", subscription: "both", ask: false },
-        { jid: "nurse@capulet.example", subscription: "none", ask: true },
-        { jid: "romeo@montague.example", subscription: "from", ask: false },
-        { jid: "tybalt@capulet.example", subscription: "none", ask: false },
-        { jid: "mercutio@verona.example", subscription: "none", ask: false },
+        { jid: "juliet@capulet.example", name: "Juliet", subscription: "both", ask: false, groups: ["Friends"] },
+        { jid: "nurse@capulet.example", subscription: "none", ask: true, groups: [] },
+        { jid: "romeo@montague.example", subscription: "from", ask: false, groups: [] },
+        { jid: "tybalt@capulet.example", subscription: "none", ask: false, groups: [] },
+        { jid: "mercutio@verona.example", subscription: "none", ask: false, groups: [] },
       ]);
     });
 
@@ -30,7 +30,19 @@ describe("roster items (RFC 6121 section 2)", () => {
 
     it("reads a roster push's removal, and drops a resource", () => {
       const push = parse(`<query xmlns="${NS_ROSTER}"><item jid="nurse@capulet.example/phone" subscription="remove"/></query>`);
-      assert.deepEqual(parseRosterQuery(push).items, [{ jid: "nurse@capulet.example", subscription: "remove", ask: false }]);
+      assert.deepEqual(parseRosterQuery(push).items, [{ jid: "nurse@capulet.example", subscription: "remove", ask: false, groups: [] }]);
+    });
+  });
+
+  describe("rosterSet", () => {
+    it("writes the whole item back: the name given, and the groups it had (section 2.3.2 replaces the item)", () => {
+      const set = rosterSet("juliet@capulet.example", { name: "Juliet\u0000 C.", groups: ["Friends", "Verona"] });
+      assert.equal(set.toString(), `<iq type="set"><query xmlns="${NS_ROSTER}"><item jid="juliet@capulet.example" name="Juliet C."><group>Friends</group><group>Verona</group></item></query></iq>`);
+    });
+
+    it("writes no name when there is none, and removes with subscription='remove' (section 2.5)", () => {
+      assert.equal(rosterSet("tybalt@capulet.example", { name: undefined, groups: [] }).toString(), `<iq type="set"><query xmlns="${NS_ROSTER}"><item jid="tybalt@capulet.example"/></query></iq>`);
+      assert.equal(rosterSet("tybalt@capulet.example", "remove").toString(), `<iq type="set"><query xmlns="${NS_ROSTER}"><item jid="tybalt@capulet.example" subscription="remove"/></query></iq>`);
     });
   });
 

@@ -1,7 +1,8 @@
 /** Buddy list and presence frames. The owner is always the session's own user: no frame names another. */
 import { GatewayError } from "../../../core/errors.js";
 import { mergePersons } from "../../../core/person-contacts.js";
-import type { Address } from "../../../core/model/address.js";
+import { sameAddress, type Address } from "../../../core/model/address.js";
+import { receivesPresence, type Contact } from "../../../core/model/contact.js";
 import type { SubscriptionAction } from "../../../core/adapter.js";
 import type { Handler } from "../handler-environment.js";
 import type { ContactAddFrame, ContactListFrame, ContactRemoveFrame, PresenceSetFrame, SubscriptionFrame } from "../client-frames.js";
@@ -20,13 +21,38 @@ export const contactList: Handler<ContactListFrame> = async (session, _frame, en
   return { contacts: contacts.map(contactView) };
 };
 
+/**
+ * An XMPP address is added through the user's own linked account when they have one (Roster.routeFor), and the
+ * answer names the entry so made. There, as on the network itself (RFC 6121 section 3.1, BitlBee's `add`), adding
+ * someone also asks for their presence, unless the user sees it or asked already: a request like presence.subscribe's,
+ * counted in the same hourly budget.
+ */
 export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) => {
-  const contact = await env.services.roster.add(self(session), personAddress(frame.address), frame.name, env.services.limits.contacts);
+  const owner = self(session);
+  const { roster, limits } = env.services;
+  const address = roster.routeFor(owner, personAddress(frame.address));
+  const add = (): Promise<Contact> => roster.add(owner, address, frame.name, limits.contacts);
+  const existing = await roster.entryOf(owner, address);
+  const asks = roster.keptOnNetwork(owner, address) && !(existing?.pendingOut === true || receivesPresence(existing?.subscription ?? "none"));
+  if (!asks) return { contact: contactView(await add()) };
+  let added: Contact | undefined;
+  await limits.request(owner, address, async () => {
+    added = await add();
+    await roster.handle({ from: owner, to: address, action: "request" });
+  });
+  const contact = (await roster.entryOf(owner, address)) ?? added;
+  if (!contact) throw new GatewayError("GW_ERR_INTERNAL", "the contact was added but is not in the list");
   return { contact: contactView(contact) };
 };
 
+/** The entry at the address as written (one made before the user linked an account); else the one contact.add made. */
 export const contactRemove: Handler<ContactRemoveFrame> = async (session, frame, env) => {
-  await env.services.roster.remove(self(session), clientAddress(frame.address));
+  const owner = self(session);
+  const { roster } = env.services;
+  const written = clientAddress(frame.address);
+  const routed = roster.routeFor(owner, written);
+  const address = !sameAddress(routed, written) && (await roster.entryOf(owner, written)) === undefined ? routed : written;
+  await roster.remove(owner, address);
   return {};
 };
 
@@ -46,8 +72,9 @@ const ACTIONS: Record<SubscriptionFrame["type"], SubscriptionAction> = {
 
 export const subscription: Handler<SubscriptionFrame> = async (session, frame, env) => {
   const from = self(session);
-  const to = personAddress(frame.address);
   const action = ACTIONS[frame.type];
+  // A request adds the address to the list, as contact.add does: through the user's own account when they have one.
+  const to = action === "request" ? env.services.roster.routeFor(from, personAddress(frame.address)) : personAddress(frame.address);
   if (action === "request") {
     if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
     // Within the user's hourly budget of requests (native.limits), and the entry within their contacts.
