@@ -109,8 +109,6 @@ export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
   return {};
 };
 
-;
-
 /**
  * The room and its members, to its members only: the list holds every member's address (an XMPP occupant's real
  * JID), which the room's MUC keeps from its occupants (semi-anonymous) and nobody outside should read.
