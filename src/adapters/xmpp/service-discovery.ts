@@ -8,10 +8,12 @@
 import type { Component } from "@xmpp/component";
 import { readFileSync } from "node:fs";
 import type { AdapterContext } from "../../core/adapter.js";
+import { toGatewayError } from "../../core/errors.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, jidToAddress, resourceOf } from "./addressing.js";
 import type { Address } from "../../core/model/address.js";
 import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
+import { stanzaConditionFor } from "./error-conditions.js";
 import { NS_GATEWAY } from "./contact-prompt.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { isOnDemandHub } from "../../core/bridges.js";
@@ -56,7 +58,16 @@ export function registerServiceDiscovery(
     if (to === config.domain) {
       return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: GATEWAY_FEATURES });
     }
-    const address = jidToAddress(to, config.domain);
+    // A JID of the domain that names nobody (bob%@, %net@, a non-canonical \5c escape) is the asker's mistake: jid-malformed
+    // with the reason, as a message to it gets, not an internal-server-error.
+    let address: Address;
+    try {
+      address = jidToAddress(to, config.domain);
+    } catch (error: unknown) {
+      const refusal = toGatewayError(error);
+      const { type, condition } = stanzaConditionFor(refusal.code);
+      return errorCondition(type, condition, refusal.message);
+    }
     if (!(await context.knows(address))) return errorCondition("cancel", "item-not-found");
     const node: unknown = element.attrs["node"];
     if (isRoomAddress(address)) {
