@@ -348,4 +348,58 @@ describe("the XMPP bridge bot against Prosody", function () {
       await nora.close();
     }
   });
+
+  describe("bad input from MUC occupants", function () {
+    const muc = (): string => `dev@${prosody.mucDomain}`;
+
+    /** A new XMPP user in the dev MUC under `nick`. */
+    async function occupant(nick: string): Promise<XmppTestClient> {
+      const name = uniqueUser("occupant");
+      await prosody.register(name, PASSWORD);
+      const client = await XmppTestClient.connect(prosody, name, PASSWORD);
+      await client.send(xml("presence", { to: `${muc()}/${nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await client.waitForPresence(`${muc()}/${nick}`);
+      return client;
+    }
+
+    it("relays the line of an occupant whose nick holds a slash under that whole nick, never as the occupant its first part names", async function () {
+      const romeo = await NativeClient.session(daemon.url, uniqueUser("romeo"), PASSWORD, { register: true });
+      await romeo.ok({ type: "room.join", room: "dev" });
+      const jules = await occupant("Jules");
+      const mallory = await occupant("Jules/x");
+      try {
+        const lines: Record<string, unknown>[] = [];
+        for (const [speaker, text] of [[jules, "it is me"], [mallory, "it is me too"]] as const) {
+          await speaker.sendMessage(muc(), text, "groupchat");
+          lines.push((await romeo.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === text))["message"] as Record<string, unknown>);
+        }
+        assert.deepEqual(
+          lines.map((line) => [line["sender_name"], line["from"], line["body"]]),
+          [
+            ["Jules", `xmpp://bridge/${muc()}%2FJules`, "it is me"],
+            ["Jules/x", `xmpp://bridge/${muc()}%2FJules%2Fx`, "it is me too"],
+          ],
+        );
+      } finally {
+        await Promise.all([romeo.close(), jules.stop(), mallory.stop()]);
+      }
+    });
+
+    it("tells an occupant in private that a line too long was not relayed, instead of dropping it unsaid, and goes on relaying", async function () {
+      const romeo = await NativeClient.session(daemon.url, uniqueUser("romeo"), PASSWORD, { register: true });
+      await romeo.ok({ type: "room.join", room: "dev" });
+      const talker = await occupant("Talker");
+      try {
+        await talker.sendMessage(muc(), "x".repeat(70_000), "groupchat");
+        const notice = await talker.waitForMessage(`${muc()}/switchboard`, (message) => message.attrs["type"] === "chat");
+        assert.match(notice.getChildText("body") ?? "", /^Your line was not relayed: the message body is longer than 65536 characters/);
+        await talker.sendMessage(muc(), "a short one", "groupchat");
+        const relayed = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;
+        assert.deepEqual([relayed["sender_name"], relayed["body"]], ["Talker", "a short one"], "the long line never reached the room");
+        await daemon.waitForLog(/"nick":"Talker"[^\n]*"msg":"MUC line not relayed"/);
+      } finally {
+        await Promise.all([romeo.close(), talker.stop()]);
+      }
+    });
+  });
 });

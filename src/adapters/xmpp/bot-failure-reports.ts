@@ -3,6 +3,7 @@
  * the bridge (an IRC channel refused it, it expired) is told in a private message in the MUC (XEP-0045 7.5), the
  * only way the bot can reach them. To them only: the bot remembers who said each recent line it relayed
  * (muc-occupants.ts identify) and writes to the nick they have now (nickOf), never to whoever took their nick since.
+ * A line of theirs that the bot could not relay at all (tell) is answered at once, to the nick that said it.
  */
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
@@ -70,6 +71,14 @@ export class BotFailureReports {
       return;
     }
     await this.bot.write(xml("message", { to: `${room.muc}/${nick}`, type: "chat", id: `failed-${message.id}` }, xml("body", {}, stripInvalidXmlChars(failureNotice(recipient, error)))));
+  }
+
+  /** Tells the occupant `nick` of `room`'s MUC now, in a private message; a write that fails is only logged. */
+  tell(room: XmppBotRoomConfig, nick: string, text: string): void {
+    if (!this.bot.online()) return;
+    this.bot
+      .write(xml("message", { to: `${room.muc}/${nick}`, type: "chat" }, xml("body", {}, stripInvalidXmlChars(text))))
+      .catch((error: unknown) => this.context.log.info({ err: error, muc: room.muc }, "could not tell an occupant"));
   }
 
   /** The MUC listed its occupants: failure reports that waited for the list may find their senders now. */

@@ -1,8 +1,9 @@
 /**
  * The lines a bridge bot's MUCs send it (bot-adapter.ts): an occupant's groupchat line goes to the bridged native
  * room under their nick, with its XEP-0308 correction named by gateway id; history replayed at join (XEP-0203 delay),
- * the bot's own echo and lines relayed by a bridge are not relayed. A MUC's error for a line the bot relayed is a
- * bounce of that message.
+ * the bot's own echo and lines relayed by a bridge are not relayed. A live line that cannot be relayed as it is (too
+ * long) is logged and its sender told in a private message. A MUC's error for a line the bot relayed is a bounce of
+ * that message.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -30,13 +31,20 @@ export class BotMucLines {
 
   /** A groupchat message from a MUC: an occupant's live line is relayed to the native room. */
   groupchat(stanza: Element): void {
-    const parsed = parseMessageStanza(stanza);
-    if (!parsed.ok || parsed.value.body === undefined) return;
     if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
     if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
-    const [muc = "", nick = ""] = parsed.value.from.split("/");
+    // The nick is all of the resource: "Juliet/x" is someone else than Juliet, whose puppet and name it must not get.
+    const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
     const room = this.roomOf(muc);
     if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
+    const parsed = parseMessageStanza(stanza);
+    if (!parsed.ok) {
+      if (stanza.getChild("body") === undefined) return;
+      this.context.log.info({ muc: room.muc, nick, reason: parsed.problem.text }, "MUC line not relayed");
+      this.reports.tell(room, nick, `Your line was not relayed: ${parsed.problem.text}.`);
+      return;
+    }
+    if (parsed.value.body === undefined) return;
     const message = parsed.value;
     const from = makeAddress("xmpp", this.context.account, `${muc.toLowerCase()}/${nick}`);
     // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
@@ -87,4 +95,10 @@ export class BotMucLines {
     const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
     this.context.bounced(id, mucAddress(this.context.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
   }
+}
+
+/** The MUC (bare JID) and the occupant's nick (the whole resource, slashes and all) of an occupant JID. */
+function occupantOf(jid: string): { muc: string; nick: string } {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? { muc: jid, nick: "" } : { muc: jid.slice(0, slash), nick: jid.slice(slash + 1) };
 }
