@@ -124,6 +124,18 @@ describe("linked XMPP accounts against Prosody", function () {
     assert.deepEqual([refused["code"], refused["message"]], ["GW_ERR_FORBIDDEN", `${JULIET_ADDRESS} is reached through native:alice's own account, for native:alice only`]);
   });
 
+  it("answers juliet's chat too long to take with policy-violation, instead of dropping it unsaid", async function () {
+    const id = juliet.id("long");
+    await juliet.send(xml("message", { to: "alicex@localhost", type: "chat", id }, xml("body", {}, "x".repeat(70_000))));
+    const error = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["id"] === id, 5000, "the error answer to the long chat");
+    assert.equal(error.attrs["type"], "error");
+    assert.ok(error.getChild("error")?.getChild("policy-violation"), error.toString());
+    assert.match(error.getChild("error")?.getChildText("text") ?? "", /longer than 65536 characters/);
+    await juliet.sendMessage("alicex@localhost", "the short version");
+    const received = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.equal(received["body"], "the short version", "the long chat never reached alice");
+  });
+
   it("asks juliet's client for a receipt when a session of alice asked for receipts, and tells alice when it answers", async function () {
     const withReceipts = await NativeClient.session(daemon.url, "alice", PASSWORD, { features: ["receipts"] });
     clients.push(withReceipts);

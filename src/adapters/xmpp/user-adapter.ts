@@ -291,7 +291,14 @@ export class XmppUserAdapter implements Adapter {
     const copied = copy.kind === "received";
     const stanza = copied ? copy.message : received;
     const parsed = parseMessageStanza(stanza, { from: this.ownJid, to: this.ownJid });
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      // A contact's chat the gateway cannot take (a body too long): the contact hears why, as from the component.
+      if (stanza.attrs["type"] === "error" || this.contactFrom(String(stanza.attrs["from"] ?? "")) === undefined) return;
+      const { condition, text } = parsed.problem;
+      this.context.log.info({ from: stanza.attrs["from"], condition, reason: text }, "XMPP message refused");
+      await this.write(stanzaError(stanza, parsed.problem.type, condition, text)).catch(() => undefined);
+      return;
+    }
     const message = parsed.value;
     if (message.type === "error") {
       this.context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
