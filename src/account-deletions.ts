@@ -1,9 +1,10 @@
 /**
  * The deletion of native accounts (core/account-deletion.ts) made from the gateway's wired services: each step the
  * core takes is done by the service that owns it, and once the store removed the rest, what the gateway keeps in
- * memory of it (buddy-list entries, rooms' members and owners, names people hold, names taken) is read again.
+ * memory of it (buddy-list entries, rooms' members and owners, names people hold, names taken, identity links) is read
+ * again.
  */
-import { AccountDeletion } from "./core/account-deletion.js";
+import { AccountDeletion, userOf } from "./core/account-deletion.js";
 import type { AdapterRegistry } from "./core/adapter-registry.js";
 import type { BridgeService } from "./core/bridges.js";
 import type { CachedContactStore } from "./core/contact-cache.js";
@@ -61,6 +62,7 @@ export function accountDeletion(services: DeletionServices): AccountDeletion {
       rooms.forgetCached();
       await names.load();
       reservations.deleted(name);
+      await identities.personRemoved(userOf(name));
       await router.nameFreed(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     },
     log,

@@ -209,7 +209,17 @@ export class IdentityService {
   /** A proof succeeded: the link is stored and everyone concerned is told. False when the account was taken meanwhile. */
   private async complete(person: Address, address: Address, now: number, account: string | undefined): Promise<boolean> {
     const adapter = this.options.registry.for(address);
-    if (!(await this.options.store.link({ person, address, linkedAt: now, ...(account === undefined ? {} : { account }) }))) {
+    let stored: boolean;
+    try {
+      stored = await this.options.store.link({ person, address, linkedAt: now, ...(account === undefined ? {} : { account }) });
+    } catch (error: unknown) {
+      // The person's account was deleted (or is being deleted) since the code was sent: there is nobody to link to.
+      if (!(error instanceof GatewayError) || error.code !== "GW_ERR_NOT_FOUND") throw error;
+      this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "link refused: the person's account is no more");
+      await adapter?.sendServiceMessage?.(address, `Switchboard: not linked: ${addressKey(person)} is no longer a user of this gateway.`).catch(() => undefined);
+      return false;
+    }
+    if (!stored) {
       await adapter?.sendServiceMessage?.(address, "Switchboard: this account was linked to someone else meanwhile.").catch(() => undefined);
       return false;
     }
@@ -247,6 +257,19 @@ export class IdentityService {
       .catch((error: unknown) => this.options.log.warn({ err: error, address: addressKey(address) }, "account of an unlinked address still watched"));
     await this.tellPerson(person, address, false);
     this.options.onChange?.(person, address, false);
+  }
+
+  /**
+   * The store removed the person's links (their account was deleted): what memory still keeps of them goes too, such
+   * as a link proven while the deletion ran, remembered after the deletion's own step had read the links.
+   */
+  async personRemoved(person: Address): Promise<void> {
+    const kept = new Set((await this.options.store.linksOf(person)).map((link) => addressKey(link.address)));
+    for (const link of this.known.storedLinks()) {
+      if (!sameAddress(link.person, person) || kept.has(addressKey(link.address))) continue;
+      this.known.forget(person, link.address);
+      this.options.onChange?.(person, link.address, false);
+    }
   }
 
   private async tellPerson(person: Address, address: Address, linked: boolean): Promise<void> {

@@ -21,7 +21,10 @@ export interface LinkedAccountRecord {
 }
 
 export interface LinkedAccountStore {
-  /** Inserts or replaces the owner's account on that network (one per owner and network). */
+  /**
+   * Inserts or replaces the owner's account on that network (one per owner and network). GW_ERR_NOT_FOUND, writing
+   * nothing, when the owner's native account is missing or being deleted.
+   */
   put(record: LinkedAccountRecord): Promise<void>;
   get(owner: Address, network: string): Promise<LinkedAccountRecord | undefined>;
   /** False when there was none. */
@@ -47,7 +50,7 @@ export interface PuppetAccountRecord {
 }
 
 export interface PuppetAccountStore {
-  /** Inserts or replaces the owner's account on that network. */
+  /** Inserts or replaces the owner's account on that network. GW_ERR_NOT_FOUND for a native owner whose account is missing or being deleted. */
   put(record: PuppetAccountRecord): Promise<void>;
   get(owner: Address, network: string): Promise<PuppetAccountRecord | undefined>;
   /** False when there was none. */
@@ -83,7 +86,10 @@ export interface LinkProofRecord {
 }
 
 export interface IdentityStore {
-  /** Records a proven link; false when the address is already linked (to anyone). */
+  /**
+   * Records a proven link; false when the address is already linked (to anyone). GW_ERR_NOT_FOUND, writing nothing,
+   * when the person's native account is missing or being deleted.
+   */
   link(record: IdentityLinkRecord): Promise<boolean>;
   /** False when there was no such link. */
   unlink(person: Address, address: Address): Promise<boolean>;

@@ -5,6 +5,7 @@
 import type Database from "better-sqlite3";
 import { addressKey, parseAddress } from "../../core/model/address.js";
 import type { IdentityLinkRecord, IdentityStore, LinkProofRecord } from "../store.js";
+import { nativeName, noAccount, OWNER_HAS_ACCOUNT } from "./native-owner.js";
 import { guarded } from "./sqlite-errors.js";
 
 /** How long link_requests rows are kept: longer than any rate-limit window asked of proofsAskedSince. */
@@ -42,7 +43,10 @@ function toProof(row: ProofRow): LinkProofRecord {
 }
 
 export function createSqliteIdentities(db: Database.Database): IdentityStore {
-  const insertLink = db.prepare<[string, string, number, string | null]>("INSERT INTO identity_links (person, address, linked_at, account) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  const insertLink = db.prepare<[string, string, number, string | null, string | null, string | null]>(
+    `INSERT INTO identity_links (person, address, linked_at, account) SELECT ?, ?, ?, ? WHERE ${OWNER_HAS_ACCOUNT} ON CONFLICT DO NOTHING`,
+  );
+  const ownerHasAccount = db.prepare<[string | null, string | null], { yes: number }>(`SELECT ${OWNER_HAS_ACCOUNT} AS yes`);
   const deleteLink = db.prepare<[string, string]>("DELETE FROM identity_links WHERE person = ? AND address = ?");
   const linksOf = db.prepare<[string], LinkRow>("SELECT * FROM identity_links WHERE person = ? ORDER BY address");
   const personOf = db.prepare<[string], LinkRow>("SELECT * FROM identity_links WHERE address = ?");
@@ -75,7 +79,14 @@ export function createSqliteIdentities(db: Database.Database): IdentityStore {
   });
 
   return {
-    link: (record) => guarded("store an identity link", () => insertLink.run(addressKey(record.person), addressKey(record.address), record.linkedAt, record.account ?? null).changes > 0),
+    link: (record) =>
+      guarded("store an identity link", () => {
+        const name = nativeName(record.person);
+        if (insertLink.run(addressKey(record.person), addressKey(record.address), record.linkedAt, record.account ?? null, name, name).changes > 0) return true;
+        // Refused: the address was linked meanwhile (false), or the person's account is no more (asked apart, only to say which).
+        if (ownerHasAccount.get(name, name)?.yes !== 1) throw noAccount(record.person);
+        return false;
+      }),
     unlink: (person, address) => guarded("remove an identity link", () => deleteLink.run(addressKey(person), addressKey(address)).changes > 0),
     linksOf: (person) => guarded("read identity links", () => linksOf.all(addressKey(person)).map(toLink)),
     personOf: (address) =>

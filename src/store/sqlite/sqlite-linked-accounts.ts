@@ -2,6 +2,7 @@
 import type Database from "better-sqlite3";
 import { addressKey, parseAddress } from "../../core/model/address.js";
 import type { LinkedAccountRecord, LinkedAccountStore } from "../store.js";
+import { nativeName, noAccount, OWNER_HAS_ACCOUNT } from "./native-owner.js";
 import { guarded } from "./sqlite-errors.js";
 
 interface LinkedAccountRow {
@@ -18,8 +19,8 @@ function toRecord(row: LinkedAccountRow): LinkedAccountRecord {
 }
 
 export function createSqliteLinkedAccounts(db: Database.Database): LinkedAccountStore {
-  const upsert = db.prepare<[string, string, string, string, Buffer, number]>(
-    `INSERT INTO linked_accounts (owner, network, login, service, secret, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+  const upsert = db.prepare<[string, string, string, string, Buffer, number, string | null, string | null]>(
+    `INSERT INTO linked_accounts (owner, network, login, service, secret, linked_at) SELECT ?, ?, ?, ?, ?, ? WHERE ${OWNER_HAS_ACCOUNT}
      ON CONFLICT (owner, network) DO UPDATE SET
        login = excluded.login, service = excluded.service, secret = excluded.secret, linked_at = excluded.linked_at`,
   );
@@ -29,7 +30,8 @@ export function createSqliteLinkedAccounts(db: Database.Database): LinkedAccount
   return {
     put: (record) =>
       guarded("store a linked account", () => {
-        upsert.run(addressKey(record.owner), record.network, record.login, record.service, record.secret, record.linkedAt);
+        const name = nativeName(record.owner);
+        if (upsert.run(addressKey(record.owner), record.network, record.login, record.service, record.secret, record.linkedAt, name, name).changes === 0) throw noAccount(record.owner);
       }),
     get: (owner, network) =>
       guarded("read a linked account", () => {

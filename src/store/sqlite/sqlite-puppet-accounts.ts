@@ -2,6 +2,7 @@
 import type Database from "better-sqlite3";
 import { addressKey, parseAddress } from "../../core/model/address.js";
 import type { PuppetAccountRecord, PuppetAccountStore } from "../store.js";
+import { nativeName, noAccount, OWNER_HAS_ACCOUNT } from "./native-owner.js";
 import { guarded } from "./sqlite-errors.js";
 
 interface PuppetAccountRow {
@@ -17,8 +18,8 @@ function toRecord(row: PuppetAccountRow): PuppetAccountRecord {
 }
 
 export function createSqlitePuppetAccounts(db: Database.Database): PuppetAccountStore {
-  const upsert = db.prepare<[string, string, string, Buffer, number]>(
-    `INSERT INTO puppet_accounts (owner, network, account, secret, set_at) VALUES (?, ?, ?, ?, ?)
+  const upsert = db.prepare<[string, string, string, Buffer, number, string | null, string | null]>(
+    `INSERT INTO puppet_accounts (owner, network, account, secret, set_at) SELECT ?, ?, ?, ?, ? WHERE ${OWNER_HAS_ACCOUNT}
      ON CONFLICT (owner, network) DO UPDATE SET account = excluded.account, secret = excluded.secret, set_at = excluded.set_at`,
   );
   const select = db.prepare<[string, string], PuppetAccountRow>("SELECT * FROM puppet_accounts WHERE owner = ? AND network = ?");
@@ -27,7 +28,8 @@ export function createSqlitePuppetAccounts(db: Database.Database): PuppetAccount
   return {
     put: (record) =>
       guarded("store a puppet account", () => {
-        upsert.run(addressKey(record.owner), record.network, record.account, record.secret, record.setAt);
+        const name = nativeName(record.owner);
+        if (upsert.run(addressKey(record.owner), record.network, record.account, record.secret, record.setAt, name, name).changes === 0) throw noAccount(record.owner);
       }),
     get: (owner, network) =>
       guarded("read a puppet account", () => {

@@ -13,10 +13,13 @@ class MemoryIdentities implements IdentityStore {
   readonly links = new Map<string, IdentityLinkRecord>();
   readonly proofs = new Map<string, LinkProofRecord>();
   readonly requests: { person: string; at: number }[] = [];
+  /** People whose account is being deleted: their links are refused, as the SQLite store refuses them. */
+  readonly deleting = new Set<string>();
   private key(person: Address, address: Address): string {
     return `${addressKey(person)} ${addressKey(address)}`;
   }
   async link(record: IdentityLinkRecord): Promise<boolean> {
+    if (this.deleting.has(addressKey(record.person))) throw new GatewayError("GW_ERR_NOT_FOUND", `no user ${record.person.id}`);
     if (this.links.has(addressKey(record.address))) return false;
     this.links.set(addressKey(record.address), record);
     return true;
@@ -145,6 +148,29 @@ describe("linking accounts with a one-time code", () => {
     assert.deepEqual(changes, ["alice juliet@example.org true"]);
     assert.match(said.at(-1)?.text ?? "", /now linked to native:alice/);
     assert.equal(store.proofs.size, 0, "the code is used up");
+  });
+
+  it("links nothing when the code comes back once the person's account began to be deleted, and says so", async () => {
+    await service.request(alice, juliet);
+    store.deleting.add(addressKey(alice));
+    assert.equal(await service.serviceMessage(juliet, sentCode()), true);
+    assert.equal(service.personOf(juliet), undefined);
+    assert.deepEqual(service.storedLinks(), []);
+    assert.deepEqual(changes, []);
+    assert.match(said.at(-1)?.text ?? "", /not linked: native:alice is no longer a user/);
+  });
+
+  it("forgets, once the person's account is removed, a link memory kept and the store no longer has", async () => {
+    await service.request(alice, juliet);
+    await service.serviceMessage(juliet, sentCode());
+    await service.request(mallory, eve);
+    await service.serviceMessage(eve, sentCode());
+    store.links.delete(addressKey(juliet)); // the deletion's finish
+    await service.personRemoved(alice);
+    assert.equal(service.personOf(juliet), undefined);
+    assert.deepEqual(service.linkedTo(alice), []);
+    assert.ok(sameAddress(service.personOf(eve) ?? juliet, mallory), "another person's link stays");
+    assert.deepEqual(changes.slice(2), ["alice juliet@example.org false"]);
   });
 
   it("ignores the right code from another account, and answers false where no code waits", async () => {

@@ -45,8 +45,9 @@ describe("LinkedAccounts", () => {
     });
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     store = openSqliteStore(":memory:");
+    for (const name of ["alice", "bob"]) await store.accounts.create({ name, passwordHash: "scrypt$x", displayName: name, createdAt: 1 });
     registry = new AdapterRegistry();
     supervisor = new Supervisor(createLogger("silent"));
     created = [];
@@ -151,6 +152,24 @@ describe("LinkedAccounts", () => {
     } finally {
       release();
     }
+  });
+
+  it("stops what it started when the owner's account began to be deleted while it logged in, keeping nothing", async () => {
+    const links = service();
+    const release = holdLogins();
+    try {
+      const linking = links.link(alice, "xmpp", REQUEST);
+      assert.equal(await store.accountRemovals.begin("alice", 2), true);
+      release();
+      await assert.rejects(linking, { code: "GW_ERR_NOT_FOUND" });
+    } finally {
+      release();
+    }
+    const [adapter] = created;
+    assert.equal(adapter?.stopped, 1);
+    assert.equal(registry.get("xmpp", "u.alice"), undefined);
+    assert.deepEqual(supervisor.states(), [], "no longer supervised");
+    assert.deepEqual(await store.linkedAccounts.list(), [], "nothing for restore() to bring back");
   });
 
   it("unlinks at once: stops and drops the adapter, deletes the credentials and the account's contacts only", async () => {

@@ -144,6 +144,7 @@ describe("SQLite store", () => {
 
       const store = openSqliteStore(path);
       try {
+        await store.accounts.create({ name: "alice", passwordHash: "scrypt$x", displayName: "Alice", createdAt: 7 });
         assert.deepEqual(await store.identities.allLinks(), [{ person: alice, address: parseAddress("irc://libera/alice"), linkedAt: 7 }]);
         assert.equal(await store.identities.link({ person: alice, address: carol, linkedAt: 8, account: "carolacct" }), true);
         assert.deepEqual(await store.identities.personOf(carol), { person: alice, address: carol, linkedAt: 8, account: "carolacct" });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { addressKey, parseAddress, type Address } from "../../../src/core/model/address.js";
 import type { IdentityLinkRecord, LinkProofRecord, Store } from "../../../src/store/store.js";
-import { alice, bob, carol } from "./store-fixtures.js";
+import { account, alice, bob, carol } from "./store-fixtures.js";
 
 const T0 = 1_700_000_000_000;
 const HOUR = 60 * 60 * 1000;
@@ -32,7 +32,21 @@ function byKeys<T extends { readonly person: Address; readonly address: Address 
 
 export function describeIdentityContract(store: () => Store): void {
   describe("identities", () => {
+    // A link is written only while its person's account exists.
+    beforeEach(async () => {
+      await store().accounts.create(account("alice"));
+      await store().accounts.create(account("bob"));
+    });
+
     describe("links", () => {
+      it("refuses a link of a person whose account is being deleted or missing with GW_ERR_NOT_FOUND, writing nothing", async () => {
+        assert.equal(await store().accountRemovals.begin("alice", 1), true);
+        await assert.rejects(store().identities.link(link(alice, aliceJid)), { code: "GW_ERR_NOT_FOUND" });
+        await assert.rejects(store().identities.link(link(parseAddress("native:nobody"), aliceNick)), { code: "GW_ERR_NOT_FOUND" });
+        assert.deepEqual(await store().identities.allLinks(), []);
+        assert.equal(await store().identities.link(link(bob, aliceJid)), true, "bob's account is there");
+      });
+
       it("links an address to a person and reads it back both ways", async () => {
         assert.equal(await store().identities.link(link(alice, aliceJid)), true);
         assert.deepEqual(await store().identities.linksOf(alice), [link(alice, aliceJid)]);

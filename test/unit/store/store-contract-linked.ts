@@ -3,8 +3,9 @@
  * Called by describeStoreContract inside its describe block, with that block's store.
  */
 import assert from "node:assert/strict";
+import { parseAddress } from "../../../src/core/model/address.js";
 import type { LinkedAccountRecord, PuppetAccountRecord, Store } from "../../../src/store/store.js";
-import { alice, bob } from "./store-fixtures.js";
+import { account, alice, bob, carol } from "./store-fixtures.js";
 
 function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountRecord {
   return {
@@ -22,8 +23,16 @@ function puppetAccount(overrides: Partial<PuppetAccountRecord> = {}): PuppetAcco
   return { owner: alice, network: "libera", account: "alice", secret: Buffer.from([1, 2, 0, 255]), setAt: 1_700_000_000_000, ...overrides };
 }
 
+async function users(store: Store): Promise<void> {
+  await store.accounts.create(account("alice"));
+  await store.accounts.create(account("bob"));
+}
+
 export function describeLinkedAccountContract(store: () => Store): void {
   describe("linked accounts", () => {
+    // What is kept for a native user is written only while their account exists.
+    beforeEach(() => users(store()));
+
     it("puts a linked account and gets it back, its secret byte for byte", async () => {
       await store().linkedAccounts.put(linked());
       assert.deepEqual(await store().linkedAccounts.get(alice, "xmpp"), linked());
@@ -61,6 +70,9 @@ export function describeLinkedAccountContract(store: () => Store): void {
   });
 
   describe("puppet accounts", () => {
+    // What is kept for a native user is written only while their account exists.
+    beforeEach(() => users(store()));
+
     it("keeps one account per owner and network, its secret byte for byte, a second put replacing the first", async () => {
       await store().puppetAccounts.put(puppetAccount());
       assert.deepEqual(await store().puppetAccounts.get(alice, "libera"), puppetAccount());
@@ -80,6 +92,25 @@ export function describeLinkedAccountContract(store: () => Store): void {
       assert.equal(await store().puppetAccounts.get(alice, "libera"), undefined);
       assert.deepEqual(await store().puppetAccounts.listOf(alice), [oftc]);
       assert.equal((await store().puppetAccounts.get(bob, "libera"))?.account, "bob");
+    });
+  });
+  describe("writes for a native user whose account is missing or being deleted", () => {
+    // What is kept for a native user is written only while their account exists.
+    beforeEach(() => users(store()));
+
+    it("refuses a linked account with GW_ERR_NOT_FOUND, writing nothing, for an account being deleted or none", async () => {
+      assert.equal(await store().accountRemovals.begin("alice", 1), true);
+      await assert.rejects(store().linkedAccounts.put(linked()), { code: "GW_ERR_NOT_FOUND" });
+      await assert.rejects(store().linkedAccounts.put(linked({ owner: parseAddress("native:nobody") })), { code: "GW_ERR_NOT_FOUND" });
+      assert.deepEqual(await store().linkedAccounts.list(), []);
+    });
+
+    it("refuses a puppet account the same way, and takes one of an owner of another network", async () => {
+      assert.equal(await store().accountRemovals.begin("alice", 1), true);
+      await assert.rejects(store().puppetAccounts.put(puppetAccount()), { code: "GW_ERR_NOT_FOUND" });
+      assert.deepEqual(await store().puppetAccounts.listOf(alice), []);
+      await store().puppetAccounts.put(puppetAccount({ owner: carol }));
+      assert.equal((await store().puppetAccounts.get(carol, "libera"))?.account, "alice");
     });
   });
 }
