@@ -45,7 +45,7 @@ export function accountDeletion(services: DeletionServices): AccountDeletion {
     registry,
     isAdmin: (address) => bridges.isAdmin(address),
     outbox,
-    linkedAccounts: { list: () => store.linkedAccounts.list(), unlink: (owner, network) => links.unlink(owner, network) },
+    linkedAccounts: links,
     identities,
     puppetAccounts,
     rooms: {

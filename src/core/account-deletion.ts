@@ -8,7 +8,8 @@
  * 2. Every adapter lets go of the person (Adapter.personDeleted): their sessions are closed, their IRC puppets quit.
  * 3. What waits for them is reported failed to its senders (GW_ERR_UNKNOWN_RECIPIENT), also a direct message queued for
  *    one of their linked accounts.
- * 4. Their own XMPP account is unlinked and logged out, their identity links and IRC services accounts removed.
+ * 4. Their own XMPP account is unlinked and logged out (after a link or relink of it in progress), their identity links
+ *    and IRC services accounts removed.
  * 5. They leave every room (its members see them leave); their buddy list goes as a contact.remove of each entry would
  *    go (each contact told: unsubscribe, unsubscribed, unavailable), and so do the entries others keep of them.
  * 6. The store removes what is left in one transaction, the account's row last (AccountRemovalStore.finish): what they
@@ -23,11 +24,11 @@ import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, DEFAULT_ACCOUNT, isProtocol, makeAddress, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import type { Message } from "./model/message.js";
 import { SerialByKey } from "../util/serial-by-key.js";
-import type { AccountRemoval, AccountRemovalStore, IdentityLinkRecord, LinkedAccountRecord } from "../store/store.js";
+import type { AccountRemoval, AccountRemovalStore, IdentityLinkRecord } from "../store/store.js";
 
 /** The native address of user `name`. */
 export function userOf(name: string): Address {
@@ -61,7 +62,8 @@ export interface AccountDeletionDeps {
   /** Admins (config `admins`) cannot be deleted: a name freed while the file still names it would make its next holder an admin. */
   readonly isAdmin: (address: Address) => boolean;
   readonly outbox: { failQueued(recipient: Address, error: GatewayError, which?: (message: Message) => boolean): Promise<void> };
-  readonly linkedAccounts: { list(): Promise<LinkedAccountRecord[]>; unlink(owner: Address, network: ProtocolId): Promise<void> };
+  /** Unlinks every linked account of the owner, after the link or unlink of theirs in progress (LinkedAccounts.release). */
+  readonly linkedAccounts: { release(owner: Address): Promise<void> };
   readonly identities: { links(person: Address): Promise<IdentityLinkRecord[]>; unlink(person: Address, address: Address): Promise<void> };
   readonly puppetAccounts: { list(owner: Address): Promise<readonly { readonly network: string }[]>; remove(owner: Address, network: string): Promise<void> };
   readonly rooms: { roomsOf(member: Address): Promise<Address[]>; leave(room: Address, member: Address): Promise<void> };
@@ -118,10 +120,9 @@ export class AccountDeletion {
       await this.tried("waiting messages reported", () => deps.outbox.failQueued(link.address, gone, (message) => message.scope === "direct" && sameAddress(message.to, person)));
       await this.tried("identity unlinked", () => deps.identities.unlink(person, link.address));
     }
-    // Before the buddy list: a linked account's contacts are its own network's, never told anything by the gateway.
-    for (const { owner, network } of await deps.linkedAccounts.list()) {
-      if (sameAddress(owner, person) && isProtocol(network)) await this.tried("linked account unlinked", () => deps.linkedAccounts.unlink(person, network));
-    }
+    // Before the buddy list: a linked account's contacts are its own network's, never told anything by the gateway, so
+    // its session must be gone first (a relink or link in progress is waited for, not skipped).
+    await this.tried("linked accounts unlinked", () => deps.linkedAccounts.release(person));
     for (const account of await deps.puppetAccounts.list(person)) await this.tried("IRC account removed", () => deps.puppetAccounts.remove(person, account.network));
     for (const room of await deps.rooms.roomsOf(person)) await this.tried("room left", () => deps.rooms.leave(room, person));
     for (const entry of await deps.contacts.list(person)) await this.tried("contact removed", () => deps.roster.remove(person, entry.address));

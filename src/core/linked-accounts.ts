@@ -17,6 +17,7 @@ import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, PROTOCOLS, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Supervisor } from "./supervisor.js";
 import type { ContactStore, LinkedAccountRecord, LinkedAccountStore } from "../store/store.js";
+import { SerialByKey } from "../util/serial-by-key.js";
 
 export interface LinkRequest {
   /** Who the person is on that network (a bare JID). */
@@ -90,8 +91,9 @@ function isProtocol(network: string): network is ProtocolId {
 }
 
 export class LinkedAccounts implements AccountLinks {
-  /** Owners (and networks) with a link or unlink in progress. */
-  private readonly busy = new Set<string>();
+  /** Owners (and networks) with a link or unlink in progress or waiting its turn: how many. */
+  private readonly pending = new Map<string, number>();
+  private readonly turns = new SerialByKey();
 
   constructor(private readonly options: LinkedAccountsOptions) {}
 
@@ -189,18 +191,36 @@ export class LinkedAccounts implements AccountLinks {
   }
 
   async unlink(owner: Address, network: ProtocolId): Promise<void> {
+    await this.exclusive(owner, network, async () => {
+      if (!(await this.unlinkNow(owner, network))) throw new GatewayError("GW_ERR_NOT_FOUND", `no ${network} account is linked`);
+    });
+  }
+
+  /**
+   * Unlinks every account of the owner (their native account is being deleted), each once the link, relink or unlink
+   * in progress for it is done: waiting its turn, not refused, so that no session of theirs is left running, and a
+   * link that was logging in is unlinked too if it was kept. Nothing linked on a network is no error.
+   */
+  async release(owner: Address): Promise<void> {
+    for (const network of PROTOCOLS) {
+      if (this.options.factories[network] === undefined) continue;
+      await this.exclusive(owner, network, () => this.unlinkNow(owner, network), { wait: true });
+    }
+  }
+
+  /** Stops the owner's adapter on the network, deletes the credentials and its contacts; false when there was nothing. */
+  private async unlinkNow(owner: Address, network: ProtocolId): Promise<boolean> {
     const { registry, store, contacts, log } = this.options;
     const account = linkedAccountName(owner);
-    await this.exclusive(owner, network, async () => {
-      const adapter = registry.get(network, account);
-      const own = adapter?.owner !== undefined && sameAddress(adapter.owner, owner) ? adapter : undefined;
-      const existing = await store.get(owner, network);
-      if (!existing && !own) throw new GatewayError("GW_ERR_NOT_FOUND", `no ${network} account is linked`);
-      if (own) await this.dismantle(own);
-      await store.remove(owner, network);
-      const removed = await contacts.removeOnNetwork(network, account);
-      log.info({ owner: addressKey(owner), network, login: existing?.login, contacts: removed }, "account unlinked");
-    });
+    const adapter = registry.get(network, account);
+    const own = adapter?.owner !== undefined && sameAddress(adapter.owner, owner) ? adapter : undefined;
+    const existing = await store.get(owner, network);
+    if (!existing && !own) return false;
+    if (own) await this.dismantle(own);
+    await store.remove(owner, network);
+    const removed = await contacts.removeOnNetwork(network, account);
+    log.info({ owner: addressKey(owner), network, login: existing?.login, contacts: removed }, "account unlinked");
+    return true;
   }
 
   private create(record: LinkedAccountRecord, password: string): Adapter {
@@ -216,14 +236,21 @@ export class LinkedAccounts implements AccountLinks {
     await adapter.stop("unlinked").catch((error: unknown) => this.options.log.warn({ err: error }, "linked account did not stop cleanly"));
   }
 
-  private async exclusive<T>(owner: Address, network: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * One link, relink or unlink of an owner's account at a time. The person's own, asked while another is running or
+   * waiting, is refused (GW_ERR_RATE_LIMITED); with `wait` (release) it runs once those before it are done.
+   */
+  private async exclusive<T>(owner: Address, network: string, work: () => Promise<T>, options: { readonly wait?: boolean } = {}): Promise<T> {
     const key = `${addressKey(owner)} ${network}`;
-    if (this.busy.has(key)) throw new GatewayError("GW_ERR_RATE_LIMITED", `a link or unlink of your ${network} account is in progress`);
-    this.busy.add(key);
+    const pending = this.pending.get(key) ?? 0;
+    if (pending > 0 && options.wait !== true) throw new GatewayError("GW_ERR_RATE_LIMITED", `a link or unlink of your ${network} account is in progress`);
+    this.pending.set(key, pending + 1);
     try {
-      return await work();
+      return await this.turns.run(key, work);
     } finally {
-      this.busy.delete(key);
+      const left = (this.pending.get(key) ?? 1) - 1;
+      if (left > 0) this.pending.set(key, left);
+      else this.pending.delete(key);
     }
   }
 }

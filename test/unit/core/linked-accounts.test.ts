@@ -172,6 +172,47 @@ describe("LinkedAccounts", () => {
     assert.deepEqual(await store.linkedAccounts.list(), [], "nothing for restore() to bring back");
   });
 
+  it("releases an owner's account (a deletion) after a relink in progress, not refused: no session of theirs is left", async () => {
+    const links = service();
+    await links.link(alice, "xmpp", REQUEST);
+    const release = holdLogins();
+    let released = false;
+    try {
+      const relinking = links.link(alice, "xmpp", { ...REQUEST, password: "n3w-secret" });
+      const releasing = links.release(alice).then(() => (released = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(released, false, "waits for the relink");
+      await assert.rejects(links.unlink(alice, "xmpp"), { code: "GW_ERR_RATE_LIMITED" }, "the person's own is still refused");
+      release();
+      await relinking;
+      await releasing;
+    } finally {
+      release();
+    }
+    assert.deepEqual(created.map((adapter) => adapter.stopped), [1, 1], "the old session and the relinked one");
+    assert.equal(registry.get("xmpp", "u.alice"), undefined);
+    assert.deepEqual(supervisor.states(), []);
+    assert.deepEqual(await store.linkedAccounts.list(), []);
+  });
+
+  it("releases an owner's account after the first link in progress, and an owner with none at no error", async () => {
+    const links = service();
+    const release = holdLogins();
+    try {
+      const linking = links.link(alice, "xmpp", REQUEST);
+      const releasing = links.release(alice);
+      release();
+      await linking;
+      await releasing;
+    } finally {
+      release();
+    }
+    assert.equal(created[0]?.stopped, 1);
+    assert.equal(registry.get("xmpp", "u.alice"), undefined);
+    assert.deepEqual(await store.linkedAccounts.list(), []);
+    await links.release(bob);
+  });
+
   it("unlinks at once: stops and drops the adapter, deletes the credentials and the account's contacts only", async () => {
     const links = service();
     await links.link(alice, "xmpp", REQUEST);
