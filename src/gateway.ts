@@ -16,6 +16,7 @@ import { RoomJoins } from "./core/room-joins.js";
 import { RoomBans } from "./core/room-bans.js";
 import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
+import { userOf } from "./core/account-deletion.js";
 import { RoomInvitations } from "./core/room-invitations.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -265,6 +266,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     // A name registered is the user's in every room from now on: whoever of a bridged room goes by it is shown as name%network.
     const accounts = tellingRegistrations(store.accounts, (name) => {
       reservations.registered(name);
+      for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
     const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, deletion };

@@ -374,6 +374,11 @@ export interface Adapter {
    * 6121 section 2.5.2 for XMPP). An address the network's list does not have is no error.
    */
   removeContact?(owner: Address, address: Address): Promise<void>;
+  /**
+   * Someone registered the native user name of `person` (a name a deleted account freed, or a new one): what the adapter
+   * held back for a deleted account of that address applies no more (IRC: a puppet may connect for it again).
+   */
+  personRegistered?(person: Address): void;
 }
 
 export interface AdapterFactory<C> {

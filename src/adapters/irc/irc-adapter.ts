@@ -44,22 +44,12 @@ import { PuppetNickChoice } from "./puppet-nick-choice.js";
 import { PuppetPool, type Puppet } from "./puppet-pool.js";
 import { checkPuppetAccountsAllowed, PuppetLogins } from "./puppet-logins.js";
 import { connectPuppet } from "./puppet-connect.js";
+import { IRC_CAPABILITIES } from "./irc-capabilities.js";
 import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
   readonly capabilities: AdapterCapabilities;
-  private static readonly CAPABILITIES = {
-    rooms: true,
-    presence: true,
-    subscriptions: true,
-    typing: false,
-    actions: true,
-    notices: true,
-    corrections: false,
-    relaysRooms: true,
-    puppets: true,
-  } as const;
   readonly boundLinksOnly: boolean;
   /** open_channels: XMPP users may join any channel (#chan%network@gateway), bridged while one of them is in it. */
   readonly roomsOnDemand: boolean;
@@ -97,7 +87,7 @@ export class IrcNetworkAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     // Relay mode: one connection speaks for everyone in channels; no puppet to query, show a presence or log in to an account.
-    this.capabilities = { ...IrcNetworkAdapter.CAPABILITIES, directMessages: config.mode !== "relay", puppets: config.mode === "puppets" };
+    this.capabilities = { ...IRC_CAPABILITIES, directMessages: config.mode !== "relay", puppets: config.mode === "puppets" };
     this.ownNick = new OwnNickKeeper(config.nick, context.log);
     this.channels = new BridgedChannels(config.channels);
     this.boundLinksOnly = config.link_accounts === "required";
@@ -359,6 +349,11 @@ export class IrcNetworkAdapter implements Adapter {
   personDeleted(person: Address, reason: string): Promise<void> {
     this.logins.forget(person);
     return this.puppets.forget(person, reason);
+  }
+
+  /** The name of a deleted account is someone's again: their puppet may connect (PuppetPool.remember). */
+  personRegistered(person: Address): void {
+    this.puppets.remember(person);
   }
 
   /** The person's puppet goes by the nick they chose (puppet-nick-choice.ts), at once when it is connected. */

@@ -73,7 +73,7 @@ export class PuppetPool {
   private readonly changing = new Set<Puppet>();
   /** Connections of puppets quitting: still the gateway's under their nick until closed (isPuppetNick). */
   private readonly leaving = new Set<IrcConnection>();
-  /** People whose account was deleted (forget): no puppet connects for them until that address is online again. */
+  /** People whose account was deleted (forget): no puppet connects for them until the name is registered again. */
   private readonly forgotten = new Set<string>();
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
@@ -175,7 +175,8 @@ export class PuppetPool {
 
   /**
    * The person's account was deleted: their puppet (connected, or connecting) quits with `reason`, is neither kept nor
-   * restored, and none connects for them again until that address is online again (setPresence).
+   * restored, and none connects for them again until someone registers the name anew (remember): not when the address
+   * is online again, which a linked account of theirs still online makes it while the deletion runs.
    */
   async forget(person: Address, reason: string): Promise<void> {
     const key = addressKey(person);
@@ -188,11 +189,14 @@ export class PuppetPool {
     if (puppet) await this.retire(puppet, reason);
   }
 
+  /** Someone registered the name of a deleted account anew: a puppet may connect for that address again. */
+  remember(person: Address): void {
+    this.forgotten.delete(addressKey(person));
+  }
+
   /** The person's presence: their puppet's AWAY now if it is connected, else when it connects. */
   setPresence(presence: Presence): void {
     const key = addressKey(presence.from);
-    // Online again after a deletion: someone registered the name anew, whose puppet may connect.
-    if (presence.show !== "offline") this.forgotten.delete(key);
     const puppet = this.puppets.get(key);
     // Offline is kept only where it decides something (a puppet to quit, one not to restore): everyone's presence
     // passes here, and the gateway must not keep an entry for each address it ever heard of.

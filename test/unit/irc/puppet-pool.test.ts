@@ -353,6 +353,20 @@ describe("IRC puppet pool", () => {
       assert.equal(pool.size, 0);
     });
 
+    it("connects none for a deleted person however online they stay, until the name is registered again", async () => {
+      const pool = makePool();
+      await clock.settle(pool.puppetFor(alice));
+      await pool.forget(alice, "account deleted");
+      assert.deepEqual(connector.latest(alice).quits, ["account deleted"]);
+      // A linked account of theirs still online keeps the person's presence online while the deletion runs.
+      pool.setPresence(presence(alice, "away", "still here"));
+      await rejectsWith(pool.puppetFor(alice), { code: "GW_ERR_FORBIDDEN", retryable: false });
+      assert.equal(connector.calls.length, 1, "no puppet connected again");
+      pool.remember(alice);
+      await clock.settle(pool.puppetFor(alice));
+      assert.equal(connector.calls.length, 2, "the new account's puppet");
+    });
+
     it("gives a puppet that connects later the wanted AWAY, and nothing for online or offline", async () => {
       const pool = makePool({ connectIntervalMs: 0 });
       pool.setPresence(presence(alice, "away", "brb"));
