@@ -1,7 +1,10 @@
 /**
  * The presence of a linked account's contacts as the core sees it: each contact's resources aggregated by priority
  * (resource-presence.ts), and every contact reported so far shown offline at once when the account stops hearing
- * their presence (its owner went offline, the connection ended): until it hears it again.
+ * their presence (its owner went offline, the connection ended): until it hears it again. Taken from the account's
+ * roster contacts only: XMPP lets anyone send directed presence, from as many JIDs as a server mints, and kept per
+ * sender it would fill the memory while showing the owner nothing. The end of a presence already reported is taken
+ * from anyone, so that a contact removed from the roster meanwhile is not left shown online.
  */
 import { addressKey, type Address } from "../../core/model/address.js";
 import { offlinePresence, type Presence } from "../../core/model/presence.js";
@@ -12,12 +15,22 @@ export class AccountContactPresence {
   /** Contacts whose presence was reported since the login (to report them offline when it ends). */
   private readonly seen = new Map<string, Address>();
 
-  constructor(private readonly report: (presence: Presence) => void) {}
+  constructor(
+    private readonly report: (presence: Presence) => void,
+    /** Whether the address is on the account's roster now. */
+    private readonly onRoster: (address: Address) => boolean,
+  ) {}
 
-  /** One resource of a contact changed (`presence.from` is the contact): the contact's aggregate is reported. */
-  update(resource: string, presence: Presence): void {
-    this.seen.set(addressKey(presence.from), presence.from);
+  /**
+   * One resource of a contact changed (`presence.from` is the contact): the contact's aggregate is reported. False
+   * when it is not taken (someone not on the roster): nothing of it is kept.
+   */
+  update(resource: string, presence: Presence): boolean {
+    const key = addressKey(presence.from);
+    if (!this.onRoster(presence.from) && !(presence.show === "offline" && this.seen.has(key))) return false;
+    this.seen.set(key, presence.from);
     this.report(this.resources.update(presence.from, resource, presence));
+    return true;
   }
 
   /** The account no longer receives its contacts' presence: they are shown offline. */

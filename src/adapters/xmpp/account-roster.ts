@@ -40,6 +40,11 @@ export class AccountRoster {
     private readonly ownJid: string,
   ) {}
 
+  /** Whether the bare JID is on the roster, as the server last reported it. */
+  has(jid: string): boolean {
+    return this.items.has(jid);
+  }
+
   /** Answers the connection's roster pushes from now on. */
   listen(connection: Client): void {
     connection.iqCallee.set(NS_ROSTER, "query", (context: { readonly stanza: Element }) => this.push(context.stanza));

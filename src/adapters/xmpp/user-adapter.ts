@@ -108,7 +108,10 @@ export class XmppUserAdapter implements Adapter {
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
     this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE);
     this.roster = new AccountRoster(context, this.owner, this.ownJid);
-    this.contactPresence = new AccountContactPresence((presence) => context.dispatch({ type: "presence", presence }));
+    this.contactPresence = new AccountContactPresence(
+      (presence) => context.dispatch({ type: "presence", presence }),
+      (address) => this.roster.has(address.id),
+    );
   }
 
   get account(): string {
@@ -350,7 +353,8 @@ export class XmppUserAdapter implements Adapter {
       case "available":
       case "unavailable": {
         const show = presence.type === "unavailable" ? "offline" : presence.show;
-        this.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
+        const taken = this.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
+        if (!taken) this.context.log.debug({ jid: this.config.jid, from: presence.from }, "presence from someone not on the account's roster: ignored");
         return;
       }
     }
