@@ -23,6 +23,7 @@
 import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
+import { linkedAccountName } from "./linked-accounts.js";
 import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, sameAddress, type Address } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
@@ -48,8 +49,7 @@ export function accountRemoval(name: string, at: number): AccountRemoval {
   const person = userOf(name);
   return {
     person,
-    // A linked account's adapter is u.<name> (core/linked-accounts.ts linkedAccountName).
-    ownNetworks: [{ protocol: "xmpp", account: `u.${name}` }],
+    ownNetworks: [{ protocol: "xmpp", account: linkedAccountName(person) }],
     namesHeldBy: deletedHolder(name),
     failure: { code: "GW_ERR_UNKNOWN_RECIPIENT", reason: `${addressKey(person)} was deleted` },
     at,

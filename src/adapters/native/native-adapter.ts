@@ -247,11 +247,7 @@ export class NativeAdapter implements Adapter {
 
   private endSession(session: NativeSession, reason: string): void {
     this.sessions.detach(session);
-    session.state = "anonymous";
-    session.user = undefined;
-    session.address = undefined;
-    session.presence = undefined;
-    session.accountCreatedAt = undefined;
+    session.signOut();
     session.closedByGateway = true;
     void session.idle().then(() => session.socket.close(ACCOUNT_DELETED_CLOSE_CODE, reason));
   }

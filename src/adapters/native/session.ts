@@ -50,6 +50,15 @@ export class NativeSession {
 
   private corked = false;
 
+  /** The session's user is gone from it (logout, their account deleted): anonymous again, nothing of the user kept. */
+  signOut(): void {
+    this.state = "anonymous";
+    this.user = undefined;
+    this.address = undefined;
+    this.presence = undefined;
+    this.accountCreatedAt = undefined;
+  }
+
   /** `raw` is the TCP socket under the WebSocket (the upgrade request's socket), used to batch writes. */
   constructor(
     readonly id: string,

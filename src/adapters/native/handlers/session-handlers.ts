@@ -102,11 +102,7 @@ export const logout: Handler<LogoutFrame> = async (session, _frame, env) => {
   if (session.user === undefined || session.address === undefined) throw new GatewayError("GW_ERR_NOT_AUTHENTICATED");
   const { user, address } = session;
   env.sessions.detach(session);
-  session.state = "anonymous";
-  session.user = undefined;
-  session.address = undefined;
-  session.presence = undefined;
-  session.accountCreatedAt = undefined;
+  session.signOut();
   env.presenceChanged(user, address);
   return {};
 };
