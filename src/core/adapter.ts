@@ -168,6 +168,12 @@ export interface Adapter {
   /** Whether anybody (person or room) can exist at this address; false makes submit fail with GW_ERR_UNKNOWN_RECIPIENT. */
   knows(address: Address): Promise<boolean>;
   /**
+   * Whether `address` names a room of this network (an IRC channel, a bridge bot's MUC, a room JID of the XMPP
+   * component's own domain), which takes room messages only: a direct message to it is refused at submit with
+   * GW_ERR_BAD_ADDRESS, not accepted and then failed by send(). Pure: no I/O. Absent: no address of this network is one.
+   */
+  isRoom?(address: Address): boolean;
+  /**
    * Delivers a message to message.to, or for a direct message to `recipient` when given: an account linked to
    * the person message.to (the person's most available account, docs/bridging.md). Rejects with a
    * GatewayError: retryable (recipient or network not reachable now; the outbox keeps the message) or not (the

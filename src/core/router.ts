@@ -67,6 +67,10 @@ export class Router {
     const target = this.deps.registry.for(draft.to);
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     this.checkOwnership(draft.from, draft.to);
+    // Before knows(): a channel nobody bridged is no unknown person but no recipient of a direct message either.
+    if (draft.scope === "direct" && target.isRoom?.(draft.to) === true) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(draft.to)} is a room, not a person: rooms take room messages (join the gateway room it is bridged to)`);
+    }
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
     // Refused now rather than reported failed after the sender's ok (an IRC network in relay mode, a bridge bot).
     if (draft.scope === "direct" && !target.capabilities.directMessages) {

@@ -189,6 +189,31 @@ describe("bridges added and removed at runtime by an admin", function () {
     assert.deepEqual(roomsAsOccupants.map(String), [], "no occupant named after a bridged channel or MUC");
   });
 
+  it("refuses a direct message to a channel, a bridged MUC or a room JID of the gateway's domain at once, with nothing failing later", async function () {
+    this.timeout(60_000);
+    const admin = await session(adminName, true);
+    const roomMuc = `direct@${prosody.mucDomain}`;
+    await admin.ok({ type: "bridge.add", room: "direct", with: `xmpp://livebot/${roomMuc}`, nick: "relay" });
+    const rooms = [
+      "irc://net/%23fixed", // bridged by the configuration file
+      "irc://net/%23nobridge", // bridged by nobody
+      `xmpp://livebot/${roomMuc}`,
+      `xmpp:%23fixed%25net@${prosody.componentDomain}`,
+      `xmpp:%23direct@${prosody.componentDomain}`,
+    ];
+    for (const to of rooms) {
+      const refused = await admin.request({ type: "message.send", to, body: "not for a room" });
+      assert.equal(refused["code"], "GW_ERR_BAD_ADDRESS", `${to}: ${JSON.stringify(refused)}`);
+      assert.match(String(refused["message"]), /is a room, not a person/);
+    }
+    // A message to a person right after is delivered: anything accepted before it would have failed first.
+    const ira = await ircUser("irma", "#fixed");
+    await admin.ok({ type: "message.send", to: `irc://net/${ira.nick}`, body: "for a person" });
+    await ira.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "for a person", 15_000, "the direct message");
+    assert.doesNotMatch(daemon.log, /delivery failed/);
+    await admin.ok({ type: "bridge.remove", with: `xmpp://livebot/${roomMuc}` });
+  });
+
   it("bridges a MUC named like a user, and shows an IRC user who speaks under a user's name as name%network", async function () {
     this.timeout(60_000);
     const admin = await session(adminName, true);

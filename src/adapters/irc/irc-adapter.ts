@@ -196,6 +196,11 @@ export class IrcNetworkAdapter implements Adapter {
     return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
   }
 
+  /** A channel of this network (by the server's CHANTYPES once connected): it takes room messages only. */
+  isRoom(address: Address): boolean {
+    return address.protocol === "irc" && address.account === this.account && isChannelId(address.id, this.main?.server.chanTypes);
+  }
+
   send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     return this.outgoing.send(message, recipient);
   }

@@ -142,6 +142,11 @@ export class XmppBotAdapter implements Adapter {
     return address.protocol === "xmpp" && address.account === this.account && this.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id.split("/")[0]);
   }
 
+  /** One of this bot's MUCs by its bare JID (an occupant, room@muc/nick, is not a room). */
+  isRoom(address: Address): boolean {
+    return address.protocol === "xmpp" && address.account === this.account && this.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id);
+  }
+
   /**
    * A message of a native room goes to every MUC bridged to it, unless it came from this account. Resolves once
    * written; `confirmed` once the bot's server proved it read the lines.

@@ -22,7 +22,7 @@ import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/m
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, addressToXmppJid, parseJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
-import { GatewayRooms } from "./gateway-rooms.js";
+import { GatewayRooms, roomAtJid } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
@@ -155,6 +155,11 @@ export class XmppComponentAdapter implements Adapter {
     } catch {
       return false;
     }
+  }
+
+  /** A room JID of the gateway's own domain (#room@domain, #chan%network@domain): a MUC to join, never a chat's recipient. */
+  isRoom(address: Address): boolean {
+    return address.protocol === "xmpp" && address.account === this.account && roomAtJid(address.id, this.config.domain) !== undefined;
   }
 
   /**
