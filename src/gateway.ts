@@ -269,7 +269,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, deletion };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, invitations, deletion };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });
@@ -360,7 +360,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const { bridge, error } of refused) {
         log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
       }
-      log.info({ logLevel: file.log.level, maxRoomMembers, userLimits: file.native.limits, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
+      log.info({ logLevel: file.log.level, maxRoomMembers, invitationsPerHour, userLimits: file.native.limits, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
       // Rooms given up on (a bot banned from a MUC, a channel that refused the gateway) are tried again at once.
       for (const state of supervisor.states()) state.adapter.retryRooms?.();
       const waiting = restartOnlyChanges(config, file);

@@ -56,6 +56,11 @@ export class RoomInvitations {
   /** Invitations made, by room, inviter and invitee: when each may no longer be declined. */
   private readonly made = new Map<string, number>();
 
+  /** Invitations one inviter may make in an hour, as the configuration says now. */
+  get perHour(): number {
+    return this.options.perHour?.() ?? INVITATIONS_PER_HOUR;
+  }
+
   constructor(private readonly options: RoomInvitationsOptions) {
     this.attempts = new AttemptLimiter(INVITATIONS_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_INVITERS);
   }
@@ -80,7 +85,7 @@ export class RoomInvitations {
     const room = await this.hub(invitation.room);
     if (!(await this.options.rooms.isMember(room, from))) throw new GatewayError("GW_ERR_NOT_MEMBER", `join ${room.id} before inviting anyone into it`);
     const inviter = addressKey(from);
-    const perHour = this.options.perHour?.() ?? INVITATIONS_PER_HOUR;
+    const perHour = this.perHour;
     const retryAfter = this.attempts.retryAfter(inviter, perHour);
     if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${perHour} invitations an hour; try again in ${Math.ceil(retryAfter / 1000)} s`);
     this.attempts.fail(inviter);

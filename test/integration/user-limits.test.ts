@@ -3,7 +3,7 @@
  * created past native.limits.rooms_created are refused with GW_ERR_LIMIT_REACHED (what is there stays, an admin
  * creates rooms without limit), subscription requests that ask someone past native.limits.contact_requests_per_hour
  * with GW_ERR_RATE_LIMITED (a request approved at once is not counted), and a reload of the file (SIGHUP) changes the
- * limits at once, a lowered one taking nothing away; the hello answer tells them, with rooms.max_members, as they are
+ * limits at once, a lowered one taking nothing away; the hello answer tells them, with rooms.max_members and rooms.invitations_per_hour, as they are
  * at that hello.
  */
 import assert from "node:assert/strict";
@@ -16,10 +16,10 @@ describe("native.limits: what one user may keep and ask for", function () {
   const clients: NativeClient[] = [];
   const admin = uniqueUser("admin");
 
-  const config = (limits: { contacts: number; rooms: number; requests: number; members?: number }): string =>
+  const config = (limits: { contacts: number; rooms: number; requests: number; members?: number; invitations?: number }): string =>
     [
       `admins: ["native:${admin}"]`,
-      ...(limits.members === undefined ? [] : ["rooms:", `  max_members: ${limits.members}`]),
+      ...(limits.members === undefined || limits.invitations === undefined ? [] : ["rooms:", `  max_members: ${limits.members}`, `  invitations_per_hour: ${limits.invitations}`]),
       "native:",
       "  port: 0",
       "  limits:",
@@ -142,18 +142,18 @@ describe("native.limits: what one user may keep and ask for", function () {
   it("tells the per-user limits and the room member cap in the hello answer, as a reload (SIGHUP) left them", async function () {
     this.timeout(20_000);
     const limitsAtHello = async (client: NativeClient): Promise<unknown> => (await client.ok({ type: "hello", version: 1 }))["limits"];
-    const reloadWith = async (limits: { contacts: number; rooms: number; requests: number; members: number }): Promise<void> => {
+    const reloadWith = async (limits: { contacts: number; rooms: number; requests: number; members: number; invitations: number }): Promise<void> => {
       daemon.writeConfig(config(limits));
       daemon.signal("SIGHUP");
-      await daemon.waitForLog(new RegExp(`"maxRoomMembers":${limits.members},"userLimits":\\{"contacts":${limits.contacts},[^\\n]*"msg":"configuration reloaded"`));
+      await daemon.waitForLog(new RegExp(`"maxRoomMembers":${limits.members},"invitationsPerHour":${limits.invitations},"userLimits":\\{"contacts":${limits.contacts},[^\\n]*"msg":"configuration reloaded"`));
     };
     const fixed = { max_frame_bytes: 327680, frames_per_second: 100, burst: 200 };
-    await reloadWith({ contacts: 11, rooms: 12, requests: 13, members: 14 });
+    await reloadWith({ contacts: 11, rooms: 12, requests: 13, members: 14, invitations: 15 });
     const client = await NativeClient.connect(daemon.url);
     clients.push(client);
-    assert.deepEqual(await limitsAtHello(client), { ...fixed, contacts: 11, rooms_created: 12, contact_requests_per_hour: 13, max_room_members: 14 });
-    await reloadWith({ contacts: 21, rooms: 22, requests: 23, members: 24 });
-    const changed = { ...fixed, contacts: 21, rooms_created: 22, contact_requests_per_hour: 23, max_room_members: 24 };
+    assert.deepEqual(await limitsAtHello(client), { ...fixed, contacts: 11, rooms_created: 12, contact_requests_per_hour: 13, invitations_per_hour: 15, max_room_members: 14 });
+    await reloadWith({ contacts: 21, rooms: 22, requests: 23, members: 24, invitations: 25 });
+    const changed = { ...fixed, contacts: 21, rooms_created: 22, contact_requests_per_hour: 23, invitations_per_hour: 25, max_room_members: 24 };
     assert.deepEqual(await limitsAtHello(client), changed, "a hello again on the same connection");
     const another = await NativeClient.connect(daemon.url);
     clients.push(another);

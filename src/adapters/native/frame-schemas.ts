@@ -49,7 +49,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
       },
     },
     ["version"],
-    "Version handshake; must be the first frame. Answered with the protocol version, the server's name, whether registration is open, and the limits in force now: max_frame_bytes, frames_per_second, burst, the per-user contacts, rooms_created and contact_requests_per_hour, and max_room_members",
+    "Version handshake; must be the first frame. Answered with the protocol version, the server's name, whether registration is open, and the limits in force now: max_frame_bytes, frames_per_second, burst, the per-user contacts, rooms_created and contact_requests_per_hour, invitations_per_hour (room invitations a user may make in an hour), and max_room_members",
   ),
   register: frame("register", { user: userName, password, display_name: { type: "string", minLength: 1, maxLength: 128 } }, ["user", "password"], "Creates an account"),
   login: frame("login", { user: userName, password }, ["user", "password"], "Starts a session as that user"),

@@ -7,6 +7,7 @@ import type { PuppetAccounts } from "../../core/puppet-accounts.js";
 import type { PuppetNicks } from "../../core/puppet-nicks.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
+import type { RoomInvitations } from "../../core/room-invitations.js";
 import type { RoomService } from "../../core/rooms.js";
 import type { UserLimits } from "../../core/user-limits.js";
 import type { AccountStore, MessageLogStore } from "../../store/store.js";
@@ -35,6 +36,8 @@ export interface NativeServices {
   readonly puppetNicks: PuppetNicks;
   /** What one user may keep and ask for (native.limits): contacts, rooms created, subscription requests an hour. */
   readonly limits: UserLimits;
+  /** Room invitations: how many one user may make in an hour (rooms.invitations_per_hour), told at hello. */
+  readonly invitations: Pick<RoomInvitations, "perHour">;
   /** Deletes an account (account.delete, admin.user.delete): the name in lower case, and who asked. */
   readonly deletion: Pick<AccountDeletion, "delete">;
 }

@@ -27,7 +27,7 @@ export const hello: Handler<HelloFrame> = async (session, frame, env) => {
   // Each hello says what the connection wants from now on; a client that names no features gets none.
   const granted = (frame.features ?? []).filter((feature, index, all) => FEATURES.has(feature) && all.indexOf(feature) === index);
   session.receipts = granted.includes("receipts");
-  // Read at each hello: the per-user limits and the room member cap change with a reload (SIGHUP).
+  // Read at each hello: the per-user limits, the room member cap and the invitations an hour change with a reload (SIGHUP).
   const user = env.services.limits.current;
   const maxRoomMembers = env.services.rooms.maxMembers;
   return {
@@ -40,6 +40,7 @@ export const hello: Handler<HelloFrame> = async (session, frame, env) => {
       contacts: user.contacts,
       rooms_created: user.roomsCreated,
       contact_requests_per_hour: user.contactRequestsPerHour,
+      invitations_per_hour: env.services.invitations.perHour,
       ...(maxRoomMembers === undefined ? {} : { max_room_members: maxRoomMembers }),
     },
     registration: env.config.registration,
