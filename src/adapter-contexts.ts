@@ -3,13 +3,14 @@
  * with the checks that keep an adapter to its own network's people (`speaksFor`: an adapter acts in the name of
  * its own network's people only). gateway.ts builds one for every adapter it makes, from the services it wired.
  */
+import type { AccountDeletion } from "./core/account-deletion.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import type { BridgeService } from "./core/bridges.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
 import type { GatewayStatus } from "./core/gateway-status.js";
 import type { IdentityService } from "./core/identities.js";
 import type { Logger } from "./core/logger.js";
-import { sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import { formatAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import type { NameClaims } from "./core/name-claims.js";
 import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { PuppetNicks } from "./core/puppet-nicks.js";
@@ -41,6 +42,11 @@ export interface ContextServices {
   readonly puppetAccounts: PuppetAccounts;
   readonly puppetNicks: PuppetNicks;
   readonly supervisor: Supervisor;
+  /**
+   * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
+   * services (linked accounts) that are built after the contexts' services.
+   */
+  readonly deletion: () => Pick<AccountDeletion, "delete">;
 }
 
 /** The context of the adapter of `protocol`/`account`; `adapterRef` is the adapter once made (for its status). */
@@ -49,6 +55,9 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
   // An adapter speaks for the people of its own network only: where it acts in someone's name, that is checked.
   const speaksFor = (person: Address): void => {
     if (person.protocol !== protocol || person.account !== account) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} cannot speak for ${person.protocol}/${person.account}`);
+  };
+  const mustBeAdmin = (person: Address): void => {
+    if (!services.bridges.isAdmin(person)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(person)} is not an admin of this gateway`);
   };
   return {
     account,
@@ -99,6 +108,19 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     gatewayStatus: async (by) => {
       speaksFor(by);
       return services.status.report(by);
+    },
+    userAdmin: {
+      delete: async (by, name) => {
+        speaksFor(by);
+        mustBeAdmin(by);
+        await services.deletion().delete(name.toLowerCase(), by);
+      },
+      counts: async (by) => {
+        speaksFor(by);
+        mustBeAdmin(by);
+        const native = services.supervisor.states().find((state) => state.adapter.protocol === "native")?.adapter;
+        return { registered: await services.store.accounts.count(), online: native?.stats?.()["users"] ?? 0 };
+      },
     },
     serviceMessage: async (from, body) => {
       speaksFor(from);

@@ -224,7 +224,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
 
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
-      { config, log, signal: lifetime.signal, store, router, roomJoins, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor },
+      // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
+      { config, log, signal: lifetime.signal, store, router, roomJoins, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor, deletion: () => deletion },
       protocol,
       account,
       adapterRef,

@@ -189,6 +189,16 @@ export interface AdapterContext {
   /** The gateway's status, for admins only (GW_ERR_FORBIDDEN for anyone else): core/gateway-status.ts. */
   gatewayStatus(by: Address): Promise<GatewayStatusReport>;
   /**
+   * The gateway's native accounts, for admins who speak through this adapter (XMPP XEP-0133 commands), `by` being the
+   * admin: GW_ERR_FORBIDDEN for anyone else. `delete` as native admin.user.delete (core/account-deletion.ts):
+   * GW_ERR_FORBIDDEN for an admin's account, GW_ERR_NOT_FOUND for no such account. `counts`: the accounts there are,
+   * and the users with a native session now.
+   */
+  readonly userAdmin: {
+    delete(by: Address, name: string): Promise<void>;
+    counts(by: Address): Promise<{ readonly registered: number; readonly online: number }>;
+  };
+  /**
    * People of this adapter's network keep their own services accounts on IRC networks through it (XMPP ad-hoc
    * commands; core/puppet-accounts.ts): `person` is the one asking, and the account is kept for the person they
    * are (a linked JID's native user), since that person's puppet is the one that logs in.

@@ -2,21 +2,31 @@
  * A deleted account as the other networks see it, against a real Prosody and a real ngIRCd: an XMPP contact gets
  * `unavailable`, `unsubscribed` and `unsubscribe` from the user's gateway JID, so their server ends the subscription
  * both ways; the user's IRC puppet quits the bridged channel, and the nick it went by stays held: a new account of the
- * same name speaks there under another.
+ * same name speaks there under another. An XMPP admin deletes accounts by their gateway JIDs with XEP-0133's
+ * delete-user command, by the rules of native admin.user.delete, and counts them.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import { uniqueUser } from "../helpers/daemon.js";
 import { useNetworks } from "../helpers/network-suite.js";
-import type { NativeClient } from "../helpers/native-client.js";
+import { NativeClient } from "../helpers/native-client.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const CHANNEL = "#farewell";
 const TIMEOUT = 10_000;
+const COMMANDS = "http://jabber.org/protocol/commands";
+const ADMIN_NODE = "http://jabber.org/protocol/admin";
+const XMPP_ADMIN = uniqueUser("xadmin");
+const NATIVE_ADMIN = uniqueUser("nadmin");
 
 describe("a deleted account on other networks", function () {
   this.timeout(60_000);
-  const suite = useNetworks({ ircYaml: ["channels:", `  - channel: "${CHANNEL}"`, "    room: farewell"] });
+  const suite = useNetworks({
+    ircYaml: ["channels:", `  - channel: "${CHANNEL}"`, "    room: farewell"],
+    admins: [`xmpp:${XMPP_ADMIN}@localhost`, `native:${NATIVE_ADMIN}`],
+  });
 
   function gatewayJid(name: string): string {
     return `${name}@${suite.prosody().componentDomain}`;
@@ -72,5 +82,73 @@ describe("a deleted account on other networks", function () {
     await reborn.ok({ type: "room.send", room: "farewell", body: "first words" });
     const first = await carol.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "first words", TIMEOUT, "the new account's puppet speaking");
     assert.notEqual(first.nick?.toLowerCase(), puppet.toLowerCase(), "the deleted account's nick is nobody's to take");
+  });
+
+  describe("through XEP-0133 commands of the gateway's domain", function () {
+    /** Runs `node` (a XEP-0133 command) as `client`: with `fields`, the submitted form; values of an array are a multi-valued field. */
+    function execute(client: XmppTestClient, node: string, fields?: Record<string, string | string[]>): Promise<Element> {
+      const command = xml("command", { xmlns: COMMANDS, node: `${ADMIN_NODE}#${node}`, action: "execute" });
+      if (fields !== undefined) {
+        const values = (value: string | string[]): Element[] => (Array.isArray(value) ? value : [value]).map((entry) => xml("value", {}, entry));
+        command.append(xml("x", { xmlns: "jabber:x:data", type: "submit" }, ...Object.entries({ FORM_TYPE: ADMIN_NODE, ...fields }).map(([name, value]) => xml("field", { var: name }, ...values(value)))));
+      }
+      return client.iq(xml("iq", { type: "set", to: suite.prosody().componentDomain }, command), TIMEOUT);
+    }
+    const note = (answer: Element): { type: string; text: string } => {
+      const element = answer.getChild("command", COMMANDS)?.getChild("note");
+      return { type: String(element?.attrs["type"]), text: element?.getText() ?? "" };
+    };
+    const counted = async (client: XmppTestClient, node: string, field: string): Promise<number> => {
+      const result = (await execute(client, node)).getChild("command", COMMANDS)?.getChild("x", "jabber:x:data");
+      assert.equal(result?.attrs["type"], "result");
+      return Number(result?.getChildren("field").find((entry) => entry.attrs["var"] === field)?.getChildText("value"));
+    };
+
+    it("deletes native accounts named by their gateway JIDs for an admin, never an admin's, and reports the JIDs that name nobody", async function () {
+      const admin = await suite.xmppUserAs(XMPP_ADMIN);
+      await suite.nativeAs(NATIVE_ADMIN, { register: true });
+      const alice = await suite.native("alice");
+      const bob = await suite.native("bob");
+      const [aliceName, bobName] = [suite.nameOf(alice), suite.nameOf(bob)];
+
+      // Anyone else is refused, and nothing is deleted.
+      const mallory = await suite.xmppUser("mallory");
+      await assert.rejects(execute(mallory, "delete-user", { accountjids: [gatewayJid(aliceName)] }), /forbidden/);
+      await assert.rejects(execute(mallory, "get-registered-users-num"), /forbidden/);
+      assert.ok(alice.isOpen);
+
+      // The form XEP-0133 section 4.2 describes.
+      const form = (await execute(admin, "delete-user")).getChild("command", COMMANDS)?.getChild("x", "jabber:x:data");
+      assert.deepEqual(
+        form?.getChildren("field").map((field) => [field.attrs["var"], field.attrs["type"], field.getChildText("value")]),
+        [
+          ["FORM_TYPE", "hidden", ADMIN_NODE],
+          ["accountjids", "jid-multi", null],
+        ],
+      );
+
+      const registered = await counted(admin, "get-registered-users-num", "registeredusersnum");
+      assert.ok((await counted(admin, "get-online-users-num", "onlineusersnum")) >= 3, "the native sessions of this test at least");
+      const nobody = uniqueUser("nobody");
+      const answer = await execute(admin, "delete-user", {
+        accountjids: [`${gatewayJid(aliceName.toUpperCase())}/laptop`, gatewayJid(bobName), gatewayJid(NATIVE_ADMIN), gatewayJid(nobody), `bob%libera@${suite.prosody().componentDomain}`],
+      });
+      assert.equal(answer.getChild("command", COMMANDS)?.attrs["status"], "completed");
+      const { type, text } = note(answer);
+      assert.equal(type, "warn");
+      const lines = text.split("\n");
+      assert.equal(lines[0], `Deleted: ${gatewayJid(aliceName.toUpperCase())}/laptop, ${gatewayJid(bobName)}`);
+      assert.equal(lines[1], "Not deleted:");
+      assert.match(lines[2] ?? "", new RegExp(`^${gatewayJid(NATIVE_ADMIN)}: GW_ERR_FORBIDDEN: .*is an admin`));
+      assert.match(lines[3] ?? "", new RegExp(`^${gatewayJid(nobody)}: GW_ERR_NOT_FOUND: `));
+      assert.match(lines[4] ?? "", /^bob%libera@[^:]+: GW_ERR_BAD_ADDRESS: .*not a user of this gateway/);
+      assert.equal(await alice.closed(), 4001);
+      assert.equal(await bob.closed(), 4001);
+      assert.equal(await counted(admin, "get-registered-users-num", "registeredusersnum"), registered - 2);
+      const again = suite.closing(await NativeClient.connect(suite.daemon().url));
+      await again.ok({ type: "hello", version: 1 });
+      assert.equal((await again.request({ type: "login", user: aliceName, password: PASSWORD }))["code"], "GW_ERR_AUTH_FAILED");
+      await again.ok({ type: "login", user: NATIVE_ADMIN, password: PASSWORD });
+    });
   });
 });

@@ -7,8 +7,11 @@ export interface FieldSpec {
   readonly name: string;
   readonly label: string;
   readonly required: boolean;
-  /** XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed. */
-  readonly type?: "text-single" | "text-private" | "boolean";
+  /**
+   * XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed; jid-multi
+   * for several JIDs (given to run() one a line); hidden for FORM_TYPE.
+   */
+  readonly type?: "text-single" | "text-private" | "boolean" | "jid-multi" | "hidden";
   /** The value the form starts with. */
   readonly value?: string;
 }
@@ -20,7 +23,8 @@ export interface CommandSpec {
   readonly name: string;
   readonly instructions: string;
   readonly fields: readonly FieldSpec[];
-  run(requester: Address, values: ReadonlyMap<string, string>, context: AdapterContext): Promise<{ note: string; result?: Element }>;
+  /** `values`: each submitted field's value, a multi-valued field's values one a line. `noteType`: "info" by default. */
+  run(requester: Address, values: ReadonlyMap<string, string>, context: AdapterContext): Promise<{ note: string; noteType?: "info" | "warn" | "error"; result?: Element }>;
 }
 
 /** A submitted field's value, trimmed; "" when left out. */

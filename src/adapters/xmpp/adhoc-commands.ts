@@ -1,7 +1,7 @@
 /**
  * XEP-0050 ad-hoc commands on the component's domain: admins (config `admins`, by bare JID) add, list and remove
- * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work), and read the gateway's
- * status (core/gateway-status.ts); everyone keeps their own IRC services account for their puppets
+ * bridges from any XMPP client that offers ad-hoc commands (core/bridges.ts does the work), read the gateway's
+ * status (core/gateway-status.ts), and delete and count native accounts (XEP-0133, service-admin-commands.ts); everyone keeps their own IRC services account for their puppets
  * (irc-account-commands.ts, core/puppet-accounts.ts) and choose their puppets' nicks (irc-nick-commands.ts,
  * core/puppet-nicks.ts), where the gateway offers that. Each command is one
  * stage: `execute` answers with a XEP-0004 form, and the submitted form (`complete`, or `execute` carrying it)
@@ -21,6 +21,7 @@ import { withoutResource, xmppUserAddress } from "./addressing.js";
 import { required, type CommandSpec } from "./adhoc-command-spec.js";
 import { IRC_ACCOUNT_COMMANDS, SET_ACCOUNT_NODE } from "./irc-account-commands.js";
 import { IRC_NICK_COMMANDS } from "./irc-nick-commands.js";
+import { serviceAdminCommands } from "./service-admin-commands.js";
 import { discoItems, errorCondition } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { isLoopbackHost } from "../../util/loopback.js";
@@ -137,7 +138,7 @@ function form(command: CommandSpec): Element {
     ...command.fields.map((field) =>
       xml(
         "field",
-        { var: field.name, label: field.label, type: field.type ?? "text-single" },
+        { var: field.name, ...(field.label === "" ? {} : { label: field.label }), type: field.type ?? "text-single" },
         ...(field.required ? [xml("required")] : []),
         ...(field.value === undefined ? [] : [xml("value", {}, field.value)]),
       ),
@@ -149,7 +150,8 @@ function submittedValues(data: Element): Map<string, string> {
   const values = new Map<string, string>();
   for (const field of data.getChildren("field")) {
     const name = field.attrs["var"];
-    if (typeof name === "string") values.set(name, field.getChildText("value") ?? "");
+    // A multi-valued field (jid-multi) has a <value/> per entry: given to the command one a line.
+    if (typeof name === "string") values.set(name, field.getChildren("value").map((value) => value.getText()).join("\n"));
   }
   return values;
 }
@@ -160,10 +162,15 @@ function commandReply(node: string, sessionId: string, status: "executing" | "co
 }
 
 export class AdhocCommands {
+  /** XEP-0133's commands, on this domain's JIDs. */
+  private readonly serviceAdmin: readonly CommandSpec[];
+
   constructor(
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
-  ) {}
+  ) {
+    this.serviceAdmin = serviceAdminCommands(config.domain);
+  }
 
   /** Registers the command handler; disco#items for the commands node is answered through `items`. */
   register(connection: Component): void {
@@ -189,9 +196,10 @@ export class AdhocCommands {
   private offered(): readonly CommandSpec[] {
     const accounts = this.context.puppetAccounts;
     const nicks = this.context.puppetNicks.offered() ? IRC_NICK_COMMANDS : [];
-    if (!accounts.offered()) return [...ADMIN_COMMANDS, ...nicks];
+    const admin = [...ADMIN_COMMANDS, ...this.serviceAdmin];
+    if (!accounts.offered()) return [...admin, ...nicks];
     const settable = accounts.settable() && isLoopbackHost(this.config.host);
-    return [...ADMIN_COMMANDS, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE), ...nicks];
+    return [...admin, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE), ...nicks];
   }
 
   private requester(from: string): Address {
@@ -214,9 +222,9 @@ export class AdhocCommands {
       return commandReply(node, sessionId, "executing", xml("actions", { execute: "complete" }, xml("complete")), form(command));
     }
     try {
-      const { note, result } = await command.run(requester, submitted ? submittedValues(submitted) : new Map(), this.context);
+      const { note, noteType, result } = await command.run(requester, submitted ? submittedValues(submitted) : new Map(), this.context);
       this.context.log.info({ command: node, by: formatAddress(requester) }, "ad-hoc command run");
-      return commandReply(node, sessionId, "completed", xml("note", { type: "info" }, stripInvalidXmlChars(note)), ...(result ? [result] : []));
+      return commandReply(node, sessionId, "completed", xml("note", { type: noteType ?? "info" }, stripInvalidXmlChars(note)), ...(result ? [result] : []));
     } catch (thrown: unknown) {
       const error = toGatewayError(thrown);
       // The message may repeat what the admin typed (an address): what XML cannot carry is left out.
