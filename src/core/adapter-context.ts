@@ -229,6 +229,11 @@ export interface AdapterContext {
    * longer open (its key changed): the puppet then does not connect.
    */
   puppetAccount(person: Address): Promise<PuppetCredentials | undefined>;
+  /**
+   * When the native account `person` was made, as the store says now (an account made by `switchboard user add` while
+   * the gateway runs too); undefined for an address of another network, or no such account (one being deleted too).
+   */
+  accountCreatedAt(person: Address): Promise<number | undefined>;
   /** Lifecycle, never mixed with traffic. */
   setStatus(status: AdapterStatus, error?: Error): void;
 }

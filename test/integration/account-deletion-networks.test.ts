@@ -2,13 +2,13 @@
  * A deleted account as the other networks see it, against a real Prosody and a real ngIRCd: an XMPP contact gets
  * `unavailable`, `unsubscribed` and `unsubscribe` from the user's gateway JID, so their server ends the subscription
  * both ways; the user's IRC puppet quits the bridged channel, and the nick it went by stays held: a new account of the
- * same name speaks there under another. An XMPP admin deletes accounts by their gateway JIDs with XEP-0133's
+ * same name speaks there under another, also one made by the operator's `switchboard user add` while the daemon runs. An XMPP admin deletes accounts by their gateway JIDs with XEP-0133's
  * delete-user command, by the rules of native admin.user.delete, and counts them.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { uniqueUser } from "../helpers/daemon.js";
+import { runCli, uniqueUser } from "../helpers/daemon.js";
 import { useNetworks } from "../helpers/network-suite.js";
 import { NativeClient } from "../helpers/native-client.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
@@ -82,6 +82,27 @@ describe("a deleted account on other networks", function () {
     await reborn.ok({ type: "room.send", room: "farewell", body: "first words" });
     const first = await carol.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "first words", TIMEOUT, "the new account's puppet speaking");
     assert.notEqual(first.nick?.toLowerCase(), puppet.toLowerCase(), "the deleted account's nick is nobody's to take");
+  });
+
+  it("lets a puppet speak for an account of a deleted name made by `switchboard user add` while the daemon runs", async function () {
+    const carol = await suite.ircUser("carol");
+    await carol.join(CHANNEL);
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
+    await alice.ok({ type: "room.join", room: "farewell" });
+    await alice.ok({ type: "room.send", room: "farewell", body: "before" });
+    const puppet = (await carol.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "before", TIMEOUT, "alice's puppet speaking")).nick ?? "";
+    await alice.ok({ type: "account.delete", password: PASSWORD }, TIMEOUT);
+    await carol.waitFor((line) => line.command === "QUIT" && line.nick === puppet, TIMEOUT, "alice's puppet quitting");
+
+    // The operator's command writes to the store the daemon runs on; the daemon is not told.
+    const added = await runCli(["user", "add", aliceName, "--config", suite.daemon().configPath], { env: { ...process.env, SWITCHBOARD_PASSWORD: PASSWORD }, timeoutMs: 45_000 });
+    assert.equal(added.code, 0, added.stderr);
+    const reborn = await suite.nativeAs(aliceName);
+    await reborn.ok({ type: "room.join", room: "farewell" });
+    await reborn.ok({ type: "room.send", room: "farewell", body: "after" });
+    await carol.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "after", TIMEOUT, "the new account's puppet speaking");
+    assert.doesNotMatch(suite.daemon().log, /was deleted: no puppet speaks for them/);
   });
 
   describe("through XEP-0133 commands of the gateway's domain", function () {

@@ -126,6 +126,7 @@ export class IrcNetworkAdapter implements Adapter {
       connect: (person) => this.connectPuppet(person),
       attach: (puppet) => this.inbound.attachPuppet(puppet),
       log: context.log,
+      accountCreatedAt: (person) => context.accountCreatedAt(person),
     });
     this.buddies = new BuddyPuppets({ pool: this.puppets, nickFor: (person) => this.nicks.puppetNick(person), log: context.log });
     const { channels, puppets, inbound, accounts } = this;

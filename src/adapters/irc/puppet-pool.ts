@@ -17,7 +17,9 @@
  *   it is free, that is after an oper's SANICK, whose will it would undo; a quit is sure, and the next connect,
  *   which the person's next message starts, takes their nick (a message cut off by the quit is sent again then).
  * - Forgotten: the puppet of a person whose account was deleted quits, and none connects for that address again (a
- *   message of theirs still under way is refused) until someone of that address is online: a new account of the name.
+ *   message of theirs still under way is refused) until the name is someone's again: a new account of the name, told
+ *   (remember) when the gateway made it, or found made after the deletion when a puppet is wanted for it (an account
+ *   made by `switchboard user add` while the gateway runs, which the gateway is not told of).
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -26,6 +28,7 @@ import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { awaitReply } from "./awaited-reply.js";
 import { ConnectTurns } from "./connect-turns.js";
+import { DeletedPersons } from "./deleted-persons.js";
 import { changeNick } from "./nick-change.js";
 import { FAILURE_NUMERICS } from "./numerics.js";
 import { sameName } from "./nicks.js";
@@ -58,6 +61,11 @@ export interface PuppetPoolOptions {
   readonly attach: (puppet: Puppet) => void;
   readonly log: Logger;
   readonly now?: () => number;
+  /**
+   * When the account of `person` (a native user) was made; undefined when there is none. Asked only for a deleted
+   * person's address when a puppet is wanted for it: an account made after the deletion is a new person's.
+   */
+  readonly accountCreatedAt?: (person: Address) => Promise<number | undefined>;
 }
 
 export class PuppetPool {
@@ -74,12 +82,13 @@ export class PuppetPool {
   /** Connections of puppets quitting: still the gateway's under their nick until closed (isPuppetNick). */
   private readonly leaving = new Set<IrcConnection>();
   /** People whose account was deleted (forget): no puppet connects for them until the name is registered again. */
-  private readonly forgotten = new Set<string>();
+  private readonly forgotten: DeletedPersons;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: PuppetPoolOptions) {
     this.turns = new ConnectTurns({ intervalMs: options.connectIntervalMs, now: () => this.now(), closed: () => this.closed });
+    this.forgotten = new DeletedPersons(options.accountCreatedAt);
     this.startSweeper();
   }
 
@@ -97,7 +106,7 @@ export class PuppetPool {
   async puppetFor(person: Address): Promise<Puppet> {
     if (this.closed) throw new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is disconnecting", { retryable: true });
     const key = addressKey(person);
-    if (this.forgotten.has(key)) throw new GatewayError("GW_ERR_FORBIDDEN", `${key} was deleted: no puppet speaks for them`);
+    if (await this.forgotten.isHeld(person)) throw new GatewayError("GW_ERR_FORBIDDEN", `${key} was deleted: no puppet speaks for them`);
     const existing = this.puppets.get(key);
     if (existing) {
       existing.lastUsed = this.now();
@@ -175,12 +184,13 @@ export class PuppetPool {
 
   /**
    * The person's account was deleted: their puppet (connected, or connecting) quits with `reason`, is neither kept nor
-   * restored, and none connects for them again until someone registers the name anew (remember): not when the address
-   * is online again, which a linked account of theirs still online makes it while the deletion runs.
+   * restored, and none connects for them again until someone registers the name anew (remember, or an account of the
+   * name made after now: accountCreatedAt): not when the address is online again, which a linked account of theirs still
+   * online makes it while the deletion runs.
    */
   async forget(person: Address, reason: string): Promise<void> {
     const key = addressKey(person);
-    this.forgotten.add(key);
+    this.forgotten.hold(person, this.now());
     this.kept.delete(key);
     this.wanted.delete(key);
     this.lost.delete(key);
@@ -191,7 +201,7 @@ export class PuppetPool {
 
   /** Someone registered the name of a deleted account anew: a puppet may connect for that address again. */
   remember(person: Address): void {
-    this.forgotten.delete(addressKey(person));
+    this.forgotten.release(person);
   }
 
   /** The person's presence: their puppet's AWAY now if it is connected, else when it connects. */

@@ -113,7 +113,7 @@ describe("IRC puppet pool", () => {
     }
   });
 
-  function makePool(options: Partial<Pick<PuppetPoolOptions, "maxConnections" | "connectIntervalMs" | "idleTimeoutMs">> = {}): PuppetPool {
+  function makePool(options: Partial<Pick<PuppetPoolOptions, "maxConnections" | "connectIntervalMs" | "idleTimeoutMs" | "accountCreatedAt">> = {}): PuppetPool {
     const pool = new PuppetPool({
       maxConnections: 10,
       connectIntervalMs: INTERVAL,
@@ -365,6 +365,33 @@ describe("IRC puppet pool", () => {
       pool.remember(alice);
       await clock.settle(pool.puppetFor(alice));
       assert.equal(connector.calls.length, 2, "the new account's puppet");
+    });
+
+    it("connects one for a deleted person's name again once the store has an account of it made after the deletion, which nobody told the pool of", async () => {
+      // The account of the name as the store has it: the deleted one's, none, then one made by `switchboard user add`.
+      let createdAt: number | undefined = clock.now - 1000;
+      const asked: string[] = [];
+      const pool = makePool({
+        accountCreatedAt: async (person) => {
+          asked.push(person.id);
+          return createdAt;
+        },
+      });
+      await clock.settle(pool.puppetFor(bob));
+      assert.deepEqual(asked, [], "only a deleted person's account is looked up");
+      await clock.settle(pool.puppetFor(alice));
+      await pool.forget(alice, "account deleted");
+      await rejectsWith(pool.puppetFor(alice), { code: "GW_ERR_FORBIDDEN", retryable: false });
+      createdAt = undefined;
+      await rejectsWith(pool.puppetFor(alice), { code: "GW_ERR_FORBIDDEN", retryable: false });
+      assert.equal(connector.calls.filter((call) => call.person === "alice").length, 1, "none for the deleted account, nor for no account");
+      await clock.advance(5);
+      createdAt = clock.now;
+      await clock.settle(pool.puppetFor(alice));
+      assert.equal(connector.calls.filter((call) => call.person === "alice").length, 2, "the new account's puppet");
+      const lookups = asked.length;
+      await pool.puppetFor(alice);
+      assert.equal(asked.length, lookups, "the hold is gone: the store is not asked again");
     });
 
     it("gives a puppet that connects later the wanted AWAY, and nothing for online or offline", async () => {
