@@ -17,6 +17,7 @@ import { ensureDebianPackage } from "./debian-package.js";
 import { INSPIRCD_SERVICES_MODULES, inspircdConfig, inspircdModules } from "./inspircd-config.js";
 import { ngircdConfig, type NgircdPeer } from "./ngircd-config.js";
 import { fileSize, freePort, isRunning, readFrom, waitForPorts } from "./ports.js";
+import { TextTail } from "./text-tail.js";
 
 export type IrcServerKind = "ngircd" | "inspircd";
 
@@ -92,6 +93,8 @@ export interface IrcServer {
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
+/** The end of a server's own output kept for failure messages: enough for what they show (the last lines). */
+const OUTPUT_KEPT = 64 * 1024;
 const OPENSSL_TIMEOUT_MS = 10_000;
 const START_ATTEMPTS = 3;
 const INSPIRCD_MODULE_DIR = "/usr/lib/inspircd/modules";
@@ -120,7 +123,8 @@ class IrcServerProcess implements IrcServer {
   readonly host = "127.0.0.1" as const;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
-  private output = "";
+  /** The server's own output, its last 64 KiB (text-tail.ts: ngIRCd can loop on write errors for a dead client). */
+  private readonly output = new TextTail(OUTPUT_KEPT);
   private exitNote: string | undefined;
   /** The signal stop() or kill() sent, so that the exit note tells an asked-for exit from a crash. */
   private sentSignal: NodeJS.Signals | undefined;
@@ -163,8 +167,8 @@ class IrcServerProcess implements IrcServer {
 
   async start(): Promise<void> {
     if (this.child) throw new Error(`${this.kind} is already running on port ${this.port}`);
-    if (this.output !== "") this.output += `--- ${this.exitNote ?? "stopped"}; started again ---\n`;
-    const outputOffset = this.output.length;
+    if (this.output.written > 0) this.output.append(`--- ${this.exitNote ?? "stopped"}; started again ---\n`);
+    const outputOffset = this.output.written;
     this.exitNote = undefined;
     this.sentSignal = undefined;
     this.portTaken = false;
@@ -175,8 +179,8 @@ class IrcServerProcess implements IrcServer {
     this.generation += 1;
     const generation = this.generation;
     trackChild(child);
-    child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stdout?.on("data", (chunk: Buffer) => this.output.append(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => this.output.append(chunk.toString()));
     this.exited = new Promise<void>((resolve) => {
       child.once("error", (error) => {
         if (generation === this.generation) this.exitNote = `could not run ${this.launch.command}: ${error.message}`;
@@ -192,7 +196,7 @@ class IrcServerProcess implements IrcServer {
     });
     const logOffset = this.launch.logFile === undefined ? 0 : fileSize(this.launch.logFile);
     const failed = (): string | undefined => {
-      const recent = `${this.launch.logFile === undefined ? "" : readFrom(this.launch.logFile, logOffset)}\n${this.output.slice(outputOffset)}`;
+      const recent = `${this.launch.logFile === undefined ? "" : readFrom(this.launch.logFile, logOffset)}\n${this.output.since(outputOffset)}`;
       const taken = PORT_TAKEN.exec(recent);
       if (taken) this.portTaken = true;
       return this.exitNote ?? (taken ? `a port is taken: ${taken[0]}` : undefined);
@@ -236,7 +240,7 @@ class IrcServerProcess implements IrcServer {
       }
     }
     const note = this.exitNote === undefined ? "" : `--- ${this.exitNote} ---\n`;
-    return this.output === "" ? `${text}${note}` : `${text}--- ${this.kind}'s own output ---\n${this.output}${note}`;
+    return this.output.written === 0 ? `${text}${note}` : `${text}--- ${this.kind}'s own output ---\n${this.output.toString()}${note}`;
   }
 
   /** Sends the signal, then waits for the exit; SIGTERM turns into SIGKILL after STOP_TIMEOUT_MS. */
