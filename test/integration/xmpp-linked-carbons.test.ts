@@ -143,4 +143,16 @@ describe("message carbons of a linked XMPP account against Prosody", function ()
     assert.deepEqual([inner?.attrs["from"], inner?.attrs["to"], inner?.getChildText("body")], ["alicex@localhost/switchboard", "juliet@localhost", "Typed at my desk"]);
     assert.equal(inner?.getChild("private", NS_CARBONS), undefined);
   });
+
+  it("shows what alice writes to juliet from one native session to her other one, marked as the phone's are", async function () {
+    const desk = await NativeClient.session(daemon.url, "alice", PASSWORD);
+    const sent = await desk.ok({ type: "message.send", to: JULIET_ADDRESS, body: "Written at the desk" });
+    assert.equal((await juliet.waitForMessage("alicex@localhost/switchboard")).getChildText("body"), "Written at the desk");
+    const shown = messageOf(await alice.waitForType("message", withBody("Written at the desk")));
+    assert.deepEqual([shown["id"], shown["from"], shown["to"], shown["carbon"]], [sent["message_id"], "native:alice", JULIET_ADDRESS, "sent"]);
+    await juliet.sendMessage("alicex@localhost", "Seen it");
+    await desk.waitForType("message", withBody("Seen it"));
+    assert.deepEqual(desk.transcript.filter((frame) => frame.type === "message" && messageOf(frame)["from"] === "native:alice"), [], "the desk gets no copy of its own");
+    await desk.close();
+  });
 });

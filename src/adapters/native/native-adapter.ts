@@ -19,6 +19,7 @@ import type { NativeConfig } from "./native-config.js";
 import { NativeServer, type NativeAdapterOptions } from "./native-server.js";
 import { frames } from "./server-frames.js";
 import { SessionDirectory } from "./session-directory.js";
+import { showOwnMessage } from "./own-messages.js";
 import { ACCOUNT_DELETED_CLOSE_CODE, type NativeSession } from "./session.js";
 
 export type { NativeAdapterOptions } from "./native-server.js";
@@ -113,7 +114,7 @@ export class NativeAdapter implements Adapter {
 
   /** The user's own message, sent from their linked account's other client: to their sessions connected now (`carbon: "sent"`). */
   async showSentElsewhere(message: Message): Promise<void> {
-    if (isNative(message.from) && !isRoomId(message.from.id)) this.sessions.pushTo(message.from.id, frames.message(message));
+    showOwnMessage(this.sessions, message);
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {

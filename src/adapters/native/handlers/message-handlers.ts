@@ -13,6 +13,7 @@ import { predates } from "../account-epoch.js";
 import { idBoundAt } from "../../../core/message-id.js";
 import { self } from "./contact-handlers.js";
 import { roomByRef } from "./room-refs.js";
+import { showOwnMessage } from "../own-messages.js";
 
 /** Submits a message of the session's user and answers with the gateway's id for it. */
 export async function submitFrom(
@@ -40,8 +41,9 @@ export async function submitFrom(
     body: frame.body,
     ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
     },
-    // Once the message has its id, the session's next frame may start: ids keep the frames' order.
-    { onOrdered: release },
+    // Once the message has its id, the session's next frame may start: ids keep the frames' order. The user's other
+    // sessions are shown it then, before anyone else gets it (own-messages.ts).
+    { onOrdered: release, onAccepted: (message) => showOwnMessage(env.sessions, message, session) },
   );
   return { message_id: message.id, timestamp: message.timestamp };
 }
