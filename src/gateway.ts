@@ -33,6 +33,8 @@ import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { LinkRequests } from "./core/link-requests.js";
 import { CachedContactStore } from "./core/contact-cache.js";
+import { BuddyListChanges } from "./core/buddy-list-changes.js";
+import { WatchedContactStore } from "./core/watched-contact-store.js";
 import { IdentityService } from "./core/identities.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
@@ -84,7 +86,10 @@ export async function createGateway(config: SwitchboardConfig, log: Logger, opti
 async function assemble(config: SwitchboardConfig, log: Logger, store: Store, options: GatewayOptions): Promise<Gateway> {
   const registry = new AdapterRegistry();
   const ids = new MessageIdGenerator(await store.log.lastId());
-  const contacts = new CachedContactStore(store.contacts);
+  const cachedContacts = new CachedContactStore(store.contacts);
+  // Each change of a buddy list, whoever made it, is shown to the list's owner (native sessions: `contact` pushes).
+  const listChanges: BuddyListChanges = new BuddyListChanges({ registry, list: (owner) => roster.list(owner), personOf: (address) => identities.personOf(address), log: log.child({ component: "roster" }) });
+  const contacts = new WatchedContactStore(cachedContacts, (owner, address, existed) => listChanges.noted(owner, address, existed));
   const identities = new IdentityService({
     store: store.identities,
     registry,
@@ -99,7 +104,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry, store.buddyOffers));
   const roster = new Roster(contacts, store.sentRequests, registry, presence, log.child({ component: "roster" }), (contact, present) => {
     void buddies.contactChanged(contact, present).catch((error: unknown) => log.error({ err: error }, "buddy list change not offered"));
-  });
+  }, listChanges);
   const buddies = new BuddyOffers({
     contacts,
     offers: store.buddyOffers,
@@ -261,7 +266,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
   });
   // Accounts deleted by their users or by admins; a deletion a crash cut short is finished before the adapters start.
-  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts, roster, names, reservations, log });
+  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts: cachedContacts, roster, names, reservations, log });
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
     // A name registered is the user's in every room from now on: whoever of a bridged room goes by it is shown as name%network.

@@ -10,6 +10,7 @@ import type { Contact } from "./model/contact.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
+import type { BuddyListChange } from "./buddy-list-changes.js";
 
 // What the core gives each adapter (adapter-context.ts), re-exported: adapters import the contract from here.
 export type { AdapterContext, PuppetCredentials, SubmitOptions } from "./adapter-context.js";
@@ -347,6 +348,10 @@ export interface Adapter {
    * kept for later: the conversation's history has it. Absent: such copies are only logged.
    */
   showSentElsewhere?(message: Message): Promise<void>;
+  /** Whether `owner` (a user of this adapter) follows their buddy list now (a session open): changes are worked out only then. */
+  followsBuddyList?(owner: Address): boolean;
+  /** Entries of `owner`'s buddy list changed, shown as their contact list shows them (core/buddy-list-changes.ts). */
+  showBuddyListChanges?(owner: Address, changes: readonly BuddyListChange[]): void;
   /**
    * For someone's own account (owner set), not started: whether its credentials log in now, on a connection of its
    * own that changes nothing on the network and is closed at once (XMPP: another resource, no presence), so that a

@@ -40,6 +40,13 @@ import { checkLimit } from "./user-limits.js";
 
 const MAX_CONTACT_NAME = 256;
 
+/** Gathers the writes of one operation on some owners' lists, shown to them once it is over (core/buddy-list-changes.ts). */
+export interface ListBatches {
+  batch<T>(owners: readonly Address[], work: () => Promise<T>): Promise<T>;
+}
+
+const UNBATCHED: ListBatches = { batch: (_owners, work) => work() };
+
 export class Roster {
   /** Additions to one owner's list, one at a time (add). */
   private readonly additions = new SerialByKey();
@@ -53,7 +60,16 @@ export class Roster {
     private readonly log: Logger,
     /** An entry was added to (present) or removed from a buddy list with add/remove (core/buddy-offers.ts). */
     private readonly listChanged: (contact: Contact, present: boolean) => void = () => undefined,
+    private readonly batches: ListBatches = UNBATCHED,
   ) {}
+
+  /**
+   * Runs `work`, one change of the lists of `owners` made of several operations (an entry added and its presence
+   * asked for), so that their owners are shown the result once.
+   */
+  together<T>(owners: readonly Address[], work: () => Promise<T>): Promise<T> {
+    return this.batches.batch(owners, work);
+  }
 
   async list(owner: Address): Promise<ContactView[]> {
     const entries = await this.contacts.list(owner);
@@ -88,7 +104,7 @@ export class Roster {
   async add(owner: Address, address: Address, name?: string, maxContacts?: number): Promise<Contact> {
     if (sameAddress(owner, address)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot add yourself as a contact");
     this.checkOwnership(owner, address);
-    return this.additions.run(addressKey(owner), () => this.addNow(owner, address, name, maxContacts));
+    return this.additions.run(addressKey(owner), () => this.together([owner], () => this.addNow(owner, address, name, maxContacts)));
   }
 
   /**
@@ -134,7 +150,11 @@ export class Roster {
   }
 
   /** Removes the entry and every subscription between the two, telling the other side. */
-  async remove(owner: Address, address: Address): Promise<void> {
+  remove(owner: Address, address: Address): Promise<void> {
+    return this.together([owner, address], () => this.removeNow(owner, address));
+  }
+
+  private async removeNow(owner: Address, address: Address): Promise<void> {
     const existing = await this.contacts.get(owner, address);
     if (!existing) throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(address)} is not in your contact list`);
     const network = this.networkList(owner, address);
@@ -154,7 +174,11 @@ export class Roster {
   }
 
   /** Applies a subscription action taken by event.from towards event.to, from any network. */
-  async handle(event: SubscriptionEvent): Promise<void> {
+  handle(event: SubscriptionEvent): Promise<void> {
+    return this.together([event.from, event.to], () => this.apply(event));
+  }
+
+  private async apply(event: SubscriptionEvent): Promise<void> {
     const { from, to } = event;
     if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a subscription needs two different addresses");
     this.checkOwnership(from, to);
@@ -229,7 +253,11 @@ export class Roster {
    * name and subscription as the network says; a request the owner has not answered yet (pendingIn, which
    * the network does not list) is kept.
    */
-  async mirror(contact: Contact): Promise<void> {
+  mirror(contact: Contact): Promise<void> {
+    return this.together([contact.owner], () => this.mirrorNow(contact));
+  }
+
+  private async mirrorNow(contact: Contact): Promise<void> {
     const existing = await this.contacts.get(contact.owner, contact.address);
     await this.contacts.put({ ...contact, name: contact.name.slice(0, MAX_CONTACT_NAME), pendingIn: contact.pendingIn || (existing?.pendingIn ?? false) });
     // An approval: the contact's presence may have come before this report of it was stored (an XMPP server sends
@@ -241,23 +269,29 @@ export class Roster {
   }
 
   /** Makes the owner's entries on one network exactly `contacts` (the whole list the network keeps). */
-  async mirrorAll(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
+  mirrorAll(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
+    return this.together([owner], () => this.mirrorAllNow(owner, protocol, account, contacts));
+  }
+
+  private async mirrorAllNow(owner: Address, protocol: ProtocolId, account: string, contacts: readonly Contact[]): Promise<void> {
     const wanted = new Set(contacts.map((contact) => addressKey(contact.address)));
     for (const entry of await this.contacts.list(owner)) {
       const onNetwork = entry.address.protocol === protocol && entry.address.account === account;
       if (onNetwork && !wanted.has(addressKey(entry.address))) await this.contacts.remove(owner, entry.address);
     }
-    for (const contact of contacts) await this.mirror(contact);
+    for (const contact of contacts) await this.mirrorNow(contact);
   }
 
   /**
    * The owner's own account removed the address from its list on its network, which ended every subscription
    * between the two: the contact's side, as handle() kept it for requests made here, goes too.
    */
-  async forget(owner: Address, address: Address): Promise<void> {
-    await this.contacts.remove(owner, address);
-    await this.contacts.remove(address, owner);
-    await this.sentRequests.remove(owner, address);
+  forget(owner: Address, address: Address): Promise<void> {
+    return this.together([owner, address], async () => {
+      await this.contacts.remove(owner, address);
+      await this.contacts.remove(address, owner);
+      await this.sentRequests.remove(owner, address);
+    });
   }
 
   /** The owner's own account serving `address` when it keeps its buddy list on its network (Adapter.addContact). */

@@ -1,15 +1,31 @@
 /**
  * A native user's several sessions stay in step, against the real daemon: alice at her desk and on her phone (two
- * sessions of one user), bob elsewhere. What alice writes from one session is shown to the other (direct messages
- * marked `carbon: "sent"`, room lines as the room's).
+ * sessions of one user), bob and carol elsewhere. What alice writes from one session is shown to the other (direct
+ * messages marked `carbon: "sent"`, room lines as the room's), and every change of her buddy list, whoever makes it,
+ * is pushed to all of her sessions as the entry contact.list shows (`contact`, `contact.removed`), once per change.
  */
 import assert from "node:assert/strict";
 import { uniqueUser } from "../helpers/daemon.js";
-import { useGateway } from "../helpers/gateway-fixture.js";
+import { PASSWORD, useGateway } from "../helpers/gateway-fixture.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
 
 function messageOf(frame: Frame): Record<string, unknown> {
   return frame["message"] as Record<string, unknown>;
+}
+
+function contactOf(frame: Frame): Record<string, unknown> {
+  return frame["contact"] as Record<string, unknown>;
+}
+
+/** The buddy-list pushes a session got, in order, as [type, address, subscription, pending_out, pending_in] or [type, address]. */
+function listPushes(client: NativeClient): unknown[][] {
+  return client.transcript
+    .filter((frame) => frame.type === "contact" || frame.type === "contact.removed")
+    .map((frame) => {
+      if (frame.type === "contact.removed") return [frame.type, frame["address"]];
+      const contact = contactOf(frame);
+      return [frame.type, contact["address"], contact["subscription"], contact["pending_out"], contact["pending_in"]];
+    });
 }
 
 describe("a native user's several sessions", function () {
@@ -79,5 +95,86 @@ describe("a native user's several sessions", function () {
     const lines = (client: NativeClient): string[] => client.transcript.filter((frame) => frame.type === "message").map((frame) => String(messageOf(frame)["body"]));
     assert.deepEqual(lines(desk), ["Hello alice"]);
     assert.deepEqual(lines(phone), ["Hello room", "Hello alice"]);
+  });
+
+  it("pushes every change of the buddy list to each session, once per change, whichever session or contact made it", async function () {
+    const [alice, bob] = [uniqueUser("alice"), uniqueUser("bob")];
+    const [desk, phone] = await twoSessions(alice);
+    const bobs = await gateway.user(bob);
+    const bobAddress = `native:${bob}`;
+    const aliceAddress = `native:${alice}`;
+
+    // From the desk: an entry added, then presence asked for (an entry written twice, one push).
+    const added = await desk.ok({ type: "contact.add", address: bobAddress, name: "Bob" });
+    await phone.waitForType("contact", (frame) => contactOf(frame)["name"] === "Bob");
+    await desk.waitForType("contact", (frame) => contactOf(frame)["name"] === "Bob");
+    assert.equal(((await phone.ok({ type: "contact.list" }))["contacts"] as unknown[]).length, 1);
+    assert.equal((added["contact"] as Record<string, unknown>)["name"], "Bob");
+
+    await phone.ok({ type: "presence.subscribe", address: bobAddress });
+    await bobs.waitForType("subscription", (frame) => frame["action"] === "request");
+    const asking = contactOf(await bobs.waitForType("contact"));
+    assert.deepEqual([asking["address"], asking["subscription"], asking["pending_in"]], [aliceAddress, "none", true]);
+    for (const session of [desk, phone]) await session.waitForType("contact", (frame) => contactOf(frame)["pending_out"] === true);
+
+    // Bob's answer changes alice's list: both her sessions see it, as contact.list shows it (with his presence).
+    await bobs.ok({ type: "presence.set", show: "away", status: "at lunch" });
+    await bobs.ok({ type: "presence.approve", address: aliceAddress });
+    for (const session of [desk, phone]) {
+      const approved = contactOf(await session.waitForType("contact", (frame) => contactOf(frame)["subscription"] === "to"));
+      assert.deepEqual([approved["address"], approved["name"], approved["pending_out"], approved["presence"]], [bobAddress, "Bob", false, { show: "away", status: "at lunch" }]);
+    }
+    assert.equal(contactOf(await bobs.waitForType("contact", (frame) => contactOf(frame)["subscription"] === "from"))["address"], aliceAddress);
+
+    // Removed from the phone: withdrawn, then removed; one push on each side.
+    await phone.ok({ type: "contact.remove", address: bobAddress });
+    for (const session of [desk, phone]) await session.waitForType("contact.removed", (frame) => frame["address"] === bobAddress);
+    await bobs.waitForType("contact", (frame) => contactOf(frame)["subscription"] === "none");
+    // A change after it, so that nothing of the removal can come later unseen.
+    await desk.ok({ type: "contact.add", address: bobAddress });
+    for (const session of [desk, phone]) await session.waitForType("contact", (frame) => contactOf(frame)["name"] === bob);
+
+    const expected = [
+      ["contact", bobAddress, "none", false, false],
+      ["contact", bobAddress, "none", true, false],
+      ["contact", bobAddress, "to", false, false],
+      ["contact.removed", bobAddress],
+      ["contact", bobAddress, "none", false, false],
+    ];
+    assert.deepEqual(listPushes(desk), expected);
+    assert.deepEqual(listPushes(phone), expected);
+    assert.deepEqual(listPushes(bobs), [
+      ["contact", aliceAddress, "none", false, true],
+      ["contact", aliceAddress, "from", false, false],
+      ["contact", aliceAddress, "none", false, false],
+    ]);
+  });
+
+  it("tells every session of a contact's owner that a deleted account's entry is gone", async function () {
+    const [alice, carol] = [uniqueUser("alice"), uniqueUser("carol")];
+    const [desk, phone] = await twoSessions(alice);
+    const carols = await gateway.user(carol);
+    await desk.ok({ type: "contact.add", address: `native:${carol}` });
+    for (const session of [desk, phone]) await session.waitForType("contact");
+
+    await carols.ok({ type: "account.delete", password: PASSWORD });
+    for (const session of [desk, phone]) await session.waitForType("contact.removed", (frame) => frame["address"] === `native:${carol}`);
+    assert.deepEqual((await phone.ok({ type: "contact.list" }))["contacts"], []);
+  });
+
+  it("pushes nothing to another user's sessions, nor to a user whose list did not change", async function () {
+    const [alice, dave] = [uniqueUser("alice"), uniqueUser("dave")];
+    const [desk] = await twoSessions(alice);
+    const daves = await gateway.user(dave);
+    const other = await NativeClient.session(gateway.daemon().url, uniqueUser("erin"), PASSWORD, { register: true });
+    await desk.ok({ type: "contact.add", address: `native:${dave}` });
+    await desk.waitForType("contact");
+    await desk.ok({ type: "contact.add", address: `native:${dave}` }); // the same entry again: no change
+    await desk.ok({ type: "contact.add", address: `native:${dave}`, name: "Dave" });
+    await desk.waitForType("contact", (frame) => contactOf(frame)["name"] === "Dave");
+    assert.equal(listPushes(desk).length, 2, "the entry written again as it was is no change");
+    assert.deepEqual(listPushes(daves), [], "adding someone asks nothing of them and changes nothing of theirs");
+    assert.deepEqual(listPushes(other), []);
+    await other.close();
   });
 });

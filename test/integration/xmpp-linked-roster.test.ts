@@ -40,6 +40,7 @@ describe("contact.add and contact.remove on a linked XMPP account's roster, agai
   let romeo: XmppTestClient;
   let mercutio: XmppTestClient;
   let alice: NativeClient;
+  let aliceToo: NativeClient;
   let bob: NativeClient;
 
   /** alicex's roster as her phone fetches it (RFC 6121 section 2.1.3), by bare JID. */
@@ -73,6 +74,7 @@ describe("contact.add and contact.remove on a linked XMPP account's roster, agai
     daemon = Daemon.create(["xmpp:", ...componentYaml(prosody), ...accounts].join("\n"));
     await daemon.start({ KEY: randomBytes(32).toString("hex") });
     alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
+    aliceToo = await NativeClient.session(daemon.url, "alice", PASSWORD);
     bob = await NativeClient.session(daemon.url, "bob", PASSWORD, { register: true });
     await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${gate.port}` }, 15_000);
   });
@@ -82,7 +84,7 @@ describe("contact.add and contact.remove on a linked XMPP account's roster, agai
   });
 
   after(async function () {
-    await Promise.all([alice, bob].map((client) => client?.close()));
+    await Promise.all([alice, aliceToo, bob].map((client) => client?.close()));
     await Promise.all([phone, romeo, mercutio].map((client) => client?.stop()));
     await daemon?.dispose();
     await gate?.dispose();
@@ -125,6 +127,18 @@ describe("contact.add and contact.remove on a linked XMPP account's roster, agai
     await phone.iq(xml("iq", { type: "set" }, xml("query", { xmlns: NS_ROSTER }, xml("item", { jid: "tybalt@localhost", subscription: "remove" }))));
     await throughTheAccount("removed tybalt?");
     assert.equal(contactIn(await alice.ok({ type: "contact.list" }), TYBALT_ADDRESS), undefined);
+  });
+
+  it("pushes the phone's roster edits to every session of alice's as they come, without a contact.list", async function () {
+    const paris = "xmpp://u.alice/paris@localhost";
+    await phone.iq(xml("iq", { type: "set" }, xml("query", { xmlns: NS_ROSTER }, xml("item", { jid: "paris@localhost", name: "Paris" }))));
+    for (const session of [alice, aliceToo]) {
+      const pushed = await session.waitForType("contact", (frame) => (frame["contact"] as Record<string, unknown>)["address"] === paris);
+      assert.deepEqual(pushed["contact"], { address: paris, name: "Paris", subscription: "none", pending_out: false, pending_in: false });
+    }
+    await phone.iq(xml("iq", { type: "set" }, xml("query", { xmlns: NS_ROSTER }, xml("item", { jid: "paris@localhost", subscription: "remove" }))));
+    for (const session of [alice, aliceToo]) await session.waitForType("contact.removed", (frame) => frame["address"] === paris);
+    assert.equal(contactIn(await aliceToo.ok({ type: "contact.list" }), paris), undefined);
   });
 
   it("renames an item in the roster and keeps the groups another client gave it", async function () {

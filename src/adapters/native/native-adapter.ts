@@ -4,6 +4,7 @@
  * subscription notices for native addresses are pushed to their sessions.
  */
 import type { Adapter, AdapterCapabilities, AdapterContext, DeliveryReceipt, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { BuddyListChange } from "../../core/buddy-list-changes.js";
 import { GatewayError } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -115,6 +116,16 @@ export class NativeAdapter implements Adapter {
   /** The user's own message, sent from their linked account's other client: to their sessions connected now (`carbon: "sent"`). */
   async showSentElsewhere(message: Message): Promise<void> {
     showOwnMessage(this.sessions, message);
+  }
+
+  followsBuddyList(owner: Address): boolean {
+    return isNative(owner) && this.sessions.isOnline(owner.id);
+  }
+
+  /** Every session of the owner is shown the entries as contact.list would show them now (`contact`, `contact.removed`). */
+  showBuddyListChanges(owner: Address, changes: readonly BuddyListChange[]): void {
+    if (!isNative(owner) || isRoomId(owner.id)) return;
+    for (const change of changes) this.sessions.pushTo(owner.id, "entry" in change ? frames.contact(change.entry) : frames.contactRemoved(change.removed));
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {

@@ -91,6 +91,10 @@ export const frames = {
   }),
   /** A direct message the user sent reached its recipient (`to`, as the message named them) at `timestamp`. */
   messageDelivered: (messageId: string, to: Address, timestamp: number): ServerFrame => ({ type: "message.delivered", message_id: messageId, to: formatAddress(to), timestamp }),
+  /** An entry of the user's buddy list changed: as contact.list shows it now. */
+  contact: (entry: PersonContactView): ServerFrame => ({ type: "contact", contact: contactView(entry) }),
+  /** The user's buddy list shows no entry at `address` any more. */
+  contactRemoved: (address: Address): ServerFrame => ({ type: "contact.removed", address: formatAddress(address) }),
   presence: (presence: Presence): ServerFrame => ({ type: "presence", ...presenceView(presence) }),
   subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),
   typing: (event: TypingEvent): ServerFrame => ({ type: "typing", from: formatAddress(event.from), state: event.state }),

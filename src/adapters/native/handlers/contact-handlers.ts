@@ -36,10 +36,13 @@ export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) 
   const asks = roster.keptOnNetwork(owner, address) && !(existing?.pendingOut === true || receivesPresence(existing?.subscription ?? "none"));
   if (!asks) return { contact: contactView(await add()) };
   let added: Contact | undefined;
-  await limits.request(owner, address, async () => {
-    added = await add();
-    await roster.handle({ from: owner, to: address, action: "request" });
-  });
+  // One change of the list, shown to the user's sessions once (core/buddy-list-changes.ts).
+  await limits.request(owner, address, () =>
+    roster.together([owner, address], async () => {
+      added = await add();
+      await roster.handle({ from: owner, to: address, action: "request" });
+    }),
+  );
   const contact = (await roster.entryOf(owner, address)) ?? added;
   if (!contact) throw new GatewayError("GW_ERR_INTERNAL", "the contact was added but is not in the list");
   return { contact: contactView(contact) };
@@ -78,10 +81,12 @@ export const subscription: Handler<SubscriptionFrame> = async (session, frame, e
   if (action === "request") {
     if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
     // Within the user's hourly budget of requests (native.limits), and the entry within their contacts.
-    await env.services.limits.request(from, to, async () => {
-      await env.services.roster.add(from, to, undefined, env.services.limits.contacts);
-      await env.services.roster.handle({ from, to, action });
-    });
+    await env.services.limits.request(from, to, () =>
+      env.services.roster.together([from, to], async () => {
+        await env.services.roster.add(from, to, undefined, env.services.limits.contacts);
+        await env.services.roster.handle({ from, to, action });
+      }),
+    );
     return {};
   }
   await env.services.roster.handle({ from, to, action });
