@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { checkServiceHost, isInternalAddress, serviceHost } from "../../../src/adapters/xmpp/service-host.js";
+import { checkServiceHost, serviceHost } from "../../../src/adapters/xmpp/service-host.js";
+import { isInternalAddress } from "../../../src/util/internal-hosts.js";
 
 describe("the hosts a linked XMPP account may reach", () => {
   it("takes loopback, private, link-local, carrier-grade NAT, multicast and IPv4-mapped ones for internal", () => {
