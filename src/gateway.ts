@@ -27,7 +27,7 @@ import { MessageIdGenerator } from "./core/message-id.js";
 import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
-import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
+import { IrcServersOnDemand, ircNetworkAdapter } from "./irc-servers-on-demand.js";
 import { configuredNetworks } from "./configured-networks.js";
 import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
@@ -314,11 +314,22 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });
       }
     }
-    let adapter: IrcNetworkAdapter | undefined = undefined;
-    adapter = new IrcNetworkAdapter(network, contextFor("irc", network.name, () => adapter));
+    const adapter = ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref));
     registry.register(adapter);
     supervisor.add(adapter, { critical: false });
   }
+  // irc.servers_on_demand: IRC networks built at their first use, where the core finds no adapter (irc-servers-on-demand.ts).
+  const onDemand = new IrcServersOnDemand({
+    config: config.irc.servers_on_demand,
+    configured: configured.networks.map((network) => network.name),
+    registry,
+    supervisor,
+    build: (network) => ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref)),
+    personOf: (address) => identities.personOf(address),
+    queuedFor: async (network) => (await store.outbox.recipients()).some((recipient) => recipient.protocol === "irc" && recipient.account === network),
+    log: log.child({ component: "servers-on-demand" }),
+  });
+  registry.serveOnDemand(onDemand);
 
   // Before the linked accounts log in: a deleted account's own XMPP account must not come back even for a moment.
   await deletion.resume();
@@ -338,6 +349,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     stop(reason = "shutdown") {
       stopped ??= (async () => {
         router.close();
+        onDemand.close();
         lifetime.abort();
         await metrics?.stop();
         await supervisor.stopAll(reason);

@@ -248,8 +248,40 @@ export interface IrcNetworkConfig {
   readonly connect_timeout_seconds: number;
 }
 
+/** TLS to servers on demand: no client certificate (the gateway has no account there). */
+export interface IrcOnDemandTlsConfig {
+  readonly enabled: boolean;
+  readonly verify: boolean;
+  readonly ca_file: string;
+}
+
+/** IRC servers reached on demand by host name (irc.servers_on_demand, src/irc-servers-on-demand.ts). */
+export interface IrcServersOnDemandConfig {
+  readonly enabled: boolean;
+  /** Host patterns with `*` and `?` (config/host-patterns.ts); at least one when enabled (cross-checks.ts). */
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+  /** Hosts on loopback or private networks that may be reached (util/internal-hosts.ts); others there are refused. */
+  readonly internal_hosts: readonly string[];
+  /** Tried in order at a server's first connection. */
+  readonly ports: readonly number[];
+  readonly tls: IrcOnDemandTlsConfig;
+  /** The gateway's own nick on each of them. */
+  readonly nick: string;
+  readonly puppets: IrcPuppetConfig;
+  readonly open_channels_for: readonly string[];
+  readonly open_channels_max: number;
+  /** Connected at once, gateway-wide. */
+  readonly max_servers: number;
+  /** Connected at once that one person had connected. */
+  readonly max_servers_per_person: number;
+  /** Unused (no channel, no puppet, nothing queued) this long: disconnected. */
+  readonly idle_seconds: number;
+}
+
 export interface IrcConfig {
   readonly networks: readonly IrcNetworkConfig[];
+  readonly servers_on_demand: IrcServersOnDemandConfig;
 }
 
 export interface BridgeConfig {

@@ -52,6 +52,13 @@ function crossCheckIrc(config: SwitchboardConfig): UnplacedProblem[] {
     else problems.push({ segments: at("name"), atKey: false, message: `must be unique (compared case-insensitively): irc.networks.${first} is named "${config.irc.networks[first]?.name ?? ""}"` });
     problems.push(...checkNetwork(network, at));
   });
+  const onDemand = config.irc.servers_on_demand;
+  const at = (...keys: string[]): string[] => ["irc", "servers_on_demand", ...keys];
+  if (onDemand.enabled && onDemand.allow.length === 0) {
+    problems.push({ segments: at("allow"), atKey: false, message: "must list at least one host pattern when irc.servers_on_demand.enabled is true (\"*.libera.chat\")" });
+  }
+  const template = nickTemplateProblem(onDemand.puppets.nick_template);
+  if (template !== undefined) problems.push({ segments: at("puppets", "nick_template"), atKey: false, message: template });
   return problems;
 }
 

@@ -4,9 +4,44 @@ import { linkedAccountOwner } from "./linked-accounts.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { RoomMember } from "./model/room.js";
 
+/**
+ * Networks whose adapters are built at their first use rather than from the configuration (IRC servers on demand,
+ * src/irc-servers-on-demand.ts): the core asks for one where it finds no adapter for an address it was given.
+ */
+export interface OnDemandNetworks {
+  /**
+   * The adapter of `address`'s network, built, registered and connected now (concurrent first uses share one start);
+   * undefined when no network on demand would serve it. Rejects with a coded error when it is refused (a host not
+   * allowed, a limit reached) or cannot be connected. `requester`: who asked, for the per-person limit.
+   */
+  obtain(address: Address, requester: Address | undefined): Promise<Adapter | undefined>;
+  /** Whether obtain() may serve `address` (its host allowed, its id well formed), told without connecting. */
+  mayServe(address: Address): boolean;
+}
+
 export class AdapterRegistry {
   /** By protocol, then account: looked up several times per message, so without building a key string. */
   private readonly adapters = new Map<ProtocolId, Map<string, Adapter>>();
+  private onDemand: OnDemandNetworks | undefined;
+
+  /** Where adapters of networks not configured come from (gateway.ts). */
+  serveOnDemand(networks: OnDemandNetworks): void {
+    this.onDemand = networks;
+  }
+
+  /**
+   * The adapter of a network on demand for an address no registered adapter serves (OnDemandNetworks.obtain), or
+   * undefined. Callers ask `for` first, so that a registered network costs a Map lookup and no await:
+   * `registry.for(address) ?? (await registry.obtain(address, by))`.
+   */
+  async obtain(address: Address, requester?: Address): Promise<Adapter | undefined> {
+    return this.for(address) ?? this.onDemand?.obtain(address, requester);
+  }
+
+  /** Whether a network on demand would serve an address no registered adapter serves (for `knows`). */
+  mayServeOnDemand(address: Address): boolean {
+    return this.onDemand?.mayServe(address) === true;
+  }
 
   register(adapter: Adapter): void {
     let accounts = this.adapters.get(adapter.protocol);

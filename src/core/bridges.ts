@@ -247,7 +247,7 @@ export class BridgeService implements BridgeAdmin {
 
   private async openBridge(asked: Address, by: Address, channelKey: string): Promise<Bridge> {
     const remote = { ...asked, id: asked.id.toLowerCase() };
-    const adapter = this.deps.registry.for(remote);
+    const adapter = this.deps.registry.for(remote) ?? (await this.deps.registry.obtain(remote, by));
     if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${formatAddress(remote)}`);
     if (adapter.roomsOnDemand !== true) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is not bridged, and ${remote.protocol}/${remote.account} lets only bridged rooms be joined`);
@@ -287,7 +287,7 @@ export class BridgeService implements BridgeAdmin {
     if (request.nick !== undefined && !isBotNick(request.nick)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "the bot's nick must be 1 to 64 characters, without spaces, slashes or control characters");
     if (request.key !== undefined && hasUnsafeCharacters(request.key)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "a key or password cannot hold control characters");
     const remote = { ...request.remote, id: request.remote.id.toLowerCase() };
-    const adapter = this.deps.registry.for(remote);
+    const adapter = this.deps.registry.for(remote) ?? (await this.deps.registry.obtain(remote, by));
     if (!adapter?.bridgeRoom) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured IRC network or bridge bot serves ${formatAddress(remote)}`);
     const existing = (await this.list(by)).find((bridge) => remoteKey(bridge.remote) === remoteKey(remote));
     if (existing?.source === "open") {
@@ -353,7 +353,7 @@ export class BridgeService implements BridgeAdmin {
    */
   async restore(): Promise<void> {
     for (const bridge of await this.stored()) {
-      const adapter = this.deps.registry.for(bridge.remote);
+      const adapter = this.deps.registry.for(bridge.remote) ?? (await this.deps.registry.obtain(bridge.remote).catch(() => undefined));
       if (!adapter?.bridgeRoom) {
         this.deps.log.warn({ room: bridge.room, remote: addressKey(bridge.remote) }, "bridge kept, but no configured network serves it");
         continue;

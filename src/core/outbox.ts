@@ -168,8 +168,9 @@ export class Outbox {
 
   private async attempt(message: Message, recipient: Address): Promise<AttemptOutcome> {
     if (message.scope === "direct" && !sameAddress(recipient, message.to) && (await this.rerouted(message, recipient))) return "done";
-    const adapter = this.registry.for(recipient);
     try {
+      // A network on demand (an IRC server) disconnected while unused, or not connected since a restart: connected again.
+      const adapter = this.registry.for(recipient) ?? (await this.registry.obtain(recipient));
       if (!adapter) throw new GatewayError("GW_ERR_UNAVAILABLE", `no adapter serves ${addressKey(recipient)} now`, { retryable: true });
       const { confirmed } = await adapter.send(message, recipient);
       if (confirmed === undefined) {

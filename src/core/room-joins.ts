@@ -64,6 +64,8 @@ export class RoomJoins {
   async join(room: Address, member: RoomMember, options: { readonly key?: string } = {}): Promise<Room> {
     // A bridged room joins by its own name ("#python-ру"), which no person chose: not held to people's nick rules.
     if (!this.deps.registry.relaysRooms(member.address)) checkNick(member.nick);
+    // A channel of an IRC server on demand: its network connected first (refused with a coded error).
+    if (this.deps.registry.for(room) === undefined) await this.deps.registry.obtain(room, member.address);
     const bridged = this.isBridgedRoom(room);
     const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {

@@ -64,7 +64,7 @@ export class Router {
   private async accept(draft: MessageDraft, options: SubmitOptions): Promise<Message> {
     if (!this.accepting) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
     if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
-    const target = this.deps.registry.for(draft.to);
+    const target = this.deps.registry.for(draft.to) ?? (await this.deps.registry.obtain(draft.to, draft.from));
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     this.checkOwnership(draft.from, draft.to);
     // Before knows(): a channel nobody bridged is no unknown person but no recipient of a direct message either.
@@ -178,7 +178,9 @@ export class Router {
 
   async knows(address: Address): Promise<boolean> {
     const adapter = this.deps.registry.for(address);
-    return adapter !== undefined && (await adapter.knows(address));
+    // A network on demand not connected yet: told without connecting (its first use connects it).
+    if (adapter === undefined) return this.deps.registry.mayServeOnDemand(address);
+    return await adapter.knows(address);
   }
 
   /** Who may see whom, and the buddy lists of own accounts: see core/contact-routing.ts. */

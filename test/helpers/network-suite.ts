@@ -7,7 +7,7 @@ import { componentYaml } from "./config-yaml.js";
 import { Daemon, uniqueUser } from "./daemon.js";
 import { PASSWORD } from "./gateway-fixture.js";
 import { IrcTestClient } from "./irc-client.js";
-import { startInspircd, startNgircd, type IrcServer } from "./irc-servers.js";
+import { startInspircd, startNgircd, type IrcServer, type IrcServerOptions } from "./irc-servers.js";
 import { NativeClient } from "./native-client.js";
 import { startProsody, type ProsodyServer } from "./servers.js";
 import { XmppTestClient } from "./xmpp-client.js";
@@ -46,6 +46,10 @@ export interface NetworkSuiteOptions {
   readonly messagesFrom?: "anyone" | "contacts";
   /** More top-level sections of the configuration (YAML lines, `rooms:` and its keys indented below it). */
   readonly yaml?: readonly string[];
+  /** Options of the IRC server (ngIRCd: operators...). */
+  readonly ircServerOptions?: IrcServerOptions;
+  /** More keys of the `irc:` section beside `networks:` (YAML lines indented by two spaces), given the IRC server. */
+  readonly ircSectionYaml?: (irc: IrcServer) => readonly string[];
 }
 
 export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
@@ -61,14 +65,14 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
-    [prosody, irc] = await Promise.all([startProsody(), startIrcServer(options.ircServer)]);
+    [prosody, irc] = await Promise.all([startProsody(), startIrcServer(options.ircServer, options.ircServerOptions)]);
     daemon = Daemon.create(
       [
         ...(options.admins === undefined ? [] : [`admins: ${JSON.stringify(options.admins)}`]),
         ...(options.yaml ?? []),
         "xmpp:",
         ...componentYaml(prosody, [`messages_from: ${options.messagesFrom ?? "anyone"}`]),
-        ...(irc === undefined ? [] : ["irc:", "  networks:", ...ircYaml(irc, options.ircYaml ?? [])]),
+        ...(irc === undefined ? [] : ["irc:", "  networks:", ...ircYaml(irc, options.ircYaml ?? []), ...(options.ircSectionYaml?.(irc) ?? [])]),
       ].join("\n"),
     );
     await daemon.start();
@@ -116,9 +120,9 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
   };
 }
 
-function startIrcServer(kind: NetworkSuiteOptions["ircServer"]): Promise<IrcServer | undefined> {
+function startIrcServer(kind: NetworkSuiteOptions["ircServer"], options: IrcServerOptions = {}): Promise<IrcServer | undefined> {
   if (kind === "none") return Promise.resolve(undefined);
-  return kind === "inspircd" ? startInspircd() : startNgircd();
+  return kind === "inspircd" ? startInspircd(options) : startNgircd(options);
 }
 
 /** The suite's network `NETWORK` on `irc`, indented under `networks:` (no flood settings: the daemon's defaults). */

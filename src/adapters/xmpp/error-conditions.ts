@@ -24,6 +24,8 @@ const CONDITIONS: Partial<Record<ErrorCode, StanzaCondition>> = {
   GW_ERR_KEY_NEEDED: { type: "auth", condition: "not-authorized" },
   GW_ERR_NOT_AUTHENTICATED: { type: "auth", condition: "not-authorized" },
   GW_ERR_RATE_LIMITED: { type: "wait", condition: "resource-constraint" },
+  // A limit of what one person may have at once (IRC servers on demand): a place frees up as one goes.
+  GW_ERR_LIMIT_REACHED: { type: "wait", condition: "resource-constraint" },
   GW_ERR_UNAVAILABLE: { type: "wait", condition: "recipient-unavailable" },
   GW_ERR_SHUTTING_DOWN: { type: "wait", condition: "service-unavailable" },
   GW_ERR_EXPIRED: { type: "wait", condition: "recipient-unavailable" },

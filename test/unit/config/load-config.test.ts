@@ -73,7 +73,24 @@ const DEFAULTS: SwitchboardConfig = {
     bots: [],
     user_accounts: { enabled: false, credential_key: "", internal_hosts: [] },
   },
-  irc: { networks: [] },
+  irc: {
+    networks: [],
+    servers_on_demand: {
+      enabled: false,
+      allow: [],
+      deny: [],
+      internal_hosts: [],
+      ports: [6697],
+      tls: { enabled: true, verify: true, ca_file: "" },
+      nick: "switchboard",
+      puppets: { nick_template: "{name}[sb]", idle_timeout_seconds: 3600, max_connections: 50, connect_interval_ms: 200 },
+      open_channels_for: ["*"],
+      open_channels_max: 50,
+      max_servers: 20,
+      max_servers_per_person: 3,
+      idle_seconds: 600,
+    },
+  },
 };
 
 // Compile-time: LOG_LEVELS lists every LogLevel of the logger.
@@ -310,7 +327,7 @@ const BASE = ["host: irc.example.org", "nick: switchboard"];
 describe("irc", () => {
   it("fills every default into a network given by name, host and nick, and into its channels", () => {
     const config = parseConfig(ircYaml({ name: "libera", lines: [...BASE, "channels:", '  - channel: "#dev"', "    room: dev"] }), "irc.yaml", {});
-    assert.deepEqual(config.irc, { networks: [minimalNetwork("libera", "irc.example.org", "switchboard", [{ channel: "#dev", room: "dev", key: "", membership: true }])] });
+    assert.deepEqual(config.irc, { networks: [minimalNetwork("libera", "irc.example.org", "switchboard", [{ channel: "#dev", room: "dev", key: "", membership: true }])], servers_on_demand: DEFAULTS.irc.servers_on_demand });
     assert.ok(Object.isFrozen(config.irc.networks[0]?.channels[0]));
   });
 
