@@ -4,9 +4,11 @@
  * (both allowed, and listed as internal hosts): an XMPP user joins #chan%127.0.0.1@<gateway domain> and talks both
  * ways, a native user writes to irc://127.0.0.1/<nick> and gets the reply, refused hosts get their codes, an unused
  * server is disconnected (an IRC operator sees it quit) and connected again at its next use, limits are refused with
- * their codes, and a message queued for such a server across a restart is delivered.
+ * their codes, a message queued for such a server across a restart is delivered (or reported failed once its host is
+ * no longer allowed), and an admin's bridge of one of its channels is restored at a restart.
  */
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import type { IrcMessage, IrcTestClient } from "../helpers/irc-client.js";
@@ -233,5 +235,26 @@ describe("IRC servers on demand: limits, and messages queued across a restart", 
     eve.privmsg("#bridged", "after the restart");
     const relayed = (await back.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "after the restart", 15_000))["message"] as Record<string, unknown>;
     assert.equal(relayed["from"], `irc://localhost/${eve.nick.toLowerCase()}`);
+  });
+
+  it("reports a message queued for a server on demand failed after a restart that no longer allows its host", async function () {
+    this.timeout(90_000);
+    const frank = await suite.ircUser("frank");
+    const alice = await suite.native("alice");
+    const name = suite.nameOf(alice);
+    await alice.ok({ type: "message.send", to: `irc://127.0.0.1/${frank.nick}`, body: "first" });
+    await frank.waitFor(said(`${name}[od]`, frank.nick), 15_000, "the first line");
+    through().close();
+    await suite.daemon().waitForLog(/"adapter":"irc\/127\.0\.0\.1"[^\n]*"msg":"adapter down; restarting after backoff"/);
+    const queued = await alice.ok({ type: "message.send", to: `irc://127.0.0.1/${frank.nick}`, body: "never" });
+    await suite.daemon().stop();
+    const config = suite.daemon().configPath;
+    writeFileSync(config, readFileSync(config, "utf8").replace('allow: ["127.0.0.1", ', "allow: ["));
+    through().reopen();
+    await suite.daemon().start();
+    const back = await suite.nativeAs(name);
+    const failed = await back.waitForType("message.failed", (frame) => frame["message_id"] === queued["message_id"], 15_000);
+    assert.equal(failed["code"], "GW_ERR_FORBIDDEN", JSON.stringify(failed));
+    assert.match(String(failed["reason"]), /irc\.servers_on_demand\.allow/);
   });
 });
