@@ -4,18 +4,14 @@
  * people they can /query, /whois and see away.
  *
  * - On demand: a puppet connects when its person first sends something to this network, and quits after
- *   `idle_timeout_seconds` without traffic; it comes back with the next message.
- * - Bounded: at most `max_connections` puppets at once; at the limit the puppet idle longest makes room.
+ *   `idle_timeout_seconds` without traffic (idle-puppets.ts); it comes back with the next message.
+ * - Bounded: at most `max_connections` puppets at once; at the limit the puppet idle longest makes room (idle-puppets.ts).
  * - Spread: connects are serialised, at least `connect_interval_ms` apart (connect-turns.ts).
  * - Presence: the person's presence is their puppet's AWAY (presence-map.ts), set at connect and on change.
  * - Kept: a puppet kept for someone's buddy list (buddy-puppets.ts) is never quit for being idle, and at the
- *   limit makes room only after every other puppet.
- * - Its person's nick, or none: a puppet the server renames without being asked (services enforcing a registered
- *   nick with a Guest nick, an oper's SANICK, a collision) quits, as one given another nick than it asked for does
- *   (rename): under a nick nobody holds it would speak for its person unrecognised, and the claims and template that
- *   tell the gateway's puppets from people would not know it. Taking the nick back with NICK would work only where
- *   it is free, that is after an oper's SANICK, whose will it would undo; a quit is sure, and the next connect,
- *   which the person's next message starts, takes their nick (a message cut off by the quit is sent again then).
+ *   limit makes room only after every other puppet (idle-puppets.ts).
+ * - Its person's nick, or none (puppet-renames.ts): a puppet the server renames without being asked quits, as one
+ *   given another nick than it asked for does (rename); its next connect takes its person's nick.
  * - Forgotten: the puppet of a person whose account was deleted quits, and none connects for that address again (a
  *   message of theirs still under way is refused) until the name is someone's again: a new account of the name, told
  *   (remember) when the gateway made it, or found made after the deletion when a puppet is wanted for it (an account
@@ -26,17 +22,13 @@ import type { Logger } from "../../core/logger.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { IrcConnection } from "./irc-connection.js";
-import { awaitReply } from "./awaited-reply.js";
 import { ConnectTurns } from "./connect-turns.js";
 import { DeletedPersons } from "./deleted-persons.js";
-import { changeNick } from "./nick-change.js";
-import { FAILURE_NUMERICS } from "./numerics.js";
+import { IdlePuppets } from "./idle-puppets.js";
 import { sameName } from "./nicks.js";
 import { presenceToIrc } from "./presence-map.js";
-
-/** The numerics that refuse a JOIN (RFC 2812 section 3.2.1 and later ones): those numerics.ts lists for "join". */
-const JOIN_REFUSALS = new Set(FAILURE_NUMERICS.filter((info) => info.operations.includes("join")).map((info) => info.numeric));
-const JOIN_TIMEOUT_MS = 10_000;
+import { joinChannel } from "./puppet-join.js";
+import { PuppetRenames } from "./puppet-renames.js";
 
 function awayOptions(connection: IrcConnection): { awayLen?: number } {
   const awayLen = connection.server.awayLen;
@@ -72,30 +64,36 @@ export class PuppetPool {
   private readonly puppets = new Map<string, Puppet>();
   private readonly connecting = new Map<string, Promise<Puppet>>();
   private readonly wanted = new Map<string, Presence>();
-  /** People whose puppet stays connected while they are online (buddy-puppets.ts). */
-  private readonly kept = new Set<string>();
   /** Puppets connected when the network was lost: restored after the reconnect. */
   private readonly lost = new Map<string, { person: Address; channels: string[] }>();
   private readonly turns: ConnectTurns;
-  /** Puppets whose chosen nick change is under way: that NICK of theirs is asked for (rename). */
-  private readonly changing = new Set<Puppet>();
+  /** Nick changes people chose for their puppets, and renames by the server (puppet-renames.ts). */
+  private readonly renames: PuppetRenames;
   /** Connections of puppets quitting: still the gateway's under their nick until closed (isPuppetNick). */
   private readonly leaving = new Set<IrcConnection>();
   /** People whose account was deleted (forget): no puppet connects for them until the name is registered again. */
   private readonly forgotten: DeletedPersons;
-  private sweeper: NodeJS.Timeout | undefined;
+  /** Puppets quit for being idle, or to make room (idle-puppets.ts). */
+  private readonly idle: IdlePuppets;
   private closed = false;
 
   constructor(private readonly options: PuppetPoolOptions) {
     this.turns = new ConnectTurns({ intervalMs: options.connectIntervalMs, now: () => this.now(), closed: () => this.closed });
     this.forgotten = new DeletedPersons(options.accountCreatedAt);
-    this.startSweeper();
-  }
-
-  private startSweeper(): void {
-    if (this.options.idleTimeoutMs <= 0 || this.sweeper) return;
-    this.sweeper = setInterval(() => void this.sweep(), Math.min(this.options.idleTimeoutMs, 60_000));
-    this.sweeper.unref();
+    this.renames = new PuppetRenames({
+      settled: (person) => this.settled(addressKey(person)),
+      current: (puppet) => this.puppets.get(addressKey(puppet.person)) === puppet,
+      retire: (puppet, reason) => this.retire(puppet, reason),
+      log: options.log,
+    });
+    this.idle = new IdlePuppets({
+      maxConnections: options.maxConnections,
+      idleTimeoutMs: options.idleTimeoutMs,
+      puppets: this.puppets,
+      retire: (puppet, reason) => this.retire(puppet, reason),
+      now: () => this.now(),
+    });
+    this.idle.start();
   }
 
   get size(): number {
@@ -122,8 +120,7 @@ export class PuppetPool {
 
   /** Keeps (or stops keeping) the person's puppet connected regardless of traffic. */
   keep(person: Address, on: boolean): void {
-    if (on) this.kept.add(addressKey(person));
-    else this.kept.delete(addressKey(person));
+    this.idle.keep(person, on);
   }
 
   /** The person's puppet if it is connected. */
@@ -144,24 +141,11 @@ export class PuppetPool {
     return false;
   }
 
-  /** Joins the puppet to a channel (once), resolving when the server confirms it; a refusal is a GatewayError with the numeric's name. */
+  /** Joins the puppet to a channel (once), resolving when the server confirms it; a refusal is a GatewayError with the numeric's name (puppet-join.ts). */
   async join(puppet: Puppet, channel: string, key: string): Promise<void> {
     const folded = channel.toLowerCase();
     if (puppet.channels.has(folded)) return;
-    const connection = puppet.connection;
-    await awaitReply(connection, {
-      event: "join",
-      answers: (event) => event.channel.toLowerCase() === folded && event.nick.toLowerCase() === connection.nick.toLowerCase() ? true : undefined,
-      // The numeric's own code (numerics.ts): GW_ERR_KEY_NEEDED for a bad key, GW_ERR_UNAVAILABLE for a full channel.
-      refuses: (event) =>
-        JOIN_REFUSALS.has(event.numeric) && event.target?.toLowerCase() === folded
-          ? new GatewayError(event.error.code, `cannot join ${channel}: ${event.error.message}`, { retryable: event.error.retryable, condition: event.name })
-          : undefined,
-      doing: `joining ${channel}`,
-      timeoutMs: JOIN_TIMEOUT_MS,
-      timedOut: () => new GatewayError("GW_ERR_UNAVAILABLE", `no answer to JOIN ${channel} within ${JOIN_TIMEOUT_MS} ms`, { retryable: true }),
-      send: () => connection.send("JOIN", key === "" ? [channel] : [channel, key]),
-    });
+    await joinChannel(puppet.connection, channel, key);
     puppet.channels.add(folded);
   }
 
@@ -191,11 +175,10 @@ export class PuppetPool {
   async forget(person: Address, reason: string): Promise<void> {
     const key = addressKey(person);
     this.forgotten.hold(person, this.now());
-    this.kept.delete(key);
+    this.idle.keep(person, false);
     this.wanted.delete(key);
     this.lost.delete(key);
-    await this.connecting.get(key)?.catch(() => undefined);
-    const puppet = this.puppets.get(key);
+    const puppet = await this.settled(key);
     if (puppet) await this.retire(puppet, reason);
   }
 
@@ -224,8 +207,7 @@ export class PuppetPool {
   /** Quits every puppet (shutdown, or the network was lost). */
   async closeAll(reason: string): Promise<void> {
     this.closed = true;
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    this.idle.stop();
     await Promise.all([...this.puppets.values()].map((puppet) => this.retire(puppet, reason)));
   }
 
@@ -266,9 +248,7 @@ export class PuppetPool {
    * channels; nothing happens when it is not connected (the next connect uses the new login anyway).
    */
   async reconnect(person: Address, reason: string, join: (puppet: Puppet, channel: string) => Promise<void>): Promise<void> {
-    const key = addressKey(person);
-    await this.connecting.get(key)?.catch(() => undefined);
-    const puppet = this.puppets.get(key);
+    const puppet = await this.settled(addressKey(person));
     if (!puppet || this.closed) return;
     const channels = [...puppet.channels];
     await this.retire(puppet, reason);
@@ -276,53 +256,14 @@ export class PuppetPool {
     for (const channel of channels) await join(again, channel);
   }
 
-  /**
-   * The person's puppet, if connected (or connecting), takes `nick` now: resolved once the server took it
-   * (nick-change.ts), rejected with its refusal once `refused` ran (the caller's claim undone). A puppet the server
-   * never answered then quits, so that its nick cannot turn out other than its person was told; so does one the
-   * server gave another nick than the one asked (a forced rename meanwhile), which no person holds: asking again
-   * could meet the same rename, while a quit is sure. Its next connect, which a message may start as soon as it is
-   * gone, reads the claims as `refused` left them: its person's nick. Not connected: nothing to do.
-   */
-  async rename(person: Address, nick: string, refused: () => Promise<void>): Promise<void> {
-    const key = addressKey(person);
-    await this.connecting.get(key)?.catch(() => undefined);
-    const puppet = this.puppets.get(key);
-    if (!puppet || puppet.connection.nick === nick) return;
-    this.changing.add(puppet);
-    try {
-      await changeNick(puppet.connection, nick);
-      this.options.log.info({ person: key, nick }, "IRC puppet changed nick");
-    } catch (error: unknown) {
-      try {
-        await refused();
-      } finally {
-        const condition = error instanceof GatewayError ? error.condition : undefined;
-        if (condition === "timeout") await this.retire(puppet, "nick change unanswered");
-        if (condition === "renamed") {
-          this.options.log.warn({ person: key, asked: nick, given: puppet.connection.nick }, "IRC puppet given another nick than it asked for: quitting, its next connect takes its person's nick");
-          await this.retire(puppet, "renamed by the server");
-        }
-      }
-      throw error;
-    } finally {
-      this.changing.delete(puppet);
-    }
-  }
-
-  /** A NICK the puppet's connection saw (its own nick already followed it): the server's rename of the puppet, unasked, makes it quit (header). */
-  private nickSeen(puppet: Puppet, from: string, to: string): void {
-    const connection = puppet.connection;
-    const mapping = connection.server.caseMapping;
-    if (!sameName(to, connection.nick, mapping) || sameName(from, to, mapping)) return; // someone else's, or only its case
-    if (this.changing.has(puppet) || this.puppets.get(addressKey(puppet.person)) !== puppet) return; // asked for (rename), or quitting
-    this.options.log.warn({ person: addressKey(puppet.person), nick: from, given: to }, "IRC puppet renamed by the server: quitting, its next connect takes its person's nick");
-    void this.retire(puppet, "renamed by the server");
+  /** The person's puppet, if connected (or connecting), takes `nick` now (PuppetRenames.rename). */
+  rename(person: Address, nick: string, refused: () => Promise<void>): Promise<void> {
+    return this.renames.rename(person, nick, refused);
   }
 
   reopen(): void {
     this.closed = false;
-    this.startSweeper();
+    this.idle.start();
   }
 
   /**
@@ -346,7 +287,7 @@ export class PuppetPool {
     connection.on("closed", () => {
       if (this.puppets.get(key) === puppet) this.puppets.delete(key);
     });
-    connection.on("nick", (event) => this.nickSeen(puppet, event.from, event.to));
+    connection.on("nick", (event) => this.renames.nickSeen(puppet, event.from, event.to));
     this.options.attach(puppet);
     const presence = this.wanted.get(key);
     if (presence) {
@@ -358,21 +299,19 @@ export class PuppetPool {
     return puppet;
   }
 
+  /** The person's puppet once a connect of theirs under way has settled (connected or failed). */
+  private async settled(key: string): Promise<Puppet | undefined> {
+    await this.connecting.get(key)?.catch(() => undefined);
+    return this.puppets.get(key);
+  }
+
   private async connectMakingRoom(person: Address): Promise<IrcConnection> {
-    await this.makeRoom();
+    await this.idle.makeRoom();
     try {
       return await this.options.connect(person);
     } catch (error: unknown) {
       throw toGatewayError(error);
     }
-  }
-
-  /** At the limit, the puppet idle longest quits; when none can, the new one waits for the outbox to retry. */
-  private async makeRoom(): Promise<void> {
-    if (this.puppets.size < this.options.maxConnections) return;
-    const idlest = [...this.puppets.values()].sort((a, b) => this.keptRank(a) - this.keptRank(b) || a.lastUsed - b.lastUsed)[0];
-    if (!idlest) throw new GatewayError("GW_ERR_UNAVAILABLE", "no IRC connection is free for another puppet", { retryable: true });
-    await this.retire(idlest, "making room for another puppet");
   }
 
   private applyAway(puppet: Puppet, message: string | undefined): void {
@@ -390,17 +329,6 @@ export class PuppetPool {
     await puppet.connection.quit(reason).catch(() => undefined);
     this.leaving.delete(puppet.connection);
     this.options.log.info({ person: key, nick: puppet.connection.nick, reason }, "IRC puppet quit");
-  }
-
-  private async sweep(): Promise<void> {
-    const cutoff = this.now() - this.options.idleTimeoutMs;
-    for (const puppet of [...this.puppets.values()]) {
-      if (puppet.lastUsed <= cutoff && this.keptRank(puppet) === 0) await this.retire(puppet, "idle");
-    }
-  }
-
-  private keptRank(puppet: Puppet): number {
-    return this.kept.has(addressKey(puppet.person)) ? 1 : 0;
   }
 
   private now(): number {
