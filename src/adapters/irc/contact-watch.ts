@@ -5,7 +5,7 @@
  * - away: `away-notify` (IRCv3; with `extended-monitor` also for monitored users outside shared channels),
  *   and a WHO refresh (RFC 2812 section 3.6.1, the H/G flag) of the online contacts at each poll, for servers
  *   that push nothing (ngIRCd).
- * The result is reported as presence (presence-map.ts presenceFromIrc) only when it changes; the adapter holds
+ * The result is reported as presence (presence-map.ts presenceFromIrc) only when it changes; network-watches.ts holds
  * an offline report for `presence_hold_seconds` (util/flap-damper.ts), so a contact back meanwhile never flips offline.
  */
 import { sameUserState, type IrcUserState } from "./presence-map.js";

@@ -14,7 +14,8 @@
  * so the outbox reports its message to its sender as not delivered (direct and room messages alike; irc-confirmer.ts); a
  * puppet whose JOIN is refused (banned, invite only) fails the room message at once. Messages accepted while the network
  * is down wait in the outbox, the room relay (relaysRooms) and direct messages alike, and go out in order after the
- * reconnect (network-reachable). irc-framework's own reconnection is off: the supervisor restarts this adapter.
+ * reconnect (network-reachable). irc-framework's own reconnection is off: the supervisor restarts this adapter
+ * (own-connection.ts: the gateway's own connection made, taken apart when lost).
  */
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, PuppetCredentials, RemoteRoomOptions, SendResult, SubscriptionEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -23,29 +24,28 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
-import { AccountWatch, accountToBind } from "./account-watch.js";
+import { accountToBind, type AccountWatch } from "./account-watch.js";
 import { BuddyPuppets } from "./buddy-puppets.js";
-import { ContactWatch } from "./contact-watch.js";
+import type { ContactWatch } from "./contact-watch.js";
+import { accountWatch, contactWatch } from "./network-watches.js";
 import { BridgedChannels } from "./bridged-channels.js";
-import { IrcConnection } from "./irc-connection.js";
-import { networkConnectionOptions } from "./network-connection-options.js";
+import type { IrcConnection } from "./irc-connection.js";
 import { IrcInbound } from "./irc-inbound.js";
 import { ChannelBridging } from "./channel-bridging.js";
 import { FailureNotices } from "./failure-notices.js";
 import { OutgoingMessages } from "./outgoing-messages.js";
 import { OwnNickKeeper } from "./own-nick.js";
-import { ircAddress, isChannelId, isJoinableChannel } from "./irc-addresses.js";
+import { OwnConnection } from "./own-connection.js";
+import { isChannelId, isJoinableChannel } from "./irc-addresses.js";
 import { isValidNick } from "./nicks.js";
 import { GatewayNicks } from "./gateway-nicks.js";
 import { oneLineText, sendText } from "./outgoing-text.js";
-import { HoldBack } from "../../util/flap-damper.js";
 import { wildcardPattern } from "../../util/wildcard.js";
 import { PuppetNickChoice } from "./puppet-nick-choice.js";
 import { PuppetPool, type Puppet } from "./puppet-pool.js";
 import { checkPuppetAccountsAllowed, PuppetLogins } from "./puppet-logins.js";
 import { connectPuppet } from "./puppet-connect.js";
 import { IRC_CAPABILITIES } from "./irc-capabilities.js";
-import { presenceFromIrc, sameUserState, type IrcUserState } from "./presence-map.js";
 
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
@@ -57,7 +57,8 @@ export class IrcNetworkAdapter implements Adapter {
   readonly maxRoomsOnDemand: number;
   /** open_channels_for: who may have a channel joined for them. */
   private readonly openers: readonly RegExp[];
-  private main: IrcConnection | undefined;
+  /** The gateway's own connection: made, and taken apart when lost or stopped (own-connection.ts). */
+  private readonly own: OwnConnection;
   private readonly puppets: PuppetPool;
   /** People's own accounts: checks of new ones, and kept ones the services refused (puppet-logins.ts). */
   private readonly logins: PuppetLogins;
@@ -66,7 +67,6 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly nickChoice: PuppetNickChoice;
   private readonly watch: ContactWatch;
   private readonly accounts: AccountWatch;
-  private accountPoller: NodeJS.Timeout | undefined;
   /** Asks for the configured nick again when it was taken at connect (own-nick.ts). */
   private readonly ownNick: OwnNickKeeper;
   private readonly inbound: IrcInbound;
@@ -74,7 +74,6 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly nicks: GatewayNicks;
   /** Failure reports to IRC senders, sent only to whoever said the line (failure-notices.ts). */
   private readonly failureNotices: FailureNotices;
-  private stopping = false;
   /** Bridged channels: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly channels: BridgedChannels;
   /** The gateway's connection in the bridged channels: joins, rejoins, leaves, topics (channel-bridging.ts). */
@@ -94,20 +93,9 @@ export class IrcNetworkAdapter implements Adapter {
     this.roomsOnDemand = config.open_channels;
     this.openers = config.open_channels_for.map(wildcardPattern);
     this.maxRoomsOnDemand = config.open_channels_max;
-    this.nicks = new GatewayNicks({ config, context, puppets: () => this.puppets, main: () => this.main });
-    // Offline is held presence_hold_seconds: a contact back meanwhile never flips offline (util/flap-damper.ts).
-    const reportPresence = (nick: string, state: IrcUserState): void =>
-      context.dispatch({ type: "presence", presence: { from: ircAddress(this.account, nick), ...presenceFromIrc(state), priority: 0, since: Date.now() } });
-    const presenceHold = new HoldBack<IrcUserState>(reportPresence, sameUserState);
-    this.watch = new ContactWatch(
-      config.presence_poll_seconds * 1000,
-      (nick, state) => presenceHold.offer(nick.toLowerCase(), state, state.kind === "offline" ? config.presence_hold_seconds * 1000 : 0),
-      (error) => context.log.warn({ err: error }, "contact status request not sent"),
-    );
-    this.accounts = new AccountWatch(
-      (nick, account) => context.dispatch({ type: "account", address: ircAddress(this.account, nick), ...(account === undefined ? {} : { account }) }),
-      (error) => context.log.warn({ err: error }, "WHOIS for a services account not sent"),
-    );
+    this.nicks = new GatewayNicks({ config, context, puppets: () => this.puppets, main: () => this.own.current });
+    this.watch = contactWatch(config, context);
+    this.accounts = accountWatch(context);
     this.inbound = new IrcInbound(config, context, {
       isOwnNick: (nick) => this.nicks.isOwnNick(nick),
       channel: (name) => this.channels.find(name),
@@ -115,7 +103,7 @@ export class IrcNetworkAdapter implements Adapter {
       watch: this.watch,
       accounts: this.accounts,
       failure: (target, error, operations, own) => this.bridging.failed(target, error, operations, own),
-      mainNick: () => this.main?.nick ?? config.nick,
+      mainNick: () => this.own.current?.nick ?? config.nick,
       gatewayCommand: (nick, text) => this.buddies.command(nick, text, config.mode),
     });
     this.logins = new PuppetLogins(config, context.log);
@@ -130,12 +118,15 @@ export class IrcNetworkAdapter implements Adapter {
     });
     this.buddies = new BuddyPuppets({ pool: this.puppets, nickFor: (person) => this.nicks.puppetNick(person), log: context.log });
     const { channels, puppets, inbound, accounts } = this;
-    const main = (): IrcConnection | undefined => this.main;
+    const main = (): IrcConnection | undefined => this.own.current;
     const requireMain = (): IrcConnection => this.requireMain();
     this.nickChoice = new PuppetNickChoice({ config, context, nicks: this.nicks, puppets, requireMain });
-    this.bridging = new ChannelBridging({ config, context, channels, puppets, inbound, main, stopping: () => this.stopping });
+    this.bridging = new ChannelBridging({ config, context, channels, puppets, inbound, main, stopping: () => this.own.isStopping });
     this.outgoing = new OutgoingMessages({ config, context, channels, puppets, requireMain });
     this.failureNotices = new FailureNotices({ context, inbound, accounts, puppets, requireMain });
+    const { bridging, watch, failureNotices, ownNick } = this;
+    const rejoin = (puppet: Puppet, channelName: string): Promise<void> => this.rejoin(puppet, channelName);
+    this.own = new OwnConnection({ config, context, channels, bridging, inbound, watch, accounts, failureNotices, ownNick, puppets, rejoin });
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -146,46 +137,12 @@ export class IrcNetworkAdapter implements Adapter {
     return this.context.account;
   }
 
-  async start(): Promise<void> {
-    this.stopping = false;
-    this.puppets.reopen();
-    const main = await IrcConnection.connect(networkConnectionOptions(this.config, { nick: this.config.nick, username: this.config.username, realname: this.config.realname, own: true }, this.context.log));
-    if (this.stopping) {
-      main.destroy();
-      throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while connecting", { retryable: true });
-    }
-    this.main = main;
-    this.inbound.attachMain(main);
-    this.bridging.attach(main);
-    main.on("closed", (event) => this.lost(main, event.byUs, event.error));
-    // A copy: a reload may add or end bridges meanwhile (bridgeRoom joins a new one itself).
-    for (const channel of [...this.channels.all()]) {
-      if (this.channels.find(channel.channel) !== channel) continue; // ended while the others were joined
-      // One channel the server cannot be asked to join (its line refused) must not keep the network down.
-      await this.bridging.joinChannel(main, channel).catch((error: unknown) => this.context.log.error({ err: error, channel: channel.channel }, "IRC channel not joined"));
-    }
-    this.watch.attach(main);
-    this.accounts.attach(main);
-    this.failureNotices.attach(main);
-    this.accountPoller = setInterval(() => this.accounts.poll(), this.config.presence_poll_seconds * 1000);
-    this.accountPoller.unref();
-    this.ownNick.attach(main);
-    this.context.log.info({ network: this.account, nick: main.nick, channels: this.channels.all().map((channel) => channel.channel), mode: this.config.mode }, "IRC network online");
-    this.context.setStatus("online");
-    this.context.dispatch({ type: "network-reachable", protocol: "irc", account: this.account });
-    void this.puppets.restore((puppet, channelName) => this.rejoin(puppet, channelName));
+  start(): Promise<void> {
+    return this.own.start();
   }
 
-  async stop(reason = "Switchboard is stopping"): Promise<void> {
-    this.stopping = true;
-    this.bridging.stop();
-    this.watch.detach();
-    this.detachAccounts(true);
-    this.failureNotices.detach();
-    const main = this.main;
-    this.main = undefined;
-    await this.puppets.closeAll(reason);
-    await main?.quit(reason);
+  stop(reason = "Switchboard is stopping"): Promise<void> {
+    return this.own.stop(reason);
   }
 
   async knows(address: Address): Promise<boolean> {
@@ -194,12 +151,12 @@ export class IrcNetworkAdapter implements Adapter {
     if (isChannelId(address.id)) return this.channels.find(address.id) !== undefined || (this.roomsOnDemand && isJoinableChannel(address.id));
     // The gateway's own nicks are nobody to write to: a line to a puppet from the gateway would come back to it, and be lost.
     if (this.nicks.isGatewayNick(address.id)) return false;
-    return isValidNick(address.id, { nickLen: this.main?.server.nickLen ?? 30 });
+    return isValidNick(address.id, { nickLen: this.own.current?.server.nickLen ?? 30 });
   }
 
   /** A channel of this network (by the server's CHANTYPES once connected): it takes room messages only. */
   isRoom(address: Address): boolean {
-    return address.protocol === "irc" && address.account === this.account && isChannelId(address.id, this.main?.server.chanTypes);
+    return address.protocol === "irc" && address.account === this.account && isChannelId(address.id, this.own.current?.server.chanTypes);
   }
 
   send(message: Message, recipient: Address = message.to): Promise<SendResult> {
@@ -303,7 +260,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   /** The configuration was reloaded: channels the gateway's connection is out of (kicked, refused) are tried now. */
   retryRooms(): void {
-    if (this.main) this.bridging.retryAll();
+    if (this.own.current) this.bridging.retryAll();
   }
 
   /** A runtime bridge ended: the gateway and its puppets leave the channel. */
@@ -330,8 +287,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   private requireMain(): IrcConnection {
-    if (!this.main || this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `IRC network ${this.account} is not connected`, { retryable: true });
-    return this.main;
+    return this.own.require();
   }
 
   private async connectPuppet(person: Address): Promise<IrcConnection> {
@@ -374,27 +330,5 @@ export class IrcNetworkAdapter implements Adapter {
   private async rejoin(puppet: Puppet, channelName: string): Promise<void> {
     const channel = this.channels.find(channelName);
     if (channel) await this.puppets.join(puppet, channel.channel, channel.key);
-  }
-
-  private detachAccounts(stopping = false): void {
-    if (this.accountPoller) clearInterval(this.accountPoller);
-    this.accountPoller = undefined;
-    this.ownNick.detach();
-    this.accounts.detach(stopping);
-  }
-
-  private lost(connection: IrcConnection, byUs: boolean, error: GatewayError | undefined): void {
-    if (this.main !== connection) return;
-    this.main = undefined;
-    this.watch.detach();
-    this.detachAccounts();
-    this.failureNotices.detach();
-    this.inbound.reset();
-    this.bridging.lost();
-    this.puppets.dropAll();
-    if (byUs || this.stopping) return;
-    // One warn line for the loss: the supervisor's, which names this reason and when it tries again.
-    const reason = error === undefined ? "IRC connection lost" : `IRC connection lost: ${error.message}`;
-    this.context.setStatus("offline", new GatewayError("GW_ERR_UNAVAILABLE", reason, { retryable: true }));
   }
 }
