@@ -16,75 +16,23 @@
  * memory only (people join them again after a restart), listed with source "open", and their hub is a native room
  * named after the remote room (`#chan%libera`), which no client can create (ROOM_NAME_PATTERN).
  */
-import type { Adapter } from "./adapter.js";
-import type { AdapterRegistry } from "./adapter-registry.js";
+import type { Bridge, BridgeAdmin, BridgeRequest } from "./bridge-admin.js";
+import { BridgeHubs, hubRoom, type BridgeHubsDeps } from "./bridge-hubs.js";
 import { GatewayError } from "./errors.js";
-import type { Logger } from "./logger.js";
 import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
-import { nativeRoomAddress, ROOM_NAME_PATTERN, type RoomMember } from "./model/room.js";
+import { ROOM_NAME_PATTERN } from "./model/room.js";
 import { hasUnsafeCharacters } from "./model/text.js";
-import type { RoomService } from "./rooms.js";
 import type { BridgeStore } from "../store/store.js";
 
-export interface Bridge {
-  /** The native room at the hub, by name (native:#<room>). */
-  readonly room: string;
-  /** The room of the other network. */
-  readonly remote: Address;
-  /** The bridge bot's nick in a MUC ("" on IRC). */
-  readonly nick: string;
-  /** An IRC channel's key (+k) or a MUC's password, "" for none: used to join, never shown (listings say `keyed`). */
-  readonly key: string;
-  /** Joins and leaves in the remote room are relayed (where its network relays them at all). */
-  readonly membership: boolean;
-  /** Where it comes from: the configuration file (changed there only), or an admin at runtime. */
-  readonly source: "config" | "runtime" | "open";
-  readonly createdBy?: Address;
-  readonly createdAt?: number;
-}
+export type { Bridge, BridgeAdmin, BridgeRequest } from "./bridge-admin.js";
 
-export interface BridgeRequest {
-  readonly room: string;
-  readonly remote: Address;
-  /** The bridge bot's nick in a MUC; ignored on IRC. */
-  readonly nick?: string;
-  /** The key (+k) of an IRC channel, the password of a MUC. */
-  readonly key?: string;
-  /** Relay joins and leaves in the remote room (default true). */
-  readonly membership?: boolean;
-}
-
-/**
- * What AdapterContext.bridges offers adapters: to admins (native frames, XMPP ad-hoc commands) listing, adding and
- * removing bridges; to anyone, a bridged room of another network by its own address (its hub), bridged on demand
- * where its network allows, and the end of such a bridge once its hub is left empty.
- */
-export interface BridgeAdmin {
-  isAdmin(address: Address): boolean;
-  list(by: Address): Promise<Bridge[]>;
-  add(by: Address, request: BridgeRequest): Promise<Bridge>;
-  remove(by: Address, remote: Address): Promise<void>;
-  hubOf(remote: Address): Promise<Address | undefined>;
-  hubFor(remote: Address, by: Address, channelKey?: string): Promise<Address>;
-  closeIfIdle(hub: Address): Promise<void>;
-}
-
-export interface BridgeServiceDeps {
+/** What BridgeService is given: what its hubs need (bridge-hubs.ts), and the store, the admins and the configured bridges. */
+export interface BridgeServiceDeps extends BridgeHubsDeps {
   readonly store: BridgeStore;
-  readonly registry: AdapterRegistry;
-  readonly rooms: RoomService;
   /** Admins' addresses (config `admins`). */
   readonly admins: readonly Address[];
   /** The bridges of the configuration file. */
   readonly configured: readonly Bridge[];
-  /** Joins a member to a room and tells the room (Router.joinRoom); leaves likewise. */
-  readonly joinRoom: (room: Address, member: RoomMember) => Promise<unknown>;
-  readonly leaveRoom: (room: Address, member: Address) => Promise<void>;
-  /** Deliveries still queued for a remote room whose bridge ended fail now (Outbox.failQueued). */
-  readonly failQueued?: (remote: Address, error: GatewayError) => Promise<void>;
-  /** People of a bridged room (an IRC channel's) leave the hub with its bridge: every network is told (Router.relayedPeopleLeft). */
-  readonly peopleLeft?: (room: Address, people: readonly RoomMember[]) => Promise<void>;
-  readonly log: Logger;
 }
 
 const DEFAULT_BRIDGE_NICK = "switchboard";
@@ -93,8 +41,7 @@ function isBotNick(nick: string): boolean {
   return /^[^\s/]{1,64}$/u.test(nick) && !hasUnsafeCharacters(nick);
 }
 
-/** The native room at the hub of a bridge. */
-export const hubRoom = nativeRoomAddress;
+export { hubRoom };
 
 /** An XMPP address without its resource: an admin is an account, whichever client it speaks from. */
 function bare(address: Address): string {
@@ -136,10 +83,13 @@ export class BridgeService implements BridgeAdmin {
   private readonly open = new Map<string, Bridge>();
   /** Bridges on demand being made, by remoteKey: two people joining at once make one. */
   private readonly opening = new Map<string, Promise<Bridge>>();
+  /** The hubs of bridges: joined as a bridge starts, left as it ends (bridge-hubs.ts). */
+  private readonly hubs: BridgeHubs;
 
   constructor(private readonly deps: BridgeServiceDeps) {
     this.admins = new Set(deps.admins.map(bare));
     this.configured = deps.configured;
+    this.hubs = new BridgeHubs(deps);
   }
 
   /**
@@ -193,24 +143,7 @@ export class BridgeService implements BridgeAdmin {
     if (other) {
       throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(bridge.remote)} is bridged ${other.source === "open" ? "on demand" : "at runtime"} to room ${other.room} already: remove that bridge first`);
     }
-    await this.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
-  }
-
-  /**
-   * The hub first, with the remote room in it, so that what the room says as it is joined (an IRC channel's topic)
-   * is kept, and the first joiner sees it; then the adapter joins the remote room. Undone, the hub too when it was
-   * made here, if the adapter refuses the address or the join.
-   */
-  private async bridgeAt(bridgeRoom: NonNullable<Adapter["bridgeRoom"]>, bridge: Bridge): Promise<void> {
-    const hub = hubRoom(bridge.room);
-    const hubMade = !(await this.deps.rooms.exists(hub));
-    await this.joinHub(bridge);
-    try {
-      await bridgeRoom(bridge.remote, hub, bridge);
-    } catch (error: unknown) {
-      await this.undoHub(bridge, hubMade);
-      throw error;
-    }
+    await this.hubs.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
   }
 
   isAdmin(address: Address): boolean {
@@ -261,7 +194,7 @@ export class BridgeService implements BridgeAdmin {
       throw new GatewayError("GW_ERR_RATE_LIMITED", `${remote.protocol}/${remote.account} has ${adapter.maxRoomsOnDemand} rooms joined on demand already: try again once one is left`);
     }
     const bridge: Bridge = { room: onDemandHubName(remote), remote, nick: "", key: channelKey, membership: true, source: "open", createdBy: by, createdAt: Date.now() };
-    await this.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
+    await this.hubs.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
     this.open.set(remoteKey(remote), bridge);
     this.deps.log.info({ room: bridge.room, remote: addressKey(remote), by: addressKey(by) }, "room bridged on demand");
     return bridge;
@@ -305,7 +238,7 @@ export class BridgeService implements BridgeAdmin {
       createdBy: by,
       createdAt: Date.now(),
     };
-    await this.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
+    await this.hubs.bridgeAt(adapter.bridgeRoom.bind(adapter), bridge);
     const record = { remote, room: bridge.room, nick: bridge.nick, key: bridge.key, membership: bridge.membership, createdBy: by, createdAt: bridge.createdAt ?? 0 };
     if (!(await this.deps.store.add(record))) {
       throw new GatewayError("GW_ERR_ALREADY_BRIDGED", `${formatAddress(remote)} is bridged already`);
@@ -325,25 +258,10 @@ export class BridgeService implements BridgeAdmin {
     this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote), by: addressKey(by) }, "bridge removed");
   }
 
-  /** The remote room is parted and leaves the hub. */
+  /** The remote room is parted and leaves the hub (BridgeHubs.end); a bridge on demand is no longer open. */
   private async end(bridge: Bridge): Promise<void> {
     this.open.delete(remoteKey(bridge.remote));
-    const adapter = this.deps.registry.for(bridge.remote);
-    // Who was there, asked before the adapter parts and forgets them: shown in the hub (XMPP occupants), they go too.
-    const people = adapter?.roomPeople?.(bridge.remote) ?? [];
-    await adapter?.unbridgeRoom?.(bridge.remote);
-    const hub = hubRoom(bridge.room);
-    if (await this.deps.rooms.exists(hub)) {
-      const member = (await this.deps.rooms.members(hub)).find((candidate) => sameAddress(candidate.address, bridge.remote));
-      if (member) await this.deps.leaveRoom(hub, bridge.remote);
-      // Someone also in another room of the bridge (a second channel of the same network) stays in the hub.
-      const stillThere = new Set(this.deps.registry.peopleOfBridgedRooms(await this.deps.rooms.members(hub)).map((person) => addressKey(person.address)));
-      const gone = people.filter((person) => !stillThere.has(addressKey(person.address)));
-      if (gone.length > 0) await this.deps.peopleLeft?.(hub, gone);
-      // What waits for it fails now, unless its network still relays the hub (a second channel of it takes them).
-      const relaysStill = (await this.deps.rooms.members(hub)).some((other) => this.deps.registry.for(other.address) === adapter);
-      if (!relaysStill) await this.deps.failQueued?.(bridge.remote, new GatewayError("GW_ERR_NO_ROUTE", `${formatAddress(bridge.remote)} is not bridged to ${bridge.room} any more`));
-    }
+    await this.hubs.end(bridge);
   }
 
   /**
@@ -360,7 +278,7 @@ export class BridgeService implements BridgeAdmin {
       }
       try {
         await adapter.bridgeRoom(bridge.remote, hubRoom(bridge.room), bridge);
-        await this.joinHub(bridge);
+        await this.hubs.joinHub(bridge);
       } catch (error: unknown) {
         this.deps.log.error({ err: error, room: bridge.room, remote: addressKey(bridge.remote) }, "bridge not restored");
       }
@@ -369,25 +287,6 @@ export class BridgeService implements BridgeAdmin {
 
   private async stored(): Promise<Bridge[]> {
     return (await this.deps.store.list()).map((record) => ({ ...record, source: "runtime" as const }));
-  }
-
-  /** The remote room is a member of the hub from now on (created when missing, with the remote room as its owner). */
-  private async joinHub(bridge: Bridge): Promise<void> {
-    const hub = hubRoom(bridge.room);
-    const member: RoomMember = { address: bridge.remote, nick: bridge.remote.id.split("@")[0] ?? bridge.remote.id, role: "member" };
-    if (!(await this.deps.rooms.exists(hub))) await this.deps.rooms.create(hub, bridge.room, "", { ...member, role: "owner" });
-    else await this.deps.joinRoom(hub, member);
-  }
-
-  /** A bridge refused as it was added: the remote room leaves its hub, and a hub made for it alone goes. */
-  private async undoHub(bridge: Bridge, hubMade: boolean): Promise<void> {
-    const hub = hubRoom(bridge.room);
-    try {
-      if (hubMade) await this.deps.rooms.remove(hub);
-      else await this.deps.leaveRoom(hub, bridge.remote);
-    } catch (failure: unknown) {
-      this.deps.log.warn({ err: failure, room: bridge.room }, "refused room not taken out of its hub");
-    }
   }
 
   private requireAdmin(by: Address): void {
