@@ -8,7 +8,7 @@
  * RFC 6121: the roster is fetched at every login (section 2.1.3) and kept by roster pushes (2.1.6, accepted
  * only from the account itself), and the owner's contact.add and contact.remove edit it (2.3, 2.5; the
  * component's `xmpp:` addresses are added through the account, routeOf: her own JID asks, not the gateway's);
- * presence per resource is aggregated (account-contact-presence.ts); an inbound subscribe (3.1) asks the owner;
+ * presence per resource is aggregated (account-contact-presence.ts); what contacts send is account-inbound.ts; an inbound subscribe (3.1) asks the owner;
  * subscribed, unsubscribe and unsubscribed need no answer here, since the server follows each with a roster push
  * that carries the new state. Chat states (XEP-0085) and corrections (XEP-0308) both ways, /me (XEP-0245) both
  * ways. Message carbons (XEP-0280) where the server offers them (carbons.ts): the user's chats from her other
@@ -25,12 +25,12 @@
 import type { Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
-import { GatewayError, toGatewayError } from "../../core/errors.js";
+import { GatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room } from "../../core/model/room.js";
-import { accountPeer, accountRoute, addressToXmppJid, resourceOf, xmppUserAddress } from "./addressing.js";
+import { accountRoute, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
 import { checkCredentials } from "./credential-check.js";
 import { checkEncrypted, loginError } from "./client-login.js";
@@ -38,13 +38,11 @@ import { jidParts, openClientConnection } from "./client-connection.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, failure } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
-import { CorrectionIds } from "./message-memory.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
-import { directDraft } from "./drafts.js";
-import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
 import { checkServiceHost } from "./service-host.js";
 import { AccountRoster } from "./account-roster.js";
 import { AccountContactPresence } from "./account-contact-presence.js";
+import { AccountInbound } from "./account-inbound.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
@@ -90,13 +88,14 @@ export class XmppUserAdapter implements Adapter {
   private available = false;
   /** The contacts' presence, reported to the core; all offline while the account does not hear it. */
   private readonly contactPresence: AccountContactPresence;
-  private readonly corrections = new CorrectionIds();
   /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
   private readonly awaited: AwaitedReceipts;
   /** A chat counts as delivered once the account's server proved it read it (stanza-confirmer.ts). */
   private readonly confirmer: ServerPingConfirmer;
   private readonly carbons: Carbons;
   private readonly roster: AccountRoster;
+  /** Chats and presence from the account's contacts (account-inbound.ts). */
+  private readonly inbound: AccountInbound;
 
   constructor(
     private readonly config: XmppUserAccount,
@@ -112,6 +111,8 @@ export class XmppUserAdapter implements Adapter {
       (presence) => context.dispatch({ type: "presence", presence }),
       (address) => this.roster.has(address.id),
     );
+    const write = (element: Element): Promise<void> => this.write(element);
+    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, write });
   }
 
   get account(): string {
@@ -278,86 +279,8 @@ export class XmppUserAdapter implements Adapter {
 
   private stanza(stanza: Element): void {
     if (this.confirmer.consumed(stanza)) return;
-    const work = stanza.name === "message" ? this.message(stanza) : stanza.name === "presence" ? this.presence(stanza) : Promise.resolve();
+    const work = stanza.name === "message" ? this.inbound.message(stanza) : stanza.name === "presence" ? this.inbound.presence(stanza) : Promise.resolve();
     work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
-  }
-
-  /** The contact a stanza comes from; undefined for the account itself or a JID that is no person. */
-  private contactFrom(jid: string): Address | undefined {
-    const peer = accountPeer(jid, this.account, this.ownJid);
-    return peer.kind === "contact" ? peer.address : undefined;
-  }
-
-  private async message(received: Element): Promise<void> {
-    const copy = this.carbons.copyIn(received);
-    if (copy.kind === "sent") return this.carbons.sent(copy.message);
-    const copied = copy.kind === "received";
-    const stanza = copied ? copy.message : received;
-    const parsed = parseMessageStanza(stanza, { from: this.ownJid, to: this.ownJid });
-    if (!parsed.ok) {
-      // A contact's chat the gateway cannot take (a body too long): the contact hears why, as from the component.
-      if (stanza.attrs["type"] === "error" || this.contactFrom(String(stanza.attrs["from"] ?? "")) === undefined) return;
-      const { condition, text } = parsed.problem;
-      this.context.log.info({ from: stanza.attrs["from"], condition, reason: text }, "XMPP message refused");
-      await this.write(stanzaError(stanza, parsed.problem.type, condition, text)).catch(() => undefined);
-      return;
-    }
-    const message = parsed.value;
-    if (message.type === "error") {
-      this.context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
-      return;
-    }
-    if (message.type === "groupchat") return;
-    const from = this.contactFrom(message.from);
-    if (!from) return;
-    if (message.receivedId !== undefined) this.awaited.received(from, this.owner, message.receivedId);
-    if (message.body === undefined) {
-      if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
-        this.context.dispatch({ type: "typing", typing: { from, to: this.owner, state: message.chatState } });
-      }
-      return;
-    }
-    if (!this.carbons.once(from, message.id, message.body)) return; // a second copy of it (carbons.ts)
-    const acceptance = this.corrections.begin(from, message);
-    let acceptedId: string | undefined;
-    try {
-      const accepted = await this.context.submit(directDraft(this.account, message, from, this.owner, await acceptance.original));
-      acceptedId = accepted.id;
-    } catch (error: unknown) {
-      const gatewayError = toGatewayError(error);
-      const { type, condition } = stanzaConditionFor(gatewayError.code);
-      this.context.log.info({ from: message.from, condition, reason: gatewayError.message }, "XMPP message refused");
-      // A copy (carbons.ts) reached another client of the user: its sender is told nothing of the gateway's refusal.
-      if (!copied) await this.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
-    } finally {
-      acceptance.done(acceptedId);
-    }
-  }
-
-  private async presence(stanza: Element): Promise<void> {
-    const parsed = parsePresenceStanza(stanza, { from: this.ownJid, to: this.ownJid });
-    if (!parsed.ok) return;
-    const presence = parsed.value;
-    const from = this.contactFrom(presence.from);
-    if (!from || presence.type === "error" || presence.mucUser !== undefined) return;
-    switch (presence.type) {
-      case "subscribe":
-        this.context.dispatch({ type: "subscription", subscription: { from, to: this.owner, action: "request" } });
-        return;
-      case "subscribed":
-      case "unsubscribe":
-      case "unsubscribed":
-      case "probe":
-        // The server follows a subscription change with a roster push, and answers probes itself.
-        return;
-      case "available":
-      case "unavailable": {
-        const show = presence.type === "unavailable" ? "offline" : presence.show;
-        const taken = this.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
-        if (!taken) this.context.log.debug({ jid: this.config.jid, from: presence.from }, "presence from someone not on the account's roster: ignored");
-        return;
-      }
-    }
   }
 
   private connected(): Client {

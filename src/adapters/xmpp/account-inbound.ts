@@ -1,0 +1,118 @@
+/**
+ * What a linked account (user-adapter.ts) hears from its contacts: chats (with their chat states, corrections,
+ * receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
+ * to their sender; presence per resource is aggregated (account-contact-presence.ts), an inbound subscribe (RFC
+ * 6121 3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the server follows
+ * each with a roster push that carries the new state.
+ */
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import { toGatewayError } from "../../core/errors.js";
+import type { Address } from "../../core/model/address.js";
+import { accountPeer, resourceOf } from "./addressing.js";
+import type { AccountContactPresence } from "./account-contact-presence.js";
+import type { AwaitedReceipts } from "./awaited-receipts.js";
+import type { Carbons } from "./carbons.js";
+import { directDraft } from "./drafts.js";
+import { stanzaConditionFor } from "./error-conditions.js";
+import { CorrectionIds } from "./message-memory.js";
+import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
+import { stanzaError } from "./stanzas.js";
+
+/** What the inbound side needs of its account. */
+export interface InboundAccount {
+  readonly context: AdapterContext;
+  readonly owner: Address;
+  /** The account's bare JID, lower case. */
+  readonly ownJid: string;
+  readonly carbons: Carbons;
+  readonly awaited: AwaitedReceipts;
+  readonly contactPresence: AccountContactPresence;
+  write(element: Element): Promise<void>;
+}
+
+export class AccountInbound {
+  private readonly corrections = new CorrectionIds();
+
+  constructor(private readonly account: InboundAccount) {}
+
+  /** The contact a stanza comes from; undefined for the account itself or a JID that is no person. */
+  contactFrom(jid: string): Address | undefined {
+    const peer = accountPeer(jid, this.account.context.account, this.account.ownJid);
+    return peer.kind === "contact" ? peer.address : undefined;
+  }
+
+  async message(received: Element): Promise<void> {
+    const { context, owner, ownJid, carbons } = this.account;
+    const copy = carbons.copyIn(received);
+    if (copy.kind === "sent") return carbons.sent(copy.message);
+    const copied = copy.kind === "received";
+    const stanza = copied ? copy.message : received;
+    const parsed = parseMessageStanza(stanza, { from: ownJid, to: ownJid });
+    if (!parsed.ok) {
+      // A contact's chat the gateway cannot take (a body too long): the contact hears why, as from the component.
+      if (stanza.attrs["type"] === "error" || this.contactFrom(String(stanza.attrs["from"] ?? "")) === undefined) return;
+      const { condition, text } = parsed.problem;
+      context.log.info({ from: stanza.attrs["from"], condition, reason: text }, "XMPP message refused");
+      await this.account.write(stanzaError(stanza, parsed.problem.type, condition, text)).catch(() => undefined);
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === "error") {
+      context.log.info({ from: message.from, id: message.id, error: message.error }, "XMPP delivery error");
+      return;
+    }
+    if (message.type === "groupchat") return;
+    const from = this.contactFrom(message.from);
+    if (!from) return;
+    if (message.receivedId !== undefined) this.account.awaited.received(from, owner, message.receivedId);
+    if (message.body === undefined) {
+      if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
+        context.dispatch({ type: "typing", typing: { from, to: owner, state: message.chatState } });
+      }
+      return;
+    }
+    if (!carbons.once(from, message.id, message.body)) return; // a second copy of it (carbons.ts)
+    const acceptance = this.corrections.begin(from, message);
+    let acceptedId: string | undefined;
+    try {
+      const accepted = await context.submit(directDraft(context.account, message, from, owner, await acceptance.original));
+      acceptedId = accepted.id;
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      const { type, condition } = stanzaConditionFor(gatewayError.code);
+      context.log.info({ from: message.from, condition, reason: gatewayError.message }, "XMPP message refused");
+      // A copy (carbons.ts) reached another client of the user: its sender is told nothing of the gateway's refusal.
+      if (!copied) await this.account.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
+    } finally {
+      acceptance.done(acceptedId);
+    }
+  }
+
+  async presence(stanza: Element): Promise<void> {
+    const { context, owner, ownJid } = this.account;
+    const parsed = parsePresenceStanza(stanza, { from: ownJid, to: ownJid });
+    if (!parsed.ok) return;
+    const presence = parsed.value;
+    const from = this.contactFrom(presence.from);
+    if (!from || presence.type === "error" || presence.mucUser !== undefined) return;
+    switch (presence.type) {
+      case "subscribe":
+        context.dispatch({ type: "subscription", subscription: { from, to: owner, action: "request" } });
+        return;
+      case "subscribed":
+      case "unsubscribe":
+      case "unsubscribed":
+      case "probe":
+        // The server follows a subscription change with a roster push, and answers probes itself.
+        return;
+      case "available":
+      case "unavailable": {
+        const show = presence.type === "unavailable" ? "offline" : presence.show;
+        const taken = this.account.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
+        if (!taken) context.log.debug({ jid: ownJid, from: presence.from }, "presence from someone not on the account's roster: ignored");
+        return;
+      }
+    }
+  }
+}
