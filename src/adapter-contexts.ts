@@ -12,6 +12,7 @@ import type { IdentityService } from "./core/identities.js";
 import type { Logger } from "./core/logger.js";
 import { formatAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import type { NameClaims } from "./core/name-claims.js";
+import type { OwnRooms } from "./core/own-rooms.js";
 import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { PuppetNicks } from "./core/puppet-nicks.js";
 import type { roomArchiveOf } from "./core/room-archive.js";
@@ -32,6 +33,7 @@ export interface ContextServices {
   readonly store: Store;
   readonly router: Router;
   readonly roomJoins: RoomJoins;
+  readonly ownRooms: OwnRooms;
   readonly roomBans: RoomBans;
   readonly invitations: RoomInvitations;
   readonly roomArchive: ReturnType<typeof roomArchiveOf>;
@@ -70,6 +72,21 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     roomHistory: (room, limit) => services.store.log.history({ room }, { limit }),
     roomArchive: services.config.store.message_log ? services.roomArchive : undefined,
     bridgedPeople: (room) => services.roomJoins.bridgedPeople(room),
+    ownRooms: {
+      ownerOf: (room) => services.ownRooms.ownerOf(room),
+      join: async (room, member, key) => {
+        speaksFor(member.address);
+        return services.ownRooms.join(room, member, key);
+      },
+      leave: async (room, member) => {
+        speaksFor(member);
+        await services.ownRooms.leave(room, member);
+      },
+      get: (room, member) => {
+        speaksFor(member);
+        return services.ownRooms.get(room, member);
+      },
+    },
     names: {
       claim: (person, candidates) => services.names.claim(protocol, account, person, candidates),
       peek: (person, candidates) => services.names.peek(protocol, account, person, candidates),

@@ -13,6 +13,7 @@ import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { formatAddress, parseAddress, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
+import { OwnRooms } from "./core/own-rooms.js";
 import { RoomBans } from "./core/room-bans.js";
 import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
@@ -227,10 +228,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const lifetime = new AbortController();
   const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
+  const ownRooms = new OwnRooms(registry);
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor, deletion: () => deletion },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor, deletion: () => deletion },
       protocol,
       account,
       adapterRef,

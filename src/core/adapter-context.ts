@@ -119,6 +119,18 @@ export interface AdapterContext {
   roomHistory(room: Address, limit: number): Promise<Message[]>;
   /** Rooms' archives (the message log), to page through by query; undefined when the log is off (store.message_log). */
   readonly roomArchive: RoomArchive | undefined;
+  /**
+   * Rooms reached through someone's own account (core/own-rooms.ts: a linked XMPP account's MUCs), for that person
+   * alone: `ownerOf` tells whose own account a room would be reached through (undefined for any other room); `join`,
+   * `leave` and `get` (the room as the account is in it) act for `member`, a person of this adapter's network, who
+   * must be that owner (GW_ERR_FORBIDDEN otherwise).
+   */
+  readonly ownRooms: {
+    ownerOf(room: Address): Address | undefined;
+    join(room: Address, member: RoomMember, key?: string): Promise<Room>;
+    leave(room: Address, member: Address): Promise<void>;
+    get(room: Address, member: Address): Room;
+  };
   /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
   bridgedPeople(room: Address): Promise<readonly RoomMember[]>;
   /**

@@ -135,9 +135,9 @@ export function allConfirmed(confirmations: readonly Promise<void>[]): Promise<v
 
 export interface JoinOptions {
   readonly nick?: string;
+  /** The room's password, for a room joined through someone's own account (core/own-rooms.ts). */
+  readonly key?: string;
 }
-
-
 
 /** How a room of another network is bridged at runtime (Adapter.bridgeRoom). */
 export interface RemoteRoomOptions {
@@ -218,7 +218,10 @@ export interface Adapter {
   wantsReceipts?(sender: Address): boolean;
   /** The recipient's own client said it has a direct message of `receipt.sender`, a person on this network: tell them. */
   reportReceived?(receipt: DeliveryReceipt): Promise<void>;
-  /** Joins a member to a room this adapter hosts (or that it reaches); resolves with the room and its members. */
+  /**
+   * Joins a member to a room this adapter hosts (or that it reaches); resolves with the room and its members. For
+   * someone's own account (core/own-rooms.ts): the account joins a room of its network, and the answer waits for it.
+   */
   joinRoom(room: Address, member: Address, options?: JoinOptions): Promise<Room>;
   /** `removal`: the member was put out (kicked), not leaving of their own accord: they are told too. */
   leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void>;
@@ -390,6 +393,8 @@ export interface Adapter {
    * held back for a deleted account of that address applies no more (IRC: a puppet may connect for it again).
    */
   personRegistered?(person: Address): void;
+  /** For someone's own account that joins its network's rooms (core/own-rooms.ts): the room as the account is in it now, its occupants after the owner. */
+  ownRoom?(room: Address): Room | undefined;
 }
 
 export interface AdapterFactory<C> {

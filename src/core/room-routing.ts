@@ -113,9 +113,14 @@ export class RoomRouting {
     for (const { room, change } of await this.names.reconsider(which)) await this.tellChange(room, change.before, change.after);
   }
 
-  /** Adapters other than the room's host that serve members of a gateway-hosted room. */
+  /**
+   * Adapters other than the room's host that serve members of a gateway-hosted room. A room reached through someone's
+   * own account (core/own-rooms.ts) has one: its owner's adapter, which shows it to the owner alone.
+   */
   private async guestAdapters(room: Address): Promise<Adapter[]> {
     const host = this.deps.registry.for(room);
+    const owners = host?.owner !== undefined && host.ownRoom !== undefined ? this.deps.registry.for(host.owner) : undefined;
+    if (owners) return [owners];
     if (!(await this.deps.rooms.exists(room))) return [];
     const adapters = new Set<Adapter>();
     for (const member of await this.deps.rooms.members(room)) {
@@ -161,7 +166,7 @@ export class RoomRouting {
    * other guest adapters are told; the relay's own network already knows.
    */
   async topicChanged(room: Address, topic: string, by: Address | undefined): Promise<void> {
-    if (!(await this.deps.rooms.exists(room))) return;
+    if (!(await this.deps.rooms.exists(room))) return this.ownRoomTopic(room, topic, by);
     const members = await this.deps.rooms.members(room);
     const host = this.deps.registry.for(room);
     const origin = by === undefined ? undefined : this.deps.registry.for(by);
@@ -181,6 +186,15 @@ export class RoomRouting {
     for (const adapter of await this.guestAdapters(room)) {
       if (adapter === origin) continue;
       await adapter.sendTopic(room, topic, member).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not relayed"));
+    }
+  }
+
+  /** The subject of a room reached through someone's own account (core/own-rooms.ts), told by its host: its owner is told, whoever set it. */
+  private async ownRoomTopic(room: Address, topic: string, by: Address | undefined): Promise<void> {
+    // The owner's adapter shows who set it by address: their nick there is the occupant's, not a member's of a room here.
+    const setter: RoomMember | undefined = by === undefined ? undefined : { address: by, nick: by.id, role: "member" };
+    for (const adapter of await this.guestAdapters(room)) {
+      await adapter.sendTopic(room, topic, setter).catch((error: unknown) => this.deps.log.warn({ err: error, room: addressKey(room) }, "subject not shown"));
     }
   }
 

@@ -157,7 +157,8 @@ export class Router {
 
   private checkOwnedBy(address: Address, other: Address): void {
     const owner = this.deps.registry.ownerOf(address);
-    if (owner && !sameAddress(owner, other)) {
+    // Both reached through the same owner's account: an occupant's line in a room that account joined (core/own-rooms.ts).
+    if (owner && !sameAddress(owner, other) && !sameAddress(this.deps.registry.ownerOf(other) ?? other, owner)) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
     }
   }

@@ -88,7 +88,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     {
       room,
       nick: roomNick,
-      key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\s,]+$", description: "The key (+k) of an IRC channel joined on demand" },
+      key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\s,]+$", description: "The key (+k) of an IRC channel joined on demand, or the password of a MUC joined through the user's linked XMPP account" },
     },
     ["room"],
   ),

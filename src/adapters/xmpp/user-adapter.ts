@@ -24,7 +24,7 @@
  */
 import type { Client } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, JoinOptions, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -43,6 +43,7 @@ import { checkServiceHost } from "./service-host.js";
 import { AccountRoster } from "./account-roster.js";
 import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
+import { AccountMucs } from "./account-mucs.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
@@ -69,7 +70,7 @@ export class XmppUserAdapter implements Adapter {
   readonly protocol = "xmpp" as const;
   readonly capabilities: AdapterCapabilities = {
     directMessages: true,
-    rooms: false,
+    rooms: true,
     presence: true,
     subscriptions: true,
     typing: true,
@@ -96,6 +97,8 @@ export class XmppUserAdapter implements Adapter {
   private readonly roster: AccountRoster;
   /** Chats and presence from the account's contacts (account-inbound.ts). */
   private readonly inbound: AccountInbound;
+  /** The MUCs the owner joins through the account (account-mucs.ts). */
+  private readonly mucs: AccountMucs;
 
   constructor(
     private readonly config: XmppUserAccount,
@@ -112,6 +115,7 @@ export class XmppUserAdapter implements Adapter {
       (address) => this.roster.has(address.id),
     );
     const write = (element: Element): Promise<void> => this.write(element);
+    this.mucs = new AccountMucs(context, this.owner, write);
     this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, write });
   }
 
@@ -139,6 +143,7 @@ export class XmppUserAdapter implements Adapter {
       this.available = false;
       await this.context.syncContacts(this.owner, await this.roster.fetch(connection));
       await this.carbons.enable(connection, jidParts(this.config.jid).domain);
+      this.mucs.rejoin();
     } catch (error: unknown) {
       this.online = false;
       this.confirmer.failAll();
@@ -163,6 +168,7 @@ export class XmppUserAdapter implements Adapter {
     this.online = false;
     this.confirmer.failAll();
     this.contactPresence.forget();
+    this.mucs.lost();
     await this.close();
   }
 
@@ -179,7 +185,7 @@ export class XmppUserAdapter implements Adapter {
 
   /** Resolves once written; `confirmed` once the account's server proved it read the chat. */
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
-    if (message.scope !== "direct") throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account carries direct messages only");
+    if (message.scope === "room") return this.mucs.send(message);
     this.checkOwner(message.from);
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
@@ -261,12 +267,20 @@ export class XmppUserAdapter implements Adapter {
     // Contacts' requests for receipts are not answered through linked accounts (the owner's own client is not here).
   }
 
-  async joinRoom(): Promise<Room> {
-    throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account does not join rooms");
+  /** The owner joins a MUC through the account (core/own-rooms.ts): resolves once the MUC took her in (account-mucs.ts). */
+  async joinRoom(room: Address, member: Address, options: JoinOptions = {}): Promise<Room> {
+    this.checkOwner(member);
+    this.connected();
+    return this.mucs.join(room, options.nick ?? member.id, options.key);
   }
 
-  async leaveRoom(): Promise<void> {
-    throw new GatewayError("GW_ERR_NO_ROUTE", "a linked XMPP account does not join rooms");
+  async leaveRoom(room: Address, member: Address): Promise<void> {
+    this.checkOwner(member);
+    await this.mucs.leave(room);
+  }
+
+  ownRoom(room: Address): Room | undefined {
+    return room.account === this.account ? this.mucs.ownRoom(room) : undefined;
   }
 
   async sendMembership(): Promise<void> {}
@@ -279,6 +293,7 @@ export class XmppUserAdapter implements Adapter {
 
   private stanza(stanza: Element): void {
     if (this.confirmer.consumed(stanza)) return;
+    if (stanza.name === "presence" ? this.mucs.presence(stanza) : stanza.name === "message" && this.mucs.message(stanza)) return;
     const work = stanza.name === "message" ? this.inbound.message(stanza) : stanza.name === "presence" ? this.inbound.presence(stanza) : Promise.resolve();
     work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
   }
@@ -315,6 +330,7 @@ export class XmppUserAdapter implements Adapter {
     if (!this.online || this.stopping) return;
     this.online = false;
     this.contactPresence.forget();
+    this.mucs.lost();
     this.context.log.warn({ jid: this.config.jid }, "XMPP account connection lost");
     this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
   }

@@ -12,6 +12,7 @@ import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
 import { submitFrom } from "./message-handlers.js";
 import { localRoom, roomByRef } from "./room-refs.js";
+import { joinOwnRoom, leaveOwnRoom, ownRoomMembers, ownRoomOf, sendToOwnRoom } from "./own-room-handlers.js";
 
 /**
  * Pushes a frame to every connected member of the room, except one session, or except one member entirely
@@ -23,9 +24,12 @@ export async function pushToMembers(
   frame: ServerFrame,
   skip: { readonly session?: NativeSession; readonly member?: Address } = {},
 ): Promise<void> {
-  for (const member of await env.services.rooms.members(room)) {
-    if (!isNative(member.address) || (skip.member && sameAddress(member.address, skip.member))) continue;
-    env.sessions.pushTo(member.address.id, frame, skip.session);
+  // A room reached through someone's own account (own-room-handlers.ts) is that person's view alone.
+  const owner = env.context.ownRooms.ownerOf(room);
+  const members = owner === undefined ? (await env.services.rooms.members(room)).map((member) => member.address) : [owner];
+  for (const member of members) {
+    if (!isNative(member) || (skip.member && sameAddress(member, skip.member))) continue;
+    env.sessions.pushTo(member.id, frame, skip.session);
   }
 }
 
@@ -48,6 +52,8 @@ async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, mem
 }
 
 export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return joinOwnRoom(session, env, own, frame);
   const me = self(session);
   // A channel of an IRC network is joined at its bridge's hub, bridged now on a network with open_channels.
   const ref = roomRef(frame.room);
@@ -80,6 +86,8 @@ async function roomWithPeople(env: HandlerEnvironment, room: Address): Promise<R
 }
 
 export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return leaveOwnRoom(session, env, own);
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   const member = (await env.services.rooms.members(room)).find((entry) => entry.address.id === me.id && isNative(entry.address));
@@ -114,6 +122,8 @@ export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
  * JID), which the room's MUC keeps from its occupants (semi-anonymous) and nobody outside should read.
  */
 export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return ownRoomMembers(session, env, own);
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", `join ${frame.room} to see its members`);
@@ -126,6 +136,8 @@ export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => 
 };
 
 export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, release) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return sendToOwnRoom(session, env, own, frame, release);
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   await env.services.rooms.get(room);
@@ -135,6 +147,7 @@ export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, rele
 };
 
 export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {
+  if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "the subject of a room joined through your own account is set from that network");
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   await env.services.rooms.setSubject(room, frame.subject, me);

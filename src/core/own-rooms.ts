@@ -1,0 +1,54 @@
+/**
+ * Rooms reached through someone's own account (a linked XMPP account's MUCs: `xmpp://u.alice/room@conference.example.org`),
+ * the BitlBee way: the account joins a room of its network under its owner's nick, and the room is the owner's view
+ * of it. Its occupants are shown to the owner alone (core/room-routing.ts delivers its traffic to the owner's
+ * adapter), and nobody else becomes a member of it through the gateway: only the owner joins, reads, writes and
+ * leaves it (GW_ERR_FORBIDDEN for anyone else). The account's adapter keeps the room (Adapter.ownRoom), not the
+ * room store: it is no room of the gateway's, and no other network sees it.
+ */
+import type { Adapter } from "./adapter.js";
+import type { AdapterRegistry } from "./adapter-registry.js";
+import { GatewayError } from "./errors.js";
+import { formatAddress, sameAddress, type Address } from "./model/address.js";
+import type { Room, RoomMember } from "./model/room.js";
+
+export class OwnRooms {
+  constructor(private readonly registry: AdapterRegistry) {}
+
+  /** The person whose own account `room` would be reached through (whether that account is linked now or not); undefined for any other room. */
+  ownerOf(room: Address): Address | undefined {
+    return this.registry.ownerOf(room);
+  }
+
+  /**
+   * The owner's account joins the room under `member.nick`, with `key` for a room that has a password; resolves
+   * once the room took the account in, with its occupants. Rejects with the room's refusal (GW_ERR_KEY_NEEDED,
+   * GW_ERR_NICK_IN_USE, GW_ERR_FORBIDDEN, GW_ERR_NOT_FOUND, GW_ERR_UNAVAILABLE) or GW_ERR_UNAVAILABLE while the account
+   * is not connected.
+   */
+  async join(room: Address, member: RoomMember, key?: string): Promise<Room> {
+    const host = this.host(room, member.address);
+    return host.joinRoom(room, member.address, { nick: member.nick, ...(key === undefined ? {} : { key }) });
+  }
+
+  async leave(room: Address, member: Address): Promise<void> {
+    this.get(room, member);
+    await this.host(room, member).leaveRoom(room, member);
+  }
+
+  /** The room as the owner's account is in it now; GW_ERR_NOT_MEMBER when it is not. */
+  get(room: Address, member: Address): Room {
+    const joined = this.host(room, member).ownRoom?.(room);
+    if (!joined) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
+    return joined;
+  }
+
+  private host(room: Address, by: Address): Adapter {
+    const owner = this.registry.ownerOf(room);
+    if (!owner || !sameAddress(owner, by)) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(room)} is reached through ${owner === undefined ? "someone" : formatAddress(owner)}'s own account, for them only`);
+    const adapter = this.registry.for(room);
+    if (!adapter) throw new GatewayError("GW_ERR_UNAVAILABLE", `you have no account linked at ${room.protocol}://${room.account}`);
+    if (!adapter.ownRoom) throw new GatewayError("GW_ERR_UNSUPPORTED", `${room.protocol}://${room.account} joins no rooms`);
+    return adapter;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Group chats through a linked XMPP account, against a real Prosody and the real daemon: native alice links her
+ * own account alicex@localhost (through a gate, to cut it) and joins MUCs of conference.localhost through it, the
+ * BitlBee way (room.join of xmpp://u.alice/<room JID>). Juliet, an XMPP user in the room, is its occupant; lines go
+ * both ways, her leave and the subject reach alice, password, nick and ownership refusals are answered, and the
+ * room is joined again after the account's connection comes back. The tests run in order and build on each other.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import { Daemon } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { TcpGate } from "../helpers/tcp-gate.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const ALICEX_PASSWORD = "alicex-Secret-4242";
+const MUC_NS = "http://jabber.org/protocol/muc";
+const MUC_PASSWORD = "open-sesame";
+
+describe("group chats through a linked XMPP account, against Prosody", function () {
+  let prosody: ProsodyServer;
+  let gate: TcpGate;
+  let daemon: Daemon;
+  let juliet: XmppTestClient;
+  let alice: NativeClient;
+  let bob: NativeClient;
+  let talk: string;
+  let room: string;
+
+  const selfPresence = (presence: Element): boolean => (presence.getChild("x", `${MUC_NS}#user`)?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "110");
+
+  async function enter(client: XmppTestClient, muc: string, nick: string): Promise<void> {
+    await client.send(xml("presence", { to: `${muc}/${nick}` }, xml("x", { xmlns: MUC_NS })));
+    await client.waitForPresence(`${muc}/${nick}`, selfPresence);
+  }
+
+  function member(frame: Frame): Record<string, unknown> {
+    return frame["member"] as Record<string, unknown>;
+  }
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
+    talk = `talk@${prosody.mucDomain}`;
+    room = `xmpp://u.alice/${talk}`;
+    gate = await TcpGate.start("127.0.0.1", () => prosody.c2sPort);
+    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
+    await juliet.sendPresence();
+    await enter(juliet, talk, "Juliet");
+    // locked@ has a password (XEP-0045 10.2, its owner's configuration form), set by juliet, its owner.
+    const locked = `locked@${prosody.mucDomain}`;
+    await enter(juliet, locked, "Juliet");
+    const field = (name: string, value: string): Element => xml("field", { var: name }, xml("value", {}, value));
+    const form = xml("x", { xmlns: "jabber:x:data", type: "submit" }, field("FORM_TYPE", `${MUC_NS}#roomconfig`), field("muc#roomconfig_passwordprotectedroom", "1"), field("muc#roomconfig_roomsecret", MUC_PASSWORD));
+    await juliet.iq(xml("iq", { type: "set", to: locked }, xml("query", { xmlns: `${MUC_NS}#owner` }, form)));
+    // busy@ has someone going by alice's nick already.
+    await enter(juliet, `busy@${prosody.mucDomain}`, "alice");
+    const accounts = ["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"];
+    daemon = Daemon.create(accounts.join("\n"));
+    await daemon.start({ KEY: randomBytes(32).toString("hex") });
+    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
+    bob = await NativeClient.session(daemon.url, "bob", PASSWORD, { register: true });
+    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${gate.port}` }, 15_000);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
+  });
+
+  after(async function () {
+    await Promise.all([alice, bob].map((client) => client?.close()));
+    await juliet?.stop();
+    await daemon?.dispose();
+    await gate?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("joins a MUC through alice's account, under her nick, with its occupants as the room's people", async function () {
+    const answer = await alice.ok({ type: "room.join", room }, 15_000);
+    assert.deepEqual(answer["room"], { address: room, name: talk, subject: "" });
+    assert.deepEqual(answer["members"], [{ address: "native:alice", nick: "alice", role: "member" }]);
+    assert.deepEqual(answer["bridged_people"], [{ address: `${room}%2FJuliet`, nick: "Juliet", role: "owner" }]);
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined);
+    const members = await alice.ok({ type: "room.members", room });
+    assert.deepEqual(members["bridged_people"], answer["bridged_people"]);
+  });
+
+  it("carries lines both ways, showing alice her own line once", async function () {
+    await juliet.sendMessage(talk, "Wherefore art thou?", "groupchat");
+    const heard = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([heard["scope"], heard["from"], heard["to"], heard["sender_name"], heard["body"]], ["room", `${room}%2FJuliet`, room, "Juliet", "Wherefore art thou?"]);
+
+    const sent = await alice.ok({ type: "room.send", room, body: "Here, by the orchard" });
+    const line = await juliet.waitForMessage(`${talk}/alice`, (message) => message.getChildText("body") === "Here, by the orchard");
+    assert.equal(line.attrs["type"], "groupchat");
+    assert.equal(line.attrs["id"], sent["message_id"]);
+    // The room's reflection of her line is not shown to her: the next line she gets is juliet's.
+    await juliet.sendMessage(talk, "Hark", "groupchat");
+    const next = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.equal(next["body"], "Hark");
+  });
+
+  it("shows alice the room's subject when it changes", async function () {
+    await juliet.send(xml("message", { to: talk, type: "groupchat" }, xml("subject", {}, "balcony scene")));
+    const subject = await alice.waitForType("room.subject");
+    assert.deepEqual([subject["room"], subject["subject"], subject["by"]], [room, "balcony scene", `${room}%2FJuliet`]);
+    assert.equal(((await alice.ok({ type: "room.members", room }))["room"] as Record<string, unknown>)["subject"], "balcony scene");
+  });
+
+  it("tells alice when an occupant leaves and comes back", async function () {
+    await juliet.send(xml("presence", { to: `${talk}/Juliet`, type: "unavailable" }));
+    const left = await alice.waitForType("room.member", (frame) => frame["event"] === "left");
+    assert.deepEqual([left["room"], member(left)["address"], member(left)["nick"]], [room, `${room}%2FJuliet`, "Juliet"]);
+    await enter(juliet, talk, "Juliet");
+    await juliet.waitForPresence(`${talk}/alice`); // alice, in the room's list juliet gets again
+    const joined = await alice.waitForType("room.member", (frame) => frame["event"] === "joined");
+    assert.equal(member(joined)["nick"], "Juliet");
+  });
+
+  it("refuses the room to anyone but alice, and a linked account nobody has", async function () {
+    for (const frame of [{ type: "room.join", room }, { type: "room.send", room, body: "let me in" }, { type: "room.members", room }]) {
+      const refused = await bob.request(frame);
+      assert.equal(refused["code"], "GW_ERR_FORBIDDEN", JSON.stringify(refused));
+    }
+    const none = await bob.request({ type: "room.join", room: `xmpp://u.bob/${talk}` });
+    assert.equal(none["code"], "GW_ERR_UNAVAILABLE");
+  });
+
+  it("joins a room with a password only with its key", async function () {
+    const locked = `xmpp://u.alice/locked@${prosody.mucDomain}`;
+    const refused = await alice.request({ type: "room.join", room: locked }, 15_000);
+    assert.equal(refused["code"], "GW_ERR_KEY_NEEDED", JSON.stringify(refused));
+    const answer = await alice.ok({ type: "room.join", room: locked, key: MUC_PASSWORD }, 15_000);
+    assert.deepEqual(answer["bridged_people"], [{ address: `${locked}%2FJuliet`, nick: "Juliet", role: "owner" }]);
+  });
+
+  it("answers a nick someone in the room has with GW_ERR_NICK_IN_USE, and another nick joins", async function () {
+    const busy = `xmpp://u.alice/busy@${prosody.mucDomain}`;
+    const refused = await alice.request({ type: "room.join", room: busy }, 15_000);
+    assert.equal(refused["code"], "GW_ERR_NICK_IN_USE", JSON.stringify(refused));
+    const answer = await alice.ok({ type: "room.join", room: busy, nick: "alice2" }, 15_000);
+    assert.deepEqual(answer["members"], [{ address: "native:alice", nick: "alice2", role: "member" }]);
+  });
+
+  it("joins alice's rooms again when her account's connection comes back", async function () {
+    gate.close();
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
+    gate.reopen();
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 20_000);
+    await juliet.sendMessage(talk, "welcome back", "groupchat");
+    const heard = await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "welcome back");
+    assert.equal((heard["message"] as Record<string, unknown>)["from"], `${room}%2FJuliet`);
+  });
+
+  it("leaves the room with room.leave", async function () {
+    await alice.ok({ type: "room.leave", room });
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
+    const refused = await alice.request({ type: "room.send", room, body: "still here?" });
+    assert.equal(refused["code"], "GW_ERR_NOT_MEMBER");
+  });
+});
