@@ -145,14 +145,24 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     assert.deepEqual(answer["members"], [{ address: "native:alice", nick: "alice2", role: "member" }]);
   });
 
-  it("joins alice's rooms again when her account's connection comes back", async function () {
+  it("refuses a join while alice's account is offline, and joins her rooms again when its connection comes back", async function () {
     gate.close();
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
+    await daemon.waitForLog(/XMPP account connection lost/);
+    const offline = await alice.request({ type: "room.join", room: `xmpp://u.alice/other@${prosody.mucDomain}` });
+    assert.deepEqual([offline["code"], offline["message"]], ["GW_ERR_UNAVAILABLE", "the XMPP account alicex@localhost is not connected"]);
+    // Meanwhile juliet comes back as Julia: the rejoin's list shows alice that change.
+    await juliet.send(xml("presence", { to: `${talk}/Juliet`, type: "unavailable" }));
+    await juliet.waitForPresence(`${talk}/Juliet`, (presence) => presence.attrs["type"] === "unavailable");
+    await enter(juliet, talk, "Julia");
     gate.reopen();
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 20_000);
+    const left = await alice.waitForType("room.member", (frame) => frame["event"] === "left");
+    const joined = await alice.waitForType("room.member", (frame) => frame["event"] === "joined");
+    assert.deepEqual([member(left)["nick"], member(joined)["nick"], member(joined)["address"]], ["Juliet", "Julia", `${room}%2FJulia`]);
     await juliet.sendMessage(talk, "welcome back", "groupchat");
     const heard = await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "welcome back");
-    assert.equal((heard["message"] as Record<string, unknown>)["from"], `${room}%2FJuliet`);
+    assert.equal((heard["message"] as Record<string, unknown>)["from"], `${room}%2FJulia`);
   });
 
   it("leaves the room with room.leave", async function () {
