@@ -71,6 +71,8 @@ export class AccountMucs {
       await this.enter(muc, state);
     } catch (error: unknown) {
       this.forget(muc);
+      // A room that answers after the timeout would keep the account in it unseen: it leaves (harmless after a refusal).
+      await this.write(mucLeavePresence(muc, nick)).catch(() => undefined);
       throw error;
     }
     return this.roomOf(muc, state);
