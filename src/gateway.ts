@@ -27,9 +27,8 @@ import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
-import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
-import { IrcServersOnDemand, ircNetworkAdapter } from "./irc-servers-on-demand.js";
 import { configuredNetworks } from "./configured-networks.js";
+import { buildNetworkAdapters } from "./network-adapters.js";
 import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { LinkRequests } from "./core/link-requests.js";
@@ -46,8 +45,6 @@ import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
-import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
-import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
 import { XmppUserAdapter } from "./adapters/xmpp/user-adapter.js";
 import { RecentMessages } from "./core/recent-messages.js";
 import { MessageCounters } from "./core/message-counters.js";
@@ -286,52 +283,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     supervisor.add(created);
   }
 
-  if (config.xmpp.component.enabled) {
-    let component: XmppComponentAdapter | undefined = undefined;
-    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component), async () =>
-      Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
-    );
-    registry.register(component);
-    supervisor.add(component, { critical: false });
-  }
-
-  // bridges: (docs/bridging.md) add channels to IRC networks and MUCs to bridge bots.
-  for (const bot of configured.bots) {
-    for (const room of bot.rooms) {
-      const address = bridgedRoom(room);
-      if (!(await rooms.exists(address))) {
-        await rooms.create(address, room.room.toLowerCase(), "", { address: mucAddress(bot.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "owner" });
-      }
-    }
-    let adapter: XmppBotAdapter | undefined = undefined;
-    adapter = new XmppBotAdapter(bot, contextFor("xmpp", bot.account, () => adapter));
-    registry.register(adapter);
-    supervisor.add(adapter, { critical: false });
-  }
-
-  for (const network of configured.networks) {
-    for (const channel of network.channels) {
-      const address = nativeRoom(channel.room);
-      if (!(await rooms.exists(address))) {
-        await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });
-      }
-    }
-    const adapter = ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref));
-    registry.register(adapter);
-    supervisor.add(adapter, { critical: false });
-  }
-  // irc.servers_on_demand: IRC networks built at their first use, where the core finds no adapter (irc-servers-on-demand.ts).
-  const onDemand = new IrcServersOnDemand({
-    config: config.irc.servers_on_demand,
-    configured: configured.networks.map((network) => network.name),
-    registry,
-    supervisor,
-    build: (network) => ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref)),
-    personOf: (address) => identities.personOf(address),
-    queuedFor: async (network) => (await store.outbox.recipients()).some((recipient) => recipient.protocol === "irc" && recipient.account === network),
-    log: log.child({ component: "servers-on-demand" }),
-  });
-  registry.serveOnDemand(onDemand);
+  // The component, the bridge bots and the IRC networks, configured and on demand (network-adapters.ts).
+  const { onDemand } = await buildNetworkAdapters({ config, configured, rooms, registry, supervisor, contextFor, identities, store, log });
 
   // Before the linked accounts log in: a deleted account's own XMPP account must not come back even for a moment.
   await deletion.resume();
