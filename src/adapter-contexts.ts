@@ -4,6 +4,7 @@
  * its own network's people only). gateway.ts builds one for every adapter it makes, from the services it wired.
  */
 import type { AccountDeletion } from "./core/account-deletion.js";
+import type { AccountSuspensions } from "./core/account-suspension.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import type { BridgeService } from "./core/bridges.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
@@ -49,6 +50,8 @@ export interface ContextServices {
    * services (linked accounts) that are built after the contexts' services.
    */
   readonly deletion: () => Pick<AccountDeletion, "delete">;
+  /** Disabling and enabling accounts (core/account-suspension.ts), asked for when used as `deletion` is. */
+  readonly suspensions: () => Pick<AccountSuspensions, "disable" | "enable">;
 }
 
 /** The context of the adapter of `protocol`/`account`; `adapterRef` is the adapter once made (for its status). */
@@ -131,6 +134,16 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(by);
         mustBeAdmin(by);
         await services.deletion().delete(name.toLowerCase(), by);
+      },
+      disable: async (by, name, reason) => {
+        speaksFor(by);
+        mustBeAdmin(by);
+        await services.suspensions().disable(name.toLowerCase(), by, reason);
+      },
+      enable: async (by, name) => {
+        speaksFor(by);
+        mustBeAdmin(by);
+        await services.suspensions().enable(name.toLowerCase(), by);
       },
       counts: async (by) => {
         speaksFor(by);

@@ -18,6 +18,7 @@ import { RoomBans } from "./core/room-bans.js";
 import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
 import { userOf } from "./core/account-deletion.js";
+import { AccountSuspensions } from "./core/account-suspension.js";
 import { RoomInvitations } from "./core/room-invitations.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -229,7 +230,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor, deletion: () => deletion },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor, deletion: () => deletion, suspensions: () => suspensions },
       protocol,
       account,
       adapterRef,
@@ -246,6 +247,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     contacts,
     registry,
     supervisor,
+    // A disabled user's own XMPP account stays logged out across restarts (core/account-suspension.ts).
+    disabled: async (owner) => (await store.accounts.get(owner.id))?.disabled !== undefined,
     factories: {
       xmpp: (spec) => {
         let adapter: XmppUserAdapter | undefined = undefined;
@@ -266,6 +269,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   });
   // Accounts deleted by their users or by admins; a deletion a crash cut short is finished before the adapters start.
   const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts: cachedContacts, roster, names, reservations, log });
+  // Accounts disabled and enabled again by admins: kept whole, kept out.
+  const suspensions = new AccountSuspensions({ accounts: store.accounts, registry, isAdmin: (address) => bridges.isAdmin(address), linkedAccounts: links, log: log.child({ component: "accounts" }) });
   let native: NativeAdapter | undefined;
   if (config.native.enabled) {
     // A name registered is the user's in every room from now on: whoever of a bridged room goes by it is shown as name%network.
@@ -274,7 +279,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, invitations, deletion };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, invitations, deletion, suspensions };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

@@ -1,7 +1,8 @@
 /**
  * The command line: `switchboard start [--config FILE]`, `switchboard check-config FILE`, `switchboard user ...`
  * (cli/user-commands.ts), `switchboard backup DEST [--config FILE]` (cli/backup.ts),
- * `switchboard user delete NAME [--config FILE]` (cli/user-delete.ts). The only place that calls process.exit. Every failure an operator can cause (port in use,
+ * `switchboard user delete NAME [--config FILE]` (cli/user-delete.ts), `switchboard user disable|enable NAME`
+ * (cli/user-suspension.ts). The only place that calls process.exit. Every failure an operator can cause (port in use,
  * unreadable or invalid config, locked database, a taken name) ends in one line on stderr and exit code 1.
  */
 import { readFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { PASSWORD_VARIABLE } from "./cli/read-password.js";
 import { userCommand, USER_USAGE } from "./cli/user-commands.js";
 import { backupStore } from "./cli/backup.js";
 import { deleteUser } from "./cli/user-delete.js";
+import { disableUser, enableUser, reasonOption } from "./cli/user-suspension.js";
 
 const USAGE = `Usage:
   switchboard start [--config FILE]   run the gateway (without --config: the embedded default,
@@ -21,6 +23,9 @@ const USAGE = `Usage:
   switchboard check-config FILE       validate a configuration file; exit 0 if valid, 1 with every error
 ${USER_USAGE}
   switchboard user delete NAME [--config FILE]    delete an account while the gateway is stopped
+  switchboard user disable NAME [--reason TEXT] [--config FILE]
+                                                  disable an account (kept, cannot log in) while the gateway is stopped
+  switchboard user enable NAME [--config FILE]    enable a disabled account again while the gateway is stopped
   switchboard backup DEST [--config FILE]         copy the store to the new file DEST, also while the gateway runs
   switchboard --version | --help
 
@@ -81,6 +86,17 @@ async function userDelete(args: readonly string[]): Promise<void> {
   if (extra.length > 0) throw new UsageError(`user delete takes one NAME; unexpected "${extra.join(" ")}"`);
   const config = file === undefined ? await loadDefaultConfig() : await loadConfigFile(file);
   process.stdout.write(`${await deleteUser(config, name)}\n`);
+}
+
+/** `user disable NAME [--reason TEXT]` and `user enable NAME`, with the gateway stopped (cli/user-suspension.ts). */
+async function userSuspension(verb: "disable" | "enable", args: readonly string[]): Promise<void> {
+  const { reason, rest } = verb === "disable" ? reasonOption(args) : { reason: "", rest: args };
+  const { config: file, operands } = commandArguments(rest, `user ${verb}`);
+  const [name, ...extra] = operands;
+  if (name === undefined) throw new UsageError(`user ${verb} needs a NAME`);
+  if (extra.length > 0) throw new UsageError(`user ${verb} takes one NAME; unexpected "${extra.join(" ")}"`);
+  const config = file === undefined ? await loadDefaultConfig() : await loadConfigFile(file);
+  process.stdout.write(`${verb === "disable" ? await disableUser(config, name, reason) : await enableUser(config, name)}\n`);
 }
 
 async function start(args: string[]): Promise<void> {
@@ -172,8 +188,9 @@ async function main(argv: string[]): Promise<void> {
     case "backup":
       return backup(rest);
     case "user":
-      // delete needs the whole store, with the gateway stopped (cli/user-delete.ts); the others its accounts only.
+      // delete, disable and enable need the gateway stopped (cli/user-delete.ts, cli/user-suspension.ts); the others its accounts only.
       if (rest[0] === "delete") return userDelete(rest.slice(1));
+      if (rest[0] === "disable" || rest[0] === "enable") return userSuspension(rest[0], rest.slice(1));
       return userCommand(rest, { env: process.env, input: process.stdin, prompts: process.stderr, stdout: process.stdout });
     case "--version":
     case "-v":

@@ -64,5 +64,6 @@ export function tellingRegistrations(accounts: AccountStore, registered: (name: 
     count: () => accounts.count(),
     setPasswordHash: (name, passwordHash) => accounts.setPasswordHash(name, passwordHash),
     list: () => accounts.list(),
+    setDisabled: (name, suspension) => accounts.setDisabled(name, suspension),
   };
 }

@@ -11,7 +11,7 @@ import { changePassword, createAccount } from "../core/accounts.js";
 import { GatewayError } from "../core/errors.js";
 import { canonicalUserName, passwordProblem, userNameProblem } from "../core/model/account-rules.js";
 import { openSqliteAccounts } from "../store/sqlite/index.js";
-import type { AccountStore } from "../store/store.js";
+import type { AccountRecord, AccountStore } from "../store/store.js";
 import { commandArguments, UsageError } from "./command-line.js";
 import { readNewPassword, type PasswordSource } from "./read-password.js";
 
@@ -52,9 +52,9 @@ const USER_COMMANDS: Readonly<Record<string, UserCommand>> = {
   },
   list: {
     operands: [],
-    summary: "list the user names, one a line",
+    summary: "list the user names, one a line; a disabled one with when and why",
     async run(store, _operands, io) {
-      for (const account of await store.list()) io.stdout.write(`${account.name}\n`);
+      for (const account of await store.list()) io.stdout.write(`${listed(account)}\n`);
     },
   },
 };
@@ -83,6 +83,12 @@ export async function userCommand(args: readonly string[], io: UserCommandIo): P
   } finally {
     opened.close();
   }
+}
+
+/** `name`, or for a disabled account `name<TAB>disabled<TAB>ISO time<TAB>reason`: the name stays the first field for scripts. */
+export function listed(account: AccountRecord): string {
+  const { disabled } = account;
+  return disabled === undefined ? account.name : [account.name, "disabled", new Date(disabled.at).toISOString(), disabled.reason].join("\t");
 }
 
 async function newPassword(io: UserCommandIo, prompt: string): Promise<string> {

@@ -1,7 +1,7 @@
 /**
  * Native accounts made and their passwords checked and changed, the same way wherever it is asked: the native
  * `register`, `login` and `account.password` frames and the operator's `switchboard user` commands
- * (src/cli/user-commands.ts). The rules are core/model/account-rules.ts, the hashing core/passwords.ts. Nothing
+ * (src/cli/user-commands.ts), and a disabled account refused at login. The rules are core/model/account-rules.ts, the hashing core/passwords.ts. Nothing
  * here keeps a hash in memory: a password changed by another process on the same database (the CLI beside a
  * running daemon) counts at the daemon's next check.
  */
@@ -49,6 +49,16 @@ export async function checkPassword(store: AccountStore, name: string, password:
   if (account === undefined || !valid) return undefined;
   const now = await store.get(canonical);
   return now?.passwordHash === account.passwordHash ? now : undefined;
+}
+
+/**
+ * Refuses a disabled account (core/account-suspension.ts) with GW_ERR_ACCOUNT_DISABLED. Asked once the password passed
+ * (checkPassword), never before: someone guessing passwords learns nothing of the account from the answer, the same
+ * GW_ERR_AUTH_FAILED as for any wrong password, while its user, who knows the password, learns why they cannot log in.
+ * The operator's reason is not told: it is a note for the operators.
+ */
+export function refuseDisabled(account: AccountRecord): void {
+  if (account.disabled !== undefined) throw new GatewayError("GW_ERR_ACCOUNT_DISABLED", `the account ${account.name} is disabled: ask the gateway's operators`);
 }
 
 /** Sets the user's password; GW_ERR_NOT_FOUND when there is no such user, GW_ERR_BAD_FRAME for a password the rules refuse. */

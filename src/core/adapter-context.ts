@@ -203,11 +203,14 @@ export interface AdapterContext {
   /**
    * The gateway's native accounts, for admins who speak through this adapter (XMPP XEP-0133 commands), `by` being the
    * admin: GW_ERR_FORBIDDEN for anyone else. `delete` as native admin.user.delete (core/account-deletion.ts):
-   * GW_ERR_FORBIDDEN for an admin's account, GW_ERR_NOT_FOUND for no such account. `counts`: the accounts there are,
-   * and the users with a native session now.
+   * GW_ERR_FORBIDDEN for an admin's account, GW_ERR_NOT_FOUND for no such account. `disable` and `enable` as native
+   * admin.user.disable and admin.user.enable (core/account-suspension.ts), by the same rules. `counts`: the accounts
+   * there are, and the users with a native session now.
    */
   readonly userAdmin: {
     delete(by: Address, name: string): Promise<void>;
+    disable(by: Address, name: string, reason: string): Promise<void>;
+    enable(by: Address, name: string): Promise<void>;
     counts(by: Address): Promise<{ readonly registered: number; readonly online: number }>;
   };
   /**

@@ -254,6 +254,12 @@ export interface Adapter {
    */
   personDeleted?(person: Address, reason: string): Promise<void>;
   /**
+   * `person`'s account was disabled (core/account-suspension.ts): the adapter lets go of them as for a deletion, but
+   * keeps what is theirs (native: their sessions close, messages to them still wait). Absent: personDeleted is how the
+   * adapter lets go (IRC: the puppet quits with `reason` and connects for them no more until personRegistered).
+   */
+  personDisabled?(person: Address, reason: string): Promise<void>;
+  /**
    * For an adapter with an owner: the address through this account of the person that `address` names on the
    * network as a whole (the XMPP component's `xmpp:juliet@example.org` is `xmpp://u.alice/juliet@example.org` through
    * alice's account), when the account reaches them; undefined when it does not (another network, the gateway's own
@@ -275,7 +281,8 @@ export interface Adapter {
   removeContact?(owner: Address, address: Address): Promise<void>;
   /**
    * Someone registered the native user name of `person` (a name a deleted account freed, or a new one): what the adapter
-   * held back for a deleted account of that address applies no more (IRC: a puppet may connect for it again).
+   * held back for a deleted account of that address applies no more (IRC: a puppet may connect for it again). Also told
+   * when a disabled account is enabled again.
    */
   personRegistered?(person: Address): void;
   /** For someone's own account that joins its network's rooms (core/own-rooms.ts): the room as the account is in it now, its occupants after the owner. */

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   GW_ERR_NOT_AUTHENTICATED: "this frame needs a logged-in session",
   GW_ERR_ALREADY_AUTHENTICATED: "this session is already logged in",
   GW_ERR_AUTH_FAILED: "wrong user name or password",
+  GW_ERR_ACCOUNT_DISABLED: "this account is disabled by the gateway's operators",
   GW_ERR_USER_EXISTS: "a user with that name already exists",
   GW_ERR_REGISTRATION_CLOSED: "registration is disabled on this gateway",
   GW_ERR_FORBIDDEN: "this session may not act on that user or resource",

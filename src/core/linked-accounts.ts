@@ -3,7 +3,8 @@
  * them, the BitlBee model. This service links (log in first, and only once that worked store the sealed
  * password and keep the adapter), links the same account again with new credentials (tried beside the running
  * session first, so that a wrong password changes nothing), unlinks (stop, forget the contacts, delete the
- * credentials) and, at start, brings back every stored account. It knows no protocol: adapters come from a factory per network, given by
+ * credentials), logs out and back in the accounts of a user disabled and enabled again (core/account-suspension.ts) and,
+ * at start, brings back every stored account but a disabled user's. It knows no protocol: adapters come from a factory per network, given by
  * the composition root, so that the native adapter can offer link frames without importing another adapter.
  *
  * One account per person and network; its adapter account is `u.<native user name>` (linkedAccountName).
@@ -63,6 +64,8 @@ export interface LinkedAccountsOptions {
   readonly registry: AdapterRegistry;
   readonly supervisor: Supervisor;
   readonly factories: Partial<Record<ProtocolId, LinkedAdapterFactory>>;
+  /** Whether the owner's native account is disabled now: their accounts are not brought back at start. Absent: none is. */
+  readonly disabled?: (owner: Address) => Promise<boolean>;
   readonly log: Logger;
 }
 
@@ -107,14 +110,53 @@ export class LinkedAccounts implements AccountLinks {
       return;
     }
     for (const record of records) {
-      try {
-        const adapter = this.create(record, this.options.box.open(record.secret, sealContext(record.owner, record.network, record.login)));
-        this.options.registry.register(adapter);
-        this.options.supervisor.add(adapter, { critical: false });
-      } catch (error: unknown) {
-        // A key that cannot open it (changed or lost), or a network without a factory: that account only.
-        log.error({ err: toGatewayError(error), owner: addressKey(record.owner), network: record.network, login: record.login }, "linked account skipped");
-      }
+      if (await this.options.disabled?.(record.owner)) continue;
+      this.bringBack(record, this.options.box);
+    }
+  }
+
+  /**
+   * The owner's native account was disabled: each of their linked accounts logs out (after the link, relink or unlink
+   * in progress), and its credentials and contacts stay for when the account is enabled again (resume).
+   */
+  async suspend(owner: Address): Promise<void> {
+    for (const network of PROTOCOLS) {
+      if (this.options.factories[network] === undefined) continue;
+      await this.exclusive(owner, network, async () => {
+        const adapter = this.options.registry.get(network, linkedAccountName(owner));
+        if (adapter?.owner === undefined || !sameAddress(adapter.owner, owner)) return;
+        await this.dismantle(adapter, "account disabled");
+        this.options.log.info({ owner: addressKey(owner), network }, "linked account logged out: its owner's account is disabled");
+      }, { wait: true });
+    }
+  }
+
+  /** The owner's native account was enabled again: their stored accounts log in again, as at a start (supervised). */
+  async resume(owner: Address): Promise<void> {
+    const { box, registry, supervisor } = this.options;
+    if (!this.options.enabled || !box) return;
+    for (const network of PROTOCOLS) {
+      if (this.options.factories[network] === undefined) continue;
+      await this.exclusive(owner, network, async () => {
+        const record = await this.options.store.get(owner, network);
+        if (record === undefined || registry.get(network, linkedAccountName(owner)) !== undefined) return;
+        const adapter = this.bringBack(record, box);
+        if (adapter !== undefined) supervisor.startOne(adapter);
+      }, { wait: true });
+    }
+  }
+
+  /** Registers and supervises (not started) the adapter of a stored account; undefined, logged, when it cannot be made. */
+  private bringBack(record: LinkedAccountRecord, box: CredentialBox): Adapter | undefined {
+    try {
+      const adapter = this.create(record, box.open(record.secret, sealContext(record.owner, record.network, record.login)));
+      this.options.registry.register(adapter);
+      this.options.supervisor.add(adapter, { critical: false });
+      return adapter;
+    } catch (error: unknown) {
+      // A key that cannot open it (changed or lost), or a network without a factory: that account only.
+      this.options.log.error({ err: toGatewayError(error), owner: addressKey(record.owner), network: record.network, login: record.login }, "linked account skipped");
+      return undefined;
     }
   }
 
@@ -230,10 +272,10 @@ export class LinkedAccounts implements AccountLinks {
   }
 
   /** Stops supervising, unregisters and stops an adapter. */
-  private async dismantle(adapter: Adapter): Promise<void> {
+  private async dismantle(adapter: Adapter, reason = "unlinked"): Promise<void> {
     this.options.supervisor.remove(adapter);
     this.options.registry.unregister(adapter);
-    await adapter.stop("unlinked").catch((error: unknown) => this.options.log.warn({ err: error }, "linked account did not stop cleanly"));
+    await adapter.stop(reason).catch((error: unknown) => this.options.log.warn({ err: error }, "linked account did not stop cleanly"));
   }
 
   /**

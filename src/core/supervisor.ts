@@ -98,6 +98,20 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Starts one supervised adapter added since startAll (a linked account logging in again), as startAll starts a
+   * non-critical one: a failure is retried with backoff. Resolves at once; the start goes on.
+   */
+  startOne(adapter: Adapter): void {
+    const entry = this.supervised.get(adapter);
+    if (!entry || this.stopping) return;
+    this.setStatus(entry, "connecting");
+    void adapter.start().then(
+      () => this.report(adapter, "online"),
+      (error: unknown) => this.report(adapter, "failed", error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
   async stopAll(reason: string): Promise<void> {
     this.stopping = true;
     await Promise.all(

@@ -19,6 +19,15 @@ export interface AccountRecord {
   readonly passwordHash: string;
   readonly displayName: string;
   readonly createdAt: number;
+  /** Set while the account is disabled (core/account-suspension.ts): it is kept whole, but cannot log in. */
+  readonly disabled?: AccountSuspension;
+}
+
+/** Why and since when an account is disabled: the operator's note, never shown to the user. */
+export interface AccountSuspension {
+  readonly at: number;
+  /** "" for none given. */
+  readonly reason: string;
 }
 
 export interface AccountStore {
@@ -31,6 +40,11 @@ export interface AccountStore {
   setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
   /** Every account, ordered by name. */
   list(): Promise<AccountRecord[]>;
+  /**
+   * Disables the account (`suspension`) or enables it again (undefined); false when there is no such account (or it is
+   * being deleted). Disabling one disabled already keeps its first time and reason.
+   */
+  setDisabled(name: string, suspension: AccountSuspension | undefined): Promise<boolean>;
 }
 
 export interface ContactStore {

@@ -23,10 +23,17 @@ export class NativeClient {
   private readonly waiters = new Set<Waiter>();
   private nextId = 1;
   private closedPromise: Promise<number>;
+  /** The reason the connection was closed with, once it is. */
+  closeReason: string | undefined;
 
   private constructor(readonly socket: WebSocket) {
     socket.on("message", (data) => this.onFrame(JSON.parse(String(data)) as Frame));
-    this.closedPromise = new Promise((resolve) => socket.once("close", (code) => resolve(code)));
+    this.closedPromise = new Promise((resolve) =>
+      socket.once("close", (code, reason) => {
+        this.closeReason = reason.toString();
+        resolve(code);
+      }),
+    );
   }
 
   static async connect(url: string, options: { readonly headers?: Record<string, string>; readonly timeoutMs?: number } = {}): Promise<NativeClient> {

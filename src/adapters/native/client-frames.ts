@@ -83,6 +83,8 @@ export interface GatewayStatusFrame extends Base { readonly type: "gateway.statu
 export interface IdentityConfirmFrame extends Base { readonly type: "identity.confirm"; readonly code: string }
 export interface AccountDeleteFrame extends Base { readonly type: "account.delete"; readonly password: string }
 export interface AdminUserDeleteFrame extends Base { readonly type: "admin.user.delete"; readonly name: string }
+export interface AdminUserDisableFrame extends Base { readonly type: "admin.user.disable"; readonly name: string; readonly reason?: string }
+export interface AdminUserEnableFrame extends Base { readonly type: "admin.user.enable"; readonly name: string }
 
 export type ClientFrame =
   | HelloFrame
@@ -127,6 +129,8 @@ export type ClientFrame =
   | GatewayStatusFrame
   | IdentityConfirmFrame
   | AccountDeleteFrame
-  | AdminUserDeleteFrame;
+  | AdminUserDeleteFrame
+  | AdminUserDisableFrame
+  | AdminUserEnableFrame;
 
 export type ClientFrameType = ClientFrame["type"];

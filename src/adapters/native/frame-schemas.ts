@@ -4,7 +4,7 @@
  * Every frame is an object with `type`, an optional request `id` echoed in the answer, and no other keys than
  * its schema lists, so a client can never slip in a `from` or an `owner` and act as someone else.
  */
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
+import { DISABLED_REASON_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
 import type { ClientFrameType } from "./client-frames.js";
 
 type Schema = Record<string, unknown>;
@@ -215,6 +215,21 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     { name: { ...userName, description: "The user whose account is deleted (not the admin's own, not another admin's)" } },
     ["name"],
     "Admins only: deletes another user's account, as account.delete does",
+  ),
+  "admin.user.disable": frame(
+    "admin.user.disable",
+    {
+      name: { ...userName, description: "The user whose account is disabled (not the admin's own, not another admin's)" },
+      reason: { type: "string", maxLength: DISABLED_REASON_MAX_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "The operators' note of why, kept with the account; never shown to the user" },
+    },
+    ["name"],
+    "Admins only: disables another user's account: its sessions close, it cannot log in, and everything of it is kept",
+  ),
+  "admin.user.enable": frame(
+    "admin.user.enable",
+    { name: { ...userName, description: "The user whose disabled account may log in again" } },
+    ["name"],
+    "Admins only: enables a disabled account again",
   ),
 };
 

@@ -1,5 +1,6 @@
 /** What frame handlers work with: the adapter's configuration, the core services, and the sessions. */
 import type { AccountDeletion } from "../../core/account-deletion.js";
+import type { AccountSuspensions } from "../../core/account-suspension.js";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
@@ -40,6 +41,8 @@ export interface NativeServices {
   readonly invitations: Pick<RoomInvitations, "perHour">;
   /** Deletes an account (account.delete, admin.user.delete): the name in lower case, and who asked. */
   readonly deletion: Pick<AccountDeletion, "delete">;
+  /** Disables and enables accounts (admin.user.disable, admin.user.enable): the name in lower case, and who asked. */
+  readonly suspensions: Pick<AccountSuspensions, "disable" | "enable">;
 }
 
 export interface HandlerEnvironment {

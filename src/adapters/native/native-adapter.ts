@@ -252,6 +252,23 @@ export class NativeAdapter implements Adapter {
   async personDeleted(person: Address, reason: string): Promise<void> {
     if (!isNative(person) || isRoomId(person.id)) return;
     this.knownUsers.delete(person.id);
+    this.endSessionsOf(person, reason);
+  }
+
+  /**
+   * The user's account was disabled (core/account-suspension.ts): every session of theirs ends as for a deletion
+   * (ACCOUNT_DELETED_CLOSE_CODE, 4001, with `reason`) and their presence is offline, but they stay known: messages to
+   * them wait, as for anyone offline.
+   */
+  async personDisabled(person: Address, reason: string): Promise<void> {
+    if (!isNative(person) || isRoomId(person.id)) return;
+    this.endSessionsOf(person, reason);
+    // A login that read the account just before it was disabled attaches its session within this turn of the event
+    // loop (nothing is awaited between its last read of the account and the attach): a second sweep ends that one too.
+    setImmediate(() => this.endSessionsOf(person, reason));
+  }
+
+  private endSessionsOf(person: Address, reason: string): void {
     const sessions = [...this.sessions.of(person.id)];
     for (const session of sessions) this.endSession(session, reason);
     if (sessions.length > 0) this.announcePresence(person.id, person);

@@ -1,8 +1,9 @@
 /**
- * XEP-0133 (Service Administration) commands of the component's domain, for the gateway's admins: delete native
- * accounts by their gateway JIDs (section 4.2, `accountjids`), and count the accounts (Get Number of Registered Users) and
- * the users online now (Get Number of Online Users). A deletion follows native admin.user.delete's rules (core/account-deletion.ts, through
- * AdapterContext.userAdmin): never an admin's account; a JID that names nobody is reported, and the others are deleted.
+ * XEP-0133 (Service Administration) commands of the component's domain, for the gateway's admins: delete, disable and
+ * re-enable native accounts by their gateway JIDs (sections 4.2, 4.5 and 4.6, `accountjids`), and count the accounts (Get Number of Registered Users) and
+ * the users online now (Get Number of Online Users). Each follows the rules of its native frame (admin.user.delete,
+ * admin.user.disable, admin.user.enable; through AdapterContext.userAdmin): never an admin's account; a JID that names
+ * nobody is reported, and the others are done.
  */
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -11,8 +12,8 @@ import { jidToAddress, withoutResource } from "./addressing.js";
 import { required, type CommandSpec } from "./adhoc-command-spec.js";
 
 export const NS_ADMIN = "http://jabber.org/protocol/admin";
-/** JIDs one delete-user command takes: each deletion is a run of store writes and network traffic. */
-export const MAX_DELETED_AT_ONCE = 100;
+/** JIDs one delete-user, disable-user or reenable-user command takes: each is a run of store writes and network traffic. */
+export const MAX_ACCOUNTS_AT_ONCE = 100;
 
 const FORM_TYPE = { name: "FORM_TYPE", label: "", required: false, type: "hidden", value: NS_ADMIN } as const;
 
@@ -46,34 +47,67 @@ export function listedJids(text: string): string[] {
   return [...new Set(text.split("\n").map((line) => line.trim()).filter((line) => line !== ""))];
 }
 
+/** What one command did to each account it names: the note tells which were done and why the others were not. */
+async function eachAccount(
+  jids: readonly string[],
+  done: string,
+  notDone: string,
+  act: (jid: string) => Promise<void>,
+  stillAdmin: () => boolean,
+): Promise<{ note: string; noteType?: "warn" | "error" }> {
+  if (jids.length === 0) throw new GatewayError("GW_ERR_BAD_FRAME", "give the JID of at least one account");
+  if (jids.length > MAX_ACCOUNTS_AT_ONCE) throw new GatewayError("GW_ERR_BAD_FRAME", `at most ${MAX_ACCOUNTS_AT_ONCE} accounts at once`);
+  const acted: string[] = [];
+  const refused: string[] = [];
+  for (const jid of jids) {
+    try {
+      await act(jid);
+      acted.push(jid);
+    } catch (thrown: unknown) {
+      const error = toGatewayError(thrown);
+      // Not an admin any more (a reload between two accounts): nothing after it is tried.
+      if (error.code === "GW_ERR_FORBIDDEN" && !stillAdmin()) throw error;
+      refused.push(`${jid}: ${error.code}: ${error.message}`);
+    }
+  }
+  const lines = [...(acted.length === 0 ? [] : [`${done}: ${acted.join(", ")}`]), ...(refused.length === 0 ? [] : [`${notDone}:`, ...refused])];
+  return { note: lines.join("\n"), ...(refused.length === 0 ? {} : { noteType: acted.length === 0 ? "error" : "warn" }) };
+}
+
 export function serviceAdminCommands(domain: string): readonly CommandSpec[] {
+  const accountJids = (label: string) => [FORM_TYPE, { name: "accountjids", label, required: true, type: "jid-multi" }] as const;
   return [
     {
       node: `${NS_ADMIN}#delete-user`,
       who: "admins",
       name: "Delete a user",
       instructions: `The gateway JIDs of the accounts to delete (alice@${domain} for the user alice): everything of theirs goes, their sessions are closed, and their names are free again. An admin's account is never deleted.`,
-      fields: [FORM_TYPE, { name: "accountjids", label: "The Jabber ID(s) to delete", required: true, type: "jid-multi" }],
-      async run(admin, values, context) {
-        const jids = listedJids(required(values, "accountjids"));
-        if (jids.length === 0) throw new GatewayError("GW_ERR_BAD_FRAME", "give the JID of at least one account");
-        if (jids.length > MAX_DELETED_AT_ONCE) throw new GatewayError("GW_ERR_BAD_FRAME", `at most ${MAX_DELETED_AT_ONCE} accounts at once`);
-        const deleted: string[] = [];
-        const refused: string[] = [];
-        for (const jid of jids) {
-          try {
-            await context.userAdmin.delete(admin, userNameOfJid(jid, domain));
-            deleted.push(jid);
-          } catch (thrown: unknown) {
-            const error = toGatewayError(thrown);
-            // Not an admin any more (a reload between two deletions): nothing after it is tried.
-            if (error.code === "GW_ERR_FORBIDDEN" && !context.bridges.isAdmin(admin)) throw error;
-            refused.push(`${jid}: ${error.code}: ${error.message}`);
-          }
-        }
-        const lines = [...(deleted.length === 0 ? [] : [`Deleted: ${deleted.join(", ")}`]), ...(refused.length === 0 ? [] : ["Not deleted:", ...refused])];
-        return { note: lines.join("\n"), ...(refused.length === 0 ? {} : { noteType: deleted.length === 0 ? "error" : "warn" }) };
+      fields: accountJids("The Jabber ID(s) to delete"),
+      run: (admin, values, context) =>
+        eachAccount(listedJids(required(values, "accountjids")), "Deleted", "Not deleted", (jid) => context.userAdmin.delete(admin, userNameOfJid(jid, domain)), () => context.bridges.isAdmin(admin)),
+    },
+    {
+      // XEP-0133 section 4.5: the account stays, kept out (core/account-suspension.ts).
+      node: `${NS_ADMIN}#disable-user`,
+      who: "admins",
+      name: "Disable a user",
+      instructions: `The gateway JIDs of the accounts to disable (alice@${domain} for the user alice): their sessions are closed and they cannot log in until re-enabled; everything of theirs is kept. An admin's account is never disabled.`,
+      // A reason beside XEP-0133's field (XEP-0004 lets a form carry more): the operators' note, as admin.user.disable's.
+      fields: [...accountJids("The Jabber ID(s) to disable"), { name: "reason", label: "Why (kept for the operators; the user is not told)", required: false, type: "text-single" }],
+      run: (admin, values, context) => {
+        const reason = required(values, "reason");
+        return eachAccount(listedJids(required(values, "accountjids")), "Disabled", "Not disabled", (jid) => context.userAdmin.disable(admin, userNameOfJid(jid, domain), reason), () => context.bridges.isAdmin(admin));
       },
+    },
+    {
+      // XEP-0133 section 4.6.
+      node: `${NS_ADMIN}#reenable-user`,
+      who: "admins",
+      name: "Re-enable a user",
+      instructions: `The gateway JIDs of the disabled accounts that may log in again (alice@${domain} for the user alice).`,
+      fields: accountJids("The Jabber ID(s) to re-enable"),
+      run: (admin, values, context) =>
+        eachAccount(listedJids(required(values, "accountjids")), "Re-enabled", "Not re-enabled", (jid) => context.userAdmin.enable(admin, userNameOfJid(jid, domain)), () => context.bridges.isAdmin(admin)),
     },
     {
       node: `${NS_ADMIN}#get-registered-users-num`,

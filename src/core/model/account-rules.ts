@@ -33,3 +33,14 @@ export function passwordProblem(password: string): string | undefined {
   if (length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH) return undefined;
   return `a password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long`;
 }
+
+/** The longest reason an operator may give for disabling an account (core/account-suspension.ts). */
+export const DISABLED_REASON_MAX_LENGTH = 200;
+
+/** Why `reason` cannot be the reason an account is disabled, or undefined when it can: one line of plain text. */
+export function disabledReasonProblem(reason: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(reason)) return "a reason is one line of text, without control characters";
+  if ([...reason].length > DISABLED_REASON_MAX_LENGTH) return `a reason is at most ${DISABLED_REASON_MAX_LENGTH} characters long`;
+  return undefined;
+}

@@ -281,6 +281,13 @@ const ACCOUNT_DELETIONS = `
 ALTER TABLE accounts ADD COLUMN deleted_at INTEGER;
 `;
 
+// Accounts disabled by an admin or the operator (core/account-suspension.ts): kept whole, but refused at login while
+// disabled_at is set. The reason is the operator's note, shown by `switchboard user list`; never told to the user.
+const ACCOUNT_SUSPENSIONS = `
+ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
+ALTER TABLE accounts ADD COLUMN disabled_reason TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -299,6 +306,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 15, name: "room bans", sql: ROOM_BANS },
   { version: 16, name: "rooms by creator", sql: ROOMS_BY_CREATOR },
   { version: 17, name: "account deletions", sql: ACCOUNT_DELETIONS },
+  { version: 18, name: "account suspensions", sql: ACCOUNT_SUSPENSIONS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

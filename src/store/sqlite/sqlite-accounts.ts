@@ -1,6 +1,7 @@
 /**
  * AccountStore on SQLite. Names are stored as given: the caller lower-cases them. An account being deleted
  * (deleted_at set, sqlite-account-removals.ts) is found no more and not counted, but its name stays taken until its row goes.
+ * A disabled account (disabled_at set) is found and counted as any other: only login refuses it (core/accounts.ts).
  */
 import type Database from "better-sqlite3";
 import type { AccountRecord, AccountStore } from "../store.js";
@@ -11,21 +12,31 @@ interface AccountRow {
   readonly password_hash: string;
   readonly display_name: string;
   readonly created_at: number;
+  readonly disabled_at: number | null;
+  readonly disabled_reason: string | null;
 }
 
+const COLUMNS = "name, password_hash, display_name, created_at, disabled_at, disabled_reason";
+
 function toAccount(row: AccountRow): AccountRecord {
-  return { name: row.name, passwordHash: row.password_hash, displayName: row.display_name, createdAt: row.created_at };
+  const account = { name: row.name, passwordHash: row.password_hash, displayName: row.display_name, createdAt: row.created_at };
+  return row.disabled_at === null ? account : { ...account, disabled: { at: row.disabled_at, reason: row.disabled_reason ?? "" } };
 }
 
 export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const insert = db.prepare<[string, string, string, number]>(
     "INSERT INTO accounts (name, password_hash, display_name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
   );
-  const select = db.prepare<[string], AccountRow>("SELECT name, password_hash, display_name, created_at FROM accounts WHERE name = ? AND deleted_at IS NULL");
+  const select = db.prepare<[string], AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE name = ? AND deleted_at IS NULL`);
   const count = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM accounts WHERE deleted_at IS NULL");
   // An account being deleted keeps its wiped password: nobody sets one for it.
   const updateHash = db.prepare<[string, string]>("UPDATE accounts SET password_hash = ? WHERE name = ? AND deleted_at IS NULL");
-  const all = db.prepare<[], AccountRow>("SELECT name, password_hash, display_name, created_at FROM accounts WHERE deleted_at IS NULL ORDER BY name");
+  const all = db.prepare<[], AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE deleted_at IS NULL ORDER BY name`);
+  // COALESCE: disabling a disabled account keeps when and why it was first disabled.
+  const disable = db.prepare<[number, string, string]>(
+    "UPDATE accounts SET disabled_at = COALESCE(disabled_at, ?), disabled_reason = COALESCE(disabled_reason, ?) WHERE name = ? AND deleted_at IS NULL",
+  );
+  const enable = db.prepare<[string]>("UPDATE accounts SET disabled_at = NULL, disabled_reason = NULL WHERE name = ? AND deleted_at IS NULL");
 
   return {
     create: (account) =>
@@ -38,5 +49,9 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
     count: () => guarded("count accounts", () => count.get()?.n ?? 0),
     setPasswordHash: (name, passwordHash) => guarded("change a password", () => updateHash.run(passwordHash, name).changes === 1),
     list: () => guarded("list accounts", () => all.all().map(toAccount)),
+    setDisabled: (name, suspension) =>
+      guarded(suspension === undefined ? "enable an account" : "disable an account", () =>
+        (suspension === undefined ? enable.run(name) : disable.run(suspension.at, suspension.reason, name)).changes === 1,
+      ),
   };
 }

@@ -25,7 +25,7 @@ describe("LinkedAccounts", () => {
   let logLines: string[];
   const box = new CredentialBox(randomBytes(32));
 
-  function service(options: { enabled?: boolean; key?: CredentialBox } = {}): LinkedAccounts {
+  function service(options: { enabled?: boolean; key?: CredentialBox; disabled?: (owner: typeof alice) => Promise<boolean> } = {}): LinkedAccounts {
     const log = createLogger("info", { write: (line: string) => void logLines.push(line) });
     return new LinkedAccounts({
       enabled: options.enabled ?? true,
@@ -41,6 +41,7 @@ describe("LinkedAccounts", () => {
           return adapter;
         },
       },
+      ...(options.disabled === undefined ? {} : { disabled: options.disabled }),
       log,
     });
   }
@@ -255,5 +256,40 @@ describe("LinkedAccounts", () => {
     await store.linkedAccounts.put({ owner: alice, network: "xmpp", login: "alice@example.org", service: "xmpps://example.org", secret: box.seal("a-pass", "native:alice\nxmpp\nalice@example.org"), linkedAt: 1 });
     await service({ enabled: false }).restore();
     assert.deepEqual(created, []);
+  });
+
+  describe("of a disabled owner (core/account-suspension.ts)", () => {
+    const put = (owner: typeof alice, login: string, password: string) =>
+      store.linkedAccounts.put({ owner, network: "xmpp", login, service: "xmpps://example.org", secret: box.seal(password, `${owner.protocol}:${owner.id}\nxmpp\n${login}`), linkedAt: 1 });
+
+    it("restores at start every account but a disabled owner's", async () => {
+      await put(alice, "alice@example.org", "a-pass");
+      await put(bob, "bob@example.org", "b-pass");
+      await service({ disabled: async (owner) => owner.id === "bob" }).restore();
+      assert.deepEqual(created.map((adapter) => adapter.account), ["u.alice"]);
+      assert.equal(registry.get("xmpp", "u.bob"), undefined);
+    });
+
+    it("logs the owner's account out, keeping its credentials and contacts, and logs it in again on resume", async () => {
+      const links = service();
+      await links.link(alice, "xmpp", REQUEST);
+      const juliet = parseAddress("xmpp://u.alice/juliet@example.org");
+      await store.contacts.put({ owner: alice, address: juliet, name: "Juliet", subscription: "both", pendingOut: false, pendingIn: false });
+      const running = created[0];
+      await links.suspend(alice);
+      assert.equal(registry.get("xmpp", "u.alice"), undefined);
+      assert.ok((running?.stopped ?? 0) > 0, "logged out");
+      assert.equal((await store.linkedAccounts.get(alice, "xmpp"))?.login, REQUEST.login);
+      assert.equal((await store.contacts.list(alice)).length, 1);
+      await links.suspend(bob);
+
+      await links.resume(alice);
+      const back = registry.get("xmpp", "u.alice");
+      assert.ok(back !== undefined && back !== running);
+      assert.equal(created[1]?.spec.password, REQUEST.password);
+      assert.equal(created[1]?.started, 1, "started at once, supervised");
+      await links.resume(alice);
+      assert.equal(created.length, 2, "a running account is not brought back twice");
+    });
   });
 });

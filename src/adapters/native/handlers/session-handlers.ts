@@ -1,5 +1,5 @@
 /** hello, register, login, logout and ping: everything a client can do before it has a session. */
-import { checkPassword, createAccount } from "../../../core/accounts.js";
+import { checkPassword, createAccount, refuseDisabled } from "../../../core/accounts.js";
 import { GatewayError, hasErrorCode } from "../../../core/errors.js";
 import { canonicalUserName } from "../../../core/model/account-rules.js";
 import { formatAddress } from "../../../core/model/address.js";
@@ -80,6 +80,8 @@ export const login: Handler<LoginFrame> = async (session, frame, env) => {
     throw new GatewayError("GW_ERR_AUTH_FAILED");
   }
   attempt.succeeded();
+  // After the password, not before: see refuseDisabled.
+  refuseDisabled(account);
   const address = userAddress(name);
   session.state = "authenticated";
   session.user = name;
