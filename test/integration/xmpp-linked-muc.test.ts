@@ -2,8 +2,9 @@
  * Group chats through a linked XMPP account, against a real Prosody and the real daemon: native alice links her
  * own account alicex@localhost (through a gate, to cut it) and joins MUCs of conference.localhost through it, the
  * BitlBee way (room.join of xmpp://u.alice/<room JID>). Juliet, an XMPP user in the room, is its occupant; lines go
- * both ways, her leave and the subject reach alice, password, nick and ownership refusals are answered, and the
- * room is joined again after the account's connection comes back. The tests run in order and build on each other.
+ * both ways, her leave and the subject reach alice, private messages go both ways between juliet's occupant and
+ * alice's, password, nick and ownership refusals are answered, and the room is joined again after the account's
+ * connection comes back. The tests run in order and build on each other.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -120,6 +121,27 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     assert.equal(member(joined)["nick"], "Juliet");
   });
 
+  it("carries an occupant's private messages both ways, from and to the occupant's address under its nick", async function () {
+    const occupant = `${room}%2FJuliet`;
+    const chatStates = "http://jabber.org/protocol/chatstates";
+    await juliet.send(xml("message", { to: `${talk}/alice`, type: "chat" }, xml("composing", { xmlns: chatStates })));
+    const typing = await alice.waitForType("typing");
+    assert.deepEqual([typing["from"], typing["state"]], [occupant, "composing"]);
+    await juliet.send(xml("message", { to: `${talk}/alice`, type: "chat", id: "pm-1" }, xml("body", {}, "A word in private?"), xml("x", { xmlns: `${MUC_NS}#user` })));
+    const heard = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([heard["scope"], heard["from"], heard["to"], heard["sender_name"], heard["body"]], ["direct", occupant, "native:alice", "Juliet", "A word in private?"]);
+
+    await alice.ok({ type: "typing", to: occupant, state: "composing" });
+    await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${talk}/alice` && stanza.getChild("composing", chatStates) !== undefined);
+    const sent = await alice.ok({ type: "message.send", to: occupant, body: "Spaek" });
+    const reply = await juliet.waitForMessage(`${talk}/alice`, (message) => message.getChildText("body") === "Spaek");
+    assert.equal(reply.attrs["type"], "chat");
+    // (Its muc#user mark, test/unit/xmpp/account-muc-join.test.ts, cannot be seen here: Prosody marks what it passes on.)
+    await alice.ok({ type: "message.send", to: occupant, body: "Speak", replaces: sent["message_id"] });
+    const corrected = await juliet.waitForMessage(`${talk}/alice`, (message) => message.getChildText("body") === "Speak");
+    assert.equal(corrected.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], reply.attrs["id"]);
+  });
+
   it("refuses the room to anyone but alice, and a linked account nobody has", async function () {
     for (const frame of [{ type: "room.join", room }, { type: "room.send", room, body: "let me in" }, { type: "room.members", room }]) {
       const refused = await bob.request(frame);
@@ -170,5 +192,8 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
     const refused = await alice.request({ type: "room.send", room, body: "still here?" });
     assert.equal(refused["code"], "GW_ERR_NOT_MEMBER");
+    // Out of the room, its occupants are no one she can write to privately.
+    const gone = await alice.request({ type: "message.send", to: `${room}%2FJulia`, body: "still there?" });
+    assert.equal(gone["code"], "GW_ERR_UNKNOWN_RECIPIENT", JSON.stringify(gone));
   });
 });

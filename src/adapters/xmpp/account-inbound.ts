@@ -1,7 +1,8 @@
 /**
  * What a linked account (user-adapter.ts) hears from its contacts: chats (with their chat states, corrections,
  * receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
- * to their sender; presence per resource is aggregated (account-contact-presence.ts), an inbound subscribe (RFC
+ * to their sender; so do private messages from an occupant of a MUC she joined through the account (XEP-0045 7.5,
+ * account-mucs.ts), from the occupant's address under its nick; presence per resource is aggregated (account-contact-presence.ts), an inbound subscribe (RFC
  * 6121 3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the server follows
  * each with a roster push that carries the new state.
  */
@@ -28,6 +29,8 @@ export interface InboundAccount {
   readonly carbons: Carbons;
   readonly awaited: AwaitedReceipts;
   readonly contactPresence: AccountContactPresence;
+  /** The occupant a full JID names in one of the MUCs she joined through the account (account-mucs.ts). */
+  occupantAt(jid: string): { readonly address: Address; readonly nick: string } | undefined;
   write(element: Element): Promise<void>;
 }
 
@@ -63,7 +66,9 @@ export class AccountInbound {
       return;
     }
     if (message.type === "groupchat") return;
-    const from = this.contactFrom(message.from);
+    // From room@service/nick of a room she is in: that occupant, not the room's bare JID (which refuses chats).
+    const occupant = this.account.occupantAt(message.from);
+    const from = occupant?.address ?? this.contactFrom(message.from);
     if (!from) return;
     if (message.receivedId !== undefined) this.account.awaited.received(from, owner, message.receivedId);
     if (message.body === undefined) {
@@ -76,7 +81,8 @@ export class AccountInbound {
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {
-      const accepted = await context.submit(directDraft(context.account, message, from, owner, await acceptance.original));
+      const draft = directDraft(context.account, message, from, owner, await acceptance.original);
+      const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);

@@ -1,6 +1,6 @@
 /**
  * How a linked account joins a MUC (account-mucs.ts), XEP-0045 section 7.2: the presence to room/nick, and what
- * the room's refusal means to the user who asked. Pure: no I/O.
+ * the room's refusal means to the user who asked; and the mark of her private messages to occupants (7.5). Pure: no I/O.
  */
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
@@ -49,4 +49,13 @@ export function mucJoinRefusal(condition: string, muc: string, text?: string): G
     default:
       return new GatewayError("GW_ERR_UNAVAILABLE", `${muc} refused the join (${why})`, { condition });
   }
+}
+
+/**
+ * A chat to an occupant (room@service/nick) marked as a private message in the room, as section 7.5 recommends:
+ * clients, and servers deciding what to copy to her other clients (carbons), then know it for one.
+ */
+export function markedMucPrivate(chat: Element): Element {
+  chat.append(xml("x", { xmlns: NS.mucUser }));
+  return chat;
 }

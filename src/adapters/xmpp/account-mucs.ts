@@ -9,6 +9,8 @@
  * - Their groupchat lines reach her as room messages from them; history (XEP-0203 delay) is not taken. Hers go out
  *   as groupchat with the gateway id as stanza id, and the room's reflection of one of them is not shown again.
  * - The subject (a groupchat message with <subject/> and no body) is shown when it changes.
+ * - Private messages (XEP-0045 7.5: `chat` from or to room@service/nick) are the owner's chats with the occupant's
+ *   address (occupantAt, occupantJid), carried by the account's chats (account-inbound.ts, user-adapter.ts).
  * - The rooms she joined are remembered while the daemon runs: joined again after each login. A restart forgets them.
  */
 import type { Element } from "ltx";
@@ -20,6 +22,7 @@ import type { Room, RoomMember, RoomRole } from "../../core/model/room.js";
 import { ShownMembers } from "../../util/shown-members.js";
 import { isMucJid, MUC_JOIN_TIMEOUT_MS, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
 import { MucOccupants, roleOfItem } from "./muc-occupants.js";
+import { parseJid } from "./addressing.js";
 import { parseMessageStanza, parseStanzaError } from "./parse.js";
 import { chatMessage, NS } from "./stanzas.js";
 
@@ -104,6 +107,26 @@ export class AccountMucs {
     return { delivered: true };
   }
 
+  /** The occupant of one of her rooms that a full JID (room@service/nick) names, with its nick; undefined for any other JID. */
+  occupantAt(jid: string): { readonly address: Address; readonly nick: string } | undefined {
+    const { muc, nick } = occupantOf(jid);
+    return nick !== "" && this.rooms.has(muc) ? { address: this.occupantAddress(muc, nick), nick } : undefined;
+  }
+
+  /** The full JID (room@service/nick) an occupant's address in one of her rooms names; undefined for any other address. */
+  occupantJid(address: Address): string | undefined {
+    if (address.protocol !== "xmpp" || address.account !== this.context.account) return undefined;
+    const { muc, nick } = occupantOf(address.id);
+    // As the room view writes them: the room's JID lower case, then the nick; never a JID a stanza could not carry.
+    if (nick === "" || !this.rooms.has(muc) || address.id !== `${muc}/${nick}`) return undefined;
+    try {
+      parseJid(address.id);
+      return address.id;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** After each login: every room she joined is joined again (its list then shows who came and went meanwhile). */
   rejoin(): void {
     for (const [muc, state] of this.rooms) {
@@ -149,7 +172,7 @@ export class AccountMucs {
     return true;
   }
 
-  /** A message from one of her rooms (true: handled here). Private messages from occupants (type chat) are not. */
+  /** A message from one of her rooms (true: handled here). Private messages from occupants (type chat) are not: they are chats (occupantAt). */
   message(stanza: Element): boolean {
     const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
     const state = this.rooms.get(muc);

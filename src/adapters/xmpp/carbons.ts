@@ -10,7 +10,8 @@
  *   by its sender, stanza id and body (SeenChats).
  * - Section 7, a `<sent/>` copy: the user wrote from another client. It becomes the user's own message in the
  *   conversation (AdapterContext.recordSentElsewhere): logged, and shown to her sessions with `carbon: "sent"`.
- *   Its corrections (XEP-0308) are mapped like contacts' (message-memory.ts).
+ *   Its corrections (XEP-0308) are mapped like contacts' (message-memory.ts). One to an occupant of a MUC the
+ *   gateway's session is in (room@service/nick, XEP-0045 7.5) is to that occupant's address, as the session's own are.
  * - Section 11, security: a copy counts only when the wrapper comes from the account itself (the bare JID, or
  *   no `from`: RFC 6120 section 8.1.2.1), and the copied message is the account's own (from it when sent, to it
  *   when received). Anything else is ignored as a copy (anyone could write a `<sent/>` into a message).
@@ -109,6 +110,8 @@ export class Carbons {
     private readonly ownJid: string,
     /** The resource of the gateway's own session: copies of its own messages are not the user's from elsewhere. */
     private readonly ownResource: string,
+    /** The occupant a full JID names in a MUC she joined through the account: her private messages to it are to that address. */
+    private readonly occupantAt: (jid: string) => Address | undefined = () => undefined,
   ) {}
 
   /** Sections 2 and 3: enabled when the account's server offers them; never fails the login (logged, then without). */
@@ -152,12 +155,13 @@ export class Carbons {
     // Chat states and receipts of her other clients are theirs; groupchat is no conversation of the account's.
     if ((message.type !== "chat" && message.type !== "normal") || message.body === undefined) return;
     if (resourceOf(message.from) === this.ownResource) return;
-    const to = accountPeer(message.to, this.context.account, this.ownJid);
-    if (to.kind !== "contact") return;
-    const acceptance = this.corrections.begin(this.owner, message, addressKey(to.address));
+    const peer = accountPeer(message.to, this.context.account, this.ownJid);
+    const to = this.occupantAt(message.to) ?? (peer.kind === "contact" ? peer.address : undefined);
+    if (to === undefined) return;
+    const acceptance = this.corrections.begin(this.owner, message, addressKey(to));
     let recordedId: string | undefined;
     try {
-      const draft = directDraft(this.context.account, message, this.owner, to.address, await acceptance.original);
+      const draft = directDraft(this.context.account, message, this.owner, to, await acceptance.original);
       recordedId = (await this.context.recordSentElsewhere(draft)).id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);

@@ -11,7 +11,8 @@
  * presence per resource is aggregated (account-contact-presence.ts); what contacts send is account-inbound.ts; an inbound subscribe (3.1) asks the owner;
  * subscribed, unsubscribe and unsubscribed need no answer here, since the server follows each with a roster push
  * that carries the new state. Chat states (XEP-0085) and corrections (XEP-0308) both ways, /me (XEP-0245) both
- * ways. Message carbons (XEP-0280) where the server offers them (carbons.ts): the user's chats from her other
+ * ways. Private messages with the occupants of her MUCs (XEP-0045 7.5) are chats with their occupant addresses
+ * (account-mucs.ts). Message carbons (XEP-0280) where the server offers them (carbons.ts): the user's chats from her other
  * clients reach her sessions too, both sides.
  *
  * Presence: the owner's presence goes out as the account's broadcast presence (show, status, priority). When
@@ -44,6 +45,7 @@ import { AccountRoster } from "./account-roster.js";
 import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
 import { AccountMucs } from "./account-mucs.js";
+import { markedMucPrivate } from "./account-muc-join.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
@@ -108,7 +110,7 @@ export class XmppUserAdapter implements Adapter {
     this.awaited = new AwaitedReceipts(context);
     this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
-    this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE);
+    this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE, (jid) => this.mucs.occupantAt(jid)?.address);
     this.roster = new AccountRoster(context, this.owner, this.ownJid);
     this.contactPresence = new AccountContactPresence(
       (presence) => context.dispatch({ type: "presence", presence }),
@@ -116,7 +118,8 @@ export class XmppUserAdapter implements Adapter {
     );
     const write = (element: Element): Promise<void> => this.write(element);
     this.mucs = new AccountMucs(context, this.owner, write);
-    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, write });
+    const occupantAt = (jid: string): ReturnType<AccountMucs["occupantAt"]> => this.mucs.occupantAt(jid);
+    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write });
   }
 
   get account(): string {
@@ -172,9 +175,10 @@ export class XmppUserAdapter implements Adapter {
     await this.close();
   }
 
-  /** Any well-formed bare JID other than the account's own: the XMPP server routes or bounces it. */
+  /** Any well-formed bare JID other than the account's own (the XMPP server routes or bounces it), and the occupants of her MUCs. */
   async knows(address: Address): Promise<boolean> {
     if (address.protocol !== "xmpp" || address.account !== this.account) return false;
+    if (this.mucs.occupantJid(address) !== undefined) return true;
     try {
       const folded = xmppUserAddress(address.id, this.account);
       return folded.id === address.id && !address.id.includes("/") && address.id.includes("@") && address.id !== this.ownJid;
@@ -189,17 +193,17 @@ export class XmppUserAdapter implements Adapter {
     this.checkOwner(message.from);
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
-    const writing = this.write(
-      chatMessage({
-        to: addressToXmppJid(recipient),
-        id: message.id,
-        body: message.body,
-        kind: message.kind,
-        type: "chat",
-        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
-        requestReceipt: this.awaited.request(message, recipient),
-      }),
-    );
+    const occupant = this.mucs.occupantJid(recipient);
+    const stanza = chatMessage({
+      to: occupant ?? addressToXmppJid(recipient),
+      id: message.id,
+      body: message.body,
+      kind: message.kind,
+      type: "chat",
+      ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+      requestReceipt: this.awaited.request(message, recipient),
+    });
+    const writing = this.write(occupant === undefined ? stanza : markedMucPrivate(stanza));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.confirmer.track(writing);
     await writing;
@@ -253,13 +257,13 @@ export class XmppUserAdapter implements Adapter {
 
   async sendTyping(event: TypingEvent): Promise<void> {
     this.checkOwner(event.from);
-    await this.write(chatState(undefined, addressToXmppJid(event.to), event.state));
+    await this.write(chatState(undefined, this.jidOf(event.to), event.state));
   }
 
   /** A contact's message that never reached the owner: the contact gets an error reply to it (RFC 6120 8.3). */
   async reportFailure(message: Message, _recipient: Address, error: GatewayError): Promise<void> {
     const { type, condition } = stanzaConditionFor(error.code);
-    const original = chatMessage({ from: addressToXmppJid(message.from), to: this.ownJid, id: message.origin.id ?? message.id, body: message.body, kind: message.kind });
+    const original = chatMessage({ from: this.jidOf(message.from), to: this.ownJid, id: message.origin.id ?? message.id, body: message.body, kind: message.kind });
     await this.write(stanzaError(original, type, condition, error.message));
   }
 
@@ -296,6 +300,11 @@ export class XmppUserAdapter implements Adapter {
     if (stanza.name === "presence" ? this.mucs.presence(stanza) : stanza.name === "message" && this.mucs.message(stanza)) return;
     const work = stanza.name === "message" ? this.inbound.message(stanza) : stanza.name === "presence" ? this.inbound.presence(stanza) : Promise.resolve();
     work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
+  }
+
+  /** A contact's bare JID, or the full JID of an occupant of one of her MUCs (a private message's peer). */
+  private jidOf(address: Address): string {
+    return this.mucs.occupantJid(address) ?? addressToXmppJid(address);
   }
 
   private connected(): Client {

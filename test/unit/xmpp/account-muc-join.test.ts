@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { isMucJid, mucJoinPresence, mucJoinRefusal } from "../../../src/adapters/xmpp/account-muc-join.js";
+import { xml } from "@xmpp/client";
+import { isMucJid, markedMucPrivate, mucJoinPresence, mucJoinRefusal } from "../../../src/adapters/xmpp/account-muc-join.js";
 
 describe("a linked account's MUC join (account-muc-join.ts)", function () {
   it("asks for no history, and gives the password only when there is one", function () {
@@ -8,6 +9,11 @@ describe("a linked account's MUC join (account-muc-join.ts)", function () {
       mucJoinPresence("talk@conference.example.org", "alice", "s&cret").toString(),
       '<presence to="talk@conference.example.org/alice"><x xmlns="http://jabber.org/protocol/muc"><history maxstanzas="0"/><password>s&amp;cret</password></x></presence>',
     );
+  });
+
+  it("marks a private message to an occupant with an empty muc#user x (XEP-0045 7.5)", function () {
+    const chat = xml("message", { to: "talk@conference.example.org/Juliet", type: "chat" }, xml("body", {}, "psst"));
+    assert.equal(markedMucPrivate(chat).toString(), '<message to="talk@conference.example.org/Juliet" type="chat"><body>psst</body><x xmlns="http://jabber.org/protocol/muc#user"/></message>');
   });
 
   it("answers each refusal of the MUC with its code", function () {

@@ -3,7 +3,7 @@ import type { Client } from "@xmpp/client";
 import { parse, type Element } from "ltx";
 import type { AdapterContext } from "../../../src/core/adapter.js";
 import { createLogger } from "../../../src/core/logger.js";
-import { parseAddress } from "../../../src/core/model/address.js";
+import { parseAddress, type Address } from "../../../src/core/model/address.js";
 import type { Message, MessageDraft } from "../../../src/core/model/message.js";
 import { Carbons, carbonCopy, offersCarbons, SeenChats } from "../../../src/adapters/xmpp/carbons.js";
 
@@ -104,7 +104,9 @@ describe("message carbons (XEP-0280)", () => {
           return { ...draft, id: `g${recorded.length}`, timestamp: 1, hops: [] };
         },
       } as unknown as AdapterContext;
-      carbons = new Carbons(context, owner, OWN, "switchboard");
+      // talk@conference.example.net is a MUC the gateway's session joined: its occupants are addresses of their own.
+      const occupantAt = (jid: string): Address | undefined => (jid.startsWith("talk@conference.example.net/") ? parseAddress(`xmpp://u.alice/${jid.replace("/", "%2F")}`) : undefined);
+      carbons = new Carbons(context, owner, OWN, "switchboard", occupantAt);
     });
 
     /** What becomes of a message stanza, as the linked account handles it. */
@@ -119,6 +121,18 @@ describe("message carbons (XEP-0280)", () => {
       assert.deepEqual(
         recorded.map((draft) => [draft.from, draft.to, draft.body, draft.senderName, draft.origin]),
         [[owner, parseAddress("xmpp://u.alice/juliet@example.net"), "from the bus", "alice", { protocol: "xmpp", account: "u.alice", id: "c1" }]],
+      );
+    });
+
+    it("records her private message from another client to an occupant of a MUC the session is in as to that occupant, nick and all", async () => {
+      await take(copy("sent", OWN, { from: `${OWN}/phone`, to: "talk@conference.example.net/Juliet", body: "psst" }));
+      await take(copy("sent", OWN, { from: `${OWN}/phone`, to: "other@conference.example.net/Juliet", body: "elsewhere" }));
+      assert.deepEqual(
+        recorded.map((draft) => [draft.to, draft.body]),
+        [
+          [parseAddress("xmpp://u.alice/talk@conference.example.net%2FJuliet"), "psst"],
+          [parseAddress("xmpp://u.alice/other@conference.example.net"), "elsewhere"],
+        ],
       );
     });
 

@@ -7,7 +7,7 @@ import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { HistoryFrame, MessageSendFrame, RoomSendFrame, TypingFrame } from "../client-frames.js";
 import type { NativeSession } from "../session.js";
 import type { Release } from "../frame-sequencer.js";
-import { clientAddress, personAddress } from "../native-addresses.js";
+import { chatPeerAddress, clientAddress } from "../native-addresses.js";
 import { messageView } from "../server-frames.js";
 import { predates } from "../account-epoch.js";
 import { idBoundAt } from "../../../core/message-id.js";
@@ -49,14 +49,14 @@ export async function submitFrom(
 }
 
 export const messageSend: Handler<MessageSendFrame> = async (session, frame, env, release) => {
-  const to = personAddress(frame.to);
+  const to = chatPeerAddress(frame.to);
   if (sameAddress(self(session), to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot send a message to yourself");
   return submitFrom(session, env, "direct", to, frame, release);
 };
 
 export const typing: Handler<TypingFrame> = async (session, frame, env) => {
   const from = self(session);
-  const to = personAddress(frame.to);
+  const to = chatPeerAddress(frame.to);
   if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot type to yourself");
   // Another user's linked account's contact is refused as message.send refuses it: the router would drop it unheard.
   env.context.checkOwnership(from, to);
