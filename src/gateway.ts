@@ -180,6 +180,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const puppetAccounts = new PuppetAccounts({ box: credentialBox, store: store.puppetAccounts, registry, log: log.child({ component: "puppet-accounts" }) });
   // People's own choice of nick for their puppets (core/puppet-nicks.ts).
   const puppetNicks = new PuppetNicks({ registry, log: log.child({ component: "puppet-nicks" }) });
+  // Aborted as the gateway stops: adapters' contexts, and the bridges still restored in the background.
+  const lifetime = new AbortController();
   const bridges = new BridgeService({
     store: sealedBridgeStore(store.bridges, credentialBox, log.child({ component: "bridges" })),
     registry,
@@ -190,6 +192,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     leaveRoom: (room, member) => router.leaveRoom(room, member),
     peopleLeft: (room, people) => router.relayedPeopleLeft(room, people),
     failQueued: (remote, error) => outbox.failQueued(remote, error),
+    signal: lifetime.signal,
     log: log.child({ component: "bridges" }),
   });
   // Adapters join rooms by their own address: a bridged room of another network (an IRC channel) at its hub.
@@ -223,7 +226,6 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     adapters: () => supervisor.states(),
     outbox: () => store.outbox.size(),
   });
-  const lifetime = new AbortController();
   const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
   const ownRooms = new OwnRooms(registry);

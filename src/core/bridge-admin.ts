@@ -2,7 +2,7 @@
  * What adapters see of bridges (AdapterContext.bridges, served by BridgeService in bridges.ts): a bridge, an admin's
  * request for one, and what admins and anyone joining a bridged room may ask.
  */
-import type { Address } from "./model/address.js";
+import { addressKey, type Address } from "./model/address.js";
 
 export interface Bridge {
   /** The native room at the hub, by name (native:#<room>). */
@@ -19,6 +19,11 @@ export interface Bridge {
   readonly source: "config" | "runtime" | "open";
   readonly createdBy?: Address;
   readonly createdAt?: number;
+}
+
+/** A remote room's key: remote rooms compare case-insensitively (IRC channels and JIDs alike). */
+export function remoteKey(remote: Address): string {
+  return addressKey({ ...remote, id: remote.id.toLowerCase() });
 }
 
 export interface BridgeRequest {

@@ -16,13 +16,16 @@
  * memory only (people join them again after a restart), listed with source "open", and their hub is a native room
  * named after the remote room (`#chan%libera`), which no client can create (ROOM_NAME_PATTERN).
  */
-import type { Bridge, BridgeAdmin, BridgeRequest } from "./bridge-admin.js";
+import { remoteKey, type Bridge, type BridgeAdmin, type BridgeRequest } from "./bridge-admin.js";
+import type { Adapter } from "./adapter.js";
+import { BackgroundBridgeRestores } from "./background-bridge-restores.js";
 import { BridgeHubs, hubRoom, type BridgeHubsDeps } from "./bridge-hubs.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
 import { ROOM_NAME_PATTERN } from "./model/room.js";
 import { hasUnsafeCharacters } from "./model/text.js";
 import type { BridgeStore } from "../store/store.js";
+import type { Timers } from "../util/timers.js";
 
 export type { Bridge, BridgeAdmin, BridgeRequest } from "./bridge-admin.js";
 
@@ -33,6 +36,10 @@ export interface BridgeServiceDeps extends BridgeHubsDeps {
   readonly admins: readonly Address[];
   /** The bridges of the configuration file. */
   readonly configured: readonly Bridge[];
+  /** Aborted as the gateway stops: bridges restored in the background are not tried again. */
+  readonly signal?: AbortSignal;
+  /** The timers of those retries (unit tests fire them by hand). */
+  readonly timers?: Timers;
 }
 
 const DEFAULT_BRIDGE_NICK = "switchboard";
@@ -46,11 +53,6 @@ export { hubRoom };
 /** An XMPP address without its resource: an admin is an account, whichever client it speaks from. */
 function bare(address: Address): string {
   return addressKey(address.protocol === "xmpp" ? { ...address, id: address.id.split("/")[0] ?? address.id } : address);
-}
-
-/** Remote rooms compare case-insensitively (IRC channels and JIDs alike). */
-function remoteKey(remote: Address): string {
-  return addressKey({ ...remote, id: remote.id.toLowerCase() });
 }
 
 /** The hub of a room bridged on demand: `#chan%libera` for #chan on libera (never a name a client can create). */
@@ -85,11 +87,21 @@ export class BridgeService implements BridgeAdmin {
   private readonly opening = new Map<string, Promise<Bridge>>();
   /** The hubs of bridges: joined as a bridge starts, left as it ends (bridge-hubs.ts). */
   private readonly hubs: BridgeHubs;
+  /** Stored bridges of networks served on demand, restored after the start (background-bridge-restores.ts). */
+  private readonly restores: BackgroundBridgeRestores;
 
   constructor(private readonly deps: BridgeServiceDeps) {
     this.admins = new Set(deps.admins.map(bare));
     this.configured = deps.configured;
     this.hubs = new BridgeHubs(deps);
+    this.restores = new BackgroundBridgeRestores({
+      registry: deps.registry,
+      restoreWith: (adapter, bridge) => this.restoreWith(adapter, bridge),
+      stillStored: async (bridge) => (await this.stored()).some((stored) => remoteKey(stored.remote) === remoteKey(bridge.remote) && stored.createdAt === bridge.createdAt),
+      ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+      ...(deps.timers === undefined ? {} : { timers: deps.timers }),
+      log: deps.log,
+    });
   }
 
   /**
@@ -253,7 +265,10 @@ export class BridgeService implements BridgeAdmin {
     if (configured) throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(remote)} is bridged by the configuration file: change it there`);
     const bridge = this.open.get(remoteKey(remote)) ?? (await this.stored()).find((candidate) => remoteKey(candidate.remote) === remoteKey(remote));
     if (!bridge) throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(remote)} is not bridged`);
-    if (bridge.source === "runtime") await this.deps.store.remove(bridge.remote);
+    if (bridge.source === "runtime") {
+      this.restores.cancel(bridge.remote);
+      await this.deps.store.remove(bridge.remote);
+    }
     await this.end(bridge);
     this.deps.log.info({ room: bridge.room, remote: addressKey(bridge.remote), by: addressKey(by) }, "bridge removed");
   }
@@ -266,23 +281,33 @@ export class BridgeService implements BridgeAdmin {
 
   /**
    * At start, before the adapters connect: every stored bridge is handed to its adapter again (it joins at
-   * connect). A bridge whose network is no longer configured is kept and logged, so that configuring the
-   * network again brings it back.
+   * connect). A bridge whose network has no adapter yet (an IRC server on demand) is restored in the background,
+   * its server tried again with backoff while unreachable, so that the start never waits for it
+   * (background-bridge-restores.ts). A bridge whose network is no longer configured is kept and logged, so that
+   * configuring the network again brings it back.
    */
   async restore(): Promise<void> {
     for (const bridge of await this.stored()) {
-      const adapter = this.deps.registry.for(bridge.remote) ?? (await this.deps.registry.obtain(bridge.remote).catch(() => undefined));
-      if (!adapter?.bridgeRoom) {
+      const adapter = this.deps.registry.for(bridge.remote);
+      if (!adapter) {
+        this.restores.start(bridge);
+        continue;
+      }
+      if (!adapter.bridgeRoom) {
         this.deps.log.warn({ room: bridge.room, remote: addressKey(bridge.remote) }, "bridge kept, but no configured network serves it");
         continue;
       }
       try {
-        await adapter.bridgeRoom(bridge.remote, hubRoom(bridge.room), bridge);
-        await this.hubs.joinHub(bridge);
+        await this.restoreWith(adapter, bridge);
       } catch (error: unknown) {
         this.deps.log.error({ err: error, room: bridge.room, remote: addressKey(bridge.remote) }, "bridge not restored");
       }
     }
+  }
+
+  private async restoreWith(adapter: Adapter, bridge: Bridge): Promise<void> {
+    await adapter.bridgeRoom?.(bridge.remote, hubRoom(bridge.room), bridge);
+    await this.hubs.joinHub(bridge);
   }
 
   private async stored(): Promise<Bridge[]> {

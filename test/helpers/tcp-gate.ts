@@ -4,7 +4,8 @@
  * unchanged. Used to decide *when* the daemon may reconnect (after a server restart, once the test's own
  * clients are back), so that a test awaits events instead of racing the daemon's backoff. swallow() makes it a
  * black hole first, as a link that died without a word: what the daemon writes is read and thrown away, so its
- * writes succeed while the server never sees them. holdReplies() keeps what the server answers from the daemon
+ * writes succeed while the server never sees them. stall() does so to new connections, with no server behind them, as
+ * a host that never answers: the daemon's attempt waits until close() cuts it. holdReplies() keeps what the server answers from the daemon
  * until releaseReplies(), so that a test decides when the daemon hears of it (an IRC refusal of a line, say).
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
@@ -13,6 +14,8 @@ export class TcpGate {
   private open = true;
   private readonly pairs = new Set<Socket>();
   private swallowing = false;
+  /** While true, new connections are accepted and held unanswered, with no connection to the server. */
+  private stalling = false;
   /** While true, what the server writes waits in `held` (in order) instead of reaching the clients. */
   private holding = false;
   private readonly held: Array<() => void> = [];
@@ -56,6 +59,7 @@ export class TcpGate {
   reopen(): void {
     this.open = true;
     this.swallowing = false;
+    this.stalling = false;
     this.swallowed = "";
     this.forwarded = "";
     this.forwardedByClient = [];
@@ -65,6 +69,11 @@ export class TcpGate {
   /** From now on bytes from the clients go nowhere (the connections stay up) until close(). */
   swallow(): void {
     this.swallowing = true;
+  }
+
+  /** From now on new connections get no answer, and what they write goes nowhere (recorded as swallowed), until close(). */
+  stall(): void {
+    this.stalling = true;
   }
 
   /** From now on what the server writes is recorded (returned) but kept from the clients until releaseReplies(). */
@@ -129,6 +138,15 @@ export class TcpGate {
     client.on("error", () => undefined);
     if (!this.open) {
       client.destroy();
+      return;
+    }
+    if (this.stalling) {
+      client.on("data", (chunk: Buffer) => {
+        this.swallowed += chunk.toString("utf8");
+        for (const wake of this.swallowWaiters.splice(0)) wake();
+      });
+      this.pairs.add(client);
+      client.on("close", () => this.pairs.delete(client));
       return;
     }
     const upstream = connect(this.targetPort(), this.targetHost);

@@ -5,7 +5,8 @@
  * ways, a native user writes to irc://127.0.0.1/<nick> and gets the reply, refused hosts get their codes, an unused
  * server is disconnected (an IRC operator sees it quit) and connected again at its next use, limits are refused with
  * their codes, a message queued for such a server across a restart is delivered (or reported failed once its host is
- * no longer allowed), and an admin's bridge of one of its channels is restored at a restart.
+ * no longer allowed), and an admin's bridge of one of its channels is restored at a restart, in the background and
+ * tried again until the server is back when that server is down then.
  */
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -235,6 +236,44 @@ describe("IRC servers on demand: limits, and messages queued across a restart", 
     eve.privmsg("#bridged", "after the restart");
     const relayed = (await back.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "after the restart", 15_000))["message"] as Record<string, unknown>;
     assert.equal(relayed["from"], `irc://localhost/${eve.nick.toLowerCase()}`);
+  });
+
+  it("restores such a bridge in the background while its server is down: the start does not wait, and the server is tried again until it is back", async function () {
+    this.timeout(120_000);
+    const channel = "#later";
+    const remote = /"remote":"irc:\/\/localhost\/(%23|#)later"/.source;
+    const gatewayJoin = (line: IrcMessage): boolean => line.command === "JOIN" && line.params[0]?.toLowerCase() === channel && line.nick?.toLowerCase().startsWith(ON_DEMAND_NICK) === true;
+    const ivy = await suite.ircUser("ivy");
+    await ivy.join(channel);
+    const admin = await suite.nativeAs(ADMIN, { register: true });
+    await admin.ok({ type: "bridge.add", room: "laterroom", with: "irc://localhost/%23later" });
+    await admin.ok({ type: "room.join", room: "laterroom" });
+    await ivy.waitFor(gatewayJoin, 15_000, "the gateway joining the bridged channel");
+
+    // A restart while the IRC server is stopped and its host never answers (the gate holds the connection unanswered).
+    await suite.daemon().stop();
+    await suite.irc().stop();
+    through().stall();
+    await suite.daemon().start();
+    // The daemon said it started; its attempt to reach the server is still waiting for an answer.
+    await through().clientWrote(/NICK /, "swallowed", 15_000);
+    assert.doesNotMatch(suite.daemon().log, /"msg":"IRC server on demand (connected|not reached on this port)"/);
+    // The attempt fails (the gate cuts it and refuses the next): the bridge waits, and is tried again after a backoff.
+    through().close();
+    await suite.daemon().waitForLog(new RegExp(`${remote}[^\n]*"msg":"bridge not restored yet: its IRC server on demand is not reached; trying again after backoff"`), 15_000);
+    assert.doesNotMatch(suite.daemon().log, new RegExp(`${remote}[^\n]*"msg":"bridge kept`));
+
+    // The server is back (and the test's user in the channel before the gateway may reach it).
+    await suite.irc().start();
+    const ivyAgain = await suite.ircUser("ivy");
+    await ivyAgain.join(channel);
+    through().reopen();
+    await ivyAgain.waitFor(gatewayJoin, 60_000, "the gateway joining the channel once its server is back");
+    await suite.daemon().waitForLog(new RegExp(`${remote}[^\n]*"msg":"bridge restored: its IRC server on demand is connected"`));
+    const back = await suite.nativeAs(ADMIN);
+    ivyAgain.privmsg(channel, "back again");
+    const relayed = (await back.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "back again", 15_000))["message"] as Record<string, unknown>;
+    assert.equal(relayed["from"], `irc://localhost/${ivyAgain.nick.toLowerCase()}`);
   });
 
   it("reports a message queued for a server on demand failed after a restart that no longer allows its host", async function () {
