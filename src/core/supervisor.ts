@@ -13,6 +13,8 @@ interface Supervised {
   readonly adapter: Adapter;
   /** A critical adapter must start for the gateway to run (the native server); others are retried. */
   readonly critical: boolean;
+  /** Started by its caller before it was added (a linked account, an IRC server on demand): startAll leaves it be. */
+  readonly startedByCaller: boolean;
   status: AdapterStatus;
   /** When it last came online or went down (ms since the epoch); not moved by each attempt while down. */
   since: number;
@@ -63,7 +65,8 @@ export class Supervisor {
   /** Supervises an adapter; `running` for one already started (and online) by its caller, e.g. a new linked account. */
   add(adapter: Adapter, options: { readonly critical?: boolean; readonly running?: boolean } = {}): void {
     const status = options.running === true ? "online" : "offline";
-    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, status, since: this.now(), lastError: undefined, attempts: 0, timer: undefined });
+    const startedByCaller = options.running === true;
+    this.supervised.set(adapter, { adapter, critical: options.critical ?? true, startedByCaller, status, since: this.now(), lastError: undefined, attempts: 0, timer: undefined });
   }
 
   /** Stops supervising the adapter (a pending restart is cancelled); the caller stops it. */
@@ -81,10 +84,13 @@ export class Supervisor {
 
   /**
    * Starts every adapter. A critical one that fails rejects, so the daemon refuses to run half-configured;
-   * a network adapter that cannot connect yet is retried with backoff while the gateway runs.
+   * a network adapter that cannot connect yet is retried with backoff while the gateway runs. One its caller
+   * started (an IRC server on demand connected by a bridge restored before the start) is not started again: a
+   * second start would open a second connection and leak the first.
    */
   async startAll(): Promise<void> {
     for (const entry of [...this.supervised.values()]) {
+      if (entry.startedByCaller) continue;
       this.setStatus(entry, "connecting");
       if (entry.critical) {
         await entry.adapter.start();

@@ -67,6 +67,23 @@ describe("Supervisor states", () => {
   });
 });
 
+describe("Supervisor start", () => {
+  it("starts every adapter once: not one its caller started and added running before the start (an IRC server on demand)", async () => {
+    const supervisor = new Supervisor(createLogger("silent"), { baseMs: 60_000, capMs: 60_000 });
+    const config = (name: string) => ({ owner: parseAddress(`native:${name}`), account: name, login: `${name}@example.org`, password: "secret", service: "xmpp://example.org" });
+    const configured = new FakeAccount(config("alice"));
+    const onDemand = new FakeAccount(config("bob"));
+    supervisor.add(configured, { critical: false });
+    await onDemand.start();
+    supervisor.add(onDemand, { critical: false, running: true });
+    await supervisor.startAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual([configured.started, onDemand.started], [1, 1]);
+    assert.equal(supervisor.status(onDemand), "online");
+    await supervisor.stopAll("test over");
+  });
+});
+
 describe("Supervisor retry log", () => {
   it("says in one short line why an adapter is down and when it is tried again, with no stack", async () => {
     const lines: Record<string, unknown>[] = [];
