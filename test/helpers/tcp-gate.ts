@@ -1,6 +1,7 @@
 /**
  * A TCP forwarder between the daemon and a real server, which a test can close like a network partition:
- * while closed, connections through it are cut and new ones are refused at once. Not a fake server: bytes pass
+ * while closed, connections through it are cut and new ones are refused at once; close("reset") does both with a
+ * TCP reset, as a server that resets connections (the daemon then reads ECONNRESET, every time). Not a fake server: bytes pass
  * unchanged. Used to decide *when* the daemon may reconnect (after a server restart, once the test's own
  * clients are back), so that a test awaits events instead of racing the daemon's backoff. swallow() makes it a
  * black hole first, as a link that died without a word: what the daemon writes is read and thrown away, so its
@@ -12,6 +13,8 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 
 export class TcpGate {
   private open = true;
+  /** How a closed gate ends connections: a FIN (`close`), or an RST (`reset`). */
+  private ending: "close" | "reset" = "close";
   private readonly pairs = new Set<Socket>();
   private swallowing = false;
   /** While true, new connections are accepted and held unanswered, with no connection to the server. */
@@ -47,12 +50,13 @@ export class TcpGate {
     return gate;
   }
 
-  /** Cuts every connection through the gate and refuses new ones. */
-  close(): void {
+  /** Cuts every connection through the gate and refuses new ones, closing them (`close`) or resetting them (`reset`). */
+  close(how: "close" | "reset" = "close"): void {
     this.open = false;
+    this.ending = how;
     this.holding = false;
     this.held.length = 0;
-    for (const socket of this.pairs) socket.destroy();
+    for (const socket of this.pairs) this.end(socket);
     this.pairs.clear();
   }
 
@@ -134,10 +138,15 @@ export class TcpGate {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  private end(socket: Socket): void {
+    if (this.ending === "reset") socket.resetAndDestroy();
+    else socket.destroy();
+  }
+
   private forward(client: Socket): void {
     client.on("error", () => undefined);
     if (!this.open) {
-      client.destroy();
+      this.end(client);
       return;
     }
     if (this.stalling) {

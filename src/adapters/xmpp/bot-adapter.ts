@@ -21,7 +21,7 @@ import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types
 import { checkEncrypted } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
-import { closeQuietly, failure } from "./connection-lifecycle.js";
+import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { MucOccupants } from "./muc-occupants.js";
 import { BotFailureReports } from "./bot-failure-reports.js";
 import { BotMucMembers } from "./bot-muc-members.js";
@@ -108,7 +108,7 @@ export class XmppBotAdapter implements Adapter {
     connection.on("disconnect", () => this.lost());
     this.connection = connection;
     try {
-      await Promise.race([connection.start(), failure(connection, 15_000)]);
+      await startConnection(connection, 15_000);
       checkEncrypted(connection.isSecure(), this.config.service);
     } catch (error: unknown) {
       this.connection = undefined;

@@ -24,7 +24,7 @@ import { addressToJid, addressToXmppJid, parseJid, xmppUserAddress } from "./add
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms, roomAtJid } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
-import { closeQuietly, failure } from "./connection-lifecycle.js";
+import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
@@ -112,9 +112,8 @@ export class XmppComponentAdapter implements Adapter {
     registerMucAdmin(connection, this.config.domain, this.rooms, this.context);
     this.connection = connection;
     try {
-      // A refused handshake (wrong secret) is emitted as "error" while start() keeps waiting: race both,
-      // and bound the wait, so a bad connection fails and is retried instead of hanging.
-      await Promise.race([connection.start(), failure(connection, START_TIMEOUT_MS)]);
+      // A refused handshake (wrong secret) fails the start, and a hanging one after the timeout: either is retried.
+      await startConnection(connection, START_TIMEOUT_MS);
     } catch (error: unknown) {
       this.connection = undefined;
       await closeQuietly(connection);

@@ -1,19 +1,58 @@
 /**
  * Starting and closing @xmpp connections safely, for every XMPP adapter.
- *
- * @xmpp connections report a refused login or handshake as an "error" event while start() keeps waiting for
- * "online"; racing start() against this makes such a connection fail (and be retried) instead of hanging.
  */
-/** Rejects with the connection's first error, or after a timeout. */
-export function failure(connection: { once(event: "error", listener: (error: Error) => void): unknown }, timeoutMs: number): Promise<never> {
-  return new Promise((_, reject) => {
+
+/** What startConnection uses of an @xmpp/connection (client 0.14 and component 0.13 alike). */
+export interface StartableConnection {
+  readonly status: string;
+  readonly options: { readonly service?: string | undefined; readonly domain?: string | undefined; readonly lang?: string | undefined };
+  connect(service: string): Promise<unknown>;
+  open(options: { domain: string; lang?: string | undefined }): Promise<unknown>;
+  once(event: "online", listener: () => void): unknown;
+  once(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "online", listener: () => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Starts a connection as @xmpp/connection's start() does (socket, stream header, then whatever its middleware
+ * negotiates: a client's login, a component's handshake) and resolves once it is online. Rejects with the
+ * connection's first error, or after `timeoutMs`: a refused login or handshake is only an "error" event, and
+ * start() would wait for "online" forever.
+ *
+ * Not start() itself: it makes its promise of "online", which rejects on the first "error", before it opens the
+ * stream, and drops it when the opening fails. A server that resets the connection then (ECONNRESET, as on every
+ * retry against a server that refuses service) rejects both with the same "error" event, and the dropped one
+ * with nobody listening: an unhandled rejection per failed attempt (xmpp.js issue #878). Here every promise made
+ * is awaited, and the listeners go with the attempt.
+ */
+export async function startConnection(connection: StartableConnection, timeoutMs: number): Promise<void> {
+  if (connection.status !== "offline") throw new Error(`the XMPP connection is ${connection.status}, not offline`);
+  const { service, domain, lang } = connection.options;
+  if (service === undefined || domain === undefined) throw new Error("the XMPP connection has no service or domain");
+  let forget = (): void => undefined;
+  const online = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
-    connection.once("error", (error: Error) => {
+    const onOnline = (): void => resolve();
+    const onError = (error: Error): void => reject(error);
+    connection.once("online", onOnline);
+    connection.once("error", onError);
+    forget = () => {
       clearTimeout(timer);
-      reject(error);
-    });
+      connection.off("online", onOnline);
+      connection.off("error", onError);
+    };
   });
+  const opened = (async (): Promise<void> => {
+    await connection.connect(service);
+    await connection.open({ domain, lang });
+  })();
+  try {
+    // Both handled whichever settles first: a failed opening usually comes with the "error" that rejects `online`.
+    await Promise.race([opened.then(() => online), online]);
+  } finally {
+    forget();
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
  * (service-host.ts). Used to re-link an account with a new password (core/linked-accounts.ts).
  */
 import { randomBytes } from "node:crypto";
-import { closeQuietly, failure } from "./connection-lifecycle.js";
+import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { openClientConnection } from "./client-connection.js";
 import { checkEncrypted, loginError } from "./client-login.js";
 import { checkServiceHost } from "./service-host.js";
@@ -23,10 +23,10 @@ export interface CredentialsToCheck {
 export async function checkCredentials(account: CredentialsToCheck, resource: string, timeoutMs: number): Promise<void> {
   await checkServiceHost(account.service, account.internalHosts);
   const connection = openClientConnection({ service: account.service, jid: account.jid, password: account.password, resource: `${resource}-check-${randomBytes(4).toString("hex")}` });
-  // Reported through the login's rejection (failure()); without a listener an error event would end the process.
+  // Reported through the login's rejection (startConnection); without a listener an error event would end the process.
   connection.on("error", () => undefined);
   try {
-    await Promise.race([connection.start(), failure(connection, timeoutMs)]);
+    await startConnection(connection, timeoutMs);
     checkEncrypted(connection.isSecure(), account.service);
   } catch (error: unknown) {
     throw loginError(error, account.jid);

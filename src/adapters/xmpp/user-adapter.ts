@@ -37,7 +37,7 @@ import { checkCredentials } from "./credential-check.js";
 import { checkEncrypted, loginError } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
-import { closeQuietly, failure } from "./connection-lifecycle.js";
+import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
 import { checkServiceHost } from "./service-host.js";
@@ -139,7 +139,7 @@ export class XmppUserAdapter implements Adapter {
     this.roster.listen(connection);
     this.connection = connection;
     try {
-      await Promise.race([connection.start(), failure(connection, LOGIN_TIMEOUT_MS)]);
+      await startConnection(connection, LOGIN_TIMEOUT_MS);
       checkEncrypted(connection.isSecure(), this.config.service);
       if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while logging in", { retryable: true });
       this.online = true;

@@ -22,6 +22,11 @@ declare module "@xmpp/component" {
     /** The stream parser class; replaceable per instance before start(). */
     Parser: new () => { write(chunk: string): void; emit(event: string, ...args: unknown[]): boolean };
     start(): Promise<unknown>;
+    /** What component() was given; start() (and connection-lifecycle.ts startConnection) reads service and domain. */
+    readonly options: { readonly service: string; readonly domain: string; readonly lang?: string | undefined };
+    /** The steps of start(): the socket, then the stream header (resolves once the server's header came). */
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string; lang?: string | undefined }): Promise<unknown>;
     stop(): Promise<unknown>;
     send(element: Element): Promise<void>;
     /** The stream's TCP socket while connected (net.Socket), else null. */

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { openClientConnection } from "../../../src/adapters/xmpp/client-connection.js";
-import { closeQuietly, failure } from "../../../src/adapters/xmpp/connection-lifecycle.js";
+import { closeQuietly, startConnection } from "../../../src/adapters/xmpp/connection-lifecycle.js";
 
 const STREAM_HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='s1' from='localhost' version='1.0'>";
 
@@ -26,7 +26,7 @@ async function loginAgainst(reply: string): Promise<Error> {
   const { server, port } = await hostileServer(reply);
   const connection = openClientConnection({ service: `xmpp://127.0.0.1:${port}`, jid: "user@localhost", password: "secret", resource: "test" });
   try {
-    await Promise.race([connection.start(), failure(connection, 5000)]);
+    await startConnection(connection, 5000);
     throw new Error("the login succeeded against a hostile server");
   } catch (error: unknown) {
     return error as Error;
