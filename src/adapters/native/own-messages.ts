@@ -17,7 +17,13 @@ import type { SessionDirectory } from "./session-directory.js";
 import type { NativeSession } from "./session.js";
 
 export function showOwnMessage(sessions: SessionDirectory, message: Message, sentFrom?: NativeSession): void {
-  if (!isNative(message.from) || isRoomId(message.from.id)) return;
+  if (!isNative(message.from) || isRoomId(message.from.id) || !hasOtherSession(sessions, message.from.id, sentFrom)) return;
   const shown: Message = message.scope === "direct" ? { ...message, sentElsewhere: true } : message;
   sessions.pushTo(message.from.id, frames.message(shown), sentFrom);
+}
+
+/** Most users have one session: the frame is built only for a user with another one open (a message's hot path). */
+function hasOtherSession(sessions: SessionDirectory, user: string, sentFrom: NativeSession | undefined): boolean {
+  for (const session of sessions.of(user)) if (session !== sentFrom && session.isOpen) return true;
+  return false;
 }
