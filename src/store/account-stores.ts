@@ -1,6 +1,6 @@
 /**
  * The store's interfaces for people's accounts and names on other networks: linked accounts (a person's own XMPP
- * account), puppets' IRC accounts, identity links and their proofs, bridges and the names people go by on a network.
+ * account) and the rooms joined through them, puppets' IRC accounts, identity links and their proofs, bridges and the names people go by on a network.
  * and the removal of a deleted account. Part of store.ts, which re-exports them (split to keep each file short).
  */
 import type { Address, ProtocolId } from "../core/model/address.js";
@@ -57,6 +57,33 @@ export interface PuppetAccountStore {
   remove(owner: Address, network: string): Promise<boolean>;
   /** The owner's accounts, ordered by network. */
   listOf(owner: Address): Promise<PuppetAccountRecord[]>;
+}
+
+/**
+ * A room a person joined through their own linked account (core/kept-own-rooms.ts: a MUC, docs/xmpp.md "Group chats
+ * through the account"), joined again when the daemon starts. One per person and room.
+ */
+export interface OwnRoomRecord {
+  /** The person (a native user). */
+  readonly owner: Address;
+  /** The room as reached through their account: xmpp://u.alice/room@conference.example.org. */
+  readonly room: Address;
+  /** The nick they asked for. */
+  readonly nick: string;
+  /** The room's password, sealed by core/credential-box.ts; absent for a room without one. */
+  readonly secret?: Buffer;
+  readonly joinedAt: number;
+}
+
+export interface OwnRoomStore {
+  /** Inserts or replaces the owner's row for that room. GW_ERR_NOT_FOUND for a native owner whose account is missing or being deleted. */
+  put(record: OwnRoomRecord): Promise<void>;
+  /** False when there was none. */
+  remove(owner: Address, room: Address): Promise<boolean>;
+  /** The owner's rooms reached through their account `protocol`/`account`, ordered by room. */
+  listOn(owner: Address, protocol: ProtocolId, account: string): Promise<OwnRoomRecord[]>;
+  /** Removes the owner's rooms reached through that account (it was unlinked); how many there were. */
+  removeOn(owner: Address, protocol: ProtocolId, account: string): Promise<number>;
 }
 
 /** An account on another network proven to belong to a person (docs/bridging.md, "Linking accounts"). */

@@ -288,6 +288,20 @@ ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
 ALTER TABLE accounts ADD COLUMN disabled_reason TEXT;
 `;
 
+// The MUCs people joined through their linked XMPP account (core/kept-own-rooms.ts), joined again after a restart: one
+// row per person and room (the room's address, xmpp://u.alice/room@conference.example.org), with the nick asked for and
+// the room's password sealed as linked accounts' passwords are (NULL: none).
+const OWN_ROOMS = `
+CREATE TABLE own_rooms (
+  owner     TEXT NOT NULL,
+  room      TEXT NOT NULL,
+  nick      TEXT NOT NULL,
+  secret    BLOB,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, room)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -307,6 +321,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 16, name: "rooms by creator", sql: ROOMS_BY_CREATOR },
   { version: 17, name: "account deletions", sql: ACCOUNT_DELETIONS },
   { version: 18, name: "account suspensions", sql: ACCOUNT_SUSPENSIONS },
+  { version: 19, name: "own rooms", sql: OWN_ROOMS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -25,6 +25,7 @@ import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
+import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
 import { createSqlitePuppetAccounts } from "./sqlite-puppet-accounts.js";
 import { createSqliteRoomBans } from "./sqlite-room-bans.js";
 import { guarded, openError } from "./sqlite-errors.js";
@@ -131,6 +132,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     failures: createSqliteFailureNotices(db, { keep: (message) => messageLog.keep(message), release }),
     linkedAccounts: createSqliteLinkedAccounts(db),
     puppetAccounts: createSqlitePuppetAccounts(db),
+    ownRooms: createSqliteOwnRooms(db),
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),
     names: createSqliteNameClaims(db),

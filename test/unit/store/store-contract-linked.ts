@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
-import type { LinkedAccountRecord, PuppetAccountRecord, Store } from "../../../src/store/store.js";
+import type { LinkedAccountRecord, OwnRoomRecord, PuppetAccountRecord, Store } from "../../../src/store/store.js";
 import { account, alice, bob, carol } from "./store-fixtures.js";
 
 function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountRecord {
@@ -21,6 +21,10 @@ function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountReco
 
 function puppetAccount(overrides: Partial<PuppetAccountRecord> = {}): PuppetAccountRecord {
   return { owner: alice, network: "libera", account: "alice", secret: Buffer.from([1, 2, 0, 255]), setAt: 1_700_000_000_000, ...overrides };
+}
+
+function ownRoom(overrides: Partial<OwnRoomRecord> = {}): OwnRoomRecord {
+  return { owner: alice, room: parseAddress("xmpp://u.alice/talk@conference.example.org"), nick: "Alice", secret: Buffer.from([1, 0, 255]), joinedAt: 1_700_000_000_000, ...overrides };
 }
 
 async function users(store: Store): Promise<void> {
@@ -94,6 +98,46 @@ export function describeLinkedAccountContract(store: () => Store): void {
       assert.equal((await store().puppetAccounts.get(bob, "libera"))?.account, "bob");
     });
   });
+  describe("rooms joined through linked accounts", () => {
+    beforeEach(() => users(store()));
+
+    it("puts a room and lists it back, its sealed password byte for byte, a second put replacing the first", async () => {
+      await store().ownRooms.put(ownRoom());
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), [ownRoom()]);
+      const again = ownRoom({ nick: "Al", joinedAt: 1_800_000_000_000 });
+      delete (again as { secret?: Buffer }).secret;
+      await store().ownRooms.put(again);
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), [again]);
+    });
+
+    it("lists the owner's rooms on that account only, ordered by room, and removes one, telling whether there was one", async () => {
+      const other = ownRoom({ room: parseAddress("xmpp://u.alice/chat@muc.example.com") });
+      await store().ownRooms.put(ownRoom());
+      await store().ownRooms.put(other);
+      await store().ownRooms.put(ownRoom({ owner: bob, room: parseAddress("xmpp://u.bob/talk@conference.example.org") }));
+      await store().ownRooms.put(ownRoom({ room: parseAddress("xmpp://u.alicia/talk@conference.example.org") }));
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), [other, ownRoom()]);
+      assert.equal(await store().ownRooms.remove(alice, ownRoom().room), true);
+      assert.equal(await store().ownRooms.remove(alice, ownRoom().room), false);
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), [other]);
+    });
+
+    it("removes the owner's rooms on one account at once, and nobody else's", async () => {
+      await store().ownRooms.put(ownRoom());
+      await store().ownRooms.put(ownRoom({ room: parseAddress("xmpp://u.alice/chat@muc.example.com") }));
+      await store().ownRooms.put(ownRoom({ owner: bob, room: parseAddress("xmpp://u.bob/talk@conference.example.org") }));
+      assert.equal(await store().ownRooms.removeOn(alice, "xmpp", "u.alice"), 2);
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), []);
+      assert.equal((await store().ownRooms.listOn(bob, "xmpp", "u.bob")).length, 1);
+    });
+
+    it("refuses a room of an account being deleted with GW_ERR_NOT_FOUND, writing nothing", async () => {
+      assert.equal(await store().accountRemovals.begin("alice", 1), true);
+      await assert.rejects(store().ownRooms.put(ownRoom()), { code: "GW_ERR_NOT_FOUND" });
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), []);
+    });
+  });
+
   describe("writes for a native user whose account is missing or being deleted", () => {
     // What is kept for a native user is written only while their account exists.
     beforeEach(() => users(store()));
