@@ -89,6 +89,10 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(member);
         return services.ownRooms.get(room, member);
       },
+      listOf: (member) => {
+        speaksFor(member);
+        return services.ownRooms.listOf(member);
+      },
     },
     names: {
       claim: (person, candidates) => services.names.claim(protocol, account, person, candidates),

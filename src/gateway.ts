@@ -13,6 +13,7 @@ import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { formatAddress, parseAddress, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
+import { KeptOwnRooms } from "./core/kept-own-rooms.js";
 import { OwnRooms } from "./core/own-rooms.js";
 import { RoomBans } from "./core/room-bans.js";
 import { adapterContext } from "./adapter-contexts.js";
@@ -150,6 +151,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     },
     failures,
   );
+  // Set, the credential key also seals runtime bridges' keys (core/sealed-bridges.ts); a malformed one never passes the config check.
+  const credentialKey = decodeCredentialKey(config.xmpp.user_accounts.credential_key);
+  const credentialBox = credentialKey && new CredentialBox(credentialKey);
+  // Rooms reached through people's own accounts (core/own-rooms.ts), kept for the next start with their passwords sealed.
+  const keptOwnRooms = new KeptOwnRooms(store.ownRooms, credentialBox, log.child({ component: "own-rooms" }));
+  const ownRooms = new OwnRooms(registry, keptOwnRooms);
   const router = new Router({
     registry,
     outbox,
@@ -165,6 +172,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     buddies,
     linkRequests,
     counters,
+    ownRoomLeft: (room, member) => ownRooms.left(room, member),
     log: log.child({ component: "router" }),
   });
   // The networks of the configuration file, with the channels and MUCs `bridges:` adds to them, and all of those
@@ -173,9 +181,6 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // Puppets' nicks and other names people go by on a network: loaded before any adapter makes one.
   const names = new NameClaims(store.names);
   await names.load();
-  // Set, the credential key also seals runtime bridges' keys (core/sealed-bridges.ts); a malformed one never passes the config check.
-  const credentialKey = decodeCredentialKey(config.xmpp.user_accounts.credential_key);
-  const credentialBox = credentialKey && new CredentialBox(credentialKey);
   // People's own IRC services accounts for their puppets (core/puppet-accounts.ts), sealed with the same key.
   const puppetAccounts = new PuppetAccounts({ box: credentialBox, store: store.puppetAccounts, registry, log: log.child({ component: "puppet-accounts" }) });
   // People's own choice of nick for their puppets (core/puppet-nicks.ts).
@@ -228,7 +233,6 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   });
   const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
-  const ownRooms = new OwnRooms(registry);
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
@@ -251,10 +255,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     supervisor,
     // A disabled user's own XMPP account stays logged out across restarts (core/account-suspension.ts).
     disabled: async (owner) => (await store.accounts.get(owner.id))?.disabled !== undefined,
+    ownRooms: keptOwnRooms,
     factories: {
       xmpp: (spec) => {
         let adapter: XmppUserAdapter | undefined = undefined;
-        const account = { owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service, internalHosts: userAccounts.internal_hosts };
+        const account = { owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service, internalHosts: userAccounts.internal_hosts, rooms: spec.rooms ?? [] };
         const gatewayDomain = config.xmpp.component.enabled ? { gatewayDomain: config.xmpp.component.domain } : {};
         adapter = new XmppUserAdapter({ ...account, ...gatewayDomain }, contextFor("xmpp", spec.account, () => adapter));
         return adapter;

@@ -130,6 +130,8 @@ export interface AdapterContext {
     join(room: Address, member: RoomMember, key?: string): Promise<Room>;
     leave(room: Address, member: Address): Promise<void>;
     get(room: Address, member: Address): Room;
+    /** The rooms `member` is in through their own accounts now. */
+    listOf(member: Address): Room[];
   };
   /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
   bridgedPeople(room: Address): Promise<readonly RoomMember[]>;

@@ -287,6 +287,8 @@ export interface Adapter {
   personRegistered?(person: Address): void;
   /** For someone's own account that joins its network's rooms (core/own-rooms.ts): the room as the account is in it now, its occupants after the owner. */
   ownRoom?(room: Address): Room | undefined;
+  /** Every room the owner is in through the account now (as ownRoom gives each): listed by room.list. */
+  ownRoomList?(): Room[];
 }
 
 export interface AdapterFactory<C> {

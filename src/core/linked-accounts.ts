@@ -14,6 +14,7 @@ import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { CredentialBox } from "./credential-box.js";
 import { GatewayError, toGatewayError } from "./errors.js";
+import type { KeptOwnRooms, RoomToRejoin } from "./kept-own-rooms.js";
 import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, PROTOCOLS, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Supervisor } from "./supervisor.js";
@@ -49,6 +50,8 @@ export interface LinkedAdapterSpec {
   readonly login: string;
   readonly password: string;
   readonly service: string;
+  /** The rooms the owner joined through the account (core/kept-own-rooms.ts): it joins them again once logged in. */
+  readonly rooms?: readonly RoomToRejoin[];
 }
 
 /** Builds the adapter of one linked account (not started); `register` is done by the service. */
@@ -66,6 +69,8 @@ export interface LinkedAccountsOptions {
   readonly factories: Partial<Record<ProtocolId, LinkedAdapterFactory>>;
   /** Whether the owner's native account is disabled now: their accounts are not brought back at start. Absent: none is. */
   readonly disabled?: (owner: Address) => Promise<boolean>;
+  /** The rooms owners joined through their accounts, joined again at start and forgotten at an unlink; absent: none. */
+  readonly ownRooms?: Pick<KeptOwnRooms, "toRejoin" | "forgetAccount">;
   readonly log: Logger;
 }
 
@@ -111,7 +116,7 @@ export class LinkedAccounts implements AccountLinks {
     }
     for (const record of records) {
       if (await this.options.disabled?.(record.owner)) continue;
-      this.bringBack(record, this.options.box);
+      await this.bringBack(record, this.options.box);
     }
   }
 
@@ -140,16 +145,16 @@ export class LinkedAccounts implements AccountLinks {
       await this.exclusive(owner, network, async () => {
         const record = await this.options.store.get(owner, network);
         if (record === undefined || registry.get(network, linkedAccountName(owner)) !== undefined) return;
-        const adapter = this.bringBack(record, box);
+        const adapter = await this.bringBack(record, box);
         if (adapter !== undefined) supervisor.startOne(adapter);
       }, { wait: true });
     }
   }
 
   /** Registers and supervises (not started) the adapter of a stored account; undefined, logged, when it cannot be made. */
-  private bringBack(record: LinkedAccountRecord, box: CredentialBox): Adapter | undefined {
+  private async bringBack(record: LinkedAccountRecord, box: CredentialBox): Promise<Adapter | undefined> {
     try {
-      const adapter = this.create(record, box.open(record.secret, sealContext(record.owner, record.network, record.login)));
+      const adapter = await this.create(record, box.open(record.secret, sealContext(record.owner, record.network, record.login)));
       this.options.registry.register(adapter);
       this.options.supervisor.add(adapter, { critical: false });
       return adapter;
@@ -175,7 +180,7 @@ export class LinkedAccounts implements AccountLinks {
         throw new GatewayError("GW_ERR_FORBIDDEN", `${request.login} is linked by another user of this gateway`);
       }
       const record: LinkedAccountRecord = { owner, network, login: request.login, service: request.service, secret: box.seal(request.password, sealContext(owner, network, request.login)), linkedAt: Date.now() };
-      const adapter = this.create(record, request.password);
+      const adapter = await this.create(record, request.password);
       // Registered before it starts, so that what it reports while logging in (its contacts, "reachable") finds it.
       registry.register(adapter);
       try {
@@ -208,7 +213,7 @@ export class LinkedAccounts implements AccountLinks {
     const { registry, supervisor, store, log } = this.options;
     const { owner, login } = existing;
     const record: LinkedAccountRecord = { ...existing, service: request.service, secret: box.seal(request.password, sealContext(owner, network, login)), linkedAt: Date.now() };
-    const replacement = this.create(record, request.password);
+    const replacement = await this.create(record, request.password);
     if (!replacement.checkCredentials) throw new GatewayError("GW_ERR_FORBIDDEN", `a ${network} account (${login}) is already linked; unlink it first`);
     try {
       await replacement.checkCredentials();
@@ -261,14 +266,18 @@ export class LinkedAccounts implements AccountLinks {
     if (own) await this.dismantle(own);
     await store.remove(owner, network);
     const removed = await contacts.removeOnNetwork(network, account);
-    log.info({ owner: addressKey(owner), network, login: existing?.login, contacts: removed }, "account unlinked");
+    const rooms = isProtocol(network) ? await this.options.ownRooms?.forgetAccount(owner, network, account) : undefined;
+    log.info({ owner: addressKey(owner), network, login: existing?.login, contacts: removed, rooms }, "account unlinked");
     return true;
   }
 
-  private create(record: LinkedAccountRecord, password: string): Adapter {
-    const factory = isProtocol(record.network) ? this.options.factories[record.network] : undefined;
-    if (!factory) throw new GatewayError("GW_ERR_NO_ROUTE", `accounts on ${record.network} cannot be linked`);
-    return factory({ owner: record.owner, account: linkedAccountName(record.owner), login: record.login, password, service: record.service });
+  private async create(record: LinkedAccountRecord, password: string): Promise<Adapter> {
+    const network = record.network;
+    const factory = isProtocol(network) ? this.options.factories[network] : undefined;
+    if (!factory || !isProtocol(network)) throw new GatewayError("GW_ERR_NO_ROUTE", `accounts on ${network} cannot be linked`);
+    const account = linkedAccountName(record.owner);
+    const rooms = (await this.options.ownRooms?.toRejoin(record.owner, network, account)) ?? [];
+    return factory({ owner: record.owner, account, login: record.login, password, service: record.service, rooms });
   }
 
   /** Stops supervising, unregisters and stops an adapter. */

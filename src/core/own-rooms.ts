@@ -4,16 +4,22 @@
  * of it. Its occupants are shown to the owner alone (core/room-routing.ts delivers its traffic to the owner's
  * adapter), and nobody else becomes a member of it through the gateway: only the owner joins, reads, writes and
  * leaves it (GW_ERR_FORBIDDEN for anyone else). The account's adapter keeps the room (Adapter.ownRoom), not the
- * room store: it is no room of the gateway's, and no other network sees it.
+ * room store: it is no room of the gateway's, and no other network sees it. The rooms she is in are kept for the next
+ * start (core/kept-own-rooms.ts): a join keeps one, a leave or her being put out of it forgets it.
  */
 import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
+import type { KeptOwnRooms } from "./kept-own-rooms.js";
 import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember } from "./model/room.js";
 
 export class OwnRooms {
-  constructor(private readonly registry: AdapterRegistry) {}
+  constructor(
+    private readonly registry: AdapterRegistry,
+    /** Where the rooms she joined are kept for the next start; absent: nowhere (forgotten at a restart). */
+    private readonly kept?: Pick<KeptOwnRooms, "keep" | "forget">,
+  ) {}
 
   /** The person whose own account `room` would be reached through (whether that account is linked now or not); undefined for any other room. */
   ownerOf(room: Address): Address | undefined {
@@ -28,12 +34,21 @@ export class OwnRooms {
    */
   async join(room: Address, member: RoomMember, key?: string): Promise<Room> {
     const host = this.host(room, member.address);
-    return host.joinRoom(room, member.address, { nick: member.nick, ...(key === undefined ? {} : { key }) });
+    const joined = await host.joinRoom(room, member.address, { nick: member.nick, ...(key === undefined ? {} : { key }) });
+    await this.kept?.keep(member.address, { room, nick: member.nick, ...(key === undefined ? {} : { key }) });
+    return joined;
   }
 
   async leave(room: Address, member: Address): Promise<void> {
     this.get(room, member);
     await this.host(room, member).leaveRoom(room, member);
+    await this.kept?.forget(member, room);
+  }
+
+  /** Someone left a room (told by its network): when it is her own room and she is out of it (kicked, banned, refused), it is not joined again. */
+  async left(room: Address, member: Address): Promise<void> {
+    const owner = this.registry.ownerOf(room);
+    if (owner !== undefined && sameAddress(owner, member)) await this.kept?.forget(member, room);
   }
 
   /** The room as the owner's account is in it now; GW_ERR_NOT_MEMBER when it is not. */
@@ -41,6 +56,11 @@ export class OwnRooms {
     const joined = this.host(room, member).ownRoom?.(room);
     if (!joined) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
     return joined;
+  }
+
+  /** The rooms `member` is in through their own accounts now (each as get gives it). */
+  listOf(member: Address): Room[] {
+    return this.registry.all().flatMap((adapter) => (adapter.owner !== undefined && sameAddress(adapter.owner, member) ? (adapter.ownRoomList?.() ?? []) : []));
   }
 
   private host(room: Address, by: Address): Adapter {

@@ -39,6 +39,8 @@ export interface RouterDependencies {
   readonly linkRequests: LinkRequests;
   readonly log: Logger;
   readonly now?: () => number;
+  /** Someone left a room, as its network tells it: the owner of a room joined through her own account is out of it (core/own-rooms.ts). */
+  readonly ownRoomLeft?: (room: Address, member: Address) => Promise<void>;
   /** Counts for the metrics endpoint (core/message-counters.ts). */
   readonly counters?: MessageCounters;
 }

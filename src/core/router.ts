@@ -295,6 +295,7 @@ export class Router {
       }
       case "member-joined":
       case "member-left":
+        if (event.type === "member-left") await this.deps.ownRoomLeft?.(event.room, event.member.address);
         return this.rooms.membershipChanged(event.room, event.member, event.type === "member-joined" ? "joined" : "left", {
           relayed: true,
           ...(event.type === "member-left" && event.removal !== undefined ? { removal: event.removal } : {}),

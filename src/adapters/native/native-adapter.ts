@@ -210,7 +210,10 @@ export class NativeAdapter implements Adapter {
   async sendMembership(room: Address, member: RoomMember, event: "joined" | "left", removal?: RoomRemoval): Promise<void> {
     const frame = frames.roomMember(room, event, member, removal);
     await pushToMembers(this.env, room, frame, { member: member.address });
-    if (removal !== undefined && isNative(member.address)) this.sessions.pushTo(member.address.id, frame);
+    // She is told of her own removal; and of her own join of a room reached through her account, which is her account
+    // joining it again after a restart (core/kept-own-rooms.ts): her sessions learn the room is hers again.
+    const own = this.env.context.ownRooms.ownerOf(room) !== undefined;
+    if ((removal !== undefined || own) && isNative(member.address)) this.sessions.pushTo(member.address.id, frame);
   }
 
   async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {

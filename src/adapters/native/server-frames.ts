@@ -104,7 +104,7 @@ export const frames = {
     room: formatAddress(room),
     event,
     member: memberView(member),
-    ...(removal === undefined ? {} : { kicked: { by: removal.by, reason: removal.reason, ...(removal.ban === true ? { banned: true } : {}) } }),
+    ...(removal === undefined ? {} : removal.refused !== undefined ? { refused: { code: removal.refused, reason: removal.reason } } : { kicked: { by: removal.by, reason: removal.reason, ...(removal.ban === true ? { banned: true } : {}) } }),
   }),
   /**
    * A member took another nick (and, for an IRC user, another address): `renamed`; else another role: `role`.

@@ -11,11 +11,17 @@
  * - The subject (a groupchat message with <subject/> and no body) is shown when it changes.
  * - Private messages (XEP-0045 7.5: `chat` from or to room@service/nick) are the owner's chats with the occupant's
  *   address (occupantAt, occupantJid), carried by the account's chats (account-inbound.ts, user-adapter.ts).
- * - The rooms she joined are remembered while the daemon runs: joined again after each login. A restart forgets them.
+ * - The rooms she joined are remembered while the daemon runs: joined again after each login. Across a restart the core
+ *   keeps them (core/kept-own-rooms.ts) and gives them at construction: joined at the first login, and once in, her
+ *   sessions are told as of a join (`member-joined` of her, then of each occupant). A join again that the room refuses
+ *   (gone, her ban, a changed password, her nick taken) forgets the room and tells her (`member-left` of her, the
+ *   refusal's code in `removal.refused`), which makes the core forget it too: it is never tried again in a loop. A room
+ *   that does not answer, or a lost connection, is tried again at the next login.
  */
 import type { Element } from "ltx";
 import type { AdapterContext, SendResult } from "../../core/adapter.js";
-import { GatewayError } from "../../core/errors.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
+import type { RoomToRejoin } from "../../core/kept-own-rooms.js";
 import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Room, RoomMember, RoomRole } from "../../core/model/room.js";
@@ -40,7 +46,12 @@ interface JoinedMuc {
   joining?: Promise<void>;
   /** She was shown its occupants once (the answer to her room.join): later lists are shown as changes. */
   listedBefore?: boolean;
+  /** Kept from before a restart and not joined again yet in this run: not shown as hers until the room takes her in. */
+  restored?: boolean;
 }
+
+/** A join again that fails with this (no answer, the connection lost, a full room) is tried at the next login; any other refusal is final. */
+const TRIED_AGAIN = "GW_ERR_UNAVAILABLE";
 
 export class AccountMucs {
   /** The rooms she joined (bare JID, lower case): remembered across reconnects. */
@@ -58,7 +69,14 @@ export class AccountMucs {
     private readonly context: AdapterContext,
     private readonly owner: Address,
     private readonly write: (element: Element) => Promise<void>,
-  ) {}
+    /** The rooms she joined before the daemon's restart (core/kept-own-rooms.ts): joined at the first login. */
+    kept: readonly RoomToRejoin[] = [],
+  ) {
+    for (const { room, nick, key } of kept) {
+      if (room.protocol !== "xmpp" || room.account !== context.account || !isMucJid(room.id) || nick === "") continue;
+      this.rooms.set(room.id, { nick, password: key, role: "member", subject: "", restored: true });
+    }
+  }
 
   /** The account joins `room` under `nick`; resolves with the room once the MUC took it in. */
   async join(room: Address, nick: string, password: string | undefined): Promise<Room> {
@@ -66,7 +84,8 @@ export class AccountMucs {
     if (!isMucJid(muc)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${muc} is not a room's bare JID (room@conference.example.org)`);
     const known = this.rooms.get(muc);
     if (known?.joining) await known.joining; // joined again after a login: that join answers
-    if (known) return this.roomOf(muc, known);
+    if (known && known.restored !== true) return this.roomOf(muc, known);
+    if (known) this.forget(muc); // kept from before a restart, not joined again yet: joined now, as she asks
     if (nick === "" || nick.includes("/")) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${nick} is no nick for a MUC`);
     const state: JoinedMuc = { nick, password, role: "member", subject: "" };
     this.rooms.set(muc, state);
@@ -92,14 +111,20 @@ export class AccountMucs {
   /** The room as the account is in it: she first, then its occupants as shown to her; undefined when she did not join it. */
   ownRoom(room: Address): Room | undefined {
     const state = this.rooms.get(room.id);
-    return state === undefined || state.waiter !== undefined ? undefined : this.roomOf(room.id, state);
+    return state === undefined || state.waiter !== undefined || state.restored === true ? undefined : this.roomOf(room.id, state);
+  }
+
+  /** Every room she is in now (as ownRoom gives each), by room JID. */
+  ownRoomList(): Room[] {
+    return [...this.rooms.keys()].sort().flatMap((muc) => this.ownRoom(this.roomAddress(muc)) ?? []);
   }
 
   /** Her line goes out as groupchat; an occupant's (heard from the room) has nowhere to go. */
   async send(message: Message): Promise<SendResult> {
     if (!sameAddress(message.from, this.owner)) return { delivered: true };
     const muc = message.to.id;
-    if (!this.rooms.has(muc)) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${muc}`);
+    const state = this.rooms.get(muc);
+    if (!state || state.restored === true) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${muc}`);
     this.ownLines.add(message.id);
     if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
     const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
@@ -127,10 +152,17 @@ export class AccountMucs {
     }
   }
 
-  /** After each login: every room she joined is joined again (its list then shows who came and went meanwhile). */
+  /**
+   * After each login: every room she joined is joined again (its list then shows who came and went meanwhile), those
+   * kept from before a restart too. A room that refuses her now is forgotten, and she is told (refused).
+   */
   rejoin(): void {
     for (const [muc, state] of this.rooms) {
-      void this.enter(muc, state).catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC not joined again"));
+      void this.enter(muc, state).catch((error: unknown) => {
+        const refusal = toGatewayError(error);
+        if (refusal.code === TRIED_AGAIN) this.context.log.warn({ err: refusal, muc }, "MUC not joined again: tried at the next login");
+        else if (this.rooms.get(muc) === state) this.refused(muc, state, refusal);
+      });
     }
   }
 
@@ -233,11 +265,15 @@ export class AccountMucs {
   private listed(muc: string, state: JoinedMuc): void {
     const people = this.occupants.occupantsOf(muc).map((occupant) => this.occupantMember(muc, occupant.nick, occupant.role));
     const first = state.listedBefore !== true;
+    const restored = state.restored === true;
     state.listedBefore = true;
+    delete state.restored;
     const { joined, left, changed } = this.shown.resync(muc, people);
     state.waiter?.resolve();
-    if (first) return; // the answer to room.join lists them
+    if (first && !restored) return; // the answer to room.join lists them
     const room = this.roomAddress(muc);
+    // Back after a restart: her sessions learn it as of a join, hers first, then who is in it.
+    if (restored) this.context.dispatch({ type: "member-joined", room, member: { address: this.owner, nick: state.nick, role: state.role } });
     for (const member of left) this.context.dispatch({ type: "member-left", room, member });
     for (const member of joined) this.context.dispatch({ type: "member-joined", room, member });
     for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
@@ -269,6 +305,14 @@ export class AccountMucs {
     const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
     this.forget(muc);
     this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member, removal: { by, reason, ...(codes.includes("301") ? { ban: true } : {}) } });
+  }
+
+  /** The room would not take her back (a join again): forgotten, and she is told why (the core forgets it too). */
+  private refused(muc: string, state: JoinedMuc, refusal: GatewayError): void {
+    this.context.log.info({ muc, code: refusal.code, reason: refusal.message }, "the MUC refused to take the linked account back: forgotten");
+    const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
+    this.forget(muc);
+    this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member, removal: { by: muc, reason: refusal.message, refused: refusal.code } });
   }
 
   private forget(muc: string): void {

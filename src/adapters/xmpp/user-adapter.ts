@@ -27,6 +27,7 @@ import type { Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, JoinOptions, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
+import type { RoomToRejoin } from "../../core/kept-own-rooms.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -58,6 +59,8 @@ export interface XmppUserAccount {
   readonly service: string;
   /** Hosts on internal networks the operator lets linked accounts reach (service-host.ts); others there are refused. */
   readonly internalHosts: readonly string[];
+  /** The MUCs the owner joined through the account before the daemon's restart (core/kept-own-rooms.ts): joined again at its first login. */
+  readonly rooms?: readonly RoomToRejoin[];
   /** The component's domain, when it runs: its JIDs are the gateway's people, never added through the account. */
   readonly gatewayDomain?: string;
 }
@@ -117,7 +120,7 @@ export class XmppUserAdapter implements Adapter {
       (address) => this.roster.has(address.id),
     );
     const write = (element: Element): Promise<void> => this.write(element);
-    this.mucs = new AccountMucs(context, this.owner, write);
+    this.mucs = new AccountMucs(context, this.owner, write, config.rooms);
     const occupantAt = (jid: string): ReturnType<AccountMucs["occupantAt"]> => this.mucs.occupantAt(jid);
     this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write });
   }
@@ -285,6 +288,10 @@ export class XmppUserAdapter implements Adapter {
 
   ownRoom(room: Address): Room | undefined {
     return room.account === this.account ? this.mucs.ownRoom(room) : undefined;
+  }
+
+  ownRoomList(): Room[] {
+    return this.mucs.ownRoomList();
   }
 
   async sendMembership(): Promise<void> {}

@@ -18,6 +18,12 @@ export interface RoomRemoval {
   readonly reason: string;
   /** Kept out too (core/room-bans.ts): a ban, not a kick; networks show it as one (XEP-0045 status 301). */
   readonly ban?: boolean;
+  /**
+   * Not put out by anyone: the room refused to take the member back (a room joined through their own account, joined
+   * again after a restart or reconnect: core/kept-own-rooms.ts), with the refusal's code (GW_ERR_FORBIDDEN for a ban,
+   * GW_ERR_NOT_FOUND, GW_ERR_KEY_NEEDED...). `by` is then the room, `reason` the refusal.
+   */
+  readonly refused?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Rooms hosted on this gateway: create, join, leave, list, members, subject and room messages. */
 import { GatewayError } from "../../../core/errors.js";
-import { sameAddress, type Address } from "../../../core/model/address.js";
+import { formatAddress, sameAddress, type Address } from "../../../core/model/address.js";
 import { refuseNickHeld } from "../../../core/room-joins.js";
 import { checkNick } from "../../../core/rooms.js";
 import type { RoomMember } from "../../../core/model/room.js";
@@ -130,9 +130,11 @@ export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) =>
   return roomWithPeople(env, room);
 };
 
+/** The gateway's rooms, then the rooms the user is in through her own account (her view: listed to her alone). */
 export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => {
-  self(session);
-  return { rooms: (await env.services.rooms.list()).map(roomSummaryView) };
+  const me = self(session);
+  const own = env.context.ownRooms.listOf(me).map((room) => ({ address: formatAddress(room.address), name: room.name, subject: room.subject, members: room.members.length }));
+  return { rooms: [...(await env.services.rooms.list()).map(roomSummaryView), ...own] };
 };
 
 export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, release) => {
