@@ -196,6 +196,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
     puppetAccount: async (person) => (protocol === "irc" ? services.puppetAccounts.credentials(person, account) : undefined),
     accountCreatedAt: async (person) => (person.protocol === "native" ? (await services.store.accounts.get(person.id))?.createdAt : undefined),
+    accountDisabled: async (person) => person.protocol === "native" && (await services.store.accounts.get(person.id))?.disabled !== undefined,
     setStatus: (status: AdapterStatus, error?: Error) => {
       const adapter = adapterRef();
       if (adapter) services.supervisor.report(adapter, status, error);

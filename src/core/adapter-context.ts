@@ -251,6 +251,11 @@ export interface AdapterContext {
    * the gateway runs too); undefined for an address of another network, or no such account (one being deleted too).
    */
   accountCreatedAt(person: Address): Promise<number | undefined>;
+  /**
+   * Whether the native account `person` is disabled now, as the store says (core/account-suspension.ts), so also after
+   * a restart; false for an address of another network, or no such account.
+   */
+  accountDisabled(person: Address): Promise<boolean>;
   /** Lifecycle, never mixed with traffic. */
   setStatus(status: AdapterStatus, error?: Error): void;
 }

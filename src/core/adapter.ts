@@ -255,8 +255,9 @@ export interface Adapter {
   personDeleted?(person: Address, reason: string): Promise<void>;
   /**
    * `person`'s account was disabled (core/account-suspension.ts): the adapter lets go of them as for a deletion, but
-   * keeps what is theirs (native: their sessions close, messages to them still wait). Absent: personDeleted is how the
-   * adapter lets go (IRC: the puppet quits with `reason` and connects for them no more until personRegistered).
+   * keeps what is theirs (native: their sessions close, messages to them still wait; IRC: the puppet quits with
+   * `reason`, and none connects for them while the store says they are disabled, AdapterContext.accountDisabled).
+   * Absent: personDeleted is how the adapter lets go.
    */
   personDisabled?(person: Address, reason: string): Promise<void>;
   /**

@@ -115,6 +115,7 @@ export class IrcNetworkAdapter implements Adapter {
       attach: (puppet) => this.inbound.attachPuppet(puppet),
       log: context.log,
       accountCreatedAt: (person) => context.accountCreatedAt(person),
+      accountDisabled: (person) => context.accountDisabled(person),
     });
     this.buddies = new BuddyPuppets({ pool: this.puppets, nickFor: (person) => this.nicks.puppetNick(person), log: context.log });
     const { channels, puppets, inbound, accounts } = this;
@@ -311,6 +312,12 @@ export class IrcNetworkAdapter implements Adapter {
   personDeleted(person: Address, reason: string): Promise<void> {
     this.logins.forget(person);
     return this.puppets.forget(person, reason);
+  }
+
+  /** A person's account was disabled: their puppet quits with `reason`, and connects for them no more while the store says so (PuppetPool.suspend). */
+  personDisabled(person: Address, reason: string): Promise<void> {
+    this.logins.forget(person);
+    return this.puppets.suspend(person, reason);
   }
 
   /** The name of a deleted account is someone's again: their puppet may connect (PuppetPool.remember). */

@@ -16,6 +16,9 @@
  *   message of theirs still under way is refused) until the name is someone's again: a new account of the name, told
  *   (remember) when the gateway made it, or found made after the deletion when a puppet is wanted for it (an account
  *   made by `switchboard user add` while the gateway runs, which the gateway is not told of).
+ * - Held back: the puppet of a person whose account is disabled quits (suspend), and none connects for them while the
+ *   store says the account is disabled (`accountDisabled`, asked at each connect, so across restarts too): a message
+ *   of theirs still queued is refused with GW_ERR_ACCOUNT_DISABLED, never brings the puppet back.
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -58,6 +61,11 @@ export interface PuppetPoolOptions {
    * person's address when a puppet is wanted for it: an account made after the deletion is a new person's.
    */
   readonly accountCreatedAt?: (person: Address) => Promise<number | undefined>;
+  /**
+   * Whether the account of `person` (a native user) is disabled now, as the store says: asked before each connect of
+   * a puppet, so that the hold outlives a restart (a message of theirs queued before they were disabled).
+   */
+  readonly accountDisabled?: (person: Address) => Promise<boolean>;
 }
 
 export class PuppetPool {
@@ -182,6 +190,19 @@ export class PuppetPool {
     if (puppet) await this.retire(puppet, reason);
   }
 
+  /**
+   * The person's account was disabled: their puppet (connected, or connecting) quits with `reason`, and is neither kept
+   * nor restored. Nothing is held here: no puppet connects for them while the store says they are disabled (open).
+   */
+  async suspend(person: Address, reason: string): Promise<void> {
+    const key = addressKey(person);
+    this.idle.keep(person, false);
+    this.wanted.delete(key);
+    this.lost.delete(key);
+    const puppet = await this.settled(key);
+    if (puppet) await this.retire(puppet, reason);
+  }
+
   /** Someone registered the name of a deleted account anew: a puppet may connect for that address again. */
   remember(person: Address): void {
     this.forgotten.release(person);
@@ -275,6 +296,10 @@ export class PuppetPool {
   }
 
   private async open(person: Address): Promise<Puppet> {
+    // Asked within the connect under way (connecting), which suspend() awaits: a disable meanwhile quits it at once.
+    if (await this.options.accountDisabled?.(person)) {
+      throw new GatewayError("GW_ERR_ACCOUNT_DISABLED", `${addressKey(person)} is disabled: no puppet speaks for them until their account is enabled again`);
+    }
     const connection = await this.turns.take(() => this.connectMakingRoom(person));
     const puppet: Puppet = { person, connection, channels: new Set(), lastUsed: this.now() };
     const key = addressKey(person);

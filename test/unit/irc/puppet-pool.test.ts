@@ -113,7 +113,7 @@ describe("IRC puppet pool", () => {
     }
   });
 
-  function makePool(options: Partial<Pick<PuppetPoolOptions, "maxConnections" | "connectIntervalMs" | "idleTimeoutMs" | "accountCreatedAt">> = {}): PuppetPool {
+  function makePool(options: Partial<Pick<PuppetPoolOptions, "maxConnections" | "connectIntervalMs" | "idleTimeoutMs" | "accountCreatedAt" | "accountDisabled">> = {}): PuppetPool {
     const pool = new PuppetPool({
       maxConnections: 10,
       connectIntervalMs: INTERVAL,
@@ -392,6 +392,43 @@ describe("IRC puppet pool", () => {
       const lookups = asked.length;
       await pool.puppetFor(alice);
       assert.equal(asked.length, lookups, "the hold is gone: the store is not asked again");
+    });
+
+    it("connects none for a person the store says is disabled, a new pool too (a restart), saying disabled; once enabled, one connects", async () => {
+      const disabled = new Set<string>();
+      const options = { accountDisabled: async (person: Address) => disabled.has(person.id) };
+      const pool = makePool(options);
+      await clock.settle(pool.puppetFor(alice));
+      disabled.add("alice");
+      await pool.suspend(alice, "account disabled");
+      assert.deepEqual(connector.latest(alice).quits, ["account disabled"]);
+      const refusal = pool.puppetFor(alice);
+      await rejectsWith(refusal, { code: "GW_ERR_ACCOUNT_DISABLED", retryable: false });
+      await assert.rejects(refusal, /native:alice is disabled: no puppet speaks for them until their account is enabled again/);
+      // Nothing told this one: it knows only what the store says, as after a restart.
+      const restarted = makePool(options);
+      await rejectsWith(restarted.puppetFor(alice), { code: "GW_ERR_ACCOUNT_DISABLED", retryable: false });
+      assert.equal(connector.calls.filter((call) => call.person === "alice").length, 1, "no puppet connected again");
+      await clock.settle(restarted.puppetFor(bob));
+      disabled.delete("alice");
+      await clock.settle(restarted.puppetFor(alice));
+      assert.equal(connector.calls.filter((call) => call.person === "alice").length, 2, "enabled: their puppet connects");
+    });
+
+    it("quits a puppet whose connect was under way when its person was disabled", async () => {
+      const disabled = new Set<string>();
+      const pool = makePool({ accountDisabled: async (person: Address) => disabled.has(person.id) });
+      connector.hold = true;
+      const pending = pool.puppetFor(alice);
+      await flush();
+      disabled.add("alice");
+      const suspended = pool.suspend(alice, "account disabled");
+      await clock.advance(0);
+      connector.release();
+      await clock.settle(pending);
+      await suspended;
+      assert.deepEqual(connector.latest(alice).quits, ["account disabled"]);
+      assert.equal(pool.of(alice), undefined);
     });
 
     it("gives a puppet that connects later the wanted AWAY, and nothing for online or offline", async () => {
