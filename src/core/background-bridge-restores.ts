@@ -5,7 +5,7 @@
  * an attempt for a TCP timeout).
  *
  * A server that cannot be reached now (a retryable refusal: not reached, not resolved, max_servers connected) is
- * tried again after a backoff with jitter (util/backoff.ts, as the supervisor restarts adapters) until it connects,
+ * tried again after a backoff with jitter, each refusal logged in the words of its code, (util/backoff.ts, as the supervisor restarts adapters) until it connects,
  * the bridge is removed, or the gateway stops; the supervisor takes over the server once it is connected (it is
  * registered then). A host the configuration refuses now (taken out of `allow`) is logged once and not tried
  * again before a restart. A bridge whose network nobody serves is kept and logged, as for a configured network
@@ -35,6 +35,13 @@ export interface BackgroundBridgeRestoresDeps {
 }
 
 const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 60_000 };
+
+/** The log line of a retryable refusal, worded by its code: at max_servers the server was never tried, not "not reached". */
+function notRestoredYet(error: GatewayError): string {
+  return error.code === "GW_ERR_RATE_LIMITED"
+    ? "bridge not restored yet: as many IRC servers on demand are connected as irc.servers_on_demand.max_servers allows; trying again after backoff"
+    : "bridge not restored yet: its IRC server on demand is not reached; trying again after backoff";
+}
 
 export class BackgroundBridgeRestores {
   /** Bridges being restored, by their remote room's key (lower case), with the timer of their next attempt. */
@@ -95,7 +102,7 @@ export class BackgroundBridgeRestores {
           return;
         }
         const delay = backoffDelay(attempt, this.deps.backoff ?? DEFAULT_BACKOFF);
-        log.warn({ ...fields, code: coded.code, reason: coded.message, attempt: attempt + 1, delayMs: delay }, "bridge not restored yet: its IRC server on demand is not reached; trying again after backoff");
+        log.warn({ ...fields, code: coded.code, reason: coded.message, attempt: attempt + 1, delayMs: delay }, notRestoredYet(coded));
         const entry = this.pending.get(key);
         if (entry) entry.timer = this.timers.setTimeout(() => void this.attempt(key, bridge, attempt + 1), delay);
         return;

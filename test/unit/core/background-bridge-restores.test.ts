@@ -81,6 +81,18 @@ describe("BackgroundBridgeRestores", () => {
     assert.equal(lines.at(-1)?.["msg"], "bridge restored: its IRC server on demand is connected");
   });
 
+  it("words the retry of a server not tried for max_servers by that limit, not as not reached", async () => {
+    const full = new GatewayError("GW_ERR_RATE_LIMITED", "2 IRC servers on demand are connected already: try again once one is disconnected (irc.servers_on_demand.max_servers)", { retryable: true });
+    const onDemand = serverOnDemand([full, "connected"]);
+    restores(onDemand).start(bridge);
+    await settled();
+    assert.deepEqual(messages(), ["bridge not restored yet: as many IRC servers on demand are connected as irc.servers_on_demand.max_servers allows; trying again after backoff"]);
+    assert.equal(lines[0]?.["code"], "GW_ERR_RATE_LIMITED");
+    timers.fireAll();
+    await settled();
+    assert.deepEqual(restored, ["irc.example.org #later"], "tried again all the same");
+  });
+
   it("logs a host the configuration refuses once, and does not try it again", async () => {
     const onDemand = serverOnDemand([refused()]);
     restores(onDemand).start(bridge);
