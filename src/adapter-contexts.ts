@@ -3,6 +3,7 @@
  * with the checks that keep an adapter to its own network's people (`speaksFor`: an adapter acts in the name of
  * its own network's people only). gateway.ts builds one for every adapter it makes, from the services it wired.
  */
+import { accountPage } from "./core/account-listing.js";
 import type { AccountDeletion } from "./core/account-deletion.js";
 import type { AccountSuspensions } from "./core/account-suspension.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
@@ -154,6 +155,11 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         mustBeAdmin(by);
         const native = services.supervisor.states().find((state) => state.adapter.protocol === "native")?.adapter;
         return { registered: await services.store.accounts.count(), online: native?.stats?.()["users"] ?? 0 };
+      },
+      list: async (by, query) => {
+        speaksFor(by);
+        mustBeAdmin(by);
+        return accountPage(services.store.accounts, query);
       },
     },
     serviceMessage: async (from, body) => {

@@ -64,6 +64,7 @@ export function tellingRegistrations(accounts: AccountStore, registered: (name: 
     count: () => accounts.count(),
     setPasswordHash: (name, passwordHash) => accounts.setPasswordHash(name, passwordHash),
     list: () => accounts.list(),
+    page: (query) => accounts.page(query),
     setDisabled: (name, suspension) => accounts.setDisabled(name, suspension),
   };
 }

@@ -3,6 +3,7 @@
  * names it may use, probes, bridges, people's own accounts...) and the options of a submit. The other half of the
  * adapter contract (adapter.ts, which re-exports these).
  */
+import type { AccountPage } from "./account-listing.js";
 import type { AdapterStatus, DeliveryReceipt, InboundEvent } from "./adapter.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { GatewayError } from "./errors.js";
@@ -207,13 +208,15 @@ export interface AdapterContext {
    * admin: GW_ERR_FORBIDDEN for anyone else. `delete` as native admin.user.delete (core/account-deletion.ts):
    * GW_ERR_FORBIDDEN for an admin's account, GW_ERR_NOT_FOUND for no such account. `disable` and `enable` as native
    * admin.user.disable and admin.user.enable (core/account-suspension.ts), by the same rules. `counts`: the accounts
-   * there are, and the users with a native session now.
+   * there are, and the users with a native session now. `list`: a page of the accounts by name, as native
+   * admin.user.list (core/account-listing.ts).
    */
   readonly userAdmin: {
     delete(by: Address, name: string): Promise<void>;
     disable(by: Address, name: string, reason: string): Promise<void>;
     enable(by: Address, name: string): Promise<void>;
     counts(by: Address): Promise<{ readonly registered: number; readonly online: number }>;
+    list(by: Address, query: { readonly limit?: number; readonly disabledOnly?: boolean }): Promise<AccountPage>;
   };
   /**
    * People of this adapter's network keep their own services accounts on IRC networks through it (XMPP ad-hoc

@@ -23,6 +23,12 @@ export interface AccountRecord {
   readonly disabled?: AccountSuspension;
 }
 
+export interface AccountPageQuery {
+  readonly after: string;
+  readonly limit: number;
+  readonly disabledOnly?: boolean;
+}
+
 /** Why and since when an account is disabled: the operator's note, never shown to the user. */
 export interface AccountSuspension {
   readonly at: number;
@@ -40,6 +46,8 @@ export interface AccountStore {
   setPasswordHash(name: string, passwordHash: string): Promise<boolean>;
   /** Every account, ordered by name. */
   list(): Promise<AccountRecord[]>;
+  /** Up to `limit` accounts whose names sort after `after` ("" for the first), ordered by name; only disabled ones with `disabledOnly`. */
+  page(query: AccountPageQuery): Promise<AccountRecord[]>;
   /**
    * Disables the account (`suspension`) or enables it again (undefined); false when there is no such account (or it is
    * being deleted). Disabling one disabled already keeps its first time and reason.

@@ -2,7 +2,8 @@
  * A disabled account as the other networks see it, against a real Prosody and a real ngIRCd: the user's IRC puppet
  * quits the bridged channel saying `account disabled` and speaks again once the account is enabled; an XMPP admin
  * disables and re-enables accounts by their gateway JIDs with XEP-0133's disable-user and reenable-user commands, by
- * the rules of native admin.user.disable, and an XMPP contact of the user sees them go unavailable.
+ * the rules of native admin.user.disable, and an XMPP contact of the user sees them go unavailable; an XMPP admin lists
+ * the accounts' JIDs, all or the disabled ones (XEP-0133 get-registered-users-list, get-disabled-users-list).
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -117,6 +118,39 @@ describe("a disabled account on other networks", function () {
       const enabled = note(await execute(admin, "reenable-user", { accountjids: [gatewayJid(aliceName)] }));
       assert.deepEqual(enabled, { type: "info", text: `Re-enabled: ${gatewayJid(aliceName)}` });
       assert.equal((await loginAnswer(aliceName))["user"], aliceName);
+    });
+
+    it("lists the accounts' gateway JIDs, all or the disabled ones, for an admin only, capped by max_items", async function () {
+      const admin = await suite.xmppUserAs(XMPP_ADMIN);
+      const bob = await suite.native("bob");
+      const bobName = suite.nameOf(bob);
+      const dora = await suite.native("dora");
+      const doraName = suite.nameOf(dora);
+      const nativeAdmin = await suite.nativeAs(NATIVE_ADMIN);
+      await nativeAdmin.ok({ type: "admin.user.disable", name: doraName }, TIMEOUT);
+      const values = (answer: Element, field: string): string[] => {
+        const form = answer.getChild("command", COMMANDS)?.getChild("x", "jabber:x:data");
+        const found = form?.getChildren("field").find((candidate) => candidate.attrs["var"] === field);
+        assert.equal(found?.attrs["type"], "jid-multi", `${field} is a jid-multi field`);
+        return found.getChildren("value").map((value) => value.getText());
+      };
+
+      const registered = await execute(admin, "get-registered-users-list");
+      assert.equal(registered.getChild("command", COMMANDS)?.attrs["status"], "completed");
+      const all = values(registered, "registereduserjids");
+      assert.ok(all.includes(gatewayJid(bobName)) && all.includes(gatewayJid(doraName)) && all.includes(gatewayJid(NATIVE_ADMIN)), all.join(" "));
+      assert.deepEqual(all, [...all].sort(), "by name");
+      const disabled = values(await execute(admin, "get-disabled-users-list"), "disableduserjids");
+      assert.ok(disabled.includes(gatewayJid(doraName)), disabled.join(" "));
+      assert.ok(!disabled.includes(gatewayJid(bobName)), "bob is not disabled");
+
+      const capped = await execute(admin, "get-registered-users-list", { max_items: "1" });
+      assert.deepEqual(values(capped, "registereduserjids"), all.slice(0, 1));
+      assert.match(note(capped).text, /there are more/);
+
+      const mallory = await suite.xmppUser("mallory");
+      await assert.rejects(execute(mallory, "get-registered-users-list"), /forbidden/);
+      await assert.rejects(execute(mallory, "get-disabled-users-list"), /forbidden/);
     });
   });
 });

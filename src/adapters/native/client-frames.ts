@@ -85,6 +85,7 @@ export interface AccountDeleteFrame extends Base { readonly type: "account.delet
 export interface AdminUserDeleteFrame extends Base { readonly type: "admin.user.delete"; readonly name: string }
 export interface AdminUserDisableFrame extends Base { readonly type: "admin.user.disable"; readonly name: string; readonly reason?: string }
 export interface AdminUserEnableFrame extends Base { readonly type: "admin.user.enable"; readonly name: string }
+export interface AdminUserListFrame extends Base { readonly type: "admin.user.list"; readonly after?: string }
 
 export type ClientFrame =
   | HelloFrame
@@ -131,6 +132,7 @@ export type ClientFrame =
   | AccountDeleteFrame
   | AdminUserDeleteFrame
   | AdminUserDisableFrame
-  | AdminUserEnableFrame;
+  | AdminUserEnableFrame
+  | AdminUserListFrame;
 
 export type ClientFrameType = ClientFrame["type"];

@@ -6,6 +6,7 @@
  */
 import { DISABLED_REASON_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
 import type { ClientFrameType } from "./client-frames.js";
+import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
 
 type Schema = Record<string, unknown>;
 
@@ -230,6 +231,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     { name: { ...userName, description: "The user whose disabled account may log in again" } },
     ["name"],
     "Admins only: enables a disabled account again",
+  ),
+  "admin.user.list": frame(
+    "admin.user.list",
+    { after: { ...userName, description: "The last name of the page before (its answer was truncated): the accounts after it, by name" } },
+    [],
+    `Admins only: the accounts by name, at most ${ACCOUNT_PAGE_MAX} at once, each with when it was made, whether it is online, and since when and why it is disabled`,
   ),
 };
 

@@ -1,13 +1,17 @@
 /**
  * XEP-0133 (Service Administration) commands of the component's domain, for the gateway's admins: delete, disable and
- * re-enable native accounts by their gateway JIDs (sections 4.2, 4.5 and 4.6, `accountjids`), and count the accounts (Get Number of Registered Users) and
- * the users online now (Get Number of Online Users). Each follows the rules of its native frame (admin.user.delete,
+ * re-enable native accounts by their gateway JIDs (sections 4.2, 4.5 and 4.6, `accountjids`), count the accounts (Get Number of Registered Users) and
+ * the users online now (Get Number of Online Users), and list the accounts' JIDs, all or the disabled ones (Get List of
+ * Registered Users, Get List of Disabled Users: by name, at most ACCOUNT_PAGE_MAX, or `max_items`). Each follows the rules of its native frame (admin.user.delete,
  * admin.user.disable, admin.user.enable; through AdapterContext.userAdmin): never an admin's account; a JID that names
  * nobody is reported, and the others are done.
  */
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
+import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
+import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
+import type { Address } from "../../core/model/address.js";
 import { jidToAddress, withoutResource } from "./addressing.js";
 import { required, type CommandSpec } from "./adhoc-command-spec.js";
 
@@ -25,6 +29,32 @@ function countResult(name: string, label: string, count: number): Element {
     xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS_ADMIN)),
     xml("field", { var: name, label }, xml("value", {}, String(count))),
   );
+}
+
+/** XEP-0133's `max_items` of a list command: a number caps the list (at ACCOUNT_PAGE_MAX, as "none" and no value do). */
+export function maxItems(value: string): number {
+  const wanted = /^[0-9]+$/.test(value) ? Number(value) : ACCOUNT_PAGE_MAX;
+  return Math.max(1, Math.min(wanted, ACCOUNT_PAGE_MAX));
+}
+
+/** A list command's answer: the gateway JIDs of a page of accounts in a jid-multi field, and a note that says when more exist. */
+async function listedAccountJids(
+  admin: Address,
+  values: ReadonlyMap<string, string>,
+  context: AdapterContext,
+  domain: string,
+  list: { readonly field: string; readonly label: string; readonly what: string; readonly disabledOnly: boolean },
+): Promise<{ note: string; result: Element }> {
+  const limit = maxItems(required(values, "max_items"));
+  const { accounts, truncated } = await context.userAdmin.list(admin, { limit, disabledOnly: list.disabledOnly });
+  const result = xml(
+    "x",
+    { xmlns: "jabber:x:data", type: "result" },
+    xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS_ADMIN)),
+    xml("field", { var: list.field, type: "jid-multi", label: list.label }, ...accounts.map((account) => xml("value", {}, `${account.name}@${domain}`))),
+  );
+  const note = truncated ? `The first ${accounts.length} ${list.what} by name; there are more` : `${accounts.length} ${list.what}`;
+  return { note, result };
 }
 
 /**
@@ -130,6 +160,26 @@ export function serviceAdminCommands(domain: string): readonly CommandSpec[] {
         const { online } = await context.userAdmin.counts(admin);
         return { note: `${online} users online`, result: countResult("onlineusersnum", "The number of online users", online) };
       },
+    },
+    {
+      // XEP-0133 section 4.18; its optional max_items may be submitted (no form is asked for: the list comes at once).
+      node: `${NS_ADMIN}#get-registered-users-list`,
+      who: "admins",
+      name: "Get list of registered users",
+      instructions: "",
+      fields: [],
+      run: (admin, values, context) =>
+        listedAccountJids(admin, values, context, domain, { field: "registereduserjids", label: "The list of all users", what: "registered users", disabledOnly: false }),
+    },
+    {
+      // XEP-0133 section 4.19.
+      node: `${NS_ADMIN}#get-disabled-users-list`,
+      who: "admins",
+      name: "Get list of disabled users",
+      instructions: "",
+      fields: [],
+      run: (admin, values, context) =>
+        listedAccountJids(admin, values, context, domain, { field: "disableduserjids", label: "The list of all disabled users", what: "disabled users", disabledOnly: true }),
     },
   ];
 }

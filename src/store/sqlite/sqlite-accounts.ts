@@ -32,6 +32,10 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   // An account being deleted keeps its wiped password: nobody sets one for it.
   const updateHash = db.prepare<[string, string]>("UPDATE accounts SET password_hash = ? WHERE name = ? AND deleted_at IS NULL");
   const all = db.prepare<[], AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE deleted_at IS NULL ORDER BY name`);
+  const page = db.prepare<[string, number], AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE deleted_at IS NULL AND name > ? ORDER BY name LIMIT ?`);
+  const disabledPage = db.prepare<[string, number], AccountRow>(
+    `SELECT ${COLUMNS} FROM accounts WHERE deleted_at IS NULL AND disabled_at IS NOT NULL AND name > ? ORDER BY name LIMIT ?`,
+  );
   // COALESCE: disabling a disabled account keeps when and why it was first disabled.
   const disable = db.prepare<[number, string, string]>(
     "UPDATE accounts SET disabled_at = COALESCE(disabled_at, ?), disabled_reason = COALESCE(disabled_reason, ?) WHERE name = ? AND deleted_at IS NULL",
@@ -49,6 +53,7 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
     count: () => guarded("count accounts", () => count.get()?.n ?? 0),
     setPasswordHash: (name, passwordHash) => guarded("change a password", () => updateHash.run(passwordHash, name).changes === 1),
     list: () => guarded("list accounts", () => all.all().map(toAccount)),
+    page: ({ after, limit, disabledOnly }) => guarded("list accounts", () => (disabledOnly === true ? disabledPage : page).all(after, limit).map(toAccount)),
     setDisabled: (name, suspension) =>
       guarded(suspension === undefined ? "enable an account" : "disable an account", () =>
         (suspension === undefined ? enable.run(name) : disable.run(suspension.at, suspension.reason, name)).changes === 1,

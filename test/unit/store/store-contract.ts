@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
+import type { AccountRecord } from "../../../src/store/store.js";
 import { describeAccountRemovalContract } from "./store-contract-account-removals.js";
 import { describeBridgeContract } from "./store-contract-bridges.js";
 import { describeBuddyOfferContract } from "./store-contract-buddy-offers.js";
@@ -56,6 +57,20 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.deepEqual(await store().accounts.get("bob"), account("bob"));
         assert.equal(await store().accounts.setPasswordHash("nobody", "scrypt$new"), false);
         assert.equal(await store().accounts.get("nobody"), undefined);
+      });
+
+      it("gives a page of accounts by name after a name, the disabled ones only when asked", async () => {
+        for (const name of ["dave", "carol", "alice", "bob"]) await store().accounts.create(account(name));
+        await store().accounts.setDisabled("bob", { at: 5, reason: "spam" });
+        await store().accounts.setDisabled("dave", { at: 6, reason: "" });
+        const names = (records: AccountRecord[]): string[] => records.map((record) => record.name);
+        assert.deepEqual(names(await store().accounts.page({ after: "", limit: 3 })), ["alice", "bob", "carol"]);
+        assert.deepEqual(names(await store().accounts.page({ after: "bob", limit: 3 })), ["carol", "dave"]);
+        assert.deepEqual(await store().accounts.page({ after: "", limit: 10, disabledOnly: true }), [
+          { ...account("bob"), disabled: { at: 5, reason: "spam" } },
+          { ...account("dave"), disabled: { at: 6, reason: "" } },
+        ]);
+        assert.deepEqual(names(await store().accounts.page({ after: "bob", limit: 10, disabledOnly: true })), ["dave"]);
       });
 
       it("lists every account ordered by name", async () => {

@@ -3,7 +3,7 @@ import type { HandlerTable } from "../handler-environment.js";
 import type { ClientFrameType } from "../client-frames.js";
 import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { accountDelete, accountPassword, adminUserDelete } from "./account-handlers.js";
-import { adminUserDisable, adminUserEnable } from "./admin-user-handlers.js";
+import { adminUserDisable, adminUserEnable, adminUserList } from "./admin-user-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
@@ -67,6 +67,7 @@ export const HANDLERS: HandlerTable = {
   "admin.user.delete": adminUserDelete,
   "admin.user.disable": adminUserDisable,
   "admin.user.enable": adminUserEnable,
+  "admin.user.list": adminUserList,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */
