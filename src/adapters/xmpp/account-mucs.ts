@@ -100,12 +100,16 @@ export class AccountMucs {
     return this.roomOf(muc, state);
   }
 
-  /** She leaves: unavailable presence to the room, which is forgotten (not joined again). */
+  /**
+   * She leaves: unavailable presence to the room, which is forgotten (not joined again). Without a connection to
+   * write it on, she is out already (the room dropped her occupant with the connection): the leave is done all the
+   * same, so that the core forgets the room too and a restart does not join it again.
+   */
   async leave(room: Address): Promise<void> {
     const state = this.rooms.get(room.id);
     if (!state) return;
     this.forget(room.id);
-    await this.write(mucLeavePresence(room.id, state.nick));
+    await this.write(mucLeavePresence(room.id, state.nick)).catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC left without a connection to say so"));
   }
 
   /** The room as the account is in it: she first, then its occupants as shown to her; undefined when she did not join it. */

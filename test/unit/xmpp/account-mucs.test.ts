@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { parse, type Element } from "ltx";
+import type { AdapterContext } from "../../../src/core/adapter.js";
+import { GatewayError } from "../../../src/core/errors.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { makeAddress } from "../../../src/core/model/address.js";
+import { AccountMucs } from "../../../src/adapters/xmpp/account-mucs.js";
+
+const OWNER = makeAddress("native", "default", "alice");
+const ROOM = makeAddress("xmpp", "u.alice", "lobby@conference.example.org");
+
+/** Her account's MUCs, writing through `write`; the room takes her in at her join (self-presence, status 110). */
+function mucs(write: (element: Element) => Promise<void>): AccountMucs {
+  const context = { account: "u.alice", log: createLogger("silent"), dispatch: () => undefined } as unknown as AdapterContext;
+  return new AccountMucs(context, OWNER, write);
+}
+
+function selfPresence(): Element {
+  return parse(
+    `<presence from="lobby@conference.example.org/alice"><x xmlns="http://jabber.org/protocol/muc#user"><item affiliation="none" role="participant"/><status code="110"/></x></presence>`,
+  );
+}
+
+describe("AccountMucs", () => {
+  it("a leave while the account's connection is gone still leaves: the room is not kept for her, and the leave is not refused", async () => {
+    let connected = true;
+    const written: Element[] = [];
+    const write = async (element: Element): Promise<void> => {
+      if (!connected) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP account is not connected", { retryable: true });
+      written.push(element);
+    };
+    const rooms = mucs(write);
+    const joined = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    rooms.presence(selfPresence());
+    assert.equal((await joined).address.id, ROOM.id);
+    connected = false;
+    rooms.lost();
+    // The server put her occupant out with the connection: nothing to tell it, and her leave is done.
+    await rooms.leave(ROOM);
+    assert.equal(rooms.ownRoom(ROOM), undefined);
+  });
+});
