@@ -286,7 +286,11 @@ export interface Adapter {
    * when a disabled account is enabled again.
    */
   personRegistered?(person: Address): void;
-  /** For someone's own account that joins its network's rooms (core/own-rooms.ts): the room as the account is in it now, its occupants after the owner. */
+  /**
+   * For someone's own account that joins its network's rooms (core/own-rooms.ts): the room as the account is in it now,
+   * its occupants after the owner. Such an adapter's leaveRoom leaves a room she is in or has kept from before a
+   * restart (joined again or not yet), and rejects with GW_ERR_NOT_MEMBER for any other.
+   */
   ownRoom?(room: Address): Room | undefined;
   /** Every room the owner is in through the account now (as ownRoom gives each): listed by room.list. */
   ownRoomList?(): Room[];

@@ -39,10 +39,18 @@ export class OwnRooms {
     return joined;
   }
 
+  /**
+   * She leaves the room, or gives up one kept from before a restart that her account did not join again yet (the
+   * room does not answer): either way it is no longer kept. The account's adapter answers GW_ERR_NOT_MEMBER for a
+   * room she neither is in nor has kept; a row it did not take (its password no longer opens) is forgotten too.
+   */
   async leave(room: Address, member: Address): Promise<void> {
-    this.get(room, member);
-    await this.host(room, member).leaveRoom(room, member);
-    await this.kept?.forget(member, room);
+    const host = this.host(room, member);
+    try {
+      await host.leaveRoom(room, member);
+    } finally {
+      await this.kept?.forget(member, room);
+    }
   }
 
   /** Someone left a room (told by its network): when it is her own room and she is out of it (kicked, banned, refused), it is not joined again. */

@@ -103,12 +103,16 @@ export class AccountMucs {
   /**
    * She leaves: unavailable presence to the room, which is forgotten (not joined again). Without a connection to
    * write it on, she is out already (the room dropped her occupant with the connection): the leave is done all the
-   * same, so that the core forgets the room too and a restart does not join it again.
+   * same, so that the core forgets the room too and a restart does not join it again. A room kept from before a
+   * restart and not joined again yet (its join pending, or failed and waiting for the next login) is left the same
+   * way: else it could never be left, and would be tried at every login. GW_ERR_NOT_MEMBER for a room she has not.
    */
   async leave(room: Address): Promise<void> {
     const state = this.rooms.get(room.id);
-    if (!state) return;
+    if (!state) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${room.id}`);
     this.forget(room.id);
+    // A join waiting for its answer ends now (the leave presence below takes her out if the room answers it later).
+    state.waiter?.reject(new GatewayError("GW_ERR_NOT_MEMBER", `you left ${room.id} before it answered`));
     await this.write(mucLeavePresence(room.id, state.nick)).catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC left without a connection to say so"));
   }
 

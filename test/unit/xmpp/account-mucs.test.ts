@@ -40,4 +40,16 @@ describe("AccountMucs", () => {
     await rooms.leave(ROOM);
     assert.equal(rooms.ownRoom(ROOM), undefined);
   });
+
+  it("a leave while her join waits for the room's answer ends that join at once (GW_ERR_NOT_MEMBER), and the room is not hers", async () => {
+    const written: Element[] = [];
+    const rooms = mucs(async (element) => void written.push(element));
+    const joining = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    await rooms.leave(ROOM);
+    await assert.rejects(joining, (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_NOT_MEMBER");
+    assert.equal(written.at(-1)?.attrs["type"], "unavailable");
+    assert.equal(rooms.presence(selfPresence()), false); // a late answer: no room of hers
+    assert.equal(rooms.ownRoom(ROOM), undefined);
+  });
 });
