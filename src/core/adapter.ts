@@ -55,7 +55,7 @@ export interface Adapter {
   knows(address: Address): Promise<boolean>;
   /**
    * Whether `address` names a room of this network (an IRC channel, a bridge bot's MUC, a room JID of the XMPP
-   * component's own domain), which takes room messages only: a direct message to it is refused at submit with
+   * component's own domain, a MUC joined through a linked account), which takes room messages only: a direct message to it is refused at submit with
    * GW_ERR_BAD_ADDRESS, not accepted and then failed by send(). Pure: no I/O. Absent: no address of this network is one.
    */
   isRoom?(address: Address): boolean;

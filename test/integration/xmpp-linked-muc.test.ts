@@ -87,6 +87,9 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined);
     const members = await alice.ok({ type: "room.members", room });
     assert.deepEqual(members["bridged_people"], answer["bridged_people"]);
+    // The room takes room.send: a chat to its bare JID would only bounce.
+    const chat = await alice.request({ type: "message.send", to: room, body: "hello room" });
+    assert.equal(chat["code"], "GW_ERR_BAD_ADDRESS", JSON.stringify(chat));
   });
 
   it("carries lines both ways, showing alice her own line once", async function () {

@@ -122,6 +122,11 @@ export class AccountMucs {
     return state === undefined || state.waiter !== undefined || state.restored === true ? undefined : this.roomOf(room.id, state);
   }
 
+  /** Whether `room` is one of hers: joined, being joined, or kept from before a restart and not joined again yet. */
+  has(room: Address): boolean {
+    return this.rooms.has(room.id);
+  }
+
   /** Every room she is in now (as ownRoom gives each), by room JID. */
   ownRoomList(): Room[] {
     return [...this.rooms.keys()].sort().flatMap((muc) => this.ownRoom(this.roomAddress(muc)) ?? []);

@@ -190,6 +190,14 @@ export class XmppUserAdapter implements Adapter {
     }
   }
 
+  /**
+   * A MUC she joined through the account (or kept from before a restart): it takes room messages only (room.send), a
+   * chat to its bare JID would only bounce. Other MUCs are not known as such: their JIDs pass as any contact's.
+   */
+  isRoom(address: Address): boolean {
+    return address.protocol === "xmpp" && address.account === this.account && this.mucs.has(address);
+  }
+
   /** Resolves once written; `confirmed` once the account's server proved it read the chat. */
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
     if (message.scope === "room") return this.mucs.send(message);
