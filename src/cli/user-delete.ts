@@ -10,13 +10,12 @@
  * as a deletion changes it (core/account-deletion.ts accountRemoval), the senders of waiting messages hear at their
  * next login, and an XMPP contact's server learns at its next probe.
  */
-import { existsSync } from "node:fs";
 import type { SwitchboardConfig } from "../config/config-types.js";
 import { accountRemoval, userOf } from "../core/account-deletion.js";
 import { GatewayError } from "../core/errors.js";
 import { canonicalUserName, userNameProblem } from "../core/model/account-rules.js";
 import { addressKey, parseAddress } from "../core/model/address.js";
-import { openSqliteStore } from "../store/sqlite/index.js";
+import { withStoppedGatewayStore } from "./stopped-gateway-store.js";
 
 /** Deletes the account `name` from the store of `config`: resolves with what to tell the operator, rejects with why not. */
 export async function deleteUser(config: SwitchboardConfig, name: string, now: () => number = Date.now): Promise<string> {
@@ -26,26 +25,12 @@ export async function deleteUser(config: SwitchboardConfig, name: string, now: (
   if (config.admins.some((admin) => addressKey(parseAddress(admin)) === addressKey(userOf(user)))) {
     throw new GatewayError("GW_ERR_FORBIDDEN", `${user} is named in admins: take it out of the configuration first (a name freed while admins names it would make its next owner an admin)`);
   }
-  const path = config.store.path;
-  // Opening a missing database would create an empty one: an operator with a wrong --config must hear it.
-  if (!existsSync(path)) throw new GatewayError("GW_ERR_NOT_FOUND", `no database at ${path} (store.path): no user ${user}`);
-  let store;
-  try {
-    store = openSqliteStore(path, { messageLog: config.store.message_log });
-  } catch (error: unknown) {
-    if (error instanceof GatewayError && error.condition === "locked") {
-      throw new GatewayError("GW_ERR_STORE", `a gateway is running on ${path}: delete the account from an admin's session with admin.user.delete while it runs, or stop it first`, { cause: error });
-    }
-    throw error;
-  }
-  try {
+  return withStoppedGatewayStore(config, user, "delete", async (store) => {
     const at = now();
     // A deletion a crash cut short is finished too (the gateway would at its next start).
     const begun = (await store.accountRemovals.begin(user, at)) || (await store.accountRemovals.unfinished()).includes(user);
-    if (!begun) throw new GatewayError("GW_ERR_NOT_FOUND", `no user ${user} in ${path}`);
+    if (!begun) throw new GatewayError("GW_ERR_NOT_FOUND", `no user ${user} in ${config.store.path}`);
     await store.accountRemovals.finish(user, accountRemoval(user, at));
     return `user ${user} deleted`;
-  } finally {
-    await store.close();
-  }
+  });
 }

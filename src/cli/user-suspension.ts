@@ -10,16 +10,14 @@
  * account of a user it disabled out until it is told. With the gateway stopped nobody is connected: the store is
  * marked, and the next start keeps the user's linked XMPP account logged out and their logins refused.
  */
-import { existsSync } from "node:fs";
 import type { SwitchboardConfig } from "../config/config-types.js";
 import { userOf } from "../core/account-deletion.js";
 import { disableRefusal } from "../core/account-suspension.js";
 import { GatewayError } from "../core/errors.js";
 import { canonicalUserName, userNameProblem } from "../core/model/account-rules.js";
 import { addressKey, parseAddress, type Address } from "../core/model/address.js";
-import { openSqliteStore } from "../store/sqlite/index.js";
-import type { Store } from "../store/store.js";
 import { UsageError } from "./command-line.js";
+import { withStoppedGatewayStore } from "./stopped-gateway-store.js";
 
 /** `--reason TEXT` (or `--reason=TEXT`) taken out of `args`: the rest is for commandArguments. */
 export function reasonOption(args: readonly string[]): { readonly reason: string; readonly rest: readonly string[] } {
@@ -42,7 +40,7 @@ export async function disableUser(config: SwitchboardConfig, name: string, reaso
   const user = userNamed(name);
   const refusal = disableRefusal(userOf(user), reason, isAdminIn(config));
   if (refusal !== undefined) throw refusal.code === "GW_ERR_FORBIDDEN" ? new GatewayError("GW_ERR_FORBIDDEN", `${user} is named in admins: take it out of the configuration first`) : refusal;
-  return withStore(config, user, "disable", async (store) => {
+  return withStoppedGatewayStore(config, user, "disable", async (store) => {
     if (!(await store.accounts.setDisabled(user, { at: now(), reason }))) throw new GatewayError("GW_ERR_NOT_FOUND", `no user ${user} in ${config.store.path}`);
     return `user ${user} disabled`;
   });
@@ -51,7 +49,7 @@ export async function disableUser(config: SwitchboardConfig, name: string, reaso
 /** Enables the account `name` again in the store of `config`. */
 export async function enableUser(config: SwitchboardConfig, name: string): Promise<string> {
   const user = userNamed(name);
-  return withStore(config, user, "enable", async (store) => {
+  return withStoppedGatewayStore(config, user, "enable", async (store) => {
     const account = await store.accounts.get(user);
     if (account === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no user ${user} in ${config.store.path}`);
     if (account.disabled === undefined) return `user ${user} is not disabled`;
@@ -68,24 +66,4 @@ function userNamed(name: string): string {
 
 function isAdminIn(config: SwitchboardConfig): (address: Address) => boolean {
   return (address) => config.admins.some((admin) => addressKey(parseAddress(admin)) === addressKey(address));
-}
-
-async function withStore(config: SwitchboardConfig, user: string, verb: "disable" | "enable", work: (store: Store) => Promise<string>): Promise<string> {
-  const path = config.store.path;
-  // Opening a missing database would create an empty one: an operator with a wrong --config must hear it.
-  if (!existsSync(path)) throw new GatewayError("GW_ERR_NOT_FOUND", `no database at ${path} (store.path): no user ${user}`);
-  let store;
-  try {
-    store = openSqliteStore(path, { messageLog: config.store.message_log });
-  } catch (error: unknown) {
-    if (error instanceof GatewayError && error.condition === "locked") {
-      throw new GatewayError("GW_ERR_STORE", `a gateway is running on ${path}: ${verb} the account from an admin's session with admin.user.${verb} while it runs, or stop it first`, { cause: error });
-    }
-    throw error;
-  }
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
 }
