@@ -60,6 +60,12 @@ export interface Adapter {
    */
   isRoom?(address: Address): boolean;
   /**
+   * The address on another network that `address` only stands for on this one (a JID of the XMPP component's own
+   * domain: `alice@gw.example.org` is native:alice), or undefined. A direct message to it would leave through this
+   * network only to come back to the gateway: refused at submit with GW_ERR_BAD_ADDRESS, naming this address. Pure.
+   */
+  standsFor?(address: Address): Address | undefined;
+  /**
    * Delivers a message to message.to, or for a direct message to `recipient` when given: an account linked to
    * the person message.to (the person's most available account, docs/bridging.md). Rejects with a
    * GatewayError: retryable (recipient or network not reachable now; the outbox keeps the message) or not (the

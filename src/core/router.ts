@@ -15,7 +15,7 @@
 import type { DeliveryReceipt, InboundEvent, SubmitOptions } from "./adapter.js";
 import { ContactRouting } from "./contact-routing.js";
 import { GatewayError } from "./errors.js";
-import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, formatAddress, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
@@ -70,6 +70,10 @@ export class Router {
     // Before knows(): a channel nobody bridged is no unknown person but no recipient of a direct message either.
     if (draft.scope === "direct" && target.isRoom?.(draft.to) === true) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(draft.to)} is a room, not a person: rooms take room messages (join the gateway room it is bridged to)`);
+    }
+    const standsFor = draft.scope === "direct" ? target.standsFor?.(draft.to) : undefined;
+    if (standsFor !== undefined) {
+      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(draft.to)} is the gateway's own XMPP address of ${formatAddress(standsFor)}: write to ${formatAddress(standsFor)}`);
     }
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
     // Refused now rather than reported failed after the sender's ok (an IRC network in relay mode, a bridge bot).

@@ -223,6 +223,18 @@ describe("the XMPP component against Prosody", function () {
     assert.equal(full["code"], "GW_ERR_BAD_ADDRESS");
   });
 
+  it("refuses a native user's message to a JID of the gateway's own domain, naming the address to write to", async function () {
+    const aliceName = uniqueUser("face");
+    await native(aliceName);
+    const romeo = await native(uniqueUser("selfie"));
+    // Sent out, it would come back from the XMPP server as a message from the XMPP user alice@<domain>.
+    for (const [jid, meant] of [[gatewayJid(aliceName), `native:${aliceName}`], [`bob%25libera@${prosody().componentDomain}`, "irc://libera/bob"]]) {
+      const refused = await romeo.request({ type: "message.send", to: `xmpp:${jid}`, body: "round trip" });
+      assert.equal(refused["code"], "GW_ERR_BAD_ADDRESS");
+      assert.ok(String(refused["message"]).endsWith(`write to ${meant}`), String(refused["message"]));
+    }
+  });
+
   it("describes itself through service discovery, version and ping", async function () {
     const juliet = await xmppUser(uniqueUser("disco"));
     const info = await juliet.iq(xml("iq", { type: "get", to: prosody().componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));

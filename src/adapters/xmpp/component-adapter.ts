@@ -20,7 +20,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
-import { addressToJid, addressToXmppJid, parseJid, xmppUserAddress } from "./addressing.js";
+import { addressToJid, addressToXmppJid, jidToAddress, parseJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms, roomAtJid } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
@@ -159,6 +159,16 @@ export class XmppComponentAdapter implements Adapter {
   /** A room JID of the gateway's own domain (#room@domain, #chan%network@domain): a MUC to join, never a chat's recipient. */
   isRoom(address: Address): boolean {
     return address.protocol === "xmpp" && address.account === this.account && roomAtJid(address.id, this.config.domain) !== undefined;
+  }
+
+  /** A person's JID of the gateway's own domain: the XMPP face of a native or IRC user, whom the gateway reaches directly. */
+  standsFor(address: Address): Address | undefined {
+    if (address.protocol !== "xmpp" || address.account !== this.account || address.id.includes("/")) return undefined;
+    try {
+      return jidToAddress(address.id, this.config.domain);
+    } catch {
+      return undefined; // another domain, the bare domain, or a localpart that is nobody's: the server's to route
+    }
   }
 
   /**
