@@ -6,7 +6,7 @@
  */
 import { GatewayError } from "../../core/errors.js";
 import { addressKey, type Address } from "../../core/model/address.js";
-import type { Puppet } from "./puppet-pool.js";
+import type { Puppet } from "./puppet.js";
 
 export interface IdlePuppetsOptions {
   readonly maxConnections: number;

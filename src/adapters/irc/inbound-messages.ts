@@ -19,7 +19,7 @@ import type { IrcPerson } from "./line-senders.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
 import { oneLineText } from "./outgoing-text.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
-import type { Puppet } from "./puppet-pool.js";
+import type { Puppet } from "./puppet.js";
 
 function coreKind(kind: IrcMessageEvent["kind"]): MessageKind {
   return kind === "privmsg" ? "text" : kind;

@@ -34,7 +34,7 @@ import { InboundMessages } from "./inbound-messages.js";
 import type { IrcConnection } from "./irc-connection.js";
 import { nativeRoom } from "./irc-addresses.js";
 import { failureFromNumeric } from "./numerics.js";
-import type { Puppet } from "./puppet-pool.js";
+import type { Puppet } from "./puppet.js";
 import { LineSenders } from "./line-senders.js";
 
 export interface InboundHooks {

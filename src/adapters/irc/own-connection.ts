@@ -17,7 +17,8 @@ import { IrcConnection } from "./irc-connection.js";
 import type { IrcInbound } from "./irc-inbound.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
 import type { OwnNickKeeper } from "./own-nick.js";
-import type { Puppet, PuppetPool } from "./puppet-pool.js";
+import type { PuppetPool } from "./puppet-pool.js";
+import type { Puppet } from "./puppet.js";
 
 export interface OwnConnectionParts {
   readonly config: IrcNetworkConfig;

@@ -32,19 +32,13 @@ import { sameName } from "./nicks.js";
 import { presenceToIrc } from "./presence-map.js";
 import { joinChannel } from "./puppet-join.js";
 import { PuppetRenames } from "./puppet-renames.js";
+import type { Puppet } from "./puppet.js";
 
 function awayOptions(connection: IrcConnection): { awayLen?: number } {
   const awayLen = connection.server.awayLen;
   return awayLen === undefined ? {} : { awayLen };
 }
 
-export interface Puppet {
-  readonly person: Address;
-  readonly connection: IrcConnection;
-  /** Channels joined, ASCII lower case. */
-  readonly channels: Set<string>;
-  lastUsed: number;
-}
 
 export interface PuppetPoolOptions {
   readonly maxConnections: number;

@@ -12,7 +12,7 @@ import type { Logger } from "../../core/logger.js";
 import { addressKey, type Address } from "../../core/model/address.js";
 import { changeNick } from "./nick-change.js";
 import { sameName } from "./nicks.js";
-import type { Puppet } from "./puppet-pool.js";
+import type { Puppet } from "./puppet.js";
 
 export interface PuppetRenamesOptions {
   /** The person's puppet once a connect of theirs under way has settled; undefined when none is connected. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BuddyPuppets } from "../../../src/adapters/irc/buddy-puppets.js";
-import type { Puppet } from "../../../src/adapters/irc/puppet-pool.js";
+import type { Puppet } from "../../../src/adapters/irc/puppet.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { addressKey, parseAddress, type Address } from "../../../src/core/model/address.js";
 import type { Presence, Show } from "../../../src/core/model/presence.js";

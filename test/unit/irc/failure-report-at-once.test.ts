@@ -17,7 +17,8 @@ import { AccountWatch } from "../../../src/adapters/irc/account-watch.js";
 import { FailureNotices } from "../../../src/adapters/irc/failure-notices.js";
 import { ircAddress } from "../../../src/adapters/irc/irc-addresses.js";
 import { IrcInbound, type InboundHooks } from "../../../src/adapters/irc/irc-inbound.js";
-import type { Puppet, PuppetPool } from "../../../src/adapters/irc/puppet-pool.js";
+import type { PuppetPool } from "../../../src/adapters/irc/puppet-pool.js";
+import type { Puppet } from "../../../src/adapters/irc/puppet.js";
 import { FakeIrcConnection, flush } from "./fake-irc-connection.js";
 
 const CONFIG = `

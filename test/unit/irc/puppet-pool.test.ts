@@ -5,7 +5,8 @@ import { DEFAULT_ACCOUNT, makeAddress, type Address } from "../../../src/core/mo
 import type { Presence, Show } from "../../../src/core/model/presence.js";
 import type { IrcConnection } from "../../../src/adapters/irc/irc-connection.js";
 import { failureFromNumeric } from "../../../src/adapters/irc/numerics.js";
-import { PuppetPool, type Puppet, type PuppetPoolOptions } from "../../../src/adapters/irc/puppet-pool.js";
+import { PuppetPool, type PuppetPoolOptions } from "../../../src/adapters/irc/puppet-pool.js";
+import type { Puppet } from "../../../src/adapters/irc/puppet.js";
 import { NICK_CHANGE_TIMEOUT_MS } from "../../../src/adapters/irc/nick-change.js";
 import { FakeClock, FakeIrcConnection, flush } from "./fake-irc-connection.js";
 
