@@ -91,6 +91,18 @@ describe("XMPP connections retried against a server that resets them", function 
     await retriedWhileReset(botGate, "xmpp/resetbot", /XMPP bot online/);
   });
 
+  it("names why a bridge bot's attempt failed when the server closes connections cleanly", async function () {
+    this.timeout(90_000);
+    // A clean close (FIN) before the stream is open raises no error in @xmpp: the retry line once had no reason.
+    const closed = /"adapter":"xmpp\/resetbot","reason":"[^"]*: the XMPP server closed the connection before the session was open"[^\n]*"msg":"adapter down; restarting after backoff"/;
+    const retried = more(closed, 1);
+    const backOnline = more(/XMPP bot online/, 1);
+    botGate.close("close");
+    await daemon.waitForLog(retried, 30_000);
+    botGate.reopen();
+    await daemon.waitForLog(backOnline, 45_000);
+  });
+
   it("brings the component back, with no unhandled rejection", async function () {
     this.timeout(60_000);
     await retriedWhileReset(componentGate, "xmpp/default", /XMPP component online/);

@@ -10,8 +10,10 @@ export interface StartableConnection {
   open(options: { domain: string; lang?: string | undefined }): Promise<unknown>;
   once(event: "online", listener: () => void): unknown;
   once(event: "error", listener: (error: Error) => void): unknown;
+  once(event: "disconnect", listener: () => void): unknown;
   off(event: "online", listener: () => void): unknown;
   off(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "disconnect", listener: () => void): unknown;
 }
 
 /**
@@ -35,12 +37,17 @@ export async function startConnection(connection: StartableConnection, timeoutMs
     const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const onOnline = (): void => resolve();
     const onError = (error: Error): void => reject(error);
+    // A server that closes the socket cleanly before the session is open emits no "error": without this, the
+    // attempt would fail only by @xmpp's own timeout, a TimeoutError with no message (a retry line with no reason).
+    const onDisconnect = (): void => reject(new Error("the XMPP server closed the connection before the session was open"));
     connection.once("online", onOnline);
     connection.once("error", onError);
+    connection.once("disconnect", onDisconnect);
     forget = () => {
       clearTimeout(timer);
       connection.off("online", onOnline);
       connection.off("error", onError);
+      connection.off("disconnect", onDisconnect);
     };
   });
   const opened = (async (): Promise<void> => {
@@ -50,9 +57,19 @@ export async function startConnection(connection: StartableConnection, timeoutMs
   try {
     // Both handled whichever settles first: a failed opening usually comes with the "error" that rejects `online`.
     await Promise.race([opened.then(() => online), online]);
+  } catch (error) {
+    throw withReason(error);
   } finally {
     forget();
   }
+}
+
+/** @xmpp's TimeoutError has no message; the supervisor's retry line shows the message as the reason. */
+function withReason(error: unknown): unknown {
+  if (!(error instanceof Error) || error.message !== "") return error;
+  const named = new Error(error.name === "TimeoutError" ? "the XMPP server did not answer in time" : error.name);
+  named.cause = error;
+  return named;
 }
 
 /**
