@@ -106,6 +106,8 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     related: (a, b) => services.router.related(a, b),
     awaitsAnswer: (subject, requester) => services.router.awaitsAnswer(subject, requester),
     checkOwnership: (a, b) => services.router.checkOwnership(a, b),
+    checkChatPeer: (to) => services.router.checkChatPeer(to),
+    checkNotStandIn: (address) => services.router.checkNotStandIn(address),
     syncContacts: (owner, contacts) => services.router.syncContacts(owner, protocol, account, contacts),
     joinRoom: (room, member, options) => services.roomJoins.join(room, member, options),
     bounced: (messageId, recipient, error) => {

@@ -160,6 +160,17 @@ export interface AdapterContext {
    */
   checkOwnership(a: Address, b: Address): void;
   /**
+   * Throws GW_ERR_BAD_ADDRESS when `to` is no person to write to where it is (a typing notification's recipient, as
+   * submit checks a direct message's): a room of its network, or a JID of the gateway's own XMPP domain that only
+   * stands for someone the gateway reaches directly (core/peer-checks.ts). Pure, no I/O.
+   */
+  checkChatPeer(to: Address): void;
+  /**
+   * Throws GW_ERR_BAD_ADDRESS when `address` only stands for someone the gateway reaches directly (a JID of its own
+   * XMPP domain, core/peer-checks.ts): no contact to add or subscribe to, nor to approve. Pure, no I/O.
+   */
+  checkNotStandIn(address: Address): void;
+  /**
    * For an adapter that is one person's own account (Adapter.owner): the complete buddy list that the network
    * keeps for `owner`. Replaces the owner's entries on this adapter's network (adding, updating, removing);
    * resolves once stored.

@@ -15,11 +15,12 @@
 import type { DeliveryReceipt, InboundEvent, SubmitOptions } from "./adapter.js";
 import { ContactRouting } from "./contact-routing.js";
 import { GatewayError } from "./errors.js";
-import { addressKey, formatAddress, sameAddress, type Address, type ProtocolId } from "./model/address.js";
+import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
+import { checkChatPeer, checkNotStandIn } from "./peer-checks.js";
 import type { LinkedRecipientVerdict } from "./outbox.js";
 import { PresenceRouting } from "./presence-routing.js";
 import { RoomRouting } from "./room-routing.js";
@@ -68,13 +69,7 @@ export class Router {
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     this.checkOwnership(draft.from, draft.to);
     // Before knows(): a channel nobody bridged is no unknown person but no recipient of a direct message either.
-    if (draft.scope === "direct" && target.isRoom?.(draft.to) === true) {
-      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(draft.to)} is a room, not a person: rooms take room messages (join the gateway room it is bridged to)`);
-    }
-    const standsFor = draft.scope === "direct" ? target.standsFor?.(draft.to) : undefined;
-    if (standsFor !== undefined) {
-      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(draft.to)} is the gateway's own XMPP address of ${formatAddress(standsFor)}: write to ${formatAddress(standsFor)}`);
-    }
+    if (draft.scope === "direct") checkChatPeer(target, draft.to);
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
     // Refused now rather than reported failed after the sender's ok (an IRC network in relay mode, a bridge bot).
     if (draft.scope === "direct" && !target.capabilities.directMessages) {
@@ -157,6 +152,16 @@ export class Router {
   checkOwnership(from: Address, to: Address): void {
     this.checkOwnedBy(to, from);
     this.checkOwnedBy(from, to);
+  }
+
+  /** A direct message's or typing notification's recipient must be a person where it is (core/peer-checks.ts). */
+  checkChatPeer(to: Address): void {
+    checkChatPeer(this.deps.registry.for(to), to);
+  }
+
+  /** A contact or subscription must not be a stand-in for someone on another network (core/peer-checks.ts). */
+  checkNotStandIn(address: Address): void {
+    checkNotStandIn(this.deps.registry.for(address), address);
   }
 
   private checkOwnedBy(address: Address, other: Address): void {

@@ -22,7 +22,7 @@ import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/m
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { addressToJid, addressToXmppJid, jidToAddress, parseJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
-import { GatewayRooms, roomAtJid } from "./gateway-rooms.js";
+import { GatewayRooms, isRoomAddress, roomAtJid } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
@@ -167,7 +167,8 @@ export class XmppComponentAdapter implements Adapter {
     // Most direct messages go to other domains: told apart without parsing (or throwing) on every message sent.
     if (!address.id.endsWith(`@${this.config.domain}`)) return undefined;
     try {
-      return jidToAddress(address.id, this.config.domain);
+      const meant = jidToAddress(address.id, this.config.domain);
+      return isRoomAddress(meant) ? undefined : meant; // a room JID is a room (isRoom), not anyone's face
     } catch {
       return undefined; // another domain, the bare domain, or a localpart that is nobody's: the server's to route
     }

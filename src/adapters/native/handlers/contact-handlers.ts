@@ -31,6 +31,8 @@ export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) 
   const owner = self(session);
   const { roster, limits } = env.services;
   const address = roster.routeFor(owner, personAddress(frame.address));
+  // A JID of the gateway's own XMPP domain would be asked for presence through the XMPP server, and answer as a stranger.
+  env.context.checkNotStandIn(address);
   const add = (): Promise<Contact> => roster.add(owner, address, frame.name, limits.contacts);
   const existing = await roster.entryOf(owner, address);
   const asks = roster.keptOnNetwork(owner, address) && !(existing?.pendingOut === true || receivesPresence(existing?.subscription ?? "none"));
@@ -78,6 +80,9 @@ export const subscription: Handler<SubscriptionFrame> = async (session, frame, e
   const action = ACTIONS[frame.type];
   // A request adds the address to the list, as contact.add does: through the user's own account when they have one.
   const to = action === "request" ? env.services.roster.routeFor(from, personAddress(frame.address)) : personAddress(frame.address);
+  // What grants or asks for presence is refused for a stand-in, as contact.add is. What ends a subscription is taken:
+  // it clears an entry made before that (and the other side's mirror of it, where the XMPP server hands it back).
+  if (action === "request" || action === "approve") env.context.checkNotStandIn(to);
   if (action === "request") {
     if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
     // Within the user's hourly budget of requests (native.limits), and the entry within their contacts.

@@ -60,6 +60,9 @@ export const typing: Handler<TypingFrame> = async (session, frame, env) => {
   if (sameAddress(from, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot type to yourself");
   // Another user's linked account's contact is refused as message.send refuses it: the router would drop it unheard.
   env.context.checkOwnership(from, to);
+  // As submit() checks a message: a room has no typing notifications (dropped unheard), and a JID of the gateway's own
+  // XMPP domain would come back through the XMPP server as from a stranger.
+  env.context.checkChatPeer(to);
   if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
   env.context.dispatch({ type: "typing", typing: { from, to, state: frame.state } });
   return {};
