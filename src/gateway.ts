@@ -88,7 +88,14 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const ids = new MessageIdGenerator(await store.log.lastId());
   const cachedContacts = new CachedContactStore(store.contacts);
   // Each change of a buddy list, whoever made it, is shown to the list's owner (native sessions: `contact` pushes).
-  const listChanges: BuddyListChanges = new BuddyListChanges({ registry, list: (owner) => roster.list(owner), personOf: (address) => identities.personOf(address), log: log.child({ component: "roster" }) });
+  const listChanges: BuddyListChanges = new BuddyListChanges({
+    registry,
+    list: (owner) => roster.list(owner),
+    personOf: (address) => identities.personOf(address),
+    linkedTo: (person) => identities.linkedTo(person),
+    entriesAt: (address) => cachedContacts.listByAddress(address),
+    log: log.child({ component: "roster" }),
+  });
   const contacts = new WatchedContactStore(cachedContacts, (owner, address, existed) => listChanges.noted(owner, address, existed));
   const identities = new IdentityService({
     store: store.identities,
@@ -96,6 +103,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     log: log.child({ component: "identities" }),
     onChange: (person, address, linked) => {
       void router.linksChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "link change not applied"));
+      // Other users' lists that hold the person's accounts merge them anew: shown to their sessions.
+      void listChanges.linkChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "buddy lists not shown the link change"));
       void buddies.linkChanged(person, address, linked).catch((error: unknown) => log.error({ err: error }, "buddy list not offered"));
       // One of a banned person's accounts now: out of the rooms they are banned from, as the ban would have put it.
       if (linked) void roomBans.linked(person).catch((error: unknown) => log.error({ err: error }, "newly linked account of a banned person not put out"));

@@ -10,6 +10,7 @@
  * touched as `contact.list` would show it now (one entry per person, core/person-contacts.ts), or its removal: one
  * push per entry for one operation, never one per write.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address } from "./model/address.js";
@@ -57,11 +58,37 @@ export function shownChanges(after: readonly ContactView[], changed: readonly Ch
   return changes;
 }
 
+/**
+ * What an identity link or unlink changes in a list: `entries` are the list's entries that are addresses of the
+ * person (their own, their linked accounts, the account linked or unlinked), shown by person before the change
+ * (`personBefore`) and after it (`personAfter`). An entry shown before at an address shown no more is removed (the
+ * accounts merged into the person's entry at a link, the person's entry split back at an unlink); each entry shown
+ * now that was not shown so before comes as it is now. Pure.
+ */
+export function linkChanges(
+  entries: readonly ContactView[],
+  personBefore: (address: Address) => Address | undefined,
+  personAfter: (address: Address) => Address | undefined,
+): BuddyListChange[] {
+  const before = mergePersons(entries, personBefore);
+  const after = mergePersons(entries, personAfter);
+  const shownAfter = new Set(after.map((entry) => addressKey(entry.address)));
+  const changes: BuddyListChange[] = before.filter((entry) => !shownAfter.has(addressKey(entry.address))).map((entry) => ({ removed: entry.address }));
+  for (const entry of after) {
+    if (!before.some((old) => isDeepStrictEqual(old, entry))) changes.push({ entry });
+  }
+  return changes;
+}
+
 export interface BuddyListChangesOptions {
   readonly registry: AdapterRegistry;
   /** The owner's list with the presence they may see, as contact.list reads it (Roster.list). */
   readonly list: (owner: Address) => Promise<ContactView[]>;
   readonly personOf: (address: Address) => Address | undefined;
+  /** The person's linked accounts that count now (IdentityService.linkedTo). */
+  readonly linkedTo: (person: Address) => readonly Address[];
+  /** Every entry, in any owner's list, at `address` (ContactStore.listByAddress: the store's index by address). */
+  readonly entriesAt: (address: Address) => Promise<readonly ContactView[]>;
   readonly log: Logger;
 }
 
@@ -101,6 +128,30 @@ export class BuddyListChanges {
     // The first write of the operation knows whether the entry was there before it.
     if (!pending.entries.has(key)) pending.entries.set(key, { address, existedBefore });
     this.schedule(pending);
+  }
+
+  /**
+   * An identity link started (`linked`) or stopped counting (IdentityOptions.onChange): every user whose list holds
+   * one of the person's addresses, found by address, is shown how it merges them now (linkChanges), not only at their
+   * next contact.list.
+   */
+  async linkChanged(person: Address, address: Address, linked: boolean): Promise<void> {
+    const accounts = [person, address, ...this.options.linkedTo(person).filter((account) => !sameAddress(account, address))];
+    const keys = new Set(accounts.map(addressKey));
+    const owners = new Map<string, Address>();
+    for (const account of accounts) {
+      for (const entry of await this.options.entriesAt(account)) owners.set(addressKey(entry.owner), entry.owner);
+    }
+    const personBefore = (candidate: Address): Address | undefined => (sameAddress(candidate, address) ? (linked ? undefined : person) : this.options.personOf(candidate));
+    for (const [key, owner] of owners) {
+      await this.shown.run(key, async () => {
+        const adapter = this.options.registry.for(owner);
+        if (adapter?.showBuddyListChanges === undefined || adapter.followsBuddyList?.(owner) !== true) return;
+        const entries = (await this.options.list(owner)).filter((entry) => keys.has(addressKey(entry.address)));
+        const changes = linkChanges(entries, personBefore, this.options.personOf);
+        if (changes.length > 0) adapter.showBuddyListChanges(owner, changes);
+      });
+    }
   }
 
   private pendingOf(owner: Address): Pending {

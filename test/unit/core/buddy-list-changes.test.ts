@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { AdapterRegistry } from "../../../src/core/adapter-registry.js";
-import { BuddyListChanges, shownChanges, type BuddyListChange } from "../../../src/core/buddy-list-changes.js";
+import { BuddyListChanges, linkChanges, shownChanges, type BuddyListChange } from "../../../src/core/buddy-list-changes.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { addressKey, formatAddress, makeAddress, type Address } from "../../../src/core/model/address.js";
 import type { ContactView } from "../../../src/core/model/contact.js";
@@ -56,6 +56,38 @@ describe("shownChanges: a buddy list's written entries as its owner's contact li
   });
 });
 
+describe("linkChanges: a buddy list's entries of a person as a link or unlink merges them anew", () => {
+  const nobody = (): undefined => undefined;
+
+  it("at a link, shows the accounts merged into the person's entry, each told removed", () => {
+    const changes = linkChanges([entry(dave), entry(daveIrc, "to")], nobody, personOf);
+    assert.deepEqual(shown(changes), [
+      ["removed", "irc://libera/dave"],
+      ["entry", "native:dave", ["irc://libera/dave"]],
+    ]);
+  });
+
+  it("at an unlink, splits the person's entry back into the entries of its addresses", () => {
+    assert.deepEqual(shown(linkChanges([entry(dave), entry(daveIrc, "to")], personOf, nobody)), [
+      ["entry", "native:dave", []],
+      ["entry", "irc://libera/dave", []],
+    ]);
+    // Without the person's own address, the merged entry was at it: told removed.
+    const daveXmpp = makeAddress("xmpp", "component", "dave@example.org");
+    const bothLinked = (address: Address): Address | undefined => (addressKey(address) === addressKey(dave) ? undefined : dave);
+    assert.deepEqual(shown(linkChanges([entry(daveIrc), entry(daveXmpp)], bothLinked, personOf)), [
+      ["removed", "native:dave"],
+      ["entry", "irc://libera/dave", []],
+      ["entry", "xmpp://component/dave@example.org", []],
+    ]);
+  });
+
+  it("shows nothing when the list holds one address of the person, shown where it was", () => {
+    assert.deepEqual(linkChanges([entry(daveIrc)], nobody, personOf), []);
+    assert.deepEqual(linkChanges([entry(dave)], personOf, nobody), []);
+  });
+});
+
 describe("BuddyListChanges", () => {
   /** Changes worked out over `list`, shown to alice while `following`; each show resolves the next `shown` waiter. */
   function harness(): { changes: BuddyListChanges; list: ContactView[]; following: { now: boolean }; shows: BuddyListChange[][]; nextShow: () => Promise<BuddyListChange[]> } {
@@ -71,7 +103,9 @@ describe("BuddyListChanges", () => {
       },
     };
     const registry = { for: () => adapter } as unknown as AdapterRegistry;
-    const changes = new BuddyListChanges({ registry, list: async () => [...list], personOf, log: createLogger("silent") });
+    // The entries at an address: alice's only, as her list holds them.
+    const entriesAt = async (address: Address): Promise<ContactView[]> => list.filter((kept) => addressKey(kept.address) === addressKey(address));
+    const changes = new BuddyListChanges({ registry, list: async () => [...list], personOf, linkedTo: () => [daveIrc], entriesAt, log: createLogger("silent") });
     return { changes, list, following, shows, nextShow: () => new Promise((resolve) => waiting.push(resolve)) };
   }
 
@@ -107,5 +141,17 @@ describe("BuddyListChanges", () => {
     list.push(entry(dave));
     assert.deepEqual((await shown).map((change) => ("entry" in change ? formatAddress(change.entry.address) : "removed")), ["native:dave"]);
     assert.equal(shows.length, 1);
+  });
+
+  it("shows a link to an owner whose list holds the person's accounts, found by address", async () => {
+    const { changes, list, shows } = harness();
+    list.push(entry(dave), entry(daveIrc), entry(bob));
+    await changes.linkChanged(dave, daveIrc, true);
+    assert.deepEqual(shows.map(shown), [
+      [
+        ["removed", "irc://libera/dave"],
+        ["entry", "native:dave", ["irc://libera/dave"]],
+      ],
+    ]);
   });
 });
