@@ -30,10 +30,11 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Generous: each run compiles the CLI under tsx, which took over 15 s on a machine busy with other test runs.
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`switchboard ${args.join(" ")} did not finish in time; stderr: ${stderr}`));
-    }, options.timeoutMs ?? 15000);
+    }, options.timeoutMs ?? 30_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
