@@ -205,6 +205,22 @@ export interface MessageLogStore {
   sentWithOriginId(room: Address, from: Address, originId: string, within: number): Promise<Message | undefined>;
   /** The highest gateway id ever stored, to keep ids increasing across restarts. */
   lastId(): Promise<string | undefined>;
+  /**
+   * One batch of the log's retention (core/log-retention.ts, `store.message_log_max_age_days`): looks at up to
+   * `limit` messages accepted before `cutoff` (ms since the epoch), oldest first after the id `after` (from the
+   * oldest without it), and deletes those nothing needs any more, in one transaction that ends early once it has
+   * worked `maxMs` (when given). Kept: a message an outbox entry or a failure notice refers to (still to be
+   * delivered, or reported to its sender), and the newest message of all (`lastId` seeds the ids after a restart).
+   */
+  pruneBatch(cutoff: number, batch: { readonly after?: string; readonly limit: number; readonly maxMs?: number }): Promise<LogPruneBatch>;
+}
+
+/** What one batch of the log's retention did. */
+export interface LogPruneBatch {
+  /** Messages deleted. */
+  readonly deleted: number;
+  /** The last id looked at, where the next batch begins; absent when no older message is left to look at. */
+  readonly next?: string;
 }
 
 /** A failed delivery, kept until it is reported to the message's sender. */

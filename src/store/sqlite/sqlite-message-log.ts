@@ -9,6 +9,7 @@ import type { Message } from "../../core/model/message.js";
 import { idBoundAt } from "../../core/message-id.js";
 import type { ArchiveQuery, ArchiveSender, MessageLogStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
+import { createSqliteLogPruning } from "./sqlite-log-pruning.js";
 
 /** The log, plus the synchronous calls used inside the store's transactions. */
 export interface SqliteMessageLog extends MessageLogStore {
@@ -216,5 +217,7 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
         return row && parseMessage(row.json);
       }),
     lastId: () => guarded("read the last message id", () => lastId.get()?.id ?? undefined),
+    // With the log off too: rows written while it was on are read by nothing, and go once old enough.
+    pruneBatch: createSqliteLogPruning(db),
   };
 }

@@ -13,6 +13,7 @@ import { describeIdentityContract } from "./store-contract-identities.js";
 import { describeLinkedAccountContract } from "./store-contract-linked.js";
 import { describeMessageContract } from "./store-contract-messages.js";
 import { describeNameClaimContract } from "./store-contract-names.js";
+import { describeRetentionContract } from "./store-contract-retention.js";
 import { describeRoomBanContract } from "./store-contract-room-bans.js";
 import { account, alice, bob, carol, contact, lobby, ops, room, useStore, type StoreFactory } from "./store-fixtures.js";
 
@@ -276,6 +277,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     });
 
     describeMessageContract(store);
+    describeRetentionContract(store);
     describeLinkedAccountContract(store);
     describeIdentityContract(store);
     describeBridgeContract(store);
