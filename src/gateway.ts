@@ -27,6 +27,7 @@ import { AdapterRegistry } from "./core/adapter-registry.js";
 import { setLogLevel, type Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
+import { LogRetention } from "./core/log-retention.js";
 import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { configuredNetworks } from "./configured-networks.js";
@@ -62,7 +63,7 @@ export interface Gateway {
   nativePort(): number | undefined;
   /**
    * The configuration file again (SIGHUP, config/reloadable.ts): its log level, admins, room member cap, users'
-   * limits and bridges are applied now;
+   * limits, the message log's age and bridges are applied now;
    * what else differs from the configuration the gateway started with is logged as waiting for a restart.
    */
   reload(config: SwitchboardConfig): Promise<void>;
@@ -240,6 +241,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     adapters: () => supervisor.states(),
     outbox: () => store.outbox.size(),
   });
+  // store.message_log_max_age_days is read at each pass: a reload (SIGHUP) changes it, and prunes at once.
+  let maxLogAgeDays = config.store.message_log_max_age_days;
+  const retention = new LogRetention({ log: store.log, maxAgeDays: () => maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
   const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
@@ -321,6 +325,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       await outbox.start();
       await supervisor.startAll();
       await metrics?.start();
+      // Not awaited: a first pass over a long log runs in batches beside the traffic.
+      retention.start();
     },
     stop(reason = "shutdown") {
       stopped ??= (async () => {
@@ -330,6 +336,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         await metrics?.stop();
         await supervisor.stopAll(reason);
         await outbox.stop();
+        await retention.stop();
         await store.close();
       })();
       return stopped;
@@ -340,6 +347,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       maxRoomMembers = file.rooms.max_members;
       invitationsPerHour = file.rooms.invitations_per_hour;
       limits.set(userLimitValues(file));
+      if (file.store.message_log_max_age_days !== maxLogAgeDays) {
+        maxLogAgeDays = file.store.message_log_max_age_days;
+        retention.runPass();
+      }
       const inFile = configuredNetworks(file);
       // A network or bot taken out of the file runs until the restart (config/reloadable.ts), and so do its bridges.
       const named = new Set([...inFile.networks.map((network) => `irc/${network.name}`), ...inFile.bots.map((bot) => `xmpp/${bot.account}`)]);
@@ -354,7 +365,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const { bridge, error } of refused) {
         log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
       }
-      log.info({ logLevel: file.log.level, maxRoomMembers, invitationsPerHour, userLimits: file.native.limits, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
+      log.info({ logLevel: file.log.level, maxRoomMembers, invitationsPerHour, userLimits: file.native.limits, messageLogMaxAgeDays: maxLogAgeDays, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
       // Rooms given up on (a bot banned from a MUC, a channel that refused the gateway) are tried again at once.
       for (const state of supervisor.states()) state.adapter.retryRooms?.();
       const waiting = restartOnlyChanges(config, file);

@@ -28,6 +28,8 @@ export interface StoreConfig {
   readonly path: string;
   /** false: messages are stored only while deliveries wait in the outbox; history is empty (docs/store.md). */
   readonly message_log: boolean;
+  /** Messages older than this many days leave the log (core/log-retention.ts); 0 keeps everything. Reloadable. */
+  readonly message_log_max_age_days: number;
 }
 
 export interface RateLimitConfig {

@@ -1,13 +1,13 @@
 /**
  * What a reload of the configuration file (SIGHUP) changes in the running gateway, and what waits for a restart.
  * Applied at once: `log.level`, `admins`, `rooms.max_members` (for the next joins), `rooms.invitations_per_hour`,
- * `native.limits` (for the next additions and requests), and the bridges (`bridges:`, `irc.networks[].channels`,
- * `xmpp.bots[].rooms`). Anything else (a network's server, a new network, the native listener, the store) is
+ * `native.limits` (for the next additions and requests), `store.message_log_max_age_days` (a pass at once), and the
+ * bridges (`bridges:`, `irc.networks[].channels`, `xmpp.bots[].rooms`). Anything else (a network's server, a new network, the native listener, the store) is
  * named by its key path, so that the operator knows to restart; never with its value, which may be a secret.
  */
 import type { SwitchboardConfig } from "./config-types.js";
 
-const RELOADABLE: readonly RegExp[] = [/^log\.level$/, /^admins(\[|$)/, /^rooms\.(max_members|invitations_per_hour)$/, /^native\.limits\./, /^bridges(\[|$)/, /^irc\.networks\.[^.]+\.channels(\[|$)/, /^xmpp\.bots\.[^.]+\.rooms(\[|$)/];
+const RELOADABLE: readonly RegExp[] = [/^log\.level$/, /^admins(\[|$)/, /^rooms\.(max_members|invitations_per_hour)$/, /^native\.limits\./, /^store\.message_log_max_age_days$/, /^bridges(\[|$)/, /^irc\.networks\.[^.]+\.channels(\[|$)/, /^xmpp\.bots\.[^.]+\.rooms(\[|$)/];
 
 /** The key paths whose values differ between two configurations, as deep as they differ (`irc.networks[0].port`). */
 export function changedPaths(before: unknown, after: unknown, path = ""): string[] {

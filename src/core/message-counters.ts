@@ -1,6 +1,6 @@
 /**
  * How many messages the gateway accepted, and how its queued deliveries ended, since it started: figures for the
- * operator's monitoring (the metrics endpoint), kept where each happens (Router, Outbox).
+ * operator's monitoring (the metrics endpoint), kept where each happens (Router, Outbox, LogRetention).
  */
 import type { MessageScope } from "./model/message.js";
 
@@ -11,4 +11,6 @@ export class MessageCounters {
   delivered = 0;
   /** Queued deliveries given up and reported to their senders as failed (refused, expired, bounced). */
   failed = 0;
+  /** Messages deleted from the log for being older than `store.message_log_max_age_days` (core/log-retention.ts). */
+  expired = 0;
 }

@@ -63,6 +63,7 @@ export function prometheusText(report: GatewayStatusReport, counters: MessageCou
   }
   out.add("switchboard_deliveries_total", "counter", "Queued deliveries (to a recipient, to a bridged room) ended since the start, by outcome.", counters.delivered, { outcome: "delivered" });
   out.add("switchboard_deliveries_total", "counter", "Queued deliveries (to a recipient, to a bridged room) ended since the start, by outcome.", counters.failed, { outcome: "failed" });
+  out.add("switchboard_messages_expired_total", "counter", "Messages deleted from the message log for their age (store.message_log_max_age_days) since the start.", counters.expired);
   out.add("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", process.residentBytes);
   out.add("nodejs_heap_used_bytes", "gauge", "V8 heap in use, in bytes.", process.heapUsedBytes);
   out.add("process_cpu_seconds_total", "counter", "User and system CPU time spent, in seconds.", process.cpuSeconds);

@@ -44,7 +44,7 @@ const ENV = {
  */
 const DEFAULTS: SwitchboardConfig = {
   log: { level: "info" },
-  store: { driver: "sqlite", path: "./data/switchboard.db", message_log: true },
+  store: { driver: "sqlite", path: "./data/switchboard.db", message_log: true, message_log_max_age_days: 0 },
   native: {
     enabled: true,
     host: "127.0.0.1",

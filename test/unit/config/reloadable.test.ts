@@ -38,4 +38,10 @@ describe("what a reload of the configuration file applies, and what waits for a 
     const port = parseConfig("native:\n  port: 7201\n  limits:\n    contacts: 5\n", "test.yaml", {});
     assert.deepEqual(restartOnlyChanges(running, port), ["native.port"]);
   });
+
+  it("applies the message log's age (store.message_log_max_age_days) at once, while the rest of store waits", () => {
+    const running = parseConfig("store:\n  path: ./a.db\n", "test.yaml", {});
+    assert.deepEqual(restartOnlyChanges(running, parseConfig("store:\n  path: ./a.db\n  message_log_max_age_days: 30\n", "test.yaml", {})), []);
+    assert.deepEqual(restartOnlyChanges(running, parseConfig("store:\n  path: ./b.db\n  message_log_max_age_days: 30\n", "test.yaml", {})), ["store.path"]);
+  });
 });

@@ -23,6 +23,7 @@ describe("the Prometheus text of the gateway's figures", () => {
     const counters = new MessageCounters();
     counters.accepted.room = 12;
     counters.failed = 1;
+    counters.expired = 40;
     const text = prometheusText(report, counters, { residentBytes: 1024, heapUsedBytes: 512, cpuSeconds: 1.5 });
     const lines = text.trimEnd().split("\n");
     assert.ok(lines.includes('switchboard_info{version="1.0 \\"beta\\""} 1'));
@@ -33,6 +34,7 @@ describe("the Prometheus text of the gateway's figures", () => {
     assert.ok(lines.includes('switchboard_messages_accepted_total{scope="room"} 12'));
     assert.ok(lines.includes('switchboard_deliveries_total{outcome="failed"} 1'));
     assert.ok(lines.includes("switchboard_outbox_entries 7"));
+    assert.ok(lines.includes("switchboard_messages_expired_total 40"));
     assert.ok(lines.includes("process_cpu_seconds_total 1.5"));
     for (const name of ["switchboard_adapter_up", "switchboard_deliveries_total", "switchboard_adapter_count"]) {
       assert.equal(lines.filter((line) => line === `# TYPE ${name} ${name.endsWith("_total") ? "counter" : "gauge"}`).length, 1, name);
