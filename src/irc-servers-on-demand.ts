@@ -22,7 +22,7 @@ import type { Adapter, AdapterContext } from "./core/adapter.js";
 import type { AdapterRegistry, OnDemandNetworks } from "./core/adapter-registry.js";
 import { GatewayError } from "./core/errors.js";
 import type { Logger } from "./core/logger.js";
-import { addressKey, formatAddress, type Address } from "./core/model/address.js";
+import { addressKey, formatAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import type { Supervisor } from "./core/supervisor.js";
 import type { IrcNetworkConfig, IrcServersOnDemandConfig } from "./config/config-types.js";
 import { HostPatterns, isHostName } from "./config/host-patterns.js";
@@ -72,23 +72,37 @@ export class IrcServersOnDemand implements OnDemandNetworks {
   }
 
   /** A host name this feature is asked about at all: on, IRC, not a configured network's name, a host name. */
-  private candidate(address: Address): boolean {
-    return this.deps.config.enabled && address.protocol === "irc" && !this.configured.has(address.account.toLowerCase()) && isHostName(address.account);
+  private candidate(protocol: ProtocolId, host: string): boolean {
+    return this.deps.config.enabled && protocol === "irc" && !this.configured.has(host.toLowerCase()) && isHostName(host);
+  }
+
+  serves(protocol: ProtocolId): boolean {
+    return this.deps.config.enabled && protocol === "irc";
   }
 
   mayServe(address: Address): boolean {
     // Channels only: a person's JID is answered once the server is connected (a direct message connects it).
-    return this.candidate(address) && address.account === address.account.toLowerCase() && this.hosts.verdict(address.account) === "allowed" && isJoinableChannel(address.id);
+    return this.candidate(address.protocol, address.account) && address.account === address.account.toLowerCase() && this.hosts.verdict(address.account) === "allowed" && isJoinableChannel(address.id);
   }
 
-  async obtain(address: Address, requester: Address | undefined): Promise<Adapter | undefined> {
-    if (!this.candidate(address)) return undefined;
-    const host = address.account;
+  obtain(address: Address, requester: Address | undefined): Promise<Adapter | undefined> {
+    if (!this.candidate(address.protocol, address.account)) return Promise.resolve(undefined);
+    return this.serve(address.account, isChannelId(address.id), requester);
+  }
+
+  /** A host named as a network (a person's settings there): host names are case-insensitive, so its lower case. */
+  obtainNetwork(protocol: ProtocolId, name: string, requester: Address | undefined): Promise<Adapter | undefined> {
+    if (!this.candidate(protocol, name)) return Promise.resolve(undefined);
+    return this.serve(name.toLowerCase(), false, requester);
+  }
+
+  /** The host's adapter, connected now unless it is already (or is being), after the checks of a first use. */
+  private async serve(host: string, channel: boolean, requester: Address | undefined): Promise<Adapter> {
     const running = this.connected.get(host)?.adapter ?? this.connecting.get(host)?.done;
     if (running !== undefined) return running;
     if (this.closed) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
     try {
-      this.refuse(address, requester);
+      this.refuse(host, channel, requester);
     } catch (error: unknown) {
       const { code, message } = error as GatewayError;
       this.deps.log.info({ network: host, ...(requester === undefined ? {} : { by: addressKey(requester) }), code, reason: message }, "IRC server on demand refused");
@@ -101,15 +115,14 @@ export class IrcServersOnDemand implements OnDemandNetworks {
   }
 
   /** Throws the coded refusal of a server not connected yet, decided without the network (see the header). */
-  private refuse(address: Address, requester: Address | undefined): void {
-    const host = address.account;
+  private refuse(host: string, channel: boolean, requester: Address | undefined): void {
     if (host !== host.toLowerCase()) throw new GatewayError("GW_ERR_BAD_ADDRESS", `write the IRC server's host in lower case: ${host.toLowerCase()}`);
     const verdict = this.hosts.verdict(host);
     if (verdict !== "allowed") {
       const key = verdict === "denied" ? "irc.servers_on_demand.deny" : "irc.servers_on_demand.allow";
       throw new GatewayError("GW_ERR_FORBIDDEN", `the IRC server ${host} may not be reached through this gateway (${key})`);
     }
-    if (isChannelId(address.id) && requester !== undefined && !this.openers.some((pattern) => pattern.test(formatAddress(requester)))) {
+    if (channel && requester !== undefined && !this.openers.some((pattern) => pattern.test(formatAddress(requester)))) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(requester)} may not have channels of ${host} joined (irc.servers_on_demand.open_channels_for)`);
     }
     const { max_servers: most, max_servers_per_person: mostEach } = this.deps.config;

@@ -15,8 +15,16 @@ export interface OnDemandNetworks {
    * allowed, a limit reached) or cannot be connected. `requester`: who asked, for the per-person limit.
    */
   obtain(address: Address, requester: Address | undefined): Promise<Adapter | undefined>;
+  /**
+   * The adapter of the network on demand that people name `name` (an IRC server's host, in any case), connected now
+   * as by obtain() and after the same checks (a channel's excepted: no channel is joined); undefined when no network
+   * on demand would be called so. For a person's settings on a network (core/puppet-accounts.ts, puppet-nicks.ts).
+   */
+  obtainNetwork(protocol: ProtocolId, name: string, requester: Address | undefined): Promise<Adapter | undefined>;
   /** Whether obtain() may serve `address` (its host allowed, its id well formed), told without connecting. */
   mayServe(address: Address): boolean;
+  /** Whether networks of this protocol are served on demand at all (people may have settings there). */
+  serves(protocol: ProtocolId): boolean;
 }
 
 export class AdapterRegistry {
@@ -41,6 +49,31 @@ export class AdapterRegistry {
   /** Whether a network on demand would serve an address no registered adapter serves (for `knows`). */
   mayServeOnDemand(address: Address): boolean {
     return this.onDemand?.mayServe(address) === true;
+  }
+
+  /**
+   * A network of the gateway's (no person's own account) by the name people give it in frames and commands: names
+   * compared case-insensitively, as the configuration compares them (config/cross-checks.ts). Registered ones only.
+   */
+  findNetwork(protocol: ProtocolId, name: string): Adapter | undefined {
+    const exact = this.get(protocol, name);
+    if (exact !== undefined && exact.owner === undefined) return exact;
+    const folded = name.toLowerCase();
+    return [...(this.adapters.get(protocol)?.values() ?? [])].find((adapter) => adapter.owner === undefined && adapter.account.toLowerCase() === folded);
+  }
+
+  /**
+   * The network called `name` (findNetwork), else the network on demand of that name, connected now with the checks
+   * of its first use (OnDemandNetworks.obtainNetwork: a host not allowed, or internal, is refused with its code);
+   * undefined when there is none. `requester`: who asked, for the per-person limit of networks on demand.
+   */
+  async network(protocol: ProtocolId, name: string, requester?: Address): Promise<Adapter | undefined> {
+    return this.findNetwork(protocol, name) ?? this.onDemand?.obtainNetwork(protocol, name, requester);
+  }
+
+  /** Whether networks of this protocol are served on demand (OnDemandNetworks.serves). */
+  servesOnDemand(protocol: ProtocolId): boolean {
+    return this.onDemand?.serves(protocol) === true;
   }
 
   register(adapter: Adapter): void {

@@ -10,7 +10,9 @@
  * - Remove: the row is deleted and a connected puppet comes back without an account.
  * - The adapter reads the credentials at each puppet connect (AdapterContext.puppetAccount), so a restart
  *   changes nothing for the person.
- * It knows no protocol: the adapter of the network is found in the registry by its name.
+ * It knows no protocol: the adapter of the network is found in the registry by its name (AdapterRegistry.network),
+ * an IRC server on demand's too, connected for the check as at its first use and with the same checks; what is kept
+ * for such a server is read again each time it is connected (after its idle teardown, or a restart).
  */
 import type { Adapter, PuppetCredentials } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -22,7 +24,7 @@ import type { PuppetAccountStore } from "../store/store.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
 import { SerialByKey } from "../util/serial-by-key.js";
 
-/** What the network of the account is: IRC networks, by their configured name. */
+/** What the network of the account is: IRC networks, by their configured name or an on-demand server's host. */
 const PROTOCOL = "irc";
 
 export interface PuppetAccount {
@@ -59,9 +61,13 @@ export class PuppetAccounts {
     this.attempts = new AttemptLimiter(SETS_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_OWNERS);
   }
 
-  /** Whether some network has puppets that can log in to accounts: there are accounts to list and remove. */
+  /**
+   * Whether some network has puppets that can log in to accounts, a configured one or servers on demand (whose
+   * puppets log in as a configured network's do): there are accounts to list and remove.
+   */
   offered(): boolean {
-    return this.options.registry.all().some((adapter) => adapter.capabilities.puppets && adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
+    const { registry } = this.options;
+    return registry.servesOnDemand(PROTOCOL) || registry.all().some((adapter) => adapter.capabilities.puppets && adapter.verifyPuppetAccount !== undefined && adapter.owner === undefined);
   }
 
   /** Whether accounts can be set: offered, and a credential key is configured to seal passwords with. */
@@ -85,7 +91,7 @@ export class PuppetAccounts {
   private async setNow(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
     const { box, store, log } = this.options;
     if (!box) throw new GatewayError("GW_ERR_UNSUPPORTED", "this gateway keeps no passwords: its operator set no credential key (xmpp.user_accounts.credential_key)");
-    const adapter = this.adapterOf(network);
+    const adapter = await this.adapterOf(network, owner);
     if (!adapter.verifyPuppetAccount) throw new GatewayError("GW_ERR_UNSUPPORTED", `people have no accounts of their own on ${adapter.account}`);
     // Every attempt is a connection to the network from the gateway's address (and a taken one a reconnect of the
     // puppet): counted, taken or not, so that nobody can make the gateway look like a connection flood to a network.
@@ -102,7 +108,9 @@ export class PuppetAccounts {
   }
 
   private async removeNow(owner: Address, network: string): Promise<void> {
-    const name = this.find(network)?.account ?? network;
+    // A server on demand that is not connected is not connected for this: the name is the one it was kept under.
+    const kept = (await this.options.store.listOf(owner)).find((record) => record.network.toLowerCase() === network.toLowerCase());
+    const name = this.find(network)?.account ?? kept?.network ?? network;
     if (!(await this.options.store.remove(owner, name))) throw new GatewayError("GW_ERR_NOT_FOUND", `no account of yours is kept for ${network}`);
     this.options.log.info({ owner: addressKey(owner), network: name }, "puppet account removed");
     await this.tellAdapter(name, owner);
@@ -133,14 +141,14 @@ export class PuppetAccounts {
     }
   }
 
-  /** The network's adapter; names are compared case-insensitively, as the configuration does (config/cross-checks.ts). */
+  /** The network's adapter if it is registered (AdapterRegistry.findNetwork). */
   private find(network: string): Adapter | undefined {
-    const folded = network.toLowerCase();
-    return this.options.registry.all().find((adapter) => adapter.protocol === PROTOCOL && adapter.owner === undefined && adapter.account.toLowerCase() === folded);
+    return this.options.registry.findNetwork(PROTOCOL, network);
   }
 
-  private adapterOf(network: string): Adapter {
-    const adapter = this.find(network);
+  /** The network's adapter, a server on demand's connected now for `owner` (AdapterRegistry.network). */
+  private async adapterOf(network: string, owner: Address): Promise<Adapter> {
+    const adapter = await this.options.registry.network(PROTOCOL, network, owner);
     if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no IRC network is called ${network}`);
     return adapter;
   }

@@ -7,7 +7,10 @@
  * Changes are limited per person and network (CHANGES_PER_HOUR), so that nobody makes their puppet flood a network
  * with NICK: counted are the changes made and those the network refused or left unanswered; a name the gateway
  * refused by itself (too long, someone else's) sent nothing and is not counted. A person's changes run one at a time.
- * It knows no protocol: the adapter of the network is found in the registry by its name.
+ * It knows no protocol: the adapter of the network is found in the registry by its name (AdapterRegistry.network),
+ * an IRC server on demand's too, connected for the change as at its first use and with the same checks. The nick is
+ * a name claim of that network (core/name-claims.ts), kept in the store: the server's puppet goes by it each time
+ * the server is connected again.
  */
 import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -48,15 +51,15 @@ export class PuppetNicks {
     this.changes = new AttemptLimiter(CHANGES_PER_HOUR, HOUR_MS, options.now ?? Date.now, MAX_COUNTED);
   }
 
-  /** Whether some network gives people puppets whose nicks they may choose. */
+  /** Whether some network gives people puppets whose nicks they may choose, a configured one or servers on demand. */
   offered(): boolean {
-    return this.networks().length > 0;
+    return this.options.registry.servesOnDemand("irc") || this.networks().length > 0;
   }
 
   /** Makes `name` ("" for the default) the person's puppet nick on the network; resolves with the nick. */
   set(person: Address, network: string, name: string): Promise<PuppetNick> {
     return this.turns.run(addressKey(person), async () => {
-      const adapter = this.adapterOf(network);
+      const adapter = await this.adapterOf(network, person);
       const key = `${addressKey(person)} ${adapter.account}`;
       const retryAfter = this.changes.retryAfter(key);
       if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `${CHANGES_PER_HOUR} nick changes an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`);
@@ -82,11 +85,10 @@ export class PuppetNicks {
     return this.options.registry.all().filter(namesPuppets);
   }
 
-  /** The network's adapter; names are compared case-insensitively, as the configuration does. */
-  private adapterOf(network: string): NickAdapter {
-    const folded = network.toLowerCase();
-    const adapter = this.networks().find((candidate) => candidate.account.toLowerCase() === folded);
-    if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no IRC network with puppets is called ${network}`);
+  /** The network's adapter (AdapterRegistry.network: a server on demand's connected now for `person`). */
+  private async adapterOf(network: string, person: Address): Promise<NickAdapter> {
+    const adapter = await this.options.registry.network("irc", network, person);
+    if (adapter === undefined || !namesPuppets(adapter)) throw new GatewayError("GW_ERR_NO_ROUTE", `no IRC network with puppets is called ${network}`);
     return adapter;
   }
 }

@@ -102,4 +102,22 @@ describe("IRC servers on demand (IrcServersOnDemand)", () => {
     await assert.rejects(none.servers.obtain(parseAddress("irc://irc.example.org/bob"), undefined), /could not be reached/);
     assert.equal(none.built.length, 4, "tried again at the next use");
   });
+
+  it("finds a server by the name people give it as a network (a setting there): its host in any case, with a first use's checks", async () => {
+    const { registry, built, servers } = harness({ ...BLOCK, open_channels_for: ["native:admin"] });
+    registry.serveOnDemand(servers);
+    assert.equal(servers.serves("irc"), true);
+    assert.equal(servers.serves("xmpp"), false);
+    assert.equal(harness({ ...BLOCK, enabled: false }).servers.serves("irc"), false);
+    assert.equal(await registry.network("irc", "LIBERA", parseAddress("native:alice")), undefined, "a configured network's name is none of its own");
+    assert.equal(await registry.network("irc", "irc_net", parseAddress("native:alice")), undefined, "no host name");
+    await assert.rejects(registry.network("irc", "irc.example.net", parseAddress("native:alice")), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_FORBIDDEN");
+    // No channel is joined: open_channels_for, which alice is not in, does not apply.
+    const adapter = await registry.network("irc", "IRC.Example.ORG", parseAddress("native:alice"));
+    assert.equal(adapter?.account, "irc.example.org");
+    assert.equal(registry.findNetwork("irc", "Irc.Example.Org"), adapter, "registered once connected, found without case");
+    assert.equal(await registry.network("irc", "irc.example.org"), adapter, "connected once");
+    assert.equal(built.length, 1);
+    servers.close();
+  });
 });

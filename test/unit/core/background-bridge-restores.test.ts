@@ -19,6 +19,8 @@ function serverOnDemand(outcomes: Array<GatewayError | "connected">): OnDemandNe
   return {
     asked: 0,
     mayServe: () => true,
+    serves: () => true,
+    obtainNetwork: async () => undefined,
     async obtain() {
       this.asked += 1;
       const outcome = outcomes.shift();
@@ -104,7 +106,7 @@ describe("BackgroundBridgeRestores", () => {
   });
 
   it("keeps and logs a bridge whose network nobody serves", async () => {
-    const onDemand = { mayServe: () => false, obtain: async () => undefined };
+    const onDemand = { mayServe: () => false, serves: () => false, obtain: async () => undefined, obtainNetwork: async () => undefined };
     restores(onDemand).start(bridge);
     await settled();
     assert.deepEqual(messages(), ["bridge kept, but no configured network serves it"]);
