@@ -17,6 +17,7 @@ import type { NameClaims } from "./core/name-claims.js";
 import type { OwnRooms } from "./core/own-rooms.js";
 import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { PuppetNicks } from "./core/puppet-nicks.js";
+import type { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import type { roomArchiveOf } from "./core/room-archive.js";
 import { bansSpokenFor, type RoomBans } from "./core/room-bans.js";
 import type { RoomInvitations } from "./core/room-invitations.js";
@@ -45,6 +46,7 @@ export interface ContextServices {
   readonly identities: IdentityService;
   readonly puppetAccounts: PuppetAccounts;
   readonly puppetNicks: PuppetNicks;
+  readonly puppetServerPasswords: PuppetServerPasswords;
   readonly supervisor: Supervisor;
   /**
    * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
@@ -203,6 +205,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     },
     // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.
     puppetAccount: async (person) => (protocol === "irc" ? services.puppetAccounts.credentials(person, account) : undefined),
+    puppetServerPassword: async (person) => (protocol === "irc" ? services.puppetServerPasswords.password(person, account) : undefined),
     accountCreatedAt: async (person) => (person.protocol === "native" ? (await services.store.accounts.get(person.id))?.createdAt : undefined),
     accountDisabled: async (person) => person.protocol === "native" && (await services.store.accounts.get(person.id))?.disabled !== undefined,
     setStatus: (status: AdapterStatus, error?: Error) => {

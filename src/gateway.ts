@@ -10,6 +10,7 @@ import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js
 import { GatewayError } from "./core/errors.js";
 import { LinkedAccounts } from "./core/linked-accounts.js";
 import { PuppetAccounts } from "./core/puppet-accounts.js";
+import { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { formatAddress, parseAddress, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
@@ -193,6 +194,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   await names.load();
   // People's own IRC services accounts for their puppets (core/puppet-accounts.ts), sealed with the same key.
   const puppetAccounts = new PuppetAccounts({ box: credentialBox, store: store.puppetAccounts, registry, log: log.child({ component: "puppet-accounts" }) });
+  // People's own server passwords for IRC servers on demand (core/puppet-server-passwords.ts), sealed likewise.
+  const puppetServerPasswords = new PuppetServerPasswords({ box: credentialBox, store: store.puppetServerPasswords, registry, log: log.child({ component: "puppet-server-passwords" }) });
   // People's own choice of nick for their puppets (core/puppet-nicks.ts).
   const puppetNicks = new PuppetNicks({ registry, log: log.child({ component: "puppet-nicks" }) });
   // Aborted as the gateway stops: adapters' contexts, and the bridges still restored in the background.
@@ -249,7 +252,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, supervisor, deletion: () => deletion, suspensions: () => suspensions },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, supervisor, deletion: () => deletion, suspensions: () => suspensions },
       protocol,
       account,
       adapterRef,
@@ -299,7 +302,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, limits, invitations, deletion, suspensions };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

@@ -5,6 +5,9 @@
  * and register it, so that the core then routes to it as to a configured network. The core asks here only where the
  * registry has no adapter for an address (AdapterRegistry.obtain): a configured network, or a server connected
  * already, costs the traffic nothing.
+ * A person's settings for a server (their services account, puppet nick, server password) name its host as a
+ * network (obtainNetwork, through AdapterRegistry.network): it is connected for them as at a first use, with the
+ * same checks but a channel's.
  *
  * A host is refused (GW_ERR_FORBIDDEN) unless `allow` lets it through and `deny` does not, and when it is, or
  * resolves to, an address of a loopback or private network that `internal_hosts` does not list (util/internal-hosts.ts,
@@ -78,6 +81,10 @@ export class IrcServersOnDemand implements OnDemandNetworks {
 
   serves(protocol: ProtocolId): boolean {
     return this.deps.config.enabled && protocol === "irc";
+  }
+
+  isOnDemand(protocol: ProtocolId, name: string): boolean {
+    return this.candidate(protocol, name);
   }
 
   mayServe(address: Address): boolean {

@@ -261,6 +261,12 @@ export interface AdapterContext {
    */
   puppetAccount(person: Address): Promise<PuppetCredentials | undefined>;
   /**
+   * The server password `person` set for their puppet on this adapter's network, an IRC server on demand
+   * (core/puppet-server-passwords.ts), opened; undefined when they set none. Rejects with GW_ERR_AUTH_FAILED as
+   * puppetAccount does.
+   */
+  puppetServerPassword(person: Address): Promise<string | undefined>;
+  /**
    * When the native account `person` was made, as the store says now (an account made by `switchboard user add` while
    * the gateway runs too); undefined for an address of another network, or no such account (one being deleted too).
    */

@@ -25,6 +25,8 @@ export interface OnDemandNetworks {
   mayServe(address: Address): boolean;
   /** Whether networks of this protocol are served on demand at all (people may have settings there). */
   serves(protocol: ProtocolId): boolean;
+  /** Whether `name` would be a network on demand (served, no configured network's, well formed), allowed or not. */
+  isOnDemand(protocol: ProtocolId, name: string): boolean;
 }
 
 export class AdapterRegistry {
@@ -74,6 +76,11 @@ export class AdapterRegistry {
   /** Whether networks of this protocol are served on demand (OnDemandNetworks.serves). */
   servesOnDemand(protocol: ProtocolId): boolean {
     return this.onDemand?.serves(protocol) === true;
+  }
+
+  /** Whether `name` is a network on demand's, allowed or not (OnDemandNetworks.isOnDemand). */
+  isOnDemand(protocol: ProtocolId, name: string): boolean {
+    return this.onDemand?.isOnDemand(protocol, name) === true;
   }
 
   register(adapter: Adapter): void {

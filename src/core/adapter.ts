@@ -161,7 +161,15 @@ export interface Adapter {
    * the network in clear. Absent where people have no such accounts (core/puppet-accounts.ts).
    */
   verifyPuppetAccount?(person: Address, credentials: PuppetCredentials): Promise<void>;
-  /** `person`'s account on this network was set or removed: a connected puppet logs in again with what is stored now. */
+  /**
+   * Throws when a secret of a person's for their puppet here (a server password, core/puppet-server-passwords.ts)
+   * may not be sent: GW_ERR_UNSUPPORTED without puppets, GW_ERR_FORBIDDEN where it would cross the network in clear.
+   */
+  checkPuppetSecrets?(): void;
+  /**
+   * `person`'s account or server password on this network was set or removed: a connected puppet logs in again with
+   * what is stored now.
+   */
   puppetAccountChanged?(person: Address): Promise<void>;
   /**
    * `person`'s puppet here goes by the nick the network makes of `name` from now on ("" for the default nick;

@@ -34,6 +34,30 @@ export interface LinkedAccountStore {
 }
 
 /**
+ * A person's own server password for an IRC server on demand (docs/irc.md, "Servers on demand"): their puppet there
+ * sends it as PASS, as Biboumi's users configure theirs. One per person and server.
+ */
+export interface PuppetServerPasswordRecord {
+  /** The person (a native user). */
+  readonly owner: Address;
+  /** The server's host, its network's name. */
+  readonly network: string;
+  /** The password, sealed by core/credential-box.ts: never stored in clear. */
+  readonly secret: Buffer;
+  readonly setAt: number;
+}
+
+export interface PuppetServerPasswordStore {
+  /** Inserts or replaces the owner's password for that server. GW_ERR_NOT_FOUND for a native owner whose account is missing or being deleted. */
+  put(record: PuppetServerPasswordRecord): Promise<void>;
+  get(owner: Address, network: string): Promise<PuppetServerPasswordRecord | undefined>;
+  /** False when there was none. */
+  remove(owner: Address, network: string): Promise<boolean>;
+  /** The owner's passwords, ordered by network. */
+  listOf(owner: Address): Promise<PuppetServerPasswordRecord[]>;
+}
+
+/**
  * A person's own services account on an IRC network (docs/irc.md, "Your own IRC account"): their puppet logs in
  * to it with SASL PLAIN. One per person and network.
  */

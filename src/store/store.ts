@@ -7,10 +7,10 @@ import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
 import type { RoomMember } from "../core/model/room.js";
-import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
+import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
 
 // The stores of people's accounts and names elsewhere live in account-stores.ts; re-exported here.
-export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore } from "./account-stores.js";
+export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, PuppetServerPasswordRecord, PuppetServerPasswordStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore } from "./account-stores.js";
 
 export interface AccountRecord {
   /** Lower-case user name; the person's native address is native:<name>. */
@@ -307,6 +307,8 @@ export interface Store {
   readonly failures: FailureNoticeStore;
   readonly linkedAccounts: LinkedAccountStore;
   readonly puppetAccounts: PuppetAccountStore;
+  /** People's own server passwords for IRC servers on demand (core/puppet-server-passwords.ts). */
+  readonly puppetServerPasswords: PuppetServerPasswordStore;
   /** Rooms joined through people's linked accounts, joined again at start (core/kept-own-rooms.ts). */
   readonly ownRooms: OwnRoomStore;
   readonly identities: IdentityStore;

@@ -5,7 +5,10 @@
  * The server is connected for the setting as at a first use, with the same checks (a host not allowed, or internal
  * and not listed, is GW_ERR_FORBIDDEN); what is kept is applied when the server is connected again, after its idle
  * teardown and after a restart. An XMPP user (a real Prosody, the gateway its component) is offered the ad-hoc
- * commands where no network is configured, and chooses a nick there the same way.
+ * commands, and chooses a nick there the same way. A person's own server password for such a server
+ * (irc.server_password.set) is sent as PASS by their puppet: the InspIRCd forwards it to NickServ (module
+ * passforward), so the puppet is seen logged in to the account of its nick (extended-join, account-notify), and
+ * comes back without it once removed; a host that may not be reached is refused.
  */
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
@@ -42,7 +45,7 @@ describe("A person's settings on an IRC server on demand (InspIRCd with Atheme)"
 
   before(async function () {
     this.timeout(INSTALL_TIMEOUT_MS);
-    [server, prosody] = await Promise.all([startInspircd({ services: SERVICES }), startProsody()]);
+    [server, prosody] = await Promise.all([startInspircd({ services: SERVICES, extraModules: ["passforward"] }), startProsody()]);
     atheme = await startAtheme(server);
     daemon = Daemon.create(
       [
@@ -168,6 +171,56 @@ describe("A person's settings on an IRC server on demand (InspIRCd with Atheme)"
     }
     assert.equal(errorCode(await bob.request({ type: "irc.nick.set", network: "not_a_host", name: "bobby" })), "GW_ERR_NO_ROUTE");
     assert.deepEqual((await bob.ok({ type: "irc.account.list" }))["accounts"], []);
+  });
+
+  it("sends a person's own server password for a server on demand as PASS from their puppet, until it is removed", async () => {
+    const name = uniqueUser("carol");
+    const carol = await native(name);
+    const nick = (await carol.ok({ type: "irc.nick.set", network: HOST, name: `${name.slice(0, 6)}p` }, 20_000))["nick"] as string;
+    // The account of the puppet's nick, which the server's passforward identifies the PASS to (IDENTIFY <password>).
+    const owner = await IrcTestClient.connect(server, nick, { timeoutMs: 10_000 });
+    await registerWithNickServ(owner, ACCOUNT_PASSWORD, `${name}@switchboard.test`);
+    await owner.quit();
+
+    const set = await carol.ok({ type: "irc.server_password.set", network: HOST, password: ACCOUNT_PASSWORD }, 20_000);
+    assert.equal(set["network"], HOST);
+    const kept = (await carol.ok({ type: "irc.server_password.list" }))["servers"] as Frame[];
+    assert.deepEqual(kept.map((entry) => [entry["network"], entry["password"]]), [[HOST, undefined]]);
+    for (const file of ["switchboard.db", "switchboard.db-wal"]) {
+      const path = join(daemon.dir, file);
+      if (existsSync(path)) assert.ok(!readFileSync(path).includes(Buffer.from(ACCOUNT_PASSWORD, "utf8")), `the password is not in ${file} in clear`);
+    }
+
+    // Someone in the channel sees accounts: at a join (extended-join) and at a login or logout (account-notify).
+    const seer = await IrcTestClient.connect(server, uniqueUser("odseer"), { timeoutMs: 10_000, caps: ["extended-join", "account-notify"] });
+    closers.push(() => seer.quit());
+    const channel = `#odp${name.slice(-5)}`;
+    await seer.join(channel);
+    const loggedIn = (account: string) => (line: IrcMessage): boolean =>
+      seer.same(line.nick, nick) && ((line.command === "JOIN" && line.params[1] === account) || (line.command === "ACCOUNT" && line.params[0] === account));
+
+    // The puppet connects with PASS; the server forwards it to NickServ, which logs the puppet in to its nick's account.
+    const room = `irc://${HOST}/${encodeURIComponent(channel)}`;
+    await carol.ok({ type: "room.join", room }, 20_000);
+    await carol.ok({ type: "room.send", room, body: "with my server password" });
+    await seer.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "with my server password" && seer.same(line.nick, nick), 15_000, "carol's puppet speaking");
+    await seer.waitFor(loggedIn(nick), 15_000, `${nick} logged in by its PASS`);
+
+    // Removed: the connected puppet comes back at once without it, logged in to nothing.
+    await carol.ok({ type: "irc.server_password.remove", network: "127.0.0.1" }, 20_000);
+    await seer.waitFor((line) => line.command === "QUIT" && seer.same(line.nick, nick), 15_000, `${nick} quitting to connect again`);
+    await seer.waitFor((line) => line.command === "JOIN" && seer.same(line.nick, nick), 15_000, `${nick} back in ${channel}`).then((line) => assert.equal(line.params[1], "*", "back without an account: no PASS sent"));
+    assert.deepEqual((await carol.ok({ type: "irc.server_password.list" }))["servers"], []);
+    assert.equal(errorCode(await carol.request({ type: "irc.server_password.remove", network: HOST })), "GW_ERR_NOT_FOUND");
+  });
+
+  it("refuses a server password for a host that may not be reached, and a name that is no host", async () => {
+    const dave = await native(uniqueUser("dave"));
+    const refusal = async (network: string): Promise<unknown> => errorCode(await dave.request({ type: "irc.server_password.set", network, password: ACCOUNT_PASSWORD }, 20_000));
+    assert.equal(await refusal("127.0.0.2"), "GW_ERR_FORBIDDEN");
+    assert.equal(await refusal("denied.invalid"), "GW_ERR_FORBIDDEN");
+    assert.equal(await refusal("not_a_host"), "GW_ERR_NO_ROUTE");
+    assert.deepEqual((await dave.ok({ type: "irc.server_password.list" }))["servers"], []);
   });
 
   it("offers the ad-hoc commands to XMPP users where only servers on demand are served, and sets their nick there", async () => {

@@ -303,6 +303,11 @@ export class IrcNetworkAdapter implements Adapter {
     await this.logins.verify(this.nicks.puppetNick(person), credentials, (run) => this.puppets.inTurn(run));
   }
 
+  /** Whether a person's server password may be sent to this network (puppet-logins.ts: as for an account's password). */
+  checkPuppetSecrets(): void {
+    checkPuppetAccountsAllowed(this.config);
+  }
+
   /** A connected puppet quits and comes back at once, logged in to what its person keeps now, in the same channels. */
   async puppetAccountChanged(person: Address): Promise<void> {
     this.logins.forget(person);

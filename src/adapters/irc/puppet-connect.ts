@@ -1,7 +1,9 @@
 /**
  * Opens a person's puppet connection: under the nick the person goes by on the network (core/name-claims.ts: the
  * template's, or the one they chose), logged in to their own services account when they keep one here
- * (puppet-logins.ts), read at each connect so that a restart changes nothing for them.
+ * (puppet-logins.ts) and sending the server password they keep for it (an IRC server on demand's,
+ * core/puppet-server-passwords.ts) instead of the network's, both read at each connect so that a restart changes
+ * nothing for them.
  */
 import type { AdapterContext } from "../../core/adapter.js";
 import { hasErrorCode } from "../../core/errors.js";
@@ -11,7 +13,7 @@ import type { GatewayNicks } from "./gateway-nicks.js";
 import { personName } from "./irc-addresses.js";
 import { IrcConnection } from "./irc-connection.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
-import { puppetSasl, refusedAccount, type PuppetLogins } from "./puppet-logins.js";
+import { puppetSasl, refusedAccount, refusedServerPassword, type PuppetLogins } from "./puppet-logins.js";
 
 export interface PuppetConnectParts {
   readonly config: IrcNetworkConfig;
@@ -24,10 +26,12 @@ export async function connectPuppet(parts: PuppetConnectParts, person: Address):
   const { config, context, nicks, logins } = parts;
   const nick = await context.names.claim(person, nicks.puppetNickCandidates(person));
   const account = config.mode === "puppets" ? await context.puppetAccount(person) : undefined;
+  const serverPassword = config.mode === "puppets" ? await context.puppetServerPassword(person) : undefined;
   if (account !== undefined) logins.checkNotRefused(person, account);
   const options = networkConnectionOptions(config, { nick, username: config.username, realname: `${personName(person)} via Switchboard`, own: false }, context.log);
-  return IrcConnection.connect({ ...options, ...puppetSasl(account) }).catch((error: unknown) => {
-    if (account === undefined) throw error;
+  const pass = serverPassword === undefined ? {} : { password: serverPassword };
+  return IrcConnection.connect({ ...options, ...pass, ...puppetSasl(account) }).catch((error: unknown) => {
+    if (account === undefined) throw serverPassword === undefined ? error : refusedServerPassword(error, context.account);
     if (hasErrorCode(error, "GW_ERR_AUTH_FAILED")) logins.markRefused(person, account);
     throw refusedAccount(error, context.account, account.account);
   });

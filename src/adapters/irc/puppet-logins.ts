@@ -39,6 +39,15 @@ export function refusedAccount(error: unknown, network: string, account: string)
   return new GatewayError("GW_ERR_AUTH_FAILED", `the services of ${network} refused your account ${account}: set it again with irc.account.set, or remove it`, { cause: error });
 }
 
+/**
+ * A puppet's connect refused for the server password its person keeps (464, or ERROR before 001): told in words they
+ * can act on, with the same code; any other error as it is.
+ */
+export function refusedServerPassword(error: unknown, network: string): unknown {
+  if (!hasErrorCode(error, "GW_ERR_AUTH_FAILED")) return error;
+  return new GatewayError("GW_ERR_AUTH_FAILED", `${network} refused your server password: set it again with irc.server_password.set, or remove it`, { cause: error });
+}
+
 /** Throws when puppets of this network cannot log in to accounts of their own. */
 export function checkPuppetAccountsAllowed(config: IrcNetworkConfig): void {
   if (config.mode !== "puppets") throw new GatewayError("GW_ERR_UNSUPPORTED", `${config.name} is bridged in relay mode: there are no puppets to log in`);

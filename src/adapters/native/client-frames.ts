@@ -64,6 +64,9 @@ export interface XmppUnlinkFrame extends Base { readonly type: "xmpp.unlink" }
 export interface IrcAccountSetFrame extends Base { readonly type: "irc.account.set"; readonly network: string; readonly account: string; readonly password: string }
 export interface IrcAccountRemoveFrame extends Base { readonly type: "irc.account.remove"; readonly network: string }
 export interface IrcAccountListFrame extends Base { readonly type: "irc.account.list" }
+export interface IrcServerPasswordSetFrame extends Base { readonly type: "irc.server_password.set"; readonly network: string; readonly password: string }
+export interface IrcServerPasswordRemoveFrame extends Base { readonly type: "irc.server_password.remove"; readonly network: string }
+export interface IrcServerPasswordListFrame extends Base { readonly type: "irc.server_password.list" }
 export interface IrcNickSetFrame extends Base { readonly type: "irc.nick.set"; readonly network: string; readonly name: string }
 export interface IrcNickListFrame extends Base { readonly type: "irc.nick.list" }
 export interface IdentityLinkFrame extends Base { readonly type: "identity.link"; readonly address: string }
@@ -119,6 +122,9 @@ export type ClientFrame =
   | IrcAccountSetFrame
   | IrcAccountRemoveFrame
   | IrcAccountListFrame
+  | IrcServerPasswordSetFrame
+  | IrcServerPasswordRemoveFrame
+  | IrcServerPasswordListFrame
   | IrcNickSetFrame
   | IrcNickListFrame
   | IdentityLinkFrame

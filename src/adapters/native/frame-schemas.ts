@@ -147,7 +147,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "irc.account.set": frame(
     "irc.account.set",
     {
-      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network, by name (irc://<network>/...)" },
+      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network, by name (irc://<network>/...), or an IRC server on demand, by host" },
       account: { type: "string", minLength: 1, maxLength: 64, pattern: "^[^\\s\\u0000]+$", description: "The session user's services account there (the SASL authentication identity)" },
       password: { type: "string", minLength: 1, maxLength: 300, description: "The account's password; tried with the network's services first, then stored encrypted" },
     },
@@ -161,10 +161,26 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Forgets the session user's services account on an IRC network: their puppet there logs in to none",
   ),
   "irc.account.list": frame("irc.account.list", {}, [], "The session user's services accounts on IRC networks, without passwords"),
+  "irc.server_password.set": frame(
+    "irc.server_password.set",
+    {
+      network: { type: "string", minLength: 1, maxLength: 64, description: "An IRC server on demand, by host (irc://<host>/...)" },
+      password: { type: "string", minLength: 1, maxLength: 300, pattern: "^[^\\u0000\\r\\n]+$", description: "The server password the session user's puppet sends there as PASS; stored encrypted" },
+    },
+    ["network", "password"],
+    "The session user's own server password for an IRC server on demand: their puppet there sends it as PASS",
+  ),
+  "irc.server_password.remove": frame(
+    "irc.server_password.remove",
+    { network: { type: "string", minLength: 1, maxLength: 64, description: "A server whose password irc.server_password.list shows" } },
+    ["network"],
+    "Forgets the session user's server password for an IRC server on demand: their puppet there sends none",
+  ),
+  "irc.server_password.list": frame("irc.server_password.list", {}, [], "The IRC servers on demand the session user keeps a server password for, without the passwords"),
   "irc.nick.set": frame(
     "irc.nick.set",
     {
-      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network with puppets, by name (irc://<network>/...)" },
+      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network with puppets, by name (irc://<network>/...), or an IRC server on demand, by host" },
       name: {
         type: "string",
         maxLength: 64,

@@ -6,6 +6,7 @@ import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
 import type { PuppetAccounts } from "../../core/puppet-accounts.js";
 import type { PuppetNicks } from "../../core/puppet-nicks.js";
+import type { PuppetServerPasswords } from "../../core/puppet-server-passwords.js";
 import type { Address } from "../../core/model/address.js";
 import type { Roster } from "../../core/roster.js";
 import type { RoomInvitations } from "../../core/room-invitations.js";
@@ -35,6 +36,8 @@ export interface NativeServices {
   readonly puppetAccounts: PuppetAccounts;
   /** The session user's own nicks for their puppets on IRC networks (irc.nick.*). */
   readonly puppetNicks: PuppetNicks;
+  /** The session user's own server passwords for IRC servers on demand, for their puppets (irc.server_password.*). */
+  readonly puppetServerPasswords: PuppetServerPasswords;
   /** What one user may keep and ask for (native.limits): contacts, rooms created, subscription requests an hour. */
   readonly limits: UserLimits;
   /** Room invitations: how many one user may make in an hour (rooms.invitations_per_hour), told at hello. */

@@ -302,6 +302,18 @@ CREATE TABLE own_rooms (
 ) WITHOUT ROWID;
 `;
 
+// People's own server passwords for IRC servers on demand, which their puppets send as PASS
+// (core/puppet-server-passwords.ts); only sealed, as in puppet_accounts.
+const PUPPET_SERVER_PASSWORDS = `
+CREATE TABLE puppet_server_passwords (
+  owner   TEXT NOT NULL,
+  network TEXT NOT NULL,
+  secret  BLOB NOT NULL,
+  set_at  INTEGER NOT NULL,
+  PRIMARY KEY (owner, network)
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -322,6 +334,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, name: "account deletions", sql: ACCOUNT_DELETIONS },
   { version: 18, name: "account suspensions", sql: ACCOUNT_SUSPENSIONS },
   { version: 19, name: "own rooms", sql: OWN_ROOMS },
+  { version: 20, name: "puppet server passwords", sql: PUPPET_SERVER_PASSWORDS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -27,6 +27,7 @@ import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
 import { createSqlitePuppetAccounts } from "./sqlite-puppet-accounts.js";
+import { createSqlitePuppetServerPasswords } from "./sqlite-puppet-server-passwords.js";
 import { createSqliteRoomBans } from "./sqlite-room-bans.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { createSqliteMessageLog } from "./sqlite-message-log.js";
@@ -132,6 +133,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     failures: createSqliteFailureNotices(db, { keep: (message) => messageLog.keep(message), release }),
     linkedAccounts: createSqliteLinkedAccounts(db),
     puppetAccounts: createSqlitePuppetAccounts(db),
+    puppetServerPasswords: createSqlitePuppetServerPasswords(db),
     ownRooms: createSqliteOwnRooms(db),
     identities: createSqliteIdentities(db),
     bridges: createSqliteBridges(db),

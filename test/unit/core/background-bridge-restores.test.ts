@@ -20,6 +20,7 @@ function serverOnDemand(outcomes: Array<GatewayError | "connected">): OnDemandNe
     asked: 0,
     mayServe: () => true,
     serves: () => true,
+    isOnDemand: () => true,
     obtainNetwork: async () => undefined,
     async obtain() {
       this.asked += 1;
@@ -106,7 +107,7 @@ describe("BackgroundBridgeRestores", () => {
   });
 
   it("keeps and logs a bridge whose network nobody serves", async () => {
-    const onDemand = { mayServe: () => false, serves: () => false, obtain: async () => undefined, obtainNetwork: async () => undefined };
+    const onDemand = { mayServe: () => false, serves: () => false, isOnDemand: () => false, obtain: async () => undefined, obtainNetwork: async () => undefined };
     restores(onDemand).start(bridge);
     await settled();
     assert.deepEqual(messages(), ["bridge kept, but no configured network serves it"]);

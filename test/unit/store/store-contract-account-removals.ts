@@ -42,6 +42,7 @@ async function aliceEverywhere(store: Store): Promise<void> {
   await store.buddyOffers.put({ viewer: carol, contact: alice, state: "approved" });
   await store.linkedAccounts.put({ owner: alice, network: "xmpp", login: "alice@example.org", service: "xmpps://example.org:5223", secret: Buffer.from([1]), linkedAt: T });
   await store.puppetAccounts.put({ owner: alice, network: "libera", account: "alice", secret: Buffer.from([2]), setAt: T });
+  await store.puppetServerPasswords.put({ owner: alice, network: "irc.example.org", secret: Buffer.from([3]), setAt: T });
   await store.ownRooms.put({ owner: alice, room: parseAddress("xmpp://u.alice/talk@conference.example.org"), nick: "alice", joinedAt: T });
   await store.names.claim({ protocol: "irc", account: "libera", name: "alice[sb]", person: alice, claimedAt: T });
   await store.rooms.create(room(lobby, { createdBy: alice }));
@@ -103,6 +104,7 @@ export function describeAccountRemovalContract(store: () => Store): void {
       assert.deepEqual(await store().buddyOffers.listFor(carol), []);
       assert.equal(await store().linkedAccounts.get(alice, "xmpp"), undefined);
       assert.deepEqual(await store().puppetAccounts.listOf(alice), []);
+      assert.deepEqual(await store().puppetServerPasswords.listOf(alice), []);
       assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), []);
       assert.deepEqual((await store().rooms.members(den)).map((member) => member.address.id), ["bob"]);
       assert.deepEqual(await store().rooms.roomsOf(alice), []);

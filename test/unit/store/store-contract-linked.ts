@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
-import type { LinkedAccountRecord, OwnRoomRecord, PuppetAccountRecord, Store } from "../../../src/store/store.js";
+import type { LinkedAccountRecord, OwnRoomRecord, PuppetAccountRecord, PuppetServerPasswordRecord, Store } from "../../../src/store/store.js";
 import { account, alice, bob, carol } from "./store-fixtures.js";
 
 function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountRecord {
@@ -21,6 +21,10 @@ function linked(overrides: Partial<LinkedAccountRecord> = {}): LinkedAccountReco
 
 function puppetAccount(overrides: Partial<PuppetAccountRecord> = {}): PuppetAccountRecord {
   return { owner: alice, network: "libera", account: "alice", secret: Buffer.from([1, 2, 0, 255]), setAt: 1_700_000_000_000, ...overrides };
+}
+
+function serverPassword(overrides: Partial<PuppetServerPasswordRecord> = {}): PuppetServerPasswordRecord {
+  return { owner: alice, network: "irc.example.org", secret: Buffer.from([3, 0, 255]), setAt: 1_700_000_000_000, ...overrides };
 }
 
 function ownRoom(overrides: Partial<OwnRoomRecord> = {}): OwnRoomRecord {
@@ -135,6 +139,27 @@ export function describeLinkedAccountContract(store: () => Store): void {
       assert.equal(await store().accountRemovals.begin("alice", 1), true);
       await assert.rejects(store().ownRooms.put(ownRoom()), { code: "GW_ERR_NOT_FOUND" });
       assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), []);
+    });
+  });
+
+  describe("puppet server passwords", () => {
+    beforeEach(() => users(store()));
+
+    it("keeps one per owner and server, byte for byte, lists an owner's by server, removes one, and refuses an owner being deleted", async () => {
+      const other = serverPassword({ network: "irc.example.net" });
+      await store().puppetServerPasswords.put(serverPassword());
+      await store().puppetServerPasswords.put(other);
+      await store().puppetServerPasswords.put(serverPassword({ owner: bob }));
+      const again = serverPassword({ secret: Buffer.from([9]), setAt: 1_800_000_000_000 });
+      await store().puppetServerPasswords.put(again);
+      assert.deepEqual(await store().puppetServerPasswords.get(alice, "irc.example.org"), again);
+      assert.deepEqual(await store().puppetServerPasswords.listOf(alice), [other, again]);
+      assert.equal(await store().puppetServerPasswords.remove(alice, "irc.example.org"), true);
+      assert.equal(await store().puppetServerPasswords.remove(alice, "irc.example.org"), false);
+      assert.deepEqual(await store().puppetServerPasswords.listOf(alice), [other]);
+      assert.deepEqual(await store().puppetServerPasswords.listOf(bob), [serverPassword({ owner: bob })]);
+      assert.equal(await store().accountRemovals.begin("alice", 1), true);
+      await assert.rejects(store().puppetServerPasswords.put(serverPassword()), { code: "GW_ERR_NOT_FOUND" });
     });
   });
 

@@ -8,6 +8,7 @@ import { contactAdd, contactList, contactRemove, presenceSet, subscription } fro
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
+import { ircServerPasswordList, ircServerPasswordRemove, ircServerPasswordSet } from "./puppet-server-password-handlers.js";
 import { ircNickList, ircNickSet } from "./puppet-nick-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
@@ -53,6 +54,9 @@ export const HANDLERS: HandlerTable = {
   "irc.account.set": ircAccountSet,
   "irc.account.remove": ircAccountRemove,
   "irc.account.list": ircAccountList,
+  "irc.server_password.set": ircServerPasswordSet,
+  "irc.server_password.remove": ircServerPasswordRemove,
+  "irc.server_password.list": ircServerPasswordList,
   "irc.nick.set": ircNickSet,
   "irc.nick.list": ircNickList,
   "identity.link": identityLink,
