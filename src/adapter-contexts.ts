@@ -192,6 +192,28 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         return sameAddress(owner, person) ? services.puppetAccounts.list(owner) : [...(await services.puppetAccounts.list(owner)), ...(await services.puppetAccounts.list(person))];
       },
     },
+    // As puppetAccounts: kept for the person the asker is, and what the asker kept before a link stays theirs.
+    puppetServerPasswords: {
+      offered: () => services.puppetServerPasswords.offered(),
+      settable: () => services.puppetServerPasswords.settable(),
+      set: async (person, network, password) => {
+        speaksFor(person);
+        return services.puppetServerPasswords.set(services.identities.personOf(person) ?? person, network, password);
+      },
+      remove: async (person, network) => {
+        speaksFor(person);
+        const owner = services.identities.personOf(person) ?? person;
+        await services.puppetServerPasswords.remove(owner, network).catch(async (error: unknown) => {
+          if (sameAddress(owner, person) || !hasErrorCode(error, "GW_ERR_NOT_FOUND")) throw error;
+          await services.puppetServerPasswords.remove(person, network);
+        });
+      },
+      list: async (person) => {
+        speaksFor(person);
+        const owner = services.identities.personOf(person) ?? person;
+        return sameAddress(owner, person) ? services.puppetServerPasswords.list(owner) : [...(await services.puppetServerPasswords.list(owner)), ...(await services.puppetServerPasswords.list(person))];
+      },
+    },
     puppetNicks: {
       offered: () => services.puppetNicks.offered(),
       set: async (person, network, name) => {

@@ -17,6 +17,7 @@ import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room
 import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
 import type { PuppetNick } from "./puppet-nicks.js";
+import type { PuppetServerPassword } from "./puppet-server-passwords.js";
 import type { RoomArchive } from "./room-archive.js";
 import type { RoomBanRecord } from "../store/store.js";
 
@@ -242,6 +243,19 @@ export interface AdapterContext {
     set(person: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount>;
     remove(person: Address, network: string): Promise<void>;
     list(person: Address): Promise<PuppetAccount[]>;
+  };
+  /**
+   * People of this adapter's network keep their own server passwords for IRC servers on demand through it (XMPP
+   * ad-hoc commands; core/puppet-server-passwords.ts), kept for the person they are, as puppetAccounts are.
+   */
+  readonly puppetServerPasswords: {
+    /** Servers on demand are served: there are server passwords to list and remove. */
+    offered(): boolean;
+    /** They can be set: offered, and the gateway has a key to seal them with. */
+    settable(): boolean;
+    set(person: Address, network: string, password: string): Promise<PuppetServerPassword>;
+    remove(person: Address, network: string): Promise<void>;
+    list(person: Address): Promise<PuppetServerPassword[]>;
   };
   /**
    * People of this adapter's network choose their puppets' nicks on IRC networks through it (XMPP ad-hoc commands;

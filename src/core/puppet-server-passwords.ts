@@ -59,6 +59,16 @@ export class PuppetServerPasswords {
     this.changes = new AttemptLimiter(CHANGES_PER_HOUR, HOUR_MS, () => this.now(), MAX_COUNTED_OWNERS);
   }
 
+  /** Whether servers on demand are served: there are server passwords to keep, list and remove. */
+  offered(): boolean {
+    return this.options.registry.servesOnDemand(PROTOCOL);
+  }
+
+  /** Whether they can be set: offered, and a credential key is configured to seal them with. */
+  settable(): boolean {
+    return this.options.box !== undefined && this.offered();
+  }
+
   /** Keeps `password` for the owner's puppet on the server on demand `network` (its host); resolves with the server's name. */
   set(owner: Address, network: string, password: string): Promise<PuppetServerPassword> {
     return this.turns.run(addressKey(owner), () => this.setNow(owner, network, password));

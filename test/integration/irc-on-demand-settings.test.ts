@@ -223,18 +223,36 @@ describe("A person's settings on an IRC server on demand (InspIRCd with Atheme)"
     assert.deepEqual((await dave.ok({ type: "irc.server_password.list" }))["servers"], []);
   });
 
-  it("offers the ad-hoc commands to XMPP users where only servers on demand are served, and sets their nick there", async () => {
+  it("offers the ad-hoc commands to XMPP users where only servers on demand are served: a nick and a server password there", async () => {
     const romeo = await XmppTestClient.newUser(prosody, uniqueUser("romeo"), PASSWORD);
     closers.push(() => romeo.stop());
     const items = await romeo.iq(xml("iq", { type: "get", to: prosody.componentDomain }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items", node: COMMANDS })));
-    assert.deepEqual(items.getChild("query")?.getChildren("item").map((item) => item.attrs["node"]), ["irc-account", "irc-account-remove", "irc-accounts", "irc-nick"]);
-    const answer: Element = await romeo.iq(
-      xml("iq", { type: "set", to: prosody.componentDomain },
-        xml("command", { xmlns: COMMANDS, node: "irc-nick", action: "complete", sessionid: "s1" },
-          xml("x", { xmlns: "jabber:x:data", type: "submit" }, xml("field", { var: "network" }, xml("value", {}, HOST)), xml("field", { var: "name" }, xml("value", {}, "romeox"))))),
-      20_000,
-    );
-    const note = answer.getChild("command", COMMANDS)?.getChild("note");
-    assert.deepEqual([note?.attrs["type"], note?.getText()], ["info", `Your puppet on ${HOST} is romeox[od] now.`]);
+    assert.deepEqual(items.getChild("query")?.getChildren("item").map((item) => item.attrs["node"]), [
+      "irc-account",
+      "irc-account-remove",
+      "irc-accounts",
+      "irc-nick",
+      "irc-server-password",
+      "irc-server-password-remove",
+      "irc-server-passwords",
+    ]);
+    const execute = async (node: string, fields: Record<string, string>): Promise<[unknown, string]> => {
+      const answer: Element = await romeo.iq(
+        xml("iq", { type: "set", to: prosody.componentDomain },
+          xml("command", { xmlns: COMMANDS, node, action: "complete", sessionid: "s1" },
+            xml("x", { xmlns: "jabber:x:data", type: "submit" }, ...Object.entries(fields).map(([name, value]) => xml("field", { var: name }, xml("value", {}, value)))))),
+        20_000,
+      );
+      const note = answer.getChild("command", COMMANDS)?.getChild("note");
+      return [note?.attrs["type"], note?.getText() ?? ""];
+    };
+    assert.deepEqual(await execute("irc-nick", { network: HOST, name: "romeox" }), ["info", `Your puppet on ${HOST} is romeox[od] now.`]);
+    assert.deepEqual(await execute("irc-server-password", { network: HOST, password: ACCOUNT_PASSWORD }), ["info", `Your puppet on ${HOST} sends your server password now.`]);
+    assert.deepEqual(await execute("irc-server-passwords", {}), ["info", `Server passwords kept for: ${HOST}`]);
+    const [type, text] = await execute("irc-server-password", { network: "denied.invalid", password: ACCOUNT_PASSWORD });
+    assert.equal(type, "error");
+    assert.match(text, /^GW_ERR_FORBIDDEN/);
+    assert.equal((await execute("irc-server-password-remove", { network: HOST }))[0], "info");
+    assert.deepEqual(await execute("irc-server-passwords", {}), ["info", "No IRC server passwords kept for you."]);
   });
 });

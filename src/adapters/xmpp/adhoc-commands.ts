@@ -21,6 +21,7 @@ import { withoutResource, xmppUserAddress } from "./addressing.js";
 import { required, type CommandSpec } from "./adhoc-command-spec.js";
 import { IRC_ACCOUNT_COMMANDS, SET_ACCOUNT_NODE } from "./irc-account-commands.js";
 import { IRC_NICK_COMMANDS } from "./irc-nick-commands.js";
+import { IRC_SERVER_PASSWORD_COMMANDS, SET_SERVER_PASSWORD_NODE } from "./irc-server-password-commands.js";
 import { serviceAdminCommands } from "./service-admin-commands.js";
 import { discoItems, errorCondition } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
@@ -189,17 +190,20 @@ export class AdhocCommands {
   }
 
   /**
-   * Every command this gateway offers. Setting an IRC account only where the gateway can seal it and the component
-   * link to the XMPP server is loopback (XEP-0114 has no TLS: the password crosses that link in clear); listing and
-   * removing wherever accounts exist, so that one kept earlier can always be removed.
+   * Every command this gateway offers. Setting an IRC account or server password only where the gateway can seal it
+   * and the component link to the XMPP server is loopback (XEP-0114 has no TLS: the password crosses that link in
+   * clear); listing and removing wherever they exist, so that one kept earlier can always be removed.
    */
   private offered(): readonly CommandSpec[] {
-    const accounts = this.context.puppetAccounts;
+    const { puppetAccounts: accounts, puppetServerPasswords: passwords } = this.context;
     const nicks = this.context.puppetNicks.offered() ? IRC_NICK_COMMANDS : [];
     const admin = [...ADMIN_COMMANDS, ...this.serviceAdmin];
-    if (!accounts.offered()) return [...admin, ...nicks];
-    const settable = accounts.settable() && isLoopbackHost(this.config.host);
-    return [...admin, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE), ...nicks];
+    const loopback = isLoopbackHost(this.config.host);
+    const passwordsSettable = passwords.settable() && loopback;
+    const serverPasswords = passwords.offered() ? IRC_SERVER_PASSWORD_COMMANDS.filter((command) => passwordsSettable || command.node !== SET_SERVER_PASSWORD_NODE) : [];
+    if (!accounts.offered()) return [...admin, ...nicks, ...serverPasswords];
+    const settable = accounts.settable() && loopback;
+    return [...admin, ...IRC_ACCOUNT_COMMANDS.filter((command) => settable || command.node !== SET_ACCOUNT_NODE), ...nicks, ...serverPasswords];
   }
 
   private requester(from: string): Address {
