@@ -20,7 +20,7 @@ import type { PuppetNicks } from "./core/puppet-nicks.js";
 import type { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import type { roomArchiveOf } from "./core/room-archive.js";
 import { bansSpokenFor, type RoomBans } from "./core/room-bans.js";
-import type { RoomInvitations } from "./core/room-invitations.js";
+import { cleanReason, type RoomInvitations } from "./core/room-invitations.js";
 import type { RoomJoins } from "./core/room-joins.js";
 import type { Router } from "./core/router.js";
 import type { Supervisor } from "./core/supervisor.js";
@@ -92,9 +92,31 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(member);
         return services.ownRooms.get(room, member);
       },
+      find: (room, member) => {
+        speaksFor(member);
+        return services.ownRooms.find(room, member);
+      },
       listOf: (member) => {
         speaksFor(member);
         return services.ownRooms.listOf(member);
+      },
+      rename: async (room, member, nick) => {
+        speaksFor(member);
+        return services.ownRooms.rename(room, member, nick);
+      },
+      setSubject: async (room, member, subject) => {
+        speaksFor(member);
+        await services.ownRooms.setSubject(room, member, subject);
+      },
+      invite: async (room, member, to, reason) => {
+        speaksFor(member);
+        services.ownRooms.get(room, member); // in the room (GW_ERR_NOT_MEMBER) before the invitation counts
+        services.invitations.charge(member);
+        await services.ownRooms.invite(room, member, to, cleanReason(reason));
+      },
+      kick: async (room, member, occupant, reason) => {
+        speaksFor(member);
+        await services.ownRooms.kick(room, member, occupant, reason);
       },
     },
     names: {

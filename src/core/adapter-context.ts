@@ -132,8 +132,16 @@ export interface AdapterContext {
     join(room: Address, member: RoomMember, key?: string): Promise<Room>;
     leave(room: Address, member: Address): Promise<void>;
     get(room: Address, member: Address): Room;
+    /** As get, undefined when she is not in it (or her join is under way). */
+    find(room: Address, member: Address): Room | undefined;
     /** The rooms `member` is in through their own accounts now. */
     listOf(member: Address): Room[];
+    /** Another nick there (kept for the next start too); resolves with the member now. */
+    rename(room: Address, member: Address, nick: string): Promise<RoomMember>;
+    setSubject(room: Address, member: Address, subject: string): Promise<void>;
+    /** Counted among `member`'s invitations of the hour (`rooms.invitations_per_hour`), as into the gateway's rooms. */
+    invite(room: Address, member: Address, to: Address, reason: string): Promise<void>;
+    kick(room: Address, member: Address, occupant: Address, reason: string): Promise<void>;
   };
   /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
   bridgedPeople(room: Address): Promise<readonly RoomMember[]>;

@@ -308,6 +308,17 @@ export interface Adapter {
   ownRoom?(room: Address): Room | undefined;
   /** Every room the owner is in through the account now (as ownRoom gives each): listed by room.list. */
   ownRoomList?(): Room[];
+  /**
+   * The owner takes another nick in a room she is in through the account: resolves with her as its member once the room
+   * took it; GW_ERR_NICK_IN_USE when someone there has it, GW_ERR_NOT_MEMBER for a room she is not in.
+   */
+  renameInOwnRoom?(room: Address, nick: string): Promise<RoomMember>;
+  /** She sets the subject of such a room: resolves once the room shows it; GW_ERR_FORBIDDEN when the room does not let her. */
+  setOwnRoomSubject?(room: Address, subject: string): Promise<void>;
+  /** She invites `to`, a person of this network, into such a room, the network's way; resolves once it went out. */
+  inviteToOwnRoom?(room: Address, to: Address, reason: string): Promise<void>;
+  /** She puts `occupant` out of such a room, where she may (a MUC's moderator); GW_ERR_FORBIDDEN where she may not. */
+  kickFromOwnRoom?(room: Address, occupant: Address, reason: string): Promise<void>;
 }
 
 export interface AdapterFactory<C> {

@@ -1,7 +1,8 @@
 /**
  * The rooms people joined through their own linked account (core/own-rooms.ts: a MUC joined by `room.join` of
  * `xmpp://u.alice/room@conference.example.org`), kept in the store so that the account joins them again after a daemon
- * restart, as BitlBee's autojoin does. A row is written once the room took her in, with the nick she asked for and the
+ * restart, as BitlBee's autojoin does. A row is written once the room took her in, with the nick she asked for (or took
+ * since with room.nick) and the
  * room's password sealed with the credential key (as the account's own password is: linked accounts need that key, so
  * a room password is never stored in clear), and removed when she leaves, when she is put out (kicked, banned, the room
  * destroyed) or a join again is refused (the room gone, her ban, a changed password: never tried again in a loop), when
@@ -43,6 +44,16 @@ export class KeptOwnRooms {
     const secret = joined.key === undefined || joined.key === "" || !this.box ? {} : { secret: this.box.seal(joined.key, sealContext(owner, joined.room)) };
     const record: OwnRoomRecord = { owner, room: joined.room, nick: joined.nick, ...secret, joinedAt: Date.now() };
     await this.store.put(record).catch((error: unknown) => this.log.warn({ err: toGatewayError(error), owner: addressKey(owner), room: addressKey(joined.room) }, "room not kept for the next start"));
+  }
+
+  /** She took another nick in the room: joined again under it (the row's password as it is). Logged when it fails. */
+  async renamed(owner: Address, room: Address, nick: string): Promise<void> {
+    try {
+      const record = (await this.store.listOn(owner, room.protocol, room.account)).find((kept) => addressKey(kept.room) === addressKey(room));
+      if (record !== undefined && record.nick !== nick) await this.store.put({ ...record, nick });
+    } catch (error: unknown) {
+      this.log.warn({ err: toGatewayError(error), owner: addressKey(owner), room: addressKey(room) }, "room's new nick not kept for the next start");
+    }
   }
 
   /** She left the room, was put out of it, or a join again was refused: not joined again. */

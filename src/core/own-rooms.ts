@@ -5,7 +5,8 @@
  * adapter), and nobody else becomes a member of it through the gateway: only the owner joins, reads, writes and
  * leaves it (GW_ERR_FORBIDDEN for anyone else). The account's adapter keeps the room (Adapter.ownRoom), not the
  * room store: it is no room of the gateway's, and no other network sees it. The rooms she is in are kept for the next
- * start (core/kept-own-rooms.ts): a join keeps one, a leave or her being put out of it forgets it.
+ * start (core/kept-own-rooms.ts): a join keeps one, a nick change keeps the new nick, a leave or her being put out of
+ * it forgets it. In a room she is in she may also set the subject, invite and kick, as far as the room lets her.
  */
 import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -14,11 +15,13 @@ import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember } from "./model/room.js";
 
+type OwnRoomAction = "renameInOwnRoom" | "setOwnRoomSubject" | "inviteToOwnRoom" | "kickFromOwnRoom";
+
 export class OwnRooms {
   constructor(
     private readonly registry: AdapterRegistry,
     /** Where the rooms she joined are kept for the next start; absent: nowhere (forgotten at a restart). */
-    private readonly kept?: Pick<KeptOwnRooms, "keep" | "forget">,
+    private readonly kept?: Pick<KeptOwnRooms, "keep" | "forget" | "renamed">,
   ) {}
 
   /** The person whose own account `room` would be reached through (whether that account is linked now or not); undefined for any other room. */
@@ -61,14 +64,49 @@ export class OwnRooms {
 
   /** The room as the owner's account is in it now; GW_ERR_NOT_MEMBER when it is not. */
   get(room: Address, member: Address): Room {
-    const joined = this.host(room, member).ownRoom?.(room);
+    const joined = this.find(room, member);
     if (!joined) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
     return joined;
+  }
+
+  /** The room as the owner's account is in it now; undefined when it is not (being joined, or not at all). */
+  find(room: Address, member: Address): Room | undefined {
+    return this.host(room, member).ownRoom?.(room);
+  }
+
+  /** She takes another nick in the room (GW_ERR_NICK_IN_USE when taken): kept for the next start too. Resolves with her as its member now. */
+  async rename(room: Address, member: Address, nick: string): Promise<RoomMember> {
+    const renamed = await this.action(room, member, "renameInOwnRoom").call(this.host(room, member), room, nick);
+    await this.kept?.renamed(member, room, nick);
+    return renamed;
+  }
+
+  /** She sets the room's subject: resolves once the room shows it (GW_ERR_FORBIDDEN when it does not let her). */
+  async setSubject(room: Address, member: Address, subject: string): Promise<void> {
+    await this.action(room, member, "setOwnRoomSubject").call(this.host(room, member), room, subject);
+  }
+
+  /** She invites `to`, someone of the room's network, into it (the network's way): resolves once the invitation went out. */
+  async invite(room: Address, member: Address, to: Address, reason: string): Promise<void> {
+    if (to.protocol !== room.protocol) throw new GatewayError("GW_ERR_BAD_ADDRESS", `only people of ${room.protocol} can be invited into ${formatAddress(room)}`);
+    await this.action(room, member, "inviteToOwnRoom").call(this.host(room, member), room, to, reason);
+  }
+
+  /** She puts an occupant out of the room, where the room lets her (GW_ERR_FORBIDDEN where it does not). */
+  async kick(room: Address, member: Address, occupant: Address, reason: string): Promise<void> {
+    await this.action(room, member, "kickFromOwnRoom").call(this.host(room, member), room, occupant, reason);
   }
 
   /** The rooms `member` is in through their own accounts now (each as get gives it). */
   listOf(member: Address): Room[] {
     return this.registry.all().flatMap((adapter) => (adapter.owner !== undefined && sameAddress(adapter.owner, member) ? (adapter.ownRoomList?.() ?? []) : []));
+  }
+
+  /** What the account's adapter does for `action`; GW_ERR_UNSUPPORTED when it does not. */
+  private action<K extends OwnRoomAction>(room: Address, by: Address, action: K): NonNullable<Adapter[K]> {
+    const method = this.host(room, by)[action];
+    if (!method) throw new GatewayError("GW_ERR_UNSUPPORTED", `${room.protocol}://${room.account} does not offer that in its rooms`);
+    return method as NonNullable<Adapter[K]>;
   }
 
   private host(room: Address, by: Address): Adapter {

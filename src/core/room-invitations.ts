@@ -84,11 +84,8 @@ export class RoomInvitations {
     const { from, to } = invitation;
     const room = await this.hub(invitation.room);
     if (!(await this.options.rooms.isMember(room, from))) throw new GatewayError("GW_ERR_NOT_MEMBER", `join ${room.id} before inviting anyone into it`);
+    this.charge(from);
     const inviter = addressKey(from);
-    const perHour = this.perHour;
-    const retryAfter = this.attempts.retryAfter(inviter, perHour);
-    if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${perHour} invitations an hour; try again in ${Math.ceil(retryAfter / 1000)} s`);
-    this.attempts.fail(inviter);
     const reason = cleanReason(invitation.reason);
     const adapter = this.options.registry.for(to);
     if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no network serves ${addressKey(to)}`);
@@ -98,6 +95,18 @@ export class RoomInvitations {
     await adapter.sendInvitation({ room, from, to, reason });
     this.remember(pendingKey(room, from, to));
     this.options.log.info({ room: addressKey(room), from: inviter, to: addressKey(to) }, "room invitation sent");
+  }
+
+  /**
+   * Counts one invitation by `inviter` (also into a room of her own account, core/own-rooms.ts); GW_ERR_RATE_LIMITED,
+   * and nothing counted, past `rooms.invitations_per_hour` in the last hour.
+   */
+  charge(inviter: Address): void {
+    const key = addressKey(inviter);
+    const perHour = this.perHour;
+    const retryAfter = this.attempts.retryAfter(key, perHour);
+    if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${perHour} invitations an hour; try again in ${Math.ceil(retryAfter / 1000)} s`);
+    this.attempts.fail(key);
   }
 
   /**

@@ -4,11 +4,13 @@
  *
  * - room.join: the join presence (account-muc-join.ts: no history, her password when given); the answer waits for
  *   the room's self-presence (status 110), with the occupants listed before it, or its refusal, at most 10 s.
- * - Occupants (muc-occupants.ts) come and go as the room's bridged people (`member-joined`, `member-left`,
+ * - Occupants (account-muc-occupants.ts) come and go as the room's bridged people (`member-joined`, `member-left`,
  *   `member-changed` for a rename or a role); each is `xmpp://u.alice/room@conference.example.org/<nick>`.
- * - Their groupchat lines reach her as room messages from them; history (XEP-0203 delay) is not taken. Hers go out
- *   as groupchat with the gateway id as stanza id, and the room's reflection of one of them is not shown again.
- * - The subject (a groupchat message with <subject/> and no body) is shown when it changes.
+ * - Lines both ways: account-muc-lines.ts.
+ * - The subject (a groupchat message with <subject/> and no body) is shown when it changes. She sets it, and takes
+ *   another nick, through account-muc-changes.ts; her own nick or role changed by the room is shown as a change of hers.
+ * - Rooms she left (or was put out of) in this run are still known as rooms (the last LEFT_KEPT), so that a chat to
+ *   one's bare JID is refused, not sent to bounce.
  * - Private messages (XEP-0045 7.5: `chat` from or to room@service/nick) are the owner's chats with the occupant's
  *   address (occupantAt, occupantJid), carried by the account's chats (account-inbound.ts, user-adapter.ts).
  * - The rooms she joined are remembered while the daemon runs: joined again after each login. Across a restart the core
@@ -16,24 +18,29 @@
  *   sessions are told as of a join (`member-joined` of her, then of each occupant). A join again that the room refuses
  *   (gone, her ban, a changed password, her nick taken) forgets the room and tells her (`member-left` of her, the
  *   refusal's code in `removal.refused`), which makes the core forget it too: it is never tried again in a loop. A room
- *   that does not answer, or a lost connection, is tried again at the next login.
+ *   that does not answer, or a lost connection, is tried again at the next login. Her account going unavailable (her
+ *   sessions all gone) makes the rooms drop her: she is joined again at once (unavailable()).
  */
 import type { Element } from "ltx";
 import type { AdapterContext, SendResult } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { RoomToRejoin } from "../../core/kept-own-rooms.js";
-import { makeAddress, sameAddress, type Address } from "../../core/model/address.js";
+import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Room, RoomMember, RoomRole } from "../../core/model/room.js";
-import { ShownMembers } from "../../util/shown-members.js";
+import { randomUUID } from "node:crypto";
 import { isMucJid, MUC_JOIN_TIMEOUT_MS, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
-import { MucOccupants, roleOfItem } from "./muc-occupants.js";
+import { MucChanges } from "./account-muc-changes.js";
+import { iqRefusal, kickRequest, mediatedInvitation } from "./account-muc-requests.js";
+import { AccountMucOccupants } from "./account-muc-occupants.js";
+import { AccountMucLines } from "./account-muc-lines.js";
+import { roleOfItem } from "./muc-occupants.js";
 import { parseJid } from "./addressing.js";
-import { parseMessageStanza, parseStanzaError } from "./parse.js";
-import { chatMessage, NS } from "./stanzas.js";
+import { parseStanzaError } from "./parse.js";
+import { NS } from "./stanzas.js";
 
-/** How many of her own lines' ids are remembered, to know their reflections. */
-const OWN_LINES_KEPT = 200;
+/** How many rooms she left are still known as rooms (isRoom), the last ones left. */
+const LEFT_KEPT = 1000;
 
 interface JoinedMuc {
   /** Her nick there (the room may have changed it: status 210). */
@@ -48,6 +55,8 @@ interface JoinedMuc {
   listedBefore?: boolean;
   /** Kept from before a restart and not joined again yet in this run: not shown as hers until the room takes her in. */
   restored?: boolean;
+  /** Her account's unavailable presence is on its way to the room (unavailable()): the room's drop of her is no leave. */
+  dropExpected?: boolean;
 }
 
 /** A join again that fails with this (no answer, the connection lost, a full room) is tried at the next login; any other refusal is final. */
@@ -56,14 +65,11 @@ const TRIED_AGAIN = "GW_ERR_UNAVAILABLE";
 export class AccountMucs {
   /** The rooms she joined (bare JID, lower case): remembered across reconnects. */
   private readonly rooms = new Map<string, JoinedMuc>();
-  private readonly occupants = new MucOccupants();
-  /** Whom her view was told is in each room: a rejoin's list then shows who came and went meanwhile. */
-  private readonly shown = new ShownMembers<RoomMember>(
-    (nick) => nick,
-    (a, b) => a.role === b.role,
-  );
-  /** Ids of her own recent lines, per room: their reflections are not shown to her again. */
-  private readonly ownLines = new Set<string>();
+  private readonly occupants: AccountMucOccupants;
+  private readonly lines: AccountMucLines;
+  /** The rooms she left or was put out of in this run, oldest first (bare JID, lower case). */
+  private readonly left = new Set<string>();
+  private readonly changes: MucChanges;
 
   constructor(
     private readonly context: AdapterContext,
@@ -72,6 +78,9 @@ export class AccountMucs {
     /** The rooms she joined before the daemon's restart (core/kept-own-rooms.ts): joined at the first login. */
     kept: readonly RoomToRejoin[] = [],
   ) {
+    this.changes = new MucChanges(write);
+    this.occupants = new AccountMucOccupants(context);
+    this.lines = new AccountMucLines(context, write);
     for (const { room, nick, key } of kept) {
       if (room.protocol !== "xmpp" || room.account !== context.account || !isMucJid(room.id) || nick === "") continue;
       this.rooms.set(room.id, { nick, password: key, role: "member", subject: "", restored: true });
@@ -111,6 +120,7 @@ export class AccountMucs {
     const state = this.rooms.get(room.id);
     if (!state) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${room.id}`);
     this.forget(room.id);
+    this.remember(room.id);
     // A join waiting for its answer ends now (the leave presence below takes her out if the room answers it later).
     state.waiter?.reject(new GatewayError("GW_ERR_NOT_MEMBER", `you left ${room.id} before it answered`));
     await this.write(mucLeavePresence(room.id, state.nick)).catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC left without a connection to say so"));
@@ -122,9 +132,39 @@ export class AccountMucs {
     return state === undefined || state.waiter !== undefined || state.restored === true ? undefined : this.roomOf(room.id, state);
   }
 
-  /** Whether `room` is one of hers: joined, being joined, or kept from before a restart and not joined again yet. */
+  /** Whether `room` is one of hers (joined, being joined, kept from before a restart and not joined again yet), or was in this run. */
   has(room: Address): boolean {
-    return this.rooms.has(room.id);
+    return this.rooms.has(room.id) || this.left.has(room.id);
+  }
+
+  /** She takes another nick in a room she is in (XEP-0045 7.6); resolves with her as its member once the room took it. */
+  async rename(room: Address, nick: string): Promise<RoomMember> {
+    const state = this.joined(room.id);
+    if (nick === "" || nick.includes("/")) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${nick} is no nick for a MUC`);
+    if (nick !== state.nick) await this.changes.rename(room.id, nick);
+    return { address: this.owner, nick: state.nick, role: state.role };
+  }
+
+  /** She sets the subject of a room she is in (XEP-0045 8.1); resolves once the room shows it, rejects with its refusal. */
+  async setSubject(room: Address, subject: string): Promise<void> {
+    const state = this.joined(room.id);
+    if (subject !== state.subject) await this.changes.setSubject(room.id, randomUUID(), subject);
+  }
+
+  /** She invites `jid` into a room she is in: a mediated invitation (XEP-0045 7.8.2), which the room passes on. */
+  async invite(room: Address, jid: string, reason: string): Promise<void> {
+    this.joined(room.id);
+    await this.write(mediatedInvitation(room.id, jid, reason));
+  }
+
+  /** She kicks an occupant of a room she is in (XEP-0045 8.2: a moderator may), by an admin request that `ask` sends and awaits. */
+  async kick(room: Address, occupant: Address, reason: string, ask: (iq: Element) => Promise<unknown>): Promise<void> {
+    this.joined(room.id);
+    const jid = this.occupantJid(occupant);
+    if (jid === undefined || !jid.startsWith(`${room.id}/`)) throw new GatewayError("GW_ERR_NOT_FOUND", `${occupant.id} is nobody in ${room.id}`);
+    await ask(kickRequest(room.id, jid.slice(room.id.length + 1), reason)).catch((error: unknown) => {
+      throw iqRefusal(error, room.id, "kick them");
+    });
   }
 
   /** Every room she is in now (as ownRoom gives each), by room JID. */
@@ -138,10 +178,7 @@ export class AccountMucs {
     const muc = message.to.id;
     const state = this.rooms.get(muc);
     if (!state || state.restored === true) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${muc}`);
-    this.ownLines.add(message.id);
-    if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
-    const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
-    await this.write(chatMessage({ to: muc, id: message.id, body: message.body, kind: message.kind, type: "groupchat", ...replaces }));
+    await this.lines.send(muc, message);
     return { delivered: true };
   }
 
@@ -170,18 +207,22 @@ export class AccountMucs {
    * kept from before a restart too. A room that refuses her now is forgotten, and she is told (refused).
    */
   rejoin(): void {
-    for (const [muc, state] of this.rooms) {
-      void this.enter(muc, state).catch((error: unknown) => {
-        const refusal = toGatewayError(error);
-        if (refusal.code === TRIED_AGAIN) this.context.log.warn({ err: refusal, muc }, "MUC not joined again: tried at the next login");
-        else if (this.rooms.get(muc) === state) this.refused(muc, state, refusal);
-      });
-    }
+    for (const [muc, state] of this.rooms) this.enterAgain(muc, state);
+  }
+
+  /**
+   * Her account's presence goes unavailable (her sessions all left): its server tells the rooms (RFC 6121 4.6.3), which
+   * drop her occupant (a self-presence with status 110 alone). She stays in her rooms, as in BitlBee: each such drop is
+   * answered by a join again, once.
+   */
+  unavailable(): void {
+    for (const state of this.rooms.values()) state.dropExpected = true;
   }
 
   /** The connection is gone: joins under way fail; the rooms are remembered for the next login. */
   lost(): void {
     this.occupants.forget();
+    this.changes.fail(new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP account's connection was lost", { retryable: true }));
     for (const state of this.rooms.values()) state.waiter?.reject(new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP account's connection was lost", { retryable: true }));
   }
 
@@ -194,7 +235,7 @@ export class AccountMucs {
     if (type === "error") {
       const error = parseStanzaError(stanza);
       if (state.waiter) state.waiter.reject(mucJoinRefusal(error.condition, muc, error.text));
-      else this.context.log.info({ muc, condition: error.condition }, "the MUC sent an error presence");
+      else if (!this.changes.presenceError(muc, error.condition, error.text)) this.context.log.info({ muc, condition: error.condition }, "the MUC sent an error presence");
       return true;
     }
     if (nick === "" || (type !== undefined && type !== "unavailable")) return true;
@@ -203,17 +244,17 @@ export class AccountMucs {
     const item = x?.getChild("item");
     const role = roleOfItem(item?.attrs["affiliation"] as string | undefined, item?.attrs["role"] as string | undefined);
     const own = codes.includes("110");
-    if (own && type === "unavailable") return this.putOut(muc, codes, item), true;
-    if (own) Object.assign(state, { nick, role });
-    const newNick = item?.attrs["nick"];
-    const changes = this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}) }, own);
-    for (const change of changes) {
-      if (change.event === "listed") this.listed(muc, state);
-      else if (change.event === "renamed") this.showChange(muc, change.nick, change.newNick, change.role);
-      else if (change.event === "role") this.showChange(muc, change.nick, change.nick, change.role);
-      else if (change.event === "joined") this.showJoin(muc, nick, role);
-      else this.showLeave(muc, nick);
+    if (own && type === "unavailable") {
+      if (codes.includes("303")) return true; // her nick change's first half, not a leave
+      const dropped = state.dropExpected === true && codes.every((code) => code === "110") && x?.getChild("destroy") === undefined;
+      delete state.dropExpected;
+      if (dropped) this.enterAgain(muc, state);
+      else this.putOut(muc, codes, item);
+      return true;
     }
+    if (own) this.ownChange(muc, state, nick, role);
+    const newNick = item?.attrs["nick"];
+    if (this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}) }, own)) this.listed(muc, state);
     return true;
   }
 
@@ -224,37 +265,31 @@ export class AccountMucs {
     const type = stanza.attrs["type"];
     if (!state || (type !== "groupchat" && !(type === "error" && nick === ""))) return false;
     if (type === "error") {
-      this.context.log.info({ muc, id: stanza.attrs["id"], error: parseStanzaError(stanza) }, "the MUC refused a line");
+      const error = parseStanzaError(stanza);
+      if (!this.changes.messageError(muc, stanza.attrs["id"] as string | undefined, error.condition, error.text)) this.context.log.info({ muc, id: stanza.attrs["id"], error }, "the MUC refused a line");
       return true;
     }
     const subject = stanza.getChild("subject");
     if (subject !== undefined && stanza.getChild("body") === undefined) {
       const topic = subject.getText();
+      if (nick === state.nick) this.changes.subjectShown(muc, topic);
       if (topic !== state.subject) {
         state.subject = topic;
         this.context.dispatch({ type: "topic", room: this.roomAddress(muc), topic, ...(nick === "" ? {} : { by: this.occupantAddress(muc, nick) }) });
       }
       return true;
     }
-    if (stanza.getChild("delay", "urn:xmpp:delay") || nick === "") return true; // history, or the room itself
-    const id = stanza.attrs["id"] as string | undefined;
-    if (nick === state.nick && id !== undefined && this.ownLines.delete(id)) return true; // the reflection of her line
-    const parsed = parseMessageStanza(stanza);
-    if (!parsed.ok || parsed.value.body === undefined) return true;
-    const line = parsed.value;
-    const from = this.occupantAddress(muc, nick);
-    void this.context
-      .submit({
-        origin: { protocol: "xmpp", account: this.context.account, ...(line.id === undefined ? {} : { id: line.id }) },
-        scope: "room",
-        kind: line.messageKind,
-        from,
-        to: this.roomAddress(muc),
-        senderName: nick,
-        body: line.body ?? "",
-      })
-      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC line not taken"));
+    this.lines.heard(stanza, this.roomAddress(muc), nick, state.nick, this.occupantAddress(muc, nick));
     return true;
+  }
+
+  /** Joins a room of hers again: one that refuses her now is forgotten, and she is told (refused); one that does not answer waits for the next login. */
+  private enterAgain(muc: string, state: JoinedMuc): void {
+    void this.enter(muc, state).catch((error: unknown) => {
+      const refusal = toGatewayError(error);
+      if (refusal.code === TRIED_AGAIN) this.context.log.warn({ err: refusal, muc }, "MUC not joined again: tried at the next login");
+      else if (this.rooms.get(muc) === state) this.refused(muc, state, refusal);
+    });
   }
 
   private async enter(muc: string, state: JoinedMuc): Promise<void> {
@@ -276,12 +311,11 @@ export class AccountMucs {
 
   /** Her join is complete (the self-presence after the list): she is shown who came, left and changed since she was last shown the room. */
   private listed(muc: string, state: JoinedMuc): void {
-    const people = this.occupants.occupantsOf(muc).map((occupant) => this.occupantMember(muc, occupant.nick, occupant.role));
     const first = state.listedBefore !== true;
     const restored = state.restored === true;
     state.listedBefore = true;
     delete state.restored;
-    const { joined, left, changed } = this.shown.resync(muc, people);
+    const { joined, left, changed } = this.occupants.resync(muc);
     state.waiter?.resolve();
     if (first && !restored) return; // the answer to room.join lists them
     const room = this.roomAddress(muc);
@@ -290,22 +324,6 @@ export class AccountMucs {
     for (const member of left) this.context.dispatch({ type: "member-left", room, member });
     for (const member of joined) this.context.dispatch({ type: "member-joined", room, member });
     for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
-  }
-
-  private showJoin(muc: string, nick: string, role: RoomRole): void {
-    const member = this.occupantMember(muc, nick, role);
-    if (this.shown.joined(muc, member)) this.context.dispatch({ type: "member-joined", room: this.roomAddress(muc), member });
-  }
-
-  private showLeave(muc: string, nick: string): void {
-    const member = this.shown.left(muc, nick);
-    if (member) this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member });
-  }
-
-  private showChange(muc: string, nick: string, newNick: string, role: RoomRole): void {
-    const before = this.shown.get(muc, nick);
-    const after = this.occupantMember(muc, newNick, role);
-    if (before && this.shown.changed(muc, nick, after)) this.context.dispatch({ type: "member-changed", room: this.roomAddress(muc), member: before, changed: after });
   }
 
   /** Her occupant is out of the room without her asking (kicked, banned, the room destroyed): she is told, and it is forgotten. */
@@ -317,6 +335,7 @@ export class AccountMucs {
     this.context.log.info({ muc, codes }, "the linked account is out of a MUC");
     const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
     this.forget(muc);
+    this.remember(muc);
     this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member, removal: { by, reason, ...(codes.includes("301") ? { ban: true } : {}) } });
   }
 
@@ -328,27 +347,45 @@ export class AccountMucs {
     this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member, removal: { by: muc, reason: refusal.message, refused: refusal.code } });
   }
 
+  /** Her self-presence: her nick or role there now. Once she was shown the room, a change is shown as hers; it may end her nick change. */
+  private ownChange(muc: string, state: JoinedMuc, nick: string, role: RoomRole): void {
+    const before: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
+    Object.assign(state, { nick, role });
+    if (nick !== before.nick) this.changes.renamed(muc);
+    const shown = state.listedBefore === true && state.waiter === undefined;
+    if (shown && (nick !== before.nick || role !== before.role)) this.context.dispatch({ type: "member-changed", room: this.roomAddress(muc), member: before, changed: { ...before, nick, role } });
+  }
+
+  /** The room she is in (not being joined, nor kept and not joined again yet); GW_ERR_NOT_MEMBER for any other. */
+  private joined(muc: string): JoinedMuc {
+    const state = this.rooms.get(muc);
+    if (!state || state.waiter !== undefined || state.restored === true) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${muc}`);
+    return state;
+  }
+
+  /** A room she is out of stays known as a room (has), among the last LEFT_KEPT. */
+  private remember(muc: string): void {
+    this.left.delete(muc);
+    this.left.add(muc);
+    if (this.left.size > LEFT_KEPT) this.left.delete(this.left.values().next().value as string);
+  }
+
   private forget(muc: string): void {
+    this.changes.fail(new GatewayError("GW_ERR_NOT_MEMBER", `you are no longer in ${muc}`), muc);
     this.rooms.delete(muc);
     this.occupants.forget(muc);
-    this.shown.forget(muc);
   }
 
   private roomOf(muc: string, state: JoinedMuc): Room {
     const self: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
-    return { address: this.roomAddress(muc), name: muc, subject: state.subject, members: [self, ...this.shown.list(muc)] };
+    return { address: this.roomAddress(muc), name: muc, subject: state.subject, members: [self, ...this.occupants.list(muc)] };
   }
-
   private roomAddress(muc: string): Address {
-    return makeAddress("xmpp", this.context.account, muc);
+    return this.occupants.roomAddress(muc);
   }
 
   private occupantAddress(muc: string, nick: string): Address {
-    return makeAddress("xmpp", this.context.account, `${muc}/${nick}`);
-  }
-
-  private occupantMember(muc: string, nick: string, role: RoomRole): RoomMember {
-    return { address: this.occupantAddress(muc, nick), nick, role };
+    return this.occupants.occupantAddress(muc, nick);
   }
 }
 

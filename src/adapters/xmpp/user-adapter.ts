@@ -31,7 +31,7 @@ import type { RoomToRejoin } from "../../core/kept-own-rooms.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
-import type { Room } from "../../core/model/room.js";
+import type { Room, RoomMember } from "../../core/model/room.js";
 import { accountRoute, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
 import { checkCredentials } from "./credential-check.js";
@@ -68,6 +68,8 @@ export interface XmppUserAccount {
 /** The resource the gateway's session of a linked account binds. */
 export const USER_RESOURCE = "switchboard";
 const LOGIN_TIMEOUT_MS = 15_000;
+/** How long a MUC admin request (a kick) waits for the room's answer. */
+const MUC_REQUEST_TIMEOUT_MS = 10_000;
 
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
 
@@ -236,6 +238,7 @@ export class XmppUserAdapter implements Adapter {
       if (!this.available) return;
       this.available = false;
       this.contactPresence.forget();
+      this.mucs.unavailable(); // the rooms drop her occupant: joined again (account-mucs.ts)
       await this.write(presenceStanza({ show: "offline" }));
       return;
     }
@@ -300,6 +303,25 @@ export class XmppUserAdapter implements Adapter {
 
   ownRoomList(): Room[] {
     return this.mucs.ownRoomList();
+  }
+
+  renameInOwnRoom(room: Address, nick: string): Promise<RoomMember> {
+    return this.mucs.rename(room, nick);
+  }
+
+  setOwnRoomSubject(room: Address, subject: string): Promise<void> {
+    return this.mucs.setSubject(room, subject);
+  }
+
+  /** A mediated invitation to a bare JID (her contact's, or any XMPP address's): the room passes it on from her JID. */
+  async inviteToOwnRoom(room: Address, to: Address, reason: string): Promise<void> {
+    const jid = addressToXmppJid(to);
+    if (jid.includes("/") || !jid.includes("@") || jid === this.ownJid) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${to.id} is nobody to invite into a room`);
+    await this.mucs.invite(room, jid, reason);
+  }
+
+  async kickFromOwnRoom(room: Address, occupant: Address, reason: string): Promise<void> {
+    await this.mucs.kick(room, occupant, reason, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
   }
 
   async sendMembership(): Promise<void> {}

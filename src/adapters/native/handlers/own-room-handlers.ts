@@ -1,14 +1,15 @@
 /**
  * Rooms reached through the user's own account (core/own-rooms.ts: a MUC her linked XMPP account joins,
  * `xmpp://u.alice/room@conference.example.org`): her view of it, answered as a bridged channel's room is. She is
- * its only member; its occupants are its bridged people. Nobody else may use it (GW_ERR_FORBIDDEN).
+ * its only member; its occupants are its bridged people. Nobody else may use it (GW_ERR_FORBIDDEN). Her nick,
+ * the subject, invitations and kicks there are asked of the room through her account, which answers for it.
  */
 import { formatAddress, sameAddress, type Address } from "../../../core/model/address.js";
 import type { Room } from "../../../core/model/room.js";
 import type { HandlerEnvironment } from "../handler-environment.js";
 import type { Release } from "../frame-sequencer.js";
-import type { RoomRefFrame, RoomSendFrame } from "../client-frames.js";
-import { roomRef } from "../native-addresses.js";
+import type { RoomKickFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame } from "../client-frames.js";
+import { clientAddress, personAddress, roomRef } from "../native-addresses.js";
 import { memberView } from "../server-frames.js";
 import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
@@ -28,8 +29,18 @@ function ownRoomView(room: Room, me: Address): Record<string, unknown> {
   return { room: { address: formatAddress(room.address), name: room.name, subject: room.subject }, members: members.map(memberView), bridged_people: people.map(memberView) };
 }
 
+/**
+ * Joins; in a room she is in already, a `nick` other than hers there is a nick change (as room.nick), and the
+ * answer is the room as it is (a `key` then changes nothing).
+ */
 export async function joinOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, frame: RoomRefFrame): Promise<Record<string, unknown>> {
   const me = self(session);
+  const current = env.context.ownRooms.find(room, me);
+  if (current !== undefined) {
+    const nick = current.members.find((member) => sameAddress(member.address, me))?.nick;
+    if (frame.nick !== undefined && frame.nick !== nick) await env.context.ownRooms.rename(room, me, frame.nick);
+    return ownRoomView(env.context.ownRooms.get(room, me), me);
+  }
   const joined = await env.context.ownRooms.join(room, { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" }, frame.key);
   return ownRoomView(joined, me);
 }
@@ -49,4 +60,27 @@ export async function sendToOwnRoom(session: NativeSession, env: HandlerEnvironm
   const me = self(session);
   const nick = env.context.ownRooms.get(room, me).members.find((member) => sameAddress(member.address, me))?.nick;
   return submitFrom(session, env, "room", room, frame, release, nick);
+}
+
+/** Another nick in the room: answered once the room shows her under it. */
+export async function renameInOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, frame: RoomNickFrame): Promise<Record<string, unknown>> {
+  return { member: memberView(await env.context.ownRooms.rename(room, self(session), frame.nick)) };
+}
+
+/** The room's subject, set from her account: answered once the room shows it (or with its refusal). */
+export async function setOwnRoomSubject(session: NativeSession, env: HandlerEnvironment, room: Address, subject: string): Promise<Record<string, unknown>> {
+  await env.context.ownRooms.setSubject(room, self(session), subject);
+  return {};
+}
+
+/** An invitation from her account, the room's network's way (a XEP-0045 mediated invitation). */
+export async function inviteToOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, to: string, reason: string): Promise<Record<string, unknown>> {
+  await env.context.ownRooms.invite(room, self(session), personAddress(to), reason);
+  return {};
+}
+
+/** A kick by her account, where the room lets her (a MUC's moderator). */
+export async function kickFromOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, frame: RoomKickFrame): Promise<Record<string, unknown>> {
+  await env.context.ownRooms.kick(room, self(session), clientAddress(frame.member), frame.reason ?? "");
+  return {};
 }

@@ -12,7 +12,7 @@ import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
 import { submitFrom } from "./message-handlers.js";
 import { localRoom, roomByRef } from "./room-refs.js";
-import { joinOwnRoom, leaveOwnRoom, ownRoomMembers, ownRoomOf, sendToOwnRoom } from "./own-room-handlers.js";
+import { joinOwnRoom, kickFromOwnRoom, leaveOwnRoom, ownRoomMembers, ownRoomOf, renameInOwnRoom, sendToOwnRoom, setOwnRoomSubject } from "./own-room-handlers.js";
 
 /**
  * Pushes a frame to every connected member of the room, except one session, or except one member entirely
@@ -105,6 +105,8 @@ export const roomLeave: Handler<RoomRefFrame> = async (session, frame, env) => {
  * is told, this user's sessions too (`room.member` `renamed`), and XMPP occupants see a MUC nick change.
  */
 export const roomNick: Handler<RoomNickFrame> = async (session, frame, env) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return renameInOwnRoom(session, env, own, frame);
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   return { member: memberView(await env.context.renameInRoom(room, me, frame.nick)) };
@@ -112,6 +114,8 @@ export const roomNick: Handler<RoomNickFrame> = async (session, frame, env) => {
 
 /** The owner (or an admin) puts a member out (core/room-joins.ts kick): everyone is told, the member too, and the host says so. */
 export const roomKick: Handler<RoomKickFrame> = async (session, frame, env) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return kickFromOwnRoom(session, env, own, frame);
   const room = await roomByRef(env, frame.room);
   await env.context.kickFromRoom(room, self(session), clientAddress(frame.member), frame.reason ?? "");
   return {};
@@ -149,7 +153,8 @@ export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, rele
 };
 
 export const roomSubject: Handler<RoomSubjectFrame> = async (session, frame, env) => {
-  if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "the subject of a room joined through your own account is set from that network");
+  const own = ownRoomOf(env, frame.room);
+  if (own) return setOwnRoomSubject(session, env, own, frame.subject);
   const me = self(session);
   const room = await roomByRef(env, frame.room);
   await env.services.rooms.setSubject(room, frame.subject, me);

@@ -5,12 +5,15 @@ import type { Handler } from "../handler-environment.js";
 import { personAddress } from "../native-addresses.js";
 import { self } from "./contact-handlers.js";
 import { roomByRef } from "./room-refs.js";
+import { inviteToOwnRoom, ownRoomOf } from "./own-room-handlers.js";
 
 /**
  * A member invites someone of any network into the room: `ok` once the invitation went out (a native user's sessions
  * pushed `room.invitation`, an XMPP user's mediated invitation written, an IRC INVITE the server took).
  */
 export const roomInvite: Handler<RoomInviteFrame> = async (session, frame, env) => {
+  const own = ownRoomOf(env, frame.room);
+  if (own) return inviteToOwnRoom(session, env, own, frame.to, frame.reason ?? "");
   const room = await roomByRef(env, frame.room);
   await env.context.inviteToRoom({ room, from: self(session), to: personAddress(frame.to), reason: frame.reason ?? "" });
   return {};

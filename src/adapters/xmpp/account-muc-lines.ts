@@ -1,0 +1,54 @@
+/**
+ * The lines of the MUCs a linked account is in for its owner (account-mucs.ts), both ways: hers go out as groupchat
+ * with the gateway id as stanza id, and the room's reflection of one of them (her nick, that id) is not shown to her
+ * again; the occupants' lines reach her as room messages from their occupant addresses (account-muc-occupants.ts),
+ * history (a XEP-0203 delay) and the room's own messages left out.
+ */
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import type { Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
+import { parseMessageStanza } from "./parse.js";
+import { chatMessage } from "./stanzas.js";
+
+/** How many of her own lines' ids are remembered, to know their reflections. */
+const OWN_LINES_KEPT = 200;
+
+export class AccountMucLines {
+  /** Ids of her own recent lines: their reflections are not shown to her again. */
+  private readonly ownLines = new Set<string>();
+
+  constructor(
+    private readonly context: AdapterContext,
+    private readonly write: (element: Element) => Promise<void>,
+  ) {}
+
+  /** Her line to `muc`, as groupchat. */
+  async send(muc: string, message: Message): Promise<void> {
+    this.ownLines.add(message.id);
+    if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
+    const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
+    await this.write(chatMessage({ to: muc, id: message.id, body: message.body, kind: message.kind, type: "groupchat", ...replaces }));
+  }
+
+  /** A groupchat line (no subject) from `nick` ("" for the room) of `room`, where her nick is `ownNick`: submitted as a room message from `from`. */
+  heard(stanza: Element, room: Address, nick: string, ownNick: string, from: Address): void {
+    if (stanza.getChild("delay", "urn:xmpp:delay") || nick === "") return; // history, or the room itself
+    const id = stanza.attrs["id"] as string | undefined;
+    if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return; // the reflection of her line
+    const parsed = parseMessageStanza(stanza);
+    if (!parsed.ok || parsed.value.body === undefined) return;
+    const line = parsed.value;
+    void this.context
+      .submit({
+        origin: { protocol: "xmpp", account: this.context.account, ...(line.id === undefined ? {} : { id: line.id }) },
+        scope: "room",
+        kind: line.messageKind,
+        from,
+        to: room,
+        senderName: nick,
+        body: line.body ?? "",
+      })
+      .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
+  }
+}
