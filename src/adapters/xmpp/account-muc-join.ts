@@ -16,6 +16,11 @@ export function isMucJid(muc: string): boolean {
   return /^[^\s@/]+@[^\s@/]+$/.test(muc) && !hasUnsafeCharacters(muc);
 }
 
+/** GW_ERR_BAD_ADDRESS for what cannot be a nick in a MUC (her occupant JID's resource): empty, or with a slash. */
+export function checkMucNick(nick: string): void {
+  if (nick === "" || nick.includes("/")) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${nick} is no nick for a MUC`);
+}
+
 /**
  * The join presence: no history (`maxstanzas="0"`: the user's view starts at her join, and a rejoin after a reconnect
  * replays nothing she saw already), with the room's password when she gave one (section 7.2.6).

@@ -84,3 +84,9 @@ export class AccountMucOccupants {
     return { address: this.occupantAddress(muc, nick), nick, role };
   }
 }
+
+/** The room (bare JID, lower case) and the occupant's nick (all of the resource; "" for the room itself). */
+export function occupantOf(jid: string): { muc: string; nick: string } {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? { muc: jid.toLowerCase(), nick: "" } : { muc: jid.slice(0, slash).toLowerCase(), nick: jid.slice(slash + 1) };
+}

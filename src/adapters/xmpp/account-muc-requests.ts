@@ -40,10 +40,11 @@ export function mucRequestRefusal(condition: string, muc: string, what: string, 
       return new GatewayError("GW_ERR_FORBIDDEN", `${muc} does not let you ${what} (${why})`, { condition });
     case "conflict":
       return new GatewayError("GW_ERR_NICK_IN_USE", `someone in ${muc} has that nick (${why})`, { condition });
-    case "item-not-found":
     case "not-acceptable":
-    case "bad-request":
     case "jid-malformed":
+      return new GatewayError("GW_ERR_BAD_ADDRESS", `${muc} does not take that (${why})`, { condition });
+    case "item-not-found":
+    case "bad-request":
       return new GatewayError("GW_ERR_NOT_FOUND", `${muc} has nobody to ${what} (${why})`, { condition });
     default:
       return new GatewayError("GW_ERR_UNAVAILABLE", `${muc} did not let you ${what} (${why})`, { condition });

@@ -29,10 +29,10 @@ import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Room, RoomMember, RoomRole } from "../../core/model/room.js";
 import { randomUUID } from "node:crypto";
-import { isMucJid, MUC_JOIN_TIMEOUT_MS, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
+import { checkMucNick, isMucJid, MUC_JOIN_TIMEOUT_MS, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
 import { MucChanges } from "./account-muc-changes.js";
 import { iqRefusal, kickRequest, mediatedInvitation } from "./account-muc-requests.js";
-import { AccountMucOccupants } from "./account-muc-occupants.js";
+import { AccountMucOccupants, occupantOf } from "./account-muc-occupants.js";
 import { AccountMucLines } from "./account-muc-lines.js";
 import { roleOfItem } from "./muc-occupants.js";
 import { parseJid } from "./addressing.js";
@@ -95,7 +95,7 @@ export class AccountMucs {
     if (known?.joining) await known.joining; // joined again after a login: that join answers
     if (known && known.restored !== true) return this.roomOf(muc, known);
     if (known) this.forget(muc); // kept from before a restart, not joined again yet: joined now, as she asks
-    if (nick === "" || nick.includes("/")) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${nick} is no nick for a MUC`);
+    checkMucNick(nick);
     const state: JoinedMuc = { nick, password, role: "member", subject: "" };
     this.rooms.set(muc, state);
     try {
@@ -140,7 +140,7 @@ export class AccountMucs {
   /** She takes another nick in a room she is in (XEP-0045 7.6); resolves with her as its member once the room took it. */
   async rename(room: Address, nick: string): Promise<RoomMember> {
     const state = this.joined(room.id);
-    if (nick === "" || nick.includes("/")) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${nick} is no nick for a MUC`);
+    checkMucNick(nick);
     if (nick !== state.nick) await this.changes.rename(room.id, nick);
     return { address: this.owner, nick: state.nick, role: state.role };
   }
@@ -169,7 +169,7 @@ export class AccountMucs {
 
   /** Every room she is in now (as ownRoom gives each), by room JID. */
   ownRoomList(): Room[] {
-    return [...this.rooms.keys()].sort().flatMap((muc) => this.ownRoom(this.roomAddress(muc)) ?? []);
+    return [...this.rooms.keys()].sort().flatMap((muc) => this.ownRoom(this.occupants.roomAddress(muc)) ?? []);
   }
 
   /** Her line goes out as groupchat; an occupant's (heard from the room) has nowhere to go. */
@@ -185,7 +185,7 @@ export class AccountMucs {
   /** The occupant of one of her rooms that a full JID (room@service/nick) names, with its nick; undefined for any other JID. */
   occupantAt(jid: string): { readonly address: Address; readonly nick: string } | undefined {
     const { muc, nick } = occupantOf(jid);
-    return nick !== "" && this.rooms.has(muc) ? { address: this.occupantAddress(muc, nick), nick } : undefined;
+    return nick !== "" && this.rooms.has(muc) ? { address: this.occupants.occupantAddress(muc, nick), nick } : undefined;
   }
 
   /** The full JID (room@service/nick) an occupant's address in one of her rooms names; undefined for any other address. */
@@ -275,11 +275,11 @@ export class AccountMucs {
       if (nick === state.nick) this.changes.subjectShown(muc, topic);
       if (topic !== state.subject) {
         state.subject = topic;
-        this.context.dispatch({ type: "topic", room: this.roomAddress(muc), topic, ...(nick === "" ? {} : { by: this.occupantAddress(muc, nick) }) });
+        this.context.dispatch({ type: "topic", room: this.occupants.roomAddress(muc), topic, ...(nick === "" ? {} : { by: this.occupants.occupantAddress(muc, nick) }) });
       }
       return true;
     }
-    this.lines.heard(stanza, this.roomAddress(muc), nick, state.nick, this.occupantAddress(muc, nick));
+    this.lines.heard(stanza, this.occupants.roomAddress(muc), nick, state.nick, this.occupants.occupantAddress(muc, nick));
     return true;
   }
 
@@ -318,7 +318,7 @@ export class AccountMucs {
     const { joined, left, changed } = this.occupants.resync(muc);
     state.waiter?.resolve();
     if (first && !restored) return; // the answer to room.join lists them
-    const room = this.roomAddress(muc);
+    const room = this.occupants.roomAddress(muc);
     // Back after a restart: her sessions learn it as of a join, hers first, then who is in it.
     if (restored) this.context.dispatch({ type: "member-joined", room, member: { address: this.owner, nick: state.nick, role: state.role } });
     for (const member of left) this.context.dispatch({ type: "member-left", room, member });
@@ -336,7 +336,7 @@ export class AccountMucs {
     const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
     this.forget(muc);
     this.remember(muc);
-    this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member, removal: { by, reason, ...(codes.includes("301") ? { ban: true } : {}) } });
+    this.context.dispatch({ type: "member-left", room: this.occupants.roomAddress(muc), member, removal: { by, reason, ...(codes.includes("301") ? { ban: true } : {}) } });
   }
 
   /** The room would not take her back (a join again): forgotten, and she is told why (the core forgets it too). */
@@ -344,7 +344,7 @@ export class AccountMucs {
     this.context.log.info({ muc, code: refusal.code, reason: refusal.message }, "the MUC refused to take the linked account back: forgotten");
     const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
     this.forget(muc);
-    this.context.dispatch({ type: "member-left", room: this.roomAddress(muc), member, removal: { by: muc, reason: refusal.message, refused: refusal.code } });
+    this.context.dispatch({ type: "member-left", room: this.occupants.roomAddress(muc), member, removal: { by: muc, reason: refusal.message, refused: refusal.code } });
   }
 
   /** Her self-presence: her nick or role there now. Once she was shown the room, a change is shown as hers; it may end her nick change. */
@@ -353,7 +353,7 @@ export class AccountMucs {
     Object.assign(state, { nick, role });
     if (nick !== before.nick) this.changes.renamed(muc);
     const shown = state.listedBefore === true && state.waiter === undefined;
-    if (shown && (nick !== before.nick || role !== before.role)) this.context.dispatch({ type: "member-changed", room: this.roomAddress(muc), member: before, changed: { ...before, nick, role } });
+    if (shown && (nick !== before.nick || role !== before.role)) this.context.dispatch({ type: "member-changed", room: this.occupants.roomAddress(muc), member: before, changed: { ...before, nick, role } });
   }
 
   /** The room she is in (not being joined, nor kept and not joined again yet); GW_ERR_NOT_MEMBER for any other. */
@@ -378,19 +378,6 @@ export class AccountMucs {
 
   private roomOf(muc: string, state: JoinedMuc): Room {
     const self: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
-    return { address: this.roomAddress(muc), name: muc, subject: state.subject, members: [self, ...this.occupants.list(muc)] };
+    return { address: this.occupants.roomAddress(muc), name: muc, subject: state.subject, members: [self, ...this.occupants.list(muc)] };
   }
-  private roomAddress(muc: string): Address {
-    return this.occupants.roomAddress(muc);
-  }
-
-  private occupantAddress(muc: string, nick: string): Address {
-    return this.occupants.occupantAddress(muc, nick);
-  }
-}
-
-/** The room (bare JID, lower case) and the occupant's nick (all of the resource; "" for the room itself). */
-function occupantOf(jid: string): { muc: string; nick: string } {
-  const slash = jid.indexOf("/");
-  return slash < 0 ? { muc: jid.toLowerCase(), nick: "" } : { muc: jid.slice(0, slash).toLowerCase(), nick: jid.slice(slash + 1) };
 }

@@ -10,9 +10,16 @@ const OWNER = makeAddress("native", "default", "alice");
 const ROOM = makeAddress("xmpp", "u.alice", "lobby@conference.example.org");
 
 /** Her account's MUCs, writing through `write`; the room takes her in at her join (self-presence, status 110). */
-function mucs(write: (element: Element) => Promise<void>): AccountMucs {
-  const context = { account: "u.alice", log: createLogger("silent"), dispatch: () => undefined } as unknown as AdapterContext;
+function mucs(write: (element: Element) => Promise<void>, dispatched: unknown[] = []): AccountMucs {
+  const context = { account: "u.alice", log: createLogger("silent"), dispatch: (event: unknown) => void dispatched.push(event) } as unknown as AdapterContext;
   return new AccountMucs(context, OWNER, write);
+}
+
+/** Her occupant's unavailable self-presence under `nick`, with those status codes (110 among them). */
+function selfUnavailable(nick: string, codes: string[], newNick?: string): Element {
+  const item = newNick === undefined ? `<item affiliation="none" role="none"/>` : `<item affiliation="none" role="participant" nick="${newNick}"/>`;
+  const statuses = codes.map((code) => `<status code="${code}"/>`).join("");
+  return parse(`<presence type="unavailable" from="lobby@conference.example.org/${nick}"><x xmlns="http://jabber.org/protocol/muc#user">${item}${statuses}</x></presence>`);
 }
 
 function selfPresence(): Element {
@@ -51,5 +58,37 @@ describe("AccountMucs", () => {
     assert.equal(written.at(-1)?.attrs["type"], "unavailable");
     assert.equal(rooms.presence(selfPresence()), false); // a late answer: no room of hers
     assert.equal(rooms.ownRoom(ROOM), undefined);
+  });
+
+  it("takes her nick change's unavailable presence (303) for no leave, and the room's drop after her account's unavailable presence for a reason to join again", async () => {
+    const written: Element[] = [];
+    const dispatched: unknown[] = [];
+    const rooms = mucs(async (element) => void written.push(element), dispatched);
+    const joined = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    rooms.presence(selfPresence());
+    await joined;
+    rooms.presence(selfUnavailable("alice", ["303", "110"], "Alicia"));
+    assert.notEqual(rooms.ownRoom(ROOM), undefined);
+    rooms.unavailable();
+    rooms.presence(selfUnavailable("alice", ["110"]));
+    const again = written.at(-1);
+    assert.deepEqual([again?.attrs["to"], again?.getChild("x", "http://jabber.org/protocol/muc") !== undefined], [`${ROOM.id}/alice`, true]); // joined again
+    rooms.presence(selfPresence());
+    assert.notEqual(rooms.ownRoom(ROOM), undefined);
+    assert.deepEqual(dispatched, []); // no member-left: the core keeps the room
+  });
+
+  it("takes a drop she did not cause for being put out: the room is forgotten, and still known as a room", async () => {
+    const dispatched: { type?: string }[] = [];
+    const rooms = mucs(async () => undefined, dispatched);
+    const joined = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    rooms.presence(selfPresence());
+    await joined;
+    rooms.presence(selfUnavailable("alice", ["110", "307"]));
+    assert.equal(rooms.ownRoom(ROOM), undefined);
+    assert.deepEqual(dispatched.map((event) => event.type), ["member-left"]);
+    assert.equal(rooms.has(ROOM), true); // a chat to its JID is still refused
   });
 });
