@@ -3,7 +3,8 @@
  * template's, or the one they chose), logged in to their own services account when they keep one here
  * (puppet-logins.ts) and sending the server password they keep for it (an IRC server on demand's,
  * core/puppet-server-passwords.ts) instead of the network's, both read at each connect so that a restart changes
- * nothing for them.
+ * nothing for them, and sent only where a person's password may go (verified TLS, or a loopback host) as the network
+ * is configured now: else the puppet does not connect (GW_ERR_FORBIDDEN) rather than send them in clear.
  */
 import type { AdapterContext } from "../../core/adapter.js";
 import { hasErrorCode } from "../../core/errors.js";
@@ -13,7 +14,7 @@ import type { GatewayNicks } from "./gateway-nicks.js";
 import { personName } from "./irc-addresses.js";
 import { IrcConnection } from "./irc-connection.js";
 import { networkConnectionOptions } from "./network-connection-options.js";
-import { puppetSasl, refusedAccount, refusedServerPassword, type PuppetLogins } from "./puppet-logins.js";
+import { checkPuppetAccountsAllowed, puppetSasl, refusedAccount, refusedServerPassword, type PuppetLogins } from "./puppet-logins.js";
 
 export interface PuppetConnectParts {
   readonly config: IrcNetworkConfig;
@@ -27,6 +28,9 @@ export async function connectPuppet(parts: PuppetConnectParts, person: Address):
   const nick = await context.names.claim(person, nicks.puppetNickCandidates(person));
   const account = config.mode === "puppets" ? await context.puppetAccount(person) : undefined;
   const serverPassword = config.mode === "puppets" ? await context.puppetServerPassword(person) : undefined;
+  // Checked again at each connect, not only when it was set: the network's TLS settings may have changed since (a
+  // restart with other ones), and a person's password never crosses the network in clear (GW_ERR_FORBIDDEN).
+  if (account !== undefined || serverPassword !== undefined) checkPuppetAccountsAllowed(config);
   if (account !== undefined) logins.checkNotRefused(person, account);
   const options = networkConnectionOptions(config, { nick, username: config.username, realname: `${personName(person)} via Switchboard`, own: false }, context.log);
   const pass = serverPassword === undefined ? {} : { password: serverPassword };
