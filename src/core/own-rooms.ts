@@ -77,7 +77,8 @@ export class OwnRooms {
   /** She takes another nick in the room (GW_ERR_NICK_IN_USE when taken): kept for the next start too. Resolves with her as its member now. */
   async rename(room: Address, member: Address, nick: string): Promise<RoomMember> {
     const renamed = await this.action(room, member, "renameInOwnRoom").call(this.host(room, member), room, nick);
-    await this.kept?.renamed(member, room, nick);
+    // The nick the room gave her (it may adjust the one asked for, XEP-0045 status 210) is the one to join under again.
+    await this.kept?.renamed(member, room, renamed.nick);
     return renamed;
   }
 

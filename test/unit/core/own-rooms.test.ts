@@ -60,3 +60,22 @@ describe("OwnRooms", () => {
     assert.deepEqual(forgotten, [`${addressKey(ALICE)} ${addressKey(OTHER)}`]); // a row of it, if any, goes too
   });
 });
+
+describe("OwnRooms.rename", () => {
+  it("keeps for the next start the nick the room gave her, which may not be the one she asked for (XEP-0045 status 210)", async () => {
+    const kept: string[] = [];
+    const account = {
+      protocol: "xmpp",
+      account: "u.alice",
+      owner: ALICE,
+      ownRoom: () => undefined,
+      renameInOwnRoom: async (_room: Address, nick: string) => ({ address: ALICE, nick: `${nick}_`, role: "member" }),
+    } as unknown as Adapter;
+    const registry = new AdapterRegistry();
+    registry.register(account);
+    const ownRooms = new OwnRooms(registry, { keep: async () => undefined, forget: async () => undefined, renamed: async (_owner, _room, nick) => void kept.push(nick) });
+    const member = await ownRooms.rename(LOBBY, ALICE, "alicia");
+    assert.equal(member.nick, "alicia_");
+    assert.deepEqual(kept, ["alicia_"]);
+  });
+});
