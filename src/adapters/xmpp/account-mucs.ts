@@ -38,6 +38,7 @@ import { roleOfItem } from "./muc-occupants.js";
 import { parseJid } from "./addressing.js";
 import { parseStanzaError } from "./parse.js";
 import { NS } from "./stanzas.js";
+import { stripInvalidXmlChars } from "./xml-safety.js";
 
 /** How many rooms she left are still known as rooms (isRoom), the last ones left. */
 const LEFT_KEPT = 1000;
@@ -148,7 +149,10 @@ export class AccountMucs {
   /** She sets the subject of a room she is in (XEP-0045 8.1); resolves once the room shows it, rejects with its refusal. */
   async setSubject(room: Address, subject: string): Promise<void> {
     const state = this.joined(room.id);
-    if (subject !== state.subject) await this.changes.setSubject(room.id, randomUUID(), subject);
+    // What XML 1.0 cannot carry (a control character) would make her server close the account's stream: left out, and
+    // the room's broadcast of what is left is the answer awaited.
+    const shown = stripInvalidXmlChars(subject);
+    if (shown !== state.subject) await this.changes.setSubject(room.id, randomUUID(), shown);
   }
 
   /** She invites `jid` into a room she is in: a mediated invitation (XEP-0045 7.8.2), which the room passes on. */

@@ -91,4 +91,18 @@ describe("AccountMucs", () => {
     assert.deepEqual(dispatched.map((event) => event.type), ["member-left"]);
     assert.equal(rooms.has(ROOM), true); // a chat to its JID is still refused
   });
+
+  it("sets a subject without what XML cannot carry (a control character would close her account's stream), answered once the room shows it", async () => {
+    const written: Element[] = [];
+    const rooms = mucs(async (element) => void written.push(element));
+    const joined = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    rooms.presence(selfPresence());
+    await joined;
+    const setting = rooms.setSubject(ROOM, "news\u0001 today");
+    await Promise.resolve();
+    assert.equal(written.at(-1)?.getChildText("subject"), "news today");
+    rooms.message(parse(`<message type="groupchat" from="${ROOM.id}/alice"><subject>news today</subject></message>`));
+    await setting;
+  });
 });
