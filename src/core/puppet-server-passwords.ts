@@ -89,6 +89,8 @@ export class PuppetServerPasswords {
    * credential key changed or was removed) rejects with GW_ERR_AUTH_FAILED: the puppet does not connect without it.
    */
   async password(owner: Address, network: string): Promise<string | undefined> {
+    // A host configured as a network since the password was kept: that server's password is the operator's now.
+    if (!this.options.registry.isOnDemand(PROTOCOL, network)) return undefined;
     const record = await this.options.store.get(owner, network);
     if (!record) return undefined;
     const unreadable = (cause?: unknown): GatewayError => {

@@ -95,6 +95,15 @@ describe("PuppetServerPasswords (people's own server passwords for IRC servers o
     assert.equal(store.rows.size + clear.store.rows.size, 0, "nothing kept");
   });
 
+  it("sends none to a host configured as a network since it was kept: that server's password is the operator's", async () => {
+    const { passwords, store } = service();
+    await passwords.set(alice, "irc.example.org", "s3cret");
+    const row = [...store.rows.values()][0];
+    assert.ok(row);
+    await store.put({ ...row, network: "libera" });
+    assert.equal(await passwords.password(alice, "libera"), undefined);
+  });
+
   it("opens nothing sealed for someone else, and says so rather than let a puppet connect without it", async () => {
     const { passwords, store } = service();
     await passwords.set(alice, "irc.example.org", "s3cret");
