@@ -19,7 +19,8 @@
  *   (gone, her ban, a changed password, her nick taken) forgets the room and tells her (`member-left` of her, the
  *   refusal's code in `removal.refused`), which makes the core forget it too: it is never tried again in a loop. A room
  *   that does not answer, or a lost connection, is tried again at the next login. Her account going unavailable (her
- *   sessions all gone) makes the rooms drop her: she is joined again at once (unavailable()).
+ *   sessions all gone) makes the rooms drop her: she is joined again at once (unavailable()), and a room.join of hers
+ *   still waiting for the room's answer is answered by that join again (account-muc-answer.ts).
  */
 import type { Element } from "ltx";
 import type { AdapterContext, SendResult } from "../../core/adapter.js";
@@ -29,7 +30,8 @@ import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Room, RoomMember, RoomRole } from "../../core/model/room.js";
 import { randomUUID } from "node:crypto";
-import { checkMucNick, isMucJid, MUC_JOIN_TIMEOUT_MS, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
+import { checkMucNick, isMucJid, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
+import { MucJoinAnswer } from "./account-muc-answer.js";
 import { MucChanges } from "./account-muc-changes.js";
 import { iqRefusal, kickRequest, mediatedInvitation } from "./account-muc-requests.js";
 import { AccountMucOccupants, occupantOf } from "./account-muc-occupants.js";
@@ -50,7 +52,7 @@ interface JoinedMuc {
   role: RoomRole;
   subject: string;
   /** A join waiting for its answer, and that answer. */
-  waiter?: { resolve(): void; reject(error: GatewayError): void };
+  waiter?: MucJoinAnswer;
   joining?: Promise<void>;
   /** She was shown its occupants once (the answer to her room.join): later lists are shown as changes. */
   listedBefore?: boolean;
@@ -289,28 +291,31 @@ export class AccountMucs {
 
   /** Joins a room of hers again: one that refuses her now is forgotten, and she is told (refused); one that does not answer waits for the next login. */
   private enterAgain(muc: string, state: JoinedMuc): void {
+    const pending = state.waiter !== undefined; // a join waiting for its answer (her room.join) takes this one's outcome
     void this.enter(muc, state).catch((error: unknown) => {
+      if (pending) return;
       const refusal = toGatewayError(error);
       if (refusal.code === TRIED_AGAIN) this.context.log.warn({ err: refusal, muc }, "MUC not joined again: tried at the next login");
       else if (this.rooms.get(muc) === state) this.refused(muc, state, refusal);
     });
   }
 
+  /** Sends the join; a join still waiting for its answer (her room.join, the room having dropped her since) is answered by this one. */
   private async enter(muc: string, state: JoinedMuc): Promise<void> {
     this.occupants.joining(muc);
-    const answered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new GatewayError("GW_ERR_UNAVAILABLE", `${muc} did not answer the join in ${MUC_JOIN_TIMEOUT_MS / 1000} s`, { retryable: true })), MUC_JOIN_TIMEOUT_MS);
-      const settle = (): void => {
-        clearTimeout(timer);
-        delete state.waiter;
-      };
-      state.waiter = { resolve: () => (settle(), resolve()), reject: (error) => (settle(), reject(error)) };
-    });
-    answered.catch(() => undefined);
-    state.joining = answered.finally(() => delete state.joining);
-    state.joining.catch(() => undefined);
-    await this.write(mucJoinPresence(muc, state.nick, state.password)).catch((error: unknown) => state.waiter?.reject(error as GatewayError));
-    await answered;
+    const waiter = state.waiter ?? this.awaitAnswer(muc, state);
+    waiter.restart();
+    await this.write(mucJoinPresence(muc, state.nick, state.password)).catch((error: unknown) => waiter.reject(toGatewayError(error)));
+    await waiter.answered;
+  }
+
+  private awaitAnswer(muc: string, state: JoinedMuc): MucJoinAnswer {
+    const waiter = new MucJoinAnswer(muc, () => state.waiter === waiter && delete state.waiter);
+    const joining = waiter.answered.finally(() => state.joining === joining && delete state.joining);
+    joining.catch(() => undefined);
+    state.waiter = waiter;
+    state.joining = joining;
+    return waiter;
   }
 
   /** Her join is complete (the self-presence after the list): she is shown who came, left and changed since she was last shown the room. */

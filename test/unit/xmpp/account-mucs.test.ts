@@ -79,6 +79,38 @@ describe("AccountMucs", () => {
     assert.deepEqual(dispatched, []); // no member-left: the core keeps the room
   });
 
+  it("answers her room.join still waiting for the room by the join again after her account went unavailable: no timeout, no leave", async () => {
+    const written: Element[] = [];
+    const dispatched: unknown[] = [];
+    const rooms = mucs(async (element) => void written.push(element), dispatched);
+    const joining = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    rooms.unavailable();
+    rooms.presence(selfUnavailable("alice", ["110"])); // the room dropped her before its answer reached her
+    assert.equal(written.length, 2, "joined again");
+    rooms.presence(selfPresence()); // the answer to that join
+    assert.equal((await joining).address.id, ROOM.id);
+    assert.equal(written.some((element) => element.attrs["type"] === "unavailable"), false, "no leave sent");
+    assert.notEqual(rooms.ownRoom(ROOM), undefined);
+    assert.deepEqual(dispatched, []);
+  });
+
+  it("answers her room.join by the refusal of the join again, once: the room is forgotten and left, without a member-left of a room she never had", async () => {
+    const written: Element[] = [];
+    const dispatched: unknown[] = [];
+    const rooms = mucs(async (element) => void written.push(element), dispatched);
+    const joining = rooms.join(ROOM, "alice", undefined);
+    await Promise.resolve();
+    rooms.unavailable();
+    rooms.presence(selfUnavailable("alice", ["110"]));
+    rooms.presence(parse(`<presence type="error" from="${ROOM.id}/alice"><error type="cancel"><registration-required xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></presence>`));
+    await assert.rejects(joining, (error: unknown) => error instanceof GatewayError && error.code !== "GW_ERR_UNAVAILABLE");
+    assert.equal(rooms.ownRoom(ROOM), undefined);
+    assert.equal(written.at(-1)?.attrs["type"], "unavailable");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(dispatched, []);
+  });
+
   it("takes a drop she did not cause for being put out: the room is forgotten, and still known as a room", async () => {
     const dispatched: { type?: string }[] = [];
     const rooms = mucs(async () => undefined, dispatched);
