@@ -11,8 +11,9 @@
  * - The adapter reads the credentials at each puppet connect (AdapterContext.puppetAccount), so a restart
  *   changes nothing for the person.
  * It knows no protocol: the adapter of the network is found in the registry by its name (AdapterRegistry.network),
- * an IRC server on demand's too, connected for the check as at its first use and with the same checks; what is kept
- * for such a server is read again each time it is connected (after its idle teardown, or a restart).
+ * an IRC server on demand's too, connected for the check as at its first use and with the same checks (the attempt
+ * counted before, reached or not); what is kept for such a server is read again each time it is connected (after its
+ * idle teardown, or a restart).
  */
 import type { Adapter, PuppetCredentials } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
@@ -91,14 +92,17 @@ export class PuppetAccounts {
   private async setNow(owner: Address, network: string, credentials: PuppetCredentials): Promise<PuppetAccount> {
     const { box, store, log } = this.options;
     if (!box) throw new GatewayError("GW_ERR_UNSUPPORTED", "this gateway keeps no passwords: its operator set no credential key (xmpp.user_accounts.credential_key)");
-    const adapter = await this.adapterOf(network, owner);
-    if (!adapter.verifyPuppetAccount) throw new GatewayError("GW_ERR_UNSUPPORTED", `people have no accounts of their own on ${adapter.account}`);
     // Every attempt is a connection to the network from the gateway's address (and a taken one a reconnect of the
     // puppet): counted, taken or not, so that nobody can make the gateway look like a connection flood to a network.
     const key = addressKey(owner);
     const retryAfter = this.attempts.retryAfter(key);
     if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `${SETS_PER_HOUR} account changes an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`);
-    this.attempts.fail(key);
+    // A server on demand not connected yet is connected for it: counted before, so that a host that cannot be reached counts too.
+    const connects = this.find(network) === undefined && this.options.registry.isOnDemand(PROTOCOL, network);
+    if (connects) this.attempts.fail(key);
+    const adapter = await this.adapterOf(network, owner);
+    if (!adapter.verifyPuppetAccount) throw new GatewayError("GW_ERR_UNSUPPORTED", `people have no accounts of their own on ${adapter.account}`);
+    if (!connects) this.attempts.fail(key);
     await adapter.verifyPuppetAccount(owner, credentials);
     const record = { owner, network: adapter.account, account: credentials.account, secret: box.seal(credentials.password, sealingContext(owner, adapter.account, credentials.account)), setAt: this.now() };
     await store.put(record);

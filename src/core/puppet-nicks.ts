@@ -6,7 +6,8 @@
  *
  * Changes are limited per person and network (CHANGES_PER_HOUR), so that nobody makes their puppet flood a network
  * with NICK: counted are the changes made and those the network refused or left unanswered; a name the gateway
- * refused by itself (too long, someone else's) sent nothing and is not counted. A person's changes run one at a time.
+ * refused by itself (too long, someone else's) sent nothing and is not counted; on a server on demand not connected
+ * yet, the change is counted before the server is connected for it, reached or not. A person's changes run one at a time.
  * It knows no protocol: the adapter of the network is found in the registry by its name (AdapterRegistry.network),
  * an IRC server on demand's too, connected for the change as at its first use and with the same checks. The nick is
  * a name claim of that network (core/name-claims.ts), kept in the store: the server's puppet goes by it each time
@@ -59,18 +60,25 @@ export class PuppetNicks {
   /** Makes `name` ("" for the default) the person's puppet nick on the network; resolves with the nick. */
   set(person: Address, network: string, name: string): Promise<PuppetNick> {
     return this.turns.run(addressKey(person), async () => {
-      const adapter = await this.adapterOf(network, person);
-      const key = `${addressKey(person)} ${adapter.account}`;
+      const { registry } = this.options;
+      const known = registry.findNetwork("irc", network);
+      // Host names are case-insensitive: a server on demand's adapter is named by its host in lower case.
+      const key = `${addressKey(person)} ${known?.account ?? network.toLowerCase()}`;
       const retryAfter = this.changes.retryAfter(key);
       if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `${CHANGES_PER_HOUR} nick changes an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`);
+      // A server on demand not connected yet is connected for the change: counted before, reached or not, so that
+      // nobody has the gateway connect to a host that cannot be reached without end.
+      const connects = known === undefined && registry.isOnDemand("irc", network);
+      if (connects) this.changes.fail(key);
+      const adapter = await this.adapterOf(network, person);
       try {
         const nick = await adapter.setPuppetNick(person, name);
-        this.changes.fail(key);
+        if (!connects) this.changes.fail(key);
         this.options.log.info({ person: addressKey(person), network: adapter.account, nick }, "puppet nick set");
         return { network: adapter.account, nick };
       } catch (error: unknown) {
         // The network's answer (a numeric's name) or its silence: a NICK went out.
-        if (error instanceof GatewayError && error.condition !== undefined) this.changes.fail(key);
+        if (!connects && error instanceof GatewayError && error.condition !== undefined) this.changes.fail(key);
         throw error;
       }
     });

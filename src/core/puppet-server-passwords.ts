@@ -44,7 +44,7 @@ function sealingContext(owner: Address, network: string): string {
   return `puppet-server-password ${addressKey(owner)} ${network}`;
 }
 
-/** Sets per person and hour: each may reconnect the person's puppet. */
+/** Sets per person and hour, kept or not: each may connect the server, and reconnect the person's puppet. */
 export const CHANGES_PER_HOUR = 10;
 const HOUR_MS = 60 * 60 * 1000;
 /** Anyone with a native account can be an owner: the memory their counts take is bounded. */
@@ -115,11 +115,12 @@ export class PuppetServerPasswords {
     const key = addressKey(owner);
     const retryAfter = this.changes.retryAfter(key);
     if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `${CHANGES_PER_HOUR} server password changes an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`);
+    // Counted before the server is connected for it (when it is not): a host that cannot be reached counts too.
+    this.changes.fail(key);
     const adapter = await registry.network(PROTOCOL, network, owner);
     if (!adapter) throw new GatewayError("GW_ERR_NO_ROUTE", `no IRC server on demand is called ${network}`);
     if (!adapter.checkPuppetSecrets) throw new GatewayError("GW_ERR_UNSUPPORTED", `people have no server passwords of their own on ${adapter.account}`);
     adapter.checkPuppetSecrets();
-    this.changes.fail(key);
     const record = { owner, network: adapter.account, secret: box.seal(password, sealingContext(owner, adapter.account)), setAt: this.now() };
     await store.put(record);
     log.info({ owner: key, network: adapter.account }, "puppet server password set");

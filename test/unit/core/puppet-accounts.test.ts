@@ -53,7 +53,7 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
     registry.register(network.adapter);
     const store = memoryStore();
     const accounts = new PuppetAccounts({ box, store, registry, log: createLogger("silent"), now: () => now });
-    return { accounts, network, store };
+    return { accounts, network, store, registry };
   }
 
   it("keeps only what the services took, sealed, under the network's own name, and tells the network", async () => {
@@ -87,6 +87,24 @@ describe("PuppetAccounts (people's own IRC services accounts)", () => {
     await accounts.set(bob, "libera", good);
     now += 60 * 60 * 1000 + 1;
     await accounts.set(alice, "libera", good);
+  });
+
+  it(`counts an attempt on a server on demand before connecting it: ${SETS_PER_HOUR} tries an hour at an unreachable host, then no more connections`, async () => {
+    const { accounts, registry } = service();
+    const tried: string[] = [];
+    registry.serveOnDemand({
+      mayServe: () => false,
+      serves: (protocol) => protocol === "irc",
+      isOnDemand: (protocol, name) => protocol === "irc" && name.endsWith(".example.org"),
+      obtain: async () => undefined,
+      async obtainNetwork(_protocol, name) {
+        tried.push(name);
+        throw new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server ${name} could not be reached`, { retryable: true });
+      },
+    });
+    for (let attempt = 0; attempt < SETS_PER_HOUR; attempt++) await assert.rejects(accounts.set(alice, "irc.example.org", good), { code: "GW_ERR_UNAVAILABLE" });
+    await assert.rejects(accounts.set(alice, "irc.example.org", good), { code: "GW_ERR_RATE_LIMITED" });
+    assert.equal(tried.length, SETS_PER_HOUR, "no connection past the limit");
   });
 
   it("offers nothing where every IRC network is bridged in relay mode (no puppets)", () => {

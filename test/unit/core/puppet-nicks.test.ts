@@ -53,4 +53,24 @@ describe("PuppetNicks (people's own nicks for their puppets)", () => {
     now += 60 * 60 * 1000 + 1;
     assert.equal((await nicks.set(alice, "libera", "")).nick, "default[sb]", "an hour later");
   });
+
+  it(`counts a change on a server on demand before connecting it: ${CHANGES_PER_HOUR} tries an hour at an unreachable host, then no more connections`, async () => {
+    const registry = new AdapterRegistry();
+    const tried: string[] = [];
+    registry.serveOnDemand({
+      mayServe: () => false,
+      serves: (protocol) => protocol === "irc",
+      isOnDemand: (protocol, name) => protocol === "irc" && name.toLowerCase().endsWith(".example.org"),
+      obtain: async () => undefined,
+      async obtainNetwork(_protocol, name) {
+        tried.push(name);
+        throw new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server ${name} could not be reached`, { retryable: true });
+      },
+    });
+    const nicks = new PuppetNicks({ registry, log: createLogger("silent"), now: () => now });
+    for (let attempt = 0; attempt < CHANGES_PER_HOUR; attempt++) await assert.rejects(nicks.set(alice, attempt % 2 === 0 ? "irc.example.org" : "IRC.example.org", "ali"), { code: "GW_ERR_UNAVAILABLE" });
+    await assert.rejects(nicks.set(alice, "irc.example.org", "ali"), { code: "GW_ERR_RATE_LIMITED" });
+    assert.equal(tried.length, CHANGES_PER_HOUR, "no connection past the limit");
+    await assert.rejects(nicks.set(alice, "other.example.org", "ali"), { code: "GW_ERR_UNAVAILABLE" }, "another server is counted apart");
+  });
 });

@@ -121,4 +121,23 @@ describe("PuppetServerPasswords (people's own server passwords for IRC servers o
     now += 60 * 60 * 1000 + 1;
     await passwords.set(alice, "irc.example.org", "later");
   });
+
+  it(`counts a set before the server is connected for it: ${CHANGES_PER_HOUR} tries an hour at an unreachable host, then no more connections`, async () => {
+    const registry = new AdapterRegistry();
+    const tried: string[] = [];
+    registry.serveOnDemand({
+      mayServe: () => false,
+      serves: (protocol) => protocol === "irc",
+      isOnDemand: (protocol, name) => protocol === "irc" && name.endsWith(".example.org"),
+      obtain: async () => undefined,
+      async obtainNetwork(_protocol, name) {
+        tried.push(name);
+        throw new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server ${name} could not be reached`, { retryable: true });
+      },
+    });
+    const passwords = new PuppetServerPasswords({ box: new CredentialBox(Buffer.alloc(32, 7)), store: memoryStore(), registry, log: createLogger("silent"), now: () => now });
+    for (let i = 0; i < CHANGES_PER_HOUR; i++) await assert.rejects(passwords.set(alice, "irc.example.org", `p${i}`), { code: "GW_ERR_UNAVAILABLE" });
+    await assert.rejects(passwords.set(alice, "irc.example.org", "one more"), { code: "GW_ERR_RATE_LIMITED" });
+    assert.equal(tried.length, CHANGES_PER_HOUR, "no connection past the limit");
+  });
 });
