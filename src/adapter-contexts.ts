@@ -111,8 +111,13 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       invite: async (room, member, to, reason) => {
         speaksFor(member);
         services.ownRooms.get(room, member); // in the room (GW_ERR_NOT_MEMBER) before the invitation counts
-        services.invitations.charge(member);
-        await services.ownRooms.invite(room, member, to, cleanReason(reason));
+        const cleaned = cleanReason(reason);
+        // Only an invitation that went out counts: one refused (an address nobody can be invited at) is taken back.
+        const refund = services.invitations.charge(member);
+        await services.ownRooms.invite(room, member, to, cleaned).catch((error: unknown) => {
+          refund();
+          throw error;
+        });
       },
       kick: async (room, member, occupant, reason) => {
         speaksFor(member);

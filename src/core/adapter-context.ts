@@ -139,7 +139,7 @@ export interface AdapterContext {
     /** Another nick there (kept for the next start too); resolves with the member now. */
     rename(room: Address, member: Address, nick: string): Promise<RoomMember>;
     setSubject(room: Address, member: Address, subject: string): Promise<void>;
-    /** Counted among `member`'s invitations of the hour (`rooms.invitations_per_hour`), as into the gateway's rooms. */
+    /** Counted among `member`'s invitations of the hour (`rooms.invitations_per_hour`) once it went out: a refused one is not. */
     invite(room: Address, member: Address, to: Address, reason: string): Promise<void>;
     kick(room: Address, member: Address, occupant: Address, reason: string): Promise<void>;
   };

@@ -99,14 +99,16 @@ export class RoomInvitations {
 
   /**
    * Counts one invitation by `inviter` (also into a room of her own account, core/own-rooms.ts); GW_ERR_RATE_LIMITED,
-   * and nothing counted, past `rooms.invitations_per_hour` in the last hour.
+   * and nothing counted, past `rooms.invitations_per_hour` in the last hour. Returns what takes the count back, for
+   * an invitation that did not go out after all (counted first all the same: invitations asked at once stay limited).
    */
-  charge(inviter: Address): void {
+  charge(inviter: Address): () => void {
     const key = addressKey(inviter);
     const perHour = this.perHour;
     const retryAfter = this.attempts.retryAfter(key, perHour);
     if (retryAfter > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${perHour} invitations an hour; try again in ${Math.ceil(retryAfter / 1000)} s`);
     this.attempts.fail(key);
+    return () => this.attempts.forgive(key);
   }
 
   /**

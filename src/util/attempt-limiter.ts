@@ -32,6 +32,14 @@ export class AttemptLimiter {
     this.failures.set(key, recent);
   }
 
+  /** Takes back one counted attempt of the key: one counted before it was made, that turned out not to be made. */
+  forgive(key: string): void {
+    const recent = this.recent(key);
+    if (recent.pop() === undefined) return;
+    if (recent.length === 0) this.failures.delete(key);
+    else this.failures.set(key, recent);
+  }
+
   succeed(key: string): void {
     this.failures.delete(key);
   }

@@ -88,4 +88,16 @@ describe("AttemptLimiter", () => {
     }
     assert.equal(limiter.retryAfter("k"), 0);
   });
+
+  it("takes back one counted attempt with forgive (one that was not made after all), and nothing of a key without any", () => {
+    const limiter = new AttemptLimiter(2, 60_000, manualClock().now);
+    limiter.forgive("k");
+    limiter.fail("k");
+    limiter.fail("k");
+    assert.ok(limiter.retryAfter("k") > 0);
+    limiter.forgive("k");
+    assert.equal(limiter.retryAfter("k"), 0);
+    limiter.fail("k");
+    assert.ok(limiter.retryAfter("k") > 0, "the one left still counts");
+  });
 });
