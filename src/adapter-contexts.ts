@@ -6,6 +6,7 @@
 import { accountPage } from "./core/account-listing.js";
 import type { AccountDeletion } from "./core/account-deletion.js";
 import type { AccountSuspensions } from "./core/account-suspension.js";
+import type { Announcements } from "./core/announcements.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import type { BridgeService } from "./core/bridges.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
@@ -55,6 +56,8 @@ export interface ContextServices {
   readonly deletion: () => Pick<AccountDeletion, "delete">;
   /** Disabling and enabling accounts (core/account-suspension.ts), asked for when used as `deletion` is. */
   readonly suspensions: () => Pick<AccountSuspensions, "disable" | "enable">;
+  /** Admins' announcements to the users online (core/announcements.ts). */
+  readonly announcements: Pick<Announcements, "announce">;
 }
 
 /** The context of the adapter of `protocol`/`account`; `adapterRef` is the adapter once made (for its status). */
@@ -191,6 +194,10 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(by);
         mustBeAdmin(by);
         return accountPage(services.store.accounts, query);
+      },
+      announce: async (by, text) => {
+        speaksFor(by);
+        return services.announcements.announce(by, text);
       },
     },
     serviceMessage: async (from, body) => {

@@ -21,6 +21,7 @@ import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
 import { userOf } from "./core/account-deletion.js";
 import { AccountSuspensions } from "./core/account-suspension.js";
+import { Announcements } from "./core/announcements.js";
 import { RoomInvitations } from "./core/room-invitations.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -244,6 +245,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     adapters: () => supervisor.states(),
     outbox: () => store.outbox.size(),
   });
+  const announcements = new Announcements({ registry, isAdmin: (address) => bridges.isAdmin(address), log: log.child({ component: "announcements" }) });
   // store.message_log_max_age_days is read at each pass: a reload (SIGHUP) changes it, and prunes at once.
   let maxLogAgeDays = config.store.message_log_max_age_days;
   const retention = new LogRetention({ log: store.log, maxAgeDays: () => maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
@@ -252,7 +254,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, supervisor, deletion: () => deletion, suspensions: () => suspensions },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, supervisor, deletion: () => deletion, suspensions: () => suspensions, announcements },
       protocol,
       account,
       adapterRef,

@@ -5,6 +5,7 @@
  */
 import type { AccountPage } from "./account-listing.js";
 import type { AdapterStatus, DeliveryReceipt, InboundEvent } from "./adapter.js";
+import type { AnnouncementReach, AnnouncementText } from "./announcements.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { GatewayError } from "./errors.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
@@ -229,7 +230,8 @@ export interface AdapterContext {
    * GW_ERR_FORBIDDEN for an admin's account, GW_ERR_NOT_FOUND for no such account. `disable` and `enable` as native
    * admin.user.disable and admin.user.enable (core/account-suspension.ts), by the same rules. `counts`: the accounts
    * there are, and the users with a native session now. `list`: a page of the accounts by name, as native
-   * admin.user.list (core/account-listing.ts).
+   * admin.user.list (core/account-listing.ts). `announce` as native admin.announce, GW_ERR_BAD_FRAME for a text it
+   * refuses.
    */
   readonly userAdmin: {
     delete(by: Address, name: string): Promise<void>;
@@ -237,6 +239,8 @@ export interface AdapterContext {
     enable(by: Address, name: string): Promise<void>;
     counts(by: Address): Promise<{ readonly registered: number; readonly online: number }>;
     list(by: Address, query: { readonly limit?: number; readonly disabledOnly?: boolean }): Promise<AccountPage>;
+    /** Shows every native user online now an announcement from `by` (core/announcements.ts): whom it reached. */
+    announce(by: Address, text: AnnouncementText): Promise<AnnouncementReach>;
   };
   /**
    * People of this adapter's network keep their own services accounts on IRC networks through it (XMPP ad-hoc

@@ -9,6 +9,7 @@ import type { Presence } from "./model/presence.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
+import type { Announcement, AnnouncementReach } from "./announcements.js";
 import type { BuddyListChange } from "./buddy-list-changes.js";
 import type { AdapterCapabilities, ContactShowChange, DeliveryReceipt, SendResult, SubscriptionEvent, TypingEvent } from "./adapter-events.js";
 
@@ -147,6 +148,11 @@ export interface Adapter {
    * domain, from the gateway's own IRC nick. Absent where the gateway has no voice of its own.
    */
   sendServiceMessage?(to: Address, text: string): Promise<void>;
+  /**
+   * An admin's announcement (core/announcements.ts): shown at once to every person of this network online now, in
+   * every session of theirs; nothing is kept for those offline. Returns whom it reached. Absent: nobody here is told.
+   */
+  announce?(announcement: Announcement): AnnouncementReach;
   /**
    * Bridges `remote`, a room of this network (an IRC channel, a bridge bot's MUC), to the native room `hub` at
    * runtime (core/bridges.ts): joined now when connected, else at the next connect, and at every reconnect.

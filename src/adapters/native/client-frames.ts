@@ -89,6 +89,7 @@ export interface AdminUserDeleteFrame extends Base { readonly type: "admin.user.
 export interface AdminUserDisableFrame extends Base { readonly type: "admin.user.disable"; readonly name: string; readonly reason?: string }
 export interface AdminUserEnableFrame extends Base { readonly type: "admin.user.enable"; readonly name: string }
 export interface AdminUserListFrame extends Base { readonly type: "admin.user.list"; readonly after?: string }
+export interface AdminAnnounceFrame extends Base { readonly type: "admin.announce"; readonly body: string; readonly subject?: string }
 
 export type ClientFrame =
   | HelloFrame
@@ -139,6 +140,7 @@ export type ClientFrame =
   | AdminUserDeleteFrame
   | AdminUserDisableFrame
   | AdminUserEnableFrame
-  | AdminUserListFrame;
+  | AdminUserListFrame
+  | AdminAnnounceFrame;
 
 export type ClientFrameType = ClientFrame["type"];

@@ -7,6 +7,7 @@
 import { DISABLED_REASON_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
 import type { ClientFrameType } from "./client-frames.js";
 import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
+import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
 
 type Schema = Record<string, unknown>;
 
@@ -16,6 +17,8 @@ const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, descrip
 const address: Schema = { type: "string", minLength: 3, maxLength: 1100, description: "An address URI, e.g. native:bob or irc://libera/bob" };
 /** Characters no network carries as text (core/model/text.ts): C0 and C1 controls, DEL, U+FFFE, U+FFFF, lone surrogates. */
 const UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
+/** The same, but tab and line feed (\t, \n): text of several lines. */
+const UNSAFE_BUT_LINE_BREAKS = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
 /** A nick in a room: shown as a MUC occupant's JID resource and in stanzas, so no control characters. */
 const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: `^[^${UNSAFE}]+$`, description: "The name shown in the room, without control characters" };
 const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
@@ -253,6 +256,22 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     { after: { ...userName, description: "The last name of the page before (its answer was truncated): the accounts after it, by name" } },
     [],
     `Admins only: the accounts by name, at most ${ACCOUNT_PAGE_MAX} at once, each with when it was made, whether it is online, and since when and why it is disabled`,
+  ),
+  "admin.announce": frame(
+    "admin.announce",
+    {
+      body: {
+        type: "string",
+        minLength: 1,
+        maxLength: ANNOUNCEMENT_BODY_MAX_LENGTH,
+        // Lines and tabs, as a notice of several paragraphs needs: no other control character.
+        pattern: `^[^${UNSAFE_BUT_LINE_BREAKS}]+$`,
+        description: "The announcement: lines and tabs allowed, no other control characters",
+      },
+      subject: { type: "string", maxLength: ANNOUNCEMENT_SUBJECT_MAX_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "A subject shown above it, one line (\"\" for none)" },
+    },
+    ["body"],
+    "Admins only: shows an announcement at once to every user online now, in every session; nothing is kept for those offline",
   ),
 };
 

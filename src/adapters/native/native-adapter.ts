@@ -4,6 +4,7 @@
  * subscription notices for native addresses are pushed to their sessions.
  */
 import type { Adapter, AdapterCapabilities, AdapterContext, DeliveryReceipt, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Announcement, AnnouncementReach } from "../../core/announcements.js";
 import type { BuddyListChange } from "../../core/buddy-list-changes.js";
 import { GatewayError } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
@@ -245,6 +246,11 @@ export class NativeAdapter implements Adapter {
   /** One of a user's accounts elsewhere was linked (its code came back) or unlinked: every session of theirs is told. */
   async identityChanged(person: Address, address: Address, linked: boolean): Promise<void> {
     if (isNative(person) && !isRoomId(person.id)) this.sessions.pushTo(person.id, frames.identityLinked(address, linked));
+  }
+
+  /** An admin's announcement: pushed now to every session logged in (`announcement`), kept for nobody. */
+  announce(announcement: Announcement): AnnouncementReach {
+    return this.sessions.pushToEveryone(frames.announcement(announcement));
   }
 
   /**

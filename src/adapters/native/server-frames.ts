@@ -8,6 +8,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Announcement } from "../../core/announcements.js";
 import type { RoomSummary } from "../../core/rooms.js";
 import type { IdentityLinkRecord, RoomBanRecord, RoomRecord } from "../../store/store.js";
 import type { ErrorCode } from "../../core/errors.js";
@@ -125,4 +126,12 @@ export const frames = {
   /** One of the user's accounts elsewhere was linked (its code came back from it) or unlinked. */
   identityLinked: (address: Address, linked: boolean): ServerFrame => ({ type: "identity.linked", address: formatAddress(address), linked }),
   identityCode: (address: Address, code: string, expiresAt: number): ServerFrame => ({ type: "identity.code", address: formatAddress(address), code, expires_at: expiresAt }),
+  /** An admin's announcement to everyone online (`subject` only when the admin gave one). */
+  announcement: (announcement: Announcement): ServerFrame => ({
+    type: "announcement",
+    from: formatAddress(announcement.from),
+    ...(announcement.subject === undefined ? {} : { subject: announcement.subject }),
+    body: announcement.body,
+    timestamp: announcement.timestamp,
+  }),
 };

@@ -59,6 +59,23 @@ export class SessionDirectory {
     return any;
   }
 
+  /** Pushes a frame to every open session of every user: how many users and sessions it reached. */
+  pushToEveryone(frame: ServerFrame): { readonly users: number; readonly sessions: number } {
+    let users = 0;
+    let sessions = 0;
+    for (const ofUser of this.byUser.values()) {
+      let reached = 0;
+      for (const session of ofUser) {
+        if (!session.isOpen) continue;
+        session.push(frame);
+        reached += 1;
+      }
+      sessions += reached;
+      if (reached > 0) users += 1;
+    }
+    return { users, sessions };
+  }
+
   /** Whether an open session of the user asked for delivery receipts (a few sessions at most: no index needed). */
   wantsReceipts(user: string): boolean {
     for (const session of this.byUser.get(user) ?? []) if (session.receipts && session.isOpen) return true;

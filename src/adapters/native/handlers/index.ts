@@ -4,6 +4,7 @@ import type { ClientFrameType } from "../client-frames.js";
 import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { accountDelete, accountPassword, adminUserDelete } from "./account-handlers.js";
 import { adminUserDisable, adminUserEnable, adminUserList } from "./admin-user-handlers.js";
+import { adminAnnounce } from "./announcement-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
@@ -72,6 +73,7 @@ export const HANDLERS: HandlerTable = {
   "admin.user.disable": adminUserDisable,
   "admin.user.enable": adminUserEnable,
   "admin.user.list": adminUserList,
+  "admin.announce": adminAnnounce,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */
