@@ -9,9 +9,9 @@ export interface FieldSpec {
   readonly required: boolean;
   /**
    * XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed; jid-multi
-   * for several JIDs (given to run() one a line); hidden for FORM_TYPE.
+   * for several JIDs and text-multi for text of several lines (given to run() one a line); hidden for FORM_TYPE.
    */
-  readonly type?: "text-single" | "text-private" | "boolean" | "jid-multi" | "hidden";
+  readonly type?: "text-single" | "text-private" | "text-multi" | "boolean" | "jid-multi" | "hidden";
   /** The value the form starts with. */
   readonly value?: string;
 }

@@ -4,7 +4,8 @@
  * the users online now (Get Number of Online Users), and list the accounts' JIDs, all or the disabled ones (Get List of
  * Registered Users, Get List of Disabled Users: by name, at most ACCOUNT_PAGE_MAX, or `max_items`). Each follows the rules of its native frame (admin.user.delete,
  * admin.user.disable, admin.user.enable; through AdapterContext.userAdmin): never an admin's account; a JID that names
- * nobody is reported, and the others are done.
+ * nobody is reported, and the others are done. Send Announcement to Online Users (section 4.23): what native
+ * admin.announce does, for every native user online now.
  */
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -180,6 +181,20 @@ export function serviceAdminCommands(domain: string): readonly CommandSpec[] {
       fields: [],
       run: (admin, values, context) =>
         listedAccountJids(admin, values, context, domain, { field: "disableduserjids", label: "The list of all disabled users", what: "disabled users", disabledOnly: true }),
+    },
+    {
+      // XEP-0133 section 4.23: to the users of this gateway online now, as native admin.announce; kept for nobody.
+      node: `${NS_ADMIN}#announce`,
+      who: "admins",
+      name: "Send announcement to online users",
+      instructions: "Shown at once to every user of this gateway online now, in every session; those offline never see it.",
+      fields: [FORM_TYPE, { name: "subject", label: "Subject", required: false, type: "text-single" }, { name: "announcement", label: "Announcement", required: true, type: "text-multi" }],
+      async run(admin, values, context) {
+        // A text-multi field's lines come one a line; a client may end them with CR LF.
+        const body = required(values, "announcement").replace(/\r\n?/g, "\n");
+        const { users, sessions } = await context.userAdmin.announce(admin, { subject: required(values, "subject"), body });
+        return { note: `Announced to ${users} users online (${sessions} sessions)` };
+      },
     },
   ];
 }
