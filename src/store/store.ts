@@ -291,6 +291,15 @@ export interface SentRequestStore {
   remove(owner: Address, address: Address): Promise<boolean>;
 }
 
+/**
+ * Secrets the gateway makes for itself (core/gateway-secrets.ts), one per name, kept for good: what is derived from
+ * one (XEP-0421 occupant ids) stays the same across restarts.
+ */
+export interface GatewaySecretStore {
+  /** The secret kept under `name`; when there is none yet, `fresh` is kept and given (the first one kept wins). */
+  obtain(name: string, fresh: Buffer, at: number): Promise<Buffer>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -318,6 +327,8 @@ export interface Store {
   readonly sentRequests: SentRequestStore;
   /** Deleting accounts (core/account-deletion.ts). */
   readonly accountRemovals: AccountRemovalStore;
+  /** The gateway's own secrets (core/gateway-secrets.ts). */
+  readonly gatewaySecrets: GatewaySecretStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

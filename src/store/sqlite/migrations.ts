@@ -314,6 +314,16 @@ CREATE TABLE puppet_server_passwords (
 ) WITHOUT ROWID;
 `;
 
+// Secrets the gateway makes for itself, by name (core/gateway-secrets.ts): random, made at first use and kept for good,
+// so that what is derived from them (XEP-0421 occupant ids) stays the same across restarts.
+const GATEWAY_SECRETS = `
+CREATE TABLE gateway_secrets (
+  name       TEXT NOT NULL PRIMARY KEY,
+  secret     BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -335,6 +345,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 18, name: "account suspensions", sql: ACCOUNT_SUSPENSIONS },
   { version: 19, name: "own rooms", sql: OWN_ROOMS },
   { version: 20, name: "puppet server passwords", sql: PUPPET_SERVER_PASSWORDS },
+  { version: 21, name: "gateway secrets", sql: GATEWAY_SECRETS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -23,6 +23,7 @@ import { createSqliteSentRequests } from "./sqlite-sent-requests.js";
 import { createSqliteNameClaims } from "./sqlite-name-claims.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
+import { createSqliteGatewaySecrets } from "./sqlite-gateway-secrets.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
@@ -141,6 +142,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     buddyOffers: createSqliteBuddyOffers(db),
     sentRequests: createSqliteSentRequests(db),
     accountRemovals: createSqliteAccountRemovals(db, release),
+    gatewaySecrets: createSqliteGatewaySecrets(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -297,5 +297,14 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.equal(await store().sentRequests.has(alice, bob), false);
       });
     });
+
+    describe("gateway secrets", () => {
+      it("keeps the first secret made for a name for good, one per name", async () => {
+        const first = Buffer.from("first secret of thirty-two bytes");
+        assert.deepEqual(await store().gatewaySecrets.obtain("occupant-ids", first, 1), first);
+        assert.deepEqual(await store().gatewaySecrets.obtain("occupant-ids", Buffer.from("another one"), 2), first);
+        assert.deepEqual(await store().gatewaySecrets.obtain("other", Buffer.from("another one"), 3), Buffer.from("another one"));
+      });
+    });
   });
 }
