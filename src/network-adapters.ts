@@ -6,6 +6,7 @@
  */
 import type { Adapter, AdapterContext } from "./core/adapter.js";
 import type { AdapterRegistry } from "./core/adapter-registry.js";
+import { gatewaySecret } from "./core/gateway-secrets.js";
 import type { IdentityService } from "./core/identities.js";
 import type { Logger } from "./core/logger.js";
 import type { ProtocolId } from "./core/model/address.js";
@@ -17,6 +18,7 @@ import type { Store } from "./store/store.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcServersOnDemand, ircNetworkAdapter } from "./irc-servers-on-demand.js";
 import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
+import { OCCUPANT_ID_SECRET } from "./adapters/xmpp/occupant-ids.js";
 import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
 
 export interface NetworkAdapterDeps {
@@ -35,8 +37,11 @@ export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ 
   const { config, configured, rooms, registry, supervisor, contextFor, identities, store, log } = deps;
   if (config.xmpp.component.enabled) {
     let component: XmppComponentAdapter | undefined = undefined;
-    component = new XmppComponentAdapter(config.xmpp.component, contextFor("xmpp", "default", () => component), async () =>
-      Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
+    component = new XmppComponentAdapter(
+      config.xmpp.component,
+      contextFor("xmpp", "default", () => component),
+      async () => Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
+      () => gatewaySecret(store.gatewaySecrets, OCCUPANT_ID_SECRET),
     );
     registry.register(component);
     supervisor.add(component, { critical: false });

@@ -30,6 +30,7 @@ import { registerServiceDiscovery } from "./service-discovery.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerContactPrompt } from "./contact-prompt.js";
 import { MucArchive } from "./muc-archive.js";
+import { OccupantIds } from "./occupant-ids.js";
 import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -69,22 +70,27 @@ export class XmppComponentAdapter implements Adapter {
   private stopping = false;
   private readonly inbound: ComponentInbound;
   private readonly rooms: GatewayRooms;
+  /** The rooms' XEP-0421 occupant ids, made with a secret of the gateway's own read at start. */
+  private readonly occupantIds: OccupantIds;
   /** Each kind of contact's disco#info and caps (XEP-0115), worked out once. */
   private readonly contacts: ContactCapabilities;
   private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id), { unanswered: () => this.deadLink() });
 
   /**
    * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
-   * the domain), and to clear occupants left over from a run that ended without a clean stop.
+   * the domain), and to clear occupants left over from a run that ended without a clean stop. `occupantSecret`
+   * gives the gateway's secret for occupant ids (core/gateway-secrets.ts, occupant-ids.ts).
    */
   constructor(
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
-    private readonly listRooms: () => Promise<readonly GatewayRoomListing[]> = async () => [],
+    private readonly listRooms: () => Promise<readonly GatewayRoomListing[]>,
+    occupantSecret: () => Promise<Buffer>,
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
-    this.rooms = new GatewayRooms(config.domain, context, writer, config.room_history);
+    this.occupantIds = new OccupantIds(occupantSecret);
+    this.rooms = new GatewayRooms(config.domain, context, writer, this.occupantIds, config.room_history);
     this.contacts = new ContactCapabilities(config.name, (address) => context.takesDirectMessages(address));
     this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts);
   }
@@ -99,6 +105,8 @@ export class XmppComponentAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.stopping = false;
+    // Before any occupant can join: a store that fails here fails the start, which the supervisor retries.
+    await this.occupantIds.load();
     const connection = openComponentConnection(this.config, (iq) => this.barrierCameBack(iq));
     connection.on("stanza", (stanza: Element) => this.inbound.handle(stanza));
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
@@ -108,7 +116,7 @@ export class XmppComponentAdapter implements Adapter {
     commands.register(connection);
     registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms, this.contacts);
     registerContactPrompt(connection, this.config.domain);
-    new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms).register(connection);
+    new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms, this.occupantIds).register(connection);
     registerMucAdmin(connection, this.config.domain, this.rooms, this.context);
     this.connection = connection;
     try {

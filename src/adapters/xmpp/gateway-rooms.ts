@@ -26,6 +26,7 @@ import { RoomMessages } from "./room-messages.js";
 import { RoomInvitationStanzas, type InvitationPayload } from "./room-invitations.js";
 import { occupantPresence, removalCode, subjectMessage } from "./room-stanzas.js";
 import { NS } from "./stanzas.js";
+import type { OccupantIds } from "./occupant-ids.js";
 
 /** Native rooms and IRC channels are rooms; everything else on the gateway domain is a person. */
 export function isRoomAddress(address: Address): boolean {
@@ -60,12 +61,14 @@ export class GatewayRooms {
     domain: string,
     private readonly context: AdapterContext,
     writer: StanzaWriter,
+    /** Who is behind each occupant (XEP-0421), on every presence and message the rooms send. */
+    private readonly ids: OccupantIds,
     /** xmpp.component.room_history: the most messages of history a joining user gets. */
     historyLimit = 0,
   ) {
     this.occupancy = new RoomOccupancy(domain);
     this.output = new RoomOutput(writer, context);
-    this.messages = new RoomMessages(context, this.occupancy, this.output, historyLimit);
+    this.messages = new RoomMessages(context, this.occupancy, this.output, ids, historyLimit);
     this.invitations = new RoomInvitationStanzas(domain, context, this.occupancy, this.output);
   }
 
@@ -113,12 +116,14 @@ export class GatewayRooms {
       const others: Element[] = [];
       for (const member of joined.members) {
         this.occupancy.nicks.seen(hub, member.nick, member.address);
-        if (!sameAddress(member.address, person)) others.push(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: this.shownRole(member), ...this.occupancy.showOf(hub, member.address) }));
+        if (sameAddress(member.address, person)) continue;
+        others.push(occupantPresence(`${roomJid}/${member.nick}`, occupant.jid, { role: this.shownRole(member), occupantId: this.ids.of(hub, member.address), ...this.occupancy.showOf(hub, member.address) }));
       }
       await this.output.writeAll(others);
       this.occupancy.nicks.seen(hub, nick, person);
       this.occupancy.add(hub, occupant);
-      await this.output.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: this.shownRole(occupant), codes: nick === asked ? [110] : [110, 210] }));
+      const codes = nick === asked ? [110] : [110, 210];
+      await this.output.write(occupantPresence(`${roomJid}/${nick}`, occupant.jid, { role: this.shownRole(occupant), occupantId: this.ids.of(hub, person), codes }));
       // Section 7.2.15: the history (as much as the join asks for, within the configured limit), then the subject.
       await this.messages.sendHistory(hub, stanza, occupant);
       await this.output.write(subjectMessage(roomJid, occupant.jid, joined.subject));
@@ -257,20 +262,22 @@ export class GatewayRooms {
     if (removal !== undefined) await this.removeSessions(room, member.address, removal);
     const shown = event === "joined" ? this.occupancy.showOf(room, member.address) : {};
     const kicked = removal === undefined ? {} : { codes: [removalCode(removal)], removal };
+    const occupantId = this.ids.of(room, member.address);
     const told: Element[] = [];
     for (const occupant of occupants.values()) {
       if (sameAddress(occupant.address, member.address)) continue;
-      told.push(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: this.shownRole(member), unavailable: event === "left", ...shown, ...kicked }));
+      told.push(occupantPresence(`${occupant.roomJid}/${nick}`, occupant.jid, { role: this.shownRole(member), occupantId, unavailable: event === "left", ...shown, ...kicked }));
     }
     await this.output.writeAll(told);
   }
 
   /** Every session of `person` in the room was put out: each gets its own unavailable presence (110, 307 or 301) and is forgotten. */
   private async removeSessions(room: Address, person: Address, removal: RoomRemoval): Promise<void> {
+    const occupantId = this.ids.of(room, person);
     for (const occupant of [...(this.occupancy.occupantsIn(room)?.values() ?? [])]) {
       if (!sameAddress(occupant.address, person)) continue;
       this.occupancy.forget(room, occupant);
-      await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, removalCode(removal)], unavailable: true, removal })).catch(() => undefined);
+      await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, removalCode(removal)], occupantId, unavailable: true, removal })).catch(() => undefined);
     }
   }
 
@@ -283,11 +290,12 @@ export class GatewayRooms {
     if (current.show === presence.show && current.status === presence.status) return;
     const occupants = this.occupancy.occupantsOf(hub);
     occupants.set(occupantKey(current.jid, current.roomJid), { ...current, show: presence.show, status: presence.status });
+    const occupantId = this.ids.of(hub, current.address);
     const told: Element[] = [];
     for (const occupant of occupants.values()) {
       if (occupant.jid === current.jid) continue;
       const own = sameAddress(occupant.address, current.address);
-      told.push(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { role: this.shownRole(current), codes: own ? [110] : [], show: presence.show, status: presence.status }));
+      told.push(occupantPresence(`${occupant.roomJid}/${current.nick}`, occupant.jid, { role: this.shownRole(current), occupantId, codes: own ? [110] : [], show: presence.show, status: presence.status }));
     }
     await this.output.writeAll(told);
   }
@@ -306,21 +314,22 @@ export class GatewayRooms {
     const occupants = this.occupancy.occupantsIn(room);
     if (!occupants) return;
     const shown = this.occupancy.showOf(room, member.address);
+    const [idBefore, idAfter] = [this.ids.of(room, member.address), this.ids.of(room, changed.address)];
     const told: Element[] = [];
     for (const [key, occupant] of occupants) {
       const own = sameAddress(occupant.address, member.address);
       if (own) occupants.set(key, { ...occupant, address: changed.address, nick: changed.nick, role: changed.role });
       const self = own ? [110] : [];
-      if (renamed) told.push(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: this.shownRole(member), codes: [303, ...self], unavailable: true, newNick: after }));
-      told.push(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: this.shownRole(changed), codes: self, ...shown }));
+      if (renamed) told.push(occupantPresence(`${occupant.roomJid}/${before}`, occupant.jid, { role: this.shownRole(member), occupantId: idBefore, codes: [303, ...self], unavailable: true, newNick: after }));
+      told.push(occupantPresence(`${occupant.roomJid}/${after}`, occupant.jid, { role: this.shownRole(changed), occupantId: idAfter, codes: self, ...shown }));
     }
     await this.output.writeAll(told);
   }
 
   /** The service is stopping: every occupant gets its own unavailable presence with status 332 (system shutdown). */
   async shutdown(): Promise<void> {
-    for (const occupant of this.occupancy.everyone()) {
-      await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110, 332], unavailable: true }));
+    for (const { hub, occupant } of this.occupancy.everyone()) {
+      await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { occupantId: this.ids.of(hub, occupant.address), codes: [110, 332], unavailable: true }));
     }
   }
 
@@ -333,7 +342,7 @@ export class GatewayRooms {
 
   private async leave(room: Address, occupant: Occupant): Promise<void> {
     const stillIn = this.occupancy.forget(room, occupant);
-    await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { codes: [110], unavailable: true })).catch(() => undefined);
+    await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { occupantId: this.ids.of(room, occupant.address), codes: [110], unavailable: true })).catch(() => undefined);
     if (stillIn) return;
     await this.context.leaveRoom(room, occupant.address).catch((error: unknown) => this.context.log.warn({ err: error }, "room leave failed"));
   }

@@ -17,6 +17,7 @@ import type { RoomArchive } from "../../core/room-archive.js";
 import { xmppUserAddress } from "./addressing.js";
 import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
 import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamRequest } from "./mam-query.js";
+import { withOccupantId, type OccupantIds } from "./occupant-ids.js";
 import { chatMessage, errorCondition, NS } from "./stanzas.js";
 
 /** Who asks, and the room and archive they ask of. */
@@ -36,6 +37,8 @@ export class MucArchive {
     private readonly context: AdapterContext,
     private readonly write: (element: Element) => Promise<void>,
     private readonly rooms: GatewayRooms,
+    /** Who is behind each message (XEP-0421: archived messages carry it too). */
+    private readonly ids: OccupantIds,
   ) {}
 
   register(connection: Component): void {
@@ -93,13 +96,16 @@ export class MucArchive {
     return original?.origin.id;
   }
 
-  /** One archived message (XEP-0313 5.1.2): forwarded from the sender's occupant JID, with no `to`, delayed to when it was said. */
+  /**
+   * One archived message (XEP-0313 5.1.2): forwarded from the sender's occupant JID, with no `to`, delayed to when it
+   * was said, with the sender's occupant id (XEP-0421) as live.
+   */
   private result(reader: Reader, request: MamRequest, message: Message, ownOriginalId?: string): Element {
     const nick = message.senderName; // as it was shown live: the core names a room message at acceptance
     const ids = this.rooms.idsSeenBy(message, reader.person);
     const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) });
     copy.attrs["xmlns"] = NS.client;
-    const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), copy);
+    const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), withOccupantId(copy, this.ids.of(reader.hub, message.from)));
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));
   }
 

@@ -7,6 +7,7 @@
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Message } from "../../core/model/message.js";
+import { occupantIdElement } from "./occupant-ids.js";
 import { chatMessage, NS, stanzaId } from "./stanzas.js";
 
 export interface HistoryRequest {
@@ -37,11 +38,13 @@ export function historyRequest(join: Element, configured: number, now = Date.now
 
 /**
  * One message of the history, to `to`, from the room JID of its sender's nick, delayed to when it was said, under the
- * ids `to` knows it and the message it corrects by (GatewayRooms.idsSeenBy), as live.
+ * ids `to` knows it and the message it corrects by (GatewayRooms.idsSeenBy), with its sender's occupant id
+ * (XEP-0421, occupant-ids.ts), as live.
  */
-export function historyMessage(message: Message, roomJid: string, to: string, ids: { readonly id: string; readonly replaces?: string }): Element {
+export function historyMessage(message: Message, roomJid: string, to: string, ids: { readonly id: string; readonly replaces?: string }, occupantId: string): Element {
   const line = chatMessage({ from: `${roomJid}/${message.senderName}`, to, body: message.body, kind: message.kind, type: "groupchat", ...ids });
   line.append(xml("delay", { xmlns: NS.delay, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
   line.append(stanzaId(message.id, roomJid));
+  line.append(occupantIdElement(occupantId));
   return line;
 }

@@ -15,6 +15,7 @@ import type { ParsedMessage } from "./parse.js";
 import { directDraft } from "./drafts.js";
 import { historyMessage, historyRequest } from "./room-history.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
+import { occupantIdElement, withOccupantId, type OccupantIds } from "./occupant-ids.js";
 import type { Occupant, RoomOccupancy } from "./room-occupancy.js";
 import type { RoomOutput } from "./room-output.js";
 import { subjectMessage } from "./room-stanzas.js";
@@ -33,6 +34,8 @@ export class RoomMessages {
     private readonly context: AdapterContext,
     private readonly occupancy: RoomOccupancy,
     private readonly output: RoomOutput,
+    /** Who is behind each occupant (XEP-0421): on every message from one. */
+    private readonly ids: OccupantIds,
     /** xmpp.component.room_history: the most messages of history a joining user gets. */
     private readonly historyLimit: number,
   ) {}
@@ -48,7 +51,7 @@ export class RoomMessages {
     for (const message of messages) {
       if (wanted.since !== undefined && message.timestamp < wanted.since) continue;
       const ids = this.idsSeenBy(message, to.address, (id) => sent.get(id)?.origin.id);
-      lines.push(historyMessage(message, to.roomJid, to.jid, ids));
+      lines.push(historyMessage(message, to.roomJid, to.jid, ids, this.ids.of(hub, message.from)));
     }
     await this.output.writeAll(lines);
   }
@@ -107,10 +110,11 @@ export class RoomMessages {
    * the other XMPP occupants, as a MUC does. Other networks have no typing in rooms (IRC, native rooms): not carried.
    */
   private async passChatState(hub: Address, from: Occupant, state: ChatState): Promise<void> {
+    const occupantId = this.ids.of(hub, from.address);
     const states: Element[] = [];
     for (const occupant of this.occupancy.occupantsIn(hub)?.values() ?? []) {
       if (sameAddress(occupant.address, from.address)) continue;
-      states.push(chatState(`${occupant.roomJid}/${from.nick}`, occupant.jid, state, "groupchat"));
+      states.push(withOccupantId(chatState(`${occupant.roomJid}/${from.nick}`, occupant.jid, state, "groupchat"), occupantId));
     }
     await this.output.writeAll(states);
   }
@@ -130,9 +134,11 @@ export class RoomMessages {
     if (!target) return this.output.refuse(stanza, "cancel", "item-not-found", `nobody is known as ${nick} in this room`);
     if (message.body === undefined) return; // chat states to an occupant: not carried
     if (target.protocol === "xmpp" && target.account === this.context.account) {
+      const occupantId = this.ids.of(hub, sender.address);
       for (const occupant of this.occupancy.occupantsOf(hub).values()) {
         if (!sameAddress(occupant.address, target)) continue;
-        await this.output.write(chatMessage({ from: `${occupant.roomJid}/${sender.nick}`, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, kind: message.messageKind, type: "chat" }));
+        const line = chatMessage({ from: `${occupant.roomJid}/${sender.nick}`, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, kind: message.messageKind, type: "chat" });
+        await this.output.write(withOccupantId(line, occupantId));
       }
       return;
     }
@@ -163,6 +169,8 @@ export class RoomMessages {
     const occupants = this.occupancy.occupantsIn(message.to);
     if (!occupants || occupants.size === 0) return;
     const fromHere = message.origin.protocol === "xmpp" && message.origin.account === this.context.account;
+    // XEP-0421: the sender's id, made once for everyone (each stanza gets its own element).
+    const occupantId = this.ids.of(message.to, message.from);
     // One write each, each awaited before the next: written together (stanza-writer.ts), the IRC -> XMPP burst of
     // the bridge benchmark fell by about 40% (the servers' Nagle and delayed ACKs, docs/performance.md).
     for (const occupant of occupants.values()) {
@@ -170,6 +178,7 @@ export class RoomMessages {
       const line = chatMessage({ from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...this.idsSeenBy(message, occupant.address) });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
+      line.append(occupantIdElement(occupantId));
       // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.
       await this.output.write(fromHere ? line : markRelayed(line));
     }
@@ -189,6 +198,7 @@ export class RoomMessages {
   async subject(room: Address, topic: string, by?: RoomMember): Promise<void> {
     const occupants = this.occupancy.occupantsIn(room);
     if (!occupants) return;
-    await this.output.writeAll([...occupants.values()].map((occupant) => subjectMessage(by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`, occupant.jid, topic)));
+    const occupantId = by === undefined ? undefined : this.ids.of(room, by.address);
+    await this.output.writeAll([...occupants.values()].map((occupant) => subjectMessage(by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`, occupant.jid, topic, occupantId)));
   }
 }

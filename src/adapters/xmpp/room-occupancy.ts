@@ -84,9 +84,11 @@ export class RoomOccupancy {
     return occupants;
   }
 
-  /** Every session in every room, each map read as it is when reached (a write awaited between two may change it). */
-  *everyone(): Generator<Occupant> {
-    for (const occupants of this.occupants.values()) yield* occupants.values();
+  /** Every session in every room, with its hub; each map read as it is when reached (a write awaited between two may change it). */
+  *everyone(): Generator<{ readonly hub: Address; readonly occupant: Occupant }> {
+    for (const { room: hub } of [...this.rooms.values()]) {
+      for (const occupant of this.occupants.get(addressKey(hub))?.values() ?? []) yield { hub, occupant };
+    }
   }
 
   /** The session joined the hub (its nick seen already). */

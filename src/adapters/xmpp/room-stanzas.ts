@@ -1,11 +1,13 @@
 /**
  * The stanzas the gateway's rooms (gateway-rooms.ts) build for their occupants as a MUC does (XEP-0045): an
- * occupant's presence with its affiliation, role and status codes, and the room's subject. Pure: no I/O.
+ * occupant's presence with its affiliation, role, status codes and occupant id (XEP-0421), and the room's subject.
+ * Pure: no I/O.
  */
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { RoomRemoval, RoomRole } from "../../core/model/room.js";
 import type { Show } from "../../core/model/presence.js";
+import { occupantIdElement } from "./occupant-ids.js";
 import { showToXmpp } from "./presence-map.js";
 import { stripInvalidXmlChars as safe } from "./xml-safety.js";
 import { NS } from "./stanzas.js";
@@ -29,6 +31,8 @@ function mucItem(role: RoomRole): { readonly affiliation: string; readonly role:
 }
 
 export interface OccupantPresenceOptions {
+  /** The XEP-0421 id of the person behind the occupant (occupant-ids.ts), on every occupant presence. */
+  readonly occupantId: string;
   readonly role?: RoomRole;
   readonly codes?: readonly number[];
   readonly unavailable?: boolean;
@@ -45,14 +49,14 @@ export interface OccupantPresenceOptions {
 }
 
 /** An occupant's presence in a gateway room. */
-export function occupantPresence(from: string, to: string, options: OccupantPresenceOptions = {}): Element {
+export function occupantPresence(from: string, to: string, options: OccupantPresenceOptions): Element {
   const item = options.removal?.ban === true ? { affiliation: "outcast", role: "none" } : mucItem(options.role ?? "member");
   const gone = options.unavailable === true && options.newNick === undefined;
   const removal = options.removal === undefined ? [] : [xml("actor", { nick: safe(options.removal.by) }), ...(options.removal.reason === "" ? [] : [xml("reason", {}, safe(options.removal.reason))])];
   const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: item.affiliation, role: gone ? "none" : item.role, ...(options.newNick === undefined ? {} : { nick: safe(options.newNick) }) }, ...removal));
   for (const code of options.codes ?? []) x.append(xml("status", { code: String(code) }));
   const show = options.show === undefined ? undefined : showToXmpp(options.show).show;
-  const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, safe(options.status))] : []), x];
+  const children = [...(show === undefined ? [] : [xml("show", {}, show)]), ...(options.status ? [xml("status", {}, safe(options.status))] : []), x, occupantIdElement(options.occupantId)];
   return xml("presence", options.unavailable === true ? { from: safe(from), to, type: "unavailable" } : { from: safe(from), to }, ...children);
 }
 
@@ -61,7 +65,7 @@ export function removalCode(removal: RoomRemoval): number {
   return removal.ban === true ? 301 : 307;
 }
 
-/** A room's subject (XEP-0045 section 8.1), from the room or the member who set it. */
-export function subjectMessage(from: string, to: string, subject: string): Element {
-  return xml("message", { from: safe(from), to, type: "groupchat" }, xml("subject", {}, safe(subject)));
+/** A room's subject (XEP-0045 section 8.1), from the room or the member who set it (then with their occupant id). */
+export function subjectMessage(from: string, to: string, subject: string, occupantId?: string): Element {
+  return xml("message", { from: safe(from), to, type: "groupchat" }, xml("subject", {}, safe(subject)), ...(occupantId === undefined ? [] : [occupantIdElement(occupantId)]));
 }

@@ -35,6 +35,8 @@ export const NS = {
   stanzaId: "urn:xmpp:sid:0",
   forward: "urn:xmpp:forward:0",
   delay: "urn:xmpp:delay",
+  /** XEP-0421: who is behind an occupant of the gateway's rooms, the same across nick changes (occupant-ids.ts). */
+  occupantId: "urn:xmpp:occupant-id:0",
   /** Switchboard's own marker on a message it relayed into a MUC: no Switchboard relays such a message again. */
   relayed: "urn:switchboard:relayed:0",
 } as const;

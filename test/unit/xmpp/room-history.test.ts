@@ -28,8 +28,9 @@ describe("room history for a joining XMPP user (XEP-0045 section 7.2.15)", () =>
 
   it("sends each message from its sender's occupant JID, delayed to when it was accepted", () => {
     const message: Message = { id: "m1", origin: { protocol: "native", account: "default" }, hops: [], scope: "room", kind: "action", from: parseAddress("native:alice"), to: parseAddress("native:%23dev"), senderName: "alice", body: "waves", timestamp: NOW };
-    const line = historyMessage(message, "#dev@gw.example", "juliet@example.org/phone", { id: "m1" });
+    const line = historyMessage(message, "#dev@gw.example", "juliet@example.org/phone", { id: "m1" }, "alice-in-dev");
     assert.equal(line.attrs["from"], "#dev@gw.example/alice");
+    assert.equal(line.getChild("occupant-id", "urn:xmpp:occupant-id:0")?.attrs["id"], "alice-in-dev", "its sender's occupant id (XEP-0421)");
     assert.equal(line.attrs["type"], "groupchat");
     assert.equal(line.getChildText("body"), "/me waves");
     assert.deepEqual(line.getChild("delay", "urn:xmpp:delay")?.attrs, { xmlns: "urn:xmpp:delay", from: "#dev@gw.example", stamp: "2026-11-22T12:00:00.000Z" });
@@ -37,7 +38,7 @@ describe("room history for a joining XMPP user (XEP-0045 section 7.2.15)", () =>
 
   it("gives a correction under the ids its reader knows the message and the original by, with the room's id of it", () => {
     const message: Message = { id: "m2", origin: { protocol: "xmpp", account: "default", id: "client-2" }, hops: [], scope: "room", kind: "text", from: parseAddress("native:alice"), to: parseAddress("native:%23dev"), senderName: "alice", body: "fixed", replaces: "m1", timestamp: NOW };
-    const line = historyMessage(message, "#dev@gw.example", "alice@example.org/phone", { id: "client-2", replaces: "client-1" });
+    const line = historyMessage(message, "#dev@gw.example", "alice@example.org/phone", { id: "client-2", replaces: "client-1" }, "alice-in-dev");
     assert.equal(line.attrs["id"], "client-2");
     assert.equal(line.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], "client-1");
     assert.equal(line.getChild("stanza-id", "urn:xmpp:sid:0")?.attrs["id"], "m2");
