@@ -82,6 +82,12 @@ describe("occupant ids in the gateway's rooms (XEP-0421), against Prosody", func
     await host.ok({ type: "room.send", room: roomName, body: "from the native side" });
     assert.equal(occupantIdOf(await romeo.waitForMessage(`${roomJid}/${hostName}`, (stanza) => stanza.getChildText("body") === "from the native side")), hostId);
 
+    // His typing and a private message of his to her nick come with his.
+    await romeo.send(xml("message", { to: roomJid, type: "groupchat" }, xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" })));
+    assert.equal(occupantIdOf(await juliet.waitFor((stanza) => stanza.attrs["from"] === `${roomJid}/Romeo` && stanza.getChild("composing") !== undefined)), romeoId);
+    await romeo.sendMessage(`${roomJid}/Juliet`, "just for you");
+    assert.equal(occupantIdOf(await juliet.waitForMessage(`${roomJid}/Romeo`, (stanza) => stanza.getChildText("body") === "just for you")), romeoId);
+
     // Another nick, the same person: both halves of the change and her next line carry her id.
     await juliet.send(xml("presence", { to: `${roomJid}/Jules` }));
     assert.equal(occupantIdOf(await romeo.waitForPresence(`${roomJid}/Juliet`, (stanza) => stanza.attrs["type"] === "unavailable")), julietId);
