@@ -8,6 +8,7 @@ import type { AccountDeletion } from "./core/account-deletion.js";
 import type { AccountSuspensions } from "./core/account-suspension.js";
 import type { Announcements } from "./core/announcements.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
+import type { MessageOfTheDay } from "./core/message-of-the-day.js";
 import type { BridgeService } from "./core/bridges.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
 import type { GatewayStatus } from "./core/gateway-status.js";
@@ -58,6 +59,8 @@ export interface ContextServices {
   readonly suspensions: () => Pick<AccountSuspensions, "disable" | "enable">;
   /** Admins' announcements to the users online (core/announcements.ts). */
   readonly announcements: Pick<Announcements, "announce">;
+  /** The message of the day (core/message-of-the-day.ts). */
+  readonly messageOfTheDay: Pick<MessageOfTheDay, "current" | "get" | "set" | "clear">;
 }
 
 /** The context of the adapter of `protocol`/`account`; `adapterRef` is the adapter once made (for its status). */
@@ -198,6 +201,21 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       announce: async (by, text) => {
         speaksFor(by);
         return services.announcements.announce(by, text);
+      },
+    },
+    messageOfTheDay: {
+      current: () => services.messageOfTheDay.current(),
+      get: async (by) => {
+        speaksFor(by);
+        return services.messageOfTheDay.get(by);
+      },
+      set: async (by, text, options) => {
+        speaksFor(by);
+        return services.messageOfTheDay.set(by, text, options);
+      },
+      clear: async (by) => {
+        speaksFor(by);
+        return services.messageOfTheDay.clear(by);
       },
     },
     serviceMessage: async (from, body) => {

@@ -22,6 +22,7 @@ import { accountDeletion } from "./account-deletions.js";
 import { userOf } from "./core/account-deletion.js";
 import { AccountSuspensions } from "./core/account-suspension.js";
 import { Announcements } from "./core/announcements.js";
+import { MessageOfTheDay } from "./core/message-of-the-day.js";
 import { RoomInvitations } from "./core/room-invitations.js";
 import { BridgeService, type Bridge } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
@@ -246,6 +247,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     outbox: () => store.outbox.size(),
   });
   const announcements = new Announcements({ registry, isAdmin: (address) => bridges.isAdmin(address), log: log.child({ component: "announcements" }) });
+  const messageOfTheDay = new MessageOfTheDay({
+    settings: store.gatewaySettings,
+    isAdmin: (address) => bridges.isAdmin(address),
+    broadcast: (announcement) => announcements.broadcast(announcement),
+    log: log.child({ component: "motd" }),
+  });
+  await messageOfTheDay.load();
   // store.message_log_max_age_days is read at each pass: a reload (SIGHUP) changes it, and prunes at once.
   let maxLogAgeDays = config.store.message_log_max_age_days;
   const retention = new LogRetention({ log: store.log, maxAgeDays: () => maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
@@ -254,7 +262,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, supervisor, deletion: () => deletion, suspensions: () => suspensions, announcements },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, supervisor, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

@@ -5,7 +5,7 @@
  */
 import type { AccountPage } from "./account-listing.js";
 import type { AdapterStatus, DeliveryReceipt, InboundEvent } from "./adapter.js";
-import type { AnnouncementReach, AnnouncementText } from "./announcements.js";
+import type { Announcement, AnnouncementReach, AnnouncementText } from "./announcements.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { GatewayError } from "./errors.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
@@ -241,6 +241,17 @@ export interface AdapterContext {
     list(by: Address, query: { readonly limit?: number; readonly disabledOnly?: boolean }): Promise<AccountPage>;
     /** Shows every native user online now an announcement from `by` (core/announcements.ts): whom it reached. */
     announce(by: Address, text: AnnouncementText): Promise<AnnouncementReach>;
+  };
+  /**
+   * The message of the day (core/message-of-the-day.ts): `current` is what each native login is shown now; `get`,
+   * `set` and `clear` are for admins only (GW_ERR_FORBIDDEN for anyone else, `by` being the admin), as native
+   * admin.motd.get, admin.motd.set (`tellOnline`: shown at once to the users online too) and admin.motd.clear.
+   */
+  readonly messageOfTheDay: {
+    current(): Announcement | undefined;
+    get(by: Address): Promise<Announcement | undefined>;
+    set(by: Address, text: AnnouncementText, options: { readonly tellOnline: boolean }): Promise<AnnouncementReach>;
+    clear(by: Address): Promise<boolean>;
   };
   /**
    * People of this adapter's network keep their own services accounts on IRC networks through it (XMPP ad-hoc

@@ -2,8 +2,8 @@
  * Operator announcements, as ejabberd's and Prosody's (mod_announce, XEP-0133 section 4.23 "Send Announcement to Online
  * Users"): an admin of the gateway (config `admins`) says something, "maintenance at 22:00", that every native user
  * online now is shown at once, in every session (Adapter.announce). Asked by a native admin (admin.announce) or an XMPP
- * one (the ad-hoc command announce of the component's domain). Nothing is kept: whoever is offline never sees it
- * (XEP-0133's "set message of the day" would be that, and is not offered).
+ * one (the ad-hoc command announce of the component's domain). Nothing is kept: whoever is offline never sees it (the
+ * message of the day, core/message-of-the-day.ts, is what is kept and shown at each login).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
@@ -27,6 +27,8 @@ export interface Announcement {
   readonly subject?: string;
   readonly body: string;
   readonly timestamp: number;
+  /** The message of the day (core/message-of-the-day.ts), not a one-off announcement. */
+  readonly motd?: true;
 }
 
 /** Whom an announcement reached: the users online, and their sessions. */
@@ -77,6 +79,13 @@ export class Announcements {
     if (problem !== undefined) throw new GatewayError("GW_ERR_BAD_FRAME", problem);
     const subject = text.subject ?? "";
     const announcement: Announcement = { from: by, ...(subject === "" ? {} : { subject }), body: text.body, timestamp: (this.deps.now ?? Date.now)() };
+    const { users, sessions } = this.broadcast(announcement);
+    this.deps.log.info({ by: addressKey(by), users, sessions }, "announcement sent to the users online");
+    return { users, sessions };
+  }
+
+  /** Shows `announcement`, already checked, to every user online now, in every session: whom it reached. */
+  broadcast(announcement: Announcement): AnnouncementReach {
     let users = 0;
     let sessions = 0;
     for (const adapter of this.deps.registry.all()) {
@@ -84,7 +93,6 @@ export class Announcements {
       users += reach?.users ?? 0;
       sessions += reach?.sessions ?? 0;
     }
-    this.deps.log.info({ by: addressKey(by), users, sessions }, "announcement sent to the users online");
     return { users, sessions };
   }
 }

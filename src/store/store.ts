@@ -300,6 +300,19 @@ export interface GatewaySecretStore {
   obtain(name: string, fresh: Buffer, at: number): Promise<Buffer>;
 }
 
+/**
+ * Settings an admin changes while the gateway runs (the message of the day, core/message-of-the-day.ts), by name, each
+ * a JSON text: kept across restarts.
+ */
+export interface GatewaySettingStore {
+  /** The value kept under `name`, or undefined. */
+  get(name: string): Promise<string | undefined>;
+  /** Keeps `value` under `name`, in place of any before. */
+  put(name: string, value: string, at: number): Promise<void>;
+  /** Forgets `name`: whether there was a value. */
+  remove(name: string): Promise<boolean>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -329,6 +342,8 @@ export interface Store {
   readonly accountRemovals: AccountRemovalStore;
   /** The gateway's own secrets (core/gateway-secrets.ts). */
   readonly gatewaySecrets: GatewaySecretStore;
+  /** Settings admins change at runtime (core/message-of-the-day.ts). */
+  readonly gatewaySettings: GatewaySettingStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

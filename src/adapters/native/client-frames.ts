@@ -90,6 +90,9 @@ export interface AdminUserDisableFrame extends Base { readonly type: "admin.user
 export interface AdminUserEnableFrame extends Base { readonly type: "admin.user.enable"; readonly name: string }
 export interface AdminUserListFrame extends Base { readonly type: "admin.user.list"; readonly after?: string }
 export interface AdminAnnounceFrame extends Base { readonly type: "admin.announce"; readonly body: string; readonly subject?: string }
+export interface AdminMotdSetFrame extends Base { readonly type: "admin.motd.set"; readonly body: string; readonly subject?: string }
+export interface AdminMotdGetFrame extends Base { readonly type: "admin.motd.get" }
+export interface AdminMotdClearFrame extends Base { readonly type: "admin.motd.clear" }
 
 export type ClientFrame =
   | HelloFrame
@@ -141,6 +144,9 @@ export type ClientFrame =
   | AdminUserDisableFrame
   | AdminUserEnableFrame
   | AdminUserListFrame
-  | AdminAnnounceFrame;
+  | AdminAnnounceFrame
+  | AdminMotdSetFrame
+  | AdminMotdGetFrame
+  | AdminMotdClearFrame;
 
 export type ClientFrameType = ClientFrame["type"];

@@ -39,6 +39,19 @@ function frame(type: ClientFrameType, properties: Schema = {}, required: string[
   };
 }
 
+/** The text of an announcement and of the message of the day: core/announcements.ts announcementProblem says the same. */
+const announcementText: Record<string, Schema> = {
+  body: {
+    type: "string",
+    minLength: 1,
+    maxLength: ANNOUNCEMENT_BODY_MAX_LENGTH,
+    // Lines and tabs, as a notice of several paragraphs needs: no other control character.
+    pattern: `^[^${UNSAFE_BUT_LINE_BREAKS}]+$`,
+    description: "The text: lines and tabs allowed, no other control characters",
+  },
+  subject: { type: "string", maxLength: ANNOUNCEMENT_SUBJECT_MAX_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "A subject shown above it, one line (\"\" for none)" },
+};
+
 export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   hello: frame(
     "hello",
@@ -257,22 +270,15 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     [],
     `Admins only: the accounts by name, at most ${ACCOUNT_PAGE_MAX} at once, each with when it was made, whether it is online, and since when and why it is disabled`,
   ),
-  "admin.announce": frame(
-    "admin.announce",
-    {
-      body: {
-        type: "string",
-        minLength: 1,
-        maxLength: ANNOUNCEMENT_BODY_MAX_LENGTH,
-        // Lines and tabs, as a notice of several paragraphs needs: no other control character.
-        pattern: `^[^${UNSAFE_BUT_LINE_BREAKS}]+$`,
-        description: "The announcement: lines and tabs allowed, no other control characters",
-      },
-      subject: { type: "string", maxLength: ANNOUNCEMENT_SUBJECT_MAX_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "A subject shown above it, one line (\"\" for none)" },
-    },
+  "admin.announce": frame("admin.announce", announcementText, ["body"], "Admins only: shows an announcement at once to every user online now, in every session; nothing is kept for those offline"),
+  "admin.motd.set": frame(
+    "admin.motd.set",
+    announcementText,
     ["body"],
-    "Admins only: shows an announcement at once to every user online now, in every session; nothing is kept for those offline",
+    "Admins only: makes this the message of the day, kept across restarts: shown at once to every user online now, and to every user at each login until cleared",
   ),
+  "admin.motd.get": frame("admin.motd.get", {}, [], "Admins only: the message of the day, if there is one"),
+  "admin.motd.clear": frame("admin.motd.clear", {}, [], "Admins only: no message of the day from now on"),
 };
 
 /** The whole protocol as one published JSON Schema document. */

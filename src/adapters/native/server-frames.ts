@@ -126,12 +126,13 @@ export const frames = {
   /** One of the user's accounts elsewhere was linked (its code came back from it) or unlinked. */
   identityLinked: (address: Address, linked: boolean): ServerFrame => ({ type: "identity.linked", address: formatAddress(address), linked }),
   identityCode: (address: Address, code: string, expiresAt: number): ServerFrame => ({ type: "identity.code", address: formatAddress(address), code, expires_at: expiresAt }),
-  /** An admin's announcement to everyone online (`subject` only when the admin gave one). */
+  /** An admin's announcement to everyone online, or the message of the day (`motd`; `subject` only when the admin gave one). */
   announcement: (announcement: Announcement): ServerFrame => ({
     type: "announcement",
     from: formatAddress(announcement.from),
     ...(announcement.subject === undefined ? {} : { subject: announcement.subject }),
     body: announcement.body,
     timestamp: announcement.timestamp,
+    ...(announcement.motd === true ? { motd: true } : {}),
   }),
 };

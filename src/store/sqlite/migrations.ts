@@ -324,6 +324,16 @@ CREATE TABLE gateway_secrets (
 ) WITHOUT ROWID;
 `;
 
+// Settings an admin changes while the gateway runs, by name, each a JSON value: the message of the day
+// (core/message-of-the-day.ts), shown to every native user at each login until an admin clears it.
+const GATEWAY_SETTINGS = `
+CREATE TABLE gateway_settings (
+  name       TEXT NOT NULL PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -346,6 +356,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 19, name: "own rooms", sql: OWN_ROOMS },
   { version: 20, name: "puppet server passwords", sql: PUPPET_SERVER_PASSWORDS },
   { version: 21, name: "gateway secrets", sql: GATEWAY_SECRETS },
+  { version: 22, name: "gateway settings", sql: GATEWAY_SETTINGS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

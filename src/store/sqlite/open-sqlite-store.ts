@@ -24,6 +24,7 @@ import { createSqliteNameClaims } from "./sqlite-name-claims.js";
 import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteGatewaySecrets } from "./sqlite-gateway-secrets.js";
+import { createSqliteGatewaySettings } from "./sqlite-gateway-settings.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
@@ -143,6 +144,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     sentRequests: createSqliteSentRequests(db),
     accountRemovals: createSqliteAccountRemovals(db, release),
     gatewaySecrets: createSqliteGatewaySecrets(db),
+    gatewaySettings: createSqliteGatewaySettings(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -306,5 +306,19 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.deepEqual(await store().gatewaySecrets.obtain("other", Buffer.from("another one"), 3), Buffer.from("another one"));
       });
     });
+
+    describe("gateway settings", () => {
+      it("keeps a setting by name, replaces it whole, and forgets it", async () => {
+        assert.equal(await store().gatewaySettings.get("motd"), undefined);
+        await store().gatewaySettings.put("motd", '{"body":"one"}', 1);
+        await store().gatewaySettings.put("motd", '{"body":"two"}', 2);
+        await store().gatewaySettings.put("other", "{}", 3);
+        assert.equal(await store().gatewaySettings.get("motd"), '{"body":"two"}');
+        assert.equal(await store().gatewaySettings.remove("motd"), true);
+        assert.equal(await store().gatewaySettings.remove("motd"), false);
+        assert.equal(await store().gatewaySettings.get("motd"), undefined);
+        assert.equal(await store().gatewaySettings.get("other"), "{}");
+      });
+    });
   });
 }

@@ -4,7 +4,7 @@ import type { ClientFrameType } from "../client-frames.js";
 import { hello, login, logout, ping, register } from "./session-handlers.js";
 import { accountDelete, accountPassword, adminUserDelete } from "./account-handlers.js";
 import { adminUserDisable, adminUserEnable, adminUserList } from "./admin-user-handlers.js";
-import { adminAnnounce } from "./announcement-handlers.js";
+import { adminAnnounce, adminMotdClear, adminMotdGet, adminMotdSet } from "./announcement-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
@@ -74,6 +74,9 @@ export const HANDLERS: HandlerTable = {
   "admin.user.enable": adminUserEnable,
   "admin.user.list": adminUserList,
   "admin.announce": adminAnnounce,
+  "admin.motd.set": adminMotdSet,
+  "admin.motd.get": adminMotdGet,
+  "admin.motd.clear": adminMotdClear,
 };
 
 /** Frames allowed before login (after the hello handshake, except hello and ping themselves). */

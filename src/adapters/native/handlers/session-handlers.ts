@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from "../frame-schemas.js";
 import type { Handler } from "../handler-environment.js";
 import type { HelloFrame, LoginFrame, LogoutFrame, PingFrame, RegisterFrame } from "../client-frames.js";
 import { userAddress } from "../native-addresses.js";
+import { frames } from "../server-frames.js";
 import { isLoopbackHost } from "../../../util/loopback.js";
 import { passwordAttempt, throttle } from "./login-limits.js";
 
@@ -93,8 +94,10 @@ export const login: Handler<LoginFrame> = async (session, frame, env) => {
   if (session.isClosed) return { user: name, address: formatAddress(address), display_name: account.displayName, session: session.id };
   session.presence = { from: address, show: "online", status: "", priority: 0, since: Date.now() };
   env.sessions.attach(session, name);
-  // Announce after the answer is on its way: the client sees "ok" before its queued messages.
+  // Announce after the answer is on its way: the client sees "ok" before the message of the day and its queued messages.
   setImmediate(() => {
+    const motd = env.context.messageOfTheDay.current();
+    if (motd !== undefined) session.push(frames.announcement(motd));
     env.presenceChanged(name, address);
     env.reachable(address);
   });
