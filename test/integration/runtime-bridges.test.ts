@@ -330,7 +330,7 @@ describe("bridges added and removed at runtime by an admin", function () {
           ?.getChildren("item")
           .map((item) => String(item.attrs["node"])) ?? [];
       // Without a credential key nobody can set an IRC account, but anyone can list and remove one kept earlier.
-      const serviceAdmin = ["delete-user", "disable-user", "reenable-user", "get-registered-users-num", "get-online-users-num", "get-registered-users-list", "get-disabled-users-list", "announce"].map((command) => `http://jabber.org/protocol/admin#${command}`);
+      const serviceAdmin = ["delete-user", "disable-user", "reenable-user", "get-registered-users-num", "get-online-users-num", "get-registered-users-list", "get-disabled-users-list", "announce", "set-motd", "edit-motd", "delete-motd"].map((command) => `http://jabber.org/protocol/admin#${command}`);
       assert.deepEqual(await items(admin), ["bridge-add", "bridge-remove", "bridge-list", "status", ...serviceAdmin, "irc-account-remove", "irc-accounts", "irc-nick"]);
       assert.deepEqual(await items(other), ["irc-account-remove", "irc-accounts", "irc-nick"]);
       await assert.rejects(execute(other, "bridge-list"), /forbidden/);

@@ -25,6 +25,11 @@ export interface CommandSpec {
   readonly fields: readonly FieldSpec[];
   /** `values`: each submitted field's value, a multi-valued field's values one a line. `noteType`: "info" by default. */
   run(requester: Address, values: ReadonlyMap<string, string>, context: AdapterContext): Promise<{ note: string; noteType?: "info" | "warn" | "error"; result?: Element }>;
+  /**
+   * The values the form starts with for this requester, in place of the fields' own (a multi-valued field's values
+   * one a line): what is set now, for the requester to edit.
+   */
+  prefill?(requester: Address, context: AdapterContext): Promise<ReadonlyMap<string, string>>;
 }
 
 /** A submitted field's value, trimmed; "" when left out. */

@@ -18,9 +18,10 @@ import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, parseAddress, type Address } from "../../core/model/address.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
 import { withoutResource, xmppUserAddress } from "./addressing.js";
-import { required, type CommandSpec } from "./adhoc-command-spec.js";
+import { required, type CommandSpec, type FieldSpec } from "./adhoc-command-spec.js";
 import { IRC_ACCOUNT_COMMANDS, SET_ACCOUNT_NODE } from "./irc-account-commands.js";
 import { IRC_NICK_COMMANDS } from "./irc-nick-commands.js";
+import { MOTD_COMMANDS } from "./motd-commands.js";
 import { IRC_SERVER_PASSWORD_COMMANDS, SET_SERVER_PASSWORD_NODE } from "./irc-server-password-commands.js";
 import { serviceAdminCommands } from "./service-admin-commands.js";
 import { discoItems, errorCondition } from "./stanzas.js";
@@ -130,7 +131,14 @@ const ADMIN_COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-function form(command: CommandSpec): Element {
+/** A form field's <value/> elements: one per line for a multi-valued field (text-multi, jid-multi), as XEP-0004 has them. */
+function fieldValues(field: FieldSpec, value: string | undefined): Element[] {
+  if (value === undefined) return [];
+  const multi = field.type === "text-multi" || field.type === "jid-multi";
+  return (multi ? value.split("\n") : [value]).map((line) => xml("value", {}, stripInvalidXmlChars(line)));
+}
+
+function form(command: CommandSpec, prefilled: ReadonlyMap<string, string>): Element {
   return xml(
     "x",
     { xmlns: NS_DATA, type: "form" },
@@ -141,7 +149,7 @@ function form(command: CommandSpec): Element {
         "field",
         { var: field.name, ...(field.label === "" ? {} : { label: field.label }), type: field.type ?? "text-single" },
         ...(field.required ? [xml("required")] : []),
-        ...(field.value === undefined ? [] : [xml("value", {}, field.value)]),
+        ...fieldValues(field, prefilled.get(field.name) ?? field.value),
       ),
     ),
   );
@@ -162,6 +170,13 @@ function commandReply(node: string, sessionId: string, status: "executing" | "co
   return xml("command", { xmlns: NS_COMMANDS, node, sessionid: sessionId, status }, ...children);
 }
 
+/** A command that failed: completed, with the error's code and message as an error note. */
+function failed(node: string, sessionId: string, thrown: unknown): Element {
+  const error = toGatewayError(thrown);
+  // The message may repeat what the admin typed (an address): what XML cannot carry is left out.
+  return commandReply(node, sessionId, "completed", xml("note", { type: "error" }, stripInvalidXmlChars(`${error.code}: ${error.message}`)));
+}
+
 export class AdhocCommands {
   /** XEP-0133's commands, on this domain's JIDs. */
   private readonly serviceAdmin: readonly CommandSpec[];
@@ -170,7 +185,7 @@ export class AdhocCommands {
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
   ) {
-    this.serviceAdmin = serviceAdminCommands(config.domain);
+    this.serviceAdmin = [...serviceAdminCommands(config.domain), ...MOTD_COMMANDS];
   }
 
   /** Registers the command handler; disco#items for the commands node is answered through `items`. */
@@ -223,16 +238,19 @@ export class AdhocCommands {
     const data = element.getChild("x", NS_DATA);
     const submitted = data?.attrs["type"] === "submit" ? data : undefined;
     if (!submitted && command.fields.length > 0) {
-      return commandReply(node, sessionId, "executing", xml("actions", { execute: "complete" }, xml("complete")), form(command));
+      try {
+        const prefilled = (await command.prefill?.(requester, this.context)) ?? new Map<string, string>();
+        return commandReply(node, sessionId, "executing", xml("actions", { execute: "complete" }, xml("complete")), form(command, prefilled));
+      } catch (thrown: unknown) {
+        return failed(node, sessionId, thrown);
+      }
     }
     try {
       const { note, noteType, result } = await command.run(requester, submitted ? submittedValues(submitted) : new Map(), this.context);
       this.context.log.info({ command: node, by: formatAddress(requester) }, "ad-hoc command run");
       return commandReply(node, sessionId, "completed", xml("note", { type: noteType ?? "info" }, stripInvalidXmlChars(note)), ...(result ? [result] : []));
     } catch (thrown: unknown) {
-      const error = toGatewayError(thrown);
-      // The message may repeat what the admin typed (an address): what XML cannot carry is left out.
-      return commandReply(node, sessionId, "completed", xml("note", { type: "error" }, stripInvalidXmlChars(`${error.code}: ${error.message}`)));
+      return failed(node, sessionId, thrown);
     }
   }
 }
