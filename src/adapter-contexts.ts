@@ -129,6 +129,18 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(member);
         await services.ownRooms.kick(room, member, occupant, reason);
       },
+      ban: async (room, member, person, reason) => {
+        speaksFor(member);
+        await services.ownRooms.ban(room, member, person, reason);
+      },
+      unban: async (room, member, person) => {
+        speaksFor(member);
+        await services.ownRooms.unban(room, member, person);
+      },
+      bans: async (room, member) => {
+        speaksFor(member);
+        return services.ownRooms.bans(room, member);
+      },
     },
     names: {
       claim: (person, candidates) => services.names.claim(protocol, account, person, candidates),

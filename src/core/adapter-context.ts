@@ -4,7 +4,7 @@
  * adapter contract (adapter.ts, which re-exports these).
  */
 import type { AccountPage } from "./account-listing.js";
-import type { AdapterStatus, DeliveryReceipt, InboundEvent } from "./adapter.js";
+import type { AdapterStatus, DeliveryReceipt, InboundEvent, OwnRoomBan } from "./adapter.js";
 import type { Announcement, AnnouncementReach, AnnouncementText } from "./announcements.js";
 import type { BridgeAdmin } from "./bridges.js";
 import type { GatewayError } from "./errors.js";
@@ -143,6 +143,9 @@ export interface AdapterContext {
     /** Counted among `member`'s invitations of the hour (`rooms.invitations_per_hour`) once it went out: a refused one is not. */
     invite(room: Address, member: Address, to: Address, reason: string): Promise<void>;
     kick(room: Address, member: Address, occupant: Address, reason: string): Promise<void>;
+    ban(room: Address, member: Address, person: Address, reason: string): Promise<void>;
+    unban(room: Address, member: Address, person: Address): Promise<void>;
+    bans(room: Address, member: Address): Promise<OwnRoomBan[]>;
   };
   /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
   bridgedPeople(room: Address): Promise<readonly RoomMember[]>;

@@ -325,6 +325,18 @@ export interface Adapter {
   inviteToOwnRoom?(room: Address, to: Address, reason: string): Promise<void>;
   /** She puts `occupant` out of such a room, where she may (a MUC's moderator); GW_ERR_FORBIDDEN where she may not. */
   kickFromOwnRoom?(room: Address, occupant: Address, reason: string): Promise<void>;
+  /** She bans `person` (an occupant, or anyone of this network) from such a room, where she may (a MUC's admin); GW_ERR_FORBIDDEN where she may not. */
+  banInOwnRoom?(room: Address, person: Address, reason: string): Promise<void>;
+  /** She lifts a ban there; GW_ERR_NOT_FOUND for someone not banned. */
+  unbanInOwnRoom?(room: Address, person: Address): Promise<void>;
+  /** The room's bans, as the room gives them (to its admins). */
+  ownRoomBans?(room: Address): Promise<OwnRoomBan[]>;
+}
+
+/** One ban in a room reached through the owner's own account: whom, and why (a MUC tells neither who banned them nor when). */
+export interface OwnRoomBan {
+  readonly person: Address;
+  readonly reason: string;
 }
 
 export interface AdapterFactory<C> {

@@ -6,16 +6,16 @@
  * leaves it (GW_ERR_FORBIDDEN for anyone else). The account's adapter keeps the room (Adapter.ownRoom), not the
  * room store: it is no room of the gateway's, and no other network sees it. The rooms she is in are kept for the next
  * start (core/kept-own-rooms.ts): a join keeps one, a nick change keeps the new nick, a leave or her being put out of
- * it forgets it. In a room she is in she may also set the subject, invite and kick, as far as the room lets her.
+ * it forgets it. In a room she is in she may also set the subject, invite, kick and ban, as far as the room lets her.
  */
-import type { Adapter } from "./adapter.js";
+import type { Adapter, OwnRoomBan } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { KeptOwnRooms } from "./kept-own-rooms.js";
 import { GatewayError } from "./errors.js";
 import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember } from "./model/room.js";
 
-type OwnRoomAction = "renameInOwnRoom" | "setOwnRoomSubject" | "inviteToOwnRoom" | "kickFromOwnRoom";
+type OwnRoomAction = "renameInOwnRoom" | "setOwnRoomSubject" | "inviteToOwnRoom" | "kickFromOwnRoom" | "banInOwnRoom" | "unbanInOwnRoom" | "ownRoomBans";
 
 export class OwnRooms {
   constructor(
@@ -98,6 +98,23 @@ export class OwnRooms {
     await this.action(room, member, "kickFromOwnRoom").call(this.host(room, member), room, occupant, reason);
   }
 
+  /** She bans a person of the room's network from it, where the room lets her (GW_ERR_FORBIDDEN where it does not). */
+  async ban(room: Address, member: Address, person: Address, reason: string): Promise<void> {
+    this.sameNetwork(room, person);
+    await this.action(room, member, "banInOwnRoom").call(this.host(room, member), room, person, reason);
+  }
+
+  /** She lifts a ban there (GW_ERR_NOT_FOUND for someone not banned). */
+  async unban(room: Address, member: Address, person: Address): Promise<void> {
+    this.sameNetwork(room, person);
+    await this.action(room, member, "unbanInOwnRoom").call(this.host(room, member), room, person);
+  }
+
+  /** The room's bans, as the room shows them to her (GW_ERR_FORBIDDEN where it does not). */
+  async bans(room: Address, member: Address): Promise<OwnRoomBan[]> {
+    return this.action(room, member, "ownRoomBans").call(this.host(room, member), room);
+  }
+
   /** The rooms `member` is in through their own accounts now (each as get gives it). */
   listOf(member: Address): Room[] {
     return this.registry.all().flatMap((adapter) => (adapter.owner !== undefined && sameAddress(adapter.owner, member) ? (adapter.ownRoomList?.() ?? []) : []));
@@ -108,6 +125,10 @@ export class OwnRooms {
     const method = this.host(room, by)[action];
     if (!method) throw new GatewayError("GW_ERR_UNSUPPORTED", `${room.protocol}://${room.account} does not offer that in its rooms`);
     return method as NonNullable<Adapter[K]>;
+  }
+
+  private sameNetwork(room: Address, person: Address): void {
+    if (person.protocol !== room.protocol) throw new GatewayError("GW_ERR_BAD_ADDRESS", `only people of ${room.protocol} can be banned from ${formatAddress(room)}`);
   }
 
   private host(room: Address, by: Address): Adapter {

@@ -9,7 +9,7 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { makeAddress, type Address } from "../../core/model/address.js";
 import type { RoomMember, RoomRole } from "../../core/model/room.js";
 import { ShownMembers, type MembersResync } from "../../util/shown-members.js";
-import { MucOccupants, type OccupantPresence } from "./muc-occupants.js";
+import { MucOccupants, type OccupantIdentity, type OccupantPresence } from "./muc-occupants.js";
 
 export class AccountMucOccupants {
   private readonly occupants = new MucOccupants();
@@ -50,6 +50,11 @@ export class AccountMucOccupants {
       else this.showLeave(muc, presence.nick);
     }
     return listed;
+  }
+
+  /** The occupant under `nick` now, with their real JID where the room shows it to her; undefined for nobody there. */
+  identify(muc: string, nick: string): OccupantIdentity | undefined {
+    return this.occupants.identify(muc, nick);
   }
 
   /** The join's list is complete: who came, left and changed since she was last shown the room (all of them the first time). */

@@ -1,7 +1,7 @@
 /**
  * What the owner asks of a MUC she is in through her linked account (account-mucs.ts), besides joining and leaving:
- * a subject change (XEP-0045 section 8.1), a nick change (7.6), a mediated invitation (7.8.2) and a kick (8.2); and
- * what the room's refusals mean to the user who asked (account-muc-changes.ts waits for the answers). Pure: no I/O.
+ * a subject change (XEP-0045 section 8.1), a nick change (7.6), a mediated invitation (7.8.2), a kick (8.2), a ban
+ * and its lifting (9.1, 9.2: an affiliation change) and the ban list (9.1's get); and what the room's refusals mean to the user who asked (account-muc-changes.ts waits for the answers). Pure: no I/O.
  */
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
@@ -30,6 +30,26 @@ export function kickRequest(muc: string, nick: string, reason: string): Element 
   return xml("iq", { to: muc, type: "set" }, xml("query", { xmlns: NS.mucAdmin }, item));
 }
 
+/** An affiliation change by an admin (section 9.1: `outcast` bans the JID; 9.2: `none` lifts the ban), with the reason for a ban. */
+export function affiliationRequest(muc: string, jid: string, affiliation: "outcast" | "none", reason: string): Element {
+  const item = xml("item", { affiliation, jid }, ...(reason === "" ? [] : [xml("reason", {}, reason)]));
+  return xml("iq", { to: muc, type: "set" }, xml("query", { xmlns: NS.mucAdmin }, item));
+}
+
+/** The room's ban list asked of it by an admin (section 9.1: the items of affiliation outcast). */
+export function outcastListRequest(muc: string): Element {
+  return xml("iq", { to: muc, type: "get" }, xml("query", { xmlns: NS.mucAdmin }, xml("item", { affiliation: "outcast" })));
+}
+
+/** The JIDs of the answer to outcastListRequest (bare, as the room gives them), each with its reason ("" when none). */
+export function outcastsOf(answer: Element | undefined): { readonly jid: string; readonly reason: string }[] {
+  const items = answer?.getChild("query", NS.mucAdmin)?.getChildren("item") ?? [];
+  return items.flatMap((item) => {
+    const jid = item.attrs["jid"];
+    return typeof jid === "string" && jid !== "" && item.attrs["affiliation"] === "outcast" ? [{ jid, reason: item.getChildText("reason") ?? "" }] : [];
+  });
+}
+
 /** A refusal of a subject change, a kick or an invitation, as the code the user is answered with. */
 export function mucRequestRefusal(condition: string, muc: string, what: string, text?: string): GatewayError {
   const why = text === undefined || text === "" ? condition : `${condition}: ${text}`;
@@ -51,7 +71,7 @@ export function mucRequestRefusal(condition: string, muc: string, what: string, 
   }
 }
 
-/** An admin request's failure (a kick): the room's error as mucRequestRefusal reads it; no answer in time is GW_ERR_UNAVAILABLE. */
+/** An admin request's failure (a kick, a ban): the room's error as mucRequestRefusal reads it; no answer in time is GW_ERR_UNAVAILABLE. */
 export function iqRefusal(error: unknown, muc: string, what: string): GatewayError {
   const { condition, text } = (error ?? {}) as { condition?: unknown; text?: unknown };
   if (typeof condition !== "string") return new GatewayError("GW_ERR_UNAVAILABLE", `${muc} did not answer in time`, { cause: error, retryable: true });

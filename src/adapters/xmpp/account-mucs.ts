@@ -33,10 +33,10 @@ import { randomUUID } from "node:crypto";
 import { checkMucNick, isMucJid, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
 import { MucJoinAnswer } from "./account-muc-answer.js";
 import { MucChanges } from "./account-muc-changes.js";
-import { iqRefusal, kickRequest, mediatedInvitation } from "./account-muc-requests.js";
+import { mediatedInvitation } from "./account-muc-requests.js";
 import { AccountMucOccupants, occupantOf } from "./account-muc-occupants.js";
 import { AccountMucLines } from "./account-muc-lines.js";
-import { roleOfItem } from "./muc-occupants.js";
+import { roleOfItem, type OccupantIdentity } from "./muc-occupants.js";
 import { parseJid } from "./addressing.js";
 import { parseStanzaError } from "./parse.js";
 import { NS } from "./stanzas.js";
@@ -163,14 +163,10 @@ export class AccountMucs {
     await this.write(mediatedInvitation(room.id, jid, reason));
   }
 
-  /** She kicks an occupant of a room she is in (XEP-0045 8.2: a moderator may), by an admin request that `ask` sends and awaits. */
-  async kick(room: Address, occupant: Address, reason: string, ask: (iq: Element) => Promise<unknown>): Promise<void> {
-    this.joined(room.id);
+  /** The occupant an address names in one of her rooms now, with their real JID where the room shows it; undefined for nobody there. */
+  occupantIdentity(occupant: Address): OccupantIdentity | undefined {
     const jid = this.occupantJid(occupant);
-    if (jid === undefined || !jid.startsWith(`${room.id}/`)) throw new GatewayError("GW_ERR_NOT_FOUND", `${occupant.id} is nobody in ${room.id}`);
-    await ask(kickRequest(room.id, jid.slice(room.id.length + 1), reason)).catch((error: unknown) => {
-      throw iqRefusal(error, room.id, "kick them");
-    });
+    return jid === undefined ? undefined : this.occupants.identify(occupantOf(jid).muc, occupantOf(jid).nick);
   }
 
   /** Every room she is in now (as ownRoom gives each), by room JID. */
@@ -259,8 +255,9 @@ export class AccountMucs {
       return true;
     }
     if (own) this.ownChange(muc, state, nick, role);
-    const newNick = item?.attrs["nick"];
-    if (this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...(typeof newNick === "string" ? { newNick } : {}) }, own)) this.listed(muc, state);
+    const { nick: newNick, jid: realJid } = (item?.attrs ?? {}) as { nick?: unknown; jid?: unknown }; // the real JID: moderators, or all in a non-anonymous room, see it
+    const given = { ...(typeof newNick === "string" ? { newNick } : {}), ...(typeof realJid === "string" ? { realJid } : {}) };
+    if (this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...given }, own)) this.listed(muc, state);
     return true;
   }
 

@@ -25,7 +25,7 @@
  */
 import type { Client } from "@xmpp/client";
 import type { Element } from "ltx";
-import type { Adapter, AdapterCapabilities, AdapterContext, JoinOptions, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Adapter, AdapterCapabilities, AdapterContext, JoinOptions, OwnRoomBan, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
 import type { RoomToRejoin } from "../../core/kept-own-rooms.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
@@ -46,6 +46,7 @@ import { AccountRoster } from "./account-roster.js";
 import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
 import { AccountMucs } from "./account-mucs.js";
+import { AccountMucModeration } from "./account-muc-moderation.js";
 import { markedMucPrivate } from "./account-muc-join.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
@@ -68,7 +69,7 @@ export interface XmppUserAccount {
 /** The resource the gateway's session of a linked account binds. */
 export const USER_RESOURCE = "switchboard";
 const LOGIN_TIMEOUT_MS = 15_000;
-/** How long a MUC admin request (a kick) waits for the room's answer. */
+/** How long a MUC admin request (a kick, a ban) waits for the room's answer. */
 const MUC_REQUEST_TIMEOUT_MS = 10_000;
 
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
@@ -106,6 +107,7 @@ export class XmppUserAdapter implements Adapter {
   private readonly inbound: AccountInbound;
   /** The MUCs the owner joins through the account (account-mucs.ts). */
   private readonly mucs: AccountMucs;
+  private readonly moderation: AccountMucModeration; // her kicks and bans there
 
   constructor(
     private readonly config: XmppUserAccount,
@@ -123,6 +125,7 @@ export class XmppUserAdapter implements Adapter {
     );
     const write = (element: Element): Promise<void> => this.write(element);
     this.mucs = new AccountMucs(context, this.owner, write, config.rooms);
+    this.moderation = new AccountMucModeration(this.mucs, this.ownJid, context.account, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     const occupantAt = (jid: string): ReturnType<AccountMucs["occupantAt"]> => this.mucs.occupantAt(jid);
     this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write });
   }
@@ -320,8 +323,20 @@ export class XmppUserAdapter implements Adapter {
     await this.mucs.invite(room, jid, reason);
   }
 
-  async kickFromOwnRoom(room: Address, occupant: Address, reason: string): Promise<void> {
-    await this.mucs.kick(room, occupant, reason, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
+  kickFromOwnRoom(room: Address, occupant: Address, reason: string): Promise<void> {
+    return this.moderation.kick(room, occupant, reason);
+  }
+
+  banInOwnRoom(room: Address, person: Address, reason: string): Promise<void> {
+    return this.moderation.ban(room, person, reason);
+  }
+
+  unbanInOwnRoom(room: Address, person: Address): Promise<void> {
+    return this.moderation.unban(room, person);
+  }
+
+  ownRoomBans(room: Address): Promise<OwnRoomBan[]> {
+    return this.moderation.bans(room);
   }
 
   async sendMembership(): Promise<void> {}

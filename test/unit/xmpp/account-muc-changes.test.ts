@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { Element } from "ltx";
 import { GatewayError } from "../../../src/core/errors.js";
 import { MucChanges } from "../../../src/adapters/xmpp/account-muc-changes.js";
-import { kickRequest, mediatedInvitation, mucRequestRefusal, nickChange, subjectChange } from "../../../src/adapters/xmpp/account-muc-requests.js";
+import { xml } from "@xmpp/client";
+import { affiliationRequest, kickRequest, mediatedInvitation, outcastsOf, mucRequestRefusal, nickChange, subjectChange } from "../../../src/adapters/xmpp/account-muc-requests.js";
 
 const MUC = "lobby@conference.example.org";
 const coded = (code: string) => (error: unknown): boolean => error instanceof GatewayError && error.code === code;
@@ -24,6 +25,16 @@ describe("the requests to a MUC of a linked account (account-muc-requests.ts)", 
     assert.deepEqual([invite?.attrs["to"], invite?.getChild("reason")], ["romeo@example.org", undefined]);
     const item = kickRequest(MUC, "Romeo", "enough").getChild("query", "http://jabber.org/protocol/muc#admin")?.getChild("item");
     assert.deepEqual([item?.attrs["nick"], item?.attrs["role"], item?.getChildText("reason")], ["Romeo", "none", "enough"]);
+  });
+
+  it("bans by affiliation outcast with the reason, lifts by affiliation none, and reads the ban list's JIDs", () => {
+    const ban = affiliationRequest(MUC, "romeo@example.org", "outcast", "spam").getChild("query", "http://jabber.org/protocol/muc#admin")?.getChild("item");
+    assert.deepEqual([ban?.attrs["affiliation"], ban?.attrs["jid"], ban?.getChildText("reason")], ["outcast", "romeo@example.org", "spam"]);
+    assert.equal(affiliationRequest(MUC, "romeo@example.org", "none", "").getChild("query", "http://jabber.org/protocol/muc#admin")?.getChild("item")?.getChild("reason"), undefined);
+    const items = [xml("item", { affiliation: "outcast", jid: "romeo@example.org" }, xml("reason", {}, "spam")), xml("item", { affiliation: "outcast" }), xml("item", { affiliation: "member", jid: "juliet@example.org" })];
+    const answer = xml("iq", { type: "result" }, xml("query", { xmlns: "http://jabber.org/protocol/muc#admin" }, ...items));
+    assert.deepEqual(outcastsOf(answer), [{ jid: "romeo@example.org", reason: "spam" }]);
+    assert.deepEqual(outcastsOf(undefined), []);
   });
 
   it("reads the room's refusals as codes", () => {

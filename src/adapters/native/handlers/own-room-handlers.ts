@@ -2,13 +2,13 @@
  * Rooms reached through the user's own account (core/own-rooms.ts: a MUC her linked XMPP account joins,
  * `xmpp://u.alice/room@conference.example.org`): her view of it, answered as a bridged channel's room is. She is
  * its only member; its occupants are its bridged people. Nobody else may use it (GW_ERR_FORBIDDEN). Her nick,
- * the subject, invitations and kicks there are asked of the room through her account, which answers for it.
+ * the subject, invitations, kicks and bans there are asked of the room through her account, which answers for it.
  */
 import { formatAddress, sameAddress, type Address } from "../../../core/model/address.js";
 import type { Room } from "../../../core/model/room.js";
 import type { HandlerEnvironment } from "../handler-environment.js";
 import type { Release } from "../frame-sequencer.js";
-import type { RoomKickFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame } from "../client-frames.js";
+import type { RoomBanFrame, RoomKickFrame, RoomNickFrame, RoomRefFrame, RoomSendFrame, RoomUnbanFrame } from "../client-frames.js";
 import { clientAddress, personAddress, roomRef } from "../native-addresses.js";
 import { memberView } from "../server-frames.js";
 import type { NativeSession } from "../session.js";
@@ -83,4 +83,21 @@ export async function inviteToOwnRoom(session: NativeSession, env: HandlerEnviro
 export async function kickFromOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, frame: RoomKickFrame): Promise<Record<string, unknown>> {
   await env.context.ownRooms.kick(room, self(session), clientAddress(frame.member), frame.reason ?? "");
   return {};
+}
+
+/** A ban by her account, where the room lets her (a MUC's admin): of an occupant (by the real JID the room shows her) or anyone of its network. */
+export async function banFromOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, frame: RoomBanFrame): Promise<Record<string, unknown>> {
+  await env.context.ownRooms.ban(room, self(session), clientAddress(frame.member), frame.reason ?? "");
+  return {};
+}
+
+export async function unbanFromOwnRoom(session: NativeSession, env: HandlerEnvironment, room: Address, frame: RoomUnbanFrame): Promise<Record<string, unknown>> {
+  await env.context.ownRooms.unban(room, self(session), clientAddress(frame.member));
+  return {};
+}
+
+/** The room's bans as it gives them: whom and why (a MUC tells neither who banned them nor when: no `by`, no `banned_at`). */
+export async function ownRoomBans(session: NativeSession, env: HandlerEnvironment, room: Address): Promise<Record<string, unknown>> {
+  const bans = await env.context.ownRooms.bans(room, self(session));
+  return { bans: bans.map((ban) => ({ address: formatAddress(ban.person), reason: ban.reason })) };
 }
