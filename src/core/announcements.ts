@@ -37,6 +37,11 @@ export interface AnnouncementReach {
   readonly sessions: number;
 }
 
+/** "1 user online (2 sessions)": how many were told, for the notes of the ad-hoc commands. */
+export function describeReach({ users, sessions }: AnnouncementReach): string {
+  return `${users} ${users === 1 ? "user" : "users"} online (${sessions} ${sessions === 1 ? "session" : "sessions"})`;
+}
+
 // eslint-disable-next-line no-control-regex
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]/;
 // eslint-disable-next-line no-control-regex

@@ -80,7 +80,7 @@ describe("XEP-0133 message of the day of the gateway's users", function () {
 
     assert.deepEqual(await note(execute(admin, "set-motd", { subject: "Welcome", motd: ["Be kind in #lobby.", "Maintenance on Sundays."] })), {
       type: "info",
-      text: "Message of the day set; shown now to 1 users online (1 sessions)",
+      text: "Message of the day set; shown now to 1 user online (1 session)",
     });
     const first = { type: "announcement", from, subject: "Welcome", body: "Be kind in #lobby.\nMaintenance on Sundays.", motd: true };
     assert.deepEqual(await announcementsOf(alice), [first], "alice, online, is shown it at once");

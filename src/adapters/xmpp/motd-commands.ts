@@ -6,6 +6,7 @@
  * admin.announce's text rules. A `subject` field beside XEP-0133's `motd`, as the announce command has.
  */
 import type { AdapterContext } from "../../core/adapter.js";
+import { describeReach } from "../../core/announcements.js";
 import type { Address } from "../../core/model/address.js";
 import { required, type CommandSpec, type FieldSpec } from "./adhoc-command-spec.js";
 import { NS_ADMIN } from "./service-admin-commands.js";
@@ -31,8 +32,8 @@ export const MOTD_COMMANDS: readonly CommandSpec[] = [
     instructions: "Shown at once to every user of this gateway online now, and to every user at each login until deleted.",
     fields: FIELDS,
     async run(admin, values, context) {
-      const { users, sessions } = await setFromForm(admin, values, context, true);
-      return { note: `Message of the day set; shown now to ${users} users online (${sessions} sessions)` };
+      const reach = await setFromForm(admin, values, context, true);
+      return { note: `Message of the day set; shown now to ${describeReach(reach)}` };
     },
   },
   {

@@ -11,6 +11,7 @@ import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
 import type { AdapterContext } from "../../core/adapter.js";
+import { describeReach } from "../../core/announcements.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import { jidToAddress, withoutResource } from "./addressing.js";
@@ -192,8 +193,8 @@ export function serviceAdminCommands(domain: string): readonly CommandSpec[] {
       async run(admin, values, context) {
         // A text-multi field's lines come one a line; a client may end them with CR LF.
         const body = required(values, "announcement").replace(/\r\n?/g, "\n");
-        const { users, sessions } = await context.userAdmin.announce(admin, { subject: required(values, "subject"), body });
-        return { note: `Announced to ${users} users online (${sessions} sessions)` };
+        const reach = await context.userAdmin.announce(admin, { subject: required(values, "subject"), body });
+        return { note: `Announced to ${describeReach(reach)}` };
       },
     },
   ];

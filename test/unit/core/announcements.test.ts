@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { Adapter } from "../../../src/core/adapter.js";
 import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
-import { announcementProblem, Announcements, type Announcement } from "../../../src/core/announcements.js";
+import { announcementProblem, Announcements, describeReach, type Announcement } from "../../../src/core/announcements.js";
 import { hasErrorCode } from "../../../src/core/errors.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { addressKey, parseAddress } from "../../../src/core/model/address.js";
@@ -26,6 +26,12 @@ function announcing(protocol: "native" | "irc", shown: Announcement[], reach?: {
 }
 
 describe("announcements (core/announcements.ts)", () => {
+  it("says how many were told in the singular and the plural", () => {
+    assert.equal(describeReach({ users: 1, sessions: 1 }), "1 user online (1 session)");
+    assert.equal(describeReach({ users: 2, sessions: 3 }), "2 users online (3 sessions)");
+    assert.equal(describeReach({ users: 0, sessions: 0 }), "0 users online (0 sessions)");
+  });
+
   let shown: Announcement[];
   let announcements: Announcements;
 
