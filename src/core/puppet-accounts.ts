@@ -19,6 +19,7 @@ import type { Adapter, PuppetCredentials } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { CredentialBox } from "./credential-box.js";
 import { GatewayError } from "./errors.js";
+import { openKeptPuppetSecret } from "./kept-puppet-secret.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
 import type { PuppetAccountStore } from "../store/store.js";
@@ -133,16 +134,16 @@ export class PuppetAccounts {
   async credentials(owner: Address, network: string): Promise<PuppetCredentials | undefined> {
     const record = await this.options.store.get(owner, network);
     if (!record) return undefined;
-    const unreadable = (cause?: unknown): GatewayError => {
-      this.options.log.warn({ err: cause, owner: addressKey(owner), network }, "puppet account kept but the credential key does not open it: the puppet does not connect");
-      return new GatewayError("GW_ERR_AUTH_FAILED", `the gateway can no longer read your IRC account on ${network} (its key changed): set it again with irc.account.set, or remove it`, { cause });
-    };
-    if (!this.options.box) throw unreadable();
-    try {
-      return { account: record.account, password: this.options.box.open(record.secret, sealingContext(owner, network, record.account)) };
-    } catch (error: unknown) {
-      throw unreadable(error);
-    }
+    const password = openKeptPuppetSecret(this.options.box, this.options.log, {
+      owner,
+      network,
+      sealed: record.secret,
+      context: sealingContext(owner, network, record.account),
+      described: `your IRC account on ${network}`,
+      logged: "puppet account",
+      setFrame: "irc.account.set",
+    });
+    return { account: record.account, password };
   }
 
   /** The network's adapter if it is registered (AdapterRegistry.findNetwork). */

@@ -18,6 +18,7 @@ import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { CredentialBox } from "./credential-box.js";
 import { GatewayError } from "./errors.js";
+import { openKeptPuppetSecret } from "./kept-puppet-secret.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
 import type { PuppetServerPasswordStore } from "../store/store.js";
@@ -93,16 +94,15 @@ export class PuppetServerPasswords {
     if (!this.options.registry.isOnDemand(PROTOCOL, network)) return undefined;
     const record = await this.options.store.get(owner, network);
     if (!record) return undefined;
-    const unreadable = (cause?: unknown): GatewayError => {
-      this.options.log.warn({ err: cause, owner: addressKey(owner), network }, "server password kept but the credential key does not open it: the puppet does not connect");
-      return new GatewayError("GW_ERR_AUTH_FAILED", `the gateway can no longer read your server password for ${network} (its key changed): set it again with irc.server_password.set, or remove it`, { cause });
-    };
-    if (!this.options.box) throw unreadable();
-    try {
-      return this.options.box.open(record.secret, sealingContext(owner, network));
-    } catch (error: unknown) {
-      throw unreadable(error);
-    }
+    return openKeptPuppetSecret(this.options.box, this.options.log, {
+      owner,
+      network,
+      sealed: record.secret,
+      context: sealingContext(owner, network),
+      described: `your server password for ${network}`,
+      logged: "server password",
+      setFrame: "irc.server_password.set",
+    });
   }
 
   private async setNow(owner: Address, network: string, password: string): Promise<PuppetServerPassword> {

@@ -47,15 +47,21 @@ export interface PuppetServerPasswordRecord {
   readonly setAt: number;
 }
 
-export interface PuppetServerPasswordStore {
-  /** Inserts or replaces the owner's password for that server. GW_ERR_NOT_FOUND for a native owner whose account is missing or being deleted. */
-  put(record: PuppetServerPasswordRecord): Promise<void>;
-  get(owner: Address, network: string): Promise<PuppetServerPasswordRecord | undefined>;
+/**
+ * A sealed secret a person keeps for their puppet on one IRC network (their services account, their server
+ * password): one record per owner and network.
+ */
+export interface PuppetSecretStore<R extends { readonly owner: Address; readonly network: string }> {
+  /** Inserts or replaces the owner's record for that network. GW_ERR_NOT_FOUND for a native owner whose account is missing or being deleted. */
+  put(record: R): Promise<void>;
+  get(owner: Address, network: string): Promise<R | undefined>;
   /** False when there was none. */
   remove(owner: Address, network: string): Promise<boolean>;
-  /** The owner's passwords, ordered by network. */
-  listOf(owner: Address): Promise<PuppetServerPasswordRecord[]>;
+  /** The owner's records, ordered by network. */
+  listOf(owner: Address): Promise<R[]>;
 }
+
+export type PuppetServerPasswordStore = PuppetSecretStore<PuppetServerPasswordRecord>;
 
 /**
  * A person's own services account on an IRC network (docs/irc.md, "Your own IRC account"): their puppet logs in
@@ -73,15 +79,7 @@ export interface PuppetAccountRecord {
   readonly setAt: number;
 }
 
-export interface PuppetAccountStore {
-  /** Inserts or replaces the owner's account on that network. GW_ERR_NOT_FOUND for a native owner whose account is missing or being deleted. */
-  put(record: PuppetAccountRecord): Promise<void>;
-  get(owner: Address, network: string): Promise<PuppetAccountRecord | undefined>;
-  /** False when there was none. */
-  remove(owner: Address, network: string): Promise<boolean>;
-  /** The owner's accounts, ordered by network. */
-  listOf(owner: Address): Promise<PuppetAccountRecord[]>;
-}
+export type PuppetAccountStore = PuppetSecretStore<PuppetAccountRecord>;
 
 /**
  * A room a person joined through their own linked account (core/kept-own-rooms.ts: a MUC, docs/xmpp.md "Group chats
