@@ -199,7 +199,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // People's own server passwords for IRC servers on demand (core/puppet-server-passwords.ts), sealed likewise.
   const puppetServerPasswords = new PuppetServerPasswords({ box: credentialBox, store: store.puppetServerPasswords, registry, log: log.child({ component: "puppet-server-passwords" }) });
   // People's own choice of nick for their puppets (core/puppet-nicks.ts).
-  const puppetNicks = new PuppetNicks({ registry, log: log.child({ component: "puppet-nicks" }) });
+  const puppetNicks = new PuppetNicks({ registry, names, log: log.child({ component: "puppet-nicks" }) });
   // Aborted as the gateway stops: adapters' contexts, and the bridges still restored in the background.
   const lifetime = new AbortController();
   const bridges = new BridgeService({

@@ -57,6 +57,18 @@ export class NameClaims {
     return this.current.get(networkKey(protocol, account))?.get(addressKey(person));
   }
 
+  /** The name `person` goes by on each network of `protocol` where they have one: account -> name. */
+  claimedOn(protocol: string, person: Address): Map<string, string> {
+    const key = addressKey(person);
+    const prefix = networkKey(protocol, "");
+    const names = new Map<string, string>();
+    for (const [network, current] of this.current) {
+      const name = network.startsWith(prefix) ? current.get(key) : undefined;
+      if (name !== undefined) names.set(network.slice(prefix.length), name);
+    }
+    return names;
+  }
+
   /** Whether anybody holds `name` on the network, current or not (compared folded: core/model/name-fold.ts). */
   isClaimed(protocol: string, account: string, name: string): boolean {
     return this.holders.get(networkKey(protocol, account))?.has(foldName(name)) === true;

@@ -18,6 +18,7 @@ import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
+import type { NameClaims } from "./name-claims.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
 import { SerialByKey } from "../util/serial-by-key.js";
 
@@ -29,6 +30,8 @@ export interface PuppetNick {
 export interface PuppetNicksOptions {
   readonly registry: AdapterRegistry;
   readonly log: Logger;
+  /** Names people hold (core/name-claims.ts): a server on demand not connected now still has the nick kept there. */
+  readonly names?: NameClaims;
   readonly now?: () => number;
 }
 
@@ -84,9 +87,19 @@ export class PuppetNicks {
     });
   }
 
-  /** The nick the person's puppet has, or would be given, on each network with puppets. */
+  /**
+   * The nick the person's puppet has, or would be given, on each network with puppets; and on each server on demand
+   * not connected now where they hold one (chosen, or taken at a use), which its puppet goes by when it is connected
+   * again (a server they never used has no nick of theirs yet: the first use claims one).
+   */
   list(person: Address): PuppetNick[] {
-    return this.networks().map((adapter) => ({ network: adapter.account, nick: adapter.puppetNick(person) }));
+    const listed = this.networks().map((adapter) => ({ network: adapter.account, nick: adapter.puppetNick(person) }));
+    const { registry, names } = this.options;
+    const connected = new Set(listed.map((entry) => entry.network));
+    for (const [network, nick] of names?.claimedOn("irc", person) ?? []) {
+      if (!connected.has(network) && registry.findNetwork("irc", network) === undefined && registry.isOnDemand("irc", network)) listed.push({ network, nick });
+    }
+    return listed;
   }
 
   private networks(): NickAdapter[] {

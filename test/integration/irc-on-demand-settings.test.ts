@@ -144,6 +144,8 @@ describe("A person's settings on an IRC server on demand (InspIRCd with Atheme)"
 
     // Unused, the server is disconnected; at its next use it is built again, and the puppet is as set.
     await daemon.waitForLog(/"network":"127\.0\.0\.1","reason":"unused","msg":"IRC server on demand disconnected"/, 15_000);
+    const kept = (await alice.ok({ type: "irc.nick.list" }))["nicks"] as Frame[];
+    assert.deepEqual(kept.map((entry) => [entry["network"], String(entry["nick"]).toLowerCase()]), [[HOST, `${nick}[od]`.toLowerCase()]], "the kept nick is listed while the server is disconnected");
     const puppet = await write(alice, "after the teardown");
     assert.equal(puppet.toLowerCase(), `${nick}[od]`.toLowerCase(), "the puppet goes by the chosen nick");
     assert.equal((await accountOf(puppet))?.toLowerCase(), account.toLowerCase(), "the puppet is logged in to alice's account");

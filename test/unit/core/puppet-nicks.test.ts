@@ -4,7 +4,9 @@ import { AdapterRegistry } from "../../../src/core/adapter-registry.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { makeAddress, type Address } from "../../../src/core/model/address.js";
+import { NameClaims } from "../../../src/core/name-claims.js";
 import { CHANGES_PER_HOUR, PuppetNicks } from "../../../src/core/puppet-nicks.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 
 const alice = makeAddress("native", "default", "alice");
 const bob = makeAddress("native", "default", "bob");
@@ -72,5 +74,36 @@ describe("PuppetNicks (people's own nicks for their puppets)", () => {
     await assert.rejects(nicks.set(alice, "irc.example.org", "ali"), { code: "GW_ERR_RATE_LIMITED" });
     assert.equal(tried.length, CHANGES_PER_HOUR, "no connection past the limit");
     await assert.rejects(nicks.set(alice, "other.example.org", "ali"), { code: "GW_ERR_UNAVAILABLE" }, "another server is counted apart");
+  });
+
+  it("lists the nick a person holds on a server on demand not connected now, beside the connected networks", async () => {
+    const store = openSqliteStore(":memory:");
+    try {
+      const names = new NameClaims(store.names);
+      await names.choose("irc", "irc.example.org", alice, ["ali[od]"]);
+      await names.claim("irc", "irc.example.org", bob, ["bob[od]"]);
+      await names.claim("irc", "gone.example.net", alice, ["alice[od]"]);
+      await names.claim("irc", "Libera", alice, ["ali[sb]"]);
+      const registry = new AdapterRegistry();
+      registry.register(ircNetwork("Libera"));
+      registry.serveOnDemand({
+        mayServe: () => true,
+        serves: (protocol) => protocol === "irc",
+        isOnDemand: (protocol, name) => protocol === "irc" && name.endsWith(".example.org"),
+        obtain: async () => undefined,
+        obtainNetwork: async () => undefined,
+      });
+      const nicks = new PuppetNicks({ registry, names, log: createLogger("silent"), now: () => now });
+      assert.deepEqual(nicks.list(alice), [
+        { network: "Libera", nick: "alice[sb]" },
+        { network: "irc.example.org", nick: "ali[od]" },
+      ], "the configured network as its adapter tells, the server on demand by the kept claim; not a host no longer served on demand");
+      assert.deepEqual(nicks.list(bob), [
+        { network: "Libera", nick: "bob[sb]" },
+        { network: "irc.example.org", nick: "bob[od]" },
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });
