@@ -28,6 +28,7 @@ import type { Router } from "./core/router.js";
 import type { Supervisor } from "./core/supervisor.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import type { Store } from "./store/store.js";
+import type { RoomDirectory } from "./core/room-directory.js";
 
 /** What the adapters' contexts are made of: the gateway's services, wired by gateway.ts. */
 export interface ContextServices {
@@ -49,6 +50,7 @@ export interface ContextServices {
   readonly puppetAccounts: PuppetAccounts;
   readonly puppetNicks: PuppetNicks;
   readonly puppetServerPasswords: PuppetServerPasswords;
+  readonly roomDirectory: RoomDirectory;
   readonly supervisor: Supervisor;
   /**
    * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
@@ -287,6 +289,14 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       list: (person) => {
         speaksFor(person);
         return services.puppetNicks.list(services.identities.personOf(person) ?? person);
+      },
+    },
+    roomDirectory: {
+      networks: () => services.roomDirectory.networks(),
+      offers: (network) => services.roomDirectory.offers(network),
+      page: async (person, network, query) => {
+        speaksFor(person);
+        return services.roomDirectory.page(services.identities.personOf(person) ?? person, network, query);
       },
     },
     // Only an IRC network's own accounts, and only for its puppets: nobody else's password reaches an adapter.

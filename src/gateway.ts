@@ -12,6 +12,7 @@ import { LinkedAccounts } from "./core/linked-accounts.js";
 import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
+import { RoomDirectory } from "./core/room-directory.js";
 import { formatAddress, parseAddress, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { KeptOwnRooms } from "./core/kept-own-rooms.js";
@@ -200,6 +201,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const puppetServerPasswords = new PuppetServerPasswords({ box: credentialBox, store: store.puppetServerPasswords, registry, log: log.child({ component: "puppet-server-passwords" }) });
   // People's own choice of nick for their puppets (core/puppet-nicks.ts).
   const puppetNicks = new PuppetNicks({ registry, names, log: log.child({ component: "puppet-nicks" }) });
+  const roomDirectory = new RoomDirectory({ registry, log: log.child({ component: "room-directory" }) }); // networks' channel lists
   // Aborted as the gateway stops: adapters' contexts, and the bridges still restored in the background.
   const lifetime = new AbortController();
   const bridges = new BridgeService({
@@ -262,7 +264,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, supervisor, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

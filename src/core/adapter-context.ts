@@ -20,6 +20,8 @@ import type { PuppetAccount } from "./puppet-accounts.js";
 import type { PuppetNick } from "./puppet-nicks.js";
 import type { PuppetServerPassword } from "./puppet-server-passwords.js";
 import type { RoomArchive } from "./room-archive.js";
+import type { DirectoryAnswer } from "./room-directory.js";
+import type { DirectoryQuery } from "./model/room-directory.js";
 import type { RoomBanRecord } from "../store/store.js";
 
 export interface SubmitOptions {
@@ -293,6 +295,17 @@ export interface AdapterContext {
     offered(): boolean;
     set(person: Address, network: string, name: string): Promise<PuppetNick>;
     list(person: Address): PuppetNick[];
+  };
+  /**
+   * Networks' room directories (core/room-directory.ts: an IRC network's channels by LIST, kept a minute, shared):
+   * `person` is the one asking, whose fresh listings are counted (those of the person they are, when linked).
+   */
+  readonly roomDirectory: {
+    /** The configured networks that have one. */
+    networks(): string[];
+    /** Whether `network` names a network that has one, configured or on demand (told without connecting). */
+    offers(network: string): boolean;
+    page(person: Address, network: string, query: DirectoryQuery): Promise<DirectoryAnswer>;
   };
   /**
    * The services account `person` set for their puppet on this adapter's network (core/puppet-accounts.ts),

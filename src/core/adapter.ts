@@ -6,6 +6,7 @@
 import type { Address, ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
+import type { RoomListing } from "./model/room-directory.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
@@ -202,6 +203,14 @@ export interface Adapter {
   mayOpenRoom?(by: Address): boolean;
   /** With roomsOnDemand: the most rooms bridged on demand at once (absent: no limit). */
   readonly maxRoomsOnDemand?: number;
+  /**
+   * The rooms of this network anyone may see, as the network lists them now (an IRC network's LIST, asked on the
+   * gateway's own connection; core/room-directory.ts keeps and pages them). `filter` (lower case, "" for none): only
+   * names containing it are wanted; the network may apply it (an IRC server with ELIST M) or give all. Rejects with
+   * GW_ERR_UNAVAILABLE while the network is down, GW_ERR_RATE_LIMITED (retryable) when it will not list now.
+   * Absent: the network has no directory.
+   */
+  roomDirectory?(filter: string): Promise<RoomListing>;
   /** Ends a runtime bridge: leaves `remote`; room messages still queued for it fail (GW_ERR_NO_ROUTE). */
   unbridgeRoom?(remote: Address): Promise<void>;
   /**

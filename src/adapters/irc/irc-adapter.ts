@@ -47,6 +47,8 @@ import type { Puppet } from "./puppet.js";
 import { checkPuppetAccountsAllowed, PuppetLogins } from "./puppet-logins.js";
 import { connectPuppet } from "./puppet-connect.js";
 import { IRC_CAPABILITIES } from "./irc-capabilities.js";
+import { ChannelList } from "./channel-list.js";
+import type { RoomListing } from "../../core/model/room-directory.js";
 
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
@@ -81,6 +83,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly bridging: ChannelBridging;
   /** What other networks say, said on IRC, and their invitations into rooms (outgoing-messages.ts). */
   private readonly outgoing: OutgoingMessages;
+  /** The network's channels by LIST, on the gateway's own connection (channel-list.ts). */
+  private readonly channelList = new ChannelList(() => this.requireMain());
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -258,6 +262,11 @@ export class IrcNetworkAdapter implements Adapter {
   roomPeople(remote: Address): readonly RoomMember[] {
     if (remote.protocol !== "irc" || remote.account !== this.account || !isChannelId(remote.id)) return [];
     return this.inbound.peopleIn(remote.id);
+  }
+
+  /** The channels the server lists (core/room-directory.ts keeps and pages them). */
+  roomDirectory(filter: string): Promise<RoomListing> {
+    return this.channelList.list(filter);
   }
 
   /** The configuration was reloaded: channels the gateway's connection is out of (kicked, refused) are tried now. */

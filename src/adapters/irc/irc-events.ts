@@ -25,6 +25,8 @@
  *   302                 RPL_USERHOST: "nick[*]=[+-]user@host" entries (line-senders.ts parseUserhostReply)
  *   ACCOUNT             IRCv3 account-notify: the source's services account now ("*" = logged out)
  *   330, 318            RPL_WHOISACCOUNT ("<nick> <account> :is logged in as") and RPL_ENDOFWHOIS
+ *   322/323             RPL_LIST "<me> <channel> <visible> :<topic>" and RPL_LISTEND (channel-list.ts)
+ *   263, 416            RPL_TRYAGAIN and ERR_TOOMANYMATCHES naming LIST (modern.ircdocs.horse): "list-refused"
  *   error numerics      numerics.ts's table, as "failure" with the GatewayError to reject with
  */
 import { GatewayError } from "../../core/errors.js";
@@ -88,6 +90,11 @@ export interface IrcConnectionEvents {
     /** The error to reject the request that caused it with (code, retryable, condition = the numeric's name). */
     readonly error: GatewayError;
   };
+  /** One channel of a LIST reply: its name, visible members and topic as the server sent them. */
+  "list-entry": { readonly channel: string; readonly members: number; readonly topic: string };
+  "list-end": Record<string, never>;
+  /** The server will not answer a LIST now (RPL_TRYAGAIN) or at all (ERR_TOOMANYMATCHES): its text. */
+  "list-refused": { readonly numeric: number; readonly text: string };
   closed: { readonly error?: GatewayError; readonly byUs: boolean };
 }
 
@@ -202,6 +209,15 @@ export class IrcEventTranslator {
         return params[1] === undefined || params[2] === undefined ? [] : [{ name: "whois-account", payload: { nick: params[1], account: params[2] } }];
       case "318":
         return params[1] === undefined ? [] : [{ name: "whois-end", payload: { nick: params[1] } }];
+      case "322":
+        if (params[1] === undefined) return [];
+        return [{ name: "list-entry", payload: { channel: params[1], members: Number.parseInt(params[2] ?? "", 10) || 0, topic: params[3] ?? "" } }];
+      case "323":
+        return [{ name: "list-end", payload: {} }];
+      case "263":
+      case "416":
+        if (params[1]?.toUpperCase() !== "LIST") return line.command === "416" ? failure(line.command, params) : [];
+        return [{ name: "list-refused", payload: { numeric: Number(line.command), text: last(params) } }];
       default:
         return /^[0-9]{3}$/.test(line.command) ? failure(line.command, params) : [];
     }

@@ -43,6 +43,7 @@ export interface RoomRefFrame extends Base {
   readonly key?: string;
 }
 export interface RoomListFrame extends Base { readonly type: "room.list" }
+export interface RoomDirectoryFrame extends Base { readonly type: "room.directory"; readonly network: string; readonly filter?: string; readonly after?: string; readonly max?: number }
 export interface RoomSendFrame extends Base {
   readonly type: "room.send";
   readonly room: string;
@@ -118,6 +119,7 @@ export type ClientFrame =
   | RoomInviteFrame
   | RoomDeclineFrame
   | RoomListFrame
+  | RoomDirectoryFrame
   | RoomSendFrame
   | RoomSubjectFrame
   | RoomNickFrame

@@ -7,6 +7,7 @@
 import { DISABLED_REASON_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
 import type { ClientFrameType } from "./client-frames.js";
 import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/model/room-directory.js";
 import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
 
 type Schema = Record<string, unknown>;
@@ -205,6 +206,17 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     },
     ["network", "name"],
     "The nick of the session user's puppet on an IRC network, of their choosing: answered once a connected puppet has it on the network",
+  ),
+  "room.directory": frame(
+    "room.directory",
+    {
+      network: { type: "string", minLength: 1, maxLength: 64, description: "A configured IRC network, by name (irc://<network>/...), or an IRC server on demand, by host" },
+      filter: { type: "string", maxLength: 64, pattern: `^[^${UNSAFE}]*$`, description: "Only channels whose name contains this, compared without case" },
+      after: { type: "string", minLength: 1, maxLength: 512, pattern: `^[^${UNSAFE}]+$`, description: "The `last` of the page before: the channels after it, by name" },
+      max: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: "The most channels in the answer" },
+    },
+    ["network"],
+    "The channels an IRC network lists (LIST), by name, a page at a time, with their members and topics; kept a minute by the gateway",
   ),
   "irc.nick.list": frame("irc.nick.list", {}, [], "The nick the session user's puppet has, or would be given, on each IRC network with puppets"),
   "identity.link": frame(

@@ -20,6 +20,8 @@ export interface FakeServer {
   monitor?: number;
   lineLen: number;
   nickLen?: number;
+  /** ISUPPORT tokens (channel-list.ts reads ELIST). */
+  isupport: Map<string, string>;
 }
 
 export class FakeIrcConnection {
@@ -28,7 +30,7 @@ export class FakeIrcConnection {
   readonly quits: string[] = [];
   destroyed = false;
   closed = false;
-  readonly server: FakeServer = { lineLen: 512 };
+  readonly server: FakeServer = { lineLen: 512, isupport: new Map() };
   /** Errors thrown by listeners of this connection's events (the emitter catches them). */
   readonly listenerErrors: unknown[] = [];
   private readonly events = new TypedEmitter<IrcConnectionEvents>((_event, error) => this.listenerErrors.push(error));

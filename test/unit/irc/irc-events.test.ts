@@ -21,6 +21,18 @@ function one(text: string): IrcLineEvent | undefined {
 const ALICE = { nick: "alice", user: "a", host: "h", server: false };
 
 describe("IRC events from received lines", () => {
+  describe("LIST replies", () => {
+    it("gives each RPL_LIST as a list-entry, RPL_LISTEND as list-end, and 263/416 about LIST as list-refused", () => {
+      assert.deepEqual(one(":srv 322 gw #dev 12 :Talk \x02here\x02"), { name: "list-entry", payload: { channel: "#dev", members: 12, topic: "Talk \x02here\x02" } });
+      assert.deepEqual(one(":srv 322 gw #bare 3"), { name: "list-entry", payload: { channel: "#bare", members: 3, topic: "" } });
+      assert.deepEqual(one(":srv 322 gw #odd x :?"), { name: "list-entry", payload: { channel: "#odd", members: 0, topic: "?" } });
+      assert.deepEqual(one(":srv 323 gw :End of LIST"), { name: "list-end", payload: {} });
+      assert.deepEqual(one(":srv 263 gw LIST :Please wait a while and try again."), { name: "list-refused", payload: { numeric: 263, text: "Please wait a while and try again." } });
+      assert.deepEqual(one(":srv 416 gw LIST :Too many matches"), { name: "list-refused", payload: { numeric: 416, text: "Too many matches" } });
+      assert.equal(one(":srv 263 gw WHO :Please wait"), undefined, "a 263 of another command is none of LIST's");
+    });
+  });
+
   describe("messages and CTCP", () => {
     it("turns a PRIVMSG into a privmsg message with its tags and server-time", () => {
       assert.deepEqual(one("@time=2024-01-02T03:04:05.000Z;msgid=x :alice!a@h PRIVMSG #dev :\x02hi\x02 there"), {

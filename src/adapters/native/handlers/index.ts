@@ -11,6 +11,7 @@ import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
 import { ircServerPasswordList, ircServerPasswordRemove, ircServerPasswordSet } from "./puppet-server-password-handlers.js";
 import { ircNickList, ircNickSet } from "./puppet-nick-handlers.js";
+import { roomDirectory } from "./room-directory-handlers.js";
 import { bridgeAdd, bridgeList, bridgeRemove } from "./bridge-handlers.js";
 import { gatewayStatus } from "./status-handlers.js";
 import { identityConfirm, identityLink, identityList, identityUnlink } from "./identity-handlers.js";
@@ -60,6 +61,7 @@ export const HANDLERS: HandlerTable = {
   "irc.server_password.list": ircServerPasswordList,
   "irc.nick.set": ircNickSet,
   "irc.nick.list": ircNickList,
+  "room.directory": roomDirectory,
   "identity.link": identityLink,
   "identity.unlink": identityUnlink,
   "identity.list": identityList,
