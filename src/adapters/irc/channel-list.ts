@@ -41,6 +41,8 @@ export function listMask(filter: string, elist: string | undefined): string | un
 export class ChannelList {
   /** The LIST under way (or none): the next waits for it to end. */
   private turn: Promise<void> = Promise.resolve();
+  /** LISTs sent since the adapter was made (the gateway's status, `channel_listings`). */
+  sent = 0;
 
   constructor(
     /** The gateway's own connection; throws GW_ERR_UNAVAILABLE while there is none. */
@@ -96,6 +98,7 @@ export class ChannelList {
     const mask = listMask(filter, connection.server.isupport.get("ELIST"));
     try {
       connection.send("LIST", mask === undefined ? [] : [mask]);
+      this.sent++;
     } catch (error: unknown) {
       finish(error instanceof GatewayError ? error : new GatewayError("GW_ERR_UNAVAILABLE", "LIST not sent", { retryable: true, cause: error }));
     }

@@ -136,7 +136,7 @@ export class IrcNetworkAdapter implements Adapter {
   }
 
   stats(): Readonly<Record<string, number>> {
-    return { puppets: this.puppets.size, bridged_channels: this.channels.all().length, channels_not_joined: this.bridging.channelsNotJoined };
+    return { puppets: this.puppets.size, bridged_channels: this.channels.all().length, channels_not_joined: this.bridging.channelsNotJoined, channel_listings: this.channelList.sent };
   }
 
   get account(): string {

@@ -261,3 +261,20 @@ export function accountRoute(address: Address, account: string, ownBareJid: stri
   const domain = peer.address.id.slice(peer.address.id.indexOf("@") + 1);
   return gatewayDomainName !== undefined && domain === gatewayDomain(gatewayDomainName) ? undefined : peer.address;
 }
+
+/**
+ * The network a directory JID names: `%libera@D` is IRC network libera's (its disco#items are its channels,
+ * channel-directory.ts), as Biboumi's `irc.example.org@biboumi.example.org` is a server's; undefined for any other
+ * JID. The network part is what a channel's JID has after its "%", so a server on demand is `%irc.example.org@D`.
+ */
+export function networkOfJid(jid: string, domain: string): string | undefined {
+  const at = jid.indexOf("@");
+  if (!jid.startsWith("%") || at < 0 || jid.includes("/")) return undefined;
+  const network = jid.slice(1, at);
+  return IRC_NETWORK.test(network) && fold(jid.slice(at + 1)) === gatewayDomain(domain) ? network : undefined;
+}
+
+/** The directory JID of an IRC network (networkOfJid). */
+export function networkJid(network: string, domain: string): string {
+  return `%${network}@${domain}`;
+}

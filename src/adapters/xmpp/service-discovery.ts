@@ -1,7 +1,7 @@
 /**
  * What the component answers about itself: XEP-0030 service discovery (the gateway, its contacts as
  * contact-capabilities.ts describes them, with the caps node of XEP-0115 section 6.2, and its rooms),
- * XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
+ * the IRC networks' channel directories (channel-directory.ts), XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
  * jabber:iq:gateway is contact-prompt.ts. Other
  * queries get service-unavailable from @xmpp/iq.
  */
@@ -10,7 +10,8 @@ import { readFileSync } from "node:fs";
 import type { AdapterContext } from "../../core/adapter.js";
 import { toGatewayError } from "../../core/errors.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
-import { addressToJid, jidToAddress, resourceOf } from "./addressing.js";
+import { addressToJid, jidToAddress, networkOfJid, resourceOf } from "./addressing.js";
+import { ChannelDirectory } from "./channel-directory.js";
 import type { Address } from "../../core/model/address.js";
 import { NS_COMMANDS, type AdhocCommands } from "./adhoc-commands.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -55,11 +56,14 @@ export function registerServiceDiscovery(
   contacts: ContactCapabilities,
 ): void {
   const versionText = softwareVersion();
+  const directory = new ChannelDirectory(config.domain, context);
   connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza, element }) => {
     const to = String(stanza.attrs["to"]);
     if (to === config.domain) {
       return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: GATEWAY_FEATURES });
     }
+    const network = networkOfJid(to, config.domain);
+    if (network !== undefined) return element.attrs["node"] === undefined ? directory.info(network) : errorCondition("cancel", "item-not-found");
     // A JID of the domain that names nobody (bob%@, %net@, a non-canonical \5c escape) is the asker's mistake: jid-malformed
     // with the reason, as a message to it gets, not an internal-server-error.
     let address: Address;
@@ -90,14 +94,17 @@ export function registerServiceDiscovery(
     return discoInfo({ identities: contact.identities, features: contact.features, node: contact.capsNode });
   });
   const toGateway = (stanza: { attrs: Record<string, unknown> }): boolean => stanza.attrs["to"] === config.domain;
-  // The gateway's items are its rooms (as MUCs); its people are not listed (they would be every user).
+  // The gateway's items are its rooms (as MUCs) and its IRC networks' channel directories; its people are not listed
+  // (they would be every user). A network's items are its channels (channel-directory.ts).
   connection.iqCallee.get(NS.discoItems, "query", async ({ stanza, element }) => {
+    const network = networkOfJid(String(stanza.attrs["to"]), config.domain);
+    if (network !== undefined) return directory.items(network, String(stanza.attrs["from"] ?? ""), element);
     if (!toGateway(stanza)) return undefined;
     if (element.attrs["node"] === NS_COMMANDS) return commands.items(String(stanza.attrs["from"] ?? ""));
     // The hubs of channels joined on demand are not the gateway's rooms (their native JID would even read as another
     // channel's: ##dev%libera is channel ##dev); people reach those channels by their own JIDs.
     const rooms = (await listRooms()).filter((room) => !isOnDemandHub(room.address));
-    return discoItems(rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })));
+    return discoItems([...rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })), ...directory.networkItems()]);
   });
   connection.iqCallee.get(NS.version, "query", ({ stanza }) => (toGateway(stanza) ? version(config.name, versionText) : undefined));
   // XEP-0199: a ping is answered by an empty result, which @xmpp/iq builds when the handler returns true; one to

@@ -8,6 +8,8 @@ import {
   bareJid,
   formatJid,
   jidToAddress,
+  networkJid,
+  networkOfJid,
   parseJid,
   xmppUserAddress,
 } from "../../../src/adapters/xmpp/addressing.js";
@@ -144,6 +146,17 @@ describe("XMPP addressing", () => {
     it("answers GW_ERR_BAD_ADDRESS for malformed JIDs", () => {
       for (const jid of ["", "@", `@${D}`, `alice@`, `alice@${D}/`, `al ice@${D}`, `alice@switch board.localhost`, `alice@a..b`, `x@y@${D}`, `alice\n@${D}`]) {
         assertCode(() => jidToAddress(jid, D), "GW_ERR_BAD_ADDRESS", JSON.stringify(jid));
+      }
+    });
+  });
+
+  describe("network JIDs (a network's channel directory)", () => {
+    it("reads %network@D as the network, and nothing else", () => {
+      assert.equal(networkOfJid("%libera@gw.example.org", "gw.example.org"), "libera");
+      assert.equal(networkOfJid("%irc.example.org@GW.example.org", "gw.example.org"), "irc.example.org");
+      assert.equal(networkJid("libera", "gw.example.org"), "%libera@gw.example.org");
+      for (const jid of ["libera@gw.example.org", "#dev%libera@gw.example.org", "%libera@other.example.org", "%@gw.example.org", "%lib era@gw.example.org", "%libera@gw.example.org/res", "gw.example.org"]) {
+        assert.equal(networkOfJid(jid, "gw.example.org"), undefined, jid);
       }
     });
   });
