@@ -7,7 +7,8 @@
  * last one ended (RPL_LISTEND, a refusal, the connection's close), or, for a server that never ends one, after twice
  * the timeout. The listing is bounded: at most `max` channels are kept (the first the server sends; `truncated`
  * says more came), each topic cut at TOPIC_CHARS, names and topics without formatting or control characters. Secret
- * and private channels the server does not list to us (RFC 2812: "*" is shown for a private one; it is skipped).
+ * and private channels the server does not list to us (RFC 2812: "*" is shown for a private one; it is skipped). The
+ * modes some servers show before a topic ("[+nt] ") are taken off.
  *
  * A filter goes to the server as a mask (`LIST *dev*`) only where it says it takes one (ISUPPORT ELIST with M, for
  * mask); the core filters the rooms again either way. RPL_TRYAGAIN (263, "wait a while") refuses the listing with
@@ -24,10 +25,16 @@ export const MAX_CHANNELS = 20_000;
 export const TOPIC_CHARS = 200;
 export const LIST_TIMEOUT_MS = 60_000;
 
+/**
+ * The channel's modes some servers put before the topic in RPL_LIST (InspIRCd, UnrealIRCd: "[+nt] the topic",
+ * "[+lnt 10]" with parameters): the modes are no topic, and people's own topics never start so.
+ */
+const MODES_SHOWN = /^\[\+[A-Za-z]+(?: [^\]]*)?\] ?/;
+
 function entryOf(event: IrcConnectionEvents["list-entry"]): DirectoryRoom | undefined {
   const name = stripFormatting(event.channel);
   if (name === "" || name === "*") return undefined;
-  const topic = stripFormatting(event.topic).trim();
+  const topic = stripFormatting(event.topic).replace(MODES_SHOWN, "").trim();
   return { name, members: Math.max(0, event.members), topic: topic.length > TOPIC_CHARS ? `${topic.slice(0, TOPIC_CHARS - 1)}…` : topic };
 }
 

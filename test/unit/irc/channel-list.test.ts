@@ -11,7 +11,7 @@ describe("ChannelList (an IRC network's channels by LIST)", () => {
 
   beforeEach(() => {
     connection = new FakeIrcConnection("gw");
-    channels = new ChannelList(() => connection.asConnection, 60_000, 3);
+    channels = new ChannelList(() => connection.asConnection, 60_000, 5);
   });
 
   it("gathers RPL_LIST until RPL_LISTEND, without formatting or control characters, '*' (a private channel) skipped", async () => {
@@ -21,24 +21,32 @@ describe("ChannelList (an IRC network's channels by LIST)", () => {
     connection.emit("list-entry", { channel: "#dev", members: 12, topic: "\x02Bold\x02 \x0304red\x03 talk\x01" });
     connection.emit("list-entry", { channel: "*", members: 3, topic: "" });
     connection.emit("list-entry", { channel: "#long", members: 1, topic: "x".repeat(400) });
+    connection.emit("list-entry", { channel: "#modes", members: 2, topic: "[+lnt 10] shown with its modes" });
+    connection.emit("list-entry", { channel: "#bare", members: 2, topic: "[+nt]" });
+    connection.emit("list-entry", { channel: "#own", members: 2, topic: "[nt] is no mode block" });
     connection.emit("list-end", {});
     const got = await listing;
     assert.equal(got.truncated, false);
     assert.deepEqual(got.rooms[0], { name: "#dev", members: 12, topic: "Bold red talk" });
     assert.equal(got.rooms[1]?.topic.length, TOPIC_CHARS);
-    assert.equal(got.rooms.length, 2);
+    assert.deepEqual(
+      got.rooms.slice(2).map((room) => room.topic),
+      ["shown with its modes", "", "[nt] is no mode block"],
+      "the modes InspIRCd and UnrealIRCd put before a topic are taken off",
+    );
+    assert.equal(got.rooms.length, 5);
     assert.equal(connection.listenerCount("list-entry"), 0, "its listeners are gone once it ended");
   });
 
   it("keeps the first `max` channels and says that more came", async () => {
     const listing = channels.list("");
     await settled();
-    for (let index = 0; index < 5; index++) connection.emit("list-entry", { channel: `#c${index}`, members: 1, topic: "" });
+    for (let index = 0; index < 7; index++) connection.emit("list-entry", { channel: `#c${index}`, members: 1, topic: "" });
     connection.emit("list-end", {});
     const got = await listing;
     assert.deepEqual(
       got.rooms.map((room) => room.name),
-      ["#c0", "#c1", "#c2"],
+      ["#c0", "#c1", "#c2", "#c3", "#c4"],
     );
     assert.equal(got.truncated, true);
   });
