@@ -5,7 +5,8 @@
  *
  * A LIST of a large network (Libera: 50,000 channels) is costly for the server and the gateway alike, so:
  *   - a listing is kept CACHE_MS per network and filter, and a client paging through it asks the network nothing more;
- *     an unfiltered listing kept whole (not truncated) answers filtered queries too;
+ *     a whole listing (one asked unfiltered, or for a filter the network did not apply) answers filtered queries too,
+ *     unless the network cut it short. What is kept is bounded: MAX_KEPT listings, MAX_KEPT_ROOMS rooms in all;
  *   - askers of a listing that is under way share it (one LIST at a time per network and filter; the adapter runs a
  *     network's LISTs one after the other);
  *   - each person may cause FRESH_PER_HOUR listings an hour; what is kept or under way is free. A server on demand that
@@ -37,8 +38,9 @@ export interface DirectoryAnswer extends Omit<DirectoryPage, "rooms"> {
 export const CACHE_MS = 60_000;
 /** Listings one person may cause an hour (kept or shared ones are free). */
 export const FRESH_PER_HOUR = 20;
-/** Listings kept at once (networks times filters); the oldest goes first. */
+/** Listings kept at once (networks times filters), and rooms in all of them; the oldest goes first. */
 const MAX_KEPT = 64;
+const MAX_KEPT_ROOMS = 100_000;
 const HOUR_MS = 60 * 60 * 1000;
 const MAX_COUNTED = 10_000;
 
@@ -47,6 +49,8 @@ type DirectoryAdapter = Adapter & Required<Pick<Adapter, "roomDirectory">>;
 interface Kept {
   readonly at: number;
   readonly listing: Promise<RoomListing>;
+  /** Its rooms, once listed. */
+  rooms: number;
 }
 
 function hasDirectory(adapter: Adapter | undefined): adapter is DirectoryAdapter {
@@ -117,21 +121,37 @@ export class RoomDirectory {
   /** A fresh listing, counted for `person`, kept for the others. */
   private list(person: Address, network: string, account: string, filter: string): Promise<RoomListing> {
     const key = `${account}\n${filter}`;
-    const kept = this.kept.get(key);
-    if (kept !== undefined) return kept.listing;
+    const under = this.kept.get(key);
+    if (under !== undefined) return under.listing;
     const counted = addressKey(person);
     const retryAfter = this.fresh.retryAfter(counted);
     if (retryAfter > 0) {
       return Promise.reject(new GatewayError("GW_ERR_RATE_LIMITED", `${FRESH_PER_HOUR} fresh room listings an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`, { retryable: true }));
     }
     this.fresh.fail(counted);
-    const listing = this.fetch(network, filter, person).then((got) => ({ rooms: sortRooms(got.rooms), truncated: got.truncated }));
-    this.kept.set(key, { at: this.now(), listing });
-    // A failure is not kept: the next asker tries again (and is counted).
-    listing.catch(() => {
-      if (this.kept.get(key)?.listing === listing) this.kept.delete(key);
+    const listing = this.fetch(network, filter, person).then((got) => {
+      const rooms = sortRooms(got.rooms);
+      if (filter === "" || got.filtered === true) return { rooms, truncated: got.truncated };
+      // The network gave all its rooms for the filter: kept as its whole listing too, for the other filters.
+      const whole = `${account}\n`;
+      if (!this.kept.has(whole)) this.keep(whole, Promise.resolve({ rooms, truncated: got.truncated }), rooms.length);
+      return { rooms: filterRooms(rooms, filter), truncated: got.truncated };
     });
+    const kept = this.keep(key, listing, 0);
+    listing.then(
+      (got) => (kept.rooms = got.rooms.length),
+      // A failure is not kept: the next asker tries again (and is counted).
+      () => {
+        if (this.kept.get(key) === kept) this.kept.delete(key);
+      },
+    );
     return listing;
+  }
+
+  private keep(key: string, listing: Promise<RoomListing>, rooms: number): Kept {
+    const kept = { at: this.now(), listing, rooms };
+    this.kept.set(key, kept);
+    return kept;
   }
 
   private async fetch(network: string, filter: string, person: Address): Promise<RoomListing> {
@@ -150,7 +170,16 @@ export class RoomDirectory {
 
   private forgetOld(): void {
     const oldest = this.now() - CACHE_MS;
-    for (const [key, kept] of this.kept) if (kept.at <= oldest) this.kept.delete(key);
-    while (this.kept.size >= MAX_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+    let rooms = 0;
+    for (const [key, kept] of this.kept) {
+      if (kept.at <= oldest) this.kept.delete(key);
+      else rooms += kept.rooms;
+    }
+    // Map order is the order kept in: the first is the oldest.
+    for (const [key, kept] of this.kept) {
+      if (this.kept.size < MAX_KEPT && rooms <= MAX_KEPT_ROOMS) break;
+      this.kept.delete(key);
+      rooms -= kept.rooms;
+    }
   }
 }

@@ -92,9 +92,11 @@ export class ChannelList {
       const room = entryOf(event);
       if (room !== undefined) rooms.push(room);
     };
-    const onEnd = (): void => finish({ rooms, truncated });
+    const mask = listMask(filter, connection.server.isupport.get("ELIST"));
+    const filtered = mask !== undefined;
+    const onEnd = (): void => finish({ rooms, truncated, filtered });
     const onRefused = (event: IrcConnectionEvents["list-refused"]): void => {
-      if (event.numeric === 416) finish({ rooms, truncated: true });
+      if (event.numeric === 416) finish({ rooms, truncated: true, filtered });
       else finish(new GatewayError("GW_ERR_RATE_LIMITED", `the IRC server will not list its channels now: ${stripFormatting(event.text)}`, { retryable: true, condition: "RPL_TRYAGAIN" }));
     };
     const onClosed = (): void => finish(new GatewayError("GW_ERR_UNAVAILABLE", "the IRC connection closed while listing channels", { retryable: true }));
@@ -102,7 +104,6 @@ export class ChannelList {
     const timer = setTimeout(() => answer.reject(new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server did not finish its channel list within ${this.timeoutMs} ms`, { retryable: true })), this.timeoutMs);
     const lastWait = setTimeout(() => finish(new GatewayError("GW_ERR_UNAVAILABLE", "the IRC server never ended its channel list", { retryable: true })), 2 * this.timeoutMs);
     connection.on("list-entry", onEntry).on("list-end", onEnd).on("list-refused", onRefused).on("closed", onClosed);
-    const mask = listMask(filter, connection.server.isupport.get("ELIST"));
     try {
       connection.send("LIST", mask === undefined ? [] : [mask]);
       this.sent++;

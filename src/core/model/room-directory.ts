@@ -23,6 +23,8 @@ export interface RoomListing {
   readonly rooms: readonly DirectoryRoom[];
   /** The network listed more rooms than the gateway keeps (the rooms kept are the first the network sent). */
   readonly truncated: boolean;
+  /** The network applied the filter asked for (an IRC server's LIST mask): these are not all its rooms. */
+  readonly filtered?: boolean;
 }
 
 export interface DirectoryQuery {

@@ -62,7 +62,7 @@ describe("Room directory pages (pure)", () => {
 describe("RoomDirectory (listings kept, shared and counted)", () => {
   let now = 1_700_000_000_000;
   let listed: string[];
-  let answer: () => Promise<RoomListing>;
+  let answer: (filter: string) => Promise<RoomListing>;
 
   function ircNetwork(name: string): Adapter {
     return {
@@ -71,7 +71,7 @@ describe("RoomDirectory (listings kept, shared and counted)", () => {
       capabilities: {},
       roomDirectory: (filter: string) => {
         listed.push(`${name}:${filter}`);
-        return answer();
+        return answer(filter);
       },
     } as unknown as Adapter;
   }
@@ -128,8 +128,25 @@ describe("RoomDirectory (listings kept, shared and counted)", () => {
     assert.deepEqual(listed, ["libera:", "libera:dev"]);
   });
 
+  it("keeps all rooms the network gave for a filter it did not apply as the whole listing; one it applied answers that filter only", async () => {
+    const directory = service();
+    assert.deepEqual(
+      (await directory.page(alice, "libera", { filter: "dev" })).rooms.map((room) => room.name),
+      ["#dev"],
+    );
+    assert.equal((await directory.page(bob, "libera", { filter: "zeta" })).count, 1);
+    assert.equal((await directory.page(bob, "libera", {})).count, 3);
+    assert.deepEqual(listed, ["libera:dev"], "one LIST for the three");
+    now += CACHE_MS;
+    answer = async (filter) => ({ rooms: rooms("#zeta", "#dev", "#alpha").filter((room) => room.name.includes(filter)), truncated: false, filtered: true });
+    await directory.page(alice, "libera", { filter: "dev" });
+    assert.equal((await directory.page(alice, "libera", { filter: "zeta" })).count, 1);
+    assert.deepEqual(listed, ["libera:dev", "libera:dev", "libera:zeta"]);
+  });
+
   it(`lets each person cause ${FRESH_PER_HOUR} listings an hour; kept ones are free`, async () => {
     const directory = service();
+    answer = async () => ({ rooms: rooms("#a"), truncated: false, filtered: true });
     for (let fresh = 0; fresh < FRESH_PER_HOUR; fresh++) {
       await directory.page(alice, "libera", { filter: `f${fresh}` });
       await directory.page(alice, "libera", { filter: `f${fresh}`, after: "#a" });

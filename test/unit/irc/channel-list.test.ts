@@ -81,7 +81,7 @@ describe("ChannelList (an IRC network's channels by LIST)", () => {
     await settled();
     connection.emit("list-entry", { channel: "#a", members: 1, topic: "" });
     connection.emit("list-refused", { numeric: 416, text: "Too many matches" });
-    assert.deepEqual(await listing, { rooms: [{ name: "#a", members: 1, topic: "" }], truncated: true });
+    assert.deepEqual(await listing, { rooms: [{ name: "#a", members: 1, topic: "" }], truncated: true, filtered: false });
   });
 
   it("sends a filter as a mask only to a server whose ELIST has M", async () => {
@@ -89,7 +89,7 @@ describe("ChannelList (an IRC network's channels by LIST)", () => {
     const listing = channels.list("dev");
     await settled();
     connection.emit("list-end", {});
-    await listing;
+    assert.equal((await listing).filtered, true, "the rooms are those the server matched");
     assert.deepEqual(connection.lines, ["LIST *dev*"]);
     assert.equal(listMask("dev", undefined), undefined);
     assert.equal(listMask("dev", "CTU"), undefined);
