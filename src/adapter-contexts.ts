@@ -10,6 +10,7 @@ import type { Announcements } from "./core/announcements.js";
 import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import type { MessageOfTheDay } from "./core/message-of-the-day.js";
 import type { BridgeService } from "./core/bridges.js";
+import type { ContactInfoService } from "./core/contact-info.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
 import type { GatewayStatus } from "./core/gateway-status.js";
 import type { IdentityService } from "./core/identities.js";
@@ -52,6 +53,8 @@ export interface ContextServices {
   readonly puppetServerPasswords: PuppetServerPasswords;
   readonly roomDirectory: RoomDirectory;
   readonly supervisor: Supervisor;
+  /** Contact information across networks (core/contact-info.ts). */
+  readonly contactInfo: ContactInfoService;
   /**
    * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
    * services (linked accounts) that are built after the contexts' services.
@@ -152,6 +155,10 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       undo: (person, choice) => services.names.undo(protocol, account, person, choice),
     },
     probe: (subject, viewer) => services.router.probe(subject, viewer),
+    contactInfo: async (viewer, subject) => {
+      speaksFor(viewer);
+      return services.contactInfo.lookup(viewer, subject);
+    },
     related: (a, b) => services.router.related(a, b),
     awaitsAnswer: (subject, requester) => services.router.awaitsAnswer(subject, requester),
     checkOwnership: (a, b) => services.router.checkOwnership(a, b),

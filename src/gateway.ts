@@ -50,6 +50,7 @@ import { UserLimits, type UserLimitValues } from "./core/user-limits.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
+import { ContactInfoService } from "./core/contact-info.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
 import { XmppUserAdapter } from "./adapters/xmpp/user-adapter.js";
@@ -261,10 +262,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const retention = new LogRetention({ log: store.log, maxAgeDays: () => maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
   const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
 
+  // "Who is this?" (native contact.info, XMPP vCards of gateway JIDs): limited per asker, bounded in time.
+  const contactInfo = new ContactInfoService({ registry, checkOwnership: (a, b) => router.checkOwnership(a, b), personOf: (address) => identities.personOf(address) });
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

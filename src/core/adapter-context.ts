@@ -14,6 +14,7 @@ import type { Address } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
+import type { ContactInfo } from "./model/contact-info.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
@@ -156,6 +157,12 @@ export interface AdapterContext {
    * subscription), else the current presence (offline when unknown). Answers XMPP presence probes.
    */
   probe(subject: Address, viewer: Address): Promise<Presence | undefined>;
+  /**
+   * What `subject`'s network tells `viewer` (a person of this adapter's network) about them (core/contact-info.ts):
+   * rate-limited per asker, bounded in time, every string cleaned. GW_ERR_NOT_FOUND, GW_ERR_RATE_LIMITED,
+   * GW_ERR_UNAVAILABLE (condition "timeout" when the network did not answer), GW_ERR_UNSUPPORTED, GW_ERR_NO_ROUTE.
+   */
+  contactInfo(viewer: Address, subject: Address): Promise<ContactInfo>;
   /**
    * Whether two people know each other: a presence subscription either way, a linked account counting as its
    * person (a message policy of contacts only: juliet, alice's linked JID, may answer carol, who watches alice).

@@ -7,6 +7,7 @@ import type { Address, ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { RoomListing } from "./model/room-directory.js";
+import type { ContactInfo } from "./model/contact-info.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
@@ -90,6 +91,13 @@ export interface Adapter {
    * is watched (watchPresence). Absent where a network needs no consent (IRC: watchPresence alone).
    */
   askToShare?(subject: Address, watcher: Address): Promise<void>;
+  /**
+   * What this network tells `viewer` about `subject`, a person on it (core/contact-info.ts: native contact.info, an XMPP
+   * vCard of a gateway JID): an IRC WHOIS, an XMPP user's vCard, what a native user's contacts may see of her (never
+   * more: AdapterContext.probe). Rejects with GW_ERR_NOT_FOUND for nobody there, GW_ERR_UNAVAILABLE while the network
+   * is down or does not answer. Absent: the network tells nothing (GW_ERR_UNSUPPORTED).
+   */
+  contactInfo?(subject: Address, viewer: Address): Promise<ContactInfo>;
   /** Sets a person's own presence on this network (an IRC puppet's AWAY, an XMPP client's presence). */
   setPresence(presence: Presence): Promise<void>;
   sendSubscription(event: SubscriptionEvent): Promise<void>;

@@ -17,6 +17,8 @@
  * - `modules_disabled = { "s2s" }`: no federation, so nothing listens on 5269.
  * - mod_carbons (XEP-0280), which Prosody's own default configuration enables: linked accounts use it. It copies
  *   messages only to sessions that enable carbons, so other tests see no difference.
+ * - mod_vcard (XEP-0054 vcard-temp, each account's vCard kept as set): the gateway asks XMPP users' vCards for
+ *   contact.info. Not mod_vcard_legacy, which keeps vCards as PEP vCard4 and needs mod_pep.
  */
 
 export interface ProsodyConfigInput {
@@ -69,7 +71,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     "allow_registration = true",
     "",
     "modules_enabled = {",
-    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register"; "carbons";',
+    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register"; "carbons"; "vcard";',
     ...(input.tls ? ['  "tls";'] : []),
     "}",
     ...(input.tls ? [`ssl = { certificate = ${luaString(input.tls.certificateFile)}; key = ${luaString(input.tls.keyFile)} }`] : []),

@@ -49,6 +49,8 @@ import { connectPuppet } from "./puppet-connect.js";
 import { IRC_CAPABILITIES } from "./irc-capabilities.js";
 import { ChannelList } from "./channel-list.js";
 import type { RoomListing } from "../../core/model/room-directory.js";
+import { WhoisLookups } from "./whois-lookup.js";
+import type { ContactInfo } from "../../core/model/contact-info.js";
 
 export class IrcNetworkAdapter implements Adapter {
   readonly protocol = "irc" as const;
@@ -85,6 +87,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly outgoing: OutgoingMessages;
   /** The network's channels by LIST, on the gateway's own connection (channel-list.ts). */
   private readonly channelList = new ChannelList(() => this.requireMain());
+  /** WHOIS for people's contact information (whois-lookup.ts). */
+  private readonly whois = new WhoisLookups();
 
   constructor(
     private readonly config: IrcNetworkConfig,
@@ -132,7 +136,7 @@ export class IrcNetworkAdapter implements Adapter {
     this.failureNotices = new FailureNotices({ context, inbound, accounts, puppets, requireMain });
     const { bridging, watch, failureNotices, ownNick } = this;
     const rejoin = (puppet: Puppet, channelName: string): Promise<void> => this.rejoin(puppet, channelName);
-    this.own = new OwnConnection({ config, context, channels, bridging, inbound, watch, accounts, failureNotices, ownNick, puppets, rejoin });
+    this.own = new OwnConnection({ config, context, channels, bridging, inbound, watch, accounts, failureNotices, ownNick, puppets, rejoin, whois: this.whois });
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -197,6 +201,13 @@ export class IrcNetworkAdapter implements Adapter {
   /** The link of a nick is gone: its account is no longer asked about (no WHOIS at each poll or return). */
   async unwatchAccount(address: Address): Promise<void> {
     if (address.account === this.account && !isChannelId(address.id)) this.accounts.unwatch(address.id);
+  }
+
+  /** "Who is this?" about a nick: WHOIS on the gateway's own connection (whois-lookup.ts); nobody with it is GW_ERR_NOT_FOUND. */
+  async contactInfo(subject: Address): Promise<ContactInfo> {
+    if (subject.account !== this.account || isChannelId(subject.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not a nick of ${this.account}`);
+    this.requireMain();
+    return this.whois.lookup(subject.id);
   }
 
   async watchPresence(subject: Address): Promise<void> {

@@ -27,6 +27,8 @@
  *   330, 318            RPL_WHOISACCOUNT ("<nick> <account> :is logged in as") and RPL_ENDOFWHOIS
  *   322/323             RPL_LIST "<me> <channel> <visible> :<topic>" and RPL_LISTEND (channel-list.ts)
  *   263, 416            RPL_TRYAGAIN and ERR_TOOMANYMATCHES naming LIST (modern.ircdocs.horse): "list-refused"
+ *   311 312 313 317 319 671   the other WHOIS replies (user, server, operator, idle, channels, secure), as "whois"
+ *                       with their parameters: whois-lookup.ts reads them
  *   error numerics      numerics.ts's table, as "failure" with the GatewayError to reject with
  */
 import { GatewayError } from "../../core/errors.js";
@@ -79,6 +81,8 @@ export interface IrcConnectionEvents {
   account: { readonly nick: string; readonly account?: string };
   "whois-account": { readonly nick: string; readonly account: string };
   "whois-end": { readonly nick: string };
+  /** One WHOIS reply about `nick` (WHOIS_REPLIES), its parameters as received (ours first). */
+  whois: { readonly nick: string; readonly numeric: string; readonly params: readonly string[] };
   failure: {
     readonly numeric: number;
     readonly name: string;
@@ -100,6 +104,9 @@ export interface IrcConnectionEvents {
 
 /** An event the translator produces ("closed" comes from the connection itself). */
 export type IrcLineEvent = Exclude<EventOf<IrcConnectionEvents>, { name: "closed" }>;
+
+/** The WHOIS replies given as "whois" events (whois-lookup.ts reads them). */
+const WHOIS_REPLIES: ReadonlySet<string> = new Set(["311", "312", "313", "317", "319", "671"]);
 
 /** The WHOX token of whoxParams(); 354 replies with another token are someone else's and ignored. */
 export const WHOX_TOKEN = "571";
@@ -219,6 +226,7 @@ export class IrcEventTranslator {
         if (params[1]?.toUpperCase() !== "LIST") return line.command === "416" ? failure(line.command, params) : [];
         return [{ name: "list-refused", payload: { numeric: Number(line.command), text: last(params) } }];
       default:
+        if (WHOIS_REPLIES.has(line.command)) return params[1] === undefined ? [] : [{ name: "whois", payload: { nick: params[1], numeric: line.command, params: [...params] } }];
         return /^[0-9]{3}$/.test(line.command) ? failure(line.command, params) : [];
     }
   }

@@ -19,6 +19,7 @@ import { networkConnectionOptions } from "./network-connection-options.js";
 import type { OwnNickKeeper } from "./own-nick.js";
 import type { PuppetPool } from "./puppet-pool.js";
 import type { Puppet } from "./puppet.js";
+import type { WhoisLookups } from "./whois-lookup.js";
 
 export interface OwnConnectionParts {
   readonly config: IrcNetworkConfig;
@@ -29,6 +30,8 @@ export interface OwnConnectionParts {
   readonly watch: ContactWatch;
   readonly accounts: AccountWatch;
   readonly failureNotices: FailureNotices;
+  /** WHOIS asked for people's contact information (whois-lookup.ts). */
+  readonly whois: WhoisLookups;
   readonly ownNick: OwnNickKeeper;
   readonly puppets: PuppetPool;
   /** Joins a restored puppet to a channel it was in, if that is still bridged. */
@@ -80,6 +83,7 @@ export class OwnConnection {
     this.parts.watch.attach(main);
     this.parts.accounts.attach(main);
     this.parts.failureNotices.attach(main);
+    this.parts.whois.attach(main);
     this.accountPoller = setInterval(() => this.parts.accounts.poll(), config.presence_poll_seconds * 1000);
     this.accountPoller.unref();
     this.parts.ownNick.attach(main);
@@ -95,6 +99,7 @@ export class OwnConnection {
     this.parts.watch.detach();
     this.detachAccounts(true);
     this.parts.failureNotices.detach();
+    this.parts.whois.detach();
     const main = this.main;
     this.main = undefined;
     await this.parts.puppets.closeAll(reason);
@@ -114,6 +119,7 @@ export class OwnConnection {
     this.parts.watch.detach();
     this.detachAccounts();
     this.parts.failureNotices.detach();
+    this.parts.whois.detach();
     this.parts.inbound.reset();
     this.parts.bridging.lost();
     this.parts.puppets.dropAll();

@@ -19,6 +19,7 @@ export interface AccountPasswordFrame extends Base { readonly type: "account.pas
 export interface ContactListFrame extends Base { readonly type: "contact.list" }
 export interface ContactAddFrame extends Base { readonly type: "contact.add"; readonly address: string; readonly name?: string }
 export interface ContactRemoveFrame extends Base { readonly type: "contact.remove"; readonly address: string }
+export interface ContactInfoFrame extends Base { readonly type: "contact.info"; readonly address: string }
 export interface PresenceSetFrame extends Base { readonly type: "presence.set"; readonly show: ShowValue; readonly status?: string; readonly priority?: number }
 export interface SubscriptionFrame extends Base {
   readonly type: "presence.subscribe" | "presence.approve" | "presence.deny" | "presence.unsubscribe";
@@ -105,6 +106,7 @@ export type ClientFrame =
   | ContactListFrame
   | ContactAddFrame
   | ContactRemoveFrame
+  | ContactInfoFrame
   | PresenceSetFrame
   | SubscriptionFrame
   | MessageSendFrame

@@ -82,6 +82,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "contact.list": frame("contact.list", {}, [], "The session user's buddy list with presence"),
   "contact.add": frame("contact.add", { address, name: { type: "string", minLength: 1, maxLength: 256 } }, ["address"], "Adds or renames a contact"),
   "contact.remove": frame("contact.remove", { address }, ["address"], "Removes a contact and every subscription with it"),
+  "contact.info": frame("contact.info", { address }, ["address"], "What the person's network tells about them (an IRC WHOIS, an XMPP vCard)"),
   "presence.set": frame(
     "presence.set",
     { show: { enum: ["online", "chat", "away", "xa", "dnd"] }, status: { type: "string", maxLength: 1024 }, priority: { type: "integer", minimum: -128, maximum: 127 } },

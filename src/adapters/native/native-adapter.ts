@@ -10,6 +10,7 @@ import { GatewayError } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
+import type { ContactInfo } from "../../core/model/contact-info.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
@@ -95,6 +96,17 @@ export class NativeAdapter implements Adapter {
     const known = (await this.services.accounts.get(address.id)) !== undefined;
     if (known) this.knownUsers.add(address.id);
     return known;
+  }
+
+  /**
+   * "Who is this?" about a native user: her name, and her presence only as a contact of hers sees it (the rule of
+   * XMPP probes, AdapterContext.probe: a subscription she approved), never more than contact.list would show.
+   */
+  async contactInfo(subject: Address, viewer: Address): Promise<ContactInfo> {
+    if (!isNative(subject) || isRoomId(subject.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is a room, not a person`);
+    if ((await this.services.accounts.get(subject.id)) === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `there is no user ${subject.id} here`);
+    const seen = await this.context.probe(subject, viewer);
+    return { nick: subject.id, ...(seen === undefined ? {} : { show: seen.show, status: seen.status }) };
   }
 
   async send(message: Message): Promise<{ delivered: true }> {

@@ -12,6 +12,7 @@ import type { Announcement } from "../../core/announcements.js";
 import type { RoomSummary } from "../../core/rooms.js";
 import type { IdentityLinkRecord, RoomBanRecord, RoomRecord } from "../../store/store.js";
 import type { ErrorCode } from "../../core/errors.js";
+import type { ContactInfo } from "../../core/model/contact-info.js";
 
 export type ServerFrame = Readonly<Record<string, unknown>> & { readonly type: string };
 
@@ -45,6 +46,17 @@ export function contactView(contact: PersonContactView): Record<string, unknown>
     pending_in: contact.pendingIn,
     ...(contact.presence === undefined ? {} : { presence: { show: contact.presence.show, status: contact.presence.status } }),
     ...(contact.accounts === undefined ? {} : { accounts: contact.accounts.map(formatAddress) }),
+  };
+}
+
+/** The `info` of contact.info's answer: the fields the person's network gave, snake_case (docs/protocol.md "contact.info"). */
+export function contactInfoView(info: ContactInfo): Record<string, unknown> {
+  const { fullName, idleSeconds, signonAt, ...same } = info;
+  return {
+    ...same,
+    ...(fullName === undefined ? {} : { full_name: fullName }),
+    ...(idleSeconds === undefined ? {} : { idle_seconds: idleSeconds }),
+    ...(signonAt === undefined ? {} : { signon_at: signonAt }),
   };
 }
 

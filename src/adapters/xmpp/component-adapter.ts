@@ -27,6 +27,8 @@ import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
+import { askVcard, registerVcards } from "./vcards.js";
+import type { ContactInfo } from "../../core/model/contact-info.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerContactPrompt } from "./contact-prompt.js";
 import { MucArchive } from "./muc-archive.js";
@@ -116,6 +118,7 @@ export class XmppComponentAdapter implements Adapter {
     commands.register(connection);
     registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms, this.contacts);
     registerContactPrompt(connection, this.config.domain);
+    registerVcards(connection, this.config.domain, this.config.name, this.context);
     new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms, this.occupantIds).register(connection);
     registerMucAdmin(connection, this.config.domain, this.rooms, this.context);
     this.connection = connection;
@@ -162,6 +165,12 @@ export class XmppComponentAdapter implements Adapter {
     } catch {
       return false;
     }
+  }
+
+  /** "Who is this?" about an XMPP user: their vCard, asked of their server (vcards.ts askVcard). */
+  contactInfo(subject: Address): Promise<ContactInfo> {
+    if (subject.protocol !== "xmpp" || subject.account !== this.account) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not served here`));
+    return askVcard(this.online ? this.connection : undefined, this.config.domain, subject);
   }
 
   /** A room JID of the gateway's own domain (#room@domain, #chan%network@domain): a MUC to join, never a chat's recipient. */

@@ -11,10 +11,11 @@
  * | XEP-0184 receipts | sent once the native user has the message (component-adapter.ts reportDelivered) | sent once the IRC server has the line (the outbox's delivery) |
  * | XEP-0308 corrections | passed on as corrections | sent as a new line marked "* " (IRC has none: irc/outgoing-messages.ts) |
  * | XEP-0085 chat states | passed both ways | not announced: IRC takes no typing notifications (its adapter's capabilities.typing), so the router drops them |
+ * | XEP-0054 vcard-temp | her name (vcards.ts) | WHOIS: realname, nick, account, away... (vcards.ts) |
  *
  * An IRC person of a network in relay mode (`bob%oftc@D`, kind "irc-relay") announces neither receipts nor corrections:
  * direct messages to such a network are refused (its adapter's capabilities.directMessages, which the router checks),
- * so no message reaches them to be acknowledged or corrected. It keeps disco#info, caps and ping, and its own `ver`.
+ * so no message reaches them to be acknowledged or corrected. It keeps disco#info, caps, ping and vCards, and its own `ver`.
  *
  * Not announced for any: jabber:iq:version and disco#items, answered for the domain only. /me (XEP-0245) is no
  * feature: it is a body convention. The identity is the same for every contact of a kind (client/pc named as the
@@ -31,15 +32,16 @@ import type { Address } from "../../core/model/address.js";
 import { capsVer, NS_CAPS, type CapsIdentity } from "./entity-caps.js";
 import { NS } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { NS_VCARD } from "./vcard-temp.js";
 
 export const CAPS_NODE = "https://switchboard.invalid";
 
 export type ContactKind = "native" | "irc" | "irc-relay";
 
 const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
-  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS.receipts],
-  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS.receipts],
-  "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping],
+  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS.receipts, NS_VCARD],
+  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS.receipts, NS_VCARD],
+  "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping, NS_VCARD],
 };
 
 /** Whether the network serving an address takes direct messages (AdapterContext.takesDirectMessages). */

@@ -1,7 +1,7 @@
 /**
  * What the component answers about itself: XEP-0030 service discovery (the gateway, its contacts as
  * contact-capabilities.ts describes them, with the caps node of XEP-0115 section 6.2, and its rooms),
- * the IRC networks' channel directories (channel-directory.ts), XEP-0092 software version, XEP-0199 ping, and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
+ * the IRC networks' channel directories (channel-directory.ts), XEP-0092 software version, XEP-0199 ping, XEP-0054 vCards (vcards.ts), and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
  * jabber:iq:gateway is contact-prompt.ts. Other
  * queries get service-unavailable from @xmpp/iq.
  */
@@ -20,12 +20,13 @@ import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { isOnDemandHub } from "../../core/bridges.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
+import { NS_VCARD } from "./vcard-temp.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 
 /** The disco#info node of a user's reserved nick in a room (XEP-0045 section 7.12). */
 const ROOM_USER_ITEM = "x-roomuser-item";
 // XEP-0421 section 4: a service whose every room gives occupant ids says so itself too.
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId];
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD];
 /**
  * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
  * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).

@@ -33,6 +33,8 @@ declare module "@xmpp/component" {
     readonly socket: { cork(): void; uncork(): void; setNoDelay?(noDelay: boolean): unknown } | null;
     readonly reconnect: { stop(): void };
     readonly middleware: { use(handler: (context: IqContext, next: () => Promise<unknown>) => unknown): void };
+    /** Resolves with the result iq; rejects with @xmpp/middleware's StanzaError (its `condition`) or a TimeoutError. */
+    readonly iqCaller: { request(stanza: Element, timeoutMs?: number): Promise<Element> };
     readonly iqCallee: {
       get(ns: string, name: string, handler: (context: IqContext) => IqReply | Promise<IqReply>): void;
       set(ns: string, name: string, handler: (context: IqContext) => IqReply | Promise<IqReply>): void;

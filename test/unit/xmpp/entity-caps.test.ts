@@ -93,19 +93,19 @@ describe("the caps of the gateway's contacts", () => {
   const irc = contacts.of(makeAddress("irc", "libera", "bob"));
   const relayed = contacts.of(makeAddress("irc", "oftc", "carol"));
 
-  it("hashes exactly what a native user's disco#info lists: chat states, corrections, receipts, ping", () => {
+  it("hashes exactly what a native user's disco#info lists: chat states, corrections, receipts, ping, vCards", () => {
     const s =
       "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/chatstates<http://jabber.org/protocol/disco#info<" +
-      "urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<";
+      "urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<vcard-temp<";
     assert.ok(native);
     assert.equal(native.ver, sha1(s));
-    assert.equal(native.ver, "TaFHG/OjceluQYVIndGw2MGTYbY=");
+    assert.equal(native.ver, "tkRdDmyJhLn9iquI01fAUo+3IJQ=");
     assert.equal(native.capsNode, `${CAPS_NODE}#${native.ver}`);
     assert.deepEqual(native.caps, { xmlns: CAPS, hash: "sha-1", node: "https://switchboard.invalid", ver: native.ver });
   });
 
   it("gives an IRC person a ver of its own, without chat states (IRC takes no typing notifications)", () => {
-    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<";
+    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<vcard-temp<";
     assert.ok(irc);
     assert.equal(irc.ver, sha1(s));
     assert.notEqual(irc.ver, native?.ver);
@@ -113,7 +113,7 @@ describe("the caps of the gateway's contacts", () => {
   });
 
   it("gives an IRC person of a network in relay mode a ver of its own, without receipts or corrections (no direct messages reach them)", () => {
-    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:ping<";
+    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:ping<vcard-temp<";
     assert.ok(relayed);
     assert.equal(relayed.ver, sha1(s));
     assert.notEqual(relayed.ver, irc?.ver);

@@ -6,6 +6,7 @@ import { accountDelete, accountPassword, adminUserDelete } from "./account-handl
 import { adminUserDisable, adminUserEnable, adminUserList } from "./admin-user-handlers.js";
 import { adminAnnounce, adminMotdClear, adminMotdGet, adminMotdSet } from "./announcement-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
+import { contactInfo } from "./contact-info-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
@@ -29,6 +30,7 @@ export const HANDLERS: HandlerTable = {
   "contact.list": contactList,
   "contact.add": contactAdd,
   "contact.remove": contactRemove,
+  "contact.info": contactInfo,
   "presence.set": presenceSet,
   "presence.subscribe": subscription,
   "presence.approve": subscription,

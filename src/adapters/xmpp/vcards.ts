@@ -1,0 +1,78 @@
+/**
+ * XEP-0054 vcard-temp on the component (vcard-temp.ts builds and reads them), beside service-discovery.ts:
+ *
+ * - a vCard get to the gateway's domain: its configured name (FN);
+ * - to a person's JID (bob%libera@D, alice@D): what core/contact-info.ts gives the asker (an IRC WHOIS; a native user's
+ *   name and nothing her contacts could not see), rate-limited per asker; its refusals as stanza errors
+ *   (error-conditions.ts: nobody with the nick is item-not-found, the IRC network down recipient-unavailable, too many
+ *   lookups resource-constraint, no answer in time recipient-unavailable);
+ * - to a room (#lobby@D) or an occupant (#lobby@D/bob): service-unavailable, as Prosody's own MUC answers a room
+ *   without the community module mod_vcard_muc. A room has no vCard here (its name is its disco#info identity), and
+ *   clients ask one (Conversations: a room's avatar, XEP-0486; an occupant's, XEP-0153) only where a presence or the
+ *   room's disco#info names an avatar's hash, which the gateway never gives;
+ * - a vCard set to any JID of the gateway: not-allowed (nobody edits the gateway's people from XMPP).
+ *
+ * The other way, askVcard() gets an XMPP user's vCard (from the domain to their bare JID: their server answers for
+ * them, Prosody with mod_vcard or mod_vcard_legacy) for a native user's contact.info.
+ */
+import type { Component } from "@xmpp/component";
+import xml from "@xmpp/xml";
+import type { AdapterContext } from "../../core/adapter.js";
+import { GatewayError, toGatewayError } from "../../core/errors.js";
+import type { Address } from "../../core/model/address.js";
+import type { ContactInfo } from "../../core/model/contact-info.js";
+import { jidToAddress, withoutResource, xmppUserAddress } from "./addressing.js";
+import { stanzaConditionFor } from "./error-conditions.js";
+import { isRoomAddress } from "./gateway-rooms.js";
+import { errorCondition } from "./stanzas.js";
+import { gatewayVcard, infoOfVcard, ircPersonVcard, NS_VCARD, nativeUserVcard, vcardElement } from "./vcard-temp.js";
+
+/** How long an XMPP user's server has to answer a vCard get. */
+export const VCARD_TIMEOUT_MS = 10_000;
+
+export function registerVcards(connection: Component, domain: string, name: string, context: AdapterContext): void {
+  connection.iqCallee.get(NS_VCARD, "vCard", async ({ stanza }) => {
+    const to = String(stanza.attrs["to"]);
+    if (to === domain) return gatewayVcard(name);
+    try {
+      const subject = jidToAddress(withoutResource(to), domain);
+      // An occupant's JID (#lobby@D/bob) is its room's with a resource: both are answered alike.
+      if (isRoomAddress(subject)) {
+        return errorCondition("cancel", "service-unavailable", "rooms and their occupants have no vCard here");
+      }
+      const asker = xmppUserAddress(withoutResource(String(stanza.attrs["from"])), context.account);
+      const info = await context.contactInfo(asker, subject);
+      if (subject.protocol === "irc") return ircPersonVcard(info, subject.account);
+      if (subject.protocol === "native") return nativeUserVcard(info);
+      return vcardElement({ ...(info.fullName === undefined ? {} : { fn: info.fullName }), ...(info.nick === undefined ? {} : { nickname: info.nick }) });
+    } catch (error: unknown) {
+      const refusal = toGatewayError(error);
+      if (refusal.code === "GW_ERR_INTERNAL") context.log.error({ err: error, to }, "vCard not answered");
+      const { type, condition } = stanzaConditionFor(refusal.code);
+      return errorCondition(type, condition, refusal.message);
+    }
+  });
+  connection.iqCallee.set(NS_VCARD, "vCard", () => errorCondition("cancel", "not-allowed", "the gateway's vCards are not edited over XMPP"));
+}
+
+/**
+ * The vCard of `subject`, an XMPP user (xmpp://<account>/<bare JID>), asked from the component's domain: its text
+ * fields as contact information. Their server's refusal keeps its condition: item-not-found is GW_ERR_NOT_FOUND (Prosody's
+ * mod_vcard says so both of a user who set no vCard and of no such user), service-unavailable or
+ * feature-not-implemented an empty answer (the server keeps no vCards); no answer in time is GW_ERR_UNAVAILABLE with
+ * condition "timeout".
+ */
+export async function askVcard(connection: Component | undefined, domain: string, subject: Address): Promise<ContactInfo> {
+  if (!connection) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
+  const iq = xml("iq", { type: "get", from: domain, to: subject.id }, xml("vCard", { xmlns: NS_VCARD }));
+  try {
+    const answer = await connection.iqCaller.request(iq, VCARD_TIMEOUT_MS);
+    return infoOfVcard(answer.getChild("vCard", NS_VCARD));
+  } catch (error: unknown) {
+    const condition = (error as { condition?: unknown }).condition;
+    if (condition === "item-not-found") throw new GatewayError("GW_ERR_NOT_FOUND", `${subject.id}'s server has no vCard of them (or no such user)`, { cause: error, condition });
+    if (condition === "service-unavailable" || condition === "feature-not-implemented") return {};
+    if (typeof condition === "string") throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject.id}'s server refused the vCard: ${condition}`, { cause: error, condition, retryable: true });
+    throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject.id}'s server did not answer the vCard in ${VCARD_TIMEOUT_MS / 1000} s`, { cause: error, condition: "timeout", retryable: true });
+  }
+}

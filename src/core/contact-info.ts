@@ -1,0 +1,83 @@
+/**
+ * Contact information across networks ("who is this?", core/model/contact-info.ts): native `contact.info` and the XMPP
+ * component's vCards of gateway JIDs ask here, and the adapter of the person's network answers (Adapter.contactInfo:
+ * an IRC WHOIS on the gateway's own connection, a vCard asked of an XMPP user's server, what a native user's contacts
+ * may see). The service keeps what every kind shares:
+ *
+ * - a limit per asker (PER_MINUTE lookups in a sliding minute, GW_ERR_RATE_LIMITED), since each lookup costs the
+ *   network a request (a WHOIS flood gets the gateway's own connection throttled or killed by the IRC server);
+ * - a timeout for every kind (TIMEOUT_MS, GW_ERR_UNAVAILABLE with condition "timeout", as other requests a peer does
+ *   not answer: adapters have shorter ones of their own, this one bounds any that has none);
+ * - the address's checks: someone else's own account's contact is refused (Router.checkOwnership), a room is no person
+ *   (GW_ERR_BAD_ADDRESS), a JID of the gateway's own domain is asked about as whom it stands for (alice@gateway is
+ *   native alice);
+ * - every string cleaned (cleanInfo) whatever the adapter did.
+ */
+import type { AdapterRegistry } from "./adapter-registry.js";
+import { GatewayError } from "./errors.js";
+import { addressKey, formatAddress, type Address } from "./model/address.js";
+import { cleanInfo, type ContactInfo } from "./model/contact-info.js";
+import { AttemptLimiter } from "../util/attempt-limiter.js";
+
+/** Lookups one asker may make in a minute. */
+export const PER_MINUTE = 10;
+/** The longest a lookup waits for its network's answer. */
+export const TIMEOUT_MS = 15_000;
+/** Askers remembered at once (anyone of another network can be one): more forget the counts early (AttemptLimiter). */
+const MAX_ASKERS = 10_000;
+
+export interface ContactInfoDependencies {
+  readonly registry: Pick<AdapterRegistry, "for">;
+  /** Router.checkOwnership: GW_ERR_FORBIDDEN when either is reached through someone else's own account. */
+  readonly checkOwnership: (a: Address, b: Address) => void;
+  /** The person an address is linked to (IdentityService.personOf): one person's accounts share one limit. */
+  readonly personOf?: (address: Address) => Address | undefined;
+  readonly now?: () => number;
+  readonly timeoutMs?: number;
+}
+
+export class ContactInfoService {
+  private readonly limiter: AttemptLimiter;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly deps: ContactInfoDependencies) {
+    this.limiter = new AttemptLimiter(PER_MINUTE, 60_000, deps.now ?? Date.now, MAX_ASKERS);
+    this.timeoutMs = deps.timeoutMs ?? TIMEOUT_MS;
+  }
+
+  /** What `subject`'s network tells `viewer` about them; see the header for the refusals. */
+  async lookup(viewer: Address, subject: Address): Promise<ContactInfo> {
+    let adapter = this.deps.registry.for(subject);
+    const standsFor = adapter?.standsFor?.(subject);
+    if (standsFor !== undefined) {
+      subject = standsFor;
+      adapter = this.deps.registry.for(subject);
+    }
+    if (adapter === undefined) throw new GatewayError("GW_ERR_NO_ROUTE", `no network of this gateway serves ${formatAddress(subject)}`);
+    if (adapter.isRoom?.(subject) === true) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
+    this.deps.checkOwnership(viewer, subject);
+    if (adapter.contactInfo === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} tells nothing about its people`);
+    const key = addressKey(this.deps.personOf?.(viewer) ?? viewer);
+    const wait = this.limiter.retryAfter(key);
+    if (wait > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${PER_MINUTE} contact lookups a minute: try again in ${Math.ceil(wait / 1000)} s`);
+    this.limiter.fail(key);
+    return cleanInfo(await withTimeout(adapter.contactInfo(subject, viewer), this.timeoutMs, formatAddress(subject)));
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new GatewayError("GW_ERR_UNAVAILABLE", `no answer about ${what} within ${ms / 1000} s`, { retryable: true, condition: "timeout" })), ms);
+    timer.unref();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

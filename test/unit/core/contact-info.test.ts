@@ -1,0 +1,61 @@
+/** ContactInfoService: the checks, limit and timeout every kind of contact information shares. */
+import assert from "node:assert/strict";
+import type { Adapter } from "../../../src/core/adapter.js";
+import { ContactInfoService, PER_MINUTE } from "../../../src/core/contact-info.js";
+import { GatewayError } from "../../../src/core/errors.js";
+import { makeAddress, sameAddress, type Address } from "../../../src/core/model/address.js";
+import type { ContactInfo } from "../../../src/core/model/contact-info.js";
+
+const alice = makeAddress("native", "default", "alice");
+const bob = makeAddress("irc", "libera", "bob");
+const standIn = makeAddress("xmpp", "gw", "carol@gw.example.org");
+const carol = makeAddress("native", "default", "carol");
+
+function service(answer: (subject: Address) => Promise<ContactInfo>, options: { now?: () => number; timeoutMs?: number } = {}) {
+  const asked: Address[] = [];
+  const irc = { isRoom: (address: Address) => address.id.startsWith("#"), contactInfo: (subject: Address) => (asked.push(subject), answer(subject)) } as unknown as Adapter;
+  const native = { contactInfo: (subject: Address) => (asked.push(subject), answer(subject)) } as unknown as Adapter;
+  const xmpp = { standsFor: (address: Address) => (sameAddress(address, standIn) ? carol : undefined) } as unknown as Adapter;
+  const registry = { for: (address: Address) => (address.account === "nowhere" ? undefined : { irc, native, xmpp }[address.protocol]) };
+  const checkOwnership = (a: Address, b: Address): void => {
+    if (b.account === "u.other") throw new GatewayError("GW_ERR_FORBIDDEN", `${a.id} may not`);
+  };
+  return { lookups: new ContactInfoService({ registry, checkOwnership, ...options }), asked };
+}
+
+describe("ContactInfoService", () => {
+  it("asks the subject's network, and cleans what it says", async () => {
+    const { lookups } = service(async () => ({ nick: "bob\u0000", fullName: "  Bob\nBuilder ", idleSeconds: -1 }));
+    assert.deepEqual(await lookups.lookup(alice, bob), { nick: "bob", fullName: "Bob Builder" });
+  });
+
+  it("asks about a JID of the gateway's own domain as whom it stands for", async () => {
+    const { lookups, asked } = service(async (subject) => ({ nick: subject.id }));
+    assert.deepEqual(await lookups.lookup(alice, standIn), { nick: "carol" });
+    assert.deepEqual(asked, [carol]);
+  });
+
+  it("refuses a room, another's own account's contact, a network without information and one nobody serves", async () => {
+    const { lookups, asked } = service(async () => ({}));
+    await assert.rejects(lookups.lookup(alice, makeAddress("irc", "libera", "#dev")), { code: "GW_ERR_BAD_ADDRESS" });
+    await assert.rejects(lookups.lookup(alice, makeAddress("native", "u.other", "x")), { code: "GW_ERR_FORBIDDEN" });
+    await assert.rejects(lookups.lookup(alice, makeAddress("irc", "nowhere", "x")), { code: "GW_ERR_NO_ROUTE" });
+    await assert.rejects(lookups.lookup(alice, makeAddress("xmpp", "gw", "dave@example.org")), { code: "GW_ERR_UNSUPPORTED" });
+    assert.deepEqual(asked, []);
+  });
+
+  it(`allows ${PER_MINUTE} lookups a minute per asker, then GW_ERR_RATE_LIMITED until the minute has passed`, async () => {
+    let now = 1_000_000;
+    const { lookups } = service(async () => ({}), { now: () => now });
+    for (let i = 0; i < PER_MINUTE; i++) await lookups.lookup(alice, bob);
+    await assert.rejects(lookups.lookup(alice, bob), { code: "GW_ERR_RATE_LIMITED" });
+    await lookups.lookup(carol, bob);
+    now += 60_001;
+    await lookups.lookup(alice, bob);
+  });
+
+  it("gives up on a network that does not answer: GW_ERR_UNAVAILABLE, condition timeout", async () => {
+    const { lookups } = service(() => new Promise<ContactInfo>(() => undefined), { timeoutMs: 20 });
+    await assert.rejects(lookups.lookup(alice, bob), (error: unknown) => error instanceof GatewayError && error.code === "GW_ERR_UNAVAILABLE" && error.condition === "timeout");
+  });
+});
