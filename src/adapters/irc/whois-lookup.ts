@@ -101,7 +101,10 @@ export class WhoisLookups {
   private connection: IrcConnection | undefined;
   private readonly open = new Map<string, Gathering>();
 
-  constructor(private readonly timeoutMs = TIMEOUT_MS) {}
+  constructor(
+    private readonly timeoutMs = TIMEOUT_MS,
+    private readonly maxOpen = MAX_OPEN,
+  ) {}
 
   attach(connection: IrcConnection): void {
     this.connection = connection;
@@ -146,7 +149,7 @@ export class WhoisLookups {
         under.waiting.push({ resolve, reject });
         return;
       }
-      if (this.open.size >= MAX_OPEN) {
+      if (this.open.size >= this.maxOpen) {
         reject(new GatewayError("GW_ERR_RATE_LIMITED", `${this.open.size} WHOIS wait for the IRC server's answer already`));
         return;
       }
