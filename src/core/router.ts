@@ -20,6 +20,7 @@ import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
+import { checkCorrection } from "./message-references.js";
 import { checkChatPeer, checkNotStandIn } from "./peer-checks.js";
 import type { LinkedRecipientVerdict } from "./outbox.js";
 import { PresenceRouting } from "./presence-routing.js";
@@ -75,7 +76,7 @@ export class Router {
     if (draft.scope === "direct" && !target.capabilities.directMessages) {
       throw new GatewayError("GW_ERR_NO_ROUTE", `${draft.to.protocol}/${draft.to.account} carries room messages only, no direct messages`);
     }
-    if (draft.replaces !== undefined) await this.checkCorrection(draft);
+    if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
 
     const person = this.deps.identities?.personOf(draft.from);
     const senderName = draft.scope === "room" ? await this.rooms.senderNameIn(draft) : draft.senderName;
@@ -118,7 +119,7 @@ export class Router {
     const toContact = draft.scope === "direct" && draft.to.protocol === protocol && draft.to.account === account;
     if (owner === undefined || !sameAddress(draft.from, owner) || !toContact) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} records only its owner's direct messages to its contacts`);
     if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
-    if (draft.replaces !== undefined) await this.checkCorrection(draft);
+    if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
     const timestamp = (this.deps.now ?? Date.now)();
     const message: Message = { ...draft, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);
@@ -170,20 +171,6 @@ export class Router {
     if (owner && !sameAddress(owner, other) && !sameAddress(this.deps.registry.ownerOf(other) ?? other, owner)) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
     }
-  }
-
-  /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
-  private async checkCorrection(draft: MessageDraft): Promise<void> {
-    const id = draft.replaces;
-    const original = id === undefined ? undefined : (this.deps.recent?.get(id) ?? (await this.deps.history.get(id)));
-    // A message of another conversation is not found, whoever sent it: the answer must not tell that it exists.
-    const seen =
-      original !== undefined &&
-      (draft.scope === "room"
-        ? sameAddress(original.to, draft.to)
-        : (sameAddress(original.from, draft.from) && sameAddress(original.to, draft.to)) || (sameAddress(original.from, draft.to) && sameAddress(original.to, draft.from)));
-    if (!seen) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to correct`);
-    if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message can correct it");
   }
 
   async knows(address: Address): Promise<boolean> {
