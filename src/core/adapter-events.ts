@@ -78,6 +78,11 @@ export interface AdapterCapabilities {
   readonly notices: boolean;
   readonly corrections: boolean;
   /**
+   * The adapter carries retractions (a message with `retracts`) to its network. Absent or false: a retraction is
+   * never sent to it (an IRC line cannot be unsaid), so it never writes one as an empty line.
+   */
+  readonly retractions?: boolean;
+  /**
    * This adapter's members of gateway rooms are rooms of its own network (an IRC channel, a MUC joined by a
    * bot), not people: every message of such a room must reach them, so it is queued in the outbox for this
    * adapter (one entry per adapter), delivered in order and kept while the network is down.

@@ -22,6 +22,7 @@ import type { Logger } from "./logger.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { FailureReports } from "./failure-reports.js";
+import { RetractedDeliveries } from "./retracted-deliveries.js";
 import { RecipientQueue, type AttemptOutcome, type FinalOutcome } from "./recipient-queue.js";
 import { AcceptedWrites } from "./accepted-writes.js";
 import { WriteBatcher } from "./write-batcher.js";
@@ -63,6 +64,7 @@ export class Outbox {
   private readonly unwrittenLog = new LogThrottle(10_000);
   /** "<message id> <recipient key>" of deliveries bounced while unconfirmed (bounced()). */
   private readonly bouncedUnconfirmed = new Set<string>();
+  private readonly retractions = new RetractedDeliveries();
 
   constructor(
     private readonly store: Store,
@@ -124,6 +126,11 @@ export class Outbox {
     this.bouncedUnconfirmed.add(`${messageId} ${addressKey(recipient)}`);
   }
 
+  /** The message was retracted (Router): where it still waits, it is dropped rather than delivered (core/retracted-deliveries.ts). */
+  retracted(messageId: string): void {
+    this.retractions.retract(messageId);
+  }
+
   /** The address can receive now: send what waits for it, and the failure reports of its own messages. */
   reachable(address: Address): void {
     const entry = this.queues.get(addressKey(address));
@@ -167,6 +174,11 @@ export class Outbox {
   }
 
   private async attempt(message: Message, recipient: Address): Promise<AttemptOutcome> {
+    if (this.retractions.drops(message, recipient)) {
+      this.log.debug({ id: message.id, recipient: addressKey(recipient) }, "retracted before delivery: dropped");
+      if (!this.writes.forget(message.id, recipient)) this.removeEntry(message, recipient);
+      return "done";
+    }
     if (message.scope === "direct" && !sameAddress(recipient, message.to) && (await this.rerouted(message, recipient))) return "done";
     try {
       // A network on demand (an IRC server) disconnected while unused, or not connected since a restart: connected again.

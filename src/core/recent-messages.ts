@@ -1,6 +1,6 @@
 /**
  * The most recent messages, kept in memory when the message log is off (config store.message_log: false) and a
- * message is no longer stored once delivered: what a correction (`replaces`) is checked against, and what a
+ * message is no longer stored once delivered: what a correction (`replaces`) or a retraction (`retracts`) is checked against, and what a
  * network's late bounce (an XMPP error reply after the delivery) reports to the sender. Bounded by count and by
  * text: the oldest go when either limit would be exceeded (a Map keeps insertion order), about 300 bytes per
  * message plus its text, at most 10,000 messages and 8 MB of text. It lives in memory only: after a restart,
@@ -47,6 +47,13 @@ export class RecentMessages {
       this.order = this.order.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** The message was retracted: what is remembered of it is a tombstone, without its words. */
+  retract(id: string): void {
+    const message = this.get(id);
+    if (message === undefined || message.retracted === true) return;
+    this.remember({ ...message, body: "", retracted: true });
   }
 
   get(id: string): Message | undefined {

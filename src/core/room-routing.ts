@@ -49,6 +49,7 @@ export class RoomRouting {
     }
     for (const adapter of await this.guestAdapters(message.to)) {
       if (adapter.capabilities.relaysRooms) continue; // through the outbox: see relayRecipients
+      if (message.retracts !== undefined && adapter.capabilities.retractions !== true) continue; // cannot unsay it there
       await adapter.send(message).catch((error: unknown) => this.deps.log.warn({ err: error, id: message.id, adapter: adapter.protocol }, "room message not relayed"));
     }
   }

@@ -20,7 +20,7 @@ import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
-import { checkCorrection } from "./message-references.js";
+import { checkCorrection, checkRetraction } from "./message-references.js";
 import { checkChatPeer, checkNotStandIn } from "./peer-checks.js";
 import type { LinkedRecipientVerdict } from "./outbox.js";
 import { PresenceRouting } from "./presence-routing.js";
@@ -77,11 +77,16 @@ export class Router {
       throw new GatewayError("GW_ERR_NO_ROUTE", `${draft.to.protocol}/${draft.to.account} carries room messages only, no direct messages`);
     }
     if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
+    const retracted = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
+    // Refused rather than acknowledged and dropped: the recipient's network cannot unsay a line (IRC).
+    if (retracted !== undefined && target.capabilities.retractions !== true) throw new GatewayError("GW_ERR_UNSUPPORTED", `${draft.to.protocol}/${draft.to.account} cannot retract a message`);
 
     const person = this.deps.identities?.personOf(draft.from);
     const senderName = draft.scope === "room" ? await this.rooms.senderNameIn(draft) : draft.senderName;
     const message: Message = {
       ...draft,
+      // A retraction says nothing of its own: no words to keep, relay or show (the adapters give their fallback).
+      ...(retracted === undefined ? {} : { body: "", kind: "text" as const }),
       senderName,
       id: this.deps.ids.next(),
       timestamp: (this.deps.now ?? Date.now)(),
@@ -89,7 +94,9 @@ export class Router {
       ...(person === undefined ? {} : { person }),
     };
     const direct = message.scope === "direct";
-    const recipients = direct ? this.persons.directRecipients(message) : await this.rooms.relayRecipients(message);
+    const everyone = direct ? this.persons.directRecipients(message) : await this.rooms.relayRecipients(message);
+    // A network that cannot unsay a line (IRC) is sent nothing: docs/bridging.md, "Retractions".
+    const recipients = retracted === undefined ? everyone : everyone.filter((recipient) => this.deps.registry.for(recipient)?.capabilities.retractions === true);
     // Before any delivery: a refusal at once is reported (to the sender's adapter) before this submit resolves.
     options.onAccepted?.(message);
     const stored = this.deps.outbox.accept(message, recipients);
@@ -101,6 +108,11 @@ export class Router {
     // Delivered now, written meanwhile: a connected recipient need not wait for the commit (outbox.ts); the
     // sender's answer waits for it.
     this.deps.recent?.remember(message);
+    if (retracted !== undefined) {
+      // Before any delivery: a queue still holding the original drops it instead of sending it (core/outbox.ts).
+      this.deps.recent?.retract(retracted.id);
+      this.deps.outbox.retracted(retracted.id);
+    }
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
     if (!direct) void this.rooms.sendToRoom(message);
     await stored;
@@ -120,6 +132,8 @@ export class Router {
     if (owner === undefined || !sameAddress(draft.from, owner) || !toContact) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} records only its owner's direct messages to its contacts`);
     if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
     if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
+    // Not carried from another client of the owner's account: refused rather than kept unchecked.
+    if (draft.retracts !== undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", "a retraction sent from another client is not recorded");
     const timestamp = (this.deps.now ?? Date.now)();
     const message: Message = { ...draft, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);

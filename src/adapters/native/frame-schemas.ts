@@ -94,6 +94,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "presence.deny": frame("presence.deny", { address }, ["address"]),
   "presence.unsubscribe": frame("presence.unsubscribe", { address }, ["address"]),
   "message.send": frame("message.send", { to: address, body, kind, replaces: messageId, client_id: messageId }, ["to", "body"], "A direct message"),
+  "message.retract": frame(
+    "message.retract",
+    { to: address, message_id: { ...messageId, description: "The gateway id of the sender's own message to retract" } },
+    ["to", "message_id"],
+    "Retracts (unsends) one of the user's own direct messages to `to`",
+  ),
   typing: frame("typing", { to: address, state: { enum: ["composing", "paused", "active"] } }, ["to", "state"], "Typing notification"),
   history: frame(
     "history",
@@ -150,6 +156,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "room.list": frame("room.list"),
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
+  "room.retract": frame(
+    "room.retract",
+    { room, message_id: { ...messageId, description: "The gateway id of the sender's own message to retract" } },
+    ["room", "message_id"],
+    "Retracts (unsends) one of the user's own messages in a room",
+  ),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),
   "xmpp.link": frame(
     "xmpp.link",

@@ -38,6 +38,7 @@ export class NativeAdapter implements Adapter {
     actions: true,
     notices: true,
     corrections: true,
+    retractions: true,
     relaysRooms: false,
     puppets: false,
   };

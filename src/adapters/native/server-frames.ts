@@ -27,6 +27,8 @@ export function messageView(message: Message): Record<string, unknown> {
     body: message.body,
     timestamp: message.timestamp,
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+    ...(message.retracts === undefined ? {} : { retracts: message.retracts }),
+    ...(message.retracted === true ? { retracted: true } : {}),
     ...(message.origin.id === undefined ? {} : { client_id: message.origin.id }),
     ...(message.person === undefined ? {} : { person: formatAddress(message.person) }),
     ...(message.sentElsewhere === true ? { carbon: "sent" } : {}),

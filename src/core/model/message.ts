@@ -35,6 +35,13 @@ export interface Message {
   readonly timestamp: number;
   /** Gateway id of the message this one corrects (XEP-0308 and the like). */
   readonly replaces?: string;
+  /**
+   * Gateway id of the message this one retracts ("unsend", XEP-0424 and the like): its own body is empty, and the
+   * retracted message's body is gone from the log (a tombstone, `retracted`).
+   */
+  readonly retracts?: string;
+  /** A tombstone: this message was retracted and its body (and its corrections' bodies) removed. Set by the gateway. */
+  readonly retracted?: true;
   /** When `from` is an account linked to a person (core/identities.ts): that person, set by the gateway. */
   readonly person?: Address;
   /**
@@ -46,7 +53,7 @@ export interface Message {
 }
 
 /** What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person. */
-export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere"> & { readonly hops?: readonly string[] };
+export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere" | "retracted"> & { readonly hops?: readonly string[] };
 
 export const MAX_BODY_LENGTH = 64 * 1024;
 

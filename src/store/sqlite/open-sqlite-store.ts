@@ -32,7 +32,7 @@ import { createSqlitePuppetAccounts } from "./sqlite-puppet-accounts.js";
 import { createSqlitePuppetServerPasswords } from "./sqlite-puppet-server-passwords.js";
 import { createSqliteRoomBans } from "./sqlite-room-bans.js";
 import { guarded, openError } from "./sqlite-errors.js";
-import { createSqliteMessageLog } from "./sqlite-message-log.js";
+import { conversationKey, createSqliteMessageLog } from "./sqlite-message-log.js";
 import { createSqliteOutbox } from "./sqlite-outbox.js";
 import { createSqliteRoomStore } from "./sqlite-rooms.js";
 
@@ -118,6 +118,8 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
   // what makes batches of thousands fast.
   const acceptAll = db.transaction((batch: readonly AcceptedMessage[]) => {
     for (const { message, recipients } of batch) {
+      // With the log off too: a retracted message still waiting in the outbox keeps no words either.
+      if (message.retracts !== undefined) messageLog.tombstone(message.retracts, conversationKey(message));
       if (!messageLog.keepsAll && recipients.length === 0) continue;
       messageLog.append(message);
       for (const recipient of recipients) outbox.enqueue(message.id, recipient);

@@ -23,6 +23,11 @@ export interface SqliteMessageLog extends MessageLogStore {
    * outbox entry and no failure notice refers to it (called inside the transaction that removed the last).
    */
   release(messageId: string): void;
+  /**
+   * A retraction of `messageId` in this conversation is written: the message and its corrections keep their rows
+   * (history and archives show where it was) but lose their words, `retracted` marking each a tombstone.
+   */
+  tombstone(messageId: string, conversation: string): void;
 }
 
 /** A room's key, or the two parties of a direct conversation in a fixed order (URIs contain no space). */
@@ -175,8 +180,16 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     "DELETE FROM messages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = @id) AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = @id)",
   );
 
+  // Its corrections come after it in the same conversation: one index range from it, their JSON looked into.
+  const tombstone = db.prepare<{ id: string; conversation: string }>(
+    "UPDATE messages SET json = json_set(json, '$.body', '', '$.retracted', json('true')) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
+  );
+
   return {
     keepsAll: keepAll,
+    tombstone(messageId, conversation) {
+      tombstone.run({ id: messageId, conversation });
+    },
     append(message) {
       insert.run(...row(message));
     },

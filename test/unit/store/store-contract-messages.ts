@@ -28,6 +28,21 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(await store().log.get(plain.id), plain);
     });
 
+    it("leaves a tombstone of a retracted message and its corrections, without their words, and nothing else touched", async () => {
+      const original = message(1, alice, bob);
+      const other = message(2, bob, alice);
+      const correction: Message = { ...message(3, alice, bob), replaces: original.id };
+      const elsewhere: Message = { ...message(4, alice, carol), replaces: original.id };
+      await store().accept([original, other, correction, elsewhere].map((entry) => ({ message: entry, recipients: [] })));
+      const retraction: Message = { ...message(5, alice, bob), body: "", retracts: original.id };
+      await store().accept([{ message: retraction, recipients: [bob] }]);
+      assert.deepEqual(await store().log.get(original.id), { ...original, body: "", retracted: true });
+      assert.deepEqual(await store().log.get(correction.id), { ...correction, body: "", retracted: true });
+      assert.deepEqual(await store().log.get(other.id), other);
+      assert.deepEqual(await store().log.get(elsewhere.id), elsewhere);
+      assert.deepEqual(await store().log.get(retraction.id), retraction);
+    });
+
     it("returns undefined for an unknown id", async () => {
       assert.equal(await store().log.get("m999999"), undefined);
     });

@@ -8,6 +8,7 @@ import { adminAnnounce, adminMotdClear, adminMotdGet, adminMotdSet } from "./ann
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { contactInfo } from "./contact-info-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
+import { messageRetract, roomRetract } from "./retract-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
 import { ircServerPasswordList, ircServerPasswordRemove, ircServerPasswordSet } from "./puppet-server-password-handlers.js";
@@ -37,6 +38,7 @@ export const HANDLERS: HandlerTable = {
   "presence.deny": subscription,
   "presence.unsubscribe": subscription,
   "message.send": messageSend,
+  "message.retract": messageRetract,
   typing,
   history,
   "room.create": roomCreate,
@@ -45,6 +47,7 @@ export const HANDLERS: HandlerTable = {
   "room.members": roomMembers,
   "room.list": roomList,
   "room.send": roomSend,
+  "room.retract": roomRetract,
   "room.subject": roomSubject,
   "room.nick": roomNick,
   "room.kick": roomKick,

@@ -1,0 +1,48 @@
+/**
+ * message.retract and room.retract: the session's user unsays one of her own messages (XEP-0424's "unsend"). The
+ * retraction is a message of the same conversation naming the retracted one (`retracts`, no body), so it goes the
+ * way of a correction: the router checks it is her own (core/message-references.ts), the log keeps a tombstone, and
+ * every recipient, her other sessions included, is sent it.
+ */
+import { GatewayError } from "../../../core/errors.js";
+import { sameAddress, type Address } from "../../../core/model/address.js";
+import type { MessageScope } from "../../../core/model/message.js";
+import type { Handler, HandlerEnvironment } from "../handler-environment.js";
+import type { MessageRetractFrame, RoomRetractFrame } from "../client-frames.js";
+import type { NativeSession } from "../session.js";
+import type { Release } from "../frame-sequencer.js";
+import { chatPeerAddress } from "../native-addresses.js";
+import { predates } from "../account-epoch.js";
+import { self } from "./contact-handlers.js";
+import { roomByRef } from "./room-refs.js";
+import { ownRoomOf } from "./own-room-handlers.js";
+import { showOwnMessage } from "../own-messages.js";
+
+async function retract(session: NativeSession, env: HandlerEnvironment, scope: MessageScope, to: Address, messageId: string, release: Release, senderName?: string): Promise<Record<string, unknown>> {
+  const from = self(session);
+  // A message of the name's deleted account is not this account's to retract (account-epoch.ts): not found, as another's.
+  if (session.accountCreatedAt !== undefined && predates(messageId, session.accountCreatedAt)) {
+    throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${messageId} in this conversation to retract`);
+  }
+  const message = await env.context.submit(
+    { origin: { protocol: "native", account: env.context.account }, scope, kind: "text", from, to, senderName: senderName ?? session.user ?? from.id, body: "", retracts: messageId },
+    { onOrdered: release, onAccepted: (accepted) => showOwnMessage(env.sessions, accepted, session) },
+  );
+  return { message_id: message.id, timestamp: message.timestamp };
+}
+
+export const messageRetract: Handler<MessageRetractFrame> = async (session, frame, env, release) => {
+  const to = chatPeerAddress(frame.to);
+  if (sameAddress(self(session), to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you have no conversation with yourself");
+  return retract(session, env, "direct", to, frame.message_id, release);
+};
+
+export const roomRetract: Handler<RoomRetractFrame> = async (session, frame, env, release) => {
+  if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no retractions here");
+  const me = self(session);
+  const room = await roomByRef(env, frame.room);
+  await env.services.rooms.get(room);
+  const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
+  if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before retracting anything in it");
+  return retract(session, env, "room", room, frame.message_id, release, member.nick);
+};
