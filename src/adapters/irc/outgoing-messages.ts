@@ -70,6 +70,9 @@ export class OutgoingMessages {
   }
 
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
+    // A line said on IRC cannot be unsaid: the router sends no retraction here (capabilities.retractions), and one
+    // that came anyway is written as nothing, never as an empty line (docs/irc.md, "Retractions").
+    if (message.retracts !== undefined) return { delivered: true };
     const { config, puppets } = this.parts;
     if (message.scope === "direct" && isChannelId(recipient.id)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${recipient.id} is a channel: talk there in the room it is bridged to`);

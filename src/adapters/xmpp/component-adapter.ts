@@ -35,6 +35,7 @@ import { MucArchive } from "./muc-archive.js";
 import { OccupantIds } from "./occupant-ids.js";
 import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { messageStanza } from "./retraction-stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { offerStanzas } from "./offered-contacts.js";
 import { barrierPing, StanzaConfirmer } from "./stanza-confirmer.js";
@@ -64,6 +65,7 @@ export class XmppComponentAdapter implements Adapter {
     actions: true,
     notices: false,
     corrections: true,
+    retractions: true,
     relaysRooms: false,
     puppets: false,
   };
@@ -203,7 +205,8 @@ export class XmppComponentAdapter implements Adapter {
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP component is stopping", { retryable: true });
     const writing = this.write(
-      chatMessage({
+      // A retraction names the message by the id the recipient got it with: its gateway id (retraction-stanzas.ts).
+      messageStanza(message, {
         // A linked account's message comes from its person's JID (docs/bridging.md, "One sender").
         from: addressToJid(message.person ?? message.from, this.config.domain),
         to: addressToXmppJid(recipient),

@@ -11,7 +11,7 @@ import { formatAddress, type Address } from "../../core/model/address.js";
 import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { directDraft } from "./drafts.js";
-import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
+import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
@@ -111,6 +111,7 @@ export class ComponentInbound {
     }
     if (message.type === "groupchat") return this.refuse(stanza, "modify", "bad-request", "groupchat is for rooms");
     if (message.receivedId !== undefined) this.awaited.received(from, to, message.receivedId);
+    if (message.retracts !== undefined) return this.retraction(stanza, message, message.retracts, from, to);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         if (await this.context.knows(to)) this.context.dispatch({ type: "typing", typing: { from, to, state: message.chatState } });
@@ -138,6 +139,24 @@ export class ComponentInbound {
       await this.refuse(stanza, type, condition, gatewayError.message);
     } finally {
       acceptance.done(acceptedId);
+    }
+  }
+
+  /**
+   * XEP-0424: an XMPP user retracts her message, named by the id her client gave it (CorrectionIds, as a correction
+   * names it; one sent before a restart is no longer known): a retraction of the core's, checked there as her own.
+   */
+  private async retraction(stanza: Element, message: ParsedMessage, retracts: string, from: Address, to: Address): Promise<void> {
+    const acceptance = this.corrections.begin(from, { replaces: retracts });
+    try {
+      const original = await acceptance.original;
+      if (original === undefined) return await this.refuse(stanza, "cancel", "item-not-found", "no recent message of yours with that id to retract");
+      await this.context.submit({ ...directDraft(this.context.account, message, from, to), body: "", retracts: original });
+    } catch (error: unknown) {
+      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      await this.refuse(stanza, type, condition, toGatewayError(error).message);
+    } finally {
+      acceptance.done(undefined);
     }
   }
 

@@ -31,6 +31,7 @@
 import type { Address } from "../../core/model/address.js";
 import { capsVer, NS_CAPS, type CapsIdentity } from "./entity-caps.js";
 import { NS } from "./stanzas.js";
+import { NS_RETRACT } from "./retraction-stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { NS_VCARD } from "./vcard-temp.js";
 
@@ -39,7 +40,8 @@ export const CAPS_NODE = "https://switchboard.invalid";
 export type ContactKind = "native" | "irc" | "irc-relay";
 
 const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
-  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS.receipts, NS_VCARD],
+  // XEP-0424 only where a retraction is carried: a native user; an IRC line cannot be unsaid.
+  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS.receipts, NS_VCARD],
   irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS.receipts, NS_VCARD],
   "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping, NS_VCARD],
 };

@@ -18,7 +18,8 @@ import { xmppUserAddress } from "./addressing.js";
 import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
 import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamRequest } from "./mam-query.js";
 import { withOccupantId, type OccupantIds } from "./occupant-ids.js";
-import { chatMessage, errorCondition, NS } from "./stanzas.js";
+import { errorCondition, NS } from "./stanzas.js";
+import { messageStanza } from "./retraction-stanzas.js";
 
 /** Who asks, and the room and archive they ask of. */
 interface Reader {
@@ -103,7 +104,7 @@ export class MucArchive {
   private result(reader: Reader, request: MamRequest, message: Message, ownOriginalId?: string): Element {
     const nick = message.senderName; // as it was shown live: the core names a room message at acceptance
     const ids = this.rooms.idsSeenBy(message, reader.person);
-    const copy = chatMessage({ from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) });
+    const copy = messageStanza(message, { from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) });
     copy.attrs["xmlns"] = NS.client;
     const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), withOccupantId(copy, this.ids.of(reader.hub, message.from)));
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));

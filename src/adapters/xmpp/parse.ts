@@ -12,7 +12,8 @@
  *     "/me " -> action without the prefix (XEP-0245); a body over MAX_BODY_LENGTH characters -> policy-violation.
  *     An empty <body/> counts as no body. An empty <subject/> is kept as "" (it clears the subject, XEP-0045 8.1).
  *   - XEP-0308 <replace/> without an id is ignored (the message is taken as new); XEP-0184 <received/>
- *     without an id falls back to the stanza id (as in XEP-0184 before version 1.1).
+ *     without an id falls back to the stanza id (as in XEP-0184 before version 1.1). A XEP-0424 retraction
+ *     (version 1, or 0 in a XEP-0422 <apply-to/>) gives `retracts` and no body: its body is a fallback.
  *   - presence type (RFC 6121 section 4.7.1): absent -> "available"; an unknown value -> bad-request.
  *   - iq (RFC 6120 section 8.2.3): id and a known type required; get and set carry exactly one child
  *     element, result at most one (an error may carry the original payload beside <error/>).
@@ -25,6 +26,7 @@ import type { Show } from "../../core/model/presence.js";
 import { checkedJid } from "./addressing.js";
 import { parsePriority, pickLocalized, showFromXmpp, statusOf } from "./presence-map.js";
 import { NS, type ChatState } from "./stanzas.js";
+import { retractedId } from "./retraction-stanzas.js";
 
 export interface StanzaProblem {
   readonly condition: "bad-request" | "jid-malformed" | "policy-violation";
@@ -52,6 +54,8 @@ export interface ParsedMessage {
   readonly body?: string;
   readonly messageKind: MessageKind;
   readonly replaces?: string;
+  /** XEP-0424: the id of the message this one retracts (its body is then only a fallback, left out). */
+  readonly retracts?: string;
   readonly chatState?: ChatState;
   readonly receiptRequest: boolean;
   readonly receivedId?: string;
@@ -179,7 +183,8 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
     .find((name): name is ChatState => isOneOf<ChatState>(CHAT_STATES, name));
   const received = stanza.getChild("received", NS.receipts);
   const receivedId = received === undefined ? undefined : (attr(received, "id") ?? id);
-  const kind = messageKind(type, bodyText === "" ? undefined : bodyText);
+  const retracts = retractedId(stanza);
+  const kind = messageKind(type, bodyText === "" || retracts !== undefined ? undefined : bodyText);
   return {
     ok: true,
     value: {
@@ -190,6 +195,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
       ...(id === undefined ? {} : { id }),
       ...kind,
       ...(replaces === undefined || replaces.length === 0 ? {} : { replaces }),
+      ...(retracts === undefined ? {} : { retracts }),
       ...(chatState === undefined ? {} : { chatState }),
       receiptRequest: stanza.getChild("request", NS.receipts) !== undefined,
       ...(receivedId === undefined ? {} : { receivedId }),

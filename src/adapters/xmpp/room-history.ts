@@ -8,7 +8,8 @@ import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Message } from "../../core/model/message.js";
 import { occupantIdElement } from "./occupant-ids.js";
-import { chatMessage, NS, stanzaId } from "./stanzas.js";
+import { NS, stanzaId } from "./stanzas.js";
+import { messageStanza } from "./retraction-stanzas.js";
 
 export interface HistoryRequest {
   /** How many of the last messages, at most. */
@@ -42,7 +43,7 @@ export function historyRequest(join: Element, configured: number, now = Date.now
  * (XEP-0421, occupant-ids.ts), as live.
  */
 export function historyMessage(message: Message, roomJid: string, to: string, ids: { readonly id: string; readonly replaces?: string }, occupantId: string): Element {
-  const line = chatMessage({ from: `${roomJid}/${message.senderName}`, to, body: message.body, kind: message.kind, type: "groupchat", ...ids });
+  const line = messageStanza(message, { from: `${roomJid}/${message.senderName}`, to, body: message.body, kind: message.kind, type: "groupchat", ...ids });
   line.append(xml("delay", { xmlns: NS.delay, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
   line.append(stanzaId(message.id, roomJid));
   line.append(occupantIdElement(occupantId));

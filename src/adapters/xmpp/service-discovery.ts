@@ -22,11 +22,12 @@ import type { ContactCapabilities } from "./contact-capabilities.js";
 import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { NS_VCARD } from "./vcard-temp.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
+import { NS_RETRACT } from "./retraction-stanzas.js";
 
 /** The disco#info node of a user's reserved nick in a room (XEP-0045 section 7.12). */
 const ROOM_USER_ITEM = "x-roomuser-item";
 // XEP-0421 section 4: a service whose every room gives occupant ids says so itself too.
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD];
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS_RETRACT, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD];
 /**
  * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
  * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).
@@ -34,7 +35,7 @@ const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_C
  * persistence (native rooms are kept, channels joined on demand are not). Every occupant's presence and message
  * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts).
  */
-const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId];
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT];
 /** With the message log kept, each room is an archive too (XEP-0313, muc-archive.ts). */
 const ARCHIVE_FEATURES = [NS_MAM, NS_MAM_EXTENDED];
 

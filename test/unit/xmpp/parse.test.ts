@@ -53,6 +53,22 @@ describe("parsing inbound XMPP stanzas", () => {
       assert.equal(message.replaces, undefined);
     });
 
+    it("reads a retraction (XEP-0424), leaving out its fallback body, and the older form inside <apply-to/>", () => {
+      const current = value(parseMessageStanza(parse(
+        "<message from='a@b' to='c@d' type='chat' id='r1'><retract xmlns='urn:xmpp:message-retract:1' id='m-7'/><fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:message-retract:1'/><body>/me retracted a previous message</body><store xmlns='urn:xmpp:hints'/></message>",
+      )));
+      assert.deepEqual([current.retracts, current.body, current.messageKind], ["m-7", undefined, "text"]);
+      const older = value(parseMessageStanza(parse("<message from='a@b' to='c@d'><apply-to xmlns='urn:xmpp:fasten:0' id='m-8'><retract xmlns='urn:xmpp:message-retract:0'/></apply-to><body>fallback</body></message>")));
+      assert.deepEqual([older.retracts, older.body], ["m-8", undefined]);
+    });
+
+    it("takes a retraction without an id, or an <apply-to/> of something else, as no retraction", () => {
+      const noId = value(parseMessageStanza(parse("<message from='a@b' to='c@d'><retract xmlns='urn:xmpp:message-retract:1'/><body>x</body></message>")));
+      assert.deepEqual([noId.retracts, noId.body], [undefined, "x"]);
+      const other = value(parseMessageStanza(parse("<message from='a@b' to='c@d'><apply-to xmlns='urn:xmpp:fasten:0' id='m-9'><other xmlns='urn:example'/></apply-to><body>y</body></message>")));
+      assert.deepEqual([other.retracts, other.body], [undefined, "y"]);
+    });
+
     it("reads a groupchat subject without a body", () => {
       const message = value(parseMessageStanza(stanzaFixture("message-groupchat-subject")));
       assert.equal(message.type, "groupchat");

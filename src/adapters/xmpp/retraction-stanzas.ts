@@ -1,0 +1,69 @@
+/**
+ * XEP-0424 Message Retraction (version 0.4, namespace urn:xmpp:message-retract:1): a retraction names the message it
+ * retracts by the id its recipient knows it by (in a direct chat the message's own id, in a MUC the room's stanza-id,
+ * section 5), and carries a fallback body with a XEP-0428 fallback marker for clients without it, and a XEP-0334
+ * store hint so servers archive it. An archive (and a joining occupant's history) shows a retracted message as a
+ * tombstone, a <retracted/> element in place of its body (section 7). Older clients (Conversations, Gajim before 2023)
+ * send version 0 inside a XEP-0422 <apply-to/>: taken too, never sent.
+ */
+import type { Element } from "ltx";
+import xml from "@xmpp/xml";
+import type { Message } from "../../core/model/message.js";
+import { chatMessage, type ChatMessageOptions } from "./stanzas.js";
+import { stripInvalidXmlChars } from "./xml-safety.js";
+
+export const NS_RETRACT = "urn:xmpp:message-retract:1";
+const NS_RETRACT_0 = "urn:xmpp:message-retract:0";
+const NS_FASTEN = "urn:xmpp:fasten:0";
+const NS_FALLBACK = "urn:xmpp:fallback:0";
+const NS_HINTS = "urn:xmpp:hints";
+
+/** XEP-0424 section 4's example fallback, for clients that show the body of what they do not understand. */
+export const RETRACTION_FALLBACK = "/me retracted a previous message, but it's unsupported by your client.";
+
+/** The id of the message a stanza retracts (version 1, or version 0 in an <apply-to/>); undefined when it retracts none. */
+export function retractedId(stanza: Element): string | undefined {
+  const retract = stanza.getChild("retract", NS_RETRACT);
+  const id = retract === undefined ? fastenedRetraction(stanza) : retract.attrs["id"];
+  return typeof id === "string" && id.length > 0 ? id : undefined;
+}
+
+function fastenedRetraction(stanza: Element): unknown {
+  const applyTo = stanza.getChild("apply-to", NS_FASTEN);
+  return applyTo?.getChild("retract", NS_RETRACT_0) === undefined ? undefined : applyTo.attrs["id"];
+}
+
+/**
+ * The stanza a message of the core becomes on XMPP: a retraction (`retracts`, naming it as the recipient knows it:
+ * the gateway id, which is the id a direct message went out with and the room's stanza-id alike), a tombstone
+ * (`retracted`, in history and archives), or else the chat message itself.
+ */
+export function messageStanza(message: Pick<Message, "retracts" | "retracted">, options: ChatMessageOptions): Element {
+  if (message.retracts !== undefined) return retraction(options, message.retracts);
+  if (message.retracted === true) return tombstone(options);
+  return chatMessage(options);
+}
+
+function retraction(options: ChatMessageOptions, retracts: string): Element {
+  return xml(
+    "message",
+    envelope(options),
+    xml("retract", { xmlns: NS_RETRACT, id: stripInvalidXmlChars(retracts) }),
+    xml("fallback", { xmlns: NS_FALLBACK, for: NS_RETRACT }),
+    xml("body", {}, RETRACTION_FALLBACK),
+    xml("store", { xmlns: NS_HINTS }),
+  );
+}
+
+/** Section 7: the message without its words, marked retracted. */
+function tombstone(options: ChatMessageOptions): Element {
+  return xml("message", envelope(options), xml("retracted", { xmlns: NS_RETRACT }));
+}
+
+/** As chatMessage's: characters XML cannot carry are left out of the addresses and ids. */
+function envelope(options: ChatMessageOptions): Record<string, string> {
+  const attrs: Record<string, string> = { id: stripInvalidXmlChars(options.id), type: options.type ?? "chat" };
+  if (options.from !== undefined) attrs["from"] = stripInvalidXmlChars(options.from);
+  if (options.to !== undefined) attrs["to"] = stripInvalidXmlChars(options.to);
+  return attrs;
+}
