@@ -128,5 +128,13 @@ describe("message retraction (XEP-0424) through the XMPP component", function ()
       assert.equal(tombstone?.getChildText("body"), null);
     }
     assert.ok(!archived.some((message) => message.getChildText("body") === "not for this room" || message.getChildText("body") === "oops"), "the words are gone");
+
+    // So does the history a joining occupant gets (XEP-0045 7.2.15).
+    const lee = await suite.xmppUser("lee");
+    const tombstoneAtJoin = lee.waitFor((stanza) => stanza.is("message") && roomStanzaId(stanza) === aliceId && stanza.getChild("delay", "urn:xmpp:delay") !== undefined, 10_000, "the tombstone in the history");
+    await lee.send(xml("presence", { to: `${roomJid}/Lee` }, xml("x", { xmlns: MUC }, xml("history", { maxstanzas: "10" }))));
+    const atJoin = await tombstoneAtJoin;
+    assert.ok(atJoin.getChild("retracted", RETRACT));
+    assert.equal(atJoin.getChildText("body"), null);
   });
 });
