@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import type { Frame } from "../helpers/native-client.js";
-import { useNetworks } from "../helpers/network-suite.js";
+import { NETWORK, useNetworks } from "../helpers/network-suite.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const RETRACT = "urn:xmpp:message-retract:1";
@@ -108,6 +108,11 @@ describe("message retraction (XEP-0424) through the XMPP component", function ()
     assert.equal(nativeMessage(await alice.waitForType("message", (frame) => nativeMessage(frame)["retracts"] !== undefined, 10_000))["retracts"], atAlice["id"]);
     await juliet.send(xml("message", { to: roomJid, type: "groupchat", id: juliet.id("g") }, xml("body", {}, "after it")));
     assert.equal((await ircLine()).params[1], "after it", "IRC got nothing for the retraction");
+
+    // A direct line to an IRC nick cannot be unsaid: refused, not acknowledged and dropped.
+    const direct = (await alice.ok({ type: "message.send", to: `irc://${NETWORK}/${bob.nick}`, body: "psst" }))["message_id"] as string;
+    await bob.waitFor((message) => message.command === "PRIVMSG" && message.params[1] === "psst", 10_000, "alice's direct line");
+    assert.equal((await alice.request({ type: "message.retract", to: `irc://${NETWORK}/${bob.nick}`, message_id: direct }))["code"], "GW_ERR_UNSUPPORTED");
 
     // A native member retracts hers: every occupant gets it under the room's stanza-id.
     const aliceId = (await alice.ok({ type: "room.send", room: "unsay", body: "oops" }))["message_id"] as string;
