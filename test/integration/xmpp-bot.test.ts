@@ -129,6 +129,14 @@ describe("the XMPP bridge bot against Prosody", function () {
     const fixed = (await romeo.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "the plan"))["message"] as Record<string, unknown>;
     assert.equal(fixed["replaces"], typoLine["id"]);
 
+    // An occupant's retraction (XEP-0424) of her line is a retraction in the native room (this MUC gives no stanza-ids:
+    // named by her client's id); the MUC itself is sent nothing back.
+    const unsaid = await juliet.sendMessage(muc, "wrong room, sorry", "groupchat");
+    const unsaidLine = (await romeo.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "wrong room, sorry"))["message"] as Record<string, unknown>;
+    await juliet.send(xml("message", { to: muc, type: "groupchat", id: "retract-1" }, xml("retract", { xmlns: "urn:xmpp:message-retract:1", id: unsaid }), xml("body", {}, "fallback")));
+    const retraction = (await romeo.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["retracts"] !== undefined))["message"] as Record<string, unknown>;
+    assert.deepEqual([retraction["retracts"], retraction["body"], retraction["sender_name"]], [unsaidLine["id"], "", "Juliet"]);
+
     // The MUC reflects the bot's lines back to it; none of them may come back to the native room.
     await juliet.sendMessage(muc, "last one", "groupchat");
     const last = (await romeo.waitForType("message"))["message"] as Record<string, unknown>;

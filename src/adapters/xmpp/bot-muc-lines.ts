@@ -3,19 +3,20 @@
  * room under their nick, with its XEP-0308 correction named by gateway id; history replayed at join (XEP-0203 delay),
  * the bot's own echo and lines relayed by a bridge are not relayed. A live line that cannot be relayed as it is (too
  * long) is logged and its sender told in a private message. A MUC's error for a line the bot relayed is a bounce of
- * that message.
+ * that message. An occupant's XEP-0424 retraction of a line the bot relayed is a retraction in the native room: named
+ * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
-import { addressKey, makeAddress } from "../../core/model/address.js";
+import { addressKey, makeAddress, type Address } from "../../core/model/address.js";
 import type { XmppBotRoomConfig } from "../../config/config-types.js";
 import { parseMessageStanza } from "./parse.js";
 import { CorrectionIds } from "./message-memory.js";
 import type { MucOccupants } from "./muc-occupants.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
-import { isRelayed } from "./stanzas.js";
+import { isRelayed, NS } from "./stanzas.js";
 
 export class BotMucLines {
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
@@ -44,13 +45,17 @@ export class BotMucLines {
       this.reports.tell(room, nick, `Your line was not relayed: ${parsed.problem.text}.`);
       return;
     }
+    const from = makeAddress("xmpp", this.context.account, `${muc.toLowerCase()}/${nick}`);
+    if (parsed.value.retracts !== undefined) return this.retraction(room, muc, from, nick, parsed.value.retracts);
     if (parsed.value.body === undefined) return;
     const message = parsed.value;
-    const from = makeAddress("xmpp", this.context.account, `${muc.toLowerCase()}/${nick}`);
     // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
     const sender = this.occupants.identify(muc, nick);
     // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
     const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
+    // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
+    const roomId = mucStanzaId(stanza, muc);
+    const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
     let acceptedId: string | undefined;
     void acceptance.original
       .then((replaces) =>
@@ -77,7 +82,24 @@ export class BotMucLines {
         acceptedId = accepted.id;
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
-      .finally(() => acceptance.done(acceptedId));
+      .finally(() => {
+        acceptance.done(acceptedId);
+        byRoomId?.done(acceptedId);
+      });
+  }
+
+  /** An occupant retracts a line the bot relayed (one it no longer knows, from before a restart, is left alone). */
+  private retraction(room: XmppBotRoomConfig, muc: string, from: Address, nick: string, retracts: string): void {
+    const acceptance = this.corrections.begin(from, { replaces: retracts }, muc.toLowerCase());
+    void acceptance.original
+      .then(async (original) => {
+        if (original === undefined) return;
+        const origin = { protocol: "xmpp" as const, account: this.context.account };
+        const hops = [addressKey(mucAddress(this.context.account, room.muc))];
+        await this.context.submit({ origin, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: nick, body: "", retracts: original });
+      })
+      .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC retraction not relayed"))
+      .finally(() => acceptance.done(undefined));
   }
 
   /**
@@ -95,6 +117,13 @@ export class BotMucLines {
     const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
     this.context.bounced(id, mucAddress(this.context.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
   }
+}
+
+/** The id the MUC itself gave a line (XEP-0359 <stanza-id by="muc"/>); any other's is not the room's. */
+function mucStanzaId(stanza: Element, muc: string): string | undefined {
+  const element = stanza.getChildren("stanza-id", NS.stanzaId).find((child) => String(child.attrs["by"] ?? "").toLowerCase() === muc.toLowerCase());
+  const id = element?.attrs["id"];
+  return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
 /** The MUC (bare JID) and the occupant's nick (the whole resource, slashes and all) of an occupant JID. */
