@@ -92,6 +92,9 @@ describe("message retraction (XEP-0424) through the XMPP component", function ()
     const puppet = `${juliet.bareJid.split("@")[0] ?? ""}[sb]`.toLowerCase();
     const ircLine = (): Promise<{ readonly params: readonly string[] }> => bob.waitFor((message) => message.command === "PRIVMSG" && message.nick?.toLowerCase() === puppet, 10_000, "a line from juliet's puppet");
 
+    const info = await kim.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
+    assert.ok(info.getChild("query")?.getChildren("feature").some((feature) => feature.attrs["var"] === RETRACT), "the room announces XEP-0424");
+
     // An occupant retracts her line by the room's stanza-id (XEP-0424 section 5).
     await juliet.send(xml("message", { to: roomJid, type: "groupchat", id: juliet.id("g") }, xml("body", {}, "not for this room")));
     const reflected = await line(juliet, `${roomJid}/Juliet`, "not for this room");
