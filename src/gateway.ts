@@ -43,6 +43,7 @@ import { CachedContactStore } from "./core/contact-cache.js";
 import { BuddyListChanges } from "./core/buddy-list-changes.js";
 import { WatchedContactStore } from "./core/watched-contact-store.js";
 import { IdentityService } from "./core/identities.js";
+import { loginLimiter } from "./core/login-limits.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
 import { RoomCapacity } from "./core/room-capacity.js";
@@ -91,6 +92,8 @@ export async function createGateway(config: SwitchboardConfig, log: Logger, opti
 
 async function assemble(config: SwitchboardConfig, log: Logger, store: Store, options: GatewayOptions): Promise<Gateway> {
   const registry = new AdapterRegistry();
+  // Every check of a native password counts in this one limiter: native logins and XMPP in-band registration alike.
+  const logins = loginLimiter(config.native.login_attempts);
   const ids = new MessageIdGenerator(await store.log.lastId());
   const cachedContacts = new CachedContactStore(store.contacts);
   // Each change of a buddy list, whoever made it, is shown to the list's owner (native sessions: `contact` pushes).
@@ -317,7 +320,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions, loginLimiter: logins };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

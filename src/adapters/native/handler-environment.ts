@@ -46,6 +46,8 @@ export interface NativeServices {
   readonly deletion: Pick<AccountDeletion, "delete">;
   /** Disables and enables accounts (admin.user.disable, admin.user.enable): the name in lower case, and who asked. */
   readonly suspensions: Pick<AccountSuspensions, "disable" | "enable">;
+  /** The gateway's one limiter of failed password checks (core/login-limits.ts, native.login_attempts), shared with XMPP registration. */
+  readonly loginLimiter: AttemptLimiter;
 }
 
 export interface HandlerEnvironment {

@@ -53,13 +53,13 @@ export class NativeAdapter implements Adapter {
     private readonly context: AdapterContext,
     options: NativeAdapterOptions = { drainTimeoutMs: 3000 },
   ) {
-    const windowMs = config.login_attempts.window_seconds * 1000;
     this.env = {
       config,
       services,
       context,
       sessions: this.sessions,
-      loginLimiter: new AttemptLimiter(config.login_attempts.max, windowMs),
+      // The gateway's one limiter (core/login-limits.ts): XMPP in-band registration checks passwords in it too.
+      loginLimiter: services.loginLimiter,
       registrationLimiter: new AttemptLimiter(Math.max(1, config.registrations_per_hour), 60 * 60 * 1000),
       rememberUser: (name) => this.knownUsers.add(name),
       presenceChanged: (user, address) => this.announcePresence(user, address),

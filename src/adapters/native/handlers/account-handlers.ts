@@ -1,6 +1,6 @@
 /**
  * account.password, account.delete and admin.user.delete. account.password: the session user changes their own password. The old password is checked as a login checks it,
- * and a wrong one counts as a failed login of that user (handlers/login-limits.ts), so that a session left open on
+ * and a wrong one counts as a failed login of that user (core/login-limits.ts), so that a session left open on
  * someone else's machine cannot be used to guess it. Once changed, the user's other sessions are closed (4001,
  * docs/protocol.md "Connection close codes"): whoever else held one, a stolen one included, must log in again with
  * the new password. The session that changed it stays. account.delete: an account deleted by its own user, who proves it
@@ -16,7 +16,7 @@ import { userAddress } from "../native-addresses.js";
 import { self } from "./contact-handlers.js";
 import type { NativeSession } from "../session.js";
 import type { SessionDirectory } from "../session-directory.js";
-import { passwordAttempt } from "./login-limits.js";
+import { passwordAttempt } from "../../../core/login-limits.js";
 
 /** How a session is closed when its user's password was changed in another one. */
 export const PASSWORD_CHANGED = { code: 4001, reason: "password changed" } as const;

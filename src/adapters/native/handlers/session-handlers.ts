@@ -10,7 +10,7 @@ import type { HelloFrame, LoginFrame, LogoutFrame, PingFrame, RegisterFrame } fr
 import { userAddress } from "../native-addresses.js";
 import { frames } from "../server-frames.js";
 import { isLoopbackHost } from "../../../util/loopback.js";
-import { passwordAttempt, throttle } from "./login-limits.js";
+import { passwordAttempt, throttle } from "../../../core/login-limits.js";
 
 export const SERVER_NAME = "switchboard";
 

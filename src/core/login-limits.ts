@@ -3,9 +3,13 @@
  * over all names (spraying); one name over all addresses (distributed guessing). The last is loose, so that a
  * guesser at one address cannot lock the user out: they hit the first limit long before. A wrong old password in
  * `account.password` counts as a failed login of that user, so that a session left open cannot guess the password.
+ *
+ * One limiter for the whole gateway (`loginLimiter`, made by gateway.ts from `native.login_attempts`): every way a
+ * native password is checked counts in it (native logins, and XMPP in-band registration, adapters/xmpp/registration.ts),
+ * so that none is a faster way to guess a password than another.
  */
-import { GatewayError } from "../../../core/errors.js";
-import type { AttemptLimiter } from "../../../util/attempt-limiter.js";
+import { GatewayError } from "./errors.js";
+import { AttemptLimiter } from "../util/attempt-limiter.js";
 
 /** Failed logins from one address over all names, and for one name over all addresses, as multiples of max. */
 const REMOTE_FACTOR = 4;
@@ -18,9 +22,18 @@ export interface PasswordAttempt {
   succeeded(): void;
 }
 
-/** The attempt of `remote` at the password of user `name` (lower case). */
-export function passwordAttempt(limiter: AttemptLimiter, remote: string, name: string): PasswordAttempt {
-  const byPair = `login:${remote}:${name}`;
+/** The gateway's one limiter of failed password checks (native.login_attempts). */
+export function loginLimiter(settings: { readonly max: number; readonly window_seconds: number }): AttemptLimiter {
+  return new AttemptLimiter(settings.max, settings.window_seconds * 1000);
+}
+
+/**
+ * The attempt of `remote` at the password of user `name` (lower case). `asker`: who exactly asks from that remote,
+ * when the remote stands for many (an XMPP server's domain, whose users each have a JID): the first limit is then
+ * per asker and name, the second per remote over all names.
+ */
+export function passwordAttempt(limiter: AttemptLimiter, remote: string, name: string, asker = remote): PasswordAttempt {
+  const byPair = `login:${asker}:${name}`;
   const byRemote = `login:${remote}`;
   const byUser = `login-user:${name}`;
   return {
