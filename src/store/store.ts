@@ -313,6 +313,22 @@ export interface GatewaySettingStore {
   remove(name: string): Promise<boolean>;
 }
 
+/**
+ * XMPP users subscribed to the presence of the gateway's own domain (adapters/xmpp/gateway-contact.ts), per gateway
+ * domain: `jid` a bare JID in lower case, `server` its domain.
+ */
+export interface GatewaySubscriberStore {
+  /** Keeps `jid` as a subscriber of `gateway`; false when it was one already. */
+  add(gateway: string, jid: string, server: string, at: number): Promise<boolean>;
+  /** Forgets the subscriber: whether it was one. */
+  remove(gateway: string, jid: string): Promise<boolean>;
+  has(gateway: string, jid: string): Promise<boolean>;
+  /** Every subscriber of `gateway`, by JID. */
+  list(gateway: string): Promise<string[]>;
+  /** How many subscribers of `gateway` are JIDs of the XMPP server `server`. */
+  countOn(gateway: string, server: string): Promise<number>;
+}
+
 export interface AcceptedMessage {
   readonly message: Message;
   /** Recipients whose delivery is queued in the outbox: the recipient of a direct message, a room's relays. */
@@ -344,6 +360,8 @@ export interface Store {
   readonly gatewaySecrets: GatewaySecretStore;
   /** Settings admins change at runtime (core/message-of-the-day.ts). */
   readonly gatewaySettings: GatewaySettingStore;
+  /** XMPP users subscribed to the gateway's own domain (adapters/xmpp/gateway-contact.ts). */
+  readonly gatewaySubscribers: GatewaySubscriberStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

@@ -334,6 +334,20 @@ CREATE TABLE gateway_settings (
 ) WITHOUT ROWID;
 `;
 
+// XMPP users subscribed to the presence of the gateway's own domain (adapters/xmpp/gateway-contact.ts): sent its
+// available presence when the component comes online and unavailable when it stops, also after a restart. `server`,
+// the subscriber's own domain, bounds how many one XMPP server may keep.
+const GATEWAY_SUBSCRIBERS = `
+CREATE TABLE gateway_subscribers (
+  gateway       TEXT NOT NULL,
+  jid           TEXT NOT NULL,
+  server        TEXT NOT NULL,
+  subscribed_at INTEGER NOT NULL,
+  PRIMARY KEY (gateway, jid)
+) WITHOUT ROWID;
+CREATE INDEX gateway_subscribers_by_server ON gateway_subscribers (gateway, server);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -357,6 +371,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: "puppet server passwords", sql: PUPPET_SERVER_PASSWORDS },
   { version: 21, name: "gateway secrets", sql: GATEWAY_SECRETS },
   { version: 22, name: "gateway settings", sql: GATEWAY_SETTINGS },
+  { version: 24, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -25,6 +25,7 @@ import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteGatewaySecrets } from "./sqlite-gateway-secrets.js";
 import { createSqliteGatewaySettings } from "./sqlite-gateway-settings.js";
+import { createSqliteGatewaySubscribers } from "./sqlite-gateway-subscribers.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
@@ -147,6 +148,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     accountRemovals: createSqliteAccountRemovals(db, release),
     gatewaySecrets: createSqliteGatewaySecrets(db),
     gatewaySettings: createSqliteGatewaySettings(db),
+    gatewaySubscribers: createSqliteGatewaySubscribers(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -320,5 +320,23 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.equal(await store().gatewaySettings.get("other"), "{}");
       });
     });
+
+    describe("gateway subscribers", () => {
+      it("keeps the subscribers of each gateway domain once, counts them per server, and forgets them", async () => {
+        const subscribers = store().gatewaySubscribers;
+        assert.equal(await subscribers.add("gw.example", "juliet@example.org", "example.org", 1), true);
+        assert.equal(await subscribers.add("gw.example", "juliet@example.org", "example.org", 2), false, "once");
+        assert.equal(await subscribers.add("gw.example", "romeo@example.org", "example.org", 3), true);
+        assert.equal(await subscribers.add("gw.example", "nurse@other.org", "other.org", 4), true);
+        assert.equal(await subscribers.add("old.example", "juliet@example.org", "example.org", 5), true);
+        assert.deepEqual(await subscribers.list("gw.example"), ["juliet@example.org", "nurse@other.org", "romeo@example.org"]);
+        assert.equal(await subscribers.countOn("gw.example", "example.org"), 2);
+        assert.equal(await subscribers.has("gw.example", "romeo@example.org"), true);
+        assert.equal(await subscribers.remove("gw.example", "romeo@example.org"), true);
+        assert.equal(await subscribers.remove("gw.example", "romeo@example.org"), false);
+        assert.equal(await subscribers.has("gw.example", "romeo@example.org"), false);
+        assert.deepEqual(await subscribers.list("old.example"), ["juliet@example.org"], "another domain's are its own");
+      });
+    });
   });
 }
