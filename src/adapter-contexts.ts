@@ -18,6 +18,7 @@ import type { Logger } from "./core/logger.js";
 import { formatAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import type { NameClaims } from "./core/name-claims.js";
 import type { OwnRooms } from "./core/own-rooms.js";
+import type { PasswordLinks } from "./core/password-links.js";
 import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { PuppetNicks } from "./core/puppet-nicks.js";
 import type { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
@@ -48,6 +49,8 @@ export interface ContextServices {
   readonly bridges: BridgeService;
   readonly status: GatewayStatus;
   readonly identities: IdentityService;
+  /** Links by password (core/password-links.ts: XMPP in-band registration). */
+  readonly passwordLinks: PasswordLinks;
   readonly puppetAccounts: PuppetAccounts;
   readonly puppetNicks: PuppetNicks;
   readonly puppetServerPasswords: PuppetServerPasswords;
@@ -237,6 +240,20 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       clear: async (by) => {
         speaksFor(by);
         return services.messageOfTheDay.clear(by);
+      },
+    },
+    passwordLinks: {
+      linkedUser: (address) => {
+        speaksFor(address);
+        return services.passwordLinks.linkedUser(address);
+      },
+      link: async (address, remote, user, password) => {
+        speaksFor(address);
+        return services.passwordLinks.link(address, remote, user, password);
+      },
+      unlink: async (address) => {
+        speaksFor(address);
+        return services.passwordLinks.unlink(address);
       },
     },
     serviceMessage: async (from, body) => {

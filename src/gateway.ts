@@ -44,6 +44,7 @@ import { BuddyListChanges } from "./core/buddy-list-changes.js";
 import { WatchedContactStore } from "./core/watched-contact-store.js";
 import { IdentityService } from "./core/identities.js";
 import { loginLimiter } from "./core/login-limits.js";
+import { PasswordLinks } from "./core/password-links.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
 import { RoomCapacity } from "./core/room-capacity.js";
@@ -267,10 +268,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
 
   // "Who is this?" (native contact.info, XMPP vCards of gateway JIDs): limited per asker, bounded in time.
   const contactInfo = new ContactInfoService({ registry, checkOwnership: (a, b) => router.checkOwnership(a, b), personOf: (address) => identities.personOf(address) });
+  // Links by password (XMPP in-band registration), checked in the one limiter of failed logins.
+  const passwordLinks = new PasswordLinks({ accounts: store.accounts, identities, limiter: logins, log: log.child({ component: "identities" }) });
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

@@ -101,6 +101,8 @@ export interface XmppComponentConfig {
   readonly messages_from: "contacts" | "anyone";
   /** The last room messages a joining XMPP user gets (XEP-0045 section 7.2.15); 0 none. */
   readonly room_history: number;
+  /** In-band registration with the domain (XEP-0077): a JID linked to an existing native account by its password. */
+  readonly registration: boolean;
 }
 
 export interface XmppBotRoomConfig {

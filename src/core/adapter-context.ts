@@ -232,6 +232,17 @@ export interface AdapterContext {
    * sent back. Resolves false when the gateway had nothing waiting from `from` (the adapter may answer with help).
    */
   serviceMessage(from: Address, body: string): Promise<boolean>;
+  /**
+   * Links by password, asked from this adapter's network (core/password-links.ts; XMPP in-band registration): `address`
+   * is the asker, a person of this network (GW_ERR_FORBIDDEN otherwise). `linkedUser`: the native user it is linked to;
+   * `link` links it to the native user whose password is given, checked in the gateway's one login limiter with
+   * `remote` as the place it asks from; `unlink` undoes its link at once (GW_ERR_NOT_FOUND when there is none).
+   */
+  readonly passwordLinks: {
+    linkedUser(address: Address): string | undefined;
+    link(address: Address, remote: string, user: string, password: string): Promise<{ readonly user: string; readonly linked: boolean }>;
+    unlink(address: Address): Promise<string>;
+  };
   /** Bridges at runtime, for adapters through which admins speak (native bridge.* frames, XMPP ad-hoc commands). */
   readonly bridges: BridgeAdmin;
   /** The gateway's status, for admins only (GW_ERR_FORBIDDEN for anyone else): core/gateway-status.ts. */

@@ -206,35 +206,72 @@ export class IdentityService {
     return this.options.registry.for(address)?.linkAccount?.(address);
   }
 
+  /**
+   * Links `address` to `person` with both proofs given by the caller (core/password-links.ts): the address's network
+   * vouched that the request came from the address (the XMPP server stamps a stanza's sender), and the person's
+   * password was checked. The same checks and the same outcome as a link proven by a code. Resolves false when the
+   * address is linked to `person` already (nothing changes); GW_ERR_ALREADY_LINKED when it is someone else's,
+   * GW_ERR_NOT_FOUND when the person's account is no more (deleted, or being deleted), GW_ERR_FORBIDDEN for an address
+   * that is someone's own account's contact.
+   */
+  async linkProven(person: Address, address: Address): Promise<boolean> {
+    if (address.protocol === "native") throw new GatewayError("GW_ERR_BAD_ADDRESS", "link an account on another network; native accounts are people themselves");
+    if (this.options.registry.for(address)?.owner) throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through someone's own account: it is theirs, not an account to link`);
+    const holder = this.known.holder(address); // counting or not: the address is taken
+    if (holder && sameAddress(holder, person)) return false;
+    if (holder) throw new GatewayError("GW_ERR_ALREADY_LINKED", `${addressKey(address)} is linked to someone else`);
+    await this.record(person, address, this.now(), await this.accountFor(address));
+    return true;
+  }
+
+  /** The person `address` is linked to, counting or not (the address is taken), or undefined. */
+  holder(address: Address): Address | undefined {
+    return this.known.holder(address);
+  }
+
   /** A proof succeeded: the link is stored and everyone concerned is told. False when the account was taken meanwhile. */
   private async complete(person: Address, address: Address, now: number, account: string | undefined): Promise<boolean> {
     const adapter = this.options.registry.for(address);
+    try {
+      await this.record(person, address, now, account);
+    } catch (error: unknown) {
+      if (!(error instanceof GatewayError) || (error.code !== "GW_ERR_NOT_FOUND" && error.code !== "GW_ERR_ALREADY_LINKED")) throw error;
+      const why = error.code === "GW_ERR_NOT_FOUND" ? `not linked: ${addressKey(person)} is no longer a user of this gateway.` : "this account was linked to someone else meanwhile.";
+      await adapter?.sendServiceMessage?.(address, `Switchboard: ${why}`).catch(() => undefined);
+      return false;
+    }
+    const bound = account === undefined ? "" : ` It counts as ${addressKey(person)} only while you are logged in to the account ${account}.`;
+    await adapter?.sendServiceMessage?.(address, `Switchboard: this account is now linked to ${addressKey(person)}.${bound}`).catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * Stores a proven link and tells everyone concerned but the address itself: GW_ERR_NOT_FOUND when the person's
+   * account is no more, GW_ERR_ALREADY_LINKED when the address was linked meanwhile (nothing stored either way).
+   */
+  private async record(person: Address, address: Address, now: number, account: string | undefined): Promise<void> {
     let stored: boolean;
     try {
       stored = await this.options.store.link({ person, address, linkedAt: now, ...(account === undefined ? {} : { account }) });
     } catch (error: unknown) {
-      // The person's account was deleted (or is being deleted) since the code was sent: there is nobody to link to.
+      // The person's account was deleted (or is being deleted) since the proof began: there is nobody to link to.
       if (!(error instanceof GatewayError) || error.code !== "GW_ERR_NOT_FOUND") throw error;
       this.options.log.info({ person: addressKey(person), address: addressKey(address) }, "link refused: the person's account is no more");
-      await adapter?.sendServiceMessage?.(address, `Switchboard: not linked: ${addressKey(person)} is no longer a user of this gateway.`).catch(() => undefined);
-      return false;
+      throw new GatewayError("GW_ERR_NOT_FOUND", `${addressKey(person)} is no longer a user of this gateway`);
     }
-    if (!stored) {
-      await adapter?.sendServiceMessage?.(address, "Switchboard: this account was linked to someone else meanwhile.").catch(() => undefined);
-      return false;
-    }
+    if (!stored) throw new GatewayError("GW_ERR_ALREADY_LINKED", `${addressKey(address)} was linked to someone else meanwhile`);
     this.known.remember({ person, address, ...(account === undefined ? {} : { account }) });
     // The adapter has just seen the account; it reports every change from now on.
     if (account !== undefined) this.known.verify(address);
     this.options.log.info({ person: addressKey(person), address: addressKey(address), account: account ?? null }, "accounts linked");
-    const bound = account === undefined ? "" : ` It counts as ${addressKey(person)} only while you are logged in to the account ${account}.`;
-    await adapter?.sendServiceMessage?.(address, `Switchboard: this account is now linked to ${addressKey(person)}.${bound}`).catch(() => undefined);
     if (account !== undefined) {
-      await adapter?.watchAccount?.(address).catch((error: unknown) => this.options.log.warn({ err: error, address: addressKey(address) }, "account of a linked address not watched"));
+      await this.options.registry
+        .for(address)
+        ?.watchAccount?.(address)
+        .catch((error: unknown) => this.options.log.warn({ err: error, address: addressKey(address) }, "account of a linked address not watched"));
     }
     await this.tellPerson(person, address, true);
     this.options.onChange?.(person, address, true);
-    return true;
   }
 
   /**

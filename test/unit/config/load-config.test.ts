@@ -69,7 +69,7 @@ const DEFAULTS: SwitchboardConfig = {
   admins: [],
   bridges: [],
   xmpp: {
-    component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard", messages_from: "contacts", room_history: 20 },
+    component: { enabled: false, domain: "switchboard.localhost", host: "127.0.0.1", port: 5347, secret: "", name: "Switchboard", messages_from: "contacts", room_history: 20, registration: true },
     bots: [],
     user_accounts: { enabled: false, credential_key: "", internal_hosts: [] },
   },
