@@ -25,15 +25,11 @@ import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms, isRoomAddress, roomAtJid } from "./gateway-rooms.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
-import { AdhocCommands } from "./adhoc-commands.js";
-import { registerServiceDiscovery } from "./service-discovery.js";
-import { askVcard, registerVcards } from "./vcards.js";
+import { askVcard } from "./vcards.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
-import { registerContactPrompt } from "./contact-prompt.js";
-import { MucArchive } from "./muc-archive.js";
+import { registerIqServices } from "./component-iq-services.js";
 import { OccupantIds } from "./occupant-ids.js";
-import { registerMucAdmin } from "./muc-admin.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -116,13 +112,8 @@ export class XmppComponentAdapter implements Adapter {
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());
     connection.on("disconnect", () => this.lost());
-    const commands = new AdhocCommands(this.config, this.context);
-    commands.register(connection);
-    registerServiceDiscovery(connection, this.config, this.context, this.listRooms, commands, this.rooms, this.contacts);
-    registerContactPrompt(connection, this.config.domain);
-    registerVcards(connection, this.config.domain, this.config.name, this.context);
-    new MucArchive(this.config.domain, this.context, (element) => this.write(element), this.rooms, this.occupantIds).register(connection);
-    registerMucAdmin(connection, this.config.domain, this.rooms, this.context);
+    const { config, context, listRooms, rooms, contacts, occupantIds } = this;
+    registerIqServices(connection, { config, context, listRooms, rooms, contacts, occupantIds, write: (element) => this.write(element) });
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) fails the start, and a hanging one after the timeout: either is retried.

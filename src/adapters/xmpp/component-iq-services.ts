@@ -1,0 +1,40 @@
+/**
+ * The iq services the component answers on its connection, registered together at each start: ad-hoc commands
+ * (adhoc-commands.ts), service discovery, version and ping (service-discovery.ts), XEP-0100's contact prompt
+ * (contact-prompt.ts), XEP-0054 vCards (vcards.ts), the rooms' archives (muc-archive.ts) and their admin lists (muc-admin.ts).
+ */
+import type { Component } from "@xmpp/component";
+import type { Element } from "ltx";
+import type { AdapterContext } from "../../core/adapter.js";
+import type { XmppComponentConfig } from "../../config/config-types.js";
+import { AdhocCommands } from "./adhoc-commands.js";
+import type { ContactCapabilities } from "./contact-capabilities.js";
+import { registerContactPrompt } from "./contact-prompt.js";
+import type { GatewayRooms } from "./gateway-rooms.js";
+import { registerMucAdmin } from "./muc-admin.js";
+import { MucArchive } from "./muc-archive.js";
+import type { OccupantIds } from "./occupant-ids.js";
+import { registerServiceDiscovery } from "./service-discovery.js";
+import { registerVcards } from "./vcards.js";
+import type { GatewayRoomListing } from "./component-adapter.js";
+
+export interface ComponentIqParts {
+  readonly config: XmppComponentConfig;
+  readonly context: AdapterContext;
+  readonly listRooms: () => Promise<readonly GatewayRoomListing[]>;
+  readonly rooms: GatewayRooms;
+  readonly contacts: ContactCapabilities;
+  readonly occupantIds: OccupantIds;
+  readonly write: (element: Element) => Promise<void>;
+}
+
+export function registerIqServices(connection: Component, parts: ComponentIqParts): void {
+  const { config, context, rooms } = parts;
+  const commands = new AdhocCommands(config, context);
+  commands.register(connection);
+  registerServiceDiscovery(connection, config, context, parts.listRooms, commands, rooms, parts.contacts);
+  registerContactPrompt(connection, config.domain);
+  registerVcards(connection, config.domain, config.name, context);
+  new MucArchive(config.domain, context, parts.write, rooms, parts.occupantIds).register(connection);
+  registerMucAdmin(connection, config.domain, rooms, context);
+}
