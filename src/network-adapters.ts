@@ -42,6 +42,7 @@ export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ 
       contextFor("xmpp", "default", () => component),
       async () => Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
       () => gatewaySecret(store.gatewaySecrets, OCCUPANT_ID_SECRET),
+      store.gatewaySubscribers,
     );
     registry.register(component);
     supervisor.add(component, { critical: false });

@@ -44,6 +44,8 @@ export interface NetworkSuiteOptions {
   readonly admins?: readonly string[];
   /** xmpp.component.messages_from (default here: anyone, so tests need no subscription before a chat). */
   readonly messagesFrom?: "anyone" | "contacts";
+  /** More keys of `xmpp.component` (YAML lines as componentYaml takes them, such as `registration: false`). */
+  readonly componentYaml?: readonly string[];
   /** More top-level sections of the configuration (YAML lines, `rooms:` and its keys indented below it). */
   readonly yaml?: readonly string[];
   /** Options of the IRC server (ngIRCd: operators...). */
@@ -71,7 +73,7 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
         ...(options.admins === undefined ? [] : [`admins: ${JSON.stringify(options.admins)}`]),
         ...(options.yaml ?? []),
         "xmpp:",
-        ...componentYaml(prosody, [`messages_from: ${options.messagesFrom ?? "anyone"}`]),
+        ...componentYaml(prosody, [`messages_from: ${options.messagesFrom ?? "anyone"}`, ...(options.componentYaml ?? [])]),
         ...(irc === undefined ? [] : ["irc:", "  networks:", ...ircYaml(irc, options.ircYaml ?? []), ...(options.ircSectionYaml?.(irc) ?? [])]),
       ].join("\n"),
     );

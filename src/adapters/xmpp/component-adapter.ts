@@ -20,6 +20,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
+import type { GatewaySubscriberStore } from "../../store/store.js";
 import { addressToJid, addressToXmppJid, jidToAddress, parseJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms, isRoomAddress, roomAtJid } from "./gateway-rooms.js";
@@ -29,6 +30,7 @@ import { askVcard } from "./vcards.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerIqServices } from "./component-iq-services.js";
+import { GatewayContact } from "./gateway-contact.js";
 import { OccupantIds } from "./occupant-ids.js";
 import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { messageStanza } from "./retraction-stanzas.js";
@@ -74,25 +76,30 @@ export class XmppComponentAdapter implements Adapter {
   private readonly occupantIds: OccupantIds;
   /** Each kind of contact's disco#info and caps (XEP-0115), worked out once. */
   private readonly contacts: ContactCapabilities;
+  /** The domain itself as a roster contact (gateway-contact.ts). */
+  private readonly gateway: GatewayContact;
   private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id), { unanswered: () => this.deadLink() });
 
   /**
    * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
    * the domain), and to clear occupants left over from a run that ended without a clean stop. `occupantSecret`
-   * gives the gateway's secret for occupant ids (core/gateway-secrets.ts, occupant-ids.ts).
+   * gives the gateway's secret for occupant ids (core/gateway-secrets.ts, occupant-ids.ts). `subscribers` keeps who
+   * subscribed to the domain itself (gateway-contact.ts).
    */
   constructor(
     private readonly config: XmppComponentConfig,
     private readonly context: AdapterContext,
     private readonly listRooms: () => Promise<readonly GatewayRoomListing[]>,
     occupantSecret: () => Promise<Buffer>,
+    subscribers: GatewaySubscriberStore,
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
     this.occupantIds = new OccupantIds(occupantSecret);
     this.rooms = new GatewayRooms(config.domain, context, writer, this.occupantIds, config.room_history);
     this.contacts = new ContactCapabilities(config.name, (address) => context.takesDirectMessages(address));
-    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts);
+    this.gateway = new GatewayContact(config.domain, subscribers, writer, context.log);
+    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts, this.gateway);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -112,8 +119,8 @@ export class XmppComponentAdapter implements Adapter {
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());
     connection.on("disconnect", () => this.lost());
-    const { config, context, listRooms, rooms, contacts, occupantIds } = this;
-    registerIqServices(connection, { config, context, listRooms, rooms, contacts, occupantIds, write: (element) => this.write(element) });
+    const { config, context, listRooms, rooms, contacts, occupantIds, gateway } = this;
+    registerIqServices(connection, { config, context, listRooms, rooms, contacts, occupantIds, gateway, write: (element) => this.write(element) });
     this.connection = connection;
     try {
       // A refused handshake (wrong secret) fails the start, and a hanging one after the timeout: either is retried.
@@ -128,6 +135,8 @@ export class XmppComponentAdapter implements Adapter {
     }
     this.online = true;
     await this.clearStaleOccupants();
+    // Those who have the domain in their rosters see it available again (after a restart too: the store keeps them).
+    await this.gateway.online().catch((error: unknown) => this.context.log.warn({ err: error }, "the gateway's presence not sent to its subscribers"));
     this.context.log.info({ domain: this.config.domain, server: `${this.config.host}:${this.config.port}` }, "XMPP component online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });
@@ -138,6 +147,7 @@ export class XmppComponentAdapter implements Adapter {
     // While the connection still works: occupants of the gateway's rooms are told the service is going away
     // (XEP-0045 status 332), so their clients know to join again instead of talking into a room that forgot them.
     if (this.online) await this.rooms.shutdown().catch((error: unknown) => this.context.log.debug({ err: error }, "room shutdown notice not sent"));
+    if (this.online) await this.gateway.offline().catch((error: unknown) => this.context.log.debug({ err: error }, "the gateway's unavailable presence not sent"));
     // What the server reads before the close is confirmed, not sent again after a restart.
     if (this.online) await this.confirmer.finalBarrier();
     this.online = false;

@@ -19,6 +19,7 @@ import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { invitationPayload } from "./room-invitations.js";
 import { UnheardApprovals } from "./unheard-approvals.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
+import type { GatewayContact } from "./gateway-contact.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
@@ -46,6 +47,8 @@ export class ComponentInbound {
     private readonly messagesFrom: "contacts" | "anyone" = "anyone",
     /** The caps that contacts' presence carries (XEP-0115); none without. */
     private readonly contacts?: ContactCapabilities,
+    /** The domain itself as a contact (gateway-contact.ts): presence to the bare domain. Without, it is refused as nobody's. */
+    private readonly gateway?: Pick<GatewayContact, "presence">,
   ) {
     this.awaited = new AwaitedReceipts(context);
   }
@@ -190,6 +193,7 @@ export class ComponentInbound {
     if (!parsed.ok) return this.refuse(stanza, "modify", parsed.problem.condition, parsed.problem.text);
     const presence = parsed.value;
     if (presence.type === "error") return;
+    if (this.gateway !== undefined && withoutResource(presence.to).toLowerCase() === this.domain.toLowerCase()) return this.gateway.presence(presence.type, presence.from);
     let from: Address;
     let to: Address;
     try {

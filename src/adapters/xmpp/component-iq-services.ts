@@ -1,7 +1,8 @@
 /**
  * The iq services the component answers on its connection, registered together at each start: ad-hoc commands
  * (adhoc-commands.ts), service discovery, version and ping (service-discovery.ts), XEP-0100's contact prompt
- * (contact-prompt.ts), XEP-0054 vCards (vcards.ts), the rooms' archives (muc-archive.ts) and their admin lists (muc-admin.ts).
+ * (contact-prompt.ts), XEP-0054 vCards (vcards.ts), the rooms' archives (muc-archive.ts) and their admin lists
+ * (muc-admin.ts), and in-band registration with the domain when xmpp.component.registration allows it (registration.ts).
  */
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -10,10 +11,12 @@ import type { XmppComponentConfig } from "../../config/config-types.js";
 import { AdhocCommands } from "./adhoc-commands.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import { registerContactPrompt } from "./contact-prompt.js";
+import type { GatewayContact } from "./gateway-contact.js";
 import type { GatewayRooms } from "./gateway-rooms.js";
 import { registerMucAdmin } from "./muc-admin.js";
 import { MucArchive } from "./muc-archive.js";
 import type { OccupantIds } from "./occupant-ids.js";
+import { registerInBandRegistration } from "./registration.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
 import { registerVcards } from "./vcards.js";
 import type { GatewayRoomListing } from "./component-adapter.js";
@@ -25,6 +28,7 @@ export interface ComponentIqParts {
   readonly rooms: GatewayRooms;
   readonly contacts: ContactCapabilities;
   readonly occupantIds: OccupantIds;
+  readonly gateway: GatewayContact;
   readonly write: (element: Element) => Promise<void>;
 }
 
@@ -37,4 +41,5 @@ export function registerIqServices(connection: Component, parts: ComponentIqPart
   registerVcards(connection, config.domain, config.name, context);
   new MucArchive(config.domain, context, parts.write, rooms, parts.occupantIds).register(connection);
   registerMucAdmin(connection, config.domain, rooms, context);
+  if (config.registration) registerInBandRegistration(connection, config.domain, context, parts.gateway);
 }

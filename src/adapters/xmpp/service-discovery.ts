@@ -2,7 +2,7 @@
  * What the component answers about itself: XEP-0030 service discovery (the gateway, its contacts as
  * contact-capabilities.ts describes them, with the caps node of XEP-0115 section 6.2, and its rooms),
  * the IRC networks' channel directories (channel-directory.ts), XEP-0092 software version, XEP-0199 ping, XEP-0054 vCards (vcards.ts), and the list of XEP-0050 ad-hoc commands (adhoc-commands.ts); XEP-0100's
- * jabber:iq:gateway is contact-prompt.ts. Other
+ * jabber:iq:gateway is contact-prompt.ts, XEP-0077's jabber:iq:register (advertised while on) registration.ts. Other
  * queries get service-unavailable from @xmpp/iq.
  */
 import type { Component } from "@xmpp/component";
@@ -21,6 +21,7 @@ import { isOnDemandHub } from "../../core/bridges.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { NS_VCARD } from "./vcard-temp.js";
+import { NS_REGISTER } from "./registration.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 import { NS_RETRACT } from "./retraction-stanzas.js";
 
@@ -62,7 +63,7 @@ export function registerServiceDiscovery(
   connection.iqCallee.get(NS.discoInfo, "query", async ({ stanza, element }) => {
     const to = String(stanza.attrs["to"]);
     if (to === config.domain) {
-      return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: GATEWAY_FEATURES });
+      return discoInfo({ identities: [{ category: "gateway", type: "switchboard", name: config.name }], features: config.registration ? [...GATEWAY_FEATURES, NS_REGISTER] : GATEWAY_FEATURES });
     }
     const network = networkOfJid(to, config.domain);
     if (network !== undefined) return element.attrs["node"] === undefined ? directory.info(network) : errorCondition("cancel", "item-not-found");

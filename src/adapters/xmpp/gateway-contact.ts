@@ -1,0 +1,99 @@
+/**
+ * The gateway's domain as a roster contact, as a transport is (XEP-0100 sections 4.1 and 6.1; RFC 6121 sections 3
+ * and 4.3): an XMPP user subscribes to the bare domain like to anyone, and sees it available while the gateway runs
+ * and unavailable when it stops. Its subscribers are kept in the store (gateway_subscribers), so that after a restart
+ * they see it come back. The gateway needs no presence of theirs: their `subscribed` and `unsubscribed` (the domain's
+ * subscription to them, which it asks for after an in-band registration, registration.ts) change nothing here.
+ *
+ * Anyone may subscribe, but an XMPP server may mint JIDs without end: at most MAX_SUBSCRIBERS_PER_SERVER JIDs of one
+ * server are kept, and a request beyond that is refused (`unsubscribed`).
+ */
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import type { Logger } from "../../core/logger.js";
+import type { GatewaySubscriberStore } from "../../store/store.js";
+import { parseJid, withoutResource, xmppUserAddress } from "./addressing.js";
+import type { PresenceType } from "./parse.js";
+import { subscription } from "./stanzas.js";
+import type { StanzaWriter } from "./stanza-writer.js";
+
+export const MAX_SUBSCRIBERS_PER_SERVER = 1000;
+
+export class GatewayContact {
+  constructor(
+    private readonly domain: string,
+    private readonly subscribers: GatewaySubscriberStore,
+    private readonly writer: StanzaWriter,
+    private readonly log: Logger,
+  ) {}
+
+  /** A presence stanza from `fromJid` to the bare domain. Nothing here throws for the sender's mistakes. */
+  async presence(type: PresenceType, fromJid: string): Promise<void> {
+    const jid = bareJid(fromJid);
+    if (jid === undefined) return;
+    switch (type) {
+      case "subscribe":
+        return this.subscribe(jid);
+      case "unsubscribe":
+        // RFC 6121 3.3.3: the contact's server sends unavailable presence to the former subscriber.
+        if (await this.subscribers.remove(this.domain, jid)) this.log.info({ jid }, "unsubscribed from the gateway");
+        return this.writer.one(this.presenceTo(jid, "unavailable"));
+      case "probe":
+        // RFC 6121 4.3.2: a probe from someone who is no subscriber is answered unsubscribed.
+        return this.writer.one((await this.subscribers.has(this.domain, jid)) ? this.presenceTo(jid) : subscription(this.domain, jid, "unsubscribed"));
+      default:
+        // Her own presence, and her answers about the domain's subscription to her: the gateway keeps none of them.
+        return;
+    }
+  }
+
+  /** The domain is available: told to every subscriber (the component came online). */
+  async online(): Promise<void> {
+    const subscribers = await this.subscribers.list(this.domain);
+    await this.writer.all(subscribers.map((jid) => this.presenceTo(jid)));
+  }
+
+  /** The domain goes away: told to every subscriber (the component stops). */
+  async offline(): Promise<void> {
+    const subscribers = await this.subscribers.list(this.domain);
+    await this.writer.all(subscribers.map((jid) => this.presenceTo(jid, "unavailable")));
+  }
+
+  /** Asks `jid` for a subscription from the domain (XEP-0100 4.1 step 6: after a registration), so the gateway shows in her roster. */
+  async ask(jid: string): Promise<void> {
+    await this.writer.one(subscription(this.domain, jid, "subscribe"));
+  }
+
+  /**
+   * `jid` unregistered (XEP-0100 4.3): the domain leaves her roster, both ways (`unsubscribe`, `unsubscribed`), and is
+   * gone (`unavailable`).
+   */
+  async forget(jid: string): Promise<void> {
+    await this.subscribers.remove(this.domain, jid);
+    await this.writer.all([subscription(this.domain, jid, "unsubscribe"), subscription(this.domain, jid, "unsubscribed"), this.presenceTo(jid, "unavailable")]);
+  }
+
+  private async subscribe(jid: string): Promise<void> {
+    const server = parseJid(jid).domain;
+    if (!(await this.subscribers.has(this.domain, jid)) && (await this.subscribers.countOn(this.domain, server)) >= MAX_SUBSCRIBERS_PER_SERVER) {
+      this.log.warn({ jid, server, max: MAX_SUBSCRIBERS_PER_SERVER }, "subscription to the gateway refused: its server has too many subscribers");
+      return this.writer.one(subscription(this.domain, jid, "unsubscribed"));
+    }
+    if (await this.subscribers.add(this.domain, jid, server, Date.now())) this.log.info({ jid }, "subscribed to the gateway");
+    await this.writer.all([subscription(this.domain, jid, "subscribed"), this.presenceTo(jid)]);
+  }
+
+  /** The domain's presence: available (no type) or unavailable, with nothing in it (no show, status or caps). */
+  private presenceTo(jid: string, type?: "unavailable"): Element {
+    return xml("presence", type === undefined ? { from: this.domain, to: jid } : { from: this.domain, to: jid, type });
+  }
+}
+
+/** The sender's bare JID as the gateway keeps JIDs (lower case), or undefined for one it cannot read. */
+function bareJid(fromJid: string): string | undefined {
+  try {
+    return xmppUserAddress(withoutResource(fromJid), "xmpp").id;
+  } catch {
+    return undefined;
+  }
+}

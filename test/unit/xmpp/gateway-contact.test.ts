@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import type { Element } from "ltx";
+import type { Logger } from "../../../src/core/logger.js";
+import { GatewayContact, MAX_SUBSCRIBERS_PER_SERVER } from "../../../src/adapters/xmpp/gateway-contact.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import type { Store } from "../../../src/store/store.js";
+
+const DOMAIN = "gw.example.org";
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+
+describe("the gateway's domain as a roster contact", () => {
+  let store: Store;
+  let written: Element[];
+  let contact: GatewayContact;
+
+  beforeEach(() => {
+    store = openSqliteStore(":memory:");
+    written = [];
+    const writer = { one: async (element: Element) => void written.push(element), all: async (elements: readonly Element[]) => void written.push(...elements) };
+    contact = new GatewayContact(DOMAIN, store.gatewaySubscribers, writer, quiet);
+  });
+
+  afterEach(async () => store.close());
+
+  const shown = (): string[] => written.splice(0).map((stanza) => `${String(stanza.attrs["type"] ?? "available")} ${String(stanza.attrs["to"])}`);
+
+  it("approves a subscription, keeps the subscriber by bare JID in lower case, and answers its probes", async () => {
+    await contact.presence("subscribe", "Juliet@Example.org/phone");
+    assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org"]);
+    assert.deepEqual(await store.gatewaySubscribers.list(DOMAIN), ["juliet@example.org"]);
+    await contact.presence("probe", "juliet@example.org");
+    assert.deepEqual(shown(), ["available juliet@example.org"]);
+  });
+
+  it("answers the probe of someone who is no subscriber with unsubscribed (RFC 6121 4.3.2), and ignores their own presence", async () => {
+    await contact.presence("probe", "romeo@example.org/laptop");
+    assert.deepEqual(shown(), ["unsubscribed romeo@example.org"]);
+    await contact.presence("available", "romeo@example.org/laptop");
+    await contact.presence("subscribed", "romeo@example.org");
+    await contact.presence("unsubscribed", "romeo@example.org");
+    assert.deepEqual(shown(), []);
+  });
+
+  it("forgets an unsubscribing subscriber and tells it the domain is unavailable to it", async () => {
+    await contact.presence("subscribe", "juliet@example.org");
+    shown();
+    await contact.presence("unsubscribe", "juliet@example.org/phone");
+    assert.deepEqual(shown(), ["unavailable juliet@example.org"]);
+    assert.deepEqual(await store.gatewaySubscribers.list(DOMAIN), []);
+  });
+
+  it("tells every subscriber when it comes online and when it goes", async () => {
+    await contact.presence("subscribe", "juliet@example.org");
+    await contact.presence("subscribe", "nurse@other.org");
+    shown();
+    await contact.online();
+    assert.deepEqual(shown(), ["available juliet@example.org", "available nurse@other.org"]);
+    await contact.offline();
+    assert.deepEqual(shown(), ["unavailable juliet@example.org", "unavailable nurse@other.org"]);
+  });
+
+  it("keeps at most MAX_SUBSCRIBERS_PER_SERVER JIDs of one server, refusing more (a server can mint JIDs)", async () => {
+    for (let n = 0; n < MAX_SUBSCRIBERS_PER_SERVER; n++) await store.gatewaySubscribers.add(DOMAIN, `u${n}@mint.example`, "mint.example", n);
+    await contact.presence("subscribe", "one-more@mint.example");
+    assert.deepEqual(shown(), ["unsubscribed one-more@mint.example"]);
+    await contact.presence("subscribe", "u1@mint.example");
+    assert.deepEqual(shown(), ["subscribed u1@mint.example", "available u1@mint.example"], "one kept already is approved again");
+    await contact.presence("subscribe", "juliet@example.org");
+    assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org"], "another server's are not counted");
+  });
+});
