@@ -147,6 +147,7 @@ describe("registering with the gateway's domain (XEP-0077) and the domain as a c
     const phone = suite.closing(await XmppTestClient.connect(suite.prosody(), tybalt.bareJid.split("@")[0] ?? "", PASSWORD, "phone"));
     await phone.sendPresence();
     await fromDomain(phone, undefined);
+    await fromDomain(tybalt, undefined); // the answer went to his bare JID: every resource has it
 
     await suite.daemon().stop();
     await fromDomain(tybalt, "unavailable");
