@@ -371,7 +371,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: "puppet server passwords", sql: PUPPET_SERVER_PASSWORDS },
   { version: 21, name: "gateway secrets", sql: GATEWAY_SECRETS },
   { version: 22, name: "gateway settings", sql: GATEWAY_SETTINGS },
-  { version: 24, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
+  { version: 23, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
