@@ -19,22 +19,23 @@ describe("bad input from XMPP users", function () {
     return { condition, text: error?.getChildText("text") ?? undefined };
   }
 
-  it("answers disco#info to a gateway JID that names nobody with jid-malformed and the reason", async function () {
+  it("answers disco#info to a gateway JID that names nobody with jid-malformed or item-not-found and the reason", async function () {
     const juliet = await xmppUser("juliet");
     const domain = prosody().componentDomain;
-    // No nick before the network, no network after the "%", a backslash escaped where XEP-0106 keeps it as it is.
-    for (const [local, reason] of [
-      ["%libera", /no nick or channel/],
-      ["bob%", /names IRC network ""/],
-      ["\\5c", /canonical XEP-0106 escaping/],
+    // No network after the "%", a backslash escaped where XEP-0106 keeps it as it is; and a network's channel
+    // directory (nothing before the "%") of a network the gateway has not.
+    for (const [local, condition, reason] of [
+      ["bob%", "jid-malformed", /names IRC network ""/],
+      ["\\5c", "jid-malformed", /canonical XEP-0106 escaping/],
+      ["%libera", "item-not-found", /no IRC network is called libera/],
     ] as const) {
       const id = juliet.id("disco");
       await juliet.send(xml("iq", { type: "get", to: `${local}@${domain}`, id }, xml("query", { xmlns: NS_DISCO_INFO })));
       const answer = await juliet.waitFor((stanza) => stanza.is("iq") && stanza.attrs["id"] === id, 5000, `the answer to disco#info of ${local}@${domain}`);
       assert.equal(answer.attrs["type"], "error", answer.toString());
-      const { condition, text } = errorOf(answer);
-      assert.equal(condition, "jid-malformed", answer.toString());
-      assert.match(text ?? "", reason);
+      const error = errorOf(answer);
+      assert.equal(error.condition, condition, answer.toString());
+      assert.match(error.text ?? "", reason);
     }
     // A person the gateway serves is still described.
     const alice = await native("alice");
