@@ -20,6 +20,13 @@ export interface PasswordAttempt {
   check(): void;
   failed(): void;
   succeeded(): void;
+  /**
+   * Counts the attempt as failed before its password is checked, for checks that may run side by side (XMPP stanzas
+   * come in at once, a native connection's frames one at a time): each sees the others' counts, so a burst of guesses
+   * is limited as guesses one after the other are. `passed()` takes it back when the password was right.
+   */
+  begin(): void;
+  passed(): void;
 }
 
 /** The gateway's one limiter of failed password checks (native.login_attempts). */
@@ -43,6 +50,14 @@ export function passwordAttempt(limiter: AttemptLimiter, remote: string, name: s
       for (const key of [byPair, byRemote, byUser]) limiter.fail(key);
     },
     succeeded: () => limiter.succeed(byPair),
+    begin: () => {
+      for (const key of [byPair, byRemote, byUser]) limiter.fail(key);
+    },
+    passed: () => {
+      limiter.forgive(byRemote);
+      limiter.forgive(byUser);
+      limiter.succeed(byPair);
+    },
   };
 }
 

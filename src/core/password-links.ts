@@ -49,13 +49,14 @@ export class PasswordLinks {
     const name = canonicalUserName(user);
     const attempt = passwordAttempt(this.options.limiter, remote, name, addressKey(address));
     attempt.check();
+    // Counted before the check, not after: a client may send many registrations at once (see PasswordAttempt.begin).
+    attempt.begin();
     const account = await checkPassword(this.options.accounts, name, password);
     if (!account) {
-      attempt.failed();
       this.options.log.info({ address: addressKey(address), user: name }, "link by password refused: wrong user name or password");
       throw new GatewayError("GW_ERR_AUTH_FAILED");
     }
-    attempt.succeeded();
+    attempt.passed();
     refuseDisabled(account);
     const linked = await this.options.identities.linkProven(makeAddress("native", DEFAULT_ACCOUNT, account.name), address);
     if (linked) this.options.log.info({ address: addressKey(address), user: account.name }, "linked by password");

@@ -47,6 +47,18 @@ describe("linking by password (in-band registration) in the login limiter", func
     assert.deepEqual(linked, ["xmpp:paris@other.org -> native:alice"]);
   });
 
+  it("limits guesses sent all at once as it limits guesses sent one after the other", async () => {
+    const guesses = ["wrong1", "wrong2", "wrong3", "wrong4", "wrong5"].map((guess) => links.link(jid("juliet@example.org"), "xmpp:example.org", "alice", guess));
+    const outcomes = await Promise.allSettled(guesses);
+    const codes = outcomes.map((outcome) => (outcome.status === "rejected" ? (outcome.reason as { code: string }).code : "linked"));
+    assert.deepEqual(codes, ["GW_ERR_AUTH_FAILED", "GW_ERR_RATE_LIMITED", "GW_ERR_RATE_LIMITED", "GW_ERR_RATE_LIMITED", "GW_ERR_RATE_LIMITED"]);
+  });
+
+  it("takes back what a right password counted: the server and the name are not limited by successes", async () => {
+    for (let n = 0; n < 8; n++) assert.deepEqual(await links.link(jid(`u${n}@example.org`), "xmpp:example.org", "alice", PASSWORD), { user: "alice", linked: true });
+    await assert.rejects(links.link(jid("juliet@example.org"), "xmpp:example.org", "alice", "wrong"), { code: "GW_ERR_AUTH_FAILED" });
+  });
+
   it("is refused once native logins failed for the user's name from everywhere (the per-user limit)", async () => {
     // 20 failed native logins of alice from 20 addresses: her name is limited everywhere, registration too.
     for (let n = 0; n < 20; n++) passwordAttempt(limiter, `10.0.0.${n}`, "alice").failed();
