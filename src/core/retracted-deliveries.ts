@@ -1,7 +1,8 @@
 /**
  * Deliveries a retraction makes pointless (core/outbox.ts): a message retracted while it still waited in a
- * recipient's queue is dropped there instead of being delivered and then retracted, and the retraction of a message
- * a recipient never got is dropped for that recipient too (it would name a message they never saw).
+ * recipient's queue is dropped there instead of being delivered and then retracted, its waiting corrections too, and
+ * the retraction of a message a recipient never got is dropped for that recipient too (it would name a message they
+ * never saw).
  *
  * A message read from the store after a restart is known as retracted by its tombstone (`retracted`, written with
  * the retraction). Bounded like the outbox's other memories: only deliveries in flight are ever looked up.
@@ -24,7 +25,8 @@ export class RetractedDeliveries {
 
   /** Whether this delivery is to be dropped rather than attempted (see the header). */
   drops(message: Message, recipient: Address): boolean {
-    if (message.retracted === true || this.retracted.has(message.id)) {
+    // A correction waiting too: its words are the retracted message's (the store's tombstone blanks them alike).
+    if (message.retracted === true || this.retracted.has(message.id) || (message.replaces !== undefined && this.retracted.has(message.replaces))) {
       if (this.dropped.size >= KEPT) this.dropped.clear();
       this.dropped.add(`${message.id} ${addressKey(recipient)}`);
       return true;
