@@ -24,6 +24,7 @@ import { GatewayError } from "../../core/errors.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
 import { stripFormatting } from "./formatting.js";
 import type { IrcConnection } from "./irc-connection.js";
+import { isValidNick, RFC2812_NICKLEN } from "./nicks.js";
 
 const TIMEOUT_MS = 10_000;
 export const MAX_OPEN = 20;
@@ -142,6 +143,8 @@ export class WhoisLookups {
   lookup(nick: string): Promise<ContactInfo> {
     const connection = this.connection;
     if (!connection) return Promise.reject(new GatewayError("GW_ERR_UNAVAILABLE", "the IRC network is not connected", { retryable: true }));
+    // WHOIS takes lists and masks too ("a,b,c", "b*"): one lookup would ask about many, whose answers it never gathers.
+    if (!isValidNick(nick, { nickLen: connection.server.nickLen ?? RFC2812_NICKLEN })) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${nick} is not an IRC nick`));
     const key = nick.toLowerCase();
     return new Promise<ContactInfo>((resolve, reject) => {
       const under = this.open.get(key);

@@ -95,6 +95,14 @@ describe("WHOIS lookups on the gateway's connection", () => {
     await assert.rejects(lookups.lookup("erin"), { code: "GW_ERR_UNAVAILABLE" });
   });
 
+  it("sends no WHOIS for what is not one nick (a list, a mask, a space): GW_ERR_BAD_ADDRESS", async () => {
+    const connection = new FakeIrcConnection("sbgate");
+    const lookups = new WhoisLookups(60_000);
+    lookups.attach(connection.asConnection);
+    for (const target of ["bob,carol,dave", "b*", "bob carol", ""]) await assert.rejects(lookups.lookup(target), { code: "GW_ERR_BAD_ADDRESS" }, target);
+    assert.deepEqual(connection.lines, []);
+  });
+
   it("gives up after its timeout: GW_ERR_UNAVAILABLE, condition timeout", async () => {
     const connection = new FakeIrcConnection("sbgate");
     const lookups = new WhoisLookups(10);
