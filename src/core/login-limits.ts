@@ -18,14 +18,14 @@ const USER_FACTOR = 20;
 export interface PasswordAttempt {
   /** Refuses with GW_ERR_RATE_LIMITED while any of the three limits is reached. */
   check(): void;
-  failed(): void;
-  succeeded(): void;
   /**
-   * Counts the attempt as failed before its password is checked, for checks that may run side by side (XMPP stanzas
-   * come in at once, a native connection's frames one at a time): each sees the others' counts, so a burst of guesses
-   * is limited as guesses one after the other are. `passed()` takes it back when the password was right.
+   * Counts the attempt as failed before its password is checked: checks run side by side (XMPP stanzas come in at
+   * once; one address may open many native connections and log in on all of them at once), and each must see the
+   * others' counts, so that a burst of guesses is limited as guesses one after the other are. An attempt whose
+   * check throws stays counted as failed.
    */
   begin(): void;
+  /** The password was right: takes back what `begin` counted, and forgets the pair's earlier failures. */
   passed(): void;
 }
 
@@ -46,10 +46,6 @@ export function passwordAttempt(limiter: AttemptLimiter, remote: string, name: s
   return {
     check: () =>
       throttle(Math.max(limiter.retryAfter(byPair), limiter.retryAfter(byRemote, limiter.max * REMOTE_FACTOR), limiter.retryAfter(byUser, limiter.max * USER_FACTOR))),
-    failed: () => {
-      for (const key of [byPair, byRemote, byUser]) limiter.fail(key);
-    },
-    succeeded: () => limiter.succeed(byPair),
     begin: () => {
       for (const key of [byPair, byRemote, byUser]) limiter.fail(key);
     },

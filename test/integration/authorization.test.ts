@@ -100,6 +100,23 @@ describe("sessions and authorization", function () {
     assert.equal(limited["code"], "GW_ERR_RATE_LIMITED");
   });
 
+  it("limits guesses sent at once on many connections as it limits them one after the other", async function () {
+    const name = uniqueUser("burst");
+    const registrar = await connect();
+    await registrar.ok({ type: "hello", version: 1 });
+    await registrar.ok({ type: "register", user: name, password: PASSWORD });
+    const guessers = await Promise.all(Array.from({ length: 8 }, async () => {
+      const guesser = await connect();
+      await guesser.ok({ type: "hello", version: 1 });
+      return guesser;
+    }));
+    // Eight wrong passwords at once, each from its own connection of one address: the password checks overlap.
+    const answers = await Promise.all(guessers.map((guesser, n) => guesser.request({ type: "login", user: name, password: `burst guess ${n}` })));
+    const codes = answers.map((answer) => answer["code"]);
+    assert.equal(codes.filter((code) => code === "GW_ERR_AUTH_FAILED").length, 3, `max 3 guesses checked, the rest limited: ${codes.join(", ")}`);
+    assert.equal(codes.filter((code) => code === "GW_ERR_RATE_LIMITED").length, 5, codes.join(", "));
+  });
+
   it("does not let a guesser at one address lock a user out, nor a client choose its address with X-Forwarded-For", async function () {
     const name = uniqueUser("target");
     const registrar = await connect();

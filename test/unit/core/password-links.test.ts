@@ -61,7 +61,7 @@ describe("linking by password (in-band registration) in the login limiter", func
 
   it("is refused once native logins failed for the user's name from everywhere (the per-user limit)", async () => {
     // 20 failed native logins of alice from 20 addresses: her name is limited everywhere, registration too.
-    for (let n = 0; n < 20; n++) passwordAttempt(limiter, `10.0.0.${n}`, "alice").failed();
+    for (let n = 0; n < 20; n++) passwordAttempt(limiter, `10.0.0.${n}`, "alice").begin(); // each a wrong password: begun, never passed
     await assert.rejects(links.link(jid("juliet@example.org"), "xmpp:example.org", "alice", PASSWORD), { code: "GW_ERR_RATE_LIMITED" });
     assert.deepEqual(linked, []);
   });

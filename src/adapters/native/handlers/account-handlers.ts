@@ -27,11 +27,9 @@ async function provePassword(env: HandlerEnvironment, session: NativeSession, pa
   if (user === undefined) throw new GatewayError("GW_ERR_NOT_AUTHENTICATED");
   const attempt = passwordAttempt(env.loginLimiter, session.remote, user);
   attempt.check();
-  if (!(await checkPassword(env.services.accounts, user, password))) {
-    attempt.failed();
-    throw new GatewayError("GW_ERR_AUTH_FAILED", "wrong password");
-  }
-  attempt.succeeded();
+  attempt.begin(); // before the check, as a login's: the user's sessions may ask at once
+  if (!(await checkPassword(env.services.accounts, user, password))) throw new GatewayError("GW_ERR_AUTH_FAILED", "wrong password");
+  attempt.passed();
   return user;
 }
 

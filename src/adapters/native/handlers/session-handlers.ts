@@ -75,12 +75,11 @@ export const login: Handler<LoginFrame> = async (session, frame, env) => {
   const name = canonicalUserName(frame.user);
   const attempt = passwordAttempt(env.loginLimiter, session.remote, name);
   attempt.check();
+  // Counted before the check: one address may open many connections and log in on all at once (PasswordAttempt.begin).
+  attempt.begin();
   const account = await checkPassword(env.services.accounts, name, frame.password);
-  if (!account) {
-    attempt.failed();
-    throw new GatewayError("GW_ERR_AUTH_FAILED");
-  }
-  attempt.succeeded();
+  if (!account) throw new GatewayError("GW_ERR_AUTH_FAILED");
+  attempt.passed();
   // After the password, not before: see refuseDisabled.
   refuseDisabled(account);
   const address = userAddress(name);
