@@ -49,11 +49,15 @@ export class RecentMessages {
     }
   }
 
-  /** The message was retracted: what is remembered of it is a tombstone, without its words. */
+  /**
+   * The message was retracted: what is remembered of it and of its corrections are tombstones, without their words
+   * (as the log's tombstone, sqlite-message-log.ts). A walk over all that is kept: retractions are rare.
+   */
   retract(id: string): void {
     const message = this.get(id);
     if (message === undefined || message.retracted === true) return;
-    this.remember({ ...message, body: "", retracted: true });
+    const corrections = [...this.messages.values()].filter((entry) => entry.message.replaces === id && entry.message.retracted !== true);
+    for (const { message: kept } of [{ message }, ...corrections]) this.remember({ ...kept, body: "", retracted: true });
   }
 
   get(id: string): Message | undefined {

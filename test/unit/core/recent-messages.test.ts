@@ -18,6 +18,19 @@ describe("RecentMessages", () => {
     assert.equal(recent.get("m2"), undefined);
   });
 
+  it("keeps no words of a retracted message nor of its corrections, and leaves other messages as they are", () => {
+    const recent = new RecentMessages(10);
+    recent.remember(message("m1", "the secret"));
+    recent.remember({ ...message("m2", "the secret, corrected"), replaces: "m1" });
+    recent.remember(message("m3", "something else"));
+    recent.retract("m1");
+    assert.deepEqual(["m1", "m2", "m3"].map((id) => [recent.get(id)?.body, recent.get(id)?.retracted]), [
+      ["", true],
+      ["", true],
+      ["something else", undefined],
+    ]);
+  });
+
   it("forgets the oldest message once more than its limit are remembered", () => {
     const recent = new RecentMessages(2);
     for (const id of ["m1", "m2", "m3"]) recent.remember(message(id));
