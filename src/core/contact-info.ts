@@ -5,7 +5,8 @@
  * may see). The service keeps what every kind shares:
  *
  * - a limit per asker (PER_MINUTE lookups in a sliding minute, GW_ERR_RATE_LIMITED), since each lookup costs the
- *   network a request (a WHOIS flood gets the gateway's own connection throttled or killed by the IRC server);
+ *   network a request (a WHOIS flood gets the gateway's own connection throttled or killed by the IRC server), and
+ *   one per XMPP server over all its JIDs (ORIGIN_FACTOR times as many: core/asker-origin.ts);
  * - a timeout for every kind (TIMEOUT_MS, GW_ERR_UNAVAILABLE with condition "timeout", as other requests a peer does
  *   not answer: adapters have shorter ones of their own, this one bounds any that has none);
  * - the address's checks: someone else's own account's contact is refused (Router.checkOwnership), a room is no person
@@ -18,6 +19,7 @@ import { GatewayError } from "./errors.js";
 import { addressKey, formatAddress, type Address } from "./model/address.js";
 import { cleanInfo, type ContactInfo } from "./model/contact-info.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
+import { askerOrigin, ORIGIN_FACTOR } from "./asker-origin.js";
 
 /** Lookups one asker may make in a minute. */
 export const PER_MINUTE = 10;
@@ -57,10 +59,13 @@ export class ContactInfoService {
     if (adapter.isRoom?.(subject) === true) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
     this.deps.checkOwnership(viewer, subject);
     if (adapter.contactInfo === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} tells nothing about its people`);
-    const key = addressKey(this.deps.personOf?.(viewer) ?? viewer);
-    const wait = this.limiter.retryAfter(key);
+    const person = this.deps.personOf?.(viewer) ?? viewer;
+    const key = addressKey(person);
+    const origin = askerOrigin(person);
+    const wait = Math.max(this.limiter.retryAfter(key), origin === undefined ? 0 : this.limiter.retryAfter(origin, PER_MINUTE * ORIGIN_FACTOR));
     if (wait > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${PER_MINUTE} contact lookups a minute: try again in ${Math.ceil(wait / 1000)} s`);
     this.limiter.fail(key);
+    if (origin !== undefined) this.limiter.fail(origin);
     return cleanInfo(await withTimeout(adapter.contactInfo(subject, viewer), this.timeoutMs, formatAddress(subject)));
   }
 }

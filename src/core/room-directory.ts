@@ -20,6 +20,7 @@ import type { Logger } from "./logger.js";
 import { addressKey, makeAddress, type Address } from "./model/address.js";
 import { directoryPage, filterRooms, sortRooms, type DirectoryEntry, type DirectoryPage, type DirectoryQuery, type RoomListing } from "./model/room-directory.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
+import { askerOrigin, ORIGIN_FACTOR } from "./asker-origin.js";
 
 export interface RoomDirectoryOptions {
   readonly registry: AdapterRegistry;
@@ -124,11 +125,14 @@ export class RoomDirectory {
     const under = this.kept.get(key);
     if (under !== undefined) return under.listing;
     const counted = addressKey(person);
-    const retryAfter = this.fresh.retryAfter(counted);
+    // An XMPP server's JIDs are counted together too (core/asker-origin.ts): it can make new ones at will.
+    const origin = askerOrigin(person);
+    const retryAfter = Math.max(this.fresh.retryAfter(counted), origin === undefined ? 0 : this.fresh.retryAfter(origin, FRESH_PER_HOUR * ORIGIN_FACTOR));
     if (retryAfter > 0) {
       return Promise.reject(new GatewayError("GW_ERR_RATE_LIMITED", `${FRESH_PER_HOUR} fresh room listings an hour at most; try again in ${Math.ceil(retryAfter / 1000)} s`, { retryable: true }));
     }
     this.fresh.fail(counted);
+    if (origin !== undefined) this.fresh.fail(origin);
     const listing = this.fetch(network, filter, person).then((got) => {
       const rooms = sortRooms(got.rooms);
       if (filter === "" || got.filtered === true) return { rooms, truncated: got.truncated };

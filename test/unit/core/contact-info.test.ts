@@ -1,6 +1,7 @@
 /** ContactInfoService: the checks, limit and timeout every kind of contact information shares. */
 import assert from "node:assert/strict";
 import type { Adapter } from "../../../src/core/adapter.js";
+import { ORIGIN_FACTOR } from "../../../src/core/asker-origin.js";
 import { ContactInfoService, PER_MINUTE } from "../../../src/core/contact-info.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { makeAddress, sameAddress, type Address } from "../../../src/core/model/address.js";
@@ -52,6 +53,16 @@ describe("ContactInfoService", () => {
     await lookups.lookup(carol, bob);
     now += 60_001;
     await lookups.lookup(alice, bob);
+  });
+
+  it(`counts the JIDs of one XMPP server together too: ${ORIGIN_FACTOR} askers' allowance in all, other servers apart`, async () => {
+    const { lookups, asked } = service(async () => ({}));
+    const from = (server: string, n: number): Address => makeAddress("xmpp", "default", `u${n}@${server}`);
+    for (let n = 0; n < PER_MINUTE * ORIGIN_FACTOR; n++) await lookups.lookup(from("spam.example", n), bob);
+    await assert.rejects(lookups.lookup(from("SPAM.example", 999), bob), { code: "GW_ERR_RATE_LIMITED" }, "a new JID of the same server");
+    await lookups.lookup(from("example.org", 0), bob);
+    await lookups.lookup(alice, bob);
+    assert.equal(asked.length, PER_MINUTE * ORIGIN_FACTOR + 2);
   });
 
   it("gives up on a network that does not answer: GW_ERR_UNAVAILABLE, condition timeout", async () => {

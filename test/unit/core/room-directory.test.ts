@@ -5,6 +5,7 @@ import { GatewayError } from "../../../src/core/errors.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { makeAddress, type Address } from "../../../src/core/model/address.js";
 import { directoryPage, filterRooms, sortRooms, type DirectoryRoom, type RoomListing } from "../../../src/core/model/room-directory.js";
+import { ORIGIN_FACTOR } from "../../../src/core/asker-origin.js";
 import { CACHE_MS, FRESH_PER_HOUR, RoomDirectory } from "../../../src/core/room-directory.js";
 
 const alice = makeAddress("native", "default", "alice");
@@ -156,6 +157,16 @@ describe("RoomDirectory (listings kept, shared and counted)", () => {
     await directory.page(bob, "libera", { filter: "one more" });
     now += 60 * 60 * 1000 + 1;
     await directory.page(alice, "libera", { filter: "later" });
+  });
+
+  it(`counts the JIDs of one XMPP server together too: ${ORIGIN_FACTOR} persons' fresh listings an hour in all`, async () => {
+    const directory = service();
+    answer = async () => ({ rooms: rooms("#a"), truncated: false, filtered: true });
+    const from = (server: string, n: number): Address => makeAddress("xmpp", "default", `u${n}@${server}`);
+    for (let fresh = 0; fresh < FRESH_PER_HOUR * ORIGIN_FACTOR; fresh++) await directory.page(from("spam.example", fresh), "libera", { filter: `f${fresh}` });
+    await assert.rejects(directory.page(from("spam.example", 9999), "libera", { filter: "one more" }), { code: "GW_ERR_RATE_LIMITED" });
+    await directory.page(from("spam.example", 9999), "libera", { filter: `f${FRESH_PER_HOUR * ORIGIN_FACTOR - 1}` }); // kept: free
+    await directory.page(from("example.org", 0), "libera", { filter: "one more" });
   });
 
   it("keeps no failure: the next asker lists again", async () => {
