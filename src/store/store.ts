@@ -327,6 +327,8 @@ export interface GatewaySubscriberStore {
   list(gateway: string): Promise<string[]>;
   /** How many subscribers of `gateway` are JIDs of the XMPP server `server`. */
   countOn(gateway: string, server: string): Promise<number>;
+  /** How many subscribers `gateway` has. */
+  count(gateway: string): Promise<number>;
 }
 
 export interface AcceptedMessage {

@@ -6,7 +6,8 @@
  * subscription to them, which it asks for after an in-band registration, registration.ts) change nothing here.
  *
  * Anyone may subscribe, but an XMPP server may mint JIDs without end: at most MAX_SUBSCRIBERS_PER_SERVER JIDs of one
- * server are kept, and a request beyond that is refused (`unsubscribed`).
+ * server are kept, and a request beyond that is refused (`unsubscribed`); and since domains are cheap too, at most
+ * MAX_SUBSCRIBERS in all (each is sent the domain's presence at every start and stop).
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
@@ -18,6 +19,7 @@ import { subscription } from "./stanzas.js";
 import type { StanzaWriter } from "./stanza-writer.js";
 
 export const MAX_SUBSCRIBERS_PER_SERVER = 1000;
+export const MAX_SUBSCRIBERS = 10_000;
 
 export class GatewayContact {
   constructor(
@@ -75,9 +77,17 @@ export class GatewayContact {
 
   private async subscribe(jid: string): Promise<void> {
     const server = parseJid(jid).domain;
-    if (!(await this.subscribers.has(this.domain, jid)) && (await this.subscribers.countOn(this.domain, server)) >= MAX_SUBSCRIBERS_PER_SERVER) {
-      this.log.warn({ jid, server, max: MAX_SUBSCRIBERS_PER_SERVER }, "subscription to the gateway refused: its server has too many subscribers");
-      return this.writer.one(subscription(this.domain, jid, "unsubscribed"));
+    if (!(await this.subscribers.has(this.domain, jid))) {
+      const refusal =
+        (await this.subscribers.countOn(this.domain, server)) >= MAX_SUBSCRIBERS_PER_SERVER
+          ? { max: MAX_SUBSCRIBERS_PER_SERVER, why: "its server has too many subscribers" }
+          : (await this.subscribers.count(this.domain)) >= MAX_SUBSCRIBERS
+            ? { max: MAX_SUBSCRIBERS, why: "the gateway has too many subscribers" }
+            : undefined;
+      if (refusal !== undefined) {
+        this.log.warn({ jid, server, max: refusal.max }, `subscription to the gateway refused: ${refusal.why}`);
+        return this.writer.one(subscription(this.domain, jid, "unsubscribed"));
+      }
     }
     if (await this.subscribers.add(this.domain, jid, server, Date.now())) this.log.info({ jid }, "subscribed to the gateway");
     await this.writer.all([subscription(this.domain, jid, "subscribed"), this.presenceTo(jid)]);

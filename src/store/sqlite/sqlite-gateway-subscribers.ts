@@ -9,11 +9,13 @@ export function createSqliteGatewaySubscribers(db: Database.Database): GatewaySu
   const has = db.prepare<[string, string], { readonly one: number }>("SELECT 1 AS one FROM gateway_subscribers WHERE gateway = ? AND jid = ?");
   const list = db.prepare<[string], { readonly jid: string }>("SELECT jid FROM gateway_subscribers WHERE gateway = ? ORDER BY jid");
   const countOn = db.prepare<[string, string], { readonly n: number }>("SELECT count(*) AS n FROM gateway_subscribers WHERE gateway = ? AND server = ?");
+  const count = db.prepare<[string], { readonly n: number }>("SELECT count(*) AS n FROM gateway_subscribers WHERE gateway = ?");
   return {
     add: (gateway, jid, server, at) => guarded("keep a subscriber of the gateway", () => insert.run(gateway, jid, server, at).changes > 0),
     remove: (gateway, jid) => guarded("forget a subscriber of the gateway", () => remove.run(gateway, jid).changes > 0),
     has: (gateway, jid) => guarded("read a subscriber of the gateway", () => has.get(gateway, jid) !== undefined),
     list: (gateway) => guarded("read the subscribers of the gateway", () => list.all(gateway).map((row) => row.jid)),
     countOn: (gateway, server) => guarded("count the subscribers of the gateway", () => countOn.get(gateway, server)?.n ?? 0),
+    count: (gateway) => guarded("count the subscribers of the gateway", () => count.get(gateway)?.n ?? 0),
   };
 }

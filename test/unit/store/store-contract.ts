@@ -331,6 +331,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.equal(await subscribers.add("old.example", "juliet@example.org", "example.org", 5), true);
         assert.deepEqual(await subscribers.list("gw.example"), ["juliet@example.org", "nurse@other.org", "romeo@example.org"]);
         assert.equal(await subscribers.countOn("gw.example", "example.org"), 2);
+        assert.equal(await subscribers.count("gw.example"), 3);
         assert.equal(await subscribers.has("gw.example", "romeo@example.org"), true);
         assert.equal(await subscribers.remove("gw.example", "romeo@example.org"), true);
         assert.equal(await subscribers.remove("gw.example", "romeo@example.org"), false);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Element } from "ltx";
 import type { Logger } from "../../../src/core/logger.js";
-import { GatewayContact, MAX_SUBSCRIBERS_PER_SERVER } from "../../../src/adapters/xmpp/gateway-contact.js";
+import { GatewayContact, MAX_SUBSCRIBERS, MAX_SUBSCRIBERS_PER_SERVER } from "../../../src/adapters/xmpp/gateway-contact.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
 
@@ -67,5 +67,13 @@ describe("the gateway's domain as a roster contact", () => {
     assert.deepEqual(shown(), ["subscribed u1@mint.example", "available u1@mint.example"], "one kept already is approved again");
     await contact.presence("subscribe", "juliet@example.org");
     assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org"], "another server's are not counted");
+  });
+
+  it("keeps at most MAX_SUBSCRIBERS in all, however many servers they come from (domains are cheap)", async () => {
+    for (let n = 0; n < MAX_SUBSCRIBERS; n++) await store.gatewaySubscribers.add(DOMAIN, `u@s${n}.example`, `s${n}.example`, n);
+    await contact.presence("subscribe", "juliet@example.org");
+    assert.deepEqual(shown(), ["unsubscribed juliet@example.org"]);
+    await contact.presence("subscribe", "u@s1.example");
+    assert.deepEqual(shown(), ["subscribed u@s1.example", "available u@s1.example"], "one kept already is approved again");
   });
 });
