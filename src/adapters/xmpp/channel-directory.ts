@@ -23,20 +23,24 @@ import { stripInvalidXmlChars } from "./xml-safety.js";
 
 export const NS_RSM = "http://jabber.org/protocol/rsm";
 
-/** What a query's `<set/>` asks: a page, or the count alone (max 0); or backward paging, which is not offered. */
-type RsmRequest = { readonly kind: "page"; readonly query: DirectoryQuery; readonly countOnly: boolean } | { readonly kind: "backward" };
+/**
+ * What a query's `<set/>` asks: a page, or the count alone (max 0); backward paging, which is not offered; or nothing
+ * readable (a `<max/>` that is no whole number, XEP-0059 section 2.1: bad-request).
+ */
+type RsmRequest = { readonly kind: "page"; readonly query: DirectoryQuery; readonly countOnly: boolean } | { readonly kind: "backward" } | { readonly kind: "malformed" };
 
 /** The page a disco#items query asks for (see the header); `domain` reads an `<after/>` that is a channel's JID. */
 export function rsmRequest(query: Element, domain: string): RsmRequest {
   const set = query.getChild("set", NS_RSM);
   if (set === undefined) return { kind: "page", query: { max: MAX_PAGE_SIZE }, countOnly: false };
   if (set.getChild("before") !== undefined) return { kind: "backward" };
-  const maxText = set.getChildText("max");
+  const maxText = set.getChildText("max")?.trim() ?? null;
+  if (maxText !== null && !/^[0-9]{1,9}$/.test(maxText)) return { kind: "malformed" };
   const max = maxText === null ? MAX_PAGE_SIZE : Number.parseInt(maxText, 10);
   const afterText = set.getChildText("after");
   const after = afterText === null || afterText === "" ? undefined : channelName(afterText, domain);
   const countOnly = max === 0;
-  return { kind: "page", query: { max: Number.isFinite(max) && max > 0 ? max : 1, ...(after === undefined ? {} : { after }) }, countOnly };
+  return { kind: "page", query: { max: Math.max(max, 1), ...(after === undefined ? {} : { after }) }, countOnly };
 }
 
 /** A channel's name from its JID, or the text itself when it is none. */
@@ -74,6 +78,7 @@ export class ChannelDirectory {
   async items(network: string, from: string, query: Element): Promise<Element> {
     const request = rsmRequest(query, this.domain);
     if (request.kind === "backward") return errorCondition("cancel", "feature-not-implemented", "paging backwards (<before/>) is not offered");
+    if (request.kind === "malformed") return errorCondition("modify", "bad-request", "<max/> must be a whole number (XEP-0059)");
     let asker: Address;
     try {
       asker = xmppUserAddress(withoutResource(from), this.context.account);

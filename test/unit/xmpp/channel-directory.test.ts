@@ -25,4 +25,10 @@ describe("XEP-0059 requests of a network's channel directory", () => {
     assert.equal((rsmRequest(query(xml("set", { xmlns: NS_RSM }, xml("max", {}, "0"))), DOMAIN) as { countOnly: boolean }).countOnly, true);
     assert.deepEqual(rsmRequest(query(xml("set", { xmlns: NS_RSM }, xml("max", {}, "5"), xml("before"))), DOMAIN), { kind: "backward" });
   });
+
+  it("reads a <max/> that is no whole number as a malformed request (bad-request), not as a page of one", () => {
+    for (const max of ["ten", "-3", "1.5", "", "99999999999"]) {
+      assert.deepEqual(rsmRequest(query(xml("set", { xmlns: NS_RSM }, xml("max", {}, max))), DOMAIN), { kind: "malformed" }, JSON.stringify(max));
+    }
+  });
 });
