@@ -176,6 +176,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     linkRequests,
     counters,
     ownRoomLeft: (room, member) => ownRooms.left(room, member),
+    moderator: async (room, by): Promise<string> => (await roomJoins.moderation(room, by)).shownAs,
     log: log.child({ component: "router" }),
   });
   // The networks of the configuration file, with the channels and MUCs `bridges:` adds to them, and all of those

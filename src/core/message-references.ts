@@ -1,34 +1,62 @@
 /**
  * The checks of a message that refers to an earlier one, a correction (`replaces`) or a retraction (`retracts`): the
- * earlier message must be of the same conversation, and of the same sender. Kept apart from the router, which only
- * calls them.
+ * earlier message must be of the same conversation, and of the same sender, but that a room's moderator may retract
+ * anyone's message there (XEP-0425's moderation). Kept apart from the router, which only calls them.
  */
 import { GatewayError } from "./errors.js";
 import { sameAddress } from "./model/address.js";
-import type { Message, MessageDraft } from "./model/message.js";
+import { MAX_MODERATION_REASON_LENGTH, type Message, type MessageDraft, type MessageModeration } from "./model/message.js";
+import { hasUnsafeCharacters } from "./model/text.js";
 import type { RouterDependencies } from "./router-dependencies.js";
 
-type Lookup = Pick<RouterDependencies, "recent" | "history">;
+type Lookup = Pick<RouterDependencies, "recent" | "history" | "moderator">;
 
 /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
 export async function checkCorrection(deps: Lookup, draft: MessageDraft): Promise<void> {
-  const original = await ownOriginal(deps, draft, draft.replaces, "correct");
+  const original = await originalOf(deps, draft, draft.replaces, "correct");
+  if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message can correct it");
   // A retracted message is gone: a correction would show its words again (XEP-0424 section 7).
   if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `message ${draft.replaces} was retracted: nothing to correct`);
 }
 
-/**
- * A retraction must name a message of the same sender in the same conversation, neither retracted already nor a
- * retraction itself: nobody unsays another's words.
- */
-export async function checkRetraction(deps: Lookup, draft: MessageDraft): Promise<Message> {
-  if (draft.replaces !== undefined) throw new GatewayError("GW_ERR_BAD_FRAME", "a retraction corrects nothing");
-  const original = await ownOriginal(deps, draft, draft.retracts, "retract");
-  if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${draft.retracts} in this conversation to retract`);
-  return original;
+/** The message a retraction removes, and its moderation when a moderator removes it (else undefined). */
+export interface CheckedRetraction {
+  readonly original: Message;
+  readonly moderated?: MessageModeration;
 }
 
-async function ownOriginal(deps: Lookup, draft: MessageDraft, id: string | undefined, verb: string): Promise<Message> {
+/**
+ * A retraction must name a message of the same conversation, neither retracted already nor a retraction itself, and
+ * of the same sender, unless a room's moderator (its owner or an admin of the gateway: the rights of a kick) retracts
+ * it: nobody else unsays another's words. A moderator's retraction asked as one (`moderate`) is one even of her own.
+ */
+export async function checkRetraction(deps: Lookup, draft: MessageDraft): Promise<CheckedRetraction> {
+  if (draft.replaces !== undefined) throw new GatewayError("GW_ERR_BAD_FRAME", "a retraction corrects nothing");
+  const reason = draft.moderate?.reason;
+  if (reason !== undefined && (reason.length > MAX_MODERATION_REASON_LENGTH || hasUnsafeCharacters(reason))) {
+    throw new GatewayError("GW_ERR_BAD_FRAME", `a moderation's reason is one line of at most ${MAX_MODERATION_REASON_LENGTH} characters, without control characters`);
+  }
+  const original = await originalOf(deps, draft, draft.retracts, "retract");
+  const own = sameAddress(original.from, draft.from);
+  const moderated = own && draft.moderate === undefined ? undefined : await moderation(deps, draft, reason);
+  if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${draft.retracts} in this conversation to retract`);
+  return moderated === undefined ? { original } : { original, moderated };
+}
+
+/** The rights of a kick in the room (RoomJoins.moderation); anyone else is refused as before moderation was. */
+async function moderation(deps: Lookup, draft: MessageDraft, reason: string | undefined): Promise<MessageModeration> {
+  const forbidden = new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message, or the room's owner or an admin of the gateway, can retract it");
+  if (draft.scope !== "room" || deps.moderator === undefined) throw forbidden;
+  let by: string;
+  try {
+    by = await deps.moderator(draft.to, draft.from);
+  } catch (error: unknown) {
+    throw error instanceof GatewayError && (error.code === "GW_ERR_FORBIDDEN" || error.code === "GW_ERR_NOT_MEMBER") ? forbidden : error;
+  }
+  return reason === undefined || reason === "" ? { by } : { by, reason };
+}
+
+async function originalOf(deps: Lookup, draft: MessageDraft, id: string | undefined, verb: string): Promise<Message> {
   const original = id === undefined ? undefined : (deps.recent?.get(id) ?? (await deps.history.get(id)));
   // A message of another conversation is not found, whoever sent it: the answer must not tell that it exists.
   const seen =
@@ -37,6 +65,5 @@ async function ownOriginal(deps: Lookup, draft: MessageDraft, id: string | undef
       ? sameAddress(original.to, draft.to)
       : (sameAddress(original.from, draft.from) && sameAddress(original.to, draft.to)) || (sameAddress(original.from, draft.to) && sameAddress(original.to, draft.from)));
   if (!seen) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to ${verb}`);
-  if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", `only the sender of a message can ${verb} it`);
   return original;
 }

@@ -6,7 +6,7 @@
  * message plus its text, at most 10,000 messages and 8 MB of text. It lives in memory only: after a restart,
  * only messages still waiting in the outbox can be corrected or bounced.
  */
-import type { Message } from "./model/message.js";
+import type { Message, MessageModeration } from "./model/message.js";
 
 export const RECENT_MESSAGES_KEPT = 10_000;
 export const RECENT_TEXT_BYTES = 8 * 1024 * 1024;
@@ -53,11 +53,11 @@ export class RecentMessages {
    * The message was retracted: what is remembered of it and of its corrections are tombstones, without their words
    * (as the log's tombstone, sqlite-message-log.ts). A walk over all that is kept: retractions are rare.
    */
-  retract(id: string): void {
+  retract(id: string, moderated?: MessageModeration): void {
     const message = this.get(id);
     if (message === undefined || message.retracted === true) return;
     const corrections = [...this.messages.values()].filter((entry) => entry.message.replaces === id && entry.message.retracted !== true);
-    for (const { message: kept } of [{ message }, ...corrections]) this.remember({ ...kept, body: "", retracted: true });
+    for (const { message: kept } of [{ message }, ...corrections]) this.remember({ ...kept, body: "", retracted: true, ...(moderated === undefined ? {} : { moderated }) });
   }
 
   get(id: string): Message | undefined {

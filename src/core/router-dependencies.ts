@@ -41,6 +41,11 @@ export interface RouterDependencies {
   readonly now?: () => number;
   /** Someone left a room, as its network tells it: the owner of a room joined through her own account is out of it (core/own-rooms.ts). */
   readonly ownRoomLeft?: (room: Address, member: Address) => Promise<void>;
+  /**
+   * The rights of a kick in a room the gateway hosts (RoomJoins.moderation): resolves with the name the moderator
+   * is shown by, or rejects (GW_ERR_FORBIDDEN, GW_ERR_NOT_MEMBER). Without it nobody moderates messages.
+   */
+  readonly moderator?: (room: Address, by: Address) => Promise<string>;
   /** Counts for the metrics endpoint (core/message-counters.ts). */
   readonly counters?: MessageCounters;
 }

@@ -77,16 +77,19 @@ export class Router {
       throw new GatewayError("GW_ERR_NO_ROUTE", `${draft.to.protocol}/${draft.to.account} carries room messages only, no direct messages`);
     }
     if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
-    const retracted = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
+    const checked = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
+    const retracted = checked?.original;
     // Refused rather than acknowledged and dropped: the recipient's network cannot unsay a line (IRC).
     if (retracted !== undefined && target.capabilities.retractions !== true) throw new GatewayError("GW_ERR_UNSUPPORTED", `${draft.to.protocol}/${draft.to.account} cannot retract a message`);
 
     const person = this.deps.identities?.personOf(draft.from);
     const senderName = draft.scope === "room" ? await this.rooms.senderNameIn(draft) : draft.senderName;
+    const { moderate: _asked, ...fields } = draft;
     const message: Message = {
-      ...draft,
+      ...fields,
       // A retraction says nothing of its own: no words to keep, relay or show (the adapters give their fallback).
       ...(retracted === undefined ? {} : { body: "", kind: "text" as const }),
+      ...(checked?.moderated === undefined ? {} : { moderated: checked.moderated }),
       senderName,
       id: this.deps.ids.next(),
       timestamp: (this.deps.now ?? Date.now)(),
@@ -110,7 +113,7 @@ export class Router {
     this.deps.recent?.remember(message);
     if (retracted !== undefined) {
       // Before any delivery: a queue still holding the original drops it instead of sending it (core/outbox.ts).
-      this.deps.recent?.retract(retracted.id);
+      this.deps.recent?.retract(retracted.id, checked?.moderated);
       this.deps.outbox.retracted(retracted.id);
     }
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);

@@ -65,6 +65,28 @@ describe("message retraction between native users", function () {
     assert.deepEqual(shown(history["messages"]).slice(-2), [["", true, null], ["", false, original]]);
   });
 
+  it("lets the room's owner remove a member's message with a reason (moderation): everyone is told who and why, the tombstone keeps it", async function () {
+    const ownerName = uniqueUser("mod");
+    const owner = await user(ownerName);
+    const room = uniqueUser("modded");
+    await owner.ok({ type: "room.create", name: room, subject: "" });
+    const spammer = await user(uniqueUser("spm"));
+    await spammer.ok({ type: "room.join", room });
+    const bystander = await user(uniqueUser("bys"));
+    await bystander.ok({ type: "room.join", room });
+    const spam = (await spammer.ok({ type: "room.send", room, body: "cheap pills" }))["message_id"] as string;
+    await bystander.waitForType("message");
+    assert.equal((await bystander.request({ type: "room.retract", room, message_id: spam, reason: "I say so" }))["code"], "GW_ERR_FORBIDDEN", "a member moderates nothing");
+    assert.equal((await spammer.request({ type: "room.retract", room, message_id: spam, reason: "mine" }))["code"], "GW_ERR_FORBIDDEN", "nor as a moderator her own");
+    await owner.ok({ type: "room.retract", room, message_id: spam, reason: "spam" });
+    const seen = messageOf(await bystander.waitForType("message", (frame) => messageOf(frame)["retracts"] !== undefined));
+    assert.deepEqual([seen["retracts"], seen["from"], seen["moderated"]], [spam, `native:${ownerName}`, { by: ownerName, reason: "spam" }]);
+    assert.deepEqual(messageOf(await spammer.waitForType("message", (frame) => messageOf(frame)["retracts"] !== undefined))["moderated"], { by: ownerName, reason: "spam" });
+    const history = (await bystander.ok({ type: "history", room }))["messages"] as Record<string, unknown>[];
+    assert.deepEqual(history.find((message) => message["id"] === spam)?.["moderated"], { by: ownerName, reason: "spam" }, "the tombstone says who and why");
+
+  });
+
   it("drops a retracted message still waiting for an offline recipient: she never gets it, nor its retraction", async function () {
     const aName = uniqueUser("quk");
     const bName = uniqueUser("off");

@@ -35,7 +35,8 @@ export interface MessageSendFrame extends Base {
 }
 /** message.retract and room.retract: the sender unsays one of her messages of that conversation (XEP-0424's "unsend"). */
 export interface MessageRetractFrame extends Base { readonly type: "message.retract"; readonly to: string; readonly message_id: string }
-export interface RoomRetractFrame extends Base { readonly type: "room.retract"; readonly room: string; readonly message_id: string }
+/** room.retract of another's message (or with a `reason`) is a moderator's: the room's owner or an admin. */
+export interface RoomRetractFrame extends Base { readonly type: "room.retract"; readonly room: string; readonly message_id: string; readonly reason?: string }
 export interface TypingFrame extends Base { readonly type: "typing"; readonly to: string; readonly state: "composing" | "paused" | "active" }
 export interface HistoryFrame extends Base { readonly type: "history"; readonly with?: string; readonly room?: string; readonly before?: string; readonly after?: string; readonly limit?: number }
 export interface RoomCreateFrame extends Base { readonly type: "room.create"; readonly name: string; readonly subject?: string }

@@ -158,9 +158,13 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
   "room.retract": frame(
     "room.retract",
-    { room, message_id: { ...messageId, description: "The gateway id of the sender's own message to retract" } },
+    {
+      room,
+      message_id: { ...messageId, description: "The gateway id of the message to retract: the user's own, or anyone's for the room's owner or an admin" },
+      reason: { type: "string", maxLength: 300, pattern: `^[^${UNSAFE}]*$`, description: "A moderator's reason, shown to everyone in the room; makes the retraction a moderation" },
+    },
     ["room", "message_id"],
-    "Retracts (unsends) one of the user's own messages in a room",
+    "Retracts (unsends) one of the user's own messages in a room, or, by the room's owner or an admin of the gateway, anyone's (moderation)",
   ),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),
   "xmpp.link": frame(

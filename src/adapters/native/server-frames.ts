@@ -29,6 +29,7 @@ export function messageView(message: Message): Record<string, unknown> {
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     ...(message.retracts === undefined ? {} : { retracts: message.retracts }),
     ...(message.retracted === true ? { retracted: true } : {}),
+    ...(message.moderated === undefined ? {} : { moderated: message.moderated }),
     ...(message.origin.id === undefined ? {} : { client_id: message.origin.id }),
     ...(message.person === undefined ? {} : { person: formatAddress(message.person) }),
     ...(message.sentElsewhere === true ? { carbon: "sent" } : {}),

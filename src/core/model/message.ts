@@ -42,6 +42,11 @@ export interface Message {
   readonly retracts?: string;
   /** A tombstone: this message was retracted and its body (and its corrections' bodies) removed. Set by the gateway. */
   readonly retracted?: true;
+  /**
+   * On a retraction, and on the tombstone it leaves: a room's moderator (its owner or an admin of the gateway)
+   * removed it, possibly another's message (XEP-0425 and the like). Set by the gateway.
+   */
+  readonly moderated?: MessageModeration;
   /** When `from` is an account linked to a person (core/identities.ts): that person, set by the gateway. */
   readonly person?: Address;
   /**
@@ -52,8 +57,23 @@ export interface Message {
   readonly sentElsewhere?: true;
 }
 
-/** What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person. */
-export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere" | "retracted"> & { readonly hops?: readonly string[] };
+/** Who moderated a message away: the moderator as the room shows them (their nick, else their id), and why. */
+export interface MessageModeration {
+  readonly by: string;
+  readonly reason?: string;
+}
+
+/**
+ * What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person. `moderate`: the
+ * retraction is a moderator's, with an optional reason (a retraction of another's room message is one anyway).
+ */
+export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere" | "retracted" | "moderated"> & {
+  readonly hops?: readonly string[];
+  readonly moderate?: { readonly reason?: string };
+};
+
+/** A moderator's reason for removing a message is short: one line, no control characters. */
+export const MAX_MODERATION_REASON_LENGTH = 300;
 
 export const MAX_BODY_LENGTH = 64 * 1024;
 

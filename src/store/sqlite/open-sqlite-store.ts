@@ -120,7 +120,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
   const acceptAll = db.transaction((batch: readonly AcceptedMessage[]) => {
     for (const { message, recipients } of batch) {
       // With the log off too: a retracted message still waiting in the outbox keeps no words either.
-      if (message.retracts !== undefined) messageLog.tombstone(message.retracts, conversationKey(message));
+      if (message.retracts !== undefined) messageLog.tombstone(message.retracts, conversationKey(message), message.moderated);
       if (!messageLog.keepsAll && recipients.length === 0) continue;
       messageLog.append(message);
       for (const recipient of recipients) outbox.enqueue(message.id, recipient);

@@ -5,7 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import { addressKey, type Address } from "../../core/model/address.js";
-import type { Message } from "../../core/model/message.js";
+import type { Message, MessageModeration } from "../../core/model/message.js";
 import { idBoundAt } from "../../core/message-id.js";
 import type { ArchiveQuery, ArchiveSender, MessageLogStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
@@ -25,9 +25,10 @@ export interface SqliteMessageLog extends MessageLogStore {
   release(messageId: string): void;
   /**
    * A retraction of `messageId` in this conversation is written: the message and its corrections keep their rows
-   * (history and archives show where it was) but lose their words, `retracted` marking each a tombstone.
+   * (history and archives show where it was) but lose their words, `retracted` marking each a tombstone, and
+   * `moderated` who removed it when a moderator did (kept in the JSON: no column needed).
    */
-  tombstone(messageId: string, conversation: string): void;
+  tombstone(messageId: string, conversation: string, moderated?: MessageModeration): void;
 }
 
 /** A room's key, or the two parties of a direct conversation in a fixed order (URIs contain no space). */
@@ -184,11 +185,15 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
   const tombstone = db.prepare<{ id: string; conversation: string }>(
     "UPDATE messages SET json = json_set(json, '$.body', '', '$.retracted', json('true')) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
   );
+  const moderatedTombstone = db.prepare<{ id: string; conversation: string; moderated: string }>(
+    "UPDATE messages SET json = json_set(json, '$.body', '', '$.retracted', json('true'), '$.moderated', json(@moderated)) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
+  );
 
   return {
     keepsAll: keepAll,
-    tombstone(messageId, conversation) {
-      tombstone.run({ id: messageId, conversation });
+    tombstone(messageId, conversation, moderated) {
+      if (moderated === undefined) tombstone.run({ id: messageId, conversation });
+      else moderatedTombstone.run({ id: messageId, conversation, moderated: JSON.stringify(moderated) });
     },
     append(message) {
       insert.run(...row(message));

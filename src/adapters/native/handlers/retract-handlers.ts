@@ -1,5 +1,6 @@
 /**
- * message.retract and room.retract: the session's user unsays one of her own messages (XEP-0424's "unsend"). The
+ * message.retract and room.retract: the session's user unsays one of her own messages (XEP-0424's "unsend"), or a
+ * room's moderator (its owner, an admin of the gateway) removes anyone's message there (XEP-0425's moderation). The
  * retraction is a message of the same conversation naming the retracted one (`retracts`, no body), so it goes the
  * way of a correction: the router checks it is her own (core/message-references.ts), the log keeps a tombstone, and
  * every recipient, her other sessions included, is sent it.
@@ -18,14 +19,20 @@ import { roomByRef } from "./room-refs.js";
 import { ownRoomOf } from "./own-room-handlers.js";
 import { showOwnMessage } from "../own-messages.js";
 
-async function retract(session: NativeSession, env: HandlerEnvironment, scope: MessageScope, to: Address, messageId: string, release: Release, senderName?: string): Promise<Record<string, unknown>> {
+interface RetractOptions {
+  readonly senderName?: string;
+  /** A moderator's retraction (room.retract's `reason`); another's message is moderated anyway (core/message-references.ts). */
+  readonly moderate?: { readonly reason: string };
+}
+
+async function retract(session: NativeSession, env: HandlerEnvironment, scope: MessageScope, to: Address, messageId: string, release: Release, options: RetractOptions = {}): Promise<Record<string, unknown>> {
   const from = self(session);
   // A message of the name's deleted account is not this account's to retract (account-epoch.ts): not found, as another's.
   if (session.accountCreatedAt !== undefined && predates(messageId, session.accountCreatedAt)) {
     throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${messageId} in this conversation to retract`);
   }
   const message = await env.context.submit(
-    { origin: { protocol: "native", account: env.context.account }, scope, kind: "text", from, to, senderName: senderName ?? session.user ?? from.id, body: "", retracts: messageId },
+    { origin: { protocol: "native", account: env.context.account }, scope, kind: "text", from, to, senderName: options.senderName ?? session.user ?? from.id, body: "", retracts: messageId, ...(options.moderate === undefined ? {} : { moderate: options.moderate }) },
     { onOrdered: release, onAccepted: (accepted) => showOwnMessage(env.sessions, accepted, session) },
   );
   return { message_id: message.id, timestamp: message.timestamp };
@@ -44,5 +51,5 @@ export const roomRetract: Handler<RoomRetractFrame> = async (session, frame, env
   await env.services.rooms.get(room);
   const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
   if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before retracting anything in it");
-  return retract(session, env, "room", room, frame.message_id, release, member.nick);
+  return retract(session, env, "room", room, frame.message_id, release, { senderName: member.nick, ...(frame.reason === undefined ? {} : { moderate: { reason: frame.reason } }) });
 };
