@@ -1,8 +1,8 @@
 /**
  * The iq services the component answers on its connection, registered together at each start: ad-hoc commands
  * (adhoc-commands.ts), service discovery, version and ping (service-discovery.ts), XEP-0100's contact prompt
- * (contact-prompt.ts), XEP-0054 vCards (vcards.ts), the rooms' archives (muc-archive.ts) and their admin lists
- * (muc-admin.ts), and in-band registration with the domain when xmpp.component.registration allows it (registration.ts).
+ * (contact-prompt.ts), XEP-0054 vCards (vcards.ts), the rooms' archives (muc-archive.ts), their admin lists
+ * (muc-admin.ts) and message moderation (muc-moderation.ts), and in-band registration with the domain when xmpp.component.registration allows it (registration.ts).
  */
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -15,6 +15,7 @@ import type { GatewayContact } from "./gateway-contact.js";
 import type { GatewayRooms } from "./gateway-rooms.js";
 import { registerMucAdmin } from "./muc-admin.js";
 import { MucArchive } from "./muc-archive.js";
+import { registerMucModeration } from "./muc-moderation.js";
 import type { OccupantIds } from "./occupant-ids.js";
 import { registerInBandRegistration } from "./registration.js";
 import { registerServiceDiscovery } from "./service-discovery.js";
@@ -41,5 +42,6 @@ export function registerIqServices(connection: Component, parts: ComponentIqPart
   registerVcards(connection, config.domain, config.name, context);
   new MucArchive(config.domain, context, parts.write, rooms, parts.occupantIds).register(connection);
   registerMucAdmin(connection, config.domain, rooms, context);
+  registerMucModeration(connection, config.domain, rooms);
   if (config.registration) registerInBandRegistration(connection, config.domain, context, parts.gateway);
 }

@@ -207,6 +207,25 @@ export class GatewayRooms {
     }
   }
 
+  /**
+   * XEP-0425: the occupant `from` removes the room message of stanza-id (gateway id) `messageId` as a moderator; the
+   * core checks her rights (the room's owner or an admin of the gateway) and the message, and every occupant then gets
+   * the moderated retraction (RoomMessages.deliver). Undefined when done, else the error to answer with.
+   */
+  async moderate(from: string, room: Address, messageId: string, reason: string | undefined): Promise<{ readonly type: StanzaErrorType; readonly condition: string; readonly text: string } | undefined> {
+    const moderator = this.occupancy.occupant(room, from);
+    if (!moderator) return { type: "auth", condition: "forbidden", text: "join the room before moderating it" };
+    const origin = { protocol: "xmpp" as const, account: this.context.account };
+    const moderate = reason === undefined ? {} : { reason };
+    try {
+      await this.context.submit({ origin, scope: "room", kind: "text", from: moderator.address, to: this.occupancy.hubOf(room), senderName: moderator.nick, body: "", retracts: messageId, moderate });
+      return undefined;
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      return { ...stanzaConditionFor(gatewayError.code), text: gatewayError.message };
+    }
+  }
+
   /** Whoever has `nick` in the room (an occupant, or a member of any network), as the room knows them now. */
   personByNick(room: Address, nick: string): Address | undefined {
     return this.occupancy.nicks.find(this.occupancy.hubOf(room), nick);

@@ -19,7 +19,7 @@ import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
 import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamRequest } from "./mam-query.js";
 import { withOccupantId, type OccupantIds } from "./occupant-ids.js";
 import { errorCondition, NS } from "./stanzas.js";
-import { messageStanza } from "./retraction-stanzas.js";
+import { isModeration, messageStanza } from "./retraction-stanzas.js";
 
 /** Who asks, and the room and archive they ask of. */
 interface Reader {
@@ -104,9 +104,14 @@ export class MucArchive {
   private result(reader: Reader, request: MamRequest, message: Message, ownOriginalId?: string): Element {
     const nick = message.senderName; // as it was shown live: the core names a room message at acceptance
     const ids = this.rooms.idsSeenBy(message, reader.person);
-    const copy = messageStanza(message, { from: `${reader.roomJid}/${nick}`, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) });
+    const occupantId = this.ids.of(reader.hub, message.from);
+    // XEP-0425: a moderator's retraction comes from the room, her occupant id inside it, as live (room-messages.ts).
+    const moderation = isModeration(message);
+    const from = moderation ? reader.roomJid : `${reader.roomJid}/${nick}`;
+    const options = { from, body: message.body, kind: message.kind, type: "groupchat" as const, ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) };
+    const copy = messageStanza(message, options, { roomJid: reader.roomJid, ...(moderation ? { occupantId } : {}) });
     copy.attrs["xmlns"] = NS.client;
-    const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), withOccupantId(copy, this.ids.of(reader.hub, message.from)));
+    const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), moderation ? copy : withOccupantId(copy, occupantId));
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));
   }
 

@@ -5,10 +5,15 @@
  * store hint so servers archive it. An archive (and a joining occupant's history) shows a retracted message as a
  * tombstone, a <retracted/> element in place of its body (section 7). Older clients (Conversations, Gajim before 2023)
  * send version 0 inside a XEP-0422 <apply-to/>: taken too, never sent.
+ *
+ * XEP-0425 Moderated Message Retraction (version 0.3, urn:xmpp:message-moderate:1): a moderator's retraction in a
+ * MUC comes from the room itself, its <retract/> holding a <moderated by="room/moderator"/> (with the moderator's
+ * XEP-0421 occupant id when known) and the <reason/>; its tombstone's <retracted/> holds the same.
  */
 import type { Element } from "ltx";
 import xml from "@xmpp/xml";
-import type { Message } from "../../core/model/message.js";
+import type { Message, MessageModeration } from "../../core/model/message.js";
+import { occupantIdElement } from "./occupant-ids.js";
 import { chatMessage, type ChatMessageOptions } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 
@@ -17,6 +22,7 @@ const NS_RETRACT_0 = "urn:xmpp:message-retract:0";
 const NS_FASTEN = "urn:xmpp:fasten:0";
 const NS_FALLBACK = "urn:xmpp:fallback:0";
 const NS_HINTS = "urn:xmpp:hints";
+export const NS_MODERATE = "urn:xmpp:message-moderate:1";
 
 /** XEP-0424 section 4's example fallback, for clients that show the body of what they do not understand. */
 export const RETRACTION_FALLBACK = "/me retracted a previous message, but it's unsupported by your client.";
@@ -38,17 +44,35 @@ function fastenedRetraction(stanza: Element): unknown {
  * the gateway id, which is the id a direct message went out with and the room's stanza-id alike), a tombstone
  * (`retracted`, in history and archives), or else the chat message itself.
  */
-export function messageStanza(message: Pick<Message, "retracts" | "retracted">, options: ChatMessageOptions): Element {
-  if (message.retracts !== undefined) return retraction(options, message.retracts);
-  if (message.retracted === true) return tombstone(options);
+export function messageStanza(message: Pick<Message, "retracts" | "retracted" | "moderated">, options: ChatMessageOptions, room?: ModerationRoom): Element {
+  const moderation = message.moderated === undefined || room === undefined ? [] : moderationElements(message.moderated, room);
+  if (message.retracts !== undefined) return retraction(options, message.retracts, moderation);
+  if (message.retracted === true) return tombstone(options, moderation);
   return chatMessage(options);
 }
 
-function retraction(options: ChatMessageOptions, retracts: string): Element {
+/** Whether a message is a moderator's retraction (XEP-0425): it comes from the room, her occupant id inside it. */
+export function isModeration(message: Pick<Message, "retracts" | "moderated">): boolean {
+  return message.retracts !== undefined && message.moderated !== undefined;
+}
+
+/** Where a moderation was made: the room's JID (the moderator is `room/nick`) and her occupant id, when known. */
+export interface ModerationRoom {
+  readonly roomJid: string;
+  readonly occupantId?: string;
+}
+
+function moderationElements(moderated: MessageModeration, room: ModerationRoom): Element[] {
+  const by = xml("moderated", { xmlns: NS_MODERATE, by: stripInvalidXmlChars(`${room.roomJid}/${moderated.by}`) });
+  if (room.occupantId !== undefined) by.append(occupantIdElement(room.occupantId));
+  return moderated.reason === undefined ? [by] : [by, xml("reason", {}, stripInvalidXmlChars(moderated.reason))];
+}
+
+function retraction(options: ChatMessageOptions, retracts: string, moderation: readonly Element[]): Element {
   return xml(
     "message",
     envelope(options),
-    xml("retract", { xmlns: NS_RETRACT, id: stripInvalidXmlChars(retracts) }),
+    xml("retract", { xmlns: NS_RETRACT, id: stripInvalidXmlChars(retracts) }, ...moderation),
     xml("fallback", { xmlns: NS_FALLBACK, for: NS_RETRACT }),
     xml("body", {}, RETRACTION_FALLBACK),
     xml("store", { xmlns: NS_HINTS }),
@@ -56,8 +80,8 @@ function retraction(options: ChatMessageOptions, retracts: string): Element {
 }
 
 /** Section 7: the message without its words, marked retracted. */
-function tombstone(options: ChatMessageOptions): Element {
-  return xml("message", envelope(options), xml("retracted", { xmlns: NS_RETRACT }));
+function tombstone(options: ChatMessageOptions, moderation: readonly Element[]): Element {
+  return xml("message", envelope(options), xml("retracted", { xmlns: NS_RETRACT }, ...moderation));
 }
 
 /** As chatMessage's: characters XML cannot carry are left out of the addresses and ids. */

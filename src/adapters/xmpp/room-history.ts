@@ -9,7 +9,7 @@ import type { Element } from "ltx";
 import type { Message } from "../../core/model/message.js";
 import { occupantIdElement } from "./occupant-ids.js";
 import { NS, stanzaId } from "./stanzas.js";
-import { messageStanza } from "./retraction-stanzas.js";
+import { isModeration, messageStanza } from "./retraction-stanzas.js";
 
 export interface HistoryRequest {
   /** How many of the last messages, at most. */
@@ -43,9 +43,12 @@ export function historyRequest(join: Element, configured: number, now = Date.now
  * (XEP-0421, occupant-ids.ts), as live.
  */
 export function historyMessage(message: Message, roomJid: string, to: string, ids: { readonly id: string; readonly replaces?: string }, occupantId: string): Element {
-  const line = messageStanza(message, { from: `${roomJid}/${message.senderName}`, to, body: message.body, kind: message.kind, type: "groupchat", ...ids });
+  // XEP-0425: a moderator's retraction comes from the room, her occupant id inside it, as live (room-messages.ts).
+  const moderation = isModeration(message);
+  const from = moderation ? roomJid : `${roomJid}/${message.senderName}`;
+  const line = messageStanza(message, { from, to, body: message.body, kind: message.kind, type: "groupchat", ...ids }, { roomJid, ...(moderation ? { occupantId } : {}) });
   line.append(xml("delay", { xmlns: NS.delay, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
   line.append(stanzaId(message.id, roomJid));
-  line.append(occupantIdElement(occupantId));
+  if (!moderation) line.append(occupantIdElement(occupantId));
   return line;
 }

@@ -19,7 +19,7 @@ import { occupantIdElement, withOccupantId, type OccupantIds } from "./occupant-
 import type { Occupant, RoomOccupancy } from "./room-occupancy.js";
 import type { RoomOutput } from "./room-output.js";
 import { subjectMessage } from "./room-stanzas.js";
-import { messageStanza } from "./retraction-stanzas.js";
+import { isModeration, messageStanza } from "./retraction-stanzas.js";
 import { chatMessage, chatState, isRelayed, markRelayed, stanzaId, type ChatState } from "./stanzas.js";
 
 /** How far back in a room's log an occupant's correction looks for its original when the ids' memory lacks it. */
@@ -194,11 +194,14 @@ export class RoomMessages {
     // One write each, each awaited before the next: written together (stanza-writer.ts), the IRC -> XMPP burst of
     // the bridge benchmark fell by about 40% (the servers' Nagle and delayed ACKs, docs/performance.md).
     for (const occupant of occupants.values()) {
-      const from = `${occupant.roomJid}/${sender}`;
-      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...this.idsSeenBy(message, occupant.address) });
+      // XEP-0425: a moderator's retraction comes from the room, naming her inside (retraction-stanzas.ts).
+      const moderated = isModeration(message);
+      const from = moderated ? occupant.roomJid : `${occupant.roomJid}/${sender}`;
+      const ids = this.idsSeenBy(message, occupant.address);
+      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...ids }, { roomJid: occupant.roomJid, occupantId });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
-      line.append(occupantIdElement(occupantId));
+      if (!moderated) line.append(occupantIdElement(occupantId));
       // Relayed from another network: marked, so that another bridge sitting in this MUC does not relay it back.
       await this.output.write(fromHere ? line : markRelayed(line));
     }

@@ -23,7 +23,7 @@ import { NS_MAM, NS_MAM_EXTENDED } from "./mam-query.js";
 import { NS_VCARD } from "./vcard-temp.js";
 import { NS_REGISTER } from "./registration.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
-import { NS_RETRACT } from "./retraction-stanzas.js";
+import { NS_MODERATE, NS_RETRACT } from "./retraction-stanzas.js";
 
 /** The disco#info node of a user's reserved nick in a room (XEP-0045 section 7.12). */
 const ROOM_USER_ITEM = "x-roomuser-item";
@@ -34,9 +34,10 @@ const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_C
  * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).
  * Left unsaid: a password (an IRC channel may have a key, which a join is refused without: not-authorized) and
  * persistence (native rooms are kept, channels joined on demand are not). Every occupant's presence and message
- * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts).
+ * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts). Messages are retracted by their
+ * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts).
  */
-const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT];
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE];
 /** With the message log kept, each room is an archive too (XEP-0313, muc-archive.ts). */
 const ARCHIVE_FEATURES = [NS_MAM, NS_MAM_EXTENDED];
 

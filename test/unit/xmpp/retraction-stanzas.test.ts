@@ -17,6 +17,19 @@ describe("XEP-0424 stanzas", () => {
     assert.equal(stanza.toString(), '<message id="m-2" type="groupchat" from="alice@gw" to="juliet@example.org"><retracted xmlns="urn:xmpp:message-retract:1"/></message>');
   });
 
+  it("writes a moderator's retraction (XEP-0425) with who moderated, her occupant id and the reason, inside the retract", () => {
+    const stanza = messageStanza({ retracts: "m-1", moderated: { by: "Mod", reason: "spam" } }, { ...options, from: "#room@gw", type: "groupchat" }, { roomJid: "#room@gw", occupantId: "o-1" });
+    assert.equal(
+      stanza.getChild("retract", "urn:xmpp:message-retract:1")?.toString(),
+      '<retract xmlns="urn:xmpp:message-retract:1" id="m-1"><moderated xmlns="urn:xmpp:message-moderate:1" by="#room@gw/Mod"><occupant-id xmlns="urn:xmpp:occupant-id:0" id="o-1"/></moderated><reason>spam</reason></retract>',
+    );
+  });
+
+  it("writes a moderated tombstone with who moderated and why, and no reason element without a reason", () => {
+    const stanza = messageStanza({ retracted: true, moderated: { by: "Mod" } }, { ...options, type: "groupchat" }, { roomJid: "#room@gw" });
+    assert.equal(stanza.getChild("retracted")?.toString(), '<retracted xmlns="urn:xmpp:message-retract:1"><moderated xmlns="urn:xmpp:message-moderate:1" by="#room@gw/Mod"/></retracted>');
+  });
+
   it("writes any other message as the chat message it is", () => {
     assert.equal(messageStanza({}, options).getChildText("body"), "secret");
   });
