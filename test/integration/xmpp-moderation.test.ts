@@ -2,7 +2,8 @@
  * Moderation in the gateway's rooms against a real Prosody, with real @xmpp/client clients and native clients: the
  * room's owner removes an XMPP occupant's message with room.retract, an XMPP occupant who is an admin of the gateway
  * removes a native member's with XEP-0425 (urn:xmpp:message-moderate:1); everyone sees who moderated and why, the
- * archive, the history at a join and the native history keep a moderated tombstone; nobody else moderates.
+ * archive, the history at a join and the native history keep a moderated tombstone; nobody else moderates. In a room
+ * bridged to an ngIRCd channel an admin removes an IRC person's line for the native members, and IRC is sent nothing.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -127,5 +128,31 @@ describe("moderation in the gateway's rooms (XEP-0425)", function () {
     await joinMuc(lee, `${roomJid}/Lee`, "10");
     const joined = (await atJoin).getChild("retracted", RETRACT);
     assert.deepEqual([joined?.getChild("moderated", MODERATE)?.attrs["by"], joined?.getChildText("reason")], [`${roomJid}/Warden`, "advertising"]);
+  });
+});
+
+describe("moderation in a room bridged to an IRC channel", function () {
+  const adminName = uniqueUser("sheriff");
+  const suite = useNetworks({ admins: [`native:${adminName}`], ircYaml: ["channels:", '  - channel: "#modded"', "    room: modded"] });
+
+  it("lets an admin remove an IRC person's line for the room's native members, and sends IRC nothing", async function () {
+    const admin = await suite.nativeAs(adminName, { register: true });
+    await admin.ok({ type: "room.join", room: "modded" });
+    const carol = await suite.native("carol");
+    await carol.ok({ type: "room.join", room: "modded" });
+    const bob = await suite.ircUser("bob");
+    await bob.join("#modded");
+    bob.privmsg("#modded", "buy pills");
+    const spam = nativeMessage(await carol.waitForType("message", (frame) => nativeMessage(frame)["body"] === "buy pills", 10_000));
+    await admin.waitForType("message", (frame) => nativeMessage(frame)["body"] === "buy pills", 10_000);
+
+    assert.equal((await carol.request({ type: "room.retract", room: "modded", message_id: String(spam["id"]) }))["code"], "GW_ERR_FORBIDDEN");
+    await admin.ok({ type: "room.retract", room: "modded", message_id: String(spam["id"]), reason: "spam" });
+    const seen = nativeMessage(await carol.waitForType("message", (frame) => nativeMessage(frame)["retracts"] !== undefined));
+    assert.deepEqual([seen["retracts"], seen["moderated"]], [spam["id"], { by: adminName, reason: "spam" }]);
+
+    await carol.ok({ type: "room.send", room: "modded", body: "after it" });
+    const next = await bob.waitFor((message) => message.command === "PRIVMSG" && message.params[0]?.toLowerCase() === "#modded", 10_000, "the next line in #modded");
+    assert.match(next.params[1] ?? "", /after it$/, "IRC got nothing for the moderation");
   });
 });
