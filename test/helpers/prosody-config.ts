@@ -17,6 +17,8 @@
  * - `modules_disabled = { "s2s" }`: no federation, so nothing listens on 5269.
  * - mod_carbons (XEP-0280), which Prosody's own default configuration enables: linked accounts use it. It copies
  *   messages only to sessions that enable carbons, so other tests see no difference.
+ * - mod_muc_mam on the MUC component only with `mucArchive`: its rooms then give each line a XEP-0359 stanza-id, which
+ *   other tests' MUCs must not (they check what the gateway does without one).
  * - mod_vcard (XEP-0054 vcard-temp, each account's vCard kept as set): the gateway asks XMPP users' vCards for
  *   contact.info. Not mod_vcard_legacy, which keeps vCards as PEP vCard4 and needs mod_pep.
  */
@@ -32,6 +34,8 @@ export interface ProsodyConfigInput {
   readonly componentDomain: string;
   readonly componentSecret: string;
   readonly mucDomain: string;
+  /** mod_muc_mam on the MUC component: each room's lines get a XEP-0359 stanza-id (rooms archive by default). */
+  readonly mucArchive?: boolean;
   readonly runAsRoot: boolean;
   /** SCRAM iterations stored for each account registered after start-up. */
   readonly iterationCount: number;
@@ -82,6 +86,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     `Component ${luaString(input.mucDomain)} "muc"`,
     "  muc_room_locking = false",
     "  muc_room_default_history_length = 0",
+    ...(input.mucArchive === true ? ['  modules_enabled = { "muc_mam" }'] : []),
     "",
     `Component ${luaString(input.componentDomain)}`,
     `  component_secret = ${luaString(input.componentSecret)}`,

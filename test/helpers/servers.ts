@@ -24,6 +24,8 @@ export interface ProsodyOptions {
   users?: ReadonlyArray<{ name: string; password: string }>;
   /** Serve TLS with a self-signed certificate for "localhost": STARTTLS on the c2s port, direct TLS on its own. */
   tls?: boolean;
+  /** mod_muc_mam on the MUC component: rooms archive their lines and give each a XEP-0359 <stanza-id by="room"/>. */
+  mucArchive?: boolean;
 }
 
 export interface ProsodyServer {
@@ -107,6 +109,7 @@ class ProsodyProcess implements ProsodyServer {
     readonly componentSecret: string,
     readonly mucDomain: string,
     private readonly tlsFiles: (TestCertificate & { readonly directTlsPort: number }) | undefined,
+    private readonly mucArchive: boolean,
   ) {
     roots.add(root);
     this.dataDir = join(root, "data");
@@ -128,6 +131,7 @@ class ProsodyProcess implements ProsodyServer {
         componentDomain,
         componentSecret,
         mucDomain,
+        mucArchive,
         runAsRoot: process.getuid?.() === 0,
         iterationCount: SCRAM_ITERATIONS,
         ...(tlsFiles ? { tls: tlsFiles } : {}),
@@ -287,6 +291,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       options.componentSecret ?? `sb${randomBytes(12).toString("hex")}`,
       options.mucDomain ?? `conference.${DOMAIN}`,
       tlsFiles,
+      options.mucArchive === true,
     );
     try {
       await server.start();

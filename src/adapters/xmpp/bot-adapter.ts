@@ -26,6 +26,8 @@ import { MucOccupants } from "./muc-occupants.js";
 import { BotFailureReports } from "./bot-failure-reports.js";
 import { BotMucMembers } from "./bot-muc-members.js";
 import { BotMucLines } from "./bot-muc-lines.js";
+import { BotRelayedIds } from "./bot-relayed-ids.js";
+import { messageStanza } from "./retraction-stanzas.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { hasUnsafeCharacters } from "../../core/model/text.js";
@@ -53,6 +55,8 @@ export class XmppBotAdapter implements Adapter {
     actions: true,
     notices: true,
     corrections: false,
+    // Only its own relayed lines, which are all it sends: named by the room's stanza-id (bot-relayed-ids.ts).
+    retractions: true,
     relaysRooms: true,
     puppets: false,
   };
@@ -64,6 +68,8 @@ export class XmppBotAdapter implements Adapter {
   private readonly members: BotMucMembers;
   /** The MUCs' lines to the native rooms, and their refusals of relayed ones (bot-muc-lines.ts). */
   private readonly lines: BotMucLines;
+  /** The MUCs' stanza-ids of the lines the bot relayed, by which it retracts them (bot-relayed-ids.ts). */
+  private readonly relayedIds = new BotRelayedIds();
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
@@ -88,7 +94,7 @@ export class XmppBotAdapter implements Adapter {
       ownOccupantLeft: (room, codes, x) => this.ownOccupantLeft(room, codes, x),
       listed: (muc) => this.reports.listed(muc),
     });
-    this.lines = new BotMucLines(context, this.occupants, this.reports, (muc) => this.roomOf(muc));
+    this.lines = new BotMucLines(context, this.occupants, this.reports, (muc) => this.roomOf(muc), this.relayedIds);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -148,7 +154,8 @@ export class XmppBotAdapter implements Adapter {
   }
 
   /**
-   * A message of a native room goes to every MUC bridged to it, unless it came from this account. Resolves once
+   * A message of a native room goes to every MUC bridged to it, unless it came from this account (a retraction as the
+   * bot's retraction of its relayed line, bot-relayed-ids.ts). Resolves once
    * written; `confirmed` once the bot's server proved it read the lines.
    */
   async send(message: Message): Promise<SendResult> {
@@ -161,11 +168,17 @@ export class XmppBotAdapter implements Adapter {
     // Said in one of this bot's MUCs: never sent back there, only to the room's other MUCs.
     const rooms = roomsToRelayTo(message, "xmpp", this.account, bridged, (room) => mucAddress(this.account, room.muc));
     if (rooms.length === 0) return { delivered: true };
+    // A retraction names the bot's line by each room's stanza-id of it, known once the MUC reflected the line.
+    const retracts = message.retracts;
+    const targets = retracts === undefined ? [] : await Promise.all(rooms.map((room) => this.relayedIds.retractionTarget(room.muc, retracts)));
+    if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is stopping", { retryable: true });
     const writes: Promise<void>[] = [];
-    for (const room of rooms) {
+    for (const [index, room] of rooms.entries()) {
       // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
       // the bot's stream, and the message, retried after the reconnect, would end it again.
-      const line = xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))));
+      const target = targets[index];
+      const line = target === undefined ? this.line(room, message) : messageStanza({ retracts: target }, { to: room.muc, type: "groupchat", id: message.id, body: "", kind: "text" });
+      if (target === undefined) this.relayedIds.sent(room.muc, message.id);
       // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
       writes.push(this.write(markRelayed(line))); // handed to the socket now, in order
@@ -175,6 +188,11 @@ export class XmppBotAdapter implements Adapter {
     const confirmed = this.confirmer.track(written);
     await written;
     return { delivered: true, confirmed };
+  }
+
+  /** A line as the bot says it in a MUC. */
+  private line(room: XmppBotRoomConfig, message: Message): Element {
+    return xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))));
   }
 
   async sendPresence(): Promise<void> {}

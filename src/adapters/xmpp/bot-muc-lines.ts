@@ -16,7 +16,8 @@ import { CorrectionIds } from "./message-memory.js";
 import type { MucOccupants } from "./muc-occupants.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
-import { isRelayed, NS } from "./stanzas.js";
+import { isRelayed } from "./stanzas.js";
+import { mucStanzaId, type BotRelayedIds } from "./bot-relayed-ids.js";
 
 export class BotMucLines {
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
@@ -28,16 +29,20 @@ export class BotMucLines {
     private readonly reports: BotFailureReports,
     /** The bridged MUC of a bare JID, in any case. */
     private readonly roomOf: (muc: string) => XmppBotRoomConfig | undefined,
+    /** The MUCs' stanza-ids of the bot's own lines, taken from their reflections (bot-relayed-ids.ts). */
+    private readonly relayedIds: BotRelayedIds,
   ) {}
 
   /** A groupchat message from a MUC: an occupant's live line is relayed to the native room. */
   groupchat(stanza: Element): void {
     if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
-    if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
     // The nick is all of the resource: "Juliet/x" is someone else than Juliet, whose puppet and name it must not get.
     const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
     const room = this.roomOf(muc);
-    if (!room || nick === "" || nick === room.nick) return; // unknown room, the room itself, or our own echo
+    // Our own echo is not relayed, but tells the room's id of the line, by which the bot can retract it.
+    if (room && nick === room.nick) return this.relayedIds.echoed(stanza, muc);
+    if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
+    if (!room || nick === "") return; // unknown room, or the room itself
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok) {
       if (stanza.getChild("body") === undefined) return;
@@ -117,13 +122,6 @@ export class BotMucLines {
     const text = parsed.value.error?.text ?? `the MUC refused it: ${condition}`;
     this.context.bounced(id, mucAddress(this.context.account, room.muc), new GatewayError("GW_ERR_DELIVERY_FAILED", `${room.muc}: ${text}`, { condition }));
   }
-}
-
-/** The id the MUC itself gave a line (XEP-0359 <stanza-id by="muc"/>); any other's is not the room's. */
-function mucStanzaId(stanza: Element, muc: string): string | undefined {
-  const element = stanza.getChildren("stanza-id", NS.stanzaId).find((child) => String(child.attrs["by"] ?? "").toLowerCase() === muc.toLowerCase());
-  const id = element?.attrs["id"];
-  return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
 /** The MUC (bare JID) and the occupant's nick (the whole resource, slashes and all) of an occupant JID. */

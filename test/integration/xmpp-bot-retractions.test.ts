@@ -1,0 +1,86 @@
+/**
+ * XEP-0424 retractions into a bridge bot's MUCs, against a real Prosody whose MUCs give stanza-ids (mod_muc_mam): a
+ * native member who retracts her line in the bridged room has the bot retract its relayed copy, named by the room's
+ * stanza-id of it; in a MUC that keeps no archive (and so gives no stanza-ids) by the id the bot sent the line with.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import { Daemon, uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const RETRACT = "urn:xmpp:message-retract:1";
+const MUC = "http://jabber.org/protocol/muc";
+
+describe("retractions into a bridge bot's MUCs", function () {
+  let prosody: ProsodyServer;
+  let daemon: Daemon;
+  let juliet: XmppTestClient;
+  const botPassword = "bot secret 123";
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody({ mucArchive: true });
+    await prosody.register("bridgebot", botPassword);
+    const julietName = uniqueUser("juliet");
+    await prosody.register(julietName, PASSWORD);
+    juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
+    await juliet.sendPresence();
+    // juliet opens both MUCs before the bot joins, and turns the archive of unlogged@ off (so it gives no stanza-ids).
+    for (const name of ["logged", "unlogged"]) {
+      await juliet.send(xml("presence", { to: `${name}@${prosody.mucDomain}/Juliet` }, xml("x", { xmlns: MUC })));
+      await juliet.waitForPresence(`${name}@${prosody.mucDomain}/Juliet`);
+    }
+    const field = (name: string, value: string): Element => xml("field", { var: name }, xml("value", {}, value));
+    const form = xml("x", { xmlns: "jabber:x:data", type: "submit" }, field("FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig"), field("muc#roomconfig_enablearchiving", "0"));
+    await juliet.iq(xml("iq", { type: "set", to: `unlogged@${prosody.mucDomain}` }, xml("query", { xmlns: `${MUC}#owner` }, form)));
+    const rooms = ["logged", "unlogged"].flatMap((name) => [`        - muc: ${name}@${prosody.mucDomain}`, "          nick: switchboard", `          room: ${name}`]);
+    daemon = Daemon.create(
+      ["xmpp:", "  bots:", "    - account: bridge", `      jid: bridgebot@${prosody.domain}`, "      password: ${BOT_PASSWORD}", `      service: xmpp://127.0.0.1:${prosody.c2sPort}`, "      rooms:", ...rooms].join("\n"),
+    );
+    await daemon.start({ BOT_PASSWORD: botPassword });
+    await daemon.waitForLog(/XMPP bot online/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
+  });
+
+  after(async function () {
+    await juliet?.stop();
+    await daemon?.dispose();
+    await prosody?.dispose();
+  });
+
+  async function retractInto(room: string): Promise<{ relayed: Element; retraction: Element }> {
+    const muc = `${room}@${prosody.mucDomain}`;
+    const romeoName = uniqueUser("romeo");
+    const romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
+    await romeo.ok({ type: "room.join", room });
+    const sent = await romeo.ok({ type: "room.send", room, body: "wrong room, sorry" });
+    const relayed = await juliet.waitForMessage(`${muc}/switchboard`, (stanza) => stanza.getChildText("body") === `<${romeoName}> wrong room, sorry`);
+    await romeo.ok({ type: "room.retract", room, message_id: sent["message_id"] as string });
+    const retraction = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${muc}/switchboard` && stanza.getChild("retract", RETRACT) !== undefined, 10_000, "the bot's retraction");
+    await romeo.close();
+    return { relayed, retraction };
+  }
+
+  it("retracts the relayed copy of a native member's retracted line, named by the room's stanza-id of it", async function () {
+    const { relayed, retraction } = await retractInto("logged");
+    const roomId = relayed.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === `logged@${prosody.mucDomain}`)?.attrs["id"];
+    assert.ok(typeof roomId === "string" && roomId !== relayed.attrs["id"], `the MUC gave the line its own id: ${relayed.toString()}`);
+    assert.equal(retraction.attrs["type"], "groupchat");
+    assert.equal(retraction.getChild("retract", RETRACT)?.attrs["id"], roomId);
+    assert.equal(retraction.getChild("fallback", "urn:xmpp:fallback:0")?.attrs["for"], RETRACT);
+    assert.ok(retraction.getChild("store", "urn:xmpp:hints"), "a store hint");
+  });
+
+  it("names the line by the id the bot sent it with in a MUC that gives no stanza-ids", async function () {
+    const { relayed, retraction } = await retractInto("unlogged");
+    assert.equal(relayed.getChild("stanza-id", "urn:xmpp:sid:0"), undefined, relayed.toString());
+    assert.equal(retraction.getChild("retract", RETRACT)?.attrs["id"], relayed.attrs["id"]);
+  });
+});
