@@ -135,12 +135,17 @@ export class Router {
     if (owner === undefined || !sameAddress(draft.from, owner) || !toContact) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} records only its owner's direct messages to its contacts`);
     if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
     if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
-    // Not carried from another client of the owner's account: refused rather than kept unchecked.
-    if (draft.retracts !== undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", "a retraction sent from another client is not recorded");
+    // Her retraction from another client is hers as one from a session is: checked, kept as a tombstone, shown.
+    const retracted = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
     const timestamp = (this.deps.now ?? Date.now)();
-    const message: Message = { ...draft, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
+    const said = retracted === undefined ? draft : { ...draft, body: "", kind: "text" as const };
+    const message: Message = { ...said, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);
     this.deps.recent?.remember(message);
+    if (retracted !== undefined) {
+      this.deps.recent?.retract(retracted.id);
+      this.deps.outbox.retracted(retracted.id); // her message still queued for the contact is not sent after all
+    }
     await this.deps.registry
       .for(owner)
       ?.showSentElsewhere?.(message)

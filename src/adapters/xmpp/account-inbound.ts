@@ -1,6 +1,6 @@
 /**
  * What a linked account (user-adapter.ts) hears from its contacts: chats (with their chat states, corrections,
- * receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
+ * XEP-0424 retractions, receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
  * to their sender; so do private messages from an occupant of a MUC she joined through the account (XEP-0045 7.5,
  * account-mucs.ts), from the occupant's address under its nick; presence per resource is aggregated (account-contact-presence.ts), an inbound subscribe (RFC
  * 6121 3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the server follows
@@ -17,7 +17,7 @@ import type { Carbons } from "./carbons.js";
 import { directDraft } from "./drafts.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
-import { parseMessageStanza, parsePresenceStanza } from "./parse.js";
+import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { stanzaError } from "./stanzas.js";
 
 /** What the inbound side needs of its account. */
@@ -71,6 +71,7 @@ export class AccountInbound {
     const from = occupant?.address ?? this.contactFrom(message.from);
     if (!from) return;
     if (message.receivedId !== undefined) this.account.awaited.received(from, owner, message.receivedId);
+    if (message.retracts !== undefined) return this.retraction(message, message.retracts, from, occupant?.nick);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         context.dispatch({ type: "typing", typing: { from, to: owner, state: message.chatState } });
@@ -92,6 +93,25 @@ export class AccountInbound {
       if (!copied) await this.account.write(stanzaError(stanza, type, condition, gatewayError.message)).catch(() => undefined);
     } finally {
       acceptance.done(acceptedId);
+    }
+  }
+
+  /**
+   * A contact retracts her message (XEP-0424), named by the id her client gave it, mapped as a correction's is: the
+   * owner's sessions get the retraction. One the gateway does not know (from before a restart) is left alone.
+   */
+  private async retraction(message: ParsedMessage, retracts: string, from: Address, nick: string | undefined): Promise<void> {
+    const { context, owner } = this.account;
+    const acceptance = this.corrections.begin(from, { replaces: retracts });
+    try {
+      const original = await acceptance.original;
+      if (original === undefined) return;
+      const draft = { ...directDraft(context.account, message, from, owner), body: "", retracts: original };
+      await context.submit(nick === undefined ? draft : { ...draft, senderName: nick });
+    } catch (error: unknown) {
+      context.log.info({ from: message.from, reason: toGatewayError(error).message }, "XMPP retraction not carried");
+    } finally {
+      acceptance.done(undefined);
     }
   }
 

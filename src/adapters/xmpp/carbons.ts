@@ -10,7 +10,8 @@
  *   by its sender, stanza id and body (SeenChats).
  * - Section 7, a `<sent/>` copy: the user wrote from another client. It becomes the user's own message in the
  *   conversation (AdapterContext.recordSentElsewhere): logged, and shown to her sessions with `carbon: "sent"`.
- *   Its corrections (XEP-0308) are mapped like contacts' (message-memory.ts). One to an occupant of a MUC the
+ *   Its corrections (XEP-0308) and retractions (XEP-0424, kept as her retraction) are mapped like contacts'
+ *   (message-memory.ts). One to an occupant of a MUC the
  *   gateway's session is in (room@service/nick, XEP-0045 7.5) is to that occupant's address, as the session's own are.
  * - Section 11, security: a copy counts only when the wrapper comes from the account itself (the bare JID, or
  *   no `from`: RFC 6120 section 8.1.2.1), and the copied message is the account's own (from it when sent, to it
@@ -153,15 +154,19 @@ export class Carbons {
     if (!parsed.ok) return;
     const message = parsed.value;
     // Chat states and receipts of her other clients are theirs; groupchat is no conversation of the account's.
-    if ((message.type !== "chat" && message.type !== "normal") || message.body === undefined) return;
+    if ((message.type !== "chat" && message.type !== "normal") || (message.body === undefined && message.retracts === undefined)) return;
     if (resourceOf(message.from) === this.ownResource) return;
     const peer = accountPeer(message.to, this.context.account, this.ownJid);
     const to = this.occupantAt(message.to) ?? (peer.kind === "contact" ? peer.address : undefined);
     if (to === undefined) return;
-    const acceptance = this.corrections.begin(this.owner, message, addressKey(to));
+    const retracts = message.retracts;
+    const acceptance = this.corrections.begin(this.owner, retracts === undefined ? message : { replaces: retracts }, addressKey(to));
     let recordedId: string | undefined;
     try {
-      const draft = directDraft(this.context.account, message, this.owner, to, await acceptance.original);
+      const original = await acceptance.original;
+      // A retraction names her line as the contact got it: from that client, its own id (mapped); from a native
+      // session, the gateway id itself (the core checks it is hers, in this conversation).
+      const draft = retracts === undefined ? directDraft(this.context.account, message, this.owner, to, original) : { ...directDraft(this.context.account, message, this.owner, to), body: "", retracts: original ?? retracts };
       recordedId = (await this.context.recordSentElsewhere(draft)).id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);

@@ -10,8 +10,8 @@
  * component's `xmpp:` addresses are added through the account, routeOf: her own JID asks, not the gateway's);
  * presence per resource is aggregated (account-contact-presence.ts); what contacts send is account-inbound.ts; an inbound subscribe (3.1) asks the owner;
  * subscribed, unsubscribe and unsubscribed need no answer here, since the server follows each with a roster push
- * that carries the new state. Chat states (XEP-0085) and corrections (XEP-0308) both ways, /me (XEP-0245) both
- * ways. Private messages with the occupants of her MUCs (XEP-0045 7.5) are chats with their occupant addresses
+ * that carries the new state. Chat states (XEP-0085), corrections (XEP-0308) and retractions (XEP-0424) both ways,
+ * /me (XEP-0245) both ways. Private messages with the occupants of her MUCs (XEP-0045 7.5) are chats with their occupant addresses
  * (account-mucs.ts). Message carbons (XEP-0280) where the server offers them (carbons.ts): the user's chats from her other
  * clients reach her sessions too, both sides.
  *
@@ -47,7 +47,7 @@ import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
 import { AccountMucs } from "./account-mucs.js";
 import { AccountMucModeration } from "./account-muc-moderation.js";
-import { markedMucPrivate } from "./account-muc-join.js";
+import { accountChat } from "./account-chats.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
@@ -85,6 +85,7 @@ export class XmppUserAdapter implements Adapter {
     actions: true,
     notices: false,
     corrections: true,
+    retractions: true,
     relaysRooms: false,
     puppets: false,
   };
@@ -205,21 +206,17 @@ export class XmppUserAdapter implements Adapter {
 
   /** Resolves once written; `confirmed` once the account's server proved it read the chat. */
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
-    if (message.scope === "room") return this.mucs.send(message);
+    if (message.scope === "room") {
+      // Refused at room.retract already (a room joined through her account): never written as an empty line.
+      if (message.retracts !== undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no retractions here");
+      return this.mucs.send(message);
+    }
     this.checkOwner(message.from);
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
     const occupant = this.mucs.occupantJid(recipient);
-    const stanza = chatMessage({
-      to: occupant ?? addressToXmppJid(recipient),
-      id: message.id,
-      body: message.body,
-      kind: message.kind,
-      type: "chat",
-      ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
-      requestReceipt: this.awaited.request(message, recipient),
-    });
-    const writing = this.write(occupant === undefined ? stanza : markedMucPrivate(stanza));
+    const requestReceipt = this.awaited.request(message, recipient);
+    const writing = this.write(accountChat(message, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.confirmer.track(writing);
     await writing;

@@ -1,0 +1,102 @@
+/**
+ * XEP-0424 retractions through a linked XMPP account, against a real Prosody (mod_carbons) and the real daemon: alice
+ * links alicex@localhost and also uses it from her phone. Her native retraction reaches juliet naming the id juliet
+ * got the message with, juliet's retraction reaches alice's sessions, and a retraction from her phone (a sent carbon,
+ * XEP-0280) is hers as one from a session is.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { xml } from "@xmpp/client";
+import { Daemon } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { NativeClient, type Frame } from "../helpers/native-client.js";
+import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const ALICEX_PASSWORD = "alicex-Secret-4242";
+const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
+const RETRACT = "urn:xmpp:message-retract:1";
+
+function messageOf(frame: Frame): Record<string, unknown> {
+  return frame["message"] as Record<string, unknown>;
+}
+
+function withBody(body: string): (frame: Frame) => boolean {
+  return (frame) => messageOf(frame)["body"] === body;
+}
+
+const retraction = (frame: Frame): boolean => messageOf(frame)["retracts"] !== undefined;
+
+describe("retractions through a linked XMPP account against Prosody", function () {
+  let prosody: ProsodyServer;
+  let daemon: Daemon;
+  let juliet: XmppTestClient;
+  let phone: XmppTestClient;
+  let alice: NativeClient;
+
+  before(async function () {
+    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
+    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
+    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
+    await juliet.sendPresence();
+    phone = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
+    await phone.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })));
+    await phone.sendPresence();
+    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"].join("\n"));
+    await daemon.start({ KEY: randomBytes(32).toString("hex") });
+    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
+    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
+    await phone.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === undefined);
+    await daemon.waitForLog(/message carbons enabled/);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
+  });
+
+  after(async function () {
+    await alice?.close();
+    await phone?.stop();
+    await juliet?.stop();
+    await daemon?.dispose();
+    await prosody?.dispose();
+  });
+
+  it("sends alice's retraction to juliet naming the id juliet got the message with", async function () {
+    const sent = await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "wrong window" });
+    const original = await juliet.waitForMessage("alicex@localhost/switchboard", (stanza) => stanza.getChildText("body") === "wrong window");
+    await alice.ok({ type: "message.retract", to: JULIET_ADDRESS, message_id: sent["message_id"] as string });
+    const retracted = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("retract", RETRACT) !== undefined, 5000, "alice's retraction");
+    assert.equal(retracted.attrs["from"], "alicex@localhost/switchboard");
+    assert.equal(retracted.getChild("retract", RETRACT)?.attrs["id"], original.attrs["id"]);
+    assert.equal(retracted.getChild("fallback", "urn:xmpp:fallback:0")?.attrs["for"], RETRACT);
+    const history = (await alice.ok({ type: "history", with: JULIET_ADDRESS }))["messages"] as Record<string, unknown>[];
+    assert.ok(history.some((message) => message["id"] === sent["message_id"] && message["retracted"] === true && message["body"] === ""), JSON.stringify(history));
+  });
+
+  it("shows alice juliet's retraction of her message", async function () {
+    const id = await juliet.sendMessage("alicex@localhost", "not for you");
+    const shown = messageOf(await alice.waitForType("message", withBody("not for you")));
+    await juliet.send(xml("message", { to: "alicex@localhost", type: "chat", id: juliet.id("r") }, xml("retract", { xmlns: RETRACT, id }), xml("body", {}, "fallback")));
+    const retracted = messageOf(await alice.waitForType("message", retraction));
+    assert.deepEqual([retracted["from"], retracted["retracts"], retracted["body"]], [JULIET_ADDRESS, shown["id"], ""]);
+  });
+
+  it("shows alice her retraction from her phone as her own, of a line from the phone or from a session", async function () {
+    const id = phone.id("phone");
+    await phone.send(xml("message", { to: "juliet@localhost", type: "chat", id }, xml("body", {}, "Written on the bus")));
+    const shown = messageOf(await alice.waitForType("message", withBody("Written on the bus")));
+    await phone.send(xml("message", { to: "juliet@localhost", type: "chat", id: phone.id("r") }, xml("retract", { xmlns: RETRACT, id }), xml("body", {}, "fallback")));
+    const retracted = messageOf(await alice.waitForType("message", retraction));
+    assert.deepEqual([retracted["from"], retracted["to"], retracted["retracts"], retracted["carbon"]], ["native:alice", JULIET_ADDRESS, shown["id"], "sent"]);
+
+    // A line alice wrote natively went to juliet under its gateway id, which the phone's retraction names.
+    const sent = await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "Typed at my desk" });
+    const original = await juliet.waitForMessage("alicex@localhost/switchboard", (stanza) => stanza.getChildText("body") === "Typed at my desk");
+    await phone.send(xml("message", { to: "juliet@localhost", type: "chat", id: phone.id("r") }, xml("retract", { xmlns: RETRACT, id: original.attrs["id"] }), xml("body", {}, "fallback")));
+    const unsaid = messageOf(await alice.waitForType("message", (frame) => retraction(frame) && messageOf(frame)["retracts"] === sent["message_id"]));
+    assert.equal(unsaid["carbon"], "sent");
+    const history = (await alice.ok({ type: "history", with: JULIET_ADDRESS }))["messages"] as Record<string, unknown>[];
+    assert.ok(history.some((message) => message["id"] === shown["id"] && message["retracted"] === true), JSON.stringify(history));
+  });
+});
