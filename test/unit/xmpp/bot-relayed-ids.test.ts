@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import { BotRelayedIds } from "../../../src/adapters/xmpp/bot-relayed-ids.js";
+
+const MUC = "dev@conference.example.org";
+
+/** The MUC's reflection of the bot's line `id`, with the room's stanza-id when given (and someone else's, to be ignored). */
+function reflection(id: string, roomId?: string) {
+  return xml(
+    "message",
+    { from: `${MUC}/switchboard`, type: "groupchat", id },
+    xml("body", {}, "<alice> hi"),
+    xml("stanza-id", { xmlns: "urn:xmpp:sid:0", by: "bot@example.org", id: "not-the-room's" }),
+    ...(roomId === undefined ? [] : [xml("stanza-id", { xmlns: "urn:xmpp:sid:0", by: "Dev@Conference.example.org", id: roomId })]),
+  );
+}
+
+describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
+  it("names a reflected line by the room's stanza-id, in any case of the MUC's JID", async () => {
+    const ids = new BotRelayedIds();
+    ids.sent(MUC, "g1");
+    ids.echoed(reflection("g1", "room-1"), MUC);
+    assert.equal(await ids.retractionTarget("DEV@conference.example.org", "g1"), "room-1");
+  });
+
+  it("names a line by the bot's own id where the MUC gave no stanza-id, or the line is unknown", async () => {
+    const ids = new BotRelayedIds();
+    ids.sent(MUC, "g2");
+    ids.echoed(reflection("g2"), MUC);
+    assert.equal(await ids.retractionTarget(MUC, "g2"), "g2");
+    assert.equal(await ids.retractionTarget(MUC, "from-before-a-restart"), "from-before-a-restart");
+  });
+
+  it("waits for the reflection of a line sent a moment before", async () => {
+    const ids = new BotRelayedIds();
+    ids.sent(MUC, "g3");
+    const target = ids.retractionTarget(MUC, "g3");
+    ids.echoed(reflection("g3", "room-3"), MUC);
+    assert.equal(await target, "room-3");
+  });
+
+  it("keeps each MUC's ids apart", async () => {
+    const ids = new BotRelayedIds();
+    ids.sent(MUC, "g4");
+    ids.echoed(reflection("g4", "room-4"), MUC);
+    assert.equal(await ids.retractionTarget("other@conference.example.org", "g4"), "g4");
+  });
+});
