@@ -143,8 +143,8 @@ export class Router {
     await this.deps.outbox.accept(message, []);
     this.deps.recent?.remember(message);
     if (retracted !== undefined) {
-      this.deps.recent?.retract(retracted.id);
-      this.deps.outbox.retracted(retracted.id); // her message still queued for the contact is not sent after all
+      this.deps.recent?.retract(retracted.original.id);
+      this.deps.outbox.retracted(retracted.original.id); // her message still queued for the contact is not sent after all
     }
     await this.deps.registry
       .for(owner)
