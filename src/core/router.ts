@@ -93,7 +93,9 @@ export class Router {
       senderName,
       id: this.deps.ids.next(),
       timestamp: (this.deps.now ?? Date.now)(),
-      hops: [...(draft.hops ?? []), addressKey(draft.from)],
+      // A moderation carries its original's hops: a bridge bot's MUC the line was said in is not sent it (the bot can
+      // unsay only its own relayed copies), as a sender's own retraction from there is not.
+      hops: [...(draft.hops ?? []), ...(checked?.moderated === undefined ? [] : retracted?.hops ?? []), addressKey(draft.from)],
       ...(person === undefined ? {} : { person }),
     };
     const direct = message.scope === "direct";

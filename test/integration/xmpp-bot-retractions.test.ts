@@ -2,6 +2,8 @@
  * XEP-0424 retractions into a bridge bot's MUCs, against a real Prosody whose MUCs give stanza-ids (mod_muc_mam): a
  * native member who retracts her line in the bridged room has the bot retract its relayed copy, named by the room's
  * stanza-id of it; in a MUC that keeps no archive (and so gives no stanza-ids) by the id the bot sent the line with.
+ * An admin's moderation (room.retract) does the same for the bot's copies, and sends nothing to the MUC the
+ * moderated line was said in (the bot cannot unsay an occupant's line).
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -20,6 +22,7 @@ describe("retractions into a bridge bot's MUCs", function () {
   let daemon: Daemon;
   let juliet: XmppTestClient;
   const botPassword = "bot secret 123";
+  const adminName = uniqueUser("warden");
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
@@ -39,7 +42,7 @@ describe("retractions into a bridge bot's MUCs", function () {
     await juliet.iq(xml("iq", { type: "set", to: `unlogged@${prosody.mucDomain}` }, xml("query", { xmlns: `${MUC}#owner` }, form)));
     const rooms = ["logged", "unlogged"].flatMap((name) => [`        - muc: ${name}@${prosody.mucDomain}`, "          nick: switchboard", `          room: ${name}`]);
     daemon = Daemon.create(
-      ["xmpp:", "  bots:", "    - account: bridge", `      jid: bridgebot@${prosody.domain}`, "      password: ${BOT_PASSWORD}", `      service: xmpp://127.0.0.1:${prosody.c2sPort}`, "      rooms:", ...rooms].join("\n"),
+      [`admins: ["native:${adminName}"]`, "xmpp:", "  bots:", "    - account: bridge", `      jid: bridgebot@${prosody.domain}`, "      password: ${BOT_PASSWORD}", `      service: xmpp://127.0.0.1:${prosody.c2sPort}`, "      rooms:", ...rooms].join("\n"),
     );
     await daemon.start({ BOT_PASSWORD: botPassword });
     await daemon.waitForLog(/XMPP bot online/);
@@ -82,5 +85,33 @@ describe("retractions into a bridge bot's MUCs", function () {
     const { relayed, retraction } = await retractInto("unlogged");
     assert.equal(relayed.getChild("stanza-id", "urn:xmpp:sid:0"), undefined, relayed.toString());
     assert.equal(retraction.getChild("retract", RETRACT)?.attrs["id"], relayed.attrs["id"]);
+  });
+
+  it("has an admin's moderation retract the bot's copy of a native line, and send nothing to the MUC a moderated line was said in", async function () {
+    const muc = `logged@${prosody.mucDomain}`;
+    const admin = await NativeClient.session(daemon.url, adminName, PASSWORD, { register: true });
+    await admin.ok({ type: "room.join", room: "logged" });
+    const spammerName = uniqueUser("spammer");
+    const spammer = await NativeClient.session(daemon.url, spammerName, PASSWORD, { register: true });
+    await spammer.ok({ type: "room.join", room: "logged" });
+    const nativeSpam = await spammer.ok({ type: "room.send", room: "logged", body: "native spam" });
+    const relayed = await juliet.waitForMessage(`${muc}/switchboard`, (stanza) => stanza.getChildText("body") === `<${spammerName}> native spam`);
+    const roomId = relayed.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === muc)?.attrs["id"];
+    await admin.ok({ type: "room.retract", room: "logged", message_id: nativeSpam["message_id"] as string, reason: "spam" });
+    const retraction = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${muc}/switchboard` && stanza.getChild("retract", RETRACT) !== undefined, 10_000, "the bot's retraction");
+    assert.equal(retraction.getChild("retract", RETRACT)?.attrs["id"], roomId);
+
+    // juliet's own line in the MUC: removed for the room's native members, and nothing sent to the MUC for it.
+    await juliet.send(xml("message", { to: muc, type: "groupchat", id: "juliet-spam" }, xml("body", {}, "muc spam")));
+    const heard = await admin.waitForType("message", (frame) => (frame["message"] as Record<string, unknown> | undefined)?.["body"] === "muc spam", 10_000);
+    const heardId = String((heard["message"] as Record<string, unknown>)["id"]);
+    await admin.ok({ type: "room.retract", room: "logged", message_id: heardId });
+    await spammer.waitForType("message", (frame) => (frame["message"] as Record<string, unknown> | undefined)?.["retracts"] === heardId, 10_000);
+    await spammer.ok({ type: "room.send", room: "logged", body: "after the moderation" });
+    await juliet.waitForMessage(`${muc}/switchboard`, (stanza) => stanza.getChildText("body") === `<${spammerName}> after the moderation`);
+    const stray = juliet.received.filter((stanza) => stanza.is("message") && stanza.getChild("retract", RETRACT) !== undefined);
+    assert.deepEqual(stray.map(String), [], "no retraction of juliet's line from the bot");
+    await admin.close();
+    await spammer.close();
   });
 });
