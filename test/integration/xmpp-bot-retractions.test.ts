@@ -3,7 +3,8 @@
  * native member who retracts her line in the bridged room has the bot retract its relayed copy, named by the room's
  * stanza-id of it; in a MUC that keeps no archive (and so gives no stanza-ids) by the id the bot sent the line with.
  * An admin's moderation (room.retract) does the same for the bot's copies, and sends nothing to the MUC the
- * moderated line was said in (the bot cannot unsay an occupant's line).
+ * moderated line was said in (the bot cannot unsay an occupant's line). An occupant who took the nick of a line's
+ * sender after they left cannot retract it.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -113,5 +114,37 @@ describe("retractions into a bridge bot's MUCs", function () {
     assert.deepEqual(stray.map(String), [], "no retraction of juliet's line from the bot");
     await admin.close();
     await spammer.close();
+  });
+
+  it("does not take a retraction from whoever took the nick of the line's sender after they left", async function () {
+    const muc = `logged@${prosody.mucDomain}`;
+    const romeo = await NativeClient.session(daemon.url, uniqueUser("romeo"), PASSWORD, { register: true });
+    await romeo.ok({ type: "room.join", room: "logged" });
+    const bodyOf = (frame: Record<string, unknown>): unknown => (frame["message"] as Record<string, unknown> | undefined)?.["body"];
+    const retractsOf = (frame: Record<string, unknown>): unknown => (frame["message"] as Record<string, unknown> | undefined)?.["retracts"];
+    const inMuc = async (name: string): Promise<XmppTestClient> => {
+      const account = uniqueUser(name);
+      await prosody.register(account, PASSWORD);
+      const client = await XmppTestClient.connect(prosody, account, PASSWORD);
+      await client.sendPresence();
+      await client.send(xml("presence", { to: `${muc}/Bob` }, xml("x", { xmlns: MUC })));
+      await client.waitForPresence(`${muc}/Bob`);
+      return client;
+    };
+    const bob = await inMuc("bob");
+    await bob.sendMessage(muc, "bob's own words", "groupchat");
+    const echo = await bob.waitForMessage(`${muc}/Bob`, (stanza) => stanza.getChildText("body") === "bob's own words");
+    const roomId = echo.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === muc)?.attrs["id"];
+    assert.ok(typeof roomId === "string", echo.toString());
+    await romeo.waitForType("message", (frame) => bodyOf(frame) === "bob's own words", 10_000);
+    await bob.stop();
+
+    const mallory = await inMuc("mallory");
+    await mallory.send(xml("message", { to: muc, type: "groupchat", id: "not-yours" }, xml("retract", { xmlns: RETRACT, id: roomId }), xml("body", {}, "fallback")));
+    await mallory.sendMessage(muc, "mallory's line", "groupchat");
+    await romeo.waitForType("message", (frame) => bodyOf(frame) === "mallory's line", 10_000);
+    assert.deepEqual(romeo.received.filter((frame) => retractsOf(frame) !== undefined), [], "no retraction of bob's line");
+    await mallory.stop();
+    await romeo.close();
   });
 });

@@ -47,6 +47,15 @@ export class BotFailureReports {
   }
 
   /**
+   * Whether `nick` in `muc` is held now by the occupant who said line `id` (muc-occupants.ts nickOf): false for
+   * whoever took their nick since, and when the bot cannot tell (it no longer knows the line, or who said it).
+   */
+  saidBy(id: string, muc: string, nick: string): boolean {
+    const sender = this.senders.get(id);
+    return sender !== undefined && this.occupants.nickOf(muc, sender) === nick;
+  }
+
+  /**
    * An occupant's line failed elsewhere: they are told, under the nick they have now. When the bot cannot tell
    * (they left, it no longer knows the line: a restart), the report is dropped.
    */

@@ -93,12 +93,17 @@ export class BotMucLines {
       });
   }
 
-  /** An occupant retracts a line the bot relayed (one it no longer knows, from before a restart, is left alone). */
+  /**
+   * An occupant retracts a line the bot relayed, if she said it: one it no longer knows (from before a restart), or
+   * whose sender it cannot tell is her, is left alone.
+   */
   private retraction(room: XmppBotRoomConfig, muc: string, from: Address, nick: string, retracts: string): void {
     const acceptance = this.corrections.begin(from, { replaces: retracts }, muc.toLowerCase());
     void acceptance.original
       .then(async (original) => {
         if (original === undefined) return;
+        // The occupant's address is her nick: someone who took it after she left would pass the core's check as her.
+        if (!this.reports.saidBy(original, muc, nick)) return this.context.log.info({ muc, nick }, "MUC retraction not relayed: its sender is not the line's");
         const origin = { protocol: "xmpp" as const, account: this.context.account };
         const hops = [addressKey(mucAddress(this.context.account, room.muc))];
         await this.context.submit({ origin, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: nick, body: "", retracts: original });
