@@ -2,11 +2,12 @@
  * XEP-0424 retractions through a linked XMPP account, against a real Prosody (mod_carbons) and the real daemon: alice
  * links alicex@localhost and also uses it from her phone. Her native retraction reaches juliet naming the id juliet
  * got the message with, juliet's retraction reaches alice's sessions, and a retraction from her phone (a sent carbon,
- * XEP-0280) is hers as one from a session is.
+ * XEP-0280) is hers as one from a session is; her native retraction of a line from her phone names the phone's id.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
 import { Daemon } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
@@ -98,5 +99,17 @@ describe("retractions through a linked XMPP account against Prosody", function (
     assert.equal(unsaid["carbon"], "sent");
     const history = (await alice.ok({ type: "history", with: JULIET_ADDRESS }))["messages"] as Record<string, unknown>[];
     assert.ok(history.some((message) => message["id"] === shown["id"] && message["retracted"] === true), JSON.stringify(history));
+  });
+
+  it("sends alice's native retraction of a line from her phone to juliet naming the phone's id, which juliet got it under", async function () {
+    const id = phone.id("phone");
+    await phone.send(xml("message", { to: "juliet@localhost", type: "chat", id }, xml("body", {}, "Sent from the train")));
+    const original = await juliet.waitForMessage("alicex@localhost/phone", (stanza) => stanza.getChildText("body") === "Sent from the train");
+    assert.equal(original.attrs["id"], id);
+    const shown = messageOf(await alice.waitForType("message", withBody("Sent from the train")));
+    await alice.ok({ type: "message.retract", to: JULIET_ADDRESS, message_id: shown["id"] as string });
+    const fromGateway = (stanza: Element): boolean => stanza.is("message") && stanza.attrs["from"] === "alicex@localhost/switchboard" && stanza.getChild("retract", RETRACT) !== undefined;
+    const retracted = await juliet.waitFor(fromGateway, 5000, "alice's retraction");
+    assert.equal(retracted.getChild("retract", RETRACT)?.attrs["id"], id);
   });
 });

@@ -2,7 +2,7 @@
  * The stanza a linked account (user-adapter.ts) sends for its owner's direct message: a chat to a contact's bare JID
  * or, marked as private (XEP-0045 section 7.5), to an occupant of one of her MUCs. Its id is the gateway id, so a
  * correction (XEP-0308) or a retraction (XEP-0424, retraction-stanzas.ts) names the line by the id the contact got
- * it with.
+ * it with: that, or for a line she wrote from another client of the account (a sent carbon), that client's id.
  */
 import type { Element } from "ltx";
 import type { Message } from "../../core/model/message.js";
@@ -17,14 +17,16 @@ export interface AccountChatTarget {
   readonly requestReceipt: boolean;
 }
 
-export function accountChat(message: Message, target: AccountChatTarget): Element {
-  const stanza = messageStanza(message, {
+/** `idAtContact`: the id the contact got a line under, for a correction or retraction naming it (Carbons.idAtContact). */
+export function accountChat(message: Message, target: AccountChatTarget, idAtContact: (gatewayId: string) => string = (id) => id): Element {
+  const named = message.retracts === undefined ? message : { ...message, retracts: idAtContact(message.retracts) };
+  const stanza = messageStanza(named, {
     to: target.jid,
     id: message.id,
     body: message.body,
     kind: message.kind,
     type: "chat",
-    ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+    ...(message.replaces === undefined ? {} : { replaces: idAtContact(message.replaces) }),
     requestReceipt: target.requestReceipt,
   });
   return target.occupant ? markedMucPrivate(stanza) : stanza;

@@ -101,6 +101,8 @@ export class SeenChats {
 export class Carbons {
   private readonly corrections = new CorrectionIds();
   private readonly seen = new SeenChats();
+  /** Her lines from other clients, by gateway id -> the stanza id the contact got them under (that client's). */
+  private readonly sentIds = new RecentMap<string>();
   /** Enabled for the current session: only then can a message arrive twice, and only then is it looked for. */
   private enabled = false;
 
@@ -148,6 +150,14 @@ export class Carbons {
     return { kind: "none" };
   }
 
+  /**
+   * The id a contact got one of her lines under: a line from another client of hers went with that client's stanza
+   * id, not the gateway id, so a correction or retraction from a session must name it by that id.
+   */
+  idAtContact(gatewayId: string): string {
+    return this.sentIds.get(gatewayId) ?? gatewayId;
+  }
+
   /** Section 7: the user's chat from another client (a sent copy's message), with a body, to a contact, kept as hers. */
   async sent(stanza: Element): Promise<void> {
     const parsed = parseMessageStanza(stanza, { from: this.ownJid, to: this.ownJid });
@@ -168,6 +178,7 @@ export class Carbons {
       // session, the gateway id itself (the core checks it is hers, in this conversation).
       const draft = retracts === undefined ? directDraft(this.context.account, message, this.owner, to, original) : { ...directDraft(this.context.account, message, this.owner, to), body: "", retracts: original ?? retracts };
       recordedId = (await this.context.recordSentElsewhere(draft)).id;
+      if (retracts === undefined && message.id !== undefined) this.sentIds.set(recordedId, message.id);
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
       this.context.log.info({ jid: this.ownJid, to: message.to, code: gatewayError.code, reason: gatewayError.message }, "message sent from another client not recorded");

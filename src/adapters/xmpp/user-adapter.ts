@@ -216,7 +216,7 @@ export class XmppUserAdapter implements Adapter {
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
     const occupant = this.mucs.occupantJid(recipient);
     const requestReceipt = this.awaited.request(message, recipient);
-    const writing = this.write(accountChat(message, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }));
+    const writing = this.write(accountChat(message, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }, (id) => this.carbons.idAtContact(id)));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.confirmer.track(writing);
     await writing;
