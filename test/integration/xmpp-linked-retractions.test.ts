@@ -2,7 +2,7 @@
  * XEP-0424 retractions through a linked XMPP account, against a real Prosody (mod_carbons) and the real daemon: alice
  * links alicex@localhost and also uses it from her phone. Her native retraction reaches juliet naming the id juliet
  * got the message with, juliet's retraction reaches alice's sessions, and a retraction from her phone (a sent carbon,
- * XEP-0280) is hers as one from a session is; her native retraction of a line from her phone names the phone's id.
+ * XEP-0280) is hers as one from a session is; her native correction and retraction of a line from her phone name the phone's id.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -101,12 +101,16 @@ describe("retractions through a linked XMPP account against Prosody", function (
     assert.ok(history.some((message) => message["id"] === shown["id"] && message["retracted"] === true), JSON.stringify(history));
   });
 
-  it("sends alice's native retraction of a line from her phone to juliet naming the phone's id, which juliet got it under", async function () {
+  it("sends alice's native correction and retraction of a line from her phone to juliet naming the phone's id, which juliet got it under", async function () {
     const id = phone.id("phone");
     await phone.send(xml("message", { to: "juliet@localhost", type: "chat", id }, xml("body", {}, "Sent from the train")));
     const original = await juliet.waitForMessage("alicex@localhost/phone", (stanza) => stanza.getChildText("body") === "Sent from the train");
     assert.equal(original.attrs["id"], id);
     const shown = messageOf(await alice.waitForType("message", withBody("Sent from the train")));
+    // Her correction of it from a session names it the same way (XEP-0308).
+    await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "Sent from the tram", replaces: shown["id"] });
+    const corrected = await juliet.waitForMessage("alicex@localhost/switchboard", (stanza) => stanza.getChildText("body") === "Sent from the tram");
+    assert.equal(corrected.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], id);
     await alice.ok({ type: "message.retract", to: JULIET_ADDRESS, message_id: shown["id"] as string });
     const fromGateway = (stanza: Element): boolean => stanza.is("message") && stanza.attrs["from"] === "alicex@localhost/switchboard" && stanza.getChild("retract", RETRACT) !== undefined;
     const retracted = await juliet.waitFor(fromGateway, 5000, "alice's retraction");
