@@ -114,6 +114,10 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(member);
         return services.ownRooms.listOf(member);
       },
+      marked: async (room, archiveMark) => {
+        speaksFor(room); // a room reached through this adapter's own account
+        await services.ownRooms.marked(room, archiveMark);
+      },
       rename: async (room, member, nick) => {
         speaksFor(member);
         return services.ownRooms.rename(room, member, nick);

@@ -140,6 +140,8 @@ export interface AdapterContext {
     find(room: Address, member: Address): Room | undefined;
     /** The rooms `member` is in through their own accounts now. */
     listOf(member: Address): Room[];
+    /** Its owner was given the lines of `room` (one reached through this adapter's account) up to `archiveMark` (the room's own id of the last, XEP-0359): kept for a catch-up after a restart. */
+    marked(room: Address, archiveMark: string): Promise<void>;
     /** Another nick there (kept for the next start too); resolves with the member now. */
     rename(room: Address, member: Address, nick: string): Promise<RoomMember>;
     setSubject(room: Address, member: Address, subject: string): Promise<void>;

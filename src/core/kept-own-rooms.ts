@@ -20,6 +20,8 @@ export interface RoomToRejoin {
   readonly room: Address;
   readonly nick: string;
   readonly key?: string;
+  /** The room's id of the last line she was given there (adapters/xmpp/account-muc-catch-up.ts); absent: none yet. */
+  readonly archiveMark?: string;
 }
 
 /** The associated data a sealed room password is bound to: it opens only for the same owner and room. */
@@ -56,6 +58,11 @@ export class KeptOwnRooms {
     }
   }
 
+  /** She was given the room's lines up to `archiveMark` (its XEP-0359 id): after a restart its archive is read from there. Logged when it fails. */
+  async marked(owner: Address, room: Address, archiveMark: string): Promise<void> {
+    await this.store.mark(owner, room, archiveMark).catch((error: unknown) => this.log.warn({ err: toGatewayError(error), owner: addressKey(owner), room: addressKey(room) }, "room's archive mark not kept for the next start"));
+  }
+
   /** She left the room, was put out of it, or a join again was refused: not joined again. */
   async forget(owner: Address, room: Address): Promise<void> {
     await this.store.remove(owner, room).catch((error: unknown) => this.log.warn({ err: toGatewayError(error), owner: addressKey(owner), room: addressKey(room) }, "room kept not forgotten"));
@@ -75,7 +82,7 @@ export class KeptOwnRooms {
     for (const record of await this.store.listOn(owner, protocol, account)) {
       try {
         const key = record.secret === undefined ? {} : { key: this.opened(record) };
-        rooms.push({ room: record.room, nick: record.nick, ...key });
+        rooms.push({ room: record.room, nick: record.nick, ...key, ...(record.archiveMark === undefined ? {} : { archiveMark: record.archiveMark }) });
       } catch (error: unknown) {
         this.log.error({ err: toGatewayError(error), owner: addressKey(owner), room: addressKey(record.room) }, "room not joined again: its password does not open");
       }

@@ -21,7 +21,7 @@ export class OwnRooms {
   constructor(
     private readonly registry: AdapterRegistry,
     /** Where the rooms she joined are kept for the next start; absent: nowhere (forgotten at a restart). */
-    private readonly kept?: Pick<KeptOwnRooms, "keep" | "forget" | "renamed">,
+    private readonly kept?: Pick<KeptOwnRooms, "keep" | "forget" | "renamed" | "marked">,
   ) {}
 
   /** The person whose own account `room` would be reached through (whether that account is linked now or not); undefined for any other room. */
@@ -60,6 +60,12 @@ export class OwnRooms {
   async left(room: Address, member: Address): Promise<void> {
     const owner = this.registry.ownerOf(room);
     if (owner !== undefined && sameAddress(owner, member)) await this.kept?.forget(member, room);
+  }
+
+  /** She was given the room's lines up to `archiveMark` (adapters/xmpp/account-muc-catch-up.ts): kept for the next start. */
+  async marked(room: Address, archiveMark: string): Promise<void> {
+    const owner = this.registry.ownerOf(room);
+    if (owner !== undefined) await this.kept?.marked(owner, room, archiveMark);
   }
 
   /** The room as the owner's account is in it now; GW_ERR_NOT_MEMBER when it is not. */

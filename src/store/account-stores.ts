@@ -95,6 +95,8 @@ export interface OwnRoomRecord {
   /** The room's password, sealed by core/credential-box.ts; absent for a room without one. */
   readonly secret?: Buffer;
   readonly joinedAt: number;
+  /** The room's id (XEP-0359) of the last line she was given there, "" for none in an empty archive; absent: none yet. */
+  readonly archiveMark?: string;
 }
 
 export interface OwnRoomStore {
@@ -106,6 +108,8 @@ export interface OwnRoomStore {
   listOn(owner: Address, protocol: ProtocolId, account: string): Promise<OwnRoomRecord[]>;
   /** Removes the owner's rooms reached through that account (it was unlinked); how many there were. */
   removeOn(owner: Address, protocol: ProtocolId, account: string): Promise<number>;
+  /** Sets the room's archive mark in the owner's row (put keeps it as it is); false when there is no row. */
+  mark(owner: Address, room: Address, archiveMark: string): Promise<boolean>;
 }
 
 /** An account on another network proven to belong to a person (docs/bridging.md, "Linking accounts"). */

@@ -17,10 +17,12 @@
  * - `modules_disabled = { "s2s" }`: no federation, so nothing listens on 5269.
  * - mod_carbons (XEP-0280), which Prosody's own default configuration enables: linked accounts use it. It copies
  *   messages only to sessions that enable carbons, so other tests see no difference.
- * - mod_muc_mam on the MUC component only with `mucArchive`: its rooms then give each line a XEP-0359 stanza-id, which
- *   other tests' MUCs must not (they check what the gateway does without one).
  * - mod_vcard (XEP-0054 vcard-temp, each account's vCard kept as set): the gateway asks XMPP users' vCards for
  *   contact.info. Not mod_vcard_legacy, which keeps vCards as PEP vCard4 and needs mod_pep.
+ * - mod_muc_mam only with `mucArchive`: the rooms keep an archive (XEP-0313) and stamp each line with the room's
+ *   XEP-0359 stanza id, which other tests' MUCs must not (they check what the gateway does without one);
+ *   `max_history_messages = 0` keeps the join history empty (mod_muc_mam serves it from the archive, 20 lines by
+ *   default, whatever muc_room_default_history_length says).
  */
 
 export interface ProsodyConfigInput {
@@ -34,13 +36,13 @@ export interface ProsodyConfigInput {
   readonly componentDomain: string;
   readonly componentSecret: string;
   readonly mucDomain: string;
-  /** mod_muc_mam on the MUC component: each room's lines get a XEP-0359 stanza-id (rooms archive by default). */
-  readonly mucArchive?: boolean;
   readonly runAsRoot: boolean;
   /** SCRAM iterations stored for each account registered after start-up. */
   readonly iterationCount: number;
   /** STARTTLS on the c2s port and direct TLS on this port, with this certificate and key. */
   readonly tls?: { readonly directTlsPort: number; readonly certificateFile: string; readonly keyFile: string };
+  /** mod_muc_mam on the MUC service: its rooms keep an archive (XEP-0313) and give lines XEP-0359 stanza ids. */
+  readonly mucArchive?: boolean;
 }
 
 /** A Lua string literal: backslash, quotes and control characters escaped. */
@@ -86,7 +88,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     `Component ${luaString(input.mucDomain)} "muc"`,
     "  muc_room_locking = false",
     "  muc_room_default_history_length = 0",
-    ...(input.mucArchive === true ? ['  modules_enabled = { "muc_mam" }'] : []),
+    ...(input.mucArchive === true ? ['  modules_enabled = { "muc_mam" }', "  max_history_messages = 0"] : []),
     "",
     `Component ${luaString(input.componentDomain)}`,
     `  component_secret = ${luaString(input.componentSecret)}`,

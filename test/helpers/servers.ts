@@ -131,10 +131,10 @@ class ProsodyProcess implements ProsodyServer {
         componentDomain,
         componentSecret,
         mucDomain,
-        mucArchive,
         runAsRoot: process.getuid?.() === 0,
         iterationCount: SCRAM_ITERATIONS,
         ...(tlsFiles ? { tls: tlsFiles } : {}),
+        mucArchive,
       }),
     );
   }

@@ -31,12 +31,15 @@ export class AccountMucLines {
     await this.write(chatMessage({ to: muc, id: message.id, body: message.body, kind: message.kind, type: "groupchat", ...replaces }));
   }
 
-  /** A groupchat line (no subject) from `nick` ("" for the room) of `room`, where her nick is `ownNick`: submitted as a room message from `from`. */
-  heard(stanza: Element, room: Address, nick: string, ownNick: string, from: Address): void {
-    if (stanza.getChild("delay", "urn:xmpp:delay") || nick === "") return; // history, or the room itself
+  /**
+   * A groupchat line (no subject) from `nick` ("" for the room) of `room`, where her nick is `ownNick`: submitted as a
+   * room message from `from`. `archived`: a line of the room's archive (account-muc-catch-up.ts), which may carry a delay.
+   */
+  heard(stanza: Element, room: Address, nick: string, ownNick: string, from: Address, archived = false): void {
+    if ((!archived && stanza.getChild("delay", "urn:xmpp:delay")) || nick === "") return; // history, or the room itself
     const id = stanza.attrs["id"] as string | undefined;
     if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return; // the reflection of her line
-    const parsed = parseMessageStanza(stanza);
+    const parsed = parseMessageStanza(stanza, archived ? { to: room.id } : {}); // the archive's copy has no `to`
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
     void this.context

@@ -41,6 +41,7 @@ import { parseJid } from "./addressing.js";
 import { parseStanzaError } from "./parse.js";
 import { NS } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { AccountMucCatchUp, type AskRoom } from "./account-muc-catch-up.js";
 import { LEFT_KEPT, TRIED_AGAIN, type JoinedMuc } from "./account-muc-state.js";
 
 export class AccountMucs {
@@ -51,6 +52,7 @@ export class AccountMucs {
   /** The rooms she left or was put out of in this run, oldest first (bare JID, lower case). */
   private readonly left = new Set<string>();
   private readonly changes: MucChanges;
+  private readonly archive: AccountMucCatchUp;
 
   constructor(
     private readonly context: AdapterContext,
@@ -58,13 +60,22 @@ export class AccountMucs {
     private readonly write: (element: Element) => Promise<void>,
     /** The rooms she joined before the daemon's restart (core/kept-own-rooms.ts): joined at the first login. */
     kept: readonly RoomToRejoin[] = [],
+    /** Sends an iq to a room and awaits its answer (the archive's catch-up, account-muc-catch-up.ts). */
+    ask: AskRoom = () => Promise.reject(new GatewayError("GW_ERR_UNSUPPORTED", "no iqs to rooms")),
   ) {
+    const keep = (muc: string, mark: string): void => {
+      Promise.resolve()
+        .then(() => context.ownRooms.marked(this.occupants.roomAddress(muc), mark))
+        .catch((error: unknown) => context.log.warn({ err: error, muc }, "MUC archive mark not kept"));
+    };
+    this.archive = new AccountMucCatchUp(context.log, ask, (muc, line) => this.archived(muc, line), keep);
     this.changes = new MucChanges(write);
     this.occupants = new AccountMucOccupants(context);
     this.lines = new AccountMucLines(context, write);
-    for (const { room, nick, key } of kept) {
+    for (const { room, nick, key, archiveMark } of kept) {
       if (room.protocol !== "xmpp" || room.account !== context.account || !isMucJid(room.id) || nick === "") continue;
       this.rooms.set(room.id, { nick, password: key, role: "member", subject: "", restored: true });
+      if (archiveMark !== undefined) this.archive.restore(room.id, archiveMark);
     }
   }
 
@@ -202,6 +213,7 @@ export class AccountMucs {
   /** The connection is gone: joins under way fail; the rooms are remembered for the next login. */
   lost(): void {
     this.occupants.forget();
+    this.archive.lost();
     this.changes.fail(new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP account's connection was lost", { retryable: true }));
     for (const state of this.rooms.values()) state.waiter?.reject(new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP account's connection was lost", { retryable: true }));
   }
@@ -241,6 +253,7 @@ export class AccountMucs {
 
   /** A message from one of her rooms (true: handled here). Private messages from occupants (type chat) are not: they are chats (occupantAt). */
   message(stanza: Element): boolean {
+    if (this.archive.result(stanza)) return true; // the room's archive, asked at a join again (or a forgery: dropped)
     const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
     const state = this.rooms.get(muc);
     const type = stanza.attrs["type"];
@@ -260,8 +273,16 @@ export class AccountMucs {
       }
       return true;
     }
-    this.lines.heard(stanza, this.occupants.roomAddress(muc), nick, state.nick, this.occupants.occupantAddress(muc, nick));
+    this.archive.heard(muc, stanza, () => this.lines.heard(stanza, this.occupants.roomAddress(muc), nick, state.nick, this.occupants.occupantAddress(muc, nick)));
     return true;
+  }
+
+  /** A line of the room's archive (account-muc-catch-up.ts): given as a line of the occupant it names, as heard live. */
+  private archived(muc: string, line: Element): void {
+    const state = this.rooms.get(muc);
+    const from = occupantOf(String(line.attrs["from"] ?? ""));
+    if (!state || from.muc !== muc || line.getChild("body") === undefined) return;
+    this.lines.heard(line, this.occupants.roomAddress(muc), from.nick, state.nick, this.occupants.occupantAddress(muc, from.nick), true);
   }
 
   /** Joins a room of hers again: one that refuses her now is forgotten, and she is told (refused); one that does not answer waits for the next login. */
@@ -278,6 +299,7 @@ export class AccountMucs {
   /** Sends the join; a join still waiting for its answer (her room.join, the room having dropped her since) is answered by this one. */
   private async enter(muc: string, state: JoinedMuc): Promise<void> {
     this.occupants.joining(muc);
+    this.archive.joining(muc);
     const waiter = state.waiter ?? this.awaitAnswer(muc, state);
     waiter.restart();
     await this.write(mucJoinPresence(muc, state.nick, state.password)).catch((error: unknown) => waiter.reject(toGatewayError(error)));
@@ -301,6 +323,7 @@ export class AccountMucs {
     delete state.restored;
     const { joined, left, changed } = this.occupants.resync(muc);
     state.waiter?.resolve();
+    void this.archive.joined(muc);
     if (first && !restored) return; // the answer to room.join lists them
     const room = this.occupants.roomAddress(muc);
     // Back after a restart: her sessions learn it as of a join, hers first, then who is in it.
@@ -358,6 +381,7 @@ export class AccountMucs {
     this.changes.fail(new GatewayError("GW_ERR_NOT_MEMBER", `you are no longer in ${muc}`), muc);
     this.rooms.delete(muc);
     this.occupants.forget(muc);
+    this.archive.forget(muc);
   }
 
   private roomOf(muc: string, state: JoinedMuc): Room {

@@ -125,7 +125,7 @@ export class XmppUserAdapter implements Adapter {
       (address) => this.roster.has(address.id),
     );
     const write = (element: Element): Promise<void> => this.write(element);
-    this.mucs = new AccountMucs(context, this.owner, write, config.rooms);
+    this.mucs = new AccountMucs(context, this.owner, write, config.rooms, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     this.moderation = new AccountMucModeration(this.mucs, this.ownJid, context.account, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     const occupantAt = (jid: string): ReturnType<AccountMucs["occupantAt"]> => this.mucs.occupantAt(jid);
     this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write });

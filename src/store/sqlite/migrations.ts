@@ -287,6 +287,13 @@ CREATE TABLE gateway_subscribers (
 CREATE INDEX gateway_subscribers_by_server ON gateway_subscribers (gateway, server);
 `;
 
+// Where each room joined through a linked XMPP account was when she was last given a line of it: the room's XEP-0359
+// stanza id (adapters/xmpp/account-muc-catch-up.ts), from which its archive is read after a restart ("" for an empty
+// archive; NULL: none yet). In the room's own row, so it goes with it and is bounded as the rooms are.
+const OWN_ROOM_ARCHIVE_MARKS = `
+ALTER TABLE own_rooms ADD COLUMN archive_mark TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -311,6 +318,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 21, name: "gateway secrets", sql: GATEWAY_SECRETS },
   { version: 22, name: "gateway settings", sql: GATEWAY_SETTINGS },
   { version: 23, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
+  { version: 25, name: "own room archive marks", sql: OWN_ROOM_ARCHIVE_MARKS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -41,7 +41,7 @@ describe("OwnRooms", () => {
     mucs = new AccountMucs(context, ALICE, async (element) => void written.push(element), [{ room: LOBBY, nick: "alice" }]);
     const registry = new AdapterRegistry();
     registry.register(accountOf(mucs));
-    ownRooms = new OwnRooms(registry, { keep: async () => undefined, renamed: async () => undefined, forget: async (owner, room) => void forgotten.push(`${addressKey(owner)} ${addressKey(room)}`) });
+    ownRooms = new OwnRooms(registry, { keep: async () => undefined, marked: async () => undefined, renamed: async () => undefined, forget: async (owner, room) => void forgotten.push(`${addressKey(owner)} ${addressKey(room)}`) });
   });
 
   it("leaves a room kept from before a restart whose join again the room has not answered: no longer kept, not joined at the next login", async () => {
@@ -73,7 +73,7 @@ describe("OwnRooms.rename", () => {
     } as unknown as Adapter;
     const registry = new AdapterRegistry();
     registry.register(account);
-    const ownRooms = new OwnRooms(registry, { keep: async () => undefined, forget: async () => undefined, renamed: async (_owner, _room, nick) => void kept.push(nick) });
+    const ownRooms = new OwnRooms(registry, { keep: async () => undefined, marked: async () => undefined, forget: async () => undefined, renamed: async (_owner, _room, nick) => void kept.push(nick) });
     const member = await ownRooms.rename(LOBBY, ALICE, "alicia");
     assert.equal(member.nick, "alicia_");
     assert.deepEqual(kept, ["alicia_"]);
