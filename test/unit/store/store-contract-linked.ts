@@ -114,6 +114,14 @@ export function describeLinkedAccountContract(store: () => Store): void {
       assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), [again]);
     });
 
+    it("keeps a room's archive mark in its row, kept by a later put (a nick change), and marks no room that has no row", async () => {
+      await store().ownRooms.put(ownRoom());
+      assert.equal(await store().ownRooms.mark(alice, ownRoom().room, "stanza-1"), true);
+      await store().ownRooms.put(ownRoom({ nick: "Al" }));
+      assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), [{ ...ownRoom({ nick: "Al" }), archiveMark: "stanza-1" }]);
+      assert.equal(await store().ownRooms.mark(alice, parseAddress("xmpp://u.alice/gone@conference.example.org"), "stanza-2"), false);
+    });
+
     it("lists the owner's rooms on that account only, ordered by room, and removes one, telling whether there was one", async () => {
       const other = ownRoom({ room: parseAddress("xmpp://u.alice/chat@muc.example.com") });
       await store().ownRooms.put(ownRoom());
