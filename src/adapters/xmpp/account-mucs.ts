@@ -6,7 +6,8 @@
  *   the room's self-presence (status 110), with the occupants listed before it, or its refusal, at most 10 s.
  * - Occupants (account-muc-occupants.ts) come and go as the room's bridged people (`member-joined`, `member-left`,
  *   `member-changed` for a rename or a role); each is `xmpp://u.alice/room@conference.example.org/<nick>`.
- * - Lines both ways: account-muc-lines.ts.
+ * - Lines both ways: account-muc-lines.ts; what a room with an archive said while she was out, at each join again:
+ *   account-muc-catch-up.ts.
  * - The subject (a groupchat message with <subject/> and no body) is shown when it changes. She sets it, and takes
  *   another nick, through account-muc-changes.ts; her own nick or role changed by the room is shown as a change of hers.
  * - Rooms she left (or was put out of) in this run are still known as rooms (the last LEFT_KEPT), so that a chat to
