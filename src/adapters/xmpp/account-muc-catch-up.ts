@@ -14,7 +14,7 @@
  *   SEEN_KEPT per room), so nothing is given twice.
  * - Archive results (`<message><result xmlns="urn:xmpp:mam:2" queryid>`) are taken only from the room asked and with a
  *   queryid of a query under way; any other is dropped (it would else read as a chat from whoever sent it).
- * - The mark is kept in the room's own_rooms row (`keep`, migration 25) after each live line and each catch-up, so
+ * - The mark is kept in the room's own_rooms row (`keep`, migration 24) after each live line and each catch-up, so
  *   that a restart goes on from it (`restore`).
  * - A room without an archive is joined as before: no history, what was said meanwhile is not shown.
  */

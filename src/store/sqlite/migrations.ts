@@ -318,7 +318,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 21, name: "gateway secrets", sql: GATEWAY_SECRETS },
   { version: 22, name: "gateway settings", sql: GATEWAY_SETTINGS },
   { version: 23, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
-  { version: 25, name: "own room archive marks", sql: OWN_ROOM_ARCHIVE_MARKS },
+  { version: 24, name: "own room archive marks", sql: OWN_ROOM_ARCHIVE_MARKS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
