@@ -4,7 +4,7 @@
  * stanza-id of it; in a MUC that keeps no archive (and so gives no stanza-ids) by the id the bot sent the line with.
  * An admin's moderation (room.retract) does the same for the bot's copies, and sends nothing to the MUC the
  * moderated line was said in (the bot cannot unsay an occupant's line). An occupant who took the nick of a line's
- * sender after they left cannot retract it.
+ * sender after they left cannot retract it, nor correct it (her correction is a line of her own).
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -116,7 +116,7 @@ describe("retractions into a bridge bot's MUCs", function () {
     await spammer.close();
   });
 
-  it("does not take a retraction from whoever took the nick of the line's sender after they left", async function () {
+  it("does not take a retraction or a correction from whoever took the nick of the line's sender after they left", async function () {
     const muc = `logged@${prosody.mucDomain}`;
     const romeo = await NativeClient.session(daemon.url, uniqueUser("romeo"), PASSWORD, { register: true });
     await romeo.ok({ type: "room.join", room: "logged" });
@@ -132,7 +132,7 @@ describe("retractions into a bridge bot's MUCs", function () {
       return client;
     };
     const bob = await inMuc("bob");
-    await bob.sendMessage(muc, "bob's own words", "groupchat");
+    await bob.send(xml("message", { to: muc, type: "groupchat", id: "bob-1" }, xml("body", {}, "bob's own words")));
     const echo = await bob.waitForMessage(`${muc}/Bob`, (stanza) => stanza.getChildText("body") === "bob's own words");
     const roomId = echo.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === muc)?.attrs["id"];
     assert.ok(typeof roomId === "string", echo.toString());
@@ -141,6 +141,10 @@ describe("retractions into a bridge bot's MUCs", function () {
 
     const mallory = await inMuc("mallory");
     await mallory.send(xml("message", { to: muc, type: "groupchat", id: "not-yours" }, xml("retract", { xmlns: RETRACT, id: roomId }), xml("body", {}, "fallback")));
+    // A correction of bob's line from the newcomer is a line of hers, not a change of his.
+    await mallory.send(xml("message", { to: muc, type: "groupchat", id: "not-yours-either" }, xml("body", {}, "bob says he was wrong"), xml("replace", { xmlns: "urn:xmpp:message-correct:0", id: "bob-1" })));
+    const corrected = await romeo.waitForType("message", (frame) => bodyOf(frame) === "bob says he was wrong", 10_000);
+    assert.equal((corrected["message"] as Record<string, unknown>)["replaces"], undefined, JSON.stringify(corrected));
     await mallory.sendMessage(muc, "mallory's line", "groupchat");
     await romeo.waitForType("message", (frame) => bodyOf(frame) === "mallory's line", 10_000);
     assert.deepEqual(romeo.received.filter((frame) => retractsOf(frame) !== undefined), [], "no retraction of bob's line");

@@ -63,8 +63,12 @@ export class BotMucLines {
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
     let acceptedId: string | undefined;
     void acceptance.original
-      .then((replaces) =>
-        this.context.submit({
+      .then((original) => {
+        // The occupant's address is her nick: a correction from someone who took it after the line's sender left (or
+        // whose sender the bot cannot tell) is a line of its own, not a change of hers.
+        const replaces = original !== undefined && this.reports.saidBy(original, muc, nick) ? original : undefined;
+        if (original !== undefined && replaces === undefined) this.context.log.info({ muc, nick }, "MUC correction relayed as a new line: its sender is not the line's");
+        return this.context.submit({
           origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
           scope: "room",
           kind: message.messageKind,
@@ -81,8 +85,8 @@ export class BotMucLines {
           onAccepted: (accepted) => {
             if (sender !== undefined) this.reports.said(accepted.id, sender);
           },
-        }),
-      )
+        });
+      })
       .then((accepted) => {
         acceptedId = accepted.id;
       })
