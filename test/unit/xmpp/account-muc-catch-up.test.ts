@@ -67,6 +67,15 @@ describe("AccountMucCatchUp", () => {
     assert.deepEqual(room.given.slice(4), ["live line 8"]);
   });
 
+  it("stops paging back at the page that holds the mark, and gives only what follows it", async () => {
+    const room = fakeRoom(250); // pages of 100 from the end: a151..a250, then a51..a150, which holds the mark
+    room.catchUp.restore(MUC, "a120");
+    room.catchUp.joining(MUC);
+    await room.catchUp.joined(MUC);
+    assert.equal(room.queries, 2, "no page older than the mark's is read");
+    assert.deepEqual([room.given.length, room.given[0], room.given.at(-1)], [130, "line 121", "line 250"]);
+  });
+
   it("takes a forged result neither as a line nor as the room's", () => {
     const room = fakeRoom(0);
     assert.equal(room.catchUp.result(result("juliet@example.org/phone", "q1", "x1", "forged")), true);
