@@ -17,7 +17,7 @@ import { ContactRouting } from "./contact-routing.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
-import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft } from "./model/message.js";
+import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft, type MessageModeration } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
 import { checkCorrection, checkRetraction } from "./message-references.js";
@@ -113,11 +113,7 @@ export class Router {
     // Delivered now, written meanwhile: a connected recipient need not wait for the commit (outbox.ts); the
     // sender's answer waits for it.
     this.deps.recent?.remember(message);
-    if (retracted !== undefined) {
-      // Before any delivery: a queue still holding the original drops it instead of sending it (core/outbox.ts).
-      this.deps.recent?.retract(retracted.id, checked?.moderated);
-      this.deps.outbox.retracted(retracted.id);
-    }
+    if (retracted !== undefined) this.unsay(retracted.id, checked?.moderated);
     for (const recipient of recipients) this.deps.outbox.deliver(message, recipient);
     if (!direct) void this.rooms.sendToRoom(message);
     await stored;
@@ -144,10 +140,7 @@ export class Router {
     const message: Message = { ...said, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);
     this.deps.recent?.remember(message);
-    if (retracted !== undefined) {
-      this.deps.recent?.retract(retracted.original.id);
-      this.deps.outbox.retracted(retracted.original.id); // her message still queued for the contact is not sent after all
-    }
+    if (retracted !== undefined) this.unsay(retracted.original.id);
     await this.deps.registry
       .for(owner)
       ?.showSentElsewhere?.(message)
@@ -195,6 +188,15 @@ export class Router {
     if (owner && !sameAddress(owner, other) && !sameAddress(this.deps.registry.ownerOf(other) ?? other, owner)) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${addressKey(address)} is reached through ${addressKey(owner)}'s own account, for ${addressKey(owner)} only`);
     }
+  }
+
+  /**
+   * A retraction is accepted, before any delivery of it: the memory of recent messages keeps a tombstone of the
+   * original, and a queue still holding the original drops it instead of sending it (core/outbox.ts).
+   */
+  private unsay(originalId: string, moderated?: MessageModeration): void {
+    this.deps.recent?.retract(originalId, moderated);
+    this.deps.outbox.retracted(originalId);
   }
 
   async knows(address: Address): Promise<boolean> {
