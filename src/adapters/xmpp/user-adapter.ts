@@ -20,14 +20,12 @@
  * messages sent to the bare JID for later (offline storage) and delivers them at the next available presence,
  * and stops sending contacts' presence, which is shown as offline meanwhile.
  *
- * Like the bridge bot: @xmpp/reconnect stopped (the supervisor reconnects), the guarded parser, a login raced
- * against the connection's first error, and an unencrypted connection only to a loopback address.
+ * Its connection (login, writes, delivery barriers, loss) is account-session.ts.
  */
 import type { Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, JoinOptions, OwnRoomBan, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
-import type { RoomToRejoin } from "../../core/kept-own-rooms.js";
 import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
@@ -35,13 +33,11 @@ import type { Room, RoomMember } from "../../core/model/room.js";
 import { accountRoute, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
 import { checkCredentials } from "./credential-check.js";
-import { checkEncrypted, loginError } from "./client-login.js";
-import { jidParts, openClientConnection } from "./client-connection.js";
-import { ServerPingConfirmer } from "./stanza-confirmer.js";
-import { closeQuietly, startConnection } from "./connection-lifecycle.js";
+import { jidParts } from "./client-connection.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
-import { checkServiceHost } from "./service-host.js";
+import { AccountSession, LOGIN_TIMEOUT_MS } from "./account-session.js";
+import { USER_RESOURCE, type XmppUserAccount } from "./user-account.js";
 import { AccountRoster } from "./account-roster.js";
 import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
@@ -50,25 +46,8 @@ import { AccountMucModeration } from "./account-muc-moderation.js";
 import { accountChat } from "./account-chats.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
-/** What a linked account needs: whose it is and how to log in. The password never reaches a log line. */
-export interface XmppUserAccount {
-  readonly owner: Address;
-  /** The user's bare JID. */
-  readonly jid: string;
-  readonly password: string;
-  /** xmpp://host:port (STARTTLS when offered; plaintext only to loopback) or xmpps://host:port. */
-  readonly service: string;
-  /** Hosts on internal networks the operator lets linked accounts reach (service-host.ts); others there are refused. */
-  readonly internalHosts: readonly string[];
-  /** The MUCs the owner joined through the account before the daemon's restart (core/kept-own-rooms.ts): joined again at its first login. */
-  readonly rooms?: readonly RoomToRejoin[];
-  /** The component's domain, when it runs: its JIDs are the gateway's people, never added through the account. */
-  readonly gatewayDomain?: string;
-}
+export { USER_RESOURCE, type XmppUserAccount } from "./user-account.js";
 
-/** The resource the gateway's session of a linked account binds. */
-export const USER_RESOURCE = "switchboard";
-const LOGIN_TIMEOUT_MS = 15_000;
 /** How long a MUC admin request (a kick, a ban) waits for the room's answer. */
 const MUC_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -91,17 +70,14 @@ export class XmppUserAdapter implements Adapter {
   };
   readonly owner: Address;
   private readonly ownJid: string;
-  private connection: Client | undefined;
-  private online = false;
-  private stopping = false;
+  /** The account's connection: login, writes, delivery barriers (account-session.ts). */
+  private readonly session: AccountSession;
   /** Whether the account's current XMPP presence is available (sent since the login, not withdrawn). */
   private available = false;
   /** The contacts' presence, reported to the core; all offline while the account does not hear it. */
   private readonly contactPresence: AccountContactPresence;
   /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
   private readonly awaited: AwaitedReceipts;
-  /** A chat counts as delivered once the account's server proved it read it (stanza-confirmer.ts). */
-  private readonly confirmer: ServerPingConfirmer;
   private readonly carbons: Carbons;
   private readonly roster: AccountRoster;
   /** Chats and presence from the account's contacts (account-inbound.ts). */
@@ -116,7 +92,15 @@ export class XmppUserAdapter implements Adapter {
   ) {
     this.owner = config.owner;
     this.awaited = new AwaitedReceipts(context);
-    this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
+    this.session = new AccountSession(config, context, {
+      stanza: (stanza) => this.stanza(stanza),
+      opened: (connection) => this.roster.listen(connection),
+      loggedIn: (connection) => this.loggedIn(connection),
+      forget: () => {
+        this.contactPresence.forget();
+        this.mucs.lost();
+      },
+    });
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
     this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE, (jid) => this.mucs.occupantAt(jid)?.address);
     this.roster = new AccountRoster(context, this.owner, this.ownJid);
@@ -136,32 +120,7 @@ export class XmppUserAdapter implements Adapter {
   }
 
   async start(): Promise<void> {
-    this.stopping = false;
-    // The user chose the server: the gateway's own and its network's machines are not theirs to reach.
-    await checkServiceHost(this.config.service, this.config.internalHosts);
-    const connection = openClientConnection({ service: this.config.service, jid: this.config.jid, password: this.config.password, resource: USER_RESOURCE });
-    // The message only: a SASL error carries the whole stanza, with circular references.
-    connection.on("error", (error: Error) => this.context.log.warn({ reason: error.message, jid: this.config.jid }, "XMPP account connection error"));
-    connection.on("stanza", (stanza: Element) => this.stanza(stanza));
-    connection.on("offline", () => this.lost());
-    connection.on("disconnect", () => this.lost());
-    this.roster.listen(connection);
-    this.connection = connection;
-    try {
-      await startConnection(connection, LOGIN_TIMEOUT_MS);
-      checkEncrypted(connection.isSecure(), this.config.service);
-      if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "stopped while logging in", { retryable: true });
-      this.online = true;
-      this.available = false;
-      await this.context.syncContacts(this.owner, await this.roster.fetch(connection));
-      await this.carbons.enable(connection, jidParts(this.config.jid).domain);
-      this.mucs.rejoin();
-    } catch (error: unknown) {
-      this.online = false;
-      this.confirmer.failAll();
-      await this.close();
-      throw loginError(error, this.config.jid);
-    }
+    const connection = await this.session.start();
     this.context.log.info({ jid: this.config.jid, encrypted: connection.isSecure(), owner: addressKey(this.owner) }, "XMPP account online");
     this.context.setStatus("online");
     // The core answers with the owner's current presence (setPresence) and sends what waits in the outbox.
@@ -173,15 +132,8 @@ export class XmppUserAdapter implements Adapter {
     return checkCredentials(this.config, USER_RESOURCE, LOGIN_TIMEOUT_MS);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    // What the server reads before the close is confirmed, not sent again after a restart.
-    if (this.online) await this.confirmer.finalBarrier();
-    this.online = false;
-    this.confirmer.failAll();
-    this.contactPresence.forget();
-    this.mucs.lost();
-    await this.close();
+  stop(): Promise<void> {
+    return this.session.stop();
   }
 
   /** Any well-formed bare JID other than the account's own (the XMPP server routes or bounces it), and the occupants of her MUCs. */
@@ -213,12 +165,12 @@ export class XmppUserAdapter implements Adapter {
     }
     this.checkOwner(message.from);
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
-    if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
+    if (this.session.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
     const occupant = this.mucs.occupantJid(recipient);
     const requestReceipt = this.awaited.request(message, recipient);
     const writing = this.write(accountChat(message, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }, (id) => this.carbons.idAtContact(id)));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
-    const confirmed = this.confirmer.track(writing);
+    const confirmed = this.session.confirmer.track(writing);
     await writing;
     return { delivered: true, confirmed };
   }
@@ -233,7 +185,7 @@ export class XmppUserAdapter implements Adapter {
 
   /** The owner's presence becomes the account's: available with show, status and priority, or unavailable. */
   async setPresence(presence: Presence): Promise<void> {
-    if (!sameAddress(presence.from, this.owner) || !this.online) return;
+    if (!sameAddress(presence.from, this.owner) || !this.session.online) return;
     if (presence.show === "offline") {
       if (!this.available) return;
       this.available = false;
@@ -344,8 +296,15 @@ export class XmppUserAdapter implements Adapter {
     if (!sameAddress(from, this.owner)) throw new GatewayError("GW_ERR_FORBIDDEN", `only ${addressKey(this.owner)} speaks through ${this.config.jid}`);
   }
 
+  /** After each login: the roster, carbons where offered, and her MUCs joined again. */
+  private async loggedIn(connection: Client): Promise<void> {
+    this.available = false;
+    await this.context.syncContacts(this.owner, await this.roster.fetch(connection));
+    await this.carbons.enable(connection, jidParts(this.config.jid).domain);
+    this.mucs.rejoin();
+  }
+
   private stanza(stanza: Element): void {
-    if (this.confirmer.consumed(stanza)) return;
     if (stanza.name === "presence" ? this.mucs.presence(stanza) : stanza.name === "message" && this.mucs.message(stanza)) return;
     const work = stanza.name === "message" ? this.inbound.message(stanza) : stanza.name === "presence" ? this.inbound.presence(stanza) : Promise.resolve();
     work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
@@ -357,39 +316,10 @@ export class XmppUserAdapter implements Adapter {
   }
 
   private connected(): Client {
-    if (!this.connection || !this.online) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is not connected`, { retryable: true });
-    return this.connection;
+    return this.session.connected();
   }
 
-  private async write(element: Element): Promise<void> {
-    const connection = this.connected();
-    try {
-      await connection.send(element);
-    } catch (error: unknown) {
-      throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP connection of ${this.config.jid} failed: ${(error as Error).message}`, { cause: error, retryable: true });
-    }
-  }
-
-  private async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    if (!connection) return;
-    await closeQuietly(connection);
-  }
-
-  /** A barrier went unanswered (stanza-confirmer.ts): the link is dead though its socket is not closed yet. */
-  private deadLink(): void {
-    this.context.log.warn({ jid: this.config.jid }, "the XMPP server did not answer a delivery barrier: reconnecting");
-    this.lost();
-  }
-
-  private lost(): void {
-    this.confirmer.failAll(); // also while stopping: a stop waiting for its last barrier on a dead connection goes on
-    if (!this.online || this.stopping) return;
-    this.online = false;
-    this.contactPresence.forget();
-    this.mucs.lost();
-    this.context.log.warn({ jid: this.config.jid }, "XMPP account connection lost");
-    this.context.setStatus("offline", new Error("connection to the XMPP server lost"));
+  private write(element: Element): Promise<void> {
+    return this.session.write(element);
   }
 }
