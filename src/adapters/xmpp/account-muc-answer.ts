@@ -6,6 +6,7 @@
  */
 import { GatewayError } from "../../core/errors.js";
 import { MUC_JOIN_TIMEOUT_MS } from "./account-muc-join.js";
+import type { JoinedMuc } from "./account-muc-state.js";
 
 export class MucJoinAnswer {
   /** Settled once; rejections are also handled here, so that an answer nobody awaits any more is no unhandled rejection. */
@@ -47,4 +48,14 @@ export class MucJoinAnswer {
     this.done();
     return true;
   }
+}
+
+/** A join of `muc` awaits the room's answer: kept in its state (waiter, joining) until the answer came. */
+export function awaitJoinAnswer(muc: string, state: JoinedMuc): MucJoinAnswer {
+  const waiter = new MucJoinAnswer(muc, () => state.waiter === waiter && delete state.waiter);
+  const joining = waiter.answered.finally(() => state.joining === joining && delete state.joining);
+  joining.catch(() => undefined);
+  state.waiter = waiter;
+  state.joining = joining;
+  return waiter;
 }

@@ -7,7 +7,8 @@
  * - Occupants (account-muc-occupants.ts) come and go as the room's bridged people (`member-joined`, `member-left`,
  *   `member-changed` for a rename or a role); each is `xmpp://u.alice/room@conference.example.org/<nick>`.
  * - Lines both ways: account-muc-lines.ts; what a room with an archive said while she was out, at each join again:
- *   account-muc-catch-up.ts.
+ *   account-muc-catch-up.ts, both through account-muc-messages.ts. What her sessions are told of her rooms (she put out,
+ *   refused, changed): account-muc-reports.ts.
  * - The subject (a groupchat message with <subject/> and no body) is shown when it changes. She sets it, and takes
  *   another nick, through account-muc-changes.ts; her own nick or role changed by the room is shown as a change of hers.
  * - Rooms she left (or was put out of) in this run are still known as rooms (the last LEFT_KEPT), so that a chat to
@@ -32,17 +33,19 @@ import type { Message } from "../../core/model/message.js";
 import type { Room, RoomMember, RoomRole } from "../../core/model/room.js";
 import { randomUUID } from "node:crypto";
 import { checkMucNick, isMucJid, mucJoinPresence, mucJoinRefusal, mucLeavePresence } from "./account-muc-join.js";
-import { MucJoinAnswer } from "./account-muc-answer.js";
+import { awaitJoinAnswer } from "./account-muc-answer.js";
 import { MucChanges } from "./account-muc-changes.js";
 import { mediatedInvitation } from "./account-muc-requests.js";
 import { AccountMucOccupants, occupantOf } from "./account-muc-occupants.js";
 import { AccountMucLines } from "./account-muc-lines.js";
-import { roleOfItem, type OccupantIdentity } from "./muc-occupants.js";
+import type { OccupantIdentity } from "./muc-occupants.js";
+import { readRoomPresence } from "./account-muc-presence.js";
 import { parseJid } from "./addressing.js";
 import { parseStanzaError } from "./parse.js";
-import { NS } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
-import { AccountMucCatchUp, type AskRoom } from "./account-muc-catch-up.js";
+import type { AccountMucCatchUp, AskRoom } from "./account-muc-catch-up.js";
+import { AccountMucMessages } from "./account-muc-messages.js";
+import { AccountMucReports } from "./account-muc-reports.js";
 import { LEFT_KEPT, TRIED_AGAIN, type JoinedMuc } from "./account-muc-state.js";
 
 export class AccountMucs {
@@ -54,6 +57,8 @@ export class AccountMucs {
   private readonly left = new Set<string>();
   private readonly changes: MucChanges;
   private readonly archive: AccountMucCatchUp;
+  private readonly reports: AccountMucReports;
+  private readonly messages: AccountMucMessages;
 
   constructor(
     private readonly context: AdapterContext,
@@ -64,15 +69,13 @@ export class AccountMucs {
     /** Sends an iq to a room and awaits its answer (the archive's catch-up, account-muc-catch-up.ts). */
     ask: AskRoom = () => Promise.reject(new GatewayError("GW_ERR_UNSUPPORTED", "no iqs to rooms")),
   ) {
-    const keep = (muc: string, mark: string): void => {
-      Promise.resolve()
-        .then(() => context.ownRooms.marked(this.occupants.roomAddress(muc), mark))
-        .catch((error: unknown) => context.log.warn({ err: error, muc }, "MUC archive mark not kept"));
-    };
-    this.archive = new AccountMucCatchUp(context.log, ask, (muc, line) => this.archived(muc, line), keep);
     this.changes = new MucChanges(write);
     this.occupants = new AccountMucOccupants(context);
+    this.reports = new AccountMucReports(context, owner, this.occupants);
     this.lines = new AccountMucLines(context, write);
+    const parts = { changes: this.changes, lines: this.lines, occupants: this.occupants, reports: this.reports };
+    this.messages = new AccountMucMessages(context, (muc) => this.rooms.get(muc), parts, ask);
+    this.archive = this.messages.archive;
     for (const { room, nick, key, archiveMark } of kept) {
       if (room.protocol !== "xmpp" || room.account !== context.account || !isMucJid(room.id) || nick === "") continue;
       this.rooms.set(room.id, { nick, password: key, role: "member", subject: "", restored: true });
@@ -135,7 +138,7 @@ export class AccountMucs {
     const state = this.joined(room.id);
     checkMucNick(nick);
     if (nick !== state.nick) await this.changes.rename(room.id, nick);
-    return { address: this.owner, nick: state.nick, role: state.role };
+    return this.reports.self(state);
   }
 
   /** She sets the subject of a room she is in (XEP-0045 8.1); resolves once the room shows it, rejects with its refusal. */
@@ -232,58 +235,23 @@ export class AccountMucs {
       return true;
     }
     if (nick === "" || (type !== undefined && type !== "unavailable")) return true;
-    const x = stanza.getChild("x", NS.mucUser);
-    const codes = (x?.getChildren("status") ?? []).map((status) => String(status.attrs["code"]));
-    const item = x?.getChild("item");
-    const role = roleOfItem(item?.attrs["affiliation"] as string | undefined, item?.attrs["role"] as string | undefined);
-    const own = codes.includes("110");
+    const { codes, item, role, own, destroyed, given } = readRoomPresence(stanza);
     if (own && type === "unavailable") {
       if (codes.includes("303")) return true; // her nick change's first half, not a leave
-      const dropped = state.dropExpected === true && codes.every((code) => code === "110") && x?.getChild("destroy") === undefined;
+      const dropped = state.dropExpected === true && codes.every((code) => code === "110") && !destroyed;
       delete state.dropExpected;
       if (dropped) this.enterAgain(muc, state);
       else this.putOut(muc, codes, item);
       return true;
     }
     if (own) this.ownChange(muc, state, nick, role);
-    const { nick: newNick, jid: realJid } = (item?.attrs ?? {}) as { nick?: unknown; jid?: unknown }; // the real JID: moderators, or all in a non-anonymous room, see it
-    const given = { ...(typeof newNick === "string" ? { newNick } : {}), ...(typeof realJid === "string" ? { realJid } : {}) };
     if (this.occupants.presence(muc, { nick, available: type === undefined, codes, role, ...given }, own)) this.listed(muc, state);
     return true;
   }
 
-  /** A message from one of her rooms (true: handled here). Private messages from occupants (type chat) are not: they are chats (occupantAt). */
+  /** A message from one of her rooms (true: handled here; account-muc-messages.ts). */
   message(stanza: Element): boolean {
-    if (this.archive.result(stanza)) return true; // the room's archive, asked at a join again (or a forgery: dropped)
-    const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
-    const state = this.rooms.get(muc);
-    const type = stanza.attrs["type"];
-    if (!state || (type !== "groupchat" && !(type === "error" && nick === ""))) return false;
-    if (type === "error") {
-      const error = parseStanzaError(stanza);
-      if (!this.changes.messageError(muc, stanza.attrs["id"] as string | undefined, error.condition, error.text)) this.context.log.info({ muc, id: stanza.attrs["id"], error }, "the MUC refused a line");
-      return true;
-    }
-    const subject = stanza.getChild("subject");
-    if (subject !== undefined && stanza.getChild("body") === undefined) {
-      const topic = subject.getText();
-      if (nick === state.nick) this.changes.subjectShown(muc, topic);
-      if (topic !== state.subject) {
-        state.subject = topic;
-        this.context.dispatch({ type: "topic", room: this.occupants.roomAddress(muc), topic, ...(nick === "" ? {} : { by: this.occupants.occupantAddress(muc, nick) }) });
-      }
-      return true;
-    }
-    this.archive.heard(muc, stanza, () => this.lines.heard(stanza, this.occupants.roomAddress(muc), nick, state.nick, this.occupants.occupantAddress(muc, nick)));
-    return true;
-  }
-
-  /** A line of the room's archive (account-muc-catch-up.ts): given as a line of the occupant it names, as heard live. */
-  private archived(muc: string, line: Element): void {
-    const state = this.rooms.get(muc);
-    const from = occupantOf(String(line.attrs["from"] ?? ""));
-    if (!state || from.muc !== muc || line.getChild("body") === undefined) return;
-    this.lines.heard(line, this.occupants.roomAddress(muc), from.nick, state.nick, this.occupants.occupantAddress(muc, from.nick), true);
+    return this.messages.message(stanza);
   }
 
   /** Joins a room of hers again: one that refuses her now is forgotten, and she is told (refused); one that does not answer waits for the next login. */
@@ -293,7 +261,10 @@ export class AccountMucs {
       if (pending) return;
       const refusal = toGatewayError(error);
       if (refusal.code === TRIED_AGAIN) this.context.log.warn({ err: refusal, muc }, "MUC not joined again: tried at the next login");
-      else if (this.rooms.get(muc) === state) this.refused(muc, state, refusal);
+      else if (this.rooms.get(muc) === state) {
+        this.forget(muc);
+        this.reports.refused(muc, state, refusal);
+      }
     });
   }
 
@@ -301,19 +272,10 @@ export class AccountMucs {
   private async enter(muc: string, state: JoinedMuc): Promise<void> {
     this.occupants.joining(muc);
     this.archive.joining(muc);
-    const waiter = state.waiter ?? this.awaitAnswer(muc, state);
+    const waiter = state.waiter ?? awaitJoinAnswer(muc, state);
     waiter.restart();
     await this.write(mucJoinPresence(muc, state.nick, state.password)).catch((error: unknown) => waiter.reject(toGatewayError(error)));
     await waiter.answered;
-  }
-
-  private awaitAnswer(muc: string, state: JoinedMuc): MucJoinAnswer {
-    const waiter = new MucJoinAnswer(muc, () => state.waiter === waiter && delete state.waiter);
-    const joining = waiter.answered.finally(() => state.joining === joining && delete state.joining);
-    joining.catch(() => undefined);
-    state.waiter = waiter;
-    state.joining = joining;
-    return waiter;
   }
 
   /** Her join is complete (the self-presence after the list): she is shown who came, left and changed since she was last shown the room. */
@@ -322,46 +284,29 @@ export class AccountMucs {
     const restored = state.restored === true;
     state.listedBefore = true;
     delete state.restored;
-    const { joined, left, changed } = this.occupants.resync(muc);
+    const resync = this.occupants.resync(muc);
     state.waiter?.resolve();
     void this.archive.joined(muc);
     if (first && !restored) return; // the answer to room.join lists them
-    const room = this.occupants.roomAddress(muc);
-    // Back after a restart: her sessions learn it as of a join, hers first, then who is in it.
-    if (restored) this.context.dispatch({ type: "member-joined", room, member: { address: this.owner, nick: state.nick, role: state.role } });
-    for (const member of left) this.context.dispatch({ type: "member-left", room, member });
-    for (const member of joined) this.context.dispatch({ type: "member-joined", room, member });
-    for (const { before, after } of changed) this.context.dispatch({ type: "member-changed", room, member: before, changed: after });
+    this.reports.listedAgain(muc, state, restored, resync);
   }
 
   /** Her occupant is out of the room without her asking (kicked, banned, the room destroyed): she is told, and it is forgotten. */
   private putOut(muc: string, codes: readonly string[], item: Element | undefined): void {
     const state = this.rooms.get(muc);
     if (!state) return;
-    const by = (item?.getChild("actor")?.attrs["nick"] as string | undefined) ?? muc;
-    const reason = item?.getChildText("reason") ?? "";
-    this.context.log.info({ muc, codes }, "the linked account is out of a MUC");
-    const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
     this.forget(muc);
     this.remember(muc);
-    this.context.dispatch({ type: "member-left", room: this.occupants.roomAddress(muc), member, removal: { by, reason, ...(codes.includes("301") ? { ban: true } : {}) } });
-  }
-
-  /** The room would not take her back (a join again): forgotten, and she is told why (the core forgets it too). */
-  private refused(muc: string, state: JoinedMuc, refusal: GatewayError): void {
-    this.context.log.info({ muc, code: refusal.code, reason: refusal.message }, "the MUC refused to take the linked account back: forgotten");
-    const member: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
-    this.forget(muc);
-    this.context.dispatch({ type: "member-left", room: this.occupants.roomAddress(muc), member, removal: { by: muc, reason: refusal.message, refused: refusal.code } });
+    this.reports.putOut(muc, state, codes, item);
   }
 
   /** Her self-presence: her nick or role there now. Once she was shown the room, a change is shown as hers; it may end her nick change. */
   private ownChange(muc: string, state: JoinedMuc, nick: string, role: RoomRole): void {
-    const before: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
+    const before = this.reports.self(state);
     Object.assign(state, { nick, role });
     if (nick !== before.nick) this.changes.renamed(muc);
     const shown = state.listedBefore === true && state.waiter === undefined;
-    if (shown && (nick !== before.nick || role !== before.role)) this.context.dispatch({ type: "member-changed", room: this.occupants.roomAddress(muc), member: before, changed: { ...before, nick, role } });
+    if (shown && (nick !== before.nick || role !== before.role)) this.reports.changed(muc, before, { ...before, nick, role });
   }
 
   /** The room she is in (not being joined, nor kept and not joined again yet); GW_ERR_NOT_MEMBER for any other. */
@@ -386,7 +331,6 @@ export class AccountMucs {
   }
 
   private roomOf(muc: string, state: JoinedMuc): Room {
-    const self: RoomMember = { address: this.owner, nick: state.nick, role: state.role };
-    return { address: this.occupants.roomAddress(muc), name: muc, subject: state.subject, members: [self, ...this.occupants.list(muc)] };
+    return { address: this.occupants.roomAddress(muc), name: muc, subject: state.subject, members: [this.reports.self(state), ...this.occupants.list(muc)] };
   }
 }
