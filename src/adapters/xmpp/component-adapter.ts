@@ -9,9 +9,9 @@
  *
  * A direct message counts as delivered once the server proved it read it (stanza-confirmer.ts: a ping the
  * server routes back to the component after it); until then it stays in the outbox, and a connection lost
- * first sends it again after the reconnect.
+ * first sends it again after the reconnect (the barriers: domain-ping-confirmer.ts).
  */
-import { xml, type Component } from "@xmpp/component";
+import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
 import { GatewayError } from "../../core/errors.js";
@@ -32,23 +32,19 @@ import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerIqServices } from "./component-iq-services.js";
 import { GatewayContact } from "./gateway-contact.js";
 import { OccupantIds } from "./occupant-ids.js";
-import { chatMessage, chatState, presence as presenceStanza, receipt, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
-import { messageStanza } from "./retraction-stanzas.js";
-import { stanzaConditionFor } from "./error-conditions.js";
+import { chatState, presence as presenceStanza, receipt, subscription as subscriptionStanza } from "./stanzas.js";
+import { directChat, failureReply, serviceChat, shareRequest } from "./component-stanzas.js";
 import { offerStanzas } from "./offered-contacts.js";
-import { barrierPing, StanzaConfirmer } from "./stanza-confirmer.js";
+import { DomainPingConfirmer } from "./domain-ping-confirmer.js";
 import { writeCorked, type StanzaWriter } from "./stanza-writer.js";
+import { clearStaleOccupants, type GatewayRoomListing } from "./stale-occupants.js";
+
+export type { GatewayRoomListing } from "./stale-occupants.js";
 
 /** The resource the gateway's contacts appear with (`alice@gateway/switchboard`). */
 export const CONTACT_RESOURCE = "switchboard";
 
 const START_TIMEOUT_MS = 10_000;
-
-export interface GatewayRoomListing {
-  readonly address: Address;
-  readonly name: string;
-  readonly members: readonly RoomMember[];
-}
 
 const SUBSCRIPTION_TYPES = { request: "subscribe", approve: "subscribed", deny: "unsubscribed", remove: "unsubscribe" } as const;
 
@@ -78,7 +74,8 @@ export class XmppComponentAdapter implements Adapter {
   private readonly contacts: ContactCapabilities;
   /** The domain itself as a roster contact (gateway-contact.ts). */
   private readonly gateway: GatewayContact;
-  private readonly confirmer = new StanzaConfirmer((id) => this.sendBarrier(id), { unanswered: () => this.deadLink() });
+  /** A direct message counts as delivered once the server proved it read it (domain-ping-confirmer.ts). */
+  private readonly confirmer: DomainPingConfirmer;
 
   /**
    * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
@@ -95,6 +92,7 @@ export class XmppComponentAdapter implements Adapter {
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
+    this.confirmer = new DomainPingConfirmer(config.domain, write, context.log, { unanswered: () => this.deadLink() });
     this.occupantIds = new OccupantIds(occupantSecret);
     this.rooms = new GatewayRooms(config.domain, context, writer, this.occupantIds, config.room_history);
     this.contacts = new ContactCapabilities(config.name, (address) => context.takesDirectMessages(address));
@@ -114,7 +112,7 @@ export class XmppComponentAdapter implements Adapter {
     this.stopping = false;
     // Before any occupant can join: a store that fails here fails the start, which the supervisor retries.
     await this.occupantIds.load();
-    const connection = openComponentConnection(this.config, (iq) => this.barrierCameBack(iq));
+    const connection = openComponentConnection(this.config, (iq) => this.confirmer.cameBack(iq));
     connection.on("stanza", (stanza: Element) => this.inbound.handle(stanza));
     connection.on("error", (error: Error) => this.context.log.warn({ err: error }, "XMPP component error"));
     connection.on("offline", () => this.lost());
@@ -134,7 +132,7 @@ export class XmppComponentAdapter implements Adapter {
       });
     }
     this.online = true;
-    await this.clearStaleOccupants();
+    await clearStaleOccupants(await this.listRooms(), this.context);
     // Those who have the domain in their rosters see it available again (after a restart too: the store keeps them).
     await this.gateway.online().catch((error: unknown) => this.context.log.warn({ err: error }, "the gateway's presence not sent to its subscribers"));
     this.context.log.info({ domain: this.config.domain, server: `${this.config.host}:${this.config.port}` }, "XMPP component online");
@@ -205,20 +203,7 @@ export class XmppComponentAdapter implements Adapter {
     }
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP component is stopping", { retryable: true });
-    const writing = this.write(
-      // A retraction names the message by the id the recipient got it with: its gateway id (retraction-stanzas.ts).
-      messageStanza(message, {
-        // A linked account's message comes from its person's JID (docs/bridging.md, "One sender").
-        from: addressToJid(message.person ?? message.from, this.config.domain),
-        to: addressToXmppJid(recipient),
-        id: message.id,
-        body: message.body,
-        kind: message.kind,
-        type: "chat",
-        ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
-        requestReceipt: this.inbound.awaited.request(message, recipient),
-      }),
-    );
+    const writing = this.write(directChat(message, recipient, this.config.domain, this.inbound.awaited.request(message, recipient)));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.confirmer.track(writing);
     await writing;
@@ -242,9 +227,7 @@ export class XmppComponentAdapter implements Adapter {
    * Asked once per link (core/link-requests.ts): her server keeps a request she has not answered (3.1.3).
    */
   async askToShare(subject: Address, watcher: Address): Promise<void> {
-    const request = subscriptionStanza(addressToJid(watcher, this.config.domain), addressToXmppJid(subject), "subscribe");
-    request.append(xml("status", {}, `Switchboard: approve, and this account's presence counts as ${watcher.id}'s, whose account you linked it to`));
-    await this.write(request);
+    await this.write(shareRequest(this.config.domain, subject, watcher));
   }
 
   /** A JID unlinked from its person: the person's JID no longer asks for its presence, unless it is their contact too. */
@@ -269,11 +252,7 @@ export class XmppComponentAdapter implements Adapter {
 
   /** The gateway speaks as itself: a chat from the component's bare domain (a link code, its answer). */
   async sendServiceMessage(to: Address, text: string): Promise<void> {
-    const domain = this.config.domain.toLowerCase();
-    if (to.protocol !== "xmpp" || to.id.toLowerCase().endsWith(`@${domain}`) || to.id.toLowerCase() === domain) {
-      throw new GatewayError("GW_ERR_BAD_ADDRESS", `${to.id} is served by this gateway itself, not an account of its own`);
-    }
-    await this.write(chatMessage({ from: this.config.domain, to: addressToXmppJid(to), id: `gw-${Date.now().toString(36)}`, body: text, kind: "text", type: "chat" }));
+    await this.write(serviceChat(this.config.domain, to, text));
   }
 
   async sendTyping(event: TypingEvent): Promise<void> {
@@ -282,16 +261,7 @@ export class XmppComponentAdapter implements Adapter {
 
   /** The XMPP sender learns of the failure as an error reply to its message (RFC 6120 section 8.3). */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
-    const { type, condition } = stanzaConditionFor(error.code);
-    const original = chatMessage({
-      from: addressToXmppJid(message.from),
-      to: addressToJid(recipient, this.config.domain),
-      id: message.origin.id ?? message.id,
-      body: message.body,
-      kind: message.kind,
-      type: "chat",
-    });
-    await this.write(stanzaError(original, type, condition, error.message));
+    await this.write(failureReply(message, recipient, this.config.domain, error));
   }
 
   /** XEP-0184: a message whose sender asked for a receipt is acknowledged once the gateway delivered it. */
@@ -345,41 +315,10 @@ export class XmppComponentAdapter implements Adapter {
     }
   }
 
-  /** A delivery barrier (stanza-confirmer.ts): a ping from the component's domain to itself, routed back by the server. */
-  private sendBarrier(id: string): void {
-    const domain = this.config.domain;
-    this.write(barrierPing(id, domain, domain)).catch((error: unknown) =>
-      this.context.log.debug({ err: error }, "delivery barrier not written: the connection's loss fails what it would have confirmed"),
-    );
-  }
-
-  /**
-   * Only the component itself can send from its domain: an iq from there with a barrier's id is one of ours back
-   * (the ping itself, as Prosody routes it; or an answer, from a server that answers it for the domain instead).
-   */
-  private barrierCameBack(iq: Element): boolean {
-    const { id, from } = iq.attrs as Record<string, string | undefined>;
-    return id !== undefined && from?.toLowerCase() === this.config.domain.toLowerCase() && this.confirmer.answered(id);
-  }
-
   /** A barrier went unanswered (stanza-confirmer.ts): the link is dead though its socket is not closed yet. */
   private deadLink(): void {
     this.context.log.warn({ domain: this.config.domain }, "the XMPP server did not answer a delivery barrier: reconnecting");
     this.lost();
-  }
-
-  /**
-   * Occupancy is per XMPP session, and no session survives a new connection: members of the gateway's rooms
-   * that are XMPP users of this component are left over from before (a crash skips the clean leave). Their
-   * clients join again if they are still there.
-   */
-  private async clearStaleOccupants(): Promise<void> {
-    for (const room of await this.listRooms()) {
-      for (const member of room.members) {
-        if (member.address.protocol !== "xmpp" || member.address.account !== this.account) continue;
-        await this.context.leaveRoom(room.address, member.address).catch((error: unknown) => this.context.log.warn({ err: error }, "stale occupant not cleared"));
-      }
-    }
   }
 
   private lost(): void {
