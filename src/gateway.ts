@@ -3,17 +3,16 @@
  * and wires them together. Everything else receives its dependencies as arguments.
  */
 import { roomArchiveOf } from "./core/room-archive.js";
-import { GatewayStatus } from "./core/gateway-status.js";
 import type { Adapter, AdapterContext } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
 import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js";
-import { GatewayError } from "./core/errors.js";
-import { LinkedAccounts } from "./core/linked-accounts.js";
+import { buildLinkedAccounts } from "./linked-account-adapters.js";
+import { ReloadedValues, reloadGateway, userLimitValues } from "./gateway-reload.js";
 import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { RoomDirectory } from "./core/room-directory.js";
-import { formatAddress, parseAddress, type ProtocolId } from "./core/model/address.js";
+import { parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { KeptOwnRooms } from "./core/kept-own-rooms.js";
 import { OwnRooms } from "./core/own-rooms.js";
@@ -22,13 +21,12 @@ import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
 import { userOf } from "./core/account-deletion.js";
 import { AccountSuspensions } from "./core/account-suspension.js";
-import { Announcements } from "./core/announcements.js";
-import { MessageOfTheDay } from "./core/message-of-the-day.js";
+import { buildAdminServices } from "./admin-services.js";
 import { RoomInvitations } from "./core/room-invitations.js";
-import { BridgeService, type Bridge } from "./core/bridges.js";
+import { BridgeService } from "./core/bridges.js";
 import { NameClaims } from "./core/name-claims.js";
 import { AdapterRegistry } from "./core/adapter-registry.js";
-import { setLogLevel, type Logger } from "./core/logger.js";
+import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { LogRetention } from "./core/log-retention.js";
@@ -36,7 +34,6 @@ import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { configuredNetworks } from "./configured-networks.js";
 import { buildNetworkAdapters } from "./network-adapters.js";
-import { restartOnlyChanges } from "./config/reloadable.js";
 import { BuddyOffers, buddyViewers } from "./core/buddy-offers.js";
 import { LinkRequests } from "./core/link-requests.js";
 import { CachedContactStore } from "./core/contact-cache.js";
@@ -48,17 +45,15 @@ import { PasswordLinks } from "./core/password-links.js";
 import { nativeNameReservations, tellingRegistrations } from "./native-name-reservations.js";
 import { RoomService } from "./core/rooms.js";
 import { RoomCapacity } from "./core/room-capacity.js";
-import { UserLimits, type UserLimitValues } from "./core/user-limits.js";
+import { UserLimits } from "./core/user-limits.js";
 import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
 import { ContactInfoService } from "./core/contact-info.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
-import { XmppUserAdapter } from "./adapters/xmpp/user-adapter.js";
 import { RecentMessages } from "./core/recent-messages.js";
 import { MessageCounters } from "./core/message-counters.js";
-import { MetricsServer } from "./metrics/metrics-server.js";
 import { openSqliteStore } from "./store/sqlite/index.js";
 import type { Store } from "./store/store.js";
 import type { Gateway, GatewayOptions } from "./gateway-types.js";
@@ -122,12 +117,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // A place in a room is a person's (their linked accounts with them); a bridged room (an IRC channel, a bot's MUC)
   // takes none. Admins get in past the limit: `bridges`, which knows them (after a reload too), is built below and
   // asked only at joins.
-  // rooms.max_members is read at each join: a reload (SIGHUP) changes it for the next.
-  let maxRoomMembers = config.rooms.max_members;
+  // rooms.max_members is read at each join: a reload (SIGHUP) changes it for the next (gateway-reload.ts).
+  const reloaded = new ReloadedValues(config);
   const capacity = new RoomCapacity(
     {
       get maxMembers(): number {
-        return maxRoomMembers;
+        return reloaded.maxRoomMembers;
       },
       takesPlace: (member): boolean => !registry.relaysRooms(member),
       mayJoinFull: (member): boolean => bridges.isAdmin(member),
@@ -221,35 +216,20 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   });
   const roomBans = new RoomBans({ store: store.roomBans, rooms, joins: roomJoins, bridges, registry, identities });
   // rooms.invitations_per_hour is read at each invitation: a reload (SIGHUP) changes it for the next.
-  let invitationsPerHour = config.rooms.invitations_per_hour;
   const invitations = new RoomInvitations({
     rooms,
     registry,
     hubOf: (remote) => bridges.hubOf(remote),
-    perHour: () => invitationsPerHour,
+    perHour: () => reloaded.invitationsPerHour,
     log: log.child({ component: "invitations" }),
   });
   const roomArchive = roomArchiveOf(store.log);
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
-  const status = new GatewayStatus({
-    version: options.version ?? "unknown",
-    startedAt: Date.now(),
-    isAdmin: (address) => bridges.isAdmin(address),
-    adapters: () => supervisor.states(),
-    outbox: () => store.outbox.size(),
-  });
-  const announcements = new Announcements({ registry, isAdmin: (address) => bridges.isAdmin(address), log: log.child({ component: "announcements" }) });
-  const messageOfTheDay = new MessageOfTheDay({
-    settings: store.gatewaySettings,
-    isAdmin: (address) => bridges.isAdmin(address),
-    broadcast: (announcement) => announcements.broadcast(announcement),
-    log: log.child({ component: "motd" }),
-  });
-  await messageOfTheDay.load();
+  // The status, announcements, the message of the day and the metrics (admin-services.ts).
+  const isAdmin = (address: Address): boolean => bridges.isAdmin(address);
+  const { status, announcements, messageOfTheDay, metrics } = await buildAdminServices({ config, store, registry, supervisor, isAdmin, counters, version: options.version, log });
   // store.message_log_max_age_days is read at each pass: a reload (SIGHUP) changes it, and prunes at once.
-  let maxLogAgeDays = config.store.message_log_max_age_days;
-  const retention = new LogRetention({ log: store.log, maxAgeDays: () => maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
-  const metrics = config.metrics.enabled ? new MetricsServer(config.metrics, { snapshot: () => status.snapshot(), counters }, log.child({ component: "metrics" })) : undefined;
+  const retention = new LogRetention({ log: store.log, maxAgeDays: () => reloaded.maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
 
   // "Who is this?" (native contact.info, XMPP vCards of gateway JIDs): limited per asker, bounded in time.
   const contactInfo = new ContactInfoService({ registry, checkOwnership: (a, b) => router.checkOwnership(a, b), personOf: (address) => identities.personOf(address) });
@@ -264,31 +244,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       adapterRef,
     );
 
-  // Linked accounts: each native user's own XMPP account, restored from the store (credentials decrypted with
-  // the configured key) and linked or unlinked through the native protocol.
-  const userAccounts = config.xmpp.user_accounts;
-  if (userAccounts.enabled && !credentialBox) throw new GatewayError("GW_ERR_CONFIG", "xmpp.user_accounts.credential_key must be 32 bytes (64 hex digits or base64)");
-  const links = new LinkedAccounts({
-    enabled: userAccounts.enabled,
-    box: userAccounts.enabled ? credentialBox : undefined,
-    store: store.linkedAccounts,
-    contacts,
-    registry,
-    supervisor,
-    // A disabled user's own XMPP account stays logged out across restarts (core/account-suspension.ts).
-    disabled: async (owner) => (await store.accounts.get(owner.id))?.disabled !== undefined,
-    ownRooms: keptOwnRooms,
-    factories: {
-      xmpp: (spec) => {
-        let adapter: XmppUserAdapter | undefined = undefined;
-        const account = { owner: spec.owner, jid: spec.login, password: spec.password, service: spec.service, internalHosts: userAccounts.internal_hosts, rooms: spec.rooms ?? [] };
-        const gatewayDomain = config.xmpp.component.enabled ? { gatewayDomain: config.xmpp.component.domain } : {};
-        adapter = new XmppUserAdapter({ ...account, ...gatewayDomain }, contextFor("xmpp", spec.account, () => adapter));
-        return adapter;
-      },
-    },
-    log: log.child({ component: "linked-accounts" }),
-  });
+  // Linked accounts: each native user's own XMPP account (linked-account-adapters.ts).
+  const links = buildLinkedAccounts({ config, credentialBox, store, contacts, registry, supervisor, keptOwnRooms, contextFor, log });
 
   // native.limits (core/user-limits.ts), changed by a reload. IRC has no consent: a request there only watches the nick.
   const limits = new UserLimits(userLimitValues(config), {
@@ -351,39 +308,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       return stopped;
     },
     nativePort: () => native?.listeningPort,
-    async reload(file) {
-      setLogLevel(log, file.log.level);
-      maxRoomMembers = file.rooms.max_members;
-      invitationsPerHour = file.rooms.invitations_per_hour;
-      limits.set(userLimitValues(file));
-      if (file.store.message_log_max_age_days !== maxLogAgeDays) {
-        maxLogAgeDays = file.store.message_log_max_age_days;
-        retention.runPass();
-      }
-      const inFile = configuredNetworks(file);
-      // A network or bot taken out of the file runs until the restart (config/reloadable.ts), and so do its bridges.
-      const named = new Set([...inFile.networks.map((network) => `irc/${network.name}`), ...inFile.bots.map((bot) => `xmpp/${bot.account}`)]);
-      const running = new Set([...configured.networks.map((network) => `irc/${network.name}`), ...configured.bots.map((bot) => `xmpp/${bot.account}`)]);
-      const networkOf = (bridge: Bridge): string => `${bridge.remote.protocol}/${bridge.remote.account}`;
-      const kept = bridges.configuredBridges().filter((bridge) => running.has(networkOf(bridge)) && !named.has(networkOf(bridge)));
-      const { added, removed, refused } = await bridges.reconfigure(
-        file.admins.map((admin) => parseAddress(admin)),
-        [...inFile.bridges, ...kept],
-      );
-      const listed = (list: readonly Bridge[]): string[] => list.map((bridge) => `${formatAddress(bridge.remote)} -> ${bridge.room}`);
-      for (const { bridge, error } of refused) {
-        log.warn({ code: error.code, reason: error.message, room: bridge.room, remote: formatAddress(bridge.remote) }, "bridge of the configuration file not added");
-      }
-      log.info({ logLevel: file.log.level, maxRoomMembers, invitationsPerHour, userLimits: file.native.limits, messageLogMaxAgeDays: maxLogAgeDays, admins: file.admins.length, added: listed(added), removed: listed(removed), refused: refused.length }, "configuration reloaded");
-      // Rooms given up on (a bot banned from a MUC, a channel that refused the gateway) are tried again at once.
-      for (const state of supervisor.states()) state.adapter.retryRooms?.();
-      const waiting = restartOnlyChanges(config, file);
-      if (waiting.length > 0) log.warn({ keys: waiting }, "changed in the configuration file, and applied at the next restart only");
+    reload(file) {
+      return reloadGateway(file, { config, configured, values: reloaded, limits, retention, bridges, supervisor, log });
     },
   };
-}
-
-function userLimitValues(config: SwitchboardConfig): UserLimitValues {
-  const { contacts, rooms_created: roomsCreated, contact_requests_per_hour: contactRequestsPerHour } = config.native.limits;
-  return { contacts, roomsCreated, contactRequestsPerHour };
 }
