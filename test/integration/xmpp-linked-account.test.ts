@@ -5,17 +5,16 @@
  * password only ever stored encrypted. The tests of the main suite run in order and build on each other.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { xml } from "@xmpp/client";
 import { Daemon, uniqueUser } from "../helpers/daemon.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
+import type { ProsodyServer } from "../helpers/servers.js";
 import { befriend, XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const JULIET = "juliet@localhost";
 const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
 
@@ -28,44 +27,34 @@ describe("linked XMPP accounts against Prosody", function () {
   let daemon: Daemon;
   let juliet: XmppTestClient;
   let alice: NativeClient;
-  const clients: NativeClient[] = [];
 
-  async function native(name: string, register: boolean): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register });
-    clients.push(client);
-    return client;
+  function native(name: string, register: boolean): Promise<NativeClient> {
+    return suite.native(name, { register });
   }
 
   function link(client: NativeClient, jid: string, password: string): Promise<Frame> {
     return client.request({ type: "xmpp.link", jid, password, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
   }
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
-    // alicex and juliet become mutual roster contacts, the usual XMPP way, before the gateway is involved.
-    const alicex = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
-    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
-    // Fetching the roster makes a session "interested" (RFC 6121 section 2.1.6): it gets roster pushes.
-    for (const client of [alicex, juliet]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
-    await alicex.sendPresence();
-    await juliet.sendPresence("away", "balcony");
-    await befriend(alicex, juliet);
-    await alicex.stop();
-    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"].join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await native("alice", true);
+  const suite = useLinkedAccount({
+    users: ["juliet"],
+    link: false,
+    async beforeDaemon() {
+      prosody = suite.prosody();
+      // alicex and juliet become mutual roster contacts, the usual XMPP way, before the gateway is involved.
+      const alicex = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
+      juliet = await suite.xmpp("juliet");
+      // Fetching the roster makes a session "interested" (RFC 6121 section 2.1.6): it gets roster pushes.
+      for (const client of [alicex, juliet]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+      await alicex.sendPresence();
+      await juliet.sendPresence("away", "balcony");
+      await befriend(alicex, juliet);
+      await alicex.stop();
+    },
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await Promise.all(clients.map((client) => client.close()));
-    await juliet?.stop();
-    await daemon?.dispose();
-    await prosody?.dispose();
+  before(function () {
+    [daemon, alice] = [suite.daemon(), suite.alice()];
   });
 
   it("links alice's XMPP account and imports her roster with her contacts' presence", async function () {
@@ -137,8 +126,7 @@ describe("linked XMPP accounts against Prosody", function () {
   });
 
   it("asks juliet's client for a receipt when a session of alice asked for receipts, and tells alice when it answers", async function () {
-    const withReceipts = await NativeClient.session(daemon.url, "alice", PASSWORD, { features: ["receipts"] });
-    clients.push(withReceipts);
+    const withReceipts = await suite.native("alice", { features: ["receipts"] });
     try {
       const sent = await withReceipts.ok({ type: "message.send", to: JULIET_ADDRESS, body: "did it reach you?" });
       const stanza = await juliet.waitForMessage("alicex@localhost", (message) => message.getChildText("body") === "did it reach you?");

@@ -6,16 +6,14 @@
  * natively. The tests run in order and build on each other.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon } from "../helpers/daemon.js";
+import type { Daemon } from "../helpers/daemon.js";
+import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
 import { PASSWORD } from "../helpers/gateway-fixture.js";
 import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
 const NS_CARBONS = "urn:xmpp:carbons:2";
 const NS_FORWARD = "urn:xmpp:forward:0";
@@ -39,38 +37,26 @@ function wrapped(kind: "sent" | "received", to: string, inner: { from: string; t
 }
 
 describe("message carbons of a linked XMPP account against Prosody", function () {
-  let prosody: ProsodyServer;
   let daemon: Daemon;
   let juliet: XmppTestClient;
   let phone: XmppTestClient;
   let alice: NativeClient;
 
+  const suite = useLinkedAccount({
+    users: ["juliet"],
+    async beforeDaemon() {
+      juliet = await suite.xmpp("juliet");
+      await juliet.sendPresence();
+      phone = await suite.xmpp("alicex", ALICEX_PASSWORD, "phone");
+      await phone.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: NS_CARBONS })));
+      await phone.sendPresence();
+    },
+  });
+
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
-    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
-    await juliet.sendPresence();
-    phone = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
-    await phone.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: NS_CARBONS })));
-    await phone.sendPresence();
-    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"].join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
-    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
+    [daemon, alice] = [suite.daemon(), suite.alice()];
     // The gateway's session is available (alice is online), beside the phone.
     await phone.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === undefined);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await alice?.close();
-    await phone?.stop();
-    await juliet?.stop();
-    await daemon?.dispose();
-    await prosody?.dispose();
   });
 
   it("enables carbons for the gateway's session, the server offering them", async function () {

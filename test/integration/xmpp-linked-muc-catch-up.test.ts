@@ -6,21 +6,17 @@
  * each other.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { TcpGate } from "../helpers/tcp-gate.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import type { Daemon } from "../helpers/daemon.js";
+import { useLinkedAccount } from "../helpers/linked-account-suite.js";
+import type { Frame, NativeClient } from "../helpers/native-client.js";
+import type { TcpGate } from "../helpers/tcp-gate.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const MUC_NS = "http://jabber.org/protocol/muc";
 
 describe("group chats through a linked XMPP account: what the room said meanwhile, from its archive, against Prosody", function () {
-  let prosody: ProsodyServer;
   let gate: TcpGate;
   let daemon: Daemon;
   let juliet: XmppTestClient;
@@ -45,35 +41,24 @@ describe("group chats through a linked XMPP account: what the room said meanwhil
     for (const line of lines) await juliet.sendMessage(talk, line, "groupchat");
   }
 
+  const suite = useLinkedAccount({
+    users: ["juliet"],
+    mucArchive: true,
+    gated: true,
+    async beforeDaemon() {
+      talk = `talk@${suite.prosody().mucDomain}`;
+      room = `xmpp://u.alice/${talk}`;
+      juliet = await suite.xmpp("juliet");
+      await juliet.sendPresence();
+      await juliet.send(xml("presence", { to: `${talk}/Juliet` }, xml("x", { xmlns: MUC_NS })));
+      await juliet.waitForPresence(`${talk}/Juliet`, selfPresence);
+      await say("said before alice came");
+    },
+  });
+
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }], mucArchive: true });
-    talk = `talk@${prosody.mucDomain}`;
-    room = `xmpp://u.alice/${talk}`;
-    gate = await TcpGate.start("127.0.0.1", () => prosody.c2sPort);
-    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
-    await juliet.sendPresence();
-    await juliet.send(xml("presence", { to: `${talk}/Juliet` }, xml("x", { xmlns: MUC_NS })));
-    await juliet.waitForPresence(`${talk}/Juliet`, selfPresence);
-    await say("said before alice came");
-    const accounts = ["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"];
-    daemon = Daemon.create(accounts.join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
-    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${gate.port}` }, 15_000);
+    [gate, daemon, alice] = [suite.gate(), suite.daemon(), suite.alice()];
     await alice.ok({ type: "room.join", room }, 15_000);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-5000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await alice?.close();
-    await juliet?.stop();
-    await daemon?.dispose();
-    await gate?.dispose();
-    await prosody?.dispose();
   });
 
   it("gives her the lines said while her account's connection was down, once and in order, and nothing from before her join", async function () {
@@ -96,7 +81,7 @@ describe("group chats through a linked XMPP account: what the room said meanwhil
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
     await say("while down one", "while down two");
     await daemon.start();
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD);
+    alice = await suite.native("alice");
     gate.reopen();
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 30_000);
     await say("after the restart");

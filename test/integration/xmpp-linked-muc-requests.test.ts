@@ -7,22 +7,18 @@
  * and build on each other.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import type { Daemon } from "../helpers/daemon.js";
+import { useLinkedAccount } from "../helpers/linked-account-suite.js";
+import type { Frame, NativeClient } from "../helpers/native-client.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const MUC_NS = "http://jabber.org/protocol/muc";
 
 describe("a linked XMPP account's MUC: subject, nick, invitations and kicks, against Prosody", function () {
-  let prosody: ProsodyServer;
   let daemon: Daemon;
   let juliet: XmppTestClient;
   let romeo: XmppTestClient;
@@ -42,39 +38,23 @@ describe("a linked XMPP account's MUC: subject, nick, invitations and kicks, aga
     return frame["member"] as Record<string, unknown>;
   }
 
+  const suite = useLinkedAccount({
+    users: ["juliet", "romeo"],
+    async beforeDaemon() {
+      talk = `talk@${suite.prosody().mucDomain}`;
+      room = `xmpp://u.alice/${talk}`;
+      juliet = await suite.xmpp("juliet");
+      romeo = await suite.xmpp("romeo");
+      await juliet.sendPresence();
+      await romeo.sendPresence();
+      await enter(juliet, "Juliet");
+      await enter(romeo, "Romeo");
+    },
+  });
+
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    const users = [
-      { name: "alicex", password: ALICEX_PASSWORD },
-      { name: "juliet", password: PASSWORD },
-      { name: "romeo", password: PASSWORD },
-    ];
-    prosody = await startProsody({ users });
-    talk = `talk@${prosody.mucDomain}`;
-    room = `xmpp://u.alice/${talk}`;
-    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
-    romeo = await XmppTestClient.connect(prosody, "romeo", PASSWORD);
-    await juliet.sendPresence();
-    await romeo.sendPresence();
-    await enter(juliet, "Juliet");
-    await enter(romeo, "Romeo");
-    const accounts = ["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"];
-    daemon = Daemon.create(accounts.join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
-    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
+    [daemon, alice] = [suite.daemon(), suite.alice()];
     await alice.ok({ type: "room.join", room }, 15_000);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await alice?.close();
-    await Promise.all([juliet, romeo].map((client) => client?.stop()));
-    await daemon?.dispose();
-    await prosody?.dispose();
   });
 
   it("answers a subject change the MUC does not let her make with GW_ERR_FORBIDDEN", async function () {
@@ -144,7 +124,7 @@ describe("a linked XMPP account's MUC: subject, nick, invitations and kicks, aga
     await alice.close();
     await juliet.waitForPresence(`${talk}/Ally`, (presence) => presence.attrs["type"] === "unavailable");
     await juliet.waitForPresence(`${talk}/Ally`, available);
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD);
+    alice = await suite.native("alice");
     const members = await alice.ok({ type: "room.members", room });
     assert.deepEqual(members["members"], [{ address: "native:alice", nick: "Ally", role: "member" }]);
   });
@@ -162,7 +142,7 @@ describe("a linked XMPP account's MUC: subject, nick, invitations and kicks, aga
     }
     await juliet.waitForPresence(`${talk}/Ally`, (presence) => presence.attrs["type"] === "unavailable");
     await daemon.start();
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD);
+    alice = await suite.native("alice");
     await juliet.waitForPresence(`${talk}/Ally`, available, 30_000);
   });
 

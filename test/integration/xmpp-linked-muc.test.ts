@@ -7,17 +7,15 @@
  * connection comes back. The tests run in order and build on each other.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { TcpGate } from "../helpers/tcp-gate.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import type { Daemon } from "../helpers/daemon.js";
+import { useLinkedAccount } from "../helpers/linked-account-suite.js";
+import type { Frame, NativeClient } from "../helpers/native-client.js";
+import type { ProsodyServer } from "../helpers/servers.js";
+import type { TcpGate } from "../helpers/tcp-gate.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const MUC_NS = "http://jabber.org/protocol/muc";
 const MUC_PASSWORD = "open-sesame";
 
@@ -42,41 +40,32 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     return frame["member"] as Record<string, unknown>;
   }
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
-    talk = `talk@${prosody.mucDomain}`;
-    room = `xmpp://u.alice/${talk}`;
-    gate = await TcpGate.start("127.0.0.1", () => prosody.c2sPort);
-    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
-    await juliet.sendPresence();
-    await enter(juliet, talk, "Juliet");
-    // locked@ has a password (XEP-0045 10.2, its owner's configuration form), set by juliet, its owner.
-    const locked = `locked@${prosody.mucDomain}`;
-    await enter(juliet, locked, "Juliet");
-    const field = (name: string, value: string): Element => xml("field", { var: name }, xml("value", {}, value));
-    const form = xml("x", { xmlns: "jabber:x:data", type: "submit" }, field("FORM_TYPE", `${MUC_NS}#roomconfig`), field("muc#roomconfig_passwordprotectedroom", "1"), field("muc#roomconfig_roomsecret", MUC_PASSWORD));
-    await juliet.iq(xml("iq", { type: "set", to: locked }, xml("query", { xmlns: `${MUC_NS}#owner` }, form)));
-    // busy@ has someone going by alice's nick already.
-    await enter(juliet, `busy@${prosody.mucDomain}`, "alice");
-    const accounts = ["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"];
-    daemon = Daemon.create(accounts.join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
-    bob = await NativeClient.session(daemon.url, "bob", PASSWORD, { register: true });
-    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${gate.port}` }, 15_000);
+  const suite = useLinkedAccount({
+    users: ["juliet"],
+    gated: true,
+    async beforeDaemon() {
+      prosody = suite.prosody();
+      talk = `talk@${prosody.mucDomain}`;
+      room = `xmpp://u.alice/${talk}`;
+      juliet = await suite.xmpp("juliet");
+      await juliet.sendPresence();
+      await enter(juliet, talk, "Juliet");
+      // locked@ has a password (XEP-0045 10.2, its owner's configuration form), set by juliet, its owner.
+      const locked = `locked@${prosody.mucDomain}`;
+      await enter(juliet, locked, "Juliet");
+      const field = (name: string, value: string): Element => xml("field", { var: name }, xml("value", {}, value));
+      const form = xml("x", { xmlns: "jabber:x:data", type: "submit" }, field("FORM_TYPE", `${MUC_NS}#roomconfig`), field("muc#roomconfig_passwordprotectedroom", "1"), field("muc#roomconfig_roomsecret", MUC_PASSWORD));
+      await juliet.iq(xml("iq", { type: "set", to: locked }, xml("query", { xmlns: `${MUC_NS}#owner` }, form)));
+      // busy@ has someone going by alice's nick already.
+      await enter(juliet, `busy@${prosody.mucDomain}`, "alice");
+    },
+    async beforeLink() {
+      bob = await suite.native("bob", { register: true });
+    },
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await Promise.all([alice, bob].map((client) => client?.close()));
-    await juliet?.stop();
-    await daemon?.dispose();
-    await gate?.dispose();
-    await prosody?.dispose();
+  before(function () {
+    [gate, daemon, alice] = [suite.gate(), suite.daemon(), suite.alice()];
   });
 
   it("joins a MUC through alice's account, under her nick, with its occupants as the room's people", async function () {

@@ -5,16 +5,12 @@
  * XEP-0280) is hers as one from a session is; her native correction and retraction of a line from her phone name the phone's id.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
+import type { Frame, NativeClient } from "../helpers/native-client.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
 const RETRACT = "urn:xmpp:message-retract:1";
 
@@ -29,38 +25,25 @@ function withBody(body: string): (frame: Frame) => boolean {
 const retraction = (frame: Frame): boolean => messageOf(frame)["retracts"] !== undefined;
 
 describe("retractions through a linked XMPP account against Prosody", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
   let juliet: XmppTestClient;
   let phone: XmppTestClient;
   let alice: NativeClient;
 
+  const suite = useLinkedAccount({
+    users: ["juliet"],
+    async beforeDaemon() {
+      juliet = await suite.xmpp("juliet");
+      await juliet.sendPresence();
+      phone = await suite.xmpp("alicex", ALICEX_PASSWORD, "phone");
+      await phone.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })));
+      await phone.sendPresence();
+    },
+  });
+
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }] });
-    juliet = await XmppTestClient.connect(prosody, "juliet", PASSWORD);
-    await juliet.sendPresence();
-    phone = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
-    await phone.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })));
-    await phone.sendPresence();
-    daemon = Daemon.create(["xmpp:", "  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"].join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
-    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
+    alice = suite.alice();
     await phone.waitForPresence("alicex@localhost/switchboard", (stanza) => stanza.attrs["type"] === undefined);
-    await daemon.waitForLog(/message carbons enabled/);
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await alice?.close();
-    await phone?.stop();
-    await juliet?.stop();
-    await daemon?.dispose();
-    await prosody?.dispose();
+    await suite.daemon().waitForLog(/message carbons enabled/);
   });
 
   it("sends alice's retraction to juliet naming the id juliet got the message with", async function () {

@@ -7,18 +7,16 @@
  * the phone's roster. The tests run in order and build on each other.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
 import { componentYaml } from "../helpers/config-yaml.js";
-import { Daemon } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { TcpGate } from "../helpers/tcp-gate.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import type { Daemon } from "../helpers/daemon.js";
+import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
+import type { Frame, NativeClient } from "../helpers/native-client.js";
+import type { ProsodyServer } from "../helpers/servers.js";
+import type { TcpGate } from "../helpers/tcp-gate.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
-const ALICEX_PASSWORD = "alicex-Secret-4242";
 const ROMEO_ADDRESS = "xmpp://u.alice/romeo@localhost";
 const TYBALT_ADDRESS = "xmpp://u.alice/tybalt@localhost";
 const NS_ROSTER = "jabber:iq:roster";
@@ -59,36 +57,26 @@ describe("contact.add and contact.remove on a linked XMPP account's roster, agai
     await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === body);
   }
 
-  before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    const users = ["romeo", "mercutio"].map((name) => ({ name, password: PASSWORD }));
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, ...users] });
-    gate = await TcpGate.start("127.0.0.1", () => prosody.c2sPort);
-    phone = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
-    romeo = await XmppTestClient.connect(prosody, "romeo", PASSWORD);
-    mercutio = await XmppTestClient.connect(prosody, "mercutio", PASSWORD);
-    // Fetching the roster makes a session "interested" (RFC 6121 section 2.1.6): it gets roster pushes.
-    for (const client of [phone, romeo, mercutio]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: NS_ROSTER })));
-    for (const client of [romeo, mercutio]) await client.sendPresence("chat", "wherefore");
-    const accounts = ["  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"];
-    daemon = Daemon.create(["xmpp:", ...componentYaml(prosody), ...accounts].join("\n"));
-    await daemon.start({ KEY: randomBytes(32).toString("hex") });
-    alice = await NativeClient.session(daemon.url, "alice", PASSWORD, { register: true });
-    aliceToo = await NativeClient.session(daemon.url, "alice", PASSWORD);
-    bob = await NativeClient.session(daemon.url, "bob", PASSWORD, { register: true });
-    await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${gate.port}` }, 15_000);
+  const suite = useLinkedAccount({
+    users: ["romeo", "mercutio"],
+    gated: true,
+    xmppYaml: (prosody) => componentYaml(prosody),
+    async beforeDaemon() {
+      phone = await suite.xmpp("alicex", ALICEX_PASSWORD, "phone");
+      romeo = await suite.xmpp("romeo");
+      mercutio = await suite.xmpp("mercutio");
+      // Fetching the roster makes a session "interested" (RFC 6121 section 2.1.6): it gets roster pushes.
+      for (const client of [phone, romeo, mercutio]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: NS_ROSTER })));
+      for (const client of [romeo, mercutio]) await client.sendPresence("chat", "wherefore");
+    },
+    async beforeLink() {
+      aliceToo = await suite.native("alice");
+      bob = await suite.native("bob", { register: true });
+    },
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-4000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await Promise.all([alice, aliceToo, bob].map((client) => client?.close()));
-    await Promise.all([phone, romeo, mercutio].map((client) => client?.stop()));
-    await daemon?.dispose();
-    await gate?.dispose();
-    await prosody?.dispose();
+  before(function () {
+    [prosody, gate, daemon, alice] = [suite.prosody(), suite.gate(), suite.daemon(), suite.alice()];
   });
 
   it("adds an xmpp: address to alice's own roster and asks from her own JID, not the gateway's", async function () {
