@@ -7,69 +7,52 @@
 import { xml } from "@xmpp/client";
 import assert from "node:assert/strict";
 import { componentYaml } from "../helpers/config-yaml.js";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { uniqueUser } from "../helpers/daemon.js";
 import { IrcTestClient } from "../helpers/irc-client.js";
-import { startInspircd, type IrcServer } from "../helpers/irc-servers.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { useIrcAndProsody } from "../helpers/irc-prosody-suite.js";
+import type { ProsodyServer } from "../helpers/servers.js";
 
-const INSTALL_TIMEOUT_MS = 11 * 60 * 1000;
 const HOST = "127.0.0.1";
 
 describe("The channel directory of an IRC server on demand (InspIRCd)", function () {
   this.timeout(60_000);
-  let server: IrcServer;
   let prosody: ProsodyServer;
-  let daemon: Daemon;
   let founder: IrcTestClient;
-  const closers: Array<() => Promise<unknown>> = [];
 
-  before(async function () {
-    this.timeout(INSTALL_TIMEOUT_MS);
-    [server, prosody] = await Promise.all([startInspircd(), startProsody()]);
-    founder = await IrcTestClient.connect(server, uniqueUser("odfounder"), { timeoutMs: 10_000 });
-    closers.push(() => founder.quit());
-    for (const channel of ["#od-dev", "#od-devops", "#od-other"]) await founder.join(channel);
-    founder.send("TOPIC #od-dev :On demand \x1Ddev\x1D");
-    await founder.waitFor((line) => line.command === "TOPIC" && line.params[0] === "#od-dev");
-    daemon = Daemon.create(
-      [
-        "xmpp:",
-        ...componentYaml(prosody),
-        "irc:",
-        "  networks: []",
-        "  servers_on_demand:",
-        "    enabled: true",
-        `    allow: ["${HOST}", "denied.invalid"]`,
-        '    deny: ["denied.invalid"]',
-        `    internal_hosts: ["${HOST}"]`,
-        `    ports: [${server.port}]`,
-        "    tls:",
-        "      enabled: false",
-        "    nick: sbdirod",
-      ].join("\n"),
-    );
-    await daemon.start();
-    await daemon.waitForLog(/XMPP component online/, 15_000);
+  const suite = useIrcAndProsody({
+    ircServer: "inspircd",
+    async beforeDaemon() {
+      founder = await IrcTestClient.connect(suite.irc(), uniqueUser("odfounder"), { timeoutMs: 10_000 });
+      suite.closing(() => founder.quit());
+      for (const channel of ["#od-dev", "#od-devops", "#od-other"]) await founder.join(channel);
+      founder.send("TOPIC #od-dev :On demand \x1Ddev\x1D");
+      await founder.waitFor((line) => line.command === "TOPIC" && line.params[0] === "#od-dev");
+    },
+    yaml: (server, xmppServer) => [
+      "xmpp:",
+      ...componentYaml(xmppServer),
+      "irc:",
+      "  networks: []",
+      "  servers_on_demand:",
+      "    enabled: true",
+      `    allow: ["${HOST}", "denied.invalid"]`,
+      '    deny: ["denied.invalid"]',
+      `    internal_hosts: ["${HOST}"]`,
+      `    ports: [${server.port}]`,
+      "    tls:",
+      "      enabled: false",
+      "    nick: sbdirod",
+    ],
+    ready: [/XMPP component online/],
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- daemon ---\n${daemon?.log.slice(-5000) ?? ""}`);
-  });
-
-  after(async function () {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await daemon?.dispose();
-    await server?.dispose();
-    await prosody?.dispose();
+  before(function () {
+    prosody = suite.prosody();
   });
 
   it("connects the server for its directory as at a first use, and lists its channels by a filter the server applies", async () => {
     assert.match(founder.isupport.get("ELIST") ?? "", /M/i, "the server takes LIST masks");
-    const client = await NativeClient.session(daemon.url, uniqueUser("odbrowser"), PASSWORD, { register: true });
-    closers.push(() => client.close());
+    const client = await suite.native(uniqueUser("odbrowser"));
     const answer = await client.ok({ type: "room.directory", network: HOST, filter: "od-dev" });
     assert.equal(answer["network"], HOST);
     assert.deepEqual(answer["rooms"], [
@@ -82,8 +65,7 @@ describe("The channel directory of an IRC server on demand (InspIRCd)", function
   });
 
   it("answers an XMPP client's disco#info and disco#items of %host@D", async () => {
-    const juliet = await XmppTestClient.newUser(prosody, uniqueUser("odjuliet"), PASSWORD);
-    closers.push(() => juliet.stop());
+    const juliet = await suite.xmppUser("odjuliet");
     const jid = `%${HOST}@${prosody.componentDomain}`;
     const info = await juliet.iq(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
     assert.equal(info.getChild("query")?.getChild("identity")?.attrs["name"], HOST);

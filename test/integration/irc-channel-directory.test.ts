@@ -9,15 +9,12 @@ import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
 import assert from "node:assert/strict";
 import { componentYaml, ircNetworkYaml } from "../helpers/config-yaml.js";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { uniqueUser } from "../helpers/daemon.js";
 import { IrcTestClient } from "../helpers/irc-client.js";
-import { startNgircd, type IrcServer } from "../helpers/irc-servers.js";
-import { NativeClient, type Frame } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { useIrcAndProsody } from "../helpers/irc-prosody-suite.js";
+import type { NativeClient, Frame } from "../helpers/native-client.js";
+import type { ProsodyServer } from "../helpers/servers.js";
 
-const INSTALL_TIMEOUT_MS = 11 * 60 * 1000;
 const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const RSM = "http://jabber.org/protocol/rsm";
@@ -34,46 +31,34 @@ interface Room {
 
 describe("IRC channel directory (ngIRCd)", function () {
   this.timeout(60_000);
-  let server: IrcServer;
   let prosody: ProsodyServer;
-  let daemon: Daemon;
   let admin: NativeClient | undefined;
-  const closers: Array<() => Promise<unknown>> = [];
 
-  before(async function () {
-    this.timeout(INSTALL_TIMEOUT_MS);
-    [server, prosody] = await Promise.all([startNgircd(), startProsody()]);
-    const [alice, bob] = await IrcTestClient.connectMany(server, ["diralice", "dirbob"], { timeoutMs: 10_000 });
-    if (alice === undefined || bob === undefined) throw new Error("no IRC clients");
-    closers.push(() => alice.quit(), () => bob.quit());
-    for (const channel of [...LISTED, "#dir-secret"]) await alice.join(channel);
-    await bob.join("#dir-dev");
-    await bob.join("#dir-devops");
-    alice.send("TOPIC #dir-dev :Development \x02talk\x02 \x0304here\x03");
-    await alice.waitFor((line) => line.command === "TOPIC" && line.params[0] === "#dir-dev");
-    alice.send("MODE #dir-secret +s");
-    await alice.waitFor((line) => line.command === "MODE" && line.params[0] === "#dir-secret");
-    daemon = Daemon.create([`admins: ["native:${ADMIN}"]`, "xmpp:", ...componentYaml(prosody), "irc:", "  networks:", ...ircNetworkYaml("dirnet", server.port, "sbdir", ["presence_poll_seconds: 3600"])].join("\n"));
-    await daemon.start();
-    await daemon.waitForLog(/IRC network online/, 15_000);
-    await daemon.waitForLog(/XMPP component online/, 15_000);
+  const suite = useIrcAndProsody({
+    ircServer: "ngircd",
+    async beforeDaemon() {
+      const [alice, bob] = await IrcTestClient.connectMany(suite.irc(), ["diralice", "dirbob"], { timeoutMs: 10_000 });
+      if (alice === undefined || bob === undefined) throw new Error("no IRC clients");
+      suite.closing(() => alice.quit());
+      suite.closing(() => bob.quit());
+      for (const channel of [...LISTED, "#dir-secret"]) await alice.join(channel);
+      await bob.join("#dir-dev");
+      await bob.join("#dir-devops");
+      alice.send("TOPIC #dir-dev :Development \x02talk\x02 \x0304here\x03");
+      await alice.waitFor((line) => line.command === "TOPIC" && line.params[0] === "#dir-dev");
+      alice.send("MODE #dir-secret +s");
+      await alice.waitFor((line) => line.command === "MODE" && line.params[0] === "#dir-secret");
+    },
+    yaml: (server, xmppServer) => [`admins: ["native:${ADMIN}"]`, "xmpp:", ...componentYaml(xmppServer), "irc:", "  networks:", ...ircNetworkYaml("dirnet", server.port, "sbdir", ["presence_poll_seconds: 3600"])],
+    ready: [/IRC network online/, /XMPP component online/],
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- daemon ---\n${daemon?.log.slice(-5000) ?? ""}`);
+  before(function () {
+    prosody = suite.prosody();
   });
 
-  after(async function () {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await daemon?.dispose();
-    await server?.dispose();
-    await prosody?.dispose();
-  });
-
-  async function native(name = uniqueUser("browser")): Promise<NativeClient> {
-    const client = await NativeClient.session(daemon.url, name, PASSWORD, { register: true });
-    closers.push(() => client.close());
-    return client;
+  function native(name = uniqueUser("browser")): Promise<NativeClient> {
+    return suite.native(name);
   }
 
   /** The LISTs the gateway sent to the network (its status, for admins). */
@@ -133,8 +118,7 @@ describe("IRC channel directory (ngIRCd)", function () {
   });
 
   it("lets an XMPP client browse the domain, then the network's channels a page at a time (XEP-0059)", async () => {
-    const juliet = await XmppTestClient.newUser(prosody, uniqueUser("juliet"), PASSWORD);
-    closers.push(() => juliet.stop());
+    const juliet = await suite.xmppUser("juliet");
     const domain = prosody.componentDomain;
     const network = `%dirnet@${domain}`;
     const top = await juliet.iq(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: DISCO_ITEMS })));
