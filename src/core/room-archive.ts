@@ -21,7 +21,7 @@ export function roomArchiveOf(log: MessageLogStore): RoomArchive {
   return {
     page: (room, query, page) => log.archive(room, query, page),
     count: (room, query) => log.archiveCount(room, query),
-    sentWithOriginId: (room, from, originId, within) => log.sentWithOriginId(room, from, originId, within),
+    sentWithOriginId: (room, from, originId, within) => log.sentWithOriginId({ room }, from, originId, within),
     message: async (room, id) => {
       const message = await log.get(id);
       return message?.scope === "room" && sameAddress(message.to, room) ? message : undefined;

@@ -183,6 +183,9 @@ export interface ArchiveSender {
   readonly network?: string;
 }
 
+/** A conversation of the message log: a room's, or the direct one between two addresses (in either order). */
+export type LoggedConversation = { readonly room: Address } | { readonly between: readonly [Address, Address] };
+
 export interface MessageLogStore {
   get(id: string): Promise<Message | undefined>;
   /**
@@ -190,7 +193,7 @@ export interface MessageLogStore {
    * `before` and `after` are exclusive gateway id bounds; `limit` the most to return: the newest ones before the
    * bound, or with `after` the oldest ones after it (to catch up from the last message seen).
    */
-  history(conversation: { readonly room: Address } | { readonly between: readonly [Address, Address] }, options: { readonly before?: string; readonly after?: string; readonly limit: number }): Promise<Message[]>;
+  history(conversation: LoggedConversation, options: { readonly before?: string; readonly after?: string; readonly limit: number }): Promise<Message[]>;
   /**
    * A page of a room's messages that `query` matches, oldest first: the `limit` oldest (`from: "oldest"`) or the
    * `limit` newest (`from: "newest"`) of them. None when the log is off.
@@ -199,10 +202,11 @@ export interface MessageLogStore {
   /** How many of a room's messages `query` matches (0 when the log is off). */
   archiveCount(room: Address, query: ArchiveQuery): Promise<number>;
   /**
-   * The message `from` sent to a room with this origin id (the id its own network gave it), among the room's newest
-   * `within` messages; undefined when there is none there, or the log is off.
+   * The message `from` sent in a conversation (a room, or the direct one between two addresses) with this origin id
+   * (the id its own network gave it), among the conversation's newest `within` messages; undefined when there is none
+   * there, or the log is off. Read by the index of the conversation: no more than `within` rows.
    */
-  sentWithOriginId(room: Address, from: Address, originId: string, within: number): Promise<Message | undefined>;
+  sentWithOriginId(conversation: LoggedConversation, from: Address, originId: string, within: number): Promise<Message | undefined>;
   /** The highest gateway id ever stored, to keep ids increasing across restarts. */
   lastId(): Promise<string | undefined>;
   /**

@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message, MessageModeration } from "../../core/model/message.js";
 import { idBoundAt } from "../../core/message-id.js";
-import type { ArchiveQuery, ArchiveSender, MessageLogStore } from "../store.js";
+import type { ArchiveQuery, ArchiveSender, LoggedConversation, MessageLogStore } from "../store.js";
 import { guarded, rowLimit } from "./sqlite-errors.js";
 import { createSqliteLogPruning } from "./sqlite-log-pruning.js";
 
@@ -39,6 +39,10 @@ function directKey(a: Address, b: Address): string {
 
 function roomKey(room: Address): string {
   return `room ${addressKey(room)}`;
+}
+
+function loggedKey(conversation: LoggedConversation): string {
+  return "room" in conversation ? roomKey(conversation.room) : directKey(...conversation.between);
 }
 
 export function conversationKey(message: Pick<Message, "scope" | "from" | "to">): string {
@@ -172,7 +176,8 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
       (total, sender) => total + (archiveStatement(archiveShape(query, sender, "count")).get(archiveParameters(room, query, sender)) as { count: number }).count,
       0,
     );
-  // The newest messages of the room read by one index range; only the sender's have their JSON looked into.
+  // The newest messages of the conversation read by one index range (messages_by_conversation); only the sender's have
+  // their JSON looked into. Bounded so: no index by sender is needed, direct messages have no sender_name.
   const sentWithOriginId = db.prepare<[string, number, string, string], { json: string }>(
     "SELECT json FROM (SELECT from_address, json FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?) WHERE from_address = ? AND json_extract(json, '$.origin.id') = ? LIMIT 1",
   );
@@ -212,7 +217,7 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     history: (conversation, options) =>
       guarded("read history", () => {
         if (!keepAll) return [];
-        const key = "room" in conversation ? roomKey(conversation.room) : directKey(...conversation.between);
+        const key = loggedKey(conversation);
         const limit = rowLimit(options.limit);
         if (options.after !== undefined) return earliestAfter.all(key, options.after, options.before ?? NO_ID_ABOVE, limit).map((row) => parseMessage(row.json));
         const rows = options.before === undefined ? latest.all(key, limit) : latestBefore.all(key, options.before, limit);
@@ -228,10 +233,10 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
         if (!keepAll) return 0;
         return archiveCount(room, query);
       }),
-    sentWithOriginId: (room, from, originId, within) =>
-      guarded("find a room message by its origin id", () => {
+    sentWithOriginId: (conversation, from, originId, within) =>
+      guarded("find a message by its origin id", () => {
         if (!keepAll) return undefined;
-        const row = sentWithOriginId.get(roomKey(room), rowLimit(within), addressKey(from), originId);
+        const row = sentWithOriginId.get(loggedKey(conversation), rowLimit(within), addressKey(from), originId);
         return row && parseMessage(row.json);
       }),
     lastId: () => guarded("read the last message id", () => lastId.get()?.id ?? undefined),

@@ -27,7 +27,7 @@ export function describeLogOffContract(name: string, makeStore: StoreFactory): v
       const queued = { ...message(1, alice, lobby, "room"), origin: { protocol: "native" as const, account: "default", id: "client-1" } };
       await store().accept([{ message: queued, recipients: [carol] }]);
       assert.deepEqual(await store().log.get("m000001"), queued);
-      assert.equal(await store().log.sentWithOriginId(lobby, alice, "client-1", 10), undefined);
+      assert.equal(await store().log.sentWithOriginId({ room: lobby }, alice, "client-1", 10), undefined);
     });
 
     it("lets a deleted account's messages go with its entries and notices, and keeps those a sender's report needs", async () => {

@@ -150,11 +150,23 @@ export function describeMessageContract(store: () => Store): void {
       const sent = (n: number, from: typeof alice, originId: string, to = lobby): Message => ({ ...message(n, from, to, "room"), origin: { protocol: from.protocol, account: from.account, id: originId } });
       const batch = [sent(1, alice, "s1"), sent(2, bob, "s2"), sent(3, alice, "s2"), sent(4, alice, "s4", ops), sent(5, bob, "s5")];
       await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
-      assert.deepEqual(await store().log.sentWithOriginId(lobby, alice, "s2", 10), batch[2], "alice's, not bob's of the same origin id");
-      assert.equal((await store().log.sentWithOriginId(lobby, alice, "s1", 10))?.id, "m000001");
-      assert.equal(await store().log.sentWithOriginId(lobby, alice, "s1", 3), undefined, "older than the newest 3 of the room");
-      assert.equal(await store().log.sentWithOriginId(lobby, alice, "s4", 10), undefined, "another room's");
-      assert.equal(await store().log.sentWithOriginId(lobby, alice, "s5", 10), undefined, "another sender's");
+      assert.deepEqual(await store().log.sentWithOriginId({ room: lobby }, alice, "s2", 10), batch[2], "alice's, not bob's of the same origin id");
+      assert.equal((await store().log.sentWithOriginId({ room: lobby }, alice, "s1", 10))?.id, "m000001");
+      assert.equal(await store().log.sentWithOriginId({ room: lobby }, alice, "s1", 3), undefined, "older than the newest 3 of the room");
+      assert.equal(await store().log.sentWithOriginId({ room: lobby }, alice, "s4", 10), undefined, "another room's");
+      assert.equal(await store().log.sentWithOriginId({ room: lobby }, alice, "s5", 10), undefined, "another sender's");
+    });
+
+    it("finds a sender's direct message by its origin id in that conversation only, among its newest messages", async () => {
+      const sent = (n: number, from: typeof alice, to: typeof alice, originId: string): Message => ({ ...message(n, from, to, to === lobby ? "room" : "direct"), origin: { protocol: from.protocol, account: from.account, id: originId } });
+      const batch = [sent(1, carol, alice, "d1"), sent(2, alice, carol, "d2"), sent(3, carol, bob, "d3"), sent(4, carol, alice, "d4"), sent(5, carol, lobby, "d5")];
+      await store().accept(batch.map((entry) => ({ message: entry, recipients: [] })));
+      assert.deepEqual(await store().log.sentWithOriginId({ between: [carol, alice] }, carol, "d1", 10), batch[0]);
+      assert.equal((await store().log.sentWithOriginId({ between: [alice, carol] }, carol, "d4", 10))?.id, "m000004", "either order of the two");
+      assert.equal(await store().log.sentWithOriginId({ between: [carol, alice] }, carol, "d1", 2), undefined, "older than the conversation's newest 2");
+      assert.equal(await store().log.sentWithOriginId({ between: [carol, alice] }, carol, "d2", 10), undefined, "the other party's");
+      assert.equal(await store().log.sentWithOriginId({ between: [carol, alice] }, carol, "d3", 10), undefined, "another conversation's");
+      assert.equal(await store().log.sentWithOriginId({ between: [carol, lobby] }, carol, "d5", 10), undefined, "a room's is not a direct one");
     });
 
     it("returns nothing for a conversation without messages", async () => {
