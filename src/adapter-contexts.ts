@@ -11,6 +11,7 @@ import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import type { MessageOfTheDay } from "./core/message-of-the-day.js";
 import type { BridgeService } from "./core/bridges.js";
 import type { ContactInfoService } from "./core/contact-info.js";
+import { directLogOf } from "./core/direct-log.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
 import type { GatewayStatus } from "./core/gateway-status.js";
 import type { IdentityService } from "./core/identities.js";
@@ -91,6 +92,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     takesDirectMessages: (address) => services.router.takesDirectMessages(address),
     roomHistory: (room, limit) => services.store.log.history({ room }, { limit }),
     roomArchive: services.config.store.message_log ? services.roomArchive : undefined,
+    directLog: services.config.store.message_log ? directLogOf(services.store.log, { protocol, account }) : undefined,
     bridgedPeople: (room) => services.roomJoins.bridgedPeople(room),
     ownRooms: {
       ownerOf: (room) => services.ownRooms.ownerOf(room),

@@ -7,6 +7,7 @@ import type { AccountPage } from "./account-listing.js";
 import type { AdapterStatus, DeliveryReceipt, InboundEvent, OwnRoomBan } from "./adapter.js";
 import type { Announcement, AnnouncementReach, AnnouncementText } from "./announcements.js";
 import type { BridgeAdmin } from "./bridges.js";
+import type { DirectLog } from "./direct-log.js";
 import type { GatewayError } from "./errors.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
 import type { Logger } from "./logger.js";
@@ -125,6 +126,8 @@ export interface AdapterContext {
   roomHistory(room: Address, limit: number): Promise<Message[]>;
   /** Rooms' archives (the message log), to page through by query; undefined when the log is off (store.message_log). */
   readonly roomArchive: RoomArchive | undefined;
+  /** Direct messages in the message log that came in through this adapter, by origin id (core/direct-log.ts); undefined when the log is off. */
+  readonly directLog: DirectLog | undefined;
   /**
    * Rooms reached through someone's own account (core/own-rooms.ts: a linked XMPP account's MUCs), for that person
    * alone: `ownerOf` tells whose own account a room would be reached through (undefined for any other room); `join`,

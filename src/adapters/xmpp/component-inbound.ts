@@ -15,6 +15,7 @@ import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./p
 import { ResourcePresence } from "./resource-presence.js";
 import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
+import { directOriginal } from "./logged-originals.js";
 import { isRoomAddress, type GatewayRooms } from "./gateway-rooms.js";
 import { invitationPayload } from "./room-invitations.js";
 import { UnheardApprovals } from "./unheard-approvals.js";
@@ -131,7 +132,7 @@ export class ComponentInbound {
       if (this.messagesFrom === "contacts" && to.protocol !== "irc" && (await this.context.knows(to)) && !(await this.context.related(from, to))) {
         return await this.refuse(stanza, "cancel", "service-unavailable", "this user accepts messages from contacts only: subscribe to their presence first");
       }
-      const replaces = await acceptance.original;
+      const replaces = await directOriginal(this.context, acceptance.original, from, to, message.replaces);
       // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
       if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
       const accepted = await this.context.submit(directDraft(this.context.account, message, from, to, replaces));
@@ -147,12 +148,13 @@ export class ComponentInbound {
 
   /**
    * XEP-0424: an XMPP user retracts her message, named by the id her client gave it (CorrectionIds, as a correction
-   * names it; one sent before a restart is no longer known): a retraction of the core's, checked there as her own.
+   * names it; one sent before a restart is found in the message log, logged-originals.ts): a retraction of the
+   * core's, checked there as her own.
    */
   private async retraction(stanza: Element, message: ParsedMessage, retracts: string, from: Address, to: Address): Promise<void> {
     const acceptance = this.corrections.begin(from, { replaces: retracts });
     try {
-      const original = await acceptance.original;
+      const original = await directOriginal(this.context, acceptance.original, from, to, retracts);
       if (original === undefined) return await this.refuse(stanza, "cancel", "item-not-found", "no recent message of yours with that id to retract");
       await this.context.submit({ ...directDraft(this.context.account, message, from, to), body: "", retracts: original });
     } catch (error: unknown) {
