@@ -17,16 +17,15 @@ export interface AccountChatTarget {
   readonly requestReceipt: boolean;
 }
 
-/** `idAtContact`: the id the contact got a line under, for a correction or retraction naming it (Carbons.idAtContact). */
-export function accountChat(message: Message, target: AccountChatTarget, idAtContact: (gatewayId: string) => string = (id) => id): Element {
-  const named = message.retracts === undefined ? message : { ...message, retracts: idAtContact(message.retracts) };
-  const stanza = messageStanza(named, {
+/** `message` with the line it corrects or retracts named by the id the contact got it under (Carbons.namedAtContact). */
+export function accountChat(message: Message, target: AccountChatTarget): Element {
+  const stanza = messageStanza(message, {
     to: target.jid,
     id: message.id,
     body: message.body,
     kind: message.kind,
     type: "chat",
-    ...(message.replaces === undefined ? {} : { replaces: idAtContact(message.replaces) }),
+    ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     requestReceipt: target.requestReceipt,
   });
   return target.occupant ? markedMucPrivate(stanza) : stanza;

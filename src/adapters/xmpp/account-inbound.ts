@@ -17,6 +17,7 @@ import type { Carbons } from "./carbons.js";
 import { directDraft } from "./drafts.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
+import { directOriginal } from "./logged-originals.js";
 import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { stanzaError } from "./stanzas.js";
 
@@ -82,7 +83,7 @@ export class AccountInbound {
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {
-      const draft = directDraft(context.account, message, from, owner, await acceptance.original);
+      const draft = directDraft(context.account, message, from, owner, await directOriginal(context, acceptance.original, from, owner, message.replaces));
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {
@@ -98,13 +99,14 @@ export class AccountInbound {
 
   /**
    * A contact retracts her message (XEP-0424), named by the id her client gave it, mapped as a correction's is: the
-   * owner's sessions get the retraction. One the gateway does not know (from before a restart) is left alone.
+   * owner's sessions get the retraction; one from before a restart is found in the message log (logged-originals.ts).
+   * One the gateway does not know (older, or the log off) is left alone.
    */
   private async retraction(message: ParsedMessage, retracts: string, from: Address, nick: string | undefined): Promise<void> {
     const { context, owner } = this.account;
     const acceptance = this.corrections.begin(from, { replaces: retracts });
     try {
-      const original = await acceptance.original;
+      const original = await directOriginal(context, acceptance.original, from, owner, retracts);
       if (original === undefined) return;
       const draft = { ...directDraft(context.account, message, from, owner), body: "", retracts: original };
       await context.submit(nick === undefined ? draft : { ...draft, senderName: nick });

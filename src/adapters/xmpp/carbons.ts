@@ -25,9 +25,11 @@ import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import { toGatewayError } from "../../core/errors.js";
-import { addressKey, type Address } from "../../core/model/address.js";
+import { addressKey, sameAddress, type Address } from "../../core/model/address.js";
+import type { Message } from "../../core/model/message.js";
 import { accountPeer, resourceOf } from "./addressing.js";
 import { directDraft } from "./drafts.js";
+import { directOriginal } from "./logged-originals.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { parseMessageStanza } from "./parse.js";
 import { isOwnRosterPush } from "./roster.js";
@@ -151,11 +153,22 @@ export class Carbons {
   }
 
   /**
-   * The id a contact got one of her lines under: a line from another client of hers went with that client's stanza
-   * id, not the gateway id, so a correction or retraction from a session must name it by that id.
+   * Her message with the line it corrects or retracts named by the id the contact got it under: a line from another
+   * client of hers went with that client's stanza id, not the gateway id, so a correction or retraction from a session
+   * must name it by that id. One from before a restart is read from the message log (its origin id).
    */
-  idAtContact(gatewayId: string): string {
-    return this.sentIds.get(gatewayId) ?? gatewayId;
+  async namedAtContact(message: Message): Promise<Message> {
+    const replaces = message.replaces === undefined ? {} : { replaces: await this.idAtContact(message.replaces) };
+    const retracts = message.retracts === undefined ? {} : { retracts: await this.idAtContact(message.retracts) };
+    return { ...message, ...replaces, ...retracts };
+  }
+
+  private async idAtContact(gatewayId: string): Promise<string> {
+    const remembered = this.sentIds.get(gatewayId);
+    if (remembered !== undefined) return remembered;
+    const logged = await this.context.directLog?.message(gatewayId);
+    const fromElsewhere = logged !== undefined && sameAddress(logged.from, this.owner) ? logged.origin.id : undefined;
+    return fromElsewhere ?? gatewayId;
   }
 
   /** Section 7: the user's chat from another client (a sent copy's message), with a body, to a contact, kept as hers. */
@@ -173,7 +186,8 @@ export class Carbons {
     const acceptance = this.corrections.begin(this.owner, retracts === undefined ? message : { replaces: retracts }, addressKey(to));
     let recordedId: string | undefined;
     try {
-      const original = await acceptance.original;
+      // One from before a restart is found in the message log (logged-originals.ts), as a contact's is.
+      const original = await directOriginal(this.context, acceptance.original, this.owner, to, retracts ?? message.replaces);
       // A retraction names her line as the contact got it: from that client, its own id (mapped); from a native
       // session, the gateway id itself (the core checks it is hers, in this conversation).
       const draft = retracts === undefined ? directDraft(this.context.account, message, this.owner, to, original) : { ...directDraft(this.context.account, message, this.owner, to), body: "", retracts: original ?? retracts };

@@ -168,7 +168,8 @@ export class XmppUserAdapter implements Adapter {
     if (this.session.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
     const occupant = this.mucs.occupantJid(recipient);
     const requestReceipt = this.awaited.request(message, recipient);
-    const writing = this.write(accountChat(message, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }, (id) => this.carbons.idAtContact(id)));
+    const named = await this.carbons.namedAtContact(message);
+    const writing = this.write(accountChat(named, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.session.confirmer.track(writing);
     await writing;
