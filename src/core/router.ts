@@ -18,6 +18,7 @@ import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft, type MessageModeration } from "./model/message.js";
+import { stamped } from "./model/sent-at.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
 import { checkCorrection, checkRetraction } from "./message-references.js";
@@ -86,13 +87,12 @@ export class Router {
     const senderName = draft.scope === "room" ? await this.rooms.senderNameIn(draft) : draft.senderName;
     const { moderate: _asked, ...fields } = draft;
     const message: Message = {
-      ...fields,
+      ...stamped(fields, (this.deps.now ?? Date.now)()),
       // A retraction says nothing of its own: no words to keep, relay or show (the adapters give their fallback).
       ...(retracted === undefined ? {} : { body: "", kind: "text" as const }),
       ...(checked?.moderated === undefined ? {} : { moderated: checked.moderated }),
       senderName,
       id: this.deps.ids.next(),
-      timestamp: (this.deps.now ?? Date.now)(),
       // A moderation carries its original's hops: a bridge bot's MUC the line was said in is not sent it (the bot can
       // unsay only its own relayed copies), as a sender's own retraction from there is not.
       hops: [...(draft.hops ?? []), ...(checked?.moderated === undefined ? [] : retracted?.hops ?? []), addressKey(draft.from)],
@@ -137,7 +137,7 @@ export class Router {
     const retracted = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
     const timestamp = (this.deps.now ?? Date.now)();
     const said = retracted === undefined ? draft : { ...draft, body: "", kind: "text" as const };
-    const message: Message = { ...said, id: this.deps.ids.next(), timestamp, hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
+    const message: Message = { ...stamped(said, timestamp), id: this.deps.ids.next(), hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);
     this.deps.recent?.remember(message);
     if (retracted !== undefined) this.unsay(retracted.original.id);

@@ -26,6 +26,7 @@ export function messageView(message: Message): Record<string, unknown> {
     sender_name: message.senderName,
     body: message.body,
     timestamp: message.timestamp,
+    ...(message.sentAt === undefined ? {} : { sent_at: message.sentAt }),
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     ...(message.retracts === undefined ? {} : { retracts: message.retracts }),
     ...(message.retracted === true ? { retracted: true } : {}),

@@ -33,6 +33,11 @@ export interface Message {
   readonly body: string;
   /** Milliseconds since the epoch, when the gateway accepted it. */
   readonly timestamp: number;
+  /**
+   * Milliseconds since the epoch, when it was said, where its network tells a time noticeably earlier than `timestamp`
+   * (IRCv3 server-time, XEP-0203 delay; the rule in sent-at.ts). Absent for a line the gateway got as it was said.
+   */
+  readonly sentAt?: number;
   /** Gateway id of the message this one corrects (XEP-0308 and the like). */
   readonly replaces?: string;
   /**
@@ -64,8 +69,9 @@ export interface MessageModeration {
 }
 
 /**
- * What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person. `moderate`: the
- * retraction is a moderator's, with an optional reason (a retraction of another's room message is one anyway).
+ * What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person, and keeps the `sentAt`
+ * an adapter read from its network only where sent-at.ts says it tells something. `moderate`: the retraction is a
+ * moderator's, with an optional reason (a retraction of another's room message is one anyway).
  */
 export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere" | "retracted" | "moderated"> & {
   readonly hops?: readonly string[];
