@@ -2,7 +2,8 @@
  * What a MUC said while alice's linked account was out of it reaches her once she is back in, from the room's archive
  * (XEP-0313 on the room, Prosody's mod_muc_mam), against a real Prosody and the real daemon: after her account's
  * connection was cut and after a daemon restart, her session gets exactly the lines juliet said meanwhile, once, in
- * order, and none she saw live again. The account reaches Prosody through a gate. The tests run in order and build on
+ * order, and none she saw live again, each at the time the archive gives it (`sent_at`). The account reaches Prosody
+ * through a gate. The tests run in order and build on
  * each other.
  */
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ import { useLinkedAccount } from "../helpers/linked-account-suite.js";
 import type { Frame, NativeClient } from "../helpers/native-client.js";
 import type { TcpGate } from "../helpers/tcp-gate.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
+import { SENT_AT_TOLERANCE_MS } from "../../src/core/model/sent-at.js";
 
 const MUC_NS = "http://jabber.org/protocol/muc";
 
@@ -25,16 +27,47 @@ describe("group chats through a linked XMPP account: what the room said meanwhil
   let room: string;
 
   const selfPresence = (presence: Element): boolean => (presence.getChild("x", `${MUC_NS}#user`)?.getChildren("status") ?? []).some((status) => status.attrs["code"] === "110");
-  const bodyOf = (frame: Frame): unknown => (frame["message"] as Record<string, unknown>)["body"];
 
   /** The room messages alice's session gets up to and with `last`, in order. */
-  async function linesUntil(last: string): Promise<unknown[]> {
-    const bodies: unknown[] = [];
+  async function framesUntil(last: string): Promise<Record<string, unknown>[]> {
+    const messages: Record<string, unknown>[] = [];
     for (;;) {
-      const body = bodyOf(await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["to"] === room, 30_000));
-      bodies.push(body);
-      if (body === last) return bodies;
+      const message = (await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["to"] === room, 30_000))["message"] as Record<string, unknown>;
+      messages.push(message);
+      if (message["body"] === last) return messages;
     }
+  }
+
+  async function linesUntil(last: string): Promise<unknown[]> {
+    return (await framesUntil(last)).map((message) => message["body"]);
+  }
+
+  /**
+   * The times the room's archive gives its lines, by body: juliet's own query of it (XEP-0313), each result's
+   * forwarded delay.
+   */
+  async function archiveTimes(): Promise<Map<string, number>> {
+    const queryid = `times-${randomBytes(4).toString("hex")}`;
+    const from = juliet.transcript.length;
+    await juliet.iq(xml("iq", { type: "set", to: talk }, xml("query", { xmlns: "urn:xmpp:mam:2", queryid })));
+    const times = new Map<string, number>();
+    for (const stanza of juliet.transcript.slice(from)) {
+      const result = stanza.getChild("result", "urn:xmpp:mam:2");
+      if (result?.attrs["queryid"] !== queryid) continue;
+      const forwarded = result.getChild("forwarded", "urn:xmpp:forward:0");
+      const body = forwarded?.getChild("message")?.getChildText("body");
+      const stamp = forwarded?.getChild("delay", "urn:xmpp:delay")?.attrs["stamp"];
+      if (body !== undefined && body !== null && typeof stamp === "string") times.set(body, Date.parse(stamp));
+    }
+    return times;
+  }
+
+  /**
+   * Lets the clock pass the 2 seconds within which a stamp counts as live (core/model/sent-at.ts), so that lines said
+   * now reach her late enough to keep their time: no event marks it, only time.
+   */
+  async function pastTolerance(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, SENT_AT_TOLERANCE_MS + 1_000));
   }
 
   async function say(...lines: string[]): Promise<void> {
@@ -68,10 +101,19 @@ describe("group chats through a linked XMPP account: what the room said meanwhil
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
     await daemon.waitForLog(/XMPP account connection lost/);
     await say("gap one", "gap two", "gap three");
+    await pastTolerance();
     gate.reopen();
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 30_000);
     await say("live again");
-    assert.deepEqual(await linesUntil("live again"), ["gap one", "gap two", "gap three", "live again"]);
+    const lines = await framesUntil("live again");
+    assert.deepEqual(lines.map((message) => message["body"]), ["gap one", "gap two", "gap three", "live again"]);
+    // When each was said, as the archive says: the lines of the gap carry it, the live one none.
+    const times = await archiveTimes();
+    assert.deepEqual(
+      lines.map((message) => message["sent_at"]),
+      ["gap one", "gap two", "gap three"].map((body) => times.get(body)).concat([undefined]),
+    );
+    assert.ok(lines.slice(0, 3).every((message) => (message["sent_at"] as number) < (message["timestamp"] as number)));
   });
 
   it("gives her the lines said while the daemon was stopped, once and in order", async function () {

@@ -16,6 +16,7 @@
  *   queryid of a query under way; any other is dropped (it would else read as a chat from whoever sent it).
  * - The mark is kept in the room's own_rooms row (`keep`, migration 24) after each live line and each catch-up, so
  *   that a restart goes on from it (`restore`).
+ * - Each archived line keeps the archive's time (its forwarded `<delay/>`): the message's `sentAt`.
  * - A room without an archive is joined as before: no history, what was said meanwhile is not shown.
  */
 import { xml } from "@xmpp/client";
@@ -32,6 +33,7 @@ const PAGE_SIZE = 100;
 const SEEN_KEPT = 2000;
 const NS_SID = "urn:xmpp:sid:0";
 const NS_FORWARD = "urn:xmpp:forward:0";
+const NS_DELAY = "urn:xmpp:delay";
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
 /** Sends an iq to a room and resolves with its result; rejects with its error or a timeout. */
@@ -44,6 +46,17 @@ export function roomStanzaId(stanza: Element, muc: string): string | undefined {
     if (typeof by === "string" && by.toLowerCase() === muc && typeof id === "string" && id !== "") return id;
   }
   return undefined;
+}
+
+/**
+ * The archived message with the time the archive gives it (the forwarded `<delay/>`, XEP-0313 section 5.1.2) as its
+ * own delay, which account-muc-lines.ts reads as when it was said; one it carries already (delayed before it was
+ * archived) is earlier, and kept alone.
+ */
+function withArchiveTime(message: Element, result: Element): Element {
+  const stamp: unknown = result.getChild("forwarded", NS_FORWARD)?.getChild("delay", NS_DELAY)?.attrs["stamp"];
+  if (typeof stamp === "string" && message.getChild("delay", NS_DELAY) === undefined) message.append(xml("delay", { xmlns: NS_DELAY, stamp }));
+  return message;
 }
 
 interface ArchivedLine {
@@ -129,7 +142,7 @@ export class AccountMucCatchUp {
       this.log.info({ from, queryid: result.attrs["queryid"] }, "MAM result not asked for (or not from the room asked): dropped");
       return true;
     }
-    query.lines.push({ id, message });
+    query.lines.push({ id, message: withArchiveTime(message, result) });
     return true;
   }
 

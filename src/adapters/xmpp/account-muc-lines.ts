@@ -2,7 +2,8 @@
  * The lines of the MUCs a linked account is in for its owner (account-mucs.ts), both ways: hers go out as groupchat
  * with the gateway id as stanza id, and the room's reflection of one of them (her nick, that id) is not shown to her
  * again; the occupants' lines reach her as room messages from their occupant addresses (account-muc-occupants.ts),
- * history (a XEP-0203 delay) and the room's own messages left out.
+ * history (a XEP-0203 delay) and the room's own messages left out; a line of the room's archive given at a catch-up
+ * keeps its time (the archive's delay) as the message's `sentAt`.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -51,6 +52,8 @@ export class AccountMucLines {
         to: room,
         senderName: nick,
         body: line.body ?? "",
+        // An archived line's time (the archive's delay, account-muc-catch-up.ts); a live one has none.
+        ...(line.sentAt === undefined ? {} : { sentAt: line.sentAt }),
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
   }

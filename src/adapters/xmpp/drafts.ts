@@ -15,5 +15,7 @@ export function directDraft(account: string, message: ParsedMessage, from: Addre
     senderName: from.id.split("@")[0] ?? from.id,
     body: message.body ?? "",
     ...(replaces === undefined ? {} : { replaces }),
+    // A server's offline storage delayed it (XEP-0203): the core keeps the time if it tells something (sent-at.ts).
+    ...(message.sentAt === undefined ? {} : { sentAt: message.sentAt }),
   };
 }

@@ -14,6 +14,9 @@
  *   - XEP-0308 <replace/> without an id is ignored (the message is taken as new); XEP-0184 <received/>
  *     without an id falls back to the stanza id (as in XEP-0184 before version 1.1). A XEP-0424 retraction
  *     (version 1, or 0 in a XEP-0422 <apply-to/>) gives `retracts` and no body: its body is a fallback.
+ *   - XEP-0203 <delay stamp/> (a server's offline storage, a room's archive or history) gives `sentAt`, the earliest
+ *     stamp when several entities delayed it (each may add its own); a stamp that is no XEP-0082 DateTime is ignored.
+ *     Whether the message keeps it is the core's rule (core/model/sent-at.ts).
  *   - presence type (RFC 6121 section 4.7.1): absent -> "available"; an unknown value -> bad-request.
  *   - iq (RFC 6120 section 8.2.3): id and a known type required; get and set carry exactly one child
  *     element, result at most one (an error may carry the original payload beside <error/>).
@@ -56,6 +59,8 @@ export interface ParsedMessage {
   readonly replaces?: string;
   /** XEP-0424: the id of the message this one retracts (its body is then only a fallback, left out). */
   readonly retracts?: string;
+  /** XEP-0203: when it was said, by its earliest delay stamp (milliseconds since the epoch). */
+  readonly sentAt?: number;
   readonly chatState?: ChatState;
   readonly receiptRequest: boolean;
   readonly receivedId?: string;
@@ -154,6 +159,20 @@ export function parseStanzaError(stanza: Element): ParsedStanzaError {
   };
 }
 
+/** XEP-0082 DateTime: a date, a time with optional fractions of a second, and Z or an offset. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The earliest XEP-0203 delay stamp of a stanza, in milliseconds; undefined when it has no valid one. */
+export function delayStamp(stanza: Element): number | undefined {
+  let earliest: number | undefined;
+  for (const delay of stanza.getChildren("delay", NS.delay)) {
+    const stamp = attr(delay, "stamp");
+    const time = stamp !== undefined && DATE_TIME.test(stamp) ? Date.parse(stamp) : Number.NaN;
+    if (!Number.isNaN(time) && (earliest === undefined || time < earliest)) earliest = time;
+  }
+  return earliest;
+}
+
 function messageKind(type: MessageType, body: string | undefined): { messageKind: MessageKind; body?: string } {
   if (body === undefined) return { messageKind: type === "headline" ? "notice" : "text" };
   if (type === "headline") return { messageKind: "notice", body };
@@ -184,6 +203,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
   const received = stanza.getChild("received", NS.receipts);
   const receivedId = received === undefined ? undefined : (attr(received, "id") ?? id);
   const retracts = retractedId(stanza);
+  const sentAt = delayStamp(stanza);
   const kind = messageKind(type, bodyText === "" || retracts !== undefined ? undefined : bodyText);
   return {
     ok: true,
@@ -197,6 +217,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
       ...(replaces === undefined || replaces.length === 0 ? {} : { replaces }),
       ...(retracts === undefined ? {} : { retracts }),
       ...(chatState === undefined ? {} : { chatState }),
+      ...(sentAt === undefined ? {} : { sentAt }),
       receiptRequest: stanza.getChild("request", NS.receipts) !== undefined,
       ...(receivedId === undefined ? {} : { receivedId }),
       ...(subject === undefined ? {} : { subject }),

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parse, type Element } from "ltx";
 import { createLogger } from "../../../src/core/logger.js";
 import { AccountMucCatchUp, CATCH_UP_LIMIT } from "../../../src/adapters/xmpp/account-muc-catch-up.js";
+import { parseMessageStanza } from "../../../src/adapters/xmpp/parse.js";
 
 const MUC = "lobby@conference.example.org";
 const MAM = "urn:xmpp:mam:2";
@@ -107,5 +108,38 @@ describe("AccountMucCatchUp", () => {
     assert.deepEqual(room.given, []);
     await room.catchUp.joined(MUC);
     assert.deepEqual([room.given, room.queries], [["live hello"], 0]);
+  });
+});
+
+describe("AccountMucCatchUp: the archive's time of each line", () => {
+  it("gives an archived line with the archive's delay as its own, which parses as when it was said; a delay of its own is kept alone", async () => {
+    const given: Element[] = [];
+    const stamps = { b1: "2026-12-07T02:00:00Z", b2: "2026-12-07T02:00:30Z" };
+    const room: { catchUp?: AccountMucCatchUp } = {};
+    const ask = async (iq: Element): Promise<Element> => {
+      if (iq.getChild("query", "http://jabber.org/protocol/disco#info")) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><feature var="${MAM}"/></query></iq>`);
+      const queryid = String(iq.getChild("query", MAM)?.attrs["queryid"]);
+      const own = `<delay xmlns="urn:xmpp:delay" from="example.org" stamp="2026-12-07T01:00:00Z"/>`;
+      for (const [id, stamp] of Object.entries(stamps)) {
+        room.catchUp?.result(
+          parse(
+            `<message from="${MUC}"><result xmlns="${MAM}" queryid="${queryid}" id="${id}"><forwarded xmlns="urn:xmpp:forward:0"><delay xmlns="urn:xmpp:delay" stamp="${stamp}"/>` +
+              `<message xmlns="jabber:client" from="${MUC}/Juliet" type="groupchat"><body>${id}</body>${id === "b2" ? own : ""}</message></forwarded></result></message>`,
+          ),
+        );
+      }
+      return parse(`<iq type="result"><fin xmlns="${MAM}" complete="true"/></iq>`);
+    };
+    const catchUp = new AccountMucCatchUp(createLogger("silent"), ask, (_muc, message) => given.push(message), () => undefined);
+    room.catchUp = catchUp;
+    catchUp.restore(MUC, "");
+    catchUp.joining(MUC);
+    await catchUp.joined(MUC);
+    const times = given.map((message) => {
+      const parsed = parseMessageStanza(message, { to: MUC });
+      return parsed.ok ? parsed.value.sentAt : undefined;
+    });
+    assert.deepEqual(times, [Date.UTC(2026, 11, 7, 2, 0, 0), Date.UTC(2026, 11, 7, 1, 0, 0)]);
+    assert.equal(given[1]?.getChildren("delay", "urn:xmpp:delay").length, 1);
   });
 });

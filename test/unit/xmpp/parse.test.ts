@@ -15,6 +15,18 @@ function problemOf<T>(result: ParseResult<T>): { condition: string; text: string
 
 describe("parsing inbound XMPP stanzas", () => {
   describe("parseMessageStanza", () => {
+    it("reads the time a XEP-0203 delay says it was sent, the earliest of several, ignoring stamps that are no DateTime", () => {
+      const delayed = parse(
+        `<message from="juliet@example.org/phone" to="alicex@example.org" type="chat"><body>late</body>` +
+          `<delay xmlns="urn:xmpp:delay" from="example.org" stamp="2026-12-07T02:10:05Z"/>` +
+          `<delay xmlns="urn:xmpp:delay" from="relay.example.org" stamp="2026-12-07T03:10:05.250+01:00"/>` +
+          `<delay xmlns="urn:xmpp:delay" stamp="yesterday"/><delay xmlns="jabber:x:delay" stamp="20001231T00:00:00"/></message>`,
+      );
+      assert.equal(value(parseMessageStanza(delayed)).sentAt, Date.UTC(2026, 11, 7, 2, 10, 5));
+      const live = parse(`<message from="juliet@example.org/phone" to="alicex@example.org" type="chat"><body>now</body><delay xmlns="urn:xmpp:delay" stamp="Mon, 07 Dec 2026"/></message>`);
+      assert.equal("sentAt" in value(parseMessageStanza(live)), false);
+    });
+
     it("reads a chat message with a receipt request and a chat state", () => {
       assert.deepEqual(value(parseMessageStanza(stanzaFixture("message-chat-receipt-state"))), {
         kind: "message",
