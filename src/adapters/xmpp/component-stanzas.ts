@@ -11,7 +11,7 @@ import type { Message } from "../../core/model/message.js";
 import { addressToJid, addressToXmppJid } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { messageStanza } from "./retraction-stanzas.js";
-import { chatMessage, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
+import { chatMessage, lateDelay, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 /** A direct message to an XMPP user, from the JID of its sender (or of the person a linked account is). */
 export function directChat(message: Message, recipient: Address, domain: string, requestReceipt: boolean): Element {
@@ -26,6 +26,7 @@ export function directChat(message: Message, recipient: Address, domain: string,
     type: "chat",
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     requestReceipt,
+    ...lateDelay(message, domain),
   });
 }
 

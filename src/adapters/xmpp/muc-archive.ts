@@ -18,7 +18,8 @@ import { xmppUserAddress } from "./addressing.js";
 import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
 import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamRequest } from "./mam-query.js";
 import { withOccupantId, type OccupantIds } from "./occupant-ids.js";
-import { errorCondition, NS } from "./stanzas.js";
+import { delayElement, errorCondition, NS } from "./stanzas.js";
+import { saidAt } from "../../core/model/sent-at.js";
 import { isModeration, messageStanza } from "./retraction-stanzas.js";
 
 /** Who asks, and the room and archive they ask of. */
@@ -111,7 +112,7 @@ export class MucArchive {
     const options = { from, body: message.body, kind: message.kind, type: "groupchat" as const, ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) };
     const copy = messageStanza(message, options, { roomJid: reader.roomJid, ...(moderation ? { occupantId } : {}) });
     copy.attrs["xmlns"] = NS.client;
-    const forwarded = xml("forwarded", { xmlns: NS.forward }, xml("delay", { xmlns: NS.delay, stamp: new Date(message.timestamp).toISOString() }), moderation ? copy : withOccupantId(copy, occupantId));
+    const forwarded = xml("forwarded", { xmlns: NS.forward }, delayElement({ stamp: saidAt(message) }), moderation ? copy : withOccupantId(copy, occupantId));
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));
   }
 

@@ -2,13 +2,14 @@
  * Room history for an XMPP user joining a gateway MUC (XEP-0045 section 7.2.15): how much the join asks for
  * (`<history maxstanzas seconds since maxchars/>` in its `<x xmlns="http://jabber.org/protocol/muc"/>`, capped by
  * the configured `room_history`), and each message as a groupchat from its sender's occupant JID, marked as
- * delayed with the time the gateway accepted it (XEP-0203).
+ * delayed with the time it was said (XEP-0203): its `sentAt` when its network told one, else the time the gateway
+ * accepted it.
  */
-import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Message } from "../../core/model/message.js";
 import { occupantIdElement } from "./occupant-ids.js";
-import { NS, stanzaId } from "./stanzas.js";
+import { delayElement, NS, stanzaId } from "./stanzas.js";
+import { saidAt } from "../../core/model/sent-at.js";
 import { isModeration, messageStanza } from "./retraction-stanzas.js";
 
 export interface HistoryRequest {
@@ -47,7 +48,7 @@ export function historyMessage(message: Message, roomJid: string, to: string, id
   const moderation = isModeration(message);
   const from = moderation ? roomJid : `${roomJid}/${message.senderName}`;
   const line = messageStanza(message, { from, to, body: message.body, kind: message.kind, type: "groupchat", ...ids }, { roomJid, ...(moderation ? { occupantId } : {}) });
-  line.append(xml("delay", { xmlns: NS.delay, from: roomJid, stamp: new Date(message.timestamp).toISOString() }));
+  line.append(delayElement({ from: roomJid, stamp: saidAt(message) }));
   line.append(stanzaId(message.id, roomJid));
   if (!moderation) line.append(occupantIdElement(occupantId));
   return line;

@@ -21,6 +21,7 @@ import type { RoomOutput } from "./room-output.js";
 import { subjectMessage } from "./room-stanzas.js";
 import { isModeration, messageStanza } from "./retraction-stanzas.js";
 import { chatMessage, chatState, isRelayed, markRelayed, stanzaId, type ChatState } from "./stanzas.js";
+import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
 
 /** How far back in a room's log an occupant's correction looks for its original when the ids' memory lacks it. */
 const CORRECTABLE_AFTER_RESTART = 200;
@@ -191,6 +192,8 @@ export class RoomMessages {
     const fromHere = message.origin.protocol === "xmpp" && message.origin.account === this.context.account;
     // XEP-0421: the sender's id, made once for everyone (each stanza gets its own element).
     const occupantId = this.ids.of(message.to, message.from);
+    // Late (an IRC line played back by a bouncer, say): delayed by the room to when it was said (XEP-0203).
+    const late = deliveredLate(message, Date.now());
     // One write each, each awaited before the next: written together (stanza-writer.ts), the IRC -> XMPP burst of
     // the bridge benchmark fell by about 40% (the servers' Nagle and delayed ACKs, docs/performance.md).
     for (const occupant of occupants.values()) {
@@ -198,7 +201,8 @@ export class RoomMessages {
       const moderated = isModeration(message);
       const from = moderated ? occupant.roomJid : `${occupant.roomJid}/${sender}`;
       const ids = this.idsSeenBy(message, occupant.address);
-      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...ids }, { roomJid: occupant.roomJid, occupantId });
+      const delay = late ? { delay: { from: occupant.roomJid, stamp: saidAt(message) } } : {};
+      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...delay }, { roomJid: occupant.roomJid, occupantId });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
       if (!moderated) line.append(occupantIdElement(occupantId));

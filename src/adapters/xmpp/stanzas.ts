@@ -11,7 +11,8 @@
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import type { MessageKind } from "../../core/model/message.js";
+import type { Message, MessageKind } from "../../core/model/message.js";
+import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
 import type { Show } from "../../core/model/presence.js";
 import { clampPriority, clampStatus, showToXmpp } from "./presence-map.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
@@ -127,6 +128,29 @@ export interface ChatMessageOptions {
   readonly type?: "chat" | "normal" | "groupchat";
   /** Adds a XEP-0184 receipt request. */
   readonly requestReceipt?: boolean;
+  /** Adds a XEP-0203 delay: the message reaches its recipient late (lateDelay). */
+  readonly delay?: Delay;
+}
+
+/** A XEP-0203 delay: who delayed the message (`from`), and when it was said (milliseconds since the epoch). */
+export interface Delay {
+  readonly from: string;
+  readonly stamp: number;
+}
+
+/**
+ * The XEP-0203 delay of a message delivered now, from `from` (the gateway's domain, a room's JID), when it is late
+ * (core/model/sent-at.ts deliveredLate: it has a `sentAt`, or it waited in the outbox), stamped with when it was said,
+ * as Prosody stamps the offline messages it delivers at a login: the recipient's client then shows that time, not the
+ * delivery's. Nothing for a live message (no bytes added on the usual path).
+ */
+export function lateDelay(message: Pick<Message, "timestamp" | "sentAt">, from: string, now = Date.now()): { readonly delay?: Delay } {
+  return deliveredLate(message, now) ? { delay: { from, stamp: saidAt(message) } } : {};
+}
+
+/** The XEP-0203 <delay/> element (stamp: XEP-0082 DateTime, UTC with milliseconds). */
+export function delayElement(delay: { readonly from?: string; readonly stamp: number }): Element {
+  return xml("delay", attrs({ xmlns: NS.delay, from: delay.from, stamp: new Date(delay.stamp).toISOString() }));
 }
 
 /**
@@ -139,6 +163,7 @@ export function chatMessage(options: ChatMessageOptions): Element {
   const message = xml("message", attrs({ from: options.from, to: options.to, id: options.id, type: options.type ?? "chat" }), xml("body", {}, safe(body)));
   if (options.replaces !== undefined) message.append(xml("replace", attrs({ xmlns: NS.correction, id: options.replaces })));
   if (options.requestReceipt === true) message.append(xml("request", { xmlns: NS.receipts }));
+  if (options.delay !== undefined) message.append(delayElement(options.delay));
   return message;
 }
 

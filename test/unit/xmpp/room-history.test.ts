@@ -36,6 +36,12 @@ describe("room history for a joining XMPP user (XEP-0045 section 7.2.15)", () =>
     assert.deepEqual(line.getChild("delay", "urn:xmpp:delay")?.attrs, { xmlns: "urn:xmpp:delay", from: "#dev@gw.example", stamp: "2026-11-22T12:00:00.000Z" });
   });
 
+  it("delays a message its network said earlier (sentAt) to when it was said, not to its acceptance", () => {
+    const message: Message = { id: "m3", origin: { protocol: "irc", account: "libera" }, hops: [], scope: "room", kind: "text", from: parseAddress("irc://libera/bob"), to: parseAddress("native:%23dev"), senderName: "bob", body: "played back", timestamp: NOW, sentAt: NOW - 3_600_000 };
+    const line = historyMessage(message, "#dev@gw.example", "juliet@example.org/phone", { id: "m3" }, "bob-in-dev");
+    assert.equal(line.getChild("delay", "urn:xmpp:delay")?.attrs["stamp"], "2026-11-22T11:00:00.000Z");
+  });
+
   it("gives a correction under the ids its reader knows the message and the original by, with the room's id of it", () => {
     const message: Message = { id: "m2", origin: { protocol: "xmpp", account: "default", id: "client-2" }, hops: [], scope: "room", kind: "text", from: parseAddress("native:alice"), to: parseAddress("native:%23dev"), senderName: "alice", body: "fixed", replaces: "m1", timestamp: NOW };
     const line = historyMessage(message, "#dev@gw.example", "alice@example.org/phone", { id: "client-2", replaces: "client-1" }, "alice-in-dev");

@@ -10,6 +10,7 @@ import {
   discoItems,
   errorCondition,
   iqResult,
+  lateDelay,
   mayAnswerWithError,
   presence,
   receipt,
@@ -166,5 +167,25 @@ describe("building outbound XMPP stanzas", () => {
   it("builds a software version query (XEP-0092)", () => {
     assert.equal(version("Switchboard", "0.1.0").toString(), `<query xmlns="${NS.version}"><name>Switchboard</name><version>0.1.0</version></query>`);
     assert.equal(version("S", "1", "Linux").getChildText("os"), "Linux");
+  });
+
+  describe("lateDelay (XEP-0203 on a late delivery)", () => {
+    const NOW = Date.UTC(2026, 11, 7, 3, 0, 0);
+    const body = { id: "m1", body: "hello", kind: "text" as const, to: "juliet@example.org" };
+
+    it("adds nothing to a live message", () => {
+      const live = chatMessage({ ...body, ...lateDelay({ timestamp: NOW - 40 }, "gw.example", NOW) });
+      assert.equal(live.getChild("delay", "urn:xmpp:delay"), undefined);
+    });
+
+    it("delays a message that waited to its acceptance, from the gateway", () => {
+      const waited = chatMessage({ ...body, ...lateDelay({ timestamp: NOW - 90_000 }, "gw.example", NOW) });
+      assert.deepEqual(waited.getChild("delay", "urn:xmpp:delay")?.attrs, { xmlns: "urn:xmpp:delay", from: "gw.example", stamp: "2026-12-07T02:58:30.000Z" });
+    });
+
+    it("delays a message said earlier than accepted to when it was said, however soon it is delivered", () => {
+      const said = chatMessage({ ...body, ...lateDelay({ timestamp: NOW, sentAt: NOW - 3_600_000 }, "gw.example", NOW) });
+      assert.equal(said.getChild("delay", "urn:xmpp:delay")?.attrs["stamp"], "2026-12-07T02:00:00.000Z");
+    });
   });
 });
