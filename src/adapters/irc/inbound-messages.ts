@@ -3,7 +3,7 @@
  * bridged native room, from irc://<network>/<nick> under the nick (formatting codes stripped); lines from the
  * gateway's own nicks (the listener, puppets) are its own echo and ignored, and those of other bridges never
  * relayed; a query to the listener -> gateway-queries.ts; a query to a puppet -> a direct message to its person;
- * TOPIC -> the room's subject. Each is submitted in arrival order (ordered-submit.ts), its sender remembered
+ * TOPIC -> the room's subject. A line's server-time noticeably earlier than now is when it was said (`sentAt`). Each is submitted in arrival order (ordered-submit.ts), its sender remembered
  * (line-senders.ts).
  */
 import { GatewayError } from "../../core/errors.js";
@@ -17,6 +17,7 @@ import type { IrcConnection, IrcMessageEvent } from "./irc-connection.js";
 import type { InboundParts } from "./irc-inbound.js";
 import type { IrcPerson } from "./line-senders.js";
 import { ircAddress, nativeRoom } from "./irc-addresses.js";
+import { lineSentAt } from "./irc-line.js";
 import { oneLineText } from "./outgoing-text.js";
 import { OrderedSubmitter } from "./ordered-submit.js";
 import type { Puppet } from "./puppet.js";
@@ -64,6 +65,7 @@ export class InboundMessages {
           hops: [addressKey(ircAddress(this.network, channel.channel))],
           senderName: event.from.nick,
           body: stripFormatting(event.text),
+          ...lineSentAt(event.time),
         }, this.remember(sender))
         .catch((error: unknown) => this.parts.context.log.warn({ err: error, channel: event.target }, "IRC channel message not relayed"));
       return;
@@ -112,6 +114,7 @@ export class InboundMessages {
         to: person,
         senderName: event.from.nick,
         body: stripFormatting(event.text),
+        ...lineSentAt(event.time),
       }, this.remember(sender))
       .catch((error: unknown) => {
         const gatewayError = error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", "not delivered");

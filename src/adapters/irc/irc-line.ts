@@ -10,6 +10,7 @@
  * source without "!" and "@" as a host when it holds a dot, leaving the nick empty; this parser keeps the
  * keys and says `server: true` instead.
  */
+import { keptSentAt } from "../../core/model/sent-at.js";
 
 export interface IrcSource {
   /** The nick, or the server's name when `server` is true. */
@@ -96,4 +97,15 @@ export function serverTime(tags: Readonly<Record<string, string>>): number | und
   if (value === undefined || value === "") return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * When a line was said, as the core takes it (`MessageDraft.sentAt`): its server-time where that is noticeably earlier
+ * than `now` (a bouncer's playback, a channel's history replayed at a join), by the core's rule
+ * (core/model/sent-at.ts). Servers with server-time stamp every live line too: those stamps say nothing and are left
+ * out here already. An IRC client cannot set server-time on what it sends, so nothing goes the other way.
+ */
+export function lineSentAt(time: number | undefined, now = Date.now()): { readonly sentAt?: number } {
+  const sentAt = keptSentAt(time, now);
+  return sentAt === undefined ? {} : { sentAt };
 }
