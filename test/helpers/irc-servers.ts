@@ -39,6 +39,8 @@ export interface IrcServerOptions {
 export interface InspircdOptions extends IrcServerOptions {
   /** More modules to load (names without m_), if installed. */
   extraModules?: readonly string[];
+  /** Standard modules not to load (names without m_): a server without an IRCv3 extension ("ircv3_batch"). */
+  withoutModules?: readonly string[];
   /** MONITOR list size per client; default 1000. */
   monitorLimit?: number;
   /**
@@ -387,7 +389,7 @@ export async function startInspircd(options: InspircdOptions = {}): Promise<IrcS
       logFile,
       motdFile: layout.motdFile,
       dataDir,
-      modules: inspircdModules(installed, extraModules),
+      modules: inspircdModules(installed, extraModules).filter((module) => !(options.withoutModules ?? []).includes(module)),
       monitorLimit: options.monitorLimit ?? 1000,
       ...(options.serverPassword === undefined ? {} : { password: options.serverPassword }),
       operators: options.operators ?? [],
