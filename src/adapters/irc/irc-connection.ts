@@ -282,6 +282,7 @@ export class IrcConnection {
   private finish(socketError: GatewayError | undefined): void {
     if (this.phase === "closed") return;
     this.received.releaseHeld();
+    this.received.closed();
     const wasOpen = this.phase === "open";
     this.phase = "closed";
     clearTimeout(this.connectTimer);

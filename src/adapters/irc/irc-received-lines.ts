@@ -2,7 +2,8 @@
  * Each line one IRC connection reads (irc-connection.ts), in irc-framework's raw middleware, before its handlers
  * see it: the registration's verdict while registering (irc-registration.ts), CAP offers narrowed to the caps we
  * want, an ERROR kept as the reason of the close, our own state (irc-own-state.ts), the confirmations of our lines
- * (irc-sent-lines.ts) and our events (irc-events.ts).
+ * (irc-sent-lines.ts) and our events (irc-events.ts), but none of either for channel history replayed at a join
+ * (join-replays.ts).
  *
  * Lines read in the same chunk as the end of the MOTD are held until the next macrotask, so that a caller
  * who attaches listeners right after `await IrcConnection.connect(...)` misses none of them.
@@ -13,6 +14,7 @@ import type { Logger } from "../../core/logger.js";
 import { narrowOfferedCaps } from "./irc-connection-options.js";
 import { IrcEventTranslator, type IrcConnectionEvents } from "./irc-events.js";
 import { parseIrcLine } from "./irc-line.js";
+import { JoinReplays } from "./join-replays.js";
 import type { IrcOwnState } from "./irc-own-state.js";
 import type { IrcRegistration } from "./irc-registration.js";
 import type { IrcSentLines } from "./irc-sent-lines.js";
@@ -45,8 +47,11 @@ export interface IrcReceivedLinesParts {
 export class IrcReceivedLines {
   private readonly translator = new IrcEventTranslator();
   private held: Array<() => void> | undefined;
+  private readonly replays: JoinReplays;
 
-  constructor(private readonly parts: IrcReceivedLinesParts) {}
+  constructor(private readonly parts: IrcReceivedLinesParts) {
+    this.replays = new JoinReplays((channel, lines) => parts.log.debug({ channel, lines }, "channel history replayed at the join: not relayed"));
+  }
 
   /** irc-framework's raw middleware: our handling first, then its handlers (next) unless the line ended the connection. */
   middleware(params: string[], rawLine: string, next: () => void): void {
@@ -91,9 +96,13 @@ export class IrcReceivedLines {
       this.parts.closing(new GatewayError("GW_ERR_UNAVAILABLE", `the IRC server closed the connection: ${line.params[0] ?? ""}`, { retryable: true, condition: "ERROR" }));
     }
     this.parts.own.apply(line);
-    this.parts.sent.confirm(line);
-    const context = { caseMapping: this.parts.own.server.caseMapping, prefixes: this.parts.own.server.prefixes, prefixModes: this.parts.own.server.prefixModes, paramModes: this.parts.own.server.paramModes };
-    for (const event of this.translator.translate(line, context)) this.parts.events.emitEvent(event);
+    // Replayed channel history (join-replays.ts) is old news: no event, and a line of our own nick in it is no echo.
+    const replayed = this.replays.isReplayed(line, (nick) => this.parts.own.isSelf(nick), this.parts.own.server);
+    if (!replayed) {
+      this.parts.sent.confirm(line);
+      const context = { caseMapping: this.parts.own.server.caseMapping, prefixes: this.parts.own.server.prefixes, prefixModes: this.parts.own.server.prefixModes, paramModes: this.parts.own.server.paramModes };
+      for (const event of this.translator.translate(line, context)) this.parts.events.emitEvent(event);
+    }
     if (ready) this.parts.ready();
     // PRIVMSG and NOTICE are the gateway's alone: the translator makes their events, CTCP included (irc-framework's
     // own CTCP VERSION answer is off: irc-connection-options.ts), and irc-framework's handlers would only build
@@ -105,6 +114,11 @@ export class IrcReceivedLines {
   holdUntilNextTask(): void {
     this.held = [];
     setImmediate(() => this.releaseHeld());
+  }
+
+  /** The connection closed: the count of history lines replayed and not yet logged is logged. */
+  closed(): void {
+    this.replays.close();
   }
 
   releaseHeld(): void {

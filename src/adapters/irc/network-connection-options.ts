@@ -11,9 +11,11 @@ import type { IrcConnectionOptions } from "./irc-connection.js";
 /**
  * The IRCv3 capabilities asked for when the server offers them. account-tag puts the sender's services account on
  * each line (https://ircv3.net/specs/extensions/account-tag), which tells a line's sender apart from whoever holds
- * their nick later (line-senders.ts, failure-notices.ts).
+ * their nick later (line-senders.ts, failure-notices.ts). batch lets a server mark the channel history it replays
+ * at a join as such (a `chathistory` batch), which is then not relayed (join-replays.ts); InspIRCd then also leaves
+ * out its "Replaying up to N lines" NOTICE.
  */
-export const NETWORK_CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message", "account-notify", "extended-join", "account-tag"];
+export const NETWORK_CAPS = ["away-notify", "extended-monitor", "server-time", "multi-prefix", "cap-notify", "echo-message", "account-notify", "extended-join", "account-tag", "batch"];
 
 export interface ConnectionIdentity {
   readonly nick: string;
