@@ -57,7 +57,11 @@ export class RecentMessages {
     const message = this.get(id);
     if (message === undefined || message.retracted === true) return;
     const corrections = [...this.messages.values()].filter((entry) => entry.message.replaces === id && entry.message.retracted !== true);
-    for (const { message: kept } of [{ message }, ...corrections]) this.remember({ ...kept, body: "", retracted: true, ...(moderated === undefined ? {} : { moderated }) });
+    for (const { message: kept } of [{ message }, ...corrections]) {
+      // Its links go with its words: a retracted image is not shown either.
+      const { attachments: _links, ...said } = kept;
+      this.remember({ ...said, body: "", retracted: true, ...(moderated === undefined ? {} : { moderated }) });
+    }
   }
 
   get(id: string): Message | undefined {

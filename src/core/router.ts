@@ -19,6 +19,7 @@ import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/
 import type { Contact } from "./model/contact.js";
 import { bodyTooLong, MAX_BODY_LENGTH, type Message, type MessageDraft, type MessageModeration } from "./model/message.js";
 import { stamped } from "./model/sent-at.js";
+import { acceptedAttachments } from "./model/attachments.js";
 import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
 import { checkCorrection, checkRetraction } from "./message-references.js";
@@ -58,7 +59,7 @@ export class Router {
       options.onOrdered?.();
     };
     try {
-      return await this.accept(draft, { onOrdered, ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }) });
+      return await this.accept(acceptedAttachments(draft, this.deps.log), { onOrdered, ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }) });
     } finally {
       onOrdered();
     }
@@ -136,7 +137,7 @@ export class Router {
     // Her retraction from another client is hers as one from a session is: checked, kept as a tombstone, shown.
     const retracted = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
     const timestamp = (this.deps.now ?? Date.now)();
-    const said = retracted === undefined ? draft : { ...draft, body: "", kind: "text" as const };
+    const said = retracted === undefined ? acceptedAttachments(draft, this.deps.log) : { ...draft, body: "", kind: "text" as const };
     const message: Message = { ...stamped(said, timestamp), id: this.deps.ids.next(), hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);
     this.deps.recent?.remember(message);

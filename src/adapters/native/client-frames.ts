@@ -5,6 +5,8 @@
  */
 export type ShowValue = "online" | "chat" | "away" | "xa" | "dnd";
 export type KindValue = "text" | "action" | "notice";
+/** A link to a file or image a message carries (core/model/attachments.ts). */
+export interface AttachmentValue { readonly url: string; readonly description?: string }
 
 interface Base {
   readonly id?: string;
@@ -29,6 +31,7 @@ export interface MessageSendFrame extends Base {
   readonly type: "message.send";
   readonly to: string;
   readonly body: string;
+  readonly attachments?: readonly AttachmentValue[];
   readonly kind?: KindValue;
   readonly replaces?: string;
   readonly client_id?: string;
@@ -53,6 +56,7 @@ export interface RoomSendFrame extends Base {
   readonly type: "room.send";
   readonly room: string;
   readonly body: string;
+  readonly attachments?: readonly AttachmentValue[];
   readonly kind?: KindValue;
   readonly replaces?: string;
   readonly client_id?: string;

@@ -9,6 +9,7 @@ import type { ClientFrameType } from "./client-frames.js";
 import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/model/room-directory.js";
 import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
+import { MAX_ATTACHMENT_DESCRIPTION_LENGTH, MAX_ATTACHMENT_URL_LENGTH, MAX_ATTACHMENTS } from "../../core/model/attachments.js";
 
 type Schema = Record<string, unknown>;
 
@@ -26,7 +27,26 @@ const room: Schema = { type: "string", minLength: 1, maxLength: 1100, descriptio
 /** The rules of core/model/account-rules.ts, which the operator's `switchboard user` commands apply too. */
 const userName: Schema = { type: "string", pattern: USER_NAME_PATTERN, description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
 const password: Schema = { type: "string", minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH };
-const body: Schema = { type: "string", minLength: 1, maxLength: 65536 };
+/** A message's body: empty only beside attachments (the gateway then makes it their URLs, core/model/attachments.ts). */
+const body: Schema = { type: "string", maxLength: 65536, description: "The text; may be empty (\"\") only when attachments are given" };
+/** Links to files and images (core/model/attachments.ts attachmentProblem checks the same at acceptance). */
+const attachments: Schema = {
+  type: "array",
+  minItems: 1,
+  maxItems: MAX_ATTACHMENTS,
+  description: "Links to files or images the message carries (XMPP: XEP-0066 out-of-band data); the gateway hosts no files",
+  items: {
+    type: "object",
+    properties: {
+      url: { type: "string", minLength: 8, maxLength: MAX_ATTACHMENT_URL_LENGTH, pattern: `^[hH][tT][tT][pP][sS]?://[^\\s${UNSAFE}]+$`, description: "An http or https URL, without spaces or control characters" },
+      description: { type: "string", maxLength: MAX_ATTACHMENT_DESCRIPTION_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "One line saying what it is" },
+    },
+    required: ["url"],
+    additionalProperties: false,
+  },
+};
+/** A message frame's body is not empty unless it has attachments. */
+const bodyOrAttachments: Schema = { anyOf: [{ properties: { body: { type: "string", minLength: 1 } } }, { properties: { attachments: { type: "array" } }, required: ["attachments"] }] };
 const kind: Schema = { enum: ["text", "action", "notice"], default: "text" };
 const messageId: Schema = { type: "string", minLength: 1, maxLength: 64 };
 
@@ -93,7 +113,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "presence.approve": frame("presence.approve", { address }, ["address"]),
   "presence.deny": frame("presence.deny", { address }, ["address"]),
   "presence.unsubscribe": frame("presence.unsubscribe", { address }, ["address"]),
-  "message.send": frame("message.send", { to: address, body, kind, replaces: messageId, client_id: messageId }, ["to", "body"], "A direct message"),
+  "message.send": { ...frame("message.send", { to: address, body, attachments, kind, replaces: messageId, client_id: messageId }, ["to", "body"], "A direct message"), ...bodyOrAttachments },
   "message.retract": frame(
     "message.retract",
     { to: address, message_id: { ...messageId, description: "The gateway id of the sender's own message to retract" } },
@@ -155,7 +175,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Declines an invitation into a room of the last hour: the inviter is told, once",
   ),
   "room.list": frame("room.list"),
-  "room.send": frame("room.send", { room, body, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"),
+  "room.send": { ...frame("room.send", { room, body, attachments, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"), ...bodyOrAttachments },
   "room.retract": frame(
     "room.retract",
     {

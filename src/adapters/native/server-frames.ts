@@ -25,6 +25,7 @@ export function messageView(message: Message): Record<string, unknown> {
     to: formatAddress(message.to),
     sender_name: message.senderName,
     body: message.body,
+    ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
     timestamp: message.timestamp,
     ...(message.sentAt === undefined ? {} : { sent_at: message.sentAt }),
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),

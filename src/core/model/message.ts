@@ -4,6 +4,7 @@
  * and the hops it has crossed, so it can never be relayed back to where it came from.
  */
 import type { Address, ProtocolId } from "./address.js";
+import type { Attachment } from "./attachments.js";
 
 export type MessageScope = "direct" | "room";
 export type MessageKind = "text" | "action" | "notice";
@@ -31,6 +32,11 @@ export interface Message {
   /** The name to show for the sender on networks that only see text. */
   readonly senderName: string;
   readonly body: string;
+  /**
+   * Links to files and images it carries (XEP-0066 out-of-band data and the like), checked at acceptance
+   * (attachments.ts); absent when none. The body holds their URLs when the sender wrote nothing else.
+   */
+  readonly attachments?: readonly Attachment[];
   /** Milliseconds since the epoch, when the gateway accepted it. */
   readonly timestamp: number;
   /**

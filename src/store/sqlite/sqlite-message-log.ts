@@ -186,12 +186,13 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     "DELETE FROM messages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = @id) AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = @id)",
   );
 
-  // Its corrections come after it in the same conversation: one index range from it, their JSON looked into.
+  // Its corrections come after it in the same conversation: one index range from it, their JSON looked into. A
+  // tombstone loses its attachments with its words.
   const tombstone = db.prepare<{ id: string; conversation: string }>(
-    "UPDATE messages SET json = json_set(json, '$.body', '', '$.retracted', json('true')) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
+    "UPDATE messages SET json = json_set(json_remove(json, '$.attachments'), '$.body', '', '$.retracted', json('true')) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
   );
   const moderatedTombstone = db.prepare<{ id: string; conversation: string; moderated: string }>(
-    "UPDATE messages SET json = json_set(json, '$.body', '', '$.retracted', json('true'), '$.moderated', json(@moderated)) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
+    "UPDATE messages SET json = json_set(json_remove(json, '$.attachments'), '$.body', '', '$.retracted', json('true'), '$.moderated', json(@moderated)) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
   );
 
   return {

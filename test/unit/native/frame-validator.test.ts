@@ -62,6 +62,13 @@ describe("validateFrame", () => {
       assert.equal(Buffer.byteLength(text), LIMIT);
       accepted(validateFrame(text, LIMIT));
     });
+
+    it("attachments beside a body, and with an empty body (message.send and room.send)", () => {
+      const image = { url: "https://upload.example.org/cat.jpg", description: "a cat" };
+      const frame = accepted(validateFrame(json({ type: "message.send", to: "native:bob", body: "look", attachments: [image] }), LIMIT));
+      assert.deepEqual(frame["attachments"], [image]);
+      accepted(validateFrame(json({ type: "room.send", room: "lobby", body: "", attachments: [{ url: "http://example.org/a.pdf" }] }), LIMIT));
+    });
   });
 
   describe("applies the schema's defaults", () => {
@@ -238,6 +245,20 @@ describe("validateFrame", () => {
     it("a request id longer than 64 characters, without echoing it", () => {
       const result = refused(validateFrame(json({ type: "ping", id: "r".repeat(65) }), LIMIT), "GW_ERR_BAD_FRAME");
       assert.equal(result.requestId, undefined);
+    });
+
+    it("a message.send or room.send with an empty body and no attachments", () => {
+      refused(validateFrame(json({ type: "message.send", to: "native:bob", body: "" }), LIMIT), "GW_ERR_BAD_FRAME");
+      refused(validateFrame(json({ type: "room.send", room: "lobby", body: "" }), LIMIT), "GW_ERR_BAD_FRAME");
+    });
+
+    it("attachments that are not http(s) URLs, have spaces or control characters, are too many or carry unknown keys", () => {
+      const send = (attachments: unknown): string => json({ type: "message.send", to: "native:bob", body: "x", attachments });
+      for (const attachment of [{ url: "ftp://example.org/a" }, { url: "https://example.org/a b" }, { url: "https://example.org/\u0001" }, { url: "https://example.org/a", description: "two\nlines" }, { url: "https://example.org/a", size: 3 }, { description: "no url" }]) {
+        refused(validateFrame(send([attachment]), 4096), "GW_ERR_BAD_FRAME");
+      }
+      refused(validateFrame(send([]), LIMIT), "GW_ERR_BAD_FRAME");
+      refused(validateFrame(send(Array.from({ length: 11 }, () => ({ url: "https://e.org/a" }))), 4096), "GW_ERR_BAD_FRAME");
     });
   });
 

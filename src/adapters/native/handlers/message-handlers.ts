@@ -39,6 +39,7 @@ export async function submitFrom(
     to,
     senderName: senderName ?? session.user ?? from.id,
     body: frame.body,
+    ...(frame.attachments === undefined ? {} : { attachments: frame.attachments }),
     ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
     },
     // Once the message has its id, the session's next frame may start: ids keep the frames' order. The user's other
