@@ -23,6 +23,7 @@ export function accountChat(message: Message, target: AccountChatTarget): Elemen
     to: target.jid,
     id: message.id,
     body: message.body,
+    attachments: message.attachments,
     kind: message.kind,
     type: "chat",
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),

@@ -29,7 +29,7 @@ export class AccountMucLines {
     this.ownLines.add(message.id);
     if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
     const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
-    await this.write(chatMessage({ to: muc, id: message.id, body: message.body, kind: message.kind, type: "groupchat", ...replaces }));
+    await this.write(chatMessage({ to: muc, id: message.id, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...replaces }));
   }
 
   /**
@@ -52,6 +52,7 @@ export class AccountMucLines {
         to: room,
         senderName: nick,
         body: line.body ?? "",
+        ...(line.attachments === undefined ? {} : { attachments: line.attachments }),
         // An archived line's time (the archive's delay, account-muc-catch-up.ts); a live one has none.
         ...(line.sentAt === undefined ? {} : { sentAt: line.sentAt }),
       })

@@ -29,6 +29,7 @@ import { BotMucLines } from "./bot-muc-lines.js";
 import { BotRelayedIds } from "./bot-relayed-ids.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
+import { oobElements } from "./oob.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { hasUnsafeCharacters } from "../../core/model/text.js";
 import { markRelayed, NS } from "./stanzas.js";
@@ -192,7 +193,7 @@ export class XmppBotAdapter implements Adapter {
 
   /** A line as the bot says it in a MUC. */
   private line(room: XmppBotRoomConfig, message: Message): Element {
-    return xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))));
+    return xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))), ...oobElements(message.attachments ?? []));
   }
 
   async sendPresence(): Promise<void> {}

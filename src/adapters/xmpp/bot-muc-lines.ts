@@ -78,6 +78,7 @@ export class BotMucLines {
           hops: [addressKey(mucAddress(this.context.account, room.muc))],
           senderName: nick,
           body: message.body ?? "",
+          ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
           // A correction of a line the bot has not seen (before a restart) goes on as a new line.
           ...(replaces === undefined ? {} : { replaces }),
         }, {

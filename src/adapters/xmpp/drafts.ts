@@ -17,5 +17,7 @@ export function directDraft(account: string, message: ParsedMessage, from: Addre
     ...(replaces === undefined ? {} : { replaces }),
     // A server's offline storage delayed it (XEP-0203): the core keeps the time if it tells something (sent-at.ts).
     ...(message.sentAt === undefined ? {} : { sentAt: message.sentAt }),
+    // XEP-0066 links (an image's HTTP upload): the core checks them (attachments.ts).
+    ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
   };
 }

@@ -109,7 +109,7 @@ export class MucArchive {
     // XEP-0425: a moderator's retraction comes from the room, her occupant id inside it, as live (room-messages.ts).
     const moderation = isModeration(message);
     const from = moderation ? reader.roomJid : `${reader.roomJid}/${nick}`;
-    const options = { from, body: message.body, kind: message.kind, type: "groupchat" as const, ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) };
+    const options = { from, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat" as const, ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) };
     const copy = messageStanza(message, options, { roomJid: reader.roomJid, ...(moderation ? { occupantId } : {}) });
     copy.attrs["xmlns"] = NS.client;
     const forwarded = xml("forwarded", { xmlns: NS.forward }, delayElement({ stamp: saidAt(message) }), moderation ? copy : withOccupantId(copy, occupantId));

@@ -17,6 +17,7 @@
  *   - XEP-0203 <delay stamp/> (a server's offline storage, a room's archive or history) gives `sentAt`, the earliest
  *     stamp when several entities delayed it (each may add its own); a stamp that is no XEP-0082 DateTime is ignored.
  *     Whether the message keeps it is the core's rule (core/model/sent-at.ts).
+ *   - XEP-0066 <x xmlns="jabber:x:oob"> elements give `attachments` (oob.ts), not on a retraction; the core checks them.
  *   - presence type (RFC 6121 section 4.7.1): absent -> "available"; an unknown value -> bad-request.
  *   - iq (RFC 6120 section 8.2.3): id and a known type required; get and set carry exactly one child
  *     element, result at most one (an error may carry the original payload beside <error/>).
@@ -25,6 +26,8 @@
  */
 import type { Element } from "ltx";
 import { bodyTooLong, MAX_BODY_LENGTH, type MessageKind } from "../../core/model/message.js";
+import type { Attachment } from "../../core/model/attachments.js";
+import { readOob } from "./oob.js";
 import type { Show } from "../../core/model/presence.js";
 import { checkedJid } from "./addressing.js";
 import { parsePriority, pickLocalized, showFromXmpp, statusOf } from "./presence-map.js";
@@ -61,6 +64,8 @@ export interface ParsedMessage {
   readonly retracts?: string;
   /** XEP-0203: when it was said, by its earliest delay stamp (milliseconds since the epoch). */
   readonly sentAt?: number;
+  /** XEP-0066: the links to files and images it carries (oob.ts), as read; the core checks them. */
+  readonly attachments?: readonly Attachment[];
   readonly chatState?: ChatState;
   readonly receiptRequest: boolean;
   readonly receivedId?: string;
@@ -204,6 +209,8 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
   const receivedId = received === undefined ? undefined : (attr(received, "id") ?? id);
   const retracts = retractedId(stanza);
   const sentAt = delayStamp(stanza);
+  // A retraction carries nothing of its own: an out-of-band element beside it is not read.
+  const attachments = retracts === undefined ? readOob(stanza) : undefined;
   const kind = messageKind(type, bodyText === "" || retracts !== undefined ? undefined : bodyText);
   return {
     ok: true,
@@ -218,6 +225,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
       ...(retracts === undefined ? {} : { retracts }),
       ...(chatState === undefined ? {} : { chatState }),
       ...(sentAt === undefined ? {} : { sentAt }),
+      ...(attachments === undefined ? {} : { attachments }),
       receiptRequest: stanza.getChild("request", NS.receipts) !== undefined,
       ...(receivedId === undefined ? {} : { receivedId }),
       ...(subject === undefined ? {} : { subject }),

@@ -47,7 +47,7 @@ export function historyMessage(message: Message, roomJid: string, to: string, id
   // XEP-0425: a moderator's retraction comes from the room, her occupant id inside it, as live (room-messages.ts).
   const moderation = isModeration(message);
   const from = moderation ? roomJid : `${roomJid}/${message.senderName}`;
-  const line = messageStanza(message, { from, to, body: message.body, kind: message.kind, type: "groupchat", ...ids }, { roomJid, ...(moderation ? { occupantId } : {}) });
+  const line = messageStanza(message, { from, to, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...ids }, { roomJid, ...(moderation ? { occupantId } : {}) });
   line.append(delayElement({ from: roomJid, stamp: saidAt(message) }));
   line.append(stanzaId(message.id, roomJid));
   if (!moderation) line.append(occupantIdElement(occupantId));

@@ -83,6 +83,7 @@ export class RoomMessages {
         to: hub,
         senderName: occupant.nick,
         body: message.body,
+        ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
         ...(replaces === undefined ? {} : { replaces }),
       });
       acceptedId = accepted.id;
@@ -158,7 +159,7 @@ export class RoomMessages {
       const occupantId = this.ids.of(hub, sender.address);
       for (const occupant of this.occupancy.occupantsOf(hub).values()) {
         if (!sameAddress(occupant.address, target)) continue;
-        const line = chatMessage({ from: `${occupant.roomJid}/${sender.nick}`, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, kind: message.messageKind, type: "chat" });
+        const line = chatMessage({ from: `${occupant.roomJid}/${sender.nick}`, to: occupant.jid, id: message.id ?? `pm-${Date.now().toString(36)}`, body: message.body, attachments: message.attachments, kind: message.messageKind, type: "chat" });
         await this.output.write(withOccupantId(line, occupantId));
       }
       return;
@@ -202,7 +203,7 @@ export class RoomMessages {
       const from = moderated ? occupant.roomJid : `${occupant.roomJid}/${sender}`;
       const ids = this.idsSeenBy(message, occupant.address);
       const delay = late ? { delay: { from: occupant.roomJid, stamp: saidAt(message) } } : {};
-      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, kind: message.kind, type: "groupchat", ...ids, ...delay }, { roomJid: occupant.roomJid, occupantId });
+      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...ids, ...delay }, { roomJid: occupant.roomJid, occupantId });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
       if (!moderated) line.append(occupantIdElement(occupantId));

@@ -12,6 +12,8 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { Message, MessageKind } from "../../core/model/message.js";
+import type { Attachment } from "../../core/model/attachments.js";
+import { bodyOrUrls, oobElements } from "./oob.js";
 import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
 import type { Show } from "../../core/model/presence.js";
 import { clampPriority, clampStatus, showToXmpp } from "./presence-map.js";
@@ -130,6 +132,8 @@ export interface ChatMessageOptions {
   readonly requestReceipt?: boolean;
   /** Adds a XEP-0203 delay: the message reaches its recipient late (lateDelay). */
   readonly delay?: Delay;
+  /** Adds a XEP-0066 out-of-band element each (oob.ts); an empty body becomes their URLs. */
+  readonly attachments?: readonly Attachment[] | undefined;
 }
 
 /** A XEP-0203 delay: who delayed the message (`from`), and when it was said (milliseconds since the epoch). */
@@ -159,11 +163,13 @@ export function delayElement(delay: { readonly from?: string; readonly stamp: nu
  * make clients show it apart from the conversation, or drop it), so it reads like a text message.
  */
 export function chatMessage(options: ChatMessageOptions): Element {
-  const body = options.kind === "action" ? `/me ${options.body}` : options.body;
+  const text = bodyOrUrls(options.body, options.attachments);
+  const body = options.kind === "action" ? `/me ${text}` : text;
   const message = xml("message", attrs({ from: options.from, to: options.to, id: options.id, type: options.type ?? "chat" }), xml("body", {}, safe(body)));
   if (options.replaces !== undefined) message.append(xml("replace", attrs({ xmlns: NS.correction, id: options.replaces })));
   if (options.requestReceipt === true) message.append(xml("request", { xmlns: NS.receipts }));
   if (options.delay !== undefined) message.append(delayElement(options.delay));
+  if (options.attachments !== undefined) for (const element of oobElements(options.attachments)) message.append(element);
   return message;
 }
 
