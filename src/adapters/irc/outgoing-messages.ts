@@ -7,6 +7,7 @@ import { allConfirmed, roomsToRelayTo, type AdapterContext, type SendResult } fr
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
+import { bodyWithAttachmentUrls } from "../../core/model/attachments.js";
 import type { RoomInvitation } from "../../core/model/room.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
@@ -20,10 +21,12 @@ import type { PuppetPool } from "./puppet-pool.js";
 
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
- * correct themselves by hand (and as other bridges show edits). An action is sent as it is.
+ * correct themselves by hand (and as other bridges show edits). An action is sent as it is. Nor attachments: each
+ * URL the body lacks follows it on a line of its own (core/model/attachments.ts), so that IRC users get the link.
  */
 export function correctionBody(message: Message): string {
-  return message.replaces === undefined || message.kind === "action" ? message.body : `* ${message.body}`;
+  const body = bodyWithAttachmentUrls(message.body, message.attachments);
+  return message.replaces === undefined || message.kind === "action" ? body : `* ${body}`;
 }
 
 /** Who speaks on IRC for a message: the person an account is linked to (one puppet per person), else the sender. */
