@@ -1,0 +1,96 @@
+/**
+ * Attachments (links to files and images) across networks, against a real Prosody and a real ngIRCd: an XMPP client's
+ * image upload (its URL as the body plus a XEP-0066 `jabber:x:oob` element) reaches a native user as the message's
+ * attachments, kept in history; a native user's attachments reach an XMPP user as out-of-band elements, the body their
+ * URL when she wrote nothing else; and in a gateway MUC bridged to an IRC channel, an XMPP occupant's image reaches
+ * the channel as its URL and the other occupants with its out-of-band element.
+ */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import type { IrcMessage } from "../helpers/irc-client.js";
+import { useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const OOB = "jabber:x:oob";
+const IMAGE = "https://upload.example.org/8f2e/cat.jpg";
+
+/** A stanza as Conversations sends an image it uploaded (XEP-0363): the URL as the body and a XEP-0066 element. */
+function imageUpload(to: string, type: "chat" | "groupchat", url: string, description?: string): Element {
+  const oob = xml("x", { xmlns: OOB }, xml("url", {}, url), ...(description === undefined ? [] : [xml("desc", {}, description)]));
+  return xml("message", { to, type, id: `img-${Date.now().toString(36)}` }, xml("body", {}, url), oob);
+}
+
+describe("attachments across networks (native, XMPP, IRC)", function () {
+  const suite = useNetworks({ ircYaml: ["channels:", '  - channel: "#pics"', "    room: pics"] });
+
+  async function occupant(prefix: string, roomJid: string, nick: string): Promise<XmppTestClient> {
+    const client = await suite.xmppUser(prefix);
+    await client.send(xml("presence", { to: `${roomJid}/${nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await client.waitForPresence(`${roomJid}/${nick}`, (stanza) => stanza.getChild("x", "http://jabber.org/protocol/muc#user") !== undefined && stanza.attrs["type"] === undefined);
+    return client;
+  }
+
+  it("gives a native user an XMPP user's image upload as the message's attachments, in history too", async function () {
+    const alice = await suite.native("alice");
+    const juliet = await suite.xmppUser("juliet");
+    await juliet.send(imageUpload(`${suite.nameOf(alice)}@${suite.prosody().componentDomain}`, "chat", IMAGE, "the cat, asleep"));
+    const frame = await alice.waitForType("message", (candidate) => (candidate["message"] as Record<string, unknown>)["body"] === IMAGE);
+    const message = frame["message"] as Record<string, unknown>;
+    assert.deepEqual(message["attachments"], [{ url: IMAGE, description: "the cat, asleep" }]);
+    const history = (await alice.ok({ type: "history", with: `xmpp:${juliet.bareJid}` }))["messages"] as Record<string, unknown>[];
+    assert.deepEqual(history.at(-1)?.["attachments"], [{ url: IMAGE, description: "the cat, asleep" }]);
+  });
+
+  it("gives an XMPP user a native user's attachments as XEP-0066 elements, the body their URL when she wrote nothing else", async function () {
+    const bob = await suite.native("bob");
+    const romeo = await suite.xmppUser("romeo");
+    const from = `${suite.nameOf(bob)}@${suite.prosody().componentDomain}`;
+    await bob.ok({ type: "message.send", to: `xmpp:${romeo.bareJid}`, body: "", attachments: [{ url: IMAGE }] });
+    const bare = await romeo.waitForMessage(from);
+    assert.equal(bare.getChildText("body"), IMAGE);
+    assert.deepEqual(bare.getChildren("x", OOB).map((x) => x.getChildText("url")), [IMAGE]);
+
+    const pdf = "https://files.example.org/plan.pdf";
+    await bob.ok({ type: "message.send", to: `xmpp:${romeo.bareJid}`, body: "the plan", attachments: [{ url: pdf, description: "plan, v2" }] });
+    const worded = await romeo.waitForMessage(from, (candidate) => candidate.getChildText("body") === "the plan");
+    const oob = worded.getChild("x", OOB);
+    assert.equal(oob?.getChildText("url"), pdf);
+    assert.equal(oob?.getChildText("desc"), "plan, v2");
+
+    // Past the schema's pattern, refused by the gateway's own check (a URL without a host).
+    for (const url of ["javascript:alert(1)", "https:///cat.jpg"]) {
+      const refused = await bob.request({ type: "message.send", to: `xmpp:${romeo.bareJid}`, body: "x", attachments: [{ url }] });
+      assert.equal(refused["code"], "GW_ERR_BAD_FRAME", url);
+    }
+  });
+
+  it("says an XMPP occupant's image in the bridged IRC channel as its URL, and shows it to the other occupants and native members with its link", async function () {
+    const carol = await suite.native("carol");
+    await carol.ok({ type: "room.join", room: "pics" });
+    const dave = await suite.ircUser("dave");
+    await dave.join("#pics");
+    const roomJid = `#pics@${suite.prosody().componentDomain}`;
+    const kim = await occupant("kim", roomJid, "Kim");
+    const lee = await occupant("lee", roomJid, "Lee");
+
+    await kim.send(imageUpload(roomJid, "groupchat", IMAGE));
+    const kimPuppet = `${kim.bareJid.split("@")[0] ?? ""}[sb]`;
+    const fromKim = (line: IrcMessage): boolean => line.command === "PRIVMSG" && line.params[0] === "#pics" && line.nick?.toLowerCase() === kimPuppet.toLowerCase();
+    assert.equal((await dave.waitFor(fromKim, 10_000)).params[1], IMAGE);
+    const atLee = await lee.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${roomJid}/Kim` && stanza.getChildText("body") === IMAGE);
+    assert.deepEqual(atLee.getChildren("x", OOB).map((x) => x.getChildText("url")), [IMAGE]);
+    const atCarol = await carol.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === IMAGE);
+    assert.deepEqual((atCarol["message"] as Record<string, unknown>)["attachments"], [{ url: IMAGE }]);
+
+    // A native member's words with a link: IRC gets the words, then the URL on a line of its own.
+    const pdf = "https://files.example.org/plan.pdf";
+    await carol.ok({ type: "room.send", room: "pics", body: "the plan", attachments: [{ url: pdf }] });
+    const carolPuppet = `${suite.nameOf(carol)}[sb]`;
+    const fromCarol = (line: IrcMessage): boolean => line.command === "PRIVMSG" && line.params[0] === "#pics" && line.nick?.toLowerCase() === carolPuppet.toLowerCase();
+    const lines = await dave.waitForCount(fromCarol, 2, 10_000);
+    assert.deepEqual(lines.map((line) => line.params[1]), ["the plan", pdf]);
+    const atKim = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "the plan");
+    assert.equal(atKim.getChild("x", OOB)?.getChildText("url"), pdf);
+  });
+});
