@@ -31,6 +31,14 @@ describe("RecentMessages", () => {
     ]);
   });
 
+  it("keeps no attachments of a retracted message", () => {
+    const recent = new RecentMessages(10);
+    recent.remember({ ...message("m1", "https://upload.example.org/cat.jpg"), attachments: [{ url: "https://upload.example.org/cat.jpg" }] });
+    recent.retract("m1");
+    assert.equal(recent.get("m1")?.attachments, undefined);
+    assert.equal(recent.get("m1")?.retracted, true);
+  });
+
   it("forgets the oldest message once more than its limit are remembered", () => {
     const recent = new RecentMessages(2);
     for (const id of ["m1", "m2", "m3"]) recent.remember(message(id));

@@ -43,6 +43,18 @@ export function describeMessageContract(store: () => Store): void {
       assert.deepEqual(await store().log.get(retraction.id), retraction);
     });
 
+    it("keeps a message's attachments, and takes them away with its words when it is retracted", async () => {
+      const attachments = [{ url: "https://upload.example.org/cat.jpg", description: "a cat" }];
+      const pictured: Message = { ...message(1, alice, bob), attachments };
+      const correction: Message = { ...message(2, alice, bob), replaces: pictured.id, attachments };
+      await store().accept([pictured, correction].map((entry) => ({ message: entry, recipients: [] })));
+      assert.deepEqual((await store().log.get(pictured.id))?.attachments, attachments);
+      await store().accept([{ message: { ...message(3, alice, bob), body: "", retracts: pictured.id }, recipients: [] }]);
+      const { attachments: _gone, ...words } = pictured;
+      assert.deepEqual(await store().log.get(pictured.id), { ...words, body: "", retracted: true });
+      assert.equal((await store().log.get(correction.id))?.attachments, undefined);
+    });
+
     it("returns undefined for an unknown id", async () => {
       assert.equal(await store().log.get("m999999"), undefined);
     });
