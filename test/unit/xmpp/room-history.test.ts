@@ -36,6 +36,13 @@ describe("room history for a joining XMPP user (XEP-0045 section 7.2.15)", () =>
     assert.deepEqual(line.getChild("delay", "urn:xmpp:delay")?.attrs, { xmlns: "urn:xmpp:delay", from: "#dev@gw.example", stamp: "2026-11-22T12:00:00.000Z" });
   });
 
+  it("gives a message's attachments their XEP-0066 elements in the history too", () => {
+    const url = "https://upload.example.org/cat.jpg";
+    const message: Message = { id: "m4", origin: { protocol: "xmpp", account: "default" }, hops: [], scope: "room", kind: "text", from: parseAddress("xmpp:juliet@example.org"), to: parseAddress("native:%23dev"), senderName: "juliet", body: url, attachments: [{ url, description: "a cat" }], timestamp: NOW };
+    const oob = historyMessage(message, "#dev@gw.example", "romeo@example.org/phone", { id: "m4" }, "juliet-in-dev").getChild("x", "jabber:x:oob");
+    assert.deepEqual([oob?.getChildText("url"), oob?.getChildText("desc")], [url, "a cat"]);
+  });
+
   it("delays a message its network said earlier (sentAt) to when it was said, not to its acceptance", () => {
     const message: Message = { id: "m3", origin: { protocol: "irc", account: "libera" }, hops: [], scope: "room", kind: "text", from: parseAddress("irc://libera/bob"), to: parseAddress("native:%23dev"), senderName: "bob", body: "played back", timestamp: NOW, sentAt: NOW - 3_600_000 };
     const line = historyMessage(message, "#dev@gw.example", "juliet@example.org/phone", { id: "m3" }, "bob-in-dev");
