@@ -3,7 +3,7 @@
  * image upload (its URL as the body plus a XEP-0066 `jabber:x:oob` element) reaches a native user as the message's
  * attachments, kept in history; a native user's attachments reach an XMPP user as out-of-band elements, the body their
  * URL when she wrote nothing else; and in a gateway MUC bridged to an IRC channel, an XMPP occupant's image reaches
- * the channel as its URL and the other occupants with its out-of-band element.
+ * the channel as its URL and the other occupants with its out-of-band element, in the room's archive too.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -92,5 +92,14 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
     assert.deepEqual(lines.map((line) => line.params[1]), ["the plan", pdf]);
     const atKim = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "the plan");
     assert.equal(atKim.getChild("x", OOB)?.getChildText("url"), pdf);
+
+    // The room's archive (XEP-0313) keeps the links: Kim's picture comes back with its element.
+    const before = lee.transcript.length;
+    await lee.iq(xml("iq", { type: "set", to: roomJid }, xml("query", { xmlns: "urn:xmpp:mam:2", queryid: "pics-1" })));
+    const archived = lee.transcript
+      .slice(before)
+      .map((stanza) => stanza.getChild("result", "urn:xmpp:mam:2")?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message"))
+      .find((message) => message?.getChildText("body") === IMAGE);
+    assert.deepEqual(archived?.getChildren("x", OOB).map((x) => x.getChildText("url")), [IMAGE]);
   });
 });
