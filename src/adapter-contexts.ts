@@ -169,6 +169,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       return services.contactInfo.lookup(viewer, subject);
     },
     related: (a, b) => services.router.related(a, b),
+    linkedPerson: (address) => services.identities.personOf(address),
     awaitsAnswer: (subject, requester) => services.router.awaitsAnswer(subject, requester),
     checkOwnership: (a, b) => services.router.checkOwnership(a, b),
     checkChatPeer: (to) => services.router.checkChatPeer(to),

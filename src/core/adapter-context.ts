@@ -173,6 +173,8 @@ export interface AdapterContext {
    * person (a message policy of contacts only: juliet, alice's linked JID, may answer carol, who watches alice).
    */
   related(a: Address, b: Address): Promise<boolean>;
+  /** The native person `address` is a linked account of, while the link counts (core/identities.ts), or undefined. */
+  linkedPerson(address: Address): Address | undefined;
   /**
    * Whether `requester` asked `subject` (a person of this adapter's network) to share her presence and no answer
    * was heard: a subscription request still pending, a linked account's request to share (core/link-requests.ts) or

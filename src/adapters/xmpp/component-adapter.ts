@@ -14,6 +14,7 @@
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { Adapter, AdapterCapabilities, AdapterContext, ContactShowChange, SendResult, SubscriptionEvent, TypingEvent } from "../../core/adapter.js";
+import type { Announcement, AnnouncementReach } from "../../core/announcements.js";
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -31,6 +32,7 @@ import type { ContactInfo } from "../../core/model/contact-info.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerIqServices } from "./component-iq-services.js";
 import { GatewayContact } from "./gateway-contact.js";
+import { AnnouncementAudience } from "./announcement-audience.js";
 import { OccupantIds } from "./occupant-ids.js";
 import { chatState, presence as presenceStanza, receipt, subscription as subscriptionStanza } from "./stanzas.js";
 import { directChat, failureReply, serviceChat, shareRequest } from "./component-stanzas.js";
@@ -74,6 +76,8 @@ export class XmppComponentAdapter implements Adapter {
   private readonly contacts: ContactCapabilities;
   /** The domain itself as a roster contact (gateway-contact.ts). */
   private readonly gateway: GatewayContact;
+  /** The XMPP users online told announcements and the message of the day (announcement-audience.ts). */
+  private readonly audience: AnnouncementAudience;
   /** A direct message counts as delivered once the server proved it read it (domain-ping-confirmer.ts). */
   private readonly confirmer: DomainPingConfirmer;
 
@@ -96,8 +100,10 @@ export class XmppComponentAdapter implements Adapter {
     this.occupantIds = new OccupantIds(occupantSecret);
     this.rooms = new GatewayRooms(config.domain, context, writer, this.occupantIds, config.room_history);
     this.contacts = new ContactCapabilities(config.name, (address) => context.takesDirectMessages(address));
-    this.gateway = new GatewayContact(config.domain, subscribers, writer, context.log);
-    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts, this.gateway);
+    this.audience = new AnnouncementAudience(config.domain, writer.all, () => context.messageOfTheDay.current(), (error) => context.log.warn({ err: error }, "announcement not sent to XMPP users"));
+    const linked = (jid: string): boolean => context.linkedPerson(xmppUserAddress(jid, context.account)) !== undefined;
+    this.gateway = new GatewayContact(config.domain, subscribers, writer, context.log, this.audience, linked);
+    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts, this.gateway, this.audience);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -248,6 +254,11 @@ export class XmppComponentAdapter implements Adapter {
   async showContact(viewer: Address, contact: Address, name: string, change: ContactShowChange): Promise<void> {
     const offer = { contactJid: addressToJid(contact, this.config.domain), viewerJid: addressToXmppJid(viewer), name, resource: CONTACT_RESOURCE };
     for (const stanza of offerStanzas(offer, change)) await this.write(stanza);
+  }
+
+  /** An admin's announcement: a headline from the domain to each XMPP user of the gateway online now (announcement-audience.ts). */
+  announce(announcement: Announcement): AnnouncementReach {
+    return this.online ? this.audience.announce(announcement) : { users: 0, sessions: 0 };
   }
 
   /** The gateway speaks as itself: a chat from the component's bare domain (a link code, its answer). */

@@ -21,6 +21,7 @@ import { invitationPayload } from "./room-invitations.js";
 import { UnheardApprovals } from "./unheard-approvals.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import type { GatewayContact } from "./gateway-contact.js";
+import type { AnnouncementAudience } from "./announcement-audience.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
@@ -50,12 +51,15 @@ export class ComponentInbound {
     private readonly contacts?: ContactCapabilities,
     /** The domain itself as a contact (gateway-contact.ts): presence to the bare domain. Without, it is refused as nobody's. */
     private readonly gateway?: Pick<GatewayContact, "presence">,
+    /** Who is told announcements (announcement-audience.ts): a linked JID's sessions online. */
+    private readonly audience?: Pick<AnnouncementAudience, "available" | "unavailable" | "clear">,
   ) {
     this.awaited = new AwaitedReceipts(context);
   }
 
   reset(): void {
     this.resources.clear();
+    this.audience?.clear();
     this.unheard.clear();
     this.rooms.reset();
   }
@@ -230,6 +234,8 @@ export class ComponentInbound {
       this.context.log.debug({ from: presence.from, to: presence.to }, "presence from someone unrelated to its recipient: ignored");
       return;
     }
+    if (presence.type === "unavailable") this.audience?.unavailable(from.id, resourceOf(presence.from));
+    else if (this.audience !== undefined && this.context.linkedPerson(from) !== undefined) this.audience.available(from.id, resourceOf(presence.from));
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
       from,
       show: presence.type === "unavailable" ? "offline" : presence.show,

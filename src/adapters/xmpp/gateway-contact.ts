@@ -2,8 +2,11 @@
  * The gateway's domain as a roster contact, as a transport is (XEP-0100 sections 4.1 and 6.1; RFC 6121 sections 3
  * and 4.3): an XMPP user subscribes to the bare domain like to anyone, and sees it available while the gateway runs
  * and unavailable when it stops. Its subscribers are kept in the store (gateway_subscribers), so that after a restart
- * they see it come back. The gateway needs no presence of theirs: their `subscribed` and `unsubscribed` (the domain's
- * subscription to them, which it asks for after an in-band registration, registration.ts) change nothing here.
+ * they see it come back. The domain asks each new subscriber for her presence in return, as a transport does
+ * (XEP-0100 4.1 step 6; also after an in-band registration, registration.ts), and probes its subscribers at each start:
+ * her presence only says when she is online to be told announcements and the message of the day
+ * (announcement-audience.ts). Her `subscribed` and `unsubscribed` change nothing here: her server then sends or stops
+ * sending her presence.
  *
  * Anyone may subscribe, but an XMPP server may mint JIDs without end: at most MAX_SUBSCRIBERS_PER_SERVER JIDs of one
  * server are kept, and a request beyond that is refused (`unsubscribed`); and since domains are cheap too, at most
@@ -13,7 +16,8 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { Logger } from "../../core/logger.js";
 import type { GatewaySubscriberStore } from "../../store/store.js";
-import { parseJid, withoutResource, xmppUserAddress } from "./addressing.js";
+import { parseJid, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
+import type { AnnouncementAudience } from "./announcement-audience.js";
 import type { PresenceType } from "./parse.js";
 import { subscription } from "./stanzas.js";
 import type { StanzaWriter } from "./stanza-writer.js";
@@ -27,6 +31,10 @@ export class GatewayContact {
     private readonly subscribers: GatewaySubscriberStore,
     private readonly writer: StanzaWriter,
     private readonly log: Logger,
+    /** Who is told announcements: a subscriber's sessions online. */
+    private readonly audience?: Pick<AnnouncementAudience, "available" | "unavailable">,
+    /** Whether a bare JID is linked to a native user (a registration links it): told too, subscriber or not. */
+    private readonly linked: (jid: string) => boolean = () => false,
   ) {}
 
   /** A presence stanza from `fromJid` to the bare domain. Nothing here throws for the sender's mistakes. */
@@ -39,20 +47,31 @@ export class GatewayContact {
       case "unsubscribe":
         // RFC 6121 3.3.3: the contact's server sends unavailable presence to the former subscriber.
         if (await this.subscribers.remove(this.domain, jid)) this.log.info({ jid }, "unsubscribed from the gateway");
+        this.audience?.unavailable(jid);
         return this.writer.one(this.presenceTo(jid, "unavailable"));
       case "probe":
         // RFC 6121 4.3.2: a probe from someone who is no subscriber is answered unsubscribed.
         return this.writer.one((await this.subscribers.has(this.domain, jid)) ? this.presenceTo(jid) : subscription(this.domain, jid, "unsubscribed"));
+      case "available":
+        // A session online of a subscriber's or linked JID's (her server sends it since she approved the domain's subscription to her).
+        if (this.audience !== undefined && (this.linked(jid) || (await this.subscribers.has(this.domain, jid)))) this.audience.available(jid, resourceOf(fromJid));
+        return;
+      case "unavailable":
+        this.audience?.unavailable(jid, resourceOf(fromJid));
+        return;
       default:
-        // Her own presence, and her answers about the domain's subscription to her: the gateway keeps none of them.
+        // Her answers about the domain's subscription to her: the gateway keeps none of them.
         return;
     }
   }
 
-  /** The domain is available: told to every subscriber (the component came online). */
+  /**
+   * The domain is available: told to every subscriber (the component came online), each probed (RFC 6121 4.3) so that
+   * her server tells who of them is online now, where she shares her presence with the domain.
+   */
   async online(): Promise<void> {
     const subscribers = await this.subscribers.list(this.domain);
-    await this.writer.all(subscribers.map((jid) => this.presenceTo(jid)));
+    await this.writer.all(subscribers.flatMap((jid) => [this.presenceTo(jid), subscription(this.domain, jid, "probe")]));
   }
 
   /** The domain goes away: told to every subscriber (the component stops). */
@@ -72,6 +91,7 @@ export class GatewayContact {
    */
   async forget(jid: string): Promise<void> {
     await this.subscribers.remove(this.domain, jid);
+    this.audience?.unavailable(jid);
     await this.writer.all([subscription(this.domain, jid, "unsubscribe"), subscription(this.domain, jid, "unsubscribed"), this.presenceTo(jid, "unavailable")]);
   }
 
@@ -90,7 +110,8 @@ export class GatewayContact {
       }
     }
     if (await this.subscribers.add(this.domain, jid, server, Date.now())) this.log.info({ jid }, "subscribed to the gateway");
-    await this.writer.all([subscription(this.domain, jid, "subscribed"), this.presenceTo(jid)]);
+    // Her presence in return (XEP-0100 4.1): her server answers at once, without asking her, when she shares it already.
+    await this.writer.all([subscription(this.domain, jid, "subscribed"), this.presenceTo(jid), subscription(this.domain, jid, "subscribe")]);
   }
 
   /** The domain's presence: available (no type) or unavailable, with nothing in it (no show, status or caps). */

@@ -22,11 +22,20 @@ describe("the gateway's domain as a roster contact", () => {
 
   afterEach(async () => store.close());
 
+  /** A contact that reports who is online to be told announcements. */
+  function withAudience(linked: (jid: string) => boolean = () => false): string[] {
+    const heard: string[] = [];
+    const audience = { available: (jid: string, resource: string) => void heard.push(`available ${jid}/${resource}`), unavailable: (jid: string, resource?: string) => void heard.push(`unavailable ${jid}/${resource ?? "*"}`) };
+    const writer = { one: async (element: Element) => void written.push(element), all: async (elements: readonly Element[]) => void written.push(...elements) };
+    contact = new GatewayContact(DOMAIN, store.gatewaySubscribers, writer, quiet, audience, linked);
+    return heard;
+  }
+
   const shown = (): string[] => written.splice(0).map((stanza) => `${String(stanza.attrs["type"] ?? "available")} ${String(stanza.attrs["to"])}`);
 
   it("approves a subscription, keeps the subscriber by bare JID in lower case, and answers its probes", async () => {
     await contact.presence("subscribe", "Juliet@Example.org/phone");
-    assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org"]);
+    assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org", "subscribe juliet@example.org"], "her presence asked in return");
     assert.deepEqual(await store.gatewaySubscribers.list(DOMAIN), ["juliet@example.org"]);
     await contact.presence("probe", "juliet@example.org");
     assert.deepEqual(shown(), ["available juliet@example.org"]);
@@ -49,12 +58,12 @@ describe("the gateway's domain as a roster contact", () => {
     assert.deepEqual(await store.gatewaySubscribers.list(DOMAIN), []);
   });
 
-  it("tells every subscriber when it comes online and when it goes", async () => {
+  it("tells every subscriber when it comes online, probing each, and when it goes", async () => {
     await contact.presence("subscribe", "juliet@example.org");
     await contact.presence("subscribe", "nurse@other.org");
     shown();
     await contact.online();
-    assert.deepEqual(shown(), ["available juliet@example.org", "available nurse@other.org"]);
+    assert.deepEqual(shown(), ["available juliet@example.org", "probe juliet@example.org", "available nurse@other.org", "probe nurse@other.org"]);
     await contact.offline();
     assert.deepEqual(shown(), ["unavailable juliet@example.org", "unavailable nurse@other.org"]);
   });
@@ -64,9 +73,9 @@ describe("the gateway's domain as a roster contact", () => {
     await contact.presence("subscribe", "one-more@mint.example");
     assert.deepEqual(shown(), ["unsubscribed one-more@mint.example"]);
     await contact.presence("subscribe", "u1@mint.example");
-    assert.deepEqual(shown(), ["subscribed u1@mint.example", "available u1@mint.example"], "one kept already is approved again");
+    assert.deepEqual(shown(), ["subscribed u1@mint.example", "available u1@mint.example", "subscribe u1@mint.example"], "one kept already is approved again");
     await contact.presence("subscribe", "juliet@example.org");
-    assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org"], "another server's are not counted");
+    assert.deepEqual(shown(), ["subscribed juliet@example.org", "available juliet@example.org", "subscribe juliet@example.org"], "another server's are not counted");
   });
 
   it("keeps at most MAX_SUBSCRIBERS in all, however many servers they come from (domains are cheap)", async () => {
@@ -74,6 +83,18 @@ describe("the gateway's domain as a roster contact", () => {
     await contact.presence("subscribe", "juliet@example.org");
     assert.deepEqual(shown(), ["unsubscribed juliet@example.org"]);
     await contact.presence("subscribe", "u@s1.example");
-    assert.deepEqual(shown(), ["subscribed u@s1.example", "available u@s1.example"], "one kept already is approved again");
+    assert.deepEqual(shown(), ["subscribed u@s1.example", "available u@s1.example", "subscribe u@s1.example"], "one kept already is approved again");
+  });
+
+  it("counts the sessions of subscribers and linked JIDs as online to be told, never those of anyone else", async () => {
+    const heard = withAudience((jid) => jid === "linked@example.org");
+    await contact.presence("available", "romeo@example.org/laptop");
+    assert.deepEqual(heard.splice(0), [], "a JID that merely sends presence is told nothing");
+    await contact.presence("subscribe", "Juliet@Example.org");
+    await contact.presence("available", "Juliet@Example.org/Phone");
+    await contact.presence("available", "linked@example.org/desk");
+    await contact.presence("unavailable", "juliet@example.org/Phone");
+    await contact.presence("unsubscribe", "linked@example.org");
+    assert.deepEqual(heard, ["available juliet@example.org/Phone", "available linked@example.org/desk", "unavailable juliet@example.org/Phone", "unavailable linked@example.org/*"]);
   });
 });
