@@ -128,3 +128,31 @@ describe("ResourcePresence", () => {
     assert.equal(resources.update(juliet, "one-too-many", at("chat", 10)).show, "chat", "its place taken by the next one");
   });
 });
+
+describe("XMPP presence into the component: who is online to be told announcements", () => {
+  it("counts a linked JID's sessions (and their end), not those of a mere contact", async () => {
+    const heard: string[] = [];
+    const audience = {
+      available: (jid: string, resource: string) => void heard.push(`available ${jid}/${resource}`),
+      unavailable: (jid: string, resource?: string) => void heard.push(`unavailable ${jid}/${resource ?? "*"}`),
+      clear: () => void heard.push("clear"),
+    };
+    const context = {
+      account: "default",
+      log: quiet,
+      dispatch: () => undefined,
+      related: async () => true,
+      awaitsAnswer: async () => false,
+      knows: async () => true,
+      linkedPerson: (address: Address) => (address.id === "juliet@example.org" ? { protocol: "native", account: "default", id: "alice" } : undefined),
+    } as unknown as AdapterContext;
+    const rooms = { reset: () => undefined } as unknown as GatewayRooms;
+    const inbound = new ComponentInbound(DOMAIN, context, async () => undefined, rooms, "anyone", undefined, undefined, audience);
+    for (const [from, type] of [["juliet@example.org/phone", undefined], ["romeo@example.org/laptop", undefined], ["juliet@example.org/phone", "unavailable"]] as const) {
+      inbound.handle(xml("presence", { from, to: `alice@${DOMAIN}`, ...(type === undefined ? {} : { type }) }));
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    inbound.reset();
+    assert.deepEqual(heard, ["available juliet@example.org/phone", "unavailable juliet@example.org/phone", "clear"]);
+  });
+});
