@@ -1,8 +1,9 @@
 /**
  * Operator announcements, as ejabberd's and Prosody's (mod_announce, XEP-0133 section 4.23 "Send Announcement to Online
  * Users"): an admin of the gateway (config `admins`) says something, "maintenance at 22:00", that every native user
- * online now is shown at once, in every session (Adapter.announce). Asked by a native admin (admin.announce) or an XMPP
- * one (the ad-hoc command announce of the component's domain). Nothing is kept: whoever is offline never sees it (the
+ * online now is shown at once, in every session, and every XMPP user of the gateway online (the component's domain's
+ * subscribers and linked JIDs, adapters/xmpp/announcement-audience.ts): each adapter tells its own (Adapter.announce).
+ * Asked by a native admin (admin.announce) or an XMPP one (the ad-hoc command announce of the component's domain). Nothing is kept: whoever is offline never sees it (the
  * message of the day, core/message-of-the-day.ts, is what is kept and shown at each login).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";

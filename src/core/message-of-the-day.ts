@@ -1,8 +1,10 @@
 /**
  * The message of the day, as ejabberd's mod_announce keeps it (XEP-0133 sections 4.24 to 4.26, set, edit and delete
  * the message of the day): an admin of the gateway (config `admins`) sets a text that every native user is shown at
- * each login, after the login's answer, until an admin clears it. Setting it shows it at once to the users online too
- * (Adapter.announce, as an announcement); editing it (XEP-0133's edit-motd) only changes what the next logins show.
+ * each login, after the login's answer, until an admin clears it (and the XMPP component's users at each new session,
+ * adapters/xmpp/announcement-audience.ts, which reads it through AdapterContext.messageOfTheDay). Setting it shows it
+ * at once to the users online too (Adapter.announce, as an announcement); editing it (XEP-0133's edit-motd) only
+ * changes what the next logins show.
  * Kept in the store (gateway_settings, as JSON) so that it survives restarts, and in memory for the logins.
  */
 import { announcementProblem, type Announcement, type AnnouncementReach, type AnnouncementText } from "./announcements.js";
