@@ -11,6 +11,7 @@
 import { strict as assert } from "node:assert";
 import { Socket } from "node:net";
 import { IrcConnection, type IrcConnectionEvents, type IrcConnectionOptions } from "../../src/adapters/irc/irc-connection.js";
+import { lineSentAt } from "../../src/adapters/irc/irc-line.js";
 import { nextNickCandidate } from "../../src/adapters/irc/nicks.js";
 import type { Schedule } from "../../src/adapters/irc/token-bucket.js";
 import { GatewayError, type ErrorCode } from "../../src/core/errors.js";
@@ -611,6 +612,27 @@ describe("IrcConnection against a scripted server", function () {
     const connection = await IrcConnection.connect(optionsFor(early, "sb"));
     const message = await nextEvent(connection, "message");
     assert.equal(message.text, "right after the MOTD");
+    connection.destroy();
+  });
+
+  it("reads server-time on the gateway's clock: a server 10 s behind makes no live line late, and a playback keeps its age", async () => {
+    const behind = 10_000;
+    const stamp = (ago = 0): string => `@time=${new Date(Date.now() - behind - ago).toISOString()}`;
+    const server = await scripted(
+      capServer("server-time batch", (line, peer) => {
+        if (line.startsWith("USER ")) peer.send(...registerReply("sb").map((reply) => `${stamp()} ${reply}`));
+      }),
+    );
+    const connection = await IrcConnection.connect(optionsFor(server, "sb", { caps: ["server-time", "batch"] }));
+    const peer = server.peers[0];
+    assert.ok(peer);
+    const live = nextEvent(connection, "message", (message) => message.text === "live");
+    peer.send(`${stamp()} :alice!a@h PRIVMSG sb :live`);
+    assert.deepEqual(lineSentAt((await live).time), {}, "a live line of a server whose clock is behind is said now");
+    const played = nextEvent(connection, "message", (message) => message.text === "an hour ago");
+    peer.send(`${stamp()} :znc.in BATCH +p znc.in/playback sb`, `${stamp(3_600_000)};batch=p :alice!a@h PRIVMSG sb :an hour ago`, `${stamp()} :znc.in BATCH -p`);
+    const { sentAt } = lineSentAt((await played).time);
+    assert.ok(sentAt !== undefined && Math.abs(Date.now() - 3_600_000 - sentAt) < 1_000, `played back an hour ago by the gateway's clock: ${String(sentAt)}`);
     connection.destroy();
   });
 

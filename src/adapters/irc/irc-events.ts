@@ -48,7 +48,7 @@ export interface IrcMessageEvent {
   readonly target: string;
   /** CTCP ACTION unwrapped; formatting not stripped. */
   readonly text: string;
-  /** The server-time tag in milliseconds, when there is one. */
+  /** The server-time tag in milliseconds, when there is one, on the gateway's clock (TranslateContext.localTime). */
   readonly time?: number;
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -124,6 +124,8 @@ export interface TranslateContext {
   readonly prefixModes: string;
   /** Other channel modes with a parameter when set, and with one when unset too (ISUPPORT CHANMODES). */
   readonly paramModes: { readonly whenSet: string; readonly always: string };
+  /** A server-time stamp on the gateway's clock (server-clock.ts); stamps are kept as they are without it. */
+  readonly localTime?: (stamp: number) => number;
 }
 
 function last(params: readonly string[]): string {
@@ -154,7 +156,7 @@ export class IrcEventTranslator {
     switch (line.command) {
       case "PRIVMSG":
       case "NOTICE":
-        return params.length < 2 ? [] : this.message(line, from);
+        return params.length < 2 ? [] : this.message(line, from, context);
       case "JOIN": {
         const channel = params[0];
         if (channel === undefined) return [];
@@ -231,10 +233,11 @@ export class IrcEventTranslator {
     }
   }
 
-  private message(line: IrcLine, from: IrcSource): IrcLineEvent[] {
+  private message(line: IrcLine, from: IrcSource, context: TranslateContext): IrcLineEvent[] {
     const target = line.params[0] ?? "";
     const text = last(line.params);
-    const time = serverTime(line.tags);
+    const stamp = serverTime(line.tags);
+    const time = stamp === undefined || context.localTime === undefined ? stamp : context.localTime(stamp);
     const timing = time === undefined ? {} : { time };
     const parsed = parseCtcp(text);
     if (line.command === "NOTICE") {

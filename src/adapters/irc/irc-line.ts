@@ -102,9 +102,9 @@ export function serverTime(tags: Readonly<Record<string, string>>): number | und
 /**
  * When a line was said, as the core takes it (`MessageDraft.sentAt`): its server-time where that is noticeably earlier
  * than `now` (a bouncer's playback of a query; a channel's history replayed at a join is not relayed at all:
- * join-replays.ts), by the core's rule
- * (core/model/sent-at.ts). Servers with server-time stamp every live line too: those stamps say nothing and are left
- * out here already. An IRC client cannot set server-time on what it sends, so nothing goes the other way.
+ * join-replays.ts), by the core's rule (core/model/sent-at.ts). Servers with server-time stamp every live line too:
+ * read on the gateway's clock (server-clock.ts), those stamps say nothing and are left out here already. An IRC
+ * client cannot set server-time on what it sends, so nothing goes the other way.
  */
 export function lineSentAt(time: number | undefined, now = Date.now()): { readonly sentAt?: number } {
   const sentAt = keptSentAt(time, now);

@@ -13,8 +13,9 @@ import { GatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { narrowOfferedCaps } from "./irc-connection-options.js";
 import { IrcEventTranslator, type IrcConnectionEvents } from "./irc-events.js";
-import { parseIrcLine } from "./irc-line.js";
+import { parseIrcLine, serverTime } from "./irc-line.js";
 import { JoinReplays } from "./join-replays.js";
+import { ServerClock } from "./server-clock.js";
 import type { IrcOwnState } from "./irc-own-state.js";
 import type { IrcRegistration } from "./irc-registration.js";
 import type { IrcSentLines } from "./irc-sent-lines.js";
@@ -48,6 +49,7 @@ export class IrcReceivedLines {
   private readonly translator = new IrcEventTranslator();
   private held: Array<() => void> | undefined;
   private readonly replays: JoinReplays;
+  private readonly clock = new ServerClock();
 
   constructor(private readonly parts: IrcReceivedLinesParts) {
     this.replays = new JoinReplays((channel, lines) => parts.log.debug({ channel, lines }, "channel history replayed at the join: not relayed"));
@@ -100,7 +102,10 @@ export class IrcReceivedLines {
     const replayed = this.replays.isReplayed(line, (nick) => this.parts.own.isSelf(nick), this.parts.own.server);
     if (!replayed) {
       this.parts.sent.confirm(line);
-      const context = { caseMapping: this.parts.own.server.caseMapping, prefixes: this.parts.own.server.prefixes, prefixModes: this.parts.own.server.prefixModes, paramModes: this.parts.own.server.paramModes };
+      // A line of a batch may be played back: only one of its own tells the server's clock (server-clock.ts).
+      if (line.tags["batch"] === undefined) this.clock.observe(serverTime(line.tags), Date.now());
+      const { server } = this.parts.own;
+      const context = { caseMapping: server.caseMapping, prefixes: server.prefixes, prefixModes: server.prefixModes, paramModes: server.paramModes, localTime: (stamp: number) => this.clock.local(stamp) };
       for (const event of this.translator.translate(line, context)) this.parts.events.emitEvent(event);
     }
     if (ready) this.parts.ready();
