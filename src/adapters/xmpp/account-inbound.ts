@@ -83,7 +83,7 @@ export class AccountInbound {
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {
-      const draft = directDraft(context.account, message, from, owner, await directOriginal(context, acceptance.original, from, owner, message.replaces));
+      const draft = directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined));
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {
@@ -99,14 +99,14 @@ export class AccountInbound {
 
   /**
    * A contact retracts her message (XEP-0424), named by the id her client gave it, mapped as a correction's is: the
-   * owner's sessions get the retraction; one from before a restart is found in the message log (logged-originals.ts).
-   * One the gateway does not know (older, or the log off) is left alone.
+   * owner's sessions get the retraction; one from before a restart is found in the message log (logged-originals.ts),
+   * not an occupant's (see original). One the gateway does not know (older, or the log off) is left alone.
    */
   private async retraction(message: ParsedMessage, retracts: string, from: Address, nick: string | undefined): Promise<void> {
     const { context, owner } = this.account;
     const acceptance = this.corrections.begin(from, { replaces: retracts });
     try {
-      const original = await directOriginal(context, acceptance.original, from, owner, retracts);
+      const original = await this.original(acceptance.original, from, retracts, nick !== undefined);
       if (original === undefined) return;
       const draft = { ...directDraft(context.account, message, from, owner), body: "", retracts: original };
       await context.submit(nick === undefined ? draft : { ...draft, senderName: nick });
@@ -115,6 +115,16 @@ export class AccountInbound {
     } finally {
       acceptance.done(undefined);
     }
+  }
+
+  /**
+   * The original a correction or retraction names: the memory's, else the message log's (logged-originals.ts), but never
+   * the log's for a MUC occupant. Her address is the room's JID and a nick, which another person may have taken since
+   * the line was said (the session left, the gateway restarted): the log could not tell them apart, and would let the
+   * new holder of the nick unsay or rewrite the old one's private messages.
+   */
+  private async original(remembered: Promise<string | undefined>, from: Address, stanzaId: string | undefined, occupant: boolean): Promise<string | undefined> {
+    return occupant ? remembered : directOriginal(this.account.context, remembered, from, this.account.owner, stanzaId);
   }
 
   async presence(stanza: Element): Promise<void> {

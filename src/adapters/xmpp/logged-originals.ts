@@ -3,7 +3,8 @@
  * of ids (message-memory.ts) no longer has it: a line sent before the gateway restarted. The log keeps each message's
  * own stanza id (its origin id); the lookup is by the sender and the conversation, so an id of someone else's line, or
  * of a line in another conversation, matches nothing. Bounded as a room's (room-messages.ts): corrections and
- * retractions are of recent lines. With the log off (store.message_log) nothing is found: such a correction is carried
+ * retractions are of recent lines. A MUC occupant's private lines are not looked up (account-inbound.ts: a nick is no
+ * person). With the log off (store.message_log) nothing is found: such a correction is carried
  * as a new message, and such a retraction is refused (the component) or dropped (a linked account).
  */
 import type { AdapterContext } from "../../core/adapter.js";
