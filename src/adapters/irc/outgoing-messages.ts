@@ -22,7 +22,7 @@ import type { PuppetPool } from "./puppet-pool.js";
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
  * correct themselves by hand (and as other bridges show edits). An action is sent as it is. Nor attachments: each
- * URL the body lacks follows it on a line of its own (core/model/attachments.ts), so that IRC users get the link.
+ * URL the body lacks follows it on a line of URLs (core/model/attachments.ts), so that IRC users get the link.
  */
 export function correctionBody(message: Message): string {
   const body = bodyWithAttachmentUrls(message.body, message.attachments);

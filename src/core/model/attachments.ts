@@ -79,11 +79,20 @@ export function acceptedAttachments(draft: MessageDraft, log: DropLog): MessageD
 }
 
 /**
- * The text of a message for a network that carries no attachments (IRC): its body, then each attachment's URL the
- * body does not hold already, a line each, so that the link reaches its readers.
+ * The text of a message for a network that carries no attachments (IRC): its words, then the attachments' URLs on a
+ * line of their own, separated by spaces. Why one line: such a network caps the lines a message becomes (IRC's
+ * max_lines_per_message, 5 by default) and would cut links said a line each (ten attachments, or a caption and a few);
+ * a long line of URLs is split at its spaces, so each link still arrives whole. A body line that is only an
+ * attachment's URL (the body a message of attachments alone is given) joins them there; a URL the words hold is not
+ * said again.
  */
 export function bodyWithAttachmentUrls(body: string, attachments: readonly Attachment[] | undefined): string {
   if (attachments === undefined) return body;
-  const missing = attachments.map((attachment) => attachment.url).filter((url) => !body.includes(url));
-  return [...(body === "" ? [] : [body]), ...new Set(missing)].join("\n");
+  const urls = [...new Set(attachments.map((attachment) => attachment.url))];
+  const words = body
+    .split(/\r\n|\r|\n/u)
+    .filter((line) => !urls.includes(line.trim()))
+    .join("\n");
+  const missing = urls.filter((url) => !words.includes(url));
+  return [...(words.trim() === "" ? [] : [words]), ...(missing.length === 0 ? [] : [missing.join(" ")])].join("\n");
 }

@@ -1,6 +1,7 @@
 /** The text a message with attachments is said with on IRC (outgoing-messages.ts correctionBody): IRC needs the URL. */
 import assert from "node:assert/strict";
 import { correctionBody } from "../../../src/adapters/irc/outgoing-messages.js";
+import { splitForIrc } from "../../../src/adapters/irc/split-message.js";
 import type { Message } from "../../../src/core/model/message.js";
 
 const IMAGE = "https://upload.example.org/abc/cat.jpg";
@@ -32,5 +33,14 @@ describe("IRC lines of a message with attachments", () => {
 
   it("marks a correction before the body, URLs included", () => {
     assert.equal(correctionBody(message({ replaces: "0000", attachments: [{ url: IMAGE }] })), `* look\n${IMAGE}`);
+  });
+
+  it("gives IRC every link of a message with as many attachments as the core keeps, within the default cap of 5 lines", () => {
+    const urls = Array.from({ length: 10 }, (_, index) => `https://upload.example.org/${index}/picture-${index}.jpg`);
+    for (const body of ["ten pictures", urls.join("\n")]) {
+      const { lines, truncated } = splitForIrc(correctionBody(message({ body, attachments: urls.map((url) => ({ url })) })), { prefixBytes: 120, maxLines: 5 });
+      assert.equal(truncated, false, `nothing cut: ${lines.join(" | ")}`);
+      for (const url of urls) assert.ok(lines.some((line) => line.split(" ").includes(url)), `${url} is sent whole`);
+    }
   });
 });
