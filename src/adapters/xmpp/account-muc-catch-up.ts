@@ -25,15 +25,13 @@ import { randomUUID } from "node:crypto";
 import { toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { NS_MAM, NS_RSM } from "./mam-query.js";
+import { NS } from "./stanzas.js";
 
 /** The most lines one catch-up gives; older ones are dropped (logged). */
 export const CATCH_UP_LIMIT = 1000;
 const PAGE_SIZE = 100;
 /** How many line ids per room are remembered, to give none twice. */
 const SEEN_KEPT = 2000;
-const NS_SID = "urn:xmpp:sid:0";
-const NS_FORWARD = "urn:xmpp:forward:0";
-const NS_DELAY = "urn:xmpp:delay";
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
 /** Sends an iq to a room and resolves with its result; rejects with its error or a timeout. */
@@ -41,7 +39,7 @@ export type AskRoom = (iq: Element) => Promise<Element | undefined>;
 
 /** The room's own id of a line (XEP-0359, `by` the room's bare JID); undefined when it gives none. */
 export function roomStanzaId(stanza: Element, muc: string): string | undefined {
-  for (const sid of stanza.getChildren("stanza-id", NS_SID)) {
+  for (const sid of stanza.getChildren("stanza-id", NS.stanzaId)) {
     const { by, id } = sid.attrs as { by?: unknown; id?: unknown };
     if (typeof by === "string" && by.toLowerCase() === muc && typeof id === "string" && id !== "") return id;
   }
@@ -54,8 +52,8 @@ export function roomStanzaId(stanza: Element, muc: string): string | undefined {
  * archived) is earlier, and kept alone.
  */
 function withArchiveTime(message: Element, result: Element): Element {
-  const stamp: unknown = result.getChild("forwarded", NS_FORWARD)?.getChild("delay", NS_DELAY)?.attrs["stamp"];
-  if (typeof stamp === "string" && message.getChild("delay", NS_DELAY) === undefined) message.append(xml("delay", { xmlns: NS_DELAY, stamp }));
+  const stamp: unknown = result.getChild("forwarded", NS.forward)?.getChild("delay", NS.delay)?.attrs["stamp"];
+  if (typeof stamp === "string" && message.getChild("delay", NS.delay) === undefined) message.append(xml("delay", { xmlns: NS.delay, stamp }));
   return message;
 }
 
@@ -136,7 +134,7 @@ export class AccountMucCatchUp {
     if (result === undefined) return false;
     const query = this.queries.get(String(result.attrs["queryid"] ?? ""));
     const from = String(stanza.attrs["from"] ?? "").toLowerCase();
-    const message = result.getChild("forwarded", NS_FORWARD)?.getChild("message");
+    const message = result.getChild("forwarded", NS.forward)?.getChild("message");
     const id = result.attrs["id"];
     if (query === undefined || from !== query.muc || message === undefined || typeof id !== "string") {
       this.log.info({ from, queryid: result.attrs["queryid"] }, "MAM result not asked for (or not from the room asked): dropped");

@@ -10,7 +10,7 @@
 import type { AdapterContext } from "../../core/adapter.js";
 import type { Address } from "../../core/model/address.js";
 
-/** How far back in a direct conversation's log a correction or retraction looks for its original. */
+/** How far back in a conversation's log (a direct one's, a room's) a correction or retraction looks for its original. */
 export const CORRECTABLE_AFTER_RESTART = 200;
 
 /** The gateway id of the line `from` sent to `to` with this stanza id, through this adapter, or undefined. */

@@ -22,9 +22,8 @@ import { subjectMessage } from "./room-stanzas.js";
 import { isModeration, messageStanza } from "./retraction-stanzas.js";
 import { chatMessage, chatState, isRelayed, markRelayed, stanzaId, type ChatState } from "./stanzas.js";
 import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
+import { CORRECTABLE_AFTER_RESTART } from "./logged-originals.js";
 
-/** How far back in a room's log an occupant's correction looks for its original when the ids' memory lacks it. */
-const CORRECTABLE_AFTER_RESTART = 200;
 
 export class RoomMessages {
   /** The gateway ids of occupants' recent room messages, by their stanza ids, for their corrections (XEP-0308). */
