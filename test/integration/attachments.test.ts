@@ -93,6 +93,12 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
     const atKim = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "the plan");
     assert.equal(atKim.getChild("x", OOB)?.getChildText("url"), pdf);
 
+    // Words past max_lines_per_message (5) are cut, the URL line never: it takes the fifth line, the words four.
+    const notes = ["n1", "n2", "n3", "n4", "n5", "n6"];
+    await carol.ok({ type: "room.send", room: "pics", body: notes.join("\n"), attachments: [{ url: pdf }] });
+    const cut = await dave.waitForCount(fromCarol, 5, 10_000);
+    assert.deepEqual(cut.map((line) => line.params[1]), ["n1", "n2", "n3", "n4…", pdf]);
+
     // The room's archive (XEP-0313) keeps the links: Kim's picture comes back with its element.
     const before = lee.transcript.length;
     await lee.iq(xml("iq", { type: "set", to: roomJid }, xml("query", { xmlns: "urn:xmpp:mam:2", queryid: "pics-1" })));

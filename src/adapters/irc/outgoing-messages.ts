@@ -7,7 +7,7 @@ import { allConfirmed, roomsToRelayTo, type AdapterContext, type SendResult } fr
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import { bodyWithAttachmentUrls } from "../../core/model/attachments.js";
+import { wordsAndUrlLine } from "../../core/model/attachments.js";
 import type { RoomInvitation } from "../../core/model/room.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
@@ -22,11 +22,19 @@ import type { PuppetPool } from "./puppet-pool.js";
 /**
  * IRC has no corrections: a corrected message goes out again as a new line marked "* " in front, as IRC users
  * correct themselves by hand (and as other bridges show edits). An action is sent as it is. Nor attachments: each
- * URL the body lacks follows it on a line of URLs (core/model/attachments.ts), so that IRC users get the link.
+ * URL the body lacks follows it on a line of URLs (core/model/attachments.ts), so that IRC users get the link; that
+ * line is never cut by max_lines_per_message (the words are, to leave it room).
  */
+export function correctionText(message: Message): { words: string; urls: string } {
+  const { words, urls } = wordsAndUrlLine(message.body, message.attachments);
+  const marked = message.replaces === undefined || message.kind === "action" ? (text: string): string => text : (text: string): string => `* ${text}`;
+  return words === "" ? { words, urls: urls === "" ? "" : marked(urls) } : { words: marked(words), urls };
+}
+
+/** correctionText as one text, the line of URLs last. */
 export function correctionBody(message: Message): string {
-  const body = bodyWithAttachmentUrls(message.body, message.attachments);
-  return message.replaces === undefined || message.kind === "action" ? body : `* ${body}`;
+  const { words, urls } = correctionText(message);
+  return [...(words === "" ? [] : [words]), ...(urls === "" ? [] : [urls])].join("\n");
 }
 
 /** Who speaks on IRC for a message: the person an account is linked to (one puppet per person), else the sender. */
@@ -121,7 +129,9 @@ export class OutgoingMessages {
    * outbox reports it to the sender).
    */
   private async deliver(connection: IrcConnection, target: string, message: Message, prefix?: string): Promise<{ confirmed: Promise<void> }> {
-    const { written, confirmed } = writeText(connection, target, correctionBody(message), message.kind, { maxLines: this.parts.config.max_lines_per_message, ...(prefix === undefined ? {} : { prefix }) });
+    const { words, urls } = correctionText(message);
+    const options = { maxLines: this.parts.config.max_lines_per_message, tail: urls, ...(prefix === undefined ? {} : { prefix }) };
+    const { written, confirmed } = writeText(connection, target, words, message.kind, options);
     await written;
     return { confirmed: confirmed.catch(finalRefusal) }; // in an object: an async function would otherwise wait for it
   }

@@ -2,7 +2,8 @@
  * A message body as IRC lines (RFC 1459 section 2.3): one PRIVMSG (or NOTICE, or CTCP ACTION) per line of the
  * body, each long line split on UTF-8 and grapheme boundaries so that the whole line the server relays,
  * `:nick!user@host PRIVMSG target :text` CR LF included, fits the server's line length; past
- * `max_lines_per_message` lines the rest is cut and the last line ends with "…" (split-message.ts).
+ * `max_lines_per_message` lines the rest is cut and the last line ends with "…" (split-message.ts), except the
+ * `tail` (the URLs of a message's attachments), which the body is cut to leave room for.
  * NUL and the CTCP delimiter are removed from the text: neither may reach the wire as content.
  * sendText resolves when every line has been written to the socket (after flood control), in order;
  * writeText also gives the promise that the server confirmed every line (irc-confirmer.ts).
@@ -25,6 +26,8 @@ export interface TextOptions {
   readonly maxLines: number;
   /** Put before every line, e.g. "<alice> " in relay mode. */
   readonly prefix?: string;
+  /** Sent after the body on lines of its own and never cut by `maxLines` (a message's line of attachment URLs). */
+  readonly tail?: string;
 }
 
 /**
@@ -50,7 +53,11 @@ export function ircLines(connection: TextConnection, target: string, body: strin
   // The prefix comes from a sender name: no line break or control character of it may reach the wire.
   const prefix = (options.prefix ?? "").replace(CONTROL, "");
   const overhead = privmsgOverhead(connection.nick, connection.ownUser, connection.ownHost, target, command) + utf8Length(prefix);
-  const split = splitForIrc(body.replace(NOT_CONTENT, ""), { prefixBytes: overhead, maxLineBytes: connection.server.lineLen, maxLines: options.maxLines, action });
+  const words = body.replace(NOT_CONTENT, "");
+  const tail = (options.tail ?? "").replace(NOT_CONTENT, "");
+  const text = tail === "" ? words : words === "" ? tail : `${words}\n${tail}`;
+  const limits = { prefixBytes: overhead, maxLineBytes: connection.server.lineLen, maxLines: options.maxLines, action };
+  const split = splitForIrc(text, { ...limits, keepFrom: text.length - tail.length });
   const lines = split.lines.map((line) => (action ? encodeAction(`${prefix}${line}`) : `${prefix}${line}`));
   return { command, lines, split };
 }

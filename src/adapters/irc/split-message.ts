@@ -26,7 +26,10 @@
  *
  * With `maxLines`, the pieces past the limit are dropped and the last line sent is shortened to end
  * with the truncation marker ("…" by default); the result then says `truncated` and how many pieces
- * and bytes (UTF-8 bytes of the body after the last character sent) were dropped.
+ * and bytes (UTF-8 bytes of the body after the last character sent) were dropped. The text from `keepFrom` on (a
+ * line of links, which would be useless cut off) is never dropped: its pieces are sent after the others, which are cut
+ * to leave them room (at least one line of them is kept, with the marker), so they count in `maxLines` but never
+ * overflow it out of the message; dropped bytes then count up to `keepFrom`.
  *
  * NUL is left alone: serializeLine (line-safety.ts) refuses it.
  */
@@ -63,6 +66,8 @@ export interface SplitOptions {
   readonly truncationMarker?: string;
   /** Each line will be sent as its own CTCP ACTION (encodeAction): keeps ACTION_OVERHEAD_BYTES free. */
   readonly action?: boolean;
+  /** UTF-16 index in the body from which the text is always sent whole, whatever `maxLines` (see the header). */
+  readonly keepFrom?: number;
 }
 
 export interface TextSpan {
@@ -290,10 +295,15 @@ export function splitForIrc(body: string, options: SplitOptions): SplitResult {
     lineStart = lineEnd + found[0].length;
   }
 
-  if (spans.length <= maxLines) {
+  const keepFrom = Math.min(options.keepFrom ?? body.length, body.length);
+  const kept = spans.filter((span) => span.start < keepFrom);
+  const tail = spans.filter((span) => span.start >= keepFrom);
+  const room = Math.max(1, maxLines - tail.length);
+  if (kept.length <= room) {
     return { lines: spans.map(({ start, end }) => body.slice(start, end)), spans, truncated: false, droppedLines: 0, droppedBytes: 0, budgetBytes: budget };
   }
-  const kept = spans.slice(0, maxLines);
+  const droppedLines = kept.length - room;
+  kept.length = room;
   const last = kept[kept.length - 1];
   if (last === undefined) throw internal("maxLines must be at least 1");
   const shortened = truncateUtf8(body.slice(last.start, last.end), budget - markerBytes);
@@ -301,11 +311,11 @@ export function splitForIrc(body: string, options: SplitOptions): SplitResult {
   const lines = kept.map(({ start, end }) => body.slice(start, end));
   lines[lines.length - 1] = `${shortened}${marker}`;
   return {
-    lines,
-    spans: kept,
+    lines: [...lines, ...tail.map(({ start, end }) => body.slice(start, end))],
+    spans: [...kept, ...tail],
     truncated: true,
-    droppedLines: spans.length - maxLines,
-    droppedBytes: utf8Length(body.slice(last.start + shortened.length)),
+    droppedLines,
+    droppedBytes: utf8Length(body.slice(last.start + shortened.length, keepFrom)),
     budgetBytes: budget,
   };
 }

@@ -87,12 +87,21 @@ export function acceptedAttachments(draft: MessageDraft, log: DropLog): MessageD
  * said again.
  */
 export function bodyWithAttachmentUrls(body: string, attachments: readonly Attachment[] | undefined): string {
-  if (attachments === undefined) return body;
+  const { words, urls } = wordsAndUrlLine(body, attachments);
+  return [...(words === "" ? [] : [words]), ...(urls === "" ? [] : [urls])].join("\n");
+}
+
+/**
+ * bodyWithAttachmentUrls in its two parts: the words ("" when none are left) and the line of URLs ("" when none is
+ * missing), so that a network capping the lines of a message can cut the words and still send every URL.
+ */
+export function wordsAndUrlLine(body: string, attachments: readonly Attachment[] | undefined): { words: string; urls: string } {
+  if (attachments === undefined) return { words: body, urls: "" };
   const urls = [...new Set(attachments.map((attachment) => attachment.url))];
   const words = body
     .split(/\r\n|\r|\n/u)
     .filter((line) => !urls.includes(line.trim()))
     .join("\n");
   const missing = urls.filter((url) => !words.includes(url));
-  return [...(words.trim() === "" ? [] : [words]), ...(missing.length === 0 ? [] : [missing.join(" ")])].join("\n");
+  return { words: words.trim() === "" ? "" : words, urls: missing.join(" ") };
 }

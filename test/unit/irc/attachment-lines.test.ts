@@ -1,6 +1,7 @@
 /** The text a message with attachments is said with on IRC (outgoing-messages.ts correctionBody): IRC needs the URL. */
 import assert from "node:assert/strict";
-import { correctionBody } from "../../../src/adapters/irc/outgoing-messages.js";
+import { correctionBody, correctionText } from "../../../src/adapters/irc/outgoing-messages.js";
+import { ircLines } from "../../../src/adapters/irc/outgoing-text.js";
 import { splitForIrc } from "../../../src/adapters/irc/split-message.js";
 import type { Message } from "../../../src/core/model/message.js";
 
@@ -42,5 +43,25 @@ describe("IRC lines of a message with attachments", () => {
       assert.equal(truncated, false, `nothing cut: ${lines.join(" | ")}`);
       for (const url of urls) assert.ok(lines.some((line) => line.split(" ").includes(url)), `${url} is sent whole`);
     }
+  });
+
+  it("cuts the words of a long message, never its line of URLs, to keep within max_lines_per_message", () => {
+    const connection = { nick: "juliet[sb]", server: { lineLen: 512 }, send: (): void => undefined };
+    const body = ["l1", "l2", "l3", "l4", "l5", "l6"].join("\n");
+    for (const replaces of [undefined, "0000"]) {
+      const { words, urls } = correctionText(message({ body, attachments: [{ url: IMAGE }], ...(replaces === undefined ? {} : { replaces }) }));
+      const { lines, split } = ircLines(connection, "#dev", words, "text", { maxLines: 5, tail: urls });
+      const first = replaces === undefined ? "l1" : "* l1";
+      assert.deepEqual(lines, [first, "l2", "l3", "l4…", IMAGE]);
+      assert.equal(split.truncated, true);
+      assert.equal(split.droppedLines, 2);
+    }
+    // A line of URLs longer than the cap alone still goes whole, after one line of words.
+    const many = Array.from({ length: 10 }, (_, index) => `https://upload.example.org/${index}/${"p".repeat(60)}.jpg`);
+    const { words, urls } = correctionText(message({ body, attachments: many.map((url) => ({ url })) }));
+    const { lines } = ircLines(connection, "#dev", words, "text", { maxLines: 2, tail: urls });
+    assert.equal(lines[0], "l1…");
+    assert.ok(lines.length > 2, "more lines than the cap");
+    assert.deepEqual(lines.slice(1).flatMap((line) => line.split(" ")), many);
   });
 });
