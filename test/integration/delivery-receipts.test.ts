@@ -125,4 +125,23 @@ describe("delivery receipts for native senders", function () {
     await aliceOther.ok({ type: "ping" });
     assert.deepEqual(aliceOther.transcript.filter((frame) => frame.type === "message.delivered"), []);
   });
+
+  it("gives no receipt for a retraction, whose ok suffices, to a sender who asked for receipts", async function () {
+    const aliceName = uniqueUser("alice");
+    const bobName = uniqueUser("bob");
+    const alice = await native(aliceName, { receipts: true });
+    const bob = await native(bobName);
+
+    const sent = await alice.ok({ type: "message.send", to: `native:${bobName}`, body: "oops, wrong person" });
+    await bob.waitForType("message");
+    await alice.waitForType("message.delivered");
+    const retraction = await alice.ok({ type: "message.retract", to: `native:${bobName}`, message_id: sent["message_id"] });
+    await bob.waitForType("message", (frame) => (frame["message"] as Frame)["retracts"] === sent["message_id"]);
+
+    // A message after it is delivered in order after it: its receipt comes after any the retraction would have had.
+    const after = await alice.ok({ type: "message.send", to: `native:${bobName}`, body: "sorry" });
+    const receipt = await alice.waitForType("message.delivered");
+    assert.equal(receipt["message_id"], after["message_id"], "the next receipt is the next message's");
+    assert.deepEqual(alice.transcript.filter((frame) => frame.type === "message.delivered" && frame["message_id"] === retraction["message_id"]), []);
+  });
 });

@@ -175,10 +175,11 @@ export class NativeAdapter implements Adapter {
   /**
    * A receipt (message.delivered) to the sender's sessions that asked for one, when one of the recipient's own
    * sessions took the message. Handed to another network, it is that network's server that has it, not the
-   * recipient: a receipt comes from the recipient's client, if ever (reportReceived).
+   * recipient: a receipt comes from the recipient's client, if ever (reportReceived). A retraction gets none: it is
+   * no message the user wrote but a request about one, and its `ok` is all she waits for (as XMPP asks no receipt of it).
    */
   async reportDelivered(message: Message, recipient: Address): Promise<void> {
-    if (!isNative(recipient) || !isNative(message.from) || !this.wantsReceiptOf(message.from.id, message.id)) return;
+    if (message.retracts !== undefined || !isNative(recipient) || !isNative(message.from) || !this.wantsReceiptOf(message.from.id, message.id)) return;
     this.sessions.pushReceipt(message.from.id, frames.messageDelivered(message.id, message.to, Date.now()));
   }
 
