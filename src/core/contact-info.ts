@@ -12,8 +12,13 @@
  * - the address's checks: someone else's own account's contact is refused (Router.checkOwnership), a room is no person
  *   (GW_ERR_BAD_ADDRESS), a JID of the gateway's own domain is asked about as whom it stands for (alice@gateway is
  *   native alice);
- * - every string cleaned (cleanInfo) whatever the adapter did.
+ * - every string cleaned (cleanInfo) whatever the adapter did;
+ * - a person of an IRC server on demand not connected yet is looked up as at a first use of the server: it is
+ *   connected for the lookup (AdapterRegistry.obtain, with the same checks: a host not allowed, or past a limit, is
+ *   refused with its code), counted in the asker's limit before it is connected, reached or not, as room.directory
+ *   counts its listings (core/room-directory.ts).
  */
+import type { Adapter } from "./adapter.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, formatAddress, type Address } from "./model/address.js";
@@ -29,7 +34,7 @@ export const TIMEOUT_MS = 15_000;
 const MAX_ASKERS = 10_000;
 
 export interface ContactInfoDependencies {
-  readonly registry: Pick<AdapterRegistry, "for">;
+  readonly registry: Pick<AdapterRegistry, "for" | "obtain" | "isOnDemand">;
   /** Router.checkOwnership: GW_ERR_FORBIDDEN when either is reached through someone else's own account. */
   readonly checkOwnership: (a: Address, b: Address) => void;
   /** The person an address is linked to (IdentityService.personOf): one person's accounts share one limit. */
@@ -49,16 +54,28 @@ export class ContactInfoService {
 
   /** What `subject`'s network tells `viewer` about them; see the header for the refusals. */
   async lookup(viewer: Address, subject: Address): Promise<ContactInfo> {
-    let adapter = this.deps.registry.for(subject);
+    const { registry } = this.deps;
+    let adapter = registry.for(subject);
     const standsFor = adapter?.standsFor?.(subject);
     if (standsFor !== undefined) {
       subject = standsFor;
-      adapter = this.deps.registry.for(subject);
+      adapter = registry.for(subject);
     }
-    if (adapter === undefined) throw new GatewayError("GW_ERR_NO_ROUTE", `no network of this gateway serves ${formatAddress(subject)}`);
-    if (adapter.isRoom?.(subject) === true) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
+    if (adapter === undefined && !registry.isOnDemand(subject.protocol, subject.account)) throw noRoute(subject);
+    if (adapter !== undefined) checkSubject(adapter, subject);
     this.deps.checkOwnership(viewer, subject);
-    if (adapter.contactInfo === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} tells nothing about its people`);
+    this.count(viewer);
+    const answer = async (): Promise<ContactInfo> => {
+      const network = adapter ?? (await registry.obtain(subject, viewer));
+      if (network === undefined) throw noRoute(subject);
+      checkSubject(network, subject);
+      return network.contactInfo(subject, viewer);
+    };
+    return cleanInfo(await withTimeout(answer(), this.timeoutMs, formatAddress(subject)));
+  }
+
+  /** Counts a lookup of `viewer`'s person, or throws GW_ERR_RATE_LIMITED. */
+  private count(viewer: Address): void {
     const person = this.deps.personOf?.(viewer) ?? viewer;
     const key = addressKey(person);
     const origin = askerOrigin(person);
@@ -66,8 +83,19 @@ export class ContactInfoService {
     if (wait > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `at most ${PER_MINUTE} contact lookups a minute: try again in ${Math.ceil(wait / 1000)} s`);
     this.limiter.fail(key);
     if (origin !== undefined) this.limiter.fail(origin);
-    return cleanInfo(await withTimeout(adapter.contactInfo(subject, viewer), this.timeoutMs, formatAddress(subject)));
   }
+}
+
+function noRoute(subject: Address): GatewayError {
+  return new GatewayError("GW_ERR_NO_ROUTE", `no network of this gateway serves ${formatAddress(subject)}`);
+}
+
+type InfoAdapter = Adapter & Required<Pick<Adapter, "contactInfo">>;
+
+/** A room is no person, and a network may tell nothing about its people. */
+function checkSubject(adapter: Adapter, subject: Address): asserts adapter is InfoAdapter {
+  if (adapter.isRoom?.(subject) === true) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
+  if (adapter.contactInfo === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} tells nothing about its people`);
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

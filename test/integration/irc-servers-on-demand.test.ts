@@ -165,6 +165,21 @@ describe("IRC servers on demand (irc.servers_on_demand)", function () {
     assert.match(log, /"network":"irc\.example\.net"[^\n]*"code":"GW_ERR_FORBIDDEN"[^\n]*"msg":"IRC server on demand refused"/);
     assert.doesNotMatch(log, /"network":"(irc\.example\.net|denied\.invalid|127\.0\.0\.2)"[^\n]*"msg":"IRC server on demand connected"/);
   });
+
+  it("connects a server for contact.info about one of its people (WHOIS), with the checks of a first use", async function () {
+    this.timeout(60_000);
+    const bob = await suite.ircUser("bob");
+    const alice = await suite.native("alice");
+    // Not connected (never, or the earlier tests' connection gone once unused): the lookup is a first use.
+    const connected = '"msg":"IRC server on demand connected"';
+    await suite.daemon().waitForLog(new RegExp(`^(?![\\s\\S]*${connected})|"reason":"unused","msg":"IRC server on demand disconnected"(?![\\s\\S]*${connected})`), 20_000);
+    const answer = await alice.ok({ type: "contact.info", address: `irc://127.0.0.1/${bob.nick}` }, 20_000);
+    const info = answer["info"] as Record<string, unknown>;
+    assert.deepEqual([info["nick"], info["full_name"]], [bob.nick, `Switchboard test ${bob.nick}`]);
+    assert.match(suite.daemon().log, /"network":"127\.0\.0\.1"[^\n]*"msg":"IRC server on demand connected"(?![\s\S]*"msg":"IRC server on demand disconnected")/, "connected for it");
+    const denied = await alice.request({ type: "contact.info", address: "irc://denied.invalid/bob" });
+    assert.deepEqual([denied["code"], /irc\.servers_on_demand\.deny/.test(String(denied["message"]))], ["GW_ERR_FORBIDDEN", true], String(denied["message"]));
+  });
 });
 
 describe("IRC servers on demand: limits, and messages queued across a restart", function () {

@@ -12,16 +12,28 @@ const bob = makeAddress("irc", "libera", "bob");
 const standIn = makeAddress("xmpp", "gw", "carol@gw.example.org");
 const carol = makeAddress("native", "default", "carol");
 
+/** An IRC server on demand: "irc.example.net" is connected when obtained, "denied.example.net" refused. */
+const ON_DEMAND = ["irc.example.net", "denied.example.net"];
+
 function service(answer: (subject: Address) => Promise<ContactInfo>, options: { now?: () => number; timeoutMs?: number } = {}) {
   const asked: Address[] = [];
+  const obtained: Address[] = [];
   const irc = { isRoom: (address: Address) => address.id.startsWith("#"), contactInfo: (subject: Address) => (asked.push(subject), answer(subject)) } as unknown as Adapter;
   const native = { contactInfo: (subject: Address) => (asked.push(subject), answer(subject)) } as unknown as Adapter;
   const xmpp = { standsFor: (address: Address) => (sameAddress(address, standIn) ? carol : undefined) } as unknown as Adapter;
-  const registry = { for: (address: Address) => (address.account === "nowhere" ? undefined : { irc, native, xmpp }[address.protocol]) };
+  const registry = {
+    for: (address: Address) => (address.account === "nowhere" || ON_DEMAND.includes(address.account) ? undefined : { irc, native, xmpp }[address.protocol]),
+    isOnDemand: (protocol: string, name: string) => protocol === "irc" && ON_DEMAND.includes(name),
+    obtain: async (address: Address) => {
+      obtained.push(address);
+      if (address.account === "denied.example.net") throw new GatewayError("GW_ERR_FORBIDDEN", "not allowed");
+      return ON_DEMAND.includes(address.account) ? irc : undefined;
+    },
+  };
   const checkOwnership = (a: Address, b: Address): void => {
     if (b.account === "u.other") throw new GatewayError("GW_ERR_FORBIDDEN", `${a.id} may not`);
   };
-  return { lookups: new ContactInfoService({ registry, checkOwnership, ...options }), asked };
+  return { lookups: new ContactInfoService({ registry, checkOwnership, ...options }), asked, obtained };
 }
 
 describe("ContactInfoService", () => {
@@ -43,6 +55,22 @@ describe("ContactInfoService", () => {
     await assert.rejects(lookups.lookup(alice, makeAddress("irc", "nowhere", "x")), { code: "GW_ERR_NO_ROUTE" });
     await assert.rejects(lookups.lookup(alice, makeAddress("xmpp", "gw", "dave@example.org")), { code: "GW_ERR_UNSUPPORTED" });
     assert.deepEqual(asked, []);
+  });
+
+  it("connects an IRC server on demand for a lookup of one of its people, counted first, and passes on its refusal", async () => {
+    let now = 1_000_000;
+    const { lookups, asked, obtained } = service(async (subject) => ({ nick: subject.id }), { now: () => now });
+    const dave = makeAddress("irc", "irc.example.net", "dave");
+    assert.deepEqual(await lookups.lookup(alice, dave), { nick: "dave" });
+    assert.deepEqual([obtained, asked], [[dave], [dave]]);
+    await assert.rejects(lookups.lookup(alice, makeAddress("irc", "denied.example.net", "eve")), { code: "GW_ERR_FORBIDDEN" });
+    await assert.rejects(lookups.lookup(alice, makeAddress("irc", "irc.example.net", "#dev")), { code: "GW_ERR_BAD_ADDRESS" });
+    for (let i = 3; i < PER_MINUTE; i++) await lookups.lookup(alice, dave);
+    const before = obtained.length;
+    await assert.rejects(lookups.lookup(alice, dave), { code: "GW_ERR_RATE_LIMITED" });
+    assert.equal(obtained.length, before, "past the limit, nothing is connected");
+    now += 60_001;
+    await lookups.lookup(alice, dave);
   });
 
   it(`allows ${PER_MINUTE} lookups a minute per asker, then GW_ERR_RATE_LIMITED until the minute has passed`, async () => {
