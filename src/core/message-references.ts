@@ -9,7 +9,7 @@ import { MAX_MODERATION_REASON_LENGTH, type Message, type MessageDraft, type Mes
 import { hasUnsafeCharacters } from "./model/text.js";
 import type { RouterDependencies } from "./router-dependencies.js";
 
-type Lookup = Pick<RouterDependencies, "recent" | "history" | "moderator">;
+export type Lookup = Pick<RouterDependencies, "recent" | "history" | "moderator">;
 
 /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
 export async function checkCorrection(deps: Lookup, draft: MessageDraft): Promise<void> {
@@ -56,7 +56,8 @@ async function moderation(deps: Lookup, draft: MessageDraft, reason: string | un
   return reason === undefined || reason === "" ? { by } : { by, reason };
 }
 
-async function originalOf(deps: Lookup, draft: MessageDraft, id: string | undefined, verb: string): Promise<Message> {
+/** The message `id` names in the draft's conversation, or GW_ERR_NOT_FOUND (also for one of another conversation). */
+export async function originalOf(deps: Lookup, draft: MessageDraft, id: string | undefined, verb: string): Promise<Message> {
   const original = id === undefined ? undefined : (deps.recent?.get(id) ?? (await deps.history.get(id)));
   // A message of another conversation is not found, whoever sent it: the answer must not tell that it exists.
   const seen =

@@ -34,6 +34,8 @@ export interface MessageSendFrame extends Base {
   readonly attachments?: readonly AttachmentValue[];
   readonly kind?: KindValue;
   readonly replaces?: string;
+  /** The gateway id of the message this one answers. */
+  readonly reply_to?: string;
   readonly client_id?: string;
 }
 /** message.retract and room.retract: the sender unsays one of her messages of that conversation (XEP-0424's "unsend"). */
@@ -59,6 +61,8 @@ export interface RoomSendFrame extends Base {
   readonly attachments?: readonly AttachmentValue[];
   readonly kind?: KindValue;
   readonly replaces?: string;
+  /** The gateway id of the message this one answers. */
+  readonly reply_to?: string;
   readonly client_id?: string;
 }
 export interface RoomNickFrame extends Base { readonly type: "room.nick"; readonly room: string; readonly nick: string }

@@ -49,6 +49,7 @@ const attachments: Schema = {
 const bodyOrAttachments: Schema = { anyOf: [{ properties: { body: { type: "string", minLength: 1 } } }, { properties: { attachments: { type: "array" } }, required: ["attachments"] }] };
 const kind: Schema = { enum: ["text", "action", "notice"], default: "text" };
 const messageId: Schema = { type: "string", minLength: 1, maxLength: 64 };
+const replyTo: Schema = { ...messageId, description: "The gateway id of the message of this conversation that this one answers (a reply)" };
 
 function frame(type: ClientFrameType, properties: Schema = {}, required: string[] = [], description = ""): Schema {
   return {
@@ -113,7 +114,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   "presence.approve": frame("presence.approve", { address }, ["address"]),
   "presence.deny": frame("presence.deny", { address }, ["address"]),
   "presence.unsubscribe": frame("presence.unsubscribe", { address }, ["address"]),
-  "message.send": { ...frame("message.send", { to: address, body, attachments, kind, replaces: messageId, client_id: messageId }, ["to", "body"], "A direct message"), ...bodyOrAttachments },
+  "message.send": { ...frame("message.send", { to: address, body, attachments, kind, replaces: messageId, reply_to: replyTo, client_id: messageId }, ["to", "body"], "A direct message"), ...bodyOrAttachments },
   "message.retract": frame(
     "message.retract",
     { to: address, message_id: { ...messageId, description: "The gateway id of the sender's own message to retract" } },
@@ -175,7 +176,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Declines an invitation into a room of the last hour: the inviter is told, once",
   ),
   "room.list": frame("room.list"),
-  "room.send": { ...frame("room.send", { room, body, attachments, kind, replaces: messageId, client_id: messageId }, ["room", "body"], "A message to a room"), ...bodyOrAttachments },
+  "room.send": { ...frame("room.send", { room, body, attachments, kind, replaces: messageId, reply_to: replyTo, client_id: messageId }, ["room", "body"], "A message to a room"), ...bodyOrAttachments },
   "room.retract": frame(
     "room.retract",
     {

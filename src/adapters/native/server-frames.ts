@@ -29,6 +29,7 @@ export function messageView(message: Message): Record<string, unknown> {
     timestamp: message.timestamp,
     ...(message.sentAt === undefined ? {} : { sent_at: message.sentAt }),
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+    ...(message.replyTo === undefined ? {} : { reply_to: { id: message.replyTo.id, ...(message.replyTo.to === undefined ? {} : { to: formatAddress(message.replyTo.to) }) } }),
     ...(message.retracts === undefined ? {} : { retracts: message.retracts }),
     ...(message.retracted === true ? { retracted: true } : {}),
     ...(message.moderated === undefined ? {} : { moderated: message.moderated }),

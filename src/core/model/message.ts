@@ -51,6 +51,11 @@ export interface Message {
    * retracted message's body is gone from the log (a tombstone, `retracted`).
    */
   readonly retracts?: string;
+  /**
+   * The message this one answers ("reply to this message", XEP-0461 and the like): its gateway id, and its sender as
+   * the gateway knows them (filled in at acceptance, core/message-replies.ts). Only a message of the same conversation.
+   */
+  readonly replyTo?: ReplyTarget;
   /** A tombstone: this message was retracted and its body (and its corrections' bodies) removed. Set by the gateway. */
   readonly retracted?: true;
   /**
@@ -66,6 +71,12 @@ export interface Message {
    * conversation's log and shows it to the sender's sessions (Router.sentElsewhere). Set by the gateway.
    */
   readonly sentElsewhere?: true;
+}
+
+/** What a reply answers: the gateway id of the answered message and, once accepted, its sender. */
+export interface ReplyTarget {
+  readonly id: string;
+  readonly to?: Address;
 }
 
 /** Who moderated a message away: the moderator as the room shows them (their nick, else their id), and why. */

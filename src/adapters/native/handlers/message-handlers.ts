@@ -30,6 +30,10 @@ export async function submitFrom(
   if (frame.replaces !== undefined && session.accountCreatedAt !== undefined && predates(frame.replaces, session.accountCreatedAt)) {
     throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${frame.replaces} in this conversation to correct`);
   }
+  // Nor one of that deleted account's conversations to answer: the new holder of the name inherits none of them.
+  if (frame.reply_to !== undefined && session.accountCreatedAt !== undefined && predates(frame.reply_to, session.accountCreatedAt)) {
+    throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${frame.reply_to} in this conversation to answer`);
+  }
   const message = await env.context.submit(
     {
     origin: { protocol: "native", account: env.context.account, ...(frame.client_id === undefined ? {} : { id: frame.client_id }) },
@@ -41,6 +45,7 @@ export async function submitFrom(
     body: frame.body,
     ...(frame.attachments === undefined ? {} : { attachments: frame.attachments }),
     ...(frame.replaces === undefined ? {} : { replaces: frame.replaces }),
+    ...(frame.reply_to === undefined ? {} : { replyTo: { id: frame.reply_to } }),
     },
     // Once the message has its id, the session's next frame may start: ids keep the frames' order. The user's other
     // sessions are shown it then, before anyone else gets it (own-messages.ts).
