@@ -7,6 +7,7 @@
 import { GatewayError } from "./errors.js";
 import type { MessageDraft } from "./model/message.js";
 import { originalOf, type Lookup } from "./message-references.js";
+import { replyExcerpt } from "./model/reply-quote.js";
 
 /** The draft with its `replyTo` checked and naming the answered message's sender, or without it (see above). */
 export async function checkedReply(deps: Lookup, draft: MessageDraft): Promise<MessageDraft> {
@@ -16,7 +17,11 @@ export async function checkedReply(deps: Lookup, draft: MessageDraft): Promise<M
     const original = await originalOf(deps, draft, asked.id, "answer");
     // A tombstone's words are gone: a reply to it would quote nothing.
     if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `message ${asked.id} was retracted: nothing to answer`);
-    return { ...draft, replyTo: { id: original.id, to: original.from } };
+    const excerpt = replyExcerpt(original.body);
+    return {
+      ...draft,
+      replyTo: { id: original.id, to: original.from, senderName: original.senderName, excerpt, ...(original.origin.id === undefined ? {} : { originId: original.origin.id }) },
+    };
   } catch (error: unknown) {
     if (draft.origin.protocol === "native" || !(error instanceof GatewayError) || error.code !== "GW_ERR_NOT_FOUND") throw error;
     const { replyTo: _dropped, ...plain } = draft;

@@ -10,6 +10,7 @@ import type { Message } from "../../core/model/message.js";
 import { wordsAndUrlLine } from "../../core/model/attachments.js";
 import type { RoomInvitation } from "../../core/model/room.js";
 import { relayPrefix } from "../../core/relay-format.js";
+import { replyQuote } from "../../core/model/reply-quote.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import type { BridgedChannels } from "./bridged-channels.js";
 import { ChannelInvites } from "./channel-invites.js";
@@ -31,9 +32,20 @@ export function correctionText(message: Message): { words: string; urls: string 
   return words === "" ? { words, urls: urls === "" ? "" : marked(urls) } : { words: marked(words), urls };
 }
 
-/** correctionText as one text, the line of URLs last. */
-export function correctionBody(message: Message): string {
+/**
+ * IRC has no replies either: a reply goes out with a line of its own before it, `> name: the answered line's start`
+ * (core/model/reply-quote.ts), as Matterbridge quotes and as mail readers show a quote, so IRC users see what is
+ * answered. Not before an action (its line would read "* bob > alice: ...") nor a correction (it was quoted once).
+ */
+export function ircText(message: Message): { words: string; urls: string } {
   const { words, urls } = correctionText(message);
+  const quote = message.replyTo === undefined || message.kind === "action" || message.replaces !== undefined ? undefined : replyQuote(message.replyTo);
+  return quote === undefined ? { words, urls } : { words: words === "" ? quote : `${quote}\n${words}`, urls };
+}
+
+/** ircText as one text, the line of URLs last. */
+export function ircBody(message: Message): string {
+  const { words, urls } = ircText(message);
   return [...(words === "" ? [] : [words]), ...(urls === "" ? [] : [urls])].join("\n");
 }
 
@@ -129,7 +141,7 @@ export class OutgoingMessages {
    * outbox reports it to the sender).
    */
   private async deliver(connection: IrcConnection, target: string, message: Message, prefix?: string): Promise<{ confirmed: Promise<void> }> {
-    const { words, urls } = correctionText(message);
+    const { words, urls } = ircText(message);
     const options = { maxLines: this.parts.config.max_lines_per_message, tail: urls, ...(prefix === undefined ? {} : { prefix }) };
     const { written, confirmed } = writeText(connection, target, words, message.kind, options);
     await written;

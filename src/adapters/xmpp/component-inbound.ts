@@ -10,7 +10,7 @@ import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
-import { directDraft } from "./drafts.js";
+import { directDraft, directReplyTo } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
@@ -139,7 +139,8 @@ export class ComponentInbound {
       const replaces = await directOriginal(this.context, acceptance.original, from, to, message.replaces);
       // Recorded before submitting: the delivery (and so the receipt) can happen before submit() returns.
       if (message.receiptRequest && message.id !== undefined) this.receipts.add(from, message.id);
-      const accepted = await this.context.submit(directDraft(this.context.account, message, from, to, replaces));
+      const replyTo = await directReplyTo(this.context, this.corrections, message, from, to);
+      const accepted = await this.context.submit({ ...directDraft(this.context.account, message, from, to, replaces), ...replyTo });
       acceptedId = accepted.id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);

@@ -6,10 +6,12 @@
 import { xml } from "@xmpp/component";
 import type { Element } from "ltx";
 import { GatewayError } from "../../core/errors.js";
-import type { Address } from "../../core/model/address.js";
+import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { addressToJid, addressToXmppJid } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
+import type { ReplyOut } from "./reply-stanzas.js";
+import { replyQuote } from "../../core/model/reply-quote.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { chatMessage, lateDelay, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
@@ -26,9 +28,28 @@ export function directChat(message: Message, recipient: Address, domain: string,
     kind: message.kind,
     type: "chat",
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
+    ...directReply(message, recipient, domain),
     requestReceipt,
     ...lateDelay(message, domain),
   });
+}
+
+/**
+ * XEP-0461: the answered message as the recipient knows it: a line of her own by the id her client gave it and her
+ * JID, anyone else's by its gateway id (the id it reached her with) and their JID on the gateway's domain.
+ */
+function directReply(message: Message, recipient: Address, domain: string): { readonly reply?: ReplyOut } {
+  const answered = message.replyTo;
+  if (answered?.to === undefined) return {};
+  const hers = sameAddress(answered.to, recipient);
+  const quote = replyQuote(answered);
+  return {
+    reply: {
+      to: hers ? addressToXmppJid(recipient) : addressToJid(answered.to, domain),
+      id: hers ? (answered.originId ?? answered.id) : answered.id,
+      ...(quote === undefined ? {} : { quote }),
+    },
+  };
 }
 
 /** The XMPP sender learns of the failure as an error reply to its message (RFC 6120 section 8.3). */

@@ -2,6 +2,26 @@
 import type { Address } from "../../core/model/address.js";
 import type { MessageDraft } from "../../core/model/message.js";
 import type { ParsedMessage } from "./parse.js";
+import type { AdapterContext } from "../../core/adapter.js";
+import { directOriginal } from "./logged-originals.js";
+import type { CorrectionIds } from "./message-memory.js";
+
+/**
+ * XEP-0461 in a chat: the answered message as the core names it. The id her client knows is its message id: the
+ * gateway id of a line she was sent (component-stanzas.ts), or the id her client gave a line of her own (found as a
+ * correction's original, also in the log after a restart). The core checks it is of this conversation.
+ */
+export async function directReplyTo(
+  context: Pick<AdapterContext, "directLog">,
+  corrections: CorrectionIds,
+  message: ParsedMessage,
+  from: Address,
+  to: Address,
+): Promise<{ readonly replyTo?: { readonly id: string } }> {
+  if (message.reply === undefined) return {};
+  const own = await directOriginal(context, corrections.known(from, message.reply.id), from, to, message.reply.id);
+  return { replyTo: { id: own ?? message.reply.id } };
+}
 
 /** `message` must have a body; `replaces` is the gateway id of the corrected message, when known. */
 export function directDraft(account: string, message: ParsedMessage, from: Address, to: Address, replaces?: string): MessageDraft {

@@ -73,6 +73,14 @@ export class CorrectionIds {
     };
   }
 
+  /**
+   * The gateway id of `sender`'s recent message with this stanza id (as `begin`'s original): a reply to her own line
+   * names it so (XEP-0461), where a reply to anyone else's names its gateway id.
+   */
+  known(sender: Address, stanzaId: string, conversation = ""): Promise<string | undefined> {
+    return this.lookUp(`${addressKey(sender)} ${conversation} ${stanzaId}`);
+  }
+
   private lookUp(key: string): Promise<string | undefined> {
     const known = this.ids.get(key);
     return known !== undefined ? Promise.resolve(known) : (this.pending.get(key) ?? Promise.resolve(undefined));

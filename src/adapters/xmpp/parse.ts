@@ -32,6 +32,7 @@ import type { Show } from "../../core/model/presence.js";
 import { checkedJid } from "./addressing.js";
 import { parsePriority, pickLocalized, showFromXmpp, statusOf } from "./presence-map.js";
 import { NS, type ChatState } from "./stanzas.js";
+import { readReply, type ParsedReply } from "./reply-stanzas.js";
 import { retractedId } from "./retraction-stanzas.js";
 
 export interface StanzaProblem {
@@ -60,6 +61,8 @@ export interface ParsedMessage {
   readonly body?: string;
   readonly messageKind: MessageKind;
   readonly replaces?: string;
+  /** XEP-0461: the message this one answers, as the sender's client names it (its body is then without the fallback quote). */
+  readonly reply?: ParsedReply;
   /** XEP-0424: the id of the message this one retracts (its body is then only a fallback, left out). */
   readonly retracts?: string;
   /** XEP-0203: when it was said, by its earliest delay stamp (milliseconds since the epoch). */
@@ -211,7 +214,9 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
   const sentAt = delayStamp(stanza);
   // A retraction carries nothing of its own: an out-of-band element beside it is not read.
   const attachments = retracts === undefined ? readOob(stanza) : undefined;
-  const kind = messageKind(type, bodyText === "" || retracts !== undefined ? undefined : bodyText);
+  // XEP-0461: the client's quote of the answered message is cut off the body (reply-stanzas.ts).
+  const { reply, body: answer } = retracts === undefined ? readReply(stanza, bodyText) : { reply: undefined, body: bodyText };
+  const kind = messageKind(type, answer === "" || retracts !== undefined ? undefined : answer);
   return {
     ok: true,
     value: {
@@ -223,6 +228,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
       ...kind,
       ...(replaces === undefined || replaces.length === 0 ? {} : { replaces }),
       ...(retracts === undefined ? {} : { retracts }),
+      ...(reply === undefined ? {} : { reply }),
       ...(chatState === undefined ? {} : { chatState }),
       ...(sentAt === undefined ? {} : { sentAt }),
       ...(attachments === undefined ? {} : { attachments }),

@@ -22,6 +22,8 @@ import { subjectMessage } from "./room-stanzas.js";
 import { isModeration, messageStanza } from "./retraction-stanzas.js";
 import { chatMessage, chatState, isRelayed, markRelayed, stanzaId, type ChatState } from "./stanzas.js";
 import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
+import type { ReplyOut } from "./reply-stanzas.js";
+import { replyQuote } from "../../core/model/reply-quote.js";
 import { CORRECTABLE_AFTER_RESTART } from "./logged-originals.js";
 
 
@@ -74,6 +76,9 @@ export class RoomMessages {
     let acceptedId: string | undefined;
     try {
       const replaces = message.replaces === undefined ? undefined : ((await acceptance.original) ?? (await this.loggedOriginal(hub, person, message.replaces)));
+      // XEP-0461: the room's stanza-id is the gateway id; her own line's id her client gave it is taken too.
+      const answered = message.reply?.id;
+      const replyTo = answered === undefined ? undefined : ((await this.corrections.known(person, answered, addressKey(hub))) ?? (await this.loggedOriginal(hub, person, answered)) ?? answered);
       const accepted = await this.context.submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
         scope: "room",
@@ -84,6 +89,7 @@ export class RoomMessages {
         body: message.body,
         ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
         ...(replaces === undefined ? {} : { replaces }),
+        ...(replyTo === undefined ? {} : { replyTo: { id: replyTo } }),
       });
       acceptedId = accepted.id;
       if (message.id !== undefined) this.ownStanzaIds.set(accepted.id, message.id);
@@ -202,7 +208,8 @@ export class RoomMessages {
       const from = moderated ? occupant.roomJid : `${occupant.roomJid}/${sender}`;
       const ids = this.idsSeenBy(message, occupant.address);
       const delay = late ? { delay: { from: occupant.roomJid, stamp: saidAt(message) } } : {};
-      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...ids, ...delay }, { roomJid: occupant.roomJid, occupantId });
+      const reply = roomReply(message, occupant.roomJid);
+      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...ids, ...delay, ...reply }, { roomJid: occupant.roomJid, occupantId });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
       if (!moderated) line.append(occupantIdElement(occupantId));
@@ -228,4 +235,12 @@ export class RoomMessages {
     const occupantId = by === undefined ? undefined : this.ids.of(room, by.address);
     await this.output.writeAll([...occupants.values()].map((occupant) => subjectMessage(by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`, occupant.jid, topic, occupantId)));
   }
+}
+
+/** XEP-0461 in a MUC: the answered line by the room's stanza-id (its gateway id) and its sender's occupant JID. */
+function roomReply(message: Message, roomJid: string): { readonly reply?: ReplyOut } {
+  const answered = message.replyTo;
+  if (answered?.senderName === undefined) return {};
+  const quote = replyQuote(answered);
+  return { reply: { to: `${roomJid}/${answered.senderName}`, id: answered.id, ...(quote === undefined ? {} : { quote }) } };
 }

@@ -18,6 +18,7 @@ import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
 import type { Show } from "../../core/model/presence.js";
 import { clampPriority, clampStatus, showToXmpp } from "./presence-map.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { replyParts, type ReplyOut } from "./reply-stanzas.js";
 
 export const NS = {
   client: "jabber:client",
@@ -134,6 +135,8 @@ export interface ChatMessageOptions {
   readonly delay?: Delay;
   /** Adds a XEP-0066 out-of-band element each (oob.ts); an empty body becomes their URLs. */
   readonly attachments?: readonly Attachment[] | undefined;
+  /** XEP-0461: the message it answers, with the quote put before the body as its XEP-0428 fallback (reply-stanzas.ts). */
+  readonly reply?: ReplyOut | undefined;
 }
 
 /** A XEP-0203 delay: who delayed the message (`from`), and when it was said (milliseconds since the epoch). */
@@ -164,8 +167,11 @@ export function delayElement(delay: { readonly from?: string; readonly stamp: nu
  */
 export function chatMessage(options: ChatMessageOptions): Element {
   const text = bodyOrUrls(options.body, options.attachments);
-  const body = options.kind === "action" ? `/me ${text}` : text;
+  // An action keeps "/me " first, which clients read: its reply goes without the quote.
+  const reply = options.reply === undefined ? undefined : replyParts(options.kind === "action" ? { to: options.reply.to, id: options.reply.id } : options.reply, text);
+  const body = options.kind === "action" ? `/me ${text}` : (reply?.body ?? text);
   const message = xml("message", attrs({ from: options.from, to: options.to, id: options.id, type: options.type ?? "chat" }), xml("body", {}, safe(body)));
+  for (const element of reply?.elements ?? []) message.append(element);
   if (options.replaces !== undefined) message.append(xml("replace", attrs({ xmlns: NS.correction, id: options.replaces })));
   if (options.requestReceipt === true) message.append(xml("request", { xmlns: NS.receipts }));
   if (options.delay !== undefined) message.append(delayElement(options.delay));

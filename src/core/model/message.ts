@@ -73,10 +73,17 @@ export interface Message {
   readonly sentElsewhere?: true;
 }
 
-/** What a reply answers: the gateway id of the answered message and, once accepted, its sender. */
+/**
+ * What a reply answers: the gateway id of the answered message and, once accepted (core/message-replies.ts), its
+ * sender, the name shown for them, the start of its words (core/model/reply-quote.ts) and its network's own id, so
+ * that adapters quote it and name it as their users know it without a lookup of their own.
+ */
 export interface ReplyTarget {
   readonly id: string;
   readonly to?: Address;
+  readonly senderName?: string;
+  readonly excerpt?: string;
+  readonly originId?: string;
 }
 
 /** Who moderated a message away: the moderator as the room shows them (their nick, else their id), and why. */

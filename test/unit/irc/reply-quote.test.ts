@@ -1,0 +1,43 @@
+/** What IRC users see of a reply (outgoing-messages.ts ircBody, core/model/reply-quote.ts): a quote line before it. */
+import assert from "node:assert/strict";
+import { ircBody } from "../../../src/adapters/irc/outgoing-messages.js";
+import { replyExcerpt } from "../../../src/core/model/reply-quote.js";
+import type { Message } from "../../../src/core/model/message.js";
+
+function message(fields: Partial<Message>): Message {
+  return {
+    id: "0002",
+    origin: { protocol: "xmpp", account: "component" },
+    hops: [],
+    scope: "room",
+    kind: "text",
+    from: { protocol: "xmpp", account: "component", id: "juliet@example.org" },
+    to: { protocol: "native", account: "default", id: "#dev" },
+    senderName: "juliet",
+    body: "my answer",
+    timestamp: 0,
+    ...fields,
+  };
+}
+
+const answered = { id: "0001", to: { protocol: "native" as const, account: "default", id: "alice" }, senderName: "alice", excerpt: "the original" };
+
+describe("IRC lines of a reply", () => {
+  it("says a quote line of the answered message before the answer", () => {
+    assert.equal(ircBody(message({ replyTo: answered })), "> alice: the original\nmy answer");
+  });
+
+  it("adds nothing to a message that answers none, an action or a correction", () => {
+    assert.equal(ircBody(message({})), "my answer");
+    assert.equal(ircBody(message({ replyTo: answered, kind: "action" })), "my answer");
+    assert.equal(ircBody(message({ replyTo: answered, replaces: "0001" })), "* my answer");
+  });
+
+  it("quotes the first line, cut to 60 characters counted as code points", () => {
+    assert.equal(replyExcerpt("\nfirst line\nsecond"), "first line");
+    const long = "🐱".repeat(70);
+    const excerpt = replyExcerpt(long);
+    assert.equal(Array.from(excerpt).length, 60);
+    assert.ok(excerpt.endsWith("🐱…"));
+  });
+});
