@@ -32,6 +32,7 @@ import type { Address } from "../../core/model/address.js";
 import { capsVer, NS_CAPS, type CapsIdentity } from "./entity-caps.js";
 import { NS } from "./stanzas.js";
 import { NS_RETRACT } from "./retraction-stanzas.js";
+import { NS_REPLY } from "./reply-stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { NS_VCARD } from "./vcard-temp.js";
 
@@ -41,8 +42,9 @@ export type ContactKind = "native" | "irc" | "irc-relay";
 
 const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
   // XEP-0424 only where a retraction is carried: a native user; an IRC line cannot be unsaid.
-  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS.receipts, NS_VCARD],
-  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS.receipts, NS_VCARD],
+  // XEP-0461 where a chat's reply is carried: to a native user as reply_to, to an IRC user after a quote line.
+  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, NS_VCARD],
+  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS_REPLY, NS.receipts, NS_VCARD],
   "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping, NS_VCARD],
 };
 

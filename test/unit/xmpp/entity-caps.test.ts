@@ -93,19 +93,19 @@ describe("the caps of the gateway's contacts", () => {
   const irc = contacts.of(makeAddress("irc", "libera", "bob"));
   const relayed = contacts.of(makeAddress("irc", "oftc", "carol"));
 
-  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, receipts, ping, vCards", () => {
+  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, receipts, ping, vCards", () => {
     const s =
       "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/chatstates<http://jabber.org/protocol/disco#info<" +
-      "urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:receipts<vcard-temp<";
+      "urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(native);
     assert.equal(native.ver, sha1(s));
-    assert.equal(native.ver, "QaMU4fJSOZphE0K5xqa/s+BYI7I=");
+    assert.equal(native.ver, "2weos/P7dejipIQXpXOxa4l4os8=");
     assert.equal(native.capsNode, `${CAPS_NODE}#${native.ver}`);
     assert.deepEqual(native.caps, { xmlns: CAPS, hash: "sha-1", node: "https://switchboard.invalid", ver: native.ver });
   });
 
   it("gives an IRC person a ver of its own, without chat states (IRC takes no typing notifications)", () => {
-    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<vcard-temp<";
+    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(irc);
     assert.equal(irc.ver, sha1(s));
     assert.notEqual(irc.ver, native?.ver);
