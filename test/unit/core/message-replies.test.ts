@@ -1,0 +1,44 @@
+/** The check of a reply at acceptance (core/message-replies.ts): the answered message must be of the conversation. */
+import assert from "node:assert/strict";
+import { checkedReply } from "../../../src/core/message-replies.js";
+import type { Lookup } from "../../../src/core/message-references.js";
+import type { Message, MessageDraft } from "../../../src/core/model/message.js";
+
+const alice = { protocol: "native" as const, account: "default", id: "alice" };
+const bob = { protocol: "native" as const, account: "default", id: "bob" };
+const carol = { protocol: "native" as const, account: "default", id: "carol" };
+const juliet = { protocol: "xmpp" as const, account: "component", id: "juliet@example.org" };
+
+function logged(id: string, from: typeof alice | typeof juliet, to: typeof alice, fields: Partial<Message> = {}): Message {
+  return { id, origin: { protocol: from.protocol, account: from.account, id: `c-${id}` }, hops: [], scope: "direct", kind: "text", from, to, senderName: from.id, body: "line one\nline two", timestamp: 0, ...fields };
+}
+
+const messages = new Map<string, Message>([
+  ["0001", logged("0001", alice, bob)],
+  ["0002", logged("0002", alice, carol)],
+  ["0003", logged("0003", alice, bob, { retracted: true, body: "" })],
+]);
+const deps = { history: { get: (id: string) => Promise.resolve(messages.get(id)) } } as unknown as Lookup;
+
+function draft(from: typeof alice | typeof juliet, to: typeof alice, replyTo: string): MessageDraft {
+  return { origin: { protocol: from.protocol, account: from.account }, scope: "direct", kind: "text", from, to, senderName: from.id, body: "answer", replyTo: { id: replyTo } };
+}
+
+describe("replies at acceptance", () => {
+  it("names the answered message's sender, name, first line and network id", async () => {
+    const checked = await checkedReply(deps, draft(bob, alice, "0001"));
+    assert.deepEqual(checked.replyTo, { id: "0001", to: alice, senderName: "alice", excerpt: "line one", originId: "c-0001" });
+  });
+
+  it("refuses a native client a message of another conversation, an unknown one or a retracted one", async () => {
+    for (const id of ["0002", "zzzz", "0003"]) {
+      await assert.rejects(checkedReply(deps, draft(bob, alice, id)), { code: "GW_ERR_NOT_FOUND" }, id);
+    }
+  });
+
+  it("keeps another network's reply to a message it may not name as a plain message", async () => {
+    const checked = await checkedReply(deps, draft(juliet, alice, "0002"));
+    assert.equal(checked.replyTo, undefined);
+    assert.equal(checked.body, "answer");
+  });
+});
