@@ -89,5 +89,12 @@ describe("message replies (XEP-0461) through the XMPP component", function () {
       return lines.length === 2;
     }, 10_000, "two lines from juliet's puppet");
     assert.deepEqual(lines, [`> ${aliceName}: who brings the cake?`, "I do"]);
+
+    // And back: alice answers juliet's line; juliet's client is named it by the room's stanza-id she saw on her reflection.
+    const reflected = await juliet.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${roomJid}/Juliet` && stanza.getChildText("body")?.endsWith("I do") === true, 10_000, "juliet's reflection");
+    await alice.ok({ type: "room.send", room: "answers", body: "thanks!", reply_to: reply["id"] as string });
+    const answer = await juliet.waitFor((stanza) => stanza.is("message") && stanza.getChild("reply", REPLY) !== undefined && stanza.attrs["from"] === `${roomJid}/${aliceName}`, 10_000, "alice's reply");
+    assert.deepEqual([answer.getChild("reply", REPLY)?.attrs["id"], answer.getChild("reply", REPLY)?.attrs["to"]], [String(reflected.getChild("stanza-id", "urn:xmpp:sid:0")?.attrs["id"]), `${roomJid}/Juliet`]);
+    assert.equal(answer.getChildText("body"), "> Juliet: I do\nthanks!");
   });
 });
