@@ -10,7 +10,7 @@
  */
 import type { MessageKind } from "../../core/model/message.js";
 import { toGatewayError, type GatewayError } from "../../core/errors.js";
-import { encodeAction } from "./ctcp.js";
+import { ACTION_OVERHEAD_BYTES, encodeAction } from "./ctcp.js";
 import { stripLineBreaks } from "./line-safety.js";
 import { privmsgOverhead, splitForIrc, truncateUtf8, utf8Length, type SplitResult } from "./split-message.js";
 
@@ -54,12 +54,31 @@ export function ircLines(connection: TextConnection, target: string, body: strin
   const prefix = (options.prefix ?? "").replace(CONTROL, "");
   const overhead = privmsgOverhead(connection.nick, connection.ownUser, connection.ownHost, target, command) + utf8Length(prefix);
   const words = body.replace(NOT_CONTENT, "");
-  const tail = (options.tail ?? "").replace(NOT_CONTENT, "");
-  const text = tail === "" ? words : words === "" ? tail : `${words}\n${tail}`;
   const limits = { prefixBytes: overhead, maxLineBytes: connection.server.lineLen, maxLines: options.maxLines, action };
+  const tail = packed((options.tail ?? "").replace(NOT_CONTENT, ""), connection.server.lineLen - overhead - (action ? ACTION_OVERHEAD_BYTES : 0));
+  const text = tail === "" ? words : words === "" ? tail : `${words}\n${tail}`;
   const split = splitForIrc(text, { ...limits, keepFrom: text.length - tail.length });
   const lines = split.lines.map((line) => (action ? encodeAction(`${prefix}${line}`) : `${prefix}${line}`));
   return { command, lines, split };
+}
+
+/**
+ * A tail's words (a line of URLs) packed into lines of at most `budget` bytes: the splitter breaks a long line at a
+ * space only near its end, which could cut a URL in two; packed, only a URL longer than a whole line is cut.
+ */
+function packed(tail: string, budget: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of tail.split(" ")) {
+    if (word === "") continue;
+    const longer = line === "" ? word : `${line} ${word}`;
+    if (line !== "" && utf8Length(longer) > budget) {
+      lines.push(line);
+      line = word;
+    } else line = longer;
+  }
+  if (line !== "") lines.push(line);
+  return lines.join("\n");
 }
 
 export async function sendText(connection: TextConnection, target: string, body: string, kind: MessageKind, options: TextOptions): Promise<SplitResult> {

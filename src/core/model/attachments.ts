@@ -82,7 +82,7 @@ export function acceptedAttachments(draft: MessageDraft, log: DropLog): MessageD
  * The text of a message for a network that carries no attachments (IRC): its words, then the attachments' URLs on a
  * line of their own, separated by spaces. Why one line: such a network caps the lines a message becomes (IRC's
  * max_lines_per_message, 5 by default) and would cut links said a line each (ten attachments, or a caption and a few);
- * a long line of URLs is split at its spaces, so each link still arrives whole. A body line that is only an
+ * the IRC adapter packs a long line of URLs into lines breaking only between URLs, so each link still arrives whole. A body line that is only an
  * attachment's URL (the body a message of attachments alone is given) joins them there; a URL the words hold is not
  * said again.
  */

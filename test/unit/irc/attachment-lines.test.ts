@@ -64,4 +64,14 @@ describe("IRC lines of a message with attachments", () => {
     assert.ok(lines.length > 2, "more lines than the cap");
     assert.deepEqual(lines.slice(1).flatMap((line) => line.split(" ")), many);
   });
+
+  it("never cuts a URL that fits a line: URLs too long to share one are packed into lines of their own", () => {
+    const connection = { nick: "juliet[sb]", server: { lineLen: 512 }, send: (): void => undefined };
+    const long = Array.from({ length: 4 }, (_, index) => `https://upload.example.org/${index}/${"p".repeat(180)}.jpg`);
+    for (const kind of ["text", "action"] as const) {
+      const { lines } = ircLines(connection, "#dev", "look", kind, { maxLines: 5, tail: long.join(" ") });
+      const said = lines.slice(1).map((line) => (kind === "action" ? line.slice("\u0001ACTION ".length, -1) : line));
+      assert.deepEqual(said.flatMap((line) => line.split(" ")), long, `${kind}: each URL whole, in order: ${said.join(" | ")}`);
+    }
+  });
 });
