@@ -40,4 +40,12 @@ describe("IRC lines of a reply", () => {
     assert.equal(Array.from(excerpt).length, 60);
     assert.ok(excerpt.endsWith("🐱…"));
   });
+
+  it("keeps the quote one line of text: a CR or another line break ends the excerpt, control characters are dropped", () => {
+    assert.equal(replyExcerpt("first\rPRIVMSG #ops :second"), "first");
+    assert.equal(replyExcerpt("first\u2028second"), "first");
+    assert.equal(replyExcerpt("a\u0002bold\u0002 \u0003" + "4red"), "abold 4red");
+    const named = { ...answered, senderName: "al\rice\u0000", excerpt: "the\toriginal" };
+    assert.equal(ircBody(message({ replyTo: named })), "> al ice: the original\nmy answer");
+  });
 });
