@@ -17,8 +17,17 @@ const messages = new Map<string, Message>([
   ["0001", logged("0001", alice, bob)],
   ["0002", logged("0002", alice, carol)],
   ["0003", logged("0003", alice, bob, { retracted: true, body: "" })],
+  ["0004", logged("0004", alice, bob, { body: "my pasword is hunter2" })],
+  ["0005", logged("0005", alice, bob, { body: "see you at ten", replaces: "0004" })],
+  ["0006", logged("0006", bob, alice, { body: "not hers", replaces: "0004" })],
 ]);
-const deps = { history: { get: (id: string) => Promise.resolve(messages.get(id)) } } as unknown as Lookup;
+const deps = {
+  history: {
+    get: (id: string) => Promise.resolve(messages.get(id)),
+    history: (_conversation: unknown, options: { after?: string; limit: number }) =>
+      Promise.resolve([...messages.values()].filter((message) => options.after === undefined || message.id > options.after).slice(0, options.limit)),
+  },
+} as unknown as Lookup;
 
 function draft(from: typeof alice | typeof juliet, to: typeof alice, replyTo: string): MessageDraft {
   return { origin: { protocol: from.protocol, account: from.account }, scope: "direct", kind: "text", from, to, senderName: from.id, body: "answer", replyTo: { id: replyTo } };
@@ -40,5 +49,12 @@ describe("replies at acceptance", () => {
     const checked = await checkedReply(deps, draft(juliet, alice, "0002"));
     assert.equal(checked.replyTo, undefined);
     assert.equal(checked.body, "answer");
+  });
+
+  it("quotes the answered message as its sender last corrected it, not the words she took back", async () => {
+    for (const id of ["0004", "0005"]) {
+      const checked = await checkedReply(deps, draft(bob, alice, id));
+      assert.equal(checked.replyTo?.excerpt, "see you at ten", id);
+    }
   });
 });
