@@ -35,11 +35,14 @@ export function correctionText(message: Message): { words: string; urls: string 
 /**
  * IRC has no replies either: a reply goes out with a line of its own before it, `> name: the answered line's start`
  * (core/model/reply-quote.ts), as Matterbridge quotes and as mail readers show a quote, so IRC users see what is
- * answered. Not before an action (its line would read "* bob > alice: ...") nor a correction (it was quoted once).
+ * answered. Not before an action (its line would read "* bob > alice: ...") nor a correction (it was quoted once),
+ * nor where `maxLines` (max_lines_per_message) leaves the answer no line after it and the line of URLs.
  */
-export function ircText(message: Message): { words: string; urls: string } {
+export function ircText(message: Message, maxLines = Number.POSITIVE_INFINITY): { words: string; urls: string } {
   const { words, urls } = correctionText(message);
-  const quote = message.replyTo === undefined || message.kind === "action" || message.replaces !== undefined ? undefined : replyQuote(message.replyTo);
+  // The quote needs a line of the answer after it: where max_lines_per_message leaves none, the answer goes alone.
+  const room = maxLines - (urls === "" ? 0 : 1) >= 2;
+  const quote = !room || message.replyTo === undefined || message.kind === "action" || message.replaces !== undefined ? undefined : replyQuote(message.replyTo);
   return quote === undefined ? { words, urls } : { words: words === "" ? quote : `${quote}\n${words}`, urls };
 }
 
@@ -141,7 +144,7 @@ export class OutgoingMessages {
    * outbox reports it to the sender).
    */
   private async deliver(connection: IrcConnection, target: string, message: Message, prefix?: string): Promise<{ confirmed: Promise<void> }> {
-    const { words, urls } = ircText(message);
+    const { words, urls } = ircText(message, this.parts.config.max_lines_per_message);
     const options = { maxLines: this.parts.config.max_lines_per_message, tail: urls, ...(prefix === undefined ? {} : { prefix }) };
     const { written, confirmed } = writeText(connection, target, words, message.kind, options);
     await written;

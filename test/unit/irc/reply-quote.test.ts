@@ -1,6 +1,6 @@
 /** What IRC users see of a reply (outgoing-messages.ts ircBody, core/model/reply-quote.ts): a quote line before it. */
 import assert from "node:assert/strict";
-import { ircBody } from "../../../src/adapters/irc/outgoing-messages.js";
+import { ircBody, ircText } from "../../../src/adapters/irc/outgoing-messages.js";
 import { replyExcerpt } from "../../../src/core/model/reply-quote.js";
 import type { Message } from "../../../src/core/model/message.js";
 
@@ -47,5 +47,13 @@ describe("IRC lines of a reply", () => {
     assert.equal(replyExcerpt("a\u0002bold\u0002 \u0003" + "4red"), "abold 4red");
     const named = { ...answered, senderName: "al\rice\u0000", excerpt: "the\toriginal" };
     assert.equal(ircBody(message({ replyTo: named })), "> al ice: the original\nmy answer");
+  });
+
+  it("leaves the quote out where max_lines_per_message leaves the answer no line after it and the line of URLs", () => {
+    assert.deepEqual(ircText(message({ replyTo: answered }), 1), { words: "my answer", urls: "" });
+    assert.deepEqual(ircText(message({ replyTo: answered }), 2), { words: "> alice: the original\nmy answer", urls: "" });
+    const withImage = message({ replyTo: answered, attachments: [{ url: "https://example.org/cat.png" }] });
+    assert.deepEqual(ircText(withImage, 2), { words: "my answer", urls: "https://example.org/cat.png" });
+    assert.equal(ircText(withImage, 3).words, "> alice: the original\nmy answer");
   });
 });
