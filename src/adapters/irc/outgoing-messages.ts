@@ -7,7 +7,7 @@ import { allConfirmed, roomsToRelayTo, type AdapterContext, type SendResult } fr
 import { GatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import { wordsAndUrlLine } from "../../core/model/attachments.js";
+import { joinedText, wordsAndUrlLine } from "../../core/model/attachments.js";
 import type { RoomInvitation } from "../../core/model/room.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import { replyQuote } from "../../core/model/reply-quote.js";
@@ -48,8 +48,7 @@ export function ircText(message: Message, maxLines = Number.POSITIVE_INFINITY): 
 
 /** ircText as one text, the line of URLs last. */
 export function ircBody(message: Message): string {
-  const { words, urls } = ircText(message);
-  return [...(words === "" ? [] : [words]), ...(urls === "" ? [] : [urls])].join("\n");
+  return joinedText(ircText(message));
 }
 
 /** Who speaks on IRC for a message: the person an account is linked to (one puppet per person), else the sender. */

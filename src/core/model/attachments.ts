@@ -87,7 +87,11 @@ export function acceptedAttachments(draft: MessageDraft, log: DropLog): MessageD
  * said again.
  */
 export function bodyWithAttachmentUrls(body: string, attachments: readonly Attachment[] | undefined): string {
-  const { words, urls } = wordsAndUrlLine(body, attachments);
+  return joinedText(wordsAndUrlLine(body, attachments));
+}
+
+/** The words and the line of URLs (wordsAndUrlLine) as one text, the URLs last; either may be "". */
+export function joinedText({ words, urls }: { readonly words: string; readonly urls: string }): string {
   return [...(words === "" ? [] : [words]), ...(urls === "" ? [] : [urls])].join("\n");
 }
 
