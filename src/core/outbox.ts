@@ -173,12 +173,13 @@ export class Outbox {
     }
   }
 
-  private async attempt(message: Message, recipient: Address): Promise<AttemptOutcome> {
-    if (this.retractions.drops(message, recipient)) {
-      this.log.debug({ id: message.id, recipient: addressKey(recipient) }, "retracted before delivery: dropped");
-      if (!this.writes.forget(message.id, recipient)) this.removeEntry(message, recipient);
+  private async attempt(waiting: Message, recipient: Address): Promise<AttemptOutcome> {
+    if (this.retractions.drops(waiting, recipient)) {
+      this.log.debug({ id: waiting.id, recipient: addressKey(recipient) }, "retracted before delivery: dropped");
+      if (!this.writes.forget(waiting.id, recipient)) this.removeEntry(waiting, recipient);
       return "done";
     }
+    const message = this.retractions.withoutQuote(waiting);
     if (message.scope === "direct" && !sameAddress(recipient, message.to) && (await this.rerouted(message, recipient))) return "done";
     try {
       // A network on demand (an IRC server) disconnected while unused, or not connected since a restart: connected again.

@@ -2,7 +2,8 @@
  * Deliveries a retraction makes pointless (core/outbox.ts): a message retracted while it still waited in a
  * recipient's queue is dropped there instead of being delivered and then retracted, its waiting corrections too, and
  * the retraction of a message a recipient never got is dropped for that recipient too (it would name a message they
- * never saw).
+ * never saw). A waiting reply to a retracted message goes without its quote of the retracted words (`withoutQuote`):
+ * IRC, which no retraction reaches, would otherwise show them under the reply.
  *
  * A message read from the store after a restart is known as retracted by its tombstone (`retracted`, written with
  * the retraction). Bounded like the outbox's other memories: only deliveries in flight are ever looked up.
@@ -32,5 +33,13 @@ export class RetractedDeliveries {
       return true;
     }
     return message.retracts !== undefined && this.dropped.delete(`${message.retracts} ${addressKey(recipient)}`);
+  }
+
+  /** The message, or where it answers a retracted message, a copy without the quote of its words (see the header). */
+  withoutQuote(message: Message): Message {
+    const answered = message.replyTo;
+    if (answered?.excerpt === undefined || !this.retracted.has(answered.id)) return message;
+    const { excerpt: _gone, ...kept } = answered;
+    return { ...message, replyTo: kept };
   }
 }

@@ -42,4 +42,13 @@ describe("deliveries a retraction makes pointless", () => {
     assert.equal(deliveries.drops(message("c1", { body: "corrected words", replaces: "m1" }), bob), true);
     assert.equal(deliveries.drops(message("r1", { body: "", retracts: "m1" }), bob), false);
   });
+
+  it("sends a waiting reply to a retracted message without the quote of its words, naming it still", () => {
+    const deliveries = new RetractedDeliveries();
+    const reply = message("m2", { replyTo: { id: "m1", to: alice, senderName: "alice", excerpt: "words of m1" } });
+    assert.equal(deliveries.withoutQuote(reply), reply);
+    deliveries.retract("m1");
+    assert.deepEqual(deliveries.withoutQuote(reply).replyTo, { id: "m1", to: alice, senderName: "alice" });
+    assert.equal(deliveries.drops(reply, bob), false);
+  });
 });
