@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { checkedReply } from "../../../src/core/message-replies.js";
 import type { Lookup } from "../../../src/core/message-references.js";
 import type { Message, MessageDraft } from "../../../src/core/model/message.js";
+import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
 
 const alice = { protocol: "native" as const, account: "default", id: "alice" };
 const bob = { protocol: "native" as const, account: "default", id: "bob" };
@@ -55,6 +56,17 @@ describe("replies at acceptance", () => {
     for (const id of ["0004", "0005"]) {
       const checked = await checkedReply(deps, draft(bob, alice, id));
       assert.equal(checked.replyTo?.excerpt, "see you at ten", id);
+    }
+  });
+
+  it("finds the last correction in the log of the conversation, both ways of a chat", async () => {
+    const store = openSqliteStore(":memory:");
+    try {
+      await store.accept([...messages.values()].map((message) => ({ message, recipients: [] })));
+      const logged = { history: store.log } as unknown as Lookup;
+      assert.equal((await checkedReply(logged, draft(bob, alice, "0004"))).replyTo?.excerpt, "see you at ten");
+    } finally {
+      await store.close();
     }
   });
 });
