@@ -26,7 +26,8 @@ export interface SqliteMessageLog extends MessageLogStore {
   /**
    * A retraction of `messageId` in this conversation is written: the message and its corrections keep their rows
    * (history and archives show where it was) but lose their words, `retracted` marking each a tombstone, and
-   * `moderated` who removed it when a moderator did (kept in the JSON: no column needed).
+   * `moderated` who removed it when a moderator did (kept in the JSON: no column needed). Replies to them lose their
+   * quote of those words (`replyTo.excerpt`), so that a reply read back (a queue after a restart) shows none.
    */
   tombstone(messageId: string, conversation: string, moderated?: MessageModeration): void;
 }
@@ -195,11 +196,17 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     "UPDATE messages SET json = json_set(json_remove(json, '$.attachments'), '$.body', '', '$.retracted', json('true'), '$.moderated', json(@moderated)) WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id)",
   );
 
+  // The replies to it (or to one of its corrections) come after it too: they lose their quote of its words.
+  const unquoted = db.prepare<{ id: string; conversation: string }>(
+    "UPDATE messages SET json = json_remove(json, '$.replyTo.excerpt') WHERE conversation = @conversation AND id > @id AND json_extract(json, '$.replyTo.id') IN (SELECT id FROM messages WHERE conversation = @conversation AND id >= @id AND (id = @id OR json_extract(json, '$.replaces') = @id))",
+  );
+
   return {
     keepsAll: keepAll,
     tombstone(messageId, conversation, moderated) {
       if (moderated === undefined) tombstone.run({ id: messageId, conversation });
       else moderatedTombstone.run({ id: messageId, conversation, moderated: JSON.stringify(moderated) });
+      unquoted.run({ id: messageId, conversation });
     },
     append(message) {
       insert.run(...row(message));
