@@ -15,7 +15,6 @@ import { roomsToRelayTo, type Adapter, type AdapterCapabilities, AdapterContext,
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
-import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
@@ -30,6 +29,7 @@ import { BotRelayedIds } from "./bot-relayed-ids.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { oobElements } from "./oob.js";
+import { relayedBody } from "./bot-relayed-body.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { hasUnsafeCharacters } from "../../core/model/text.js";
 import { markRelayed, NS } from "./stanzas.js";
@@ -39,11 +39,6 @@ const REJOIN_DELAY_MS = 2000;
 
 // Where the gateway has always taken them from (gateway.ts, configured-networks.ts).
 export { bridgedRoom, mucAddress };
-
-/** The line a bot writes for a message from another network: its sender's name as the bot's relay_format puts it, then the text. */
-export function relayedBody(format: RelayFormat, message: Message): string {
-  return `${relayPrefix(format, message)}${message.body}`;
-}
 
 export class XmppBotAdapter implements Adapter {
   readonly protocol = "xmpp" as const;

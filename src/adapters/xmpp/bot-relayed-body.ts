@@ -1,0 +1,8 @@
+/** The text of a bridge bot's relayed line (bot-adapter.ts): the bot speaks only as itself, so its sender is named. */
+import type { Message } from "../../core/model/message.js";
+import { relayPrefix, type RelayFormat } from "../../core/relay-format.js";
+
+/** The line a bot writes for a message from another network: its sender's name as the bot's relay_format puts it, then the text. */
+export function relayedBody(format: RelayFormat, message: Message): string {
+  return `${relayPrefix(format, message)}${message.body}`;
+}
