@@ -1,8 +1,8 @@
 /**
  * Attachments (links to files and images) across networks, against a real Prosody and a real ngIRCd: an XMPP client's
  * image upload (its URL as the body plus a XEP-0066 `jabber:x:oob` element) reaches a native user as the message's
- * attachments, kept in history; a native user's attachments reach an XMPP user as out-of-band elements, the body their
- * URL when she wrote nothing else; and in a gateway MUC bridged to an IRC channel, an XMPP occupant's image reaches
+ * attachments, kept in history (and one without a body as a message of attachments alone); a native user's attachments
+ * reach an XMPP user as out-of-band elements, each URL her words lack added to the body; and in a gateway MUC bridged to an IRC channel, an XMPP occupant's image reaches
  * the channel as its URL and the other occupants with its out-of-band element, in the room's archive too.
  */
 import assert from "node:assert/strict";
@@ -15,10 +15,13 @@ import type { XmppTestClient } from "../helpers/xmpp-client.js";
 const OOB = "jabber:x:oob";
 const IMAGE = "https://upload.example.org/8f2e/cat.jpg";
 
-/** A stanza as Conversations sends an image it uploaded (XEP-0363): the URL as the body and a XEP-0066 element. */
-function imageUpload(to: string, type: "chat" | "groupchat", url: string, description?: string): Element {
+/**
+ * A stanza as Conversations sends an image it uploaded (XEP-0363): the URL as the body and a XEP-0066 element; with
+ * `bodyless`, as a client leaving the URL to the out-of-band element alone sends it (no body).
+ */
+function imageUpload(to: string, type: "chat" | "groupchat", url: string, description?: string, bodyless = false): Element {
   const oob = xml("x", { xmlns: OOB }, xml("url", {}, url), ...(description === undefined ? [] : [xml("desc", {}, description)]));
-  return xml("message", { to, type, id: `img-${Date.now().toString(36)}` }, xml("body", {}, url), oob);
+  return xml("message", { to, type, id: `img-${Date.now().toString(36)}` }, ...(bodyless ? [] : [xml("body", {}, url)]), oob);
 }
 
 describe("attachments across networks (native, XMPP, IRC)", function () {
@@ -40,9 +43,15 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
     assert.deepEqual(message["attachments"], [{ url: IMAGE, description: "the cat, asleep" }]);
     const history = (await alice.ok({ type: "history", with: `xmpp:${juliet.bareJid}` }))["messages"] as Record<string, unknown>[];
     assert.deepEqual(history.at(-1)?.["attachments"], [{ url: IMAGE, description: "the cat, asleep" }]);
+
+    // Out-of-band data without a body is a message of attachments alone: the URL becomes its body.
+    const other = "https://upload.example.org/9a0c/dog.jpg";
+    await juliet.send(imageUpload(`${suite.nameOf(alice)}@${suite.prosody().componentDomain}`, "chat", other, undefined, true));
+    const bodyless = await alice.waitForType("message", (candidate) => (candidate["message"] as Record<string, unknown>)["body"] === other);
+    assert.deepEqual((bodyless["message"] as Record<string, unknown>)["attachments"], [{ url: other }]);
   });
 
-  it("gives an XMPP user a native user's attachments as XEP-0066 elements, the body their URL when she wrote nothing else", async function () {
+  it("gives an XMPP user a native user's attachments as XEP-0066 elements, the body with each URL her words lack", async function () {
     const bob = await suite.native("bob");
     const romeo = await suite.xmppUser("romeo");
     const from = `${suite.nameOf(bob)}@${suite.prosody().componentDomain}`;
@@ -53,7 +62,9 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
 
     const pdf = "https://files.example.org/plan.pdf";
     await bob.ok({ type: "message.send", to: `xmpp:${romeo.bareJid}`, body: "the plan", attachments: [{ url: pdf, description: "plan, v2" }] });
-    const worded = await romeo.waitForMessage(from, (candidate) => candidate.getChildText("body") === "the plan");
+    // The URL the words lack follows them in the body, for clients (and bridges) that read the body only.
+    const worded = await romeo.waitForMessage(from, (candidate) => candidate.getChildText("body")?.startsWith("the plan") === true);
+    assert.equal(worded.getChildText("body"), `the plan\n${pdf}`);
     const oob = worded.getChild("x", OOB);
     assert.equal(oob?.getChildText("url"), pdf);
     assert.equal(oob?.getChildText("desc"), "plan, v2");
@@ -83,6 +94,15 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
     const atCarol = await carol.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === IMAGE);
     assert.deepEqual((atCarol["message"] as Record<string, unknown>)["attachments"], [{ url: IMAGE }]);
 
+    // Out-of-band data without a body: the room takes it as a message of attachments alone, its URL the body.
+    const other = "https://upload.example.org/9a0c/dog.jpg";
+    await kim.send(imageUpload(roomJid, "groupchat", other, undefined, true));
+    assert.equal((await dave.waitFor((line) => fromKim(line) && line.params[1] === other, 10_000)).params[1], other);
+    const bodylessAtCarol = await carol.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === other);
+    assert.deepEqual((bodylessAtCarol["message"] as Record<string, unknown>)["attachments"], [{ url: other }]);
+    const bodylessAtLee = await lee.waitFor((stanza) => stanza.is("message") && stanza.attrs["from"] === `${roomJid}/Kim` && stanza.getChildText("body") === other);
+    assert.deepEqual(bodylessAtLee.getChildren("x", OOB).map((x) => x.getChildText("url")), [other]);
+
     // A native member's words with a link: IRC gets the words, then the URL on a line of its own.
     const pdf = "https://files.example.org/plan.pdf";
     await carol.ok({ type: "room.send", room: "pics", body: "the plan", attachments: [{ url: pdf }] });
@@ -90,7 +110,8 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
     const fromCarol = (line: IrcMessage): boolean => line.command === "PRIVMSG" && line.params[0] === "#pics" && line.nick?.toLowerCase() === carolPuppet.toLowerCase();
     const lines = await dave.waitForCount(fromCarol, 2, 10_000);
     assert.deepEqual(lines.map((line) => line.params[1]), ["the plan", pdf]);
-    const atKim = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "the plan");
+    const atKim = await kim.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body")?.startsWith("the plan") === true);
+    assert.equal(atKim.getChildText("body"), `the plan\n${pdf}`);
     assert.equal(atKim.getChild("x", OOB)?.getChildText("url"), pdf);
 
     // Words past max_lines_per_message (5) are cut, the URL line never: it takes the fifth line, the words four.

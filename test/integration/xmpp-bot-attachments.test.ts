@@ -1,7 +1,7 @@
 /**
  * Pictures through a bridge bot, against a real Prosody: an occupant's picture in the bot's MUC (its URL as the body
- * plus a XEP-0066 element) reaches the native room with its attachment, and a native member's attachments reach the
- * MUC on the bot's line with their out-of-band elements.
+ * plus a XEP-0066 element, or the element alone) reaches the native room with its attachment, and a native member's
+ * attachments reach the MUC on the bot's line with their out-of-band elements, each URL the words lack in its body.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -57,10 +57,14 @@ describe("attachments through a bridge bot's MUC", function () {
     await kate.send(xml("message", { to: muc, type: "groupchat", id: "pic-1" }, xml("body", {}, image), xml("x", { xmlns: OOB }, xml("url", {}, image))));
     const relayed = (await sam.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === image))["message"] as Record<string, unknown>;
     assert.deepEqual(relayed["attachments"], [{ url: image }]);
+    const bare = "https://upload.example.org/7c3a/dawn.jpg";
+    await kate.send(xml("message", { to: muc, type: "groupchat", id: "pic-2" }, xml("x", { xmlns: OOB }, xml("url", {}, bare))));
+    const bodyless = (await sam.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === bare))["message"] as Record<string, unknown>;
+    assert.deepEqual(bodyless["attachments"], [{ url: bare }]);
 
     const pdf = "https://files.example.org/plan.pdf";
     await sam.ok({ type: "room.send", room: "pics", body: "the plan", attachments: [{ url: pdf, description: "v2" }] });
-    const line = await kate.waitForMessage(`${muc}/switchboard`, (message) => message.getChildText("body") === `<${samName}> the plan`);
+    const line = await kate.waitForMessage(`${muc}/switchboard`, (message) => message.getChildText("body") === `<${samName}> the plan\n${pdf}`);
     assert.deepEqual([line.getChild("x", OOB)?.getChildText("url"), line.getChild("x", OOB)?.getChildText("desc")], [pdf, "v2"]);
     await sam.close();
   });

@@ -1,7 +1,7 @@
 /**
  * Attachments through a linked XMPP account, against a real Prosody: juliet's picture (its URL as the body plus a
- * XEP-0066 element) reaches alice as the message's attachments, in a chat and in a MUC alice is in through her account,
- * and alice's attachments leave her account with their out-of-band elements, both ways.
+ * XEP-0066 element; or the element alone) reaches alice as the message's attachments, in a chat and in a MUC alice is in
+ * through her account, and alice's attachments leave her account with their out-of-band elements, both ways.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -17,6 +17,11 @@ const IMAGE = "https://upload.localhost/4b1d/balcony.jpg";
 
 function picture(to: string, type: "chat" | "groupchat"): Element {
   return xml("message", { to, type, id: `pic-${Date.now().toString(36)}` }, xml("body", {}, IMAGE), xml("x", { xmlns: OOB }, xml("url", {}, IMAGE), xml("desc", {}, "the balcony")));
+}
+
+/** Out-of-band data alone, without a body (as a client leaving the URL to the element sends it). */
+function bodyless(to: string, type: "chat" | "groupchat", url: string): Element {
+  return xml("message", { to, type, id: `bare-${Date.now().toString(36)}` }, xml("x", { xmlns: OOB }, xml("url", {}, url)));
 }
 
 function messageOf(frame: Frame): Record<string, unknown> {
@@ -48,6 +53,9 @@ describe("attachments through a linked XMPP account, against Prosody", function 
     const received = messageOf(await alice.waitForType("message", (frame) => messageOf(frame)["body"] === IMAGE));
     assert.equal(received["from"], JULIET_ADDRESS);
     assert.deepEqual(received["attachments"], [{ url: IMAGE, description: "the balcony" }]);
+    const bare = "https://upload.localhost/77aa/gate.jpg";
+    await juliet.send(bodyless("alicex@localhost", "chat", bare));
+    assert.deepEqual(messageOf(await alice.waitForType("message", (frame) => messageOf(frame)["body"] === bare))["attachments"], [{ url: bare }]);
 
     const mine = "https://files.example.org/orchard.png";
     await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "", attachments: [{ url: mine }] });
@@ -62,10 +70,13 @@ describe("attachments through a linked XMPP account, against Prosody", function 
     await juliet.send(picture(talk, "groupchat"));
     const heard = messageOf(await alice.waitForType("message", (frame) => messageOf(frame)["scope"] === "room" && messageOf(frame)["body"] === IMAGE));
     assert.deepEqual(heard["attachments"], [{ url: IMAGE, description: "the balcony" }]);
+    const bare = "https://upload.localhost/77aa/well.jpg";
+    await juliet.send(bodyless(talk, "groupchat", bare));
+    assert.deepEqual(messageOf(await alice.waitForType("message", (frame) => messageOf(frame)["scope"] === "room" && messageOf(frame)["body"] === bare))["attachments"], [{ url: bare }]);
 
     const mine = "https://files.example.org/ladder.png";
     await alice.ok({ type: "room.send", room, body: "a ladder", attachments: [{ url: mine, description: "rope" }] });
-    const line = await juliet.waitForMessage(`${talk}/alice`, (message) => message.getChildText("body") === "a ladder");
+    const line = await juliet.waitForMessage(`${talk}/alice`, (message) => message.getChildText("body") === `a ladder\n${mine}`);
     assert.equal(line.getChild("x", OOB)?.getChildText("url"), mine);
     assert.equal(line.getChild("x", OOB)?.getChildText("desc"), "rope");
   });

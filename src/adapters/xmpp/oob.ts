@@ -5,8 +5,8 @@
  *
  * Both ways between those elements and a message's attachments (core/model/attachments.ts). Reading takes the
  * elements as they are (trimmed): whether each can be carried is the core's check at acceptance, which drops and logs
- * a bad one. Writing gives each attachment its element, and a message without words its URLs as the body (XEP-0066
- * section 3: the body carries the URL for clients that know no out-of-band data).
+ * a bad one. Writing gives each attachment its element; the body carries each URL it lacks (XEP-0066 section 3: for
+ * clients that know no out-of-band data), by the core's rule (attachments.ts bodyWithMissingUrls, stanzas.ts).
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
@@ -41,9 +41,4 @@ export function oobElements(attachments: readonly Attachment[]): Element[] {
       ...(attachment.description === undefined ? [] : [xml("desc", {}, stripInvalidXmlChars(attachment.description))]),
     ),
   );
-}
-
-/** The body a message with these attachments goes out with: its own, else their URLs, a line each. */
-export function bodyOrUrls(body: string, attachments: readonly Attachment[] | undefined): string {
-  return body === "" && attachments !== undefined && attachments.length > 0 ? attachments.map((attachment) => attachment.url).join("\n") : body;
 }

@@ -18,6 +18,7 @@
  *     stamp when several entities delayed it (each may add its own); a stamp that is no XEP-0082 DateTime is ignored.
  *     Whether the message keeps it is the core's rule (core/model/sent-at.ts).
  *   - XEP-0066 <x xmlns="jabber:x:oob"> elements give `attachments` (oob.ts), not on a retraction; the core checks them.
+ *     With them, no body (or an empty one) and no subject gives the body "": a message of attachments alone.
  *   - presence type (RFC 6121 section 4.7.1): absent -> "available"; an unknown value -> bad-request.
  *   - iq (RFC 6120 section 8.2.3): id and a known type required; get and set carry exactly one child
  *     element, result at most one (an error may carry the original payload beside <error/>).
@@ -216,7 +217,10 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
   const attachments = retracts === undefined ? readOob(stanza) : undefined;
   // XEP-0461: the client's quote of the answered message is cut off the body (reply-stanzas.ts).
   const { reply, body: answer } = retracts === undefined ? readReply(stanza, bodyText) : { reply: undefined, body: bodyText };
-  const kind = messageKind(type, answer === "" || retracts !== undefined ? undefined : answer);
+  const words = answer === "" || retracts !== undefined ? undefined : answer;
+  // XEP-0066 section 3 would have the URL in the body too; a client that leaves it out still sent a message (not a
+  // subject change, which a subject without a body is): "" words, which the core gives the URLs (attachments.ts).
+  const kind = messageKind(type, words ?? (attachments !== undefined && subject === undefined ? "" : undefined));
   return {
     ok: true,
     value: {

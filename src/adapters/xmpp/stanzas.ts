@@ -12,8 +12,8 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { Message, MessageKind } from "../../core/model/message.js";
-import type { Attachment } from "../../core/model/attachments.js";
-import { bodyOrUrls, oobElements } from "./oob.js";
+import { bodyWithMissingUrls, type Attachment } from "../../core/model/attachments.js";
+import { oobElements } from "./oob.js";
 import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
 import type { Show } from "../../core/model/presence.js";
 import { clampPriority, clampStatus, showToXmpp } from "./presence-map.js";
@@ -133,7 +133,7 @@ export interface ChatMessageOptions {
   readonly requestReceipt?: boolean;
   /** Adds a XEP-0203 delay: the message reaches its recipient late (lateDelay). */
   readonly delay?: Delay;
-  /** Adds a XEP-0066 out-of-band element each (oob.ts); an empty body becomes their URLs. */
+  /** Adds a XEP-0066 out-of-band element each (oob.ts); each URL the body lacks follows it on a line of its own. */
   readonly attachments?: readonly Attachment[] | undefined;
   /** XEP-0461: the message it answers, with the quote put before the body as its XEP-0428 fallback (reply-stanzas.ts). */
   readonly reply?: ReplyOut | undefined;
@@ -166,7 +166,7 @@ export function delayElement(delay: { readonly from?: string; readonly stamp: nu
  * make clients show it apart from the conversation, or drop it), so it reads like a text message.
  */
 export function chatMessage(options: ChatMessageOptions): Element {
-  const text = bodyOrUrls(options.body, options.attachments);
+  const text = bodyWithMissingUrls(options.body, options.attachments);
   // An action keeps "/me " first, which clients read: its reply goes without the quote.
   const reply = options.reply === undefined ? undefined : replyParts(options.kind === "action" ? { to: options.reply.to, id: options.reply.id } : options.reply, text);
   const body = options.kind === "action" ? `/me ${text}` : (reply?.body ?? text);

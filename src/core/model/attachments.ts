@@ -5,7 +5,8 @@
  *
  * Checked once, when the gateway accepts a message (Router.submit): a native client's bad attachment is refused with a
  * coded error (its client can fix it); a network's is dropped and logged and the message kept (the sender there cannot
- * be told, and the words still count). A message of attachments alone (an empty body) gets their URLs as its body, one
+ * be told, and the words still count; a network's message of attachments alone that loses them all is refused, as it
+ * would say nothing). A message of attachments alone (an empty body) gets their URLs as its body, one
  * a line: IRC and every plain-text client need text to show, and Conversations shows an image inline only when the body
  * is its URL.
  */
@@ -73,8 +74,12 @@ export function acceptedAttachments(draft: MessageDraft, log: DropLog): MessageD
   }
   // Who and why, never the URLs: the log tells an operator what happened, not what was said.
   if (problems.length > 0) log.warn({ from: `${draft.from.protocol}:${draft.from.id}`, origin: draft.origin.protocol, dropped: problems.length, problems: [...new Set(problems)] }, "attachments dropped");
+  const wordless = draft.body.trim() === "";
+  // A network's message of attachments alone, all dropped, says nothing: refused (its sender is told, where the
+  // network can tell) rather than relayed empty.
+  if (good.length === 0 && wordless) throw new GatewayError("GW_ERR_BAD_FRAME", `a message needs words or an attachment the gateway can carry (${problems[0] ?? "none"})`);
   if (good.length === 0) return rest;
-  const body = draft.body.trim() === "" ? good.map((attachment) => attachment.url).join("\n") : draft.body;
+  const body = wordless ? good.map((attachment) => attachment.url).join("\n") : draft.body;
   return { ...rest, body, attachments: good };
 }
 
@@ -106,6 +111,21 @@ export function wordsAndUrlLine(body: string, attachments: readonly Attachment[]
     .split(/\r\n|\r|\n/u)
     .filter((line) => !urls.includes(line.trim()))
     .join("\n");
-  const missing = urls.filter((url) => !words.includes(url));
-  return { words: words.trim() === "" ? "" : words, urls: missing.join(" ") };
+  return { words: words.trim() === "" ? "" : words, urls: urlsMissingFrom(words, attachments).join(" ") };
+}
+
+/**
+ * The text of a message for a network whose messages carry attachments beside their body (XMPP, XEP-0066): its words,
+ * then each URL the words lack on a line of its own. Clients that know no out-of-band data, and bridges that read the
+ * body only, see no link otherwise. A body that holds every URL (a picture's upload, whose body is its URL: the only
+ * case Conversations shows inline) is left as it is; an empty one becomes the URLs, one a line.
+ */
+export function bodyWithMissingUrls(body: string, attachments: readonly Attachment[] | undefined): string {
+  if (attachments === undefined) return body;
+  return [...(body === "" ? [] : [body]), ...urlsMissingFrom(body, attachments)].join("\n");
+}
+
+/** The attachments' URLs, each once and in order, that `text` does not hold: the rule of IRC's and XMPP's text alike. */
+export function urlsMissingFrom(text: string, attachments: readonly Attachment[]): string[] {
+  return [...new Set(attachments.map((attachment) => attachment.url))].filter((url) => !text.includes(url));
 }

@@ -1,11 +1,12 @@
 /**
  * Attachments checked at acceptance (core/model/attachments.ts): a native client's bad one refused with a coded
  * error, a network's dropped and logged with the message kept, a message of attachments alone given their URLs as
- * its body; and the text a network without attachments (IRC) is given.
+ * its body, one that loses them all refused; the text a network without attachments (IRC) is given, and the body of
+ * one that carries them beside it (XMPP): both with the URLs the words lack.
  */
 import assert from "node:assert/strict";
 import { GatewayError } from "../../../src/core/errors.js";
-import { acceptedAttachments, attachmentProblem, bodyWithAttachmentUrls, MAX_ATTACHMENTS } from "../../../src/core/model/attachments.js";
+import { acceptedAttachments, attachmentProblem, bodyWithAttachmentUrls, bodyWithMissingUrls, MAX_ATTACHMENTS, urlsMissingFrom } from "../../../src/core/model/attachments.js";
 import type { MessageDraft } from "../../../src/core/model/message.js";
 import type { ProtocolId } from "../../../src/core/model/address.js";
 
@@ -112,6 +113,37 @@ describe("attachments", () => {
       const retraction = acceptedAttachments(draft("native", { body: "", retracts: "m1", attachments: [{ url: IMAGE }] }), recorder());
       assert.ok(!("attachments" in retraction));
       assert.equal(retraction.body, "");
+    });
+  });
+
+  describe("a network's message of attachments alone that loses them all", () => {
+    it("is refused with GW_ERR_BAD_FRAME rather than relayed empty, telling why (never the URL)", () => {
+      const refused = refusal(() => acceptedAttachments(draft("xmpp", { body: " ", attachments: [{ url: "javascript:alert(1)" }] }), recorder()));
+      assert.equal(refused.code, "GW_ERR_BAD_FRAME");
+      assert.match(refused.message, /needs words or an attachment/);
+      assert.ok(!refused.message.includes("javascript"));
+    });
+  });
+
+  describe("bodyWithMissingUrls (XMPP's body beside its out-of-band elements)", () => {
+    it("adds each URL the words lack on a line of its own, once, in order", () => {
+      const pdf = "https://example.org/b.pdf";
+      assert.equal(bodyWithMissingUrls("look", [{ url: IMAGE }, { url: pdf }, { url: IMAGE }]), `look\n${IMAGE}\n${pdf}`);
+      assert.equal(bodyWithMissingUrls(`see ${IMAGE}`, [{ url: IMAGE }, { url: pdf }]), `see ${IMAGE}\n${pdf}`);
+    });
+
+    it("leaves a body that is its one URL as it is (Conversations shows it inline only then), and one with no attachments", () => {
+      assert.equal(bodyWithMissingUrls(IMAGE, [{ url: IMAGE }]), IMAGE);
+      assert.equal(bodyWithMissingUrls(`${IMAGE}\nlook`, [{ url: IMAGE }]), `${IMAGE}\nlook`);
+      assert.equal(bodyWithMissingUrls("look", undefined), "look");
+    });
+
+    it("makes an empty body the URLs, a line each", () => {
+      assert.equal(bodyWithMissingUrls("", [{ url: IMAGE }, { url: "https://example.org/b.png" }]), `${IMAGE}\nhttps://example.org/b.png`);
+    });
+
+    it("decides which URLs are missing as IRC's text does", () => {
+      assert.deepEqual(urlsMissingFrom(`look ${IMAGE}`, [{ url: IMAGE }, { url: "https://example.org/b.png" }, { url: "https://example.org/b.png" }]), ["https://example.org/b.png"]);
     });
   });
 

@@ -1,6 +1,7 @@
 /**
  * XEP-0066 out-of-band data both ways (oob.ts): read into a message's attachments (parse.ts), written as one element
- * each on every chat the gateway sends (stanzas.ts chatMessage), the body their URLs when it has no words.
+ * each on every chat the gateway sends (stanzas.ts chatMessage), the body with each URL its words lack; a message of
+ * out-of-band data and no body read as one of attachments alone.
  */
 import assert from "node:assert/strict";
 import { parse } from "ltx";
@@ -8,6 +9,7 @@ import { NS_OOB, readOob } from "../../../src/adapters/xmpp/oob.js";
 import { parseMessageStanza } from "../../../src/adapters/xmpp/parse.js";
 import { chatMessage } from "../../../src/adapters/xmpp/stanzas.js";
 import { directChat } from "../../../src/adapters/xmpp/component-stanzas.js";
+import { relayedBody } from "../../../src/adapters/xmpp/bot-relayed-body.js";
 import type { Message } from "../../../src/core/model/message.js";
 
 const IMAGE = "https://upload.example.org/abc/cat.jpg";
@@ -30,6 +32,20 @@ describe("XEP-0066 out-of-band data", () => {
       assert.deepEqual(readOob(stanza), [{ url: IMAGE, description: "a cat" }, { url: "http://example.org/b.pdf" }]);
     });
 
+    it("reads out-of-band data without a body (or with an empty one) as a message of attachments alone", () => {
+      for (const body of ["", "<body/>", "<body></body>"]) {
+        const parsed = parseMessageStanza(parse(`<message from="j@example.org/a" to="alice@gw.example.org" type="chat">${body}<x xmlns="${NS_OOB}"><url>${IMAGE}</url></x></message>`));
+        assert.ok(parsed.ok);
+        assert.equal(parsed.value.body, "", body);
+        assert.equal(parsed.value.messageKind, "text");
+        assert.deepEqual(parsed.value.attachments, [{ url: IMAGE }]);
+      }
+      // A subject without a body is a room's subject change (XEP-0045 section 8.1), out-of-band data or not.
+      const subject = parseMessageStanza(parse(`<message from="j@example.org/a" to="r@gw.example.org" type="groupchat"><subject>pics</subject><x xmlns="${NS_OOB}"><url>${IMAGE}</url></x></message>`));
+      assert.ok(subject.ok);
+      assert.equal(subject.value.body, undefined);
+    });
+
     it("reads nothing from a message without them, or beside a retraction", () => {
       const plain = parseMessageStanza(parse(`<message from="j@example.org/a" to="alice@gw.example.org" type="chat"><body>hi</body></message>`));
       assert.ok(plain.ok);
@@ -49,7 +65,7 @@ describe("XEP-0066 out-of-band data", () => {
       assert.equal(elements[0]?.getChildText("url"), IMAGE);
       assert.equal(elements[0]?.getChildText("desc"), "a cat");
       assert.equal(elements[1]?.getChild("desc"), undefined);
-      assert.equal(stanza.getChildText("body"), "look");
+      assert.equal(stanza.getChildText("body"), `look\n${IMAGE}\nhttp://example.org/b.pdf`);
     });
 
     it("makes an empty body the URLs, so that older clients show the link", () => {
@@ -57,12 +73,33 @@ describe("XEP-0066 out-of-band data", () => {
       assert.equal(stanza.getChildText("body"), IMAGE);
     });
 
+    it("puts each URL the words lack after them, a line each, so that clients and bridges reading the body only see the link", () => {
+      const stanza = chatMessage({ to: "juliet@example.org", id: "m1", body: "look", kind: "action", attachments: [{ url: IMAGE, description: "a cat" }] });
+      assert.equal(stanza.getChildText("body"), `/me look\n${IMAGE}`);
+      assert.equal(stanza.getChild("x", NS_OOB)?.getChildText("url"), IMAGE);
+      assert.equal(chatMessage({ to: "juliet@example.org", id: "m2", body: IMAGE, kind: "text", attachments: [{ url: IMAGE }] }).getChildText("body"), IMAGE);
+    });
+
+    it("puts the URL in a bridge bot's relayed line too", () => {
+      const message = { ...nativeMessage(), body: "look" };
+      assert.equal(relayedBody({ text: "<{name}> ", action: "* {name} " }, message), `<alice> look\n${IMAGE}`);
+    });
+
     it("adds nothing to a message without attachments", () => {
       assert.equal(chatMessage({ to: "juliet@example.org", id: "m1", body: "hi", kind: "text" }).getChild("x", NS_OOB), undefined);
     });
 
     it("carries a native user's attachments in a direct chat to an XMPP user", () => {
-      const message: Message = {
+      const message = nativeMessage();
+      const stanza = directChat(message, message.to, "gw.example.org", false);
+      assert.equal(stanza.getChild("x", NS_OOB)?.getChildText("url"), IMAGE);
+    });
+  });
+});
+
+/** A native user's picture to an XMPP user, its body the URL. */
+function nativeMessage(): Message {
+  return {
         id: "0001",
         origin: { protocol: "native", account: "default" },
         hops: [],
@@ -74,9 +111,5 @@ describe("XEP-0066 out-of-band data", () => {
         body: IMAGE,
         attachments: [{ url: IMAGE }],
         timestamp: Date.now(),
-      };
-      const stanza = directChat(message, message.to, "gw.example.org", false);
-      assert.equal(stanza.getChild("x", NS_OOB)?.getChildText("url"), IMAGE);
-    });
-  });
-});
+  };
+}
