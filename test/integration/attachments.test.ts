@@ -2,8 +2,10 @@
  * Attachments (links to files and images) across networks, against a real Prosody and a real ngIRCd: an XMPP client's
  * image upload (its URL as the body plus a XEP-0066 `jabber:x:oob` element) reaches a native user as the message's
  * attachments, kept in history (and one without a body as a message of attachments alone); a native user's attachments
- * reach an XMPP user as out-of-band elements, each URL her words lack added to the body; and in a gateway MUC bridged to an IRC channel, an XMPP occupant's image reaches
- * the channel as its URL and the other occupants with its out-of-band element, in the room's archive too.
+ * reach an XMPP user as out-of-band elements, each URL her words lack added to the body; and in a gateway MUC bridged
+ * to an IRC channel, an XMPP occupant's image reaches the channel as its URL and the other occupants with its
+ * out-of-band element, in the room's archive too. The domain, its contacts and rooms say they carry out-of-band data
+ * (disco#info).
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -33,6 +35,17 @@ describe("attachments across networks (native, XMPP, IRC)", function () {
     await client.waitForPresence(`${roomJid}/${nick}`, (stanza) => stanza.getChild("x", "http://jabber.org/protocol/muc#user") !== undefined && stanza.attrs["type"] === undefined);
     return client;
   }
+
+  it("announces XEP-0066 out-of-band data in the disco#info of the gateway's domain, its native contacts and its rooms", async function () {
+    const alice = await suite.native("oobcontact");
+    const juliet = await suite.xmppUser("asker");
+    const domain = suite.prosody().componentDomain;
+    for (const jid of [domain, `${suite.nameOf(alice)}@${domain}`, `#pics@${domain}`]) {
+      const info = await juliet.iq(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })));
+      const features = (info.getChild("query")?.getChildren("feature") ?? []).map((feature) => String(feature.attrs["var"]));
+      assert.ok(features.includes(OOB), `${jid}: ${features.join(", ")}`);
+    }
+  });
 
   it("gives a native user an XMPP user's image upload as the message's attachments, in history too", async function () {
     const alice = await suite.native("alice");

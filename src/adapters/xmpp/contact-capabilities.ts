@@ -12,10 +12,12 @@
  * | XEP-0308 corrections | passed on as corrections | sent as a new line marked "* " (IRC has none: irc/outgoing-messages.ts) |
  * | XEP-0085 chat states | passed both ways | not announced: IRC takes no typing notifications (its adapter's capabilities.typing), so the router drops them |
  * | XEP-0054 vcard-temp | her name (vcards.ts) | WHOIS: realname, nick, account, away... (vcards.ts) |
+ * | XEP-0066 jabber:x:oob | attachments both ways (oob.ts) | each link's URL in the line (core/model/attachments.ts) |
  *
- * An IRC person of a network in relay mode (`bob%oftc@D`, kind "irc-relay") announces neither receipts nor corrections:
- * direct messages to such a network are refused (its adapter's capabilities.directMessages, which the router checks),
- * so no message reaches them to be acknowledged or corrected. It keeps disco#info, caps, ping and vCards, and its own `ver`.
+ * An IRC person of a network in relay mode (`bob%oftc@D`, kind "irc-relay") announces neither receipts, corrections
+ * nor out-of-band data: direct messages to such a network are refused (its adapter's capabilities.directMessages, which
+ * the router checks), so no message reaches them to be acknowledged, corrected or given a link. It keeps disco#info,
+ * caps, ping and vCards, and its own `ver`.
  *
  * Not announced for any: jabber:iq:version and disco#items, answered for the domain only. /me (XEP-0245) is no
  * feature: it is a body convention. The identity is the same for every contact of a kind (client/pc named as the
@@ -35,6 +37,7 @@ import { NS_RETRACT } from "./retraction-stanzas.js";
 import { NS_REPLY } from "./reply-stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { NS_VCARD } from "./vcard-temp.js";
+import { NS_OOB } from "./oob.js";
 
 export const CAPS_NODE = "https://switchboard.invalid";
 
@@ -43,8 +46,9 @@ export type ContactKind = "native" | "irc" | "irc-relay";
 const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
   // XEP-0424 only where a retraction is carried: a native user; an IRC line cannot be unsaid.
   // XEP-0461 where a chat's reply is carried: to a native user as reply_to, to an IRC user after a quote line.
-  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, NS_VCARD],
-  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS_REPLY, NS.receipts, NS_VCARD],
+  // XEP-0066 where a direct message's attachments are carried: to a native user as attachments, to an IRC user as URLs.
+  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, NS_VCARD, NS_OOB],
+  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS_REPLY, NS.receipts, NS_VCARD, NS_OOB],
   "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping, NS_VCARD],
 };
 

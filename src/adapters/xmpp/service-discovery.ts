@@ -25,11 +25,13 @@ import { NS_REGISTER } from "./registration.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 import { NS_MODERATE, NS_RETRACT } from "./retraction-stanzas.js";
 import { NS_REPLY } from "./reply-stanzas.js";
+import { NS_OOB } from "./oob.js";
 
 /** The disco#info node of a user's reserved nick in a room (XEP-0045 section 7.12). */
 const ROOM_USER_ITEM = "x-roomuser-item";
-// XEP-0421 section 4: a service whose every room gives occupant ids says so itself too.
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD];
+// XEP-0421 section 4: a service whose every room gives occupant ids says so itself too. XEP-0066: the domain, its
+// contacts (contact-capabilities.ts) and its rooms carry out-of-band links as attachments both ways (oob.ts).
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD, NS_OOB];
 /**
  * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
  * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).
@@ -38,7 +40,7 @@ const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_C
  * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts). Messages are retracted by their
  * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts).
  */
-const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE, NS_REPLY];
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE, NS_REPLY, NS_OOB];
 /** With the message log kept, each room is an archive too (XEP-0313, muc-archive.ts). */
 const ARCHIVE_FEATURES = [NS_MAM, NS_MAM_EXTENDED];
 

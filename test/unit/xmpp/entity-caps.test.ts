@@ -93,23 +93,24 @@ describe("the caps of the gateway's contacts", () => {
   const irc = contacts.of(makeAddress("irc", "libera", "bob"));
   const relayed = contacts.of(makeAddress("irc", "oftc", "carol"));
 
-  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, receipts, ping, vCards", () => {
+  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, receipts, ping, vCards, out-of-band data", () => {
     const s =
-      "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/chatstates<http://jabber.org/protocol/disco#info<" +
+      "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/chatstates<http://jabber.org/protocol/disco#info<jabber:x:oob<" +
       "urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(native);
     assert.equal(native.ver, sha1(s));
-    assert.equal(native.ver, "2weos/P7dejipIQXpXOxa4l4os8=");
+    assert.equal(native.ver, "okCnwkFQqjabuCFiV2HE3xEOGSw=");
     assert.equal(native.capsNode, `${CAPS_NODE}#${native.ver}`);
     assert.deepEqual(native.caps, { xmlns: CAPS, hash: "sha-1", node: "https://switchboard.invalid", ver: native.ver });
   });
 
-  it("gives an IRC person a ver of its own, without chat states (IRC takes no typing notifications)", () => {
-    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
+  it("gives an IRC person a ver of its own, with out-of-band data (its URL in the line) and without chat states (IRC takes no typing notifications)", () => {
+    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<jabber:x:oob<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(irc);
     assert.equal(irc.ver, sha1(s));
     assert.notEqual(irc.ver, native?.ver);
     assert.ok(!irc.features.includes("http://jabber.org/protocol/chatstates"));
+    assert.ok(!relayed?.features.includes("jabber:x:oob"), "no direct message reaches an IRC person of a network in relay mode");
   });
 
   it("gives an IRC person of a network in relay mode a ver of its own, without receipts or corrections (no direct messages reach them)", () => {
