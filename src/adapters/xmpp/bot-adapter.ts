@@ -28,9 +28,7 @@ import { BotMucLines } from "./bot-muc-lines.js";
 import { BotRelayedIds } from "./bot-relayed-ids.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
-import { oobElements } from "./oob.js";
-import { relayedBody } from "./bot-relayed-body.js";
-import { stripInvalidXmlChars } from "./xml-safety.js";
+import { relayedLine } from "./bot-outgoing-lines.js";
 import { hasUnsafeCharacters } from "../../core/model/text.js";
 import { markRelayed, NS } from "./stanzas.js";
 
@@ -173,7 +171,7 @@ export class XmppBotAdapter implements Adapter {
       // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
       // the bot's stream, and the message, retried after the reconnect, would end it again.
       const target = targets[index];
-      const line = target === undefined ? this.line(room, message) : messageStanza({ retracts: target }, { to: room.muc, type: "groupchat", id: message.id, body: "", kind: "text" });
+      const line = target === undefined ? relayedLine(this.config.relay_format, room, message) : messageStanza({ retracts: target }, { to: room.muc, type: "groupchat", id: message.id, body: "", kind: "text" });
       if (target === undefined) this.relayedIds.sent(room.muc, message.id);
       // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));
@@ -184,11 +182,6 @@ export class XmppBotAdapter implements Adapter {
     const confirmed = this.confirmer.track(written);
     await written;
     return { delivered: true, confirmed };
-  }
-
-  /** A line as the bot says it in a MUC. */
-  private line(room: XmppBotRoomConfig, message: Message): Element {
-    return xml("message", { to: room.muc, type: "groupchat", id: message.id }, xml("body", {}, stripInvalidXmlChars(relayedBody(this.config.relay_format, message))), ...oobElements(message.attachments ?? []));
   }
 
   async sendPresence(): Promise<void> {}

@@ -9,7 +9,7 @@ import { NS_OOB, readOob } from "../../../src/adapters/xmpp/oob.js";
 import { parseMessageStanza } from "../../../src/adapters/xmpp/parse.js";
 import { chatMessage } from "../../../src/adapters/xmpp/stanzas.js";
 import { directChat } from "../../../src/adapters/xmpp/component-stanzas.js";
-import { relayedBody } from "../../../src/adapters/xmpp/bot-relayed-body.js";
+import { relayedBody } from "../../../src/adapters/xmpp/bot-outgoing-lines.js";
 import type { Message } from "../../../src/core/model/message.js";
 
 const IMAGE = "https://upload.example.org/abc/cat.jpg";
