@@ -165,13 +165,16 @@ export class XmppBotAdapter implements Adapter {
     // A retraction names the bot's line by each room's stanza-id of it, known once the MUC reflected the line.
     const retracts = message.retracts;
     const targets = retracts === undefined ? [] : await Promise.all(rooms.map((room) => this.relayedIds.retractionTarget(room.muc, retracts)));
+    // A reply names the answered line by each room's stanza-id of it and the nick that said it there (bot-outgoing-lines.ts).
+    const answered = message.replyTo?.id;
+    const known = answered === undefined ? [] : await Promise.all(rooms.map((room) => this.relayedIds.lineOf(room.muc, answered)));
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is stopping", { retryable: true });
     const writes: Promise<void>[] = [];
     for (const [index, room] of rooms.entries()) {
       // What XML cannot carry (a control character a native client sent) is left out: written as is, it would end
       // the bot's stream, and the message, retried after the reconnect, would end it again.
       const target = targets[index];
-      const line = target === undefined ? relayedLine(this.config.relay_format, room, message) : messageStanza({ retracts: target }, { to: room.muc, type: "groupchat", id: message.id, body: "", kind: "text" });
+      const line = target === undefined ? relayedLine(this.config.relay_format, room, message, known[index]) : messageStanza({ retracts: target }, { to: room.muc, type: "groupchat", id: message.id, body: "", kind: "text" });
       if (target === undefined) this.relayedIds.sent(room.muc, message.id);
       // The bot sent the original with the gateway id as its stanza id: a correction names it (XEP-0308).
       if (message.replaces !== undefined) line.append(xml("replace", { xmlns: NS.correction, id: message.replaces }));

@@ -4,7 +4,9 @@
  * the bot's own echo and lines relayed by a bridge are not relayed. A live line that cannot be relayed as it is (too
  * long) is logged and its sender told in a private message. A MUC's error for a line the bot relayed is a bounce of
  * that message. An occupant's XEP-0424 retraction of a line the bot relayed is a retraction in the native room: named
- * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients).
+ * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients). An
+ * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a line of the bridged room when the bot
+ * knows that id (bot-relayed-ids.ts), its fallback quote cut off the body either way (reply-stanzas.ts).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -40,7 +42,7 @@ export class BotMucLines {
     const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
     const room = this.roomOf(muc);
     // Our own echo is not relayed, but tells the room's id of the line, by which the bot can retract it.
-    if (room && nick === room.nick) return this.relayedIds.echoed(stanza, muc);
+    if (room && nick === room.nick) return this.relayedIds.echoed(stanza, muc, nick);
     if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
     if (!room || nick === "") return; // unknown room, or the room itself
     const parsed = parseMessageStanza(stanza);
@@ -61,6 +63,9 @@ export class BotMucLines {
     // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
     const roomId = mucStanzaId(stanza, muc);
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
+    // XEP-0461: the answered line by the room's stanza-id (bot-relayed-ids.ts). One the bot does not know (from before
+    // a restart) is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
+    const answered = message.reply === undefined ? undefined : (this.relayedIds.gatewayIdOf(muc, message.reply.id) ?? message.reply.id);
     let acceptedId: string | undefined;
     void acceptance.original
       .then((original) => {
@@ -81,10 +86,13 @@ export class BotMucLines {
           ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
           // A correction of a line the bot has not seen (before a restart) goes on as a new line.
           ...(replaces === undefined ? {} : { replaces }),
+          ...(answered === undefined ? {} : { replyTo: { id: answered } }),
         }, {
-          // Known by its id before any delivery starts: a failure reported at once still finds who said it.
+          // Known by its id before any delivery starts: a failure reported at once still finds who said it, and a
+          // native member's reply to it finds the room's id of it.
           onAccepted: (accepted) => {
             if (sender !== undefined) this.reports.said(accepted.id, sender);
+            if (roomId !== undefined) this.relayedIds.received(muc, roomId, accepted.id, nick);
           },
         });
       })

@@ -1,18 +1,28 @@
 /**
- * The MUCs' own ids of the lines a bridge bot relayed into them (XEP-0359 <stanza-id by="room"/>, in the reflection
- * of each line), by the line's gateway id: a XEP-0424 retraction in a MUC names the line by the room's stanza-id
- * (section 5). Bounded, as the ids of occupants' lines are (message-memory.ts): retractions are of recent lines.
+ * The MUCs' own ids of the lines a bridge bot carries (XEP-0359 <stanza-id by="room"/>), by each line's gateway id:
+ * those it relayed into a MUC (taken from the reflection of each line) and the occupants' lines it relayed out of one.
+ * A XEP-0424 retraction in a MUC names a line by the room's stanza-id (section 5), and so does a XEP-0461 reply, with
+ * the nick that said the line there. Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
+ * replies are of recent lines; one from before a restart is not known.
  */
 import type { Element } from "ltx";
 import { RecentMap } from "./message-memory.js";
 import { NS } from "./stanzas.js";
 
-/** How long a retraction waits for the reflection of a line sent a moment before (it is usually there in milliseconds). */
+/** How long a retraction or reply waits for the reflection of a line sent a moment before (it is usually there in milliseconds). */
 const ECHO_WAIT_MS = 5000;
 
+/** A line as a MUC knows it: the room's stanza-id of it, and the nick it was said under there (the bot's, for its own). */
+export interface MucLine {
+  readonly roomId: string;
+  readonly nick: string;
+}
+
 export class BotRelayedIds {
-  /** "muc gateway-id" -> the MUC's stanza-id of that line. */
-  private readonly roomIds = new RecentMap<string>();
+  /** "muc gateway-id" -> the line as the MUC knows it. */
+  private readonly lines = new RecentMap<MucLine>();
+  /** "muc room-stanza-id" -> the line's gateway id. */
+  private readonly gatewayIds = new RecentMap<string>();
   /** Lines sent whose reflection has not come yet: a retraction right after its line waits for the room's id. */
   private readonly unechoed = new RecentMap<() => void>();
   private readonly echoes = new RecentMap<Promise<void>>();
@@ -24,18 +34,41 @@ export class BotRelayedIds {
   }
 
   /**
-   * The MUC reflected one of the bot's own lines: the bot sent it with the gateway id as its stanza id, which a MUC
-   * keeps in the reflection (XEP-0045 section 7.2.16); the room's stanza-id there is remembered for that gateway id.
+   * The MUC reflected one of the bot's own lines, said as `nick`: the bot sent it with the gateway id as its stanza id,
+   * which a MUC keeps in the reflection (XEP-0045 section 7.2.16); the room's stanza-id there is remembered for that gateway id.
    */
-  echoed(stanza: Element, muc: string): void {
+  echoed(stanza: Element, muc: string, nick: string): void {
     const gatewayId = stanza.attrs["id"];
     if (typeof gatewayId !== "string" || gatewayId === "") return;
     const key = keyOf(muc, gatewayId);
     const roomId = mucStanzaId(stanza, muc);
-    if (roomId !== undefined) this.roomIds.set(key, roomId);
+    if (roomId !== undefined) this.received(muc, roomId, gatewayId, nick);
     this.unechoed.get(key)?.();
     this.unechoed.delete(key);
     this.echoes.delete(key);
+  }
+
+  /** An occupant's line of `muc`, said as `nick` with the room's stanza-id `roomId`, was accepted as `gatewayId`. */
+  received(muc: string, roomId: string, gatewayId: string, nick: string): void {
+    this.lines.set(keyOf(muc, gatewayId), { roomId, nick });
+    this.gatewayIds.set(keyOf(muc, roomId), gatewayId);
+  }
+
+  /** The gateway id of the line the MUC names `roomId` (an occupant's XEP-0461 reply names it so), if the bot knows it. */
+  gatewayIdOf(muc: string, roomId: string): string | undefined {
+    return this.gatewayIds.get(keyOf(muc, roomId));
+  }
+
+  /** Line `gatewayId` as `muc` knows it, once its reflection came if the bot has just sent it; undefined when not known. */
+  async lineOf(muc: string, gatewayId: string): Promise<MucLine | undefined> {
+    const key = keyOf(muc, gatewayId);
+    const echo = this.echoes.get(key);
+    if (echo !== undefined && this.lines.get(key) === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([echo, new Promise<void>((resolve) => (timer = setTimeout(resolve, ECHO_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    return this.lines.get(key);
   }
 
   /**
@@ -43,19 +76,12 @@ export class BotRelayedIds {
    * none (or the line was relayed before a restart) the bot's own stanza id, the gateway id, as XEP-0424 before 0.4 did.
    */
   async retractionTarget(muc: string, gatewayId: string): Promise<string> {
-    const key = keyOf(muc, gatewayId);
-    const echo = this.echoes.get(key);
-    if (echo !== undefined && this.roomIds.get(key) === undefined) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([echo, new Promise<void>((resolve) => (timer = setTimeout(resolve, ECHO_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
-    return this.roomIds.get(key) ?? gatewayId;
+    return (await this.lineOf(muc, gatewayId))?.roomId ?? gatewayId;
   }
 }
 
-function keyOf(muc: string, gatewayId: string): string {
-  return `${muc.toLowerCase()} ${gatewayId}`;
+function keyOf(muc: string, id: string): string {
+  return `${muc.toLowerCase()} ${id}`;
 }
 
 /** The id the MUC itself gave a line (XEP-0359 <stanza-id by="muc"/>); any other's is not the room's. */

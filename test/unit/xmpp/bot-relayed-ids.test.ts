@@ -19,14 +19,14 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
   it("names a reflected line by the room's stanza-id, in any case of the MUC's JID", async () => {
     const ids = new BotRelayedIds();
     ids.sent(MUC, "g1");
-    ids.echoed(reflection("g1", "room-1"), MUC);
+    ids.echoed(reflection("g1", "room-1"), MUC, "bridge");
     assert.equal(await ids.retractionTarget("DEV@conference.example.org", "g1"), "room-1");
   });
 
   it("names a line by the bot's own id where the MUC gave no stanza-id, or the line is unknown", async () => {
     const ids = new BotRelayedIds();
     ids.sent(MUC, "g2");
-    ids.echoed(reflection("g2"), MUC);
+    ids.echoed(reflection("g2"), MUC, "bridge");
     assert.equal(await ids.retractionTarget(MUC, "g2"), "g2");
     assert.equal(await ids.retractionTarget(MUC, "from-before-a-restart"), "from-before-a-restart");
   });
@@ -35,14 +35,14 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
     const ids = new BotRelayedIds();
     ids.sent(MUC, "g3");
     const target = ids.retractionTarget(MUC, "g3");
-    ids.echoed(reflection("g3", "room-3"), MUC);
+    ids.echoed(reflection("g3", "room-3"), MUC, "bridge");
     assert.equal(await target, "room-3");
   });
 
   it("keeps each MUC's ids apart", async () => {
     const ids = new BotRelayedIds();
     ids.sent(MUC, "g4");
-    ids.echoed(reflection("g4", "room-4"), MUC);
+    ids.echoed(reflection("g4", "room-4"), MUC, "bridge");
     assert.equal(await ids.retractionTarget("other@conference.example.org", "g4"), "g4");
   });
 });
