@@ -1,6 +1,6 @@
 /**
  * What a linked account (user-adapter.ts) hears from its contacts: chats (with their chat states, corrections,
- * XEP-0424 retractions, receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
+ * XEP-0424 retractions, XEP-0461 replies, receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
  * to their sender; so do private messages from an occupant of a MUC she joined through the account (XEP-0045 7.5,
  * account-mucs.ts), from the occupant's address under its nick; presence per resource is aggregated (account-contact-presence.ts), an inbound subscribe (RFC
  * 6121 3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the server follows
@@ -83,7 +83,7 @@ export class AccountInbound {
     const acceptance = this.corrections.begin(from, message);
     let acceptedId: string | undefined;
     try {
-      const draft = directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined));
+      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined)) };
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {
@@ -125,6 +125,18 @@ export class AccountInbound {
    */
   private async original(remembered: Promise<string | undefined>, from: Address, stanzaId: string | undefined, occupant: boolean): Promise<string | undefined> {
     return occupant ? remembered : directOriginal(this.account.context, remembered, from, this.account.owner, stanzaId);
+  }
+
+  /**
+   * XEP-0461: the line a contact's reply answers, by the id her client knows: a line of the contact's by the id their
+   * client gave it (as a correction's original), one of hers by the id the contact got it under: the gateway id, or
+   * the id her other client sent it with (Carbons.sentAs). The core checks it is of this conversation.
+   */
+  private async replyTo(message: ParsedMessage, from: Address, occupant: boolean): Promise<{ readonly replyTo?: { readonly id: string } }> {
+    const id = message.reply?.id;
+    if (id === undefined) return {};
+    const theirs = await this.original(this.corrections.known(from, id), from, id, occupant);
+    return { replyTo: { id: theirs ?? (await this.account.carbons.sentAs(from, id)) ?? id } };
   }
 
   async presence(stanza: Element): Promise<void> {

@@ -163,12 +163,21 @@ export class Carbons {
     return { ...message, ...replaces, ...retracts };
   }
 
-  private async idAtContact(gatewayId: string): Promise<string> {
+  /** The id the contact got her line `gatewayId` under (namedAtContact): its gateway id, or her other client's id. */
+  async idAtContact(gatewayId: string): Promise<string> {
     const remembered = this.sentIds.get(gatewayId);
     if (remembered !== undefined) return remembered;
     const logged = await this.context.directLog?.message(gatewayId);
     const fromElsewhere = logged !== undefined && sameAddress(logged.from, this.owner) ? logged.origin.id : undefined;
     return fromElsewhere ?? gatewayId;
+  }
+
+  /**
+   * The gateway id of her line to `contact` that a client of hers sent with stanza id `stanzaId` (a sent copy), as a
+   * contact's XEP-0461 reply names it; one from before a restart is found in the message log (logged-originals.ts).
+   */
+  sentAs(contact: Address, stanzaId: string): Promise<string | undefined> {
+    return directOriginal(this.context, this.corrections.known(this.owner, stanzaId, addressKey(contact)), this.owner, contact, stanzaId);
   }
 
   /** Section 7: the user's chat from another client (a sent copy's message), with a body, to a contact, kept as hers. */

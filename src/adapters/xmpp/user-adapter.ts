@@ -43,7 +43,7 @@ import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
 import { AccountMucs } from "./account-mucs.js";
 import { AccountMucModeration } from "./account-muc-moderation.js";
-import { accountChat } from "./account-chats.js";
+import { accountChat, accountReply } from "./account-chats.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 export { USER_RESOURCE, type XmppUserAccount } from "./user-account.js";
@@ -169,7 +169,9 @@ export class XmppUserAdapter implements Adapter {
     const occupant = this.mucs.occupantJid(recipient);
     const requestReceipt = this.awaited.request(message, recipient);
     const named = await this.carbons.namedAtContact(message);
-    const writing = this.write(accountChat(named, { jid: occupant ?? addressToXmppJid(recipient), occupant: occupant !== undefined, requestReceipt }));
+    const jid = occupant ?? addressToXmppJid(recipient);
+    const reply = await accountReply(message, jid, { owner: this.owner, ownJid: this.config.jid, idAtContact: (id) => this.carbons.idAtContact(id) });
+    const writing = this.write(accountChat(named, { jid, occupant: occupant !== undefined, requestReceipt, reply }));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.session.confirmer.track(writing);
     await writing;
