@@ -25,7 +25,7 @@ import { MucOccupants } from "./muc-occupants.js";
 import { BotFailureReports } from "./bot-failure-reports.js";
 import { BotMucMembers } from "./bot-muc-members.js";
 import { BotMucLines } from "./bot-muc-lines.js";
-import { BotRelayedIds } from "./bot-relayed-ids.js";
+import { MucLineIds } from "./muc-line-ids.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { relayedLine } from "./bot-outgoing-lines.js";
@@ -49,7 +49,7 @@ export class XmppBotAdapter implements Adapter {
     actions: true,
     notices: true,
     corrections: false,
-    // Only its own relayed lines, which are all it sends: named by the room's stanza-id (bot-relayed-ids.ts).
+    // Only its own relayed lines, which are all it sends: named by the room's stanza-id (muc-line-ids.ts).
     retractions: true,
     relaysRooms: true,
     puppets: false,
@@ -62,8 +62,8 @@ export class XmppBotAdapter implements Adapter {
   private readonly members: BotMucMembers;
   /** The MUCs' lines to the native rooms, and their refusals of relayed ones (bot-muc-lines.ts). */
   private readonly lines: BotMucLines;
-  /** The MUCs' stanza-ids of the lines the bot relayed, by which it retracts them (bot-relayed-ids.ts). */
-  private readonly relayedIds = new BotRelayedIds();
+  /** The MUCs' stanza-ids of the lines the bot relayed, by which it retracts them (muc-line-ids.ts). */
+  private readonly relayedIds = new MucLineIds();
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
@@ -149,7 +149,7 @@ export class XmppBotAdapter implements Adapter {
 
   /**
    * A message of a native room goes to every MUC bridged to it, unless it came from this account (a retraction as the
-   * bot's retraction of its relayed line, bot-relayed-ids.ts). Resolves once
+   * bot's retraction of its relayed line, muc-line-ids.ts). Resolves once
    * written; `confirmed` once the bot's server proved it read the lines.
    */
   async send(message: Message): Promise<SendResult> {

@@ -6,7 +6,7 @@
  * that message. An occupant's XEP-0424 retraction of a line the bot relayed is a retraction in the native room: named
  * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients). An
  * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a line of the bridged room when the bot
- * knows that id (bot-relayed-ids.ts), its fallback quote cut off the body either way (reply-stanzas.ts).
+ * knows that id (muc-line-ids.ts), its fallback quote cut off the body either way (reply-stanzas.ts).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -19,7 +19,7 @@ import type { MucOccupants } from "./muc-occupants.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { isRelayed } from "./stanzas.js";
-import { mucStanzaId, type BotRelayedIds } from "./bot-relayed-ids.js";
+import { mucStanzaId, type MucLineIds } from "./muc-line-ids.js";
 
 export class BotMucLines {
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
@@ -31,8 +31,8 @@ export class BotMucLines {
     private readonly reports: BotFailureReports,
     /** The bridged MUC of a bare JID, in any case. */
     private readonly roomOf: (muc: string) => XmppBotRoomConfig | undefined,
-    /** The MUCs' stanza-ids of the bot's own lines, taken from their reflections (bot-relayed-ids.ts). */
-    private readonly relayedIds: BotRelayedIds,
+    /** The MUCs' stanza-ids of the bot's own lines, taken from their reflections (muc-line-ids.ts). */
+    private readonly relayedIds: MucLineIds,
   ) {}
 
   /** A groupchat message from a MUC: an occupant's live line is relayed to the native room. */
@@ -63,7 +63,7 @@ export class BotMucLines {
     // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
     const roomId = mucStanzaId(stanza, muc);
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
-    // XEP-0461: the answered line by the room's stanza-id (bot-relayed-ids.ts). One the bot does not know (from before
+    // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts). One the bot does not know (from before
     // a restart) is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
     const answered = message.reply === undefined ? undefined : (this.relayedIds.gatewayIdOf(muc, message.reply.id) ?? message.reply.id);
     let acceptedId: string | undefined;

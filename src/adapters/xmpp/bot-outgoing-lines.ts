@@ -2,7 +2,7 @@
  * The lines a bridge bot (bot-adapter.ts) writes in a MUC for another network's messages: it can only speak as itself,
  * so each carries its sender's name as the bot's relay_format puts it ("<alice> hello", "* alice waves"). A reply
  * (XEP-0461) names the answered line as the MUC knows it, by the room's stanza-id and the nick that said it there
- * (bot-relayed-ids.ts), with the quote line in front as its XEP-0428 fallback (reply-stanzas.ts); where the bot does
+ * (muc-line-ids.ts), with the quote line in front as its XEP-0428 fallback (reply-stanzas.ts); where the bot does
  * not know the line there (said before a restart, or never relayed to this MUC), the quote line alone goes in front,
  * as on IRC: no <reply/> naming an id the room's clients would not find. Pure.
  */
@@ -15,7 +15,7 @@ import { replyQuote } from "../../core/model/reply-quote.js";
 import type { XmppBotRoomConfig } from "../../config/config-types.js";
 import { oobElements } from "./oob.js";
 import { replyParts } from "./reply-stanzas.js";
-import type { MucLine } from "./bot-relayed-ids.js";
+import type { MucLine } from "./muc-line-ids.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 
 /**

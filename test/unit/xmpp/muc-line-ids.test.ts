@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
-import { BotRelayedIds } from "../../../src/adapters/xmpp/bot-relayed-ids.js";
+import { MucLineIds } from "../../../src/adapters/xmpp/muc-line-ids.js";
 
 const MUC = "dev@conference.example.org";
 
@@ -17,14 +17,14 @@ function reflection(id: string, roomId?: string) {
 
 describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
   it("names a reflected line by the room's stanza-id, in any case of the MUC's JID", async () => {
-    const ids = new BotRelayedIds();
+    const ids = new MucLineIds();
     ids.sent(MUC, "g1");
     ids.echoed(reflection("g1", "room-1"), MUC, "bridge");
     assert.equal(await ids.retractionTarget("DEV@conference.example.org", "g1"), "room-1");
   });
 
   it("names a line by the bot's own id where the MUC gave no stanza-id, or the line is unknown", async () => {
-    const ids = new BotRelayedIds();
+    const ids = new MucLineIds();
     ids.sent(MUC, "g2");
     ids.echoed(reflection("g2"), MUC, "bridge");
     assert.equal(await ids.retractionTarget(MUC, "g2"), "g2");
@@ -32,7 +32,7 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
   });
 
   it("waits for the reflection of a line sent a moment before", async () => {
-    const ids = new BotRelayedIds();
+    const ids = new MucLineIds();
     ids.sent(MUC, "g3");
     const target = ids.retractionTarget(MUC, "g3");
     ids.echoed(reflection("g3", "room-3"), MUC, "bridge");
@@ -40,7 +40,7 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
   });
 
   it("keeps each MUC's ids apart", async () => {
-    const ids = new BotRelayedIds();
+    const ids = new MucLineIds();
     ids.sent(MUC, "g4");
     ids.echoed(reflection("g4", "room-4"), MUC, "bridge");
     assert.equal(await ids.retractionTarget("other@conference.example.org", "g4"), "g4");

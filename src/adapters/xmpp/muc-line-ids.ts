@@ -18,7 +18,7 @@ export interface MucLine {
   readonly nick: string;
 }
 
-export class BotRelayedIds {
+export class MucLineIds {
   /** "muc gateway-id" -> the line as the MUC knows it. */
   private readonly lines = new RecentMap<MucLine>();
   /** "muc room-stanza-id" -> the line's gateway id. */
