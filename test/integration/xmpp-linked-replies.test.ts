@@ -3,7 +3,8 @@
  * alicex@localhost and also uses it from her phone. Juliet's reply, naming a line by the id her client knows (one of
  * alice's by the id juliet got it under, from a session or from the phone; one of her own by the id she gave it),
  * reaches alice's sessions with reply_to and without the quote; alice's native reply reaches juliet naming the line by
- * the id juliet's client knows, the quote marked as its XEP-0428 fallback.
+ * the id juliet's client knows, the quote marked as its XEP-0428 fallback. In a MUC she joined through the account,
+ * both ways name lines by the room's stanza-id (mod_muc_mam) and the nick that said them.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -25,11 +26,17 @@ describe("replies through a linked XMPP account against Prosody", function () {
   let phone: XmppTestClient;
   let alice: NativeClient;
 
+  let talk: string;
+
   const suite = useLinkedAccount({
     users: ["juliet"],
+    mucArchive: true, // the MUC's stanza-ids, by which replies name its lines
     async beforeDaemon() {
       juliet = await suite.xmpp("juliet");
       await juliet.sendPresence();
+      talk = `talk@${suite.prosody().mucDomain}`;
+      await juliet.send(xml("presence", { to: `${talk}/Juliet` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+      await juliet.waitForPresence(`${talk}/Juliet`);
       phone = await suite.xmpp("alicex", ALICEX_PASSWORD, "phone");
       await phone.iq(xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })));
       await phone.sendPresence();
@@ -85,5 +92,45 @@ describe("replies through a linked XMPP account against Prosody", function () {
     await alice.ok({ type: "message.send", to: JULIET_ADDRESS, body: "somewhere", reply_to: sent["message_id"] as string });
     const second = await juliet.waitForMessage("alicex@localhost/switchboard", (stanza) => String(stanza.getChildText("body")).endsWith("somewhere"));
     assert.deepEqual(second.getChild("reply", REPLY)?.attrs, { xmlns: REPLY, to: "alicex@localhost", id: got.attrs["id"] });
+  });
+
+  it("carries replies both ways in a MUC she joined through the account, naming lines by the room's stanza-id", async function () {
+    const room = `xmpp://u.alice/${talk}`;
+    await alice.ok({ type: "room.join", room }, 15_000);
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined);
+    const roomIdOf = (stanza: Element): string => {
+      const id = stanza.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === talk)?.attrs["id"];
+      assert.ok(typeof id === "string", stanza.toString());
+      return id;
+    };
+    const heard = (body: string) => async (): Promise<Record<string, unknown>> => messageOf(await alice.waitForType("message", (frame) => String(messageOf(frame)["body"]).endsWith(body)));
+    const julietAnswers = async (id: string, nick: string, quoted: string, answer: string): Promise<Record<string, unknown>> => {
+      const quote = `> ${quoted}\n`;
+      const fallback = xml("fallback", { xmlns: FALLBACK, for: REPLY }, xml("body", { start: "0", end: String(Array.from(quote).length) }));
+      await juliet.send(xml("message", { to: talk, type: "groupchat", id: juliet.id("muc") }, xml("body", {}, `${quote}${answer}`), xml("reply", { xmlns: REPLY, to: `${talk}/${nick}`, id }), fallback));
+      return heard(answer)();
+    };
+
+    // juliet's line, and her reply to it and to alice's.
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: juliet.id("muc") }, xml("body", {}, "the lamps are lit")));
+    const julietsLine = await juliet.waitForMessage(`${talk}/Juliet`, (stanza) => stanza.getChildText("body") === "the lamps are lit");
+    const shown = await heard("the lamps are lit")();
+    const toHers = await julietAnswers(roomIdOf(julietsLine), "Juliet", "Juliet: the lamps are lit", "all of them");
+    assert.deepEqual([toHers["body"], (toHers["reply_to"] as Record<string, unknown> | undefined)?.["id"]], ["all of them", shown["id"]], JSON.stringify(toHers));
+    const sent = await alice.ok({ type: "room.send", room, body: "I see them" });
+    const alicesLine = await juliet.waitForMessage(`${talk}/alice`, (stanza) => stanza.getChildText("body") === "I see them");
+    const toAlice = await julietAnswers(roomIdOf(alicesLine), "alice", "alice: I see them", "from the road?");
+    assert.equal((toAlice["reply_to"] as Record<string, unknown> | undefined)?.["id"], sent["message_id"], JSON.stringify(toAlice));
+
+    // alice's replies, to juliet's line and to her own.
+    await alice.ok({ type: "room.send", room, body: "yes, from the road", reply_to: String(shown["id"]) });
+    const reply = await juliet.waitForMessage(`${talk}/alice`, (stanza) => String(stanza.getChildText("body")).endsWith("yes, from the road"));
+    const quote = "> Juliet: the lamps are lit\n";
+    assert.equal(reply.getChildText("body"), `${quote}yes, from the road`);
+    assert.deepEqual(reply.getChild("reply", REPLY)?.attrs, { xmlns: REPLY, to: `${talk}/Juliet`, id: roomIdOf(julietsLine) });
+    assert.deepEqual(reply.getChild("fallback", FALLBACK)?.getChild("body")?.attrs, { start: "0", end: String(Array.from(quote).length) });
+    await alice.ok({ type: "room.send", room, body: "I said so", reply_to: sent["message_id"] as string });
+    const own = await juliet.waitForMessage(`${talk}/alice`, (stanza) => String(stanza.getChildText("body")).endsWith("I said so"));
+    assert.deepEqual(own.getChild("reply", REPLY)?.attrs, { xmlns: REPLY, to: `${talk}/alice`, id: roomIdOf(alicesLine) });
   });
 });

@@ -3,13 +3,18 @@
  * with the gateway id as stanza id, and the room's reflection of one of them (her nick, that id) is not shown to her
  * again; the occupants' lines reach her as room messages from their occupant addresses (account-muc-occupants.ts),
  * history (a XEP-0203 delay) and the room's own messages left out; a line of the room's archive given at a catch-up
- * keeps its time (the archive's delay) as the message's `sentAt`.
+ * keeps its time (the archive's delay) as the message's `sentAt`. XEP-0461 replies name lines by the room's stanza-id
+ * both ways: the ids of recent lines, hers (from their reflections) and the occupants', are kept (muc-line-ids.ts); a
+ * reply of hers to a line the account does not know there (before a restart) goes without <reply/> and quote.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
+import { replyQuote } from "../../core/model/reply-quote.js";
+import { MucLineIds, mucStanzaId } from "./muc-line-ids.js";
 import { parseMessageStanza } from "./parse.js";
+import type { ReplyOut } from "./reply-stanzas.js";
 import { chatMessage } from "./stanzas.js";
 
 /** How many of her own lines' ids are remembered, to know their reflections. */
@@ -18,6 +23,8 @@ const OWN_LINES_KEPT = 200;
 export class AccountMucLines {
   /** Ids of her own recent lines: their reflections are not shown to her again. */
   private readonly ownLines = new Set<string>();
+  /** The rooms' stanza-ids of recent lines, hers and the occupants', by gateway id and back. */
+  private readonly ids = new MucLineIds();
 
   constructor(
     private readonly context: AdapterContext,
@@ -29,7 +36,18 @@ export class AccountMucLines {
     this.ownLines.add(message.id);
     if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
     const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
-    await this.write(chatMessage({ to: muc, id: message.id, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...replaces }));
+    const reply = await this.reply(muc, message);
+    this.ids.sent(muc, message.id);
+    await this.write(chatMessage({ to: muc, id: message.id, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...replaces, reply }));
+  }
+
+  /** XEP-0461: the line she answers by the room's stanza-id of it and the nick that said it there, when known (see the header). */
+  private async reply(muc: string, message: Message): Promise<ReplyOut | undefined> {
+    const answered = message.replyTo;
+    const line = answered === undefined ? undefined : await this.ids.lineOf(muc, answered.id);
+    if (answered === undefined || line === undefined) return undefined;
+    const quote = replyQuote(answered);
+    return { to: `${muc}/${line.nick}`, id: line.roomId, ...(quote === undefined ? {} : { quote }) };
   }
 
   /**
@@ -39,10 +57,13 @@ export class AccountMucLines {
   heard(stanza: Element, room: Address, nick: string, ownNick: string, from: Address, archived = false): void {
     if ((!archived && stanza.getChild("delay", "urn:xmpp:delay")) || nick === "") return; // history, or the room itself
     const id = stanza.attrs["id"] as string | undefined;
-    if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return; // the reflection of her line
+    if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return this.ids.echoed(stanza, room.id, nick); // the reflection of her line
     const parsed = parseMessageStanza(stanza, archived ? { to: room.id } : {}); // the archive's copy has no `to`
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
+    const roomId = mucStanzaId(stanza, room.id);
+    // A line the account does not know by that id (before a restart) is passed as it is: the core keeps a plain message.
+    const answered = line.reply === undefined ? undefined : (this.ids.gatewayIdOf(room.id, line.reply.id) ?? line.reply.id);
     void this.context
       .submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(line.id === undefined ? {} : { id: line.id }) },
@@ -55,6 +76,12 @@ export class AccountMucLines {
         ...(line.attachments === undefined ? {} : { attachments: line.attachments }),
         // An archived line's time (the archive's delay, account-muc-catch-up.ts); a live one has none.
         ...(line.sentAt === undefined ? {} : { sentAt: line.sentAt }),
+        ...(answered === undefined ? {} : { replyTo: { id: answered } }),
+      }, {
+        // Known by the room's id before she sees it: her reply to it names it so.
+        onAccepted: (accepted) => {
+          if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, nick);
+        },
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
   }

@@ -1,6 +1,7 @@
 /**
- * The MUCs' own ids of the lines a bridge bot carries (XEP-0359 <stanza-id by="room"/>), by each line's gateway id:
- * those it relayed into a MUC (taken from the reflection of each line) and the occupants' lines it relayed out of one.
+ * The MUCs' own ids of the lines a bridge bot or a linked account carries (XEP-0359 <stanza-id by="room"/>), by each
+ * line's gateway id: those it wrote into a MUC (taken from the reflection of each line) and the occupants' lines it
+ * passed on from one.
  * A XEP-0424 retraction in a MUC names a line by the room's stanza-id (section 5), and so does a XEP-0461 reply, with
  * the nick that said the line there. Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
  * replies are of recent lines; one from before a restart is not known.
