@@ -45,4 +45,18 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
     ids.echoed(reflection("g4", "room-4"), MUC, "bridge");
     assert.equal(await ids.retractionTarget("other@conference.example.org", "g4"), "g4");
   });
+
+  it("knows a line both ways for replies: an occupant's as accepted, the bot's own by its reflection, with the nick that said it", async () => {
+    const ids = new MucLineIds();
+    ids.received("Dev@Conference.example.org", "room-5", "g5", "Juliet");
+    assert.equal(ids.gatewayIdOf(MUC, "room-5"), "g5");
+    assert.deepEqual(await ids.lineOf(MUC, "g5"), { roomId: "room-5", nick: "Juliet" });
+    ids.sent(MUC, "g6");
+    const own = ids.lineOf(MUC, "g6");
+    ids.echoed(reflection("g6", "room-6"), MUC, "bridge");
+    assert.deepEqual(await own, { roomId: "room-6", nick: "bridge" });
+    assert.equal(ids.gatewayIdOf(MUC, "room-6"), "g6");
+    assert.equal(ids.gatewayIdOf(MUC, "unknown"), undefined);
+    assert.equal(await ids.lineOf("other@conference.example.org", "g5"), undefined);
+  });
 });
