@@ -30,7 +30,7 @@ import { askerOrigin, ORIGIN_FACTOR } from "./asker-origin.js";
 export const PER_MINUTE = 10;
 /** The longest a lookup waits for its network's answer. */
 export const TIMEOUT_MS = 15_000;
-/** Askers remembered at once (anyone of another network can be one): more forget the counts early (AttemptLimiter). */
+/** Askers remembered at once (anyone of another network can be one): more evict those that asked least recently (AttemptLimiter). */
 const MAX_ASKERS = 10_000;
 
 export interface ContactInfoDependencies {

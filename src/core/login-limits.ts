@@ -29,7 +29,12 @@ export interface PasswordAttempt {
   passed(): void;
 }
 
-/** The gateway's one limiter of failed password checks (native.login_attempts). */
+/**
+ * The gateway's one limiter of failed password checks (native.login_attempts). It keeps at most DEFAULT_MAX_KEYS
+ * (100,000) keys, since anyone can make them (any name, any JID, any IPv6 address); past that the least recently
+ * failed keys that block nothing yet are evicted first (util/attempt-limiter.ts): a guesser's per-user and
+ * per-remote keys reach `max` with their first guesses and are kept, so evicting a pair key lifts neither.
+ */
 export function loginLimiter(settings: { readonly max: number; readonly window_seconds: number }): AttemptLimiter {
   return new AttemptLimiter(settings.max, settings.window_seconds * 1000);
 }

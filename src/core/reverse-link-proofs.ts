@@ -17,7 +17,7 @@ import { AttemptLimiter } from "../util/attempt-limiter.js";
 const HOUR_MS = 60 * 60 * 1000;
 /** Link codes one account may ask to be sent to someone's sessions in an hour ("link alice" from IRC or XMPP). */
 const REVERSE_PER_ASKER = 3;
-/** Accounts asking for codes remembered at most (anyone can write "link alice"): more, and all are forgotten early. */
+/** Accounts asking for codes remembered at most (anyone can write "link alice"): more evict those that asked least recently. */
 const REVERSE_ASKERS_KEPT = 10_000;
 
 interface ReverseProof {

@@ -37,4 +37,24 @@ describe("a password attempt in the login limiter", function () {
     }
     assert.throws(() => passwordAttempt(limiter, "10.0.0.2", "carol").check(), rateLimited);
   });
+
+  it("stays bounded when a guesser makes keys past the limiter's size, and keeps the counts that block the victim", function () {
+    const limiter = new AttemptLimiter(2, 60_000, now, 300);
+    // A guesser spends the victim's allowance from one address, and reaches the per-user limit (20 x max) from others.
+    for (let index = 0; index < 40; index++) {
+      const guess = passwordAttempt(limiter, index < 2 ? "10.0.0.3" : `10.0.2.${index}`, "dave");
+      guess.check();
+      guess.begin();
+    }
+    assert.throws(() => passwordAttempt(limiter, "10.0.9.9", "dave").check(), rateLimited);
+    // Then makes keys with any name from fresh addresses, far past the limiter's size, to push those counts out.
+    for (let index = 0; index < 5000; index++) {
+      const minted = passwordAttempt(limiter, `fd00::${index.toString(16)}`, `name${index}`);
+      minted.check();
+      minted.begin();
+    }
+    assert.ok(limiter.size <= 300, `${limiter.size} keys`);
+    assert.throws(() => passwordAttempt(limiter, "10.0.9.9", "dave").check(), rateLimited, "the per-user count is kept");
+    assert.throws(() => passwordAttempt(limiter, "10.0.0.3", "dave").check(), rateLimited, "the blocked pair is kept");
+  });
 });

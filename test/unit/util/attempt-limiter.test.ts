@@ -67,15 +67,67 @@ describe("AttemptLimiter", () => {
     assert.ok(limiter.retryAfter("login:1.2.3.4") > 0);
   });
 
-  it("forgets every key when a new one would pass maxKeys, so that keys anyone can make cannot fill the memory", () => {
+  it("evicts the key that failed least recently when a new one would pass maxKeys, never clearing the others' counts", () => {
     const clock = manualClock();
-    const limiter = new AttemptLimiter(1, 60_000, clock.now, 2);
+    const limiter = new AttemptLimiter(2, 60_000, clock.now, 3);
     limiter.fail("a");
     limiter.fail("b");
-    limiter.fail("b"); // a key it has does not count as new
-    assert.ok(limiter.retryAfter("a") > 0 && limiter.retryAfter("b") > 0);
     limiter.fail("c");
-    assert.deepEqual(["a", "b", "c"].map((key) => limiter.retryAfter(key) > 0), [false, false, true]);
+    limiter.fail("a"); // "a" failed again: now "b" is the one that failed least recently
+    assert.ok(limiter.retryAfter("a") > 0, "a is blocked (2 attempts)");
+    limiter.fail("d");
+    assert.equal(limiter.size, 3);
+    limiter.fail("c");
+    assert.ok(limiter.retryAfter("c") > 0, "c kept its first attempt: b was evicted, not c");
+    limiter.fail("b");
+    assert.equal(limiter.retryAfter("b"), 0, "b starts again from one attempt");
+    assert.ok(limiter.retryAfter("a") > 0 && limiter.retryAfter("c") > 0, "the blocked keys are kept");
+  });
+
+  it("evicts a blocked key only when every key is blocked, and a key whose attempts left the window before any", () => {
+    const clock = manualClock();
+    const limiter = new AttemptLimiter(1, 60_000, clock.now, 2);
+    limiter.fail("old");
+    clock.advance(60_000);
+    limiter.fail("blocked");
+    limiter.fail("new"); // "old" has no attempt in the window any more: it goes first
+    assert.ok(limiter.retryAfter("blocked") > 0 && limiter.retryAfter("new") > 0);
+    limiter.fail("newer"); // all blocked: the memory bound wins, the one that failed least recently goes
+    assert.equal(limiter.size, 2);
+    assert.deepEqual(["blocked", "new", "newer"].map((key) => limiter.retryAfter(key) > 0), [false, true, true]);
+  });
+
+  it("keeps blocked keys however many keys an attacker makes past maxKeys", () => {
+    const clock = manualClock();
+    const limiter = new AttemptLimiter(3, 60_000, clock.now, 100);
+    for (let index = 0; index < 3; index += 1) limiter.fail("victim");
+    for (let index = 0; index < 10_000; index += 1) limiter.fail(`minted-${index}`);
+    assert.ok(limiter.size <= 100);
+    assert.ok(limiter.retryAfter("victim") > 0);
+  });
+
+  it("drops keys whose attempts have all left the window once the map has grown, so memory shrinks after a burst", () => {
+    const clock = manualClock();
+    const limiter = new AttemptLimiter(5, 60_000, clock.now);
+    for (let index = 0; index < 5000; index += 1) limiter.fail(`burst-${index}`);
+    assert.equal(limiter.size, 5000);
+    clock.advance(60_000);
+    for (let index = 0; index < 10; index += 1) limiter.fail(`later-${index}`);
+    assert.equal(limiter.size, 10, "a window after the last sweep, a new key sweeps the keys of the burst");
+  });
+
+  it("sweeps within a window too once the number of keys has doubled since the last sweep", () => {
+    const clock = manualClock();
+    const limiter = new AttemptLimiter(5, 60_000, clock.now);
+    clock.advance(10_000);
+    for (let index = 0; index < 1000; index += 1) limiter.fail(`early-${index}`);
+    clock.advance(50_000);
+    limiter.fail("late"); // a window since the start: this new key sweeps (nothing has left the window yet)
+    clock.advance(15_000); // the early keys have left the window, but a window has not passed since that sweep
+    for (let index = 0; index < 1000; index += 1) limiter.fail(`burst-${index}`);
+    assert.equal(limiter.size, 1 + 1000, "at twice the keys of the last sweep the early ones are swept; late is kept");
+    for (let index = 0; index < 4; index += 1) limiter.fail("late");
+    assert.ok(limiter.retryAfter("late") > 0, "late kept its first attempt");
   });
 
   it("never answers a wait of 0 while blocked, even at the last millisecond", () => {
