@@ -275,7 +275,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   }
 
   // The component, the bridge bots and the IRC networks, configured and on demand (network-adapters.ts).
-  const { onDemand } = await buildNetworkAdapters({ config, configured, rooms, registry, supervisor, contextFor, identities, store, log });
+  const { onDemand } = await buildNetworkAdapters({ config, configured, rooms, registry, supervisor, contextFor, identities, store, credentialBox, log });
 
   // Before the linked accounts log in: a deleted account's own XMPP account must not come back even for a moment.
   await deletion.resume();

@@ -15,6 +15,7 @@ import type { Supervisor } from "./core/supervisor.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import type { ConfiguredNetworks } from "./configured-networks.js";
 import type { Store } from "./store/store.js";
+import type { CredentialBox } from "./core/credential-box.js";
 import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcServersOnDemand, ircNetworkAdapter } from "./irc-servers-on-demand.js";
 import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
@@ -30,18 +31,20 @@ export interface NetworkAdapterDeps {
   readonly contextFor: (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined) => AdapterContext;
   readonly identities: IdentityService;
   readonly store: Store;
+  /** Seals the gateway's own secrets at rest when the operator set a credential key (core/gateway-secrets.ts). */
+  readonly credentialBox: CredentialBox | undefined;
   readonly log: Logger;
 }
 
 export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ readonly onDemand: IrcServersOnDemand }> {
-  const { config, configured, rooms, registry, supervisor, contextFor, identities, store, log } = deps;
+  const { config, configured, rooms, registry, supervisor, contextFor, identities, store, credentialBox, log } = deps;
   if (config.xmpp.component.enabled) {
     let component: XmppComponentAdapter | undefined = undefined;
     component = new XmppComponentAdapter(
       config.xmpp.component,
       contextFor("xmpp", "default", () => component),
       async () => Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
-      () => gatewaySecret(store.gatewaySecrets, OCCUPANT_ID_SECRET),
+      () => gatewaySecret(store.gatewaySecrets, OCCUPANT_ID_SECRET, credentialBox),
       store.gatewaySubscribers,
     );
     registry.register(component);

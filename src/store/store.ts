@@ -302,6 +302,8 @@ export interface SentRequestStore {
 export interface GatewaySecretStore {
   /** The secret kept under `name`; when there is none yet, `fresh` is kept and given (the first one kept wins). */
   obtain(name: string, fresh: Buffer, at: number): Promise<Buffer>;
+  /** Keeps `next` under `name` if what is kept there is still `expected` (the same secret, sealed); true if so. */
+  replace(name: string, expected: Buffer, next: Buffer): Promise<boolean>;
 }
 
 /**

@@ -305,6 +305,15 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         assert.deepEqual(await store().gatewaySecrets.obtain("occupant-ids", Buffer.from("another one"), 2), first);
         assert.deepEqual(await store().gatewaySecrets.obtain("other", Buffer.from("another one"), 3), Buffer.from("another one"));
       });
+
+      it("replaces a secret only while it is still the one expected", async () => {
+        const first = Buffer.from("first secret of thirty-two bytes");
+        await store().gatewaySecrets.obtain("occupant-ids", first, 1);
+        assert.equal(await store().gatewaySecrets.replace("occupant-ids", Buffer.from("not it"), Buffer.from("sealed")), false);
+        assert.equal(await store().gatewaySecrets.replace("occupant-ids", first, Buffer.from("sealed")), true);
+        assert.deepEqual(await store().gatewaySecrets.obtain("occupant-ids", first, 2), Buffer.from("sealed"));
+        assert.equal(await store().gatewaySecrets.replace("missing", first, Buffer.from("sealed")), false);
+      });
     });
 
     describe("gateway settings", () => {
