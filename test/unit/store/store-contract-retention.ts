@@ -96,6 +96,16 @@ export function describeRetentionContract(store: () => Store): void {
       assert.deepEqual(await store().log.pruneBatch(CUTOFF, { after: old[1]?.id ?? "", limit: 100, maxMs: 0 }), { deleted: 1 }, "the last one looked at ends it");
     });
 
+    it("keeps a message accepted before the cut-off whose own timestamp is after it (the id's time alone does not decide)", async () => {
+      // A message's timestamp may be later than its id's time: one given by its network, or stamped after acceptance.
+      const stampedLater = { ...aged(40, alice, bob), timestamp: NOW - 10 * DAY_MS };
+      const old = aged(39, alice, bob);
+      await logged(stampedLater, old, aged(1, alice, bob));
+      assert.deepEqual(await store().log.pruneBatch(CUTOFF, { limit: 100 }), { deleted: 1 });
+      assert.deepEqual(await store().log.get(stampedLater.id), stampedLater);
+      assert.equal(await store().log.get(old.id), undefined);
+    });
+
     it("keeps the newest message of all however old, so that ids keep increasing after a restart", async () => {
       const older = aged(50, alice, bob);
       const newest = aged(40, bob, alice);
