@@ -135,12 +135,23 @@ describe("a disabled account on other networks", function () {
         return found.getChildren("value").map((value) => value.getText());
       };
 
-      const registered = await execute(admin, "get-registered-users-list");
+      // XEP-0133 section 4.18: a form asking max_items first (a list-single of 25 to 200, or none), then the list.
+      for (const node of ["get-registered-users-list", "get-disabled-users-list"]) {
+        const asked = (await execute(admin, node)).getChild("command", COMMANDS);
+        assert.equal(asked?.attrs["status"], "executing", node);
+        const maxItems = asked?.getChild("x", "jabber:x:data")?.getChildren("field").find((field) => field.attrs["var"] === "max_items");
+        assert.equal(maxItems?.attrs["type"], "list-single", node);
+        assert.deepEqual(
+          maxItems.getChildren("option").map((option) => option.getChildText("value")),
+          ["25", "50", "75", "100", "150", "200", "none"],
+        );
+      }
+      const registered = await execute(admin, "get-registered-users-list", { max_items: "none" });
       assert.equal(registered.getChild("command", COMMANDS)?.attrs["status"], "completed");
       const all = values(registered, "registereduserjids");
       assert.ok(all.includes(gatewayJid(bobName)) && all.includes(gatewayJid(doraName)) && all.includes(gatewayJid(NATIVE_ADMIN)), all.join(" "));
       assert.deepEqual(all, [...all].sort(), "by name");
-      const disabled = values(await execute(admin, "get-disabled-users-list"), "disableduserjids");
+      const disabled = values(await execute(admin, "get-disabled-users-list", {}), "disableduserjids");
       assert.ok(disabled.includes(gatewayJid(doraName)), disabled.join(" "));
       assert.ok(!disabled.includes(gatewayJid(bobName)), "bob is not disabled");
 

@@ -9,9 +9,12 @@ export interface FieldSpec {
   readonly required: boolean;
   /**
    * XEP-0004 field type (default text-single); text-private for a secret, which clients hide as it is typed; jid-multi
-   * for several JIDs and text-multi for text of several lines (given to run() one a line); hidden for FORM_TYPE.
+   * for several JIDs and text-multi for text of several lines (given to run() one a line); hidden for FORM_TYPE;
+   * list-single for one of `options`.
    */
-  readonly type?: "text-single" | "text-private" | "text-multi" | "boolean" | "jid-multi" | "hidden";
+  readonly type?: "text-single" | "text-private" | "text-multi" | "boolean" | "jid-multi" | "hidden" | "list-single";
+  /** The choices of a list-single field, each shown as its label. */
+  readonly options?: readonly { readonly label: string; readonly value: string }[];
   /** The value the form starts with. */
   readonly value?: string;
 }

@@ -150,6 +150,7 @@ function form(command: CommandSpec, prefilled: ReadonlyMap<string, string>): Ele
         { var: field.name, ...(field.label === "" ? {} : { label: field.label }), type: field.type ?? "text-single" },
         ...(field.required ? [xml("required")] : []),
         ...fieldValues(field, prefilled.get(field.name) ?? field.value),
+        ...(field.options ?? []).map((option) => xml("option", { label: option.label }, xml("value", {}, option.value))),
       ),
     ),
   );

@@ -2,7 +2,7 @@
  * XEP-0133 (Service Administration) commands of the component's domain, for the gateway's admins: delete, disable and
  * re-enable native accounts by their gateway JIDs (sections 4.2, 4.5 and 4.6, `accountjids`), count the accounts (Get Number of Registered Users) and
  * the users online now (Get Number of Online Users), and list the accounts' JIDs, all or the disabled ones (Get List of
- * Registered Users, Get List of Disabled Users: by name, at most ACCOUNT_PAGE_MAX, or `max_items`). Each follows the rules of its native frame (admin.user.delete,
+ * Registered Users, Get List of Disabled Users: by name, at most ACCOUNT_PAGE_MAX, or the `max_items` their form asks). Each follows the rules of its native frame (admin.user.delete,
  * admin.user.disable, admin.user.enable; through AdapterContext.userAdmin): never an admin's account; a JID that names
  * nobody is reported, and the others are done. Send Announcement to Online Users (section 4.23): what native
  * admin.announce does, for every native user online now.
@@ -32,6 +32,18 @@ function countResult(name: string, label: string, count: number): Element {
     xml("field", { var: name, label }, xml("value", {}, String(count))),
   );
 }
+
+/**
+ * XEP-0133's `max_items` field of a list command (section 4.18: a list-single with these options), asked for before
+ * the list is given. A client that submits it at once with its execute gets the list at once.
+ */
+const MAX_ITEMS_FIELD = {
+  name: "max_items",
+  label: "Maximum number of items to show",
+  required: false,
+  type: "list-single",
+  options: [...["25", "50", "75", "100", "150", "200"].map((value) => ({ label: value, value })), { label: "None", value: "none" }],
+} as const;
 
 /** XEP-0133's `max_items` of a list command: a number caps the list (at ACCOUNT_PAGE_MAX, as "none" and no value do). */
 export function maxItems(value: string): number {
@@ -164,22 +176,22 @@ export function serviceAdminCommands(domain: string): readonly CommandSpec[] {
       },
     },
     {
-      // XEP-0133 section 4.18; its optional max_items may be submitted (no form is asked for: the list comes at once).
+      // XEP-0133 section 4.18: a form with max_items first, then the list.
       node: `${NS_ADMIN}#get-registered-users-list`,
       who: "admins",
       name: "Get list of registered users",
-      instructions: "",
-      fields: [],
+      instructions: "How many accounts to list at most, by name (None: as many as one answer holds, 1000).",
+      fields: [FORM_TYPE, MAX_ITEMS_FIELD],
       run: (admin, values, context) =>
         listedAccountJids(admin, values, context, domain, { field: "registereduserjids", label: "The list of all users", what: "registered users", disabledOnly: false }),
     },
     {
-      // XEP-0133 section 4.19.
+      // XEP-0133 section 4.19, as 4.18.
       node: `${NS_ADMIN}#get-disabled-users-list`,
       who: "admins",
       name: "Get list of disabled users",
-      instructions: "",
-      fields: [],
+      instructions: "How many disabled accounts to list at most, by name (None: as many as one answer holds, 1000).",
+      fields: [FORM_TYPE, MAX_ITEMS_FIELD],
       run: (admin, values, context) =>
         listedAccountJids(admin, values, context, domain, { field: "disableduserjids", label: "The list of all disabled users", what: "disabled users", disabledOnly: true }),
     },
