@@ -6,9 +6,11 @@
 import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
-import type { RoomMember } from "../core/model/room.js";
 import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
 
+// The stores of the gateway's rooms live in room-stores.ts; re-exported here.
+import type { RoomBanStore, RoomStore } from "./room-stores.js";
+export type { RoomRecord, RoomStore, RoomBanRecord, RoomBanStore } from "./room-stores.js";
 // The stores of people's accounts and names elsewhere live in account-stores.ts; re-exported here.
 export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, PuppetServerPasswordRecord, PuppetServerPasswordStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore } from "./account-stores.js";
 
@@ -74,58 +76,6 @@ export interface ContactStore {
    * owner's answer and nothing else (pending in, no subscription, nothing asked), which someone else's request made.
    */
   countKept(owner: Address): Promise<number>;
-}
-
-export interface RoomRecord {
-  readonly address: Address;
-  readonly name: string;
-  readonly subject: string;
-  readonly createdBy: Address;
-  readonly createdAt: number;
-}
-
-export interface RoomStore {
-  /** False when a room with that address exists. */
-  create(room: RoomRecord): Promise<boolean>;
-  /** Deletes a room and its members; false when there was none. */
-  remove(address: Address): Promise<boolean>;
-  get(address: Address): Promise<RoomRecord | undefined>;
-  /** All rooms, ordered by address. */
-  list(): Promise<RoomRecord[]>;
-  setSubject(address: Address, subject: string): Promise<void>;
-  /** False when already a member. */
-  addMember(room: Address, member: RoomMember): Promise<boolean>;
-  /** False when not a member. */
-  removeMember(room: Address, member: Address): Promise<boolean>;
-  /** A member's nick in the room; false when not a member. */
-  renameMember(room: Address, member: Address, nick: string): Promise<boolean>;
-  /** Members in the order they joined. */
-  members(room: Address): Promise<RoomMember[]>;
-  /** How many rooms that exist were created by `creator` (native.limits.rooms_created). */
-  countCreatedBy(creator: Address): Promise<number>;
-  /** Rooms the address is a member of, ordered by address. */
-  roomsOf(member: Address): Promise<Address[]>;
-}
-
-/**
- * A person kept out of a room (core/room-bans.ts): `person` is whom the ban is of (a native user, or an account
- * linked to none), their linked accounts with them; `by` who banned them, `reason` why (may be empty), `at` when.
- */
-export interface RoomBanRecord {
-  readonly room: Address;
-  readonly person: Address;
-  readonly by: Address;
-  readonly reason: string;
-  readonly at: number;
-}
-
-export interface RoomBanStore {
-  /** Inserts the ban, or replaces the room's ban of that person (another reason, by someone else). */
-  put(ban: RoomBanRecord): Promise<void>;
-  /** False when that person was not banned from the room. */
-  remove(room: Address, person: Address): Promise<boolean>;
-  /** The room's bans, oldest first. */
-  list(room: Address): Promise<RoomBanRecord[]>;
 }
 
 export interface OutboxEntry {
