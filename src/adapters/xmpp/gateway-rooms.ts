@@ -16,7 +16,7 @@ import { toGatewayError } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomMember, RoomRemoval, RoomRole } from "../../core/model/room.js";
-import { jidToAddress, resourceOf, withoutResource } from "./addressing.js";
+import { resourceOf, withoutResource } from "./addressing.js";
 import { stanzaConditionFor, type StanzaErrorType } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import type { StanzaWriter } from "./stanza-writer.js";
@@ -27,24 +27,6 @@ import { RoomInvitationStanzas, type InvitationPayload } from "./room-invitation
 import { occupantPresence, removalCode, subjectMessage } from "./room-stanzas.js";
 import { NS } from "./stanzas.js";
 import type { OccupantIds } from "./occupant-ids.js";
-
-/** Native rooms and IRC channels are rooms; everything else on the gateway domain is a person. */
-export function isRoomAddress(address: Address): boolean {
-  if (address.protocol === "native") return address.id.startsWith("#");
-  if (address.protocol === "irc") return /^[#&+!]/.test(address.id);
-  return false;
-}
-
-/** The room a bare JID of the gateway's domain names (an iq to the room itself), or undefined. */
-export function roomAtJid(jid: string, domain: string): Address | undefined {
-  if (resourceOf(jid) !== "" || jid === domain) return undefined;
-  try {
-    const address = jidToAddress(jid, domain);
-    return isRoomAddress(address) ? address : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The rooms' occupants joining, leaving, changing nick and presence, and being told of the members of every network

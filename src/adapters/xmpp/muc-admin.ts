@@ -8,7 +8,8 @@
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
-import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
+import type { GatewayRooms } from "./gateway-rooms.js";
+import { roomAtJid } from "./room-addresses.js";
 import { MucOutcasts } from "./muc-outcasts.js";
 import { errorCondition, NS } from "./stanzas.js";
 

@@ -13,7 +13,8 @@
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
 import { MAX_MODERATION_REASON_LENGTH } from "../../core/model/message.js";
-import { roomAtJid, type GatewayRooms } from "./gateway-rooms.js";
+import type { GatewayRooms } from "./gateway-rooms.js";
+import { roomAtJid } from "./room-addresses.js";
 import { NS_MODERATE, NS_RETRACT } from "./retraction-stanzas.js";
 import { errorCondition } from "./stanzas.js";
 

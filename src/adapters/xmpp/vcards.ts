@@ -23,7 +23,7 @@ import type { Address } from "../../core/model/address.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
 import { jidToAddress, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
-import { isRoomAddress } from "./gateway-rooms.js";
+import { isRoomAddress } from "./room-addresses.js";
 import { errorCondition } from "./stanzas.js";
 import { gatewayVcard, infoOfVcard, ircPersonVcard, NS_VCARD, nativeUserVcard, vcardElement } from "./vcard-temp.js";
 
