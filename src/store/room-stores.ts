@@ -1,5 +1,6 @@
 /**
- * The store's interfaces for the rooms the gateway hosts: the rooms with their members, and their bans. Part of
+ * The store's interfaces for the rooms the gateway hosts: the rooms with their members, their bans, and their
+ * owners' settings with the people a members-only room lets in. Part of
  * store.ts, which re-exports them (split to keep each file short).
  */
 import type { Address } from "../core/model/address.js";
@@ -18,6 +19,12 @@ export interface RoomStore {
   create(room: RoomRecord): Promise<boolean>;
   /** Deletes a room and its members; false when there was none. */
   remove(address: Address): Promise<boolean>;
+  /**
+   * Deletes a room for good (its owner destroyed it), with its members, bans, settings and its messages in the log
+   * (as Prosody deletes a destroyed room's archive: a room made again under the name starts empty). False when there
+   * was none. Messages an outbox entry or a failure notice still refers to are kept until those are done with them.
+   */
+  destroy(address: Address): Promise<boolean>;
   get(address: Address): Promise<RoomRecord | undefined>;
   /** All rooms, ordered by address. */
   list(): Promise<RoomRecord[]>;
@@ -55,4 +62,29 @@ export interface RoomBanStore {
   remove(room: Address, person: Address): Promise<boolean>;
   /** The room's bans, oldest first. */
   list(room: Address): Promise<RoomBanRecord[]>;
+}
+
+/** A room's settings as its owner chose them (core/room-settings.ts); a room without any has the defaults. */
+export interface RoomSettingsRecord {
+  readonly room: Address;
+  /** Only people allowed (RoomSettingsStore.allowed), its members, its owner and the admins may join. */
+  readonly membersOnly: boolean;
+  /** The room password's scrypt hash (core/passwords.ts); undefined: no password. */
+  readonly passwordHash?: string;
+  /** One line, at most 256 characters; "" for none. */
+  readonly description: string;
+  /** Listed (room.list, the XMPP domain's rooms); false: hidden from those not in it. */
+  readonly public: boolean;
+}
+
+export interface RoomSettingsStore {
+  get(room: Address): Promise<RoomSettingsRecord | undefined>;
+  /** Inserts or replaces the room's settings; GW_ERR_NOT_FOUND when there is no such room. */
+  put(settings: RoomSettingsRecord): Promise<void>;
+  /** Lets a person into a members-only room (kept while the room is, also while it is open); GW_ERR_NOT_FOUND without the room. */
+  allow(room: Address, person: Address): Promise<void>;
+  /** False when the person was not allowed. */
+  disallow(room: Address, person: Address): Promise<boolean>;
+  /** The people allowed into the room, ordered by address. */
+  allowed(room: Address): Promise<Address[]>;
 }

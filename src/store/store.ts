@@ -9,8 +9,8 @@ import type { Message } from "../core/model/message.js";
 import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
 
 // The stores of the gateway's rooms live in room-stores.ts; re-exported here.
-import type { RoomBanStore, RoomStore } from "./room-stores.js";
-export type { RoomRecord, RoomStore, RoomBanRecord, RoomBanStore } from "./room-stores.js";
+import type { RoomBanStore, RoomSettingsStore, RoomStore } from "./room-stores.js";
+export type { RoomRecord, RoomStore, RoomBanRecord, RoomBanStore, RoomSettingsRecord, RoomSettingsStore } from "./room-stores.js";
 // The stores of people's accounts and names elsewhere live in account-stores.ts; re-exported here.
 export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, PuppetServerPasswordRecord, PuppetServerPasswordStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore } from "./account-stores.js";
 
@@ -298,6 +298,8 @@ export interface Store {
   readonly contacts: ContactStore;
   readonly rooms: RoomStore;
   readonly roomBans: RoomBanStore;
+  /** Rooms' settings chosen by their owners (core/room-settings.ts). */
+  readonly roomSettings: RoomSettingsStore;
   readonly outbox: OutboxStore;
   readonly log: MessageLogStore;
   readonly failures: FailureNoticeStore;

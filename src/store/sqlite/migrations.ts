@@ -294,6 +294,24 @@ const OWN_ROOM_ARCHIVE_MARKS = `
 ALTER TABLE own_rooms ADD COLUMN archive_mark TEXT;
 `;
 
+// Rooms' settings chosen by their owners (core/room-settings.ts), and the people a members-only room lets in; both go
+// with their room. A room without a settings row has the defaults (open, public, no password).
+const ROOM_SETTINGS = `
+CREATE TABLE room_settings (
+  room          TEXT NOT NULL PRIMARY KEY REFERENCES rooms (address) ON DELETE CASCADE,
+  members_only  INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT,
+  description   TEXT NOT NULL DEFAULT '',
+  public        INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+CREATE TABLE room_allowed (
+  room   TEXT NOT NULL REFERENCES rooms (address) ON DELETE CASCADE,
+  person TEXT NOT NULL,
+  PRIMARY KEY (room, person)
+) WITHOUT ROWID;
+CREATE INDEX room_allowed_by_person ON room_allowed (person);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -319,6 +337,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 22, name: "gateway settings", sql: GATEWAY_SETTINGS },
   { version: 23, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
   { version: 24, name: "own room archive marks", sql: OWN_ROOM_ARCHIVE_MARKS },
+  { version: 25, name: "room settings", sql: ROOM_SETTINGS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -32,6 +32,7 @@ import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
 import { createSqlitePuppetAccounts } from "./sqlite-puppet-accounts.js";
 import { createSqlitePuppetServerPasswords } from "./sqlite-puppet-server-passwords.js";
 import { createSqliteRoomBans } from "./sqlite-room-bans.js";
+import { createSqliteRoomSettings } from "./sqlite-room-settings.js";
 import { guarded, openError } from "./sqlite-errors.js";
 import { conversationKey, createSqliteMessageLog } from "./sqlite-message-log.js";
 import { createSqliteOutbox } from "./sqlite-outbox.js";
@@ -133,6 +134,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     contacts: createSqliteContactStore(db),
     rooms: createSqliteRoomStore(db),
     roomBans: createSqliteRoomBans(db),
+    roomSettings: createSqliteRoomSettings(db),
     outbox,
     log: messageLog,
     failures: createSqliteFailureNotices(db, { keep: (message) => messageLog.keep(message), release }),

@@ -59,6 +59,7 @@ export function createSqliteAccountRemovals(db: Database.Database, release: (mes
     "DELETE FROM own_rooms WHERE owner = :person",
     "DELETE FROM room_members WHERE member = :person",
     "DELETE FROM room_bans WHERE person = :person",
+    "DELETE FROM room_allowed WHERE person = :person",
     // Their rooms stay for the others, owned by nobody (the room itself): admins manage them.
     "UPDATE rooms SET created_by = address WHERE created_by = :person",
     // Their names elsewhere (IRC puppets' nicks) stay taken, by nobody: nobody else ever speaks under them.

@@ -5,6 +5,7 @@ import { addressKey, formatAddress, parseAddress, type Address } from "../../cor
 import type { RoomMember, RoomRole } from "../../core/model/room.js";
 import type { RoomRecord, RoomStore } from "../store.js";
 import { guarded, sqliteCode } from "./sqlite-errors.js";
+import { conversationKey } from "./sqlite-message-log.js";
 
 interface RoomRow {
   readonly address: string;
@@ -44,6 +45,16 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
   );
   const select = db.prepare<[string], RoomRow>("SELECT * FROM rooms WHERE address = ?");
   const remove = db.prepare<[string]>("DELETE FROM rooms WHERE address = ?"); // its members cascade
+  // A destroyed room's log goes with it, but for messages an outbox entry or a failure notice still needs.
+  const removeLog = db.prepare<[string]>(
+    `DELETE FROM messages WHERE conversation = ?
+     AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = messages.id)
+     AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = messages.id)`,
+  );
+  const destroy = db.transaction((address: Address): boolean => {
+    removeLog.run(conversationKey({ scope: "room", from: address, to: address }));
+    return remove.run(addressKey(address)).changes > 0;
+  });
   const list = db.prepare<[], RoomRow>("SELECT * FROM rooms ORDER BY address");
   const setSubject = db.prepare<[string, string]>("UPDATE rooms SET subject = ? WHERE address = ?");
   // ON CONFLICT covers only the (room, member) uniqueness: an unknown room still fails its foreign key.
@@ -63,6 +74,7 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
         () => insert.run(addressKey(room.address), room.name, room.subject, addressKey(room.createdBy), room.createdAt).changes === 1,
       ),
     remove: (address) => guarded("remove a room", () => remove.run(addressKey(address)).changes > 0),
+    destroy: (address) => guarded("destroy a room", () => destroy.immediate(address)),
     get: (address) =>
       guarded("read a room", () => {
         const row = select.get(addressKey(address));

@@ -15,6 +15,7 @@ import { describeMessageContract } from "./store-contract-messages.js";
 import { describeNameClaimContract } from "./store-contract-names.js";
 import { describeRetentionContract } from "./store-contract-retention.js";
 import { describeRoomBanContract } from "./store-contract-room-bans.js";
+import { describeRoomSettingsContract } from "./store-contract-room-settings.js";
 import { account, alice, bob, carol, contact, lobby, ops, room, useStore, type StoreFactory } from "./store-fixtures.js";
 
 export function describeStoreContract(name: string, makeStore: StoreFactory): void {
@@ -284,6 +285,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeBuddyOfferContract(store);
     describeNameClaimContract(store);
     describeRoomBanContract(store);
+    describeRoomSettingsContract(store);
     describeAccountRemovalContract(store);
 
     describe("sent requests", () => {
