@@ -25,6 +25,8 @@ import type { PuppetNicks } from "./core/puppet-nicks.js";
 import type { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import type { roomArchiveOf } from "./core/room-archive.js";
 import { bansSpokenFor, type RoomBans } from "./core/room-bans.js";
+import type { RoomDestruction } from "./core/room-destruction.js";
+import { settingsSpokenFor, type RoomSettings } from "./core/room-settings.js";
 import { cleanReason, type RoomInvitations } from "./core/room-invitations.js";
 import type { RoomJoins } from "./core/room-joins.js";
 import type { Router } from "./core/router.js";
@@ -44,6 +46,8 @@ export interface ContextServices {
   readonly roomJoins: RoomJoins;
   readonly ownRooms: OwnRooms;
   readonly roomBans: RoomBans;
+  readonly roomSettings: RoomSettings;
+  readonly roomDestruction: RoomDestruction;
   readonly invitations: RoomInvitations;
   readonly roomArchive: ReturnType<typeof roomArchiveOf>;
   readonly names: NameClaims;
@@ -188,6 +192,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       await services.roomJoins.kick(room, by, target, reason);
     },
     roomBans: bansSpokenFor(services.roomBans, speaksFor),
+    roomSettings: settingsSpokenFor(services.roomSettings, services.roomDestruction, speaksFor),
     inviteToRoom: async (invitation) => {
       speaksFor(invitation.from);
       await services.invitations.invite(invitation);

@@ -17,6 +17,8 @@ import { RoomJoins } from "./core/room-joins.js";
 import { KeptOwnRooms } from "./core/kept-own-rooms.js";
 import { OwnRooms } from "./core/own-rooms.js";
 import { RoomBans } from "./core/room-bans.js";
+import { RoomDestruction } from "./core/room-destruction.js";
+import { RoomSettings } from "./core/room-settings.js";
 import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
 import { userOf } from "./core/account-deletion.js";
@@ -130,8 +132,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     },
     log.child({ component: "rooms" }),
   );
-  // Bans are asked at every join: `roomBans`, built below with the rights check of kicks, is asked only then.
-  const rooms = new RoomService(store.rooms, reservations, capacity, { refuse: (room, member): Promise<void> => roomBans.refuse(room, member) });
+  // Bans and the rooms' settings are asked at every join: `roomBans` and `roomSettings`, built below, are asked only then.
+  const rooms = new RoomService(store.rooms, reservations, capacity, {
+    refuse: async (room, member, password): Promise<void> => {
+      await roomBans.refuse(room, member);
+      await roomSettings.refuse(room, member, password);
+    },
+  });
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();
   const outbox = new Outbox(
@@ -213,14 +220,18 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     ownerOf: async (room) => ((await rooms.exists(room)) ? (await rooms.get(room)).createdBy : undefined),
     peopleShown: (room, people) => router.peopleShown(room, people),
     personOf: (address) => identities.personOf(address),
+    disallow: (hub, target) => roomSettings.disallow(hub, target),
   });
-  const roomBans = new RoomBans({ store: store.roomBans, rooms, joins: roomJoins, bridges, registry, identities });
+  const roomSettings = new RoomSettings({ store: store.roomSettings, rooms, isAdmin: (address) => bridges.isAdmin(address), relaysRooms: (address) => registry.relaysRooms(address), identities });
+  const roomDestruction = new RoomDestruction({ rooms, settings: roomSettings, registry, bridges, log: log.child({ component: "rooms" }) });
+  const roomBans = new RoomBans({ store: store.roomBans, rooms, joins: roomJoins, bridges, registry, identities, disallow: (hub, target) => roomSettings.disallow(hub, target) });
   // rooms.invitations_per_hour is read at each invitation: a reload (SIGHUP) changes it for the next.
   const invitations = new RoomInvitations({
     rooms,
     registry,
     hubOf: (remote) => bridges.hubOf(remote),
     perHour: () => reloaded.invitationsPerHour,
+    settings: roomSettings,
     log: log.child({ component: "invitations" }),
   });
   const roomArchive = roomArchiveOf(store.log);
@@ -238,7 +249,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, invitations, roomArchive, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

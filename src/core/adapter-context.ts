@@ -23,6 +23,7 @@ import type { PuppetNick } from "./puppet-nicks.js";
 import type { PuppetServerPassword } from "./puppet-server-passwords.js";
 import type { RoomArchive } from "./room-archive.js";
 import type { DirectoryAnswer } from "./room-directory.js";
+import type { AdapterRoomSettings } from "./room-settings.js";
 import type { DirectoryQuery } from "./model/room-directory.js";
 import type { RoomBanRecord } from "../store/store.js";
 
@@ -86,6 +87,8 @@ export interface AdapterContext {
    * room's bans. GW_ERR_FORBIDDEN for the owner, an admin or someone of a bridged room as the target.
    */
   readonly roomBans: AdapterRoomBans;
+  /** Rooms' settings and their destruction by their owners and the admins (core/room-settings.ts, core/room-destruction.ts). */
+  readonly roomSettings: AdapterRoomSettings;
   /**
    * `invitation.from` (a person of this adapter's network, a member of the room) invites `invitation.to` (anyone, on
    * any network) into a gateway room, or a bridged room's hub given by the bridged room's own address

@@ -136,6 +136,8 @@ export interface Adapter {
    * room, the member's own sessions too. Adapters whose network shows no such change do nothing.
    */
   sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void>;
+  /** A gateway room was destroyed (core/room-destruction.ts): tell this adapter's people among `members` it is gone, and why. */
+  roomDestroyed?(room: Address, members: readonly RoomMember[], reason: string): Promise<void>;
   /**
    * Tells `invitation.to`, a person on this network, that `invitation.from` invites them into the gateway room
    * `invitation.room` (core/room-invitations.ts): a native push, a XEP-0045 mediated invitation from the room's JID,

@@ -174,6 +174,11 @@ export class BridgeService implements BridgeAdmin {
     return bridge && hubRoom(bridge.room);
   }
 
+  /** Whether `room` is the hub of a bridge (configured, added at runtime or on demand). */
+  async isHub(room: Address): Promise<boolean> {
+    return [...this.configured, ...this.open.values(), ...(await this.stored())].some((bridge) => sameAddress(hubRoom(bridge.room), room));
+  }
+
   /**
    * `by` joins `remote` by its own address: the hub of its bridge, bridged now when its network lets anyone join
    * its rooms (Adapter.roomsOnDemand), with the key they gave (`channelKey`). GW_ERR_FORBIDDEN when it does not.

@@ -47,6 +47,8 @@ export interface RoomBansDeps {
   /** Linked accounts that count now (IdentityService). */
   readonly identities: { personOf: PersonOf; linkedTo(person: Address): readonly Address[] };
   readonly now?: () => number;
+  /** A banned person is no longer let into a members-only room, once the ban is lifted either (RoomSettings.disallow). */
+  readonly disallow?: (hub: Address, target: Address) => Promise<void>;
 }
 
 export class RoomBans {
@@ -82,6 +84,7 @@ export class RoomBans {
     if (accounts.some((account) => this.deps.bridges.isAdmin(account))) throw new GatewayError("GW_ERR_FORBIDDEN", "nobody can ban an admin of the gateway");
     const person = this.deps.identities.personOf(target) ?? target;
     await this.deps.store.put({ room: hub, person, by, reason, at: (this.deps.now ?? Date.now)() });
+    await this.deps.disallow?.(hub, target);
     const present = members.filter((member) => accounts.some((account) => sameAddress(account, member.address)));
     for (const member of present) await this.deps.joins.leave(hub, member.address, { by: shownAs, reason, ban: true });
     return present;

@@ -35,6 +35,14 @@ export interface RoomInvitationsOptions {
   /** `rooms.invitations_per_hour`, read at each invitation (a reload changes it for the next); INVITATIONS_PER_HOUR without it. */
   readonly perHour?: () => number;
   readonly now?: () => number;
+  /**
+   * Whether an invitation by `inviter` lets the invitee into the room (a members-only room, its owner or an admin
+   * inviting: RoomSettings.invitationAllows, which refuses anyone else's there), and letting them in.
+   */
+  readonly settings?: {
+    invitationAllows(room: Address, inviter: Address): Promise<boolean>;
+    allow(room: Address, person: Address): Promise<void>;
+  };
 }
 
 function pendingKey(room: Address, inviter: Address, invitee: Address): string {
@@ -92,6 +100,9 @@ export class RoomInvitations {
     if (!adapter.sendInvitation) throw new GatewayError("GW_ERR_UNSUPPORTED", `${to.protocol}/${to.account} has no way to invite anyone into a room`);
     if (!(await adapter.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(to)}`);
     if (await this.options.rooms.isMember(room, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(to)} is in ${room.id} already`);
+    const allows = (await this.options.settings?.invitationAllows(room, from)) ?? false;
+    // Allowed first: the invitee may accept at once, before this resolves.
+    if (allows) await this.options.settings?.allow(room, to);
     await adapter.sendInvitation({ room, from, to, reason });
     this.remember(pendingKey(room, from, to));
     this.options.log.info({ room: addressKey(room), from: inviter, to: addressKey(to) }, "room invitation sent");

@@ -44,7 +44,8 @@ export interface Moderation {
 export interface RoomJoinsDeps {
   readonly registry: AdapterRegistry;
   readonly bridges: BridgeService;
-  readonly joinRoom: (room: Address, member: RoomMember) => Promise<Room>;
+  /** `key`: the password the joiner gave, asked by a password-protected room (core/room-settings.ts). */
+  readonly joinRoom: (room: Address, member: RoomMember, options?: { readonly key?: string }) => Promise<Room>;
   readonly leaveRoom: (room: Address, member: Address, removal?: RoomRemoval) => Promise<void>;
   readonly renameMember: (room: Address, member: Address, nick: string) => Promise<RoomMember>;
   /** The members of a room the gateway hosts (none when there is no such room: the join says so). */
@@ -55,12 +56,14 @@ export interface RoomJoinsDeps {
   readonly peopleShown: (room: Address, people: readonly RoomMember[]) => Promise<RoomMember[]>;
   /** Whose linked account an address is: one's own accounts hold no nick against one (refuseNickHeld). */
   readonly personOf?: PersonOf;
+  /** A kicked person is no longer let into a members-only room (RoomSettings.disallow). */
+  readonly disallow?: (hub: Address, target: Address) => Promise<void>;
 }
 
 export class RoomJoins {
   constructor(private readonly deps: RoomJoinsDeps) {}
 
-  /** `key`: the key the joiner gave, for a room bridged on demand (an IRC channel's +k). */
+  /** `key`: the key the joiner gave, for a room bridged on demand (an IRC channel's +k), or a gateway room's password. */
   async join(room: Address, member: RoomMember, options: { readonly key?: string } = {}): Promise<Room> {
     // A bridged room joins by its own name ("#python-ру"), which no person chose: not held to people's nick rules.
     if (!this.deps.registry.relaysRooms(member.address)) checkNick(member.nick);
@@ -70,7 +73,7 @@ export class RoomJoins {
     const target = bridged ? await this.deps.bridges.hubFor(room, member.address, options.key) : room;
     try {
       refuseNickHeld(await this.bridgedPeople(target), target, member, this.deps.personOf);
-      return await this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member));
+      return await this.withPeopleOfBridgedRooms(await this.deps.joinRoom(target, member, options.key === undefined ? {} : { key: options.key }));
     } catch (error: unknown) {
       // The first joiner refused (a nick taken): a room bridged for them alone is not kept.
       if (bridged) await this.deps.bridges.closeIfIdle(target);
@@ -107,7 +110,8 @@ export class RoomJoins {
   /**
    * `by` puts `target` out of a room (a kick): only the room's owner or an admin of the gateway may, and only a person
    * (a bridged room, an IRC channel, is removed with bridge.remove; the people of a bridged room are not members).
-   * Everyone is told who did it and why, the target too, on their own network; they may join again.
+   * Everyone is told who did it and why, the target too, on their own network; they may join again, but for a
+   * members-only room, which no longer lets them in without another invitation (as Prosody takes the membership).
    */
   async kick(room: Address, by: Address, target: Address, reason: string): Promise<void> {
     const { hub, members, shownAs } = await this.moderation(room, by);
@@ -118,6 +122,7 @@ export class RoomJoins {
       throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(target)} is a bridged room: remove its bridge instead`);
     }
     await this.leave(hub, target, { by: shownAs, reason });
+    await this.deps.disallow?.(hub, target);
   }
 
   /**

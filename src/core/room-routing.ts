@@ -6,7 +6,7 @@
  * which accepts the messages.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
-import type { Adapter } from "./adapter.js";
+import type { Adapter, JoinOptions } from "./adapter.js";
 import { GatewayError, toGatewayError } from "./errors.js";
 import type { FailureReports } from "./failure-reports.js";
 import type { Logger } from "./logger.js";
@@ -131,10 +131,11 @@ export class RoomRouting {
     return [...adapters];
   }
 
-  async joinRoom(room: Address, member: RoomMember): Promise<Room> {
+  /** `options.key`: the room's password the joiner gave (core/room-settings.ts). */
+  async joinRoom(room: Address, member: RoomMember, options: JoinOptions = {}): Promise<Room> {
     const host = this.deps.registry.for(room);
     if (!host) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(room)}`);
-    const joined = await host.joinRoom(room, member.address, { nick: member.nick });
+    const joined = await host.joinRoom(room, member.address, { ...options, nick: member.nick });
     // A bridged room (an IRC channel, a bot's MUC) joining its hub is no person: other networks show its people,
     // never it (an XMPP occupant named "#dev"); the host's own members see it in the room's member list.
     if (!this.deps.registry.relaysRooms(member.address)) await this.membershipChanged(room, member, "joined");

@@ -50,9 +50,12 @@ export interface NickReservations {
   isBridgedRoom(member: Address): boolean;
 }
 
-/** Who may not come into a room (core/room-bans.ts): rejects with GW_ERR_FORBIDDEN someone banned from it. */
+/**
+ * Who may not come into a room: rejects with GW_ERR_FORBIDDEN someone banned from it (core/room-bans.ts), and whom its
+ * settings keep out (core/room-settings.ts: members-only, a password missing or wrong, GW_ERR_KEY_NEEDED).
+ */
 export interface RoomAdmission {
-  refuse(room: RoomRecord, member: Address): Promise<void>;
+  refuse(room: RoomRecord, member: Address, password?: string): Promise<void>;
 }
 
 export class RoomService {
@@ -138,6 +141,13 @@ export class RoomService {
     this.memberLists.clear();
   }
 
+  /** Deletes a room for good, with its members, bans, settings and log (its owner destroyed it: core/room-destruction.ts). */
+  async destroy(address: Address): Promise<void> {
+    this.forget(address);
+    await this.rooms.destroy(address);
+    this.forget(address);
+  }
+
   /** Deletes a room with its members (a bridge's hub made for a bridge that then failed). */
   async remove(address: Address): Promise<void> {
     this.forget(address);
@@ -163,16 +173,16 @@ export class RoomService {
   /**
    * Joins; true when the member was not in the room before. A nick is unique in a room (case-insensitive).
    * GW_ERR_ROOM_FULL when the room has no place left for a newcomer (RoomCapacity), GW_ERR_FORBIDDEN for someone
-   * banned from it (RoomAdmission). Joins of a room run one at a
-   * time, or a burst of them would each find the same last place free.
+   * banned from it or not allowed into a members-only room, GW_ERR_KEY_NEEDED without its `password` (RoomAdmission).
+   * Joins of a room run one at a time, or a burst of them would each find the same last place free.
    */
-  join(room: Address, member: RoomMember): Promise<boolean> {
-    return this.joins.run(addressKey(room), () => this.joinNow(room, member));
+  join(room: Address, member: RoomMember, options: { readonly password?: string } = {}): Promise<boolean> {
+    return this.joins.run(addressKey(room), () => this.joinNow(room, member, options.password));
   }
 
-  private async joinNow(room: Address, member: RoomMember): Promise<boolean> {
+  private async joinNow(room: Address, member: RoomMember, password: string | undefined): Promise<boolean> {
     const record = await this.get(room);
-    await this.admission?.refuse(record, member.address);
+    await this.admission?.refuse(record, member.address, password);
     // The owner is the room's creator (docs/protocol.md): back after leaving or a kick, still its owner.
     if (sameAddress(record.createdBy, member.address)) member = { ...member, role: "owner" };
     const nick = nickKey(member.nick);

@@ -12,7 +12,7 @@
  * Presence from any network goes through core/presence-routing.ts, subscriptions, probes and own accounts' buddy
  * lists through core/contact-routing.ts; what the router is given is core/router-dependencies.ts.
  */
-import type { DeliveryReceipt, InboundEvent, SubmitOptions } from "./adapter.js";
+import type { DeliveryReceipt, InboundEvent, JoinOptions, SubmitOptions } from "./adapter.js";
 import { ContactRouting } from "./contact-routing.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
@@ -355,8 +355,8 @@ export class Router {
   }
 
   /** Room traffic: see core/room-routing.ts. */
-  joinRoom(room: Address, member: RoomMember): Promise<Room> {
-    return this.rooms.joinRoom(room, member);
+  joinRoom(room: Address, member: RoomMember, options?: JoinOptions): Promise<Room> {
+    return this.rooms.joinRoom(room, member, options);
   }
 
   leaveRoom(room: Address, member: Address, removal?: RoomRemoval): Promise<void> {

@@ -201,9 +201,10 @@ export class NativeAdapter implements Adapter {
     return this.sessions.wantsReceipts(user) && (since === undefined || !predates(messageId, since));
   }
 
-  async joinRoom(room: Address, member: Address, options?: { nick?: string }): Promise<Room> {
+  /** `options.key`: the room's password the joiner gave (an XMPP occupant's join). */
+  async joinRoom(room: Address, member: Address, options?: { nick?: string; key?: string }): Promise<Room> {
     const entry = { address: member, nick: options?.nick ?? member.id, role: "member" as const };
-    if (await this.services.rooms.join(room, entry)) await pushToMembers(this.env, room, frames.roomMember(room, "joined", entry));
+    if (await this.services.rooms.join(room, entry, options?.key === undefined ? {} : { password: options.key })) await pushToMembers(this.env, room, frames.roomMember(room, "joined", entry));
     const record = await this.services.rooms.get(room);
     return { address: room, name: record.name, subject: record.subject, members: await this.services.rooms.members(room) };
   }

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { addressKey, makeAddress, sameAddress, type Address } from "../../../src/core/model/address.js";
+import type { RoomMember } from "../../../src/core/model/room.js";
+import { checkDescription, PASSWORD_FAILURES, RoomSettings } from "../../../src/core/room-settings.js";
+import { openSqliteStore } from "../../../src/store/sqlite/index.js";
+import type { RoomRecord, Store } from "../../../src/store/store.js";
+
+const lobby = makeAddress("native", "default", "#lobby");
+const boss = makeAddress("native", "default", "boss");
+const root = makeAddress("native", "default", "root");
+const alice = makeAddress("native", "default", "alice");
+const bob = makeAddress("native", "default", "bob");
+const aliceJid = makeAddress("xmpp", "default", "alice@example.org");
+const eve = makeAddress("xmpp", "default", "eve@evil.example");
+const ircDave = makeAddress("irc", "libera", "dave");
+const record: RoomRecord = { address: lobby, name: "lobby", subject: "", createdBy: boss, createdAt: 1 };
+
+describe("room settings (core/room-settings.ts)", () => {
+  let store: Store;
+  let members: RoomMember[];
+  let links: Map<string, Address>;
+  let now: number;
+  let settings: RoomSettings;
+
+  beforeEach(async () => {
+    store = openSqliteStore(":memory:");
+    await store.rooms.create(record);
+    members = [{ address: boss, nick: "boss", role: "owner" }];
+    links = new Map([[addressKey(aliceJid), alice]]);
+    now = 1_000_000;
+    settings = new RoomSettings({
+      store: store.roomSettings,
+      rooms: { get: async () => record, members: async () => members },
+      isAdmin: (address) => sameAddress(address, root),
+      relaysRooms: (address) => address.protocol === "irc",
+      identities: {
+        personOf: (address) => links.get(addressKey(address)),
+        linkedTo: (person) => [...links.entries()].filter(([, linked]) => sameAddress(linked, person)).map(([key]) => (key === addressKey(aliceJid) ? aliceJid : person)),
+      },
+      now: () => now,
+    });
+  });
+
+  afterEach(() => store.close());
+
+  it("lets only the owner and the admins configure a room, and never shows its password", async () => {
+    await assert.rejects(settings.configure(lobby, alice, { public: false }), { code: "GW_ERR_FORBIDDEN" });
+    assert.deepEqual(await settings.configure(lobby, boss, { password: "s3cret", description: "a\nroom" }), { membersOnly: false, passwordProtected: true, description: "a room", public: true });
+    assert.deepEqual(await settings.configure(lobby, root, { password: null }), { membersOnly: false, passwordProtected: false, description: "a room", public: true });
+    const stored = await store.roomSettings.get(lobby);
+    assert.equal(stored?.passwordHash, undefined);
+  });
+
+  it("refuses a stranger's join of a members-only room, lets the owner, admins, bridged rooms and allowed people in", async () => {
+    await settings.configure(lobby, boss, { membersOnly: true });
+    await assert.rejects(settings.refuse(record, bob, undefined), (error: unknown) => (error as { code: string; condition: string }).code === "GW_ERR_FORBIDDEN" && (error as { condition: string }).condition === "members-only");
+    for (const always of [boss, root, ircDave]) await settings.refuse(record, always, undefined);
+    await settings.allow(lobby, aliceJid);
+    await settings.refuse(record, alice, undefined); // allowed as a person: her native user too
+    await settings.disallow(lobby, alice);
+    await assert.rejects(settings.refuse(record, aliceJid, undefined), { code: "GW_ERR_FORBIDDEN" });
+  });
+
+  it("keeps letting in the members a room had when it was made members-only", async () => {
+    members = [...members, { address: bob, nick: "bob", role: "member" }];
+    await settings.configure(lobby, boss, { membersOnly: true });
+    members = members.filter((member) => !sameAddress(member.address, bob));
+    await settings.refuse(record, bob, undefined);
+  });
+
+  it("asks a password room's password of everyone but its owner and admins, and limits wrong ones", async () => {
+    await settings.configure(lobby, boss, { password: "open sesame" });
+    await assert.rejects(settings.refuse(record, bob, undefined), { code: "GW_ERR_KEY_NEEDED" });
+    await assert.rejects(settings.refuse(record, bob, "wrong"), { code: "GW_ERR_KEY_NEEDED" });
+    await settings.refuse(record, bob, "open sesame");
+    await settings.refuse(record, root, undefined);
+    for (let failure = 0; failure < PASSWORD_FAILURES; failure++) await assert.rejects(settings.refuse(record, eve, `guess ${failure}`), { code: "GW_ERR_KEY_NEEDED" });
+    await assert.rejects(settings.refuse(record, eve, "open sesame"), { code: "GW_ERR_RATE_LIMITED" }, "blocked even with the right one");
+    now += 11 * 60 * 1000;
+    await settings.refuse(record, eve, "open sesame");
+  });
+
+  it("lets an owner's invitation into a members-only room allow the invitee, and refuses a member's", async () => {
+    assert.equal(await settings.invitationAllows(lobby, alice), false, "an open room: nothing to allow");
+    await settings.configure(lobby, boss, { membersOnly: true });
+    assert.equal(await settings.invitationAllows(lobby, boss), true);
+    await assert.rejects(settings.invitationAllows(lobby, alice), { code: "GW_ERR_FORBIDDEN" });
+  });
+
+  it("lists a hidden room only to its members, its owner and the admins", async () => {
+    await settings.configure(lobby, boss, { public: false });
+    assert.equal(await settings.listedTo(record, bob), false);
+    assert.equal(await settings.listedTo(record, boss), true);
+    assert.equal(await settings.listedTo(record, root), true);
+    members = [...members, { address: bob, nick: "bob", role: "member" }];
+    assert.equal(await settings.listedTo(record, bob), true);
+  });
+
+  it("keeps a description to one line of at most 256 characters", () => {
+    assert.equal(checkDescription("  two\r\nlines "), "two lines");
+    assert.throws(() => checkDescription("x".repeat(257)), { code: "GW_ERR_BAD_FRAME" });
+    assert.throws(() => checkDescription("bell\u0007"), { code: "GW_ERR_BAD_FRAME" });
+  });
+});
