@@ -51,7 +51,18 @@ export interface RoomRefFrame extends Base {
   readonly nick?: string;
   /** room.join of an IRC channel bridged on demand: its key (+k). */
   readonly key?: string;
+  /** room.join of a password-protected room of this gateway. */
+  readonly password?: string;
 }
+export interface RoomConfigureFrame extends Base {
+  readonly type: "room.configure";
+  readonly room: string;
+  readonly members_only?: boolean;
+  readonly password?: string | null;
+  readonly description?: string;
+  readonly public?: boolean;
+}
+export interface RoomDestroyFrame extends Base { readonly type: "room.destroy"; readonly room: string; readonly reason?: string }
 export interface RoomListFrame extends Base { readonly type: "room.list" }
 export interface RoomDirectoryFrame extends Base { readonly type: "room.directory"; readonly network: string; readonly filter?: string; readonly after?: string; readonly max?: number }
 export interface RoomSendFrame extends Base {
@@ -127,6 +138,8 @@ export type ClientFrame =
   | RoomCreateFrame
   | RoomRefFrame
   | RoomKickFrame
+  | RoomConfigureFrame
+  | RoomDestroyFrame
   | RoomBanFrame
   | RoomUnbanFrame
   | RoomBansFrame

@@ -8,6 +8,7 @@ import { DISABLED_REASON_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, U
 import type { ClientFrameType } from "./client-frames.js";
 import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/model/room-directory.js";
+import { MAX_ROOM_DESCRIPTION, MAX_ROOM_PASSWORD } from "../../core/room-settings.js";
 import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
 import { MAX_ATTACHMENT_DESCRIPTION_LENGTH, MAX_ATTACHMENT_URL_LENGTH, MAX_ATTACHMENTS } from "../../core/model/attachments.js";
 
@@ -23,6 +24,8 @@ const UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
 const UNSAFE_BUT_LINE_BREAKS = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
 /** A nick in a room: shown as a MUC occupant's JID resource and in stanzas, so no control characters. */
 const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: `^[^${UNSAFE}]+$`, description: "The name shown in the room, without control characters" };
+/** A gateway room's password (core/room-settings.ts): kept only as a hash. */
+const roomPassword: Schema = { type: "string", minLength: 1, maxLength: MAX_ROOM_PASSWORD, pattern: `^[^${UNSAFE}]+$` };
 const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
 /** The rules of core/model/account-rules.ts, which the operator's `switchboard user` commands apply too. */
 const userName: Schema = { type: "string", pattern: USER_NAME_PATTERN, description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
@@ -135,8 +138,27 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
       room,
       nick: roomNick,
       key: { type: "string", minLength: 1, maxLength: 256, pattern: "^[^\\s,]+$", description: "The key (+k) of an IRC channel joined on demand, or the password of a MUC joined through the user's linked XMPP account" },
+      password: { ...roomPassword, description: "The password of a password-protected room of this gateway (room.configure)" },
     },
     ["room"],
+  ),
+  "room.configure": frame(
+    "room.configure",
+    {
+      room,
+      members_only: { type: "boolean", description: "Only people allowed (invited by the owner or an admin, or members when it was set) may join" },
+      password: { anyOf: [roomPassword, { type: "null" }], description: "A password asked at each join; null takes it away" },
+      description: { type: "string", maxLength: MAX_ROOM_DESCRIPTION, pattern: `^[^${UNSAFE_BUT_LINE_BREAKS}]*$`, description: "One line (line breaks become spaces) saying what the room is for" },
+      public: { type: "boolean", description: "Listed in room.list and on the XMPP domain (true), or hidden from everyone not in it (false)" },
+    },
+    ["room"],
+    "The room's owner (or an admin) changes its settings; without any, reads them",
+  ),
+  "room.destroy": frame(
+    "room.destroy",
+    { room, reason: { type: "string", maxLength: 300, pattern: `^[^${UNSAFE}]*$`, description: "Why, shown to everyone in the room" } },
+    ["room"],
+    "The room's owner (or an admin) removes the room for good, with its members and its history",
   ),
   "room.leave": frame("room.leave", { room }, ["room"]),
   "room.members": frame("room.members", { room }, ["room"]),

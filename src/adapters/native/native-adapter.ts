@@ -232,6 +232,12 @@ export class NativeAdapter implements Adapter {
     if ((removal !== undefined || own) && isNative(member.address)) this.sessions.pushTo(member.address.id, frame);
   }
 
+  /** A room was destroyed: each native member's sessions are told (room.destroyed), before the room and its members are gone. */
+  async roomDestroyed(room: Address, members: readonly RoomMember[], reason: string): Promise<void> {
+    const frame = frames.roomDestroyed(room, reason);
+    for (const member of members) if (isNative(member.address)) this.sessions.pushTo(member.address.id, frame);
+  }
+
   async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
     await pushToMembers(this.env, room, frames.roomMemberChange(room, member, changed));
   }

@@ -138,6 +138,8 @@ export const frames = {
   }),
   roomSubject: (room: Address, subject: string, by: Address): ServerFrame => ({ type: "room.subject", room: formatAddress(room), subject, by: formatAddress(by) }),
   /** Someone invites the user into a room (`from` invites, `reason` only when given). */
+  roomDestroyed: (room: Address, reason: string): ServerFrame => ({ type: "room.destroyed", room: formatAddress(room), ...(reason === "" ? {} : { reason }) }),
+
   roomInvitation: (invitation: RoomInvitation): ServerFrame => ({ type: "room.invitation", ...invitationView(invitation) }),
   /** Someone the user invited declined (`from` is the one invited). */
   roomInvitationDeclined: (decline: RoomInvitation): ServerFrame => ({ type: "room.invitation.declined", ...invitationView(decline) }),

@@ -20,6 +20,7 @@ import { identityConfirm, identityLink, identityList, identityUnlink } from "./i
 import { roomBan, roomBans, roomUnban } from "./room-ban-handlers.js";
 import { roomCreate, roomJoin, roomKick, roomLeave, roomList, roomMembers, roomNick, roomSend, roomSubject } from "./room-handlers.js";
 import { roomDecline, roomInvite } from "./room-invitation-handlers.js";
+import { roomConfigure, roomDestroy } from "./room-settings-handlers.js";
 
 export const HANDLERS: HandlerTable = {
   hello,
@@ -54,6 +55,8 @@ export const HANDLERS: HandlerTable = {
   "room.ban": roomBan,
   "room.unban": roomUnban,
   "room.bans": roomBans,
+  "room.configure": roomConfigure,
+  "room.destroy": roomDestroy,
   "room.invite": roomInvite,
   "room.decline": roomDecline,
   "xmpp.link": xmppLink,

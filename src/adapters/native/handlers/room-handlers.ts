@@ -45,10 +45,10 @@ export const roomCreate: Handler<RoomCreateFrame> = async (session, frame, env) 
  * Joins, unless someone else in a room bridged to this one (an IRC user in the channel, not the member's own linked
  * nick) has the nick: GW_ERR_NICK_IN_USE.
  */
-async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, member: RoomMember): Promise<boolean> {
+async function joinUnlessNickBridged(env: HandlerEnvironment, room: Address, member: RoomMember, password: string | undefined): Promise<boolean> {
   checkNick(member.nick);
   refuseNickHeld(await env.context.bridgedPeople(room), room, member, (address) => env.services.identities.personOf(address));
-  return env.services.rooms.join(room, member);
+  return env.services.rooms.join(room, member, password === undefined ? {} : { password });
 }
 
 export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
@@ -59,7 +59,8 @@ export const roomJoin: Handler<RoomRefFrame> = async (session, frame, env) => {
   const ref = roomRef(frame.room);
   const room = isNative(ref) ? localRoom(frame.room) : await env.context.bridges.hubFor(ref, me, frame.key);
   const member: RoomMember = { address: me, nick: frame.nick ?? session.user ?? me.id, role: "member" };
-  const joined = await joinUnlessNickBridged(env, room, member).catch(async (error: unknown) => {
+  const password = frame.password ?? frame.key;
+  const joined = await joinUnlessNickBridged(env, room, member, password).catch(async (error: unknown) => {
     await env.context.bridges.closeIfIdle(room); // a room bridged for this join alone is not kept
     throw error;
   });
@@ -134,11 +135,16 @@ export const roomMembers: Handler<RoomRefFrame> = async (session, frame, env) =>
   return roomWithPeople(env, room);
 };
 
-/** The gateway's rooms, then the rooms the user is in through her own account (her view: listed to her alone). */
+/**
+ * The gateway's rooms (a hidden one only to its members, its owner and the admins), then the rooms the user is in
+ * through her own account (her view: listed to her alone).
+ */
 export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => {
   const me = self(session);
   const own = env.context.ownRooms.listOf(me).map((room) => ({ address: formatAddress(room.address), name: room.name, subject: room.subject, members: room.members.length }));
-  return { rooms: [...(await env.services.rooms.list()).map(roomSummaryView), ...own] };
+  const rooms = await env.services.rooms.list();
+  const listed = await Promise.all(rooms.map((room) => env.context.roomSettings.listedTo(room, me)));
+  return { rooms: [...rooms.filter((_, index) => listed[index]).map(roomSummaryView), ...own] };
 };
 
 export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, release) => {
