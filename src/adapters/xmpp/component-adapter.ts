@@ -313,6 +313,10 @@ export class XmppComponentAdapter implements Adapter {
     await this.rooms.membership(room, member, event, removal);
   }
 
+  async roomDestroyed(room: Address, members: readonly RoomMember[], reason: string): Promise<void> {
+    await this.rooms.destroyed(room, members, reason);
+  }
+
   async sendMemberChange(room: Address, member: RoomMember, changed: RoomMember): Promise<void> {
     await this.rooms.memberChanged(room, member, changed);
   }

@@ -2,7 +2,7 @@
  * The iq services the component answers on its connection, registered together at each start: ad-hoc commands
  * (adhoc-commands.ts), service discovery, version and ping (service-discovery.ts), XEP-0100's contact prompt
  * (contact-prompt.ts), XEP-0054 vCards (vcards.ts), the rooms' archives (muc-archive.ts), their admin lists
- * (muc-admin.ts) and message moderation (muc-moderation.ts), and in-band registration with the domain when xmpp.component.registration allows it (registration.ts).
+ * (muc-admin.ts), their owners' configuration and destruction (muc-owner.ts) and message moderation (muc-moderation.ts), and in-band registration with the domain when xmpp.component.registration allows it (registration.ts).
  */
 import type { Component } from "@xmpp/component";
 import type { Element } from "ltx";
@@ -14,6 +14,7 @@ import { registerContactPrompt } from "./contact-prompt.js";
 import type { GatewayContact } from "./gateway-contact.js";
 import type { GatewayRooms } from "./gateway-rooms.js";
 import { registerMucAdmin } from "./muc-admin.js";
+import { registerMucOwner } from "./muc-owner.js";
 import { MucArchive } from "./muc-archive.js";
 import { registerMucModeration } from "./muc-moderation.js";
 import type { OccupantIds } from "./occupant-ids.js";
@@ -42,6 +43,7 @@ export function registerIqServices(connection: Component, parts: ComponentIqPart
   registerVcards(connection, config.domain, config.name, context);
   new MucArchive(config.domain, context, parts.write, rooms, parts.occupantIds).register(connection);
   registerMucAdmin(connection, config.domain, rooms, context);
+  registerMucOwner(connection, config.domain, context);
   registerMucModeration(connection, config.domain, rooms);
   if (config.registration) registerInBandRegistration(connection, config.domain, context, parts.gateway);
 }

@@ -2,7 +2,7 @@
  * Gateway error codes as XMPP stanza errors (RFC 6120 section 8.3.3): what an XMPP sender sees when the
  * gateway refuses its stanza. The XMPP condition is kept on the GatewayError (`condition`) when it had one.
  */
-import type { ErrorCode } from "../../core/errors.js";
+import type { ErrorCode, GatewayError } from "../../core/errors.js";
 
 export type StanzaErrorType = "cancel" | "continue" | "modify" | "auth" | "wait";
 
@@ -37,4 +37,9 @@ const CONDITIONS: Partial<Record<ErrorCode, StanzaCondition>> = {
 
 export function stanzaConditionFor(code: ErrorCode): StanzaCondition {
   return CONDITIONS[code] ?? { type: "cancel", condition: "internal-server-error" };
+}
+
+/** A refused MUC join: a members-only room one is not allowed into is registration-required (XEP-0045 7.2.7), else as the code says. */
+export function joinRefusal(error: GatewayError): StanzaCondition {
+  return error.condition === "members-only" ? { type: "cancel", condition: "registration-required" } : stanzaConditionFor(error.code);
 }

@@ -17,14 +17,14 @@ import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { RoomMember, RoomRemoval, RoomRole } from "../../core/model/room.js";
 import { resourceOf, withoutResource } from "./addressing.js";
-import { stanzaConditionFor, type StanzaErrorType } from "./error-conditions.js";
+import { joinRefusal, stanzaConditionFor, type StanzaErrorType } from "./error-conditions.js";
 import type { ParsedMessage, ParsedPresence } from "./parse.js";
 import type { StanzaWriter } from "./stanza-writer.js";
 import { occupantKey, RoomOccupancy, type Occupant } from "./room-occupancy.js";
 import { RoomOutput } from "./room-output.js";
 import { RoomMessages } from "./room-messages.js";
 import { RoomInvitationStanzas, type InvitationPayload } from "./room-invitations.js";
-import { occupantPresence, removalCode, subjectMessage } from "./room-stanzas.js";
+import { destroyedPresence, occupantPresence, removalCode, subjectMessage } from "./room-stanzas.js";
 import { NS } from "./stanzas.js";
 import type { OccupantIds } from "./occupant-ids.js";
 
@@ -127,10 +127,13 @@ export class GatewayRooms {
     }
   }
 
-  /** A join or nick change refused: a nick someone has is `conflict` (XEP-0045 sections 7.2.9 and 7.6). */
+  /**
+   * A join or nick change refused: a nick someone has is `conflict` (XEP-0045 sections 7.2.9 and 7.6), a members-only
+   * room one is not allowed into `registration-required` (7.2.7).
+   */
   private async refuseFor(stanza: Element, error: unknown): Promise<void> {
     const gatewayError = toGatewayError(error);
-    const { type, condition } = gatewayError.code === "GW_ERR_NICK_IN_USE" ? { type: "cancel" as const, condition: "conflict" } : stanzaConditionFor(gatewayError.code);
+    const { type, condition } = gatewayError.code === "GW_ERR_NICK_IN_USE" ? { type: "cancel" as const, condition: "conflict" } : joinRefusal(gatewayError);
     await this.output.refuse(stanza, type, condition, gatewayError.message);
   }
 
@@ -331,6 +334,15 @@ export class GatewayRooms {
   async shutdown(): Promise<void> {
     for (const { hub, occupant } of this.occupancy.everyone()) {
       await this.output.write(occupantPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, { occupantId: this.ids.of(hub, occupant.address), codes: [110, 332], unavailable: true }));
+    }
+  }
+
+  /** The room was destroyed (XEP-0045 section 10.9): each occupant gets its own unavailable presence with <destroy/>, and is forgotten. */
+  async destroyed(room: Address, members: readonly RoomMember[], reason: string): Promise<void> {
+    for (const member of members) this.occupancy.nicks.left(room, member.nick);
+    for (const occupant of [...(this.occupancy.occupantsIn(room)?.values() ?? [])]) {
+      this.occupancy.forget(room, occupant);
+      await this.output.write(destroyedPresence(`${occupant.roomJid}/${occupant.nick}`, occupant.jid, reason, this.ids.of(room, occupant.address))).catch(() => undefined);
     }
   }
 

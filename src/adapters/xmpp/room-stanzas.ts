@@ -60,6 +60,16 @@ export function occupantPresence(from: string, to: string, options: OccupantPres
   return xml("presence", options.unavailable === true ? { from: safe(from), to, type: "unavailable" } : { from: safe(from), to }, ...children);
 }
 
+/**
+ * An occupant's last presence in a destroyed room (XEP-0045 section 10.9, example 200): unavailable, affiliation and
+ * role none, with <destroy/> and the reason, and status 110 (it is the occupant's own).
+ */
+export function destroyedPresence(from: string, to: string, reason: string, occupantId: string): Element {
+  const destroy = xml("destroy", {}, ...(reason === "" ? [] : [xml("reason", {}, safe(reason))]));
+  const x = xml("x", { xmlns: NS.mucUser }, xml("item", { affiliation: "none", role: "none" }), destroy, xml("status", { code: "110" }));
+  return xml("presence", { from: safe(from), to, type: "unavailable" }, x, occupantIdElement(occupantId));
+}
+
 /** The status code of someone put out of a room (XEP-0045): 301 banned (section 9.1), 307 kicked (section 8.2). */
 export function removalCode(removal: RoomRemoval): number {
   return removal.ban === true ? 301 : 307;

@@ -27,6 +27,7 @@ import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, versio
 import { NS_MODERATE, NS_RETRACT } from "./retraction-stanzas.js";
 import { NS_REPLY } from "./reply-stanzas.js";
 import { NS_OOB } from "./oob.js";
+import { roomInfoForm, settingsFeatures } from "./room-config-form.js";
 
 /** The disco#info node of a user's reserved nick in a room (XEP-0045 section 7.12). */
 const ROOM_USER_ITEM = "x-roomuser-item";
@@ -34,14 +35,19 @@ const ROOM_USER_ITEM = "x-roomuser-item";
 // contacts (contact-capabilities.ts) and its rooms carry out-of-band links as attachments both ways (oob.ts).
 const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD, NS_OOB];
 /**
- * What a gateway room is (XEP-0045 section 6.4): anyone may join (open, public), occupants see no real JIDs
- * (semi-anonymous: clients then offer no end-to-end encryption that needs them), no voice needed (unmoderated).
- * Left unsaid: a password (an IRC channel may have a key, which a join is refused without: not-authorized) and
- * persistence (native rooms are kept, channels joined on demand are not). Every occupant's presence and message
+ * What a gateway room is (XEP-0045 section 6.4): occupants see no real JIDs (semi-anonymous: clients then offer no
+ * end-to-end encryption that needs them), no voice needed (unmoderated). Whether anyone may join (open or
+ * members-only), with a password or not, listed or hidden, is the room's owner's choice (its settings,
+ * core/room-settings.ts: room-config-form.ts settingsFeatures); a bridged IRC channel's JID is open and public, its
+ * password left unsaid (the channel may have a key, which a join is refused without: not-authorized). Persistence is
+ * left unsaid too (native rooms are kept, channels joined on demand are not). Every occupant's presence and message
  * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts). Messages are retracted by their
- * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts).
+ * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts). The owner configures the room with
+ * XEP-0045's owner form (muc-owner.ts).
  */
-const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_open", "muc_public", "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE, NS_REPLY, NS_OOB];
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE, NS_REPLY, NS_OOB];
+/** A bridged IRC channel's JID: anyone may join it, and it is listed in its network's directory. */
+const CHANNEL_SETTINGS = ["muc_open", "muc_public"];
 /** With the message log kept, each room is an archive too (XEP-0313, muc-archive.ts). */
 const ARCHIVE_FEATURES = [NS_MAM, NS_MAM_EXTENDED];
 
@@ -90,8 +96,14 @@ export function registerServiceDiscovery(
       // room's name would be taken for the user's nick. Any other node is none of the room's (XEP-0030 3.1).
       if (node === ROOM_USER_ITEM) return discoInfo({ identities: [], features: [], node: ROOM_USER_ITEM });
       if (node !== undefined) return errorCondition("cancel", "item-not-found");
-      const features = context.roomArchive === undefined ? ROOM_FEATURES : [...ROOM_FEATURES, ...ARCHIVE_FEATURES];
-      return discoInfo({ identities: [{ category: "conference", type: "text", name: address.id }], features });
+      const archive = context.roomArchive === undefined ? [] : ARCHIVE_FEATURES;
+      const identities = [{ category: "conference", type: "text", name: address.id }];
+      if (address.protocol !== "native") return discoInfo({ identities, features: [...ROOM_FEATURES, ...CHANNEL_SETTINGS, ...archive] });
+      // A gateway room: what its owner chose, and its description in the room information form (section 6.4).
+      const settings = await context.roomSettings.of(address);
+      const info = discoInfo({ identities, features: [...ROOM_FEATURES, ...settingsFeatures(settings), ...archive] });
+      info.append(roomInfoForm(settings));
+      return info;
     }
     const contact = contacts.of(address);
     if (contact === undefined) return errorCondition("cancel", "item-not-found");
@@ -110,8 +122,11 @@ export function registerServiceDiscovery(
     if (!toGateway(stanza)) return undefined;
     if (element.attrs["node"] === NS_COMMANDS) return commands.items(String(stanza.attrs["from"] ?? ""));
     // The hubs of channels joined on demand are not the gateway's rooms (their native JID would even read as another
-    // channel's: ##dev%libera is channel ##dev); people reach those channels by their own JIDs.
-    const rooms = (await listRooms()).filter((room) => !isOnDemandHub(room.address));
+    // channel's: ##dev%libera is channel ##dev); people reach those channels by their own JIDs. Hidden rooms (their
+    // owner's choice) are listed to nobody here, as Prosody lists no hidden room.
+    const candidates = (await listRooms()).filter((room) => !isOnDemandHub(room.address));
+    const listed = await Promise.all(candidates.map(async (room) => (await context.roomSettings.of(room.address).catch(() => undefined))?.public === true));
+    const rooms = candidates.filter((_, index) => listed[index]);
     return discoItems([...rooms.map((room) => ({ jid: addressToJid(room.address, config.domain), name: room.name })), ...directory.networkItems()]);
   });
   connection.iqCallee.get(NS.version, "query", ({ stanza }) => (toGateway(stanza) ? version(config.name, versionText) : undefined));
