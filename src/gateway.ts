@@ -213,7 +213,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const roomJoins = new RoomJoins({
     registry,
     bridges,
-    joinRoom: (room, member) => router.joinRoom(room, member),
+    joinRoom: (room, member, options) => router.joinRoom(room, member, options),
     leaveRoom: (room, member, removal) => router.leaveRoom(room, member, removal),
     renameMember: (room, member, nick) => router.renameMember(room, member, nick),
     members: async (room) => ((await rooms.exists(room)) ? rooms.members(room) : []),
