@@ -6,6 +6,8 @@
 import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
+import type { RoomMember } from "../core/model/room.js";
+import type { MucLineIdStore } from "./muc-line-id-store.js";
 import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
 
 // The stores of the gateway's rooms live in room-stores.ts; re-exported here.
@@ -322,6 +324,8 @@ export interface Store {
   readonly gatewaySettings: GatewaySettingStore;
   /** XMPP users subscribed to the gateway's own domain (adapters/xmpp/gateway-contact.ts). */
   readonly gatewaySubscribers: GatewaySubscriberStore;
+  /** The MUCs' ids of the lines bridge bots and linked accounts carried (adapters/xmpp/muc-line-ids.ts). */
+  readonly mucLineIds: MucLineIdStore;
   /** Atomically appends the messages to the log and queues their deliveries in the outbox. */
   accept(batch: readonly AcceptedMessage[]): Promise<void>;
   close(): Promise<void>;

@@ -312,6 +312,21 @@ CREATE TABLE room_allowed (
 CREATE INDEX room_allowed_by_person ON room_allowed (person);
 `;
 
+// The MUCs' own ids (XEP-0359) of the lines bridge bots and linked accounts carried, by gateway id and back, so that a
+// retraction or a reply of a line from before a restart still names it (store/muc-line-id-store.ts). `muc` is the MUC's
+// address (the adapter's account in it). Bounded: the newest 1,000 per MUC, and pruned with the message log.
+const MUC_LINE_IDS = `
+CREATE TABLE muc_line_ids (
+  muc        TEXT NOT NULL,
+  gateway_id TEXT NOT NULL,
+  room_id    TEXT NOT NULL,
+  nick       TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  PRIMARY KEY (muc, gateway_id)
+) WITHOUT ROWID;
+CREATE INDEX muc_line_ids_by_room_id ON muc_line_ids (muc, room_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema", sql: INITIAL_SCHEMA },
   { version: 2, name: "failure notices", sql: FAILURE_NOTICES },
@@ -338,6 +353,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 23, name: "gateway subscribers", sql: GATEWAY_SUBSCRIBERS },
   { version: 24, name: "own room archive marks", sql: OWN_ROOM_ARCHIVE_MARKS },
   { version: 25, name: "room settings", sql: ROOM_SETTINGS },
+  { version: 26, name: "muc line ids", sql: MUC_LINE_IDS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -26,6 +26,7 @@ import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteGatewaySecrets } from "./sqlite-gateway-secrets.js";
 import { createSqliteGatewaySettings } from "./sqlite-gateway-settings.js";
 import { createSqliteGatewaySubscribers } from "./sqlite-gateway-subscribers.js";
+import { createSqliteMucLineIds } from "./sqlite-muc-line-ids.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
 import { createSqliteLinkedAccounts } from "./sqlite-linked-accounts.js";
 import { createSqliteOwnRooms } from "./sqlite-own-rooms.js";
@@ -151,6 +152,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     gatewaySecrets: createSqliteGatewaySecrets(db),
     gatewaySettings: createSqliteGatewaySettings(db),
     gatewaySubscribers: createSqliteGatewaySubscribers(db),
+    mucLineIds: createSqliteMucLineIds(db),
     accept: (batch) =>
       guarded("accept messages", () => {
         if (batch.length > 0) acceptAll(batch);

@@ -11,6 +11,7 @@ import { describeBridgeContract } from "./store-contract-bridges.js";
 import { describeBuddyOfferContract } from "./store-contract-buddy-offers.js";
 import { describeIdentityContract } from "./store-contract-identities.js";
 import { describeLinkedAccountContract } from "./store-contract-linked.js";
+import { describeMucLineIdContract } from "./store-contract-muc-line-ids.js";
 import { describeMessageContract } from "./store-contract-messages.js";
 import { describeNameClaimContract } from "./store-contract-names.js";
 import { describeRetentionContract } from "./store-contract-retention.js";
@@ -279,6 +280,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
 
     describeMessageContract(store);
     describeRetentionContract(store);
+    describeMucLineIdContract(store);
     describeLinkedAccountContract(store);
     describeIdentityContract(store);
     describeBridgeContract(store);
