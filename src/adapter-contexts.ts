@@ -17,6 +17,7 @@ import type { GatewayStatus } from "./core/gateway-status.js";
 import type { IdentityService } from "./core/identities.js";
 import type { Logger } from "./core/logger.js";
 import { formatAddress, sameAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import type { MucLineLog } from "./core/muc-line-log.js";
 import type { NameClaims } from "./core/name-claims.js";
 import type { OwnRooms } from "./core/own-rooms.js";
 import type { PasswordLinks } from "./core/password-links.js";
@@ -50,6 +51,7 @@ export interface ContextServices {
   readonly roomDestruction: RoomDestruction;
   readonly invitations: RoomInvitations;
   readonly roomArchive: ReturnType<typeof roomArchiveOf>;
+  readonly mucLines: MucLineLog;
   readonly names: NameClaims;
   readonly bridges: BridgeService;
   readonly status: GatewayStatus;
@@ -97,6 +99,8 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     roomHistory: (room, limit) => services.store.log.history({ room }, { limit }),
     roomArchive: services.config.store.message_log ? services.roomArchive : undefined,
     directLog: services.config.store.message_log ? directLogOf(services.store.log, { protocol, account }) : undefined,
+    // Of use only while the lines they name are in the log: with it off, nothing is kept.
+    mucLines: services.config.store.message_log ? services.mucLines.of(protocol, account) : undefined,
     bridgedPeople: (room) => services.roomJoins.bridgedPeople(room),
     ownRooms: {
       ownerOf: (room) => services.ownRooms.ownerOf(room),

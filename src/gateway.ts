@@ -32,6 +32,7 @@ import type { Logger } from "./core/logger.js";
 import { FailureReports } from "./core/failure-reports.js";
 import { MessageIdGenerator } from "./core/message-id.js";
 import { LogRetention } from "./core/log-retention.js";
+import { MucLineLog } from "./core/muc-line-log.js";
 import { Outbox, type LinkedRecipientVerdict } from "./core/outbox.js";
 import { PresenceHub } from "./core/presence-hub.js";
 import { configuredNetworks } from "./configured-networks.js";
@@ -235,12 +236,13 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     log: log.child({ component: "invitations" }),
   });
   const roomArchive = roomArchiveOf(store.log);
+  const mucLines = new MucLineLog(store.mucLineIds, log.child({ component: "muc-lines" }));
   const supervisor = new Supervisor(log.child({ component: "supervisor" }));
   // The status, announcements, the message of the day and the metrics (admin-services.ts).
   const isAdmin = (address: Address): boolean => bridges.isAdmin(address);
   const { status, announcements, messageOfTheDay, metrics } = await buildAdminServices({ config, store, registry, supervisor, isAdmin, counters, version: options.version, log });
   // store.message_log_max_age_days is read at each pass: a reload (SIGHUP) changes it, and prunes at once.
-  const retention = new LogRetention({ log: store.log, maxAgeDays: () => reloaded.maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
+  const retention = new LogRetention({ log: store.log, mucLineIds: store.mucLineIds, maxAgeDays: () => reloaded.maxLogAgeDays, counters, logger: log.child({ component: "retention" }) });
 
   // "Who is this?" (native contact.info, XMPP vCards of gateway JIDs): limited per asker, bounded in time.
   const contactInfo = new ContactInfoService({ registry, checkOwnership: (a, b) => router.checkOwnership(a, b), personOf: (address) => identities.personOf(address) });
@@ -249,7 +251,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,
@@ -313,6 +315,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
         await metrics?.stop();
         await supervisor.stopAll(reason);
         await outbox.stop();
+        await mucLines.drain();
         await retention.stop();
         await store.close();
       })();

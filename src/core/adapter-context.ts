@@ -11,6 +11,7 @@ import type { DirectLog } from "./direct-log.js";
 import type { GatewayError } from "./errors.js";
 import type { GatewayStatusReport } from "./gateway-status.js";
 import type { Logger } from "./logger.js";
+import type { MucLines } from "./muc-line-log.js";
 import type { Address } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
 import type { Message, MessageDraft } from "./model/message.js";
@@ -131,6 +132,8 @@ export interface AdapterContext {
   readonly roomArchive: RoomArchive | undefined;
   /** Direct messages in the message log that came in through this adapter, by origin id (core/direct-log.ts); undefined when the log is off. */
   readonly directLog: DirectLog | undefined;
+  /** The rooms' own ids of lines carried in this network's rooms, kept across restarts (core/muc-line-log.ts); undefined when the log is off. */
+  readonly mucLines: MucLines | undefined;
   /**
    * Rooms reached through someone's own account (core/own-rooms.ts: a linked XMPP account's MUCs), for that person
    * alone: `ownerOf` tells whose own account a room would be reached through (undefined for any other room); `join`,

@@ -11,6 +11,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Logger } from "./logger.js";
 import type { MessageCounters } from "./message-counters.js";
 import type { MessageLogStore } from "../store/store.js";
+import type { MucLineIdStore } from "../store/muc-line-id-store.js";
 import { systemTimers, type Timers } from "../util/timers.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,6 +23,8 @@ export const BATCH_MAX_MS = 20;
 
 export interface LogRetentionOptions {
   readonly log: Pick<MessageLogStore, "pruneBatch">;
+  /** The MUCs' ids of lines (core/muc-line-log.ts), pruned with the log: one statement, the table is bounded. */
+  readonly mucLineIds?: Pick<MucLineIdStore, "prune">;
   /** The age in days past which messages go; 0 keeps everything. Read at each pass: a reload (SIGHUP) changes it. */
   readonly maxAgeDays: () => number;
   readonly logger: Logger;
@@ -98,6 +101,7 @@ export class LogRetention {
       // The messages of the moment go between two batches.
       if (after !== undefined) await nextTurn();
     } while (after !== undefined && !this.stopped);
+    if (!this.stopped) await this.options.mucLineIds?.prune(cutoff);
     if (deleted > 0) {
       if (this.options.counters) this.options.counters.expired += deleted;
       this.options.logger.info({ deleted, cutoff: new Date(cutoff).toISOString(), maxAgeDays: days }, "message log pruned");

@@ -4,8 +4,9 @@
  * again; the occupants' lines reach her as room messages from their occupant addresses (account-muc-occupants.ts),
  * history (a XEP-0203 delay) and the room's own messages left out; a line of the room's archive given at a catch-up
  * keeps its time (the archive's delay) as the message's `sentAt`. XEP-0461 replies name lines by the room's stanza-id
- * both ways: the ids of recent lines, hers (from their reflections) and the occupants', are kept (muc-line-ids.ts); a
- * reply of hers to a line the account does not know there (before a restart) goes without <reply/> and quote.
+ * both ways: the ids of lines, hers (from their reflections) and the occupants', are kept, in memory and in the store
+ * across restarts (muc-line-ids.ts); a reply of hers to a line the account does not know there goes without <reply/>
+ * and quote.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -24,12 +25,14 @@ export class AccountMucLines {
   /** Ids of her own recent lines: their reflections are not shown to her again. */
   private readonly ownLines = new Set<string>();
   /** The rooms' stanza-ids of recent lines, hers and the occupants', by gateway id and back. */
-  private readonly ids = new MucLineIds();
+  private readonly ids: MucLineIds;
 
   constructor(
     private readonly context: AdapterContext,
     private readonly write: (element: Element) => Promise<void>,
-  ) {}
+  ) {
+    this.ids = new MucLineIds(context.mucLines);
+  }
 
   /** Her line to `muc`, as groupchat. */
   async send(muc: string, message: Message): Promise<void> {
@@ -62,10 +65,11 @@ export class AccountMucLines {
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
     const roomId = mucStanzaId(stanza, room.id);
-    // A line the account does not know by that id (before a restart) is passed as it is: the core keeps a plain message.
-    const answered = line.reply === undefined ? undefined : (this.ids.gatewayIdOf(room.id, line.reply.id) ?? line.reply.id);
-    void this.context
-      .submit({
+    // A line known neither in memory nor in the store is passed as it is: the core keeps a plain message.
+    const replyId = line.reply?.id;
+    const answered = replyId === undefined ? Promise.resolve(undefined) : this.ids.gatewayIdOf(room.id, replyId).then((known) => known ?? replyId);
+    void answered
+      .then((answeredId) => this.context.submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(line.id === undefined ? {} : { id: line.id }) },
         scope: "room",
         kind: line.messageKind,
@@ -76,13 +80,13 @@ export class AccountMucLines {
         ...(line.attachments === undefined ? {} : { attachments: line.attachments }),
         // An archived line's time (the archive's delay, account-muc-catch-up.ts); a live one has none.
         ...(line.sentAt === undefined ? {} : { sentAt: line.sentAt }),
-        ...(answered === undefined ? {} : { replyTo: { id: answered } }),
+        ...(answeredId === undefined ? {} : { replyTo: { id: answeredId } }),
       }, {
         // Known by the room's id before she sees it: her reply to it names it so.
         onAccepted: (accepted) => {
           if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, nick);
         },
-      })
+      }))
       .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
   }
 }

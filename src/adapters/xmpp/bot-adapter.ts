@@ -63,7 +63,7 @@ export class XmppBotAdapter implements Adapter {
   /** The MUCs' lines to the native rooms, and their refusals of relayed ones (bot-muc-lines.ts). */
   private readonly lines: BotMucLines;
   /** The MUCs' stanza-ids of the lines the bot relayed, by which it retracts them (muc-line-ids.ts). */
-  private readonly relayedIds = new MucLineIds();
+  private readonly relayedIds: MucLineIds;
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
@@ -80,6 +80,7 @@ export class XmppBotAdapter implements Adapter {
     private readonly context: AdapterContext,
   ) {
     this.rooms = [...config.rooms];
+    this.relayedIds = new MucLineIds(context.mucLines);
     this.confirmer = new ServerPingConfirmer(jidParts(config.jid).domain, (element) => this.write(element), { unanswered: () => this.deadLink() });
     const bot = { jid: config.jid, online: (): boolean => this.online, roomOf: (muc: string) => this.roomOf(muc) };
     this.reports = new BotFailureReports(context, this.occupants, { ...bot, outOf: (muc) => this.outOf.has(muc), write: (element) => this.write(element) });

@@ -6,7 +6,7 @@
  * that message. An occupant's XEP-0424 retraction of a line the bot relayed is a retraction in the native room: named
  * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients). An
  * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a line of the bridged room when the bot
- * knows that id (muc-line-ids.ts), its fallback quote cut off the body either way (reply-stanzas.ts).
+ * knows that id (muc-line-ids.ts, also after a restart), its fallback quote cut off the body either way (reply-stanzas.ts).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -63,12 +63,13 @@ export class BotMucLines {
     // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
     const roomId = mucStanzaId(stanza, muc);
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
-    // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts). One the bot does not know (from before
-    // a restart) is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
-    const answered = message.reply === undefined ? undefined : (this.relayedIds.gatewayIdOf(muc, message.reply.id) ?? message.reply.id);
+    // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts: memory, then the store). One the bot does
+    // not know is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
+    const replyId = message.reply?.id;
+    const answering = replyId === undefined ? Promise.resolve(undefined) : this.relayedIds.gatewayIdOf(muc, replyId).then((known) => known ?? replyId);
     let acceptedId: string | undefined;
-    void acceptance.original
-      .then((original) => {
+    void Promise.all([acceptance.original, answering])
+      .then(([original, answered]) => {
         // The occupant's address is her nick: a correction from someone who took it after the line's sender left (or
         // whose sender the bot cannot tell) is a line of its own, not a change of hers.
         const replaces = original !== undefined && this.reports.saidBy(original, muc, nick) ? original : undefined;

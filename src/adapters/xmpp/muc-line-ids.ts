@@ -4,9 +4,12 @@
  * passed on from one.
  * A XEP-0424 retraction in a MUC names a line by the room's stanza-id (section 5), and so does a XEP-0461 reply, with
  * the nick that said the line there. Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
- * replies are of recent lines; one from before a restart is not known.
+ * replies are of recent lines. Each line is also kept in the store (core/muc-line-log.ts: the newest 1,000 per MUC,
+ * with the message log's retention), read when the memory has no line: one from before a restart. With the message
+ * log off (store.message_log) nothing is kept there, and a line from before a restart is not known.
  */
 import type { Element } from "ltx";
+import type { MucLines } from "../../core/muc-line-log.js";
 import { RecentMap } from "./message-memory.js";
 import { NS } from "./stanzas.js";
 
@@ -27,6 +30,9 @@ export class MucLineIds {
   /** Lines sent whose reflection has not come yet: a retraction right after its line waits for the room's id. */
   private readonly unechoed = new RecentMap<() => void>();
   private readonly echoes = new RecentMap<Promise<void>>();
+
+  /** `kept`: the store's lines (none with the message log off, or in tests of the memory alone). */
+  constructor(private readonly kept?: MucLines) {}
 
   /** The bot wrote line `gatewayId` to `muc`: its reflection is awaited. */
   sent(muc: string, gatewayId: string): void {
@@ -53,11 +59,12 @@ export class MucLineIds {
   received(muc: string, roomId: string, gatewayId: string, nick: string): void {
     this.lines.set(keyOf(muc, gatewayId), { roomId, nick });
     this.gatewayIds.set(keyOf(muc, roomId), gatewayId);
+    this.kept?.keep(muc, gatewayId, { roomId, nick });
   }
 
   /** The gateway id of the line the MUC names `roomId` (an occupant's XEP-0461 reply names it so), if the bot knows it. */
-  gatewayIdOf(muc: string, roomId: string): string | undefined {
-    return this.gatewayIds.get(keyOf(muc, roomId));
+  async gatewayIdOf(muc: string, roomId: string): Promise<string | undefined> {
+    return this.gatewayIds.get(keyOf(muc, roomId)) ?? (await this.kept?.gatewayIdOf(muc, roomId));
   }
 
   /** Line `gatewayId` as `muc` knows it, once its reflection came if the bot has just sent it; undefined when not known. */
@@ -69,12 +76,13 @@ export class MucLineIds {
       await Promise.race([echo, new Promise<void>((resolve) => (timer = setTimeout(resolve, ECHO_WAIT_MS)))]);
       clearTimeout(timer);
     }
-    return this.lines.get(key);
+    return this.lines.get(key) ?? (await this.kept?.lineOf(muc, gatewayId));
   }
 
   /**
    * The id by which a retraction names the bot's line `gatewayId` in `muc`: the room's stanza-id, or where the MUC gave
-   * none (or the line was relayed before a restart) the bot's own stanza id, the gateway id, as XEP-0424 before 0.4 did.
+   * none (or the line is known neither here nor in the store) the bot's own stanza id, the gateway id, as XEP-0424
+   * before 0.4 did.
    */
   async retractionTarget(muc: string, gatewayId: string): Promise<string> {
     return (await this.lineOf(muc, gatewayId))?.roomId ?? gatewayId;

@@ -67,6 +67,15 @@ describe("LogRetention (store.message_log_max_age_days)", () => {
     );
   });
 
+  it("prunes the MUCs' ids of lines at the same cut-off after the log's last batch", async () => {
+    const log = new ScriptedLog([{ deleted: 1 }]);
+    const pruned: number[] = [];
+    const mucLineIds = { prune: (cutoff: number) => Promise.resolve(pruned.push(cutoff)) };
+    const retention = new LogRetention({ log, mucLineIds, maxAgeDays: () => 30, logger: logger(), now: () => NOW });
+    await retention.pass();
+    assert.deepEqual(pruned, [NOW - 30 * DAY_MS]);
+  });
+
   it("logs nothing for a pass that deleted nothing", async () => {
     const retention = new LogRetention({ log: new ScriptedLog([{ deleted: 0 }]), maxAgeDays: () => 30, logger: logger(), now: () => NOW });
     assert.equal(await retention.pass(), 0);

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import { MucLineIds } from "../../../src/adapters/xmpp/muc-line-ids.js";
+import { MucLineLog } from "../../../src/core/muc-line-log.js";
+import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
+import type { Store } from "../../../src/store/store.js";
+import { createLogger } from "../../../src/core/logger.js";
 
 const MUC = "dev@conference.example.org";
 
@@ -49,14 +53,40 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
   it("knows a line both ways for replies: an occupant's as accepted, the bot's own by its reflection, with the nick that said it", async () => {
     const ids = new MucLineIds();
     ids.received("Dev@Conference.example.org", "room-5", "g5", "Juliet");
-    assert.equal(ids.gatewayIdOf(MUC, "room-5"), "g5");
+    assert.equal(await ids.gatewayIdOf(MUC, "room-5"), "g5");
     assert.deepEqual(await ids.lineOf(MUC, "g5"), { roomId: "room-5", nick: "Juliet" });
     ids.sent(MUC, "g6");
     const own = ids.lineOf(MUC, "g6");
     ids.echoed(reflection("g6", "room-6"), MUC, "bridge");
     assert.deepEqual(await own, { roomId: "room-6", nick: "bridge" });
-    assert.equal(ids.gatewayIdOf(MUC, "room-6"), "g6");
-    assert.equal(ids.gatewayIdOf(MUC, "unknown"), undefined);
+    assert.equal(await ids.gatewayIdOf(MUC, "room-6"), "g6");
+    assert.equal(await ids.gatewayIdOf(MUC, "unknown"), undefined);
     assert.equal(await ids.lineOf("other@conference.example.org", "g5"), undefined);
+  });
+
+  describe("across a restart (kept in the store)", () => {
+    let store: Store;
+    beforeEach(() => {
+      store = openSqliteStore(":memory:");
+    });
+    afterEach(() => store.close());
+
+    it("finds the lines of before in the store, both ways, for the same account only", async () => {
+      const before = new MucLineLog(store.mucLineIds, createLogger("silent"));
+      const ids = new MucLineIds(before.of("xmpp", "bot"));
+      ids.sent(MUC, "g7");
+      ids.echoed(reflection("g7", "room-7"), MUC, "bridge");
+      ids.received(MUC, "room-8", "g8", "Juliet");
+      await before.drain();
+
+      const after = new MucLineLog(store.mucLineIds, createLogger("silent"));
+      const restarted = new MucLineIds(after.of("xmpp", "bot"));
+      assert.equal(await restarted.retractionTarget("DEV@conference.example.org", "g7"), "room-7");
+      assert.deepEqual(await restarted.lineOf(MUC, "g8"), { roomId: "room-8", nick: "Juliet" });
+      assert.equal(await restarted.gatewayIdOf(MUC, "room-7"), "g7");
+      const otherAccount = new MucLineIds(after.of("xmpp", "other-bot"));
+      assert.equal(await otherAccount.retractionTarget(MUC, "g7"), "g7");
+      assert.equal(await otherAccount.gatewayIdOf(MUC, "room-8"), undefined);
+    });
   });
 });
