@@ -66,10 +66,9 @@ export class AccountMucLines {
     const line = parsed.value;
     const roomId = mucStanzaId(stanza, room.id);
     // A line known neither in memory nor in the store is passed as it is: the core keeps a plain message.
-    const replyId = line.reply?.id;
-    const answered = replyId === undefined ? Promise.resolve(undefined) : this.ids.gatewayIdOf(room.id, replyId).then((known) => known ?? replyId);
-    void answered
-      .then((answeredId) => this.context.submit({
+    const answering = line.reply === undefined ? undefined : this.ids.answered(room.id, line.reply.id);
+    const submit = (answeredId: string | undefined): Promise<unknown> => this.context
+      .submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(line.id === undefined ? {} : { id: line.id }) },
         scope: "room",
         kind: line.messageKind,
@@ -86,7 +85,10 @@ export class AccountMucLines {
         onAccepted: (accepted) => {
           if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, nick);
         },
-      }))
+      })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
+    // Submitted at once unless it answers a line the memory does not have (then after the store's answer).
+    if (typeof answering === "object") void answering.then(submit);
+    else void submit(answering);
   }
 }

@@ -65,11 +65,12 @@ export class BotMucLines {
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
     // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts: memory, then the store). One the bot does
     // not know is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
-    const replyId = message.reply?.id;
-    const answering = replyId === undefined ? Promise.resolve(undefined) : this.relayedIds.gatewayIdOf(muc, replyId).then((known) => known ?? replyId);
+    const answering = message.reply === undefined ? undefined : this.relayedIds.answered(muc, message.reply.id);
     let acceptedId: string | undefined;
-    void Promise.all([acceptance.original, answering])
-      .then(([original, answered]) => {
+    void acceptance.original
+      .then(async (original) => {
+        // Only a line answering one the memory does not have waits here (for the store): the others keep their turn.
+        const answered = typeof answering === "object" ? await answering : answering;
         // The occupant's address is her nick: a correction from someone who took it after the line's sender left (or
         // whose sender the bot cannot tell) is a line of its own, not a change of hers.
         const replaces = original !== undefined && this.reports.saidBy(original, muc, nick) ? original : undefined;

@@ -62,9 +62,15 @@ export class MucLineIds {
     this.kept?.keep(muc, gatewayId, { roomId, nick });
   }
 
-  /** The gateway id of the line the MUC names `roomId` (an occupant's XEP-0461 reply names it so), if the bot knows it. */
-  async gatewayIdOf(muc: string, roomId: string): Promise<string | undefined> {
-    return this.gatewayIds.get(keyOf(muc, roomId)) ?? (await this.kept?.gatewayIdOf(muc, roomId));
+  /**
+   * The gateway id a XEP-0461 reply naming `roomId` answers: at once when the memory has the line, so that a line
+   * answering a recent one is passed on in its turn; else looked up in the store (a line from before a restart); else
+   * `roomId` itself (the core then keeps the reply as a plain line, no line of the room having that id).
+   */
+  answered(muc: string, roomId: string): string | Promise<string> {
+    const remembered = this.gatewayIds.get(keyOf(muc, roomId));
+    if (remembered !== undefined || this.kept === undefined) return remembered ?? roomId;
+    return this.kept.gatewayIdOf(muc, roomId).then((kept) => kept ?? roomId);
   }
 
   /** Line `gatewayId` as `muc` knows it, once its reflection came if the bot has just sent it; undefined when not known. */

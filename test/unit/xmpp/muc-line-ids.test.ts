@@ -53,14 +53,14 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
   it("knows a line both ways for replies: an occupant's as accepted, the bot's own by its reflection, with the nick that said it", async () => {
     const ids = new MucLineIds();
     ids.received("Dev@Conference.example.org", "room-5", "g5", "Juliet");
-    assert.equal(await ids.gatewayIdOf(MUC, "room-5"), "g5");
+    assert.equal(ids.answered(MUC, "room-5"), "g5", "at once, from memory");
     assert.deepEqual(await ids.lineOf(MUC, "g5"), { roomId: "room-5", nick: "Juliet" });
     ids.sent(MUC, "g6");
     const own = ids.lineOf(MUC, "g6");
     ids.echoed(reflection("g6", "room-6"), MUC, "bridge");
     assert.deepEqual(await own, { roomId: "room-6", nick: "bridge" });
-    assert.equal(await ids.gatewayIdOf(MUC, "room-6"), "g6");
-    assert.equal(await ids.gatewayIdOf(MUC, "unknown"), undefined);
+    assert.equal(await ids.answered(MUC, "room-6"), "g6");
+    assert.equal(ids.answered(MUC, "unknown"), "unknown");
     assert.equal(await ids.lineOf("other@conference.example.org", "g5"), undefined);
   });
 
@@ -83,10 +83,10 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
       const restarted = new MucLineIds(after.of("xmpp", "bot"));
       assert.equal(await restarted.retractionTarget("DEV@conference.example.org", "g7"), "room-7");
       assert.deepEqual(await restarted.lineOf(MUC, "g8"), { roomId: "room-8", nick: "Juliet" });
-      assert.equal(await restarted.gatewayIdOf(MUC, "room-7"), "g7");
+      assert.equal(await restarted.answered(MUC, "room-7"), "g7");
       const otherAccount = new MucLineIds(after.of("xmpp", "other-bot"));
       assert.equal(await otherAccount.retractionTarget(MUC, "g7"), "g7");
-      assert.equal(await otherAccount.gatewayIdOf(MUC, "room-8"), undefined);
+      assert.equal(await otherAccount.answered(MUC, "room-8"), "room-8");
     });
   });
 });
