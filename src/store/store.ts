@@ -6,7 +6,6 @@
 import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
-import type { RoomMember } from "../core/model/room.js";
 import type { MucLineIdStore } from "./muc-line-id-store.js";
 import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
 
