@@ -8,12 +8,15 @@ import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
 import type { MucLineIdStore } from "./muc-line-id-store.js";
 import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore } from "./account-stores.js";
+import type { GatewaySecretStore, GatewaySettingStore, GatewaySubscriberStore } from "./gateway-stores.js";
 
 // The stores of the gateway's rooms live in room-stores.ts; re-exported here.
 import type { RoomBanStore, RoomSettingsStore, RoomStore } from "./room-stores.js";
 export type { RoomRecord, RoomStore, RoomBanRecord, RoomBanStore, RoomSettingsRecord, RoomSettingsStore } from "./room-stores.js";
 // The stores of people's accounts and names elsewhere live in account-stores.ts; re-exported here.
 export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, PuppetServerPasswordRecord, PuppetServerPasswordStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore } from "./account-stores.js";
+// The gateway's own secrets, settings and subscribers live in gateway-stores.ts; re-exported here.
+export type { GatewaySecretStore, GatewaySettingStore, GatewaySubscriberStore } from "./gateway-stores.js";
 
 export interface AccountRecord {
   /** Lower-case user name; the person's native address is native:<name>. */
@@ -244,48 +247,6 @@ export interface SentRequestStore {
   put(owner: Address, address: Address): Promise<void>;
   /** False when there was no such record. */
   remove(owner: Address, address: Address): Promise<boolean>;
-}
-
-/**
- * Secrets the gateway makes for itself (core/gateway-secrets.ts), one per name, kept for good: what is derived from
- * one (XEP-0421 occupant ids) stays the same across restarts.
- */
-export interface GatewaySecretStore {
-  /** The secret kept under `name`; when there is none yet, `fresh` is kept and given (the first one kept wins). */
-  obtain(name: string, fresh: Buffer, at: number): Promise<Buffer>;
-  /** Keeps `next` under `name` if what is kept there is still `expected` (the same secret, sealed); true if so. */
-  replace(name: string, expected: Buffer, next: Buffer): Promise<boolean>;
-}
-
-/**
- * Settings an admin changes while the gateway runs (the message of the day, core/message-of-the-day.ts), by name, each
- * a JSON text: kept across restarts.
- */
-export interface GatewaySettingStore {
-  /** The value kept under `name`, or undefined. */
-  get(name: string): Promise<string | undefined>;
-  /** Keeps `value` under `name`, in place of any before. */
-  put(name: string, value: string, at: number): Promise<void>;
-  /** Forgets `name`: whether there was a value. */
-  remove(name: string): Promise<boolean>;
-}
-
-/**
- * XMPP users subscribed to the presence of the gateway's own domain (adapters/xmpp/gateway-contact.ts), per gateway
- * domain: `jid` a bare JID in lower case, `server` its domain.
- */
-export interface GatewaySubscriberStore {
-  /** Keeps `jid` as a subscriber of `gateway`; false when it was one already. */
-  add(gateway: string, jid: string, server: string, at: number): Promise<boolean>;
-  /** Forgets the subscriber: whether it was one. */
-  remove(gateway: string, jid: string): Promise<boolean>;
-  has(gateway: string, jid: string): Promise<boolean>;
-  /** Every subscriber of `gateway`, by JID. */
-  list(gateway: string): Promise<string[]>;
-  /** How many subscribers of `gateway` are JIDs of the XMPP server `server`. */
-  countOn(gateway: string, server: string): Promise<number>;
-  /** How many subscribers `gateway` has. */
-  count(gateway: string): Promise<number>;
 }
 
 export interface AcceptedMessage {
