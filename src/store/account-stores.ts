@@ -263,3 +263,24 @@ export interface AccountRemovalStore {
    */
   finish(name: string, removal: AccountRemoval): Promise<boolean>;
 }
+
+/** A native user's avatar as kept (migration 27): the picture, its type and SHA-1, and when it was set. */
+export interface AvatarRecord {
+  readonly owner: Address;
+  readonly type: string;
+  readonly data: Buffer;
+  /** SHA-1 of `data`, lower-case hex. */
+  readonly hash: string;
+  readonly setAt: number;
+}
+
+/** Native users' avatars (core/avatars.ts), one per user; removed with the account (AccountRemovalStore). */
+export interface AvatarStore {
+  /** Keeps the owner's avatar in place of any before. GW_ERR_NOT_FOUND, writing nothing, when the owner's account is missing or being deleted. */
+  put(record: AvatarRecord): Promise<void>;
+  get(owner: Address): Promise<AvatarRecord | undefined>;
+  /** False when there was none. */
+  remove(owner: Address): Promise<boolean>;
+  /** The type and hash of every avatar kept, by owner (read once at start: presence carries the hash). */
+  refs(): Promise<Array<{ readonly owner: Address; readonly type: string; readonly hash: string }>>;
+}

@@ -5,6 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import { GatewayError } from "../../core/errors.js";
+import { AVATARS_SCHEMA } from "./sqlite-avatars.js";
 import { INITIAL_SCHEMA } from "./initial-schema.js";
 
 export interface Migration {
@@ -354,6 +355,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 24, name: "own room archive marks", sql: OWN_ROOM_ARCHIVE_MARKS },
   { version: 25, name: "room settings", sql: ROOM_SETTINGS },
   { version: 26, name: "muc line ids", sql: MUC_LINE_IDS },
+  { version: 27, name: "avatars", sql: AVATARS_SCHEMA },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

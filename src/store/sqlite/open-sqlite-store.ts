@@ -25,6 +25,7 @@ import { createSqliteContactStore } from "./sqlite-contacts.js";
 import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteGatewaySecrets } from "./sqlite-gateway-secrets.js";
 import { createSqliteGatewaySettings } from "./sqlite-gateway-settings.js";
+import { createSqliteAvatars } from "./sqlite-avatars.js";
 import { createSqliteGatewaySubscribers } from "./sqlite-gateway-subscribers.js";
 import { createSqliteMucLineIds } from "./sqlite-muc-line-ids.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
@@ -151,6 +152,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     accountRemovals: createSqliteAccountRemovals(db, release),
     gatewaySecrets: createSqliteGatewaySecrets(db),
     gatewaySettings: createSqliteGatewaySettings(db),
+    avatars: createSqliteAvatars(db),
     gatewaySubscribers: createSqliteGatewaySubscribers(db),
     mucLineIds: createSqliteMucLineIds(db),
     accept: (batch) =>

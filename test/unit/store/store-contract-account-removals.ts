@@ -45,6 +45,7 @@ async function aliceEverywhere(store: Store): Promise<void> {
   await store.puppetServerPasswords.put({ owner: alice, network: "irc.example.org", secret: Buffer.from([3]), setAt: T });
   await store.ownRooms.put({ owner: alice, room: parseAddress("xmpp://u.alice/talk@conference.example.org"), nick: "alice", joinedAt: T });
   await store.names.claim({ protocol: "irc", account: "libera", name: "alice[sb]", person: alice, claimedAt: T });
+  await store.avatars.put({ owner: alice, type: "image/png", data: Buffer.from([4]), hash: "0".repeat(40), setAt: T });
   await store.rooms.create(room(lobby, { createdBy: alice }));
   await store.rooms.addMember(lobby, { address: alice, nick: "alice", role: "owner" });
   await store.rooms.addMember(lobby, { address: bob, nick: "bob", role: "member" });
@@ -106,6 +107,7 @@ export function describeAccountRemovalContract(store: () => Store): void {
       assert.deepEqual(await store().puppetAccounts.listOf(alice), []);
       assert.deepEqual(await store().puppetServerPasswords.listOf(alice), []);
       assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), []);
+      assert.equal(await store().avatars.get(alice), undefined);
       assert.deepEqual((await store().rooms.members(den)).map((member) => member.address.id), ["bob"]);
       assert.deepEqual(await store().rooms.roomsOf(alice), []);
       assert.deepEqual(await store().roomBans.list(den), [], "a new account of the name is not banned");

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { parseAddress } from "../../../src/core/model/address.js";
 import type { AccountRecord } from "../../../src/store/store.js";
 import { describeAccountRemovalContract } from "./store-contract-account-removals.js";
+import { describeAvatarContract } from "./store-contract-avatars.js";
 import { describeBridgeContract } from "./store-contract-bridges.js";
 import { describeBuddyOfferContract } from "./store-contract-buddy-offers.js";
 import { describeIdentityContract } from "./store-contract-identities.js";
@@ -289,6 +290,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeRoomBanContract(store);
     describeRoomSettingsContract(store);
     describeAccountRemovalContract(store);
+    describeAvatarContract(store);
 
     describe("sent requests", () => {
       it("records a request per owner and address, once however often put, until removed", async () => {
