@@ -13,6 +13,7 @@ import type { LinkedAccounts } from "./core/linked-accounts.js";
 import type { Logger } from "./core/logger.js";
 import type { NameClaims } from "./core/name-claims.js";
 import type { Outbox } from "./core/outbox.js";
+import type { Avatars } from "./core/avatars.js";
 import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { RoomService } from "./core/rooms.js";
 import type { Roster } from "./core/roster.js";
@@ -34,11 +35,12 @@ export interface DeletionServices {
   readonly roster: Roster;
   readonly names: NameClaims;
   readonly reservations: NativeNameReservations;
+  readonly avatars: Pick<Avatars, "forget">;
   readonly log: Logger;
 }
 
 export function accountDeletion(services: DeletionServices): AccountDeletion {
-  const { store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts, roster, names, reservations } = services;
+  const { store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts, roster, names, reservations, avatars } = services;
   const log = services.log.child({ component: "accounts" });
   return new AccountDeletion({
     removals: store.accountRemovals,
@@ -62,6 +64,7 @@ export function accountDeletion(services: DeletionServices): AccountDeletion {
       rooms.forgetCached();
       await names.load();
       reservations.deleted(name);
+      avatars.forget(userOf(name));
       await identities.personRemoved(userOf(name));
       await router.nameFreed(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     },

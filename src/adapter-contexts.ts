@@ -11,6 +11,7 @@ import type { Adapter, AdapterContext, AdapterStatus } from "./core/adapter.js";
 import type { MessageOfTheDay } from "./core/message-of-the-day.js";
 import type { BridgeService } from "./core/bridges.js";
 import type { ContactInfoService } from "./core/contact-info.js";
+import type { Avatars } from "./core/avatars.js";
 import { directLogOf } from "./core/direct-log.js";
 import { GatewayError, hasErrorCode } from "./core/errors.js";
 import type { GatewayStatus } from "./core/gateway-status.js";
@@ -65,6 +66,8 @@ export interface ContextServices {
   readonly supervisor: Supervisor;
   /** Contact information across networks (core/contact-info.ts). */
   readonly contactInfo: ContactInfoService;
+  /** Native users' avatars' types and hashes (core/avatars.ts). */
+  readonly avatars: Pick<Avatars, "refOf">;
   /**
    * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
    * services (linked accounts) that are built after the contexts' services.
@@ -175,6 +178,13 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     contactInfo: async (viewer, subject) => {
       speaksFor(viewer);
       return services.contactInfo.lookup(viewer, subject);
+    },
+    avatars: {
+      get: async (viewer, subject) => {
+        speaksFor(viewer);
+        return services.contactInfo.avatar(viewer, subject);
+      },
+      refOf: (owner) => services.avatars.refOf(owner),
     },
     related: (a, b) => services.router.related(a, b),
     linkedPerson: (address) => services.identities.personOf(address),

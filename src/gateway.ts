@@ -53,6 +53,7 @@ import { Roster } from "./core/roster.js";
 import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
 import { ContactInfoService } from "./core/contact-info.js";
+import { Avatars } from "./core/avatars.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
 import { RecentMessages } from "./core/recent-messages.js";
@@ -246,12 +247,15 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
 
   // "Who is this?" (native contact.info, XMPP vCards of gateway JIDs): limited per asker, bounded in time.
   const contactInfo = new ContactInfoService({ registry, checkOwnership: (a, b) => router.checkOwnership(a, b), personOf: (address) => identities.personOf(address) });
+  // Native users' avatars: a change sends her presence again, which carries the hash (core/avatars.ts).
+  const avatars = new Avatars({ store: store.avatars, log: log.child({ component: "avatars" }), announce: (owner) => presence.resend(owner) });
+  await avatars.load();
   // Links by password (XMPP in-band registration), checked in the one limiter of failed logins.
   const passwordLinks = new PasswordLinks({ accounts: store.accounts, identities, limiter: logins, log: log.child({ component: "identities" }) });
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, avatars, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,
@@ -267,7 +271,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
   });
   // Accounts deleted by their users or by admins; a deletion a crash cut short is finished before the adapters start.
-  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts: cachedContacts, roster, names, reservations, log });
+  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts: cachedContacts, roster, names, reservations, avatars, log });
   // Accounts disabled and enabled again by admins: kept whole, kept out.
   const suspensions = new AccountSuspensions({ accounts: store.accounts, registry, isAdmin: (address) => bridges.isAdmin(address), linkedAccounts: links, log: log.child({ component: "accounts" }) });
   let native: NativeAdapter | undefined;
@@ -278,7 +282,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions, loginLimiter: logins };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions, avatars, loginLimiter: logins };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

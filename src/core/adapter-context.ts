@@ -17,6 +17,7 @@ import type { Contact } from "./model/contact.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { ContactInfo } from "./model/contact-info.js";
+import type { Avatar, AvatarRef } from "./model/avatar.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
@@ -174,6 +175,8 @@ export interface AdapterContext {
    * GW_ERR_UNAVAILABLE (condition "timeout" when the network did not answer), GW_ERR_UNSUPPORTED, GW_ERR_NO_ROUTE.
    */
   contactInfo(viewer: Address, subject: Address): Promise<ContactInfo>;
+  /** `subject`'s avatar as `viewer` may see it (core/contact-info.ts `avatar`, contactInfo's checks), and a native user's type and hash now (core/avatars.ts). */
+  readonly avatars: { get(viewer: Address, subject: Address): Promise<Avatar | undefined>; refOf(owner: Address): AvatarRef | undefined };
   /**
    * Whether two people know each other: a presence subscription either way, a linked account counting as its
    * person (a message policy of contacts only: juliet, alice's linked JID, may answer carol, who watches alice).

@@ -8,6 +8,7 @@ import type { Message } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { RoomListing } from "./model/room-directory.js";
 import type { ContactInfo } from "./model/contact-info.js";
+import type { Avatar } from "./model/avatar.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { GatewayError } from "./errors.js";
 import type { AdapterContext, PuppetCredentials } from "./adapter-context.js";
@@ -98,6 +99,8 @@ export interface Adapter {
    * is down or does not answer. Absent: the network tells nothing (GW_ERR_UNSUPPORTED).
    */
   contactInfo?(subject: Address, viewer: Address): Promise<ContactInfo>;
+  /** `subject`'s avatar as `viewer` may see it (core/contact-info.ts `avatar`): undefined when they have none. Absent: GW_ERR_UNSUPPORTED. */
+  avatar?(subject: Address, viewer: Address): Promise<Avatar | undefined>;
   /** Sets a person's own presence on this network (an IRC puppet's AWAY, an XMPP client's presence). */
   setPresence(presence: Presence): Promise<void>;
   sendSubscription(event: SubscriptionEvent): Promise<void>;

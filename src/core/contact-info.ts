@@ -23,6 +23,7 @@ import type { AdapterRegistry } from "./adapter-registry.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, formatAddress, type Address } from "./model/address.js";
 import { cleanInfo, type ContactInfo } from "./model/contact-info.js";
+import type { Avatar } from "./model/avatar.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
 import { askerOrigin, ORIGIN_FACTOR } from "./asker-origin.js";
 
@@ -54,6 +55,22 @@ export class ContactInfoService {
 
   /** What `subject`'s network tells `viewer` about them; see the header for the refusals. */
   async lookup(viewer: Address, subject: Address): Promise<ContactInfo> {
+    return cleanInfo(await this.ask(viewer, subject, true, (network, person) => network.contactInfo(person, viewer)));
+  }
+
+  /**
+   * `subject`'s avatar as `viewer` may see it (native `avatar.get`, the PHOTO of a gateway JID's vCard), with the same
+   * checks as lookup. Counted in the asker's limit only where it costs a network a request (not a native user's).
+   */
+  async avatar(viewer: Address, subject: Address): Promise<Avatar | undefined> {
+    return this.ask(viewer, subject, false, (network, person) => {
+      if (network.avatar === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${person.protocol}/${person.account} shows no avatars`);
+      return network.avatar(person, viewer);
+    });
+  }
+
+  /** `what` asked of the subject's network, after the header's checks; `counted` false counts only an asker of a person of another network than native. */
+  private async ask<T>(viewer: Address, subject: Address, counted: boolean, what: (network: InfoAdapter, person: Address) => Promise<T>): Promise<T> {
     const { registry } = this.deps;
     let adapter = registry.for(subject);
     const standsFor = adapter?.standsFor?.(subject);
@@ -64,14 +81,14 @@ export class ContactInfoService {
     if (adapter === undefined && !registry.isOnDemand(subject.protocol, subject.account)) throw noRoute(subject);
     if (adapter !== undefined) checkSubject(adapter, subject);
     this.deps.checkOwnership(viewer, subject);
-    this.count(viewer);
-    const answer = async (): Promise<ContactInfo> => {
+    if (counted || subject.protocol !== "native") this.count(viewer);
+    const answer = async (): Promise<T> => {
       const network = adapter ?? (await registry.obtain(subject, viewer));
       if (network === undefined) throw noRoute(subject);
       checkSubject(network, subject);
-      return network.contactInfo(subject, viewer);
+      return what(network, subject);
     };
-    return cleanInfo(await withTimeout(answer(), this.timeoutMs, formatAddress(subject)));
+    return withTimeout(answer(), this.timeoutMs, formatAddress(subject));
   }
 
   /** Counts a lookup of `viewer`'s person, or throws GW_ERR_RATE_LIMITED. */

@@ -40,12 +40,22 @@ export class PresenceHub {
       (previous === undefined && presence.show === "offline") ||
       (previous !== undefined && previous.show === presence.show && previous.status === presence.status && previous.priority === presence.priority);
     if (unchanged) return false;
+    await this.fanOut(presence);
+    return true;
+  }
+
+  /** Sends the address's current presence again to everyone allowed to see it, when what it carries besides changed (an avatar's hash); nothing while offline. */
+  async resend(address: Address): Promise<void> {
+    const presence = this.current.get(addressKey(address));
+    if (presence !== undefined) await this.fanOut(presence);
+  }
+
+  private async fanOut(presence: Presence): Promise<void> {
     const recipients = new Map<string, Address>();
     for (const recipient of await this.audience(presence.from)) {
       for (const address of [recipient, ...(await this.viewers(recipient, presence.from))]) recipients.set(addressKey(address), address);
     }
     for (const recipient of recipients.values()) await this.deliver(presence, recipient);
-    return true;
   }
 
   /** Sends one presence to one recipient and its viewers (after an approval, or a lost subscription). */

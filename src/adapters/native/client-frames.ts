@@ -109,6 +109,9 @@ export interface BridgeRemoveFrame extends Base { readonly type: "bridge.remove"
 export interface BridgeListFrame extends Base { readonly type: "bridge.list" }
 export interface GatewayStatusFrame extends Base { readonly type: "gateway.status" }
 export interface IdentityConfirmFrame extends Base { readonly type: "identity.confirm"; readonly code: string }
+export interface AccountAvatarSetFrame extends Base { readonly type: "account.avatar.set"; readonly mime_type: string; readonly data: string }
+export interface AccountAvatarClearFrame extends Base { readonly type: "account.avatar.clear" }
+export interface AvatarGetFrame extends Base { readonly type: "avatar.get"; readonly address: string }
 export interface AccountDeleteFrame extends Base { readonly type: "account.delete"; readonly password: string }
 export interface AdminUserDeleteFrame extends Base { readonly type: "admin.user.delete"; readonly name: string }
 export interface AdminUserDisableFrame extends Base { readonly type: "admin.user.disable"; readonly name: string; readonly reason?: string }
@@ -126,6 +129,9 @@ export type ClientFrame =
   | LogoutFrame
   | PingFrame
   | AccountPasswordFrame
+  | AccountAvatarSetFrame
+  | AccountAvatarClearFrame
+  | AvatarGetFrame
   | ContactListFrame
   | ContactAddFrame
   | ContactRemoveFrame

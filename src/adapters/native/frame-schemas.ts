@@ -10,9 +10,13 @@ import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/model/room-directory.js";
 import { MAX_ROOM_DESCRIPTION, MAX_ROOM_PASSWORD } from "../../core/room-settings.js";
 import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
+import { AVATAR_TYPES, MAX_AVATAR_BYTES } from "../../core/model/avatar.js";
 import { MAX_ATTACHMENT_DESCRIPTION_LENGTH, MAX_ATTACHMENT_URL_LENGTH, MAX_ATTACHMENTS } from "../../core/model/attachments.js";
 
 type Schema = Record<string, unknown>;
+
+/** The longest base64 text of an avatar of MAX_AVATAR_BYTES (without line breaks). */
+const MAX_AVATAR_BASE64 = Math.ceil(MAX_AVATAR_BYTES / 3) * 4;
 
 export const PROTOCOL_VERSION = 1;
 
@@ -103,6 +107,17 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     ["old_password", "new_password"],
     "Changes the session user's password; their other sessions are closed (4001)",
   ),
+  "account.avatar.set": frame(
+    "account.avatar.set",
+    {
+      mime_type: { enum: [...AVATAR_TYPES], description: "The picture's MIME type (not `type`, which names the frame): its first bytes must be of this type" },
+      data: { type: "string", minLength: 1, maxLength: MAX_AVATAR_BASE64, description: `The picture, base64: at most ${MAX_AVATAR_BYTES} bytes decoded` },
+    },
+    ["mime_type", "data"],
+    "Sets the session user's avatar; answered with its type and SHA-1",
+  ),
+  "account.avatar.clear": frame("account.avatar.clear", {}, [], "Removes the session user's avatar"),
+  "avatar.get": frame("avatar.get", { address }, ["address"], "A person's avatar, as far as the asker may see it (a native user's contacts; an XMPP user's vCard PHOTO)"),
   "contact.list": frame("contact.list", {}, [], "The session user's buddy list with presence"),
   "contact.add": frame("contact.add", { address, name: { type: "string", minLength: 1, maxLength: 256 } }, ["address"], "Adds or renames a contact"),
   "contact.remove": frame("contact.remove", { address }, ["address"], "Removes a contact and every subscription with it"),

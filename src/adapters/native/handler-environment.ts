@@ -2,6 +2,7 @@
 import type { AccountDeletion } from "../../core/account-deletion.js";
 import type { AccountSuspensions } from "../../core/account-suspension.js";
 import type { AdapterContext } from "../../core/adapter.js";
+import type { Avatars } from "../../core/avatars.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
 import type { PuppetAccounts } from "../../core/puppet-accounts.js";
@@ -46,6 +47,8 @@ export interface NativeServices {
   readonly deletion: Pick<AccountDeletion, "delete">;
   /** Disables and enables accounts (admin.user.disable, admin.user.enable): the name in lower case, and who asked. */
   readonly suspensions: Pick<AccountSuspensions, "disable" | "enable">;
+  /** The session user's avatar (account.avatar.set, account.avatar.clear; core/avatars.ts), and the bytes of a user's (avatar.get). */
+  readonly avatars: Pick<Avatars, "set" | "clear" | "get">;
   /** The gateway's one limiter of failed password checks (core/login-limits.ts, native.login_attempts), shared with XMPP registration. */
   readonly loginLimiter: AttemptLimiter;
 }

@@ -11,6 +11,7 @@ import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
+import type { Avatar } from "../../core/model/avatar.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
@@ -107,7 +108,18 @@ export class NativeAdapter implements Adapter {
     if (!isNative(subject) || isRoomId(subject.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is a room, not a person`);
     if ((await this.services.accounts.get(subject.id)) === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `there is no user ${subject.id} here`);
     const seen = await this.context.probe(subject, viewer);
-    return { nick: subject.id, ...(seen === undefined ? {} : { show: seen.show, status: seen.status }) };
+    const avatar = seen === undefined && !sameAddress(subject, viewer) ? undefined : this.context.avatars.refOf(subject);
+    return { nick: subject.id, ...(seen === undefined ? {} : { show: seen.show, status: seen.status }), ...(avatar === undefined ? {} : { avatar }) };
+  }
+
+  /** A native user's avatar, to herself and to those who may see her presence (contactInfo's rule); GW_ERR_FORBIDDEN to others. */
+  async avatar(subject: Address, viewer: Address): Promise<Avatar | undefined> {
+    if (!isNative(subject) || isRoomId(subject.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is a room, not a person`);
+    if ((await this.services.accounts.get(subject.id)) === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `there is no user ${subject.id} here`);
+    if (!sameAddress(subject, viewer) && (await this.context.probe(subject, viewer)) === undefined) {
+      throw new GatewayError("GW_ERR_FORBIDDEN", `only ${subject.id}'s contacts see her avatar`);
+    }
+    return this.services.avatars.get(subject);
   }
 
   async send(message: Message): Promise<{ delivered: true }> {
@@ -143,7 +155,8 @@ export class NativeAdapter implements Adapter {
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {
-    if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence));
+    // A native user's presence carries her avatar's hash (null: none), as XEP-0153 presence does on XMPP.
+    if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence, isNative(presence.from) ? (this.context.avatars.refOf(presence.from) ?? null) : undefined));
   }
 
   async watchPresence(_subject: Address, _watcher: Address): Promise<void> {

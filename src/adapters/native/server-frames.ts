@@ -13,6 +13,7 @@ import type { RoomSummary } from "../../core/rooms.js";
 import type { IdentityLinkRecord, RoomBanRecord, RoomRecord } from "../../store/store.js";
 import type { ErrorCode } from "../../core/errors.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
+import type { AvatarRef } from "../../core/model/avatar.js";
 
 export type ServerFrame = Readonly<Record<string, unknown>> & { readonly type: string };
 
@@ -53,6 +54,11 @@ export function contactView(contact: PersonContactView): Record<string, unknown>
     ...(contact.presence === undefined ? {} : { presence: { show: contact.presence.show, status: contact.presence.status } }),
     ...(contact.accounts === undefined ? {} : { accounts: contact.accounts.map(formatAddress) }),
   };
+}
+
+/** An avatar as frames show it: its type and SHA-1 (null: none). */
+export function avatarView(avatar: AvatarRef | null): Record<string, unknown> | null {
+  return avatar === null ? null : { type: avatar.type, hash: avatar.hash };
 }
 
 /** The `info` of contact.info's answer: the fields the person's network gave, snake_case (docs/protocol.md "contact.info"). */
@@ -114,7 +120,9 @@ export const frames = {
   contact: (entry: PersonContactView): ServerFrame => ({ type: "contact", contact: contactView(entry) }),
   /** The user's buddy list shows no entry at `address` any more. */
   contactRemoved: (address: Address): ServerFrame => ({ type: "contact.removed", address: formatAddress(address) }),
-  presence: (presence: Presence): ServerFrame => ({ type: "presence", ...presenceView(presence) }),
+  presence: (presence: Presence, avatar?: AvatarRef | null): ServerFrame => ({ type: "presence", ...presenceView(presence), ...(avatar === undefined ? {} : { avatar: avatarView(avatar) }) }),
+  /** The user's own avatar changed in another of her sessions (null: cleared). */
+  accountAvatar: (avatar: AvatarRef | null): ServerFrame => ({ type: "account.avatar", avatar: avatarView(avatar) }),
   subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),
   typing: (event: TypingEvent): ServerFrame => ({ type: "typing", from: formatAddress(event.from), state: event.state }),
   /** With `removal`, the member was put out (kicked, or banned: `banned`): by whom and why. */

@@ -4,6 +4,7 @@
  * has (docs/protocol.md "Contact information" lists which). Strings come from other people and other networks, so
  * cleanInfo() makes them text every network carries, bounded in length, before anyone is shown them.
  */
+import { avatarRef, isAvatarType, type AvatarRef } from "./avatar.js";
 
 export interface ContactInfo {
   /** The name the person goes by there: an IRC nick, a native user name, an XMPP NICKNAME. */
@@ -37,6 +38,8 @@ export interface ContactInfo {
   readonly birthday?: string;
   /** E-mail address as the vCard gives it (EMAIL USERID). */
   readonly email?: string;
+  /** A native user's avatar, its type and SHA-1 (to those who see her presence); its bytes are avatar.get's. */
+  readonly avatar?: AvatarRef;
 }
 
 /** Longest text field kept (a vCard NOTE can be long; more is cut, not refused). */
@@ -78,6 +81,7 @@ export function cleanInfo(info: ContactInfo): ContactInfo {
     if (value !== undefined && Number.isSafeInteger(value) && value >= 0) out[field] = value;
   }
   for (const field of ["secure", "operator"] as const) if (info[field] === true) out[field] = true;
+  if (info.avatar !== undefined && isAvatarType(info.avatar.type) && /^[0-9a-f]{40}$/.test(info.avatar.hash)) out["avatar"] = avatarRef(info.avatar);
   if (info.channels !== undefined) {
     const channels = info.channels.map((channel) => cleanInfoText(channel).replace(/ /g, "")).filter((channel) => channel !== "");
     if (channels.length > 0) out["channels"] = channels.slice(0, MAX_INFO_CHANNELS);

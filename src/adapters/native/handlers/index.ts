@@ -7,6 +7,7 @@ import { adminUserDisable, adminUserEnable, adminUserList } from "./admin-user-h
 import { adminAnnounce, adminMotdClear, adminMotdGet, adminMotdSet } from "./announcement-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { contactInfo } from "./contact-info-handlers.js";
+import { accountAvatarClear, accountAvatarSet, avatarGet } from "./avatar-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { messageRetract, roomRetract } from "./retract-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
@@ -29,6 +30,9 @@ export const HANDLERS: HandlerTable = {
   logout,
   ping,
   "account.password": accountPassword,
+  "account.avatar.set": accountAvatarSet,
+  "account.avatar.clear": accountAvatarClear,
+  "avatar.get": avatarGet,
   "contact.list": contactList,
   "contact.add": contactAdd,
   "contact.remove": contactRemove,
