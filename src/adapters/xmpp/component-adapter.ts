@@ -28,7 +28,10 @@ import { GatewayRooms } from "./gateway-rooms.js";
 import { isRoomAddress, roomAtJid } from "./room-addresses.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
-import { askVcard } from "./vcards.js";
+import { askVcard, askVcardPhoto } from "./vcards.js";
+import { photoOf } from "./avatar-stanzas.js";
+import { AvatarCache } from "./avatar-cache.js";
+import type { Avatar } from "../../core/model/avatar.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerIqServices } from "./component-iq-services.js";
@@ -73,6 +76,8 @@ export class XmppComponentAdapter implements Adapter {
   private readonly rooms: GatewayRooms;
   /** The rooms' XEP-0421 occupant ids, made with a secret of the gateway's own read at start. */
   private readonly occupantIds: OccupantIds;
+  /** XMPP users' avatars fetched from their vCards, kept a while (avatar-cache.ts). */
+  private readonly photos = new AvatarCache();
   /** Each kind of contact's disco#info and caps (XEP-0115), worked out once. */
   private readonly contacts: ContactCapabilities;
   /** The domain itself as a roster contact (gateway-contact.ts). */
@@ -104,7 +109,7 @@ export class XmppComponentAdapter implements Adapter {
     this.audience = new AnnouncementAudience(config.domain, writer.all, () => context.messageOfTheDay.current(), (error) => context.log.warn({ err: error }, "announcement not sent to XMPP users"));
     const linked = (jid: string): boolean => context.linkedPerson(xmppUserAddress(jid, context.account)) !== undefined;
     this.gateway = new GatewayContact(config.domain, subscribers, writer, context.log, this.audience, linked);
-    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts, this.gateway, this.audience);
+    this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts, this.gateway, this.audience, this.photos);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -181,6 +186,12 @@ export class XmppComponentAdapter implements Adapter {
     return askVcard(this.online ? this.connection : undefined, this.config.domain, subject);
   }
 
+  /** An XMPP user's avatar: their vCard's PHOTO, asked of their server (vcards.ts askVcardPhoto), cached by JID for a while. */
+  avatar(subject: Address): Promise<Avatar | undefined> {
+    if (subject.protocol !== "xmpp" || subject.account !== this.account) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not served here`));
+    return this.photos.get(subject.id, () => askVcardPhoto(this.online ? this.connection : undefined, this.config.domain, subject));
+  }
+
   /** A room JID of the gateway's own domain (#room@domain, #chan%network@domain): a MUC to join, never a chat's recipient. */
   isRoom(address: Address): boolean {
     return address.protocol === "xmpp" && address.account === this.account && roomAtJid(address.id, this.config.domain) !== undefined;
@@ -220,7 +231,8 @@ export class XmppComponentAdapter implements Adapter {
   async sendPresence(presence: Presence, to: Address): Promise<void> {
     const from = `${addressToJid(presence.from, this.config.domain)}/${CONTACT_RESOURCE}`;
     const caps = this.contacts.capsOf(presence.from);
-    await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority, ...(caps === undefined ? {} : { caps }) }));
+    const photo = photoOf(presence.from, (owner) => this.context.avatars.refOf(owner));
+    await this.write(presenceStanza({ from, to: addressToXmppJid(to), show: presence.show, status: presence.status, priority: presence.priority, ...(caps === undefined ? {} : { caps }), ...photo }));
   }
 
   /** A probe from the watcher's JID (RFC 6121 4.3): answered with the subject's presence where the watcher is subscribed. */

@@ -23,6 +23,8 @@ import { UnheardApprovals } from "./unheard-approvals.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import type { GatewayContact } from "./gateway-contact.js";
 import type { AnnouncementAudience } from "./announcement-audience.js";
+import { NS_VCARD_UPDATE, photoOf } from "./avatar-stanzas.js";
+import type { AvatarCache } from "./avatar-cache.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
@@ -54,6 +56,8 @@ export class ComponentInbound {
     private readonly gateway?: Pick<GatewayContact, "presence">,
     /** Who is told announcements (announcement-audience.ts): a linked JID's sessions online. */
     private readonly audience?: Pick<AnnouncementAudience, "available" | "unavailable" | "clear">,
+    /** XMPP users' avatars kept (avatar-cache.ts): a presence's XEP-0153 hash drops a picture of another. */
+    private readonly photos?: Pick<AvatarCache, "heard">,
   ) {
     this.awaited = new AwaitedReceipts(context);
   }
@@ -236,6 +240,8 @@ export class ComponentInbound {
       this.context.log.debug({ from: presence.from, to: presence.to }, "presence from someone unrelated to its recipient: ignored");
       return;
     }
+    const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo") : undefined;
+    if (typeof photo === "string") this.photos?.heard(from.id, photo.trim().toLowerCase());
     if (presence.type === "unavailable") this.audience?.unavailable(from.id, resourceOf(presence.from));
     else if (this.audience !== undefined && this.context.linkedPerson(from) !== undefined) this.audience.available(from.id, resourceOf(presence.from));
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
@@ -259,7 +265,7 @@ export class ComponentInbound {
     }
     const caps = this.contacts?.capsOf(subject);
     await this.write(
-      presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: withoutResource(viewerJid), show: seen.show, status: seen.status, priority: seen.priority, ...(caps === undefined ? {} : { caps }) }),
+      presenceStanza({ from: `${subjectJid}/${CONTACT_RESOURCE}`, to: withoutResource(viewerJid), show: seen.show, status: seen.status, priority: seen.priority, ...(caps === undefined ? {} : { caps }), ...photoOf(subject, (owner) => this.context.avatars.refOf(owner)) }),
     );
   }
 }

@@ -18,6 +18,7 @@ import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
 import type { Show } from "../../core/model/presence.js";
 import { clampPriority, clampStatus, showToXmpp } from "./presence-map.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { photoUpdate } from "./avatar-stanzas.js";
 import { replyParts, type ReplyOut } from "./reply-stanzas.js";
 
 export const NS = {
@@ -209,6 +210,8 @@ export interface PresenceOptions {
    * given, so they are computed once (contact-capabilities.ts), not checked per stanza.
    */
   readonly caps?: Readonly<Record<string, string>>;
+  /** A XEP-0153 avatar hash for an available presence (avatar-stanzas.ts photoUpdate): "" for an empty <photo/> (none). Absent: no <x/>. */
+  readonly photo?: string;
 }
 
 /**
@@ -227,6 +230,7 @@ export function presence(options: PresenceOptions): Element {
   if (type === undefined && priority !== 0) stanza.append(xml("priority", {}, String(priority)));
   // A copy: xml() rewrites the attribute object it is given in place, and the caps' is shared (and frozen).
   if (type === undefined && options.caps !== undefined) stanza.append(xml("c", { ...options.caps }));
+  if (type === undefined && options.photo !== undefined) stanza.append(photoUpdate(options.photo));
   return stanza;
 }
 

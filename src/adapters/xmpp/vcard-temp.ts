@@ -1,12 +1,14 @@
 /**
  * XEP-0054 vcard-temp, both ways, pure: the vCards the component gives of its JIDs (an IRC person's from WHOIS, a
- * native user's, the gateway's own), and the contact information read from an XMPP user's vCard. Only the text
- * fields: no PHOTO (avatars, XEP-0153, are not done). Strings are cleaned (core/model/contact-info.ts cleanInfo) before
+ * native user's, the gateway's own), and the contact information read from an XMPP user's vCard. The text fields, and
+ * a native user's PHOTO (her avatar, avatar-stanzas.ts; an XMPP user's is read there too). Strings are cleaned (core/model/contact-info.ts cleanInfo) before
  * they are put in or after they are read.
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { cleanInfo, cleanInfoText, type ContactInfo } from "../../core/model/contact-info.js";
+import type { Avatar } from "../../core/model/avatar.js";
+import { photoElement } from "./avatar-stanzas.js";
 
 export const NS_VCARD = "vcard-temp";
 
@@ -53,9 +55,15 @@ export function ircPersonVcard(info: ContactInfo, network: string): Element {
   return vcardElement({ ...(info.fullName === undefined ? {} : { fn: info.fullName }), ...(info.nick === undefined ? {} : { nickname: info.nick }), note: lines.filter((line) => line !== undefined).join("\n") });
 }
 
-/** A native user's vCard: NICKNAME her name, nothing else (nothing a contact of hers could not see: her presence is presence's). */
-export function nativeUserVcard(info: ContactInfo): Element {
-  return vcardElement(info.nick === undefined ? {} : { nickname: info.nick });
+/**
+ * A native user's vCard: NICKNAME her name and, to those who may see it, her avatar as PHOTO (XEP-0153), nothing else
+ * (nothing a contact of hers could not see: her presence is presence's).
+ */
+export function nativeUserVcard(info: ContactInfo, avatar?: Pick<Avatar, "type" | "data">): Element {
+  const vcard = vcardElement(info.nick === undefined ? {} : { nickname: info.nick });
+  // PHOTO follows NICKNAME in XEP-0054's DTD, and nothing else is written after it here.
+  if (avatar !== undefined) vcard.append(photoElement(avatar));
+  return vcard;
 }
 
 /** The gateway's own vCard: its configured name. */

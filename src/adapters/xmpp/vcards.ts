@@ -3,7 +3,8 @@
  *
  * - a vCard get to the gateway's domain: its configured name (FN);
  * - to a person's JID (bob%libera@D, alice@D): what core/contact-info.ts gives the asker (an IRC WHOIS; a native user's
- *   name and nothing her contacts could not see), rate-limited per asker; its refusals as stanza errors
+ *   name and nothing her contacts could not see, with her avatar as PHOTO to those who see her presence: XEP-0153),
+ *   rate-limited per asker; its refusals as stanza errors
  *   (error-conditions.ts: nobody with the nick is item-not-found, the IRC network down recipient-unavailable, too many
  *   lookups resource-constraint, no answer in time recipient-unavailable);
  * - to a room (#lobby@D) or an occupant (#lobby@D/bob): service-unavailable, as Prosody's own MUC answers a room
@@ -21,6 +22,9 @@ import type { AdapterContext } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
+import type { Avatar } from "../../core/model/avatar.js";
+import type { Element } from "ltx";
+import { avatarOfVcard } from "./avatar-stanzas.js";
 import { jidToAddress, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { isRoomAddress } from "./room-addresses.js";
@@ -43,7 +47,7 @@ export function registerVcards(connection: Component, domain: string, name: stri
       const asker = xmppUserAddress(withoutResource(String(stanza.attrs["from"])), context.account);
       const info = await context.contactInfo(asker, subject);
       if (subject.protocol === "irc") return ircPersonVcard(info, subject.account);
-      if (subject.protocol === "native") return nativeUserVcard(info);
+      if (subject.protocol === "native") return nativeUserVcard(info, await photoFor(context, asker, subject));
       return vcardElement({ ...(info.fullName === undefined ? {} : { fn: info.fullName }), ...(info.nick === undefined ? {} : { nickname: info.nick }) });
     } catch (error: unknown) {
       const refusal = toGatewayError(error);
@@ -55,6 +59,17 @@ export function registerVcards(connection: Component, domain: string, name: stri
   connection.iqCallee.set(NS_VCARD, "vCard", () => errorCondition("cancel", "not-allowed", "the gateway's vCards are not edited over XMPP"));
 }
 
+/** A native user's avatar for her vCard's PHOTO, where the asker may see it: none otherwise, the rest of the vCard stays. */
+async function photoFor(context: AdapterContext, asker: Address, subject: Address): Promise<Avatar | undefined> {
+  try {
+    return await context.avatars.get(asker, subject);
+  } catch (error: unknown) {
+    const code = toGatewayError(error).code;
+    if (code !== "GW_ERR_FORBIDDEN") context.log.warn({ err: error }, "avatar left out of a vCard");
+    return undefined;
+  }
+}
+
 /**
  * The vCard of `subject`, an XMPP user (xmpp://<account>/<bare JID>), asked from the component's domain: its text
  * fields as contact information. Their server's refusal keeps its condition: item-not-found is GW_ERR_NOT_FOUND (Prosody's
@@ -63,16 +78,25 @@ export function registerVcards(connection: Component, domain: string, name: stri
  * condition "timeout".
  */
 export async function askVcard(connection: Component | undefined, domain: string, subject: Address): Promise<ContactInfo> {
+  return infoOfVcard(await fetchVcard(connection, domain, subject, "vCard"));
+}
+
+/** The avatar of `subject`'s vCard PHOTO (native avatar.get; avatar-stanzas.ts avatarOfVcard), undefined when there is none; refusals as askVcard's. */
+export async function askVcardPhoto(connection: Component | undefined, domain: string, subject: Address): Promise<Avatar | undefined> {
+  return avatarOfVcard(await fetchVcard(connection, domain, subject, "avatar"));
+}
+
+async function fetchVcard(connection: Component | undefined, domain: string, subject: Address, what: string): Promise<Element | undefined> {
   if (!connection) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
   const iq = xml("iq", { type: "get", from: domain, to: subject.id }, xml("vCard", { xmlns: NS_VCARD }));
   try {
     const answer = await connection.iqCaller.request(iq, VCARD_TIMEOUT_MS);
-    return infoOfVcard(answer.getChild("vCard", NS_VCARD));
+    return answer.getChild("vCard", NS_VCARD);
   } catch (error: unknown) {
     const condition = (error as { condition?: unknown }).condition;
     if (condition === "item-not-found") throw new GatewayError("GW_ERR_NOT_FOUND", `${subject.id}'s server has no vCard of them (or no such user)`, { cause: error, condition });
-    if (condition === "service-unavailable" || condition === "feature-not-implemented") return {};
-    if (typeof condition === "string") throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject.id}'s server refused the vCard: ${condition}`, { cause: error, condition, retryable: true });
-    throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject.id}'s server did not answer the vCard in ${VCARD_TIMEOUT_MS / 1000} s`, { cause: error, condition: "timeout", retryable: true });
+    if (condition === "service-unavailable" || condition === "feature-not-implemented") return undefined;
+    if (typeof condition === "string") throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject.id}'s server refused the ${what}: ${condition}`, { cause: error, condition, retryable: true });
+    throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject.id}'s server did not answer the ${what} in ${VCARD_TIMEOUT_MS / 1000} s`, { cause: error, condition: "timeout", retryable: true });
   }
 }
