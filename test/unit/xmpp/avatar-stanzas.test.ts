@@ -1,0 +1,109 @@
+/** avatar-stanzas.ts and avatar-cache.ts: XEP-0153 presence hashes, vCard PHOTO both ways, and XMPP users' avatars kept a while. */
+import assert from "node:assert/strict";
+import { xml } from "@xmpp/client";
+import { AvatarCache, MAX_BYTES, TTL_MS } from "../../../src/adapters/xmpp/avatar-cache.js";
+import { avatarOfVcard, photoOf } from "../../../src/adapters/xmpp/avatar-stanzas.js";
+import { presence } from "../../../src/adapters/xmpp/stanzas.js";
+import { nativeUserVcard } from "../../../src/adapters/xmpp/vcard-temp.js";
+import { makeAddress } from "../../../src/core/model/address.js";
+import { avatarHash, type Avatar } from "../../../src/core/model/avatar.js";
+
+const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(24, 7)]);
+const alice = makeAddress("native", "default", "alice");
+const bob = makeAddress("irc", "libera", "bob");
+
+function png(size: number, fill: number): Avatar {
+  const data = Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(size - 8, fill)]);
+  return { type: "image/png", data, hash: avatarHash(data) };
+}
+
+describe("avatar stanzas (XEP-0153, vCard PHOTO)", () => {
+  it("puts a native user's hash in her available presence, an empty photo when she has none, and nothing for an IRC person", () => {
+    const refOf = (owner: typeof alice): { type: "image/png"; hash: string } | undefined => (owner.id === "alice" ? { type: "image/png", hash: "ab".repeat(20) } : undefined);
+    const withHash = presence({ from: "alice@gw/switchboard", to: "juliet@example.org", show: "online", ...photoOf(alice, refOf) });
+    assert.equal(withHash.getChild("x", "vcard-temp:x:update")?.getChildText("photo"), "ab".repeat(20));
+    const none = presence({ from: "carol@gw/switchboard", to: "juliet@example.org", show: "away", ...photoOf(makeAddress("native", "default", "carol"), refOf) });
+    assert.equal(none.getChild("x", "vcard-temp:x:update")?.getChild("photo")?.toString(), "<photo/>");
+    assert.equal(presence({ from: "bob%libera@gw/switchboard", show: "online", ...photoOf(bob, refOf) }).getChild("x"), undefined);
+    assert.equal(presence({ from: "alice@gw/switchboard", show: "offline", ...photoOf(alice, refOf) }).getChild("x"), undefined, "not in an unavailable presence");
+  });
+
+  it("writes a native user's PHOTO after her NICKNAME, and reads it back as the same picture", () => {
+    const vcard = nativeUserVcard({ nick: "alice" }, { type: "image/png", data: PNG });
+    assert.deepEqual(vcard.children.map((child) => (typeof child === "string" ? child : child.name)), ["NICKNAME", "PHOTO"]);
+    assert.deepEqual(avatarOfVcard(vcard), { type: "image/png", data: PNG, hash: avatarHash(PNG) });
+  });
+
+  it("reads no avatar from a vCard without PHOTO or with a link only, and refuses one whose bytes are not its type", () => {
+    assert.equal(avatarOfVcard(xml("vCard", { xmlns: "vcard-temp" }, xml("FN", {}, "Juliet"))), undefined);
+    assert.equal(avatarOfVcard(xml("vCard", { xmlns: "vcard-temp" }, xml("PHOTO", {}, xml("EXTVAL", {}, "https://example.org/a.png")))), undefined);
+    assert.throws(() => avatarOfVcard(xml("vCard", { xmlns: "vcard-temp" }, xml("PHOTO", {}, xml("TYPE", {}, "image/gif"), xml("BINVAL", {}, PNG.toString("base64"))))), { code: "GW_ERR_UNAVAILABLE" });
+    // Line breaks inside BINVAL (as clients write base64) and a type in capitals are read.
+    const wrapped = PNG.toString("base64").replace(/(.{8})/g, "$1\n");
+    assert.deepEqual(avatarOfVcard(xml("vCard", { xmlns: "vcard-temp" }, xml("PHOTO", {}, xml("TYPE", {}, "IMAGE/PNG"), xml("BINVAL", {}, wrapped))))?.data, PNG);
+  });
+});
+
+describe("AvatarCache", () => {
+  it("fetches once for concurrent askers and keeps the answer until TTL_MS has passed", async () => {
+    let now = 0;
+    const cache = new AvatarCache(() => now);
+    let fetches = 0;
+    const fetch = async (): Promise<Avatar> => {
+      fetches++;
+      return png(100, 1);
+    };
+    const [a, b] = await Promise.all([cache.get("Juliet@example.org", fetch), cache.get("juliet@example.org", fetch)]);
+    assert.equal(a, b);
+    assert.equal(fetches, 1);
+    now = TTL_MS - 1;
+    await cache.get("juliet@example.org", fetch);
+    assert.equal(fetches, 1);
+    now = TTL_MS;
+    await cache.get("juliet@example.org", fetch);
+    assert.equal(fetches, 2);
+  });
+
+  it("drops a kept picture when a presence names another hash, and keeps it for the same one", async () => {
+    const cache = new AvatarCache(() => 0);
+    let fetches = 0;
+    const avatar = png(100, 1);
+    const fetch = async (): Promise<Avatar> => {
+      fetches++;
+      return avatar;
+    };
+    await cache.get("juliet@example.org", fetch);
+    cache.heard("juliet@example.org", avatar.hash);
+    await cache.get("juliet@example.org", fetch);
+    assert.equal(fetches, 1);
+    cache.heard("juliet@example.org", "");
+    await cache.get("juliet@example.org", fetch);
+    assert.equal(fetches, 2);
+  });
+
+  it("keeps at most MAX_BYTES of pictures, dropping the least recently used first", async () => {
+    const cache = new AvatarCache(() => 0);
+    const size = 64 * 1024;
+    const count = MAX_BYTES / size;
+    const fetched: string[] = [];
+    const fetcher = (jid: string) => async (): Promise<Avatar> => {
+      fetched.push(jid);
+      return png(size, 1);
+    };
+    for (let i = 0; i < count; i++) await cache.get(`u${i}@example.org`, fetcher(`u${i}`));
+    await cache.get("u0@example.org", fetcher("u0")); // used again: now the most recent
+    await cache.get("extra@example.org", fetcher("extra")); // one too many: u1, the least recently used, goes
+    fetched.length = 0;
+    await cache.get("u0@example.org", fetcher("u0"));
+    await cache.get("u2@example.org", fetcher("u2"));
+    assert.deepEqual(fetched, []);
+    await cache.get("u1@example.org", fetcher("u1"));
+    assert.deepEqual(fetched, ["u1"]);
+  });
+
+  it("keeps no refusal: the next ask fetches again", async () => {
+    const cache = new AvatarCache(() => 0);
+    await assert.rejects(cache.get("juliet@example.org", () => Promise.reject(new Error("timeout"))));
+    assert.equal(await cache.get("juliet@example.org", async () => undefined), undefined);
+  });
+});
