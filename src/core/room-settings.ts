@@ -187,9 +187,11 @@ export class RoomSettings {
     if (origin !== undefined) keys.push({ key: `${addressKey(room)} ${origin}`, max: PASSWORD_FAILURES * ORIGIN_FACTOR });
     const wait = Math.max(...keys.map(({ key, max }) => this.failures.retryAfter(key, max)));
     if (wait > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `too many wrong passwords for ${formatAddress(room)}; try again in ${Math.ceil(wait / 1000)} s`);
-    if (await verifyPassword(password, hash)) return;
+    // Counted as wrong before it is checked, and taken back if right: checks run side by side (one XMPP user's
+    // resources join at once), and each must see the others' counts, or a burst of guesses would all be checked.
     for (const { key } of keys) this.failures.fail(key);
-    throw new GatewayError("GW_ERR_KEY_NEEDED", `wrong password for ${formatAddress(room)}`);
+    if (!(await verifyPassword(password, hash))) throw new GatewayError("GW_ERR_KEY_NEEDED", `wrong password for ${formatAddress(room)}`);
+    for (const { key } of keys) this.failures.forgive(key);
   }
 
   /** Lets `person`'s person into the room (an invitation by its owner or an admin). */

@@ -80,6 +80,16 @@ describe("room settings (core/room-settings.ts)", () => {
     await settings.refuse(record, eve, "open sesame");
   });
 
+  it("limits a burst of wrong passwords tried at once as it limits them one after the other", async () => {
+    await settings.configure(lobby, boss, { password: "open sesame" });
+    const burst = await Promise.allSettled(Array.from({ length: 4 * PASSWORD_FAILURES }, (_, guess) => settings.refuse(record, eve, `guess ${guess}`)));
+    const codes = burst.map((outcome) => (outcome.status === "rejected" ? (outcome.reason as { code: string }).code : "joined"));
+    assert.equal(codes.filter((code) => code === "GW_ERR_KEY_NEEDED").length, PASSWORD_FAILURES, "only as many checked as one after the other");
+    assert.equal(codes.filter((code) => code === "GW_ERR_RATE_LIMITED").length, 3 * PASSWORD_FAILURES);
+    await settings.refuse(record, bob, "open sesame");
+    await settings.refuse(record, bob, "open sesame");
+  });
+
   it("lets an owner's invitation into a members-only room allow the invitee, and refuses a member's", async () => {
     assert.equal(await settings.invitationAllows(lobby, alice), false, "an open room: nothing to allow");
     await settings.configure(lobby, boss, { membersOnly: true });
