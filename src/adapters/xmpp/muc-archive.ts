@@ -21,7 +21,8 @@ import { FORM_FIELDS, NS_DATA_FORMS, NS_MAM, NS_RSM, readMamQuery, type MamReque
 import { withOccupantId, type OccupantIds } from "./occupant-ids.js";
 import { delayElement, errorCondition, NS } from "./stanzas.js";
 import { saidAt } from "../../core/model/sent-at.js";
-import { isModeration, messageStanza } from "./retraction-stanzas.js";
+import { isModeration } from "./retraction-stanzas.js";
+import { roomLine } from "./room-line.js";
 
 /** Who asks, and the room and archive they ask of. */
 interface Reader {
@@ -101,17 +102,15 @@ export class MucArchive {
 
   /**
    * One archived message (XEP-0313 5.1.2): forwarded from the sender's occupant JID, with no `to`, delayed to when it
-   * was said, with the sender's occupant id (XEP-0421) as live.
+   * was said, with the sender's occupant id (XEP-0421), attachments and the line it answers (XEP-0461) as live.
    */
   private result(reader: Reader, request: MamRequest, message: Message, ownOriginalId?: string): Element {
-    const nick = message.senderName; // as it was shown live: the core names a room message at acceptance
-    const ids = this.rooms.idsSeenBy(message, reader.person);
+    // As it was shown live (room-line.ts), under the sender's nick then: the core names a room message at acceptance.
+    const ids = { ...this.rooms.idsSeenBy(message, reader.person), ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) };
     const occupantId = this.ids.of(reader.hub, message.from);
-    // XEP-0425: a moderator's retraction comes from the room, her occupant id inside it, as live (room-messages.ts).
+    // XEP-0425: a moderator's retraction carries her occupant id inside it, not beside it.
     const moderation = isModeration(message);
-    const from = moderation ? reader.roomJid : `${reader.roomJid}/${nick}`;
-    const options = { from, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat" as const, ...ids, ...(ownOriginalId === undefined ? {} : { replaces: ownOriginalId }) };
-    const copy = messageStanza(message, options, { roomJid: reader.roomJid, ...(moderation ? { occupantId } : {}) });
+    const copy = roomLine(message, { roomJid: reader.roomJid, ids, occupantId });
     copy.attrs["xmlns"] = NS.client;
     const forwarded = xml("forwarded", { xmlns: NS.forward }, delayElement({ stamp: saidAt(message) }), moderation ? copy : withOccupantId(copy, occupantId));
     return xml("message", { from: reader.roomJid, to: reader.from }, xml("result", { xmlns: NS_MAM, id: message.id, ...(request.queryId === undefined ? {} : { queryid: request.queryId }) }, forwarded));

@@ -10,7 +10,8 @@ import type { Message } from "../../core/model/message.js";
 import { occupantIdElement } from "./occupant-ids.js";
 import { delayElement, NS, stanzaId } from "./stanzas.js";
 import { saidAt } from "../../core/model/sent-at.js";
-import { isModeration, messageStanza } from "./retraction-stanzas.js";
+import { isModeration } from "./retraction-stanzas.js";
+import { roomLine } from "./room-line.js";
 
 export interface HistoryRequest {
   /** How many of the last messages, at most. */
@@ -40,16 +41,13 @@ export function historyRequest(join: Element, configured: number, now = Date.now
 
 /**
  * One message of the history, to `to`, from the room JID of its sender's nick, delayed to when it was said, under the
- * ids `to` knows it and the message it corrects by (GatewayRooms.idsSeenBy), with its sender's occupant id
- * (XEP-0421, occupant-ids.ts), as live.
+ * ids `to` knows it and the message it corrects by (RoomMessages.idsSeenBy), with its sender's occupant id
+ * (XEP-0421, occupant-ids.ts), its attachments and the line it answers (XEP-0461), as live (room-line.ts).
  */
 export function historyMessage(message: Message, roomJid: string, to: string, ids: { readonly id: string; readonly replaces?: string }, occupantId: string): Element {
-  // XEP-0425: a moderator's retraction comes from the room, her occupant id inside it, as live (room-messages.ts).
-  const moderation = isModeration(message);
-  const from = moderation ? roomJid : `${roomJid}/${message.senderName}`;
-  const line = messageStanza(message, { from, to, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...ids }, { roomJid, ...(moderation ? { occupantId } : {}) });
+  const line = roomLine(message, { roomJid, to, ids, occupantId });
   line.append(delayElement({ from: roomJid, stamp: saidAt(message) }));
   line.append(stanzaId(message.id, roomJid));
-  if (!moderation) line.append(occupantIdElement(occupantId));
+  if (!isModeration(message)) line.append(occupantIdElement(occupantId));
   return line;
 }

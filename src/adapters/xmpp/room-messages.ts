@@ -19,11 +19,10 @@ import { occupantIdElement, withOccupantId, type OccupantIds } from "./occupant-
 import type { Occupant, RoomOccupancy } from "./room-occupancy.js";
 import type { RoomOutput } from "./room-output.js";
 import { subjectMessage } from "./room-stanzas.js";
-import { isModeration, messageStanza } from "./retraction-stanzas.js";
+import { isModeration } from "./retraction-stanzas.js";
+import { roomLine } from "./room-line.js";
 import { chatMessage, chatState, isRelayed, markRelayed, stanzaId, type ChatState } from "./stanzas.js";
 import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
-import type { ReplyOut } from "./reply-stanzas.js";
-import { replyQuote } from "../../core/model/reply-quote.js";
 import { CORRECTABLE_AFTER_RESTART } from "./logged-originals.js";
 
 
@@ -205,11 +204,8 @@ export class RoomMessages {
     for (const occupant of occupants.values()) {
       // XEP-0425: a moderator's retraction comes from the room, naming her inside (retraction-stanzas.ts).
       const moderated = isModeration(message);
-      const from = moderated ? occupant.roomJid : `${occupant.roomJid}/${sender}`;
-      const ids = this.idsSeenBy(message, occupant.address);
       const delay = late ? { delay: { from: occupant.roomJid, stamp: saidAt(message) } } : {};
-      const reply = roomReply(message, occupant.roomJid);
-      const line = messageStanza(message, { from, to: occupant.jid, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...ids, ...delay, ...reply }, { roomJid: occupant.roomJid, occupantId });
+      const line = roomLine(message, { roomJid: occupant.roomJid, to: occupant.jid, ids: this.idsSeenBy(message, occupant.address), occupantId, ...delay });
       // XEP-0359: the room's id of the message, which is its archive id (XEP-0313), so clients can page on from it.
       line.append(stanzaId(message.id, occupant.roomJid));
       if (!moderated) line.append(occupantIdElement(occupantId));
@@ -235,12 +231,4 @@ export class RoomMessages {
     const occupantId = by === undefined ? undefined : this.ids.of(room, by.address);
     await this.output.writeAll([...occupants.values()].map((occupant) => subjectMessage(by === undefined ? occupant.roomJid : `${occupant.roomJid}/${by.nick}`, occupant.jid, topic, occupantId)));
   }
-}
-
-/** XEP-0461 in a MUC: the answered line by the room's stanza-id (its gateway id) and its sender's occupant JID. */
-function roomReply(message: Message, roomJid: string): { readonly reply?: ReplyOut } {
-  const answered = message.replyTo;
-  if (answered?.senderName === undefined) return {};
-  const quote = replyQuote(answered);
-  return { reply: { to: `${roomJid}/${answered.senderName}`, id: answered.id, ...(quote === undefined ? {} : { quote }) } };
 }
