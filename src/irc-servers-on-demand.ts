@@ -31,7 +31,7 @@ import type { IrcNetworkConfig, IrcServersOnDemandConfig } from "./config/config
 import { HostPatterns, isHostName } from "./config/host-patterns.js";
 import { onDemandNetworkConfig } from "./config/on-demand-network.js";
 import { IrcNetworkAdapter } from "./adapters/irc/irc-adapter.js";
-import { isChannelId, isJoinableChannel } from "./adapters/irc/irc-addresses.js";
+import { ANY_CHANTYPES, isChannelId, isJoinableChannel } from "./adapters/irc/irc-addresses.js";
 import { checkInternalHost } from "./util/internal-hosts.js";
 import { wildcardPattern } from "./util/wildcard.js";
 
@@ -90,6 +90,11 @@ export class IrcServersOnDemand implements OnDemandNetworks {
   mayServe(address: Address): boolean {
     // Channels only: a person's JID is answered once the server is connected (a direct message connects it).
     return this.candidate(address.protocol, address.account) && address.account === address.account.toLowerCase() && this.hosts.verdict(address.account) === "allowed" && isJoinableChannel(address.id);
+  }
+
+  /** Told by the prefix alone (RFC 2812 1.3: #&+!), whatever CHANTYPES the server would announce once connected. */
+  isRoom(address: Address): boolean {
+    return this.candidate(address.protocol, address.account) && isChannelId(address.id, ANY_CHANTYPES);
   }
 
   obtain(address: Address, requester: Address | undefined): Promise<Adapter | undefined> {

@@ -23,6 +23,11 @@ export interface OnDemandNetworks {
   obtainNetwork(protocol: ProtocolId, name: string, requester: Address | undefined): Promise<Adapter | undefined>;
   /** Whether obtain() may serve `address` (its host allowed, its id well formed), told without connecting. */
   mayServe(address: Address): boolean;
+  /**
+   * Whether `address` names a room of a network on demand (an IRC channel, by its prefix), told without connecting, so
+   * that a question about a person is refused before a server is connected for it. Absent: never told.
+   */
+  isRoom?(address: Address): boolean;
   /** Whether networks of this protocol are served on demand at all (people may have settings there). */
   serves(protocol: ProtocolId): boolean;
   /** Whether `name` would be a network on demand (served, no configured network's, well formed), allowed or not. */
@@ -71,6 +76,11 @@ export class AdapterRegistry {
    */
   async network(protocol: ProtocolId, name: string, requester?: Address): Promise<Adapter | undefined> {
     return this.findNetwork(protocol, name) ?? this.onDemand?.obtainNetwork(protocol, name, requester);
+  }
+
+  /** Whether an address no registered adapter serves names a room of a network on demand (OnDemandNetworks.isRoom). */
+  isRoomOnDemand(address: Address): boolean {
+    return this.onDemand?.isRoom?.(address) === true;
   }
 
   /** Whether networks of this protocol are served on demand (OnDemandNetworks.serves). */

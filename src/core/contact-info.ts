@@ -10,8 +10,8 @@
  * - a timeout for every kind (TIMEOUT_MS, GW_ERR_UNAVAILABLE with condition "timeout", as other requests a peer does
  *   not answer: adapters have shorter ones of their own, this one bounds any that has none);
  * - the address's checks: someone else's own account's contact is refused (Router.checkOwnership), a room is no person
- *   (GW_ERR_BAD_ADDRESS), a JID of the gateway's own domain is asked about as whom it stands for (alice@gateway is
- *   native alice);
+ *   (GW_ERR_BAD_ADDRESS; a channel of an IRC server on demand is told by its prefix, without connecting the server),
+ *   a JID of the gateway's own domain is asked about as whom it stands for (alice@gateway is native alice);
  * - every string cleaned (cleanInfo) whatever the adapter did;
  * - a person of an IRC server on demand not connected yet is looked up as at a first use of the server: it is
  *   connected for the lookup (AdapterRegistry.obtain, with the same checks: a host not allowed, or past a limit, is
@@ -35,7 +35,7 @@ export const TIMEOUT_MS = 15_000;
 const MAX_ASKERS = 10_000;
 
 export interface ContactInfoDependencies {
-  readonly registry: Pick<AdapterRegistry, "for" | "obtain" | "isOnDemand">;
+  readonly registry: Pick<AdapterRegistry, "for" | "obtain" | "isOnDemand" | "isRoomOnDemand">;
   /** Router.checkOwnership: GW_ERR_FORBIDDEN when either is reached through someone else's own account. */
   readonly checkOwnership: (a: Address, b: Address) => void;
   /** The person an address is linked to (IdentityService.personOf): one person's accounts share one limit. */
@@ -80,6 +80,7 @@ export class ContactInfoService {
     }
     if (adapter === undefined && !registry.isOnDemand(subject.protocol, subject.account)) throw noRoute(subject);
     if (adapter !== undefined) checkSubject(adapter, subject);
+    else if (registry.isRoomOnDemand(subject)) throw notAPerson(subject);
     this.deps.checkOwnership(viewer, subject);
     if (counted || subject.protocol !== "native") this.count(viewer);
     const answer = async (): Promise<T> => {
@@ -107,11 +108,15 @@ function noRoute(subject: Address): GatewayError {
   return new GatewayError("GW_ERR_NO_ROUTE", `no network of this gateway serves ${formatAddress(subject)}`);
 }
 
+function notAPerson(subject: Address): GatewayError {
+  return new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
+}
+
 type InfoAdapter = Adapter & Required<Pick<Adapter, "contactInfo">>;
 
 /** A room is no person, and a network may tell nothing about its people. */
 function checkSubject(adapter: Adapter, subject: Address): asserts adapter is InfoAdapter {
-  if (adapter.isRoom?.(subject) === true) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
+  if (adapter.isRoom?.(subject) === true) throw notAPerson(subject);
   if (adapter.contactInfo === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} tells nothing about its people`);
 }
 

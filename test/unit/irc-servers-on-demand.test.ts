@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import type { Adapter } from "../../src/core/adapter.js";
 import { AdapterRegistry } from "../../src/core/adapter-registry.js";
+import { ContactInfoService } from "../../src/core/contact-info.js";
 import { GatewayError } from "../../src/core/errors.js";
 import { createLogger } from "../../src/core/logger.js";
 import { parseAddress } from "../../src/core/model/address.js";
@@ -64,6 +65,19 @@ describe("IRC servers on demand (IrcServersOnDemand)", () => {
     assert.equal(servers.mayServe(parseAddress("irc://irc.example.org/%23chan")), true);
     assert.equal(servers.mayServe(parseAddress("irc://irc.example.org/bob")), false, "people only once connected");
     assert.equal(servers.mayServe(parseAddress("irc://irc.example.net/%23chan")), false);
+  });
+
+  it("refuses contact.info on a channel at once, by its prefix, without connecting the server", async () => {
+    const { registry, built, servers } = harness();
+    registry.serveOnDemand(servers);
+    const lookups = new ContactInfoService({ registry, checkOwnership: () => undefined });
+    for (const channel of ["%23chan", "&chan", "+chan", "!chan"]) {
+      await assert.rejects(lookups.lookup(parseAddress("native:alice"), parseAddress(`irc://irc.example.org/${channel}`)), { code: "GW_ERR_BAD_ADDRESS" });
+    }
+    assert.equal(built.length, 0, "no server connected for a channel");
+    await assert.rejects(lookups.lookup(parseAddress("native:alice"), parseAddress("irc://irc.example.org/bob")), { code: "GW_ERR_UNSUPPORTED" });
+    assert.equal(built.length, 1, "a nick's lookup connects it");
+    servers.close();
   });
 
   it("connects a host once for uses that come together, and registers it once connected", async () => {

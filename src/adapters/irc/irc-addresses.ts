@@ -13,6 +13,9 @@ export function ircAddress(network: string, name: string): Address {
   return makeAddress("irc", network, name.toLowerCase());
 }
 
+/** Every channel prefix RFC 2812 1.3 knows: for a server not connected yet, whose CHANTYPES is not known. */
+export const ANY_CHANTYPES = "#&+!";
+
 export function isChannelId(id: string, chanTypes = "#&"): boolean {
   return id.length > 1 && chanTypes.includes(id.charAt(0));
 }

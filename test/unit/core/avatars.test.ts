@@ -70,7 +70,7 @@ describe("ContactInfoService.avatar", () => {
   function lookups(): { service: ContactInfoService; asked: Address[] } {
     const asked: Address[] = [];
     const network = { contactInfo: async () => ({}), avatar: async (subject: Address) => (asked.push(subject), undefined) } as unknown as Adapter;
-    const registry = { for: () => network, isOnDemand: () => false, obtain: async () => network };
+    const registry = { for: () => network, isOnDemand: () => false, isRoomOnDemand: () => false, obtain: async () => network };
     return { service: new ContactInfoService({ registry, checkOwnership: () => undefined }), asked };
   }
 

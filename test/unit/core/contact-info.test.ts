@@ -24,6 +24,7 @@ function service(answer: (subject: Address) => Promise<ContactInfo>, options: { 
   const registry = {
     for: (address: Address) => (address.account === "nowhere" || ON_DEMAND.includes(address.account) ? undefined : { irc, native, xmpp }[address.protocol]),
     isOnDemand: (protocol: string, name: string) => protocol === "irc" && ON_DEMAND.includes(name),
+    isRoomOnDemand: () => false,
     obtain: async (address: Address) => {
       obtained.push(address);
       if (address.account === "denied.example.net") throw new GatewayError("GW_ERR_FORBIDDEN", "not allowed");
