@@ -46,6 +46,7 @@ export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ 
       async () => Promise.all((await rooms.list()).map(async (room) => ({ address: room.address, name: room.name, members: await rooms.members(room.address) }))),
       () => gatewaySecret(store.gatewaySecrets, OCCUPANT_ID_SECRET, credentialBox),
       store.gatewaySubscribers,
+      store.gatewaySettings,
     );
     registry.register(component);
     supervisor.add(component, { critical: false });

@@ -21,7 +21,7 @@ import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import type { XmppComponentConfig } from "../../config/config-types.js";
-import type { GatewaySubscriberStore } from "../../store/store.js";
+import type { GatewaySettingStore, GatewaySubscriberStore } from "../../store/store.js";
 import { addressToJid, addressToXmppJid, jidToAddress, parseJid, xmppUserAddress } from "./addressing.js";
 import { ComponentInbound } from "./component-inbound.js";
 import { GatewayRooms } from "./gateway-rooms.js";
@@ -35,7 +35,7 @@ import type { Avatar } from "../../core/model/avatar.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
 import { ContactCapabilities } from "./contact-capabilities.js";
 import { registerIqServices } from "./component-iq-services.js";
-import { GatewayContact } from "./gateway-contact.js";
+import { askedBackRecord, GatewayContact } from "./gateway-contact.js";
 import { AnnouncementAudience } from "./announcement-audience.js";
 import { OccupantIds } from "./occupant-ids.js";
 import { chatState, presence as presenceStanza, receipt, subscription as subscriptionStanza } from "./stanzas.js";
@@ -91,7 +91,7 @@ export class XmppComponentAdapter implements Adapter {
    * `listRooms` gives the gateway's rooms with their members: for service discovery (XEP-0030 disco#items on
    * the domain), and to clear occupants left over from a run that ended without a clean stop. `occupantSecret`
    * gives the gateway's secret for occupant ids (core/gateway-secrets.ts, occupant-ids.ts). `subscribers` keeps who
-   * subscribed to the domain itself (gateway-contact.ts).
+   * subscribed to the domain itself (gateway-contact.ts), `settings` that they were all asked for their presence once.
    */
   constructor(
     private readonly config: XmppComponentConfig,
@@ -99,6 +99,7 @@ export class XmppComponentAdapter implements Adapter {
     private readonly listRooms: () => Promise<readonly GatewayRoomListing[]>,
     occupantSecret: () => Promise<Buffer>,
     subscribers: GatewaySubscriberStore,
+    settings: GatewaySettingStore,
   ) {
     const write = (element: Element): Promise<void> => this.write(element);
     const writer: StanzaWriter = { one: write, all: (elements) => writeCorked(this.connection?.socket, elements, write) };
@@ -108,7 +109,7 @@ export class XmppComponentAdapter implements Adapter {
     this.contacts = new ContactCapabilities(config.name, (address) => context.takesDirectMessages(address));
     this.audience = new AnnouncementAudience(config.domain, writer.all, () => context.messageOfTheDay.current(), (error) => context.log.warn({ err: error }, "announcement not sent to XMPP users"));
     const linked = (jid: string): boolean => context.linkedPerson(xmppUserAddress(jid, context.account)) !== undefined;
-    this.gateway = new GatewayContact(config.domain, subscribers, writer, context.log, this.audience, linked);
+    this.gateway = new GatewayContact(config.domain, subscribers, writer, context.log, this.audience, linked, { askedBack: askedBackRecord(settings, config.domain) });
     this.inbound = new ComponentInbound(config.domain, context, write, this.rooms, config.messages_from, this.contacts, this.gateway, this.audience, this.photos);
   }
 
@@ -145,8 +146,9 @@ export class XmppComponentAdapter implements Adapter {
     }
     this.online = true;
     await clearStaleOccupants(await this.listRooms(), this.context);
-    // Those who have the domain in their rosters see it available again (after a restart too: the store keeps them).
-    await this.gateway.online().catch((error: unknown) => this.context.log.warn({ err: error }, "the gateway's presence not sent to its subscribers"));
+    // Those who have the domain in their rosters see it available again (after a restart too: the store keeps them),
+    // in paced batches that the start does not wait for (gateway-contact.ts).
+    void this.gateway.online().catch((error: unknown) => this.context.log.warn({ err: error }, "the gateway's presence not sent to its subscribers"));
     this.context.log.info({ domain: this.config.domain, server: `${this.config.host}:${this.config.port}` }, "XMPP component online");
     this.context.setStatus("online");
     this.context.dispatch({ type: "network-reachable", protocol: "xmpp", account: this.account });

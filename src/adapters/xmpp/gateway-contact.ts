@@ -3,9 +3,10 @@
  * and 4.3): an XMPP user subscribes to the bare domain like to anyone, and sees it available while the gateway runs
  * and unavailable when it stops. Its subscribers are kept in the store (gateway_subscribers), so that after a restart
  * they see it come back. The domain asks each new subscriber for her presence in return, as a transport does
- * (XEP-0100 4.1 step 6; also after an in-band registration, registration.ts), and probes its subscribers at each start:
- * her presence only says when she is online to be told announcements and the message of the day
- * (announcement-audience.ts). Her `subscribed` and `unsubscribed` change nothing here: her server then sends or stops
+ * (XEP-0100 4.1 step 6; also after an in-band registration, registration.ts), and probes its subscribers at each start,
+ * in paced batches (paced-writes.ts): her presence only says when she is online to be told announcements and the
+ * message of the day (announcement-audience.ts). Subscribers kept before the domain asked in return were never asked:
+ * the first start that knows to asks them all once, and the store records that it did (`askedBack`). Her `subscribed` and `unsubscribed` change nothing here: her server then sends or stops
  * sending her presence.
  *
  * Anyone may subscribe, but an XMPP server may mint JIDs without end: at most MAX_SUBSCRIBERS_PER_SERVER JIDs of one
@@ -15,17 +16,40 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { Logger } from "../../core/logger.js";
-import type { GatewaySubscriberStore } from "../../store/store.js";
+import type { GatewaySettingStore, GatewaySubscriberStore } from "../../store/store.js";
 import { parseJid, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import type { AnnouncementAudience } from "./announcement-audience.js";
 import type { PresenceType } from "./parse.js";
+import { DEFAULT_PACING, writePaced, type Pacing } from "./paced-writes.js";
 import { subscription } from "./stanzas.js";
 import type { StanzaWriter } from "./stanza-writer.js";
 
 export const MAX_SUBSCRIBERS_PER_SERVER = 1000;
 export const MAX_SUBSCRIBERS = 10_000;
 
+/** Whether something was done once for good (kept in the store), and its recording. */
+export interface OnceRecord {
+  done(): Promise<boolean>;
+  record(): Promise<void>;
+}
+
+/** What the domain's start does beyond its presence: how its bursts are paced, and the record of the one-time ask. */
+export interface StartChores {
+  readonly pacing?: Pacing;
+  /** Whether the subscribers were asked for their presence once (see the header); absent: they are not. */
+  readonly askedBack?: OnceRecord;
+}
+
+/** The gateway setting that records that the subscribers of `domain` were asked for their presence (a JSON `true`). */
+export function askedBackRecord(settings: GatewaySettingStore, domain: string): OnceRecord {
+  const name = `xmpp.subscribers_asked_back:${domain}`;
+  return { done: async () => (await settings.get(name)) !== undefined, record: () => settings.put(name, "true", Date.now()) };
+}
+
 export class GatewayContact {
+  /** Counts the domain's starts and stops: a paced burst of an earlier start stops when it is not the last one's. */
+  private round = 0;
+
   constructor(
     private readonly domain: string,
     private readonly subscribers: GatewaySubscriberStore,
@@ -35,6 +59,7 @@ export class GatewayContact {
     private readonly audience?: Pick<AnnouncementAudience, "available" | "unavailable">,
     /** Whether a bare JID is linked to a native user (a registration links it): told too, subscriber or not. */
     private readonly linked: (jid: string) => boolean = () => false,
+    private readonly chores: StartChores = {},
   ) {}
 
   /** A presence stanza from `fromJid` to the bare domain. Nothing here throws for the sender's mistakes. */
@@ -67,15 +92,25 @@ export class GatewayContact {
 
   /**
    * The domain is available: told to every subscriber (the component came online), each probed (RFC 6121 4.3) so that
-   * her server tells who of them is online now, where she shares her presence with the domain.
+   * her server tells who of them is online now, where she shares her presence with the domain. Paced (see the header):
+   * it settles once the last batch is written, or when the domain went offline before.
    */
   async online(): Promise<void> {
+    const round = ++this.round;
+    const current = (): boolean => round === this.round;
+    const pacing = this.chores.pacing ?? DEFAULT_PACING;
     const subscribers = await this.subscribers.list(this.domain);
-    await this.writer.all(subscribers.flatMap((jid) => [this.presenceTo(jid), subscription(this.domain, jid, "probe")]));
+    await writePaced(subscribers.flatMap((jid) => [this.presenceTo(jid), subscription(this.domain, jid, "probe")]), this.writer.all, pacing, current);
+    const record = this.chores.askedBack;
+    if (record === undefined || (await record.done())) return;
+    // Her server answers `subscribed` by itself where she approved already (RFC 6121 3.1.3), asks her otherwise.
+    await writePaced(subscribers.map((jid) => subscription(this.domain, jid, "subscribe")), this.writer.all, pacing, current);
+    if (current()) await record.record();
   }
 
   /** The domain goes away: told to every subscriber (the component stops). */
   async offline(): Promise<void> {
+    this.round += 1;
     const subscribers = await this.subscribers.list(this.domain);
     await this.writer.all(subscribers.map((jid) => this.presenceTo(jid, "unavailable")));
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Element } from "ltx";
 import type { Logger } from "../../../src/core/logger.js";
-import { GatewayContact, MAX_SUBSCRIBERS, MAX_SUBSCRIBERS_PER_SERVER } from "../../../src/adapters/xmpp/gateway-contact.js";
+import { askedBackRecord, GatewayContact, MAX_SUBSCRIBERS, MAX_SUBSCRIBERS_PER_SERVER, type StartChores } from "../../../src/adapters/xmpp/gateway-contact.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
 
@@ -96,5 +96,48 @@ describe("the gateway's domain as a roster contact", () => {
     await contact.presence("unavailable", "juliet@example.org/Phone");
     await contact.presence("unsubscribe", "linked@example.org");
     assert.deepEqual(heard, ["available juliet@example.org/Phone", "available linked@example.org/desk", "unavailable juliet@example.org/Phone", "unavailable linked@example.org/*"]);
+  });
+
+  /** A contact whose start chores are the test's, written through `all` as the component's corked batches. */
+  function withChores(chores: StartChores): string[][] {
+    const batches: string[][] = [];
+    const writer = { one: async (element: Element) => void written.push(element), all: async (elements: readonly Element[]) => void batches.push(elements.map((stanza) => `${String(stanza.attrs["type"] ?? "available")} ${String(stanza.attrs["to"])}`)) };
+    contact = new GatewayContact(DOMAIN, store.gatewaySubscribers, writer, quiet, undefined, undefined, chores);
+    return batches;
+  }
+
+  /** A pause that lasts until the test ends it: `next()` lets the next batch go. */
+  function heldPause(): { pause: () => Promise<void>; next: () => void; waiting: () => number } {
+    const held: Array<() => void> = [];
+    return { pause: () => new Promise<void>((resolve) => void held.push(resolve)), next: () => held.shift()?.(), waiting: () => held.length };
+  }
+
+  const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it("probes its subscribers at a start in paced batches, not in one burst, and stops when the domain goes offline", async () => {
+    for (const name of ["a", "b", "c", "d", "e"]) await store.gatewaySubscribers.add(DOMAIN, `${name}@example.org`, "example.org", 0);
+    const clock = heldPause();
+    const batches = withChores({ pacing: { pause: clock.pause, batch: 4 } });
+    const started = contact.online();
+    await settle();
+    assert.deepEqual(batches, [["available a@example.org", "probe a@example.org", "available b@example.org", "probe b@example.org"]], "one batch, then a pause");
+    assert.equal(clock.waiting(), 1);
+    clock.next();
+    await settle();
+    assert.equal(batches.length, 2);
+    await contact.offline();
+    clock.next();
+    await started;
+    assert.deepEqual(batches.slice(1), [["available c@example.org", "probe c@example.org", "available d@example.org", "probe d@example.org"], ["unavailable a@example.org", "unavailable b@example.org", "unavailable c@example.org", "unavailable d@example.org", "unavailable e@example.org"]], "e is not probed once the domain went offline");
+  });
+
+  it("asks every subscriber for her presence once, at the first start, and records it so later starts do not", async () => {
+    await store.gatewaySubscribers.add(DOMAIN, "old@example.org", "example.org", 0);
+    const batches = withChores({ askedBack: askedBackRecord(store.gatewaySettings, DOMAIN) });
+    await contact.online();
+    assert.deepEqual(batches.splice(0), [["available old@example.org", "probe old@example.org"], ["subscribe old@example.org"]]);
+    const again = withChores({ askedBack: askedBackRecord(store.gatewaySettings, DOMAIN) });
+    await contact.online();
+    assert.deepEqual(again, [["available old@example.org", "probe old@example.org"]], "asked once only, across restarts (the store records it)");
   });
 });
