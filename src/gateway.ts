@@ -19,6 +19,7 @@ import { OwnRooms } from "./core/own-rooms.js";
 import { RoomBans } from "./core/room-bans.js";
 import { RoomDestruction } from "./core/room-destruction.js";
 import { RoomSettings } from "./core/room-settings.js";
+import { isRoomOwner } from "./core/room-owner.js";
 import { adapterContext } from "./adapter-contexts.js";
 import { accountDeletion } from "./account-deletions.js";
 import { userOf } from "./core/account-deletion.js";
@@ -140,6 +141,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       await roomBans.refuse(room, member);
       await roomSettings.refuse(room, member, password);
     },
+    isOwner: (room, member) => isRoomOwner(room.createdBy, member, (address) => identities.personOf(address)),
   });
   const failures = new FailureReports(store, registry, log.child({ component: "failures" }));
   const counters = new MessageCounters();

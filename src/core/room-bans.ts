@@ -15,6 +15,7 @@ import type { AdapterRoomBans } from "./adapter-context.js";
 import type { RoomMember, RoomRemoval } from "./model/room.js";
 import type { Moderation, PersonOf } from "./room-joins.js";
 import type { RoomBanRecord, RoomBanStore, RoomRecord } from "../store/store.js";
+import { isRoomOwner } from "./room-owner.js";
 
 /** Who is one person with `address`: the person it is linked to (or itself), and every account linked to that person. */
 export function accountsOf(address: Address, personOf: PersonOf, linkedTo: (person: Address) => readonly Address[]): Address[] {
@@ -63,7 +64,7 @@ export class RoomBans {
    * the admins are never refused (a ban made before they were made admins does not hold), nor a bridged room.
    */
   async refuse(room: RoomRecord, member: Address): Promise<void> {
-    if (this.deps.registry.relaysRooms(member) || sameAddress(member, room.createdBy) || this.deps.bridges.isAdmin(member)) return;
+    if (this.deps.registry.relaysRooms(member) || isRoomOwner(room.createdBy, member, (account) => this.deps.identities.personOf(account)) || this.deps.bridges.isAdmin(member)) return;
     const ban = banAmong(await this.deps.store.list(room.address), this.accounts(member));
     if (ban !== undefined) throw new GatewayError("GW_ERR_FORBIDDEN", `you are banned from ${formatAddress(room.address)}${ban.reason === "" ? "" : `: ${ban.reason}`}`);
   }
@@ -102,7 +103,7 @@ export class RoomBans {
     for (const account of accounts) {
       if (this.deps.registry.relaysRooms(account) || this.deps.bridges.isAdmin(account)) continue;
       for (const hub of await this.deps.rooms.roomsOf(account)) {
-        if (sameAddress((await this.deps.rooms.get(hub)).createdBy, account)) continue;
+        if (isRoomOwner((await this.deps.rooms.get(hub)).createdBy, account, (other) => this.deps.identities.personOf(other))) continue;
         const ban = banAmong(await this.deps.store.list(hub), accounts);
         if (ban === undefined) continue;
         const by = (await this.deps.rooms.members(hub)).find((member) => sameAddress(member.address, ban.by))?.nick ?? ban.by.id;

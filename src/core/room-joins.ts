@@ -13,6 +13,7 @@ import { formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { Room, RoomMember, RoomRemoval } from "./model/room.js";
 import { nickKey } from "./model/nick.js";
 import { checkNick } from "./rooms.js";
+import { isRoomOwner } from "./room-owner.js";
 
 /** The person an account is linked to, when the link counts now (IdentityService.personOf). */
 export type PersonOf = (address: Address) => Address | undefined;
@@ -100,7 +101,7 @@ export class RoomJoins {
     if (owner === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no room ${formatAddress(room)}`);
     const members = await this.deps.members(hub);
     const moderator = members.find((member) => sameAddress(member.address, by));
-    if (!sameAddress(owner, by) && !this.deps.bridges.isAdmin(by)) {
+    if (!isRoomOwner(owner, by, this.deps.personOf ?? (() => undefined)) && !this.deps.bridges.isAdmin(by)) {
       if (!moderator) throw new GatewayError("GW_ERR_NOT_MEMBER", `you are not in ${formatAddress(room)}`);
       throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's owner or an admin of the gateway puts people out of it or keeps them out");
     }

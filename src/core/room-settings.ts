@@ -4,7 +4,8 @@
  * invitee, as Prosody does; its members when it was made members-only stay allowed; a kick or a ban takes it back), a
  * password is asked of everyone else at each join (kept as a scrypt hash, never logged nor shown to anyone; failures
  * limited per joiner and per XMPP server, so that it cannot be guessed fast), a description, and whether the room is
- * listed (public) or hidden. The owner (its creator) and the gateway's admins always get in and may change them. The
+ * listed (public) or hidden. The owner (its creator, by any of her linked accounts: room-owner.ts) and the gateway's
+ * admins always get in and may change them. The
  * people of a bridged IRC channel or bot's MUC do not join through the gateway: none of this holds for them.
  */
 import { askerOrigin, ORIGIN_FACTOR } from "./asker-origin.js";
@@ -14,6 +15,7 @@ import type { RoomMember } from "./model/room.js";
 import { hasUnsafeCharacters } from "./model/text.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 import { accountsOf } from "./room-bans.js";
+import { isRoomOwner } from "./room-owner.js";
 import type { PersonOf } from "./room-joins.js";
 import type { RoomRecord, RoomSettingsRecord, RoomSettingsStore } from "../store/store.js";
 import { AttemptLimiter } from "../util/attempt-limiter.js";
@@ -96,6 +98,10 @@ export class RoomSettings {
     this.failures = new AttemptLimiter(PASSWORD_FAILURES, PASSWORD_WINDOW_MS, deps.now ?? Date.now, MAX_COUNTED_JOINERS);
   }
 
+  private isOwner(room: RoomRecord, by: Address): boolean {
+    return isRoomOwner(room.createdBy, by, (account) => this.deps.identities.personOf(account));
+  }
+
   private accounts(address: Address): Address[] {
     return accountsOf(address, (account) => this.deps.identities.personOf(account), (person) => this.deps.identities.linkedTo(person));
   }
@@ -117,7 +123,7 @@ export class RoomSettings {
   /** The owner (the room's creator) or an admin of the gateway; GW_ERR_FORBIDDEN for anyone else. */
   async checkOwner(room: Address, by: Address): Promise<RoomRecord> {
     const record = await this.deps.rooms.get(room);
-    if (!sameAddress(record.createdBy, by) && !this.deps.isAdmin(by)) throw new GatewayError("GW_ERR_FORBIDDEN", `only the owner of ${formatAddress(room)} or an admin of the gateway configures it`);
+    if (!this.isOwner(record, by) && !this.deps.isAdmin(by)) throw new GatewayError("GW_ERR_FORBIDDEN", `only the owner of ${formatAddress(room)} or an admin of the gateway configures it`);
     return record;
   }
 
@@ -162,7 +168,7 @@ export class RoomSettings {
    * session) and the bridged rooms in it always get in.
    */
   async refuse(room: RoomRecord, member: Address, password: string | undefined): Promise<void> {
-    if (this.deps.relaysRooms(member) || sameAddress(member, room.createdBy) || this.deps.isAdmin(member)) return;
+    if (this.deps.relaysRooms(member) || this.isOwner(room, member) || this.deps.isAdmin(member)) return;
     const settings = await this.settingsOf(room.address);
     if (!settings.membersOnly && settings.passwordHash === undefined) return;
     const accounts = this.accounts(member);
@@ -213,14 +219,14 @@ export class RoomSettings {
     const settings = await this.settingsOf(room);
     if (!settings.membersOnly) return false;
     const record = await this.deps.rooms.get(room);
-    if (sameAddress(record.createdBy, inviter) || this.deps.isAdmin(inviter)) return true;
+    if (this.isOwner(record, inviter) || this.deps.isAdmin(inviter)) return true;
     throw new GatewayError("GW_ERR_FORBIDDEN", `${formatAddress(room)} is members-only: only its owner or an admin of the gateway invites into it`);
   }
 
   /** Whether `viewer` is shown the room in lists: a public one to anyone, a hidden one to its members, its owner and the admins. */
   async listedTo(room: RoomRecord, viewer: Address): Promise<boolean> {
     if ((await this.settingsOf(room.address)).public) return true;
-    if (sameAddress(room.createdBy, viewer) || this.deps.isAdmin(viewer)) return true;
+    if (this.isOwner(room, viewer) || this.deps.isAdmin(viewer)) return true;
     return (await this.deps.rooms.members(room.address)).some((member) => sameAddress(member.address, viewer));
   }
 

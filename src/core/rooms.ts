@@ -56,6 +56,8 @@ export interface NickReservations {
  */
 export interface RoomAdmission {
   refuse(room: RoomRecord, member: Address, password?: string): Promise<void>;
+  /** Whether `member` is the room's owner by another account than its creator's (core/room-owner.ts). */
+  isOwner?(room: RoomRecord, member: Address): boolean;
 }
 
 export class RoomService {
@@ -184,7 +186,7 @@ export class RoomService {
     const record = await this.get(room);
     await this.admission?.refuse(record, member.address, password);
     // The owner is the room's creator (docs/protocol.md): back after leaving or a kick, still its owner.
-    if (sameAddress(record.createdBy, member.address)) member = { ...member, role: "owner" };
+    if (sameAddress(record.createdBy, member.address) || this.admission?.isOwner?.(record, member.address) === true) member = { ...member, role: "owner" };
     const nick = nickKey(member.nick);
     const members = await this.memberList(room);
     // A member keeps the nick they are in the room with (joining again), even if someone took it as a name since.
