@@ -10,10 +10,11 @@ import { addressKey, makeAddress, type ProtocolId } from "./model/address.js";
 import { WriteBatcher } from "./write-batcher.js";
 import type { MucLineIdRecord, MucLineIdStore } from "../store/muc-line-id-store.js";
 
-/** A line as the room knows it: its id there, and the nick it was said under. */
+/** A line as the room knows it: its id there, the nick it was said under, and its sender's occupant id where the room gives them (XEP-0421). */
 export interface RoomLine {
   readonly roomId: string;
   readonly nick: string;
+  readonly occupantId?: string | undefined;
 }
 
 /** One adapter's view (AdapterContext.mucLines): rooms named by their id on its network (a MUC's bare JID). */
@@ -41,7 +42,7 @@ export class MucLineLog {
     const key = (room: string): string => addressKey(makeAddress(protocol, account, room.toLowerCase()));
     return {
       keep: (room, gatewayId, line) => {
-        this.batcher.offer({ muc: key(room), gatewayId, roomId: line.roomId, nick: line.nick, at: this.now() }).catch((error: unknown) => this.log.warn({ err: error, room }, "MUC line id not kept"));
+        this.batcher.offer({ muc: key(room), gatewayId, roomId: line.roomId, nick: line.nick, occupantId: line.occupantId, at: this.now() }).catch((error: unknown) => this.log.warn({ err: error, room }, "MUC line id not kept"));
       },
       lineOf: (room, gatewayId) => this.read(room, () => this.store.byGatewayId(key(room), gatewayId)),
       gatewayIdOf: (room, roomId) => this.read(room, () => this.store.byRoomId(key(room), roomId)),

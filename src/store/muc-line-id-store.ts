@@ -16,6 +16,8 @@ export interface MucLineIdRecord {
   readonly roomId: string;
   /** The nick it was said under in the MUC (the bot's own, for a line it relayed). */
   readonly nick: string;
+  /** The XEP-0421 occupant id the MUC gave its sender; absent where the MUC gives none (then only the nick tells). */
+  readonly occupantId?: string | undefined;
   /** When it was kept (ms since the epoch): the retention goes by it. */
   readonly at: number;
 }
@@ -24,7 +26,7 @@ export interface MucLineIdStore {
   /** Keeps the lines, in one transaction (a line kept again is replaced); each MUC keeps its newest MUC_LINES_KEPT by gateway id. */
   keep(lines: readonly MucLineIdRecord[]): Promise<void>;
   /** Line `gatewayId` as `muc` knows it, or undefined. */
-  byGatewayId(muc: string, gatewayId: string): Promise<{ readonly roomId: string; readonly nick: string } | undefined>;
+  byGatewayId(muc: string, gatewayId: string): Promise<{ readonly roomId: string; readonly nick: string; readonly occupantId?: string } | undefined>;
   /** The gateway id of the line `muc` names `roomId`, or undefined. */
   byRoomId(muc: string, roomId: string): Promise<string | undefined>;
   /** Deletes the lines kept before `cutoff`: how many. */

@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import { GatewayError } from "../../core/errors.js";
 import { AVATARS_SCHEMA } from "./sqlite-avatars.js";
 import { INITIAL_SCHEMA } from "./initial-schema.js";
+import { MUC_LINE_OCCUPANT_IDS } from "./sqlite-muc-line-ids.js";
 
 export interface Migration {
   readonly version: number;
@@ -356,6 +357,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 25, name: "room settings", sql: ROOM_SETTINGS },
   { version: 26, name: "muc line ids", sql: MUC_LINE_IDS },
   { version: 27, name: "avatars", sql: AVATARS_SCHEMA },
+  { version: 28, name: "muc line occupant ids", sql: MUC_LINE_OCCUPANT_IDS },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -24,6 +24,12 @@ export function describeMucLineIdContract(store: () => Store): void {
       assert.equal(await store().mucLineIds.byRoomId(MUC, "room-9"), undefined);
     });
 
+    it("keeps the occupant id of a line's sender where the MUC gave one", async () => {
+      await store().mucLineIds.keep([{ ...line(1), occupantId: "oid-1" }, line(2)]);
+      assert.deepEqual(await store().mucLineIds.byGatewayId(MUC, "id00001"), { roomId: "room-1", nick: "nick1", occupantId: "oid-1" });
+      assert.deepEqual(await store().mucLineIds.byGatewayId(MUC, "id00002"), { roomId: "room-2", nick: "nick2" });
+    });
+
     it("keeps the newest lines of each MUC only", async () => {
       const lines = Array.from({ length: MUC_LINES_KEPT + 5 }, (_, n) => line(n));
       await store().mucLineIds.keep(lines.slice(0, 10));
