@@ -13,7 +13,8 @@ import type { AdapterContext } from "../../core/adapter.js";
 import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { replyQuote } from "../../core/model/reply-quote.js";
-import { MucLineIds, mucStanzaId } from "./muc-line-ids.js";
+import { MucArrivalOrder } from "./muc-arrival-order.js";
+import { MucLineIds, mucStanzaId, occupantIdOf } from "./muc-line-ids.js";
 import { parseMessageStanza } from "./parse.js";
 import type { ReplyOut } from "./reply-stanzas.js";
 import { chatMessage } from "./stanzas.js";
@@ -26,6 +27,8 @@ export class AccountMucLines {
   private readonly ownLines = new Set<string>();
   /** The rooms' stanza-ids of recent lines, hers and the occupants', by gateway id and back. */
   private readonly ids: MucLineIds;
+  /** Each room's lines submitted in their order of arrival, also when one waits for the store. */
+  private readonly order = new MucArrivalOrder();
 
   constructor(
     private readonly context: AdapterContext,
@@ -83,12 +86,14 @@ export class AccountMucLines {
       }, {
         // Known by the room's id before she sees it: her reply to it names it so.
         onAccepted: (accepted) => {
-          if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, nick);
+          if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, { nick, occupantId: occupantIdOf(stanza) });
         },
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
-    // Submitted at once unless it answers a line the memory does not have (then after the store's answer).
-    if (typeof answering === "object") void answering.then(submit);
-    else void submit(answering);
+    // Submitted at once unless it answers a line the memory does not have (then after the store's answer, and the
+    // room's later lines after it: muc-arrival-order.ts).
+    this.order.run(room.id, answering, (answeredId) => {
+      void submit(answeredId);
+    });
   }
 }

@@ -14,6 +14,7 @@ import { addressKey, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { XmppBotRoomConfig } from "../../config/config-types.js";
 import { RecentMap } from "./message-memory.js";
+import type { MucSpeaker } from "./muc-line-ids.js";
 import type { MucOccupants, OccupantIdentity } from "./muc-occupants.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 
@@ -47,12 +48,15 @@ export class BotFailureReports {
   }
 
   /**
-   * Whether `nick` in `muc` is held now by the occupant who said line `id` (muc-occupants.ts nickOf): false for
-   * whoever took their nick since, and when the bot cannot tell (it no longer knows the line, or who said it).
+   * Whether `speaker` said line `id` of `muc`: by the occupant ids (XEP-0421) where the MUC gave both, else whether
+   * her nick is held now by the occupant who said it (muc-occupants.ts nickOf): false for whoever took that nick
+   * since, and when the bot cannot tell. Undefined when the bot no longer remembers who said the line (a restart).
    */
-  saidBy(id: string, muc: string, nick: string): boolean {
+  saidBy(id: string, muc: string, speaker: MucSpeaker): boolean | undefined {
     const sender = this.senders.get(id);
-    return sender !== undefined && this.occupants.nickOf(muc, sender) === nick;
+    if (sender === undefined) return undefined;
+    if (sender.occupantId !== undefined && speaker.occupantId !== undefined) return sender.occupantId === speaker.occupantId;
+    return this.occupants.nickOf(muc, sender) === speaker.nick;
   }
 
   /**

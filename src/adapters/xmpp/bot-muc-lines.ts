@@ -19,11 +19,17 @@ import type { MucOccupants } from "./muc-occupants.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { isRelayed } from "./stanzas.js";
-import { mucStanzaId, type MucLineIds } from "./muc-line-ids.js";
+import { mucStanzaId, occupantIdOf, type MucLineIds, type MucSpeaker } from "./muc-line-ids.js";
+import { MucArrivalOrder, type Pending } from "./muc-arrival-order.js";
+import { BotLineOwners } from "./bot-line-owners.js";
 
 export class BotMucLines {
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
   private readonly corrections = new CorrectionIds();
+  /** Whose is a line an occupant corrects or retracts. */
+  private readonly owners: BotLineOwners;
+  /** Each MUC's lines submitted in their order of arrival, also when one waits for the store. */
+  private readonly order = new MucArrivalOrder();
 
   constructor(
     private readonly context: AdapterContext,
@@ -33,7 +39,9 @@ export class BotMucLines {
     private readonly roomOf: (muc: string) => XmppBotRoomConfig | undefined,
     /** The MUCs' stanza-ids of the bot's own lines, taken from their reflections (muc-line-ids.ts). */
     private readonly relayedIds: MucLineIds,
-  ) {}
+  ) {
+    this.owners = new BotLineOwners(context, reports, relayedIds);
+  }
 
   /** A groupchat message from a MUC: an occupant's live line is relayed to the native room. */
   groupchat(stanza: Element): void {
@@ -53,11 +61,14 @@ export class BotMucLines {
       return;
     }
     const from = makeAddress("xmpp", this.context.account, `${muc.toLowerCase()}/${nick}`);
-    if (parsed.value.retracts !== undefined) return this.retraction(room, muc, from, nick, parsed.value.retracts);
+    // Who says it, as the MUC shows it: a correction or retraction is of her own lines only (bot-line-owners.ts).
+    const speaker = { nick, occupantId: occupantIdOf(stanza) };
+    if (parsed.value.retracts !== undefined) return this.retraction(room, muc, from, speaker, parsed.value.retracts);
     if (parsed.value.body === undefined) return;
     const message = parsed.value;
     // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
-    const sender = this.occupants.identify(muc, nick);
+    const identity = this.occupants.identify(muc, nick);
+    const sender = identity === undefined ? undefined : { ...identity, ...(speaker.occupantId === undefined ? {} : { occupantId: speaker.occupantId }) };
     // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
     const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
     // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
@@ -66,65 +77,61 @@ export class BotMucLines {
     // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts: memory, then the store). One the bot does
     // not know is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
     const answering = message.reply === undefined ? undefined : this.relayedIds.answered(muc, message.reply.id);
+    // A correction of a line the bot does not know, or of someone else's (bot-line-owners.ts), goes on as a new line.
+    const replacing = message.replaces === undefined ? undefined : this.owners.hers(muc, bridgedRoom(room), from, speaker, message.replaces, acceptance.original, false);
+    // A line waiting for a lookup (a reply or correction) keeps its turn: the MUC's later lines wait for it.
+    const ready: Pending<readonly [string | undefined, string | undefined]> = typeof answering === "object" || replacing !== undefined ? Promise.all([answering, replacing]) : [answering, undefined];
     let acceptedId: string | undefined;
-    void acceptance.original
-      .then(async (original) => {
-        // Only a line answering one the memory does not have waits here (for the store): the others keep their turn.
-        const answered = typeof answering === "object" ? await answering : answering;
-        // The occupant's address is her nick: a correction from someone who took it after the line's sender left (or
-        // whose sender the bot cannot tell) is a line of its own, not a change of hers.
-        const replaces = original !== undefined && this.reports.saidBy(original, muc, nick) ? original : undefined;
-        if (original !== undefined && replaces === undefined) this.context.log.info({ muc, nick }, "MUC correction relayed as a new line: its sender is not the line's");
-        return this.context.submit({
-          origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
-          scope: "room",
-          kind: message.messageKind,
-          from,
-          to: bridgedRoom(room),
-          // The MUC it was said in: never sent back there, and relayed to the room's other MUCs of this bot.
-          hops: [addressKey(mucAddress(this.context.account, room.muc))],
-          senderName: nick,
-          body: message.body ?? "",
-          ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
-          // A correction of a line the bot has not seen (before a restart) goes on as a new line.
-          ...(replaces === undefined ? {} : { replaces }),
-          ...(answered === undefined ? {} : { replyTo: { id: answered } }),
-        }, {
-          // Known by its id before any delivery starts: a failure reported at once still finds who said it, and a
-          // native member's reply to it finds the room's id of it.
-          onAccepted: (accepted) => {
-            if (sender !== undefined) this.reports.said(accepted.id, sender);
-            if (roomId !== undefined) this.relayedIds.received(muc, roomId, accepted.id, nick);
-          },
-        });
-      })
-      .then((accepted) => {
-        acceptedId = accepted.id;
-      })
-      .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
-      .finally(() => {
-        acceptance.done(acceptedId);
-        byRoomId?.done(acceptedId);
+    this.order.run(muc, ready, (looked) => {
+      const [answered, replaces] = looked ?? [undefined, undefined];
+      const submitted = this.context.submit({
+        origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
+        scope: "room",
+        kind: message.messageKind,
+        from,
+        to: bridgedRoom(room),
+        // The MUC it was said in: never sent back there, and relayed to the room's other MUCs of this bot.
+        hops: [addressKey(mucAddress(this.context.account, room.muc))],
+        senderName: nick,
+        body: message.body ?? "",
+        ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
+        ...(replaces === undefined ? {} : { replaces }),
+        ...(answered === undefined ? {} : { replyTo: { id: answered } }),
+      }, {
+        // Known by its id before any delivery starts: a failure reported at once still finds who said it, and a
+        // native member's reply to it finds the room's id of it.
+        onAccepted: (accepted) => {
+          if (sender !== undefined) this.reports.said(accepted.id, sender);
+          if (roomId !== undefined) this.relayedIds.received(muc, roomId, accepted.id, speaker);
+        },
       });
+      void submitted
+        .then((accepted) => {
+          acceptedId = accepted.id;
+        })
+        .catch((error: unknown) => this.context.log.warn({ err: error, muc }, "MUC message not relayed"))
+        .finally(() => {
+          acceptance.done(acceptedId);
+          byRoomId?.done(acceptedId);
+        });
+    });
   }
 
   /**
-   * An occupant retracts a line the bot relayed, if she said it: one it no longer knows (from before a restart), or
-   * whose sender it cannot tell is her, is left alone.
+   * An occupant retracts a line the bot relayed, if she said it (bot-line-owners.ts): one it does not know, or whose
+   * sender it cannot tell is her, is left alone.
    */
-  private retraction(room: XmppBotRoomConfig, muc: string, from: Address, nick: string, retracts: string): void {
+  private retraction(room: XmppBotRoomConfig, muc: string, from: Address, speaker: MucSpeaker, retracts: string): void {
     const acceptance = this.corrections.begin(from, { replaces: retracts }, muc.toLowerCase());
-    void acceptance.original
-      .then(async (original) => {
-        if (original === undefined) return;
-        // The occupant's address is her nick: someone who took it after she left would pass the core's check as her.
-        if (!this.reports.saidBy(original, muc, nick)) return this.context.log.info({ muc, nick }, "MUC retraction not relayed: its sender is not the line's");
-        const origin = { protocol: "xmpp" as const, account: this.context.account };
-        const hops = [addressKey(mucAddress(this.context.account, room.muc))];
-        await this.context.submit({ origin, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: nick, body: "", retracts: original });
-      })
-      .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC retraction not relayed"))
-      .finally(() => acceptance.done(undefined));
+    const original = this.owners.hers(muc, bridgedRoom(room), from, speaker, retracts, acceptance.original, true).finally(() => acceptance.done(undefined));
+    this.order.run(muc, original, (retracted) => {
+      if (retracted === undefined) return;
+      const origin = { protocol: "xmpp" as const, account: this.context.account };
+      const hops = [addressKey(mucAddress(this.context.account, room.muc))];
+      this.context
+        .submit({ origin, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: speaker.nick, body: "", retracts: retracted })
+        .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC retraction not relayed"));
+    });
   }
 
   /**

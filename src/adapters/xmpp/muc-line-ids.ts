@@ -16,10 +16,20 @@ import { NS } from "./stanzas.js";
 /** How long a retraction or reply waits for the reflection of a line sent a moment before (it is usually there in milliseconds). */
 const ECHO_WAIT_MS = 5000;
 
-/** A line as a MUC knows it: the room's stanza-id of it, and the nick it was said under there (the bot's, for its own). */
+/**
+ * A line as a MUC knows it: the room's stanza-id of it, the nick it was said under there (the bot's, for its own), and
+ * the XEP-0421 occupant id the MUC gave its sender, where it gives them.
+ */
 export interface MucLine {
   readonly roomId: string;
   readonly nick: string;
+  readonly occupantId?: string | undefined;
+}
+
+/** Who says a line now, as a MUC shows it: the nick, and the occupant id where the MUC gives them. */
+export interface MucSpeaker {
+  readonly nick: string;
+  readonly occupantId?: string | undefined;
 }
 
 export class MucLineIds {
@@ -49,17 +59,23 @@ export class MucLineIds {
     if (typeof gatewayId !== "string" || gatewayId === "") return;
     const key = keyOf(muc, gatewayId);
     const roomId = mucStanzaId(stanza, muc);
-    if (roomId !== undefined) this.received(muc, roomId, gatewayId, nick);
+    if (roomId !== undefined) this.received(muc, roomId, gatewayId, { nick, occupantId: occupantIdOf(stanza) });
     this.unechoed.get(key)?.();
     this.unechoed.delete(key);
     this.echoes.delete(key);
   }
 
-  /** An occupant's line of `muc`, said as `nick` with the room's stanza-id `roomId`, was accepted as `gatewayId`. */
-  received(muc: string, roomId: string, gatewayId: string, nick: string): void {
-    this.lines.set(keyOf(muc, gatewayId), { roomId, nick });
+  /** An occupant's line of `muc`, said by `speaker` with the room's stanza-id `roomId`, was accepted as `gatewayId`. */
+  received(muc: string, roomId: string, gatewayId: string, speaker: MucSpeaker): void {
+    const line = { roomId, nick: speaker.nick, ...(speaker.occupantId === undefined ? {} : { occupantId: speaker.occupantId }) };
+    this.lines.set(keyOf(muc, gatewayId), line);
     this.gatewayIds.set(keyOf(muc, roomId), gatewayId);
-    this.kept?.keep(muc, gatewayId, { roomId, nick });
+    this.kept?.keep(muc, gatewayId, line);
+  }
+
+  /** The gateway id of the line `muc` names `roomId`: the memory's, else the store's (a line from before a restart). */
+  async gatewayIdOf(muc: string, roomId: string): Promise<string | undefined> {
+    return this.gatewayIds.get(keyOf(muc, roomId)) ?? (await this.kept?.gatewayIdOf(muc, roomId));
   }
 
   /**
@@ -93,6 +109,23 @@ export class MucLineIds {
   async retractionTarget(muc: string, gatewayId: string): Promise<string> {
     return (await this.lineOf(muc, gatewayId))?.roomId ?? gatewayId;
   }
+}
+
+/**
+ * Whether `speaker` said `line`: by the occupant ids where the MUC gave both (the same person, whatever nick she has
+ * now; never whoever took her nick since). Where the line has none (the MUC gives none) only the nick tells, which
+ * someone who took it after its holder left also passes: the weaker rule of MUCs without XEP-0421. A line with an
+ * occupant id is not a speaker's who has none now: the bot cannot tell.
+ */
+export function saidBy(line: MucSpeaker, speaker: MucSpeaker): boolean {
+  if (line.occupantId !== undefined) return line.occupantId === speaker.occupantId;
+  return line.nick === speaker.nick;
+}
+
+/** The XEP-0421 occupant id a MUC put in a stanza of an occupant's (the MUC strips any the occupant's client put there). */
+export function occupantIdOf(stanza: Element): string | undefined {
+  const id = stanza.getChild("occupant-id", NS.occupantId)?.attrs["id"];
+  return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
 function keyOf(muc: string, id: string): string {

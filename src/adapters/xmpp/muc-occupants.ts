@@ -51,6 +51,8 @@ export interface OccupantIdentity {
   readonly serial: number;
   /** Their real bare JID, lower case, when the MUC revealed it. */
   readonly realJid?: string;
+  /** The XEP-0421 occupant id of their line, where the MUC gives them (bot-muc-lines.ts adds it). */
+  readonly occupantId?: string;
 }
 
 interface OccupantState {

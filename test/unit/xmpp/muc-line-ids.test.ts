@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
-import { MucLineIds } from "../../../src/adapters/xmpp/muc-line-ids.js";
+import { MucLineIds, saidBy } from "../../../src/adapters/xmpp/muc-line-ids.js";
 import { MucLineLog } from "../../../src/core/muc-line-log.js";
 import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../../src/store/store.js";
@@ -52,7 +52,7 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
 
   it("knows a line both ways for replies: an occupant's as accepted, the bot's own by its reflection, with the nick that said it", async () => {
     const ids = new MucLineIds();
-    ids.received("Dev@Conference.example.org", "room-5", "g5", "Juliet");
+    ids.received("Dev@Conference.example.org", "room-5", "g5", { nick: "Juliet" });
     assert.equal(ids.answered(MUC, "room-5"), "g5", "at once, from memory");
     assert.deepEqual(await ids.lineOf(MUC, "g5"), { roomId: "room-5", nick: "Juliet" });
     ids.sent(MUC, "g6");
@@ -62,6 +62,14 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
     assert.equal(await ids.answered(MUC, "room-6"), "g6");
     assert.equal(ids.answered(MUC, "unknown"), "unknown");
     assert.equal(await ids.lineOf("other@conference.example.org", "g5"), undefined);
+  });
+
+  it("tells who said a line by occupant id where the MUC gives them, else by nick", () => {
+    assert.equal(saidBy({ nick: "Juliet", occupantId: "a" }, { nick: "Jules", occupantId: "a" }), true, "the same occupant under another nick");
+    assert.equal(saidBy({ nick: "Juliet", occupantId: "a" }, { nick: "Juliet", occupantId: "b" }), false, "someone who took her nick");
+    assert.equal(saidBy({ nick: "Juliet", occupantId: "a" }, { nick: "Juliet" }), false, "the bot cannot tell");
+    assert.equal(saidBy({ nick: "Juliet" }, { nick: "Juliet", occupantId: "b" }), true, "no occupant id then: the nick rule");
+    assert.equal(saidBy({ nick: "Juliet" }, { nick: "Romeo" }), false);
   });
 
   describe("across a restart (kept in the store)", () => {
@@ -76,13 +84,14 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
       const ids = new MucLineIds(before.of("xmpp", "bot"));
       ids.sent(MUC, "g7");
       ids.echoed(reflection("g7", "room-7"), MUC, "bridge");
-      ids.received(MUC, "room-8", "g8", "Juliet");
+      ids.received(MUC, "room-8", "g8", { nick: "Juliet", occupantId: "juliet-oid" });
       await before.drain();
 
       const after = new MucLineLog(store.mucLineIds, createLogger("silent"));
       const restarted = new MucLineIds(after.of("xmpp", "bot"));
       assert.equal(await restarted.retractionTarget("DEV@conference.example.org", "g7"), "room-7");
-      assert.deepEqual(await restarted.lineOf(MUC, "g8"), { roomId: "room-8", nick: "Juliet" });
+      assert.deepEqual(await restarted.lineOf(MUC, "g8"), { roomId: "room-8", nick: "Juliet", occupantId: "juliet-oid" });
+      assert.equal(await restarted.gatewayIdOf(MUC, "room-8"), "g8");
       assert.equal(await restarted.answered(MUC, "room-7"), "g7");
       const otherAccount = new MucLineIds(after.of("xmpp", "other-bot"));
       assert.equal(await otherAccount.retractionTarget(MUC, "g7"), "g7");
