@@ -41,7 +41,7 @@ describe("group chats through a linked XMPP account, against Prosody", function 
   }
 
   const suite = useLinkedAccount({
-    users: ["juliet"],
+    users: ["juliet", "mallory"],
     gated: true,
     async beforeDaemon() {
       prosody = suite.prosody();
@@ -132,6 +132,35 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     await alice.ok({ type: "message.send", to: occupant, body: "Speak", replaces: sent["message_id"] });
     const corrected = await juliet.waitForMessage(`${talk}/alice`, (message) => message.getChildText("body") === "Speak");
     assert.equal(corrected.getChild("replace", "urn:xmpp:message-correct:0")?.attrs["id"], reply.attrs["id"]);
+  });
+
+  it("takes no correction or retraction of an occupant's private message from whoever took her nick after she left (XEP-0421 occupant ids)", async function () {
+    const occupant = `${room}%2FJuliet`;
+    const bodyOf = (frame: Frame): unknown => (frame["message"] as Record<string, unknown> | undefined)?.["body"];
+    await juliet.send(xml("message", { to: `${talk}/alice`, type: "chat", id: "pm-leaving" }, xml("body", {}, "I must be gone"), xml("x", { xmlns: `${MUC_NS}#user` })));
+    const said = (await alice.waitForType("message", (frame) => bodyOf(frame) === "I must be gone"))["message"] as Record<string, unknown>;
+    assert.equal(said["from"], occupant);
+    await juliet.send(xml("presence", { to: `${talk}/Juliet`, type: "unavailable" }));
+    await alice.waitForType("room.member", (frame) => frame["event"] === "left" && member(frame)["nick"] === "Juliet");
+
+    const mallory = await suite.xmpp("mallory");
+    await mallory.sendPresence();
+    await enter(mallory, talk, "Juliet");
+    await alice.waitForType("room.member", (frame) => frame["event"] === "joined" && member(frame)["nick"] === "Juliet");
+    const pm = (id: string, ...children: Element[]): Element => xml("message", { to: `${talk}/alice`, type: "chat", id }, ...children, xml("x", { xmlns: `${MUC_NS}#user` }));
+    await mallory.send(pm("m-1", xml("body", {}, "I shall stay"), xml("replace", { xmlns: "urn:xmpp:message-correct:0", id: "pm-leaving" })));
+    const corrected = (await alice.waitForType("message", (frame) => bodyOf(frame) === "I shall stay"))["message"] as Record<string, unknown>;
+    assert.equal(corrected["replaces"], undefined, JSON.stringify(corrected));
+    await mallory.send(pm("m-2", xml("retract", { xmlns: "urn:xmpp:message-retract:1", id: "pm-leaving" }), xml("body", {}, "fallback")));
+    await mallory.send(pm("m-3", xml("body", {}, "mallory after")));
+    await alice.waitForType("message", (frame) => bodyOf(frame) === "mallory after");
+    assert.deepEqual(alice.received.filter((frame) => (frame["message"] as Record<string, unknown> | undefined)?.["retracts"] === said["id"]), [], "no retraction of juliet's message");
+
+    await mallory.send(xml("presence", { to: `${talk}/Juliet`, type: "unavailable" }));
+    await alice.waitForType("room.member", (frame) => frame["event"] === "left" && member(frame)["nick"] === "Juliet");
+    await mallory.stop();
+    await enter(juliet, talk, "Juliet");
+    await alice.waitForType("room.member", (frame) => frame["event"] === "joined" && member(frame)["nick"] === "Juliet");
   });
 
   it("refuses the room to anyone but alice, and a linked account nobody has", async function () {

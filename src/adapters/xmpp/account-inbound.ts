@@ -18,6 +18,7 @@ import { directDraft } from "./drafts.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
 import { directOriginal } from "./logged-originals.js";
+import { occupantIdOf } from "./muc-line-ids.js";
 import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { stanzaError } from "./stanzas.js";
 
@@ -71,8 +72,12 @@ export class AccountInbound {
     const occupant = this.account.occupantAt(message.from);
     const from = occupant?.address ?? this.contactFrom(message.from);
     if (!from) return;
+    // An occupant's address is the room and her nick, which someone else may take after she left: where the room gives
+    // occupant ids (XEP-0421), her lines' ids are kept under hers, so that a newcomer with the nick cannot correct,
+    // retract or answer as hers what she said. Without them the nick alone tells (the weaker rule).
+    const speaker = occupant === undefined ? "" : (occupantIdOf(stanza) ?? "");
     if (message.receivedId !== undefined) this.account.awaited.received(from, owner, message.receivedId);
-    if (message.retracts !== undefined) return this.retraction(message, message.retracts, from, occupant?.nick);
+    if (message.retracts !== undefined) return this.retraction(message, message.retracts, from, occupant?.nick, speaker);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         context.dispatch({ type: "typing", typing: { from, to: owner, state: message.chatState } });
@@ -80,10 +85,10 @@ export class AccountInbound {
       return;
     }
     if (!carbons.once(from, message.id, message.body)) return; // a second copy of it (carbons.ts)
-    const acceptance = this.corrections.begin(from, message);
+    const acceptance = this.corrections.begin(from, message, speaker);
     let acceptedId: string | undefined;
     try {
-      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined)) };
+      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined, speaker)) };
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {
@@ -102,9 +107,9 @@ export class AccountInbound {
    * owner's sessions get the retraction; one from before a restart is found in the message log (logged-originals.ts),
    * not an occupant's (see original). One the gateway does not know (older, or the log off) is left alone.
    */
-  private async retraction(message: ParsedMessage, retracts: string, from: Address, nick: string | undefined): Promise<void> {
+  private async retraction(message: ParsedMessage, retracts: string, from: Address, nick: string | undefined, speaker: string): Promise<void> {
     const { context, owner } = this.account;
-    const acceptance = this.corrections.begin(from, { replaces: retracts });
+    const acceptance = this.corrections.begin(from, { replaces: retracts }, speaker);
     try {
       const original = await this.original(acceptance.original, from, retracts, nick !== undefined);
       if (original === undefined) return;
@@ -132,10 +137,10 @@ export class AccountInbound {
    * client gave it (as a correction's original), one of hers by the id the contact got it under: the gateway id, or
    * the id her other client sent it with (Carbons.sentAs). The core checks it is of this conversation.
    */
-  private async replyTo(message: ParsedMessage, from: Address, occupant: boolean): Promise<{ readonly replyTo?: { readonly id: string } }> {
+  private async replyTo(message: ParsedMessage, from: Address, occupant: boolean, speaker: string): Promise<{ readonly replyTo?: { readonly id: string } }> {
     const id = message.reply?.id;
     if (id === undefined) return {};
-    const theirs = await this.original(this.corrections.known(from, id), from, id, occupant);
+    const theirs = await this.original(this.corrections.known(from, id, speaker), from, id, occupant);
     return { replyTo: { id: theirs ?? (await this.account.carbons.sentAs(from, id)) ?? id } };
   }
 
