@@ -7,6 +7,8 @@
  * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients). An
  * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a line of the bridged room when the bot
  * knows that id (muc-line-ids.ts, also after a restart), its fallback quote cut off the body either way (reply-stanzas.ts).
+ * A correction or retraction is carried as one only of the occupant's own line, by XEP-0421 occupant id where the MUC
+ * gives them, also after a restart (bot-line-owners.ts). Lines go on in the MUC's order (muc-arrival-order.ts).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";

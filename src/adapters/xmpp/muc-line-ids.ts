@@ -3,7 +3,7 @@
  * line's gateway id: those it wrote into a MUC (taken from the reflection of each line) and the occupants' lines it
  * passed on from one.
  * A XEP-0424 retraction in a MUC names a line by the room's stanza-id (section 5), and so does a XEP-0461 reply, with
- * the nick that said the line there. Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
+ * the nick that said the line there. The occupant id (XEP-0421) of its sender is kept too: who said it (saidBy). Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
  * replies are of recent lines. Each line is also kept in the store (core/muc-line-log.ts: the newest 1,000 per MUC,
  * with the message log's retention), read when the memory has no line: one from before a restart. With the message
  * log off (store.message_log) nothing is kept there, and a line from before a restart is not known.
