@@ -51,8 +51,13 @@ export function createSqliteRoomStore(db: Database.Database): RoomStore {
      AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = messages.id)
      AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = messages.id)`,
   );
+  // Those kept leave the room's conversation, or a room made again under its name would show them in its history
+  // and archive: "destroyed room <room>" is a key no conversation has (LoggedConversation never names it).
+  const setAsideLog = db.prepare<[string, string]>("UPDATE messages SET conversation = ? WHERE conversation = ?");
   const destroy = db.transaction((address: Address): boolean => {
-    removeLog.run(conversationKey({ scope: "room", from: address, to: address }));
+    const conversation = conversationKey({ scope: "room", from: address, to: address });
+    removeLog.run(conversation);
+    setAsideLog.run(`destroyed ${conversation}`, conversation);
     return remove.run(addressKey(address)).changes > 0;
   });
   const list = db.prepare<[], RoomRow>("SELECT * FROM rooms ORDER BY address");

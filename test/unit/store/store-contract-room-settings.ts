@@ -66,5 +66,15 @@ export function describeRoomSettingsContract(store: () => Store): void {
       assert.deepEqual(await store().roomSettings.get(den), settings({ room: den }));
       assert.equal(await store().rooms.destroy(parseAddress("native:%23nowhere")), false);
     });
+
+    it("shows a room made again under a destroyed one's name none of the lines still waiting for the destroyed room's members", async () => {
+      await store().accept([{ message: message(1, alice, lobby, "room"), recipients: [bob] }]);
+      assert.equal(await store().rooms.destroy(lobby), true);
+      await store().rooms.create(room(lobby));
+      assert.deepEqual(await store().log.history({ room: lobby }, { limit: 10 }), [], "the new room's history");
+      assert.deepEqual(await store().log.archive(lobby, {}, { limit: 10, from: "newest" }), [], "the new room's archive");
+      assert.equal(await store().log.archiveCount(lobby, {}), 0);
+      assert.ok(await store().log.get("m000001"), "still kept for its delivery");
+    });
   });
 }
