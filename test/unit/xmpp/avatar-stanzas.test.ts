@@ -1,7 +1,7 @@
 /** avatar-stanzas.ts and avatar-cache.ts: XEP-0153 presence hashes, vCard PHOTO both ways, and XMPP users' avatars kept a while. */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
-import { AvatarCache, MAX_BYTES, TTL_MS } from "../../../src/adapters/xmpp/avatar-cache.js";
+import { AvatarCache, MAX_BYTES, MAX_ENTRIES, TTL_MS } from "../../../src/adapters/xmpp/avatar-cache.js";
 import { avatarOfVcard, photoOf } from "../../../src/adapters/xmpp/avatar-stanzas.js";
 import { presence } from "../../../src/adapters/xmpp/stanzas.js";
 import { nativeUserVcard } from "../../../src/adapters/xmpp/vcard-temp.js";
@@ -99,6 +99,22 @@ describe("AvatarCache", () => {
     assert.deepEqual(fetched, []);
     await cache.get("u1@example.org", fetcher("u1"));
     assert.deepEqual(fetched, ["u1"]);
+  });
+
+  it("keeps at most MAX_ENTRIES answers, those of no picture too, dropping the least recently used first", async () => {
+    const cache = new AvatarCache(() => 0);
+    let fetches = 0;
+    const none = async (): Promise<undefined> => {
+      fetches += 1;
+      return undefined;
+    };
+    for (let i = 0; i <= MAX_ENTRIES; i++) await cache.get(`nobody${i}@example.org`, none);
+    assert.equal(cache.size, MAX_ENTRIES);
+    fetches = 0;
+    await cache.get(`nobody${MAX_ENTRIES}@example.org`, none);
+    assert.equal(fetches, 0, "the newest is kept");
+    await cache.get("nobody0@example.org", none);
+    assert.equal(fetches, 1, "the oldest was dropped");
   });
 
   it("keeps no refusal: the next ask fetches again", async () => {
