@@ -4,12 +4,28 @@
  * anyone's message there (XEP-0425's moderation). Kept apart from the router, which only calls them.
  */
 import { GatewayError } from "./errors.js";
-import { sameAddress } from "./model/address.js";
+import { isOnDemandHub } from "./bridges.js";
+import { idBoundAt } from "./message-id.js";
+import { sameAddress, type Address } from "./model/address.js";
 import { MAX_MODERATION_REASON_LENGTH, type Message, type MessageDraft, type MessageModeration } from "./model/message.js";
 import { hasUnsafeCharacters } from "./model/text.js";
 import type { RouterDependencies } from "./router-dependencies.js";
 
-export type Lookup = Pick<RouterDependencies, "recent" | "history" | "moderator">;
+export type Lookup = Pick<RouterDependencies, "recent" | "history" | "moderator"> & {
+  /** The gateway's rooms, whose making dates what was said in them (absent: not asked). */
+  readonly rooms?: Pick<RouterDependencies["rooms"], "exists" | "get">;
+};
+
+/**
+ * Whether a room's line predates the room: one of a room destroyed before another of its name was made (a line kept
+ * for its delivery or a failure report, or in memory with the log off), which its people never saw. Gateway ids begin
+ * with the time of acceptance (message-id.ts). The hub of a channel joined on demand is made again at each opening,
+ * keeping its log: its lines stay answerable.
+ */
+async function predatesRoom(deps: Lookup, room: Address, id: string): Promise<boolean> {
+  if (deps.rooms === undefined || isOnDemandHub(room) || !(await deps.rooms.exists(room))) return false;
+  return id < idBoundAt((await deps.rooms.get(room)).createdAt);
+}
 
 /** A correction must replace a message of the same sender in the same conversation: nobody edits another's words. */
 export async function checkCorrection(deps: Lookup, draft: MessageDraft): Promise<void> {
@@ -65,6 +81,6 @@ export async function originalOf(deps: Lookup, draft: MessageDraft, id: string |
     (draft.scope === "room"
       ? sameAddress(original.to, draft.to)
       : (sameAddress(original.from, draft.from) && sameAddress(original.to, draft.to)) || (sameAddress(original.from, draft.to) && sameAddress(original.to, draft.from)));
-  if (!seen) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to ${verb}`);
+  if (!seen || (draft.scope === "room" && (await predatesRoom(deps, draft.to, original.id)))) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${id} in this conversation to ${verb}`);
   return original;
 }

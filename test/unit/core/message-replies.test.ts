@@ -1,6 +1,7 @@
 /** The check of a reply at acceptance (core/message-replies.ts): the answered message must be of the conversation. */
 import assert from "node:assert/strict";
 import { checkedReply } from "../../../src/core/message-replies.js";
+import { idBoundAt } from "../../../src/core/message-id.js";
 import type { Lookup } from "../../../src/core/message-references.js";
 import type { Message, MessageDraft } from "../../../src/core/model/message.js";
 import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
@@ -57,6 +58,21 @@ describe("replies at acceptance", () => {
       const checked = await checkedReply(deps, draft(bob, alice, id));
       assert.equal(checked.replyTo?.excerpt, "see you at ten", id);
     }
+  });
+
+  it("refuses a line of a room destroyed before one of the same name was made (a line kept for its delivery, or in memory)", async () => {
+    const lobby = { protocol: "native" as const, account: "default", id: "#lobby" };
+    const madeAt = 1_700_000_000_000;
+    const before = `${idBoundAt(madeAt - 1000)}00000`;
+    const after = `${idBoundAt(madeAt + 1000)}00000`;
+    const lines = new Map<string, Message>([before, after].map((id) => [id, logged(id, alice, lobby, { scope: "room", body: `said in ${id}` })]));
+    const roomDeps = {
+      history: { get: (id: string) => Promise.resolve(lines.get(id)), history: () => Promise.resolve([]) },
+      rooms: { exists: () => Promise.resolve(true), get: () => Promise.resolve({ address: lobby, name: "lobby", subject: "", createdBy: bob, createdAt: madeAt }) },
+    } as unknown as Lookup;
+    const inRoom = (id: string): MessageDraft => ({ ...draft(bob, lobby, id), scope: "room" });
+    assert.equal((await checkedReply(roomDeps, inRoom(after))).replyTo?.excerpt, `said in ${after}`);
+    await assert.rejects(checkedReply(roomDeps, inRoom(before)), { code: "GW_ERR_NOT_FOUND" });
   });
 
   it("finds the last correction in the log of the conversation, both ways of a chat", async () => {
