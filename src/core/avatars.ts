@@ -1,6 +1,6 @@
 /**
  * Native users' avatars (core/model/avatar.ts): set and cleared by their owner (native `account.avatar.set`,
- * `account.avatar.clear`), kept in the store (AvatarStore, migration 26), and announced. The type and hash of every
+ * `account.avatar.clear`), kept in the store (AvatarStore, migration 27), and announced. The type and hash of every
  * avatar are held in memory (read once at start), since every presence of a native user to XMPP carries the hash
  * (XEP-0153) and reading the store for each would cost a query per presence; the bytes are read from the store when
  * asked for (avatar.get, a vCard's PHOTO).
