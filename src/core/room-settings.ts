@@ -92,6 +92,11 @@ export interface RoomSettingsDeps {
 export class RoomSettings {
   /** Write-through: every change of settings goes through this service (one daemon per database). */
   private readonly cache = new Map<string, RoomSettingsRecord>();
+  /**
+   * Counts every change (and destruction) of settings: a read from the store is kept in the cache only if none came
+   * while it was answered, or settings read before a change would be kept after it (a password just set, not asked).
+   */
+  private changes = 0;
   private readonly failures: AttemptLimiter;
 
   constructor(private readonly deps: RoomSettingsDeps) {
@@ -110,9 +115,10 @@ export class RoomSettings {
   async settingsOf(room: Address): Promise<RoomSettingsRecord> {
     const cached = this.cache.get(addressKey(room));
     if (cached) return cached;
+    const changes = this.changes;
     await this.deps.rooms.get(room);
     const settings = (await this.deps.store.get(room)) ?? defaultSettings(room);
-    this.cache.set(addressKey(room), settings);
+    if (changes === this.changes) this.cache.set(addressKey(room), settings);
     return settings;
   }
 
@@ -155,8 +161,10 @@ export class RoomSettings {
         if (!this.deps.relaysRooms(member.address)) await this.allow(room, member.address);
       }
     }
+    this.changes += 1;
     this.cache.delete(addressKey(room));
     await this.deps.store.put(after);
+    this.changes += 1;
     this.cache.delete(addressKey(room));
     return settingsView(after);
   }
@@ -232,6 +240,7 @@ export class RoomSettings {
 
   /** The room is gone (destroyed): its settings are not kept in memory. */
   forget(room: Address): void {
+    this.changes += 1;
     this.cache.delete(addressKey(room));
   }
 }

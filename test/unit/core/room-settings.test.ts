@@ -43,6 +43,27 @@ describe("room settings (core/room-settings.ts)", () => {
 
   afterEach(() => store.close());
 
+  it("keeps in memory no settings read before a change and answered after it (a join reading while the owner configures)", async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const slow = {
+      ...store.roomSettings,
+      get: async (room: Address) => {
+        const read = await store.roomSettings.get(room);
+        if ((reads += 1) === 1) await gate; // the first read answers late, with what was kept before the change
+        return read;
+      },
+    };
+    const racing = new RoomSettings({ store: slow, rooms: { get: async () => record, members: async () => members }, isAdmin: () => false, relaysRooms: () => false, identities: { personOf: () => undefined, linkedTo: () => [] } });
+    const reading = racing.of(lobby);
+    await racing.configure(lobby, boss, { password: "s3cret" });
+    release();
+    await reading;
+    assert.equal((await racing.of(lobby)).passwordProtected, true);
+    await assert.rejects(racing.refuse(record, bob, undefined), { code: "GW_ERR_KEY_NEEDED" });
+  });
+
   it("lets only the owner and the admins configure a room, and never shows its password", async () => {
     await assert.rejects(settings.configure(lobby, alice, { public: false }), { code: "GW_ERR_FORBIDDEN" });
     assert.deepEqual(await settings.configure(lobby, boss, { password: "s3cret", description: "a\nroom" }), { membersOnly: false, passwordProtected: true, description: "a room", public: true });
