@@ -7,7 +7,8 @@
  *   "not ready to say"). A client that sees a hash it has not cached asks her vCard, whose PHOTO holds the bytes.
  * - Her vCard's PHOTO: <PHOTO><TYPE>image/png</TYPE><BINVAL>base64</BINVAL></PHOTO> (XEP-0153 section 3.1).
  * - An XMPP user's PHOTO read from their vCard (native avatar.get), checked as a native user's picture is
- *   (core/model/avatar.ts): a PHOTO with an EXTVAL (a URL) only, or of a type not taken, is no avatar here.
+ *   (core/model/avatar.ts): a PHOTO with an EXTVAL (a URL) only is no avatar here; one of a type not taken, too
+ *   large, or whose bytes are not its type is refused (avatarOfVcard).
  */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
