@@ -60,6 +60,19 @@ describe("MucArrivalOrder", () => {
     await done.promise;
     assert.deepEqual(submitted, [undefined, "next"]);
   });
+
+  it("goes on, with nothing found, after a lookup that never answers: the MUC's later lines are not held for good", async () => {
+    const order = new MucArrivalOrder(20);
+    const submitted: (string | undefined)[] = [];
+    const done = deferred<void>();
+    order.run(MUC, new Promise<string>(() => undefined), (value) => void submitted.push(value));
+    order.run(MUC, "next", (value) => {
+      submitted.push(value);
+      done.resolve();
+    });
+    await done.promise;
+    assert.deepEqual(submitted, [undefined, "next"]);
+  });
 });
 
 describe("a linked account's MUC lines in order", () => {
