@@ -57,7 +57,9 @@ export interface ReplyOut {
 export function replyParts(reply: ReplyOut, body: string): { readonly body: string; readonly elements: readonly Element[] } {
   const element = xml("reply", { xmlns: NS_REPLY, to: stripInvalidXmlChars(reply.to), id: stripInvalidXmlChars(reply.id) });
   if (reply.quote === undefined) return { body, elements: [element] };
-  const quote = `${reply.quote}\n`;
+  // Counted as it will be written: characters XML cannot carry (U+FFFE of an IRC line) are dropped from the body when
+  // written, and a range counting them would hide as many of the answer's own first characters.
+  const quote = `${stripInvalidXmlChars(reply.quote)}\n`;
   const end = Array.from(quote).length;
   const fallback = xml("fallback", { xmlns: NS_FALLBACK, for: NS_REPLY }, xml("body", { start: "0", end: String(end) }));
   return { body: `${quote}${body}`, elements: [element, fallback] };

@@ -55,6 +55,17 @@ describe("XEP-0461 replies", () => {
     assert.equal(back.value.body, "yes");
   });
 
+  it("marks the quote as written: characters XML cannot carry (an IRC line's U+FFFE) are not counted, so no word of the answer is cut", () => {
+    // An IRC line may hold U+FFFE or U+FFFF (valid UTF-8), which the written body drops: the range must not count them.
+    const quote = "> mallory: \uFFFE\uFFFF\uFFFEhi";
+    for (const body of ["yes, agreed", "a\uFFFEb"]) {
+      const message = chatMessage({ from: "bob@sb.example.org", to: "juliet@example.org", id: "0043", body, kind: "text", reply: { to: "alice@sb.example.org", id: "0042", quote } });
+      const back = parseMessageStanza(parse(message.toString()));
+      assert.ok(back.ok);
+      assert.equal(back.value.body, body.replace(/\uFFFE/gu, ""));
+    }
+  });
+
   it("puts no quote before an action: /me stays first", () => {
     const message = chatMessage({ to: "juliet@example.org", id: "0043", body: "waves", kind: "action", reply: { to: "alice@sb.example.org", id: "0042", quote: "> alice: hi" } });
     assert.equal(message.getChildText("body"), "/me waves");
