@@ -127,5 +127,18 @@ export function bodyWithMissingUrls(body: string, attachments: readonly Attachme
 
 /** The attachments' URLs, each once and in order, that `text` does not hold: the rule of IRC's and XMPP's text alike. */
 export function urlsMissingFrom(text: string, attachments: readonly Attachment[]): string[] {
-  return [...new Set(attachments.map((attachment) => attachment.url))].filter((url) => !text.includes(url));
+  return [...new Set(attachments.map((attachment) => attachment.url))].filter((url) => !holdsWhole(text, url));
+}
+
+// What may follow a URL the text holds whole: the end, a space, a closing bracket or quote, or punctuation ending the
+// sentence (before a space or the end). Anything else continues a longer URL ("a.png.bak", "a.png?v=2").
+const URL_END = /(?:$|[\s<>"'()[\]{}]|[.,;:!?]+(?:\s|$))/uy;
+
+/** Whether `text` holds `url` whole somewhere, not merely as the start of a longer URL that a reader would follow. */
+function holdsWhole(text: string, url: string): boolean {
+  for (let at = text.indexOf(url); at >= 0; at = text.indexOf(url, at + 1)) {
+    URL_END.lastIndex = at + url.length;
+    if (URL_END.test(text)) return true;
+  }
+  return false;
 }

@@ -145,6 +145,17 @@ describe("attachments", () => {
     it("decides which URLs are missing as IRC's text does", () => {
       assert.deepEqual(urlsMissingFrom(`look ${IMAGE}`, [{ url: IMAGE }, { url: "https://example.org/b.png" }, { url: "https://example.org/b.png" }]), ["https://example.org/b.png"]);
     });
+
+    it("counts a URL as held only when the text holds it whole, not as the start of a longer one", () => {
+      // The attachment's link is not in the body when the body holds only a longer URL that begins with it.
+      assert.deepEqual(urlsMissingFrom(`${IMAGE}.bak and ${IMAGE}x`, [{ url: IMAGE }]), [IMAGE]);
+      assert.equal(bodyWithMissingUrls(`${IMAGE}?v=2`, [{ url: IMAGE }]), `${IMAGE}?v=2\n${IMAGE}`);
+      // Held whole: at the end, before a space, a closing bracket or quote, or punctuation that ends the sentence.
+      assert.deepEqual(urlsMissingFrom(`${IMAGE}..bak`, [{ url: IMAGE }]), [IMAGE]);
+      for (const text of [IMAGE, `see ${IMAGE} now`, `(${IMAGE})`, `<${IMAGE}>`, `"${IMAGE}"`, `see ${IMAGE}.`, `${IMAGE}, ok`, `${IMAGE}!\nyes`]) {
+        assert.deepEqual(urlsMissingFrom(text, [{ url: IMAGE }]), [], text);
+      }
+    });
   });
 
   describe("bodyWithAttachmentUrls", () => {
