@@ -53,11 +53,15 @@ export class MucLineIds {
   /**
    * The MUC reflected one of the bot's own lines, said as `nick`: the bot sent it with the gateway id as its stanza id,
    * which a MUC keeps in the reflection (XEP-0045 section 7.2.16); the room's stanza-id there is remembered for that gateway id.
+   * Only for a line it sent and has not seen reflected yet: while the bot is out of the MUC (a reconnect, a kick)
+   * someone else may hold its nick, and their line, under any stanza id, would otherwise stand for one of the bot's
+   * (a reply or retraction naming it) or, with ids sorting after the gateway's, push the MUC's real lines out of the store.
    */
   echoed(stanza: Element, muc: string, nick: string): void {
     const gatewayId = stanza.attrs["id"];
     if (typeof gatewayId !== "string" || gatewayId === "") return;
     const key = keyOf(muc, gatewayId);
+    if (this.echoes.get(key) === undefined) return;
     const roomId = mucStanzaId(stanza, muc);
     if (roomId !== undefined) this.received(muc, roomId, gatewayId, { nick, occupantId: occupantIdOf(stanza) });
     this.unechoed.get(key)?.();

@@ -72,6 +72,19 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
     assert.equal(saidBy({ nick: "Juliet" }, { nick: "Romeo" }), false);
   });
 
+  it("takes a reflection's ids only for a line the bot sent: someone holding its nick while it is out names no line", async () => {
+    const ids = new MucLineIds();
+    ids.sent(MUC, "g9");
+    ids.echoed(reflection("g9", "room-9"), MUC, "bridge");
+    // The bot is out of the MUC (a reconnect, a kick) and someone else took its nick: their line, with the id of the
+    // bot's earlier line as its stanza id, comes as if reflected.
+    ids.echoed(reflection("g9", "mallory-line"), MUC, "bridge");
+    ids.echoed(reflection("zzzz-forged", "mallory-2"), MUC, "bridge");
+    assert.equal(await ids.retractionTarget(MUC, "g9"), "room-9");
+    assert.equal(await ids.gatewayIdOf(MUC, "mallory-line"), undefined);
+    assert.equal(await ids.lineOf(MUC, "zzzz-forged"), undefined);
+  });
+
   describe("across a restart (kept in the store)", () => {
     let store: Store;
     beforeEach(() => {
