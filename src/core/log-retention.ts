@@ -23,7 +23,7 @@ export const BATCH_MAX_MS = 20;
 
 export interface LogRetentionOptions {
   readonly log: Pick<MessageLogStore, "pruneBatch">;
-  /** The MUCs' ids of lines (core/muc-line-log.ts), pruned with the log: one statement, the table is bounded. */
+  /** The MUCs' ids of lines (core/muc-line-log.ts), pruned with the log, a range at a time (sqlite-muc-line-ids.ts). */
   readonly mucLineIds?: Pick<MucLineIdStore, "prune">;
   /** The age in days past which messages go; 0 keeps everything. Read at each pass: a reload (SIGHUP) changes it. */
   readonly maxAgeDays: () => number;
