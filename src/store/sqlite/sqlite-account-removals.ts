@@ -67,6 +67,9 @@ export function createSqliteAccountRemovals(db: Database.Database, release: (mes
     "UPDATE name_claims SET person = :heldBy, current = 0 WHERE person = :person",
   ].map((sql) => db.prepare<{ person: string; heldBy: string }>(sql));
   const removeAccount = db.prepare<[string]>("DELETE FROM accounts WHERE name = ? AND deleted_at IS NOT NULL");
+  // The MUCs' ids of lines her linked account carried (keyed by its MUCs' addresses): a new account of the name would
+  // link an account of the same name and find them.
+  const removeMucLines = db.prepare<[string, string]>("DELETE FROM muc_line_ids WHERE muc >= ? AND muc < ?");
 
   const finish = db.transaction((name: string, removal: AccountRemoval): boolean => {
     if (deleting.get(name) === undefined) return false;
@@ -92,6 +95,7 @@ export function createSqliteAccountRemovals(db: Database.Database, release: (mes
     for (const messageId of released) release(messageId);
     removeDirect.run({ person });
     for (const statement of statements) statement.run({ person, heldBy: addressKey(removal.namesHeldBy) });
+    for (const [from, to, excluded] of own) if (excluded === "") removeMucLines.run(from, to);
     return removeAccount.run(name).changes === 1;
   });
 
