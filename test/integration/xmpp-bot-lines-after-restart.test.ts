@@ -7,37 +7,25 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { messageOf, useBotMuc, type Frame } from "../helpers/bot-muc-suite.js";
+import type { NativeClient } from "../helpers/native-client.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const REPLY = "urn:xmpp:reply:0";
 const RETRACT = "urn:xmpp:message-retract:1";
-const MUC = "http://jabber.org/protocol/muc";
-
-type Frame = Record<string, unknown>;
-const messageOf = (frame: Frame): Frame => (frame["message"] as Frame | undefined) ?? {};
 
 describe("a bridge bot's MUC lines from before a restart", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
+  const suite = useBotMuc();
   let juliet: XmppTestClient;
   let romeo: NativeClient;
   let romeoName: string;
   let muc: string;
-  const botPassword = "bot secret 123";
   /** Lines of before the restart: romeo's two (relayed by the bot) and juliet's one, by gateway id and room's id. */
   let asked: { gatewayId: string; roomId: string };
   let unsaid: { gatewayId: string; roomId: string };
   let julietsLine: { gatewayId: string; roomId: string };
 
-  const roomIdOf = (stanza: Element): string => {
-    const id = stanza.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === muc)?.attrs["id"];
-    assert.ok(typeof id === "string" && id !== stanza.attrs["id"], `the MUC gave the line its own id: ${stanza.toString()}`);
-    return id;
-  };
+  const roomIdOf = (stanza: Element): string => suite.roomIdOf(stanza);
 
   /** romeo says `body` in the native room: its gateway id, and the room's id of the bot's copy. */
   async function romeoSays(body: string): Promise<{ gatewayId: string; roomId: string }> {
@@ -47,25 +35,8 @@ describe("a bridge bot's MUC lines from before a restart", function () {
   }
 
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ mucArchive: true });
-    muc = `lounge@${prosody.mucDomain}`;
-    await prosody.register("bridgebot", botPassword);
-    const julietName = uniqueUser("juliet");
-    await prosody.register(julietName, PASSWORD);
-    juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
-    await juliet.sendPresence();
-    await juliet.send(xml("presence", { to: `${muc}/Juliet` }, xml("x", { xmlns: MUC })));
-    await juliet.waitForPresence(`${muc}/Juliet`);
-    daemon = Daemon.create(
-      ["xmpp:", "  bots:", "    - account: bridge", `      jid: bridgebot@${prosody.domain}`, "      password: ${BOT_PASSWORD}", `      service: xmpp://127.0.0.1:${prosody.c2sPort}`, "      rooms:", `        - muc: ${muc}`, "          nick: switchboard", "          room: lounge"].join("\n"),
-    );
-    await daemon.start({ BOT_PASSWORD: botPassword });
-    await daemon.waitForLog(/XMPP bot online/);
-    romeoName = uniqueUser("romeo");
-    romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
-    await romeo.ok({ type: "room.join", room: "lounge" });
-
+    ({ romeo, romeoName, muc } = suite);
+    juliet = await suite.occupant("juliet", "Juliet");
     asked = await romeoSays("who is there?");
     unsaid = await romeoSays("wrong room, sorry");
     await juliet.send(xml("message", { to: muc, type: "groupchat", id: "j-dawn" }, xml("body", {}, "meet me at dawn")));
@@ -73,22 +44,8 @@ describe("a bridge bot's MUC lines from before a restart", function () {
     const heard = await romeo.waitForType("message", (frame) => messageOf(frame)["body"] === "meet me at dawn", 10_000);
     julietsLine = { gatewayId: String(messageOf(heard)["id"]), roomId: roomIdOf(echo) };
 
-    await romeo.close();
-    await daemon.restart();
-    await daemon.waitForLog(/XMPP bot online/);
-    romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD);
-    await romeo.ok({ type: "room.join", room: "lounge" });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await romeo?.close();
-    await juliet?.stop();
-    await daemon?.dispose();
-    await prosody?.dispose();
+    await suite.restart();
+    romeo = suite.romeo;
   });
 
   it("retracts the bot's copy of a native line relayed before the restart by the room's stanza-id of it", async function () {

@@ -7,88 +7,43 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { messageOf, useBotMuc } from "../helpers/bot-muc-suite.js";
+import type { NativeClient } from "../helpers/native-client.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const RETRACT = "urn:xmpp:message-retract:1";
 const CORRECT = "urn:xmpp:message-correct:0";
-const MUC = "http://jabber.org/protocol/muc";
-
-type Frame = Record<string, unknown>;
-const messageOf = (frame: Frame): Frame => (frame["message"] as Frame | undefined) ?? {};
 
 describe("a bridge bot's MUC occupants told apart by occupant id across a restart", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
+  const suite = useBotMuc();
   let juliet: XmppTestClient;
   let romeo: NativeClient;
-  let romeoName: string;
   let muc: string;
-  const botPassword = "bot secret 123";
   /** Lines of before the restart, by gateway id and room's id. */
   const lines: Record<string, { gatewayId: string; roomId: string }> = {};
-
-  async function occupant(name: string, nick: string): Promise<XmppTestClient> {
-    const account = uniqueUser(name);
-    await prosody.register(account, PASSWORD);
-    const client = await XmppTestClient.connect(prosody, account, PASSWORD);
-    await client.sendPresence();
-    await client.send(xml("presence", { to: `${muc}/${nick}` }, xml("x", { xmlns: MUC })));
-    await client.waitForPresence(`${muc}/${nick}`);
-    return client;
-  }
+  const occupant = (name: string, nick: string): Promise<XmppTestClient> => suite.occupant(name, nick);
 
   /** `client`, as `nick`, says `body` with stanza id `id`: the line as romeo got it and as the room names it. */
   async function says(client: XmppTestClient, nick: string, id: string, body: string): Promise<void> {
     await client.send(xml("message", { to: muc, type: "groupchat", id }, xml("body", {}, body)));
     const echo: Element = await client.waitForMessage(`${muc}/${nick}`, (stanza) => stanza.getChildText("body") === body);
     assert.ok(echo.getChild("occupant-id", "urn:xmpp:occupant-id:0") !== undefined, `the MUC gives occupant ids: ${echo.toString()}`);
-    const roomId = echo.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === muc)?.attrs["id"];
-    assert.ok(typeof roomId === "string", echo.toString());
+    const roomId = suite.roomIdOf(echo);
     const heard = await romeo.waitForType("message", (frame) => messageOf(frame)["body"] === body, 10_000);
     lines[id] = { gatewayId: String(messageOf(heard)["id"]), roomId };
   }
 
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ mucArchive: true });
-    muc = `lounge@${prosody.mucDomain}`;
-    await prosody.register("bridgebot", botPassword);
+    ({ romeo, muc } = suite);
     juliet = await occupant("juliet", "Juliet");
-    daemon = Daemon.create(
-      ["xmpp:", "  bots:", "    - account: bridge", `      jid: bridgebot@${prosody.domain}`, "      password: ${BOT_PASSWORD}", `      service: xmpp://127.0.0.1:${prosody.c2sPort}`, "      rooms:", `        - muc: ${muc}`, "          nick: switchboard", "          room: lounge"].join("\n"),
-    );
-    await daemon.start({ BOT_PASSWORD: botPassword });
-    await daemon.waitForLog(/XMPP bot online/);
-    romeoName = uniqueUser("romeo");
-    romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
-    await romeo.ok({ type: "room.join", room: "lounge" });
-
     const bob = await occupant("bob", "Bob");
     await says(juliet, "Juliet", "j-typo", "meet me at dwan");
     await says(juliet, "Juliet", "j-unsaid", "wrong room, sorry");
     await says(bob, "Bob", "bob-1", "bob's own words");
     await bob.stop();
 
-    await romeo.close();
-    await daemon.restart();
-    await daemon.waitForLog(/XMPP bot online/);
-    romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD);
-    await romeo.ok({ type: "room.join", room: "lounge" });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await romeo?.close();
-    await juliet?.stop();
-    await daemon?.dispose();
-    await prosody?.dispose();
+    await suite.restart();
+    romeo = suite.romeo;
   });
 
   it("carries an occupant's correction of her line from before the restart as a correction", async function () {

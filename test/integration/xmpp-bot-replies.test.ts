@@ -8,65 +8,26 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
-import { Daemon, uniqueUser } from "../helpers/daemon.js";
-import { PASSWORD } from "../helpers/gateway-fixture.js";
-import { NativeClient } from "../helpers/native-client.js";
-import { startProsody, type ProsodyServer } from "../helpers/servers.js";
-import { XmppTestClient } from "../helpers/xmpp-client.js";
+import { messageOf, useBotMuc, type Frame } from "../helpers/bot-muc-suite.js";
+import type { NativeClient } from "../helpers/native-client.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const REPLY = "urn:xmpp:reply:0";
 const FALLBACK = "urn:xmpp:fallback:0";
-const MUC = "http://jabber.org/protocol/muc";
-
-type Frame = Record<string, unknown>;
-const messageOf = (frame: Frame): Frame => (frame["message"] as Frame | undefined) ?? {};
 
 describe("replies through a bridge bot's MUC", function () {
-  let prosody: ProsodyServer;
-  let daemon: Daemon;
+  const suite = useBotMuc();
   let juliet: XmppTestClient;
   let romeo: NativeClient;
   let romeoName: string;
   let muc: string;
-  const botPassword = "bot secret 123";
 
   before(async function () {
-    this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ mucArchive: true });
-    muc = `lounge@${prosody.mucDomain}`;
-    await prosody.register("bridgebot", botPassword);
-    const julietName = uniqueUser("juliet");
-    await prosody.register(julietName, PASSWORD);
-    juliet = await XmppTestClient.connect(prosody, julietName, PASSWORD);
-    await juliet.sendPresence();
-    await juliet.send(xml("presence", { to: `${muc}/Juliet` }, xml("x", { xmlns: MUC })));
-    await juliet.waitForPresence(`${muc}/Juliet`);
-    daemon = Daemon.create(
-      ["xmpp:", "  bots:", "    - account: bridge", `      jid: bridgebot@${prosody.domain}`, "      password: ${BOT_PASSWORD}", `      service: xmpp://127.0.0.1:${prosody.c2sPort}`, "      rooms:", `        - muc: ${muc}`, "          nick: switchboard", "          room: lounge"].join("\n"),
-    );
-    await daemon.start({ BOT_PASSWORD: botPassword });
-    await daemon.waitForLog(/XMPP bot online/);
-    romeoName = uniqueUser("romeo");
-    romeo = await NativeClient.session(daemon.url, romeoName, PASSWORD, { register: true });
-    await romeo.ok({ type: "room.join", room: "lounge" });
+    ({ romeo, romeoName, muc } = suite);
+    juliet = await suite.occupant("juliet", "Juliet");
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(daemon.log.slice(-3000), prosody.log().slice(-3000));
-  });
-
-  after(async function () {
-    await romeo?.close();
-    await juliet?.stop();
-    await daemon?.dispose();
-    await prosody?.dispose();
-  });
-
-  const roomIdOf = (stanza: Element): string => {
-    const id = stanza.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === muc)?.attrs["id"];
-    assert.ok(typeof id === "string", `the MUC gave the line its id: ${stanza.toString()}`);
-    return id;
-  };
+  const roomIdOf = (stanza: Element): string => suite.roomIdOf(stanza);
 
   /** juliet says `body` in the MUC: the room's stanza-id of it, and its gateway id as romeo got it. */
   async function julietSays(body: string): Promise<{ roomId: string; gatewayId: string }> {
