@@ -46,6 +46,13 @@ export function createSqliteAccountRemovals(db: Database.Database, release: (mes
      AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = messages.id)
      AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = messages.id)`,
   );
+  // The lines of the rooms they joined through their own accounts (xmpp://u.<name>/<MUC>): their view of those rooms
+  // alone, which a stranger given the name later must not read (but those a failure notice still needs).
+  const removeOwnRoomLines = db.prepare<[string, string]>(
+    `DELETE FROM messages WHERE scope = 'room' AND to_address >= ? AND to_address < ?
+     AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = messages.id)
+     AND NOT EXISTS (SELECT 1 FROM failure_notices WHERE message_id = messages.id)`,
+  );
   const statements = [
     "DELETE FROM contacts WHERE owner = :person OR address = :person",
     "DELETE FROM sent_requests WHERE owner = :person OR address = :person",
@@ -94,6 +101,7 @@ export function createSqliteAccountRemovals(db: Database.Database, release: (mes
     }
     for (const messageId of released) release(messageId);
     removeDirect.run({ person });
+    for (const [from, to] of own) removeOwnRoomLines.run(from, to);
     for (const statement of statements) statement.run({ person, heldBy: addressKey(removal.namesHeldBy) });
     for (const [from, to, excluded] of own) if (excluded === "") removeMucLines.run(from, to);
     return removeAccount.run(name).changes === 1;

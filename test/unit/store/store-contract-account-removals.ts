@@ -14,6 +14,7 @@ const aliceNick = parseAddress("irc://libera/alice");
 const ownContact = parseAddress("xmpp://u.alice/juliet@example.org");
 const T = 1_800_000_000_000;
 const nobody = parseAddress("native:~deleted~alice");
+const ownRoom = parseAddress("xmpp://u.alice/talk@conference.example.org");
 
 /** What alice's removal keeps and says, as core/account-deletion.ts decides it. */
 function accountRemoval(name: string, at: number): AccountRemoval {
@@ -43,7 +44,7 @@ async function aliceEverywhere(store: Store): Promise<void> {
   await store.linkedAccounts.put({ owner: alice, network: "xmpp", login: "alice@example.org", service: "xmpps://example.org:5223", secret: Buffer.from([1]), linkedAt: T });
   await store.puppetAccounts.put({ owner: alice, network: "libera", account: "alice", secret: Buffer.from([2]), setAt: T });
   await store.puppetServerPasswords.put({ owner: alice, network: "irc.example.org", secret: Buffer.from([3]), setAt: T });
-  await store.ownRooms.put({ owner: alice, room: parseAddress("xmpp://u.alice/talk@conference.example.org"), nick: "alice", joinedAt: T });
+  await store.ownRooms.put({ owner: alice, room: ownRoom, nick: "alice", joinedAt: T });
   await store.names.claim({ protocol: "irc", account: "libera", name: "alice[sb]", person: alice, claimedAt: T });
   await store.avatars.put({ owner: alice, type: "image/png", data: Buffer.from([4]), hash: "0".repeat(40), setAt: T });
   await store.mucLineIds.keep([
@@ -67,6 +68,7 @@ async function aliceEverywhere(store: Store): Promise<void> {
     { message: message(6, alice, ownContact), recipients: [ownContact] }, // to her own account's contact
     { message: message(7, bob, lobby, "room"), recipients: [ops] }, // bob's, in her room
     { message: message(8, ownContact, alice), recipients: [alice] }, // from her own account's contact, who reaches her only
+    { message: message(9, parseAddress("xmpp://u.alice/talk@conference.example.org/juliet"), ownRoom, "room"), recipients: [] }, // a line of a MUC she joined through her own account
   ]);
   await store.failures.add({ sender: ownContact, messageId: message(8, ownContact, alice).id, recipient: bob, code: "GW_ERR_EXPIRED", reason: "late", at: T }, message(8, ownContact, alice));
   await store.failures.add({ sender: alice, messageId: message(1, alice, bob).id, recipient: bob, code: "GW_ERR_EXPIRED", reason: "late", at: T }, message(1, alice, bob));
@@ -130,6 +132,7 @@ export function describeAccountRemovalContract(store: () => Store): void {
       assert.deepEqual((await store().rooms.members(lobby)).map((member) => member.address.id), ["bob"]);
       assert.deepEqual((await store().roomBans.list(lobby)).map((ban) => [ban.person.id, ban.by.id]), [[carol.id, "alice"]]);
       assert.deepEqual((await store().log.history({ room: lobby }, { limit: 10 })).map((logged) => logged.id), [message(4, alice, lobby).id, message(7, bob, lobby).id]);
+      assert.deepEqual(await store().log.history({ room: ownRoom }, { limit: 10 }), [], "her own view of a MUC goes with her: a stranger given the name later must not read it");
       const claims = await store().names.list();
       assert.deepEqual(
         claims.map((claim) => [claim.name, claim.person, claim.current]),
