@@ -59,6 +59,10 @@ describe("replies in a MUC joined through a linked XMPP account to lines from be
     const shown = messageOf(await alice.waitForType("message", (frame) => messageOf(frame)["body"] === "the lamps are lit"));
     const sent = await alice.ok({ type: "room.send", room, body: "I see them" });
     const alicesLine = await juliet.waitForMessage(`${talk}/alice`, (stanza) => stanza.getChildText("body") === "I see them");
+    // The room sends the account the reflection of her line before juliet's next one: once alice has that, the gateway
+    // has the room's id of her line (juliet seeing it says nothing of when the account's own copy arrives).
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: "j-after" }, xml("body", {}, "after yours")));
+    await alice.waitForType("message", (frame) => messageOf(frame)["body"] === "after yours");
 
     await alice.close();
     gate.close();
