@@ -30,6 +30,12 @@ export class RoomDestruction {
    * for a room that is part of a bridge. `reason` is cut to one line as an invitation's.
    */
   async destroy(room: Address, by: Address, reason: string): Promise<void> {
+    // Joins of the room wait until it is gone (then find no room): one let in after the members were read would be
+    // removed with it without being told.
+    await this.deps.rooms.exclusive(room, () => this.destroyNow(room, by, reason));
+  }
+
+  private async destroyNow(room: Address, by: Address, reason: string): Promise<void> {
     await this.deps.settings.checkOwner(room, by);
     const members = await this.deps.rooms.members(room);
     if ((await this.deps.bridges.isHub(room)) || members.some((member) => this.deps.registry.relaysRooms(member.address))) {
