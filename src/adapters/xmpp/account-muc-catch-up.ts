@@ -25,6 +25,7 @@ import { randomUUID } from "node:crypto";
 import { toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { NS_MAM, NS_RSM } from "./mam-query.js";
+import { mucStanzaId } from "./muc-line-ids.js";
 import { NS } from "./stanzas.js";
 
 /** The most lines one catch-up gives; older ones are dropped (logged). */
@@ -36,15 +37,6 @@ const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
 /** Sends an iq to a room and resolves with its result; rejects with its error or a timeout. */
 export type AskRoom = (iq: Element) => Promise<Element | undefined>;
-
-/** The room's own id of a line (XEP-0359, `by` the room's bare JID); undefined when it gives none. */
-export function roomStanzaId(stanza: Element, muc: string): string | undefined {
-  for (const sid of stanza.getChildren("stanza-id", NS.stanzaId)) {
-    const { by, id } = sid.attrs as { by?: unknown; id?: unknown };
-    if (typeof by === "string" && by.toLowerCase() === muc && typeof id === "string" && id !== "") return id;
-  }
-  return undefined;
-}
 
 /**
  * The archived message with the time the archive gives it (the forwarded `<delay/>`, XEP-0313 section 5.1.2) as its
@@ -119,7 +111,7 @@ export class AccountMucCatchUp {
   /** A live line of `muc`: held while its catch-up runs, else given (`give`) unless it was given already. */
   heard(muc: string, stanza: Element, give: () => void): void {
     const room = this.room(muc);
-    const id = roomStanzaId(stanza, muc);
+    const id = mucStanzaId(stanza, muc);
     if (room.held !== undefined) {
       room.held.push({ id, give });
       return;

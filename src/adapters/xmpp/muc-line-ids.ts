@@ -138,7 +138,10 @@ function keyOf(muc: string, id: string): string {
 
 /** The id the MUC itself gave a line (XEP-0359 <stanza-id by="muc"/>); any other's is not the room's. */
 export function mucStanzaId(stanza: Element, muc: string): string | undefined {
-  const element = stanza.getChildren("stanza-id", NS.stanzaId).find((child) => String(child.attrs["by"] ?? "").toLowerCase() === muc.toLowerCase());
-  const id = element?.attrs["id"];
-  return typeof id === "string" && id.length > 0 ? id : undefined;
+  const room = muc.toLowerCase();
+  for (const sid of stanza.getChildren("stanza-id", NS.stanzaId)) {
+    const { by, id } = sid.attrs as { by?: unknown; id?: unknown };
+    if (typeof by === "string" && by.toLowerCase() === room && typeof id === "string" && id !== "") return id;
+  }
+  return undefined;
 }
