@@ -6,11 +6,9 @@
  * either account.
  */
 import { sameAddress, type Address } from "./model/address.js";
-
-/** The person an account counts as now (IdentityService.personOf): undefined for one linked to nobody. */
-export type OwnerPersonOf = (address: Address) => Address | undefined;
+import type { PersonOf } from "./room-joins.js";
 
 /** Whether `by` is the room's owner: `createdBy` itself, or an account of the same person. */
-export function isRoomOwner(createdBy: Address, by: Address, personOf: OwnerPersonOf): boolean {
+export function isRoomOwner(createdBy: Address, by: Address, personOf: PersonOf): boolean {
   return sameAddress(createdBy, by) || sameAddress(personOf(by) ?? by, personOf(createdBy) ?? createdBy);
 }
