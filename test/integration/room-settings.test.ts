@@ -134,8 +134,8 @@ describe("rooms' settings and destruction by their owners", function () {
 
     const info = (await romeo.iq(xml("iq", { type: "get", to: roomJid }, xml("query", { xmlns: DISCO_INFO })))).getChild("query", DISCO_INFO);
     const features = (info?.getChildren("feature") ?? []).map((feature) => String(feature.attrs["var"]));
-    for (const expected of ["muc_membersonly", "muc_passwordprotected", "muc_hidden"]) assert.ok(features.includes(expected), `disco#info has ${expected}`);
-    for (const gone of ["muc_open", "muc_unsecured", "muc_public"]) assert.ok(!features.includes(gone), `disco#info has no ${gone}`);
+    for (const expected of ["muc_membersonly", "muc_passwordprotected", "muc_hidden", "muc_persistent"]) assert.ok(features.includes(expected), `disco#info has ${expected}`);
+    for (const gone of ["muc_open", "muc_unsecured", "muc_public", "muc_temporary"]) assert.ok(!features.includes(gone), `disco#info has no ${gone}`);
     const roomInfo = info?.getChildren("x", DATA).find((x) => x.getChildren("field").some((field) => field.getChildText("value") === "http://jabber.org/protocol/muc#roominfo"));
     assert.equal(roomInfo?.getChildren("field").find((field) => field.attrs["var"] === "muc#roominfo_description")?.getChildText("value"), "our den");
 

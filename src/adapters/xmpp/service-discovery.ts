@@ -39,8 +39,9 @@ const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_C
  * end-to-end encryption that needs them), no voice needed (unmoderated). Whether anyone may join (open or
  * members-only), with a password or not, listed or hidden, is the room's owner's choice (its settings,
  * core/room-settings.ts: room-config-form.ts settingsFeatures); a bridged IRC channel's JID is open and public, its
- * password left unsaid (the channel may have a key, which a join is refused without: not-authorized). Persistence is
- * left unsaid too (native rooms are kept, channels joined on demand are not). Every occupant's presence and message
+ * password left unsaid (the channel may have a key, which a join is refused without: not-authorized). A gateway room
+ * is persistent (muc_persistent: kept, members and settings, until destroyed, as Prosody's persistent rooms); a
+ * channel's JID leaves it unsaid (channels joined on demand are left when nobody is in them). Every occupant's presence and message
  * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts). Messages are retracted by their
  * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts). The owner configures the room with
  * XEP-0045's owner form (muc-owner.ts).
@@ -101,7 +102,7 @@ export function registerServiceDiscovery(
       if (address.protocol !== "native") return discoInfo({ identities, features: [...ROOM_FEATURES, ...CHANNEL_SETTINGS, ...archive] });
       // A gateway room: what its owner chose, and its description in the room information form (section 6.4).
       const settings = await context.roomSettings.of(address);
-      const info = discoInfo({ identities, features: [...ROOM_FEATURES, ...settingsFeatures(settings), ...archive] });
+      const info = discoInfo({ identities, features: [...ROOM_FEATURES, ...settingsFeatures(settings), "muc_persistent", ...archive] });
       info.append(roomInfoForm(settings));
       return info;
     }
