@@ -124,4 +124,26 @@ describe("avatars (native account.avatar.*, avatar.get; XEP-0153 and vCard PHOTO
     const got = await alice.ok({ type: "avatar.get", address: `xmpp:${juliet.bareJid}` }, TIMEOUT);
     assert.deepEqual(got["avatar"], { type: "image/png", hash: sha1(PNG), data: PNG.toString("base64") });
   });
+
+  it("keeps an XMPP server's answer that it has no vCard of her: avatar.get and contact.info ask it again only after a while", async function () {
+    const alice = await suite.native("alice");
+    const juliet = await suite.xmppUser("juliet");
+    const address = `xmpp:${juliet.bareJid}`;
+    assert.equal((await alice.request({ type: "avatar.get", address }, TIMEOUT))["code"], "GW_ERR_NOT_FOUND");
+    // She sets a vCard with a photo now, telling nobody by presence: only a new vCard get would find it.
+    const set = await juliet.iq(xml("iq", { type: "set" }, xml("vCard", { xmlns: "vcard-temp" }, xml("FN", {}, "Juliet"), xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, PNG.toString("base64"))))));
+    assert.equal(set.attrs["type"], "result", set.toString());
+    assert.equal((await alice.request({ type: "avatar.get", address }, TIMEOUT))["code"], "GW_ERR_NOT_FOUND", "the kept answer, her server not asked");
+    assert.equal((await alice.request({ type: "contact.info", address }, TIMEOUT))["code"], "GW_ERR_NOT_FOUND", "contact.info too");
+  });
+
+  it("keeps the no-vCard answer contact.info got for avatar.get", async function () {
+    const alice = await suite.native("alice");
+    const juliet = await suite.xmppUser("juliet");
+    const address = `xmpp:${juliet.bareJid}`;
+    assert.equal((await alice.request({ type: "contact.info", address }, TIMEOUT))["code"], "GW_ERR_NOT_FOUND");
+    const set = await juliet.iq(xml("iq", { type: "set" }, xml("vCard", { xmlns: "vcard-temp" }, xml("FN", {}, "Juliet"), xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, PNG.toString("base64"))))));
+    assert.equal(set.attrs["type"], "result", set.toString());
+    assert.equal((await alice.request({ type: "avatar.get", address }, TIMEOUT))["code"], "GW_ERR_NOT_FOUND", "the kept answer, her server not asked");
+  });
 });

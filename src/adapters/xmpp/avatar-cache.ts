@@ -4,8 +4,14 @@
  * for TTL_MS, at most MAX_BYTES of pictures and MAX_ENTRIES answers in all (an answer of no picture weighs no bytes, and
  * anyone may ask of any JID: the least recently used dropped first), one fetch at a time per JID
  * (concurrent askers share it). A presence of the user with another XEP-0153 hash than the picture kept drops it
- * (`heard`), so a changed avatar is fetched anew at the next ask. Refusals are not kept.
+ * (`heard`), so a changed avatar is fetched anew at the next ask.
+ *
+ * A server's "no vCard of them" (GW_ERR_NOT_FOUND: Prosody says so of a user who never set one) is an answer too, kept
+ * as one (the same TTL, counted in MAX_ENTRIES): a client polling a contact without a vCard, by avatar.get or
+ * contact.info (`vcard`), would otherwise make the gateway ask her server each time. A presence naming a hash drops it.
+ * Other refusals (a timeout, the server down) are not kept.
  */
+import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Avatar } from "../../core/model/avatar.js";
 
 /** How long a fetched avatar (or "none") is kept. */
@@ -17,6 +23,8 @@ export const MAX_ENTRIES = 10_000;
 
 interface Kept {
   readonly avatar: Avatar | undefined;
+  /** The server's refusal when it keeps no vCard of them (then no avatar either). */
+  readonly noVcard?: string;
   readonly at: number;
 }
 
@@ -35,23 +43,36 @@ export class AvatarCache {
   /** The avatar of `jid`, kept or fetched by `fetch`. */
   async get(jid: string, fetch: () => Promise<Avatar | undefined>): Promise<Avatar | undefined> {
     const key = jid.toLowerCase();
-    const kept = this.kept.get(key);
-    if (kept !== undefined && this.now() - kept.at < TTL_MS) {
-      this.kept.delete(key); // re-inserted: most recently used last
-      this.kept.set(key, kept);
+    const kept = this.fresh(key);
+    if (kept !== undefined) {
+      if (kept.noVcard !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", kept.noVcard);
       return kept.avatar;
     }
-    this.drop(key);
     const pending = this.fetching.get(key);
     if (pending !== undefined) return pending;
-    const fetched = fetch().then(
-      (avatar) => {
-        this.keep(key, avatar);
-        return avatar;
-      },
-    ).finally(() => this.fetching.delete(key));
+    const fetched = this.vcard(jid, fetch).then((avatar) => {
+      this.keep(key, { avatar, at: this.now() });
+      return avatar;
+    }).finally(() => this.fetching.delete(key));
     this.fetching.set(key, fetched);
     return fetched;
+  }
+
+  /**
+   * Asks `jid`'s vCard by `ask` (contact.info's, or get's fetch), unless her server said less than TTL_MS ago that it
+   * keeps none: then its GW_ERR_NOT_FOUND again, unasked. Such an answer of `ask` is kept.
+   */
+  async vcard<T>(jid: string, ask: () => Promise<T>): Promise<T> {
+    const key = jid.toLowerCase();
+    const noVcard = this.fresh(key)?.noVcard;
+    if (noVcard !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", noVcard);
+    try {
+      return await ask();
+    } catch (error: unknown) {
+      const refusal = toGatewayError(error);
+      if (refusal.code === "GW_ERR_NOT_FOUND") this.keep(key, { avatar: undefined, noVcard: refusal.message, at: this.now() });
+      throw error;
+    }
   }
 
   /** `jid` said its avatar's hash is `hash` ("" none): a kept picture of another hash is dropped. */
@@ -61,10 +82,22 @@ export class AvatarCache {
     if (kept !== undefined && (kept.avatar?.hash ?? "") !== hash) this.drop(key);
   }
 
-  private keep(key: string, avatar: Avatar | undefined): void {
+  /** The answer kept for `key` if younger than TTL_MS, made the most recently used; an older one dropped. */
+  private fresh(key: string): Kept | undefined {
+    const kept = this.kept.get(key);
+    if (kept === undefined || this.now() - kept.at >= TTL_MS) {
+      this.drop(key);
+      return undefined;
+    }
+    this.kept.delete(key); // re-inserted: most recently used last
+    this.kept.set(key, kept);
+    return kept;
+  }
+
+  private keep(key: string, kept: Kept): void {
     this.drop(key);
-    this.kept.set(key, { avatar, at: this.now() });
-    this.bytes += avatar?.data.length ?? 0;
+    this.kept.set(key, kept);
+    this.bytes += kept.avatar?.data.length ?? 0;
     for (const [oldest, kept] of this.kept) {
       if (this.bytes <= MAX_BYTES && this.kept.size <= MAX_ENTRIES) break;
       this.kept.delete(oldest);

@@ -185,7 +185,8 @@ export class XmppComponentAdapter implements Adapter {
   /** "Who is this?" about an XMPP user: their vCard, asked of their server (vcards.ts askVcard). */
   contactInfo(subject: Address): Promise<ContactInfo> {
     if (subject.protocol !== "xmpp" || subject.account !== this.account) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not served here`));
-    return askVcard(this.online ? this.connection : undefined, this.config.domain, subject);
+    // A server's "no vCard of them" is kept with the avatars (avatar-cache.ts): asked again only after a while.
+    return this.photos.vcard(subject.id, () => askVcard(this.online ? this.connection : undefined, this.config.domain, subject));
   }
 
   /** An XMPP user's avatar: their vCard's PHOTO, asked of their server (vcards.ts askVcardPhoto), cached by JID for a while. */
