@@ -198,6 +198,28 @@ describe("linking accounts across networks with a one-time code", function () {
     assert.deepEqual((await alice.ok({ type: "identity.list" }))["links"], []);
   });
 
+  it("reads no code from a file sent to the gateway (its URL, or no words at all): the help text, and no wrong answer counted", async function () {
+    const alice = await native("alice");
+    const juliet = await xmppUser("juliet");
+    const domain = suite.prosody().componentDomain;
+    await alice.ok({ type: "identity.link", address: `xmpp:${juliet.bareJid}` });
+    const code = CODE.exec((await fromGateway(juliet)).getChildText("body") ?? "")?.[1] ?? "";
+    const oob = (url: string): Element => xml("x", { xmlns: "jabber:x:oob" }, xml("url", {}, url));
+
+    // An upload's URL that happens to hold the code, repeated as the body as Conversations does: no link made.
+    const url = `https://upload.example.org/${code}/photo.jpg`;
+    await juliet.send(xml("message", { to: domain, type: "chat", id: "file-1" }, xml("body", {}, url), oob(url)));
+    assert.match((await fromGateway(juliet)).getChildText("body") ?? "", /This is the Switchboard gateway/);
+    // Files alone, five times: none counts as a wrong code (five would void it).
+    for (let file = 1; file <= 5; file++) {
+      await juliet.send(xml("message", { to: domain, type: "chat", id: `file-${file + 1}` }, oob(`https://upload.example.org/${file}.jpg`)));
+      assert.match((await fromGateway(juliet)).getChildText("body") ?? "", /This is the Switchboard gateway/);
+    }
+    assert.deepEqual((await alice.ok({ type: "identity.list" }))["links"], []);
+    await juliet.sendMessage(domain, code);
+    assert.match((await fromGateway(juliet)).getChildText("body") ?? "", /now linked/);
+  });
+
   it("limits how many codes one person may ask for in an hour", async function () {
     const alice = await native("alice");
     const juliet = await xmppUser("juliet");

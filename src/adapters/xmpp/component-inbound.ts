@@ -100,7 +100,9 @@ export class ComponentInbound {
       return;
     }
     if (withoutResource(message.to).toLowerCase() === this.domain.toLowerCase() && message.body !== undefined && message.type !== "groupchat") {
-      return this.toGateway(stanza, message.from, message.body);
+      // XEP-0066: a file sent to the gateway is no command, nor its URL (which clients repeat as the body): a link code
+      // read from an upload's URL would link whoever shared it, and each would count as a wrong code. The help text.
+      return this.toGateway(stanza, message.from, message.attachments === undefined ? message.body : undefined);
     }
     let from: Address;
     let to: Address;
@@ -177,9 +179,9 @@ export class ComponentInbound {
 
   /**
    * A chat to the gateway's own domain: a link code sent back (core/identities.ts), or anything else, which
-   * gets a short explanation of what the gateway is.
+   * gets a short explanation of what the gateway is (so does a message of files: `body` undefined, never read).
    */
-  private async toGateway(stanza: Element, fromJid: string, body: string): Promise<void> {
+  private async toGateway(stanza: Element, fromJid: string, body: string | undefined): Promise<void> {
     let from: Address;
     try {
       from = xmppUserAddress(withoutResource(fromJid), this.context.account);
@@ -187,7 +189,7 @@ export class ComponentInbound {
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       return this.refuse(stanza, type, condition, toGatewayError(error).message);
     }
-    if (await this.context.serviceMessage(from, body)) return;
+    if (body !== undefined && (await this.context.serviceMessage(from, body))) return;
     await this.write(
       chatMessage({
         from: this.domain,
