@@ -2,7 +2,8 @@
  * Who said a line in a bridge bot's MUC, across a gateway restart, against a real Prosody whose MUCs give stanza-ids
  * (mod_muc_mam) and XEP-0421 occupant ids (built into its MUC): the store keeps each line's nick and occupant id
  * (muc_line_ids), so an occupant's correction and retraction of her own line from before the restart reach the native
- * room as a correction and a retraction, while someone who took a departed occupant's nick can do neither to his.
+ * room as a correction and a retraction, while someone who took a departed occupant's nick can do neither to his; an
+ * occupant who took another nick still corrects and retracts her own lines, told by her occupant id.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -69,5 +70,19 @@ describe("a bridge bot's MUC occupants told apart by occupant id across a restar
     await romeo.waitForType("message", (frame) => messageOf(frame)["body"] === "mallory's line", 10_000);
     assert.deepEqual(romeo.received.filter((frame) => messageOf(frame)["retracts"] === lines["bob-1"]?.gatewayId), [], "no retraction of bob's line");
     await mallory.stop();
+  });
+
+  it("carries an occupant's correction and retraction of her own lines after she took another nick", async function () {
+    const rosa = await occupant("rosa", "Rosa");
+    await says(rosa, "Rosa", "r-typo", "the tarin leaves at six");
+    await says(rosa, "Rosa", "r-unsaid", "wrong train, sorry");
+    await rosa.send(xml("presence", { to: `${muc}/Rosaline` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await rosa.waitForPresence(`${muc}/Rosaline`);
+    await rosa.send(xml("message", { to: muc, type: "groupchat", id: "r-fixed" }, xml("body", {}, "the train leaves at six"), xml("replace", { xmlns: CORRECT, id: "r-typo" })));
+    const corrected = messageOf(await romeo.waitForType("message", (frame) => messageOf(frame)["body"] === "the train leaves at six", 10_000));
+    assert.equal(corrected["replaces"], lines["r-typo"]?.gatewayId, JSON.stringify(corrected));
+    await rosa.send(xml("message", { to: muc, type: "groupchat", id: "r-retract" }, xml("retract", { xmlns: RETRACT, id: lines["r-unsaid"]?.roomId }), xml("body", {}, "fallback")));
+    const retraction = messageOf(await romeo.waitForType("message", (frame) => messageOf(frame)["retracts"] === lines["r-unsaid"]?.gatewayId, 10_000));
+    assert.equal(retraction["retracts"], lines["r-unsaid"]?.gatewayId, JSON.stringify(retraction));
   });
 });

@@ -6,12 +6,32 @@
  * serial: muc-occupants.ts), or after a restart merely when the nick is the one the line was said under (the weaker
  * rule of MUCs without occupant ids: someone who took the nick since passes it). Anyone else's correction is a new
  * line and their retraction is dropped: the core only checks the nick, which a newcomer may have taken.
+ *
+ * Where the MUC gives occupant ids, the memory of ids keeps an occupant's lines under her occupant id (`lineKeeper`),
+ * not her nick: after a nick change her correction still finds her line. It is then submitted from the address the
+ * line was said from (its nick then: `OwnLine.from`), since the core takes a correction or retraction only from the
+ * line's own sender address; the nick she has now is its sender name.
  */
 import type { AdapterContext } from "../../core/adapter.js";
-import type { Address } from "../../core/model/address.js";
+import { makeAddress, type Address } from "../../core/model/address.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
 import { CORRECTABLE_AFTER_RESTART } from "./logged-originals.js";
 import { saidBy, type MucLineIds, type MucSpeaker } from "./muc-line-ids.js";
+
+/** A line an occupant corrects or retracts, found hers: its gateway id, and the address it was said from. */
+export interface OwnLine {
+  readonly id: string;
+  readonly from: Address;
+}
+
+/**
+ * Whom the memory of ids (CorrectionIds) keeps the lines of `speaker` (at `from`) under: her occupant id where the MUC
+ * gives one (XEP-0421: the same under any nick), else her occupant address (the nick).
+ */
+export function lineKeeper(from: Address, speaker: MucSpeaker): Address {
+  // No occupant address is without a slash (muc/nick): this id is nobody's.
+  return speaker.occupantId === undefined ? from : { ...from, id: `occupant-id ${speaker.occupantId}` };
+}
 
 export class BotLineOwners {
   constructor(
@@ -25,12 +45,20 @@ export class BotLineOwners {
    * undefined. `remembered`: the memory of ids' answer (CorrectionIds); `roomIds`: whether `id` may be the room's stanza-id
    * of the line (a retraction's), looked up in the store after a restart.
    */
-  async hers(muc: string, room: Address, from: Address, speaker: MucSpeaker, id: string, remembered: Promise<string | undefined>, roomIds: boolean): Promise<string | undefined> {
+  async hers(muc: string, room: Address, from: Address, speaker: MucSpeaker, id: string, remembered: Promise<string | undefined>, roomIds: boolean): Promise<OwnLine | undefined> {
     const original = (await remembered) ?? (await this.logged(room, from, id)) ?? (roomIds ? await this.lineIds.gatewayIdOf(muc, id) : undefined);
     if (original === undefined) return undefined;
-    if (await this.saidBy(original, muc, speaker)) return original;
+    if (await this.saidBy(original, muc, speaker)) return { id: original, from: await this.saidFrom(original, muc, from, speaker) };
     this.context.log.info({ muc, nick: speaker.nick }, "MUC correction or retraction of someone else's line: not carried as one");
     return undefined;
+  }
+
+  /** The address `speaker`'s line `gatewayId` was said from: under another nick when her occupant id says it was hers. */
+  private async saidFrom(gatewayId: string, muc: string, from: Address, speaker: MucSpeaker): Promise<Address> {
+    if (speaker.occupantId === undefined) return from;
+    const line = await this.lineIds.lineOf(muc, gatewayId);
+    if (line === undefined || line.nick === speaker.nick || line.occupantId !== speaker.occupantId) return from;
+    return makeAddress(from.protocol, from.account, `${muc.toLowerCase()}/${line.nick}`);
   }
 
   /** Whether `speaker` said line `gatewayId`: the bot's memory of who said it, else (a restart) the store's line. */

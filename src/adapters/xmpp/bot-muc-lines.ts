@@ -23,7 +23,7 @@ import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { isRelayed } from "./stanzas.js";
 import { mucStanzaId, occupantIdOf, type MucLineIds, type MucSpeaker } from "./muc-line-ids.js";
 import { MucArrivalOrder, type Pending } from "./muc-arrival-order.js";
-import { BotLineOwners } from "./bot-line-owners.js";
+import { BotLineOwners, lineKeeper, type OwnLine } from "./bot-line-owners.js";
 
 export class BotMucLines {
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
@@ -72,17 +72,19 @@ export class BotMucLines {
     const identity = this.occupants.identify(muc, nick);
     const sender = identity === undefined ? undefined : { ...identity, ...(speaker.occupantId === undefined ? {} : { occupantId: speaker.occupantId }) };
     // Begun before anything is awaited, so that a correction sent right after its line finds the line's id.
-    const acceptance = this.corrections.begin(from, message, muc.toLowerCase());
+    // Kept by her occupant id where the MUC gives them: a correction under a new nick finds it (bot-line-owners.ts).
+    const keeper = lineKeeper(from, speaker);
+    const acceptance = this.corrections.begin(keeper, message, muc.toLowerCase());
     // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
     const roomId = mucStanzaId(stanza, muc);
-    const byRoomId = roomId === undefined ? undefined : this.corrections.begin(from, { id: roomId }, muc.toLowerCase());
+    const byRoomId = roomId === undefined ? undefined : this.corrections.begin(keeper, { id: roomId }, muc.toLowerCase());
     // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts: memory, then the store). One the bot does
     // not know is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
     const answering = message.reply === undefined ? undefined : this.relayedIds.answered(muc, message.reply.id);
     // A correction of a line the bot does not know, or of someone else's (bot-line-owners.ts), goes on as a new line.
     const replacing = message.replaces === undefined ? undefined : this.owners.hers(muc, bridgedRoom(room), from, speaker, message.replaces, acceptance.original, false);
     // A line waiting for a lookup (a reply or correction) keeps its turn: the MUC's later lines wait for it.
-    const ready: Pending<readonly [string | undefined, string | undefined]> = typeof answering === "object" || replacing !== undefined ? Promise.all([answering, replacing]) : [answering, undefined];
+    const ready: Pending<readonly [string | undefined, OwnLine | undefined]> = typeof answering === "object" || replacing !== undefined ? Promise.all([answering, replacing]) : [answering, undefined];
     let acceptedId: string | undefined;
     this.order.run(muc, ready, (looked) => {
       const [answered, replaces] = looked ?? [undefined, undefined];
@@ -90,14 +92,15 @@ export class BotMucLines {
         origin: { protocol: "xmpp", account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) },
         scope: "room",
         kind: message.messageKind,
-        from,
+        // A correction comes from the address its line was said from, under the nick she has now (bot-line-owners.ts).
+        from: replaces?.from ?? from,
         to: bridgedRoom(room),
         // The MUC it was said in: never sent back there, and relayed to the room's other MUCs of this bot.
         hops: [addressKey(mucAddress(this.context.account, room.muc))],
         senderName: nick,
         body: message.body ?? "",
         ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
-        ...(replaces === undefined ? {} : { replaces }),
+        ...(replaces === undefined ? {} : { replaces: replaces.id }),
         ...(answered === undefined ? {} : { replyTo: { id: answered } }),
       }, {
         // Known by its id before any delivery starts: a failure reported at once still finds who said it, and a
@@ -124,14 +127,14 @@ export class BotMucLines {
    * sender it cannot tell is her, is left alone.
    */
   private retraction(room: XmppBotRoomConfig, muc: string, from: Address, speaker: MucSpeaker, retracts: string): void {
-    const acceptance = this.corrections.begin(from, { replaces: retracts }, muc.toLowerCase());
+    const acceptance = this.corrections.begin(lineKeeper(from, speaker), { replaces: retracts }, muc.toLowerCase());
     const original = this.owners.hers(muc, bridgedRoom(room), from, speaker, retracts, acceptance.original, true).finally(() => acceptance.done(undefined));
     this.order.run(muc, original, (retracted) => {
       if (retracted === undefined) return;
       const origin = { protocol: "xmpp" as const, account: this.context.account };
       const hops = [addressKey(mucAddress(this.context.account, room.muc))];
       this.context
-        .submit({ origin, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: speaker.nick, body: "", retracts: retracted })
+        .submit({ origin, scope: "room", kind: "text", from: retracted.from, to: bridgedRoom(room), hops, senderName: speaker.nick, body: "", retracts: retracted.id })
         .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC retraction not relayed"));
     });
   }
