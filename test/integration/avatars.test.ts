@@ -89,6 +89,29 @@ describe("avatars (native account.avatar.*, avatar.get; XEP-0153 and vCard PHOTO
     assert.equal(carolInfo["avatar"], undefined);
   });
 
+  it("lists a native contact's avatar in contact.list to those who see her presence, and to nobody else", async function () {
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
+    const bob = await suite.native("bob");
+    const carol = await suite.native("carol");
+    await watch(bob, alice, aliceName);
+    await carol.ok({ type: "contact.add", address: `native:${aliceName}` });
+    const entryOf = async (client: NativeClient): Promise<Record<string, unknown> | undefined> =>
+      ((await client.ok({ type: "contact.list" }))["contacts"] as Record<string, unknown>[]).find((entry) => entry["address"] === `native:${aliceName}`);
+    assert.equal((await entryOf(bob))?.["avatar"], undefined, "none before she sets one");
+
+    await alice.ok({ type: "account.avatar.set", mime_type: "image/gif", data: GIF.toString("base64") });
+    await bob.waitForType("presence", (frame) => frame["from"] === `native:${aliceName}` && frame["avatar"] !== null);
+    assert.deepEqual((await entryOf(bob))?.["avatar"], { type: "image/gif", hash: sha1(GIF) });
+    const carolsEntry = await entryOf(carol);
+    assert.ok(carolsEntry !== undefined, "alice is in carol's list");
+    assert.equal(carolsEntry["avatar"], undefined, "carol does not see her presence, nor her avatar");
+    // An entry changed is pushed as contact.list shows it.
+    await bob.ok({ type: "contact.add", address: `native:${aliceName}`, name: "Alice A." });
+    const pushed = await bob.waitForType("contact", (frame) => (frame["contact"] as Record<string, unknown>)["name"] === "Alice A.");
+    assert.deepEqual((pushed["contact"] as Record<string, unknown>)["avatar"], { type: "image/gif", hash: sha1(GIF) });
+  });
+
   it("refuses a picture that is not of the type it names, and one of a type it does not take", async function () {
     const alice = await suite.native("alice");
     const mislabelled = await alice.request({ type: "account.avatar.set", mime_type: "image/jpeg", data: PNG.toString("base64") });

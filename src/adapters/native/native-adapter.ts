@@ -11,7 +11,7 @@ import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
-import type { Avatar } from "../../core/model/avatar.js";
+import type { Avatar, AvatarRef } from "../../core/model/avatar.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
@@ -21,7 +21,7 @@ import { pushToMembers } from "./handlers/room-handlers.js";
 import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
 import { NativeServer, type NativeAdapterOptions } from "./native-server.js";
-import { frames } from "./server-frames.js";
+import { entryAvatar, frames } from "./server-frames.js";
 import { SessionDirectory } from "./session-directory.js";
 import { showOwnMessage } from "./own-messages.js";
 import { ACCOUNT_DELETED_CLOSE_CODE, type NativeSession } from "./session.js";
@@ -151,7 +151,8 @@ export class NativeAdapter implements Adapter {
   /** Every session of the owner is shown the entries as contact.list would show them now (`contact`, `contact.removed`). */
   showBuddyListChanges(owner: Address, changes: readonly BuddyListChange[]): void {
     if (!isNative(owner) || isRoomId(owner.id)) return;
-    for (const change of changes) this.sessions.pushTo(owner.id, "entry" in change ? frames.contact(change.entry) : frames.contactRemoved(change.removed));
+    const refOf = (person: Address): AvatarRef | undefined => this.context.avatars.refOf(person);
+    for (const change of changes) this.sessions.pushTo(owner.id, "entry" in change ? frames.contact(change.entry, entryAvatar(change.entry, refOf)) : frames.contactRemoved(change.removed));
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {

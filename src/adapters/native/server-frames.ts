@@ -44,7 +44,16 @@ export function presenceView(presence: Presence): Record<string, unknown> {
   return { from: formatAddress(presence.from), show: presence.show, status: presence.status, priority: presence.priority, since: presence.since };
 }
 
-export function contactView(contact: PersonContactView): Record<string, unknown> {
+/**
+ * The avatar a buddy-list entry shows: a native contact's (core/avatars.ts `refOf`), under the rule of her presence
+ * pushes, which carry it: only with her presence shown. XMPP contacts' XEP-0153 hashes are not kept by the gateway.
+ */
+export function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined): AvatarRef | undefined {
+  return contact.presence !== undefined && contact.address.protocol === "native" ? refOf(contact.address) : undefined;
+}
+
+/** A buddy-list entry (contact.list, the `contact` push), with the contact's avatar where one is shown (entryAvatar). */
+export function contactView(contact: PersonContactView, avatar?: AvatarRef): Record<string, unknown> {
   return {
     address: formatAddress(contact.address),
     name: contact.name,
@@ -53,6 +62,7 @@ export function contactView(contact: PersonContactView): Record<string, unknown>
     pending_in: contact.pendingIn,
     ...(contact.presence === undefined ? {} : { presence: { show: contact.presence.show, status: contact.presence.status } }),
     ...(contact.accounts === undefined ? {} : { accounts: contact.accounts.map(formatAddress) }),
+    ...(avatar === undefined ? {} : { avatar: avatarView(avatar) }),
   };
 }
 
@@ -117,7 +127,7 @@ export const frames = {
   /** A direct message the user sent reached its recipient (`to`, as the message named them) at `timestamp`. */
   messageDelivered: (messageId: string, to: Address, timestamp: number): ServerFrame => ({ type: "message.delivered", message_id: messageId, to: formatAddress(to), timestamp }),
   /** An entry of the user's buddy list changed: as contact.list shows it now. */
-  contact: (entry: PersonContactView): ServerFrame => ({ type: "contact", contact: contactView(entry) }),
+  contact: (entry: PersonContactView, avatar?: AvatarRef): ServerFrame => ({ type: "contact", contact: contactView(entry, avatar) }),
   /** The user's buddy list shows no entry at `address` any more. */
   contactRemoved: (address: Address): ServerFrame => ({ type: "contact.removed", address: formatAddress(address) }),
   presence: (presence: Presence, avatar?: AvatarRef | null): ServerFrame => ({ type: "presence", ...presenceView(presence), ...(avatar === undefined ? {} : { avatar: avatarView(avatar) }) }),

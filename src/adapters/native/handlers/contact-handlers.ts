@@ -4,11 +4,12 @@ import { mergePersons } from "../../../core/person-contacts.js";
 import { sameAddress, type Address } from "../../../core/model/address.js";
 import { receivesPresence, type Contact } from "../../../core/model/contact.js";
 import type { SubscriptionAction } from "../../../core/adapter.js";
-import type { Handler } from "../handler-environment.js";
+import type { Handler, HandlerEnvironment } from "../handler-environment.js";
 import type { ContactAddFrame, ContactListFrame, ContactRemoveFrame, PresenceSetFrame, SubscriptionFrame } from "../client-frames.js";
 import type { NativeSession } from "../session.js";
 import { clientAddress, personAddress } from "../native-addresses.js";
-import { contactView } from "../server-frames.js";
+import { contactView, entryAvatar } from "../server-frames.js";
+import type { PersonContactView } from "../../../core/person-contacts.js";
 
 /** The session's own address; handlers behind the authentication gate always have one. */
 export function self(session: NativeSession): Address {
@@ -16,9 +17,14 @@ export function self(session: NativeSession): Address {
   return session.address;
 }
 
+/** An entry with its contact's avatar where the user sees it: a client knows every picture at login, not only at a change. */
+function entryView(entry: PersonContactView, env: HandlerEnvironment): Record<string, unknown> {
+  return contactView(entry, entryAvatar(entry, (person) => env.context.avatars.refOf(person)));
+}
+
 export const contactList: Handler<ContactListFrame> = async (session, _frame, env) => {
   const contacts = mergePersons(await env.services.roster.list(self(session)), (address) => env.services.identities.personOf(address));
-  return { contacts: contacts.map(contactView) };
+  return { contacts: contacts.map((entry) => entryView(entry, env)) };
 };
 
 /**
@@ -36,7 +42,7 @@ export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) 
   const add = (): Promise<Contact> => roster.add(owner, address, frame.name, limits.contacts);
   const existing = await roster.entryOf(owner, address);
   const asks = roster.keptOnNetwork(owner, address) && !(existing?.pendingOut === true || receivesPresence(existing?.subscription ?? "none"));
-  if (!asks) return { contact: contactView(await add()) };
+  if (!asks) return { contact: entryView(await add(), env) };
   let added: Contact | undefined;
   // One change of the list, shown to the user's sessions once (core/buddy-list-changes.ts).
   await limits.request(owner, address, () =>
@@ -47,7 +53,7 @@ export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) 
   );
   const contact = (await roster.entryOf(owner, address)) ?? added;
   if (!contact) throw new GatewayError("GW_ERR_INTERNAL", "the contact was added but is not in the list");
-  return { contact: contactView(contact) };
+  return { contact: entryView(contact, env) };
 };
 
 /** The entry at the address as written (one made before the user linked an account); else the one contact.add made. */
