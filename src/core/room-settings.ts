@@ -3,12 +3,12 @@
  * members-only room lets in only the people allowed into it (an invitation by its owner or an admin allows the
  * invitee, as Prosody does; its members when it was made members-only stay allowed; a kick or a ban takes it back), a
  * password is asked of everyone else at each join (kept as a scrypt hash, never logged nor shown to anyone; failures
- * limited per joiner and per XMPP server, so that it cannot be guessed fast), a description, and whether the room is
+ * limited per joiner, per XMPP server and per registrable domain of servers, so that it cannot be guessed fast), a description, and whether the room is
  * listed (public) or hidden. The owner (its creator, by any of her linked accounts: room-owner.ts) and the gateway's
  * admins always get in and may change them. The
  * people of a bridged IRC channel or bot's MUC do not join through the gateway: none of this holds for them.
  */
-import { askerOrigin, ORIGIN_FACTOR } from "./asker-origin.js";
+import { askerDomainOrigin, askerOrigin, DOMAIN_FACTOR, ORIGIN_FACTOR } from "./asker-origin.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, formatAddress, sameAddress, type Address } from "./model/address.js";
 import type { RoomMember } from "./model/room.js";
@@ -22,7 +22,10 @@ import { AttemptLimiter } from "../util/attempt-limiter.js";
 
 export const MAX_ROOM_DESCRIPTION = 256;
 export const MAX_ROOM_PASSWORD = 128;
-/** Wrong room passwords one joiner may give a room in PASSWORD_WINDOW_MS (their XMPP server ORIGIN_FACTOR times as many). */
+/**
+ * Wrong room passwords one joiner may give a room in PASSWORD_WINDOW_MS (their XMPP server ORIGIN_FACTOR times as
+ * many, all servers under one registrable domain DOMAIN_FACTOR times as many again: core/asker-origin.ts).
+ */
 export const PASSWORD_FAILURES = 5;
 const PASSWORD_WINDOW_MS = 10 * 60 * 1000;
 const MAX_COUNTED_JOINERS = 10_000;
@@ -192,13 +195,15 @@ export class RoomSettings {
     return allowed.some((person) => accounts.some((account) => sameAddress(account, person)));
   }
 
-  /** The password asked of a joiner: counted per joiner (their person) and per XMPP server when wrong, checked only while under both limits. */
+  /** The password asked of a joiner: counted per joiner (their person), per XMPP server and per registrable domain when wrong, checked only while under all limits. */
   private async checkRoomPassword(room: Address, hash: string, member: Address, password: string | undefined): Promise<void> {
     if (password === undefined || password === "") throw new GatewayError("GW_ERR_KEY_NEEDED", `${formatAddress(room)} needs a password`);
     const person = this.deps.identities.personOf(member) ?? member;
     const keys = [{ key: `${addressKey(room)} ${addressKey(person)}`, max: PASSWORD_FAILURES }];
     const origin = askerOrigin(member);
     if (origin !== undefined) keys.push({ key: `${addressKey(room)} ${origin}`, max: PASSWORD_FAILURES * ORIGIN_FACTOR });
+    const domain = askerDomainOrigin(member);
+    if (domain !== undefined) keys.push({ key: `${addressKey(room)} ${domain}`, max: PASSWORD_FAILURES * ORIGIN_FACTOR * DOMAIN_FACTOR });
     const wait = Math.max(...keys.map(({ key, max }) => this.failures.retryAfter(key, max)));
     if (wait > 0) throw new GatewayError("GW_ERR_RATE_LIMITED", `too many wrong passwords for ${formatAddress(room)}; try again in ${Math.ceil(wait / 1000)} s`);
     // Counted as wrong before it is checked, and taken back if right: checks run side by side (one XMPP user's

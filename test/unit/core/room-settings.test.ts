@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { scryptSync } from "node:crypto";
 import { addressKey, makeAddress, sameAddress, type Address } from "../../../src/core/model/address.js";
+import { DOMAIN_FACTOR, ORIGIN_FACTOR } from "../../../src/core/asker-origin.js";
 import type { RoomMember } from "../../../src/core/model/room.js";
-import { checkDescription, PASSWORD_FAILURES, RoomSettings } from "../../../src/core/room-settings.js";
+import { checkDescription, defaultSettings, PASSWORD_FAILURES, RoomSettings } from "../../../src/core/room-settings.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { RoomRecord, Store } from "../../../src/store/store.js";
 
@@ -14,6 +16,12 @@ const aliceJid = makeAddress("xmpp", "default", "alice@example.org");
 const eve = makeAddress("xmpp", "default", "eve@evil.example");
 const ircDave = makeAddress("irc", "libera", "dave");
 const record: RoomRecord = { address: lobby, name: "lobby", subject: "", createdBy: boss, createdAt: 1 };
+
+/** A hash in the stored form with a tiny scrypt cost (verifyPassword reads it from the hash): a hundred guesses stay fast. */
+function cheapHash(password: string): string {
+  const salt = Buffer.from("0123456789abcdef");
+  return `scrypt$16$1$1$${salt.toString("base64")}$${scryptSync(password, salt, 32, { N: 16, r: 1, p: 1 }).toString("base64")}`;
+}
 
 describe("room settings (core/room-settings.ts)", () => {
   let store: Store;
@@ -109,6 +117,17 @@ describe("room settings (core/room-settings.ts)", () => {
     assert.equal(codes.filter((code) => code === "GW_ERR_RATE_LIMITED").length, 3 * PASSWORD_FAILURES);
     await settings.refuse(record, bob, "open sesame");
     await settings.refuse(record, bob, "open sesame");
+  });
+
+  it("limits wrong passwords from many servers under one registrable domain at four times one server's limit", async () => {
+    await store.roomSettings.put({ ...defaultSettings(lobby), passwordHash: cheapHash("open sesame") });
+    const perDomain = PASSWORD_FAILURES * ORIGIN_FACTOR * DOMAIN_FACTOR;
+    // Each guess from a new JID on a new server: neither the joiner's nor the server's count ever fills.
+    for (let guess = 0; guess < perDomain; guess++) {
+      await assert.rejects(settings.refuse(record, makeAddress("xmpp", "default", `eve${guess}@s${guess}.evil.example`), `guess ${guess}`), { code: "GW_ERR_KEY_NEEDED" });
+    }
+    await assert.rejects(settings.refuse(record, makeAddress("xmpp", "default", "eve@fresh.evil.example"), "open sesame"), { code: "GW_ERR_RATE_LIMITED" });
+    await settings.refuse(record, makeAddress("xmpp", "default", "carol@elsewhere.example"), "open sesame");
   });
 
   it("lets an owner's invitation into a members-only room allow the invitee, and refuses a member's", async () => {
