@@ -1,9 +1,10 @@
 /**
  * The message log read as rooms' archives, for adapters that serve them (the XMPP component's XEP-0313): pages
- * of a room's messages, counts, and one message by id only when it is that room's, so that a query of one room
- * can never name, or learn the existence of, another room's or a direct conversation's message.
+ * of a room's messages, counts, and one message by id only when it is of that room's conversation, so that a query
+ * of one room can never name, or learn the existence of, another room's, a destroyed room's of the same name or a
+ * direct conversation's message.
  */
-import { sameAddress, type Address } from "./model/address.js";
+import type { Address } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { ArchiveQuery, MessageLogStore } from "../store/store.js";
 
@@ -22,9 +23,8 @@ export function roomArchiveOf(log: MessageLogStore): RoomArchive {
     page: (room, query, page) => log.archive(room, query, page),
     count: (room, query) => log.archiveCount(room, query),
     sentWithOriginId: (room, from, originId, within) => log.sentWithOriginId({ room }, from, originId, within),
-    message: async (room, id) => {
-      const message = await log.get(id);
-      return message?.scope === "room" && sameAddress(message.to, room) ? message : undefined;
-    },
+    // By the room's conversation, not by the message's address: a line of a room destroyed before this one was made
+    // under its name, kept for its delivery, has the same address but is of no room's conversation any more.
+    message: (room, id) => log.getIn({ room }, id),
   };
 }

@@ -143,6 +143,11 @@ export type LoggedConversation = { readonly room: Address } | { readonly between
 export interface MessageLogStore {
   get(id: string): Promise<Message | undefined>;
   /**
+   * The message with this id when it is one of the conversation's, else undefined: a destroyed room's line kept for
+   * its delivery or failure notice is of no room's conversation any more, so no room made again under the name finds it.
+   */
+  getIn(conversation: LoggedConversation, id: string): Promise<Message | undefined>;
+  /**
    * Messages of a conversation, oldest first: a room's messages, or the direct messages between two addresses.
    * `before` and `after` are exclusive gateway id bounds; `limit` the most to return: the newest ones before the
    * bound, or with `after` the oldest ones after it (to catch up from the last message seen).

@@ -141,6 +141,7 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     return [id, scope, addressKey(from), addressKey(to), conversationKey(message), timestamp, JSON.stringify(message), scope === "room" ? message.senderName : null];
   };
   const select = db.prepare<[string], { json: string }>("SELECT json FROM messages WHERE id = ?");
+  const selectIn = db.prepare<[string, string], { json: string }>("SELECT json FROM messages WHERE id = ? AND conversation = ?");
   // Two statements rather than "? IS NULL OR id < ?", which would keep SQLite from using the bound as a range.
   const latest = db.prepare<[string, number], { json: string }>("SELECT json FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?");
   const latestBefore = db.prepare<[string, string, number], { json: string }>(
@@ -220,6 +221,11 @@ export function createSqliteMessageLog(db: Database.Database, keepAll = true): S
     get: (id) =>
       guarded("read a message", () => {
         const row = select.get(id);
+        return row && parseMessage(row.json);
+      }),
+    getIn: (conversation, id) =>
+      guarded("read a message", () => {
+        const row = selectIn.get(id, loggedKey(conversation));
         return row && parseMessage(row.json);
       }),
     history: (conversation, options) =>

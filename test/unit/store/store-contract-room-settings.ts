@@ -75,6 +75,18 @@ export function describeRoomSettingsContract(store: () => Store): void {
       assert.deepEqual(await store().log.archive(lobby, {}, { limit: 10, from: "newest" }), [], "the new room's archive");
       assert.equal(await store().log.archiveCount(lobby, {}), 0);
       assert.ok(await store().log.get("m000001"), "still kept for its delivery");
+      assert.equal(await store().log.getIn({ room: lobby }, "m000001"), undefined, "not the new room's line by id");
+    });
+
+    it("finds a line by id only in its own conversation", async () => {
+      await store().accept([
+        { message: message(1, alice, lobby, "room"), recipients: [] },
+        { message: message(2, alice, bob), recipients: [bob] },
+      ]);
+      assert.deepEqual(await store().log.getIn({ room: lobby }, "m000001"), message(1, alice, lobby, "room"));
+      assert.equal(await store().log.getIn({ room: den }, "m000001"), undefined, "another room's");
+      assert.equal(await store().log.getIn({ room: lobby }, "m000002"), undefined, "a direct message");
+      assert.deepEqual(await store().log.getIn({ between: [bob, alice] }, "m000002"), message(2, alice, bob));
     });
   });
 }
