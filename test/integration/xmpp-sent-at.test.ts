@@ -2,8 +2,9 @@
  * When a message was said, across the XMPP side, against a real Prosody and the real daemon: a native message that
  * waited in the outbox while the gateway's link to the server was down reaches the XMPP user with a XEP-0203 delay
  * stamped with when it was sent (a live one with none), and a chat Prosody kept for a linked account while it was
- * offline (mod_offline) reaches the account's owner with the time Prosody stamped it (`sent_at`). The component
- * reaches Prosody through a gate.
+ * offline (mod_offline) reaches the account's owner with the time Prosody stamped it (`sent_at`), while a delay a
+ * sender's client wrote on a live chat (to the gateway's domain, or to a linked account) gives no `sent_at`. The
+ * component reaches Prosody through a gate.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -37,7 +38,7 @@ describe("when a message was said, on XMPP, against Prosody", function () {
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }, { name: "nurse", password: PASSWORD }] });
+    prosody = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, { name: "juliet", password: PASSWORD }, { name: "nurse", password: PASSWORD }, { name: "bobx", password: ALICEX_PASSWORD }] });
     gate = await TcpGate.start("127.0.0.1", () => prosody.componentPort);
     const accounts = ["  user_accounts:", "    enabled: true", "    credential_key: ${KEY}", "    internal_hosts: [127.0.0.1]"];
     daemon = Daemon.create(["xmpp:", ...componentYaml(prosody, ["messages_from: anyone"], gate.port), ...accounts].join("\n"));
@@ -88,6 +89,30 @@ describe("when a message was said, on XMPP, against Prosody", function () {
     await romeo.ok({ type: "message.send", to: `xmpp:nurse@${prosody.domain}`, body: "said live" });
     const live = await nurse.waitForMessage(from, (message) => message.getChildText("body") === "said live");
     assert.deepEqual(live.getChildren("delay", DELAY_NS), [], "a live message carries no delay");
+  });
+
+  /** A live chat from juliet to `to` with a delay her client wrote, days back, as if `from` had delayed it. */
+  async function backdated(juliet: XmppTestClient, to: string, body: string, from: string): Promise<void> {
+    await juliet.send(xml("message", { to, type: "chat", id: juliet.id() }, xml("body", {}, body), xml("delay", { xmlns: DELAY_NS, from, stamp: "2020-01-01T00:00:00Z" })));
+  }
+
+  it("takes no time from a delay an XMPP user's client wrote on a chat to the gateway's domain", async function () {
+    this.timeout(60_000);
+    const mercutio = await native("mercutio");
+    const juliet = await xmppUser("juliet");
+    await backdated(juliet, `mercutio@${prosody.componentDomain}`, "said days ago, she says", prosody.domain);
+    const frame = await mercutio.waitForType("message", (candidate) => (candidate["message"] as Record<string, unknown>)["body"] === "said days ago, she says");
+    assert.equal((frame["message"] as Record<string, unknown>)["sent_at"], undefined);
+  });
+
+  it("takes no time from a delay a contact's client wrote on a live chat to a linked account", async function () {
+    this.timeout(60_000);
+    const bob = await native("bob");
+    await bob.ok({ type: "xmpp.link", jid: `bobx@${prosody.domain}`, password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
+    const juliet = await xmppUser("juliet");
+    await backdated(juliet, `bobx@${prosody.domain}`, "backdated by her client", "evil.example");
+    const frame = await bob.waitForType("message", (candidate) => (candidate["message"] as Record<string, unknown>)["body"] === "backdated by her client", 20_000);
+    assert.equal((frame["message"] as Record<string, unknown>)["sent_at"], undefined);
   });
 
   it("gives a linked account's owner a chat Prosody kept for the account while it was offline, at the time Prosody stamped it", async function () {

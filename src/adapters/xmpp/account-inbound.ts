@@ -19,8 +19,18 @@ import { stanzaConditionFor } from "./error-conditions.js";
 import { CorrectionIds } from "./message-memory.js";
 import { directOriginal } from "./logged-originals.js";
 import { occupantIdOf } from "./muc-line-ids.js";
-import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
+import { delayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { stanzaError } from "./stanzas.js";
+
+/**
+ * When her server's offline storage says a chat was said (XEP-0160 with XEP-0203: the delay it adds is `from` its
+ * domain), for the line's `sentAt`. Any other delay is the sender's client's word, which could backdate her line.
+ */
+function serverDelay(stanza: Element, ownJid: string): { readonly sentAt?: number } {
+  const domain = ownJid.split("/", 1)[0]?.split("@").pop() ?? "";
+  const stamp = delayStamp(stanza, domain);
+  return stamp === undefined ? {} : { sentAt: stamp };
+}
 
 /** What the inbound side needs of its account. */
 export interface InboundAccount {
@@ -88,7 +98,7 @@ export class AccountInbound {
     const acceptance = this.corrections.begin(from, message, speaker);
     let acceptedId: string | undefined;
     try {
-      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined, speaker)) };
+      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined, speaker)), ...serverDelay(stanza, ownJid) };
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {

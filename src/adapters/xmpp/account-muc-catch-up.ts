@@ -40,12 +40,13 @@ export type AskRoom = (iq: Element) => Promise<Element | undefined>;
 
 /**
  * The archived message with the time the archive gives it (the forwarded `<delay/>`, XEP-0313 section 5.1.2) as its
- * own delay, which account-muc-lines.ts reads as when it was said; one it carries already (delayed before it was
- * archived) is earlier, and kept alone.
+ * only delay, which account-muc-lines.ts reads as when it was said. A delay it carries already is taken off: the
+ * room stored what the occupant's client sent, and a client may write a delay of any time, to backdate its line.
  */
 function withArchiveTime(message: Element, result: Element): Element {
   const stamp: unknown = result.getChild("forwarded", NS.forward)?.getChild("delay", NS.delay)?.attrs["stamp"];
-  if (typeof stamp === "string" && message.getChild("delay", NS.delay) === undefined) message.append(xml("delay", { xmlns: NS.delay, stamp }));
+  message.remove("delay", NS.delay);
+  if (typeof stamp === "string") message.append(xml("delay", { xmlns: NS.delay, stamp }));
   return message;
 }
 

@@ -23,7 +23,11 @@ export async function directReplyTo(
   return { replyTo: { id: own ?? message.reply.id } };
 }
 
-/** `message` must have a body; `replaces` is the gateway id of the corrected message, when known. */
+/**
+ * `message` must have a body; `replaces` is the gateway id of the corrected message, when known. Without the time a
+ * `<delay/>` says (`sentAt`): a sender's client may write one, to make her line look said days ago; only an adapter
+ * that knows the delay is her server's adds it (account-inbound.ts: a linked account's offline messages).
+ */
 export function directDraft(account: string, message: ParsedMessage, from: Address, to: Address, replaces?: string): MessageDraft {
   return {
     origin: { protocol: "xmpp", account, ...(message.id === undefined ? {} : { id: message.id }) },
@@ -35,8 +39,6 @@ export function directDraft(account: string, message: ParsedMessage, from: Addre
     senderName: from.id.split("@")[0] ?? from.id,
     body: message.body ?? "",
     ...(replaces === undefined ? {} : { replaces }),
-    // A server's offline storage delayed it (XEP-0203): the core keeps the time if it tells something (sent-at.ts).
-    ...(message.sentAt === undefined ? {} : { sentAt: message.sentAt }),
     // XEP-0066 links (an image's HTTP upload): the core checks them (attachments.ts).
     ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
   };

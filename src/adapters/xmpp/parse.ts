@@ -16,7 +16,8 @@
  *     (version 1, or 0 in a XEP-0422 <apply-to/>) gives `retracts` and no body: its body is a fallback.
  *   - XEP-0203 <delay stamp/> (a server's offline storage, a room's archive or history) gives `sentAt`, the earliest
  *     stamp when several entities delayed it (each may add its own); a stamp that is no XEP-0082 DateTime is ignored.
- *     Whether the message keeps it is the core's rule (core/model/sent-at.ts).
+ *     A sender's client may write one too, at any time it likes: each adapter passes a delay on only where it knows
+ *     who added it (delayStamp's `by`; docs/xmpp.md). Whether the message keeps it is the core's rule (core/model/sent-at.ts).
  *   - XEP-0066 <x xmlns="jabber:x:oob"> elements give `attachments` (oob.ts), not on a retraction; the core checks them.
  *     With them, no body (or an empty one) and no subject gives the body "": a message of attachments alone.
  *   - presence type (RFC 6121 section 4.7.1): absent -> "available"; an unknown value -> bad-request.
@@ -66,7 +67,7 @@ export interface ParsedMessage {
   readonly reply?: ParsedReply;
   /** XEP-0424: the id of the message this one retracts (its body is then only a fallback, left out). */
   readonly retracts?: string;
-  /** XEP-0203: when it was said, by its earliest delay stamp (milliseconds since the epoch). */
+  /** XEP-0203: when it was said, by its earliest delay stamp (milliseconds since the epoch), whoever added the delay. */
   readonly sentAt?: number;
   /** XEP-0066: the links to files and images it carries (oob.ts), as read; the core checks them. */
   readonly attachments?: readonly Attachment[];
@@ -171,10 +172,14 @@ export function parseStanzaError(stanza: Element): ParsedStanzaError {
 /** XEP-0082 DateTime: a date, a time with optional fractions of a second, and Z or an offset. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** The earliest XEP-0203 delay stamp of a stanza, in milliseconds; undefined when it has no valid one. */
-export function delayStamp(stanza: Element): number | undefined {
+/**
+ * The earliest XEP-0203 delay stamp of a stanza, in milliseconds; undefined when it has no valid one. With `by`, only
+ * of the delays whose `from` is that JID (a server's domain, a room): the ones that entity added.
+ */
+export function delayStamp(stanza: Element, by?: string): number | undefined {
   let earliest: number | undefined;
   for (const delay of stanza.getChildren("delay", NS.delay)) {
+    if (by !== undefined && attr(delay, "from")?.toLowerCase() !== by.toLowerCase()) continue;
     const stamp = attr(delay, "stamp");
     const time = stamp !== undefined && DATE_TIME.test(stamp) ? Date.parse(stamp) : Number.NaN;
     if (!Number.isNaN(time) && (earliest === undefined || time < earliest)) earliest = time;

@@ -112,7 +112,7 @@ describe("AccountMucCatchUp", () => {
 });
 
 describe("AccountMucCatchUp: the archive's time of each line", () => {
-  it("gives an archived line with the archive's delay as its own, which parses as when it was said; a delay of its own is kept alone", async () => {
+  it("gives an archived line with the archive's delay as its only one, which parses as when it was said; a delay its sender's client wrote is taken off", async () => {
     const given: Element[] = [];
     const stamps = { b1: "2026-12-07T02:00:00Z", b2: "2026-12-07T02:00:30Z" };
     const room: { catchUp?: AccountMucCatchUp } = {};
@@ -139,7 +139,7 @@ describe("AccountMucCatchUp: the archive's time of each line", () => {
       const parsed = parseMessageStanza(message, { to: MUC });
       return parsed.ok ? parsed.value.sentAt : undefined;
     });
-    assert.deepEqual(times, [Date.UTC(2026, 11, 7, 2, 0, 0), Date.UTC(2026, 11, 7, 1, 0, 0)]);
+    assert.deepEqual(times, [Date.UTC(2026, 11, 7, 2, 0, 0), Date.UTC(2026, 11, 7, 2, 0, 30)]);
     assert.equal(given[1]?.getChildren("delay", "urn:xmpp:delay").length, 1);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "ltx";
-import { parseIqStanza, parseMessageStanza, parsePresenceStanza, parseStanzaError, type ParseResult } from "../../../src/adapters/xmpp/parse.js";
+import { delayStamp, parseIqStanza, parseMessageStanza, parsePresenceStanza, parseStanzaError, type ParseResult } from "../../../src/adapters/xmpp/parse.js";
 import { stanzaFixture } from "./stanza-fixtures.js";
 
 function value<T>(result: ParseResult<T>): T {
@@ -25,6 +25,18 @@ describe("parsing inbound XMPP stanzas", () => {
       assert.equal(value(parseMessageStanza(delayed)).sentAt, Date.UTC(2026, 11, 7, 2, 10, 5));
       const live = parse(`<message from="juliet@example.org/phone" to="alicex@example.org" type="chat"><body>now</body><delay xmlns="urn:xmpp:delay" stamp="Mon, 07 Dec 2026"/></message>`);
       assert.equal("sentAt" in value(parseMessageStanza(live)), false);
+    });
+
+    it("reads only the delays one entity added when asked for its stamp (the server's, not the sender's client's)", () => {
+      const delayed = parse(
+        `<message from="juliet@example.org/phone" to="alicex@example.org" type="chat"><body>late</body>` +
+          `<delay xmlns="urn:xmpp:delay" from="juliet@example.org/phone" stamp="2020-01-01T00:00:00Z"/>` +
+          `<delay xmlns="urn:xmpp:delay" stamp="2021-01-01T00:00:00Z"/>` +
+          `<delay xmlns="urn:xmpp:delay" from="Example.org" stamp="2026-12-07T02:10:05Z"/></message>`,
+      );
+      assert.equal(delayStamp(delayed, "example.org"), Date.UTC(2026, 11, 7, 2, 10, 5));
+      assert.equal(delayStamp(delayed, "evil.example"), undefined);
+      assert.equal(delayStamp(delayed), Date.UTC(2020, 0, 1));
     });
 
     it("reads a chat message with a receipt request and a chat state", () => {
