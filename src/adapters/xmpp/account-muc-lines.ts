@@ -68,7 +68,7 @@ export class AccountMucLines {
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
     const roomId = mucStanzaId(stanza, room.id);
-    // A line known neither in memory nor in the store is passed as it is: the core keeps a plain message.
+    // A line of this MUC known neither in memory nor in the store is no reply: the line goes on as a plain message.
     const answering = line.reply === undefined ? undefined : this.ids.answered(room.id, line.reply.id);
     const submit = (answeredId: string | undefined): Promise<unknown> => this.context
       .submit({

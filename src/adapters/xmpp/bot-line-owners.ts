@@ -47,7 +47,10 @@ export class BotLineOwners {
    */
   async hers(muc: string, room: Address, from: Address, speaker: MucSpeaker, id: string, remembered: Promise<string | undefined>, roomIds: boolean): Promise<OwnLine | undefined> {
     const original = (await remembered) ?? (await this.logged(room, from, id)) ?? (roomIds ? await this.lineIds.gatewayIdOf(muc, id) : undefined);
-    if (original === undefined) return undefined;
+    if (original === undefined) {
+      this.context.log.debug({ muc, nick: speaker.nick, id }, "MUC correction or retraction of a line the bot does not know in this MUC: not carried as one");
+      return undefined;
+    }
     if (await this.saidBy(original, muc, speaker)) return { id: original, from: await this.saidFrom(original, muc, from, speaker) };
     this.context.log.info({ muc, nick: speaker.nick }, "MUC correction or retraction of someone else's line: not carried as one");
     return undefined;

@@ -5,8 +5,9 @@
  * long) is logged and its sender told in a private message. A MUC's error for a line the bot relayed is a bounce of
  * that message. An occupant's XEP-0424 retraction of a line the bot relayed is a retraction in the native room: named
  * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients). An
- * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a line of the bridged room when the bot
- * knows that id (muc-line-ids.ts, also after a restart), its fallback quote cut off the body either way (reply-stanzas.ts).
+ * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a reply only when the bot knows that id
+ * as a line of this MUC (muc-line-ids.ts, also after a restart), never any other line of the bridged room, whose
+ * words the core would quote; its fallback quote is cut off the body either way (reply-stanzas.ts).
  * A correction or retraction is carried as one only of the occupant's own line, by XEP-0421 occupant id where the MUC
  * gives them, also after a restart (bot-line-owners.ts). Lines go on in the MUC's order (muc-arrival-order.ts).
  */
@@ -79,7 +80,7 @@ export class BotMucLines {
     const roomId = mucStanzaId(stanza, muc);
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(keeper, { id: roomId }, muc.toLowerCase());
     // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts: memory, then the store). One the bot does
-    // not know is passed as it is: the core keeps the line as a plain message if no line of the room has that id.
+    // not know as a line of this MUC is no reply: the line goes on as a plain message, its fallback quote cut all the same.
     const answering = message.reply === undefined ? undefined : this.relayedIds.answered(muc, message.reply.id);
     // A correction of a line the bot does not know, or of someone else's (bot-line-owners.ts), goes on as a new line.
     const replacing = message.replaces === undefined ? undefined : this.owners.hers(muc, bridgedRoom(room), from, speaker, message.replaces, acceptance.original, false);

@@ -3,7 +3,7 @@
  * line's gateway id: those it wrote into a MUC (taken from the reflection of each line) and the occupants' lines it
  * passed on from one.
  * A XEP-0424 retraction in a MUC names a line by the room's stanza-id (section 5), and so does a XEP-0461 reply, with
- * the nick that said the line there. The occupant id (XEP-0421) of its sender is kept too: who said it (saidBy). Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
+ * the nick that said the line there: only a line known here is answered (answered), none of the bridged room's other lines. The occupant id (XEP-0421) of its sender is kept too: who said it (saidBy). Bounded, as the ids of occupants' lines are (message-memory.ts): retractions and
  * replies are of recent lines. Each line is also kept in the store (core/muc-line-log.ts: the newest 1,000 per MUC,
  * with the message log's retention), read when the memory has no line: one from before a restart. With the message
  * log off (store.message_log) nothing is kept there, and a line from before a restart is not known.
@@ -62,8 +62,8 @@ export class MucLineIds {
     if (typeof gatewayId !== "string" || gatewayId === "") return;
     const key = keyOf(muc, gatewayId);
     if (this.echoes.get(key) === undefined) return;
-    const roomId = mucStanzaId(stanza, muc);
-    if (roomId !== undefined) this.received(muc, roomId, gatewayId, { nick, occupantId: occupantIdOf(stanza) });
+    // A MUC that gives no stanza-ids is answered by the line's own id, which for the bot's line is the gateway id.
+    this.received(muc, mucStanzaId(stanza, muc) ?? gatewayId, gatewayId, { nick, occupantId: occupantIdOf(stanza) });
     this.unechoed.get(key)?.();
     this.unechoed.delete(key);
     this.echoes.delete(key);
@@ -83,14 +83,18 @@ export class MucLineIds {
   }
 
   /**
-   * The gateway id a XEP-0461 reply naming `roomId` answers: at once when the memory has the line, so that a line
+   * The gateway id a XEP-0461 reply in `muc` naming `id` answers, only of a line of that MUC: one the room names so
+   * (its stanza-id, or where it gives none the bot's own id of its line), or a line of the MUC named by its gateway id
+   * (the id of the bot's line, which a client may name it by). At once when the memory has the line, so that a line
    * answering a recent one is passed on in its turn; else looked up in the store (a line from before a restart); else
-   * `roomId` itself (the core then keeps the reply as a plain line, no line of the room having that id).
+   * undefined: the reply goes on as a plain line. Never an id passed on unchecked: gateway ids are guessable, and the
+   * core would quote any line of the bridged room, also one said before the bridge or never relayed to this MUC.
    */
-  answered(muc: string, roomId: string): string | Promise<string> {
-    const remembered = this.gatewayIds.get(keyOf(muc, roomId));
-    if (remembered !== undefined || this.kept === undefined) return remembered ?? roomId;
-    return this.kept.gatewayIdOf(muc, roomId).then((kept) => kept ?? roomId);
+  answered(muc: string, id: string): string | undefined | Promise<string | undefined> {
+    const remembered = this.gatewayIds.get(keyOf(muc, id)) ?? (this.lines.get(keyOf(muc, id)) === undefined ? undefined : id);
+    if (remembered !== undefined || this.kept === undefined) return remembered;
+    const kept = this.kept;
+    return kept.gatewayIdOf(muc, id).then(async (byRoomId) => byRoomId ?? ((await kept.lineOf(muc, id)) === undefined ? undefined : id));
   }
 
   /** Line `gatewayId` as `muc` knows it, once its reflection came if the bot has just sent it; undefined when not known. */

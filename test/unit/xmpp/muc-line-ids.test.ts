@@ -60,7 +60,7 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
     ids.echoed(reflection("g6", "room-6"), MUC, "bridge");
     assert.deepEqual(await own, { roomId: "room-6", nick: "bridge" });
     assert.equal(await ids.answered(MUC, "room-6"), "g6");
-    assert.equal(ids.answered(MUC, "unknown"), "unknown");
+    assert.equal(ids.answered(MUC, "unknown"), undefined, "no line of this MUC: no reply");
     assert.equal(await ids.lineOf("other@conference.example.org", "g5"), undefined);
   });
 
@@ -108,7 +108,33 @@ describe("the MUCs' stanza-ids of a bridge bot's lines", () => {
       assert.equal(await restarted.answered(MUC, "room-7"), "g7");
       const otherAccount = new MucLineIds(after.of("xmpp", "other-bot"));
       assert.equal(await otherAccount.retractionTarget(MUC, "g7"), "g7");
-      assert.equal(await otherAccount.answered(MUC, "room-8"), "room-8");
+      assert.equal(await otherAccount.answered(MUC, "room-8"), undefined);
     });
+
+    it("answers after a restart only a line of that MUC: by the room's id or the bot's line's gateway id, never another id", async () => {
+      const before = new MucLineLog(store.mucLineIds, createLogger("silent"));
+      const ids = new MucLineIds(before.of("xmpp", "bot"));
+      ids.sent(MUC, "g10");
+      ids.echoed(reflection("g10", "room-10"), MUC, "bridge");
+      await before.drain();
+      const restarted = new MucLineIds(new MucLineLog(store.mucLineIds, createLogger("silent")).of("xmpp", "bot"));
+      assert.equal(await restarted.answered(MUC, "room-10"), "g10");
+      assert.equal(await restarted.answered(MUC, "g10"), "g10", "the bot's line by its own id");
+      assert.equal(await restarted.answered("other@conference.example.org", "g10"), undefined, "another MUC's line");
+      assert.equal(await restarted.answered(MUC, "g-never-relayed-here"), undefined, "a line of the bridged room this MUC never saw");
+    });
+  });
+
+  it("answers only a line of that MUC: a line the bot relayed there by either id, none relayed elsewhere, no guessed gateway id", async () => {
+    const ids = new MucLineIds();
+    ids.sent(MUC, "g11");
+    ids.echoed(reflection("g11", "room-11"), MUC, "bridge");
+    ids.sent(MUC, "g12");
+    ids.echoed(reflection("g12"), MUC, "bridge"); // a MUC that gives no stanza-ids: its clients name the line by its own id
+    assert.equal(ids.answered(MUC, "room-11"), "g11");
+    assert.equal(ids.answered(MUC, "g11"), "g11");
+    assert.equal(ids.answered(MUC, "g12"), "g12");
+    assert.equal(ids.answered("other@conference.example.org", "g11"), undefined);
+    assert.equal(ids.answered(MUC, "00mjuv8k2w00000"), undefined, "a native line from before the bridge, by its guessable id");
   });
 });
