@@ -17,6 +17,10 @@
  *   CAs, `cert`/`key` are the client certificate (CertFP, SASL EXTERNAL), and SNI names the host unless
  *   it is an IP address (RFC 6066 section 3 forbids IP literals in SNI). The socket's error (for
  *   example "self-signed certificate") is kept and given with "close", so the caller can name it.
+ * - Lines written in one tick leave in one write (cork until the next tick; Nagle is off). irc-framework writes
+ *   WEBIRC, CAP LS, PASS, NICK and USER one by one: a server that refuses WEBIRC at its first line and closes
+ *   (InspIRCd 3.15) would otherwise get the later ones after closing and answer them with a reset, which throws
+ *   away its ERROR before the gateway reads it, leaving a bare EPIPE instead of the reason.
  */
 import { EventEmitter } from "node:events";
 import { connect as connectTcp, isIP, type Socket } from "node:net";
@@ -157,6 +161,10 @@ class IrcTransport extends EventEmitter implements IrcFrameworkTransport {
     if (socket === undefined || !this.connected || socket.destroyed || !socket.writable) {
       if (callback) process.nextTick(() => callback(new Error("the IRC connection is not open")));
       return;
+    }
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
     }
     socket.write(`${line}\r\n`, "utf8", callback === undefined ? undefined : (error) => callback(error ?? null));
   }
