@@ -24,6 +24,8 @@
  *   InspIRCd 3 also speaks the 2.0 protocol 1202 that Atheme 7.2 uses), services_account (accounts, RPL_WHOISACCOUNT
  *   330; Atheme refuses to link without it) and sasl, whose `<sasl target>` is the services server. InspIRCd
  *   offers the "sasl" cap only while that server is linked, with the mechanisms it announced (sasl=PLAIN,EXTERNAL).
+ * - `webircPassword`: WEBIRC from 127.0.0.1 (module cgiirc, `<cgihost type="webirc" password mask>`); a wrong password
+ *   is only told to opers, and the client registers under its own IP.
  * - `tls.requestClientCertificate` asks TLS clients for a certificate (`requestclientcert`, fingerprints in
  *   SHA-256 hex); with the sslinfo module the fingerprint reaches services, for SASL EXTERNAL.
  */
@@ -68,6 +70,8 @@ export interface InspircdConfigInput {
     /** Ask clients for a certificate (their fingerprint, SHA-256, for sslinfo and SASL EXTERNAL). */
     readonly requestClientCertificate?: boolean;
   };
+  /** WEBIRC from 127.0.0.1 with this password (module cgiirc, `<cgihost type="webirc">`). */
+  readonly webircPassword?: string;
   /** A services server (Atheme) that may link on `port` (type "servers") with `password`, and serve SASL. */
   readonly services?: { readonly name: string; readonly password: string; readonly port: number };
 }
@@ -158,6 +162,7 @@ export function inspircdConfig(input: InspircdConfigInput): string {
   }
   const modules = input.services === undefined ? input.modules : [...input.modules, ...INSPIRCD_SERVICES_MODULES.filter((name) => !input.modules.includes(name))];
   for (const name of modules) lines.push(tag("module", { name }));
+  if (input.webircPassword !== undefined) lines.push(tag("module", { name: "cgiirc" }), tag("cgihost", { type: "webirc", password: input.webircPassword, mask: "127.0.0.1" }));
   if (input.modules.includes("monitor")) lines.push(tag("monitor", { maxentries: input.monitorLimit }));
   if (input.services !== undefined) {
     const { name, password, port } = input.services;

@@ -34,6 +34,8 @@ export interface IrcServerOptions {
   network?: string;
   /** ngIRCd only: servers linked to this one (ngircd-config.ts NgircdPeer). */
   peers?: readonly NgircdPeer[];
+  /** Take WEBIRC with this password (from 127.0.0.1 on InspIRCd, from anyone on ngIRCd). */
+  webircPassword?: string;
 }
 
 export interface InspircdOptions extends IrcServerOptions {
@@ -355,6 +357,7 @@ export async function startNgircd(options: IrcServerOptions = {}): Promise<IrcSe
       operators: options.operators ?? [],
       ...(layout.tls ? { tls: layout.tls } : {}),
       ...(options.peers ? { peers: options.peers } : {}),
+      ...(options.webircPassword === undefined ? {} : { webircPassword: options.webircPassword }),
     });
     writeFileSync(configFile, config, { mode: 0o644 });
     const launch: Launch = { command: "ngircd", args: ["--nodaemon", "--config", configFile], logFile: undefined };
@@ -392,6 +395,7 @@ export async function startInspircd(options: InspircdOptions = {}): Promise<IrcS
       modules: inspircdModules(installed, extraModules).filter((module) => !(options.withoutModules ?? []).includes(module)),
       monitorLimit: options.monitorLimit ?? 1000,
       ...(options.serverPassword === undefined ? {} : { password: options.serverPassword }),
+      ...(options.webircPassword === undefined ? {} : { webircPassword: options.webircPassword }),
       operators: options.operators ?? [],
       ...(layout.tls ? { tls: { ...layout.tls, module: tlsModule, ...(options.clientCertificates ? { requestClientCertificate: true } : {}) } } : {}),
       ...(options.services && layout.linkPort !== undefined ? { services: { ...options.services, port: layout.linkPort } } : {}),

@@ -14,6 +14,7 @@
  * - ServerUID/ServerGID: ngIRCd started as root always drops privileges (to "irc" if unset, which may not
  *   exist); 65534 is nobody/nogroup on Debian. It writes its PidFile only after dropping them, so no PidFile
  *   is configured (the test process holds the child anyway). As a non-root user ngIRCd keeps its own uid.
+ * - `WebircPassword` ([Options]): WEBIRC is taken from any client that gives it (ngIRCd has no per-host list).
  * - [SSL]: ngIRCd links GnuTLS on Debian; with no DHFile it generates its parameters at start-up (fast).
  */
 
@@ -32,6 +33,8 @@ export interface NgircdConfigInput {
   readonly tls?: { readonly port: number; readonly certFile: string; readonly keyFile: string };
   /** Servers linked to this one (a network of two, for netsplits): with a port, this server connects to it. */
   readonly peers?: readonly NgircdPeer[];
+  /** WEBIRC from any client that gives this password (`WebircPassword`, [Options]). */
+  readonly webircPassword?: string;
 }
 
 /** Another ngIRCd of the same network on 127.0.0.1: the link password is the same both ways. */
@@ -90,6 +93,7 @@ export function ngircdConfig(input: NgircdConfigInput): string {
     "\tPAM = no",
     "\tOperCanUseMode = yes",
   );
+  if (input.webircPassword !== undefined) lines.push(`\tWebircPassword = ${ngircdValue(input.webircPassword, "WebircPassword")}`);
   if (input.tls) {
     lines.push(
       "",
