@@ -222,8 +222,8 @@ export class IrcServersOnDemand implements OnDemandNetworks {
 }
 
 /** An IRC network's adapter with its context (`contextOf` is given how to find the adapter it is the context of). */
-export function ircNetworkAdapter(network: IrcNetworkConfig, contextOf: (adapter: () => Adapter | undefined) => AdapterContext): IrcNetworkAdapter {
+export function ircNetworkAdapter(network: IrcNetworkConfig, contextOf: (adapter: () => Adapter | undefined) => AdapterContext, identityKey: () => Promise<Buffer>): IrcNetworkAdapter {
   let adapter: IrcNetworkAdapter | undefined = undefined;
-  adapter = new IrcNetworkAdapter(network, contextOf(() => adapter));
+  adapter = new IrcNetworkAdapter(network, contextOf(() => adapter), identityKey);
   return adapter;
 }

@@ -20,6 +20,7 @@ import { ircAddress, nativeRoom } from "./adapters/irc/irc-addresses.js";
 import { IrcServersOnDemand, ircNetworkAdapter } from "./irc-servers-on-demand.js";
 import { XmppComponentAdapter } from "./adapters/xmpp/component-adapter.js";
 import { OCCUPANT_ID_SECRET } from "./adapters/xmpp/occupant-ids.js";
+import { PUPPET_IDENTITY_SECRET } from "./adapters/irc/puppet-identity.js";
 import { bridgedRoom, mucAddress, XmppBotAdapter } from "./adapters/xmpp/bot-adapter.js";
 
 export interface NetworkAdapterDeps {
@@ -38,6 +39,8 @@ export interface NetworkAdapterDeps {
 
 export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ readonly onDemand: IrcServersOnDemand }> {
   const { config, configured, rooms, registry, supervisor, contextFor, identities, store, credentialBox, log } = deps;
+  // Puppets' user names, hosts and IPs on IRC (adapters/irc/puppet-identity.ts): the same across restarts.
+  const puppetIdentityKey = (): Promise<Buffer> => gatewaySecret(store.gatewaySecrets, PUPPET_IDENTITY_SECRET, credentialBox);
   if (config.xmpp.component.enabled) {
     let component: XmppComponentAdapter | undefined = undefined;
     component = new XmppComponentAdapter(
@@ -73,7 +76,7 @@ export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ 
         await rooms.create(address, channel.room.toLowerCase(), "", { address: ircAddress(network.name, channel.channel), nick: channel.channel, role: "owner" });
       }
     }
-    const adapter = ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref));
+    const adapter = ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref), puppetIdentityKey);
     registry.register(adapter);
     supervisor.add(adapter, { critical: false });
   }
@@ -83,7 +86,7 @@ export async function buildNetworkAdapters(deps: NetworkAdapterDeps): Promise<{ 
     configured: configured.networks.map((network) => network.name),
     registry,
     supervisor,
-    build: (network) => ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref)),
+    build: (network) => ircNetworkAdapter(network, (ref) => contextFor("irc", network.name, ref), puppetIdentityKey),
     personOf: (address) => identities.personOf(address),
     queuedFor: async (network) => (await store.outbox.recipients()).some((recipient) => recipient.protocol === "irc" && recipient.account === network),
     log: log.child({ component: "servers-on-demand" }),

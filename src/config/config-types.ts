@@ -250,6 +250,20 @@ export interface IrcNetworkConfig {
   readonly membership: MembershipRelayConfig;
   /** Give up a connection attempt (TCP, TLS, registration) after this long. */
   readonly connect_timeout_seconds: number;
+  /** WEBIRC for puppets (adapters/irc/puppet-identity.ts); off while its password is "". */
+  readonly webirc: IrcWebircConfig;
+}
+
+/** A network's WEBIRC block for the gateway: each puppet shows a host and IP of its own (docs/irc.md). */
+export interface IrcWebircConfig {
+  /** A secret (from the environment, ${NAME}); "": WEBIRC off. */
+  readonly password: string;
+  /** The gateway name the server's block expects. */
+  readonly gateway: string;
+  /** An IPv6 prefix of /64 or shorter, checked by cross-checks.ts when the password is set. */
+  readonly ipv6_prefix: string;
+  /** "" for none: the host is then the IP. */
+  readonly host_suffix: string;
 }
 
 /** TLS to servers on demand: no client certificate (the gateway has no account there). */
@@ -281,6 +295,8 @@ export interface IrcServersOnDemandConfig {
   readonly max_servers_per_person: number;
   /** Unused (no channel, no puppet, nothing queued) this long: disconnected. */
   readonly idle_seconds: number;
+  /** WEBIRC for puppets on every server on demand; off while its password is "". */
+  readonly webirc: IrcWebircConfig;
 }
 
 export interface IrcConfig {

@@ -5,10 +5,11 @@
 import { decodeCredentialKey } from "../core/credential-box.js";
 import { resolveBridges } from "./bridges.js";
 import type { RelayFormat } from "../core/relay-format.js";
-import type { IrcNetworkConfig, SwitchboardConfig } from "./config-types.js";
+import type { IrcNetworkConfig, IrcWebircConfig, SwitchboardConfig } from "./config-types.js";
 import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-rules.js";
 import type { UnplacedProblem } from "./problems.js";
 import { isLoopbackHost } from "../util/loopback.js";
+import { parseIpv6Prefix } from "../util/ipv6-prefix.js";
 
 export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
   const problems: UnplacedProblem[] = [];
@@ -51,6 +52,7 @@ function crossCheckIrc(config: SwitchboardConfig): UnplacedProblem[] {
     if (first === undefined) names.set(network.name.toLowerCase(), index);
     else problems.push({ segments: at("name"), atKey: false, message: `must be unique (compared case-insensitively): irc.networks.${first} is named "${config.irc.networks[first]?.name ?? ""}"` });
     problems.push(...checkNetwork(network, at));
+    problems.push(...webircProblems(network.webirc, at));
   });
   const onDemand = config.irc.servers_on_demand;
   const at = (...keys: string[]): string[] => ["irc", "servers_on_demand", ...keys];
@@ -59,7 +61,14 @@ function crossCheckIrc(config: SwitchboardConfig): UnplacedProblem[] {
   }
   const template = nickTemplateProblem(onDemand.puppets.nick_template);
   if (template !== undefined) problems.push({ segments: at("puppets", "nick_template"), atKey: false, message: template });
+  problems.push(...webircProblems(onDemand.webirc, at));
   return problems;
+}
+
+/** A webirc block in use needs an IPv6 prefix that leaves 64 bits or more to the people in it (puppet-identity.ts). */
+function webircProblems(webirc: IrcWebircConfig, at: (...keys: string[]) => string[]): UnplacedProblem[] {
+  if (webirc.password === "" || parseIpv6Prefix(webirc.ipv6_prefix, 64) !== undefined) return [];
+  return [{ segments: at("webirc", "ipv6_prefix"), atKey: false, message: `must be an IPv6 prefix of /64 or shorter ("fd00:5b::/64") when webirc.password is set, got ${JSON.stringify(webirc.ipv6_prefix)}` }];
 }
 
 /** The rules within one network; `at` makes the key path of one of its keys. */

@@ -1,6 +1,6 @@
 /**
  * The network configuration of an IRC server on demand (irc.servers_on_demand): an `irc.networks[]` entry named after
- * the host, with the block's port, TLS, nick, puppets and open_channels_for, every channel open on demand, and every
+ * the host, with the block's port, TLS, nick, puppets, open_channels_for and webirc, every channel open on demand, and every
  * other key at its default. The defaults are the schema's own (config/switchboard.schema.json, filled in by ajv as
  * for the file's networks), so that a server on demand behaves as a configured network with the same keys would.
  */
@@ -29,6 +29,7 @@ export function onDemandNetworkConfig(block: IrcServersOnDemandConfig, host: str
     open_channels: true,
     open_channels_for: [...block.open_channels_for],
     open_channels_max: block.open_channels_max,
+    webirc: { ...block.webirc },
   };
   const check = networkValidator();
   // The block is checked already; a host that is no network name (too long) is refused before it gets here.

@@ -24,6 +24,7 @@ const BLOCK: IrcServersOnDemandConfig = {
   max_servers: 20,
   max_servers_per_person: 3,
   idle_seconds: 600,
+  webirc: { password: "", gateway: "switchboard", ipv6_prefix: "", host_suffix: "" },
 };
 
 /** A network whose start ends as the test says: `connects(port)`. */

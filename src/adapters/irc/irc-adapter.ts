@@ -46,6 +46,7 @@ import { PuppetPool } from "./puppet-pool.js";
 import type { Puppet } from "./puppet.js";
 import { checkPuppetAccountsAllowed, PuppetLogins } from "./puppet-logins.js";
 import { connectPuppet } from "./puppet-connect.js";
+import { PuppetIdentities } from "./puppet-identities.js";
 import { IRC_CAPABILITIES } from "./irc-capabilities.js";
 import { ChannelList } from "./channel-list.js";
 import type { RoomListing } from "../../core/model/room-directory.js";
@@ -67,6 +68,8 @@ export class IrcNetworkAdapter implements Adapter {
   private readonly puppets: PuppetPool;
   /** People's own accounts: checks of new ones, and kept ones the services refused (puppet-logins.ts). */
   private readonly logins: PuppetLogins;
+  /** Puppets' user names, and hosts and IPs for WEBIRC (puppet-identities.ts). */
+  private readonly identities: PuppetIdentities;
   private readonly buddies: BuddyPuppets;
   /** Nicks people choose for their puppets. */
   private readonly nickChoice: PuppetNickChoice;
@@ -93,7 +96,9 @@ export class IrcNetworkAdapter implements Adapter {
   constructor(
     private readonly config: IrcNetworkConfig,
     private readonly context: AdapterContext,
+    identityKey: () => Promise<Buffer>,
   ) {
+    this.identities = new PuppetIdentities(config.webirc, identityKey, context.log);
     // Relay mode: one connection speaks for everyone in channels; no puppet to query, show a presence or log in to an account.
     this.capabilities = { ...IRC_CAPABILITIES, directMessages: config.mode !== "relay", puppets: config.mode === "puppets" };
     this.ownNick = new OwnNickKeeper(config.nick, context.log);
@@ -314,7 +319,7 @@ export class IrcNetworkAdapter implements Adapter {
 
   private async connectPuppet(person: Address): Promise<IrcConnection> {
     this.requireMain();
-    return connectPuppet({ config: this.config, context: this.context, nicks: this.nicks, logins: this.logins }, person);
+    return connectPuppet({ config: this.config, context: this.context, nicks: this.nicks, logins: this.logins, identities: this.identities }, person);
   }
 
   async verifyPuppetAccount(person: Address, credentials: PuppetCredentials): Promise<void> {

@@ -26,6 +26,8 @@ export interface IrcConnectionOptions {
   readonly nick: string;
   readonly username: string;
   readonly realname: string;
+  /** WEBIRC before registration: the host and IP the server is to show for this connection (puppet-identity.ts). */
+  readonly webirc?: { readonly password: string; readonly gateway: string; readonly host: string; readonly ip: string };
   /** For incoming lines that are not valid UTF-8 (encoding.ts decodeIrcBytes). */
   readonly fallbackEncoding: string;
   readonly flood: { readonly burst: number; readonly linesPerSecond: number };
@@ -63,6 +65,10 @@ export function optionsProblem(options: IrcConnectionOptions): string | undefine
   if (options.password !== undefined && (options.password === "" || findUnsafeChar(options.password) >= 0)) return "the IRC server password is empty or holds CR, LF or NUL";
   if (options.sasl?.mechanism === "PLAIN" && (options.sasl.username === "" || (options.sasl.username + options.sasl.password).includes("\0"))) {
     return "the SASL PLAIN user name is empty, or a credential holds NUL";
+  }
+  const webirc = options.webirc;
+  if (webirc !== undefined && ![webirc.password, webirc.gateway, webirc.host, webirc.ip].every((word) => WORD.test(word) && findUnsafeChar(word) < 0)) {
+    return "a WEBIRC password, gateway name, host or IP is empty or holds a space, a control character or a leading \":\"";
   }
   if ((options.tls?.cert === undefined) !== (options.tls?.key === undefined)) return "a TLS client certificate needs its key, and a key its certificate";
   if (!isSupportedEncoding(options.fallbackEncoding)) return `"${options.fallbackEncoding}" is not a usable IRC fallback encoding`;
@@ -103,6 +109,7 @@ export function frameworkOptions(options: IrcConnectionOptions, transport: IrcFr
     username: options.username,
     gecos: options.realname,
     ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.webirc === undefined ? {} : { webirc: { password: options.webirc.password, username: options.webirc.gateway, hostname: options.webirc.host, address: options.webirc.ip } }),
     account: sasl?.mechanism === "PLAIN" ? { account: sasl.username, password: sasl.password } : {},
     ...(sasl === undefined ? {} : { sasl_mechanism: sasl.mechanism }),
     sasl_disconnect_on_fail: false,

@@ -75,6 +75,7 @@ export class IrcConnection {
       ...(options.maxNickAttempts === undefined ? {} : { maxNickAttempts: options.maxNickAttempts }),
       ...(options.sasl === undefined ? {} : { sasl: options.sasl.mechanism }),
       password: options.password !== undefined,
+      ...(options.webirc === undefined ? {} : { webirc: { host: options.webirc.host, ip: options.webirc.ip } }),
     });
     this.writer = new IrcLineWriter({
       flood: options.flood,

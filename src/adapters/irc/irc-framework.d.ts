@@ -61,6 +61,8 @@ declare module "irc-framework" {
     /** Seconds without any line from the server before irc-framework sends QUIT and closes; 0 turns it off. */
     ping_timeout?: number;
     message_max_length?: number;
+    /** Sent before CAP LS as `WEBIRC <password> <username> <hostname> <address> <options as tags>` (client.js registerToNetwork). */
+    webirc?: { password: string; username: string; hostname: string; address: string; options?: Record<string, string> };
     transport?: IrcFrameworkTransportConstructor;
   }
 

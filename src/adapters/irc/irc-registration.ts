@@ -23,6 +23,11 @@
  *   lacks the mechanism is GW_ERR_AUTH_FAILED (SASL_MECHANISM); and a 001 without 903 before it is
  *   GW_ERR_AUTH_FAILED (SASL_INCOMPLETE). irc-framework itself would register unauthenticated in each case.
  * - 432 ERR_ERRONEUSNICKNAME: GW_ERR_BAD_ADDRESS; 465 ERR_YOUREBANNEDCREEP: GW_ERR_FORBIDDEN.
+ * - WEBIRC refused (condition WEBIRC_REFUSED, GW_ERR_AUTH_FAILED, not retryable): servers answer a wrong password
+ *   or an unlisted gateway IP differently. ngIRCd 26 sends 464; InspIRCd 3.15 (cgiirc) closes with "ERROR :Closing
+ *   link: (...) [WEBIRC: you don't match any configured WebIRC hosts.]"; other servers ignore it and register the
+ *   client under its own IP. Servers write `nick!user@host` at the end of RPL_WELCOME, with the host they use: one
+ *   that is neither the WEBIRC host nor its IP means WEBIRC was not taken.
  */
 import { GatewayError } from "../../core/errors.js";
 import type { IrcLine } from "./irc-line.js";
@@ -39,6 +44,8 @@ export interface RegistrationOptions {
   readonly sasl?: SaslMechanism;
   /** True when a server password (PASS) is sent. */
   readonly password: boolean;
+  /** The host and IP sent with WEBIRC, when it is sent. */
+  readonly webirc?: { readonly host: string; readonly ip: string };
 }
 
 export type RegistrationStep =
@@ -106,6 +113,7 @@ export class IrcRegistration {
         if (this.registered) return CONTINUE;
         return fail("GW_ERR_BAD_ADDRESS", `the server refuses the nick "${line.params[1] ?? this.options.nick}": ${lastParam(line)}`, "ERR_ERRONEUSNICKNAME", false);
       case "464":
+        if (this.options.webirc !== undefined && !this.options.password) return webircRefused(`the server answered ${lastParam(line)}`);
         return fail("GW_ERR_AUTH_FAILED", `the server password was refused: ${lastParam(line)}`, "ERR_PASSWDMISMATCH", false);
       case "465":
         return fail("GW_ERR_FORBIDDEN", `the server bans this connection: ${lastParam(line)}`, "ERR_YOUREBANNEDCREEP", false);
@@ -155,6 +163,11 @@ export class IrcRegistration {
     if (this.options.sasl !== undefined && !this.saslDone) {
       return fail("GW_ERR_AUTH_FAILED", `the server registered the connection without completing SASL ${this.options.sasl}`, "SASL_INCOMPLETE", false);
     }
+    const webirc = this.options.webirc;
+    const shown = shownHost(line);
+    if (webirc !== undefined && shown !== undefined && shown !== webirc.host.toLowerCase() && shown !== webirc.ip.toLowerCase()) {
+      return webircRefused(`the server registered the connection as ${shown}, not as ${webirc.host}`);
+    }
     this.registered = true;
     return { kind: "registered", nick: line.params[0] ?? this.options.nick };
   }
@@ -175,11 +188,22 @@ export class IrcRegistration {
 
   private error(line: IrcLine): RegistrationStep {
     const text = lastParam(line);
+    if (this.options.webirc !== undefined && /webirc/i.test(text)) return webircRefused(`the server closed the connection: ${text}`);
     if (this.options.password && !TRANSIENT_REFUSAL.test(text)) {
       return fail("GW_ERR_AUTH_FAILED", `the server closed the connection after the server password (PASS), which it probably refused: ${text}`, "ERROR", false);
     }
     return fail("GW_ERR_UNAVAILABLE", `the server closed the connection before registration: ${text}`, "ERROR", true);
   }
+}
+
+/** The host at the end of an RPL_WELCOME that ends with `nick!user@host`, lower-cased; undefined without one. */
+function shownHost(line: IrcLine): string | undefined {
+  const mask = /(?:^|\s)[^\s!@]+![^\s@]+@(\S+)$/.exec(lastParam(line));
+  return mask?.[1]?.toLowerCase();
+}
+
+function webircRefused(detail: string): RegistrationStep {
+  return fail("GW_ERR_AUTH_FAILED", `WEBIRC was refused (check irc.networks[].webirc: its password and gateway name, and that the server's WEBIRC block lists the gateway's IP): ${detail}`, "WEBIRC_REFUSED", false);
 }
 
 function fail(code: GatewayError["code"], message: string, condition: string, retryable: boolean): RegistrationStep {

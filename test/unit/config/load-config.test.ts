@@ -20,6 +20,7 @@ import {
   type SwitchboardConfig,
 } from "../../../src/config/config-types.js";
 import type { SchemaNode } from "../../../src/config/problems.js";
+import { onDemandNetworkConfig } from "../../../src/config/on-demand-network.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = join(root, "test/fixtures/config");
@@ -89,6 +90,7 @@ const DEFAULTS: SwitchboardConfig = {
       max_servers: 20,
       max_servers_per_person: 3,
       idle_seconds: 600,
+      webirc: { password: "", gateway: "switchboard", ipv6_prefix: "", host_suffix: "" },
     },
   },
 };
@@ -308,6 +310,7 @@ function minimalNetwork(name: string, host: string, nick: string, channels: IrcN
     link_accounts: "when_logged_in",
     membership: { relay: true, leave_hold_seconds: 15, flap_changes: 4, flap_window_seconds: 600 },
     connect_timeout_seconds: 20,
+    webirc: { password: "", gateway: "switchboard", ipv6_prefix: "", host_suffix: "" },
   };
 }
 
@@ -365,6 +368,10 @@ describe("irc", () => {
         '  text: "[{network}] {name}: "',
         "presence_poll_seconds: 5",
         "connect_timeout_seconds: 300",
+        "webirc:",
+        "  password: ${SWITCHBOARD_IRC_PASSWORD}",
+        "  ipv6_prefix: fd00:5b::/64",
+        "  host_suffix: users.example.org",
       ],
     });
     const config = parseConfig(text, "irc.yaml", { SWITCHBOARD_IRC_PASSWORD: "0123" });
@@ -396,6 +403,7 @@ describe("irc", () => {
         link_accounts: "when_logged_in",
         membership: { relay: true, leave_hold_seconds: 15, flap_changes: 4, flap_window_seconds: 600 },
         connect_timeout_seconds: 300,
+        webirc: { password: "0123", gateway: "switchboard", ipv6_prefix: "fd00:5b::/64", host_suffix: "users.example.org" },
       },
     ]);
   });
@@ -462,6 +470,25 @@ describe("irc", () => {
       ["irc.networks.0.channels.1.room", "must be a string matching the pattern ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, got \"a b\""],
       ["irc.networks.0.channels.2.channel", "must be a string matching the pattern ^[#&][^\\s,\\x00\\x07]{1,199}$, got \"#\""],
     ]);
+  });
+
+  it("refuses a webirc block in use without an IPv6 prefix of /64 or shorter, here and for servers on demand", () => {
+    const network = (prefix: string): string => ircYaml({ name: "n", lines: [...BASE, "webirc:", "  password: ${W}", `  ipv6_prefix: "${prefix}"`] });
+    parseConfig(network("fd00:5b::/64"), "irc.yaml", { W: "pw" });
+    parseConfig(network("fd00:5b::/48"), "irc.yaml", { W: "pw" });
+    parseConfig(network(""), "irc.yaml", { W: "" });
+    for (const prefix of ["", "fd00:5b::/96", "fd00::5b::/64"]) {
+      assert.deepEqual(ircProblems(network(prefix), { W: "pw" }).map(([path]) => path), ["irc.networks.0.webirc.ipv6_prefix"], prefix);
+    }
+    const onDemand = ["irc:", "  servers_on_demand:", "    webirc:", "      password: pw", "      ipv6_prefix: fd00::/120", ""].join("\n");
+    assert.deepEqual(ircProblems(onDemand).map(([path]) => path), ["irc.servers_on_demand.webirc.ipv6_prefix"]);
+  });
+
+  it("gives servers on demand the webirc block set for them, and none (no password) by default", () => {
+    const text = ["irc:", "  servers_on_demand:", "    webirc:", "      password: pw", "      ipv6_prefix: fd00:5b::/64", ""].join("\n");
+    const block = parseConfig(text, "irc.yaml", {}).irc.servers_on_demand;
+    assert.deepEqual(onDemandNetworkConfig(block, "irc.example.org", 6697).webirc, { password: "pw", gateway: "switchboard", ipv6_prefix: "fd00:5b::/64", host_suffix: "" });
+    assert.equal(onDemandNetworkConfig(DEFAULTS.irc.servers_on_demand, "irc.example.org", 6697).webirc.password, "");
   });
 
   it("accepts nicks of RFC 2812 up to 30 characters", () => {

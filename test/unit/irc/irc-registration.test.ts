@@ -101,4 +101,30 @@ describe("IRC registration verdicts", () => {
       assert.deepEqual(steps({ nick: "gw", password: false }, ":irc.test 904 gw :failed"), [{ kind: "continue" }]);
     });
   });
+
+  describe("with WEBIRC", () => {
+    const WEBIRC: RegistrationOptions = { nick: "gw", password: false, webirc: { host: "alice-3f9a2c.users.example", ip: "fd00:5b::1" } };
+
+    it("registers when the welcome shows the WEBIRC host, or its IP", () => {
+      assert.deepEqual(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net gw!alice12345@ALICE-3f9a2c.users.example"), [{ kind: "registered", nick: "gw" }]);
+      assert.deepEqual(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net gw!~alice12345@fd00:5b::1"), [{ kind: "registered", nick: "gw" }]);
+      assert.deepEqual(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net"), [{ kind: "registered", nick: "gw" }]);
+    });
+
+    it("fails as WEBIRC_REFUSED when the server registers the connection under another host", () => {
+      const failure = lastFailure(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net gw!alice12345@127.0.0.1"));
+      assert.deepEqual([failure.code, failure.condition, failure.retryable], ["GW_ERR_AUTH_FAILED", "WEBIRC_REFUSED", false]);
+      assert.match(failure.message, /irc\.networks\[\]\.webirc/);
+    });
+
+    it("fails as WEBIRC_REFUSED at an ERROR about WEBIRC (InspIRCd 3.15)", () => {
+      const failure = lastFailure(steps(WEBIRC, "ERROR :Closing link: (1AB@127.0.0.1) [WEBIRC: you don't match any configured WebIRC hosts.]"));
+      assert.deepEqual([failure.code, failure.condition, failure.retryable], ["GW_ERR_AUTH_FAILED", "WEBIRC_REFUSED", false]);
+    });
+
+    it("fails as WEBIRC_REFUSED at 464 when no server password was sent (ngIRCd)", () => {
+      const failure = lastFailure(steps(WEBIRC, ":irc.test 464 * :Password incorrect"));
+      assert.deepEqual([failure.code, failure.condition], ["GW_ERR_AUTH_FAILED", "WEBIRC_REFUSED"]);
+    });
+  });
 });

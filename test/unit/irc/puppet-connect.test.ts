@@ -7,6 +7,7 @@ import { createLogger } from "../../../src/core/logger.js";
 import { makeAddress } from "../../../src/core/model/address.js";
 import type { GatewayNicks } from "../../../src/adapters/irc/gateway-nicks.js";
 import { connectPuppet } from "../../../src/adapters/irc/puppet-connect.js";
+import { PuppetIdentities } from "../../../src/adapters/irc/puppet-identities.js";
 import { PuppetLogins } from "../../../src/adapters/irc/puppet-logins.js";
 
 /** A network reached in clear on a host that is no loopback one (`.invalid`: never resolved, never connected). */
@@ -28,7 +29,8 @@ function connect(secrets: { account?: { account: string; password: string }; ser
     puppetServerPassword: async () => secrets.serverPassword,
   } as unknown as AdapterContext;
   const nicks = { puppetNickCandidates: () => ["alice[sb]"] } as unknown as GatewayNicks;
-  return connectPuppet({ config, context, nicks, logins: new PuppetLogins(config, createLogger("silent")) }, alice);
+  const identities = new PuppetIdentities(config.webirc, async () => Buffer.alloc(32), createLogger("silent"));
+  return connectPuppet({ config, context, nicks, logins: new PuppetLogins(config, createLogger("silent")), identities }, alice);
 }
 
 const forbidden = (error: unknown): boolean => error instanceof GatewayError && error.code === "GW_ERR_FORBIDDEN" && /in clear/.test(error.message);
