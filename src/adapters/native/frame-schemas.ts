@@ -4,82 +4,36 @@
  * Every frame is an object with `type`, an optional request `id` echoed in the answer, and no other keys than
  * its schema lists, so a client can never slip in a `from` or an `owner` and act as someone else.
  */
-import { DISABLED_REASON_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../../core/model/account-rules.js";
+import { DISABLED_REASON_MAX_LENGTH } from "../../core/model/account-rules.js";
 import type { ClientFrameType } from "./client-frames.js";
 import { ACCOUNT_PAGE_MAX } from "../../core/account-listing.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/model/room-directory.js";
-import { MAX_ROOM_DESCRIPTION, MAX_ROOM_PASSWORD } from "../../core/room-settings.js";
-import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
+import { MAX_ROOM_DESCRIPTION } from "../../core/room-settings.js";
 import { AVATAR_TYPES, MAX_AVATAR_BYTES } from "../../core/model/avatar.js";
-import { MAX_ATTACHMENT_DESCRIPTION_LENGTH, MAX_ATTACHMENT_URL_LENGTH, MAX_ATTACHMENTS } from "../../core/model/attachments.js";
-
-type Schema = Record<string, unknown>;
+import {
+  address,
+  announcementText,
+  attachments,
+  body,
+  bodyOrAttachments,
+  frame,
+  kind,
+  messageId,
+  password,
+  replyTo,
+  room,
+  roomNick,
+  roomPassword,
+  UNSAFE,
+  UNSAFE_BUT_LINE_BREAKS,
+  userName,
+  type Schema,
+} from "./frame-schema-parts.js";
 
 /** The longest base64 text of an avatar of MAX_AVATAR_BYTES (without line breaks). */
 const MAX_AVATAR_BASE64 = Math.ceil(MAX_AVATAR_BYTES / 3) * 4;
 
 export const PROTOCOL_VERSION = 1;
-
-const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, description: "Request id, echoed in the answer" };
-const address: Schema = { type: "string", minLength: 3, maxLength: 1100, description: "An address URI, e.g. native:bob or irc://libera/bob" };
-/** Characters no network carries as text (core/model/text.ts): C0 and C1 controls, DEL, U+FFFE, U+FFFF, lone surrogates. */
-const UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
-/** The same, but tab and line feed (\t, \n): text of several lines. */
-const UNSAFE_BUT_LINE_BREAKS = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\ufffe\\uffff\\ud800-\\udfff";
-/** A nick in a room: shown as a MUC occupant's JID resource and in stanzas, so no control characters. */
-const roomNick: Schema = { type: "string", minLength: 1, maxLength: 64, pattern: `^[^${UNSAFE}]+$`, description: "The name shown in the room, without control characters" };
-/** A gateway room's password (core/room-settings.ts): kept only as a hash. */
-const roomPassword: Schema = { type: "string", minLength: 1, maxLength: MAX_ROOM_PASSWORD, pattern: `^[^${UNSAFE}]+$` };
-const room: Schema = { type: "string", minLength: 1, maxLength: 1100, description: "A room address (native:%23lobby) or the name of a room on this gateway (lobby)" };
-/** The rules of core/model/account-rules.ts, which the operator's `switchboard user` commands apply too. */
-const userName: Schema = { type: "string", pattern: USER_NAME_PATTERN, description: "1-32 letters, digits, '.', '_', '-'; case-insensitive" };
-const password: Schema = { type: "string", minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH };
-/** A message's body: empty only beside attachments (the gateway then makes it their URLs, core/model/attachments.ts). */
-const body: Schema = { type: "string", maxLength: 65536, description: "The text; may be empty (\"\") only when attachments are given" };
-/** Links to files and images (core/model/attachments.ts attachmentProblem checks the same at acceptance). */
-const attachments: Schema = {
-  type: "array",
-  minItems: 1,
-  maxItems: MAX_ATTACHMENTS,
-  description: "Links to files or images the message carries (XMPP: XEP-0066 out-of-band data); the gateway hosts no files",
-  items: {
-    type: "object",
-    properties: {
-      url: { type: "string", minLength: 8, maxLength: MAX_ATTACHMENT_URL_LENGTH, pattern: `^[hH][tT][tT][pP][sS]?://[^\\s${UNSAFE}]+$`, description: "An http or https URL, without spaces or control characters" },
-      description: { type: "string", maxLength: MAX_ATTACHMENT_DESCRIPTION_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "One line saying what it is" },
-    },
-    required: ["url"],
-    additionalProperties: false,
-  },
-};
-/** A message frame's body is not empty unless it has attachments. */
-const bodyOrAttachments: Schema = { anyOf: [{ properties: { body: { type: "string", minLength: 1 } } }, { properties: { attachments: { type: "array" } }, required: ["attachments"] }] };
-const kind: Schema = { enum: ["text", "action", "notice"], default: "text" };
-const messageId: Schema = { type: "string", minLength: 1, maxLength: 64 };
-const replyTo: Schema = { ...messageId, description: "The gateway id of the message of this conversation that this one answers (a reply)" };
-
-function frame(type: ClientFrameType, properties: Schema = {}, required: string[] = [], description = ""): Schema {
-  return {
-    type: "object",
-    ...(description === "" ? {} : { description }),
-    properties: { type: { const: type }, id: requestId, ...properties },
-    required: ["type", ...required],
-    additionalProperties: false,
-  };
-}
-
-/** The text of an announcement and of the message of the day: core/announcements.ts announcementProblem says the same. */
-const announcementText: Record<string, Schema> = {
-  body: {
-    type: "string",
-    minLength: 1,
-    maxLength: ANNOUNCEMENT_BODY_MAX_LENGTH,
-    // Lines and tabs, as a notice of several paragraphs needs: no other control character.
-    pattern: `^[^${UNSAFE_BUT_LINE_BREAKS}]+$`,
-    description: "The text: lines and tabs allowed, no other control characters",
-  },
-  subject: { type: "string", maxLength: ANNOUNCEMENT_SUBJECT_MAX_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "A subject shown above it, one line (\"\" for none)" },
-};
 
 export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   hello: frame(
