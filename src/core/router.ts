@@ -24,6 +24,7 @@ import type { Presence } from "./model/presence.js";
 import { LinkedPersons } from "./linked-persons.js";
 import { checkCorrection, checkRetraction } from "./message-references.js";
 import { checkedReply } from "./message-replies.js";
+import { checkedReaction } from "./message-reactions.js";
 import { checkChatPeer, checkNotStandIn } from "./peer-checks.js";
 import type { LinkedRecipientVerdict } from "./outbox.js";
 import { PresenceRouting } from "./presence-routing.js";
@@ -69,7 +70,7 @@ export class Router {
   private async accept(asked: MessageDraft, options: SubmitOptions): Promise<Message> {
     if (!this.accepting) throw new GatewayError("GW_ERR_SHUTTING_DOWN", "the gateway is shutting down; try again later", { retryable: true });
     if (bodyTooLong(asked.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
-    const draft = await checkedReply(this.deps, asked);
+    const draft = await checkedReaction(this.deps, await checkedReply(this.deps, asked));
     const target = this.deps.registry.for(draft.to) ?? (await this.deps.registry.obtain(draft.to, draft.from));
     if (!target) throw new GatewayError("GW_ERR_NO_ROUTE", `no configured network serves ${addressKey(draft.to)}`);
     this.checkOwnership(draft.from, draft.to);

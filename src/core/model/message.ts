@@ -56,6 +56,13 @@ export interface Message {
    * the gateway knows them (filled in at acceptance, core/message-replies.ts). Only a message of the same conversation.
    */
   readonly replyTo?: ReplyTarget;
+  /**
+   * The message this one reacts to ("👍" under a line, XEP-0444 and the like), named as a reply names the answered one
+   * (filled in at acceptance, core/message-reactions.ts). Only a message of the same conversation. Its body is empty.
+   */
+  readonly reactsTo?: ReactionTarget;
+  /** With `reactsTo`: the sender's whole set of reactions to it now, each one emoji (reactions.ts); empty: none left. */
+  readonly reactions?: readonly string[];
   /** A tombstone: this message was retracted and its body (and its corrections' bodies) removed. Set by the gateway. */
   readonly retracted?: true;
   /**
@@ -84,6 +91,15 @@ export interface ReplyTarget {
   readonly senderName?: string;
   readonly excerpt?: string;
   readonly originId?: string;
+}
+
+/**
+ * What a reaction reacts to: named as a reply's answered message is, and, once accepted, `added`: the reactions its set
+ * adds to the sender's previous set that the gateway knows of (all of them when it knows none), which networks without
+ * reactions show as text (IRC: `* alice reacted 👍 to bob: "…"`).
+ */
+export interface ReactionTarget extends ReplyTarget {
+  readonly added?: readonly string[];
 }
 
 /** Who moderated a message away: the moderator as the room shows them (their nick, else their id), and why. */
