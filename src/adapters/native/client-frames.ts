@@ -42,6 +42,9 @@ export interface MessageSendFrame extends Base {
 export interface MessageRetractFrame extends Base { readonly type: "message.retract"; readonly to: string; readonly message_id: string }
 /** room.retract of another's message (or with a `reason`) is a moderator's: the room's owner or an admin. */
 export interface RoomRetractFrame extends Base { readonly type: "room.retract"; readonly room: string; readonly message_id: string; readonly reason?: string }
+/** message.react and room.react: the sender's whole set of reactions to one message of that conversation (XEP-0444). */
+export interface MessageReactFrame extends Base { readonly type: "message.react"; readonly to: string; readonly message_id: string; readonly reactions: readonly string[] }
+export interface RoomReactFrame extends Base { readonly type: "room.react"; readonly room: string; readonly message_id: string; readonly reactions: readonly string[] }
 export interface TypingFrame extends Base { readonly type: "typing"; readonly to: string; readonly state: "composing" | "paused" | "active" }
 export interface HistoryFrame extends Base { readonly type: "history"; readonly with?: string; readonly room?: string; readonly before?: string; readonly after?: string; readonly limit?: number }
 export interface RoomCreateFrame extends Base { readonly type: "room.create"; readonly name: string; readonly subject?: string }
@@ -156,6 +159,8 @@ export type ClientFrame =
   | RoomSendFrame
   | MessageRetractFrame
   | RoomRetractFrame
+  | MessageReactFrame
+  | RoomReactFrame
   | RoomSubjectFrame
   | RoomNickFrame
   | XmppLinkFrame

@@ -6,6 +6,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USER_NAME_PATTERN } from "../
 import type { ClientFrameType } from "./client-frames.js";
 import { MAX_ROOM_PASSWORD } from "../../core/room-settings.js";
 import { ANNOUNCEMENT_BODY_MAX_LENGTH, ANNOUNCEMENT_SUBJECT_MAX_LENGTH } from "../../core/announcements.js";
+import { MAX_REACTION_LENGTH, MAX_REACTIONS } from "../../core/model/reactions.js";
 import { MAX_ATTACHMENT_DESCRIPTION_LENGTH, MAX_ATTACHMENT_URL_LENGTH, MAX_ATTACHMENTS } from "../../core/model/attachments.js";
 
 export type Schema = Record<string, unknown>;
@@ -69,4 +70,12 @@ export const announcementText: Record<string, Schema> = {
     description: "The text: lines and tabs allowed, no other control characters",
   },
   subject: { type: "string", maxLength: ANNOUNCEMENT_SUBJECT_MAX_LENGTH, pattern: `^[^${UNSAFE}]*$`, description: "A subject shown above it, one line (\"\" for none)" },
+};
+
+/** A sender's whole set of reactions to a message (core/model/reactions.ts reactionsProblem checks each is one emoji). */
+export const reactions: Schema = {
+  type: "array",
+  maxItems: MAX_REACTIONS,
+  items: { type: "string", minLength: 1, maxLength: MAX_REACTION_LENGTH, pattern: `^[^${UNSAFE}]+$` },
+  description: "The sender's whole set of reactions to the message now, each one emoji (e.g. \"👍\"); [] takes them all away",
 };

@@ -19,6 +19,7 @@ import {
   frame,
   kind,
   messageId,
+  reactions,
   password,
   replyTo,
   room,
@@ -92,6 +93,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     { to: address, message_id: { ...messageId, description: "The gateway id of the sender's own message to retract" } },
     ["to", "message_id"],
     "Retracts (unsends) one of the user's own direct messages to `to`",
+  ),
+  "message.react": frame(
+    "message.react",
+    { to: address, message_id: { ...messageId, description: "The gateway id of the direct message with `to` reacted to" }, reactions },
+    ["to", "message_id", "reactions"],
+    "Sets the user's reactions (XEP-0444) to a direct message of the conversation with `to`: the whole set, which replaces the one before",
   ),
   typing: frame("typing", { to: address, state: { enum: ["composing", "paused", "active"] } }, ["to", "state"], "Typing notification"),
   history: frame(
@@ -177,6 +184,12 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     },
     ["room", "message_id"],
     "Retracts (unsends) one of the user's own messages in a room, or, by the room's owner or an admin of the gateway, anyone's (moderation)",
+  ),
+  "room.react": frame(
+    "room.react",
+    { room, message_id: { ...messageId, description: "The gateway id of the room's message reacted to" }, reactions },
+    ["room", "message_id", "reactions"],
+    "Sets the user's reactions (XEP-0444) to a message of a room she is in: the whole set, which replaces the one before",
   ),
   "room.subject": frame("room.subject", { room, subject: { type: "string", maxLength: 1024 } }, ["room", "subject"]),
   "xmpp.link": frame(

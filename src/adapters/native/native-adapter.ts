@@ -193,7 +193,7 @@ export class NativeAdapter implements Adapter {
    * no message the user wrote but a request about one, and its `ok` is all she waits for (as XMPP asks no receipt of it).
    */
   async reportDelivered(message: Message, recipient: Address): Promise<void> {
-    if (message.retracts !== undefined || !isNative(recipient) || !isNative(message.from) || !this.wantsReceiptOf(message.from.id, message.id)) return;
+    if (message.retracts !== undefined || message.reactsTo !== undefined || !isNative(recipient) || !isNative(message.from) || !this.wantsReceiptOf(message.from.id, message.id)) return;
     this.sessions.pushReceipt(message.from.id, frames.messageDelivered(message.id, message.to, Date.now()));
   }
 

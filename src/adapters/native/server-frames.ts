@@ -32,6 +32,7 @@ export function messageView(message: Message): Record<string, unknown> {
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     ...(message.replyTo === undefined ? {} : { reply_to: { id: message.replyTo.id, ...(message.replyTo.to === undefined ? {} : { to: formatAddress(message.replyTo.to) }) } }),
     ...(message.retracts === undefined ? {} : { retracts: message.retracts }),
+    ...(message.reactsTo === undefined ? {} : { reacts_to: message.reactsTo.id, reactions: message.reactions ?? [] }),
     ...(message.retracted === true ? { retracted: true } : {}),
     ...(message.moderated === undefined ? {} : { moderated: message.moderated }),
     ...(message.origin.id === undefined ? {} : { client_id: message.origin.id }),

@@ -10,6 +10,7 @@ import { contactInfo } from "./contact-info-handlers.js";
 import { accountAvatarClear, accountAvatarSet, avatarGet } from "./avatar-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { messageRetract, roomRetract } from "./retract-handlers.js";
+import { messageReact, roomReact } from "./react-handlers.js";
 import { xmppLink, xmppUnlink } from "./link-handlers.js";
 import { ircAccountList, ircAccountRemove, ircAccountSet } from "./puppet-account-handlers.js";
 import { ircServerPasswordList, ircServerPasswordRemove, ircServerPasswordSet } from "./puppet-server-password-handlers.js";
@@ -44,6 +45,7 @@ export const HANDLERS: HandlerTable = {
   "presence.unsubscribe": subscription,
   "message.send": messageSend,
   "message.retract": messageRetract,
+  "message.react": messageReact,
   typing,
   history,
   "room.create": roomCreate,
@@ -53,6 +55,7 @@ export const HANDLERS: HandlerTable = {
   "room.list": roomList,
   "room.send": roomSend,
   "room.retract": roomRetract,
+  "room.react": roomReact,
   "room.subject": roomSubject,
   "room.nick": roomNick,
   "room.kick": roomKick,
