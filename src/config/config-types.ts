@@ -224,6 +224,8 @@ export interface IrcNetworkConfig {
   readonly max_lines_per_message: number;
   /** How others' messages are written by the gateway's connection in relay mode (core/relay-format.ts). */
   readonly relay_format: RelayFormat;
+  /** Reactions (XEP-0444 and the like), which IRC lacks: "text" says what one adds as its sender's action line, "off" nothing. */
+  readonly reactions: "text" | "off";
   /**
    * Nicks whose channel lines are not relayed, as patterns with `*` and `?` (ASCII case-insensitive): other
    * bridges' bots and puppets, so that two bridges over one channel cannot relay each other's lines in a loop.

@@ -11,6 +11,7 @@ import { joinedText, wordsAndUrlLine } from "../../core/model/attachments.js";
 import type { RoomInvitation } from "../../core/model/room.js";
 import { relayPrefix } from "../../core/relay-format.js";
 import { replyQuote } from "../../core/model/reply-quote.js";
+import { reactionAsAction } from "../../core/model/reactions.js";
 import type { IrcNetworkConfig } from "../../config/config-types.js";
 import type { BridgedChannels } from "./bridged-channels.js";
 import { ChannelInvites } from "./channel-invites.js";
@@ -98,6 +99,11 @@ export class OutgoingMessages {
     // A line said on IRC cannot be unsaid: the router sends no retraction here (capabilities.retractions), and one
     // that came anyway is written as nothing, never as an empty line (docs/irc.md, "Retractions").
     if (message.retracts !== undefined) return { delivered: true };
+    // Nor reactions: what one adds is said as its sender's action, a removal (or `reactions: off`) as nothing (docs/irc.md, "Reactions").
+    if (message.reactsTo !== undefined) {
+      const action = this.parts.config.reactions === "text" ? reactionAsAction(message) : undefined;
+      return action === undefined ? { delivered: true } : this.send(action, recipient);
+    }
     const { config, puppets } = this.parts;
     if (message.scope === "direct" && isChannelId(recipient.id)) {
       throw new GatewayError("GW_ERR_BAD_ADDRESS", `${recipient.id} is a channel: talk there in the room it is bridged to`);
