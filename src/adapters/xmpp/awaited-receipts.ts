@@ -41,7 +41,7 @@ export class AwaitedReceipts {
    * whose sender wants receipts now. Remembered then, by recipient and the message's gateway id (the stanza's id).
    */
   request(message: Message, recipient: Address): boolean {
-    if (message.scope !== "direct" || message.replaces !== undefined || message.retracts !== undefined || !this.context.wantsReceipts(message.from)) return false;
+    if (message.scope !== "direct" || message.replaces !== undefined || message.retracts !== undefined || message.reactsTo !== undefined || !this.context.wantsReceipts(message.from)) return false;
     this.awaited.set(keyOf(recipient, message.id), { sender: message.from, to: message.to });
     return true;
   }

@@ -12,6 +12,7 @@ import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddres
 import { stanzaConditionFor } from "./error-conditions.js";
 import { directDraft, directReplyTo } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
+import type { ParsedReactions } from "./reaction-stanzas.js";
 import { ResourcePresence } from "./resource-presence.js";
 import { chatMessage, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 import { CorrectionIds, ReceiptRequests } from "./message-memory.js";
@@ -127,6 +128,7 @@ export class ComponentInbound {
     if (message.type === "groupchat") return this.refuse(stanza, "modify", "bad-request", "groupchat is for rooms");
     if (message.receivedId !== undefined) this.awaited.received(from, to, message.receivedId);
     if (message.retracts !== undefined) return this.retraction(stanza, message, message.retracts, from, to);
+    if (message.reactions !== undefined) return this.reaction(stanza, message, message.reactions, from, to);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         if (await this.context.knows(to)) this.context.dispatch({ type: "typing", typing: { from, to, state: message.chatState } });
@@ -174,6 +176,21 @@ export class ComponentInbound {
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
     } finally {
       acceptance.done(undefined);
+    }
+  }
+
+  /**
+   * XEP-0444: an XMPP user's reactions to a message of the chat, named by the id her client knows it by: the gateway id
+   * of one she was sent, or the id her client gave one of her own (found as a reply's, drafts.ts). The core checks it
+   * is of this conversation and each reaction (core/message-reactions.ts); a refusal is her stanza's error.
+   */
+  private async reaction(stanza: Element, message: ParsedMessage, reactions: ParsedReactions, from: Address, to: Address): Promise<void> {
+    try {
+      const own = await directOriginal(this.context, this.corrections.known(from, reactions.id), from, to, reactions.id);
+      await this.context.submit({ ...directDraft(this.context.account, message, from, to), body: "", reactsTo: { id: own ?? reactions.id }, reactions: reactions.reactions });
+    } catch (error: unknown) {
+      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      await this.refuse(stanza, type, condition, toGatewayError(error).message);
     }
   }
 

@@ -29,6 +29,8 @@ export function directChat(message: Message, recipient: Address, domain: string,
     type: "chat",
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     ...directReply(message, recipient, domain),
+    // XEP-0444: her own line by the id her client gave it; anyone else's by its gateway id, as a reply names it.
+    ...(message.reactsTo?.to !== undefined && sameAddress(message.reactsTo.to, recipient) ? { reactedId: message.reactsTo.originId ?? message.reactsTo.id } : {}),
     requestReceipt,
     ...lateDelay(message, domain),
   });

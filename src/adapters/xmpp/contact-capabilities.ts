@@ -34,6 +34,7 @@ import type { Address } from "../../core/model/address.js";
 import { capsVer, NS_CAPS, type CapsIdentity } from "./entity-caps.js";
 import { NS } from "./stanzas.js";
 import { NS_RETRACT } from "./retraction-stanzas.js";
+import { NS_REACTIONS } from "./reaction-stanzas.js";
 import { NS_REPLY } from "./reply-stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { NS_VCARD } from "./vcard-temp.js";
@@ -47,8 +48,9 @@ const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
   // XEP-0424 only where a retraction is carried: a native user; an IRC line cannot be unsaid.
   // XEP-0461 where a chat's reply is carried: to a native user as reply_to, to an IRC user after a quote line.
   // XEP-0066 where a direct message's attachments are carried: to a native user as attachments, to an IRC user as URLs.
-  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, NS_VCARD, NS_OOB],
-  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS_REPLY, NS.receipts, NS_VCARD, NS_OOB],
+  // XEP-0444 where a reaction is carried: to a native user as reactions, to an IRC user as an action line of it.
+  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS_REACTIONS, NS.receipts, NS_VCARD, NS_OOB],
+  irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS_REPLY, NS_REACTIONS, NS.receipts, NS_VCARD, NS_OOB],
   "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping, NS_VCARD],
 };
 

@@ -13,7 +13,8 @@
  *     An empty <body/> counts as no body. An empty <subject/> is kept as "" (it clears the subject, XEP-0045 8.1).
  *   - XEP-0308 <replace/> without an id is ignored (the message is taken as new); XEP-0184 <received/>
  *     without an id falls back to the stanza id (as in XEP-0184 before version 1.1). A XEP-0424 retraction
- *     (version 1, or 0 in a XEP-0422 <apply-to/>) gives `retracts` and no body: its body is a fallback.
+ *     (version 1, or 0 in a XEP-0422 <apply-to/>) gives `retracts` and no body: its body is a fallback. So does a
+ *     XEP-0444 <reactions id/>: `reactions` and no body (reaction-stanzas.ts).
  *   - XEP-0203 <delay stamp/> (a server's offline storage, a room's archive or history) gives `sentAt`, the earliest
  *     stamp when several entities delayed it (each may add its own); a stamp that is no XEP-0082 DateTime is ignored.
  *     A sender's client may write one too, at any time it likes: each adapter passes a delay on only where it knows
@@ -36,6 +37,7 @@ import { parsePriority, pickLocalized, showFromXmpp, statusOf } from "./presence
 import { NS, type ChatState } from "./stanzas.js";
 import { readReply, type ParsedReply } from "./reply-stanzas.js";
 import { retractedId } from "./retraction-stanzas.js";
+import { readReactions, type ParsedReactions } from "./reaction-stanzas.js";
 
 export interface StanzaProblem {
   readonly condition: "bad-request" | "jid-malformed" | "policy-violation";
@@ -67,6 +69,8 @@ export interface ParsedMessage {
   readonly reply?: ParsedReply;
   /** XEP-0424: the id of the message this one retracts (its body is then only a fallback, left out). */
   readonly retracts?: string;
+  /** XEP-0444: the message this one reacts to, as the sender's client names it, and her whole set (its body, a fallback, left out). */
+  readonly reactions?: ParsedReactions;
   /** XEP-0203: when it was said, by its earliest delay stamp (milliseconds since the epoch), whoever added the delay. */
   readonly sentAt?: number;
   /** XEP-0066: the links to files and images it carries (oob.ts), as read; the core checks them. */
@@ -216,13 +220,16 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
     .find((name): name is ChatState => isOneOf<ChatState>(CHAT_STATES, name));
   const received = stanza.getChild("received", NS.receipts);
   const receivedId = received === undefined ? undefined : (attr(received, "id") ?? id);
-  const retracts = retractedId(stanza);
+  const retracted = retractedId(stanza);
+  const reactions = retracted === undefined ? readReactions(stanza) : undefined;
+  // A reaction, like a retraction, says nothing of its own: its body is a fallback, its out-of-band elements not read.
+  const wordless = retracted !== undefined || reactions !== undefined;
   const sentAt = delayStamp(stanza);
   // A retraction carries nothing of its own: an out-of-band element beside it is not read.
-  const attachments = retracts === undefined ? readOob(stanza) : undefined;
+  const attachments = wordless ? undefined : readOob(stanza);
   // XEP-0461: the client's quote of the answered message is cut off the body (reply-stanzas.ts).
-  const { reply, body: answer } = retracts === undefined ? readReply(stanza, bodyText) : { reply: undefined, body: bodyText };
-  const words = answer === "" || retracts !== undefined ? undefined : answer;
+  const { reply, body: answer } = wordless ? { reply: undefined, body: bodyText } : readReply(stanza, bodyText);
+  const words = answer === "" || wordless ? undefined : answer;
   // XEP-0066 section 3 would have the URL in the body too; a client that leaves it out still sent a message (not a
   // subject change, which a subject without a body is): "" words, which the core gives the URLs (attachments.ts).
   const kind = messageKind(type, words ?? (attachments !== undefined && subject === undefined ? "" : undefined));
@@ -236,7 +243,8 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
       ...(id === undefined ? {} : { id }),
       ...kind,
       ...(replaces === undefined || replaces.length === 0 ? {} : { replaces }),
-      ...(retracts === undefined ? {} : { retracts }),
+      ...(retracted === undefined ? {} : { retracts: retracted }),
+      ...(reactions === undefined ? {} : { reactions }),
       ...(reply === undefined ? {} : { reply }),
       ...(chatState === undefined ? {} : { chatState }),
       ...(sentAt === undefined ? {} : { sentAt }),

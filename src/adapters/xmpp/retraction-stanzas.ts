@@ -16,6 +16,7 @@ import type { Message, MessageModeration } from "../../core/model/message.js";
 import { occupantIdElement } from "./occupant-ids.js";
 import { chatMessage, type ChatMessageOptions } from "./stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
+import { reactionStanza } from "./reaction-stanzas.js";
 
 export const NS_RETRACT = "urn:xmpp:message-retract:1";
 const NS_RETRACT_0 = "urn:xmpp:message-retract:0";
@@ -42,9 +43,11 @@ function fastenedRetraction(stanza: Element): unknown {
 /**
  * The stanza a message of the core becomes on XMPP: a retraction (`retracts`, naming it as the recipient knows it:
  * the gateway id, which is the id a direct message went out with and the room's stanza-id alike), a tombstone
- * (`retracted`, in history and archives), or else the chat message itself.
+ * (`retracted`, in history and archives), a set of reactions (`reactsTo`, reaction-stanzas.ts), or else the chat message itself.
  */
-export function messageStanza(message: Pick<Message, "retracts" | "retracted" | "moderated">, options: ChatMessageOptions, room?: ModerationRoom): Element {
+export function messageStanza(message: Pick<Message, "retracts" | "retracted" | "moderated" | "reactsTo" | "reactions">, options: ChatMessageOptions, room?: ModerationRoom): Element {
+  // XEP-0444: a reaction names the line as a retraction does, unless the caller knows the recipient's own id for it.
+  if (message.reactsTo !== undefined) return reactionStanza(envelope(options), options.reactedId ?? message.reactsTo.id, message.reactions ?? []);
   const moderation = message.moderated === undefined || room === undefined ? [] : moderationElements(message.moderated, room);
   if (message.retracts !== undefined) return retraction(options, message.retracts, moderation);
   if (message.retracted === true) return tombstone(options, moderation);

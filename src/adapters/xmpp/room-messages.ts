@@ -20,6 +20,7 @@ import type { Occupant, RoomOccupancy } from "./room-occupancy.js";
 import type { RoomOutput } from "./room-output.js";
 import { subjectMessage } from "./room-stanzas.js";
 import { isModeration } from "./retraction-stanzas.js";
+import type { ParsedReactions } from "./reaction-stanzas.js";
 import { roomLine } from "./room-line.js";
 import { chatMessage, chatState, isRelayed, markRelayed, stanzaId, type ChatState } from "./stanzas.js";
 import { deliveredLate, saidAt } from "../../core/model/sent-at.js";
@@ -65,6 +66,7 @@ export class RoomMessages {
     if (isRelayed(stanza)) return; // a bridge's relayed line (another Switchboard's bot): never relayed again
     const hub = this.occupancy.hubOf(room);
     if (message.retracts !== undefined) return this.retraction(stanza, message, message.retracts, person, hub, occupant.nick);
+    if (message.reactions !== undefined) return this.reaction(stanza, message, message.reactions, person, hub, occupant.nick);
     if (message.body === undefined) {
       if (message.subject !== undefined) await this.changeSubject(hub, message.subject, { address: person, nick: occupant.nick, role: "member" });
       else if (message.chatState !== undefined) await this.passChatState(hub, occupant, message.chatState);
@@ -115,6 +117,21 @@ export class RoomMessages {
       await this.output.refuse(stanza, type, condition, toGatewayError(error).message);
     } finally {
       acceptance.done(undefined);
+    }
+  }
+
+  /**
+   * XEP-0444 in a MUC: an occupant's reactions to a line, named by the room's stanza-id, which is its gateway id (her own
+   * line's id her client gave it is taken too while the memory of ids has it). The core checks it is of this room.
+   */
+  private async reaction(stanza: Element, message: ParsedMessage, reactions: ParsedReactions, person: Address, hub: Address, nick: string): Promise<void> {
+    try {
+      const reacted = (await this.corrections.known(person, reactions.id, addressKey(hub))) ?? reactions.id;
+      const origin = { protocol: "xmpp" as const, account: this.context.account, ...(message.id === undefined ? {} : { id: message.id }) };
+      await this.context.submit({ origin, scope: "room", kind: "text", from: person, to: hub, senderName: nick, body: "", reactsTo: { id: reacted }, reactions: reactions.reactions });
+    } catch (error: unknown) {
+      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      await this.output.refuse(stanza, type, condition, toGatewayError(error).message);
     }
   }
 

@@ -25,6 +25,7 @@ import { NS_VCARD } from "./vcard-temp.js";
 import { NS_REGISTER } from "./registration.js";
 import { discoInfo, discoItems, errorCondition, FEATURE_JID_ESCAPING, NS, version } from "./stanzas.js";
 import { NS_MODERATE, NS_RETRACT } from "./retraction-stanzas.js";
+import { NS_REACTIONS } from "./reaction-stanzas.js";
 import { NS_REPLY } from "./reply-stanzas.js";
 import { NS_OOB } from "./oob.js";
 import { roomInfoForm, settingsFeatures } from "./room-config-form.js";
@@ -33,7 +34,7 @@ import { roomInfoForm, settingsFeatures } from "./room-config-form.js";
 const ROOM_USER_ITEM = "x-roomuser-item";
 // XEP-0421 section 4: a service whose every room gives occupant ids says so itself too. XEP-0066: the domain, its
 // contacts (contact-capabilities.ts) and its rooms carry out-of-band links as attachments both ways (oob.ts).
-const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD, NS_OOB];
+const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_COMMANDS, NS_GATEWAY, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS_REACTIONS, NS.receipts, FEATURE_JID_ESCAPING, NS.occupantId, NS_VCARD, NS_OOB];
 /**
  * What a gateway room is (XEP-0045 section 6.4): occupants see no real JIDs (semi-anonymous: clients then offer no
  * end-to-end encryption that needs them), no voice needed (unmoderated). Whether anyone may join (open or
@@ -43,10 +44,10 @@ const GATEWAY_FEATURES = [NS.discoInfo, NS.discoItems, NS.version, NS.ping, NS_C
  * is persistent (muc_persistent: kept, members and settings, until destroyed, as Prosody's persistent rooms); a
  * channel's JID leaves it unsaid (channels joined on demand are left when nobody is in them). Every occupant's presence and message
  * carries who is behind it, without telling their JID (XEP-0421, occupant-ids.ts). Messages are retracted by their
- * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts). The owner configures the room with
+ * senders (XEP-0424) and by the room's moderators (XEP-0425, muc-moderation.ts); occupants react to them (XEP-0444). The owner configures the room with
  * XEP-0045's owner form (muc-owner.ts).
  */
-const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE, NS_REPLY, NS_OOB];
+const ROOM_FEATURES = [NS.discoInfo, NS.muc, "muc_semianonymous", "muc_unmoderated", NS.stanzaId, NS.occupantId, NS_RETRACT, NS_MODERATE, NS_REPLY, NS_REACTIONS, NS_OOB];
 /** A bridged IRC channel's JID: anyone may join it, and it is listed in its network's directory. */
 const CHANNEL_SETTINGS = ["muc_open", "muc_public"];
 /** With the message log kept, each room is an archive too (XEP-0313, muc-archive.ts). */

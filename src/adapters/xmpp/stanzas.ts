@@ -138,6 +138,8 @@ export interface ChatMessageOptions {
   readonly attachments?: readonly Attachment[] | undefined;
   /** XEP-0461: the message it answers, with the quote put before the body as its XEP-0428 fallback (reply-stanzas.ts). */
   readonly reply?: ReplyOut | undefined;
+  /** XEP-0444, on a reaction: the id its recipient knows the reacted message by, when not its gateway id (a line of her own in a chat). */
+  readonly reactedId?: string | undefined;
 }
 
 /** A XEP-0203 delay: who delayed the message (`from`), and when it was said (milliseconds since the epoch). */

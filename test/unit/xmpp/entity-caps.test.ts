@@ -93,19 +93,19 @@ describe("the caps of the gateway's contacts", () => {
   const irc = contacts.of(makeAddress("irc", "libera", "bob"));
   const relayed = contacts.of(makeAddress("irc", "oftc", "carol"));
 
-  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, receipts, ping, vCards, out-of-band data", () => {
+  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, reactions, receipts, ping, vCards, out-of-band data", () => {
     const s =
       "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/chatstates<http://jabber.org/protocol/disco#info<jabber:x:oob<" +
-      "urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
+      "urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:reactions:0<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(native);
     assert.equal(native.ver, sha1(s));
-    assert.equal(native.ver, "okCnwkFQqjabuCFiV2HE3xEOGSw=");
+    assert.equal(native.ver, "pFj7Am1QSextcYoDV/KiFef9DuU=");
     assert.equal(native.capsNode, `${CAPS_NODE}#${native.ver}`);
     assert.deepEqual(native.caps, { xmlns: CAPS, hash: "sha-1", node: "https://switchboard.invalid", ver: native.ver });
   });
 
-  it("gives an IRC person a ver of its own, with out-of-band data (its URL in the line) and without chat states (IRC takes no typing notifications)", () => {
-    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<jabber:x:oob<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
+  it("gives an IRC person a ver of its own, with out-of-band data (its URL in the line), reactions (an action line) and without chat states (IRC takes no typing notifications)", () => {
+    const s = "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<jabber:x:oob<urn:xmpp:message-correct:0<urn:xmpp:ping<urn:xmpp:reactions:0<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(irc);
     assert.equal(irc.ver, sha1(s));
     assert.notEqual(irc.ver, native?.ver);
