@@ -12,6 +12,7 @@
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "ltx";
 import { roomsToRelayTo, type Adapter, type AdapterCapabilities, AdapterContext, RemoteRoomOptions, SendResult } from "../../core/adapter.js";
+import { reactionAsAction } from "../../core/model/reactions.js";
 import { GatewayError, hasErrorCode } from "../../core/errors.js";
 import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
@@ -157,6 +158,9 @@ export class XmppBotAdapter implements Adapter {
     if (message.scope !== "room") throw new GatewayError("GW_ERR_NO_ROUTE", "a bridge bot carries room messages only");
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", "the bot is stopping", { retryable: true });
+    // The bot cannot react in anyone's name: what a reaction adds is its prefixed action line, a removal nothing (docs/xmpp.md).
+    const action = message.reactsTo === undefined ? undefined : reactionAsAction(message);
+    if (message.reactsTo !== undefined) return action === undefined ? { delivered: true } : this.send(action);
     const bridged = this.rooms.filter((room) => sameAddress(bridgedRoom(room), message.to));
     // Queued for a bridge an admin has since removed: its sender hears that it was not delivered.
     if (bridged.length === 0) throw new GatewayError("GW_ERR_NO_ROUTE", `${message.to.id} is not bridged by ${this.account} any more`);

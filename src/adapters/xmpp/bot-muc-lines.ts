@@ -17,6 +17,7 @@ import { GatewayError } from "../../core/errors.js";
 import { addressKey, makeAddress, type Address } from "../../core/model/address.js";
 import type { XmppBotRoomConfig } from "../../config/config-types.js";
 import { parseMessageStanza } from "./parse.js";
+import type { ParsedReactions } from "./reaction-stanzas.js";
 import { CorrectionIds } from "./message-memory.js";
 import type { MucOccupants } from "./muc-occupants.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
@@ -67,6 +68,7 @@ export class BotMucLines {
     // Who says it, as the MUC shows it: a correction or retraction is of her own lines only (bot-line-owners.ts).
     const speaker = { nick, occupantId: occupantIdOf(stanza) };
     if (parsed.value.retracts !== undefined) return this.retraction(room, muc, from, speaker, parsed.value.retracts);
+    if (parsed.value.reactions !== undefined) return this.reaction(room, muc, from, nick, parsed.value.reactions);
     if (parsed.value.body === undefined) return;
     const message = parsed.value;
     // Who said it, taken now: by the time a failure is reported, someone else may hold the nick.
@@ -121,6 +123,20 @@ export class BotMucLines {
           byRoomId?.done(acceptedId);
         });
     });
+  }
+
+  /**
+   * XEP-0444: an occupant's reactions to a line of the MUC, named by its stanza-id, mapped to the gateway id as a reply's
+   * answered line is (muc-line-ids.ts); one the core does not know as a line of the room is logged and left alone.
+   */
+  private reaction(room: XmppBotRoomConfig, muc: string, from: Address, nick: string, reactions: ParsedReactions): void {
+    const hops = [addressKey(mucAddress(this.context.account, room.muc))];
+    this.order.run(muc, this.relayedIds.answered(muc, reactions.id), (reacted) =>
+      this.context
+        .submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: nick, body: "", reactsTo: { id: reacted ?? reactions.id }, reactions: reactions.reactions })
+        .then(() => undefined)
+        .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC reaction not relayed")),
+    );
   }
 
   /**
