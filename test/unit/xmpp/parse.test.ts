@@ -86,6 +86,19 @@ describe("parsing inbound XMPP stanzas", () => {
       assert.deepEqual([older.retracts, older.body], ["m-8", undefined]);
     });
 
+    it("reads reactions (XEP-0444): the reacted id and the whole set, leaving out a fallback body and out-of-band links", () => {
+      const reacted = value(
+        parseMessageStanza(
+          parse("<message from='a@b' to='c@d' type='chat' id='x1'><reactions xmlns='urn:xmpp:reactions:0' id='m-9'><reaction>👍</reaction><reaction> 🎉 </reaction></reactions><body>👍</body><x xmlns='jabber:x:oob'><url>https://e.org/a.png</url></x></message>"),
+        ),
+      );
+      assert.deepEqual([reacted.reactions, reacted.body, reacted.attachments, reacted.retracts], [{ id: "m-9", reactions: ["👍", "🎉"] }, undefined, undefined, undefined]);
+      const removal = value(parseMessageStanza(parse("<message from='a@b' to='c@d' type='groupchat'><reactions xmlns='urn:xmpp:reactions:0' id='m-9'/></message>")));
+      assert.deepEqual(removal.reactions, { id: "m-9", reactions: [] });
+      const noId = value(parseMessageStanza(parse("<message from='a@b' to='c@d'><reactions xmlns='urn:xmpp:reactions:0'><reaction>👍</reaction></reactions><body>x</body></message>")));
+      assert.deepEqual([noId.reactions, noId.body], [undefined, "x"]);
+    });
+
     it("takes a retraction without an id, or an <apply-to/> of something else, as no retraction", () => {
       const noId = value(parseMessageStanza(parse("<message from='a@b' to='c@d'><retract xmlns='urn:xmpp:message-retract:1'/><body>x</body></message>")));
       assert.deepEqual([noId.retracts, noId.body], [undefined, "x"]);
