@@ -127,16 +127,17 @@ export class BotMucLines {
 
   /**
    * XEP-0444: an occupant's reactions to a line of the MUC, named by its stanza-id, mapped to the gateway id as a reply's
-   * answered line is (muc-line-ids.ts); one the core does not know as a line of the room is logged and left alone.
+   * answered line is, only for a line of this MUC (muc-line-ids.ts): one the bot does not know as such is logged and left
+   * alone (a guessed gateway id must not have another line of the room quoted to its other networks).
    */
   private reaction(room: XmppBotRoomConfig, muc: string, from: Address, nick: string, reactions: ParsedReactions): void {
     const hops = [addressKey(mucAddress(this.context.account, room.muc))];
-    this.order.run(muc, this.relayedIds.answered(muc, reactions.id), (reacted) =>
-      this.context
-        .submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: nick, body: "", reactsTo: { id: reacted ?? reactions.id }, reactions: reactions.reactions })
-        .then(() => undefined)
-        .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC reaction not relayed")),
-    );
+    this.order.run(muc, this.relayedIds.answered(muc, reactions.id), (reacted) => {
+      if (reacted === undefined) return this.context.log.info({ muc }, "MUC reaction to a line the bot does not know: left alone");
+      void this.context
+        .submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: bridgedRoom(room), hops, senderName: nick, body: "", reactsTo: { id: reacted }, reactions: reactions.reactions })
+        .catch((error: unknown) => this.context.log.info({ err: error, muc }, "MUC reaction not relayed"));
+    });
   }
 
   /**
