@@ -89,6 +89,19 @@ describe("message reactions (XEP-0444) through the XMPP component", function () 
     assert.equal((await romeo.request({ type: "message.react", to: `xmpp:${juliet.bareJid}`, message_id: "00zzzzzzzz00000", reactions: ["👍"] }))["code"], "GW_ERR_NOT_FOUND");
   });
 
+  it("keeps a native user's reaction for her offline contact and gives it at his next login", async function () {
+    const cat = await suite.native("cat");
+    const dan = await suite.native("dan");
+    const danName = suite.nameOf(dan);
+    const said = (await dan.ok({ type: "message.send", to: `native:${suite.nameOf(cat)}`, body: "see you at eight" }))["message_id"] as string;
+    await cat.waitForType("message", (frame) => nativeMessage(frame)["id"] === said, 10_000);
+    await dan.close();
+    await cat.ok({ type: "message.react", to: `native:${danName}`, message_id: said, reactions: ["👌"] });
+    const again = await suite.nativeAs(danName);
+    const reaction = nativeMessage(await again.waitForType("message", (frame) => nativeMessage(frame)["reacts_to"] !== undefined, 10_000));
+    assert.deepEqual([reaction["reacts_to"], reaction["reactions"], reaction["from"]], [said, ["👌"], `native:${suite.nameOf(cat)}`]);
+  });
+
   it("carries reactions in a gateway MUC bridged to IRC: by stanza-id to occupants, as an action line of what was added to IRC", async function () {
     this.timeout(60_000);
     const roomJid = `#react@${suite.prosody().componentDomain}`;
