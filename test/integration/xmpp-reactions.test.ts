@@ -146,5 +146,15 @@ describe("message reactions (XEP-0444) through the XMPP component", function () 
     assert.deepEqual([fromKim["reacts_to"], fromKim["reactions"], fromKim["sender_name"]], [atAlice["id"], ["😋"], "Kim"]);
 
     assert.equal((await alice.request({ type: "room.react", room: "react", message_id: "00zzzzzzzz00000", reactions: ["👍"] }))["code"], "GW_ERR_NOT_FOUND");
+
+    // The history a joining occupant gets carries the reactions as reactions, naming the line by its stanza-id.
+    const lee = await suite.xmppUser("lee");
+    const inHistory = lee.waitFor(
+      (stanza) => stanza.is("message") && stanza.getChild("delay", "urn:xmpp:delay") !== undefined && reactionsOf(stanza)[1].includes("😋"),
+      10_000,
+      "kim's reaction in the history",
+    );
+    await lee.send(xml("presence", { to: `${roomJid}/Lee` }, xml("x", { xmlns: MUC }, xml("history", { maxstanzas: "20" }))));
+    assert.equal(reactionsOf(await inHistory)[0], roomStanzaId(reflected));
   });
 });
