@@ -25,9 +25,8 @@
  * - 432 ERR_ERRONEUSNICKNAME: GW_ERR_BAD_ADDRESS; 465 ERR_YOUREBANNEDCREEP: GW_ERR_FORBIDDEN.
  * - WEBIRC refused (condition WEBIRC_REFUSED, GW_ERR_AUTH_FAILED, not retryable): servers answer a wrong password
  *   or an unlisted gateway IP differently. ngIRCd 26 sends 464; InspIRCd 3.15 (cgiirc) closes with "ERROR :Closing
- *   link: (...) [WEBIRC: you don't match any configured WebIRC hosts.]"; other servers ignore it and register the
- *   client under its own IP. Servers write `nick!user@host` at the end of RPL_WELCOME, with the host they use: one
- *   that is neither the WEBIRC host nor its IP means WEBIRC was not taken.
+ *   link: (...) [WEBIRC: you don't match any configured WebIRC hosts.]"; a server without WEBIRC answers 421
+ *   ERR_UNKNOWNCOMMAND. The host a welcome (001) shows is not checked: networks that cloak hosts show a cloak there.
  */
 import { GatewayError } from "../../core/errors.js";
 import type { IrcLine } from "./irc-line.js";
@@ -112,6 +111,10 @@ export class IrcRegistration {
       case "432":
         if (this.registered) return CONTINUE;
         return fail("GW_ERR_BAD_ADDRESS", `the server refuses the nick "${line.params[1] ?? this.options.nick}": ${lastParam(line)}`, "ERR_ERRONEUSNICKNAME", false);
+      case "421":
+        // A server without WEBIRC says so: the puppet would come from the gateway's own host, which the operator ruled out.
+        if (this.options.webirc !== undefined && line.params[1]?.toUpperCase() === "WEBIRC") return webircRefused("the server does not know the WEBIRC command");
+        return CONTINUE;
       case "464":
         if (this.options.webirc !== undefined && !this.options.password) return webircRefused(`the server answered ${lastParam(line)}`);
         return fail("GW_ERR_AUTH_FAILED", `the server password was refused: ${lastParam(line)}`, "ERR_PASSWDMISMATCH", false);
@@ -163,11 +166,6 @@ export class IrcRegistration {
     if (this.options.sasl !== undefined && !this.saslDone) {
       return fail("GW_ERR_AUTH_FAILED", `the server registered the connection without completing SASL ${this.options.sasl}`, "SASL_INCOMPLETE", false);
     }
-    const webirc = this.options.webirc;
-    const shown = shownHost(line);
-    if (webirc !== undefined && shown !== undefined && shown !== webirc.host.toLowerCase() && shown !== webirc.ip.toLowerCase()) {
-      return webircRefused(`the server registered the connection as ${shown}, not as ${webirc.host}`);
-    }
     this.registered = true;
     return { kind: "registered", nick: line.params[0] ?? this.options.nick };
   }
@@ -194,12 +192,6 @@ export class IrcRegistration {
     }
     return fail("GW_ERR_UNAVAILABLE", `the server closed the connection before registration: ${text}`, "ERROR", true);
   }
-}
-
-/** The host at the end of an RPL_WELCOME that ends with `nick!user@host`, lower-cased; undefined without one. */
-function shownHost(line: IrcLine): string | undefined {
-  const mask = /(?:^|\s)[^\s!@]+![^\s@]+@(\S+)$/.exec(lastParam(line));
-  return mask?.[1]?.toLowerCase();
 }
 
 function webircRefused(detail: string): RegistrationStep {

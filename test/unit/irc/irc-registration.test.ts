@@ -111,10 +111,12 @@ describe("IRC registration verdicts", () => {
       assert.deepEqual(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net"), [{ kind: "registered", nick: "gw" }]);
     });
 
-    it("fails as WEBIRC_REFUSED when the server registers the connection under another host", () => {
-      const failure = lastFailure(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net gw!alice12345@127.0.0.1"));
+    it("registers under another host in the welcome (a network's cloak), and fails as WEBIRC_REFUSED at 421 WEBIRC", () => {
+      assert.deepEqual(steps(WEBIRC, ":irc.test 001 gw :Welcome to the Net gw!alice12345@users.cloak.example"), [{ kind: "registered", nick: "gw" }]);
+      const failure = lastFailure(steps(WEBIRC, ":irc.test 421 * WEBIRC :Unknown command"));
       assert.deepEqual([failure.code, failure.condition, failure.retryable], ["GW_ERR_AUTH_FAILED", "WEBIRC_REFUSED", false]);
       assert.match(failure.message, /irc\.networks\[\]\.webirc/);
+      assert.notEqual(steps({ nick: "gw", password: false }, ":irc.test 421 gw WEBIRC :Unknown command")[0]?.kind, "fail");
     });
 
     it("fails as WEBIRC_REFUSED at an ERROR about WEBIRC (InspIRCd 3.15)", () => {
