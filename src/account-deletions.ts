@@ -14,6 +14,7 @@ import type { Logger } from "./core/logger.js";
 import type { NameClaims } from "./core/name-claims.js";
 import type { Outbox } from "./core/outbox.js";
 import type { Avatars } from "./core/avatars.js";
+import type { Blocklist } from "./core/blocklist.js";
 import type { PuppetAccounts } from "./core/puppet-accounts.js";
 import type { RoomService } from "./core/rooms.js";
 import type { Roster } from "./core/roster.js";
@@ -36,11 +37,12 @@ export interface DeletionServices {
   readonly names: NameClaims;
   readonly reservations: NativeNameReservations;
   readonly avatars: Pick<Avatars, "forget">;
+  readonly blocklist: Pick<Blocklist, "forget">;
   readonly log: Logger;
 }
 
 export function accountDeletion(services: DeletionServices): AccountDeletion {
-  const { store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts, roster, names, reservations, avatars } = services;
+  const { store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts, roster, names, reservations, avatars, blocklist } = services;
   const log = services.log.child({ component: "accounts" });
   return new AccountDeletion({
     removals: store.accountRemovals,
@@ -65,6 +67,7 @@ export function accountDeletion(services: DeletionServices): AccountDeletion {
       await names.load();
       reservations.deleted(name);
       avatars.forget(userOf(name));
+      blocklist.forget(userOf(name));
       await identities.personRemoved(userOf(name));
       await router.nameFreed(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     },

@@ -13,6 +13,7 @@ import { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { RoomDirectory } from "./core/room-directory.js";
 import { parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import { offlinePresence } from "./core/model/presence.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { KeptOwnRooms } from "./core/kept-own-rooms.js";
 import { OwnRooms } from "./core/own-rooms.js";
@@ -55,6 +56,7 @@ import { Router } from "./core/router.js";
 import { Supervisor } from "./core/supervisor.js";
 import { ContactInfoService } from "./core/contact-info.js";
 import { Avatars } from "./core/avatars.js";
+import { Blocklist } from "./core/blocklist.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
 import { RecentMessages } from "./core/recent-messages.js";
@@ -104,10 +106,17 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       if (linked) void roomBans.linked(person).catch((error: unknown) => log.error({ err: error }, "newly linked account of a banned person not put out"));
     },
   });
-  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry, store.buddyOffers));
+  // Native users' block lists (core/blocklist.ts): shown offline to whom they block, their presence again at unblock.
+  const blocklist = new Blocklist({ store: store.blocks, persons: identities, log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
+    if (!(await roster.maySee(blocked, owner))) return;
+    await (hidden ? registry.for(blocked)?.sendPresence(offlinePresence(owner), blocked) : presence.sendTo(presence.get(owner), blocked));
+  } });
+  await blocklist.load();
+  const blocks = (owner: Address, sender: Address): boolean => blocklist.blocks(owner, sender);
+  const presence = new PresenceHub(contacts, registry, log.child({ component: "presence" }), buddyViewers(identities, registry, store.buddyOffers), blocks);
   const roster = new Roster(contacts, store.sentRequests, registry, presence, log.child({ component: "roster" }), (contact, present) => {
     void buddies.contactChanged(contact, present).catch((error: unknown) => log.error({ err: error }, "buddy list change not offered"));
-  }, listChanges);
+  }, listChanges, blocks);
   const buddies = new BuddyOffers({
     contacts,
     offers: store.buddyOffers,
@@ -181,6 +190,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     buddies,
     linkRequests,
     counters,
+    blocks: blocklist,
     ownRoomLeft: (room, member) => ownRooms.left(room, member),
     moderator: async (room, by): Promise<string> => (await roomJoins.moderation(room, by)).shownAs,
     log: log.child({ component: "router" }),
@@ -236,6 +246,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     hubOf: (remote) => bridges.hubOf(remote),
     perHour: () => reloaded.invitationsPerHour,
     settings: roomSettings,
+    blocks,
     log: log.child({ component: "invitations" }),
   });
   const roomArchive = roomArchiveOf(store.log);
@@ -273,7 +284,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
   });
   // Accounts deleted by their users or by admins; a deletion a crash cut short is finished before the adapters start.
-  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts: cachedContacts, roster, names, reservations, avatars, log });
+  const deletion = accountDeletion({ store, registry, bridges, outbox, links, identities, puppetAccounts, rooms, router, contacts: cachedContacts, roster, names, reservations, avatars, blocklist, log });
   // Accounts disabled and enabled again by admins: kept whole, kept out.
   const suspensions = new AccountSuspensions({ accounts: store.accounts, registry, isAdmin: (address) => bridges.isAdmin(address), linkedAccounts: links, log: log.child({ component: "accounts" }) });
   let native: NativeAdapter | undefined;
@@ -284,7 +295,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       for (const adapter of registry.all()) adapter.personRegistered?.(userOf(name));
       void router.nameRegistered(name).catch((error: unknown) => log.warn({ err: error }, "names shown in rooms not reconsidered"));
     });
-    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions, avatars, loginLimiter: logins };
+    const services = { accounts, roster, rooms, history: store.log, links, identities, puppetAccounts, puppetNicks, puppetServerPasswords, limits, invitations, deletion, suspensions, avatars, blocklist, loginLimiter: logins };
     const created = createNativeAdapter(config.native, services, contextFor("native", "default", () => native), {
       drainTimeoutMs: config.shutdown.drain_timeout_ms,
     });

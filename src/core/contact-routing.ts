@@ -11,7 +11,7 @@ import type { Contact } from "./model/contact.js";
 import type { Presence } from "./model/presence.js";
 import type { RouterDependencies } from "./router-dependencies.js";
 
-export type ContactRoutingDependencies = Pick<RouterDependencies, "registry" | "roster" | "presence" | "identities" | "buddies" | "linkRequests" | "log">;
+export type ContactRoutingDependencies = Pick<RouterDependencies, "registry" | "roster" | "presence" | "identities" | "buddies" | "linkRequests" | "log" | "blocks">;
 
 export class ContactRouting {
   constructor(private readonly deps: ContactRoutingDependencies) {}
@@ -27,6 +27,8 @@ export class ContactRouting {
    * the person's rights answer its probes too, unless it refused that contact.
    */
   async probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
+    // Someone the subject blocked sees her as nobody allowed to (core/blocklist.ts).
+    if (this.deps.blocks?.blocks(subject, viewer) === true) return undefined;
     if (await this.deps.roster.maySee(viewer, subject)) return this.deps.presence.get(subject);
     const person = this.deps.identities?.personOf(viewer);
     const shown = person !== undefined && shownTo(viewer, subject) && this.deps.registry.for(viewer)?.showContact !== undefined;

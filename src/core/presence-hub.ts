@@ -8,6 +8,7 @@
  * buddy list, which see what they see.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
+import type { BlockCheck } from "./blocklist.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
 import { receivesPresence, sendsPresence } from "./model/contact.js";
@@ -23,6 +24,8 @@ export class PresenceHub {
     private readonly log: Logger,
     /** Who else sees what `recipient` sees of `subject` (a person's linked accounts, core/buddy-offers.ts). */
     private readonly viewers: (recipient: Address, subject: Address) => Promise<Address[]> = async () => [],
+    /** Whether `subject` hides her presence from `recipient`: she blocked them (core/blocklist.ts). */
+    private readonly hidden: BlockCheck = () => false,
   ) {}
 
   /** The last presence heard from the address; offline when none. */
@@ -66,7 +69,7 @@ export class PresenceHub {
 
   private async deliver(presence: Presence, recipient: Address): Promise<void> {
     const adapter = this.registry.for(recipient);
-    if (!adapter) return;
+    if (!adapter || this.hidden(presence.from, recipient)) return;
     try {
       await adapter.sendPresence(presence, recipient);
     } catch (error: unknown) {

@@ -8,6 +8,7 @@
  * It knows no protocol: the invitee's adapter is found in the registry by the address's network.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
+import type { BlockCheck } from "./blocklist.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
@@ -35,6 +36,8 @@ export interface RoomInvitationsOptions {
   /** `rooms.invitations_per_hour`, read at each invitation (a reload changes it for the next); INVITATIONS_PER_HOUR without it. */
   readonly perHour?: () => number;
   readonly now?: () => number;
+  /** Whether the invitee blocked the inviter (core/blocklist.ts): the invitation is dropped, the inviter told nothing. */
+  readonly blocks?: BlockCheck;
   /**
    * Whether an invitation by `inviter` lets the invitee into the room (a members-only room, its owner or an admin
    * inviting: RoomSettings.invitationAllows, which refuses anyone else's there), and letting them in.
@@ -100,6 +103,7 @@ export class RoomInvitations {
     if (!adapter.sendInvitation) throw new GatewayError("GW_ERR_UNSUPPORTED", `${to.protocol}/${to.account} has no way to invite anyone into a room`);
     if (!(await adapter.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(to)}`);
     if (await this.options.rooms.isMember(room, to)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${addressKey(to)} is in ${room.id} already`);
+    if (this.options.blocks?.(to, from) === true) return this.options.log.debug({ room: addressKey(room), from: inviter, to: addressKey(to) }, "room invitation to someone who blocked the inviter dropped");
     const allows = (await this.options.settings?.invitationAllows(room, from)) ?? false;
     // Allowed first: the invitee may accept at once, before this resolves.
     if (allows) await this.options.settings?.allow(room, to);

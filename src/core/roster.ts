@@ -27,6 +27,7 @@
  * network as a whole means the owner's own account there when they have one (routeFor: their own identity).
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
+import type { BlockCheck } from "./blocklist.js";
 import type { Adapter, SubscriptionAction, SubscriptionEvent } from "./adapter.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -61,6 +62,8 @@ export class Roster {
     /** An entry was added to (present) or removed from a buddy list with add/remove (core/buddy-offers.ts). */
     private readonly listChanged: (contact: Contact, present: boolean) => void = () => undefined,
     private readonly batches: ListBatches = UNBATCHED,
+    /** Whether the owner blocked the sender (core/blocklist.ts): her presence shown them offline, their requests dropped. */
+    private readonly blocks: BlockCheck = () => false,
   ) {}
 
   /**
@@ -73,7 +76,9 @@ export class Roster {
 
   async list(owner: Address): Promise<ContactView[]> {
     const entries = await this.contacts.list(owner);
-    return entries.map((entry) => (receivesPresence(entry.subscription) ? { ...entry, presence: this.presence.get(entry.address) } : entry));
+    return entries.map((entry) =>
+      receivesPresence(entry.subscription) ? { ...entry, presence: this.blocks(entry.address, owner) ? offlinePresence(entry.address, 0) : this.presence.get(entry.address) } : entry,
+    );
   }
 
   /** Whether `viewer` may see the presence of `subject`: the subject approved the viewer's subscription. */
@@ -186,6 +191,8 @@ export class Roster {
     const other = await this.entry(to, from);
     switch (event.action) {
       case "request":
+        // Dropped unheard, as a server does for a blocked contact (XEP-0191 section 3.5): no answer tells them.
+        if (this.blocks(to, from)) return this.log.debug({ from: addressKey(from), to: addressKey(to) }, "subscription request from a blocked address dropped");
         if (sendsPresence(other.subscription)) {
           // Already approved: answer for the other side, as a server does for a known subscriber.
           await this.save(actor, { subscription: withDirection(actor.subscription, "to", true), pendingOut: false });

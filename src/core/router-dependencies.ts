@@ -17,6 +17,7 @@ import type { Roster } from "./roster.js";
 import type { RoomService } from "./rooms.js";
 import type { MessageLogStore } from "../store/store.js";
 import type { MessageCounters } from "./message-counters.js";
+import type { Blocklist } from "./blocklist.js";
 
 export interface RouterDependencies {
   readonly registry: AdapterRegistry;
@@ -48,6 +49,8 @@ export interface RouterDependencies {
   readonly moderator?: (room: Address, by: Address) => Promise<string>;
   /** Counts for the metrics endpoint (core/message-counters.ts). */
   readonly counters?: MessageCounters;
+  /** Native users' block lists (core/blocklist.ts): direct messages and typing refused, presence hidden from probes. */
+  readonly blocks?: Pick<Blocklist, "blocks" | "checkDirect">;
 }
 
 /** What the router asks of the buddy list shown to linked accounts (core/buddy-offers.ts). */

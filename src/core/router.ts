@@ -77,6 +77,7 @@ export class Router {
     // Before knows(): a channel nobody bridged is no unknown person but no recipient of a direct message either.
     if (draft.scope === "direct") checkChatPeer(target, draft.to);
     if (!(await target.knows(draft.to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(draft.to)}`);
+    if (draft.scope === "direct") this.deps.blocks?.checkDirect(draft.from, draft.to); // the same refusal (core/blocklist.ts)
     // Refused now rather than reported failed after the sender's ok (an IRC network in relay mode, a bridge bot).
     if (draft.scope === "direct" && !target.capabilities.directMessages) {
       throw new GatewayError("GW_ERR_NO_ROUTE", `${draft.to.protocol}/${draft.to.account} carries room messages only, no direct messages`);
@@ -286,7 +287,7 @@ export class Router {
         const owner = this.deps.registry.ownerOf(event.typing.to);
         // Someone else's own account: not theirs to use. Native frames are refused before this (checkOwnership);
         // other networks' chat states have nobody to answer, so they are dropped here.
-        if (owner && !sameAddress(owner, event.typing.from)) return;
+        if ((owner && !sameAddress(owner, event.typing.from)) || this.deps.blocks?.blocks(event.typing.to, event.typing.from) === true) return;
         const adapter = this.deps.registry.for(event.typing.to);
         // Best effort, as chat states are: a network that is down loses it (a debug line, not an error a client can repeat at will).
         if (adapter?.capabilities.typing) {

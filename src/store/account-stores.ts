@@ -284,3 +284,13 @@ export interface AvatarStore {
   /** The type and hash of every avatar kept, by owner (read once at start: presence carries the hash). */
   refs(): Promise<Array<{ readonly owner: Address; readonly type: string; readonly hash: string }>>;
 }
+
+/** The addresses native users blocked (core/blocklist.ts), in their compared form; removed with the account (AccountRemovalStore). */
+export interface BlockStore {
+  /** True when added, false when it was there already. GW_ERR_NOT_FOUND, writing nothing, when the owner's account is missing or being deleted. */
+  add(owner: Address, address: Address, at: number): Promise<boolean>;
+  /** False when there was none. */
+  remove(owner: Address, address: Address): Promise<boolean>;
+  /** Every block kept, by owner in the order they were made (read once at start: every direct message is checked). */
+  all(): Promise<Array<{ readonly owner: Address; readonly address: Address }>>;
+}

@@ -7,14 +7,14 @@ import type { Address, ProtocolId } from "../core/model/address.js";
 import type { Contact } from "../core/model/contact.js";
 import type { Message } from "../core/model/message.js";
 import type { MucLineIdStore } from "./muc-line-id-store.js";
-import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore, AvatarStore } from "./account-stores.js";
+import type { LinkedAccountStore, OwnRoomStore, PuppetAccountStore, PuppetServerPasswordStore, IdentityStore, BridgeStore, NameClaimStore, AccountRemovalStore, AvatarStore, BlockStore } from "./account-stores.js";
 import type { GatewaySecretStore, GatewaySettingStore, GatewaySubscriberStore } from "./gateway-stores.js";
 
 // The stores of the gateway's rooms live in room-stores.ts; re-exported here.
 import type { RoomBanStore, RoomSettingsStore, RoomStore } from "./room-stores.js";
 export type { RoomRecord, RoomStore, RoomBanRecord, RoomBanStore, RoomSettingsRecord, RoomSettingsStore } from "./room-stores.js";
 // The stores of people's accounts and names elsewhere live in account-stores.ts; re-exported here.
-export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, PuppetServerPasswordRecord, PuppetServerPasswordStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore, AvatarRecord, AvatarStore } from "./account-stores.js";
+export type { LinkedAccountRecord, LinkedAccountStore, OwnRoomRecord, OwnRoomStore, PuppetAccountRecord, PuppetAccountStore, PuppetServerPasswordRecord, PuppetServerPasswordStore, IdentityLinkRecord, LinkProofRecord, IdentityStore, BridgeRecord, BridgeStore, NameClaimRecord, HeldName, NameClaimStore, AccountRemoval, AccountRemovalStore, AvatarRecord, AvatarStore, BlockStore } from "./account-stores.js";
 // The gateway's own secrets, settings and subscribers live in gateway-stores.ts; re-exported here.
 export type { GatewaySecretStore, GatewaySettingStore, GatewaySubscriberStore } from "./gateway-stores.js";
 
@@ -285,6 +285,8 @@ export interface Store {
   readonly accountRemovals: AccountRemovalStore;
   /** Native users' avatars (core/avatars.ts). */
   readonly avatars: AvatarStore;
+  /** The addresses native users blocked (core/blocklist.ts). */
+  readonly blocks: BlockStore;
   /** The gateway's own secrets (core/gateway-secrets.ts). */
   readonly gatewaySecrets: GatewaySecretStore;
   /** Settings admins change at runtime (core/message-of-the-day.ts). */

@@ -6,6 +6,7 @@
  * TOPIC -> the room's subject. A line's server-time noticeably earlier than now is when it was said (`sentAt`). Each is submitted in arrival order (ordered-submit.ts), its sender remembered
  * (line-senders.ts).
  */
+import { isBlockRefusal } from "../../core/blocklist.js";
 import { GatewayError } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import { addressKey, type Address } from "../../core/model/address.js";
@@ -117,6 +118,8 @@ export class InboundMessages {
         ...lineSentAt(event.time),
       }, this.remember(sender))
       .catch((error: unknown) => {
+        // Dropped unheard, as IRC's /ignore: the blocked sender is told nothing (core/blocklist.ts).
+        if (isBlockRefusal(error)) return this.parts.context.log.debug({ from: event.from.nick }, "IRC query from a blocked nick dropped");
         const gatewayError = error instanceof GatewayError ? error : new GatewayError("GW_ERR_INTERNAL", "not delivered");
         this.parts.context.log.info({ err: gatewayError, from: event.from.nick }, "IRC query not accepted");
         try {

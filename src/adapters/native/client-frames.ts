@@ -115,6 +115,9 @@ export interface IdentityConfirmFrame extends Base { readonly type: "identity.co
 export interface AccountAvatarSetFrame extends Base { readonly type: "account.avatar.set"; readonly mime_type: string; readonly data: string }
 export interface AccountAvatarClearFrame extends Base { readonly type: "account.avatar.clear" }
 export interface AvatarGetFrame extends Base { readonly type: "avatar.get"; readonly address: string }
+export interface ContactBlockFrame extends Base { readonly type: "contact.block"; readonly address: string }
+export interface ContactUnblockFrame extends Base { readonly type: "contact.unblock"; readonly address: string }
+export interface ContactBlockedFrame extends Base { readonly type: "contact.blocked" }
 export interface AccountDeleteFrame extends Base { readonly type: "account.delete"; readonly password: string }
 export interface AdminUserDeleteFrame extends Base { readonly type: "admin.user.delete"; readonly name: string }
 export interface AdminUserDisableFrame extends Base { readonly type: "admin.user.disable"; readonly name: string; readonly reason?: string }
@@ -138,6 +141,9 @@ export type ClientFrame =
   | ContactListFrame
   | ContactAddFrame
   | ContactRemoveFrame
+  | ContactBlockFrame
+  | ContactUnblockFrame
+  | ContactBlockedFrame
   | ContactInfoFrame
   | PresenceSetFrame
   | SubscriptionFrame

@@ -30,6 +30,7 @@ import {
   userName,
   type Schema,
 } from "./frame-schema-parts.js";
+import { BLOCK_FRAME_SCHEMAS } from "./block-frame-schemas.js";
 
 /** The longest base64 text of an avatar of MAX_AVATAR_BYTES (without line breaks). */
 const MAX_AVATAR_BASE64 = Math.ceil(MAX_AVATAR_BYTES / 3) * 4;
@@ -333,6 +334,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
   ),
   "admin.motd.get": frame("admin.motd.get", {}, [], "Admins only: the message of the day, if there is one"),
   "admin.motd.clear": frame("admin.motd.clear", {}, [], "Admins only: no message of the day from now on"),
+  ...BLOCK_FRAME_SCHEMAS,
 };
 
 /** The whole protocol as one published JSON Schema document. */

@@ -3,6 +3,7 @@ import type { AccountDeletion } from "../../core/account-deletion.js";
 import type { AccountSuspensions } from "../../core/account-suspension.js";
 import type { AdapterContext } from "../../core/adapter.js";
 import type { Avatars } from "../../core/avatars.js";
+import type { Blocklist } from "../../core/blocklist.js";
 import type { AccountLinks } from "../../core/linked-accounts.js";
 import type { IdentityService } from "../../core/identities.js";
 import type { PuppetAccounts } from "../../core/puppet-accounts.js";
@@ -49,6 +50,8 @@ export interface NativeServices {
   readonly suspensions: Pick<AccountSuspensions, "disable" | "enable">;
   /** The session user's avatar (account.avatar.set, account.avatar.clear; core/avatars.ts), and the bytes of a user's (avatar.get). */
   readonly avatars: Pick<Avatars, "set" | "clear" | "get">;
+  /** The session user's block list (contact.block, contact.unblock, contact.blocked; core/blocklist.ts), and the typing check. */
+  readonly blocklist: Pick<Blocklist, "block" | "unblock" | "list" | "blocks">;
   /** The gateway's one limiter of failed password checks (core/login-limits.ts, native.login_attempts), shared with XMPP registration. */
   readonly loginLimiter: AttemptLimiter;
 }

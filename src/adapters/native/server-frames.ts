@@ -131,6 +131,8 @@ export const frames = {
   contact: (entry: PersonContactView, avatar?: AvatarRef): ServerFrame => ({ type: "contact", contact: contactView(entry, avatar) }),
   /** The user's buddy list shows no entry at `address` any more. */
   contactRemoved: (address: Address): ServerFrame => ({ type: "contact.removed", address: formatAddress(address) }),
+  /** The user blocked or unblocked an address from another session (handlers/block-handlers.ts). */
+  blockChanged: (address: Address, blocked: boolean): ServerFrame => ({ type: "contact.blocked.changed", address: formatAddress(address), blocked }),
   presence: (presence: Presence, avatar?: AvatarRef | null): ServerFrame => ({ type: "presence", ...presenceView(presence), ...(avatar === undefined ? {} : { avatar: avatarView(avatar) }) }),
   /** The user's own avatar changed in another of her sessions (null: cleared). */
   accountAvatar: (avatar: AvatarRef | null): ServerFrame => ({ type: "account.avatar", avatar: avatarView(avatar) }),

@@ -10,6 +10,7 @@ import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
+import { isBlockRefusal } from "../../core/blocklist.js";
 import { directDraft, directReplyTo } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import type { ParsedReactions } from "./reaction-stanzas.js";
@@ -153,7 +154,8 @@ export class ComponentInbound {
       acceptedId = accepted.id;
     } catch (error: unknown) {
       const gatewayError = toGatewayError(error);
-      const { type, condition } = stanzaConditionFor(gatewayError.code);
+      // XEP-0191 section 3.5: a blocked sender's message is answered service-unavailable, as a contacts-only user's is.
+      const { type, condition } = isBlockRefusal(error) ? { type: "cancel" as const, condition: "service-unavailable" } : stanzaConditionFor(gatewayError.code);
       await this.refuse(stanza, type, condition, gatewayError.message);
     } finally {
       acceptance.done(acceptedId);

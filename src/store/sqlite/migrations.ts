@@ -35,6 +35,7 @@ import {
   MUC_LINE_IDS,
 } from "./migration-schemas.js";
 import { MUC_LINE_OCCUPANT_IDS } from "./sqlite-muc-line-ids.js";
+import { BLOCKS_SCHEMA } from "./sqlite-blocks.js";
 
 export interface Migration {
   readonly version: number;
@@ -71,6 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 26, name: "muc line ids", sql: MUC_LINE_IDS },
   { version: 27, name: "avatars", sql: AVATARS_SCHEMA },
   { version: 28, name: "muc line occupant ids", sql: MUC_LINE_OCCUPANT_IDS },
+  { version: 29, name: "blocks", sql: BLOCKS_SCHEMA },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -26,6 +26,7 @@ import { createSqliteFailureNotices } from "./sqlite-failures.js";
 import { createSqliteGatewaySecrets } from "./sqlite-gateway-secrets.js";
 import { createSqliteGatewaySettings } from "./sqlite-gateway-settings.js";
 import { createSqliteAvatars } from "./sqlite-avatars.js";
+import { createSqliteBlocks } from "./sqlite-blocks.js";
 import { createSqliteGatewaySubscribers } from "./sqlite-gateway-subscribers.js";
 import { createSqliteMucLineIds } from "./sqlite-muc-line-ids.js";
 import { createSqliteIdentities } from "./sqlite-identities.js";
@@ -153,6 +154,7 @@ export function openSqliteStore(path: string, options: OpenSqliteStoreOptions = 
     gatewaySecrets: createSqliteGatewaySecrets(db),
     gatewaySettings: createSqliteGatewaySettings(db),
     avatars: createSqliteAvatars(db),
+    blocks: createSqliteBlocks(db),
     gatewaySubscribers: createSqliteGatewaySubscribers(db),
     mucLineIds: createSqliteMucLineIds(db),
     accept: (batch) =>

@@ -65,6 +65,7 @@ export function createSqliteAccountRemovals(db: Database.Database, release: (mes
     "DELETE FROM puppet_server_passwords WHERE owner = :person",
     "DELETE FROM own_rooms WHERE owner = :person",
     "DELETE FROM avatars WHERE owner = :person",
+    "DELETE FROM blocks WHERE owner = :person OR address = :person",
     "DELETE FROM room_members WHERE member = :person",
     "DELETE FROM room_bans WHERE person = :person",
     "DELETE FROM room_allowed WHERE person = :person",

@@ -24,7 +24,7 @@ const doc = readFileSync(docPath, "utf8");
 const DEFAULT_MAX_FRAME_BYTES = 327680;
 
 /** Every frame type the server sends (src/adapters/native/server-frames.ts and the pong of frame-intake.ts). */
-const SERVER_FRAME_TYPES = ["ok", "error", "pong", "message", "message.failed", "presence", "subscription", "typing", "room.member", "room.subject", "identity.linked", "identity.code", "message.delivered", "room.invitation", "room.invitation.declined", "room.destroyed", "contact", "contact.removed", "announcement", "account.avatar"];
+const SERVER_FRAME_TYPES = ["ok", "error", "pong", "message", "message.failed", "presence", "subscription", "typing", "room.member", "room.subject", "identity.linked", "identity.code", "message.delivered", "room.invitation", "room.invitation.declined", "room.destroyed", "contact", "contact.removed", "announcement", "account.avatar", "contact.blocked.changed"];
 
 interface Example {
   readonly side: "client" | "server";

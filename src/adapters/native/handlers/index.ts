@@ -7,6 +7,7 @@ import { adminUserDisable, adminUserEnable, adminUserList } from "./admin-user-h
 import { adminAnnounce, adminMotdClear, adminMotdGet, adminMotdSet } from "./announcement-handlers.js";
 import { contactAdd, contactList, contactRemove, presenceSet, subscription } from "./contact-handlers.js";
 import { contactInfo } from "./contact-info-handlers.js";
+import { contactBlock, contactBlocked, contactUnblock } from "./block-handlers.js";
 import { accountAvatarClear, accountAvatarSet, avatarGet } from "./avatar-handlers.js";
 import { history, messageSend, typing } from "./message-handlers.js";
 import { messageRetract, roomRetract } from "./retract-handlers.js";
@@ -38,6 +39,9 @@ export const HANDLERS: HandlerTable = {
   "contact.add": contactAdd,
   "contact.remove": contactRemove,
   "contact.info": contactInfo,
+  "contact.block": contactBlock,
+  "contact.unblock": contactUnblock,
+  "contact.blocked": contactBlocked,
   "presence.set": presenceSet,
   "presence.subscribe": subscription,
   "presence.approve": subscription,

@@ -69,7 +69,8 @@ export const typing: Handler<TypingFrame> = async (session, frame, env) => {
   // As submit() checks a message: a room has no typing notifications (dropped unheard), and a JID of the gateway's own
   // XMPP domain would come back through the XMPP server as from a stranger.
   env.context.checkChatPeer(to);
-  if (!(await env.context.knows(to))) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
+  // Someone who blocked the user is nobody to her typing (core/blocklist.ts): the same answer as an unknown address.
+  if (!(await env.context.knows(to)) || env.services.blocklist.blocks(to, from)) throw new GatewayError("GW_ERR_UNKNOWN_RECIPIENT", "nobody is known at that address");
   env.context.dispatch({ type: "typing", typing: { from, to, state: frame.state } });
   return {};
 };

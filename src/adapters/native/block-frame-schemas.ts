@@ -1,0 +1,37 @@
+/**
+ * JSON Schemas of the block list's client frames (contact.block, contact.unblock, contact.blocked; core/blocklist.ts),
+ * spread into CLIENT_FRAME_SCHEMAS (frame-schemas.ts) and published with them in docs/protocol.schema.json.
+ */
+import type { ClientFrameType } from "./client-frames.js";
+
+type Schema = Record<string, unknown>;
+type BlockFrameType = Extract<ClientFrameType, "contact.block" | "contact.unblock" | "contact.blocked">;
+
+const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, description: "Request id, echoed in the answer" };
+const blocked: Schema = {
+  type: "string",
+  minLength: 3,
+  maxLength: 1100,
+  description: "Whom: native:bob, xmpp:eve@example.org (any resource), irc://libera/eve (any case); a native user's or linked person's other accounts are covered too",
+};
+
+function frame(type: BlockFrameType, properties: Schema, required: string[], description: string): Schema {
+  return {
+    type: "object",
+    description,
+    properties: { type: { const: type }, id: requestId, ...properties },
+    required: ["type", ...required],
+    additionalProperties: false,
+  };
+}
+
+export const BLOCK_FRAME_SCHEMAS: Readonly<Record<BlockFrameType, Schema>> = {
+  "contact.block": frame(
+    "contact.block",
+    { address: blocked },
+    ["address"],
+    "Blocks an address: its direct messages and typing are refused as to nobody, its requests and invitations dropped, the user's presence shown it offline",
+  ),
+  "contact.unblock": frame("contact.unblock", { address: blocked }, ["address"], "Unblocks an address; the user's presence is shown it again where it was allowed to see it"),
+  "contact.blocked": frame("contact.blocked", {}, [], "The addresses the session user blocked, in the order blocked"),
+};

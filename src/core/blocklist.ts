@@ -1,0 +1,165 @@
+/**
+ * Native users' block lists, as XMPP's blocking command (XEP-0191), BitlBee's `block` and IRC clients' /ignore: a
+ * user blocks addresses on any network (`native:bob`, `xmpp:eve@example.org`, `irc://libera/eve`), kept in the store
+ * (BlockStore, migration 29) and held in memory, since every direct message and typing notification to a native user
+ * is checked (one Map lookup for a user who blocked nobody).
+ *
+ * Addresses are compared in one form (`blockedForm`): IRC nicks folded by rfc1459 case mapping (the default of most
+ * servers, core/model/name-fold.ts), XMPP JIDs bare and lower-cased, native names lower-cased. A block covers the
+ * blocked person's linked accounts (core/linked-persons.ts): a sender is blocked when their address, their person or
+ * any account linked to that person is, so bob cannot get round it from his linked IRC nick.
+ *
+ * XEP-0191 section 3.5: a blocked contact must not learn of the block. What they send is refused with the very error an
+ * unknown recipient gets (`refusal`), or dropped where their network has no answer to give; the blocker's presence
+ * is hidden from them (offline). Room lines are not filtered: a room is shared (docs/bridging.md, "Blocking").
+ */
+import { GatewayError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { addressKey, makeAddress, type Address } from "./model/address.js";
+import { foldName } from "./model/name-fold.js";
+import type { PersonDirectory } from "./linked-persons.js";
+import type { BlockStore } from "../store/store.js";
+
+/** The most addresses one user may block. */
+export const MAX_BLOCKS_PER_USER = 1000;
+
+/** Whether `owner` blocked `sender` (Blocklist.blocks); used where a service only needs that answer. */
+export type BlockCheck = (owner: Address, sender: Address) => boolean;
+
+/** The form in which blocked addresses are kept and compared (see the header). */
+export function blockedForm(address: Address): Address {
+  switch (address.protocol) {
+    case "irc":
+      return makeAddress("irc", address.account, foldName(address.id));
+    case "xmpp": {
+      const slash = address.id.indexOf("/");
+      return makeAddress("xmpp", address.account, (slash === -1 ? address.id : address.id.slice(0, slash)).toLowerCase());
+    }
+    case "native":
+      return makeAddress("native", address.account, address.id.toLowerCase());
+  }
+}
+
+function blockedKey(address: Address): string {
+  return addressKey(blockedForm(address));
+}
+
+/**
+ * A refusal that looks like an unknown recipient's (GW_ERR_UNKNOWN_RECIPIENT, the same words as the router's), so
+ * that the sender cannot tell. Adapters that answer nothing to an unknown recipient's sender or answer otherwise for a
+ * block (XMPP: service-unavailable, XEP-0191 section 3.5; IRC: nothing at all) tell it by `isBlockRefusal`.
+ */
+class BlockRefusal extends GatewayError {}
+
+export function blockRefusal(to: Address): GatewayError {
+  return new BlockRefusal("GW_ERR_UNKNOWN_RECIPIENT", `nobody is known at ${addressKey(to)}`);
+}
+
+export function isBlockRefusal(error: unknown): boolean {
+  return error instanceof BlockRefusal;
+}
+
+export interface BlocklistDependencies {
+  readonly store: BlockStore;
+  /** Who each linked account belongs to (core/identities.ts). */
+  readonly persons?: Pick<PersonDirectory, "personOf" | "linkedTo">;
+  readonly log: Logger;
+  /** Shows `blocked` the owner offline (blocked: true) or her presence again (false), where they were allowed to see it. */
+  readonly presenceShown: (owner: Address, blocked: Address, hidden: boolean) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export class Blocklist {
+  /** By the owner's address key: the blocked addresses by their key, in the order they were blocked. */
+  private readonly lists = new Map<string, Map<string, Address>>();
+
+  constructor(private readonly deps: BlocklistDependencies) {}
+
+  /** Reads every block kept (at start). */
+  async load(): Promise<void> {
+    for (const { owner, address } of await this.deps.store.all()) this.listOf(owner, true).set(addressKey(address), address);
+  }
+
+  /** The addresses `owner` blocked, in the order she blocked them. */
+  list(owner: Address): Address[] {
+    return [...(this.listOf(owner, false)?.values() ?? [])];
+  }
+
+  /**
+   * `owner` blocks `address`: kept, and her presence hidden from them. Returns the address as kept, and whether it was
+   * new. GW_ERR_BAD_ADDRESS for herself, GW_ERR_LIMIT_REACHED past MAX_BLOCKS_PER_USER.
+   */
+  async block(owner: Address, address: Address): Promise<{ address: Address; added: boolean }> {
+    const form = blockedForm(address);
+    if (blockedKey(owner) === addressKey(form)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot block yourself");
+    const list = this.listOf(owner, false);
+    if (list?.has(addressKey(form)) === true) return { address: form, added: false };
+    const count = list?.size ?? 0;
+    if (count >= MAX_BLOCKS_PER_USER) throw new GatewayError("GW_ERR_LIMIT_REACHED", `you blocked ${count} addresses: this gateway allows ${MAX_BLOCKS_PER_USER}`);
+    const added = await this.deps.store.add(owner, form, (this.deps.now ?? Date.now)());
+    this.listOf(owner, true).set(addressKey(form), form);
+    if (added) await this.show(owner, form, true);
+    return { address: form, added };
+  }
+
+  /** `owner` unblocks `address`: false when it was not blocked. Her presence is shown them again where they may see it. */
+  async unblock(owner: Address, address: Address): Promise<{ address: Address; removed: boolean }> {
+    const form = blockedForm(address);
+    const removed = await this.deps.store.remove(owner, form);
+    const list = this.listOf(owner, false);
+    const held = list?.delete(addressKey(form)) === true;
+    if (list?.size === 0) this.lists.delete(blockedKey(owner));
+    if (removed || held) await this.show(owner, form, false);
+    return { address: form, removed: removed || held };
+  }
+
+  /**
+   * Whether `owner` blocked `sender`, or the person `sender` is an account of, or another account of that person.
+   * The hot path: one Map lookup for an owner who blocked nobody.
+   */
+  blocks(owner: Address, sender: Address): boolean {
+    if (owner.protocol !== "native") return false;
+    const list = this.listOf(owner, false);
+    if (list === undefined) return false;
+    if (list.has(blockedKey(sender))) return true;
+    const persons = this.deps.persons;
+    if (persons === undefined) return false;
+    const person = persons.personOf(sender) ?? sender;
+    return [person, ...persons.linkedTo(person)].some((address) => list.has(blockedKey(address)));
+  }
+
+  /** A direct message (router's acceptance): rejected with `blockRefusal` when its recipient blocked its sender. */
+  checkDirect(from: Address, to: Address): void {
+    if (this.blocks(to, from)) {
+      this.deps.log.debug({ from: addressKey(from), to: addressKey(to) }, "direct message from a blocked address refused");
+      throw blockRefusal(to);
+    }
+  }
+
+  /** Forgets a deleted account: her list, and her address in others' lists (the store removed both with it). */
+  forget(person: Address): void {
+    this.lists.delete(blockedKey(person));
+    const key = blockedKey(person);
+    for (const [owner, list] of this.lists) if (list.delete(key) && list.size === 0) this.lists.delete(owner);
+  }
+
+  private listOf(owner: Address, create: true): Map<string, Address>;
+  private listOf(owner: Address, create: false): Map<string, Address> | undefined;
+  private listOf(owner: Address, create: boolean): Map<string, Address> | undefined {
+    const key = blockedKey(owner);
+    let list = this.lists.get(key);
+    if (list === undefined && create) {
+      list = new Map();
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  private async show(owner: Address, blocked: Address, hidden: boolean): Promise<void> {
+    try {
+      await this.deps.presenceShown(owner, blocked, hidden);
+    } catch (error: unknown) {
+      this.deps.log.warn({ err: error, owner: addressKey(owner), blocked: addressKey(blocked) }, "presence not shown to a (un)blocked address");
+    }
+  }
+}

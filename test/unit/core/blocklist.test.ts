@@ -1,0 +1,103 @@
+/** Block lists (core/blocklist.ts): addresses compared in one form, linked persons covered, limits, presence shown. */
+import assert from "node:assert/strict";
+import { Blocklist, blockedForm, blockRefusal, isBlockRefusal, MAX_BLOCKS_PER_USER } from "../../../src/core/blocklist.js";
+import { createLogger } from "../../../src/core/logger.js";
+import { addressKey, makeAddress, parseAddress, type Address } from "../../../src/core/model/address.js";
+import type { BlockStore } from "../../../src/store/store.js";
+
+const alice = makeAddress("native", "default", "alice");
+const bob = makeAddress("native", "default", "bob");
+const bobIrc = makeAddress("irc", "libera", "bob");
+const bobXmpp = makeAddress("xmpp", "default", "bob@example.org");
+
+function memoryStore(): BlockStore {
+  const rows = new Map<string, { owner: Address; address: Address }>();
+  return {
+    add: async (owner, address) => {
+      const key = `${addressKey(owner)} ${addressKey(address)}`;
+      if (rows.has(key)) return false;
+      rows.set(key, { owner, address });
+      return true;
+    },
+    remove: async (owner, address) => rows.delete(`${addressKey(owner)} ${addressKey(address)}`),
+    all: async () => [...rows.values()],
+  };
+}
+
+/** bob's linked IRC nick and JID. */
+const persons = {
+  personOf: (address: Address): Address | undefined => ([bobIrc, bobXmpp].some((linked) => addressKey(linked) === addressKey(address)) ? bob : undefined),
+  linkedTo: (person: Address): Address[] => (addressKey(person) === addressKey(bob) ? [bobIrc, bobXmpp] : []),
+};
+
+function blocklist(store = memoryStore()): { list: Blocklist; shown: string[] } {
+  const shown: string[] = [];
+  const list = new Blocklist({
+    store,
+    persons,
+    log: createLogger("silent"),
+    presenceShown: async (owner, blocked, hidden) => void shown.push(`${owner.id} ${hidden ? "hidden from" : "shown to"} ${addressKey(blocked)}`),
+  });
+  return { list, shown };
+}
+
+describe("blockedForm", () => {
+  it("folds IRC nicks by rfc1459 case mapping, JIDs to their bare lower-case form, native names to lower case", () => {
+    assert.equal(addressKey(blockedForm(parseAddress("irc://libera/Eve[away]"))), "irc://libera/eve{away}");
+    assert.equal(addressKey(blockedForm(parseAddress("xmpp:Eve@Example.ORG/phone"))), "xmpp:eve@example.org");
+    assert.equal(addressKey(blockedForm(parseAddress("native:Bob"))), "native:bob");
+  });
+});
+
+describe("Blocklist", () => {
+  it("blocks an address in any of its forms: another case, another resource", async () => {
+    const { list } = blocklist();
+    await list.block(alice, parseAddress("irc://libera/EVE"));
+    await list.block(alice, parseAddress("xmpp:eve@example.org"));
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/eve")), true);
+    assert.equal(list.blocks(alice, parseAddress("xmpp:EVE@example.org/laptop")), true);
+    assert.equal(list.blocks(alice, parseAddress("irc://other/eve")), false);
+    assert.equal(list.blocks(bob, parseAddress("irc://libera/eve")), false);
+  });
+
+  it("covers a blocked native user's linked accounts, and a blocked linked account's person and other accounts", async () => {
+    const { list } = blocklist();
+    await list.block(alice, bob);
+    assert.equal(list.blocks(alice, bobIrc), true);
+    assert.equal(list.blocks(alice, bobXmpp), true);
+    const other = blocklist().list;
+    await other.block(alice, bobIrc);
+    assert.equal(other.blocks(alice, bob), true);
+    assert.equal(other.blocks(alice, bobXmpp), true);
+  });
+
+  it("refuses a direct message from a blocked address as to nobody, and forgets on unblock", async () => {
+    const { list, shown } = blocklist();
+    assert.equal((await list.block(alice, bob)).added, true);
+    assert.throws(() => list.checkDirect(bob, alice), (error: unknown) => isBlockRefusal(error) && (error as Error).message === blockRefusal(alice).message);
+    assert.equal((await list.unblock(alice, parseAddress("native:BOB"))).removed, true);
+    list.checkDirect(bob, alice);
+    assert.deepEqual(shown, ["alice hidden from native:bob", "alice shown to native:bob"]);
+    assert.equal((await list.unblock(alice, bob)).removed, false);
+  });
+
+  it("keeps the list across a load, refuses herself and a block past the limit", async () => {
+    const store = memoryStore();
+    await blocklist(store).list.block(alice, bob);
+    const { list } = blocklist(store);
+    await list.load();
+    assert.deepEqual(list.list(alice).map(addressKey), ["native:bob"]);
+    await assert.rejects(list.block(alice, parseAddress("native:Alice")), { code: "GW_ERR_BAD_ADDRESS" });
+    for (let i = 1; i < MAX_BLOCKS_PER_USER; i++) await list.block(alice, makeAddress("irc", "libera", `nick${i}`));
+    await assert.rejects(list.block(alice, makeAddress("irc", "libera", "onemore")), { code: "GW_ERR_LIMIT_REACHED" });
+  });
+
+  it("forgets a deleted account's list and the blocks of it", async () => {
+    const { list } = blocklist();
+    await list.block(alice, bob);
+    await list.block(bob, makeAddress("irc", "libera", "eve"));
+    list.forget(bob);
+    assert.equal(list.blocks(alice, bob), false);
+    assert.deepEqual(list.list(bob), []);
+  });
+});
