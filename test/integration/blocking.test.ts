@@ -3,7 +3,7 @@
  * and an IRC nick. The blocked sender's messages are refused as to nobody (native: the error of a nonexistent user;
  * XMPP: service-unavailable; IRC: nothing, not even a NOTICE), their subscription requests dropped, the blocker's
  * presence shown them offline until the unblock; the list survives a restart, and a block of a native user covers his
- * linked IRC nick.
+ * linked IRC nick; a blocked user's room invitation is dropped.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -115,6 +115,22 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     assert.deepEqual(alice.pending("message"), [], "nothing from eve");
     // Carl answers the puppet too: by then any NOTICE to eve, sent before carl's line was taken, would be here.
     assert.deepEqual(eve.take((line) => line.command === "NOTICE" && line.nick === puppet), [], "eve is told nothing");
+  });
+
+  it("drops a blocked user's room invitation, with ok to the inviter", async function () {
+    const alice = await suite.native("alice");
+    const bob = await suite.native("bob");
+    const carol = await suite.native("carol");
+    const room = `blk${suite.nameOf(bob).slice(-6)}`.toLowerCase();
+    await bob.ok({ type: "room.create", name: room });
+    await carol.ok({ type: "room.join", room });
+    await alice.ok({ type: "contact.block", address: `native:${suite.nameOf(bob)}` });
+
+    await bob.ok({ type: "room.invite", room, to: `native:${suite.nameOf(alice)}` });
+    await carol.ok({ type: "room.invite", room, to: `native:${suite.nameOf(alice)}` });
+    const invitation = await alice.waitForType("room.invitation", () => true, TIMEOUT);
+    assert.equal(invitation["from"], `native:${suite.nameOf(carol)}`, "the first invitation alice gets is carol's");
+    assert.deepEqual(alice.pending("room.invitation"), []);
   });
 
   it("covers a blocked native user's linked IRC nick", async function () {

@@ -47,6 +47,9 @@ async function aliceEverywhere(store: Store): Promise<void> {
   await store.ownRooms.put({ owner: alice, room: ownRoom, nick: "alice", joinedAt: T });
   await store.names.claim({ protocol: "irc", account: "libera", name: "alice[sb]", person: alice, claimedAt: T });
   await store.avatars.put({ owner: alice, type: "image/png", data: Buffer.from([4]), hash: "0".repeat(40), setAt: T });
+  await store.blocks.add(alice, carol, T);
+  await store.blocks.add(bob, alice, T);
+  await store.blocks.add(bob, carol, T);
   await store.mucLineIds.keep([
     { muc: "xmpp://u.alice/talk@conference.example.org", gatewayId: "g1", roomId: "r1", nick: "alice", at: T },
     { muc: "xmpp://bot/talk@conference.example.org", gatewayId: "g1", roomId: "r1", nick: "alice", at: T },
@@ -114,6 +117,7 @@ export function describeAccountRemovalContract(store: () => Store): void {
       assert.deepEqual(await store().puppetServerPasswords.listOf(alice), []);
       assert.deepEqual(await store().ownRooms.listOn(alice, "xmpp", "u.alice"), []);
       assert.equal(await store().avatars.get(alice), undefined);
+      assert.deepEqual((await store().blocks.all()).map((block) => [block.owner.id, block.address.id]), [["bob", carol.id]], "her blocks, and bob's of her: a new account of the name is not blocked");
       assert.equal(await store().mucLineIds.byRoomId("xmpp://u.alice/talk@conference.example.org", "r1"), undefined, "her MUCs' ids of lines, which a new alice's linked account would find");
       assert.equal(await store().mucLineIds.byRoomId("xmpp://bot/talk@conference.example.org", "r1"), "g1", "a bot's are not hers");
       assert.deepEqual((await store().rooms.members(den)).map((member) => member.address.id), ["bob"]);
