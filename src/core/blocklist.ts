@@ -5,7 +5,9 @@
  * is checked (one Map lookup for a user who blocked nobody).
  *
  * Addresses are compared in one form (`blockedForm`): IRC nicks folded by rfc1459 case mapping (the default of most
- * servers, core/model/name-fold.ts), XMPP JIDs bare and lower-cased, native names lower-cased. A block covers the
+ * servers, core/model/name-fold.ts), XMPP JIDs bare and lower-cased whichever XMPP account of the gateway reaches them
+ * (the component, or her own linked account: `xmpp://u.alice/eve@example.org` is `xmpp:eve@example.org`, one person
+ * everywhere), native names lower-cased. A block covers the
  * blocked person's linked accounts (core/linked-persons.ts): a sender is blocked when their address, their person or
  * any account linked to that person is, so bob cannot get round it from his linked IRC nick.
  *
@@ -15,7 +17,7 @@
  */
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { addressKey, makeAddress, type Address } from "./model/address.js";
+import { addressKey, DEFAULT_ACCOUNT, makeAddress, type Address } from "./model/address.js";
 import { foldName } from "./model/name-fold.js";
 import type { PersonDirectory } from "./linked-persons.js";
 import type { BlockStore } from "../store/store.js";
@@ -33,7 +35,7 @@ export function blockedForm(address: Address): Address {
       return makeAddress("irc", address.account, foldName(address.id));
     case "xmpp": {
       const slash = address.id.indexOf("/");
-      return makeAddress("xmpp", address.account, (slash === -1 ? address.id : address.id.slice(0, slash)).toLowerCase());
+      return makeAddress("xmpp", DEFAULT_ACCOUNT, (slash === -1 ? address.id : address.id.slice(0, slash)).toLowerCase());
     }
     case "native":
       return makeAddress("native", address.account, address.id.toLowerCase());

@@ -16,6 +16,7 @@ import type { AwaitedReceipts } from "./awaited-receipts.js";
 import type { Carbons } from "./carbons.js";
 import { directDraft } from "./drafts.js";
 import { stanzaConditionFor } from "./error-conditions.js";
+import { isBlockRefusal } from "../../core/blocklist.js";
 import { CorrectionIds } from "./message-memory.js";
 import { directOriginal } from "./logged-originals.js";
 import { occupantIdOf } from "./muc-line-ids.js";
@@ -102,6 +103,8 @@ export class AccountInbound {
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {
+      // Her own server delivered it to her other clients as well: the gateway's session just does not show it (core/blocklist.ts).
+      if (isBlockRefusal(error)) return context.log.debug({ from: message.from }, "XMPP message from a blocked JID not shown");
       const gatewayError = toGatewayError(error);
       const { type, condition } = stanzaConditionFor(gatewayError.code);
       context.log.info({ from: message.from, condition, reason: gatewayError.message }, "XMPP message refused");

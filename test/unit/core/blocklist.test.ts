@@ -45,6 +45,7 @@ describe("blockedForm", () => {
   it("folds IRC nicks by rfc1459 case mapping, JIDs to their bare lower-case form, native names to lower case", () => {
     assert.equal(addressKey(blockedForm(parseAddress("irc://libera/Eve[away]"))), "irc://libera/eve{away}");
     assert.equal(addressKey(blockedForm(parseAddress("xmpp:Eve@Example.ORG/phone"))), "xmpp:eve@example.org");
+    assert.equal(addressKey(blockedForm(parseAddress("xmpp://u.alice/eve@example.org"))), "xmpp:eve@example.org", "the same JID through her linked account");
     assert.equal(addressKey(blockedForm(parseAddress("native:Bob"))), "native:bob");
   });
 });
