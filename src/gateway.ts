@@ -110,6 +110,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const blocklist = new Blocklist({ store: store.blocks, persons: identities, log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
     if (!(await roster.maySee(blocked, owner))) return;
     await (hidden ? registry.for(blocked)?.sendPresence(offlinePresence(owner), blocked) : presence.sendTo(presence.get(owner), blocked));
+  }, ownAccountsTold: async (owner, blocked, isBlocked) => {
+    if (blocked.protocol === "xmpp") for (const adapter of registry.ownedBy(owner)) await adapter.blockOnServer?.(blocked.id, isBlocked);
   } });
   await blocklist.load();
   const blocks = (owner: Address, sender: Address): boolean => blocklist.blocks(owner, sender);

@@ -155,6 +155,8 @@ export interface Adapter {
    * for an invitation the core remembers making (core/room-invitations.ts). Absent: the decline is dropped.
    */
   sendDecline?(decline: RoomInvitation): Promise<void>;
+  /** Someone's own account: her block of a JID (core/blocklist.ts) also kept by her server where it offers XEP-0191. */
+  blockOnServer?(jid: string, blocked: boolean): Promise<void>;
   /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
   /**

@@ -68,6 +68,8 @@ export interface BlocklistDependencies {
   readonly log: Logger;
   /** Shows `blocked` the owner offline (blocked: true) or her presence again (false), where they were allowed to see it. */
   readonly presenceShown: (owner: Address, blocked: Address, hidden: boolean) => Promise<void>;
+  /** Tells the owner's own accounts of a block or unblock (her XMPP server's block list, Adapter.blockOnServer). */
+  readonly ownAccountsTold?: (owner: Address, blocked: Address, isBlocked: boolean) => Promise<void>;
   readonly now?: () => number;
 }
 
@@ -101,6 +103,7 @@ export class Blocklist {
     const added = await this.deps.store.add(owner, form, (this.deps.now ?? Date.now)());
     this.listOf(owner, true).set(addressKey(form), form);
     if (added) await this.show(owner, form, true);
+    if (added) await this.tellOwnAccounts(owner, form, true);
     return { address: form, added };
   }
 
@@ -112,6 +115,7 @@ export class Blocklist {
     const held = list?.delete(addressKey(form)) === true;
     if (list?.size === 0) this.lists.delete(blockedKey(owner));
     if (removed || held) await this.show(owner, form, false);
+    if (removed || held) await this.tellOwnAccounts(owner, form, false);
     return { address: form, removed: removed || held };
   }
 
@@ -155,6 +159,14 @@ export class Blocklist {
       this.lists.set(key, list);
     }
     return list;
+  }
+
+  private async tellOwnAccounts(owner: Address, blocked: Address, isBlocked: boolean): Promise<void> {
+    try {
+      await this.deps.ownAccountsTold?.(owner, blocked, isBlocked);
+    } catch (error: unknown) {
+      this.deps.log.warn({ err: error, owner: addressKey(owner), blocked: addressKey(blocked) }, "(un)block not kept by her own account's server");
+    }
   }
 
   private async show(owner: Address, blocked: Address, hidden: boolean): Promise<void> {

@@ -77,7 +77,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     "allow_registration = true",
     "",
     "modules_enabled = {",
-    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register"; "carbons"; "vcard";',
+    '  "roster"; "saslauth"; "disco"; "presence"; "version"; "ping"; "register"; "carbons"; "vcard"; "blocklist";',
     ...(input.tls ? ['  "tls";'] : []),
     "}",
     ...(input.tls ? [`ssl = { certificate = ${luaString(input.tls.certificateFile)}; key = ${luaString(input.tls.keyFile)} }`] : []),

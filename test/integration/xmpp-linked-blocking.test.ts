@@ -2,10 +2,13 @@
  * A block of an XMPP user (core/blocklist.ts) against a real Prosody, through alice's linked XMPP account: eve, whom
  * alice blocked by her JID (`xmpp:eve@localhost`), writes to alicex@localhost, and alice's native sessions are shown
  * nothing of it, while romeo's message, written after it, arrives (alice's server delivers eve's to her other clients
- * as it does: the block is the gateway's, not her server's).
+ * as it does: the block is the gateway's). Her server, which offers XEP-0191 (Prosody's mod_blocklist), is given the
+ * block and the unblock too: her phone reads them in its block list.
  */
 import assert from "node:assert/strict";
-import { useLinkedAccount } from "../helpers/linked-account-suite.js";
+import { xml } from "@xmpp/client";
+import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const TIMEOUT = 15_000;
 
@@ -20,6 +23,10 @@ describe("block lists through a linked XMPP account", function () {
     await Promise.all([eve.sendPresence(), romeo.sendPresence()]);
     const blocked = await alice.ok({ type: "contact.block", address: "xmpp:Eve@localhost/phone" });
     assert.equal(blocked["address"], "xmpp:eve@localhost");
+    // Her server keeps the block too (below): her phone takes it off there, so that only the gateway's holds here.
+    const phone = await XmppTestClient.connect(suite.prosody(), "alicex", ALICEX_PASSWORD, "phone");
+    await phone.iq(xml("iq", { type: "set" }, xml("unblock", { xmlns: "urn:xmpp:blocking" }, xml("item", { jid: "eve@localhost" }))));
+    await phone.stop();
 
     await eve.sendMessage("alicex@localhost", "it's eve");
     // Eve's next message reaches romeo after her first reached alicex: Prosody routes one session's stanzas in order.
@@ -29,5 +36,22 @@ describe("block lists through a linked XMPP account", function () {
     const got = (await alice.waitForType("message", () => true, TIMEOUT))["message"] as Record<string, unknown>;
     assert.deepEqual([got["from"], got["body"]], ["xmpp://u.alice/romeo@localhost", "romeo here"]);
     assert.deepEqual(alice.pending("message"), [], "nothing from eve");
+  });
+
+  it("keeps a block of a JID on her own server's block list, and takes it off at the unblock", async function () {
+    const alice = suite.alice();
+    const phone = await XmppTestClient.connect(suite.prosody(), "alicex", ALICEX_PASSWORD, "phone");
+    const blockList = async (): Promise<string[]> => {
+      const answer = await phone.iq(xml("iq", { type: "get" }, xml("blocklist", { xmlns: "urn:xmpp:blocking" })));
+      return (answer.getChild("blocklist", "urn:xmpp:blocking")?.getChildren("item") ?? []).map((item) => String(item.attrs["jid"]));
+    };
+    try {
+      await alice.ok({ type: "contact.block", address: "xmpp:mallory@localhost" });
+      assert.ok((await blockList()).includes("mallory@localhost"));
+      await alice.ok({ type: "contact.unblock", address: "xmpp:mallory@localhost" });
+      assert.ok(!(await blockList()).includes("mallory@localhost"));
+    } finally {
+      await phone.stop();
+    }
   });
 });

@@ -32,6 +32,7 @@ import type { Presence } from "../../core/model/presence.js";
 import type { Room, RoomMember } from "../../core/model/room.js";
 import { accountRoute, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
+import { AccountBlocking } from "./account-blocking.js";
 import { checkCredentials } from "./credential-check.js";
 import { jidParts } from "./client-connection.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -79,6 +80,8 @@ export class XmppUserAdapter implements Adapter {
   /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
   private readonly awaited: AwaitedReceipts;
   private readonly carbons: Carbons;
+  /** Her server's block list (XEP-0191, account-blocking.ts). */
+  private readonly blocking: AccountBlocking;
   private readonly roster: AccountRoster;
   /** Chats and presence from the account's contacts (account-inbound.ts). */
   private readonly inbound: AccountInbound;
@@ -102,6 +105,7 @@ export class XmppUserAdapter implements Adapter {
       },
     });
     this.ownJid = xmppUserAddress(config.jid, context.account).id;
+    this.blocking = new AccountBlocking(context.log);
     this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE, (jid) => this.mucs.occupantAt(jid)?.address);
     this.roster = new AccountRoster(context, this.owner, this.ownJid);
     this.contactPresence = new AccountContactPresence(
@@ -189,6 +193,11 @@ export class XmppUserAdapter implements Adapter {
   }
 
   /** The owner's presence becomes the account's: available with show, status and priority, or unavailable. */
+  /** Adapter.blockOnServer: her block of a JID kept by her server too, where it offers XEP-0191. */
+  blockOnServer(jid: string, blocked: boolean): Promise<void> {
+    return this.blocking.push(this.connected(), jid, blocked);
+  }
+
   async setPresence(presence: Presence): Promise<void> {
     if (!sameAddress(presence.from, this.owner) || !this.session.online) return;
     if (presence.show === "offline") {
@@ -306,6 +315,7 @@ export class XmppUserAdapter implements Adapter {
     this.available = false;
     await this.context.syncContacts(this.owner, await this.roster.fetch(connection));
     await this.carbons.enable(connection, jidParts(this.config.jid).domain);
+    await this.blocking.discover(connection, jidParts(this.config.jid).domain);
     this.mucs.rejoin();
   }
 
