@@ -3,27 +3,14 @@
  * spread into CLIENT_FRAME_SCHEMAS (frame-schemas.ts) and published with them in docs/protocol.schema.json.
  */
 import type { ClientFrameType } from "./client-frames.js";
+import { address, frame, type Schema } from "./frame-schema-parts.js";
 
-type Schema = Record<string, unknown>;
 type BlockFrameType = Extract<ClientFrameType, "contact.block" | "contact.unblock" | "contact.blocked">;
 
-const requestId: Schema = { type: "string", minLength: 1, maxLength: 64, description: "Request id, echoed in the answer" };
 const blocked: Schema = {
-  type: "string",
-  minLength: 3,
-  maxLength: 1100,
+  ...address,
   description: "Whom: native:bob, xmpp:eve@example.org (any resource), irc://libera/eve (any case); a native user's or linked person's other accounts are covered too",
 };
-
-function frame(type: BlockFrameType, properties: Schema, required: string[], description: string): Schema {
-  return {
-    type: "object",
-    description,
-    properties: { type: { const: type }, id: requestId, ...properties },
-    required: ["type", ...required],
-    additionalProperties: false,
-  };
-}
 
 export const BLOCK_FRAME_SCHEMAS: Readonly<Record<BlockFrameType, Schema>> = {
   "contact.block": frame(
