@@ -4,8 +4,10 @@
  * nor a reaction or a retraction itself. A native client's bad reaction is refused (GW_ERR_BAD_FRAME); another network's
  * is left out of the set, logged, and a set of nothing but bad ones refused, since it would read as "none left". The
  * accepted reaction names the reacted message's sender, name, excerpt and network id (as a reply does), and what it
- * adds to the sender's previous set, both found among the log's next REACTIONS_LOOKED_AT messages of the conversation
- * (the excerpt is of the words as last corrected, as a reply's).
+ * adds to every set the sender gave it before, both found among the log's next REACTIONS_LOOKED_AT messages of the
+ * conversation (the excerpt is of the words as last corrected, as a reply's). Every earlier set, not only the last:
+ * networks without reactions show what is added as a line (IRC), and a sender toggling 👍 off and on must not have her
+ * puppet say it again each time; each emoji is said once per sender and message.
  */
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -15,20 +17,20 @@ import { addedReactions, reactionsProblem, validReactions } from "./model/reacti
 import { replyExcerpt } from "./model/reply-quote.js";
 import { originalOf, type Lookup } from "./message-references.js";
 
-/** How many of a conversation's messages after the reacted one are looked at for the sender's previous set. */
+/** How many of a conversation's messages after the reacted one are looked at for the sender's earlier sets. */
 export const REACTIONS_LOOKED_AT = 200;
 
 /**
- * From the log's next REACTIONS_LOOKED_AT messages of the conversation after `original`: the sender's last set of
- * reactions to it (undefined when none is there), and its words as its own sender last corrected them.
+ * From the log's next REACTIONS_LOOKED_AT messages of the conversation after `original`: every reaction the sender
+ * gave it in any earlier set (undefined when she gave none there), and its words as its own sender last corrected them.
  */
 async function laterState(deps: Lookup, draft: MessageDraft, original: Message): Promise<{ readonly before?: readonly string[]; readonly words: string }> {
   const conversation = original.scope === "room" ? { room: original.to } : { between: [original.from, original.to] as const };
   const later = await deps.history.history(conversation, { after: original.id, limit: REACTIONS_LOOKED_AT });
   const first = original.replaces ?? original.id;
   const words = later.filter((message) => message.replaces === first && sameAddress(message.from, original.from) && message.retracted !== true).at(-1)?.body ?? original.body;
-  const before = later.filter((message) => message.reactsTo?.id === original.id && sameAddress(message.from, draft.from)).at(-1)?.reactions;
-  return before === undefined ? { words } : { before, words };
+  const sets = later.filter((message) => message.reactsTo?.id === original.id && sameAddress(message.from, draft.from));
+  return sets.length === 0 ? { words } : { before: sets.flatMap((message) => message.reactions ?? []), words };
 }
 
 /** The draft's reactions as the gateway takes them (see the header). */

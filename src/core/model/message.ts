@@ -95,8 +95,8 @@ export interface ReplyTarget {
 
 /**
  * What a reaction reacts to: named as a reply's answered message is, and, once accepted, `added`: the reactions its set
- * adds to the sender's previous set that the gateway knows of (all of them when it knows none), which networks without
- * reactions show as text (IRC: `* alice reacted 👍 to bob: "…"`).
+ * adds to every earlier set of the sender's for that message that the gateway knows of (all of them when it knows none),
+ * which networks without reactions show as text (IRC: `* alice reacted 👍 to bob: "…"`), each emoji once.
  */
 export interface ReactionTarget extends ReplyTarget {
   readonly added?: readonly string[];
