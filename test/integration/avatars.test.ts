@@ -110,6 +110,14 @@ describe("avatars (native account.avatar.*, avatar.get; XEP-0153 and vCard PHOTO
     await bob.ok({ type: "contact.add", address: `native:${aliceName}`, name: "Alice A." });
     const pushed = await bob.waitForType("contact", (frame) => (frame["contact"] as Record<string, unknown>)["name"] === "Alice A.");
     assert.deepEqual((pushed["contact"] as Record<string, unknown>)["avatar"], { type: "image/gif", hash: sha1(GIF) });
+    // Blocked, bob sees her offline and is refused her picture: her entry names none either, until the unblock.
+    await alice.ok({ type: "contact.block", address: `native:${suite.nameOf(bob)}` });
+    assert.equal((await entryOf(bob))?.["avatar"], undefined, "not to someone she blocked");
+    await bob.ok({ type: "contact.add", address: `native:${aliceName}`, name: "Alice B." });
+    const pushedBlocked = await bob.waitForType("contact", (frame) => (frame["contact"] as Record<string, unknown>)["name"] === "Alice B.");
+    assert.equal((pushedBlocked["contact"] as Record<string, unknown>)["avatar"], undefined, "nor in the contact push");
+    await alice.ok({ type: "contact.unblock", address: `native:${suite.nameOf(bob)}` });
+    assert.deepEqual((await entryOf(bob))?.["avatar"], { type: "image/gif", hash: sha1(GIF) });
   });
 
   it("refuses a picture that is not of the type it names, and one of a type it does not take", async function () {

@@ -152,7 +152,8 @@ export class NativeAdapter implements Adapter {
   showBuddyListChanges(owner: Address, changes: readonly BuddyListChange[]): void {
     if (!isNative(owner) || isRoomId(owner.id)) return;
     const refOf = (person: Address): AvatarRef | undefined => this.context.avatars.refOf(person);
-    for (const change of changes) this.sessions.pushTo(owner.id, "entry" in change ? frames.contact(change.entry, entryAvatar(change.entry, refOf)) : frames.contactRemoved(change.removed));
+    const blocked = (person: Address): boolean => this.services.blocklist.blocks(person, owner);
+    for (const change of changes) this.sessions.pushTo(owner.id, "entry" in change ? frames.contact(change.entry, entryAvatar(change.entry, refOf, blocked)) : frames.contactRemoved(change.removed));
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {

@@ -47,10 +47,12 @@ export function presenceView(presence: Presence): Record<string, unknown> {
 
 /**
  * The avatar a buddy-list entry shows: a native contact's (core/avatars.ts `refOf`), under the rule of her presence
- * pushes, which carry it: only with her presence shown. XMPP contacts' XEP-0153 hashes are not kept by the gateway.
+ * pushes, which carry it: only with her presence shown, and not to someone she blocked (`blocks`, core/blocklist.ts:
+ * her presence is shown them offline, no push tells them of a new picture, avatar.get refuses them). XMPP contacts'
+ * XEP-0153 hashes are not kept by the gateway.
  */
-export function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined): AvatarRef | undefined {
-  return contact.presence !== undefined && contact.address.protocol === "native" ? refOf(contact.address) : undefined;
+export function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined, blocked: (owner: Address) => boolean): AvatarRef | undefined {
+  return contact.presence !== undefined && contact.address.protocol === "native" && !blocked(contact.address) ? refOf(contact.address) : undefined;
 }
 
 /** A buddy-list entry (contact.list, the `contact` push), with the contact's avatar where one is shown (entryAvatar). */
