@@ -84,11 +84,24 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     const aliceJid = `${suite.nameOf(alice)}@${suite.prosody().componentDomain}`;
     const eve = await suite.xmppUser("eve");
     const romeo = await suite.xmppUser("romeo");
+    await alice.ok({ type: "message.send", to: `xmpp:${eve.bareJid}`, body: "before the block" });
+    const before = await eve.waitForMessage(aliceJid, (stanza) => stanza.getChildText("body") === "before the block", TIMEOUT);
+    const hers = await eve.sendMessage(aliceJid, "mine, before the block");
+    await alice.waitForType("message", (frame) => messageOf(frame)["body"] === "mine, before the block", TIMEOUT);
     await alice.ok({ type: "contact.block", address: `xmpp:${eve.bareJid}` });
 
     const id = await eve.sendMessage(aliceJid, "hello?");
     const error = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === id, TIMEOUT);
     assert.ok(error.getChild("error")?.getChild("service-unavailable") !== undefined, error.toString());
+    // Her reaction (XEP-0444) to a line alice sent her before is answered as her chat is.
+    const reactions = xml("reactions", { xmlns: "urn:xmpp:reactions:0", id: String(before.attrs["id"]) }, xml("reaction", {}, "👍"));
+    await eve.send(xml("message", { to: aliceJid, type: "chat", id: "eve-reacts" }, reactions));
+    const refused = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === "eve-reacts", TIMEOUT);
+    assert.ok(refused.getChild("error")?.getChild("service-unavailable") !== undefined, refused.toString());
+    // So is her retraction (XEP-0424) of her own line from before.
+    await eve.send(xml("message", { to: aliceJid, type: "chat", id: "eve-retracts" }, xml("retract", { xmlns: "urn:xmpp:message-retract:1", id: hers })));
+    const unsaid = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === "eve-retracts", TIMEOUT);
+    assert.ok(unsaid.getChild("error")?.getChild("service-unavailable") !== undefined, unsaid.toString());
 
     // Eve asks first, romeo after: alice is asked by romeo only.
     await eve.send(xml("presence", { to: aliceJid, type: "subscribe" }));

@@ -9,8 +9,7 @@ import type { AdapterContext, SubscriptionAction } from "../../core/adapter.js";
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import { formatAddress, type Address } from "../../core/model/address.js";
 import { addressToJid, jidToAddress, resourceOf, withoutResource, xmppUserAddress } from "./addressing.js";
-import { stanzaConditionFor } from "./error-conditions.js";
-import { isBlockRefusal } from "../../core/blocklist.js";
+import { chatRefusal, stanzaConditionFor } from "./error-conditions.js";
 import { directDraft, directReplyTo } from "./drafts.js";
 import { parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import type { ParsedReactions } from "./reaction-stanzas.js";
@@ -153,10 +152,9 @@ export class ComponentInbound {
       const accepted = await this.context.submit({ ...directDraft(this.context.account, message, from, to, replaces), ...replyTo });
       acceptedId = accepted.id;
     } catch (error: unknown) {
-      const gatewayError = toGatewayError(error);
       // XEP-0191 section 3.5: a blocked sender's message is answered service-unavailable, as a contacts-only user's is.
-      const { type, condition } = isBlockRefusal(error) ? { type: "cancel" as const, condition: "service-unavailable" } : stanzaConditionFor(gatewayError.code);
-      await this.refuse(stanza, type, condition, gatewayError.message);
+      const { type, condition } = chatRefusal(error);
+      await this.refuse(stanza, type, condition, toGatewayError(error).message);
     } finally {
       acceptance.done(acceptedId);
     }
@@ -174,7 +172,7 @@ export class ComponentInbound {
       if (original === undefined) return await this.refuse(stanza, "cancel", "item-not-found", "no recent message of yours with that id to retract");
       await this.context.submit({ ...directDraft(this.context.account, message, from, to), body: "", retracts: original });
     } catch (error: unknown) {
-      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      const { type, condition } = chatRefusal(error);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
     } finally {
       acceptance.done(undefined);
@@ -191,7 +189,7 @@ export class ComponentInbound {
       const own = await directOriginal(this.context, this.corrections.known(from, reactions.id), from, to, reactions.id);
       await this.context.submit({ ...directDraft(this.context.account, message, from, to), body: "", reactsTo: { id: own ?? reactions.id }, reactions: reactions.reactions });
     } catch (error: unknown) {
-      const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
+      const { type, condition } = chatRefusal(error);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
     }
   }

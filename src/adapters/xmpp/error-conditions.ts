@@ -2,7 +2,8 @@
  * Gateway error codes as XMPP stanza errors (RFC 6120 section 8.3.3): what an XMPP sender sees when the
  * gateway refuses its stanza. The XMPP condition is kept on the GatewayError (`condition`) when it had one.
  */
-import type { ErrorCode, GatewayError } from "../../core/errors.js";
+import { isBlockRefusal } from "../../core/blocklist.js";
+import { toGatewayError, type ErrorCode, type GatewayError } from "../../core/errors.js";
 
 export type StanzaErrorType = "cancel" | "continue" | "modify" | "auth" | "wait";
 
@@ -42,4 +43,12 @@ export function stanzaConditionFor(code: ErrorCode): StanzaCondition {
 /** A refused MUC join: a members-only room one is not allowed into is registration-required (XEP-0045 7.2.7), else as the code says. */
 export function joinRefusal(error: GatewayError): StanzaCondition {
   return error.condition === "members-only" ? { type: "cancel", condition: "registration-required" } : stanzaConditionFor(error.code);
+}
+
+/**
+ * A refused chat of an XMPP user to the gateway's JIDs, a reaction or retraction as well as a message: a blocked
+ * sender's is service-unavailable (XEP-0191 section 3.5: what a server answers for a blocking user), else as the code says.
+ */
+export function chatRefusal(error: unknown): StanzaCondition {
+  return isBlockRefusal(error) ? { type: "cancel", condition: "service-unavailable" } : stanzaConditionFor(toGatewayError(error).code);
 }
