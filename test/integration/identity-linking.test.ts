@@ -230,4 +230,27 @@ describe("linking accounts across networks with a one-time code", function () {
       ["ok", "ok", "ok", "ok", "ok", "GW_ERR_RATE_LIMITED"],
     );
   });
+
+  it("lists a linked person's native avatar only to those who may see her native presence, not to whoever follows her IRC nick", async function () {
+    const alice = await native("alice");
+    const aliceIrc = await suite.ircUser("aliceirc");
+    const ircAddress = `irc://${NETWORK}/${aliceIrc.nick.toLowerCase()}`;
+    await alice.ok({ type: "identity.link", address: ircAddress });
+    const notice = await aliceIrc.waitFor((line) => line.command === "NOTICE" && line.nick === "sbgate" && CODE.test(line.params[1] ?? ""), 10_000);
+    aliceIrc.privmsg("sbgate", CODE.exec(notice.params[1] ?? "")?.[1] ?? "");
+    await alice.waitForType("identity.linked", (frame) => frame["address"] === ircAddress, 10_000);
+    // A 1x1 GIF's header and a little more: enough for the gateway's check.
+    const gif = Buffer.concat([Buffer.from("GIF89a", "latin1"), Buffer.from([1, 0, 1, 0, 0, 0, 0, 0x3b])]);
+    await alice.ok({ type: "account.avatar.set", mime_type: "image/gif", data: gif.toString("base64") });
+
+    // Bob asks to see alice (she does not approve) and follows her IRC nick, whose presence needs nobody's approval.
+    const bob = await native("bob");
+    const aliceAddress = `native:${suite.nameOf(alice)}`;
+    await bob.ok({ type: "contact.add", address: aliceAddress });
+    await bob.ok({ type: "presence.subscribe", address: ircAddress });
+    const entry = ((await bob.ok({ type: "contact.list" }))["contacts"] as Record<string, unknown>[]).find((contact) => contact["address"] === aliceAddress);
+    assert.ok(entry?.["presence"] !== undefined, `one entry for alice, with her IRC nick's presence: ${JSON.stringify(entry)}`);
+    assert.equal(entry["avatar"], undefined, "her native avatar is not his to see");
+    assert.equal((await bob.request({ type: "avatar.get", address: aliceAddress }))["code"], "GW_ERR_FORBIDDEN");
+  });
 });

@@ -45,6 +45,8 @@ export class NativeAdapter implements Adapter {
   };
   private readonly sessions = new SessionDirectory();
   private readonly knownUsers = new Set<string>();
+  /** Buddy-list changes being shown, one batch after another (showBuddyListChanges). */
+  private buddyListPushes: Promise<void> = Promise.resolve();
   private readonly env: HandlerEnvironment;
   private readonly server: NativeServer;
 
@@ -152,8 +154,13 @@ export class NativeAdapter implements Adapter {
   showBuddyListChanges(owner: Address, changes: readonly BuddyListChange[]): void {
     if (!isNative(owner) || isRoomId(owner.id)) return;
     const refOf = (person: Address): AvatarRef | undefined => this.context.avatars.refOf(person);
-    const blocked = (person: Address): boolean => this.services.blocklist.blocks(person, owner);
-    for (const change of changes) this.sessions.pushTo(owner.id, "entry" in change ? frames.contact(change.entry, entryAvatar(change.entry, refOf, blocked)) : frames.contactRemoved(change.removed));
+    const mayView = async (person: Address): Promise<boolean> => (await this.context.probe(person, owner)) !== undefined;
+    const shown = async (): Promise<void> => {
+      const pushed = await Promise.all(changes.map(async (change) => ("entry" in change ? frames.contact(change.entry, await entryAvatar(change.entry, refOf, mayView)) : frames.contactRemoved(change.removed))));
+      for (const frame of pushed) this.sessions.pushTo(owner.id, frame);
+    };
+    // In the order the changes came, though each entry's avatar waits for a look at who may see it (entryAvatar).
+    this.buddyListPushes = this.buddyListPushes.then(shown).catch((error: unknown) => this.context.log.warn({ err: error }, "buddy list change not shown"));
   }
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {

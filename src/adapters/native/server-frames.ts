@@ -46,13 +46,15 @@ export function presenceView(presence: Presence): Record<string, unknown> {
 }
 
 /**
- * The avatar a buddy-list entry shows: a native contact's (core/avatars.ts `refOf`), under the rule of her presence
- * pushes, which carry it: only with her presence shown, and not to someone she blocked (`blocks`, core/blocklist.ts:
- * her presence is shown them offline, no push tells them of a new picture, avatar.get refuses them). XMPP contacts'
- * XEP-0153 hashes are not kept by the gateway.
+ * The avatar a buddy-list entry shows: a native contact's (core/avatars.ts `refOf`), under the rule of avatar.get and of
+ * her presence pushes, which carry it: only to someone who may see her own presence (`mayView`: a subscription she
+ * approved, AdapterContext.probe), not to whoever sees a linked account's merged into her entry (an IRC nick's presence
+ * needs nobody's approval), nor to someone she blocked. XMPP contacts' XEP-0153 hashes are not kept by the gateway.
  */
-export function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined, blocked: (owner: Address) => boolean): AvatarRef | undefined {
-  return contact.presence !== undefined && contact.address.protocol === "native" && !blocked(contact.address) ? refOf(contact.address) : undefined;
+export async function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined, mayView: (owner: Address) => Promise<boolean>): Promise<AvatarRef | undefined> {
+  if (contact.presence === undefined || contact.address.protocol !== "native") return undefined;
+  const avatar = refOf(contact.address);
+  return avatar !== undefined && (await mayView(contact.address)) ? avatar : undefined;
 }
 
 /** A buddy-list entry (contact.list, the `contact` push), with the contact's avatar where one is shown (entryAvatar). */

@@ -18,13 +18,14 @@ export function self(session: NativeSession): Address {
 }
 
 /** An entry of `owner`'s list with its contact's avatar where she sees it: a client knows every picture at login, not only at a change. */
-function entryView(owner: Address, entry: PersonContactView, env: HandlerEnvironment): Record<string, unknown> {
-  return contactView(entry, entryAvatar(entry, (person) => env.context.avatars.refOf(person), (person) => env.services.blocklist.blocks(person, owner)));
+async function entryView(owner: Address, entry: PersonContactView, env: HandlerEnvironment): Promise<Record<string, unknown>> {
+  const mayView = async (person: Address): Promise<boolean> => (await env.context.probe(person, owner)) !== undefined;
+  return contactView(entry, await entryAvatar(entry, (person) => env.context.avatars.refOf(person), mayView));
 }
 
 export const contactList: Handler<ContactListFrame> = async (session, _frame, env) => {
   const contacts = mergePersons(await env.services.roster.list(self(session)), (address) => env.services.identities.personOf(address));
-  return { contacts: contacts.map((entry) => entryView(self(session), entry, env)) };
+  return { contacts: await Promise.all(contacts.map((entry) => entryView(self(session), entry, env))) };
 };
 
 /**
@@ -42,7 +43,7 @@ export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) 
   const add = (): Promise<Contact> => roster.add(owner, address, frame.name, limits.contacts);
   const existing = await roster.entryOf(owner, address);
   const asks = roster.keptOnNetwork(owner, address) && !(existing?.pendingOut === true || receivesPresence(existing?.subscription ?? "none"));
-  if (!asks) return { contact: entryView(owner, await add(), env) };
+  if (!asks) return { contact: await entryView(owner, await add(), env) };
   let added: Contact | undefined;
   // One change of the list, shown to the user's sessions once (core/buddy-list-changes.ts).
   await limits.request(owner, address, () =>
@@ -53,7 +54,7 @@ export const contactAdd: Handler<ContactAddFrame> = async (session, frame, env) 
   );
   const contact = (await roster.entryOf(owner, address)) ?? added;
   if (!contact) throw new GatewayError("GW_ERR_INTERNAL", "the contact was added but is not in the list");
-  return { contact: entryView(owner, contact, env) };
+  return { contact: await entryView(owner, contact, env) };
 };
 
 /** The entry at the address as written (one made before the user linked an account); else the one contact.add made. */
