@@ -33,6 +33,8 @@ export async function checkCorrection(deps: Lookup, draft: MessageDraft): Promis
   if (!sameAddress(original.from, draft.from)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the sender of a message can correct it");
   // A retracted message is gone: a correction would show its words again (XEP-0424 section 7).
   if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `message ${draft.replaces} was retracted: nothing to correct`);
+  // A reaction has no words: "corrected", it would turn into a line of text under the reacted one's sender's eyes.
+  if (original.reactsTo !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${draft.replaces} in this conversation to correct`);
 }
 
 /** The message a retraction removes, and its moderation when a moderator removes it (else undefined). */

@@ -30,8 +30,9 @@ export async function checkedReply(deps: Lookup, draft: MessageDraft): Promise<M
   if (asked === undefined) return draft;
   try {
     const original = await originalOf(deps, draft, asked.id, "answer");
-    // A tombstone's words are gone: a reply to it would quote nothing.
+    // A tombstone's words are gone, and a reaction has none: a reply to either would quote nothing.
     if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `message ${asked.id} was retracted: nothing to answer`);
+    if (original.reactsTo !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${asked.id} in this conversation to answer`);
     const excerpt = replyExcerpt(await currentWords(deps, original));
     return {
       ...draft,

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { checkedReaction } from "../../../src/core/message-reactions.js";
-import type { Lookup } from "../../../src/core/message-references.js";
+import { checkCorrection, type Lookup } from "../../../src/core/message-references.js";
+import { checkedReply } from "../../../src/core/message-replies.js";
 import type { Logger } from "../../../src/core/logger.js";
 import type { Message, MessageDraft } from "../../../src/core/model/message.js";
 
@@ -60,5 +61,13 @@ describe("reactions at acceptance", () => {
     const first = await checkedReaction(deps, draft(alice, bob, "0001", ["👍", "🎉"]));
     assert.deepEqual(first.reactsTo?.added, ["👍", "🎉"]);
     assert.equal(first.body, "");
+  });
+
+  it("is no message to correct or answer: its sender cannot turn it into a line of text, nobody quotes its empty words", async () => {
+    const correction: MessageDraft = { ...draft(bob, alice, "0001", []), body: "now words", replaces: "0004" };
+    const { reactsTo: _r, reactions: _s, ...text } = correction;
+    await assert.rejects(checkCorrection(deps, text), { code: "GW_ERR_NOT_FOUND" });
+    const { reactsTo: _t, reactions: _u, ...plain } = draft(alice, bob, "0001", []);
+    await assert.rejects(checkedReply(deps, { ...plain, body: "what?", replyTo: { id: "0004" } }), { code: "GW_ERR_NOT_FOUND" });
   });
 });
