@@ -35,7 +35,8 @@ export interface BotMucSuite {
   restart(): Promise<void>;
 }
 
-export function useBotMuc(): BotMucSuite {
+/** `mucArchive` false: the MUC keeps no archive (no mod_muc_mam), so its lines have no XEP-0359 stanza ids. */
+export function useBotMuc(options: { readonly mucArchive?: boolean } = {}): BotMucSuite {
   const occupants: XmppTestClient[] = [];
   let prosody: ProsodyServer;
   let daemon: Daemon;
@@ -89,7 +90,7 @@ export function useBotMuc(): BotMucSuite {
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ mucArchive: true });
+    prosody = await startProsody({ mucArchive: options.mucArchive ?? true });
     muc = `lounge@${prosody.mucDomain}`;
     await prosody.register("bridgebot", BOT_PASSWORD);
     daemon = Daemon.create(

@@ -47,6 +47,11 @@ export class BotFailureReports {
     this.senders.set(id, sender);
   }
 
+  /** Who said line `id`, under the nick she had then, while the bot remembers it (not after a restart). */
+  sender(id: string): OccupantIdentity | undefined {
+    return this.senders.get(id);
+  }
+
   /**
    * Whether `speaker` said line `id` of `muc`: by the occupant ids (XEP-0421) where the MUC gave both, else whether
    * her nick is held now by the occupant who said it (muc-occupants.ts nickOf): false for whoever took that nick

@@ -56,10 +56,13 @@ export class BotLineOwners {
     return undefined;
   }
 
-  /** The address `speaker`'s line `gatewayId` was said from: under another nick when her occupant id says it was hers. */
+  /**
+   * The address `speaker`'s line `gatewayId` was said from: under another nick when her occupant id says it was hers.
+   * The nick is the bot's memory of who said it, else the store's line; a MUC without stanza ids has no line there.
+   */
   private async saidFrom(gatewayId: string, muc: string, from: Address, speaker: MucSpeaker): Promise<Address> {
     if (speaker.occupantId === undefined) return from;
-    const line = await this.lineIds.lineOf(muc, gatewayId);
+    const line = this.reports.sender(gatewayId) ?? (await this.lineIds.lineOf(muc, gatewayId));
     if (line === undefined || line.nick === speaker.nick || line.occupantId !== speaker.occupantId) return from;
     return makeAddress(from.protocol, from.account, `${muc.toLowerCase()}/${line.nick}`);
   }
