@@ -48,8 +48,8 @@ function blockedKey(address: Address): string {
 
 /**
  * A refusal that looks like an unknown recipient's (GW_ERR_UNKNOWN_RECIPIENT, the same words as the router's), so
- * that the sender cannot tell. Adapters that answer nothing to an unknown recipient's sender or answer otherwise for a
- * block (XMPP: service-unavailable, XEP-0191 section 3.5; IRC: nothing at all) tell it by `isBlockRefusal`.
+ * that the sender cannot tell. Adapters that answer nothing for a block where an unknown recipient's sender would
+ * hear why (IRC: nothing at all, as /ignore) tell it by `isBlockRefusal`; the others answer it as an unknown recipient.
  */
 class BlockRefusal extends GatewayError {}
 

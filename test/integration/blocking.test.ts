@@ -1,7 +1,7 @@
 /**
  * Block lists (core/blocklist.ts) against a real Prosody and ngIRCd: a native user blocks a native user, an XMPP user
  * and an IRC nick. The blocked sender's messages are refused as to nobody (native: the error of a nonexistent user;
- * XMPP: service-unavailable; IRC: nothing, not even a NOTICE), their subscription requests dropped, the blocker's
+ * XMPP: the stanza error of a nonexistent user; IRC: nothing, not even a NOTICE), their subscription requests dropped, the blocker's
  * presence shown them offline until the unblock; the list survives a restart, and a block of a native user covers his
  * linked IRC nick; a blocked user's room invitation is dropped.
  */
@@ -79,7 +79,7 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     assert.deepEqual((await aliceAgain.ok({ type: "contact.blocked" }))["blocked"], []);
   });
 
-  it("answers a blocked XMPP user's chat service-unavailable and drops her subscription request", async function () {
+  it("answers a blocked XMPP user's chat as one to a user who does not exist and drops her subscription request", async function () {
     const alice = await suite.native("alice");
     const aliceJid = `${suite.nameOf(alice)}@${suite.prosody().componentDomain}`;
     const eve = await suite.xmppUser("eve");
@@ -90,18 +90,23 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     await alice.waitForType("message", (frame) => messageOf(frame)["body"] === "mine, before the block", TIMEOUT);
     await alice.ok({ type: "contact.block", address: `xmpp:${eve.bareJid}` });
 
-    const id = await eve.sendMessage(aliceJid, "hello?");
-    const error = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === id, TIMEOUT);
-    assert.ok(error.getChild("error")?.getChild("service-unavailable") !== undefined, error.toString());
-    // Her reaction (XEP-0444) to a line alice sent her before is answered as her chat is.
+    /** The error eve's chat to `jid` gets, its address written as <to>. */
+    const refusal = async (jid: string): Promise<string> => {
+      const id = await eve.sendMessage(jid, "hello?");
+      const error = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === id, TIMEOUT);
+      return (error.getChild("error")?.toString() ?? "").replaceAll(jid.split("@")[0] ?? jid, "<to>");
+    };
+    const toGhost = await refusal(`${uniqueUser("ghost")}@${suite.prosody().componentDomain}`);
+    assert.equal(await refusal(aliceJid), toGhost, "eve cannot tell the block from a user who does not exist");
+    // Her reaction (XEP-0444) to a line alice sent her before is answered as her chat is (item-not-found, as to nobody).
     const reactions = xml("reactions", { xmlns: "urn:xmpp:reactions:0", id: String(before.attrs["id"]) }, xml("reaction", {}, "👍"));
     await eve.send(xml("message", { to: aliceJid, type: "chat", id: "eve-reacts" }, reactions));
     const refused = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === "eve-reacts", TIMEOUT);
-    assert.ok(refused.getChild("error")?.getChild("service-unavailable") !== undefined, refused.toString());
+    assert.ok(refused.getChild("error")?.getChild("item-not-found") !== undefined, refused.toString());
     // So is her retraction (XEP-0424) of her own line from before.
     await eve.send(xml("message", { to: aliceJid, type: "chat", id: "eve-retracts" }, xml("retract", { xmlns: "urn:xmpp:message-retract:1", id: hers })));
     const unsaid = await eve.waitFor((stanza) => stanza.is("message") && stanza.attrs["type"] === "error" && stanza.attrs["id"] === "eve-retracts", TIMEOUT);
-    assert.ok(unsaid.getChild("error")?.getChild("service-unavailable") !== undefined, unsaid.toString());
+    assert.ok(unsaid.getChild("error")?.getChild("item-not-found") !== undefined, unsaid.toString());
 
     // Eve asks first, romeo after: alice is asked by romeo only.
     await eve.send(xml("presence", { to: aliceJid, type: "subscribe" }));

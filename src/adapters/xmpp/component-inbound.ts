@@ -152,7 +152,7 @@ export class ComponentInbound {
       const accepted = await this.context.submit({ ...directDraft(this.context.account, message, from, to, replaces), ...replyTo });
       acceptedId = accepted.id;
     } catch (error: unknown) {
-      // XEP-0191 section 3.5: a blocked sender's message is answered service-unavailable, as a contacts-only user's is.
+      // A blocked sender's refusal is an unknown recipient's (core/blocklist.ts), answered alike (error-conditions.ts chatRefusal).
       const { type, condition } = chatRefusal(error);
       await this.refuse(stanza, type, condition, toGatewayError(error).message);
     } finally {

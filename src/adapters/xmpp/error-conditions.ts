@@ -2,7 +2,6 @@
  * Gateway error codes as XMPP stanza errors (RFC 6120 section 8.3.3): what an XMPP sender sees when the
  * gateway refuses its stanza. The XMPP condition is kept on the GatewayError (`condition`) when it had one.
  */
-import { isBlockRefusal } from "../../core/blocklist.js";
 import { toGatewayError, type ErrorCode, type GatewayError } from "../../core/errors.js";
 
 export type StanzaErrorType = "cancel" | "continue" | "modify" | "auth" | "wait";
@@ -46,9 +45,10 @@ export function joinRefusal(error: GatewayError): StanzaCondition {
 }
 
 /**
- * A refused chat of an XMPP user to the gateway's JIDs, a reaction or retraction as well as a message: a blocked
- * sender's is service-unavailable (XEP-0191 section 3.5: what a server answers for a blocking user), else as the code says.
+ * A refused chat of an XMPP user to the gateway's JIDs, a reaction or retraction as well as a message, as its code
+ * says: a blocked sender's refusal is an unknown recipient's (core/blocklist.ts), so she gets item-not-found as for a
+ * user who does not exist and cannot tell the block (XEP-0191 section 3.5: she must not learn of it).
  */
 export function chatRefusal(error: unknown): StanzaCondition {
-  return isBlockRefusal(error) ? { type: "cancel", condition: "service-unavailable" } : stanzaConditionFor(toGatewayError(error).code);
+  return stanzaConditionFor(toGatewayError(error).code);
 }
