@@ -5,9 +5,10 @@
  * is checked (one Map lookup for a user who blocked nobody).
  *
  * Addresses are compared in one form (`blockedForm`): IRC nicks folded by rfc1459 case mapping (the default of most
- * servers, core/model/name-fold.ts), XMPP JIDs bare and lower-cased whichever XMPP account of the gateway reaches them
- * (the component, or her own linked account: `xmpp://u.alice/eve@example.org` is `xmpp:eve@example.org`, one person
- * everywhere), native names lower-cased. A block covers the
+ * servers, core/model/name-fold.ts), XMPP JIDs lower-cased (a resource kept as written) whichever XMPP account of the
+ * gateway reaches them (the component, or her own linked account: `xmpp://u.alice/eve@example.org` is
+ * `xmpp:eve@example.org`, one person everywhere), native names lower-cased. As in XEP-0191, a bare JID covers all its
+ * resources and a full JID only itself: a room occupant's PM comes from `room@conference.example.org/nick`. A block covers the
  * blocked person's linked accounts (core/linked-persons.ts): a sender is blocked when their address, their person or
  * any account linked to that person is, so bob cannot get round it from his linked IRC nick.
  *
@@ -34,8 +35,11 @@ export function blockedForm(address: Address): Address {
     case "irc":
       return makeAddress("irc", address.account, foldName(address.id));
     case "xmpp": {
+      // A full JID is kept whole, as XEP-0191 matches it: a room's occupant (room@conference.example.org/troll) is
+      // one person of the room, whose bare JID is the room itself (everyone in it, and the room on her own server).
       const slash = address.id.indexOf("/");
-      return makeAddress("xmpp", DEFAULT_ACCOUNT, (slash === -1 ? address.id : address.id.slice(0, slash)).toLowerCase());
+      const bare = (slash === -1 ? address.id : address.id.slice(0, slash)).toLowerCase();
+      return makeAddress("xmpp", DEFAULT_ACCOUNT, slash === -1 ? bare : `${bare}${address.id.slice(slash)}`);
     }
     case "native":
       return makeAddress("native", address.account, address.id.toLowerCase());
@@ -44,6 +48,13 @@ export function blockedForm(address: Address): Address {
 
 function blockedKey(address: Address): string {
   return addressKey(blockedForm(address));
+}
+
+/** The keys a block of `sender` may be under: its own, and a full JID's bare one (a block of every resource). */
+function senderKeys(sender: Address): string[] {
+  const form = blockedForm(sender);
+  const slash = form.protocol === "xmpp" ? form.id.indexOf("/") : -1;
+  return slash === -1 ? [addressKey(form)] : [addressKey(form), addressKey(makeAddress("xmpp", DEFAULT_ACCOUNT, form.id.slice(0, slash)))];
 }
 
 /**
@@ -127,11 +138,11 @@ export class Blocklist {
     if (owner.protocol !== "native") return false;
     const list = this.listOf(owner, false);
     if (list === undefined) return false;
-    if (list.has(blockedKey(sender))) return true;
+    if (senderKeys(sender).some((key) => list.has(key))) return true;
     const persons = this.deps.persons;
     if (persons === undefined) return false;
     const person = persons.personOf(sender) ?? sender;
-    return [person, ...persons.linkedTo(person)].some((address) => list.has(blockedKey(address)));
+    return [person, ...persons.linkedTo(person)].some((address) => senderKeys(address).some((key) => list.has(key)));
   }
 
   /** A direct message (router's acceptance): rejected with `blockRefusal` when its recipient blocked its sender. */

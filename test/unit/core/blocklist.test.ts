@@ -42,9 +42,10 @@ function blocklist(store = memoryStore()): { list: Blocklist; shown: string[] } 
 }
 
 describe("blockedForm", () => {
-  it("folds IRC nicks by rfc1459 case mapping, JIDs to their bare lower-case form, native names to lower case", () => {
+  it("folds IRC nicks by rfc1459 case mapping, JIDs to lower case but their resource, native names to lower case", () => {
     assert.equal(addressKey(blockedForm(parseAddress("irc://libera/Eve[away]"))), "irc://libera/eve{away}");
-    assert.equal(addressKey(blockedForm(parseAddress("xmpp:Eve@Example.ORG/phone"))), "xmpp:eve@example.org");
+    assert.equal(addressKey(blockedForm(parseAddress("xmpp:Eve@Example.ORG"))), "xmpp:eve@example.org");
+    assert.equal(addressKey(blockedForm(parseAddress("xmpp://u.alice/Room@Conference.example.org/Troll"))), addressKey(makeAddress("xmpp", "default", "room@conference.example.org/Troll")));
     assert.equal(addressKey(blockedForm(parseAddress("xmpp://u.alice/eve@example.org"))), "xmpp:eve@example.org", "the same JID through her linked account");
     assert.equal(addressKey(blockedForm(parseAddress("native:Bob"))), "native:bob");
   });
@@ -59,6 +60,14 @@ describe("Blocklist", () => {
     assert.equal(list.blocks(alice, parseAddress("xmpp:EVE@example.org/laptop")), true);
     assert.equal(list.blocks(alice, parseAddress("irc://other/eve")), false);
     assert.equal(list.blocks(bob, parseAddress("irc://libera/eve")), false);
+  });
+
+  it("blocks one occupant of a room by her full JID, not the room and everyone else in it", async () => {
+    const { list } = blocklist();
+    await list.block(alice, parseAddress("xmpp://u.alice/room@conference.example.org/troll"));
+    assert.equal(list.blocks(alice, parseAddress("xmpp://u.alice/room@conference.example.org/troll")), true);
+    assert.equal(list.blocks(alice, parseAddress("xmpp://u.alice/room@conference.example.org/carol")), false);
+    assert.equal(list.blocks(alice, parseAddress("xmpp://u.alice/room@conference.example.org")), false);
   });
 
   it("covers a blocked native user's linked accounts, and a blocked linked account's person and other accounts", async () => {
