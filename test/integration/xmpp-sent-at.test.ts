@@ -3,7 +3,7 @@
  * waited in the outbox while the gateway's link to the server was down reaches the XMPP user with a XEP-0203 delay
  * stamped with when it was sent (a live one with none), and a chat Prosody kept for a linked account while it was
  * offline (mod_offline) reaches the account's owner with the time Prosody stamped it (`sent_at`), while a delay a
- * sender's client wrote on a live chat (to the gateway's domain, or to a linked account) gives no `sent_at`. The
+ * sender's client wrote on a live chat (to the gateway's domain, or to a linked account, even `from` its server) gives no `sent_at`. The
  * component reaches Prosody through a gate.
  */
 import assert from "node:assert/strict";
@@ -110,7 +110,8 @@ describe("when a message was said, on XMPP, against Prosody", function () {
     const bob = await native("bob");
     await bob.ok({ type: "xmpp.link", jid: `bobx@${prosody.domain}`, password: ALICEX_PASSWORD, service: `xmpp://127.0.0.1:${prosody.c2sPort}` }, 15_000);
     const juliet = await xmppUser("juliet");
-    await backdated(juliet, `bobx@${prosody.domain}`, "backdated by her client", "evil.example");
+    // As if from her own server's offline storage: the `from` its delay has, which any client may write as well.
+    await backdated(juliet, `bobx@${prosody.domain}`, "backdated by her client", prosody.domain);
     const frame = await bob.waitForType("message", (candidate) => (candidate["message"] as Record<string, unknown>)["body"] === "backdated by her client", 20_000);
     assert.equal((frame["message"] as Record<string, unknown>)["sent_at"], undefined);
   });

@@ -22,10 +22,12 @@ import { directOriginal } from "./logged-originals.js";
 import { occupantIdOf } from "./muc-line-ids.js";
 import { delayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import { stanzaError } from "./stanzas.js";
+import type { OfflineDelivery } from "./offline-delivery.js";
 
 /**
  * When her server's offline storage says a chat was said (XEP-0160 with XEP-0203: the delay it adds is `from` its
- * domain), for the line's `sentAt`. Any other delay is the sender's client's word, which could backdate her line.
+ * domain), for the line's `sentAt`. Any other delay is the sender's client's word, which could backdate her line; so is
+ * one `from` her domain on a live chat (a client writes any `from`): read only while kept chats arrive (offline-delivery.ts).
  */
 function serverDelay(stanza: Element, ownJid: string): { readonly sentAt?: number } {
   const domain = ownJid.split("/", 1)[0]?.split("@").pop() ?? "";
@@ -45,6 +47,8 @@ export interface InboundAccount {
   /** The occupant a full JID names in one of the MUCs she joined through the account (account-mucs.ts). */
   occupantAt(jid: string): { readonly address: Address; readonly nick: string } | undefined;
   write(element: Element): Promise<void>;
+  /** Whether her server is handing over the chats it kept for her (offline-delivery.ts). */
+  readonly offline: Pick<OfflineDelivery, "delivering">;
 }
 
 export class AccountInbound {
@@ -64,6 +68,8 @@ export class AccountInbound {
     if (copy.kind === "sent") return carbons.sent(copy.message);
     const copied = copy.kind === "received";
     const stanza = copied ? copy.message : received;
+    // Read as it arrives, before anything is awaited: the window may close meanwhile. A carbon copy was live.
+    const delay = !copied && this.account.offline.delivering ? serverDelay(stanza, ownJid) : {};
     const parsed = parseMessageStanza(stanza, { from: ownJid, to: ownJid });
     if (!parsed.ok) {
       // A contact's chat the gateway cannot take (a body too long): the contact hears why, as from the component.
@@ -99,7 +105,7 @@ export class AccountInbound {
     const acceptance = this.corrections.begin(from, message, speaker);
     let acceptedId: string | undefined;
     try {
-      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined, speaker)), ...serverDelay(stanza, ownJid) };
+      const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined, speaker)), ...delay };
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
     } catch (error: unknown) {

@@ -33,6 +33,7 @@ import type { Room, RoomMember } from "../../core/model/room.js";
 import { accountRoute, addressToXmppJid, xmppUserAddress } from "./addressing.js";
 import { Carbons } from "./carbons.js";
 import { AccountBlocking } from "./account-blocking.js";
+import { flushPing, OfflineDelivery } from "./offline-delivery.js";
 import { checkCredentials } from "./credential-check.js";
 import { jidParts } from "./client-connection.js";
 import { stanzaConditionFor } from "./error-conditions.js";
@@ -80,6 +81,8 @@ export class XmppUserAdapter implements Adapter {
   /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
   private readonly awaited: AwaitedReceipts;
   private readonly carbons: Carbons;
+  /** Whether her server is handing over the chats it kept (offline-delivery.ts): only those may carry its delay. */
+  private readonly offline = new OfflineDelivery();
   /** Her server's block list (XEP-0191, account-blocking.ts). */
   private readonly blocking: AccountBlocking;
   private readonly roster: AccountRoster;
@@ -116,7 +119,7 @@ export class XmppUserAdapter implements Adapter {
     this.mucs = new AccountMucs(context, this.owner, write, config.rooms, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     this.moderation = new AccountMucModeration(this.mucs, this.ownJid, context.account, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     const occupantAt = (jid: string): ReturnType<AccountMucs["occupantAt"]> => this.mucs.occupantAt(jid);
-    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write });
+    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write, offline: this.offline });
   }
 
   get account(): string {
@@ -208,8 +211,16 @@ export class XmppUserAdapter implements Adapter {
       await this.write(presenceStanza({ show: "offline" }));
       return;
     }
+    const kept = !this.available; // her server hands over the chats it kept upon this presence (offline-delivery.ts)
     this.available = true;
-    await this.write(presenceStanza({ show: presence.show, status: presence.status, priority: presence.priority }));
+    const written = this.write(presenceStanza({ show: presence.show, status: presence.status, priority: presence.priority }));
+    if (kept) {
+      this.offline.during(async () => {
+        await written;
+        await this.connected().iqCaller.request(flushPing(jidParts(this.config.jid).domain), MUC_REQUEST_TIMEOUT_MS);
+      });
+    }
+    await written;
   }
 
   async sendSubscription(event: SubscriptionEvent): Promise<void> {

@@ -46,6 +46,7 @@ function inboundWithLog(): { inbound: AccountInbound; submitted: MessageDraft[];
     contactPresence: {} as unknown as AccountContactPresence,
     occupantAt,
     write: () => Promise.resolve(),
+    offline: { delivering: false },
   });
   return { inbound, submitted, asked };
 }
