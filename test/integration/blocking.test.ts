@@ -116,6 +116,28 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     assert.deepEqual(alice.pending("message"), [], "no message from eve");
   });
 
+  it("drops a blocked XMPP occupant's private message to her in a gateway room without an error, since the room shows her there", async function () {
+    const alice = await suite.native("alice");
+    const carol = await suite.native("carol");
+    const room = `blkpm${suite.nameOf(alice).slice(-6)}`.toLowerCase();
+    await alice.ok({ type: "room.create", name: room });
+    await carol.ok({ type: "room.join", room });
+    const roomJid = `#${room}@${suite.prosody().componentDomain}`;
+    const eve = await suite.xmppUser("eve");
+    await eve.send(xml("presence", { to: `${roomJid}/Eve` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })));
+    await eve.waitForPresence(`${roomJid}/Eve`, (stanza) => stanza.attrs["type"] === undefined);
+    await alice.ok({ type: "contact.block", address: `xmpp:${eve.bareJid}` });
+
+    const blocked = await eve.sendMessage(`${roomJid}/${suite.nameOf(alice)}`, "psst, alice", "chat");
+    await eve.sendMessage(`${roomJid}/${suite.nameOf(carol)}`, "psst, carol", "chat");
+    await carol.waitForType("message", (frame) => messageOf(frame)["body"] === "psst, carol", TIMEOUT);
+    // A line in the room after it: by the time eve has it, an error to her first message would be here.
+    await carol.ok({ type: "room.send", room, body: "the room goes on" });
+    await eve.waitFor((stanza) => stanza.is("message") && stanza.getChildText("body") === "the room goes on", TIMEOUT);
+    assert.deepEqual(eve.transcript.filter((stanza) => stanza.attrs["id"] === blocked && stanza.attrs["type"] === "error").map(String), [], "eve is told nothing");
+    assert.deepEqual(alice.pending("message").filter((frame) => messageOf(frame)["scope"] === "direct"), [], "nothing from eve");
+  });
+
   it("drops a blocked IRC nick's query to the blocker's puppet without a word, and takes another nick's", async function () {
     const alice = await suite.native("alice");
     const carl = await suite.ircUser("carl");

@@ -3,6 +3,7 @@
  * corrections and XEP-0085 chat states; the core's room messages to every occupant; private messages to an
  * occupant's nick (XEP-0045 section 7.5); the subject (section 8.1); and the history a joining occupant gets.
  */
+import { isBlockRefusal } from "../../core/blocklist.js";
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import { toGatewayError } from "../../core/errors.js";
@@ -188,6 +189,8 @@ export class RoomMessages {
     try {
       await this.context.submit({ ...directDraft(this.context.account, message, person, target), senderName: sender.nick });
     } catch (error: unknown) {
+      // The room shows her there: any error would tell the sender of the block (core/blocklist.ts). Dropped, as on IRC.
+      if (isBlockRefusal(error)) return this.context.log.debug({ room: room.id }, "private message from a blocked occupant dropped");
       const { type, condition } = stanzaConditionFor(toGatewayError(error).code);
       await this.output.refuse(stanza, type, condition, toGatewayError(error).message);
     }
