@@ -126,6 +126,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     identities,
     presence,
     maySee: (viewer, subject) => roster.maySee(viewer, subject),
+    blocks,
     log: log.child({ component: "buddies" }),
   });
   const linkRequests = new LinkRequests({ registry, records: store.buddyOffers, maySee: (viewer, subject) => roster.maySee(viewer, subject), log: log.child({ component: "links" }) });

@@ -24,6 +24,7 @@
  * presence to the contact's address tells, `awaitsAnswer`). Contacts on the viewer's own network are skipped: an XMPP user is already in her XMPP
  * roster, an IRC user she can MONITOR herself.
  */
+import type { BlockCheck } from "./blocklist.js";
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { Adapter, ContactShowChange, SubscriptionEvent } from "./adapter.js";
 import type { Logger } from "./logger.js";
@@ -72,11 +73,18 @@ export interface BuddyOffersOptions {
   readonly presence: PresenceHub;
   /** Whether `viewer` may see the presence of `subject` (Roster.maySee). */
   readonly maySee: (viewer: Address, subject: Address) => Promise<boolean>;
+  /** Whether the contact blocked the person (core/blocklist.ts): her presence then reaches none of his accounts. */
+  readonly blocks?: BlockCheck;
   readonly log: Logger;
 }
 
 export class BuddyOffers {
   constructor(private readonly options: BuddyOffersOptions) {}
+
+  /** Whether the person's linked accounts may be sent `contact`'s presence: the person's rights, unless she blocked him. */
+  private async mayShow(person: Address, contact: Address): Promise<boolean> {
+    return this.options.blocks?.(contact, person) !== true && (await this.options.maySee(person, contact));
+  }
 
   /**
    * A link was proven (every contact is offered to the account, whatever an earlier link of it was offered or
@@ -138,7 +146,7 @@ export class BuddyOffers {
     await this.options.offers.put({ viewer: event.from, contact: event.to, state: ANSWERS[event.action] });
     this.options.log.info({ viewer: addressKey(event.from), contact: addressKey(event.to), state: ANSWERS[event.action] }, "linked account answered an offered contact");
     if (event.action !== "request" && event.action !== "approve") return true;
-    if (!(await this.options.maySee(person, event.to))) return true;
+    if (!(await this.mayShow(person, event.to))) return true;
     if (event.action === "request") await adapter.sendSubscription({ from: event.to, to: event.from, action: "approve" });
     await adapter.sendPresence(this.options.presence.get(event.to), event.from);
     return true;
@@ -170,7 +178,7 @@ export class BuddyOffers {
       await adapter.showContact?.(viewer, contact.address, contact.name, change);
       // Recorded once written: an offer the network never got has no record, and is made when it comes back.
       if (change === "offered") await this.options.offers.put({ viewer, contact: contact.address, state: "offered" });
-      if (change !== "withdrawn" && !declined && (await this.options.maySee(person, contact.address))) {
+      if (change !== "withdrawn" && !declined && (await this.mayShow(person, contact.address))) {
         await adapter.sendPresence(this.options.presence.get(contact.address), viewer);
       }
     } catch (error: unknown) {

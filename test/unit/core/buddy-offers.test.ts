@@ -132,6 +132,15 @@ describe("BuddyOffers: a person's buddy list shown to their linked accounts", ()
     assert.ok(xmpp.shown.includes("withdrawn native:bob (Bob) -> xmpp:juliet@example.org"));
   });
 
+  it("sends a linked account no presence of a contact who blocked the person, at the offer or at its request", async () => {
+    const blocked = new BuddyOffers({ contacts: store.contacts, offers: store.buddyOffers, registry, identities, presence: hub, maySee: (viewer, subject) => roster.maySee(viewer, subject), blocks: (owner, sender) => sameAddress(owner, bob) && sameAddress(sender, alice), log: createLogger("silent") });
+    links.push({ person: alice, address: juliet });
+    await blocked.linkChanged(alice, juliet, true);
+    assert.ok(xmpp.shown.includes("offered native:bob (Bob) -> xmpp:juliet@example.org"), "still on her list");
+    assert.equal(await blocked.subscription({ from: juliet, to: bob, action: "request" }), true);
+    assert.deepEqual([xmpp.presences, xmpp.subscriptions], [[], []], "bob blocked alice: none of his presence, no approval");
+  });
+
   it("answers the linked account's requests with the person's rights, and leaves other requests to the roster", async () => {
     links.push({ person: alice, address: juliet });
     assert.equal(await offers.subscription({ from: juliet, to: bob, action: "request" }), true);
