@@ -33,7 +33,8 @@ export type BlockCheck = (owner: Address, sender: Address) => boolean;
 export function blockedForm(address: Address): Address {
   switch (address.protocol) {
     case "irc":
-      return makeAddress("irc", address.account, foldName(address.id));
+      // Network names are compared case-insensitively too (config/cross-checks.ts; a server on demand is a host name).
+      return makeAddress("irc", address.account.toLowerCase(), foldName(address.id));
     case "xmpp": {
       // A full JID is kept whole, as XEP-0191 matches it: a room's occupant (room@conference.example.org/troll) is
       // one person of the room, whose bare JID is the room itself (everyone in it, and the room on her own server).

@@ -59,6 +59,8 @@ describe("Blocklist", () => {
     assert.equal(list.blocks(alice, parseAddress("irc://libera/eve")), true);
     assert.equal(list.blocks(alice, parseAddress("xmpp:EVE@example.org/laptop")), true);
     assert.equal(list.blocks(alice, parseAddress("irc://other/eve")), false);
+    await list.block(alice, parseAddress("irc://LiberaChat/mallory"));
+    assert.equal(list.blocks(alice, parseAddress("irc://liberachat/Mallory")), true, "the network named in another case");
     assert.equal(list.blocks(bob, parseAddress("irc://libera/eve")), false);
   });
 
