@@ -10,6 +10,7 @@ import { foldAscii, nickTemplateProblem, usableFallbackEncoding } from "./irc-ru
 import type { UnplacedProblem } from "./problems.js";
 import { isLoopbackHost } from "../util/loopback.js";
 import { parseIpv6Prefix } from "../util/ipv6-prefix.js";
+import { registrableDomain } from "../core/asker-origin.js";
 
 export function crossCheck(config: SwitchboardConfig): UnplacedProblem[] {
   const problems: UnplacedProblem[] = [];
@@ -62,7 +63,28 @@ function crossCheckIrc(config: SwitchboardConfig): UnplacedProblem[] {
   const template = nickTemplateProblem(onDemand.puppets.nick_template);
   if (template !== undefined) problems.push({ segments: at("puppets", "nick_template"), atKey: false, message: template });
   problems.push(...webircProblems(onDemand.webirc, at));
+  if (onDemand.webirc.password !== "") {
+    onDemand.allow.forEach((pattern, index) => {
+      if (fixesDomain(pattern)) return;
+      const message = `lets through hosts of any domain, and irc.servers_on_demand.webirc.password is sent to each server reached: with it set, name hosts under a domain of their own ("*.libera.chat", "irc.oftc.net"), so that nobody has it sent to a server of theirs`;
+      problems.push({ segments: at("allow", String(index)), atKey: false, message });
+    });
+  }
   return problems;
+}
+
+/**
+ * Whether a host pattern of servers_on_demand.allow names hosts of one registrable domain ("*.libera.chat",
+ * "irc?.oftc.net"): its wildcards stand before a dot and a whole registrable domain (core/asker-origin.ts's rule).
+ * "*", "irc.*", "*.chat", "*.co.uk" and "*oftc.net" (evil-oftc.net) let a person name a server of her own.
+ */
+function fixesDomain(pattern: string): boolean {
+  const wildcard = Math.max(pattern.lastIndexOf("*"), pattern.lastIndexOf("?"));
+  if (wildcard < 0) return true;
+  const suffix = pattern.slice(wildcard + 1).toLowerCase();
+  if (!suffix.startsWith(".")) return false;
+  const domain = suffix.slice(1);
+  return domain !== "" && domain.split(".").length >= registrableDomain(`x.${domain}`).split(".").length;
 }
 
 /** A webirc block in use needs an IPv6 prefix that leaves 64 bits or more to the people in it (puppet-identity.ts). */

@@ -486,6 +486,18 @@ describe("irc", () => {
     assert.deepEqual(ircProblems(onDemand).map(([path]) => path), ["irc.servers_on_demand.webirc.ipv6_prefix"]);
   });
 
+  it("refuses servers on demand a webirc password while an allow pattern lets through hosts of any domain", () => {
+    const onDemand = (allow: string[], password = "pw"): string =>
+      ["irc:", "  servers_on_demand:", "    enabled: true", `    allow: ${JSON.stringify(allow)}`, "    webirc:", `      password: "${password}"`, "      ipv6_prefix: fd00:5b::/64", ""].join("\n");
+    parseConfig(onDemand(["*.libera.chat", "irc.oftc.net", "irc?.example.co.uk"]), "irc.yaml", {});
+    parseConfig(onDemand(["*"], ""), "irc.yaml", {});
+    const refused = ["*", "irc.*", "*.chat", "*.co.uk", "*oftc.net", "irc.example.*"];
+    assert.deepEqual(
+      ircProblems(onDemand(["*.libera.chat", ...refused])).map(([path]) => path),
+      refused.map((_, index) => `irc.servers_on_demand.allow.${index + 1}`),
+    );
+  });
+
   it("gives servers on demand the webirc block set for them, and none (no password) by default", () => {
     const text = ["irc:", "  servers_on_demand:", "    webirc:", "      password: pw", "      ipv6_prefix: fd00:5b::/64", ""].join("\n");
     const block = parseConfig(text, "irc.yaml", {}).irc.servers_on_demand;
