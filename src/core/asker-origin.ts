@@ -10,6 +10,7 @@
  * registrable domain (registrableDomain below).
  */
 import type { Address } from "./model/address.js";
+import { formatIpv6, parseIpv6 } from "../util/ipv6-prefix.js";
 
 /** How many persons' allowance one origin gets in all. */
 export const ORIGIN_FACTOR = 5;
@@ -47,11 +48,16 @@ export function askerDomainOrigin(asker: Address): string | undefined {
  * the one before it a common second level (COUNTRY_SECOND_LEVELS: a.b.example.co.uk -> example.co.uk). Its limits:
  * suffixes the rule does not know (a country's other second levels, blogspot.com-like shared hosts) put several
  * owners under one count, which only shares their allowance; none splits one owner's names further. An IP literal
- * (IPv4, or IPv6 in brackets) is a domain of its own.
+ * is counted by the network one owner gets at least: an IPv6 one (in brackets) by its /48, as a site is given (its
+ * /64 alone would be 2^64 domains to whoever has one), an IPv4 one by its /24.
  */
 export function registrableDomain(domain: string): string {
   const name = domain.toLowerCase().replace(/\.$/, "");
-  if (name.startsWith("[") || /^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return name;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return `${name.split(".").slice(0, 3).join(".")}.0/24`;
+  if (name.startsWith("[")) {
+    const address = name.endsWith("]") ? parseIpv6(name.slice(1, -1)) : undefined;
+    return address === undefined ? name : `[${formatIpv6(address & ~((1n << 80n) - 1n))}]/48`;
+  }
   const labels = name.split(".");
   const last = labels[labels.length - 1] ?? "";
   const secondLevel = labels[labels.length - 2] ?? "";

@@ -19,9 +19,14 @@ describe("asker origins (core/asker-origin.ts)", () => {
     assert.equal(registrableDomain("a.example.co.com"), "co.com", "a generic TLD has no such second level");
   });
 
-  it("counts an IP literal as its own domain", () => {
-    assert.equal(registrableDomain("192.0.2.7"), "192.0.2.7");
-    assert.equal(registrableDomain("[2001:db8::1]"), "[2001:db8::1]");
+  it("counts an IP literal by the network one owner gets at least: IPv6 by its /48, IPv4 by its /24", () => {
+    assert.equal(registrableDomain("192.0.2.7"), "192.0.2.0/24");
+    assert.equal(registrableDomain("192.0.2.200"), registrableDomain("192.0.2.7"));
+    assert.notEqual(registrableDomain("192.0.3.7"), registrableDomain("192.0.2.7"));
+    assert.equal(registrableDomain("[2001:db8:1:2::1]"), "[2001:db8:1::]/48");
+    assert.equal(registrableDomain("[2001:DB8:1:ffff:1:2:3:4]"), registrableDomain("[2001:db8:1::5]"), "one /48: a /64 is no longer 2^64 domains");
+    assert.notEqual(registrableDomain("[2001:db8:2::1]"), registrableDomain("[2001:db8:1::1]"));
+    assert.equal(registrableDomain("[not an address]"), "[not an address]");
   });
 
   it("gives an XMPP asker a server and a registrable domain, and no other network's", () => {
