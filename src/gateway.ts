@@ -57,6 +57,7 @@ import { Supervisor } from "./core/supervisor.js";
 import { ContactInfoService } from "./core/contact-info.js";
 import { Avatars } from "./core/avatars.js";
 import { Blocklist } from "./core/blocklist.js";
+import { gatewayPersonOf } from "./adapters/xmpp/addressing.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
 import { RecentMessages } from "./core/recent-messages.js";
@@ -107,7 +108,10 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     },
   });
   // Native users' block lists (core/blocklist.ts): shown offline to whom they block, their presence again at unblock.
-  const blocklist = new Blocklist({ store: store.blocks, persons: identities, log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
+  // bob@<gateway domain> is bob himself, as her linked account hears him when he writes to its JID.
+  const gatewayPerson = (address: Address): Address | undefined => (config.xmpp.component.enabled ? gatewayPersonOf(address, config.xmpp.component.domain) : undefined);
+  const blockedPersons = { personOf: (address: Address) => identities.personOf(gatewayPerson(address) ?? address) ?? gatewayPerson(address), linkedTo: (person: Address) => identities.linkedTo(person) };
+  const blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
     if (!(await roster.maySee(blocked, owner))) return;
     await (hidden ? registry.for(blocked)?.sendPresence(offlinePresence(owner), blocked) : presence.sendTo(presence.get(owner), blocked));
   }, ownAccountsTold: async (owner, blocked, isBlocked) => {

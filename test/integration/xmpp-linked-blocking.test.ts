@@ -2,18 +2,19 @@
  * A block of an XMPP user (core/blocklist.ts) against a real Prosody, through alice's linked XMPP account: eve, whom
  * alice blocked by her JID (`xmpp:eve@localhost`), writes to alicex@localhost, and alice's native sessions are shown
  * nothing of it, while romeo's message, written after it, arrives (alice's server delivers eve's to her other clients
- * as it does: the block is the gateway's). Her server, which offers XEP-0191 (Prosody's mod_blocklist), is given the
+ * as it does: the block is the gateway's); nor does bob, a blocked native user, through her JID. Her server, which offers XEP-0191 (Prosody's mod_blocklist), is given the
  * block and the unblock too: her phone reads them in its block list.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
+import { componentYaml } from "../helpers/config-yaml.js";
 import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const TIMEOUT = 15_000;
 
 describe("block lists through a linked XMPP account", function () {
-  const suite = useLinkedAccount({ users: ["eve", "romeo"] });
+  const suite = useLinkedAccount({ users: ["eve", "romeo"], xmppYaml: (prosody) => componentYaml(prosody) });
 
   it("shows alice nothing of a blocked JID's chat to her own account, and another's after it", async function () {
     const alice = suite.alice();
@@ -36,6 +37,23 @@ describe("block lists through a linked XMPP account", function () {
     const got = (await alice.waitForType("message", () => true, TIMEOUT))["message"] as Record<string, unknown>;
     assert.deepEqual([got["from"], got["body"]], ["xmpp://u.alice/romeo@localhost", "romeo here"]);
     assert.deepEqual(alice.pending("message"), [], "nothing from eve");
+  });
+
+  it("shows alice nothing of a blocked native user's chat to her own account's JID, from his JID of the gateway's domain", async function () {
+    const alice = suite.alice();
+    const bob = await suite.native("bobn", { register: true });
+    const romeo = await suite.xmpp("romeo");
+    await romeo.sendPresence();
+    await alice.ok({ type: "contact.block", address: "native:bobn" });
+
+    await bob.ok({ type: "message.send", to: "xmpp:alicex@localhost", body: "it's bob, through your JID" });
+    // The component writes bob's next chat after the first: once romeo has it, Prosody routed the first to alicex.
+    await bob.ok({ type: "message.send", to: "xmpp:romeo@localhost", body: "your turn" });
+    await romeo.waitForMessage(`bobn@${suite.prosody().componentDomain}`, () => true, TIMEOUT);
+    await romeo.sendMessage("alicex@localhost", "romeo again");
+    const got = (await alice.waitForType("message", () => true, TIMEOUT))["message"] as Record<string, unknown>;
+    assert.deepEqual([got["from"], got["body"]], ["xmpp://u.alice/romeo@localhost", "romeo again"]);
+    assert.deepEqual(alice.pending("message"), [], "nothing from bob");
   });
 
   it("keeps a block of a JID on her own server's block list, and takes it off at the unblock", async function () {

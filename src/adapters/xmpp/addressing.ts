@@ -210,6 +210,19 @@ const gatewayAddresses = memoizeStrings((jid: string, domain: string): Address =
   return makeAddress("irc", network, decodeName(escapedId, jid));
 });
 
+/**
+ * The native user or IRC nick that an XMPP address of the gateway's own domain stands for (`bob@<domain>` is
+ * native:bob, as seen by her linked account when he writes to its JID); undefined for any other address.
+ */
+export function gatewayPersonOf(address: Address, domain: string): Address | undefined {
+  if (address.protocol !== "xmpp") return undefined;
+  try {
+    return jidToAddress(address.id, domain);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The address of an XMPP person: their bare JID, folded to lower case, on XMPP adapter account `account`. */
 export function xmppUserAddress(jid: string, account: string): Address {
   return xmppUserAddresses(jid, account);
