@@ -8,7 +8,7 @@ import { shownTo } from "./buddy-offers.js";
 import { GatewayError } from "./errors.js";
 import { addressKey, sameAddress, type Address, type ProtocolId } from "./model/address.js";
 import type { Contact } from "./model/contact.js";
-import type { Presence } from "./model/presence.js";
+import { offlinePresence, type Presence } from "./model/presence.js";
 import type { RouterDependencies } from "./router-dependencies.js";
 
 export type ContactRoutingDependencies = Pick<RouterDependencies, "registry" | "roster" | "presence" | "identities" | "buddies" | "linkRequests" | "log" | "blocks">;
@@ -27,8 +27,13 @@ export class ContactRouting {
    * the person's rights answer its probes too, unless it refused that contact.
    */
   async probe(subject: Address, viewer: Address): Promise<Presence | undefined> {
-    // Someone the subject blocked sees her as nobody allowed to (core/blocklist.ts).
-    if (this.deps.blocks?.blocks(subject, viewer) === true) return undefined;
+    const seen = await this.allowedPresence(subject, viewer);
+    // Someone the subject blocked sees her offline where he may see her at all (core/blocklist.ts), as XEP-0191 has
+    // it: no answer of "not allowed" (XMPP: unsubscribed), which would tell him and cancel his subscription for good.
+    return seen !== undefined && this.deps.blocks?.blocks(subject, viewer) === true ? offlinePresence(subject, 0) : seen;
+  }
+
+  private async allowedPresence(subject: Address, viewer: Address): Promise<Presence | undefined> {
     if (await this.deps.roster.maySee(viewer, subject)) return this.deps.presence.get(subject);
     const person = this.deps.identities?.personOf(viewer);
     const shown = person !== undefined && shownTo(viewer, subject) && this.deps.registry.for(viewer)?.showContact !== undefined;

@@ -8,6 +8,8 @@
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import { uniqueUser } from "../helpers/daemon.js";
+import { PASSWORD } from "../helpers/gateway-fixture.js";
+import { XmppTestClient } from "../helpers/xmpp-client.js";
 import type { IrcTestClient } from "../helpers/irc-client.js";
 import type { Frame, NativeClient } from "../helpers/native-client.js";
 import { NETWORK, useNetworks } from "../helpers/network-suite.js";
@@ -114,6 +116,31 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     await alice.waitForType("subscription", (frame) => frame["from"] === `xmpp:${romeo.bareJid}` && frame["action"] === "request", TIMEOUT);
     assert.deepEqual(alice.pending("subscription").filter((frame) => frame["from"] === `xmpp:${eve.bareJid}`), [], "no request from eve");
     assert.deepEqual(alice.pending("message"), [], "no message from eve");
+  });
+
+  it("answers a blocked XMPP subscriber's presence probe with her offline, keeping his subscription for after the unblock", async function () {
+    const alice = await suite.native("alice");
+    const aliceJid = `${suite.nameOf(alice)}@${suite.prosody().componentDomain}`;
+    const eve = await suite.xmppUser("eve");
+    await eve.send(xml("presence", { to: aliceJid, type: "subscribe" }));
+    await alice.waitForType("subscription", (frame) => frame["from"] === `xmpp:${eve.bareJid}` && frame["action"] === "request", TIMEOUT);
+    await alice.ok({ type: "presence.approve", address: `xmpp:${eve.bareJid}` });
+    await eve.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === undefined, TIMEOUT);
+    await alice.ok({ type: "contact.block", address: `xmpp:${eve.bareJid}` });
+    await eve.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === "unavailable", TIMEOUT);
+
+    // Her next login: her server probes alice, and hears her offline.
+    await eve.stop();
+    const again = await XmppTestClient.connect(suite.prosody(), eve.bareJid.split("@")[0] ?? "", PASSWORD, "again");
+    await again.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    await again.sendPresence();
+    await again.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === "unavailable", TIMEOUT);
+    const roster = await again.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+    const item = roster.getChild("query", "jabber:iq:roster")?.getChildren("item").find((entry) => entry.attrs["jid"] === aliceJid);
+    assert.ok(["to", "both"].includes(String(item?.attrs["subscription"])), item?.toString() ?? "no roster item");
+    await alice.ok({ type: "contact.unblock", address: `xmpp:${eve.bareJid}` });
+    await again.waitForPresence(aliceJid, (stanza) => stanza.attrs["type"] === undefined, TIMEOUT);
+    await again.stop();
   });
 
   it("drops a blocked XMPP occupant's private message to her in a gateway room without an error, since the room shows her there", async function () {
