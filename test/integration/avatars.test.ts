@@ -113,6 +113,9 @@ describe("avatars (native account.avatar.*, avatar.get; XEP-0153 and vCard PHOTO
     // Blocked, bob sees her offline and is refused her picture: her entry names none either, until the unblock.
     await alice.ok({ type: "contact.block", address: `native:${suite.nameOf(bob)}` });
     assert.equal((await entryOf(bob))?.["avatar"], undefined, "not to someone she blocked");
+    assert.equal((await bob.request({ type: "avatar.get", address: `native:${aliceName}` }))["code"], "GW_ERR_FORBIDDEN", "avatar.get refuses him");
+    const info = (await bob.ok({ type: "contact.info", address: `native:${aliceName}` }))["info"] as Record<string, unknown>;
+    assert.deepEqual([info["show"], info["avatar"]], ["offline", undefined], "contact.info shows her offline, without her avatar");
     await bob.ok({ type: "contact.add", address: `native:${aliceName}`, name: "Alice B." });
     const pushedBlocked = await bob.waitForType("contact", (frame) => (frame["contact"] as Record<string, unknown>)["name"] === "Alice B.");
     assert.equal((pushedBlocked["contact"] as Record<string, unknown>)["avatar"], undefined, "nor in the contact push");

@@ -22,6 +22,7 @@ import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
 import { NativeServer, type NativeAdapterOptions } from "./native-server.js";
 import { entryAvatar, frames } from "./server-frames.js";
+import { presenceSeenBy } from "./presence-viewers.js";
 import { SessionDirectory } from "./session-directory.js";
 import { showOwnMessage } from "./own-messages.js";
 import { ACCOUNT_DELETED_CLOSE_CODE, type NativeSession } from "./session.js";
@@ -109,8 +110,10 @@ export class NativeAdapter implements Adapter {
   async contactInfo(subject: Address, viewer: Address): Promise<ContactInfo> {
     if (!isNative(subject) || isRoomId(subject.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is a room, not a person`);
     if ((await this.services.accounts.get(subject.id)) === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `there is no user ${subject.id} here`);
+    // Someone she blocked sees her offline, as her probes answer him (core/blocklist.ts), and no avatar (presence-viewers.ts).
     const seen = await this.context.probe(subject, viewer);
-    const avatar = seen === undefined && !sameAddress(subject, viewer) ? undefined : this.context.avatars.refOf(subject);
+    const pictured = sameAddress(subject, viewer) || (await presenceSeenBy(this.context, this.services.blocklist, subject, viewer)) !== undefined;
+    const avatar = pictured ? this.context.avatars.refOf(subject) : undefined;
     return { nick: subject.id, ...(seen === undefined ? {} : { show: seen.show, status: seen.status }), ...(avatar === undefined ? {} : { avatar }) };
   }
 
@@ -118,7 +121,7 @@ export class NativeAdapter implements Adapter {
   async avatar(subject: Address, viewer: Address): Promise<Avatar | undefined> {
     if (!isNative(subject) || isRoomId(subject.id)) throw new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is a room, not a person`);
     if ((await this.services.accounts.get(subject.id)) === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `there is no user ${subject.id} here`);
-    if (!sameAddress(subject, viewer) && (await this.context.probe(subject, viewer)) === undefined) {
+    if (!sameAddress(subject, viewer) && (await presenceSeenBy(this.context, this.services.blocklist, subject, viewer)) === undefined) {
       throw new GatewayError("GW_ERR_FORBIDDEN", `only ${subject.id}'s contacts see her avatar`);
     }
     return this.services.avatars.get(subject);
@@ -154,7 +157,7 @@ export class NativeAdapter implements Adapter {
   showBuddyListChanges(owner: Address, changes: readonly BuddyListChange[]): void {
     if (!isNative(owner) || isRoomId(owner.id)) return;
     const refOf = (person: Address): AvatarRef | undefined => this.context.avatars.refOf(person);
-    const mayView = async (person: Address): Promise<boolean> => (await this.context.probe(person, owner)) !== undefined;
+    const mayView = async (person: Address): Promise<boolean> => (await presenceSeenBy(this.context, this.services.blocklist, person, owner)) !== undefined;
     const shown = async (): Promise<void> => {
       const pushed = await Promise.all(changes.map(async (change) => ("entry" in change ? frames.contact(change.entry, await entryAvatar(change.entry, refOf, mayView)) : frames.contactRemoved(change.removed))));
       for (const frame of pushed) this.sessions.pushTo(owner.id, frame);

@@ -9,6 +9,7 @@ import type { ContactAddFrame, ContactListFrame, ContactRemoveFrame, PresenceSet
 import type { NativeSession } from "../session.js";
 import { clientAddress, personAddress } from "../native-addresses.js";
 import { contactView, entryAvatar } from "../server-frames.js";
+import { presenceSeenBy } from "../presence-viewers.js";
 import type { PersonContactView } from "../../../core/person-contacts.js";
 
 /** The session's own address; handlers behind the authentication gate always have one. */
@@ -19,7 +20,7 @@ export function self(session: NativeSession): Address {
 
 /** An entry of `owner`'s list with its contact's avatar where she sees it: a client knows every picture at login, not only at a change. */
 async function entryView(owner: Address, entry: PersonContactView, env: HandlerEnvironment): Promise<Record<string, unknown>> {
-  const mayView = async (person: Address): Promise<boolean> => (await env.context.probe(person, owner)) !== undefined;
+  const mayView = async (person: Address): Promise<boolean> => (await presenceSeenBy(env.context, env.services.blocklist, person, owner)) !== undefined;
   return contactView(entry, await entryAvatar(entry, (person) => env.context.avatars.refOf(person), mayView));
 }
 
