@@ -107,6 +107,7 @@ export class ChannelMembership {
       // (Unless the room was told they left meanwhile: a NAMES after the gateway's own rejoin showed them gone.)
       if (!this.healed.has(event.nick.toLowerCase())) this.membership(event.channel, event.nick, "joined");
       else if (this.relaysMembership(event.channel, event.nick)) this.relayMembership(event.channel, event.nick, "joined");
+      this.rejoined(event.channel, event.nick);
     });
     main.on("part", (event) => {
       this.roster.left(event.channel, event.nick, event.nick.toLowerCase() === main.nick.toLowerCase());
@@ -208,6 +209,24 @@ export class ChannelMembership {
     const shownBefore = this.inRoom(channel, after.nick);
     if (!this.shown.changed(channel.channel.toLowerCase(), after.nick, { address, nick: after.nick, role: now })) return; // shown with their role when their join is
     this.showChange(nativeRoom(channel.room), shownBefore, this.inRoom(channel, after.nick));
+  }
+
+  /**
+   * A JOIN of someone the room still shows in the channel: their leave was held (flap-damper.ts) or their quit
+   * was a netsplit's (netsplit-damper.ts), and this rejoin dropped it unseen. A JOIN carries no prefix: whatever
+   * op they had is gone on IRC, so the room is told their role as the roster has it now (member, until a MODE or
+   * NAMES says otherwise), as a role change; else it would show them an admin for as long as they stay.
+   */
+  private rejoined(channelName: string, nick: string): void {
+    const channel = this.relaysMembership(channelName, nick);
+    if (!channel) return;
+    const inChannel = this.roster.member(channel.channel, nick);
+    if (!inChannel) return;
+    const key = channel.channel.toLowerCase();
+    const now = this.asRoomMember(inChannel);
+    if (this.shown.get(key, nick)?.role === now.role) return;
+    const before = this.inRoom(channel, nick);
+    if (this.shown.changed(key, nick, now)) this.showChange(nativeRoom(channel.room), before, this.inRoom(channel, nick));
   }
 
   /** A join or leave the dampers let through: shown in the room, unless it is what the room was told already. */
