@@ -3,6 +3,8 @@
  * an IRC user on server B is in two bridged channels. An operator on A splits B off (SQUIT) and links it again
  * (CONNECT): the user's quit ("irc.a.test irc.b.test") and rejoin show nothing in the room of a network with the
  * default `netsplit_hold_seconds`, and show as a leave at once on a network with `netsplit_hold_seconds: 0`.
+ * A channel operator behind the split keeps his role where the heal's MODE gives it back, and is a member after
+ * a heal that does not.
  * Leaves are not otherwise held here (`leave_hold_seconds: 0`), so only the netsplit hold can hide the quit.
  */
 import assert from "node:assert/strict";
@@ -74,7 +76,7 @@ describe("netsplit damping against two linked ngIRCd servers", function () {
     await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23shown" && frame["event"] === "left", 15_000);
 
     operator.send("CONNECT irc.b.test");
-    await operator.waitFor((line) => line.command === "JOIN" && operator.same(line.nick, traveller.nick), 30_000, "the traveller back with the link");
+    await operator.waitFor((line) => line.command === "JOIN" && operator.same(line.nick, traveller.nick), 30_000, "the traveller back with the second link");
     await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23shown" && frame["event"] === "joined", 15_000);
     traveller.privmsg("#held", "back from the split");
     await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["body"] === "back from the split", 15_000);
@@ -82,5 +84,39 @@ describe("netsplit damping against two linked ngIRCd servers", function () {
     // The quit and the rejoin reached the gateway before the message: any leave or join shown would be above it.
     assert.deepEqual(memberEvents(alice.transcript, traveller.nick, "native:%23held"), ["joined"], "the split showed with the hold");
     assert.deepEqual(memberEvents(alice.transcript, traveller.nick, "native:%23shown"), ["joined", "left", "joined"], "the split without the hold");
+  });
+
+  it("shows a channel operator back from a split with the role the servers give him: kept where the heal's MODE gives his op back, member where it does not", async function () {
+    this.timeout(60_000);
+    const roleOf = (frame: Frame): unknown => (frame["member"] as Record<string, unknown>)["role"];
+    const heldRoles = (): unknown[] =>
+      alice.transcript.filter((frame) => frame.type === "room.member" && frame["room"] === "native:%23held" && frame["event"] === "role" && (frame["member"] as Record<string, unknown>)["nick"] === traveller.nick).map(roleOf);
+    // ngIRCd lets an IRC operator set channel modes (OperCanUseMode).
+    operator.send(`MODE #held +o ${traveller.nick}`);
+    await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23held" && frame["event"] === "role" && roleOf(frame) === "admin", 15_000);
+
+    // A heal whose burst gives the op back (ngIRCd: a MODE +o from the traveller's server right after his JOIN).
+    operator.send("SQUIT irc.b.test :netsplit test");
+    await operator.waitFor((line) => line.command === "QUIT" && operator.same(line.nick, traveller.nick), 15_000, "the traveller's netsplit QUIT");
+    operator.send("CONNECT irc.b.test");
+    await operator.waitFor((line) => line.command === "JOIN" && operator.same(line.nick, traveller.nick), 30_000, "the traveller back with the link");
+    await operator.waitFor((line) => line.command === "MODE" && line.nick === "irc.b.test" && operator.same(line.params[2], traveller.nick), 10_000, "the heal's MODE giving the op back");
+    // Both ways healed (A's burst reached B before this line) before the next split.
+    operator.privmsg("#held", "welcome back");
+    await traveller.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === "welcome back", 15_000, "the operator's line through the healed link");
+
+    // A heal that does not: he gave up his op on his side of the split.
+    operator.send("SQUIT irc.b.test :netsplit test");
+    await operator.waitFor((line) => line.command === "QUIT" && operator.same(line.nick, traveller.nick), 15_000, "the traveller's second netsplit QUIT");
+    traveller.send(`MODE #held -o ${traveller.nick}`);
+    await traveller.waitFor((line) => line.command === "MODE" && line.params[1] === "-o", 10_000, "his own deop");
+    operator.send("CONNECT irc.b.test");
+    await operator.waitFor((line) => line.command === "JOIN" && operator.same(line.nick, traveller.nick), 30_000, "the traveller back with the second link");
+    await alice.waitForType("room.member", (frame) => frame["room"] === "native:%23held" && frame["event"] === "role" && roleOf(frame) === "member", 15_000);
+
+    // The first heal's role was looked at before the second's (the same grace after each): it showed no change.
+    assert.deepEqual(heldRoles(), ["admin", "member"]);
+    const listed = (await alice.ok({ type: "room.members", room: "held" }))["bridged_people"] as Frame[];
+    assert.equal(listed.find((person) => person["nick"] === traveller.nick)?.["role"], "member");
   });
 });

@@ -19,6 +19,9 @@ import { MembershipDamper, type Membership } from "../../util/flap-damper.js";
 import { ShownMembers } from "../../util/shown-members.js";
 import { NetsplitDamper } from "./netsplit-damper.js";
 
+/** How long after a netsplit heal's rejoin its role is looked at: its burst's MODEs come within milliseconds. */
+const HEAL_MODES_GRACE_MS = 2000;
+
 function flapKey(channel: string, nick: string): string {
   return `${channel.toLowerCase()} ${nick.toLowerCase()}`;
 }
@@ -107,7 +110,10 @@ export class ChannelMembership {
       // (Unless the room was told they left meanwhile: a NAMES after the gateway's own rejoin showed them gone.)
       if (!this.healed.has(event.nick.toLowerCase())) this.membership(event.channel, event.nick, "joined");
       else if (this.relaysMembership(event.channel, event.nick)) this.relayMembership(event.channel, event.nick, "joined");
-      this.rejoined(event.channel, event.nick);
+      // A netsplit's heal gives back the modes the servers agree on with MODEs right after the JOINs of its burst
+      // (ngIRCd: from the healed server): the role is looked at once they are in, so that a heal shows no flapping.
+      if (this.healed.has(event.nick.toLowerCase())) setTimeout(() => this.rejoined(event.channel, event.nick), HEAL_MODES_GRACE_MS).unref();
+      else this.rejoined(event.channel, event.nick);
     });
     main.on("part", (event) => {
       this.roster.left(event.channel, event.nick, event.nick.toLowerCase() === main.nick.toLowerCase());
@@ -215,13 +221,14 @@ export class ChannelMembership {
    * A JOIN of someone the room still shows in the channel: their leave was held (flap-damper.ts) or their quit
    * was a netsplit's (netsplit-damper.ts), and this rejoin dropped it unseen. A JOIN carries no prefix: whatever
    * op they had is gone on IRC, so the room is told their role as the roster has it now (member, until a MODE or
-   * NAMES says otherwise), as a role change; else it would show them an admin for as long as they stay.
+   * NAMES says otherwise), as a role change; else it would show them an admin for as long as they stay. After a
+   * netsplit heal, the servers' MODEs that gave the op back are in the roster by then: nothing changed.
    */
   private rejoined(channelName: string, nick: string): void {
     const channel = this.relaysMembership(channelName, nick);
     if (!channel) return;
     const inChannel = this.roster.member(channel.channel, nick);
-    if (!inChannel) return;
+    if (!inChannel) return; // gone again (a netsplit heal's grace): their leave tells the room
     const key = channel.channel.toLowerCase();
     const now = this.asRoomMember(inChannel);
     if (this.shown.get(key, nick)?.role === now.role) return;
