@@ -3,7 +3,8 @@
  * a bridged MUC is read (the bot's own, someone joining, leaving, renamed, their role changed) and relayed to the
  * native room as a member joining, leaving or changing (the bot's membership.relay and the room's membership),
  * through the flap damper (util/flap-damper.ts); what the room was shown is kept (util/shown-members.ts), so that a
- * rejoin's occupant list shows who came and left meanwhile.
+ * rejoin's occupant list shows who came and left meanwhile, and an occupant's rejoin the damper hid shows the role
+ * they came back with.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -83,7 +84,10 @@ export class BotMucMembers {
       if (change.event === "listed") this.resync(room);
       else if (change.event === "renamed") this.renamed(room, change.nick, change.newNick, change.role);
       else if (change.event === "role") this.roleChanged(room, change.nick, change.previous, change.role);
-      else this.membership.change(room.muc, change.nick, change.event);
+      else {
+        this.membership.change(room.muc, change.nick, change.event);
+        if (change.event === "joined") this.rejoined(room, change.nick);
+      }
     }
   }
 
@@ -117,6 +121,21 @@ export class BotMucMembers {
     // Not shown yet (a flapping occupant's join held): shown with their role when their join is.
     if (!this.shown.changed(room.muc.toLowerCase(), nick, this.occupantMember(room.muc, nick, role))) return;
     this.context.dispatch({ type: "member-changed", room: bridgedRoom(room), member: this.occupantMember(room.muc, nick, previous), changed: this.occupantMember(room.muc, nick, role) });
+  }
+
+  /**
+   * A join of someone the room still shows in the MUC: their leave was held (flap-damper.ts) and this join dropped
+   * it unseen. They may be back with another role (a moderator role given for a session is gone with it, XEP-0045
+   * section 5.1), so the room is told their role now where it differs, as one role change; else it would go on
+   * showing them a moderator for as long as they stay.
+   */
+  private rejoined(room: XmppBotRoomConfig, nick: string): void {
+    if (!this.bot.online()) return;
+    const key = room.muc.toLowerCase();
+    const shown = this.shown.get(key, nick);
+    const role = this.occupants.occupantsOf(room.muc).find((occupant) => occupant.nick === nick)?.role;
+    if (shown === undefined || role === undefined || shown.role === role) return;
+    this.roleChanged(room, nick, shown.role, role);
   }
 
   /**
