@@ -5,7 +5,8 @@
  * the room's occupants reach the native room under their nicks.
  *
  * No loops: the MUC reflects the bot's own messages (ignored by nick), history replayed at join is ignored
- * (it carries a XEP-0203 delay), and a room message that entered through this account is never sent back.
+ * (delayed lines before the room's subject: muc-history-gate.ts), and a room message that entered through this
+ * account is never sent back.
  * SASL is SCRAM (or PLAIN over TLS), chosen by @xmpp/client; a connection that is not encrypted is accepted
  * only to a loopback address. @xmpp/reconnect is stopped: the supervisor reconnects.
  */
@@ -248,6 +249,7 @@ export class XmppBotAdapter implements Adapter {
     if (!room) return;
     this.rooms.splice(index, 1);
     this.members.unbridged(room.muc.toLowerCase());
+    this.lines.left(room.muc);
     this.outOf.delete(room.muc.toLowerCase());
     if (!this.online) return;
     this.leaving.add(room.muc.toLowerCase());
@@ -258,6 +260,7 @@ export class XmppBotAdapter implements Adapter {
     // XEP-0045 section 7.2: join with a nick, asking for no history (it was relayed when it happened), with the
     // room's password when it has one (7.2.6).
     this.occupants.joining(room.muc);
+    this.lines.joining(room.muc);
     this.outOf.delete(room.muc.toLowerCase());
     const password = room.password === "" ? [] : [xml("password", {}, room.password)];
     await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }), ...password)));

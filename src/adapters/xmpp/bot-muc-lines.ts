@@ -1,8 +1,8 @@
 /**
  * The lines a bridge bot's MUCs send it (bot-adapter.ts): an occupant's groupchat line goes to the bridged native
- * room under their nick, with its XEP-0308 correction named by gateway id; history replayed at join (XEP-0203 delay),
- * the bot's own echo and lines relayed by a bridge are not relayed. A live line that cannot be relayed as it is (too
- * long) is logged and its sender told in a private message. A MUC's error for a line the bot relayed is a bounce of
+ * room under their nick, with its XEP-0308 correction named by gateway id; history replayed at join (delayed lines
+ * before the room's subject: muc-history-gate.ts), the bot's own echo and lines relayed by a bridge are not
+ * relayed. A live line that cannot be relayed as it is (too long) is logged and its sender told in a private message. A MUC's error for a line the bot relayed is a bounce of
  * that message. An occupant's XEP-0424 retraction of a line the bot relayed is a retraction in the native room: named
  * by the MUC's stanza-id (section 5, where the MUC gives them) or by the id her client gave it (older clients). An
  * occupant's XEP-0461 reply names the answered line by the room's stanza-id: a reply only when the bot knows that id
@@ -26,6 +26,7 @@ import { isRelayed } from "./stanzas.js";
 import { mucStanzaId, occupantIdOf, type MucLineIds, type MucSpeaker } from "./muc-line-ids.js";
 import { MucArrivalOrder, type Pending } from "./muc-arrival-order.js";
 import { BotLineOwners, lineKeeper, type OwnLine } from "./bot-line-owners.js";
+import { isSubjectMessage, MucHistoryGate } from "./muc-history-gate.js";
 
 export class BotMucLines {
   /** Occupants' stanza ids -> gateway ids, per MUC: an occupant's XEP-0308 correction names its line by its own id. */
@@ -34,6 +35,8 @@ export class BotMucLines {
   private readonly owners: BotLineOwners;
   /** Each MUC's lines submitted in their order of arrival, also when one waits for the store. */
   private readonly order = new MucArrivalOrder();
+  /** Which MUCs' lines are live: those whose subject came since the bot's join (muc-history-gate.ts). */
+  private readonly history = new MucHistoryGate();
 
   constructor(
     private readonly context: AdapterContext,
@@ -47,16 +50,28 @@ export class BotMucLines {
     this.owners = new BotLineOwners(context, reports, relayedIds);
   }
 
+  /** The bot's join of `muc` is on its way: what it says is history until its subject comes. */
+  joining(muc: string): void {
+    this.history.joining(muc);
+  }
+
+  /** The bot left `muc` (no longer bridged). */
+  left(muc: string): void {
+    this.history.left(muc);
+  }
+
   /** A groupchat message from a MUC: an occupant's live line is relayed to the native room. */
   groupchat(stanza: Element): void {
-    if (stanza.getChild("delay", "urn:xmpp:delay")) return; // history, not live traffic
     // The nick is all of the resource: "Juliet/x" is someone else than Juliet, whose puppet and name it must not get.
     const { muc, nick } = occupantOf(String(stanza.attrs["from"] ?? ""));
     const room = this.roomOf(muc);
+    // History replayed at the join (muc-history-gate.ts) and the subject relay nothing. Bridged MUCs only: the gate
+    // keeps none other.
+    if (!room || this.history.history(muc, stanza) || isSubjectMessage(stanza)) return;
     // Our own echo is not relayed, but tells the room's id of the line, by which the bot can retract it.
-    if (room && nick === room.nick) return this.relayedIds.echoed(stanza, muc, nick);
+    if (nick === room.nick) return this.relayedIds.echoed(stanza, muc, nick);
     if (isRelayed(stanza)) return; // relayed by a bridge (maybe another Switchboard): never relayed again
-    if (!room || nick === "") return; // unknown room, or the room itself
+    if (nick === "") return; // the room itself
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok) {
       if (stanza.getChild("body") === undefined) return;
