@@ -2,9 +2,10 @@
  * Group chats through a linked XMPP account, against a real Prosody and the real daemon: native alice links her
  * own account alicex@localhost (through a gate, to cut it) and joins MUCs of conference.localhost through it, the
  * BitlBee way (room.join of xmpp://u.alice/<room JID>). Juliet, an XMPP user in the room, is its occupant; lines go
- * both ways, her leave and the subject reach alice, private messages go both ways between juliet's occupant and
- * alice's, password, nick and ownership refusals are answered, and the room is joined again after the account's
- * connection comes back. The tests run in order and build on each other.
+ * both ways (a live line with a delay its sender's client wrote too), her leave and the subject reach alice,
+ * private messages go both ways between juliet's occupant and alice's, password, nick and ownership refusals are
+ * answered, and the room is joined again after the account's connection comes back. The tests run in order and
+ * build on each other.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -94,6 +95,17 @@ describe("group chats through a linked XMPP account, against Prosody", function 
     await juliet.sendMessage(talk, "Hark", "groupchat");
     const next = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
     assert.equal(next["body"], "Hark");
+  });
+
+  it("shows alice a live line whose sender's client wrote a delay into it, in its order, without the claimed time", async function () {
+    // The room's subject came at her join: what follows is live, a delay or not (muc-history-gate.ts).
+    const delay = xml("delay", { xmlns: "urn:xmpp:delay", stamp: "2001-01-01T00:00:00Z" });
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: "backdated-1" }, xml("body", {}, "said just now"), delay));
+    await juliet.sendMessage(talk, "and after it", "groupchat");
+    const heard = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([heard["sender_name"], heard["body"], heard["sent_at"]], ["Juliet", "said just now", undefined]);
+    const next = (await alice.waitForType("message"))["message"] as Record<string, unknown>;
+    assert.deepEqual([next["sender_name"], next["body"]], ["Juliet", "and after it"]);
   });
 
   it("shows alice the room's subject when it changes", async function () {

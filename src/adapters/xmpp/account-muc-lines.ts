@@ -2,8 +2,9 @@
  * The lines of the MUCs a linked account is in for its owner (account-mucs.ts), both ways: hers go out as groupchat
  * with the gateway id as stanza id, and the room's reflection of one of them (her nick, that id) is not shown to her
  * again; the occupants' lines reach her as room messages from their occupant addresses (account-muc-occupants.ts),
- * history (a XEP-0203 delay) and the room's own messages left out; a line of the room's archive given at a catch-up
- * keeps its time (the archive's delay) as the message's `sentAt`. XEP-0461 replies name lines by the room's stanza-id
+ * the room's own messages left out (its history at her join too: account-muc-messages.ts); a line of the room's
+ * archive given at a catch-up keeps its time (the archive's delay) as the message's `sentAt`, a live line none of the
+ * delay its sender's client may have written. XEP-0461 replies name lines by the room's stanza-id
  * both ways: the ids of lines, hers (from their reflections) and the occupants', are kept, in memory and in the store
  * across restarts (muc-line-ids.ts); a reply of hers to a line the account does not know there goes without <reply/>
  * and quote.
@@ -61,7 +62,7 @@ export class AccountMucLines {
    * room message from `from`. `archived`: a line of the room's archive (account-muc-catch-up.ts), which may carry a delay.
    */
   heard(stanza: Element, room: Address, nick: string, ownNick: string, from: Address, archived = false): void {
-    if ((!archived && stanza.getChild("delay", "urn:xmpp:delay")) || nick === "") return; // history, or the room itself
+    if (nick === "") return; // the room itself
     const id = stanza.attrs["id"] as string | undefined;
     if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return this.ids.echoed(stanza, room.id, nick); // the reflection of her line
     const parsed = parseMessageStanza(stanza, archived ? { to: room.id } : {}); // the archive's copy has no `to`
@@ -80,8 +81,9 @@ export class AccountMucLines {
         senderName: nick,
         body: line.body ?? "",
         ...(line.attachments === undefined ? {} : { attachments: line.attachments }),
-        // An archived line's time (the archive's delay, account-muc-catch-up.ts); a live one has none.
-        ...(line.sentAt === undefined ? {} : { sentAt: line.sentAt }),
+        // An archived line's time (the archive's delay, account-muc-catch-up.ts). A live one keeps none: a delay it
+        // carries is its sender's client's word, which could backdate it (muc-history-gate.ts).
+        ...(!archived || line.sentAt === undefined ? {} : { sentAt: line.sentAt }),
         ...(answeredId === undefined ? {} : { replyTo: { id: answeredId } }),
       }, {
         // Known by the room's id before she sees it: her reply to it names it so.

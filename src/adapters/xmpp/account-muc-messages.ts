@@ -1,8 +1,9 @@
 /**
  * The groupchat messages of the MUCs a linked account is in for its owner (account-mucs.ts): a room's refusal of her
  * line or subject (account-muc-changes.ts), a subject (shown when it changes, account-muc-reports.ts), an occupant's
- * line (account-muc-lines.ts), held while the room's archive is read at a join again and given once, and the lines of
- * that archive, whose last id is kept for a restart (account-muc-catch-up.ts, `AdapterContext.ownRooms.marked`).
+ * line (account-muc-lines.ts; not the history replayed at her join, muc-history-gate.ts), held while the room's
+ * archive is read at a join again and given once, and the lines of that archive, whose last id is kept for a restart
+ * (account-muc-catch-up.ts, `AdapterContext.ownRooms.marked`).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -12,6 +13,7 @@ import type { AccountMucLines } from "./account-muc-lines.js";
 import { occupantOf, type AccountMucOccupants } from "./account-muc-occupants.js";
 import type { AccountMucReports } from "./account-muc-reports.js";
 import type { JoinedMuc } from "./account-muc-state.js";
+import { isReplayedHistory, isSubjectMessage } from "./muc-history-gate.js";
 import { parseStanzaError } from "./parse.js";
 
 export interface MucMessageParts {
@@ -53,7 +55,8 @@ export class AccountMucMessages {
       return true;
     }
     const subject = stanza.getChild("subject");
-    if (subject !== undefined && stanza.getChild("body") === undefined) {
+    if (subject !== undefined && isSubjectMessage(stanza)) {
+      state.live = true; // the end of the history replayed at her join: what follows is live (muc-history-gate.ts)
       const topic = subject.getText();
       if (nick === state.nick) this.parts.changes.subjectShown(muc, topic);
       if (topic !== state.subject) {
@@ -62,6 +65,8 @@ export class AccountMucMessages {
       }
       return true;
     }
+    // History replayed at her join: what she missed comes from the room's archive instead (account-muc-catch-up.ts).
+    if (isReplayedHistory(stanza, state.live === true)) return true;
     const { lines, occupants } = this.parts;
     this.archive.heard(muc, stanza, () => lines.heard(stanza, occupants.roomAddress(muc), nick, state.nick, occupants.occupantAddress(muc, nick)));
     return true;

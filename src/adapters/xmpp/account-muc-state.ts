@@ -20,6 +20,8 @@ export interface JoinedMuc {
   listedBefore?: boolean;
   /** Kept from before a restart and not joined again yet in this run: not shown as hers until the room takes her in. */
   restored?: boolean;
+  /** The room's subject came since her last join: its lines are live, delay or not (muc-history-gate.ts). */
+  live?: boolean;
   /** Her account's unavailable presence is on its way to the room (unavailable()): the room's drop of her is no leave. */
   dropExpected?: boolean;
 }

@@ -272,6 +272,7 @@ export class AccountMucs {
   private async enter(muc: string, state: JoinedMuc): Promise<void> {
     this.occupants.joining(muc);
     this.archive.joining(muc);
+    delete state.live; // its history comes first again, until its subject (muc-history-gate.ts)
     const waiter = state.waiter ?? awaitJoinAnswer(muc, state);
     waiter.restart();
     await this.write(mucJoinPresence(muc, state.nick, state.password)).catch((error: unknown) => waiter.reject(toGatewayError(error)));
