@@ -14,7 +14,7 @@ import type { NativeSession } from "../session.js";
 import type { Release } from "../frame-sequencer.js";
 import { chatPeerAddress } from "../native-addresses.js";
 import { self } from "./contact-handlers.js";
-import { roomByRef } from "./room-refs.js";
+import { roomAsMember } from "./room-refs.js";
 import { ownRoomOf } from "./own-room-handlers.js";
 import { showOwnMessage } from "../own-messages.js";
 
@@ -44,10 +44,6 @@ export const messageReact: Handler<MessageReactFrame> = async (session, frame, e
 
 export const roomReact: Handler<RoomReactFrame> = async (session, frame, env, release) => {
   if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no reactions here");
-  const me = self(session);
-  const room = await roomByRef(env, frame.room);
-  await env.services.rooms.get(room);
-  const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
-  if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before reacting to anything in it");
+  const { room, member } = await roomAsMember(env, frame.room, self(session), "join the room before reacting to anything in it");
   return react(session, env, { scope: "room", to: room, messageId: frame.message_id, reactions: frame.reactions, senderName: member.nick }, release);
 };

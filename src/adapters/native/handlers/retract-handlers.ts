@@ -15,7 +15,7 @@ import type { Release } from "../frame-sequencer.js";
 import { chatPeerAddress } from "../native-addresses.js";
 import { predates } from "../account-epoch.js";
 import { self } from "./contact-handlers.js";
-import { roomByRef } from "./room-refs.js";
+import { roomAsMember } from "./room-refs.js";
 import { ownRoomOf } from "./own-room-handlers.js";
 import { showOwnMessage } from "../own-messages.js";
 
@@ -46,10 +46,6 @@ export const messageRetract: Handler<MessageRetractFrame> = async (session, fram
 
 export const roomRetract: Handler<RoomRetractFrame> = async (session, frame, env, release) => {
   if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no retractions here");
-  const me = self(session);
-  const room = await roomByRef(env, frame.room);
-  await env.services.rooms.get(room);
-  const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
-  if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before retracting anything in it");
+  const { room, member } = await roomAsMember(env, frame.room, self(session), "join the room before retracting anything in it");
   return retract(session, env, "room", room, frame.message_id, release, { senderName: member.nick, ...(frame.reason === undefined ? {} : { moderate: { reason: frame.reason } }) });
 };

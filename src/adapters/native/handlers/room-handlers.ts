@@ -11,7 +11,7 @@ import { frames, memberView, roomSummaryView, roomView, type ServerFrame } from 
 import type { NativeSession } from "../session.js";
 import { self } from "./contact-handlers.js";
 import { submitFrom } from "./message-handlers.js";
-import { localRoom, roomByRef } from "./room-refs.js";
+import { localRoom, roomAsMember, roomByRef } from "./room-refs.js";
 import { joinOwnRoom, kickFromOwnRoom, leaveOwnRoom, ownRoomMembers, ownRoomOf, renameInOwnRoom, sendToOwnRoom, setOwnRoomSubject } from "./own-room-handlers.js";
 
 /**
@@ -150,11 +150,7 @@ export const roomList: Handler<RoomListFrame> = async (session, _frame, env) => 
 export const roomSend: Handler<RoomSendFrame> = async (session, frame, env, release) => {
   const own = ownRoomOf(env, frame.room);
   if (own) return sendToOwnRoom(session, env, own, frame, release);
-  const me = self(session);
-  const room = await roomByRef(env, frame.room);
-  await env.services.rooms.get(room);
-  const member = (await env.services.rooms.members(room)).find((entry) => sameAddress(entry.address, me));
-  if (!member) throw new GatewayError("GW_ERR_NOT_MEMBER", "join the room before writing to it");
+  const { room, member } = await roomAsMember(env, frame.room, self(session), "join the room before writing to it");
   return submitFrom(session, env, "room", room, frame, release, member.nick);
 };
 
