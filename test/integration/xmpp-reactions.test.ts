@@ -1,9 +1,10 @@
 /**
  * XEP-0444 Message Reactions through the XMPP component against a real Prosody, with real @xmpp/client clients, and a
  * gateway room bridged to an ngIRCd channel: an XMPP user's reactions reach a native user as `reacts_to` and
- * `reactions`, a native user's reach XMPP users under the id their clients know the line by (their own id in a chat,
- * the room's stanza-id in a MUC) and IRC as an action line of what was added; a removal (an empty set) reaches native
- * and XMPP users and says nothing on IRC; a reaction to a line nobody knows, or that is no emoji, is refused.
+ * `reactions` (one naming her own line by its XEP-0359 origin-id too), a native user's reach XMPP users under the id
+ * their clients know the line by (their own id in a chat, the room's stanza-id in a MUC) and IRC as an action line of
+ * what was added; a removal (an empty set) reaches native and XMPP users and says nothing on IRC; a reaction to a line
+ * nobody knows, or that is no emoji, is refused.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -71,6 +72,18 @@ describe("message reactions (XEP-0444) through the XMPP component", function () 
     const history = await romeo.ok({ type: "history", with: `xmpp:${juliet.bareJid}` });
     const reactions = (history["messages"] as Record<string, unknown>[]).filter((message) => message["reacts_to"] !== undefined).map((message) => message["reactions"]);
     assert.deepEqual(reactions, [["👍", "❤️"], ["🤔"], []], "the log keeps them, and nothing of the refused one");
+  });
+
+  it("takes an XMPP user's reaction naming her own line by the origin-id her client gave it (XEP-0444 in a chat)", async function () {
+    const romeo = await suite.native("romeo");
+    const juliet = await suite.xmppUser("juliet");
+    const to = gatewayJid(suite.nameOf(romeo));
+    const originId = juliet.id("origin");
+    await juliet.send(xml("message", { to, type: "chat", id: juliet.id("m") }, xml("body", {}, "the lark"), xml("origin-id", { xmlns: "urn:xmpp:sid:0", id: originId })));
+    const line = nativeMessage(await romeo.waitForType("message", (frame) => nativeMessage(frame)["body"] === "the lark", 10_000));
+    await juliet.send(reactionsStanza(to, "chat", juliet.id("x"), originId, ["🐦"]));
+    const reaction = nativeMessage(await romeo.waitForType("message", (frame) => nativeMessage(frame)["reacts_to"] !== undefined, 10_000));
+    assert.deepEqual([reaction["reacts_to"], reaction["reactions"]], [line["id"], ["🐦"]]);
   });
 
   it("carries a native user's reaction to an XMPP user under the id her client gave her line, and refuses what is no emoji", async function () {

@@ -56,18 +56,21 @@ export class CorrectionIds {
    * counts as being accepted, so a message naming its own id never waits for itself. `conversation` tells apart the
    * same stanza id in two conversations (a room's key); "" for direct messages.
    */
-  begin(sender: Address, stanza: { readonly id?: string | undefined; readonly replaces?: string | undefined }, conversation = ""): Acceptance {
+  begin(sender: Address, stanza: { readonly id?: string | undefined; readonly originId?: string | undefined; readonly replaces?: string | undefined }, conversation = ""): Acceptance {
     const original = stanza.replaces === undefined ? Promise.resolve(undefined) : this.lookUp(`${addressKey(sender)} ${conversation} ${stanza.replaces}`);
-    if (stanza.id === undefined) return { original, done: () => undefined };
-    const key = `${addressKey(sender)} ${conversation} ${stanza.id}`;
+    // XEP-0359: a line is known by the <origin-id/> its client gave it too, which XEP-0444 reactions name it by.
+    const keys = [stanza.id, stanza.originId].filter((id): id is string => id !== undefined).map((id) => `${addressKey(sender)} ${conversation} ${id}`);
+    if (keys.length === 0) return { original, done: () => undefined };
     let settle: (gatewayId: string | undefined) => void = () => undefined;
     const accepted = new Promise<string | undefined>((resolve) => (settle = resolve));
-    this.pending.set(key, accepted);
+    for (const key of keys) this.pending.set(key, accepted);
     return {
       original,
       done: (gatewayId) => {
-        if (this.pending.get(key) === accepted) this.pending.delete(key);
-        if (gatewayId !== undefined) this.ids.set(key, gatewayId);
+        for (const key of keys) {
+          if (this.pending.get(key) === accepted) this.pending.delete(key);
+          if (gatewayId !== undefined) this.ids.set(key, gatewayId);
+        }
         settle(gatewayId);
       },
     };

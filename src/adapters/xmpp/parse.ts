@@ -62,6 +62,8 @@ export interface ParsedMessage {
   readonly from: string;
   readonly to: string;
   readonly id?: string;
+  /** XEP-0359: the id its sender's client gave it in an <origin-id/>, when other than `id` (XEP-0444 names chats by it). */
+  readonly originId?: string;
   readonly body?: string;
   readonly messageKind: MessageKind;
   readonly replaces?: string;
@@ -210,6 +212,8 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
     return problem("policy-violation", `the message body is longer than ${MAX_BODY_LENGTH} characters`);
   }
   const id = attr(stanza, "id");
+  const origin = stanza.getChild("origin-id", NS.stanzaId);
+  const originId = origin === undefined ? undefined : attr(origin, "id");
   const subject = pickLocalized(stanza, "subject")?.getText();
   const replace = stanza.getChild("replace", NS.correction);
   const replaces = replace === undefined ? undefined : attr(replace, "id");
@@ -241,6 +245,7 @@ export function parseMessageStanza(stanza: Element, defaults: AddressDefaults = 
       from: addressed.from,
       to: addressed.to,
       ...(id === undefined ? {} : { id }),
+      ...(originId === undefined || originId === "" || originId === id ? {} : { originId }),
       ...kind,
       ...(replaces === undefined || replaces.length === 0 ? {} : { replaces }),
       ...(retracted === undefined ? {} : { retracts: retracted }),

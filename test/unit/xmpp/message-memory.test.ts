@@ -15,6 +15,14 @@ describe("CorrectionIds", () => {
     assert.equal(await ids.begin(juliet, { id: "s4", replaces: "s1" }, "room #dev").original, undefined, "another conversation's");
   });
 
+  it("knows a line by the origin-id its client gave it too (XEP-0359), as a reaction names it, and only as its sender's", async () => {
+    const ids = new CorrectionIds();
+    const line = ids.begin(juliet, { id: "s1", originId: "o1" });
+    const early = ids.known(juliet, "o1");
+    line.done("g1");
+    assert.deepEqual([await early, await ids.known(juliet, "o1"), await ids.known(juliet, "s1"), await ids.known(romeo, "o1")], ["g1", "g1", "g1", undefined]);
+  });
+
   it("makes a correction sent before its line was accepted wait for the line's gateway id", async () => {
     const ids = new CorrectionIds();
     const line = ids.begin(juliet, { id: "s1" });

@@ -86,6 +86,14 @@ describe("parsing inbound XMPP stanzas", () => {
       assert.deepEqual([older.retracts, older.body], ["m-8", undefined]);
     });
 
+    it("reads the origin-id (XEP-0359) a client gave its message, when it differs from the stanza id", () => {
+      const sid = "urn:xmpp:sid:0";
+      const own = value(parseMessageStanza(parse(`<message from='a@b' to='c@d' type='chat' id='x1'><body>hi</body><origin-id xmlns='${sid}' id='o-7'/></message>`)));
+      const same = value(parseMessageStanza(parse(`<message from='a@b' to='c@d' type='chat' id='x1'><body>hi</body><origin-id xmlns='${sid}' id='x1'/></message>`)));
+      const foreign = value(parseMessageStanza(parse("<message from='a@b' to='c@d' type='chat' id='x1'><body>hi</body><origin-id xmlns='urn:example' id='o-7'/></message>")));
+      assert.deepEqual([own.originId, same.originId, foreign.originId], ["o-7", undefined, undefined]);
+    });
+
     it("reads reactions (XEP-0444): the reacted id and the whole set, leaving out a fallback body and out-of-band links", () => {
       const reacted = value(
         parseMessageStanza(
