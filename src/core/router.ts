@@ -25,6 +25,7 @@ import { LinkedPersons } from "./linked-persons.js";
 import { checkCorrection, checkRetraction } from "./message-references.js";
 import { checkedReply } from "./message-replies.js";
 import { checkedReaction } from "./message-reactions.js";
+import { checkedSentElsewhere } from "./sent-elsewhere.js";
 import { checkChatPeer, checkNotStandIn } from "./peer-checks.js";
 import type { LinkedRecipientVerdict } from "./outbox.js";
 import { PresenceRouting } from "./presence-routing.js";
@@ -137,11 +138,9 @@ export class Router {
     const toContact = draft.scope === "direct" && draft.to.protocol === protocol && draft.to.account === account;
     if (owner === undefined || !sameAddress(draft.from, owner) || !toContact) throw new GatewayError("GW_ERR_FORBIDDEN", `${protocol}/${account} records only its owner's direct messages to its contacts`);
     if (bodyTooLong(draft.body)) throw new GatewayError("GW_ERR_BAD_FRAME", `a message body is at most ${MAX_BODY_LENGTH} characters`);
-    if (draft.replaces !== undefined) await checkCorrection(this.deps, draft);
-    // Her retraction from another client is hers as one from a session is: checked, kept as a tombstone, shown.
-    const retracted = draft.retracts === undefined ? undefined : await checkRetraction(this.deps, draft);
+    // Hers as one from a session is: a retraction kept as a tombstone, a reaction checked (core/sent-elsewhere.ts).
+    const { said, retracted } = await checkedSentElsewhere(this.deps, draft);
     const timestamp = (this.deps.now ?? Date.now)();
-    const said = retracted === undefined ? acceptedAttachments(draft, this.deps.log) : { ...draft, body: "", kind: "text" as const };
     const message: Message = { ...stamped(said, timestamp), id: this.deps.ids.next(), hops: [...(draft.hops ?? []), addressKey(draft.from)], sentElsewhere: true };
     await this.deps.outbox.accept(message, []);
     this.deps.recent?.remember(message);
