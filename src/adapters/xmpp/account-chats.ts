@@ -3,7 +3,8 @@
  * or, marked as private (XEP-0045 section 7.5), to an occupant of one of her MUCs. Its id is the gateway id, so a
  * correction (XEP-0308) or a retraction (XEP-0424, retraction-stanzas.ts) names the line by the id the contact got
  * it with: that, or for a line she wrote from another client of the account (a sent carbon), that client's id. A reply
- * (XEP-0461) names the answered line so too, or a line of the contact's by the id their client gave it.
+ * (XEP-0461) names the answered line so too, or a line of the contact's by the id their client gave it, and so does a
+ * XEP-0444 reaction (messageStanza writes it, reaction-stanzas.ts).
  */
 import type { Element } from "ltx";
 import { sameAddress, type Address } from "../../core/model/address.js";
@@ -21,6 +22,8 @@ export interface AccountChatTarget {
   readonly requestReceipt: boolean;
   /** XEP-0461: the line it answers as the contact knows it (accountReply). */
   readonly reply?: ReplyOut | undefined;
+  /** XEP-0444: the id the contact's client knows the reacted line by (accountReactedId). */
+  readonly reactedId?: string | undefined;
 }
 
 /** Who she is and how her lines are named at the contact, for accountReply. */
@@ -47,6 +50,17 @@ export async function accountReply(message: Message, contactJid: string, names: 
   return { to: hers ? names.ownJid : contactJid, id, ...(quote === undefined ? {} : { quote }) };
 }
 
+/**
+ * XEP-0444 in her chat (section "Using the correct ID": a chat's line by the id its sender's client gave it): her own
+ * line by the id the contact got it under, the contact's by the id their client gave it. Undefined for no reaction.
+ */
+export async function accountReactedId(message: Message, names: Pick<AccountReplyNames, "owner" | "idAtContact">): Promise<string | undefined> {
+  const reacted = message.reactsTo;
+  if (reacted === undefined) return undefined;
+  if (reacted.to === undefined || sameAddress(reacted.to, names.owner)) return names.idAtContact(reacted.id);
+  return reacted.originId ?? reacted.id;
+}
+
 /** `message` with the line it corrects or retracts named by the id the contact got it under (Carbons.namedAtContact). */
 export function accountChat(message: Message, target: AccountChatTarget): Element {
   const stanza = messageStanza(message, {
@@ -59,6 +73,7 @@ export function accountChat(message: Message, target: AccountChatTarget): Elemen
     ...(message.replaces === undefined ? {} : { replaces: message.replaces }),
     requestReceipt: target.requestReceipt,
     reply: target.reply,
+    reactedId: target.reactedId,
   });
   return target.occupant ? markedMucPrivate(stanza) : stanza;
 }

@@ -1,6 +1,6 @@
 /**
  * What a linked account (user-adapter.ts) hears from its contacts: chats (with their chat states, corrections,
- * XEP-0424 retractions, XEP-0461 replies, receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
+ * XEP-0424 retractions, XEP-0461 replies, XEP-0444 reactions, receipts and carbon copies, carbons.ts) become the owner's direct messages, refused ones answered with an error
  * to their sender; so do private messages from an occupant of a MUC she joined through the account (XEP-0045 7.5,
  * account-mucs.ts), from the occupant's address under its nick; presence per resource is aggregated (account-contact-presence.ts), an inbound subscribe (RFC
  * 6121 3.1) asks the owner; subscribed, unsubscribe and unsubscribed need no answer here, since the server follows
@@ -21,6 +21,7 @@ import { CorrectionIds } from "./message-memory.js";
 import { directOriginal } from "./logged-originals.js";
 import { occupantIdOf } from "./muc-line-ids.js";
 import { delayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
+import type { ParsedReactions } from "./reaction-stanzas.js";
 import { stanzaError } from "./stanzas.js";
 import type { OfflineDelivery } from "./offline-delivery.js";
 
@@ -65,7 +66,8 @@ export class AccountInbound {
   async message(received: Element): Promise<void> {
     const { context, owner, ownJid, carbons } = this.account;
     const copy = carbons.copyIn(received);
-    if (copy.kind === "sent") return carbons.sent(copy.message);
+    // Her reaction from another client names a contact's line by their client's id, which only this side maps (lineNamed).
+    if (copy.kind === "sent") return carbons.sent(copy.message, (contact, id) => this.original(this.corrections.known(contact, id), contact, id, false));
     const copied = copy.kind === "received";
     const stanza = copied ? copy.message : received;
     // Read as it arrives, before anything is awaited: the window may close meanwhile. A carbon copy was live.
@@ -95,6 +97,7 @@ export class AccountInbound {
     const speaker = occupant === undefined ? "" : (occupantIdOf(stanza) ?? "");
     if (message.receivedId !== undefined) this.account.awaited.received(from, owner, message.receivedId);
     if (message.retracts !== undefined) return this.retraction(message, message.retracts, from, occupant?.nick, speaker);
+    if (message.reactions !== undefined) return this.reaction(message, message.reactions, from, occupant?.nick, speaker);
     if (message.body === undefined) {
       if (message.chatState === "composing" || message.chatState === "paused" || message.chatState === "active") {
         context.dispatch({ type: "typing", typing: { from, to: owner, state: message.chatState } });
@@ -152,15 +155,40 @@ export class AccountInbound {
   }
 
   /**
-   * XEP-0461: the line a contact's reply answers, by the id her client knows: a line of the contact's by the id their
-   * client gave it (as a correction's original), one of hers by the id the contact got it under: the gateway id, or
-   * the id her other client sent it with (Carbons.sentAs). The core checks it is of this conversation.
+   * XEP-0444: a contact's reactions to a line of the chat, named as a reply names its answered line (lineNamed): her
+   * sessions get them as a reaction. One the core refuses (no line of this chat, no emoji) is logged and left alone: her
+   * own server delivered it to her other clients too, so her account answers nothing.
+   */
+  private async reaction(message: ParsedMessage, reactions: ParsedReactions, from: Address, nick: string | undefined, speaker: string): Promise<void> {
+    const { context, owner, carbons } = this.account;
+    if (!carbons.once(from, message.id, "")) return; // a second copy of it (carbons.ts)
+    try {
+      const reacted = await this.lineNamed(from, reactions.id, nick !== undefined, speaker);
+      const draft = { ...directDraft(context.account, message, from, owner), body: "", reactsTo: { id: reacted }, reactions: reactions.reactions };
+      await context.submit(nick === undefined ? draft : { ...draft, senderName: nick });
+    } catch (error: unknown) {
+      context.log.info({ from: message.from, reason: toGatewayError(error).message }, "XMPP reaction not carried");
+    }
+  }
+
+  /**
+   * XEP-0461: the line a contact's reply answers, by the id her client knows (lineNamed). The core checks it is of this
+   * conversation.
    */
   private async replyTo(message: ParsedMessage, from: Address, occupant: boolean, speaker: string): Promise<{ readonly replyTo?: { readonly id: string } }> {
     const id = message.reply?.id;
     if (id === undefined) return {};
+    return { replyTo: { id: await this.lineNamed(from, id, occupant, speaker) } };
+  }
+
+  /**
+   * The gateway id of the line a contact's reply or reaction names by the id her client knows: a line of the contact's by
+   * the id (or XEP-0359 origin-id) their client gave it (as a correction's original), one of hers by the id the contact
+   * got it under: the gateway id, or the id her other client sent it with (Carbons.sentAs).
+   */
+  private async lineNamed(from: Address, id: string, occupant: boolean, speaker: string): Promise<string> {
     const theirs = await this.original(this.corrections.known(from, id, speaker), from, id, occupant);
-    return { replyTo: { id: theirs ?? (await this.account.carbons.sentAs(from, id)) ?? id } };
+    return theirs ?? (await this.account.carbons.sentAs(from, id)) ?? id;
   }
 
   async presence(stanza: Element): Promise<void> {

@@ -7,7 +7,7 @@
  * delay its sender's client may have written. XEP-0461 replies name lines by the room's stanza-id
  * both ways: the ids of lines, hers (from their reflections) and the occupants', are kept, in memory and in the store
  * across restarts (muc-line-ids.ts); a reply of hers to a line the account does not know there goes without <reply/>
- * and quote.
+ * and quote. XEP-0444 reactions name lines so too, both ways; hers to a line the account does not know there fails.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -19,6 +19,8 @@ import { MucLineIds, mucStanzaId, occupantIdOf } from "./muc-line-ids.js";
 import { parseMessageStanza } from "./parse.js";
 import type { ReplyOut } from "./reply-stanzas.js";
 import { chatMessage } from "./stanzas.js";
+import { reactionStanza, type ParsedReactions } from "./reaction-stanzas.js";
+import { GatewayError } from "../../core/errors.js";
 
 /** How many of her own lines' ids are remembered, to know their reflections. */
 const OWN_LINES_KEPT = 200;
@@ -38,14 +40,25 @@ export class AccountMucLines {
     this.ids = new MucLineIds(context.mucLines);
   }
 
-  /** Her line to `muc`, as groupchat. */
+  /** Her line to `muc`, as groupchat; her reaction as XEP-0444's (react). */
   async send(muc: string, message: Message): Promise<void> {
     this.ownLines.add(message.id);
     if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
+    if (message.reactsTo !== undefined) return this.react(muc, message, message.reactsTo.id);
     const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
     const reply = await this.reply(muc, message);
     this.ids.sent(muc, message.id);
     await this.write(chatMessage({ to: muc, id: message.id, body: message.body, attachments: message.attachments, kind: message.kind, type: "groupchat", ...replaces, reply }));
+  }
+
+  /**
+   * XEP-0444 in a MUC names the line by the room's stanza-id (section "Using the correct ID"): only a line of this MUC
+   * known so is reacted to; any other cannot be named there, and the reaction is reported failed.
+   */
+  private async react(muc: string, message: Message, reacted: string): Promise<void> {
+    const line = await this.ids.lineOf(muc, reacted);
+    if (line === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `${muc} gave that line no id to react to`);
+    await this.write(reactionStanza({ to: muc, id: message.id, type: "groupchat" }, line.roomId, message.reactions ?? []));
   }
 
   /** XEP-0461: the line she answers by the room's stanza-id of it and the nick that said it there, when known (see the header). */
@@ -66,6 +79,7 @@ export class AccountMucLines {
     const id = stanza.attrs["id"] as string | undefined;
     if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return this.ids.echoed(stanza, room.id, nick); // the reflection of her line
     const parsed = parseMessageStanza(stanza, archived ? { to: room.id } : {}); // the archive's copy has no `to`
+    if (parsed.ok && parsed.value.reactions !== undefined) return this.reaction(parsed.value.reactions, room, nick, from);
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
     const roomId = mucStanzaId(stanza, room.id);
@@ -96,6 +110,19 @@ export class AccountMucLines {
     // room's later lines after it: muc-arrival-order.ts).
     this.order.run(room.id, answering, (answeredId) => {
       void submit(answeredId);
+    });
+  }
+
+  /**
+   * XEP-0444: an occupant's reactions to a line, named by the room's stanza-id, mapped as a reply's answered line is,
+   * only for a line of this MUC (muc-line-ids.ts): one not known as such is logged and left alone.
+   */
+  private reaction(reactions: ParsedReactions, room: Address, nick: string, from: Address): void {
+    this.order.run(room.id, this.ids.answered(room.id, reactions.id), (reacted) => {
+      if (reacted === undefined) return this.context.log.info({ muc: room.id }, "MUC reaction to a line the account does not know: left alone");
+      void this.context
+        .submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: room, senderName: nick, body: "", reactsTo: { id: reacted }, reactions: reactions.reactions })
+        .catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC reaction not taken"));
     });
   }
 }

@@ -11,7 +11,7 @@
  * - Section 7, a `<sent/>` copy: the user wrote from another client. It becomes the user's own message in the
  *   conversation (AdapterContext.recordSentElsewhere): logged, and shown to her sessions with `carbon: "sent"`.
  *   Its corrections (XEP-0308) and retractions (XEP-0424, kept as her retraction) are mapped like contacts'
- *   (message-memory.ts). One to an occupant of a MUC the
+ *   (message-memory.ts), and so is her XEP-0444 reaction. One to an occupant of a MUC the
  *   gateway's session is in (room@service/nick, XEP-0045 7.5) is to that occupant's address, as the session's own are.
  * - Section 11, security: a copy counts only when the wrapper comes from the account itself (the bare JID, or
  *   no `from`: RFC 6120 section 8.1.2.1), and the copied message is the account's own (from it when sent, to it
@@ -31,7 +31,8 @@ import { accountPeer, resourceOf } from "./addressing.js";
 import { directDraft } from "./drafts.js";
 import { directOriginal } from "./logged-originals.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
-import { parseMessageStanza } from "./parse.js";
+import { parseMessageStanza, type ParsedMessage } from "./parse.js";
+import type { ParsedReactions } from "./reaction-stanzas.js";
 import { isOwnRosterPush } from "./roster.js";
 import { NS } from "./stanzas.js";
 
@@ -39,6 +40,9 @@ export const NS_CARBONS = "urn:xmpp:carbons:2";
 const CARBONS_TIMEOUT_MS = 10_000;
 /** How long a contact's message is remembered to take a second copy of it for the same message. */
 const SEEN_WINDOW_MS = 10 * 60 * 1000;
+
+/** The gateway id of the line a contact's client gave stanza id `id` (their side of the chat), if known. */
+export type ContactLine = (contact: Address, id: string) => Promise<string | undefined>;
 
 /** A message stanza as to carbons: none, a copy that does not count (and why), or the copied message. */
 export type CarbonCopy =
@@ -180,17 +184,21 @@ export class Carbons {
     return directOriginal(this.context, this.corrections.known(this.owner, stanzaId, addressKey(contact)), this.owner, contact, stanzaId);
   }
 
-  /** Section 7: the user's chat from another client (a sent copy's message), with a body, to a contact, kept as hers. */
-  async sent(stanza: Element): Promise<void> {
+  /**
+   * Section 7: the user's chat from another client (a sent copy's message), with a body, to a contact, kept as hers; so
+   * is her XEP-0444 reaction (sentReaction). `contactLine`: the gateway id of the contact's line their client gave `id`.
+   */
+  async sent(stanza: Element, contactLine: ContactLine = async () => undefined): Promise<void> {
     const parsed = parseMessageStanza(stanza, { from: this.ownJid, to: this.ownJid });
     if (!parsed.ok) return;
     const message = parsed.value;
     // Chat states and receipts of her other clients are theirs; groupchat is no conversation of the account's.
-    if ((message.type !== "chat" && message.type !== "normal") || (message.body === undefined && message.retracts === undefined)) return;
+    if ((message.type !== "chat" && message.type !== "normal") || (message.body === undefined && message.retracts === undefined && message.reactions === undefined)) return;
     if (resourceOf(message.from) === this.ownResource) return;
     const peer = accountPeer(message.to, this.context.account, this.ownJid);
     const to = this.occupantAt(message.to) ?? (peer.kind === "contact" ? peer.address : undefined);
     if (to === undefined) return;
+    if (message.reactions !== undefined) return this.sentReaction(message, message.reactions, to, contactLine);
     const retracts = message.retracts;
     const acceptance = this.corrections.begin(this.owner, retracts === undefined ? message : { replaces: retracts }, addressKey(to));
     let recordedId: string | undefined;
@@ -207,6 +215,21 @@ export class Carbons {
       this.context.log.info({ jid: this.ownJid, to: message.to, code: gatewayError.code, reason: gatewayError.message }, "message sent from another client not recorded");
     } finally {
       acceptance.done(recordedId);
+    }
+  }
+
+  /**
+   * Her XEP-0444 reaction from another client, kept and shown as hers (the core checks it as one from a session): the
+   * line named as that client knows it, the contact's by their client's id, hers from that client by its id, hers from
+   * a native session by its gateway id.
+   */
+  private async sentReaction(message: ParsedMessage, reactions: ParsedReactions, to: Address, contactLine: ContactLine): Promise<void> {
+    try {
+      const reacted = (await contactLine(to, reactions.id)) ?? (await this.sentAs(to, reactions.id)) ?? reactions.id;
+      await this.context.recordSentElsewhere({ ...directDraft(this.context.account, message, this.owner, to), body: "", reactsTo: { id: reacted }, reactions: reactions.reactions });
+    } catch (error: unknown) {
+      const gatewayError = toGatewayError(error);
+      this.context.log.info({ jid: this.ownJid, to: message.to, code: gatewayError.code, reason: gatewayError.message }, "reaction sent from another client not recorded");
     }
   }
 }

@@ -45,7 +45,7 @@ import { AccountContactPresence } from "./account-contact-presence.js";
 import { AccountInbound } from "./account-inbound.js";
 import { AccountMucs } from "./account-mucs.js";
 import { AccountMucModeration } from "./account-muc-moderation.js";
-import { accountChat, accountReply } from "./account-chats.js";
+import { accountChat, accountReactedId, accountReply } from "./account-chats.js";
 import { chatMessage, chatState, presence as presenceStanza, stanzaError, subscription as subscriptionStanza } from "./stanzas.js";
 
 export { USER_RESOURCE, type XmppUserAccount } from "./user-account.js";
@@ -165,8 +165,6 @@ export class XmppUserAdapter implements Adapter {
 
   /** Resolves once written; `confirmed` once the account's server proved it read the chat. */
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
-    // Not carried through her own account yet (docs/xmpp.md, "Message reactions"): never written as an empty chat.
-    if (message.reactsTo !== undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", "reactions through your own XMPP account are not carried yet");
     if (message.scope === "room") {
       // Refused at room.retract already (a room joined through her account): never written as an empty line.
       if (message.retracts !== undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no retractions here");
@@ -179,8 +177,10 @@ export class XmppUserAdapter implements Adapter {
     const requestReceipt = this.awaited.request(message, recipient);
     const named = await this.carbons.namedAtContact(message);
     const jid = occupant ?? addressToXmppJid(recipient);
-    const reply = await accountReply(message, jid, { owner: this.owner, ownJid: this.config.jid, idAtContact: (id) => this.carbons.idAtContact(id) });
-    const writing = this.write(accountChat(named, { jid, occupant: occupant !== undefined, requestReceipt, reply }));
+    const names = { owner: this.owner, ownJid: this.config.jid, idAtContact: (id: string): Promise<string> => this.carbons.idAtContact(id) };
+    const reply = await accountReply(message, jid, names);
+    const reactedId = await accountReactedId(message, names); // XEP-0444 (account-chats.ts)
+    const writing = this.write(accountChat(named, { jid, occupant: occupant !== undefined, requestReceipt, reply, reactedId }));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.session.confirmer.track(writing);
     await writing;

@@ -3,7 +3,8 @@
  * conversation she is in. The frame carries her whole set, as XEP-0444 does; it becomes a message of that conversation
  * naming the reacted one (`reactsTo`, `reactions`, no body), so it goes the way of a reply: the router checks the
  * message is of the conversation and says what the set adds (core/message-reactions.ts), the log keeps it, and every
- * recipient, her other sessions included, is sent it.
+ * recipient, her other sessions included, is sent it. In a MUC she joined through her own account it goes out from
+ * that account (account-muc-lines.ts).
  */
 import { GatewayError } from "../../../core/errors.js";
 import { sameAddress, type Address } from "../../../core/model/address.js";
@@ -43,7 +44,12 @@ export const messageReact: Handler<MessageReactFrame> = async (session, frame, e
 };
 
 export const roomReact: Handler<RoomReactFrame> = async (session, frame, env, release) => {
-  if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no reactions here");
+  const own = ownRoomOf(env, frame.room);
+  if (own !== undefined) {
+    // A MUC joined through her own account: her reaction goes out from it (as her lines do, own-room-handlers.ts).
+    const nick = env.context.ownRooms.get(own, self(session)).members.find((member) => sameAddress(member.address, self(session)))?.nick;
+    return react(session, env, { scope: "room", to: own, messageId: frame.message_id, reactions: frame.reactions, ...(nick === undefined ? {} : { senderName: nick }) }, release);
+  }
   const { room, member } = await roomAsMember(env, frame.room, self(session), "join the room before reacting to anything in it");
   return react(session, env, { scope: "room", to: room, messageId: frame.message_id, reactions: frame.reactions, senderName: member.nick }, release);
 };
