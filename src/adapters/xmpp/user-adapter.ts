@@ -10,7 +10,7 @@
  * component's `xmpp:` addresses are added through the account, routeOf: her own JID asks, not the gateway's);
  * presence per resource is aggregated (account-contact-presence.ts); what contacts send is account-inbound.ts; an inbound subscribe (3.1) asks the owner;
  * subscribed, unsubscribe and unsubscribed need no answer here, since the server follows each with a roster push
- * that carries the new state. Chat states (XEP-0085), corrections (XEP-0308) and retractions (XEP-0424) both ways,
+ * that carries the new state. Chat states (XEP-0085), corrections (XEP-0308), retractions (XEP-0424) and reactions (XEP-0444, also in her MUCs) both ways,
  * /me (XEP-0245) both ways. Private messages with the occupants of her MUCs (XEP-0045 7.5) are chats with their occupant addresses
  * (account-mucs.ts). Message carbons (XEP-0280) where the server offers them (carbons.ts): the user's chats from her other
  * clients reach her sessions too, both sides.
