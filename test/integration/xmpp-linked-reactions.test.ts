@@ -2,9 +2,10 @@
  * XEP-0444 reactions through a linked XMPP account, against a real Prosody (mod_carbons, mod_muc_mam) and the real
  * daemon: alice links alicex@localhost and also uses it from her phone. Her native reactions go out from her account,
  * naming the line by the id juliet's client knows (juliet's by the id juliet gave it, hers by the id juliet got it
- * under), an empty set taking them away, and none is reported failed; juliet's reactions reach alice's sessions
- * (also when they name juliet's line by its XEP-0359 origin-id), and so do those alice makes on her phone (a sent
- * carbon). In a MUC she joined through the account both ways name lines by the room's stanza-id.
+ * under; one her client gave a XEP-0359 origin-id by that), an empty set taking them away, and none is reported
+ * failed; juliet's reactions reach alice's sessions (also when they name juliet's line by its origin-id), and so do
+ * those alice makes on her phone (a sent carbon). In a MUC she joined through the account both ways name lines by the
+ * room's stanza-id.
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
@@ -100,6 +101,9 @@ describe("reactions through a linked XMPP account against Prosody", function () 
     const own = await heard((message) => message["body"] === "and a picnic");
     await juliet.send(reactionsStanza("alicex@localhost", "chat", juliet.id("r"), originId, ["🧺"]));
     assert.deepEqual((await heard((message) => message["reacts_to"] === own["id"]))["reactions"], ["🧺"]);
+    // And alice's reaction to that line names it by its origin-id, as XEP-0444 has chats' lines named.
+    await alice.ok({ type: "message.react", to: JULIET_ADDRESS, message_id: own["id"] as string, reactions: ["😋"] });
+    assert.deepEqual(reactionsOf(await reactionFrom(juliet, ACCOUNT)), [originId, ["😋"]]);
 
     // A line alice wrote on her phone reached juliet under the phone's id.
     const phoneId = phone.id("phone");

@@ -51,14 +51,15 @@ export async function accountReply(message: Message, contactJid: string, names: 
 }
 
 /**
- * XEP-0444 in her chat (section "Using the correct ID": a chat's line by the id its sender's client gave it): her own
- * line by the id the contact got it under, the contact's by the id their client gave it. Undefined for no reaction.
+ * XEP-0444 in her chat (section 5.2, "Using the correct ID": a chat's line by the XEP-0359 origin-id its sender's client
+ * gave it, else its id): her own line by the id the contact got it under, the contact's by the origin-id their client
+ * gave it (`originIdOf`, while remembered), else their id. Undefined for no reaction.
  */
-export async function accountReactedId(message: Message, names: Pick<AccountReplyNames, "owner" | "idAtContact">): Promise<string | undefined> {
+export async function accountReactedId(message: Message, names: Pick<AccountReplyNames, "owner" | "idAtContact"> & { originIdOf(gatewayId: string): string | undefined }): Promise<string | undefined> {
   const reacted = message.reactsTo;
   if (reacted === undefined) return undefined;
   if (reacted.to === undefined || sameAddress(reacted.to, names.owner)) return names.idAtContact(reacted.id);
-  return reacted.originId ?? reacted.id;
+  return names.originIdOf(reacted.id) ?? reacted.originId ?? reacted.id;
 }
 
 /** `message` with the line it corrects or retracts named by the id the contact got it under (Carbons.namedAtContact). */

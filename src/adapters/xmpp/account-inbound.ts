@@ -17,7 +17,7 @@ import type { Carbons } from "./carbons.js";
 import { directDraft } from "./drafts.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { isBlockRefusal } from "../../core/blocklist.js";
-import { CorrectionIds } from "./message-memory.js";
+import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { directOriginal } from "./logged-originals.js";
 import { occupantIdOf } from "./muc-line-ids.js";
 import { delayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
@@ -54,6 +54,8 @@ export interface InboundAccount {
 
 export class AccountInbound {
   private readonly corrections = new CorrectionIds();
+  /** Contacts' recent lines that their client gave a XEP-0359 origin-id: gateway id -> that origin-id (originIdOf). */
+  private readonly originIds = new RecentMap<string>();
 
   constructor(private readonly account: InboundAccount) {}
 
@@ -111,6 +113,7 @@ export class AccountInbound {
       const draft = { ...directDraft(context.account, message, from, owner, await this.original(acceptance.original, from, message.replaces, occupant !== undefined)), ...(await this.replyTo(message, from, occupant !== undefined, speaker)), ...delay };
       const accepted = await context.submit(occupant === undefined ? draft : { ...draft, senderName: occupant.nick });
       acceptedId = accepted.id;
+      if (message.originId !== undefined) this.originIds.set(accepted.id, message.originId);
     } catch (error: unknown) {
       // Her own server delivered it to her other clients as well: the gateway's session just does not show it (core/blocklist.ts).
       if (isBlockRefusal(error)) return context.log.debug({ from: message.from }, "XMPP message from a blocked JID not shown");
@@ -152,6 +155,14 @@ export class AccountInbound {
    */
   private async original(remembered: Promise<string | undefined>, from: Address, stanzaId: string | undefined, occupant: boolean): Promise<string | undefined> {
     return occupant ? remembered : directOriginal(this.account.context, remembered, from, this.account.owner, stanzaId);
+  }
+
+  /**
+   * The XEP-0359 origin-id a contact's client gave its line `gatewayId`, by which XEP-0444 has a reaction name it in a
+   * chat; undefined when it gave none other than the stanza id, or the line is no longer remembered (not after a restart).
+   */
+  originIdOf(gatewayId: string): string | undefined {
+    return this.originIds.get(gatewayId);
   }
 
   /**

@@ -179,7 +179,7 @@ export class XmppUserAdapter implements Adapter {
     const jid = occupant ?? addressToXmppJid(recipient);
     const names = { owner: this.owner, ownJid: this.config.jid, idAtContact: (id: string): Promise<string> => this.carbons.idAtContact(id) };
     const reply = await accountReply(message, jid, names);
-    const reactedId = await accountReactedId(message, names); // XEP-0444 (account-chats.ts)
+    const reactedId = await accountReactedId(message, { ...names, originIdOf: (id) => this.inbound.originIdOf(id) }); // XEP-0444 (account-chats.ts)
     const writing = this.write(accountChat(named, { jid, occupant: occupant !== undefined, requestReceipt, reply, reactedId }));
     // Tracked as soon as the socket has it: a barrier sent before its write callback would not cover it.
     const confirmed = this.session.confirmer.track(writing);
