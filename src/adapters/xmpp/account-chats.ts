@@ -51,7 +51,7 @@ export async function accountReply(message: Message, contactJid: string, names: 
 }
 
 /**
- * XEP-0444 in her chat (section 5.2, "Using the correct ID": a chat's line by the XEP-0359 origin-id its sender's client
+ * XEP-0444 in her chat (its business rule "Using the correct ID": a chat's line by the XEP-0359 origin-id its sender's client
  * gave it, else its id): her own line by the id the contact got it under, the contact's by the origin-id their client
  * gave it (`originIdOf`, while remembered), else their id. Undefined for no reaction.
  */

@@ -52,7 +52,7 @@ export class AccountMucLines {
   }
 
   /**
-   * XEP-0444 in a MUC names the line by the room's stanza-id (section "Using the correct ID"): only a line of this MUC
+   * XEP-0444 in a MUC names the line by the room's stanza-id (its business rule "Using the correct ID"): only a line of this MUC
    * known so is reacted to; any other cannot be named there, and the reaction is reported failed.
    */
   private async react(muc: string, message: Message, reacted: string): Promise<void> {
