@@ -1,8 +1,8 @@
 /**
  * XEP-0444 Message Reactions (version 0.2, namespace urn:xmpp:reactions:0): a <reactions id="…"> of <reaction/>
- * elements, the sender's whole current set for the message `id` names (section 3: in a chat the message's own id, in
- * a MUC the room's stanza-id), an empty one taking hers away; with a XEP-0334 store hint so that servers archive it
- * (section 5). Its body, if a client adds one, is a fallback for clients without reactions: left out. Pure.
+ * elements, the sender's whole current set for the message `id` names (its rule "Using the correct ID": in a chat the
+ * message's XEP-0359 origin-id, or without one its own id; in a MUC the room's stanza-id), an empty one taking hers
+ * away; with a XEP-0334 store hint so that servers archive it (section 5). Its body, if a client adds one, is a fallback for clients without reactions: left out. Pure.
  */
 import type { Element } from "ltx";
 import xml from "@xmpp/xml";
