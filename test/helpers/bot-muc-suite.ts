@@ -35,8 +35,11 @@ export interface BotMucSuite {
   restart(): Promise<void>;
 }
 
-/** `mucArchive` false: the MUC keeps no archive (no mod_muc_mam), so its lines have no XEP-0359 stanza ids. */
-export function useBotMuc(options: { readonly mucArchive?: boolean } = {}): BotMucSuite {
+/**
+ * `mucArchive` false: the MUC keeps no archive (no mod_muc_mam), so its lines have no XEP-0359 stanza ids.
+ * `mucOccupantIds` false: it gives no XEP-0421 occupant ids either (servers.ts).
+ */
+export function useBotMuc(options: { readonly mucArchive?: boolean; readonly mucOccupantIds?: boolean } = {}): BotMucSuite {
   const occupants: XmppTestClient[] = [];
   let prosody: ProsodyServer;
   let daemon: Daemon;
@@ -90,7 +93,7 @@ export function useBotMuc(options: { readonly mucArchive?: boolean } = {}): BotM
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
-    prosody = await startProsody({ mucArchive: options.mucArchive ?? true });
+    prosody = await startProsody({ mucArchive: options.mucArchive ?? true, ...(options.mucOccupantIds === false ? { mucOccupantIds: false } : {}) });
     muc = `lounge@${prosody.mucDomain}`;
     await prosody.register("bridgebot", BOT_PASSWORD);
     daemon = Daemon.create(

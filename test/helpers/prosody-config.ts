@@ -23,6 +23,9 @@
  *   XEP-0359 stanza id, which other tests' MUCs must not (they check what the gateway does without one);
  *   `max_history_messages = 0` keeps the join history empty (mod_muc_mam serves it from the archive, 20 lines by
  *   default, whatever muc_room_default_history_length says).
+ * - `muc_occupant_id = false` only with `mucOccupantIds: false`: Prosody 0.12's MUC then neither gives XEP-0421
+ *   occupant ids nor announces them, and reflects an `<occupant-id/>` an occupant's client wrote unchanged
+ *   (muc/occupant_id.lib.lua), as a MUC without XEP-0421 does.
  */
 
 export interface ProsodyConfigInput {
@@ -43,6 +46,8 @@ export interface ProsodyConfigInput {
   readonly tls?: { readonly directTlsPort: number; readonly certificateFile: string; readonly keyFile: string };
   /** mod_muc_mam on the MUC service: its rooms keep an archive (XEP-0313) and give lines XEP-0359 stanza ids. */
   readonly mucArchive?: boolean;
+  /** false: the MUC service gives no XEP-0421 occupant ids (and strips none). */
+  readonly mucOccupantIds?: boolean;
 }
 
 /** A Lua string literal: backslash, quotes and control characters escaped. */
@@ -89,6 +94,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     "  muc_room_locking = false",
     "  muc_room_default_history_length = 0",
     ...(input.mucArchive === true ? ['  modules_enabled = { "muc_mam" }', "  max_history_messages = 0"] : []),
+    ...(input.mucOccupantIds === false ? ["  muc_occupant_id = false"] : []),
     "",
     `Component ${luaString(input.componentDomain)}`,
     `  component_secret = ${luaString(input.componentSecret)}`,

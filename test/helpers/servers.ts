@@ -26,6 +26,11 @@ export interface ProsodyOptions {
   tls?: boolean;
   /** mod_muc_mam on the MUC component: rooms archive their lines and give each a XEP-0359 <stanza-id by="room"/>. */
   mucArchive?: boolean;
+  /**
+   * false: the MUC service gives no XEP-0421 occupant ids (`muc_occupant_id = false`), and so neither announces them
+   * nor strips those occupants' clients write.
+   */
+  mucOccupantIds?: boolean;
 }
 
 export interface ProsodyServer {
@@ -110,6 +115,7 @@ class ProsodyProcess implements ProsodyServer {
     readonly mucDomain: string,
     private readonly tlsFiles: (TestCertificate & { readonly directTlsPort: number }) | undefined,
     private readonly mucArchive: boolean,
+    private readonly mucOccupantIds: boolean,
   ) {
     roots.add(root);
     this.dataDir = join(root, "data");
@@ -135,6 +141,7 @@ class ProsodyProcess implements ProsodyServer {
         iterationCount: SCRAM_ITERATIONS,
         ...(tlsFiles ? { tls: tlsFiles } : {}),
         mucArchive,
+        mucOccupantIds,
       }),
     );
   }
@@ -292,6 +299,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       options.mucDomain ?? `conference.${DOMAIN}`,
       tlsFiles,
       options.mucArchive === true,
+      options.mucOccupantIds !== false,
     );
     try {
       await server.start();

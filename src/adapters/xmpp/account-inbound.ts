@@ -46,7 +46,7 @@ export interface InboundAccount {
   readonly awaited: AwaitedReceipts;
   readonly contactPresence: AccountContactPresence;
   /** The occupant a full JID names in one of the MUCs she joined through the account (account-mucs.ts). */
-  occupantAt(jid: string): { readonly address: Address; readonly nick: string } | undefined;
+  occupantAt(jid: string): { readonly address: Address; readonly nick: string; readonly occupantIds: boolean } | undefined;
   write(element: Element): Promise<void>;
   /** Whether her server is handing over the chats it kept for her (offline-delivery.ts). */
   readonly offline: Pick<OfflineDelivery, "delivering">;
@@ -96,7 +96,8 @@ export class AccountInbound {
     // An occupant's address is the room and her nick, which someone else may take after she left: where the room gives
     // occupant ids (XEP-0421), her lines' ids are kept under hers, so that a newcomer with the nick cannot correct,
     // retract or answer as hers what she said. Without them the nick alone tells (the weaker rule).
-    const speaker = occupant === undefined ? "" : (occupantIdOf(stanza) ?? "");
+    // Only where the room announces them (muc-features.ts): a room that does not would reflect a forged one unchanged.
+    const speaker = occupant?.occupantIds === true ? (occupantIdOf(stanza) ?? "") : "";
     if (message.receivedId !== undefined) this.account.awaited.received(from, owner, message.receivedId);
     if (message.retracts !== undefined) return this.retraction(message, message.retracts, from, occupant?.nick, speaker);
     if (message.reactions !== undefined) return this.reaction(message, message.reactions, from, occupant?.nick, speaker);

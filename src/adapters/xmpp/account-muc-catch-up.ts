@@ -4,7 +4,8 @@
  * (XEP-0313 on the room), for account-mucs.ts.
  *
  * - The room's id of each line she is given (XEP-0359 `<stanza-id by="room@service"/>`, the room's own: one by anyone
- *   else is no proof) is her mark in the room. A room whose disco#info (asked once per run) has urn:xmpp:mam:2 is asked
+ *   else is no proof, nor one of a room that does not announce urn:xmpp:sid:0, muc-features.ts) is her mark in the
+ *   room. A room whose disco#info (asked once per join, muc-features.ts) has urn:xmpp:mam:2 is asked
  *   at each join again for what follows the mark: pages of PAGE_SIZE, newest first by RSM `<before/>`, until the page
  *   that holds the mark, the archive's start, or CATCH_UP_LIMIT lines (the older ones are dropped then, logged). With
  *   no mark yet (her first join) only the archive's last id is asked, and becomes the mark ("" for an empty archive:
@@ -25,18 +26,16 @@ import { randomUUID } from "node:crypto";
 import { toGatewayError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { NS_MAM, NS_RSM } from "./mam-query.js";
-import { mucStanzaId } from "./muc-line-ids.js";
+import type { AskRoom, MucFeatures } from "./muc-features.js";
 import { NS } from "./stanzas.js";
+
+export type { AskRoom } from "./muc-features.js";
 
 /** The most lines one catch-up gives; older ones are dropped (logged). */
 export const CATCH_UP_LIMIT = 1000;
 const PAGE_SIZE = 100;
 /** How many line ids per room are remembered, to give none twice. */
 const SEEN_KEPT = 2000;
-const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
-
-/** Sends an iq to a room and resolves with its result; rejects with its error or a timeout. */
-export type AskRoom = (iq: Element) => Promise<Element | undefined>;
 
 /**
  * The archived message with the time the archive gives it (the forwarded `<delay/>`, XEP-0313 section 5.1.2) as its
@@ -59,16 +58,14 @@ interface RoomMark {
   /** The room's id of the last line she was given; "" for the start of an empty archive; undefined: none yet. */
   mark?: string;
   readonly seen: Set<string>;
-  /** Live lines held while a catch-up runs (undefined: none runs). */
-  held?: { readonly id: string | undefined; readonly give: () => void }[];
+  /** Live lines held while a catch-up runs (undefined: none runs); their ids are read once the room's features are known. */
+  held?: { readonly stanza: Element; readonly give: () => void }[];
   running?: boolean;
   /** The mark last handed to `keep`. */
   kept?: string;
 }
 
 export class AccountMucCatchUp {
-  /** Whether each room has an archive (disco#info), asked once per run. */
-  private readonly archives = new Map<string, boolean>();
   private readonly rooms = new Map<string, RoomMark>();
   /** The queries under way by queryid: the room asked and what it gave so far. */
   private readonly queries = new Map<string, { readonly muc: string; readonly lines: ArchivedLine[] }>();
@@ -76,6 +73,8 @@ export class AccountMucCatchUp {
   constructor(
     private readonly log: Logger,
     private readonly ask: AskRoom,
+    /** What each room announced at this join: its archive, whether its stanza-ids are its own. */
+    private readonly features: MucFeatures,
     /** An archived line of `muc` (the forwarded message) to give her, oldest first. */
     private readonly give: (muc: string, line: Element) => void,
     /** Keeps the room's mark for the next start (the own_rooms row). */
@@ -99,12 +98,12 @@ export class AccountMucCatchUp {
     if (room.running === true) return; // the catch-up under way gives the held lines when it ends
     room.running = true;
     try {
-      if (await this.hasArchive(muc)) await this.catchUp(muc, room);
+      if ((await this.features.answer(muc)).archive) await this.catchUp(muc, room);
     } catch (error: unknown) {
       this.log.warn({ err: toGatewayError(error), muc }, "MUC archive not read: what the room said meanwhile is not shown");
     } finally {
       delete room.running;
-      this.release(room);
+      this.release(muc, room);
       this.keepMark(muc, room);
     }
   }
@@ -112,12 +111,11 @@ export class AccountMucCatchUp {
   /** A live line of `muc`: held while its catch-up runs, else given (`give`) unless it was given already. */
   heard(muc: string, stanza: Element, give: () => void): void {
     const room = this.room(muc);
-    const id = mucStanzaId(stanza, muc);
     if (room.held !== undefined) {
-      room.held.push({ id, give });
+      room.held.push({ stanza, give });
       return;
     }
-    this.giveOnce(room, id, give);
+    this.giveOnce(room, this.features.stanzaIdOf(stanza, muc), give);
     this.keepMark(muc, room);
   }
 
@@ -141,7 +139,7 @@ export class AccountMucCatchUp {
   lost(): void {
     for (const [muc, room] of this.rooms) {
       if (room.running === true) continue;
-      this.release(room);
+      this.release(muc, room);
       this.keepMark(muc, room);
     }
   }
@@ -149,7 +147,6 @@ export class AccountMucCatchUp {
   /** She is no longer in `muc`. */
   forget(muc: string): void {
     this.rooms.delete(muc);
-    this.archives.delete(muc);
   }
 
   private async catchUp(muc: string, room: RoomMark): Promise<void> {
@@ -193,15 +190,6 @@ export class AccountMucCatchUp {
     }
   }
 
-  private async hasArchive(muc: string): Promise<boolean> {
-    const known = this.archives.get(muc);
-    if (known !== undefined) return known;
-    const info = await this.ask(xml("iq", { type: "get", to: muc }, xml("query", { xmlns: NS_DISCO_INFO })));
-    const archived = (info?.getChild("query", NS_DISCO_INFO)?.getChildren("feature") ?? []).some((feature) => feature.attrs["var"] === NS_MAM);
-    this.archives.set(muc, archived);
-    return archived;
-  }
-
   private giveOnce(room: RoomMark, id: string | undefined, give: () => void): void {
     if (id !== undefined) {
       if (room.seen.has(id)) return;
@@ -218,10 +206,10 @@ export class AccountMucCatchUp {
     this.keep(muc, room.mark);
   }
 
-  private release(room: RoomMark): void {
+  private release(muc: string, room: RoomMark): void {
     const held = room.held ?? [];
     delete room.held;
-    for (const { id, give } of held) this.giveOnce(room, id, give);
+    for (const { stanza, give } of held) this.giveOnce(room, this.features.stanzaIdOf(stanza, muc), give);
   }
 
   private room(muc: string): RoomMark {

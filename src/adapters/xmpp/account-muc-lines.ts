@@ -15,7 +15,8 @@ import type { Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import { replyQuote } from "../../core/model/reply-quote.js";
 import { MucArrivalOrder } from "./muc-arrival-order.js";
-import { MucLineIds, mucStanzaId, occupantIdOf } from "./muc-line-ids.js";
+import type { MucFeatures } from "./muc-features.js";
+import { MucLineIds } from "./muc-line-ids.js";
 import { parseMessageStanza } from "./parse.js";
 import type { ReplyOut } from "./reply-stanzas.js";
 import { chatMessage } from "./stanzas.js";
@@ -36,6 +37,8 @@ export class AccountMucLines {
   constructor(
     private readonly context: AdapterContext,
     private readonly write: (element: Element) => Promise<void>,
+    /** What each room announced: whether its occupant ids and stanza-ids are its own (muc-features.ts). */
+    private readonly features: MucFeatures,
   ) {
     this.ids = new MucLineIds(context.mucLines);
   }
@@ -82,7 +85,8 @@ export class AccountMucLines {
     if (parsed.ok && parsed.value.reactions !== undefined) return this.reaction(parsed.value.reactions, room, nick, from);
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
-    const roomId = mucStanzaId(stanza, room.id);
+    const roomId = this.features.stanzaIdOf(stanza, room.id);
+    const occupantId = this.features.occupantIdOf(stanza, room.id);
     // A line of this MUC known neither in memory nor in the store is no reply: the line goes on as a plain message.
     const answering = line.reply === undefined ? undefined : this.ids.answered(room.id, line.reply.id);
     const submit = (answeredId: string | undefined): Promise<unknown> => this.context
@@ -102,7 +106,7 @@ export class AccountMucLines {
       }, {
         // Known by the room's id before she sees it: her reply to it names it so.
         onAccepted: (accepted) => {
-          if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, { nick, occupantId: occupantIdOf(stanza) });
+          if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, { nick, occupantId });
         },
       })
       .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));

@@ -8,6 +8,7 @@
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
 import { AccountMucCatchUp, type AskRoom } from "./account-muc-catch-up.js";
+import type { MucFeatures } from "./muc-features.js";
 import type { MucChanges } from "./account-muc-changes.js";
 import type { AccountMucLines } from "./account-muc-lines.js";
 import { occupantOf, type AccountMucOccupants } from "./account-muc-occupants.js";
@@ -33,13 +34,14 @@ export class AccountMucMessages {
     private readonly room: (muc: string) => JoinedMuc | undefined,
     private readonly parts: MucMessageParts,
     ask: AskRoom,
+    features: MucFeatures,
   ) {
     const keep = (muc: string, mark: string): void => {
       Promise.resolve()
         .then(() => context.ownRooms.marked(parts.occupants.roomAddress(muc), mark))
         .catch((error: unknown) => context.log.warn({ err: error, muc }, "MUC archive mark not kept"));
     };
-    this.archive = new AccountMucCatchUp(context.log, ask, (muc, line) => this.archived(muc, line), keep);
+    this.archive = new AccountMucCatchUp(context.log, ask, features, (muc, line) => this.archived(muc, line), keep);
   }
 
   /** A message from one of her rooms (true: handled here). Private messages from occupants (type chat) are not: they are chats (occupantAt). */

@@ -44,6 +44,7 @@ import { parseJid } from "./addressing.js";
 import { parseStanzaError } from "./parse.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import type { AccountMucCatchUp, AskRoom } from "./account-muc-catch-up.js";
+import { MucFeatures } from "./muc-features.js";
 import { AccountMucMessages } from "./account-muc-messages.js";
 import { AccountMucReports } from "./account-muc-reports.js";
 import { LEFT_KEPT, TRIED_AGAIN, type JoinedMuc } from "./account-muc-state.js";
@@ -59,6 +60,8 @@ export class AccountMucs {
   private readonly archive: AccountMucCatchUp;
   private readonly reports: AccountMucReports;
   private readonly messages: AccountMucMessages;
+  /** What each room announced at her join (muc-features.ts). */
+  private readonly features: MucFeatures;
 
   constructor(
     private readonly context: AdapterContext,
@@ -72,9 +75,10 @@ export class AccountMucs {
     this.changes = new MucChanges(write);
     this.occupants = new AccountMucOccupants(context);
     this.reports = new AccountMucReports(context, owner, this.occupants);
-    this.lines = new AccountMucLines(context, write);
+    this.features = new MucFeatures(context.log, ask);
+    this.lines = new AccountMucLines(context, write, this.features);
     const parts = { changes: this.changes, lines: this.lines, occupants: this.occupants, reports: this.reports };
-    this.messages = new AccountMucMessages(context, (muc) => this.rooms.get(muc), parts, ask);
+    this.messages = new AccountMucMessages(context, (muc) => this.rooms.get(muc), parts, ask, this.features);
     this.archive = this.messages.archive;
     for (const { room, nick, key, archiveMark } of kept) {
       if (room.protocol !== "xmpp" || room.account !== context.account || !isMucJid(room.id) || nick === "") continue;
@@ -178,9 +182,9 @@ export class AccountMucs {
   }
 
   /** The occupant of one of her rooms that a full JID (room@service/nick) names, with its nick; undefined for any other JID. */
-  occupantAt(jid: string): { readonly address: Address; readonly nick: string } | undefined {
+  occupantAt(jid: string): { readonly address: Address; readonly nick: string; readonly occupantIds: boolean } | undefined {
     const { muc, nick } = occupantOf(jid);
-    return nick !== "" && this.rooms.has(muc) ? { address: this.occupants.occupantAddress(muc, nick), nick } : undefined;
+    return nick !== "" && this.rooms.has(muc) ? { address: this.occupants.occupantAddress(muc, nick), nick, occupantIds: this.features.trust(muc).occupantIds } : undefined;
   }
 
   /** The full JID (room@service/nick) an occupant's address in one of her rooms names; undefined for any other address. */
@@ -275,7 +279,9 @@ export class AccountMucs {
     delete state.live; // its history comes first again, until its subject (muc-history-gate.ts)
     const waiter = state.waiter ?? awaitJoinAnswer(muc, state);
     waiter.restart();
-    await this.write(mucJoinPresence(muc, state.nick, state.password)).catch((error: unknown) => waiter.reject(toGatewayError(error)));
+    await this.write(mucJoinPresence(muc, state.nick, state.password))
+      .then(() => this.features.joined(muc)) // asked once the room has her (muc-features.ts)
+      .catch((error: unknown) => waiter.reject(toGatewayError(error)));
     await waiter.answered;
   }
 
@@ -329,6 +335,7 @@ export class AccountMucs {
     this.rooms.delete(muc);
     this.occupants.forget(muc);
     this.archive.forget(muc);
+    this.features.forget(muc);
   }
 
   private roomOf(muc: string, state: JoinedMuc): Room {

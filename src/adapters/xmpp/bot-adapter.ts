@@ -28,6 +28,7 @@ import { BotFailureReports } from "./bot-failure-reports.js";
 import { BotMucMembers } from "./bot-muc-members.js";
 import { BotMucLines } from "./bot-muc-lines.js";
 import { MucLineIds } from "./muc-line-ids.js";
+import { MucFeatures } from "./muc-features.js";
 import { messageStanza } from "./retraction-stanzas.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { relayedLine } from "./bot-outgoing-lines.js";
@@ -66,6 +67,8 @@ export class XmppBotAdapter implements Adapter {
   private readonly lines: BotMucLines;
   /** The MUCs' stanza-ids of the lines the bot relayed, by which it retracts them (muc-line-ids.ts). */
   private readonly relayedIds: MucLineIds;
+  /** What each MUC announced at the bot's join: whether its occupant ids and stanza-ids are its own (muc-features.ts). */
+  private readonly features: MucFeatures;
   /** Bridged MUCs: the configured ones, then those added at runtime (bridgeRoom). */
   private readonly rooms: XmppBotRoomConfig[];
   private online = false;
@@ -91,7 +94,9 @@ export class XmppBotAdapter implements Adapter {
       ownOccupantLeft: (room, codes, x) => this.ownOccupantLeft(room, codes, x),
       listed: (muc) => this.reports.listed(muc),
     });
-    this.lines = new BotMucLines(context, this.occupants, this.reports, (muc) => this.roomOf(muc), this.relayedIds);
+    const ask = async (iq: Element): Promise<Element> => this.connection?.iqCaller.request(iq, 10_000) ?? Promise.reject(new GatewayError("GW_ERR_UNAVAILABLE", "not connected"));
+    this.features = new MucFeatures(context.log, ask);
+    this.lines = new BotMucLines(context, this.occupants, this.reports, (muc) => this.roomOf(muc), this.relayedIds, this.features);
   }
 
   stats(): Readonly<Record<string, number>> {
@@ -250,6 +255,7 @@ export class XmppBotAdapter implements Adapter {
     this.rooms.splice(index, 1);
     this.members.unbridged(room.muc.toLowerCase());
     this.lines.left(room.muc);
+    this.features.forget(room.muc);
     this.outOf.delete(room.muc.toLowerCase());
     if (!this.online) return;
     this.leaving.add(room.muc.toLowerCase());
@@ -264,6 +270,7 @@ export class XmppBotAdapter implements Adapter {
     this.outOf.delete(room.muc.toLowerCase());
     const password = room.password === "" ? [] : [xml("password", {}, room.password)];
     await this.write(xml("presence", { to: `${room.muc}/${room.nick}` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" }), ...password)));
+    this.features.joined(room.muc); // asked once the room has the bot (muc-features.ts)
     await this.context
       .joinRoom(bridgedRoom(room), { address: mucAddress(this.account, room.muc), nick: room.muc.split("@")[0] ?? room.muc, role: "member" })
       // A room that does not exist yet is a bridge being added at runtime: the core creates it next, with this

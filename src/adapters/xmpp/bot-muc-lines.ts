@@ -9,7 +9,9 @@
  * as a line of this MUC (muc-line-ids.ts, also after a restart), never any other line of the bridged room, whose
  * words the core would quote; its fallback quote is cut off the body either way (reply-stanzas.ts).
  * A correction or retraction is carried as one only of the occupant's own line, by XEP-0421 occupant id where the MUC
- * gives them, also after a restart (bot-line-owners.ts). Lines go on in the MUC's order (muc-arrival-order.ts).
+ * gives them, also after a restart (bot-line-owners.ts). Occupant ids and the room's stanza-ids are taken only from a MUC
+ * that announces them at this join (muc-features.ts): one that does not would reflect forged ones unchanged. Lines go
+ * on in the MUC's order (muc-arrival-order.ts).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -23,7 +25,8 @@ import type { MucOccupants } from "./muc-occupants.js";
 import type { BotFailureReports } from "./bot-failure-reports.js";
 import { bridgedRoom, mucAddress } from "./bot-addresses.js";
 import { isRelayed } from "./stanzas.js";
-import { mucStanzaId, occupantIdOf, type MucLineIds, type MucSpeaker } from "./muc-line-ids.js";
+import type { MucLineIds, MucSpeaker } from "./muc-line-ids.js";
+import type { MucFeatures } from "./muc-features.js";
 import { MucArrivalOrder, type Pending } from "./muc-arrival-order.js";
 import { BotLineOwners, lineKeeper, type OwnLine } from "./bot-line-owners.js";
 import { isSubjectMessage, MucHistoryGate } from "./muc-history-gate.js";
@@ -46,6 +49,8 @@ export class BotMucLines {
     private readonly roomOf: (muc: string) => XmppBotRoomConfig | undefined,
     /** The MUCs' stanza-ids of the bot's own lines, taken from their reflections (muc-line-ids.ts). */
     private readonly relayedIds: MucLineIds,
+    /** What each MUC announced at the bot's join: whether its occupant ids and stanza-ids are its own. */
+    private readonly features: MucFeatures,
   ) {
     this.owners = new BotLineOwners(context, reports, relayedIds);
   }
@@ -81,7 +86,7 @@ export class BotMucLines {
     }
     const from = makeAddress("xmpp", this.context.account, `${muc.toLowerCase()}/${nick}`);
     // Who says it, as the MUC shows it: a correction or retraction is of her own lines only (bot-line-owners.ts).
-    const speaker = { nick, occupantId: occupantIdOf(stanza) };
+    const speaker = { nick, occupantId: this.features.occupantIdOf(stanza, muc) };
     if (parsed.value.retracts !== undefined) return this.retraction(room, muc, from, speaker, parsed.value.retracts);
     if (parsed.value.reactions !== undefined) return this.reaction(room, muc, from, nick, parsed.value.reactions);
     if (parsed.value.body === undefined) return;
@@ -94,7 +99,7 @@ export class BotMucLines {
     const keeper = lineKeeper(from, speaker);
     const acceptance = this.corrections.begin(keeper, message, muc.toLowerCase());
     // The MUC's own id of the line (XEP-0359), by which a XEP-0424 retraction names it.
-    const roomId = mucStanzaId(stanza, muc);
+    const roomId = this.features.stanzaIdOf(stanza, muc);
     const byRoomId = roomId === undefined ? undefined : this.corrections.begin(keeper, { id: roomId }, muc.toLowerCase());
     // XEP-0461: the answered line by the room's stanza-id (muc-line-ids.ts: memory, then the store). One the bot does
     // not know as a line of this MUC is no reply: the line goes on as a plain message, its fallback quote cut all the same.

@@ -35,8 +35,9 @@ function inboundWithLog(): { inbound: AccountInbound; submitted: MessageDraft[];
     },
     dispatch: () => undefined,
   } as unknown as AdapterContext;
-  const occupantAt = (jid: string): { address: Address; nick: string } | undefined =>
-    jid.startsWith(`${MUC}/`) ? { address: parseAddress(`xmpp://u.alice/${jid.replace("/", "%2F")}`), nick: jid.slice(MUC.length + 1) } : undefined;
+  // The room announces occupant ids (XEP-0421): those of its occupants' private messages are its own.
+  const occupantAt = (jid: string): { address: Address; nick: string; occupantIds: boolean } | undefined =>
+    jid.startsWith(`${MUC}/`) ? { address: parseAddress(`xmpp://u.alice/${jid.replace("/", "%2F")}`), nick: jid.slice(MUC.length + 1), occupantIds: true } : undefined;
   const inbound = new AccountInbound({
     context,
     owner,

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { parse, type Element } from "ltx";
 import { createLogger } from "../../../src/core/logger.js";
-import { AccountMucCatchUp, CATCH_UP_LIMIT } from "../../../src/adapters/xmpp/account-muc-catch-up.js";
+import { AccountMucCatchUp, CATCH_UP_LIMIT, type AskRoom } from "../../../src/adapters/xmpp/account-muc-catch-up.js";
+import { MucFeatures } from "../../../src/adapters/xmpp/muc-features.js";
 import { parseMessageStanza } from "../../../src/adapters/xmpp/parse.js";
 
 const MUC = "lobby@conference.example.org";
 const MAM = "urn:xmpp:mam:2";
+
+/** The room's features as asked at a join (muc-features.ts), the join under way. */
+function joinedFeatures(ask: AskRoom): MucFeatures {
+  const features = new MucFeatures(createLogger("silent"), ask);
+  features.joined(MUC);
+  return features;
+}
 
 function line(id: string, body: string, from = `${MUC}/Juliet`): Element {
   return parse(`<message from="${from}" type="groupchat"><body>${body}</body><stanza-id xmlns="urn:xmpp:sid:0" by="${MUC}" id="${id}"/></message>`);
@@ -27,7 +35,7 @@ function fakeRoom(count: number, options: { archived?: boolean } = {}): { catchU
   const state = { catchUp: undefined as unknown as AccountMucCatchUp, given: [] as string[], kept: [] as string[], queries: 0 };
   const ask = async (iq: Element): Promise<Element> => {
     const disco = iq.getChild("query", "http://jabber.org/protocol/disco#info");
-    if (disco) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info">${options.archived === false ? "" : `<feature var="${MAM}"/>`}</query></iq>`);
+    if (disco) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info">${options.archived === false ? "" : `<feature var="${MAM}"/><feature var="urn:xmpp:sid:0"/>`}</query></iq>`);
     state.queries++;
     const query = iq.getChild("query", MAM) as Element;
     const queryid = String(query.attrs["queryid"]);
@@ -46,6 +54,7 @@ function fakeRoom(count: number, options: { archived?: boolean } = {}): { catchU
   state.catchUp = new AccountMucCatchUp(
     createLogger("silent"),
     ask,
+    joinedFeatures(ask),
     (_muc, message) => state.given.push(message.getChildText("body") ?? ""),
     (_muc, mark) => state.kept.push(mark),
   );
@@ -117,7 +126,7 @@ describe("AccountMucCatchUp: the archive's time of each line", () => {
     const stamps = { b1: "2026-12-07T02:00:00Z", b2: "2026-12-07T02:00:30Z" };
     const room: { catchUp?: AccountMucCatchUp } = {};
     const ask = async (iq: Element): Promise<Element> => {
-      if (iq.getChild("query", "http://jabber.org/protocol/disco#info")) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><feature var="${MAM}"/></query></iq>`);
+      if (iq.getChild("query", "http://jabber.org/protocol/disco#info")) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><feature var="${MAM}"/><feature var="urn:xmpp:sid:0"/></query></iq>`);
       const queryid = String(iq.getChild("query", MAM)?.attrs["queryid"]);
       const own = `<delay xmlns="urn:xmpp:delay" from="example.org" stamp="2026-12-07T01:00:00Z"/>`;
       for (const [id, stamp] of Object.entries(stamps)) {
@@ -130,7 +139,7 @@ describe("AccountMucCatchUp: the archive's time of each line", () => {
       }
       return parse(`<iq type="result"><fin xmlns="${MAM}" complete="true"/></iq>`);
     };
-    const catchUp = new AccountMucCatchUp(createLogger("silent"), ask, (_muc, message) => given.push(message), () => undefined);
+    const catchUp = new AccountMucCatchUp(createLogger("silent"), ask, joinedFeatures(ask), (_muc, message) => given.push(message), () => undefined);
     room.catchUp = catchUp;
     catchUp.restore(MUC, "");
     catchUp.joining(MUC);

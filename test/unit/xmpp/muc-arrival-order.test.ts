@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
 import { AccountMucLines } from "../../../src/adapters/xmpp/account-muc-lines.js";
 import { MucArrivalOrder } from "../../../src/adapters/xmpp/muc-arrival-order.js";
+import { MucFeatures } from "../../../src/adapters/xmpp/muc-features.js";
 import type { AdapterContext } from "../../../src/core/adapter.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { makeAddress } from "../../../src/core/model/address.js";
@@ -91,7 +92,7 @@ describe("a linked account's MUC lines in order", () => {
         return { id: `g${bodies.length}` };
       },
     } as unknown as AdapterContext;
-    const lines = new AccountMucLines(context, async () => undefined);
+    const lines = new AccountMucLines(context, async () => undefined, new MucFeatures(createLogger("silent"), () => Promise.reject(new Error("no disco#info"))));
     const room = makeAddress("xmpp", "u.alice", MUC);
     const line = (id: string, body: string, ...children: ReturnType<typeof xml>[]): ReturnType<typeof xml> =>
       xml("message", { from: `${MUC}/Juliet`, to: "alice@example.org/gw", type: "groupchat", id }, xml("body", {}, body), ...children);

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { parse, type Element } from "ltx";
+import { createLogger } from "../../../src/core/logger.js";
+import { featuresOf, MucFeatures, UNTRUSTED } from "../../../src/adapters/xmpp/muc-features.js";
+
+const MUC = "lobby@conference.example.org";
+const DISCO = "http://jabber.org/protocol/disco#info";
+
+function info(...features: string[]): Element {
+  return parse(`<iq type="result"><query xmlns="${DISCO}">${features.map((feature) => `<feature var="${feature}"/>`).join("")}</query></iq>`);
+}
+
+/** A line of `MUC` carrying an occupant id and a stanza-id by the room, as a client may write them. */
+const line = parse(`<message from="${MUC}/Mallory" type="groupchat"><body>hi</body><occupant-id xmlns="urn:xmpp:occupant-id:0" id="alice-id"/><stanza-id xmlns="urn:xmpp:sid:0" by="${MUC}" id="s1"/></message>`);
+
+describe("MucFeatures", () => {
+  it("reads occupant ids, stanza ids and an archive from a disco#info answer, and nothing from none", () => {
+    assert.deepEqual(featuresOf(info("urn:xmpp:occupant-id:0", "urn:xmpp:sid:0", "urn:xmpp:mam:2")), { occupantIds: true, stanzaIds: true, archive: true });
+    assert.deepEqual(featuresOf(info("urn:xmpp:mam:2", "http://jabber.org/protocol/muc")), { occupantIds: false, stanzaIds: false, archive: true });
+    assert.deepEqual(featuresOf(undefined), UNTRUSTED);
+  });
+
+  it("trusts a line's occupant id and stanza-id only once the room's answer at this join announced them", async () => {
+    let answer: (element: Element) => void = () => undefined;
+    const features = new MucFeatures(createLogger("silent"), () => new Promise((resolve) => (answer = resolve)));
+    assert.deepEqual([features.occupantIdOf(line, MUC), features.stanzaIdOf(line, MUC)], [undefined, undefined], "no join asked yet");
+    features.joined(MUC);
+    assert.deepEqual([features.occupantIdOf(line, MUC), features.stanzaIdOf(line, MUC)], [undefined, undefined], "lines before the answer");
+    answer(info("urn:xmpp:occupant-id:0"));
+    await features.answer(MUC);
+    assert.deepEqual([features.occupantIdOf(line, MUC.toUpperCase()), features.stanzaIdOf(line, MUC)], ["alice-id", undefined], "occupant ids announced, stanza ids not");
+    features.forget(MUC);
+    assert.equal(features.occupantIdOf(line, MUC), undefined, "out of the room");
+  });
+
+  it("trusts nothing of a room whose disco#info fails", async () => {
+    const features = new MucFeatures(createLogger("silent"), () => Promise.reject(new Error("item-not-found")));
+    features.joined(MUC);
+    assert.deepEqual(await features.answer(MUC), UNTRUSTED);
+    assert.equal(features.stanzaIdOf(line, MUC), undefined);
+  });
+});
