@@ -5,7 +5,8 @@
  * After that a presence from a new nick is a join, an unavailable one a leave; a presence from a known occupant
  * only changes their status, or their role (an affiliation or role the MUC gave or took, section 9). A nick change
  * (unavailable with status 303 and the new nick) is one change, a rename, announced by that presence; the new
- * nick's presence that follows is its second half, not a join.
+ * nick's presence that follows is its second half, not a join, but when it carries another role than the old nick's
+ * had (the MUC changed it meanwhile, or takes the change as the moment to) that is a role change after the rename.
  *
  * It also tells occupants apart, for the failure reports a bot sends one of them privately (bot-failure-reports.ts): a nick
  * names whoever holds it now, and after a leave someone else may take it. Each occupant gets a serial when they
@@ -165,7 +166,8 @@ export class MucOccupants {
     const serial = renamedFrom?.serial ?? ++this.serials;
     const knownJid = realJid ?? renamedFrom?.realJid;
     room.nicks.set(nick, { role, serial, ...(knownJid === undefined ? {} : { realJid: knownJid }) });
-    if (!room.listed || renamedFrom !== undefined) return [];
-    return [{ event: "joined", nick }];
+    if (!room.listed) return [];
+    if (renamedFrom === undefined) return [{ event: "joined", nick }];
+    return renamedFrom.role === role ? [] : [{ event: "role", nick, previous: renamedFrom.role, role }];
   }
 }

@@ -60,6 +60,16 @@ describe("MucOccupants (a bridge bot's view of who is in its MUCs)", () => {
     assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anne"), false), [{ event: "renamed", nick: "ann", newNick: "anne", role: "moderator" }], "a rename keeps the role");
   });
 
+  it("relays the role the new nick's presence of a nick change carries, when it differs, as a role change after the rename", () => {
+    occupants.presence(MUC, here("bot", ["110"]), true);
+    occupants.presence(MUC, { ...here("ann"), role: "moderator" }, false);
+    assert.deepEqual(occupants.presence(MUC, gone("ann", ["303"], "anne"), false), [{ event: "renamed", nick: "ann", newNick: "anne", role: "moderator" }]);
+    assert.deepEqual(occupants.presence(MUC, { ...here("anne"), role: "member" }, false), [{ event: "role", nick: "anne", previous: "moderator", role: "member" }]);
+    assert.deepEqual(occupants.occupantsOf(MUC), [{ nick: "anne", role: "member" }]);
+    occupants.presence(MUC, gone("anne", ["303"], "ann"), false);
+    assert.deepEqual(occupants.presence(MUC, { ...here("ann"), role: "member" }, false), [], "the same role: the rename was all");
+  });
+
   it("tells an occupant apart from whoever takes their nick after them, and follows them through a nick change", () => {
     occupants.presence(MUC, here("bot", ["110"]), true);
     occupants.presence(MUC, here("ann"), false);
