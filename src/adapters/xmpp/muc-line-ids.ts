@@ -130,7 +130,10 @@ export function saidBy(line: MucSpeaker, speaker: MucSpeaker): boolean {
   return line.nick === speaker.nick;
 }
 
-/** The XEP-0421 occupant id a MUC put in a stanza of an occupant's (the MUC strips any the occupant's client put there). */
+/**
+ * The XEP-0421 occupant id in a stanza of an occupant's: the MUC's only where it announces XEP-0421 (it then strips any
+ * the occupant's client put there); callers ask muc-features.ts, which knows.
+ */
 export function occupantIdOf(stanza: Element): string | undefined {
   const id = stanza.getChild("occupant-id", NS.occupantId)?.attrs["id"];
   return typeof id === "string" && id.length > 0 ? id : undefined;
@@ -140,7 +143,10 @@ function keyOf(muc: string, id: string): string {
   return `${muc.toLowerCase()} ${id}`;
 }
 
-/** The id the MUC itself gave a line (XEP-0359 <stanza-id by="muc"/>); any other's is not the room's. */
+/**
+ * The id the MUC itself gave a line (XEP-0359 <stanza-id by="muc"/>); any other's is not the room's. Not even that one
+ * where the MUC does not announce urn:xmpp:sid:0 (a client may have written it): callers ask muc-features.ts.
+ */
 export function mucStanzaId(stanza: Element, muc: string): string | undefined {
   const room = muc.toLowerCase();
   for (const sid of stanza.getChildren("stanza-id", NS.stanzaId)) {
