@@ -173,6 +173,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
       // The router is built below; the outbox asks it only once deliveries run.
       linkedRecipientNow: (message, recipient): LinkedRecipientVerdict => router.linkedRecipientNow(message, recipient),
       linkedRecipientFailed: (message): LinkedRecipientVerdict => router.linkedRecipientFailed(message),
+      // A message still queued when its recipient blocked its sender fails as one to nobody (core/blocklist.ts).
+      refusedNow: (message) => blocklist.refusedNow(message),
     },
     failures,
   );

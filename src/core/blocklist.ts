@@ -14,11 +14,14 @@
  *
  * XEP-0191 section 3.5: a blocked contact must not learn of the block. What they send is refused with the very error an
  * unknown recipient gets (`refusal`), or dropped where their network has no answer to give; the blocker's presence
- * is hidden from them (offline). Room lines are not filtered: a room is shared (docs/bridging.md, "Blocking").
+ * is hidden from them (offline). A message of theirs still queued for her when she blocks them is refused when the
+ * outbox comes to deliver it (refusedNow), reported to them as at acceptance. Room lines are not filtered: a room is
+ * shared (docs/bridging.md, "Blocking").
  */
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, type Address } from "./model/address.js";
+import type { Message } from "./model/message.js";
 import { foldName } from "./model/name-fold.js";
 import type { PersonDirectory } from "./linked-persons.js";
 import type { BlockStore } from "../store/store.js";
@@ -152,6 +155,14 @@ export class Blocklist {
       this.deps.log.debug({ from: addressKey(from), to: addressKey(to) }, "direct message from a blocked address refused");
       throw blockRefusal(to);
     }
+  }
+
+  /**
+   * A direct message accepted before its recipient blocked its sender, and still waiting for her (Outbox refusedNow):
+   * the refusal it would have had at acceptance, reported to its sender as a delivery to nobody.
+   */
+  refusedNow(message: Pick<Message, "scope" | "from" | "to">): GatewayError | undefined {
+    return message.scope === "direct" && this.blocks(message.to, message.from) ? blockRefusal(message.to) : undefined;
   }
 
   /** Forgets a deleted account: her list, and her address in others' lists (the store removed both with it). */

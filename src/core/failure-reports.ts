@@ -31,7 +31,8 @@ export class FailureReports {
   async report(message: Message, recipient: Address, error: GatewayError): Promise<void> {
     const notice: FailureNotice = { sender: message.from, messageId: message.id, recipient, code: error.code, reason: error.message, at: Date.now() };
     await this.store.failures.add(notice, message);
-    await this.deliver(notice, message);
+    // The error itself, this once: an adapter may answer some refusals in its own way (core/blocklist.ts isBlockRefusal).
+    await this.deliver(notice, message, error);
   }
 
   /** The sender is reachable: tells them every failure that waits for them, oldest first. */
@@ -53,11 +54,11 @@ export class FailureReports {
     }
   }
 
-  private async deliver(notice: FailureNotice, message: Message): Promise<boolean> {
+  private async deliver(notice: FailureNotice, message: Message, reported: GatewayError = errorOf(notice)): Promise<boolean> {
     const adapter = this.registry.for(notice.sender);
     if (!adapter) return false;
     try {
-      await adapter.reportFailure(message, notice.recipient, errorOf(notice));
+      await adapter.reportFailure(message, notice.recipient, reported);
       await this.store.failures.remove(notice.sender, notice.messageId, notice.recipient);
       return true;
     } catch (thrown: unknown) {

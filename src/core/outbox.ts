@@ -47,6 +47,11 @@ export interface OutboxOptions {
    * (redirect: the person's sessions get it; drop: they have it already). Without it, the failure is reported.
    */
   readonly linkedRecipientFailed?: (message: Message) => LinkedRecipientVerdict;
+  /**
+   * Asked before each attempt: an error when the message may no longer reach its recipient (she blocked its sender
+   * since it was accepted, core/blocklist.ts). It fails as a delivery to nobody would, reported to its sender.
+   */
+  readonly refusedNow?: (message: Message) => GatewayError | undefined;
 }
 
 /** send: the address still is the person; redirect: give the message to `to` instead; drop: the person has it already. */
@@ -180,6 +185,8 @@ export class Outbox {
       return "done";
     }
     const message = this.retractions.withoutQuote(waiting);
+    const refusal = this.options.refusedNow?.(message);
+    if (refusal !== undefined) return this.refused(message, recipient, refusal);
     if (message.scope === "direct" && !sameAddress(recipient, message.to) && (await this.rerouted(message, recipient))) return "done";
     try {
       // A network on demand (an IRC server) disconnected while unused, or not connected since a restart: connected again.
@@ -207,6 +214,15 @@ export class Outbox {
     } catch (thrown: unknown) {
       return this.notDelivered(message, recipient, thrown);
     }
+  }
+
+  /** Refused at delivery (refusedNow): failed without an attempt, and never handed to the person's other accounts. */
+  private async refused(message: Message, recipient: Address, refusal: GatewayError): Promise<FinalOutcome> {
+    if ((await this.writes.written(message.id)) === false) return "done"; // not kept: the sender was refused it
+    this.log.debug({ id: message.id, recipient: addressKey(recipient), code: refusal.code }, "refused at delivery");
+    // Reported as to the address the sender wrote to, not to her linked account it waited for.
+    await this.fail(message, recipient, refusal, message.scope === "direct" ? message.to : recipient);
+    return "done";
   }
 
   /** A message for a linked account that is no longer its person: moved to the person, or dropped. True when so. */
@@ -285,9 +301,9 @@ export class Outbox {
    * again (and fails again, one notice kept), and with the message log off the stored message stays as long
    * as a notice still needs it.
    */
-  private async fail(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+  private async fail(message: Message, recipient: Address, error: GatewayError, reportedAs: Address = recipient): Promise<void> {
     if (this.options.counters) this.options.counters.failed += 1;
-    await this.failures.report(message, recipient, error);
+    await this.failures.report(message, reportedAs, error);
     await this.store.outbox.remove(message.id, recipient);
   }
 

@@ -5,6 +5,7 @@
  * (account-tag), that account decides who is them (WHOIS), not user@host (line-senders.ts isSender).
  */
 import type { AdapterContext } from "../../core/adapter.js";
+import { isBlockRefusal } from "../../core/blocklist.js";
 import { hasErrorCode, type GatewayError } from "../../core/errors.js";
 import { failureNotice } from "../../core/failure-reports.js";
 import type { Address } from "../../core/model/address.js";
@@ -50,6 +51,8 @@ export class FailureNotices {
 
   /** An IRC user's message could not be delivered: they get a NOTICE from the person they wrote to (or the gateway). */
   async reportFailure(message: Message, recipient: Address, error: GatewayError): Promise<void> {
+    // A blocked sender's line still queued when she blocked him: dropped unheard, as a new one is (core/blocklist.ts).
+    if (isBlockRefusal(error)) return;
     // Disconnected: the report waits in the store for the network to come back (core/failure-reports.ts).
     this.parts.requireMain();
     let to: ReportTo;

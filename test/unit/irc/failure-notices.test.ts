@@ -6,8 +6,10 @@
  */
 import assert from "node:assert/strict";
 import type { AdapterContext } from "../../../src/core/adapter.js";
+import { blockRefusal } from "../../../src/core/blocklist.js";
 import { GatewayError } from "../../../src/core/errors.js";
 import { createLogger } from "../../../src/core/logger.js";
+import { parseAddress } from "../../../src/core/model/address.js";
 import type { Message } from "../../../src/core/model/message.js";
 import { AccountWatch } from "../../../src/adapters/irc/account-watch.js";
 import { FailureNotices } from "../../../src/adapters/irc/failure-notices.js";
@@ -98,5 +100,12 @@ describe("IRC failure reports: who is the sender now", function () {
       "NOTICE ann Your message was not delivered to irc://dst/%23dst: moderated (GW_ERR_FORBIDDEN)",
     ]);
     assert.equal(main.lines.filter((sent) => sent.startsWith("WHOIS")).length, 0);
+  });
+
+  it("tells nothing, nor asks who the sender is, of a query refused because its recipient blocked the sender since", async function () {
+    const line = said("m1", ANN);
+    await notices.reportFailure(line, ircAddress("dst", "alice"), blockRefusal(parseAddress("native:alice")));
+    await flush();
+    assert.deepEqual(main.lines, [], "no USERHOST, no NOTICE");
   });
 });
