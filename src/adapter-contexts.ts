@@ -33,6 +33,7 @@ import { cleanReason, type RoomInvitations } from "./core/room-invitations.js";
 import type { RoomJoins } from "./core/room-joins.js";
 import type { Router } from "./core/router.js";
 import type { Supervisor } from "./core/supervisor.js";
+import type { SenderHosts } from "./core/sender-hosts.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import type { Store } from "./store/store.js";
 import type { RoomDirectory } from "./core/room-directory.js";
@@ -53,6 +54,8 @@ export interface ContextServices {
   readonly invitations: RoomInvitations;
   readonly roomArchive: ReturnType<typeof roomArchiveOf>;
   readonly mucLines: MucLineLog;
+  /** IRC senders as seen, for the block lists (core/sender-hosts.ts). */
+  readonly senderHosts: SenderHosts;
   readonly names: NameClaims;
   readonly bridges: BridgeService;
   readonly status: GatewayStatus;
@@ -104,6 +107,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     directLog: services.config.store.message_log ? directLogOf(services.store.log, { protocol, account }) : undefined,
     // Of use only while the lines they name are in the log: with it off, nothing is kept.
     mucLines: services.config.store.message_log ? services.mucLines.of(protocol, account) : undefined,
+    ...(protocol === "irc" ? { senderHosts: services.senderHosts.of(account) } : {}),
     bridgedPeople: (room) => services.roomJoins.bridgedPeople(room),
     ownRooms: {
       ownerOf: (room) => services.ownRooms.ownerOf(room),

@@ -57,6 +57,7 @@ import { Supervisor } from "./core/supervisor.js";
 import { ContactInfoService } from "./core/contact-info.js";
 import { Avatars } from "./core/avatars.js";
 import { Blocklist } from "./core/blocklist.js";
+import { SenderHosts } from "./core/sender-hosts.js";
 import { gatewayPersonOf } from "./adapters/xmpp/addressing.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import { createNativeAdapter, type NativeAdapter } from "./adapters/native/native-adapter.js";
@@ -111,7 +112,8 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // bob@<gateway domain> is bob himself, as her linked account hears him when he writes to its JID.
   const gatewayPerson = (address: Address): Address | undefined => (config.xmpp.component.enabled ? gatewayPersonOf(address, config.xmpp.component.domain) : undefined);
   const blockedPersons = { personOf: (address: Address) => identities.personOf(gatewayPerson(address) ?? address) ?? gatewayPerson(address), linkedTo: (person: Address) => identities.linkedTo(person) };
-  const blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
+  const senderHosts = new SenderHosts();
+  const blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, hosts: senderHosts, log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
     if (!(await roster.maySee(blocked, owner))) return;
     await (hidden ? registry.for(blocked)?.sendPresence(offlinePresence(owner), blocked) : presence.sendTo(presence.get(owner), blocked));
   }, ownAccountsTold: async (owner, blocked, isBlocked) => {
@@ -277,7 +279,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, avatars, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, senderHosts, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, avatars, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

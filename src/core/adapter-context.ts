@@ -27,6 +27,7 @@ import type { RoomArchive } from "./room-archive.js";
 import type { DirectoryAnswer } from "./room-directory.js";
 import type { AdapterRoomSettings } from "./room-settings.js";
 import type { DirectoryQuery } from "./model/room-directory.js";
+import type { SenderHostSink } from "./sender-hosts.js";
 import type { RoomBanRecord } from "../store/store.js";
 
 export interface SubmitOptions {
@@ -135,6 +136,8 @@ export interface AdapterContext {
   readonly directLog: DirectLog | undefined;
   /** The rooms' own ids of lines carried in this network's rooms, kept across restarts (core/muc-line-log.ts); undefined when the log is off. */
   readonly mucLines: MucLines | undefined;
+  /** An IRC adapter tells who its network's senders are (nick!user@host, NICK, QUIT) for the block lists (core/sender-hosts.ts). */
+  readonly senderHosts?: SenderHostSink;
   /**
    * Rooms reached through someone's own account (core/own-rooms.ts: a linked XMPP account's MUCs), for that person
    * alone: `ownerOf` tells whose own account a room would be reached through (undefined for any other room); `join`,

@@ -11,6 +11,9 @@
  * resources and a full JID only itself: a room occupant's PM comes from `room@conference.example.org/nick`. A block covers the
  * blocked person's linked accounts (core/linked-persons.ts): a sender is blocked when their address, their person or
  * any account linked to that person is, so bob cannot get round it from his linked IRC nick.
+ * An IRC hostmask (`irc://libera/*!*@evil.example.org`, core/block-masks.ts) is matched against the sender's prefix as
+ * the IRC adapter saw it, and a blocked nick holds against its user@host under other nicks until it quits
+ * (core/sender-hosts.ts): as /ignore, and so that a NICK does not get round a block.
  *
  * XEP-0191 section 3.5: a blocked contact must not learn of the block. What they send is refused with the very error an
  * unknown recipient gets (`refusal`), or dropped where their network has no answer to give; the blocker's presence
@@ -18,12 +21,14 @@
  * outbox comes to deliver it (refusedNow), reported to them as at acceptance. Room lines are not filtered: a room is
  * shared (docs/bridging.md, "Blocking").
  */
+import { isMaskId, maskForm, maskMatches } from "./block-masks.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, type Address } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import { foldName } from "./model/name-fold.js";
 import type { PersonDirectory } from "./linked-persons.js";
+import type { SenderHosts } from "./sender-hosts.js";
 import type { BlockStore } from "../store/store.js";
 
 /** The most addresses one user may block. */
@@ -37,7 +42,7 @@ export function blockedForm(address: Address): Address {
   switch (address.protocol) {
     case "irc":
       // Network names are compared case-insensitively too (config/cross-checks.ts; a server on demand is a host name).
-      return makeAddress("irc", address.account.toLowerCase(), foldName(address.id));
+      return makeAddress("irc", address.account.toLowerCase(), isMaskId(address.id) ? maskForm(address.id) : foldName(address.id));
     case "xmpp": {
       // A full JID is kept whole, as XEP-0191 matches it: a room's occupant (room@conference.example.org/troll) is
       // one person of the room, whose bare JID is the room itself (everyone in it, and the room on her own server).
@@ -80,6 +85,8 @@ export interface BlocklistDependencies {
   readonly store: BlockStore;
   /** Who each linked account belongs to (core/identities.ts). */
   readonly persons?: Pick<PersonDirectory, "personOf" | "linkedTo">;
+  /** IRC senders as the IRC adapters saw them (core/sender-hosts.ts): for hostmasks, and nicks a blocked nick changed to. */
+  readonly hosts?: Pick<SenderHosts, "seenAs">;
   readonly log: Logger;
   /** Shows `blocked` the owner offline (blocked: true) or her presence again (false), where they were allowed to see it. */
   readonly presenceShown: (owner: Address, blocked: Address, hidden: boolean) => Promise<void>;
@@ -142,11 +149,26 @@ export class Blocklist {
     if (owner.protocol !== "native") return false;
     const list = this.listOf(owner, false);
     if (list === undefined) return false;
-    if (senderKeys(sender).some((key) => list.has(key))) return true;
+    if (senderKeys(sender).some((key) => list.has(key)) || this.blocksAsSeen(list, sender)) return true;
     const persons = this.deps.persons;
     if (persons === undefined) return false;
     const person = persons.personOf(sender) ?? sender;
     return [person, ...persons.linkedTo(person)].some((address) => senderKeys(address).some((key) => list.has(key)));
+  }
+
+  /**
+   * An IRC sender as the gateway saw them (core/sender-hosts.ts): blocked when a nick their user@host had since it last
+   * quit is blocked (a NICK does not get round a block), or a mask of that network matches their nick!user@host.
+   */
+  private blocksAsSeen(list: Map<string, Address>, sender: Address): boolean {
+    const seen = this.deps.hosts?.seenAs(sender);
+    if (seen === undefined) return false;
+    const network = sender.account.toLowerCase();
+    if (seen.nicks.some((nick) => list.has(addressKey(makeAddress("irc", network, nick))))) return true;
+    for (const blocked of list.values()) {
+      if (blocked.protocol === "irc" && blocked.account === network && isMaskId(blocked.id) && maskMatches(blocked.id, seen.prefix)) return true;
+    }
+    return false;
   }
 
   /** A direct message (router's acceptance): rejected with `blockRefusal` when its recipient blocked its sender. */

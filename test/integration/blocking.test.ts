@@ -184,6 +184,54 @@ describe("block lists (contact.block, contact.unblock, contact.blocked)", functi
     assert.deepEqual(eve.take((line) => line.command === "NOTICE" && line.nick === puppet), [], "eve is told nothing");
   });
 
+  /** `sender`'s query to `puppet` never reaches alice: carl's query after it is the first message she gets. */
+  async function droppedBefore(alice: NativeClient, sender: IrcTestClient, carl: IrcTestClient, puppet: string, text: string): Promise<void> {
+    sender.privmsg(puppet, text);
+    // The sender's line reached the server before carl's (carl has the sender's next line), so it reached the puppet first.
+    sender.privmsg(carl.nick, `after: ${text}`);
+    await carl.waitFor((line) => line.command === "PRIVMSG" && line.params[1] === `after: ${text}`, TIMEOUT);
+    carl.privmsg(puppet, `carl after: ${text}`);
+    const got = messageOf(await alice.waitForType("message", () => true, TIMEOUT));
+    assert.deepEqual([got["from"], got["body"]], [`irc://${NETWORK}/${carl.nick.toLowerCase()}`, `carl after: ${text}`], `alice got "${String(got["body"])}"`);
+  }
+
+  it("drops the queries of whoever matches a blocked IRC hostmask, whatever their nick", async function () {
+    const alice = await suite.native("alice");
+    const carl = await suite.ircUser("carl");
+    const eve = await suite.ircUser("eve");
+    const puppet = await puppetOf(alice, carl);
+    // Her user name (USER <nick>, "~" before it where the server has no ident) under any nick, from any host.
+    const mask = `*!*${eve.nick}@*`;
+    const blocked = await alice.ok({ type: "contact.block", address: `irc://${NETWORK}/${mask.toUpperCase()}` });
+    assert.equal(blocked["address"], `irc://${NETWORK}/${mask.toLowerCase()}`);
+    assert.deepEqual((await alice.ok({ type: "contact.blocked" }))["blocked"], [`irc://${NETWORK}/${mask.toLowerCase()}`]);
+
+    await droppedBefore(alice, eve, carl, puppet, "under my own nick");
+    const other = `x${eve.nick}`.slice(0, 30);
+    eve.send(`NICK ${other}`);
+    await eve.waitFor((line) => line.command === "NICK" && line.params[0] === other, TIMEOUT);
+    await droppedBefore(alice, eve, carl, puppet, "under another nick");
+    assert.deepEqual(alice.pending("message"), [], "nothing from eve");
+
+    const malformed = await alice.request({ type: "contact.block", address: `irc://${NETWORK}/*@nowhere` });
+    assert.equal(malformed["code"], "GW_ERR_BAD_ADDRESS");
+  });
+
+  it("keeps dropping a blocked nick's queries after a NICK, from the same user@host, while the gateway has not seen it quit", async function () {
+    const alice = await suite.native("alice");
+    const carl = await suite.ircUser("carl");
+    const eve = await suite.ircUser("eve");
+    const puppet = await puppetOf(alice, carl);
+    await alice.ok({ type: "contact.block", address: `irc://${NETWORK}/${eve.nick}` });
+
+    await droppedBefore(alice, eve, carl, puppet, "as myself");
+    const other = `y${eve.nick}`.slice(0, 30);
+    eve.send(`NICK ${other}`);
+    await eve.waitFor((line) => line.command === "NICK" && line.params[0] === other, TIMEOUT);
+    await droppedBefore(alice, eve, carl, puppet, "in disguise");
+    assert.deepEqual(alice.pending("message"), [], "nothing from eve");
+  });
+
   it("drops a blocked user's room invitation, with ok to the inviter", async function () {
     const alice = await suite.native("alice");
     const bob = await suite.native("bob");

@@ -70,13 +70,14 @@ export class IrcInbound {
   private readonly messages: InboundMessages;
   private readonly queries: GatewayQueries;
   /** Who said each recent line taken from IRC: its failure report is for them, not for their nick's next holder. */
-  readonly senders = new LineSenders();
+  readonly senders: LineSenders;
 
   constructor(
     config: IrcNetworkConfig,
     private readonly context: AdapterContext,
     private readonly hooks: InboundHooks,
   ) {
+    this.senders = new LineSenders(context.senderHosts);
     // Other bridges' nicks (ignore_nicks) and anyone's puppets made from our template: never relayed (no loops).
     const bridges = new BridgeNicks(config.puppets.nick_template, config.ignore_nicks, (nick) => hooks.isOwnNick(nick));
     if (config.mode === "puppets" && !templateHasFixedText(config.puppets.nick_template)) {

@@ -14,6 +14,7 @@
  * Whether the nick's holder is the same person at report time is asked of the server (USERHOST, userhost-lookup.ts;
  * WHOIS, account-watch.ts) and decided by isSender. Bounded: the last LINES lines, and as many nicks.
  */
+import type { SenderHostSink } from "../../core/sender-hosts.js";
 import type { IrcSource } from "./irc-line.js";
 
 /** How many recent lines (and people) are remembered; older lines' reports are dropped. */
@@ -101,6 +102,9 @@ class Bounded<V> {
 }
 
 export class LineSenders {
+  /** Told of every sender seen, NICK and QUIT, for the block lists (core/sender-hosts.ts). */
+  constructor(private readonly sink?: SenderHostSink) {}
+
   /** Gateway message id -> its sender. */
   private readonly lines = new Bounded<IrcPerson>(LINES);
   /** Nick (ASCII lower case) -> the client that said a recent line under it, as followed through NICK. */
@@ -114,6 +118,7 @@ export class LineSenders {
   said(source: IrcSource, account?: string): IrcPerson | undefined {
     const { user, host } = source;
     if (user === undefined || host === undefined || user === "" || host === "") return undefined;
+    this.sink?.seen(source.nick, user, host);
     const key = source.nick.toLowerCase();
     const known = this.people.get(key);
     const at = known?.user === user && known.host.toLowerCase() === host.toLowerCase() ? known : { nick: source.nick, user, host, gone: false };
@@ -130,6 +135,7 @@ export class LineSenders {
 
   /** A NICK the gateway's connection saw: the client under `from` has `to` now. */
   renamed(from: string, to: string): void {
+    this.sink?.renamed(from, to);
     const at = this.people.get(from.toLowerCase());
     if (!at || at.gone) return;
     this.people.delete(from.toLowerCase());
@@ -142,6 +148,7 @@ export class LineSenders {
    * it next) does not move them, unless the same user@host says a line under it first.
    */
   quit(nick: string): void {
+    this.sink?.quit(nick);
     const at = this.people.get(nick.toLowerCase());
     if (at) at.gone = true;
   }

@@ -9,7 +9,7 @@ type BlockFrameType = Extract<ClientFrameType, "contact.block" | "contact.unbloc
 
 const blocked: Schema = {
   ...address,
-  description: "Whom: native:bob, xmpp:eve@example.org (any resource; a full JID, as a room occupant's, that one only), irc://libera/eve (any case); a native user's or linked person's other accounts are covered too",
+  description: "Whom: native:bob, xmpp:eve@example.org (any resource; a full JID, as a room occupant's, that one only), irc://libera/eve (any case; also the nicks the same user@host takes until it quits, as far as the gateway sees), irc://libera/*!*@evil.example.org (an IRC hostmask nick!user@host, * and ? as wildcards, matched against the sender's prefix); a native user's or linked person's other accounts are covered too",
 };
 
 export const BLOCK_FRAME_SCHEMAS: Readonly<Record<BlockFrameType, Schema>> = {

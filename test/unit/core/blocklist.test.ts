@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Blocklist, blockedForm, blockRefusal, isBlockRefusal, MAX_BLOCKS_PER_USER } from "../../../src/core/blocklist.js";
 import { createLogger } from "../../../src/core/logger.js";
 import { addressKey, makeAddress, parseAddress, type Address } from "../../../src/core/model/address.js";
+import { SenderHosts } from "../../../src/core/sender-hosts.js";
 import type { BlockStore } from "../../../src/store/store.js";
 
 const alice = makeAddress("native", "default", "alice");
@@ -30,11 +31,12 @@ const persons = {
   linkedTo: (person: Address): Address[] => (addressKey(person) === addressKey(bob) ? [bobIrc, bobXmpp] : []),
 };
 
-function blocklist(store = memoryStore()): { list: Blocklist; shown: string[] } {
+function blocklist(store = memoryStore(), hosts?: SenderHosts): { list: Blocklist; shown: string[] } {
   const shown: string[] = [];
   const list = new Blocklist({
     store,
     persons,
+    ...(hosts === undefined ? {} : { hosts }),
     log: createLogger("silent"),
     presenceShown: async (owner, blocked, hidden) => void shown.push(`${owner.id} ${hidden ? "hidden from" : "shown to"} ${addressKey(blocked)}`),
   });
@@ -111,5 +113,26 @@ describe("Blocklist", () => {
     list.forget(bob);
     assert.equal(list.blocks(alice, bob), false);
     assert.deepEqual(list.list(bob), []);
+  });
+
+  it("blocks the IRC senders a mask matches as last seen, and a blocked nick's user@host under its next nick", async () => {
+    const hosts = new SenderHosts();
+    const { list } = blocklist(memoryStore(), hosts);
+    assert.equal(addressKey((await list.block(alice, parseAddress("irc://Libera/*!*@Evil.example.org"))).address), "irc://libera/*!*@evil.example.org");
+    await list.block(alice, parseAddress("irc://libera/mallory"));
+    const libera = hosts.of("libera");
+    libera.seen("eve", "~eve", "evil.example.org");
+    libera.seen("carol", "~carol", "good.example.org");
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/eve")), true);
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/carol")), false);
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/dave")), false, "never seen: matched by nick alone");
+    assert.equal(list.blocks(bob, parseAddress("irc://libera/eve")), false);
+
+    libera.seen("mallory", "~m", "home.example.org");
+    libera.renamed("mallory", "m4llory");
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/m4llory")), true, "the same client under its new nick");
+    libera.quit("m4llory");
+    libera.seen("m4llory", "~m", "home.example.org");
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/m4llory")), false, "after a QUIT, a new connection");
   });
 });
