@@ -157,6 +157,8 @@ export interface Adapter {
   sendDecline?(decline: RoomInvitation): Promise<void>;
   /** Someone's own account: her block of a JID (core/blocklist.ts) also kept by her server where it offers XEP-0191. */
   blockOnServer?(jid: string, blocked: boolean): Promise<void>;
+  /** The bare real JID behind an occupant's address (room@service/nick) of a MUC it is in, where the MUC shows it (core/blocklist.ts). */
+  realJidOf?(occupant: Address): string | undefined;
   /** A room's subject changed (by a member, when known): tell this adapter's members of the room. */
   sendTopic(room: Address, topic: string, by?: RoomMember): Promise<void>;
   /**

@@ -18,8 +18,9 @@
  * XEP-0191 section 3.5: a blocked contact must not learn of the block. What they send is refused with the very error an
  * unknown recipient gets (`refusal`), or dropped where their network has no answer to give; the blocker's presence
  * is hidden from them (offline). A message of theirs still queued for her when she blocks them is refused when the
- * outbox comes to deliver it (refusedNow), reported to them as at acceptance. Room lines are not filtered: a room is
- * shared (docs/bridging.md, "Blocking").
+ * outbox comes to deliver it (refusedNow), reported to them as at acceptance. Their room lines are hidden from her
+ * native sessions and her history of the room (adapters/native/blocked-room-lines.ts), as /ignore hides them; the
+ * room and everyone else in it get them as before (docs/bridging.md, "Blocking").
  */
 import { isMaskId, maskForm, maskMatches } from "./block-masks.js";
 import { GatewayError } from "./errors.js";
@@ -85,6 +86,8 @@ export interface BlocklistDependencies {
   readonly store: BlockStore;
   /** Who each linked account belongs to (core/identities.ts). */
   readonly persons?: Pick<PersonDirectory, "personOf" | "linkedTo">;
+  /** The bare real JID behind a MUC occupant's address, where the MUC shows it (Adapter.realJidOf): a block of the JID covers her lines there. */
+  readonly realJidOf?: (occupant: Address) => string | undefined;
   /** IRC senders as the IRC adapters saw them (core/sender-hosts.ts): for hostmasks, and nicks a blocked nick changed to. */
   readonly hosts?: Pick<SenderHosts, "seenAs">;
   readonly log: Logger;
@@ -157,10 +160,12 @@ export class Blocklist {
   }
 
   /**
-   * An IRC sender as the gateway saw them (core/sender-hosts.ts): blocked when a nick their user@host had since it last
+   * A MUC occupant by the real JID the MUC shows (Adapter.realJidOf). An IRC sender as the gateway saw them (core/sender-hosts.ts): blocked when a nick their user@host had since it last
    * quit is blocked (a NICK does not get round a block), or a mask of that network matches their nick!user@host.
    */
   private blocksAsSeen(list: Map<string, Address>, sender: Address): boolean {
+    const realJid = sender.protocol === "xmpp" && sender.id.includes("/") ? this.deps.realJidOf?.(sender) : undefined;
+    if (realJid !== undefined && senderKeys(makeAddress("xmpp", DEFAULT_ACCOUNT, realJid)).some((key) => list.has(key))) return true;
     const seen = this.deps.hosts?.seenAs(sender);
     if (seen === undefined) return false;
     const network = sender.account.toLowerCase();

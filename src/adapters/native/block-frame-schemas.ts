@@ -17,7 +17,7 @@ export const BLOCK_FRAME_SCHEMAS: Readonly<Record<BlockFrameType, Schema>> = {
     "contact.block",
     { address: blocked },
     ["address"],
-    "Blocks an address: its direct messages and typing are refused as to nobody, its requests and invitations dropped, the user's presence shown it offline",
+    "Blocks an address: its direct messages and typing are refused as to nobody, its requests and invitations dropped, its room lines hidden from the user, the user's presence shown it offline",
   ),
   "contact.unblock": frame("contact.unblock", { address: blocked }, ["address"], "Unblocks an address; the user's presence is shown it again where it was allowed to see it"),
   "contact.blocked": frame("contact.blocked", {}, [], "The addresses the session user blocked, in the order blocked"),

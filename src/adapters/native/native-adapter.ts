@@ -17,6 +17,7 @@ import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
 import type { HandlerEnvironment, NativeServices } from "./handler-environment.js";
 import { predates } from "./account-epoch.js";
+import { shownTo } from "./blocked-room-lines.js";
 import { pushToMembers } from "./handlers/room-handlers.js";
 import { isNative, isRoomId } from "./native-addresses.js";
 import type { NativeConfig } from "./native-config.js";
@@ -129,7 +130,9 @@ export class NativeAdapter implements Adapter {
 
   async send(message: Message): Promise<{ delivered: true }> {
     if (message.scope === "room") {
-      await pushToMembers(this.env, message.to, frames.message(message), { member: message.from });
+      // Not to a member who blocked its sender (blocked-room-lines.ts).
+      const hiddenFrom = (member: Address): boolean => !shownTo(this.services.blocklist, member, message);
+      await pushToMembers(this.env, message.to, frames.message(message), { member: message.from, hiddenFrom });
       return { delivered: true };
     }
     const user = message.to.id;

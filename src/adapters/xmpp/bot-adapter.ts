@@ -21,6 +21,7 @@ import type { Room, RoomMember } from "../../core/model/room.js";
 import type { XmppBotConfig, XmppBotRoomConfig } from "../../config/config-types.js";
 import { checkEncrypted } from "./client-login.js";
 import { jidParts, openClientConnection } from "./client-connection.js";
+import { occupantOf } from "./account-muc-occupants.js";
 import { ServerPingConfirmer } from "./stanza-confirmer.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
 import { MucOccupants } from "./muc-occupants.js";
@@ -148,6 +149,13 @@ export class XmppBotAdapter implements Adapter {
 
   async knows(address: Address): Promise<boolean> {
     return address.protocol === "xmpp" && address.account === this.account && this.rooms.some((room) => mucAddress(this.account, room.muc).id === address.id.split("/")[0]);
+  }
+
+  /** Adapter.realJidOf: an occupant of a bridged MUC, whose real JID the MUC shows the bot. */
+  realJidOf(occupant: Address): string | undefined {
+    if (occupant.protocol !== "xmpp" || occupant.account !== this.account) return undefined;
+    const { muc, nick } = occupantOf(occupant.id);
+    return nick === "" ? undefined : this.occupants.identify(muc, nick)?.realJid;
   }
 
   /** One of this bot's MUCs by its bare JID (an occupant, room@muc/nick, is not a room). */

@@ -201,6 +201,11 @@ export class XmppUserAdapter implements Adapter {
     return this.blocking.push(this.connected(), jid, blocked);
   }
 
+  /** Adapter.realJidOf: an occupant of one of her rooms, whose real JID the room shows her. */
+  realJidOf(occupant: Address): string | undefined {
+    return this.mucs.occupantIdentity(occupant)?.realJid;
+  }
+
   async setPresence(presence: Presence): Promise<void> {
     if (!sameAddress(presence.from, this.owner) || !this.session.online) return;
     if (presence.show === "offline") {

@@ -135,4 +135,17 @@ describe("Blocklist", () => {
     libera.seen("m4llory", "~m", "home.example.org");
     assert.equal(list.blocks(alice, parseAddress("irc://libera/m4llory")), false, "after a QUIT, a new connection");
   });
+
+  it("blocks a MUC occupant whose real JID the MUC shows, when that JID is blocked", async () => {
+    const occupant = parseAddress("xmpp://bot/room@conference.example.org/Stranger");
+    const list = new Blocklist({
+      store: memoryStore(),
+      log: createLogger("silent"),
+      presenceShown: async () => undefined,
+      realJidOf: (address) => (addressKey(address) === addressKey(occupant) ? "Eve@Example.org" : undefined),
+    });
+    await list.block(alice, parseAddress("xmpp:eve@example.org"));
+    assert.equal(list.blocks(alice, occupant), true);
+    assert.equal(list.blocks(alice, parseAddress("xmpp://bot/room@conference.example.org/other")), false);
+  });
 });

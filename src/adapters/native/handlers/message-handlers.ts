@@ -14,6 +14,7 @@ import { idBoundAt } from "../../../core/message-id.js";
 import { self } from "./contact-handlers.js";
 import { roomByRef } from "./room-refs.js";
 import { showOwnMessage } from "../own-messages.js";
+import { roomHistoryFor } from "../blocked-room-lines.js";
 
 /** Submits a message of the session's user and answers with the gateway's id for it. */
 export async function submitFrom(
@@ -85,7 +86,9 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
     const room = await roomByRef(env, frame.room);
     await env.services.rooms.get(room);
     if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "only members read a room's history");
-    return withinAnswerSize(await env.services.history.history({ room }, options), options.after !== undefined);
+    // Without the lines of those she blocked (blocked-room-lines.ts).
+    const lines = await roomHistoryFor(env.services.blocklist, me, options, (page) => env.services.history.history({ room }, page));
+    return withinAnswerSize(lines, options.after !== undefined);
   }
   const other = clientAddress(frame.with ?? "");
   // Another user's linked account's contact is refused as message.send refuses it, not answered with an empty list.

@@ -22,13 +22,13 @@ export async function pushToMembers(
   env: HandlerEnvironment,
   room: Address,
   frame: ServerFrame,
-  skip: { readonly session?: NativeSession; readonly member?: Address } = {},
+  skip: { readonly session?: NativeSession; readonly member?: Address; readonly hiddenFrom?: (member: Address) => boolean } = {},
 ): Promise<void> {
   // A room reached through someone's own account (own-room-handlers.ts) is that person's view alone.
   const owner = env.context.ownRooms.ownerOf(room);
   const members = owner === undefined ? (await env.services.rooms.members(room)).map((member) => member.address) : [owner];
   for (const member of members) {
-    if (!isNative(member) || (skip.member && sameAddress(member, skip.member))) continue;
+    if (!isNative(member) || (skip.member && sameAddress(member, skip.member)) || skip.hiddenFrom?.(member) === true) continue;
     env.sessions.pushTo(member.id, frame, skip.session);
   }
 }
