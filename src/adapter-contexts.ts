@@ -34,6 +34,7 @@ import type { RoomJoins } from "./core/room-joins.js";
 import type { Router } from "./core/router.js";
 import type { Supervisor } from "./core/supervisor.js";
 import type { SenderHosts } from "./core/sender-hosts.js";
+import type { Blocklist } from "./core/blocklist.js";
 import type { SwitchboardConfig } from "./config/config-types.js";
 import type { Store } from "./store/store.js";
 import type { RoomDirectory } from "./core/room-directory.js";
@@ -56,6 +57,8 @@ export interface ContextServices {
   readonly mucLines: MucLineLog;
   /** IRC senders as seen, for the block lists (core/sender-hosts.ts). */
   readonly senderHosts: SenderHosts;
+  /** Native users' block lists (core/blocklist.ts). */
+  readonly blocklist: Pick<Blocklist, "list">;
   readonly names: NameClaims;
   readonly bridges: BridgeService;
   readonly status: GatewayStatus;
@@ -108,6 +111,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
     // Of use only while the lines they name are in the log: with it off, nothing is kept.
     mucLines: services.config.store.message_log ? services.mucLines.of(protocol, account) : undefined,
     ...(protocol === "irc" ? { senderHosts: services.senderHosts.of(account) } : {}),
+    blockedBy: (owner) => services.blocklist.list(owner),
     bridgedPeople: (room) => services.roomJoins.bridgedPeople(room),
     ownRooms: {
       ownerOf: (room) => services.ownRooms.ownerOf(room),

@@ -279,7 +279,7 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const contextFor = (protocol: ProtocolId, account: string, adapterRef: () => Adapter | undefined): AdapterContext =>
     adapterContext(
       // `deletion` is made below, from the linked accounts, which need contexts themselves: asked for when used.
-      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, senderHosts, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, avatars, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
+      { config, log, signal: lifetime.signal, store, router, roomJoins, ownRooms, roomBans, roomSettings, roomDestruction, invitations, roomArchive, mucLines, senderHosts, blocklist, names, bridges, status, identities, passwordLinks, puppetAccounts, puppetNicks, puppetServerPasswords, roomDirectory, supervisor, contactInfo, avatars, deletion: () => deletion, suspensions: () => suspensions, announcements, messageOfTheDay },
       protocol,
       account,
       adapterRef,

@@ -138,6 +138,8 @@ export interface AdapterContext {
   readonly mucLines: MucLines | undefined;
   /** An IRC adapter tells who its network's senders are (nick!user@host, NICK, QUIT) for the block lists (core/sender-hosts.ts). */
   readonly senderHosts?: SenderHostSink;
+  /** The addresses a native user blocked (core/blocklist.ts), in the order she blocked them: her own account's server is told them at login. */
+  readonly blockedBy?: (owner: Address) => readonly Address[];
   /**
    * Rooms reached through someone's own account (core/own-rooms.ts: a linked XMPP account's MUCs), for that person
    * alone: `ownerOf` tells whose own account a room would be reached through (undefined for any other room); `join`,

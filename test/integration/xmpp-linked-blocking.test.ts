@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
 import { componentYaml } from "../helpers/config-yaml.js";
 import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
 import { XmppTestClient } from "../helpers/xmpp-client.js";
@@ -68,6 +69,26 @@ describe("block lists through a linked XMPP account", function () {
       assert.ok((await blockList()).includes("mallory@localhost"));
       await alice.ok({ type: "contact.unblock", address: "xmpp:mallory@localhost" });
       assert.ok(!(await blockList()).includes("mallory@localhost"));
+    } finally {
+      await phone.stop();
+    }
+  });
+
+  it("gives her server the JID blocks she made while no account was linked, when she links one", async function () {
+    const alice = suite.alice();
+    const phone = await XmppTestClient.connect(suite.prosody(), "alicex", ALICEX_PASSWORD, "phone");
+    try {
+      // Asking for the list makes the phone a resource her server tells of changes to it (XEP-0191 section 3.3).
+      const before = await phone.iq(xml("iq", { type: "get" }, xml("blocklist", { xmlns: "urn:xmpp:blocking" })));
+      assert.ok(!(before.getChild("blocklist", "urn:xmpp:blocking")?.getChildren("item") ?? []).some((item) => item.attrs["jid"] === "trent@localhost"));
+      await alice.ok({ type: "xmpp.unlink" });
+      await alice.ok({ type: "contact.block", address: "xmpp:trent@localhost" });
+      await alice.ok({ type: "xmpp.link", jid: "alicex@localhost", password: ALICEX_PASSWORD, service: suite.service() }, TIMEOUT);
+      // Her other blocks of JIDs (eve, from the tests before) are given too: one push each.
+      const blocks = (stanza: Element): unknown[] => (stanza.is("iq") && stanza.attrs["type"] === "set" ? (stanza.getChild("block", "urn:xmpp:blocking")?.getChildren("item") ?? []).map((item) => item.attrs["jid"]) : []);
+      await phone.waitFor((stanza) => blocks(stanza).includes("trent@localhost"), TIMEOUT, "her server's push of the block");
+      const after = await phone.iq(xml("iq", { type: "get" }, xml("blocklist", { xmlns: "urn:xmpp:blocking" })));
+      assert.ok((after.getChild("blocklist", "urn:xmpp:blocking")?.getChildren("item") ?? []).some((item) => item.attrs["jid"] === "trent@localhost"));
     } finally {
       await phone.stop();
     }

@@ -332,6 +332,9 @@ export class XmppUserAdapter implements Adapter {
     await this.context.syncContacts(this.owner, await this.roster.fetch(connection));
     await this.carbons.enable(connection, jidParts(this.config.jid).domain);
     await this.blocking.discover(connection, jidParts(this.config.jid).domain);
+    // Her blocks of JIDs from before the link, or made while offline, given to her server too (account-blocking.ts).
+    const jids = (this.context.blockedBy?.(this.owner) ?? []).filter((blocked) => blocked.protocol === "xmpp").map((blocked) => blocked.id);
+    void this.blocking.sync(connection, jids);
     this.mucs.rejoin();
   }
 
