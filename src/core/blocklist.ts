@@ -4,8 +4,8 @@
  * (BlockStore, migration 29) and held in memory, since every direct message and typing notification to a native user
  * is checked (one Map lookup for a user who blocked nobody).
  *
- * Addresses are compared in one form (`blockedForm`): IRC nicks folded by rfc1459 case mapping (the default of most
- * servers, core/model/name-fold.ts), XMPP JIDs lower-cased (a resource kept as written) whichever XMPP account of the
+ * Addresses are compared in one form (`blockedForm`): IRC nicks folded by every IRC case mapping at once, whatever the
+ * network announces (core/block-masks.ts foldNick says why), XMPP JIDs lower-cased (a resource kept as written) whichever XMPP account of the
  * gateway reaches them (the component, or her own linked account: `xmpp://u.alice/eve@example.org` is
  * `xmpp:eve@example.org`, one person everywhere), native names lower-cased. As in XEP-0191, a bare JID covers all its
  * resources and a full JID only itself: a room occupant's PM comes from `room@conference.example.org/nick`. A block covers the
@@ -22,12 +22,11 @@
  * native sessions and her history of the room (adapters/native/blocked-room-lines.ts), as /ignore hides them; the
  * room and everyone else in it get them as before (docs/bridging.md, "Blocking").
  */
-import { isMaskId, maskForm, maskMatches } from "./block-masks.js";
+import { foldNick, isMaskId, maskForm, maskMatches } from "./block-masks.js";
 import { GatewayError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, DEFAULT_ACCOUNT, makeAddress, type Address } from "./model/address.js";
 import type { Message } from "./model/message.js";
-import { foldName } from "./model/name-fold.js";
 import type { PersonDirectory } from "./linked-persons.js";
 import type { SenderHosts } from "./sender-hosts.js";
 import type { BlockStore } from "../store/store.js";
@@ -43,7 +42,7 @@ export function blockedForm(address: Address): Address {
   switch (address.protocol) {
     case "irc":
       // Network names are compared case-insensitively too (config/cross-checks.ts; a server on demand is a host name).
-      return makeAddress("irc", address.account.toLowerCase(), isMaskId(address.id) ? maskForm(address.id) : foldName(address.id));
+      return makeAddress("irc", address.account.toLowerCase(), isMaskId(address.id) ? maskForm(address.id) : foldNick(address.id));
     case "xmpp": {
       // A full JID is kept whole, as XEP-0191 matches it: a room's occupant (room@conference.example.org/troll) is
       // one person of the room, whose bare JID is the room itself (everyone in it, and the room on her own server).
@@ -106,7 +105,8 @@ export class Blocklist {
 
   /** Reads every block kept (at start). */
   async load(): Promise<void> {
-    for (const { owner, address } of await this.deps.store.all()) this.listOf(owner, true).set(addressKey(address), address);
+    // Compared in today's form; kept under the form it was stored in (which unblock removes).
+    for (const { owner, address } of await this.deps.store.all()) this.listOf(owner, true).set(addressKey(blockedForm(address)), address);
   }
 
   /** The addresses `owner` blocked, in the order she blocked them. */
@@ -135,8 +135,9 @@ export class Blocklist {
   /** `owner` unblocks `address`: false when it was not blocked. Her presence is shown them again where they may see it. */
   async unblock(owner: Address, address: Address): Promise<{ address: Address; removed: boolean }> {
     const form = blockedForm(address);
-    const removed = await this.deps.store.remove(owner, form);
     const list = this.listOf(owner, false);
+    const stored = list?.get(addressKey(form)) ?? form;
+    const removed = await this.deps.store.remove(owner, stored);
     const held = list?.delete(addressKey(form)) === true;
     if (list?.size === 0) this.lists.delete(blockedKey(owner));
     if (removed || held) await this.show(owner, form, false);

@@ -10,7 +10,7 @@
  * no channel with it changed nick and says nothing) it cannot know; a sender it never saw is matched by nick alone.
  */
 import type { Address } from "./model/address.js";
-import { foldName } from "./model/name-fold.js";
+import { foldNick } from "./block-masks.js";
 
 /** How many nicks, and as many user@hosts, one network's record holds. */
 const CAPACITY = 10_000;
@@ -49,29 +49,29 @@ class NetworkHosts implements SenderHostSink {
   seen(nick: string, user: string, host: string): void {
     if (user === "" || host === "") return;
     const userhost = `${user}@${host.toLowerCase()}`;
-    remember(this.hosts, foldName(nick), { userhost, nick });
-    this.add(userhost, foldName(nick));
+    remember(this.hosts, foldNick(nick), { userhost, nick });
+    this.add(userhost, foldNick(nick));
   }
 
   renamed(from: string, to: string): void {
-    const known = this.hosts.get(foldName(from));
+    const known = this.hosts.get(foldNick(from));
     if (known === undefined) return;
-    this.hosts.delete(foldName(from));
-    remember(this.hosts, foldName(to), { userhost: known.userhost, nick: to });
-    this.add(known.userhost, foldName(to));
+    this.hosts.delete(foldNick(from));
+    remember(this.hosts, foldNick(to), { userhost: known.userhost, nick: to });
+    this.add(known.userhost, foldNick(to));
   }
 
   quit(nick: string): void {
-    const known = this.hosts.get(foldName(nick));
+    const known = this.hosts.get(foldNick(nick));
     if (known === undefined) return;
-    this.hosts.delete(foldName(nick));
+    this.hosts.delete(foldNick(nick));
     this.nicks.delete(known.userhost);
   }
 
   of(nick: string): SeenSender | undefined {
-    const known = this.hosts.get(foldName(nick));
+    const known = this.hosts.get(foldNick(nick));
     if (known === undefined) return undefined;
-    return { prefix: `${known.nick}!${known.userhost}`, nicks: this.nicks.get(known.userhost) ?? [foldName(nick)] };
+    return { prefix: `${known.nick}!${known.userhost}`, nicks: this.nicks.get(known.userhost) ?? [foldNick(nick)] };
   }
 
   private add(userhost: string, folded: string): void {

@@ -51,6 +51,14 @@ describe("blockedForm", () => {
     assert.equal(addressKey(blockedForm(parseAddress("xmpp://u.alice/eve@example.org"))), "xmpp:eve@example.org", "the same JID through her linked account");
     assert.equal(addressKey(blockedForm(parseAddress("native:Bob"))), "native:bob");
   });
+
+  it("folds an IRC nick by every case mapping at once, so that no server's same nick escapes the block", () => {
+    const form = (nick: string): string => blockedForm(makeAddress("irc", "libera", nick)).id;
+    assert.equal(form("\uFF25\uFF56\uFF45"), "eve", "rfc7613: full-width forms are the nick");
+    assert.equal(form("E\u0301ve"), form("\u00C9VE"), "rfc7613: NFC, and Unicode lower case");
+    assert.equal(form("eve~"), form("eve^"), "rfc1459: ~ and ^");
+    assert.equal(form("Eve[a]\\"), "eve{a}|", "rfc1459 and strict-rfc1459: []\\ are {}|");
+  });
 });
 
 describe("Blocklist", () => {
@@ -147,5 +155,16 @@ describe("Blocklist", () => {
     await list.block(alice, parseAddress("xmpp:eve@example.org"));
     assert.equal(list.blocks(alice, occupant), true);
     assert.equal(list.blocks(alice, parseAddress("xmpp://bot/room@conference.example.org/other")), false);
+  });
+
+  it("keeps a block read from the store in the form it was kept, comparing it in today's, and removes that row at the unblock", async () => {
+    const store = memoryStore();
+    const old = makeAddress("irc", "libera", "\uFF45ve"); // kept by an older fold, full width and all
+    await store.add(alice, old, 1);
+    const { list } = blocklist(store);
+    await list.load();
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/EVE")), true);
+    assert.equal((await list.unblock(alice, parseAddress("irc://libera/eve"))).removed, true);
+    assert.deepEqual(await store.all(), [], "the row as it was kept is gone");
   });
 });
