@@ -131,6 +131,10 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         speaksFor(member);
         return services.ownRooms.find(room, member);
       },
+      checkLine: async (room, member, messageId, verb) => {
+        speaksFor(member);
+        await services.ownRooms.checkLine(room, member, messageId, verb);
+      },
       listOf: (member) => {
         speaksFor(member);
         return services.ownRooms.listOf(member);

@@ -5,6 +5,7 @@
 import { roomArchiveOf } from "./core/room-archive.js";
 import type { Adapter, AdapterContext } from "./core/adapter.js";
 import { CredentialBox, decodeCredentialKey } from "./core/credential-box.js";
+import { GatewayError } from "./core/errors.js";
 import { sealClearBridgeKeys, sealedBridgeStore } from "./core/sealed-bridges.js";
 import { buildLinkedAccounts } from "./linked-account-adapters.js";
 import { ReloadedValues, reloadGateway, userLimitValues } from "./gateway-reload.js";
@@ -203,7 +204,11 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
     counters,
     blocks: blocklist,
     ownRoomLeft: (room, member) => ownRooms.left(room, member),
-    moderator: async (room, by): Promise<string> => (await roomJoins.moderation(room, by)).shownAs,
+    // A room reached through someone's own account is moderated on that account, never through the gateway.
+    moderator: async (room, by): Promise<string> => {
+      if (ownRooms.ownerOf(room) !== undefined) throw new GatewayError("GW_ERR_FORBIDDEN", "a room joined through your own account is moderated there");
+      return (await roomJoins.moderation(room, by)).shownAs;
+    },
     log: log.child({ component: "router" }),
   });
   // The networks of the configuration file, with the channels and MUCs `bridges:` adds to them, and all of those

@@ -166,6 +166,8 @@ export interface AdapterContext {
     ban(room: Address, member: Address, person: Address, reason: string): Promise<void>;
     unban(room: Address, member: Address, person: Address): Promise<void>;
     bans(room: Address, member: Address): Promise<OwnRoomBan[]>;
+    /** GW_ERR_NOT_FOUND when the room gave line `messageId` no id the account knows, to `verb` it by there. */
+    checkLine(room: Address, member: Address, messageId: string, verb: string): Promise<void>;
   };
   /** The people in the rooms of other networks bridged to `room` (an IRC channel's), as their adapters see them now. */
   bridgedPeople(room: Address): Promise<readonly RoomMember[]>;

@@ -357,6 +357,8 @@ export interface Adapter {
   unbanInOwnRoom?(room: Address, person: Address): Promise<void>;
   /** The room's bans, as the room gives them (to its admins). */
   ownRoomBans?(room: Address): Promise<OwnRoomBan[]>;
+  /** Whether line `messageId` of such a room can be named there (a reaction to it or its retraction needs the room's id of it). */
+  ownRoomLineKnown?(room: Address, messageId: string): Promise<boolean>;
 }
 
 /** One ban in a room reached through the owner's own account: whom, and why (a MUC tells neither who banned them nor when). */

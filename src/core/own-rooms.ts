@@ -121,6 +121,17 @@ export class OwnRooms {
     return this.action(room, member, "ownRoomBans").call(this.host(room, member), room);
   }
 
+  /**
+   * A reaction to line `messageId` of the room, or its retraction (`verb`), is refused up front with GW_ERR_NOT_FOUND
+   * when the room has no id of that line that the account knows (a MUC without stanza-ids): it could not name it there.
+   */
+  async checkLine(room: Address, member: Address, messageId: string, verb: string): Promise<void> {
+    const known = this.host(room, member).ownRoomLineKnown;
+    if (known !== undefined && !(await known.call(this.host(room, member), room, messageId))) {
+      throw new GatewayError("GW_ERR_NOT_FOUND", `${formatAddress(room)} gave message ${messageId} no id to ${verb} it by`);
+    }
+  }
+
   /** The rooms `member` is in through their own accounts now (each as get gives it). */
   listOf(member: Address): Room[] {
     return this.registry.all().flatMap((adapter) => (adapter.owner !== undefined && sameAddress(adapter.owner, member) ? (adapter.ownRoomList?.() ?? []) : []));

@@ -7,7 +7,13 @@
  * delay its sender's client may have written. XEP-0461 replies name lines by the room's stanza-id
  * both ways: the ids of lines, hers (from their reflections) and the occupants', are kept, in memory and in the store
  * across restarts (muc-line-ids.ts); a reply of hers to a line the account does not know there goes without <reply/>
- * and quote. XEP-0444 reactions name lines so too, both ways; hers to a line the account does not know there fails.
+ * and quote. XEP-0444 reactions name lines so too, both ways: hers to a line the account does not know there is
+ * refused up front (known, core/own-rooms.ts checkLine), as is her XEP-0424 retraction of one. Her retraction of her
+ * own line names it so too (the core lets her retract no one else's: she moderates no MUC through the gateway); it is
+ * sent whether or not the MUC announces urn:xmpp:message-retract:1 (Prosody 0.12 does not), as section 5 lets the
+ * author's client: the MUC passes it on, occupants' clients with XEP-0424 hide the line, others show the fallback
+ * body. An occupant's retraction of a line of theirs (saidBy: by occupant id where the MUC gives them, else by nick)
+ * reaches her sessions as one; a moderator's (XEP-0425, from the room itself) is not carried.
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
@@ -16,11 +22,12 @@ import type { Message } from "../../core/model/message.js";
 import { replyQuote } from "../../core/model/reply-quote.js";
 import { MucArrivalOrder } from "./muc-arrival-order.js";
 import type { MucFeatures } from "./muc-features.js";
-import { MucLineIds } from "./muc-line-ids.js";
+import { MucLineIds, saidBy, type MucSpeaker } from "./muc-line-ids.js";
 import { parseMessageStanza } from "./parse.js";
 import type { ReplyOut } from "./reply-stanzas.js";
 import { chatMessage } from "./stanzas.js";
 import { reactionStanza, type ParsedReactions } from "./reaction-stanzas.js";
+import { messageStanza } from "./retraction-stanzas.js";
 import { GatewayError } from "../../core/errors.js";
 
 /** How many of her own lines' ids are remembered, to know their reflections. */
@@ -48,6 +55,7 @@ export class AccountMucLines {
     this.ownLines.add(message.id);
     if (this.ownLines.size > OWN_LINES_KEPT) this.ownLines.delete(this.ownLines.values().next().value as string);
     if (message.reactsTo !== undefined) return this.react(muc, message, message.reactsTo.id);
+    if (message.retracts !== undefined) return this.retract(muc, message, message.retracts);
     const replaces = message.replaces === undefined ? {} : { replaces: message.replaces };
     const reply = await this.reply(muc, message);
     this.ids.sent(muc, message.id);
@@ -62,6 +70,22 @@ export class AccountMucLines {
     const line = await this.ids.lineOf(muc, reacted);
     if (line === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `${muc} gave that line no id to react to`);
     await this.write(reactionStanza({ to: muc, id: message.id, type: "groupchat" }, line.roomId, message.reactions ?? []));
+  }
+
+  /** Whether line `gatewayId` of `muc` has an id there the account knows (a reaction or retraction names it by it). */
+  async known(muc: string, gatewayId: string): Promise<boolean> {
+    return (await this.ids.lineOf(muc, gatewayId)) !== undefined;
+  }
+
+  /**
+   * XEP-0424 section 5: her retraction of her own line names it by the room's stanza-id (her line's own id where the
+   * MUC gives none: muc-line-ids.ts); the core checked the line is hers. A moderation is no retraction of hers.
+   */
+  private async retract(muc: string, message: Message, retracted: string): Promise<void> {
+    if (message.moderated !== undefined) throw new GatewayError("GW_ERR_FORBIDDEN", `you moderate ${muc} on your own account only, not here`);
+    const line = await this.ids.lineOf(muc, retracted);
+    if (line === undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `${muc} gave that line no id to retract it by`);
+    await this.write(messageStanza({ retracts: line.roomId }, { to: muc, id: message.id, type: "groupchat", body: "", kind: "text" }));
   }
 
   /** XEP-0461: the line she answers by the room's stanza-id of it and the nick that said it there, when known (see the header). */
@@ -83,6 +107,7 @@ export class AccountMucLines {
     if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return this.ids.echoed(stanza, room.id, nick); // the reflection of her line
     const parsed = parseMessageStanza(stanza, archived ? { to: room.id } : {}); // the archive's copy has no `to`
     if (parsed.ok && parsed.value.reactions !== undefined) return this.reaction(parsed.value.reactions, room, nick, from);
+    if (parsed.ok && parsed.value.retracts !== undefined) return this.retraction(parsed.value.retracts, room, { nick, occupantId: this.features.occupantIdOf(stanza, room.id) }, from);
     if (!parsed.ok || parsed.value.body === undefined) return;
     const line = parsed.value;
     const roomId = this.features.stanzaIdOf(stanza, room.id);
@@ -127,6 +152,25 @@ export class AccountMucLines {
       void this.context
         .submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: room, senderName: nick, body: "", reactsTo: { id: reacted }, reactions: reactions.reactions })
         .catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC reaction not taken"));
+    });
+  }
+
+  /**
+   * XEP-0424: an occupant retracts a line of this MUC named by the room's stanza-id, mapped as a reaction's is; only a
+   * line they said (saidBy) is retracted for her (the core checks the sender too), any other is logged and left alone.
+   */
+  private retraction(retracts: string, room: Address, speaker: MucSpeaker, from: Address): void {
+    this.order.run(room.id, this.ids.answered(room.id, retracts), (retracted) => {
+      const theirs = async (): Promise<boolean> => {
+        const line = retracted === undefined ? undefined : await this.ids.lineOf(room.id, retracted);
+        return line !== undefined && saidBy(line, speaker);
+      };
+      void theirs()
+        .then(async (yes) => {
+          if (!yes || retracted === undefined) return this.context.log.info({ muc: room.id }, "MUC retraction of a line not known as the sender's: left alone");
+          await this.context.submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: room, senderName: speaker.nick, body: "", retracts: retracted });
+        })
+        .catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC retraction not taken"));
     });
   }
 }

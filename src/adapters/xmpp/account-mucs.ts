@@ -181,6 +181,12 @@ export class AccountMucs {
     return { delivered: true };
   }
 
+  /** Whether line `messageId` of a room she is in has an id there that the account knows (account-muc-lines.ts). */
+  async lineKnown(room: Address, messageId: string): Promise<boolean> {
+    this.joined(room.id);
+    return this.lines.known(room.id, messageId);
+  }
+
   /** The occupant of one of her rooms that a full JID (room@service/nick) names, with its nick; undefined for any other JID. */
   occupantAt(jid: string): { readonly address: Address; readonly nick: string; readonly occupantIds: boolean } | undefined {
     const { muc, nick } = occupantOf(jid);

@@ -165,11 +165,7 @@ export class XmppUserAdapter implements Adapter {
 
   /** Resolves once written; `confirmed` once the account's server proved it read the chat. */
   async send(message: Message, recipient: Address = message.to): Promise<SendResult> {
-    if (message.scope === "room") {
-      // Refused at room.retract already (a room joined through her account): never written as an empty line.
-      if (message.retracts !== undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no retractions here");
-      return this.mucs.send(message);
-    }
+    if (message.scope === "room") return this.mucs.send(message);
     this.checkOwner(message.from);
     // While a stop waits for its last barrier: what is written now would come after it, unconfirmed, and be sent twice.
     if (this.session.stopping) throw new GatewayError("GW_ERR_UNAVAILABLE", `the XMPP account ${this.config.jid} is stopping`, { retryable: true });
@@ -285,6 +281,10 @@ export class XmppUserAdapter implements Adapter {
 
   ownRoomList(): Room[] {
     return this.mucs.ownRoomList();
+  }
+
+  ownRoomLineKnown(room: Address, messageId: string): Promise<boolean> {
+    return this.mucs.lineKnown(room, messageId);
   }
 
   renameInOwnRoom(room: Address, nick: string): Promise<RoomMember> {

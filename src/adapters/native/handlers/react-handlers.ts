@@ -4,7 +4,7 @@
  * naming the reacted one (`reactsTo`, `reactions`, no body), so it goes the way of a reply: the router checks the
  * message is of the conversation and says what the set adds (core/message-reactions.ts), the log keeps it, and every
  * recipient, her other sessions included, is sent it. In a MUC she joined through her own account it goes out from
- * that account (account-muc-lines.ts).
+ * that account (account-muc-lines.ts), refused up front (GW_ERR_NOT_FOUND) for a line the room gave no id it knows.
  */
 import { GatewayError } from "../../../core/errors.js";
 import { sameAddress, type Address } from "../../../core/model/address.js";
@@ -46,7 +46,9 @@ export const messageReact: Handler<MessageReactFrame> = async (session, frame, e
 export const roomReact: Handler<RoomReactFrame> = async (session, frame, env, release) => {
   const own = ownRoomOf(env, frame.room);
   if (own !== undefined) {
-    // A MUC joined through her own account: her reaction goes out from it (as her lines do, own-room-handlers.ts).
+    // A MUC joined through her own account: her reaction goes out from it (as her lines do, own-room-handlers.ts),
+    // refused at once for a line it gave no id the account knows (it could not be named there).
+    await env.context.ownRooms.checkLine(own, self(session), frame.message_id, "react to");
     const nick = env.context.ownRooms.get(own, self(session)).members.find((member) => sameAddress(member.address, self(session)))?.nick;
     return react(session, env, { scope: "room", to: own, messageId: frame.message_id, reactions: frame.reactions, ...(nick === undefined ? {} : { senderName: nick }) }, release);
   }

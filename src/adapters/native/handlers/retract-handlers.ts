@@ -3,7 +3,8 @@
  * room's moderator (its owner, an admin of the gateway) removes anyone's message there (XEP-0425's moderation). The
  * retraction is a message of the same conversation naming the retracted one (`retracts`, no body), so it goes the
  * way of a correction: the router checks it is her own (core/message-references.ts), the log keeps a tombstone, and
- * every recipient, her other sessions included, is sent it.
+ * every recipient, her other sessions included, is sent it. In a MUC she joined through her own account she retracts
+ * her own lines only, and the retraction goes out from that account (account-muc-lines.ts).
  */
 import { GatewayError } from "../../../core/errors.js";
 import { sameAddress, type Address } from "../../../core/model/address.js";
@@ -45,7 +46,16 @@ export const messageRetract: Handler<MessageRetractFrame> = async (session, fram
 };
 
 export const roomRetract: Handler<RoomRetractFrame> = async (session, frame, env, release) => {
-  if (ownRoomOf(env, frame.room)) throw new GatewayError("GW_ERR_UNSUPPORTED", "a room joined through your own account has no retractions here");
+  const own = ownRoomOf(env, frame.room);
+  if (own !== undefined) {
+    // A MUC joined through her own account: she retracts her own lines there (XEP-0424, account-muc-lines.ts), named
+    // by the room's id of each (refused at once for a line it gave none the account knows); she moderates none here.
+    if (frame.reason !== undefined) throw new GatewayError("GW_ERR_FORBIDDEN", "you moderate a room joined through your own account on that account, not here");
+    const me = self(session);
+    await env.context.ownRooms.checkLine(own, me, frame.message_id, "retract");
+    const nick = env.context.ownRooms.get(own, me).members.find((member) => sameAddress(member.address, me))?.nick;
+    return retract(session, env, "room", own, frame.message_id, release, nick === undefined ? {} : { senderName: nick });
+  }
   const { room, member } = await roomAsMember(env, frame.room, self(session), "join the room before retracting anything in it");
   return retract(session, env, "room", room, frame.message_id, release, { senderName: member.nick, ...(frame.reason === undefined ? {} : { moderate: { reason: frame.reason } }) });
 };
