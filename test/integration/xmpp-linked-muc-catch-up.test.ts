@@ -3,8 +3,7 @@
  * (XEP-0313 on the room, Prosody's mod_muc_mam), against a real Prosody and the real daemon: after her account's
  * connection was cut and after a daemon restart, her session gets exactly the lines juliet said meanwhile, once, in
  * order, and none she saw live again, each at the time the archive gives it (`sent_at`). The account reaches Prosody
- * through a gate. The tests run in order and build on
- * each other.
+ * through a gate. XEP-0444 reactions made meanwhile reach her so too. The tests run in order and build on each other.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -131,5 +130,30 @@ describe("group chats through a linked XMPP account: what the room said meanwhil
     await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 30_000);
     await say("after the restart");
     assert.deepEqual(await linesUntil("after the restart"), ["while down one", "while down two", "after the restart"]);
+  });
+
+  it("shows her the reactions made while her account's connection was down, as live ones", async function () {
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: juliet.id("line") }, xml("body", {}, "who brings the cake?")));
+    const line = await juliet.waitForMessage(`${talk}/Juliet`, (stanza) => stanza.getChildText("body") === "who brings the cake?");
+    const roomId = line.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === talk)?.attrs["id"] as string;
+    const [shown] = await framesUntil("who brings the cake?");
+    gate.close();
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
+    await daemon.waitForLog(/XMPP account connection lost/);
+    const reactions = xml("reactions", { xmlns: "urn:xmpp:reactions:0", id: roomId }, xml("reaction", {}, "🎂"));
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: juliet.id("r") }, reactions, xml("store", { xmlns: "urn:xmpp:hints" })));
+    await say("cake later");
+    gate.reopen();
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 30_000);
+    // A reaction is checked against the log before it is passed on: it may reach her after the line said after it.
+    const frames = await alice.collect("message", 2, 30_000);
+    const seen = frames.map((frame) => frame["message"] as Record<string, unknown>).map((message) => [message["body"], message["reacts_to"] ?? null, message["reactions"] ?? null, message["sender_name"]]);
+    assert.deepEqual(
+      seen.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        ["", shown?.["id"], ["🎂"], "Juliet"],
+        ["cake later", null, null, "Juliet"],
+      ],
+    );
   });
 });

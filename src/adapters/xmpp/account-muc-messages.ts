@@ -16,6 +16,7 @@ import type { AccountMucReports } from "./account-muc-reports.js";
 import type { JoinedMuc } from "./account-muc-state.js";
 import { isReplayedHistory, isSubjectMessage } from "./muc-history-gate.js";
 import { parseStanzaError } from "./parse.js";
+import { NS_REACTIONS } from "./reaction-stanzas.js";
 
 export interface MucMessageParts {
   readonly changes: MucChanges;
@@ -74,11 +75,14 @@ export class AccountMucMessages {
     return true;
   }
 
-  /** A line of the room's archive (account-muc-catch-up.ts): given as a line of the occupant it names, as heard live. */
+  /**
+   * A line of the room's archive (account-muc-catch-up.ts): given as a line of the occupant it names, as heard live;
+   * so is a XEP-0444 reaction there (it has no body: an archive keeps one with a store hint, as Prosody's does).
+   */
   private archived(muc: string, line: Element): void {
     const state = this.room(muc);
     const from = occupantOf(String(line.attrs["from"] ?? ""));
-    if (!state || from.muc !== muc || line.getChild("body") === undefined) return;
+    if (!state || from.muc !== muc || (line.getChild("body") === undefined && line.getChild("reactions", NS_REACTIONS) === undefined)) return;
     const { lines, occupants } = this.parts;
     lines.heard(line, occupants.roomAddress(muc), from.nick, state.nick, occupants.occupantAddress(muc, from.nick), true);
   }
