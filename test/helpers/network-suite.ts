@@ -52,6 +52,8 @@ export interface NetworkSuiteOptions {
   readonly ircServerOptions?: IrcServerOptions;
   /** More keys of the `irc:` section beside `networks:` (YAML lines indented by two spaces), given the IRC server. */
   readonly ircSectionYaml?: (irc: IrcServer) => readonly string[];
+  /** Prosody's options (mod_pep...). */
+  readonly prosodyOptions?: Parameters<typeof startProsody>[0];
 }
 
 export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
@@ -67,7 +69,7 @@ export function useNetworks(options: NetworkSuiteOptions = {}): NetworkSuite {
 
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing the servers on a fresh machine may take minutes
-    [prosody, irc] = await Promise.all([startProsody(), startIrcServer(options.ircServer, options.ircServerOptions)]);
+    [prosody, irc] = await Promise.all([startProsody(options.prosodyOptions), startIrcServer(options.ircServer, options.ircServerOptions)]);
     daemon = Daemon.create(
       [
         ...(options.admins === undefined ? [] : [`admins: ${JSON.stringify(options.admins)}`]),

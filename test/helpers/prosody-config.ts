@@ -26,6 +26,11 @@
  * - `muc_occupant_id = false` only with `mucOccupantIds: false`: Prosody 0.12's MUC then neither gives XEP-0421
  *   occupant ids nor announces them, and reflects an `<occupant-id/>` an occupant's client wrote unchanged
  *   (muc/occupant_id.lib.lua), as a MUC without XEP-0421 does.
+ * - mod_pep only with `pep` (added to the virtual host's modules, which Prosody adds to the global ones): users
+ *   publish XEP-0084 avatars. Its nodes' default access model is "presence": only JIDs the owner's presence goes to
+ *   (a "from" or "both" subscription in her roster) read them or are sent their notifications, which it sends to a
+ *   contact's full JID whose caps (XEP-0115, asked by disco#info once per hash) name a node's "+notify". Elsewhere off,
+ *   so that other tests' contacts are not asked their caps.
  */
 
 export interface ProsodyConfigInput {
@@ -48,6 +53,8 @@ export interface ProsodyConfigInput {
   readonly mucArchive?: boolean;
   /** false: the MUC service gives no XEP-0421 occupant ids (and strips none). */
   readonly mucOccupantIds?: boolean;
+  /** mod_pep on the virtual host: its users publish XEP-0084 avatars (and other PEP nodes). */
+  readonly pep?: boolean;
 }
 
 /** A Lua string literal: backslash, quotes and control characters escaped. */
@@ -89,6 +96,7 @@ export function prosodyConfig(input: ProsodyConfigInput): string {
     'modules_disabled = { "s2s" }',
     "",
     `VirtualHost ${luaString(input.domain)}`,
+    ...(input.pep === true ? ['  modules_enabled = { "pep" }'] : []),
     "",
     `Component ${luaString(input.mucDomain)} "muc"`,
     "  muc_room_locking = false",

@@ -31,6 +31,8 @@ export interface ProsodyOptions {
    * nor strips those occupants' clients write.
    */
   mucOccupantIds?: boolean;
+  /** mod_pep on the virtual host: users publish XEP-0084 avatars. */
+  pep?: boolean;
 }
 
 export interface ProsodyServer {
@@ -116,6 +118,7 @@ class ProsodyProcess implements ProsodyServer {
     private readonly tlsFiles: (TestCertificate & { readonly directTlsPort: number }) | undefined,
     private readonly mucArchive: boolean,
     private readonly mucOccupantIds: boolean,
+    private readonly pep = false,
   ) {
     roots.add(root);
     this.dataDir = join(root, "data");
@@ -142,6 +145,7 @@ class ProsodyProcess implements ProsodyServer {
         ...(tlsFiles ? { tls: tlsFiles } : {}),
         mucArchive,
         mucOccupantIds,
+        pep,
       }),
     );
   }
@@ -300,6 +304,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       tlsFiles,
       options.mucArchive === true,
       options.mucOccupantIds !== false,
+      options.pep === true,
     );
     try {
       await server.start();

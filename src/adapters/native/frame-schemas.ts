@@ -73,7 +73,7 @@ export const CLIENT_FRAME_SCHEMAS: Readonly<Record<ClientFrameType, Schema>> = {
     "Sets the session user's avatar; answered with its type and SHA-1",
   ),
   "account.avatar.clear": frame("account.avatar.clear", {}, [], "Removes the session user's avatar"),
-  "avatar.get": frame("avatar.get", { address }, ["address"], "A person's avatar, as far as the asker may see it (a native user's contacts; an XMPP user's vCard PHOTO)"),
+  "avatar.get": frame("avatar.get", { address }, ["address"], "A person's avatar, as far as the asker may see it (a native user's contacts; an XMPP user's XEP-0084 avatar, else her vCard PHOTO)"),
   "contact.list": frame("contact.list", {}, [], "The session user's buddy list with presence"),
   "contact.add": frame("contact.add", { address, name: { type: "string", minLength: 1, maxLength: 256 } }, ["address"], "Adds or renames a contact"),
   "contact.remove": frame("contact.remove", { address }, ["address"], "Removes a contact and every subscription with it"),

@@ -1,15 +1,18 @@
 /**
- * XMPP users' avatars fetched from their vCards (component-adapter.ts `avatar`), kept a while so that a native client
- * asking for each contact's picture at every login does not make the gateway ask each XMPP server again: by bare JID,
- * for TTL_MS, at most MAX_BYTES of pictures and MAX_ENTRIES answers in all (an answer of no picture weighs no bytes, and
- * anyone may ask of any JID: the least recently used dropped first), one fetch at a time per JID
- * (concurrent askers share it). A presence of the user with another XEP-0153 hash than the picture kept drops it
- * (`heard`), so a changed avatar is fetched anew at the next ask.
+ * XMPP users' avatars fetched for native askers (component-adapter.ts `avatar`: published with PEP, XEP-0084, else
+ * their vCard's PHOTO), kept a while so that a native client asking for each contact's picture at every login does not
+ * make the gateway ask each XMPP server again: by bare JID and asker (her server decides who may read a PEP avatar:
+ * with the "presence" access model only those she shares her presence with, so one asker's picture is not another's),
+ * for TTL_MS, at most MAX_BYTES of pictures and MAX_ENTRIES answers in all (an answer of no picture weighs no bytes,
+ * and anyone may ask of any JID: the least recently used dropped first), one fetch at a time per JID and asker
+ * (concurrent askers share it). A presence of the user with another XEP-0153 hash than the picture kept, or a PEP
+ * notification of another XEP-0084 one, drops it for every asker (`heard`), so a changed avatar is fetched anew at
+ * the next ask.
  *
  * A server's "no vCard of them" (GW_ERR_NOT_FOUND: Prosody says so of a user who never set one) is an answer too, kept
- * as one (the same TTL, counted in MAX_ENTRIES): a client polling a contact without a vCard, by avatar.get or
- * contact.info (`vcard`), would otherwise make the gateway ask her server each time. A presence naming a hash drops it.
- * Other refusals (a timeout, the server down) are not kept.
+ * as one by JID (the same TTL, counted in MAX_ENTRIES): a client polling a contact without a vCard, by avatar.get or
+ * contact.info (`vcard`), would otherwise make the gateway ask her server each time. It spares only the vCard get: a
+ * PEP avatar is still asked. A presence naming a hash drops it. Other refusals (a timeout, the server down) are not kept.
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Avatar } from "../../core/model/avatar.js";
@@ -31,6 +34,8 @@ interface Kept {
 export class AvatarCache {
   private readonly kept = new Map<string, Kept>();
   private readonly fetching = new Map<string, Promise<Avatar | undefined>>();
+  /** The keys kept of each bare JID (its no-vCard answer, and its picture for each asker). */
+  private readonly keysOf = new Map<string, Set<string>>();
   private bytes = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -40,17 +45,14 @@ export class AvatarCache {
     return this.kept.size;
   }
 
-  /** The avatar of `jid`, kept or fetched by `fetch`. */
-  async get(jid: string, fetch: () => Promise<Avatar | undefined>): Promise<Avatar | undefined> {
-    const key = jid.toLowerCase();
+  /** The avatar of `jid` as `asker` may see it, kept or fetched by `fetch`. */
+  async get(jid: string, asker: string, fetch: () => Promise<Avatar | undefined>): Promise<Avatar | undefined> {
+    const key = `${jid.toLowerCase()}\n${asker.toLowerCase()}`;
     const kept = this.fresh(key);
-    if (kept !== undefined) {
-      if (kept.noVcard !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", kept.noVcard);
-      return kept.avatar;
-    }
+    if (kept !== undefined) return kept.avatar;
     const pending = this.fetching.get(key);
     if (pending !== undefined) return pending;
-    const fetched = this.vcard(jid, fetch).then((avatar) => {
+    const fetched = fetch().then((avatar) => {
       this.keep(key, { avatar, at: this.now() });
       return avatar;
     }).finally(() => this.fetching.delete(key));
@@ -75,11 +77,13 @@ export class AvatarCache {
     }
   }
 
-  /** `jid` said its avatar's hash is `hash` ("" none): a kept picture of another hash is dropped. */
+  /** `jid` said its avatar's hash is `hash` ("" none): a picture of another hash kept for any asker is dropped. */
   heard(jid: string, hash: string): void {
-    const key = jid.toLowerCase();
-    const kept = this.kept.get(key);
-    if (kept !== undefined && (kept.avatar?.hash ?? "") !== hash) this.drop(key);
+    const bare = jid.toLowerCase();
+    for (const key of [...(this.keysOf.get(bare) ?? [])]) {
+      const kept = this.kept.get(key);
+      if (kept !== undefined && (kept.avatar?.hash ?? "") !== hash) this.drop(key);
+    }
   }
 
   /** The answer kept for `key` if younger than TTL_MS, made the most recently used; an older one dropped. */
@@ -97,11 +101,12 @@ export class AvatarCache {
   private keep(key: string, kept: Kept): void {
     this.drop(key);
     this.kept.set(key, kept);
+    const jid = jidOfKey(key);
+    this.keysOf.set(jid, (this.keysOf.get(jid) ?? new Set()).add(key));
     this.bytes += kept.avatar?.data.length ?? 0;
-    for (const [oldest, kept] of this.kept) {
+    for (const oldest of this.kept.keys()) {
       if (this.bytes <= MAX_BYTES && this.kept.size <= MAX_ENTRIES) break;
-      this.kept.delete(oldest);
-      this.bytes -= kept.avatar?.data.length ?? 0;
+      this.drop(oldest);
     }
   }
 
@@ -110,5 +115,15 @@ export class AvatarCache {
     if (kept === undefined) return;
     this.kept.delete(key);
     this.bytes -= kept.avatar?.data.length ?? 0;
+    const jid = jidOfKey(key);
+    const keys = this.keysOf.get(jid);
+    keys?.delete(key);
+    if (keys?.size === 0) this.keysOf.delete(jid);
   }
+}
+
+/** The bare JID of a key: a JID alone (its no-vCard answer) or with its asker after a line break. */
+function jidOfKey(key: string): string {
+  const end = key.indexOf("\n");
+  return end === -1 ? key : key.slice(0, end);
 }

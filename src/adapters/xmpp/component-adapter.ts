@@ -28,7 +28,7 @@ import { GatewayRooms } from "./gateway-rooms.js";
 import { isRoomAddress, roomAtJid } from "./room-addresses.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
-import { askVcard, askVcardPhoto } from "./vcards.js";
+import { askAvatar, askVcard, type VcardOnce } from "./vcards.js";
 import { photoOf } from "./avatar-stanzas.js";
 import { AvatarCache } from "./avatar-cache.js";
 import type { Avatar } from "../../core/model/avatar.js";
@@ -189,10 +189,15 @@ export class XmppComponentAdapter implements Adapter {
     return this.photos.vcard(subject.id, () => askVcard(this.online ? this.connection : undefined, this.config.domain, subject));
   }
 
-  /** An XMPP user's avatar: their vCard's PHOTO, asked of their server (vcards.ts askVcardPhoto), cached by JID for a while. */
-  avatar(subject: Address): Promise<Avatar | undefined> {
+  /**
+   * An XMPP user's avatar: the one she published with PEP (XEP-0084), asked from the viewer's JID (her server lets
+   * those she shares her presence with read it), else her vCard's PHOTO (vcards.ts askAvatar); cached by JID a while.
+   */
+  avatar(subject: Address, viewer: Address): Promise<Avatar | undefined> {
     if (subject.protocol !== "xmpp" || subject.account !== this.account) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not served here`));
-    return this.photos.get(subject.id, () => askVcardPhoto(this.online ? this.connection : undefined, this.config.domain, subject));
+    const from = viewer.protocol === "native" ? addressToJid(viewer, this.config.domain) : this.config.domain;
+    const vcardOnce: VcardOnce = (ask) => this.photos.vcard(subject.id, ask);
+    return this.photos.get(subject.id, from, () => askAvatar(this.online ? this.connection : undefined, this.config.domain, from, subject, vcardOnce));
   }
 
   /** A room JID of the gateway's own domain (#room@domain, #chan%network@domain): a MUC to join, never a chat's recipient. */

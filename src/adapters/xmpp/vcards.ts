@@ -14,7 +14,8 @@
  * - a vCard set to any JID of the gateway: not-allowed (nobody edits the gateway's people from XMPP).
  *
  * The other way, askVcard() gets an XMPP user's vCard (from the domain to their bare JID: their server answers for
- * them, Prosody with mod_vcard or mod_vcard_legacy) for a native user's contact.info.
+ * them, Prosody with mod_vcard or mod_vcard_legacy) for a native user's contact.info, and askAvatar() their avatar,
+ * published with PEP (XEP-0084) or else their vCard's PHOTO, for avatar.get.
  */
 import type { Component } from "@xmpp/component";
 import xml from "@xmpp/xml";
@@ -25,6 +26,7 @@ import type { ContactInfo } from "../../core/model/contact-info.js";
 import type { Avatar } from "../../core/model/avatar.js";
 import type { Element } from "ltx";
 import { avatarOfVcard } from "./avatar-stanzas.js";
+import { askPepAvatar } from "./pep-avatars.js";
 import { jidToAddress, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { isRoomAddress } from "./room-addresses.js";
@@ -81,10 +83,22 @@ export async function askVcard(connection: Component | undefined, domain: string
   return infoOfVcard(await fetchVcard(connection, domain, subject, "vCard"));
 }
 
-/** The avatar of `subject`'s vCard PHOTO (native avatar.get; avatar-stanzas.ts avatarOfVcard), undefined when there is none; refusals as askVcard's. */
-export async function askVcardPhoto(connection: Component | undefined, domain: string, subject: Address): Promise<Avatar | undefined> {
-  return avatarOfVcard(await fetchVcard(connection, domain, subject, "avatar"));
+/**
+ * `subject`'s avatar (native avatar.get): the one she published with PEP (XEP-0084, pep-avatars.ts), asked from `from`
+ * (the asker's JID on the gateway, which her server's access model may let read it), else her vCard's PHOTO
+ * (avatar-stanzas.ts avatarOfVcard). PEP first: a client that publishes both keeps the PEP one current (the vCard's may
+ * be an old picture or one her server made of it), and a modern client publishes only that. The vCard get goes
+ * through `vcardOnce`. Undefined when she has none; refusals as askVcard's.
+ */
+export async function askAvatar(connection: Component | undefined, domain: string, from: string, subject: Address, vcardOnce: VcardOnce): Promise<Avatar | undefined> {
+  if (!connection) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
+  const published = await askPepAvatar((iq, timeoutMs) => connection.iqCaller.request(iq, timeoutMs), from, subject.id);
+  if (published !== undefined) return published ?? undefined;
+  return avatarOfVcard(await vcardOnce(() => fetchVcard(connection, domain, subject, "avatar")));
 }
+
+/** Asks a vCard unless her server said a while ago it keeps none (avatar-cache.ts `vcard`). */
+export type VcardOnce = <T>(ask: () => Promise<T>) => Promise<T>;
 
 async function fetchVcard(connection: Component | undefined, domain: string, subject: Address, what: string): Promise<Element | undefined> {
   if (!connection) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });

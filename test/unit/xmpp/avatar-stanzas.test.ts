@@ -45,6 +45,26 @@ describe("avatar stanzas (XEP-0153, vCard PHOTO)", () => {
 });
 
 describe("AvatarCache", () => {
+  const ASKER = "alice@switchboard.example.org";
+
+  it("keeps a picture for the asker who was given it, and drops it for every asker when another hash is heard", async () => {
+    const cache = new AvatarCache(() => 0);
+    const fetched: string[] = [];
+    const avatar = png(100, 1);
+    const fetcher = (asker: string) => async (): Promise<Avatar | undefined> => {
+      fetched.push(asker);
+      return asker === "bob@sb" ? undefined : avatar;
+    };
+    assert.equal(await cache.get("juliet@example.org", "alice@sb", fetcher("alice@sb")), avatar);
+    assert.equal(await cache.get("juliet@example.org", "bob@sb", fetcher("bob@sb")), undefined, "her server refused bob what it gave alice");
+    assert.equal(await cache.get("juliet@example.org", "alice@sb", fetcher("alice@sb")), avatar);
+    assert.deepEqual(fetched, ["alice@sb", "bob@sb"]);
+    cache.heard("Juliet@example.org", "ab".repeat(20));
+    await cache.get("juliet@example.org", "alice@sb", fetcher("alice@sb"));
+    await cache.get("juliet@example.org", "bob@sb", fetcher("bob@sb"));
+    assert.deepEqual(fetched, ["alice@sb", "bob@sb", "alice@sb", "bob@sb"]);
+  });
+
   it("fetches once for concurrent askers and keeps the answer until TTL_MS has passed", async () => {
     let now = 0;
     const cache = new AvatarCache(() => now);
@@ -53,14 +73,14 @@ describe("AvatarCache", () => {
       fetches++;
       return png(100, 1);
     };
-    const [a, b] = await Promise.all([cache.get("Juliet@example.org", fetch), cache.get("juliet@example.org", fetch)]);
+    const [a, b] = await Promise.all([cache.get("Juliet@example.org", ASKER, fetch), cache.get("juliet@example.org", ASKER, fetch)]);
     assert.equal(a, b);
     assert.equal(fetches, 1);
     now = TTL_MS - 1;
-    await cache.get("juliet@example.org", fetch);
+    await cache.get("juliet@example.org", ASKER, fetch);
     assert.equal(fetches, 1);
     now = TTL_MS;
-    await cache.get("juliet@example.org", fetch);
+    await cache.get("juliet@example.org", ASKER, fetch);
     assert.equal(fetches, 2);
   });
 
@@ -72,12 +92,12 @@ describe("AvatarCache", () => {
       fetches++;
       return avatar;
     };
-    await cache.get("juliet@example.org", fetch);
+    await cache.get("juliet@example.org", ASKER, fetch);
     cache.heard("juliet@example.org", avatar.hash);
-    await cache.get("juliet@example.org", fetch);
+    await cache.get("juliet@example.org", ASKER, fetch);
     assert.equal(fetches, 1);
     cache.heard("juliet@example.org", "");
-    await cache.get("juliet@example.org", fetch);
+    await cache.get("juliet@example.org", ASKER, fetch);
     assert.equal(fetches, 2);
   });
 
@@ -90,14 +110,14 @@ describe("AvatarCache", () => {
       fetched.push(jid);
       return png(size, 1);
     };
-    for (let i = 0; i < count; i++) await cache.get(`u${i}@example.org`, fetcher(`u${i}`));
-    await cache.get("u0@example.org", fetcher("u0")); // used again: now the most recent
-    await cache.get("extra@example.org", fetcher("extra")); // one too many: u1, the least recently used, goes
+    for (let i = 0; i < count; i++) await cache.get(`u${i}@example.org`, ASKER, fetcher(`u${i}`));
+    await cache.get("u0@example.org", ASKER, fetcher("u0")); // used again: now the most recent
+    await cache.get("extra@example.org", ASKER, fetcher("extra")); // one too many: u1, the least recently used, goes
     fetched.length = 0;
-    await cache.get("u0@example.org", fetcher("u0"));
-    await cache.get("u2@example.org", fetcher("u2"));
+    await cache.get("u0@example.org", ASKER, fetcher("u0"));
+    await cache.get("u2@example.org", ASKER, fetcher("u2"));
     assert.deepEqual(fetched, []);
-    await cache.get("u1@example.org", fetcher("u1"));
+    await cache.get("u1@example.org", ASKER, fetcher("u1"));
     assert.deepEqual(fetched, ["u1"]);
   });
 
@@ -108,18 +128,18 @@ describe("AvatarCache", () => {
       fetches += 1;
       return undefined;
     };
-    for (let i = 0; i <= MAX_ENTRIES; i++) await cache.get(`nobody${i}@example.org`, none);
+    for (let i = 0; i <= MAX_ENTRIES; i++) await cache.get(`nobody${i}@example.org`, ASKER, none);
     assert.equal(cache.size, MAX_ENTRIES);
     fetches = 0;
-    await cache.get(`nobody${MAX_ENTRIES}@example.org`, none);
+    await cache.get(`nobody${MAX_ENTRIES}@example.org`, ASKER, none);
     assert.equal(fetches, 0, "the newest is kept");
-    await cache.get("nobody0@example.org", none);
+    await cache.get("nobody0@example.org", ASKER, none);
     assert.equal(fetches, 1, "the oldest was dropped");
   });
 
   it("keeps no refusal: the next ask fetches again", async () => {
     const cache = new AvatarCache(() => 0);
-    await assert.rejects(cache.get("juliet@example.org", () => Promise.reject(new Error("timeout"))));
-    assert.equal(await cache.get("juliet@example.org", async () => undefined), undefined);
+    await assert.rejects(cache.get("juliet@example.org", ASKER, () => Promise.reject(new Error("timeout"))));
+    assert.equal(await cache.get("juliet@example.org", ASKER, async () => undefined), undefined);
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * XEP-0084 (PEP) avatars of XMPP users against a real Prosody with mod_pep: an XMPP client publishes her avatar as
+ * Conversations and Dino do (the data node, then the metadata node), with no vCard PHOTO; a native user she shares her
+ * presence with reads it with avatar.get (the bytes and the SHA-1 she published), a native stranger is refused it by
+ * her server (the "presence" access model) and gets her vCard's answer instead.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { xml } from "@xmpp/client";
+import type { NativeClient } from "../helpers/native-client.js";
+import { useNetworks } from "../helpers/network-suite.js";
+import type { XmppTestClient } from "../helpers/xmpp-client.js";
+
+const TIMEOUT = 15_000;
+/** A 1x1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+/** A GIF header and a little more: bytes enough for the gateway's check, which reads the first ones. */
+const GIF = Buffer.concat([Buffer.from("GIF89a", "latin1"), Buffer.from([1, 0, 1, 0, 0, 0, 0, 0x3b])]);
+const sha1 = (data: Buffer): string => createHash("sha1").update(data).digest("hex");
+
+/** `juliet` publishes `picture` as her XEP-0084 avatar: its data, then the metadata naming it (XEP-0084 section 4). */
+export async function publishAvatar(juliet: XmppTestClient, type: string, picture: Buffer): Promise<void> {
+  const publish = async (node: string, payload: ReturnType<typeof xml>): Promise<void> => {
+    const answer = await juliet.iq(xml("iq", { type: "set" }, xml("pubsub", { xmlns: "http://jabber.org/protocol/pubsub" }, xml("publish", { node }, xml("item", { id: sha1(picture) }, payload)))));
+    assert.equal(answer.attrs["type"], "result", answer.toString());
+  };
+  await publish("urn:xmpp:avatar:data", xml("data", { xmlns: "urn:xmpp:avatar:data" }, picture.toString("base64")));
+  await publish("urn:xmpp:avatar:metadata", xml("metadata", { xmlns: "urn:xmpp:avatar:metadata" }, xml("info", { id: sha1(picture), type, bytes: String(picture.length), width: "1", height: "1" })));
+}
+
+describe("XEP-0084 (PEP) avatars of XMPP users", function () {
+  const suite = useNetworks({ ircServer: "none", prosodyOptions: { pep: true } });
+  const gatewayJid = (name: string): string => `${name}@${suite.prosody().componentDomain}`;
+
+  /** Native `alice` asks to see `juliet`'s presence and she approves: her server then shares her PEP nodes with alice. */
+  async function sharedWith(alice: NativeClient, juliet: XmppTestClient): Promise<void> {
+    const aliceJid = gatewayJid(suite.nameOf(alice));
+    await alice.ok({ type: "presence.subscribe", address: `xmpp:${juliet.bareJid}` });
+    await juliet.waitFor((stanza) => stanza.is("presence") && stanza.attrs["from"] === aliceJid && stanza.attrs["type"] === "subscribe", TIMEOUT);
+    await juliet.send(xml("presence", { to: aliceJid, type: "subscribed" }));
+    await alice.waitForType("presence", (frame) => frame["from"] === `xmpp:${juliet.bareJid}` && frame["show"] !== "offline", TIMEOUT);
+  }
+
+  it("gives a contact the avatar an XMPP user published with PEP, with its SHA-1; her server refuses it to a stranger", async function () {
+    const alice = await suite.native("alice");
+    const carol = await suite.native("carol");
+    const juliet = await suite.xmppUser("juliet");
+    await publishAvatar(juliet, "image/png", PNG);
+    await sharedWith(alice, juliet);
+
+    // carol does not see juliet's presence: her server refuses carol the PEP nodes, and juliet has no vCard either.
+    const refused = await carol.request({ type: "avatar.get", address: `xmpp:${juliet.bareJid}` }, TIMEOUT);
+    assert.equal(refused["code"], "GW_ERR_NOT_FOUND", JSON.stringify(refused));
+    // What carol was refused is not alice's answer: hers is asked with her own JID.
+    const got = await alice.ok({ type: "avatar.get", address: `xmpp:${juliet.bareJid}` }, TIMEOUT);
+    assert.deepEqual(got["avatar"], { type: "image/png", hash: sha1(PNG), data: PNG.toString("base64") });
+  });
+
+  it("prefers the PEP avatar to an older vCard PHOTO", async function () {
+    const alice = await suite.native("alice");
+    const juliet = await suite.xmppUser("juliet");
+    const set = await juliet.iq(xml("iq", { type: "set" }, xml("vCard", { xmlns: "vcard-temp" }, xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, PNG.toString("base64"))))));
+    assert.equal(set.attrs["type"], "result", set.toString());
+    await publishAvatar(juliet, "image/gif", GIF);
+    await sharedWith(alice, juliet);
+    const got = await alice.ok({ type: "avatar.get", address: `xmpp:${juliet.bareJid}` }, TIMEOUT);
+    assert.deepEqual(got["avatar"], { type: "image/gif", hash: sha1(GIF), data: GIF.toString("base64") });
+  });
+});
