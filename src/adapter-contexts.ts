@@ -72,8 +72,8 @@ export interface ContextServices {
   readonly supervisor: Supervisor;
   /** Contact information across networks (core/contact-info.ts). */
   readonly contactInfo: ContactInfoService;
-  /** Native users' avatars' types and hashes (core/avatars.ts). */
-  readonly avatars: Pick<Avatars, "refOf">;
+  /** Native users' avatars' types and hashes, and other networks' people's as heard (core/avatars.ts). */
+  readonly avatars: Pick<Avatars, "refOf" | "heardOf" | "heard">;
   /**
    * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
    * services (linked accounts) that are built after the contexts' services.
@@ -197,6 +197,8 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
         return services.contactInfo.avatar(viewer, subject);
       },
       refOf: (owner) => services.avatars.refOf(owner),
+      heardOf: (owner) => services.avatars.heardOf(owner),
+      heard: (owner, avatar) => services.avatars.heard(owner, avatar),
     },
     related: (a, b) => services.router.related(a, b),
     linkedPerson: (address) => services.identities.personOf(address),

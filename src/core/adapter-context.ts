@@ -17,7 +17,7 @@ import type { Contact } from "./model/contact.js";
 import type { Message, MessageDraft } from "./model/message.js";
 import type { Presence } from "./model/presence.js";
 import type { ContactInfo } from "./model/contact-info.js";
-import type { Avatar, AvatarRef } from "./model/avatar.js";
+import type { Avatar, AvatarRef, HeardAvatar } from "./model/avatar.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "./model/room.js";
 import type { NameChoice } from "./name-claims.js";
 import type { PuppetAccount } from "./puppet-accounts.js";
@@ -183,7 +183,14 @@ export interface AdapterContext {
    */
   contactInfo(viewer: Address, subject: Address): Promise<ContactInfo>;
   /** `subject`'s avatar as `viewer` may see it (core/contact-info.ts `avatar`, contactInfo's checks), and a native user's type and hash now (core/avatars.ts). */
-  readonly avatars: { get(viewer: Address, subject: Address): Promise<Avatar | undefined>; refOf(owner: Address): AvatarRef | undefined };
+  readonly avatars: {
+    get(viewer: Address, subject: Address): Promise<Avatar | undefined>;
+    refOf(owner: Address): AvatarRef | undefined;
+    /** What was last heard of another network's person's avatar (core/heard-avatars.ts): null none, undefined nothing. */
+    heardOf(owner: Address): HeardAvatar | null | undefined;
+    /** Her network said her avatar is `avatar` (null: none); a change is told to native clients with her presence. */
+    heard(owner: Address, avatar: HeardAvatar | null): Promise<void>;
+  };
   /**
    * Whether two people know each other: a presence subscription either way, a linked account counting as its
    * person (a message policy of contacts only: juliet, alice's linked JID, may answer carol, who watches alice).

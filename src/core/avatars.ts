@@ -5,12 +5,16 @@
  * (XEP-0153) and reading the store for each would cost a query per presence; the bytes are read from the store when
  * asked for (avatar.get, a vCard's PHOTO).
  *
+ * Other networks' people's avatars are not kept here, but what the gateway last heard of them (their hash, from an
+ * XMPP user's presence or PEP notification: heard-avatars.ts), told to native clients the same way.
+ *
  * A change is announced by `announce` (gateway.ts): her presence sent again to everyone allowed to see it, which
  * carries the new hash (XMPP: a XEP-0153 <photo/>, native: `avatar` in the presence push), and her own sessions told.
  */
 import type { Logger } from "./logger.js";
 import { addressKey, type Address } from "./model/address.js";
-import { avatarRef, checkedAvatar, isAvatarType, type Avatar, type AvatarRef } from "./model/avatar.js";
+import { avatarRef, checkedAvatar, isAvatarType, type Avatar, type AvatarRef, type HeardAvatar } from "./model/avatar.js";
+import { HeardAvatars } from "./heard-avatars.js";
 import type { AvatarStore } from "../store/store.js";
 
 export interface AvatarsDependencies {
@@ -23,6 +27,8 @@ export interface AvatarsDependencies {
 
 export class Avatars {
   private readonly refs = new Map<string, AvatarRef>();
+  /** Other networks' people's avatars' hashes as last heard (core/heard-avatars.ts), announced alike. */
+  private readonly others = new HeardAvatars((owner) => this.tell(owner, undefined));
 
   constructor(private readonly deps: AvatarsDependencies) {}
 
@@ -36,6 +42,16 @@ export class Avatars {
   /** The owner's avatar's type and hash, or undefined when she has none. */
   refOf(owner: Address): AvatarRef | undefined {
     return this.refs.get(addressKey(owner));
+  }
+
+  /** What was last heard of another network's person's avatar (HeardAvatars `of`): null none, undefined nothing heard. */
+  heardOf(owner: Address): HeardAvatar | null | undefined {
+    return this.others.of(owner);
+  }
+
+  /** Another network's person said her avatar is `avatar` (null: none): kept, and a change announced. */
+  heard(owner: Address, avatar: HeardAvatar | null): Promise<void> {
+    return this.others.heard(owner, avatar);
   }
 
   /** The owner's avatar with its bytes, or undefined. */

@@ -2,7 +2,9 @@
  * XEP-0084 (PEP) avatars of XMPP users against a real Prosody with mod_pep: an XMPP client publishes her avatar as
  * Conversations and Dino do (the data node, then the metadata node), with no vCard PHOTO; a native user she shares her
  * presence with reads it with avatar.get (the bytes and the SHA-1 she published), a native stranger is refused it by
- * her server (the "presence" access model) and gets her vCard's answer instead.
+ * her server (the "presence" access model) and gets her vCard's answer instead. A native contact with a mutual
+ * subscription is told each new avatar (mod_pep's notification, to the caps with metadata+notify) in juliet's presence
+ * push and her contact.list entry, as a XEP-0153 hash in juliet's presence is.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -65,5 +67,46 @@ describe("XEP-0084 (PEP) avatars of XMPP users", function () {
     await sharedWith(alice, juliet);
     const got = await alice.ok({ type: "avatar.get", address: `xmpp:${juliet.bareJid}` }, TIMEOUT);
     assert.deepEqual(got["avatar"], { type: "image/gif", hash: sha1(GIF), data: GIF.toString("base64") });
+  });
+
+  it("tells a native contact an XMPP user's new PEP avatar in her presence and contact.list entry, and fetches the new picture", async function () {
+    const alice = await suite.native("alice");
+    const aliceName = suite.nameOf(alice);
+    const juliet = await suite.xmppUser("juliet");
+    const address = `xmpp:${juliet.bareJid}`;
+    // Both ways: juliet sees alice's presence, whose caps ask for avatar notifications (Prosody then sends them).
+    await juliet.send(xml("presence", { to: gatewayJid(aliceName), type: "subscribe" }));
+    await alice.waitForType("subscription", (frame) => frame["from"] === address && frame["action"] === "request", TIMEOUT);
+    await alice.ok({ type: "presence.approve", address });
+    await juliet.waitForPresence(gatewayJid(aliceName), (stanza) => stanza.attrs["type"] === undefined, TIMEOUT);
+    await sharedWith(alice, juliet);
+
+    await publishAvatar(juliet, "image/png", PNG);
+    const told = await alice.waitForType("presence", (frame) => frame["from"] === address && (frame["avatar"] as Record<string, unknown> | undefined)?.["hash"] === sha1(PNG), TIMEOUT);
+    assert.deepEqual(told["avatar"], { type: "image/png", hash: sha1(PNG) });
+    const first = await alice.ok({ type: "avatar.get", address }, TIMEOUT);
+    assert.equal((first["avatar"] as Record<string, unknown>)["hash"], sha1(PNG));
+
+    await publishAvatar(juliet, "image/gif", GIF);
+    await alice.waitForType("presence", (frame) => frame["from"] === address && (frame["avatar"] as Record<string, unknown> | undefined)?.["hash"] === sha1(GIF), TIMEOUT);
+    const entry = ((await alice.ok({ type: "contact.list" }))["contacts"] as Array<Record<string, unknown>>).find((each) => each["address"] === address);
+    assert.deepEqual(entry?.["avatar"], { type: "image/gif", hash: sha1(GIF) }, JSON.stringify(entry));
+    const second = await alice.ok({ type: "avatar.get", address }, TIMEOUT);
+    assert.deepEqual(second["avatar"], { type: "image/gif", hash: sha1(GIF), data: GIF.toString("base64") }, "the picture kept was dropped for the new one");
+  });
+
+  it("lists the XEP-0153 hash an XMPP contact's presence names, without its type", async function () {
+    const alice = await suite.native("alice");
+    const juliet = await suite.xmppUser("juliet");
+    const address = `xmpp:${juliet.bareJid}`;
+    await sharedWith(alice, juliet);
+    await juliet.send(xml("presence", {}, xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo", {}, sha1(PNG)))));
+    const told = await alice.waitForType("presence", (frame) => frame["from"] === address && frame["avatar"] !== undefined, TIMEOUT);
+    assert.deepEqual(told["avatar"], { hash: sha1(PNG) });
+    const entry = ((await alice.ok({ type: "contact.list" }))["contacts"] as Array<Record<string, unknown>>).find((each) => each["address"] === address);
+    assert.deepEqual(entry?.["avatar"], { hash: sha1(PNG) });
+    await juliet.send(xml("presence", {}, xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo"))));
+    const none = await alice.waitForType("presence", (frame) => frame["from"] === address && frame["avatar"] === null, TIMEOUT);
+    assert.equal(none["avatar"], null);
   });
 });

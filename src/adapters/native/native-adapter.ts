@@ -11,7 +11,7 @@ import { sameAddress, type Address } from "../../core/model/address.js";
 import type { Message } from "../../core/model/message.js";
 import type { Presence } from "../../core/model/presence.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
-import type { Avatar, AvatarRef } from "../../core/model/avatar.js";
+import type { Avatar, AvatarRef, HeardAvatar } from "../../core/model/avatar.js";
 import type { Room, RoomInvitation, RoomMember, RoomRemoval } from "../../core/model/room.js";
 import { AttemptLimiter } from "../../util/attempt-limiter.js";
 import { FrameIntake } from "./frame-intake.js";
@@ -160,9 +160,10 @@ export class NativeAdapter implements Adapter {
   showBuddyListChanges(owner: Address, changes: readonly BuddyListChange[]): void {
     if (!isNative(owner) || isRoomId(owner.id)) return;
     const refOf = (person: Address): AvatarRef | undefined => this.context.avatars.refOf(person);
+    const heardOf = (person: Address): HeardAvatar | null | undefined => this.context.avatars.heardOf(person);
     const mayView = async (person: Address): Promise<boolean> => (await presenceSeenBy(this.context, this.services.blocklist, person, owner)) !== undefined;
     const shown = async (): Promise<void> => {
-      const pushed = await Promise.all(changes.map(async (change) => ("entry" in change ? frames.contact(change.entry, await entryAvatar(change.entry, refOf, mayView)) : frames.contactRemoved(change.removed))));
+      const pushed = await Promise.all(changes.map(async (change) => ("entry" in change ? frames.contact(change.entry, await entryAvatar(change.entry, refOf, mayView, heardOf)) : frames.contactRemoved(change.removed))));
       for (const frame of pushed) this.sessions.pushTo(owner.id, frame);
     };
     // In the order the changes came, though each entry's avatar waits for a look at who may see it (entryAvatar).
@@ -171,7 +172,8 @@ export class NativeAdapter implements Adapter {
 
   async sendPresence(presence: Presence, to: Address): Promise<void> {
     // A native user's presence carries her avatar's hash (null: none), as XEP-0153 presence does on XMPP.
-    if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence, isNative(presence.from) ? (this.context.avatars.refOf(presence.from) ?? null) : undefined));
+    // Another network's person's carries the hash last heard of hers (core/heard-avatars.ts), where one was.
+    if (isNative(to)) this.sessions.pushTo(to.id, frames.presence(presence, isNative(presence.from) ? (this.context.avatars.refOf(presence.from) ?? null) : this.context.avatars.heardOf(presence.from)));
   }
 
   async watchPresence(_subject: Address, _watcher: Address): Promise<void> {

@@ -13,7 +13,7 @@ import type { RoomSummary } from "../../core/rooms.js";
 import type { IdentityLinkRecord, RoomBanRecord, RoomRecord } from "../../store/store.js";
 import type { ErrorCode } from "../../core/errors.js";
 import type { ContactInfo } from "../../core/model/contact-info.js";
-import type { AvatarRef } from "../../core/model/avatar.js";
+import type { AvatarRef, HeardAvatar } from "../../core/model/avatar.js";
 
 export type ServerFrame = Readonly<Record<string, unknown>> & { readonly type: string };
 
@@ -49,16 +49,19 @@ export function presenceView(presence: Presence): Record<string, unknown> {
  * The avatar a buddy-list entry shows: a native contact's (core/avatars.ts `refOf`), under the rule of avatar.get and of
  * her presence pushes, which carry it: only to someone who may see her own presence (`mayView`: a subscription she
  * approved, AdapterContext.probe), not to whoever sees a linked account's merged into her entry (an IRC nick's presence
- * needs nobody's approval), nor to someone she blocked. XMPP contacts' XEP-0153 hashes are not kept by the gateway.
+ * needs nobody's approval), nor to someone she blocked. Another network's contact's (an XMPP user's) is the hash the
+ * gateway last heard (`heardOf`: her XEP-0153 presence or a XEP-0084 notification), where the entry shows her presence;
+ * nothing is fetched for it.
  */
-export async function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined, mayView: (owner: Address) => Promise<boolean>): Promise<AvatarRef | undefined> {
-  if (contact.presence === undefined || contact.address.protocol !== "native") return undefined;
+export async function entryAvatar(contact: PersonContactView, refOf: (owner: Address) => AvatarRef | undefined, mayView: (owner: Address) => Promise<boolean>, heardOf: (owner: Address) => HeardAvatar | null | undefined = () => undefined): Promise<HeardAvatar | undefined> {
+  if (contact.presence === undefined) return undefined;
+  if (contact.address.protocol !== "native") return heardOf(contact.address) ?? undefined;
   const avatar = refOf(contact.address);
   return avatar !== undefined && (await mayView(contact.address)) ? avatar : undefined;
 }
 
 /** A buddy-list entry (contact.list, the `contact` push), with the contact's avatar where one is shown (entryAvatar). */
-export function contactView(contact: PersonContactView, avatar?: AvatarRef): Record<string, unknown> {
+export function contactView(contact: PersonContactView, avatar?: HeardAvatar): Record<string, unknown> {
   return {
     address: formatAddress(contact.address),
     name: contact.name,
@@ -71,9 +74,9 @@ export function contactView(contact: PersonContactView, avatar?: AvatarRef): Rec
   };
 }
 
-/** An avatar as frames show it: its type and SHA-1 (null: none). */
-export function avatarView(avatar: AvatarRef | null): Record<string, unknown> | null {
-  return avatar === null ? null : { type: avatar.type, hash: avatar.hash };
+/** An avatar as frames show it: its type and SHA-1 (null: none); an XMPP user's hash heard from XEP-0153 has no type. */
+export function avatarView(avatar: HeardAvatar | null): Record<string, unknown> | null {
+  return avatar === null ? null : { ...(avatar.type === undefined ? {} : { type: avatar.type }), hash: avatar.hash };
 }
 
 /** The `info` of contact.info's answer: the fields the person's network gave, snake_case (docs/protocol.md "contact.info"). */
@@ -132,12 +135,12 @@ export const frames = {
   /** A direct message the user sent reached its recipient (`to`, as the message named them) at `timestamp`. */
   messageDelivered: (messageId: string, to: Address, timestamp: number): ServerFrame => ({ type: "message.delivered", message_id: messageId, to: formatAddress(to), timestamp }),
   /** An entry of the user's buddy list changed: as contact.list shows it now. */
-  contact: (entry: PersonContactView, avatar?: AvatarRef): ServerFrame => ({ type: "contact", contact: contactView(entry, avatar) }),
+  contact: (entry: PersonContactView, avatar?: HeardAvatar): ServerFrame => ({ type: "contact", contact: contactView(entry, avatar) }),
   /** The user's buddy list shows no entry at `address` any more. */
   contactRemoved: (address: Address): ServerFrame => ({ type: "contact.removed", address: formatAddress(address) }),
   /** The user blocked or unblocked an address from another session (handlers/block-handlers.ts). */
   blockChanged: (address: Address, blocked: boolean): ServerFrame => ({ type: "contact.blocked.changed", address: formatAddress(address), blocked }),
-  presence: (presence: Presence, avatar?: AvatarRef | null): ServerFrame => ({ type: "presence", ...presenceView(presence), ...(avatar === undefined ? {} : { avatar: avatarView(avatar) }) }),
+  presence: (presence: Presence, avatar?: HeardAvatar | null): ServerFrame => ({ type: "presence", ...presenceView(presence), ...(avatar === undefined ? {} : { avatar: avatarView(avatar) }) }),
   /** The user's own avatar changed in another of her sessions (null: cleared). */
   accountAvatar: (avatar: AvatarRef | null): ServerFrame => ({ type: "account.avatar", avatar: avatarView(avatar) }),
   subscription: (event: SubscriptionEvent): ServerFrame => ({ type: "subscription", from: formatAddress(event.from), action: event.action }),

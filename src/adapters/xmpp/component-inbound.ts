@@ -26,6 +26,8 @@ import type { GatewayContact } from "./gateway-contact.js";
 import type { AnnouncementAudience } from "./announcement-audience.js";
 import { NS_VCARD_UPDATE, photoOf } from "./avatar-stanzas.js";
 import type { AvatarCache } from "./avatar-cache.js";
+import { avatarNotification, type PepMetadata } from "./pep-avatars.js";
+import type { HeardAvatar } from "../../core/model/avatar.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
@@ -82,6 +84,8 @@ export class ComponentInbound {
   }
 
   private async message(stanza: Element): Promise<void> {
+    const avatar = stanza.attrs["type"] === "error" ? undefined : avatarNotification(stanza);
+    if (avatar !== undefined) return this.avatarNotified(stanza, avatar);
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok) return this.refuse(stanza, "modify", parsed.problem.condition, parsed.problem.text);
     const message = parsed.value;
@@ -259,8 +263,8 @@ export class ComponentInbound {
       this.context.log.debug({ from: presence.from, to: presence.to }, "presence from someone unrelated to its recipient: ignored");
       return;
     }
-    const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo") : undefined;
-    if (typeof photo === "string") this.photos?.heard(from.id, photo.trim().toLowerCase());
+    const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase() : undefined;
+    if (photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo))) await this.avatarHeard(from, photo === "" ? null : { hash: photo });
     if (presence.type === "unavailable") this.audience?.unavailable(from.id, resourceOf(presence.from));
     else if (this.audience !== undefined && this.context.linkedPerson(from) !== undefined) this.audience.available(from.id, resourceOf(presence.from));
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
@@ -271,6 +275,27 @@ export class ComponentInbound {
       since: Date.now(),
     });
     this.context.dispatch({ type: "presence", presence: aggregate });
+  }
+
+  /**
+   * A PEP notification of the sender's XEP-0084 avatar (mod_pep sends them to a native contact's JID, whose caps name
+   * `urn:xmpp:avatar:metadata+notify`): her new hash, heard as a XEP-0153 one is, from someone related to its recipient.
+   */
+  private async avatarNotified(stanza: Element, avatar: PepMetadata): Promise<void> {
+    try {
+      const from = xmppUserAddress(withoutResource(String(stanza.attrs["from"] ?? "")), this.context.account);
+      const to = jidToAddress(String(stanza.attrs["to"] ?? ""), this.domain);
+      if (isRoomAddress(to) || !(await this.context.related(from, to))) return;
+      await this.avatarHeard(from, avatar.kind === "none" ? null : { hash: avatar.hash, type: avatar.type });
+    } catch (error: unknown) {
+      this.context.log.debug({ err: error, from: stanza.attrs["from"] }, "avatar notification ignored");
+    }
+  }
+
+  /** What an XMPP user said of her avatar: a picture of another hash kept is dropped, native contacts are told the new one. */
+  private async avatarHeard(from: Address, avatar: HeardAvatar | null): Promise<void> {
+    this.photos?.heard(from.id, avatar?.hash ?? "");
+    await this.context.avatars.heard(from, avatar);
   }
 
   /** RFC 6121 section 4.3.2: a probe is answered with the contact's presence, or unsubscribed when not allowed. */

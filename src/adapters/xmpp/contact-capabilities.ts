@@ -13,6 +13,7 @@
  * | XEP-0085 chat states | passed both ways | not announced: IRC takes no typing notifications (its adapter's capabilities.typing), so the router drops them |
  * | XEP-0054 vcard-temp | her name (vcards.ts) | WHOIS: realname, nick, account, away... (vcards.ts) |
  * | XEP-0066 jabber:x:oob | attachments both ways (oob.ts) | each link's URL in the line (core/model/attachments.ts) |
+ * | XEP-0084 metadata+notify | her contacts' new PEP avatars told her (component-inbound.ts) | not announced: nobody to tell |
  *
  * An IRC person of a network in relay mode (`bob%oftc@D`, kind "irc-relay") announces neither receipts, corrections
  * nor out-of-band data: direct messages to such a network are refused (its adapter's capabilities.directMessages, which
@@ -39,6 +40,10 @@ import { NS_REPLY } from "./reply-stanzas.js";
 import { stripInvalidXmlChars } from "./xml-safety.js";
 import { NS_VCARD } from "./vcard-temp.js";
 import { NS_OOB } from "./oob.js";
+import { NS_AVATAR_METADATA } from "./pep-avatars.js";
+
+/** XEP-0163 filtered notifications of XEP-0084 avatar metadata: mod_pep sends them to JIDs whose caps name it. */
+const NS_AVATAR_NOTIFY = `${NS_AVATAR_METADATA}+notify`;
 
 export const CAPS_NODE = "https://switchboard.invalid";
 
@@ -49,7 +54,8 @@ const FEATURES: Readonly<Record<ContactKind, readonly string[]>> = {
   // XEP-0461 where a chat's reply is carried: to a native user as reply_to, to an IRC user after a quote line.
   // XEP-0066 where a direct message's attachments are carried: to a native user as attachments, to an IRC user as URLs.
   // XEP-0444 where a reaction is carried: to a native user as reactions, to an IRC user as an action line of it.
-  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS_REACTIONS, NS.receipts, NS_VCARD, NS_OOB],
+  // XEP-0084's +notify (XEP-0163 section 4): a native user is told her XMPP contacts' new avatars (component-inbound.ts).
+  native: [NS.discoInfo, NS_CAPS, NS.ping, NS.chatStates, NS.correction, NS_RETRACT, NS_REPLY, NS_REACTIONS, NS.receipts, NS_VCARD, NS_OOB, NS_AVATAR_NOTIFY],
   irc: [NS.discoInfo, NS_CAPS, NS.ping, NS.correction, NS_REPLY, NS_REACTIONS, NS.receipts, NS_VCARD, NS_OOB],
   "irc-relay": [NS.discoInfo, NS_CAPS, NS.ping, NS_VCARD],
 };

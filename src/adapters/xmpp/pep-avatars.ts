@@ -18,7 +18,7 @@
 import type { Element } from "ltx";
 import xml from "@xmpp/xml";
 import { GatewayError } from "../../core/errors.js";
-import { avatarHash, checkedAvatarBytes, isAvatarType, MAX_AVATAR_BYTES, type Avatar } from "../../core/model/avatar.js";
+import { avatarHash, checkedAvatarBytes, isAvatarType, MAX_AVATAR_BYTES, type Avatar, type AvatarType } from "../../core/model/avatar.js";
 
 export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 export const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
@@ -28,7 +28,7 @@ export const NS_AVATAR_DATA = "urn:xmpp:avatar:data";
 export const PEP_TIMEOUT_MS = 10_000;
 
 /** What a metadata item says: the avatar to fetch (its SHA-1 and type), or none (turned off, or none of a type taken). */
-export type PepMetadata = { readonly kind: "none" } | { readonly kind: "avatar"; readonly hash: string; readonly type: string };
+export type PepMetadata = { readonly kind: "none" } | { readonly kind: "avatar"; readonly hash: string; readonly type: AvatarType };
 
 /** Sends an iq and resolves with the answer; rejects with the error's `condition`, or without one for no answer in time. */
 export type IqRequest = (iq: Element, timeoutMs: number) => Promise<Element>;
@@ -63,6 +63,16 @@ export function avatarOfData(base64: string | undefined, expected: { readonly ha
   const bytes = Buffer.from(text, "base64");
   if (avatarHash(bytes) !== expected.hash) throw bad(`its data's SHA-1 is not ${expected.hash}, the one published`);
   return checkedAvatarBytes(expected.type, bytes, bad);
+}
+
+/**
+ * What a PEP notification says of the sender's avatar (`<event xmlns="…pubsub#event"><items node="urn:xmpp:avatar:metadata">`
+ * with an item, XEP-0084 section 4.2; empty metadata: none), or undefined for any other message.
+ */
+export function avatarNotification(stanza: Element): PepMetadata | undefined {
+  const items = stanza.getChild("event", NS_PUBSUB_EVENT)?.getChildren("items").find((each) => each.attrs["node"] === NS_AVATAR_METADATA);
+  if (items?.getChild("item") === undefined) return undefined;
+  return metadataOf(metadataElement(items));
 }
 
 const NOTHING_BY_PEP = new Set(["item-not-found", "service-unavailable", "feature-not-implemented", "forbidden", "not-authorized", "presence-subscription-required", "not-allowed", "remote-server-not-found", "recipient-unavailable"]);

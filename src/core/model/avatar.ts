@@ -23,6 +23,12 @@ export interface AvatarRef {
   readonly hash: string;
 }
 
+/** What the gateway heard of another network's person's avatar (core/heard-avatars.ts): its SHA-1, and its type where it was said. */
+export interface HeardAvatar {
+  readonly hash: string;
+  readonly type?: AvatarType;
+}
+
 export interface Avatar extends AvatarRef {
   readonly data: Buffer;
 }

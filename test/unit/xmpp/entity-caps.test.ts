@@ -93,13 +93,13 @@ describe("the caps of the gateway's contacts", () => {
   const irc = contacts.of(makeAddress("irc", "libera", "bob"));
   const relayed = contacts.of(makeAddress("irc", "oftc", "carol"));
 
-  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, reactions, receipts, ping, vCards, out-of-band data", () => {
+  it("hashes exactly what a native user's disco#info lists: chat states, corrections, retractions, replies, reactions, receipts, ping, vCards, out-of-band data, avatar notifications", () => {
     const s =
       "client/pc//Switchboard<http://jabber.org/protocol/caps<http://jabber.org/protocol/chatstates<http://jabber.org/protocol/disco#info<jabber:x:oob<" +
-      "urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:reactions:0<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
+      "urn:xmpp:avatar:metadata+notify<urn:xmpp:message-correct:0<urn:xmpp:message-retract:1<urn:xmpp:ping<urn:xmpp:reactions:0<urn:xmpp:receipts<urn:xmpp:reply:0<vcard-temp<";
     assert.ok(native);
     assert.equal(native.ver, sha1(s));
-    assert.equal(native.ver, "pFj7Am1QSextcYoDV/KiFef9DuU=");
+    assert.equal(native.ver, "QoCsZPtdb322R49N3AedoRpV14k=");
     assert.equal(native.capsNode, `${CAPS_NODE}#${native.ver}`);
     assert.deepEqual(native.caps, { xmlns: CAPS, hash: "sha-1", node: "https://switchboard.invalid", ver: native.ver });
   });

@@ -21,7 +21,7 @@ export function self(session: NativeSession): Address {
 /** An entry of `owner`'s list with its contact's avatar where she sees it: a client knows every picture at login, not only at a change. */
 async function entryView(owner: Address, entry: PersonContactView, env: HandlerEnvironment): Promise<Record<string, unknown>> {
   const mayView = async (person: Address): Promise<boolean> => (await presenceSeenBy(env.context, env.services.blocklist, person, owner)) !== undefined;
-  return contactView(entry, await entryAvatar(entry, (person) => env.context.avatars.refOf(person), mayView));
+  return contactView(entry, await entryAvatar(entry, (person) => env.context.avatars.refOf(person), mayView, (person) => env.context.avatars.heardOf(person)));
 }
 
 export const contactList: Handler<ContactListFrame> = async (session, _frame, env) => {
