@@ -55,7 +55,7 @@ export class ContactInfoService {
 
   /** What `subject`'s network tells `viewer` about them; see the header for the refusals. */
   async lookup(viewer: Address, subject: Address): Promise<ContactInfo> {
-    return cleanInfo(await this.ask(viewer, subject, true, (network, person) => network.contactInfo(person, viewer)));
+    return cleanInfo(await this.ask(viewer, subject, true, "contactInfo", (network, person) => network.contactInfo(person, viewer)));
   }
 
   /**
@@ -63,14 +63,11 @@ export class ContactInfoService {
    * checks as lookup. Counted in the asker's limit only where it costs a network a request (not a native user's).
    */
   async avatar(viewer: Address, subject: Address): Promise<Avatar | undefined> {
-    return this.ask(viewer, subject, false, (network, person) => {
-      if (network.avatar === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${person.protocol}/${person.account} shows no avatars`);
-      return network.avatar(person, viewer);
-    });
+    return this.ask(viewer, subject, false, "avatar", (network, person) => network.avatar(person, viewer));
   }
 
   /** `what` asked of the subject's network, after the header's checks; `counted` false counts only an asker of a person of another network than native. */
-  private async ask<T>(viewer: Address, subject: Address, counted: boolean, what: (network: InfoAdapter, person: Address) => Promise<T>): Promise<T> {
+  private async ask<T, K extends Asked>(viewer: Address, subject: Address, counted: boolean, asked: K, what: (network: Adapter & Required<Pick<Adapter, K>>, person: Address) => Promise<T>): Promise<T> {
     const { registry } = this.deps;
     let adapter = registry.for(subject);
     const standsFor = adapter?.standsFor?.(subject);
@@ -79,14 +76,14 @@ export class ContactInfoService {
       adapter = registry.for(subject);
     }
     if (adapter === undefined && !registry.isOnDemand(subject.protocol, subject.account)) throw noRoute(subject);
-    if (adapter !== undefined) checkSubject(adapter, subject);
+    if (adapter !== undefined) checkSubject(adapter, subject, asked);
     else if (registry.isRoomOnDemand(subject)) throw notAPerson(subject);
     this.deps.checkOwnership(viewer, subject);
     if (counted || subject.protocol !== "native") this.count(viewer);
     const answer = async (): Promise<T> => {
       const network = adapter ?? (await registry.obtain(subject, viewer));
       if (network === undefined) throw noRoute(subject);
-      checkSubject(network, subject);
+      checkSubject(network, subject, asked);
       return what(network, subject);
     };
     return withTimeout(answer(), this.timeoutMs, formatAddress(subject));
@@ -112,12 +109,13 @@ function notAPerson(subject: Address): GatewayError {
   return new GatewayError("GW_ERR_BAD_ADDRESS", `${formatAddress(subject)} is a room, not a person`);
 }
 
-type InfoAdapter = Adapter & Required<Pick<Adapter, "contactInfo">>;
+/** What is asked of a person's network. */
+type Asked = "contactInfo" | "avatar";
 
-/** A room is no person, and a network may tell nothing about its people. */
-function checkSubject(adapter: Adapter, subject: Address): asserts adapter is InfoAdapter {
+/** A room is no person, and a network may tell nothing about its people, or show no avatars. */
+function checkSubject<K extends Asked>(adapter: Adapter, subject: Address, asked: K): asserts adapter is Adapter & Required<Pick<Adapter, K>> {
   if (adapter.isRoom?.(subject) === true) throw notAPerson(subject);
-  if (adapter.contactInfo === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} tells nothing about its people`);
+  if (adapter[asked] === undefined) throw new GatewayError("GW_ERR_UNSUPPORTED", `${subject.protocol}/${subject.account} ${asked === "avatar" ? "shows no avatars" : "tells nothing about its people"}`);
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

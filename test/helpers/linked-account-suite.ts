@@ -21,6 +21,8 @@ export interface LinkedAccountSuiteOptions {
   readonly users?: readonly string[];
   /** mod_muc_mam on Prosody's MUC service (servers.ts). */
   readonly mucArchive?: boolean;
+  /** mod_pep on Prosody's virtual host (servers.ts): users publish XEP-0084 avatars. */
+  readonly pep?: boolean;
   /** alicex reaches Prosody through a TcpGate, which the suite cuts and reopens (`gate()`). */
   readonly gated?: boolean;
   /** Lines of the `xmpp:` section before `user_accounts:` (the component's: componentYaml), given Prosody. */
@@ -80,7 +82,7 @@ export function useLinkedAccount(options: LinkedAccountSuiteOptions = {}): Linke
   before(async function () {
     this.timeout(11 * 60 * 1000); // installing Prosody on a fresh machine may take minutes
     const users = (options.users ?? []).map((name) => ({ name, password: PASSWORD }));
-    const started = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, ...users], ...(options.mucArchive === true ? { mucArchive: true } : {}) });
+    const started = await startProsody({ users: [{ name: "alicex", password: ALICEX_PASSWORD }, ...users], ...(options.mucArchive === true ? { mucArchive: true } : {}), ...(options.pep === true ? { pep: true } : {}) });
     prosody = started;
     if (options.gated === true) gate = await TcpGate.start("127.0.0.1", () => started.c2sPort);
     await options.beforeDaemon?.();

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { xml } from "@xmpp/client";
 import type { NativeClient } from "../helpers/native-client.js";
 import { useNetworks } from "../helpers/network-suite.js";
+import { publishAvatar } from "../helpers/pep-avatars.js";
 import type { XmppTestClient } from "../helpers/xmpp-client.js";
 
 const TIMEOUT = 15_000;
@@ -19,16 +20,6 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 /** A GIF header and a little more: bytes enough for the gateway's check, which reads the first ones. */
 const GIF = Buffer.concat([Buffer.from("GIF89a", "latin1"), Buffer.from([1, 0, 1, 0, 0, 0, 0, 0x3b])]);
 const sha1 = (data: Buffer): string => createHash("sha1").update(data).digest("hex");
-
-/** `juliet` publishes `picture` as her XEP-0084 avatar: its data, then the metadata naming it (XEP-0084 section 4). */
-export async function publishAvatar(juliet: XmppTestClient, type: string, picture: Buffer): Promise<void> {
-  const publish = async (node: string, payload: ReturnType<typeof xml>): Promise<void> => {
-    const answer = await juliet.iq(xml("iq", { type: "set" }, xml("pubsub", { xmlns: "http://jabber.org/protocol/pubsub" }, xml("publish", { node }, xml("item", { id: sha1(picture) }, payload)))));
-    assert.equal(answer.attrs["type"], "result", answer.toString());
-  };
-  await publish("urn:xmpp:avatar:data", xml("data", { xmlns: "urn:xmpp:avatar:data" }, picture.toString("base64")));
-  await publish("urn:xmpp:avatar:metadata", xml("metadata", { xmlns: "urn:xmpp:avatar:metadata" }, xml("info", { id: sha1(picture), type, bytes: String(picture.length), width: "1", height: "1" })));
-}
 
 describe("XEP-0084 (PEP) avatars of XMPP users", function () {
   const suite = useNetworks({ ircServer: "none", prosodyOptions: { pep: true } });

@@ -12,6 +12,8 @@ import { toGatewayError } from "../../core/errors.js";
 import type { Address } from "../../core/model/address.js";
 import { accountPeer, resourceOf } from "./addressing.js";
 import type { AccountContactPresence } from "./account-contact-presence.js";
+import type { AvatarCache } from "./avatar-cache.js";
+import { NS_VCARD_UPDATE } from "./avatar-stanzas.js";
 import type { AwaitedReceipts } from "./awaited-receipts.js";
 import type { Carbons } from "./carbons.js";
 import { directDraft } from "./drafts.js";
@@ -45,6 +47,8 @@ export interface InboundAccount {
   readonly carbons: Carbons;
   readonly awaited: AwaitedReceipts;
   readonly contactPresence: AccountContactPresence;
+  /** Her contacts' avatars fetched (avatar-cache.ts): a presence's XEP-0153 hash drops a picture of another. */
+  readonly photos?: Pick<AvatarCache, "heard">;
   /** The occupant a full JID names in one of the MUCs she joined through the account (account-mucs.ts). */
   occupantAt(jid: string): { readonly address: Address; readonly nick: string; readonly occupantIds: boolean } | undefined;
   write(element: Element): Promise<void>;
@@ -224,7 +228,16 @@ export class AccountInbound {
       case "unavailable": {
         const show = presence.type === "unavailable" ? "offline" : presence.show;
         const taken = this.account.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
-        if (!taken) context.log.debug({ jid: ownJid, from: presence.from }, "presence from someone not on the account's roster: ignored");
+        if (!taken) {
+          context.log.debug({ jid: ownJid, from: presence.from }, "presence from someone not on the account's roster: ignored");
+          return;
+        }
+        // XEP-0153: the hash of her avatar (an empty <photo/>: none), told to the owner with her presence.
+        const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase() : undefined;
+        if (photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo))) {
+          this.account.photos?.heard(from.id, photo);
+          await context.avatars.heard(from, photo === "" ? null : { hash: photo });
+        }
         return;
       }
     }

@@ -28,7 +28,7 @@ import { GatewayRooms } from "./gateway-rooms.js";
 import { isRoomAddress, roomAtJid } from "./room-addresses.js";
 import { openComponentConnection } from "./component-connection.js";
 import { closeQuietly, startConnection } from "./connection-lifecycle.js";
-import { askAvatar, askVcard, type VcardOnce } from "./vcards.js";
+import { askAvatar, askVcard, requestOf, type VcardOnce } from "./vcards.js";
 import { photoOf } from "./avatar-stanzas.js";
 import { AvatarCache } from "./avatar-cache.js";
 import type { Avatar } from "../../core/model/avatar.js";
@@ -197,7 +197,7 @@ export class XmppComponentAdapter implements Adapter {
     if (subject.protocol !== "xmpp" || subject.account !== this.account) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not served here`));
     const from = viewer.protocol === "native" ? addressToJid(viewer, this.config.domain) : this.config.domain;
     const vcardOnce: VcardOnce = (ask) => this.photos.vcard(subject.id, ask);
-    return this.photos.get(subject.id, from, () => askAvatar(this.online ? this.connection : undefined, this.config.domain, from, subject, vcardOnce));
+    return this.photos.get(subject.id, from, () => askAvatar(requestOf(this.online ? this.connection : undefined), { pep: from, vcard: this.config.domain }, subject, vcardOnce));
   }
 
   /** A room JID of the gateway's own domain (#room@domain, #chan%network@domain): a MUC to join, never a chat's recipient. */

@@ -33,10 +33,10 @@ export type PepMetadata = { readonly kind: "none" } | { readonly kind: "avatar";
 /** Sends an iq and resolves with the answer; rejects with the error's `condition`, or without one for no answer in time. */
 export type IqRequest = (iq: Element, timeoutMs: number) => Promise<Element>;
 
-/** The pubsub items get of `node` (the item `id` only, where given) from `from` to `to`. */
-export function itemsRequest(from: string, to: string, node: string, id?: string): Element {
+/** The pubsub items get of `node` (the item `id` only, where given) from `from` (none: a client's own session) to `to`. */
+export function itemsRequest(from: string | undefined, to: string, node: string, id?: string): Element {
   const items = id === undefined ? xml("items", { node, max_items: "1" }) : xml("items", { node }, xml("item", { id }));
-  return xml("iq", { type: "get", from, to }, xml("pubsub", { xmlns: NS_PUBSUB }, items));
+  return xml("iq", { type: "get", ...(from === undefined ? {} : { from }), to }, xml("pubsub", { xmlns: NS_PUBSUB }, items));
 }
 
 /** What the <metadata/> of an item (an items answer's or a notification's) says. */
@@ -78,10 +78,10 @@ export function avatarNotification(stanza: Element): PepMetadata | undefined {
 const NOTHING_BY_PEP = new Set(["item-not-found", "service-unavailable", "feature-not-implemented", "forbidden", "not-authorized", "presence-subscription-required", "not-allowed", "remote-server-not-found", "recipient-unavailable"]);
 
 /**
- * `subject`'s XEP-0084 avatar, asked from `from` (a JID her server may let read it): the avatar, null when she
+ * `subject`'s XEP-0084 avatar, asked from `from` (a JID her server may let read it; none: a client's own session): the avatar, null when she
  * published that she has none, undefined when her server gives nothing by PEP (the caller asks her vCard).
  */
-export async function askPepAvatar(request: IqRequest, from: string, subject: string): Promise<Avatar | null | undefined> {
+export async function askPepAvatar(request: IqRequest, from: string | undefined, subject: string): Promise<Avatar | null | undefined> {
   const metadataAnswer = await ask(request, itemsRequest(from, subject, NS_AVATAR_METADATA), subject);
   if (metadataAnswer === undefined) return undefined;
   const items = metadataAnswer.getChild("pubsub", NS_PUBSUB)?.getChild("items");

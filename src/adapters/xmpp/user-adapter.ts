@@ -42,6 +42,9 @@ import { AccountSession, LOGIN_TIMEOUT_MS } from "./account-session.js";
 import { USER_RESOURCE, type XmppUserAccount } from "./user-account.js";
 import { AccountRoster } from "./account-roster.js";
 import { AccountContactPresence } from "./account-contact-presence.js";
+import { AvatarCache } from "./avatar-cache.js";
+import { askAvatar } from "./vcards.js";
+import type { Avatar } from "../../core/model/avatar.js";
 import { AccountInbound } from "./account-inbound.js";
 import { AccountMucs } from "./account-mucs.js";
 import { AccountMucModeration } from "./account-muc-moderation.js";
@@ -78,6 +81,8 @@ export class XmppUserAdapter implements Adapter {
   private available = false;
   /** The contacts' presence, reported to the core; all offline while the account does not hear it. */
   private readonly contactPresence: AccountContactPresence;
+  /** Her contacts' avatars fetched through the account, kept a while (avatar-cache.ts). */
+  readonly photos = new AvatarCache();
   /** Receipts asked of contacts for the owner, when a session of hers asked for receipts (awaited-receipts.ts). */
   private readonly awaited: AwaitedReceipts;
   private readonly carbons: Carbons;
@@ -119,7 +124,7 @@ export class XmppUserAdapter implements Adapter {
     this.mucs = new AccountMucs(context, this.owner, write, config.rooms, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     this.moderation = new AccountMucModeration(this.mucs, this.ownJid, context.account, (iq) => this.connected().iqCaller.request(iq, MUC_REQUEST_TIMEOUT_MS));
     const occupantAt = (jid: string): ReturnType<AccountMucs["occupantAt"]> => this.mucs.occupantAt(jid);
-    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, occupantAt, write, offline: this.offline });
+    this.inbound = new AccountInbound({ context, owner: this.owner, ownJid: this.ownJid, carbons: this.carbons, awaited: this.awaited, contactPresence: this.contactPresence, photos: this.photos, occupantAt, write, offline: this.offline });
   }
 
   get account(): string {
@@ -347,6 +352,16 @@ export class XmppUserAdapter implements Adapter {
   /** A contact's bare JID, or the full JID of an occupant of one of her MUCs (a private message's peer). */
   private jidOf(address: Address): string {
     return this.mucs.occupantJid(address) ?? addressToXmppJid(address);
+  }
+
+  /**
+   * A contact's avatar, asked through the account (her server lets its contacts read PEP nodes): the one she
+   * published with PEP (XEP-0084), else her vCard's PHOTO (vcards.ts askAvatar); kept a while (avatar-cache.ts).
+   */
+  avatar(subject: Address): Promise<Avatar | undefined> {
+    if (subject.protocol !== "xmpp" || subject.account !== this.context.account) return Promise.reject(new GatewayError("GW_ERR_BAD_ADDRESS", `${subject.id} is not served here`));
+    const request = this.session.online ? (iq: Element, timeoutMs: number) => this.connected().iqCaller.request(iq, timeoutMs) : undefined;
+    return this.photos.get(subject.id, this.ownJid, () => askAvatar(request, {}, subject, (ask) => this.photos.vcard(subject.id, ask)));
   }
 
   private connected(): Client {

@@ -26,7 +26,7 @@ import type { ContactInfo } from "../../core/model/contact-info.js";
 import type { Avatar } from "../../core/model/avatar.js";
 import type { Element } from "ltx";
 import { avatarOfVcard } from "./avatar-stanzas.js";
-import { askPepAvatar } from "./pep-avatars.js";
+import { askPepAvatar, type IqRequest } from "./pep-avatars.js";
 import { jidToAddress, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { isRoomAddress } from "./room-addresses.js";
@@ -80,31 +80,37 @@ async function photoFor(context: AdapterContext, asker: Address, subject: Addres
  * condition "timeout".
  */
 export async function askVcard(connection: Component | undefined, domain: string, subject: Address): Promise<ContactInfo> {
-  return infoOfVcard(await fetchVcard(connection, domain, subject, "vCard"));
+  return infoOfVcard(await fetchVcard(requestOf(connection), domain, subject, "vCard"));
 }
 
 /**
  * `subject`'s avatar (native avatar.get): the one she published with PEP (XEP-0084, pep-avatars.ts), asked from `from`
- * (the asker's JID on the gateway, which her server's access model may let read it), else her vCard's PHOTO
- * (avatar-stanzas.ts avatarOfVcard). PEP first: a client that publishes both keeps the PEP one current (the vCard's may
- * be an old picture or one her server made of it), and a modern client publishes only that. The vCard get goes
- * through `vcardOnce`. Undefined when she has none; refusals as askVcard's.
+ * (the asker's JID on the gateway, which her server's access model may let read it; none: a linked account's own
+ * session, whose server sets it), else her vCard's PHOTO (avatar-stanzas.ts avatarOfVcard), asked from `vcardFrom`.
+ * PEP first: a client that publishes both keeps the PEP one current (the vCard's may be an old picture or one her server
+ * made of it), and a modern client publishes only that. The vCard get goes through `vcardOnce`. Undefined when she has
+ * none; refusals as askVcard's.
  */
-export async function askAvatar(connection: Component | undefined, domain: string, from: string, subject: Address, vcardOnce: VcardOnce): Promise<Avatar | undefined> {
-  if (!connection) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
-  const published = await askPepAvatar((iq, timeoutMs) => connection.iqCaller.request(iq, timeoutMs), from, subject.id);
+export async function askAvatar(request: IqRequest | undefined, from: { readonly pep?: string; readonly vcard?: string }, subject: Address, vcardOnce: VcardOnce): Promise<Avatar | undefined> {
+  if (!request) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
+  const published = await askPepAvatar(request, from.pep, subject.id);
   if (published !== undefined) return published ?? undefined;
-  return avatarOfVcard(await vcardOnce(() => fetchVcard(connection, domain, subject, "avatar")));
+  return avatarOfVcard(await vcardOnce(() => fetchVcard(request, from.vcard, subject, "avatar")));
 }
 
 /** Asks a vCard unless her server said a while ago it keeps none (avatar-cache.ts `vcard`). */
 export type VcardOnce = <T>(ask: () => Promise<T>) => Promise<T>;
 
-async function fetchVcard(connection: Component | undefined, domain: string, subject: Address, what: string): Promise<Element | undefined> {
-  if (!connection) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
-  const iq = xml("iq", { type: "get", from: domain, to: subject.id }, xml("vCard", { xmlns: NS_VCARD }));
+/** The component's iq requests, while it is connected. */
+export function requestOf(connection: Component | undefined): IqRequest | undefined {
+  return connection === undefined ? undefined : (iq, timeoutMs) => connection.iqCaller.request(iq, timeoutMs);
+}
+
+async function fetchVcard(request: IqRequest | undefined, from: string | undefined, subject: Address, what: string): Promise<Element | undefined> {
+  if (!request) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
+  const iq = xml("iq", { type: "get", ...(from === undefined ? {} : { from }), to: subject.id }, xml("vCard", { xmlns: NS_VCARD }));
   try {
-    const answer = await connection.iqCaller.request(iq, VCARD_TIMEOUT_MS);
+    const answer = await request(iq, VCARD_TIMEOUT_MS);
     return answer.getChild("vCard", NS_VCARD);
   } catch (error: unknown) {
     const condition = (error as { condition?: unknown }).condition;

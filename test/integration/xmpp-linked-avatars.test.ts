@@ -1,0 +1,50 @@
+/**
+ * Avatars of a linked XMPP account's contacts against a real Prosody with mod_pep: native alice links alicex, whose
+ * roster contact juliet published a XEP-0084 avatar; avatar.get of juliet through the account reads it (her server
+ * gives it to alicex, with whom she shares her presence), and the XEP-0153 hash of juliet's presence reaches alice's
+ * presence push and her contact.list entry.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { xml } from "@xmpp/client";
+import { ALICEX_PASSWORD, useLinkedAccount } from "../helpers/linked-account-suite.js";
+import { befriend, XmppTestClient } from "../helpers/xmpp-client.js";
+import { publishAvatar } from "../helpers/pep-avatars.js";
+
+const TIMEOUT = 15_000;
+const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
+/** A 1x1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+const sha1 = (data: Buffer): string => createHash("sha1").update(data).digest("hex");
+
+describe("avatars of a linked XMPP account's contacts", function () {
+  let juliet: XmppTestClient;
+  const suite = useLinkedAccount({
+    users: ["juliet"],
+    pep: true,
+    async beforeDaemon() {
+      const prosody = suite.prosody();
+      const alicex = await XmppTestClient.connect(prosody, "alicex", ALICEX_PASSWORD, "phone");
+      juliet = await suite.xmpp("juliet");
+      for (const client of [alicex, juliet]) await client.iq(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })));
+      await alicex.sendPresence();
+      await juliet.sendPresence();
+      await befriend(alicex, juliet);
+      await alicex.stop();
+      await publishAvatar(juliet, "image/png", PNG);
+    },
+  });
+
+  it("reads a contact's PEP avatar through the account, and tells the hash her presence names", async function () {
+    const alice = suite.alice();
+    await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["show"] !== "offline", TIMEOUT);
+    const got = await alice.ok({ type: "avatar.get", address: JULIET_ADDRESS }, TIMEOUT);
+    assert.deepEqual(got["avatar"], { type: "image/png", hash: sha1(PNG), data: PNG.toString("base64") });
+
+    await juliet.send(xml("presence", {}, xml("status", {}, "new picture"), xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo", {}, sha1(PNG)))));
+    const told = await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["avatar"] !== undefined, TIMEOUT);
+    assert.deepEqual(told["avatar"], { hash: sha1(PNG) });
+    const entry = ((await alice.ok({ type: "contact.list" }))["contacts"] as Array<Record<string, unknown>>).find((each) => each["address"] === JULIET_ADDRESS);
+    assert.deepEqual(entry?.["avatar"], { hash: sha1(PNG) }, JSON.stringify(entry));
+  });
+});
