@@ -34,26 +34,52 @@ export function isMaskId(id: string): boolean {
   return /[!@*?]/.test(id);
 }
 
-/** The mask in its compared form; GW_ERR_BAD_ADDRESS when it is not `nick!user@host`. */
+/**
+ * The longest mask kept: a sender's prefix is part of an IRC line of at most 512 bytes, its host at most 255 (RFC 2812,
+ * 1035). Also bounds what matching one mask can cost (maskMatches).
+ */
+export const MAX_MASK_LENGTH = 255;
+
+/** The mask in its compared form; GW_ERR_BAD_ADDRESS when it is not `nick!user@host`, or longer than MAX_MASK_LENGTH. */
 export function maskForm(id: string): string {
-  const parts = MASK.exec(id);
+  const parts = id.length > MAX_MASK_LENGTH ? null : MASK.exec(id);
   if (parts?.[1] === undefined || parts[2] === undefined || parts[3] === undefined) {
-    throw new GatewayError("GW_ERR_BAD_ADDRESS", `"${id}" is neither a nick nor a mask of the form nick!user@host (* and ? as wildcards)`);
+    throw new GatewayError("GW_ERR_BAD_ADDRESS", `"${id.slice(0, 64)}" is neither a nick nor a mask of the form nick!user@host (* and ? as wildcards, at most ${MAX_MASK_LENGTH} characters)`);
   }
   return `${foldNick(parts[1])}!${parts[2].toLowerCase()}@${parts[3].toLowerCase()}`;
 }
 
-const patterns = new Map<string, RegExp>();
+/**
+ * `*` and `?` matched without backtracking into earlier stars: a star's match only grows from where the last star
+ * stopped, so one comparison costs at most mask length x text length steps, whatever the mask (a RegExp of `.*`s
+ * backtracks through every split of the text: seconds or hours for a few stars, every line, holding up the gateway).
+ */
+function globMatches(mask: string, text: string): boolean {
+  let at = 0;
+  let pos = 0;
+  let star = -1;
+  let resume = 0;
+  while (pos < text.length) {
+    const wanted = mask[at];
+    if (wanted === "*") {
+      star = at++;
+      resume = pos;
+    } else if (wanted !== undefined && (wanted === "?" || wanted === text[pos])) {
+      at++;
+      pos++;
+    } else if (star >= 0) {
+      at = star + 1;
+      pos = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (mask[at] === "*") at++;
+  return at === mask.length;
+}
 
 /** Whether `mask` (in its compared form) matches `prefix` (`nick!user@host`, as the sender has it). */
 export function maskMatches(mask: string, prefix: string): boolean {
-  let pattern = patterns.get(mask);
-  if (pattern === undefined) {
-    const source = mask.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".");
-    pattern = new RegExp(`^${source}$`, "s");
-    if (patterns.size >= 10_000) patterns.clear();
-    patterns.set(mask, pattern);
-  }
   const parts = MASK.exec(prefix);
-  return parts?.[1] !== undefined && parts[2] !== undefined && parts[3] !== undefined && pattern.test(`${foldNick(parts[1])}!${parts[2].toLowerCase()}@${parts[3].toLowerCase()}`);
+  return parts?.[1] !== undefined && parts[2] !== undefined && parts[3] !== undefined && globMatches(mask, `${foldNick(parts[1])}!${parts[2].toLowerCase()}@${parts[3].toLowerCase()}`);
 }
