@@ -55,13 +55,27 @@ export function blockedForm(address: Address): Address {
   }
 }
 
+/**
+ * blockedForm, or for an IRC id that is neither a nick nor a mask (`eve*`, as a block kept before masks were could
+ * hold, or an IRC sender's id no server gives) that id as it is: such a row is still read, listed and removed, and
+ * such a sender's line is judged, not thrown on.
+ */
+function keptForm(address: Address): Address {
+  if (address.protocol !== "irc" || !isMaskId(address.id)) return blockedForm(address);
+  try {
+    return blockedForm(address);
+  } catch {
+    return makeAddress("irc", address.account.toLowerCase(), address.id);
+  }
+}
+
 function blockedKey(address: Address): string {
   return addressKey(blockedForm(address));
 }
 
 /** The keys a block of `sender` may be under: its own, and a full JID's bare one (a block of every resource). */
 function senderKeys(sender: Address): string[] {
-  const form = blockedForm(sender);
+  const form = keptForm(sender);
   const slash = form.protocol === "xmpp" ? form.id.indexOf("/") : -1;
   return slash === -1 ? [addressKey(form)] : [addressKey(form), addressKey(makeAddress("xmpp", DEFAULT_ACCOUNT, form.id.slice(0, slash)))];
 }
@@ -106,7 +120,7 @@ export class Blocklist {
   /** Reads every block kept (at start). */
   async load(): Promise<void> {
     // Compared in today's form; kept under the form it was stored in (which unblock removes).
-    for (const { owner, address } of await this.deps.store.all()) this.listOf(owner, true).set(addressKey(blockedForm(address)), address);
+    for (const { owner, address } of await this.deps.store.all()) this.listOf(owner, true).set(addressKey(keptForm(address)), address);
   }
 
   /** The addresses `owner` blocked, in the order she blocked them. */
@@ -134,8 +148,10 @@ export class Blocklist {
 
   /** `owner` unblocks `address`: false when it was not blocked. Her presence is shown them again where they may see it. */
   async unblock(owner: Address, address: Address): Promise<{ address: Address; removed: boolean }> {
-    const form = blockedForm(address);
     const list = this.listOf(owner, false);
+    // A row no longer of today's forms (keptForm) is removed as listed; any other bad address refused.
+    const kept = keptForm(address);
+    const form = list?.has(addressKey(kept)) === true ? kept : blockedForm(address);
     const stored = list?.get(addressKey(form)) ?? form;
     const removed = await this.deps.store.remove(owner, stored);
     const held = list?.delete(addressKey(form)) === true;

@@ -167,4 +167,18 @@ describe("Blocklist", () => {
     assert.equal((await list.unblock(alice, parseAddress("irc://libera/eve"))).removed, true);
     assert.deepEqual(await store.all(), [], "the row as it was kept is gone");
   });
+
+  it("starts with a row kept before masks were (an IRC id of * or @ that is no mask), keeps the rest, and removes that row at the unblock", async () => {
+    const store = memoryStore();
+    const odd = makeAddress("irc", "libera", "eve*");
+    await store.add(alice, odd, 1);
+    await store.add(alice, bobIrc, 2);
+    const { list } = blocklist(store);
+    await list.load();
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/bob")), true, "the other blocks hold");
+    assert.equal(list.list(alice).length, 2);
+    assert.equal(list.blocks(alice, makeAddress("irc", "libera", "x@y")), false, "a sender's odd id is judged, not thrown on");
+    assert.equal((await list.unblock(alice, parseAddress("irc://libera/eve*"))).removed, true);
+    assert.deepEqual(list.list(alice), [bobIrc]);
+  });
 });
