@@ -14,7 +14,8 @@
  *
  * The question goes out right after the join presence, so that the room exists and knows the occupant when it
  * answers (a hidden or members-only room answers only its occupants). Until the answer comes, and when none comes
- * (an error, a timeout), nothing is trusted: lines arriving meanwhile are judged by nick and named by their own ids.
+ * (an error, a timeout, an answer from any JID but the room's), nothing is trusted: lines arriving meanwhile are judged
+ * by nick and named by their own ids.
  */
 import { xml } from "@xmpp/client";
 import type { Element } from "ltx";
@@ -56,7 +57,12 @@ export class MucFeatures {
     const key = muc.toLowerCase();
     this.known.delete(key);
     const question: Promise<MucTrust> = this.ask(xml("iq", { type: "get", to: muc }, xml("query", { xmlns: NS.discoInfo })))
-      .then((info) => featuresOf(info))
+      .then((info) => {
+        if (fromRoom(info, muc)) return featuresOf(info);
+        // Matched by its id alone (the iq caller's way): from anyone else, it is not the room's word (RFC 6120 8.1.2.1).
+        this.log.info({ muc, from: info?.attrs["from"] as unknown }, "MUC disco#info answered by another JID: its occupant ids and stanza ids are not trusted");
+        return UNTRUSTED;
+      })
       .catch((error: unknown) => {
         this.log.info({ err: toGatewayError(error), muc }, "MUC disco#info not answered: its occupant ids and stanza ids are not trusted");
         return UNTRUSTED;
@@ -93,6 +99,12 @@ export class MucFeatures {
     this.known.delete(muc.toLowerCase());
     this.asked.delete(muc.toLowerCase());
   }
+}
+
+/** Whether an answer comes from `muc` itself (its bare JID, in any case). */
+function fromRoom(info: Element | undefined, muc: string): boolean {
+  const from: unknown = info?.attrs["from"];
+  return typeof from === "string" && from.toLowerCase() === muc.toLowerCase();
 }
 
 /** The features a disco#info result announces (XEP-0030 section 3.1). */

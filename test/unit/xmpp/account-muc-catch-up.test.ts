@@ -35,7 +35,7 @@ function fakeRoom(count: number, options: { archived?: boolean } = {}): { catchU
   const state = { catchUp: undefined as unknown as AccountMucCatchUp, given: [] as string[], kept: [] as string[], queries: 0 };
   const ask = async (iq: Element): Promise<Element> => {
     const disco = iq.getChild("query", "http://jabber.org/protocol/disco#info");
-    if (disco) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info">${options.archived === false ? "" : `<feature var="${MAM}"/><feature var="urn:xmpp:sid:0"/>`}</query></iq>`);
+    if (disco) return parse(`<iq type="result" from="${String(iq.attrs["to"])}"><query xmlns="http://jabber.org/protocol/disco#info">${options.archived === false ? "" : `<feature var="${MAM}"/><feature var="urn:xmpp:sid:0"/>`}</query></iq>`);
     state.queries++;
     const query = iq.getChild("query", MAM) as Element;
     const queryid = String(query.attrs["queryid"]);
@@ -126,7 +126,7 @@ describe("AccountMucCatchUp: the archive's time of each line", () => {
     const stamps = { b1: "2026-12-07T02:00:00Z", b2: "2026-12-07T02:00:30Z" };
     const room: { catchUp?: AccountMucCatchUp } = {};
     const ask = async (iq: Element): Promise<Element> => {
-      if (iq.getChild("query", "http://jabber.org/protocol/disco#info")) return parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><feature var="${MAM}"/><feature var="urn:xmpp:sid:0"/></query></iq>`);
+      if (iq.getChild("query", "http://jabber.org/protocol/disco#info")) return parse(`<iq type="result" from="${String(iq.attrs["to"])}"><query xmlns="http://jabber.org/protocol/disco#info"><feature var="${MAM}"/><feature var="urn:xmpp:sid:0"/></query></iq>`);
       const queryid = String(iq.getChild("query", MAM)?.attrs["queryid"]);
       const own = `<delay xmlns="urn:xmpp:delay" from="example.org" stamp="2026-12-07T01:00:00Z"/>`;
       for (const [id, stamp] of Object.entries(stamps)) {

@@ -7,7 +7,11 @@ const MUC = "lobby@conference.example.org";
 const DISCO = "http://jabber.org/protocol/disco#info";
 
 function info(...features: string[]): Element {
-  return parse(`<iq type="result"><query xmlns="${DISCO}">${features.map((feature) => `<feature var="${feature}"/>`).join("")}</query></iq>`);
+  return answerFrom(MUC, ...features);
+}
+
+function answerFrom(from: string, ...features: string[]): Element {
+  return parse(`<iq type="result" from="${from}"><query xmlns="${DISCO}">${features.map((feature) => `<feature var="${feature}"/>`).join("")}</query></iq>`);
 }
 
 /** A line of `MUC` carrying an occupant id and a stanza-id by the room, as a client may write them. */
@@ -31,6 +35,20 @@ describe("MucFeatures", () => {
     assert.deepEqual([features.occupantIdOf(line, MUC.toUpperCase()), features.stanzaIdOf(line, MUC)], ["alice-id", undefined], "occupant ids announced, stanza ids not");
     features.forget(MUC);
     assert.equal(features.occupantIdOf(line, MUC), undefined, "out of the room");
+  });
+
+  it("trusts nothing of an answer that does not come from the room", async () => {
+    for (const from of ["mallory@example.org/x", `${MUC}/Mallory`, "example.org"]) {
+      const features = new MucFeatures(createLogger("silent"), () => Promise.resolve(answerFrom(from, "urn:xmpp:occupant-id:0", "urn:xmpp:sid:0")));
+      features.joined(MUC);
+      assert.deepEqual(await features.answer(MUC), UNTRUSTED, from);
+      assert.equal(features.occupantIdOf(line, MUC), undefined, from);
+    }
+    const features = new MucFeatures(createLogger("silent"), () => Promise.resolve(answerFrom(MUC.toUpperCase(), "urn:xmpp:sid:0")));
+    features.joined(MUC);
+    assert.equal(features.stanzaIdOf(line, MUC), undefined);
+    await features.answer(MUC);
+    assert.equal(features.stanzaIdOf(line, MUC), "s1", "the room, in any case");
   });
 
   it("trusts nothing of a room whose disco#info fails", async () => {
