@@ -166,7 +166,7 @@ export class Blocklist {
    * The hot path: one Map lookup for an owner who blocked nobody.
    */
   blocks(owner: Address, sender: Address): boolean {
-    if (owner.protocol !== "native") return false;
+    if (owner.protocol !== "native" || this.lists.size === 0) return false;
     const list = this.listOf(owner, false);
     if (list === undefined) return false;
     if (senderKeys(sender).some((key) => list.has(key)) || this.blocksAsSeen(list, sender)) return true;
@@ -219,7 +219,9 @@ export class Blocklist {
   private listOf(owner: Address, create: true): Map<string, Address>;
   private listOf(owner: Address, create: false): Map<string, Address> | undefined;
   private listOf(owner: Address, create: boolean): Map<string, Address> | undefined {
-    const key = blockedKey(owner);
+    // A native address whose id is already in lower case is its own form: its key read as it is (cached per address),
+    // not made anew for every member a room line goes to.
+    const key = owner.protocol === "native" && owner.id === owner.id.toLowerCase() ? addressKey(owner) : blockedKey(owner);
     let list = this.lists.get(key);
     if (list === undefined && create) {
       list = new Map();
