@@ -113,8 +113,9 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   // bob@<gateway domain> is bob himself, as her linked account hears him when he writes to its JID.
   const gatewayPerson = (address: Address): Address | undefined => (config.xmpp.component.enabled ? gatewayPersonOf(address, config.xmpp.component.domain) : undefined);
   const blockedPersons = { personOf: (address: Address) => identities.personOf(gatewayPerson(address) ?? address) ?? gatewayPerson(address), linkedTo: (person: Address) => identities.linkedTo(person) };
-  const senderHosts = new SenderHosts();
-  const blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, hosts: senderHosts, realJidOf: (occupant) => registry.for(occupant)?.realJidOf?.(occupant), log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
+  // A nick someone blocked is kept among its user@host's nicks however many NICKs follow (the blocklist is made next).
+  const senderHosts: SenderHosts = new SenderHosts((network: string, nick: string): boolean => blocklist.blocksNick(network, nick));
+  const blocklist: Blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, hosts: senderHosts, realJidOf: (occupant) => registry.for(occupant)?.realJidOf?.(occupant), log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
     if (!(await roster.maySee(blocked, owner))) return;
     await (hidden ? registry.for(blocked)?.sendPresence(offlinePresence(owner), blocked) : presence.sendTo(presence.get(owner), blocked));
   }, ownAccountsTold: async (owner, blocked, isBlocked) => {

@@ -193,6 +193,18 @@ export class Blocklist {
     return false;
   }
 
+  /** Whether anyone blocked IRC nick `nick` (folded) of `network` (lower case): core/sender-hosts.ts keeps it (Pinned). */
+  blocksNick(network: string, nick: string): boolean {
+    let key: string;
+    try {
+      key = addressKey(makeAddress("irc", network, nick));
+    } catch {
+      return false; // no address: no block names it
+    }
+    for (const list of this.lists.values()) if (list.has(key)) return true;
+    return false;
+  }
+
   /** A direct message (router's acceptance): rejected with `blockRefusal` when its recipient blocked its sender. */
   checkDirect(from: Address, to: Address): void {
     if (this.blocks(to, from)) {

@@ -14,8 +14,11 @@ import { foldNick } from "./block-masks.js";
 
 /** How many nicks, and as many user@hosts, one network's record holds. */
 const CAPACITY = 10_000;
-/** How many nicks one user@host keeps (the latest). */
+/** How many nicks one user@host keeps: the latest, and past them those a block names (Pinned), so 20 NICKs do not shed a block. */
 const NICKS_PER_HOST = 20;
+
+/** Whether someone blocked nick `nick` (folded) of IRC network `network` (lower case): such a nick is kept past NICKS_PER_HOST. */
+export type Pinned = (network: string, nick: string) => boolean;
 
 /** What an IRC adapter tells of the senders it sees on its network. */
 export interface SenderHostSink {
@@ -41,6 +44,11 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 class NetworkHosts implements SenderHostSink {
+  constructor(
+    private readonly network: string,
+    private readonly pinned: Pinned,
+  ) {}
+
   /** Folded nick -> "user@host" (host lower-cased) and the nick as written. */
   private readonly hosts = new Map<string, { userhost: string; nick: string }>();
   /** "user@host" -> its folded nicks since it last quit. */
@@ -77,12 +85,21 @@ class NetworkHosts implements SenderHostSink {
   private add(userhost: string, folded: string): void {
     const list = (this.nicks.get(userhost) ?? []).filter((other) => other !== folded);
     list.push(folded);
-    remember(this.nicks, userhost, list.slice(-NICKS_PER_HOST));
+    // Past the bound, the oldest nick no block names goes: a blocked one stays however many NICKs follow it.
+    for (let index = 0; list.length > NICKS_PER_HOST && index < list.length - 1; ) {
+      const nick = list[index];
+      if (nick !== undefined && !this.pinned(this.network, nick)) list.splice(index, 1);
+      else index++;
+    }
+    remember(this.nicks, userhost, list);
   }
 }
 
 export class SenderHosts {
   private readonly networks = new Map<string, NetworkHosts>();
+
+  /** `pinned`: whether a nick is blocked by anyone (Blocklist.blocksNick), kept then past NICKS_PER_HOST. */
+  constructor(private readonly pinned: Pinned = () => false) {}
 
   /** What the adapter of IRC network `network` tells. */
   of(network: string): SenderHostSink {
@@ -99,7 +116,7 @@ export class SenderHosts {
     const key = name.toLowerCase();
     let hosts = this.networks.get(key);
     if (hosts === undefined) {
-      hosts = new NetworkHosts();
+      hosts = new NetworkHosts(key, this.pinned);
       this.networks.set(key, hosts);
     }
     return hosts;

@@ -144,6 +144,24 @@ describe("Blocklist", () => {
     assert.equal(list.blocks(alice, parseAddress("irc://libera/m4llory")), false, "after a QUIT, a new connection");
   });
 
+  it("keeps a blocked nick's client blocked through any number of NICKs, though its user@host keeps only its latest nicks", async () => {
+    const made: { list?: Blocklist } = {};
+    const hosts = new SenderHosts((network, nick) => made.list?.blocksNick(network, nick) === true);
+    const { list } = blocklist(memoryStore(), hosts);
+    made.list = list;
+    await list.block(alice, parseAddress("irc://libera/mallory"));
+    const libera = hosts.of("libera");
+    libera.seen("mallory", "~m", "home.example.org");
+    let nick = "mallory";
+    for (let rename = 1; rename <= 30; rename++) {
+      libera.renamed(nick, `m${rename}`);
+      nick = `m${rename}`;
+    }
+    assert.equal(list.blocks(alice, parseAddress(`irc://libera/${nick}`)), true, "30 NICKs later");
+    libera.seen("carol", "~carol", "good.example.org");
+    assert.equal(list.blocks(alice, parseAddress("irc://libera/carol")), false);
+  });
+
   it("blocks a MUC occupant whose real JID the MUC shows, when that JID is blocked", async () => {
     const occupant = parseAddress("xmpp://bot/room@conference.example.org/Stranger");
     const list = new Blocklist({
