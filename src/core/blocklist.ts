@@ -117,10 +117,21 @@ export class Blocklist {
 
   constructor(private readonly deps: BlocklistDependencies) {}
 
+  /**
+   * Rows read at start beyond the first under one of today's forms (`owner key` + " " + form key): two nicks the older
+   * fold kept apart are one today, and the unblock removes both rows.
+   */
+  private readonly alsoKept = new Map<string, Address[]>();
+
   /** Reads every block kept (at start). */
   async load(): Promise<void> {
     // Compared in today's form; kept under the form it was stored in (which unblock removes).
-    for (const { owner, address } of await this.deps.store.all()) this.listOf(owner, true).set(addressKey(keptForm(address)), address);
+    for (const { owner, address } of await this.deps.store.all()) {
+      const list = this.listOf(owner, true);
+      const key = addressKey(keptForm(address));
+      if (!list.has(key)) list.set(key, address);
+      else this.alsoKept.set(`${blockedKey(owner)} ${key}`, [...(this.alsoKept.get(`${blockedKey(owner)} ${key}`) ?? []), address]);
+    }
   }
 
   /** The addresses `owner` blocked, in the order she blocked them. */
@@ -153,7 +164,10 @@ export class Blocklist {
     const kept = keptForm(address);
     const form = list?.has(addressKey(kept)) === true ? kept : blockedForm(address);
     const stored = list?.get(addressKey(form)) ?? form;
-    const removed = await this.deps.store.remove(owner, stored);
+    let removed = await this.deps.store.remove(owner, stored);
+    const also = `${blockedKey(owner)} ${addressKey(form)}`;
+    for (const row of this.alsoKept.get(also) ?? []) removed = (await this.deps.store.remove(owner, row)) || removed;
+    this.alsoKept.delete(also);
     const held = list?.delete(addressKey(form)) === true;
     if (list?.size === 0) this.lists.delete(blockedKey(owner));
     if (removed || held) await this.show(owner, form, false);

@@ -186,6 +186,19 @@ describe("Blocklist", () => {
     assert.deepEqual(await store.all(), [], "the row as it was kept is gone");
   });
 
+  it("removes at the unblock every row kept under forms that are one today, so that the block does not come back at a restart", async () => {
+    const store = memoryStore();
+    await store.add(alice, makeAddress("irc", "libera", "\uFF45ve"), 1); // two nicks to the older fold, one today
+    await store.add(alice, makeAddress("irc", "libera", "eve"), 2);
+    const { list } = blocklist(store);
+    await list.load();
+    assert.equal((await list.unblock(alice, parseAddress("irc://libera/eve"))).removed, true);
+    assert.deepEqual(await store.all(), []);
+    const restarted = blocklist(store).list;
+    await restarted.load();
+    assert.equal(restarted.blocks(alice, parseAddress("irc://libera/eve")), false);
+  });
+
   it("starts with a row kept before masks were (an IRC id of * or @ that is no mask), keeps the rest, and removes that row at the unblock", async () => {
     const store = memoryStore();
     const odd = makeAddress("irc", "libera", "eve*");
