@@ -1,7 +1,9 @@
 /**
  * Room lines of someone a native user blocked (core/blocklist.ts), hidden from her as IRC's /ignore and BitlBee hide an
  * ignored user's channel lines: not pushed to her sessions (NativeAdapter.send, pushToMembers), and left out of her
- * `history` of the room. The room itself is unchanged: everyone else gets them, and the log keeps them.
+ * `history` of the room. The room itself is unchanged: everyone else gets them, and the log keeps them. Her direct
+ * `history` with them leaves out their messages to her alike: among them those still waiting for her when she blocked
+ * them, logged at acceptance and refused at delivery (Blocklist.refusedNow), which she never got.
  *
  * A history page is read again past what it left out, so that an answer still holds `limit` lines where the log has
  * them: a client paging until an answer holds fewer than `limit` does not stop early, nor ask for the same page again.
@@ -25,10 +27,10 @@ export function shownTo(blocklist: Pick<Blocklist, "blocks">, member: Address, m
 }
 
 /**
- * The page `options` asks of a room's history (`read`: the log's, oldest first), without the lines of those `reader`
- * blocked. One read when she blocked nobody.
+ * The page `options` asks of a room's or a direct conversation's history (`read`: the log's, oldest first), without
+ * the lines of those `reader` blocked. One read when she blocked nobody.
  */
-export async function roomHistoryFor(
+export async function historyFor(
   blocklist: Pick<Blocklist, "blocks" | "list">,
   reader: Address,
   options: HistoryPage,

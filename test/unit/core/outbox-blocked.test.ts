@@ -12,6 +12,7 @@ import { createLogger } from "../../../src/core/logger.js";
 import { addressKey, parseAddress, type Address } from "../../../src/core/model/address.js";
 import type { Message } from "../../../src/core/model/message.js";
 import { Outbox } from "../../../src/core/outbox.js";
+import { historyFor } from "../../../src/adapters/native/blocked-room-lines.js";
 import { openSqliteStore } from "../../../src/store/sqlite/index.js";
 import type { Store } from "../../../src/store/store.js";
 import { account } from "../store/store-fixtures.js";
@@ -115,5 +116,18 @@ describe("Outbox: a message waiting for her when she blocks its sender", () => {
 
     assert.deepEqual(sent, []);
     assert.deepEqual(reported, ["native:bob to-her-nick native:alice GW_ERR_UNKNOWN_RECIPIENT nobody is known at native:alice (block)"], "reported as to the address bob wrote to");
+  });
+
+  it("leaves a blocked sender's message refused at delivery out of her direct history, which his sender still has", async () => {
+    await queue(message("bob-before", bob));
+    await settled();
+    await blocklist.block(alice, bob);
+    offline = false;
+    outbox.reachable(alice);
+    await settled();
+    assert.deepEqual(sent, []);
+    const read = (page: { limit: number }): Promise<Message[]> => store.log.history({ between: [alice, bob] }, page);
+    assert.deepEqual(await historyFor(blocklist, alice, { limit: 10 }, read), [], "she never got it: not in her history");
+    assert.deepEqual((await historyFor(blocklist, bob, { limit: 10 }, read)).map((logged) => logged.id), ["bob-before"], "bob still has what he sent");
   });
 });

@@ -14,7 +14,7 @@ import { idBoundAt } from "../../../core/message-id.js";
 import { self } from "./contact-handlers.js";
 import { roomByRef } from "./room-refs.js";
 import { showOwnMessage } from "../own-messages.js";
-import { roomHistoryFor } from "../blocked-room-lines.js";
+import { historyFor } from "../blocked-room-lines.js";
 
 /** Submits a message of the session's user and answers with the gateway's id for it. */
 export async function submitFrom(
@@ -87,7 +87,7 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
     await env.services.rooms.get(room);
     if (!(await env.services.rooms.isMember(room, me))) throw new GatewayError("GW_ERR_NOT_MEMBER", "only members read a room's history");
     // Without the lines of those she blocked (blocked-room-lines.ts).
-    const lines = await roomHistoryFor(env.services.blocklist, me, options, (page) => env.services.history.history({ room }, page));
+    const lines = await historyFor(env.services.blocklist, me, options, (page) => env.services.history.history({ room }, page));
     return withinAnswerSize(lines, options.after !== undefined);
   }
   const other = clientAddress(frame.with ?? "");
@@ -98,7 +98,8 @@ export const history: Handler<HistoryFrame> = async (session, frame, env) => {
   const since = session.accountCreatedAt;
   const bound = since === undefined ? undefined : idBoundAt(since);
   const query = bound !== undefined && options.after !== undefined && options.after < bound ? { ...options, after: bound } : options;
-  const messages = await env.services.history.history({ between: [me, other] }, query);
+  // Without the messages of someone she blocked, those refused at delivery among them (blocked-room-lines.ts).
+  const messages = await historyFor(env.services.blocklist, me, query, (page) => env.services.history.history({ between: [me, other] }, page));
   return withinAnswerSize(since === undefined ? messages : messages.filter((message) => !predates(message.id, since)), options.after !== undefined);
 };
 
