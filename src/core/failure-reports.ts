@@ -4,13 +4,21 @@
  * (typical for an expiry) learns of it when they are reachable again: never silently dropped.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
+import { blockRefusal, isBlockRefusal } from "./blocklist.js";
 import { ERROR_CODES, GatewayError, toGatewayError, type ErrorCode } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { addressKey, type Address, type ProtocolId } from "./model/address.js";
 import type { Message } from "./model/message.js";
 import type { FailureNotice, Store } from "../store/store.js";
 
+/**
+ * The code a block refusal (core/blocklist.ts) is stored under: read back as that refusal, not as a plain unknown
+ * recipient's error, so that a report waiting for its network stays silent where a block is (IRC) when it is sent.
+ */
+const BLOCK_REFUSAL_CODE = "GW_ERR_UNKNOWN_RECIPIENT;block";
+
 function errorOf(notice: FailureNotice): GatewayError {
+  if (notice.code === BLOCK_REFUSAL_CODE) return blockRefusal(notice.recipient);
   const code: ErrorCode = notice.code in ERROR_CODES ? (notice.code as ErrorCode) : "GW_ERR_DELIVERY_FAILED";
   return new GatewayError(code, notice.reason);
 }
@@ -29,9 +37,10 @@ export class FailureReports {
 
   /** Records the failure and tells the sender now if they are reachable. */
   async report(message: Message, recipient: Address, error: GatewayError): Promise<void> {
-    const notice: FailureNotice = { sender: message.from, messageId: message.id, recipient, code: error.code, reason: error.message, at: Date.now() };
+    const code = isBlockRefusal(error) ? BLOCK_REFUSAL_CODE : error.code;
+    const notice: FailureNotice = { sender: message.from, messageId: message.id, recipient, code, reason: error.message, at: Date.now() };
     await this.store.failures.add(notice, message);
-    // The error itself, this once: an adapter may answer some refusals in its own way (core/blocklist.ts isBlockRefusal).
+    // The error itself, this once; an adapter may answer some refusals in its own way (core/blocklist.ts isBlockRefusal).
     await this.deliver(notice, message, error);
   }
 

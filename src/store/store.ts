@@ -191,7 +191,7 @@ export interface FailureNotice {
   readonly sender: Address;
   readonly messageId: string;
   readonly recipient: Address;
-  /** A GatewayError code. */
+  /** A GatewayError code (core/failure-reports.ts keeps a block's refusal under one of its own). */
   readonly code: string;
   readonly reason: string;
   readonly at: number;

@@ -52,6 +52,8 @@ describe("Outbox: a message waiting for her when she blocks its sender", () => {
   let offline: boolean;
   let blocklist: Blocklist;
   let outbox: Outbox;
+  let registry: AdapterRegistry;
+  let failures: FailureReports;
 
   beforeEach(async () => {
     store = openSqliteStore(":memory:");
@@ -59,13 +61,14 @@ describe("Outbox: a message waiting for her when she blocks its sender", () => {
     sent = [];
     reported = [];
     offline = true;
-    const registry = new AdapterRegistry();
+    registry = new AdapterRegistry();
     registry.register(network("native", "default", sent, reported, () => offline));
     registry.register(network("xmpp", "default", sent, reported, () => false));
     registry.register(network("irc", "libera", sent, reported, () => offline));
     const log = createLogger("silent");
     blocklist = new Blocklist({ store: store.blocks, log, presenceShown: async () => undefined });
-    outbox = new Outbox(store, registry, log, { expireAfterMs: 60_000, retryIntervalMs: 60_000, refusedNow: (queued) => blocklist.refusedNow(queued) }, new FailureReports(store, registry, log));
+    failures = new FailureReports(store, registry, log);
+    outbox = new Outbox(store, registry, log, { expireAfterMs: 60_000, retryIntervalMs: 60_000, refusedNow: (queued) => blocklist.refusedNow(queued) }, failures);
   });
 
   afterEach(async () => {
@@ -129,5 +132,25 @@ describe("Outbox: a message waiting for her when she blocks its sender", () => {
     const read = (page: { limit: number }): Promise<Message[]> => store.log.history({ between: [alice, bob] }, page);
     assert.deepEqual(await historyFor(blocklist, alice, { limit: 10 }, read), [], "she never got it: not in her history");
     assert.deepEqual((await historyFor(blocklist, bob, { limit: 10 }, read)).map((logged) => logged.id), ["bob-before"], "bob still has what he sent");
+  });
+
+  it("keeps a refusal stored for an IRC network without its adapter a block refusal when it is reported later", async () => {
+    const ircEve = parseAddress("irc://libera/eve");
+    await queue(message("from-irc-eve", ircEve));
+    await settled();
+    await blocklist.block(alice, ircEve);
+    const irc = registry.get("irc", "libera");
+    assert.ok(irc);
+    registry.unregister(irc);
+    offline = false;
+    outbox.reachable(alice);
+    await settled();
+    assert.deepEqual(reported, [], "no adapter to tell: the report waits in the store");
+    assert.deepEqual((await store.failures.senders()).map(addressKey), ["irc://libera/eve"]);
+
+    registry.register(irc);
+    await failures.flushNetwork("irc", "libera");
+    assert.deepEqual(reported, ["irc://libera/eve from-irc-eve native:alice GW_ERR_UNKNOWN_RECIPIENT nobody is known at native:alice (block)"]);
+    assert.deepEqual(await store.failures.senders(), []);
   });
 });
