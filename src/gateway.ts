@@ -13,7 +13,7 @@ import { PuppetAccounts } from "./core/puppet-accounts.js";
 import { PuppetServerPasswords } from "./core/puppet-server-passwords.js";
 import { PuppetNicks } from "./core/puppet-nicks.js";
 import { RoomDirectory } from "./core/room-directory.js";
-import { parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
+import { DEFAULT_ACCOUNT, makeAddress, parseAddress, type Address, type ProtocolId } from "./core/model/address.js";
 import { offlinePresence } from "./core/model/presence.js";
 import { RoomJoins } from "./core/room-joins.js";
 import { KeptOwnRooms } from "./core/kept-own-rooms.js";
@@ -115,7 +115,12 @@ async function assemble(config: SwitchboardConfig, log: Logger, store: Store, op
   const blockedPersons = { personOf: (address: Address) => identities.personOf(gatewayPerson(address) ?? address) ?? gatewayPerson(address), linkedTo: (person: Address) => identities.linkedTo(person) };
   // A nick someone blocked is kept among its user@host's nicks however many NICKs follow (the blocklist is made next).
   const senderHosts: SenderHosts = new SenderHosts((network: string, nick: string): boolean => blocklist.blocksNick(network, nick));
-  const blocklist: Blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, hosts: senderHosts, realJidOf: (occupant) => registry.for(occupant)?.realJidOf?.(occupant), log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
+  // Her own accounts, which she cannot block: those linked to her, and her linked XMPP account's JID.
+  const ownAccounts = async (owner: Address): Promise<Address[]> => {
+    const linked = await store.linkedAccounts.get(owner, "xmpp");
+    return [...identities.linkedTo(owner), ...(linked === undefined ? [] : [makeAddress("xmpp", DEFAULT_ACCOUNT, linked.login)])];
+  };
+  const blocklist: Blocklist = new Blocklist({ store: store.blocks, persons: blockedPersons, hosts: senderHosts, ownAccounts, realJidOf: (occupant) => registry.for(occupant)?.realJidOf?.(occupant), log: log.child({ component: "blocklist" }), presenceShown: async (owner, blocked, hidden) => {
     if (!(await roster.maySee(blocked, owner))) return;
     await (hidden ? registry.for(blocked)?.sendPresence(offlinePresence(owner), blocked) : presence.sendTo(presence.get(owner), blocked));
   }, ownAccountsTold: async (owner, blocked, isBlocked) => {

@@ -106,6 +106,8 @@ export interface BlocklistDependencies {
   readonly log: Logger;
   /** Shows `blocked` the owner offline (blocked: true) or her presence again (false), where they were allowed to see it. */
   readonly presenceShown: (owner: Address, blocked: Address, hidden: boolean) => Promise<void>;
+  /** The owner's own accounts: those linked to her (PersonDirectory.linkedTo) and her linked XMPP account's JID. */
+  readonly ownAccounts?: (owner: Address) => Promise<readonly Address[]>;
   /** Tells the owner's own accounts of a block or unblock (her XMPP server's block list, Adapter.blockOnServer). */
   readonly ownAccountsTold?: (owner: Address, blocked: Address, isBlocked: boolean) => Promise<void>;
   readonly now?: () => number;
@@ -141,11 +143,11 @@ export class Blocklist {
 
   /**
    * `owner` blocks `address`: kept, and her presence hidden from them. Returns the address as kept, and whether it was
-   * new. GW_ERR_BAD_ADDRESS for herself, GW_ERR_LIMIT_REACHED past MAX_BLOCKS_PER_USER.
+   * new. GW_ERR_BAD_ADDRESS for herself (any account of hers: isOwn), GW_ERR_LIMIT_REACHED past MAX_BLOCKS_PER_USER.
    */
   async block(owner: Address, address: Address): Promise<{ address: Address; added: boolean }> {
     const form = blockedForm(address);
-    if (blockedKey(owner) === addressKey(form)) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot block yourself");
+    if (blockedKey(owner) === addressKey(form) || (await this.isOwn(owner, form))) throw new GatewayError("GW_ERR_BAD_ADDRESS", "you cannot block yourself");
     const list = this.listOf(owner, false);
     if (list?.has(addressKey(form)) === true) return { address: form, added: false };
     const count = list?.size ?? 0;
@@ -155,6 +157,24 @@ export class Blocklist {
     if (added) await this.show(owner, form, true);
     if (added) await this.tellOwnAccounts(owner, form, true);
     return { address: form, added };
+  }
+
+  /**
+   * Whether `form` (blockedForm) names one of the owner's own accounts: an account linked to her, her linked XMPP
+   * account's JID (bare, or one of its resources), or an IRC mask her linked nick matches, as last seen (else by nick
+   * alone: a mask naming a user or host is not taken for hers unseen).
+   */
+  private async isOwn(owner: Address, form: Address): Promise<boolean> {
+    const person = this.deps.persons?.personOf(form);
+    if (person !== undefined && blockedKey(person) === blockedKey(owner)) return true;
+    for (const own of (await this.deps.ownAccounts?.(owner)) ?? []) {
+      const mine = keptForm(own);
+      if (addressKey(mine) === addressKey(form)) return true;
+      if (form.protocol === "xmpp" && mine.protocol === "xmpp" && !mine.id.includes("/") && form.id.startsWith(`${mine.id}/`)) return true;
+      if (form.protocol !== "irc" || mine.protocol !== "irc" || mine.account !== form.account || !isMaskId(form.id)) continue;
+      if (maskMatches(form.id, this.deps.hosts?.seenAs(own)?.prefix ?? `${own.id}!*@*`)) return true;
+    }
+    return false;
   }
 
   /** `owner` unblocks `address`: false when it was not blocked. Her presence is shown them again where they may see it. */

@@ -57,6 +57,16 @@ describe("block lists through a linked XMPP account", function () {
     assert.deepEqual(alice.pending("message"), [], "nothing from bob");
   });
 
+  it("refuses her own linked account's JID, bare or with a resource, as a block of herself", async function () {
+    const alice = suite.alice();
+    for (const address of ["xmpp:AliceX@localhost", "xmpp:alicex@localhost/phone"]) {
+      const refused = await alice.request({ type: "contact.block", address });
+      assert.deepEqual([refused["type"], refused["code"], refused["message"]], ["error", "GW_ERR_BAD_ADDRESS", "you cannot block yourself"], address);
+    }
+    const listed = (await alice.ok({ type: "contact.blocked" }))["blocked"] as unknown[];
+    assert.ok(!listed.some((address) => String(address).startsWith("xmpp:alicex@")), "not kept");
+  });
+
   it("keeps a block of a JID on her own server's block list, and takes it off at the unblock", async function () {
     const alice = suite.alice();
     const phone = await XmppTestClient.connect(suite.prosody(), "alicex", ALICEX_PASSWORD, "phone");

@@ -114,6 +114,34 @@ describe("Blocklist", () => {
     await assert.rejects(list.block(alice, makeAddress("irc", "libera", "onemore")), { code: "GW_ERR_LIMIT_REACHED" });
   });
 
+  it("refuses as herself her linked IRC nick, a mask it matches, her linked JID and its resources, and nobody else", async () => {
+    const hosts = new SenderHosts();
+    const aliceIrc = makeAddress("irc", "libera", "Alice");
+    const aliceJid = makeAddress("xmpp", "default", "alice@example.org");
+    const list = new Blocklist({
+      store: memoryStore(),
+      persons: { personOf: (address) => (addressKey(blockedForm(address)) === "irc://libera/alice" ? alice : persons.personOf(address)), linkedTo: (person) => (addressKey(person) === addressKey(alice) ? [aliceIrc] : persons.linkedTo(person)) },
+      hosts,
+      ownAccounts: async (owner) => (addressKey(owner) === addressKey(alice) ? [aliceIrc, aliceJid] : []),
+      log: createLogger("silent"),
+      presenceShown: async () => undefined,
+    });
+    hosts.of("libera").seen("Alice", "~al", "home.example.org");
+    for (const self of ["irc://libera/ALICE", "irc://Libera/al*!*@*", "irc://libera/*!~al@home.example.org", "xmpp:Alice@example.org", "xmpp:alice@example.org/phone"]) {
+      await assert.rejects(list.block(alice, parseAddress(self)), { code: "GW_ERR_BAD_ADDRESS", message: "you cannot block yourself" }, self);
+    }
+    for (const other of ["irc://libera/*!*@evil.example.org", "irc://oftc/alice", "xmpp:alice@other.example.org", "irc://libera/bob"]) {
+      assert.equal((await list.block(alice, parseAddress(other))).added, true, other);
+    }
+    assert.equal(list.blocks(alice, aliceIrc), false, "her own nick is not blocked by any of them");
+  });
+
+  it("refuses a mask of her linked nick as herself, by nick alone while its user@host is not seen", async () => {
+    const list = new Blocklist({ store: memoryStore(), ownAccounts: async () => [makeAddress("irc", "libera", "alice")], log: createLogger("silent"), presenceShown: async () => undefined });
+    await assert.rejects(list.block(alice, parseAddress("irc://libera/alice!*@*")), { code: "GW_ERR_BAD_ADDRESS" });
+    assert.equal((await list.block(alice, parseAddress("irc://libera/alice!*@evil.example.org"))).added, true, "a host she was not seen at");
+  });
+
   it("forgets a deleted account's list and the blocks of it", async () => {
     const { list } = blocklist();
     await list.block(alice, bob);
