@@ -2,7 +2,8 @@
  * Avatars of a linked XMPP account's contacts against a real Prosody with mod_pep: native alice links alicex, whose
  * roster contact juliet published a XEP-0084 avatar; avatar.get of juliet through the account reads it (her server
  * gives it to alicex, with whom she shares her presence), and the XEP-0153 hash of juliet's presence reaches alice's
- * presence push and her contact.list entry.
+ * presence push and her contact.list entry. The account's caps ask for XEP-0084 notifications (account-caps.ts): juliet's
+ * server sends it her avatar's metadata at login and each new one she publishes, which alice is told with its type.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -15,6 +16,8 @@ const TIMEOUT = 15_000;
 const JULIET_ADDRESS = "xmpp://u.alice/juliet@localhost";
 /** A 1x1 PNG. */
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+/** A 1x1 GIF. */
+const GIF = Buffer.concat([Buffer.from("GIF89a", "latin1"), Buffer.from([1, 0, 1, 0, 0, 0, 0, 0x3b])]);
 const sha1 = (data: Buffer): string => createHash("sha1").update(data).digest("hex");
 
 describe("avatars of a linked XMPP account's contacts", function () {
@@ -43,8 +46,21 @@ describe("avatars of a linked XMPP account's contacts", function () {
 
     await juliet.send(xml("presence", {}, xml("status", {}, "new picture"), xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo", {}, sha1(PNG)))));
     const told = await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["avatar"] !== undefined, TIMEOUT);
-    assert.deepEqual(told["avatar"], { hash: sha1(PNG) });
+    // Its type too: her server sent the account the PEP metadata of it at login (account-caps.ts), which the hash keeps.
+    assert.deepEqual(told["avatar"], { type: "image/png", hash: sha1(PNG) });
     const entry = ((await alice.ok({ type: "contact.list" }))["contacts"] as Array<Record<string, unknown>>).find((each) => each["address"] === JULIET_ADDRESS);
-    assert.deepEqual(entry?.["avatar"], { hash: sha1(PNG) }, JSON.stringify(entry));
+    assert.deepEqual(entry?.["avatar"], { type: "image/png", hash: sha1(PNG) }, JSON.stringify(entry));
+  });
+
+  it("tells her a contact's new PEP avatar, which her server sends the account because its caps ask for it", async function () {
+    const alice = suite.alice();
+    await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["show"] !== "offline", TIMEOUT);
+    await publishAvatar(juliet, "image/gif", GIF);
+    const told = await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && (frame["avatar"] as Record<string, unknown> | undefined)?.["hash"] === sha1(GIF), TIMEOUT);
+    assert.deepEqual(told["avatar"], { type: "image/gif", hash: sha1(GIF) });
+    const entry = ((await alice.ok({ type: "contact.list" }))["contacts"] as Array<Record<string, unknown>>).find((each) => each["address"] === JULIET_ADDRESS);
+    assert.deepEqual(entry?.["avatar"], { type: "image/gif", hash: sha1(GIF) }, JSON.stringify(entry));
+    const got = await alice.ok({ type: "avatar.get", address: JULIET_ADDRESS }, TIMEOUT);
+    assert.deepEqual(got["avatar"], { type: "image/gif", hash: sha1(GIF), data: GIF.toString("base64") }, "the picture kept before was dropped for the new one");
   });
 });

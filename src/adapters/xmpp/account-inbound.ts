@@ -26,6 +26,7 @@ import { delayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage
 import type { ParsedReactions } from "./reaction-stanzas.js";
 import { stanzaError } from "./stanzas.js";
 import type { OfflineDelivery } from "./offline-delivery.js";
+import { avatarNotification, type PepMetadata } from "./pep-avatars.js";
 
 /**
  * When her server's offline storage says a chat was said (XEP-0160 with XEP-0203: the delay it adds is `from` its
@@ -71,6 +72,9 @@ export class AccountInbound {
 
   async message(received: Element): Promise<void> {
     const { context, owner, ownJid, carbons } = this.account;
+    // XEP-0084 by PEP: her server sends these since the account's caps ask for them (account-caps.ts).
+    const avatar = received.attrs["type"] === "error" ? undefined : avatarNotification(received);
+    if (avatar !== undefined) return this.avatarNotified(received, avatar);
     const copy = carbons.copyIn(received);
     // Her reaction from another client names a contact's line by their client's id, which only this side maps (lineNamed).
     if (copy.kind === "sent") return carbons.sent(copy.message, (contact, id) => this.original(this.corrections.known(contact, id), contact, id, false));
@@ -150,6 +154,22 @@ export class AccountInbound {
     } finally {
       acceptance.done(undefined);
     }
+  }
+
+  /**
+   * A contact's XEP-0084 avatar notification (from her bare JID): her new hash, told to the owner as her presence's
+   * XEP-0153 hash is, where she is the owner's contact (AdapterContext.related); from anyone else, ignored.
+   */
+  private async avatarNotified(stanza: Element, avatar: PepMetadata): Promise<void> {
+    const from = String(stanza.attrs["from"] ?? "");
+    const contact = from.includes("/") ? undefined : this.contactFrom(from);
+    const { context, owner } = this.account;
+    if (contact === undefined || !(await context.related(contact, owner))) {
+      context.log.debug({ from }, "avatar notification from no contact: ignored");
+      return;
+    }
+    this.account.photos?.heard(contact.id, avatar.kind === "none" ? "" : avatar.hash);
+    await context.avatars.heard(contact, avatar.kind === "none" ? null : { hash: avatar.hash, type: avatar.type });
   }
 
   /**

@@ -43,7 +43,7 @@ import { NS_OOB } from "./oob.js";
 import { NS_AVATAR_METADATA } from "./pep-avatars.js";
 
 /** XEP-0163 filtered notifications of XEP-0084 avatar metadata: mod_pep sends them to JIDs whose caps name it. */
-const NS_AVATAR_NOTIFY = `${NS_AVATAR_METADATA}+notify`;
+export const NS_AVATAR_NOTIFY = `${NS_AVATAR_METADATA}+notify`;
 
 export const CAPS_NODE = "https://switchboard.invalid";
 

@@ -46,6 +46,7 @@ import { AvatarCache } from "./avatar-cache.js";
 import { askAvatar } from "./vcards.js";
 import type { Avatar } from "../../core/model/avatar.js";
 import { AccountInbound } from "./account-inbound.js";
+import { ACCOUNT_CAPS, answerDiscoInfo } from "./account-caps.js";
 import { AccountMucs } from "./account-mucs.js";
 import { AccountMucModeration } from "./account-muc-moderation.js";
 import { accountChat, accountReactedId, accountReply } from "./account-chats.js";
@@ -105,7 +106,10 @@ export class XmppUserAdapter implements Adapter {
     this.awaited = new AwaitedReceipts(context);
     this.session = new AccountSession(config, context, {
       stanza: (stanza) => this.stanza(stanza),
-      opened: (connection) => this.roster.listen(connection),
+      opened: (connection) => {
+        this.roster.listen(connection);
+        answerDiscoInfo(connection); // for the caps of its presence (account-caps.ts)
+      },
       loggedIn: (connection) => this.loggedIn(connection),
       forget: () => {
         this.contactPresence.forget();
@@ -219,7 +223,7 @@ export class XmppUserAdapter implements Adapter {
     }
     const kept = !this.available; // her server hands over the chats it kept upon this presence (offline-delivery.ts)
     this.available = true;
-    const written = this.write(presenceStanza({ show: presence.show, status: presence.status, priority: presence.priority }));
+    const written = this.write(presenceStanza({ show: presence.show, status: presence.status, priority: presence.priority, caps: ACCOUNT_CAPS }));
     if (kept) {
       this.offline.during(async () => {
         await written;
