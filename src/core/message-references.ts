@@ -56,9 +56,20 @@ export async function checkRetraction(deps: Lookup, draft: MessageDraft): Promis
   }
   const original = await originalOf(deps, draft, draft.retracts, "retract");
   const own = sameAddress(original.from, draft.from);
-  const moderated = own && draft.moderate === undefined ? undefined : await moderation(deps, draft, reason);
+  const told = draft.moderate?.by;
+  const moderated = told !== undefined ? moderatedThere(draft, told, reason) : own && draft.moderate === undefined ? undefined : await moderation(deps, draft, reason);
   if (original.retracted === true || original.retracts !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", `no message ${draft.retracts} in this conversation to retract`);
   return moderated === undefined ? { original } : { original, moderated };
+}
+
+/**
+ * A moderation the room's own network made (MessageDraft.moderate.by): the room there decided, so the gateway checks no
+ * rights of its own; taken only from an adapter of that network (its origin), never from a native client.
+ */
+function moderatedThere(draft: MessageDraft, by: string, reason: string | undefined): MessageModeration {
+  const there = draft.scope === "room" && draft.origin.protocol !== "native" && draft.origin.protocol === draft.to.protocol && draft.origin.account === draft.to.account;
+  if (!there || by === "" || hasUnsafeCharacters(by)) throw new GatewayError("GW_ERR_FORBIDDEN", "only the room's own network tells of its moderations");
+  return reason === undefined || reason === "" ? { by } : { by, reason };
 }
 
 /** The rights of a kick in the room (RoomJoins.moderation); anyone else is refused as before moderation was. */

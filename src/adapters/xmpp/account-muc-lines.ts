@@ -13,12 +13,11 @@
  * sent whether or not the MUC announces urn:xmpp:message-retract:1 (Prosody 0.12 does not), as section 5 lets the
  * author's client: the MUC passes it on, occupants' clients with XEP-0424 hide the line, others show the fallback
  * body. An occupant's retraction of a line of theirs (saidBy: by occupant id where the MUC gives them, else by nick)
- * reaches her sessions as one; a moderator's (XEP-0425, from the room itself) is not carried.
+ * reaches her sessions as one; so does a moderator's (XEP-0425, from the room's bare JID only: an occupant cannot
+ * send one), of anyone's line the account knows there, with the moderator's nick and reason (moderated).
  */
 import type { Element } from "ltx";
 import type { AdapterContext } from "../../core/adapter.js";
-import type { Address } from "../../core/model/address.js";
-import type { Message } from "../../core/model/message.js";
 import { replyQuote } from "../../core/model/reply-quote.js";
 import { MucArrivalOrder } from "./muc-arrival-order.js";
 import type { MucFeatures } from "./muc-features.js";
@@ -27,7 +26,10 @@ import { parseMessageStanza } from "./parse.js";
 import type { ReplyOut } from "./reply-stanzas.js";
 import { chatMessage } from "./stanzas.js";
 import { reactionStanza, type ParsedReactions } from "./reaction-stanzas.js";
-import { messageStanza } from "./retraction-stanzas.js";
+import { messageStanza, moderationOf } from "./retraction-stanzas.js";
+import { makeAddress, type Address } from "../../core/model/address.js";
+import { MAX_MODERATION_REASON_LENGTH, type Message } from "../../core/model/message.js";
+import { hasUnsafeCharacters } from "../../core/model/text.js";
 import { GatewayError } from "../../core/errors.js";
 
 /** How many of her own lines' ids are remembered, to know their reflections. */
@@ -102,7 +104,7 @@ export class AccountMucLines {
    * room message from `from`. `archived`: a line of the room's archive (account-muc-catch-up.ts), which may carry a delay.
    */
   heard(stanza: Element, room: Address, nick: string, ownNick: string, from: Address, archived = false): void {
-    if (nick === "") return; // the room itself
+    if (nick === "") return this.moderated(stanza, room); // the room itself: nothing but its moderations is carried
     const id = stanza.attrs["id"] as string | undefined;
     if (nick === ownNick && id !== undefined && this.ownLines.delete(id)) return this.ids.echoed(stanza, room.id, nick); // the reflection of her line
     const parsed = parseMessageStanza(stanza, archived ? { to: room.id } : {}); // the archive's copy has no `to`
@@ -139,6 +141,25 @@ export class AccountMucLines {
     // room's later lines after it: muc-arrival-order.ts).
     this.order.run(room.id, answering, (answeredId) => {
       void submit(answeredId);
+    });
+  }
+
+  /**
+   * XEP-0425: the room retracted a line (a moderator's doing), named by its stanza-id: her sessions get the retraction,
+   * from the moderator's occupant address where the room names one (else the room's), with the moderator and reason
+   * (a reason the native protocol cannot carry is left out). A line the account does not know there is left alone.
+   */
+  private moderated(stanza: Element, room: Address): void {
+    const moderation = moderationOf(stanza, room.id);
+    if (moderation === undefined) return;
+    const reason = moderation.reason !== undefined && moderation.reason.length <= MAX_MODERATION_REASON_LENGTH && !hasUnsafeCharacters(moderation.reason) ? { reason: moderation.reason } : {};
+    const by = moderation.by ?? room.id;
+    const from = moderation.by === undefined ? room : makeAddress("xmpp", this.context.account, `${room.id}/${moderation.by}`);
+    this.order.run(room.id, this.ids.answered(room.id, moderation.retracts), (retracted) => {
+      if (retracted === undefined) return this.context.log.info({ muc: room.id }, "MUC moderation of a line the account does not know: left alone");
+      void this.context
+        .submit({ origin: { protocol: "xmpp", account: this.context.account }, scope: "room", kind: "text", from, to: room, senderName: by, body: "", retracts: retracted, moderate: { by, ...reason } })
+        .catch((error: unknown) => this.context.log.info({ err: error, muc: room.id }, "MUC moderation not taken"));
     });
   }
 

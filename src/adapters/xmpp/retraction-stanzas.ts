@@ -35,6 +35,33 @@ export function retractedId(stanza: Element): string | undefined {
   return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
+const NS_MODERATE_0 = "urn:xmpp:message-moderate:0";
+
+/** A moderator's retraction as a MUC sends it: the line's stanza-id, the moderator's nick where `by` names one, and why. */
+export interface HeardModeration {
+  readonly retracts: string;
+  readonly by?: string;
+  readonly reason?: string;
+}
+
+/**
+ * A XEP-0425 moderation in a stanza (the caller checks it comes from the room's bare JID): version 0.3's
+ * `<retract id><moderated by/><reason/></retract>`, or version 0.2's `<apply-to id><moderated by><retract/><reason/>`
+ * (mod_muc_moderation before 2023). `by` is the moderator's nick, the resource of an occupant JID of `muc`.
+ */
+export function moderationOf(stanza: Element, muc: string): HeardModeration | undefined {
+  const retract = stanza.getChild("retract", NS_RETRACT);
+  const current = retract?.getChild("moderated", NS_MODERATE);
+  const applyTo = stanza.getChild("apply-to", NS_FASTEN);
+  const older = applyTo?.getChild("moderated", NS_MODERATE_0);
+  const [id, moderated, reason] = current !== undefined ? [retract?.attrs["id"], current, retract?.getChildText("reason")] : older?.getChild("retract", NS_RETRACT_0) !== undefined ? [applyTo?.attrs["id"], older, older.getChildText("reason")] : [];
+  if (typeof id !== "string" || id === "" || moderated === undefined) return undefined;
+  const by = String(moderated.attrs["by"] ?? "");
+  const nick = by.toLowerCase().startsWith(`${muc.toLowerCase()}/`) ? by.slice(muc.length + 1) : "";
+  const why = reason?.trim() ?? "";
+  return { retracts: id, ...(nick === "" ? {} : { by: nick }), ...(why === "" ? {} : { reason: why }) };
+}
+
 function fastenedRetraction(stanza: Element): unknown {
   const applyTo = stanza.getChild("apply-to", NS_FASTEN);
   return applyTo?.getChild("retract", NS_RETRACT_0) === undefined ? undefined : applyTo.attrs["id"];

@@ -111,11 +111,13 @@ export interface MessageModeration {
 /**
  * What a client or adapter submits; the gateway adds id, timestamp, hops and the linked person, and keeps the `sentAt`
  * an adapter read from its network only where sent-at.ts says it tells something. `moderate`: the retraction is a
- * moderator's, with an optional reason (a retraction of another's room message is one anyway).
+ * moderator's, with an optional reason (a retraction of another's room message is one anyway); with `by`, a room's
+ * own network moderated it (a MUC's XEP-0425 retraction through a linked account) and names its moderator so: taken
+ * from the adapter of the room's own network only (core/message-references.ts).
  */
 export type MessageDraft = Omit<Message, "id" | "timestamp" | "hops" | "person" | "sentElsewhere" | "retracted" | "moderated"> & {
   readonly hops?: readonly string[];
-  readonly moderate?: { readonly reason?: string };
+  readonly moderate?: { readonly reason?: string; readonly by?: string };
 };
 
 /** A moderator's reason for removing a message is short: one line, no control characters. */
