@@ -7,7 +7,8 @@
  * and anyone may ask of any JID: the least recently used dropped first), one fetch at a time per JID and asker
  * (concurrent askers share it). A presence of the user with another XEP-0153 hash than the picture kept, or a PEP
  * notification of another XEP-0084 one, drops it for every asker (`heard`), so a changed avatar is fetched anew at
- * the next ask.
+ * the next ask; a fetch under way then gives its asker what it got, but keeps it only if it is of the hash heard (her
+ * server may have answered with the picture before the change).
  *
  * A server's "no vCard of them" (GW_ERR_NOT_FOUND: Prosody says so of a user who never set one) is an answer too, kept
  * as one by JID (the same TTL, counted in MAX_ENTRIES): a client polling a contact without a vCard, by avatar.get or
@@ -34,6 +35,8 @@ interface Kept {
 export class AvatarCache {
   private readonly kept = new Map<string, Kept>();
   private readonly fetching = new Map<string, Promise<Avatar | undefined>>();
+  /** The hash last heard ("" none) of the JID of each fetch under way, where one was heard while it ran. */
+  private readonly heardWhileFetching = new Map<string, string>();
   /** The keys kept of each bare JID (its no-vCard answer, and its picture for each asker). */
   private readonly keysOf = new Map<string, Set<string>>();
   private bytes = 0;
@@ -53,9 +56,13 @@ export class AvatarCache {
     const pending = this.fetching.get(key);
     if (pending !== undefined) return pending;
     const fetched = fetch().then((avatar) => {
-      this.keep(key, { avatar, at: this.now() });
+      const heard = this.heardWhileFetching.get(key);
+      if (heard === undefined || heard === (avatar?.hash ?? "")) this.keep(key, { avatar, at: this.now() });
       return avatar;
-    }).finally(() => this.fetching.delete(key));
+    }).finally(() => {
+      this.fetching.delete(key);
+      this.heardWhileFetching.delete(key);
+    });
     this.fetching.set(key, fetched);
     return fetched;
   }
@@ -77,9 +84,10 @@ export class AvatarCache {
     }
   }
 
-  /** `jid` said its avatar's hash is `hash` ("" none): a picture of another hash kept for any asker is dropped. */
+  /** `jid` said its avatar's hash is `hash` ("" none): a picture of another hash kept for any asker is dropped, and one being fetched is kept only if of that hash. */
   heard(jid: string, hash: string): void {
     const bare = jid.toLowerCase();
+    for (const key of this.fetching.keys()) if (jidOfKey(key) === bare) this.heardWhileFetching.set(key, hash);
     for (const key of [...(this.keysOf.get(bare) ?? [])]) {
       const kept = this.kept.get(key);
       if (kept !== undefined && (kept.avatar?.hash ?? "") !== hash) this.drop(key);

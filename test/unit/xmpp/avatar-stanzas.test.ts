@@ -101,6 +101,33 @@ describe("AvatarCache", () => {
     assert.equal(fetches, 2);
   });
 
+  it("keeps no picture fetched while another hash was heard: the next ask fetches the new one", async () => {
+    const cache = new AvatarCache(() => 0);
+    const old = png(100, 1);
+    const current = png(100, 2);
+    let answer: (avatar: Avatar) => void = () => undefined;
+    const slow = cache.get("juliet@example.org", ASKER, () => new Promise<Avatar>((resolve) => (answer = resolve)));
+    // Her new avatar is announced while her server is still answering with the old one.
+    cache.heard("juliet@example.org", current.hash);
+    answer(old);
+    assert.equal(await slow, old, "the asker gets what her server gave");
+    let fetches = 0;
+    const fetchCurrent = async (): Promise<Avatar> => {
+      fetches++;
+      return current;
+    };
+    assert.equal(await cache.get("juliet@example.org", ASKER, fetchCurrent), current, "the old picture was not kept for TTL_MS");
+    assert.equal(fetches, 1);
+    // A fetch that gives the hash heard meanwhile is kept as usual.
+    let again: (avatar: Avatar) => void = () => undefined;
+    const other = cache.get("juliet@example.org", "bob@sb", () => new Promise<Avatar>((resolve) => (again = resolve)));
+    cache.heard("juliet@example.org", current.hash);
+    again(current);
+    await other;
+    assert.equal(await cache.get("juliet@example.org", "bob@sb", fetchCurrent), current);
+    assert.equal(fetches, 1);
+  });
+
   it("keeps at most MAX_BYTES of pictures, dropping the least recently used first", async () => {
     const cache = new AvatarCache(() => 0);
     const size = 64 * 1024;
