@@ -13,7 +13,8 @@
  * Her server's refusal of the metadata (no such node: item-not-found; no PEP: service-unavailable,
  * feature-not-implemented; the access model, "presence" by default: forbidden, not-authorized,
  * presence-subscription-required) is "nothing by PEP": the caller asks her vCard instead. No answer in time is
- * GW_ERR_UNAVAILABLE.
+ * GW_ERR_UNAVAILABLE, and so is an answer from any JID but the one asked (the iq caller matches answers by id alone:
+ * RFC 6120 section 8.1.2.1, the response comes from the request's `to`; askedJidOnly).
  */
 import type { Element } from "ltx";
 import xml from "@xmpp/xml";
@@ -94,11 +95,26 @@ export async function askPepAvatar(request: IqRequest, from: string | undefined,
   return avatarOfData(item.getChildText("data", NS_AVATAR_DATA) ?? undefined, metadata);
 }
 
+/**
+ * `request`, but an answer from another JID than the request's `to` (in any case) is refused with GW_ERR_UNAVAILABLE:
+ * whoever learned or guessed the request's id would else answer for her.
+ */
+export function askedJidOnly(request: IqRequest): IqRequest {
+  return async (iq, timeoutMs) => {
+    const answer = await request(iq, timeoutMs);
+    const to = String(iq.attrs["to"] ?? "").toLowerCase();
+    const from = String(answer.attrs["from"] ?? "");
+    if (from.toLowerCase() !== to) throw new GatewayError("GW_ERR_UNAVAILABLE", `${from || "a JID not named"} answered a request to ${to}: not taken`);
+    return answer;
+  };
+}
+
 /** The answer, or undefined for a refusal that means "nothing by PEP"; other refusals and no answer as GatewayErrors. */
 async function ask(request: IqRequest, iq: Element, subject: string): Promise<Element | undefined> {
   try {
-    return await request(iq, PEP_TIMEOUT_MS);
+    return await askedJidOnly(request)(iq, PEP_TIMEOUT_MS);
   } catch (error: unknown) {
+    if (error instanceof GatewayError) throw error;
     const condition = (error as { condition?: unknown }).condition;
     if (typeof condition === "string" && NOTHING_BY_PEP.has(condition)) return undefined;
     if (typeof condition === "string") throw new GatewayError("GW_ERR_UNAVAILABLE", `${subject}'s server refused her avatar: ${condition}`, { cause: error, condition, retryable: true });

@@ -26,7 +26,7 @@ import type { ContactInfo } from "../../core/model/contact-info.js";
 import type { Avatar } from "../../core/model/avatar.js";
 import type { Element } from "ltx";
 import { avatarOfVcard } from "./avatar-stanzas.js";
-import { askPepAvatar, type IqRequest } from "./pep-avatars.js";
+import { askedJidOnly, askPepAvatar, type IqRequest } from "./pep-avatars.js";
 import { jidToAddress, withoutResource, xmppUserAddress } from "./addressing.js";
 import { stanzaConditionFor } from "./error-conditions.js";
 import { isRoomAddress } from "./room-addresses.js";
@@ -110,9 +110,11 @@ async function fetchVcard(request: IqRequest | undefined, from: string | undefin
   if (!request) throw new GatewayError("GW_ERR_UNAVAILABLE", "the XMPP server is not connected", { retryable: true });
   const iq = xml("iq", { type: "get", ...(from === undefined ? {} : { from }), to: subject.id }, xml("vCard", { xmlns: NS_VCARD }));
   try {
-    const answer = await request(iq, VCARD_TIMEOUT_MS);
+    // Only from the JID asked (pep-avatars.ts askedJidOnly): the iq caller matches answers by their id alone.
+    const answer = await askedJidOnly(request)(iq, VCARD_TIMEOUT_MS);
     return answer.getChild("vCard", NS_VCARD);
   } catch (error: unknown) {
+    if (error instanceof GatewayError) throw error;
     const condition = (error as { condition?: unknown }).condition;
     if (condition === "item-not-found") throw new GatewayError("GW_ERR_NOT_FOUND", `${subject.id}'s server has no vCard of them (or no such user)`, { cause: error, condition });
     if (condition === "service-unavailable" || condition === "feature-not-implemented") return undefined;
