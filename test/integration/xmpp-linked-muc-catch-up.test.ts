@@ -156,4 +156,28 @@ describe("group chats through a linked XMPP account: what the room said meanwhil
       ],
     );
   });
+
+  it("shows her a line retracted while her account's connection was down together with its retraction, both from the archive", async function () {
+    this.timeout(60_000);
+    await say("before the slip");
+    await linesUntil("before the slip");
+    gate.close();
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === "unavailable");
+    await daemon.waitForLog(/XMPP account connection lost/);
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: juliet.id("slip") }, xml("body", {}, "the door code is 4711")));
+    const slip = await juliet.waitForMessage(`${talk}/Juliet`, (stanza) => stanza.getChildText("body") === "the door code is 4711");
+    const roomId = slip.getChildren("stanza-id", "urn:xmpp:sid:0").find((child) => child.attrs["by"] === talk)?.attrs["id"] as string;
+    const retract = xml("retract", { xmlns: "urn:xmpp:message-retract:1", id: roomId });
+    await juliet.send(xml("message", { to: talk, type: "groupchat", id: juliet.id("r") }, retract, xml("body", {}, "/me retracted a message"), xml("store", { xmlns: "urn:xmpp:hints" })));
+    await say("after the slip");
+    gate.reopen();
+    await juliet.waitForPresence(`${talk}/alice`, (presence) => presence.attrs["type"] === undefined, 30_000);
+    const messages = await framesUntil("after the slip");
+    // The retraction is checked against the log before it is passed on: it may reach her after the line said after it.
+    if (!messages.some((message) => message["retracts"] !== undefined)) messages.push((await alice.waitForType("message", (frame) => (frame["message"] as Record<string, unknown>)["retracts"] !== undefined, 10_000))["message"] as Record<string, unknown>);
+    const line = messages.find((message) => message["body"] === "the door code is 4711");
+    assert.ok(line !== undefined, JSON.stringify(messages));
+    const unsaid = messages.find((message) => message["retracts"] !== undefined);
+    assert.deepEqual([unsaid?.["retracts"], unsaid?.["sender_name"]], [line["id"], "Juliet"], JSON.stringify(messages));
+  });
 });

@@ -17,7 +17,11 @@
  *   queryid of a query under way; any other is dropped (it would else read as a chat from whoever sent it).
  * - The mark is kept in the room's own_rooms row (`keep`, migration 24) after each live line and each catch-up, so
  *   that a restart goes on from it (`restore`).
- * - Each archived line keeps the archive's time (its forwarded `<delay/>`): the message's `sentAt`.
+ * - Each archived line keeps the archive's time (its forwarded `<delay/>`): the message's `sentAt`; and the room's id
+ *   of it, the result's `id` (XEP-0313 section 5.1.2: the archive's id of a line is its stanza-id by the room), as a
+ *   `<stanza-id by="room"/>`, which the forwarded copy lacks (Prosody's mod_muc_mam writes none there), so that a
+ *   reply, reaction or retraction naming it, from the same catch-up or later, finds it; any the copy carries is not
+ *   the room's word and is taken off.
  * - A room without an archive is joined as before: no history, what was said meanwhile is not shown.
  */
 import { xml } from "@xmpp/client";
@@ -42,10 +46,13 @@ const SEEN_KEPT = 2000;
  * only delay, which account-muc-lines.ts reads as when it was said. A delay it carries already is taken off: the
  * room stored what the occupant's client sent, and a client may write a delay of any time, to backdate its line.
  */
-function withArchiveTime(message: Element, result: Element): Element {
+function withArchiveTime(message: Element, result: Element, muc: string, id: string): Element {
   const stamp: unknown = result.getChild("forwarded", NS.forward)?.getChild("delay", NS.delay)?.attrs["stamp"];
   message.remove("delay", NS.delay);
   if (typeof stamp === "string") message.append(xml("delay", { xmlns: NS.delay, stamp }));
+  // The room's id of the line: the result's (see the header), never one the stored copy carries.
+  message.remove("stanza-id", NS.stanzaId);
+  message.append(xml("stanza-id", { xmlns: NS.stanzaId, by: muc, id }));
   return message;
 }
 
@@ -131,7 +138,7 @@ export class AccountMucCatchUp {
       this.log.info({ from, queryid: result.attrs["queryid"] }, "MAM result not asked for (or not from the room asked): dropped");
       return true;
     }
-    query.lines.push({ id, message: withArchiveTime(message, result) });
+    query.lines.push({ id, message: withArchiveTime(message, result, query.muc, id) });
     return true;
   }
 

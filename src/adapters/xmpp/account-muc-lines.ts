@@ -116,6 +116,9 @@ export class AccountMucLines {
     const occupantId = this.features.occupantIdOf(stanza, room.id);
     // A line of this MUC known neither in memory nor in the store is no reply: the line goes on as a plain message.
     const answering = line.reply === undefined ? undefined : this.ids.answered(room.id, line.reply.id);
+    // Until it is logged, a retraction or reaction naming it by the room's id waits for its gateway id (muc-line-ids.ts).
+    let accepted: (gatewayId: string | undefined) => void = () => undefined;
+    if (roomId !== undefined) this.ids.accepting(room.id, roomId, new Promise((resolve) => (accepted = resolve)));
     const submit = (answeredId: string | undefined): Promise<unknown> => this.context
       .submit({
         origin: { protocol: "xmpp", account: this.context.account, ...(line.id === undefined ? {} : { id: line.id }) },
@@ -132,11 +135,13 @@ export class AccountMucLines {
         ...(answeredId === undefined ? {} : { replyTo: { id: answeredId } }),
       }, {
         // Known by the room's id before she sees it: her reply to it names it so.
-        onAccepted: (accepted) => {
-          if (roomId !== undefined) this.ids.received(room.id, roomId, accepted.id, { nick, occupantId });
+        onAccepted: (message) => {
+          if (roomId !== undefined) this.ids.received(room.id, roomId, message.id, { nick, occupantId });
         },
       })
-      .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"));
+      .then((message) => accepted(message.id))
+      .catch((error: unknown) => this.context.log.warn({ err: error, muc: room.id }, "MUC line not taken"))
+      .finally(() => accepted(undefined));
     // Submitted at once unless it answers a line the memory does not have (then after the store's answer, and the
     // room's later lines after it: muc-arrival-order.ts).
     this.order.run(room.id, answering, (answeredId) => {

@@ -40,6 +40,12 @@ export class MucLineIds {
   /** Lines sent whose reflection has not come yet: a retraction right after its line waits for the room's id. */
   private readonly unechoed = new RecentMap<() => void>();
   private readonly echoes = new RecentMap<Promise<void>>();
+  /**
+   * Occupants' lines handed to the core and not in its log yet, by "muc room-stanza-id": their gateway id to come
+   * (undefined: not taken). A retraction or reaction read right after its line (a catch-up gives a room's archive at
+   * once) waits for it rather than finding the line unknown, here or in the log. Each leaves once settled.
+   */
+  private readonly arriving = new Map<string, Promise<string | undefined>>();
 
   /** `kept`: the store's lines (none with the message log off, or in tests of the memory alone). */
   constructor(private readonly kept?: MucLines) {}
@@ -77,6 +83,15 @@ export class MucLineIds {
     this.kept?.keep(muc, gatewayId, line);
   }
 
+  /** An occupant's line of `muc` with the room's stanza-id `roomId` is being accepted: `accepted` gives its gateway id once logged. */
+  accepting(muc: string, roomId: string, accepted: Promise<string | undefined>): void {
+    const key = keyOf(muc, roomId);
+    this.arriving.set(key, accepted);
+    void accepted.then(() => {
+      if (this.arriving.get(key) === accepted) this.arriving.delete(key);
+    });
+  }
+
   /** The gateway id of the line `muc` names `roomId`: the memory's, else the store's (a line from before a restart). */
   async gatewayIdOf(muc: string, roomId: string): Promise<string | undefined> {
     return this.gatewayIds.get(keyOf(muc, roomId)) ?? (await this.kept?.gatewayIdOf(muc, roomId));
@@ -91,6 +106,9 @@ export class MucLineIds {
    * core would quote any line of the bridged room, also one said before the bridge or never relayed to this MUC.
    */
   answered(muc: string, id: string): string | undefined | Promise<string | undefined> {
+    // A line read just before, still being accepted (until it is in the log, where the core looks for it).
+    const arriving = this.arriving.get(keyOf(muc, id));
+    if (arriving !== undefined) return arriving;
     const remembered = this.gatewayIds.get(keyOf(muc, id)) ?? (this.lines.get(keyOf(muc, id)) === undefined ? undefined : id);
     if (remembered !== undefined || this.kept === undefined) return remembered;
     const kept = this.kept;
