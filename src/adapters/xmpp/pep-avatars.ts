@@ -96,15 +96,17 @@ export async function askPepAvatar(request: IqRequest, from: string | undefined,
 }
 
 /**
- * `request`, but an answer from another JID than the request's `to` (in any case) is refused with GW_ERR_UNAVAILABLE:
+ * `request`, but an answer from another JID than the request's `to` (in any case or compatibility form) is refused with GW_ERR_UNAVAILABLE:
  * whoever learned or guessed the request's id would else answer for her.
  */
 export function askedJidOnly(request: IqRequest): IqRequest {
   return async (iq, timeoutMs) => {
     const answer = await request(iq, timeoutMs);
-    const to = String(iq.attrs["to"] ?? "").toLowerCase();
+    // As a server compares JIDs (stringprep: compatibility forms and case folded), not as a string.
+    const prepped = (jid: string): string => jid.normalize("NFKC").toLowerCase();
+    const to = String(iq.attrs["to"] ?? "");
     const from = String(answer.attrs["from"] ?? "");
-    if (from.toLowerCase() !== to) throw new GatewayError("GW_ERR_UNAVAILABLE", `${from || "a JID not named"} answered a request to ${to}: not taken`);
+    if (prepped(from) !== prepped(to)) throw new GatewayError("GW_ERR_UNAVAILABLE", `${from || "a JID not named"} answered a request to ${to}: not taken`);
     return answer;
   };
 }

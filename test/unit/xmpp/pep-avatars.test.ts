@@ -59,9 +59,11 @@ describe("XEP-0084 avatars (pep-avatars.ts)", () => {
     await assert.rejects(askPepAvatar(forged.request, "alice@gw", "juliet@example.org"), { code: "GW_ERR_UNAVAILABLE", message: /mallory@evil\.example/ });
     const forgedData = server(metadata(good), data(HASH, PNG), (node) => (node === NS_AVATAR_DATA ? "juliet@example.org/phone" : "juliet@example.org"));
     await assert.rejects(askPepAvatar(forgedData.request, "alice@gw", "juliet@example.org"), { code: "GW_ERR_UNAVAILABLE" });
-    // Her server may write her JID in another case.
+    // Her server may write her JID in another case, or as stringprep maps it (full-width letters folded).
     const cased = server(metadata(good), data(HASH, PNG), (_node, to) => to.toUpperCase());
     assert.deepEqual(await askPepAvatar(cased.request, "alice@gw", "juliet@example.org"), { type: "image/png", hash: HASH, data: PNG });
+    const folded = server(metadata(good), data(HASH, PNG), (_node, to) => to.normalize("NFKC"));
+    assert.deepEqual(await askPepAvatar(folded.request, "alice@gw", "ｊuliet@example.org"), { type: "image/png", hash: HASH, data: PNG });
   });
 
   it("takes her vCard's PHOTO, where she has no PEP avatar, only from the JID asked too", async () => {
