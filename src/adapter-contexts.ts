@@ -73,7 +73,7 @@ export interface ContextServices {
   /** Contact information across networks (core/contact-info.ts). */
   readonly contactInfo: ContactInfoService;
   /** Native users' avatars' types and hashes, and other networks' people's as heard (core/avatars.ts). */
-  readonly avatars: Pick<Avatars, "refOf" | "heardOf" | "heard">;
+  readonly avatars: Pick<Avatars, "refOf" | "heardOf" | "heard" | "heardInPresence">;
   /**
    * Account deletion, asked for when an admin deletes an account: a getter, since the deletion service is made from
    * services (linked accounts) that are built after the contexts' services.
@@ -199,6 +199,7 @@ export function adapterContext(services: ContextServices, protocol: ProtocolId, 
       refOf: (owner) => services.avatars.refOf(owner),
       heardOf: (owner) => services.avatars.heardOf(owner),
       heard: (owner, avatar) => services.avatars.heard(owner, avatar),
+      heardInPresence: (owner, avatar) => services.avatars.heardInPresence(owner, avatar),
     },
     related: (a, b) => services.router.related(a, b),
     linkedPerson: (address) => services.identities.personOf(address),

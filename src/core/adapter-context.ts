@@ -188,8 +188,10 @@ export interface AdapterContext {
     refOf(owner: Address): AvatarRef | undefined;
     /** What was last heard of another network's person's avatar (core/heard-avatars.ts): null none, undefined nothing. */
     heardOf(owner: Address): HeardAvatar | null | undefined;
-    /** Her network said her avatar is `avatar` (null: none); a change is told to native clients with her presence. */
+    /** Her network said her avatar is `avatar` (null: none) apart from any presence; a change is told to native clients with her current presence. */
     heard(owner: Address, avatar: HeardAvatar | null): Promise<void>;
+    /** Her presence said her avatar is `avatar`: kept, not told; true when it changed (dispatch that presence with `avatarChanged`, which tells it). */
+    heardInPresence(owner: Address, avatar: HeardAvatar | null): boolean;
   };
   /**
    * Whether two people know each other: a presence subscription either way, a linked account counting as its

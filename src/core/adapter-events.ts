@@ -38,7 +38,8 @@ export interface DeliveryReceipt {
 
 /** Everything but messages, which go through AdapterContext.submit so the adapter learns the outcome. */
 export type InboundEvent =
-  | { readonly type: "presence"; readonly presence: Presence }
+  /** `avatarChanged`: it carries a new avatar hash (AdapterContext.avatars `heardInPresence`), so it is sent even if otherwise the same. */
+  | { readonly type: "presence"; readonly presence: Presence; readonly avatarChanged?: boolean }
   | { readonly type: "subscription"; readonly subscription: SubscriptionEvent }
   | { readonly type: "typing"; readonly typing: TypingEvent }
   /** The address can receive messages now (a user logged in, a network came back): its outbox is flushed. */

@@ -54,6 +54,11 @@ export class Avatars {
     return this.others.heard(owner, avatar);
   }
 
+  /** Another network's person's presence said her avatar is `avatar` (HeardAvatars `heardInPresence`): kept, not announced; true when it changed. */
+  heardInPresence(owner: Address, avatar: HeardAvatar | null): boolean {
+    return this.others.heardInPresence(owner, avatar);
+  }
+
   /** The owner's avatar with its bytes, or undefined. */
   async get(owner: Address): Promise<Avatar | undefined> {
     const record = await this.deps.store.get(owner);

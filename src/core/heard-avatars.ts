@@ -5,8 +5,9 @@
  * person and in her contact.list entry, as a native user's avatar is told, without anything being fetched.
  *
  * Kept in memory only (a restart forgets it until her next presence or notification), at most MAX_HEARD people, the
- * least recently heard dropped first. A change (another hash, or none where there was one) is announced by `announce`
- * (gateway.ts: her presence sent again to those who see it, carrying the new hash).
+ * least recently heard dropped first. A change (another hash, or none where there was one) heard alone (a PEP
+ * notification) is announced by `announce` (gateway.ts: her current presence sent again to those who see it, carrying
+ * the new hash); one heard in a presence (`heardInPresence`) is not: that presence itself carries it, sent once, in turn.
  */
 import { addressKey, type Address } from "./model/address.js";
 import type { HeardAvatar } from "./model/avatar.js";
@@ -26,6 +27,11 @@ export class HeardAvatars {
 
   /** `owner` said her avatar is `avatar` (null: none); a change is announced. A hash said again without its type keeps the type heard before. */
   async heard(owner: Address, avatar: HeardAvatar | null): Promise<void> {
+    if (this.heardInPresence(owner, avatar)) await this.announce(owner);
+  }
+
+  /** `owner`'s presence said her avatar is `avatar` (null: none): kept, not announced; true when it changed (her presence must then be sent even if otherwise the same). */
+  heardInPresence(owner: Address, avatar: HeardAvatar | null): boolean {
     const key = addressKey(owner);
     const before = this.heardOf.get(key);
     const now = avatar !== null && avatar.type === undefined && before?.hash === avatar.hash ? before : avatar;
@@ -35,6 +41,6 @@ export class HeardAvatars {
       if (this.heardOf.size <= MAX_HEARD) break;
       this.heardOf.delete(oldest);
     }
-    if (before === undefined ? now !== null : before?.hash !== now?.hash || before?.type !== now?.type) await this.announce(owner);
+    return before === undefined ? now !== null : before?.hash !== now?.hash || before?.type !== now?.type;
   }
 }

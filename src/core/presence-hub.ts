@@ -6,6 +6,10 @@
  * which are the same people seen from both sides; the union covers people whose list the store does not hold.
  * Each of them may have viewers (`viewers`, core/buddy-offers.ts): their linked accounts that are shown their
  * buddy list, which see what they see.
+ *
+ * The fan-outs of one address run one at a time, in the order their presences were recorded (`fanOuts`): a later
+ * presence never reaches anyone before an earlier one, and a re-send (`resend`) sends what is current when its turn
+ * comes, so it never shows a presence a later one replaced.
  */
 import type { AdapterRegistry } from "./adapter-registry.js";
 import type { BlockCheck } from "./blocklist.js";
@@ -14,9 +18,11 @@ import { addressKey, type Address } from "./model/address.js";
 import { receivesPresence, sendsPresence } from "./model/contact.js";
 import { offlinePresence, type Presence } from "./model/presence.js";
 import type { ContactStore } from "../store/store.js";
+import { SerialByKey } from "../util/serial-by-key.js";
 
 export class PresenceHub {
   private readonly current = new Map<string, Presence>();
+  private readonly fanOuts = new SerialByKey();
 
   constructor(
     private readonly contacts: ContactStore,
@@ -33,8 +39,11 @@ export class PresenceHub {
     return this.current.get(addressKey(address)) ?? offlinePresence(address, 0);
   }
 
-  /** Records a presence and sends it to everyone allowed to see it, if it changed; true when it changed. */
-  async update(presence: Presence): Promise<boolean> {
+  /**
+   * Records a presence and sends it to everyone allowed to see it, if it changed (or `carriesMore`: what it carries
+   * besides changed, an avatar's hash); true when it changed.
+   */
+  async update(presence: Presence, carriesMore = false): Promise<boolean> {
     const key = addressKey(presence.from);
     const previous = this.current.get(key);
     if (presence.show === "offline") this.current.delete(key);
@@ -42,15 +51,18 @@ export class PresenceHub {
     const unchanged =
       (previous === undefined && presence.show === "offline") ||
       (previous !== undefined && previous.show === presence.show && previous.status === presence.status && previous.priority === presence.priority);
-    if (unchanged) return false;
-    await this.fanOut(presence);
-    return true;
+    if (unchanged && !carriesMore) return false;
+    await this.fanOuts.run(key, () => this.fanOut(presence));
+    return !unchanged;
   }
 
   /** Sends the address's current presence again to everyone allowed to see it, when what it carries besides changed (an avatar's hash); nothing while offline. */
   async resend(address: Address): Promise<void> {
-    const presence = this.current.get(addressKey(address));
-    if (presence !== undefined) await this.fanOut(presence);
+    const key = addressKey(address);
+    await this.fanOuts.run(key, async () => {
+      const presence = this.current.get(key);
+      if (presence !== undefined) await this.fanOut(presence);
+    });
   }
 
   private async fanOut(presence: Presence): Promise<void> {

@@ -21,15 +21,16 @@ export class PresenceRouting {
    * A presence from any network. For a person with linked accounts (docs/bridging.md, "Linking accounts") their
    * contacts see one presence: the aggregate, by the core's precedence (core/presence.ts), of the presences of
    * every address of theirs, published as the person's own; a linked account's own presence is also kept as
-   * itself, for those who watch that account on its network.
+   * itself, for those who watch that account on its network. `avatarChanged`: it carries a new avatar hash, so those
+   * who watch its address are sent it even if it is otherwise the same (PresenceHub `update`).
    */
-  async presenceChanged(presence: Presence): Promise<void> {
+  async presenceChanged(presence: Presence, avatarChanged = false): Promise<void> {
     const person = this.persons.personFor(presence.from);
     if (person === undefined) {
-      if (await this.deps.presence.update(presence)) await this.setOwnPresence(presence);
+      if (await this.deps.presence.update(presence, avatarChanged)) await this.setOwnPresence(presence);
       return;
     }
-    if (!sameAddress(person, presence.from)) await this.deps.presence.update(presence);
+    if (!sameAddress(person, presence.from)) await this.deps.presence.update(presence, avatarChanged);
     this.persons.record(person, presence);
     await this.publishPerson(person);
   }

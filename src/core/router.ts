@@ -277,7 +277,7 @@ export class Router {
   private async handle(event: InboundEvent): Promise<void> {
     switch (event.type) {
       case "presence":
-        return this.presenceRouting.presenceChanged(event.presence);
+        return this.presenceRouting.presenceChanged(event.presence, event.avatarChanged === true);
       case "subscription":
         if (await this.deps.buddies?.subscription(event.subscription)) return;
         if (await this.contactRouting.linkedAccountAnswered(event.subscription)) return;

@@ -4,7 +4,8 @@
  * presence with reads it with avatar.get (the bytes and the SHA-1 she published), a native stranger is refused it by
  * her server (the "presence" access model) and gets her vCard's answer instead. A native contact with a mutual
  * subscription is told each new avatar (mod_pep's notification, to the caps with metadata+notify) in juliet's presence
- * push and her contact.list entry, as a XEP-0153 hash in juliet's presence is.
+ * push and her contact.list entry, as a XEP-0153 hash in juliet's presence is. A presence with a new hash is pushed once,
+ * in the order juliet's presences came, never her old presence again with the new hash.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -99,5 +100,52 @@ describe("XEP-0084 (PEP) avatars of XMPP users", function () {
     await juliet.send(xml("presence", {}, xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo"))));
     const none = await alice.waitForType("presence", (frame) => frame["from"] === address && frame["avatar"] === null, TIMEOUT);
     assert.equal(none["avatar"], null);
+  });
+
+  describe("a presence carrying a new XEP-0153 hash", function () {
+    type Shown = { readonly show: unknown; readonly hash: unknown };
+    /** juliet's presence pushes alice got from `mark` on: show and avatar hash. */
+    const shownSince = (alice: NativeClient, address: string, mark: number): Shown[] =>
+      alice.transcript.slice(mark).filter((frame) => frame.type === "presence" && frame["from"] === address).map((frame) => ({ show: frame["show"], hash: (frame["avatar"] as Record<string, unknown> | null | undefined)?.["hash"] }));
+    const withPhoto = (show: string, hash: string): ReturnType<typeof xml> => xml("presence", {}, xml("show", {}, show), xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo", {}, hash)));
+
+    /** alice sees juliet "chat" with no avatar heard; the index of her transcript from then on. */
+    async function chatting(alice: NativeClient, juliet: XmppTestClient): Promise<number> {
+      await sharedWith(alice, juliet);
+      await juliet.send(xml("presence", {}, xml("show", {}, "chat")));
+      await alice.waitForType("presence", (frame) => frame["from"] === `xmpp:${juliet.bareJid}` && frame["show"] === "chat", TIMEOUT);
+      return alice.transcript.length;
+    }
+
+    it("is not overtaken by her unavailable right after it, and her old presence is not pushed again with the new hash", async function () {
+      const alice = await suite.native("alice");
+      const juliet = await suite.xmppUser("juliet");
+      const address = `xmpp:${juliet.bareJid}`;
+      const mark = await chatting(alice, juliet);
+      await juliet.send(withPhoto("dnd", sha1(PNG)));
+      await juliet.send(xml("presence", { type: "unavailable" }));
+      // Handled after both: a presence with no <x/> (nothing said of her avatar).
+      await juliet.send(xml("presence", {}, xml("show", {}, "xa")));
+      await alice.waitForType("presence", (frame) => frame["from"] === address && frame["show"] === "xa", TIMEOUT);
+      assert.deepEqual(shownSince(alice, address, mark), [
+        { show: "dnd", hash: sha1(PNG) },
+        { show: "offline", hash: sha1(PNG) },
+        { show: "xa", hash: sha1(PNG) },
+      ]);
+    });
+
+    it("is pushed once when she changes her avatar and her show in it", async function () {
+      const alice = await suite.native("alice");
+      const juliet = await suite.xmppUser("juliet");
+      const address = `xmpp:${juliet.bareJid}`;
+      const mark = await chatting(alice, juliet);
+      await juliet.send(withPhoto("away", sha1(GIF)));
+      await juliet.send(xml("presence", {}, xml("show", {}, "xa")));
+      await alice.waitForType("presence", (frame) => frame["from"] === address && frame["show"] === "xa", TIMEOUT);
+      assert.deepEqual(shownSince(alice, address, mark), [
+        { show: "away", hash: sha1(GIF) },
+        { show: "xa", hash: sha1(GIF) },
+      ]);
+    });
   });
 });

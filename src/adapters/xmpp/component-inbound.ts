@@ -3,6 +3,10 @@
  * refused with a stanza error the XMPP sender sees), presence of XMPP users is aggregated per person,
  * subscription stanzas become the core's consent events, and probes are answered from the core's roster.
  * A stanza that cannot be understood gets an error reply and a log line; nothing here throws.
+ *
+ * A sender's presence stanzas and avatar notifications are handled one at a time, in the order they came (`inTurn`):
+ * one awaits the store (whether she is related to its recipient) where another does not (`unavailable`), and a later
+ * one must not overtake it, or she would stay shown as the earlier one said.
  */
 import type { Element } from "ltx";
 import type { AdapterContext, SubscriptionAction } from "../../core/adapter.js";
@@ -27,8 +31,8 @@ import type { AnnouncementAudience } from "./announcement-audience.js";
 import { NS_VCARD_UPDATE, photoOf } from "./avatar-stanzas.js";
 import type { AvatarCache } from "./avatar-cache.js";
 import { avatarNotification, type PepMetadata } from "./pep-avatars.js";
-import type { HeardAvatar } from "../../core/model/avatar.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
+import { SerialByKey } from "../../util/serial-by-key.js";
 
 const SUBSCRIPTION_ACTIONS: Record<string, SubscriptionAction> = {
   subscribe: "request",
@@ -43,6 +47,8 @@ export class ComponentInbound {
   private readonly resources = new ResourcePresence();
   private readonly corrections = new CorrectionIds();
   private readonly unheard = new UnheardApprovals();
+  /** Each sender's (bare JID's) presence stanzas and avatar notifications, one at a time. */
+  private readonly inTurn = new SerialByKey();
   readonly receipts = new ReceiptRequests();
   /** Receipts asked of XMPP users for the gateway's senders (awaited-receipts.ts). */
   readonly awaited: AwaitedReceipts;
@@ -73,7 +79,16 @@ export class ComponentInbound {
   }
 
   handle(stanza: Element): void {
-    const work = stanza.name === "message" ? this.message(stanza) : stanza.name === "presence" ? this.presence(stanza) : Promise.resolve();
+    const sender = withoutResource(String(stanza.attrs["from"] ?? "")).toLowerCase();
+    const avatar = stanza.name === "message" && stanza.attrs["type"] !== "error" ? avatarNotification(stanza) : undefined;
+    const work =
+      avatar !== undefined
+        ? this.inTurn.run(sender, () => this.avatarNotified(stanza, avatar))
+        : stanza.name === "message"
+          ? this.message(stanza)
+          : stanza.name === "presence"
+            ? this.inTurn.run(sender, () => this.presence(stanza))
+            : Promise.resolve();
     work.catch((error: unknown) => this.context.log.error({ err: error, stanza: stanza.name }, "XMPP stanza not handled"));
   }
 
@@ -84,8 +99,6 @@ export class ComponentInbound {
   }
 
   private async message(stanza: Element): Promise<void> {
-    const avatar = stanza.attrs["type"] === "error" ? undefined : avatarNotification(stanza);
-    if (avatar !== undefined) return this.avatarNotified(stanza, avatar);
     const parsed = parseMessageStanza(stanza);
     if (!parsed.ok) return this.refuse(stanza, "modify", parsed.problem.condition, parsed.problem.text);
     const message = parsed.value;
@@ -263,8 +276,13 @@ export class ComponentInbound {
       this.context.log.debug({ from: presence.from, to: presence.to }, "presence from someone unrelated to its recipient: ignored");
       return;
     }
+    // XEP-0153: her avatar's hash (empty: none), told with this presence itself: once, in its turn (AdapterContext.avatars `heardInPresence`).
     const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase() : undefined;
-    if (photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo))) await this.avatarHeard(from, photo === "" ? null : { hash: photo });
+    let avatarChanged = false;
+    if (photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo))) {
+      this.photos?.heard(from.id, photo);
+      avatarChanged = this.context.avatars.heardInPresence(from, photo === "" ? null : { hash: photo });
+    }
     if (presence.type === "unavailable") this.audience?.unavailable(from.id, resourceOf(presence.from));
     else if (this.audience !== undefined && this.context.linkedPerson(from) !== undefined) this.audience.available(from.id, resourceOf(presence.from));
     const aggregate = this.resources.update(from, resourceOf(presence.from), {
@@ -274,7 +292,7 @@ export class ComponentInbound {
       priority: presence.priority,
       since: Date.now(),
     });
-    this.context.dispatch({ type: "presence", presence: aggregate });
+    this.context.dispatch({ type: "presence", presence: aggregate, ...(avatarChanged ? { avatarChanged } : {}) });
   }
 
   /**
@@ -286,16 +304,11 @@ export class ComponentInbound {
       const from = xmppUserAddress(withoutResource(String(stanza.attrs["from"] ?? "")), this.context.account);
       const to = jidToAddress(String(stanza.attrs["to"] ?? ""), this.domain);
       if (isRoomAddress(to) || !(await this.context.related(from, to))) return;
-      await this.avatarHeard(from, avatar.kind === "none" ? null : { hash: avatar.hash, type: avatar.type });
+      this.photos?.heard(from.id, avatar.kind === "none" ? "" : avatar.hash);
+      await this.context.avatars.heard(from, avatar.kind === "none" ? null : { hash: avatar.hash, type: avatar.type });
     } catch (error: unknown) {
       this.context.log.debug({ err: error, from: stanza.attrs["from"] }, "avatar notification ignored");
     }
-  }
-
-  /** What an XMPP user said of her avatar: a picture of another hash kept is dropped, native contacts are told the new one. */
-  private async avatarHeard(from: Address, avatar: HeardAvatar | null): Promise<void> {
-    this.photos?.heard(from.id, avatar?.hash ?? "");
-    await this.context.avatars.heard(from, avatar);
   }
 
   /** RFC 6121 section 4.3.2: a probe is answered with the contact's presence, or unsubscribed when not allowed. */

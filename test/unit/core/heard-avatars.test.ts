@@ -27,4 +27,16 @@ describe("HeardAvatars", () => {
     assert.deepEqual(heard.of(juliet), null);
     assert.equal(announced.length, 3);
   });
+
+  it("keeps a hash heard in a presence without announcing it, saying whether it changed (that presence tells it)", async () => {
+    const announced: Address[] = [];
+    const heard = new HeardAvatars(async (owner) => {
+      announced.push(owner);
+    });
+    assert.equal(heard.heardInPresence(juliet, { hash: HASH }), true);
+    assert.deepEqual(heard.of(juliet), { hash: HASH });
+    assert.equal(heard.heardInPresence(juliet, { hash: HASH }), false, "the same hash again");
+    assert.equal(heard.heardInPresence(juliet, null), true);
+    assert.deepEqual(announced, [], "never re-sent apart from the presence");
+  });
 });
