@@ -13,7 +13,9 @@
  * A server's "no vCard of them" (GW_ERR_NOT_FOUND: Prosody says so of a user who never set one) is an answer too, kept
  * as one by JID (the same TTL, counted in MAX_ENTRIES): a client polling a contact without a vCard, by avatar.get or
  * contact.info (`vcard`), would otherwise make the gateway ask her server each time. It spares only the vCard get: a
- * PEP avatar is still asked. A presence naming a hash drops it. Other refusals (a timeout, the server down) are not kept.
+ * PEP avatar is still asked. A presence naming a hash drops it, and one heard while the vCard was asked keeps the answer
+ * from being kept (her server may have answered before she set the picture that hash names), as for a picture fetched.
+ * Other refusals (a timeout, the server down) are not kept.
  */
 import { GatewayError, toGatewayError } from "../../core/errors.js";
 import type { Avatar } from "../../core/model/avatar.js";
@@ -37,6 +39,8 @@ export class AvatarCache {
   private readonly fetching = new Map<string, Promise<Avatar | undefined>>();
   /** The hash last heard ("" none) of the JID of each fetch under way, where one was heard while it ran. */
   private readonly heardWhileFetching = new Map<string, string>();
+  /** The vCard asks under way of each bare JID: each holds the hash last heard ("" none) while it ran, where one was. */
+  private readonly vcardAsks = new Map<string, Set<{ heard?: string }>>();
   /** The keys kept of each bare JID (its no-vCard answer, and its picture for each asker). */
   private readonly keysOf = new Map<string, Set<string>>();
   private bytes = 0;
@@ -75,18 +79,28 @@ export class AvatarCache {
     const key = jid.toLowerCase();
     const noVcard = this.fresh(key)?.noVcard;
     if (noVcard !== undefined) throw new GatewayError("GW_ERR_NOT_FOUND", noVcard);
+    const asking: { heard?: string } = {};
+    const asks = this.vcardAsks.get(key) ?? new Set();
+    this.vcardAsks.set(key, asks.add(asking));
     try {
       return await ask();
     } catch (error: unknown) {
       const refusal = toGatewayError(error);
-      if (refusal.code === "GW_ERR_NOT_FOUND") this.keep(key, { avatar: undefined, noVcard: refusal.message, at: this.now() });
+      if (refusal.code === "GW_ERR_NOT_FOUND" && (asking.heard ?? "") === "") this.keep(key, { avatar: undefined, noVcard: refusal.message, at: this.now() });
       throw error;
+    } finally {
+      asks.delete(asking);
+      if (asks.size === 0) this.vcardAsks.delete(key);
     }
   }
 
-  /** `jid` said its avatar's hash is `hash` ("" none): a picture of another hash kept for any asker is dropped, and one being fetched is kept only if of that hash. */
+  /**
+   * `jid` said its avatar's hash is `hash` ("" none): a picture of another hash kept for any asker is dropped, and one
+   * being fetched is kept only if of that hash (a "no vCard" being asked only if none).
+   */
   heard(jid: string, hash: string): void {
     const bare = jid.toLowerCase();
+    for (const asking of this.vcardAsks.get(bare) ?? []) asking.heard = hash;
     for (const key of this.fetching.keys()) if (jidOfKey(key) === bare) this.heardWhileFetching.set(key, hash);
     for (const key of [...(this.keysOf.get(bare) ?? [])]) {
       const kept = this.kept.get(key);

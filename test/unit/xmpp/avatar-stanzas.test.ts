@@ -6,6 +6,7 @@ import { avatarOfVcard, photoOf } from "../../../src/adapters/xmpp/avatar-stanza
 import { presence } from "../../../src/adapters/xmpp/stanzas.js";
 import { nativeUserVcard } from "../../../src/adapters/xmpp/vcard-temp.js";
 import { makeAddress } from "../../../src/core/model/address.js";
+import { GatewayError } from "../../../src/core/errors.js";
 import { avatarHash, type Avatar } from "../../../src/core/model/avatar.js";
 
 const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(24, 7)]);
@@ -126,6 +127,34 @@ describe("AvatarCache", () => {
     await other;
     assert.equal(await cache.get("juliet@example.org", "bob@sb", fetchCurrent), current);
     assert.equal(fetches, 1);
+  });
+
+  it("keeps no \"no vCard\" answer given while a hash of hers was heard: the next ask asks her server again", async () => {
+    const cache = new AvatarCache(() => 0);
+    const current = png(100, 2);
+    let asks = 0;
+    const noVcard = async (): Promise<never> => {
+      asks++;
+      throw new GatewayError("GW_ERR_NOT_FOUND", "juliet@example.org has no vCard");
+    };
+    let refuse: () => void = () => undefined;
+    const slow = cache.vcard("juliet@example.org", () => new Promise<never>((_resolve, reject) => (refuse = () => reject(new GatewayError("GW_ERR_NOT_FOUND", "no vCard")))));
+    // She sets a picture (its hash in her presence) while her server is still answering that she has no vCard.
+    cache.heard("juliet@example.org", current.hash);
+    refuse();
+    await assert.rejects(slow, { code: "GW_ERR_NOT_FOUND" }, "the asker gets what her server said");
+    await assert.rejects(cache.vcard("juliet@example.org", noVcard), { code: "GW_ERR_NOT_FOUND" });
+    assert.equal(asks, 1, "her server was asked again: the answer given before was not kept");
+    // One given while she said she has none is kept as usual.
+    await assert.rejects(cache.vcard("juliet@example.org", noVcard), { code: "GW_ERR_NOT_FOUND" });
+    assert.equal(asks, 1, "the second answer, with nothing heard meanwhile, was kept");
+    let refuseAgain: () => void = () => undefined;
+    const other = cache.vcard("romeo@example.org", () => new Promise<never>((_resolve, reject) => (refuseAgain = () => reject(new GatewayError("GW_ERR_NOT_FOUND", "no vCard")))));
+    cache.heard("romeo@example.org", "");
+    refuseAgain();
+    await assert.rejects(other, { code: "GW_ERR_NOT_FOUND" });
+    await assert.rejects(cache.vcard("romeo@example.org", noVcard), { code: "GW_ERR_NOT_FOUND" });
+    assert.equal(asks, 1, "romeo's answer, given while he said he has no avatar, was kept");
   });
 
   it("keeps at most MAX_BYTES of pictures, dropping the least recently used first", async () => {
