@@ -3,7 +3,8 @@
  * roster contact juliet published a XEP-0084 avatar; avatar.get of juliet through the account reads it (her server
  * gives it to alicex, with whom she shares her presence), and the XEP-0153 hash of juliet's presence reaches alice's
  * presence push and her contact.list entry. The account's caps ask for XEP-0084 notifications (account-caps.ts): juliet's
- * server sends it her avatar's metadata at login and each new one she publishes, which alice is told with its type.
+ * server sends it her avatar's metadata at login and each new one she publishes, which alice is told with its type. A
+ * presence with a new hash is pushed once, with it.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -62,5 +63,28 @@ describe("avatars of a linked XMPP account's contacts", function () {
     assert.deepEqual(entry?.["avatar"], { type: "image/gif", hash: sha1(GIF) }, JSON.stringify(entry));
     const got = await alice.ok({ type: "avatar.get", address: JULIET_ADDRESS }, TIMEOUT);
     assert.deepEqual(got["avatar"], { type: "image/gif", hash: sha1(GIF), data: GIF.toString("base64") }, "the picture kept before was dropped for the new one");
+  });
+
+  it("pushes a contact's presence that changes her avatar and her show once, with the new hash", async function () {
+    const alice = suite.alice();
+    // What her server sent the account at login is told first (the PEP metadata: a hash with its type); then she is "chat".
+    const fromPep = (frame: Record<string, unknown>): boolean => frame["type"] === "presence" && frame["from"] === JULIET_ADDRESS && (frame["avatar"] as Record<string, unknown> | undefined)?.["type"] !== undefined;
+    if (!alice.transcript.some(fromPep)) await alice.waitFor(fromPep, TIMEOUT);
+    await juliet.send(xml("presence", {}, xml("show", {}, "chat")));
+    await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["show"] === "chat", TIMEOUT);
+    const mark = alice.transcript.length;
+    const hash = "ab".repeat(20);
+    await juliet.send(xml("presence", {}, xml("show", {}, "dnd"), xml("x", { xmlns: "vcard-temp:x:update" }, xml("photo", {}, hash))));
+    // Handled after it: a presence with no <x/> (nothing said of her avatar).
+    await juliet.send(xml("presence", {}, xml("show", {}, "xa")));
+    await alice.waitForType("presence", (frame) => frame["from"] === JULIET_ADDRESS && frame["show"] === "xa", TIMEOUT);
+    const shown = alice.transcript.slice(mark).filter((frame) => frame.type === "presence" && frame["from"] === JULIET_ADDRESS);
+    assert.deepEqual(
+      shown.map((frame) => ({ show: frame["show"], avatar: frame["avatar"] })),
+      [
+        { show: "dnd", avatar: { hash } },
+        { show: "xa", avatar: { hash } },
+      ],
+    );
   });
 });

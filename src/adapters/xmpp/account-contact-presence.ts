@@ -16,20 +16,23 @@ export class AccountContactPresence {
   private readonly seen = new Map<string, Address>();
 
   constructor(
-    private readonly report: (presence: Presence) => void,
+    /** `avatarChanged`: it carries a new avatar hash (AdapterEvents' presence event). */
+    private readonly report: (presence: Presence, avatarChanged?: boolean) => void,
     /** Whether the address is on the account's roster now. */
     private readonly onRoster: (address: Address) => boolean,
   ) {}
 
   /**
    * One resource of a contact changed (`presence.from` is the contact): the contact's aggregate is reported. False
-   * when it is not taken (someone not on the roster): nothing of it is kept.
+   * when it is not taken (someone not on the roster): nothing of it is kept. `avatarHeard`, called once it is taken,
+   * keeps what it said of her avatar and says whether that changed: it is then reported as carrying a new hash.
    */
-  update(resource: string, presence: Presence): boolean {
+  update(resource: string, presence: Presence, avatarHeard: () => boolean = () => false): boolean {
     const key = addressKey(presence.from);
     if (!this.onRoster(presence.from) && !(presence.show === "offline" && this.seen.has(key))) return false;
     this.seen.set(key, presence.from);
-    this.report(this.resources.update(presence.from, resource, presence));
+    const avatarChanged = avatarHeard();
+    this.report(this.resources.update(presence.from, resource, presence), avatarChanged);
     return true;
   }
 

@@ -247,17 +247,15 @@ export class AccountInbound {
       case "available":
       case "unavailable": {
         const show = presence.type === "unavailable" ? "offline" : presence.show;
-        const taken = this.account.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() });
-        if (!taken) {
-          context.log.debug({ jid: ownJid, from: presence.from }, "presence from someone not on the account's roster: ignored");
-          return;
-        }
-        // XEP-0153: the hash of her avatar (an empty <photo/>: none), told to the owner with her presence.
+        // XEP-0153: the hash of her avatar (an empty <photo/>: none), told to the owner with this presence itself, once.
         const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase() : undefined;
-        if (photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo))) {
+        const avatarHeard = (): boolean => {
+          if (photo === undefined || (photo !== "" && !/^[0-9a-f]{40}$/.test(photo))) return false;
           this.account.photos?.heard(from.id, photo);
-          await context.avatars.heard(from, photo === "" ? null : { hash: photo });
-        }
+          return context.avatars.heardInPresence(from, photo === "" ? null : { hash: photo });
+        };
+        const taken = this.account.contactPresence.update(resourceOf(presence.from), { from, show, status: presence.status, priority: presence.priority, since: Date.now() }, avatarHeard);
+        if (!taken) context.log.debug({ jid: ownJid, from: presence.from }, "presence from someone not on the account's roster: ignored");
         return;
       }
     }

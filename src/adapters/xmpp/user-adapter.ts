@@ -121,7 +121,7 @@ export class XmppUserAdapter implements Adapter {
     this.carbons = new Carbons(context, this.owner, this.ownJid, USER_RESOURCE, (jid) => this.mucs.occupantAt(jid)?.address);
     this.roster = new AccountRoster(context, this.owner, this.ownJid);
     this.contactPresence = new AccountContactPresence(
-      (presence) => context.dispatch({ type: "presence", presence }),
+      (presence, avatarChanged) => context.dispatch({ type: "presence", presence, ...(avatarChanged === true ? { avatarChanged } : {}) }),
       (address) => this.roster.has(address.id),
     );
     const write = (element: Element): Promise<void> => this.write(element);
