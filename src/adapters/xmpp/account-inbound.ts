@@ -22,7 +22,7 @@ import { isBlockRefusal } from "../../core/blocklist.js";
 import { CorrectionIds, RecentMap } from "./message-memory.js";
 import { directOriginal } from "./logged-originals.js";
 import { occupantIdOf } from "./muc-line-ids.js";
-import { delayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
+import { appendedDelayStamp, parseMessageStanza, parsePresenceStanza, type ParsedMessage } from "./parse.js";
 import type { ParsedReactions } from "./reaction-stanzas.js";
 import { stanzaError } from "./stanzas.js";
 import type { OfflineDelivery } from "./offline-delivery.js";
@@ -31,11 +31,12 @@ import { avatarNotification, type PepMetadata } from "./pep-avatars.js";
 /**
  * When her server's offline storage says a chat was said (XEP-0160 with XEP-0203: the delay it adds is `from` its
  * domain), for the line's `sentAt`. Any other delay is the sender's client's word, which could backdate her line; so is
- * one `from` her domain on a live chat (a client writes any `from`): read only while kept chats arrive (offline-delivery.ts).
+ * one `from` her domain on a live chat (a client writes any `from`): read only while kept chats arrive (offline-delivery.ts),
+ * and only the one her server appended, the last (a kept chat also holds whatever delay its sender's client wrote).
  */
 function serverDelay(stanza: Element, ownJid: string): { readonly sentAt?: number } {
   const domain = ownJid.split("/", 1)[0]?.split("@").pop() ?? "";
-  const stamp = delayStamp(stanza, domain);
+  const stamp = appendedDelayStamp(stanza, domain);
   return stamp === undefined ? {} : { sentAt: stamp };
 }
 

@@ -193,6 +193,19 @@ export function delayStamp(stanza: Element, by?: string): number | undefined {
   return earliest;
 }
 
+/**
+ * The stamp of the last XEP-0203 delay `by` added (a server's domain), in milliseconds; undefined when none is valid. A
+ * server that keeps a chat offline appends its own delay (Prosody's mod_offline tags it onto the stored stanza), after
+ * whatever the sender's client wrote, which may be a delay with that very `from` and an earlier stamp: the earliest
+ * would let a contact backdate a line by writing to her while she is offline.
+ */
+export function appendedDelayStamp(stanza: Element, by: string): number | undefined {
+  const theirs = stanza.getChildren("delay", NS.delay).filter((delay) => attr(delay, "from")?.toLowerCase() === by.toLowerCase());
+  const stamp = theirs.length === 0 ? undefined : attr(theirs[theirs.length - 1] as Element, "stamp");
+  const time = stamp !== undefined && DATE_TIME.test(stamp) ? Date.parse(stamp) : Number.NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
+
 function messageKind(type: MessageType, body: string | undefined): { messageKind: MessageKind; body?: string } {
   if (body === undefined) return { messageKind: type === "headline" ? "notice" : "text" };
   if (type === "headline") return { messageKind: "notice", body };

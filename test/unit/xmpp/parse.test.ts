@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "ltx";
-import { delayStamp, parseIqStanza, parseMessageStanza, parsePresenceStanza, parseStanzaError, type ParseResult } from "../../../src/adapters/xmpp/parse.js";
+import { appendedDelayStamp, delayStamp, parseIqStanza, parseMessageStanza, parsePresenceStanza, parseStanzaError, type ParseResult } from "../../../src/adapters/xmpp/parse.js";
 import { stanzaFixture } from "./stanza-fixtures.js";
 
 function value<T>(result: ParseResult<T>): T {
@@ -37,6 +37,16 @@ describe("parsing inbound XMPP stanzas", () => {
       assert.equal(delayStamp(delayed, "example.org"), Date.UTC(2026, 11, 7, 2, 10, 5));
       assert.equal(delayStamp(delayed, "evil.example"), undefined);
       assert.equal(delayStamp(delayed), Date.UTC(2020, 0, 1));
+    });
+
+    it("reads the delay a server appended, the last of its domain's, not an earlier one the sender's client wrote as the server's", () => {
+      const kept = parse(
+        `<message from="juliet@example.org/phone" to="alicex@example.org" type="chat"><body>late</body>` +
+          `<delay xmlns="urn:xmpp:delay" from="example.org" stamp="2020-01-01T00:00:00Z"/>` +
+          `<delay xmlns="urn:xmpp:delay" from="Example.org" stamp="2026-12-07T02:10:05Z"/></message>`,
+      );
+      assert.equal(appendedDelayStamp(kept, "example.org"), Date.UTC(2026, 11, 7, 2, 10, 5));
+      assert.equal(appendedDelayStamp(kept, "evil.example"), undefined);
     });
 
     it("reads a chat message with a receipt request and a chat state", () => {
