@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GatewayError, type ErrorCode } from "../../../src/core/errors.js";
 import { formatAddress, makeAddress, parseAddress } from "../../../src/core/model/address.js";
+import { roomAtJid } from "../../../src/adapters/xmpp/room-addresses.js";
 import {
   accountRoute,
   addressToJid,
@@ -236,6 +237,15 @@ describe("XMPP addressing", () => {
     it("leaves the gateway's own domain, the account itself, servers, full JIDs and other networks as written", () => {
       for (const text of ["xmpp:bob@Switchboard.Localhost", "xmpp:alicex@localhost", "xmpp:capulet.example", "xmpp:juliet@capulet.example/balcony", "xmpp://bot/juliet@capulet.example", "xmpp://u.alice/juliet@capulet.example", "native:bob", "irc://libera/juliet"]) {
         assert.equal(route(text, D), undefined, text);
+      }
+    });
+  });
+  describe("roomAtJid (is a recipient one of the gateway's rooms?)", () => {
+    it("finds rooms on the gateway's domain in any case, and nothing elsewhere, without throwing", () => {
+      assert.deepEqual(roomAtJid(`#dev%libera@${D}`, D), makeAddress("irc", "libera", "#dev"));
+      assert.deepEqual(roomAtJid(`#lobby@${D.toUpperCase()}.`, D), makeAddress("native", "default", "#lobby"));
+      for (const jid of [`alice@${D}`, `#dev%libera@${D}/nick`, D, "#dev%libera@elsewhere.example", "juliet@example.org", "#x@", "@"]) {
+        assert.equal(roomAtJid(jid, D), undefined, jid);
       }
     });
   });
