@@ -13,7 +13,7 @@ import type { Address } from "../../core/model/address.js";
 import { accountPeer, resourceOf } from "./addressing.js";
 import type { AccountContactPresence } from "./account-contact-presence.js";
 import type { AvatarCache } from "./avatar-cache.js";
-import { NS_VCARD_UPDATE } from "./avatar-stanzas.js";
+import { heardPhoto } from "./avatar-stanzas.js";
 import type { AwaitedReceipts } from "./awaited-receipts.js";
 import type { Carbons } from "./carbons.js";
 import { directDraft } from "./drafts.js";
@@ -249,9 +249,9 @@ export class AccountInbound {
       case "unavailable": {
         const show = presence.type === "unavailable" ? "offline" : presence.show;
         // XEP-0153: the hash of her avatar (an empty <photo/>: none), told to the owner with this presence itself, once.
-        const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase() : undefined;
+        const photo = presence.type === "available" ? heardPhoto(stanza) : undefined;
         const avatarHeard = (): boolean => {
-          if (photo === undefined || (photo !== "" && !/^[0-9a-f]{40}$/.test(photo))) return false;
+          if (photo === undefined) return false;
           this.account.photos?.heard(from.id, photo);
           return context.avatars.heardInPresence(from, photo === "" ? null : { hash: photo });
         };

@@ -44,6 +44,15 @@ export function avatarOfVcard(vcard: Element | undefined): Avatar | undefined {
 }
 
 /**
+ * The XEP-0153 hash an XMPP user's available presence says her avatar has: a SHA-1 in hex (lower case), "" for none
+ * (an empty <photo/>); undefined where it says nothing, or something that is no hash (ignored).
+ */
+export function heardPhoto(stanza: Element): string | undefined {
+  const photo = stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase();
+  return photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo)) ? photo : undefined;
+}
+
+/**
  * The `photo` of a presence from `from` (stanzas.ts presence): a native user's hash, "" when she has none; nothing for
  * anyone else (an IRC person has no avatar the gateway knows of, and no <x/> says so rather than "none").
  */

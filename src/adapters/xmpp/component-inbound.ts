@@ -28,7 +28,7 @@ import { UnheardApprovals } from "./unheard-approvals.js";
 import type { ContactCapabilities } from "./contact-capabilities.js";
 import type { GatewayContact } from "./gateway-contact.js";
 import type { AnnouncementAudience } from "./announcement-audience.js";
-import { NS_VCARD_UPDATE, photoOf } from "./avatar-stanzas.js";
+import { heardPhoto, photoOf } from "./avatar-stanzas.js";
 import type { AvatarCache } from "./avatar-cache.js";
 import { avatarNotification, type PepMetadata } from "./pep-avatars.js";
 import { AwaitedReceipts } from "./awaited-receipts.js";
@@ -277,9 +277,9 @@ export class ComponentInbound {
       return;
     }
     // XEP-0153: her avatar's hash (empty: none), told with this presence itself: once, in its turn (AdapterContext.avatars `heardInPresence`).
-    const photo = presence.type === "available" ? stanza.getChild("x", NS_VCARD_UPDATE)?.getChildText("photo")?.trim().toLowerCase() : undefined;
+    const photo = presence.type === "available" ? heardPhoto(stanza) : undefined;
     let avatarChanged = false;
-    if (photo !== undefined && (photo === "" || /^[0-9a-f]{40}$/.test(photo))) {
+    if (photo !== undefined) {
       this.photos?.heard(from.id, photo);
       avatarChanged = this.context.avatars.heardInPresence(from, photo === "" ? null : { hash: photo });
     }
